@@ -1,0 +1,3 @@
+from commissioner_app.cli import main
+
+raise SystemExit(main())

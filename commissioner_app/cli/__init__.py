@@ -1,0 +1,85 @@
+"""The `commissioner` command line: headless, for scripting and support staff.
+
+Each feature area registers its subcommands from its own module (see COMMAND_MODULES), so areas
+can grow without touching one another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from commissioner_app import __version__, i18n
+from commissioner_app.errors import CommissionerError
+from commissioner_app.paths import default_data_dir
+
+log = logging.getLogger("commissioner.cli")
+
+# Modules with a `register(subparsers)` function; a module that cannot be imported (an optional
+# part not installed) is skipped.
+COMMAND_MODULES = [
+    "commissioner_app.cli.core",
+]
+
+EXIT_USER_ERROR = 2
+EXIT_PROBLEMS_FOUND = 1
+
+
+def t(zh: str, en: str) -> str:
+    """Pick the text in the user's language."""
+    return en if i18n.language() == "en" else zh
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="commissioner",
+        description=t("科技特派员服务记录（命令行）", "Field Commissioner service records (command line)"),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None,
+        help=t("数据目录（默认：系统用户数据目录）", "data directory (default: the platform's user data directory)"),
+    )
+    parser.add_argument("--lang", choices=["zh_CN", "en"], default=None, help=t("界面语言", "language"))
+    parser.add_argument("-v", "--verbose", action="store_true", help=t("输出调试日志", "log debug output"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            log.debug("commands of %s unavailable: %s", name, exc)
+            continue
+        module.register(sub)
+    return parser
+
+
+def data_dir_of(args: argparse.Namespace) -> Path:
+    return args.data_dir or default_data_dir()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The language must be known before the parser's help texts are made.
+    lang = i18n.language_from_env()
+    if "--lang" in argv[:-1]:
+        lang = argv[argv.index("--lang") + 1]
+    i18n.set_language(lang)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except CommissionerError as exc:
+        print(t("错误：", "Error: ") + exc.text(), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
+    except KeyboardInterrupt:
+        print(t("已取消", "Cancelled"), file=sys.stderr)
+        return 130

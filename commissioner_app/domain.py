@@ -1,0 +1,493 @@
+"""Plain domain records of the commissioner programme and their validation.
+
+Each record class knows its table (`__table__`). Sync metadata (rev, server_seq, dirty, ...) is kept
+by the store, not here. `validate()` returns every problem at once, each in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import ClassVar
+
+from commissioner_app.credit_code import credit_code_problem
+from commissioner_app.i18n import Message
+from commissioner_app.paths import resources_dir
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation problem: the field it concerns, its label and the message."""
+
+    field: str
+    label: Message
+    message: Message
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.message}"
+
+
+# --- codes with their labels -------------------------------------------------------------------
+
+
+def _load_codes(filename: str) -> dict[str, Message]:
+    """Service and target types ship as data in resources/reference (the bureau may relabel them)."""
+    data = json.loads((resources_dir() / "reference" / filename).read_text(encoding="utf-8"))
+    return {item["code"]: Message(item["name_zh"], item["name_en"]) for item in data["items"]}
+
+
+SERVICE_TYPES: dict[str, Message] = _load_codes("service_types.json")
+
+TARGET_TYPES: dict[str, Message] = _load_codes("target_types.json")
+
+PROBLEM_STATUSES: dict[str, Message] = {
+    "open": Message("待解决", "Open"),
+    "in_progress": Message("解决中", "In progress"),
+    "solved": Message("已解决", "Solved"),
+    "referred": Message("已转交", "Referred"),
+    "unresolved": Message("暂无法解决", "Cannot be solved for now"),
+}
+
+PROBLEM_SOURCES: dict[str, Message] = {
+    "visit": Message("走访发现", "Found on a visit"),
+    "target_request": Message("服务对象提出", "Requested by the target"),
+    "bureau_demand": Message("科技局发布需求（揭榜）", "Bureau demand (揭榜)"),
+}
+
+URGENCIES: dict[str, Message] = {
+    "low": Message("一般", "Low"),
+    "normal": Message("较急", "Normal"),
+    "high": Message("紧急", "Urgent"),
+}
+
+REVIEW_STATUSES: dict[str, Message] = {
+    "": Message("未提交", "Not submitted"),
+    "pending": Message("待审核", "Waiting for review"),
+    "approved": Message("已通过", "Approved"),
+    "returned": Message("已退回", "Returned"),
+}
+
+REVIEW_DECISIONS: dict[str, Message] = {
+    "approved": Message("通过", "Approve"),
+    "returned": Message("退回", "Return"),
+}
+
+ATTACHMENT_KINDS: dict[str, Message] = {
+    "photo": Message("现场照片", "Site photo"),
+    "document": Message("文档", "Document"),
+    "confirmation_sheet": Message("服务确认单", "Signed confirmation sheet"),
+}
+
+# The visit counters of DOMAIN.md, in the order forms and reports show them.
+VISIT_COUNTERS: dict[str, Message] = {
+    "training_sessions": Message("举办培训班（期）", "Training sessions"),
+    "people_trained": Message("培训人次", "People trained"),
+    "techniques_promoted": Message("推广新技术（项）", "Techniques promoted"),
+    "varieties_introduced": Message("引进推广新品种新产品（个）", "Varieties / products introduced"),
+    "demo_bases": Message("建立示范基地（个）", "Demonstration bases"),
+    "demo_households": Message("培育示范户（户）", "Demonstration households"),
+    "jobs_created": Message("带动就业（人）", "Jobs created"),
+}
+
+LABELS: dict[str, Message] = {
+    "name": Message("名称", "Name"),
+    "phone": Message("电话", "Phone"),
+    "sending_unit": Message("派出单位", "Sending unit"),
+    "type": Message("类型", "Type"),
+    "credit_code": Message("统一社会信用代码", "Unified social credit code"),
+    "contact_phone": Message("联系电话", "Contact phone"),
+    "target_id": Message("服务对象", "Service target"),
+    "visit_date": Message("服务日期", "Visit date"),
+    "start_time": Message("开始时间", "Start time"),
+    "end_time": Message("结束时间", "End time"),
+    "service_types": Message("服务类型", "Service types"),
+    "content": Message("服务内容", "Service content"),
+    "economic_benefit": Message("经济效益（万元）", "Economic benefit (10k yuan)"),
+    "confirm_satisfaction": Message("满意度", "Satisfaction"),
+    "title": Message("标题", "Title"),
+    "status": Message("状态", "Status"),
+    "status_reason": Message("原因说明", "Reason"),
+    "source": Message("来源", "Source"),
+    "urgency": Message("紧急程度", "Urgency"),
+    "description": Message("描述", "Description"),
+    "problem_id": Message("技术难题", "Technical problem"),
+    "start_date": Message("开始日期", "Start date"),
+    "end_date": Message("结束日期", "End date"),
+    "decision": Message("审核结论", "Decision"),
+    "opinion": Message("审核意见", "Opinion"),
+    "record_id": Message("审核对象", "Record under review"),
+    "deadline": Message("截止日期", "Deadline"),
+    "year": Message("年度", "Year"),
+    **VISIT_COUNTERS,
+}
+
+_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+class _Problems:
+    """Collects validation issues for one record."""
+
+    def __init__(self) -> None:
+        self.items: list[Issue] = []
+
+    def add(self, field_name: str, zh: str, en: str) -> None:
+        label = LABELS.get(field_name, Message(field_name, field_name))
+        self.items.append(Issue(field_name, label, Message(zh, en)))
+
+    def required(self, field_name: str, value: object) -> None:
+        if value is None or (isinstance(value, str | list) and not value):
+            self.add(field_name, "必须填写", "is required")
+
+    def code(self, field_name: str, value: str, allowed: dict[str, Message]) -> None:
+        if value not in allowed:
+            self.add(field_name, f"不是有效的选项：{value}", f"is not a valid choice: {value}")
+
+    def phone(self, field_name: str, value: str) -> None:
+        if value and not _PHONE.match(value.strip()):
+            self.add(field_name, "电话号码格式不正确", "is not a valid phone number")
+
+    def not_negative(self, field_name: str, value: float | int | None) -> None:
+        if value is not None and value < 0:
+            self.add(field_name, "不能为负数", "cannot be negative")
+
+
+@dataclass
+class Record:
+    """Base of every synced record: a client-made UUID."""
+
+    __table__: ClassVar[str] = ""
+    id: str = field(default_factory=new_id)
+
+    def validate(self) -> list[Issue]:
+        return []
+
+
+@dataclass
+class Commissioner(Record):
+    __table__: ClassVar[str] = "commissioners"
+    name: str = ""
+    phone: str = ""
+    sending_unit: str = ""
+    title: str = ""  # 职称
+    specialty: str = ""
+    industries: list[str] = field(default_factory=list)
+    team_id: str | None = None
+    workstation_id: str | None = None
+    username: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("name", self.name.strip())
+        p.required("sending_unit", self.sending_unit.strip())
+        p.phone("phone", self.phone)
+        return p.items
+
+
+@dataclass
+class Team(Record):
+    __table__: ClassVar[str] = "teams"
+    name: str = ""
+    county: str = ""
+    leader_id: str | None = None
+    partner_university: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("name", self.name.strip())
+        return p.items
+
+
+@dataclass
+class Workstation(Record):
+    __table__: ClassVar[str] = "workstations"
+    name: str = ""
+    county: str = ""
+    town: str = ""
+    manager_id: str | None = None
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("name", self.name.strip())
+        return p.items
+
+
+@dataclass
+class ServiceTarget(Record):
+    __table__: ClassVar[str] = "service_targets"
+    type: str = "village"
+    name: str = ""
+    county: str = ""
+    town: str = ""
+    village: str = ""
+    industry: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    credit_code: str = ""
+    address: str = ""
+    notes: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("name", self.name.strip())
+        p.code("type", self.type, TARGET_TYPES)
+        p.phone("contact_phone", self.contact_phone)
+        if self.credit_code.strip():
+            problem = credit_code_problem(self.credit_code)
+            if problem:
+                p.add("credit_code", *problem)
+        return p.items
+
+
+@dataclass
+class ServiceAgreement(Record):
+    __table__: ClassVar[str] = "service_agreements"
+    commissioner_id: str = ""
+    target_id: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    co_commissioner_ids: list[str] = field(default_factory=list)
+    agreed: dict[str, float] = field(default_factory=dict)  # counter name -> agreed target
+    notes: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("target_id", self.target_id)
+        p.required("start_date", self.start_date)
+        p.required("end_date", self.end_date)
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            p.add("end_date", "结束日期早于开始日期", "ends before it starts")
+        for key, value in self.agreed.items():
+            if value < 0:
+                p.add(key, "约定指标不能为负数", "an agreed target cannot be negative")
+        return p.items
+
+
+@dataclass
+class Visit(Record):
+    """One service event (服务记录)."""
+
+    __table__: ClassVar[str] = "visits"
+    commissioner_id: str = ""
+    target_id: str | None = None
+    visit_date: date | None = None
+    start_time: str = ""
+    end_time: str = ""
+    county: str = ""
+    town: str = ""
+    village: str = ""
+    service_types: list[str] = field(default_factory=list)
+    industry: str = ""
+    content: str = ""
+    training_sessions: int = 0
+    people_trained: int = 0
+    techniques_promoted: int = 0
+    varieties_introduced: int = 0
+    demo_bases: int = 0
+    demo_households: int = 0
+    jobs_created: int = 0
+    economic_benefit: float = 0.0  # 万元
+    confirm_contact: str = ""
+    confirm_satisfaction: int | None = None  # 1..5
+    confirm_remark: str = ""
+    confirm_sheet_sha256: str = ""
+    review_status: str = ""
+    review_opinion: str = ""
+    gps_lat: float | None = None
+    gps_lon: float | None = None
+
+    def validate(self, today: date | None = None) -> list[Issue]:
+        today = today or date.today()
+        p = _Problems()
+        p.required("target_id", self.target_id)
+        p.required("visit_date", self.visit_date)
+        if self.visit_date and self.visit_date > today:
+            p.add("visit_date", "服务日期不能晚于今天", "cannot be in the future")
+        for name in ("start_time", "end_time"):
+            value = getattr(self, name)
+            if not value:
+                p.required(name, value)
+            elif not _TIME.match(value):
+                p.add(name, "时间格式应为 时:分，如 09:30", "must be a time like 09:30")
+        if (
+            _TIME.match(self.start_time or "")
+            and _TIME.match(self.end_time or "")
+            and self.end_time <= self.start_time
+        ):
+            p.add("end_time", "结束时间应晚于开始时间", "must be after the start time")
+        p.required("service_types", self.service_types)
+        for code in self.service_types:
+            p.code("service_types", code, SERVICE_TYPES)
+        if len(self.content.strip()) < 5:
+            p.add("content", "请填写服务内容（至少5个字）", "describe the service (at least 5 characters)")
+        for name in VISIT_COUNTERS:
+            p.not_negative(name, getattr(self, name))
+        p.not_negative("economic_benefit", self.economic_benefit)
+        if self.training_sessions > 0 and self.people_trained == 0:
+            p.add("people_trained", "举办了培训班，请填写培训人次", "training was held: enter the people trained")
+        if self.confirm_satisfaction is not None and not 1 <= self.confirm_satisfaction <= 5:
+            p.add("confirm_satisfaction", "满意度应为1到5", "must be from 1 to 5")
+        return p.items
+
+
+@dataclass
+class TechnicalProblem(Record):
+    """A technical problem (技术难题) and its life cycle."""
+
+    __table__: ClassVar[str] = "problems"
+    commissioner_id: str = ""
+    target_id: str | None = None
+    visit_id: str | None = None
+    title: str = ""
+    description: str = ""
+    industry: str = ""
+    source: str = "visit"
+    demand_id: str | None = None
+    urgency: str = "normal"
+    status: str = "open"
+    status_reason: str = ""
+    raised_on: date | None = None
+    solved_on: date | None = None
+
+    def validate(self, solution_count: int = 0) -> list[Issue]:
+        p = _Problems()
+        p.required("title", self.title.strip())
+        p.code("status", self.status, PROBLEM_STATUSES)
+        p.code("source", self.source, PROBLEM_SOURCES)
+        p.code("urgency", self.urgency, URGENCIES)
+        if self.status == "solved" and solution_count == 0:
+            p.add("status", "标记为已解决前须至少填写一个解决方案", "a problem is solved only with at least one solution")
+        if self.status in ("referred", "unresolved") and not self.status_reason.strip():
+            p.add("status_reason", "转交或暂无法解决时须说明原因", "say why it was referred or cannot be solved")
+        return p.items
+
+
+@dataclass
+class Solution(Record):
+    """A solution (解决方案) given to a problem, usually on a visit."""
+
+    __table__: ClassVar[str] = "solutions"
+    problem_id: str = ""
+    visit_id: str | None = None
+    commissioner_id: str = ""
+    description: str = ""
+    technology: str = ""
+    outcome: str = ""
+    economic_benefit: float = 0.0
+    confirmed: bool = False
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("problem_id", self.problem_id)
+        if len(self.description.strip()) < 2:
+            p.add("description", "请描述解决方案", "describe the solution")
+        p.not_negative("economic_benefit", self.economic_benefit)
+        return p.items
+
+
+@dataclass
+class Attachment(Record):
+    """Evidence linked to a record; the bytes live once on disk under their sha256."""
+
+    __table__: ClassVar[str] = "attachments"
+    sha256: str = ""
+    owner_table: str = ""
+    owner_id: str = ""
+    kind: str = "photo"
+    mime: str = ""
+    size: int = 0
+    original_name: str = ""
+    taken_at: str = ""
+    gps_lat: float | None = None
+    gps_lon: float | None = None
+
+
+@dataclass
+class Review(Record):
+    """A reviewer's decision (审核) on a record."""
+
+    __table__: ClassVar[str] = "reviews"
+    record_table: str = "visits"
+    record_id: str = ""
+    record_rev: int = 0
+    decision: str = "approved"
+    opinion: str = ""
+    reviewer_id: str = ""
+    reviewer_name: str = ""
+    reviewed_at: str = field(default_factory=now_iso)
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("record_id", self.record_id)
+        p.code("decision", self.decision, REVIEW_DECISIONS)
+        if self.decision == "returned" and not self.opinion.strip():
+            p.add("opinion", "退回时须填写审核意见", "say why the record is returned")
+        return p.items
+
+
+@dataclass
+class Demand(Record):
+    """A technical demand the bureau publishes for commissioners to take up (揭榜)."""
+
+    __table__: ClassVar[str] = "demands"
+    title: str = ""
+    description: str = ""
+    industry: str = ""
+    county: str = ""
+    town: str = ""
+    target_name: str = ""
+    deadline: date | None = None
+    status: str = "published"  # published / taken / closed
+    published_by: str = ""
+    taken_by: str | None = None
+    problem_id: str | None = None
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("title", self.title.strip())
+        p.required("description", self.description.strip())
+        return p.items
+
+
+@dataclass
+class AnnualSummary(Record):
+    """The written annual summary (年度工作总结) a commissioner enters for the assessment."""
+
+    __table__: ClassVar[str] = "annual_summaries"
+    commissioner_id: str = ""
+    year: int = 0
+    text: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        if not 2000 <= self.year <= 2100:
+            p.add("year", "年度不正确", "is not a valid year")
+        return p.items
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Commissioner,
+    Team,
+    Workstation,
+    ServiceTarget,
+    ServiceAgreement,
+    Visit,
+    TechnicalProblem,
+    Solution,
+    Attachment,
+    Review,
+    Demand,
+    AnnualSummary,
+)
+TABLES: dict[str, type[Record]] = {cls.__table__: cls for cls in RECORD_TYPES}

@@ -1,0 +1,76 @@
+"""Conversion between domain records and database rows."""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from dataclasses import fields
+from datetime import date
+from functools import cache
+from typing import Any, TypeVar
+
+from commissioner_app.domain import Record
+
+R = TypeVar("R", bound=Record)
+
+
+@cache
+def _field_types(cls: type[Record]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields(cls)}
+
+
+def _base_type(hint: Any) -> Any:
+    """`int | None` -> int; `list[str]` -> list."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _base_type(args[0]) if args else str
+    return origin or hint
+
+
+def to_row(record: Record) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for name, hint in _field_types(type(record)).items():
+        value = getattr(record, name)
+        base = _base_type(hint)
+        if value is None:
+            row[name] = None
+        elif base in (list, dict):
+            row[name] = json.dumps(value, ensure_ascii=False)
+        elif base is date:
+            row[name] = value.isoformat()
+        elif base is bool:
+            row[name] = int(value)
+        else:
+            row[name] = value
+    return row
+
+
+def from_row(cls: type[R], row: dict[str, Any]) -> R:
+    kwargs: dict[str, Any] = {}
+    for name, hint in _field_types(cls).items():
+        if name not in row:
+            continue
+        value = row[name]
+        base = _base_type(hint)
+        if value is None:
+            kwargs[name] = None
+        elif base in (list, dict):
+            kwargs[name] = json.loads(value) if value else base()
+        elif base is date:
+            kwargs[name] = date.fromisoformat(value) if value else None
+        elif base is bool:
+            kwargs[name] = bool(value)
+        elif base is float:
+            kwargs[name] = float(value)
+        elif base is int:
+            kwargs[name] = int(value)
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)
+
+
+def domain_columns(cls: type[Record]) -> list[str]:
+    return list(_field_types(cls))

@@ -1,0 +1,216 @@
+"""Numbered migrations of the local database.
+
+A migration, once released, never changes: a database made by an older version must open in a newer
+one with every record kept. Add a new numbered function instead.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("commissioner_app")
+
+# Sync metadata every synced table carries (see SYNC.md). `dirty` = changed since the last accepted
+# push; `is_draft` = incomplete, never pushed; `sync_error` = the server's reason for a rejection.
+SYNC_COLUMNS = """
+    rev INTEGER NOT NULL DEFAULT 0,
+    server_seq INTEGER NOT NULL DEFAULT 0,
+    dirty INTEGER NOT NULL DEFAULT 1,
+    base_rev INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    is_draft INTEGER NOT NULL DEFAULT 0,
+    has_conflict INTEGER NOT NULL DEFAULT 0,
+    sync_error TEXT,
+    created_at TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT '',
+    updated_by TEXT NOT NULL DEFAULT ''
+"""
+
+SYNCED_TABLES = (
+    "commissioners",
+    "teams",
+    "workstations",
+    "service_targets",
+    "service_agreements",
+    "visits",
+    "problems",
+    "solutions",
+    "attachments",
+    "reviews",
+    "demands",
+    "annual_summaries",
+)
+
+_M001 = [
+    f"""CREATE TABLE commissioners (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '',
+        sending_unit TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',
+        specialty TEXT NOT NULL DEFAULT '', industries TEXT NOT NULL DEFAULT '[]',
+        team_id TEXT, workstation_id TEXT, username TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+    f"""CREATE TABLE teams (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', county TEXT NOT NULL DEFAULT '',
+        leader_id TEXT, partner_university TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+    f"""CREATE TABLE workstations (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', county TEXT NOT NULL DEFAULT '',
+        town TEXT NOT NULL DEFAULT '', manager_id TEXT, {SYNC_COLUMNS})""",
+    f"""CREATE TABLE service_targets (
+        id TEXT PRIMARY KEY, type TEXT NOT NULL DEFAULT 'village', name TEXT NOT NULL DEFAULT '',
+        county TEXT NOT NULL DEFAULT '', town TEXT NOT NULL DEFAULT '', village TEXT NOT NULL DEFAULT '',
+        industry TEXT NOT NULL DEFAULT '', contact_name TEXT NOT NULL DEFAULT '',
+        contact_phone TEXT NOT NULL DEFAULT '', credit_code TEXT NOT NULL DEFAULT '',
+        address TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+    f"""CREATE TABLE service_agreements (
+        id TEXT PRIMARY KEY, commissioner_id TEXT NOT NULL DEFAULT '', target_id TEXT NOT NULL DEFAULT '',
+        start_date TEXT, end_date TEXT, co_commissioner_ids TEXT NOT NULL DEFAULT '[]',
+        agreed TEXT NOT NULL DEFAULT '{{}}', notes TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+    f"""CREATE TABLE visits (
+        id TEXT PRIMARY KEY, commissioner_id TEXT NOT NULL DEFAULT '', target_id TEXT,
+        visit_date TEXT, start_time TEXT NOT NULL DEFAULT '', end_time TEXT NOT NULL DEFAULT '',
+        county TEXT NOT NULL DEFAULT '', town TEXT NOT NULL DEFAULT '', village TEXT NOT NULL DEFAULT '',
+        service_types TEXT NOT NULL DEFAULT '[]', industry TEXT NOT NULL DEFAULT '',
+        content TEXT NOT NULL DEFAULT '',
+        training_sessions INTEGER NOT NULL DEFAULT 0, people_trained INTEGER NOT NULL DEFAULT 0,
+        techniques_promoted INTEGER NOT NULL DEFAULT 0, varieties_introduced INTEGER NOT NULL DEFAULT 0,
+        demo_bases INTEGER NOT NULL DEFAULT 0, demo_households INTEGER NOT NULL DEFAULT 0,
+        jobs_created INTEGER NOT NULL DEFAULT 0, economic_benefit REAL NOT NULL DEFAULT 0,
+        confirm_contact TEXT NOT NULL DEFAULT '', confirm_satisfaction INTEGER,
+        confirm_remark TEXT NOT NULL DEFAULT '', confirm_sheet_sha256 TEXT NOT NULL DEFAULT '',
+        review_status TEXT NOT NULL DEFAULT '', review_opinion TEXT NOT NULL DEFAULT '',
+        gps_lat REAL, gps_lon REAL, {SYNC_COLUMNS})""",
+    f"""CREATE TABLE problems (
+        id TEXT PRIMARY KEY, commissioner_id TEXT NOT NULL DEFAULT '', target_id TEXT, visit_id TEXT,
+        title TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+        industry TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT 'visit', demand_id TEXT,
+        urgency TEXT NOT NULL DEFAULT 'normal', status TEXT NOT NULL DEFAULT 'open',
+        status_reason TEXT NOT NULL DEFAULT '', raised_on TEXT, solved_on TEXT, {SYNC_COLUMNS})""",
+    f"""CREATE TABLE solutions (
+        id TEXT PRIMARY KEY, problem_id TEXT NOT NULL DEFAULT '', visit_id TEXT,
+        commissioner_id TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+        technology TEXT NOT NULL DEFAULT '', outcome TEXT NOT NULL DEFAULT '',
+        economic_benefit REAL NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0, {SYNC_COLUMNS})""",
+    f"""CREATE TABLE attachments (
+        id TEXT PRIMARY KEY, sha256 TEXT NOT NULL DEFAULT '', owner_table TEXT NOT NULL DEFAULT '',
+        owner_id TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL DEFAULT 'photo', mime TEXT NOT NULL DEFAULT '',
+        size INTEGER NOT NULL DEFAULT 0, original_name TEXT NOT NULL DEFAULT '',
+        taken_at TEXT NOT NULL DEFAULT '', gps_lat REAL, gps_lon REAL, {SYNC_COLUMNS})""",
+    f"""CREATE TABLE reviews (
+        id TEXT PRIMARY KEY, record_table TEXT NOT NULL DEFAULT 'visits', record_id TEXT NOT NULL DEFAULT '',
+        record_rev INTEGER NOT NULL DEFAULT 0, decision TEXT NOT NULL DEFAULT '',
+        opinion TEXT NOT NULL DEFAULT '', reviewer_id TEXT NOT NULL DEFAULT '',
+        reviewer_name TEXT NOT NULL DEFAULT '', reviewed_at TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+    f"""CREATE TABLE demands (
+        id TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+        industry TEXT NOT NULL DEFAULT '', county TEXT NOT NULL DEFAULT '', town TEXT NOT NULL DEFAULT '',
+        target_name TEXT NOT NULL DEFAULT '', deadline TEXT, status TEXT NOT NULL DEFAULT 'published',
+        published_by TEXT NOT NULL DEFAULT '', taken_by TEXT, problem_id TEXT, {SYNC_COLUMNS})""",
+    f"""CREATE TABLE annual_summaries (
+        id TEXT PRIMARY KEY, commissioner_id TEXT NOT NULL DEFAULT '', year INTEGER NOT NULL DEFAULT 0,
+        text TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+    # Local, not synced.
+    """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)""",
+    """CREATE TABLE reference_items (
+        kind TEXT NOT NULL, code TEXT NOT NULL, name_zh TEXT NOT NULL, name_en TEXT NOT NULL DEFAULT '',
+        parent_code TEXT NOT NULL DEFAULT '', sort_order INTEGER NOT NULL DEFAULT 0,
+        extra TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (kind, code))""",
+    """CREATE TABLE record_history (
+        id INTEGER PRIMARY KEY, table_name TEXT NOT NULL, record_id TEXT NOT NULL,
+        changed_at TEXT NOT NULL, changed_by TEXT NOT NULL DEFAULT '', changes TEXT NOT NULL)""",
+    """CREATE TABLE sync_conflicts (
+        id INTEGER PRIMARY KEY, table_name TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+        base_value TEXT, local_value TEXT, server_value TEXT, server_rev INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL, resolved_at TEXT, resolution TEXT)""",
+    "CREATE INDEX idx_history_record ON record_history (table_name, record_id)",
+    "CREATE INDEX idx_conflicts_record ON sync_conflicts (table_name, record_id)",
+    "CREATE INDEX idx_visits_date ON visits (deleted, visit_date DESC, start_time DESC)",
+    "CREATE INDEX idx_visits_commissioner ON visits (commissioner_id, visit_date)",
+    "CREATE INDEX idx_visits_target ON visits (target_id)",
+    "CREATE INDEX idx_problems_visit ON problems (visit_id)",
+    "CREATE INDEX idx_problems_status ON problems (deleted, status)",
+    "CREATE INDEX idx_solutions_problem ON solutions (problem_id)",
+    "CREATE INDEX idx_solutions_visit ON solutions (visit_id)",
+    "CREATE INDEX idx_attachments_owner ON attachments (owner_table, owner_id)",
+    "CREATE INDEX idx_attachments_sha ON attachments (sha256)",
+    "CREATE INDEX idx_reviews_record ON reviews (record_table, record_id)",
+    "CREATE INDEX idx_targets_name ON service_targets (name)",
+]
+_M001 += [f"CREATE INDEX idx_{t}_dirty ON {t} (dirty, is_draft)" for t in SYNCED_TABLES]
+_M001 += [f"CREATE INDEX idx_{t}_seq ON {t} (server_seq)" for t in SYNCED_TABLES]
+
+# Full-text search. The trigram tokenizer finds any substring of three or more characters, which
+# suits Chinese (no word boundaries). Every indexed text ends with a space so that a two-character
+# term is the start of some trigram; see Store.search. The index keeps its own copy of the text
+# (rowid = the record's rowid) so a visit's index entry can include its target's name.
+_FTS: dict[str, tuple[list[str], str, str]] = {
+    "visits": (
+        ["target_name", "place", "content", "industry"],
+        "target_id, county, town, village, content, industry",
+        "(SELECT name FROM service_targets WHERE id = new.target_id), "
+        "new.county || new.town || new.village, new.content, new.industry",
+    ),
+    "problems": (
+        ["title", "description", "industry", "status_reason"],
+        "title, description, industry, status_reason",
+        "new.title, new.description, new.industry, new.status_reason",
+    ),
+    "solutions": (
+        ["description", "technology", "outcome"],
+        "description, technology, outcome",
+        "new.description, new.technology, new.outcome",
+    ),
+    "service_targets": (
+        ["name", "place", "contact", "industry", "notes"],
+        "name, county, town, village, address, contact_name, contact_phone, industry, notes, credit_code",
+        "new.name, new.county || new.town || new.village || new.address, "
+        "new.contact_name || ' ' || new.contact_phone, new.industry, new.notes || ' ' || new.credit_code",
+    ),
+}
+
+
+def _fts_statements(table: str, columns: list[str], sources: str, values: str) -> list[str]:
+    fts = f"{table}_fts"
+    padded = ", ".join(f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values))
+    cols = ", ".join(columns)
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, tokenize='trigram')",
+        f"CREATE VIRTUAL TABLE {fts}_vocab USING fts5vocab({fts}, 'row')",
+        f"""CREATE TRIGGER {table}_fts_ai AFTER INSERT ON {table} WHEN new.deleted = 0 BEGIN
+            INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {padded}); END""",
+        f"""CREATE TRIGGER {table}_fts_ad AFTER DELETE ON {table} BEGIN
+            DELETE FROM {fts} WHERE rowid = old.rowid; END""",
+        # Only a change of indexed text re-indexes: sync bookkeeping updates stay cheap.
+        f"""CREATE TRIGGER {table}_fts_au AFTER UPDATE OF {sources}, deleted ON {table} BEGIN
+            DELETE FROM {fts} WHERE rowid = old.rowid;
+            INSERT INTO {fts} (rowid, {cols}) SELECT new.rowid, {padded} WHERE new.deleted = 0; END""",
+    ]
+
+
+def _split_values(values: str) -> list[str]:
+    """Split a comma-separated SQL expression list at top level (not inside parentheses)."""
+    parts, depth, current = [], 0, ""
+    for ch in values:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return parts
+
+
+for _table, (_columns, _sources, _values) in _FTS.items():
+    _M001 += _fts_statements(_table, _columns, _sources, _values)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    for statement in _M001:
+        db.execute(statement)
+
+
+def known_migration_names() -> set[str]:
+    return {m.name for m in migrations._migrations}

@@ -1,0 +1,719 @@
+"""The local store: one SQLite database (WAL) per data directory, plus attachment files beside it.
+
+Access is serialised: one thread at a time uses a Store (the GUI runs database work on one worker
+thread). Synced tables have no SQL foreign keys on purpose: a pull may deliver a child before its
+parent; integrity of links is checked by `check()` instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from commissioner_app import schema
+from commissioner_app.domain import (
+    Commissioner,
+    Issue,
+    Record,
+    Solution,
+    TechnicalProblem,
+    Visit,
+    new_id,
+    now_iso,
+)
+from commissioner_app.errors import (
+    DatabaseTooNewError,
+    NotFoundError,
+    ValidationError,
+    sqlite_errors,
+)
+from commissioner_app.i18n import Message
+from commissioner_app.paths import DB_FILENAME
+from commissioner_app.records import domain_columns, from_row, to_row
+
+log = logging.getLogger("commissioner.store")
+
+R = TypeVar("R", bound=Record)
+
+# The sync state of a row, derived from its sync metadata (SYNC.md: local only / queued / sent /
+# conflict / rejected). Rows never pushed and rows changed since the last push are both "queued".
+SYNC_STATE_SQL = (
+    "CASE WHEN {p}is_draft THEN 'draft' WHEN {p}has_conflict THEN 'conflict' "
+    "WHEN {p}sync_error IS NOT NULL THEN 'rejected' WHEN {p}dirty THEN 'queued' ELSE 'synced' END"
+)
+
+SYNC_STATES: dict[str, Message] = {
+    "draft": Message("草稿", "Draft"),
+    "queued": Message("待同步", "Waiting to sync"),
+    "synced": Message("已同步", "Synced"),
+    "conflict": Message("冲突", "Conflict"),
+    "rejected": Message("被拒绝", "Rejected"),
+}
+
+# What a user sees as a record's state: sync state and review state in one word.
+RECORD_STATES: dict[str, Message] = {
+    **SYNC_STATES,
+    "pending": Message("待审核", "Waiting for review"),
+    "approved": Message("已通过", "Approved"),
+    "returned": Message("已退回", "Returned"),
+}
+
+BACKUPS_KEPT = 5
+
+
+def record_state(sync_state: str, review_status: str = "") -> str:
+    """The one state to show for a record (draft, conflict and rejection come first)."""
+    if sync_state in ("draft", "conflict", "rejected"):
+        return sync_state
+    if review_status == "returned":
+        return "returned"
+    if sync_state == "queued":
+        return "queued"
+    if review_status in ("approved", "pending"):
+        return review_status
+    return sync_state
+
+
+@dataclass
+class VisitQuery:
+    """Filters and ordering for the visit list."""
+
+    text: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    county: str = ""
+    town: str = ""
+    industry: str = ""
+    review_status: str | None = None
+    sync_state: str | None = None
+    commissioner_id: str | None = None
+    target_id: str | None = None
+    order_by: str = "visit_date"
+    descending: bool = True
+
+
+@dataclass
+class SearchHit:
+    kind: str  # table name
+    id: str
+    title: str
+    detail: str
+
+
+VISIT_ORDER_COLUMNS = {
+    "visit_date": "v.visit_date {d}, v.start_time {d}, v.rowid {d}",
+    "target_name": "t.name {d}, v.visit_date DESC",
+    "county": "v.county {d}, v.town {d}, v.visit_date DESC",
+    "industry": "v.industry {d}, v.visit_date DESC",
+    "people_trained": "v.people_trained {d}, v.visit_date DESC",
+    "economic_benefit": "v.economic_benefit {d}, v.visit_date DESC",
+    "state": "v.dirty {d}, v.review_status {d}, v.visit_date DESC",
+}
+
+
+class Store:
+    """A commissioner's local database."""
+
+    def __init__(self, db: Database, data_dir: Path | None = None):
+        self.db = db
+        self.data_dir = data_dir
+        self.path: Path | None = data_dir / DB_FILENAME if data_dir else None
+        self.actor = ""
+
+    # --- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path | str, *, load_reference: bool = True) -> Store:
+        """Open (or create) the store in `data_dir`, migrating an older database after a backup."""
+        data_dir = Path(data_dir)
+        path = data_dir / DB_FILENAME
+        with sqlite_errors(path):
+            data_dir.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
+            db = Database(conn)
+            db.execute("PRAGMA journal_mode=WAL")
+            store = cls(db, data_dir)
+            store._prepare(load_reference)
+        return store
+
+    @classmethod
+    def memory(cls, *, load_reference: bool = True) -> Store:
+        db = Database(memory=True)
+        store = cls(db, None)
+        store._prepare(load_reference)
+        return store
+
+    def _prepare(self, load_reference: bool) -> None:
+        db = self.db
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")
+        # Reading the schema fails here, not later, if the file is not a database.
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        applied = [m.name for m in schema.migrations.applied(db)]
+        unknown = [name for name in applied if name not in schema.known_migration_names()]
+        if unknown:
+            where = self.path or ":memory:"
+            raise DatabaseTooNewError(
+                Message(
+                    f"数据库 {where} 由更新版本的程序创建（{unknown[-1]}），本版本无法打开。请升级程序；数据未被改动。",
+                    f"The database {where} was written by a newer version of the application "
+                    f"({unknown[-1]}); this version cannot open it. Please update; the data was not changed.",
+                ),
+                self.path,
+            )
+        pending = schema.migrations.pending(db)
+        if pending and applied and self.path is not None:
+            self.backup_before_migration(pending[0].name)
+        schema.migrations.apply(db)
+        if not self.get_meta("device_id"):
+            self.set_meta("device_id", new_id())
+        if load_reference and not self.db.execute("SELECT 1 FROM reference_items LIMIT 1").fetchone():
+            from commissioner_app.reference import load_bundled_reference
+
+            load_bundled_reference(self)
+
+    def backup_before_migration(self, label: str) -> Path:
+        """Copy the database to a dated backup in the data directory and keep the last few."""
+        assert self.data_dir is not None
+        folder = self.data_dir / "backups"
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = folder / f"commissioner-{stamp}-before-{label}.db"
+        dest = sqlite3.connect(str(target))
+        with dest:
+            self.db.conn.backup(dest)
+        dest.close()
+        backups = sorted(folder.glob("commissioner-*-before-*.db"))
+        for old in backups[:-BACKUPS_KEPT]:
+            old.unlink(missing_ok=True)
+        log.info("backed up %s to %s before migrating", self.path, target)
+        return target
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """One transaction (nested calls become savepoints); environmental errors become StoreError."""
+        with sqlite_errors(self.path), self.db.atomic() as db:
+            yield db
+
+    # --- meta ------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    # --- profile ---------------------------------------------------------------------------------
+
+    def profile(self) -> Commissioner | None:
+        """The commissioner who uses this data directory, if set up."""
+        cid = self.get_meta("self_commissioner_id")
+        return self.get(Commissioner, cid) if cid else None
+
+    def save_profile(self, commissioner: Commissioner) -> Commissioner:
+        with self.atomic():
+            self.save(commissioner)
+            self.set_meta("self_commissioner_id", commissioner.id)
+        self.actor = commissioner.id
+        return commissioner
+
+    # --- records ---------------------------------------------------------------------------------
+
+    def get(self, cls: type[R], record_id: str, *, include_deleted: bool = False) -> R | None:
+        sql = f"SELECT * FROM {cls.__table__} WHERE id = ?"
+        if not include_deleted:
+            sql += " AND deleted = 0"
+        cursor = self.db.execute(sql, [record_id])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        names = [d[0] for d in cursor.description]
+        return from_row(cls, dict(zip(names, row, strict=True)))
+
+    def require(self, cls: type[R], record_id: str) -> R:
+        record = self.get(cls, record_id)
+        if record is None:
+            raise NotFoundError(
+                Message(f"找不到记录 {record_id}", f"No record {record_id}")
+            )
+        return record
+
+    def row(self, table: str, record_id: str) -> dict[str, Any] | None:
+        """The raw row, sync metadata included."""
+        cursor = self.db.execute(f"SELECT *, {SYNC_STATE_SQL.format(p='')} AS sync_state FROM {table} WHERE id = ?", [record_id])
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], found, strict=True))
+
+    def validate(self, record: Record, *, pending_solutions: int = 0) -> list[Issue]:
+        if isinstance(record, TechnicalProblem):
+            return record.validate(solution_count=self.solution_count(record.id) + pending_solutions)
+        return record.validate()
+
+    def save(self, record: R, *, draft: bool = False) -> R:
+        """Validate (unless a draft) and write one record; raises ValidationError with every issue."""
+        if not draft:
+            issues = self.validate(record)
+            if issues:
+                raise ValidationError(issues)
+        with self.atomic():
+            self._write(record, draft)
+        return record
+
+    def save_visit(
+        self,
+        visit: Visit,
+        problems: Iterable[TechnicalProblem] = (),
+        solutions: Iterable[Solution] = (),
+        *,
+        draft: bool = False,
+    ) -> Visit:
+        """Save a visit with the problems raised and solutions given, all or nothing.
+
+        A draft may be incomplete and is never queued for sync; its problems and solutions are
+        drafts with it. Issues of child records name them as `problems[0].title`.
+        """
+        problems, solutions = list(problems), list(solutions)
+        if not visit.commissioner_id and self.actor:
+            visit.commissioner_id = self.actor
+        for problem in problems:
+            problem.visit_id = problem.visit_id or visit.id
+            problem.target_id = problem.target_id or visit.target_id
+            problem.commissioner_id = problem.commissioner_id or visit.commissioner_id
+            problem.raised_on = problem.raised_on or visit.visit_date
+        for solution in solutions:
+            solution.visit_id = solution.visit_id or visit.id
+            solution.commissioner_id = solution.commissioner_id or visit.commissioner_id
+        if not draft:
+            issues = list(visit.validate())
+            for i, problem in enumerate(problems):
+                new_solutions = sum(1 for s in solutions if s.problem_id == problem.id)
+                issues += _prefixed(f"problems[{i}]", self.validate(problem, pending_solutions=new_solutions))
+            for i, solution in enumerate(solutions):
+                issues += _prefixed(f"solutions[{i}]", solution.validate())
+            if issues:
+                raise ValidationError(issues)
+            if visit.review_status in ("", "returned", "approved"):
+                current = self.get(Visit, visit.id)
+                if current is None or visit.review_status != "approved" or _changed(current, visit):
+                    visit.review_status = "pending"
+        for problem in problems:
+            if problem.status == "solved" and problem.solved_on is None:
+                problem.solved_on = visit.visit_date or date.today()
+        with self.atomic():
+            self._write(visit, draft)
+            for problem in problems:
+                self._write(problem, draft)
+            for solution in solutions:
+                self._write(solution, draft)
+        return visit
+
+    def delete(self, cls: type[Record], record_id: str) -> None:
+        """Delete as a tombstone, so that sync can carry the deletion."""
+        with self.atomic():
+            current = self.db.execute(
+                f"SELECT rev, dirty, base_rev FROM {cls.__table__} WHERE id = ? AND deleted = 0", [record_id]
+            ).fetchone()
+            if current is None:
+                raise NotFoundError(Message(f"找不到记录 {record_id}", f"No record {record_id}"))
+            rev, dirty, base_rev = current
+            self.db.execute(
+                f"UPDATE {cls.__table__} SET deleted = 1, dirty = 1, base_rev = ?, updated_at = ?, "
+                "updated_by = ? WHERE id = ?",
+                [base_rev if dirty else rev, now_iso(), self.actor, record_id],
+            )
+            self._history(cls.__table__, record_id, {"deleted": [0, 1]})
+
+    def _write(self, record: Record, draft: bool) -> None:
+        table = record.__table__
+        row = to_row(record)
+        now = now_iso()
+        cursor = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [record.id])
+        found = cursor.fetchone()
+        if found is None:
+            row.update(
+                created_at=now, updated_at=now, updated_by=self.actor, dirty=1, is_draft=int(draft),
+                rev=0, base_rev=0,
+            )
+            self.db[table].insert(row)
+            return
+        existing = dict(zip([d[0] for d in cursor.description], found, strict=True))
+        changes = {k: [existing[k], v] for k, v in row.items() if existing.get(k) != v}
+        if not changes and existing["is_draft"] == int(draft) and not existing["deleted"]:
+            return
+        row.update(
+            updated_at=now,
+            updated_by=self.actor,
+            dirty=1,
+            is_draft=int(draft),
+            deleted=0,
+            sync_error=None,
+            base_rev=existing["base_rev"] if existing["dirty"] else existing["rev"],
+        )
+        self.db[table].update(record.id, row)
+        if changes and not existing["is_draft"]:
+            self._history(table, record.id, changes)
+
+    def _history(self, table: str, record_id: str, changes: dict[str, list[Any]]) -> None:
+        self.db.execute(
+            "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [table, record_id, now_iso(), self.actor, json.dumps(changes, ensure_ascii=False, default=str)],
+        )
+
+    def history(self, table: str, record_id: str) -> list[dict[str, Any]]:
+        return [
+            {**r, "changes": json.loads(r["changes"])}
+            for r in self.db.query(
+                "SELECT * FROM record_history WHERE table_name = ? AND record_id = ? ORDER BY id",
+                [table, record_id],
+            )
+        ]
+
+    # --- related records -------------------------------------------------------------------------
+
+    def solution_count(self, problem_id: str) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM solutions WHERE problem_id = ? AND deleted = 0", [problem_id]
+        ).fetchone()
+        return int(row[0])
+
+    def problems_of_visit(self, visit_id: str) -> list[TechnicalProblem]:
+        return self._many(TechnicalProblem, "visit_id = ?", [visit_id])
+
+    def solutions_of_visit(self, visit_id: str) -> list[Solution]:
+        return self._many(Solution, "visit_id = ?", [visit_id])
+
+    def solutions_of_problem(self, problem_id: str) -> list[Solution]:
+        return self._many(Solution, "problem_id = ?", [problem_id])
+
+    def visits_of_problem(self, problem_id: str) -> list[Visit]:
+        return self._many(
+            Visit,
+            "id IN (SELECT visit_id FROM problems WHERE id = ? UNION SELECT visit_id FROM solutions "
+            "WHERE problem_id = ? AND deleted = 0)",
+            [problem_id, problem_id],
+        )
+
+    def all(self, cls: type[R], where: str = "1", params: Iterable[Any] = ()) -> list[R]:
+        return self._many(cls, where, list(params))
+
+    def _many(self, cls: type[R], where: str, params: list[Any]) -> list[R]:
+        cursor = self.db.execute(
+            f"SELECT {', '.join(domain_columns(cls))} FROM {cls.__table__} WHERE deleted = 0 AND ({where}) "
+            "ORDER BY rowid",
+            params,
+        )
+        names = [d[0] for d in cursor.description]
+        return [from_row(cls, dict(zip(names, r, strict=True))) for r in cursor.fetchall()]
+
+    # --- lists -----------------------------------------------------------------------------------
+
+    def _visit_where(self, q: VisitQuery) -> tuple[str, list[Any]]:
+        clauses, params = ["v.deleted = 0"], []
+        if q.text.strip():
+            match = self.fts_filter("visits", q.text, "v.rowid")
+            clauses.append(match[0])
+            params += match[1]
+        if q.date_from:
+            clauses.append("v.visit_date >= ?")
+            params.append(q.date_from.isoformat())
+        if q.date_to:
+            clauses.append("v.visit_date <= ?")
+            params.append(q.date_to.isoformat())
+        for column in ("county", "town", "industry", "commissioner_id", "target_id"):
+            value = getattr(q, column)
+            if value:
+                clauses.append(f"v.{column} = ?")
+                params.append(value)
+        if q.review_status is not None:
+            clauses.append("v.review_status = ?")
+            params.append(q.review_status)
+        if q.sync_state:
+            clauses.append(f"({SYNC_STATE_SQL.format(p='v.')}) = ?")
+            params.append(q.sync_state)
+        return " AND ".join(clauses), params
+
+    def visit_ids(self, q: VisitQuery | None = None) -> list[str]:
+        """Every matching visit id in display order: cheap even for 100,000 visits."""
+        q = q or VisitQuery()
+        where, params = self._visit_where(q)
+        order = VISIT_ORDER_COLUMNS.get(q.order_by, VISIT_ORDER_COLUMNS["visit_date"])
+        join = "LEFT JOIN service_targets t ON t.id = v.target_id" if q.order_by == "target_name" else ""
+        sql = f"SELECT v.id FROM visits v {join} WHERE {where} ORDER BY {order.format(d='DESC' if q.descending else 'ASC')}"
+        return [r[0] for r in self.db.execute(sql, params).fetchall()]
+
+    def visit_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """List rows (with the target's name and sync state) for the given ids."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        cursor = self.db.execute(
+            f"""SELECT v.id, v.visit_date, v.start_time, v.end_time, v.target_id, t.name AS target_name,
+                t.type AS target_type, v.county, v.town, v.village, v.service_types, v.industry,
+                substr(v.content, 1, 120) AS content, v.people_trained, v.training_sessions,
+                v.techniques_promoted, v.varieties_introduced, v.economic_benefit,
+                v.confirm_satisfaction, v.review_status, v.review_opinion, v.commissioner_id,
+                v.rev, v.sync_error, {SYNC_STATE_SQL.format(p='v.')} AS sync_state
+            FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.id IN ({marks})""",
+            ids,
+        )
+        names = [d[0] for d in cursor.description]
+        rows = {}
+        for found in cursor.fetchall():
+            row = dict(zip(names, found, strict=True))
+            row["service_types"] = json.loads(row["service_types"] or "[]")
+            row["state"] = record_state(row["sync_state"], row["review_status"])
+            rows[row["id"]] = row
+        return rows
+
+    def list_visits(self, q: VisitQuery | None = None, *, offset: int = 0, limit: int = 200) -> list[dict[str, Any]]:
+        """One page of the visit list, in display order."""
+        q = q or VisitQuery()
+        where, params = self._visit_where(q)
+        order = VISIT_ORDER_COLUMNS.get(q.order_by, VISIT_ORDER_COLUMNS["visit_date"])
+        sql = (
+            f"SELECT v.id FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id WHERE {where} "
+            f"ORDER BY {order.format(d='DESC' if q.descending else 'ASC')} LIMIT ? OFFSET ?"
+        )
+        ids = [r[0] for r in self.db.execute(sql, [*params, limit, offset]).fetchall()]
+        rows = self.visit_rows(ids)
+        return [rows[i] for i in ids]
+
+    def count_visits(self, q: VisitQuery | None = None) -> int:
+        where, params = self._visit_where(q or VisitQuery())
+        return int(self.db.execute(f"SELECT count(*) FROM visits v WHERE {where}", params).fetchone()[0])
+
+    def list_problems(
+        self, *, text: str = "", status: str | None = None, industry: str = "", limit: int = 1000, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        clauses, params = ["p.deleted = 0"], []
+        if text.strip():
+            sql, extra = self.fts_filter("problems", text, "p.rowid")
+            clauses.append(sql)
+            params += extra
+        if status:
+            clauses.append("p.status = ?")
+            params.append(status)
+        if industry:
+            clauses.append("p.industry = ?")
+            params.append(industry)
+        return list(
+            self.db.query(
+                f"""SELECT p.id, p.title, p.industry, p.status, p.status_reason, p.urgency, p.source,
+                    p.raised_on, p.solved_on, p.visit_id, t.name AS target_name,
+                    (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0) AS solutions,
+                    {SYNC_STATE_SQL.format(p='p.')} AS sync_state
+                FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
+                WHERE {' AND '.join(clauses)} ORDER BY p.raised_on DESC, p.rowid DESC LIMIT ? OFFSET ?""",
+                [*params, limit, offset],
+            )
+        )
+
+    def list_targets(self, *, text: str = "", type: str = "", county: str = "", limit: int = 1000) -> list[dict[str, Any]]:
+        clauses, params = ["t.deleted = 0"], []
+        if text.strip():
+            sql, extra = self.fts_filter("service_targets", text, "t.rowid")
+            clauses.append(sql)
+            params += extra
+        if type:
+            clauses.append("t.type = ?")
+            params.append(type)
+        if county:
+            clauses.append("t.county = ?")
+            params.append(county)
+        return list(
+            self.db.query(
+                f"""SELECT t.id, t.type, t.name, t.county, t.town, t.village, t.industry, t.contact_name,
+                    t.contact_phone, t.credit_code, {SYNC_STATE_SQL.format(p='t.')} AS sync_state,
+                    (SELECT count(*) FROM visits v WHERE v.target_id = t.id AND v.deleted = 0) AS visits
+                FROM service_targets t WHERE {' AND '.join(clauses)} ORDER BY t.county, t.town, t.name LIMIT ?""",
+                [*params, limit],
+            )
+        )
+
+    # --- full-text search ------------------------------------------------------------------------
+
+    def fts_filter(self, table: str, text: str, rowid_expr: str) -> tuple[str, list[Any]]:
+        """An SQL condition restricting `rowid_expr` to rows of `table` matching every term of `text`."""
+        clauses, params = [], []
+        for term in _terms(text):
+            expr = self._match_expression(table, term)
+            if expr == "":
+                clauses.append("0")  # a two-character term that occurs nowhere
+            elif expr is None:
+                # One character: no trigram holds it alone, so scan the index's copy of the text.
+                columns = _fts_columns(self.db, table)
+                like = " OR ".join(f"{c} LIKE ?" for c in columns)
+                clauses.append(f"{rowid_expr} IN (SELECT rowid FROM {table}_fts WHERE {like})")
+                params += [f"%{term}%"] * len(columns)
+            else:
+                clauses.append(f"{rowid_expr} IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)")
+                params.append(expr)
+        return (" AND ".join(clauses) or "1"), params
+
+    def _match_expression(self, table: str, term: str) -> str | None:
+        if len(term) >= 3:
+            return _quote(term)
+        if len(term) == 2:
+            # Every two-character sequence in the index starts some trigram (texts end in a space),
+            # so expand the term to the trigrams that start with it.
+            trigrams = [
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT term FROM {table}_fts_vocab WHERE term >= ? AND term < ?",
+                    [term, term + "\U0010ffff"],
+                ).fetchall()
+            ]
+            if not trigrams:
+                return ""
+            return " OR ".join(_quote(t) for t in trigrams)
+        return None
+
+    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
+        """Search visits, problems, solutions and targets at once."""
+        hits: list[SearchHit] = []
+        if not _terms(text):
+            return hits
+        specs = [
+            ("visits", "x.visit_date || ' ' || coalesce((SELECT name FROM service_targets WHERE id = x.target_id), '')",
+             "substr(x.content, 1, 80)"),
+            ("problems", "x.title", "substr(x.description, 1, 80)"),
+            ("solutions", "substr(x.description, 1, 40)", "x.technology"),
+            ("service_targets", "x.name", "x.county || x.town || x.village"),
+        ]
+        for table, title, detail in specs:
+            where, params = self.fts_filter(table, text, "x.rowid")
+            for row in self.db.execute(
+                f"SELECT x.id, {title}, {detail} FROM {table} x WHERE x.deleted = 0 AND {where} "
+                "ORDER BY x.rowid DESC LIMIT ?",
+                [*params, limit],
+            ).fetchall():
+                hits.append(SearchHit(table, row[0], row[1] or "", row[2] or ""))
+        return hits
+
+    # --- status and checks -----------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        """Counts of records by kind and sync state, the database's path and size."""
+        counts: dict[str, dict[str, int]] = {}
+        for table in schema.SYNCED_TABLES:
+            per_state = {
+                state: n
+                for state, n in self.db.execute(
+                    f"SELECT {SYNC_STATE_SQL.format(p='')} AS s, count(*) FROM {table} WHERE deleted = 0 GROUP BY s"
+                ).fetchall()
+            }
+            counts[table] = per_state
+        size = 0
+        if self.path is not None:
+            for suffix in ("", "-wal"):
+                f = Path(str(self.path) + suffix)
+                if f.exists():
+                    size += f.stat().st_size
+        return {
+            "path": str(self.path) if self.path else ":memory:",
+            "size_bytes": size,
+            "counts": counts,
+            "waiting_to_sync": self.waiting_to_sync(),
+            "last_sync": self.get_meta("last_sync_at"),
+        }
+
+    def waiting_to_sync(self) -> int:
+        total = 0
+        for table in schema.SYNCED_TABLES:
+            total += self.db.execute(
+                f"SELECT count(*) FROM {table} WHERE dirty = 1 AND is_draft = 0"
+            ).fetchone()[0]
+        return int(total)
+
+    def check(self) -> list[Message]:
+        """Integrity check of the database and of every attachment's file (hash must match)."""
+        from commissioner_app.attachments import verify_blob
+
+        problems: list[Message] = []
+        with sqlite_errors(self.path):
+            for (result,) in self.db.execute("PRAGMA integrity_check").fetchall():
+                if result != "ok":
+                    problems.append(Message(f"数据库完整性检查：{result}", f"Database integrity check: {result}"))
+        seen: set[str] = set()
+        for sha, name in self.db.execute(
+            "SELECT sha256, original_name FROM attachments WHERE deleted = 0"
+        ).fetchall():
+            if sha in seen:
+                continue
+            seen.add(sha)
+            message = verify_blob(self, sha, name)
+            if message:
+                problems.append(message)
+        return problems
+
+    # --- attachments -----------------------------------------------------------------------------
+
+    @property
+    def attachments_dir(self) -> Path:
+        if self.data_dir is None:
+            raise RuntimeError("an in-memory store has no attachment folder")
+        return self.data_dir / "attachments"
+
+
+def _changed(current: Visit, edited: Visit) -> bool:
+    """Whether an edit changes anything but the review fields."""
+    ignore = {"review_status", "review_opinion"}
+    a, b = to_row(current), to_row(edited)
+    return any(a[k] != b[k] for k in a if k not in ignore)
+
+
+def _prefixed(prefix: str, issues: list[Issue]) -> list[Issue]:
+    return [replace(i, field=f"{prefix}.{i.field}") for i in issues]
+
+
+def _terms(text: str) -> list[str]:
+    return [t for t in text.lower().split() if t]
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+_FTS_COLUMNS: dict[str, list[str]] = {}
+
+
+def _fts_columns(db: Database, table: str) -> list[str]:
+    if table not in _FTS_COLUMNS:
+        _FTS_COLUMNS[table] = [r[1] for r in db.execute(f"PRAGMA table_info({table}_fts)").fetchall()]
+    return _FTS_COLUMNS[table]
+
+
+def copy_database(src: Path, dest: Path) -> None:
+    """A consistent copy of a live database (uses SQLite's backup API, safe with WAL)."""
+    source = sqlite3.connect(str(src))
+    target = sqlite3.connect(str(dest))
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+__all__ = ["Store", "VisitQuery", "SearchHit", "SYNC_STATES", "RECORD_STATES", "record_state", "copy_database"]

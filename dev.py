@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Set up the project in .venv and run the application or the tests.
+
+    python3 dev.py run     # set up, then start the application (demo data on first start)
+    python3 dev.py test    # set up, then lint, type-check and run the tests
+
+Needs only Python 3.11+. On Debian/Ubuntu it installs, when run as root, the few system libraries
+Qt needs (or says which to install).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed"
+
+# Libraries the Qt wheels load on Linux, and the Debian packages that bring them; poppler-utils
+# gives pdftotext/pdffonts for the document tests.
+DEBIAN_PACKAGES = ["libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1",
+                   "libdbus-1-3", "libglib2.0-0", "poppler-utils"]
+
+
+def say(text: str) -> None:
+    print(f"[dev] {text}", flush=True)
+
+
+def ensure_system_packages() -> None:
+    if not sys.platform.startswith("linux") or not shutil.which("dpkg-query"):
+        return
+    missing = [p for p in DEBIAN_PACKAGES
+               if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True)
+               .stdout.find("install ok installed") < 0]
+    if not missing:
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("installing system packages: " + " ".join(missing))
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    else:
+        say("these system packages are missing; install them with:\n"
+            f"    sudo apt-get install -y {' '.join(missing)}")
+
+
+def ensure_venv() -> None:
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not PY.exists():
+        say(f"creating {VENV}")
+        try:
+            venv.create(VENV, with_pip=True)
+        except (subprocess.CalledProcessError, OSError) as exc:
+            sys.exit(f"[dev] cannot create a virtual environment ({exc}). On Debian/Ubuntu: "
+                     "sudo apt-get install -y python3-venv")
+    say("installing the application and its test tools (first time takes a few minutes)")
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", ".[server,test]"], cwd=ROOT, check=True)
+    STAMP.write_text(wanted)
+
+
+def build_translations() -> None:
+    script = ROOT / "ui" / "i18n_build.py"
+    if script.exists():
+        subprocess.run([str(PY), str(script)], cwd=ROOT, check=True)
+
+
+def run(args: list[str]) -> int:
+    command = [str(BIN / "commissioner-app"), *args]
+    if not args:
+        command.append("--demo")
+    return subprocess.call(command, cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    steps = [
+        [str(PY), "-m", "ruff", "check", "commissioner_app", "ui", "sync", "tests", "benchmarks", "dev.py"],
+        [str(PY), "-m", "mypy"],
+        [str(PY), "-m", "pytest", *args],
+    ]
+    for step in steps:
+        say(" ".join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step)))
+        code = subprocess.call(step, cwd=ROOT, env=env)
+        if code != 0:
+            return code
+    return 0
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "setup"):
+        print(__doc__)
+        return 2
+    ensure_system_packages()
+    ensure_venv()
+    build_translations()
+    if sys.argv[1] == "run":
+        return run(sys.argv[2:])
+    if sys.argv[1] == "test":
+        return test(sys.argv[2:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The sync protocol, its client and the central store server."""
