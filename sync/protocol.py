@@ -1,0 +1,155 @@
+"""The sync protocol shared by the client and the central store (version 1).
+
+All bodies are JSON (UTF-8), gzip allowed both ways. Every request carries the header
+`X-Protocol-Version`; a server that no longer speaks the client's version answers 426 with an
+ErrorBody whose `error` is "protocol_too_old". Every error answer is an ErrorBody.
+
+Endpoints (all under /api/v1, all but login need `Authorization: Bearer <token>`):
+
+POST /auth/login        {"username", "password", "device_id"} -> LoginAnswer
+POST /auth/logout       -> 204 (revokes the token)
+GET  /me                -> UserInfo
+
+POST /sync/push         PushRequest -> PushAnswer
+    One transaction per batch on the server. `batch_id` is the idempotency key: a replayed
+    batch (same caller, same batch_id) gets the stored answer of the first application and
+    changes nothing. Per change: accepted (base_rev == current rev), merged (base stale but the
+    fields changed on both sides since base_rev do not collide; answer carries the merged
+    `fields`), conflict (same field changed on both sides; nothing overwritten on the server; the
+    answer lists each conflicting field with base/local/server values and the server's current
+    `fields` and `rev`), rejected (with reason; e.g. out of scope, invalid, a field the role may
+    not write).
+GET  /sync/pull?since=<server_seq>&limit=<n>  -> PullAnswer
+    Changes the caller may see with server_seq > since, in server order, tombstones included;
+    `next_since` is the cursor to store (in the same local transaction as the page).
+    Reference data travels as table "reference" (id = kind, fields = {"version", "items"}) and
+    assessment rules as table "assessment_rules" (id = year, fields = {"year", "toml"}).
+
+GET  /attachments/{sha256}                 -> the bytes (only if the caller may see a record using it)
+GET  /attachments/{sha256}/status          -> {"sha256", "complete": bool, "received": int}
+PUT  /attachments/{sha256}?offset=<n>      body: raw bytes (a chunk) -> {"received": int}
+    A chunk must start at the server's `received` offset (else 409 with the right offset).
+POST /attachments/{sha256}/complete {"size": int} -> 201 {"sha256", "size"}
+    The server hashes what it received; a mismatch discards the upload: 422 "hash_mismatch".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+PROTOCOL_VERSION = 1
+MIN_PROTOCOL_VERSION = 1
+PROTOCOL_HEADER = "X-Protocol-Version"
+API_PREFIX = "/api/v1"
+
+MAX_PUSH_CHANGES = 500  # per batch
+MAX_PULL_LIMIT = 2000
+DEFAULT_PULL_LIMIT = 500
+CHUNK_SIZE = 256 * 1024
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+Role = Literal["commissioner", "manager", "bureau"]
+ChangeStatus = Literal["accepted", "merged", "conflict", "rejected"]
+
+# Tables that travel through sync, with who may write them (the server enforces it; reading
+# scope: a commissioner sees own records + reference + published demands + own reviews; a manager
+# also the records of their team/workstation; the bureau everything).
+WRITABLE_BY: dict[str, tuple[str, ...]] = {
+    "commissioners": ("commissioner", "manager", "bureau"),  # a commissioner only their own profile
+    "teams": ("bureau",),
+    "workstations": ("bureau",),
+    "service_targets": ("commissioner", "manager", "bureau"),
+    "service_agreements": ("commissioner", "manager", "bureau"),
+    "visits": ("commissioner", "manager"),
+    "problems": ("commissioner", "manager"),
+    "solutions": ("commissioner", "manager"),
+    "attachments": ("commissioner", "manager"),
+    "reviews": ("manager", "bureau"),
+    "demands": ("bureau", "commissioner"),  # a commissioner may only take one up (taken_by, problem_id)
+    "annual_summaries": ("commissioner",),
+    "reference": ("bureau",),
+    "assessment_rules": ("bureau",),
+}
+
+# Fields only the server sets (from reviews); a client's value for them is ignored on push.
+SERVER_OWNED_FIELDS: dict[str, tuple[str, ...]] = {
+    "visits": ("review_status", "review_opinion"),
+}
+
+
+class ErrorBody(TypedDict):
+    error: str  # machine-readable kind, e.g. "auth_required", "forbidden", "protocol_too_old"
+    message_zh: str
+    message_en: str
+
+
+class UserInfo(TypedDict):
+    id: str
+    username: str
+    role: Role
+    display_name: str
+    commissioner_id: str | None
+    team_id: str | None
+    workstation_id: str | None
+
+
+class LoginAnswer(TypedDict):
+    token: str
+    expires_at: str  # ISO 8601, UTC
+    user: UserInfo
+
+
+class Change(TypedDict):
+    table: str
+    id: str
+    base_rev: int
+    deleted: bool
+    fields: dict[str, Any]  # the record's domain fields as stored locally (JSON-encoded lists stay strings)
+
+
+class PushRequest(TypedDict):
+    batch_id: str
+    device_id: str
+    client_time: str
+    changes: list[Change]
+
+
+class FieldConflict(TypedDict):
+    field: str
+    base: Any
+    local: Any
+    server: Any
+
+
+class ChangeResult(TypedDict, total=False):
+    table: str
+    id: str
+    status: ChangeStatus
+    rev: int
+    server_seq: int
+    fields: dict[str, Any]  # server's resulting version (merged / conflict)
+    conflicts: list[FieldConflict]
+    reason_zh: str
+    reason_en: str
+
+
+class PushAnswer(TypedDict):
+    batch_id: str
+    results: list[ChangeResult]
+    server_time: str
+
+
+class PulledChange(TypedDict):
+    table: str
+    id: str
+    rev: int
+    server_seq: int
+    deleted: bool
+    fields: dict[str, Any]
+
+
+class PullAnswer(TypedDict):
+    changes: list[PulledChange]
+    next_since: int
+    has_more: bool
+    server_time: str
