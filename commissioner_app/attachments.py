@@ -143,8 +143,8 @@ def make_thumbnail(store: Store, sha256: str) -> Path | None:
     try:
         from PIL import Image, ImageOps
 
-        with Image.open(blob_path(store, sha256)) as img:
-            img = ImageOps.exif_transpose(img)
+        with Image.open(blob_path(store, sha256)) as original:
+            img = ImageOps.exif_transpose(original)
             img.thumbnail(THUMB_SIZE)
             target.parent.mkdir(parents=True, exist_ok=True)
             img.convert("RGB").save(target, "JPEG", quality=80)

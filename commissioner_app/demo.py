@@ -220,7 +220,8 @@ def generate_demo(
         return {"rev": 0, "server_seq": 0, "dirty": 1, "base_rev": 0, "created_at": now, "updated_at": now}
 
     # Teams (one per county) and workstations (in some towns).
-    teams, stations = [], []
+    teams: list[dict[str, Any]] = []
+    stations: list[dict[str, Any]] = []
     for county, towns in counties.items():
         industry = COUNTY_INDUSTRIES[county][0]
         teams.append({"id": uid(), "name": f"{county}{industry_names[industry]}产业科技特派团", "county": county,
@@ -289,7 +290,9 @@ def generate_demo(
         targets_by_county.setdefault(t["county"], []).append(t)
 
     # Visits over the last two years, with problems and solutions.
-    visit_rows, problem_rows, solution_rows = [], [], []
+    visit_rows: list[dict[str, Any]] = []
+    problem_rows: list[dict[str, Any]] = []
+    solution_rows: list[dict[str, Any]] = []
     span = 730
     for i in range(visits):
         who = people[0] if i % 3 == 0 or n_comm == 1 else rng.choice(people)

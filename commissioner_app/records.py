@@ -7,7 +7,6 @@ import types
 import typing
 from dataclasses import fields
 from datetime import date
-from functools import cache
 from typing import Any, TypeVar
 
 from commissioner_app.domain import Record
@@ -15,10 +14,16 @@ from commissioner_app.domain import Record
 R = TypeVar("R", bound=Record)
 
 
-@cache
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
 def _field_types(cls: type[Record]) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in fields(cls)}
+    """Field name -> type hint, computed once per class."""
+    found = _FIELD_TYPES.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in fields(cls)}
+    return found
 
 
 def _base_type(hint: Any) -> Any:

@@ -354,7 +354,7 @@ class Store:
                 created_at=now, updated_at=now, updated_by=self.actor, dirty=1, is_draft=int(draft),
                 rev=0, base_rev=0,
             )
-            self.db[table].insert(row)
+            self.db.table(table).insert(row)
             return
         existing = dict(zip([d[0] for d in cursor.description], found, strict=True))
         changes = {k: [existing[k], v] for k, v in row.items() if existing.get(k) != v}
@@ -369,7 +369,7 @@ class Store:
             sync_error=None,
             base_rev=existing["base_rev"] if existing["dirty"] else existing["rev"],
         )
-        self.db[table].update(record.id, row)
+        self.db.table(table).update(record.id, row)
         if changes and not existing["is_draft"]:
             self._history(table, record.id, changes)
 

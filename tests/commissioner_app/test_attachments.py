@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from commissioner_app.attachments import add_attachment, attachments_of, blob_path, thumbnail_path
+from commissioner_app.errors import CommissionerError
+
+from .conftest import make_visit
+
+
+def make_photo(path: Path, *, with_exif: bool = True) -> Path:
+    img = Image.new("RGB", (640, 480), (40, 120, 60))
+    exif = Image.Exif()
+    if with_exif:
+        exif[0x9003] = "2025:06:01 10:15:30"  # DateTimeOriginal, kept in the Exif IFD
+        exif.get_ifd(0x8769)[0x9003] = "2025:06:01 10:15:30"
+        gps = exif.get_ifd(0x8825)
+        gps[1], gps[2] = "N", (22.0, 30.0, 36.0)
+        gps[3], gps[4] = "E", (113.0, 4.0, 48.0)
+    img.save(path, "JPEG", exif=exif)
+    return path
+
+
+def test_photo_is_stored_once_with_exif_and_thumbnail(store, target, tmp_path):
+    visit = make_visit(target)
+    store.save_visit(visit)
+    photo = make_photo(tmp_path / "现场.jpg")
+    first = add_attachment(store, photo, "visits", visit.id)
+    second = add_attachment(store, photo, "visits", visit.id, kind="confirmation_sheet")
+    assert first.sha256 == second.sha256
+    assert blob_path(store, first.sha256).read_bytes() == photo.read_bytes()
+    assert len(list(store.attachments_dir.glob("??/*"))) == 1  # the bytes once
+    assert thumbnail_path(store, first.sha256).exists()
+    assert first.taken_at == "2025-06-01T10:15:30"
+    assert first.gps_lat == pytest.approx(22.51) and first.gps_lon == pytest.approx(113.08)
+    assert [a.original_name for a in attachments_of(store, "visits", visit.id)] == ["现场.jpg", "现场.jpg"]
+
+
+def test_missing_file_gives_a_clear_message(store, tmp_path):
+    with pytest.raises(CommissionerError) as raised:
+        add_attachment(store, tmp_path / "gone.jpg", "visits", "v")
+    assert "gone.jpg" in raised.value.text("zh_CN") and "不存在" in raised.value.text("zh_CN")
+
+
+def test_a_document_gets_no_thumbnail_but_is_kept(store, tmp_path):
+    doc = tmp_path / "确认书.pdf"
+    doc.write_bytes(b"%PDF-1.4 not really")
+    attachment = add_attachment(store, doc, "visits", "v", kind="document")
+    assert attachment.mime == "application/pdf"
+    assert not thumbnail_path(store, attachment.sha256).exists()
+    assert store.check() == []
+
+
+def test_check_finds_a_damaged_attachment(store, tmp_path):
+    photo = make_photo(tmp_path / "a.jpg", with_exif=False)
+    attachment = add_attachment(store, photo, "visits", "v")
+    blob_path(store, attachment.sha256).write_bytes(b"damaged")
+    problems = store.check()
+    assert len(problems) == 1 and "损坏" in problems[0].zh

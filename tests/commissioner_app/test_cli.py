@@ -1,0 +1,92 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, lang: str = "zh_CN") -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COMMISSIONER_LANG": lang}
+    return subprocess.run([sys.executable, "-m", "commissioner_app", *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("demo")
+    result = run("--data-dir", str(data), "demo", "--visits", "400", "--seed", "7")
+    assert result.returncode == 0, result.stderr
+    assert "服务记录 400 条" in result.stdout
+    return data
+
+
+def test_demo_is_reproducible(tmp_path, demo_dir):
+    again = tmp_path / "again"
+    run("--data-dir", str(again), "demo", "--visits", "400", "--seed", "7")
+    a = json.loads(run("--data-dir", str(demo_dir), "status", "--json").stdout)
+    b = json.loads(run("--data-dir", str(again), "status", "--json").stdout)
+    assert a["counts"] == b["counts"]
+    import sqlite3
+
+    ids = [sorted(r[0] for r in sqlite3.connect(d / "commissioner.db").execute("SELECT id FROM visits"))
+           for d in (demo_dir, again)]
+    assert ids[0] == ids[1]
+
+
+def test_demo_refuses_a_store_that_has_visits(demo_dir):
+    result = run("--data-dir", str(demo_dir), "demo", "--visits", "10")
+    assert result.returncode == 2
+    assert "已有服务记录" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_status_counts_by_kind_and_state(demo_dir):
+    result = run("--data-dir", str(demo_dir), "status")
+    assert result.returncode == 0
+    assert "服务记录: 400" in result.stdout and "草稿 3" in result.stdout
+    english = run("--data-dir", str(demo_dir), "status", lang="en")
+    assert "Visits: 400" in english.stdout and "Draft 3" in english.stdout
+    data = json.loads(run("--data-dir", str(demo_dir), "status", "--json").stdout)
+    assert sum(data["counts"]["visits"].values()) == 400
+    assert data["size_bytes"] > 0
+
+
+def test_search_finds_chinese_text(demo_dir):
+    result = run("--data-dir", str(demo_dir), "search", "陈皮")
+    assert result.returncode == 0
+    assert "陈皮" in result.stdout
+    nothing = run("--data-dir", str(demo_dir), "search", "量子计算机")
+    assert nothing.returncode == 0 and "没有找到" in nothing.stdout
+
+
+def test_check_passes_then_reports_damage(demo_dir, tmp_path):
+    assert run("--data-dir", str(demo_dir), "check").returncode == 0
+    from commissioner_app.attachments import add_attachment, blob_path
+    from commissioner_app.store import Store
+
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"\xff\xd8 fake jpeg")
+    store = Store.open(demo_dir)
+    attachment = add_attachment(store, photo, "visits", "x", kind="document")
+    store.close()
+    blob_path(store, attachment.sha256).write_bytes(b"changed")
+    result = run("--data-dir", str(demo_dir), "check")
+    assert result.returncode == 1 and "损坏" in result.stderr
+
+
+def test_user_mistakes_exit_non_zero_without_traceback(tmp_path):
+    missing = run("--data-dir", str(tmp_path / "nothing"), "status")
+    assert missing.returncode == 2
+    assert "没有数据库" in missing.stderr and "Traceback" not in missing.stderr
+    negative = run("--data-dir", str(tmp_path), "demo", "--visits", "-5")
+    assert negative.returncode == 2 and "负数" in negative.stderr
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "commissioner.db").write_bytes(b"garbage" * 1000)
+    result = run("--data-dir", str(corrupt), "status")
+    assert result.returncode == 2 and "损坏" in result.stderr and "Traceback" not in result.stderr
+    english = run("--data-dir", str(corrupt), "status", lang="en")
+    assert "damaged" in english.stderr

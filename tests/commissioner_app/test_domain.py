@@ -1,0 +1,85 @@
+from datetime import date, timedelta
+
+import pytest
+
+from commissioner_app.credit_code import credit_code_problem, is_valid_credit_code, make_credit_code
+from commissioner_app.domain import ServiceTarget, Solution, TechnicalProblem, Visit
+
+# Codes of real, registered companies (public records), and single-character corruptions of them.
+REAL_CODES = ["914403001922038216", "91440300708461136T", "91330100799655058B", "91350100M000100Y43"]
+
+
+@pytest.mark.parametrize("code", REAL_CODES)
+def test_real_credit_codes_are_valid(code):
+    assert is_valid_credit_code(code)
+    assert is_valid_credit_code(code.lower())
+
+
+@pytest.mark.parametrize(
+    "code, fragment",
+    [
+        ("914403001922038217", "校验位"),  # last character changed
+        ("91440300708461163T", "校验位"),  # two characters swapped
+        ("9144030070846113T", "18位"),  # one character missing
+        ("91440300708461136I", "不允许"),  # I is never used
+        ("91AB0300708461136T", "行政区划"),
+    ],
+)
+def test_wrong_credit_codes_say_what_is_wrong(code, fragment):
+    problem = credit_code_problem(code)
+    assert problem is not None
+    assert fragment in problem[0]
+    assert problem[1]  # and an English message
+
+
+def test_generated_codes_pass_the_check():
+    code = make_credit_code("91440705", "MA4UABC1")
+    assert is_valid_credit_code(code)
+
+
+def test_visit_validation_reports_every_problem_at_once():
+    visit = Visit(
+        visit_date=date.today() + timedelta(days=2), start_time="14:00", end_time="09:00",
+        service_types=[], content="", people_trained=-3, economic_benefit=-1, confirm_satisfaction=7,
+    )
+    fields = {i.field for i in visit.validate()}
+    assert {"target_id", "visit_date", "end_time", "service_types", "content", "people_trained",
+            "economic_benefit", "confirm_satisfaction"} <= fields
+    messages = {i.field: i for i in visit.validate()}
+    assert "今天" in messages["visit_date"].message.zh
+    assert "future" in messages["visit_date"].message.en
+    assert "晚于开始时间" in messages["end_time"].message.zh
+    assert messages["end_time"].label.zh == "结束时间"
+
+
+def test_a_complete_visit_is_valid():
+    visit = Visit(target_id="t", visit_date=date.today(), start_time="08:30", end_time="10:00",
+                  service_types=["guidance"], content="现场指导水稻病虫害防治")
+    assert visit.validate() == []
+
+
+def test_badly_formed_time_is_named():
+    visit = Visit(target_id="t", visit_date=date.today(), start_time="9点", end_time="10:00",
+                  service_types=["guidance"], content="现场指导水稻病虫害防治")
+    assert [i.field for i in visit.validate()] == ["start_time"]
+
+
+def test_solved_problem_needs_a_solution_and_referral_needs_a_reason():
+    problem = TechnicalProblem(title="柑橘黄龙病防治", status="solved")
+    assert [i.field for i in problem.validate(solution_count=0)] == ["status"]
+    assert problem.validate(solution_count=1) == []
+    referred = TechnicalProblem(title="柑橘黄龙病防治", status="referred")
+    assert [i.field for i in referred.validate()] == ["status_reason"]
+
+
+def test_target_credit_code_is_checked_only_when_given():
+    target = ServiceTarget(type="enterprise", name="江门市某电池有限公司")
+    assert target.validate() == []
+    target.credit_code = "914403001922038217"
+    assert [i.field for i in target.validate()] == ["credit_code"]
+    target.type = "spaceship"
+    assert "type" in {i.field for i in target.validate()}
+
+
+def test_solution_needs_a_description():
+    assert {i.field for i in Solution(problem_id="p").validate()} == {"description"}
