@@ -224,3 +224,17 @@ def m002_sync_state_indexes(db: Database) -> None:
             f"CREATE INDEX IF NOT EXISTS idx_{table}_state ON {table} "
             "(deleted, is_draft, has_conflict, sync_error, dirty)"
         )
+
+
+@migrations()
+def m003_activity_indexes(db: Database) -> None:
+    """Covering indexes for the team and city views, so they never read the visits' text."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_visits_activity ON visits "
+        "(deleted, is_draft, visit_date, county, town, industry, commissioner_id, review_status, service_types)"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_visits_member ON visits "
+        "(commissioner_id, visit_date, deleted, is_draft, review_status)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_problems_solved ON problems (status, solved_on, commissioner_id, deleted)")

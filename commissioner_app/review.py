@@ -1,0 +1,128 @@
+"""Review (审核) of a team's records by a workstation manager or team leader.
+
+Decisions are made offline: each is a Review record that syncs like any other. The visit's
+review_status shown locally changes at once but is not marked dirty: the server owns that field and
+sets it when it accepts the review, and the next pull brings the authoritative value back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from commissioner_app.domain import Commissioner, Review
+from commissioner_app.errors import CommissionerError, ValidationError
+from commissioner_app.i18n import Message
+from commissioner_app.store import Store
+
+
+def _scope(reviewer: Commissioner, alias: str = "c") -> tuple[str, list[Any]]:
+    """Members of the reviewer's team or workstation, never the reviewer's own records."""
+    clauses, params = [], []
+    if reviewer.team_id:
+        clauses.append(f"{alias}.team_id = ?")
+        params.append(reviewer.team_id)
+    if reviewer.workstation_id:
+        clauses.append(f"{alias}.workstation_id = ?")
+        params.append(reviewer.workstation_id)
+    if not clauses:
+        return "0", []
+    return f"({' OR '.join(clauses)}) AND {alias}.id != ?", [*params, reviewer.id]
+
+
+def review_queue(store: Store, reviewer: Commissioner, *, limit: int = 2000) -> list[dict[str, Any]]:
+    """Visits of the reviewer's team waiting for review, newest first, with what a reviewer needs."""
+    scope, params = _scope(reviewer)
+    rows = store.db.query(
+        f"""SELECT v.id, v.visit_date, v.start_time, v.end_time, v.county, v.town, v.industry,
+               v.service_types, substr(v.content, 1, 200) AS content, v.people_trained,
+               v.training_sessions, v.economic_benefit, v.confirm_contact, v.confirm_satisfaction,
+               v.confirm_remark, v.commissioner_id, v.rev, v.updated_at,
+               c.name AS commissioner_name, t.name AS target_name,
+               (SELECT count(*) FROM attachments a WHERE a.owner_table = 'visits' AND a.owner_id = v.id
+                   AND a.deleted = 0) AS attachments,
+               (SELECT count(*) FROM problems p WHERE p.visit_id = v.id AND p.deleted = 0) AS problems,
+               EXISTS (SELECT 1 FROM reviews r WHERE r.record_id = v.id AND r.decision = 'approved'
+                   AND r.deleted = 0) AS was_approved
+           FROM visits v JOIN commissioners c ON c.id = v.commissioner_id
+           LEFT JOIN service_targets t ON t.id = v.target_id
+           WHERE v.review_status = 'pending' AND v.deleted = 0 AND v.is_draft = 0 AND {scope}
+           ORDER BY v.visit_date DESC, v.updated_at DESC LIMIT ?""",
+        [*params, limit],
+    )
+    result = []
+    for row in rows:
+        row["service_types"] = json.loads(row["service_types"] or "[]")
+        row["was_approved"] = bool(row["was_approved"])
+        result.append(row)
+    return result
+
+
+def decide(
+    store: Store, visit_ids: Iterable[str], decision: str, reviewer: Commissioner, opinion: str = ""
+) -> list[Review]:
+    """Approve or return several visits at once; all or nothing."""
+    ids = list(visit_ids)
+    scope, params = _scope(reviewer)
+    reviews = []
+    for visit_id in ids:
+        review = Review(record_table="visits", record_id=visit_id, decision=decision, opinion=opinion.strip(),
+                        reviewer_id=reviewer.id, reviewer_name=reviewer.name)
+        issues = review.validate()
+        if issues:
+            raise ValidationError(issues)
+        reviews.append(review)
+    with store.atomic():
+        for review in reviews:
+            found = store.db.execute(
+                f"SELECT v.rev, v.review_status FROM visits v JOIN commissioners c ON c.id = v.commissioner_id "
+                f"WHERE v.id = ? AND v.deleted = 0 AND v.is_draft = 0 AND {scope}",
+                [review.record_id, *params],
+            ).fetchone()
+            if found is None:
+                raise CommissionerError(Message(
+                    "只能审核本团队成员已提交的服务记录。", "Only submitted visits of your team's members can be reviewed."))
+            review.record_rev = int(found[0])
+            store.save(review)
+            store.db.execute(
+                "UPDATE visits SET review_status = ?, review_opinion = ? WHERE id = ?",
+                [decision, review.opinion, review.record_id],
+            )
+    return reviews
+
+
+def reviews_of(store: Store, record_id: str) -> list[Review]:
+    return store.all(Review, "record_id = ? ORDER BY reviewed_at", [record_id])
+
+
+def changes_since_approval(store: Store, visit_id: str) -> dict[str, list[Any]]:
+    """Fields changed since the last approval, as {field: [value then, value now]}."""
+    approved = store.db.execute(
+        "SELECT max(reviewed_at) FROM reviews WHERE record_id = ? AND decision = 'approved' AND deleted = 0",
+        [visit_id],
+    ).fetchone()[0]
+    if not approved:
+        return {}
+    changes: dict[str, list[Any]] = {}
+    for entry in store.history("visits", visit_id):
+        if entry["changed_at"] <= approved:
+            continue
+        for field, (old, new) in entry["changes"].items():
+            if field in ("review_status", "review_opinion"):
+                continue
+            if field in changes:
+                changes[field][1] = new
+            else:
+                changes[field] = [old, new]
+    return {k: v for k, v in changes.items() if v[0] != v[1]}
+
+
+def review_backlog(store: Store, reviewer: Commissioner) -> int:
+    scope, params = _scope(reviewer)
+    return int(store.db.execute(
+        f"SELECT count(*) FROM visits v JOIN commissioners c ON c.id = v.commissioner_id "
+        f"WHERE v.review_status = 'pending' AND v.deleted = 0 AND v.is_draft = 0 AND {scope}",
+        params,
+    ).fetchone()[0])
+
