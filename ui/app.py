@@ -1,0 +1,201 @@
+"""`commissioner-app`: start the desktop application.
+
+    commissioner-app [--data-dir DIR | --demo] [--lang zh_CN|en] [--screenshot PATH [--view NAME]]
+
+The steps are separate functions (`open_context`, `create_main_window`, `render_screenshot`) so
+that other start modes (e.g. a self-test) can reuse them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from commissioner_app.errors import StoreError
+from commissioner_app.i18n import Message, language_from_env
+from commissioner_app.paths import default_data_dir
+
+log = logging.getLogger("commissioner.ui.app")
+
+DEMO_VISITS = 2000
+SCREEN_SIZE = (1366, 768)
+# Views --screenshot can render besides the rail's views.
+EXTRA_VIEWS = ("profile",)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="commissioner-app", description="科技特派员工作平台 / Field Commissioner")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--data-dir", type=Path, help="数据目录 / data directory")
+    where.add_argument("--demo", action="store_true",
+                       help="打开演示数据（首次使用时生成）/ open the demo data (made on first use)")
+    parser.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言 / language")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH",
+                        help="把主窗口渲染为 PNG 后退出 / render the main window to a PNG and exit")
+    parser.add_argument("--view", default="overview", help="--screenshot 的视图 / the view to render")
+    return parser.parse_args(argv)
+
+
+def data_dir_of(args: argparse.Namespace) -> Path:
+    if args.data_dir:
+        return Path(args.data_dir).expanduser()
+    if args.demo:
+        return default_data_dir() / "demo"
+    return default_data_dir()
+
+
+def open_context(data_dir: Path, language: str | None):
+    """Open the store and build the application context (raises StoreError)."""
+    from commissioner_app.store import Store
+    from ui.context import AppContext
+
+    store = Store.open(data_dir)
+    try:
+        return AppContext(store, language=language)
+    except Exception:
+        store.close()
+        raise
+
+
+def fill_demo(context, visits: int = DEMO_VISITS) -> bool:
+    """Fill an empty demo store on the worker thread while a progress dialog shows; True if done."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+    from PySide6.QtWidgets import QProgressDialog
+
+    from commissioner_app.demo import generate_demo
+    from ui.tasks import Operation, show_error
+
+    dialog = QProgressDialog(QCoreApplication.translate("app", "正在生成演示数据（{0} 条服务记录）…").format(visits),
+                             "", 0, 0)
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(0)
+    dialog.setWindowTitle(QCoreApplication.translate("app", "科技特派员工作平台"))
+    loop = QEventLoop()
+    outcome: dict[str, bool] = {}
+
+    def done(_result: object) -> None:
+        outcome["ok"] = True
+        loop.quit()
+
+    def failed(error: BaseException) -> None:
+        show_error(None, error)
+        outcome["ok"] = False
+        loop.quit()
+
+    Operation(None, lambda store: generate_demo(store, visits=visits), done).failure(failed).run_in_background()
+    dialog.show()
+    loop.exec()
+    dialog.close()
+    if outcome.get("ok"):
+        context.profile = context.reader.profile()
+        if context.profile is not None:
+            context.store.actor = context.profile.id
+    return bool(outcome.get("ok"))
+
+
+def create_main_window(context):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    window.resize(*SCREEN_SIZE)
+    return window
+
+
+def view_names(window) -> list[str]:
+    return [*window.views, *EXTRA_VIEWS]
+
+
+def render_screenshot(window, view: str, path: Path) -> None:
+    """Show `view` at 1366x768 once its data is loaded and save it as a PNG."""
+    from PySide6.QtCore import QCoreApplication
+
+    context = window.context
+    window.resize(*SCREEN_SIZE)
+    window.show()
+    target = window
+    if view in EXTRA_VIEWS:
+        from ui.profile import ProfileDialog
+
+        target = ProfileDialog(context, window, first_start=context.profile is None)
+        target.show()
+    else:
+        window.show_view(view)
+    for _ in range(3):  # loading one thing may start another (ids, then the first page of rows)
+        context.tasks.wait_idle()
+        QCoreApplication.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not target.grab().save(str(path), "PNG"):
+        raise OSError(f"cannot write {path}")
+
+
+def show_fatal(message: Message, language: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, "科技特派员工作平台" if language != "en" else "Field Commissioner",
+                      message.text(language))
+    box.exec()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=os.environ.get("COMMISSIONER_LOG", "WARNING"),
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window flashes up for a screenshot
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui.fonts import register_bundled_font
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("FieldCommissioner")
+    register_bundled_font(app)  # type: ignore[arg-type]
+
+    data_dir = data_dir_of(args)
+    language = args.lang or _remembered_language(data_dir) or language_from_env()
+    try:
+        context = open_context(data_dir, language)
+    except StoreError as exc:
+        log.error("cannot open the data in %s: %s", data_dir, exc.message.en)
+        if args.screenshot:
+            print(exc.text(language), file=sys.stderr)
+        else:
+            show_fatal(exc.message, language)
+        return 1
+
+    try:
+        if args.demo and context.profile is None and not fill_demo(context):
+            return 1
+        window = create_main_window(context)
+        if args.screenshot:
+            if args.view not in view_names(window):
+                print(f"unknown view {args.view!r}; choose from: {', '.join(view_names(window))}", file=sys.stderr)
+                return 2
+            render_screenshot(window, args.view, args.screenshot)
+            return 0
+        window.show()
+        window.start()
+        return app.exec()
+    finally:
+        context.close()
+
+
+def _remembered_language(data_dir: Path) -> str | None:
+    """The language chosen in the settings, read before the store opens (for its error messages)."""
+    from PySide6.QtCore import QSettings
+
+    from ui.context import SETTINGS_FILE
+
+    file = data_dir / SETTINGS_FILE
+    if not file.exists():
+        return None
+    value = QSettings(str(file), QSettings.Format.IniFormat).value("ui/language", "", str)
+    return str(value) or None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""What every window and view of the application shares: store, settings, language, tasks."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from sqlite_utils import Database
+
+from commissioner_app.domain import Commissioner
+from commissioner_app.store import Store
+from ui import i18n
+from ui.tasks import TaskRunner
+
+log = logging.getLogger("commissioner.ui.context")
+
+V = TypeVar("V")
+
+SETTINGS_FILE = "settings.ini"
+
+
+class AppContext(QObject):
+    """The application's shared state.
+
+    - `store`: used ONLY through `tasks` (one worker thread), see ui/tasks.py.
+    - `reader`: a read-only connection to the same database for the list models' lazy page
+      fetches on the GUI thread.
+    - `settings`: kept in the data directory (one data directory is one commissioner's set-up,
+      so tests and the demo never touch a real user's settings); one group per area.
+    """
+
+    records_changed = Signal(str)  # table name, after a write the views should show
+    language_changed = Signal(str)  # "zh_CN" or "en", after the translators are installed
+
+    def __init__(self, store: Store, *, settings: QSettings | None = None, language: str | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.data_dir: Path | None = store.data_dir
+        self.reader = _open_reader(store)
+        if settings is None:
+            if self.data_dir is not None:
+                settings = QSettings(str(self.data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+            else:
+                settings = QSettings()
+        self.settings = settings
+        self.tasks = TaskRunner(store, self)
+        self.profile: Commissioner | None = store.profile()
+        if self.profile is not None:
+            store.actor = self.profile.id
+        self.language = i18n.install(language or self.setting("ui", "language", "zh_CN", str))
+
+    @property
+    def profile_name(self) -> str:
+        return self.profile.name if self.profile else ""
+
+    def set_profile(self, profile: Commissioner) -> None:
+        """Called on the GUI thread after the worker saved the profile."""
+        self.profile = profile
+        self.reader.actor = profile.id
+        self.records_changed.emit("commissioners")
+
+    # --- settings --------------------------------------------------------------------------------
+
+    def setting(self, group: str, key: str, default: V, kind: type[V]) -> V:
+        """A typed settings read: `setting("visits", "page_size", 100, int)`."""
+        self.settings.beginGroup(group)
+        try:
+            value: Any = self.settings.value(key, default, kind)
+        finally:
+            self.settings.endGroup()
+        return value if isinstance(value, kind) else default
+
+    def set_setting(self, group: str, key: str, value: Any) -> None:
+        self.settings.beginGroup(group)
+        self.settings.setValue(key, value)
+        self.settings.endGroup()
+
+    # --- language --------------------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        """Switch the whole GUI's language now and remember the choice."""
+        language = i18n.install(language)
+        changed = language != self.language
+        self.language = language
+        self.set_setting("ui", "language", language)
+        if changed:
+            self.language_changed.emit(language)
+
+    # --- life cycle ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.tasks.shutdown()
+        if self.reader is not self.store:
+            self.reader.close()
+        self.store.close()
+
+
+def _open_reader(store: Store) -> Store:
+    """A second, query-only connection for the GUI thread; an in-memory store has only one."""
+    if store.path is None:
+        return store
+    conn = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True, timeout=5.0, check_same_thread=False)
+    conn.execute("PRAGMA query_only=1")
+    reader = Store(Database(conn), store.data_dir)
+    reader.actor = store.actor
+    return reader

@@ -1,0 +1,317 @@
+"""The main window: a navigation rail of views, menus with shortcuts, the sync count in the status bar.
+
+Later features add their views with `add_view(key, widget, title_fn)`; a view may define `load()`
+(called when first shown), `focus_search()` (Ctrl+F) and `retranslate()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from types import ModuleType
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QWidget,
+)
+
+from ui.context import AppContext
+from ui.tasks import Operation
+
+log = logging.getLogger("commissioner.ui.main_window")
+
+STYLE = """
+QListWidget#rail { background: #1f3a5f; color: #e8eef6; border: none; font-size: 11pt; outline: 0; }
+QListWidget#rail::item { padding: 10px 14px; }
+QListWidget#rail::item:selected { background: #2f5d8f; color: white; border-left: 4px solid #f5b83d; }
+QLabel#heading { font-size: 15pt; font-weight: bold; }
+QLabel#hint { color: #4b5563; }
+QLabel#figure { font-size: 24pt; font-weight: bold; color: #1f3a5f; }
+QFrame#card { background: #f3f6fa; border: 1px solid #d5dde8; border-radius: 6px; }
+QPushButton#primary { background: #2f5d8f; color: white; padding: 5px 16px; border-radius: 4px; }
+QPushButton#primary:hover { background: #3a6fa8; }
+QTableView { selection-background-color: #cfe0f5; selection-color: black; }
+"""
+
+
+def editors(quiet: bool = False) -> ModuleType | None:
+    """The editors package (visit editor, problem and target dialogs, draft recovery).
+
+    Imported on first use so that the start stays fast; if it is missing from the installation
+    the user is told (unless `quiet`) rather than the window crashing.
+    """
+    try:
+        import ui.editors as module
+    except ImportError:
+        log.exception("the editors are missing from this installation")
+        if not quiet:
+            QMessageBox.warning(None, QCoreApplication.translate("MainWindow", "无法打开编辑器"),
+                                QCoreApplication.translate("MainWindow", "本程序安装不完整，缺少编辑器组件。请重新安装程序。"))
+        return None
+    return module
+
+
+class MainWindow(QMainWindow):
+    sync_requested = Signal()  # F5; the sync feature connects to it
+
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.setStyleSheet(STYLE)
+        self.rail = QListWidget(self)
+        self.rail.setObjectName("rail")
+        self.rail.setIconSize(QSize(0, 0))
+        self.rail.setFixedWidth(150)
+        self.stack = QStackedWidget(self)
+        self.views: dict[str, QWidget] = {}
+        self._titles: dict[str, Callable[[], str]] = {}
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.rail)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.rail.currentRowChanged.connect(self._rail_changed)
+
+        self.sync_count = QLabel(self)
+        self.busy_label = QLabel(self)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setFixedWidth(120)
+        self.busy_bar.setMaximumHeight(14)
+        self.busy_bar.setTextVisible(False)
+        self.busy_label.setVisible(False)
+        self.busy_bar.setVisible(False)
+        self.statusBar().addWidget(self.busy_label)
+        self.statusBar().addWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(self.sync_count)
+        self._busy_text = ""
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.timeout.connect(self._show_busy)
+        context.tasks.busy_changed.connect(self._busy_changed)
+        self._waiting: int | None = None
+
+        self._create_actions()
+        self._add_standard_views()
+        self.retranslate()
+        self.refresh_sync_count()
+        context.records_changed.connect(lambda _table: self.refresh_sync_count())
+        context.language_changed.connect(lambda _lang: self.retranslate())
+        self.resize(1366, 768)
+
+    # --- views -----------------------------------------------------------------------------------
+
+    def _add_standard_views(self) -> None:
+        from ui.views.overview import OverviewView
+        from ui.views.problems import ProblemsView
+        from ui.views.settings import SettingsView
+        from ui.views.sync import SyncView
+        from ui.views.targets import TargetsView
+        from ui.views.visits import VisitsView
+
+        overview = OverviewView(self.context, self)
+        overview.open_view.connect(self.show_view)
+        self.add_view("overview", overview, lambda: self.tr("工作台"))
+        self.add_view("visits", VisitsView(self.context, self), lambda: self.tr("服务记录"))
+        self.add_view("problems", ProblemsView(self.context, self), lambda: self.tr("技术难题"))
+        self.add_view("targets", TargetsView(self.context, self), lambda: self.tr("服务对象"))
+        self.add_view("sync", SyncView(self.context, self), lambda: self.tr("同步"))
+        self.add_view("settings", SettingsView(self.context, self), lambda: self.tr("设置"))
+
+    def add_view(self, key: str, widget: QWidget, title_fn: Callable[[], str], *, before: str | None = None) -> None:
+        """Add a view to the rail (or replace the view with the same key); `title_fn` gives its title
+        in the current language. `before` puts it above an existing view (e.g. before "settings")."""
+        if key in self.views:
+            old = self.views[key]
+            index = self.stack.indexOf(old)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.insertWidget(index, widget)
+            self.views[key] = widget
+            self._titles[key] = title_fn
+            self.rail.item(index).setText(title_fn())
+            return
+        index = self.stack.count()
+        if before in self.views:
+            index = self.stack.indexOf(self.views[before])
+        self.stack.insertWidget(index, widget)
+        item = QListWidgetItem(title_fn())
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.rail.insertItem(index, item)
+        self.views[key] = widget
+        self._titles[key] = title_fn
+        self._update_view_shortcuts()
+
+    def show_view(self, key: str) -> QWidget:
+        widget = self.views[key]
+        self.rail.setCurrentRow(self.stack.indexOf(widget))
+        return widget
+
+    def current_view_key(self) -> str:
+        item = self.rail.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else ""
+
+    def _rail_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        widget = self.stack.widget(row)
+        load = getattr(widget, "load", None)
+        if callable(load):
+            load()
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def _create_actions(self) -> None:
+        self.new_visit_action = QAction(self)
+        self.new_visit_action.setShortcut(QKeySequence.StandardKey.New)  # Ctrl+N
+        self.new_visit_action.triggered.connect(self.new_visit)
+        self.search_action = QAction(self)
+        self.search_action.setShortcut(QKeySequence.StandardKey.Find)  # Ctrl+F
+        self.search_action.triggered.connect(self.focus_search)
+        self.sync_action = QAction(self)
+        self.sync_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.sync_action.triggered.connect(self.request_sync)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self.about)
+        self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.addAction(self.new_visit_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = self.menuBar().addMenu("")
+        self.edit_menu.addAction(self.search_action)
+        self.view_menu = self.menuBar().addMenu("")
+        self.sync_menu = self.menuBar().addMenu("")
+        self.sync_menu.addAction(self.sync_action)
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addAction(self.about_action)
+        self._view_actions: list[QAction] = []
+
+    def _update_view_shortcuts(self) -> None:
+        """Ctrl+1 … Ctrl+9 open the views in rail order; the View menu lists them."""
+        for action in self._view_actions:
+            self.view_menu.removeAction(action)
+            action.deleteLater()
+        self._view_actions = []
+        for row in range(self.rail.count()):
+            key = self.rail.item(row).data(Qt.ItemDataRole.UserRole)
+            action = QAction(self._titles[key](), self)
+            if row < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
+            self.view_menu.addAction(action)
+            self._view_actions.append(action)
+
+    def new_visit(self) -> None:
+        module = editors()
+        if module is not None:
+            module.open_visit_editor(self, self.context, None)
+
+    def focus_search(self) -> None:
+        widget = self.stack.currentWidget()
+        if not hasattr(widget, "focus_search"):
+            widget = self.show_view("visits")
+        widget.focus_search()  # type: ignore[attr-defined]
+
+    def request_sync(self) -> None:
+        self.show_view("sync")
+        self.sync_requested.emit()
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("关于"), self.tr(
+            "科技特派员工作平台\n\n离线记录服务、技术难题和解决方案，联网后与市科技局同步。\n数据目录：{0}"
+        ).format(self.context.data_dir or ""))
+
+    # --- status bar ------------------------------------------------------------------------------
+
+    def refresh_sync_count(self) -> None:
+        Operation(self, lambda store: store.waiting_to_sync(), self._show_sync_count).run_in_background()
+
+    def _show_sync_count(self, count: int) -> None:
+        self._waiting = count
+        if count:
+            self.sync_count.setText(self.tr("待同步：{0} 条记录").format(f"{count:,}"))
+        else:
+            self.sync_count.setText(self.tr("所有记录均已同步"))
+
+    def _busy_changed(self, label: str) -> None:
+        # Short operations finish before the indicator would appear: no flicker.
+        self._busy_text = label
+        if label:
+            if not self._busy_timer.isActive() and not self.busy_bar.isVisible():
+                self._busy_timer.start(300)
+            elif self.busy_bar.isVisible():
+                self.busy_label.setText(label)
+        else:
+            self._busy_timer.stop()
+            self.busy_label.setVisible(False)
+            self.busy_bar.setVisible(False)
+
+    def _show_busy(self) -> None:
+        if self._busy_text:
+            self.busy_label.setText(self._busy_text)
+            self.busy_label.setVisible(True)
+            self.busy_bar.setVisible(True)
+
+    # --- language --------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("科技特派员工作平台"))
+        for row in range(self.rail.count()):
+            item = self.rail.item(row)
+            item.setText(self._titles[item.data(Qt.ItemDataRole.UserRole)]())
+        self.file_menu.setTitle(self.tr("文件(&F)"))
+        self.edit_menu.setTitle(self.tr("编辑(&E)"))
+        self.view_menu.setTitle(self.tr("视图(&V)"))
+        self.sync_menu.setTitle(self.tr("同步(&S)"))
+        self.help_menu.setTitle(self.tr("帮助(&H)"))
+        self.new_visit_action.setText(self.tr("新建服务记录"))
+        self.search_action.setText(self.tr("搜索"))
+        self.sync_action.setText(self.tr("立即同步"))
+        self.quit_action.setText(self.tr("退出"))
+        self.about_action.setText(self.tr("关于"))
+        self._update_view_shortcuts()
+        if self._waiting is not None:
+            self._show_sync_count(self._waiting)
+
+    # --- start and end ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """After the window is shown: the first-start profile, else offer drafts back."""
+        self.show_view("overview")
+        if self.context.profile is None:
+            self.ask_profile()
+        else:
+            self.recover_drafts()
+
+    def ask_profile(self) -> QWidget:
+        from ui.profile import ProfileDialog
+
+        dialog = ProfileDialog(self.context, self, first_start=True)
+        dialog.finished.connect(lambda _result: self.recover_drafts())
+        self.profile_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def recover_drafts(self) -> None:
+        module = editors(quiet=True)
+        if module is not None:
+            module.recover_drafts(self, self.context)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.context.tasks.wait_idle(10000)
+        super().closeEvent(event)

@@ -1,0 +1,220 @@
+"""The commissioner's profile: asked for at first start, editable from the settings."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app.domain import Commissioner, Issue, Team, Workstation
+from commissioner_app.errors import ValidationError
+from commissioner_app.reference import reference
+from ui.context import AppContext
+from ui.tasks import Operation, show_error
+
+log = logging.getLogger("commissioner.ui.profile")
+
+TITLES = ["教授", "副教授", "研究员", "副研究员", "高级工程师", "工程师", "高级农艺师", "农艺师",
+          "高级畜牧师", "主任医师", "副主任医师", "讲师"]
+
+
+class ProfileDialog(QDialog):
+    """Name, phone, sending unit, title, specialty, industries, team and workstation."""
+
+    saved = Signal(object)  # the saved Commissioner
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *, first_start: bool = False):
+        super().__init__(parent)
+        self.context = context
+        self.first_start = first_start
+        self.original = context.profile
+        reader = context.reader
+        lang = context.language
+
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.name = QLineEdit(self)
+        self.phone = QLineEdit(self)
+        self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        self.sending_unit = QComboBox(self)
+        self.sending_unit.setEditable(True)
+        self.sending_unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.sending_unit.addItems([r.name_zh for r in reference(reader, "sending_unit") if r.code != "other"])
+        self.sending_unit.setCurrentIndex(-1)
+        self.title = QComboBox(self)
+        self.title.setEditable(True)
+        self.title.addItems(TITLES)
+        self.title.setCurrentIndex(-1)
+        self.specialty = QLineEdit(self)
+        self.industries = QListWidget(self)
+        self.industries.setFlow(QListView.Flow.LeftToRight)
+        self.industries.setWrapping(True)
+        self.industries.setResizeMode(QListView.ResizeMode.Adjust)
+        self.industries.setSpacing(2)
+        self.industries.setFixedHeight(150)
+        for item in reference(reader, "industry"):
+            entry = QListWidgetItem(item.name(lang), self.industries)
+            entry.setData(Qt.ItemDataRole.UserRole, item.name_zh)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Unchecked)
+        self.team = QComboBox(self)
+        self.workstation = QComboBox(self)
+        self.team.addItem("", None)
+        for team in reader.all(Team):
+            self.team.addItem(team.name, team.id)
+        self.workstation.addItem("", None)
+        for station in reader.all(Workstation):
+            self.workstation.addItem(station.name, station.id)
+
+        self.errors = {name: self._error_label() for name in ("name", "phone", "sending_unit")}
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.labels: dict[str, QLabel] = {}
+        rows: list[tuple[str, QWidget]] = [
+            ("name", self.name), ("phone", self.phone), ("sending_unit", self.sending_unit),
+            ("title", self.title), ("specialty", self.specialty), ("industries", self.industries),
+            ("team", self.team), ("workstation", self.workstation),
+        ]
+        for key, widget in rows:
+            label = QLabel(self)
+            label.setBuddy(widget)
+            self.labels[key] = label
+            if key in self.errors:
+                box = QVBoxLayout()
+                box.setSpacing(2)
+                box.addWidget(widget)
+                box.addWidget(self.errors[key])
+                self.form.addRow(label, box)
+            else:
+                self.form.addRow(label, widget)
+        self.server_button = QPushButton(self)
+        self.server_button.setEnabled(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.server_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(640)
+        if self.original is not None:
+            self._show(self.original)
+        self.retranslate()
+        context.language_changed.connect(lambda _lang: self.retranslate())
+
+    def _error_label(self) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName("error")
+        label.setStyleSheet("color: #b91c1c;")
+        label.setVisible(False)
+        return label
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("欢迎使用科技特派员工作平台") if self.first_start else self.tr("个人资料"))
+        self.intro.setText(
+            self.tr("第一次使用，请先填写您的个人资料。带 * 的为必填项，其余可以以后在“设置”中补充。")
+            if self.first_start else self.tr("修改您的个人资料。带 * 的为必填项。"))
+        texts = {
+            "name": self.tr("姓名 *"), "phone": self.tr("手机号"), "sending_unit": self.tr("派出单位 *"),
+            "title": self.tr("职称"), "specialty": self.tr("专业特长"), "industries": self.tr("服务产业"),
+            "team": self.tr("所属科技特派团"), "workstation": self.tr("所属工作站"),
+        }
+        for key, label in self.labels.items():
+            label.setText(texts[key])
+        self.name.setPlaceholderText(self.tr("例如：李明"))
+        self.phone.setPlaceholderText(self.tr("例如：13800138000"))
+        self.sending_unit.lineEdit().setPlaceholderText(self.tr("从列表中选择，或直接输入单位名称"))
+        self.title.lineEdit().setPlaceholderText(self.tr("例如：高级农艺师"))
+        self.specialty.setPlaceholderText(self.tr("例如：柑橘栽培与病虫害防治"))
+        self.team.setItemText(0, self.tr("（暂无）"))
+        self.workstation.setItemText(0, self.tr("（暂无）"))
+        self.server_button.setText(self.tr("连接市科技局服务器（后续版本提供）"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            self.tr("以后再说") if self.first_start else self.tr("取消"))
+
+    def _show(self, c: Commissioner) -> None:
+        self.name.setText(c.name)
+        self.phone.setText(c.phone)
+        self.sending_unit.setEditText(c.sending_unit)
+        self.title.setEditText(c.title)
+        self.specialty.setText(c.specialty)
+        chosen = set(c.industries)
+        for i in range(self.industries.count()):
+            item = self.industries.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in chosen:
+                item.setCheckState(Qt.CheckState.Checked)
+        self.team.setCurrentIndex(max(self.team.findData(c.team_id), 0) if c.team_id else 0)
+        self.workstation.setCurrentIndex(max(self.workstation.findData(c.workstation_id), 0) if c.workstation_id else 0)
+
+    def commissioner(self) -> Commissioner:
+        """The profile as entered (keeps the id and unshown fields of an existing profile)."""
+        base = self.original or Commissioner()
+        industries = [
+            self.industries.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.industries.count())
+            if self.industries.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        return Commissioner(
+            id=base.id, username=base.username,
+            name=self.name.text().strip(), phone=self.phone.text().strip(),
+            sending_unit=self.sending_unit.currentText().strip(), title=self.title.currentText().strip(),
+            specialty=self.specialty.text().strip(), industries=industries,
+            team_id=self.team.currentData(), workstation_id=self.workstation.currentData(),
+        )
+
+    def show_issues(self, issues: list[Issue]) -> None:
+        lang = self.context.language
+        for label in self.errors.values():
+            label.clear()
+            label.setVisible(False)
+        for issue in issues:
+            label = self.errors.get(issue.field)
+            if label is None:
+                log.warning("validation issue for a field the dialog does not show: %s", issue.field)
+                continue
+            label.setText(issue.message.text(lang))
+            label.setVisible(True)
+        first = next((i.field for i in issues if i.field in self.errors), None)
+        widgets: dict[str, QWidget] = {"name": self.name, "phone": self.phone, "sending_unit": self.sending_unit}
+        if first:
+            widgets[first].setFocus()
+
+    def save(self) -> None:
+        commissioner = self.commissioner()
+        issues = commissioner.validate()
+        self.show_issues(issues)
+        if issues:
+            return
+        self.buttons.setEnabled(False)
+        Operation(self, lambda store: store.save_profile(commissioner), self._saved) \
+            .failure(self._failed).with_progress(self.tr("正在保存个人资料…")).run_in_background()
+
+    def _saved(self, commissioner: Commissioner) -> None:
+        self.buttons.setEnabled(True)
+        self.context.set_profile(commissioner)
+        self.saved.emit(commissioner)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.show_issues(error.issues)
+        else:
+            show_error(self, error)

@@ -1,0 +1,102 @@
+"""Pieces the list views share: the debounced search box, the table, reference combos."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
+
+from commissioner_app.reference import RefItem
+
+SEARCH_DELAY_MS = 200
+# One Chinese character matches too much to be useful and cannot use the trigram index; give
+# the user time to type the second one.
+SINGLE_CHARACTER_DELAY_MS = 700
+
+
+class SearchBox(QLineEdit):
+    """A search field that reports its text once typing pauses (debounced)."""
+
+    search = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(260)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._fire)
+        self.textChanged.connect(self._changed)
+        self.returnPressed.connect(self._fire)
+        self._last: str | None = None
+
+    def _changed(self, text: str) -> None:
+        stripped = text.strip()
+        self._timer.start(SINGLE_CHARACTER_DELAY_MS if len(stripped) == 1 else SEARCH_DELAY_MS)
+
+    def _fire(self) -> None:
+        self._timer.stop()
+        text = self.text().strip()
+        if text != self._last:
+            self._last = text
+            self.search.emit(text)
+
+
+def make_table(parent: QWidget) -> QTableView:
+    """A read-only, row-selecting, sortable table with fixed row heights (fast for long lists)."""
+    table = QTableView(parent)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setSortingEnabled(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    vertical = table.verticalHeader()
+    vertical.setVisible(False)
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vertical.setDefaultSectionSize(30)
+    horizontal = table.horizontalHeader()
+    horizontal.setHighlightSections(False)
+    horizontal.setStretchLastSection(False)
+    horizontal.setSectionsMovable(False)
+    return table
+
+
+def fill_reference_combo(combo: QComboBox, items: list[RefItem], language: str, all_label: str) -> None:
+    """Items show the name in the user's language; their data is the Chinese name records keep."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(all_label, "")
+    for item in items:
+        combo.addItem(item.name(language), item.name_zh)
+    index = combo.findData(current) if current else 0
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+def fill_code_combo(combo: QComboBox, labels: list[tuple[str, str]], all_label: str) -> None:
+    """A filter combo of (code, label) pairs, keeping the selected code across relabelling."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(all_label, None)
+    for code, label in labels:
+        combo.addItem(label, code)
+    index = combo.findData(current) if current is not None else 0
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+def heading(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("heading")
+    return label

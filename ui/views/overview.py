@@ -1,0 +1,193 @@
+"""工作台: this month's visits, open problems, records waiting to sync, recent activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app.store import Store, VisitQuery, record_state
+from ui.context import AppContext
+from ui.models import state_label
+from ui.tasks import Operation
+from ui.views.common import heading
+
+RECENT = 12
+
+
+@dataclass
+class OverviewFigures:
+    visits_this_month: int = 0
+    open_problems: int = 0
+    waiting_to_sync: int = 0
+    returned: int = 0
+    recent: list[dict[str, Any]] = field(default_factory=list)
+
+
+def overview_figures(store: Store, today: date | None = None) -> OverviewFigures:
+    """The figures of the overview, computed on the worker thread."""
+    today = today or date.today()
+    month = VisitQuery(date_from=today.replace(day=1), date_to=today)
+    open_problems = store.db.execute(
+        "SELECT count(*) FROM problems WHERE deleted = 0 AND status IN ('open', 'in_progress')"
+    ).fetchone()[0]
+    returned = store.count_visits(VisitQuery(review_status="returned"))
+    recent_ids = [r[0] for r in store.db.execute(
+        "SELECT id FROM visits WHERE deleted = 0 ORDER BY updated_at DESC, visit_date DESC, rowid DESC LIMIT ?", [RECENT]
+    ).fetchall()]
+    rows = store.visit_rows(recent_ids)
+    return OverviewFigures(
+        visits_this_month=store.count_visits(month),
+        open_problems=int(open_problems),
+        waiting_to_sync=store.waiting_to_sync(),
+        returned=returned,
+        recent=[rows[i] for i in recent_ids if i in rows],
+    )
+
+
+class FigureCard(QFrame):
+    """A big number with its caption; clicking it opens the matching list."""
+
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.number = QLabel("–", self)
+        self.number.setObjectName("figure")
+        self.caption = QLabel(self)
+        self.caption.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.number)
+        layout.addWidget(self.caption)
+
+    def mouseReleaseEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
+class OverviewView(QWidget):
+    open_view = Signal(str)  # a view key of the main window
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.figures = OverviewFigures()
+        self.has_loaded = False
+        self.title = heading("", self)
+        self.greeting = QLabel(self)
+        self.greeting.setObjectName("hint")
+        self.new_button = QPushButton(self)
+        self.new_button.setObjectName("primary")
+        self.new_button.clicked.connect(self._new_visit)
+        self.cards = {key: FigureCard(self) for key in ("month", "problems", "sync", "returned")}
+        self.cards["month"].clicked.connect(lambda: self.open_view.emit("visits"))
+        self.cards["problems"].clicked.connect(lambda: self.open_view.emit("problems"))
+        self.cards["sync"].clicked.connect(lambda: self.open_view.emit("sync"))
+        self.cards["returned"].clicked.connect(lambda: self.open_view.emit("visits"))
+        self.recent_title = heading("", self)
+        self.recent = QListWidget(self)
+        self.recent.setObjectName("recent")
+        self.recent.itemActivated.connect(self._open_recent)
+
+        top = QHBoxLayout()
+        names = QVBoxLayout()
+        names.addWidget(self.title)
+        names.addWidget(self.greeting)
+        top.addLayout(names, 1)
+        top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignTop)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        for column, card in enumerate(self.cards.values()):
+            grid.addWidget(card, 0, column)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(top)
+        layout.addSpacing(8)
+        layout.addLayout(grid)
+        layout.addSpacing(12)
+        layout.addWidget(self.recent_title)
+        layout.addWidget(self.recent, 1)
+
+        self.retranslate()
+        context.records_changed.connect(lambda _table: self.load(force=True))
+        context.language_changed.connect(lambda _lang: self.retranslate())
+
+    def load(self, force: bool = False) -> None:
+        if self.has_loaded and not force:
+            return
+        Operation(self, overview_figures, self._show).run_in_background()
+
+    def _show(self, figures: OverviewFigures) -> None:
+        self.figures = figures
+        self.has_loaded = True
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        lang = self.context.language
+        f = self.figures
+        self.title.setText(self.tr("工作台"))
+        profile = self.context.profile_name
+        today = date.today()
+        if profile:
+            self.greeting.setText(self.tr("{0}，您好！今天是 {1}。").format(profile, today.isoformat()))
+        else:
+            self.greeting.setText(self.tr("今天是 {0}。").format(today.isoformat()))
+        self.new_button.setText(self.tr("新建服务记录"))
+        self.new_button.setToolTip(self.tr("新建一条服务记录（Ctrl+N）"))
+        loaded = self.has_loaded
+        captions = {
+            "month": (f.visits_this_month, self.tr("本月服务记录")),
+            "problems": (f.open_problems, self.tr("待解决的技术难题")),
+            "sync": (f.waiting_to_sync, self.tr("等待同步的记录")),
+            "returned": (f.returned, self.tr("被退回待修改的记录")),
+        }
+        for key, (number, caption) in captions.items():
+            self.cards[key].number.setText(f"{number:,}" if loaded else "…")
+            self.cards[key].caption.setText(caption)
+        self.recent_title.setText(self.tr("最近的服务记录"))
+        self.recent.clear()
+        if loaded and not f.recent:
+            self.recent.addItem(self.tr("还没有服务记录。点击“新建服务记录”记下第一次服务。"))
+        for row in f.recent:
+            state = state_label(record_state(row["sync_state"], row["review_status"]), lang)
+            content = (row["content"] or "").replace("\n", " ")
+            if len(content) > 60:
+                content = content[:60] + "…"
+            text = f"{row['visit_date']}   {row['target_name'] or ''}   [{state}]   {content}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, row["id"])
+            if row["state"] == "returned" and row["review_opinion"]:
+                item.setToolTip(self.tr("退回意见：{0}").format(row["review_opinion"]))
+            self.recent.addItem(item)
+
+    def _open_recent(self, item: QListWidgetItem) -> None:
+        visit_id = item.data(Qt.ItemDataRole.UserRole)
+        if not visit_id:
+            return
+        from ui.main_window import editors
+
+        module = editors()
+        if module is not None:
+            module.open_visit_editor(self, self.context, visit_id)
+
+    def _new_visit(self) -> None:
+        from ui.main_window import editors
+
+        module = editors()
+        if module is not None:
+            module.open_visit_editor(self, self.context, None)

@@ -1,0 +1,74 @@
+"""设置: language (switches live), the profile, where the data is kept."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ui.context import AppContext
+from ui.views.common import heading
+
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}  # each in its own language, never translated
+
+
+class SettingsView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.title = heading("", self)
+        self.language_label = QLabel(self)
+        self.language = QComboBox(self)
+        for code, name in LANGUAGE_NAMES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(context.language), 0))
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        self.profile_label = QLabel(self)
+        self.profile = QLabel(self)
+        self.profile.setWordWrap(True)
+        self.profile_button = QPushButton(self)
+        self.profile_button.clicked.connect(self.edit_profile)
+        self.data_label = QLabel(self)
+        self.data_dir = QLabel(str(context.data_dir or ""), self)
+        self.data_dir.setWordWrap(True)
+        from PySide6.QtCore import Qt
+
+        self.data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.addRow(self.language_label, self.language)
+        profile_row = QHBoxLayout()
+        profile_row.addWidget(self.profile, 1)
+        profile_row.addWidget(self.profile_button)
+        form.addRow(self.profile_label, profile_row)
+        form.addRow(self.data_label, self.data_dir)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.retranslate()
+        context.language_changed.connect(lambda _lang: self.retranslate())
+        context.records_changed.connect(lambda table: self._show_profile() if table == "commissioners" else None)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("设置"))
+        self.language_label.setText(self.tr("界面语言"))
+        self.profile_label.setText(self.tr("个人资料"))
+        self.profile_button.setText(self.tr("修改个人资料…"))
+        self.data_label.setText(self.tr("数据保存位置"))
+        self._show_profile()
+
+    def _show_profile(self) -> None:
+        p = self.context.profile
+        if p is None:
+            self.profile.setText(self.tr("尚未填写"))
+        else:
+            self.profile.setText(" · ".join(x for x in (p.name, p.title, p.sending_unit, p.phone) if x))
+
+    def _language_chosen(self, _index: int) -> None:
+        self.context.set_language(self.language.currentData())
+
+    def edit_profile(self) -> None:
+        from ui.profile import ProfileDialog
+
+        dialog = ProfileDialog(self.context, self)
+        dialog.open()

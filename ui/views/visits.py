@@ -1,0 +1,257 @@
+"""服务记录: the visit list with filters and full-text search as you type."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app.domain import REVIEW_STATUSES
+from commissioner_app.reference import reference, towns_of
+from commissioner_app.store import SYNC_STATES, VisitQuery
+from ui.context import AppContext
+from ui.models import VisitTableModel
+from ui.views.common import SearchBox, fill_code_combo, fill_reference_combo, make_table
+
+log = logging.getLogger("commissioner.ui.visits")
+
+PERIODS = ("all", "this_month", "last_month", "last_30_days", "this_year", "last_year", "custom")
+
+
+def period_range(period: str, today: date) -> tuple[date | None, date | None]:
+    """The dates a period preset stands for (custom and all give no preset range)."""
+    first = today.replace(day=1)
+    if period == "this_month":
+        return first, today
+    if period == "last_month":
+        end = first - timedelta(days=1)
+        return end.replace(day=1), end
+    if period == "last_30_days":
+        return today - timedelta(days=29), today
+    if period == "this_year":
+        return today.replace(month=1, day=1), today
+    if period == "last_year":
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    return None, None
+
+
+class VisitsView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.model = VisitTableModel(context, self)
+
+        self.search_box = SearchBox(self)
+        self.new_button = QPushButton(self)
+        self.new_button.setObjectName("primary")
+        self.new_button.clicked.connect(lambda: self.open_visit(None))
+
+        self.period_label = QLabel(self)
+        self.period = QComboBox(self)
+        self.date_from = QDateEdit(self)
+        self.date_to = QDateEdit(self)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(QDate.currentDate())
+            edit.setEnabled(False)
+        self.date_dash = QLabel("–", self)
+        self.region_label = QLabel(self)
+        self.county = QComboBox(self)
+        self.town = QComboBox(self)
+        self.industry_label = QLabel(self)
+        self.industry = QComboBox(self)
+        self.review_label = QLabel(self)
+        self.review = QComboBox(self)
+        self.sync_label = QLabel(self)
+        self.sync_state = QComboBox(self)
+        self.clear_button = QPushButton(self)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("hint")
+
+        self.table = make_table(self)
+        self.table.setModel(self.model)
+        self.table.sortByColumn(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
+        for column, width in enumerate((76, 96, 100, 240, 190, 100, 230, 80, 100)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(self._activated)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.new_button)
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        for widget in (self.period_label, self.period, self.date_from, self.date_dash, self.date_to):
+            filters.addWidget(widget)
+        filters.addSpacing(10)
+        for widget in (self.region_label, self.county, self.town):
+            filters.addWidget(widget)
+        filters.addSpacing(10)
+        filters.addWidget(self.industry_label)
+        filters.addWidget(self.industry)
+        filters.addSpacing(10)
+        for widget in (self.review_label, self.review, self.sync_label, self.sync_state):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.table, 1)
+
+        self.retranslate()
+        self.search_box.search.connect(lambda _text: self.apply_filters())
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.date_from.dateChanged.connect(lambda _d: self.apply_filters())
+        self.date_to.dateChanged.connect(lambda _d: self.apply_filters())
+        self.county.currentIndexChanged.connect(self._county_changed)
+        for combo in (self.town, self.industry, self.review, self.sync_state):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.model.loading.connect(self._loading)
+        self.model.loaded.connect(self._loaded)
+        context.language_changed.connect(lambda _lang: self.retranslate())
+
+    # --- texts -----------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        lang = self.context.language
+        self.search_box.setPlaceholderText(self.tr("搜索服务记录：服务对象、内容、地区…（Ctrl+F）"))
+        self.new_button.setText(self.tr("新建服务记录"))
+        self.new_button.setToolTip(self.tr("新建一条服务记录（Ctrl+N）"))
+        self.period_label.setText(self.tr("时间"))
+        period_labels = [self.tr("全部时间"), self.tr("本月"), self.tr("上月"), self.tr("近30天"),
+                         self.tr("今年"), self.tr("去年"), self.tr("自定义")]
+        fill_code_combo(self.period, list(zip(PERIODS[1:], period_labels[1:], strict=True)), period_labels[0])
+        self.region_label.setText(self.tr("地区"))
+        reader = self.context.reader
+        fill_reference_combo(self.county, reference(reader, "county"), lang, self.tr("全部区县"))
+        self._fill_towns()
+        self.industry_label.setText(self.tr("产业"))
+        fill_reference_combo(self.industry, reference(reader, "industry"), lang, self.tr("全部产业"))
+        self.review_label.setText(self.tr("审核"))
+        fill_code_combo(self.review, [(code, m.text(lang)) for code, m in REVIEW_STATUSES.items()],
+                        self.tr("全部"))
+        self.sync_label.setText(self.tr("同步"))
+        fill_code_combo(self.sync_state, [(code, m.text(lang)) for code, m in SYNC_STATES.items()], self.tr("全部"))
+        self.clear_button.setText(self.tr("清除筛选"))
+        self.model.retranslate()
+        self._show_count()
+
+    def _fill_towns(self) -> None:
+        county = self.county.currentData() or ""
+        towns = towns_of(self.context.reader, county) if county else []
+        fill_reference_combo(self.town, towns, self.context.language, self.tr("全部镇街"))
+        self.town.setEnabled(bool(county))
+
+    # --- filters ---------------------------------------------------------------------------------
+
+    def query(self) -> VisitQuery:
+        period = self.period.currentData()
+        if period == "custom":
+            date_from: date | None = self.date_from.date().toPython()  # type: ignore[assignment]
+            date_to: date | None = self.date_to.date().toPython()  # type: ignore[assignment]
+        else:
+            date_from, date_to = period_range(period or "all", date.today())
+        return VisitQuery(
+            text=self.search_box.text().strip(),
+            date_from=date_from,
+            date_to=date_to,
+            county=self.county.currentData() or "",
+            town=self.town.currentData() or "",
+            industry=self.industry.currentData() or "",
+            review_status=self.review.currentData(),
+            sync_state=self.sync_state.currentData(),
+            order_by=self.model.query.order_by,
+            descending=self.model.query.descending,
+        )
+
+    def apply_filters(self) -> None:
+        self.model.set_query(self.query())
+
+    def load(self) -> None:
+        """Load the list the first time the view is shown (keeps the start fast)."""
+        if not self.model.has_loaded:
+            self.apply_filters()
+
+    def clear_filters(self) -> None:
+        for combo in (self.period, self.county, self.industry, self.review, self.sync_state):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self._fill_towns()
+        self.date_from.setEnabled(False)
+        self.date_to.setEnabled(False)
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.apply_filters()
+
+    def _period_changed(self, _index: int) -> None:
+        period = self.period.currentData()
+        custom = period == "custom"
+        self.date_from.setEnabled(custom)
+        self.date_to.setEnabled(custom)
+        if not custom:
+            start, end = period_range(period or "all", date.today())
+            for edit, value in ((self.date_from, start), (self.date_to, end)):
+                if value:
+                    edit.blockSignals(True)
+                    edit.setDate(QDate(value.year, value.month, value.day))
+                    edit.blockSignals(False)
+        self.apply_filters()
+
+    def _county_changed(self, _index: int) -> None:
+        self._fill_towns()
+        self.apply_filters()
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    # --- state -----------------------------------------------------------------------------------
+
+    def _loading(self) -> None:
+        if not self.model.has_loaded:
+            self.count_label.setText(self.tr("正在加载服务记录…"))
+
+    def _loaded(self, _count: int) -> None:
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if not self.model.has_loaded:
+            self.count_label.setText(self.tr("正在加载服务记录…"))
+            return
+        count = self.model.rowCount()
+        filtered = self.query() != VisitQuery(order_by=self.model.query.order_by,
+                                              descending=self.model.query.descending)
+        if filtered:
+            self.count_label.setText(self.tr("符合条件的服务记录 {0} 条").format(f"{count:,}"))
+        else:
+            self.count_label.setText(self.tr("共 {0} 条服务记录；双击或按回车键打开").format(f"{count:,}"))
+
+    # --- opening ---------------------------------------------------------------------------------
+
+    def _activated(self, index: QModelIndex) -> None:
+        visit_id = self.model.visit_id(index.row())
+        if visit_id:
+            self.open_visit(visit_id)
+
+    def open_visit(self, visit_id: str | None) -> None:
+        from ui.main_window import editors
+
+        module = editors()
+        if module is not None:
+            module.open_visit_editor(self, self.context, visit_id)
