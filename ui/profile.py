@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -80,6 +81,8 @@ class ProfileDialog(QDialog):
         for station in reader.all(Workstation):
             self.workstation.addItem(station.name, station.id)
 
+        for combo in (self.sending_unit, self.title, self.team, self.workstation):
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.errors = {name: self._error_label() for name in ("name", "phone", "sending_unit")}
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)

@@ -69,6 +69,7 @@ class VisitsView(QWidget):
         self.region_label = QLabel(self)
         self.county = QComboBox(self)
         self.town = QComboBox(self)
+        self.town.setMinimumContentsLength(6)
         self.industry_label = QLabel(self)
         self.industry = QComboBox(self)
         self.review_label = QLabel(self)
@@ -82,7 +83,7 @@ class VisitsView(QWidget):
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.sortByColumn(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
-        for column, width in enumerate((76, 96, 100, 240, 190, 100, 230, 80, 100)):
+        for column, width in enumerate((70, 92, 92, 240, 150, 90, 220, 70, 90)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(self._activated)
