@@ -242,7 +242,7 @@ class VisitTableModel(QAbstractTableModel):
         if key == "region":
             return " ".join(p for p in (row["county"], row["town"], row["village"]) if p)
         if key == "service_types":
-            return "、".join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in row["service_types"])
+            return (", " if lang == "en" else "、").join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in row["service_types"])
         if key == "economic_benefit":
             value = row["economic_benefit"] or 0
             return f"{value:,.2f}" if value else ""

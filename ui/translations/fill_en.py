@@ -137,13 +137,30 @@ ENGLISH = {
 }
 
 
+# Where one Chinese word needs different English in one place (context, source) -> English.
+IN_CONTEXT = {
+    ("VisitTableModel", "服务对象"): "Service target",
+    ("ProblemTableModel", "服务对象"): "Service target",
+    ("VisitTableModel", "地区"): "Region",
+    ("TargetsView", "类型"): "Type",
+}
+
+
 def fill(path: str) -> list[str]:
     tree = ET.parse(path)
     missing = []
+    for context in tree.getroot().iter("context"):
+        name = context.find("name").text
+        for message in context.iter("message"):
+            message.set("context-name", name)
     for message in tree.iter("message"):
+        name = message.attrib.pop("context-name")
         source = message.find("source").text or ""
         translation = message.find("translation")
-        if source in ENGLISH:
+        if (name, source) in IN_CONTEXT:
+            translation.text = IN_CONTEXT[(name, source)]
+            translation.attrib.pop("type", None)
+        elif source in ENGLISH:
             translation.text = ENGLISH[source]
             translation.attrib.pop("type", None)
         elif translation.get("type") != "vanished" and not translation.text:

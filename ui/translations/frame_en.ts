@@ -214,7 +214,7 @@ Data folder: {0}</translation>
         <message>
             <location filename="../models.py" line="417" />
             <source>服务对象</source>
-            <translation>Service targets</translation>
+            <translation>Service target</translation>
         </message>
         <message>
             <location filename="../models.py" line="418" />
@@ -230,37 +230,37 @@ Data folder: {0}</translation>
     <context>
         <name>ProblemsView</name>
         <message>
-            <location filename="../views/problems.py" line="55" />
+            <location filename="../views/problems.py" line="65" />
             <source>搜索技术难题：标题、描述…（Ctrl+F）</source>
             <translation>Search problems: title, description… (Ctrl+F)</translation>
         </message>
         <message>
-            <location filename="../views/problems.py" line="56" />
+            <location filename="../views/problems.py" line="66" />
             <source>进展</source>
             <translation>Progress</translation>
         </message>
         <message>
-            <location filename="../views/problems.py" line="57" />
+            <location filename="../views/problems.py" line="67" />
             <source>全部</source>
             <translation>All</translation>
         </message>
         <message>
-            <location filename="../views/problems.py" line="58" />
+            <location filename="../views/problems.py" line="68" />
             <source>产业</source>
             <translation>Industry</translation>
         </message>
         <message>
-            <location filename="../views/problems.py" line="59" />
+            <location filename="../views/problems.py" line="69" />
             <source>全部产业</source>
             <translation>All industries</translation>
         </message>
         <message>
-            <location filename="../views/problems.py" line="65" />
+            <location filename="../views/problems.py" line="76" />
             <source>正在加载技术难题…</source>
             <translation>Loading problems…</translation>
         </message>
         <message>
-            <location filename="../views/problems.py" line="67" />
+            <location filename="../views/problems.py" line="78" />
             <source>共 {0} 个技术难题；双击或按回车键查看详情</source>
             <translation>{0} problems; double-click or press Enter for details</translation>
         </message>
@@ -526,37 +526,37 @@ Data folder: {0}</translation>
     <context>
         <name>TargetsView</name>
         <message>
-            <location filename="../views/targets.py" line="55" />
+            <location filename="../views/targets.py" line="65" />
             <source>搜索服务对象：名称、地区、联系人…（Ctrl+F）</source>
             <translation>Search service targets: name, region, contact… (Ctrl+F)</translation>
         </message>
         <message>
-            <location filename="../views/targets.py" line="56" />
+            <location filename="../views/targets.py" line="66" />
             <source>类型</source>
             <translation>Type</translation>
         </message>
         <message>
-            <location filename="../views/targets.py" line="57" />
+            <location filename="../views/targets.py" line="67" />
             <source>全部类型</source>
             <translation>All types</translation>
         </message>
         <message>
-            <location filename="../views/targets.py" line="58" />
+            <location filename="../views/targets.py" line="68" />
             <source>区县</source>
             <translation>County</translation>
         </message>
         <message>
-            <location filename="../views/targets.py" line="59" />
+            <location filename="../views/targets.py" line="69" />
             <source>全部区县</source>
             <translation>All counties</translation>
         </message>
         <message>
-            <location filename="../views/targets.py" line="65" />
+            <location filename="../views/targets.py" line="76" />
             <source>正在加载服务对象…</source>
             <translation>Loading service targets…</translation>
         </message>
         <message>
-            <location filename="../views/targets.py" line="67" />
+            <location filename="../views/targets.py" line="78" />
             <source>共 {0} 个服务对象；双击或按回车键查看详情</source>
             <translation>{0} service targets; double-click or press Enter for details</translation>
         </message>
@@ -581,7 +581,7 @@ Data folder: {0}</translation>
         <message>
             <location filename="../models.py" line="87" />
             <source>服务对象</source>
-            <translation>Service targets</translation>
+            <translation>Service target</translation>
         </message>
         <message>
             <location filename="../models.py" line="88" />
@@ -612,119 +612,119 @@ Data folder: {0}</translation>
     <context>
         <name>VisitsView</name>
         <message>
-            <location filename="../views/visits.py" line="132" />
+            <location filename="../views/visits.py" line="141" />
             <source>搜索服务记录：服务对象、内容、地区…（Ctrl+F）</source>
             <translation>Search visits: target, content, region… (Ctrl+F)</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="133" />
+            <location filename="../views/visits.py" line="142" />
             <source>新建服务记录</source>
             <translation>New visit</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="134" />
+            <location filename="../views/visits.py" line="143" />
             <source>新建一条服务记录（Ctrl+N）</source>
             <translation>Record a new visit (Ctrl+N)</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="135" />
+            <location filename="../views/visits.py" line="144" />
             <source>时间</source>
             <translation>Time</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="136" />
+            <location filename="../views/visits.py" line="145" />
             <source>全部时间</source>
             <translation>Any time</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="136" />
+            <location filename="../views/visits.py" line="145" />
             <source>本月</source>
             <translation>This month</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="136" />
+            <location filename="../views/visits.py" line="145" />
             <source>上月</source>
             <translation>Last month</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="136" />
+            <location filename="../views/visits.py" line="145" />
             <source>近30天</source>
             <translation>Last 30 days</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="137" />
+            <location filename="../views/visits.py" line="146" />
             <source>今年</source>
             <translation>This year</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="137" />
+            <location filename="../views/visits.py" line="146" />
             <source>去年</source>
             <translation>Last year</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="137" />
+            <location filename="../views/visits.py" line="146" />
             <source>自定义</source>
             <translation>Custom</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="139" />
+            <location filename="../views/visits.py" line="148" />
             <source>地区</source>
             <translation>Region</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="141" />
+            <location filename="../views/visits.py" line="150" />
             <source>全部区县</source>
             <translation>All counties</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="143" />
+            <location filename="../views/visits.py" line="152" />
             <source>产业</source>
             <translation>Industry</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="144" />
+            <location filename="../views/visits.py" line="153" />
             <source>全部产业</source>
             <translation>All industries</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="145" />
+            <location filename="../views/visits.py" line="154" />
             <source>审核</source>
             <translation>Review</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="147" />
-            <location filename="../views/visits.py" line="149" />
+            <location filename="../views/visits.py" line="156" />
+            <location filename="../views/visits.py" line="158" />
             <source>全部</source>
             <translation>All</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="148" />
+            <location filename="../views/visits.py" line="157" />
             <source>同步</source>
             <translation>Sync</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="150" />
+            <location filename="../views/visits.py" line="159" />
             <source>清除筛选</source>
             <translation>Clear filters</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="157" />
+            <location filename="../views/visits.py" line="167" />
             <source>全部镇街</source>
             <translation>All towns</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="229" />
-            <location filename="../views/visits.py" line="236" />
+            <location filename="../views/visits.py" line="239" />
+            <location filename="../views/visits.py" line="246" />
             <source>正在加载服务记录…</source>
             <translation>Loading visits…</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="242" />
+            <location filename="../views/visits.py" line="252" />
             <source>符合条件的服务记录 {0} 条</source>
             <translation>{0} matching visits</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="244" />
+            <location filename="../views/visits.py" line="254" />
             <source>共 {0} 条服务记录；双击或按回车键打开</source>
             <translation>{0} visits; double-click or press Enter to open</translation>
         </message>

@@ -70,6 +70,21 @@ def make_table(parent: QWidget) -> QTableView:
     return table
 
 
+def compact(combo: QComboBox, characters: int = 8) -> QComboBox:
+    """Size a filter combo for about `characters` characters, not for its longest item (keeps the
+    filter row within a 1366-pixel screen in both languages; the popup still shows whole names)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    combo.view().setMinimumWidth(220)
+    return combo
+
+
+def fit_state_column(table: QTableView, labels: list[str], column: int = 0) -> None:
+    """Make the state column as wide as its longest label in the current language."""
+    metrics = table.fontMetrics()
+    table.setColumnWidth(column, max(metrics.horizontalAdvance(text) for text in labels) + 20)
+
+
 def fill_reference_combo(combo: QComboBox, items: list[RefItem], language: str, all_label: str) -> None:
     """Items show the name in the user's language; their data is the Chinese name records keep."""
     current = combo.currentData()

@@ -7,9 +7,17 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from commissioner_app.domain import PROBLEM_STATUSES
 from commissioner_app.reference import reference
+from commissioner_app.store import RECORD_STATES
 from ui.context import AppContext
 from ui.models import ProblemTableModel
-from ui.views.common import SearchBox, fill_code_combo, fill_reference_combo, make_table
+from ui.views.common import (
+    SearchBox,
+    compact,
+    fill_code_combo,
+    fill_reference_combo,
+    fit_state_column,
+    make_table,
+)
 
 
 class ProblemsView(QWidget):
@@ -24,6 +32,8 @@ class ProblemsView(QWidget):
         self.industry = QComboBox(self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("hint")
+        for combo in (self.status, self.industry):
+            compact(combo, 7)
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -58,6 +68,7 @@ class ProblemsView(QWidget):
         self.industry_label.setText(self.tr("产业"))
         fill_reference_combo(self.industry, reference(self.context.reader, "industry"), lang, self.tr("全部产业"))
         self.model.retranslate()
+        fit_state_column(self.table, [m.text(lang) for m in RECORD_STATES.values()])
         self._show_count()
 
     def _show_count(self) -> None:

@@ -7,9 +7,17 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from commissioner_app.domain import TARGET_TYPES
 from commissioner_app.reference import reference
+from commissioner_app.store import RECORD_STATES
 from ui.context import AppContext
 from ui.models import TargetTableModel
-from ui.views.common import SearchBox, fill_code_combo, fill_reference_combo, make_table
+from ui.views.common import (
+    SearchBox,
+    compact,
+    fill_code_combo,
+    fill_reference_combo,
+    fit_state_column,
+    make_table,
+)
 
 
 class TargetsView(QWidget):
@@ -24,6 +32,8 @@ class TargetsView(QWidget):
         self.county = QComboBox(self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("hint")
+        for combo in (self.type, self.county):
+            compact(combo, 7)
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -58,6 +68,7 @@ class TargetsView(QWidget):
         self.county_label.setText(self.tr("区县"))
         fill_reference_combo(self.county, reference(self.context.reader, "county"), lang, self.tr("全部区县"))
         self.model.retranslate()
+        fit_state_column(self.table, [m.text(lang) for m in RECORD_STATES.values()])
         self._show_count()
 
     def _show_count(self) -> None:

@@ -18,10 +18,17 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.domain import REVIEW_STATUSES
 from commissioner_app.reference import reference, towns_of
-from commissioner_app.store import SYNC_STATES, VisitQuery
+from commissioner_app.store import RECORD_STATES, SYNC_STATES, VisitQuery
 from ui.context import AppContext
 from ui.models import VisitTableModel
-from ui.views.common import SearchBox, fill_code_combo, fill_reference_combo, make_table
+from ui.views.common import (
+    SearchBox,
+    compact,
+    fill_code_combo,
+    fill_reference_combo,
+    fit_state_column,
+    make_table,
+)
 
 log = logging.getLogger("commissioner.ui.visits")
 
@@ -69,7 +76,6 @@ class VisitsView(QWidget):
         self.region_label = QLabel(self)
         self.county = QComboBox(self)
         self.town = QComboBox(self)
-        self.town.setMinimumContentsLength(6)
         self.industry_label = QLabel(self)
         self.industry = QComboBox(self)
         self.review_label = QLabel(self)
@@ -80,6 +86,9 @@ class VisitsView(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("hint")
 
+        for combo, width in ((self.period, 6), (self.county, 6), (self.town, 6), (self.industry, 7),
+                             (self.review, 5), (self.sync_state, 5)):
+            compact(combo, width)
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.sortByColumn(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
@@ -90,6 +99,7 @@ class VisitsView(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
+        top.addWidget(self.clear_button)
         top.addWidget(self.new_button)
         filters = QHBoxLayout()
         filters.setSpacing(6)
@@ -105,7 +115,6 @@ class VisitsView(QWidget):
         for widget in (self.review_label, self.review, self.sync_label, self.sync_state):
             filters.addWidget(widget)
         filters.addStretch(1)
-        filters.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
@@ -149,6 +158,7 @@ class VisitsView(QWidget):
         fill_code_combo(self.sync_state, [(code, m.text(lang)) for code, m in SYNC_STATES.items()], self.tr("全部"))
         self.clear_button.setText(self.tr("清除筛选"))
         self.model.retranslate()
+        fit_state_column(self.table, [m.text(lang) for m in RECORD_STATES.values()])
         self._show_count()
 
     def _fill_towns(self) -> None:
