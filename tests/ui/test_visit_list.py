@@ -1,0 +1,125 @@
+"""The visit list: lazy rows, sorting, filters and search on a long list."""
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from commissioner_app.store import VisitQuery
+from tests.ui.frame_fixtures import demo_context, demo_dir  # noqa: F401
+from ui.models import PAGE, VisitTableModel
+from ui.views.visits import VisitsView
+
+
+def load(qtbot, model, action):
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        action()
+
+
+def test_lazy_model_returns_the_right_rows_after_sort(demo_context, qtbot):  # noqa: F811
+    model = VisitTableModel(demo_context)
+    load(qtbot, model, lambda: model.set_query(VisitQuery()))
+    store = demo_context.store
+    assert model.rowCount() == store.count_visits() == 3000
+
+    load(qtbot, model, lambda: model.sort(3, Qt.SortOrder.AscendingOrder))  # 服务对象
+    assert model.query.order_by == "target_name"
+    expected = store.list_visits(VisitQuery(order_by="target_name", descending=False), limit=3000)
+    # Rows from several pages, including the last one, in the order the store gives.
+    for row in (0, 1, PAGE - 1, PAGE, 1234, 2999):
+        shown = model.data(model.index(row, 3))
+        assert shown == expected[row]["target_name"]
+    names = [model.row_data(r)["target_name"] for r in range(0, 3000, 37)]
+    assert names == sorted(names)
+
+    load(qtbot, model, lambda: model.sort(1, Qt.SortOrder.AscendingOrder))  # 服务日期, oldest first
+    dates = [model.data(model.index(r, 1)) for r in range(0, 3000, 29)]
+    assert dates == sorted(dates)
+    assert dates[0] < dates[-1]
+
+
+def test_rows_are_fetched_a_page_at_a_time(demo_context, qtbot, monkeypatch):  # noqa: F811
+    model = VisitTableModel(demo_context)
+    load(qtbot, model, lambda: model.set_query(VisitQuery()))
+    calls = []
+    original = demo_context.reader.visit_rows
+    monkeypatch.setattr(demo_context.reader, "visit_rows", lambda ids: calls.append(len(ids)) or original(ids))
+    for row in range(0, 150):
+        model.data(model.index(row, 0))
+    assert calls == [PAGE, PAGE]  # two pages, each fetched once
+
+
+def test_filters_and_search_narrow_the_list(demo_context, qtbot):  # noqa: F811
+    view = VisitsView(demo_context)
+    qtbot.addWidget(view)
+    load(qtbot, view.model, view.load)
+    store = demo_context.store
+    assert view.model.rowCount() == 3000
+    assert "3,000" in view.count_label.text()
+
+    # County, then one of its towns.
+    county = view.county.itemData(2)
+    load(qtbot, view.model, lambda: view.county.setCurrentIndex(2))
+    in_county = store.count_visits(VisitQuery(county=county))
+    assert view.model.rowCount() == in_county > 0
+    assert {view.model.row_data(r)["county"] for r in range(view.model.rowCount())} == {county}
+    assert view.town.isEnabled()
+    town_index = next(i for i in range(1, view.town.count())
+                      if store.count_visits(VisitQuery(county=county, town=view.town.itemData(i))))
+    load(qtbot, view.model, lambda: view.town.setCurrentIndex(town_index))
+    assert view.model.rowCount() == store.count_visits(VisitQuery(county=county, town=view.town.itemData(town_index)))
+    assert "符合条件" in view.count_label.text()
+
+    # Clearing brings everything back.
+    load(qtbot, view.model, view.clear_filters)
+    assert view.model.rowCount() == 3000
+
+    # Typing in the search box: results come once typing pauses, off the GUI thread.
+    with qtbot.waitSignal(view.model.loaded, timeout=10000) as blocker:
+        for character in "陈皮":  # typed one character at a time (QTest cannot type Chinese)
+            view.search_box.insert(character)
+    expected = store.visit_ids(VisitQuery(text="陈皮"))
+    assert 0 < blocker.args[0] == len(expected) < 3000
+    assert [view.model.visit_id(r) for r in range(view.model.rowCount())] == expected
+
+    # Search combined with the review filter (returned visits), whose rows show the opinion.
+    returned = view.review.findData("returned")
+    load(qtbot, view.model, lambda: view.review.setCurrentIndex(returned))
+    assert view.model.rowCount() == len(store.visit_ids(VisitQuery(text="陈皮", review_status="returned")))
+    load(qtbot, view.model, lambda: view.search_box.setText(""))
+    assert view.model.rowCount() == store.count_visits(VisitQuery(review_status="returned")) > 0
+    tooltip = view.model.data(view.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert view.model.data(view.model.index(0, 0)) == "已退回"
+    assert tooltip and tooltip.startswith("退回意见：")
+
+
+def test_period_filter_this_month(demo_context, qtbot):  # noqa: F811
+    view = VisitsView(demo_context)
+    qtbot.addWidget(view)
+    load(qtbot, view.model, view.load)
+    load(qtbot, view.model, lambda: view.period.setCurrentIndex(view.period.findData("this_month")))
+    today = date.today()
+    expected = demo_context.store.count_visits(VisitQuery(date_from=today.replace(day=1), date_to=today))
+    assert view.model.rowCount() == expected
+    assert all(view.model.row_data(r)["visit_date"] >= today.replace(day=1).isoformat()
+               for r in range(view.model.rowCount()))
+
+
+def test_problem_and_target_lists_filter_and_sort(demo_context, qtbot):  # noqa: F811
+    from ui.views.problems import ProblemsView
+    from ui.views.targets import TargetsView
+
+    problems = ProblemsView(demo_context)
+    qtbot.addWidget(problems)
+    load(qtbot, problems.model, problems.load)
+    total = problems.model.rowCount()
+    assert total == len(demo_context.store.list_problems(limit=100000)) > 0
+    load(qtbot, problems.model, lambda: problems.status.setCurrentIndex(problems.status.findData("open")))
+    assert 0 < problems.model.rowCount() < total
+    assert {r["status"] for r in problems.model.rows} == {"open"}
+
+    targets = TargetsView(demo_context)
+    qtbot.addWidget(targets)
+    load(qtbot, targets.model, targets.load)
+    targets.model.sort(7, Qt.SortOrder.DescendingOrder)  # 服务次数
+    visits = [targets.model.rows[r]["visits"] for r in range(targets.model.rowCount())]
+    assert visits == sorted(visits, reverse=True)
