@@ -1,0 +1,46 @@
+"""`commissioner-app` start-up: screenshots, and a store that cannot be opened."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from commissioner_app.paths import DB_FILENAME
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_app(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "ui.app", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=timeout)
+
+
+def test_screenshot_writes_a_png_of_the_named_view(tmp_path):
+    shot = tmp_path / "visits.png"
+    result = run_app("--data-dir", str(tmp_path / "data"), "--screenshot", str(shot), "--view", "visits")
+    assert result.returncode == 0, result.stderr
+    with Image.open(shot) as image:
+        assert image.size == (1366, 768)
+        low, high = image.convert("L").getextrema()
+        assert high - low > 100  # something was drawn
+
+
+def test_unknown_view_is_named_with_the_choices(tmp_path):
+    result = run_app("--data-dir", str(tmp_path / "data"), "--screenshot", str(tmp_path / "x.png"),
+                     "--view", "nonsense")
+    assert result.returncode == 2
+    assert "visits" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_damaged_database_is_reported_without_a_traceback(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / DB_FILENAME).write_bytes(b"this is not a database" * 200)
+    result = run_app("--data-dir", str(data), "--screenshot", str(tmp_path / "x.png"))
+    assert result.returncode == 1
+    assert "已损坏" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (data / DB_FILENAME).read_bytes().startswith(b"this is not a database")

@@ -1,0 +1,108 @@
+"""First start, the profile, the rail and switching language live."""
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from tests.ui.frame_fixtures import context, demo_context, demo_dir  # noqa: F401
+from ui.main_window import MainWindow
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_first_start_asks_for_the_profile_and_shows_problems_in_chinese(context, qtbot):  # noqa: F811
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    dialog = window.profile_dialog
+    assert dialog.isVisible()
+    assert context.store.profile() is None
+
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.errors["name"].isVisibleTo(dialog)
+    assert dialog.errors["name"].text() == "必须填写"
+    assert dialog.errors["sending_unit"].text() == "必须填写"
+    assert not dialog.errors["phone"].isVisibleTo(dialog)
+
+    dialog.name.setText("李明")
+    dialog.phone.setText("12a")
+    dialog.sending_unit.setCurrentIndex(dialog.sending_unit.findText("五邑大学"))
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert not dialog.errors["name"].isVisibleTo(dialog)
+    assert dialog.errors["phone"].text() == "电话号码格式不正确"
+    assert dialog.isVisible()
+
+    dialog.phone.setText("13800138000")
+    dialog.title.setEditText("高级农艺师")
+    dialog.industries.item(0).setCheckState(Qt.CheckState.Checked)
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert not dialog.isVisible()
+    saved = context.store.profile()
+    assert (saved.name, saved.phone, saved.sending_unit, saved.title) == ("李明", "13800138000", "五邑大学", "高级农艺师")
+    assert saved.industries == [dialog.industries.item(0).data(Qt.ItemDataRole.UserRole)]
+    assert context.store.actor == saved.id
+    # The settings view and the overview greet the commissioner by name.
+    context.tasks.wait_idle()
+    assert "李明" in window.views["settings"].profile.text()
+    assert "李明" in window.views["overview"].greeting.text()
+
+
+def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.show()
+    demo_context.tasks.wait_idle()
+    assert [window.rail.item(r).text() for r in range(window.rail.count())] == \
+        ["工作台", "服务记录", "技术难题", "服务对象", "同步", "设置"]
+    waiting = demo_context.store.waiting_to_sync()
+    assert window.sync_count.text() == f"待同步：{waiting:,} 条记录"
+
+    # A later feature adds its view before the settings.
+    extra = QLabel("审核")
+    window.add_view("review", extra, lambda: window.tr("审核"), before="settings")
+    assert window.rail.item(window.rail.count() - 2).text() == "审核"
+    window.show_view("review")
+    assert window.stack.currentWidget() is extra
+
+    # Ctrl+F goes to the visit list's search box when the current view has none.
+    window.search_action.trigger()
+    assert window.current_view_key() == "visits"
+    assert window.views["visits"].search_box.hasFocus() or not window.isActiveWindow()
+    # F5 opens the sync page and announces the request.
+    with qtbot.waitSignal(window.sync_requested, timeout=1000):
+        window.sync_action.trigger()
+    assert window.current_view_key() == "sync"
+
+
+def test_switching_to_english_and_back(demo_context, qtbot):  # noqa: F811
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_view("visits")
+    demo_context.tasks.wait_idle()
+    visits = window.views["visits"]
+    settings = window.show_view("settings")
+    assert visits.new_button.text() == "新建服务记录"
+
+    settings.language.setCurrentIndex(settings.language.findData("en"))
+    assert demo_context.language == "en"
+    assert window.rail.item(1).text() == "Visits"
+    assert visits.new_button.text() == "New visit"
+    assert visits.model.headerData(1, Qt.Orientation.Horizontal) == "Date"
+    assert settings.language_label.text() == "Language"
+    assert window.menuBar().actions()[0].text() == "&File"
+    # Every label and button of the frame is translated (data such as place names stays Chinese).
+    for view in window.views.values():
+        for widget in view.findChildren(QLabel) + view.findChildren(QPushButton):
+            if widget.objectName() in ("figure",) or widget is settings.profile or widget is settings.data_dir:
+                continue
+            text = widget.text().replace(demo_context.profile_name, "")  # the user's name is data
+            assert not CJK.search(text), f"untranslated: {widget.text()!r}"
+
+    settings.language.setCurrentIndex(settings.language.findData("zh_CN"))
+    assert window.rail.item(1).text() == "服务记录"
+    assert visits.new_button.text() == "新建服务记录"
+    assert demo_context.setting("ui", "language", "", str) == "zh_CN"
