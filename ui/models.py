@@ -3,13 +3,15 @@
 The visit model follows Anki's browser model: the worker thread computes the ordered list of
 matching ids (cheap even for 100,000 visits); `data()` fetches the rows of a page of 100 ids the
 first time one of them is shown, through the read-only connection, and caches them by id.
-Only the newest query's result is applied, and at most one query waits behind a running one, so
-typing fast in the search box never builds a queue.
+Only the newest query's result is applied: a new keystroke interrupts the search still running for
+the previous one (a read-only query, see TaskRunner.interrupt_reads) and queued stale queries are
+skipped, so typing fast never builds a queue.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -97,6 +99,7 @@ class VisitTableModel(QAbstractTableModel):
     """All visits matching a `VisitQuery`, loaded lazily."""
 
     loading = Signal()
+    first_page = Signal(int)  # the first rows of a search are shown; the full count follows
     loaded = Signal(int)  # number of matching visits
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
@@ -107,8 +110,6 @@ class VisitTableModel(QAbstractTableModel):
         self._ids: list[str] = []
         self._cache: dict[str, dict[str, Any]] = {}
         self._generation = 0
-        self._running = False
-        self._waiting: VisitQuery | None = None
         self.has_loaded = False
         context.records_changed.connect(self._on_records_changed)
 
@@ -120,27 +121,38 @@ class VisitTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        if self._running:
-            self._waiting = self.query  # run once the current one is back; older waiters are dropped
-            return
-        self._start(self.query)
+        """Start the newest query; a search still running for an older one is interrupted.
 
-    def _start(self, query: VisitQuery) -> None:
-        self._running = True
+        A text search first fetches the first page (a LIMIT query that stops early, a few ms) so
+        results show at once, then the complete id list for the scroll bar and the count."""
         self._generation += 1
         generation = self._generation
-        snapshot = replace(query)
+        query = replace(self.query)
+        self.context.tasks.interrupt_reads()
         self.loading.emit()
-        Operation(self, lambda store: store.visit_ids(snapshot),
-                  lambda ids: self._apply(generation, snapshot, ids)).failure(self._failed).run_in_background()
 
-    def _apply(self, generation: int, query: VisitQuery, ids: list[str]) -> None:
-        self._running = False
-        if self._waiting is not None:
-            waiting, self._waiting = self._waiting, None
-            self._start(waiting)
+        def current() -> bool:
+            return generation == self._generation
+
+        if query.text:
+            Operation(self, lambda store: store.list_visits(query, limit=PAGE) if current() else None,
+                      lambda rows: self._apply_first_page(generation, rows)) \
+                .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+        Operation(self, lambda store: store.visit_ids(query) if current() else None,
+                  lambda ids: self._apply(generation, ids)) \
+            .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+
+    def _apply_first_page(self, generation: int, rows: list[dict[str, Any]] | None) -> None:
+        if rows is None or generation != self._generation:
             return
-        if generation != self._generation:
+        self.beginResetModel()
+        self._ids = [row["id"] for row in rows]
+        self._cache.update((row["id"], row) for row in rows)
+        self.endResetModel()
+        self.first_page.emit(len(rows))
+
+    def _apply(self, generation: int, ids: list[str] | None) -> None:
+        if ids is None or generation != self._generation:
             return
         self.beginResetModel()
         self._ids = ids
@@ -150,8 +162,11 @@ class VisitTableModel(QAbstractTableModel):
         self.has_loaded = True
         self.loaded.emit(len(ids))
 
-    def _failed(self, error: BaseException) -> None:
-        self._running = False
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if isinstance(error, sqlite3.OperationalError) and "interrupt" in str(error):
+            return  # a newer query took over
+        if generation != self._generation:
+            return
         from ui.tasks import show_error
 
         show_error(None, error)

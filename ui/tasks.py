@@ -61,6 +61,8 @@ class TaskRunner(QObject):
         self._labels: list[tuple[int, str]] = []
         self._serial = 0
         self._finished.connect(self._deliver)
+        self._read_lock = threading.Lock()
+        self._reading = False
         TaskRunner._current = self
 
     @classmethod
@@ -79,6 +81,8 @@ class TaskRunner(QObject):
         op: Callable[[Store], Any],
         done: Callable[[Any, BaseException | None], None],
         label: str = "",
+        *,
+        interruptible: bool = False,
     ) -> None:
         """Run `op(store)` on the worker; `done(result, error)` runs later on the GUI thread."""
         if self._executor is None:
@@ -96,14 +100,32 @@ class TaskRunner(QObject):
             done(result, error)
 
         def work() -> None:
+            if interruptible:
+                with self._read_lock:
+                    self._reading = True
             try:
                 result = op(self.store)
             except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
                 self._finished.emit(finish, None, exc)
             else:
                 self._finished.emit(finish, result, None)
+            finally:
+                if interruptible:
+                    with self._read_lock:
+                        self._reading = False
 
         self._executor.submit(work)
+
+    def interrupt_reads(self) -> bool:
+        """Stop the running operation if it is an interruptible read (a search made stale by the
+        next keystroke); it then fails with sqlite3.OperationalError("interrupted").
+
+        Writes are never submitted as interruptible, so a save can never be cut short."""
+        with self._read_lock:
+            if self._reading:
+                self.store.db.conn.interrupt()
+                return True
+        return False
 
     def _finish_label(self, serial: int) -> None:
         before = self._labels[0][1] if self._labels else ""
@@ -158,6 +180,7 @@ class Operation(Generic[T]):
         self._failure: Callable[[BaseException], None] | None = None
         self._label = ""
         self._runner = runner
+        self._interruptible = False
 
     def failure(self, callback: Callable[[BaseException], None]) -> Operation[T]:
         self._failure = callback
@@ -168,9 +191,14 @@ class Operation(Generic[T]):
         self._label = label
         return self
 
+    def interruptible(self) -> Operation[T]:
+        """Mark a read-only operation that a newer one may cut short (see TaskRunner.interrupt_reads)."""
+        self._interruptible = True
+        return self
+
     def run_in_background(self) -> None:
         runner = self._runner or TaskRunner.current()
-        runner.submit(self._op, self._done, self._label)
+        runner.submit(self._op, self._done, self._label, interruptible=self._interruptible)
 
     def _done(self, result: Any, error: BaseException | None) -> None:
         if self._parent is not None and not shiboken6.isValid(self._parent):

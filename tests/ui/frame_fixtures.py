@@ -37,8 +37,8 @@ def demo_dir(tmp_path_factory) -> Path:
 @pytest.fixture
 def demo_context(demo_dir: Path, tmp_path: Path, qapp):
     """A context on a private copy of the demo data (tests may write to it)."""
-    from commissioner_app.store import copy_database
     from commissioner_app.paths import DB_FILENAME
+    from commissioner_app.store import copy_database
 
     folder = tmp_path / "demo"
     folder.mkdir()
