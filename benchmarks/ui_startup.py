@@ -4,7 +4,8 @@
 
 Prints:
 - cold start to a usable main window (new process: interpreter, imports, store, window shown, the
-  overview's figures and the status bar's sync count loaded) — budget 2 s;
+  overview's figures, recent visits and the status bar's sync count shown) — budget 2 s; and when
+  every start-up query is done;
 - the visit list of all 100,000 visits shown (ids loaded, first screen of rows fetched);
 - per-keystroke search latency in the visit list (query on the worker, list reset, first screen of
   rows fetched; the 200 ms typing pause is not counted) — budget 100 ms;
@@ -58,11 +59,18 @@ def child_start(data_dir: Path) -> None:
     register_bundled_font(app)
     context = open_context(data_dir, "zh_CN")
     window = create_main_window(context)
+    overview = window.views["overview"]
+    shown = []
+    overview.figures_shown.connect(lambda: shown.append(True))
     window.show()
     window.show_view("overview")
+    while not shown or window._waiting is None:  # overview figures and the status bar's sync count
+        app.processEvents()
+        time.sleep(0.001)
+    print("READY", flush=True)
     context.tasks.wait_idle()
     app.processEvents()
-    print("READY", flush=True)
+    print("IDLE", flush=True)
     t0 = time.perf_counter()
     view = window.show_view("visits")
     view.model.loaded.connect(lambda _n: None)
@@ -137,21 +145,23 @@ def child_search(data_dir: Path) -> None:
 # --- the parent ------------------------------------------------------------------------------------
 
 
-def measure_start(data_dir: Path) -> tuple[float, float, int]:
+def measure_start(data_dir: Path) -> tuple[float, float, int, float]:
     t0 = time.perf_counter()
     process = subprocess.Popen([sys.executable, __file__, "--child", "start", "--data-dir", str(data_dir)],
                                stdout=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
     assert process.stdout is not None
-    ready = 0.0
+    ready = idle = 0.0
     visits_ms, rows = 0.0, 0
     for line in process.stdout:
         if line.startswith("READY"):
             ready = time.perf_counter() - t0
+        elif line.startswith("IDLE"):
+            idle = time.perf_counter() - t0
         elif line.startswith("VISITS"):
             _, ms, count = line.split()
             visits_ms, rows = float(ms), int(count)
     process.wait()
-    return ready, visits_ms, rows
+    return ready, visits_ms, rows, idle
 
 
 def main() -> int:
@@ -173,6 +183,8 @@ def main() -> int:
     best = min(s[0] for s in starts)
     print(f"cold start to usable main window: {', '.join(f'{s[0]:.2f}' for s in starts)} s "
           f"(best {best:.2f} s; budget 2 s) {'OK' if best < 2 else 'OVER BUDGET'}")
+    print(f"every start-up query done (incl. the returned-records count, a table scan): "
+          f"{', '.join(f'{s[3]:.2f}' for s in starts)} s")
     print(f"visit list of {starts[0][2]:,} visits shown after: "
           f"{', '.join(f'{s[1]:.0f}' for s in starts)} ms (in the background; the window stays responsive)")
 

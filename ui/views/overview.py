@@ -33,29 +33,32 @@ class OverviewFigures:
     visits_this_month: int = 0
     open_problems: int = 0
     waiting_to_sync: int = 0
-    returned: int = 0
+    returned: int | None = None  # None until counted
     recent: list[dict[str, Any]] = field(default_factory=list)
 
 
 def overview_figures(store: Store, today: date | None = None) -> OverviewFigures:
-    """The figures of the overview, computed on the worker thread."""
+    """The figures of the overview, computed on the worker thread.
+
+    Every query here uses an index (a few ms on 100,000 visits): the overview is the first screen.
+    The returned count needs a scan (no index on review_status yet) and comes separately."""
     today = today or date.today()
     month = VisitQuery(date_from=today.replace(day=1), date_to=today)
     open_problems = store.db.execute(
         "SELECT count(*) FROM problems WHERE deleted = 0 AND status IN ('open', 'in_progress')"
     ).fetchone()[0]
-    returned = store.count_visits(VisitQuery(review_status="returned"))
-    recent_ids = [r[0] for r in store.db.execute(
-        "SELECT id FROM visits WHERE deleted = 0 ORDER BY updated_at DESC, visit_date DESC, rowid DESC LIMIT ?", [RECENT]
-    ).fetchall()]
-    rows = store.visit_rows(recent_ids)
     return OverviewFigures(
         visits_this_month=store.count_visits(month),
         open_problems=int(open_problems),
         waiting_to_sync=store.waiting_to_sync(),
-        returned=returned,
-        recent=[rows[i] for i in recent_ids if i in rows],
+        returned=None,
+        recent=store.list_visits(VisitQuery(), limit=RECENT),
     )
+
+
+def returned_count(store: Store) -> int:
+    """The user's own visits returned by the reviewer (the ones they have to correct)."""
+    return store.count_visits(VisitQuery(review_status="returned", commissioner_id=store.actor or None))
 
 
 class FigureCard(QFrame):
@@ -82,6 +85,7 @@ class FigureCard(QFrame):
 
 class OverviewView(QWidget):
     open_view = Signal(str)  # a view key of the main window
+    figures_shown = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -131,10 +135,17 @@ class OverviewView(QWidget):
         if self.has_loaded and not force:
             return
         Operation(self, overview_figures, self._show).run_in_background()
+        Operation(self, returned_count, self._show_returned).run_in_background()
 
     def _show(self, figures: OverviewFigures) -> None:
+        figures.returned = self.figures.returned
         self.figures = figures
         self.has_loaded = True
+        self.retranslate()
+        self.figures_shown.emit()
+
+    def _show_returned(self, count: int) -> None:
+        self.figures.returned = count
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -157,7 +168,7 @@ class OverviewView(QWidget):
             "returned": (f.returned, self.tr("被退回待修改的记录")),
         }
         for key, (number, caption) in captions.items():
-            self.cards[key].number.setText(f"{number:,}" if loaded else "…")
+            self.cards[key].number.setText(f"{number:,}" if loaded and number is not None else "…")
             self.cards[key].caption.setText(caption)
         self.recent_title.setText(self.tr("最近的服务记录"))
         self.recent.clear()
