@@ -365,6 +365,13 @@ class RowListModel(QAbstractTableModel):
 
         self.rows.sort(key=sort_value, reverse=descending)
 
+    def sort_by(self, key: str | None, descending: bool = False) -> None:
+        """Set the order without a header click (None: the order the store gives)."""
+        self.layoutAboutToBeChanged.emit()
+        self._sort = None if key is None else (key, descending)
+        self._apply_sort()
+        self.layoutChanged.emit()
+
     def record_id(self, row: int) -> str | None:
         return self.rows[row]["id"] if 0 <= row < len(self.rows) else None
 

@@ -124,62 +124,62 @@ Data folder: {0}</translation>
     <context>
         <name>OverviewView</name>
         <message>
-            <location filename="../views/overview.py" line="143" />
+            <location filename="../views/overview.py" line="154" />
             <source>工作台</source>
             <translation>Overview</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="147" />
+            <location filename="../views/overview.py" line="158" />
             <source>{0}，您好！今天是 {1}。</source>
             <translation>Hello, {0}! Today is {1}.</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="149" />
+            <location filename="../views/overview.py" line="160" />
             <source>今天是 {0}。</source>
             <translation>Today is {0}.</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="150" />
+            <location filename="../views/overview.py" line="161" />
             <source>新建服务记录</source>
             <translation>New visit</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="151" />
+            <location filename="../views/overview.py" line="162" />
             <source>新建一条服务记录（Ctrl+N）</source>
             <translation>Record a new visit (Ctrl+N)</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="154" />
+            <location filename="../views/overview.py" line="165" />
             <source>本月服务记录</source>
             <translation>Visits this month</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="155" />
+            <location filename="../views/overview.py" line="166" />
             <source>待解决的技术难题</source>
             <translation>Open technical problems</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="156" />
+            <location filename="../views/overview.py" line="167" />
             <source>等待同步的记录</source>
             <translation>Records waiting to sync</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="157" />
+            <location filename="../views/overview.py" line="168" />
             <source>被退回待修改的记录</source>
             <translation>Returned records to correct</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="162" />
+            <location filename="../views/overview.py" line="173" />
             <source>最近的服务记录</source>
             <translation>Recent visits</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="165" />
+            <location filename="../views/overview.py" line="176" />
             <source>还没有服务记录。点击“新建服务记录”记下第一次服务。</source>
             <translation>No visits yet. Click “New visit” to record your first one.</translation>
         </message>
         <message>
-            <location filename="../views/overview.py" line="175" />
+            <location filename="../views/overview.py" line="186" />
             <source>退回意见：{0}</source>
             <translation>Returned: {0}</translation>
         </message>
@@ -187,42 +187,42 @@ Data folder: {0}</translation>
     <context>
         <name>ProblemTableModel</name>
         <message>
-            <location filename="../models.py" line="412" />
+            <location filename="../models.py" line="434" />
             <source>状态</source>
             <translation>State</translation>
         </message>
         <message>
-            <location filename="../models.py" line="413" />
+            <location filename="../models.py" line="435" />
             <source>难题</source>
             <translation>Problem</translation>
         </message>
         <message>
-            <location filename="../models.py" line="414" />
+            <location filename="../models.py" line="436" />
             <source>进展</source>
             <translation>Progress</translation>
         </message>
         <message>
-            <location filename="../models.py" line="415" />
+            <location filename="../models.py" line="437" />
             <source>紧急程度</source>
             <translation>Urgency</translation>
         </message>
         <message>
-            <location filename="../models.py" line="416" />
+            <location filename="../models.py" line="438" />
             <source>产业</source>
             <translation>Industry</translation>
         </message>
         <message>
-            <location filename="../models.py" line="417" />
+            <location filename="../models.py" line="439" />
             <source>服务对象</source>
             <translation>Service target</translation>
         </message>
         <message>
-            <location filename="../models.py" line="418" />
+            <location filename="../models.py" line="440" />
             <source>提出日期</source>
             <translation>Raised on</translation>
         </message>
         <message>
-            <location filename="../models.py" line="419" />
+            <location filename="../models.py" line="441" />
             <source>解决方案</source>
             <translation>Solutions</translation>
         </message>
@@ -387,32 +387,37 @@ Data folder: {0}</translation>
     <context>
         <name>SettingsView</name>
         <message>
-            <location filename="../views/settings.py" line="53" />
+            <location filename="../views/settings.py" line="62" />
             <source>设置</source>
             <translation>Settings</translation>
         </message>
         <message>
-            <location filename="../views/settings.py" line="54" />
+            <location filename="../views/settings.py" line="63" />
             <source>界面语言</source>
             <translation>Language</translation>
         </message>
         <message>
-            <location filename="../views/settings.py" line="55" />
+            <location filename="../views/settings.py" line="64" />
             <source>个人资料</source>
             <translation>Profile</translation>
         </message>
         <message>
-            <location filename="../views/settings.py" line="56" />
+            <location filename="../views/settings.py" line="65" />
             <source>修改个人资料…</source>
             <translation>Edit profile…</translation>
         </message>
         <message>
-            <location filename="../views/settings.py" line="57" />
+            <location filename="../views/settings.py" line="66" />
             <source>数据保存位置</source>
             <translation>Data folder</translation>
         </message>
         <message>
-            <location filename="../views/settings.py" line="63" />
+            <location filename="../views/settings.py" line="67" />
+            <source>更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。</source>
+            <translation>A new language applies at once, without a restart. Visits and all other data are kept in the folder above; sync or back it up regularly.</translation>
+        </message>
+        <message>
+            <location filename="../views/settings.py" line="74" />
             <source>尚未填写</source>
             <translation>Not filled in yet</translation>
         </message>
@@ -420,62 +425,62 @@ Data folder: {0}</translation>
     <context>
         <name>SyncView</name>
         <message>
-            <location filename="../views/sync.py" line="72" />
+            <location filename="../views/sync.py" line="78" />
             <source>同步</source>
             <translation>Sync</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="73" />
+            <location filename="../views/sync.py" line="79" />
             <source>等待同步的记录</source>
             <translation>Records waiting to sync</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="74" />
+            <location filename="../views/sync.py" line="80" />
             <source>上次同步时间</source>
             <translation>Last synced</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="75" />
+            <location filename="../views/sync.py" line="81" />
             <source>服务记录</source>
             <translation>Visits</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="75" />
+            <location filename="../views/sync.py" line="81" />
             <source>技术难题</source>
             <translation>Problems</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="75" />
+            <location filename="../views/sync.py" line="81" />
             <source>解决方案</source>
             <translation>Solutions</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="76" />
+            <location filename="../views/sync.py" line="82" />
             <source>服务对象</source>
             <translation>Service targets</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="76" />
+            <location filename="../views/sync.py" line="82" />
             <source>附件</source>
             <translation>Attachments</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="80" />
+            <location filename="../views/sync.py" line="86" />
             <source>{0} 条</source>
             <translation>{0}</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="84" />
+            <location filename="../views/sync.py" line="90" />
             <source>从未同步</source>
             <translation>Never</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="85" />
+            <location filename="../views/sync.py" line="91" />
             <source>立即同步（F5）</source>
             <translation>Sync now (F5)</translation>
         </message>
         <message>
-            <location filename="../views/sync.py" line="86" />
+            <location filename="../views/sync.py" line="92" />
             <source>与市科技局服务器同步的功能将在后续版本提供。在此之前，所有记录都安全地保存在本机，等待同步。</source>
             <translation>Syncing with the city bureau's server comes in a later version. Until then every record is kept safely on this computer, waiting to sync.</translation>
         </message>
@@ -483,42 +488,42 @@ Data folder: {0}</translation>
     <context>
         <name>TargetTableModel</name>
         <message>
-            <location filename="../models.py" line="451" />
+            <location filename="../models.py" line="473" />
             <source>状态</source>
             <translation>State</translation>
         </message>
         <message>
-            <location filename="../models.py" line="452" />
+            <location filename="../models.py" line="474" />
             <source>名称</source>
             <translation>Name</translation>
         </message>
         <message>
-            <location filename="../models.py" line="453" />
+            <location filename="../models.py" line="475" />
             <source>类型</source>
             <translation>Type</translation>
         </message>
         <message>
-            <location filename="../models.py" line="454" />
+            <location filename="../models.py" line="476" />
             <source>地区</source>
             <translation>Region</translation>
         </message>
         <message>
-            <location filename="../models.py" line="455" />
+            <location filename="../models.py" line="477" />
             <source>产业</source>
             <translation>Industry</translation>
         </message>
         <message>
-            <location filename="../models.py" line="456" />
+            <location filename="../models.py" line="478" />
             <source>联系人</source>
             <translation>Contact</translation>
         </message>
         <message>
-            <location filename="../models.py" line="457" />
+            <location filename="../models.py" line="479" />
             <source>联系电话</source>
             <translation>Contact phone</translation>
         </message>
         <message>
-            <location filename="../models.py" line="458" />
+            <location filename="../models.py" line="480" />
             <source>服务次数</source>
             <translation>Visits</translation>
         </message>
@@ -564,47 +569,47 @@ Data folder: {0}</translation>
     <context>
         <name>VisitTableModel</name>
         <message>
-            <location filename="../models.py" line="84" />
+            <location filename="../models.py" line="86" />
             <source>状态</source>
             <translation>State</translation>
         </message>
         <message>
-            <location filename="../models.py" line="85" />
+            <location filename="../models.py" line="87" />
             <source>服务日期</source>
             <translation>Date</translation>
         </message>
         <message>
-            <location filename="../models.py" line="86" />
+            <location filename="../models.py" line="88" />
             <source>时间</source>
             <translation>Time</translation>
         </message>
         <message>
-            <location filename="../models.py" line="87" />
+            <location filename="../models.py" line="89" />
             <source>服务对象</source>
             <translation>Service target</translation>
         </message>
         <message>
-            <location filename="../models.py" line="88" />
+            <location filename="../models.py" line="90" />
             <source>地区</source>
             <translation>Region</translation>
         </message>
         <message>
-            <location filename="../models.py" line="89" />
+            <location filename="../models.py" line="91" />
             <source>产业</source>
             <translation>Industry</translation>
         </message>
         <message>
-            <location filename="../models.py" line="90" />
+            <location filename="../models.py" line="92" />
             <source>服务类型</source>
             <translation>Service types</translation>
         </message>
         <message>
-            <location filename="../models.py" line="91" />
+            <location filename="../models.py" line="93" />
             <source>培训人次</source>
             <translation>Trained</translation>
         </message>
         <message>
-            <location filename="../models.py" line="92" />
+            <location filename="../models.py" line="94" />
             <source>效益（万元）</source>
             <translation>Benefit (10k ¥)</translation>
         </message>
@@ -612,119 +617,124 @@ Data folder: {0}</translation>
     <context>
         <name>VisitsView</name>
         <message>
-            <location filename="../views/visits.py" line="141" />
+            <location filename="../views/visits.py" line="135" />
+            <source>正在统计符合条件的服务记录…</source>
+            <translation>Counting the matching visits…</translation>
+        </message>
+        <message>
+            <location filename="../views/visits.py" line="142" />
             <source>搜索服务记录：服务对象、内容、地区…（Ctrl+F）</source>
             <translation>Search visits: target, content, region… (Ctrl+F)</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="142" />
+            <location filename="../views/visits.py" line="143" />
             <source>新建服务记录</source>
             <translation>New visit</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="143" />
+            <location filename="../views/visits.py" line="144" />
             <source>新建一条服务记录（Ctrl+N）</source>
             <translation>Record a new visit (Ctrl+N)</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="144" />
+            <location filename="../views/visits.py" line="145" />
             <source>时间</source>
             <translation>Time</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="145" />
+            <location filename="../views/visits.py" line="146" />
             <source>全部时间</source>
             <translation>Any time</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="145" />
+            <location filename="../views/visits.py" line="146" />
             <source>本月</source>
             <translation>This month</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="145" />
+            <location filename="../views/visits.py" line="146" />
             <source>上月</source>
             <translation>Last month</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="145" />
+            <location filename="../views/visits.py" line="146" />
             <source>近30天</source>
             <translation>Last 30 days</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="146" />
+            <location filename="../views/visits.py" line="147" />
             <source>今年</source>
             <translation>This year</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="146" />
+            <location filename="../views/visits.py" line="147" />
             <source>去年</source>
             <translation>Last year</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="146" />
+            <location filename="../views/visits.py" line="147" />
             <source>自定义</source>
             <translation>Custom</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="148" />
+            <location filename="../views/visits.py" line="149" />
             <source>地区</source>
             <translation>Region</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="150" />
+            <location filename="../views/visits.py" line="151" />
             <source>全部区县</source>
             <translation>All counties</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="152" />
+            <location filename="../views/visits.py" line="153" />
             <source>产业</source>
             <translation>Industry</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="153" />
+            <location filename="../views/visits.py" line="154" />
             <source>全部产业</source>
             <translation>All industries</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="154" />
+            <location filename="../views/visits.py" line="155" />
             <source>审核</source>
             <translation>Review</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="156" />
-            <location filename="../views/visits.py" line="158" />
+            <location filename="../views/visits.py" line="157" />
+            <location filename="../views/visits.py" line="159" />
             <source>全部</source>
             <translation>All</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="157" />
+            <location filename="../views/visits.py" line="158" />
             <source>同步</source>
             <translation>Sync</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="159" />
+            <location filename="../views/visits.py" line="160" />
             <source>清除筛选</source>
             <translation>Clear filters</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="167" />
+            <location filename="../views/visits.py" line="168" />
             <source>全部镇街</source>
             <translation>All towns</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="239" />
-            <location filename="../views/visits.py" line="246" />
+            <location filename="../views/visits.py" line="240" />
+            <location filename="../views/visits.py" line="247" />
             <source>正在加载服务记录…</source>
             <translation>Loading visits…</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="252" />
+            <location filename="../views/visits.py" line="253" />
             <source>符合条件的服务记录 {0} 条</source>
             <translation>{0} matching visits</translation>
         </message>
         <message>
-            <location filename="../views/visits.py" line="254" />
+            <location filename="../views/visits.py" line="255" />
             <source>共 {0} 条服务记录；双击或按回车键打开</source>
             <translation>{0} visits; double-click or press Enter to open</translation>
         </message>
@@ -745,17 +755,17 @@ Data folder: {0}</translation>
     <context>
         <name>models</name>
         <message>
-            <location filename="../models.py" line="62" />
+            <location filename="../models.py" line="64" />
             <source>退回意见：{0}</source>
             <translation>Returned: {0}</translation>
         </message>
         <message>
-            <location filename="../models.py" line="64" />
+            <location filename="../models.py" line="66" />
             <source>服务器拒绝：{0}</source>
             <translation>Rejected by the server: {0}</translation>
         </message>
         <message>
-            <location filename="../models.py" line="66" />
+            <location filename="../models.py" line="68" />
             <source>本机修改与服务器版本冲突，需要处理</source>
             <translation>This computer's changes conflict with the server's version; please resolve</translation>
         </message>
@@ -763,12 +773,12 @@ Data folder: {0}</translation>
     <context>
         <name>tasks</name>
         <message>
-            <location filename="../tasks.py" line="193" />
+            <location filename="../tasks.py" line="221" />
             <source>发生意外错误：{0}。数据未丢失；请重试，若仍出错请联系技术支持。</source>
             <translation>Unexpected error: {0}. No data was lost; please try again, and contact support if it persists.</translation>
         </message>
         <message>
-            <location filename="../tasks.py" line="201" />
+            <location filename="../tasks.py" line="229" />
             <source>操作未完成</source>
             <translation>Not completed</translation>
         </message>

@@ -36,7 +36,7 @@ class ProblemsView(QWidget):
             compact(combo, 7)
         self.table = make_table(self)
         self.table.setModel(self.model)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
         for column, width in enumerate((76, 330, 90, 80, 110, 260, 100, 80)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.context import AppContext
@@ -29,8 +30,6 @@ class SettingsView(QWidget):
         self.data_label = QLabel(self)
         self.data_dir = QLabel(str(context.data_dir or ""), self)
         self.data_dir.setWordWrap(True)
-        from PySide6.QtCore import Qt
-
         self.data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form = QFormLayout()
@@ -40,10 +39,20 @@ class SettingsView(QWidget):
         profile_row.addWidget(self.profile_button)
         form.addRow(self.profile_label, profile_row)
         form.addRow(self.data_label, self.data_dir)
+        self.note = QLabel(self)
+        self.note.setObjectName("hint")
+        self.note.setWordWrap(True)
+        # A form across a 1200-pixel page is hard to read: keep it to a comfortable width.
+        body = QWidget(self)
+        body.setMaximumWidth(760)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.title)
+        body_layout.addLayout(form)
+        body_layout.addWidget(self.note)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(self.title)
-        layout.addLayout(form)
+        layout.addWidget(body)
         layout.addStretch(1)
         self.retranslate()
         context.language_changed.connect(lambda _lang: self.retranslate())
@@ -55,6 +64,8 @@ class SettingsView(QWidget):
         self.profile_label.setText(self.tr("个人资料"))
         self.profile_button.setText(self.tr("修改个人资料…"))
         self.data_label.setText(self.tr("数据保存位置"))
+        self.note.setText(self.tr("更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，"
+                                  "请定期同步或备份。"))
         self._show_profile()
 
     def _show_profile(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from commissioner_app.store import Store
@@ -46,13 +47,18 @@ class SyncView(QWidget):
         self.note = QLabel(self)
         self.note.setObjectName("hint")
         self.note.setWordWrap(True)
+        body = QWidget(self)
+        body.setMaximumWidth(760)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.title)
+        body_layout.addLayout(self.form)
+        body_layout.addSpacing(12)
+        body_layout.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignLeft)
+        body_layout.addWidget(self.note)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(self.title)
-        layout.addLayout(self.form)
-        layout.addSpacing(12)
-        layout.addWidget(self.sync_button)
-        layout.addWidget(self.note)
+        layout.addWidget(body)
         layout.addStretch(1)
         self.retranslate()
         context.records_changed.connect(lambda _t: self.load(force=True))

@@ -36,7 +36,7 @@ class TargetsView(QWidget):
             compact(combo, 7)
         self.table = make_table(self)
         self.table.setModel(self.model)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
         for column, width in enumerate((76, 300, 120, 220, 110, 90, 130, 80)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
