@@ -12,8 +12,9 @@ which language its messages use, and `AppContext.language_changed` then asks eve
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from commissioner_app import i18n as core_i18n
 from ui import i18n_build
@@ -37,14 +38,19 @@ def install(language: str) -> str:
         if app is not None:
             QCoreApplication.removeTranslator(translator)
     _installed.clear()
-    if language == "en" and app is not None:
-        i18n_build.build(only_stale=True)
-        for qm in sorted(i18n_build.TRANSLATIONS_DIR.glob("*_en.qm")):
+    if app is not None:
+        if language == "en":
+            i18n_build.build(only_stale=True)
+            files = sorted(i18n_build.TRANSLATIONS_DIR.glob("*_en.qm"))
+        else:
+            # Qt's own words (the Undo/Copy/Paste menu of a text box, standard buttons) in Chinese.
+            files = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / "qtbase_zh_CN.qm"]
+        for qm in files:
             translator = QTranslator(app)
             if translator.load(str(qm)):
                 QCoreApplication.installTranslator(translator)
                 _installed.append(translator)
             else:
-                log.error("could not load the translation %s", qm)
+                log.warning("could not load the translation %s", qm)
     core_i18n.set_language(language)
     return language

@@ -109,6 +109,9 @@ class MainWindow(QMainWindow):
         context.records_changed.connect(lambda _table: self.refresh_sync_count())
         context.language_changed.connect(lambda _lang: self.retranslate())
         self.resize(1366, 768)
+        geometry = context.settings.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
 
     # --- views -----------------------------------------------------------------------------------
 
@@ -313,5 +316,6 @@ class MainWindow(QMainWindow):
             module.recover_drafts(self, self.context)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        self.context.tasks.wait_idle(10000)
+        self.context.set_setting("main_window", "geometry", self.saveGeometry())
+        self.context.tasks.wait_idle(10000)  # a save still running finishes before the window goes
         super().closeEvent(event)

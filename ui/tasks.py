@@ -197,7 +197,9 @@ class Operation(Generic[T]):
         return self
 
     def run_in_background(self) -> None:
-        runner = self._runner or TaskRunner.current()
+        # The runner of the parent's application context, else the last one created.
+        context = getattr(self._parent, "context", None)
+        runner = self._runner or getattr(context, "tasks", None) or TaskRunner.current()
         runner.submit(self._op, self._done, self._label, interruptible=self._interruptible)
 
     def _done(self, result: Any, error: BaseException | None) -> None:

@@ -20,8 +20,8 @@ def context(store: Store, qapp):
     """An application context on an empty store, Chinese."""
     ctx = make_context(store)
     yield ctx
-    ctx.tasks.shutdown()
     ctx.set_language("zh_CN")
+    ctx.close()
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +46,6 @@ def demo_context(demo_dir: Path, tmp_path: Path, qapp):
     store = Store.open(folder)
     ctx = make_context(store)
     yield ctx
-    ctx.tasks.shutdown()
     ctx.set_language("zh_CN")
+    ctx.close()
     ctx.close()

@@ -123,3 +123,26 @@ def test_problem_and_target_lists_filter_and_sort(demo_context, qtbot):  # noqa:
     targets.model.sort(7, Qt.SortOrder.DescendingOrder)  # 服务次数
     visits = [targets.model.rows[r]["visits"] for r in range(targets.model.rowCount())]
     assert visits == sorted(visits, reverse=True)
+
+
+def test_only_the_newest_search_is_shown(demo_context, qtbot):  # noqa: F811
+    model = VisitTableModel(demo_context)
+    counts = []
+    model.loaded.connect(counts.append)
+    for text in ("水", "水稻", "水稻病", "水稻"):  # typed and corrected faster than the searches run
+        model.set_query(VisitQuery(text=text))
+    assert demo_context.tasks.wait_idle(10000)
+    expected = demo_context.store.visit_ids(VisitQuery(text="水稻"))
+    assert counts == [len(expected)]
+    assert [model.visit_id(r) for r in range(model.rowCount())] == expected
+
+
+def test_header_click_on_an_unsortable_column_keeps_the_order(demo_context, qtbot):  # noqa: F811
+    view = VisitsView(demo_context)
+    qtbot.addWidget(view)
+    load(qtbot, view.model, view.load)
+    header = view.table.horizontalHeader()
+    assert header.sortIndicatorSection() == 1
+    header.setSortIndicator(2, Qt.SortOrder.AscendingOrder)  # 时间: the store cannot order by it
+    assert header.sortIndicatorSection() == 1
+    assert view.model.query.order_by == "visit_date"

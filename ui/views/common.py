@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -83,6 +83,23 @@ def fit_state_column(table: QTableView, labels: list[str], column: int = 0) -> N
     """Make the state column as wide as its longest label in the current language."""
     metrics = table.fontMetrics()
     table.setColumnWidth(column, max(metrics.horizontalAdvance(text) for text in labels) + 20)
+
+
+def keep_sort_indicator_sortable(table: QTableView) -> None:
+    """A click on a column the list cannot sort by leaves the sort indicator where it was."""
+    header = table.horizontalHeader()
+    state = {"column": header.sortIndicatorSection(), "order": header.sortIndicatorOrder()}
+
+    def changed(column: int, order: Qt.SortOrder) -> None:
+        model = table.model()
+        if getattr(model, "columns", None) and model.columns[column].sort_key is None:
+            header.blockSignals(True)
+            header.setSortIndicator(state["column"], state["order"])
+            header.blockSignals(False)
+        else:
+            state["column"], state["order"] = column, order
+
+    header.sortIndicatorChanged.connect(changed)
 
 
 def fill_reference_combo(combo: QComboBox, items: list[RefItem], language: str, all_label: str) -> None:

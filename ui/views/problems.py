@@ -16,6 +16,7 @@ from ui.views.common import (
     fill_code_combo,
     fill_reference_combo,
     fit_state_column,
+    keep_sort_indicator_sortable,
     make_table,
 )
 
@@ -40,6 +41,7 @@ class ProblemsView(QWidget):
         for column, width in enumerate((76, 330, 90, 80, 110, 260, 100, 80)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
+        keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
 
         top = QHBoxLayout()

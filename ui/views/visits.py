@@ -27,6 +27,7 @@ from ui.views.common import (
     fill_code_combo,
     fill_reference_combo,
     fit_state_column,
+    keep_sort_indicator_sortable,
     make_table,
 )
 
@@ -95,6 +96,7 @@ class VisitsView(QWidget):
         for column, width in enumerate((70, 92, 92, 240, 150, 90, 220, 70, 90)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
+        keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
 
         top = QHBoxLayout()
@@ -120,6 +122,11 @@ class VisitsView(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.count_label)
         layout.addWidget(self.table, 1)
+
+        order = [self.search_box, self.clear_button, self.new_button, self.period, self.date_from, self.date_to,
+                 self.county, self.town, self.industry, self.review, self.sync_state, self.table]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
         self.retranslate()
         self.search_box.search.connect(lambda _text: self.apply_filters())
