@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from commissioner_app import i18n
 from commissioner_app.domain import Issue
@@ -43,6 +43,9 @@ class FieldBox(QWidget):
         layout.setSpacing(2)
         layout.addWidget(field)
         layout.addWidget(self.error)
+        # Take the field's vertical policy: a fixed-height field must not float in extra space.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, field.sizePolicy().verticalPolicy())
+        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
 
     def show_issues(self, messages: list[str]) -> None:
         self.error.show_message("\n".join(messages))

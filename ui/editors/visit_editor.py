@@ -54,7 +54,15 @@ SATISFACTION_LEVELS = 5
 TAB_BASIC, TAB_RESULTS, TAB_PROBLEMS, TAB_CONFIRM, TAB_ATTACHMENTS = range(5)
 
 
-def _scrolled(inner: QWidget) -> QScrollArea:
+def _scrolled(inner: QWidget, stretch: bool = True) -> QScrollArea:
+    """A tab page that scrolls on a small screen; form rows stay together at the top."""
+    if stretch:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(inner)
+        column.addStretch(1)
+        inner = holder
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -144,7 +152,7 @@ class VisitEditor(QDialog):
         self.industry = no_wheel(ReferenceCombo(store, "industry", self))
         self.content = QPlainTextEdit(self)
         self.content.setTabChangesFocus(True)
-        self.content.setMinimumHeight(110)
+        self.content.setMinimumHeight(170)
 
         self.boxes: dict[str, FieldBox] = {}
         self.labels: dict[str, QLabel] = {}
@@ -172,10 +180,11 @@ class VisitEditor(QDialog):
         self.counters: dict[str, QSpinBox] = {}
         results = QWidget()
         results_form = QFormLayout(results)
+        results_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         for name in VISIT_COUNTERS:
             spin = no_wheel(QSpinBox(self))
             spin.setRange(0, 1_000_000)
-            spin.setMinimumWidth(120)
+            spin.setMinimumWidth(160)
             self.counters[name] = spin
             self.boxes[name] = FieldBox(spin)
             self.labels[name] = QLabel(self)
@@ -183,7 +192,7 @@ class VisitEditor(QDialog):
         self.economic_benefit = no_wheel(QDoubleSpinBox(self))
         self.economic_benefit.setRange(0, 1e8)
         self.economic_benefit.setDecimals(2)
-        self.economic_benefit.setMinimumWidth(120)
+        self.economic_benefit.setMinimumWidth(160)
         self.boxes["economic_benefit"] = FieldBox(self.economic_benefit)
         self.labels["economic_benefit"] = QLabel(self)
         results_form.addRow(self.labels["economic_benefit"], self.boxes["economic_benefit"])
@@ -246,8 +255,9 @@ class VisitEditor(QDialog):
         evidence_layout.addWidget(self.attachments, 1)
 
         self.tabs = QTabWidget(self)
-        for page in (basic, results, problems, confirm, evidence):
+        for page in (basic, results, problems, confirm):
             self.tabs.addTab(_scrolled(page), "")
+        self.tabs.addTab(_scrolled(evidence, stretch=False), "")
 
         # Buttons.
         self.state_label = QLabel(self)

@@ -100,6 +100,8 @@ class AttachmentsWidget(QWidget):
         self.list.setMovement(QListWidget.Movement.Static)
         self.list.setWordWrap(True)
         self.list.setMinimumHeight(THUMB + 60)
+        if single:
+            self.list.setFixedHeight(THUMB + 60)
         self.list.currentRowChanged.connect(self._show_info)
         self.list.itemDoubleClicked.connect(lambda _i: self.open_current())
         self.add_button = QPushButton(self)
