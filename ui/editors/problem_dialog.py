@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
@@ -223,10 +224,7 @@ class ProblemDialog(QDialog):
             with store.atomic():
                 if solution is not None:
                     store.save(solution)
-                if p.status == "solved" and p.solved_on is None:
-                    from datetime import date
-
-                    p.solved_on = date.today()
+                p.solved_on = (p.solved_on or date.today()) if p.status == "solved" else None
                 store.save(p)
         except ValidationError as exc:
             first = None

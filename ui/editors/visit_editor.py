@@ -784,8 +784,8 @@ class VisitEditor(QDialog):
                 self.context.records_changed.emit("visits")
                 self._dirty = False
         self.autosaver.stop()
+        # Not QDialog.closeEvent: it would call reject(), which closes again.
         event.accept()
-        super().closeEvent(event)
 
 
 def _now_hm() -> str:
