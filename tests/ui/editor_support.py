@@ -55,3 +55,37 @@ def close_windows() -> None:
         widget.close()
         widget.deleteLater()
     QApplication.processEvents()
+
+
+class WorkerTasks:
+    """Like the frame's TaskRunner: every store call on one worker thread (submit(op, done, label))."""
+
+    def __init__(self, store: Store):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.store = store
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-worker")
+
+    def submit(self, op, done, label: str = "") -> None:
+        self.pool.submit(op, self.store)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+class ThreadWatch:
+    """Records SQL statements prepared on the GUI (main) thread while active."""
+
+    def __init__(self, store: Store):
+        import sqlite3
+        import threading
+
+        self.active = False
+        self.on_gui_thread: list[str] = []
+
+        def authorizer(action, arg1, arg2, db_name, trigger):
+            if self.active and threading.current_thread() is threading.main_thread():
+                self.on_gui_thread.append(f"{action} {arg1} {arg2}")
+            return sqlite3.SQLITE_OK
+
+        store.db.conn.set_authorizer(authorizer)

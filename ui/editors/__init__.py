@@ -14,6 +14,7 @@ from commissioner_app.domain import Visit
 from ui.editors import autosave
 from ui.editors.problem_dialog import ProblemDialog
 from ui.editors.recovery import DraftRecoveryDialog
+from ui.editors.store_access import StoreGate
 from ui.editors.target_dialog import TargetDialog
 from ui.editors.visit_editor import VisitEditor
 
@@ -55,10 +56,11 @@ def open_target_dialog(parent: QWidget | None, context: Any, target_id: str | No
 
 def resume_draft(parent: QWidget | None, context: Any, visit_id: str) -> VisitEditor | None:
     """Open the editor with the autosaved state of `visit_id` put back."""
-    doc = autosave.load_state(context.store, visit_id)
+    gate = StoreGate.of(context)
+    doc = gate.call(autosave.load_state, visit_id)
     if doc is None:
         return None
-    exists = context.store.get(Visit, visit_id) is not None
+    exists = gate.get(Visit, visit_id) is not None
     editor = VisitEditor(parent, context, visit_id if exists else None)
     editor.apply_state(doc["state"])
     _keep(editor)
@@ -71,7 +73,7 @@ def recover_drafts(parent: QWidget | None, context: Any) -> int:
 
     Shows a (window-modal, non-blocking) list to resume or discard each; returns how many were offered.
     """
-    drafts = autosave.pending(context.store)
+    drafts = StoreGate.of(context).call(autosave.pending)
     if not drafts:
         return 0
     dialog = DraftRecoveryDialog(parent, context, drafts, lambda vid: resume_draft(parent, context, vid))

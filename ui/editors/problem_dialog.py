@@ -34,7 +34,9 @@ from commissioner_app.domain import (
     TechnicalProblem,
 )
 from commissioner_app.errors import CommissionerError, ValidationError
+from commissioner_app.store import Store
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, issue_text
+from ui.editors.store_access import StoreGate
 
 log = logging.getLogger("commissioner.ui.problem")
 
@@ -50,7 +52,7 @@ class ProblemDialog(QDialog):
     def __init__(self, parent: QWidget | None, context: Any, problem_id: str):
         super().__init__(parent)
         self.context = context
-        store = context.store
+        store = self.store = StoreGate.of(context)
         self.problem = store.require(TechnicalProblem, problem_id)
 
         self.title = QLineEdit(self)
@@ -170,11 +172,11 @@ class ProblemDialog(QDialog):
         self.urgency.setCurrentIndex(max(self.urgency.findData(p.urgency), 0))
         self.status.setCurrentIndex(max(self.status.findData(p.status), 0))
         self.status_reason.setText(p.status_reason)
-        target = self.context.store.get(ServiceTarget, p.target_id) if p.target_id else None
+        target = self.store.get(ServiceTarget, p.target_id) if p.target_id else None
         self.target.setText(target.name if target else "—")
 
     def _fill_lists(self) -> None:
-        store = self.context.store
+        store = self.store
         self.visits.clear()
         for visit in store.visits_of_problem(self.problem.id):
             date = visit.visit_date.isoformat() if visit.visit_date else ""
@@ -209,7 +211,7 @@ class ProblemDialog(QDialog):
         solution = None
         if self.new_solution.toPlainText().strip():
             solution = Solution(
-                problem_id=p.id, commissioner_id=self.context.store.actor,
+                problem_id=p.id, commissioner_id=self.store.actor,
                 description=self.new_solution.toPlainText().strip(), technology=self.new_technology.text().strip(),
                 outcome=self.new_outcome.text().strip(), economic_benefit=self.new_benefit.value(),
                 confirmed=self.new_confirmed.isChecked(),
@@ -219,13 +221,16 @@ class ProblemDialog(QDialog):
                 self.solution_box.show_issues([issue_text(i) for i in issues])
                 self.new_solution.setFocus()
                 return False
-        store = self.context.store
-        try:
-            with store.atomic():
+        p.solved_on = (p.solved_on or date.today()) if p.status == "solved" else None
+
+        def write(store: Store) -> None:
+            with store.atomic():  # the new solution and the status change together, or neither
                 if solution is not None:
                     store.save(solution)
-                p.solved_on = (p.solved_on or date.today()) if p.status == "solved" else None
                 store.save(p)
+
+        try:
+            self.store.call(write)
         except ValidationError as exc:
             first = None
             for issue in exc.issues:

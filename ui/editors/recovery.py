@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.domain import ServiceTarget
 from ui.editors import autosave
+from ui.editors.store_access import StoreGate
 
 
 class DraftRecoveryDialog(QDialog):
@@ -70,7 +71,7 @@ class DraftRecoveryDialog(QDialog):
 
     def _fill(self) -> None:
         self.list.clear()
-        store = self.context.store
+        store = StoreGate.of(self.context)
         for draft in self._drafts:
             visit = draft["state"]["visit"]
             target = store.get(ServiceTarget, visit.get("target_id")) if visit.get("target_id") else None
@@ -108,6 +109,6 @@ class DraftRecoveryDialog(QDialog):
     def discard_selected(self) -> None:
         visit_id = self._selected()
         if visit_id:
-            autosave.discard(self.context.store, visit_id)
+            StoreGate.of(self.context).call(autosave.discard, visit_id)
             self.context.records_changed.emit("visits")
             self._done_with(visit_id)

@@ -23,6 +23,7 @@ from commissioner_app.credit_code import credit_code_problem
 from commissioner_app.domain import TARGET_TYPES, ServiceTarget
 from commissioner_app.errors import CommissionerError, ValidationError
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, issue_text
+from ui.editors.store_access import StoreGate
 
 log = logging.getLogger("commissioner.ui.target")
 
@@ -35,7 +36,7 @@ class TargetDialog(QDialog):
     def __init__(self, parent: QWidget | None, context: Any, target_id: str | None):
         super().__init__(parent)
         self.context = context
-        store = context.store
+        store = self.store = StoreGate.of(context)
         self.target = (store.require(ServiceTarget, target_id) if target_id else ServiceTarget(type="enterprise"))
         self.is_new = target_id is None
 
@@ -154,7 +155,7 @@ class TargetDialog(QDialog):
         self.summary.clear_message()
         target = self.collect()
         try:
-            self.context.store.save(target)
+            self.store.save(target)
         except ValidationError as exc:
             first = None
             for issue in exc.issues:

@@ -39,10 +39,11 @@ from commissioner_app.attachments import attachments_of
 from commissioner_app.domain import SERVICE_TYPES, VISIT_COUNTERS, ServiceTarget, TechnicalProblem, Visit
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.records import from_row, to_row
-from commissioner_app.store import RECORD_STATES, record_state
+from commissioner_app.store import RECORD_STATES, Store, record_state
 from ui.editors import autosave
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, issue_text
 from ui.editors.problem_card import ProblemCard
+from ui.editors.store_access import StoreGate
 from ui.editors.target_dialog import TargetDialog
 from ui.editors.target_picker import TargetPicker
 from ui.widgets.attachments import AttachmentsWidget
@@ -79,7 +80,7 @@ class VisitEditor(QDialog):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.context = context
-        self.store = context.store
+        self.store = StoreGate.of(context)
         self._loading = True
         self._dirty = False
         self._target_dialog: TargetDialog | None = None
@@ -433,7 +434,7 @@ class VisitEditor(QDialog):
         for problem in raised:
             self._add_card(ProblemCard(problem, solutions.pop(problem.id, None), raised_here=True,
                                        removable=False))
-        links = autosave.load_links(store, self.visit.id)
+        links = store.call(autosave.load_links, self.visit.id)
         for problem_id in [*solutions, *[p for p in links if p not in solutions]]:
             problem = store.get(TechnicalProblem, problem_id)
             if problem is None or problem.id in {c.problem.id for c in self.cards}:
@@ -581,17 +582,20 @@ class VisitEditor(QDialog):
             for card, _problem, solution in children:
                 if not card.raised_here and solution is not None:
                     solutions.append(solution)
-        store = self.store
-        try:
-            with store.atomic():
+        links = {p.id: {"status": p.status, "status_reason": p.status_reason}
+                 for card, p, _s in children if draft and not card.raised_here}
+
+        def write(store: Store) -> None:
+            with store.atomic():  # the visit with its problems, solutions and files, or nothing
                 store.save_visit(visit, problems, solutions, draft=draft)
-                self._delete_removed_drafts()
-                self.attachments.commit(draft)
-                self.sheet.commit(draft)
-                links = {p.id: {"status": p.status, "status_reason": p.status_reason}
-                         for card, p, _s in children if draft and not card.raised_here}
+                self._delete_removed_drafts(store)
+                self.attachments.commit_to(store, draft)
+                self.sheet.commit_to(store, draft)
                 autosave.save_links(store, visit.id, links)
                 autosave.clear(store, visit.id)
+
+        try:
+            self.store.call(write)
         except ValidationError as exc:
             self.show_issues(exc.issues, owners)
             return False
@@ -615,11 +619,11 @@ class VisitEditor(QDialog):
             self.close()
         return True
 
-    def _delete_removed_drafts(self) -> None:
+    def _delete_removed_drafts(self, store: Store) -> None:
         for problem_id in self._removed_problems:
-            row = self.store.row("problems", problem_id)
+            row = store.row("problems", problem_id)
             if row is not None and row["is_draft"] and not row["deleted"]:
-                self.store.delete(TechnicalProblem, problem_id)
+                store.delete(TechnicalProblem, problem_id)
         self._removed_problems = []
 
     def _clear_issues(self) -> None:
@@ -711,19 +715,23 @@ class VisitEditor(QDialog):
         """Keep what is typed: the full state aside, and a new visit also as a draft record."""
         if not self._dirty:
             return
-        store = self.store
-        try:
-            state = self.state()
+        state = self.state()
+        as_draft = self.origin == "new"
+        visit, children = self.collect()
+        problems = [p for card, p, _s in children if card.raised_here]
+        solutions = [s for _c, _p, s in children if s is not None]
+
+        def write(store: Store) -> str:
             with store.atomic():
-                if self.origin == "new":
-                    visit, children = self.collect()
-                    problems = [p for card, p, _s in children if card.raised_here]
-                    solutions = [s for _c, _p, s in children if s is not None]
+                if as_draft:
                     store.save_visit(visit, problems, solutions, draft=True)
-                    self._delete_removed_drafts()
-                    self.attachments.commit(True)
-                    self.sheet.commit(True)
-                saved_at = autosave.save_state(store, self.visit.id, state)
+                    self._delete_removed_drafts(store)
+                    self.attachments.commit_to(store, True)
+                    self.sheet.commit_to(store, True)
+                return autosave.save_state(store, visit.id, state)
+
+        try:
+            saved_at = self.store.call(write)
         except CommissionerError as exc:
             log.warning("autosave failed: %s", exc.message.en)
             self.autosave_label.setText(self.tr("自动保存失败：%1").replace("%1", exc.text(i18n.language())))
@@ -734,7 +742,7 @@ class VisitEditor(QDialog):
             self.context.records_changed.emit("visits")
 
     def _offer_autosaved(self) -> None:
-        doc = autosave.load_state(self.store, self.visit.id) if self.origin != "new" else None
+        doc = self.store.call(autosave.load_state, self.visit.id) if self.origin != "new" else None
         if doc is None:
             return
         self._pending_restore = doc["state"]
@@ -747,7 +755,7 @@ class VisitEditor(QDialog):
         self.restore_banner.hide()
 
     def _drop_autosaved(self) -> None:
-        autosave.clear(self.store, self.visit.id)
+        self.store.call(autosave.clear, self.visit.id)
         self.restore_banner.hide()
 
     # --- closing ---------------------------------------------------------------------------------
@@ -780,7 +788,7 @@ class VisitEditor(QDialog):
                 return
             if answer == "discard":
                 self.autosaver.stop()
-                autosave.discard(self.store, self.visit.id)
+                self.store.call(autosave.discard, self.visit.id)
                 self.context.records_changed.emit("visits")
                 self._dirty = False
         self.autosaver.stop()

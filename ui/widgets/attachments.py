@@ -44,6 +44,7 @@ from commissioner_app.domain import ATTACHMENT_KINDS, Attachment
 from commissioner_app.errors import CommissionerError
 from commissioner_app.store import Store
 from ui.editors.fields import ErrorLabel
+from ui.editors.store_access import StoreGate
 
 log = logging.getLogger("commissioner.ui.attachments")
 
@@ -79,11 +80,11 @@ class AttachmentsWidget(QWidget):
     changed = Signal()
 
     def __init__(
-        self, store: Store, owner_table: str, owner_id: str, parent: QWidget | None = None, *,
+        self, store: Store | StoreGate, owner_table: str, owner_id: str, parent: QWidget | None = None, *,
         kind: str | None = None, single: bool = False,
     ):
         super().__init__(parent)
-        self._store = store
+        self._store = StoreGate.wrap(store)
         self._owner_table, self._owner_id = owner_table, owner_id
         self._kind = kind
         self._single = single
@@ -178,7 +179,7 @@ class AttachmentsWidget(QWidget):
                 else:
                     mime = mimetypes.guess_type(path.name)[0] or ""
                     kind = "photo" if mime.startswith("image/") else "document"
-                attachment = prepare_attachment(self._store, path, self._owner_table, self._owner_id, kind)
+                attachment = self._store.call(prepare_attachment, path, self._owner_table, self._owner_id, kind)
             except CommissionerError as exc:
                 log.info("attachment refused: %s", exc.message.en)
                 problems.append(exc.text(i18n.language()))
@@ -241,14 +242,18 @@ class AttachmentsWidget(QWidget):
     # --- saving with the owner -------------------------------------------------------------------
 
     def commit(self, draft: bool) -> None:
-        """Write the attachment records with the owner (call inside the owner's transaction)."""
+        """Write the attachment records with the owner (call it inside the owner's `StoreGate.call`)."""
+        self._store.call(self.commit_to, draft)
+
+    def commit_to(self, store: Store, draft: bool) -> None:
+        """The same, on a given store (inside a transaction). Touches no widget: runs on the worker."""
         for attachment in self._items:
             attachment.owner_table, attachment.owner_id = self._owner_table, self._owner_id
-            self._store.save(attachment, draft=draft)
+            store.save(attachment, draft=draft)
             self._saved_ids.add(attachment.id)
         for attachment_id in self._removed:
-            if self._store.get(Attachment, attachment_id) is not None:
-                self._store.delete(Attachment, attachment_id)
+            if store.get(Attachment, attachment_id) is not None:
+                store.delete(Attachment, attachment_id)
         self._removed = []
 
     def discard_unsaved(self) -> None:
