@@ -111,6 +111,8 @@ class TargetPicker(QWidget):
             self.chosen.setStyleSheet("color: #666;")
             return
         place = " ".join(p for p in (target.county, target.town, target.village) if p)
-        contact = f"　{self.tr('联系人')}：{target.contact_name} {target.contact_phone}" if target.contact_name else ""
+        contact = ""
+        if target.contact_name:
+            contact = "　" + self.tr("联系人：%1").replace("%1", f"{target.contact_name} {target.contact_phone}")
         self.chosen.setText(f"<b>{target.name}</b>　{place}{contact}")
         self.chosen.setStyleSheet("")
