@@ -53,7 +53,8 @@ def close_windows() -> None:
         if hasattr(widget, "_dirty"):
             widget._dirty = False
         widget.close()
-        widget.deleteLater()
+        if shiboken6.isValid(widget):
+            shiboken6.delete(widget)
     QApplication.processEvents()
 
 

@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,10 +16,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -58,7 +61,7 @@ class ProblemDialog(QDialog):
         self.title = QLineEdit(self)
         self.description = QPlainTextEdit(self)
         self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(70)
+        self.description.setFixedHeight(110)
         self.industry = ReferenceCombo(store, "industry", self)
         self.target = QLabel(self)
         self.source = QComboBox(self)
@@ -88,11 +91,12 @@ class ProblemDialog(QDialog):
 
         self.visits_group = QGroupBox(self)
         self.visits = QListWidget(self)
-        self.visits.setMaximumHeight(80)
+        self.visits.setMaximumHeight(72)
+        self.visits.itemDoubleClicked.connect(self._open_visit)
         QVBoxLayout(self.visits_group).addWidget(self.visits)
         self.solutions_group = QGroupBox(self)
         self.solutions = QListWidget(self)
-        self.solutions.setMaximumHeight(90)
+        self.solutions.setMaximumHeight(72)
         self.new_solution = QPlainTextEdit(self)
         self.new_solution.setTabChangesFocus(True)
         self.new_solution.setFixedHeight(56)
@@ -123,15 +127,29 @@ class ProblemDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        # The body scrolls, so the dialog fits a 1366x768 screen however long the lists grow.
+        body = QWidget()
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.visits_group)
+        right.addWidget(self.solutions_group)
+        right.addStretch(1)
+        body_layout = QHBoxLayout(body)
+        body_layout.addLayout(left, 1)
+        body_layout.addLayout(right, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.visits_group)
-        layout.addWidget(self.solutions_group)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
         self._load()
         self.retranslate()
-        self.resize(720, 700)
+        self.resize(1120, 560)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("技术难题：%1").replace("%1", self.problem.title))
@@ -145,7 +163,7 @@ class ProblemDialog(QDialog):
         _fill_codes(self.source, PROBLEM_SOURCES)
         _fill_codes(self.urgency, URGENCIES)
         _fill_codes(self.status, PROBLEM_STATUSES)
-        self.visits_group.setTitle(self.tr("相关服务记录"))
+        self.visits_group.setTitle(self.tr("相关服务记录（双击打开）"))
         self.solutions_group.setTitle(self.tr("解决方案"))
         self.new_solution_label.setText(self.tr("新增解决方案（标记为已解决前至少需要一个）："))
         self.solution_labels["description"].setText(self.tr("做了什么"))
@@ -179,8 +197,11 @@ class ProblemDialog(QDialog):
         store = self.store
         self.visits.clear()
         for visit in store.visits_of_problem(self.problem.id):
-            date = visit.visit_date.isoformat() if visit.visit_date else ""
-            self.visits.addItem(f"{date}  {visit.start_time}-{visit.end_time}  {visit.content[:40]}")
+            day = visit.visit_date.isoformat() if visit.visit_date else ""
+            item = QListWidgetItem(f"{day}  {visit.start_time}-{visit.end_time}  {visit.content[:24]}…")
+            item.setToolTip(visit.content)
+            item.setData(Qt.ItemDataRole.UserRole, visit.id)
+            self.visits.addItem(item)
         if self.visits.count() == 0:
             self.visits.addItem(self.tr("（暂无）"))
         self.solutions.clear()
@@ -189,6 +210,13 @@ class ProblemDialog(QDialog):
             self.solutions.addItem(f"{solution.description[:60]}{extra}")
         if self.solutions.count() == 0:
             self.solutions.addItem(self.tr("（尚无解决方案）"))
+
+    def _open_visit(self, item: QListWidgetItem) -> None:
+        visit_id = item.data(Qt.ItemDataRole.UserRole)
+        if visit_id:
+            from ui.editors.visit_editor import VisitEditor
+
+            VisitEditor(self.parentWidget(), self.context, str(visit_id)).show()
 
     def _status_changed(self) -> None:
         needs_reason = self.status.currentData() in ("referred", "unresolved")

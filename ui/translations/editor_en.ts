@@ -207,113 +207,113 @@
 <context>
     <name>ProblemDialog</name>
     <message>
-        <location filename="../editors/problem_dialog.py" line="137" />
+        <location filename="../editors/problem_dialog.py" line="155" />
         <source>技术难题：%1</source>
         <translation>Technical problem: %1</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="139" />
+        <location filename="../editors/problem_dialog.py" line="157" />
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="139" />
+        <location filename="../editors/problem_dialog.py" line="157" />
         <source>服务对象</source>
         <translation>Service target</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="139" />
+        <location filename="../editors/problem_dialog.py" line="157" />
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="140" />
+        <location filename="../editors/problem_dialog.py" line="158" />
         <source>产业</source>
         <translation>Industry</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="140" />
+        <location filename="../editors/problem_dialog.py" line="158" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="140" />
+        <location filename="../editors/problem_dialog.py" line="158" />
         <source>紧急程度</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="141" />
+        <location filename="../editors/problem_dialog.py" line="159" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="141" />
-        <location filename="../editors/problem_dialog.py" line="196" />
+        <location filename="../editors/problem_dialog.py" line="159" />
+        <location filename="../editors/problem_dialog.py" line="224" />
         <source>原因说明</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="148" />
-        <source>相关服务记录</source>
-        <translation>Related visits</translation>
+        <location filename="../editors/problem_dialog.py" line="166" />
+        <source>相关服务记录（双击打开）</source>
+        <translation>Related visits (double-click to open)</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="149" />
+        <location filename="../editors/problem_dialog.py" line="167" />
         <source>解决方案</source>
         <translation>Solutions</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="150" />
+        <location filename="../editors/problem_dialog.py" line="168" />
         <source>新增解决方案（标记为已解决前至少需要一个）：</source>
         <translation>Add a solution (a problem needs one before it is marked solved):</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="151" />
+        <location filename="../editors/problem_dialog.py" line="169" />
         <source>做了什么</source>
         <translation>What was done</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="152" />
+        <location filename="../editors/problem_dialog.py" line="170" />
         <source>采用技术</source>
         <translation>Technology used</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="153" />
+        <location filename="../editors/problem_dialog.py" line="171" />
         <source>效果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="154" />
+        <location filename="../editors/problem_dialog.py" line="172" />
         <source>经济效益（万元）</source>
         <translation>Economic benefit (10k yuan)</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="155" />
+        <location filename="../editors/problem_dialog.py" line="173" />
         <source>服务对象已确认</source>
         <translation>Confirmed by the served party</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="156" />
+        <location filename="../editors/problem_dialog.py" line="174" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="157" />
+        <location filename="../editors/problem_dialog.py" line="175" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="185" />
+        <location filename="../editors/problem_dialog.py" line="206" />
         <source>（暂无）</source>
         <translation>(none yet)</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="191" />
+        <location filename="../editors/problem_dialog.py" line="212" />
         <source>（尚无解决方案）</source>
         <translation>(no solution yet)</translation>
     </message>
     <message>
-        <location filename="../editors/problem_dialog.py" line="196" />
+        <location filename="../editors/problem_dialog.py" line="224" />
         <source>原因说明（必填）</source>
         <translation>Reason (required)</translation>
     </message>

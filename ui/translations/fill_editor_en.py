@@ -64,7 +64,7 @@ ENGLISH = {
     "产业": "Industry",
     "来源": "Source",
     "状态": "Status",
-    "相关服务记录": "Related visits",
+    "相关服务记录（双击打开）": "Related visits (double-click to open)",
     "解决方案": "Solutions",
     "新增解决方案（标记为已解决前至少需要一个）：": "Add a solution (a problem needs one before it is marked solved):",
     "做了什么": "What was done",
