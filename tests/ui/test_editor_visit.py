@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtWidgets import QApplication
 
 from commissioner_app.attachments import attachments_of
 from commissioner_app.domain import Commissioner, Solution, TechnicalProblem, Visit
@@ -85,6 +86,7 @@ def test_log_complete_visit_with_problem_solution_and_photo(qtbot, context, stor
     files = {a.kind: a for a in attachments_of(store, "visits", v.id)}
     assert files["photo"].taken_at == "2026-05-03T10:15:42" and files["photo"].gps_lat == pytest.approx(22.586667)
     assert v.confirm_sheet_sha256 == files["confirmation_sheet"].sha256
+    assert (v.gps_lat, v.gps_lon) == (pytest.approx(22.586667), pytest.approx(113.08))
     assert store.waiting_to_sync() >= 5  # visit, problem, solution, two attachments
 
 
@@ -99,7 +101,10 @@ def test_validation_errors_shown_next_to_fields_then_fixed(qtbot, context, store
     card.title.setText("稻飞虱爆发")
     card.status.setCurrentIndex(card.status.findData("solved"))
 
-    assert not editor.save()
+    editor.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=2000)
+    qtbot.keyClick(editor.content, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S
+    assert not editor.summary.isHidden()
     errors = {key: box.error.text() for key, box in editor.boxes.items() if not box.error.isHidden()}
     assert errors["target_id"] == "必须填写"
     assert errors["end_time"] == "结束时间应晚于开始时间"
@@ -164,6 +169,14 @@ def test_existing_open_problem_solved_on_a_later_visit(qtbot, context, store):
     saved = store.get(TechnicalProblem, problem.id)
     assert saved.status == "solved" and saved.visit_id == earlier
     assert len(store.solutions_of_problem(problem.id)) == 1
+
+
+def test_a_visit_is_open_in_one_editor_only(qtbot, context, store):
+    target = add_target(store)
+    visit = store.save_visit(Visit(target_id=target.id, visit_date=date(2026, 4, 1), start_time="09:00",
+                                   end_time="10:00", service_types=["guidance"], content="指导陈皮晾晒。"))
+    first = open_visit_editor(None, context, visit.id)
+    assert open_visit_editor(None, context, visit.id) is first
 
 
 def test_escape_with_unsaved_changes_asks_and_can_cancel(qtbot, context, store):

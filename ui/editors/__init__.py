@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from commissioner_app.domain import Visit
@@ -33,7 +34,19 @@ def _keep(window: QWidget) -> None:
 
 
 def open_visit_editor(parent: QWidget | None, context: Any, visit_id: str | None) -> VisitEditor:
-    """Open the visit editor (a new visit when `visit_id` is None); non-modal."""
+    """Open the visit editor (a new visit when `visit_id` is None); non-modal.
+
+    A visit already open in an editor is brought to the front rather than opened twice (two editors
+    of one visit would overwrite each other's work).
+    """
+    if visit_id is not None:
+        for window in list(_open_windows):
+            if (isinstance(window, VisitEditor) and shiboken6.isValid(window) and window.isVisible()
+                    and window.visit.id == visit_id):
+                window.show()
+                window.raise_()
+                window.activateWindow()
+                return window
     editor = VisitEditor(parent, context, visit_id)
     _keep(editor)
     editor.show()

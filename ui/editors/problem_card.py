@@ -51,6 +51,9 @@ class ProblemCard(QGroupBox):
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(52)
         self.description.setReadOnly(not raised_here)
+        if not raised_here:  # described where it was raised; only its status changes here
+            for widget in (self.title, self.description):
+                widget.setStyleSheet("background: #f0f0f0; color: #333;")
         self.urgency = QComboBox(self)
         for code in URGENCIES:
             self.urgency.addItem("", code)

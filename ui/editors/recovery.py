@@ -51,7 +51,10 @@ class DraftRecoveryDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
-        self.resize(640, 340)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(3)
+        self.list.setAlternatingRowColors(True)
+        self.resize(760, 380)
         self._fill()
         self.retranslate()
 
@@ -76,10 +79,10 @@ class DraftRecoveryDialog(QDialog):
             visit = draft["state"]["visit"]
             target = store.get(ServiceTarget, visit.get("target_id")) if visit.get("target_id") else None
             content = (visit.get("content") or "").replace("\n", " ")
-            text = self.tr("%1 %2　服务对象：%3　%4（自动保存于 %5）")
+            text = self.tr("%1 %2　服务对象：%3\n%4\n自动保存于 %5")
             for i, value in enumerate((visit.get("visit_date") or "", visit.get("start_time") or "",
                                        target.name if target else self.tr("未选择"),
-                                       content[:30] or self.tr("（无内容）"),
+                                       content[:60] or self.tr("（无内容）"),
                                        draft["saved_at"][:16].replace("T", " ")), start=1):
                 text = text.replace(f"%{i}", value)
             item = QListWidgetItem(text)

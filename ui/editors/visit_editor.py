@@ -105,6 +105,8 @@ class VisitEditor(QDialog):
         self.retranslate()
         self._offer_autosaved()
         self.resize(1080, 700)
+        if self.origin == "new":
+            self.target.search.setFocus()  # the date is today's already; whom was served comes next
 
     # --- construction ----------------------------------------------------------------------------
 
@@ -557,6 +559,10 @@ class VisitEditor(QDialog):
         v.confirm_remark = self.confirm_remark.toPlainText().strip()
         sheets = self.sheet.attachments()
         v.confirm_sheet_sha256 = sheets[0].sha256 if sheets else ""
+        if v.gps_lat is None:  # where the visit happened: the first site photo that knows it
+            located = [a for a in self.attachments.attachments() if a.gps_lat is not None]
+            if located:
+                v.gps_lat, v.gps_lon = located[0].gps_lat, located[0].gps_lon
         if not v.commissioner_id:
             v.commissioner_id = self.store.actor
         children = [(card, *card.collect(v.id, v.target_id)) for card in self.cards]

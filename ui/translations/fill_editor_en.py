@@ -36,7 +36,7 @@ ENGLISH = {
     "继续编辑": "Resume editing",
     "丢弃": "Discard",
     "以后再说": "Later",
-    "%1 %2\u3000服务对象：%3\u3000%4（自动保存于 %5）": "%1 %2  Target: %3  %4 (autosaved %5)",
+    "%1 %2\u3000服务对象：%3\n%4\n自动保存于 %5": "%1 %2  Target: %3\n%4\nAutosaved at %5",
     "未选择": "not chosen",
     "（无内容）": "(no content)",
     # problem card and dialog
