@@ -184,7 +184,9 @@ def test_escape_with_unsaved_changes_asks_and_can_cancel(qtbot, context, store):
     editor.content.setPlainText("还没写完的记录")
     asked = []
     editor.ask_unsaved = lambda: asked.append(1) or "cancel"
-    editor.reject()  # what Esc does
+    editor.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=2000)
+    qtbot.keyClick(editor.content, Qt.Key.Key_Escape)
     assert asked and editor.isVisible()
     editor.ask_unsaved = lambda: "discard"
     editor.close()

@@ -745,6 +745,7 @@ class VisitEditor(QDialog):
         log.debug("visit %s autosaved", self.visit.id)
         self.autosave_label.setText(self.tr("已自动保存 %1").replace("%1", saved_at[11:16]))
         if self.origin == "new":
+            self._show_state()
             self.context.records_changed.emit("visits")
 
     def _offer_autosaved(self) -> None:
