@@ -94,3 +94,35 @@ def test_attachment_removed_before_save_is_not_written(qtbot, store, tmp_path):
     from commissioner_app.attachments import attachments_of
 
     assert [a.original_name for a in attachments_of(store, "visits", "v1")] == ["b.jpg"]
+
+
+def test_photo_dropped_on_the_widget_is_added(qtbot, store, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    widget = AttachmentsWidget(store, "visits", "v1")
+    qtbot.addWidget(widget)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(make_photo(tmp_path / "dropped.jpg")))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    widget.dropEvent(event)
+    assert [a.original_name for a in widget.attachments()] == ["dropped.jpg"]
+    assert "2026-05-03 10:15:42" in widget.info.text()
+
+
+def test_target_created_on_the_spot_from_the_visit_editor(qtbot, context, store):
+    from ui.editors import open_visit_editor
+    from ui.editors.target_dialog import TargetDialog
+
+    editor = open_visit_editor(None, context, None)
+    editor.target.search.setText("都斛镇鳗鱼场")
+    editor.target.new_button.click()
+    dialog = editor.findChild(TargetDialog)
+    assert dialog.name.text() == "都斛镇鳗鱼场"  # what was searched for is not typed twice
+    dialog.type.setCurrentIndex(dialog.type.findData("large_grower"))
+    dialog.region.set_region("台山市", "都斛镇", "")
+    assert dialog.save()
+    target = store.all(ServiceTarget)[0]
+    assert editor.target.target_id() == target.id
+    assert editor.region.region() == ("台山市", "都斛镇", "")
