@@ -1,0 +1,128 @@
+"""Target and problem dialogs, and the attachments widget's messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from commissioner_app.attachments import blob_path
+from commissioner_app.credit_code import make_credit_code
+from commissioner_app.domain import ServiceTarget, TechnicalProblem
+from tests.ui.editor_support import EditorContext, add_target, close_windows, make_photo
+from ui.editors import open_problem_dialog, open_target_dialog
+from ui.widgets.attachments import AttachmentsWidget
+
+
+@pytest.fixture
+def context(store):
+    return EditorContext(store)
+
+
+@pytest.fixture(autouse=True)
+def _close_windows():
+    yield
+    close_windows()
+
+
+def test_target_credit_code_checked_as_typed(qtbot, context, store):
+    dialog = open_target_dialog(None, context, None)
+    dialog.name.setText("江门市蓬江区示例电子有限公司")
+    dialog.region.set_region("蓬江区", "棠下镇", "")
+    valid = make_credit_code("91440703", "MA4UQ7K2")
+    dialog.credit_code.setText(valid[:-1] + ("0" if valid[-1] != "0" else "1"))
+    assert dialog.credit_status.text() == "校验位不正确，请核对是否抄错"
+    dialog.credit_code.setText("9144070")
+    assert "应为18位" in dialog.credit_status.text()
+
+    # Saving a wrong code is refused with the message next to the field.
+    assert not dialog.save()
+    assert "应为18位" in dialog.boxes["credit_code"].error.text()
+    assert store.all(ServiceTarget) == []
+
+    dialog.credit_code.setText(valid.lower())
+    assert "校验通过" in dialog.credit_status.text()
+    with qtbot.waitSignal(dialog.saved, timeout=1000) as saved:
+        assert dialog.save()
+    target = store.get(ServiceTarget, saved.args[0])
+    assert target.credit_code == valid and (target.county, target.town) == ("蓬江区", "棠下镇")
+
+
+def test_problem_marked_solved_without_solution_refused(qtbot, context, store):
+    target = add_target(store)
+    problem = store.save(TechnicalProblem(title="马冈鹅雏鹅腹泻", target_id=target.id))
+    dialog = open_problem_dialog(None, context, problem.id)
+    assert dialog.target.text() == target.name
+    dialog.status.setCurrentIndex(dialog.status.findData("solved"))
+    assert not dialog.save()
+    assert dialog.boxes["status"].error.text() == "标记为已解决前须至少填写一个解决方案"
+    assert store.get(TechnicalProblem, problem.id).status == "open"
+
+    dialog.status.setCurrentIndex(dialog.status.findData("referred"))
+    assert not dialog.save()
+    assert dialog.boxes["status_reason"].error.text() == "转交或暂无法解决时须说明原因"
+
+    # With a solution added here, it may be marked solved.
+    dialog.status.setCurrentIndex(dialog.status.findData("solved"))
+    dialog.new_solution.setPlainText("调整育雏温度并补充电解多维。")
+    dialog.new_technology.setText("育雏温控")
+    assert dialog.save()
+    saved = store.get(TechnicalProblem, problem.id)
+    assert saved.status == "solved" and saved.solved_on is not None
+    assert [s.technology for s in store.solutions_of_problem(problem.id)] == ["育雏温控"]
+
+
+def test_missing_or_deleted_attachment_file_gives_a_clear_message(qtbot, store, tmp_path):
+    widget = AttachmentsWidget(store, "visits", "v1")
+    qtbot.addWidget(widget)
+    added = widget.add_files([tmp_path / "不存在.jpg", make_photo(tmp_path / "ok.jpg")])
+    assert len(added) == 1 and len(widget.attachments()) == 1
+    assert widget.error.text() == "无法添加附件 不存在.jpg：文件不存在或已被移动"
+    assert not widget.error.isHidden()
+
+    blob_path(store, added[0].sha256).unlink()
+    widget.list.setCurrentRow(0)
+    widget.open_current()
+    assert "的文件缺失" in widget.error.text()
+
+
+def test_attachment_removed_before_save_is_not_written(qtbot, store, tmp_path):
+    widget = AttachmentsWidget(store, "visits", "v1")
+    qtbot.addWidget(widget)
+    widget.add_files([make_photo(tmp_path / "a.jpg"), make_photo(tmp_path / "b.jpg", taken="2026:01:02 08:00:00")])
+    widget.list.setCurrentRow(0)
+    widget.remove_current()
+    widget.commit(draft=False)
+    from commissioner_app.attachments import attachments_of
+
+    assert [a.original_name for a in attachments_of(store, "visits", "v1")] == ["b.jpg"]
+
+
+def test_photo_dropped_on_the_widget_is_added(qtbot, store, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    widget = AttachmentsWidget(store, "visits", "v1")
+    qtbot.addWidget(widget)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(make_photo(tmp_path / "dropped.jpg")))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    widget.dropEvent(event)
+    assert [a.original_name for a in widget.attachments()] == ["dropped.jpg"]
+    assert "2026-05-03 10:15:42" in widget.info.text()
+
+
+def test_target_created_on_the_spot_from_the_visit_editor(qtbot, context, store):
+    from ui.editors import open_visit_editor
+    from ui.editors.target_dialog import TargetDialog
+
+    editor = open_visit_editor(None, context, None)
+    editor.target.search.setText("都斛镇鳗鱼场")
+    editor.target.new_button.click()
+    dialog = editor.findChild(TargetDialog)
+    assert dialog.name.text() == "都斛镇鳗鱼场"  # what was searched for is not typed twice
+    dialog.type.setCurrentIndex(dialog.type.findData("large_grower"))
+    dialog.region.set_region("台山市", "都斛镇", "")
+    assert dialog.save()
+    target = store.all(ServiceTarget)[0]
+    assert editor.target.target_id() == target.id
+    assert editor.region.region() == ("台山市", "都斛镇", "")

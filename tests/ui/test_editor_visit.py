@@ -1,0 +1,194 @@
+"""The visit editor driven as a commissioner would: a complete visit, and a validation round."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtWidgets import QApplication
+
+from commissioner_app.attachments import attachments_of
+from commissioner_app.domain import Commissioner, Solution, TechnicalProblem, Visit
+from commissioner_app.records import to_row
+from tests.ui.editor_support import EditorContext, add_target, close_windows, make_photo
+from ui.editors import open_visit_editor
+
+
+@pytest.fixture
+def context(store):
+    store.save_profile(Commissioner(name="李明", sending_unit="五邑大学", phone="13912345678"))
+    return EditorContext(store)
+
+
+@pytest.fixture(autouse=True)
+def _close_windows():
+    yield
+    close_windows()
+
+
+def _pick_target(qtbot, editor, text: str) -> None:
+    editor.target.search.setText(text)
+    item = editor.target.results.item(0)
+    assert item is not None and text in item.text()
+    editor.target._item_chosen(item)
+
+
+def test_log_complete_visit_with_problem_solution_and_photo(qtbot, context, store, tmp_path):
+    target = add_target(store)
+    editor = open_visit_editor(None, context, None)
+    editor.start_time.setTime(QTime(9, 0))
+    editor.end_time.setTime(QTime(11, 30))
+    _pick_target(qtbot, editor, "双水")
+    # The region is pre-filled from the chosen target.
+    assert editor.region.region() == ("新会区", "双水镇", "桥美村")
+    editor.service_type_boxes["guidance"].setChecked(True)
+    editor.service_type_boxes["training"].setChecked(True)
+    editor.content.setPlainText("到合作社指导柑树修剪和陈皮晾晒，举办培训一期。")
+    editor.counters["training_sessions"].setValue(1)
+    editor.counters["people_trained"].setValue(32)
+    editor.economic_benefit.setValue(12.5)
+
+    card = editor.add_new_problem()
+    card.title.setText("陈皮晾晒期间霉变")
+    card.description.setPlainText("雨季晾晒的陈皮出现霉点。")
+    card.status.setCurrentIndex(card.status.findData("solved"))
+    card.solution.setPlainText("改用烘干房低温烘干，控制湿度在60%以下。")
+    card.technology.setText("低温烘干")
+
+    photo = make_photo(tmp_path / "现场.jpg")
+    editor.attachments.add_files([photo])
+    # The photo's EXIF time and place are shown to the user.
+    assert "2026-05-03 10:15:42" in editor.attachments.info.text()
+    assert "22.58667°N" in editor.attachments.info.text()
+    assert "（1）" in editor.tabs.tabText(4)
+
+    editor.confirm_contact.setText("陈志强")
+    editor.confirm_satisfaction.setCurrentIndex(editor.confirm_satisfaction.findData(5))
+    sheet = make_photo(tmp_path / "确认单.jpg", taken="2026:05:03 11:20:00")
+    editor.sheet.add_files([sheet])
+
+    with qtbot.waitSignal(context.records_changed, timeout=2000):
+        assert editor.save(), editor.summary.text()
+
+    visits = store.all(Visit)
+    assert len(visits) == 1
+    v = visits[0]
+    assert (v.target_id, v.start_time, v.end_time, v.visit_date) == (target.id, "09:00", "11:30", date.today())
+    assert v.service_types == ["guidance", "training"] and v.people_trained == 32 and v.economic_benefit == 12.5
+    assert v.confirm_contact == "陈志强" and v.confirm_satisfaction == 5
+    assert v.review_status == "pending"
+    assert store.row("visits", v.id)["is_draft"] == 0
+    problem = store.problems_of_visit(v.id)[0]
+    assert problem.status == "solved" and problem.solved_on == date.today() and problem.target_id == target.id
+    solution = store.solutions_of_visit(v.id)[0]
+    assert solution.problem_id == problem.id and solution.technology == "低温烘干"
+    files = {a.kind: a for a in attachments_of(store, "visits", v.id)}
+    assert files["photo"].taken_at == "2026-05-03T10:15:42" and files["photo"].gps_lat == pytest.approx(22.586667)
+    assert v.confirm_sheet_sha256 == files["confirmation_sheet"].sha256
+    assert (v.gps_lat, v.gps_lon) == (pytest.approx(22.586667), pytest.approx(113.08))
+    assert store.waiting_to_sync() >= 5  # visit, problem, solution, two attachments
+
+
+def test_validation_errors_shown_next_to_fields_then_fixed(qtbot, context, store):
+    add_target(store)
+    editor = open_visit_editor(None, context, None)
+    editor.start_time.setTime(QTime(14, 0))
+    editor.end_time.setTime(QTime(13, 0))
+    editor.content.setPlainText("看看")
+    editor.counters["training_sessions"].setValue(2)
+    card = editor.add_new_problem()
+    card.title.setText("稻飞虱爆发")
+    card.status.setCurrentIndex(card.status.findData("solved"))
+
+    editor.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=2000)
+    qtbot.keyClick(editor.content, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S
+    assert not editor.summary.isHidden()
+    errors = {key: box.error.text() for key, box in editor.boxes.items() if not box.error.isHidden()}
+    assert errors["target_id"] == "必须填写"
+    assert errors["end_time"] == "结束时间应晚于开始时间"
+    assert errors["service_types"] == "必须填写"
+    assert "至少5个字" in errors["content"]
+    assert errors["people_trained"] == "举办了培训班，请填写培训人次"
+    # The problem's issue is shown inside its card, beside the status.
+    assert "至少填写一个解决方案" in card.boxes["status"].error.text()
+    assert "处需要修改" in editor.summary.text()
+    # The first field in error is on the first tab, and has the focus.
+    assert editor.tabs.currentIndex() == 0
+    assert store.all(Visit) == []
+
+    _pick_target(qtbot, editor, "陈皮")
+    editor.end_time.setTime(QTime(16, 0))
+    editor.service_type_boxes["consulting"].setChecked(True)
+    editor.content.setPlainText("现场诊断稻飞虱虫情，讲解防治要点。")
+    editor.counters["people_trained"].setValue(20)
+    card.solution.setPlainText("推荐吡蚜酮轮换用药并释放天敌。")
+    assert editor.save(), editor.summary.text()
+    assert len(store.all(Visit)) == 1
+    assert store.all(TechnicalProblem)[0].status == "solved"
+    assert len(store.all(Solution)) == 1
+
+
+def test_returned_visit_shows_opinion_and_approved_warns(qtbot, context, store):
+    target = add_target(store)
+    visit = Visit(target_id=target.id, visit_date=date(2026, 3, 2), start_time="09:00", end_time="10:00",
+                  service_types=["guidance"], content="指导陈皮仓储管理。", review_status="returned",
+                  review_opinion="请补充现场照片")
+    store.db["visits"].insert(to_row(visit))
+    editor = open_visit_editor(None, context, visit.id)
+    assert "请补充现场照片" in editor.review_banner.text() and not editor.review_banner.isHidden()
+    editor.close()
+
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit.id])
+    editor = open_visit_editor(None, context, visit.id)
+    assert "重新审核" in editor.review_banner.text()
+    editor.content.setPlainText("指导陈皮仓储管理，检查温湿度记录。")
+    assert editor.save()
+    assert store.get(Visit, visit.id).review_status == "pending"
+
+
+def test_existing_open_problem_solved_on_a_later_visit(qtbot, context, store):
+    target = add_target(store)
+    earlier = "9b2f3c1e-0000-4000-8000-000000000001"  # the visit on which it was found
+    problem = store.save(TechnicalProblem(title="鳗鱼池水体氨氮偏高", target_id=target.id, status="open",
+                                          visit_id=earlier))
+    editor = open_visit_editor(None, context, None)
+    _pick_target(qtbot, editor, "陈皮")
+    editor.service_type_boxes["guidance"].setChecked(True)
+    editor.content.setPlainText("复查鳗鱼池水质，调整投喂。")
+    index = editor.existing_problems.findData(problem.id)
+    assert index > 0
+    editor.existing_problems.setCurrentIndex(index)
+    editor._add_existing_clicked()
+    card = editor.cards[0]
+    assert card.title.isReadOnly()
+    card.status.setCurrentIndex(card.status.findData("solved"))
+    card.solution.setPlainText("增加增氧和换水频次，投放微生物制剂。")
+    assert editor.save(), editor.summary.text()
+    saved = store.get(TechnicalProblem, problem.id)
+    assert saved.status == "solved" and saved.visit_id == earlier
+    assert len(store.solutions_of_problem(problem.id)) == 1
+
+
+def test_a_visit_is_open_in_one_editor_only(qtbot, context, store):
+    target = add_target(store)
+    visit = store.save_visit(Visit(target_id=target.id, visit_date=date(2026, 4, 1), start_time="09:00",
+                                   end_time="10:00", service_types=["guidance"], content="指导陈皮晾晒。"))
+    first = open_visit_editor(None, context, visit.id)
+    assert open_visit_editor(None, context, visit.id) is first
+
+
+def test_escape_with_unsaved_changes_asks_and_can_cancel(qtbot, context, store):
+    editor = open_visit_editor(None, context, None)
+    editor.content.setPlainText("还没写完的记录")
+    asked = []
+    editor.ask_unsaved = lambda: asked.append(1) or "cancel"
+    editor.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=2000)
+    qtbot.keyClick(editor.content, Qt.Key.Key_Escape)
+    assert asked and editor.isVisible()
+    editor.ask_unsaved = lambda: "discard"
+    editor.close()
+    assert not editor.isVisible()
+    assert store.all(Visit) == []

@@ -1,0 +1,170 @@
+"""Small building blocks shared by the editors: inline error labels and reference pickers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+
+from commissioner_app import i18n
+from commissioner_app.domain import Issue
+from commissioner_app.reference import reference, towns_of
+from commissioner_app.store import Store
+from ui.editors.store_access import StoreGate
+
+ERROR_STYLE = "color: #b00020;"
+INVALID_STYLE = "border: 1px solid #b00020;"
+
+
+class ErrorLabel(QLabel):
+    """A red message shown under a field; hidden while there is nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setStyleSheet(ERROR_STYLE)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def clear_message(self) -> None:
+        self.show_message("")
+
+
+class FieldBox(QWidget):
+    """A field with its error label beneath it, so every issue appears next to its field."""
+
+    def __init__(self, field: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.field = field
+        self.error = ErrorLabel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(field)
+        layout.addWidget(self.error)
+        # Take the field's vertical policy: a fixed-height field must not float in extra space.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, field.sizePolicy().verticalPolicy())
+        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+    def show_issues(self, messages: list[str]) -> None:
+        self.error.show_message("\n".join(messages))
+
+    def clear(self) -> None:
+        self.error.clear_message()
+
+
+def issue_text(issue: Issue) -> str:
+    return issue.message.text(i18n.language())
+
+
+class ReferenceCombo(QComboBox):
+    """A choice among reference items of one kind; keeps and returns the Chinese name records store."""
+
+    def __init__(self, store: Store | StoreGate, kind: str, parent: QWidget | None = None, *, empty: bool = True):
+        super().__init__(parent)
+        self._store, self._kind, self._empty = StoreGate.wrap(store), kind, empty
+        self.setEditable(True)  # long lists: typing narrows them (completer); unknown names are kept too
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.reload()
+
+    def reload(self) -> None:
+        current = self.value()
+        self.blockSignals(True)
+        self.clear()
+        if self._empty:
+            self.addItem("", "")
+        for item in self._store.call(reference, self._kind):
+            self.addItem(item.name(i18n.language()), item.name_zh)
+        self.blockSignals(False)
+        self.set_value(current)
+
+    def value(self) -> str:
+        text = self.currentText().strip()
+        index = self.findText(text)
+        if index >= 0:
+            return str(self.itemData(index) or "")
+        return text
+
+    def set_value(self, name_zh: str) -> None:
+        index = self.findData(name_zh)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        else:
+            self.setEditText(name_zh)
+
+
+class RegionPicker(QWidget):
+    """County → town → village; towns follow the chosen county."""
+
+    changed = Signal()
+
+    def __init__(self, store: Store | StoreGate, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._store = StoreGate.wrap(store)
+        self.county = QComboBox(self)
+        self.town = QComboBox(self)
+        self.town.setEditable(True)
+        self.town.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.village = QLineEdit(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.county, 2)
+        layout.addWidget(self.town, 2)
+        layout.addWidget(self.village, 3)
+        self.county.addItem("", "")
+        for item in self._store.call(reference, "county"):
+            self.county.addItem(item.name(i18n.language()), item.name_zh)
+        self.county.currentIndexChanged.connect(self._county_changed)
+        self.town.currentTextChanged.connect(lambda _t: self.changed.emit())
+        self.village.textChanged.connect(lambda _t: self.changed.emit())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.county.setToolTip(self.tr("县（市、区）"))
+        self.town.setToolTip(self.tr("镇（街道）"))
+        self.village.setPlaceholderText(self.tr("村（社区），可不填"))
+        self.county.setAccessibleName(self.tr("县（市、区）"))
+        self.town.setAccessibleName(self.tr("镇（街道）"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _county_changed(self) -> None:
+        self._fill_towns("")
+        self.changed.emit()
+
+    def _fill_towns(self, town: str) -> None:
+        self.town.blockSignals(True)
+        self.town.clear()
+        self.town.addItem("", "")
+        for item in self._store.call(towns_of, self.county.currentData() or ""):
+            self.town.addItem(item.name(i18n.language()), item.name_zh)
+        index = self.town.findData(town)
+        if index >= 0:
+            self.town.setCurrentIndex(index)
+        else:
+            self.town.setEditText(town)
+        self.town.blockSignals(False)
+
+    def set_region(self, county: str, town: str, village: str) -> None:
+        self.blockSignals(True)
+        self.county.blockSignals(True)
+        index = self.county.findData(county)
+        self.county.setCurrentIndex(max(index, 0))
+        self.county.blockSignals(False)
+        self._fill_towns(town)
+        self.village.blockSignals(True)
+        self.village.setText(village)
+        self.village.blockSignals(False)
+        self.blockSignals(False)
+        self.changed.emit()
+
+    def region(self) -> tuple[str, str, str]:
+        text = self.town.currentText().strip()
+        index = self.town.findText(text)
+        town = str(self.town.itemData(index) or "") if index >= 0 else text
+        return str(self.county.currentData() or ""), town, self.village.text().strip()

@@ -1,0 +1,809 @@
+"""The visit editor (服务记录): one service event with its problems, solutions and evidence.
+
+Non-modal: a commissioner may keep the visit list open beside it. Every change restarts the
+autosave timer (see autosave.py); Ctrl+S saves, Esc closes (asking when something is unsaved).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, Qt, QTime, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app import i18n
+from commissioner_app.attachments import attachments_of
+from commissioner_app.domain import SERVICE_TYPES, VISIT_COUNTERS, ServiceTarget, TechnicalProblem, Visit
+from commissioner_app.errors import CommissionerError, ValidationError
+from commissioner_app.records import from_row, to_row
+from commissioner_app.store import RECORD_STATES, Store, record_state
+from ui.editors import autosave
+from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, issue_text
+from ui.editors.problem_card import ProblemCard
+from ui.editors.store_access import StoreGate
+from ui.editors.target_dialog import TargetDialog
+from ui.editors.target_picker import TargetPicker
+from ui.widgets.attachments import AttachmentsWidget
+from ui.widgets.spin import no_wheel
+
+log = logging.getLogger("commissioner.ui.visit_editor")
+
+SATISFACTION_LEVELS = 5
+TAB_BASIC, TAB_RESULTS, TAB_PROBLEMS, TAB_CONFIRM, TAB_ATTACHMENTS = range(5)
+
+
+def _scrolled(inner: QWidget, stretch: bool = True) -> QScrollArea:
+    """A tab page that scrolls on a small screen; form rows stay together at the top."""
+    if stretch:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(inner)
+        column.addStretch(1)
+        inner = holder
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
+class VisitEditor(QDialog):
+    """Edits one visit; `saved(visit_id)` after a successful save."""
+
+    saved = Signal(str)
+
+    def __init__(self, parent: QWidget | None, context: Any, visit_id: str | None):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.context = context
+        self.store = StoreGate.of(context)
+        self._loading = True
+        self._dirty = False
+        self._target_dialog: TargetDialog | None = None
+        store = self.store
+        existing = store.get(Visit, visit_id) if visit_id else None
+        if visit_id and existing is None:
+            store.require(Visit, visit_id)  # raises NotFoundError with a readable message
+        row = store.row("visits", visit_id) if existing else None
+        if existing is None:
+            self.origin = "new"
+            self.visit = Visit(visit_date=date.today(), start_time="09:00", end_time="11:00",
+                               commissioner_id=store.actor)
+        else:
+            self.origin = "draft" if row and row["is_draft"] else "saved"
+            self.visit = existing
+        self._row = row
+        self._build()
+        self._load_visit(self.visit)
+        self._load_children()
+        self.autosaver = autosave.Autosaver(self.autosave_now, self)
+        self._loading = False
+        self.retranslate()
+        self._offer_autosaved()
+        self.resize(1080, 700)
+        if self.origin == "new":
+            self.target.search.setFocus()  # the date is today's already; whom was served comes next
+
+    # --- construction ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        store = self.store
+        # Banners: reviewer's opinion, approved warning, autosave offer, what went wrong.
+        self.review_banner = QLabel(self)
+        self.review_banner.setWordWrap(True)
+        self.review_banner.hide()
+        self.restore_banner = QWidget(self)
+        self.restore_text = QLabel(self.restore_banner)
+        self.restore_button = QPushButton(self.restore_banner)
+        self.restore_discard = QPushButton(self.restore_banner)
+        banner_layout = QHBoxLayout(self.restore_banner)
+        banner_layout.setContentsMargins(8, 4, 8, 4)
+        banner_layout.addWidget(self.restore_text, 1)
+        banner_layout.addWidget(self.restore_button)
+        banner_layout.addWidget(self.restore_discard)
+        self.restore_banner.setStyleSheet("background: #fff4ce;")
+        self.restore_banner.hide()
+        self.restore_button.clicked.connect(self._restore_autosaved)
+        self.restore_discard.clicked.connect(self._drop_autosaved)
+        self.summary = ErrorLabel(self)
+
+        # Basic tab.
+        self.visit_date = no_wheel(QDateEdit(self))
+        self.visit_date.setCalendarPopup(True)
+        self.visit_date.setDisplayFormat("yyyy-MM-dd")
+        self.visit_date.setMaximumDate(QDate.currentDate())
+        self.start_time = no_wheel(QTimeEdit(self))
+        self.start_time.setDisplayFormat("HH:mm")
+        self.end_time = no_wheel(QTimeEdit(self))
+        self.end_time.setDisplayFormat("HH:mm")
+        self.target = TargetPicker(store, self)
+        self.target.picked.connect(self._target_picked)
+        self.target.create_requested.connect(self._create_target)
+        self.region = RegionPicker(store, self)
+        self.service_type_boxes: dict[str, QCheckBox] = {}
+        types_widget = QWidget(self)
+        grid = QGridLayout(types_widget)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, code in enumerate(SERVICE_TYPES):
+            box = QCheckBox(types_widget)
+            self.service_type_boxes[code] = box
+            grid.addWidget(box, i // 4, i % 4)
+        self.industry = no_wheel(ReferenceCombo(store, "industry", self))
+        self.content = QPlainTextEdit(self)
+        self.content.setTabChangesFocus(True)
+        self.content.setMinimumHeight(170)
+
+        self.boxes: dict[str, FieldBox] = {}
+        self.labels: dict[str, QLabel] = {}
+        time_row = QWidget(self)
+        time_layout = QHBoxLayout(time_row)
+        time_layout.setContentsMargins(0, 0, 0, 0)
+        for key, widget in (("visit_date", self.visit_date), ("start_time", self.start_time),
+                            ("end_time", self.end_time)):
+            self.boxes[key] = FieldBox(widget)
+            self.labels[key] = QLabel(self)
+            time_layout.addWidget(self.labels[key])
+            time_layout.addWidget(self.boxes[key])
+        time_layout.addStretch(1)
+        basic = QWidget()
+        form = QFormLayout(basic)
+        self.labels["when"] = QLabel(self)
+        form.addRow(self.labels["when"], time_row)
+        for key, widget in (("target_id", self.target), ("region", self.region), ("service_types", types_widget),
+                            ("industry", self.industry), ("content", self.content)):
+            self.boxes[key] = FieldBox(widget)
+            self.labels[key] = QLabel(self)
+            form.addRow(self.labels[key], self.boxes[key])
+
+        # Results tab: the counters.
+        self.counters: dict[str, QSpinBox] = {}
+        results = QWidget()
+        results_form = QFormLayout(results)
+        results_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        for name in VISIT_COUNTERS:
+            spin = no_wheel(QSpinBox(self))
+            spin.setRange(0, 1_000_000)
+            spin.setMinimumWidth(160)
+            self.counters[name] = spin
+            self.boxes[name] = FieldBox(spin)
+            self.labels[name] = QLabel(self)
+            results_form.addRow(self.labels[name], self.boxes[name])
+        self.economic_benefit = no_wheel(QDoubleSpinBox(self))
+        self.economic_benefit.setRange(0, 1e8)
+        self.economic_benefit.setDecimals(2)
+        self.economic_benefit.setMinimumWidth(160)
+        self.boxes["economic_benefit"] = FieldBox(self.economic_benefit)
+        self.labels["economic_benefit"] = QLabel(self)
+        results_form.addRow(self.labels["economic_benefit"], self.boxes["economic_benefit"])
+        self.results_hint = QLabel(self)
+        self.results_hint.setStyleSheet("color: #666;")
+        self.results_hint.setWordWrap(True)
+        results_form.addRow(self.results_hint)
+
+        # Problems tab.
+        problems = QWidget()
+        self.problems_layout = QVBoxLayout(problems)
+        actions = QHBoxLayout()
+        self.add_problem_button = QPushButton(self)
+        self.add_problem_button.clicked.connect(lambda: self.add_new_problem())
+        self.existing_problems = no_wheel(QComboBox(self))
+        self.existing_problems.setMinimumWidth(320)
+        self.add_existing_button = QPushButton(self)
+        self.add_existing_button.clicked.connect(self._add_existing_clicked)
+        actions.addWidget(self.add_problem_button)
+        actions.addSpacing(24)
+        actions.addWidget(self.existing_problems, 1)
+        actions.addWidget(self.add_existing_button)
+        self.problems_hint = QLabel(self)
+        self.problems_hint.setStyleSheet("color: #666;")
+        self.problems_layout.addLayout(actions)
+        self.problems_layout.addWidget(self.problems_hint)
+        self.cards_layout = QVBoxLayout()
+        self.problems_layout.addLayout(self.cards_layout)
+        self.problems_layout.addStretch(1)
+        self.cards: list[ProblemCard] = []
+        self._removed_problems: list[str] = []  # problems raised here and autosaved, then removed
+
+        # Confirmation tab.
+        confirm = QWidget()
+        confirm_form = QFormLayout(confirm)
+        self.confirm_contact = QLineEdit(self)
+        self.confirm_satisfaction = no_wheel(QComboBox(self))
+        self.confirm_satisfaction.addItem("", None)
+        for level in range(1, SATISFACTION_LEVELS + 1):
+            self.confirm_satisfaction.addItem("", level)
+        self.confirm_remark = QPlainTextEdit(self)
+        self.confirm_remark.setTabChangesFocus(True)
+        self.confirm_remark.setFixedHeight(80)
+        self.sheet = AttachmentsWidget(store, "visits", self.visit.id, self, kind="confirmation_sheet", single=True)
+        for key, widget in (("confirm_contact", self.confirm_contact),
+                            ("confirm_satisfaction", self.confirm_satisfaction),
+                            ("confirm_remark", self.confirm_remark), ("confirm_sheet", self.sheet)):
+            self.boxes[key] = FieldBox(widget)
+            self.labels[key] = QLabel(self)
+            confirm_form.addRow(self.labels[key], self.boxes[key])
+
+        # Attachments tab.
+        self.attachments = AttachmentsWidget(store, "visits", self.visit.id, self)
+        evidence = QWidget()
+        evidence_layout = QVBoxLayout(evidence)
+        self.attachments_hint = QLabel(self)
+        self.attachments_hint.setWordWrap(True)
+        self.attachments_hint.setStyleSheet("color: #666;")
+        evidence_layout.addWidget(self.attachments_hint)
+        evidence_layout.addWidget(self.attachments, 1)
+
+        self.tabs = QTabWidget(self)
+        for page in (basic, results, problems, confirm):
+            self.tabs.addTab(_scrolled(page), "")
+        self.tabs.addTab(_scrolled(evidence, stretch=False), "")
+
+        # Buttons.
+        self.state_label = QLabel(self)
+        self.autosave_label = QLabel(self)
+        self.autosave_label.setStyleSheet("color: #666;")
+        self.draft_button = QPushButton(self)
+        self.draft_button.clicked.connect(lambda: self.save(draft=True))
+        self.save_button = QPushButton(self)
+        self.save_button.setDefault(False)
+        self.save_button.setAutoDefault(False)
+        self.draft_button.setAutoDefault(False)
+        self.save_button.clicked.connect(lambda: self.save())
+        self.close_button = QPushButton(self)
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.state_label)
+        bottom.addWidget(self.autosave_label, 1)
+        bottom.addWidget(self.draft_button)
+        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.review_banner)
+        layout.addWidget(self.restore_banner)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(bottom)
+
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.save())
+        # Changes restart the autosave timer.
+        for edit in (self.confirm_contact,):
+            edit.textChanged.connect(self._changed)
+        for text in (self.content, self.confirm_remark):
+            text.textChanged.connect(self._changed)
+        self.visit_date.dateChanged.connect(self._changed)
+        self.start_time.timeChanged.connect(self._changed)
+        self.end_time.timeChanged.connect(self._changed)
+        self.region.changed.connect(self._changed)
+        for box in self.service_type_boxes.values():
+            box.toggled.connect(self._changed)
+        self.industry.currentTextChanged.connect(self._changed)
+        for spin in self.counters.values():
+            spin.valueChanged.connect(self._changed)
+        self.economic_benefit.valueChanged.connect(self._changed)
+        self.confirm_satisfaction.currentIndexChanged.connect(self._changed)
+        self.attachments.changed.connect(self._attachments_changed)
+        self.sheet.changed.connect(self._attachments_changed)
+
+    # --- language --------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        lang = i18n.language()
+        if self.origin == "new":
+            self.setWindowTitle(self.tr("新建服务记录"))
+        else:
+            self.setWindowTitle(self.tr("服务记录 %1").replace(
+                "%1", self.visit.visit_date.isoformat() if self.visit.visit_date else ""))
+        texts = {
+            "when": self.tr("服务时间"), "visit_date": self.tr("日期"), "start_time": self.tr("开始"),
+            "end_time": self.tr("结束"), "target_id": self.tr("服务对象"), "region": self.tr("服务地点"),
+            "service_types": self.tr("服务类型"), "industry": self.tr("产业"), "content": self.tr("服务内容"),
+            "economic_benefit": self.tr("经济效益（万元）"), "confirm_contact": self.tr("确认人"),
+            "confirm_satisfaction": self.tr("满意度"), "confirm_remark": self.tr("服务对象意见"),
+            "confirm_sheet": self.tr("签字确认单"),
+        }
+        counter_texts = {
+            "training_sessions": self.tr("举办培训班（期）"), "people_trained": self.tr("培训人次"),
+            "techniques_promoted": self.tr("推广新技术（项）"),
+            "varieties_introduced": self.tr("引进推广新品种新产品（个）"),
+            "demo_bases": self.tr("建立示范基地（个）"), "demo_households": self.tr("培育示范户（户）"),
+            "jobs_created": self.tr("带动就业（人）"),
+        }
+        for key, text in {**texts, **counter_texts}.items():
+            self.labels[key].setText(text)
+        for code, box in self.service_type_boxes.items():
+            box.setText(SERVICE_TYPES[code].text(lang))
+        self.content.setPlaceholderText(self.tr("做了什么、为谁、效果如何（至少5个字）"))
+        self.results_hint.setText(self.tr("只填本次服务的数字；没有的保持0。经济效益以万元计，可带两位小数。"))
+        levels = [self.tr("未评价"), self.tr("1 很不满意"), self.tr("2 不满意"), self.tr("3 一般"),
+                  self.tr("4 满意"), self.tr("5 非常满意")]
+        for i, text in enumerate(levels):
+            self.confirm_satisfaction.setItemText(i, text)
+        self.confirm_contact.setPlaceholderText(self.tr("服务对象一方的确认人姓名"))
+        self.attachments_hint.setText(self.tr(
+            "现场照片、培训签到表、文档等佐证材料。照片的拍摄时间和地点从照片信息中读取。"))
+        self.add_problem_button.setText(self.tr("新增本次发现的难题"))
+        self.add_existing_button.setText(self.tr("关联此难题"))
+        self.problems_hint.setText(self.tr(
+            "把难题标记为“已解决”时，须填写本次解决方案；转交或暂无法解决时须说明原因。"))
+        self._fill_existing_problems()
+        self.tabs.setTabText(TAB_BASIC, self.tr("基本信息"))
+        self.tabs.setTabText(TAB_RESULTS, self.tr("服务成效"))
+        self.tabs.setTabText(TAB_CONFIRM, self.tr("服务对象确认"))
+        self._update_counts()
+        self.draft_button.setText(self.tr("保存为草稿"))
+        self.save_button.setText(self.tr("保存 (Ctrl+S)"))
+        self.close_button.setText(self.tr("关闭"))
+        self.restore_button.setText(self.tr("恢复未保存的修改"))
+        self.restore_discard.setText(self.tr("丢弃"))
+        self._show_review()
+        self._show_state()
+        self.target.retranslate()
+        self.region.retranslate()
+        self.attachments.retranslate()
+        self.sheet.retranslate()
+        for card in self.cards:
+            card.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and not self._loading:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _update_counts(self) -> None:
+        problems = len(self.cards)
+        files = len(self.attachments.attachments())
+        self.tabs.setTabText(TAB_PROBLEMS, self.tr("难题与方案（%1）").replace("%1", str(problems)))
+        self.tabs.setTabText(TAB_ATTACHMENTS, self.tr("照片与附件（%1）").replace("%1", str(files)))
+
+    def _show_review(self) -> None:
+        status = self.visit.review_status
+        if status == "returned":
+            opinion = self.visit.review_opinion or self.tr("（未填写意见）")
+            self.review_banner.setText(self.tr("审核退回，意见：%1　请修改后重新保存提交。").replace("%1", opinion))
+            self.review_banner.setStyleSheet("background: #fde2e1; color: #7a1a14; padding: 6px;")
+            self.review_banner.show()
+        elif status == "approved" and self.origin == "saved":
+            self.review_banner.setText(self.tr("此记录已通过审核。保存修改后将退回“待审核”，需要重新审核。"))
+            self.review_banner.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px;")
+            self.review_banner.show()
+        else:
+            self.review_banner.hide()
+
+    def _show_state(self) -> None:
+        row = self.store.row("visits", self.visit.id)
+        if row is None:
+            self.state_label.setText(self.tr("状态：未保存"))
+        else:
+            state = record_state(row["sync_state"], row["review_status"])
+            self.state_label.setText(self.tr("状态：%1").replace("%1", RECORD_STATES[state].text(i18n.language())))
+        # A complete record is never turned back into a draft; autosave keeps its unsaved edits aside.
+        self.draft_button.setVisible(self.origin != "saved")
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def _load_visit(self, v: Visit) -> None:
+        self._loading = True
+        if v.visit_date:
+            self.visit_date.setDate(QDate(v.visit_date.year, v.visit_date.month, v.visit_date.day))
+        for widget, value in ((self.start_time, v.start_time), (self.end_time, v.end_time)):
+            parsed = QTime.fromString(value, "HH:mm")
+            widget.setTime(parsed if parsed.isValid() else QTime(0, 0))
+        self.target.set_target(v.target_id)
+        self.region.set_region(v.county, v.town, v.village)
+        for code, box in self.service_type_boxes.items():
+            box.setChecked(code in v.service_types)
+        self.industry.set_value(v.industry)
+        self.content.setPlainText(v.content)
+        for name, spin in self.counters.items():
+            spin.setValue(int(getattr(v, name) or 0))
+        self.economic_benefit.setValue(float(v.economic_benefit or 0))
+        self.confirm_contact.setText(v.confirm_contact)
+        self.confirm_satisfaction.setCurrentIndex(max(self.confirm_satisfaction.findData(v.confirm_satisfaction), 0))
+        self.confirm_remark.setPlainText(v.confirm_remark)
+
+    def _load_children(self) -> None:
+        store = self.store
+        if self.origin == "new":
+            return
+        solutions = {s.problem_id: s for s in store.solutions_of_visit(self.visit.id)}
+        raised = store.problems_of_visit(self.visit.id)
+        for problem in raised:
+            self._add_card(ProblemCard(problem, solutions.pop(problem.id, None), raised_here=True,
+                                       removable=False))
+        links = store.call(autosave.load_links, self.visit.id)
+        for problem_id in [*solutions, *[p for p in links if p not in solutions]]:
+            problem = store.get(TechnicalProblem, problem_id)
+            if problem is None or problem.id in {c.problem.id for c in self.cards}:
+                continue
+            if problem_id in links:
+                problem.status = links[problem_id].get("status", problem.status)
+                problem.status_reason = links[problem_id].get("status_reason", problem.status_reason)
+            self._add_card(ProblemCard(problem, solutions.get(problem_id), raised_here=False,
+                                       removable=problem_id not in solutions))
+        files = attachments_of(store, "visits", self.visit.id)
+        self.attachments.load([a for a in files if a.kind != "confirmation_sheet"])
+        self.sheet.load([a for a in files if a.kind == "confirmation_sheet"])
+
+    def _fill_existing_problems(self) -> None:
+        self.existing_problems.clear()
+        self.existing_problems.addItem(self.tr("选择一个未解决的已有难题…"), None)
+        taken = {c.problem.id for c in self.cards}
+        for status in ("open", "in_progress"):
+            for row in self.store.list_problems(status=status, limit=300):
+                if row["id"] in taken:
+                    continue
+                where = f"（{row['target_name']}）" if row["target_name"] else ""
+                self.existing_problems.addItem(f"{row['title']}{where}", row["id"])
+
+    # --- editing ---------------------------------------------------------------------------------
+
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        self.autosaver.touch()
+
+    def _attachments_changed(self) -> None:
+        self._update_counts()
+        self._changed()
+
+    def _target_picked(self, target_id: str) -> None:
+        target = self.store.get(ServiceTarget, target_id)
+        if target is not None:
+            self.region.set_region(target.county, target.town, target.village)
+            if target.industry and not self.industry.value():
+                self.industry.set_value(target.industry)
+            if not self.confirm_contact.text() and target.contact_name:
+                self.confirm_contact.setText(target.contact_name)
+        self._changed()
+
+    def _create_target(self) -> None:
+        dialog = TargetDialog(self, self.context, None)
+        dialog.name.setText(self.target.search.text().strip())
+        county, town, village = self.region.region()
+        dialog.region.set_region(county, town, village)
+        dialog.saved.connect(self._target_created)
+        self._target_dialog = dialog
+        dialog.open()
+
+    def _target_created(self, target_id: str) -> None:
+        self.target.search.clear()
+        self.target.set_target(target_id)
+        self._target_picked(target_id)
+
+    def _add_card(self, card: ProblemCard) -> ProblemCard:
+        card.changed.connect(self._changed)
+        card.remove_requested.connect(self._remove_card)
+        self.cards.append(card)
+        self.cards_layout.addWidget(card)
+        self._update_counts()
+        return card
+
+    def add_new_problem(self) -> ProblemCard:
+        problem = TechnicalProblem(commissioner_id=self.store.actor, source="visit", industry=self.industry.value())
+        card = self._add_card(ProblemCard(problem, None, raised_here=True, removable=True))
+        self.tabs.setCurrentIndex(TAB_PROBLEMS)
+        card.title.setFocus()
+        self._changed()
+        return card
+
+    def add_existing_problem(self, problem_id: str) -> ProblemCard | None:
+        problem = self.store.get(TechnicalProblem, problem_id)
+        if problem is None or problem.id in {c.problem.id for c in self.cards}:
+            return None
+        card = self._add_card(ProblemCard(problem, None, raised_here=False, removable=True))
+        self._fill_existing_problems()
+        self._changed()
+        return card
+
+    def _add_existing_clicked(self) -> None:
+        problem_id = self.existing_problems.currentData()
+        if problem_id:
+            self.add_existing_problem(str(problem_id))
+
+    def _remove_card(self, card: ProblemCard) -> None:
+        if card.raised_here:
+            self._removed_problems.append(card.problem.id)
+        self.cards.remove(card)
+        card.setParent(None)
+        card.deleteLater()
+        self._fill_existing_problems()
+        self._update_counts()
+        self._changed()
+
+    # --- collecting and saving -------------------------------------------------------------------
+
+    def collect(self) -> tuple[Visit, list[tuple[ProblemCard, Any, Any]]]:
+        """The visit as edited, and per problem card its (problem, solution or None)."""
+        v = self.visit
+        qd = self.visit_date.date()
+        v.visit_date = date(qd.year(), qd.month(), qd.day())
+        v.start_time = self.start_time.time().toString("HH:mm")
+        v.end_time = self.end_time.time().toString("HH:mm")
+        v.target_id = self.target.target_id()
+        v.county, v.town, v.village = self.region.region()
+        v.service_types = [code for code, box in self.service_type_boxes.items() if box.isChecked()]
+        v.industry = self.industry.value()
+        v.content = self.content.toPlainText().strip()
+        for name, spin in self.counters.items():
+            setattr(v, name, spin.value())
+        v.economic_benefit = round(self.economic_benefit.value(), 2)
+        v.confirm_contact = self.confirm_contact.text().strip()
+        v.confirm_satisfaction = self.confirm_satisfaction.currentData()
+        v.confirm_remark = self.confirm_remark.toPlainText().strip()
+        sheets = self.sheet.attachments()
+        v.confirm_sheet_sha256 = sheets[0].sha256 if sheets else ""
+        if v.gps_lat is None:  # where the visit happened: the first site photo that knows it
+            located = [a for a in self.attachments.attachments() if a.gps_lat is not None]
+            if located:
+                v.gps_lat, v.gps_lon = located[0].gps_lat, located[0].gps_lon
+        if not v.commissioner_id:
+            v.commissioner_id = self.store.actor
+        children = [(card, *card.collect(v.id, v.target_id)) for card in self.cards]
+        return v, children
+
+    def save(self, draft: bool = False) -> bool:
+        """Save (or save as a draft); on problems, show each next to its field and focus the first."""
+        self.autosaver.stop()
+        self._clear_issues()
+        if draft and self.origin == "saved":
+            draft = False  # never demote a complete record; the button is hidden for it anyway
+        visit, children = self.collect()
+        problems, solutions, owners = [], [], {}
+        for card, problem, solution in children:
+            if draft and not card.raised_here:
+                continue  # a saved problem is not turned into a draft; the link is kept aside
+            owners[f"problems[{len(problems)}]"] = (card, "")
+            problems.append(problem)
+            if solution is not None:
+                owners[f"solutions[{len(solutions)}]"] = (card, "solution.")
+                solutions.append(solution)
+        if draft:
+            for card, _problem, solution in children:
+                if not card.raised_here and solution is not None:
+                    solutions.append(solution)
+        links = {p.id: {"status": p.status, "status_reason": p.status_reason}
+                 for card, p, _s in children if draft and not card.raised_here}
+
+        def write(store: Store) -> None:
+            with store.atomic():  # the visit with its problems, solutions and files, or nothing
+                store.save_visit(visit, problems, solutions, draft=draft)
+                self._delete_removed_drafts(store)
+                self.attachments.commit_to(store, draft)
+                self.sheet.commit_to(store, draft)
+                autosave.save_links(store, visit.id, links)
+                autosave.clear(store, visit.id)
+
+        try:
+            self.store.call(write)
+        except ValidationError as exc:
+            self.show_issues(exc.issues, owners)
+            return False
+        except CommissionerError as exc:
+            self.summary.show_message(exc.text(i18n.language()))
+            return False
+        for card, _p, solution in children:
+            if solution is not None:
+                card.solution_saved = True
+        self._dirty = False
+        self.origin = "draft" if draft else "saved"
+        for table in ("visits", "problems", "solutions", "attachments"):
+            self.context.records_changed.emit(table)
+        self.saved.emit(visit.id)
+        log.info("visit %s saved%s", visit.id, " as draft" if draft else "")
+        if draft:
+            self.autosave_label.setText(self.tr("已保存为草稿 %1").replace("%1", _now_hm()))
+            self._show_state()
+            self.retranslate()
+        else:
+            self.close()
+        return True
+
+    def _delete_removed_drafts(self, store: Store) -> None:
+        for problem_id in self._removed_problems:
+            row = store.row("problems", problem_id)
+            if row is not None and row["is_draft"] and not row["deleted"]:
+                store.delete(TechnicalProblem, problem_id)
+        self._removed_problems = []
+
+    def _clear_issues(self) -> None:
+        self.summary.clear_message()
+        for box in self.boxes.values():
+            box.clear()
+        for card in self.cards:
+            card.clear_issues()
+        for i in range(self.tabs.count()):
+            self.tabs.tabBar().setTabTextColor(i, self.palette().windowText().color())
+
+    def show_issues(self, issues: list[Any], owners: dict[str, tuple[ProblemCard, str]]) -> None:
+        """Every issue next to its field; tabs holding one turn red; the first field gets focus."""
+        first: QWidget | None = None
+        unplaced = []
+        for issue in issues:
+            text = issue_text(issue)
+            widget: QWidget | None = None
+            if "." in issue.field and issue.field.split(".")[0] in owners:
+                prefix, key = issue.field.split(".", 1)
+                card, sub = owners[prefix]
+                widget = card.show_issue(sub + key, text)
+            elif issue.field in self.boxes:
+                self.boxes[issue.field].show_issues([text])
+                widget = self.boxes[issue.field].field
+            if widget is None:
+                unplaced.append(f"{issue.label.text(i18n.language())}：{text}")
+                continue
+            tab = self._tab_of(widget)
+            if tab is not None:
+                self.tabs.tabBar().setTabTextColor(tab, Qt.GlobalColor.red)
+            first = first or widget
+        count = len(issues)
+        summary = self.tr("有 %1 处需要修改，已在相应位置标出。").replace("%1", str(count))
+        self.summary.show_message("\n".join([summary, *unplaced]))
+        if first is not None:
+            tab = self._tab_of(first)
+            if tab is not None:
+                self.tabs.setCurrentIndex(tab)
+            first.setFocus()
+            scroll = self.tabs.widget(self.tabs.currentIndex())
+            if isinstance(scroll, QScrollArea):
+                scroll.ensureWidgetVisible(first)
+
+    def _tab_of(self, widget: QWidget) -> int | None:
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            if page is widget or page.isAncestorOf(widget):
+                return i
+        return None
+
+    # --- autosave --------------------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        visit, _children = self.collect()
+        return {
+            "origin": self.origin,
+            "visit": to_row(visit),
+            "cards": [card.state(visit.id, visit.target_id) for card in self.cards],
+            "attachments": self.attachments.state(),
+            "sheet": self.sheet.state(),
+        }
+
+    def apply_state(self, state: dict[str, Any]) -> None:
+        """Put an autosaved state back into the form."""
+        self._loading = True
+        try:
+            self.visit = from_row(Visit, state["visit"])
+            if self.origin != "saved" and state.get("origin") in ("new", "draft"):
+                self.origin = state["origin"]
+            self.attachments.set_owner(self.visit.id)
+            self.sheet.set_owner(self.visit.id)
+            self._load_visit(self.visit)
+            for card in list(self.cards):
+                self.cards.remove(card)
+                card.setParent(None)
+                card.deleteLater()
+            for card_state in state.get("cards", []):
+                self._add_card(ProblemCard.from_state(card_state))
+            self.attachments.apply_state(state.get("attachments", {}))
+            self.sheet.apply_state(state.get("sheet", {}))
+        finally:
+            self._loading = False
+        self._dirty = True
+        self.restore_banner.hide()
+        self.retranslate()
+
+    def autosave_now(self) -> None:
+        """Keep what is typed: the full state aside, and a new visit also as a draft record."""
+        if not self._dirty:
+            return
+        state = self.state()
+        as_draft = self.origin == "new"
+        visit, children = self.collect()
+        problems = [p for card, p, _s in children if card.raised_here]
+        solutions = [s for _c, _p, s in children if s is not None]
+
+        def write(store: Store) -> str:
+            with store.atomic():
+                if as_draft:
+                    store.save_visit(visit, problems, solutions, draft=True)
+                    self._delete_removed_drafts(store)
+                    self.attachments.commit_to(store, True)
+                    self.sheet.commit_to(store, True)
+                return autosave.save_state(store, visit.id, state)
+
+        try:
+            saved_at = self.store.call(write)
+        except CommissionerError as exc:
+            log.warning("autosave failed: %s", exc.message.en)
+            self.autosave_label.setText(self.tr("自动保存失败：%1").replace("%1", exc.text(i18n.language())))
+            return
+        log.debug("visit %s autosaved", self.visit.id)
+        self.autosave_label.setText(self.tr("已自动保存 %1").replace("%1", saved_at[11:16]))
+        if self.origin == "new":
+            self._show_state()
+            self.context.records_changed.emit("visits")
+
+    def _offer_autosaved(self) -> None:
+        doc = self.store.call(autosave.load_state, self.visit.id) if self.origin != "new" else None
+        if doc is None:
+            return
+        self._pending_restore = doc["state"]
+        self.restore_text.setText(self.tr("此记录有 %1 自动保存但未保存的修改。").replace(
+            "%1", doc.get("saved_at", "")[:16].replace("T", " ")))
+        self.restore_banner.show()
+
+    def _restore_autosaved(self) -> None:
+        self.apply_state(self._pending_restore)
+        self.restore_banner.hide()
+
+    def _drop_autosaved(self) -> None:
+        self.store.call(autosave.clear, self.visit.id)
+        self.restore_banner.hide()
+
+    # --- closing ---------------------------------------------------------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        return self._dirty
+
+    def ask_unsaved(self) -> str:
+        """'save', 'discard' or 'cancel' (tests replace this)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("尚未保存"))
+        box.setText(self.tr("这条服务记录有未保存的修改。"))
+        save = box.addButton(
+            self.tr("保存为草稿") if self.origin != "saved" else self.tr("保存"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("放弃修改"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("继续编辑"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+
+    def reject(self) -> None:
+        self.close()  # Esc: same questions as closing the window
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._dirty:
+            answer = self.ask_unsaved()
+            if answer == "cancel" or (answer == "save" and not self.save(draft=self.origin != "saved")):
+                event.ignore()
+                return
+            if answer == "discard":
+                self.autosaver.stop()
+                self.store.call(autosave.discard, self.visit.id)
+                self.context.records_changed.emit("visits")
+                self._dirty = False
+        self.autosaver.stop()
+        # Not QDialog.closeEvent: it would call reject(), which closes again.
+        event.accept()
+
+
+def _now_hm() -> str:
+    from datetime import datetime
+
+    return datetime.now().strftime("%H:%M")
