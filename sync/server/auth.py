@@ -33,6 +33,17 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
+def use_password_hasher(hasher: PasswordHasher, dummy_hash: str | None = None) -> tuple[PasswordHasher, str]:
+    """Change the argon2 cost of new hashes (tests use a cheap one; stored hashes keep their own).
+
+    Returns the previous hasher and dummy hash, to restore them."""
+    global _hasher, _DUMMY_HASH
+    previous = (_hasher, _DUMMY_HASH)
+    _hasher = hasher
+    _DUMMY_HASH = dummy_hash or hasher.hash("not a password of anyone")
+    return previous
+
+
 @dataclass(frozen=True)
 class User:
     id: str

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from sync.protocol import API_PREFIX, PROTOCOL_HEADER, PROTOCOL_VERSION
@@ -154,6 +155,14 @@ class Server:
             since = page["next_since"]
             if not page["has_more"]:
                 return changes, since
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    # The production argon2 cost (~0.2 s a hash) would dominate these tests; the code path is the same.
+    previous = auth.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    auth.use_password_hasher(*previous)
 
 
 @pytest.fixture

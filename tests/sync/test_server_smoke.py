@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from tests.sync.server_support import BACKENDS, Server, change, engine_factory, new_id, server, visit_fields
+from tests.sync.server_support import (
+    BACKENDS,
+    Server,
+    change,
+    cheap_password_hashes,
+    engine_factory,
+    new_id,
+    server,
+    visit_fields,
+)
 
-__all__ = ["engine_factory", "server"]
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
 
 
 @BACKENDS
