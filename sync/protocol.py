@@ -27,10 +27,39 @@ GET  /sync/pull?since=<server_seq>&limit=<n>  -> PullAnswer
 
 GET  /attachments/{sha256}                 -> the bytes (only if the caller may see a record using it)
 GET  /attachments/{sha256}/status          -> {"sha256", "complete": bool, "received": int}
-PUT  /attachments/{sha256}?offset=<n>      body: raw bytes (a chunk) -> {"received": int}
-    A chunk must start at the server's `received` offset (else 409 with the right offset).
+PUT  /attachments/{sha256}?offset=<n>      body: raw bytes (a chunk) -> {"received": int, "complete": bool}
+    A chunk must start at the server's `received` offset (else 409 "wrong_offset" with the right
+    offset in `received`). A chunk for a completed upload changes nothing: {"received", "complete": true}.
 POST /attachments/{sha256}/complete {"size": int} -> 201 {"sha256", "size"}
     The server hashes what it received; a mismatch discards the upload: 422 "hash_mismatch".
+    size > received: 409 "incomplete" (with `received`), nothing discarded.
+GET  /records/{table}/{id}/history         -> [{"rev", "server_seq", "deleted", "fields", "username",
+                                               "device_id", "at", "client_time"}] (the audit log)
+GET  /health                               -> {"ok", "protocol_version", "min_protocol_version"}
+                                              (no token, no protocol header; also /openapi.json)
+
+Details the server holds to (v1):
+- Pushed `fields`: the server drops client bookkeeping keys (id, rev, server_seq, dirty, base_rev,
+  deleted, is_draft, has_conflict, sync_error, updated_at, updated_by); any other key that is not a
+  domain field of the table, or a value of the wrong type, rejects that change (reason names the
+  field). Lists/dicts travel as JSON text, dates as "YYYY-MM-DD".
+- A ChangeResult carries `fields` for merged and conflict, and also for accepted when the server
+  set a field itself (a new visit's review_status "pending"; a missing commissioner_id; a review's
+  reviewer_id/reviewer_name/reviewed_at; a commissioner's own profile team_id/workstation_id/username).
+- A conflict may name the pseudo-field "deleted": a delete against a record changed since base_rev,
+  or an edit of a record deleted since base_rev.
+- Visits: review_status is "pending" when first pushed and again when its commissioner changes an
+  approved or returned visit. A review (manager of the visit's team/workstation, or bureau;
+  record_table "visits"; not one's own visit; record_rev, when not 0, must equal the visit's rev)
+  sets the visit's review_status/review_opinion in a new revision that the commissioner pulls.
+- Reference "items": [{"code", "name_zh", "name_en", "parent_code", "sort_order"}].
+- Demands are visible to every user (whatever their status); a commissioner may change one only
+  to take it up: taken_by = their commissioner_id, status "taken", problem_id.
+- `next_since` may be beyond the last change returned (changes the caller may not see are skipped).
+- Errors besides those above: 400 "malformed_json", 422 "invalid_request" (with `details`), 401
+  "auth_required" (any bad/expired/revoked token) or "login_failed", 429 "too_many_attempts" (with
+  Retry-After), 413 "too_large", 400 "protocol_version_missing" / "protocol_too_new", 404 "not_found"
+  (also for what the caller may not see).
 """
 
 from __future__ import annotations

@@ -1,0 +1,275 @@
+"""The HTTP service: FastAPI routes of sync protocol v1 over the data-access modules."""
+
+import logging
+import pathlib
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sync import protocol
+from sync.server import attachments, auth, pull, push
+from sync.server.db import make_engine, sqlite_url
+from sync.server.errors import ApiError
+from sync.server.middleware import MAX_CHUNK_BODY, AccessLog, RequestGuard
+from sync.server.migrations import migrate
+
+log = logging.getLogger(__name__)
+
+P = protocol.API_PREFIX
+
+
+# --- request and answer shapes (the OpenAPI description; see sync/protocol.py) -------------------
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+
+class LoginRequest(Strict):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+    device_id: str = Field(default="", max_length=200)
+
+
+class ChangeIn(Strict):
+    table: str = Field(min_length=1, max_length=40)
+    id: str = Field(min_length=1, max_length=64)
+    base_rev: int = Field(ge=0, le=2**31)
+    deleted: bool = False
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class PushRequest(Strict):
+    batch_id: str = Field(min_length=1, max_length=100)
+    device_id: str = Field(default="", max_length=200)
+    client_time: str = Field(default="", max_length=40)
+    changes: list[ChangeIn] = Field(max_length=protocol.MAX_PUSH_CHANGES)
+
+
+class CompleteRequest(Strict):
+    size: int = Field(ge=0, le=protocol.MAX_ATTACHMENT_BYTES)
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message_zh: str
+    message_en: str
+
+
+class UserInfo(BaseModel):
+    id: str
+    username: str
+    role: str
+    display_name: str
+    commissioner_id: str | None
+    team_id: str | None
+    workstation_id: str | None
+
+
+class LoginAnswer(BaseModel):
+    token: str
+    expires_at: str
+    user: UserInfo
+
+
+class ChangeResult(BaseModel):
+    table: str
+    id: str
+    status: str
+    rev: int | None = None
+    server_seq: int | None = None
+    fields: dict[str, Any] | None = None
+    conflicts: list[dict[str, Any]] | None = None
+    reason_zh: str | None = None
+    reason_en: str | None = None
+
+
+class PushAnswer(BaseModel):
+    batch_id: str
+    results: list[ChangeResult]
+    server_time: str
+
+
+class PulledChange(BaseModel):
+    table: str
+    id: str
+    rev: int
+    server_seq: int
+    deleted: bool
+    fields: dict[str, Any]
+
+
+class PullAnswer(BaseModel):
+    changes: list[PulledChange]
+    next_since: int
+    has_more: bool
+    server_time: str
+
+
+class UploadStatus(BaseModel):
+    sha256: str
+    complete: bool
+    received: int
+
+
+class ChunkAnswer(BaseModel):
+    received: int
+    complete: bool
+
+
+class CompleteAnswer(BaseModel):
+    sha256: str
+    size: int
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 426, 429)
+}
+SHA256_PATH = Annotated[str, Path(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")]
+
+
+bearer = HTTPBearer(auto_error=False)
+
+
+def protocol_version(
+    x_protocol_version: Annotated[int, Header(alias=protocol.PROTOCOL_HEADER, ge=1, le=1)],
+) -> int:
+    # Documents the header in the OpenAPI description; RequestGuard checks it on every request.
+    return x_protocol_version
+
+
+def current_user(request: Request,
+                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> auth.User:
+    header = f"Bearer {credentials.credentials}" if credentials else None
+    user, digest = auth.authenticate(request.app.state.engine, header)
+    request.state.username = user.username
+    request.state.token_hash = digest
+    return user
+
+
+User = Annotated[auth.User, Depends(current_user)]
+
+
+def create_app(database_url: str | None = None, *, data_dir: pathlib.Path | None = None,
+               engine: Engine | None = None, run_migrations: bool = True) -> FastAPI:
+    """The app over one database (a URL, or SQLite in data_dir); migrates the schema first."""
+    if engine is None:
+        if database_url is None:
+            if data_dir is None:
+                raise ValueError("give a database URL or a data directory")
+            database_url = sqlite_url(data_dir)
+        engine = make_engine(database_url)
+    if run_migrations:
+        migrate(engine)
+
+    app = FastAPI(title="Field Commissioner central store", version=str(protocol.PROTOCOL_VERSION),
+                  description="Sync protocol v1: see sync/protocol.py.",
+                  openapi_url=f"{P}/openapi.json", docs_url=f"{P}/docs", redoc_url=None)
+    app.state.engine = engine
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(RequestGuard)
+    app.add_middleware(AccessLog)
+    _install_error_handlers(app)
+
+    common: dict[str, Any] = {"dependencies": [Depends(protocol_version)], "responses": ERRORS}
+
+    @app.get(f"{P}/health", include_in_schema=False)
+    def health() -> dict[str, Any]:
+        return {"ok": True, "protocol_version": protocol.PROTOCOL_VERSION,
+                "min_protocol_version": protocol.MIN_PROTOCOL_VERSION}
+
+    @app.post(f"{P}/auth/login", response_model=LoginAnswer, **common)
+    def login(body: LoginRequest, request: Request) -> dict[str, Any]:
+        request.state.username = body.username
+        return auth.login(engine, body.username, body.password, body.device_id)
+
+    @app.post(f"{P}/auth/logout", status_code=204, **common)
+    def logout(user: User, request: Request) -> Response:
+        auth.logout(engine, request.state.token_hash)
+        return Response(status_code=204)
+
+    @app.get(f"{P}/me", response_model=UserInfo, **common)
+    def me(user: User) -> dict[str, Any]:
+        return user.info()
+
+    @app.post(f"{P}/sync/push", response_model=PushAnswer, response_model_exclude_none=True, **common)
+    def sync_push(body: PushRequest, user: User) -> Response:
+        answer = push.push(engine, user, body.model_dump())
+        return JSONResponse(answer)
+
+    @app.get(f"{P}/sync/pull", response_model=PullAnswer, **common)
+    def sync_pull(user: User, since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                  limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = protocol.DEFAULT_PULL_LIMIT,
+                  ) -> Response:
+        return Response(pull.pull_page(engine, user, since, limit), media_type="application/json")
+
+    @app.get(f"{P}/records/{{table}}/{{record_id}}/history", **common)
+    def history(user: User, table: Annotated[str, Path(max_length=40)],
+                record_id: Annotated[str, Path(max_length=64)]) -> list[dict[str, Any]]:
+        return pull.record_history(engine, user, table, record_id)
+
+    @app.get(f"{P}/attachments/{{sha256}}/status", response_model=UploadStatus, **common)
+    def attachment_status(user: User, sha256: SHA256_PATH) -> dict[str, Any]:
+        return attachments.status(engine, sha256)
+
+    @app.put(f"{P}/attachments/{{sha256}}", response_model=ChunkAnswer, **common, openapi_extra={
+        "requestBody": {"required": True, "content": {"application/octet-stream": {
+            "schema": {"type": "string", "format": "binary", "maxLength": MAX_CHUNK_BODY}}}}})
+    async def attachment_chunk(request: Request, sha256: SHA256_PATH,
+                               offset: Annotated[int, Query(ge=0, le=protocol.MAX_ATTACHMENT_BYTES)]) -> Any:
+        user = await run_in_threadpool(current_user, request, await bearer(request))
+        data = await request.body()
+        return await run_in_threadpool(attachments.put_chunk, engine, user, sha256, offset, data)
+
+    @app.post(f"{P}/attachments/{{sha256}}/complete", status_code=201, response_model=CompleteAnswer, **common)
+    def attachment_complete(body: CompleteRequest, user: User, sha256: SHA256_PATH) -> dict[str, Any]:
+        return attachments.complete(engine, user, sha256, body.size)
+
+    @app.get(f"{P}/attachments/{{sha256}}", dependencies=common["dependencies"], responses={**ERRORS,
+             200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    def attachment_download(user: User, sha256: SHA256_PATH) -> StreamingResponse:
+        size = attachments.open_download(engine, user, sha256)
+        return StreamingResponse(attachments.stream(engine, sha256), media_type="application/octet-stream",
+                                 headers={"Content-Length": str(size), "ETag": f'"{sha256}"'})
+
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kinds = {404: ("not_found", "未找到", "not found"),
+                 405: ("method_not_allowed", "不支持此请求方法", "method not allowed")}
+        error, zh, en = kinds.get(exc.status_code, ("http_error", "请求无法处理", str(exc.detail)))
+        return JSONResponse({"error": error, "message_zh": zh, "message_en": en}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        details = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in errors][:20]
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return JSONResponse({"error": "malformed_json", "message_zh": "请求内容不是有效的 JSON",
+                                 "message_en": "the request body is not valid JSON", "details": details},
+                                status_code=400)
+        where = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in details[:3])
+        return JSONResponse({"error": "invalid_request", "message_zh": f"请求内容不符合要求：{where}",
+                             "message_en": f"the request is not valid: {where}", "details": details},
+                            status_code=422)
+
+    @app.exception_handler(Exception)
+    async def crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse({"error": "server_error", "message_zh": "服务器内部错误，请稍后再试",
+                             "message_en": "internal server error; try again later"}, status_code=500)

@@ -1,0 +1,170 @@
+"""What a pushed record may carry: the domain fields of its table, with the types the client stores.
+
+Values travel as the local SQLite stores them: text, numbers, null; lists and dicts as JSON text;
+dates as ISO text. Sync metadata the client may include is dropped; any other unknown field, or a
+value of the wrong type, rejects the change with a reason naming the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import types
+import typing
+from datetime import date
+from typing import Any
+
+from commissioner_app import domain
+from commissioner_app.reference import KINDS as REFERENCE_KINDS
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_TEXT = 200_000
+
+# Client-side bookkeeping columns: never stored as record fields on the server.
+DROPPED = frozenset({"id", "rev", "server_seq", "dirty", "base_rev", "deleted", "is_draft", "has_conflict",
+                     "sync_error", "updated_at", "updated_by"})
+
+
+class FieldError(Exception):
+    def __init__(self, field: str, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.field, self.zh, self.en = field, zh, en
+
+
+def _kind(hint: Any) -> tuple[str, bool]:
+    """('str' | 'int' | 'float' | 'bool' | 'date' | 'json', nullable) for a dataclass field type."""
+    nullable = False
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        nullable = type(None) in args
+        hint = next(a for a in args if a is not type(None))
+    if typing.get_origin(hint) in (list, dict) or hint in (list, dict):
+        return "json", nullable
+    return {str: "str", int: "int", float: "float", bool: "bool", date: "date"}[hint], nullable
+
+
+def _specs() -> dict[str, dict[str, tuple[str, bool]]]:
+    specs: dict[str, dict[str, tuple[str, bool]]] = {}
+    for table, cls in domain.TABLES.items():
+        hints = typing.get_type_hints(cls)
+        specs[table] = {f.name: _kind(hints[f.name]) for f in dataclasses.fields(cls) if f.name != "id"}
+        specs[table]["created_at"] = ("str", False)
+    return specs
+
+
+FIELD_SPECS = _specs()
+SYNCED_TABLES = (*FIELD_SPECS, "reference", "assessment_rules")
+
+
+def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
+    if value is None:
+        # Text columns of the local store may hold NULL where the dataclass says "": both mean empty.
+        if nullable or kind == "str":
+            return None
+        raise FieldError(field, "不能为空", "must not be null")
+    if kind == "str":
+        if isinstance(value, str) and len(value) <= MAX_TEXT:
+            return value
+        raise FieldError(field, "应为文本", "must be text")
+    if kind == "int" or kind == "bool":
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, int) and -(2**53) < value < 2**53:
+            return value
+        raise FieldError(field, "应为整数", "must be an integer")
+    if kind == "float":
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e15:
+            return value
+        raise FieldError(field, "应为数字", "must be a number")
+    if kind == "date":
+        if isinstance(value, str) and DATE_RE.match(value):
+            try:
+                date.fromisoformat(value)
+                return value
+            except ValueError:
+                pass
+        raise FieldError(field, "日期格式应为 YYYY-MM-DD", "must be a date like 2024-05-31")
+    # json: lists and dicts travel as JSON text, as the local store keeps them.
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and len(value) <= MAX_TEXT:
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, (list, dict)):
+            return value
+    raise FieldError(field, "应为 JSON 列表或对象", "must be a JSON list or object")
+
+
+def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The pushed fields, checked and normalised; raises FieldError naming the first bad field."""
+    if table == "reference":
+        return _clean_reference(record_id, fields)
+    if table == "assessment_rules":
+        return _clean_rules(record_id, fields)
+    spec = FIELD_SPECS[table]
+    clean: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in DROPPED:
+            continue
+        if name not in spec:
+            raise FieldError(name, "不是此类记录的字段", f"is not a field of {table}")
+        kind, nullable = spec[name]
+        clean[name] = _check_value(name, kind, nullable, value)
+    for name in ("sha256", "confirm_sheet_sha256"):
+        value = clean.get(name)
+        if value and not SHA256_RE.match(value):
+            raise FieldError(name, "应为64位小写十六进制 sha256", "must be a sha256 in 64 lower-case hex digits")
+    if table == "attachments" and "sha256" in clean and not clean["sha256"]:
+        raise FieldError("sha256", "附件缺少 sha256", "an attachment needs its sha256")
+    return clean
+
+
+def _clean_reference(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if kind not in REFERENCE_KINDS:
+        raise FieldError("id", "未知的基础数据类别", f"unknown reference kind; use one of {', '.join(REFERENCE_KINDS)}")
+    if set(fields) - {"version", "items"}:
+        raise FieldError(sorted(set(fields) - {"version", "items"})[0], "不是基础数据的字段", "is not a reference field")
+    version = fields.get("version", "")
+    if not isinstance(version, str) or len(version) > 100:
+        raise FieldError("version", "应为文本", "must be text")
+    items = fields.get("items")
+    if not isinstance(items, list) or len(items) > 100_000:
+        raise FieldError("items", "应为列表", "must be a list")
+    clean_items = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str) or not item["code"] \
+                or not isinstance(item.get("name_zh"), str):
+            raise FieldError("items", "每项须有 code 和 name_zh 文本", "each item needs text code and name_zh")
+        clean_items.append({
+            "code": item["code"], "name_zh": item["name_zh"],
+            "name_en": _text(item.get("name_en", "")), "parent_code": _text(item.get("parent_code", "")),
+            "sort_order": item.get("sort_order", 0) if isinstance(item.get("sort_order", 0), int) else 0,
+        })
+    return {"version": version, "items": clean_items}
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError("items", "每项的名称应为文本", "item names must be text")
+    return value
+
+
+def _clean_rules(record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    year, toml_text = fields.get("year"), fields.get("toml")
+    if set(fields) - {"year", "toml"}:
+        raise FieldError(sorted(set(fields) - {"year", "toml"})[0], "不是考核规则的字段", "is not a rules field")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100 or record_id != str(year):
+        raise FieldError("year", "年度不正确（且须与记录 id 相同）", "must be a year, equal to the record id")
+    if not isinstance(toml_text, str) or len(toml_text) > MAX_TEXT:
+        raise FieldError("toml", "应为文本", "must be text")
+    import tomllib
+    try:
+        tomllib.loads(toml_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise FieldError("toml", f"TOML 格式错误：{exc}", f"is not valid TOML: {exc}") from exc
+    return {"year": year, "toml": toml_text}

@@ -1,0 +1,155 @@
+"""ASGI middleware: access log, protocol version check, body size limits and gzip request bodies.
+
+Pure ASGI (not BaseHTTPMiddleware) so that streamed downloads stay streamed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+import zlib
+from typing import Any
+
+from sync.protocol import API_PREFIX, MIN_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.server.errors import ApiError, too_large
+
+log = logging.getLogger("sync.server.access")
+
+MAX_JSON_BODY = 32 * 1024 * 1024
+MAX_CHUNK_BODY = 4 * 1024 * 1024
+# Paths anyone may fetch without the protocol header (the description of the API itself).
+OPEN_PATHS = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs", f"{API_PREFIX}/health")
+
+Scope = dict[str, Any]
+
+
+async def send_error(send: Any, error: ApiError) -> None:
+    body = json.dumps(error.body(), ensure_ascii=False).encode("utf-8")
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class AccessLog:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 500}
+        scope.setdefault("state", {})["request_id"] = uuid.uuid4().hex[:12]
+
+        async def sending(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            state = scope.get("state", {})
+            log.info("request", extra={
+                "request_id": state.get("request_id"), "method": scope["method"], "path": scope["path"],
+                "status": status["code"], "ms": round((time.perf_counter() - started) * 1000, 1),
+                "user": state.get("username"),
+            })
+
+
+class RequestGuard:
+    """Refuses before the app reads anything: wrong protocol (426), too large (413), bad gzip (400)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        path: str = scope["path"]
+        if path.startswith(API_PREFIX) and not path.startswith(OPEN_PATHS):
+            problem = protocol_problem(headers.get(PROTOCOL_HEADER.lower()))
+            if problem:
+                await send_error(send, problem)
+                return
+        limit = MAX_CHUNK_BODY if scope["method"] == "PUT" else MAX_JSON_BODY
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await send_error(send, too_large(limit) if declared.isdigit() else
+                             ApiError(400, "bad_request", "Content-Length 无效", "invalid Content-Length"))
+            return
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("identity", "gzip"):
+            await send_error(send, ApiError(415, "unsupported_encoding", "不支持的内容编码",
+                                            f"unsupported Content-Encoding {encoding!r}; use gzip"))
+            return
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        # Read the whole body (bounded), so the limit also holds for chunked bodies and for what
+        # a gzip body expands to.
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if len(body) > limit:
+                await send_error(send, too_large(limit))
+                return
+            if not message.get("more_body"):
+                break
+        if encoding == "gzip":
+            try:
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                data = inflater.decompress(bytes(body), limit + 1)
+                if len(data) > limit or inflater.unconsumed_tail:
+                    await send_error(send, too_large(limit))
+                    return
+                if not inflater.eof:
+                    raise zlib.error("truncated")
+            except zlib.error:
+                await send_error(send, ApiError(400, "bad_gzip", "gzip 压缩内容已损坏",
+                                                "the gzip request body is corrupt or truncated"))
+                return
+            body = bytearray(data)
+        new_headers = [(k, v) for k, v in scope["headers"]
+                       if k.lower() not in (b"content-length", b"content-encoding", b"transfer-encoding")]
+        new_headers.append((b"content-length", str(len(body)).encode()))
+        scope = {**scope, "headers": new_headers}
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def protocol_problem(value: str | None) -> ApiError | None:
+    if value is None:
+        return ApiError(400, "protocol_version_missing", f"请求缺少 {PROTOCOL_HEADER} 头",
+                        f"the request lacks the {PROTOCOL_HEADER} header")
+    try:
+        version = int(value.strip())
+    except ValueError:
+        return ApiError(400, "protocol_version_invalid", f"{PROTOCOL_HEADER} 应为整数",
+                        f"{PROTOCOL_HEADER} must be an integer")
+    if version < MIN_PROTOCOL_VERSION:
+        return ApiError(426, "protocol_too_old", "此版本的客户端太旧，请更新到最新版本后再同步",
+                        "this version of the app is too old for the server; please update it, then sync",
+                        extra={"min_version": MIN_PROTOCOL_VERSION, "max_version": PROTOCOL_VERSION})
+    if version > PROTOCOL_VERSION:
+        return ApiError(400, "protocol_too_new", "服务器版本比客户端旧，请联系管理员更新服务器",
+                        "the server is older than this app; ask the administrator to update it",
+                        extra={"min_version": MIN_PROTOCOL_VERSION, "max_version": PROTOCOL_VERSION})
+    return None

@@ -1,0 +1,390 @@
+"""Applying a push batch: one transaction, idempotent by (user, batch_id), field-wise merges.
+
+Every writer first locks the `server_seq` counter row (SELECT ... FOR UPDATE on PostgreSQL,
+BEGIN IMMEDIATE on SQLite). Pushes are therefore serialised across all server processes, sequence
+numbers are committed in increasing order (a pull never skips a change committed late), and no
+further row locks are needed on `records`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select, update
+
+from commissioner_app.domain import REVIEW_DECISIONS
+from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
+from sync.server import timeutil
+from sync.server.auth import User
+from sync.server.db import writing
+from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
+from sync.server.scope import can_see, manages
+from sync.server.tables import counters, push_batches, records, revisions, users
+
+log = logging.getLogger(__name__)
+
+# Records a commissioner owns and writes (a manager too, for their own work).
+OWNED_TABLES = ("service_targets", "service_agreements", "visits", "problems", "solutions", "attachments",
+                "annual_summaries")
+PUBLIC_TABLES = ("reference", "assessment_rules", "demands")
+# What a commissioner may change on a published demand: take it up.
+DEMAND_TAKE_FIELDS = frozenset({"taken_by", "problem_id", "status"})
+# Review states a commissioner's edit sends back to the reviewer.
+REVIEWED = ("approved", "returned")
+
+
+class Rejected(Exception):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def out_of_scope() -> Rejected:
+    # The same reason whether the record exists or not: a refusal reveals nothing.
+    return Rejected("记录不存在或不在您的权限范围内", "the record does not exist or is outside your scope")
+
+
+@dataclass
+class Stored:
+    rev: int
+    server_seq: int
+    deleted: bool
+    owner_id: str | None
+    team_id: str | None
+    workstation_id: str | None
+    public: bool
+    fields: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Stored:
+        return cls(row.rev, row.server_seq, bool(row.deleted), row.owner_id, row.team_id, row.workstation_id,
+                   bool(row.public), json.loads(row.fields))
+
+
+@dataclass
+class Scope:
+    owner_id: str | None = None
+    team_id: str | None = None
+    workstation_id: str | None = None
+    public: bool = False
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def push(engine: Engine, user: User, request: dict[str, Any]) -> dict[str, Any]:
+    with writing(engine) as conn:
+        seq = conn.execute(
+            select(counters.c.value).where(counters.c.name == "server_seq").with_for_update()
+        ).scalar_one()
+        stored = conn.execute(select(push_batches.c.answer).where(
+            push_batches.c.user_id == user.id, push_batches.c.batch_id == request["batch_id"])).first()
+        if stored is not None:
+            log.info("push replayed", extra={"username": user.username, "batch_id": request["batch_id"]})
+            return dict(json.loads(stored.answer))
+        batch = Batch(conn, user, seq, request)
+        results = [batch.apply(change) for change in request["changes"]]
+        if batch.seq != seq:
+            conn.execute(update(counters).where(counters.c.name == "server_seq").values(value=batch.seq))
+        answer = {"batch_id": request["batch_id"], "results": results, "server_time": timeutil.now_iso()}
+        conn.execute(push_batches.insert().values(user_id=user.id, batch_id=request["batch_id"],
+                                                  answer=dumps(answer), created_at=timeutil.now_iso()))
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    log.info("push applied", extra={"username": user.username, "batch_id": request["batch_id"], **counts})
+    return answer
+
+
+class Batch:
+    def __init__(self, conn: Connection, user: User, seq: int, request: dict[str, Any]) -> None:
+        self.conn, self.user, self.seq = conn, user, seq
+        self.device_id = request.get("device_id", "")
+        self.batch_id = request["batch_id"]
+        self.client_time = request.get("client_time", "")
+        self.now = timeutil.now_iso()
+        self._groups: dict[str, tuple[str | None, str | None]] = {}
+
+    # --- storage -------------------------------------------------------------------------------
+
+    def load(self, table: str, record_id: str) -> Stored | None:
+        row = self.conn.execute(select(records).where(
+            records.c.table_name == table, records.c.id == record_id)).first()
+        return Stored.from_row(row) if row else None
+
+    def base_of(self, table: str, record_id: str, rev: int) -> tuple[dict[str, Any], bool]:
+        if rev == 0:
+            return {}, False
+        row = self.conn.execute(select(revisions.c.fields, revisions.c.deleted).where(
+            revisions.c.table_name == table, revisions.c.record_id == record_id, revisions.c.rev == rev)).first()
+        return (json.loads(row.fields), bool(row.deleted)) if row else ({}, False)
+
+    def write(self, table: str, record_id: str, current: Stored | None, fields: dict[str, Any], deleted: bool,
+              scope: Scope) -> tuple[int, int]:
+        self.seq += 1
+        rev = (current.rev if current else 0) + 1
+        sha = fields.get("sha256") if table == "attachments" else fields.get("confirm_sheet_sha256")
+        values = dict(rev=rev, server_seq=self.seq, deleted=deleted, owner_id=scope.owner_id,
+                      team_id=scope.team_id, workstation_id=scope.workstation_id, public=scope.public,
+                      sha256=sha or None, fields=dumps(fields), updated_at=self.now,
+                      updated_by=self.user.username)
+        if current is None:
+            self.conn.execute(records.insert().values(table_name=table, id=record_id, **values))
+        else:
+            self.conn.execute(update(records).where(
+                records.c.table_name == table, records.c.id == record_id).values(**values))
+        self.conn.execute(revisions.insert().values(
+            table_name=table, record_id=record_id, rev=rev, server_seq=self.seq, deleted=deleted,
+            fields=values["fields"], user_id=self.user.id, username=self.user.username,
+            device_id=self.device_id, batch_id=self.batch_id, client_time=self.client_time, at=self.now))
+        return rev, self.seq
+
+    def group_of(self, commissioner_id: str | None) -> tuple[str | None, str | None]:
+        """The team and workstation of a commissioner: their account, else their profile record."""
+        if not commissioner_id:
+            return None, None
+        if commissioner_id not in self._groups:
+            row = self.conn.execute(select(users.c.team_id, users.c.workstation_id).where(
+                users.c.commissioner_id == commissioner_id).order_by(users.c.created_at)).first()
+            if row is not None:
+                self._groups[commissioner_id] = (row.team_id, row.workstation_id)
+            else:
+                profile = self.load("commissioners", commissioner_id)
+                f = profile.fields if profile else {}
+                self._groups[commissioner_id] = (f.get("team_id"), f.get("workstation_id"))
+        return self._groups[commissioner_id]
+
+    # --- one change ----------------------------------------------------------------------------
+
+    def apply(self, change: dict[str, Any]) -> dict[str, Any]:
+        table, record_id = change["table"], change["id"]
+        head = {"table": table, "id": record_id}
+        try:
+            return {**head, **self._apply(table, record_id, change)}
+        except Rejected as exc:
+            return {**head, "status": "rejected", "reason_zh": exc.zh, "reason_en": exc.en}
+
+    def _apply(self, table: str, record_id: str, change: dict[str, Any]) -> dict[str, Any]:
+        user = self.user
+        if table not in WRITABLE_BY:
+            raise Rejected("未知的数据表", f"unknown table {table[:40]!r}")
+        if user.role not in WRITABLE_BY[table]:
+            raise Rejected("您的角色无权修改此类记录", f"your role ({user.role}) may not write {table}")
+        if not ID_RE.match(record_id):
+            raise Rejected("记录编号格式不正确", "the record id is not valid")
+        try:
+            incoming = clean_fields(table, record_id, change["fields"])
+        except FieldError as exc:
+            raise Rejected(f"字段 {exc.field}：{exc.zh}", f"field {exc.field}: {exc.en}") from exc
+        current = self.load(table, record_id)
+        if current is not None and not can_see(user, table, current):
+            raise out_of_scope()
+        for name in SERVER_OWNED_FIELDS.get(table, ()):
+            incoming.pop(name, None)
+        touched = self._precheck(table, record_id, incoming, current, change)
+        deleted = bool(change["deleted"])
+
+        status = "accepted"
+        if current is None:
+            merged, new_deleted = dict(incoming), deleted
+        else:
+            base_rev = change["base_rev"]
+            if base_rev > current.rev:
+                raise Rejected("基准版本比服务器上的还新，请重新同步",
+                               f"base_rev {base_rev} is newer than the server's rev {current.rev}; sync again")
+            if base_rev == current.rev:
+                merged, new_deleted = {**current.fields, **incoming}, deleted
+            else:
+                status = "merged"
+                outcome = self._merge(table, record_id, current, incoming, deleted, base_rev)
+                if isinstance(outcome, list):
+                    return {"status": "conflict", "rev": current.rev, "server_seq": current.server_seq,
+                            "fields": current.fields, "conflicts": outcome}
+                merged, new_deleted = outcome
+
+        touched |= self._server_fields(table, merged, current, new_deleted)
+        scope = self._scope(table, record_id, merged, current)
+        self._postcheck(table, merged, current, new_deleted)
+
+        if current is not None and merged == current.fields and new_deleted == current.deleted and \
+                scope == Scope(current.owner_id, current.team_id, current.workstation_id, current.public):
+            rev, seq = current.rev, current.server_seq  # nothing new: no revision, no sequence number
+        else:
+            rev, seq = self.write(table, record_id, current, merged, new_deleted, scope)
+            if table == "reviews" and not new_deleted:
+                self._review_visit(merged)
+        result: dict[str, Any] = {"status": status, "rev": rev, "server_seq": seq}
+        if status == "merged" or touched:
+            result["fields"] = merged
+        return result
+
+    def _merge(self, table: str, record_id: str, current: Stored, incoming: dict[str, Any], deleted: bool,
+               base_rev: int) -> list[dict[str, Any]] | tuple[dict[str, Any], bool]:
+        """Field-wise three-way merge against the revision at base_rev: the conflicts, or the result."""
+        base, base_deleted = self.base_of(table, record_id, base_rev)
+        server = current.fields
+        local_changed = {f: v for f, v in incoming.items() if v != base.get(f)}
+        server_changed = {f for f in set(server) | set(base) if server.get(f) != base.get(f)}
+        conflicts = [{"field": f, "base": base.get(f), "local": v, "server": server.get(f)}
+                     for f, v in local_changed.items() if f in server_changed and v != server.get(f)]
+        new_deleted = current.deleted
+        if deleted and not current.deleted:
+            if server_changed:  # deleting what someone else changed since: a person decides
+                conflicts.append({"field": "deleted", "base": base_deleted, "local": True, "server": False})
+            new_deleted = True
+        elif not deleted and current.deleted and not base_deleted and local_changed:
+            conflicts.append({"field": "deleted", "base": False, "local": False, "server": True})
+        if conflicts:
+            return conflicts
+        return {**server, **local_changed}, new_deleted
+
+    # --- who may write what --------------------------------------------------------------------
+
+    def _precheck(self, table: str, record_id: str, incoming: dict[str, Any], current: Stored | None,
+                  change: dict[str, Any]) -> bool:
+        """Scope checks before merging; may set server-decided fields. True when it changed a field."""
+        user = self.user
+        if table == "reviews":
+            return self._precheck_review(incoming, current, change)
+        if user.role == "bureau":
+            return False
+        mine = user.commissioner_id
+        if table == "commissioners":
+            if not mine or record_id != mine:
+                raise out_of_scope()
+            # Team and account come from the user account, the source of every scope decision.
+            server_view = {"team_id": user.team_id, "workstation_id": user.workstation_id,
+                           "username": user.username}
+            touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
+            incoming.update(server_view)
+            return touched
+        if table == "demands":
+            if current is None or not current.public or change["deleted"]:
+                raise out_of_scope()
+            return False
+        if table in OWNED_TABLES:
+            if not mine:
+                raise Rejected("您的账号未关联科技特派员档案", "your account has no commissioner profile")
+            if current is not None and current.owner_id != mine:
+                raise out_of_scope()
+            if "commissioner_id" in FIELD_SPECS[table]:
+                given = incoming.get("commissioner_id")
+                if given and given != mine:
+                    raise out_of_scope()
+                if not given and (current is None or "commissioner_id" in incoming):
+                    incoming["commissioner_id"] = mine
+                    return True
+            return False
+        raise Rejected("您的角色无权修改此类记录", f"your role ({user.role}) may not write {table}")
+
+    def _precheck_review(self, incoming: dict[str, Any], current: Stored | None, change: dict[str, Any]) -> bool:
+        user = self.user
+        if change["deleted"]:
+            raise Rejected("审核记录不能删除，请另行审核", "a review cannot be deleted; review the record again")
+        fields = {**(current.fields if current else {}), **incoming}
+        if fields.get("record_table", "visits") != "visits":
+            raise Rejected("目前只能审核服务记录", "only visits can be reviewed")
+        if current is not None:
+            for name in ("record_table", "record_id"):
+                if name in incoming and incoming[name] != current.fields.get(name):
+                    raise Rejected("不能更改审核针对的记录", "a review cannot be moved to another record")
+            if user.role != "bureau" and current.fields.get("reviewer_id") != (user.commissioner_id or user.id):
+                raise out_of_scope()
+        if fields.get("decision") not in REVIEW_DECISIONS:
+            raise Rejected("审核结论应为通过或退回", "decision must be approved or returned")
+        if fields.get("decision") == "returned" and not str(fields.get("opinion") or "").strip():
+            raise Rejected("退回时须填写审核意见", "say why the record is returned")
+        visit = self.load("visits", str(fields.get("record_id") or ""))
+        if visit is None or visit.deleted or not manages(user, visit):
+            raise out_of_scope()
+        if user.role == "manager" and user.commissioner_id and visit.owner_id == user.commissioner_id:
+            raise Rejected("不能审核自己的记录", "you cannot review your own record")
+        record_rev = fields.get("record_rev") or 0
+        if record_rev and record_rev != visit.rev:
+            raise Rejected("记录在您审核后已被修改，请同步后重新审核",
+                           f"the record changed since you reviewed it (rev {record_rev}, now {visit.rev}); "
+                           "sync and review again")
+        incoming["record_table"] = "visits"
+        server_view = {"reviewer_id": user.commissioner_id or user.id, "reviewer_name": user.display_name}
+        touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
+        incoming.update(server_view)
+        if not fields.get("reviewed_at"):
+            incoming["reviewed_at"] = self.now
+            touched = True
+        return touched
+
+    def _server_fields(self, table: str, merged: dict[str, Any], current: Stored | None, deleted: bool) -> bool:
+        """Fields the server decides after the merge: a visit's review state."""
+        if table != "visits":
+            return False
+        before = current.fields.get("review_status", "") if current else ""
+        status = before
+        if current is None:
+            status = "pending"
+        elif before in REVIEWED:
+            content_changed = deleted != current.deleted or any(
+                merged.get(f) != current.fields.get(f) for f in set(merged) | set(current.fields)
+                if f not in SERVER_OWNED_FIELDS["visits"])
+            if content_changed:
+                status = "pending"  # edited after review: the reviewer looks again
+        merged.setdefault("review_opinion", current.fields.get("review_opinion", "") if current else "")
+        touched = merged.get("review_status") != status
+        merged["review_status"] = status
+        return touched
+
+    def _scope(self, table: str, record_id: str, merged: dict[str, Any], current: Stored | None) -> Scope:
+        if table in ("reference", "assessment_rules"):
+            return Scope(public=True)
+        if table == "teams":
+            return Scope(team_id=record_id)
+        if table == "workstations":
+            return Scope(workstation_id=record_id)
+        if table == "commissioners":
+            if self.user.role == "bureau":
+                return Scope(record_id, merged.get("team_id"), merged.get("workstation_id"))
+            return Scope(record_id, self.user.team_id, self.user.workstation_id)
+        if table == "demands":
+            taker = merged.get("taken_by") or None
+            return Scope(taker, *self.group_of(taker), public=True)
+        if table == "reviews":
+            visit = self.load("visits", merged["record_id"])
+            assert visit is not None  # checked in _precheck_review
+            return Scope(visit.owner_id, visit.team_id, visit.workstation_id)
+        if self.user.role == "bureau":
+            if current is not None:
+                return Scope(current.owner_id, current.team_id, current.workstation_id, current.public)
+            owner = merged.get("commissioner_id") or None
+            if table == "service_agreements" and not owner:
+                raise Rejected("服务协议须指定科技特派员", "a service agreement needs its commissioner_id")
+            return Scope(owner, *self.group_of(owner), public=owner is None)
+        mine = self.user.commissioner_id
+        return Scope(mine, self.user.team_id, self.user.workstation_id)
+
+    def _postcheck(self, table: str, merged: dict[str, Any], current: Stored | None, deleted: bool) -> None:
+        if table != "demands" or self.user.role == "bureau" or current is None:
+            return
+        mine = self.user.commissioner_id
+        changed = {f for f in set(merged) | set(current.fields) if merged.get(f) != current.fields.get(f)}
+        if not changed:
+            return
+        already_mine = current.fields.get("taken_by") == mine and current.fields.get("status") == "taken"
+        if changed - DEMAND_TAKE_FIELDS or merged.get("taken_by") != mine or merged.get("status") != "taken" \
+                or not mine or (current.fields.get("status") != "published" and not already_mine):
+            if current.fields.get("taken_by") not in (None, "", mine):
+                raise Rejected("该需求已被其他科技特派员揭榜", "another commissioner has taken up this demand")
+            raise Rejected("只能揭榜（认领）已发布的需求，不能修改其内容",
+                           "you may only take up a published demand (taken_by, problem_id, status), "
+                           "not change it")
+
+    def _review_visit(self, review: dict[str, Any]) -> None:
+        """An accepted review sets the visit's review state: a new revision that flows back by pull."""
+        visit = self.load("visits", review["record_id"])
+        assert visit is not None
+        fields = {**visit.fields, "review_status": review["decision"], "review_opinion": review.get("opinion") or ""}
+        if fields != visit.fields:
+            self.write("visits", review["record_id"], visit, fields, visit.deleted,
+                       Scope(visit.owner_id, visit.team_id, visit.workstation_id, visit.public))

@@ -1,0 +1,139 @@
+"""The current server schema (SQLAlchemy Core). Migrations in `migrations.py` build it.
+
+Portable types only (text, integers, booleans, binary), so one data-access layer serves SQLite and
+PostgreSQL. Times are ISO 8601 UTC strings (they sort as text); record fields are JSON text.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+schema_versions = Table(
+    "schema_versions", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(100), nullable=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("display_name", String(200), nullable=False, default=""),
+    Column("commissioner_id", String(64)),
+    Column("team_id", String(64)),
+    Column("workstation_id", String(64)),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", String(36), nullable=False, index=True),
+    Column("device_id", String(200), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+# One row per username (known or not, so throttling does not reveal which names exist).
+login_attempts = Table(
+    "login_attempts", metadata,
+    Column("username", String(100), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_failure_at", String(40)),
+    Column("locked_until", String(40)),
+)
+
+# Named counters; "server_seq" is the global change number, updated under a row lock.
+counters = Table(
+    "counters", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+# The current version of every synced record. owner/team/workstation/public are the scope columns
+# that pull and every access check filter on; they are derived by the server, never sent by clients.
+records = Table(
+    "records", metadata,
+    Column("table_name", String(40), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("rev", Integer, nullable=False),
+    Column("server_seq", BigInteger, nullable=False, unique=True),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("owner_id", String(64)),
+    Column("team_id", String(64)),
+    Column("workstation_id", String(64)),
+    Column("public", Boolean, nullable=False, default=False),
+    Column("sha256", String(64)),
+    Column("fields", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("updated_by", String(100), nullable=False),
+    Index("ix_records_owner_seq", "owner_id", "server_seq"),
+    Index("ix_records_team_seq", "team_id", "server_seq"),
+    Index("ix_records_workstation_seq", "workstation_id", "server_seq"),
+    Index("ix_records_sha256", "sha256"),
+)
+
+# Every accepted version: the audit log, and the base for field-wise merges.
+revisions = Table(
+    "revisions", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("table_name", String(40), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("rev", Integer, nullable=False),
+    Column("server_seq", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("fields", Text, nullable=False),
+    Column("user_id", String(36), nullable=False),
+    Column("username", String(100), nullable=False),
+    Column("device_id", String(200), nullable=False, default=""),
+    Column("batch_id", String(100), nullable=False, default=""),
+    Column("client_time", String(40), nullable=False, default=""),
+    Column("at", String(40), nullable=False),
+    Index("ix_revisions_record", "table_name", "record_id", "rev", unique=True),
+)
+
+# Idempotency: the stored answer of each applied batch.
+push_batches = Table(
+    "push_batches", metadata,
+    Column("user_id", String(36), primary_key=True),
+    Column("batch_id", String(100), primary_key=True),
+    Column("answer", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+uploads = Table(
+    "uploads", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("received", BigInteger, nullable=False, default=0),
+    Column("complete", Boolean, nullable=False, default=False),
+    Column("size", BigInteger),
+    Column("created_by", String(36), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+# Attachment bytes, in the chunks they arrived in (the database is the only shared storage).
+upload_chunks = Table(
+    "upload_chunks", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("offset", BigInteger, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
+)

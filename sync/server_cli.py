@@ -1,0 +1,251 @@
+"""`commissioner-server`: run the central store and manage its users.
+
+    commissioner-server serve [--database URL] [--host H] [--port P] [--data-dir D]
+    commissioner-server user add NAME --role commissioner|manager|bureau [--team T] [--workstation W]
+                                       [--commissioner-id ID] [--display-name N] [--password-stdin]
+    commissioner-server user disable NAME | enable NAME | reset-password NAME [--password-stdin] | list
+    commissioner-server seed-demo [--password-stdin]
+
+Passwords are read from standard input (--password-stdin) or prompted without echo; never taken
+as an argument, where they would end up in the shell history and the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import secrets
+import sys
+import tomllib
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+log = logging.getLogger("sync.server.cli")
+
+APP_NAME = "FieldCommissioner"
+EXIT_USER_ERROR = 2
+DEMO_NAMESPACE = uuid.UUID("5b0c1a7e-3c1e-4f61-9a57-0d1f2a6b9c01")
+
+
+def default_data_dir() -> Path:
+    override = os.environ.get("COMMISSIONER_SERVER_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "server"
+
+
+def database_url(args: argparse.Namespace) -> str:
+    from sync.server.db import sqlite_url
+
+    url = args.database or os.environ.get("COMMISSIONER_SERVER_DATABASE")
+    return url or sqlite_url(args.data_dir or default_data_dir())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="commissioner-server",
+                                     description="科技特派员中心数据服务 / Field Commissioner central store")
+    parser.add_argument("--database", help="database URL: postgresql://user@host/db "
+                        "(default: SQLite file in the data directory)")
+    parser.add_argument("--data-dir", type=Path, help=f"data directory (default: {default_data_dir()})")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--workers", type=int, default=1, help="server processes (they share the database)")
+
+    user = sub.add_parser("user", help="manage user accounts")
+    user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = user_sub.add_parser("add", help="add a user (password from stdin or prompt)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["commissioner", "manager", "bureau"])
+    add.add_argument("--team")
+    add.add_argument("--workstation")
+    add.add_argument("--commissioner-id", help="the commissioner record of this user (default: a new id "
+                     "for commissioners and managers)")
+    add.add_argument("--display-name", default="")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    for action, text in (("disable", "disable a user and end their sessions"), ("enable", "enable a user")):
+        p = user_sub.add_parser(action, help=text)
+        p.add_argument("name")
+    reset = user_sub.add_parser("reset-password", help="set a new password and end the user's sessions")
+    reset.add_argument("name")
+    reset.add_argument("--password-stdin", action="store_true")
+    user_sub.add_parser("list", help="list the users")
+
+    seed = sub.add_parser("seed-demo", help="add demo users, teams and reference data")
+    seed.add_argument("--password-stdin", action="store_true",
+                      help="one password for every demo user, from standard input (default: random, printed)")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    return parser
+
+
+def read_password(from_stdin: bool, prompt: str = "Password / 密码: ") -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Again / 再次输入: ") != first:
+        raise SystemExit("passwords differ / 两次输入的密码不一致")
+    return first
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from sync.server import auth, logs
+    from sync.server.db import make_engine
+    from sync.server.migrations import migrate
+
+    logs.configure(args.log_level)
+    url = database_url(args)
+    if args.command == "serve":
+        return serve(args, url)
+    engine = make_engine(url)
+    migrate(engine)
+    try:
+        if args.command == "user":
+            return user_command(args, engine)
+        if args.command == "seed-demo":
+            return seed_demo(engine, read_password(True) if args.password_stdin else None)
+        return 0
+    except auth.UserAdminError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def serve(args: argparse.Namespace, url: str) -> int:
+    import uvicorn
+
+    os.environ["COMMISSIONER_SERVER_URL"] = url
+    from sync.server.db import make_engine
+    from sync.server.migrations import migrate
+
+    migrate(make_engine(url))  # once, before the workers start
+    log.info("serving", extra={"host": args.host, "port": args.port, "database": _safe(url)})
+    uvicorn.run("sync.server_cli:app_from_env", factory=True, host=args.host, port=args.port,
+                workers=args.workers, access_log=False, log_config=None, proxy_headers=True)
+    return 0
+
+
+def app_from_env() -> Any:
+    """The app for uvicorn workers: the database comes from the environment set by `serve`."""
+    from sync.server import logs
+    from sync.server.app import create_app
+
+    if not logging.getLogger().handlers:
+        logs.configure()
+    return create_app(os.environ["COMMISSIONER_SERVER_URL"])
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def user_command(args: argparse.Namespace, engine: Any) -> int:
+    from sync.server import auth
+
+    if args.user_command == "add":
+        commissioner_id = args.commissioner_id
+        if commissioner_id is None and args.role != "bureau":
+            commissioner_id = str(uuid.uuid4())
+        auth.add_user(engine, args.name, read_password(args.password_stdin), args.role,
+                      display_name=args.display_name, team_id=args.team, workstation_id=args.workstation,
+                      commissioner_id=commissioner_id)
+        print(f"user {args.name} added (role {args.role}, commissioner id {commissioner_id or '-'})")
+    elif args.user_command == "disable":
+        auth.disable_user(engine, args.name)
+        print(f"user {args.name} disabled; their sessions are ended")
+    elif args.user_command == "enable":
+        auth.enable_user(engine, args.name)
+        print(f"user {args.name} enabled")
+    elif args.user_command == "reset-password":
+        auth.reset_password(engine, args.name, read_password(args.password_stdin))
+        print(f"password of {args.name} changed; their sessions are ended")
+    elif args.user_command == "list":
+        for u in auth.list_users(engine):
+            print(json.dumps(u, ensure_ascii=False))
+    return 0
+
+
+def _demo_id(name: str) -> str:
+    return str(uuid.uuid5(DEMO_NAMESPACE, name))
+
+
+def seed_demo(engine: Any, password: str | None) -> int:
+    """Demo accounts (a bureau, a manager, two commissioners in one team) and the reference data."""
+    from commissioner_app.paths import resources_dir
+    from commissioner_app.reference import KINDS, bundled_reference
+    from sync.server import auth, push
+
+    team, station = _demo_id("team"), _demo_id("workstation")
+    people = [
+        ("bureau", "bureau", "市科技局管理员", None),
+        ("manager", "manager", "陈站长", _demo_id("manager")),
+        ("zhangsan", "commissioner", "张三", _demo_id("zhangsan")),
+        ("lisi", "commissioner", "李四", _demo_id("lisi")),
+    ]
+    created = []
+    existing = {u["username"] for u in auth.list_users(engine)}
+    for name, role, display, cid in people:
+        if name in existing:
+            continue
+        secret = password or secrets.token_urlsafe(9)
+        auth.add_user(engine, name, secret, role, display_name=display, commissioner_id=cid,
+                      team_id=team if role != "bureau" else None,
+                      workstation_id=station if role != "bureau" else None)
+        created.append((name, role, secret))
+    bureau = next(u for u in auth.list_users(engine) if u["role"] == "bureau")
+    user = auth.User(bureau["id"], bureau["username"], "bureau", bureau["display_name"], None, None, None)
+
+    changes: list[dict[str, Any]] = [
+        {"table": "teams", "id": team, "base_rev": 0, "deleted": False,
+         "fields": {"name": "新会陈皮产业科技特派团", "county": "新会区", "leader_id": _demo_id("manager"),
+                    "partner_university": "五邑大学"}},
+        {"table": "workstations", "id": station, "base_rev": 0, "deleted": False,
+         "fields": {"name": "会城街道科技特派员工作站", "county": "新会区", "town": "会城街道",
+                    "manager_id": _demo_id("manager")}},
+    ]
+    for name, _role, display, cid in people:
+        if cid:
+            changes.append({"table": "commissioners", "id": cid, "base_rev": 0, "deleted": False, "fields": {
+                "name": display, "sending_unit": "五邑大学", "specialty": "柑橘栽培与陈皮加工",
+                "industries": json.dumps(["chenpi"]), "team_id": team, "workstation_id": station,
+                "username": name}})
+    items = bundled_reference()
+    for kind in KINDS:
+        changes.append({"table": "reference", "id": kind, "base_rev": 0, "deleted": False, "fields": {
+            "version": "bundled", "items": [
+                {"code": i.code, "name_zh": i.name_zh, "name_en": i.name_en, "parent_code": i.parent_code,
+                 "sort_order": i.sort_order} for i in items if i.kind == kind]}})
+    for path in sorted((resources_dir() / "assessment").glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        year = tomllib.loads(text).get("year")
+        if not isinstance(year, int) and path.stem.isdigit():
+            year = int(path.stem)
+        if isinstance(year, int):
+            changes.append({"table": "assessment_rules", "id": str(year), "base_rev": 0, "deleted": False,
+                            "fields": {"year": year, "toml": text}})
+    answer = push.push(engine, user, {"batch_id": f"seed-demo-{uuid.uuid4()}", "device_id": "seed-demo",
+                                      "client_time": "", "changes": changes})
+    refused = [r for r in answer["results"] if r["status"] not in ("accepted", "merged")]
+    for r in refused:
+        print(f"not stored: {r['table']} {r['id']}: {r.get('reason_en') or r.get('conflicts')}", file=sys.stderr)
+    print(f"demo data: {len(changes) - len(refused)} records (team, workstation, commissioners, reference data)")
+    if created:
+        print("demo users (write the passwords down; they are not shown again):")
+        for name, role, secret in created:
+            print(f"  {name:<10} {role:<13} {'(from stdin)' if password else secret}")
+    return 1 if refused else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""Attachments: chunked resumable upload, hash verification, scoped download, hostile names."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from sqlalchemy import func, select
+
+from sync.server.tables import upload_chunks, uploads
+from tests.sync.server_support import (
+    BACKENDS,
+    Server,
+    change,
+    cheap_password_hashes,
+    engine_factory,
+    new_id,
+    server,
+    visit_fields,
+)
+
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
+
+CHUNK = 64 * 1024
+
+
+def upload(server: Server, user: str, data: bytes, sha: str | None = None, start: int = 0) -> object:
+    sha = sha or hashlib.sha256(data).hexdigest()
+    for offset in range(start, len(data), CHUNK):
+        answer = server.request("PUT", f"/attachments/{sha}?offset={offset}", user,
+                                content=data[offset:offset + CHUNK],
+                                headers={"Content-Type": "application/octet-stream"})
+        assert answer.status_code == 200, answer.text
+    return server.request("POST", f"/attachments/{sha}/complete", user, json={"size": len(data)})
+
+
+def stored_bytes(server: Server) -> int:
+    with server.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(upload_chunks)).scalar_one())
+
+
+@BACKENDS
+def test_upload_resumes_from_the_servers_offset_and_download_is_scoped(server: Server) -> None:
+    zhang = server.add_user("zhangsan", "commissioner")
+    server.add_user("lisi", "commissioner")
+    server.add_user("manager", "manager")
+    data = os.urandom(3 * CHUNK + 123)
+    sha = hashlib.sha256(data).hexdigest()
+    # The link drops after the first chunk; the client asks where to continue.
+    first = server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=data[:CHUNK])
+    assert first.json() == {"received": CHUNK, "complete": False}
+    status = server.request("GET", f"/attachments/{sha}/status", "zhangsan").json()
+    assert status == {"sha256": sha, "complete": False, "received": CHUNK}
+    wrong = server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=data[:CHUNK])
+    assert wrong.status_code == 409 and wrong.json()["received"] == CHUNK
+    early = server.request("POST", f"/attachments/{sha}/complete", "zhangsan", json={"size": len(data)})
+    assert early.status_code == 409 and early.json()["error"] == "incomplete"
+    done = upload(server, "zhangsan", data, start=CHUNK)
+    assert done.status_code == 201 and done.json() == {"sha256": sha, "size": len(data)}
+    assert server.request("GET", f"/attachments/{sha}/status", "zhangsan").json()["complete"] is True
+
+    # Nobody downloads it until a record they may see refers to it.
+    assert server.request("GET", f"/attachments/{sha}", "zhangsan").status_code == 404
+    vid = new_id()
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(zhang)), change("attachments", new_id(), {
+        "sha256": sha, "owner_table": "visits", "owner_id": vid, "kind": "photo", "size": len(data),
+        "original_name": "../../etc/passwd"})])
+    mine = server.request("GET", f"/attachments/{sha}", "zhangsan")
+    assert mine.status_code == 200 and mine.content == data
+    assert server.request("GET", f"/attachments/{sha}", "manager").content == data
+    other = server.request("GET", f"/attachments/{sha}", "lisi")
+    missing = server.request("GET", f"/attachments/{'0' * 64}", "lisi")
+    assert other.status_code == missing.status_code == 404 and other.json() == missing.json()
+
+
+@BACKENDS
+def test_bytes_that_do_not_match_the_hash_are_discarded(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    data = os.urandom(2 * CHUNK)
+    claimed = hashlib.sha256(b"something else").hexdigest()
+    answer = upload(server, "zhangsan", data, sha=claimed)
+    assert answer.status_code == 422 and answer.json()["error"] == "hash_mismatch"
+    assert stored_bytes(server) == 0
+    assert server.request("GET", f"/attachments/{claimed}/status", "zhangsan").json()["received"] == 0
+    # A re-upload of the right bytes under the right name works afterwards.
+    assert upload(server, "zhangsan", b"something else").status_code == 201
+
+
+@BACKENDS
+def test_a_completed_upload_is_idempotent(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    data = b"photo bytes" * 1000
+    sha = hashlib.sha256(data).hexdigest()
+    assert upload(server, "zhangsan", data).status_code == 201
+    again = server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=data)
+    assert again.status_code == 200 and again.json() == {"received": len(data), "complete": True}
+    assert upload(server, "zhangsan", data).status_code == 201
+    with server.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(uploads)).scalar_one() == 1
+        assert conn.execute(select(func.sum(func.length(upload_chunks.c.data)))).scalar_one() == len(data)
+
+
+@BACKENDS
+def test_path_like_and_malformed_names_are_refused(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    for name in ("..%2F..%2Fetc%2Fpasswd", "A" * 64, "abc", "g" * 64, "%2e%2e"):
+        for method, path in (("GET", f"/attachments/{name}/status"), ("PUT", f"/attachments/{name}?offset=0"),
+                             ("GET", f"/attachments/{name}")):
+            answer = server.request(method, path, "zhangsan", content=b"x" if method == "PUT" else None)
+            assert answer.status_code in (404, 422), (name, method, answer.status_code)
+            assert answer.json()["message_en"]
+    assert stored_bytes(server) == 0
+
+
+@BACKENDS
+def test_oversized_chunks_are_refused(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    sha = "b" * 64
+    answer = server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=b"x" * (5 * 1024 * 1024))
+    assert answer.status_code == 413 and "limit" in answer.json()["message_en"]
+    empty = server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=b"")
+    assert empty.status_code == 422
+    assert stored_bytes(server) == 0

@@ -1,0 +1,182 @@
+"""Authentication and authorisation of every endpoint of the central store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from sync.protocol import PROTOCOL_HEADER
+from sync.server import auth, timeutil
+from sync.server.app import create_app
+from sync.server.tables import login_attempts, tokens, users
+from tests.sync.server_support import (
+    BACKENDS,
+    PASSWORD,
+    Server,
+    TestClient,
+    change,
+    cheap_password_hashes,
+    engine_factory,
+    new_id,
+    server,
+    visit_fields,
+)
+
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
+
+SHA = "a" * 64
+# Every endpoint that needs a token, with a harmless body.
+PROTECTED = [
+    ("POST", "/auth/logout", None),
+    ("GET", "/me", None),
+    ("POST", "/sync/push", {"batch_id": "b1", "device_id": "d", "client_time": "", "changes": []}),
+    ("GET", "/sync/pull?since=0", None),
+    ("GET", "/records/visits/x/history", None),
+    ("GET", f"/attachments/{SHA}", None),
+    ("GET", f"/attachments/{SHA}/status", None),
+    ("PUT", f"/attachments/{SHA}?offset=0", b"abc"),
+    ("POST", f"/attachments/{SHA}/complete", {"size": 3}),
+]
+
+
+def _call(server: Server, method: str, path: str, body: object, headers: dict[str, str]) -> object:
+    if isinstance(body, bytes):
+        return server.request(method, path, None, content=body, headers=headers)
+    return server.request(method, path, None, json=body, headers=headers) if body is not None \
+        else server.request(method, path, None, headers=headers)
+
+
+@BACKENDS
+def test_login_returns_a_token_that_identifies_the_user(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    answer = server.login("zhangsan")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["user"]["commissioner_id"] == cid and body["user"]["role"] == "commissioner"
+    assert timeutil.parse(body["expires_at"]) > timeutil.now() + timedelta(days=1)
+    me = server.request("GET", "/me", None, headers={"Authorization": f"Bearer {body['token']}"})
+    assert me.json()["username"] == "zhangsan"
+    # Only the token's hash is stored.
+    with server.engine.connect() as conn:
+        stored = [r.token_hash for r in conn.execute(select(tokens.c.token_hash))]
+    assert body["token"] not in stored and auth.token_hash(body["token"]) in stored
+
+
+@BACKENDS
+@pytest.mark.parametrize("method,path,body", PROTECTED)
+def test_every_endpoint_refuses_missing_expired_tampered_and_revoked_tokens(
+        server: Server, method: str, path: str, body: object) -> None:
+    server.add_user("zhangsan", "commissioner")
+    good = server.token("zhangsan")
+    tampered = good[:-2] + ("AA" if good[-2:] != "AA" else "BB")
+    for headers in ({}, {"Authorization": "Bearer " + tampered}, {"Authorization": "Basic " + good},
+                    {"Authorization": "Bearer "}):
+        answer = _call(server, method, path, body, headers)
+        assert answer.status_code == 401, (headers, answer.text)
+        assert answer.json()["error"] == "auth_required"
+    # Expired.
+    with server.engine.begin() as conn:
+        conn.execute(update(tokens).values(expires_at=timeutil.iso(timeutil.now() - timedelta(seconds=1))))
+    answer = _call(server, method, path, body, {"Authorization": "Bearer " + good})
+    assert answer.status_code == 401 and answer.json()["error"] == "auth_required"
+
+
+@BACKENDS
+def test_logout_revokes_the_token(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    assert server.request("POST", "/auth/logout", "zhangsan").status_code == 204
+    assert server.request("GET", "/me", "zhangsan").status_code == 401
+
+
+@BACKENDS
+def test_a_disabled_user_loses_their_sessions_and_cannot_log_in(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    assert server.request("GET", "/me", "zhangsan").status_code == 200
+    auth.disable_user(server.engine, "zhangsan")
+    assert server.request("GET", "/me", "zhangsan").status_code == 401
+    assert server.login("zhangsan").status_code == 401
+    auth.enable_user(server.engine, "zhangsan")
+    assert server.login("zhangsan").status_code == 200
+
+
+@BACKENDS
+def test_a_password_reset_ends_old_sessions(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    server.token("zhangsan")
+    auth.reset_password(server.engine, "zhangsan", "a brand new secret")
+    assert server.request("GET", "/me", "zhangsan").status_code == 401
+    assert server.login("zhangsan").status_code == 401
+    assert server.login("zhangsan", "a brand new secret").status_code == 200
+
+
+@BACKENDS
+def test_repeated_failed_logins_are_slowed_down_with_state_in_the_database(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    for _ in range(auth.FREE_FAILURES - 1):
+        assert server.login("zhangsan", "wrong password").status_code == 401
+    # The next failure starts the lock; then even the right password waits.
+    assert server.login("zhangsan", "wrong password").status_code == 401
+    locked = server.login("zhangsan")
+    assert locked.status_code == 429
+    assert locked.json()["error"] == "too_many_attempts" and int(locked.headers["Retry-After"]) >= 1
+    # Another server process (a new app on the same database) sees the same lock.
+    with TestClient(create_app(engine=server.engine, run_migrations=False)) as other:
+        answer = other.post("/api/v1/auth/login", headers={PROTOCOL_HEADER: "1"},
+                            json={"username": "zhangsan", "password": PASSWORD})
+        assert answer.status_code == 429
+    # Once the lock has passed, the right password works and resets the count.
+    with server.engine.begin() as conn:
+        conn.execute(update(login_attempts).values(locked_until=timeutil.iso(timeutil.now())))
+    assert server.login("zhangsan").status_code == 200
+    with server.engine.connect() as conn:
+        assert conn.execute(select(login_attempts.c.failures)).scalar() == 0
+
+
+@BACKENDS
+def test_unknown_users_are_throttled_like_known_ones(server: Server) -> None:
+    answers = [server.login("nobody", "x").status_code for _ in range(auth.FREE_FAILURES + 1)]
+    assert answers[:-1] == [401] * auth.FREE_FAILURES and answers[-1] == 429
+
+
+@BACKENDS
+def test_protocol_version_is_checked_on_every_request(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    token = server.token("zhangsan")
+    base = {"Authorization": f"Bearer {token}"}
+    old = server.client.get("/api/v1/me", headers={**base, PROTOCOL_HEADER: "0"})
+    assert old.status_code == 426 and old.json()["error"] == "protocol_too_old"
+    assert "更新" in old.json()["message_zh"]
+    assert server.client.get("/api/v1/me", headers=base).json()["error"] == "protocol_version_missing"
+    assert server.client.get("/api/v1/me", headers={**base, PROTOCOL_HEADER: "x"}).status_code == 400
+    assert server.client.get("/api/v1/me", headers={**base, PROTOCOL_HEADER: "99"}).json()["error"] == \
+        "protocol_too_new"
+    assert server.client.get("/api/v1/openapi.json").status_code == 200
+
+
+@BACKENDS
+def test_role_checks_refuse_writes_outside_the_role(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("boss", "bureau")
+    results = server.push_ok("zhangsan", [
+        change("teams", new_id(), {"name": "自封的团"}),
+        change("reference", "county", {"version": "x", "items": []}),
+        change("reviews", new_id(), {"record_id": new_id(), "decision": "approved"}),
+        change("no_such_table", new_id(), {}),
+    ])
+    assert [r["status"] for r in results] == ["rejected"] * 4
+    assert all(r["reason_zh"] and r["reason_en"] for r in results)
+    # The bureau does not write commissioners' visits.
+    [r] = server.push_ok("boss", [change("visits", new_id(), visit_fields(cid))])
+    assert r["status"] == "rejected"
+    pulled, _ = server.pull_all("boss")
+    assert pulled == []
+
+
+@BACKENDS
+def test_users_table_keeps_only_argon2_hashes(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    with server.engine.connect() as conn:
+        stored = conn.execute(select(users.c.password_hash)).scalar()
+    assert stored.startswith("$argon2") and PASSWORD not in stored

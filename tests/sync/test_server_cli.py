@@ -1,0 +1,96 @@
+"""The commissioner-server command: users, demo data, and `serve` on a real uvicorn."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sync.protocol import PROTOCOL_HEADER
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def cli(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sync.server_cli", "--data-dir", str(data_dir), *args],
+                          input=stdin, capture_output=True, text=True, env=ENV, timeout=120)
+
+
+def call(base: str, method: str, path: str, body: object = None, token: str | None = None) -> tuple[int, dict]:
+    headers = {PROTOCOL_HEADER: "1", "Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def test_user_commands_never_take_the_password_as_an_argument(tmp_path: Path) -> None:
+    added = cli(tmp_path, "user", "add", "zhangsan", "--role", "commissioner", "--team", "t1",
+                "--password-stdin", stdin="a good password\n")
+    assert added.returncode == 0, added.stderr
+    listed = [json.loads(line) for line in cli(tmp_path, "user", "list").stdout.splitlines()]
+    assert [(u["username"], u["role"], u["team_id"]) for u in listed] == [("zhangsan", "commissioner", "t1")]
+    assert listed[0]["commissioner_id"]  # a commissioner gets a profile id
+    twice = cli(tmp_path, "user", "add", "zhangsan", "--role", "commissioner", "--password-stdin", stdin="x" * 9)
+    assert twice.returncode == 2 and "exists" in twice.stderr
+    short = cli(tmp_path, "user", "add", "lisi", "--role", "commissioner", "--password-stdin", stdin="short\n")
+    assert short.returncode == 2 and "8 characters" in short.stderr
+    assert cli(tmp_path, "user", "disable", "zhangsan").returncode == 0
+    assert json.loads(cli(tmp_path, "user", "list").stdout)["disabled"] is True
+    assert cli(tmp_path, "user", "reset-password", "nobody", "--password-stdin", stdin="long enough\n").returncode == 2
+    with pytest.raises(SystemExit):
+        from sync.server_cli import build_parser
+        build_parser().parse_args(["user", "add", "x", "--role", "commissioner", "--password", "secret"])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_seed_demo_then_serve_on_a_fresh_machine(tmp_path: Path) -> None:
+    seeded = cli(tmp_path, "seed-demo", "--password-stdin", stdin="demo password\n")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "zhangsan" in seeded.stdout and "demo password" not in seeded.stdout
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sync.server_cli", "--data-dir", str(tmp_path), "serve", "--port", str(port)],
+        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        status, login = call(base, "POST", "/auth/login", {"username": "zhangsan", "password": "demo password"})
+        assert status == 200, login
+        token = login["token"]
+        status, page = call(base, "GET", "/sync/pull?since=0&limit=2000", token=token)
+        tables = {c["table"] for c in page["changes"]}
+        assert {"reference", "teams", "workstations", "commissioners"} <= tables
+        towns = next(c for c in page["changes"] if c["table"] == "reference" and c["id"] == "town")
+        assert any(i["name_zh"] == "会城街道" for i in towns["fields"]["items"])
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    # Structured logs: every line on stderr is a JSON object.
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert any(e.get("path") == "/api/v1/auth/login" and e.get("status") == 200 for e in lines)
+    assert all("demo password" not in line for line in err.splitlines())
