@@ -280,7 +280,8 @@ class SyncEngine:
             if status in ("accepted", "merged"):
                 values: dict[str, Any] = {}
                 server_fields = sent
-                if status == "merged":
+                if result.get("fields"):
+                    # Merged, or accepted with fields the server decides (e.g. a review status).
                     server_fields = {**sent, **(result.get("fields") or {})}
                     # Take the merged value of every field not edited again since it was sent.
                     values = {f: _column_value(v) for f, v in server_fields.items()
