@@ -123,8 +123,7 @@ class SyncClient:
     # --- transport -------------------------------------------------------------------------------
 
     def _json(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
-        response = self._call(method, path, body, **kwargs)
-        return response.json()
+        return self._call(method, path, body, expect_json=True, **kwargs).json()
 
     def _call(
         self,
@@ -135,6 +134,7 @@ class SyncClient:
         raw: bytes | None = None,
         params: dict[str, Any] | None = None,
         auth: bool = True,
+        expect_json: bool = False,
     ) -> requests.Response:
         headers = {
             protocol.PROTOCOL_HEADER: str(self.protocol_version),
@@ -162,7 +162,7 @@ class SyncClient:
         while True:
             attempt += 1
             try:
-                return self._attempt(method, url, headers, data, params)
+                return self._attempt(method, url, headers, data, params, expect_json)
             except _Retry as exc:
                 if attempt > self.retries:
                     log.info("%s %s failed after %d attempts: %s", method, path, attempt, exc)
@@ -175,7 +175,7 @@ class SyncClient:
                 time.sleep(delay)
 
     def _attempt(self, method: str, url: str, headers: dict[str, str], data: bytes | None,
-                 params: dict[str, Any] | None) -> requests.Response:
+                 params: dict[str, Any] | None, expect_json: bool) -> requests.Response:
         self.requests_made += 1
         try:
             response = self.session.request(method, url, data=data, headers=headers, params=params,
@@ -188,7 +188,7 @@ class SyncClient:
         if status in RETRY_STATUSES:
             raise _Retry(f"gateway answered {status}", status)
         if 200 <= status < 300:
-            if content and "json" in response.headers.get("Content-Type", ""):
+            if expect_json:
                 try:
                     response.json()
                 except ValueError:

@@ -481,26 +481,24 @@ class SyncEngine:
             if mine is not None and mine[0] >= rev:
                 continue  # already have it (e.g. the echo of our own push)
             if change["deleted"]:
-                if mine is not None:
-                    _update(db, table, record_id, {"deleted": 1, "rev": rev, "base_rev": rev,
-                                                   "server_seq": int(change["server_seq"]), "dirty": 0,
-                                                   "sync_error": None, "has_conflict": 0})
-                    report.deleted += 1
-                continue
+                report.deleted += 1
+            else:
+                report.pulled += 1
             cols = tuple(sorted(f for f in change["fields"] if f in known))
             values = [record_id, *(_column_value(change["fields"][c]) for c in cols),
-                      rev, int(change["server_seq"]), now]
+                      rev, int(change["server_seq"]), int(bool(change["deleted"])), now]
             groups.setdefault(cols, []).append(values)
-            report.pulled += 1
         for cols, rows in groups.items():
-            names = ["id", *cols, "rev", "server_seq", "updated_at"]
+            # A tombstone is written too (deleted = 1): the record disappears from every list but
+            # the local copy stays in step with the server's.
+            names = ["id", *cols, "rev", "server_seq", "deleted", "updated_at"]
             updates = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
             db.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, deleted, "
-                f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, 0, 0) "
-                f"ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, deleted = 0, "
+                f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, "
+                f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, 0) "
+                f"ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
                 "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
-                [[*r, r[-3], now] for r in rows],
+                [[*r, r[-4], now] for r in rows],
             )
 
     def _apply_reference(self, item: protocol.PulledChange) -> None:

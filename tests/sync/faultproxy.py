@@ -69,18 +69,33 @@ class FaultProxy:
 
     # --- internals -------------------------------------------------------------------------------
 
-    def _draw(self) -> tuple[str, int, float]:
+    def _draw(self) -> tuple[str, int | None, int | None, float]:
+        """A connection's fate, and after how many bytes each direction is cut (None: never).
+
+        Clients keep connections alive across requests, so a cut after a random number of bytes
+        lands at a random point of some later request or answer, not only at the start.
+        """
         with self.lock:
             if not self.faults:
                 fate = "pass"
             else:
                 names = list(self.weights)
                 fate = self.rng.choices(names, [self.weights[n] for n in names])[0]
-            budget = self.rng.randint(1, 60_000)
+            up = down = None
+            if fate == "cut_up":
+                up = self.rng.randint(1, 20_000)
+            elif fate == "cut_down":
+                down = self.rng.randint(1, 8_000)
+            elif fate in ("pass", "delay") and self.faults:
+                # Even a good connection dies some time later, somewhere in the stream.
+                if self.rng.random() < 0.5:
+                    up = self.rng.randint(200, 25_000)
+                else:
+                    down = self.rng.randint(200, 12_000)
             delay = self.rng.uniform(0.0, 0.15)
             self.stats.connections += 1
             self.stats.fates[fate] = self.stats.fates.get(fate, 0) + 1
-        return fate, budget, delay
+        return fate, up, down, delay
 
     def _accept_loop(self) -> None:
         while not self._closing:
@@ -88,13 +103,13 @@ class FaultProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            fate, budget, delay = self._draw()
+            fate, up, down, delay = self._draw()
             if fate == "refuse":
                 _close(client)
                 continue
-            threading.Thread(target=self._serve, args=(client, fate, budget, delay), daemon=True).start()
+            threading.Thread(target=self._serve, args=(client, fate, up, down, delay), daemon=True).start()
 
-    def _serve(self, client: socket.socket, fate: str, budget: int, delay: float) -> None:
+    def _serve(self, client: socket.socket, fate: str, up: int | None, down: int | None, delay: float) -> None:
         try:
             upstream = socket.create_connection(self.upstream, timeout=5)
         except OSError:
@@ -103,10 +118,8 @@ class FaultProxy:
         with self.lock:
             self._sockets.update((client, upstream))
         done = threading.Event()
-        up_budget = budget if fate == "cut_up" else None
-        down_budget = budget if fate == "cut_down" else None
-        threading.Thread(target=self._pump, args=(client, upstream, fate, up_budget, delay, done), daemon=True).start()
-        self._pump(upstream, client, fate, down_budget, delay, done)
+        threading.Thread(target=self._pump, args=(client, upstream, fate, up, delay, done), daemon=True).start()
+        self._pump(upstream, client, fate, down, delay, done)
         done.wait(1)
         with self.lock:
             self._sockets.discard(client)

@@ -29,18 +29,23 @@ def commissioner_store(path: Path, commissioner_id: str, name: str = "王建国"
     return store
 
 
-def connect(store: Store, url: str, username: str, **options: Any) -> SyncEngine:
+def connect(store: Store, url: str, username: str, *, via: str | None = None, **options: Any) -> SyncEngine:
+    """Log in directly, then sync through `via` (e.g. a faulty proxy) when given."""
+    engine_options = _engine_options(options)
     opts = {**FAST, **options}
     session.login(store, url, username, PASSWORD, use_file=True, **opts)
-    return SyncEngine(store, session.open_client(store, **opts), **_engine_options(options))
+    client = session.open_client(store, **opts)
+    if via:
+        client.server_url = via
+    return SyncEngine(store, client, **engine_options)
 
 
-def reconnect(store: Store, url: str | None = None, **options: Any) -> SyncEngine:
-    opts = {**FAST, **options}
-    client = session.open_client(store, **{k: v for k, v in opts.items() if k not in ENGINE_KEYS})
-    if url:
-        client.server_url = url
-    return SyncEngine(store, client, **_engine_options(options))
+def reconnect(store: Store, via: str | None = None, **options: Any) -> SyncEngine:
+    engine_options = _engine_options(options)
+    client = session.open_client(store, **{**FAST, **options})
+    if via:
+        client.server_url = via
+    return SyncEngine(store, client, **engine_options)
 
 
 ENGINE_KEYS = ("batch_size", "pull_limit", "chunk_size")
