@@ -181,7 +181,7 @@ class SyncClient:
             response = self.session.request(method, url, data=data, headers=headers, params=params,
                                             timeout=self.timeout)
             # Read the whole body now: a connection cut mid-body is a network error to retry.
-            content = response.content
+            _ = response.content
         except NETWORK_ERRORS as exc:
             raise _Retry(f"{type(exc).__name__}: {exc}") from None
         status = response.status_code

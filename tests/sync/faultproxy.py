@@ -33,7 +33,7 @@ class FaultProxy:
         self.upstream = (upstream_host, upstream_port)
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
-        self.weights = weights or {"pass": 5, "refuse": 1, "delay": 2, "stall": 0.3, "cut_up": 1.5, "cut_down": 2}
+        self.weights = weights or {"pass": 3, "refuse": 1, "delay": 2, "stall": 0.3, "cut_up": 2, "cut_down": 4}
         self.stall_seconds = stall_seconds
         self.faults = True
         self.stats = ProxyStats()
@@ -85,7 +85,7 @@ class FaultProxy:
             if fate == "cut_up":
                 up = self.rng.randint(1, 20_000)
             elif fate == "cut_down":
-                down = self.rng.randint(1, 8_000)
+                down = self.rng.randint(1, 3_000)
             elif fate in ("pass", "delay") and self.faults:
                 # Even a good connection dies some time later, somewhere in the stream.
                 if self.rng.random() < 0.5:

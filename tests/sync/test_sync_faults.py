@@ -10,9 +10,13 @@ without a conflict, every photo complete on the server.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
+import logging
 import random
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +42,8 @@ from tests.sync.fieldwork import (
 )
 from tests.sync.harness import Server
 
+log = logging.getLogger("tests.sync.faults")
+
 ROUNDS = 12
 OPTIONS = {"read_timeout": 1.5, "retries": 1, "chunk_size": 64 * 1024, "batch_size": 7, "pull_limit": 9}
 
@@ -50,6 +56,19 @@ class Ledger:
         self.deleted: set[str] = set()
         self.edits: list[tuple[str, str, str, Any]] = []  # (who, visit id, field, value), in time order
         self.photos: set[str] = set()
+
+
+def spy_on_pushes(engine: SyncEngine, sent: Counter[str]) -> None:
+    """Count how often each push batch went on the wire (retries and replays included)."""
+    original = engine.client.session.request
+
+    def request(method: str, url: str, data: Any = None, headers: Any = None, **kw: Any) -> Any:
+        if url.endswith("/sync/push") and data:
+            body = gzip.decompress(data) if (headers or {}).get("Content-Encoding") == "gzip" else data
+            sent[json.loads(body)["batch_id"]] += 1
+        return original(method, url, data=data, headers=headers, **kw)
+
+    engine.client.session.request = request  # type: ignore[method-assign]
 
 
 def try_sync(engine: SyncEngine, outcomes: dict[str, int]) -> None:
@@ -79,7 +98,9 @@ def edit(store: Store, who: str, visit_id: str, rng: random.Random, ledger: Ledg
 
 
 @pytest.mark.slow
-def test_nothing_lost_or_duplicated_through_a_faulty_network(server: Server, tmp_path: Path) -> None:
+def test_nothing_lost_or_duplicated_through_a_faulty_network(server: Server, tmp_path: Path,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="commissioner.sync.engine")
     rng = random.Random(20261127)
     cid = str(uuid.uuid4())
     server.add_user("linxm", commissioner_id=cid)
@@ -89,6 +110,9 @@ def test_nothing_lost_or_duplicated_through_a_faulty_network(server: Server, tmp
     ea = connect(a, server.url, "linxm", via=proxy.url, **dict(OPTIONS))
     eb = connect(b, server.url, "linxm", via=proxy.url, **dict(OPTIONS))
     ledger = Ledger()
+    sent_batches: Counter[str] = Counter()
+    spy_on_pushes(ea, sent_batches)
+    spy_on_pushes(eb, sent_batches)
     outcomes: dict[str, int] = {}
     target = add_target(a, rng)
     ledger.created[("service_targets", target.id)] = "A"
@@ -124,7 +148,7 @@ def test_nothing_lost_or_duplicated_through_a_faulty_network(server: Server, tmp
             for visit_id in rng.sample(theirs, min(2, len(theirs))):
                 edit(b, "B", visit_id, rng, ledger, same_field=rng.random() < 0.5)
             try_sync(eb, outcomes)
-        print("outcomes", outcomes, "proxy", proxy.stats, "requests", ea.client.requests_made, eb.client.requests_made)
+        log.info("outcomes %s proxy %s requests %s %s", outcomes, proxy.stats, ea.client.requests_made, eb.client.requests_made)
         assert outcomes.get("ok", 0) < 3 * ROUNDS, "no sync failed: the proxy injected too little"
         assert proxy.stats.fates.get("cut_down", 0) > 0 and proxy.stats.fates.get("cut_up", 0) > 0
 
@@ -180,7 +204,7 @@ def test_nothing_lost_or_duplicated_through_a_faulty_network(server: Server, tmp
         if final != value:
             assert (visit_id, field) in recorded or (visit_id, "deleted") in recorded, (
                 f"{visit_id}.{field}: {value!r} overwritten by {final!r} without a conflict")
-    print("conflicts recorded", len(recorded), "edits", len(ledger.edits), "photos", len(ledger.photos))
+    log.info("conflicts recorded %d, edits %d, photos %d", len(recorded), len(ledger.edits), len(ledger.photos))
     assert recorded, "the same-field edits made no conflict at all"
     assert listed <= recorded
 
@@ -196,3 +220,5 @@ def test_nothing_lost_or_duplicated_through_a_faulty_network(server: Server, tmp
     assert not a.check() and all(isinstance(p, TechnicalProblem) for p in a.all(TechnicalProblem))
     # The run really went through failures of every kind (seeded, so the same every time).
     assert sum(proxy.stats.fates.values()) > 20
+    # Answers were lost after the server had applied a batch: the same batch was sent again.
+    assert max(sent_batches.values()) > 1
