@@ -238,3 +238,44 @@ def m003_activity_indexes(db: Database) -> None:
         "(commissioner_id, visit_date, deleted, is_draft, review_status)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_problems_solved ON problems (status, solved_on, commissioner_id, deleted)")
+
+
+# --- m004: what sync needs beyond m001 --------------------------------------------------------
+#
+# `sync_base` keeps the server's version of a record (its fields at `rev`) from the moment a synced
+# record is first edited locally. A push that meets a conflict compares the local row with this
+# base, field by field, to tell the user's own changes from the server's: without it, a field the
+# server changed would look like a local change and be pushed back over the server's value.
+# A trigger fills it when a row goes from clean to dirty, so ordinary saves cost one small insert
+# and a pull (which writes clean rows) costs nothing. The trigger lists the columns present when
+# this migration runs; a later migration that adds columns to a synced table re-creates it.
+#
+# `assessment_rules` holds the bureau's assessment rules per year (TOML text) as pulled by sync,
+# for the reports module.
+
+
+def _base_trigger(db: Database, table: str) -> str:
+    sync_columns = {line.strip().split()[0] for line in SYNC_COLUMNS.strip().splitlines()}
+    columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall() if r[1] not in sync_columns]
+    pairs = ", ".join(f"'{c}', old.{c}" for c in columns)
+    return f"""CREATE TRIGGER {table}_sync_base AFTER UPDATE OF dirty ON {table}
+        WHEN old.dirty = 0 AND new.dirty = 1 AND old.rev > 0 BEGIN
+        INSERT OR REPLACE INTO sync_base (table_name, record_id, rev, fields)
+        VALUES ('{table}', old.id, old.rev, json_object({pairs})); END"""
+
+
+@migrations()
+def m004_sync_base(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE sync_base (
+            table_name TEXT NOT NULL, record_id TEXT NOT NULL, rev INTEGER NOT NULL, fields TEXT NOT NULL,
+            PRIMARY KEY (table_name, record_id))"""
+    )
+    db.execute(
+        """CREATE TABLE assessment_rules (
+            year INTEGER PRIMARY KEY, toml TEXT NOT NULL, rev INTEGER NOT NULL DEFAULT 0,
+            server_seq INTEGER NOT NULL DEFAULT 0, received_at TEXT NOT NULL DEFAULT '')"""
+    )
+    db.execute("CREATE INDEX idx_conflicts_open ON sync_conflicts (resolved_at, table_name, record_id)")
+    for table in SYNCED_TABLES:
+        db.execute(_base_trigger(db, table))

@@ -23,6 +23,7 @@ log = logging.getLogger("commissioner.cli")
 # part not installed) is skipped.
 COMMAND_MODULES = [
     "commissioner_app.cli.core",
+    "sync.cli",
 ]
 
 EXIT_USER_ERROR = 2

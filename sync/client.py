@@ -1,0 +1,237 @@
+"""HTTP client of the sync protocol v1 (see sync/protocol.py), on `requests`.
+
+Every request has a timeout and carries the protocol version. Bodies over a few hundred bytes are
+sent gzip-compressed. Network failures (refused or cut connections, timeouts, a truncated answer,
+a gateway's 502/503/504) are retried with exponential backoff; an answer of the server itself is
+never retried, and a 4xx never: it is turned into a typed error (sync/errors.py). Retrying a push
+is safe because a batch carries an idempotency key; a pull is a read; an attachment chunk must
+start at the server's offset, so a retried chunk is answered 409 with the right offset.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import random
+import time
+from typing import Any
+
+import requests
+
+from commissioner_app.i18n import Message
+from sync import protocol
+from sync.errors import (
+    AuthExpiredError,
+    ConflictError,
+    OfflineError,
+    ProtocolTooOldError,
+    RefusedError,
+    ServerError,
+)
+
+log = logging.getLogger("commissioner.sync.client")
+
+GZIP_MIN_BYTES = 512
+RETRY_STATUSES = (502, 503, 504)  # said by a gateway in front of the server, not by the server's logic
+NETWORK_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+class _Retry(Exception):
+    """Internal: the attempt failed in a way that is worth repeating."""
+
+    def __init__(self, detail: str, status: int = 0):
+        super().__init__(detail)
+        self.status = status
+
+
+class SyncClient:
+    """One user's connection to one server. Not thread-safe: one sync at a time uses it."""
+
+    def __init__(
+        self,
+        server_url: str,
+        token: str | None = None,
+        *,
+        device_id: str = "",
+        connect_timeout: float = 5.0,
+        read_timeout: float = 60.0,
+        retries: int = 4,
+        backoff: float = 0.25,
+        max_backoff: float = 8.0,
+        protocol_version: int = protocol.PROTOCOL_VERSION,
+        session: requests.Session | None = None,
+    ):
+        self.server_url = normalise_url(server_url)
+        self.token = token
+        self.device_id = device_id
+        self.timeout = (connect_timeout, read_timeout)
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.protocol_version = protocol_version
+        self.session = session or requests.Session()
+        self.requests_made = 0  # every attempt, retries included (the "nothing to do" budget counts them)
+
+    # --- endpoints -------------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        answer = self._json("POST", "/auth/login",
+                            {"username": username, "password": password, "device_id": self.device_id},
+                            auth=False)
+        self.token = answer["token"]
+        return answer
+
+    def logout(self) -> None:
+        self._call("POST", "/auth/logout")
+        self.token = None
+
+    def me(self) -> dict[str, Any]:
+        return self._json("GET", "/me")
+
+    def push(self, request: protocol.PushRequest) -> protocol.PushAnswer:
+        answer: protocol.PushAnswer = self._json("POST", "/sync/push", request)
+        return answer
+
+    def pull(self, since: int, limit: int = protocol.DEFAULT_PULL_LIMIT) -> protocol.PullAnswer:
+        answer: protocol.PullAnswer = self._json("GET", "/sync/pull", params={"since": since, "limit": limit})
+        return answer
+
+    def attachment_status(self, sha256: str) -> dict[str, Any]:
+        return self._json("GET", f"/attachments/{sha256}/status")
+
+    def upload_chunk(self, sha256: str, offset: int, data: bytes) -> int:
+        """Send one chunk at `offset`; returns the server's new received count.
+
+        A chunk that does not start at the server's offset is answered 409; the ConflictError
+        then carries the server's body (with the offset it has) so the caller can resume there.
+        """
+        answer = self._json("PUT", f"/attachments/{sha256}", raw=data, params={"offset": offset})
+        return int(answer["received"])
+
+    def complete_attachment(self, sha256: str, size: int) -> dict[str, Any]:
+        return self._json("POST", f"/attachments/{sha256}/complete", {"size": size})
+
+    def download_attachment(self, sha256: str) -> bytes:
+        return self._call("GET", f"/attachments/{sha256}").content
+
+    # --- transport -------------------------------------------------------------------------------
+
+    def _json(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
+        return self._call(method, path, body, expect_json=True, **kwargs).json()
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | None = None,
+        params: dict[str, Any] | None = None,
+        auth: bool = True,
+        expect_json: bool = False,
+    ) -> requests.Response:
+        headers = {
+            protocol.PROTOCOL_HEADER: str(self.protocol_version),
+            "Accept-Encoding": "gzip",
+            "Accept": "application/json",
+        }
+        if self.device_id:
+            headers["X-Device-Id"] = self.device_id
+        if auth:
+            if not self.token:
+                raise AuthExpiredError()
+            headers["Authorization"] = f"Bearer {self.token}"
+        data: bytes | None = None
+        if raw is not None:
+            data = raw
+            headers["Content-Type"] = "application/octet-stream"
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+            if len(data) >= GZIP_MIN_BYTES:
+                data = gzip.compress(data, compresslevel=5)
+                headers["Content-Encoding"] = "gzip"
+        url = self.server_url + protocol.API_PREFIX + path
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._attempt(method, url, headers, data, params, expect_json)
+            except _Retry as exc:
+                if attempt > self.retries:
+                    log.info("%s %s failed after %d attempts: %s", method, path, attempt, exc)
+                    if exc.status:
+                        raise ServerError(exc.status, str(exc)) from None
+                    raise OfflineError(str(exc)) from None
+                delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+                delay *= 0.5 + random.random()  # jitter: a day-end rush does not retry in lockstep
+                log.debug("%s %s: %s; retry %d in %.2fs", method, path, exc, attempt, delay)
+                time.sleep(delay)
+
+    def _attempt(self, method: str, url: str, headers: dict[str, str], data: bytes | None,
+                 params: dict[str, Any] | None, expect_json: bool) -> requests.Response:
+        self.requests_made += 1
+        try:
+            response = self.session.request(method, url, data=data, headers=headers, params=params,
+                                            timeout=self.timeout)
+            # Read the whole body now: a connection cut mid-body is a network error to retry.
+            _ = response.content
+        except NETWORK_ERRORS as exc:
+            raise _Retry(f"{type(exc).__name__}: {exc}") from None
+        status = response.status_code
+        if status in RETRY_STATUSES:
+            raise _Retry(f"gateway answered {status}", status)
+        if 200 <= status < 300:
+            if expect_json:
+                try:
+                    response.json()
+                except ValueError:
+                    # A 2xx whose JSON does not parse was cut in transit.
+                    raise _Retry("truncated answer") from None
+            return response
+        raise self._error(response)
+
+    def _error(self, response: requests.Response) -> Exception:
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {"detail": body}
+        kind = str(body.get("error") or "")
+        reason = _reason(body, status)
+        if status == 426 or kind == "protocol_too_old":
+            return ProtocolTooOldError(reason)
+        if status == 401:
+            return AuthExpiredError()
+        if status == 409:
+            return ConflictError(reason, body)
+        if status >= 500:
+            return ServerError(status, reason.en)
+        return RefusedError(reason, status, kind)
+
+
+def _reason(body: dict[str, Any], status: int) -> Message:
+    zh = body.get("message_zh") or body.get("reason_zh")
+    en = body.get("message_en") or body.get("reason_en")
+    if not zh and not en:
+        detail = body.get("detail") or body.get("error") or f"HTTP {status}"
+        text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)[:300]
+        return Message(text, text)
+    return Message(str(zh or en), str(en or zh))
+
+
+def normalise_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if url.endswith(protocol.API_PREFIX):
+        url = url[: -len(protocol.API_PREFIX)]
+    if "://" not in url:
+        url = "https://" + url
+    return url

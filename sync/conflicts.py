@@ -1,0 +1,186 @@
+"""Conflicts a person resolves: both versions of each colliding field, and the choice.
+
+A conflict arises when this computer and the server changed the same field of a record since the
+revision the local edit started from. Nothing is overwritten on either side: the record keeps the
+local value and is held back from push (`has_conflict = 1`) until every colliding field is
+resolved. Resolving a field keeps the local or the server's value; once the last field of a
+record is resolved, the record is an ordinary unsent edit based on the server's revision, and the
+next sync sends it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from commissioner_app.domain import LABELS, now_iso
+from commissioner_app.errors import CommissionerError, NotFoundError
+from commissioner_app.i18n import Message
+from commissioner_app.store import Store
+
+Keep = Literal["local", "server"]
+
+TABLE_LABELS: dict[str, Message] = {
+    "commissioners": Message("科技特派员", "Commissioner"),
+    "teams": Message("科技特派团", "Team"),
+    "workstations": Message("工作站", "Workstation"),
+    "service_targets": Message("服务对象", "Service target"),
+    "service_agreements": Message("服务协议", "Service agreement"),
+    "visits": Message("服务记录", "Visit"),
+    "problems": Message("技术难题", "Technical problem"),
+    "solutions": Message("解决方案", "Solution"),
+    "attachments": Message("附件", "Attachment"),
+    "reviews": Message("审核", "Review"),
+    "demands": Message("技术需求", "Technical demand"),
+    "annual_summaries": Message("年度总结", "Annual summary"),
+}
+
+FIELD_LABELS: dict[str, Message] = {
+    **LABELS,
+    "deleted": Message("删除", "Deleted"),
+    "county": Message("县（市、区）", "County"),
+    "town": Message("乡镇", "Town"),
+    "village": Message("村", "Village"),
+    "industry": Message("产业", "Industry"),
+    "technology": Message("技术", "Technology"),
+    "outcome": Message("成效", "Outcome"),
+    "confirm_contact": Message("确认人", "Confirmed by"),
+    "confirm_remark": Message("确认意见", "Confirmation remark"),
+    "notes": Message("备注", "Notes"),
+    "text": Message("内容", "Text"),
+}
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    id: int
+    table: str
+    record_id: str
+    field: str
+    base: Any
+    local: Any  # the value on this computer now
+    server: Any
+    server_rev: int
+    created_at: str
+    resolved_at: str | None = None
+    resolution: str | None = None
+
+    @property
+    def field_label(self) -> Message:
+        return FIELD_LABELS.get(self.field, Message(self.field, self.field))
+
+    @property
+    def table_label(self) -> Message:
+        return TABLE_LABELS.get(self.table, Message(self.table, self.table))
+
+
+def list_conflicts(store: Store, *, include_resolved: bool = False, record_id: str | None = None) -> list[FieldConflict]:
+    """Open conflicts (oldest first), one per field, with the base, local and server values."""
+    sql = "SELECT * FROM sync_conflicts WHERE 1"
+    params: list[Any] = []
+    if not include_resolved:
+        sql += " AND resolved_at IS NULL"
+    if record_id:
+        sql += " AND record_id = ?"
+        params.append(record_id)
+    items = []
+    for row in store.db.query(sql + " ORDER BY id", params):
+        local = _load(row["local_value"])
+        if row["resolved_at"] is None:
+            current = store.row(row["table_name"], row["record_id"])
+            if current is not None and row["field"] in current:
+                local = current[row["field"]]
+                if row["field"] == "deleted":
+                    local = bool(local)
+        items.append(FieldConflict(
+            id=row["id"], table=row["table_name"], record_id=row["record_id"], field=row["field"],
+            base=_load(row["base_value"]), local=local, server=_load(row["server_value"]),
+            server_rev=row["server_rev"], created_at=row["created_at"], resolved_at=row["resolved_at"],
+            resolution=row["resolution"],
+        ))
+    return items
+
+
+def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
+    """Keep the local or the server's value of one conflicting field."""
+    if keep not in ("local", "server"):
+        raise ValueError(keep)
+    with store.atomic():
+        row = store.db.execute(
+            "SELECT table_name, record_id, field, server_value, server_rev, resolved_at FROM sync_conflicts "
+            "WHERE id = ?", [conflict_id],
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(Message(f"没有编号为 {conflict_id} 的冲突", f"No conflict number {conflict_id}"))
+        table, record_id, field, server_value, server_rev, resolved_at = row
+        if resolved_at is not None:
+            raise CommissionerError(Message(f"冲突 {conflict_id} 已处理过", f"Conflict {conflict_id} is already resolved"))
+        current = store.row(table, record_id)
+        if current is None:
+            raise NotFoundError(Message(f"找不到记录 {record_id}", f"No record {record_id}"))
+        now = now_iso()
+        if keep == "server":
+            value = _load(server_value)
+            column_value = int(bool(value)) if field == "deleted" else _column_value(value)
+            if current.get(field) != column_value:
+                store.db.execute(f"UPDATE {table} SET {field} = ? WHERE id = ?", [column_value, record_id])
+                store.db.execute(
+                    "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [table, record_id, now, store.actor,
+                     json.dumps({field: [current.get(field), column_value]}, ensure_ascii=False, default=str)],
+                )
+        store.db.execute(
+            "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?", [now, keep, conflict_id]
+        )
+        open_left = store.db.execute(
+            "SELECT count(*) FROM sync_conflicts WHERE table_name = ? AND record_id = ? AND resolved_at IS NULL",
+            [table, record_id],
+        ).fetchone()[0]
+        if open_left == 0:
+            # An ordinary unsent edit based on the server's revision: the next sync sends it.
+            store.db.execute(
+                f"UPDATE {table} SET has_conflict = 0, dirty = 1, sync_error = NULL, base_rev = max(base_rev, ?), "
+                "updated_at = ? WHERE id = ?",
+                [server_rev, now, record_id],
+            )
+    return next(c for c in list_conflicts(store, include_resolved=True, record_id=record_id) if c.id == conflict_id)
+
+
+def resolve_record(store: Store, table: str, record_id: str, keep: Keep) -> int:
+    """Resolve every open conflict of one record the same way; returns how many were resolved."""
+    items = [c for c in list_conflicts(store, record_id=record_id) if c.table == table]
+    for item in items:
+        resolve(store, item.id, keep)
+    return len(items)
+
+
+def display_value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(decoded, list):
+            return "、".join(str(v) for v in decoded) or "—"
+    return str(value)
+
+
+def _load(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _column_value(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value

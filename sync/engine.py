@@ -1,0 +1,594 @@
+"""The sync engine: push local changes, upload their attachments, pull the server's changes.
+
+Guarantees (SYNC.md), and how this module keeps them:
+
+- Nothing is lost or duplicated. A push batch, with its idempotency key (`batch_id`), is written
+  to the local database *before* it is sent; after a crash or a dropped connection the same batch
+  is sent again, and the server answers a replay with its first answer. A change is marked as sent
+  only when the server's answer for it has been committed locally, and only if the row was not
+  edited meanwhile (its `updated_at` is compared with the one sent).
+- No last-writer-wins. A conflict answer keeps the local values of the colliding fields, takes the
+  server's values for the fields only the server changed (told apart with the base version kept in
+  `sync_base`), records each collision in `sync_conflicts` and holds the record back from push
+  until a person resolves it (sync/conflicts.py).
+- A pull applies each page and its cursor in one local transaction and never overwrites a record
+  with unsent local changes.
+
+`SyncEngine.sync()` is meant to run on a worker thread: it reports progress through a callback
+(phase, label, numbers), stops between steps when the cancel flag is set, and raises the typed
+errors of sync/errors.py. Use the store from that thread only while the sync runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from commissioner_app import schema
+from commissioner_app.attachments import blob_path, sha256_of
+from commissioner_app.domain import TABLES, new_id, now_iso
+from commissioner_app.i18n import Message
+from commissioner_app.records import domain_columns
+from commissioner_app.reference import RefItem, replace_reference
+from commissioner_app.store import Store
+from sync import protocol
+from sync.client import SyncClient
+from sync.errors import ConflictError, RefusedError
+
+log = logging.getLogger("commissioner.sync.engine")
+
+META_CURSOR = "pull_since"
+META_PENDING_BATCH = "push_batch"
+META_LAST_SYNC = "last_sync_at"
+META_CLOCK_SKEW = "clock_skew_seconds"
+
+# Parents before children, so a server that checks links sees the parent first.
+PUSH_ORDER = schema.SYNCED_TABLES
+CLOCK_SKEW_WARNING = 300  # seconds
+
+PHASES: dict[str, Message] = {
+    "push": Message("发送记录", "Sending records"),
+    "upload": Message("上传附件", "Uploading attachments"),
+    "pull": Message("接收更新", "Receiving updates"),
+    "done": Message("同步完成", "Sync finished"),
+}
+
+# A test hook: with COMMISSIONER_SYNC_PAUSE_AT=<point>, the engine writes the file named by
+# COMMISSIONER_SYNC_PAUSE_FILE and sleeps at that point, so a test can kill the process there.
+PAUSE_POINTS = ("push_answered", "pull_applying", "upload_chunk_sent")
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    phase: str  # a key of PHASES
+    done: int
+    total: int  # 0 when unknown (a pull does not know how much is left)
+
+    @property
+    def label(self) -> Message:
+        return PHASES[self.phase]
+
+
+class CancelFlag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+@dataclass
+class SyncReport:
+    accepted: int = 0
+    merged: int = 0
+    conflicts: int = 0  # records that met a conflict in this sync
+    rejected: int = 0
+    pulled: int = 0  # records written from the server
+    kept_local: int = 0  # pulled records not applied because they have unsent local changes
+    deleted: int = 0  # records deleted locally because the server deleted them
+    reference_kinds: list[str] = field(default_factory=list)
+    assessment_years: list[int] = field(default_factory=list)
+    attachments_uploaded: int = 0
+    bytes_uploaded: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    clock_skew_seconds: float | None = None
+    problems: list[Message] = field(default_factory=list)
+
+    @property
+    def pushed(self) -> int:
+        return self.accepted + self.merged
+
+    def summary(self) -> Message:
+        zh = (f"已发送 {self.pushed} 条（合并 {self.merged}），接收 {self.pulled} 条，"
+              f"冲突 {self.conflicts}，被拒绝 {self.rejected}，上传附件 {self.attachments_uploaded} 个")
+        en = (f"sent {self.pushed} (merged {self.merged}), received {self.pulled}, "
+              f"conflicts {self.conflicts}, rejected {self.rejected}, attachments uploaded {self.attachments_uploaded}")
+        if self.cancelled:
+            zh, en = "同步已取消；" + zh, "Sync cancelled; " + en
+        return Message(zh, en)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        client: SyncClient,
+        *,
+        batch_size: int = protocol.MAX_PUSH_CHANGES,
+        pull_limit: int = protocol.MAX_PULL_LIMIT,
+        chunk_size: int = protocol.CHUNK_SIZE,
+    ):
+        self.store = store
+        self.client = client
+        self.batch_size = min(batch_size, protocol.MAX_PUSH_CHANGES)
+        self.pull_limit = min(pull_limit, protocol.MAX_PULL_LIMIT)
+        self.chunk_size = chunk_size
+        self._columns = {t: [c for c in domain_columns(TABLES[t]) if c != "id"] for t in schema.SYNCED_TABLES}
+        if not client.device_id:
+            client.device_id = store.get_meta("device_id") or ""
+
+    # --- the whole sync --------------------------------------------------------------------------
+
+    def sync(
+        self,
+        progress: Callable[[SyncProgress], None] | None = None,
+        cancel: CancelFlag | Callable[[], bool] | None = None,
+    ) -> SyncReport:
+        """Push, then pull. Raises a SyncError when the sync cannot go on; what was done stays done."""
+        report = SyncReport()
+        started = time.perf_counter()
+        first_request = self.client.requests_made
+        self._progress = progress or (lambda p: None)
+        self._cancel = _cancel_check(cancel)
+        try:
+            self._push_all(report)
+            if not report.cancelled:
+                self._pull_all(report)
+            if not report.cancelled:
+                self.store.set_meta(META_LAST_SYNC, now_iso())
+                self._progress(SyncProgress("done", 1, 1))
+        finally:
+            report.requests = self.client.requests_made - first_request
+            report.seconds = time.perf_counter() - started
+        return report
+
+    def _cancelled(self, report: SyncReport) -> bool:
+        if self._cancel():
+            report.cancelled = True
+        return report.cancelled
+
+    # --- push ------------------------------------------------------------------------------------
+
+    def pending_count(self) -> int:
+        """Records waiting to be pushed (held-back conflicts and rejections not counted)."""
+        return sum(
+            self.store.db.execute(f"SELECT count(*) FROM {t} WHERE {_PUSHABLE}").fetchone()[0] for t in PUSH_ORDER
+        )
+
+    def _push_all(self, report: SyncReport) -> None:
+        pending = self.store.get_meta(META_PENDING_BATCH)
+        if pending:
+            # A batch sent before a crash or a dropped connection: replay it as it was.
+            log.info("replaying push batch %s", json.loads(pending)["batch_id"])
+            self._send_batch(json.loads(pending), report)
+        total = self.pending_count()
+        if total == 0:
+            return
+        done = 0
+        handled: set[tuple[str, str]] = set()  # sent (or held back) in this sync: not picked again
+        self._progress(SyncProgress("push", 0, total))
+        while not self._cancelled(report):
+            rows = self._next_rows(handled)
+            if not rows:
+                break
+            for row in rows:
+                handled.add((row["_table"], row["id"]))
+            rows = self._upload_attachments(rows, report)
+            if report.cancelled:
+                break
+            if not rows:
+                continue
+            batch = self._make_batch(rows)
+            # Written before it is sent: after a crash the same batch_id is replayed.
+            self.store.set_meta(META_PENDING_BATCH, json.dumps(batch, ensure_ascii=False))
+            self._send_batch(batch, report)
+            done += len(rows)
+            self._progress(SyncProgress("push", min(done, total), total))
+
+    def _next_rows(self, handled: set[tuple[str, str]]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for table in PUSH_ORDER:
+            room = self.batch_size - len(rows)
+            if room <= 0:
+                break
+            skip = sum(1 for t, _ in handled if t == table)
+            cursor = self.store.db.execute(
+                f"SELECT * FROM {table} WHERE {_PUSHABLE} ORDER BY rowid LIMIT ?", [room + skip]
+            )
+            names = [d[0] for d in cursor.description]
+            for found in cursor.fetchall():
+                row = dict(zip(names, found, strict=True))
+                if (table, row["id"]) in handled:
+                    continue
+                row["_table"] = table
+                rows.append(row)
+                if len(rows) >= self.batch_size:
+                    break
+        return rows
+
+    def _make_batch(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        changes = [
+            {
+                "table": row["_table"],
+                "id": row["id"],
+                "base_rev": row["base_rev"],
+                "deleted": bool(row["deleted"]),
+                "fields": {c: row[c] for c in self._columns[row["_table"]]},
+            }
+            for row in rows
+        ]
+        return {
+            "batch_id": new_id(),
+            "device_id": self.client.device_id,
+            "client_time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "changes": changes,
+            # Not sent: what each row's updated_at was, to see whether it was edited meanwhile.
+            "snapshot": {f"{r['_table']}/{r['id']}": r["updated_at"] for r in rows},
+        }
+
+    def _send_batch(self, batch: dict[str, Any], report: SyncReport) -> None:
+        request: protocol.PushRequest = {
+            "batch_id": batch["batch_id"],
+            "device_id": batch["device_id"],
+            "client_time": batch["client_time"],
+            "changes": batch["changes"],
+        }
+        try:
+            answer = self.client.push(request)
+        except RefusedError:
+            # The server refused the batch as a whole and applied none of it: forget the batch
+            # (its records stay dirty) so that the next sync does not replay a refused request.
+            self.store.set_meta(META_PENDING_BATCH, None)
+            raise
+        self._note_clock(answer.get("server_time"), report)
+        _pause_point("push_answered")
+        with self.store.atomic():
+            self._apply_push_answer(batch, answer, report)
+            self.store.set_meta(META_PENDING_BATCH, None)
+
+    def _apply_push_answer(self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport) -> None:
+        results = {(r["table"], r["id"]): r for r in answer["results"]}
+        db = self.store.db
+        for change in batch["changes"]:
+            table, record_id = change["table"], change["id"]
+            result = results.get((table, record_id))
+            if result is None:
+                log.warning("no answer for %s %s in batch %s; it stays queued", table, record_id, batch["batch_id"])
+                continue
+            row = self.store.row(table, record_id)
+            if row is None:
+                continue
+            unchanged = row["updated_at"] == batch["snapshot"][f"{table}/{record_id}"]
+            status = result["status"]
+            rev = int(result.get("rev", row["rev"]))
+            seq = int(result.get("server_seq", row["server_seq"]))
+            sent = change["fields"]
+            if status in ("accepted", "merged"):
+                values: dict[str, Any] = {}
+                server_fields = sent
+                if result.get("fields"):
+                    # Merged, or accepted with fields the server decides (e.g. a review status).
+                    server_fields = {**sent, **(result.get("fields") or {})}
+                    # Take the merged value of every field not edited again since it was sent.
+                    values = {f: _column_value(v) for f, v in server_fields.items()
+                              if f in self._columns[table] and _same(row[f], sent.get(f))}
+                values.update(rev=rev, base_rev=rev, server_seq=seq)
+                if unchanged:
+                    values.update(dirty=0, sync_error=None, has_conflict=0)
+                    db.execute("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?", [table, record_id])
+                else:
+                    # Edited while the push was in flight: the edit now builds on the new revision.
+                    self._set_base(table, record_id, rev, server_fields)
+                _update(db, table, record_id, values)
+                if status == "accepted":
+                    report.accepted += 1
+                else:
+                    report.merged += 1
+            elif status == "conflict":
+                self._record_conflict(table, row, result, sent)
+                report.conflicts += 1
+            elif status == "rejected":
+                report.rejected += 1
+                if unchanged:  # a later edit may well be acceptable: it is sent next time
+                    reason = {"zh": result.get("reason_zh", ""), "en": result.get("reason_en", "")}
+                    _update(db, table, record_id, {"sync_error": json.dumps(reason, ensure_ascii=False)})
+            else:
+                log.warning("unknown status %r for %s %s", status, table, record_id)
+
+    def _record_conflict(self, table: str, row: dict[str, Any], result: protocol.ChangeResult,
+                         sent: dict[str, Any]) -> None:
+        db = self.store.db
+        record_id = row["id"]
+        rev = int(result.get("rev", row["rev"]))
+        server = result.get("fields") or {}
+        colliding = {c["field"]: c for c in result.get("conflicts", [])}
+        base_row = db.execute(
+            "SELECT rev, fields FROM sync_base WHERE table_name = ? AND record_id = ?", [table, record_id]
+        ).fetchone()
+        base = json.loads(base_row[1]) if base_row and base_row[0] == row["base_rev"] else None
+        values: dict[str, Any] = {}
+        for f, server_value in server.items():
+            if f not in self._columns[table] or f in colliding:
+                continue
+            if base is not None and f in base:
+                mine = not _same(row[f], base[f])
+            else:
+                # Without the base version a difference cannot be attributed: keep the local
+                # value (nothing typed is lost; the next push shows the server the difference).
+                mine = True
+                log.info("no base version of %s %s; keeping local %s", table, record_id, f)
+            if not mine:
+                values[f] = _column_value(server_value)
+        values.update(rev=rev, base_rev=rev, server_seq=int(result.get("server_seq", row["server_seq"])),
+                      has_conflict=1, dirty=1)
+        if "deleted" in colliding:
+            values["deleted"] = row["deleted"]
+        _update(db, table, record_id, values)
+        self._set_base(table, record_id, rev, server)
+        now = now_iso()
+        for f, c in colliding.items():
+            db.execute(
+                "UPDATE sync_conflicts SET resolved_at = ?, resolution = 'superseded' "
+                "WHERE table_name = ? AND record_id = ? AND field = ? AND resolved_at IS NULL",
+                [now, table, record_id, f],
+            )
+            local = bool(row["deleted"]) if f == "deleted" else row.get(f, c.get("local"))
+            db.execute(
+                "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
+                "server_rev, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [table, record_id, f, _dump(c.get("base")), _dump(local), _dump(c.get("server")), rev, now],
+            )
+
+    def _set_base(self, table: str, record_id: str, rev: int, fields: dict[str, Any]) -> None:
+        self.store.db.execute(
+            "INSERT OR REPLACE INTO sync_base (table_name, record_id, rev, fields) VALUES (?, ?, ?, ?)",
+            [table, record_id, rev, json.dumps({f: _column_value(v) for f, v in fields.items()}, ensure_ascii=False)],
+        )
+
+    # --- attachments -----------------------------------------------------------------------------
+
+    def _upload_attachments(self, rows: list[dict[str, Any]], report: SyncReport) -> list[dict[str, Any]]:
+        """Upload the files of the attachment records about to be pushed; drop records whose file is missing."""
+        kept = []
+        wanted: dict[str, int] = {}
+        for row in rows:
+            if row["_table"] == "attachments" and not row["deleted"] and row["sha256"]:
+                path = blob_path(self.store, row["sha256"])
+                if not path.exists():
+                    report.problems.append(Message(
+                        f"附件 {row['original_name']} 的文件缺失，暂不发送该附件记录",
+                        f"The file of attachment {row['original_name']} is missing; its record is held back",
+                    ))
+                    continue
+                wanted[row["sha256"]] = path.stat().st_size
+            kept.append(row)
+        total = sum(wanted.values())
+        sent = 0
+        for sha, size in wanted.items():
+            if self._cancelled(report):
+                return []
+            sent += self._upload(sha, size, report, sent, total)
+        return kept
+
+    def _upload(self, sha: str, size: int, report: SyncReport, before: int, total: int) -> int:
+        status = self.client.attachment_status(sha)
+        if status.get("complete"):
+            return size
+        if sha256_of(blob_path(self.store, sha)) != sha:
+            raise RefusedError(Message(f"本机附件文件 {sha[:12]} 已损坏", f"The local attachment file {sha[:12]} is damaged"))
+        offset = int(status.get("received", 0))
+        self._progress(SyncProgress("upload", before + offset, total))
+        with blob_path(self.store, sha).open("rb") as f:
+            while offset < size:
+                if self._cancelled(report):
+                    return offset
+                f.seek(offset)
+                chunk = f.read(self.chunk_size)
+                try:
+                    offset = self.client.upload_chunk(sha, offset, chunk)
+                    report.bytes_uploaded += len(chunk)
+                except ConflictError as exc:
+                    # The server holds a different amount (a retried chunk had arrived): resume there.
+                    received = exc.body.get("received")
+                    offset = int(received) if received is not None else int(
+                        self.client.attachment_status(sha).get("received", 0))
+                _pause_point("upload_chunk_sent")
+                self._progress(SyncProgress("upload", before + offset, total))
+        self.client.complete_attachment(sha, size)
+        report.attachments_uploaded += 1
+        return size
+
+    def download_attachment(self, sha: str) -> None:
+        """Fetch an attachment's bytes on demand (downloads are lazy) and store them under their hash."""
+        from commissioner_app.attachments import store_bytes
+
+        if blob_path(self.store, sha).exists():
+            return
+        data = self.client.download_attachment(sha)
+        if store_bytes(self.store, data) != sha:
+            raise RefusedError(Message("下载的附件与校验值不符", "The downloaded attachment does not match its hash"))
+
+    # --- pull ------------------------------------------------------------------------------------
+
+    def _pull_all(self, report: SyncReport) -> None:
+        since = int(self.store.get_meta(META_CURSOR) or 0)
+        pages = 0
+        while not self._cancelled(report):
+            answer = self.client.pull(since, self.pull_limit)
+            self._note_clock(answer.get("server_time"), report)
+            with self.store.atomic():
+                self._apply_page(answer["changes"], report)
+                _pause_point("pull_applying")
+                # The cursor moves in the same transaction as the page it covers.
+                self.store.set_meta(META_CURSOR, str(answer["next_since"]))
+            since = int(answer["next_since"])
+            pages += 1
+            self._progress(SyncProgress("pull", report.pulled + report.kept_local, 0))
+            if not answer.get("has_more"):
+                break
+
+    def _apply_page(self, changes: list[protocol.PulledChange], report: SyncReport) -> None:
+        by_table: dict[str, list[protocol.PulledChange]] = {}
+        for change in changes:
+            by_table.setdefault(change["table"], []).append(change)
+        for table, items in by_table.items():
+            if table == "reference":
+                for item in items:
+                    self._apply_reference(item)
+                    report.reference_kinds.append(item["id"])
+            elif table == "assessment_rules":
+                for item in items:
+                    self._apply_rules(item)
+                    report.assessment_years.append(int(item["fields"].get("year") or item["id"]))
+            elif table in self._columns:
+                self._apply_records(table, items, report)
+            else:
+                log.warning("pull delivered %d changes of unknown table %r; ignored", len(items), table)
+
+    def _apply_records(self, table: str, items: list[protocol.PulledChange], report: SyncReport) -> None:
+        db = self.store.db
+        local: dict[str, tuple[int, int]] = {}
+        ids = [c["id"] for c in items]
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            for record_id, rev, dirty in db.execute(
+                f"SELECT id, rev, dirty FROM {table} WHERE id IN ({','.join('?' * len(part))})", part
+            ).fetchall():
+                local[record_id] = (rev, dirty)
+        known = set(self._columns[table])
+        now = now_iso()
+        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        for change in items:
+            record_id, rev = change["id"], int(change["rev"])
+            mine = local.get(record_id)
+            if mine is not None and mine[1]:
+                report.kept_local += 1  # unsent local changes win locally; push will merge them
+                continue
+            if mine is not None and mine[0] >= rev:
+                continue  # already have it (e.g. the echo of our own push)
+            if change["deleted"]:
+                report.deleted += 1
+            else:
+                report.pulled += 1
+            cols = tuple(sorted(f for f in change["fields"] if f in known))
+            values = [record_id, *(_column_value(change["fields"][c]) for c in cols),
+                      rev, int(change["server_seq"]), int(bool(change["deleted"])), now]
+            groups.setdefault(cols, []).append(values)
+        for cols, rows in groups.items():
+            # A tombstone is written too (deleted = 1): the record disappears from every list but
+            # the local copy stays in step with the server's.
+            names = ["id", *cols, "rev", "server_seq", "deleted", "updated_at"]
+            updates = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
+            db.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, "
+                f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, 0) "
+                f"ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
+                "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
+                [[*r, r[-4], now] for r in rows],
+            )
+
+    def _apply_reference(self, item: protocol.PulledChange) -> None:
+        fields = item["fields"]
+        kind = item["id"]
+        items = [
+            RefItem(kind, str(i["code"]), str(i["name_zh"]), str(i.get("name_en", "")),
+                    str(i.get("parent_code", "")), int(i.get("sort_order", n)))
+            for n, i in enumerate(fields.get("items") or [])
+        ]
+        replace_reference(self.store, kind, items, source="server", version=str(fields.get("version", "")))
+
+    def _apply_rules(self, item: protocol.PulledChange) -> None:
+        fields = item["fields"]
+        year = int(fields.get("year") or item["id"])
+        if item["deleted"]:
+            self.store.db.execute("DELETE FROM assessment_rules WHERE year = ?", [year])
+            return
+        self.store.db.execute(
+            "INSERT INTO assessment_rules (year, toml, rev, server_seq, received_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(year) DO UPDATE SET toml = excluded.toml, rev = excluded.rev, "
+            "server_seq = excluded.server_seq, received_at = excluded.received_at",
+            [year, str(fields.get("toml", "")), int(item["rev"]), int(item["server_seq"]), now_iso()],
+        )
+
+    # --- clock -----------------------------------------------------------------------------------
+
+    def _note_clock(self, server_time: str | None, report: SyncReport) -> None:
+        if not server_time or report.clock_skew_seconds is not None:
+            return
+        try:
+            server = datetime.fromisoformat(server_time.replace("Z", "+00:00"))
+        except ValueError:
+            return
+        if server.tzinfo is None:
+            server = server.replace(tzinfo=UTC)
+        skew = (datetime.now(UTC) - server).total_seconds()
+        report.clock_skew_seconds = skew
+        self.store.set_meta(META_CLOCK_SKEW, f"{skew:.0f}")
+        if abs(skew) > CLOCK_SKEW_WARNING:
+            minutes = round(abs(skew) / 60)
+            report.problems.append(Message(
+                f"本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间（同步不受影响，但记录的时间可能不准）",
+                f"This computer's clock is about {minutes} minutes off the server's; please set the time "
+                "(sync is not affected, but recorded times may be wrong)",
+            ))
+
+
+_PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
+
+
+def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:
+    if not values:
+        return
+    sets = ", ".join(f"{c} = ?" for c in values)
+    db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), record_id])
+
+
+def _column_value(value: Any) -> Any:
+    """A JSON value as the local column stores it (lists and objects as JSON text, booleans as 0/1)."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    return _column_value(a) == _column_value(b)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _cancel_check(cancel: CancelFlag | Callable[[], bool] | None) -> Callable[[], bool]:
+    if cancel is None:
+        return lambda: False
+    if hasattr(cancel, "is_set"):
+        return cancel.is_set
+    assert callable(cancel)
+    return cancel
+
+
+def _pause_point(name: str) -> None:
+    if os.environ.get("COMMISSIONER_SYNC_PAUSE_AT") != name:
+        return
+    marker = os.environ.get("COMMISSIONER_SYNC_PAUSE_FILE")
+    if marker:
+        with open(marker, "w") as f:
+            f.write(name)
+    log.warning("paused at %s for a test", name)
+    time.sleep(float(os.environ.get("COMMISSIONER_SYNC_PAUSE_SECONDS", "120")))
