@@ -52,7 +52,7 @@ class Styles:
         self.title = _style("title", 17, 24, TA_CENTER, spaceAfter=2 * mm)
         self.subtitle = _style("subtitle", 10.5, 15, TA_CENTER, textColor=colors.HexColor("#444444"),
                                spaceAfter=3 * mm)
-        self.h2 = _style("h2", 12.5, 18, spaceBefore=4 * mm, spaceAfter=2 * mm, textColor=ACCENT)
+        self.h2 = _style("h2", 12.5, 18, spaceBefore=4 * mm, spaceAfter=2 * mm, textColor=ACCENT, keepWithNext=1)
         self.body = _style("body", 9.5, 14)
         self.small = _style("small", 8, 11)
         self.note = _style("note", 8, 11, textColor=colors.HexColor("#555555"))
