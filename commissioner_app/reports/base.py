@@ -200,8 +200,8 @@ def build_pdf(out: Path | IO[bytes], story: list[Flowable], *, title: str, store
 
 
 def frame_size() -> tuple[float, float]:
-    """Width and height available for content on a page."""
-    return PAGE[0] - 2 * MARGIN, PAGE[1] - 2 * MARGIN - 5 * mm
+    """Width and height available for content on a page (the frame keeps 6 pt padding on each side)."""
+    return PAGE[0] - 2 * MARGIN - 12, PAGE[1] - 2 * MARGIN - 5 * mm - 12
 
 
 def to_bytes(build: Any, *args: Any, **kwargs: Any) -> bytes:

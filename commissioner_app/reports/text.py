@@ -35,24 +35,25 @@ def wrap_lines(text: str, width: float, size: float) -> list[str]:
     for para in text.split("\n"):
         line: list[str] = []
         used = 0.0
-        last_space = -1
+        word_start = -1  # where the Latin word being read began in `line`
         for ch in para:
             w = _measure(ch)[1]
+            latin = ch.isascii() and ch.isalnum()
             if used + w > limit and line and ch not in NO_LINE_START and ch != " ":
-                if ch.isascii() and ch.isalnum() and last_space > 0:
-                    # Keep a Latin word whole: move it to the next line.
-                    carry = line[last_space + 1:]
-                    lines.append("".join(line[:last_space]))
-                    line = carry
+                if latin and word_start > 0:
+                    # Keep a Latin word whole: move its start to the next line.
+                    lines.append("".join(line[:word_start]).rstrip(" "))
+                    line = line[word_start:]
                 else:
                     lines.append("".join(line))
                     line = []
                 used = sum(_measure(c)[1] for c in line)
-                last_space = -1
-            if ch == " ":
-                last_space = len(line)
-            elif not (ch.isascii() and ch.isalnum()):
-                last_space = -1
+                word_start = 0 if line else -1
+            if latin:
+                if word_start < 0:
+                    word_start = len(line)
+            else:
+                word_start = -1
             line.append(ch)
             used += w
         lines.append("".join(line))

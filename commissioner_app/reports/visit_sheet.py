@@ -34,8 +34,12 @@ from commissioner_app.store import RECORD_STATES, Store, record_state
 log = logging.getLogger("commissioner.reports")
 
 MAX_PHOTOS = 4
+# The sheet is one page: very long texts are cut here (the full record stays in the system) so that
+# what remains can be read; only then does the page shrink to fit.
+CONTENT_CHARS = 700
+PROBLEMS_SHOWN = 4
+PROBLEM_CHARS = 120
 PHOTO_HEIGHT = 48 * mm
-SIGN_HEIGHT = 50 * mm
 PRINT_DPI = 200  # photos are resampled to this resolution at their printed size: sharp, small, fast
 
 
@@ -52,7 +56,7 @@ def visit_sheet(store: Store, visit_id: str, out: Path | IO[bytes]) -> int:
              f"Record {v['id'][:8]}    state: {data['state']}    sync: {record_sync_state(v)}"), s.subtitle),
         _info_table(data, width),
         Spacer(1, 2 * mm),
-        _section(tr("服务内容", "Service content"), [P(v["content"] or "—", s.body)], width),
+        _section(tr("服务内容", "Service content"), [P(_cut(v["content"], CONTENT_CHARS) or "—", s.body)], width),
     ]
     if data["problems"]:
         body += [Spacer(1, 2 * mm), _problems_table(data, width)]
@@ -64,10 +68,12 @@ def visit_sheet(store: Store, visit_id: str, out: Path | IO[bytes]) -> int:
         body.append(P(tr(f"另有 {data['more_photos']} 张照片未在本页显示。",
                          f"{data['more_photos']} more photos are not shown on this page."), s.note))
     # Everything but the signature boxes shrinks to fit, so the sheet is always one page.
+    signature = _signature_block(v, width)
+    _, sign_height = signature.wrap(width, height)
     story: list[Flowable] = [
-        KeepInFrame(width, height - SIGN_HEIGHT - 4 * mm, body, mode="shrink"),
+        KeepInFrame(width, height - sign_height - 6 * mm, body, mode="shrink"),
         Spacer(1, 3 * mm),
-        _signature_block(v, width),
+        signature,
     ]
     name = data["target"].get("name") or ""
     return build_pdf(out, story, title=f"{title} {v['visit_date']} {name}", store=store,
@@ -142,7 +148,7 @@ def _problems_table(data: dict[str, Any], width: float) -> Table:
     by_problem: dict[str, list[dict[str, Any]]] = {}
     for sol in data["solutions"]:
         by_problem.setdefault(sol["problem_id"], []).append(sol)
-    for p in data["problems"]:
+    for p in data["problems"][:PROBLEMS_SHOWN]:
         status = PROBLEM_STATUSES[p["status"]].text() if p["status"] in PROBLEM_STATUSES else p["status"]
         if p["status_reason"]:
             status += tr(f"（{p['status_reason']}）", f" ({p['status_reason']})")
@@ -152,8 +158,20 @@ def _problems_table(data: dict[str, Any], width: float) -> Table:
                                 if x["technology"] else "")
             + (tr(f" 成效：{x['outcome']}", f" Outcome: {x['outcome']}") if x["outcome"] else "")
             for x in sols) or "—"
-        rows.append([P(f"{p['title']}\n{p['description']}", s.cell), P(status, s.cell_center), P(sol_text, s.cell)])
-    return grid_table(rows, [width * 0.38, width * 0.14, width * 0.48])
+        rows.append([P(_cut(f"{p['title']}\n{p['description']}", PROBLEM_CHARS), s.cell), P(status, s.cell_center),
+                     P(_cut(sol_text, PROBLEM_CHARS * 2), s.cell)])
+    hidden = len(data["problems"]) - PROBLEMS_SHOWN
+    if hidden > 0:
+        rows.append([P(tr(f"另有 {hidden} 个技术难题，详见系统记录。", f"{hidden} more problems are in the system."),
+                       s.cell), "", ""])
+    return grid_table(rows, [width * 0.38, width * 0.14, width * 0.48],
+                      extra=[("SPAN", (0, -1), (-1, -1))] if hidden > 0 else [])
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + tr("……（内容较长，全文见系统记录）", "… (cut; the full text is in the system)")
 
 
 def _counters_table(v: dict[str, Any], width: float) -> Table:
