@@ -191,7 +191,6 @@ def annual_summary_text(store: Store, commissioner_id: str, year: int) -> str:
 
 
 def _visits_table(visits: list[dict[str, Any]], width: float) -> Table:
-    s = styles()
     head = ["#", tr("日期", "Date"), tr("服务对象", "Served party"), tr("地点", "Place"), tr("服务类型", "Types"),
             tr("服务内容", "Content"), tr("培训人次", "Trained"), tr("效益(万元)", "Benefit"), tr("满意度", "Rating")]
     rows: list[list[Any]] = [head]
@@ -211,7 +210,6 @@ def _visits_table(visits: list[dict[str, Any]], width: float) -> Table:
 
 
 def _problems(problems: list[dict[str, Any]], width: float) -> list[Flowable]:
-    s = styles()
     head = ["#", tr("技术难题", "Problem"), tr("解决日期", "Solved on"), tr("解决方案及成效", "Solution and outcome")]
     rows: list[list[Any]] = [head]
     for i, p in enumerate(problems, 1):

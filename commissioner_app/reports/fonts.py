@@ -59,7 +59,8 @@ def font_of(ch: str) -> str:
 def runs(text: str) -> list[tuple[str, str]]:
     """Split text into (font name, chunk) runs."""
     out: list[tuple[str, str]] = []
-    current, chunk = "", []
+    current = ""
+    chunk: list[str] = []
     for ch in text:
         name = font_of(ch) if ch != " " or not current else current
         if name != current and chunk:
