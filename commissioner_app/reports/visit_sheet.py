@@ -40,7 +40,7 @@ CONTENT_CHARS = 700
 PROBLEMS_SHOWN = 4
 PROBLEM_CHARS = 120
 PHOTO_HEIGHT = 48 * mm
-PRINT_DPI = 200  # photos are resampled to this resolution at their printed size: sharp, small, fast
+PRINT_DPI = 150  # photos are resampled to this resolution at their printed size: sharp, small, fast
 
 
 def visit_sheet(store: Store, visit_id: str, out: Path | IO[bytes]) -> int:
