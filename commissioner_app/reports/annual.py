@@ -56,7 +56,7 @@ def write_annual_record(store: Store, a: Assessment, m: MemberResult, out: Path 
     title = tr(f"{year}年度科技特派员服务记录及考核表", f"S&T Commissioner Annual Service Record {year}")
     story: list[Flowable] = [
         P(title, s.title),
-        P(f"{m.name}　{m.sending_unit}".replace("　", "  ") + "  ·  " + a.period.label.text(), s.subtitle),
+        P(f"{m.name} · {m.sending_unit} · {a.period.label.text()}", s.subtitle),
         P(tr("一、基本情况", "1. Profile"), s.h2),
         _profile(m, width),
         P(tr("二、考核结果", "2. Assessment"), s.h2),
@@ -217,7 +217,8 @@ def _problems(problems: list[dict[str, Any]], width: float) -> list[Flowable]:
             x["description"] + (tr(f"（技术：{x['technology']}）", f" (technology: {x['technology']})") if x["technology"] else "")
             + (tr(f"成效：{x['outcome']}", f" Outcome: {x['outcome']}") if x["outcome"] else "")
             for x in p["solutions"])
-        rows.append([str(i), f"{p['title']}（{p['target_name']}）\n{p['description']}", p["solved_on"], sol])
+        problem = f"{p['title']}（{p['target_name']}）" + (f"\n{p['description']}" if p["description"] else "")
+        rows.append([str(i), problem, p["solved_on"], sol])
     w = width
     return [grid_table(rows, [w * 0.05, w * 0.4, w * 0.11, w * 0.44], zebra=True, plain_cols=(0, 2),
                        body_size=7.5)]
@@ -227,7 +228,7 @@ def _signatures(width: float) -> Table:
     s = styles()
     cells = [P(tr("科技特派员（签字）：", "Commissioner:"), s.body),
              P(tr("派出单位意见（盖章）：", "Sending unit (stamp):"), s.body),
-             P(tr("县（市、区）科技部门意见（盖章）：", "County bureau (stamp):"), s.body)]
+             P(tr("县级科技部门意见（盖章）：", "County bureau (stamp):"), s.body)]
     date = P(tr("日期：\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0年\u00a0\u00a0\u00a0\u00a0月\u00a0\u00a0\u00a0\u00a0日",
                 "Date:"), s.body)
     table = Table([cells, ["", "", ""], [date, date, date]], colWidths=[width / 3] * 3,

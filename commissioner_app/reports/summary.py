@@ -66,19 +66,20 @@ def city_summary(store: Store, a: Assessment, out: Path | IO[bytes]) -> int:
         *_notes(a),
     ]
     counties = activity_by(store, a.period, a.basis, "county")
-    story += [P(tr("三、分县（市、区）情况", "3. By county"), s.h2),
-              KeepTogether([bar_chart([r.visits for r in counties], [r.key or tr("未填", "unknown") for r in counties],
-                                      width=width, height=58 * mm, title=tr("各县（市、区）服务次数", "Visits by county"))]),
+    unknown = tr("未填", "unknown")
+    county_chart = bar_chart([r.visits for r in counties], [r.key or unknown for r in counties], width=width,
+                             height=58 * mm, title=tr("各县（市、区）服务次数", "Visits by county"))
+    story += [KeepTogether([P(tr("三、分县（市、区）情况", "3. By county"), s.h2), county_chart]),
               Spacer(1, 2 * mm), activity_table(counties, width, tr("县（市、区）", "County"))]
     industries = activity_by(store, a.period, a.basis, "industry")
-    top = industries[:TOP_INDUSTRIES]
-    story += [P(tr("四、分产业情况", "4. By industry"), s.h2),
-              KeepTogether([bar_chart([r.visits for r in reversed(top)], [r.key or tr("未填", "unknown") for r in reversed(top)],
-                                      width=width, height=(30 + 11 * len(top)) * mm / 2.2 + 20 * mm, horizontal=True,
-                                      title=tr(f"服务次数最多的 {len(top)} 个产业", f"Top {len(top)} industries by visits"))]),
+    top = list(reversed(industries[:TOP_INDUSTRIES]))
+    industry_chart = bar_chart([r.visits for r in top], [r.key or unknown for r in top], width=width,
+                               height=(16 + 6 * len(top)) * mm, horizontal=True,
+                               title=tr(f"服务次数最多的 {len(top)} 个产业", f"Top {len(top)} industries by visits"))
+    story += [KeepTogether([P(tr("四、分产业情况", "4. By industry"), s.h2), industry_chart]),
               Spacer(1, 2 * mm), activity_table(industries, width, tr("产业", "Industry"))]
-    story += [P(tr("五、考核等级分布", "5. Grades"), s.h2), _grades_table(a, width),
-              P(tr("六、分科技特派团情况", "6. By team"), s.h2), _teams_table(a, width)]
+    story += [KeepTogether([P(tr("五、考核等级分布", "5. Grades"), s.h2), _grades_table(a, width)]),
+              KeepTogether([P(tr("六、分科技特派团情况", "6. By team"), s.h2), _teams_table(a, width)])]
     return build_pdf(out, story, title=title, store=store, subject=tr("全市工作汇总", "City summary"))
 
 
