@@ -23,6 +23,7 @@ log = logging.getLogger("commissioner.cli")
 # part not installed) is skipped.
 COMMAND_MODULES = [
     "commissioner_app.cli.core",
+    "commissioner_app.cli.reports",
     "sync.cli",
 ]
 

@@ -1,0 +1,509 @@
+"""The annual assessment (年度考核): figures, scores and grades from the records.
+
+One function, `assess`, computes every figure that a screen, a PDF or an Excel export shows, so a
+number on any document can be traced to the same SQL. Figures are computed for every commissioner
+of the store in one grouped query (cheap for 1,000 commissioners); the cap on the share of 优秀 is
+decided across all of them (the bureau's city-wide assessment) and a scope (commissioner, team,
+workstation, county, city) then selects its members. So a commissioner has the same grade on every
+document.
+
+What counts (the basis, printed on every document):
+- "approved": visits that passed review (review_status = 'approved'). The default once review is
+  in use in the store.
+- "synced": visits accepted by the central store (no local changes, conflict or rejection).
+- "complete": every completed visit (not a draft). Used while review is not yet in use.
+Deleted visits and drafts never count. A problem counts if it is not a draft and, when it is linked
+to a visit, that visit counts; it is solved when its status is 已解决, its solved_on date lies in
+the period and it has at least one solution. Economic benefit is the visits' reported benefit (the
+solutions' benefit is part of it and is not added again).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from commissioner_app.assessment_rules import GRADES, METRICS, Rules, load_rules
+from commissioner_app.i18n import Message
+
+if TYPE_CHECKING:
+    from commissioner_app.store import Store
+
+log = logging.getLogger("commissioner.assessment")
+
+BASES: dict[str, Message] = {
+    "approved": Message("统计口径：仅计审核通过的服务记录。",
+                        "Counted: approved service records only."),
+    "synced": Message("统计口径：审核尚未启用，按已同步到市科技局的服务记录统计（未经审核）。",
+                      "Counted: review is not in use yet; service records synced to the bureau (not reviewed)."),
+    "complete": Message("统计口径：审核尚未启用，按已填报完成（非草稿）的服务记录统计（未经审核）。",
+                        "Counted: review is not in use yet; every completed (non-draft) service record (not reviewed)."),
+}
+
+SCOPE_KINDS: dict[str, Message] = {
+    "commissioner": Message("科技特派员", "Commissioner"),
+    "team": Message("科技特派团", "Team"),
+    "workstation": Message("工作站", "Workstation"),
+    "county": Message("县（市、区）", "County"),
+    "city": Message("全市", "City"),
+}
+
+# Smallest group on which the 优秀 share cap is enforced: on a handful of people a share means
+# nothing (30% of 3 people is 0). The rules file may change it (grades.excellent_share_min_group).
+DEFAULT_SHARE_MIN_GROUP = 10
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @property
+    def label(self) -> Message:
+        if self.start.month == 1 and self.start.day == 1 and self.end == date(self.start.year, 12, 31):
+            return Message(f"{self.start.year}年度", f"year {self.start.year}")
+        return Message(f"{self.start.isoformat()} 至 {self.end.isoformat()}",
+                       f"{self.start.isoformat()} to {self.end.isoformat()}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str = "city"  # one of SCOPE_KINDS
+    key: str = ""  # commissioner / team / workstation id, or the county's name
+
+    @classmethod
+    def commissioner(cls, commissioner_id: str) -> Scope:
+        return cls("commissioner", commissioner_id)
+
+    @classmethod
+    def team(cls, team_id: str) -> Scope:
+        return cls("team", team_id)
+
+    @classmethod
+    def workstation(cls, workstation_id: str) -> Scope:
+        return cls("workstation", workstation_id)
+
+    @classmethod
+    def county(cls, name: str) -> Scope:
+        return cls("county", name)
+
+
+@dataclass
+class Figures:
+    """The counted figures of one commissioner (or the sums over a group)."""
+
+    visits: int = 0
+    service_days: int = 0  # distinct days with a counted visit (for a group: person-days)
+    training_sessions: int = 0
+    people_trained: int = 0
+    techniques_promoted: int = 0
+    varieties_introduced: int = 0
+    demo_bases: int = 0
+    demo_households: int = 0
+    jobs_created: int = 0
+    economic_benefit: float = 0.0
+    satisfaction_sum: int = 0
+    satisfaction_count: int = 0
+    problems_raised: int = 0
+    problems_solved: int = 0
+
+    @property
+    def satisfaction_mean(self) -> float | None:
+        if not self.satisfaction_count:
+            return None
+        return self.satisfaction_sum / self.satisfaction_count
+
+    def value(self, metric: str) -> float | None:
+        return self.satisfaction_mean if metric == "satisfaction_mean" else float(getattr(self, metric))
+
+    def add(self, other: Figures) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    metric: str
+    label: Message
+    target: float
+    actual: float | None
+    points: float
+    cap: float
+    score: float
+
+
+@dataclass(frozen=True)
+class PartScore:
+    key: str
+    name: Message
+    weight: float
+    score: float
+    indicators: tuple[IndicatorScore, ...]
+
+
+@dataclass
+class MemberResult:
+    """One commissioner's assessment."""
+
+    commissioner_id: str
+    name: str
+    sending_unit: str
+    title: str
+    phone: str
+    specialty: str
+    team_id: str | None
+    team_name: str
+    workstation_id: str | None
+    workstation_name: str
+    county: str
+    figures: Figures
+    parts: tuple[PartScore, ...] = ()
+    total: float = 0.0
+    grade_uncapped: str = "fail"
+    grade: str = "fail"
+
+    @property
+    def capped(self) -> bool:
+        """优秀 on the score, lowered to 良好 by the share cap."""
+        return self.grade != self.grade_uncapped
+
+    @property
+    def grade_label(self) -> Message:
+        return GRADES[self.grade]
+
+    @property
+    def active(self) -> bool:
+        return self.figures.visits > 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    label: Message
+    actual: int
+    target: int
+
+    @property
+    def ratio(self) -> float:
+        return self.actual / self.target if self.target else 0.0
+
+
+@dataclass
+class Assessment:
+    scope: Scope
+    scope_name: str
+    period: Period
+    rules: Rules
+    basis: str
+    members: list[MemberResult]  # best first
+    population: int  # commissioners over which the 优秀 share cap was decided
+    share_cap_applied: bool
+    notes: list[Message] = field(default_factory=list)
+
+    @property
+    def basis_note(self) -> Message:
+        return BASES[self.basis]
+
+    @property
+    def totals(self) -> Figures:
+        total = Figures()
+        for m in self.members:
+            total.add(m.figures)
+        return total
+
+    @property
+    def active_members(self) -> int:
+        return sum(1 for m in self.members if m.active)
+
+    @property
+    def mean_total(self) -> float | None:
+        return sum(m.total for m in self.members) / len(self.members) if self.members else None
+
+    def grade_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(GRADES, 0)
+        for m in self.members:
+            counts[m.grade] += 1
+        return counts
+
+    def member(self, commissioner_id: str) -> MemberResult | None:
+        return next((m for m in self.members if m.commissioner_id == commissioner_id), None)
+
+    def progress(self) -> list[Progress]:
+        """Progress toward the plan's targets (the city view)."""
+        return [
+            Progress(Message("在岗服务的科技特派员（人）", "Active commissioners"), self.active_members,
+                     self.rules.plan_active_commissioners),
+            Progress(Message("解决技术难题（项）", "Technical problems solved"), self.totals.problems_solved,
+                     self.rules.plan_problems_solved),
+        ]
+
+    def subset(self, scope: Scope, scope_name: str = "") -> Assessment:
+        """The same assessment restricted to a scope (grades stay as decided city-wide)."""
+        members = [m for m in self.members if _in_scope(m, scope)]
+        return Assessment(scope, scope_name or _scope_name(self, scope, members), self.period, self.rules,
+                          self.basis, members, self.population, self.share_cap_applied, list(self.notes))
+
+
+# --- the computation ---------------------------------------------------------------------------
+
+
+def choose_basis(store: Store) -> str:
+    """'approved' once review is in use in this store, else 'complete' (and documents say so)."""
+    reviewed = store.db.execute(
+        "SELECT EXISTS (SELECT 1 FROM visits WHERE review_status = 'approved' AND deleted = 0) "
+        "OR EXISTS (SELECT 1 FROM reviews WHERE deleted = 0)"
+    ).fetchone()[0]
+    return "approved" if reviewed else "complete"
+
+
+def basis_sql(basis: str, alias: str = "v") -> str:
+    """The SQL condition of a counted visit (besides the period)."""
+    from commissioner_app.store import SYNC_STATE_SQL
+
+    base = f"{alias}.deleted = 0 AND {alias}.is_draft = 0"
+    if basis == "approved":
+        return f"{base} AND {alias}.review_status = 'approved'"
+    if basis == "synced":
+        return f"{base} AND ({SYNC_STATE_SQL.format(p=alias + '.')}) = 'synced'"
+    if basis == "complete":
+        return base
+    raise ValueError(f"unknown basis {basis!r}")
+
+
+def assess(
+    store: Store,
+    scope: Scope | None = None,
+    period: Period | None = None,
+    *,
+    year: int | None = None,
+    rules: Rules | None = None,
+    basis: str = "auto",
+    apply_share_cap: bool = True,
+) -> Assessment:
+    """Assess a scope over a period (default: the city, the current year's rules)."""
+    if period is None:
+        period = Period.year(year or date.today().year)
+    rules = rules or load_rules(store, period.end.year)
+    if basis == "auto":
+        basis = choose_basis(store)
+    city = assess_city(store, period, rules, basis, apply_share_cap=apply_share_cap)
+    scope = scope or Scope()
+    return city if scope.kind == "city" else city.subset(scope)
+
+
+def assess_city(store: Store, period: Period, rules: Rules, basis: str, *, apply_share_cap: bool = True) -> Assessment:
+    people = _commissioners(store)
+    figures = _figures(store, period, basis)
+    members = []
+    for p in people:
+        m = MemberResult(**p, figures=figures.get(p["commissioner_id"], Figures()))
+        m.parts = score_parts(m.figures, rules)
+        m.total = sum(part.score for part in m.parts)
+        m.grade_uncapped = m.grade = rules.grade(m.total)
+        members.append(m)
+    members.sort(key=lambda m: (-round(m.total, 1), -m.figures.service_days, m.name, m.commissioner_id))
+    notes = list(rules.notes)
+    applied = False
+    if rules.excellent_share_cap and apply_share_cap:
+        applied, note = apply_excellent_cap(members, rules)
+        notes.append(note)
+    return Assessment(Scope(), Message("全市", "City").text(), period, rules, basis, members, len(members),
+                      applied, notes)
+
+
+def score_parts(figures: Figures, rules: Rules) -> tuple[PartScore, ...]:
+    parts = []
+    for part in rules.parts:
+        indicators = []
+        for ind in part.indicators:
+            actual = figures.value(ind.metric)
+            score = 0.0 if actual is None else min(actual / ind.target * ind.points, ind.cap)
+            indicators.append(IndicatorScore(ind.metric, METRICS[ind.metric], ind.target, actual, ind.points,
+                                             ind.cap, score))
+        parts.append(PartScore(part.key, part.name, part.weight,
+                               min(sum(i.score for i in indicators), part.weight), tuple(indicators)))
+    return tuple(parts)
+
+
+def apply_excellent_cap(members: list[MemberResult], rules: Rules) -> tuple[bool, Message]:
+    """Lower 优秀 to 良好 beyond the allowed share; `members` must be sorted best first.
+
+    Allowed = floor(share × group size). Ties at the cut are broken by service days, then name.
+    """
+    share = rules.excellent_share_cap or 0.0
+    pct = f"{share * 100:g}%"
+    min_group = rules.excellent_share_min_group or DEFAULT_SHARE_MIN_GROUP
+    if len(members) < min_group:
+        return False, Message(
+            f"参评人数 {len(members)} 人，少于 {min_group} 人，未执行优秀比例上限（{pct}）。",
+            f"{len(members)} commissioners assessed, fewer than {min_group}: the {pct} cap on 优秀 was not applied.",
+        )
+    allowed = math.floor(share * len(members) + 1e-9)
+    seen = 0
+    for m in members:
+        if m.grade_uncapped == "excellent":
+            seen += 1
+            if seen > allowed:
+                m.grade = "good"
+    lowered = max(0, seen - allowed)
+    return True, Message(
+        f"优秀比例上限 {pct}：{len(members)} 名参评特派员中至多 {allowed} 名优秀"
+        + (f"，{lowered} 名按得分排序调整为良好。" if lowered else "。"),
+        f"Cap on 优秀 {pct}: at most {allowed} of {len(members)} commissioners"
+        + (f"; {lowered} lowered to 良好 by rank." if lowered else "."),
+    )
+
+
+def _commissioners(store: Store) -> list[dict[str, Any]]:
+    cursor = store.db.execute(
+        """SELECT c.id, c.name, c.sending_unit, c.title, c.phone, c.specialty, c.team_id,
+               coalesce(t.name, ''), c.workstation_id, coalesce(w.name, ''),
+               coalesce(nullif(t.county, ''), w.county, '')
+           FROM commissioners c
+           LEFT JOIN teams t ON t.id = c.team_id AND t.deleted = 0
+           LEFT JOIN workstations w ON w.id = c.workstation_id AND w.deleted = 0
+           WHERE c.deleted = 0 AND c.is_draft = 0"""
+    )
+    keys = ("commissioner_id", "name", "sending_unit", "title", "phone", "specialty", "team_id", "team_name",
+            "workstation_id", "workstation_name", "county")
+    return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _figures(store: Store, period: Period, basis: str) -> dict[str, Figures]:
+    start, end = period.start.isoformat(), period.end.isoformat()
+    counted = basis_sql(basis, "v")
+    result: dict[str, Figures] = {}
+    for row in store.db.execute(
+        f"""SELECT v.commissioner_id, count(*), count(DISTINCT v.visit_date), sum(v.training_sessions),
+               sum(v.people_trained), sum(v.techniques_promoted), sum(v.varieties_introduced),
+               sum(v.demo_bases), sum(v.demo_households), sum(v.jobs_created), sum(v.economic_benefit),
+               sum(v.confirm_satisfaction), count(v.confirm_satisfaction)
+           FROM visits v WHERE {counted} AND v.visit_date BETWEEN ? AND ?
+           GROUP BY v.commissioner_id""",
+        [start, end],
+    ).fetchall():
+        result[row[0]] = Figures(
+            visits=row[1], service_days=row[2], training_sessions=row[3] or 0, people_trained=row[4] or 0,
+            techniques_promoted=row[5] or 0, varieties_introduced=row[6] or 0, demo_bases=row[7] or 0,
+            demo_households=row[8] or 0, jobs_created=row[9] or 0,
+            economic_benefit=round(float(row[10] or 0), 4), satisfaction_sum=row[11] or 0,
+            satisfaction_count=row[12] or 0,
+        )
+    for cid, raised, solved in store.db.execute(
+        f"""SELECT p.commissioner_id,
+               sum(p.raised_on BETWEEN ?1 AND ?2),
+               sum(p.status = 'solved' AND p.solved_on BETWEEN ?1 AND ?2
+                   AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0))
+           FROM problems p LEFT JOIN visits v ON v.id = p.visit_id
+           WHERE p.deleted = 0 AND p.is_draft = 0
+             AND (p.raised_on BETWEEN ?1 AND ?2 OR p.solved_on BETWEEN ?1 AND ?2)
+             AND (p.visit_id IS NULL OR ({counted}))
+           GROUP BY p.commissioner_id""",
+        [start, end],
+    ).fetchall():
+        fig = result.setdefault(cid, Figures())
+        fig.problems_raised = raised or 0
+        fig.problems_solved = solved or 0
+    return result
+
+
+def _in_scope(m: MemberResult, scope: Scope) -> bool:
+    if scope.kind == "city":
+        return True
+    if scope.kind == "commissioner":
+        return m.commissioner_id == scope.key
+    if scope.kind == "team":
+        return m.team_id == scope.key
+    if scope.kind == "workstation":
+        return m.workstation_id == scope.key
+    if scope.kind == "county":
+        return m.county == scope.key
+    raise ValueError(f"unknown scope {scope.kind!r}")
+
+
+def _scope_name(a: Assessment, scope: Scope, members: list[MemberResult]) -> str:
+    if scope.kind == "county":
+        return scope.key
+    if not members:
+        return scope.key
+    first = members[0]
+    return {"commissioner": first.name, "team": first.team_name, "workstation": first.workstation_name}.get(
+        scope.kind, a.scope_name
+    )
+
+
+# --- breakdowns the documents show beside the assessment ----------------------------------------
+
+
+@dataclass
+class ActivityRow:
+    """Counted activity of one county, industry or month."""
+
+    key: str
+    visits: int = 0
+    commissioners: int = 0
+    service_days: int = 0  # person-days
+    training_sessions: int = 0
+    people_trained: int = 0
+    economic_benefit: float = 0.0
+    problems_solved: int = 0
+
+
+def activity_by(
+    store: Store, period: Period, basis: str, column: str, commissioner_ids: Iterable[str] | None = None
+) -> list[ActivityRow]:
+    """Counted visits grouped by the visit's county, industry or month ('county' / 'industry' / 'month')."""
+    group = {"county": "v.county", "industry": "v.industry", "month": "substr(v.visit_date, 1, 7)"}[column]
+    pgroup = {"county": "coalesce(v.county, t.county, '')", "industry": "p.industry",
+              "month": "substr(p.solved_on, 1, 7)"}[column]
+    counted = basis_sql(basis, "v")
+    params: list[Any] = [period.start.isoformat(), period.end.isoformat()]
+    who = ""
+    if commissioner_ids is not None:
+        ids = list(commissioner_ids)
+        if not ids:
+            return []
+        who = f" AND {{a}}.commissioner_id IN ({','.join('?' * len(ids))})"
+        params += ids
+    rows: dict[str, ActivityRow] = {}
+    for key, n, people, days, sessions, trained, benefit in store.db.execute(
+        f"""SELECT {group}, count(*), count(DISTINCT v.commissioner_id),
+               count(DISTINCT v.commissioner_id || v.visit_date), sum(v.training_sessions),
+               sum(v.people_trained), sum(v.economic_benefit)
+           FROM visits v WHERE {counted} AND v.visit_date BETWEEN ? AND ?{who.format(a='v')}
+           GROUP BY 1""",
+        params,
+    ).fetchall():
+        rows[key or ""] = ActivityRow(key or "", n, people, days, sessions or 0, trained or 0,
+                                      round(float(benefit or 0), 4))
+    for key, solved in store.db.execute(
+        f"""SELECT {pgroup}, count(*) FROM problems p
+           LEFT JOIN visits v ON v.id = p.visit_id LEFT JOIN service_targets t ON t.id = p.target_id
+           WHERE p.deleted = 0 AND p.is_draft = 0 AND p.status = 'solved' AND p.solved_on BETWEEN ? AND ?
+             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0)
+             AND (p.visit_id IS NULL OR ({counted})){who.format(a='p')}
+           GROUP BY 1""",
+        params,
+    ).fetchall():
+        rows.setdefault(key or "", ActivityRow(key or "")).problems_solved = solved
+    return sorted(rows.values(), key=lambda r: (-r.visits, r.key))
+
+
+def visits_per_month(store: Store, period: Period, basis: str, commissioner_ids: Iterable[str] | None = None
+                     ) -> list[tuple[str, int]]:
+    """(YYYY-MM, counted visits) for every month of the period, zeros included."""
+    found = {r.key: r.visits for r in activity_by(store, period, basis, "month", commissioner_ids)}
+    months = []
+    y, m = period.start.year, period.start.month
+    while (y, m) <= (period.end.year, period.end.month):
+        key = f"{y:04d}-{m:02d}"
+        months.append((key, found.get(key, 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months

@@ -1,0 +1,291 @@
+"""The assessment numbers against hand-computed cases, and against raw records of a demo store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from commissioner_app.assessment import (
+    Figures,
+    MemberResult,
+    Period,
+    Scope,
+    apply_excellent_cap,
+    assess,
+    choose_basis,
+    score_parts,
+)
+from commissioner_app.assessment_rules import (
+    RulesError,
+    bundled_years,
+    load_rules,
+    parse_rules,
+    store_rules,
+)
+from commissioner_app.demo import generate_demo
+from commissioner_app.domain import Commissioner, ServiceTarget, Solution, Team, TechnicalProblem, Visit
+from commissioner_app.store import Store
+
+# Small round numbers so the expected scores can be worked out by hand in the comments.
+RULES = """
+year = 2025
+[grades]
+excellent = 90
+good = 75
+pass = 60
+excellent_share_cap = 0.25
+excellent_share_min_group = 4
+
+[[parts]]
+key = "service"
+name_zh = "服务开展"
+weight = 60
+  [[parts.indicators]]
+  metric = "service_days"
+  target = 10
+  points = 30
+  cap = 36
+  [[parts.indicators]]
+  metric = "visits"
+  target = 10
+  points = 30
+
+[[parts]]
+key = "results"
+name_zh = "服务成效"
+weight = 20
+  [[parts.indicators]]
+  metric = "problems_solved"
+  target = 2
+  points = 20
+
+[[parts]]
+key = "satisfaction"
+name_zh = "满意度"
+weight = 20
+  [[parts.indicators]]
+  metric = "satisfaction_mean"
+  target = 5
+  points = 20
+"""
+
+
+def _visit(store: Store, who: Commissioner, target: ServiceTarget, day: str, rating: int | None = 5,
+           review: str = "approved", problems: tuple[str, ...] = (), draft: bool = False) -> Visit:
+    visit = Visit(commissioner_id=who.id, target_id=target.id, visit_date=date.fromisoformat(day),
+                  start_time="09:00", end_time="11:00", service_types=["guidance"],
+                  content="现场指导病虫害防治工作", confirm_satisfaction=rating, people_trained=0)
+    probs, sols = [], []
+    for status in problems:
+        p = TechnicalProblem(title="柑橘黄龙病", status=status)
+        probs.append(p)
+        if status == "solved":
+            sols.append(Solution(problem_id=p.id, description="挖除病株并统防木虱"))
+    store.save_visit(visit, probs, sols, draft=draft)
+    if not draft:
+        store.db.execute("UPDATE visits SET review_status = ? WHERE id = ?", [review, visit.id])
+    return visit
+
+
+@pytest.fixture
+def case():
+    """Two commissioners of one team with visits around the edges of 2025."""
+    store = Store.memory()
+    team = store.save(Team(name="新会区陈皮产业科技特派团", county="新会区"))
+    a = store.save(Commissioner(name="李明", sending_unit="五邑大学", team_id=team.id))
+    b = store.save(Commissioner(name="王芳", sending_unit="暨南大学"))
+    target = store.save(ServiceTarget(type="village", name="会城街道东甲村", county="新会区"))
+    # Counted for 李明: six approved visits on five days, the first and last days of the year included.
+    _visit(store, a, target, "2025-01-01", 5, problems=("solved", "open"))
+    _visit(store, a, target, "2025-03-01", 5)
+    _visit(store, a, target, "2025-03-01", 4)
+    _visit(store, a, target, "2025-05-10", 4)
+    _visit(store, a, target, "2025-07-07", 5)
+    _visit(store, a, target, "2025-12-31", 5)
+    # Not counted: the day before the period, waiting for review, returned, a draft, deleted.
+    _visit(store, a, target, "2024-12-31", 1, problems=("solved",))
+    _visit(store, a, target, "2025-06-01", 1, review="pending", problems=("solved",))
+    _visit(store, a, target, "2025-06-02", 1, review="returned")
+    _visit(store, a, target, "2025-06-03", 1, draft=True)
+    gone = _visit(store, a, target, "2025-06-04", 1)
+    store.delete(Visit, gone.id)
+    # 王芳: 30 visits on 30 days, far beyond every target.
+    for day in range(1, 31):
+        _visit(store, b, target, f"2025-04-{day:02d}", 5, problems=("solved",) if day <= 3 else ())
+    return store, a, b, team, parse_rules(RULES)
+
+
+def test_only_approved_visits_in_the_period_count(case):
+    store, a, _, _, rules = case
+    result = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules)
+    assert result.basis == "approved"
+    f = result.members[0].figures
+    assert (f.visits, f.service_days) == (6, 5)
+    assert f.satisfaction_mean == pytest.approx(28 / 6)
+    assert f.problems_raised == 2  # both on the 2025-01-01 visit
+    assert f.problems_solved == 1  # the pending visit's and last year's solved problems do not count
+
+
+def test_scores_by_hand(case):
+    store, a, _, _, rules = case
+    m = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    service, results, satisfaction = m.parts
+    assert service.score == pytest.approx(5 / 10 * 30 + 6 / 10 * 30)  # 15 + 18
+    assert results.score == pytest.approx(1 / 2 * 20)
+    assert satisfaction.score == pytest.approx((28 / 6) / 5 * 20)
+    assert m.total == pytest.approx(33 + 10 + 18.6667, abs=1e-3)
+    assert m.grade == "pass"
+
+
+def test_indicator_caps_and_part_weight_cap(case):
+    store, _, b, _, rules = case
+    m = assess(store, Scope.commissioner(b.id), Period.year(2025), rules=rules).members[0]
+    days, visits = m.parts[0].indicators
+    assert days.score == 36  # 30 days of 10 would be 90 points: capped at 36
+    assert visits.score == 30  # no cap given: the indicator's points are its cap
+    assert m.parts[0].score == 60  # 66 capped at the part's weight
+    assert m.parts[1].score == 20  # 3 solved of 2 capped
+    assert m.total == pytest.approx(100)
+    assert m.grade == "excellent"
+
+
+def test_a_period_boundary(case):
+    store, a, _, _, rules = case
+    first_half = assess(store, Scope.commissioner(a.id), Period(date(2025, 1, 1), date(2025, 5, 9)), rules=rules)
+    assert first_half.members[0].figures.visits == 3
+    late = assess(store, Scope.commissioner(a.id), Period(date(2024, 12, 31), date(2024, 12, 31)), rules=rules)
+    assert late.members[0].figures.visits == 1
+    assert late.members[0].figures.problems_solved == 1
+
+
+def test_grade_thresholds():
+    rules = parse_rules(RULES)
+    assert [rules.grade(x) for x in (100, 90, 89.96, 89.94, 75, 74.9, 60, 59.94, 0)] == [
+        "excellent", "excellent", "excellent", "good", "good", "pass", "pass", "fail", "fail"]
+
+
+def _member(name: str, total: float) -> MemberResult:
+    m = MemberResult(name, name, "", "", "", "", None, "", None, "", "", Figures(), total=total)
+    m.grade_uncapped = m.grade = "excellent" if total >= 90 else "good"
+    return m
+
+
+def test_excellent_share_cap_lowers_the_lowest_ranked():
+    rules = parse_rules(RULES)  # 25%, enforced from 4 people
+    members = [_member(f"p{i}", t) for i, t in enumerate([99, 97, 95, 92, 91, 80, 80, 70])]
+    applied, note = apply_excellent_cap(members, rules)
+    assert applied
+    assert [m.grade for m in members[:5]] == ["excellent", "excellent", "good", "good", "good"]
+    assert [m.capped for m in members[:5]] == [False, False, True, True, True]
+    assert "25%" in note.zh and "2" in note.zh
+
+
+def test_share_cap_not_enforced_on_a_small_group():
+    rules = parse_rules(RULES)
+    members = [_member("a", 99), _member("b", 95), _member("c", 60)]
+    applied, note = apply_excellent_cap(members, rules)
+    assert not applied and all(not m.capped for m in members[:2])
+    assert "未执行" in note.zh
+
+
+def test_scopes_select_members(case):
+    store, a, b, team, rules = case
+    city = assess(store, period=Period.year(2025), rules=rules)
+    assert {m.name for m in city.members} == {"李明", "王芳"}
+    assert [m.name for m in city.subset(Scope.team(team.id)).members] == ["李明"]
+    assert [m.name for m in city.subset(Scope.county("新会区")).members] == ["李明"]
+    assert city.totals.visits == 36
+    assert city.progress()[0].actual == 2
+
+
+def test_basis_falls_back_when_review_is_not_in_use():
+    store = Store.memory()
+    who = store.save(Commissioner(name="张伟", sending_unit="五邑大学"))
+    target = store.save(ServiceTarget(type="village", name="东甲村"))
+    _visit(store, who, target, "2025-02-02", review="pending")
+    assert choose_basis(store) == "complete"
+    result = assess(store, period=Period.year(2025), rules=parse_rules(RULES))
+    assert result.members[0].figures.visits == 1
+    assert "审核尚未启用" in result.basis_note.zh
+
+
+def test_satisfaction_without_ratings_scores_zero():
+    parts = score_parts(Figures(visits=3), parse_rules(RULES))
+    assert parts[2].score == 0 and parts[2].indicators[0].actual is None
+
+
+# --- rules files -------------------------------------------------------------------------------
+
+
+def test_bundled_rules_load():
+    assert {2025, 2026} <= set(bundled_years())
+    for year in (2025, 2026):
+        rules = load_rules(None, year)
+        assert rules.year == year
+        assert [p.weight for p in rules.parts] == [60, 20, 20]
+        assert (rules.excellent, rules.good, rules.pass_mark) == (90, 75, 60)
+
+
+def test_a_year_without_rules_uses_the_latest_earlier_and_says_so():
+    rules = load_rules(None, 2031)
+    assert rules.year == max(bundled_years())
+    assert "2031" in rules.notes[0].zh
+
+
+def test_bad_rules_name_every_problem_in_both_languages():
+    bad = RULES.replace("weight = 60", "weight = 50").replace('metric = "visits"', 'metric = "hours"')
+    with pytest.raises(RulesError) as err:
+        parse_rules(bad, "x.toml")
+    zh, en = err.value.message.zh, err.value.message.en
+    assert "hours" in zh and "hours" in en
+    assert "100" in zh and "100" in en
+    with pytest.raises(RulesError, match="TOML"):
+        parse_rules("year = ", "y.toml")
+
+
+def test_rules_from_the_bureau_win_over_bundled():
+    store = Store.memory()
+    text = RULES.replace("year = 2025", "year = 2026")
+    store_rules(store, 2026, text)
+    rules = load_rules(store, 2026)
+    assert rules.source == "sync" and rules.parts[0].indicators[0].target == 10
+    with pytest.raises(RulesError):
+        store_rules(store, 2027, text)  # the year inside must match
+
+
+# --- a demo store, recomputed by hand from raw rows ---------------------------------------------
+
+
+def test_figures_recomputed_from_raw_records():
+    store = Store.memory()
+    generate_demo(store, visits=1200, commissioners=6, seed=11, end=date(2026, 6, 30))
+    year = 2025
+    result = assess(store, period=Period.year(year))
+    assert result.basis == "approved"
+    visits = [dict(r) for r in store.db.query("SELECT * FROM visits")]
+    problems = [dict(r) for r in store.db.query("SELECT * FROM problems")]
+    solved_with_solution = {r["problem_id"] for r in store.db.query("SELECT problem_id FROM solutions WHERE deleted = 0")}
+    by_id = {v["id"]: v for v in visits}
+
+    def counted(v: dict) -> bool:
+        return not v["deleted"] and not v["is_draft"] and v["review_status"] == "approved"
+
+    for m in result.members[:4]:
+        mine = [v for v in visits if v["commissioner_id"] == m.commissioner_id and counted(v)
+                and v["visit_date"].startswith(str(year))]
+        ratings = [v["confirm_satisfaction"] for v in mine if v["confirm_satisfaction"] is not None]
+        solved = [p for p in problems if p["commissioner_id"] == m.commissioner_id and not p["deleted"]
+                  and p["status"] == "solved" and (p["solved_on"] or "").startswith(str(year))
+                  and p["id"] in solved_with_solution and (p["visit_id"] is None or counted(by_id[p["visit_id"]]))]
+        f = m.figures
+        assert f.visits == len(mine)
+        assert f.service_days == len({v["visit_date"] for v in mine})
+        assert f.people_trained == sum(v["people_trained"] for v in mine)
+        assert f.economic_benefit == pytest.approx(sum(v["economic_benefit"] for v in mine))
+        assert f.satisfaction_mean == pytest.approx(sum(ratings) / len(ratings))
+        assert f.problems_solved == len(solved)
+        assert len(mine) > 0
+        types = [t for v in mine for t in json.loads(v["service_types"])]
+        assert f.training_sessions == sum(v["training_sessions"] for v in mine) and "guidance" in types

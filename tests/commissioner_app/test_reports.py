@@ -1,0 +1,165 @@
+"""PDF documents: their text (pdftotext), page counts (pypdf), embedded fonts (pdffonts), batch runs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from commissioner_app.assessment import Period, Scope, assess
+from commissioner_app.domain import Commissioner
+from commissioner_app.errors import NotFoundError
+from commissioner_app.reports.annual import annual_record
+from commissioner_app.reports.batch import annual_records
+from commissioner_app.reports.fonts import runs
+from commissioner_app.reports.summary import city_summary, group_summary
+from commissioner_app.reports.text import wrap_lines
+from commissioner_app.reports.visit_sheet import visit_sheet
+from tests.commissioner_app.report_data import YEAR, ReportData, make_report_data, need_poppler
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> ReportData:
+    d = make_report_data(tmp_path_factory.mktemp("reports"))
+    yield d
+    d.store.close()
+
+
+@pytest.fixture(scope="module")
+def city(data):
+    return assess(data.store, period=Period.year(YEAR))
+
+
+def text_of(path: Path) -> str:
+    exe = need_poppler("pdftotext")
+    return subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def assert_fonts_embedded(path: Path) -> None:
+    exe = need_poppler("pdffonts")
+    out = subprocess.run([exe, str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.strip().splitlines()[2:]
+    assert rows, "no fonts listed"
+    for row in rows:
+        # name type encoding emb sub uni object-id gen: 'emb' is the 4th field from the end but 4.
+        fields = row.split()
+        assert fields[-5] == "yes", f"font not embedded: {row}"
+        assert "+" in fields[0], f"font not subset: {row}"
+    assert not re.search(r"Helvetica|Times|Courier", out)
+
+
+def test_visit_sheet(data, tmp_path):
+    out = tmp_path / "sheet.pdf"
+    assert visit_sheet(data.store, data.photo_visit, out) == 1
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    assert len(reader.pages[0].images) == 2
+    assert reader.metadata.title.startswith("科技特派员服务记录单")
+    assert reader.metadata.author
+    text = text_of(out)
+    visit = data.store.row("visits", data.photo_visit)
+    target = data.store.row("service_targets", visit["target_id"])
+    me = data.store.get(Commissioner, data.self_id)
+    for expected in (target["name"], me.name, "2026-03-03", "09:00", "柑橘木虱虫口密度高", "统一喷药并悬挂黄板",
+                     "签字", "盖章", "12.50", "45", "生成时间"):
+        assert expected in text, expected
+    # poppler drops the spaces beside Chinese characters when extracting text
+    assert "第1页共1页" in squeezed(text)
+    assert_fonts_embedded(out)
+
+
+def test_visit_sheet_with_long_content_stays_on_one_page(data, tmp_path):
+    out = tmp_path / "long.pdf"
+    assert visit_sheet(data.store, data.long_visit, out) == 1
+    assert len(PdfReader(out).pages) == 1
+    text = text_of(out)
+    assert "第3个技术难题" in text and "签字" in text and "盖章" in text
+    assert "另有4个技术难题" in squeezed(text)  # the rest is named, not silently dropped
+
+
+def test_visit_sheet_of_an_unknown_visit(data, tmp_path):
+    with pytest.raises(NotFoundError):
+        visit_sheet(data.store, "no-such-visit", tmp_path / "x.pdf")
+
+
+def test_annual_record(data, city, tmp_path):
+    out = tmp_path / "annual.pdf"
+    pages = annual_record(data.store, data.self_id, YEAR, out, assessment=city)
+    member = city.member(data.self_id)
+    assert pages == len(PdfReader(out).pages) > 2  # the visit table flows onto further pages
+    text = text_of(out)
+    assert member.name in text and member.sending_unit in text
+    assert f"第{pages}页共{pages}页" in squeezed(text)
+    assert f"{member.total:.1f}" in text
+    assert member.grade_label.zh in text
+    assert f"共{member.figures.visits}次" in squeezed(text)
+    assert "柑橘木虱虫口密度高" in text and "统一喷药并悬挂黄板" in text
+    # The visit table's header row repeats on the pages it flows onto.
+    assert text.count("服务内容") >= 3
+    assert "统计口径" in text
+    assert_fonts_embedded(out)
+
+
+def test_annual_record_of_an_unknown_commissioner(data, city, tmp_path):
+    with pytest.raises(NotFoundError):
+        annual_record(data.store, "nobody", YEAR, tmp_path / "x.pdf", assessment=city)
+
+
+def test_team_summary(data, city, tmp_path):
+    team_id = city.member(data.self_id).team_id
+    team = city.subset(Scope.team(team_id))
+    out = tmp_path / "team.pdf"
+    group_summary(data.store, team, out)
+    text = text_of(out)
+    assert team.scope_name in text
+    for m in team.members:
+        assert m.name in text
+    assert f"{team.totals.visits}" in text
+    assert_fonts_embedded(out)
+
+
+def test_city_summary(data, city, tmp_path):
+    out = tmp_path / "city.pdf"
+    pages = city_summary(data.store, city, out)
+    assert pages == len(PdfReader(out).pages)
+    text = text_of(out)
+    for expected in ("全市科技特派员工作汇总", "新会区", "台山市", "完成比例", "1000", "分产业情况"):
+        assert expected in text, expected
+    assert f"{city.totals.problems_solved}" in text
+    assert_fonts_embedded(out)
+
+
+def test_batch_writes_one_record_per_commissioner(data, city, tmp_path):
+    seen = []
+    result = annual_records(data.store, YEAR, tmp_path / "all", assessment=city,
+                            progress=lambda done, total, name: seen.append((done, total)))
+    assert len(result.written) == len(city.members) == result.total
+    assert seen[-1] == (len(city.members), len(city.members))
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == sorted(p.name for p in result.written)
+    assert all(p.stat().st_size > 1000 for p in result.written)
+
+
+def test_batch_can_be_cancelled(data, city, tmp_path):
+    done = []
+    result = annual_records(data.store, YEAR, tmp_path / "some", assessment=city,
+                            progress=lambda d, t, n: done.append(d), cancelled=lambda: len(done) >= 2)
+    assert result.cancelled and len(result.written) == 2
+    assert len(list((tmp_path / "some").iterdir())) == 2  # nothing half-written left behind
+
+
+def test_text_runs_split_chinese_and_latin():
+    assert runs("第 12 页") == [("CommissionerCJK", "第 "), ("CommissionerLatin", "12 "), ("CommissionerCJK", "页")]
+
+
+def test_wrap_keeps_latin_words_and_punctuation():
+    lines = wrap_lines("推广HACCP体系建设，提高质量。", 40, 8)
+    assert "".join(lines) == "推广HACCP体系建设，提高质量。"
+    assert not any(line.startswith(("，", "。")) for line in lines)
+    assert any("HACCP" in line for line in lines)
