@@ -231,9 +231,11 @@ def load_rules_file(path: Path) -> Rules:
 
 
 def load_rules(store: Store | None, year: int) -> Rules:
-    """The rules for `year`: distributed by the bureau (meta), else bundled, else the nearest bundled year."""
+    """The rules for `year`: distributed by the bureau (pulled by sync into the assessment_rules table,
+    or kept locally in meta), else bundled, else the nearest bundled year."""
     if store is not None:
-        text = store.get_meta(META_KEY.format(year=year))
+        row = store.db.execute("SELECT toml FROM assessment_rules WHERE year = ?", [year]).fetchone()
+        text = row[0] if row and row[0] else store.get_meta(META_KEY.format(year=year))
         if text:
             rules = parse_rules(text, f"assessment_rules:{year}")
             return _with(rules, source="sync")

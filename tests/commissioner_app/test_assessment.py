@@ -255,6 +255,14 @@ def test_rules_from_the_bureau_win_over_bundled():
         store_rules(store, 2027, text)  # the year inside must match
 
 
+def test_rules_pulled_by_sync_are_the_ones_used():
+    store = Store.memory()
+    text = RULES.replace("year = 2025", "year = 2026")
+    store.db.execute("INSERT INTO assessment_rules (year, toml) VALUES (2026, ?)", [text])
+    rules = load_rules(store, 2026)
+    assert rules.source == "sync" and rules.parts[0].indicators[0].target == 10
+
+
 # --- a demo store, recomputed by hand from raw rows ---------------------------------------------
 
 
