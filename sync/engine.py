@@ -472,6 +472,7 @@ class SyncEngine:
         known = set(self._columns[table])
         now = now_iso()
         groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        updated: list[protocol.PulledChange] = []
         for change in items:
             record_id, rev = change["id"], int(change["rev"])
             mine = local.get(record_id)
@@ -480,6 +481,8 @@ class SyncEngine:
                 continue
             if mine is not None and mine[0] >= rev:
                 continue  # already have it (e.g. the echo of our own push)
+            if mine is not None and table == "visits" and not change["deleted"]:
+                updated.append(change)
             if change["deleted"]:
                 report.deleted += 1
             else:
@@ -488,6 +491,8 @@ class SyncEngine:
             values = [record_id, *(_column_value(change["fields"][c]) for c in cols),
                       rev, int(change["server_seq"]), int(bool(change["deleted"])), now]
             groups.setdefault(cols, []).append(values)
+        if updated:
+            self._record_history(table, updated, known)
         for cols, rows in groups.items():
             # A tombstone is written too (deleted = 1): the record disappears from every list but
             # the local copy stays in step with the server's.
@@ -500,6 +505,28 @@ class SyncEngine:
                 "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
                 [[*r, r[-4], now] for r in rows],
             )
+
+    def _record_history(self, table: str, changes: list[protocol.PulledChange], known: set[str]) -> None:
+        """Keep what a pulled update changed in a visit, so a reviewer sees what changed since approval."""
+        db = self.store.db
+        ids = [c["id"] for c in changes]
+        cursor = db.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))})", ids)
+        names = [d[0] for d in cursor.description]
+        before = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+        entries = []
+        for change in changes:
+            old = before.get(change["id"])
+            if old is None:
+                continue
+            diff = {f: [old[f], _column_value(v)] for f, v in change["fields"].items()
+                    if f in known and old.get(f) != _column_value(v)}
+            if diff:
+                entries.append([table, change["id"], now_iso(), str(change["fields"].get("commissioner_id") or ""),
+                                json.dumps(diff, ensure_ascii=False, default=str)])
+        db.conn.executemany(
+            "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) VALUES (?, ?, ?, ?, ?)",
+            entries,
+        )
 
     def _apply_reference(self, item: protocol.PulledChange) -> None:
         fields = item["fields"]
