@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "commissioner_app.cli.core",
     "commissioner_app.cli.reports",
     "sync.cli",
+    "commissioner_app.cli.backup",
 ]
 
 EXIT_USER_ERROR = 2
