@@ -261,6 +261,8 @@ def _checked_manifest(archive: Path, zf: zipfile.ZipFile) -> dict[str, Any]:
     members = manifest.get("members")
     if not isinstance(members, dict) or DB_FILENAME not in members:
         raise _damaged(archive, "清单中没有数据库", "the manifest lists no database")
+    for name in members:
+        _safe_member_path(archive, Path("."), name)  # refuse names that would escape the data directory
     return manifest
 
 
