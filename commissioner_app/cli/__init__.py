@@ -15,6 +15,7 @@ from pathlib import Path
 
 from commissioner_app import __version__, i18n
 from commissioner_app.errors import CommissionerError
+from commissioner_app.logs import configure_logging, current_log_path
 from commissioner_app.paths import default_data_dir
 
 log = logging.getLogger("commissioner.cli")
@@ -30,6 +31,7 @@ COMMAND_MODULES = [
 
 EXIT_USER_ERROR = 2
 EXIT_PROBLEMS_FOUND = 1
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
 
 
 def t(zh: str, en: str) -> str:
@@ -76,9 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(data_dir_of(args), level=logging.DEBUG if args.verbose else logging.INFO)
+    log.info("command %s", args.command)
     try:
         return int(args.func(args) or 0)
     except CommissionerError as exc:
+        log.info("%s refused: %s", args.command, exc.text("en"))
         print(t("错误：", "Error: ") + exc.text(), file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:  # output piped into `head` and the like
@@ -86,3 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(t("已取消", "Cancelled"), file=sys.stderr)
         return 130
+    except Exception:
+        # A bug: the traceback goes to stderr and to the log file that support asks for.
+        log.exception("%s failed", args.command)
+        where = current_log_path()
+        if where:
+            print(t(f"程序出错，详细信息已写入 {where}", f"An internal error occurred; details are in {where}"),
+                  file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
