@@ -27,10 +27,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _snapshot(data_dir: Path) -> dict[str, str]:
-    """Every file below data_dir with the sha256 of its bytes."""
+    """Every data file below data_dir with the sha256 of its bytes (the log file may grow)."""
     return {
         str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(data_dir.rglob("*")) if p.is_file()
+        for p in sorted(data_dir.rglob("*")) if p.is_file() and p.relative_to(data_dir).parts[0] != "logs"
     }
 
 
