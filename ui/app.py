@@ -37,6 +37,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
                         help="把主窗口渲染为 PNG 后退出 / render the main window to a PNG and exit")
     parser.add_argument("--view", default="overview", help="--screenshot 的视图 / the view to render")
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检（使用临时数据目录）后退出 / check this installation (in a scratch folder) and exit")
     return parser.parse_args(argv)
 
 
@@ -155,7 +157,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("FieldCommissioner")
     register_bundled_font(app)  # type: ignore[arg-type]
 
+    if args.self_test:
+        from ui.self_test import run_self_test
+
+        return run_self_test()
     data_dir = data_dir_of(args)
+    from ui.crash import install_crash_handler
+
+    install_crash_handler(data_dir, show_dialog=not args.screenshot)  # nobody sees a dialog offscreen
     language = args.lang or _remembered_language(data_dir) or language_from_env()
     try:
         context = open_context(data_dir, language)

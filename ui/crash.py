@@ -49,9 +49,10 @@ class CrashHandler(QObject):
 
     crashed = Signal(str)
 
-    def __init__(self, log_file: Path):
+    def __init__(self, log_file: Path, *, show_dialog: bool = True):
         super().__init__()
         self.log_file = log_file
+        self.show_dialog = show_dialog
         self._showing = False
         # Queued: an exception in a worker thread is shown by the GUI thread.
         self.crashed.connect(self._show, Qt.ConnectionType.QueuedConnection)
@@ -73,8 +74,8 @@ class CrashHandler(QObject):
 
     def report(self, summary: str) -> None:
         app = QCoreApplication.instance()
-        if app is None:
-            print(crash_texts(self.log_file)[2], file=sys.stderr)
+        if app is None or not self.show_dialog:
+            print(summary, crash_texts(self.log_file)[2], sep="\n", file=sys.stderr)
             return
         if threading.current_thread() is threading.main_thread():
             # The dialog's own event loop works before app.exec() and inside a slot alike.
@@ -98,7 +99,7 @@ class CrashHandler(QObject):
             self._showing = False
 
 
-def install_crash_handler(data_dir: Path | str) -> CrashHandler:
+def install_crash_handler(data_dir: Path | str, *, show_dialog: bool = True) -> CrashHandler:
     """Log to <data dir>/logs and show a dialog with the log's location for any uncaught exception.
 
     Call once, after the QApplication exists. Also records hard crashes (segmentation faults) of
@@ -106,7 +107,7 @@ def install_crash_handler(data_dir: Path | str) -> CrashHandler:
     """
     global _handler, _fault_file
     log_file = configure_logging(data_dir) or log_path(data_dir)
-    handler = CrashHandler(log_file)
+    handler = CrashHandler(log_file, show_dialog=show_dialog)
     sys.excepthook = handler.excepthook
     threading.excepthook = handler.thread_excepthook
     try:

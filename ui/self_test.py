@@ -18,8 +18,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtGui import QImageReader, QRawFont
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QImage, QImageReader, QRawFont
+from PySide6.QtWidgets import QApplication
 
 from commissioner_app import __version__
 from commissioner_app.paths import font_path, resources_dir
@@ -86,6 +86,20 @@ class SelfTest:
             raise RuntimeError(f"the font {family} has no glyph for {''.join(missing)}")
         return f"{family} draws {SAMPLE_TEXT}"
 
+    def translations(self) -> str:
+        from PySide6.QtCore import QTranslator
+
+        from ui import i18n_build
+
+        files = sorted(i18n_build.TRANSLATIONS_DIR.glob("*_en.qm"))
+        if not files:
+            raise FileNotFoundError(f"no English translation (*_en.qm) in {i18n_build.TRANSLATIONS_DIR}")
+        for qm in files:
+            translator = QTranslator()
+            if not translator.load(str(qm)) or translator.isEmpty():
+                raise RuntimeError(f"the translation {qm.name} does not load")
+        return ", ".join(qm.name for qm in files)
+
     def open_store(self) -> str:
         from commissioner_app.store import Store
 
@@ -128,20 +142,28 @@ class SelfTest:
         return f"visit {visit.id[:8]} with a photo written, read back and found by search"
 
     def main_window(self) -> str:
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        window = _main_window(self._store())
-        window.resize(1366, 768)
-        window.show()
-        app.processEvents()
-        image = window.grab().toImage()
-        window.close()
-        if image.isNull() or image.width() < 100:
-            raise RuntimeError("the window rendered to an empty image")
+        from ui.app import create_main_window, open_context, render_screenshot
+
+        self._store().close()  # the window's context opens the store itself, with its worker thread
+        self.store = None
+        context = open_context(self.data_dir, None)
+        try:
+            window = create_main_window(context)
+            shot = self.data_dir / "self-test.png"
+            render_screenshot(window, "visits", shot)
+            window.close()
+            window.deleteLater()
+        finally:
+            context.close()
+        from commissioner_app.store import Store
+
+        self.store = Store.open(self.data_dir)
+        image = QImage(str(shot))
+        if image.isNull() or image.width() < 800:
+            raise RuntimeError("the main window rendered to an empty image")
         colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
-        if len(colours) < 3:
-            raise RuntimeError("the window rendered blank")
-        window.deleteLater()
+        if len(colours) < 16:
+            raise RuntimeError("the main window rendered blank")
         return f"{type(window).__name__} rendered {image.width()}x{image.height()}, {len(colours)} colours"
 
     def pdf(self) -> str:
@@ -157,19 +179,6 @@ class SelfTest:
         if self.store is None:
             raise RuntimeError("the store did not open")
         return self.store
-
-
-def _main_window(store) -> QWidget:  # noqa: ANN001 - Store, imported lazily
-    """The application's main window; a plain Chinese widget until the GUI provides one."""
-    widget = QWidget()
-    widget.setWindowTitle(SAMPLE_TEXT)
-    layout = QVBoxLayout(widget)
-    label = QLabel(f"{SAMPLE_TEXT}\n{store.count_visits()} 条服务记录")
-    font = label.font()
-    font.setPointSize(24)
-    label.setFont(font)
-    layout.addWidget(label)
-    return widget
 
 
 def _pdf(store, visit_id: str) -> tuple[bytes, str]:  # noqa: ANN001
@@ -217,6 +226,7 @@ def run_self_test(data_dir: Path | str | None = None, out: Callable[[str], None]
         test.check("resources", test.resources)
         test.check("qt", test.qt)
         test.check("font", test.font)
+        test.check("translations", test.translations)
         test.check("store", test.open_store)
         test.check("write and read", test.write_and_read)
         test.check("main window", test.main_window)

@@ -91,3 +91,11 @@ def test_an_exception_raised_in_a_slot_is_caught(handler, qtbot):
     QTimer.singleShot(0, slot)
     qtbot.waitUntil(lambda: len(RecordingBox.shown) == 1, timeout=3000)
     assert "bad date" in RecordingBox.shown[0].detailedText()
+
+
+def test_without_dialogs_the_log_location_goes_to_stderr(handler, tmp_path: Path, capsys):
+    handler.show_dialog = False  # as for --screenshot, where nobody could close a dialog
+    _raise_in_main_thread()
+    assert RecordingBox.shown == []
+    err = capsys.readouterr().err
+    assert "KeyError" in err and str(tmp_path / "logs" / "commissioner.log") in err

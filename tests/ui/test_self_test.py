@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui import self_test
+from ui import i18n_build, self_test
 from ui.self_test import run_self_test
 
-CHECKS = ["resources", "qt", "font", "store", "write and read", "main window", "pdf"]
+CHECKS = ["resources", "qt", "font", "translations", "store", "write and read", "main window", "pdf"]
 
 
 def test_every_check_passes_here(qapp, tmp_path: Path):
+    i18n_build.build(only_stale=True)  # the .qm files are build products (dev.py makes them)
     lines: list[str] = []
     assert run_self_test(tmp_path / "scratch", out=lines.append) == 0
     for name in CHECKS:
