@@ -65,7 +65,7 @@ def ensure_venv() -> None:
                      "sudo apt-get install -y python3-venv")
     say("installing the application and its test tools (first time takes a few minutes)")
     subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", ".[server,test]"], cwd=ROOT, check=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", ".[server,test,dist]"], cwd=ROOT, check=True)
     STAMP.write_text(wanted)
 
 
