@@ -53,6 +53,9 @@ class SettingsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(body)
+        from ui.backup_panel import BackupPanel
+
+        body_layout.addWidget(BackupPanel(context, body))
         layout.addStretch(1)
         self.retranslate()
         context.language_changed.connect(lambda _lang: self.retranslate())
