@@ -356,8 +356,39 @@ def _verify_database(archive: Path, manifest: dict[str, Any], staging: Path) -> 
             raise _damaged(archive, f"缺少附件文件 {sha[:12]}", f"the file of attachment {sha[:12]} is missing")
 
 
+def _ensure_not_in_use(data_dir: Path) -> None:
+    """Refuse while another program has the database open: it would go on writing to the old file.
+
+    Leaving WAL mode needs the only connection to the database, so it doubles as the test; it also
+    folds the WAL into the database file, which is then moved aside as one file. (It runs only
+    once the backup is verified: a refused backup leaves the current files byte for byte as they were.)
+    """
+    db_path = data_dir / DB_FILENAME
+    if not db_path.exists():
+        return
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=1.0)
+        try:
+            mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            return  # a damaged current database is a reason to restore, not to refuse
+        mode = "wal"
+    except sqlite3.DatabaseError:
+        return
+    if mode == "wal":
+        raise BackupError(Message(
+            f"数据目录 {data_dir} 中的数据正被另一个程序使用（例如正在运行的科技特派员程序）。请先关闭它再恢复；未做任何更改。",
+            f"The data in {data_dir} is in use by another program (such as the running Field Commissioner "
+            "application). Close it first, then restore; nothing was changed.",
+        ))
+
+
 def _swap_in(staging: Path, data_dir: Path) -> Path | None:
     """Move the current data aside and the verified data in; on any failure, put everything back."""
+    _ensure_not_in_use(data_dir)
     current = [data_dir / n for n in (*DB_FILES, ATTACHMENTS) if (data_dir / n).exists()]
     previous: Path | None = None
     moved: list[tuple[Path, Path]] = []  # (from, to), in order, for the rollback

@@ -34,6 +34,11 @@ def _snapshot(data_dir: Path) -> dict[str, str]:
     }
 
 
+def _files(snapshot: dict[str, str]) -> dict[str, str]:
+    """The snapshot without the database files (whose bytes change when the WAL is folded in)."""
+    return {k: v for k, v in snapshot.items() if not k.startswith(("commissioner.db", "backups"))}
+
+
 def _rows(store: Store) -> dict[str, list[tuple]]:
     return {t: store.db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in schema.SYNCED_TABLES}
 
@@ -64,6 +69,7 @@ def test_round_trip_keeps_every_record_attachment_and_unsent_change(source: Path
     target = tmp_path / "target"
     other = Store.open(target)
     generate_demo(other, visits=5, seed=9)
+    other_rows = _rows(other)
     other.close()
     before_restore = _snapshot(target)
 
@@ -80,10 +86,11 @@ def test_round_trip_keeps_every_record_attachment_and_unsent_change(source: Path
     assert len(files) == 2
     assert all(verify_blob(restored, a.sha256) is None for a in files)
     assert restored.check() == []
-    # The data that was replaced is kept, byte for byte, in the data directory.
+    # The data that was replaced is kept in the data directory: attachments byte for byte, the
+    # database with every row (its write-ahead log folded in).
     assert result.previous is not None and result.previous.parent == target / "backups"
-    kept = _snapshot(result.previous)
-    assert {k: v for k, v in before_restore.items() if not k.startswith("backups")} == kept
+    assert _files(_snapshot(result.previous)) == _files(before_restore)
+    assert _rows(Store.open(result.previous)) == other_rows
     assert not list(target.glob(".restore-*"))
 
 
@@ -232,6 +239,9 @@ def test_other_files_are_not_backups(target: Path, tmp_path: Path):
 def test_a_failed_swap_puts_the_previous_data_back(source: Path, target: Path, tmp_path: Path, monkeypatch):
     archive = make_backup(source, tmp_path / "b.zip").path
     before = _snapshot(target)
+    opened = Store.open(target)
+    before_rows = _rows(opened)
+    opened.close()
     real_replace = os.replace
     calls = {"n": 0}
 
@@ -246,9 +256,9 @@ def test_a_failed_swap_puts_the_previous_data_back(source: Path, target: Path, t
         restore_backup(archive, target)
     assert calls["n"] > 2
     assert "previous data was put back" in info.value.message.en
-    after = {k: v for k, v in _snapshot(target).items()}
-    assert after == before
-    assert Store.open(target).count_visits() == 3
+    assert _files(_snapshot(target)) == _files(before)
+    assert _rows(Store.open(target)) == before_rows
+    assert not (target / "backups").exists() or not any((target / "backups").rglob("*.db"))
 
 
 def test_verify_checks_a_backup_without_restoring_it(source: Path, tmp_path: Path):
@@ -283,3 +293,20 @@ def test_cli_backup_and_restore(source: Path, target: Path, tmp_path: Path):
     assert done.returncode == 2
     assert "damaged" in done.stderr and "Traceback" not in done.stderr
     assert _snapshot(target) == before
+
+
+def test_restore_is_refused_while_the_data_is_open_elsewhere(source: Path, target: Path, tmp_path: Path):
+    archive = make_backup(source, tmp_path / "b.zip").path
+    running = subprocess.Popen(  # the application, still running on the target data
+        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+         "c.execute('SELECT count(*) FROM visits').fetchone(); print('open', flush=True); sys.stdin.read()",
+         str(target / "commissioner.db")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert running.stdout.readline().strip() == "open"
+        error = _assert_refused(archive, target, "in use", "正被另一个程序使用")
+        assert "nothing was changed" in error.message.en
+    finally:
+        running.communicate("", timeout=10)
+    assert restore_backup(archive, target).previous is not None  # once it is closed, it works
