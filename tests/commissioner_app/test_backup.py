@@ -180,15 +180,20 @@ def test_member_that_does_not_match_its_hash_is_refused(source: Path, target: Pa
 def test_database_failing_its_integrity_check_is_refused(source: Path, target: Path, tmp_path: Path):
     archive = make_backup(source, tmp_path / "b.zip").path
     with zipfile.ZipFile(archive) as zf:
-        db = bytearray(zf.read("commissioner.db"))
-    page_size = int.from_bytes(db[16:18], "big")
-    # Scribble over a page in the middle: the zip and the manifest stay consistent with it.
-    start = page_size * (len(db) // page_size // 2)
-    db[start + 8: start + 200] = bytes(192)
-    bad = _rewrite(archive, tmp_path / "bad-db.zip", members={"commissioner.db": bytes(db)},
+        (tmp_path / "db").write_bytes(zf.read("commissioner.db"))
+    # An index whose entries no longer match its table: the file opens, the check fails. The zip
+    # and the manifest are made consistent with the damaged file, so only the check can tell.
+    conn = sqlite3.connect(tmp_path / "db")
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, '(target_id)', '(county)') "
+                 "WHERE name = 'idx_visits_target'")
+    conn.commit()
+    conn.close()
+    db = (tmp_path / "db").read_bytes()
+    bad = _rewrite(archive, tmp_path / "bad-db.zip", members={"commissioner.db": db},
                    manifest=lambda m: {**m, "members": {**m["members"], "commissioner.db": {
-                       "sha256": hashlib.sha256(bytes(db)).hexdigest(), "size": len(db)}}})
-    _assert_refused(bad, target, "integrity")
+                       "sha256": hashlib.sha256(db).hexdigest(), "size": len(db)}}})
+    _assert_refused(bad, target, "integrity check")
 
 
 def test_backup_from_a_newer_version_is_refused(source: Path, target: Path, tmp_path: Path):
