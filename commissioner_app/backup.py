@@ -274,6 +274,8 @@ def restore_backup(archive: Path | str, data_dir: Path | str) -> RestoreResult:
     archive, data_dir = Path(archive), Path(data_dir)
     manifest = read_manifest(archive)
     data_dir.mkdir(parents=True, exist_ok=True)
+    for stale in data_dir.glob(".restore-*"):  # left by a restore that was interrupted
+        shutil.rmtree(stale, ignore_errors=True)
     # Staging inside the data directory keeps the final moves on one file system (plain renames).
     staging = Path(tempfile.mkdtemp(dir=data_dir, prefix=".restore-"))
     try:

@@ -94,6 +94,13 @@ def test_round_trip_keeps_every_record_attachment_and_unsent_change(source: Path
     assert not list(target.glob(".restore-*"))
 
 
+def test_a_restore_cleans_up_after_an_interrupted_one(source: Path, target: Path, tmp_path: Path):
+    (target / ".restore-abc123" / "attachments").mkdir(parents=True)
+    (target / ".restore-abc123" / "commissioner.db").write_bytes(b"half extracted")
+    restore_backup(make_backup(source, tmp_path / "b.zip").path, target)
+    assert not list(target.glob(".restore-*"))
+
+
 def test_backup_while_the_store_is_open_includes_uncheckpointed_writes(tmp_path: Path):
     store = Store.open(tmp_path / "live")
     generate_demo(store, visits=10, seed=1)
