@@ -202,7 +202,7 @@ def _database_info(db_path: Path) -> dict[str, Any]:
 
 
 def _fsync(path: Path) -> None:
-    with path.open("rb") as f:
+    with path.open("ab") as f:  # writable: Windows cannot flush a read-only handle
         os.fsync(f.fileno())
 
 

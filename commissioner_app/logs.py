@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def configure_logging(data_dir: Path | str, *, level: int = logging.INFO) -> Pat
     path = log_path(data_dir)
     root = logging.getLogger()
     if _file_handler is not None:
-        if Path(_file_handler.baseFilename) == path.resolve():
+        if _file_handler.baseFilename == os.path.abspath(path):  # how the handler stores it
             _file_handler.setLevel(level)
             return path
         root.removeHandler(_file_handler)
