@@ -124,6 +124,7 @@ def serve(args: argparse.Namespace, url: str) -> int:
     import uvicorn
 
     os.environ["COMMISSIONER_SERVER_URL"] = url
+    os.environ["COMMISSIONER_SERVER_LOG_LEVEL"] = args.log_level
     from sync.server.db import make_engine
     from sync.server.migrations import migrate
 
@@ -139,8 +140,7 @@ def app_from_env() -> Any:
     from sync.server import logs
     from sync.server.app import create_app
 
-    if not logging.getLogger().handlers:
-        logs.configure()
+    logs.configure(os.environ.get("COMMISSIONER_SERVER_LOG_LEVEL", "INFO"))
     return create_app(os.environ["COMMISSIONER_SERVER_URL"])
 
 
