@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from commissioner_app.domain import REVIEW_DECISIONS
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
@@ -73,7 +73,7 @@ class Scope:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def push(engine: Engine, user: User, request: dict[str, Any]) -> dict[str, Any]:
@@ -175,20 +175,33 @@ class Batch:
         return rev, self.seq
 
     def flush(self) -> None:
+        """Send the buffered writes as three executemany statements, straight to the driver (SQLAlchemy's
+        per-row parameter processing would cost more than the database work)."""
+        record_columns = [c.name for c in records.columns]
         inserts = [v for k, v in self._pending.items() if k not in self._in_db]
-        updates = [{**v, "k_table": v["table_name"], "k_id": v["id"]}
-                   for k, v in self._pending.items() if k in self._in_db]
+        updates = [v for k, v in self._pending.items() if k in self._in_db]
         if inserts:
-            self.conn.execute(records.insert(), inserts)
+            self._executemany(f"INSERT INTO records ({', '.join(record_columns)}) VALUES ({{}})",
+                              record_columns, inserts)
         if updates:
-            columns = [c.name for c in records.columns if c.name not in ("table_name", "id")]
-            statement = update(records).where(
-                records.c.table_name == bindparam("k_table"), records.c.id == bindparam("k_id")
-            ).values({name: bindparam(name) for name in columns})
-            self.conn.execute(statement, [{k: v for k, v in u.items() if k not in ("table_name", "id")}
-                                          for u in updates])
+            keys = ("table_name", "id")
+            assigned = [c for c in record_columns if c not in keys]
+            mark = self._mark()
+            sets = ", ".join(f"{c} = {mark}" for c in assigned)
+            self._executemany(f"UPDATE records SET {sets} WHERE table_name = {mark} AND id = {mark}",
+                              [*assigned, *keys], updates, fill=False)
         if self._revisions_written:
-            self.conn.execute(revisions.insert(), list(self._revisions_written.values()))
+            columns = [c.name for c in revisions.columns if c.name != "id"]
+            self._executemany(f"INSERT INTO revisions ({', '.join(columns)}) VALUES ({{}})", columns,
+                              list(self._revisions_written.values()))
+
+    def _mark(self) -> str:
+        return "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
+
+    def _executemany(self, sql: str, columns: list[str], rows: list[dict[str, Any]], fill: bool = True) -> None:
+        if fill:
+            sql = sql.format(", ".join([self._mark()] * len(columns)))
+        self.conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
 
     def group_of(self, commissioner_id: str | None) -> tuple[str | None, str | None]:
         """The team and workstation of a commissioner: their account, else their profile record."""
