@@ -5,6 +5,8 @@
                                        [--commissioner-id ID] [--display-name N] [--password-stdin]
     commissioner-server user disable NAME | enable NAME | reset-password NAME [--password-stdin] | list
     commissioner-server seed-demo [--password-stdin]
+    commissioner-server prune [--token-days 30] [--upload-days 14] [--batch-days 365]
+    commissioner-server migrate
 
 Passwords are read from standard input (--password-stdin) or prompted without echo; never taken
 as an argument, where they would end up in the shell history and the process list.
@@ -85,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--password-stdin", action="store_true",
                       help="one password for every demo user, from standard input (default: random, printed)")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    prune = sub.add_parser("prune", help="delete old sessions, abandoned uploads and old push answers")
+    prune.add_argument("--token-days", type=int, default=30)
+    prune.add_argument("--upload-days", type=int, default=14)
+    prune.add_argument("--batch-days", type=int, default=365)
     return parser
 
 
@@ -114,6 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return user_command(args, engine)
         if args.command == "seed-demo":
             return seed_demo(engine, read_password(True) if args.password_stdin else None)
+        if args.command == "prune":
+            from sync.server.maintenance import prune
+
+            print(json.dumps(prune(engine, token_days=args.token_days, upload_days=args.upload_days,
+                                   batch_days=args.batch_days)))
         return 0
     except auth.UserAdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
