@@ -123,8 +123,8 @@ def login(engine: Engine, username: str, password: str, device_id: str) -> dict[
             failures=failures, last_failure_at=timeutil.iso(now),
             locked_until=timeutil.iso(now + timedelta(seconds=lock)) if lock else None))
         row = conn.execute(select(users).where(users.c.username == username)).first()
-    ok = _verify(row.password_hash if row else _DUMMY_HASH, password) and row is not None
-    if not ok or row.disabled:
+    ok = _verify(row.password_hash if row else _DUMMY_HASH, password)
+    if row is None or not ok or row.disabled:
         log.warning("login failed", extra={"username": key, "failures": failures})
         raise ApiError(401, "login_failed", "用户名或密码错误（或账号已停用）",
                        "wrong user name or password (or the account is disabled)")
