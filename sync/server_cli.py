@@ -250,7 +250,7 @@ def seed_demo(engine: Any, password: str | None) -> int:
     refused = [r for r in answer["results"] if r["status"] not in ("accepted", "merged")]
     for r in refused:
         print(f"not stored: {r['table']} {r['id']}: {r.get('reason_en') or r.get('conflicts')}", file=sys.stderr)
-    print(f"demo data: {len(changes) - len(refused)} records (team, workstation, commissioners, reference data)")
+    print(f"demo data: {len(changes) - len(refused)} records (team, workstation, commissioners, reference data, assessment rules)")
     if created:
         print("demo users (write the passwords down; they are not shown again):")
         for name, role, secret in created:
