@@ -92,7 +92,7 @@ def test_seed_demo_then_serve_on_a_fresh_machine(tmp_path: Path) -> None:
     assert "zhangsan" in seeded.stdout and "demo password" not in seeded.stdout
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "sync.server_cli", "--data-dir", str(tmp_path), "serve", "--port", str(port)],
+        [sys.executable, "-m", "sync.server_cli", "serve", "--data-dir", str(tmp_path), "--port", str(port)],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
