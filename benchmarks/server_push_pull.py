@@ -1,6 +1,9 @@
-"""Central store throughput: push and pull through the HTTP layer (in-process ASGI), SQLite and PostgreSQL.
+"""Central store throughput: push and pull through the HTTP layer, SQLite and PostgreSQL.
 
-    python benchmarks/server_push_pull.py [--visits 10000] [--postgres URL]
+    python benchmarks/server_push_pull.py [--visits 10000] [--postgres URL] [--uvicorn]
+
+In-process (ASGI test client) by default; --uvicorn runs a real server process on loopback and
+talks to it with `requests` (gzip both ways), as the client does.
 
 Prints seconds for: first push of N visits with a problem and a solution each (batches of 500),
 a bureau's first pull of everything (pages of 2000), and an empty sync (one pull).
@@ -17,6 +20,7 @@ import time
 import uuid
 import warnings
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 warnings.filterwarnings("ignore")
@@ -49,13 +53,60 @@ def visit_changes(cid: str, n: int) -> list[dict]:
     return changes
 
 
-def run(url: str, visits: int) -> None:
-    engine = make_engine(url) if not url.startswith("postgres") else make_engine(url)
+class HttpClient:
+    """The few calls of TestClient the benchmark makes, against a real uvicorn process."""
+
+    def __init__(self, url: str) -> None:
+        import os
+        import socket
+        import subprocess
+
+        import requests
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        root = Path(__file__).resolve().parents[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sync.server_cli", "serve", "--database", url, "--port", str(port),
+             "--log-level", "WARNING"], env={**os.environ, "PYTHONPATH": str(root)})
+        self.base = f"http://127.0.0.1:{port}"
+        self.session = requests.Session()
+        for _ in range(300):
+            try:
+                self.session.get(self.base + "/api/v1/health", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+
+    def post(self, path: str, **kwargs: object) -> object:
+        if "content" in kwargs:
+            kwargs["data"] = kwargs.pop("content")
+        return self.session.post(self.base + path, timeout=300, **kwargs)  # type: ignore[arg-type]
+
+    def get(self, path: str, **kwargs: object) -> object:
+        return self.session.get(self.base + path, timeout=300, **kwargs)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(30)
+
+
+def run(url: str, visits: int, uvicorn: bool = False) -> None:
+    engine = make_engine(url)
     app = create_app(engine=engine)
     auth.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     auth.add_user(engine, "c", "password123", "commissioner", commissioner_id="c1", team_id="t")
     auth.add_user(engine, "b", "password123", "bureau")
-    client = TestClient(app)
+    client = HttpClient(url) if uvicorn else TestClient(app)
+    try:
+        _measure(client, engine.dialect.name, visits, "uvicorn" if uvicorn else "asgi")
+    finally:
+        if uvicorn:
+            client.close()
+
+
+def _measure(client: Any, backend: str, visits: int, via: str) -> None:
 
     def token(name: str) -> dict:
         answer = client.post("/api/v1/auth/login", headers={PROTOCOL_HEADER: "1"},
@@ -88,7 +139,7 @@ def run(url: str, visits: int) -> None:
     empty = client.get(f"/api/v1/sync/pull?since={since}", headers=c).json()
     empty_s = time.perf_counter() - started
     assert empty["changes"] == []
-    backend = engine.dialect.name
+    backend = f"{backend}/{via}"
     print(f"{backend:10} push {len(changes):6} changes ({visits} visits+problems+solutions): {push_s:6.2f} s "
           f"({len(changes) / push_s:7.0f}/s)")
     print(f"{backend:10} pull {pulled:6} records (bureau first sync):                  {pull_s:6.2f} s "
@@ -100,9 +151,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--visits", type=int, default=10_000)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--uvicorn", action="store_true", help="a real server process on loopback")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{tmp}/server.db", args.visits)
+        run(f"sqlite:///{tmp}/server.db", args.visits, args.uvicorn)
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     admin = make_engine(args.postgres)
     try:
@@ -114,7 +166,7 @@ def main() -> None:
     try:
         run_url = args.postgres
         engine_url = run_url + ("&" if "?" in run_url else "?") + f"options=-csearch_path%3D{schema}"
-        run(engine_url, args.visits)
+        run(engine_url, args.visits, args.uvicorn)
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
