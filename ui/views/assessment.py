@@ -59,11 +59,11 @@ class YearAssessment:
     months: dict[str, list[tuple[str, int]]]  # commissioner id -> visits per month
 
 
-def year_assessment(store: Store, year: int, ids: list[str] | None) -> YearAssessment:
-    """The city-wide assessment of the year (so the 优秀 cap is the same as on every document)."""
+def year_assessment(store: Store, year: int, shown: str) -> YearAssessment:
+    """The city-wide assessment of the year (so the 优秀 cap is the same as on every document), with
+    the monthly visits of the commissioner shown first (others are counted when chosen)."""
     a = assess(store, period=Period.year(year))
-    chosen = ids if ids is not None else [m.commissioner_id for m in a.members]
-    months = {cid: visits_per_month(store, a.period, a.basis, [cid]) for cid in chosen[:50]}
+    months = {shown: visits_per_month(store, a.period, a.basis, [shown])} if a.member(shown) else {}
     return YearAssessment(a, months)
 
 
@@ -351,9 +351,8 @@ class AssessmentView(QWidget):
     def refresh(self) -> None:
         self.batch_button.setVisible(current_role(self.context) in ("manager", "bureau"))
         year = self.chosen_year
-        own = self.own_id()
-        ids = [own] if current_role(self.context) == "commissioner" else None
-        Operation(self, lambda store: year_assessment(store, year, ids), self._show) \
+        shown = self.who.currentData() or self.own_id()
+        Operation(self, lambda store: year_assessment(store, year, shown), self._show) \
             .with_progress(self.tr("正在计算考核结果…")).run_in_background()
 
     def _records_changed(self, table: str) -> None:
