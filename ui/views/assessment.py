@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.assessment import Assessment, MemberResult, Period, assess, visits_per_month
 from commissioner_app.domain import AnnualSummary
-from commissioner_app.reports.batch import BatchResult, annual_records
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.roles import current_role, reviewer, watcher
@@ -45,6 +44,9 @@ from ui.tasks import Operation, error_text, show_error
 from ui.views.chart import BarChart
 from ui.views.common import heading
 from ui.views.pdf_preview import render_pages, show_preview
+
+if TYPE_CHECKING:  # the report modules load reportlab: imported when a document is made, not at start
+    from commissioner_app.reports.batch import BatchResult
 
 log = logging.getLogger("commissioner.ui.assessment")
 
@@ -139,6 +141,8 @@ class BatchRun(QObject):
         return self._cancel.is_set()
 
     def _work(self, store: Store) -> BatchResult:
+        from commissioner_app.reports.batch import annual_records
+
         return annual_records(store, self.year, self.folder, cancelled=self._cancel.is_set,
                               progress=lambda done, total, name: self.progress.emit(done, total, name))
 
