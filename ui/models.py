@@ -199,7 +199,12 @@ class VisitTableModel(QAbstractTableModel):
     def _fetch_page(self, row: int) -> None:
         start = row - row % PAGE
         wanted = [i for i in self._ids[start:start + PAGE] if i not in self._cache]
-        rows = self.context.reader.visit_rows(wanted)
+        try:
+            rows = self.context.reader.visit_rows(wanted)
+        except sqlite3.Error:
+            # E.g. the disk went away: the rows show "…" and are tried again when next painted.
+            log.exception("could not read visit rows")
+            return
         for visit_id in wanted:
             # A visit deleted since the ids were read shows as an empty row until the next reload.
             self._cache[visit_id] = rows.get(visit_id, {})

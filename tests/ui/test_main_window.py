@@ -5,6 +5,7 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from commissioner_app.store import VisitQuery
 from tests.ui.frame_fixtures import context, demo_context, demo_dir  # noqa: F401
 from ui.main_window import MainWindow
 
@@ -71,6 +72,15 @@ def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
     window.search_action.trigger()
     assert window.current_view_key() == "visits"
     assert window.views["visits"].search_box.hasFocus() or not window.isActiveWindow()
+    # The overview's "returned" card opens the visit list filtered to returned visits.
+    window.show_view("overview")
+    overview = window.views["overview"]
+    with qtbot.waitSignal(window.views["visits"].model.loaded, timeout=10000):
+        overview.cards["returned"].clicked.emit()
+    assert window.current_view_key() == "visits"
+    model = window.views["visits"].model
+    assert model.query.review_status == "returned"
+    assert model.rowCount() == demo_context.store.count_visits(VisitQuery(review_status="returned"))
     # F5 opens the sync page and announces the request.
     with qtbot.waitSignal(window.sync_requested, timeout=1000):
         window.sync_action.trigger()

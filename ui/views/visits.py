@@ -218,6 +218,22 @@ class VisitsView(QWidget):
         self.search_box.blockSignals(False)
         self.apply_filters()
 
+    def show_filtered(self, period: str = "", review_status: str = "") -> None:
+        """Only the given period and review status (the other filters and the search cleared)."""
+        for combo, value in ((self.period, period or None), (self.review, review_status or None)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0) if value else 0)
+            combo.blockSignals(False)
+        for combo in (self.county, self.industry, self.sync_state):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self._fill_towns()
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self._period_changed(self.period.currentIndex())
+
     def _period_changed(self, _index: int) -> None:
         period = self.period.currentData()
         custom = period == "custom"
