@@ -179,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_fatal(exc.message, language)
         return 1
 
+    log.info("started: data %s, language %s", data_dir, context.language)
     try:
         if args.demo and context.profile is None and not fill_demo(context):
             return 1
