@@ -276,7 +276,11 @@ class VisitTableModel(QAbstractTableModel):
         if key is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        if key == self.query.order_by and descending == self.query.descending and self.has_loaded:
+        if not self.has_loaded and self._generation == 0:
+            # Setting up the header before the first load: remember the order, load nothing yet.
+            self.query = replace(self.query, order_by=key, descending=descending)
+            return
+        if key == self.query.order_by and descending == self.query.descending:
             return
         self.set_query(replace(self.query, order_by=key, descending=descending))
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
@@ -37,6 +38,8 @@ from commissioner_app.store import Store
 log = logging.getLogger("commissioner.ui.tasks")
 
 T = TypeVar("T")
+
+SLOW_MS = 200  # operations slower than this are logged, to find what makes a screen wait
 
 
 class TaskRunner(QObject):
@@ -103,6 +106,7 @@ class TaskRunner(QObject):
             if interruptible:
                 with self._read_lock:
                     self._reading = True
+            started = time.perf_counter()
             try:
                 result = op(self.store)
             except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
@@ -110,6 +114,9 @@ class TaskRunner(QObject):
             else:
                 self._finished.emit(finish, result, None)
             finally:
+                elapsed = (time.perf_counter() - started) * 1000
+                if elapsed > SLOW_MS:
+                    log.info("slow operation %s: %.0f ms", getattr(op, "__qualname__", op), elapsed)
                 if interruptible:
                     with self._read_lock:
                         self._reading = False
@@ -145,8 +152,6 @@ class TaskRunner(QObject):
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         """Process events until every submitted operation has delivered (tests, screenshots)."""
-        import time
-
         deadline = time.monotonic() + timeout_ms / 1000
         while self._pending and time.monotonic() < deadline:
             QCoreApplication.processEvents()
