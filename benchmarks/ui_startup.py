@@ -72,13 +72,16 @@ def child_start(data_dir: Path) -> None:
     app.processEvents()
     print("IDLE", flush=True)
     t0 = time.perf_counter()
-    view = window.show_view("visits")
-    view.model.loaded.connect(lambda _n: None)
+    first: list[float] = []
+    view = window.views["visits"]
+    view.model.first_page.connect(lambda _n: first.append(time.perf_counter()))
+    window.show_view("visits")
     context.tasks.wait_idle()
     for row in range(25):
         view.model.data(view.model.index(row, 3))
     app.processEvents()
-    print(f"VISITS {(time.perf_counter() - t0) * 1000:.0f} {view.model.rowCount()}", flush=True)
+    print(f"VISITS {(first[0] - t0) * 1000:.0f} {(time.perf_counter() - t0) * 1000:.0f} {view.model.rowCount()}",
+          flush=True)
     context.close()
 
 
@@ -145,23 +148,23 @@ def child_search(data_dir: Path) -> None:
 # --- the parent ------------------------------------------------------------------------------------
 
 
-def measure_start(data_dir: Path) -> tuple[float, float, int, float]:
+def measure_start(data_dir: Path) -> tuple[float, float, int, float, float]:
     t0 = time.perf_counter()
     process = subprocess.Popen([sys.executable, __file__, "--child", "start", "--data-dir", str(data_dir)],
                                stdout=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
     assert process.stdout is not None
     ready = idle = 0.0
-    visits_ms, rows = 0.0, 0
+    first_ms, visits_ms, rows = 0.0, 0.0, 0
     for line in process.stdout:
         if line.startswith("READY"):
             ready = time.perf_counter() - t0
         elif line.startswith("IDLE"):
             idle = time.perf_counter() - t0
         elif line.startswith("VISITS"):
-            _, ms, count = line.split()
-            visits_ms, rows = float(ms), int(count)
+            _, first, ms, count = line.split()
+            first_ms, visits_ms, rows = float(first), float(ms), int(count)
     process.wait()
-    return ready, visits_ms, rows, idle
+    return ready, visits_ms, rows, idle, first_ms
 
 
 def main() -> int:
@@ -185,8 +188,9 @@ def main() -> int:
           f"(best {best:.2f} s; budget 2 s) {'OK' if best < 2 else 'OVER BUDGET'}")
     print(f"every start-up query done: "
           f"{', '.join(f'{s[3]:.2f}' for s in starts)} s")
-    print(f"visit list of {starts[0][2]:,} visits shown after: "
-          f"{', '.join(f'{s[1]:.0f}' for s in starts)} ms (in the background; the window stays responsive)")
+    print(f"visit list opened: first rows after {', '.join(f'{s[4]:.0f}' for s in starts)} ms; all "
+          f"{starts[0][2]:,} visits (scroll bar, count) after {', '.join(f'{s[1]:.0f}' for s in starts)} ms "
+          "(in the background; the window stays responsive)")
 
     result = subprocess.run([sys.executable, __file__, "--child", "search", "--data-dir", str(args.data_dir)],
                             capture_output=True, text=True, env=_env(), cwd=ROOT, check=True)

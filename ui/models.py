@@ -99,7 +99,7 @@ class VisitTableModel(QAbstractTableModel):
     """All visits matching a `VisitQuery`, loaded lazily."""
 
     loading = Signal()
-    first_page = Signal(int)  # the first rows of a search are shown; the full count follows
+    first_page = Signal(int)  # the first rows are shown; the full list and count follow
     loaded = Signal(int)  # number of matching visits
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
@@ -123,8 +123,8 @@ class VisitTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Start the newest query; a search still running for an older one is interrupted.
 
-        A text search first fetches the first page (a LIMIT query that stops early, a few ms) so
-        results show at once, then the complete id list for the scroll bar and the count."""
+        The first page comes first (a LIMIT query that stops early, a few ms) so rows show at once,
+        then the complete id list for the scroll bar and the count."""
         self._generation += 1
         generation = self._generation
         query = replace(self.query)
@@ -134,10 +134,9 @@ class VisitTableModel(QAbstractTableModel):
         def current() -> bool:
             return generation == self._generation
 
-        if query.text:
-            Operation(self, lambda store: store.list_visits(query, limit=PAGE) if current() else None,
-                      lambda rows: self._apply_first_page(generation, rows)) \
-                .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+        Operation(self, lambda store: store.list_visits(query, limit=PAGE) if current() else None,
+                  lambda rows: self._apply_first_page(generation, rows)) \
+            .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
         Operation(self, lambda store: store.visit_ids(query) if current() else None,
                   lambda ids: self._apply(generation, ids)) \
             .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()

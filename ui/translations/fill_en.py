@@ -137,7 +137,7 @@ ENGLISH = {
     "更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。":
         "A new language applies at once, without a restart. Visits and all other data are kept in the "
         "folder above; sync or back it up regularly.",
-    "正在统计符合条件的服务记录…": "Counting the matching visits…",
+    "正在统计服务记录…": "Counting the visits…",
 }
 
 

@@ -139,7 +139,7 @@ class VisitsView(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
         self.model.loading.connect(self._loading)
         self.model.loaded.connect(self._loaded)
-        self.model.first_page.connect(lambda _n: self.count_label.setText(self.tr("正在统计符合条件的服务记录…")))
+        self.model.first_page.connect(lambda _n: self.count_label.setText(self.tr("正在统计服务记录…")))
         context.language_changed.connect(lambda _lang: self.retranslate())
 
     # --- texts -----------------------------------------------------------------------------------
