@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -93,9 +94,10 @@ class VisitsView(QWidget):
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.sortByColumn(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
-        for column, width in enumerate((70, 92, 92, 240, 150, 90, 220, 70, 90)):
+        for column, width in enumerate((70, 92, 92, 240, 150, 90, 220, 72, 112)):
             self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # One column takes what is left, so the table never scrolls sideways in either language.
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
 
