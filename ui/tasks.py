@@ -107,19 +107,20 @@ class TaskRunner(QObject):
                 with self._read_lock:
                     self._reading = True
             started = time.perf_counter()
+            result, error = None, None
             try:
                 result = op(self.store)
             except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-                self._finished.emit(finish, None, exc)
-            else:
-                self._finished.emit(finish, result, None)
+                error = exc
             finally:
-                elapsed = (time.perf_counter() - started) * 1000
-                if elapsed > SLOW_MS:
-                    log.info("slow operation %s: %.0f ms", getattr(op, "__qualname__", op), elapsed)
+                # Cleared before the result is announced: an interrupt can only hit this read.
                 if interruptible:
                     with self._read_lock:
                         self._reading = False
+            elapsed = (time.perf_counter() - started) * 1000
+            if elapsed > SLOW_MS:
+                log.info("slow operation %s: %.0f ms", getattr(op, "__qualname__", op), elapsed)
+            self._finished.emit(finish, result, error)
 
         self._executor.submit(work)
 
