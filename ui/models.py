@@ -301,6 +301,7 @@ class RowListModel(QAbstractTableModel):
     loading = Signal()
     loaded = Signal(int)
     table = ""
+    natural_sort: tuple[str, bool] | None = None  # the order the store returns rows in
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
         super().__init__(parent)
@@ -310,12 +311,10 @@ class RowListModel(QAbstractTableModel):
         self.rows: list[dict[str, Any]] = []
         self._sort: tuple[str, bool] | None = None
         self._generation = 0
-        self._running = False
-        self._waiting = False
         self.has_loaded = False
         context.records_changed.connect(self._on_records_changed)
 
-    def fetch(self, store: Store, filters: dict[str, str]) -> list[dict[str, Any]]:
+    def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
         raise NotImplementedError
 
     def display(self, key: str, row: dict[str, Any], lang: str) -> str:
@@ -327,33 +326,37 @@ class RowListModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        if self._running:
-            self._waiting = True
-            return
-        self._running = True
+        """Load the rows on the worker: the first page at once when the list shows the store's own
+        order, then all of them. Queries made stale by newer filters are skipped."""
         self._generation += 1
         generation, filters = self._generation, dict(self.filters)
         self.loading.emit()
-        Operation(self, lambda store: self.fetch(store, filters),
-                  lambda rows: self._apply(generation, rows)).failure(self._failed).run_in_background()
 
-    def _apply(self, generation: int, rows: list[dict[str, Any]]) -> None:
-        self._running = False
-        if self._waiting:
-            self._waiting = False
-            self.reload()
-            return
-        if generation != self._generation:
+        def current() -> bool:
+            return generation == self._generation
+
+        if self._sort in (None, self.natural_sort):
+            Operation(self, lambda store: self.fetch(store, filters, PAGE) if current() else None,
+                      lambda rows: self._apply(generation, rows, complete=False)) \
+                .failure(lambda error: self._failed(generation, error)).run_in_background()
+        Operation(self, lambda store: self.fetch(store, filters, 1_000_000) if current() else None,
+                  lambda rows: self._apply(generation, rows, complete=True)) \
+            .failure(lambda error: self._failed(generation, error)).run_in_background()
+
+    def _apply(self, generation: int, rows: list[dict[str, Any]] | None, *, complete: bool) -> None:
+        if rows is None or generation != self._generation:
             return
         self.beginResetModel()
         self.rows = rows
         self._apply_sort()
         self.endResetModel()
-        self.has_loaded = True
-        self.loaded.emit(len(rows))
+        if complete:
+            self.has_loaded = True
+            self.loaded.emit(len(rows))
 
-    def _failed(self, error: BaseException) -> None:
-        self._running = False
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
         from ui.tasks import show_error
 
         show_error(None, error)
@@ -434,6 +437,7 @@ class RowListModel(QAbstractTableModel):
 
 class ProblemTableModel(RowListModel):
     table = "problems"
+    natural_sort = ("raised_on", True)
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
         super().__init__(context, parent)
@@ -449,9 +453,9 @@ class ProblemTableModel(RowListModel):
             Column("solutions", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "解决方案"), "solutions", True),
         ]
 
-    def fetch(self, store: Store, filters: dict[str, str]) -> list[dict[str, Any]]:
+    def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
         rows = store.list_problems(text=filters.get("text", ""), status=filters.get("status") or None,
-                                   industry=filters.get("industry", ""), limit=1_000_000)
+                                   industry=filters.get("industry", ""), limit=limit)
         statuses, urgencies = list(PROBLEM_STATUSES), list(URGENCIES)
         for row in rows:
             row["state"] = record_state(row["sync_state"])
@@ -473,6 +477,7 @@ class ProblemTableModel(RowListModel):
 
 class TargetTableModel(RowListModel):
     table = "service_targets"
+    natural_sort = ("region", False)
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
         super().__init__(context, parent)
@@ -488,9 +493,9 @@ class TargetTableModel(RowListModel):
             Column("visits", "TargetTableModel", QT_TRANSLATE_NOOP("TargetTableModel", "服务次数"), "visits", True),
         ]
 
-    def fetch(self, store: Store, filters: dict[str, str]) -> list[dict[str, Any]]:
+    def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
         rows = store.list_targets(text=filters.get("text", ""), type=filters.get("type", ""),
-                                  county=filters.get("county", ""), limit=1_000_000)
+                                  county=filters.get("county", ""), limit=limit)
         for row in rows:
             row["state"] = record_state(row["sync_state"])
             row["region"] = " ".join(p for p in (row["county"], row["town"], row["village"]) if p)
