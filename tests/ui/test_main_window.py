@@ -63,6 +63,11 @@ def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
         ["工作台", "服务记录", "技术难题", "服务对象", "同步", "设置"]
     waiting = demo_context.store.waiting_to_sync()
     assert window.sync_count.text() == f"待同步：{waiting:,} 条记录"
+    overview = window.views["overview"]
+    assert overview.cards["sync"].number.text() == f"{waiting:,}"
+    open_problems = sum(1 for p in demo_context.store.list_problems(limit=100000) if p["status"] in ("open", "in_progress"))
+    assert overview.cards["problems"].number.text() == f"{open_problems:,}"
+    assert overview.recent.count() == 12
 
     # A later feature adds its view before the settings.
     extra = QLabel("审核")
