@@ -111,6 +111,7 @@ class VisitTableModel(QAbstractTableModel):
         self._cache: dict[str, dict[str, Any]] = {}
         self._generation = 0
         self.has_loaded = False
+        self.refreshing = False  # the running load is a refresh of the same query
         context.records_changed.connect(self._on_records_changed)
 
     # --- loading ---------------------------------------------------------------------------------
@@ -120,23 +121,26 @@ class VisitTableModel(QAbstractTableModel):
         self.query = query
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, refresh: bool = False) -> None:
         """Start the newest query; a search still running for an older one is interrupted.
 
         The first page comes first (a LIMIT query that stops early, a few ms) so rows show at once,
-        then the complete id list for the scroll bar and the count."""
+        then the complete id list for the scroll bar and the count. A `refresh` (same query, records
+        changed) loads the complete list only, so the view can keep its place in it."""
         self._generation += 1
         generation = self._generation
         query = replace(self.query)
+        self.refreshing = refresh
         self.context.tasks.interrupt_reads()
         self.loading.emit()
 
         def current() -> bool:
             return generation == self._generation
 
-        Operation(self, lambda store: store.list_visits(query, limit=PAGE) if current() else None,
-                  lambda rows: self._apply_first_page(generation, rows)) \
-            .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+        if not refresh:
+            Operation(self, lambda store: store.list_visits(query, limit=PAGE) if current() else None,
+                      lambda rows: self._apply_first_page(generation, rows)) \
+                .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
         Operation(self, lambda store: store.visit_ids(query) if current() else None,
                   lambda ids: self._apply(generation, ids)) \
             .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
@@ -174,7 +178,7 @@ class VisitTableModel(QAbstractTableModel):
         if table in ("visits", "service_targets", "*"):
             self._cache.clear()
             if self.has_loaded:
-                self.reload()
+                self.reload(refresh=True)
 
     # --- rows ------------------------------------------------------------------------------------
 

@@ -149,3 +149,18 @@ def test_header_click_on_an_unsortable_column_keeps_the_order(demo_context, qtbo
     header.setSortIndicator(2, Qt.SortOrder.AscendingOrder)  # 时间: the store cannot order by it
     assert header.sortIndicatorSection() == 1
     assert view.model.query.order_by == "visit_date"
+
+
+def test_list_keeps_its_place_when_records_change(demo_context, qtbot):  # noqa: F811
+    view = VisitsView(demo_context)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    load(qtbot, view.model, view.load)
+    view.table.selectRow(1500)
+    view.table.scrollTo(view.model.index(1500, 0))
+    scrolled = view.table.verticalScrollBar().value()
+    chosen = view.model.visit_id(1500)
+    load(qtbot, view.model, lambda: demo_context.records_changed.emit("visits"))  # e.g. after a save
+    assert view.table.verticalScrollBar().value() == scrolled > 0
+    assert view.model.visit_id(view.table.currentIndex().row()) == chosen

@@ -59,6 +59,7 @@ class VisitsView(QWidget):
         super().__init__(parent)
         self.context = context
         self.model = VisitTableModel(context, self)
+        self._place: tuple[str | None, int] | None = None
 
         self.search_box = SearchBox(self)
         self.new_button = QPushButton(self)
@@ -261,10 +262,22 @@ class VisitsView(QWidget):
     # --- state -----------------------------------------------------------------------------------
 
     def _loading(self) -> None:
+        if self.model.refreshing:
+            # Records changed (e.g. a visit was saved): come back to the same place afterwards.
+            current = self.table.currentIndex()
+            self._place = (self.model.visit_id(current.row()) if current.isValid() else None,
+                           self.table.verticalScrollBar().value())
         if not self.model.has_loaded:
             self.count_label.setText(self.tr("正在加载服务记录…"))
 
     def _loaded(self, _count: int) -> None:
+        place, self._place = self._place, None
+        if place is not None:
+            visit_id, scrolled = place
+            self.table.verticalScrollBar().setValue(scrolled)
+            row = self.model.row_of(visit_id) if visit_id else -1
+            if row >= 0:
+                self.table.selectRow(row)
         self._show_count()
 
     def _show_count(self) -> None:
