@@ -167,7 +167,9 @@ class VisitTableModel(QAbstractTableModel):
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if isinstance(error, sqlite3.OperationalError) and "interrupt" in str(error):
-            return  # a newer query took over
+            if generation == self._generation:
+                self.reload(refresh=self.has_loaded)  # interrupted by someone else: try again
+            return  # else a newer query took over
         if generation != self._generation:
             return
         from ui.tasks import show_error

@@ -124,3 +124,37 @@ def test_switching_to_english_and_back(demo_context, qtbot):  # noqa: F811
     assert window.rail.item(1).text() == "服务记录"
     assert visits.new_button.text() == "新建服务记录"
     assert demo_context.setting("ui", "language", "", str) == "zh_CN"
+
+
+def test_rows_and_buttons_open_the_editors(demo_context, qtbot, monkeypatch):  # noqa: F811
+    import ui.editors
+
+    opened = []
+    for name in ("open_visit_editor", "open_problem_dialog", "open_target_dialog"):
+        monkeypatch.setattr(ui.editors, name, lambda parent, ctx, record_id, name=name:
+                            opened.append((name, ctx, record_id)))
+    monkeypatch.setattr(ui.editors, "recover_drafts", lambda parent, ctx: opened.append(("recover", ctx, None)))
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    assert opened == [("recover", demo_context, None)]  # a profile exists: drafts are offered back
+
+    visits = window.show_view("visits")
+    demo_context.tasks.wait_idle()
+    visits.table.activated.emit(visits.model.index(3, 1))  # double-click or Enter on a row
+    assert opened[-1] == ("open_visit_editor", demo_context, visits.model.visit_id(3))
+    window.new_visit_action.trigger()  # Ctrl+N
+    assert opened[-1] == ("open_visit_editor", demo_context, None)
+    visits.new_button.click()
+    assert opened[-1] == ("open_visit_editor", demo_context, None)
+
+    problems = window.show_view("problems")
+    demo_context.tasks.wait_idle()
+    problems.table.activated.emit(problems.model.index(0, 1))
+    assert opened[-1] == ("open_problem_dialog", demo_context, problems.model.record_id(0))
+
+    targets = window.show_view("targets")
+    demo_context.tasks.wait_idle()
+    targets.table.activated.emit(targets.model.index(2, 1))
+    assert opened[-1] == ("open_target_dialog", demo_context, targets.model.record_id(2))
