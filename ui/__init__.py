@@ -10,3 +10,7 @@
 - `ui.models`, `ui.views`: the lazy lists and the rail's views; `ui.profile`: the profile dialog.
 - `ui.i18n`, `ui.i18n_build`, `ui/translations/*.ts`: Chinese source strings, English translations.
 """
+
+from ui import qt_compat as _qt_compat
+
+_qt_compat.apply()

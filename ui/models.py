@@ -344,10 +344,10 @@ class RowListModel(QAbstractTableModel):
         if self._sort in (None, self.natural_sort):
             Operation(self, lambda store: self.fetch(store, filters, PAGE) if current() else None,
                       lambda rows: self._apply(generation, rows, complete=False)) \
-                .failure(lambda error: self._failed(generation, error)).run_in_background()
+                .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
         Operation(self, lambda store: self.fetch(store, filters, 1_000_000) if current() else None,
                   lambda rows: self._apply(generation, rows, complete=True)) \
-            .failure(lambda error: self._failed(generation, error)).run_in_background()
+            .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
 
     def _apply(self, generation: int, rows: list[dict[str, Any]] | None, *, complete: bool) -> None:
         if rows is None or generation != self._generation:
@@ -362,6 +362,9 @@ class RowListModel(QAbstractTableModel):
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
+            return
+        if isinstance(error, sqlite3.OperationalError) and "interrupt" in str(error):
+            self.reload()  # a search or a save took priority on the worker: load again
             return
         from ui.tasks import show_error
 
