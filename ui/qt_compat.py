@@ -1,26 +1,33 @@
-"""Work around a reference-counting bug of PySide6 6.12.0 on Python 3.11.
+"""Work around reference-counting bugs of PySide6 6.12.0 on Python 3.11.
 
-`SignalInstance.emit()` returns `True` without taking a reference to it, so every signal emitted
-from Python code costs `True` one reference; after about 2,000 emissions Python frees `True` and
-the process aborts ("Fatal Python error: bool_dealloc"). PySide6 6.11 does not have the bug.
+PySide6 6.12.0 hands out `None`, `True` and `False` without taking a reference in several places:
+`SignalInstance.emit()` returns `True`, `disconnect()` returns `True`, and every QVariant that
+converts to `None` (`QComboBox.currentData()`, `itemData()`, `QListWidgetItem.data()`,
+`QModelIndex.data()`, `QAction.data()` …) returns `None`. Each call costs the object one
+reference; after a few thousand calls CPython 3.11 frees it and the process aborts ("Fatal Python
+error: bool_dealloc" / "none_dealloc"), in the middle of a user's day. PySide6 6.11 is not
+affected, and from Python 3.12 these objects are immortal, so the bug is harmless there.
 
-`apply()` checks the behaviour once (so a fixed PySide6 is left alone) and, if the bug is there,
-wraps `emit` to give back the missing reference.
+`apply()` detects the bug once and, when found on CPython < 3.12, does what Python 3.12 does:
+gives the three singletons so many references (2**40) that no leak can use them up.
 """
 
 from __future__ import annotations
 
 import ctypes
 import logging
+import platform
 import sys
-from typing import Any
 
 log = logging.getLogger("commissioner.ui.qt_compat")
+
+EXTRA_REFERENCES = 1 << 40
 
 _applied = False
 
 
 def emit_loses_references() -> bool:
+    """Whether `emit()` takes a reference to True away (the bug's signature)."""
     from PySide6.QtCore import QObject, Signal
 
     class _Probe(QObject):
@@ -30,31 +37,26 @@ def emit_loses_references() -> bool:
     before = sys.getrefcount(True)
     for _ in range(8):
         probe.probe.emit()
-    after = sys.getrefcount(True)
-    if after < before:
-        # Give back what the probe itself took.
-        for _ in range(before - after):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-        return True
-    return False
+    return sys.getrefcount(True) < before
 
 
-def apply() -> None:
+def _add_references(obj: object, count: int) -> None:
+    # ob_refcnt is the first field of every object in CPython's (non-debug) object layout.
+    refcount = ctypes.c_ssize_t.from_address(id(obj))
+    refcount.value += count
+
+
+def apply() -> bool:
+    """Make None/True/False immune to the leaks if needed; True if the work-around was applied."""
     global _applied
     if _applied:
-        return
-    _applied = True
+        return True
+    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+        return False
     if not emit_loses_references():
-        return
-    from PySide6.QtCore import SignalInstance
-
-    original = SignalInstance.emit
-
-    def emit(self: Any, *args: Any) -> Any:
-        result = original(self, *args)
-        if result is True or result is False:
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
-        return result
-
-    SignalInstance.emit = emit  # type: ignore[method-assign]
-    log.info("PySide6 emit() reference bug found: emit wrapped")
+        return False
+    for obj in (None, True, False):
+        _add_references(obj, EXTRA_REFERENCES)
+    _applied = True
+    log.info("PySide6 reference leaks on None/True/False found: the singletons were pinned")
+    return True
