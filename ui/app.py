@@ -150,11 +150,8 @@ def show_fatal(message: Message, language: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    console_level = os.environ.get("COMMISSIONER_LOG", "WARNING").upper()
-    logging.basicConfig(level=console_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    for handler in logging.getLogger().handlers:
-        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
-            handler.setLevel(console_level)
+    logging.basicConfig(level=os.environ.get("COMMISSIONER_LOG", "WARNING"),
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window flashes up for a screenshot
 
