@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from PIL import Image
@@ -54,6 +55,9 @@ def test_store_error_at_start_shows_a_message_in_the_users_language(tmp_path, mo
     (data / DB_FILENAME).write_bytes(b"this is not a database" * 200)
     shown = []
     monkeypatch.setattr(ui.app, "show_fatal", lambda message, language: shown.append(message.text(language)))
+    # main() installs the crash handler's hooks; the other tests keep pytest's.
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     assert ui.app.main(["--data-dir", str(data), "--lang", "en"]) == 1
     assert "damaged" in shown[0] and str(data) in shown[0]
     shown.clear()

@@ -7,7 +7,7 @@ from pathlib import Path
 from ui.i18n_build import TRANSLATIONS_DIR, lrelease_command
 
 ROOT = Path(__file__).resolve().parents[2]
-# The frame's sources and the .ts file that translates them.
+# The frame's sources (ui/*.py also holds other features' modules, translated in their own files).
 FRAME_SOURCES = sorted(p for p in [*ROOT.glob("ui/*.py"), *ROOT.glob("ui/views/*.py")])
 
 
@@ -30,12 +30,13 @@ def test_every_string_in_every_translation_file_is_translated():
             assert translation.text and translation.get("type") != "unfinished", f"{ts.name}: {context}: {source}"
 
 
-def test_frame_translation_covers_every_string_of_the_frame(tmp_path):
+def test_every_string_of_the_frame_is_translated(tmp_path):
     lupdate = Path(lrelease_command()[0]).with_name(Path(lrelease_command()[0]).name.replace("lrelease", "lupdate"))
     fresh = tmp_path / "fresh.ts"
     subprocess.run([str(lupdate), *map(str, FRAME_SOURCES), "-ts", str(fresh)], check=True, capture_output=True)
     in_code = set(messages(fresh))
-    translated = {key for key, t in messages(TRANSLATIONS_DIR / "frame_en.ts").items() if t.text}
+    # Other features keep their strings in their own files (installer_en.ts, editor_en.ts, ...).
+    translated = {key for ts in TRANSLATIONS_DIR.glob("*_en.ts") for key, t in messages(ts).items() if t.text}
     assert in_code, "lupdate found no strings"
     missing = in_code - translated
     assert not missing, f"run pyside6-lupdate and ui/translations/fill_en.py; missing: {sorted(missing)}"

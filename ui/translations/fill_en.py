@@ -1,6 +1,7 @@
 """Fill the English translations of frame_en.ts after pyside6-lupdate (a maintenance script).
 
-    pyside6-lupdate ui/*.py ui/views/*.py -ts ui/translations/frame_en.ts
+    pyside6-lupdate ui/app.py ui/context.py ui/main_window.py ui/models.py ui/profile.py ui/tasks.py \
+        ui/views/*.py -ts ui/translations/frame_en.ts
     python ui/translations/fill_en.py ui/translations/frame_en.ts
 
 It fails, listing them, if a source string has no English here.
