@@ -434,7 +434,9 @@ class Store:
     # --- lists -----------------------------------------------------------------------------------
 
     def _visit_where(self, q: VisitQuery) -> tuple[str, list[Any]]:
-        clauses, params = ["v.deleted = 0"], []
+        # With search text, `+v.deleted` keeps the planner on the full-text match instead of walking
+        # the date index over every visit.
+        clauses, params = ["+v.deleted = 0" if q.text.strip() else "v.deleted = 0"], []
         if q.text.strip():
             match = self.fts_filter("visits", q.text, "v.rowid")
             clauses.append(match[0])
