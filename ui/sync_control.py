@@ -114,6 +114,9 @@ class SyncController(QObject):
         self._cancel = threading.Event()
         self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sync-network")
         self._probing = False
+        # Passed to SyncClient and SyncEngine (timeouts, retries, batch sizes); tests make them small.
+        self.client_options: dict[str, Any] = {}
+        self.engine_options: dict[str, Any] = {}
         self._delivered.connect(self._deliver)
         self._progressed.connect(self.progress)
         seconds = probe_seconds or context.setting(SETTINGS_GROUP, "probe_seconds", DEFAULT_PROBE_SECONDS, int)
@@ -245,8 +248,8 @@ class SyncController(QObject):
 
         def work(store: Store) -> dict[str, Any]:
             before = _table_marks(store)
-            client = session.open_client(store)
-            engine = SyncEngine(store, client)
+            client = session.open_client(store, **self.client_options)
+            engine = SyncEngine(store, client, **self.engine_options)
             try:
                 report = engine.sync(progress=progress, cancel=cancel)
             except Exception as exc:

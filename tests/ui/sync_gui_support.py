@@ -1,0 +1,67 @@
+"""Fixtures of the sync GUI tests: the real central store on loopback and commissioners' data
+directories, driven through the real widgets."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from commissioner_app.domain import Visit
+from commissioner_app.store import Store
+from tests.sync.fieldwork import FAST, add_target, add_visit, commissioner_store
+from tests.sync.harness import PASSWORD, Server, running_server
+from ui.context import AppContext
+from ui.sync_control import SyncController, sync_controller
+
+__all__ = ["PASSWORD", "Server", "wait_until", "gui_server", "field_dir", "open_context", "add_visits"]
+
+
+@pytest.fixture
+def gui_server(tmp_path: Path) -> Iterator[Server]:
+    with running_server(f"sqlite:///{tmp_path / 'server.db'}", tmp_path) as server:
+        yield server
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
+    """Process Qt events until `condition()` holds (results come back through queued signals)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    QCoreApplication.processEvents()
+
+
+def field_dir(server: Server, folder: Path, username: str = "wangjg") -> tuple[Path, str]:
+    """A commissioner's data directory with a profile; the account exists on the server."""
+    cid = str(uuid.uuid4())
+    server.add_user(username, commissioner_id=cid)
+    store = commissioner_store(folder, cid)
+    store.close()
+    return folder, cid
+
+
+def add_visits(folder: Path, count: int, seed: int = 3) -> list[Visit]:
+    store = Store.open(folder)
+    store.actor = store.get_meta("self_commissioner_id") or ""
+    rng = random.Random(seed)
+    target = add_target(store, rng)
+    visits = [add_visit(store, rng, target, f"第{i}次") for i in range(count)]
+    store.close()
+    return visits
+
+
+def open_context(folder: Path, *, probe_seconds: int = 600) -> tuple[AppContext, SyncController]:
+    store = Store.open(folder)
+    context = AppContext(store, language="zh_CN")
+    context.set_setting("sync", "probe_seconds", probe_seconds)
+    controller = sync_controller(context)
+    controller.client_options = dict(FAST)
+    return context, controller
