@@ -22,9 +22,11 @@ from ui.sync_control import SyncController, sync_controller
 __all__ = ["PASSWORD", "Server", "wait_until", "gui_server", "field_dir", "open_context", "add_visits"]
 
 
-@pytest.fixture
-def gui_server(tmp_path: Path) -> Iterator[Server]:
-    with running_server(f"sqlite:///{tmp_path / 'server.db'}", tmp_path) as server:
+@pytest.fixture(scope="module")
+def gui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One real server per test module (starting one takes seconds); each test has its own account."""
+    folder = tmp_path_factory.mktemp("server")
+    with running_server(f"sqlite:///{folder / 'server.db'}", folder) as server:
         yield server
 
 
@@ -39,13 +41,15 @@ def wait_until(condition: Callable[[], bool], timeout: float = 20.0, what: str =
     QCoreApplication.processEvents()
 
 
-def field_dir(server: Server, folder: Path, username: str = "wangjg") -> tuple[Path, str]:
-    """A commissioner's data directory with a profile; the account exists on the server."""
+def field_dir(server: Server, folder: Path, username: str = "") -> tuple[Path, str, str]:
+    """A commissioner's data directory with a profile; the account (a new one unless named) exists
+    on the server. Returns (folder, commissioner id, username)."""
     cid = str(uuid.uuid4())
+    username = username or f"wangjg{cid[:6]}"
     server.add_user(username, commissioner_id=cid)
     store = commissioner_store(folder, cid)
     store.close()
-    return folder, cid
+    return folder, cid, username
 
 
 def add_visits(folder: Path, count: int, seed: int = 3) -> list[Visit]:

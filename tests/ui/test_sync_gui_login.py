@@ -36,7 +36,7 @@ def fill(dialog: LoginDialog, url: str, user: str, password: str) -> None:
 
 
 def test_wrong_password_is_explained_then_the_right_one_logs_in(gui_server: Server, tmp_path: Path, qtbot) -> None:
-    folder, _cid = field_dir(gui_server, tmp_path / "field")
+    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
     context, controller = open_context(folder)
     window = MainWindow(context)
     qtbot.addWidget(window)
@@ -47,7 +47,7 @@ def test_wrong_password_is_explained_then_the_right_one_logs_in(gui_server: Serv
     page.login_button.click()
     dialog = page.login_dialog
     assert dialog.keyring_note.isVisibleTo(dialog) and dialog.use_file.isVisibleTo(dialog)
-    fill(dialog, gui_server.url, "wangjg", "not the password")
+    fill(dialog, gui_server.url, user, "not the password")
     press_login(dialog)
     # Without a keyring nothing is sent until the user chooses the token file explicitly.
     assert "没有系统密钥环" in dialog.status.text()
@@ -62,11 +62,11 @@ def test_wrong_password_is_explained_then_the_right_one_logs_in(gui_server: Serv
     wait_until(lambda: controller.account.logged_in, what="the login")
     assert not shiboken6.isValid(dialog) or not dialog.isVisible()
     assert page.server.text() == gui_server.url
-    assert page.user.text().startswith("wangjg") and page.logout_button.isVisibleTo(page)
+    assert page.user.text().startswith(user) and page.logout_button.isVisibleTo(page)
     store = Store.open(folder)
     try:
         assert store.get_meta(credentials.META_STORAGE) == "file"  # the choice made in the dialog
-        assert credentials.load_token(store, gui_server.url, "wangjg")
+        assert credentials.load_token(store, gui_server.url, user)
     finally:
         store.close()
 
@@ -80,13 +80,13 @@ def test_wrong_password_is_explained_then_the_right_one_logs_in(gui_server: Serv
 
 def test_offline_and_outdated_client_are_explained(gui_server: Server, tmp_path: Path, qtbot,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    folder, _cid = field_dir(gui_server, tmp_path / "field")
+    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
     context, controller = open_context(folder)
     controller.client_options = {}
     dialog = LoginDialog(context, None, controller)
     qtbot.addWidget(dialog)
     dialog.use_file.setChecked(True)
-    fill(dialog, f"http://127.0.0.1:{free_port()}", "wangjg", PASSWORD)
+    fill(dialog, f"http://127.0.0.1:{free_port()}", user, PASSWORD)
     press_login(dialog)
     wait_until(lambda: dialog.buttons.isEnabled(), timeout=40, what="the offline answer")
     assert dialog.status.text().startswith("无法连接到服务器")
@@ -101,7 +101,7 @@ def test_offline_and_outdated_client_are_explained(gui_server: Server, tmp_path:
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(client_module.SyncClient, "__init__", old_client)
-    fill(dialog, gui_server.url, "wangjg", PASSWORD)
+    fill(dialog, gui_server.url, user, PASSWORD)
     press_login(dialog)
     wait_until(lambda: dialog.buttons.isEnabled() and dialog.status.text() != "正在连接服务器…", what="the answer")
     assert "版本过旧" in dialog.status.text() and "更新" in dialog.status.text()
@@ -113,9 +113,9 @@ def test_first_start_profile_is_filled_from_the_server(gui_server: Server, tmp_p
     # The commissioner set up a profile on another laptop, which synced it to the server.
     from tests.sync.fieldwork import connect
 
-    first, cid = field_dir(gui_server, tmp_path / "laptop-1")
+    first, cid, user = field_dir(gui_server, tmp_path / "laptop-1")
     other = Store.open(first)
-    connect(other, gui_server.url, "wangjg").sync()
+    connect(other, gui_server.url, user).sync()
     other.close()
 
     context, controller = open_context(tmp_path / "laptop-2")
@@ -127,7 +127,7 @@ def test_first_start_profile_is_filled_from_the_server(gui_server: Server, tmp_p
     dialog.server_button.click()
     login = dialog.login_dialog
     login.use_file.setChecked(True)
-    fill(login, gui_server.url, "wangjg", PASSWORD)
+    fill(login, gui_server.url, user, PASSWORD)
     press_login(login)
     wait_until(lambda: "填入" in dialog.server_status.text(), timeout=30, what="the profile from the server")
     assert dialog.name.text() == "王建国"
