@@ -9,7 +9,15 @@ from commissioner_app.store import Store
 from sync import session
 from sync.client import SyncClient
 from tests.sync.fieldwork import FAST
-from tests.ui.sync_gui_support import PASSWORD, Server, add_visits, field_dir, gui_server, open_context, wait_until
+from tests.ui.sync_gui_support import (
+    PASSWORD,
+    Server,
+    add_visits,
+    field_dir,
+    gui_server,
+    open_context,
+    wait_until,
+)
 from ui.main_window import MainWindow
 
 __all__ = ["gui_server"]
