@@ -72,8 +72,10 @@ class LoginDialog(QDialog):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
+        # Own buttons, not standard ones: a standard button retranslates itself after retranslate().
+        self.buttons = QDialogButtonBox(self)
+        self.login_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -104,8 +106,8 @@ class LoginDialog(QDialog):
             "可以安装并启用密钥环后再登录；或勾选下面的选项，将凭据保存在数据目录中仅本账户可读的文件里"
             "（安全性较低：能使用本电脑账户的人都可以用它同步数据）。"))
         self.use_file.setText(self.tr("我了解风险，将登录凭据保存在数据目录的文件中（仅本账户可读）"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("登录"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.login_button.setText(self.tr("登录"))
+        self.cancel_button.setText(self.tr("取消"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:

@@ -26,7 +26,7 @@ def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def press_login(dialog: LoginDialog) -> None:
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    dialog.login_button.click()
 
 
 def fill(dialog: LoginDialog, url: str, user: str, password: str) -> None:
