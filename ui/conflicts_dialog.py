@@ -60,7 +60,8 @@ def load_conflicts(store: Store, language: str) -> list[dict[str, Any]]:
             })
         if fields:
             records.append({"table": table, "id": record_id, "kind": table_label(table, language),
-                            "caption": record_caption(store, table, row, language), "fields": fields})
+                            "caption": record_caption(store, table, row, language),
+                            "short": record_caption(store, table, row, language, short=True), "fields": fields})
     return records
 
 
@@ -85,9 +86,11 @@ class ConflictsDialog(QDialog):
         self.intro.setWordWrap(True)
         self.record_list = QListWidget(self)
         self.record_list.setMinimumWidth(260)
+        self.record_list.setWordWrap(True)
+        self.record_list.setSpacing(2)
         self.record_list.currentRowChanged.connect(self._show_record)
         self.record_title = QLabel(self)
-        self.record_title.setObjectName("heading")
+        self.record_title.setStyleSheet("font-weight: bold; font-size: 11pt;")
         self.record_title.setWordWrap(True)
         self.table = QTableWidget(0, 5, self)
         self.table.verticalHeader().setVisible(False)
@@ -180,7 +183,7 @@ class ConflictsDialog(QDialog):
         select = 0
         for i, record in enumerate(records):
             item = QListWidgetItem(self.tr("{0}：{1}\n{2} 处冲突").format(
-                record["kind"], record["caption"], len(record["fields"])))
+                record["kind"], record["short"], len(record["fields"])))
             item.setToolTip(record["caption"])
             self.record_list.addItem(item)
             if keep == (record["table"], record["id"]) or record["id"] == self.wanted:

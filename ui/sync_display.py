@@ -117,12 +117,15 @@ def readable_value(store: Store, table: str, field: str, value: Any, language: s
     return text
 
 
-def record_caption(store: Store, table: str, row: dict[str, Any] | None, language: str) -> str:
-    """A short name of a record: a visit's date and the start of its content, a problem's title."""
+def record_caption(store: Store, table: str, row: dict[str, Any] | None, language: str, *,
+                   short: bool = False) -> str:
+    """A short name of a record: a visit's date, target and the start of its content, a problem's
+    title. `short` leaves a visit's content out (for narrow lists)."""
     if row is None:
         return EMPTY
     parts = []
-    for column in CAPTION_COLUMNS.get(table, ()):
+    columns = CAPTION_COLUMNS.get(table, ())
+    for column in columns[:1] if short else columns:
         value = row.get(column)
         if value in (None, ""):
             continue

@@ -120,6 +120,9 @@ ENGLISH = {
     "服务对象": "Service targets",
     "附件": "Attachments",
     "{0} 条": "{0} records",
+    "其他 {0}": "other {0}",
+    "另有 {0} 条因冲突或被拒绝暂不发送，需要您先处理":
+        "{0} more are held back by a conflict or a rejection and need you first",
     "快": "ahead of",
     "慢": "behind",
     "本机时钟比服务器{0}约 {1} 分钟。请校准电脑的日期和时间：同步不受影响，但新记录的时间可能不准。":

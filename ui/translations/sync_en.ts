@@ -3,96 +3,96 @@
   <context>
     <name>ConflictsDialog</name>
     <message>
-      <location filename="../conflicts_dialog.py" line="145" />
+      <location filename="../conflicts_dialog.py" line="148" />
       <source>处理同步冲突</source>
       <translation>Resolve sync conflicts</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="147" />
+      <location filename="../conflicts_dialog.py" line="150" />
       <source>下面的记录在本机和服务器上都被修改过，而且改的是同一处，系统没有替您决定，两边的内容都保留着。请逐项选择保留哪一个版本，然后点“应用选择”；记录随后回到待同步队列，下次同步时发送。</source>
       <translation>These records were changed both on this computer and on the server, in the same place. Nothing was decided for you: both versions are kept. Choose the version to keep for each item, then click “Apply choices”; the record goes back to the queue and is sent at the next sync.</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="149" />
+      <location filename="../conflicts_dialog.py" line="152" />
       <source>字段</source>
       <translation>Field</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="149" />
+      <location filename="../conflicts_dialog.py" line="152" />
       <source>本机的值</source>
       <translation>On this computer</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="149" />
+      <location filename="../conflicts_dialog.py" line="152" />
       <source>服务器上的值</source>
       <translation>On the server</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="150" />
+      <location filename="../conflicts_dialog.py" line="153" />
       <source>修改前</source>
       <translation>Before both edits</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="150" />
+      <location filename="../conflicts_dialog.py" line="153" />
       <source>保留</source>
       <translation>Keep</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="151" />
+      <location filename="../conflicts_dialog.py" line="154" />
       <source>全部保留本机</source>
       <translation>Keep all from this computer</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="152" />
+      <location filename="../conflicts_dialog.py" line="155" />
       <source>全部采用服务器</source>
       <translation>Take all from the server</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="153" />
+      <location filename="../conflicts_dialog.py" line="156" />
       <source>应用选择</source>
       <translation>Apply choices</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="154" />
+      <location filename="../conflicts_dialog.py" line="157" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="156" />
-      <location filename="../conflicts_dialog.py" line="221" />
+      <location filename="../conflicts_dialog.py" line="159" />
+      <location filename="../conflicts_dialog.py" line="224" />
       <source>本机</source>
       <translation>This computer</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="157" />
-      <location filename="../conflicts_dialog.py" line="221" />
+      <location filename="../conflicts_dialog.py" line="160" />
+      <location filename="../conflicts_dialog.py" line="224" />
       <source>服务器</source>
       <translation>Server</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="172" />
+      <location filename="../conflicts_dialog.py" line="175" />
       <source>正在读取冲突…</source>
       <translation>Reading the conflicts…</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="182" />
+      <location filename="../conflicts_dialog.py" line="185" />
       <source>{0}：{1}
 {2} 处冲突</source>
       <translation>{0}: {1}
 {2} conflicting fields</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="259" />
+      <location filename="../conflicts_dialog.py" line="262" />
       <source>没有需要处理的冲突。</source>
       <translation>No conflicts to resolve.</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="261" />
+      <location filename="../conflicts_dialog.py" line="264" />
       <source>请为每一项选择“本机”或“服务器”。</source>
       <translation>Choose “This computer” or “Server” for every item.</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="285" />
+      <location filename="../conflicts_dialog.py" line="288" />
       <source>正在保存选择…</source>
       <translation>Saving the choices…</translation>
     </message>
@@ -196,232 +196,242 @@
   <context>
     <name>SyncView</name>
     <message>
-      <location filename="../views/sync.py" line="243" />
+      <location filename="../views/sync.py" line="246" />
       <source>正在取消…已完成的部分会保留</source>
       <translation>Cancelling… what is done stays done</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="279" />
+      <location filename="../views/sync.py" line="293" />
       <source>自动同步：正在连接服务器…</source>
       <translation>Automatic sync: connecting to the server…</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="279" />
+      <location filename="../views/sync.py" line="293" />
       <source>正在连接服务器…</source>
       <translation>Connecting to the server…</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="293" />
+      <location filename="../views/sync.py" line="307" />
       <source>{0}：已接收 {1} 条</source>
       <translation>{0}: {1} received</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="306" />
+      <location filename="../views/sync.py" line="320" />
       <source>尚未设置</source>
       <translation>Not set</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="308" />
+      <location filename="../views/sync.py" line="322" />
       <source>未登录</source>
       <translation>Not logged in</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="317" />
+      <location filename="../views/sync.py" line="331" />
       <source>{0}，已退出登录</source>
       <translation>{0}, logged out</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="318" />
+      <location filename="../views/sync.py" line="332" />
       <source>更换账户…</source>
       <translation>Change account…</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="318" />
+      <location filename="../views/sync.py" line="332" />
       <source>登录…</source>
       <translation>Log in…</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="334" />
+      <location filename="../views/sync.py" line="348" />
       <source>登录后才能同步</source>
       <translation>Log in to sync</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="336" />
+      <location filename="../views/sync.py" line="350" />
       <source>尚未检查</source>
       <translation>Not checked yet</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="338" />
+      <location filename="../views/sync.py" line="352" />
       <source>可以连接服务器</source>
       <translation>The server is reachable</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="340" />
+      <location filename="../views/sync.py" line="354" />
       <source>暂时无法连接服务器；网络恢复后会自动同步</source>
       <translation>The server cannot be reached now; sync starts by itself when it can</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="341" />
+      <location filename="../views/sync.py" line="355" />
       <source>暂时无法连接服务器</source>
       <translation>The server cannot be reached now</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="343" />
+      <location filename="../views/sync.py" line="357" />
       <source>上次同步未完成：{0}</source>
       <translation>The last sync did not finish: {0}</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="355" />
+      <location filename="../views/sync.py" line="369" />
       <source>从未同步</source>
       <translation>Never</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="356" />
+      <location filename="../views/sync.py" line="370" />
       <source>服务记录</source>
       <translation>Visits</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="356" />
+      <location filename="../views/sync.py" line="370" />
       <source>技术难题</source>
       <translation>Problems</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="356" />
+      <location filename="../views/sync.py" line="370" />
       <source>解决方案</source>
       <translation>Solutions</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="357" />
+      <location filename="../views/sync.py" line="371" />
       <source>服务对象</source>
       <translation>Service targets</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="357" />
+      <location filename="../views/sync.py" line="371" />
       <source>附件</source>
       <translation>Attachments</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="359" />
+      <location filename="../views/sync.py" line="375" />
+      <source>其他 {0}</source>
+      <translation>other {0}</translation>
+    </message>
+    <message>
+      <location filename="../views/sync.py" line="376" />
       <source>{0} 条</source>
       <translation>{0} records</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="365" />
+      <location filename="../views/sync.py" line="380" />
+      <source>另有 {0} 条因冲突或被拒绝暂不发送，需要您先处理</source>
+      <translation>{0} more are held back by a conflict or a rejection and need you first</translation>
+    </message>
+    <message>
+      <location filename="../views/sync.py" line="385" />
       <source>快</source>
       <translation>ahead of</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="365" />
+      <location filename="../views/sync.py" line="385" />
       <source>慢</source>
       <translation>behind</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="367" />
+      <location filename="../views/sync.py" line="387" />
       <source>本机时钟比服务器{0}约 {1} 分钟。请校准电脑的日期和时间：同步不受影响，但新记录的时间可能不准。</source>
       <translation>This computer's clock is about {1} minutes {0} the server's. Please set the date and time: sync is not affected, but the times of new records may be wrong.</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="374" />
+      <location filename="../views/sync.py" line="394" />
       <source>还没有同步过。</source>
       <translation>No sync yet.</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="376" />
+      <location filename="../views/sync.py" line="396" />
       <source>发送 {0} 条（其中合并 {1} 条），接收 {2} 条，删除 {3} 条，冲突 {4} 条，被拒绝 {5} 条，上传附件 {6} 个。</source>
       <translation>Sent {0} (merged {1}), received {2}, deleted {3}, conflicts {4}, rejected {5}, attachments uploaded {6}.</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="381" />
+      <location filename="../views/sync.py" line="401" />
       <source>同步被取消，已完成的部分已保存。</source>
       <translation>The sync was cancelled; what was done is saved. </translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="385" />
+      <location filename="../views/sync.py" line="405" />
       <source>处理冲突（{0} 条记录）…</source>
       <translation>Resolve conflicts ({0} records)…</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="389" />
+      <location filename="../views/sync.py" line="409" />
       <source>被服务器拒绝的记录（{0} 条）：请按原因修改后保存，下次同步会再次发送</source>
       <translation>Records the server rejected ({0}): correct them as the reason says and save; the next sync sends them again</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="390" />
+      <location filename="../views/sync.py" line="410" />
       <source>没有被服务器拒绝的记录。</source>
       <translation>No records were rejected by the server.</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="401" />
+      <location filename="../views/sync.py" line="421" />
       <source>同步</source>
       <translation>Sync</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="402" />
+      <location filename="../views/sync.py" line="422" />
       <source>服务器与账户</source>
       <translation>Server and account</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="403" />
+      <location filename="../views/sync.py" line="423" />
       <source>服务器</source>
       <translation>Server</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="404" />
+      <location filename="../views/sync.py" line="424" />
       <source>账户</source>
       <translation>Account</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="405" />
+      <location filename="../views/sync.py" line="425" />
       <source>退出登录</source>
       <translation>Log out</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="406" />
+      <location filename="../views/sync.py" line="426" />
       <source>立即同步（F5）</source>
       <translation>Sync now (F5)</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="407" />
+      <location filename="../views/sync.py" line="427" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="408" />
+      <location filename="../views/sync.py" line="428" />
       <source>上次同步</source>
       <translation>Last sync</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="409" />
+      <location filename="../views/sync.py" line="429" />
       <source>等待同步</source>
       <translation>Waiting to sync</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="410" />
+      <location filename="../views/sync.py" line="430" />
       <source>连接状态</source>
       <translation>Connection</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="411" />
+      <location filename="../views/sync.py" line="431" />
       <source>能连接服务器时自动同步（每分钟检查一次）</source>
       <translation>Sync automatically when the server is reachable (checked every minute)</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="412" />
+      <location filename="../views/sync.py" line="432" />
       <source>上次同步的结果</source>
       <translation>Result of the last sync</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="413" />
+      <location filename="../views/sync.py" line="433" />
       <source>类型</source>
       <translation>Kind</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="413" />
+      <location filename="../views/sync.py" line="433" />
       <source>记录</source>
       <translation>Record</translation>
     </message>
     <message>
-      <location filename="../views/sync.py" line="413" />
+      <location filename="../views/sync.py" line="433" />
       <source>拒绝原因</source>
       <translation>Reason</translation>
     </message>

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commissioner_app import schema
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 from sync.engine import CLOCK_SKEW_WARNING, META_LAST_SYNC, PHASES
@@ -38,7 +39,6 @@ from ui.sync_display import conflict_records, rejected_records
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
 
-KIND_TABLES = ("visits", "problems", "solutions", "service_targets", "attachments")
 ROLE_NAMES = {"commissioner": Message("科技特派员", "Commissioner"), "manager": Message("团队负责人", "Team manager"),
               "bureau": Message("科技局", "Bureau")}
 BANNER_WARNING = "background: #fff4ce; color: #5c4400; padding: 8px; border-radius: 4px;"
@@ -48,15 +48,17 @@ BANNER_OK = "background: #e3f4ea; color: #14532d; padding: 8px; border-radius: 4
 
 def sync_summary(store: Store, language: str) -> dict[str, Any]:
     """Everything the page shows from the database (runs on the store worker)."""
+    # What the next sync sends; records held back (a conflict, a rejection) need the user first.
+    sendable = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
     waiting = {
-        table: int(store.db.execute(
-            f"SELECT count(*) FROM {table} WHERE dirty = 1 AND is_draft = 0"
-        ).fetchone()[0])
-        for table in KIND_TABLES
+        table: int(store.db.execute(f"SELECT count(*) FROM {table} WHERE {sendable}").fetchone()[0])
+        for table in schema.SYNCED_TABLES
     }
     report = store.get_meta(META_LAST_REPORT)
+    total = sum(waiting.values())
     return {
-        "total": store.waiting_to_sync(), "by_table": waiting, "last_sync": store.get_meta(META_LAST_SYNC),
+        "total": total, "held": store.waiting_to_sync() - total, "by_table": waiting,
+        "last_sync": store.get_meta(META_LAST_SYNC),
         "report": json.loads(report) if report else None, "clock_skew": clock_skew(store),
         "conflicts": len(conflict_records(store)), "rejected": rejected_records(store, language),
     }
@@ -113,6 +115,7 @@ class SyncView(QWidget):
         account_layout.addWidget(self.account_heading)
         account_layout.addLayout(account_form)
         account_layout.addLayout(account_buttons)
+        account_layout.addStretch(1)
 
         # The sync itself.
         self.sync_card = card(self)
@@ -148,6 +151,7 @@ class SyncView(QWidget):
         sync_layout.addLayout(buttons)
         sync_layout.addLayout(status_form)
         sync_layout.addWidget(self.auto)
+        sync_layout.addStretch(1)
 
         # Warnings: a failed sync, a wrong clock.
         self.error_banner = QLabel(self)
@@ -174,6 +178,7 @@ class SyncView(QWidget):
         self.rejected.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rejected.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rejected.setWordWrap(False)
+        self.rejected.cellDoubleClicked.connect(self._open_rejected)
         header = self.rejected.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -212,7 +217,7 @@ class SyncView(QWidget):
         if requested is not None:
             requested.connect(self.sync_now)
         context.records_changed.connect(lambda _t: self.load(force=True) if self.summary is not None else None)
-        context.language_changed.connect(lambda _lang: self.load(force=True))
+        context.language_changed.connect(self._language_changed)
         self.retranslate()
 
     # --- data ------------------------------------------------------------------------------------
@@ -222,6 +227,10 @@ class SyncView(QWidget):
             return
         language = self.context.language
         Operation(self, lambda store: sync_summary(store, language), self._show).run_in_background()
+
+    def _language_changed(self, _language: str) -> None:
+        self.retranslate()
+        self.load(force=True)  # the rejected records' kinds and reasons are read in the language
 
     def _show(self, summary: dict[str, Any]) -> None:
         self.summary = summary
@@ -261,6 +270,17 @@ class SyncView(QWidget):
         self.logout_button.setEnabled(True)
         self.error = error
         self._show_state()
+
+    def _open_rejected(self, row: int, _column: int) -> None:
+        """A rejected visit opens in the editor, where the user corrects it as the reason says."""
+        rejected = (self.summary or {}).get("rejected") or []
+        if not 0 <= row < len(rejected) or rejected[row]["table"] != "visits":
+            return
+        from ui.main_window import editors
+
+        module = editors()
+        if module is not None:
+            module.open_visit_editor(self.window(), self.context, rejected[row]["id"])
 
     def open_conflicts(self) -> QWidget:
         from ui.conflicts_dialog import open_conflicts
@@ -355,10 +375,16 @@ class SyncView(QWidget):
         self.last.setText(local_time(s["last_sync"]) or self.tr("从未同步"))
         names = {"visits": self.tr("服务记录"), "problems": self.tr("技术难题"), "solutions": self.tr("解决方案"),
                  "service_targets": self.tr("服务对象"), "attachments": self.tr("附件")}
-        parts = [f"{names[t]} {n:,}" for t, n in s["by_table"].items() if n]
+        parts = [f"{names[t]} {n:,}" for t, n in s["by_table"].items() if n and t in names]
+        others = sum(n for t, n in s["by_table"].items() if t not in names)
+        if others:
+            parts.append(self.tr("其他 {0}").format(f"{others:,}"))
         total = self.tr("{0} 条").format(f"{s['total']:,}")
-        self.total.setText(total + (f"（{'，'.join(parts)}）" if parts and lang != "en" else
-                                    f" ({', '.join(parts)})" if parts else ""))
+        if parts:
+            total += f"（{'，'.join(parts)}）" if lang != "en" else f" ({', '.join(parts)})"
+        if s["held"]:
+            total += "\n" + self.tr("另有 {0} 条因冲突或被拒绝暂不发送，需要您先处理").format(f"{s['held']:,}")
+        self.total.setText(total)
         skew = s["clock_skew"]
         if skew is not None and abs(skew) > CLOCK_SKEW_WARNING:
             minutes = round(abs(skew) / 60)
