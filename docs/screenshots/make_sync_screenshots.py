@@ -4,7 +4,8 @@
 
 Two laptops of one commissioner edit the same visit; the second also made a team record, which
 only the bureau may create. The sync page then shows a conflict and a rejection with its reason.
-Writes sync.png, conflicts.png, login.png (and sync-clock.png with a wrong clock) at 1366x768.
+Writes sync.png and conflicts.png at 1366x768; with --all also login.png and sync-clock.png (a
+wrong clock), for checking those screens.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     register_bundled_font(app)  # type: ignore[arg-type]
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    args = [a for a in sys.argv[1:] if not a.startswith("--") and a != "en"]
     language = "en" if "--lang" in sys.argv and sys.argv[-1] == "en" else "zh_CN"
+    everything = "--all" in sys.argv
     out = Path(args[0]) if args else Path(__file__).resolve().parent
 
     from commissioner_app.domain import Team, Visit
@@ -98,6 +100,10 @@ def main() -> int:
             dialog.grab().save(str(out / "conflicts.png"))
             dialog.close()
 
+            if not everything:
+                window.close()
+                context.close()
+                return 0
             login = page.open_login()
             login.password.setText("********")
             settle(context, 0.3)
