@@ -208,7 +208,7 @@ class ConflictsDialog(QDialog):
             self.record_title.setText("")
             self._update_state()
             return
-        self.record_title.setText(f"{record['kind']}：{record['caption']}")
+        self.record_title.setText(self.tr("{0}：{1}").format(record["kind"], record["caption"]))
         self.table.setRowCount(len(record["fields"]))
         for r, field in enumerate(record["fields"]):
             for column, key in ((COL_FIELD, "label"), (COL_LOCAL, "local"), (COL_SERVER, "server"),

@@ -43,6 +43,7 @@ ENGLISH = {
     "服务器": "Server",
     "正在读取冲突…": "Reading the conflicts…",
     "{0}：{1}\n{2} 处冲突": "{0}: {1}\n{2} conflicting fields",
+    "{0}：{1}": "{0}: {1}",
     "没有需要处理的冲突。": "No conflicts to resolve.",
     "请为每一项选择“本机”或“服务器”。": "Choose \u201cThis computer\u201d or \u201cServer\u201d for every item.",
     "正在保存选择…": "Saving the choices…",
