@@ -133,3 +133,47 @@ def test_the_visit_editor_of_a_record_in_conflict_leads_to_the_conflicts_view(gu
     editor.close()
     window.close()
     context.close()
+
+
+def test_a_problem_in_conflict_opens_the_conflicts_view_from_its_list(gui_server: Server, tmp_path: Path,
+                                                                      qtbot) -> None:
+    from commissioner_app.domain import TechnicalProblem
+
+    folder_a, cid, user = field_dir(gui_server, tmp_path / "a")
+    add_visits(folder_a, 1)
+    a = Store.open(folder_a)
+    a.actor = cid
+    connect(a, gui_server.url, user).sync()
+    b = Store.open(tmp_path / "b")
+    b.set_meta("self_commissioner_id", cid)
+    b.actor = cid
+    connect(b, gui_server.url, user).sync()
+    (problem,) = a.all(TechnicalProblem)
+    for store, title in ((a, "稻瘟病：叶瘟为主"), (b, "稻瘟病：穗颈瘟严重")):
+        p = store.require(TechnicalProblem, problem.id)
+        p.title = title
+        store.save(p)
+    reconnect(a).sync()
+    reconnect(b).sync()
+    a.close()
+    b.close()
+
+    context, _controller = open_context(tmp_path / "b")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    problems = window.show_view("problems")
+    wait_until(lambda: problems.model.rowCount() == 1 and context.tasks.pending == 0, what="the problem list")
+    index = problems.model.index(0, 0)
+    assert problems.model.data(index) == "冲突"
+    problems.table.activated.emit(index)
+    dialogs = [w for w in problems.findChildren(ConflictsDialog)]
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    wait_until(lambda: dialog.table.rowCount() == 1, what="the conflicts view")
+    assert dialog.table.item(0, COL_FIELD).text() == "标题"
+    assert dialog.table.item(0, COL_LOCAL).text() == "稻瘟病：穗颈瘟严重"
+    assert dialog.table.item(0, COL_SERVER).text() == "稻瘟病：叶瘟为主"
+    dialog.close()
+    window.close()
+    context.close()

@@ -114,3 +114,49 @@ def test_a_sync_can_be_cancelled_and_what_was_sent_stays_sent(gui_server: Server
     assert waiting(folder) == 0
     window.close()
     context.close()
+
+
+def test_a_rejected_record_shows_the_servers_reason_on_the_page_in_the_list_and_in_the_editor(
+        gui_server: Server, tmp_path: Path, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from commissioner_app.domain import Visit
+
+    folder, _user = logged_in_dir(gui_server, tmp_path / "field")
+    (visit,) = add_visits(folder, 1)
+    store = Store.open(folder)
+    wrong = store.require(Visit, visit.id)
+    wrong.commissioner_id = "someone-else"  # a record of another commissioner: outside this account's scope
+    store.save_visit(wrong)
+    store.close()
+    context, controller = open_context(folder)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_view("sync")
+    wait_until(lambda: controller.account.logged_in, what="the account")
+    page.sync_button.click()
+    wait_until(lambda: not controller.syncing, what="the sync")
+    wait_until(lambda: page.summary is not None and page.summary["rejected"] and context.tasks.pending == 0,
+               what="the rejection on the page")
+    reason = "记录不存在或不在您的权限范围内"
+    assert page.rejected.rowCount() == 1
+    assert page.rejected.item(0, 0).text() == "服务记录"
+    assert page.rejected.item(0, 2).text() == reason
+    assert "被拒绝 1 条" in page.result.text()
+    assert "另有 1 条" in page.total.text()
+
+    visits = window.show_view("visits")
+    wait_until(lambda: visits.model.rowCount() == 1 and context.tasks.pending == 0, what="the visit list")
+    state = visits.model.index(0, 0)
+    assert visits.model.data(state) == "被拒绝"
+    assert visits.model.data(state, Qt.ItemDataRole.ToolTipRole) == f"服务器拒绝：{reason}"
+
+    from ui.editors import open_visit_editor
+
+    editor = open_visit_editor(window, context, visit.id)
+    context.tasks.wait_idle()
+    assert reason in editor.state_label.text() and not editor.conflict_button.isVisible()
+    editor.close()
+    window.close()
+    context.close()
