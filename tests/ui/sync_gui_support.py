@@ -46,10 +46,23 @@ def field_dir(server: Server, folder: Path, username: str = "") -> tuple[Path, s
     on the server. Returns (folder, commissioner id, username)."""
     cid = str(uuid.uuid4())
     username = username or f"wangjg{cid[:6]}"
-    server.add_user(username, commissioner_id=cid)
+    add_user(server, username, cid)
     store = commissioner_store(folder, cid)
     store.close()
     return folder, cid, username
+
+
+def add_user(server: Server, username: str, commissioner_id: str, display_name: str = "") -> None:
+    """Add a commissioner account in this process (the CLI's subprocess takes seconds to start)."""
+    from sync.server import auth
+    from sync.server.db import make_engine
+
+    engine = make_engine(server.database)
+    try:
+        auth.add_user(engine, username, PASSWORD, "commissioner", display_name=display_name,
+                      commissioner_id=commissioner_id)
+    finally:
+        engine.dispose()
 
 
 def add_visits(folder: Path, count: int, seed: int = 3) -> list[Visit]:

@@ -8,8 +8,10 @@ from commissioner_app.store import Store
 from sync import session
 from tests.sync.fieldwork import FAST
 from tests.sync.harness import PASSWORD, Server, running_server
-from tests.ui.sync_gui_support import add_visits, field_dir, open_context, wait_until
+from tests.ui.sync_gui_support import add_visits, field_dir, gui_server, open_context, wait_until
 from ui.views.sync import SyncView
+
+__all__ = ["gui_server"]
 
 
 def test_sync_starts_by_itself_when_the_server_comes_up(tmp_path: Path, qtbot) -> None:
@@ -51,22 +53,21 @@ def test_sync_starts_by_itself_when_the_server_comes_up(tmp_path: Path, qtbot) -
     context.close()
 
 
-def test_automatic_sync_can_be_turned_off(tmp_path: Path, qtbot) -> None:
-    with running_server(f"sqlite:///{tmp_path / 'server.db'}", tmp_path) as server:
-        folder, _cid, user = field_dir(server, tmp_path / "field")
-        store = Store.open(folder)
-        session.login(store, server.url, user, PASSWORD, use_file=True, **FAST)
-        store.close()
-        add_visits(folder, 1)
-        context, controller = open_context(folder, probe_seconds=1)
-        page = SyncView(context, None, controller)
-        qtbot.addWidget(page)
-        wait_until(lambda: controller.account.logged_in, what="the account")
-        page.auto.setChecked(False)
-        assert not controller.probe_timer.isActive()
-        assert context.setting("sync", "auto", True, bool) is False  # remembered
-        started: list[bool] = []
-        controller.sync_started.connect(started.append)
-        qtbot.wait(2500)
-        assert started == [] and controller.reachable is None
-        context.close()
+def test_automatic_sync_can_be_turned_off(gui_server: Server, tmp_path: Path, qtbot) -> None:
+    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
+    store = Store.open(folder)
+    session.login(store, gui_server.url, user, PASSWORD, use_file=True, **FAST)
+    store.close()
+    add_visits(folder, 1)
+    context, controller = open_context(folder, probe_seconds=1)
+    page = SyncView(context, None, controller)
+    qtbot.addWidget(page)
+    wait_until(lambda: controller.account.logged_in, what="the account")
+    page.auto.setChecked(False)
+    assert not controller.probe_timer.isActive()
+    assert context.setting("sync", "auto", True, bool) is False  # remembered
+    started: list[bool] = []
+    controller.sync_started.connect(started.append)
+    qtbot.wait(2500)
+    assert started == [] and controller.reachable is None
+    context.close()

@@ -10,8 +10,16 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from commissioner_app.store import Store
 from sync import credentials
-from tests.sync.harness import free_port, server_cli
-from tests.ui.sync_gui_support import PASSWORD, Server, field_dir, gui_server, open_context, wait_until
+from tests.sync.harness import free_port
+from tests.ui.sync_gui_support import (
+    PASSWORD,
+    Server,
+    add_user,
+    field_dir,
+    gui_server,
+    open_context,
+    wait_until,
+)
 from ui.main_window import MainWindow
 from ui.profile import ProfileDialog
 from ui.sync_login import LoginDialog
@@ -140,8 +148,7 @@ def test_first_start_profile_is_filled_from_the_server(gui_server: Server, tmp_p
 
 
 def test_display_name_fills_an_empty_profile_when_the_server_has_none(gui_server: Server, tmp_path: Path, qtbot) -> None:
-    server_cli(gui_server.database, "user", "add", "liming", "--role", "commissioner", "--display-name", "李明",
-               "--commissioner-id", "c-liming", "--password-stdin", stdin=PASSWORD + "\n")
+    add_user(gui_server, "liming", "c-liming", display_name="李明")
     context, _controller = open_context(tmp_path / "fresh")
     dialog = ProfileDialog(context, None, first_start=True)
     qtbot.addWidget(dialog)
