@@ -170,10 +170,8 @@ class SyncController(QObject):
 
     def _deliver(self, callback: Callable[[Any, BaseException | None], None], result: Any,
                  error: BaseException | None) -> None:
-        owner = getattr(callback, "__self__", None)
-        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
-            return
-        callback(result, error)
+        if _alive(callback):
+            callback(result, error)
 
     def shutdown(self) -> None:
         """Stop a running sync at its next step and wait for the network threads (at exit)."""
@@ -221,7 +219,8 @@ class SyncController(QObject):
             if account is not None:
                 self.reachable = True
                 self._set_account(account)
-            done(account, error)
+            if _alive(done):  # the dialog may have been closed while the server answered
+                done(account, error)
 
         self._run(work, finished)
 
@@ -229,7 +228,7 @@ class SyncController(QObject):
         def finished(_result: Any, error: BaseException | None) -> None:
             if error is None:
                 self._set_account(Account(self.account.server_url, self.account.username, False, self.account.user))
-            if done is not None:
+            if done is not None and _alive(done):
                 done(None, error)
 
         self._run(session.logout, finished)
@@ -327,6 +326,12 @@ class SyncController(QObject):
         if ok != self.reachable:
             self.reachable = ok
             self.reachable_changed.emit(ok)
+
+
+def _alive(callback: Callable[..., Any]) -> bool:
+    """False when the callback is a method of a widget that has been deleted meanwhile."""
+    owner = getattr(callback, "__self__", None)
+    return not (isinstance(owner, QObject) and not shiboken6.isValid(owner))
 
 
 def sync_controller(context: AppContext) -> SyncController:
