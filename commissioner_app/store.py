@@ -527,7 +527,7 @@ class Store:
         return list(
             self.db.query(
                 f"""SELECT p.id, p.title, p.industry, p.status, p.status_reason, p.urgency, p.source,
-                    p.raised_on, p.solved_on, p.visit_id, t.name AS target_name,
+                    p.raised_on, p.solved_on, p.visit_id, t.name AS target_name, p.sync_error,
                     (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0) AS solutions,
                     {SYNC_STATE_SQL.format(p='p.')} AS sync_state
                 FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
@@ -551,7 +551,7 @@ class Store:
         return list(
             self.db.query(
                 f"""SELECT t.id, t.type, t.name, t.county, t.town, t.village, t.industry, t.contact_name,
-                    t.contact_phone, t.credit_code, {SYNC_STATE_SQL.format(p='t.')} AS sync_state,
+                    t.contact_phone, t.credit_code, t.sync_error, {SYNC_STATE_SQL.format(p='t.')} AS sync_state,
                     (SELECT count(*) FROM visits v WHERE v.target_id = t.id AND v.deleted = 0) AS visits
                 FROM service_targets t WHERE {' AND '.join(clauses)} ORDER BY t.county, t.town, t.name LIMIT ?""",
                 [*params, limit],

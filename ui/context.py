@@ -34,6 +34,7 @@ class AppContext(QObject):
 
     records_changed = Signal(str)  # table name, after a write the views should show
     language_changed = Signal(str)  # "zh_CN" or "en", after the translators are installed
+    closing = Signal()  # before the store closes: background work of other threads stops here
 
     def __init__(self, store: Store, *, settings: QSettings | None = None, language: str | None = None,
                  parent: QObject | None = None):
@@ -93,6 +94,7 @@ class AppContext(QObject):
     # --- life cycle ------------------------------------------------------------------------------
 
     def close(self) -> None:
+        self.closing.emit()
         self.tasks.shutdown()
         if self.reader is not self.store:
             self.reader.close()

@@ -28,6 +28,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from commissioner_app.domain import PROBLEM_STATUSES, SERVICE_TYPES, TARGET_TYPES, URGENCIES
 from commissioner_app.store import RECORD_STATES, Store, VisitQuery, record_state
+from sync.errors import rejection_reason
 from ui.context import AppContext
 from ui.tasks import Operation
 
@@ -63,7 +64,9 @@ def state_tooltip(row: dict[str, Any], language: str) -> str | None:
     if state == "returned" and row.get("review_opinion"):
         return QCoreApplication.translate("models", "退回意见：{0}").format(row["review_opinion"])
     if state == "rejected" and row.get("sync_error"):
-        return QCoreApplication.translate("models", "服务器拒绝：{0}").format(row["sync_error"])
+        reason = rejection_reason(row["sync_error"])  # kept as JSON {"zh", "en"} by the sync engine
+        text = reason.text(language) if reason else row["sync_error"]
+        return QCoreApplication.translate("models", "服务器拒绝：{0}").format(text)
     if state == "conflict":
         return QCoreApplication.translate("models", "本机修改与服务器版本冲突，需要处理")
     return None

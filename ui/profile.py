@@ -105,8 +105,13 @@ class ProfileDialog(QDialog):
                 self.form.addRow(label, box)
             else:
                 self.form.addRow(label, widget)
+        # Connecting to the bureau's server fills the profile from the account (ui/sync_login.py).
         self.server_button = QPushButton(self)
-        self.server_button.setEnabled(False)
+        self.server_button.clicked.connect(self.connect_server)
+        self.server_status = QLabel(self)
+        self.server_status.setWordWrap(True)
+        self.server_status.setObjectName("hint")
+        self.server_user: dict | None = None
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.save)
@@ -115,6 +120,7 @@ class ProfileDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
         layout.addWidget(self.server_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.server_status)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(640)
         if self.original is not None:
@@ -150,7 +156,8 @@ class ProfileDialog(QDialog):
             self.industries.item(row).setText(item.name(self.context.language))
         self.team.setItemText(0, self.tr("（暂无）"))
         self.workstation.setItemText(0, self.tr("（暂无）"))
-        self.server_button.setText(self.tr("连接市科技局服务器（后续版本提供）"))
+        self.server_button.setText(self.tr("连接科技局服务器…"))
+        self.server_button.setToolTip(self.tr("已有科技局服务器账户？登录后自动填入服务器上的个人资料，并可同步记录"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
             self.tr("以后再说") if self.first_start else self.tr("取消"))
@@ -171,7 +178,7 @@ class ProfileDialog(QDialog):
 
     def commissioner(self) -> Commissioner:
         """The profile as entered (keeps the id and unshown fields of an existing profile)."""
-        base = self.original or Commissioner()
+        base = self.original or self._server_base()
         industries = [
             self.industries.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.industries.count())
@@ -184,6 +191,59 @@ class ProfileDialog(QDialog):
             specialty=self.specialty.text().strip(), industries=industries,
             team_id=self.team.currentData(), workstation_id=self.workstation.currentData(),
         )
+
+    # --- the bureau's server ---------------------------------------------------------------------
+
+    def _server_base(self) -> Commissioner:
+        """A new profile takes the commissioner id of the server account, so records match."""
+        cid = (self.server_user or {}).get("commissioner_id")
+        return Commissioner(id=cid, username=str((self.server_user or {}).get("username") or "")) if cid \
+            else Commissioner()
+
+    def connect_server(self) -> QWidget:
+        from ui.sync_login import LoginDialog
+
+        dialog = LoginDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.logged_in.connect(self._server_logged_in)
+        self.login_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _server_logged_in(self, account) -> None:  # noqa: ANN001 - ui.sync_control.Account
+        from ui.sync_control import sync_controller
+
+        self.server_user = account.user or {}
+        name = str(self.server_user.get("display_name") or "")
+        if name and name != account.username and not self.name.text().strip():
+            self.name.setText(name)
+        self.server_status.setText(self.tr("已登录 {0}。正在从服务器读取您的资料…").format(account.server_url))
+        controller = sync_controller(self.context)
+        controller.sync_finished.connect(self._server_synced)
+        if not controller.start_sync():
+            self._server_synced(None, None)
+
+    def _server_synced(self, _result: object, error: BaseException | None) -> None:
+        from ui.sync_control import sync_controller
+
+        try:
+            sync_controller(self.context).sync_finished.disconnect(self._server_synced)
+        except (RuntimeError, TypeError):
+            pass  # not connected (the sync did not start)
+        cid = (self.server_user or {}).get("commissioner_id")
+        if error is not None or not cid:
+            self.server_status.setText(self.tr("已登录。未能从服务器读取个人资料，请手动填写后保存。"))
+            return
+        Operation(self, lambda store: store.get(Commissioner, cid), self._server_profile).run_in_background()
+
+    def _server_profile(self, found: Commissioner | None) -> None:
+        if found is None:
+            self.server_status.setText(self.tr("已登录。服务器上还没有您的个人资料，请填写后保存，下次同步时上传。"))
+            return
+        if self.original is None:
+            self._show(found)
+            self.original = found
+        self.server_status.setText(self.tr("已登录，并从服务器填入了您的个人资料。请核对后点“保存”。"))
 
     def show_issues(self, issues: list[Issue]) -> None:
         lang = self.context.language

@@ -40,6 +40,7 @@ from commissioner_app.domain import SERVICE_TYPES, VISIT_COUNTERS, ServiceTarget
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.records import from_row, to_row
 from commissioner_app.store import RECORD_STATES, Store, record_state
+from sync.errors import rejection_reason
 from ui.editors import autosave
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, issue_text
 from ui.editors.problem_card import ProblemCard
@@ -264,6 +265,12 @@ class VisitEditor(QDialog):
 
         # Buttons.
         self.state_label = QLabel(self)
+        self.state_label.setWordWrap(True)
+        # A record in conflict leads to the conflicts view (ui/conflicts_dialog.py).
+        self.conflict_button = QPushButton(self)
+        self.conflict_button.setAutoDefault(False)
+        self.conflict_button.setVisible(False)
+        self.conflict_button.clicked.connect(self.open_conflicts)
         self.autosave_label = QLabel(self)
         self.autosave_label.setStyleSheet("color: #666;")
         self.draft_button = QPushButton(self)
@@ -278,6 +285,7 @@ class VisitEditor(QDialog):
         self.close_button.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.state_label)
+        bottom.addWidget(self.conflict_button)
         bottom.addWidget(self.autosave_label, 1)
         bottom.addWidget(self.draft_button)
         bottom.addWidget(self.save_button)
@@ -395,13 +403,30 @@ class VisitEditor(QDialog):
         else:
             self.review_banner.hide()
 
+    def open_conflicts(self) -> QWidget:
+        from ui.conflicts_dialog import open_conflicts
+
+        dialog = open_conflicts(self, self.context, self.visit.id)
+        dialog.resolved.connect(lambda _table, _id: self._show_state())
+        self.conflicts_dialog = dialog
+        return dialog
+
     def _show_state(self) -> None:
         row = self.store.row("visits", self.visit.id)
+        state = ""
         if row is None:
             self.state_label.setText(self.tr("状态：未保存"))
         else:
             state = record_state(row["sync_state"], row["review_status"])
             self.state_label.setText(self.tr("状态：%1").replace("%1", RECORD_STATES[state].text(i18n.language())))
+        reason = rejection_reason(row["sync_error"]) if row is not None and state == "rejected" else None
+        if reason is not None:
+            # The server's reason is what the user must fix; the record is sent again once saved.
+            self.state_label.setText(self.tr("状态：被服务器拒绝（%1）。修改后保存，下次同步会再次发送。")
+                                     .replace("%1", reason.text(i18n.language())))
+        self.state_label.setToolTip(reason.text(i18n.language()) if reason else "")
+        self.conflict_button.setText(self.tr("处理冲突…"))
+        self.conflict_button.setVisible(state == "conflict")
         # A complete record is never turned back into a draft; autosave keeps its unsaved edits aside.
         self.draft_button.setVisible(self.origin != "saved")
 

@@ -9,7 +9,7 @@ from commissioner_app.domain import TARGET_TYPES
 from commissioner_app.reference import reference
 from commissioner_app.store import RECORD_STATES
 from ui.context import AppContext
-from ui.models import TargetTableModel
+from ui.models import STATE_ROLE, TargetTableModel
 from ui.views.common import (
     SearchBox,
     compact,
@@ -96,6 +96,12 @@ class TargetsView(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         target_id = self.model.record_id(index.row())
         if target_id is None:
+            return
+        if index.data(STATE_ROLE) == "conflict":
+            # Both versions first: the user chooses field by field, then edits as usual.
+            from ui.conflicts_dialog import open_conflicts
+
+            open_conflicts(self, self.context, target_id)
             return
         from ui.main_window import editors
 

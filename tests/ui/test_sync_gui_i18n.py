@@ -1,0 +1,50 @@
+"""The sync GUI in English and back, live; every string of sync_en.ts has its English."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from ui.context import AppContext
+from ui.sync_login import LoginDialog
+from ui.views.sync import SyncView
+
+TS = Path(__file__).resolve().parents[2] / "ui" / "translations" / "sync_en.ts"
+
+
+def test_every_sync_string_has_english() -> None:
+    tree = ET.parse(TS)
+    untranslated = [
+        m.findtext("source") for m in tree.iter("message")
+        if not (m.findtext("translation") or "").strip() or m.find("translation").get("type") == "unfinished"
+    ]
+    assert untranslated == []
+    contexts = {c.findtext("name") for c in tree.iter("context")}
+    assert {"SyncView", "LoginDialog", "ConflictsDialog", "ProfileDialog", "VisitEditor"} <= contexts
+
+
+def test_sync_page_and_login_switch_language_live(store, qtbot) -> None:
+    context = AppContext(store, language="zh_CN")
+    page = SyncView(context)
+    qtbot.addWidget(page)
+    page.load()
+    context.tasks.wait_idle()
+    dialog = LoginDialog(context, page)
+    qtbot.addWidget(dialog)
+    assert page.sync_button.text() == "立即同步（F5）" and page.user.text() == "未登录"
+    assert page.result.text() == "还没有同步过。"
+    assert dialog.windowTitle() == "登录市科技局服务器"
+    try:
+        context.set_language("en")
+        context.tasks.wait_idle()
+        assert page.sync_button.text() == "Sync now (F5)"
+        assert page.title.text() == "Sync" and page.user.text() == "Not logged in"
+        assert page.result.text() == "No sync yet."
+        assert page.auto.text().startswith("Sync automatically")
+        assert dialog.windowTitle() == "Log in to the bureau's server"
+        assert (dialog.login_button.text(), dialog.cancel_button.text()) == ("Log in", "Cancel")
+    finally:
+        context.set_language("zh_CN")
+        context.tasks.wait_idle()
+    assert page.sync_button.text() == "立即同步（F5）"
+    context.close()

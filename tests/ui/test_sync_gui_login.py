@@ -1,0 +1,163 @@
+"""Logging in to the bureau's server from the GUI, against the real server on loopback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QDialogButtonBox
+
+from commissioner_app.store import Store
+from sync import credentials
+from tests.sync.harness import free_port
+from tests.ui.sync_gui_support import (
+    PASSWORD,
+    Server,
+    add_user,
+    field_dir,
+    gui_server,
+    open_context,
+    wait_until,
+)
+from ui.main_window import MainWindow
+from ui.profile import ProfileDialog
+from ui.sync_login import LoginDialog
+
+__all__ = ["gui_server"]
+
+
+@pytest.fixture(autouse=True)
+def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same on every machine: no system keyring, so the dialog must ask before using a file.
+    monkeypatch.setattr("ui.sync_login.keyring_available", lambda: False)
+
+
+def press_login(dialog: LoginDialog) -> None:
+    dialog.login_button.click()
+
+
+def fill(dialog: LoginDialog, url: str, user: str, password: str) -> None:
+    dialog.server.setText(url)
+    dialog.username.setText(user)
+    dialog.password.setText(password)
+
+
+def test_wrong_password_is_explained_then_the_right_one_logs_in(gui_server: Server, tmp_path: Path, qtbot) -> None:
+    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
+    context, controller = open_context(folder)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    page = window.show_view("sync")
+    wait_until(lambda: page.user.text() == "未登录", what="the account shown")
+    assert page.login_button.text() == "登录…" and not page.logout_button.isVisible()
+
+    page.login_button.click()
+    dialog = page.login_dialog
+    assert dialog.keyring_note.isVisibleTo(dialog) and dialog.use_file.isVisibleTo(dialog)
+    fill(dialog, gui_server.url, user, "not the password")
+    press_login(dialog)
+    # Without a keyring nothing is sent until the user chooses the token file explicitly.
+    assert "没有系统密钥环" in dialog.status.text()
+    dialog.use_file.setChecked(True)
+    press_login(dialog)
+    wait_until(lambda: dialog.buttons.isEnabled() and "不正确" in dialog.status.text(), what="the wrong-password message")
+    assert dialog.status.text().startswith("用户名或密码不正确")
+    assert not controller.account.logged_in and dialog.isVisible()
+
+    dialog.password.setText(PASSWORD)
+    press_login(dialog)
+    wait_until(lambda: controller.account.logged_in, what="the login")
+    assert not shiboken6.isValid(dialog) or not dialog.isVisible()
+    assert page.server.text() == gui_server.url
+    assert page.user.text().startswith(user) and page.logout_button.isVisibleTo(page)
+    store = Store.open(folder)
+    try:
+        assert store.get_meta(credentials.META_STORAGE) == "file"  # the choice made in the dialog
+        assert credentials.load_token(store, gui_server.url, user)
+    finally:
+        store.close()
+
+    # Logging out forgets the token and says so.
+    page.logout_button.click()
+    wait_until(lambda: not controller.account.logged_in, what="the logout")
+    assert page.user.text().endswith("已退出登录") and page.login_button.text() == "登录…"
+    window.close()
+    context.close()
+
+
+def test_offline_and_outdated_client_are_explained(gui_server: Server, tmp_path: Path, qtbot,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
+    context, controller = open_context(folder)
+    controller.client_options = {}
+    dialog = LoginDialog(context, None, controller)
+    qtbot.addWidget(dialog)
+    dialog.use_file.setChecked(True)
+    fill(dialog, f"http://127.0.0.1:{free_port()}", user, PASSWORD)
+    press_login(dialog)
+    wait_until(lambda: dialog.buttons.isEnabled(), timeout=40, what="the offline answer")
+    assert dialog.status.text().startswith("无法连接到服务器")
+
+    # A client speaking a protocol the server no longer accepts is told to update.
+    from sync import client as client_module
+
+    original = client_module.SyncClient.__init__
+
+    def old_client(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["protocol_version"] = 0
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(client_module.SyncClient, "__init__", old_client)
+    fill(dialog, gui_server.url, user, PASSWORD)
+    press_login(dialog)
+    wait_until(lambda: dialog.buttons.isEnabled() and dialog.status.text() != "正在连接服务器…", what="the answer")
+    assert "版本过旧" in dialog.status.text() and "更新" in dialog.status.text()
+    assert not controller.account.logged_in
+    context.close()
+
+
+def test_first_start_profile_is_filled_from_the_server(gui_server: Server, tmp_path: Path, qtbot) -> None:
+    # The commissioner set up a profile on another laptop, which synced it to the server.
+    from tests.sync.fieldwork import connect
+
+    first, cid, user = field_dir(gui_server, tmp_path / "laptop-1")
+    other = Store.open(first)
+    connect(other, gui_server.url, user).sync()
+    other.close()
+
+    context, controller = open_context(tmp_path / "laptop-2")
+    assert context.profile is None
+    dialog = ProfileDialog(context, None, first_start=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.server_button.isEnabled()
+    dialog.server_button.click()
+    login = dialog.login_dialog
+    login.use_file.setChecked(True)
+    fill(login, gui_server.url, user, PASSWORD)
+    press_login(login)
+    wait_until(lambda: "填入" in dialog.server_status.text(), timeout=30, what="the profile from the server")
+    assert dialog.name.text() == "王建国"
+    assert dialog.sending_unit.currentText() == "省农业科学院"
+    assert dialog.commissioner().id == cid  # the same commissioner as on the server: records match
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    wait_until(lambda: context.profile is not None, what="the saved profile")
+    assert context.profile.id == cid and context.profile.name == "王建国"
+    context.close()
+
+
+def test_display_name_fills_an_empty_profile_when_the_server_has_none(gui_server: Server, tmp_path: Path, qtbot) -> None:
+    add_user(gui_server, "liming", "c-liming", display_name="李明")
+    context, _controller = open_context(tmp_path / "fresh")
+    dialog = ProfileDialog(context, None, first_start=True)
+    qtbot.addWidget(dialog)
+    dialog.server_button.click()
+    login = dialog.login_dialog
+    login.use_file.setChecked(True)
+    fill(login, gui_server.url, "liming", PASSWORD)
+    press_login(login)
+    wait_until(lambda: "还没有您的个人资料" in dialog.server_status.text(), timeout=30, what="the answer")
+    assert dialog.name.text() == "李明"
+    assert dialog.commissioner().id == "c-liming"
+    context.close()

@@ -1,0 +1,162 @@
+"""The sync page: F5 sends the records and the waiting count drops to 0; a sync can be cancelled."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from commissioner_app.store import Store
+from sync import session
+from sync.client import SyncClient
+from tests.sync.fieldwork import FAST
+from tests.ui.sync_gui_support import (
+    PASSWORD,
+    Server,
+    add_visits,
+    field_dir,
+    gui_server,
+    open_context,
+    wait_until,
+)
+from ui.main_window import MainWindow
+
+__all__ = ["gui_server"]
+
+
+def logged_in_dir(server: Server, folder: Path) -> tuple[Path, str]:
+    folder, _cid, user = field_dir(server, folder)
+    store = Store.open(folder)
+    session.login(store, server.url, user, PASSWORD, use_file=True, **FAST)
+    store.close()
+    return folder, user
+
+
+def waiting(folder: Path) -> int:
+    store = Store.open(folder)
+    try:
+        return store.waiting_to_sync()
+    finally:
+        store.close()
+
+
+def test_f5_sends_every_record_and_the_waiting_count_drops_to_zero(gui_server: Server, tmp_path: Path, qtbot) -> None:
+    folder, user = logged_in_dir(gui_server, tmp_path / "field")
+    visits = add_visits(folder, 4)
+    queued = waiting(folder)
+    assert queued > len(visits)  # visits, their problems and solutions, the target, the profile
+    context, controller = open_context(folder)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.views["sync"]
+    wait_until(lambda: controller.account.logged_in, what="the account")
+    window.show_view("overview")
+    context.tasks.wait_idle()
+    assert user in page.user.text()
+
+    window.sync_action.trigger()  # F5: shows the sync page and syncs
+    assert window.current_view_key() == "sync"
+    assert controller.syncing and page.cancel_button.isVisible() and not page.sync_button.isEnabled()
+    wait_until(lambda: not controller.syncing, what="the sync")
+    wait_until(lambda: page.summary is not None and page.summary["total"] == 0 and context.tasks.pending == 0,
+               what="the page to show the new count")
+    assert page.total.text() == "0 条"
+    assert page.result.text().startswith(f"发送 {queued} 条")
+    assert page.last.text() not in ("", "从未同步", "…")
+    assert not page.error_banner.isVisible() and not page.cancel_button.isVisible()
+    assert window.sync_count.text() == "所有记录均已同步"
+    on_server = gui_server.records()
+    assert all(("visits", v.id) in on_server for v in visits)
+    window.close()
+    context.close()
+
+
+def test_a_sync_can_be_cancelled_and_what_was_sent_stays_sent(gui_server: Server, tmp_path: Path, qtbot,
+                                                               monkeypatch) -> None:
+    folder, _user = logged_in_dir(gui_server, tmp_path / "field")
+    add_visits(folder, 4)
+    queued = waiting(folder)
+    context, controller = open_context(folder)
+    controller.engine_options = {"batch_size": 4}  # several batches: the cancel lands between two
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_view("sync")
+    wait_until(lambda: controller.account.logged_in, what="the account")
+
+    in_push, release = threading.Event(), threading.Event()
+    real_push = SyncClient.push
+
+    def held_push(self, request):  # type: ignore[no-untyped-def]
+        in_push.set()
+        release.wait(20)  # the first batch waits until the user has pressed cancel
+        return real_push(self, request)
+
+    monkeypatch.setattr(SyncClient, "push", held_push)
+    page.sync_button.click()
+    wait_until(in_push.is_set, what="the first push")
+    qtbot.wait(50)  # the progress of the start reaches the page
+    assert page.progress.isVisible() and page.cancel_button.isEnabled()
+    page.cancel_button.click()
+    assert "正在取消" in page.phase_label.text() and not page.cancel_button.isEnabled()
+    release.set()
+    wait_until(lambda: not controller.syncing, what="the cancelled sync")
+    wait_until(lambda: page.summary is not None and context.tasks.pending == 0 and "取消" in page.result.text(),
+               what="the cancelled result")
+    left = waiting(folder)
+    assert 0 < left < queued  # the batch in flight was completed and recorded, nothing more
+    assert page.summary["total"] == left
+    assert page.result.text().startswith("同步被取消，已完成的部分已保存。")
+
+    monkeypatch.setattr(SyncClient, "push", real_push)
+    page.sync_button.click()
+    wait_until(lambda: not controller.syncing, what="the second sync")
+    assert waiting(folder) == 0
+    window.close()
+    context.close()
+
+
+def test_a_rejected_record_shows_the_servers_reason_on_the_page_in_the_list_and_in_the_editor(
+        gui_server: Server, tmp_path: Path, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from commissioner_app.domain import Visit
+
+    folder, _user = logged_in_dir(gui_server, tmp_path / "field")
+    (visit,) = add_visits(folder, 1)
+    store = Store.open(folder)
+    wrong = store.require(Visit, visit.id)
+    wrong.commissioner_id = "someone-else"  # a record of another commissioner: outside this account's scope
+    store.save_visit(wrong)
+    store.close()
+    context, controller = open_context(folder)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_view("sync")
+    wait_until(lambda: controller.account.logged_in, what="the account")
+    page.sync_button.click()
+    wait_until(lambda: not controller.syncing, what="the sync")
+    wait_until(lambda: page.summary is not None and page.summary["rejected"] and context.tasks.pending == 0,
+               what="the rejection on the page")
+    reason = "记录不存在或不在您的权限范围内"
+    assert page.rejected.rowCount() == 1
+    assert page.rejected.item(0, 0).text() == "服务记录"
+    assert page.rejected.item(0, 2).text() == reason
+    assert "被拒绝 1 条" in page.result.text()
+    assert "另有 1 条" in page.total.text()
+
+    visits = window.show_view("visits")
+    wait_until(lambda: visits.model.rowCount() == 1 and context.tasks.pending == 0, what="the visit list")
+    state = visits.model.index(0, 0)
+    assert visits.model.data(state) == "被拒绝"
+    assert visits.model.data(state, Qt.ItemDataRole.ToolTipRole) == f"服务器拒绝：{reason}"
+
+    from ui.editors import open_visit_editor
+
+    editor = open_visit_editor(window, context, visit.id)
+    context.tasks.wait_idle()
+    assert reason in editor.state_label.text() and not editor.conflict_button.isVisible()
+    editor.close()
+    window.close()
+    context.close()

@@ -1,0 +1,173 @@
+"""The server settings and login dialog: server address, username, password.
+
+The password is exchanged for a token on a network thread (ui/sync_control.py); the token goes to
+the system keyring. Where this computer has no keyring the dialog says so and asks: the user may
+tick "keep it in a file" explicitly (with the warning of sync/credentials.py), or cancel.
+Every failure is explained in the dialog, in the user's language: offline, wrong password, a
+version too old for the server, the server's own reason for refusing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app.errors import CommissionerError
+from commissioner_app.i18n import language
+from sync.credentials import NoKeyringError, keyring_available
+from sync.errors import OfflineError, ProtocolTooOldError, RefusedError, ServerError
+from ui.context import AppContext
+from ui.sync_control import Account, SyncController, sync_controller
+
+log = logging.getLogger("commissioner.ui.sync")
+
+ERROR_STYLE = "color: #b91c1c;"
+WARNING_STYLE = "background: #fff4ce; color: #5c4400; padding: 6px;"
+
+
+class LoginDialog(QDialog):
+    """Log in to the bureau's server; `logged_in` carries the Account when it worked."""
+
+    logged_in = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 controller: SyncController | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.controller = controller or sync_controller(context)
+        self.account: Account | None = None
+        self.has_keyring = keyring_available()
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.server = QLineEdit(self)
+        self.server.setText(self.controller.last_server_url())
+        self.username = QLineEdit(self)
+        self.username.setText(self.controller.account.username)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form = QFormLayout()
+        self.server_label, self.username_label, self.password_label = QLabel(self), QLabel(self), QLabel(self)
+        for label, field in ((self.server_label, self.server), (self.username_label, self.username),
+                             (self.password_label, self.password)):
+            label.setBuddy(field)
+            self.form.addRow(label, field)
+        # No keyring: say so, and let the user choose the less safe file explicitly.
+        self.keyring_note = QLabel(self)
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setStyleSheet(WARNING_STYLE)
+        self.use_file = QCheckBox(self)
+        self.keyring_note.setVisible(not self.has_keyring)
+        self.use_file.setVisible(not self.has_keyring)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Own buttons, not standard ones: a standard button retranslates itself after retranslate().
+        self.buttons = QDialogButtonBox(self)
+        self.login_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.keyring_note)
+        layout.addWidget(self.use_file)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+        self.retranslate()
+        context.language_changed.connect(self._language_changed)  # a bound slot: dropped with the dialog
+        for field in (self.server, self.username, self.password):
+            if not field.text():
+                field.setFocus()
+                break
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("登录市科技局服务器"))
+        self.intro.setText(self.tr("填写科技局提供的服务器地址和您的账户。登录后，本机记录可与服务器同步；"
+                                   "密码不会保存在本机。"))
+        self.server_label.setText(self.tr("服务器地址"))
+        self.username_label.setText(self.tr("用户名"))
+        self.password_label.setText(self.tr("密码"))
+        self.server.setPlaceholderText(self.tr("例如：https://kjtpy.example.gov.cn"))
+        self.keyring_note.setText(self.tr(
+            "本电脑没有可用的系统密钥环（如 GNOME 密钥环、KWallet、Windows 凭据管理器），无法安全保存登录凭据。"
+            "可以安装并启用密钥环后再登录；或勾选下面的选项，将凭据保存在数据目录中仅本账户可读的文件里"
+            "（安全性较低：能使用本电脑账户的人都可以用它同步数据）。"))
+        self.use_file.setText(self.tr("我了解风险，将登录凭据保存在数据目录的文件中（仅本账户可读）"))
+        self.login_button.setText(self.tr("登录"))
+        self.cancel_button.setText(self.tr("取消"))
+
+    def _language_changed(self, _language: str) -> None:
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def show_error(self, text: str) -> None:
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(text)
+
+    def submit(self) -> None:
+        server, username, password = self.server.text().strip(), self.username.text().strip(), self.password.text()
+        missing = [name for name, value in ((self.tr("服务器地址"), server), (self.tr("用户名"), username),
+                                            (self.tr("密码"), password)) if not value]
+        if missing:
+            self.show_error(self.tr("请填写：{0}").format("、".join(missing)))
+            return
+        use_file = False
+        if not self.has_keyring:
+            if not self.use_file.isChecked():
+                self.show_error(self.tr("本电脑没有系统密钥环。要继续登录，请勾选上面的选项，"
+                                        "明确同意将凭据保存在文件中；或安装密钥环后再登录。"))
+                return
+            use_file = True
+        self.status.setStyleSheet("")
+        self.status.setText(self.tr("正在连接服务器…"))
+        self.buttons.setEnabled(False)
+        self.controller.login(server, username, password, use_file=use_file, done=self._done)
+
+    def _done(self, account: Account | None, error: BaseException | None) -> None:
+        self.buttons.setEnabled(True)
+        if error is not None:
+            self.password.selectAll()
+            self.password.setFocus()
+            self.show_error(self.explain(error))
+            return
+        self.account = account
+        self.logged_in.emit(account)
+        self.accept()
+
+    def explain(self, error: BaseException) -> str:
+        """What went wrong, said so that a commissioner knows what to do."""
+        lang = language()
+        if isinstance(error, OfflineError):
+            return self.tr("无法连接到服务器。请检查服务器地址是否正确、电脑是否已联网，然后再试。")
+        if isinstance(error, RefusedError) and error.status == 401:
+            return self.tr("用户名或密码不正确，请重新输入。连续输错多次后需等待片刻才能再试。")
+        if isinstance(error, ProtocolTooOldError):
+            return self.tr("本程序版本过旧，服务器已不再支持。请先更新程序，再登录。本机记录不受影响。")
+        if isinstance(error, RefusedError):
+            return self.tr("服务器拒绝了登录：{0}").format(error.reason.text(lang))
+        if isinstance(error, ServerError):
+            return error.text(lang)
+        if isinstance(error, NoKeyringError):
+            return error.text(lang)
+        if isinstance(error, CommissionerError):
+            return error.text(lang)
+        log.error("login failed", exc_info=error)
+        return self.tr("登录失败：{0}").format(error)
