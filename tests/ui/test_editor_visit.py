@@ -157,6 +157,7 @@ def test_existing_open_problem_solved_on_a_later_visit(qtbot, context, store):
     _pick_target(qtbot, editor, "陈皮")
     editor.service_type_boxes["guidance"].setChecked(True)
     editor.content.setPlainText("复查鳗鱼池水质，调整投喂。")
+    editor.tabs.setCurrentIndex(2)
     index = editor.existing_problems.findData(problem.id)
     assert index > 0
     editor.existing_problems.setCurrentIndex(index)

@@ -258,6 +258,8 @@ class VisitEditor(QDialog):
         evidence_layout.addWidget(self.attachments, 1)
 
         self.tabs = QTabWidget(self)
+        self._problems_listed = False  # the open problems are listed when that tab is first shown
+        self.tabs.currentChanged.connect(self._tab_shown)
         for page in (basic, results, problems, confirm):
             self.tabs.addTab(_scrolled(page), "")
         self.tabs.addTab(_scrolled(evidence, stretch=False), "")
@@ -450,7 +452,14 @@ class VisitEditor(QDialog):
         self.attachments.load([a for a in files if a.kind != "confirmation_sheet"])
         self.sheet.load([a for a in files if a.kind == "confirmation_sheet"])
 
+    def _tab_shown(self, index: int) -> None:
+        if index == TAB_PROBLEMS and not self._problems_listed:
+            self._problems_listed = True
+            self._fill_existing_problems()
+
     def _fill_existing_problems(self) -> None:
+        if not self._problems_listed:
+            return
         self.existing_problems.clear()
         self.existing_problems.addItem(self.tr("选择一个未解决的已有难题…"), None)
         taken = {c.problem.id for c in self.cards}
