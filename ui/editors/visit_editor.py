@@ -293,6 +293,8 @@ class VisitEditor(QDialog):
         layout.addLayout(bottom)
 
         QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.save())
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self,
+                  activated=lambda: self.save(draft=True) if self.origin != "saved" else None)
         # Changes restart the autosave timer.
         for edit in (self.confirm_contact,):
             edit.textChanged.connect(self._changed)
@@ -359,6 +361,7 @@ class VisitEditor(QDialog):
         self.tabs.setTabText(TAB_CONFIRM, self.tr("服务对象确认"))
         self._update_counts()
         self.draft_button.setText(self.tr("保存为草稿"))
+        self.draft_button.setToolTip(self.tr("保存未填完的记录（Ctrl+Shift+S），草稿不会同步"))
         self.save_button.setText(self.tr("保存 (Ctrl+S)"))
         self.close_button.setText(self.tr("关闭"))
         self.restore_button.setText(self.tr("恢复未保存的修改"))
@@ -367,6 +370,7 @@ class VisitEditor(QDialog):
         self._show_state()
         self.target.retranslate()
         self.region.retranslate()
+        self.industry.relabel()
         self.attachments.retranslate()
         self.sheet.retranslate()
         for card in self.cards:
