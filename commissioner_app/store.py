@@ -398,7 +398,7 @@ class Store:
 
     def solution_count(self, problem_id: str) -> int:
         row = self.db.execute(
-            "SELECT count(*) FROM solutions WHERE problem_id = ? AND deleted = 0", [problem_id]
+            "SELECT count(*) FROM solutions WHERE problem_id = ? AND +deleted = 0", [problem_id]
         ).fetchone()
         return int(row[0])
 
@@ -415,7 +415,7 @@ class Store:
         return self._many(
             Visit,
             "id IN (SELECT visit_id FROM problems WHERE id = ? UNION SELECT visit_id FROM solutions "
-            "WHERE problem_id = ? AND deleted = 0)",
+            "WHERE problem_id = ? AND +deleted = 0)",
             [problem_id, problem_id],
         )
 
@@ -423,8 +423,10 @@ class Store:
         return self._many(cls, where, list(params))
 
     def _many(self, cls: type[R], where: str, params: list[Any]) -> list[R]:
+        # `+deleted`: without planner statistics SQLite would pick idx_<table>_state (deleted, ...)
+        # over the index of the looked-up column and scan the whole table (seconds at 100,000 visits).
         cursor = self.db.execute(
-            f"SELECT {', '.join(domain_columns(cls))} FROM {cls.__table__} WHERE deleted = 0 AND ({where}) "
+            f"SELECT {', '.join(domain_columns(cls))} FROM {cls.__table__} WHERE +deleted = 0 AND ({where}) "
             "ORDER BY rowid",
             params,
         )
@@ -528,7 +530,7 @@ class Store:
             self.db.query(
                 f"""SELECT p.id, p.title, p.industry, p.status, p.status_reason, p.urgency, p.source,
                     p.raised_on, p.solved_on, p.visit_id, t.name AS target_name, p.sync_error,
-                    (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0) AS solutions,
+                    (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0) AS solutions,
                     {SYNC_STATE_SQL.format(p='p.')} AS sync_state
                 FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
                 WHERE {' AND '.join(clauses)} ORDER BY p.raised_on DESC, p.rowid DESC LIMIT ? OFFSET ?""",
@@ -552,7 +554,7 @@ class Store:
             self.db.query(
                 f"""SELECT t.id, t.type, t.name, t.county, t.town, t.village, t.industry, t.contact_name,
                     t.contact_phone, t.credit_code, t.sync_error, {SYNC_STATE_SQL.format(p='t.')} AS sync_state,
-                    (SELECT count(*) FROM visits v WHERE v.target_id = t.id AND v.deleted = 0) AS visits
+                    (SELECT count(*) FROM visits v WHERE v.target_id = t.id AND +v.deleted = 0) AS visits
                 FROM service_targets t WHERE {' AND '.join(clauses)} ORDER BY t.county, t.town, t.name LIMIT ?""",
                 [*params, limit],
             )

@@ -42,7 +42,7 @@ def test_new_visit_recovered_after_editor_destroyed_without_saving(qtbot, contex
     editor.attachments.add_files([make_photo(tmp_path / "柑园.jpg")])
     visit_id = editor.visit.id
     # Autosave fires by itself within about two seconds of the last keystroke.
-    qtbot.waitUntil(lambda: autosave.load_state(store, visit_id) is not None, timeout=3500)
+    qtbot.waitUntil(lambda: autosave.load_state(store, visit_id) is not None, timeout=8000)
     assert "已自动保存" in editor.autosave_label.text()
     _crash(editor)
 

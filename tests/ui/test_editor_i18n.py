@@ -54,7 +54,14 @@ def test_switching_to_english_and_back_without_reopening(qtbot, store, english):
     context = EditorContext(store)
     editor = open_visit_editor(None, context, None)
     assert editor.tabs.tabText(0) == "基本信息"
+    editor.region.set_region("新会区", "", "")
+    editor.industry.set_value("陈皮")
+    editor._dirty = False
     english(True)
+    assert editor.region.county.currentText() == "Xinhui"
+    assert editor.industry.currentText().startswith("Dried tangerine peel")
+    assert editor.region.region()[0] == "新会区" and editor.industry.value() == "陈皮"  # records keep Chinese
+    assert not editor.has_unsaved_changes()  # a language switch is not an edit
     assert editor.tabs.tabText(0) == "Basics"
     assert editor.windowTitle() == "New visit"
     assert editor.service_type_boxes["guidance"].text() != "技术指导"  # the core's labels follow too

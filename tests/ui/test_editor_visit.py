@@ -102,7 +102,7 @@ def test_validation_errors_shown_next_to_fields_then_fixed(qtbot, context, store
     card.status.setCurrentIndex(card.status.findData("solved"))
 
     editor.windowHandle().requestActivate()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5000)
     qtbot.keyClick(editor.content, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S
     assert not editor.summary.isHidden()
     errors = {key: box.error.text() for key, box in editor.boxes.items() if not box.error.isHidden()}
@@ -157,6 +157,7 @@ def test_existing_open_problem_solved_on_a_later_visit(qtbot, context, store):
     _pick_target(qtbot, editor, "陈皮")
     editor.service_type_boxes["guidance"].setChecked(True)
     editor.content.setPlainText("复查鳗鱼池水质，调整投喂。")
+    editor.tabs.setCurrentIndex(2)
     index = editor.existing_problems.findData(problem.id)
     assert index > 0
     editor.existing_problems.setCurrentIndex(index)
@@ -185,7 +186,7 @@ def test_escape_with_unsaved_changes_asks_and_can_cancel(qtbot, context, store):
     asked = []
     editor.ask_unsaved = lambda: asked.append(1) or "cancel"
     editor.windowHandle().requestActivate()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5000)
     qtbot.keyClick(editor.content, Qt.Key.Key_Escape)
     assert asked and editor.isVisible()
     editor.ask_unsaved = lambda: "discard"

@@ -69,6 +69,18 @@ class ReferenceCombo(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.reload()
 
+    def relabel(self) -> None:
+        """Names in the current language; the value (the Chinese name) stays as it is."""
+        names = {i.name_zh: i.name(i18n.language()) for i in self._store.call(reference, self._kind)}
+        current = self.value()
+        self.blockSignals(True)
+        for index in range(self.count()):
+            data = self.itemData(index)
+            if data:
+                self.setItemText(index, names.get(data, data))
+        self.set_value(current)
+        self.blockSignals(False)
+
     def reload(self) -> None:
         current = self.value()
         self.blockSignals(True)
@@ -122,6 +134,14 @@ class RegionPicker(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
+        for combo, kind in ((self.county, "county"), (self.town, "town")):
+            names = {i.name_zh: i.name(i18n.language()) for i in self._store.call(reference, kind)}
+            combo.blockSignals(True)
+            for index in range(combo.count()):
+                data = combo.itemData(index)
+                if data:
+                    combo.setItemText(index, names.get(data, data))
+            combo.blockSignals(False)
         self.county.setToolTip(self.tr("县（市、区）"))
         self.town.setToolTip(self.tr("镇（街道）"))
         self.village.setPlaceholderText(self.tr("村（社区），可不填"))

@@ -160,6 +160,7 @@ class ProblemDialog(QDialog):
         }
         for key, text in texts.items():
             self.labels[key].setText(text)
+        self.industry.relabel()
         _fill_codes(self.source, PROBLEM_SOURCES)
         _fill_codes(self.urgency, URGENCIES)
         _fill_codes(self.status, PROBLEM_STATUSES)

@@ -101,6 +101,7 @@ class TargetDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.region.retranslate()
+        self.industry.relabel()
         self._check_credit_code()
 
     def changeEvent(self, event: QEvent) -> None:

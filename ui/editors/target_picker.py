@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -56,7 +56,12 @@ class TargetPicker(QWidget):
         self.search.textChanged.connect(self.refresh)
         self.search.returnPressed.connect(self._pick_first)
         self.retranslate()
-        self.refresh()
+        # The first list waits until the window is up: opening the editor should not wait for it.
+        QTimer.singleShot(0, self, self._first_refresh)
+
+    def _first_refresh(self) -> None:
+        if self.results.count() == 0:
+            self.refresh()
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("输入名称、地区或联系人查找服务对象"))

@@ -259,6 +259,8 @@ class VisitEditor(QDialog):
         evidence_layout.addWidget(self.attachments, 1)
 
         self.tabs = QTabWidget(self)
+        self._problems_listed = False  # the open problems are listed when that tab is first shown
+        self.tabs.currentChanged.connect(self._tab_shown)
         for page in (basic, results, problems, confirm):
             self.tabs.addTab(_scrolled(page), "")
         self.tabs.addTab(_scrolled(evidence, stretch=False), "")
@@ -299,6 +301,8 @@ class VisitEditor(QDialog):
         layout.addLayout(bottom)
 
         QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.save())
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self,
+                  activated=lambda: self.save(draft=True) if self.origin != "saved" else None)
         # Changes restart the autosave timer.
         for edit in (self.confirm_contact,):
             edit.textChanged.connect(self._changed)
@@ -365,6 +369,7 @@ class VisitEditor(QDialog):
         self.tabs.setTabText(TAB_CONFIRM, self.tr("服务对象确认"))
         self._update_counts()
         self.draft_button.setText(self.tr("保存为草稿"))
+        self.draft_button.setToolTip(self.tr("保存未填完的记录（Ctrl+Shift+S），草稿不会同步"))
         self.save_button.setText(self.tr("保存 (Ctrl+S)"))
         self.close_button.setText(self.tr("关闭"))
         self.restore_button.setText(self.tr("恢复未保存的修改"))
@@ -373,6 +378,7 @@ class VisitEditor(QDialog):
         self._show_state()
         self.target.retranslate()
         self.region.retranslate()
+        self.industry.relabel()
         self.attachments.retranslate()
         self.sheet.retranslate()
         for card in self.cards:
@@ -475,7 +481,14 @@ class VisitEditor(QDialog):
         self.attachments.load([a for a in files if a.kind != "confirmation_sheet"])
         self.sheet.load([a for a in files if a.kind == "confirmation_sheet"])
 
+    def _tab_shown(self, index: int) -> None:
+        if index == TAB_PROBLEMS and not self._problems_listed:
+            self._problems_listed = True
+            self._fill_existing_problems()
+
     def _fill_existing_problems(self) -> None:
+        if not self._problems_listed:
+            return
         self.existing_problems.clear()
         self.existing_problems.addItem(self.tr("选择一个未解决的已有难题…"), None)
         taken = {c.problem.id for c in self.cards}

@@ -140,6 +140,7 @@ ENGLISH = {
     "服务成效": "Results",
     "服务对象确认": "Confirmation",
     "保存为草稿": "Save as draft",
+    "保存未填完的记录（Ctrl+Shift+S），草稿不会同步": "Keep an unfinished record (Ctrl+Shift+S); drafts are not synced",
     "保存 (Ctrl+S)": "Save (Ctrl+S)",
     "关闭": "Close",
     "恢复未保存的修改": "Restore unsaved changes",
