@@ -12,7 +12,6 @@ import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from commissioner_app.domain import Visit
-from ui import pyside_fixes
 from ui.editors import autosave
 from ui.editors.problem_dialog import ProblemDialog
 from ui.editors.recovery import DraftRecoveryDialog
@@ -25,14 +24,11 @@ __all__ = [
     "VisitEditor", "ProblemDialog", "TargetDialog", "DraftRecoveryDialog",
 ]
 
-pyside_fixes.keep_true_alive()
-
 # Non-modal windows without a parent must stay referenced until closed.
 _open_windows: set[QWidget] = set()
 
 
 def _keep(window: QWidget) -> None:
-    pyside_fixes.start_watch()
     _open_windows.add(window)
     window.destroyed.connect(lambda *_a: _open_windows.discard(window))
 
