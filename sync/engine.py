@@ -60,7 +60,8 @@ PHASES: dict[str, Message] = {
 }
 
 # A test hook: with COMMISSIONER_SYNC_PAUSE_AT=<point>, the engine writes the file named by
-# COMMISSIONER_SYNC_PAUSE_FILE and sleeps at that point, so a test can kill the process there.
+# COMMISSIONER_SYNC_PAUSE_FILE and sleeps the Nth time (COMMISSIONER_SYNC_PAUSE_AFTER, default 1)
+# it reaches that point, so a test can kill the process exactly there.
 PAUSE_POINTS = ("push_answered", "pull_applying", "upload_chunk_sent")
 
 
@@ -610,8 +611,14 @@ def _cancel_check(cancel: CancelFlag | Callable[[], bool] | None) -> Callable[[]
     return cancel
 
 
+_pause_hits: dict[str, int] = {}
+
+
 def _pause_point(name: str) -> None:
     if os.environ.get("COMMISSIONER_SYNC_PAUSE_AT") != name:
+        return
+    _pause_hits[name] = _pause_hits.get(name, 0) + 1
+    if _pause_hits[name] < int(os.environ.get("COMMISSIONER_SYNC_PAUSE_AFTER", "1")):
         return
     marker = os.environ.get("COMMISSIONER_SYNC_PAUSE_FILE")
     if marker:

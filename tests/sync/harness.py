@@ -162,8 +162,7 @@ class Server:
 @contextlib.contextmanager
 def running_server(database: str, log_dir: Path) -> Iterator[Server]:
     server = Server(database, log_dir)
-    server_cli(database, "migrate")
-    server.start()
+    server.start()  # `serve` brings the schema up to date first
     try:
         yield server
     finally:
