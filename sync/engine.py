@@ -180,14 +180,14 @@ class SyncEngine:
         if total == 0:
             return
         done = 0
-        handled: set[tuple[str, str]] = set()  # sent (or held back) in this sync: not picked again
+        # Each table is walked once in rowid order: a row sent (or held back) in this sync is not
+        # picked again even if it stays dirty (edited meanwhile: it goes with the next sync).
+        after: dict[str, int] = {}
         self._progress(SyncProgress("push", 0, total))
         while not self._cancelled(report):
-            rows = self._next_rows(handled)
+            rows = self._next_rows(after)
             if not rows:
                 break
-            for row in rows:
-                handled.add((row["_table"], row["id"]))
             rows = self._upload_attachments(rows, report)
             if report.cancelled:
                 break
@@ -200,25 +200,22 @@ class SyncEngine:
             done += len(rows)
             self._progress(SyncProgress("push", min(done, total), total))
 
-    def _next_rows(self, handled: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    def _next_rows(self, after: dict[str, int]) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         for table in PUSH_ORDER:
             room = self.batch_size - len(rows)
             if room <= 0:
                 break
-            skip = sum(1 for t, _ in handled if t == table)
             cursor = self.store.db.execute(
-                f"SELECT * FROM {table} WHERE {_PUSHABLE} ORDER BY rowid LIMIT ?", [room + skip]
+                f"SELECT rowid AS _rowid, * FROM {table} WHERE {_PUSHABLE} AND rowid > ? ORDER BY rowid LIMIT ?",
+                [after.get(table, 0), room],
             )
             names = [d[0] for d in cursor.description]
             for found in cursor.fetchall():
                 row = dict(zip(names, found, strict=True))
-                if (table, row["id"]) in handled:
-                    continue
                 row["_table"] = table
+                after[table] = row["_rowid"]
                 rows.append(row)
-                if len(rows) >= self.batch_size:
-                    break
         return rows
 
     def _make_batch(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -264,13 +261,15 @@ class SyncEngine:
     def _apply_push_answer(self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport) -> None:
         results = {(r["table"], r["id"]): r for r in answer["results"]}
         db = self.store.db
+        rows = self._rows_of(batch["changes"])
+        clean: dict[str, list[tuple[int, int, int, str]]] = {}  # the common case, written in bulk
         for change in batch["changes"]:
             table, record_id = change["table"], change["id"]
             result = results.get((table, record_id))
             if result is None:
                 log.warning("no answer for %s %s in batch %s; it stays queued", table, record_id, batch["batch_id"])
                 continue
-            row = self.store.row(table, record_id)
+            row = rows.get((table, record_id))
             if row is None:
                 continue
             unchanged = row["updated_at"] == batch["snapshot"][f"{table}/{record_id}"]
@@ -279,14 +278,23 @@ class SyncEngine:
             seq = int(result.get("server_seq", row["server_seq"]))
             sent = change["fields"]
             if status in ("accepted", "merged"):
-                values: dict[str, Any] = {}
-                server_fields = sent
-                if result.get("fields"):
-                    # Merged, or accepted with fields the server decides (e.g. a review status).
-                    server_fields = {**sent, **(result.get("fields") or {})}
-                    # Take the merged value of every field not edited again since it was sent.
-                    values = {f: _column_value(v) for f, v in server_fields.items()
-                              if f in self._columns[table] and _same(row[f], sent.get(f))}
+                report.accepted += status == "accepted"
+                report.merged += status == "merged"
+                returned = result.get("fields") or {}
+                server_fields = {**sent, **returned}
+                # Fields the server set otherwise than sent (merged from elsewhere, or decided by the
+                # server such as a review status), unless edited again here since they were sent.
+                values = {}
+                for f, v in returned.items():
+                    mine = sent.get(f)
+                    if v == mine or f not in self._columns[table]:
+                        continue
+                    value = _column_value(v)
+                    if value != mine and _same(row[f], mine):
+                        values[f] = value
+                if unchanged and not values:
+                    clean.setdefault(table, []).append((rev, rev, seq, record_id))
+                    continue
                 values.update(rev=rev, base_rev=rev, server_seq=seq)
                 if unchanged:
                     values.update(dirty=0, sync_error=None, has_conflict=0)
@@ -295,10 +303,6 @@ class SyncEngine:
                     # Edited while the push was in flight: the edit now builds on the new revision.
                     self._set_base(table, record_id, rev, server_fields)
                 _update(db, table, record_id, values)
-                if status == "accepted":
-                    report.accepted += 1
-                else:
-                    report.merged += 1
             elif status == "conflict":
                 self._record_conflict(table, row, result, sent)
                 report.conflicts += 1
@@ -309,6 +313,29 @@ class SyncEngine:
                     _update(db, table, record_id, {"sync_error": json.dumps(reason, ensure_ascii=False)})
             else:
                 log.warning("unknown status %r for %s %s", status, table, record_id)
+        for table, items in clean.items():
+            db.conn.executemany(
+                f"UPDATE {table} SET rev = ?, base_rev = ?, server_seq = ?, dirty = 0, sync_error = NULL, "
+                "has_conflict = 0 WHERE id = ?", items)
+            db.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?",
+                                [(table, item[3]) for item in items])
+
+    def _rows_of(self, changes: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The current local rows of the changes of a batch, a query per table."""
+        ids: dict[str, list[str]] = {}
+        for change in changes:
+            ids.setdefault(change["table"], []).append(change["id"])
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for table, wanted in ids.items():
+            for start in range(0, len(wanted), 500):
+                part = wanted[start:start + 500]
+                cursor = self.store.db.execute(
+                    f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(part))})", part)
+                names = [d[0] for d in cursor.description]
+                for found in cursor.fetchall():
+                    row = dict(zip(names, found, strict=True))
+                    rows[(table, row["id"])] = row
+        return rows
 
     def _record_conflict(self, table: str, row: dict[str, Any], result: protocol.ChangeResult,
                          sent: dict[str, Any]) -> None:
