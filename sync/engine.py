@@ -501,6 +501,7 @@ class SyncEngine:
         now = now_iso()
         groups: dict[tuple[str, ...], list[list[Any]]] = {}
         updated: list[protocol.PulledChange] = []
+        shapes: dict[tuple[str, ...], tuple[str, ...]] = {}  # the field names as sent -> known columns
         for change in items:
             record_id, rev = change["id"], int(change["rev"])
             mine = local.get(record_id)
@@ -515,9 +516,16 @@ class SyncEngine:
                 report.deleted += 1
             else:
                 report.pulled += 1
-            cols = tuple(sorted(f for f in change["fields"] if f in known))
-            values = [record_id, *(_column_value(change["fields"][c]) for c in cols),
-                      rev, int(change["server_seq"]), int(bool(change["deleted"])), now]
+            fields = change["fields"]
+            shape = tuple(fields)
+            cols = shapes.get(shape)
+            if cols is None:
+                cols = shapes[shape] = tuple(f for f in shape if f in known)
+            values = [record_id]
+            for c in cols:
+                v = fields[c]
+                values.append(v if type(v) in _PLAIN else _column_value(v))
+            values += [rev, int(change["server_seq"]), int(bool(change["deleted"])), now]
             groups.setdefault(cols, []).append(values)
         if updated:
             self._record_history(table, updated, known)
@@ -602,6 +610,7 @@ class SyncEngine:
             ))
 
 
+_PLAIN = (str, int, float, type(None))
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
 
 
