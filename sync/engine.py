@@ -403,6 +403,11 @@ class SyncEngine:
                     ))
                     continue
                 wanted[row["sha256"]] = path.stat().st_size
+            elif row["_table"] == "visits" and not row["deleted"] and row.get("confirm_sheet_sha256"):
+                # The signed confirmation sheet travels with its visit when this computer has it.
+                path = blob_path(self.store, row["confirm_sheet_sha256"])
+                if path.exists():
+                    wanted[row["confirm_sheet_sha256"]] = path.stat().st_size
             kept.append(row)
         total = sum(wanted.values())
         sent = 0

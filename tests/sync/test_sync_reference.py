@@ -1,0 +1,82 @@
+"""What a pull brings besides records (reference data, assessment rules), and driving a sync from a
+worker thread: progress with phases and numbers, cancelling between steps, last-sync time."""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from pathlib import Path
+
+from commissioner_app.reference import reference
+from sync.client import SyncClient
+from sync.engine import SyncEngine, SyncProgress
+from tests.sync.fieldwork import (
+    FAST,
+    add_target,
+    add_visit,
+    commissioner_store,
+    connect,
+    differences,
+    local_records,
+)
+from tests.sync.harness import PASSWORD, Server
+
+RULES = '[service]\npoints = 60\nvisits_target = 24\n'
+
+
+def test_reference_data_and_assessment_rules_arrive_with_a_pull(shared_server: Server, tmp_path: Path) -> None:
+    bureau = shared_server.add_user(f"bureau{uuid.uuid4().hex[:6]}", role="bureau")
+    client = SyncClient(shared_server.url, **FAST)
+    client.login(bureau, PASSWORD)
+    counties = {"version": "2026.1", "items": [
+        {"code": "350802", "name_zh": "新罗区", "name_en": "Xinluo", "parent_code": "", "sort_order": 0},
+        {"code": "350881", "name_zh": "漳平市", "name_en": "Zhangping", "parent_code": "", "sort_order": 1},
+    ]}
+    answer = client.push({"batch_id": str(uuid.uuid4()), "device_id": "bureau-pc", "client_time": "", "changes": [
+        {"table": "reference", "id": "county", "base_rev": 0, "deleted": False, "fields": counties},
+        {"table": "assessment_rules", "id": "2026", "base_rev": 0, "deleted": False,
+         "fields": {"year": 2026, "toml": RULES}},
+    ]})
+    assert {r["status"] for r in answer["results"]} == {"accepted"}, answer
+
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"zhou{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    store = commissioner_store(tmp_path / "c", cid)
+    assert [c.name_zh for c in reference(store, "county")] != ["新罗区", "漳平市"]
+    report = connect(store, shared_server.url, name).sync()
+    assert "county" in report.reference_kinds and 2026 in report.assessment_years
+    assert [(c.code, c.name_zh) for c in reference(store, "county")] == [("350802", "新罗区"), ("350881", "漳平市")]
+    assert store.get_meta("reference_version:county") == "2026.1"
+    assert store.db.execute("SELECT toml FROM assessment_rules WHERE year = 2026").fetchone()[0] == RULES
+
+
+def test_a_sync_reports_progress_and_stops_when_cancelled(shared_server: Server, tmp_path: Path) -> None:
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"qian{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    store = commissioner_store(tmp_path / "c", cid)
+    rng = random.Random(8)
+    target = add_target(store, rng)
+    for i in range(12):
+        add_visit(store, rng, target, f"取消{i}", children=False)
+    engine = connect(store, shared_server.url, name, batch_size=4)
+    cancel = threading.Event()
+    seen: list[SyncProgress] = []
+
+    def progress(p: SyncProgress) -> None:
+        seen.append(p)
+        if p.phase == "push" and p.done >= 4:
+            cancel.set()  # as the GUI's cancel button would, from another thread
+
+    report = engine.sync(progress=progress, cancel=cancel)
+    assert report.cancelled and 0 < report.pushed < 14
+    assert engine.pending_count() == 14 - report.pushed  # the rest waits, nothing half-sent
+    assert store.get_meta("last_sync_at") is None
+    assert seen[0].phase == "push" and seen[0].total == 14 and seen[0].label.zh == "发送记录"
+
+    seen.clear()
+    report = SyncEngine(store, engine.client, batch_size=4).sync(progress=seen.append)
+    assert not report.cancelled and engine.pending_count() == 0
+    assert [p.phase for p in seen][-1] == "done" and "pull" in {p.phase for p in seen}
+    assert store.get_meta("last_sync_at")
+    assert differences(local_records(store), shared_server.records(cid)) == []
