@@ -526,7 +526,7 @@ class SyncEngine:
             cols = shapes.get(shape)
             if cols is None:
                 cols = shapes[shape] = tuple(f for f in shape if f in known)
-            values = [record_id]
+            values: list[Any] = [record_id]
             for c in cols:
                 v = fields[c]
                 values.append(v if type(v) in _PLAIN else _column_value(v))
