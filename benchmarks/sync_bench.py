@@ -203,7 +203,8 @@ def rss_mb() -> float:
 
 def pull_child(url: str, user: str) -> None:
     """Runs in its own process, so that its peak memory is the pull's alone."""
-    store = Store.memory()
+    folder = tempfile.mkdtemp()
+    store = Store.open(Path(folder) / "laptop")  # a real file: memory must not grow with the data
     engine = engine_for(store, url, user)
     samples: list[float] = []
 
@@ -216,6 +217,10 @@ def pull_child(url: str, user: str) -> None:
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     third = max(1, len(samples) // 3)
+    store.close()
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps({"seconds": seconds, "pulled": report.pulled, "requests": report.requests,
                       "rss_first_third": max(samples[:third]), "rss_last_third": max(samples[-third:]),
                       "peak_mb": peak, "pages": len(samples)}))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,6 +130,7 @@ class SyncEngine:
         self.pull_limit = min(pull_limit, protocol.MAX_PULL_LIMIT)
         self.chunk_size = chunk_size
         self._columns = {t: [c for c in domain_columns(TABLES[t]) if c != "id"] for t in schema.SYNCED_TABLES}
+        self._fts: dict[str, _FtsBulk | None] = {}
         if not client.device_id:
             client.device_id = store.get_meta("device_id") or ""
 
@@ -534,18 +536,58 @@ class SyncEngine:
             groups.setdefault(cols, []).append(values)
         if updated:
             self._record_history(table, updated, known)
-        for cols, rows in groups.items():
-            # A tombstone is written too (deleted = 1): the record disappears from every list but
-            # the local copy stays in step with the server's.
-            names = ["id", *cols, "rev", "server_seq", "deleted", "updated_at"]
-            updates = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
-            db.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, "
-                f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, 0) "
-                f"ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
-                "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
-                [[*r, r[-4], now] for r in rows],
-            )
+        written = [r[0] for rows in groups.values() for r in rows]
+        bulk = self._fts_bulk(table) if len(written) >= FTS_BULK_MIN else None
+        if bulk is not None:
+            # Indexing row by row through the full-text triggers costs several times more than
+            # indexing the page at once; the triggers are set aside inside this transaction only
+            # (a crash rolls their removal back with the page).
+            for name, _ in bulk.triggers:
+                db.execute(f"DROP TRIGGER {name}")
+        try:
+            for cols, rows in groups.items():
+                # A tombstone is written too (deleted = 1): the record disappears from every list but
+                # the local copy stays in step with the server's.
+                names = ["id", *cols, "rev", "server_seq", "deleted", "updated_at"]
+                updates = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
+                db.conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, "
+                    f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, 0) "
+                    f"ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
+                    "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
+                    [[*r, r[-4], now] for r in rows],
+                )
+            if bulk is not None:
+                for start in range(0, len(written), 500):
+                    part = written[start:start + 500]
+                    marks = ",".join("?" * len(part))
+                    db.execute(bulk.delete.format(marks=marks), part)
+                    db.execute(bulk.insert.format(marks=marks), part)
+        finally:
+            if bulk is not None:
+                for _, sql in bulk.triggers:
+                    db.execute(sql)
+
+    def _fts_bulk(self, table: str) -> _FtsBulk | None:
+        """How to index a page of `table` at once, read from its full-text triggers (None: no index)."""
+        if table not in self._fts:
+            found = self.store.db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name IN (?, ?) "
+                "ORDER BY name", [table, f"{table}_fts_ai", f"{table}_fts_au"]).fetchall()
+            insert = next((sql for name, sql in found if name.endswith("_fts_ai")), None)
+            match = _FTS_INSERT.search(insert or "")
+            if len(found) != 2 or match is None:
+                self._fts[table] = None
+            else:
+                fts, cols, values = match.groups()
+                values = re.sub(r"\bnew\.", "x.", values)
+                self._fts[table] = _FtsBulk(
+                    triggers=[(str(n), str(q)) for n, q in found],
+                    delete=f"DELETE FROM {fts} WHERE rowid IN (SELECT rowid FROM {table} WHERE id IN ({{marks}}))",
+                    insert=f"INSERT INTO {fts} (rowid, {cols}) SELECT x.rowid, {values} FROM {table} x "
+                           "WHERE x.deleted = 0 AND x.id IN ({marks})",
+                )
+        return self._fts[table]
 
     def _record_history(self, table: str, changes: list[protocol.PulledChange], known: set[str]) -> None:
         """Keep what a pulled update changed in a visit, so a reviewer sees what changed since approval."""
@@ -616,6 +658,16 @@ class SyncEngine:
 
 
 _PLAIN = (str, int, float, type(None))
+FTS_BULK_MIN = 64  # rows of one table in a pull page from which the page is indexed at once
+_FTS_INSERT = re.compile(r"INSERT INTO (\w+) \(rowid, ([^)]*)\) VALUES \(new\.rowid, (.*)\);\s*END\s*$", re.S)
+
+
+@dataclass(frozen=True)
+class _FtsBulk:
+    triggers: list[tuple[str, str]]  # (name, sql) of the insert and update triggers set aside
+    delete: str
+    insert: str
+
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
 
 

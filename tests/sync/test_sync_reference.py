@@ -8,9 +8,11 @@ import threading
 import uuid
 from pathlib import Path
 
+from commissioner_app.domain import Visit
 from commissioner_app.reference import reference
+from commissioner_app.store import Store
 from sync.client import SyncClient
-from sync.engine import SyncEngine, SyncProgress
+from sync.engine import FTS_BULK_MIN, SyncEngine, SyncProgress
 from tests.sync.fieldwork import (
     FAST,
     add_target,
@@ -80,3 +82,37 @@ def test_a_sync_reports_progress_and_stops_when_cancelled(shared_server: Server,
     assert [p.phase for p in seen][-1] == "done" and "pull" in {p.phase for p in seen}
     assert store.get_meta("last_sync_at")
     assert differences(local_records(store), shared_server.records(cid)) == []
+
+
+def fts_rows(store: Store, table: str) -> list[tuple[object, ...]]:
+    return store.db.execute(
+        f"SELECT x.id, f.* FROM {table} x JOIN {table}_fts f ON f.rowid = x.rowid ORDER BY x.id").fetchall()
+
+
+def test_pulled_records_are_found_by_search_as_if_typed_here(shared_server: Server, tmp_path: Path) -> None:
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"wu{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    here = commissioner_store(tmp_path / "here", cid)
+    rng = random.Random(11)
+    target = add_target(here, rng)
+    for i in range(FTS_BULK_MIN + 6):
+        add_visit(here, rng, target, f"柑橘黄龙病{i}号")
+    connect(here, shared_server.url, name).sync()
+    gone = here.db.execute("SELECT id FROM visits LIMIT 1").fetchone()[0]
+    here.delete(Visit, gone)
+    connect(here, shared_server.url, name).sync()
+
+    laptop = commissioner_store(tmp_path / "laptop", cid)
+    report = connect(laptop, shared_server.url, name).sync()
+    assert report.pulled > FTS_BULK_MIN
+    for table in ("visits", "problems", "solutions", "service_targets"):
+        assert fts_rows(laptop, table) == fts_rows(here, table), table
+    hits = laptop.search("黄龙病12号")
+    assert [h.kind for h in hits].count("visits") == 1
+    assert not laptop.db.execute("SELECT 1 FROM visits_fts WHERE rowid = (SELECT rowid FROM visits WHERE id = ?)",
+                                 [gone]).fetchone()
+    # The full-text triggers are back for what is typed afterwards.
+    triggers = {r[0] for r in laptop.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"visits_fts_ai", "visits_fts_au", "problems_fts_ai", "problems_fts_au"} <= triggers
+    add_visit(laptop, rng, target, "新录入的脐橙记录")
+    assert "visits" in [h.kind for h in laptop.search("脐橙记录")]
