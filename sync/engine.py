@@ -52,6 +52,7 @@ META_CLOCK_SKEW = "clock_skew_seconds"
 # Parents before children, so a server that checks links sees the parent first.
 PUSH_ORDER = schema.SYNCED_TABLES
 CLOCK_SKEW_WARNING = 300  # seconds
+MAX_BATCH_CHARS = 4_000_000  # text in one push batch; the server refuses JSON bodies over 32 MB
 
 PHASES: dict[str, Message] = {
     "push": Message("发送记录", "Sending records"),
@@ -123,12 +124,14 @@ class SyncEngine:
         batch_size: int = protocol.MAX_PUSH_CHANGES,
         pull_limit: int = protocol.MAX_PULL_LIMIT,
         chunk_size: int = protocol.CHUNK_SIZE,
+        batch_chars: int = MAX_BATCH_CHARS,
     ):
         self.store = store
         self.client = client
         self.batch_size = min(batch_size, protocol.MAX_PUSH_CHANGES)
         self.pull_limit = min(pull_limit, protocol.MAX_PULL_LIMIT)
         self.chunk_size = chunk_size
+        self.batch_chars = batch_chars
         self._columns = {t: [c for c in domain_columns(TABLES[t]) if c != "id"] for t in schema.SYNCED_TABLES}
         self._fts: dict[str, _FtsBulk | None] = {}
         if not client.device_id:
@@ -204,6 +207,7 @@ class SyncEngine:
 
     def _next_rows(self, after: dict[str, int]) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
+        budget = self.batch_chars
         for table in PUSH_ORDER:
             room = self.batch_size - len(rows)
             if room <= 0:
@@ -214,6 +218,10 @@ class SyncEngine:
             )
             names = [d[0] for d in cursor.description]
             for found in cursor.fetchall():
+                size = sum(len(v) for v in found if isinstance(v, str))
+                if rows and budget - size < 0:
+                    return rows  # the server takes bodies up to a limit: long texts go in smaller batches
+                budget -= size
                 row = dict(zip(names, found, strict=True))
                 row["_table"] = table
                 after[table] = row["_rowid"]

@@ -116,3 +116,24 @@ def test_pulled_records_are_found_by_search_as_if_typed_here(shared_server: Serv
     assert {"visits_fts_ai", "visits_fts_au", "problems_fts_ai", "problems_fts_au"} <= triggers
     add_visit(laptop, rng, target, "新录入的脐橙记录")
     assert "visits" in [h.kind for h in laptop.search("脐橙记录")]
+
+
+def test_long_texts_travel_in_batches_the_server_accepts(shared_server: Server, tmp_path: Path) -> None:
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"he{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    store = commissioner_store(tmp_path / "c", cid)
+    rng = random.Random(12)
+    target = add_target(store, rng)
+    for i in range(10):
+        visit = add_visit(store, rng, target, f"长记录{i}", children=False)
+        visit.content = f"第{i}次：" + "详细记录了田间调查、病害诊断和防治方案。" * 1500  # about 30,000 characters
+        store.save_visit(visit)
+    # The limit is lowered so that a few records show the splitting the 4-million default does.
+    engine = connect(store, shared_server.url, name, batch_chars=100_000)
+    pushes = []
+    original = engine.client.push
+    engine.client.push = lambda request: pushes.append(len(request["changes"])) or original(request)  # type: ignore[method-assign]
+    report = engine.sync()
+    assert report.rejected == 0 and engine.pending_count() == 0
+    assert len(pushes) > 1 and sum(pushes) == 12  # visits, target and profile, split by size
+    assert differences(local_records(store), shared_server.records(cid)) == []
