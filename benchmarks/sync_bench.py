@@ -212,6 +212,17 @@ def pull_child(url: str, user: str) -> None:
         if p.phase == "pull":
             samples.append(rss_mb())
 
+    waited = [0.0]
+    fetch = engine.client.pull
+
+    def timed_pull(since: int, limit: int) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fetch(since, limit)
+        finally:
+            waited[0] += time.perf_counter() - t0
+
+    engine.client.pull = timed_pull  # type: ignore[method-assign]
     started = time.perf_counter()
     report = engine.sync(progress=progress)
     seconds = time.perf_counter() - started
@@ -221,7 +232,7 @@ def pull_child(url: str, user: str) -> None:
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
-    print(json.dumps({"seconds": seconds, "pulled": report.pulled, "requests": report.requests,
+    print(json.dumps({"seconds": seconds, "http_seconds": waited[0], "pulled": report.pulled, "requests": report.requests,
                       "rss_first_third": max(samples[:third]), "rss_last_third": max(samples[-third:]),
                       "peak_mb": peak, "pages": len(samples)}))
 
@@ -244,12 +255,24 @@ def bench(backend: str, visits: int, pull_total: int, clients: int) -> dict[str,
                 if p.phase == "pull" and "pull" not in marks:
                     marks["pull"] = time.perf_counter()
 
+            waited = [0.0]
+            send = engine.client.push
+
+            def timed_push(request: Any) -> Any:
+                t0 = time.perf_counter()
+                try:
+                    return send(request)
+                finally:
+                    waited[0] += time.perf_counter() - t0
+
+            engine.client.push = timed_push  # type: ignore[method-assign]
             started = time.perf_counter()
             report = engine.sync(progress=progress)
             ended = time.perf_counter()
             assert report.accepted == records + 1 and report.rejected == 0, report  # + the profile
             out["push"] = {"visits": visits, "records": records + 1, "seconds": marks.get("pull", ended) - started,
-                           "whole_first_sync_seconds": ended - started, "requests": report.requests}
+                           "whole_first_sync_seconds": ended - started, "requests": report.requests,
+                           "http_seconds": waited[0]}
 
             # 2. Nothing to do.
             times, requests_made = [], []
@@ -322,14 +345,15 @@ def report(result: dict[str, Any]) -> None:
     push, quiet, pull, rush = result["push"], result["nothing_to_do"], result["pull"], result["rush"]
     print(f"\n== {b} ==")
     print(f"first push: {push['visits']} visits = {push['records']} records in {push['seconds']:.2f} s "
-          f"(budget 4 s; {push['requests']} requests; whole first sync incl. pulling the echo "
+          f"(budget 4 s; {push['http_seconds']:.1f} s of it waiting for the server's answers; {push['requests']} "
+          f"requests; whole first sync incl. pulling the echo "
           f"{push['whole_first_sync_seconds']:.2f} s)")
     print(f"nothing to do: median {quiet['median_ms']:.1f} ms, max {quiet['max_ms']:.1f} ms, "
           f"at most {quiet['max_requests']} HTTP requests (budget 2 requests, 100 ms)")
     print(f"pull into an empty client: {pull['pulled']} records in {pull['seconds']:.2f} s (budget 20 s), "
           f"{pull['requests']} requests; resident memory {pull['rss_first_third']:.0f} MB in the first third of "
           f"the pages, {pull['rss_last_third']:.0f} MB in the last; peak {pull['peak_mb']:.0f} MB "
-          f"({pull['pages']} pages)")
+          f"({pull['pages']} pages; {pull.get('http_seconds', float('nan')):.1f} s of it waiting for the server's pages)")
     print(f"{rush['clients']} clients at once: {rush['error_count']} errors, p50 {rush['p50_ms']:.0f} ms, "
           f"p95 {rush['p95_ms']:.0f} ms, max {rush['max_ms']:.0f} ms, all done in {rush['wall_seconds']:.1f} s")
     for e in rush["errors"]:
