@@ -21,7 +21,7 @@ from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 from sync import session
 from sync.conflicts import display_value, list_conflicts, resolve
-from sync.credentials import FILE_WARNING, keyring_available
+from sync.credentials import FILE_WARNING, NO_KEYRING, keyring_available
 from sync.engine import SyncEngine, SyncProgress
 from sync.errors import (
     AuthExpiredError,
@@ -78,7 +78,7 @@ def register(sub: Any) -> None:
 def cmd_login(args: argparse.Namespace) -> int:
     store = open_store(args, must_exist=False)
     if not args.token_file and not keyring_available():
-        raise CommissionerError(session.credentials.NO_KEYRING)
+        raise CommissionerError(NO_KEYRING)
     if args.password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\r\n")
     else:
