@@ -21,7 +21,7 @@ from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 from sync import session
 from sync.conflicts import display_value, list_conflicts, resolve
-from sync.credentials import FILE_WARNING, keyring_available
+from sync.credentials import FILE_WARNING, NO_KEYRING, keyring_available
 from sync.engine import SyncEngine, SyncProgress
 from sync.errors import (
     AuthExpiredError,
@@ -62,6 +62,10 @@ def register(sub: Any) -> None:
     p.add_argument("--quiet", action="store_true", help=t("不显示进度", "no progress lines"))
     p.add_argument("--timeout", type=float, default=60.0, help=t("每个请求的超时（秒）", "timeout of each request (s)"))
     p.add_argument("--json", action="store_true", help=t("以 JSON 输出结果", "print the result as JSON"))
+    p.add_argument("--batch-size", type=int, default=500,
+                   help=t("每批发送的记录数（网络差时可调小）", "records per push batch (smaller on a weak link)"))
+    p.add_argument("--page-size", type=int, default=2000,
+                   help=t("每页接收的记录数（网络差时可调小）", "records per pull page (smaller on a weak link)"))
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser("conflicts", help=t("列出并处理同步冲突", "list and resolve sync conflicts"))
@@ -74,7 +78,7 @@ def register(sub: Any) -> None:
 def cmd_login(args: argparse.Namespace) -> int:
     store = open_store(args, must_exist=False)
     if not args.token_file and not keyring_available():
-        raise CommissionerError(session.credentials.NO_KEYRING)
+        raise CommissionerError(NO_KEYRING)
     if args.password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -99,7 +103,7 @@ def cmd_logout(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     store = open_store(args)
     client = session.open_client(store, read_timeout=args.timeout)
-    engine = SyncEngine(store, client)
+    engine = SyncEngine(store, client, batch_size=max(1, args.batch_size), pull_limit=max(1, args.page_size))
     last: dict[str, Any] = {}
 
     def progress(p: SyncProgress) -> None:
@@ -127,6 +131,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             "accepted": report.accepted, "merged": report.merged, "conflicts": report.conflicts,
             "rejected": report.rejected, "pulled": report.pulled, "kept_local": report.kept_local,
             "deleted": report.deleted, "attachments_uploaded": report.attachments_uploaded,
+            "bytes_uploaded": report.bytes_uploaded,
             "requests": report.requests, "seconds": round(report.seconds, 3),
             "problems": [m.text() for m in report.problems],
         }, sys.stdout, ensure_ascii=False)

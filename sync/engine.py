@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ META_CLOCK_SKEW = "clock_skew_seconds"
 # Parents before children, so a server that checks links sees the parent first.
 PUSH_ORDER = schema.SYNCED_TABLES
 CLOCK_SKEW_WARNING = 300  # seconds
+MAX_BATCH_CHARS = 4_000_000  # text in one push batch; the server refuses JSON bodies over 32 MB
 
 PHASES: dict[str, Message] = {
     "push": Message("发送记录", "Sending records"),
@@ -60,7 +62,8 @@ PHASES: dict[str, Message] = {
 }
 
 # A test hook: with COMMISSIONER_SYNC_PAUSE_AT=<point>, the engine writes the file named by
-# COMMISSIONER_SYNC_PAUSE_FILE and sleeps at that point, so a test can kill the process there.
+# COMMISSIONER_SYNC_PAUSE_FILE and sleeps the Nth time (COMMISSIONER_SYNC_PAUSE_AFTER, default 1)
+# it reaches that point, so a test can kill the process exactly there.
 PAUSE_POINTS = ("push_answered", "pull_applying", "upload_chunk_sent")
 
 
@@ -121,13 +124,16 @@ class SyncEngine:
         batch_size: int = protocol.MAX_PUSH_CHANGES,
         pull_limit: int = protocol.MAX_PULL_LIMIT,
         chunk_size: int = protocol.CHUNK_SIZE,
+        batch_chars: int = MAX_BATCH_CHARS,
     ):
         self.store = store
         self.client = client
         self.batch_size = min(batch_size, protocol.MAX_PUSH_CHANGES)
         self.pull_limit = min(pull_limit, protocol.MAX_PULL_LIMIT)
         self.chunk_size = chunk_size
+        self.batch_chars = batch_chars
         self._columns = {t: [c for c in domain_columns(TABLES[t]) if c != "id"] for t in schema.SYNCED_TABLES}
+        self._fts: dict[str, _FtsBulk | None] = {}
         if not client.device_id:
             client.device_id = store.get_meta("device_id") or ""
 
@@ -179,14 +185,14 @@ class SyncEngine:
         if total == 0:
             return
         done = 0
-        handled: set[tuple[str, str]] = set()  # sent (or held back) in this sync: not picked again
+        # Each table is walked once in rowid order: a row sent (or held back) in this sync is not
+        # picked again even if it stays dirty (edited meanwhile: it goes with the next sync).
+        after: dict[str, int] = {}
         self._progress(SyncProgress("push", 0, total))
         while not self._cancelled(report):
-            rows = self._next_rows(handled)
+            rows = self._next_rows(after)
             if not rows:
                 break
-            for row in rows:
-                handled.add((row["_table"], row["id"]))
             rows = self._upload_attachments(rows, report)
             if report.cancelled:
                 break
@@ -199,25 +205,27 @@ class SyncEngine:
             done += len(rows)
             self._progress(SyncProgress("push", min(done, total), total))
 
-    def _next_rows(self, handled: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    def _next_rows(self, after: dict[str, int]) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
+        budget = self.batch_chars
         for table in PUSH_ORDER:
             room = self.batch_size - len(rows)
             if room <= 0:
                 break
-            skip = sum(1 for t, _ in handled if t == table)
             cursor = self.store.db.execute(
-                f"SELECT * FROM {table} WHERE {_PUSHABLE} ORDER BY rowid LIMIT ?", [room + skip]
+                f"SELECT rowid AS _rowid, * FROM {table} WHERE {_PUSHABLE} AND rowid > ? ORDER BY rowid LIMIT ?",
+                [after.get(table, 0), room],
             )
             names = [d[0] for d in cursor.description]
             for found in cursor.fetchall():
+                size = sum(len(v) for v in found if isinstance(v, str))
+                if rows and budget - size < 0:
+                    return rows  # the server takes bodies up to a limit: long texts go in smaller batches
+                budget -= size
                 row = dict(zip(names, found, strict=True))
-                if (table, row["id"]) in handled:
-                    continue
                 row["_table"] = table
+                after[table] = row["_rowid"]
                 rows.append(row)
-                if len(rows) >= self.batch_size:
-                    break
         return rows
 
     def _make_batch(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -263,13 +271,15 @@ class SyncEngine:
     def _apply_push_answer(self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport) -> None:
         results = {(r["table"], r["id"]): r for r in answer["results"]}
         db = self.store.db
+        rows = self._rows_of(batch["changes"])
+        clean: dict[str, list[tuple[int, int, int, str]]] = {}  # the common case, written in bulk
         for change in batch["changes"]:
             table, record_id = change["table"], change["id"]
             result = results.get((table, record_id))
             if result is None:
                 log.warning("no answer for %s %s in batch %s; it stays queued", table, record_id, batch["batch_id"])
                 continue
-            row = self.store.row(table, record_id)
+            row = rows.get((table, record_id))
             if row is None:
                 continue
             unchanged = row["updated_at"] == batch["snapshot"][f"{table}/{record_id}"]
@@ -278,14 +288,23 @@ class SyncEngine:
             seq = int(result.get("server_seq", row["server_seq"]))
             sent = change["fields"]
             if status in ("accepted", "merged"):
-                values: dict[str, Any] = {}
-                server_fields = sent
-                if result.get("fields"):
-                    # Merged, or accepted with fields the server decides (e.g. a review status).
-                    server_fields = {**sent, **(result.get("fields") or {})}
-                    # Take the merged value of every field not edited again since it was sent.
-                    values = {f: _column_value(v) for f, v in server_fields.items()
-                              if f in self._columns[table] and _same(row[f], sent.get(f))}
+                report.accepted += status == "accepted"
+                report.merged += status == "merged"
+                returned = result.get("fields") or {}
+                server_fields = {**sent, **returned}
+                # Fields the server set otherwise than sent (merged from elsewhere, or decided by the
+                # server such as a review status), unless edited again here since they were sent.
+                values = {}
+                for f, v in returned.items():
+                    mine = sent.get(f)
+                    if v == mine or f not in self._columns[table]:
+                        continue
+                    value = _column_value(v)
+                    if value != mine and _same(row[f], mine):
+                        values[f] = value
+                if unchanged and not values:
+                    clean.setdefault(table, []).append((rev, rev, seq, record_id))
+                    continue
                 values.update(rev=rev, base_rev=rev, server_seq=seq)
                 if unchanged:
                     values.update(dirty=0, sync_error=None, has_conflict=0)
@@ -294,10 +313,6 @@ class SyncEngine:
                     # Edited while the push was in flight: the edit now builds on the new revision.
                     self._set_base(table, record_id, rev, server_fields)
                 _update(db, table, record_id, values)
-                if status == "accepted":
-                    report.accepted += 1
-                else:
-                    report.merged += 1
             elif status == "conflict":
                 self._record_conflict(table, row, result, sent)
                 report.conflicts += 1
@@ -308,6 +323,29 @@ class SyncEngine:
                     _update(db, table, record_id, {"sync_error": json.dumps(reason, ensure_ascii=False)})
             else:
                 log.warning("unknown status %r for %s %s", status, table, record_id)
+        for table, items in clean.items():
+            db.conn.executemany(
+                f"UPDATE {table} SET rev = ?, base_rev = ?, server_seq = ?, dirty = 0, sync_error = NULL, "
+                "has_conflict = 0 WHERE id = ?", items)
+            db.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?",
+                                [(table, item[3]) for item in items])
+
+    def _rows_of(self, changes: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The current local rows of the changes of a batch, a query per table."""
+        ids: dict[str, list[str]] = {}
+        for change in changes:
+            ids.setdefault(change["table"], []).append(change["id"])
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for table, wanted in ids.items():
+            for start in range(0, len(wanted), 500):
+                part = wanted[start:start + 500]
+                cursor = self.store.db.execute(
+                    f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(part))})", part)
+                names = [d[0] for d in cursor.description]
+                for found in cursor.fetchall():
+                    row = dict(zip(names, found, strict=True))
+                    rows[(table, row["id"])] = row
+        return rows
 
     def _record_conflict(self, table: str, row: dict[str, Any], result: protocol.ChangeResult,
                          sent: dict[str, Any]) -> None:
@@ -375,6 +413,11 @@ class SyncEngine:
                     ))
                     continue
                 wanted[row["sha256"]] = path.stat().st_size
+            elif row["_table"] == "visits" and not row["deleted"] and row.get("confirm_sheet_sha256"):
+                # The signed confirmation sheet travels with its visit when this computer has it.
+                path = blob_path(self.store, row["confirm_sheet_sha256"])
+                if path.exists():
+                    wanted[row["confirm_sheet_sha256"]] = path.stat().st_size
             kept.append(row)
         total = sum(wanted.values())
         sent = 0
@@ -473,6 +516,7 @@ class SyncEngine:
         now = now_iso()
         groups: dict[tuple[str, ...], list[list[Any]]] = {}
         updated: list[protocol.PulledChange] = []
+        shapes: dict[tuple[str, ...], tuple[str, ...]] = {}  # the field names as sent -> known columns
         for change in items:
             record_id, rev = change["id"], int(change["rev"])
             mine = local.get(record_id)
@@ -487,24 +531,71 @@ class SyncEngine:
                 report.deleted += 1
             else:
                 report.pulled += 1
-            cols = tuple(sorted(f for f in change["fields"] if f in known))
-            values = [record_id, *(_column_value(change["fields"][c]) for c in cols),
-                      rev, int(change["server_seq"]), int(bool(change["deleted"])), now]
+            fields = change["fields"]
+            shape = tuple(fields)
+            cols = shapes.get(shape)
+            if cols is None:
+                cols = shapes[shape] = tuple(f for f in shape if f in known)
+            values: list[Any] = [record_id]
+            for c in cols:
+                v = fields[c]
+                values.append(v if type(v) in _PLAIN else _column_value(v))
+            values += [rev, int(change["server_seq"]), int(bool(change["deleted"])), now]
             groups.setdefault(cols, []).append(values)
         if updated:
             self._record_history(table, updated, known)
-        for cols, rows in groups.items():
-            # A tombstone is written too (deleted = 1): the record disappears from every list but
-            # the local copy stays in step with the server's.
-            names = ["id", *cols, "rev", "server_seq", "deleted", "updated_at"]
-            updates = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
-            db.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, "
-                f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, 0) "
-                f"ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
-                "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
-                [[*r, r[-4], now] for r in rows],
-            )
+        written = [r[0] for rows in groups.values() for r in rows]
+        bulk = self._fts_bulk(table) if len(written) >= FTS_BULK_MIN else None
+        if bulk is not None:
+            # Indexing row by row through the full-text triggers costs several times more than
+            # indexing the page at once; the triggers are set aside inside this transaction only
+            # (a crash rolls their removal back with the page).
+            for name, _ in bulk.triggers:
+                db.execute(f"DROP TRIGGER {name}")
+        try:
+            for cols, rows in groups.items():
+                # A tombstone is written too (deleted = 1): the record disappears from every list but
+                # the local copy stays in step with the server's.
+                names = ["id", *cols, "rev", "server_seq", "deleted", "updated_at"]
+                updates = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
+                db.conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, "
+                    f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, 0) "
+                    f"ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
+                    "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
+                    [[*r, r[-4], now] for r in rows],
+                )
+            if bulk is not None:
+                for start in range(0, len(written), 500):
+                    part = written[start:start + 500]
+                    marks = ",".join("?" * len(part))
+                    db.execute(bulk.delete.format(marks=marks), part)
+                    db.execute(bulk.insert.format(marks=marks), part)
+        finally:
+            if bulk is not None:
+                for _, sql in bulk.triggers:
+                    db.execute(sql)
+
+    def _fts_bulk(self, table: str) -> _FtsBulk | None:
+        """How to index a page of `table` at once, read from its full-text triggers (None: no index)."""
+        if table not in self._fts:
+            found = self.store.db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name IN (?, ?) "
+                "ORDER BY name", [table, f"{table}_fts_ai", f"{table}_fts_au"]).fetchall()
+            insert = next((sql for name, sql in found if name.endswith("_fts_ai")), None)
+            match = _FTS_INSERT.search(insert or "")
+            if len(found) != 2 or match is None:
+                self._fts[table] = None
+            else:
+                fts, cols, values = match.groups()
+                values = re.sub(r"\bnew\.", "x.", values)
+                self._fts[table] = _FtsBulk(
+                    triggers=[(str(n), str(q)) for n, q in found],
+                    delete=f"DELETE FROM {fts} WHERE rowid IN (SELECT rowid FROM {table} WHERE id IN ({{marks}}))",
+                    insert=f"INSERT INTO {fts} (rowid, {cols}) SELECT x.rowid, {values} FROM {table} x "
+                           "WHERE x.deleted = 0 AND x.id IN ({marks})",
+                )
+        return self._fts[table]
 
     def _record_history(self, table: str, changes: list[protocol.PulledChange], known: set[str]) -> None:
         """Keep what a pulled update changed in a visit, so a reviewer sees what changed since approval."""
@@ -574,6 +665,17 @@ class SyncEngine:
             ))
 
 
+_PLAIN = (str, int, float, type(None))
+FTS_BULK_MIN = 64  # rows of one table in a pull page from which the page is indexed at once
+_FTS_INSERT = re.compile(r"INSERT INTO (\w+) \(rowid, ([^)]*)\) VALUES \(new\.rowid, (.*)\);\s*END\s*$", re.S)
+
+
+@dataclass(frozen=True)
+class _FtsBulk:
+    triggers: list[tuple[str, str]]  # (name, sql) of the insert and update triggers set aside
+    delete: str
+    insert: str
+
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
 
 
@@ -610,8 +712,14 @@ def _cancel_check(cancel: CancelFlag | Callable[[], bool] | None) -> Callable[[]
     return cancel
 
 
+_pause_hits: dict[str, int] = {}
+
+
 def _pause_point(name: str) -> None:
     if os.environ.get("COMMISSIONER_SYNC_PAUSE_AT") != name:
+        return
+    _pause_hits[name] = _pause_hits.get(name, 0) + 1
+    if _pause_hits[name] < int(os.environ.get("COMMISSIONER_SYNC_PAUSE_AFTER", "1")):
         return
     marker = os.environ.get("COMMISSIONER_SYNC_PAUSE_FILE")
     if marker:

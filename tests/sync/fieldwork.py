@@ -48,7 +48,7 @@ def reconnect(store: Store, via: str | None = None, **options: Any) -> SyncEngin
     return SyncEngine(store, client, **engine_options)
 
 
-ENGINE_KEYS = ("batch_size", "pull_limit", "chunk_size")
+ENGINE_KEYS = ("batch_size", "pull_limit", "chunk_size", "batch_chars")
 
 
 def _engine_options(options: dict[str, Any]) -> dict[str, Any]:

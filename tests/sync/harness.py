@@ -21,9 +21,8 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery 9"
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "COMMISSIONER_LANG": "zh_CN"}
-# The server's code (the same checkout, unless a test run points elsewhere).
-SERVER_REPO = Path(os.environ.get("COMMISSIONER_SERVER_REPO", str(REPO)))
-SERVER_ENV = {**ENV, "PYTHONPATH": str(SERVER_REPO)}
+SERVER_REPO = REPO
+SERVER_ENV = ENV
 
 
 def free_port() -> int:
@@ -83,19 +82,37 @@ class Server:
         self.port = port or free_port()
         self.log_path = log_dir / f"server-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self._engine: Any = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def add_user(self, name: str, role: str = "commissioner", *, commissioner_id: str | None = None,
-                 team: str | None = None) -> None:
-        args = ["user", "add", name, "--role", role, "--password-stdin"]
-        if commissioner_id:
-            args += ["--commissioner-id", commissioner_id]
-        if team:
-            args += ["--team", team]
-        server_cli(self.database, *args, stdin=PASSWORD + "\n")
+                 team: str | None = None) -> str:
+        """Add an account (as `commissioner-server user add` does); returns the name."""
+        from argon2 import PasswordHasher
+
+        from sync.server import auth
+
+        # The production argon2 cost is for the server's users, not for a test's setup; the
+        # server process verifies these hashes with their own (cheap) parameters.
+        previous = auth.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        try:
+            auth.add_user(self.engine, name, PASSWORD, role, commissioner_id=commissioner_id, team_id=team)
+        finally:
+            auth.use_password_hasher(*previous)
+        return name
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            from sync.server.db import make_engine
+            from sync.server.migrations import migrate
+
+            self._engine = make_engine(self.database)
+            migrate(self._engine)
+        return self._engine
 
     def start(self) -> Server:
         log = self.log_path.open("ab")
@@ -121,49 +138,41 @@ class Server:
             self.process.wait(10)
 
     def stop(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(10)
+                self.process.wait(3)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
 
-    def records(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """Every record the server holds, read from its database: (table, id) -> rev, deleted, fields."""
-        from sqlalchemy import create_engine, text
+    def records(self, owner: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+        """The records the server holds (of one commissioner, when given), read from its database:
+        (table, id) -> rev, deleted, fields."""
+        from sqlalchemy import text
 
-        url = self.database
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        engine = create_engine(url)
-        try:
-            with engine.connect() as conn:
-                rows = conn.execute(text("SELECT table_name, id, rev, deleted, fields FROM records")).fetchall()
-        finally:
-            engine.dispose()
+        sql = "SELECT table_name, id, rev, deleted, fields FROM records"
+        with self.engine.connect() as conn:
+            if owner:
+                rows = conn.execute(text(sql + " WHERE owner_id = :owner"), {"owner": owner}).fetchall()
+            else:
+                rows = conn.execute(text(sql)).fetchall()
         return {(t, i): {"rev": rev, "deleted": bool(deleted), "fields": json.loads(fields)}
                 for t, i, rev, deleted, fields in rows}
 
     def uploads(self) -> dict[str, bool]:
-        from sqlalchemy import create_engine, text
+        from sqlalchemy import text
 
-        url = self.database
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        engine = create_engine(url)
-        try:
-            with engine.connect() as conn:
-                return {sha: bool(c) for sha, c in conn.execute(text("SELECT sha256, complete FROM uploads"))}
-        finally:
-            engine.dispose()
+        with self.engine.connect() as conn:
+            return {sha: bool(c) for sha, c in conn.execute(text("SELECT sha256, complete FROM uploads"))}
 
 
 @contextlib.contextmanager
 def running_server(database: str, log_dir: Path) -> Iterator[Server]:
     server = Server(database, log_dir)
-    server_cli(database, "migrate")
-    server.start()
+    server.start()  # `serve` brings the schema up to date first
     try:
         yield server
     finally:

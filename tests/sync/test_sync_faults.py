@@ -98,17 +98,18 @@ def edit(store: Store, who: str, visit_id: str, rng: random.Random, ledger: Ledg
 
 
 @pytest.mark.slow
-def test_nothing_lost_or_duplicated_through_a_faulty_network(server: Server, tmp_path: Path,
+def test_nothing_lost_or_duplicated_through_a_faulty_network(shared_server: Server, tmp_path: Path,
                                                              caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="commissioner.sync.engine")
     rng = random.Random(20261127)
+    server = shared_server
     cid = str(uuid.uuid4())
-    server.add_user("linxm", commissioner_id=cid)
+    name = server.add_user(f"lin{uuid.uuid4().hex[:8]}", commissioner_id=cid)
     proxy = FaultProxy(server.port, seed=7)
     a = commissioner_store(tmp_path / "a", cid)
     b = commissioner_store(tmp_path / "b", cid)
-    ea = connect(a, server.url, "linxm", via=proxy.url, **dict(OPTIONS))
-    eb = connect(b, server.url, "linxm", via=proxy.url, **dict(OPTIONS))
+    ea = connect(a, server.url, name, via=proxy.url, **dict(OPTIONS))
+    eb = connect(b, server.url, name, via=proxy.url, **dict(OPTIONS))
     ledger = Ledger()
     sent_batches: Counter[str] = Counter()
     spy_on_pushes(ea, sent_batches)
@@ -175,7 +176,7 @@ def test_nothing_lost_or_duplicated_through_a_faulty_network(server: Server, tmp
     finally:
         proxy.close()
 
-    records = server.records()
+    records = server.records(cid)
     local_a, local_b = local_records(a), local_records(b)
     # Record by record, both laptops hold exactly what the server holds.
     assert differences(local_a, records) == []

@@ -1,0 +1,128 @@
+"""`commissioner login / sync / conflicts` against the real server, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from commissioner_app.domain import Visit
+from commissioner_app.store import Store
+from sync.client import SyncClient
+from sync.credentials import TOKEN_FILE, keyring_available
+from sync.engine import SyncEngine
+from sync.errors import ProtocolTooOldError
+from tests.sync.fieldwork import add_target, add_visit, commissioner_store, connect
+from tests.sync.harness import ENV, PASSWORD, REPO, Server
+
+
+def cli(data_dir: Path, *args: str, stdin: str | None = None, lang: str = "zh_CN") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "commissioner_app", "--data-dir", str(data_dir), "--lang", lang, *args],
+        input=stdin, capture_output=True, text=True, env=ENV, cwd=REPO, timeout=120,
+    )
+
+
+@pytest.mark.skipif(keyring_available(), reason="this machine has a keyring")
+def test_without_a_keyring_login_explains_and_writes_no_file(sqlite_server: Server, tmp_path: Path) -> None:
+    sqlite_server.add_user("liuyang", commissioner_id=str(uuid.uuid4()))
+    done = cli(tmp_path / "d", "login", "--server", sqlite_server.url, "--user", "liuyang", stdin=PASSWORD + "\n")
+    assert done.returncode == 2
+    assert "密钥环" in done.stderr and "--token-file" in done.stderr
+    assert not (tmp_path / "d" / TOKEN_FILE).exists()
+
+
+def test_login_sync_conflicts_from_the_command_line(sqlite_server: Server, tmp_path: Path) -> None:
+    cid = str(uuid.uuid4())
+    sqlite_server.add_user("liuyang", commissioner_id=cid)
+    here, there = tmp_path / "here", tmp_path / "there"
+    store = commissioner_store(here, cid)
+    import random
+
+    rng = random.Random(1)
+    visit = add_visit(store, rng, add_target(store, rng), "命令行")
+    store.close()
+
+    done = cli(here, "login", "--server", sqlite_server.url, "--user", "liuyang", "--token-file",
+               stdin=PASSWORD + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "已登录" in done.stdout and "仅本账户可读" in done.stderr
+    token_file = here / TOKEN_FILE
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert PASSWORD not in token_file.read_text()
+
+    wrong = cli(tmp_path / "x", "login", "--server", sqlite_server.url, "--user", "liuyang", "--token-file",
+                stdin="not the password\n")
+    assert wrong.returncode != 0 and "密码" in wrong.stderr
+
+    done = cli(here, "sync")
+    assert done.returncode == 0, done.stderr
+    assert "同步完成" in done.stdout
+
+    # The other laptop changes the same field; then this one does too, offline.
+    other = commissioner_store(there, cid)
+    other_engine = connect(other, sqlite_server.url, "liuyang")
+    other_engine.sync()
+    v = other.require(Visit, visit.id)
+    v.content = "另一台电脑写的服务内容"
+    other.save_visit(v)
+    other_engine.sync()
+    store = Store.open(here)
+    v = store.require(Visit, visit.id)
+    v.content = "这台电脑写的服务内容"
+    store.save_visit(v)
+    store.close()
+
+    done = cli(here, "sync")
+    assert done.returncode == 1, done.stderr  # done, but a conflict needs a person
+    listing = cli(here, "conflicts")
+    assert listing.returncode == 1
+    assert "这台电脑写的服务内容" in listing.stdout and "另一台电脑写的服务内容" in listing.stdout
+    listed = json.loads(cli(here, "conflicts", "--json").stdout)
+    assert [c["field"] for c in listed] == ["content"]
+    resolved = cli(here, "conflicts", "--resolve", str(listed[0]["id"]), "--keep", "server")
+    assert resolved.returncode == 0, resolved.stderr
+    assert cli(here, "sync").returncode == 0
+    assert cli(here, "conflicts").stdout.startswith("没有待处理的冲突")
+    store = Store.open(here)
+    assert store.require(Visit, visit.id).content == "另一台电脑写的服务内容"
+    store.close()
+
+    # A sync with nothing to do costs at most two requests.
+    quiet = json.loads(cli(here, "sync", "--json").stdout)
+    assert quiet["requests"] <= 2 and quiet["accepted"] == quiet["pulled"] == 0
+
+    sqlite_server.stop()
+    offline = cli(here, "sync", "--timeout", "2", lang="en")
+    assert offline.returncode == 3
+    assert "Cannot reach the server" in offline.stderr and "saved on this computer" in offline.stderr
+
+
+def test_an_old_client_is_told_to_update(sqlite_server: Server, tmp_path: Path) -> None:
+    cid = str(uuid.uuid4())
+    sqlite_server.add_user("oldver", commissioner_id=cid)
+    store = commissioner_store(tmp_path / "old", cid)
+    engine = connect(store, sqlite_server.url, "oldver")
+    old = SyncClient(sqlite_server.url, engine.client.token, protocol_version=0, retries=0)
+    with pytest.raises(ProtocolTooOldError) as caught:
+        SyncEngine(store, old).sync()
+    assert "更新" in caught.value.text("zh_CN") and "update" in caught.value.text("en")
+    assert old.requests_made == 1  # told at once, not retried
+
+
+def test_token_file_is_never_world_readable(tmp_path: Path) -> None:
+    from sync.credentials import load_token, save_token
+
+    store = Store.open(tmp_path / "d")
+    (tmp_path / "d" / TOKEN_FILE).write_text("{}")
+    os.chmod(tmp_path / "d" / TOKEN_FILE, 0o644)
+    save_token(store, "https://x", "u", "secret", use_file=True)
+    assert stat.S_IMODE((tmp_path / "d" / TOKEN_FILE).stat().st_mode) == 0o600
+    assert load_token(store, "https://x", "u") == "secret"
+    assert load_token(store, "https://x", "other") is None
