@@ -119,7 +119,7 @@ def assessment_table(a: Assessment, m: MemberResult, width: float) -> Table:
         first = len(rows)
         for ind in part.indicators:
             digits = 2 if ind.metric in ("economic_benefit", "satisfaction_mean") else 0
-            rows.append([P(f"{part.name.text()}（{part.weight:g}{tr('分', ' pts')}）", s.cell), P(ind.label.text(), s.cell),
+            rows.append([P(tr(f"{part.name.zh}（{part.weight:g}分）", f"{part.name.en} ({part.weight:g} pts)"), s.cell), P(ind.label.text(), s.cell),
                          f"{ind.target:g}", num(ind.actual, digits), f"{ind.points:g}", f"{ind.cap:g}",
                          f"{ind.score:.1f}"])
         rows.append(["", P(tr("小计", "Subtotal"), s.cell_right), "", "", f"{part.weight:g}", "",
