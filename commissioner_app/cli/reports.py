@@ -34,9 +34,11 @@ def register(sub: Any) -> None:
                      help=t("所有特派员，每人一个 PDF，--out 为文件夹", "every commissioner, one PDF each; --out is a folder"))
     k.add_argument("--out", type=Path, required=True, help=t("输出 PDF 文件（--all 时为文件夹）",
                                                              "output PDF file (a folder with --all)"))
+    _basis_option(k)
     k.set_defaults(func=cmd_annual)
 
     k = kinds.add_parser("team", help=t("科技特派团汇总", "team summary"))
+    _basis_option(k)
     k.add_argument("--team", metavar="ID", help=t("特派团编号（默认：本机用户所在特派团）",
                                                   "team id (default: the team of this computer's user)"))
     k.add_argument("--year", type=_year, required=True, help=t("年度", "year"))
@@ -44,6 +46,7 @@ def register(sub: Any) -> None:
     k.set_defaults(func=cmd_team)
 
     k = kinds.add_parser("workstation", help=t("工作站汇总", "workstation summary"))
+    _basis_option(k)
     k.add_argument("--workstation", metavar="ID", help=t("工作站编号（默认：本机用户所在工作站）",
                                                          "workstation id (default: this computer's user's)"))
     k.add_argument("--year", type=_year, required=True, help=t("年度", "year"))
@@ -51,6 +54,7 @@ def register(sub: Any) -> None:
     k.set_defaults(func=cmd_workstation)
 
     k = kinds.add_parser("city", help=t("全市汇总（分县、分产业）", "city summary by county and industry"))
+    _basis_option(k)
     k.add_argument("--year", type=_year, required=True, help=t("年度", "year"))
     k.add_argument("--out", type=Path, required=True, help=t("输出 PDF 文件", "output PDF file"))
     k.set_defaults(func=cmd_city)
@@ -64,10 +68,22 @@ def register(sub: Any) -> None:
                       "(visits.csv, problems.csv, solutions.csv, targets.csv, assessment.csv), UTF-8 with BOM."),
     )
     p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help=t("格式", "format"))
+    _basis_option(p)
     p.add_argument("--year", type=_year, required=True, help=t("年度", "year"))
     p.add_argument("--out", type=Path, required=True,
                    help=t("输出文件（xlsx）或文件夹（csv）", "output file (xlsx) or folder (csv)"))
     p.set_defaults(func=cmd_export)
+
+
+BASIS_HELP = ("计入考核的服务记录：auto（默认：审核启用后仅计审核通过的，否则计全部已完成的）、approved（审核通过）、"
+              "synced（已同步）、complete（已完成，非草稿）；文档上会注明统计口径",
+              "which visits count: auto (default: approved ones once review is in use, else every completed "
+              "one), approved, synced, complete (not a draft); documents say which")
+
+
+def _basis_option(parser: Any) -> None:
+    parser.add_argument("--basis", choices=["auto", "approved", "synced", "complete"], default="auto",
+                        help=t(*BASIS_HELP))
 
 
 def _year(text: str) -> int:
@@ -111,7 +127,7 @@ def cmd_annual(args: argparse.Namespace) -> int:
     from commissioner_app.reports.batch import annual_records
 
     store = _open(args)
-    a = assess(store, period=Period.year(args.year))
+    a = assess(store, period=Period.year(args.year), basis=args.basis)
     if args.all:
         if args.out.exists() and not args.out.is_dir():
             raise CommissionerError(Message(f"{args.out} 不是文件夹（--all 时 --out 为文件夹）",
@@ -154,7 +170,7 @@ def _group(args: argparse.Namespace, kind: str, given: str | None) -> int:
     if row is None or row["deleted"]:
         raise CommissionerError(Message(f"找不到{'科技特派团' if kind == 'team' else '工作站'} {key}",
                                         f"No {kind} {key}"))
-    a = assess(store, Scope(kind, key), Period.year(args.year))
+    a = assess(store, Scope(kind, key), Period.year(args.year), basis=args.basis)
     a.scope_name = row["name"]
     pages = group_summary(store, a, args.out)
     _say(f"已生成汇总 {args.out}（{pages} 页）", f"Wrote the summary {args.out} ({pages} pages)")
@@ -175,26 +191,28 @@ def cmd_city(args: argparse.Namespace) -> int:
 
     _check_pdf_target(args.out)
     store = _open(args)
-    pages = city_summary(store, assess(store, period=Period.year(args.year)), args.out)
+    pages = city_summary(store, assess(store, period=Period.year(args.year), basis=args.basis), args.out)
     _say(f"已生成全市汇总 {args.out}（{pages} 页）", f"Wrote the city summary {args.out} ({pages} pages)")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from commissioner_app.assessment import Period, assess
     from commissioner_app.exports import export_csv, export_xlsx
 
     store = _open(args)
+    a = assess(store, period=Period.year(args.year), basis=args.basis)
     if args.format == "xlsx":
         if args.out.is_dir():
             raise CommissionerError(Message(f"{args.out} 是文件夹，请给出 .xlsx 文件名",
                                             f"{args.out} is a folder; give an .xlsx file name"))
-        counts = export_xlsx(store, args.year, args.out)
+        counts = export_xlsx(store, args.year, args.out, assessment=a)
         _say(f"已导出 {args.out}：" + "，".join(f"{k} {v} 行" for k, v in counts.items()),
              f"Exported {args.out}: " + ", ".join(f"{k} {v} rows" for k, v in counts.items()))
         return 0
     if args.out.exists() and not args.out.is_dir():
         raise CommissionerError(Message(f"{args.out} 不是文件夹（csv 格式时 --out 为文件夹）",
                                         f"{args.out} is not a folder (--out is a folder for csv)"))
-    files = export_csv(store, args.year, args.out)
+    files = export_csv(store, args.year, args.out, assessment=a)
     _say(f"已导出 {len(files)} 个 CSV 文件到 {args.out}", f"Exported {len(files)} CSV files into {args.out}")
     return 0

@@ -119,7 +119,7 @@ def assessment_table(a: Assessment, m: MemberResult, width: float) -> Table:
         first = len(rows)
         for ind in part.indicators:
             digits = 2 if ind.metric in ("economic_benefit", "satisfaction_mean") else 0
-            rows.append([P(f"{part.name.text()}（{part.weight:g}{tr('分', ' pts')}）", s.cell), P(ind.label.text(), s.cell),
+            rows.append([P(tr(f"{part.name.zh}（{part.weight:g}分）", f"{part.name.en} ({part.weight:g} pts)"), s.cell), P(ind.label.text(), s.cell),
                          f"{ind.target:g}", num(ind.actual, digits), f"{ind.points:g}", f"{ind.cap:g}",
                          f"{ind.score:.1f}"])
         rows.append(["", P(tr("小计", "Subtotal"), s.cell_right), "", "", f"{part.weight:g}", "",
@@ -165,7 +165,7 @@ def solved_problems(store: Store, a: Assessment, commissioner_id: str) -> list[d
            LEFT JOIN service_targets t ON t.id = p.target_id
            WHERE p.deleted = 0 AND p.is_draft = 0 AND p.commissioner_id = ? AND p.status = 'solved'
              AND p.solved_on BETWEEN ? AND ?
-             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0)
+             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
              AND (p.visit_id IS NULL OR ({basis_sql(a.basis, 'v')}))
            ORDER BY p.solved_on, p.rowid""",
         [commissioner_id, a.period.start.isoformat(), a.period.end.isoformat()],
