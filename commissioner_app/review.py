@@ -93,7 +93,8 @@ def decide(
 
 
 def reviews_of(store: Store, record_id: str) -> list[Review]:
-    return store.all(Review, "record_id = ? ORDER BY reviewed_at", [record_id])
+    # store.all wraps the condition in parentheses, so the order is applied here.
+    return sorted(store.all(Review, "record_id = ?", [record_id]), key=lambda r: r.reviewed_at)
 
 
 def changes_since_approval(store: Store, visit_id: str) -> dict[str, list[Any]]:
