@@ -72,7 +72,7 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         photos.append({**a, "thumbnail": str(thumb) if thumb.exists() else ""})
     who = row["commissioner_id"]
     recent = [dict(r) for r in store.db.query(
-        "SELECT v.visit_date, v.review_status, t.name AS target_name FROM visits v "
+        "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 24) AS content FROM visits v "
         "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND v.deleted = 0 "
         "AND v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?", [who, visit_id, RECENT_VISITS])]
     since = (today - timedelta(days=365)).isoformat()
@@ -400,6 +400,7 @@ class ReviewView(QWidget):
             for item in d["recent"]:
                 status = REVIEW_STATUSES.get(item["review_status"] or "")
                 out.append(f"<tr><td>{e(item['visit_date'] or '')}</td><td>{e(item['target_name'] or '')}</td>"
+                           f"<td>{e(' '.join((item['content'] or '').split()))}</td>"
                            f"<td style='color:#4b5563'>{e(status.text(lang) if status else '')}</td></tr>")
             out.append("</table>")
         return "".join(out)
