@@ -67,16 +67,22 @@ def year_assessment(store: Store, year: int, ids: list[str] | None) -> YearAsses
     return YearAssessment(a, months)
 
 
-def load_summary(store: Store, commissioner_id: str, year: int) -> AnnualSummary | None:
-    found = store.all(AnnualSummary, "commissioner_id = ? AND year = ?", [commissioner_id, year])
-    return max(found, key=lambda s: s.updated_at or "") if found else None
+def load_summary(store: Store, commissioner_id: str, year: int) -> tuple[AnnualSummary | None, str]:
+    """The commissioner's summary of the year (the latest, as the annual record prints) and when saved."""
+    row = store.db.execute(
+        "SELECT id, updated_at FROM annual_summaries WHERE commissioner_id = ? AND year = ? AND deleted = 0 "
+        "ORDER BY updated_at DESC LIMIT 1", [commissioner_id, year]).fetchone()
+    if row is None:
+        return None, ""
+    return store.get(AnnualSummary, row[0]), str(row[1] or "")
 
 
-def save_summary(store: Store, commissioner_id: str, year: int, text: str) -> AnnualSummary:
-    summary = load_summary(store, commissioner_id, year) or AnnualSummary(commissioner_id=commissioner_id, year=year)
+def save_summary(store: Store, commissioner_id: str, year: int, text: str) -> tuple[AnnualSummary | None, str]:
+    summary = load_summary(store, commissioner_id, year)[0] or AnnualSummary(commissioner_id=commissioner_id,
+                                                                             year=year)
     summary.text = text
     store.save(summary)
-    return summary
+    return load_summary(store, commissioner_id, year)
 
 
 def annual_pdf(store: Store, commissioner_id: str, year: int) -> tuple[bytes, list[bytes] | None]:
@@ -197,6 +203,7 @@ class AssessmentView(QWidget):
         self.data: YearAssessment | None = None
         self.has_loaded = False
         self.summary: AnnualSummary | None = None
+        self.summary_saved_at = ""
         self.batch: BatchRun | None = None
         self.preview: QDialog | None = None
         self.title = heading("", self)
@@ -463,10 +470,11 @@ class AssessmentView(QWidget):
         return (m is not None and m.commissioner_id == self.own_id()
                 and current_role(self.context) == "commissioner")
 
-    def _show_summary(self, cid: str, year: int, summary: AnnualSummary | None) -> None:
+    def _show_summary(self, cid: str, year: int, found: tuple[AnnualSummary | None, str]) -> None:
         m = self.chosen_member()
         if m is None or m.commissioner_id != cid or year != self.chosen_year:
             return
+        summary, self.summary_saved_at = found
         self.summary = summary
         self.summary_edit.blockSignals(True)
         self.summary_edit.setPlainText(summary.text if summary else "")
@@ -483,8 +491,7 @@ class AssessmentView(QWidget):
         elif edited:
             self.summary_state.setText(self.tr("未保存"))
         elif self.summary is not None:
-            self.summary_state.setText(self.tr("已保存 {0}").format((self.summary.updated_at or "")
-                                                                 .replace("T", " ")[:16]))
+            self.summary_state.setText(self.tr("已保存 {0}").format(self.summary_saved_at.replace("T", " ")[:16]))
         else:
             self.summary_state.setText("")
 
@@ -501,8 +508,8 @@ class AssessmentView(QWidget):
                   lambda s: self._summary_saved(cid, year, s)).with_progress(self.tr("正在保存年度工作总结…")) \
             .run_in_background()
 
-    def _summary_saved(self, cid: str, year: int, summary: AnnualSummary) -> None:
-        self._show_summary(cid, year, summary)
+    def _summary_saved(self, cid: str, year: int, found: tuple[AnnualSummary | None, str]) -> None:
+        self._show_summary(cid, year, found)
         self.context.records_changed.emit("annual_summaries")
 
     # --- documents -------------------------------------------------------------------------------
