@@ -136,3 +136,37 @@ def test_the_review_and_team_views_appear_for_a_manager_only(store, team_data, q
         assert all(a.isVisible() is False for a in window._view_actions if a.text() == "审核")
     finally:
         ctx.close()
+
+
+def test_the_manager_views_switch_to_english_live(manager_context, team_data, qtbot):  # noqa: F811
+    import re
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    window = MainWindow(manager_context)
+    qtbot.addWidget(window)
+    window.show()
+    for key in ("review", "team", "assessment"):
+        window.show_view(key)
+        wait(manager_context)
+    manager_context.set_language("en")
+    wait(manager_context)
+    rail = [window.rail.item(i).text() for i in range(window.rail.count()) if not window.rail.isRowHidden(i)]
+    assert "Review" in rail and "Team" in rail and "Assessment" in rail
+    for key in ("review", "team", "assessment"):
+        view = window.views[key]
+        for button in view.findChildren(QPushButton):
+            assert not cjk.search(button.text()), f"untranslated in {key}: {button.text()!r}"
+        for table in (getattr(view, "table", None), getattr(view, "members", None), getattr(view, "assessment", None)):
+            if table is None or not hasattr(table, "model"):
+                continue
+            model = table.model()
+            for c in range(model.columnCount()):
+                header = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+                assert not cjk.search(header), f"untranslated header in {key}: {header!r}"
+    review = window.views["review"]
+    assert review.title.text() == "Review"  # type: ignore[attr-defined]
+    assert review.approve_button.text() == "Approve"  # type: ignore[attr-defined]
+    assert window.views["assessment"].table.horizontalHeaderItem(6).text() == "Score"  # type: ignore[attr-defined]

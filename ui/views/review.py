@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -47,7 +48,9 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def review_details(store: Store, visit_id: str, today: date | None = None) -> dict[str, Any]:
-    """Everything the detail pane shows for one visit (runs on the worker thread)."""
+    """Everything the detail pane shows for one visit (runs on the worker thread).
+
+    `+deleted` keeps SQLite on the selective owner indexes rather than the sync-state ones."""
     today = today or date.today()
     found = list(store.db.query(
         "SELECT v.*, t.name AS target_name, c.name AS commissioner_name, c.sending_unit FROM visits v "
@@ -58,28 +61,28 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
     row = dict(found[0])
     row["service_types"] = json.loads(row["service_types"] or "[]")
     problems = [dict(p) for p in store.db.query(
-        "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND deleted = 0 ORDER BY created_at",
+        "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND +deleted = 0 ORDER BY created_at",
         [visit_id])]
     for p in problems:
         p["solutions"] = [dict(s) for s in store.db.query(
-            "SELECT description, technology, outcome FROM solutions WHERE problem_id = ? AND deleted = 0 "
+            "SELECT description, technology, outcome FROM solutions WHERE problem_id = ? AND +deleted = 0 "
             "ORDER BY created_at", [p["id"]])]
     photos = []
     for a in store.db.query(
             "SELECT sha256, kind, original_name, mime FROM attachments WHERE owner_table = 'visits' AND owner_id = ? "
-            "AND deleted = 0 ORDER BY created_at", [visit_id]):
+            "AND +deleted = 0 ORDER BY created_at", [visit_id]):
         thumb = thumbnail_path(store, a["sha256"])
         photos.append({**a, "thumbnail": str(thumb) if thumb.exists() else ""})
     who = row["commissioner_id"]
     recent = [dict(r) for r in store.db.query(
         "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 24) AS content FROM visits v "
-        "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND v.deleted = 0 "
-        "AND v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?", [who, visit_id, RECENT_VISITS])]
+        "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND +v.deleted = 0 "
+        "AND +v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?", [who, visit_id, RECENT_VISITS])]
     since = (today - timedelta(days=365)).isoformat()
     record = dict.fromkeys(("approved", "returned", "pending"), 0)
     for status, n in store.db.execute(
-            "SELECT review_status, count(*) FROM visits WHERE commissioner_id = ? AND deleted = 0 AND is_draft = 0 "
-            "AND visit_date >= ? GROUP BY review_status", [who, since]).fetchall():
+            "SELECT review_status, count(*) FROM visits WHERE commissioner_id = ? AND visit_date >= ? "
+            "AND +deleted = 0 AND +is_draft = 0 GROUP BY review_status", [who, since]).fetchall():
         if status in record:
             record[status] = n
     return {
@@ -161,6 +164,8 @@ class ReviewView(QWidget):
         self.has_loaded = False
         self.details: dict[str, Any] = {}
         self._shown_id = ""
+        self._loading = False
+        self._load_again = False
         self.title = heading("", self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("hint")
@@ -236,28 +241,40 @@ class ReviewView(QWidget):
             self.has_loaded = True
             self._show_count()
             return
+        if self._loading:  # one load at a time; a change meanwhile loads once more afterwards
+            self._load_again = True
+            return
+        self._loading = True
         Operation(self, lambda store: review_queue(store, who), self._show_queue) \
-            .with_progress(self.tr("正在加载待审核记录…")).run_in_background()
+            .failure(self._load_failed).with_progress(self.tr("正在加载待审核记录…")).run_in_background()
+
+    def _load_failed(self, error: BaseException) -> None:
+        self._loading = False
+        self._say(error_text(error), error=True)
 
     def _records_changed(self, table: str) -> None:
         if self.has_loaded and table in ("visits", "reviews", "commissioners", "attachments", ""):
             self.refresh()
 
     def _show_queue(self, rows: list[dict[str, Any]]) -> None:
+        self._loading = False
+        if self._load_again:
+            self._load_again = False
+            self.refresh()
+            return
         selected = set(self.selected_ids())
         current = self._shown_id
         self.model.set_rows(rows)
         self.has_loaded = True
-        selection = self.table.selectionModel()
-        for row, item in enumerate(rows):
-            if item["id"] in selected:
-                selection.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
-                                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().blockSignals(True)
+        self.select_ids(list(selected))
         if not self.selected_ids() and rows:
             keep = next((i for i, item in enumerate(rows) if item["id"] == current), 0)
             self.table.selectRow(keep)
+        self.table.selectionModel().blockSignals(False)
+        self.table.viewport().update()
         self._show_count()
-        self._selection_changed()
+        self._selection_changed(force=True)  # the shown visit may have changed too
 
     def _show_count(self) -> None:
         if self.reviewer is None:
@@ -282,14 +299,16 @@ class ReviewView(QWidget):
 
     def select_ids(self, ids: list[str]) -> None:
         """Select these visits (keyboard users and tests)."""
-        selection = self.table.selectionModel()
-        selection.clearSelection()
+        wanted = set(ids)
+        chosen = QItemSelection()
         for row, item in enumerate(self.model.rows):
-            if item["id"] in ids:
-                selection.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
-                                 | QItemSelectionModel.SelectionFlag.Rows)
+            if item["id"] in wanted:
+                chosen.select(self.model.index(row, 0), self.model.index(row, len(QueueModel.KEYS) - 1))
+        # One selection change, not one per row: each change loads the shown visit's details.
+        self.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                           | QItemSelectionModel.SelectionFlag.Rows)
 
-    def _selection_changed(self) -> None:
+    def _selection_changed(self, force: bool = False) -> None:
         self._update_buttons()
         current = self.table.currentIndex()
         ids = self.selected_ids()
@@ -303,8 +322,8 @@ class ReviewView(QWidget):
             self.details = {}
             self.detail.setHtml(self._empty_html())
             return
-        if visit_id == self._shown_id and self.details:
-            return
+        if visit_id == self._shown_id and not force:
+            return  # shown already, or on its way
         self._shown_id = visit_id
         Operation(self, lambda store: review_details(store, visit_id),
                   lambda details: self._show_details(visit_id, details)).run_in_background()
@@ -316,7 +335,8 @@ class ReviewView(QWidget):
         self.detail.setHtml(self.details_html(details) if details else self._empty_html())
 
     def _empty_html(self) -> str:
-        return f"<p style='color:#6b7280'>{html.escape(self.tr('选择一条记录查看详情。'))}</p>"
+        text = self.tr("选择一条记录查看详情。")
+        return f"<p style='color:#6b7280'>{html.escape(text)}</p>"
 
     def _update_buttons(self) -> None:
         n = len(self.selected_ids())
@@ -330,21 +350,29 @@ class ReviewView(QWidget):
         v = d["visit"]
         e = html.escape
         out: list[str] = []
+        t = {
+            "target": self.tr("服务对象"), "place": self.tr("地点"), "industry": self.tr("产业"),
+            "types": self.tr("服务类型"), "item": self.tr("项目"), "then": self.tr("批准时"), "now": self.tr("现在"),
+            "no_problems": self.tr("本次服务没有记录技术难题。"), "no_photos": self.tr("没有照片。"),
+            "confirmed": self.tr("服务对象确认"), "satisfaction": self.tr("满意度"),
+            "unconfirmed": self.tr("服务对象尚未确认。"),
+            "year_record": self.tr("近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条"),
+        }
 
         def section(title: str) -> None:
             out.append(f"<h3 style='margin:10px 0 4px 0; color:#1f3a5f'>{e(title)}</h3>")
 
         out.append(f"<h2 style='margin:0'>{e(v['commissioner_name'] or '')}　{e(v['visit_date'] or '')}</h2>")
         time_part = f"{v['start_time']}–{v['end_time']}" if v["start_time"] else ""
-        out.append(f"<p style='margin:2px 0'>{e(self.tr('服务对象'))}：{e(v['target_name'] or '')}　"
-                   f"{e(time_part)}<br>{e(self.tr('地点'))}：{e((v['county'] or '') + (v['town'] or '') + (v['village'] or ''))}"
-                   f"　{e(self.tr('产业'))}：{e(v['industry'] or '')}<br>{e(self.tr('服务类型'))}："
+        out.append(f"<p style='margin:2px 0'>{e(t['target'])}：{e(v['target_name'] or '')}　"
+                   f"{e(time_part)}<br>{e(t['place'])}：{e((v['county'] or '') + (v['town'] or '') + (v['village'] or ''))}"
+                   f"　{e(t['industry'])}：{e(v['industry'] or '')}<br>{e(t['types'])}："
                    f"{e('、'.join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v['service_types']))}"
                    "</p>")
         if d["changes"]:
             section(self.tr("批准后修改的内容"))
             out.append("<table cellspacing='0' cellpadding='3' border='1' style='border-color:#e5c07b'>")
-            out.append(f"<tr><th>{e(self.tr('项目'))}</th><th>{e(self.tr('批准时'))}</th><th>{e(self.tr('现在'))}</th></tr>")
+            out.append(f"<tr><th>{e(t['item'])}</th><th>{e(t['then'])}</th><th>{e(t['now'])}</th></tr>")
             for field, (old, new) in d["changes"].items():
                 label = (LABELS.get(field) or VISIT_COUNTERS.get(field))
                 name = label.text(lang) if label else field
@@ -360,7 +388,7 @@ class ReviewView(QWidget):
                        + "</p>")
         section(self.tr("技术难题与解决方案"))
         if not d["problems"]:
-            out.append(f"<p style='margin:2px 0'>{e(self.tr('本次服务没有记录技术难题。'))}</p>")
+            out.append(f"<p style='margin:2px 0'>{e(t['no_problems'])}</p>")
         for p in d["problems"]:
             out.append(f"<p style='margin:2px 0'><b>{e(p['title'])}</b>：{e(p['description'] or '')}</p>")
             for s in p["solutions"]:
@@ -377,24 +405,24 @@ class ReviewView(QWidget):
                     cells.append(e(photo["original_name"] or photo["kind"]))
             out.append("<p>" + "&nbsp;".join(cells) + "</p>")
         else:
-            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(self.tr('没有照片。'))}</p>")
+            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['no_photos'])}</p>")
         satisfaction = v["confirm_satisfaction"]
         if v["confirm_contact"] or satisfaction:
             stars = "★" * int(satisfaction or 0) + "☆" * (5 - int(satisfaction or 0))
-            out.append(f"<p style='margin:2px 0'>{e(self.tr('服务对象确认'))}：{e(v['confirm_contact'] or '')}　"
-                       f"{e(self.tr('满意度'))} {stars}"
+            out.append(f"<p style='margin:2px 0'>{e(t['confirmed'])}：{e(v['confirm_contact'] or '')}　"
+                       f"{e(t['satisfaction'])} {stars}"
                        f"{'　' + e(v['confirm_remark']) if v['confirm_remark'] else ''}</p>")
         else:
-            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(self.tr('服务对象尚未确认。'))}</p>")
+            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['unconfirmed'])}</p>")
         if d["reviews"]:
             section(self.tr("本记录的审核经过"))
             for decision, opinion, name, at in d["reviews"]:
-                word = self.tr("通过") if decision == "approved" else self.tr("退回")
+                word = self.tr("已通过") if decision == "approved" else self.tr("已退回")
                 out.append(f"<p style='margin:0'>{e((at or '').replace('T', ' ')[:16])}　{e(name or '')}　{e(word)}"
                            f"{'：' + e(opinion) if opinion else ''}</p>")
         section(self.tr("{0}的服务情况").format(v["commissioner_name"] or ""))
         r = d["record"]
-        out.append(f"<p style='margin:2px 0'>{e(self.tr('近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条').format(r['approved'], r['returned'], r['pending']))}</p>")
+        out.append(f"<p style='margin:2px 0'>{e(t['year_record'].format(r['approved'], r['returned'], r['pending']))}</p>")
         if d["recent"]:
             out.append("<table cellspacing='0' cellpadding='2'>")
             for item in d["recent"]:
@@ -436,8 +464,7 @@ class ReviewView(QWidget):
         else:
             self._say(self.tr("已退回 {0} 条记录，特派员同步后会看到您的意见。").format(n))
         self.table.clearSelection()
-        self.context.records_changed.emit("reviews")
-        self.context.records_changed.emit("visits")
+        self.context.records_changed.emit("visits")  # their review state changed; the queue reloads too
 
     def _failed(self, error: BaseException) -> None:
         self._say(error_text(error), error=True)
