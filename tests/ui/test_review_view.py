@@ -40,7 +40,7 @@ def test_queue_is_the_teams_pending_visits_newest_first_with_evidence(manager_co
     assert "<img" in html  # the photo's thumbnail
     assert "陈伟" in html  # the served party's confirmation
     assert "施肥方案讲解" in html  # the commissioner's other visits
-    assert view.model.display("evidence", view.model.rows[1]) == "照片 1，已确认"
+    assert view.model.display("evidence", view.model.rows[1]) == "照片1张 · 已确认"
 
 
 def test_manager_approves_several_and_returns_one_with_an_opinion(manager_context, team_data, qtbot):  # noqa: F811

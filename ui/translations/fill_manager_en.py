@@ -25,7 +25,8 @@ ENGLISH = {
     "服务内容": "Content",
     "佐证": "Evidence",
     "备注": "Note",
-    "照片 {0}": "{0} photo(s)",
+    "照片{0}张": "{0} photo(s)",
+    "点击照片可查看原图。": "Click a photo to see it in full.",
     "已确认": "confirmed",
     "无": "none",
     "批准后又修改": "Edited after approval",
@@ -119,6 +120,7 @@ ENGLISH = {
     "上限": "Cap",
     "得分": "Score",
     "小计": "Subtotal",
+    "{0}（{1}分）": "{0} ({1} pts)",
     "{0}：总分 {1}\u3000等级 {2}": "{0}: total {1}, grade {2}",
     "得分达到优秀，受优秀比例上限调整为良好。": "Scored 优秀 (excellent), lowered to 良好 (good) by the share cap.",
     "等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}":

@@ -409,7 +409,7 @@ class AssessmentView(QWidget):
                 for i, ind in enumerate(part.indicators):
                     digits = 2 if ind.metric in ("economic_benefit", "satisfaction_mean") else 0
                     actual = "–" if ind.actual is None else f"{ind.actual:,.{digits}f}"
-                    part_name = f"{part.name.text(lang)}（{part.weight:g}）" if i == 0 else ""
+                    part_name = self.tr("{0}（{1}分）").format(part.name.text(lang), f"{part.weight:g}") if i == 0 else ""
                     rows.append(([part_name, ind.label.text(lang), f"{ind.target:g}", actual, f"{ind.points:g}",
                                   f"{ind.cap:g}", f"{ind.score:.1f}"], None))
                 rows.append((["", self.tr("小计"), "", "", f"{part.weight:g}", "", f"{part.score:.1f}"], SUBTOTAL_BG))

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.attachments import thumbnail_path
+from commissioner_app.attachments import blob_path, thumbnail_path
 from commissioner_app.domain import LABELS, REVIEW_STATUSES, SERVICE_TYPES, VISIT_COUNTERS, Commissioner
 from commissioner_app.review import changes_since_approval, decide, review_queue, reviews_of
 from commissioner_app.store import Store
@@ -72,10 +72,11 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
             "SELECT sha256, kind, original_name, mime FROM attachments WHERE owner_table = 'visits' AND owner_id = ? "
             "AND +deleted = 0 ORDER BY created_at", [visit_id]):
         thumb = thumbnail_path(store, a["sha256"])
-        photos.append({**a, "thumbnail": str(thumb) if thumb.exists() else ""})
+        photos.append({**a, "thumbnail": str(thumb) if thumb.exists() else "",
+                       "path": str(blob_path(store, a["sha256"]))})
     who = row["commissioner_id"]
     recent = [dict(r) for r in store.db.query(
-        "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 24) AS content FROM visits v "
+        "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 16) AS content FROM visits v "
         "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND +v.deleted = 0 "
         "AND +v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?", [who, visit_id, RECENT_VISITS])]
     since = (today - timedelta(days=365)).isoformat()
@@ -144,10 +145,10 @@ class QueueModel(QAbstractTableModel):
         if key == "evidence":
             parts = []
             if row["attachments"]:
-                parts.append(self.tr("照片 {0}").format(row["attachments"]))
+                parts.append(self.tr("照片{0}张").format(row["attachments"]))
             if row["confirm_contact"] or row["confirm_satisfaction"]:
                 parts.append(self.tr("已确认"))
-            return "，".join(parts) or self.tr("无")
+            return " · ".join(parts) or self.tr("无")
         if key == "note":
             return self.tr("批准后又修改") if row["was_approved"] else ""
         return str(row.get(key) or "")
@@ -176,13 +177,15 @@ class ReviewView(QWidget):
         self.table.setSortingEnabled(False)  # newest first, as the reviewer works through it
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setModel(self.model)
-        for column, width in enumerate((86, 64, 140, 100, 200, 80, 100)):
+        for column, width in enumerate((86, 76, 130, 96, 200, 112, 96)):
             self.table.setColumnWidth(column, width)
         # The content takes what is left, so the evidence and note columns stay in sight at 1366 pixels.
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.detail = QTextBrowser(self)
         self.detail.setOpenLinks(False)
+        # A thumbnail opens the photo itself in the system's viewer.
+        self.detail.anchorClicked.connect(QDesktopServices.openUrl)
         self.detail.setMinimumWidth(380)
         self.opinion_label = QLabel(self)
         self.opinion = QPlainTextEdit(self)
@@ -350,6 +353,7 @@ class ReviewView(QWidget):
         v = d["visit"]
         e = html.escape
         out: list[str] = []
+        separator = ", " if lang == "en" else "、"
         t = {
             "target": self.tr("服务对象"), "place": self.tr("地点"), "industry": self.tr("产业"),
             "types": self.tr("服务类型"), "item": self.tr("项目"), "then": self.tr("批准时"), "now": self.tr("现在"),
@@ -357,6 +361,7 @@ class ReviewView(QWidget):
             "confirmed": self.tr("服务对象确认"), "satisfaction": self.tr("满意度"),
             "unconfirmed": self.tr("服务对象尚未确认。"),
             "year_record": self.tr("近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条"),
+            "open_photo": self.tr("点击照片可查看原图。"),
         }
 
         def section(title: str) -> None:
@@ -367,7 +372,7 @@ class ReviewView(QWidget):
         out.append(f"<p style='margin:2px 0'>{e(t['target'])}：{e(v['target_name'] or '')}　"
                    f"{e(time_part)}<br>{e(t['place'])}：{e((v['county'] or '') + (v['town'] or '') + (v['village'] or ''))}"
                    f"　{e(t['industry'])}：{e(v['industry'] or '')}<br>{e(t['types'])}："
-                   f"{e('、'.join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v['service_types']))}"
+                   f"{e(separator.join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v['service_types']))}"
                    "</p>")
         if d["changes"]:
             section(self.tr("批准后修改的内容"))
@@ -400,10 +405,12 @@ class ReviewView(QWidget):
             for photo in d["photos"]:
                 if photo["thumbnail"]:
                     url = QUrl.fromLocalFile(photo["thumbnail"]).toString()
-                    cells.append(f"<img src='{e(url)}' height='90'>")
+                    full = QUrl.fromLocalFile(photo["path"]).toString()
+                    cells.append(f"<a href='{e(full)}'><img src='{e(url)}' height='90'></a>")
                 else:
                     cells.append(e(photo["original_name"] or photo["kind"]))
             out.append("<p>" + "&nbsp;".join(cells) + "</p>")
+            out.append(f"<p style='margin:0; color:#6b7280'>{e(t['open_photo'])}</p>")
         else:
             out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['no_photos'])}</p>")
         satisfaction = v["confirm_satisfaction"]
@@ -482,6 +489,11 @@ class ReviewView(QWidget):
         self.opinion_label.setText(self.tr("审核意见（退回时必填，特派员同步后可见）"))
         self.opinion.setPlaceholderText(self.tr("例如：请补充现场照片和服务对象签字确认单。"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(QueueModel.KEYS) - 1)
+        metrics = self.table.horizontalHeader().fontMetrics()
+        for column, title in enumerate(self.model.titles()):
+            if column != 4:  # the content column stretches
+                wanted = metrics.horizontalAdvance(title) + 24
+                self.table.setColumnWidth(column, max(self.table.columnWidth(column), wanted))
         self._update_buttons()
         self._show_count()
         if self.details:

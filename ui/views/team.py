@@ -80,11 +80,22 @@ def write_team_summary(store: Store, who: Commissioner, year: int, path: Path) -
     return path
 
 
-def _number(value: float | int) -> QTableWidgetItem:
-    item = QTableWidgetItem()
-    item.setData(Qt.ItemDataRole.DisplayRole, value)
-    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
+class NumberItem(QTableWidgetItem):
+    """A right-aligned number shown as formatted text that sorts by its value."""
+
+    def __init__(self, value: float | int, digits: int = 0):
+        super().__init__(f"{value:,.{digits}f}")
+        self.value = value
+        self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, NumberItem):
+            return self.value < other.value
+        return super().__lt__(other)
+
+
+def _number(value: float | int, digits: int = 0) -> QTableWidgetItem:
+    return NumberItem(value, digits)
 
 
 def _table(parent: QWidget) -> QTableWidget:
@@ -211,12 +222,12 @@ class TeamView(QWidget):
         if who is None or not (who.team_id or who.workstation_id):
             self.figures = None
             self.has_loaded = True
-            self.message.setText(self.tr("团队情况供工作站站长或团长使用：请在“同步”页面用站长账户登录。"))
+            self._say(self.tr("团队情况供工作站站长或团长使用：请在“同步”页面用站长账户登录。"))
             self._fill()
             return
         start, end = self.period()
         if start > end:
-            self.message.setText(self.tr("开始日期晚于结束日期。"))
+            self._say(self.tr("开始日期晚于结束日期。"))
             return
         Operation(self, lambda store: team_figures(store, who, start, end), self._show) \
             .with_progress(self.tr("正在统计团队情况…")).run_in_background()
@@ -228,7 +239,7 @@ class TeamView(QWidget):
     def _show(self, figures: TeamFigures) -> None:
         self.figures = figures
         self.has_loaded = True
-        self.message.setText("")
+        self._say("")
         self._fill()
 
     def idle_names(self) -> list[str]:
@@ -284,7 +295,7 @@ class TeamView(QWidget):
         self.assessment.setRowCount(len(members))
         for row, m in enumerate(members):
             cells = [QTableWidgetItem(m.name), _number(m.figures.visits),
-                     *[_number(round(p.score, 1)) for p in m.parts], _number(round(m.total, 1)),
+                     *[_number(p.score, 1) for p in m.parts], _number(m.total, 1),
                      QTableWidgetItem(m.grade_label.text(lang))]
             for column, item in enumerate(cells):
                 self.assessment.setItem(row, column, item)
@@ -318,7 +329,11 @@ class TeamView(QWidget):
 
     def _summary_saved(self, path: Path) -> None:
         self.pdf_button.setEnabled(True)
-        self.message.setText(self.tr("团队汇总已保存：{0}").format(path))
+        self._say(self.tr("团队汇总已保存：{0}").format(path))
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))  # no empty line above the tables
 
     def _summary_failed(self, error: BaseException) -> None:
         from ui.tasks import show_error
