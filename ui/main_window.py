@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
 
         self._create_actions()
         self._add_standard_views()
+        from ui.roles import add_role_views
+
+        add_role_views(self)  # the views the user's role needs (review, team, assessment, bureau)
         self.retranslate()
         self.refresh_sync_count()
         context.records_changed.connect(lambda _table: self.refresh_sync_count())

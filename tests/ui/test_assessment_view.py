@@ -1,0 +1,159 @@
+"""The 考核 view: the same numbers as commissioner_app.assessment, the annual summary, previews of
+the documents before saving, and a batch of annual records that can be cancelled."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from datetime import date
+
+import pytest
+
+from commissioner_app.assessment import Period, Scope, assess
+from commissioner_app.domain import AnnualSummary
+from commissioner_app.store import Store
+from tests.ui.manager_support import build_team, log_in_as, manager_context, team_data, wait  # noqa: F401
+from ui.context import AppContext
+from ui.views.assessment import AssessmentView
+from ui.views.pdf_preview import PdfPreviewDialog
+
+
+def open_view(ctx, qtbot) -> AssessmentView:
+    view = AssessmentView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    view.load()
+    wait(ctx)
+    return view
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def commissioner_context(tmp_path, qapp):
+    """王芳's own laptop: not logged in, so a commissioner; her profile is the store's."""
+    store = Store.open(tmp_path / "wang")
+    data = build_team(store)
+    wang = data.members["王芳"]
+    store.save_profile(wang)
+    store.actor = wang.id
+    ctx = AppContext(store, language="zh_CN")
+    yield ctx, data
+    ctx.close()
+
+
+def shown_table(view: AssessmentView) -> list[list[str]]:
+    t = view.table
+    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+
+
+def test_the_table_shows_the_same_figures_as_the_assessment(commissioner_context, qtbot):
+    ctx, data = commissioner_context
+    view = open_view(ctx, qtbot)
+    wang = data.members["王芳"]
+    assert view.who.count() == 1 and view.who.currentData() == wang.id  # a commissioner sees their own
+    expected = assess(ctx.store, Scope.commissioner(wang.id), Period.year(date.today().year)).member(wang.id)
+    assert expected is not None
+    rows = shown_table(view)
+    indicator_rows = [r for r in rows if r[1] not in ("小计", "")]
+    indicators = [i for p in expected.parts for i in p.indicators]
+    assert [r[1] for r in indicator_rows] == [i.label.text("zh_CN") for i in indicators]
+    for row, ind in zip(indicator_rows, indicators, strict=True):
+        assert float(row[2]) == ind.target
+        assert float(row[6]) == round(ind.score, 1)
+        if ind.actual is not None:
+            assert float(row[3].replace(",", "")) == pytest.approx(ind.actual, abs=0.01)
+    subtotals = [float(r[6]) for r in rows if r[1] == "小计"]
+    assert subtotals == [round(p.score, 1) for p in expected.parts]
+    assert rows[-1][0] == "总分" and float(rows[-1][6]) == round(expected.total, 1)
+    assert expected.grade_label.text("zh_CN") in view.result_label.text()
+    assert sum(view.chart.values) == expected.figures.visits == 2
+
+
+def test_a_manager_chooses_among_the_team_and_the_year(manager_context, team_data, qtbot):  # noqa: F811
+    view = open_view(manager_context, qtbot)
+    names = [view.who.itemText(i).split("（")[0] for i in range(view.who.count())]
+    assert sorted(names) == sorted(["林站长", "王芳", "李强", "赵敏"])  # not the other team's member
+    li = team_data.members["李强"]
+    view.select_commissioner(li.id)
+    wait(manager_context)
+    expected = assess(manager_context.store, period=Period.year(date.today().year)).member(li.id)
+    assert expected is not None and float(shown_table(view)[-1][6]) == round(expected.total, 1)
+    assert view.summary_edit.isReadOnly()  # the commissioner writes their own summary
+    assert view.batch_button.isVisibleTo(view)
+
+    view.set_year(date.today().year - 1)
+    wait(manager_context)
+    assert float(shown_table(view)[-1][6]) == 0.0  # no visits that year
+
+
+def test_summary_written_then_annual_record_previewed_and_saved(commissioner_context, qtbot, tmp_path):
+    ctx, data = commissioner_context
+    view = open_view(ctx, qtbot)
+    assert not view.summary_edit.isReadOnly() and not view.batch_button.isVisibleTo(view)
+    view.summary_edit.setPlainText("本年度重点开展陈皮晾晒霉变防控服务。")
+    assert view.summary_state.text() == "未保存"
+    view.summary_save.click()
+    wait(ctx)
+    saved = ctx.store.all(AnnualSummary)
+    assert [(s.commissioner_id, s.year, s.text) for s in saved] == [
+        (data.members["王芳"].id, date.today().year, "本年度重点开展陈皮晾晒霉变防控服务。")]
+    assert view.summary_state.text().startswith("已保存")
+
+    view.print_annual_record()
+    wait(ctx)
+    dialog = view.preview
+    assert isinstance(dialog, PdfPreviewDialog) and dialog.isVisible()
+    assert len(dialog.page_labels) >= 1 and not dialog.page_labels[0].pixmap().isNull()
+    out = tmp_path / "annual.pdf"
+    assert dialog.save(str(out))
+    text = pdf_text(out)
+    assert "王芳" in text and "本年度重点开展陈皮晾晒霉变防控服务" in text
+
+    visit = data.visits["wang_new"]
+    view.preview_visit_sheet(visit.id)
+    wait(ctx)
+    sheet = view.preview
+    assert isinstance(sheet, PdfPreviewDialog) and sheet is not dialog
+    sheet_out = tmp_path / "sheet.pdf"
+    assert sheet.save(str(sheet_out))
+    assert "指导陈皮晾晒" in pdf_text(sheet_out)
+
+
+def test_batch_generation_runs_in_the_background_and_can_be_cancelled(manager_context, team_data, qtbot, tmp_path,  # noqa: F811
+                                                                     monkeypatch):
+    import commissioner_app.reports.batch as batch
+
+    view = open_view(manager_context, qtbot)
+    release = threading.Event()
+    writing = threading.Event()
+    real_write = batch.write_annual_record
+
+    def slow_write(*args, **kwargs):  # the first document waits until the user has pressed cancel
+        writing.set()
+        release.wait(10)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "write_annual_record", slow_write)
+    folder = tmp_path / "records"
+    run = view.start_batch(folder)
+    assert run is not None and view.batch_bar.isVisibleTo(view) and view.batch_cancel.isEnabled()
+    assert writing.wait(10)
+    view.cancel_batch()
+    release.set()
+    qtbot.waitUntil(lambda: view.batch is None, timeout=20000)
+    assert not view.batch_bar.isVisibleTo(view)
+    written = sorted(folder.glob("*.pdf"))
+    total = len(assess(manager_context.store, period=Period.year(date.today().year)).members)
+    assert len(written) == 1 < total
+    assert not list(folder.glob("*.part"))
+    assert f"已取消：已生成 1 份（共 {total} 份）" in view.message.text()
+
+    monkeypatch.setattr(batch, "write_annual_record", real_write)
+    view.start_batch(folder)
+    qtbot.waitUntil(lambda: view.batch is None, timeout=60000)
+    assert len(list(folder.glob("*.pdf"))) == total
+    assert f"已生成 {total} 份年度服务记录" in view.message.text()

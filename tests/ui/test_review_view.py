@@ -1,0 +1,172 @@
+"""A manager works through the review queue: approves several, returns one with an opinion."""
+
+from __future__ import annotations
+
+import time
+
+from commissioner_app.attachments import add_attachment
+from commissioner_app.domain import Review, Visit
+from tests.ui.manager_support import log_in_as, manager_context, photo, team_data, wait  # noqa: F401
+from ui.main_window import MainWindow
+from ui.views.review import ReviewView
+
+
+def open_view(ctx, qtbot) -> ReviewView:
+    view = ReviewView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    view.load()
+    wait(ctx)
+    return view
+
+
+def queue_ids(view: ReviewView) -> list[str]:
+    return [row["id"] for row in view.model.rows]
+
+
+def test_queue_is_the_teams_pending_visits_newest_first_with_evidence(manager_context, team_data, qtbot, tmp_path):  # noqa: F811
+    v = team_data.visits
+    add_attachment(manager_context.store, photo(tmp_path), "visits", v["li"].id)
+    view = open_view(manager_context, qtbot)
+    # The outsider's visit is not the team's; the leader's own would not be either.
+    assert queue_ids(view) == [v["wang_new"].id, v["li"].id, v["wang_old"].id, v["li_2"].id, v["zhao"].id]
+    assert "待审核 5 条" in view.count_label.text()
+
+    view.select_ids([v["li"].id])
+    wait(manager_context)
+    html = view.detail.toHtml()
+    assert "木虱监测培训" in html and "李强" in html
+    assert "<img" in html  # the photo's thumbnail
+    assert "陈伟" in html  # the served party's confirmation
+    assert "施肥方案讲解" in html  # the commissioner's other visits
+    assert view.model.display("evidence", view.model.rows[1]) == "照片1张 · 已确认"
+
+
+def test_manager_approves_several_and_returns_one_with_an_opinion(manager_context, team_data, qtbot):  # noqa: F811
+    store, v = manager_context.store, team_data.visits
+    view = open_view(manager_context, qtbot)
+
+    view.select_ids([v["wang_new"].id, v["li"].id, v["wang_old"].id])
+    assert view.approve_button.text() == "通过所选（3 条）"
+    view.approve_button.click()
+    wait(manager_context)
+    for key in ("wang_new", "li", "wang_old"):
+        assert store.require(Visit, v[key].id).review_status == "approved"
+    reviews = store.all(Review)
+    assert sorted(r.record_id for r in reviews) == sorted(v[k].id for k in ("wang_new", "li", "wang_old"))
+    assert all(r.decision == "approved" and r.reviewer_id == team_data.leader.id for r in reviews)
+    assert all(store.row("reviews", r.id)["dirty"] == 1 for r in reviews)  # waiting to sync
+    assert queue_ids(view) == [v["li_2"].id, v["zhao"].id]
+    assert "已通过 3 条" in view.message.text()
+
+    # Returning without an opinion is refused, with a message, and nothing is saved.
+    view.select_ids([v["li_2"].id])
+    view.return_button.click()
+    wait(manager_context)
+    assert "必须填写审核意见" in view.message.text()
+    assert store.require(Visit, v["li_2"].id).review_status == "pending"
+    assert len(store.all(Review)) == 3
+
+    view.opinion.setPlainText("请补充现场照片和服务对象签字确认单。")
+    view.return_button.click()
+    wait(manager_context)
+    returned = store.require(Visit, v["li_2"].id)
+    assert (returned.review_status, returned.review_opinion) == ("returned", "请补充现场照片和服务对象签字确认单。")
+    review = next(r for r in store.all(Review) if r.record_id == v["li_2"].id)
+    assert review.decision == "returned" and review.opinion == "请补充现场照片和服务对象签字确认单。"
+    assert queue_ids(view) == [v["zhao"].id]
+    assert view.opinion.toPlainText() == ""
+
+
+def test_a_visit_edited_after_approval_comes_back_showing_what_changed(manager_context, team_data, qtbot):  # noqa: F811
+    store, v = manager_context.store, team_data.visits
+    view = open_view(manager_context, qtbot)
+    view.select_ids([v["li"].id])
+    view.approve_button.click()
+    wait(manager_context)
+    assert v["li"].id not in queue_ids(view)
+
+    time.sleep(0.01)  # the edit comes after the approval (millisecond timestamps)
+    edited = store.require(Visit, v["li"].id)
+    edited.people_trained = 60
+    edited.content = "木虱监测培训，并现场示范黄板诱杀"
+    store.actor = team_data.members["李强"].id
+    store.save_visit(edited)  # what arrives when 李强 edits the approved record and syncs
+    store.actor = team_data.leader.id
+    manager_context.records_changed.emit("visits")
+    wait(manager_context)
+
+    assert v["li"].id in queue_ids(view)
+    row = queue_ids(view).index(v["li"].id)
+    assert view.model.display("note", view.model.rows[row]) == "批准后又修改"
+    assert "1 条批准后又被修改" in view.count_label.text()
+    view.select_ids([v["li"].id])
+    wait(manager_context)
+    html = view.detail.toHtml()
+    assert "批准后修改的内容" in html
+    assert "培训人次" in html and "30" in html and "60" in html
+    assert "木虱监测培训，并现场示范黄板诱杀" in html
+    assert "通过" in html  # the earlier decision in the record's review history
+
+
+def test_the_review_and_team_views_appear_for_a_manager_only(store, team_data, qtbot, qapp):  # noqa: F811
+    from ui.context import AppContext
+
+    ctx = AppContext(store, language="zh_CN")
+    try:
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+
+        def shown() -> list[str]:
+            return [window.rail.item(i).text() for i in range(window.rail.count()) if not window.rail.isRowHidden(i)]
+
+        assert "审核" not in shown() and "团队" not in shown() and "考核" in shown()
+        log_in_as(store, "manager", team_data.leader, team_data.team.id)  # a login with a manager account
+        ctx.records_changed.emit("")
+        wait(ctx)
+        assert "审核" in shown() and "团队" in shown()
+        review = window.show_view("review")
+        wait(ctx)
+        assert len(review.model.rows) == 5  # type: ignore[attr-defined]
+        log_in_as(store, "commissioner", team_data.leader)
+        ctx.records_changed.emit("")
+        wait(ctx)
+        assert "审核" not in shown()
+        assert all(a.isVisible() is False for a in window._view_actions if a.text() == "审核")
+    finally:
+        ctx.close()
+
+
+def test_the_manager_views_switch_to_english_live(manager_context, team_data, qtbot):  # noqa: F811
+    import re
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    window = MainWindow(manager_context)
+    qtbot.addWidget(window)
+    window.show()
+    for key in ("review", "team", "assessment"):
+        window.show_view(key)
+        wait(manager_context)
+    manager_context.set_language("en")
+    wait(manager_context)
+    rail = [window.rail.item(i).text() for i in range(window.rail.count()) if not window.rail.isRowHidden(i)]
+    assert "Review" in rail and "Team" in rail and "Assessment" in rail
+    for key in ("review", "team", "assessment"):
+        view = window.views[key]
+        for button in view.findChildren(QPushButton):
+            assert not cjk.search(button.text()), f"untranslated in {key}: {button.text()!r}"
+        for table in (getattr(view, "table", None), getattr(view, "members", None), getattr(view, "assessment", None)):
+            if table is None or not hasattr(table, "model"):
+                continue
+            model = table.model()
+            for c in range(model.columnCount()):
+                header = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+                assert not cjk.search(header), f"untranslated header in {key}: {header!r}"
+    review = window.views["review"]
+    assert review.title.text() == "Review"  # type: ignore[attr-defined]
+    assert review.approve_button.text() == "Approve"  # type: ignore[attr-defined]
+    assert window.views["assessment"].table.horizontalHeaderItem(6).text() == "Score"  # type: ignore[attr-defined]

@@ -1,0 +1,70 @@
+"""The team view: members' activity in the period, idle members, weekly chart, assessment, PDF."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date, timedelta
+
+from PySide6.QtGui import QColor
+
+from commissioner_app.assessment import Period, Scope, assess
+from tests.ui.manager_support import manager_context, team_data, wait  # noqa: F401
+from ui.views.team import IDLE_COLOUR, TeamView
+
+
+def open_view(ctx, qtbot) -> TeamView:
+    view = TeamView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    view.load()
+    wait(ctx)
+    return view
+
+
+def table_rows(table) -> dict[str, list[str]]:
+    return {table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())}
+
+
+def test_members_activity_in_the_period_and_idle_members_highlighted(manager_context, team_data, qtbot):  # noqa: F811
+    view = open_view(manager_context, qtbot)
+    assert view.preset.currentText() == "近30天"
+    rows = table_rows(view.members)
+    # name, unit, visits, service days, problems solved, pending reviews, last visit
+    assert rows["王芳"][2:6] == ["2", "2", "0", "2"]
+    assert rows["李强"][2:6] == ["2", "2", "0", "2"]
+    assert rows["赵敏"][2:6] == ["0", "0", "0", "1"]  # the visit of 45 days ago is outside the 30 days
+    assert "外队成员" not in rows
+    assert sorted(view.idle_names()) == sorted(["林站长", "赵敏"])  # the leader has no visits at all
+    for r in range(view.members.rowCount()):
+        name = view.members.item(r, 0).text()
+        colour = view.members.item(r, 0).background().color()
+        assert (colour == QColor(IDLE_COLOUR)) == (name in ("赵敏", "林站长")), name
+    assert "2 名成员已超过 30 天没有服务记录" in view.members_title.text()
+    assert sum(view.chart.values) == 4
+
+    view.set_period(date.today() - timedelta(days=60), date.today())
+    wait(manager_context)
+    assert table_rows(view.members)["赵敏"][2] == "1"
+    assert sum(view.chart.values) == 5
+    assert view.preset.currentText() == "自定义"
+
+
+def test_team_assessment_table_and_summary_pdf(manager_context, team_data, qtbot, tmp_path):  # noqa: F811
+    view = open_view(manager_context, qtbot)
+    year = date.today().year
+    expected = assess(manager_context.store, Scope.team(team_data.team.id), Period.year(year))
+    rows = table_rows(view.assessment)
+    assert set(rows) == {m.name for m in expected.members}
+    for m in expected.members:
+        assert float(rows[m.name][-2]) == round(m.total, 1)
+        assert rows[m.name][-1] == m.grade_label.text("zh_CN")
+        assert rows[m.name][1] == str(m.figures.visits)
+
+    out = tmp_path / "汇总.pdf"
+    view.save_summary(str(out))
+    wait(manager_context)
+    assert out.exists() and "团队汇总已保存" in view.message.text()
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "新会区陈皮产业科技特派团" in text and "王芳" in text

@@ -1,0 +1,141 @@
+"""What the logged-in user's role adds to the window: the review and team views for a workstation
+manager / team leader, the bureau's views for the bureau, the assessment for everyone.
+
+The role comes from the account this data directory syncs with (meta "sync_user", written by
+sync.session.login); without a login the user is a commissioner. A role view is added to the rail
+the first time the role needs it and hidden (not destroyed) when a later login has another role.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from commissioner_app.domain import Commissioner
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+log = logging.getLogger("commissioner.ui.roles")
+
+ROLES = ("commissioner", "manager", "bureau")
+META_USER_INFO = "sync_user"  # the same key as sync.session.META_USER_INFO (ui does not import sync here)
+ALL = ROLES
+
+
+def user_info(context: AppContext) -> dict[str, Any] | None:
+    text = context.reader.get_meta(META_USER_INFO)
+    if not text:
+        return None
+    try:
+        info = json.loads(text)
+    except ValueError:
+        log.warning("the stored user information is not JSON; treating the user as a commissioner")
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def current_role(context: AppContext) -> str:
+    """"commissioner", "manager" or "bureau"; "commissioner" when not logged in."""
+    info = user_info(context) or {}
+    role = info.get("role")
+    return role if role in ROLES else "commissioner"
+
+
+def reviewer(context: AppContext) -> Commissioner | None:
+    """The logged-in manager as a reviewer: their commissioner record, with the team and workstation
+    the server gave the account (the server decides what a manager may review); None for other roles."""
+    info = user_info(context) or {}
+    if info.get("role") != "manager":
+        return None
+    commissioner_id = info.get("commissioner_id") or ""
+    record = context.reader.get(Commissioner, commissioner_id) if commissioner_id else None
+    if record is None:
+        record = Commissioner(id=commissioner_id or f"user-{info.get('id', '')}",
+                              name=info.get("display_name") or info.get("username") or "",
+                              username=info.get("username") or "")
+    record.team_id = info.get("team_id") or record.team_id
+    record.workstation_id = info.get("workstation_id") or record.workstation_id
+    return record
+
+
+@dataclass(frozen=True)
+class RoleView:
+    key: str
+    module: str  # imported when the view is first needed, so the start stays fast
+    widget_class: str
+    title: Callable[[], str]
+    roles: tuple[str, ...]
+
+
+# The views roles add, in rail order (before 同步). Append a line for a new view.
+ROLE_VIEWS: list[RoleView] = [
+    RoleView("review", "ui.views.review", "ReviewView", lambda: QCoreApplication.translate("roles", "审核"),
+             ("manager",)),
+    RoleView("team", "ui.views.team", "TeamView", lambda: QCoreApplication.translate("roles", "团队"), ("manager",)),
+    RoleView("assessment", "ui.views.assessment", "AssessmentView",
+             lambda: QCoreApplication.translate("roles", "考核"), ALL),
+]
+
+
+class RoleWatcher(QObject):
+    """Notices a change of role (a login with another account) and tells the views."""
+
+    role_changed = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QObject | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.role = current_role(context)
+        # A login writes the meta table; the sync view then reports changed records.
+        context.records_changed.connect(lambda _table: self.check())
+
+    def check(self) -> None:
+        role = current_role(self.context)
+        if role != self.role:
+            log.info("role changed from %s to %s", self.role, role)
+            self.role = role
+            self.role_changed.emit(role)
+
+
+def watcher(context: AppContext) -> RoleWatcher:
+    """The context's one RoleWatcher (made on first use)."""
+    found = getattr(context, "_role_watcher", None)
+    if found is None:
+        found = RoleWatcher(context, context)
+        context._role_watcher = found  # type: ignore[attr-defined]
+    return found
+
+
+def add_role_views(window: MainWindow) -> None:
+    """Called once by the main window after its standard views."""
+    roles = watcher(window.context)
+    _apply(window, roles.role)
+    roles.role_changed.connect(lambda role: _apply(window, role))
+    # The window rebuilds its View menu when the language changes; hide the other roles' entries again.
+    window.context.language_changed.connect(lambda _lang: _apply(window, roles.role))
+
+
+def _apply(window: MainWindow, role: str) -> None:
+    for spec in ROLE_VIEWS:
+        wanted = role in spec.roles
+        if wanted and spec.key not in window.views:
+            module = importlib.import_module(spec.module)
+            widget = getattr(module, spec.widget_class)(window.context, window)
+            window.add_view(spec.key, widget, spec.title, before="sync")
+    # Adding a view rebuilds the View menu, so visibility is set once every view is in place.
+    for spec in ROLE_VIEWS:
+        wanted = role in spec.roles
+        if spec.key in window.views:
+            row = window.stack.indexOf(window.views[spec.key])
+            window.rail.setRowHidden(row, not wanted)
+            actions = getattr(window, "_view_actions", [])
+            if row < len(actions):
+                actions[row].setVisible(wanted)

@@ -1,0 +1,638 @@
+"""考核: the annual assessment of a commissioner — indicators with targets, actual values, part
+scores and grade (the same `commissioner_app.assessment.assess` the PDF uses), visits per month,
+the written annual summary, and the documents: annual record and visit sheet with a preview before
+saving, and the annual records of every commissioner in one background run."""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app.assessment import Assessment, MemberResult, Period, assess, visits_per_month
+from commissioner_app.domain import AnnualSummary
+from commissioner_app.reports.batch import BatchResult, annual_records
+from commissioner_app.store import Store
+from ui.context import AppContext
+from ui.roles import current_role, reviewer, watcher
+from ui.tasks import Operation, error_text, show_error
+from ui.views.chart import BarChart
+from ui.views.common import heading
+from ui.views.pdf_preview import render_pages, show_preview
+
+log = logging.getLogger("commissioner.ui.assessment")
+
+YEARS_SHOWN = 6
+SUBTOTAL_BG = QColor("#eef2f7")
+TOTAL_BG = QColor("#dde6f1")
+
+
+@dataclass
+class YearAssessment:
+    assessment: Assessment
+    months: dict[str, list[tuple[str, int]]]  # commissioner id -> visits per month
+
+
+def year_assessment(store: Store, year: int, ids: list[str] | None) -> YearAssessment:
+    """The city-wide assessment of the year (so the 优秀 cap is the same as on every document)."""
+    a = assess(store, period=Period.year(year))
+    chosen = ids if ids is not None else [m.commissioner_id for m in a.members]
+    months = {cid: visits_per_month(store, a.period, a.basis, [cid]) for cid in chosen[:50]}
+    return YearAssessment(a, months)
+
+
+def load_summary(store: Store, commissioner_id: str, year: int) -> tuple[AnnualSummary | None, str]:
+    """The commissioner's summary of the year (the latest, as the annual record prints) and when saved."""
+    row = store.db.execute(
+        "SELECT id, updated_at FROM annual_summaries WHERE commissioner_id = ? AND year = ? AND deleted = 0 "
+        "ORDER BY updated_at DESC LIMIT 1", [commissioner_id, year]).fetchone()
+    if row is None:
+        return None, ""
+    return store.get(AnnualSummary, row[0]), str(row[1] or "")
+
+
+def save_summary(store: Store, commissioner_id: str, year: int, text: str) -> tuple[AnnualSummary | None, str]:
+    summary = load_summary(store, commissioner_id, year)[0] or AnnualSummary(commissioner_id=commissioner_id,
+                                                                             year=year)
+    summary.text = text
+    store.save(summary)
+    return load_summary(store, commissioner_id, year)
+
+
+def annual_pdf(store: Store, commissioner_id: str, year: int) -> tuple[bytes, list[bytes] | None]:
+    from commissioner_app.reports.annual import annual_record
+
+    buffer = io.BytesIO()
+    annual_record(store, commissioner_id, year, buffer)
+    pdf = buffer.getvalue()
+    return pdf, render_pages(pdf)
+
+
+def visit_pdf(store: Store, visit_id: str) -> tuple[bytes, list[bytes] | None]:
+    from commissioner_app.reports.visit_sheet import visit_sheet
+
+    buffer = io.BytesIO()
+    visit_sheet(store, visit_id, buffer)
+    pdf = buffer.getvalue()
+    return pdf, render_pages(pdf)
+
+
+def visits_of(store: Store, commissioner_id: str, year: int) -> list[dict[str, Any]]:
+    return [dict(r) for r in store.db.query(
+        "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content FROM visits v "
+        "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND v.deleted = 0 "
+        "AND v.is_draft = 0 AND v.visit_date BETWEEN ? AND ? ORDER BY v.visit_date DESC",
+        [commissioner_id, f"{year}-01-01", f"{year}-12-31"])]
+
+
+class BatchRun(QObject):
+    """Annual records of every commissioner into a folder, on a thread of its own with its own
+    connection: a run of an hour must not hold up the store worker that saves the user's edits."""
+
+    progress = Signal(int, int, str)
+    done = Signal(object, object)  # BatchResult | None, error | None
+
+    def __init__(self, context: AppContext, year: int, folder: Path, parent: QObject | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.year = year
+        self.folder = folder
+        self._cancel = threading.Event()
+
+    def start(self) -> None:
+        if self.context.data_dir is None:  # an in-memory store has one connection: use the worker
+            self.context.tasks.submit(self._work, lambda result, error: self.done.emit(result, error))
+            return
+        threading.Thread(target=self._own_connection, name="annual-records", daemon=True).start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _work(self, store: Store) -> BatchResult:
+        return annual_records(store, self.year, self.folder, cancelled=self._cancel.is_set,
+                              progress=lambda done, total, name: self.progress.emit(done, total, name))
+
+    def _own_connection(self) -> None:
+        assert self.context.data_dir is not None
+        try:
+            store = Store.open(self.context.data_dir)
+        except Exception as exc:  # noqa: BLE001 - reported to the user like any failed operation
+            self.done.emit(None, exc)
+            return
+        try:
+            result = self._work(store)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("annual records failed")
+            self.done.emit(None, exc)
+        else:
+            self.done.emit(result, None)
+        finally:
+            store.close()
+
+
+class VisitPicker(QDialog):
+    """Choose one of the commissioner's visits of the year for its service sheet."""
+
+    def __init__(self, rows: list[dict[str, Any]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows = rows
+        self.setWindowTitle(self.tr("选择服务记录"))
+        self.resize(720, 480)
+        self.table = QTableWidget(len(rows), 3, self)
+        self.table.setHorizontalHeaderLabels([self.tr("服务日期"), self.tr("服务对象"), self.tr("服务内容")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        for row, item in enumerate(rows):
+            for column, key in enumerate(("visit_date", "target_name", "content")):
+                self.table.setItem(row, column, QTableWidgetItem(" ".join(str(item[key] or "").split())))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        if rows:
+            self.table.selectRow(0)
+        self.table.doubleClicked.connect(lambda _i: self.accept())
+        buttons = QDialogButtonBox(self)
+        buttons.addButton(self.tr("预览服务记录单"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return str(self.rows[rows[0].row()]["id"]) if rows else None
+
+
+class AssessmentView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.data: YearAssessment | None = None
+        self.has_loaded = False
+        self.summary: AnnualSummary | None = None
+        self.summary_saved_at = ""
+        self.batch: BatchRun | None = None
+        self.preview: QDialog | None = None
+        self.title = heading("", self)
+        self.year_label = QLabel(self)
+        self.year = QComboBox(self)
+        this_year = date.today().year
+        for y in range(this_year, this_year - YEARS_SHOWN, -1):
+            self.year.addItem(str(y), y)
+        self.who_label = QLabel(self)
+        self.who = QComboBox(self)
+        self.who.setMinimumContentsLength(12)
+        self.who.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.who.setEditable(True)
+        self.who.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.who.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.who.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.annual_button = QPushButton(self)
+        self.annual_button.setObjectName("primary")
+        self.visit_button = QPushButton(self)
+        self.batch_button = QPushButton(self)
+        self.annual_button.clicked.connect(self.print_annual_record)
+        self.visit_button.clicked.connect(self.print_visit_sheet)
+        self.batch_button.clicked.connect(lambda: self.start_batch())
+        self.result_label = QLabel(self)
+        self.result_label.setObjectName("heading")
+        self.basis_label = QLabel(self)
+        self.basis_label.setObjectName("hint")
+        self.basis_label.setWordWrap(True)
+        self.table = QTableWidget(self)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.chart = BarChart(self)
+        self.summary_label = QLabel(self)
+        self.summary_edit = QPlainTextEdit(self)
+        self.summary_save = QPushButton(self)
+        self.summary_save.clicked.connect(self.save_summary)
+        self.summary_edit.textChanged.connect(self._summary_edited)
+        self.summary_state = QLabel(self)
+        self.summary_state.setObjectName("hint")
+        self.batch_bar = QProgressBar(self)
+        self.batch_label = QLabel(self)
+        self.batch_cancel = QPushButton(self)
+        self.batch_cancel.clicked.connect(self.cancel_batch)
+        self.message = QLabel(self)
+        self.message.setObjectName("hint")
+        self.message.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(16)
+        for widget in (self.year_label, self.year, self.who_label, self.who):
+            top.addWidget(widget)
+        top.addStretch(1)
+        for button in (self.annual_button, self.visit_button, self.batch_button):
+            top.addWidget(button)
+        batch_row = QHBoxLayout()
+        batch_row.addWidget(self.batch_label)
+        batch_row.addWidget(self.batch_bar, 1)
+        batch_row.addWidget(self.batch_cancel)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.result_label)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.basis_label)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.chart, 2)
+        summary_head = QHBoxLayout()
+        summary_head.addWidget(self.summary_label, 1)
+        summary_head.addWidget(self.summary_state)
+        summary_head.addWidget(self.summary_save)
+        right_layout.addLayout(summary_head)
+        right_layout.addWidget(self.summary_edit, 3)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([700, 480])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(batch_row)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
+        self._show_batch(False)
+
+        self.retranslate()
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.who.activated.connect(lambda _i: self._show_member())
+        context.language_changed.connect(lambda _lang: self.retranslate())
+        context.records_changed.connect(self._records_changed)
+        watcher(context).role_changed.connect(lambda _role: self.refresh())
+
+    # --- who and when ----------------------------------------------------------------------------
+
+    @property
+    def chosen_year(self) -> int:
+        return int(self.year.currentData())
+
+    def set_year(self, year: int) -> None:
+        index = self.year.findData(year)
+        if index < 0:
+            self.year.addItem(str(year), year)
+            index = self.year.count() - 1
+        self.year.setCurrentIndex(index)  # refreshes
+
+    def own_id(self) -> str:
+        if self.context.profile is not None:
+            return self.context.profile.id
+        return self.context.reader.get_meta("self_commissioner_id") or ""
+
+    def _allowed(self, a: Assessment) -> list[MemberResult]:
+        """A commissioner sees their own assessment, a manager their team's, the bureau everyone's."""
+        role = current_role(self.context)
+        if role == "bureau":
+            return sorted(a.members, key=lambda m: (m.county, m.name))
+        if role == "manager":
+            who = reviewer(self.context)
+            members = [m for m in a.members if who is not None and (
+                (who.team_id and m.team_id == who.team_id)
+                or (who.workstation_id and m.workstation_id == who.workstation_id) or m.commissioner_id == who.id)]
+            return sorted(members, key=lambda m: m.name)
+        return [m for m in a.members if m.commissioner_id == self.own_id()]
+
+    def chosen_member(self) -> MemberResult | None:
+        if self.data is None:
+            return None
+        cid = self.who.currentData()
+        return self.data.assessment.member(cid) if cid else None
+
+    def select_commissioner(self, commissioner_id: str) -> None:
+        index = self.who.findData(commissioner_id)
+        if index >= 0:
+            self.who.setCurrentIndex(index)
+            self._show_member()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        if not self.has_loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.batch_button.setVisible(current_role(self.context) in ("manager", "bureau"))
+        year = self.chosen_year
+        own = self.own_id()
+        ids = [own] if current_role(self.context) == "commissioner" else None
+        Operation(self, lambda store: year_assessment(store, year, ids), self._show) \
+            .with_progress(self.tr("正在计算考核结果…")).run_in_background()
+
+    def _records_changed(self, table: str) -> None:
+        if self.has_loaded and table in ("visits", "reviews", "problems", "solutions", "commissioners", ""):
+            self.refresh()
+
+    def _show(self, data: YearAssessment) -> None:
+        self.data = data
+        self.has_loaded = True
+        current = self.who.currentData() or self.own_id()
+        members = self._allowed(data.assessment)
+        self.who.blockSignals(True)
+        self.who.clear()
+        for m in members:
+            self.who.addItem(f"{m.name}（{m.sending_unit}）" if m.sending_unit else m.name, m.commissioner_id)
+        index = max(self.who.findData(current), 0)
+        self.who.setCurrentIndex(index)
+        self.who.blockSignals(False)
+        self.who.setEnabled(len(members) > 1)
+        self._show_member()
+
+    def _show_member(self) -> None:
+        m = self.chosen_member()
+        self._fill_table(m)
+        self._fill_chart(m)
+        has = m is not None
+        self.annual_button.setEnabled(has)
+        self.visit_button.setEnabled(has)
+        self.summary = None
+        self.summary_edit.blockSignals(True)
+        self.summary_edit.setPlainText("")
+        self.summary_edit.blockSignals(False)
+        self._update_summary_controls()
+        if m is None:
+            self.message.setText(self.tr("没有可显示的考核结果：请先在“设置”中填写本人信息，或同步团队数据。")
+                                 if self.data is not None else "")
+            return
+        self.message.setText("")
+        cid, year = m.commissioner_id, self.chosen_year
+        Operation(self, lambda store: load_summary(store, cid, year),
+                  lambda s: self._show_summary(cid, year, s)).run_in_background()
+
+    def _fill_table(self, m: MemberResult | None) -> None:
+        lang = self.context.language
+        headers = [self.tr("考核部分"), self.tr("考核指标"), self.tr("年度目标"), self.tr("完成值"), self.tr("分值"),
+                   self.tr("上限"), self.tr("得分")]
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        rows: list[tuple[list[str], QColor | None]] = []
+        if m is not None:
+            for part in m.parts:
+                for i, ind in enumerate(part.indicators):
+                    digits = 2 if ind.metric in ("economic_benefit", "satisfaction_mean") else 0
+                    actual = "–" if ind.actual is None else f"{ind.actual:,.{digits}f}"
+                    part_name = self.tr("{0}（{1}分）").format(part.name.text(lang), f"{part.weight:g}") if i == 0 else ""
+                    rows.append(([part_name, ind.label.text(lang), f"{ind.target:g}", actual, f"{ind.points:g}",
+                                  f"{ind.cap:g}", f"{ind.score:.1f}"], None))
+                rows.append((["", self.tr("小计"), "", "", f"{part.weight:g}", "", f"{part.score:.1f}"], SUBTOTAL_BG))
+            rows.append(([self.tr("总分"), "", "", "", "100", "", f"{m.total:.1f}"], TOTAL_BG))
+        self.table.setRowCount(len(rows))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for r, (cells, colour) in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if colour is not None:
+                    item.setBackground(QBrush(colour))
+                    item.setFont(bold)
+                self.table.setItem(r, c, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        if m is None or self.data is None:
+            self.result_label.setText("")
+            self.basis_label.setText("")
+            return
+        a = self.data.assessment
+        grade = m.grade_label.text(lang)
+        text = self.tr("{0}：总分 {1}　等级 {2}").format(m.name, f"{m.total:.1f}", grade)
+        self.result_label.setText(text)
+        notes = [a.basis_note.text(lang), *[n.text(lang) for n in a.notes]]
+        if m.capped:
+            notes.append(self.tr("得分达到优秀，受优秀比例上限调整为良好。"))
+        notes.append(self.tr("等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}").format(
+            f"{a.rules.excellent:g}", f"{a.rules.good:g}", f"{a.rules.pass_mark:g}", a.rules.title.text(lang)))
+        self.basis_label.setText("\n".join(notes))
+
+    def _fill_chart(self, m: MemberResult | None) -> None:
+        months = self.data.months.get(m.commissioner_id, []) if (self.data and m) else []
+        if m is not None and self.data is not None and not months and m.commissioner_id not in self.data.months:
+            cid, year = m.commissioner_id, self.chosen_year
+            a = self.data.assessment
+            Operation(self, lambda store: visits_per_month(store, a.period, a.basis, [cid]),
+                      lambda found: self._months_loaded(cid, year, found)).run_in_background()
+        self.chart.empty_text = self.tr("本年度没有计入考核的服务记录")
+        self.chart.set_data([str(int(k[5:])) for k, _n in months], [n for _k, n in months],
+                            self.tr("各月计入考核的服务次数（月）"))
+
+    def _months_loaded(self, cid: str, year: int, months: list[tuple[str, int]]) -> None:
+        if self.data is None or year != self.chosen_year:
+            return
+        self.data.months[cid] = months
+        m = self.chosen_member()
+        if m is not None and m.commissioner_id == cid:
+            self._fill_chart(m)
+
+    # --- the annual summary ----------------------------------------------------------------------
+
+    def summary_editable(self) -> bool:
+        m = self.chosen_member()
+        return (m is not None and m.commissioner_id == self.own_id()
+                and current_role(self.context) == "commissioner")
+
+    def _show_summary(self, cid: str, year: int, found: tuple[AnnualSummary | None, str]) -> None:
+        m = self.chosen_member()
+        if m is None or m.commissioner_id != cid or year != self.chosen_year:
+            return
+        summary, self.summary_saved_at = found
+        self.summary = summary
+        self.summary_edit.blockSignals(True)
+        self.summary_edit.setPlainText(summary.text if summary else "")
+        self.summary_edit.blockSignals(False)
+        self._update_summary_controls()
+
+    def _update_summary_controls(self, edited: bool = False) -> None:
+        editable = self.summary_editable()
+        self.summary_edit.setReadOnly(not editable)
+        self.summary_save.setVisible(editable)
+        self.summary_save.setEnabled(edited)
+        if not editable:
+            self.summary_state.setText(self.tr("由特派员本人填写") if self.chosen_member() else "")
+        elif edited:
+            self.summary_state.setText(self.tr("未保存"))
+        elif self.summary is not None:
+            self.summary_state.setText(self.tr("已保存 {0}").format(self.summary_saved_at.replace("T", " ")[:16]))
+        else:
+            self.summary_state.setText("")
+
+    def _summary_edited(self) -> None:
+        self._update_summary_controls(edited=True)
+
+    def save_summary(self) -> None:
+        m = self.chosen_member()
+        if m is None or not self.summary_editable():
+            return
+        cid, year, text = m.commissioner_id, self.chosen_year, self.summary_edit.toPlainText().strip()
+        self.summary_save.setEnabled(False)
+        Operation(self, lambda store: save_summary(store, cid, year, text),
+                  lambda s: self._summary_saved(cid, year, s)).with_progress(self.tr("正在保存年度工作总结…")) \
+            .run_in_background()
+
+    def _summary_saved(self, cid: str, year: int, found: tuple[AnnualSummary | None, str]) -> None:
+        self._show_summary(cid, year, found)
+        self.context.records_changed.emit("annual_summaries")
+
+    # --- documents -------------------------------------------------------------------------------
+
+    def print_annual_record(self) -> None:
+        m = self.chosen_member()
+        if m is None:
+            return
+        cid, year, name = m.commissioner_id, self.chosen_year, m.name
+        suggested = self.tr("{0}年度服务记录_{1}.pdf").format(year, name)
+        self.annual_button.setEnabled(False)
+        Operation(self, lambda store: annual_pdf(store, cid, year),
+                  lambda result: self._preview(result, suggested, self.annual_button)) \
+            .failure(lambda error: self._document_failed(error, self.annual_button)) \
+            .with_progress(self.tr("正在生成年度服务记录…")).run_in_background()
+
+    def print_visit_sheet(self) -> None:
+        m = self.chosen_member()
+        if m is None:
+            return
+        cid, year = m.commissioner_id, self.chosen_year
+        Operation(self, lambda store: visits_of(store, cid, year), self._pick_visit).run_in_background()
+
+    def _pick_visit(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            self.message.setText(self.tr("{0}年没有服务记录。").format(self.chosen_year))
+            return
+        picker = VisitPicker(rows, self)
+        self.picker = picker
+        picker.accepted.connect(lambda: self.preview_visit_sheet(picker.chosen()))
+        picker.open()
+
+    def preview_visit_sheet(self, visit_id: str | None) -> None:
+        if not visit_id:
+            return
+        suggested = self.tr("服务记录单_{0}.pdf").format(visit_id[:8])
+        self.visit_button.setEnabled(False)
+        Operation(self, lambda store: visit_pdf(store, visit_id),
+                  lambda result: self._preview(result, suggested, self.visit_button)) \
+            .failure(lambda error: self._document_failed(error, self.visit_button)) \
+            .with_progress(self.tr("正在生成服务记录单…")).run_in_background()
+
+    def _preview(self, result: tuple[bytes, list[bytes] | None], suggested: str, button: QPushButton) -> None:
+        button.setEnabled(True)
+        pdf, pages = result
+        folder = self.context.setting("assessment", "folder", str(Path.home()), str)
+        self.preview = show_preview(self, pdf, pages, str(Path(folder) / suggested))
+
+    def _document_failed(self, error: BaseException, button: QPushButton) -> None:
+        button.setEnabled(True)
+        show_error(self, error)
+
+    # --- batch of annual records -----------------------------------------------------------------
+
+    def start_batch(self, folder: Path | None = None) -> BatchRun | None:
+        if self.batch is not None:
+            return None
+        if folder is None:
+            start = self.context.setting("assessment", "folder", str(Path.home()), str)
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("选择保存年度服务记录的文件夹"), start)
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        self.context.set_setting("assessment", "folder", str(folder))
+        run = BatchRun(self.context, self.chosen_year, folder, self)
+        run.progress.connect(self._batch_progress)
+        run.done.connect(self._batch_done)
+        self.batch = run
+        self.batch_bar.setRange(0, 0)
+        self.batch_label.setText(self.tr("正在生成{0}年度服务记录…").format(self.chosen_year))
+        self._show_batch(True)
+        self.batch_button.setEnabled(False)
+        run.start()
+        return run
+
+    def cancel_batch(self) -> None:
+        if self.batch is not None:
+            self.batch.cancel()
+            self.batch_cancel.setEnabled(False)
+            self.batch_label.setText(self.tr("正在取消…（当前这一份写完后停止）"))
+
+    def _batch_progress(self, done: int, total: int, name: str) -> None:
+        if self.batch is None or self.batch.cancelled:
+            return
+        self.batch_bar.setRange(0, total)
+        self.batch_bar.setValue(done)
+        self.batch_label.setText(self.tr("已生成 {0}/{1}：{2}").format(done, total, name))
+
+    def _batch_done(self, result: BatchResult | None, error: BaseException | None) -> None:
+        self.batch = None
+        self._show_batch(False)
+        self.batch_button.setEnabled(True)
+        if error is not None:
+            self.message.setText(error_text(error))
+            return
+        assert result is not None
+        if result.cancelled:
+            self.message.setText(self.tr("已取消：已生成 {0} 份（共 {1} 份），保存在 {2}").format(
+                len(result.written), result.total, result.folder))
+        else:
+            self.message.setText(self.tr("已生成 {0} 份年度服务记录，保存在 {1}").format(len(result.written), result.folder))
+
+    def _show_batch(self, shown: bool) -> None:
+        for widget in (self.batch_label, self.batch_bar, self.batch_cancel):
+            widget.setVisible(shown)
+        self.batch_cancel.setEnabled(shown)
+
+    # --- language --------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("考核"))
+        self.year_label.setText(self.tr("年度"))
+        self.who_label.setText(self.tr("科技特派员"))
+        self.annual_button.setText(self.tr("打印年度服务记录…"))
+        self.visit_button.setText(self.tr("打印服务记录单…"))
+        self.batch_button.setText(self.tr("批量生成年度服务记录…"))
+        self.batch_button.setVisible(current_role(self.context) in ("manager", "bureau"))
+        self.batch_cancel.setText(self.tr("取消"))
+        self.summary_label.setText(self.tr("年度工作总结"))
+        self.summary_save.setText(self.tr("保存总结"))
+        self.summary_edit.setPlaceholderText(self.tr("写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。"))
+        if self.data is not None:
+            m = self.chosen_member()
+            self._fill_table(m)
+            self._fill_chart(m)
+        self._update_summary_controls(edited=self.summary_save.isEnabled() and self.summary_save.isVisible())

@@ -1,0 +1,509 @@
+"""审核: the team's records waiting for review, with the visit, its evidence and the commissioner's
+history at hand; approve (several at once) or return with an opinion. Decisions are Review records
+made locally and synced like any other (commissioner_app.review.decide)."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app.attachments import blob_path, thumbnail_path
+from commissioner_app.domain import LABELS, REVIEW_STATUSES, SERVICE_TYPES, VISIT_COUNTERS, Commissioner
+from commissioner_app.review import changes_since_approval, decide, review_queue, reviews_of
+from commissioner_app.store import Store
+from ui.context import AppContext
+from ui.roles import reviewer, watcher
+from ui.tasks import Operation, error_text
+from ui.views.common import heading, make_table
+
+RECENT_VISITS = 8
+EDITED_COLOUR = "#b45309"
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def review_details(store: Store, visit_id: str, today: date | None = None) -> dict[str, Any]:
+    """Everything the detail pane shows for one visit (runs on the worker thread).
+
+    `+deleted` keeps SQLite on the selective owner indexes rather than the sync-state ones."""
+    today = today or date.today()
+    found = list(store.db.query(
+        "SELECT v.*, t.name AS target_name, c.name AS commissioner_name, c.sending_unit FROM visits v "
+        "LEFT JOIN service_targets t ON t.id = v.target_id LEFT JOIN commissioners c ON c.id = v.commissioner_id "
+        "WHERE v.id = ?", [visit_id]))
+    if not found:
+        return {}
+    row = dict(found[0])
+    row["service_types"] = json.loads(row["service_types"] or "[]")
+    problems = [dict(p) for p in store.db.query(
+        "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND +deleted = 0 ORDER BY created_at",
+        [visit_id])]
+    for p in problems:
+        p["solutions"] = [dict(s) for s in store.db.query(
+            "SELECT description, technology, outcome FROM solutions WHERE problem_id = ? AND +deleted = 0 "
+            "ORDER BY created_at", [p["id"]])]
+    photos = []
+    for a in store.db.query(
+            "SELECT sha256, kind, original_name, mime FROM attachments WHERE owner_table = 'visits' AND owner_id = ? "
+            "AND +deleted = 0 ORDER BY created_at", [visit_id]):
+        thumb = thumbnail_path(store, a["sha256"])
+        photos.append({**a, "thumbnail": str(thumb) if thumb.exists() else "",
+                       "path": str(blob_path(store, a["sha256"]))})
+    who = row["commissioner_id"]
+    recent = [dict(r) for r in store.db.query(
+        "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 16) AS content FROM visits v "
+        "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND +v.deleted = 0 "
+        "AND +v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?", [who, visit_id, RECENT_VISITS])]
+    since = (today - timedelta(days=365)).isoformat()
+    record = dict.fromkeys(("approved", "returned", "pending"), 0)
+    for status, n in store.db.execute(
+            "SELECT review_status, count(*) FROM visits WHERE commissioner_id = ? AND visit_date >= ? "
+            "AND +deleted = 0 AND +is_draft = 0 GROUP BY review_status", [who, since]).fetchall():
+        if status in record:
+            record[status] = n
+    return {
+        "visit": row, "problems": problems, "photos": photos, "recent": recent, "record": record,
+        "changes": changes_since_approval(store, visit_id),
+        "reviews": [(r.decision, r.opinion, r.reviewer_name, r.reviewed_at) for r in reviews_of(store, visit_id)],
+    }
+
+
+class QueueModel(QAbstractTableModel):
+    """The review queue (at most a few thousand rows, all in memory)."""
+
+    KEYS = ("visit_date", "commissioner_name", "target_name", "place", "content", "evidence", "note")
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def titles(self) -> list[str]:
+        return [self.tr("服务日期"), self.tr("科技特派员"), self.tr("服务对象"), self.tr("地点"), self.tr("服务内容"),
+                self.tr("佐证"), self.tr("备注")]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.KEYS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.titles()[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = self.KEYS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(key, row)
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("content", "target_name", "note"):
+            return self.display(key, row) or None
+        if role == Qt.ItemDataRole.ForegroundRole and key == "note" and row["was_approved"]:
+            return QBrush(QColor(EDITED_COLOUR))
+        return None
+
+    def display(self, key: str, row: dict[str, Any]) -> str:
+        if key == "place":
+            return f"{row['county'] or ''}{row['town'] or ''}"
+        if key == "content":
+            return " ".join((row["content"] or "").split())
+        if key == "evidence":
+            parts = []
+            if row["attachments"]:
+                parts.append(self.tr("照片{0}张").format(row["attachments"]))
+            if row["confirm_contact"] or row["confirm_satisfaction"]:
+                parts.append(self.tr("已确认"))
+            return " · ".join(parts) or self.tr("无")
+        if key == "note":
+            return self.tr("批准后又修改") if row["was_approved"] else ""
+        return str(row.get(key) or "")
+
+    def visit_id(self, row: int) -> str:
+        return str(self.rows[row]["id"])
+
+
+class ReviewView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.reviewer: Commissioner | None = None
+        self.has_loaded = False
+        self.details: dict[str, Any] = {}
+        self._shown_id = ""
+        self._loading = False
+        self._load_again = False
+        self.title = heading("", self)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("hint")
+        self.refresh_button = QPushButton(self)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.model = QueueModel(context, self)
+        self.table = make_table(self)
+        self.table.setSortingEnabled(False)  # newest first, as the reviewer works through it
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setModel(self.model)
+        for column, width in enumerate((86, 76, 130, 96, 200, 112, 96)):
+            self.table.setColumnWidth(column, width)
+        # The content takes what is left, so the evidence and note columns stay in sight at 1366 pixels.
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
+        self.detail = QTextBrowser(self)
+        self.detail.setOpenLinks(False)
+        # A thumbnail opens the photo itself in the system's viewer.
+        self.detail.anchorClicked.connect(QDesktopServices.openUrl)
+        self.detail.setMinimumWidth(380)
+        self.opinion_label = QLabel(self)
+        self.opinion = QPlainTextEdit(self)
+        self.opinion.setFixedHeight(64)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.approve_button = QPushButton(self)
+        self.approve_button.setObjectName("primary")
+        self.return_button = QPushButton(self)
+        self.approve_button.clicked.connect(self.approve_selected)
+        self.return_button.clicked.connect(self.return_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(12)
+        top.addWidget(self.count_label, 1)
+        top.addWidget(self.refresh_button)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.opinion_label)
+        left_layout.addWidget(self.opinion)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.return_button)
+        buttons.addWidget(self.approve_button)
+        left_layout.addLayout(buttons)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([700, 480])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+
+        self.retranslate()
+        self._update_buttons()
+        context.language_changed.connect(lambda _lang: self.retranslate())
+        context.records_changed.connect(self._records_changed)
+        watcher(context).role_changed.connect(lambda _role: self.refresh())
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        if not self.has_loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.reviewer = reviewer(self.context)
+        who = self.reviewer
+        if who is None:
+            self.model.set_rows([])
+            self.has_loaded = True
+            self._show_count()
+            return
+        if self._loading:  # one load at a time; a change meanwhile loads once more afterwards
+            self._load_again = True
+            return
+        self._loading = True
+        Operation(self, lambda store: review_queue(store, who), self._show_queue) \
+            .failure(self._load_failed).with_progress(self.tr("正在加载待审核记录…")).run_in_background()
+
+    def _load_failed(self, error: BaseException) -> None:
+        self._loading = False
+        self._say(error_text(error), error=True)
+
+    def _records_changed(self, table: str) -> None:
+        if self.has_loaded and table in ("visits", "reviews", "commissioners", "attachments", ""):
+            self.refresh()
+
+    def _show_queue(self, rows: list[dict[str, Any]]) -> None:
+        self._loading = False
+        if self._load_again:
+            self._load_again = False
+            self.refresh()
+            return
+        selected = set(self.selected_ids())
+        current = self._shown_id
+        self.model.set_rows(rows)
+        self.has_loaded = True
+        self.table.selectionModel().blockSignals(True)
+        self.select_ids(list(selected))
+        if not self.selected_ids() and rows:
+            keep = next((i for i, item in enumerate(rows) if item["id"] == current), 0)
+            self.table.selectRow(keep)
+        self.table.selectionModel().blockSignals(False)
+        self.table.viewport().update()
+        self._show_count()
+        self._selection_changed(force=True)  # the shown visit may have changed too
+
+    def _show_count(self) -> None:
+        if self.reviewer is None:
+            self.count_label.setText(self.tr("审核供工作站站长或团长使用：请在“同步”页面用站长账户登录。"))
+        elif not self.has_loaded:
+            self.count_label.setText(self.tr("正在加载…"))
+        elif not self.model.rows:
+            self.count_label.setText(self.tr("没有待审核的服务记录。"))
+        else:
+            edited = sum(1 for r in self.model.rows if r["was_approved"])
+            text = self.tr("待审核 {0} 条，按服务日期从新到旧排列；按住 Ctrl 或 Shift 可选择多条一起通过。").format(
+                f"{len(self.model.rows):,}")
+            if edited:
+                text += self.tr("其中 {0} 条批准后又被修改。").format(edited)
+            self.count_label.setText(text)
+
+    # --- selection and details -------------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.visit_id(r) for r in rows if r < len(self.model.rows)]
+
+    def select_ids(self, ids: list[str]) -> None:
+        """Select these visits (keyboard users and tests)."""
+        wanted = set(ids)
+        chosen = QItemSelection()
+        for row, item in enumerate(self.model.rows):
+            if item["id"] in wanted:
+                chosen.select(self.model.index(row, 0), self.model.index(row, len(QueueModel.KEYS) - 1))
+        # One selection change, not one per row: each change loads the shown visit's details.
+        self.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                           | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _selection_changed(self, force: bool = False) -> None:
+        self._update_buttons()
+        current = self.table.currentIndex()
+        ids = self.selected_ids()
+        visit_id = ""
+        if current.isValid() and self.model.visit_id(current.row()) in ids:
+            visit_id = self.model.visit_id(current.row())
+        elif ids:
+            visit_id = ids[0]
+        if not visit_id:
+            self._shown_id = ""
+            self.details = {}
+            self.detail.setHtml(self._empty_html())
+            return
+        if visit_id == self._shown_id and not force:
+            return  # shown already, or on its way
+        self._shown_id = visit_id
+        Operation(self, lambda store: review_details(store, visit_id),
+                  lambda details: self._show_details(visit_id, details)).run_in_background()
+
+    def _show_details(self, visit_id: str, details: dict[str, Any]) -> None:
+        if visit_id != self._shown_id:
+            return  # the selection moved on meanwhile
+        self.details = details
+        self.detail.setHtml(self.details_html(details) if details else self._empty_html())
+
+    def _empty_html(self) -> str:
+        text = self.tr("选择一条记录查看详情。")
+        return f"<p style='color:#6b7280'>{html.escape(text)}</p>"
+
+    def _update_buttons(self) -> None:
+        n = len(self.selected_ids())
+        self.approve_button.setEnabled(n > 0 and self.reviewer is not None)
+        self.return_button.setEnabled(n > 0 and self.reviewer is not None)
+        self.approve_button.setText(self.tr("通过所选（{0} 条）").format(n) if n > 1 else self.tr("通过"))
+        self.return_button.setText(self.tr("退回所选（{0} 条）").format(n) if n > 1 else self.tr("退回修改"))
+
+    def details_html(self, d: dict[str, Any]) -> str:
+        lang = self.context.language
+        v = d["visit"]
+        e = html.escape
+        out: list[str] = []
+        separator = ", " if lang == "en" else "、"
+        t = {
+            "target": self.tr("服务对象"), "place": self.tr("地点"), "industry": self.tr("产业"),
+            "types": self.tr("服务类型"), "item": self.tr("项目"), "then": self.tr("批准时"), "now": self.tr("现在"),
+            "no_problems": self.tr("本次服务没有记录技术难题。"), "no_photos": self.tr("没有照片。"),
+            "confirmed": self.tr("服务对象确认"), "satisfaction": self.tr("满意度"),
+            "unconfirmed": self.tr("服务对象尚未确认。"),
+            "year_record": self.tr("近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条"),
+            "open_photo": self.tr("点击照片可查看原图。"),
+        }
+
+        def section(title: str) -> None:
+            out.append(f"<h3 style='margin:10px 0 4px 0; color:#1f3a5f'>{e(title)}</h3>")
+
+        out.append(f"<h2 style='margin:0'>{e(v['commissioner_name'] or '')}　{e(v['visit_date'] or '')}</h2>")
+        time_part = f"{v['start_time']}–{v['end_time']}" if v["start_time"] else ""
+        out.append(f"<p style='margin:2px 0'>{e(t['target'])}：{e(v['target_name'] or '')}　"
+                   f"{e(time_part)}<br>{e(t['place'])}：{e((v['county'] or '') + (v['town'] or '') + (v['village'] or ''))}"
+                   f"　{e(t['industry'])}：{e(v['industry'] or '')}<br>{e(t['types'])}："
+                   f"{e(separator.join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v['service_types']))}"
+                   "</p>")
+        if d["changes"]:
+            section(self.tr("批准后修改的内容"))
+            out.append("<table cellspacing='0' cellpadding='3' border='1' style='border-color:#e5c07b'>")
+            out.append(f"<tr><th>{e(t['item'])}</th><th>{e(t['then'])}</th><th>{e(t['now'])}</th></tr>")
+            for field, (old, new) in d["changes"].items():
+                label = (LABELS.get(field) or VISIT_COUNTERS.get(field))
+                name = label.text(lang) if label else field
+                out.append(f"<tr><td>{e(name)}</td><td>{e(_short(old))}</td><td><b>{e(_short(new))}</b></td></tr>")
+            out.append("</table>")
+        section(self.tr("服务内容"))
+        out.append(f"<p style='margin:2px 0'>{e(v['content'] or '').replace(chr(10), '<br>')}</p>")
+        counters = [(m.text(lang), v[k]) for k, m in VISIT_COUNTERS.items() if v.get(k)]
+        if v.get("economic_benefit"):
+            counters.append((self.tr("经济效益（万元）"), v["economic_benefit"]))
+        if counters:
+            out.append("<p style='margin:2px 0'>" + "　".join(f"{e(name)}：<b>{value:g}</b>" for name, value in counters)
+                       + "</p>")
+        section(self.tr("技术难题与解决方案"))
+        if not d["problems"]:
+            out.append(f"<p style='margin:2px 0'>{e(t['no_problems'])}</p>")
+        for p in d["problems"]:
+            out.append(f"<p style='margin:2px 0'><b>{e(p['title'])}</b>：{e(p['description'] or '')}</p>")
+            for s in p["solutions"]:
+                out.append(f"<p style='margin:0 0 2px 16px'>→ {e(s['description'] or '')}"
+                           f"{'（' + e(s['technology']) + '）' if s['technology'] else ''}</p>")
+        section(self.tr("佐证材料"))
+        if d["photos"]:
+            cells = []
+            for photo in d["photos"]:
+                if photo["thumbnail"]:
+                    url = QUrl.fromLocalFile(photo["thumbnail"]).toString()
+                    full = QUrl.fromLocalFile(photo["path"]).toString()
+                    cells.append(f"<a href='{e(full)}'><img src='{e(url)}' height='90'></a>")
+                else:
+                    cells.append(e(photo["original_name"] or photo["kind"]))
+            out.append("<p>" + "&nbsp;".join(cells) + "</p>")
+            out.append(f"<p style='margin:0; color:#6b7280'>{e(t['open_photo'])}</p>")
+        else:
+            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['no_photos'])}</p>")
+        satisfaction = v["confirm_satisfaction"]
+        if v["confirm_contact"] or satisfaction:
+            stars = "★" * int(satisfaction or 0) + "☆" * (5 - int(satisfaction or 0))
+            out.append(f"<p style='margin:2px 0'>{e(t['confirmed'])}：{e(v['confirm_contact'] or '')}　"
+                       f"{e(t['satisfaction'])} {stars}"
+                       f"{'　' + e(v['confirm_remark']) if v['confirm_remark'] else ''}</p>")
+        else:
+            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['unconfirmed'])}</p>")
+        if d["reviews"]:
+            section(self.tr("本记录的审核经过"))
+            for decision, opinion, name, at in d["reviews"]:
+                word = self.tr("已通过") if decision == "approved" else self.tr("已退回")
+                out.append(f"<p style='margin:0'>{e((at or '').replace('T', ' ')[:16])}　{e(name or '')}　{e(word)}"
+                           f"{'：' + e(opinion) if opinion else ''}</p>")
+        section(self.tr("{0}的服务情况").format(v["commissioner_name"] or ""))
+        r = d["record"]
+        out.append(f"<p style='margin:2px 0'>{e(t['year_record'].format(r['approved'], r['returned'], r['pending']))}</p>")
+        if d["recent"]:
+            out.append("<table cellspacing='0' cellpadding='2'>")
+            for item in d["recent"]:
+                status = REVIEW_STATUSES.get(item["review_status"] or "")
+                out.append(f"<tr><td>{e(item['visit_date'] or '')}</td><td>{e(item['target_name'] or '')}</td>"
+                           f"<td>{e(' '.join((item['content'] or '').split()))}</td>"
+                           f"<td style='color:#4b5563'>{e(status.text(lang) if status else '')}</td></tr>")
+            out.append("</table>")
+        return "".join(out)
+
+    # --- decisions -------------------------------------------------------------------------------
+
+    def approve_selected(self) -> None:
+        self._decide("approved")
+
+    def return_selected(self) -> None:
+        if not self.opinion.toPlainText().strip():
+            self._say(self.tr("退回时必须填写审核意见，说明需要修改或补充什么。"), error=True)
+            self.opinion.setFocus()
+            return
+        self._decide("returned")
+
+    def _decide(self, decision: str) -> None:
+        ids = self.selected_ids()
+        who = self.reviewer
+        if not ids or who is None:
+            return
+        opinion = self.opinion.toPlainText().strip()
+        self.approve_button.setEnabled(False)
+        self.return_button.setEnabled(False)
+        Operation(self, lambda store: decide(store, ids, decision, who, opinion),
+                  lambda reviews: self._decided(decision, len(reviews))) \
+            .failure(self._failed).with_progress(self.tr("正在保存审核结果…")).run_in_background()
+
+    def _decided(self, decision: str, n: int) -> None:
+        self.opinion.clear()
+        if decision == "approved":
+            self._say(self.tr("已通过 {0} 条记录，下次同步时发送。").format(n))
+        else:
+            self._say(self.tr("已退回 {0} 条记录，特派员同步后会看到您的意见。").format(n))
+        self.table.clearSelection()
+        self.context.records_changed.emit("visits")  # their review state changed; the queue reloads too
+
+    def _failed(self, error: BaseException) -> None:
+        self._say(error_text(error), error=True)
+        self._update_buttons()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b91c1c;" if error else "color: #166534;")
+        self.message.setText(text)
+
+    # --- language --------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("审核"))
+        self.refresh_button.setText(self.tr("刷新"))
+        self.opinion_label.setText(self.tr("审核意见（退回时必填，特派员同步后可见）"))
+        self.opinion.setPlaceholderText(self.tr("例如：请补充现场照片和服务对象签字确认单。"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(QueueModel.KEYS) - 1)
+        metrics = self.table.horizontalHeader().fontMetrics()
+        for column, title in enumerate(self.model.titles()):
+            if column != 4:  # the content column stretches
+                wanted = metrics.horizontalAdvance(title) + 24
+                self.table.setColumnWidth(column, max(self.table.columnWidth(column), wanted))
+        self._update_buttons()
+        self._show_count()
+        if self.details:
+            self.detail.setHtml(self.details_html(self.details))
+        else:
+            self.detail.setHtml(self._empty_html())
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    if isinstance(value, list):
+        value = "、".join(str(v) for v in value)
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
