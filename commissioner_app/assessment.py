@@ -400,7 +400,7 @@ def _figures(store: Store, period: Period, basis: str) -> dict[str, Figures]:
         f"""SELECT p.commissioner_id,
                sum(p.raised_on BETWEEN ?1 AND ?2),
                sum(p.status = 'solved' AND p.solved_on BETWEEN ?1 AND ?2
-                   AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0))
+                   AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0))
            FROM problems p LEFT JOIN visits v ON v.id = p.visit_id
            WHERE p.deleted = 0 AND p.is_draft = 0
              AND (p.raised_on BETWEEN ?1 AND ?2 OR p.solved_on BETWEEN ?1 AND ?2)
@@ -487,7 +487,7 @@ def activity_by(
         f"""SELECT {pgroup}, count(*) FROM problems p
            LEFT JOIN visits v ON v.id = p.visit_id LEFT JOIN service_targets t ON t.id = p.target_id
            WHERE p.deleted = 0 AND p.is_draft = 0 AND p.status = 'solved' AND p.solved_on BETWEEN ? AND ?
-             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0)
+             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
              AND (p.visit_id IS NULL OR ({counted})){who.format(a='p')}
            GROUP BY 1""",
         params,

@@ -102,9 +102,9 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
         cursor = store.db.execute(
             f"""SELECT p.id, p.title, p.description, p.industry, coalesce(t.name, ''), coalesce(c.name, ''),
                    p.source, p.urgency, p.status, p.status_reason, p.raised_on, p.solved_on,
-                   (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0), p.visit_id,
+                   (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0), p.visit_id,
                    (p.status = 'solved' AND p.solved_on BETWEEN ?1 AND ?2
-                    AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0)
+                    AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
                     AND (p.visit_id IS NULL OR ({counted})))
                FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
                LEFT JOIN commissioners c ON c.id = p.commissioner_id LEFT JOIN visits v ON v.id = p.visit_id

@@ -521,7 +521,7 @@ class Store:
             self.db.query(
                 f"""SELECT p.id, p.title, p.industry, p.status, p.status_reason, p.urgency, p.source,
                     p.raised_on, p.solved_on, p.visit_id, t.name AS target_name,
-                    (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0) AS solutions,
+                    (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0) AS solutions,
                     {SYNC_STATE_SQL.format(p='p.')} AS sync_state
                 FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
                 WHERE {' AND '.join(clauses)} ORDER BY p.raised_on DESC, p.rowid DESC LIMIT ? OFFSET ?""",

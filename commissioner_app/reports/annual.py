@@ -165,7 +165,7 @@ def solved_problems(store: Store, a: Assessment, commissioner_id: str) -> list[d
            LEFT JOIN service_targets t ON t.id = p.target_id
            WHERE p.deleted = 0 AND p.is_draft = 0 AND p.commissioner_id = ? AND p.status = 'solved'
              AND p.solved_on BETWEEN ? AND ?
-             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND s.deleted = 0)
+             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
              AND (p.visit_id IS NULL OR ({basis_sql(a.basis, 'v')}))
            ORDER BY p.solved_on, p.rowid""",
         [commissioner_id, a.period.start.isoformat(), a.period.end.isoformat()],
