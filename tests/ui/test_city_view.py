@@ -4,15 +4,36 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from commissioner_app.activity import city_overview, town_breakdown
-from commissioner_app.store import VisitQuery
-from tests.ui.bureau_support import bureau_context, bureau_store  # noqa: F401 - fixtures
-from tests.ui.manager_support import wait
+from commissioner_app.demo import generate_demo
+from commissioner_app.store import Store, VisitQuery
+from tests.ui.manager_support import log_in_as, wait
+from ui.context import AppContext
 from ui.views.city import CityView
 
 
+@pytest.fixture
+def bureau_store(tmp_path) -> Store:
+    store = Store.open(tmp_path / "bureau")
+    generate_demo(store, visits=400, seed=7, commissioners=12)
+    log_in_as(store, "bureau", None)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def bureau_context(bureau_store: Store, qapp):
+    ctx = AppContext(bureau_store, language="zh_CN")
+    yield ctx
+    ctx.set_language("zh_CN")
+    ctx.close()
+
+
 def column(table, c: int) -> list[str]:
-    return [table.item(r, c).text() for r in range(table.rowCount())]
+    model = table.model()
+    return [str(model.index(r, c).data()) for r in range(model.rowCount())]
 
 
 def busiest_year(store) -> int:
@@ -48,14 +69,14 @@ def test_city_figures_equal_the_core(bureau_context, bureau_store, qtbot):
     assert sum(int(v) for v in column(view.type_table, 1)) == sum(n for _c, n in core["by_service_type"])
     # Every commissioner with score and grade.
     people = bureau_store.db.execute("SELECT count(*) FROM commissioners WHERE deleted = 0").fetchone()[0]
-    assert view.people_table.rowCount() == people
+    assert view.people_table.model().rowCount() == people
     assert set(column(view.people_table, 6)) <= {"优秀", "良好", "合格", "不合格"}
 
 
 def test_drill_down_reaches_the_towns_visits(bureau_context, bureau_store, qtbot):
     year = busiest_year(bureau_store)
     view = open_city(bureau_context, qtbot, year)
-    county = view.county_table.item(0, 0).text()
+    county = column(view.county_table, 0)[0]
     view.county_table.selectRow(0)
     wait(bureau_context)
     towns = town_breakdown(bureau_store, county, date(year, 1, 1), date(year, 12, 31))
@@ -65,6 +86,6 @@ def test_drill_down_reaches_the_towns_visits(bureau_context, bureau_store, qtbot
     town = towns[0]["town"]
     q = VisitQuery(county=county, town=town, date_from=date(year, 1, 1), date_to=date(year, 12, 31))
     expected = [r["id"] for r in bureau_store.list_visits(q, limit=500)]
-    shown = [view.visits_table.item(r, 0).data(0x0100) for r in range(view.visits_table.rowCount())]
+    shown = view.visits_table.model().keys
     assert shown == expected and len(shown) == towns[0]["visits"]
     assert f"{len(expected):,} 条服务记录" in view.visits_label.text()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,9 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,6 +38,7 @@ from ui.roles import watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
 from ui.views.common import heading
+from ui.views.rows_model import RowsModel
 
 log = logging.getLogger("commissioner.ui.city")
 
@@ -75,9 +73,10 @@ def town_visits(store: Store, county: str, town: str, year: int) -> tuple[int, l
     return store.count_visits(q), rows
 
 
-def _table(parent: QWidget, columns: int, stretch: int = 0) -> QTableWidget:
-    """A read-only table; the `stretch` column takes the spare width (a name, not a number)."""
-    table = QTableWidget(0, columns, parent)
+def _table(parent: QWidget, columns: int, stretch: int = 0) -> QTableView:
+    """A read-only table over a RowsModel; the `stretch` column takes the spare width (a name, not a number)."""
+    table = QTableView(parent)
+    table.setModel(RowsModel(table))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -90,20 +89,23 @@ def _table(parent: QWidget, columns: int, stretch: int = 0) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[Any]], keys: list[Any] | None = None) -> None:
-    table.setSortingEnabled(False)
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem()
-            if isinstance(value, (int, float)):
-                item.setData(Qt.ItemDataRole.DisplayRole, value)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            else:
-                item.setText(str(value or ""))
-            if c == 0 and keys is not None:
-                item.setData(Qt.ItemDataRole.UserRole, keys[r])
-            table.setItem(r, c, item)
+def _model(table: QTableView) -> RowsModel:
+    model = table.model()
+    assert isinstance(model, RowsModel)
+    return model
+
+
+def _fill(table: QTableView, rows: list[list[Any]], keys: list[Any] | None = None) -> None:
+    _model(table).set_rows(rows, keys)
+
+
+def _headers(table: QTableView, headers: list[str]) -> None:
+    _model(table).set_headers(headers)
+
+
+def _selected_key(table: QTableView) -> Any:
+    rows = table.selectionModel().selectedRows()
+    return _model(table).key(rows[0].row()) if rows else None
 
 
 class ProgressCard(QFrame):
@@ -163,10 +165,10 @@ class CityView(QWidget):
         # Places: counties (chart + table) → towns → a town's visits.
         self.county_chart = BarChart(self)
         self.county_table = _table(self, 5)
-        self.county_table.itemSelectionChanged.connect(self._county_chosen)
+        self.county_table.selectionModel().selectionChanged.connect(lambda *_a: self._county_chosen())
         self.town_label = QLabel(self)
         self.town_table = _table(self, 3)
-        self.town_table.itemSelectionChanged.connect(self._town_chosen)
+        self.town_table.selectionModel().selectionChanged.connect(lambda *_a: self._town_chosen())
         self.visits_label = QLabel(self)
         self.visits_table = _table(self, 6, stretch=5)
         places = QWidget(self)
@@ -258,15 +260,15 @@ class CityView(QWidget):
         self.tabs.setTabText(0, self.tr("区县与镇街"))
         self.tabs.setTabText(1, self.tr("产业与服务类型"))
         self.tabs.setTabText(2, self.tr("科技特派员考核"))
-        self.county_table.setHorizontalHeaderLabels([
+        _headers(self.county_table, [
             self.tr("区县"), self.tr("服务记录"), self.tr("科技特派员"), self.tr("服务镇街"), self.tr("解决难题")])
-        self.town_table.setHorizontalHeaderLabels([self.tr("镇街"), self.tr("服务记录"), self.tr("科技特派员")])
-        self.visits_table.setHorizontalHeaderLabels([
+        _headers(self.town_table, [self.tr("镇街"), self.tr("服务记录"), self.tr("科技特派员")])
+        _headers(self.visits_table, [
             self.tr("服务日期"), self.tr("科技特派员"), self.tr("服务对象"), self.tr("产业"), self.tr("状态"),
             self.tr("服务内容")])
-        self.industry_table.setHorizontalHeaderLabels([self.tr("产业"), self.tr("服务记录")])
-        self.type_table.setHorizontalHeaderLabels([self.tr("服务类型"), self.tr("服务记录")])
-        self.people_table.setHorizontalHeaderLabels([
+        _headers(self.industry_table, [self.tr("产业"), self.tr("服务记录")])
+        _headers(self.type_table, [self.tr("服务类型"), self.tr("服务记录")])
+        _headers(self.people_table, [
             self.tr("姓名"), self.tr("派出单位"), self.tr("区县"), self.tr("服务记录"), self.tr("解决难题"),
             self.tr("得分"), self.tr("等次")])
         for chart in (self.county_chart, self.industry_chart, self.type_chart):
@@ -387,35 +389,31 @@ class CityView(QWidget):
         self._show_visits()
 
     def _county_chosen(self) -> None:
-        rows = self.county_table.selectionModel().selectedRows()
-        if rows:
-            county = self.county_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        county = _selected_key(self.county_table)
+        if county is not None:
             if county != self.county:
                 self.choose_county(county)
 
     def _town_chosen(self) -> None:
-        rows = self.town_table.selectionModel().selectedRows()
-        if rows:
-            town = self.town_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        town = _selected_key(self.town_table)
+        if town is not None:
             if town != self.town:
                 self.choose_town(town)
 
     def _show_towns(self) -> None:
         if not self.county:
             self.town_label.setText(self.tr("选择左侧的区县，查看其各镇街的服务情况。"))
-            self.town_table.setRowCount(0)
+            _fill(self.town_table, [])
             return
         self.town_label.setText(self.tr("{0}：各镇街").format(self.county or self.tr("（未填写）")))
         unnamed = self.tr("（未填写）")
-        self.town_table.blockSignals(True)
         _fill(self.town_table, [[t["town"] or unnamed, t["visits"], t["commissioners"]] for t in self.towns],
               [t["town"] for t in self.towns])
-        self.town_table.blockSignals(False)
 
     def _show_visits(self) -> None:
         if not self.town:
             self.visits_label.setText(self.tr("选择镇街，查看其服务记录。"))
-            self.visits_table.setRowCount(0)
+            _fill(self.visits_table, [])
             return
         lang = self.context.language
         shown = len(self.visits)
