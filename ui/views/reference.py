@@ -2,8 +2,8 @@
 (TOML, validated with commissioner_app.assessment_rules.parse_rules; a bad file is refused with the
 parser's Chinese message and never replaces good rules).
 
-Edits are saved locally (reference data with source "bureau"; rules in the assessment_rules table,
-marked edited in meta). Records keep the names they were saved with, so old records keep their
+Edits are saved locally (reference data with source "bureau"; rules in the assessment_rules table)
+and marked edited in meta; the next sync publishes them (sync/bureau_push.py). Records keep the names they were saved with, so old records keep their
 values whatever the lists become."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.reference import RefItem, reference, replace_reference
 from commissioner_app.store import Store
+from sync.bureau_push import META_REFERENCE_EDITED, META_RULES_EDITED  # the next sync publishes these edits
 from ui.context import AppContext
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
@@ -39,21 +40,25 @@ from ui.views.common import heading
 log = logging.getLogger("commissioner.ui.reference")
 
 SOURCE = "bureau"
-META_RULES_EDITED = "assessment_rules_edited:{year}"  # the bureau's own edit, waiting to be distributed
+
 
 
 def save_towns(store: Store, county_code: str, towns: list[tuple[str, str, str]]) -> None:
     """Replace the towns of one county (code, Chinese name, English name); other counties' stay."""
     others = [t for t in reference(store, "town") if t.parent_code != county_code]
     mine = [RefItem("town", code, zh, en, county_code, n) for n, (code, zh, en) in enumerate(towns)]
-    replace_reference(store, "town", others + mine, source=SOURCE)
+    with store.atomic():
+        replace_reference(store, "town", others + mine, source=SOURCE)
+        store.set_meta(META_REFERENCE_EDITED.format(kind="town"), "1")
 
 
 def save_industries(store: Store, industries: list[tuple[str, str, str]]) -> None:
     old = {i.code: i for i in reference(store, "industry")}
     items = [RefItem("industry", code, zh, en, old[code].parent_code if code in old else "", n)
              for n, (code, zh, en) in enumerate(industries)]
-    replace_reference(store, "industry", items, source=SOURCE)
+    with store.atomic():
+        replace_reference(store, "industry", items, source=SOURCE)
+        store.set_meta(META_REFERENCE_EDITED.format(kind="industry"), "1")
 
 
 def rules_text(store: Store, year: int) -> str:
