@@ -85,7 +85,7 @@ def _table(parent: QWidget, columns: int, stretch: int = 0) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(26)
     table.setWordWrap(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.setProperty("stretch_column", stretch)
     return table
 
 
@@ -101,6 +101,8 @@ def _fill(table: QTableView, rows: list[list[Any]], keys: list[Any] | None = Non
 
 def _headers(table: QTableView, headers: list[str]) -> None:
     _model(table).set_headers(headers)
+    # Resize modes apply to existing sections: set once the columns exist.
+    table.horizontalHeader().setSectionResizeMode(int(table.property("stretch_column")), QHeaderView.ResizeMode.Stretch)
 
 
 def _selected_key(table: QTableView) -> Any:

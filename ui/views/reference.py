@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -254,7 +254,11 @@ class ReferenceView(QWidget):
 
     def _load_rules(self) -> None:
         year = int(self.year.currentData())
-        Operation(self, lambda store: rules_text(store, year), self.rules_edit.setPlainText).run_in_background()
+        Operation(self, lambda store: rules_text(store, year), self._show_rules).run_in_background()
+
+    def _show_rules(self, text: str) -> None:
+        self.rules_edit.setPlainText(text)
+        self.rules_edit.moveCursor(QTextCursor.MoveOperation.Start)
 
     # --- saving ----------------------------------------------------------------------------------
 

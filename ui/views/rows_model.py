@@ -23,8 +23,13 @@ class RowsModel(QAbstractTableModel):
         self.keys: list[Any] = []
 
     def set_headers(self, headers: list[str]) -> None:
-        self.headers = headers
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(len(headers) - 1, 0))
+        if len(headers) != len(self.headers):  # the column count changes: views must learn it
+            self.beginResetModel()
+            self.headers = headers
+            self.endResetModel()
+        else:
+            self.headers = headers
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(len(headers) - 1, 0))
 
     def set_rows(self, rows: list[list[Any]], keys: list[Any] | None = None) -> None:
         self.beginResetModel()
