@@ -11,7 +11,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -199,6 +199,11 @@ class Store:
         return target
 
     def close(self) -> None:
+        # Keeps the planner's statistics fresh, as SQLite advises for long-lived connections; the
+        # analysis limit bounds its cost on a large database.
+        with suppress(sqlite3.Error):
+            self.db.execute("PRAGMA analysis_limit = 400")
+            self.db.execute("PRAGMA optimize")
         self.db.close()
 
     @contextmanager
@@ -429,7 +434,9 @@ class Store:
     # --- lists -----------------------------------------------------------------------------------
 
     def _visit_where(self, q: VisitQuery) -> tuple[str, list[Any]]:
-        clauses, params = ["v.deleted = 0"], []
+        # With search text, `+v.deleted` keeps the planner on the full-text match instead of walking
+        # the date index over every visit.
+        clauses, params = ["+v.deleted = 0" if q.text.strip() else "v.deleted = 0"], []
         if q.text.strip():
             match = self.fts_filter("visits", q.text, "v.rowid")
             clauses.append(match[0])
@@ -616,11 +623,12 @@ class Store:
     def status(self) -> dict[str, Any]:
         """Counts of records by kind and sync state, the database's path and size."""
         counts: dict[str, dict[str, int]] = {}
+        # `+deleted` keeps the planner on the covering sync-state index (no table rows read).
         for table in schema.SYNCED_TABLES:
             per_state = {
                 state: n
                 for state, n in self.db.execute(
-                    f"SELECT {SYNC_STATE_SQL.format(p='')} AS s, count(*) FROM {table} WHERE deleted = 0 GROUP BY s"
+                    f"SELECT {SYNC_STATE_SQL.format(p='')} AS s, count(*) FROM {table} WHERE +deleted = 0 GROUP BY s"
                 ).fetchall()
             }
             counts[table] = per_state

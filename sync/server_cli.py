@@ -5,6 +5,8 @@
                                        [--commissioner-id ID] [--display-name N] [--password-stdin]
     commissioner-server user disable NAME | enable NAME | reset-password NAME [--password-stdin] | list
     commissioner-server seed-demo [--password-stdin]
+    commissioner-server prune [--token-days 30] [--upload-days 14] [--batch-days 365]
+    commissioner-server migrate
 
 Passwords are read from standard input (--password-stdin) or prompted without echo; never taken
 as an argument, where they would end up in the shell history and the process list.
@@ -55,16 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: SQLite file in the data directory)")
     parser.add_argument("--data-dir", type=Path, help=f"data directory (default: {default_data_dir()})")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    # The same options are also accepted after the command (`serve --database URL`).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--log-level", default=argparse.SUPPRESS, help=argparse.SUPPRESS,
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    serve = sub.add_parser("serve", help="run the HTTP service")
+    serve = sub.add_parser("serve", parents=[common], help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=1, help="server processes (they share the database)")
 
-    user = sub.add_parser("user", help="manage user accounts")
+    user = sub.add_parser("user", parents=[common], help="manage user accounts")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    add = user_sub.add_parser("add", help="add a user (password from stdin or prompt)")
+
+    add = user_sub.add_parser("add", parents=[common], help="add a user (password from stdin or prompt)")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["commissioner", "manager", "bureau"])
     add.add_argument("--team")
@@ -74,17 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--display-name", default="")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     for action, text in (("disable", "disable a user and end their sessions"), ("enable", "enable a user")):
-        p = user_sub.add_parser(action, help=text)
+        p = user_sub.add_parser(action, parents=[common], help=text)
         p.add_argument("name")
-    reset = user_sub.add_parser("reset-password", help="set a new password and end the user's sessions")
+    reset = user_sub.add_parser("reset-password", parents=[common], help="set a new password and end the user's sessions")
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true")
-    user_sub.add_parser("list", help="list the users")
+    user_sub.add_parser("list", parents=[common], help="list the users")
 
-    seed = sub.add_parser("seed-demo", help="add demo users, teams and reference data")
+    seed = sub.add_parser("seed-demo", parents=[common], help="add demo users, teams and reference data")
     seed.add_argument("--password-stdin", action="store_true",
                       help="one password for every demo user, from standard input (default: random, printed)")
-    sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
+    prune = sub.add_parser("prune", parents=[common], help="delete old sessions, abandoned uploads and old push answers")
+    prune.add_argument("--token-days", type=int, default=30)
+    prune.add_argument("--upload-days", type=int, default=14)
+    prune.add_argument("--batch-days", type=int, default=365)
     return parser
 
 
@@ -114,6 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return user_command(args, engine)
         if args.command == "seed-demo":
             return seed_demo(engine, read_password(True) if args.password_stdin else None)
+        if args.command == "prune":
+            from sync.server.maintenance import prune
+
+            print(json.dumps(prune(engine, token_days=args.token_days, upload_days=args.upload_days,
+                                   batch_days=args.batch_days)))
         return 0
     except auth.UserAdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -124,6 +142,7 @@ def serve(args: argparse.Namespace, url: str) -> int:
     import uvicorn
 
     os.environ["COMMISSIONER_SERVER_URL"] = url
+    os.environ["COMMISSIONER_SERVER_LOG_LEVEL"] = args.log_level
     from sync.server.db import make_engine
     from sync.server.migrations import migrate
 
@@ -139,8 +158,7 @@ def app_from_env() -> Any:
     from sync.server import logs
     from sync.server.app import create_app
 
-    if not logging.getLogger().handlers:
-        logs.configure()
+    logs.configure(os.environ.get("COMMISSIONER_SERVER_LOG_LEVEL", "INFO"))
     return create_app(os.environ["COMMISSIONER_SERVER_URL"])
 
 
@@ -239,7 +257,7 @@ def seed_demo(engine: Any, password: str | None) -> int:
     refused = [r for r in answer["results"] if r["status"] not in ("accepted", "merged")]
     for r in refused:
         print(f"not stored: {r['table']} {r['id']}: {r.get('reason_en') or r.get('conflicts')}", file=sys.stderr)
-    print(f"demo data: {len(changes) - len(refused)} records (team, workstation, commissioners, reference data)")
+    print(f"demo data: {len(changes) - len(refused)} records (team, workstation, commissioners, reference data, assessment rules)")
     if created:
         print("demo users (write the passwords down; they are not shown again):")
         for name, role, secret in created:

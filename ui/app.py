@@ -14,10 +14,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commissioner_app.errors import StoreError
 from commissioner_app.i18n import Message, language_from_env
 from commissioner_app.paths import default_data_dir
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
 
 log = logging.getLogger("commissioner.ui.app")
 
@@ -50,7 +55,7 @@ def data_dir_of(args: argparse.Namespace) -> Path:
     return default_data_dir()
 
 
-def open_context(data_dir: Path, language: str | None):
+def open_context(data_dir: Path, language: str | None) -> AppContext:
     """Open the store and build the application context (raises StoreError)."""
     from commissioner_app.store import Store
     from ui.context import AppContext
@@ -63,7 +68,7 @@ def open_context(data_dir: Path, language: str | None):
         raise
 
 
-def fill_demo(context, visits: int = DEMO_VISITS) -> bool:
+def fill_demo(context: AppContext, visits: int = DEMO_VISITS) -> bool:
     """Fill an empty demo store on the worker thread while a progress dialog shows; True if done."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtWidgets import QProgressDialog
@@ -99,7 +104,7 @@ def fill_demo(context, visits: int = DEMO_VISITS) -> bool:
     return bool(outcome.get("ok"))
 
 
-def create_main_window(context):
+def create_main_window(context: AppContext) -> MainWindow:
     from ui.main_window import MainWindow
 
     window = MainWindow(context)
@@ -107,18 +112,19 @@ def create_main_window(context):
     return window
 
 
-def view_names(window) -> list[str]:
+def view_names(window: MainWindow) -> list[str]:
     return [*window.views, *EXTRA_VIEWS]
 
 
-def render_screenshot(window, view: str, path: Path) -> None:
+def render_screenshot(window: MainWindow, view: str, path: Path) -> None:
     """Show `view` at 1366x768 once its data is loaded and save it as a PNG."""
     from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QWidget
 
     context = window.context
     window.resize(*SCREEN_SIZE)
     window.show()
-    target = window
+    target: QWidget = window
     if view in EXTRA_VIEWS:
         from ui.profile import ProfileDialog
 
@@ -176,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_fatal(exc.message, language)
         return 1
 
+    log.info("started: data %s, language %s", data_dir, context.language)
     try:
         if args.demo and context.profile is None and not fill_demo(context):
             return 1

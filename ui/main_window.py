@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
 
         overview = OverviewView(self.context, self)
         overview.open_view.connect(self.show_view)
+        overview.open_visits.connect(self.show_visits)
         self.add_view("overview", overview, lambda: self.tr("工作台"))
         self.add_view("visits", VisitsView(self.context, self), lambda: self.tr("服务记录"))
         self.add_view("problems", ProblemsView(self.context, self), lambda: self.tr("技术难题"))
@@ -163,6 +164,11 @@ class MainWindow(QMainWindow):
         widget = self.views[key]
         self.rail.setCurrentRow(self.stack.indexOf(widget))
         return widget
+
+    def show_visits(self, period: str = "", review_status: str = "") -> None:
+        """The visit list filtered, e.g. from the overview's cards."""
+        view = self.show_view("visits")
+        view.show_filtered(period=period, review_status=review_status)  # type: ignore[attr-defined]
 
     def current_view_key(self) -> str:
         item = self.rail.currentItem()

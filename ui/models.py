@@ -99,7 +99,7 @@ class VisitTableModel(QAbstractTableModel):
     """All visits matching a `VisitQuery`, loaded lazily."""
 
     loading = Signal()
-    first_page = Signal(int)  # the first rows of a search are shown; the full count follows
+    first_page = Signal(int)  # the first rows are shown; the full list and count follow
     loaded = Signal(int)  # number of matching visits
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
@@ -111,6 +111,7 @@ class VisitTableModel(QAbstractTableModel):
         self._cache: dict[str, dict[str, Any]] = {}
         self._generation = 0
         self.has_loaded = False
+        self.refreshing = False  # the running load is a refresh of the same query
         context.records_changed.connect(self._on_records_changed)
 
     # --- loading ---------------------------------------------------------------------------------
@@ -120,21 +121,23 @@ class VisitTableModel(QAbstractTableModel):
         self.query = query
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, refresh: bool = False) -> None:
         """Start the newest query; a search still running for an older one is interrupted.
 
-        A text search first fetches the first page (a LIMIT query that stops early, a few ms) so
-        results show at once, then the complete id list for the scroll bar and the count."""
+        The first page comes first (a LIMIT query that stops early, a few ms) so rows show at once,
+        then the complete id list for the scroll bar and the count. A `refresh` (same query, records
+        changed) loads the complete list only, so the view can keep its place in it."""
         self._generation += 1
         generation = self._generation
         query = replace(self.query)
+        self.refreshing = refresh
         self.context.tasks.interrupt_reads()
         self.loading.emit()
 
         def current() -> bool:
             return generation == self._generation
 
-        if query.text:
+        if not refresh:
             Operation(self, lambda store: store.list_visits(query, limit=PAGE) if current() else None,
                       lambda rows: self._apply_first_page(generation, rows)) \
                 .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
@@ -164,7 +167,9 @@ class VisitTableModel(QAbstractTableModel):
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if isinstance(error, sqlite3.OperationalError) and "interrupt" in str(error):
-            return  # a newer query took over
+            if generation == self._generation:
+                self.reload(refresh=self.has_loaded)  # interrupted by someone else: try again
+            return  # else a newer query took over
         if generation != self._generation:
             return
         from ui.tasks import show_error
@@ -175,7 +180,7 @@ class VisitTableModel(QAbstractTableModel):
         if table in ("visits", "service_targets", "*"):
             self._cache.clear()
             if self.has_loaded:
-                self.reload()
+                self.reload(refresh=True)
 
     # --- rows ------------------------------------------------------------------------------------
 
@@ -199,7 +204,12 @@ class VisitTableModel(QAbstractTableModel):
     def _fetch_page(self, row: int) -> None:
         start = row - row % PAGE
         wanted = [i for i in self._ids[start:start + PAGE] if i not in self._cache]
-        rows = self.context.reader.visit_rows(wanted)
+        try:
+            rows = self.context.reader.visit_rows(wanted)
+        except sqlite3.Error:
+            # E.g. the disk went away: the rows show "…" and are tried again when next painted.
+            log.exception("could not read visit rows")
+            return
         for visit_id in wanted:
             # A visit deleted since the ids were read shows as an empty row until the next reload.
             self._cache[visit_id] = rows.get(visit_id, {})
@@ -271,7 +281,11 @@ class VisitTableModel(QAbstractTableModel):
         if key is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        if key == self.query.order_by and descending == self.query.descending and self.has_loaded:
+        if not self.has_loaded and self._generation == 0:
+            # Setting up the header before the first load: remember the order, load nothing yet.
+            self.query = replace(self.query, order_by=key, descending=descending)
+            return
+        if key == self.query.order_by and descending == self.query.descending:
             return
         self.set_query(replace(self.query, order_by=key, descending=descending))
 
@@ -293,6 +307,7 @@ class RowListModel(QAbstractTableModel):
     loading = Signal()
     loaded = Signal(int)
     table = ""
+    natural_sort: tuple[str, bool] | None = None  # the order the store returns rows in
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
         super().__init__(parent)
@@ -302,12 +317,10 @@ class RowListModel(QAbstractTableModel):
         self.rows: list[dict[str, Any]] = []
         self._sort: tuple[str, bool] | None = None
         self._generation = 0
-        self._running = False
-        self._waiting = False
         self.has_loaded = False
         context.records_changed.connect(self._on_records_changed)
 
-    def fetch(self, store: Store, filters: dict[str, str]) -> list[dict[str, Any]]:
+    def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
         raise NotImplementedError
 
     def display(self, key: str, row: dict[str, Any], lang: str) -> str:
@@ -319,33 +332,40 @@ class RowListModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        if self._running:
-            self._waiting = True
-            return
-        self._running = True
+        """Load the rows on the worker: the first page at once when the list shows the store's own
+        order, then all of them. Queries made stale by newer filters are skipped."""
         self._generation += 1
         generation, filters = self._generation, dict(self.filters)
         self.loading.emit()
-        Operation(self, lambda store: self.fetch(store, filters),
-                  lambda rows: self._apply(generation, rows)).failure(self._failed).run_in_background()
 
-    def _apply(self, generation: int, rows: list[dict[str, Any]]) -> None:
-        self._running = False
-        if self._waiting:
-            self._waiting = False
-            self.reload()
-            return
-        if generation != self._generation:
+        def current() -> bool:
+            return generation == self._generation
+
+        if self._sort in (None, self.natural_sort):
+            Operation(self, lambda store: self.fetch(store, filters, PAGE) if current() else None,
+                      lambda rows: self._apply(generation, rows, complete=False)) \
+                .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+        Operation(self, lambda store: self.fetch(store, filters, 1_000_000) if current() else None,
+                  lambda rows: self._apply(generation, rows, complete=True)) \
+            .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+
+    def _apply(self, generation: int, rows: list[dict[str, Any]] | None, *, complete: bool) -> None:
+        if rows is None or generation != self._generation:
             return
         self.beginResetModel()
         self.rows = rows
         self._apply_sort()
         self.endResetModel()
-        self.has_loaded = True
-        self.loaded.emit(len(rows))
+        if complete:
+            self.has_loaded = True
+            self.loaded.emit(len(rows))
 
-    def _failed(self, error: BaseException) -> None:
-        self._running = False
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        if isinstance(error, sqlite3.OperationalError) and "interrupt" in str(error):
+            self.reload()  # a search or a save took priority on the worker: load again
+            return
         from ui.tasks import show_error
 
         show_error(None, error)
@@ -426,6 +446,7 @@ class RowListModel(QAbstractTableModel):
 
 class ProblemTableModel(RowListModel):
     table = "problems"
+    natural_sort = ("raised_on", True)
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
         super().__init__(context, parent)
@@ -441,9 +462,9 @@ class ProblemTableModel(RowListModel):
             Column("solutions", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "解决方案"), "solutions", True),
         ]
 
-    def fetch(self, store: Store, filters: dict[str, str]) -> list[dict[str, Any]]:
+    def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
         rows = store.list_problems(text=filters.get("text", ""), status=filters.get("status") or None,
-                                   industry=filters.get("industry", ""), limit=1_000_000)
+                                   industry=filters.get("industry", ""), limit=limit)
         statuses, urgencies = list(PROBLEM_STATUSES), list(URGENCIES)
         for row in rows:
             row["state"] = record_state(row["sync_state"])
@@ -465,6 +486,7 @@ class ProblemTableModel(RowListModel):
 
 class TargetTableModel(RowListModel):
     table = "service_targets"
+    natural_sort = ("region", False)
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
         super().__init__(context, parent)
@@ -480,9 +502,9 @@ class TargetTableModel(RowListModel):
             Column("visits", "TargetTableModel", QT_TRANSLATE_NOOP("TargetTableModel", "服务次数"), "visits", True),
         ]
 
-    def fetch(self, store: Store, filters: dict[str, str]) -> list[dict[str, Any]]:
+    def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
         rows = store.list_targets(text=filters.get("text", ""), type=filters.get("type", ""),
-                                  county=filters.get("county", ""), limit=1_000_000)
+                                  county=filters.get("county", ""), limit=limit)
         for row in rows:
             row["state"] = record_state(row["sync_state"])
             row["region"] = " ".join(p for p in (row["county"], row["town"], row["village"]) if p)

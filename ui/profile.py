@@ -67,7 +67,8 @@ class ProfileDialog(QDialog):
         self.industries.setResizeMode(QListView.ResizeMode.Adjust)
         self.industries.setSpacing(2)
         self.industries.setFixedHeight(150)
-        for item in reference(reader, "industry"):
+        self._industry_items = reference(reader, "industry")
+        for item in self._industry_items:
             entry = QListWidgetItem(item.name(lang), self.industries)
             entry.setData(Qt.ItemDataRole.UserRole, item.name_zh)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -145,6 +146,8 @@ class ProfileDialog(QDialog):
         self.sending_unit.lineEdit().setPlaceholderText(self.tr("从列表中选择，或直接输入单位名称"))
         self.title.lineEdit().setPlaceholderText(self.tr("例如：高级农艺师"))
         self.specialty.setPlaceholderText(self.tr("例如：柑橘栽培与病虫害防治"))
+        for row, item in enumerate(self._industry_items):
+            self.industries.item(row).setText(item.name(self.context.language))
         self.team.setItemText(0, self.tr("（暂无）"))
         self.workstation.setItemText(0, self.tr("（暂无）"))
         self.server_button.setText(self.tr("连接市科技局服务器（后续版本提供）"))

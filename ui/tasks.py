@@ -21,7 +21,9 @@ Usage::
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
@@ -38,12 +40,15 @@ log = logging.getLogger("commissioner.ui.tasks")
 
 T = TypeVar("T")
 
+SLOW_MS = 200  # operations slower than this are logged, to find what makes a screen wait
+
 
 class TaskRunner(QObject):
     """Runs store operations one after another on a single worker thread."""
 
-    # (callback, result, error) — emitted from the worker, delivered on the GUI thread.
-    _finished = Signal(object, object, object)
+    # Emitted from the worker after it queued a result; delivered on the GUI thread. The results
+    # stay in a Python queue, so only a wake-up crosses Qt (no Python objects converted by Qt).
+    _finished = Signal()
     # The label of the oldest running operation that asked for progress, or "" when none.
     busy_changed = Signal(str)
     # Emitted on the GUI thread whenever no operation is queued or running.
@@ -60,6 +65,8 @@ class TaskRunner(QObject):
         self._pending = 0
         self._labels: list[tuple[int, str]] = []
         self._serial = 0
+        self._results: queue.SimpleQueue[tuple[Callable[[Any, BaseException | None], None], Any,
+                                               BaseException | None]] = queue.SimpleQueue()
         self._finished.connect(self._deliver)
         self._read_lock = threading.Lock()
         self._reading = False
@@ -103,22 +110,29 @@ class TaskRunner(QObject):
             if interruptible:
                 with self._read_lock:
                     self._reading = True
+            started = time.perf_counter()
+            result, error = None, None
             try:
                 result = op(self.store)
             except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-                self._finished.emit(finish, None, exc)
-            else:
-                self._finished.emit(finish, result, None)
+                error = exc
             finally:
+                # Cleared before the result is announced: an interrupt can only hit this read.
                 if interruptible:
                     with self._read_lock:
                         self._reading = False
+            elapsed = (time.perf_counter() - started) * 1000
+            if elapsed > SLOW_MS:
+                log.info("slow operation %s: %.0f ms", getattr(op, "__qualname__", op), elapsed)
+            self._results.put((finish, result, error))
+            self._finished.emit()
 
         self._executor.submit(work)
 
     def interrupt_reads(self) -> bool:
         """Stop the running operation if it is an interruptible read (a search made stale by the
-        next keystroke); it then fails with sqlite3.OperationalError("interrupted").
+        next keystroke, a long list load before a save); it then fails with
+        sqlite3.OperationalError("interrupted") and its model loads again if still wanted.
 
         Writes are never submitted as interruptible, so a save can never be cut short."""
         with self._read_lock:
@@ -134,19 +148,21 @@ class TaskRunner(QObject):
         if after != before:
             self.busy_changed.emit(after)
 
-    def _deliver(self, callback: Callable[[Any, BaseException | None], None], result: Any,
-                 error: BaseException | None) -> None:
-        self._pending -= 1
-        try:
-            callback(result, error)
-        finally:
-            if self._pending == 0:
-                self.idle.emit()
+    def _deliver(self) -> None:
+        while True:
+            try:
+                callback, result, error = self._results.get_nowait()
+            except queue.Empty:
+                return
+            self._pending -= 1
+            try:
+                callback(result, error)
+            finally:
+                if self._pending == 0:
+                    self.idle.emit()
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         """Process events until every submitted operation has delivered (tests, screenshots)."""
-        import time
-
         deadline = time.monotonic() + timeout_ms / 1000
         while self._pending and time.monotonic() < deadline:
             QCoreApplication.processEvents()

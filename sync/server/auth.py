@@ -106,36 +106,36 @@ def _attempt_row(conn: Connection, username: str) -> Any:
 
 
 def login(engine: Engine, username: str, password: str, device_id: str) -> dict[str, Any]:
-    """Exchange a name and password for a new token; throttle repeated failures per name."""
+    """Exchange a name and password for a new token; throttle repeated failures per name.
+
+    Each attempt counts as a failure before the password is checked (and is forgiven on success):
+    a burst of parallel guesses meets the lock as surely as a sequence, and the slow argon2 check
+    runs outside any write transaction, so logins do not hold up other writers."""
     key = username.strip().lower()[:100]
     with writing(engine) as conn:
         attempt = _attempt_row(conn, key)
         now = timeutil.now()
         if attempt.locked_until and timeutil.parse(attempt.locked_until) > now:
             raise _throttled((timeutil.parse(attempt.locked_until) - now).total_seconds())
+        failures = attempt.failures + 1
+        lock = _lock_seconds(failures)
+        conn.execute(update(login_attempts).where(login_attempts.c.username == key).values(
+            failures=failures, last_failure_at=timeutil.iso(now),
+            locked_until=timeutil.iso(now + timedelta(seconds=lock)) if lock else None))
         row = conn.execute(select(users).where(users.c.username == username)).first()
-        ok = _verify(row.password_hash if row else _DUMMY_HASH, password) and row is not None
-        if not ok or row.disabled:
-            failures = attempt.failures + 1
-            lock = _lock_seconds(failures)
-            conn.execute(update(login_attempts).where(login_attempts.c.username == key).values(
-                failures=failures, last_failure_at=timeutil.iso(now),
-                locked_until=timeutil.iso(now + timedelta(seconds=lock)) if lock else None))
-            log.warning("login failed", extra={"username": key, "failures": failures})
-            failed = ApiError(401, "login_failed", "用户名或密码错误（或账号已停用）",
-                              "wrong user name or password (or the account is disabled)")
-        else:
-            conn.execute(update(login_attempts).where(login_attempts.c.username == key).values(
-                failures=0, locked_until=None))
-            token = secrets.token_urlsafe(32)
-            expires = now + TOKEN_LIFETIME
-            conn.execute(tokens.insert().values(
-                token_hash=token_hash(token), user_id=row.id, device_id=device_id[:200],
-                created_at=timeutil.iso(now), expires_at=timeutil.iso(expires), revoked=False))
-            failed = None
-    if failed is not None:
-        # Raised after commit: the failure count must be stored.
-        raise failed
+    ok = _verify(row.password_hash if row else _DUMMY_HASH, password)
+    if row is None or not ok or row.disabled:
+        log.warning("login failed", extra={"username": key, "failures": failures})
+        raise ApiError(401, "login_failed", "用户名或密码错误（或账号已停用）",
+                       "wrong user name or password (or the account is disabled)")
+    token = secrets.token_urlsafe(32)
+    expires = timeutil.now() + TOKEN_LIFETIME
+    with writing(engine) as conn:
+        conn.execute(update(login_attempts).where(login_attempts.c.username == key).values(
+            failures=0, locked_until=None))
+        conn.execute(tokens.insert().values(
+            token_hash=token_hash(token), user_id=row.id, device_id=device_id[:200],
+            created_at=timeutil.now_iso(), expires_at=timeutil.iso(expires), revoked=False))
     user = User.from_row(row)
     log.info("login", extra={"username": user.username, "device_id": device_id[:200]})
     return {"token": token, "expires_at": timeutil.iso(expires), "user": user.info()}

@@ -34,12 +34,16 @@ def sqlite_url(data_dir: Path) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
+    # Enough connections for uvicorn's thread pool (40 threads) without waiting on the pool.
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 30)
+    kwargs.setdefault("pool_timeout", 60)
     if make_url(url).get_backend_name() == "sqlite":
+        if ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://"):
+            raise ValueError("the server needs a database file, not an in-memory SQLite database")
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 30)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 

@@ -121,3 +121,28 @@ def test_oversized_chunks_are_refused(server: Server) -> None:
     empty = server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=b"")
     assert empty.status_code == 422
     assert stored_bytes(server) == 0
+
+
+@BACKENDS
+def test_prune_removes_abandoned_uploads_and_old_sessions_but_keeps_the_rest(server: Server) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from sync.server import timeutil
+    from sync.server.maintenance import prune
+    from sync.server.tables import tokens
+
+    server.add_user("zhangsan", "commissioner")
+    done = b"kept" * 100
+    assert upload(server, "zhangsan", done).status_code == 201
+    fresh, old = "c" * 64, "d" * 64
+    for sha in (fresh, old):
+        server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=b"partial")
+    long_ago = timeutil.iso(timeutil.now() - timedelta(days=60))
+    with server.engine.begin() as conn:
+        conn.execute(update(uploads).where(uploads.c.sha256 == old).values(updated_at=long_ago))
+        conn.execute(update(tokens).values(expires_at=long_ago))
+    assert prune(server.engine) == {"tokens": 1, "uploads": 1, "push_batches": 0}
+    with server.engine.connect() as conn:
+        assert set(conn.execute(select(uploads.c.sha256)).scalars()) == {hashlib.sha256(done).hexdigest(), fresh}

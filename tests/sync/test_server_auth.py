@@ -180,3 +180,23 @@ def test_users_table_keeps_only_argon2_hashes(server: Server) -> None:
     with server.engine.connect() as conn:
         stored = conn.execute(select(users.c.password_hash)).scalar()
     assert stored.startswith("$argon2") and PASSWORD not in stored
+
+
+@BACKENDS
+def test_a_burst_of_parallel_guesses_meets_the_lock_too(server: Server) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sync.server.errors import ApiError
+
+    server.add_user("zhangsan", "commissioner")
+
+    def guess(n: int) -> int:
+        try:
+            auth.login(server.engine, "zhangsan", f"guess {n}", "d")
+            return 200
+        except ApiError as exc:
+            return exc.status
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(guess, range(16)))
+    assert answers.count(401) == auth.FREE_FAILURES and answers.count(429) == 16 - auth.FREE_FAILURES

@@ -37,7 +37,30 @@ def call(base: str, method: str, path: str, body: object = None, token: str | No
         return exc.code, json.loads(exc.read() or b"{}")
 
 
-def test_user_commands_never_take_the_password_as_an_argument(tmp_path: Path) -> None:
+def in_process(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path,
+               *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """The command run in this process (starting Python for each would dominate the test's time)."""
+    import io
+    import logging
+
+    from sync.server_cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        code = main(["--data-dir", str(data_dir), "--log-level", "WARNING", *args])
+    finally:
+        root.handlers[:], root.level = handlers, level  # main() installs the server's JSON log handler
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+
+def test_user_commands_never_take_the_password_as_an_argument(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def cli(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return in_process(capsys, monkeypatch, data_dir, *args, stdin=stdin)
+
     added = cli(tmp_path, "user", "add", "zhangsan", "--role", "commissioner", "--team", "t1",
                 "--password-stdin", stdin="a good password\n")
     assert added.returncode == 0, added.stderr
@@ -69,7 +92,7 @@ def test_seed_demo_then_serve_on_a_fresh_machine(tmp_path: Path) -> None:
     assert "zhangsan" in seeded.stdout and "demo password" not in seeded.stdout
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "sync.server_cli", "--data-dir", str(tmp_path), "serve", "--port", str(port)],
+        [sys.executable, "-m", "sync.server_cli", "serve", "--data-dir", str(tmp_path), "--port", str(port)],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:

@@ -26,7 +26,7 @@ from tests.sync.server_support import (  # noqa: E402
 __all__ = ["cheap_password_hashes"]
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-EXAMPLES = 12  # per operation and mode: the whole run stays well under a minute
+EXAMPLES = 8  # per operation and mode: the whole run stays well under a minute
 
 
 @pytest.mark.slow

@@ -32,3 +32,16 @@ def test_commissioner_pushes_a_visit_and_pulls_it_back(server: Server) -> None:
     assert cursor >= result["server_seq"]
     again, _ = server.pull_all("zhangsan", since=cursor)
     assert again == []
+
+
+@BACKENDS
+def test_answers_are_gzipped_and_the_api_is_described(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    server.push_ok("zhangsan", [change("visits", new_id(), visit_fields(cid)) for _ in range(20)])
+    answer = server.request("GET", "/sync/pull?since=0", "zhangsan", headers={"Accept-Encoding": "gzip"})
+    assert answer.headers["content-encoding"] == "gzip" and len(answer.json()["changes"]) == 20
+    spec = server.client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/auth/login", "/api/v1/sync/push", "/api/v1/sync/pull", "/api/v1/attachments/{sha256}",
+            "/api/v1/attachments/{sha256}/complete"} <= set(spec["paths"])
+    params = spec["paths"]["/api/v1/me"]["get"]["parameters"]
+    assert any(p["name"] == "X-Protocol-Version" and p["in"] == "header" for p in params)

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from PIL import Image
@@ -44,3 +45,21 @@ def test_a_damaged_database_is_reported_without_a_traceback(tmp_path):
     assert "已损坏" in result.stderr
     assert "Traceback" not in result.stderr
     assert (data / DB_FILENAME).read_bytes().startswith(b"this is not a database")
+
+
+def test_store_error_at_start_shows_a_message_in_the_users_language(tmp_path, monkeypatch, qapp):
+    import ui.app
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / DB_FILENAME).write_bytes(b"this is not a database" * 200)
+    shown = []
+    monkeypatch.setattr(ui.app, "show_fatal", lambda message, language: shown.append(message.text(language)))
+    # main() installs the crash handler's hooks; the other tests keep pytest's.
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    assert ui.app.main(["--data-dir", str(data), "--lang", "en"]) == 1
+    assert "damaged" in shown[0] and str(data) in shown[0]
+    shown.clear()
+    assert ui.app.main(["--data-dir", str(data)]) == 1
+    assert "已损坏" in shown[0]

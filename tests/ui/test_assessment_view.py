@@ -103,8 +103,9 @@ def test_summary_written_then_annual_record_previewed_and_saved(commissioner_con
         (data.members["王芳"].id, date.today().year, "本年度重点开展陈皮晾晒霉变防控服务。")]
     assert view.summary_state.text().startswith("已保存")
 
-    view.print_annual_record()
-    wait(ctx)
+    view.print_annual_record()  # made on a thread of its own: the store worker stays free for edits
+    assert view.document_task is not None and not view.annual_button.isEnabled()
+    qtbot.waitUntil(lambda: view.document_task is None, timeout=30000)
     dialog = view.preview
     assert isinstance(dialog, PdfPreviewDialog) and dialog.isVisible()
     assert len(dialog.page_labels) >= 1 and not dialog.page_labels[0].pixmap().isNull()

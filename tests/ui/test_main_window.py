@@ -5,6 +5,7 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from commissioner_app.store import VisitQuery
 from tests.ui.frame_fixtures import context, demo_context, demo_dir  # noqa: F401
 from ui.main_window import MainWindow
 
@@ -55,10 +56,18 @@ def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
     qtbot.addWidget(window)
     window.show()
     demo_context.tasks.wait_idle()
+    # The lists load when first shown, not at start (keeps the start fast on a big database).
+    assert not window.views["visits"].model.has_loaded
+    assert window.views["visits"].model.rowCount() == 0
     assert [window.rail.item(r).text() for r in range(window.rail.count())] == \
         ["工作台", "服务记录", "技术难题", "服务对象", "考核", "技术需求", "同步", "设置"]  # 考核, 技术需求: every role's
     waiting = demo_context.store.waiting_to_sync()
     assert window.sync_count.text() == f"待同步：{waiting:,} 条记录"
+    overview = window.views["overview"]
+    assert overview.cards["sync"].number.text() == f"{waiting:,}"
+    open_problems = sum(1 for p in demo_context.store.list_problems(limit=100000) if p["status"] in ("open", "in_progress"))
+    assert overview.cards["problems"].number.text() == f"{open_problems:,}"
+    assert overview.recent.count() == 12
 
     # A later feature adds its view before the settings.
     extra = QLabel("审核")
@@ -71,6 +80,15 @@ def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
     window.search_action.trigger()
     assert window.current_view_key() == "visits"
     assert window.views["visits"].search_box.hasFocus() or not window.isActiveWindow()
+    # The overview's "returned" card opens the visit list filtered to returned visits.
+    window.show_view("overview")
+    overview = window.views["overview"]
+    with qtbot.waitSignal(window.views["visits"].model.loaded, timeout=10000):
+        overview.cards["returned"].clicked.emit()
+    assert window.current_view_key() == "visits"
+    model = window.views["visits"].model
+    assert model.query.review_status == "returned"
+    assert model.rowCount() == demo_context.store.count_visits(VisitQuery(review_status="returned"))
     # F5 opens the sync page and announces the request.
     with qtbot.waitSignal(window.sync_requested, timeout=1000):
         window.sync_action.trigger()
@@ -106,3 +124,37 @@ def test_switching_to_english_and_back(demo_context, qtbot):  # noqa: F811
     assert window.rail.item(1).text() == "服务记录"
     assert visits.new_button.text() == "新建服务记录"
     assert demo_context.setting("ui", "language", "", str) == "zh_CN"
+
+
+def test_rows_and_buttons_open_the_editors(demo_context, qtbot, monkeypatch):  # noqa: F811
+    import ui.editors
+
+    opened = []
+    for name in ("open_visit_editor", "open_problem_dialog", "open_target_dialog"):
+        monkeypatch.setattr(ui.editors, name, lambda parent, ctx, record_id, name=name:
+                            opened.append((name, ctx, record_id)))
+    monkeypatch.setattr(ui.editors, "recover_drafts", lambda parent, ctx: opened.append(("recover", ctx, None)))
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    assert opened == [("recover", demo_context, None)]  # a profile exists: drafts are offered back
+
+    visits = window.show_view("visits")
+    demo_context.tasks.wait_idle()
+    visits.table.activated.emit(visits.model.index(3, 1))  # double-click or Enter on a row
+    assert opened[-1] == ("open_visit_editor", demo_context, visits.model.visit_id(3))
+    window.new_visit_action.trigger()  # Ctrl+N
+    assert opened[-1] == ("open_visit_editor", demo_context, None)
+    visits.new_button.click()
+    assert opened[-1] == ("open_visit_editor", demo_context, None)
+
+    problems = window.show_view("problems")
+    demo_context.tasks.wait_idle()
+    problems.table.activated.emit(problems.model.index(0, 1))
+    assert opened[-1] == ("open_problem_dialog", demo_context, problems.model.record_id(0))
+
+    targets = window.show_view("targets")
+    demo_context.tasks.wait_idle()
+    targets.table.activated.emit(targets.model.index(2, 1))
+    assert opened[-1] == ("open_target_dialog", demo_context, targets.model.record_id(2))

@@ -61,7 +61,7 @@ def test_failure_reaches_the_failure_callback(context, qtbot):  # noqa: F811
 
 def test_progress_label_is_announced_while_running(context, qtbot):  # noqa: F811
     labels = []
-    context.tasks.busy_changed.connect(labels.append)
+    context.tasks.busy_changed.connect(lambda label: labels.append(label))
     with qtbot.waitSignal(context.tasks.idle, timeout=5000):
         Operation(None, lambda store: None).with_progress("正在保存…").run_in_background()
     assert labels == ["正在保存…", ""]

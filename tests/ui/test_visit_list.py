@@ -43,9 +43,12 @@ def test_rows_are_fetched_a_page_at_a_time(demo_context, qtbot, monkeypatch):  #
     calls = []
     original = demo_context.reader.visit_rows
     monkeypatch.setattr(demo_context.reader, "visit_rows", lambda ids: calls.append(len(ids)) or original(ids))
-    for row in range(0, 150):
+    for row in range(0, PAGE):  # the first page came with the list
         model.data(model.index(row, 0))
-    assert calls == [PAGE, PAGE]  # two pages, each fetched once
+    assert calls == []
+    for row in range(PAGE, PAGE + 150):
+        model.data(model.index(row, 0))
+    assert calls == [PAGE, PAGE]  # two more pages, each fetched once
 
 
 def test_filters_and_search_narrow_the_list(demo_context, qtbot):  # noqa: F811
@@ -128,7 +131,7 @@ def test_problem_and_target_lists_filter_and_sort(demo_context, qtbot):  # noqa:
 def test_only_the_newest_search_is_shown(demo_context, qtbot):  # noqa: F811
     model = VisitTableModel(demo_context)
     counts = []
-    model.loaded.connect(counts.append)
+    model.loaded.connect(lambda n: counts.append(n))
     for text in ("水", "水稻", "水稻病", "水稻"):  # typed and corrected faster than the searches run
         model.set_query(VisitQuery(text=text))
     assert demo_context.tasks.wait_idle(10000)
@@ -146,3 +149,42 @@ def test_header_click_on_an_unsortable_column_keeps_the_order(demo_context, qtbo
     header.setSortIndicator(2, Qt.SortOrder.AscendingOrder)  # 时间: the store cannot order by it
     assert header.sortIndicatorSection() == 1
     assert view.model.query.order_by == "visit_date"
+
+
+def test_list_keeps_its_place_when_records_change(demo_context, qtbot):  # noqa: F811
+    view = VisitsView(demo_context)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    load(qtbot, view.model, view.load)
+    view.table.selectRow(1500)
+    view.table.scrollTo(view.model.index(1500, 0))
+    scrolled = view.table.verticalScrollBar().value()
+    chosen = view.model.visit_id(1500)
+    load(qtbot, view.model, lambda: demo_context.records_changed.emit("visits"))  # e.g. after a save
+    assert view.table.verticalScrollBar().value() == scrolled > 0
+    assert view.model.visit_id(view.table.currentIndex().row()) == chosen
+
+
+def test_a_list_load_interrupted_for_other_work_loads_again(demo_context, qtbot):  # noqa: F811
+    from ui.models import ProblemTableModel
+
+    visits = VisitTableModel(demo_context)
+    problems = ProblemTableModel(demo_context)
+    visits_loaded, problems_loaded = [], []
+    visits.loaded.connect(lambda n: visits_loaded.append(n))
+    problems.loaded.connect(lambda n: problems_loaded.append(n))
+    gate = __import__("threading").Event()
+    # Hold the worker so both loads wait, then interrupt them as soon as each starts.
+    from ui.tasks import Operation
+
+    Operation(None, lambda store: gate.wait(5)).run_in_background()
+    visits.set_query(VisitQuery())
+    problems.set_filters()
+    gate.set()
+    for _ in range(20):
+        demo_context.tasks.interrupt_reads()
+        qtbot.wait(5)
+    assert demo_context.tasks.wait_idle(20000)
+    assert visits_loaded[-1] == 3000 and visits.rowCount() == 3000
+    assert problems_loaded[-1] == problems.rowCount() > 0

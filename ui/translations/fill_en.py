@@ -1,6 +1,7 @@
 """Fill the English translations of frame_en.ts after pyside6-lupdate (a maintenance script).
 
-    pyside6-lupdate ui/*.py ui/views/*.py -ts ui/translations/frame_en.ts
+    pyside6-lupdate ui/app.py ui/context.py ui/main_window.py ui/models.py ui/profile.py ui/tasks.py \
+        ui/views/*.py -ts ui/translations/frame_en.ts
     python ui/translations/fill_en.py ui/translations/frame_en.ts
 
 It fails, listing them, if a source string has no English here.
@@ -137,7 +138,7 @@ ENGLISH = {
     "更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。":
         "A new language applies at once, without a restart. Visits and all other data are kept in the "
         "folder above; sync or back it up regularly.",
-    "正在统计符合条件的服务记录…": "Counting the matching visits…",
+    "正在统计服务记录…": "Counting the visits…",
 }
 
 

@@ -3,212 +3,212 @@
 <context>
     <name>AssessmentView</name>
     <message>
-        <location filename="../views/assessment.py" line="357" />
+        <location filename="../views/assessment.py" line="375" />
         <source>正在计算考核结果…</source>
         <translation>Computing the assessment…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="391" />
+        <location filename="../views/assessment.py" line="409" />
         <source>没有可显示的考核结果：请先在“设置”中填写本人信息，或同步团队数据。</source>
         <translation>Nothing to show: enter your profile in Settings first, or sync the team's data.</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="401" />
+        <location filename="../views/assessment.py" line="419" />
         <source>考核部分</source>
         <translation>Part</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="401" />
+        <location filename="../views/assessment.py" line="419" />
         <source>考核指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="401" />
+        <location filename="../views/assessment.py" line="419" />
         <source>年度目标</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="401" />
+        <location filename="../views/assessment.py" line="419" />
         <source>完成值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="401" />
+        <location filename="../views/assessment.py" line="419" />
         <source>分值</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="402" />
+        <location filename="../views/assessment.py" line="420" />
         <source>上限</source>
         <translation>Cap</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="402" />
+        <location filename="../views/assessment.py" line="420" />
         <source>得分</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="412" />
+        <location filename="../views/assessment.py" line="430" />
         <source>{0}（{1}分）</source>
         <translation>{0} ({1} pts)</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="415" />
+        <location filename="../views/assessment.py" line="433" />
         <source>小计</source>
         <translation>Subtotal</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="416" />
+        <location filename="../views/assessment.py" line="434" />
         <source>总分</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="438" />
+        <location filename="../views/assessment.py" line="456" />
         <source>{0}：总分 {1}　等级 {2}</source>
         <translation>{0}: total {1}, grade {2}</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="442" />
+        <location filename="../views/assessment.py" line="460" />
         <source>得分达到优秀，受优秀比例上限调整为良好。</source>
         <translation>Scored 优秀 (excellent), lowered to 良好 (good) by the share cap.</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="443" />
+        <location filename="../views/assessment.py" line="461" />
         <source>等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}</source>
         <translation>Grades: excellent ≥ {0}, good ≥ {1}, pass ≥ {2}. Rules: {3}</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="454" />
+        <location filename="../views/assessment.py" line="472" />
         <source>本年度没有计入考核的服务记录</source>
         <translation>No counted visits this year</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="456" />
+        <location filename="../views/assessment.py" line="474" />
         <source>各月计入考核的服务次数（月）</source>
         <translation>Counted visits per month</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="490" />
+        <location filename="../views/assessment.py" line="508" />
         <source>由特派员本人填写</source>
         <translation>Written by the commissioner</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="492" />
+        <location filename="../views/assessment.py" line="510" />
         <source>未保存</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="494" />
+        <location filename="../views/assessment.py" line="512" />
         <source>已保存 {0}</source>
         <translation>Saved {0}</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="508" />
+        <location filename="../views/assessment.py" line="526" />
         <source>正在保存年度工作总结…</source>
         <translation>Saving the annual summary…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="522" />
+        <location filename="../views/assessment.py" line="540" />
         <source>{0}年度服务记录_{1}.pdf</source>
         <translation>annual-record-{0}_{1}.pdf</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="527" />
+        <location filename="../views/assessment.py" line="543" />
         <source>正在生成年度服务记录…</source>
         <translation>Writing the annual record…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="538" />
+        <location filename="../views/assessment.py" line="566" />
         <source>{0}年没有服务记录。</source>
         <translation>No visits in {0}.</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="548" />
+        <location filename="../views/assessment.py" line="576" />
         <source>服务记录单_{0}.pdf</source>
         <translation>visit-sheet_{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="553" />
+        <location filename="../views/assessment.py" line="581" />
         <source>正在生成服务记录单…</source>
         <translation>Writing the visit sheet…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="572" />
+        <location filename="../views/assessment.py" line="600" />
         <source>选择保存年度服务记录的文件夹</source>
         <translation>Choose the folder for the annual records</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="582" />
+        <location filename="../views/assessment.py" line="610" />
         <source>正在生成{0}年度服务记录…</source>
         <translation>Writing the annual records of {0}…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="592" />
+        <location filename="../views/assessment.py" line="620" />
         <source>正在取消…（当前这一份写完后停止）</source>
         <translation>Cancelling… (stops after the current document)</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="599" />
+        <location filename="../views/assessment.py" line="627" />
         <source>已生成 {0}/{1}：{2}</source>
         <translation>Written {0}/{1}: {2}</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="610" />
+        <location filename="../views/assessment.py" line="638" />
         <source>已取消：已生成 {0} 份（共 {1} 份），保存在 {2}</source>
         <translation>Cancelled: {0} of {1} written, in {2}</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="613" />
+        <location filename="../views/assessment.py" line="641" />
         <source>已生成 {0} 份年度服务记录，保存在 {1}</source>
         <translation>{0} annual records written, in {1}</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="623" />
+        <location filename="../views/assessment.py" line="651" />
         <source>考核</source>
         <translation>Assessment</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="624" />
+        <location filename="../views/assessment.py" line="652" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="625" />
+        <location filename="../views/assessment.py" line="653" />
         <source>科技特派员</source>
         <translation>Commissioner</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="626" />
+        <location filename="../views/assessment.py" line="654" />
         <source>打印年度服务记录…</source>
         <translation>Print annual record…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="627" />
+        <location filename="../views/assessment.py" line="655" />
         <source>打印服务记录单…</source>
         <translation>Print visit sheet…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="628" />
+        <location filename="../views/assessment.py" line="656" />
         <source>批量生成年度服务记录…</source>
         <translation>Annual records for everyone…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="630" />
+        <location filename="../views/assessment.py" line="658" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="631" />
+        <location filename="../views/assessment.py" line="659" />
         <source>年度工作总结</source>
         <translation>Annual summary</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="632" />
+        <location filename="../views/assessment.py" line="660" />
         <source>保存总结</source>
         <translation>Save summary</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="633" />
+        <location filename="../views/assessment.py" line="661" />
         <source>写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。</source>
         <translation>Write about this year's service, its results and your plans (printed on the annual record).</translation>
     </message>
@@ -216,49 +216,49 @@
 <context>
     <name>PdfPreviewDialog</name>
     <message>
-        <location filename="../views/pdf_preview.py" line="61" />
+        <location filename="../views/pdf_preview.py" line="63" />
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../views/pdf_preview.py" line="81" />
+        <location filename="../views/pdf_preview.py" line="83" />
         <source>保存为 PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../views/pdf_preview.py" line="82" />
+        <location filename="../views/pdf_preview.py" line="84" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../views/pdf_preview.py" line="90" />
+        <location filename="../views/pdf_preview.py" line="92" />
         <source>预览：{0} 页。确认无误后保存，再用 PDF 阅读器打印。</source>
         <translation>Preview: {0} page(s). Save it when it is right, then print it from a PDF reader.</translation>
     </message>
     <message>
-        <location filename="../views/pdf_preview.py" line="92" />
+        <location filename="../views/pdf_preview.py" line="94" />
         <source>预览前 {0} 页；保存的文件包含全部页面。</source>
         <translation>Preview of the first {0} pages; the saved file has them all.</translation>
     </message>
     <message>
-        <location filename="../views/pdf_preview.py" line="96" />
-        <location filename="../views/pdf_preview.py" line="122" />
+        <location filename="../views/pdf_preview.py" line="98" />
+        <location filename="../views/pdf_preview.py" line="124" />
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../views/pdf_preview.py" line="97" />
-        <location filename="../views/pdf_preview.py" line="123" />
+        <location filename="../views/pdf_preview.py" line="99" />
+        <location filename="../views/pdf_preview.py" line="125" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../views/pdf_preview.py" line="105" />
+        <location filename="../views/pdf_preview.py" line="107" />
         <source>无法保存</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../views/pdf_preview.py" line="105" />
+        <location filename="../views/pdf_preview.py" line="107" />
         <source>无法保存到 {0}：{1}</source>
         <translation>Cannot save to {0}: {1}</translation>
     </message>
@@ -634,82 +634,82 @@
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="307" />
+        <location filename="../views/team.py" line="310" />
         <source>{0}考核（与团队汇总 PDF 相同的计算）。{1}</source>
         <translation>Assessment of {0} (computed as in the team summary PDF). {1}</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="318" />
+        <location filename="../views/team.py" line="321" />
         <source>{0}年度团队工作汇总.pdf</source>
         <translation>team-summary-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="320" />
+        <location filename="../views/team.py" line="323" />
         <source>保存团队汇总</source>
         <translation>Save the team summary</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="321" />
+        <location filename="../views/team.py" line="324" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="328" />
+        <location filename="../views/team.py" line="331" />
         <source>正在生成团队汇总…</source>
         <translation>Writing the team summary…</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="332" />
+        <location filename="../views/team.py" line="335" />
         <source>团队汇总已保存：{0}</source>
         <translation>Team summary saved: {0}</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="347" />
+        <location filename="../views/team.py" line="350" />
         <source>团队</source>
         <translation>Team</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="348" />
+        <location filename="../views/team.py" line="351" />
         <source>统计期间</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="349" />
+        <location filename="../views/team.py" line="352" />
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="350" />
+        <location filename="../views/team.py" line="353" />
         <source>近30天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="350" />
+        <location filename="../views/team.py" line="353" />
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="350" />
+        <location filename="../views/team.py" line="353" />
         <source>本季度</source>
         <translation>This quarter</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="351" />
+        <location filename="../views/team.py" line="354" />
         <source>本年度</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="351" />
+        <location filename="../views/team.py" line="354" />
         <source>上一年度</source>
         <translation>Last year</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="351" />
+        <location filename="../views/team.py" line="354" />
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../views/team.py" line="358" />
+        <location filename="../views/team.py" line="361" />
         <source>团队汇总 PDF…</source>
         <translation>Team summary PDF…</translation>
     </message>
@@ -717,32 +717,32 @@
 <context>
     <name>VisitPicker</name>
     <message>
-        <location filename="../views/assessment.py" line="169" />
+        <location filename="../views/assessment.py" line="186" />
         <source>选择服务记录</source>
         <translation>Choose a visit</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="172" />
+        <location filename="../views/assessment.py" line="189" />
         <source>服务日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="172" />
+        <location filename="../views/assessment.py" line="189" />
         <source>服务对象</source>
         <translation>Served party</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="172" />
+        <location filename="../views/assessment.py" line="189" />
         <source>服务内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="186" />
+        <location filename="../views/assessment.py" line="203" />
         <source>预览服务记录单</source>
         <translation>Preview the visit sheet</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="187" />
+        <location filename="../views/assessment.py" line="204" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>

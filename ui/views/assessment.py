@@ -8,10 +8,11 @@ from __future__ import annotations
 import io
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -37,7 +38,6 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.assessment import Assessment, MemberResult, Period, assess, visits_per_month
 from commissioner_app.domain import AnnualSummary
-from commissioner_app.reports.batch import BatchResult, annual_records
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.roles import current_role, reviewer, watcher
@@ -45,6 +45,9 @@ from ui.tasks import Operation, error_text, show_error
 from ui.views.chart import BarChart
 from ui.views.common import heading
 from ui.views.pdf_preview import render_pages, show_preview
+
+if TYPE_CHECKING:  # the report modules load reportlab: imported when a document is made, not at start
+    from commissioner_app.reports.batch import BatchResult
 
 log = logging.getLogger("commissioner.ui.assessment")
 
@@ -59,11 +62,11 @@ class YearAssessment:
     months: dict[str, list[tuple[str, int]]]  # commissioner id -> visits per month
 
 
-def year_assessment(store: Store, year: int, ids: list[str] | None) -> YearAssessment:
-    """The city-wide assessment of the year (so the 优秀 cap is the same as on every document)."""
+def year_assessment(store: Store, year: int, shown: str) -> YearAssessment:
+    """The city-wide assessment of the year (so the 优秀 cap is the same as on every document), with
+    the monthly visits of the commissioner shown first (others are counted when chosen)."""
     a = assess(store, period=Period.year(year))
-    chosen = ids if ids is not None else [m.commissioner_id for m in a.members]
-    months = {cid: visits_per_month(store, a.period, a.basis, [cid]) for cid in chosen[:50]}
+    months = {shown: visits_per_month(store, a.period, a.basis, [shown])} if a.member(shown) else {}
     return YearAssessment(a, months)
 
 
@@ -111,36 +114,25 @@ def visits_of(store: Store, commissioner_id: str, year: int) -> list[dict[str, A
         [commissioner_id, f"{year}-01-01", f"{year}-12-31"])]
 
 
-class BatchRun(QObject):
-    """Annual records of every commissioner into a folder, on a thread of its own with its own
-    connection: a run of an hour must not hold up the store worker that saves the user's edits."""
+class OwnStoreTask(QObject):
+    """Work on a thread of its own with its own connection: a document that takes seconds (an annual
+    record of hundreds of visits) or a batch that takes an hour must not hold up the store worker,
+    which saves the user's edits. `done(result, error)` arrives on the GUI thread; connect it to a
+    method of a widget (a queued connection)."""
 
-    progress = Signal(int, int, str)
-    done = Signal(object, object)  # BatchResult | None, error | None
+    done = Signal(object, object)
 
-    def __init__(self, context: AppContext, year: int, folder: Path, parent: QObject | None = None):
+    def __init__(self, context: AppContext, work: Callable[[Store], Any], name: str, parent: QObject | None = None):
         super().__init__(parent)
         self.context = context
-        self.year = year
-        self.folder = folder
-        self._cancel = threading.Event()
+        self.work = work
+        self.name = name
 
     def start(self) -> None:
         if self.context.data_dir is None:  # an in-memory store has one connection: use the worker
-            self.context.tasks.submit(self._work, lambda result, error: self.done.emit(result, error))
+            self.context.tasks.submit(self.work, lambda result, error: self.done.emit(result, error))
             return
-        threading.Thread(target=self._own_connection, name="annual-records", daemon=True).start()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def _work(self, store: Store) -> BatchResult:
-        return annual_records(store, self.year, self.folder, cancelled=self._cancel.is_set,
-                              progress=lambda done, total, name: self.progress.emit(done, total, name))
+        threading.Thread(target=self._own_connection, name=self.name, daemon=True).start()
 
     def _own_connection(self) -> None:
         assert self.context.data_dir is not None
@@ -150,14 +142,39 @@ class BatchRun(QObject):
             self.done.emit(None, exc)
             return
         try:
-            result = self._work(store)
+            result = self.work(store)
         except Exception as exc:  # noqa: BLE001
-            log.exception("annual records failed")
+            log.exception("%s failed", self.name)
             self.done.emit(None, exc)
         else:
             self.done.emit(result, None)
         finally:
             store.close()
+
+
+class BatchRun(OwnStoreTask):
+    """Annual records of every commissioner of the store into a folder, with progress and cancel."""
+
+    progress = Signal(int, int, str)
+
+    def __init__(self, context: AppContext, year: int, folder: Path, parent: QObject | None = None):
+        super().__init__(context, self._records, "annual-records", parent)
+        self.year = year
+        self.folder = folder
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _records(self, store: Store) -> BatchResult:
+        from commissioner_app.reports.batch import annual_records
+
+        return annual_records(store, self.year, self.folder, cancelled=self._cancel.is_set,
+                              progress=lambda done, total, name: self.progress.emit(done, total, name))
 
 
 class VisitPicker(QDialog):
@@ -206,6 +223,8 @@ class AssessmentView(QWidget):
         self.summary_saved_at = ""
         self.batch: BatchRun | None = None
         self.preview: QDialog | None = None
+        self.document_task: OwnStoreTask | None = None
+        self._annual_name = ""
         self.title = heading("", self)
         self.year_label = QLabel(self)
         self.year = QComboBox(self)
@@ -351,9 +370,8 @@ class AssessmentView(QWidget):
     def refresh(self) -> None:
         self.batch_button.setVisible(current_role(self.context) in ("manager", "bureau"))
         year = self.chosen_year
-        own = self.own_id()
-        ids = [own] if current_role(self.context) == "commissioner" else None
-        Operation(self, lambda store: year_assessment(store, year, ids), self._show) \
+        shown = self.who.currentData() or self.own_id()
+        Operation(self, lambda store: year_assessment(store, year, shown), self._show) \
             .with_progress(self.tr("正在计算考核结果…")).run_in_background()
 
     def _records_changed(self, table: str) -> None:
@@ -521,10 +539,20 @@ class AssessmentView(QWidget):
         cid, year, name = m.commissioner_id, self.chosen_year, m.name
         suggested = self.tr("{0}年度服务记录_{1}.pdf").format(year, name)
         self.annual_button.setEnabled(False)
-        Operation(self, lambda store: annual_pdf(store, cid, year),
-                  lambda result: self._preview(result, suggested, self.annual_button)) \
-            .failure(lambda error: self._document_failed(error, self.annual_button)) \
-            .with_progress(self.tr("正在生成年度服务记录…")).run_in_background()
+        self._annual_name = suggested
+        self.message.setText(self.tr("正在生成年度服务记录…"))
+        task = OwnStoreTask(self.context, lambda store: annual_pdf(store, cid, year), "annual-record", self)
+        task.done.connect(self._annual_done)
+        self.document_task = task
+        task.start()
+
+    def _annual_done(self, result: tuple[bytes, list[bytes] | None] | None, error: BaseException | None) -> None:
+        self.document_task = None
+        self.message.setText("")
+        if error is not None:
+            self._document_failed(error, self.annual_button)
+        elif result is not None:
+            self._preview(result, self._annual_name, self.annual_button)
 
     def print_visit_sheet(self) -> None:
         m = self.chosen_member()

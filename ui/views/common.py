@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +37,12 @@ class SearchBox(QLineEdit):
         self.textChanged.connect(self._changed)
         self.returnPressed.connect(self._fire)
         self._last: str | None = None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()  # Esc empties the search; the list comes back after the usual pause
+            return
+        super().keyPressEvent(event)
 
     def _changed(self, text: str) -> None:
         stripped = text.strip()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from commissioner_app.domain import PROBLEM_STATUSES
 from commissioner_app.reference import reference
@@ -40,7 +40,8 @@ class ProblemsView(QWidget):
         self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
         for column, width in enumerate((76, 330, 90, 80, 110, 260, 100, 80)):
             self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # One column takes what is left, so the table never scrolls sideways in either language.
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
 

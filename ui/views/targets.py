@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from commissioner_app.domain import TARGET_TYPES
 from commissioner_app.reference import reference
@@ -40,7 +40,8 @@ class TargetsView(QWidget):
         self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
         for column, width in enumerate((76, 300, 120, 220, 110, 90, 130, 80)):
             self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # One column takes what is left, so the table never scrolls sideways in either language.
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
 

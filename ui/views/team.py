@@ -300,7 +300,10 @@ class TeamView(QWidget):
             for column, item in enumerate(cells):
                 self.assessment.setItem(row, column, item)
         self.assessment.setSortingEnabled(True)
-        self.assessment.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Columns as wide as their headings (long part names in English), the name column takes the rest.
+        header = self.assessment.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         if a is None:
             self.assessment_title.setText("")
         else:

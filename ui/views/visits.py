@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -58,6 +59,7 @@ class VisitsView(QWidget):
         super().__init__(parent)
         self.context = context
         self.model = VisitTableModel(context, self)
+        self._place: tuple[str | None, int] | None = None
 
         self.search_box = SearchBox(self)
         self.new_button = QPushButton(self)
@@ -93,9 +95,10 @@ class VisitsView(QWidget):
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.sortByColumn(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
-        for column, width in enumerate((70, 92, 92, 240, 150, 90, 220, 70, 90)):
+        for column, width in enumerate((70, 92, 92, 240, 150, 90, 220, 72, 112)):
             self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # One column takes what is left, so the table never scrolls sideways in either language.
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
 
@@ -139,7 +142,7 @@ class VisitsView(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
         self.model.loading.connect(self._loading)
         self.model.loaded.connect(self._loaded)
-        self.model.first_page.connect(lambda _n: self.count_label.setText(self.tr("正在统计符合条件的服务记录…")))
+        self.model.first_page.connect(lambda _n: self.count_label.setText(self.tr("正在统计服务记录…")))
         context.language_changed.connect(lambda _lang: self.retranslate())
 
     # --- texts -----------------------------------------------------------------------------------
@@ -218,6 +221,22 @@ class VisitsView(QWidget):
         self.search_box.blockSignals(False)
         self.apply_filters()
 
+    def show_filtered(self, period: str = "", review_status: str = "") -> None:
+        """Only the given period and review status (the other filters and the search cleared)."""
+        for combo, value in ((self.period, period or None), (self.review, review_status or None)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0) if value else 0)
+            combo.blockSignals(False)
+        for combo in (self.county, self.industry, self.sync_state):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self._fill_towns()
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self._period_changed(self.period.currentIndex())
+
     def _period_changed(self, _index: int) -> None:
         period = self.period.currentData()
         custom = period == "custom"
@@ -243,10 +262,22 @@ class VisitsView(QWidget):
     # --- state -----------------------------------------------------------------------------------
 
     def _loading(self) -> None:
+        if self.model.refreshing:
+            # Records changed (e.g. a visit was saved): come back to the same place afterwards.
+            current = self.table.currentIndex()
+            self._place = (self.model.visit_id(current.row()) if current.isValid() else None,
+                           self.table.verticalScrollBar().value())
         if not self.model.has_loaded:
             self.count_label.setText(self.tr("正在加载服务记录…"))
 
     def _loaded(self, _count: int) -> None:
+        place, self._place = self._place, None
+        if place is not None:
+            visit_id, scrolled = place
+            self.table.verticalScrollBar().setValue(scrolled)
+            row = self.model.row_of(visit_id) if visit_id else -1
+            if row >= 0:
+                self.table.selectRow(row)
         self._show_count()
 
     def _show_count(self) -> None:
