@@ -39,6 +39,7 @@ from commissioner_app.records import domain_columns
 from commissioner_app.reference import RefItem, replace_reference
 from commissioner_app.store import Store
 from sync import protocol
+from sync.bureau_push import META_REFERENCE_REV, push_bureau_edits
 from sync.client import SyncClient
 from sync.errors import ConflictError, RefusedError
 
@@ -153,6 +154,7 @@ class SyncEngine:
         try:
             self._push_all(report)
             if not report.cancelled:
+                push_bureau_edits(self.store, self.client, report)  # reference data and rules (bureau only)
                 self._pull_all(report)
             if not report.cancelled:
                 self.store.set_meta(META_LAST_SYNC, now_iso())
@@ -628,6 +630,7 @@ class SyncEngine:
             for n, i in enumerate(fields.get("items") or [])
         ]
         replace_reference(self.store, kind, items, source="server", version=str(fields.get("version", "")))
+        self.store.set_meta(META_REFERENCE_REV.format(kind=kind), str(item["rev"]))  # the base of a bureau edit
 
     def _apply_rules(self, item: protocol.PulledChange) -> None:
         fields = item["fields"]

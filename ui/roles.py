@@ -82,6 +82,12 @@ ROLE_VIEWS: list[RoleView] = [
     RoleView("team", "ui.views.team", "TeamView", lambda: QCoreApplication.translate("roles", "团队"), ("manager",)),
     RoleView("assessment", "ui.views.assessment", "AssessmentView",
              lambda: QCoreApplication.translate("roles", "考核"), ALL),
+    RoleView("city", "ui.views.city", "CityView", lambda: QCoreApplication.translate("roles", "全市概况"), ("bureau",)),
+    RoleView("assessment_run", "ui.views.assessment_run", "AssessmentRunView",
+             lambda: QCoreApplication.translate("roles", "年度考核"), ("bureau",)),
+    RoleView("reference", "ui.views.reference", "ReferenceView",
+             lambda: QCoreApplication.translate("roles", "基础数据"), ("bureau",)),
+    RoleView("demands", "ui.views.demands", "DemandsView", lambda: QCoreApplication.translate("roles", "技术需求"), ALL),
 ]
 
 

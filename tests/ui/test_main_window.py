@@ -60,7 +60,7 @@ def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
     assert not window.views["visits"].model.has_loaded
     assert window.views["visits"].model.rowCount() == 0
     assert [window.rail.item(r).text() for r in range(window.rail.count())] == \
-        ["工作台", "服务记录", "技术难题", "服务对象", "考核", "同步", "设置"]  # 考核 is every role's
+        ["工作台", "服务记录", "技术难题", "服务对象", "考核", "技术需求", "同步", "设置"]  # 考核, 技术需求: every role's
     waiting = demo_context.store.waiting_to_sync()
     assert window.sync_count.text() == f"待同步：{waiting:,} 条记录"
     overview = window.views["overview"]

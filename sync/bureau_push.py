@@ -1,0 +1,104 @@
+"""The bureau's edits of reference data and assessment rules, pushed to the central store.
+
+These two tables are not records with sync metadata: the client keeps reference data in
+`reference_items` (replaced per kind) and rules in `assessment_rules` (per year). A bureau edit
+marks what changed in meta (`reference_edited:<kind>`, `assessment_rules_edited:<year>`); the
+engine calls `push_bureau_edits` after the records, when the account is the bureau's. The base
+revision is the one last pulled (meta `reference_rev:<kind>`, `assessment_rules.rev`).
+
+Outcome per change: accepted/merged -> the mark is cleared and the new rev kept; a conflict (the
+server's version changed since this client pulled it) -> the server's version wins, the mark is
+cleared, the next pull brings it, and the edit is named in the report's problems; rejected -> the
+mark is cleared and the reason is in the report's problems.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from commissioner_app.domain import new_id
+from commissioner_app.i18n import Message
+from commissioner_app.reference import KINDS, reference
+from commissioner_app.store import Store
+from sync import protocol
+
+if TYPE_CHECKING:
+    from sync.client import SyncClient
+    from sync.engine import SyncReport
+
+log = logging.getLogger("commissioner.sync.bureau_push")
+
+META_REFERENCE_EDITED = "reference_edited:{kind}"
+META_REFERENCE_REV = "reference_rev:{kind}"
+META_RULES_EDITED = "assessment_rules_edited:{year}"
+
+
+def is_bureau(store: Store) -> bool:
+    text = store.get_meta("sync_user")
+    try:
+        return bool(text) and json.loads(text).get("role") == "bureau"
+    except ValueError:
+        return False
+
+
+def pending_changes(store: Store) -> list[protocol.Change]:
+    changes: list[protocol.Change] = []
+    for kind in KINDS:
+        if store.get_meta(META_REFERENCE_EDITED.format(kind=kind)) != "1":
+            continue
+        items = [{"code": i.code, "name_zh": i.name_zh, "name_en": i.name_en, "parent_code": i.parent_code,
+                  "sort_order": i.sort_order} for i in reference(store, kind)]
+        changes.append({"table": "reference", "id": kind,
+                        "base_rev": int(store.get_meta(META_REFERENCE_REV.format(kind=kind)) or 0), "deleted": False,
+                        "fields": {"version": datetime.now(UTC).strftime("%Y%m%d%H%M%S"), "items": items}})
+    for year, toml, rev in store.db.execute("SELECT year, toml, rev FROM assessment_rules ORDER BY year").fetchall():
+        if store.get_meta(META_RULES_EDITED.format(year=year)) == "1":
+            changes.append({"table": "assessment_rules", "id": str(year), "base_rev": int(rev), "deleted": False,
+                            "fields": {"year": int(year), "toml": toml}})
+    return changes
+
+
+def push_bureau_edits(store: Store, client: SyncClient, report: SyncReport) -> None:
+    if not is_bureau(store):
+        return
+    changes = pending_changes(store)
+    if not changes:
+        return
+    answer = client.push({"batch_id": new_id(), "device_id": client.device_id,
+                          "client_time": datetime.now(UTC).isoformat(timespec="seconds"), "changes": changes})
+    with store.atomic():
+        for result in answer["results"]:
+            _apply(store, result, report)
+
+
+def _apply(store: Store, result: Any, report: SyncReport) -> None:
+    table, record_id, status = result["table"], result["id"], result["status"]
+    if table == "reference":
+        store.set_meta(META_REFERENCE_EDITED.format(kind=record_id), None)
+        what = Message(f"基础数据“{record_id}”", f"reference data '{record_id}'")
+    else:
+        store.set_meta(META_RULES_EDITED.format(year=record_id), None)
+        what = Message(f"{record_id}年度考核细则", f"the assessment rules of {record_id}")
+    if status in ("accepted", "merged"):
+        report.accepted += 1
+        if table == "reference":
+            store.set_meta(META_REFERENCE_REV.format(kind=record_id), str(result["rev"]))
+        else:
+            store.db.execute("UPDATE assessment_rules SET rev = ?, server_seq = ? WHERE year = ?",
+                             [int(result["rev"]), int(result.get("server_seq", 0)), int(record_id)])
+        return
+    if status == "conflict":
+        report.conflicts += 1
+        log.warning("%s %s changed on the server meanwhile; the server's version is kept", table, record_id)
+        report.problems.append(Message(
+            f"{what.zh}在服务器上已被修改，本机的修改未发布；同步后显示服务器上的版本，请在其基础上重新修改。",
+            f"{what.en} changed on the server meanwhile; this edit was not published. The server's version "
+            "is shown after the sync; edit it again."))
+    else:
+        report.rejected += 1
+        log.warning("%s %s rejected: %s", table, record_id, result.get("reason_en", ""))
+        report.problems.append(Message(f"{what.zh}未被服务器接受：{result.get('reason_zh', '')}",
+                                       f"{what.en} was not accepted: {result.get('reason_en', '')}"))

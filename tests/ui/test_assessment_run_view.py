@@ -1,0 +1,70 @@
+"""The bureau's annual assessment run: everyone's scores and grades as the core computes them, the
+grade distribution, the Excel table and the annual records batch."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from commissioner_app.assessment import Period, assess
+from commissioner_app.demo import generate_demo
+from commissioner_app.store import Store
+from tests.ui.manager_support import log_in_as, wait
+from ui.context import AppContext
+from ui.views.assessment_run import AssessmentRunView
+
+
+@pytest.fixture
+def run_context(tmp_path, qapp):
+    store = Store.open(tmp_path / "bureau")
+    generate_demo(store, visits=300, seed=5, commissioners=25)
+    log_in_as(store, "bureau", None)
+    ctx = AppContext(store, language="zh_CN")
+    yield ctx
+    ctx.close()
+
+
+def year_of(store: Store) -> int:
+    return int(store.db.execute(
+        "SELECT substr(visit_date, 1, 4) y FROM visits GROUP BY y ORDER BY count(*) DESC LIMIT 1").fetchone()[0])
+
+
+def open_view(ctx: AppContext, qtbot) -> AssessmentRunView:
+    view = AssessmentRunView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    view.set_year(year_of(ctx.store))
+    view.load()
+    wait(ctx)
+    return view
+
+
+def test_scores_and_distribution_equal_the_core(run_context, qtbot):
+    view = open_view(run_context, qtbot)
+    core = assess(run_context.store, period=Period.year(view.chosen_year))
+    model = view.table.model()
+    assert model.keys == [m.commissioner_id for m in core.members]
+    assert [model.rows[i][7] for i in range(len(core.members))] == [round(m.total, 1) for m in core.members]
+    assert [model.rows[i][8] for i in range(len(core.members))] == [m.grade_label.text("zh_CN") for m in core.members]
+    counts = core.grade_counts()
+    assert view.chart.values == [counts.get(g, 0) for g in ("excellent", "good", "pass", "fail")]
+    assert f"参评 {len(core.members)} 人" in view.summary.text()
+    assert any(n.text("zh_CN") in view.summary.text() for n in core.notes)  # the 优秀 cap note
+
+
+def test_export_and_batch(run_context, qtbot, tmp_path):
+    view = open_view(run_context, qtbot)
+    out = tmp_path / "考核.xlsx"
+    view.export(out)
+    wait(run_context)
+    assert "已导出" in view.message.text()
+    names = load_workbook(out, read_only=True).sheetnames
+    assert len(names) >= 2
+    folder = tmp_path / "pdf"
+    folder.mkdir()
+    run = view.start_batch(folder)
+    assert run is not None and view.batch_cancel.isVisibleTo(view)
+    qtbot.waitUntil(lambda: view.batch is None, timeout=120000)
+    written = list(folder.glob("*.pdf"))
+    assert len(written) == len(view.assessment.members)
+    assert f"已生成 {len(written)} 份" in view.message.text()

@@ -1,0 +1,128 @@
+"""The issue's proof for demands: the bureau and a commissioner, separate data directories, the real
+server on loopback. The bureau publishes a demand in the view and syncs; the commissioner syncs,
+sees it among the open demands, takes it up (揭榜) in the view and syncs; the bureau syncs and sees
+who took it up and the status of the commissioner's problem."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from commissioner_app.domain import Demand, Solution, TechnicalProblem
+from commissioner_app.store import Store
+from tests.sync.fieldwork import commissioner_store, connect
+from tests.sync.harness import Server, running_server
+from tests.ui.manager_support import wait
+from ui.context import AppContext
+from ui.views.demands import DemandsView
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with running_server(f"sqlite:///{tmp_path / 'server.db'}", tmp_path) as s:
+        yield s
+
+
+def progress_of(view: DemandsView, title: str) -> list[str]:
+    table = view.progress_table
+    for row in range(table.rowCount()):
+        if table.item(row, 0).text() == title:
+            return [table.item(row, c).text() for c in range(table.columnCount())]
+    raise AssertionError(f"{title} is not in the bureau's list")
+
+
+def test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server(server, tmp_path, qtbot, qapp):
+    wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
+    server.add_user("wangf", commissioner_id=wang_id)
+    server.add_user("kjj", role="bureau", commissioner_id=bureau_id)
+
+    # The bureau publishes a demand in the view and syncs.
+    bureau_store = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局农村科技科")
+    bureau_sync = connect(bureau_store, server.url, "kjj")
+    bureau_sync.sync()
+    bureau_ctx = AppContext(bureau_store, language="zh_CN")
+    try:
+        view = DemandsView(bureau_ctx)
+        qtbot.addWidget(view)
+        view.show()
+        view.load()
+        wait(bureau_ctx)
+        assert view.bureau_panel.isVisible() and not view.commissioner_panel.isVisible()
+        view.title_edit.setText("柑橘黄龙病绿色防控")
+        view.description_edit.setPlainText("双水镇柑橘园黄龙病发病率上升，需要木虱监测与防控方案。")
+        view.industry.setCurrentText("柑橘")
+        view.county.setCurrentIndex(1)
+        county = view.county.currentData()
+        view.target_edit.setText("双水镇柑橘专业合作社")
+        view.publish_button.click()
+        wait(bureau_ctx)
+        assert "已发布" in view.message.text()
+        wait(bureau_ctx)
+        assert progress_of(view, "柑橘黄龙病绿色防控")[4] == "待揭榜"
+        report = bureau_sync.sync()
+        assert (report.rejected, report.conflicts) == (0, 0)
+    finally:
+        bureau_ctx.close()
+
+    # The commissioner syncs, sees the demand and takes it up in the view.
+    wang_store = commissioner_store(tmp_path / "wang", wang_id, "王芳")
+    wang_sync = connect(wang_store, server.url, "wangf")
+    wang_sync.sync()
+    wang_ctx = AppContext(wang_store, language="zh_CN")
+    try:
+        view = DemandsView(wang_ctx)
+        qtbot.addWidget(view)
+        view.show()
+        view.load()
+        wait(wang_ctx)
+        assert view.commissioner_panel.isVisible() and not view.bureau_panel.isVisible()
+        titles = [view.open_table.item(r, 0).text() for r in range(view.open_table.rowCount())]
+        assert titles == ["柑橘黄龙病绿色防控"]
+        demand = view.open_rows[0]
+        assert (demand.county, demand.target_name) == (county, "双水镇柑橘专业合作社")
+        view.select_demand(demand.id)
+        assert view.take_button.isEnabled()
+        view.take_button.click()
+        wait(wang_ctx)
+        wait(wang_ctx)
+        assert "已揭榜" in view.message.text()
+        assert view.open_table.rowCount() == 0  # taken: no longer open
+        problems = wang_store.all(TechnicalProblem)
+        assert [(p.title, p.demand_id, p.commissioner_id) for p in problems] == [
+            ("柑橘黄龙病绿色防控", demand.id, wang_id)]
+        report = wang_sync.sync()
+        assert (report.rejected, report.conflicts) == (0, 0)
+        # The commissioner works on it: the problem is solved.
+        problem = wang_store.require(TechnicalProblem, problems[0].id)
+        wang_store.save(Solution(problem_id=problem.id, description="悬挂黄板监测木虱，统一清园并喷药防控",
+                                 technology="木虱统防统治"))
+        problem.status = "solved"
+        problem.solved_on = problem.raised_on
+        wang_store.save(problem)
+        wang_sync.sync()
+    finally:
+        wang_ctx.close()
+
+    # The bureau syncs and sees who took it up and the problem's status.
+    bureau_store = Store.open(tmp_path / "bureau")
+    bureau_store.actor = bureau_id
+    from tests.sync.fieldwork import reconnect
+
+    reconnect(bureau_store).sync()
+    assert bureau_store.require(Demand, demand.id).taken_by == wang_id
+    bureau_ctx = AppContext(bureau_store, language="zh_CN")
+    try:
+        view = DemandsView(bureau_ctx)
+        qtbot.addWidget(view)
+        view.show()
+        view.load()
+        wait(bureau_ctx)
+        row = progress_of(view, "柑橘黄龙病绿色防控")
+        assert row[4:] == ["已揭榜", "王芳", "已解决"]
+    finally:
+        bureau_ctx.close()

@@ -1,0 +1,242 @@
+"""年度考核: the bureau's annual assessment run — everyone's scores for the year from approved records
+(commissioner_app.assessment, the 优秀 share cap applied), the grade distribution, the table exported
+to Excel (commissioner_app.exports) and the annual records of everyone as a PDF batch in the
+background with progress and cancel (the same BatchRun the personal assessment view uses)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app.assessment import Assessment, Period, assess
+from commissioner_app.assessment_rules import GRADES
+from commissioner_app.exports import export_xlsx
+from commissioner_app.reports.batch import BatchResult
+from commissioner_app.store import Store
+from ui.context import AppContext
+from ui.tasks import Operation, error_text
+from ui.views.assessment import BatchRun
+from ui.views.chart import BarChart
+from ui.views.city import _fill, _headers, _table
+from ui.views.common import heading
+
+log = logging.getLogger("commissioner.ui.assessment_run")
+
+YEARS_SHOWN = 6
+
+
+class AssessmentRunView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.assessment: Assessment | None = None
+        self.batch: BatchRun | None = None
+        self.has_loaded = False
+        self.title = heading("", self)
+        self.year_label = QLabel(self)
+        self.year = QComboBox(self)
+        this_year = date.today().year
+        for y in range(this_year, this_year - YEARS_SHOWN, -1):
+            self.year.addItem(str(y), y)
+        self.export_button = QPushButton(self)
+        self.batch_button = QPushButton(self)
+        self.batch_button.setObjectName("primary")
+        self.export_button.clicked.connect(lambda: self.export())
+        self.batch_button.clicked.connect(lambda: self.start_batch())
+        self.batch_label = QLabel(self)
+        self.batch_bar = QProgressBar(self)
+        self.batch_cancel = QPushButton(self)
+        self.batch_cancel.clicked.connect(self.cancel_batch)
+        self.message = QLabel(self)
+        self.message.setObjectName("hint")
+        self.message.setWordWrap(True)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.chart = BarChart(self)
+        self.table = _table(self, 10, stretch=2)
+        self.table.setSortingEnabled(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(16)
+        top.addWidget(self.year_label)
+        top.addWidget(self.year)
+        top.addStretch(1)
+        top.addWidget(self.export_button)
+        top.addWidget(self.batch_button)
+        batch_row = QHBoxLayout()
+        batch_row.addWidget(self.batch_label)
+        batch_row.addWidget(self.batch_bar, 1)
+        batch_row.addWidget(self.batch_cancel)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.chart, 1)
+        left_layout.addWidget(self.summary)
+        split = QSplitter(self)
+        split.addWidget(left)
+        split.addWidget(self.table)
+        split.setSizes([380, 820])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(batch_row)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
+        self._show_batch(False)
+
+        self.retranslate()
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+        context.language_changed.connect(lambda _lang: self.retranslate())
+        context.records_changed.connect(self._records_changed)
+
+    @property
+    def chosen_year(self) -> int:
+        return int(self.year.currentData())
+
+    def set_year(self, year: int) -> None:
+        index = self.year.findData(year)
+        if index < 0:
+            self.year.addItem(str(year), year)
+            index = self.year.count() - 1
+        self.year.setCurrentIndex(index)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("年度考核"))
+        self.year_label.setText(self.tr("年度"))
+        self.export_button.setText(self.tr("导出考核表（Excel）"))
+        self.batch_button.setText(self.tr("批量生成年度服务记录（PDF）"))
+        self.batch_cancel.setText(self.tr("取消"))
+        self.chart.empty_text = self.tr("本年度暂无考核结果")
+        _headers(self.table, [
+            self.tr("名次"), self.tr("姓名"), self.tr("派出单位"), self.tr("区县"), self.tr("服务记录"),
+            self.tr("服务天数"), self.tr("解决难题"), self.tr("得分"), self.tr("等次"), self.tr("说明")])
+        self._show()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        if not self.has_loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        year = self.chosen_year
+        Operation(self, lambda store: assess(store, period=Period.year(year)), self._loaded) \
+            .with_progress(self.tr("正在计算全市考核结果…")).run_in_background()
+
+    def _records_changed(self, table: str) -> None:
+        if self.has_loaded and table in ("visits", "reviews", "problems", "solutions", "commissioners", ""):
+            self.refresh()
+
+    def _loaded(self, a: Assessment) -> None:
+        if a.period.end.year != self.chosen_year:
+            return
+        self.has_loaded = True
+        self.assessment = a
+        self._show()
+
+    def _show(self) -> None:
+        a = self.assessment
+        if a is None:
+            return
+        lang = self.context.language
+        counts = a.grade_counts()
+        self.chart.set_data([GRADES[g].text(lang) for g in GRADES], [counts.get(g, 0) for g in GRADES],
+                            self.tr("等次分布（人）"))
+        lines = [self.tr("参评 {0} 人：").format(len(a.members)) + "，".join(
+            f"{GRADES[g].text(lang)} {counts.get(g, 0)}" for g in GRADES)]
+        lines += [n.text(lang) for n in a.notes]
+        lines.append(a.basis_note.text(lang))
+        self.summary.setText("\n".join(lines))
+        capped = self.tr("按优秀比例上限由优秀调为良好")
+        _fill(self.table, [
+            [rank, m.name, m.sending_unit, m.county, m.figures.visits, m.figures.service_days,
+             m.figures.problems_solved, round(m.total, 1), m.grade_label.text(lang), capped if m.capped else ""]
+            for rank, m in enumerate(a.members, 1)], [m.commissioner_id for m in a.members])
+
+    # --- documents -------------------------------------------------------------------------------
+
+    def export(self, out: Path | None = None) -> None:
+        year = self.chosen_year
+        if out is None:
+            start = self.context.setting("assessment", "folder", str(Path.home()), str)
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, self.tr("导出考核表"), str(Path(start) / f"{year}年度考核.xlsx"), self.tr("Excel 工作簿 (*.xlsx)"))
+            if not chosen:
+                return
+            out = Path(chosen)
+        a = self.assessment if self.assessment is not None and self.assessment.period.end.year == year else None
+        target = out
+
+        def work(store: Store) -> dict[str, int]:
+            return export_xlsx(store, year, target, assessment=a)
+
+        Operation(self, work, lambda _counts: self.message.setText(self.tr("已导出：{0}").format(target))) \
+            .failure(lambda e: self.message.setText(error_text(e))) \
+            .with_progress(self.tr("正在导出考核表…")).run_in_background()
+
+    def _show_batch(self, visible: bool) -> None:
+        for widget in (self.batch_label, self.batch_bar, self.batch_cancel):
+            widget.setVisible(visible)
+        self.batch_cancel.setEnabled(True)
+
+    def start_batch(self, folder: Path | None = None) -> BatchRun | None:
+        if self.batch is not None:
+            return None
+        if folder is None:
+            start = self.context.setting("assessment", "folder", str(Path.home()), str)
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("选择保存年度服务记录的文件夹"), start)
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        self.context.set_setting("assessment", "folder", str(folder))
+        run = BatchRun(self.context, self.chosen_year, folder, self)
+        run.progress.connect(self._batch_progress)
+        run.done.connect(self._batch_done)
+        self.batch = run
+        self.batch_bar.setRange(0, 0)
+        self.batch_label.setText(self.tr("正在生成{0}年度服务记录…").format(self.chosen_year))
+        self._show_batch(True)
+        self.batch_button.setEnabled(False)
+        run.start()
+        return run
+
+    def cancel_batch(self) -> None:
+        if self.batch is not None:
+            self.batch.cancel()
+            self.batch_cancel.setEnabled(False)
+            self.batch_label.setText(self.tr("正在取消…（当前这一份写完后停止）"))
+
+    def _batch_progress(self, done: int, total: int, name: str) -> None:
+        if self.batch is None or self.batch.cancelled:
+            return
+        self.batch_bar.setRange(0, total)
+        self.batch_bar.setValue(done)
+        self.batch_label.setText(self.tr("已生成 {0}/{1}：{2}").format(done, total, name))
+
+    def _batch_done(self, result: BatchResult | None, error: BaseException | None) -> None:
+        self.batch = None
+        self._show_batch(False)
+        self.batch_button.setEnabled(True)
+        if error is not None:
+            self.message.setText(error_text(error))
+            return
+        assert result is not None
+        if result.cancelled:
+            self.message.setText(self.tr("已取消：已生成 {0} 份（共 {1} 份），保存在 {2}").format(
+                len(result.written), result.total, result.folder))
+        else:
+            self.message.setText(self.tr("已生成 {0} 份年度服务记录，保存在 {1}").format(
+                len(result.written), result.folder))

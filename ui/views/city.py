@@ -1,0 +1,429 @@
+"""全市概况: the bureau's view of the programme — progress toward the plan's targets, activity by
+county and town, by industry and service type (charts and tables), every commissioner's score and
+grade, and a drill-down from a county to its towns to a town's visits.
+
+The figures come from commissioner_app.activity (one pass over a covering index, so the view opens
+quickly on 100,000 visits); the scores from commissioner_app.assessment, loaded after the figures
+so the view is usable while they are computed. All loading runs on the store worker."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app.activity import city_overview, town_breakdown
+from commissioner_app.assessment import MemberResult, Period, assess
+from commissioner_app.assessment_rules import load_rules
+from commissioner_app.domain import SERVICE_TYPES
+from commissioner_app.store import RECORD_STATES, Store, VisitQuery
+from ui.context import AppContext
+from ui.roles import watcher
+from ui.tasks import Operation
+from ui.views.chart import BarChart
+from ui.views.common import heading
+from ui.views.rows_model import RowsModel
+
+log = logging.getLogger("commissioner.ui.city")
+
+YEARS_SHOWN = 6
+VISITS_SHOWN = 500  # a town's visits listed in the drill-down (the count says how many there are)
+
+
+@dataclass
+class CityFigures:
+    year: int
+    overview: dict[str, Any]
+    plan_active: int
+    plan_solved: int
+
+
+def city_figures(store: Store, year: int) -> CityFigures:
+    rules = load_rules(store, year)
+    overview = city_overview(store, date(year, 1, 1), date(year, 12, 31))
+    return CityFigures(year, overview, rules.plan_active_commissioners, rules.plan_problems_solved)
+
+
+def town_visits(store: Store, county: str, town: str, year: int) -> tuple[int, list[dict[str, Any]]]:
+    q = VisitQuery(county=county, town=town, date_from=date(year, 1, 1), date_to=date(year, 12, 31))
+    rows = store.list_visits(q, limit=VISITS_SHOWN)
+    ids = sorted({r["commissioner_id"] for r in rows})
+    names: dict[str, str] = {}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        names = dict(store.db.execute(f"SELECT id, name FROM commissioners WHERE id IN ({marks})", ids).fetchall())
+    for row in rows:
+        row["commissioner_name"] = names.get(row["commissioner_id"], "")
+    return store.count_visits(q), rows
+
+
+def _table(parent: QWidget, columns: int, stretch: int = 0) -> QTableView:
+    """A read-only table over a RowsModel; the `stretch` column takes the spare width (a name, not a number)."""
+    table = QTableView(parent)
+    table.setModel(RowsModel(table))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(26)
+    table.setWordWrap(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setProperty("stretch_column", stretch)
+    return table
+
+
+def _model(table: QTableView) -> RowsModel:
+    model = table.model()
+    assert isinstance(model, RowsModel)
+    return model
+
+
+def _fill(table: QTableView, rows: list[list[Any]], keys: list[Any] | None = None) -> None:
+    _model(table).set_rows(rows, keys)
+
+
+def _headers(table: QTableView, headers: list[str]) -> None:
+    _model(table).set_headers(headers)
+    # Resize modes apply to existing sections: set once the columns exist.
+    table.horizontalHeader().setSectionResizeMode(int(table.property("stretch_column")), QHeaderView.ResizeMode.Stretch)
+
+
+def _selected_key(table: QTableView) -> Any:
+    rows = table.selectionModel().selectedRows()
+    return _model(table).key(rows[0].row()) if rows else None
+
+
+class ProgressCard(QFrame):
+    """One plan target: the figure, the target and a bar."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.caption = QLabel(self)
+        self.figure = QLabel(self)
+        self.figure.setObjectName("figure")
+        self.bar = QProgressBar(self)
+        self.bar.setTextVisible(True)
+        self.note = QLabel(self)
+        self.note.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.figure)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.note)
+
+    def set_value(self, value: int, target: int | None) -> None:
+        self.figure.setText(f"{value:,}")
+        if target:
+            self.bar.setVisible(True)
+            self.bar.setRange(0, target)
+            self.bar.setValue(min(value, target))
+            self.bar.setFormat(f"{value / target:.0%}")
+        else:
+            self.bar.setVisible(False)
+
+
+class CityView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.figures: CityFigures | None = None
+        self.members: list[MemberResult] | None = None
+        self.towns: list[dict[str, Any]] = []
+        self.visits: list[dict[str, Any]] = []
+        self.visit_total = 0
+        self.county = ""
+        self.town = ""
+        self.has_loaded = False
+        self.title = heading("", self)
+        self.year_label = QLabel(self)
+        self.year = QComboBox(self)
+        this_year = date.today().year
+        for y in range(this_year, this_year - YEARS_SHOWN, -1):
+            self.year.addItem(str(y), y)
+        self.status = QLabel(self)
+        self.status.setObjectName("hint")
+        self.active_card = ProgressCard(self)
+        self.solved_card = ProgressCard(self)
+        self.visits_card = ProgressCard(self)
+
+        # Places: counties (chart + table) → towns → a town's visits.
+        self.county_chart = BarChart(self)
+        self.county_table = _table(self, 5)
+        self.county_table.selectionModel().selectionChanged.connect(lambda *_a: self._county_chosen())
+        self.town_label = QLabel(self)
+        self.town_table = _table(self, 3)
+        self.town_table.selectionModel().selectionChanged.connect(lambda *_a: self._town_chosen())
+        self.visits_label = QLabel(self)
+        self.visits_table = _table(self, 6, stretch=5)
+        places = QWidget(self)
+        grid = QGridLayout(places)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.addWidget(self.county_chart, 0, 0)
+        grid.addWidget(self.county_table, 1, 0)
+        town_box = QVBoxLayout()
+        town_box.addWidget(self.town_label)
+        town_box.addWidget(self.town_table)
+        grid.addLayout(town_box, 0, 1)
+        visit_box = QVBoxLayout()
+        visit_box.addWidget(self.visits_label)
+        visit_box.addWidget(self.visits_table)
+        grid.addLayout(visit_box, 1, 1)
+        grid.setColumnStretch(0, 5)
+        grid.setColumnStretch(1, 6)
+
+        # Industries and service types.
+        self.industry_chart = BarChart(self)
+        self.industry_table = _table(self, 2)
+        self.type_chart = BarChart(self)
+        self.type_table = _table(self, 2)
+        kinds = QWidget(self)
+        kinds_grid = QGridLayout(kinds)
+        kinds_grid.setContentsMargins(4, 4, 4, 4)
+        kinds_grid.addWidget(self.industry_chart, 0, 0)
+        kinds_grid.addWidget(self.industry_table, 1, 0)
+        kinds_grid.addWidget(self.type_chart, 0, 1)
+        kinds_grid.addWidget(self.type_table, 1, 1)
+
+        # Commissioners with score and grade.
+        self.people_table = _table(self, 7, stretch=1)
+        self.people_table.setSortingEnabled(True)
+        self.people_note = QLabel(self)
+        self.people_note.setObjectName("hint")
+        self.people_note.setWordWrap(True)
+        people = QWidget(self)
+        people_layout = QVBoxLayout(people)
+        people_layout.setContentsMargins(4, 4, 4, 4)
+        people_layout.addWidget(self.people_note)
+        people_layout.addWidget(self.people_table, 1)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(places, "")
+        self.tabs.addTab(kinds, "")
+        self.tabs.addTab(people, "")
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(16)
+        top.addWidget(self.year_label)
+        top.addWidget(self.year)
+        top.addSpacing(12)
+        top.addWidget(self.status, 1)
+        cards = QHBoxLayout()
+        for card in (self.active_card, self.solved_card, self.visits_card):
+            cards.addWidget(card, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(cards)
+        layout.addWidget(self.tabs, 1)
+
+        self.retranslate()
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+        context.language_changed.connect(lambda _lang: self.retranslate())
+        context.records_changed.connect(self._records_changed)
+        watcher(context).role_changed.connect(lambda _role: self._records_changed(""))
+
+    @property
+    def chosen_year(self) -> int:
+        return int(self.year.currentData())
+
+    def set_year(self, year: int) -> None:
+        index = self.year.findData(year)
+        if index < 0:
+            self.year.addItem(str(year), year)
+            index = self.year.count() - 1
+        self.year.setCurrentIndex(index)
+
+    # --- text ------------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("全市概况"))
+        self.year_label.setText(self.tr("年度"))
+        self.active_card.caption.setText(self.tr("在岗服务的科技特派员（人）"))
+        self.solved_card.caption.setText(self.tr("解决技术难题（项）"))
+        self.visits_card.caption.setText(self.tr("服务记录（条）"))
+        self.tabs.setTabText(0, self.tr("区县与镇街"))
+        self.tabs.setTabText(1, self.tr("产业与服务类型"))
+        self.tabs.setTabText(2, self.tr("科技特派员考核"))
+        _headers(self.county_table, [
+            self.tr("区县"), self.tr("服务记录"), self.tr("科技特派员"), self.tr("服务镇街"), self.tr("解决难题")])
+        _headers(self.town_table, [self.tr("镇街"), self.tr("服务记录"), self.tr("科技特派员")])
+        _headers(self.visits_table, [
+            self.tr("服务日期"), self.tr("科技特派员"), self.tr("服务对象"), self.tr("产业"), self.tr("状态"),
+            self.tr("服务内容")])
+        _headers(self.industry_table, [self.tr("产业"), self.tr("服务记录")])
+        _headers(self.type_table, [self.tr("服务类型"), self.tr("服务记录")])
+        _headers(self.people_table, [
+            self.tr("姓名"), self.tr("派出单位"), self.tr("区县"), self.tr("服务记录"), self.tr("解决难题"),
+            self.tr("得分"), self.tr("等次")])
+        for chart in (self.county_chart, self.industry_chart, self.type_chart):
+            chart.empty_text = self.tr("本年度暂无服务记录")
+        self._show_figures()
+        self._show_towns()
+        self._show_visits()
+        self._show_members()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        if not self.has_loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        year = self.chosen_year
+        self.status.setText(self.tr("正在统计…"))
+        Operation(self, lambda store: city_figures(store, year), self._figures_loaded) \
+            .with_progress(self.tr("正在统计全市数据…")).run_in_background()
+        # The scores come second: the figures show while the assessment is computed.
+        Operation(self, lambda store: (year, assess(store, period=Period.year(year))), self._members_loaded) \
+            .with_progress(self.tr("正在计算考核得分…")).run_in_background()
+
+    def _records_changed(self, table: str) -> None:
+        if self.has_loaded and table in ("visits", "problems", "solutions", "reviews", "commissioners", ""):
+            self.refresh()
+
+    def _figures_loaded(self, figures: CityFigures) -> None:
+        if figures.year != self.chosen_year:
+            return
+        self.has_loaded = True
+        self.figures = figures
+        self.status.setText("")
+        self._show_figures()
+        if self.county:
+            self.choose_county(self.county, self.town)
+
+    def _members_loaded(self, result: tuple[int, Any]) -> None:
+        year, a = result
+        if year != self.chosen_year:
+            return
+        self.members = a.members
+        self.assessment = a
+        self._show_members()
+
+    # --- showing ---------------------------------------------------------------------------------
+
+    def _show_figures(self) -> None:
+        f = self.figures
+        if f is None:
+            return
+        o = f.overview
+        lang = self.context.language
+        self.active_card.set_value(o["active_commissioners"], f.plan_active)
+        self.solved_card.set_value(o["problems_solved"], f.plan_solved)
+        self.visits_card.set_value(o["visits"], None)
+        self.active_card.note.setText(self.tr("计划目标 {0:,} 人；本年度有服务记录的科技特派员").format(f.plan_active))
+        self.solved_card.note.setText(self.tr("计划目标 {0:,} 项").format(f.plan_solved))
+        self.visits_card.note.setText(self.tr("已提交的服务记录（不含草稿）"))
+        counties = o["by_county"]
+        unnamed = self.tr("（未填写）")
+        self.county_chart.set_data([c["county"] or unnamed for c in counties], [c["visits"] for c in counties],
+                                   self.tr("各区县服务记录"))
+        _fill(self.county_table, [[c["county"] or unnamed, c["visits"], c["commissioners"], c["towns"],
+                                   c["problems_solved"]] for c in counties], [c["county"] for c in counties])
+        industries = o["by_industry"]
+        self.industry_chart.set_data([i["industry"] or unnamed for i in industries[:12]],
+                                     [i["visits"] for i in industries[:12]], self.tr("各产业服务记录（前 12 个）"))
+        _fill(self.industry_table, [[i["industry"] or unnamed, i["visits"]] for i in industries])
+        types = [(SERVICE_TYPES[code].text(lang) if code in SERVICE_TYPES else code, n)
+                 for code, n in o["by_service_type"]]
+        self.type_chart.set_data([t for t, _n in types], [n for _t, n in types], self.tr("各服务类型服务记录"))
+        _fill(self.type_table, [[t, n] for t, n in types])
+
+    def _show_members(self) -> None:
+        if self.members is None:
+            self.people_note.setText(self.tr("正在计算考核得分…"))
+            return
+        lang = self.context.language
+        a = self.assessment
+        self.people_note.setText(self.tr("{0}共 {1} 名科技特派员参评。").format(
+            a.basis_note.text(lang), len(self.members)))
+        _fill(self.people_table, [[m.name, m.sending_unit, m.county, m.figures.visits, m.figures.problems_solved,
+                                   round(m.total, 1), m.grade_label.text(lang)] for m in self.members],
+              [m.commissioner_id for m in self.members])
+
+    # --- drill-down ------------------------------------------------------------------------------
+
+    def choose_county(self, county: str, town: str = "") -> None:
+        """Show the towns of a county (and, with `town`, that town's visits)."""
+        self.county, self.town = county, town
+        year = self.chosen_year
+        Operation(self, lambda store: town_breakdown(store, county, date(year, 1, 1), date(year, 12, 31)),
+                  lambda rows: self._towns_loaded(county, town, rows)).run_in_background()
+
+    def _towns_loaded(self, county: str, town: str, rows: list[dict[str, Any]]) -> None:
+        if county != self.county:
+            return
+        self.towns = rows
+        self._show_towns()
+        if town:
+            self.choose_town(town)
+        else:
+            self.visits, self.visit_total = [], 0
+            self._show_visits()
+
+    def choose_town(self, town: str) -> None:
+        self.town = town
+        county, year = self.county, self.chosen_year
+        Operation(self, lambda store: town_visits(store, county, town, year),
+                  lambda result: self._visits_loaded(county, town, result)).run_in_background()
+
+    def _visits_loaded(self, county: str, town: str, result: tuple[int, list[dict[str, Any]]]) -> None:
+        if (county, town) != (self.county, self.town):
+            return
+        self.visit_total, self.visits = result
+        self._show_visits()
+
+    def _county_chosen(self) -> None:
+        county = _selected_key(self.county_table)
+        if county is not None:
+            if county != self.county:
+                self.choose_county(county)
+
+    def _town_chosen(self) -> None:
+        town = _selected_key(self.town_table)
+        if town is not None:
+            if town != self.town:
+                self.choose_town(town)
+
+    def _show_towns(self) -> None:
+        if not self.county:
+            self.town_label.setText(self.tr("选择左侧的区县，查看其各镇街的服务情况。"))
+            _fill(self.town_table, [])
+            return
+        self.town_label.setText(self.tr("{0}：各镇街").format(self.county or self.tr("（未填写）")))
+        unnamed = self.tr("（未填写）")
+        _fill(self.town_table, [[t["town"] or unnamed, t["visits"], t["commissioners"]] for t in self.towns],
+              [t["town"] for t in self.towns])
+
+    def _show_visits(self) -> None:
+        if not self.town:
+            self.visits_label.setText(self.tr("选择镇街，查看其服务记录。"))
+            _fill(self.visits_table, [])
+            return
+        lang = self.context.language
+        shown = len(self.visits)
+        text = self.tr("{0}：{1:,} 条服务记录").format(self.town, self.visit_total)
+        if shown < self.visit_total:
+            text += self.tr("（显示最近 {0} 条）").format(shown)
+        self.visits_label.setText(text)
+        _fill(self.visits_table, [
+            [str(v["visit_date"]), v["commissioner_name"], v["target_name"], v["industry"],
+             RECORD_STATES[v["state"]].text(lang) if v["state"] in RECORD_STATES else v["state"],
+             " ".join(str(v["content"] or "").split())] for v in self.visits], [v["id"] for v in self.visits])

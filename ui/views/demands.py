@@ -1,0 +1,367 @@
+"""技术需求 (揭榜): the bureau publishes technical demands and follows who took them up and how the
+resulting problems progress; commissioners see the open demands (their industries first) and take
+one up, which makes it their own technical problem. Both travel through the next sync."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commissioner_app.demands import DEMAND_STATUSES, demand_progress, open_demands, publish, take_up
+from commissioner_app.domain import PROBLEM_STATUSES, Commissioner, Demand
+from commissioner_app.reference import reference, towns_of
+from commissioner_app.store import Store
+from ui.context import AppContext
+from ui.roles import current_role, watcher
+from ui.tasks import Operation, error_text
+from ui.views.common import heading
+
+log = logging.getLogger("commissioner.ui.demands")
+
+DEFAULT_DAYS = 60  # a new demand's deadline, two months ahead unless the bureau changes it
+
+
+def _table(parent: QWidget, columns: int) -> QTableWidget:
+    table = QTableWidget(0, columns, parent)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(28)
+    table.setWordWrap(False)
+    return table
+
+
+def _place(county: str | None, town: str | None) -> str:
+    return " ".join(part for part in (county or "", town or "") if part)
+
+
+class DemandsView(QWidget):
+    """The bureau's side (publish + progress) or the commissioner's side (open demands + 揭榜),
+    chosen by the logged-in account's role."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.has_loaded = False
+        self.progress_rows: list[dict[str, Any]] = []
+        self.open_rows: list[Demand] = []
+        self.title = heading("", self)
+        self.hint = QLabel(self)
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+
+        # --- the bureau: publish form ---
+        self.form_box = QGroupBox(self)
+        self.title_edit = QLineEdit(self)
+        self.description_edit = QPlainTextEdit(self)
+        self.description_edit.setMinimumHeight(90)
+        self.description_edit.setMaximumHeight(200)
+        self.industry = QComboBox(self)
+        self.industry.setEditable(True)
+        self.county = QComboBox(self)
+        self.town = QComboBox(self)
+        self.town.setEditable(True)
+        self.target_edit = QLineEdit(self)
+        self.deadline = QDateEdit(self)
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.deadline.setDate(QDate.currentDate().addDays(DEFAULT_DAYS))
+        self.publish_button = QPushButton(self)
+        self.publish_button.setObjectName("primary")
+        self.publish_button.clicked.connect(self.publish)
+        self.form = QFormLayout(self.form_box)
+        self.form_labels = [QLabel(self) for _ in range(7)]
+        for label, field in zip(self.form_labels, (self.title_edit, self.description_edit, self.industry, self.county,
+                                                    self.town, self.target_edit, self.deadline), strict=True):
+            self.form.addRow(label, field)
+        self.form.addRow(self.publish_button)
+        self.county.currentIndexChanged.connect(lambda _i: self._fill_towns())
+
+        # --- the bureau: progress of every demand ---
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("heading")
+        self.progress_table = _table(self, 7)
+        header = self.progress_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+        self.bureau_panel = QSplitter(Qt.Orientation.Horizontal, self)
+        form_column = QWidget(self)
+        form_layout = QVBoxLayout(form_column)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.addWidget(self.form_box)
+        form_layout.addStretch(1)
+        self.bureau_panel.addWidget(form_column)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.progress_label)
+        right_layout.addWidget(self.progress_table, 1)
+        self.bureau_panel.addWidget(right)
+        self.bureau_panel.setSizes([430, 760])
+
+        # --- a commissioner: open demands and 揭榜 ---
+        self.open_table = _table(self, 5)
+        header = self.open_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.open_table.itemSelectionChanged.connect(self._show_selected)
+        self.detail = QPlainTextEdit(self)
+        self.detail.setReadOnly(True)
+        self.detail.setMaximumHeight(150)
+        self.take_button = QPushButton(self)
+        self.take_button.setObjectName("primary")
+        self.take_button.setEnabled(False)
+        self.take_button.clicked.connect(self.take_up_selected)
+        self.commissioner_panel = QWidget(self)
+        panel = QVBoxLayout(self.commissioner_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        panel.addWidget(self.open_table, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.detail, 1)
+        bottom.addWidget(self.take_button, 0, Qt.AlignmentFlag.AlignTop)
+        panel.addLayout(bottom)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.message)
+        layout.addWidget(self.bureau_panel, 1)
+        layout.addWidget(self.commissioner_panel, 1)
+
+        self.retranslate()
+        context.language_changed.connect(lambda _lang: self.retranslate())
+        context.records_changed.connect(self._records_changed)
+        watcher(context).role_changed.connect(lambda _role: self.refresh())
+
+    # --- role ------------------------------------------------------------------------------------
+
+    @property
+    def is_bureau(self) -> bool:
+        return current_role(self.context) == "bureau"
+
+    def _show_role(self) -> None:
+        bureau = self.is_bureau
+        self.bureau_panel.setVisible(bureau)
+        self.commissioner_panel.setVisible(not bureau)
+        self.hint.setText(
+            self.tr("发布技术需求（来自村、企业或局里的清单）；同步后送达各科技特派员，揭榜后可在此查看揭榜人和难题进展。")
+            if bureau else
+            self.tr("市科技局发布的待揭榜技术需求，与您产业相符的排在前面。揭榜后该需求成为您的技术难题（见“技术难题”），下次同步时告知市科技局。"))
+
+    # --- text ------------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("技术需求（揭榜）"))
+        self.form_box.setTitle(self.tr("发布新需求"))
+        for label, text in zip(self.form_labels, (
+                self.tr("需求标题"), self.tr("需求描述"), self.tr("产业"), self.tr("区县"), self.tr("镇街"),
+                self.tr("服务对象"), self.tr("揭榜截止日期")), strict=True):
+            label.setText(text)
+        self.title_edit.setPlaceholderText(self.tr("如：柑橘黄龙病绿色防控技术"))
+        self.target_edit.setPlaceholderText(self.tr("提出需求的村、企业或合作社"))
+        self.publish_button.setText(self.tr("发布需求"))
+        self.progress_label.setText(self.tr("已发布需求的进展"))
+        self.progress_table.setHorizontalHeaderLabels([
+            self.tr("需求标题"), self.tr("产业"), self.tr("地点"), self.tr("截止日期"), self.tr("状态"),
+            self.tr("揭榜人"), self.tr("难题进展")])
+        self.open_table.setHorizontalHeaderLabels([
+            self.tr("需求标题"), self.tr("产业"), self.tr("地点"), self.tr("服务对象"), self.tr("截止日期")])
+        self.take_button.setText(self.tr("揭榜"))
+        self._fill_choices()
+        self._show_role()
+        self._fill_progress()
+        self._fill_open()
+
+    def _fill_choices(self) -> None:
+        lang = self.context.language
+        reader = self.context.reader
+        current_industry = self.industry.currentText()
+        self.industry.blockSignals(True)
+        self.industry.clear()
+        self.industry.addItem("", "")
+        for item in reference(reader, "industry"):
+            self.industry.addItem(item.name(lang), item.name_zh)
+        self.industry.setCurrentText(current_industry)
+        self.industry.blockSignals(False)
+        current_county = self.county.currentData()
+        self.county.blockSignals(True)
+        self.county.clear()
+        self.county.addItem("", "")
+        for item in reference(reader, "county"):
+            self.county.addItem(item.name(lang), item.name_zh)
+        self.county.setCurrentIndex(max(self.county.findData(current_county), 0) if current_county else 0)
+        self.county.blockSignals(False)
+        self._fill_towns()
+
+    def _fill_towns(self) -> None:
+        county = self.county.currentData() or ""
+        current = self.town.currentText()
+        self.town.clear()
+        self.town.addItem("", "")
+        for item in towns_of(self.context.reader, county) if county else []:
+            self.town.addItem(item.name(self.context.language), item.name_zh)
+        self.town.setCurrentText(current)
+
+    @staticmethod
+    def _combo_value(combo: QComboBox) -> str:
+        """The Chinese name records keep: the item's data, or what the user typed."""
+        index = combo.findText(combo.currentText())
+        if index >= 0 and combo.itemData(index):
+            return str(combo.itemData(index))
+        return combo.currentText().strip()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        if not self.has_loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._show_role()
+        if self.is_bureau:
+            Operation(self, demand_progress, self._show_progress) \
+                .with_progress(self.tr("正在加载技术需求…")).run_in_background()
+        else:
+            industries = list(self.context.profile.industries) if self.context.profile else []
+            Operation(self, lambda store: open_demands(store, industries=industries), self._show_open) \
+                .with_progress(self.tr("正在加载技术需求…")).run_in_background()
+
+    def _records_changed(self, table: str) -> None:
+        if self.has_loaded and table in ("demands", "problems", ""):
+            self.refresh()
+
+    def _show_progress(self, rows: list[dict[str, Any]]) -> None:
+        self.has_loaded = True
+        self.progress_rows = rows
+        self._fill_progress()
+
+    def _show_open(self, demands: list[Demand]) -> None:
+        self.has_loaded = True
+        self.open_rows = demands
+        self._fill_open()
+
+    def _fill_progress(self) -> None:
+        lang = self.context.language
+        table = self.progress_table
+        table.setRowCount(len(self.progress_rows))
+        for row, d in enumerate(self.progress_rows):
+            status = DEMAND_STATUSES.get(d["status"])
+            problem = PROBLEM_STATUSES.get(d["problem_status"] or "")
+            values = [d["title"], d["industry"], _place(d["county"], d["town"]), d["deadline"] or "",
+                      status.text(lang) if status else d["status"], d["taken_by_name"] or "",
+                      problem.text(lang) if problem else ""]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(str(value or ""))
+                if column == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, d["id"])
+                table.setItem(row, column, item)
+
+    def _fill_open(self) -> None:
+        table = self.open_table
+        table.setRowCount(len(self.open_rows))
+        for row, d in enumerate(self.open_rows):
+            values = [d.title, d.industry, _place(d.county, d.town), d.target_name,
+                      d.deadline.isoformat() if d.deadline else ""]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value or "")
+                if column == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, d.id)
+                table.setItem(row, column, item)
+        if not self.open_rows and self.has_loaded and not self.is_bureau:
+            self.detail.setPlainText(self.tr("目前没有待揭榜的技术需求。同步后可收到市科技局新发布的需求。"))
+        self._show_selected()
+
+    def selected_demand(self) -> Demand | None:
+        rows = self.open_table.selectionModel().selectedRows()
+        return self.open_rows[rows[0].row()] if rows and rows[0].row() < len(self.open_rows) else None
+
+    def select_demand(self, demand_id: str) -> None:
+        for row, d in enumerate(self.open_rows):
+            if d.id == demand_id:
+                self.open_table.selectRow(row)
+                return
+
+    def _show_selected(self) -> None:
+        d = self.selected_demand()
+        self.take_button.setEnabled(d is not None and self._commissioner() is not None)
+        if d is not None:
+            self.detail.setPlainText(d.description)
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def publish(self) -> None:
+        deadline = self.deadline.date().toPython()
+        demand = Demand(
+            title=self.title_edit.text().strip(), description=self.description_edit.toPlainText().strip(),
+            industry=self._combo_value(self.industry), county=self.county.currentData() or "",
+            town=self._combo_value(self.town), target_name=self.target_edit.text().strip(),
+            deadline=deadline if isinstance(deadline, date) else None,
+            published_by=self.context.profile_name or self.tr("市科技局"))
+        if not demand.title or not demand.description:
+            self._say(self.tr("请填写需求标题和需求描述。"), error=True)
+            return
+        if demand.deadline is not None and demand.deadline < date.today():
+            self._say(self.tr("揭榜截止日期不能早于今天。"), error=True)
+            return
+        Operation(self, lambda store: publish(store, demand), self._published) \
+            .failure(lambda e: self._say(error_text(e), error=True)) \
+            .with_progress(self.tr("正在发布需求…")).run_in_background()
+
+    def _published(self, demand: Demand) -> None:
+        self._say(self.tr("已发布“{0}”，下次同步时送达各科技特派员。").format(demand.title))
+        self.title_edit.clear()
+        self.description_edit.clear()
+        self.target_edit.clear()
+        self.context.records_changed.emit("demands")
+
+    def _commissioner(self) -> Commissioner | None:
+        return self.context.profile
+
+    def take_up_selected(self) -> None:
+        d = self.selected_demand()
+        who = self._commissioner()
+        if d is None or who is None:
+            return
+        demand_id = d.id
+
+        def work(store: Store) -> Any:
+            return take_up(store, demand_id, who)
+
+        Operation(self, work, lambda problem: self._taken(d, problem)) \
+            .failure(lambda e: self._say(error_text(e), error=True)) \
+            .with_progress(self.tr("正在揭榜…")).run_in_background()
+
+    def _taken(self, demand: Demand, _problem: Any) -> None:
+        self._say(self.tr("已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。").format(demand.title))
+        self.context.records_changed.emit("problems")
+        self.context.records_changed.emit("demands")
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b91c1c;" if error else "color: #166534;")
+        self.message.setText(text)
