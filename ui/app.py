@@ -189,7 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         window = create_main_window(context)
         if args.screenshot:
             if args.view not in view_names(window):
-                print(f"unknown view {args.view!r}; choose from: {', '.join(view_names(window))}", file=sys.stderr)
+                names = ", ".join(view_names(window))
+                message = Message(f"没有名为 {args.view!r} 的视图；可选：{names}",
+                                  f"unknown view {args.view!r}; choose from: {names}")
+                print(message.text(context.language), file=sys.stderr)
                 return 2
             render_screenshot(window, args.view, args.screenshot)
             return 0
