@@ -595,7 +595,7 @@ class SyncEngine:
                     triggers=[(str(n), str(q)) for n, q in found],
                     delete=f"DELETE FROM {fts} WHERE rowid IN (SELECT rowid FROM {table} WHERE id IN ({{marks}}))",
                     insert=f"INSERT INTO {fts} (rowid, {cols}) SELECT x.rowid, {values} FROM {table} x "
-                           "WHERE x.deleted = 0 AND x.id IN ({marks})",
+                           "WHERE +x.deleted = 0 AND x.id IN ({marks})",  # "+": look up by id, never scan by `deleted`
                 )
         return self._fts[table]
 
