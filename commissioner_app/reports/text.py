@@ -87,6 +87,10 @@ class CellText(Flowable):
         canvas = self.canv
         if self.color is not None:
             canvas.setFillColor(self.color)
+        # One text object for the whole cell (canvas.drawString makes one per call, and measures
+        # every string again): a 300-visit record has thousands of these runs.
+        text = canvas.beginText()
+        font = ""
         y = self.height - self.size * 0.95
         for line in self._lines:
             x = 0.0
@@ -94,10 +98,14 @@ class CellText(Flowable):
                 width = sum(_measure(c)[1] for c in line) * self.size
                 x = (self.width - width) / (2 if self.align == "center" else 1)
             for name, chunk in _runs(line):
-                canvas.setFont(name, self.size)
-                canvas.drawString(x, y, chunk)
+                if name != font:
+                    text.setFont(name, self.size)
+                    font = name
+                text.setTextOrigin(x, y)
+                text.textLine(chunk)  # no measuring: the origin of the next run is set anyway
                 x += sum(_measure(c)[1] for c in chunk) * self.size
             y -= self.leading
+        canvas.drawText(text)
 
 
 def _runs(line: str) -> list[tuple[str, str]]:
