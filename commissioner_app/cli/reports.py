@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from commissioner_app.cli import data_dir_of, t
+from commissioner_app.cli import EXIT_PROBLEMS_FOUND, data_dir_of, t
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
@@ -34,6 +34,10 @@ def register(sub: Any) -> None:
                      help=t("所有特派员，每人一个 PDF，--out 为文件夹", "every commissioner, one PDF each; --out is a folder"))
     k.add_argument("--out", type=Path, required=True, help=t("输出 PDF 文件（--all 时为文件夹）",
                                                              "output PDF file (a folder with --all)"))
+    k.add_argument("--workers", type=_workers, default=None,
+                   help=t("--all 时同时生成的进程数（默认：人数多时每个处理器核心一个，最多 2 个）",
+                          "with --all, processes writing at once (default: one per core for a large batch, "
+                          "at most 2)"))
     _basis_option(k)
     k.set_defaults(func=cmd_annual)
 
@@ -96,6 +100,16 @@ def _year(text: str) -> int:
     return value
 
 
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(t(f"进程数应为 1 到 64：{text}", f"processes are 1 to 64: {text}"))
+    return value
+
+
 def _open(args: argparse.Namespace) -> Store:
     return Store.open(data_dir_of(args))
 
@@ -136,10 +150,15 @@ def cmd_annual(args: argparse.Namespace) -> int:
         def progress(done: int, total: int, name: str) -> None:
             print(f"\r{done}/{total} {name}    ", end="", file=sys.stderr, flush=True)
 
-        result = annual_records(store, args.year, args.out, assessment=a, progress=progress)
+        result = annual_records(store, args.year, args.out, assessment=a, progress=progress,
+                                workers=args.workers)
         print(file=sys.stderr)
         _say(f"已生成 {len(result.written)} 份年度服务记录，保存在 {args.out}",
              f"Wrote {len(result.written)} annual records into {args.out}")
+        failed = result.failure_message(shown=len(result.failed))
+        if failed is not None:
+            print(failed.text(), file=sys.stderr)
+            return EXIT_PROBLEMS_FOUND
         return 0
     _check_pdf_target(args.out)
     cid = args.commissioner or store.get_meta("self_commissioner_id")

@@ -49,7 +49,9 @@ def annual_record(store: Store, commissioner_id: str, year: int, out: Path | IO[
     return write_annual_record(store, assessment, member, out)
 
 
-def write_annual_record(store: Store, a: Assessment, m: MemberResult, out: Path | IO[bytes]) -> int:
+def write_annual_record(store: Store, a: Assessment, m: MemberResult, out: Path | IO[bytes],
+                        *, data_state_text: str | None = None) -> int:
+    """`data_state_text`: the footer's data state, when a batch has read it once for all documents."""
     s = styles()
     width, _ = frame_size()
     year = a.period.end.year
@@ -84,7 +86,8 @@ def write_annual_record(store: Store, a: Assessment, m: MemberResult, out: Path 
     story.append(P(summary or tr("（未填写）", "(not written)"), s.body))
     story.append(Spacer(1, 8 * mm))
     story.append(KeepTogether([_signatures(width)]))
-    return build_pdf(out, story, title=f"{title} {m.name}", store=store, subject=tr("年度考核", "Annual assessment"))
+    return build_pdf(out, story, title=f"{title} {m.name}", store=store, subject=tr("年度考核", "Annual assessment"),
+                     data_state_text=data_state_text)
 
 
 def _source(a: Assessment) -> str:
@@ -175,7 +178,8 @@ def solved_problems(store: Store, a: Assessment, commissioner_id: str) -> list[d
         sols: dict[str, list[dict[str, Any]]] = {}
         for row in store.db.query(
             f"SELECT problem_id, description, technology, outcome, economic_benefit FROM solutions "
-            f"WHERE deleted = 0 AND problem_id IN ({','.join('?' * len(ids))}) ORDER BY rowid", ids,
+            # `+deleted`: an index leading with `deleted` must never look better than the problem index
+            f"WHERE +deleted = 0 AND problem_id IN ({','.join('?' * len(ids))}) ORDER BY rowid", ids,
         ):
             sols.setdefault(row["problem_id"], []).append(dict(row))
         for p in problems:

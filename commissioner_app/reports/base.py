@@ -177,11 +177,15 @@ class _NumberedCanvas(Canvas):
 
 
 def build_pdf(out: Path | IO[bytes], story: list[Flowable], *, title: str, store: Store,
-              subject: str = "", extra_footer: str = "") -> int:
-    """Lay out `story` on A4 with the shared footer and metadata; returns the number of pages."""
+              subject: str = "", extra_footer: str = "", data_state_text: str | None = None) -> int:
+    """Lay out `story` on A4 with the shared footer and metadata; returns the number of pages.
+
+    `data_state_text`: the footer's data state (`data_state`), when the caller has it already.
+    """
     register_fonts()
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
-    footer = tr(f"生成时间：{generated}", f"Generated {generated}") + "  ·  " + data_state(store)
+    state = data_state(store) if data_state_text is None else data_state_text
+    footer = tr(f"生成时间：{generated}", f"Generated {generated}") + "  ·  " + state
     if extra_footer:
         footer += "  ·  " + extra_footer
     canvas_class = type("DocumentCanvas", (_NumberedCanvas,), {"footer_left": footer})

@@ -112,6 +112,21 @@ def test_cli_documents_and_export(data, tmp_path):
     assert (tmp_path / "csv" / "visits.csv").exists()
 
 
+def test_cli_batch_says_which_records_were_not_written(data, tmp_path):
+    from commissioner_app.assessment import Period, assess
+    from commissioner_app.reports.batch import annual_file_name
+
+    city = assess(data.store, period=Period.year(YEAR))
+    me = city.member(data.self_id)
+    (tmp_path / "all" / annual_file_name(YEAR, me.name, me.commissioner_id)).mkdir(parents=True)
+    done = run_cli(data, "report", "annual", "--all", "--workers", "2", "--year", str(YEAR),
+                   "--out", str(tmp_path / "all"))
+    assert done.returncode == 1, done.stderr
+    assert f"{me.name} 的年度服务记录未能生成" in done.stderr and "Traceback" not in done.stderr
+    assert len(list((tmp_path / "all").glob("*.pdf"))) == len(city.members)  # the folder among them
+    assert f"已生成 {len(city.members) - 1} 份年度服务记录" in done.stdout
+
+
 @pytest.mark.parametrize("args, says", [
     (["report", "visit", "no-such-id", "--out", "{tmp}/x.pdf"], "找不到服务记录"),
     (["report", "annual", "--year", "20x5", "--out", "{tmp}/x.pdf"], "年度"),

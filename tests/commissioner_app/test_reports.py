@@ -13,7 +13,7 @@ from commissioner_app.assessment import Period, Scope, assess
 from commissioner_app.domain import Commissioner
 from commissioner_app.errors import NotFoundError
 from commissioner_app.reports.annual import annual_record
-from commissioner_app.reports.batch import annual_records
+from commissioner_app.reports.batch import annual_file_name, annual_records
 from commissioner_app.reports.fonts import runs
 from commissioner_app.reports.summary import city_summary, group_summary
 from commissioner_app.reports.text import wrap_lines
@@ -152,6 +152,55 @@ def test_batch_can_be_cancelled(data, city, tmp_path):
                             progress=lambda d, t, n: done.append(d), cancelled=lambda: len(done) >= 2)
     assert result.cancelled and len(result.written) == 2
     assert len(list((tmp_path / "some").iterdir())) == 2  # nothing half-written left behind
+
+
+def test_parallel_batch_writes_the_same_files_in_the_same_order(data, city, tmp_path):
+    serial = annual_records(data.store, YEAR, tmp_path / "serial", assessment=city, workers=1)
+    seen = []
+    parallel = annual_records(data.store, YEAR, tmp_path / "parallel", assessment=city, workers=2,
+                              progress=lambda done, total, name: seen.append((done, total, name)))
+    assert not serial.failed and not parallel.failed
+    assert [p.name for p in parallel.written] == [p.name for p in serial.written]
+    assert len(parallel.written) == len(city.members)
+    assert sorted(p.name for p in (tmp_path / "parallel").iterdir()) == sorted(p.name for p in parallel.written)
+    # progress counts up once per document, whichever worker finished it
+    assert [d for d, _, _ in seen] == list(range(1, len(city.members) + 1))
+    assert {t for _, t, _ in seen} == {len(city.members)}
+    assert sorted(n for _, _, n in seen) == sorted(m.name for m in city.members)
+    for a, b in zip(serial.written, parallel.written, strict=True):
+        assert len(PdfReader(a).pages) == len(PdfReader(b).pages)
+    me = city.member(data.self_id)
+    mine = tmp_path / "parallel" / annual_file_name(YEAR, me.name, me.commissioner_id)
+    text = text_of(mine)
+    assert me.name in text and f"共{me.figures.visits}次" in squeezed(text)
+    assert_fonts_embedded(mine)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batch_reports_a_record_it_cannot_save_and_writes_the_others(data, city, tmp_path, workers):
+    folder = tmp_path / "records"
+    me = city.member(data.self_id)
+    # Where the record should go there is a folder (as good as a file held open by a PDF viewer).
+    (folder / annual_file_name(YEAR, me.name, me.commissioner_id)).mkdir(parents=True)
+    result = annual_records(data.store, YEAR, folder, assessment=city, workers=workers)
+    assert [f.commissioner_id for f in result.failed] == [me.commissioner_id]
+    assert len(result.written) == len(city.members) - 1
+    assert all(p.is_file() and p.stat().st_size > 1000 for p in result.written)
+    assert not list(folder.glob("*.part"))
+    message = result.failure_message()
+    assert message is not None
+    assert me.name in message.zh and "未能生成" in message.zh and "无法保存文件" in message.zh
+    assert me.name in message.en and "not written" in message.en
+
+
+def test_parallel_batch_can_be_cancelled(data, city, tmp_path):
+    done = []
+    folder = tmp_path / "some"
+    result = annual_records(data.store, YEAR, folder, assessment=city, workers=2,
+                            progress=lambda d, t, n: done.append(d), cancelled=lambda: len(done) >= 2)
+    assert result.cancelled and 2 <= len(result.written) < len(city.members)
+    # the documents being written when the user cancelled are finished; nothing is half-written
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in result.written)
 
 
 def test_text_runs_split_chinese_and_latin():

@@ -240,3 +240,6 @@ class AssessmentRunView(QWidget):
         else:
             self.message.setText(self.tr("已生成 {0} 份年度服务记录，保存在 {1}").format(
                 len(result.written), result.folder))
+        failed = result.failure_message()
+        if failed is not None:  # the others were written; say who was not, and why
+            self.message.setText(self.message.text() + "\n" + failed.text(self.context.language))
