@@ -1,6 +1,7 @@
 """Document and export budgets (issue 5). Prints figures; asserts nothing.
 
     python benchmarks/reports_bench.py [--commissioners 1000] [--visits 100000] [--data-dir DIR] [--reuse]
+                                       [--workers N] [--batch-limit N] [--skip sheet annual batch export]
 
 Budgets: a visit sheet with two photos < 0.3 s; the annual record of a commissioner with 300 visits
 < 2 s; annual records for 1,000 commissioners < 5 min with flat memory; Excel export of 100,000
@@ -14,6 +15,7 @@ commissioners first (problems and solutions follow their visit).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import resource
@@ -53,6 +55,26 @@ def rss_mb() -> float:
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def children_rss_mb() -> float:
+    """Resident memory of this process's live children (the batch's workers; Linux /proc)."""
+    total = 0.0
+    try:
+        pids = {pid for task in Path("/proc/self/task").iterdir()
+                for pid in (task / "children").read_text().split()}
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * resource.getpagesize() / 1e6
+    except OSError:
+        pass
+    return total
+
+
+def cpu_s() -> float:
+    """CPU time of this process and of its finished children (the batch's workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:
@@ -131,7 +153,7 @@ def big_store(data: Path, visits: int, commissioners: int, reuse: bool) -> Store
     return store
 
 
-def batch_bench(store: Store, folder: Path, limit: int | None) -> None:
+def batch_bench(store: Store, folder: Path, limit: int | None, workers: int | None) -> None:
     start = time.perf_counter()
     a = assess(store, period=Period.year(YEAR))
     print(f"city assessment, {len(a.members)} commissioners, {a.totals.visits} counted visits: "
@@ -142,18 +164,25 @@ def batch_bench(store: Store, folder: Path, limit: int | None) -> None:
 
     def progress(done: int, total: int, name: str) -> None:
         if done == 1 or done % max(1, total // 10) == 0 or done == total:
-            samples.append((done, rss_mb()))
+            samples.append((done, rss_mb(), children_rss_mb()))
 
-    start, cpu = time.perf_counter(), time.process_time()
-    result = annual_records(store, YEAR, folder, assessment=a, progress=progress)
-    took, cpu = time.perf_counter() - start, time.process_time() - cpu
+    load = os.getloadavg()[0]
+    start, cpu = time.perf_counter(), cpu_s()
+    result = annual_records(store, YEAR, folder, assessment=a, progress=progress, workers=workers)
+    took, cpu = time.perf_counter() - start, cpu_s() - cpu
     n = len(result.written)
     size = sum(p.stat().st_size for p in result.written) / 1e6
-    print(f"annual records for {n} commissioners: {took:.0f} s wall, {cpu:.0f} s CPU ({took / n:.2f} s each, "
-          f"{size:.0f} MB)" + ("" if n >= 1000 else f"; extrapolated to 1,000: {took / n * 1000:.0f} s")
-          + f"  (budget 300 s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-    print("  resident memory (MB) after documents: " + ", ".join(f"{d}: {mb:.0f}" for d, mb in samples))
-    print(f"  peak RSS of the process so far: {peak_mb():.0f} MB")
+    print(f"annual records for {n} commissioners ({'default' if workers is None else workers} workers): "
+          f"{took:.0f} s wall, {cpu:.0f} s CPU with the workers' ({took / n:.2f} s each, {size:.0f} MB)"
+          + ("" if n >= 1000 else f"; extrapolated to 1,000: {took / n * 1000:.0f} s")
+          + f"  (budget 300 s; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after, on "
+          f"{os.cpu_count()} CPUs)")
+    if result.failed:
+        print(f"  NOT WRITTEN: {len(result.failed)}: {result.failure_message()}")
+    print("  resident memory (MB) after documents, this process + workers: "
+          + ", ".join(f"{d}: {mb:.0f}+{kids:.0f}" for d, mb, kids in samples))
+    print(f"  peak RSS: this process {peak_mb():.0f} MB, largest worker "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
 
 
 def export_bench(store: Store, folder: Path) -> None:
@@ -173,6 +202,8 @@ def main() -> None:
     parser.add_argument("--commissioners", type=int, default=1000)
     parser.add_argument("--batch-limit", type=int, default=None,
                         help="write only this many annual records (the figure is then extrapolated, and says so)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes for the batch (default: the batch's own choice)")
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "commissioner-bench-reports")
     parser.add_argument("--reuse", action="store_true", help="keep an existing big demo store")
     parser.add_argument("--skip", nargs="*", default=[], choices=["sheet", "annual", "batch", "export"])
@@ -187,7 +218,7 @@ def main() -> None:
             return
         store = big_store(args.data_dir, args.visits, args.commissioners, args.reuse)
         if "batch" not in args.skip:
-            batch_bench(store, work / "annual-records", args.batch_limit)
+            batch_bench(store, work / "annual-records", args.batch_limit, args.workers)
         if "export" not in args.skip:
             export_bench(store, work)
         store.close()

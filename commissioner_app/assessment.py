@@ -504,7 +504,19 @@ def activity_by(
 def visits_per_month(store: Store, period: Period, basis: str, commissioner_ids: Iterable[str] | None = None
                      ) -> list[tuple[str, int]]:
     """(YYYY-MM, counted visits) for every month of the period, zeros included."""
-    found = {r.key: r.visits for r in activity_by(store, period, basis, "month", commissioner_ids)}
+    # Only the visits are counted: activity_by would also count solved problems, and for one
+    # commissioner that reads every problem solved in the city that year (once per annual record).
+    params: list[Any] = [period.start.isoformat(), period.end.isoformat()]
+    who = ""
+    if commissioner_ids is not None:
+        ids = list(commissioner_ids)
+        who = f" AND v.commissioner_id IN ({','.join('?' * len(ids))})" if ids else " AND 0"
+        params += ids
+    found = {key: n for key, n in store.db.execute(
+        f"""SELECT substr(v.visit_date, 1, 7), count(*) FROM visits v
+           WHERE {basis_sql(basis, 'v')} AND v.visit_date BETWEEN ? AND ?{who} GROUP BY 1""",
+        params,
+    ).fetchall()}
     months = []
     y, m = period.start.year, period.start.month
     while (y, m) <= (period.end.year, period.end.month):

@@ -212,3 +212,15 @@ def test_wrap_keeps_latin_words_and_punctuation():
     assert "".join(lines) == "推广HACCP体系建设，提高质量。"
     assert not any(line.startswith(("，", "。")) for line in lines)
     assert any("HACCP" in line for line in lines)
+
+
+def test_months_of_a_commissioner_add_up_to_the_counted_visits(data, city):
+    from commissioner_app.assessment import visits_per_month
+
+    for m in city.members:
+        months = visits_per_month(data.store, city.period, city.basis, [m.commissioner_id])
+        assert [k for k, _ in months] == [f"{YEAR}-{i:02d}" for i in range(1, 13)]
+        assert sum(n for _, n in months) == m.figures.visits
+    everyone = visits_per_month(data.store, city.period, city.basis, [m.commissioner_id for m in city.members])
+    assert sum(n for _, n in everyone) == city.totals.visits
+    assert sum(n for _, n in visits_per_month(data.store, city.period, city.basis, [])) == 0
