@@ -193,6 +193,16 @@ def test_batch_reports_a_record_it_cannot_save_and_writes_the_others(data, city,
     assert me.name in message.en and "not written" in message.en
 
 
+def test_batch_falls_back_to_this_process_when_the_workers_cannot_start(data, city, tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(data.store, "path", tmp_path / "gone" / "commissioner.db")  # workers cannot open it
+    seen = []
+    result = annual_records(data.store, YEAR, tmp_path / "records", assessment=city, workers=2,
+                            progress=lambda done, total, name: seen.append(done))
+    assert not result.failed and len(result.written) == len(city.members)
+    assert seen == list(range(1, len(city.members) + 1))
+    assert "writing the rest in this process" in caplog.text
+
+
 def test_parallel_batch_can_be_cancelled(data, city, tmp_path):
     done = []
     folder = tmp_path / "some"
