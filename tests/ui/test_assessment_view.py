@@ -158,3 +158,18 @@ def test_batch_generation_runs_in_the_background_and_can_be_cancelled(manager_co
     qtbot.waitUntil(lambda: view.batch is None, timeout=60000)
     assert len(list(folder.glob("*.pdf"))) == total
     assert f"已生成 {total} 份年度服务记录" in view.message.text()
+
+
+def test_batch_says_whose_record_could_not_be_saved(manager_context, team_data, qtbot, tmp_path):  # noqa: F811
+    from commissioner_app.reports.batch import annual_file_name
+
+    view = open_view(manager_context, qtbot)
+    members = assess(manager_context.store, period=Period.year(date.today().year)).members
+    blocked = members[0]
+    folder = tmp_path / "records"
+    (folder / annual_file_name(date.today().year, blocked.name, blocked.commissioner_id)).mkdir(parents=True)
+    view.start_batch(folder)
+    qtbot.waitUntil(lambda: view.batch is None, timeout=60000)
+    text = view.message.text()
+    assert f"已生成 {len(members) - 1} 份年度服务记录" in text
+    assert f"{blocked.name} 的年度服务记录未能生成" in text and "无法保存文件" in text
