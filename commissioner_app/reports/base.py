@@ -74,9 +74,24 @@ def styles() -> Styles:
     return _STYLES
 
 
+# Parsed paragraph markup by (markup, style): the headings, labels and indicator names of a
+# document are the same in every document of a batch, and parsing them was a tenth of the time of
+# a short annual record. reportlab only reads the fragments when it wraps, splits and draws.
+_PARSED: dict[tuple[str, ParagraphStyle], list[Any]] = {}
+_PARSED_MAX = 5000
+
+
 def P(text: object, style: ParagraphStyle | None = None) -> Paragraph:  # noqa: N802 - reads like reportlab's
     """A paragraph of plain text (escaped, fonts per script)."""
-    return Paragraph(markup("" if text is None else text), style or styles().body)
+    source = markup("" if text is None else text)
+    style = style or styles().body
+    frags = _PARSED.get((source, style))
+    if frags is not None:
+        return Paragraph(source, style, frags=frags)
+    paragraph = Paragraph(source, style)
+    if len(_PARSED) < _PARSED_MAX:  # the common texts come first in every document; names need no cache
+        _PARSED[(source, style)] = paragraph.frags
+    return paragraph
 
 
 def num(value: float | int | None, digits: int = 0) -> str:

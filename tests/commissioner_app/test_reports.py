@@ -234,3 +234,14 @@ def test_months_of_a_commissioner_add_up_to_the_counted_visits(data, city):
     everyone = visits_per_month(data.store, city.period, city.basis, [m.commissioner_id for m in city.members])
     assert sum(n for _, n in everyone) == city.totals.visits
     assert sum(n for _, n in visits_per_month(data.store, city.period, city.basis, [])) == 0
+
+
+def test_the_same_text_in_two_styles_keeps_each_style():
+    from commissioner_app.reports.base import P, styles
+
+    s = styles()
+    for _ in range(2):  # the second time from the parsed-text cache
+        title, note = P("服务记录 2025", s.title), P("服务记录 2025", s.note)
+        assert {f.fontSize for f in title.frags} == {s.title.fontSize}
+        assert {f.fontSize for f in note.frags} == {s.note.fontSize}
+        assert title.style is s.title and note.style is s.note
