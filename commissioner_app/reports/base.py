@@ -78,7 +78,7 @@ def styles() -> Styles:
 # document are the same in every document of a batch, and parsing them was a tenth of the time of
 # a short annual record. reportlab only reads the fragments when it wraps, splits and draws.
 _PARSED: dict[tuple[str, ParagraphStyle], list[Any]] = {}
-_PARSED_MAX = 5000
+_PARSED_MAX = 2000
 
 
 def P(text: object, style: ParagraphStyle | None = None) -> Paragraph:  # noqa: N802 - reads like reportlab's
