@@ -173,7 +173,7 @@ def create_app(database_url: str | None = None, *, data_dir: pathlib.Path | None
                   description="Sync protocol v1: see sync/protocol.py.",
                   openapi_url=f"{P}/openapi.json", docs_url=f"{P}/docs", redoc_url=None)
     app.state.engine = engine
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)  # level 9: 3x the CPU for 1% smaller answers
     app.add_middleware(RequestGuard)
     app.add_middleware(AccessLog)
     _install_error_handlers(app)
@@ -201,8 +201,8 @@ def create_app(database_url: str | None = None, *, data_dir: pathlib.Path | None
 
     @app.post(f"{P}/sync/push", response_model=PushAnswer, response_model_exclude_none=True, **common)
     def sync_push(body: PushRequest, user: User) -> Response:
-        answer = push.push(engine, user, body.model_dump())
-        return JSONResponse(answer)
+        # Encoded once: the same text is stored for a replay of the batch and sent.
+        return Response(push.push_json(engine, user, body.model_dump()), media_type="application/json")
 
     @app.get(f"{P}/sync/pull", response_model=PullAnswer, **common)
     def sync_pull(user: User, since: Annotated[int, Query(ge=0, le=2**62)] = 0,

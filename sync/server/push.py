@@ -79,11 +79,19 @@ class Scope:
     public: bool = False
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def push(engine: Engine, user: User, request: dict[str, Any]) -> dict[str, Any]:
+    return dict(json.loads(push_json(engine, user, request)))
+
+
+def push_json(engine: Engine, user: User, request: dict[str, Any]) -> str:
+    """Apply a push batch; the answer as JSON text, exactly as stored for a replay of the same batch."""
     with writing(engine) as conn:
         seq = conn.execute(
             select(counters.c.value).where(counters.c.name == "server_seq").with_for_update()
@@ -92,16 +100,16 @@ def push(engine: Engine, user: User, request: dict[str, Any]) -> dict[str, Any]:
             push_batches.c.user_id == user.id, push_batches.c.batch_id == request["batch_id"])).first()
         if stored is not None:
             log.info("push replayed", extra={"username": user.username, "batch_id": request["batch_id"]})
-            return dict(json.loads(stored.answer))
+            return str(stored.answer)
         batch = Batch(conn, user, seq, request)
         batch.prefetch(request["changes"])
         results = [batch.apply(change) for change in request["changes"]]
         batch.flush()
         if batch.seq != seq:
             conn.execute(update(counters).where(counters.c.name == "server_seq").values(value=batch.seq))
-        answer = {"batch_id": request["batch_id"], "results": results, "server_time": timeutil.now_iso()}
+        answer = dumps({"batch_id": request["batch_id"], "results": results, "server_time": timeutil.now_iso()})
         conn.execute(push_batches.insert().values(user_id=user.id, batch_id=request["batch_id"],
-                                                  answer=dumps(answer), created_at=timeutil.now_iso()))
+                                                  answer=answer, created_at=timeutil.now_iso()))
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
