@@ -123,7 +123,8 @@ class SyncClient:
     # --- transport -------------------------------------------------------------------------------
 
     def _json(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
-        return self._call(method, path, body, expect_json=True, **kwargs).json()
+        response = self._call(method, path, body, expect_json=True, **kwargs)
+        return getattr(response, _PARSED)  # parsed once, in _attempt
 
     def _call(
         self,
@@ -190,7 +191,7 @@ class SyncClient:
         if 200 <= status < 300:
             if expect_json:
                 try:
-                    response.json()
+                    setattr(response, _PARSED, response.json())
                 except ValueError:
                     # A 2xx whose JSON does not parse was cut in transit.
                     raise _Retry("truncated answer") from None
@@ -216,6 +217,9 @@ class SyncClient:
         if status >= 500:
             return ServerError(status, reason.en)
         return RefusedError(reason, status, kind)
+
+
+_PARSED = "parsed_json"  # the attribute of a response that holds its parsed JSON body
 
 
 def _reason(body: dict[str, Any], status: int) -> Message:
