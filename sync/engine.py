@@ -544,20 +544,25 @@ class SyncEngine:
 
     def _pull_all(self, report: SyncReport) -> None:
         since = int(self.store.get_meta(META_CURSOR) or 0)
-        pages = 0
-        while not self._cancelled(report):
-            answer = self.client.pull(since, self.pull_limit)
-            self._note_clock(answer.get("server_time"), report)
-            with self.store.atomic():
-                self._apply_page(answer["changes"], report)
-                _pause_point("pull_applying")
-                # The cursor moves in the same transaction as the page it covers.
-                self.store.set_meta(META_CURSOR, str(answer["next_since"]))
-            since = int(answer["next_since"])
-            pages += 1
-            self._progress(SyncProgress("pull", report.pulled + report.kept_local, 0))
-            if not answer.get("has_more"):
-                break
+        if self._cancelled(report):
+            return
+        # The next page is fetched while this one is applied (at most two pages in memory).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+            coming = fetcher.submit(self.client.pull, since, self.pull_limit)
+            while True:
+                answer = coming.result()
+                self._note_clock(answer.get("server_time"), report)
+                more = bool(answer.get("has_more"))
+                if more:
+                    coming = fetcher.submit(self.client.pull, int(answer["next_since"]), self.pull_limit)
+                with self.store.atomic():
+                    self._apply_page(answer["changes"], report)
+                    _pause_point("pull_applying")
+                    # The cursor moves in the same transaction as the page it covers.
+                    self.store.set_meta(META_CURSOR, str(answer["next_since"]))
+                self._progress(SyncProgress("pull", report.pulled + report.kept_local, 0))
+                if not more or self._cancelled(report):
+                    break  # (a page fetched after a cancel is dropped: the cursor has not moved past it)
 
     def _apply_page(self, changes: list[protocol.PulledChange], report: SyncReport) -> None:
         by_table: dict[str, list[protocol.PulledChange]] = {}
