@@ -197,14 +197,14 @@ class Batch:
         return rev, self.seq
 
     def flush(self) -> None:
-        """Send the buffered writes as three executemany statements, straight to the driver (SQLAlchemy's
-        per-row parameter processing would cost more than the database work)."""
+        """Send the buffered writes in bulk, straight to the driver (SQLAlchemy's per-row parameter
+        processing would cost more than the database work): COPY or executemany for new rows,
+        executemany for updates."""
         record_columns = [c.name for c in records.columns]
         inserts = [v for k, v in self._pending.items() if k not in self._in_db]
         updates = [v for k, v in self._pending.items() if k in self._in_db]
         if inserts:
-            self._executemany(f"INSERT INTO records ({', '.join(record_columns)}) VALUES ({{}})",
-                              record_columns, inserts)
+            self._insert("records", record_columns, inserts)
         if updates:
             keys = ("table_name", "id")
             assigned = [c for c in record_columns if c not in keys]
@@ -214,8 +214,18 @@ class Batch:
                               [*assigned, *keys], updates, fill=False)
         if self._revisions_written:
             columns = [c.name for c in revisions.columns if c.name != "id"]
-            self._executemany(f"INSERT INTO revisions ({', '.join(columns)}) VALUES ({{}})", columns,
-                              list(self._revisions_written.values()))
+            self._insert("revisions", columns, list(self._revisions_written.values()))
+
+    def _insert(self, table: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+        if self.conn.dialect.name != "postgresql":
+            self._executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({{}})", columns, rows)
+            return
+        # COPY: psycopg's executemany spends ~40 us of Python per row; COPY a few.
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in columns))
 
     def _mark(self) -> str:
         return "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
