@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from sync.server import timeutil
 from sync.server.auth import User
@@ -24,6 +24,12 @@ def pull_page(engine: Engine, user: User, since: int, limit: int) -> str:
         # Read the counter first: every change numbered up to it is committed (pushes number their
         # changes under the counter's lock), so a short page may move the cursor up to it.
         top = conn.execute(select(counters.c.value).where(counters.c.name == "server_seq")).scalar_one()
+        if conn.dialect.name == "postgresql":
+            # Read in server_seq order from its index, never "collect every visible row after the
+            # cursor, then sort": with statistics lagging behind a table that has just grown (a bulk
+            # first push), PostgreSQL chose the latter, and each page sorted all the rest of the
+            # table (0.5 s a page at 100,000 records). The index walk costs one pass in all.
+            conn.execute(text("SET LOCAL enable_sort = off"))
         rows = conn.execute(
             select(records.c.table_name, records.c.id, records.c.rev, records.c.server_seq, records.c.deleted,
                    records.c.fields)
