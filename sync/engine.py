@@ -76,7 +76,7 @@ PAUSE_POINTS = ("push_answered", "pull_applying", "upload_chunk_sent")
 class SyncProgress:
     phase: str  # a key of PHASES
     done: int
-    total: int  # 0 when unknown (a pull does not know how much is left)
+    total: int  # 0 when unknown (a server too old to count what a pull has left)
 
     @property
     def label(self) -> Message:
@@ -139,6 +139,7 @@ class SyncEngine:
         self.batch_chars = batch_chars
         self._columns = {t: [c for c in domain_columns(TABLES[t]) if c != "id"] for t in schema.SYNCED_TABLES}
         self._fts: dict[str, _FtsBulk | None] = {}
+        self._pulled_pages = (0, 0)  # changes received by this sync's pull, and how many there were to come
         if not client.device_id:
             client.device_id = store.get_meta("device_id") or ""
 
@@ -548,7 +549,8 @@ class SyncEngine:
             return
         # The next page is fetched while this one is applied (at most two pages in memory).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            coming = fetcher.submit(self.client.pull, since, self.pull_limit)
+            coming = fetcher.submit(self.client.pull, since, self.pull_limit, True)  # the first page counts
+            first = True
             while True:
                 answer = coming.result()
                 self._note_clock(answer.get("server_time"), report)
@@ -560,9 +562,20 @@ class SyncEngine:
                     _pause_point("pull_applying")
                     # The cursor moves in the same transaction as the page it covers.
                     self.store.set_meta(META_CURSOR, str(answer["next_since"]))
-                self._progress(SyncProgress("pull", report.pulled + report.kept_local, 0))
+                self._progress(self._pull_progress(answer, first))
+                first = False
                 if not more or self._cancelled(report):
                     break  # (a page fetched after a cancel is dropped: the cursor has not moved past it)
+
+    def _pull_progress(self, answer: protocol.PullAnswer, first: bool) -> SyncProgress:
+        """Changes received so far, of how many (the first page's `remaining`; 0: not known)."""
+        if first:
+            self._pulled_pages = (0, int(answer.get("remaining") or 0))
+        received, total = self._pulled_pages
+        received += len(answer["changes"])
+        self._pulled_pages = (received, total)
+        # Changes pushed by others while the pull runs come on top of the count.
+        return SyncProgress("pull", received, max(total, received) if total else 0)
 
     def _apply_page(self, changes: list[protocol.PulledChange], report: SyncReport) -> None:
         by_table: dict[str, list[protocol.PulledChange]] = {}

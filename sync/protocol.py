@@ -19,9 +19,13 @@ POST /sync/push         PushRequest -> PushAnswer
     answer lists each conflicting field with base/local/server values and the server's current
     `fields` and `rev`), rejected (with reason; e.g. out of scope, invalid, a field the role may
     not write).
-GET  /sync/pull?since=<server_seq>&limit=<n>  -> PullAnswer
+GET  /sync/pull?since=<server_seq>&limit=<n>[&count=true]  -> PullAnswer
     Changes the caller may see with server_seq > since, in server order, tombstones included;
     `next_since` is the cursor to store (in the same local transaction as the page).
+    With count=true (a client asks on the first page of a sync) the answer also carries
+    `remaining`: how many changes the caller may see after `since`, this page's included, as of
+    this answer (null when past the server's cap); a progress bar's total. Without it the key is
+    absent: older clients never ask, and a newer client shows an indeterminate bar when it is.
     Reference data travels as table "reference" (id = kind, fields = {"version", "items"}) and
     assessment rules as table "assessment_rules" (id = year, fields = {"year", "toml"}).
 
@@ -177,8 +181,9 @@ class PulledChange(TypedDict):
     fields: dict[str, Any]
 
 
-class PullAnswer(TypedDict):
+class PullAnswer(TypedDict, total=False):
     changes: list[PulledChange]
     next_since: int
     has_more: bool
     server_time: str
+    remaining: int | None  # only when asked with count=true
