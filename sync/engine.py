@@ -43,6 +43,7 @@ from commissioner_app.store import Store
 from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV, push_bureau_edits
 from sync.client import SyncClient
+from sync.conflicts import apply_notices, mark_reported, resolutions_to_report
 from sync.errors import ConflictError, RefusedError
 
 log = logging.getLogger("commissioner.sync.engine")
@@ -95,6 +96,7 @@ class SyncReport:
     rejected: int = 0
     pulled: int = 0  # records written from the server
     kept_local: int = 0  # pulled records not applied because they have unsent local changes
+    remote_conflicts: int = 0  # conflicts someone else's push met with this side's version, newly shown
     deleted: int = 0  # records deleted locally because the server deleted them
     reference_kinds: list[str] = field(default_factory=list)
     assessment_years: list[int] = field(default_factory=list)
@@ -213,6 +215,7 @@ class SyncEngine:
                         if not rows:
                             continue
                     batch = self._make_batch(rows)
+                    self._attach_resolutions(batch)
                     if len(out) == len(PENDING_SLOTS):
                         done = self._land(out, report, done, total)
                     slot = next(k for k in PENDING_SLOTS if all(o.slot != k for o in out))
@@ -318,6 +321,7 @@ class SyncEngine:
         _pause_point("push_answered")
         with self.store.atomic():
             self._apply_push_answer(batch, answer, report)
+            self._resolutions_reported(batch, answer)
             self.store.set_meta(slot, None)
 
     def _apply_push_answer(self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport) -> None:
@@ -388,6 +392,24 @@ class SyncEngine:
             db.conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", items)
         db.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?", no_base)
 
+    def _attach_resolutions(self, batch: dict[str, Any]) -> None:
+        """Name, on each change, the conflict notices its record's resolution settles (sync/conflicts.py)."""
+        waiting = resolutions_to_report(self.store)
+        if not waiting:
+            return
+        for change in batch["changes"]:
+            ids = waiting.get((change["table"], change["id"]))
+            if ids:
+                change["resolves"] = ids
+
+    def _resolutions_reported(self, batch: dict[str, Any], answer: protocol.PushAnswer) -> None:
+        """The server closed (or superseded) the notices named on changes it accepted, merged or met again."""
+        status = {(r["table"], r["id"]): r["status"] for r in answer["results"]}
+        told = [n for c in batch["changes"] if c.get("resolves")
+                and status.get((c["table"], c["id"])) in ("accepted", "merged", "conflict") for n in c["resolves"]]
+        if told:
+            mark_reported(self.store, told)
+
     def _rows_of(self, changes: list[dict[str, Any]], results: dict[tuple[str, str], protocol.ChangeResult],
                  ) -> dict[tuple[str, str], dict[str, Any]]:
         """The current local rows of the changes of a batch, with the columns the answer needs: a
@@ -456,8 +478,9 @@ class SyncEngine:
             local = bool(row["deleted"]) if f == "deleted" else row.get(f, c.get("local"))
             db.execute(
                 "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
-                "server_rev, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [table, record_id, f, _dump(c.get("base")), _dump(local), _dump(c.get("server")), rev, now],
+                "server_rev, created_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [table, record_id, f, _dump(c.get("base")), _dump(local), _dump(c.get("server")), rev, now,
+                 result.get("conflict_id")],  # the server's notice of it (sync/server/notices.py), if any
             )
 
     def _set_base(self, table: str, record_id: str, rev: int, fields: dict[str, Any]) -> None:
@@ -592,6 +615,10 @@ class SyncEngine:
                     report.assessment_years.append(int(item["fields"].get("year") or item["id"]))
             elif table in self._columns:
                 self._apply_records(table, items, report)
+            elif table == protocol.NOTICE_TABLE:
+                # Same-field conflicts seen from the other side (sync/conflicts.py).
+                report.remote_conflicts += apply_notices(self.store, [dict(i) for i in items], _user(self.store),
+                                                         self.client.device_id)
             else:
                 log.warning("pull delivered %d changes of unknown table %r; ignored", len(items), table)
 
@@ -778,6 +805,15 @@ class _InFlight:
 
 
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
+
+
+def _user(store: Store) -> dict[str, Any] | None:
+    """The account this computer syncs as (sync/session.py keeps it in meta at login)."""
+    try:
+        value = json.loads(store.get_meta("sync_user") or "null")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:

@@ -104,6 +104,9 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "assessment_rules": ("bureau",),
 }
 
+# The pseudo-table of conflict notices that pull delivers (sync/server/notices.py).
+NOTICE_TABLE = "conflicts"
+
 # Fields only the server sets (from reviews); a client's value for them is ignored on push.
 SERVER_OWNED_FIELDS: dict[str, tuple[str, ...]] = {
     "visits": ("review_status", "review_opinion"),

@@ -44,6 +44,8 @@ class ChangeIn(Strict):
     base_rev: int = Field(ge=0, le=2**31)
     deleted: bool = False
     fields: dict[str, Any] = Field(default_factory=dict)
+    # Conflict notices this change settles (sync/server/notices.py); absent from older clients.
+    resolves: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=50)
 
 
 class PushRequest(Strict):
@@ -89,6 +91,7 @@ class ChangeResult(BaseModel):
     conflicts: list[dict[str, Any]] | None = None
     reason_zh: str | None = None
     reason_en: str | None = None
+    conflict_id: str | None = None  # the conflict notice a conflict opened
 
 
 class PushAnswer(BaseModel):

@@ -84,9 +84,19 @@ def test_edits_of_the_same_field_are_a_conflict_that_overwrites_nothing(shared_s
     row = b.row("visits", visit.id)
     assert row is not None and row["sync_state"] == "conflict"
 
-    # B syncing again does not push over A's text while the conflict is open.
+    # A, whose text the server kept, sees the conflict too at its next sync: B's text against its own.
+    report = ea.sync()
+    assert report.remote_conflicts == 1
+    (seen_by_a,) = list_conflicts(a)
+    assert seen_by_a.remote and seen_by_a.field == "content"
+    assert (seen_by_a.local, seen_by_a.server) == ("甲电脑：讲解稻瘟病识别", "乙电脑：示范无人机飞防")
+    assert a.row("visits", visit.id)["sync_state"] == "synced"  # type: ignore[index]  # nothing held back on A
+
+    # B syncing again does not push over A's text while the conflict is open, and both still see it.
     eb.sync()
+    ea.sync()
     assert server.records(cid)[("visits", visit.id)]["fields"]["content"] == "甲电脑：讲解稻瘟病识别"
+    assert len(list_conflicts(a)) == len(list_conflicts(b)) == 1
 
     # B keeps its own text: it becomes an ordinary edit on the server's revision and reaches A.
     resolve(b, conflict.id, "local")
@@ -96,6 +106,46 @@ def test_edits_of_the_same_field_are_a_conflict_that_overwrites_nothing(shared_s
     ea.sync()
     final = a.require(Visit, visit.id)
     assert final.content == "乙电脑：示范无人机飞防" and final.people_trained == 12 and final.end_time == "12:00"
+    # Resolved on B: closed on A too.
+    assert list_conflicts(a) == [] and list_conflicts(b) == []
+    [closed] = list_conflicts(a, include_resolved=True)
+    assert closed.resolution == "elsewhere"
+    records = server.records(cid)
+    assert differences(local_records(a), records) == []
+    assert differences(local_records(b), records) == []
+
+
+def test_a_conflict_resolved_by_the_side_whose_version_was_kept_closes_on_the_other(
+        shared_server: Server, tmp_path: Path) -> None:
+    server = shared_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    va = a.require(Visit, visit.id)
+    va.content = "甲：讲解稻瘟病识别"
+    a.save_visit(va)
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙：示范无人机飞防"
+    vb.end_time = "12:00"
+    b.save_visit(vb)
+    ea.sync()
+    assert eb.sync().conflicts == 1
+    ea.sync()
+    (on_a,) = list_conflicts(a)
+    assert on_a.remote and on_a.server == "乙：示范无人机飞防"
+
+    # A keeps its own text: nothing changes on the server, the conflict closes on both sides.
+    resolve(a, on_a.id, "local")
+    assert list_conflicts(a) == []
+    ea.sync()
+    assert server.records(cid)[("visits", visit.id)]["fields"]["content"] == "甲：讲解稻瘟病识别"
+    eb.sync()
+    assert list_conflicts(b) == []  # closed on B by its pull, with A's text
+    local_b = b.require(Visit, visit.id)
+    assert local_b.content == "甲：讲解稻瘟病识别" and local_b.end_time == "12:00"  # B's other change is kept
+    eb.sync()  # B's other change goes out on the settled revision
+    ea.sync()
+    final = a.require(Visit, visit.id)
+    assert final.content == "甲：讲解稻瘟病识别" and final.end_time == "12:00"
     records = server.records(cid)
     assert differences(local_records(a), records) == []
     assert differences(local_records(b), records) == []
