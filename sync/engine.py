@@ -163,6 +163,7 @@ class SyncEngine:
             if not report.cancelled:
                 push_bureau_edits(self.store, self.client, report)  # reference data and rules (bureau only)
                 self._pull_all(report)
+                _tell_remote_conflicts(report)
             if not report.cancelled:
                 self.store.set_meta(META_LAST_SYNC, now_iso())
                 self._progress(SyncProgress("done", 1, 1))
@@ -805,6 +806,17 @@ class _InFlight:
 
 
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
+
+
+def _tell_remote_conflicts(report: SyncReport) -> None:
+    if report.remote_conflicts:
+        n = report.remote_conflicts
+        report.problems.append(Message(
+            f"有 {n} 条记录，他人（或您在另一台电脑上）的修改与您已同步的版本冲突：服务器保留了您的版本，"
+            "请在“处理冲突”中决定保留哪一个",
+            f"On {n} record(s), a change made elsewhere (by someone else, or by you on another computer) "
+            "conflicts with your synced version: the server kept yours; decide which to keep under "
+            "\u201cResolve conflicts\u201d"))
 
 
 def _user(store: Store) -> dict[str, Any] | None:

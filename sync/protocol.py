@@ -19,6 +19,13 @@ POST /sync/push         PushRequest -> PushAnswer
     answer lists each conflicting field with base/local/server values and the server's current
     `fields` and `rev`), rejected (with reason; e.g. out of scope, invalid, a field the role may
     not write).
+    A conflict is also recorded as a notice (sync/server/notices.py) that pull delivers as table
+    "conflicts" (id = the notice's id) to whoever may see the record, so the side whose version
+    was kept sees it too; the conflict's ChangeResult names it in `conflict_id`. A change may
+    carry `resolves`: [notice id, ...] (the notices its record's resolution settles); when the
+    change is accepted or merged the server closes them (status "resolved", with the values
+    kept in `chosen`), when it meets a conflict again they are "superseded". Older clients
+    ignore `conflict_id` and the "conflicts" rows (an unknown table) and never send `resolves`.
 GET  /sync/pull?since=<server_seq>&limit=<n>[&count=true]  -> PullAnswer
     Changes the caller may see with server_seq > since, in server order, tombstones included;
     `next_since` is the cursor to store (in the same local transaction as the page).
@@ -68,7 +75,7 @@ Details the server holds to (v1):
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 PROTOCOL_VERSION = 1
 MIN_PROTOCOL_VERSION = 1
@@ -141,6 +148,7 @@ class Change(TypedDict):
     base_rev: int
     deleted: bool
     fields: dict[str, Any]  # the record's domain fields as stored locally (JSON-encoded lists stay strings)
+    resolves: NotRequired[list[str]]  # conflict notices this change settles
 
 
 class PushRequest(TypedDict):
@@ -167,6 +175,7 @@ class ChangeResult(TypedDict, total=False):
     conflicts: list[FieldConflict]
     reason_zh: str
     reason_en: str
+    conflict_id: str  # with a conflict: the notice the server recorded of it
 
 
 class PushAnswer(TypedDict):

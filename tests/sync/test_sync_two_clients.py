@@ -6,8 +6,11 @@ import random
 import uuid
 from pathlib import Path
 
+import pytest
+
 from commissioner_app.domain import Visit
 from sync.conflicts import list_conflicts, resolve
+from sync.errors import OfflineError
 from tests.sync.fieldwork import (
     add_target,
     add_visit,
@@ -167,3 +170,35 @@ def test_keeping_the_servers_value_takes_it_everywhere(shared_server: Server, tm
     eb.sync()
     assert a.require(Visit, visit.id).content == b.require(Visit, visit.id).content == "乙：第二版"
     assert differences(local_records(a), sqlite_server.records(cid)) == []
+
+
+def test_a_conflict_whose_answer_was_lost_is_seen_once_on_both_sides(shared_server: Server, tmp_path: Path) -> None:
+    """The connection is cut after the server recorded the conflict: the replayed batch gets the
+    stored answer, and both sides see the one conflict, linked to the one notice."""
+    a, b, ea, eb, visit = setup_pair(shared_server, tmp_path)
+    for store, text in ((a, "甲：先发送"), (b, "乙：后发送")):
+        v = store.require(Visit, visit.id)
+        v.content = text
+        store.save_visit(v)
+    ea.sync()
+    real_push = eb.client.push
+
+    def answer_lost(request):  # type: ignore[no-untyped-def]
+        real_push(request)
+        raise OfflineError("connection cut before the answer arrived")
+
+    eb.client.push = answer_lost  # type: ignore[method-assign]
+    with pytest.raises(OfflineError):
+        eb.sync()
+    assert list_conflicts(b) == []  # nothing known here yet; the batch waits to be replayed
+    eb.client.push = real_push  # type: ignore[method-assign]
+    assert eb.sync().conflicts == 1
+    (on_b,) = list_conflicts(b)
+    ea.sync()
+    (on_a,) = list_conflicts(a)
+    assert on_a.remote and on_b.notice_id and on_a.notice_id == on_b.notice_id
+    resolve(b, on_b.id, "server")
+    eb.sync()
+    ea.sync()
+    assert list_conflicts(a) == [] and list_conflicts(b) == []
+    assert a.require(Visit, visit.id).content == b.require(Visit, visit.id).content == "甲：先发送"
