@@ -281,3 +281,22 @@ def m004_sync_base(db: Database) -> None:
     db.execute("CREATE INDEX idx_conflicts_open ON sync_conflicts (resolved_at, table_name, record_id)")
     for table in SYNCED_TABLES:
         db.execute(_base_trigger(db, table))
+
+
+# --- m005: conflicts seen from the other side -------------------------------------------------
+#
+# The server records each same-field conflict as a notice (sync/server/notices.py) and delivers it
+# by pull to the other side. `notice_id` links a local conflict to its notice; `origin` is 'push'
+# for a conflict this computer's push met (the record is held back) and 'remote' for someone
+# else's version that conflicts with this computer's (nothing is held back; the local value is
+# on the server); `other_by` names the other side. `reported` = 1 once the server knows of the
+# resolution (the resolving push was answered, or the notice was closed elsewhere).
+
+
+@migrations()
+def m005_conflict_notices(db: Database) -> None:
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN notice_id TEXT")
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN origin TEXT NOT NULL DEFAULT 'push'")
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN other_by TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN reported INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX idx_conflicts_notice ON sync_conflicts (notice_id)")

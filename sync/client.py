@@ -98,8 +98,12 @@ class SyncClient:
         answer: protocol.PushAnswer = self._json("POST", "/sync/push", request)
         return answer
 
-    def pull(self, since: int, limit: int = protocol.DEFAULT_PULL_LIMIT) -> protocol.PullAnswer:
-        answer: protocol.PullAnswer = self._json("GET", "/sync/pull", params={"since": since, "limit": limit})
+    def pull(self, since: int, limit: int = protocol.DEFAULT_PULL_LIMIT, count: bool = False) -> protocol.PullAnswer:
+        """A page of changes; with `count` (the first page of a sync) the answer also says how many remain."""
+        params: dict[str, Any] = {"since": since, "limit": limit}
+        if count:
+            params["count"] = "true"  # a server that predates the count ignores it and answers without
+        answer: protocol.PullAnswer = self._json("GET", "/sync/pull", params=params)
         return answer
 
     def attachment_status(self, sha256: str) -> dict[str, Any]:

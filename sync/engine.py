@@ -43,6 +43,7 @@ from commissioner_app.store import Store
 from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV, push_bureau_edits
 from sync.client import SyncClient
+from sync.conflicts import apply_notices, mark_reported, resolutions_to_report
 from sync.errors import ConflictError, RefusedError
 
 log = logging.getLogger("commissioner.sync.engine")
@@ -76,7 +77,7 @@ PAUSE_POINTS = ("push_answered", "pull_applying", "upload_chunk_sent")
 class SyncProgress:
     phase: str  # a key of PHASES
     done: int
-    total: int  # 0 when unknown (a pull does not know how much is left)
+    total: int  # 0 when unknown (a server too old to count what a pull has left)
 
     @property
     def label(self) -> Message:
@@ -95,6 +96,7 @@ class SyncReport:
     rejected: int = 0
     pulled: int = 0  # records written from the server
     kept_local: int = 0  # pulled records not applied because they have unsent local changes
+    remote_conflicts: int = 0  # conflicts someone else's push met with this side's version, newly shown
     deleted: int = 0  # records deleted locally because the server deleted them
     reference_kinds: list[str] = field(default_factory=list)
     assessment_years: list[int] = field(default_factory=list)
@@ -139,6 +141,7 @@ class SyncEngine:
         self.batch_chars = batch_chars
         self._columns = {t: [c for c in domain_columns(TABLES[t]) if c != "id"] for t in schema.SYNCED_TABLES}
         self._fts: dict[str, _FtsBulk | None] = {}
+        self._pulled_pages = (0, 0)  # changes received by this sync's pull, and how many there were to come
         if not client.device_id:
             client.device_id = store.get_meta("device_id") or ""
 
@@ -160,6 +163,7 @@ class SyncEngine:
             if not report.cancelled:
                 push_bureau_edits(self.store, self.client, report)  # reference data and rules (bureau only)
                 self._pull_all(report)
+                _tell_remote_conflicts(report)
             if not report.cancelled:
                 self.store.set_meta(META_LAST_SYNC, now_iso())
                 self._progress(SyncProgress("done", 1, 1))
@@ -212,6 +216,7 @@ class SyncEngine:
                         if not rows:
                             continue
                     batch = self._make_batch(rows)
+                    self._attach_resolutions(batch)
                     if len(out) == len(PENDING_SLOTS):
                         done = self._land(out, report, done, total)
                     slot = next(k for k in PENDING_SLOTS if all(o.slot != k for o in out))
@@ -317,6 +322,7 @@ class SyncEngine:
         _pause_point("push_answered")
         with self.store.atomic():
             self._apply_push_answer(batch, answer, report)
+            self._resolutions_reported(batch, answer)
             self.store.set_meta(slot, None)
 
     def _apply_push_answer(self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport) -> None:
@@ -387,6 +393,24 @@ class SyncEngine:
             db.conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", items)
         db.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?", no_base)
 
+    def _attach_resolutions(self, batch: dict[str, Any]) -> None:
+        """Name, on each change, the conflict notices its record's resolution settles (sync/conflicts.py)."""
+        waiting = resolutions_to_report(self.store)
+        if not waiting:
+            return
+        for change in batch["changes"]:
+            ids = waiting.get((change["table"], change["id"]))
+            if ids:
+                change["resolves"] = ids
+
+    def _resolutions_reported(self, batch: dict[str, Any], answer: protocol.PushAnswer) -> None:
+        """The server closed (or superseded) the notices named on changes it accepted, merged or met again."""
+        status = {(r["table"], r["id"]): r["status"] for r in answer["results"]}
+        told = [n for c in batch["changes"] if c.get("resolves")
+                and status.get((c["table"], c["id"])) in ("accepted", "merged", "conflict") for n in c["resolves"]]
+        if told:
+            mark_reported(self.store, told)
+
     def _rows_of(self, changes: list[dict[str, Any]], results: dict[tuple[str, str], protocol.ChangeResult],
                  ) -> dict[tuple[str, str], dict[str, Any]]:
         """The current local rows of the changes of a batch, with the columns the answer needs: a
@@ -455,8 +479,9 @@ class SyncEngine:
             local = bool(row["deleted"]) if f == "deleted" else row.get(f, c.get("local"))
             db.execute(
                 "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
-                "server_rev, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [table, record_id, f, _dump(c.get("base")), _dump(local), _dump(c.get("server")), rev, now],
+                "server_rev, created_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [table, record_id, f, _dump(c.get("base")), _dump(local), _dump(c.get("server")), rev, now,
+                 result.get("conflict_id")],  # the server's notice of it (sync/server/notices.py), if any
             )
 
     def _set_base(self, table: str, record_id: str, rev: int, fields: dict[str, Any]) -> None:
@@ -548,7 +573,8 @@ class SyncEngine:
             return
         # The next page is fetched while this one is applied (at most two pages in memory).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            coming = fetcher.submit(self.client.pull, since, self.pull_limit)
+            coming = fetcher.submit(self.client.pull, since, self.pull_limit, True)  # the first page counts
+            first = True
             while True:
                 answer = coming.result()
                 self._note_clock(answer.get("server_time"), report)
@@ -560,9 +586,20 @@ class SyncEngine:
                     _pause_point("pull_applying")
                     # The cursor moves in the same transaction as the page it covers.
                     self.store.set_meta(META_CURSOR, str(answer["next_since"]))
-                self._progress(SyncProgress("pull", report.pulled + report.kept_local, 0))
+                self._progress(self._pull_progress(answer, first))
+                first = False
                 if not more or self._cancelled(report):
                     break  # (a page fetched after a cancel is dropped: the cursor has not moved past it)
+
+    def _pull_progress(self, answer: protocol.PullAnswer, first: bool) -> SyncProgress:
+        """Changes received so far, of how many (the first page's `remaining`; 0: not known)."""
+        if first:
+            self._pulled_pages = (0, int(answer.get("remaining") or 0))
+        received, total = self._pulled_pages
+        received += len(answer["changes"])
+        self._pulled_pages = (received, total)
+        # Changes pushed by others while the pull runs come on top of the count.
+        return SyncProgress("pull", received, max(total, received) if total else 0)
 
     def _apply_page(self, changes: list[protocol.PulledChange], report: SyncReport) -> None:
         by_table: dict[str, list[protocol.PulledChange]] = {}
@@ -579,6 +616,10 @@ class SyncEngine:
                     report.assessment_years.append(int(item["fields"].get("year") or item["id"]))
             elif table in self._columns:
                 self._apply_records(table, items, report)
+            elif table == protocol.NOTICE_TABLE:
+                # Same-field conflicts seen from the other side (sync/conflicts.py).
+                report.remote_conflicts += apply_notices(self.store, [dict(i) for i in items], _user(self.store),
+                                                         self.client.device_id)
             else:
                 log.warning("pull delivered %d changes of unknown table %r; ignored", len(items), table)
 
@@ -765,6 +806,26 @@ class _InFlight:
 
 
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
+
+
+def _tell_remote_conflicts(report: SyncReport) -> None:
+    if report.remote_conflicts:
+        n = report.remote_conflicts
+        report.problems.append(Message(
+            f"有 {n} 条记录，他人（或您在另一台电脑上）的修改与您已同步的版本冲突：服务器保留了您的版本，"
+            "请在“处理冲突”中决定保留哪一个",
+            f"On {n} record(s), a change made elsewhere (by someone else, or by you on another computer) "
+            "conflicts with your synced version: the server kept yours; decide which to keep under "
+            "\u201cResolve conflicts\u201d"))
+
+
+def _user(store: Store) -> dict[str, Any] | None:
+    """The account this computer syncs as (sync/session.py keeps it in meta at login)."""
+    try:
+        value = json.loads(store.get_meta("sync_user") or "null")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:

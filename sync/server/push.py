@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from commissioner_app.domain import REVIEW_DECISIONS
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
-from sync.server import timeutil
+from sync.server import notices, timeutil
 from sync.server.auth import User
 from sync.server.db import writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
@@ -257,9 +257,12 @@ class Batch:
         table, record_id = change["table"], change["id"]
         head = {"table": table, "id": record_id}
         try:
-            return {**head, **self._apply(table, record_id, change)}
+            result = {**head, **self._apply(table, record_id, change)}
         except Rejected as exc:
             return {**head, "status": "rejected", "reason_zh": exc.zh, "reason_en": exc.en}
+        if result["status"] == "conflict" or change.get("resolves"):
+            notices.after_change(self, change, result)  # the other side sees the conflict too
+        return result
 
     def _apply(self, table: str, record_id: str, change: dict[str, Any]) -> dict[str, Any]:
         user = self.user
