@@ -215,10 +215,10 @@ def pull_child(url: str, user: str) -> None:
     waited = [0.0]
     fetch = engine.client.pull
 
-    def timed_pull(since: int, limit: int) -> Any:
+    def timed_pull(*args: Any, **kwargs: Any) -> Any:
         t0 = time.perf_counter()
         try:
-            return fetch(since, limit)
+            return fetch(*args, **kwargs)
         finally:
             waited[0] += time.perf_counter() - t0
 
