@@ -1,6 +1,6 @@
 """Fill the English translations of manager_en.ts after pyside6-lupdate (a maintenance script).
 
-    pyside6-lupdate ui/roles.py ui/views/review.py ui/views/team.py ui/views/assessment.py \\
+    pyside6-lupdate ui/roles.py ui/views/review.py ui/views/team.py ui/views/assessment.py ui/views/annual_batch.py \\
         ui/views/pdf_preview.py ui/views/chart.py -ts ui/translations/manager_en.ts -no-obsolete
     python ui/translations/fill_manager_en.py ui/translations/manager_en.ts
 
@@ -17,6 +17,11 @@ ENGLISH = {
     "审核": "Review",
     "团队": "Team",
     "考核": "Assessment",
+    # the bureau's views, named in ui/roles.py too (bureau_en.ts has them as well)
+    "全市概况": "City",
+    "年度考核": "Assessment run",
+    "基础数据": "Reference data",
+    "技术需求": "Demands",
     # review
     "服务日期": "Date",
     "科技特派员": "Commissioner",
