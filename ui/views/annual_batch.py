@@ -87,13 +87,15 @@ class BatchRun(OwnStoreTask):
 
 class AnnualBatchPanel(QWidget):
     """The row that shows a batch of annual records running: what is being written, a bar and a
-    cancel button; hidden when no batch runs. `finished(text)` says how the run ended."""
+    cancel button; hidden when no batch runs. `button` (the view's, which starts a batch) is off
+    while one runs. `finished(text)` says how the run ended."""
 
     finished = Signal(str)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, button: QPushButton, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
+        self.button = button
         self.run: BatchRun | None = None
         self.label = QLabel(self)
         self.bar = QProgressBar(self)
@@ -131,6 +133,7 @@ class AnnualBatchPanel(QWidget):
         self.label.setText(self.tr("正在生成{0}年度服务记录…").format(year))
         self.cancel_button.setEnabled(True)
         self.setVisible(True)
+        self.button.setEnabled(False)
         run.start()
         return run
 
@@ -150,6 +153,7 @@ class AnnualBatchPanel(QWidget):
     def _done(self, result: BatchResult | None, error: BaseException | None) -> None:
         self.run = None
         self.setVisible(False)
+        self.button.setEnabled(True)
         if error is not None:
             self.finished.emit(error_text(error))
             return

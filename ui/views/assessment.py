@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +39,11 @@ from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, show_error
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun, OwnStoreTask
 from ui.views.chart import BarChart
-from ui.views.common import heading
+from ui.views.common import YearCombo, heading
 from ui.views.pdf_preview import render_pages, show_preview
 
 log = logging.getLogger("commissioner.ui.assessment")
 
-YEARS_SHOWN = 6
 SUBTOTAL_BG = QColor("#eef2f7")
 TOTAL_BG = QColor("#dde6f1")
 
@@ -157,10 +155,7 @@ class AssessmentView(QWidget):
         self._annual_name = ""
         self.title = heading("", self)
         self.year_label = QLabel(self)
-        self.year = QComboBox(self)
-        this_year = date.today().year
-        for y in range(this_year, this_year - YEARS_SHOWN, -1):
-            self.year.addItem(str(y), y)
+        self.year = YearCombo(self)
         self.who_label = QLabel(self)
         self.who = QComboBox(self)
         self.who.setMinimumContentsLength(12)
@@ -194,11 +189,11 @@ class AssessmentView(QWidget):
         self.summary_edit.textChanged.connect(self._summary_edited)
         self.summary_state = QLabel(self)
         self.summary_state.setObjectName("hint")
-        self.batch_panel = AnnualBatchPanel(context, self)
-        self.batch_panel.finished.connect(self._batch_finished)
         self.message = QLabel(self)
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
+        self.batch_panel = AnnualBatchPanel(context, self.batch_button, self)
+        self.batch_panel.finished.connect(self.message.setText)
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -245,14 +240,10 @@ class AssessmentView(QWidget):
 
     @property
     def chosen_year(self) -> int:
-        return int(self.year.currentData())
+        return self.year.year()
 
     def set_year(self, year: int) -> None:
-        index = self.year.findData(year)
-        if index < 0:
-            self.year.addItem(str(year), year)
-            index = self.year.count() - 1
-        self.year.setCurrentIndex(index)  # refreshes
+        self.year.set_year(year)  # refreshes
 
     def own_id(self) -> str:
         if self.context.profile is not None:
@@ -520,14 +511,7 @@ class AssessmentView(QWidget):
         return self.batch_panel.run
 
     def start_batch(self, folder: Path | None = None) -> BatchRun | None:
-        run = self.batch_panel.start(self.chosen_year, folder)
-        if run is not None:
-            self.batch_button.setEnabled(False)
-        return run
-
-    def _batch_finished(self, text: str) -> None:
-        self.batch_button.setEnabled(True)
-        self.message.setText(text)
+        return self.batch_panel.start(self.chosen_year, folder)
 
     # --- language --------------------------------------------------------------------------------
 

@@ -6,11 +6,9 @@ background with progress and cancel (the same AnnualBatchPanel the personal asse
 from __future__ import annotations
 
 import logging
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -29,11 +27,10 @@ from ui.tasks import Operation, error_text
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
 from ui.views.city import _fill, _headers, _table
-from ui.views.common import heading
+from ui.views.common import YearCombo, heading
 
 log = logging.getLogger("commissioner.ui.assessment_run")
 
-YEARS_SHOWN = 6
 
 
 class AssessmentRunView(QWidget):
@@ -44,20 +41,17 @@ class AssessmentRunView(QWidget):
         self.has_loaded = False
         self.title = heading("", self)
         self.year_label = QLabel(self)
-        self.year = QComboBox(self)
-        this_year = date.today().year
-        for y in range(this_year, this_year - YEARS_SHOWN, -1):
-            self.year.addItem(str(y), y)
+        self.year = YearCombo(self)
         self.export_button = QPushButton(self)
         self.batch_button = QPushButton(self)
         self.batch_button.setObjectName("primary")
         self.export_button.clicked.connect(lambda: self.export())
         self.batch_button.clicked.connect(lambda: self.start_batch())
-        self.batch_panel = AnnualBatchPanel(context, self)
-        self.batch_panel.finished.connect(self._batch_finished)
         self.message = QLabel(self)
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
+        self.batch_panel = AnnualBatchPanel(context, self.batch_button, self)
+        self.batch_panel.finished.connect(self.message.setText)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.chart = BarChart(self)
@@ -94,14 +88,10 @@ class AssessmentRunView(QWidget):
 
     @property
     def chosen_year(self) -> int:
-        return int(self.year.currentData())
+        return self.year.year()
 
     def set_year(self, year: int) -> None:
-        index = self.year.findData(year)
-        if index < 0:
-            self.year.addItem(str(year), year)
-            index = self.year.count() - 1
-        self.year.setCurrentIndex(index)
+        self.year.set_year(year)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("年度考核"))
@@ -181,11 +171,4 @@ class AssessmentRunView(QWidget):
         return self.batch_panel.run
 
     def start_batch(self, folder: Path | None = None) -> BatchRun | None:
-        run = self.batch_panel.start(self.chosen_year, folder)
-        if run is not None:
-            self.batch_button.setEnabled(False)
-        return run
-
-    def _batch_finished(self, text: str) -> None:
-        self.batch_button.setEnabled(True)
-        self.message.setText(text)
+        return self.batch_panel.start(self.chosen_year, folder)
