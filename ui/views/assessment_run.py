@@ -32,7 +32,6 @@ from ui.views.common import YearCombo, heading
 log = logging.getLogger("commissioner.ui.assessment_run")
 
 
-
 class AssessmentRunView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
