@@ -24,6 +24,7 @@ from typing import Any, Literal
 from commissioner_app.domain import LABELS, now_iso
 from commissioner_app.errors import CommissionerError, NotFoundError
 from commissioner_app.i18n import Message
+from commissioner_app.records import column_value
 from commissioner_app.store import Store
 
 Keep = Literal["local", "server"]
@@ -136,14 +137,14 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
         now = now_iso()
         if keep == "server":
             value = _load(server_value)
-            column_value = int(bool(value)) if field == "deleted" else _column_value(value)
-            if current.get(field) != column_value:
-                store.db.execute(f"UPDATE {table} SET {field} = ? WHERE id = ?", [column_value, record_id])
+            stored = int(bool(value)) if field == "deleted" else column_value(value)
+            if current.get(field) != stored:
+                store.db.execute(f"UPDATE {table} SET {field} = ? WHERE id = ?", [stored, record_id])
                 store.db.execute(
                     "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) "
                     "VALUES (?, ?, ?, ?, ?)",
                     [table, record_id, now, store.actor,
-                     json.dumps({field: [current.get(field), column_value]}, ensure_ascii=False, default=str)],
+                     json.dumps({field: [current.get(field), stored]}, ensure_ascii=False, default=str)],
                 )
         store.db.execute(
             "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?", [now, keep, conflict_id]
@@ -297,9 +298,3 @@ def _load(text: str | None) -> Any:
         return text
 
 
-def _column_value(value: Any) -> Any:
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return int(value)
-    return value

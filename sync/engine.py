@@ -37,6 +37,7 @@ from commissioner_app import schema
 from commissioner_app.attachments import blob_path, sha256_of
 from commissioner_app.domain import TABLES, new_id, now_iso
 from commissioner_app.i18n import Message
+from commissioner_app.records import column_value as _column_value
 from commissioner_app.records import domain_columns
 from commissioner_app.reference import RefItem, replace_reference
 from commissioner_app.store import Store
@@ -835,13 +836,6 @@ def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None
     db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), record_id])
 
 
-def _column_value(value: Any) -> Any:
-    """A JSON value as the local column stores it (lists and objects as JSON text, booleans as 0/1)."""
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return int(value)
-    return value
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from pathlib import Path
@@ -166,6 +167,9 @@ def test_keeping_the_servers_value_takes_it_everywhere(shared_server: Server, tm
     ea.sync()
     (conflict,) = list_conflicts(a)
     resolve(a, conflict.id, "server")
+    (changes,) = a.db.execute(
+        "SELECT changes FROM record_history WHERE record_id = ? ORDER BY id DESC LIMIT 1", [visit.id]).fetchone()
+    assert json.loads(changes) == {"content": ["甲：第一版", "乙：第二版"]}  # what the choice changed, kept
     ea.sync()
     eb.sync()
     assert a.require(Visit, visit.id).content == b.require(Visit, visit.id).content == "乙：第二版"
