@@ -225,7 +225,7 @@ def _closed_elsewhere(store: Store, notice_id: str, f: dict[str, Any]) -> None:
             current = store.row(table, record_id)
             if current is not None and _same(current.get(field), _load(local_value), field):
                 # Still the value this computer pushed: take the one kept by the other side.
-                value = int(bool(chosen[field])) if field == "deleted" else _column_value(chosen[field])
+                value = int(bool(chosen[field])) if field == "deleted" else column_value(chosen[field])
                 if current.get(field) != value:
                     store.db.execute(f"UPDATE {table} SET {field} = ? WHERE id = ?", [value, record_id])
                     store.db.execute(
@@ -269,7 +269,7 @@ def mark_reported(store: Store, notice_ids: list[str]) -> None:
 def _same(column: Any, value: Any, field: str) -> bool:
     if field == "deleted":
         return bool(column) == bool(value)
-    return bool(column == _column_value(value))
+    return bool(column == column_value(value))
 
 
 def _dump(value: Any) -> str:
