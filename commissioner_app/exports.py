@@ -1,5 +1,6 @@
 """Exports for the bureau: one Excel workbook (visits, problems, solutions, targets, assessment) or
-one CSV file per sheet (UTF-8 with BOM, so that Excel opens the Chinese correctly).
+one CSV file per sheet (UTF-8 with BOM, so that Excel opens the Chinese correctly; text that Excel would
+run as a formula starts with an apostrophe).
 
 Rows stream from SQL straight into the zipped sheet XML (commissioner_app.xlsx_writer), so 100,000
 visits need little memory and a few seconds (openpyxl's cell objects took several times as long).
@@ -229,6 +230,20 @@ def export_xlsx(store: Store, year: int | None, out: Path, *, period: Period | N
     return counts
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value: Any) -> Any:
+    """A CSV field. Excel opens a CSV as if each field were typed, so text starting like a formula
+    (=HYPERLINK(...), +1, -1, @SUM) would run as one: such text gets a leading apostrophe, which
+    makes Excel take the rest as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def export_csv(store: Store, year: int | None, folder: Path, *, period: Period | None = None,
                assessment: Assessment | None = None) -> dict[str, Path]:
     """One CSV file per sheet in `folder` (visits.csv, problems.csv, ...), UTF-8 with BOM."""
@@ -242,7 +257,7 @@ def export_csv(store: Store, year: int | None, folder: Path, *, period: Period |
                 writer = csv.writer(f)
                 writer.writerow([c.header.text() for c in sheet.columns])
                 for row in sheet.rows():
-                    writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+                    writer.writerow([_csv_value(v) for v in row])
             written[sheet.name] = path
     except OSError as exc:
         raise CommissionerError(Message(f"无法写入 {folder}：{exc.strerror or exc}",

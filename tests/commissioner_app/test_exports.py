@@ -61,7 +61,7 @@ def test_xlsx_sheets_types_and_values(data, tmp_path):
 
 def test_typed_text_reaches_excel_as_text(data, tmp_path):
     """What a commissioner typed (or pasted from Word) is exported as text: never a formula, never a
-    broken file."""
+    broken file; the CSV export guards the same text for Excel."""
     target = data.store.db.execute("SELECT id FROM service_targets LIMIT 1").fetchone()[0]
     content = "=HYPERLINK(\"http://example.invalid\",\"详情\")\x0b第二行\x01 & <b>柑橘</b>"
     visit = Visit(commissioner_id=data.self_id, target_id=target, visit_date=date(2019, 5, 6), start_time="09:00",
@@ -75,6 +75,11 @@ def test_typed_text_reaches_excel_as_text(data, tmp_path):
     assert cell.data_type == "s"
     assert cell.value == "=HYPERLINK(\"http://example.invalid\",\"详情\")\n第二行 & <b>柑橘</b>"
     assert sheet.cell(row=2, column=header.index("评价意见") + 1).value == "+86 138 0000 0000"
+    files = export_csv(data.store, 2019, tmp_path / "csv")
+    with files["visits"].open(encoding="utf-8-sig", newline="") as f:
+        header, row = list(csv.reader(f))
+    assert row[header.index("服务内容")] == "'" + content
+    assert row[header.index("评价意见")] == "'+86 138 0000 0000"
 
 
 def test_assessment_sheet_matches_the_assessment(data, tmp_path):
