@@ -77,14 +77,12 @@ def clean_text(value: str) -> str:
             if units > MAX_CELL_CHARS - 1:
                 value = value[:i]
                 break
-        if value.endswith("_x005F"):  # never cut an escape in half
-            value = value[:-6]
         value += "…"
     return value
 
 
 def _text_cell(ref: str, value: str) -> str:
-    style = ' s="3"' if value[0] in "=+-@" else ""
+    style = f' s="{QUOTED_STYLE}"' if value[0] in "=+-@" else ""
     value = escape(clean_text(value))
     if value[:1].isspace() or value[-1:].isspace():
         return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
@@ -123,7 +121,7 @@ class XlsxWriter:
         os.close(fd)
         self._tmp = Path(tmp)
         self._zip = zipfile.ZipFile(self._tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
-        self._sheets: list[tuple[str, str | None]] = []  # title, auto filter range
+        self._sheets: list[tuple[str, str]] = []  # title, auto filter range
 
     def __enter__(self) -> XlsxWriter:
         return self
@@ -140,6 +138,8 @@ class XlsxWriter:
     def add_sheet(self, title: str, header: Sequence[str], widths: Sequence[float],
                   rows: Iterable[Sequence[Any]]) -> int:
         """Stream one sheet; returns the number of data rows written (the header not counted)."""
+        if not 0 < len(title) <= 31 or set(title) & set("[]:*?/\\") or title in (t for t, _ in self._sheets):
+            raise ValueError(f"Excel cannot name a sheet {title!r}")  # a programming error: titles are fixed
         index = len(self._sheets) + 1
         last = column_letter(len(header))
         letters = [column_letter(i) for i in range(1, len(header) + 1)]
@@ -176,7 +176,7 @@ class XlsxWriter:
                     elif t is float and math.isfinite(v):
                         chunk.append(f'<c r="{col}{r}"><v>{number(v)}</v></c>')
                     elif t is date:
-                        chunk.append(f'<c r="{col}{r}" s="2"><v>{v.toordinal() - EXCEL_EPOCH_ORDINAL}</v></c>')
+                        chunk.append(f'<c r="{col}{r}" s="{DATE_STYLE}"><v>{v.toordinal() - EXCEL_EPOCH_ORDINAL}</v></c>')
                     elif v is not None:
                         chunk.append(other_cell(col + r, v))
                 chunk.append("</row>")

@@ -112,6 +112,14 @@ def test_sheet_layout(tmp_path):
         assert "'O''Brien 的表'!$A$1:$A$1" in workbook and "'服务记录'!$A$1:$B$4" in workbook
 
 
+@pytest.mark.parametrize("title", ["", "一" * 32, "a/b", "a[1]", "表"])
+def test_a_sheet_name_excel_refuses_is_a_programming_error(tmp_path, title):
+    with pytest.raises(ValueError), XlsxWriter(tmp_path / "t.xlsx") as book:
+        book.add_sheet("表", ["甲"], [10], iter([]))
+        book.add_sheet(title, ["甲"], [10], iter([]))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_failed_export_leaves_the_old_file_and_no_debris(tmp_path):
     out = tmp_path / "t.xlsx"
     out.write_bytes(b"old")
