@@ -54,7 +54,7 @@ def rss_mb() -> float:
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux
 
 
 def children_rss_mb() -> float:
@@ -187,6 +187,7 @@ def batch_bench(store: Store, folder: Path, limit: int | None, workers: int | No
 
 def export_bench(store: Store, folder: Path) -> None:
     period = Period(date(1900, 1, 1), date(2100, 12, 31))  # every visit, not one year's
+    before = rss_mb()
     start, cpu = time.perf_counter(), time.process_time()
     counts = export_xlsx(store, None, folder / "export.xlsx", period=period)
     took, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -194,6 +195,8 @@ def export_bench(store: Store, folder: Path) -> None:
     print(f"Excel export, {counts['visits']} visits + {counts['problems']} problems + {counts['solutions']} solutions"
           f" + {counts['targets']} targets + {counts['assessment']} assessed: {took:.1f} s wall, {cpu:.1f} s CPU, "
           f"{size:.0f} MB  (budget 60 s; load average {os.getloadavg()[0]:.1f})")
+    print(f"  resident memory before the export {before:.0f} MB, after {rss_mb():.0f} MB; peak RSS of the process "
+          f"{peak_mb():.0f} MB (with --skip sheet annual batch, the export's own peak)")
 
 
 def main() -> None:

@@ -215,10 +215,10 @@ def pull_child(url: str, user: str) -> None:
     waited = [0.0]
     fetch = engine.client.pull
 
-    def timed_pull(since: int, limit: int) -> Any:
+    def timed_pull(*args: Any, **kwargs: Any) -> Any:
         t0 = time.perf_counter()
         try:
-            return fetch(since, limit)
+            return fetch(*args, **kwargs)
         finally:
             waited[0] += time.perf_counter() - t0
 
@@ -345,7 +345,8 @@ def report(result: dict[str, Any]) -> None:
     push, quiet, pull, rush = result["push"], result["nothing_to_do"], result["pull"], result["rush"]
     print(f"\n== {b} ==")
     print(f"first push: {push['visits']} visits = {push['records']} records in {push['seconds']:.2f} s "
-          f"(budget 4 s; {push['http_seconds']:.1f} s of it waiting for the server's answers; {push['requests']} "
+          f"(budget 4 s; requests in flight {push['http_seconds']:.1f} s in all, overlapping the client's own work; "
+          f"{push['requests']} "
           f"requests; whole first sync incl. pulling the echo "
           f"{push['whole_first_sync_seconds']:.2f} s)")
     print(f"nothing to do: median {quiet['median_ms']:.1f} ms, max {quiet['max_ms']:.1f} ms, "
@@ -353,7 +354,8 @@ def report(result: dict[str, Any]) -> None:
     print(f"pull into an empty client: {pull['pulled']} records in {pull['seconds']:.2f} s (budget 20 s), "
           f"{pull['requests']} requests; resident memory {pull['rss_first_third']:.0f} MB in the first third of "
           f"the pages, {pull['rss_last_third']:.0f} MB in the last; peak {pull['peak_mb']:.0f} MB "
-          f"({pull['pages']} pages; {pull.get('http_seconds', float('nan')):.1f} s of it waiting for the server's pages)")
+          f"({pull['pages']} pages, fetched while the one before was applied: "
+          f"{pull.get('http_seconds', float('nan')):.1f} s in all)")
     print(f"{rush['clients']} clients at once: {rush['error_count']} errors, p50 {rush['p50_ms']:.0f} ms, "
           f"p95 {rush['p95_ms']:.0f} ms, max {rush['max_ms']:.0f} ms, all done in {rush['wall_seconds']:.1f} s")
     for e in rush["errors"]:

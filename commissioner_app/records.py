@@ -53,6 +53,16 @@ def to_row(record: Record) -> dict[str, Any]:
     return row
 
 
+def column_value(value: Any) -> Any:
+    """A JSON value (as sync sends a field) as the local column stores it: lists and objects as JSON
+    text, booleans as 0/1."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
 def from_row(cls: type[R], row: dict[str, Any]) -> R:
     kwargs: dict[str, Any] = {}
     for name, hint in _field_types(cls).items():

@@ -112,7 +112,7 @@ def changes_since_approval(store: Store, visit_id: str) -> dict[str, list[Any]]:
         return {}
     changes: dict[str, list[Any]] = {}
     for entry in store.history("visits", visit_id):
-        if entry["changed_at"] <= approved:
+        if entry["changed_at"] < approved:  # the same millisecond counts as after: shown, not hidden
             continue
         for field, (old, new) in entry["changes"].items():
             if field in ("review_status", "review_opinion"):

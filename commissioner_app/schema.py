@@ -6,6 +6,8 @@ one with every record kept. Add a new numbered function instead.
 
 from __future__ import annotations
 
+import re
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -169,7 +171,7 @@ _FTS: dict[str, tuple[list[str], str, str]] = {
 
 def _fts_statements(table: str, columns: list[str], sources: str, values: str) -> list[str]:
     fts = f"{table}_fts"
-    padded = ", ".join(f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values))
+    padded = _padded(values)
     cols = ", ".join(columns)
     return [
         f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, tokenize='trigram')",
@@ -183,6 +185,12 @@ def _fts_statements(table: str, columns: list[str], sources: str, values: str) -
             DELETE FROM {fts} WHERE rowid = old.rowid;
             INSERT INTO {fts} (rowid, {cols}) SELECT new.rowid, {padded} WHERE new.deleted = 0; END""",
     ]
+
+
+def _padded(values: str, row: str = "new") -> str:
+    """The indexed values, each ended with a space (see above), read from the row named `row`."""
+    values = re.sub(r"\bnew\.", f"{row}.", values)
+    return ", ".join(f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values))
 
 
 def _split_values(values: str) -> list[str]:
@@ -281,3 +289,70 @@ def m004_sync_base(db: Database) -> None:
     db.execute("CREATE INDEX idx_conflicts_open ON sync_conflicts (resolved_at, table_name, record_id)")
     for table in SYNCED_TABLES:
         db.execute(_base_trigger(db, table))
+
+
+# --- m005: conflicts seen from the other side -------------------------------------------------
+#
+# The server records each same-field conflict as a notice (sync/server/notices.py) and delivers it
+# by pull to the other side. `notice_id` links a local conflict to its notice; `origin` is 'push'
+# for a conflict this computer's push met (the record is held back) and 'remote' for someone
+# else's version that conflicts with this computer's (nothing is held back; the local value is
+# on the server); `other_by` names the other side. `reported` = 1 once the server knows of the
+# resolution (the resolving push was answered, or the notice was closed elsewhere).
+
+
+@migrations()
+def m005_conflict_notices(db: Database) -> None:
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN notice_id TEXT")
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN origin TEXT NOT NULL DEFAULT 'push'")
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN other_by TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN reported INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX idx_conflicts_notice ON sync_conflicts (notice_id)")
+
+
+# --- m006: a visit's index entry follows its target's name ---------------------------------------
+#
+# A visit is found by its target's name (see _FTS), but the index copied that name when the visit
+# was written: renaming the target, here or by a pull, left its visits under the old name. And a
+# pull may bring a visit before its target (the target changed on the server after the visit), so
+# the visit was indexed with no target name at all. Two triggers on service_targets re-index the
+# target's visits when a target arrives or its name changes; they find the visits through
+# idx_visits_target, and `+deleted` keeps the planner off the indexes that lead with `deleted`
+# (with those it scans the whole visits table). The sync engine sets aside only the `*_fts_ai`
+# and `*_fts_au` triggers while it indexes a pull page at once, so these stay on during a pull.
+
+
+def _visit_reindex_statements() -> list[str]:
+    columns, _, values = _FTS["visits"]
+    cols = ", ".join(columns)
+    padded = _padded(values, "v")
+    body = f"""DELETE FROM visits_fts WHERE rowid IN (SELECT rowid FROM visits WHERE target_id = new.id);
+            INSERT INTO visits_fts (rowid, {cols}) SELECT v.rowid, {padded} FROM visits v
+            WHERE v.target_id = new.id AND +v.deleted = 0; END"""
+    return [
+        f"""CREATE TRIGGER service_targets_visits_fts_ai AFTER INSERT ON service_targets BEGIN
+            {body}""",
+        f"""CREATE TRIGGER service_targets_visits_fts_au AFTER UPDATE OF name ON service_targets
+            WHEN old.name IS NOT new.name BEGIN
+            {body}""",
+    ]
+
+
+@migrations()
+def m006_visit_index_follows_target_name(db: Database) -> None:
+    for statement in _visit_reindex_statements():
+        db.execute(statement)
+    # Mend the entries already out of step: visits whose target was renamed, or arrived after them.
+    columns, _, values = _FTS["visits"]
+    name = "coalesce((SELECT name FROM service_targets WHERE id = v.target_id), '') || ' '"
+    stale = [r[0] for r in db.execute(
+        f"SELECT v.rowid FROM visits v JOIN visits_fts f ON f.rowid = v.rowid WHERE f.target_name IS NOT {name}"
+    ).fetchall()]
+    padded = _padded(values, "v")
+    for start in range(0, len(stale), 500):
+        part = stale[start:start + 500]
+        marks = ",".join("?" * len(part))
+        db.execute(f"DELETE FROM visits_fts WHERE rowid IN ({marks})", part)
+        db.execute(
+            f"INSERT INTO visits_fts (rowid, {', '.join(columns)}) SELECT v.rowid, {padded} FROM visits v "
+            f"WHERE v.rowid IN ({marks})", part)

@@ -6,6 +6,13 @@ marks what changed in meta (`reference_edited:<kind>`, `assessment_rules_edited:
 engine calls `push_bureau_edits` after the records, when the account is the bureau's. The base
 revision is the one last pulled (meta `reference_rev:<kind>`, `assessment_rules.rev`).
 
+The batch (its `batch_id` and changes) is kept in meta (`bureau_push_batch`) before it is sent, as
+the engine does with records: if the answer is lost (the connection cut after the server
+committed), the next sync sends the same batch again and the server answers the replay with its
+stored answer instead of applying a new batch (which would meet its own first application as a
+conflict). The batch is cleared in the transaction that applies its answer. A mark is cleared only
+if the edit is still the one sent (an edit made while the batch was out goes with the next batch).
+
 Outcome per change: accepted/merged -> the mark is cleared and the new rev kept; a conflict (the
 server's version changed since this client pulled it) -> the server's version wins, the mark is
 cleared, the next pull brings it, and the edit is named in the report's problems; rejected -> the
@@ -24,6 +31,7 @@ from commissioner_app.i18n import Message
 from commissioner_app.reference import KINDS, reference
 from commissioner_app.store import Store
 from sync import protocol
+from sync.errors import RefusedError
 
 if TYPE_CHECKING:
     from sync.client import SyncClient
@@ -34,6 +42,7 @@ log = logging.getLogger("commissioner.sync.bureau_push")
 META_REFERENCE_EDITED = "reference_edited:{kind}"
 META_REFERENCE_REV = "reference_rev:{kind}"
 META_RULES_EDITED = "assessment_rules_edited:{year}"
+META_BUREAU_BATCH = "bureau_push_batch"
 
 
 def is_bureau(store: Store) -> bool:
@@ -64,23 +73,59 @@ def pending_changes(store: Store) -> list[protocol.Change]:
 def push_bureau_edits(store: Store, client: SyncClient, report: SyncReport) -> None:
     if not is_bureau(store):
         return
+    stored = store.get_meta(META_BUREAU_BATCH)
+    if stored:
+        # Sent before and not answered (a dropped connection, a crash): replay it as it was.
+        batch = json.loads(stored)
+        log.info("replaying bureau batch %s", batch["batch_id"])
+        _send(store, client, batch, report)
     changes = pending_changes(store)
     if not changes:
         return
-    answer = client.push({"batch_id": new_id(), "device_id": client.device_id,
-                          "client_time": datetime.now(UTC).isoformat(timespec="seconds"), "changes": changes})
+    batch = {"batch_id": new_id(), "device_id": client.device_id,
+             "client_time": datetime.now(UTC).isoformat(timespec="seconds"), "changes": changes}
+    store.set_meta(META_BUREAU_BATCH, json.dumps(batch, ensure_ascii=False))  # kept before it is sent
+    _send(store, client, batch, report)
+
+
+def _send(store: Store, client: SyncClient, batch: dict[str, Any], report: SyncReport) -> None:
+    request: protocol.PushRequest = {"batch_id": batch["batch_id"], "device_id": batch["device_id"],
+                                     "client_time": batch["client_time"], "changes": batch["changes"]}
+    try:
+        answer = client.push(request)
+    except RefusedError:
+        # Refused as a whole, nothing applied: forget the batch (the marks stay) so it is not replayed.
+        store.set_meta(META_BUREAU_BATCH, None)
+        raise
+    sent = {(c["table"], c["id"]): c for c in batch["changes"]}
     with store.atomic():
         for result in answer["results"]:
-            _apply(store, result, report)
+            _apply(store, result, report, sent.get((result["table"], result["id"])))
+        store.set_meta(META_BUREAU_BATCH, None)
 
 
-def _apply(store: Store, result: Any, report: SyncReport) -> None:
+def _still_as_sent(store: Store, change: protocol.Change | None) -> bool:
+    """Whether the local edit is the one the change carried (not edited again while it was out)."""
+    if change is None:
+        return True
+    current = {(c["table"], c["id"]): c for c in pending_changes(store)}.get((change["table"], change["id"]))
+    if current is None:
+        return True
+    if change["table"] == "reference":
+        return bool(current["fields"]["items"] == change["fields"]["items"])
+    return bool(current["fields"]["toml"] == change["fields"]["toml"])
+
+
+def _apply(store: Store, result: Any, report: SyncReport, sent: protocol.Change | None = None) -> None:
     table, record_id, status = result["table"], result["id"], result["status"]
+    again = not _still_as_sent(store, sent)  # edited again meanwhile: that edit is still to be sent
     if table == "reference":
-        store.set_meta(META_REFERENCE_EDITED.format(kind=record_id), None)
+        if not again:
+            store.set_meta(META_REFERENCE_EDITED.format(kind=record_id), None)
         what = Message(f"基础数据“{record_id}”", f"reference data '{record_id}'")
     else:
-        store.set_meta(META_RULES_EDITED.format(year=record_id), None)
+        if not again:
+            store.set_meta(META_RULES_EDITED.format(year=record_id), None)
         what = Message(f"{record_id}年度考核细则", f"the assessment rules of {record_id}")
     if status in ("accepted", "merged"):
         report.accepted += 1

@@ -165,7 +165,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     items = list_conflicts(store)
     if args.json:
         json.dump([{"id": c.id, "table": c.table, "record_id": c.record_id, "field": c.field, "base": c.base,
-                    "local": c.local, "server": c.server, "server_rev": c.server_rev} for c in items],
+                    "local": c.local, "server": c.server, "server_rev": c.server_rev, "origin": c.origin,
+                    "other_by": c.other_by} for c in items],
                   sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
@@ -174,8 +175,14 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         return 0
     for c in items:
         print(f"[{c.id}] {KIND_LABELS.get(c.table, c.table_label).text()} {c.record_id}  {c.field_label.text()}")
-        print(t("    本机：", "    local:  ") + display_value(c.local))
-        print(t("    服务器：", "    server: ") + display_value(c.server))
+        if c.remote:  # someone else's version against this computer's, which the server kept
+            print(t(f"    他人的版本（{c.other_by}）与您的冲突；server = 对方的值",
+                    f"    someone else's version ({c.other_by}) conflicts with yours; server = theirs"))
+            print(t("    您的（服务器上）：", "    yours (on the server): ") + display_value(c.local))
+            print(t("    对方的（未被接受）：", "    theirs (not accepted): ") + display_value(c.server))
+        else:
+            print(t("    本机：", "    local:  ") + display_value(c.local))
+            print(t("    服务器：", "    server: ") + display_value(c.server))
         print(t("    原值：", "    base:   ") + display_value(c.base))
     print(t("处理：commissioner conflicts --resolve 编号 --keep local|server",
             "Resolve with: commissioner conflicts --resolve ID --keep local|server"))

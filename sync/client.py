@@ -98,8 +98,12 @@ class SyncClient:
         answer: protocol.PushAnswer = self._json("POST", "/sync/push", request)
         return answer
 
-    def pull(self, since: int, limit: int = protocol.DEFAULT_PULL_LIMIT) -> protocol.PullAnswer:
-        answer: protocol.PullAnswer = self._json("GET", "/sync/pull", params={"since": since, "limit": limit})
+    def pull(self, since: int, limit: int = protocol.DEFAULT_PULL_LIMIT, count: bool = False) -> protocol.PullAnswer:
+        """A page of changes; with `count` (the first page of a sync) the answer also says how many remain."""
+        params: dict[str, Any] = {"since": since, "limit": limit}
+        if count:
+            params["count"] = "true"  # a server that predates the count ignores it and answers without
+        answer: protocol.PullAnswer = self._json("GET", "/sync/pull", params=params)
         return answer
 
     def attachment_status(self, sha256: str) -> dict[str, Any]:
@@ -123,7 +127,8 @@ class SyncClient:
     # --- transport -------------------------------------------------------------------------------
 
     def _json(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
-        return self._call(method, path, body, expect_json=True, **kwargs).json()
+        response = self._call(method, path, body, expect_json=True, **kwargs)
+        return getattr(response, _PARSED)  # parsed once, in _attempt
 
     def _call(
         self,
@@ -190,7 +195,7 @@ class SyncClient:
         if 200 <= status < 300:
             if expect_json:
                 try:
-                    response.json()
+                    setattr(response, _PARSED, response.json())
                 except ValueError:
                     # A 2xx whose JSON does not parse was cut in transit.
                     raise _Retry("truncated answer") from None
@@ -216,6 +221,9 @@ class SyncClient:
         if status >= 500:
             return ServerError(status, reason.en)
         return RefusedError(reason, status, kind)
+
+
+_PARSED = "parsed_json"  # the attribute of a response that holds its parsed JSON body
 
 
 def _reason(body: dict[str, Any], status: int) -> Message:

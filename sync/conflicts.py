@@ -6,6 +6,13 @@ local value and is held back from push (`has_conflict = 1`) until every collidin
 resolved. Resolving a field keeps the local or the server's value; once the last field of a
 record is resolved, the record is an ordinary unsent edit based on the server's revision, and the
 next sync sends it.
+
+The other side sees it too (sync/server/notices.py): the server records each conflict as a notice
+that pull brings to the record's owner and to whoever wrote the version the server kept. There it
+is a 'remote' conflict: "someone else's version conflicts with yours"; this computer's value is the
+one on the server, so nothing is held back, and the `server` value of such a conflict is the other
+side's. Either side resolves; the resolving push names the notice (`resolves`), the server closes
+it, and the next pull closes it on the other side, taking the value kept there.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import Any, Literal
 from commissioner_app.domain import LABELS, now_iso
 from commissioner_app.errors import CommissionerError, NotFoundError
 from commissioner_app.i18n import Message
+from commissioner_app.records import column_value
 from commissioner_app.store import Store
 
 Keep = Literal["local", "server"]
@@ -65,6 +73,13 @@ class FieldConflict:
     created_at: str
     resolved_at: str | None = None
     resolution: str | None = None
+    origin: str = "push"  # 'push': met by this computer's push; 'remote': someone else's version
+    other_by: str = ""  # for a remote conflict, who made the other version
+    notice_id: str | None = None
+
+    @property
+    def remote(self) -> bool:
+        return self.origin == "remote"
 
     @property
     def field_label(self) -> Message:
@@ -97,7 +112,7 @@ def list_conflicts(store: Store, *, include_resolved: bool = False, record_id: s
             id=row["id"], table=row["table_name"], record_id=row["record_id"], field=row["field"],
             base=_load(row["base_value"]), local=local, server=_load(row["server_value"]),
             server_rev=row["server_rev"], created_at=row["created_at"], resolved_at=row["resolved_at"],
-            resolution=row["resolution"],
+            resolution=row["resolution"], origin=row["origin"], other_by=row["other_by"], notice_id=row["notice_id"],
         ))
     return items
 
@@ -122,14 +137,14 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
         now = now_iso()
         if keep == "server":
             value = _load(server_value)
-            column_value = int(bool(value)) if field == "deleted" else _column_value(value)
-            if current.get(field) != column_value:
-                store.db.execute(f"UPDATE {table} SET {field} = ? WHERE id = ?", [column_value, record_id])
+            stored = int(bool(value)) if field == "deleted" else column_value(value)
+            if current.get(field) != stored:
+                store.db.execute(f"UPDATE {table} SET {field} = ? WHERE id = ?", [stored, record_id])
                 store.db.execute(
                     "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) "
                     "VALUES (?, ?, ?, ?, ?)",
                     [table, record_id, now, store.actor,
-                     json.dumps({field: [current.get(field), column_value]}, ensure_ascii=False, default=str)],
+                     json.dumps({field: [current.get(field), stored]}, ensure_ascii=False, default=str)],
                 )
         store.db.execute(
             "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?", [now, keep, conflict_id]
@@ -156,6 +171,111 @@ def resolve_record(store: Store, table: str, record_id: str, keep: Keep) -> int:
     return len(items)
 
 
+def apply_notices(store: Store, notices: list[dict[str, Any]], user: dict[str, Any] | None, device_id: str) -> int:
+    """Apply pulled conflict notices (in the pull's transaction); returns how many opened here.
+
+    An open notice becomes remote conflicts when it concerns this account (the record's owner, or
+    the writer of the kept version) and was not raised by this very device. A closed notice closes
+    the conflicts linked to it; a conflict this computer's push met takes the value kept elsewhere
+    (unless the field was edited here since) and the record is queued again on the new revision."""
+    me = user or {}
+    opened = 0
+    for notice in notices:
+        f, notice_id = notice.get("fields") or {}, str(notice["id"])
+        if f.get("status") == "open":
+            if _raised_here(f, me, device_id) or not _concerns(f, me):
+                continue
+            if store.db.execute("SELECT 1 FROM sync_conflicts WHERE notice_id = ? LIMIT 1", [notice_id]).fetchone():
+                continue  # already known (a page applied again)
+            now = now_iso()
+            other = str(f.get("raised_by_name") or f.get("raised_by") or "")
+            for c in f.get("conflicts") or []:
+                # Here, "local" is this side's value (the one on the server); "server" the other side's.
+                store.db.execute(
+                    "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
+                    "server_rev, created_at, notice_id, origin, other_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'remote', ?)",
+                    [f["table"], f["record_id"], c["field"], _dump(c.get("base")), _dump(c.get("server")),
+                     _dump(c.get("local")), int(f.get("server_rev") or 0), now, notice_id, other])
+            opened += 1
+        elif f.get("status") in ("resolved", "superseded"):
+            _closed_elsewhere(store, notice_id, f)
+    return opened
+
+
+def _raised_here(f: dict[str, Any], me: dict[str, Any], device_id: str) -> bool:
+    return bool(f.get("raised_by_user_id") == me.get("id") and f.get("raised_device") == device_id)
+
+
+def _concerns(f: dict[str, Any], me: dict[str, Any]) -> bool:
+    mine = me.get("commissioner_id")
+    return bool((mine and f.get("owner_id") == mine) or (me.get("id") and f.get("writer_user_id") == me.get("id")))
+
+
+def _closed_elsewhere(store: Store, notice_id: str, f: dict[str, Any]) -> None:
+    rows = store.db.execute(
+        "SELECT id, table_name, record_id, field, local_value, origin FROM sync_conflicts "
+        "WHERE notice_id = ? AND resolved_at IS NULL", [notice_id]).fetchall()
+    if not rows:
+        return
+    now = now_iso()
+    chosen = f.get("chosen") or {}
+    held: set[tuple[str, str]] = set()
+    for conflict_id, table, record_id, field, local_value, origin in rows:
+        if origin == "push" and f.get("status") == "resolved" and field in chosen:
+            current = store.row(table, record_id)
+            if current is not None and _same(current.get(field), _load(local_value), field):
+                # Still the value this computer pushed: take the one kept by the other side.
+                value = int(bool(chosen[field])) if field == "deleted" else column_value(chosen[field])
+                if current.get(field) != value:
+                    store.db.execute(f"UPDATE {table} SET {field} = ? WHERE id = ?", [value, record_id])
+                    store.db.execute(
+                        "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        [table, record_id, now, str(f.get("resolved_by") or ""),
+                         json.dumps({field: [current.get(field), value]}, ensure_ascii=False, default=str)])
+            held.add((table, record_id))
+        store.db.execute("UPDATE sync_conflicts SET resolved_at = ?, resolution = 'elsewhere', reported = 1 "
+                         "WHERE id = ?", [now, conflict_id])
+    resolved_rev = int(f.get("resolved_rev") or 0)
+    for table, record_id in held:
+        left = store.db.execute("SELECT count(*) FROM sync_conflicts WHERE table_name = ? AND record_id = ? "
+                                "AND resolved_at IS NULL", [table, record_id]).fetchone()[0]
+        if left == 0:
+            # Like a resolution here: an ordinary edit on the revision that settled it; the next
+            # sync sends what else was changed on this computer (or nothing new).
+            store.db.execute(
+                f"UPDATE {table} SET has_conflict = 0, dirty = 1, sync_error = NULL, base_rev = max(base_rev, ?), "
+                "updated_at = ? WHERE id = ?", [resolved_rev, now, record_id])
+
+
+def resolutions_to_report(store: Store) -> dict[tuple[str, str], list[str]]:
+    """Notices resolved on this computer that the server has not been told of, by record."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for table, record_id, notice_id in store.db.execute(
+            "SELECT DISTINCT table_name, record_id, notice_id FROM sync_conflicts WHERE notice_id IS NOT NULL "
+            "AND reported = 0 AND resolved_at IS NOT NULL AND resolution IN ('local', 'server') ORDER BY notice_id"
+    ).fetchall():
+        found.setdefault((table, record_id), []).append(notice_id)
+    return found
+
+
+def mark_reported(store: Store, notice_ids: list[str]) -> None:
+    for start in range(0, len(notice_ids), 500):
+        part = notice_ids[start:start + 500]
+        store.db.execute(f"UPDATE sync_conflicts SET reported = 1 WHERE notice_id IN ({','.join('?' * len(part))})",
+                         part)
+
+
+def _same(column: Any, value: Any, field: str) -> bool:
+    if field == "deleted":
+        return bool(column) == bool(value)
+    return bool(column == column_value(value))
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def display_value(value: Any) -> str:
     if value is None or value == "":
         return "—"
@@ -178,9 +298,3 @@ def _load(text: str | None) -> Any:
         return text
 
 
-def _column_value(value: Any) -> Any:
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return int(value)
-    return value

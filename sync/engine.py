@@ -25,8 +25,10 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -35,18 +37,22 @@ from commissioner_app import schema
 from commissioner_app.attachments import blob_path, sha256_of
 from commissioner_app.domain import TABLES, new_id, now_iso
 from commissioner_app.i18n import Message
+from commissioner_app.records import column_value as _column_value
 from commissioner_app.records import domain_columns
 from commissioner_app.reference import RefItem, replace_reference
 from commissioner_app.store import Store
 from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV, push_bureau_edits
 from sync.client import SyncClient
+from sync.conflicts import apply_notices, mark_reported, resolutions_to_report
 from sync.errors import ConflictError, RefusedError
 
 log = logging.getLogger("commissioner.sync.engine")
 
 META_CURSOR = "pull_since"
 META_PENDING_BATCH = "push_batch"
+META_PENDING_NEXT = "push_batch_next"
+PENDING_SLOTS = (META_PENDING_BATCH, META_PENDING_NEXT)  # a batch out is kept in one until answered
 META_LAST_SYNC = "last_sync_at"
 META_CLOCK_SKEW = "clock_skew_seconds"
 
@@ -72,7 +78,7 @@ PAUSE_POINTS = ("push_answered", "pull_applying", "upload_chunk_sent")
 class SyncProgress:
     phase: str  # a key of PHASES
     done: int
-    total: int  # 0 when unknown (a pull does not know how much is left)
+    total: int  # 0 when unknown (a server too old to count what a pull has left)
 
     @property
     def label(self) -> Message:
@@ -91,6 +97,7 @@ class SyncReport:
     rejected: int = 0
     pulled: int = 0  # records written from the server
     kept_local: int = 0  # pulled records not applied because they have unsent local changes
+    remote_conflicts: int = 0  # conflicts someone else's push met with this side's version, newly shown
     deleted: int = 0  # records deleted locally because the server deleted them
     reference_kinds: list[str] = field(default_factory=list)
     assessment_years: list[int] = field(default_factory=list)
@@ -135,6 +142,7 @@ class SyncEngine:
         self.batch_chars = batch_chars
         self._columns = {t: [c for c in domain_columns(TABLES[t]) if c != "id"] for t in schema.SYNCED_TABLES}
         self._fts: dict[str, _FtsBulk | None] = {}
+        self._pulled_pages = (0, 0)  # changes received by this sync's pull, and how many there were to come
         if not client.device_id:
             client.device_id = store.get_meta("device_id") or ""
 
@@ -156,6 +164,7 @@ class SyncEngine:
             if not report.cancelled:
                 push_bureau_edits(self.store, self.client, report)  # reference data and rules (bureau only)
                 self._pull_all(report)
+                _tell_remote_conflicts(report)
             if not report.cancelled:
                 self.store.set_meta(META_LAST_SYNC, now_iso())
                 self._progress(SyncProgress("done", 1, 1))
@@ -178,34 +187,81 @@ class SyncEngine:
         )
 
     def _push_all(self, report: SyncReport) -> None:
-        pending = self.store.get_meta(META_PENDING_BATCH)
-        if pending:
-            # A batch sent before a crash or a dropped connection: replay it as it was.
-            log.info("replaying push batch %s", json.loads(pending)["batch_id"])
-            self._send_batch(json.loads(pending), report)
+        self._replay_pending(report)
         total = self.pending_count()
         if total == 0:
             return
-        done = 0
         # Each table is walked once in rowid order: a row sent (or held back) in this sync is not
         # picked again even if it stays dirty (edited meanwhile: it goes with the next sync).
         after: dict[str, int] = {}
         self._progress(SyncProgress("push", 0, total))
-        while not self._cancelled(report):
-            rows = self._next_rows(after)
-            if not rows:
-                break
-            rows = self._upload_attachments(rows, report)
-            if report.cancelled:
-                break
-            if not rows:
-                continue
-            batch = self._make_batch(rows)
-            # Written before it is sent: after a crash the same batch_id is replayed.
-            self.store.set_meta(META_PENDING_BATCH, json.dumps(batch, ensure_ascii=False))
-            self._send_batch(batch, report)
-            done += len(rows)
-            self._progress(SyncProgress("push", min(done, total), total))
+        # Pipelined: while the server works on one batch, the next one is read, stored and queued,
+        # and the answer before it is applied. At most two batches are out, each kept in its own
+        # meta slot until its answer is applied, so a crash at any point replays exactly them.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+            stop = threading.Event()
+            out: list[_InFlight] = []
+            done = 0
+            try:
+                while not self._cancelled(report):
+                    rows = self._next_rows(after)
+                    if not rows:
+                        break
+                    if self._files_of(rows):
+                        # Uploads share the connection: the batches out go first.
+                        while out:
+                            done = self._land(out, report, done, total)
+                        rows = self._upload_attachments(rows, report)
+                        if report.cancelled:
+                            break
+                        if not rows:
+                            continue
+                    batch = self._make_batch(rows)
+                    self._attach_resolutions(batch)
+                    if len(out) == len(PENDING_SLOTS):
+                        done = self._land(out, report, done, total)
+                    slot = next(k for k in PENDING_SLOTS if all(o.slot != k for o in out))
+                    # Written before it is sent: after a crash the same batch_id is replayed.
+                    self.store.set_meta(slot, json.dumps(batch, ensure_ascii=False))
+                    out.append(_InFlight(batch, slot, sender.submit(self._push_request, batch, stop)))
+                while out:
+                    done = self._land(out, report, done, total)
+            finally:
+                stop.set()  # after a failure, what is queued and not yet sent waits for the next sync
+
+    def _replay_pending(self, report: SyncReport) -> None:
+        """Batches sent before a crash or a dropped connection: sent again as they were, oldest first."""
+        stored = [(json.loads(text), slot) for slot in PENDING_SLOTS if (text := self.store.get_meta(slot))]
+        for batch, slot in sorted(stored, key=lambda item: int(item[0].get("queued", 0))):
+            log.info("replaying push batch %s", batch["batch_id"])
+            try:
+                answer = self.client.push(self._request_of(batch))
+            except RefusedError:
+                self.store.set_meta(slot, None)
+                raise
+            self._take_answer(batch, answer, report, slot)
+
+    def _push_request(self, batch: dict[str, Any], stop: threading.Event) -> protocol.PushAnswer | None:
+        """Runs on the sender thread: HTTP only, no database."""
+        if stop.is_set():
+            return None
+        return self.client.push(self._request_of(batch))
+
+    def _land(self, out: list[_InFlight], report: SyncReport, done: int, total: int) -> int:
+        """Wait for the oldest batch out and apply its answer. Returns the records done so far."""
+        first = out.pop(0)
+        try:
+            answer = first.answer.result()
+        except RefusedError:
+            # The server refused the batch as a whole and applied none of it: forget the batch
+            # (its records stay dirty) so that the next sync does not replay a refused request.
+            self.store.set_meta(first.slot, None)
+            raise
+        assert answer is not None  # only a stopped sender skips a batch, and then nothing lands
+        self._take_answer(first.batch, answer, report, first.slot)
+        done += len(first.batch["changes"])
+        self._progress(SyncProgress("push", min(done, total), total))
+        return done
 
     def _next_rows(self, after: dict[str, int]) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -220,7 +276,7 @@ class SyncEngine:
             )
             names = [d[0] for d in cursor.description]
             for found in cursor.fetchall():
-                size = sum(len(v) for v in found if isinstance(v, str))
+                size = len(repr(found))  # about the size of its JSON, cheaply
                 if rows and budget - size < 0:
                     return rows  # the server takes bodies up to a limit: long texts go in smaller batches
                 budget -= size
@@ -246,35 +302,37 @@ class SyncEngine:
             "device_id": self.client.device_id,
             "client_time": datetime.now(UTC).isoformat(timespec="seconds"),
             "changes": changes,
+            "queued": time.time_ns(),  # not sent: replays go oldest first
             # Not sent: what each row's updated_at was, to see whether it was edited meanwhile.
             "snapshot": {f"{r['_table']}/{r['id']}": r["updated_at"] for r in rows},
         }
 
-    def _send_batch(self, batch: dict[str, Any], report: SyncReport) -> None:
-        request: protocol.PushRequest = {
+    @staticmethod
+    def _request_of(batch: dict[str, Any]) -> protocol.PushRequest:
+        return {
             "batch_id": batch["batch_id"],
             "device_id": batch["device_id"],
             "client_time": batch["client_time"],
             "changes": batch["changes"],
         }
-        try:
-            answer = self.client.push(request)
-        except RefusedError:
-            # The server refused the batch as a whole and applied none of it: forget the batch
-            # (its records stay dirty) so that the next sync does not replay a refused request.
-            self.store.set_meta(META_PENDING_BATCH, None)
-            raise
+
+    def _take_answer(self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport,
+                     slot: str) -> None:
+        """Apply a batch's answer and, in the same transaction, empty the meta slot that kept it."""
         self._note_clock(answer.get("server_time"), report)
         _pause_point("push_answered")
         with self.store.atomic():
             self._apply_push_answer(batch, answer, report)
-            self.store.set_meta(META_PENDING_BATCH, None)
+            self._resolutions_reported(batch, answer)
+            self.store.set_meta(slot, None)
 
     def _apply_push_answer(self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport) -> None:
         results = {(r["table"], r["id"]): r for r in answer["results"]}
         db = self.store.db
-        rows = self._rows_of(batch["changes"])
+        rows = self._rows_of(batch["changes"], results)
         clean: dict[str, list[tuple[int, int, int, str]]] = {}  # the common case, written in bulk
+        grouped: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}  # (table, columns) -> values, id
+        no_base: list[tuple[str, str]] = []
         for change in batch["changes"]:
             table, record_id = change["table"], change["id"]
             result = results.get((table, record_id))
@@ -310,11 +368,12 @@ class SyncEngine:
                 values.update(rev=rev, base_rev=rev, server_seq=seq)
                 if unchanged:
                     values.update(dirty=0, sync_error=None, has_conflict=0)
-                    db.execute("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?", [table, record_id])
+                    no_base.append((table, record_id))
                 else:
                     # Edited while the push was in flight: the edit now builds on the new revision.
                     self._set_base(table, record_id, rev, server_fields)
-                _update(db, table, record_id, values)
+                shape = (table, *values)
+                grouped.setdefault(shape, []).append((*values.values(), record_id))
             elif status == "conflict":
                 self._record_conflict(table, row, result, sent)
                 report.conflicts += 1
@@ -329,20 +388,52 @@ class SyncEngine:
             db.conn.executemany(
                 f"UPDATE {table} SET rev = ?, base_rev = ?, server_seq = ?, dirty = 0, sync_error = NULL, "
                 "has_conflict = 0 WHERE id = ?", items)
-            db.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?",
-                                [(table, item[3]) for item in items])
+            no_base += [(table, item[3]) for item in items]
+        for (table, *columns), items in grouped.items():
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            db.conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", items)
+        db.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?", no_base)
 
-    def _rows_of(self, changes: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-        """The current local rows of the changes of a batch, a query per table."""
-        ids: dict[str, list[str]] = {}
+    def _attach_resolutions(self, batch: dict[str, Any]) -> None:
+        """Name, on each change, the conflict notices its record's resolution settles (sync/conflicts.py)."""
+        waiting = resolutions_to_report(self.store)
+        if not waiting:
+            return
+        for change in batch["changes"]:
+            ids = waiting.get((change["table"], change["id"]))
+            if ids:
+                change["resolves"] = ids
+
+    def _resolutions_reported(self, batch: dict[str, Any], answer: protocol.PushAnswer) -> None:
+        """The server closed (or superseded) the notices named on changes it accepted, merged or met again."""
+        status = {(r["table"], r["id"]): r["status"] for r in answer["results"]}
+        told = [n for c in batch["changes"] if c.get("resolves")
+                and status.get((c["table"], c["id"])) in ("accepted", "merged", "conflict") for n in c["resolves"]]
+        if told:
+            mark_reported(self.store, told)
+
+    def _rows_of(self, changes: list[dict[str, Any]], results: dict[tuple[str, str], protocol.ChangeResult],
+                 ) -> dict[tuple[str, str], dict[str, Any]]:
+        """The current local rows of the changes of a batch, with the columns the answer needs: a
+        few for an accepted record, every column for a conflict. A query per table and kind."""
+        wanted: dict[tuple[str, str], list[str]] = {}  # (table, columns) -> ids
+        columns: dict[str, set[str]] = {}
         for change in changes:
-            ids.setdefault(change["table"], []).append(change["id"])
+            table, record_id = change["table"], change["id"]
+            result = results.get((table, record_id)) or {}
+            if result.get("status") == "conflict":
+                wanted.setdefault((table, "*"), []).append(record_id)
+                continue
+            names = columns.setdefault(table, {"id", "updated_at", "rev", "server_seq"})
+            names.update(f for f in result.get("fields") or () if f in self._columns[table])
+            wanted.setdefault((table, ""), []).append(record_id)
         rows: dict[tuple[str, str], dict[str, Any]] = {}
-        for table, wanted in ids.items():
-            for start in range(0, len(wanted), 500):
-                part = wanted[start:start + 500]
+        for (table, kind), ids in wanted.items():
+            selected = kind or ", ".join(sorted(columns[table]))
+            for start in range(0, len(ids), 500):
+                part = ids[start:start + 500]
                 cursor = self.store.db.execute(
-                    f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(part))})", part)
+                    f"SELECT {selected} FROM {table} WHERE id IN ({','.join('?' * len(part))})", part)
                 names = [d[0] for d in cursor.description]
                 for found in cursor.fetchall():
                     row = dict(zip(names, found, strict=True))
@@ -389,8 +480,9 @@ class SyncEngine:
             local = bool(row["deleted"]) if f == "deleted" else row.get(f, c.get("local"))
             db.execute(
                 "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
-                "server_rev, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [table, record_id, f, _dump(c.get("base")), _dump(local), _dump(c.get("server")), rev, now],
+                "server_rev, created_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [table, record_id, f, _dump(c.get("base")), _dump(local), _dump(c.get("server")), rev, now,
+                 result.get("conflict_id")],  # the server's notice of it (sync/server/notices.py), if any
             )
 
     def _set_base(self, table: str, record_id: str, rev: int, fields: dict[str, Any]) -> None:
@@ -400,6 +492,13 @@ class SyncEngine:
         )
 
     # --- attachments -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _files_of(rows: list[dict[str, Any]]) -> bool:
+        """Whether pushing these rows may upload files first (see _upload_attachments)."""
+        return any(not row["deleted"] and ((row["_table"] == "attachments" and row["sha256"])
+                                           or (row["_table"] == "visits" and row.get("confirm_sheet_sha256")))
+                   for row in rows)
 
     def _upload_attachments(self, rows: list[dict[str, Any]], report: SyncReport) -> list[dict[str, Any]]:
         """Upload the files of the attachment records about to be pushed; drop records whose file is missing."""
@@ -471,20 +570,37 @@ class SyncEngine:
 
     def _pull_all(self, report: SyncReport) -> None:
         since = int(self.store.get_meta(META_CURSOR) or 0)
-        pages = 0
-        while not self._cancelled(report):
-            answer = self.client.pull(since, self.pull_limit)
-            self._note_clock(answer.get("server_time"), report)
-            with self.store.atomic():
-                self._apply_page(answer["changes"], report)
-                _pause_point("pull_applying")
-                # The cursor moves in the same transaction as the page it covers.
-                self.store.set_meta(META_CURSOR, str(answer["next_since"]))
-            since = int(answer["next_since"])
-            pages += 1
-            self._progress(SyncProgress("pull", report.pulled + report.kept_local, 0))
-            if not answer.get("has_more"):
-                break
+        if self._cancelled(report):
+            return
+        # The next page is fetched while this one is applied (at most two pages in memory).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+            coming = fetcher.submit(self.client.pull, since, self.pull_limit, True)  # the first page counts
+            first = True
+            while True:
+                answer = coming.result()
+                self._note_clock(answer.get("server_time"), report)
+                more = bool(answer.get("has_more"))
+                if more:
+                    coming = fetcher.submit(self.client.pull, int(answer["next_since"]), self.pull_limit)
+                with self.store.atomic():
+                    self._apply_page(answer["changes"], report)
+                    _pause_point("pull_applying")
+                    # The cursor moves in the same transaction as the page it covers.
+                    self.store.set_meta(META_CURSOR, str(answer["next_since"]))
+                self._progress(self._pull_progress(answer, first))
+                first = False
+                if not more or self._cancelled(report):
+                    break  # (a page fetched after a cancel is dropped: the cursor has not moved past it)
+
+    def _pull_progress(self, answer: protocol.PullAnswer, first: bool) -> SyncProgress:
+        """Changes received so far, of how many (the first page's `remaining`; 0: not known)."""
+        if first:
+            self._pulled_pages = (0, int(answer.get("remaining") or 0))
+        received, total = self._pulled_pages
+        received += len(answer["changes"])
+        self._pulled_pages = (received, total)
+        # Changes pushed by others while the pull runs come on top of the count.
+        return SyncProgress("pull", received, max(total, received) if total else 0)
 
     def _apply_page(self, changes: list[protocol.PulledChange], report: SyncReport) -> None:
         by_table: dict[str, list[protocol.PulledChange]] = {}
@@ -501,6 +617,10 @@ class SyncEngine:
                     report.assessment_years.append(int(item["fields"].get("year") or item["id"]))
             elif table in self._columns:
                 self._apply_records(table, items, report)
+            elif table == protocol.NOTICE_TABLE:
+                # Same-field conflicts seen from the other side (sync/conflicts.py).
+                report.remote_conflicts += apply_notices(self.store, [dict(i) for i in items], _user(self.store),
+                                                         self.client.device_id)
             else:
                 log.warning("pull delivered %d changes of unknown table %r; ignored", len(items), table)
 
@@ -679,7 +799,34 @@ class _FtsBulk:
     delete: str
     insert: str
 
+@dataclass
+class _InFlight:
+    batch: dict[str, Any]
+    slot: str  # the meta key it is kept under
+    answer: Future[protocol.PushAnswer | None]
+
+
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
+
+
+def _tell_remote_conflicts(report: SyncReport) -> None:
+    if report.remote_conflicts:
+        n = report.remote_conflicts
+        report.problems.append(Message(
+            f"有 {n} 条记录，他人（或您在另一台电脑上）的修改与您已同步的版本冲突：服务器保留了您的版本，"
+            "请在“处理冲突”中决定保留哪一个",
+            f"On {n} record(s), a change made elsewhere (by someone else, or by you on another computer) "
+            "conflicts with your synced version: the server kept yours; decide which to keep under "
+            "\u201cResolve conflicts\u201d"))
+
+
+def _user(store: Store) -> dict[str, Any] | None:
+    """The account this computer syncs as (sync/session.py keeps it in meta at login)."""
+    try:
+        value = json.loads(store.get_meta("sync_user") or "null")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:
@@ -689,13 +836,6 @@ def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None
     db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), record_id])
 
 
-def _column_value(value: Any) -> Any:
-    """A JSON value as the local column stores it (lists and objects as JSON text, booleans as 0/1)."""
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return int(value)
-    return value
 
 
 def _same(a: Any, b: Any) -> bool:

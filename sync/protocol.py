@@ -19,9 +19,20 @@ POST /sync/push         PushRequest -> PushAnswer
     answer lists each conflicting field with base/local/server values and the server's current
     `fields` and `rev`), rejected (with reason; e.g. out of scope, invalid, a field the role may
     not write).
-GET  /sync/pull?since=<server_seq>&limit=<n>  -> PullAnswer
+    A conflict is also recorded as a notice (sync/server/notices.py) that pull delivers as table
+    "conflicts" (id = the notice's id) to whoever may see the record, so the side whose version
+    was kept sees it too; the conflict's ChangeResult names it in `conflict_id`. A change may
+    carry `resolves`: [notice id, ...] (the notices its record's resolution settles); when the
+    change is accepted or merged the server closes them (status "resolved", with the values
+    kept in `chosen`), when it meets a conflict again they are "superseded". Older clients
+    ignore `conflict_id` and the "conflicts" rows (an unknown table) and never send `resolves`.
+GET  /sync/pull?since=<server_seq>&limit=<n>[&count=true]  -> PullAnswer
     Changes the caller may see with server_seq > since, in server order, tombstones included;
     `next_since` is the cursor to store (in the same local transaction as the page).
+    With count=true (a client asks on the first page of a sync) the answer also carries
+    `remaining`: how many changes the caller may see after `since`, this page's included, as of
+    this answer (null when past the server's cap); a progress bar's total. Without it the key is
+    absent: older clients never ask, and a newer client shows an indeterminate bar when it is.
     Reference data travels as table "reference" (id = kind, fields = {"version", "items"}) and
     assessment rules as table "assessment_rules" (id = year, fields = {"year", "toml"}).
 
@@ -64,7 +75,7 @@ Details the server holds to (v1):
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 PROTOCOL_VERSION = 1
 MIN_PROTOCOL_VERSION = 1
@@ -100,6 +111,9 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "assessment_rules": ("bureau",),
 }
 
+# The pseudo-table of conflict notices that pull delivers (sync/server/notices.py).
+NOTICE_TABLE = "conflicts"
+
 # Fields only the server sets (from reviews); a client's value for them is ignored on push.
 SERVER_OWNED_FIELDS: dict[str, tuple[str, ...]] = {
     "visits": ("review_status", "review_opinion"),
@@ -134,6 +148,7 @@ class Change(TypedDict):
     base_rev: int
     deleted: bool
     fields: dict[str, Any]  # the record's domain fields as stored locally (JSON-encoded lists stay strings)
+    resolves: NotRequired[list[str]]  # conflict notices this change settles
 
 
 class PushRequest(TypedDict):
@@ -160,6 +175,7 @@ class ChangeResult(TypedDict, total=False):
     conflicts: list[FieldConflict]
     reason_zh: str
     reason_en: str
+    conflict_id: str  # with a conflict: the notice the server recorded of it
 
 
 class PushAnswer(TypedDict):
@@ -177,8 +193,9 @@ class PulledChange(TypedDict):
     fields: dict[str, Any]
 
 
-class PullAnswer(TypedDict):
+class PullAnswer(TypedDict, total=False):
     changes: list[PulledChange]
     next_since: int
     has_more: bool
     server_time: str
+    remaining: int | None  # only when asked with count=true

@@ -1,7 +1,10 @@
 """The conflicts view: both versions of each colliding field, and the user's choice.
 
 A conflict means this computer and the server both changed the same field since the version the
-local edit started from (sync/conflicts.py). Nothing was overwritten: the record keeps the local
+local edit started from (sync/conflicts.py). The other side sees it too, as someone else's version
+that conflicts with the one the server kept from this computer (a "remote" conflict): then the
+columns read "your value (on the server)" and "their value (not accepted)", and either side's
+choice closes the conflict on both at the next syncs. Nothing was overwritten: the record keeps the local
 value and waits. Here the user sees, for each record, every colliding field with the value on this
 computer and the value on the server (and what it was before both edits), picks one per field, and
 applies: the record then goes back to the queue and the next sync sends it.
@@ -48,20 +51,24 @@ def load_conflicts(store: Store, language: str) -> list[dict[str, Any]]:
     records = []
     for table, record_id, _count in conflict_records(store):
         row = store.row(table, record_id)
-        fields = []
+        by_origin: dict[bool, list[dict[str, Any]]] = {}
+        others: dict[bool, str] = {}
         for c in list_conflicts(store, record_id=record_id):
             if c.table != table:
                 continue
-            fields.append({
+            by_origin.setdefault(c.remote, []).append({
                 "id": c.id, "field": c.field, "label": field_label(table, c.field, language),
                 "local": readable_value(store, table, c.field, c.local, language),
                 "server": readable_value(store, table, c.field, c.server, language),
                 "base": readable_value(store, table, c.field, c.base, language),
             })
-        if fields:
+            others[c.remote] = c.other_by
+        # This computer's own conflicts first, then someone else's version against this one's.
+        for remote in sorted(by_origin):
             records.append({"table": table, "id": record_id, "kind": table_label(table, language),
                             "caption": record_caption(store, table, row, language),
-                            "short": record_caption(store, table, row, language, short=True), "fields": fields})
+                            "short": record_caption(store, table, row, language, short=True),
+                            "fields": by_origin[remote], "remote": remote, "other_by": others[remote]})
     return records
 
 
@@ -92,6 +99,10 @@ class ConflictsDialog(QDialog):
         self.record_title = QLabel(self)
         self.record_title.setStyleSheet("font-weight: bold; font-size: 11pt;")
         self.record_title.setWordWrap(True)
+        self.record_note = QLabel(self)  # for someone else's version: whose, and what the columns hold
+        self.record_note.setWordWrap(True)
+        self.record_note.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;")
+        self.record_note.setVisible(False)
         self.table = QTableWidget(0, 5, self)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -119,6 +130,7 @@ class ConflictsDialog(QDialog):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.record_title)
+        right_layout.addWidget(self.record_note)
         right_layout.addWidget(self.table, 1)
         choose = QHBoxLayout()
         choose.addWidget(self.all_local)
@@ -148,17 +160,38 @@ class ConflictsDialog(QDialog):
         self.setWindowTitle(self.tr("处理同步冲突"))
         self.intro.setText(self.tr(
             "下面的记录在本机和服务器上都被修改过，而且改的是同一处，系统没有替您决定，两边的内容都保留着。"
-            "请逐项选择保留哪一个版本，然后点“应用选择”；记录随后回到待同步队列，下次同步时发送。"))
-        self.table.setHorizontalHeaderLabels([self.tr("字段"), self.tr("本机的值"), self.tr("服务器上的值"),
-                                              self.tr("修改前"), self.tr("保留")])
-        self.all_local.setText(self.tr("全部保留本机"))
-        self.all_server.setText(self.tr("全部采用服务器"))
+            "请逐项选择保留哪一个版本，然后点“应用选择”；记录随后回到待同步队列，下次同步时发送。") + "\n" + self.tr(
+            "标有“他人的版本”的记录：服务器保留的是您的版本，另一方的修改与之冲突、尚未被接受。"
+            "任何一方处理即可，同步后另一方的冲突也随之关闭。"))
+        self._label_columns()
         self.apply_button.setText(self.tr("应用选择"))
         self.close_button.setText(self.tr("关闭"))
-        for group in self.groups:
-            group.button(0).setText(self.tr("本机"))
-            group.button(1).setText(self.tr("服务器"))
         self._update_state()
+
+    def _label_columns(self) -> None:
+        """Column and choice names: this computer's and the server's, or yours and theirs (remote)."""
+        record = self.current_record()
+        remote = bool(record and record.get("remote"))
+        if remote:
+            headers = [self.tr("字段"), self.tr("您的值（服务器上）"), self.tr("对方的值（未被接受）"),
+                       self.tr("修改前"), self.tr("保留")]
+            mine, theirs = self.tr("我的"), self.tr("对方的")
+            self.all_local.setText(self.tr("全部保留我的"))
+            self.all_server.setText(self.tr("全部采用对方的"))
+            other = record.get("other_by") if record else ""
+            self.record_note.setText(self.tr(
+                "他人的版本与您的冲突：{0}（或您在另一台电脑上）改了同一处，服务器保留的是您的版本。"
+                "请决定保留哪一个；同步后对方也会看到结果。").format(other or self.tr("另一方")))
+        else:
+            headers = [self.tr("字段"), self.tr("本机的值"), self.tr("服务器上的值"), self.tr("修改前"), self.tr("保留")]
+            mine, theirs = self.tr("本机"), self.tr("服务器")
+            self.all_local.setText(self.tr("全部保留本机"))
+            self.all_server.setText(self.tr("全部采用服务器"))
+        self.record_note.setVisible(remote)
+        self.table.setHorizontalHeaderLabels(headers)
+        for group in self.groups:
+            group.button(0).setText(mine)
+            group.button(1).setText(theirs)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
@@ -176,17 +209,18 @@ class ConflictsDialog(QDialog):
 
     def _loaded(self, records: list[dict[str, Any]]) -> None:
         current = self.current_record()
-        keep = (current["table"], current["id"]) if current else None
+        keep = (current["table"], current["id"], current.get("remote")) if current else None
         self.records = records
         self.record_list.blockSignals(True)
         self.record_list.clear()
         select = 0
         for i, record in enumerate(records):
-            item = QListWidgetItem(self.tr("{0}：{1}\n{2} 处冲突").format(
-                record["kind"], record["short"], len(record["fields"])))
+            text = self.tr("{0}：{1}\n他人的版本，{2} 处冲突") if record.get("remote") else \
+                self.tr("{0}：{1}\n{2} 处冲突")
+            item = QListWidgetItem(text.format(record["kind"], record["short"], len(record["fields"])))
             item.setToolTip(record["caption"])
             self.record_list.addItem(item)
-            if keep == (record["table"], record["id"]) or record["id"] == self.wanted:
+            if keep == (record["table"], record["id"], record.get("remote")) or record["id"] == self.wanted:
                 select = i
         self.record_list.blockSignals(False)
         if records:
@@ -206,6 +240,7 @@ class ConflictsDialog(QDialog):
         record = self.records[row] if 0 <= row < len(self.records) else None
         if record is None:
             self.record_title.setText("")
+            self._label_columns()
             self._update_state()
             return
         self.record_title.setText(self.tr("{0}：{1}").format(record["kind"], record["caption"]))
@@ -228,6 +263,7 @@ class ConflictsDialog(QDialog):
             group.idToggled.connect(lambda _id, _on: self._update_state())
             self.groups.append(group)
             self.table.setCellWidget(r, COL_CHOICE, cell)
+        self._label_columns()
         self.table.resizeRowsToContents()
         self._update_state()
 
@@ -261,7 +297,8 @@ class ConflictsDialog(QDialog):
         if not self.records:
             self.empty.setText(self.tr("没有需要处理的冲突。"))
         elif record is not None and not complete:
-            self.empty.setText(self.tr("请为每一项选择“本机”或“服务器”。"))
+            self.empty.setText(self.tr("请为每一项选择“我的”或“对方的”。") if record.get("remote")
+                               else self.tr("请为每一项选择“本机”或“服务器”。"))
         else:
             self.empty.setText("")
 

@@ -44,6 +44,8 @@ class ChangeIn(Strict):
     base_rev: int = Field(ge=0, le=2**31)
     deleted: bool = False
     fields: dict[str, Any] = Field(default_factory=dict)
+    # Conflict notices this change settles (sync/server/notices.py); absent from older clients.
+    resolves: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=50)
 
 
 class PushRequest(Strict):
@@ -89,6 +91,7 @@ class ChangeResult(BaseModel):
     conflicts: list[dict[str, Any]] | None = None
     reason_zh: str | None = None
     reason_en: str | None = None
+    conflict_id: str | None = None  # the conflict notice a conflict opened
 
 
 class PushAnswer(BaseModel):
@@ -111,6 +114,7 @@ class PullAnswer(BaseModel):
     next_since: int
     has_more: bool
     server_time: str
+    remaining: int | None = None  # only when asked with count=true
 
 
 class UploadStatus(BaseModel):
@@ -173,7 +177,7 @@ def create_app(database_url: str | None = None, *, data_dir: pathlib.Path | None
                   description="Sync protocol v1: see sync/protocol.py.",
                   openapi_url=f"{P}/openapi.json", docs_url=f"{P}/docs", redoc_url=None)
     app.state.engine = engine
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)  # level 9: 3x the CPU for 1% smaller answers
     app.add_middleware(RequestGuard)
     app.add_middleware(AccessLog)
     _install_error_handlers(app)
@@ -201,14 +205,14 @@ def create_app(database_url: str | None = None, *, data_dir: pathlib.Path | None
 
     @app.post(f"{P}/sync/push", response_model=PushAnswer, response_model_exclude_none=True, **common)
     def sync_push(body: PushRequest, user: User) -> Response:
-        answer = push.push(engine, user, body.model_dump())
-        return JSONResponse(answer)
+        # Encoded once: the same text is stored for a replay of the batch and sent.
+        return Response(push.push_json(engine, user, body.model_dump()), media_type="application/json")
 
     @app.get(f"{P}/sync/pull", response_model=PullAnswer, **common)
     def sync_pull(user: User, since: Annotated[int, Query(ge=0, le=2**62)] = 0,
                   limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = protocol.DEFAULT_PULL_LIMIT,
-                  ) -> Response:
-        return Response(pull.pull_page(engine, user, since, limit), media_type="application/json")
+                  count: bool = False) -> Response:
+        return Response(pull.pull_page(engine, user, since, limit, count), media_type="application/json")
 
     @app.get(f"{P}/records/{{table}}/{{record_id}}/history", **common)
     def history(user: User, table: Annotated[str, Path(max_length=40)],

@@ -6,7 +6,7 @@ import csv
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from commissioner_app.assessment import Period, assess
+from commissioner_app.domain import Visit
 from commissioner_app.exports import export_csv, export_xlsx
 from tests.commissioner_app.report_data import YEAR, ReportData, make_report_data
 
@@ -56,6 +57,29 @@ def test_xlsx_sheets_types_and_values(data, tmp_path):
     problems = wb["技术难题"]
     solved = [r for r in problems.iter_rows(min_row=2, values_only=True) if r[1] == "柑橘木虱虫口密度高"]
     assert solved and solved[0][8] == "已解决" and isinstance(solved[0][11], datetime)
+
+
+def test_typed_text_reaches_excel_as_text(data, tmp_path):
+    """What a commissioner typed (or pasted from Word) is exported as text: never a formula, never a
+    broken file; the CSV export guards the same text for Excel."""
+    target = data.store.db.execute("SELECT id FROM service_targets LIMIT 1").fetchone()[0]
+    content = "=HYPERLINK(\"http://example.invalid\",\"详情\")\x0b第二行\x01 & <b>柑橘</b>"
+    visit = Visit(commissioner_id=data.self_id, target_id=target, visit_date=date(2019, 5, 6), start_time="09:00",
+                  end_time="10:00", service_types=["guidance"], content=content, confirm_remark="+86 138 0000 0000")
+    data.store.save_visit(visit, [])
+    out = tmp_path / "export.xlsx"
+    assert export_xlsx(data.store, 2019, out)["visits"] == 1
+    sheet = load_workbook(out)["服务记录"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("服务内容") + 1)
+    assert cell.data_type == "s"
+    assert cell.value == "=HYPERLINK(\"http://example.invalid\",\"详情\")\n第二行 & <b>柑橘</b>"
+    assert sheet.cell(row=2, column=header.index("评价意见") + 1).value == "+86 138 0000 0000"
+    files = export_csv(data.store, 2019, tmp_path / "csv")
+    with files["visits"].open(encoding="utf-8-sig", newline="") as f:
+        header, row = list(csv.reader(f))
+    assert row[header.index("服务内容")] == "'" + content
+    assert row[header.index("评价意见")] == "'+86 138 0000 0000"
 
 
 def test_assessment_sheet_matches_the_assessment(data, tmp_path):

@@ -5,7 +5,7 @@ import pytest
 from sqlite_utils import Database
 
 from commissioner_app import schema
-from commissioner_app.domain import Solution, TechnicalProblem, Visit
+from commissioner_app.domain import ServiceTarget, Solution, TechnicalProblem, Visit
 from commissioner_app.errors import (
     DatabaseCorruptError,
     DatabaseFullError,
@@ -156,6 +156,33 @@ def test_search_index_follows_edits_and_deletes(store, target):
     assert store.count_visits(VisitQuery(text="尾水")) == 1
     store.delete(Visit, visit.id)
     assert store.count_visits(VisitQuery(text="尾水")) == 0
+
+
+def test_visits_are_found_by_their_targets_new_name_after_a_rename(store, target):
+    visit = make_visit(target, content="指导陈皮晒制")
+    store.save_visit(visit)
+    other = make_visit(target, content="讲解陈化仓储")
+    store.save_visit(other)
+    store.delete(Visit, other.id)
+    target.name = "江门柑普茶产业园"
+    store.save(target)
+    assert {r["id"] for r in store.list_visits(VisitQuery(text="柑普茶"))} == {visit.id}
+    assert store.count_visits(VisitQuery(text="双水陈皮")) == 0
+    assert ("visits", visit.id) in {(h.kind, h.id) for h in store.search("产业园")}
+    assert ("visits", visit.id) not in {(h.kind, h.id) for h in store.search("专业合作社")}
+    # Saving the target with the same name leaves the index as it was.
+    store.save(target)
+    assert store.count_visits(VisitQuery(text="柑普茶")) == 1
+
+
+def test_a_visit_written_before_its_target_is_found_by_the_targets_name(store):
+    """As a pull may bring them: the target changed on the server after the visit was written."""
+    target = ServiceTarget(type="village", name="大泽镇五和村", county="新会区", town="大泽镇")
+    visit = make_visit(target, content="调研村里的鳗鱼养殖")
+    store.save_visit(visit)
+    assert store.count_visits(VisitQuery(text="五和村")) == 0
+    store.save(target)
+    assert {r["id"] for r in store.list_visits(VisitQuery(text="五和村"))} == {visit.id}
 
 
 def test_visit_list_filters_and_orders(store, target):

@@ -13,10 +13,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from commissioner_app import schema
 from commissioner_app.attachments import attachments_of, blob_path, thumbnail_path, verify_blob
 from commissioner_app.domain import Solution, TechnicalProblem, Visit
+from commissioner_app.paths import DB_FILENAME
 from commissioner_app.store import Store
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schema_v1"
@@ -150,3 +152,45 @@ def test_opening_again_changes_nothing_more(upgraded: Store):
     assert again.waiting_to_sync() == sum(
         1 for t in schema.SYNCED_TABLES for r in EXPECTED["tables"][t] if r["dirty"] and not r["is_draft"])
     again.close()
+
+
+def test_a_database_of_the_previous_version_keeps_its_rows_and_mends_its_search_index(tmp_path: Path):
+    """Written by m001–m005, with the index out of step as that version left it: a target renamed
+    after its visits were written, and a visit written before its target (as a pull may bring them)."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    db = Database(sqlite3.connect(str(data_dir / DB_FILENAME)))
+    schema.migrations.apply(db, stop_before="m006_visit_index_follows_target_name")
+    db.execute("INSERT INTO service_targets (id, name, county, rev, dirty) VALUES "
+               "('t1', '双水陈皮专业合作社', '新会区', 3, 0)")
+    db.execute("INSERT INTO visits (id, target_id, visit_date, content, county, rev, dirty) VALUES "
+               "('v1', 't1', '2026-03-01', '指导陈皮晒制', '新会区', 2, 0), "
+               "('v2', 't1', '2026-03-08', '讲解陈化仓储', '新会区', 0, 1), "
+               "('v3', 't2', '2026-04-02', '调研鳗鱼养殖', '台山市', 1, 0)")
+    db.execute("UPDATE service_targets SET name = '江门柑普茶产业园', dirty = 1 WHERE id = 't1'")
+    db.execute("INSERT INTO service_targets (id, name, county, rev, dirty) VALUES ('t2', '大泽镇五和村', '台山市', 1, 0)")
+    db.execute("INSERT INTO problems (id, target_id, visit_id, title) VALUES ('p1', 't1', 'v1', '陈皮霉变')")
+    db.conn.commit()
+    before = {t: [dict(r) for r in db.query(f"SELECT * FROM {t} ORDER BY rowid")]
+              for t in ("service_targets", "visits", "problems", "sync_base")}
+    assert before["sync_base"], "the rename was recorded as a local change of a synced target"
+    db.conn.close()
+
+    store = Store.open(data_dir)
+    try:
+        for table, rows in before.items():
+            after = [dict(r) for r in store.db.query(f"SELECT * FROM {table} ORDER BY rowid")]
+            assert [{k: r[k] for k in old} for r, old in zip(after, rows, strict=True)] == rows, table
+        assert list((data_dir / "backups").glob("*-before-m006_visit_index_follows_target_name.db"))
+
+        def found(text: str) -> set[str]:
+            return {h.id for h in store.search(text) if h.kind == "visits"}
+
+        assert found("柑普茶") == {"v1", "v2"}
+        assert found("双水陈皮") == set()
+        assert found("五和村") == {"v3"}
+        assert found("晒制") == {"v1"}
+        store.db.execute("UPDATE service_targets SET name = '台山鳗鱼合作社' WHERE id = 't2'")
+        assert found("鳗鱼合作社") == {"v3"} and found("五和村") == set()
+    finally:
+        store.close()

@@ -105,3 +105,27 @@ def test_bad_pull_parameters_are_refused(server: Server) -> None:
         answer = server.request("GET", f"/sync/pull?{query}", "zhangsan")
         assert answer.status_code == 422, query
         assert answer.json()["error"] == "invalid_request"
+
+
+@BACKENDS
+def test_the_first_page_counts_what_remains_within_the_callers_scope_only(server: Server) -> None:
+    populate(server)
+    for user in ("zhangsan", "lisi", "wangwu", "manager", "manager2", "boss"):
+        everything, _ = server.pull_all(user)
+        page = server.request("GET", "/sync/pull?since=0&limit=2&count=true", user).json()
+        # Exactly what the pull brings: records out of the caller's scope are not even counted.
+        assert page["remaining"] == len(everything), user
+        assert len(page["changes"]) == 2
+        # From a later cursor the count is what is left after it.
+        later = server.request("GET", f"/sync/pull?since={page['next_since']}&count=true", user).json()
+        assert later["remaining"] == len(everything) - 2 == len(later["changes"]), user
+
+
+@BACKENDS
+def test_the_count_is_given_only_when_asked(server: Server) -> None:
+    populate(server)
+    page = server.request("GET", "/sync/pull?since=0", "zhangsan").json()
+    assert "remaining" not in page  # an answer as before for a client that does not ask
+    _, cursor = server.pull_all("zhangsan")
+    page = server.request("GET", f"/sync/pull?since={cursor}&count=true", "zhangsan").json()
+    assert page["remaining"] == 0 and page["changes"] == []

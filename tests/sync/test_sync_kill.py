@@ -112,11 +112,14 @@ def test_client_killed_after_the_server_applied_a_push_batch(sqlite_server: Serv
     fill(store, 30, 1)
     store.close()
     marker = tmp_path / "paused"
-    # Killed after the answer of the second batch arrived and before it was recorded locally.
+    # Killed after the answer of the second batch arrived and before it was recorded locally; the
+    # third batch was already queued behind it (pushes are pipelined), so two batches are out.
     kill_when_paused(run_sync(data_dir, "--batch-size", "20", pause_at="push_answered", after=2, marker=marker),
                      marker)
     store = Store.open(data_dir)
-    assert store.get_meta("push_batch"), "the batch in flight is kept to be replayed"
+    out = [json.loads(store.get_meta(key) or "null") for key in ("push_batch", "push_batch_next")]
+    assert all(out), "both batches out are kept to be replayed"
+    assert len({batch["batch_id"] for batch in out}) == 2
     store.close()
     result = finish(data_dir, "--batch-size", "20")
     assert result["rejected"] == 0 and result["conflicts"] == 0

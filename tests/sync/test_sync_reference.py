@@ -118,6 +118,50 @@ def test_pulled_records_are_found_by_search_as_if_typed_here(shared_server: Serv
     assert "visits" in [h.kind for h in laptop.search("脐橙记录")]
 
 
+def test_a_target_renamed_on_another_computer_takes_its_visits_along_in_search(
+        shared_server: Server, tmp_path: Path) -> None:
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"lu{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    here = commissioner_store(tmp_path / "here", cid)
+    rng = random.Random(13)
+    orchard = add_target(here, rng)
+    first = [add_visit(here, rng, orchard, f"果园{i}", children=False).id for i in range(3)]
+    others = [add_target(here, rng) for _ in range(FTS_BULK_MIN)]
+    for i, target in enumerate(others):
+        add_visit(here, rng, target, f"村{i}", children=False)
+    connect(here, shared_server.url, name).sync()
+    laptop = commissioner_store(tmp_path / "laptop", cid)
+    connect(laptop, shared_server.url, name).sync()
+
+    def found(store: Store, text: str) -> set[str]:
+        return {h.id for h in store.search(text, limit=500) if h.kind == "visits"}
+
+    # One target renamed: the pull writes it through the full-text triggers.
+    old_name = orchard.name
+    orchard.name = "永定区金丰柚子示范园"
+    here.save(orchard)
+    connect(here, shared_server.url, name).sync()
+    connect(laptop, shared_server.url, name).sync()
+    assert found(laptop, "金丰柚子") == set(first)
+    assert found(laptop, old_name) == set()
+
+    # Many renamed at once: the pull indexes the page of targets in bulk.
+    for i, target in enumerate(others):
+        target.name = f"漳平水仙茶基地{i:03d}"
+        here.save(target)
+    connect(here, shared_server.url, name).sync()
+    report = connect(laptop, shared_server.url, name).sync()
+    assert report.pulled >= FTS_BULK_MIN
+    assert len(found(laptop, "水仙茶基地")) == FTS_BULK_MIN
+    assert fts_rows(laptop, "visits") == fts_rows(here, "visits")
+
+    # A new computer receives the visits before their (since renamed) targets.
+    fresh = commissioner_store(tmp_path / "fresh", cid)
+    connect(fresh, shared_server.url, name).sync()
+    assert fts_rows(fresh, "visits") == fts_rows(here, "visits")
+    assert found(fresh, "金丰柚子") == set(first)
+
+
 def test_long_texts_travel_in_batches_the_server_accepts(shared_server: Server, tmp_path: Path) -> None:
     cid = str(uuid.uuid4())
     name = shared_server.add_user(f"he{uuid.uuid4().hex[:6]}", commissioner_id=cid)

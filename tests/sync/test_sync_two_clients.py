@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from pathlib import Path
 
+import pytest
+
 from commissioner_app.domain import Visit
 from sync.conflicts import list_conflicts, resolve
+from sync.errors import OfflineError
 from tests.sync.fieldwork import (
     add_target,
     add_visit,
@@ -84,9 +88,19 @@ def test_edits_of_the_same_field_are_a_conflict_that_overwrites_nothing(shared_s
     row = b.row("visits", visit.id)
     assert row is not None and row["sync_state"] == "conflict"
 
-    # B syncing again does not push over A's text while the conflict is open.
+    # A, whose text the server kept, sees the conflict too at its next sync: B's text against its own.
+    report = ea.sync()
+    assert report.remote_conflicts == 1
+    (seen_by_a,) = list_conflicts(a)
+    assert seen_by_a.remote and seen_by_a.field == "content"
+    assert (seen_by_a.local, seen_by_a.server) == ("甲电脑：讲解稻瘟病识别", "乙电脑：示范无人机飞防")
+    assert a.row("visits", visit.id)["sync_state"] == "synced"  # type: ignore[index]  # nothing held back on A
+
+    # B syncing again does not push over A's text while the conflict is open, and both still see it.
     eb.sync()
+    ea.sync()
     assert server.records(cid)[("visits", visit.id)]["fields"]["content"] == "甲电脑：讲解稻瘟病识别"
+    assert len(list_conflicts(a)) == len(list_conflicts(b)) == 1
 
     # B keeps its own text: it becomes an ordinary edit on the server's revision and reaches A.
     resolve(b, conflict.id, "local")
@@ -96,6 +110,46 @@ def test_edits_of_the_same_field_are_a_conflict_that_overwrites_nothing(shared_s
     ea.sync()
     final = a.require(Visit, visit.id)
     assert final.content == "乙电脑：示范无人机飞防" and final.people_trained == 12 and final.end_time == "12:00"
+    # Resolved on B: closed on A too.
+    assert list_conflicts(a) == [] and list_conflicts(b) == []
+    [closed] = list_conflicts(a, include_resolved=True)
+    assert closed.resolution == "elsewhere"
+    records = server.records(cid)
+    assert differences(local_records(a), records) == []
+    assert differences(local_records(b), records) == []
+
+
+def test_a_conflict_resolved_by_the_side_whose_version_was_kept_closes_on_the_other(
+        shared_server: Server, tmp_path: Path) -> None:
+    server = shared_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    va = a.require(Visit, visit.id)
+    va.content = "甲：讲解稻瘟病识别"
+    a.save_visit(va)
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙：示范无人机飞防"
+    vb.end_time = "12:00"
+    b.save_visit(vb)
+    ea.sync()
+    assert eb.sync().conflicts == 1
+    ea.sync()
+    (on_a,) = list_conflicts(a)
+    assert on_a.remote and on_a.server == "乙：示范无人机飞防"
+
+    # A keeps its own text: nothing changes on the server, the conflict closes on both sides.
+    resolve(a, on_a.id, "local")
+    assert list_conflicts(a) == []
+    ea.sync()
+    assert server.records(cid)[("visits", visit.id)]["fields"]["content"] == "甲：讲解稻瘟病识别"
+    eb.sync()
+    assert list_conflicts(b) == []  # closed on B by its pull, with A's text
+    local_b = b.require(Visit, visit.id)
+    assert local_b.content == "甲：讲解稻瘟病识别" and local_b.end_time == "12:00"  # B's other change is kept
+    eb.sync()  # B's other change goes out on the settled revision
+    ea.sync()
+    final = a.require(Visit, visit.id)
+    assert final.content == "甲：讲解稻瘟病识别" and final.end_time == "12:00"
     records = server.records(cid)
     assert differences(local_records(a), records) == []
     assert differences(local_records(b), records) == []
@@ -113,7 +167,42 @@ def test_keeping_the_servers_value_takes_it_everywhere(shared_server: Server, tm
     ea.sync()
     (conflict,) = list_conflicts(a)
     resolve(a, conflict.id, "server")
+    (changes,) = a.db.execute(
+        "SELECT changes FROM record_history WHERE record_id = ? ORDER BY id DESC LIMIT 1", [visit.id]).fetchone()
+    assert json.loads(changes) == {"content": ["甲：第一版", "乙：第二版"]}  # what the choice changed, kept
     ea.sync()
     eb.sync()
     assert a.require(Visit, visit.id).content == b.require(Visit, visit.id).content == "乙：第二版"
     assert differences(local_records(a), sqlite_server.records(cid)) == []
+
+
+def test_a_conflict_whose_answer_was_lost_is_seen_once_on_both_sides(shared_server: Server, tmp_path: Path) -> None:
+    """The connection is cut after the server recorded the conflict: the replayed batch gets the
+    stored answer, and both sides see the one conflict, linked to the one notice."""
+    a, b, ea, eb, visit = setup_pair(shared_server, tmp_path)
+    for store, text in ((a, "甲：先发送"), (b, "乙：后发送")):
+        v = store.require(Visit, visit.id)
+        v.content = text
+        store.save_visit(v)
+    ea.sync()
+    real_push = eb.client.push
+
+    def answer_lost(request):  # type: ignore[no-untyped-def]
+        real_push(request)
+        raise OfflineError("connection cut before the answer arrived")
+
+    eb.client.push = answer_lost  # type: ignore[method-assign]
+    with pytest.raises(OfflineError):
+        eb.sync()
+    assert list_conflicts(b) == []  # nothing known here yet; the batch waits to be replayed
+    eb.client.push = real_push  # type: ignore[method-assign]
+    assert eb.sync().conflicts == 1
+    (on_b,) = list_conflicts(b)
+    ea.sync()
+    (on_a,) = list_conflicts(a)
+    assert on_a.remote and on_b.notice_id and on_a.notice_id == on_b.notice_id
+    resolve(b, on_b.id, "server")
+    eb.sync()
+    ea.sync()
+    assert list_conflicts(a) == [] and list_conflicts(b) == []
+    assert a.require(Visit, visit.id).content == b.require(Visit, visit.id).content == "甲：先发送"

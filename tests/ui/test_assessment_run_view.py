@@ -63,7 +63,7 @@ def test_export_and_batch(run_context, qtbot, tmp_path):
     folder = tmp_path / "pdf"
     folder.mkdir()
     run = view.start_batch(folder)
-    assert run is not None and view.batch_cancel.isVisibleTo(view)
+    assert run is not None and view.batch_panel.cancel_button.isVisibleTo(view)
     qtbot.waitUntil(lambda: view.batch is None, timeout=120000)
     written = list(folder.glob("*.pdf"))
     assert len(written) == len(view.assessment.members)

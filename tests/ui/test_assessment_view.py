@@ -141,12 +141,12 @@ def test_batch_generation_runs_in_the_background_and_can_be_cancelled(manager_co
     monkeypatch.setattr(batch, "write_annual_record", slow_write)
     folder = tmp_path / "records"
     run = view.start_batch(folder)
-    assert run is not None and view.batch_bar.isVisibleTo(view) and view.batch_cancel.isEnabled()
+    assert run is not None and view.batch_panel.bar.isVisibleTo(view) and view.batch_panel.cancel_button.isEnabled()
     assert writing.wait(10)
-    view.cancel_batch()
+    view.batch_panel.cancel_button.click()
     release.set()
     qtbot.waitUntil(lambda: view.batch is None, timeout=20000)
-    assert not view.batch_bar.isVisibleTo(view)
+    assert not view.batch_panel.bar.isVisibleTo(view)
     written = sorted(folder.glob("*.pdf"))
     total = len(assess(manager_context.store, period=Period.year(date.today().year)).members)
     assert len(written) == 1 < total
@@ -158,6 +158,24 @@ def test_batch_generation_runs_in_the_background_and_can_be_cancelled(manager_co
     qtbot.waitUntil(lambda: view.batch is None, timeout=60000)
     assert len(list(folder.glob("*.pdf"))) == total
     assert f"已生成 {total} 份年度服务记录" in view.message.text()
+
+
+def test_the_batch_speaks_english(manager_context, team_data, qtbot, tmp_path):  # noqa: F811
+    view = open_view(manager_context, qtbot)
+    manager_context.set_language("en")
+    panel = view.batch_panel
+    assert panel.cancel_button.text() == "Cancel"
+    shown: list[str] = []
+    year = view.chosen_year
+    run = view.start_batch(tmp_path / "records")
+    assert run is not None and not view.batch_button.isEnabled()
+    assert panel.label.text() == f"Writing the annual records of {year}…"
+    run.progress.connect(lambda *_: shown.append(panel.label.text()))
+    qtbot.waitUntil(lambda: view.batch is None, timeout=60000)
+    assert all(text.startswith("Written ") for text in shown)
+    total = len(list((tmp_path / "records").glob("*.pdf")))
+    assert total > 0 and view.message.text().startswith(f"{total} annual records written, in ")
+    assert view.batch_button.isEnabled() and not panel.isVisibleTo(view)
 
 
 def test_batch_says_whose_record_could_not_be_saved(manager_context, team_data, qtbot, tmp_path):  # noqa: F811

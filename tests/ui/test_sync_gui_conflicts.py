@@ -177,3 +177,55 @@ def test_a_problem_in_conflict_opens_the_conflicts_view_from_its_list(gui_server
     dialog.close()
     window.close()
     context.close()
+
+
+def test_the_side_whose_version_was_kept_sees_the_conflict_as_someone_elses_version(
+        gui_server: Server, tmp_path: Path, qtbot) -> None:
+    import os
+
+    folder_b, visit_id = make_conflict(gui_server, tmp_path)
+    b = Store.open(folder_b)
+    reconnect(b).sync()  # B meets the conflict
+    b.close()
+    context, controller = open_context(tmp_path / "a")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_view("sync")
+    wait_until(lambda: controller.account.logged_in, what="the account")
+    page.sync_button.click()
+    wait_until(lambda: not controller.syncing, what="the sync")
+    wait_until(lambda: page.summary is not None and page.summary["conflicts"] == 1 and context.tasks.pending == 0,
+               what="the conflict on the page")
+    assert page.conflicts_button.isVisible()
+
+    dialog = page.open_conflicts()
+    wait_until(lambda: dialog.table.rowCount() == 2 and context.tasks.pending == 0, what="the conflicts view")
+    assert "他人的版本" in dialog.record_list.item(0).text()
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+    assert headers[COL_LOCAL] == "您的值（服务器上）" and headers[COL_SERVER] == "对方的值（未被接受）"
+    assert dialog.record_note.isVisible() and "服务器保留的是您的版本" in dialog.record_note.text()
+    rows = {dialog.table.item(r, COL_FIELD).text(): r for r in range(2)}
+    assert dialog.table.item(rows["服务内容"], COL_LOCAL).text() == "甲电脑：讲解稻瘟病识别"
+    assert dialog.table.item(rows["服务内容"], COL_SERVER).text() == "乙电脑：示范无人机飞防"
+    if shots := os.environ.get("SCREENSHOTS"):
+        dialog.grab().save(f"{shots}/conflicts_remote_zh.png")
+
+    dialog.choose_all("local")  # keep my version
+    dialog.apply_button.click()
+    wait_until(lambda: dialog.record_list.count() == 0 and context.tasks.pending == 0, what="the choice applied")
+    assert list_conflicts(context.store) == []
+    assert context.store.require(Visit, visit_id).content == "甲电脑：讲解稻瘟病识别"
+    dialog.close()
+    window.close()
+    context.close()
+
+    # The choice reaches the server and closes the conflict on B at its next sync.
+    a = Store.open(tmp_path / "a")
+    reconnect(a).sync()
+    a.close()
+    b = Store.open(folder_b)
+    reconnect(b).sync()
+    assert list_conflicts(b) == []
+    assert b.require(Visit, visit_id).content == "甲电脑：讲解稻瘟病识别"
+    b.close()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
 from commissioner_app.store import Store
 from sync import session
 from sync.client import SyncClient
-from tests.sync.fieldwork import FAST
+from sync.engine import SyncEngine
+from tests.sync.fieldwork import FAST, commissioner_store
 from tests.ui.sync_gui_support import (
     PASSWORD,
     Server,
@@ -19,6 +21,7 @@ from tests.ui.sync_gui_support import (
     wait_until,
 )
 from ui.main_window import MainWindow
+from ui.views.sync import SyncView
 
 __all__ = ["gui_server"]
 
@@ -159,4 +162,50 @@ def test_a_rejected_record_shows_the_servers_reason_on_the_page_in_the_list_and_
     assert reason in editor.state_label.text() and not editor.conflict_button.isVisible()
     editor.close()
     window.close()
+    context.close()
+
+
+def test_the_progress_bar_shows_how_far_a_pull_has_come(gui_server: Server, tmp_path: Path, qtbot,
+                                                         monkeypatch) -> None:
+    first, cid, user = field_dir(gui_server, tmp_path / "first")
+    add_visits(first, 6)
+    store = Store.open(first)
+    session.login(store, gui_server.url, user, PASSWORD, use_file=True, **FAST)
+    SyncEngine(store, session.open_client(store, **FAST)).sync()
+    store.close()
+    # The commissioner's second laptop receives it all, five changes a page.
+    second = tmp_path / "second"
+    store = commissioner_store(second, cid)
+    session.login(store, gui_server.url, user, PASSWORD, use_file=True, **FAST)
+    store.close()
+    context, controller = open_context(second)
+    controller.engine_options = {"pull_limit": 5}
+    page = SyncView(context, controller=controller)
+    qtbot.addWidget(page)
+    page.resize(900, 600)
+    page.show()
+    wait_until(lambda: controller.account.logged_in, what="the account")
+
+    pages, release = [], threading.Event()
+    real_pull = SyncClient.pull
+
+    def held_pull(self, since, limit=500, count=False):  # type: ignore[no-untyped-def]
+        if len(pages) == 1:
+            release.wait(20)  # the second page waits while the test looks at the bar
+        answer = real_pull(self, since, limit, count)
+        pages.append(answer)
+        return answer
+
+    monkeypatch.setattr(SyncClient, "pull", held_pull)
+    page.sync_button.click()
+    wait_until(lambda: len(pages) == 1 and page.phase == "pull", what="the first page")
+    total = pages[0]["remaining"]
+    assert total > 5
+    assert (page.progress.minimum(), page.progress.maximum(), page.progress.value()) == (0, total, 5)
+    assert page.phase_label.text() == f"接收更新 5 / {total}"
+    if shots := os.environ.get("SCREENSHOTS"):
+        page.grab().save(f"{shots}/sync_pull_progress_zh.png")
+    release.set()
+    wait_until(lambda: not controller.syncing, what="the sync")
+    assert not page.progress.isVisible()
     context.close()

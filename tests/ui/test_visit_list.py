@@ -188,3 +188,24 @@ def test_a_list_load_interrupted_for_other_work_loads_again(demo_context, qtbot)
     assert demo_context.tasks.wait_idle(20000)
     assert visits_loaded[-1] == 3000 and visits.rowCount() == 3000
     assert problems_loaded[-1] == problems.rowCount() > 0
+
+
+def test_problem_and_target_lists_speak_english(demo_context, qtbot):  # noqa: F811
+    from ui.views.problems import ProblemsView
+    from ui.views.targets import TargetsView
+
+    problems, targets = ProblemsView(demo_context), TargetsView(demo_context)
+    for view in (problems, targets):
+        qtbot.addWidget(view)
+        load(qtbot, view.model, view.load)
+    demo_context.set_language("en")
+    try:
+        assert problems.search_box.placeholderText() == "Search problems: title, description… (Ctrl+F)"
+        assert (problems.status_label.text(), problems.status.itemText(0)) == ("Progress", "All")
+        assert problems.count_label.text() == \
+            f"{problems.model.rowCount():,} problems; double-click or press Enter for details"
+        assert (targets.type_label.text(), targets.county.itemText(0)) == ("Type", "All counties")
+        assert targets.count_label.text().startswith(f"{targets.model.rowCount():,} service targets")
+    finally:
+        demo_context.set_language("zh_CN")
+    assert problems.status_label.text() == "进展" and targets.county.itemText(0) == "全部区县"

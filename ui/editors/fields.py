@@ -59,6 +59,21 @@ def issue_text(issue: Issue) -> str:
     return issue.message.text(i18n.language())
 
 
+def show_issues(issues: list[Issue], boxes: dict[str, FieldBox], summary: ErrorLabel) -> None:
+    """Each issue under its field (one with no field of its own in `summary`); the first field with
+    an issue takes the focus."""
+    first = None
+    for issue in issues:
+        box = boxes.get(issue.field)
+        if box is None:
+            summary.show_message(issue_text(issue))
+            continue
+        box.show_issues([issue_text(issue)])
+        first = first or box.field
+    if first is not None:
+        first.setFocus()
+
+
 class ReferenceCombo(QComboBox):
     """A choice among reference items of one kind; keeps and returns the Chinese name records store."""
 

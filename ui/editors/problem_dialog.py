@@ -38,7 +38,7 @@ from commissioner_app.domain import (
 )
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.store import Store
-from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, issue_text
+from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, issue_text, show_issues
 from ui.editors.store_access import StoreGate
 
 log = logging.getLogger("commissioner.ui.problem")
@@ -261,16 +261,7 @@ class ProblemDialog(QDialog):
         try:
             self.store.call(write)
         except ValidationError as exc:
-            first = None
-            for issue in exc.issues:
-                box = self.boxes.get(issue.field)
-                if box is None:
-                    self.summary.show_message(issue_text(issue))
-                    continue
-                box.show_issues([issue_text(issue)])
-                first = first or box.field
-            if first is not None:
-                first.setFocus()
+            show_issues(exc.issues, self.boxes, self.summary)
             return False
         except CommissionerError as exc:
             self.summary.show_message(exc.text(i18n.language()))

@@ -22,7 +22,7 @@ from commissioner_app import i18n
 from commissioner_app.credit_code import credit_code_problem
 from commissioner_app.domain import TARGET_TYPES, ServiceTarget
 from commissioner_app.errors import CommissionerError, ValidationError
-from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, issue_text
+from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, show_issues
 from ui.editors.store_access import StoreGate
 
 log = logging.getLogger("commissioner.ui.target")
@@ -158,16 +158,7 @@ class TargetDialog(QDialog):
         try:
             self.store.save(target)
         except ValidationError as exc:
-            first = None
-            for issue in exc.issues:
-                box = self.boxes.get(issue.field)
-                if box is None:
-                    self.summary.show_message(issue_text(issue))
-                    continue
-                box.show_issues([issue_text(issue)])
-                first = first or box.field
-            if first is not None:
-                first.setFocus()
+            show_issues(exc.issues, self.boxes, self.summary)
             return False
         except CommissionerError as exc:
             self.summary.show_message(exc.text(i18n.language()))

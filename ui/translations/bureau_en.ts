@@ -3,372 +3,337 @@
 <context>
     <name>AssessmentRunView</name>
     <message>
-        <location filename="../views/assessment_run.py" line="117" />
+        <location filename="../views/assessment_run.py" line="107" />
         <source>年度考核</source>
         <translation>Assessment run</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="118" />
+        <location filename="../views/assessment_run.py" line="108" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="119" />
+        <location filename="../views/assessment_run.py" line="109" />
         <source>导出考核表（Excel）</source>
         <translation>Export table (Excel)</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="120" />
+        <location filename="../views/assessment_run.py" line="110" />
         <source>批量生成年度服务记录（PDF）</source>
         <translation>Annual records of everyone (PDF)</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="121" />
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment_run.py" line="122" />
+        <location filename="../views/assessment_run.py" line="111" />
         <source>本年度暂无考核结果</source>
         <translation>No assessment results for this year</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="124" />
+        <location filename="../views/assessment_run.py" line="113" />
         <source>名次</source>
         <translation>Rank</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="124" />
+        <location filename="../views/assessment_run.py" line="113" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="124" />
+        <location filename="../views/assessment_run.py" line="113" />
         <source>派出单位</source>
         <translation>Sending unit</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="124" />
+        <location filename="../views/assessment_run.py" line="113" />
         <source>区县</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="124" />
+        <location filename="../views/assessment_run.py" line="113" />
         <source>服务记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="125" />
+        <location filename="../views/assessment_run.py" line="114" />
         <source>服务天数</source>
         <translation>Service days</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="125" />
+        <location filename="../views/assessment_run.py" line="114" />
         <source>解决难题</source>
         <translation>Problems solved</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="125" />
+        <location filename="../views/assessment_run.py" line="114" />
         <source>得分</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="125" />
+        <location filename="../views/assessment_run.py" line="114" />
         <source>等次</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="125" />
+        <location filename="../views/assessment_run.py" line="114" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="137" />
+        <location filename="../views/assessment_run.py" line="126" />
         <source>正在计算全市考核结果…</source>
         <translation>Computing the city's assessment…</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="157" />
+        <location filename="../views/assessment_run.py" line="146" />
         <source>等次分布（人）</source>
         <translation>Grades (commissioners)</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="158" />
+        <location filename="../views/assessment_run.py" line="147" />
         <source>参评 {0} 人：</source>
         <translation>{0} assessed: </translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="163" />
+        <location filename="../views/assessment_run.py" line="152" />
         <source>按优秀比例上限由优秀调为良好</source>
         <translation>Lowered from 优秀 to 良好 by the share cap</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="176" />
+        <location filename="../views/assessment_run.py" line="165" />
         <source>导出考核表</source>
         <translation>Export the assessment table</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="176" />
+        <location filename="../views/assessment_run.py" line="165" />
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="186" />
+        <location filename="../views/assessment_run.py" line="175" />
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../views/assessment_run.py" line="188" />
+        <location filename="../views/assessment_run.py" line="177" />
         <source>正在导出考核表…</source>
         <translation>Exporting the assessment table…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment_run.py" line="200" />
-        <source>选择保存年度服务记录的文件夹</source>
-        <translation>Choose the folder for the annual records</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment_run.py" line="210" />
-        <source>正在生成{0}年度服务记录…</source>
-        <translation>Writing the annual records of {0}…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment_run.py" line="220" />
-        <source>正在取消…（当前这一份写完后停止）</source>
-        <translation>Cancelling… (stops after the current document)</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment_run.py" line="227" />
-        <source>已生成 {0}/{1}：{2}</source>
-        <translation>Written {0}/{1}: {2}</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment_run.py" line="238" />
-        <source>已取消：已生成 {0} 份（共 {1} 份），保存在 {2}</source>
-        <translation>Cancelled: {0} of {1} written, in {2}</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment_run.py" line="241" />
-        <source>已生成 {0} 份年度服务记录，保存在 {1}</source>
-        <translation>{0} annual records written, in {1}</translation>
     </message>
 </context>
 <context>
     <name>CityView</name>
     <message>
-        <location filename="../views/city.py" line="255" />
+        <location filename="../views/city.py" line="257" />
         <source>全市概况</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="256" />
+        <location filename="../views/city.py" line="258" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="257" />
+        <location filename="../views/city.py" line="259" />
         <source>在岗服务的科技特派员（人）</source>
         <translation>Active commissioners</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="258" />
+        <location filename="../views/city.py" line="260" />
         <source>解决技术难题（项）</source>
         <translation>Technical problems solved</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="259" />
+        <location filename="../views/city.py" line="261" />
         <source>服务记录（条）</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="260" />
+        <location filename="../views/city.py" line="262" />
         <source>区县与镇街</source>
         <translation>Counties and towns</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="261" />
+        <location filename="../views/city.py" line="263" />
         <source>产业与服务类型</source>
         <translation>Industries and service types</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="262" />
+        <location filename="../views/city.py" line="264" />
         <source>科技特派员考核</source>
         <translation>Commissioners' assessment</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="264" />
-        <location filename="../views/city.py" line="272" />
+        <location filename="../views/city.py" line="266" />
+        <location filename="../views/city.py" line="274" />
         <source>区县</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="264" />
-        <location filename="../views/city.py" line="265" />
-        <location filename="../views/city.py" line="269" />
-        <location filename="../views/city.py" line="270" />
+        <location filename="../views/city.py" line="266" />
+        <location filename="../views/city.py" line="267" />
+        <location filename="../views/city.py" line="271" />
         <location filename="../views/city.py" line="272" />
+        <location filename="../views/city.py" line="274" />
         <source>服务记录</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="264" />
-        <location filename="../views/city.py" line="265" />
+        <location filename="../views/city.py" line="266" />
         <location filename="../views/city.py" line="267" />
+        <location filename="../views/city.py" line="269" />
         <source>科技特派员</source>
         <translation>Commissioners</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="264" />
+        <location filename="../views/city.py" line="266" />
         <source>服务镇街</source>
         <translation>Towns served</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="264" />
-        <location filename="../views/city.py" line="272" />
+        <location filename="../views/city.py" line="266" />
+        <location filename="../views/city.py" line="274" />
         <source>解决难题</source>
         <translation>Problems solved</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="265" />
+        <location filename="../views/city.py" line="267" />
         <source>镇街</source>
         <translation>Town</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="267" />
+        <location filename="../views/city.py" line="269" />
         <source>服务日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="267" />
+        <location filename="../views/city.py" line="269" />
         <source>服务对象</source>
         <translation>Served party</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="267" />
         <location filename="../views/city.py" line="269" />
+        <location filename="../views/city.py" line="271" />
         <source>产业</source>
         <translation>Industry</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="267" />
+        <location filename="../views/city.py" line="269" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="268" />
+        <location filename="../views/city.py" line="270" />
         <source>服务内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="270" />
+        <location filename="../views/city.py" line="272" />
         <source>服务类型</source>
         <translation>Service type</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="272" />
+        <location filename="../views/city.py" line="274" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="272" />
+        <location filename="../views/city.py" line="274" />
         <source>派出单位</source>
         <translation>Sending unit</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="273" />
+        <location filename="../views/city.py" line="275" />
         <source>得分</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="273" />
+        <location filename="../views/city.py" line="275" />
         <source>等次</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="275" />
+        <location filename="../views/city.py" line="277" />
         <source>本年度暂无服务记录</source>
         <translation>No visits this year</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="289" />
+        <location filename="../views/city.py" line="291" />
         <source>正在统计…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="291" />
+        <location filename="../views/city.py" line="293" />
         <source>正在统计全市数据…</source>
         <translation>Counting the city's figures…</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="294" />
-        <location filename="../views/city.py" line="349" />
+        <location filename="../views/city.py" line="296" />
+        <location filename="../views/city.py" line="351" />
         <source>正在计算考核得分…</source>
         <translation>Computing the scores…</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="329" />
+        <location filename="../views/city.py" line="331" />
         <source>计划目标 {0:,} 人；本年度有服务记录的科技特派员</source>
         <translation>Plan: {0:,}; commissioners with a visit this year</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="330" />
+        <location filename="../views/city.py" line="332" />
         <source>计划目标 {0:,} 项</source>
         <translation>Plan: {0:,}</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="331" />
+        <location filename="../views/city.py" line="333" />
         <source>已提交的服务记录（不含草稿）</source>
         <translation>Submitted visits (drafts not counted)</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="333" />
-        <location filename="../views/city.py" line="408" />
-        <location filename="../views/city.py" line="409" />
+        <location filename="../views/city.py" line="335" />
+        <location filename="../views/city.py" line="410" />
+        <location filename="../views/city.py" line="411" />
         <source>（未填写）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="335" />
+        <location filename="../views/city.py" line="337" />
         <source>各区县服务记录</source>
         <translation>Visits by county</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="340" />
+        <location filename="../views/city.py" line="342" />
         <source>各产业服务记录（前 12 个）</source>
         <translation>Visits by industry (top 12)</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="344" />
+        <location filename="../views/city.py" line="346" />
         <source>各服务类型服务记录</source>
         <translation>Visits by service type</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="353" />
+        <location filename="../views/city.py" line="355" />
         <source>{0}共 {1} 名科技特派员参评。</source>
         <translation>{0} {1} commissioners assessed.</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="405" />
+        <location filename="../views/city.py" line="407" />
         <source>选择左侧的区县，查看其各镇街的服务情况。</source>
         <translation>Choose a county on the left to see its towns.</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="408" />
+        <location filename="../views/city.py" line="410" />
         <source>{0}：各镇街</source>
         <translation>{0}: towns</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="415" />
+        <location filename="../views/city.py" line="417" />
         <source>选择镇街，查看其服务记录。</source>
         <translation>Choose a town to see its visits.</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="420" />
+        <location filename="../views/city.py" line="422" />
         <source>{0}：{1:,} 条服务记录</source>
         <translation>{0}: {1:,} visits</translation>
     </message>
     <message>
-        <location filename="../views/city.py" line="422" />
+        <location filename="../views/city.py" line="424" />
         <source>（显示最近 {0} 条）</source>
         <translation> (the latest {0} shown)</translation>
     </message>
@@ -376,160 +341,160 @@
 <context>
     <name>DemandsView</name>
     <message>
-        <location filename="../views/demands.py" line="167" />
+        <location filename="../views/demands.py" line="173" />
         <source>发布技术需求（来自村、企业或局里的清单）；同步后送达各科技特派员，揭榜后可在此查看揭榜人和难题进展。</source>
         <translation>Publish technical demands (from villages, enterprises or the bureau's own list); they reach every commissioner at the next sync, and here you see who took each up and how the problem progresses.</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="169" />
+        <location filename="../views/demands.py" line="175" />
         <source>市科技局发布的待揭榜技术需求，与您产业相符的排在前面。揭榜后该需求成为您的技术难题（见“技术难题”），下次同步时告知市科技局。</source>
         <translation>Open demands published by the bureau, those of your industries first. Taking one up makes it your technical problem (see Problems); the bureau learns of it at the next sync.</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="174" />
+        <location filename="../views/demands.py" line="180" />
         <source>技术需求（揭榜）</source>
         <translation>Technical demands</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="175" />
+        <location filename="../views/demands.py" line="181" />
         <source>发布新需求</source>
         <translation>Publish a demand</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="177" />
-        <location filename="../views/demands.py" line="185" />
-        <location filename="../views/demands.py" line="188" />
+        <location filename="../views/demands.py" line="183" />
+        <location filename="../views/demands.py" line="191" />
+        <location filename="../views/demands.py" line="194" />
         <source>需求标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="177" />
+        <location filename="../views/demands.py" line="183" />
         <source>需求描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="177" />
-        <location filename="../views/demands.py" line="185" />
-        <location filename="../views/demands.py" line="188" />
+        <location filename="../views/demands.py" line="183" />
+        <location filename="../views/demands.py" line="191" />
+        <location filename="../views/demands.py" line="194" />
         <source>产业</source>
         <translation>Industry</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="177" />
+        <location filename="../views/demands.py" line="183" />
         <source>区县</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="177" />
+        <location filename="../views/demands.py" line="183" />
         <source>镇街</source>
         <translation>Town</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="178" />
-        <location filename="../views/demands.py" line="188" />
+        <location filename="../views/demands.py" line="184" />
+        <location filename="../views/demands.py" line="194" />
         <source>服务对象</source>
         <translation>Served party</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="178" />
+        <location filename="../views/demands.py" line="184" />
         <source>揭榜截止日期</source>
         <translation>Take up by</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="180" />
+        <location filename="../views/demands.py" line="186" />
         <source>如：柑橘黄龙病绿色防控技术</source>
         <translation>e.g. green control of citrus greening</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="181" />
+        <location filename="../views/demands.py" line="187" />
         <source>提出需求的村、企业或合作社</source>
         <translation>The village, enterprise or cooperative asking</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="182" />
+        <location filename="../views/demands.py" line="188" />
         <source>发布需求</source>
         <translation>Publish</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="183" />
+        <location filename="../views/demands.py" line="189" />
         <source>已发布需求的进展</source>
         <translation>Published demands</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="185" />
-        <location filename="../views/demands.py" line="188" />
+        <location filename="../views/demands.py" line="191" />
+        <location filename="../views/demands.py" line="194" />
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="185" />
-        <location filename="../views/demands.py" line="188" />
+        <location filename="../views/demands.py" line="191" />
+        <location filename="../views/demands.py" line="194" />
         <source>截止日期</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="185" />
+        <location filename="../views/demands.py" line="191" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="186" />
+        <location filename="../views/demands.py" line="192" />
         <source>揭榜人</source>
         <translation>Taken up by</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="186" />
+        <location filename="../views/demands.py" line="192" />
         <source>难题进展</source>
         <translation>Problem status</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="189" />
+        <location filename="../views/demands.py" line="195" />
         <source>揭榜</source>
         <translation>Take up</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="243" />
-        <location filename="../views/demands.py" line="247" />
+        <location filename="../views/demands.py" line="249" />
+        <location filename="../views/demands.py" line="253" />
         <source>正在加载技术需求…</source>
         <translation>Loading the demands…</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="291" />
+        <location filename="../views/demands.py" line="297" />
         <source>目前没有待揭榜的技术需求。同步后可收到市科技局新发布的需求。</source>
         <translation>No open demands. New demands from the bureau arrive with the next sync.</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="319" />
+        <location filename="../views/demands.py" line="325" />
         <source>市科技局</source>
         <translation>Science and Technology Bureau</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="321" />
+        <location filename="../views/demands.py" line="327" />
         <source>请填写需求标题和需求描述。</source>
         <translation>Enter the demand's title and description.</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="324" />
+        <location filename="../views/demands.py" line="330" />
         <source>揭榜截止日期不能早于今天。</source>
         <translation>The deadline cannot be before today.</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="328" />
+        <location filename="../views/demands.py" line="334" />
         <source>正在发布需求…</source>
         <translation>Publishing…</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="331" />
+        <location filename="../views/demands.py" line="337" />
         <source>已发布“{0}”，下次同步时送达各科技特派员。</source>
         <translation>Published “{0}”; it reaches the commissioners at the next sync.</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="352" />
+        <location filename="../views/demands.py" line="358" />
         <source>正在揭榜…</source>
         <translation>Taking it up…</translation>
     </message>
     <message>
-        <location filename="../views/demands.py" line="355" />
+        <location filename="../views/demands.py" line="361" />
         <source>已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。</source>
         <translation>You took up “{0}”: it is now your technical problem; the bureau learns of it at the next sync.</translation>
     </message>
@@ -612,32 +577,32 @@
         <translation>Check and save the rules</translation>
     </message>
     <message>
-        <location filename="../views/reference.py" line="263" />
+        <location filename="../views/reference.py" line="267" />
         <source>每一行都须填写代码和中文名称。</source>
         <translation>Every row needs a code and a Chinese name.</translation>
     </message>
     <message>
-        <location filename="../views/reference.py" line="266" />
+        <location filename="../views/reference.py" line="270" />
         <source>代码不能重复。</source>
         <translation>Codes must be unique.</translation>
     </message>
     <message>
-        <location filename="../views/reference.py" line="277" />
+        <location filename="../views/reference.py" line="281" />
         <source>已保存{0}的 {1} 个镇街。</source>
         <translation>Saved {1} towns of {0}.</translation>
     </message>
     <message>
-        <location filename="../views/reference.py" line="285" />
+        <location filename="../views/reference.py" line="289" />
         <source>已保存 {0} 个产业。</source>
         <translation>Saved {0} industries.</translation>
     </message>
     <message>
-        <location filename="../views/reference.py" line="292" />
+        <location filename="../views/reference.py" line="296" />
         <source>已保存{0}年度考核细则。</source>
         <translation>Saved the assessment rules of {0}.</translation>
     </message>
     <message>
-        <location filename="../views/reference.py" line="293" />
+        <location filename="../views/reference.py" line="297" />
         <source>考核细则有误，未保存：{0}</source>
         <translation>The rules were not saved: {0}</translation>
     </message>

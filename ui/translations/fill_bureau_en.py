@@ -9,8 +9,7 @@ It fails, listing them, if a source string has no English here.
 
 from __future__ import annotations
 
-import sys
-import xml.etree.ElementTree as ET
+from fill_ts import main
 
 ENGLISH = {
     # rail
@@ -139,21 +138,5 @@ ENGLISH = {
 }
 
 
-def main(path: str) -> None:
-    tree = ET.parse(path)
-    missing = []
-    for message in tree.getroot().iter("message"):
-        source = message.find("source").text or ""
-        translation = message.find("translation")
-        if source not in ENGLISH:
-            missing.append(source)
-            continue
-        translation.text = ENGLISH[source]
-        translation.attrib.pop("type", None)
-    if missing:
-        sys.exit("no English for:\n" + "\n".join(missing))
-    tree.write(path, encoding="utf-8", xml_declaration=True)
-
-
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(ENGLISH)

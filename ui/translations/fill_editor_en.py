@@ -8,8 +8,7 @@ It fails, listing them, if a source string has no English here.
 
 from __future__ import annotations
 
-import sys
-import xml.etree.ElementTree as ET
+from fill_ts import main
 
 ENGLISH = {
     # attachments
@@ -164,23 +163,5 @@ ENGLISH = {
 }
 
 
-def fill(path: str) -> list[str]:
-    tree = ET.parse(path)
-    missing = []
-    for message in tree.iter("message"):
-        source = message.findtext("source") or ""
-        translation = message.find("translation")
-        assert translation is not None
-        if source in ENGLISH:
-            translation.text = ENGLISH[source]
-            translation.attrib.pop("type", None)
-        else:
-            missing.append(source)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
-    return missing
-
-
 if __name__ == "__main__":
-    missing = fill(sys.argv[1])
-    if missing:
-        sys.exit("no English for: " + ", ".join(missing))
+    main(ENGLISH)

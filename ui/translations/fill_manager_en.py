@@ -1,6 +1,6 @@
 """Fill the English translations of manager_en.ts after pyside6-lupdate (a maintenance script).
 
-    pyside6-lupdate ui/roles.py ui/views/review.py ui/views/team.py ui/views/assessment.py \\
+    pyside6-lupdate ui/roles.py ui/views/review.py ui/views/team.py ui/views/assessment.py ui/views/annual_batch.py \\
         ui/views/pdf_preview.py ui/views/chart.py -ts ui/translations/manager_en.ts -no-obsolete
     python ui/translations/fill_manager_en.py ui/translations/manager_en.ts
 
@@ -9,14 +9,18 @@ It fails, listing them, if a source string has no English here.
 
 from __future__ import annotations
 
-import sys
-import xml.etree.ElementTree as ET
+from fill_ts import main
 
 ENGLISH = {
     # rail
     "审核": "Review",
     "团队": "Team",
     "考核": "Assessment",
+    # the bureau's views, named in ui/roles.py too (bureau_en.ts has them as well)
+    "全市概况": "City",
+    "年度考核": "Assessment run",
+    "基础数据": "Reference data",
+    "技术需求": "Demands",
     # review
     "服务日期": "Date",
     "科技特派员": "Commissioner",
@@ -166,23 +170,5 @@ ENGLISH = {
 }
 
 
-def fill(path: str) -> list[str]:
-    tree = ET.parse(path)
-    missing = []
-    for message in tree.iter("message"):
-        source = message.findtext("source") or ""
-        translation = message.find("translation")
-        assert translation is not None
-        if source in ENGLISH:
-            translation.text = ENGLISH[source]
-            translation.attrib.pop("type", None)
-        else:
-            missing.append(source)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
-    return missing
-
-
 if __name__ == "__main__":
-    missing = fill(sys.argv[1])
-    if missing:
-        sys.exit("no English for: " + ", ".join(missing))
+    main(ENGLISH)

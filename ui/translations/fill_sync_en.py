@@ -30,6 +30,25 @@ ENGLISH = {
         "These records were changed both on this computer and on the server, in the same place. Nothing was "
         "decided for you: both versions are kept. Choose the version to keep for each item, then click "
         "\u201cApply choices\u201d; the record goes back to the queue and is sent at the next sync.",
+    "标有“他人的版本”的记录：服务器保留的是您的版本，另一方的修改与之冲突、尚未被接受。"
+    "任何一方处理即可，同步后另一方的冲突也随之关闭。":
+        "Records marked \u201csomeone else's version\u201d: the server kept your version, and the other "
+        "side's change conflicts with it and was not accepted. Either side may decide; after the next "
+        "syncs the conflict closes on the other side too.",
+    "您的值（服务器上）": "Yours (on the server)",
+    "对方的值（未被接受）": "Theirs (not accepted)",
+    "我的": "Mine",
+    "对方的": "Theirs",
+    "全部保留我的": "Keep all of mine",
+    "全部采用对方的": "Take all of theirs",
+    "他人的版本与您的冲突：{0}（或您在另一台电脑上）改了同一处，服务器保留的是您的版本。"
+    "请决定保留哪一个；同步后对方也会看到结果。":
+        "Someone else's version conflicts with yours: {0} (or you, on another computer) changed the same "
+        "place, and the server kept your version. Decide which one to keep; the other side sees the "
+        "outcome after syncing.",
+    "另一方": "the other side",
+    "{0}：{1}\n他人的版本，{2} 处冲突": "{0}: {1}\nsomeone else's version, {2} conflicts",
+    "请为每一项选择“我的”或“对方的”。": "Choose \u201cMine\u201d or \u201cTheirs\u201d for each item.",
     "字段": "Field",
     "本机的值": "On this computer",
     "服务器上的值": "On the server",

@@ -1,214 +1,217 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
-    <name>AssessmentView</name>
+    <name>AnnualBatchPanel</name>
     <message>
-        <location filename="../views/assessment.py" line="375" />
-        <source>正在计算考核结果…</source>
-        <translation>Computing the assessment…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="409" />
-        <source>没有可显示的考核结果：请先在“设置”中填写本人信息，或同步团队数据。</source>
-        <translation>Nothing to show: enter your profile in Settings first, or sync the team's data.</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="419" />
-        <source>考核部分</source>
-        <translation>Part</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="419" />
-        <source>考核指标</source>
-        <translation>Indicator</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="419" />
-        <source>年度目标</source>
-        <translation>Target</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="419" />
-        <source>完成值</source>
-        <translation>Actual</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="419" />
-        <source>分值</source>
-        <translation>Points</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="420" />
-        <source>上限</source>
-        <translation>Cap</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="420" />
-        <source>得分</source>
-        <translation>Score</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="430" />
-        <source>{0}（{1}分）</source>
-        <translation>{0} ({1} pts)</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="433" />
-        <source>小计</source>
-        <translation>Subtotal</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="434" />
-        <source>总分</source>
-        <translation>Total</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="456" />
-        <source>{0}：总分 {1}　等级 {2}</source>
-        <translation>{0}: total {1}, grade {2}</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="460" />
-        <source>得分达到优秀，受优秀比例上限调整为良好。</source>
-        <translation>Scored 优秀 (excellent), lowered to 良好 (good) by the share cap.</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="461" />
-        <source>等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}</source>
-        <translation>Grades: excellent ≥ {0}, good ≥ {1}, pass ≥ {2}. Rules: {3}</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="472" />
-        <source>本年度没有计入考核的服务记录</source>
-        <translation>No counted visits this year</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="474" />
-        <source>各月计入考核的服务次数（月）</source>
-        <translation>Counted visits per month</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="508" />
-        <source>由特派员本人填写</source>
-        <translation>Written by the commissioner</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="510" />
-        <source>未保存</source>
-        <translation>Not saved</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="512" />
-        <source>已保存 {0}</source>
-        <translation>Saved {0}</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="526" />
-        <source>正在保存年度工作总结…</source>
-        <translation>Saving the annual summary…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="540" />
-        <source>{0}年度服务记录_{1}.pdf</source>
-        <translation>annual-record-{0}_{1}.pdf</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="543" />
-        <source>正在生成年度服务记录…</source>
-        <translation>Writing the annual record…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="566" />
-        <source>{0}年没有服务记录。</source>
-        <translation>No visits in {0}.</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="576" />
-        <source>服务记录单_{0}.pdf</source>
-        <translation>visit-sheet_{0}.pdf</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="581" />
-        <source>正在生成服务记录单…</source>
-        <translation>Writing the visit sheet…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="600" />
-        <source>选择保存年度服务记录的文件夹</source>
-        <translation>Choose the folder for the annual records</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="610" />
-        <source>正在生成{0}年度服务记录…</source>
-        <translation>Writing the annual records of {0}…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="620" />
-        <source>正在取消…（当前这一份写完后停止）</source>
-        <translation>Cancelling… (stops after the current document)</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="627" />
-        <source>已生成 {0}/{1}：{2}</source>
-        <translation>Written {0}/{1}: {2}</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="638" />
-        <source>已取消：已生成 {0} 份（共 {1} 份），保存在 {2}</source>
-        <translation>Cancelled: {0} of {1} written, in {2}</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="641" />
-        <source>已生成 {0} 份年度服务记录，保存在 {1}</source>
-        <translation>{0} annual records written, in {1}</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="651" />
-        <source>考核</source>
-        <translation>Assessment</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="652" />
-        <source>年度</source>
-        <translation>Year</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="653" />
-        <source>科技特派员</source>
-        <translation>Commissioner</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="654" />
-        <source>打印年度服务记录…</source>
-        <translation>Print annual record…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="655" />
-        <source>打印服务记录单…</source>
-        <translation>Print visit sheet…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="656" />
-        <source>批量生成年度服务记录…</source>
-        <translation>Annual records for everyone…</translation>
-    </message>
-    <message>
-        <location filename="../views/assessment.py" line="658" />
+        <location filename="../views/annual_batch.py" line="112" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="659" />
+        <location filename="../views/annual_batch.py" line="121" />
+        <source>选择保存年度服务记录的文件夹</source>
+        <translation>Choose the folder for the annual records</translation>
+    </message>
+    <message>
+        <location filename="../views/annual_batch.py" line="131" />
+        <source>正在生成{0}年度服务记录…</source>
+        <translation>Writing the annual records of {0}…</translation>
+    </message>
+    <message>
+        <location filename="../views/annual_batch.py" line="141" />
+        <source>正在取消…（当前这一份写完后停止）</source>
+        <translation>Cancelling… (stops after the current document)</translation>
+    </message>
+    <message>
+        <location filename="../views/annual_batch.py" line="148" />
+        <source>已生成 {0}/{1}：{2}</source>
+        <translation>Written {0}/{1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../views/annual_batch.py" line="158" />
+        <source>已取消：已生成 {0} 份（共 {1} 份），保存在 {2}</source>
+        <translation>Cancelled: {0} of {1} written, in {2}</translation>
+    </message>
+    <message>
+        <location filename="../views/annual_batch.py" line="161" />
+        <source>已生成 {0} 份年度服务记录，保存在 {1}</source>
+        <translation>{0} annual records written, in {1}</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentView</name>
+    <message>
+        <location filename="../views/assessment.py" line="298" />
+        <source>正在计算考核结果…</source>
+        <translation>Computing the assessment…</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="332" />
+        <source>没有可显示的考核结果：请先在“设置”中填写本人信息，或同步团队数据。</source>
+        <translation>Nothing to show: enter your profile in Settings first, or sync the team's data.</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="342" />
+        <source>考核部分</source>
+        <translation>Part</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="342" />
+        <source>考核指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="342" />
+        <source>年度目标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="342" />
+        <source>完成值</source>
+        <translation>Actual</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="342" />
+        <source>分值</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="343" />
+        <source>上限</source>
+        <translation>Cap</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="343" />
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="353" />
+        <source>{0}（{1}分）</source>
+        <translation>{0} ({1} pts)</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="356" />
+        <source>小计</source>
+        <translation>Subtotal</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="357" />
+        <source>总分</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="379" />
+        <source>{0}：总分 {1}　等级 {2}</source>
+        <translation>{0}: total {1}, grade {2}</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="383" />
+        <source>得分达到优秀，受优秀比例上限调整为良好。</source>
+        <translation>Scored 优秀 (excellent), lowered to 良好 (good) by the share cap.</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="384" />
+        <source>等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}</source>
+        <translation>Grades: excellent ≥ {0}, good ≥ {1}, pass ≥ {2}. Rules: {3}</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="395" />
+        <source>本年度没有计入考核的服务记录</source>
+        <translation>No counted visits this year</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="397" />
+        <source>各月计入考核的服务次数（月）</source>
+        <translation>Counted visits per month</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="431" />
+        <source>由特派员本人填写</source>
+        <translation>Written by the commissioner</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="433" />
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="435" />
+        <source>已保存 {0}</source>
+        <translation>Saved {0}</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="449" />
+        <source>正在保存年度工作总结…</source>
+        <translation>Saving the annual summary…</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="463" />
+        <source>{0}年度服务记录_{1}.pdf</source>
+        <translation>annual-record-{0}_{1}.pdf</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="466" />
+        <source>正在生成年度服务记录…</source>
+        <translation>Writing the annual record…</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="489" />
+        <source>{0}年没有服务记录。</source>
+        <translation>No visits in {0}.</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="499" />
+        <source>服务记录单_{0}.pdf</source>
+        <translation>visit-sheet_{0}.pdf</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="504" />
+        <source>正在生成服务记录单…</source>
+        <translation>Writing the visit sheet…</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="535" />
+        <source>考核</source>
+        <translation>Assessment</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="536" />
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="537" />
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="538" />
+        <source>打印年度服务记录…</source>
+        <translation>Print annual record…</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="539" />
+        <source>打印服务记录单…</source>
+        <translation>Print visit sheet…</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="540" />
+        <source>批量生成年度服务记录…</source>
+        <translation>Annual records for everyone…</translation>
+    </message>
+    <message>
+        <location filename="../views/assessment.py" line="542" />
         <source>年度工作总结</source>
         <translation>Annual summary</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="660" />
+        <location filename="../views/assessment.py" line="543" />
         <source>保存总结</source>
         <translation>Save summary</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="661" />
+        <location filename="../views/assessment.py" line="544" />
         <source>写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。</source>
         <translation>Write about this year's service, its results and your plans (printed on the annual record).</translation>
     </message>
@@ -717,32 +720,32 @@
 <context>
     <name>VisitPicker</name>
     <message>
-        <location filename="../views/assessment.py" line="186" />
+        <location filename="../views/assessment.py" line="117" />
         <source>选择服务记录</source>
         <translation>Choose a visit</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="189" />
+        <location filename="../views/assessment.py" line="120" />
         <source>服务日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="189" />
+        <location filename="../views/assessment.py" line="120" />
         <source>服务对象</source>
         <translation>Served party</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="189" />
+        <location filename="../views/assessment.py" line="120" />
         <source>服务内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="203" />
+        <location filename="../views/assessment.py" line="134" />
         <source>预览服务记录单</source>
         <translation>Preview the visit sheet</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="204" />
+        <location filename="../views/assessment.py" line="135" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -763,6 +766,26 @@
         <location filename="../roles.py" line="84" />
         <source>考核</source>
         <translation>Assessment</translation>
+    </message>
+    <message>
+        <location filename="../roles.py" line="85" />
+        <source>全市概况</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <location filename="../roles.py" line="87" />
+        <source>年度考核</source>
+        <translation>Assessment run</translation>
+    </message>
+    <message>
+        <location filename="../roles.py" line="89" />
+        <source>基础数据</source>
+        <translation>Reference data</translation>
+    </message>
+    <message>
+        <location filename="../roles.py" line="90" />
+        <source>技术需求</source>
+        <translation>Demands</translation>
     </message>
 </context>
 </TS>

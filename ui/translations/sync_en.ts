@@ -3,101 +3,161 @@
   <context>
     <name>ConflictsDialog</name>
     <message>
-      <location filename="../conflicts_dialog.py" line="148" />
+      <location filename="../conflicts_dialog.py" line="160" />
       <source>处理同步冲突</source>
       <translation>Resolve sync conflicts</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="150" />
+      <location filename="../conflicts_dialog.py" line="162" />
       <source>下面的记录在本机和服务器上都被修改过，而且改的是同一处，系统没有替您决定，两边的内容都保留着。请逐项选择保留哪一个版本，然后点“应用选择”；记录随后回到待同步队列，下次同步时发送。</source>
       <translation>These records were changed both on this computer and on the server, in the same place. Nothing was decided for you: both versions are kept. Choose the version to keep for each item, then click “Apply choices”; the record goes back to the queue and is sent at the next sync.</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="152" />
-      <source>字段</source>
-      <translation>Field</translation>
+      <location filename="../conflicts_dialog.py" line="164" />
+      <source>标有“他人的版本”的记录：服务器保留的是您的版本，另一方的修改与之冲突、尚未被接受。任何一方处理即可，同步后另一方的冲突也随之关闭。</source>
+      <translation>Records marked “someone else's version”: the server kept your version, and the other side's change conflicts with it and was not accepted. Either side may decide; after the next syncs the conflict closes on the other side too.</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="152" />
-      <source>本机的值</source>
-      <translation>On this computer</translation>
-    </message>
-    <message>
-      <location filename="../conflicts_dialog.py" line="152" />
-      <source>服务器上的值</source>
-      <translation>On the server</translation>
-    </message>
-    <message>
-      <location filename="../conflicts_dialog.py" line="153" />
-      <source>修改前</source>
-      <translation>Before both edits</translation>
-    </message>
-    <message>
-      <location filename="../conflicts_dialog.py" line="153" />
-      <source>保留</source>
-      <translation>Keep</translation>
-    </message>
-    <message>
-      <location filename="../conflicts_dialog.py" line="154" />
-      <source>全部保留本机</source>
-      <translation>Keep all from this computer</translation>
-    </message>
-    <message>
-      <location filename="../conflicts_dialog.py" line="155" />
-      <source>全部采用服务器</source>
-      <translation>Take all from the server</translation>
-    </message>
-    <message>
-      <location filename="../conflicts_dialog.py" line="156" />
+      <location filename="../conflicts_dialog.py" line="167" />
       <source>应用选择</source>
       <translation>Apply choices</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="157" />
+      <location filename="../conflicts_dialog.py" line="168" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="159" />
-      <location filename="../conflicts_dialog.py" line="224" />
+      <location filename="../conflicts_dialog.py" line="176" />
+      <location filename="../conflicts_dialog.py" line="186" />
+      <source>字段</source>
+      <translation>Field</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="176" />
+      <source>您的值（服务器上）</source>
+      <translation>Yours (on the server)</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="176" />
+      <source>对方的值（未被接受）</source>
+      <translation>Theirs (not accepted)</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="177" />
+      <location filename="../conflicts_dialog.py" line="186" />
+      <source>修改前</source>
+      <translation>Before both edits</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="177" />
+      <location filename="../conflicts_dialog.py" line="186" />
+      <source>保留</source>
+      <translation>Keep</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="178" />
+      <source>我的</source>
+      <translation>Mine</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="178" />
+      <source>对方的</source>
+      <translation>Theirs</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="179" />
+      <source>全部保留我的</source>
+      <translation>Keep all of mine</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="180" />
+      <source>全部采用对方的</source>
+      <translation>Take all of theirs</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="183" />
+      <source>他人的版本与您的冲突：{0}（或您在另一台电脑上）改了同一处，服务器保留的是您的版本。请决定保留哪一个；同步后对方也会看到结果。</source>
+      <translation>Someone else's version conflicts with yours: {0} (or you, on another computer) changed the same place, and the server kept your version. Decide which one to keep; the other side sees the outcome after syncing.</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="184" />
+      <source>另一方</source>
+      <translation>the other side</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="186" />
+      <source>本机的值</source>
+      <translation>On this computer</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="186" />
+      <source>服务器上的值</source>
+      <translation>On the server</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="187" />
+      <location filename="../conflicts_dialog.py" line="259" />
       <source>本机</source>
       <translation>This computer</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="160" />
-      <location filename="../conflicts_dialog.py" line="224" />
+      <location filename="../conflicts_dialog.py" line="187" />
+      <location filename="../conflicts_dialog.py" line="259" />
       <source>服务器</source>
       <translation>Server</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="175" />
+      <location filename="../conflicts_dialog.py" line="188" />
+      <source>全部保留本机</source>
+      <translation>Keep all from this computer</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="189" />
+      <source>全部采用服务器</source>
+      <translation>Take all from the server</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="208" />
       <source>正在读取冲突…</source>
       <translation>Reading the conflicts…</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="185" />
+      <location filename="../conflicts_dialog.py" line="218" />
+      <source>{0}：{1}
+他人的版本，{2} 处冲突</source>
+      <translation>{0}: {1}
+someone else's version, {2} conflicts</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="219" />
       <source>{0}：{1}
 {2} 处冲突</source>
       <translation>{0}: {1}
 {2} conflicting fields</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="211" />
+      <location filename="../conflicts_dialog.py" line="246" />
       <source>{0}：{1}</source>
       <translation>{0}: {1}</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="262" />
+      <location filename="../conflicts_dialog.py" line="298" />
       <source>没有需要处理的冲突。</source>
       <translation>No conflicts to resolve.</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="264" />
+      <location filename="../conflicts_dialog.py" line="300" />
+      <source>请为每一项选择“我的”或“对方的”。</source>
+      <translation>Choose “Mine” or “Theirs” for each item.</translation>
+    </message>
+    <message>
+      <location filename="../conflicts_dialog.py" line="301" />
       <source>请为每一项选择“本机”或“服务器”。</source>
       <translation>Choose “This computer” or “Server” for every item.</translation>
     </message>
     <message>
-      <location filename="../conflicts_dialog.py" line="288" />
+      <location filename="../conflicts_dialog.py" line="325" />
       <source>正在保存选择…</source>
       <translation>Saving the choices…</translation>
     </message>
@@ -444,32 +504,32 @@
   <context>
     <name>ProfileDialog</name>
     <message>
-      <location filename="../profile.py" line="156" />
+      <location filename="../profile.py" line="159" />
       <source>连接科技局服务器…</source>
       <translation>Connect to the bureau's server…</translation>
     </message>
     <message>
-      <location filename="../profile.py" line="157" />
+      <location filename="../profile.py" line="160" />
       <source>已有科技局服务器账户？登录后自动填入服务器上的个人资料，并可同步记录</source>
       <translation>Have an account on the bureau's server? Log in to fill in your profile from the server and sync your records</translation>
     </message>
     <message>
-      <location filename="../profile.py" line="217" />
+      <location filename="../profile.py" line="220" />
       <source>已登录 {0}。正在从服务器读取您的资料…</source>
       <translation>Logged in to {0}. Reading your profile from the server…</translation>
     </message>
     <message>
-      <location filename="../profile.py" line="232" />
+      <location filename="../profile.py" line="235" />
       <source>已登录。未能从服务器读取个人资料，请手动填写后保存。</source>
       <translation>Logged in. Your profile could not be read from the server; please fill it in and save.</translation>
     </message>
     <message>
-      <location filename="../profile.py" line="238" />
+      <location filename="../profile.py" line="241" />
       <source>已登录。服务器上还没有您的个人资料，请填写后保存，下次同步时上传。</source>
       <translation>Logged in. The server has no profile of yours yet; fill it in and save, and the next sync sends it.</translation>
     </message>
     <message>
-      <location filename="../profile.py" line="243" />
+      <location filename="../profile.py" line="246" />
       <source>已登录，并从服务器填入了您的个人资料。请核对后点“保存”。</source>
       <translation>Logged in; your profile was filled in from the server. Check it, then click “Save”.</translation>
     </message>
@@ -477,12 +537,12 @@
   <context>
     <name>VisitEditor</name>
     <message>
-      <location filename="../editors/visit_editor.py" line="425" />
+      <location filename="../editors/visit_editor.py" line="431" />
       <source>状态：被服务器拒绝（%1）。修改后保存，下次同步会再次发送。</source>
       <translation>State: rejected by the server (%1). Correct it and save; the next sync sends it again.</translation>
     </message>
     <message>
-      <location filename="../editors/visit_editor.py" line="428" />
+      <location filename="../editors/visit_editor.py" line="434" />
       <source>处理冲突…</source>
       <translation>Resolve the conflict…</translation>
     </message>

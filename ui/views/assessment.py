@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,12 +19,10 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -41,17 +36,14 @@ from commissioner_app.domain import AnnualSummary
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.roles import current_role, reviewer, watcher
-from ui.tasks import Operation, error_text, show_error
+from ui.tasks import Operation, show_error
+from ui.views.annual_batch import AnnualBatchPanel, BatchRun, OwnStoreTask
 from ui.views.chart import BarChart
-from ui.views.common import heading
+from ui.views.common import YearCombo, heading
 from ui.views.pdf_preview import render_pages, show_preview
-
-if TYPE_CHECKING:  # the report modules load reportlab: imported when a document is made, not at start
-    from commissioner_app.reports.batch import BatchResult
 
 log = logging.getLogger("commissioner.ui.assessment")
 
-YEARS_SHOWN = 6
 SUBTOTAL_BG = QColor("#eef2f7")
 TOTAL_BG = QColor("#dde6f1")
 
@@ -114,69 +106,6 @@ def visits_of(store: Store, commissioner_id: str, year: int) -> list[dict[str, A
         [commissioner_id, f"{year}-01-01", f"{year}-12-31"])]
 
 
-class OwnStoreTask(QObject):
-    """Work on a thread of its own with its own connection: a document that takes seconds (an annual
-    record of hundreds of visits) or a batch that takes an hour must not hold up the store worker,
-    which saves the user's edits. `done(result, error)` arrives on the GUI thread; connect it to a
-    method of a widget (a queued connection)."""
-
-    done = Signal(object, object)
-
-    def __init__(self, context: AppContext, work: Callable[[Store], Any], name: str, parent: QObject | None = None):
-        super().__init__(parent)
-        self.context = context
-        self.work = work
-        self.name = name
-
-    def start(self) -> None:
-        if self.context.data_dir is None:  # an in-memory store has one connection: use the worker
-            self.context.tasks.submit(self.work, lambda result, error: self.done.emit(result, error))
-            return
-        threading.Thread(target=self._own_connection, name=self.name, daemon=True).start()
-
-    def _own_connection(self) -> None:
-        assert self.context.data_dir is not None
-        try:
-            store = Store.open(self.context.data_dir)
-        except Exception as exc:  # noqa: BLE001 - reported to the user like any failed operation
-            self.done.emit(None, exc)
-            return
-        try:
-            result = self.work(store)
-        except Exception as exc:  # noqa: BLE001
-            log.exception("%s failed", self.name)
-            self.done.emit(None, exc)
-        else:
-            self.done.emit(result, None)
-        finally:
-            store.close()
-
-
-class BatchRun(OwnStoreTask):
-    """Annual records of every commissioner of the store into a folder, with progress and cancel."""
-
-    progress = Signal(int, int, str)
-
-    def __init__(self, context: AppContext, year: int, folder: Path, parent: QObject | None = None):
-        super().__init__(context, self._records, "annual-records", parent)
-        self.year = year
-        self.folder = folder
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def _records(self, store: Store) -> BatchResult:
-        from commissioner_app.reports.batch import annual_records
-
-        return annual_records(store, self.year, self.folder, cancelled=self._cancel.is_set,
-                              progress=lambda done, total, name: self.progress.emit(done, total, name))
-
-
 class VisitPicker(QDialog):
     """Choose one of the commissioner's visits of the year for its service sheet."""
 
@@ -221,16 +150,12 @@ class AssessmentView(QWidget):
         self.has_loaded = False
         self.summary: AnnualSummary | None = None
         self.summary_saved_at = ""
-        self.batch: BatchRun | None = None
         self.preview: QDialog | None = None
         self.document_task: OwnStoreTask | None = None
         self._annual_name = ""
         self.title = heading("", self)
         self.year_label = QLabel(self)
-        self.year = QComboBox(self)
-        this_year = date.today().year
-        for y in range(this_year, this_year - YEARS_SHOWN, -1):
-            self.year.addItem(str(y), y)
+        self.year = YearCombo(self)
         self.who_label = QLabel(self)
         self.who = QComboBox(self)
         self.who.setMinimumContentsLength(12)
@@ -264,13 +189,11 @@ class AssessmentView(QWidget):
         self.summary_edit.textChanged.connect(self._summary_edited)
         self.summary_state = QLabel(self)
         self.summary_state.setObjectName("hint")
-        self.batch_bar = QProgressBar(self)
-        self.batch_label = QLabel(self)
-        self.batch_cancel = QPushButton(self)
-        self.batch_cancel.clicked.connect(self.cancel_batch)
         self.message = QLabel(self)
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
+        self.batch_panel = AnnualBatchPanel(context, self.batch_button, self)
+        self.batch_panel.finished.connect(self.message.setText)
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -280,10 +203,6 @@ class AssessmentView(QWidget):
         top.addStretch(1)
         for button in (self.annual_button, self.visit_button, self.batch_button):
             top.addWidget(button)
-        batch_row = QHBoxLayout()
-        batch_row.addWidget(self.batch_label)
-        batch_row.addWidget(self.batch_bar, 1)
-        batch_row.addWidget(self.batch_cancel)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -306,10 +225,9 @@ class AssessmentView(QWidget):
         split.setSizes([700, 480])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(batch_row)
+        layout.addWidget(self.batch_panel)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
-        self._show_batch(False)
 
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -322,14 +240,10 @@ class AssessmentView(QWidget):
 
     @property
     def chosen_year(self) -> int:
-        return int(self.year.currentData())
+        return self.year.year()
 
     def set_year(self, year: int) -> None:
-        index = self.year.findData(year)
-        if index < 0:
-            self.year.addItem(str(year), year)
-            index = self.year.count() - 1
-        self.year.setCurrentIndex(index)  # refreshes
+        self.year.set_year(year)  # refreshes
 
     def own_id(self) -> str:
         if self.context.profile is not None:
@@ -592,61 +506,12 @@ class AssessmentView(QWidget):
 
     # --- batch of annual records -----------------------------------------------------------------
 
+    @property
+    def batch(self) -> BatchRun | None:
+        return self.batch_panel.run
+
     def start_batch(self, folder: Path | None = None) -> BatchRun | None:
-        if self.batch is not None:
-            return None
-        if folder is None:
-            start = self.context.setting("assessment", "folder", str(Path.home()), str)
-            chosen = QFileDialog.getExistingDirectory(self, self.tr("选择保存年度服务记录的文件夹"), start)
-            if not chosen:
-                return None
-            folder = Path(chosen)
-        self.context.set_setting("assessment", "folder", str(folder))
-        run = BatchRun(self.context, self.chosen_year, folder, self)
-        run.progress.connect(self._batch_progress)
-        run.done.connect(self._batch_done)
-        self.batch = run
-        self.batch_bar.setRange(0, 0)
-        self.batch_label.setText(self.tr("正在生成{0}年度服务记录…").format(self.chosen_year))
-        self._show_batch(True)
-        self.batch_button.setEnabled(False)
-        run.start()
-        return run
-
-    def cancel_batch(self) -> None:
-        if self.batch is not None:
-            self.batch.cancel()
-            self.batch_cancel.setEnabled(False)
-            self.batch_label.setText(self.tr("正在取消…（当前这一份写完后停止）"))
-
-    def _batch_progress(self, done: int, total: int, name: str) -> None:
-        if self.batch is None or self.batch.cancelled:
-            return
-        self.batch_bar.setRange(0, total)
-        self.batch_bar.setValue(done)
-        self.batch_label.setText(self.tr("已生成 {0}/{1}：{2}").format(done, total, name))
-
-    def _batch_done(self, result: BatchResult | None, error: BaseException | None) -> None:
-        self.batch = None
-        self._show_batch(False)
-        self.batch_button.setEnabled(True)
-        if error is not None:
-            self.message.setText(error_text(error))
-            return
-        assert result is not None
-        if result.cancelled:
-            self.message.setText(self.tr("已取消：已生成 {0} 份（共 {1} 份），保存在 {2}").format(
-                len(result.written), result.total, result.folder))
-        else:
-            self.message.setText(self.tr("已生成 {0} 份年度服务记录，保存在 {1}").format(len(result.written), result.folder))
-        failed = result.failure_message()
-        if failed is not None:  # the others were written; say who was not, and why
-            self.message.setText(self.message.text() + "\n" + failed.text(self.context.language))
-
-    def _show_batch(self, shown: bool) -> None:
-        for widget in (self.batch_label, self.batch_bar, self.batch_cancel):
-            widget.setVisible(shown)
-        self.batch_cancel.setEnabled(shown)
+        return self.batch_panel.start(self.chosen_year, folder)
 
     # --- language --------------------------------------------------------------------------------
 
@@ -658,7 +523,6 @@ class AssessmentView(QWidget):
         self.visit_button.setText(self.tr("打印服务记录单…"))
         self.batch_button.setText(self.tr("批量生成年度服务记录…"))
         self.batch_button.setVisible(current_role(self.context) in ("manager", "bureau"))
-        self.batch_cancel.setText(self.tr("取消"))
         self.summary_label.setText(self.tr("年度工作总结"))
         self.summary_save.setText(self.tr("保存总结"))
         self.summary_edit.setPlaceholderText(self.tr("写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。"))

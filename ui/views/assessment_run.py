@@ -1,20 +1,17 @@
 """年度考核: the bureau's annual assessment run — everyone's scores for the year from approved records
 (commissioner_app.assessment, the 优秀 share cap applied), the grade distribution, the table exported
 to Excel (commissioner_app.exports) and the annual records of everyone as a PDF batch in the
-background with progress and cancel (the same BatchRun the personal assessment view uses)."""
+background with progress and cancel (the same AnnualBatchPanel the personal assessment view uses)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -24,18 +21,15 @@ from PySide6.QtWidgets import (
 from commissioner_app.assessment import Assessment, Period, assess
 from commissioner_app.assessment_rules import GRADES
 from commissioner_app.exports import export_xlsx
-from commissioner_app.reports.batch import BatchResult
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.tasks import Operation, error_text
-from ui.views.assessment import BatchRun
+from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
 from ui.views.city import _fill, _headers, _table
-from ui.views.common import heading
+from ui.views.common import YearCombo, heading
 
 log = logging.getLogger("commissioner.ui.assessment_run")
-
-YEARS_SHOWN = 6
 
 
 class AssessmentRunView(QWidget):
@@ -43,26 +37,20 @@ class AssessmentRunView(QWidget):
         super().__init__(parent)
         self.context = context
         self.assessment: Assessment | None = None
-        self.batch: BatchRun | None = None
         self.has_loaded = False
         self.title = heading("", self)
         self.year_label = QLabel(self)
-        self.year = QComboBox(self)
-        this_year = date.today().year
-        for y in range(this_year, this_year - YEARS_SHOWN, -1):
-            self.year.addItem(str(y), y)
+        self.year = YearCombo(self)
         self.export_button = QPushButton(self)
         self.batch_button = QPushButton(self)
         self.batch_button.setObjectName("primary")
         self.export_button.clicked.connect(lambda: self.export())
         self.batch_button.clicked.connect(lambda: self.start_batch())
-        self.batch_label = QLabel(self)
-        self.batch_bar = QProgressBar(self)
-        self.batch_cancel = QPushButton(self)
-        self.batch_cancel.clicked.connect(self.cancel_batch)
         self.message = QLabel(self)
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
+        self.batch_panel = AnnualBatchPanel(context, self.batch_button, self)
+        self.batch_panel.finished.connect(self.message.setText)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.chart = BarChart(self)
@@ -77,10 +65,6 @@ class AssessmentRunView(QWidget):
         top.addStretch(1)
         top.addWidget(self.export_button)
         top.addWidget(self.batch_button)
-        batch_row = QHBoxLayout()
-        batch_row.addWidget(self.batch_label)
-        batch_row.addWidget(self.batch_bar, 1)
-        batch_row.addWidget(self.batch_cancel)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -92,10 +76,9 @@ class AssessmentRunView(QWidget):
         split.setSizes([380, 820])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(batch_row)
+        layout.addWidget(self.batch_panel)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
-        self._show_batch(False)
 
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -104,21 +87,16 @@ class AssessmentRunView(QWidget):
 
     @property
     def chosen_year(self) -> int:
-        return int(self.year.currentData())
+        return self.year.year()
 
     def set_year(self, year: int) -> None:
-        index = self.year.findData(year)
-        if index < 0:
-            self.year.addItem(str(year), year)
-            index = self.year.count() - 1
-        self.year.setCurrentIndex(index)
+        self.year.set_year(year)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("年度考核"))
         self.year_label.setText(self.tr("年度"))
         self.export_button.setText(self.tr("导出考核表（Excel）"))
         self.batch_button.setText(self.tr("批量生成年度服务记录（PDF）"))
-        self.batch_cancel.setText(self.tr("取消"))
         self.chart.empty_text = self.tr("本年度暂无考核结果")
         _headers(self.table, [
             self.tr("名次"), self.tr("姓名"), self.tr("派出单位"), self.tr("区县"), self.tr("服务记录"),
@@ -187,59 +165,9 @@ class AssessmentRunView(QWidget):
             .failure(lambda e: self.message.setText(error_text(e))) \
             .with_progress(self.tr("正在导出考核表…")).run_in_background()
 
-    def _show_batch(self, visible: bool) -> None:
-        for widget in (self.batch_label, self.batch_bar, self.batch_cancel):
-            widget.setVisible(visible)
-        self.batch_cancel.setEnabled(True)
+    @property
+    def batch(self) -> BatchRun | None:
+        return self.batch_panel.run
 
     def start_batch(self, folder: Path | None = None) -> BatchRun | None:
-        if self.batch is not None:
-            return None
-        if folder is None:
-            start = self.context.setting("assessment", "folder", str(Path.home()), str)
-            chosen = QFileDialog.getExistingDirectory(self, self.tr("选择保存年度服务记录的文件夹"), start)
-            if not chosen:
-                return None
-            folder = Path(chosen)
-        self.context.set_setting("assessment", "folder", str(folder))
-        run = BatchRun(self.context, self.chosen_year, folder, self)
-        run.progress.connect(self._batch_progress)
-        run.done.connect(self._batch_done)
-        self.batch = run
-        self.batch_bar.setRange(0, 0)
-        self.batch_label.setText(self.tr("正在生成{0}年度服务记录…").format(self.chosen_year))
-        self._show_batch(True)
-        self.batch_button.setEnabled(False)
-        run.start()
-        return run
-
-    def cancel_batch(self) -> None:
-        if self.batch is not None:
-            self.batch.cancel()
-            self.batch_cancel.setEnabled(False)
-            self.batch_label.setText(self.tr("正在取消…（当前这一份写完后停止）"))
-
-    def _batch_progress(self, done: int, total: int, name: str) -> None:
-        if self.batch is None or self.batch.cancelled:
-            return
-        self.batch_bar.setRange(0, total)
-        self.batch_bar.setValue(done)
-        self.batch_label.setText(self.tr("已生成 {0}/{1}：{2}").format(done, total, name))
-
-    def _batch_done(self, result: BatchResult | None, error: BaseException | None) -> None:
-        self.batch = None
-        self._show_batch(False)
-        self.batch_button.setEnabled(True)
-        if error is not None:
-            self.message.setText(error_text(error))
-            return
-        assert result is not None
-        if result.cancelled:
-            self.message.setText(self.tr("已取消：已生成 {0} 份（共 {1} 份），保存在 {2}").format(
-                len(result.written), result.total, result.folder))
-        else:
-            self.message.setText(self.tr("已生成 {0} 份年度服务记录，保存在 {1}").format(
-                len(result.written), result.folder))
-        failed = result.failure_message()
-        if failed is not None:  # the others were written; say who was not, and why
-            self.message.setText(self.message.text() + "\n" + failed.text(self.context.language))
+        return self.batch_panel.start(self.chosen_year, folder)

@@ -15,7 +15,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -37,12 +36,11 @@ from ui.context import AppContext
 from ui.roles import watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
-from ui.views.common import heading
+from ui.views.common import YearCombo, heading
 from ui.views.rows_model import RowsModel
 
 log = logging.getLogger("commissioner.ui.city")
 
-YEARS_SHOWN = 6
 VISITS_SHOWN = 500  # a town's visits listed in the drill-down (the count says how many there are)
 
 
@@ -154,10 +152,7 @@ class CityView(QWidget):
         self.has_loaded = False
         self.title = heading("", self)
         self.year_label = QLabel(self)
-        self.year = QComboBox(self)
-        this_year = date.today().year
-        for y in range(this_year, this_year - YEARS_SHOWN, -1):
-            self.year.addItem(str(y), y)
+        self.year = YearCombo(self)
         self.status = QLabel(self)
         self.status.setObjectName("hint")
         self.active_card = ProgressCard(self)
@@ -242,14 +237,10 @@ class CityView(QWidget):
 
     @property
     def chosen_year(self) -> int:
-        return int(self.year.currentData())
+        return self.year.year()
 
     def set_year(self, year: int) -> None:
-        index = self.year.findData(year)
-        if index < 0:
-            self.year.addItem(str(year), year)
-            index = self.year.count() - 1
-        self.year.setCurrentIndex(index)
+        self.year.set_year(year)
 
     # --- text ------------------------------------------------------------------------------------
 

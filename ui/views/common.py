@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -133,6 +135,27 @@ def fill_code_combo(combo: QComboBox, labels: list[tuple[str, str]], all_label: 
     index = combo.findData(current) if current is not None else 0
     combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
+
+
+class YearCombo(QComboBox):
+    """The year a view shows: this year and the few before it, newest first."""
+
+    def __init__(self, parent: QWidget | None = None, shown: int = 6):
+        super().__init__(parent)
+        this_year = date.today().year
+        for year in range(this_year, this_year - shown, -1):
+            self.addItem(str(year), year)
+
+    def year(self) -> int:
+        return int(self.currentData())
+
+    def set_year(self, year: int) -> None:
+        """Choose `year`, adding it if it is not among those shown."""
+        index = self.findData(year)
+        if index < 0:
+            self.addItem(str(year), year)
+            index = self.count() - 1
+        self.setCurrentIndex(index)
 
 
 def heading(text: str, parent: QWidget | None = None) -> QLabel:

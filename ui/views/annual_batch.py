@@ -1,0 +1,169 @@
+"""Work on a store connection of its own, and the annual records of everyone in one background run
+with its progress row (label, bar, cancel) as both assessment views show it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from commissioner_app.store import Store
+from ui.context import AppContext
+from ui.tasks import error_text
+
+if TYPE_CHECKING:  # the report modules load reportlab: imported when a document is made, not at start
+    from commissioner_app.reports.batch import BatchResult
+
+log = logging.getLogger("commissioner.ui.annual_batch")
+
+
+class OwnStoreTask(QObject):
+    """Work on a thread of its own with its own connection: a document that takes seconds (an annual
+    record of hundreds of visits) or a batch that takes an hour must not hold up the store worker,
+    which saves the user's edits. `done(result, error)` arrives on the GUI thread; connect it to a
+    method of a widget (a queued connection)."""
+
+    done = Signal(object, object)
+
+    def __init__(self, context: AppContext, work: Callable[[Store], Any], name: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.work = work
+        self.name = name
+
+    def start(self) -> None:
+        if self.context.data_dir is None:  # an in-memory store has one connection: use the worker
+            self.context.tasks.submit(self.work, lambda result, error: self.done.emit(result, error))
+            return
+        threading.Thread(target=self._own_connection, name=self.name, daemon=True).start()
+
+    def _own_connection(self) -> None:
+        assert self.context.data_dir is not None
+        try:
+            store = Store.open(self.context.data_dir)
+        except Exception as exc:  # noqa: BLE001 - reported to the user like any failed operation
+            self.done.emit(None, exc)
+            return
+        try:
+            result = self.work(store)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("%s failed", self.name)
+            self.done.emit(None, exc)
+        else:
+            self.done.emit(result, None)
+        finally:
+            store.close()
+
+
+class BatchRun(OwnStoreTask):
+    """Annual records of every commissioner of the store into a folder, with progress and cancel."""
+
+    progress = Signal(int, int, str)
+
+    def __init__(self, context: AppContext, year: int, folder: Path, parent: QObject | None = None):
+        super().__init__(context, self._records, "annual-records", parent)
+        self.year = year
+        self.folder = folder
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _records(self, store: Store) -> BatchResult:
+        from commissioner_app.reports.batch import annual_records
+
+        return annual_records(store, self.year, self.folder, cancelled=self._cancel.is_set,
+                              progress=lambda done, total, name: self.progress.emit(done, total, name))
+
+
+class AnnualBatchPanel(QWidget):
+    """The row that shows a batch of annual records running: what is being written, a bar and a
+    cancel button; hidden when no batch runs. `button` (the view's, which starts a batch) is off
+    while one runs. `finished(text)` says how the run ended."""
+
+    finished = Signal(str)
+
+    def __init__(self, context: AppContext, button: QPushButton, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.button = button
+        self.run: BatchRun | None = None
+        self.label = QLabel(self)
+        self.bar = QProgressBar(self)
+        self.cancel_button = QPushButton(self)
+        self.cancel_button.clicked.connect(self.cancel)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel_button)
+        self.setVisible(False)
+        self.retranslate()
+        context.language_changed.connect(lambda _lang: self.retranslate())
+
+    def retranslate(self) -> None:
+        self.cancel_button.setText(self.tr("取消"))
+
+    def start(self, year: int, folder: Path | None = None) -> BatchRun | None:
+        """Write the annual records of `year` into `folder` (asked for if None); None if a batch
+        already runs or the user chose no folder."""
+        if self.run is not None:
+            return None
+        if folder is None:
+            start = self.context.setting("assessment", "folder", str(Path.home()), str)
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("选择保存年度服务记录的文件夹"), start)
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        self.context.set_setting("assessment", "folder", str(folder))
+        run = BatchRun(self.context, year, folder, self)
+        run.progress.connect(self._progress)
+        run.done.connect(self._done)
+        self.run = run
+        self.bar.setRange(0, 0)
+        self.label.setText(self.tr("正在生成{0}年度服务记录…").format(year))
+        self.cancel_button.setEnabled(True)
+        self.setVisible(True)
+        self.button.setEnabled(False)
+        run.start()
+        return run
+
+    def cancel(self) -> None:
+        if self.run is not None:
+            self.run.cancel()
+            self.cancel_button.setEnabled(False)
+            self.label.setText(self.tr("正在取消…（当前这一份写完后停止）"))
+
+    def _progress(self, done: int, total: int, name: str) -> None:
+        if self.run is None or self.run.cancelled:
+            return
+        self.bar.setRange(0, total)
+        self.bar.setValue(done)
+        self.label.setText(self.tr("已生成 {0}/{1}：{2}").format(done, total, name))
+
+    def _done(self, result: BatchResult | None, error: BaseException | None) -> None:
+        self.run = None
+        self.setVisible(False)
+        self.button.setEnabled(True)
+        if error is not None:
+            self.finished.emit(error_text(error))
+            return
+        assert result is not None
+        if result.cancelled:
+            text = self.tr("已取消：已生成 {0} 份（共 {1} 份），保存在 {2}").format(
+                len(result.written), result.total, result.folder)
+        else:
+            text = self.tr("已生成 {0} 份年度服务记录，保存在 {1}").format(len(result.written), result.folder)
+        failed = result.failure_message()
+        if failed is not None:  # the others were written; say who was not, and why
+            text += "\n" + failed.text(self.context.language)
+        self.finished.emit(text)
