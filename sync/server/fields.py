@@ -122,6 +122,10 @@ def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str
         # every refusal, in _check_value.
         if kind == "str" and type(value) is str and len(value) <= MAX_TEXT:
             clean[name] = value
+        elif kind == "int" and type(value) is int and -(2**53) < value < 2**53:
+            clean[name] = value
+        elif value is None and (nullable or kind == "str"):
+            clean[name] = None
         elif kind == "json" and type(value) in (list, dict):
             clean[name] = _JSON.encode(value)  # parsed from the request's JSON: valid by construction
         else:

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, String, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -68,7 +69,7 @@ class Stored:
     @classmethod
     def from_row(cls, row: Any) -> Stored:
         return cls(row.rev, row.server_seq, bool(row.deleted), row.owner_id, row.team_id, row.workstation_id,
-                   bool(row.public), json.loads(row.fields))
+                   bool(row.public), orjson.loads(row.fields))
 
 
 @dataclass
@@ -79,11 +80,10 @@ class Scope:
     public: bool = False
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def dumps(value: Any) -> str:
-    return _ENCODER.encode(value)
+    # orjson: the stored fields of every pushed record are encoded here (a fifth of a push's CPU
+    # with the standard library's encoder). Compact, UTF-8, as json.dumps(ensure_ascii=False).
+    return orjson.dumps(value).decode()
 
 
 def push(engine: Engine, user: User, request: dict[str, Any]) -> dict[str, Any]:
