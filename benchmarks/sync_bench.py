@@ -258,10 +258,10 @@ def bench(backend: str, visits: int, pull_total: int, clients: int) -> dict[str,
             waited = [0.0]
             send = engine.client.push
 
-            def timed_push(request: Any) -> Any:
+            def timed_push(*args: Any, **kwargs: Any) -> Any:
                 t0 = time.perf_counter()
                 try:
-                    return send(request)
+                    return send(*args, **kwargs)
                 finally:
                     waited[0] += time.perf_counter() - t0
 

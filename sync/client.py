@@ -94,8 +94,9 @@ class SyncClient:
     def me(self) -> dict[str, Any]:
         return self._json("GET", "/me")
 
-    def push(self, request: protocol.PushRequest) -> protocol.PushAnswer:
-        answer: protocol.PushAnswer = self._json("POST", "/sync/push", request)
+    def push(self, request: protocol.PushRequest, encoded: str | None = None) -> protocol.PushAnswer:
+        """`encoded`: the request already encoded as JSON (the engine keeps that text to replay it)."""
+        answer: protocol.PushAnswer = self._json("POST", "/sync/push", request, encoded=encoded)
         return answer
 
     def pull(self, since: int, limit: int = protocol.DEFAULT_PULL_LIMIT, count: bool = False) -> protocol.PullAnswer:
@@ -137,6 +138,7 @@ class SyncClient:
         body: Any = None,
         *,
         raw: bytes | None = None,
+        encoded: str | None = None,
         params: dict[str, Any] | None = None,
         auth: bool = True,
         expect_json: bool = False,
@@ -157,7 +159,8 @@ class SyncClient:
             data = raw
             headers["Content-Type"] = "application/octet-stream"
         elif body is not None:
-            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            text = encoded if encoded is not None else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            data = text.encode("utf-8")
             headers["Content-Type"] = "application/json"
             if len(data) >= GZIP_MIN_BYTES:
                 data = gzip.compress(data, compresslevel=5)

@@ -221,9 +221,11 @@ class SyncEngine:
                     if len(out) == len(PENDING_SLOTS):
                         done = self._land(out, report, done, total)
                     slot = next(k for k in PENDING_SLOTS if all(o.slot != k for o in out))
-                    # Written before it is sent: after a crash the same batch_id is replayed.
-                    self.store.set_meta(slot, json.dumps(batch, ensure_ascii=False))
-                    out.append(_InFlight(batch, slot, sender.submit(self._push_request, batch, stop)))
+                    # Encoded once, for both: written before it is sent, so that after a crash the
+                    # same batch_id is replayed; sent as it was written.
+                    body = json.dumps(self._request_of(batch), ensure_ascii=False, separators=(",", ":"))
+                    self.store.set_meta(slot, _stored_text(batch, body))
+                    out.append(_InFlight(batch, slot, sender.submit(self._push_request, batch, body, stop)))
                 while out:
                     done = self._land(out, report, done, total)
             finally:
@@ -231,7 +233,7 @@ class SyncEngine:
 
     def _replay_pending(self, report: SyncReport) -> None:
         """Batches sent before a crash or a dropped connection: sent again as they were, oldest first."""
-        stored = [(json.loads(text), slot) for slot in PENDING_SLOTS if (text := self.store.get_meta(slot))]
+        stored = [(stored_batch(text), slot) for slot in PENDING_SLOTS if (text := self.store.get_meta(slot))]
         for batch, slot in sorted(stored, key=lambda item: int(item[0].get("queued", 0))):
             log.info("replaying push batch %s", batch["batch_id"])
             try:
@@ -241,11 +243,11 @@ class SyncEngine:
                 raise
             self._take_answer(batch, answer, report, slot)
 
-    def _push_request(self, batch: dict[str, Any], stop: threading.Event) -> protocol.PushAnswer | None:
+    def _push_request(self, batch: dict[str, Any], body: str, stop: threading.Event) -> protocol.PushAnswer | None:
         """Runs on the sender thread: HTTP only, no database."""
         if stop.is_set():
             return None
-        return self.client.push(self._request_of(batch))
+        return self.client.push(self._request_of(batch), encoded=body)
 
     def _land(self, out: list[_InFlight], report: SyncReport, done: int, total: int) -> int:
         """Wait for the oldest batch out and apply its answer. Returns the records done so far."""
@@ -282,8 +284,8 @@ class SyncEngine:
                 budget -= size
                 row = dict(zip(names, found, strict=True))
                 row["_table"] = table
-                after[table] = row["_rowid"]
                 rows.append(row)
+                after[table] = found[0]  # _rowid
         return rows
 
     def _make_batch(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -424,12 +426,14 @@ class SyncEngine:
             if result.get("status") == "conflict":
                 wanted.setdefault((table, "*"), []).append(record_id)
                 continue
-            names = columns.setdefault(table, {"id", "updated_at", "rev", "server_seq"})
-            names.update(f for f in result.get("fields") or () if f in self._columns[table])
+            returned = result.get("fields")
+            if returned:
+                columns.setdefault(table, set()).update(returned)
             wanted.setdefault((table, ""), []).append(record_id)
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         for (table, kind), ids in wanted.items():
-            selected = kind or ", ".join(sorted(columns[table]))
+            known = {"id", "updated_at", "rev", "server_seq", *(columns.get(table, set()) & set(self._columns[table]))}
+            selected = kind or ", ".join(sorted(known))
             for start in range(0, len(ids), 500):
                 part = ids[start:start + 500]
                 cursor = self.store.db.execute(
@@ -804,6 +808,21 @@ class _InFlight:
     batch: dict[str, Any]
     slot: str  # the meta key it is kept under
     answer: Future[protocol.PushAnswer | None]
+
+
+def _stored_text(batch: dict[str, Any], body: str) -> str:
+    """A batch as kept in meta until its answer is applied: the request exactly as sent, and what is
+    not sent (when it was queued, and each row's updated_at then)."""
+    extra = json.dumps({"queued": batch["queued"], "snapshot": batch["snapshot"]}, ensure_ascii=False)
+    return f'{extra[:-1]},"request":{body}}}'
+
+
+def stored_batch(text: str) -> dict[str, Any]:
+    """A batch kept in meta, in the engine's shape (also the form older versions kept: the batch itself)."""
+    data: dict[str, Any] = json.loads(text)
+    if "request" not in data:
+        return data
+    return {**data.pop("request"), **data}
 
 
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"

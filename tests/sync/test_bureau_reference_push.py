@@ -71,8 +71,8 @@ def test_a_bureau_edit_whose_answer_was_lost_is_replayed_not_sent_again(server, 
     sent: list[str] = []
     real_push = engine.client.push
 
-    def answer_lost(request):  # type: ignore[no-untyped-def]
-        real_push(request)  # the server applies and commits the batch...
+    def answer_lost(request, **kwargs):  # type: ignore[no-untyped-def]
+        real_push(request, **kwargs)  # the server applies and commits the batch...
         sent.append(request["batch_id"])
         raise OfflineError("connection cut before the answer arrived")  # ...and the answer never arrives
 
@@ -84,9 +84,9 @@ def test_a_bureau_edit_whose_answer_was_lost_is_replayed_not_sent_again(server, 
 
     replays: list[str] = []
 
-    def spy(request):  # type: ignore[no-untyped-def]
+    def spy(request, **kwargs):  # type: ignore[no-untyped-def]
         replays.append(request["batch_id"])
-        return real_push(request)
+        return real_push(request, **kwargs)
 
     engine.client.push = spy
     report = engine.sync()

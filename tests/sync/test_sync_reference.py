@@ -176,7 +176,7 @@ def test_long_texts_travel_in_batches_the_server_accepts(shared_server: Server, 
     engine = connect(store, shared_server.url, name, batch_chars=100_000)
     pushes = []
     original = engine.client.push
-    engine.client.push = lambda request: pushes.append(len(request["changes"])) or original(request)  # type: ignore[method-assign]
+    engine.client.push = lambda request, **kw: pushes.append(len(request["changes"])) or original(request, **kw)  # type: ignore[method-assign]
     report = engine.sync()
     assert report.rejected == 0 and engine.pending_count() == 0
     assert len(pushes) > 1 and sum(pushes) == 12  # visits, target and profile, split by size

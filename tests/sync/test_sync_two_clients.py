@@ -187,8 +187,8 @@ def test_a_conflict_whose_answer_was_lost_is_seen_once_on_both_sides(shared_serv
     ea.sync()
     real_push = eb.client.push
 
-    def answer_lost(request):  # type: ignore[no-untyped-def]
-        real_push(request)
+    def answer_lost(request, **kwargs):  # type: ignore[no-untyped-def]
+        real_push(request, **kwargs)
         raise OfflineError("connection cut before the answer arrived")
 
     eb.client.push = answer_lost  # type: ignore[method-assign]
