@@ -90,10 +90,10 @@ def test_a_sync_can_be_cancelled_and_what_was_sent_stays_sent(gui_server: Server
     in_push, release = threading.Event(), threading.Event()
     real_push = SyncClient.push
 
-    def held_push(self, request):  # type: ignore[no-untyped-def]
+    def held_push(self, request, **kwargs):  # type: ignore[no-untyped-def]
         in_push.set()
         release.wait(20)  # the first batch waits until the user has pressed cancel
-        return real_push(self, request)
+        return real_push(self, request, **kwargs)
 
     monkeypatch.setattr(SyncClient, "push", held_push)
     page.sync_button.click()
@@ -107,7 +107,7 @@ def test_a_sync_can_be_cancelled_and_what_was_sent_stays_sent(gui_server: Server
     wait_until(lambda: page.summary is not None and context.tasks.pending == 0 and "取消" in page.result.text(),
                what="the cancelled result")
     left = waiting(folder)
-    assert 0 < left < queued  # the batch in flight was completed and recorded, nothing more
+    assert 0 < left < queued  # the batches out (pushes are pipelined) were completed and recorded, nothing more
     assert page.summary["total"] == left
     assert page.result.text().startswith("同步被取消，已完成的部分已保存。")
 
