@@ -340,6 +340,16 @@ def rush_hour(url: str, accounts: list[tuple[str, str]]) -> dict[str, Any]:
             "max_ms": latencies[-1] * 1000 if latencies else None, "wall_seconds": wall}
 
 
+def cpu_reference() -> float:
+    """CPU seconds of a fixed pure-Python loop: this machine's speed at the moment of measuring (a
+    virtual machine here drifts by half within minutes), printed beside the figures."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - started
+
+
 def report(result: dict[str, Any]) -> None:
     b = result["backend"]
     push, quiet, pull, rush = result["push"], result["nothing_to_do"], result["pull"], result["rush"]
@@ -373,11 +383,13 @@ def main() -> int:
         return 0
     scale = 10 if args.quick else 1
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    print(f"CPU reference before: {cpu_reference():.2f} s (a fixed loop; 0.35 s on the development machine at its usual speed)")
     for backend in backends:
         if backend == "postgres" and not postgres_reachable():
             print("\n== postgres ==\nskipped: PostgreSQL is not reachable (set POSTGRES_URL)")
             continue
         report(bench(backend, 10_000 // scale, 100_000 // scale, 100 // min(scale, 4)))
+    print(f"\nCPU reference after: {cpu_reference():.2f} s")
     return 0
 
 
