@@ -142,7 +142,7 @@ ENGLISH = {
     "正在生成服务记录单…": "Writing the visit sheet…",
     "选择保存年度服务记录的文件夹": "Choose the folder for the annual records",
     "正在生成{0}年度服务记录…": "Writing the annual records of {0}…",
-    "正在取消…（当前这一份写完后停止）": "Cancelling… (stops after the current document)",
+    "正在取消…（已开始的几份写完后停止）": "Cancelling… (stops once the documents already started are written)",
     "已生成 {0}/{1}：{2}": "Written {0}/{1}: {2}",
     "已取消：已生成 {0} 份（共 {1} 份），保存在 {2}": "Cancelled: {0} of {1} written, in {2}",
     "已生成 {0} 份年度服务记录，保存在 {1}": "{0} annual records written, in {1}",

@@ -19,8 +19,8 @@
     </message>
     <message>
         <location filename="../views/annual_batch.py" line="141" />
-        <source>正在取消…（当前这一份写完后停止）</source>
-        <translation>Cancelling… (stops after the current document)</translation>
+        <source>正在取消…（已开始的几份写完后停止）</source>
+        <translation>Cancelling… (stops once the documents already started are written)</translation>
     </message>
     <message>
         <location filename="../views/annual_batch.py" line="148" />

@@ -141,7 +141,7 @@ class AnnualBatchPanel(QWidget):
         if self.run is not None:
             self.run.cancel()
             self.cancel_button.setEnabled(False)
-            self.label.setText(self.tr("正在取消…（当前这一份写完后停止）"))
+            self.label.setText(self.tr("正在取消…（已开始的几份写完后停止）"))
 
     def _progress(self, done: int, total: int, name: str) -> None:
         if self.run is None or self.run.cancelled:
