@@ -43,8 +43,8 @@ def make_conflict(server: Server, tmp_path: Path) -> tuple[Path, str]:
     return folder_b, visit.id
 
 
-def test_conflict_shows_both_values_and_resolving_queues_the_record(gui_server: Server, tmp_path: Path, qtbot) -> None:
-    folder, visit_id = make_conflict(gui_server, tmp_path)
+def synced_with_one_conflict(folder: Path, qtbot):  # type: ignore[no-untyped-def]
+    """The main window of `folder` on its sync page, after a sync that met one conflict."""
     context, controller = open_context(folder)
     window = MainWindow(context)
     qtbot.addWidget(window)
@@ -55,6 +55,12 @@ def test_conflict_shows_both_values_and_resolving_queues_the_record(gui_server: 
     wait_until(lambda: not controller.syncing, what="the sync")
     wait_until(lambda: page.summary is not None and page.summary["conflicts"] == 1 and context.tasks.pending == 0,
                what="the conflict on the page")
+    return context, controller, window, page
+
+
+def test_conflict_shows_both_values_and_resolving_queues_the_record(gui_server: Server, tmp_path: Path, qtbot) -> None:
+    folder, visit_id = make_conflict(gui_server, tmp_path)
+    context, controller, window, page = synced_with_one_conflict(folder, qtbot)
     assert page.conflicts_button.isVisible() and "1 条记录" in page.conflicts_button.text()
     assert "冲突 1 条" in page.result.text()
 
@@ -187,16 +193,7 @@ def test_the_side_whose_version_was_kept_sees_the_conflict_as_someone_elses_vers
     b = Store.open(folder_b)
     reconnect(b).sync()  # B meets the conflict
     b.close()
-    context, controller = open_context(tmp_path / "a")
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    page = window.show_view("sync")
-    wait_until(lambda: controller.account.logged_in, what="the account")
-    page.sync_button.click()
-    wait_until(lambda: not controller.syncing, what="the sync")
-    wait_until(lambda: page.summary is not None and page.summary["conflicts"] == 1 and context.tasks.pending == 0,
-               what="the conflict on the page")
+    context, controller, window, page = synced_with_one_conflict(tmp_path / "a", qtbot)
     assert page.conflicts_button.isVisible()
 
     dialog = page.open_conflicts()
