@@ -26,8 +26,16 @@ STAMP = VENV / ".installed"
 
 # Libraries the Qt wheels load on Linux, and the Debian packages that bring them; poppler-utils
 # gives pdftotext/pdffonts for the document tests.
-DEBIAN_PACKAGES = ["libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1",
-                   "libdbus-1-3", "libglib2.0-0", "poppler-utils"]
+DEBIAN_PACKAGES = [
+    "libegl1",
+    "libgl1",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libfontconfig1",
+    "libdbus-1-3",
+    "libglib2.0-0",
+    "poppler-utils",
+]
 
 
 def say(text: str) -> None:
@@ -37,19 +45,29 @@ def say(text: str) -> None:
 def ensure_system_packages() -> None:
     if not sys.platform.startswith("linux") or not shutil.which("dpkg-query"):
         return
-    missing = [p for p in DEBIAN_PACKAGES
-               if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True)
-               .stdout.find("install ok installed") < 0]
+    missing = [
+        p
+        for p in DEBIAN_PACKAGES
+        if subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True
+        ).stdout.find("install ok installed")
+        < 0
+    ]
     if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
         say("installing system packages: " + " ".join(missing))
         subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *missing],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     else:
-        say("these system packages are missing; install them with:\n"
-            f"    sudo apt-get install -y {' '.join(missing)}")
+        say(
+            "these system packages are missing; install them with:\n"
+            f"    sudo apt-get install -y {' '.join(missing)}"
+        )
 
 
 def ensure_venv() -> None:
@@ -61,8 +79,10 @@ def ensure_venv() -> None:
         try:
             venv.create(VENV, with_pip=True)
         except (subprocess.CalledProcessError, OSError) as exc:
-            sys.exit(f"[dev] cannot create a virtual environment ({exc}). On Debian/Ubuntu: "
-                     "sudo apt-get install -y python3-venv")
+            sys.exit(
+                f"[dev] cannot create a virtual environment ({exc}). On Debian/Ubuntu: "
+                "sudo apt-get install -y python3-venv"
+            )
     say("installing the application and its test tools (first time takes a few minutes)")
     subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
     subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", ".[server,test,dist]"], cwd=ROOT, check=True)

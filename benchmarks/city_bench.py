@@ -41,11 +41,26 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="city-bench-"))
     shutil.copy(source / "commissioner.db", work / "commissioner.db")
     store = Store.open(work)
-    store.set_meta("sync_user", json.dumps({"id": "b", "username": "kjj", "role": "bureau", "display_name": "市科技局",
-                                            "commissioner_id": None, "team_id": None, "workstation_id": None}))
+    store.set_meta(
+        "sync_user",
+        json.dumps(
+            {
+                "id": "b",
+                "username": "kjj",
+                "role": "bureau",
+                "display_name": "市科技局",
+                "commissioner_id": None,
+                "team_id": None,
+                "workstation_id": None,
+            }
+        ),
+    )
     visits = store.db.execute("SELECT count(*) FROM visits").fetchone()[0]
-    year = int(store.db.execute(
-        "SELECT substr(visit_date, 1, 4) y FROM visits GROUP BY y ORDER BY count(*) DESC LIMIT 1").fetchone()[0])
+    year = int(
+        store.db.execute(
+            "SELECT substr(visit_date, 1, 4) y FROM visits GROUP BY y ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+    )
 
     from PySide6.QtWidgets import QApplication
 
@@ -93,11 +108,15 @@ def main() -> None:
         view.deleteLater()
         app.processEvents()
     figures = view.figures.overview if view.figures else {}
-    print(f"store: {visits:,} visits; year {year}: {figures.get('visits', 0):,} submitted visits, "
-          f"{figures.get('active_commissioners', 0)} active commissioners")
+    print(
+        f"store: {visits:,} visits; year {year}: {figures.get('visits', 0):,} submitted visits, "
+        f"{figures.get('active_commissioners', 0)} active commissioners"
+    )
     print(f"city_figures() query:            median {statistics.median(query):.3f} s  (runs {args.runs})")
-    print(f"city view opened (figures shown): median {statistics.median(opened):.3f} s  max {max(opened):.3f} s"
-          f"  (budget 2 s)")
+    print(
+        f"city view opened (figures shown): median {statistics.median(opened):.3f} s  max {max(opened):.3f} s"
+        f"  (budget 2 s)"
+    )
     print(f"scores and grades shown too:     median {statistics.median(scored):.3f} s")
     print(f"drill-down county -> town visits: median {statistics.median(drill):.3f} s")
     ctx.close()

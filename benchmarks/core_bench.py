@@ -38,14 +38,17 @@ def timed(fn, repeat: int = 20) -> tuple[float, float]:
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "commissioner_app", *args], env=env, capture_output=True,
-                          text=True, check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "commissioner_app", *args], env=env, capture_output=True, text=True, check=True
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--visits", type=int, default=100_000)
-    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "commissioner-bench-100k")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "commissioner-bench-100k"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep an existing database of that size")
     args = parser.parse_args()
     data = args.data_dir
@@ -56,17 +59,23 @@ def main() -> None:
         print(f"demo --visits {args.visits}: {time.perf_counter() - start:.1f} s  (budget 60 s)")
 
     store = Store.open(data)
-    print(f"database: {store.path}, {store.status()['size_bytes'] / 1e6:.0f} MB, {store.count_visits()} visits")
+    print(
+        f"database: {store.path}, {store.status()['size_bytes'] / 1e6:.0f} MB, {store.count_visits()} visits"
+    )
     med, worst = timed(lambda: store.list_visits(VisitQuery(), offset=0, limit=200))
-    print(f"page of 200 visits by date (first page): median {med:.1f} ms, worst {worst:.1f} ms  (budget 20 ms)")
+    print(
+        f"page of 200 visits by date (first page): median {med:.1f} ms, worst {worst:.1f} ms  (budget 20 ms)"
+    )
     med, worst = timed(lambda: store.list_visits(VisitQuery(), offset=50_000, limit=200))
     print(f"page of 200 visits by date (offset 50,000): median {med:.1f} ms, worst {worst:.1f} ms")
     for term in ("陈皮", "稻瘟", "鳗鱼", "烂鳃"):
         med, worst = timed(lambda t=term: store.list_visits(VisitQuery(text=t), limit=200))
         count = store.count_visits(VisitQuery(text=term))
         cmed, _ = timed(lambda t=term: store.count_visits(VisitQuery(text=t)), repeat=5)
-        print(f"search '{term}' ({count} visits): first page median {med:.1f} ms, worst {worst:.1f} ms "
-              f"(budget 50 ms); count {cmed:.1f} ms")
+        print(
+            f"search '{term}' ({count} visits): first page median {med:.1f} ms, worst {worst:.1f} ms "
+            f"(budget 50 ms); count {cmed:.1f} ms"
+        )
     med, worst = timed(lambda: store.search("陈皮", limit=50))
     print(f"search across visits, problems, solutions, targets '陈皮': median {med:.1f} ms")
     target_id, served = store.db.execute(
@@ -81,7 +90,9 @@ def main() -> None:
         store.save(target)  # its visits are indexed again under the new name
 
     med, worst = timed(rename, repeat=6)
-    print(f"renaming the target with the most visits ({served} re-indexed): median {med:.1f} ms, worst {worst:.1f} ms")
+    print(
+        f"renaming the target with the most visits ({served} re-indexed): median {med:.1f} ms, worst {worst:.1f} ms"
+    )
     store.close()
     times = []
     for _ in range(5):

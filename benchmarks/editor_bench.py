@@ -52,14 +52,30 @@ def main() -> None:
     faulthandler.dump_traceback_later(float(os.environ.get("BENCH_DUMP_AFTER", "1e9")), exit=True)
     parser = argparse.ArgumentParser()
     parser.add_argument("--visits", type=int, default=100_000)
-    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "commissioner-bench-100k")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "commissioner-bench-100k"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep an existing database of that size")
     args = parser.parse_args()
     data = args.data_dir
     if not (args.reuse and (data / "commissioner.db").exists()):
         shutil.rmtree(data, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "commissioner_app", "--data-dir", str(data), "demo", "--visits",
-                        str(args.visits), "--seed", "1"], env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "commissioner_app",
+                "--data-dir",
+                str(data),
+                "demo",
+                "--visits",
+                str(args.visits),
+                "--seed",
+                "1",
+            ],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            check=True,
+        )
     app = QApplication([])
     from ui.editors.visit_editor import VisitEditor
     from ui.fonts import register_bundled_font
@@ -69,8 +85,10 @@ def main() -> None:
     profile = store.profile()
     store.actor = profile.id if profile else ""
     context = Context(store)
-    print(f"database: {store.count_visits()} visits, {len(store.list_targets(limit=100_000))} targets, "
-          f"{len(store.list_problems(limit=100_000))} problems")
+    print(
+        f"database: {store.count_visits()} visits, {len(store.list_targets(limit=100_000))} targets, "
+        f"{len(store.list_problems(limit=100_000))} problems"
+    )
     visit_id = store.visit_ids()[len(store.visit_ids()) // 2]
 
     def open_editor(vid: str | None) -> None:
@@ -90,8 +108,10 @@ def main() -> None:
     editor.show()
     for text in ("陈", "陈皮", "新会陈皮", "合作社"):
         med, worst = timed(lambda t=text: (editor.target.search.setText(""), editor.target.search.setText(t)))
-        print(f"target search keystroke '{text}' ({editor.target.results.count()} shown): "
-              f"median {med:.1f} ms, worst {worst:.1f} ms")
+        print(
+            f"target search keystroke '{text}' ({editor.target.results.count()} shown): "
+            f"median {med:.1f} ms, worst {worst:.1f} ms"
+        )
     editor.target._pick_first()
     editor.service_type_boxes["guidance"].setChecked(True)
     counter = iter(range(1_000_000))

@@ -37,20 +37,34 @@ USERS = {
 
 
 def fill(engine, n: int) -> None:  # type: ignore[no-untyped-def]
-    fields = json.dumps({"content": "指导柑橘园修剪、施肥和病虫害防治，培训农户。" * 3, "people_trained": 20},
-                        ensure_ascii=False)
+    fields = json.dumps(
+        {"content": "指导柑橘园修剪、施肥和病虫害防治，培训农户。" * 3, "people_trained": 20},
+        ensure_ascii=False,
+    )
     rows = []
     for i in range(n):
         c = i % 100
         public = i % 50 == 0
-        rows.append({"table_name": "demands" if public else "visits", "id": str(uuid.uuid4()), "rev": 1,
-                     "server_seq": i + 1, "deleted": False, "owner_id": None if public else f"c-{c}",
-                     "team_id": None if public else f"team-{c % 10}",
-                     "workstation_id": None if public else f"station-{c % 10}", "public": public,
-                     "sha256": None, "fields": fields, "updated_at": "2026-01-01T00:00:00Z", "updated_by": "x"})
+        rows.append(
+            {
+                "table_name": "demands" if public else "visits",
+                "id": str(uuid.uuid4()),
+                "rev": 1,
+                "server_seq": i + 1,
+                "deleted": False,
+                "owner_id": None if public else f"c-{c}",
+                "team_id": None if public else f"team-{c % 10}",
+                "workstation_id": None if public else f"station-{c % 10}",
+                "public": public,
+                "sha256": None,
+                "fields": fields,
+                "updated_at": "2026-01-01T00:00:00Z",
+                "updated_by": "x",
+            }
+        )
     with engine.begin() as conn:
         for start in range(0, n, 5000):
-            conn.execute(records.insert(), rows[start:start + 5000])
+            conn.execute(records.insert(), rows[start : start + 5000])
         conn.execute(counters.update().where(counters.c.name == "server_seq").values(value=n))
         if engine.dialect.name == "postgresql":
             conn.execute(text("ANALYZE records"))
@@ -68,9 +82,13 @@ def timed(call, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
 
 
 def plan(engine, user: User, since: int) -> list[str]:  # type: ignore[no-untyped-def]
-    inner = (select(literal(1)).select_from(records)
-             .where(records.c.server_seq > since, records.c.server_seq <= 10**12, visible_clause(user))
-             .limit(COUNT_CAP + 1).subquery())
+    inner = (
+        select(literal(1))
+        .select_from(records)
+        .where(records.c.server_seq > since, records.c.server_seq <= 10**12, visible_clause(user))
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
     query = select(func.count()).select_from(inner)
     sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
     prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
@@ -94,8 +112,10 @@ def run(name: str, engine, n: int) -> None:  # type: ignore[no-untyped-def]
         plain = timed(lambda u=user: pull_page(engine, u, 0, 2000))
         counted = timed(lambda u=user: pull_page(engine, u, 0, 2000, count=True))
         recent = timed(lambda u=user: pull_page(engine, u, n - 1000, 2000, count=True))
-        print(f"   first page {plain * 1000:.1f} ms, with count {counted * 1000:.1f} ms "
-              f"(+{(counted - plain) * 1000:.1f}); from a recent cursor with count {recent * 1000:.1f} ms")
+        print(
+            f"   first page {plain * 1000:.1f} ms, with count {counted * 1000:.1f} ms "
+            f"(+{(counted - plain) * 1000:.1f}); from a recent cursor with count {recent * 1000:.1f} ms"
+        )
 
 
 def main() -> None:

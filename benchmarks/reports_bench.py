@@ -61,8 +61,11 @@ def children_rss_mb() -> float:
     """Resident memory of this process's live children (the batch's workers; Linux /proc)."""
     total = 0.0
     try:
-        pids = {pid for task in Path("/proc/self/task").iterdir()
-                for pid in (task / "children").read_text().split()}
+        pids = {
+            pid
+            for task in Path("/proc/self/task").iterdir()
+            for pid in (task / "children").read_text().split()
+        }
         for pid in pids:
             with contextlib.suppress(OSError):
                 total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * resource.getpagesize() / 1e6
@@ -113,10 +116,14 @@ def annual_bench(folder: Path) -> None:
     a = assess(store, period=Period.year(YEAR))
     cid = store.get_meta("self_commissioner_id")
     # Keep exactly 300 counted visits for the commissioner in the year.
-    ids = [r[0] for r in store.db.execute(
-        "SELECT id FROM visits WHERE commissioner_id = ? AND review_status = 'approved' AND deleted = 0 "
-        "AND is_draft = 0 AND visit_date BETWEEN ? AND ? ORDER BY visit_date",
-        [cid, f"{YEAR}-01-01", f"{YEAR}-12-31"]).fetchall()]
+    ids = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT id FROM visits WHERE commissioner_id = ? AND review_status = 'approved' AND deleted = 0 "
+            "AND is_draft = 0 AND visit_date BETWEEN ? AND ? ORDER BY visit_date",
+            [cid, f"{YEAR}-01-01", f"{YEAR}-12-31"],
+        ).fetchall()
+    ]
     if len(ids) < 300:
         print(f"annual record: only {len(ids)} counted visits in {YEAR}; raise --visits")
     store.db.conn.executemany("UPDATE visits SET deleted = 1 WHERE id = ?", [(i,) for i in ids[300:]])
@@ -125,8 +132,10 @@ def annual_bench(folder: Path) -> None:
     m = a.member(cid)
     pages = annual_record(store, cid, YEAR, io.BytesIO(), assessment=a)
     med, worst = timed(lambda: annual_record(store, cid, YEAR, io.BytesIO(), assessment=a), 5)
-    print(f"annual record, {m.figures.visits} visits, {m.figures.problems_solved} problems solved, {pages} pages: "
-          f"median {med:.2f} s, worst {worst:.2f} s  (budget 2 s)")
+    print(
+        f"annual record, {m.figures.visits} visits, {m.figures.problems_solved} problems solved, {pages} pages: "
+        f"median {med:.2f} s, worst {worst:.2f} s  (budget 2 s)"
+    )
     start = time.perf_counter()
     annual_record(store, cid, YEAR, io.BytesIO())  # with the city assessment computed inside
     print(f"  the same, assessment included: {time.perf_counter() - start:.2f} s")
@@ -141,23 +150,35 @@ def big_store(data: Path, visits: int, commissioners: int, reuse: bool) -> Store
     start = time.perf_counter()
     generate_demo(store, visits=visits, commissioners=commissioners, seed=1)
     with store.atomic():
-        store.db.execute("CREATE TEMP TABLE people AS SELECT id, row_number() OVER (ORDER BY rowid) - 1 AS n "
-                         "FROM commissioners")
-        store.db.execute(f"UPDATE visits SET commissioner_id = (SELECT id FROM people WHERE n = visits.rowid % "
-                         f"{commissioners})")
-        store.db.execute("UPDATE problems SET commissioner_id = (SELECT commissioner_id FROM visits "
-                         "WHERE visits.id = problems.visit_id)")
-        store.db.execute("UPDATE solutions SET commissioner_id = (SELECT commissioner_id FROM visits "
-                         "WHERE visits.id = solutions.visit_id)")
-    print(f"demo store: {visits} visits, {commissioners} commissioners in {time.perf_counter() - start:.0f} s")
+        store.db.execute(
+            "CREATE TEMP TABLE people AS SELECT id, row_number() OVER (ORDER BY rowid) - 1 AS n "
+            "FROM commissioners"
+        )
+        store.db.execute(
+            f"UPDATE visits SET commissioner_id = (SELECT id FROM people WHERE n = visits.rowid % "
+            f"{commissioners})"
+        )
+        store.db.execute(
+            "UPDATE problems SET commissioner_id = (SELECT commissioner_id FROM visits "
+            "WHERE visits.id = problems.visit_id)"
+        )
+        store.db.execute(
+            "UPDATE solutions SET commissioner_id = (SELECT commissioner_id FROM visits "
+            "WHERE visits.id = solutions.visit_id)"
+        )
+    print(
+        f"demo store: {visits} visits, {commissioners} commissioners in {time.perf_counter() - start:.0f} s"
+    )
     return store
 
 
 def batch_bench(store: Store, folder: Path, limit: int | None, workers: int | None) -> None:
     start = time.perf_counter()
     a = assess(store, period=Period.year(YEAR))
-    print(f"city assessment, {len(a.members)} commissioners, {a.totals.visits} counted visits: "
-          f"{time.perf_counter() - start:.2f} s")
+    print(
+        f"city assessment, {len(a.members)} commissioners, {a.totals.visits} counted visits: "
+        f"{time.perf_counter() - start:.2f} s"
+    )
     samples: list[tuple[int, float]] = []
     if limit:
         a.members = a.members[:limit]
@@ -172,17 +193,23 @@ def batch_bench(store: Store, folder: Path, limit: int | None, workers: int | No
     took, cpu = time.perf_counter() - start, cpu_s() - cpu
     n = len(result.written)
     size = sum(p.stat().st_size for p in result.written) / 1e6
-    print(f"annual records for {n} commissioners ({'default' if workers is None else workers} workers): "
-          f"{took:.0f} s wall, {cpu:.0f} s CPU with the workers' ({took / n:.2f} s each, {size:.0f} MB)"
-          + ("" if n >= 1000 else f"; extrapolated to 1,000: {took / n * 1000:.0f} s")
-          + f"  (budget 300 s; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after, on "
-          f"{os.cpu_count()} CPUs)")
+    print(
+        f"annual records for {n} commissioners ({'default' if workers is None else workers} workers): "
+        f"{took:.0f} s wall, {cpu:.0f} s CPU with the workers' ({took / n:.2f} s each, {size:.0f} MB)"
+        + ("" if n >= 1000 else f"; extrapolated to 1,000: {took / n * 1000:.0f} s")
+        + f"  (budget 300 s; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after, on "
+        f"{os.cpu_count()} CPUs)"
+    )
     if result.failed:
         print(f"  NOT WRITTEN: {len(result.failed)}: {result.failure_message()}")
-    print("  resident memory (MB) after documents, this process + workers: "
-          + ", ".join(f"{d}: {mb:.0f}+{kids:.0f}" for d, mb, kids in samples))
-    print(f"  peak RSS: this process {peak_mb():.0f} MB, largest worker "
-          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
+    print(
+        "  resident memory (MB) after documents, this process + workers: "
+        + ", ".join(f"{d}: {mb:.0f}+{kids:.0f}" for d, mb, kids in samples)
+    )
+    print(
+        f"  peak RSS: this process {peak_mb():.0f} MB, largest worker "
+        f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 def export_bench(store: Store, folder: Path) -> None:
@@ -192,22 +219,33 @@ def export_bench(store: Store, folder: Path) -> None:
     counts = export_xlsx(store, None, folder / "export.xlsx", period=period)
     took, cpu = time.perf_counter() - start, time.process_time() - cpu
     size = (folder / "export.xlsx").stat().st_size / 1e6
-    print(f"Excel export, {counts['visits']} visits + {counts['problems']} problems + {counts['solutions']} solutions"
-          f" + {counts['targets']} targets + {counts['assessment']} assessed: {took:.1f} s wall, {cpu:.1f} s CPU, "
-          f"{size:.0f} MB  (budget 60 s; load average {os.getloadavg()[0]:.1f})")
-    print(f"  resident memory before the export {before:.0f} MB, after {rss_mb():.0f} MB; peak RSS of the process "
-          f"{peak_mb():.0f} MB (with --skip sheet annual batch, the export's own peak)")
+    print(
+        f"Excel export, {counts['visits']} visits + {counts['problems']} problems + {counts['solutions']} solutions"
+        f" + {counts['targets']} targets + {counts['assessment']} assessed: {took:.1f} s wall, {cpu:.1f} s CPU, "
+        f"{size:.0f} MB  (budget 60 s; load average {os.getloadavg()[0]:.1f})"
+    )
+    print(
+        f"  resident memory before the export {before:.0f} MB, after {rss_mb():.0f} MB; peak RSS of the process "
+        f"{peak_mb():.0f} MB (with --skip sheet annual batch, the export's own peak)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--visits", type=int, default=100_000)
     parser.add_argument("--commissioners", type=int, default=1000)
-    parser.add_argument("--batch-limit", type=int, default=None,
-                        help="write only this many annual records (the figure is then extrapolated, and says so)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="processes for the batch (default: the batch's own choice)")
-    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "commissioner-bench-reports")
+    parser.add_argument(
+        "--batch-limit",
+        type=int,
+        default=None,
+        help="write only this many annual records (the figure is then extrapolated, and says so)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes for the batch (default: the batch's own choice)"
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "commissioner-bench-reports"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep an existing big demo store")
     parser.add_argument("--skip", nargs="*", default=[], choices=["sheet", "annual", "batch", "export"])
     args = parser.parse_args()

@@ -45,18 +45,28 @@ def make_store(visits: int, pending: int, work: Path) -> tuple[Store, str]:
     store = Store.open(work)
     team, members = store.db.execute(
         "SELECT c.team_id, count(*) FROM visits v JOIN commissioners c ON c.id = v.commissioner_id "
-        "GROUP BY c.team_id ORDER BY count(*) DESC LIMIT 1").fetchone()
-    manager = store.db.execute("SELECT id, name FROM commissioners WHERE team_id = ? ORDER BY name LIMIT 1",
-                               [team]).fetchone()
+        "GROUP BY c.team_id ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    manager = store.db.execute(
+        "SELECT id, name FROM commissioners WHERE team_id = ? ORDER BY name LIMIT 1", [team]
+    ).fetchone()
     with store.atomic():
         store.db.execute(
             "UPDATE visits SET review_status = 'approved' WHERE commissioner_id IN "
-            "(SELECT id FROM commissioners WHERE team_id = ?) AND is_draft = 0", [team])
-        ids = [r[0] for r in store.db.execute(
-            "SELECT v.id FROM visits v JOIN commissioners c ON c.id = v.commissioner_id WHERE c.team_id = ? "
-            "AND v.is_draft = 0 AND v.deleted = 0 AND c.id != ? ORDER BY v.visit_date DESC LIMIT ?",
-            [team, manager[0], pending]).fetchall()]
-        store.db.execute(f"UPDATE visits SET review_status = 'pending' WHERE id IN ({','.join('?' * len(ids))})", ids)
+            "(SELECT id FROM commissioners WHERE team_id = ?) AND is_draft = 0",
+            [team],
+        )
+        ids = [
+            r[0]
+            for r in store.db.execute(
+                "SELECT v.id FROM visits v JOIN commissioners c ON c.id = v.commissioner_id WHERE c.team_id = ? "
+                "AND v.is_draft = 0 AND v.deleted = 0 AND c.id != ? ORDER BY v.visit_date DESC LIMIT ?",
+                [team, manager[0], pending],
+            ).fetchall()
+        ]
+        store.db.execute(
+            f"UPDATE visits SET review_status = 'pending' WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
         # A tenth were approved before and edited since: they carry an approval Review.
         for vid in ids[::10]:
             store.db.execute(
@@ -64,16 +74,29 @@ def make_store(visits: int, pending: int, work: Path) -> tuple[Store, str]:
                 "reviewer_name, reviewed_at, rev, server_seq, dirty, base_rev, deleted, is_draft, has_conflict, "
                 "sync_error, created_at, updated_at, updated_by) VALUES (?, 'visits', ?, 1, 'approved', '', ?, ?, "
                 "'2020-01-01T00:00:00.000+00:00', 1, 0, 0, 1, 0, 0, 0, '', ?, ?, '')",
-                [str(uuid.uuid4()), vid, manager[0], manager[1], now_iso(), now_iso()])
-        store.set_meta("sync_user", json.dumps({"role": "manager", "commissioner_id": manager[0], "team_id": team,
-                                                "username": "manager", "display_name": manager[1]}))
+                [str(uuid.uuid4()), vid, manager[0], manager[1], now_iso(), now_iso()],
+            )
+        store.set_meta(
+            "sync_user",
+            json.dumps(
+                {
+                    "role": "manager",
+                    "commissioner_id": manager[0],
+                    "team_id": team,
+                    "username": "manager",
+                    "display_name": manager[1],
+                }
+            ),
+        )
     print(f"team {team[:8]}: {members:,} visits; {len(ids):,} pending; reviewer {manager[1]}")
     return store, manager[0]
 
 
 def median_ms(samples: list[float]) -> str:
-    return f"median {statistics.median(samples) * 1000:.0f} ms (min {min(samples) * 1000:.0f}, " \
-           f"max {max(samples) * 1000:.0f})"
+    return (
+        f"median {statistics.median(samples) * 1000:.0f} ms (min {min(samples) * 1000:.0f}, "
+        f"max {max(samples) * 1000:.0f})"
+    )
 
 
 def main() -> int:
@@ -122,8 +145,10 @@ def main() -> int:
         context.tasks.wait_idle()
         shiboken6.delete(view)  # gone for good: a closed view would still reload on every change
         app.processEvents()
-    print(f"review view opened (queue of {args.pending:,} shown, first visit's details shown): "
-          f"{median_ms(opened)} — budget 1 s")
+    print(
+        f"review view opened (queue of {args.pending:,} shown, first visit's details shown): "
+        f"{median_ms(opened)} — budget 1 s"
+    )
 
     view = ReviewView(context)
     view.show()

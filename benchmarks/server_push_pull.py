@@ -39,17 +39,59 @@ def visit_changes(cid: str, n: int) -> list[dict]:
     changes = []
     for i in range(n):
         vid, pid = str(uuid.uuid4()), str(uuid.uuid4())
-        changes.append({"table": "visits", "id": vid, "base_rev": 0, "deleted": False, "fields": {
-            "commissioner_id": cid, "target_id": "t1", "visit_date": "2024-05-01", "start_time": "09:00",
-            "end_time": "11:00", "county": "新会区", "town": "会城街道", "service_types": '["guidance"]',
-            "industry": "陈皮", "content": f"第{i}次服务：指导柑橘园修剪、施肥和病虫害防治，培训农户。",
-            "training_sessions": 1, "people_trained": 20, "economic_benefit": 2.5}})
-        changes.append({"table": "problems", "id": pid, "base_rev": 0, "deleted": False, "fields": {
-            "commissioner_id": cid, "visit_id": vid, "title": "柑橘溃疡病", "description": "叶片出现病斑",
-            "status": "solved"}})
-        changes.append({"table": "solutions", "id": str(uuid.uuid4()), "base_rev": 0, "deleted": False, "fields": {
-            "commissioner_id": cid, "problem_id": pid, "visit_id": vid, "description": "喷施铜制剂并剪除病枝",
-            "outcome": "病情得到控制"}})
+        changes.append(
+            {
+                "table": "visits",
+                "id": vid,
+                "base_rev": 0,
+                "deleted": False,
+                "fields": {
+                    "commissioner_id": cid,
+                    "target_id": "t1",
+                    "visit_date": "2024-05-01",
+                    "start_time": "09:00",
+                    "end_time": "11:00",
+                    "county": "新会区",
+                    "town": "会城街道",
+                    "service_types": '["guidance"]',
+                    "industry": "陈皮",
+                    "content": f"第{i}次服务：指导柑橘园修剪、施肥和病虫害防治，培训农户。",
+                    "training_sessions": 1,
+                    "people_trained": 20,
+                    "economic_benefit": 2.5,
+                },
+            }
+        )
+        changes.append(
+            {
+                "table": "problems",
+                "id": pid,
+                "base_rev": 0,
+                "deleted": False,
+                "fields": {
+                    "commissioner_id": cid,
+                    "visit_id": vid,
+                    "title": "柑橘溃疡病",
+                    "description": "叶片出现病斑",
+                    "status": "solved",
+                },
+            }
+        )
+        changes.append(
+            {
+                "table": "solutions",
+                "id": str(uuid.uuid4()),
+                "base_rev": 0,
+                "deleted": False,
+                "fields": {
+                    "commissioner_id": cid,
+                    "problem_id": pid,
+                    "visit_id": vid,
+                    "description": "喷施铜制剂并剪除病枝",
+                    "outcome": "病情得到控制",
+                },
+            }
+        )
     return changes
 
 
@@ -68,8 +110,20 @@ class HttpClient:
             port = s.getsockname()[1]
         root = Path(__file__).resolve().parents[1]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sync.server_cli", "serve", "--database", url, "--port", str(port),
-             "--log-level", "WARNING"], env={**os.environ, "PYTHONPATH": str(root)})
+            [
+                sys.executable,
+                "-m",
+                "sync.server_cli",
+                "serve",
+                "--database",
+                url,
+                "--port",
+                str(port),
+                "--log-level",
+                "WARNING",
+            ],
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
         self.base = f"http://127.0.0.1:{port}"
         self.session = requests.Session()
         for _ in range(300):
@@ -109,26 +163,41 @@ def run(url: str, visits: int, uvicorn: bool = False) -> None:
 def _measure(client: Any, backend: str, visits: int, via: str) -> None:
 
     def token(name: str) -> dict:
-        answer = client.post("/api/v1/auth/login", headers={PROTOCOL_HEADER: "1"},
-                             json={"username": name, "password": "password123"})
+        answer = client.post(
+            "/api/v1/auth/login",
+            headers={PROTOCOL_HEADER: "1"},
+            json={"username": name, "password": "password123"},
+        )
         return {PROTOCOL_HEADER: "1", "Authorization": f"Bearer {answer.json()['token']}"}
 
     c, b = token("c"), token("b")
     changes = visit_changes("c1", visits)
     started = time.perf_counter()
     for i in range(0, len(changes), MAX_PUSH_CHANGES):
-        body = gzip.compress(json.dumps({"batch_id": str(uuid.uuid4()), "device_id": "bench",
-                                         "changes": changes[i:i + MAX_PUSH_CHANGES]}).encode())
-        answer = client.post("/api/v1/sync/push", content=body,
-                             headers={**c, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+        body = gzip.compress(
+            json.dumps(
+                {
+                    "batch_id": str(uuid.uuid4()),
+                    "device_id": "bench",
+                    "changes": changes[i : i + MAX_PUSH_CHANGES],
+                }
+            ).encode()
+        )
+        answer = client.post(
+            "/api/v1/sync/push",
+            content=body,
+            headers={**c, "Content-Type": "application/json", "Content-Encoding": "gzip"},
+        )
         assert answer.status_code == 200 and all(r["status"] == "accepted" for r in answer.json()["results"])
     push_s = time.perf_counter() - started
 
     started = time.perf_counter()
     since, pulled = 0, 0
     while True:
-        page = client.get(f"/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}",
-                          headers={**b, "Accept-Encoding": "gzip"}).json()
+        page = client.get(
+            f"/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}",
+            headers={**b, "Accept-Encoding": "gzip"},
+        ).json()
         pulled += len(page["changes"])
         since = page["next_since"]
         if not page["has_more"]:
@@ -140,10 +209,14 @@ def _measure(client: Any, backend: str, visits: int, via: str) -> None:
     empty_s = time.perf_counter() - started
     assert empty["changes"] == []
     backend = f"{backend}/{via}"
-    print(f"{backend:10} push {len(changes):6} changes ({visits} visits+problems+solutions): {push_s:6.2f} s "
-          f"({len(changes) / push_s:7.0f}/s)")
-    print(f"{backend:10} pull {pulled:6} records (bureau first sync):                  {pull_s:6.2f} s "
-          f"({pulled / pull_s:7.0f}/s)")
+    print(
+        f"{backend:10} push {len(changes):6} changes ({visits} visits+problems+solutions): {push_s:6.2f} s "
+        f"({len(changes) / push_s:7.0f}/s)"
+    )
+    print(
+        f"{backend:10} pull {pulled:6} records (bureau first sync):                  {pull_s:6.2f} s "
+        f"({pulled / pull_s:7.0f}/s)"
+    )
     print(f"{backend:10} empty pull:                                               {empty_s * 1000:6.1f} ms")
 
 

@@ -44,12 +44,20 @@ def make_users(data_dir: Path, database: str | None, clients: int) -> None:
     # Benchmark accounts: a cheaper hash so set-up is quick; logins still verify argon2.
     auth.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
     for n in range(clients):
-        auth.add_user(engine, f"rush{n}", "password123", "commissioner", commissioner_id=f"rush-c{n}",
-                      team_id=f"team{n % 10}")
+        auth.add_user(
+            engine,
+            f"rush{n}",
+            "password123",
+            "commissioner",
+            commissioner_id=f"rush-c{n}",
+            team_id=f"team{n % 10}",
+        )
     engine.dispose()
 
 
-def client(base: str, n: int, visits: int, latencies: list[float], errors: list[str], start: threading.Event) -> None:
+def client(
+    base: str, n: int, visits: int, latencies: list[float], errors: list[str], start: threading.Event
+) -> None:
     session = requests.Session()
     start.wait()
 
@@ -62,13 +70,31 @@ def client(base: str, n: int, visits: int, latencies: list[float], errors: list[
         return answer
 
     try:
-        login = timed("POST", "/auth/login", headers=HEADERS,
-                      json={"username": f"rush{n}", "password": "password123", "device_id": f"d{n}"})
+        login = timed(
+            "POST",
+            "/auth/login",
+            headers=HEADERS,
+            json={"username": f"rush{n}", "password": "password123", "device_id": f"d{n}"},
+        )
         headers = {**HEADERS, "Authorization": f"Bearer {login.json()['token']}"}
-        changes = [{"table": "visits", "id": str(uuid.uuid4()), "base_rev": 0, "deleted": False, "fields": {
-            "commissioner_id": f"rush-c{n}", "visit_date": "2024-05-01", "start_time": "09:00", "end_time": "10:00",
-            "content": "田间指导：水稻病虫害防治", "service_types": '["guidance"]', "people_trained": 10}}
-            for _ in range(visits)]
+        changes = [
+            {
+                "table": "visits",
+                "id": str(uuid.uuid4()),
+                "base_rev": 0,
+                "deleted": False,
+                "fields": {
+                    "commissioner_id": f"rush-c{n}",
+                    "visit_date": "2024-05-01",
+                    "start_time": "09:00",
+                    "end_time": "10:00",
+                    "content": "田间指导：水稻病虫害防治",
+                    "service_types": '["guidance"]',
+                    "people_trained": 10,
+                },
+            }
+            for _ in range(visits)
+        ]
         timed("POST", "/sync/push", headers=headers, json={"batch_id": str(uuid.uuid4()), "changes": changes})
         since = 0
         while True:
@@ -91,8 +117,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         make_users(Path(tmp), args.database, args.clients)
         port = free_port()
-        command = [sys.executable, "-m", "sync.server_cli", "--data-dir", tmp, "--log-level", "WARNING",
-                   "serve", "--port", str(port), "--workers", str(args.workers)]
+        command = [
+            sys.executable,
+            "-m",
+            "sync.server_cli",
+            "--data-dir",
+            tmp,
+            "--log-level",
+            "WARNING",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ]
         if args.database:
             command[3:3] = ["--database", args.database]
         server = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -107,8 +145,10 @@ def main() -> None:
             latencies: list[float] = []
             errors: list[str] = []
             start = threading.Event()
-            threads = [threading.Thread(target=client, args=(base, n, args.visits, latencies, errors, start))
-                       for n in range(args.clients)]
+            threads = [
+                threading.Thread(target=client, args=(base, n, args.visits, latencies, errors, start))
+                for n in range(args.clients)
+            ]
             for t in threads:
                 t.start()
             began = time.perf_counter()
@@ -120,10 +160,20 @@ def main() -> None:
             server.terminate()
             server.wait(30)
     q = statistics.quantiles(latencies, n=100)
-    print(json.dumps({"clients": args.clients, "requests": len(latencies), "errors": len(errors),
-                      "wall_s": round(wall, 2), "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1),
-                      "max_ms": round(max(latencies) * 1000, 1),
-                      "database": "postgresql" if args.database else "sqlite"}))
+    print(
+        json.dumps(
+            {
+                "clients": args.clients,
+                "requests": len(latencies),
+                "errors": len(errors),
+                "wall_s": round(wall, 2),
+                "p50_ms": round(q[49] * 1000, 1),
+                "p95_ms": round(q[94] * 1000, 1),
+                "max_ms": round(max(latencies) * 1000, 1),
+                "database": "postgresql" if args.database else "sqlite",
+            }
+        )
+    )
     for e in errors[:5]:
         print("error:", e)
 

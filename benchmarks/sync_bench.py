@@ -57,9 +57,24 @@ def server(database: str, folder: Path) -> Iterator[str]:
     port = free_port()
     log = (folder / "server.log").open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "sync.server_cli", "--database", database, "--log-level", "WARNING",
-         "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=ENV, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "sync.server_cli",
+            "--database",
+            database,
+            "--log-level",
+            "WARNING",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=ENV,
+        cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -108,8 +123,9 @@ def postgres_reachable() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"),
-                             connect_timeout=3):
+        with psycopg.connect(
+            os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"), connect_timeout=3
+        ):
             return True
     except Exception:  # noqa: BLE001 - unreachable for any reason: skip that backend
         return False
@@ -135,22 +151,54 @@ def fill(store: Store, cid: str, visits: int, seed: int, children: bool = True) 
     """Unsent visits (with a problem each and most with a solution), written in bulk; returns records."""
     rng = random.Random(seed)
     store.save_profile(Commissioner(id=cid, name="基准测试", sending_unit="省农业科学院"))
-    targets = [ServiceTarget(name=f"合作社{i}", type="enterprise", county="新罗区", town="适中镇") for i in range(20)]
-    rows: dict[str, list[dict[str, Any]]] = {"service_targets": [to_row(t) for t in targets],
-                                            "visits": [], "problems": [], "solutions": []}
+    targets = [
+        ServiceTarget(name=f"合作社{i}", type="enterprise", county="新罗区", town="适中镇") for i in range(20)
+    ]
+    rows: dict[str, list[dict[str, Any]]] = {
+        "service_targets": [to_row(t) for t in targets],
+        "visits": [],
+        "problems": [],
+        "solutions": [],
+    }
     today = date.today()
     for i in range(visits):
-        v = Visit(commissioner_id=cid, target_id=rng.choice(targets).id, visit_date=today - timedelta(days=i % 365),
-                  start_time="09:00", end_time="11:00", county="新罗区", town="适中镇", service_types=["guidance"],
-                  industry="水稻", content=f"指导水稻病虫害绿色防控，第{i}次走访，讲解稻瘟病识别与用药", people_trained=i % 30)
+        v = Visit(
+            commissioner_id=cid,
+            target_id=rng.choice(targets).id,
+            visit_date=today - timedelta(days=i % 365),
+            start_time="09:00",
+            end_time="11:00",
+            county="新罗区",
+            town="适中镇",
+            service_types=["guidance"],
+            industry="水稻",
+            content=f"指导水稻病虫害绿色防控，第{i}次走访，讲解稻瘟病识别与用药",
+            people_trained=i % 30,
+        )
         rows["visits"].append(to_row(v))
         if children:
-            p = TechnicalProblem(commissioner_id=cid, target_id=v.target_id, visit_id=v.id, title=f"稻瘟病防治{i}",
-                                 description="叶片出现梭形病斑", industry="水稻", raised_on=v.visit_date)
+            p = TechnicalProblem(
+                commissioner_id=cid,
+                target_id=v.target_id,
+                visit_id=v.id,
+                title=f"稻瘟病防治{i}",
+                description="叶片出现梭形病斑",
+                industry="水稻",
+                raised_on=v.visit_date,
+            )
             rows["problems"].append(to_row(p))
             if rng.random() < 0.7:
-                rows["solutions"].append(to_row(Solution(problem_id=p.id, visit_id=v.id, commissioner_id=cid,
-                                                         description="喷施三环唑", technology="三环唑")))
+                rows["solutions"].append(
+                    to_row(
+                        Solution(
+                            problem_id=p.id,
+                            visit_id=v.id,
+                            commissioner_id=cid,
+                            description="喷施三环唑",
+                            technology="三环唑",
+                        )
+                    )
+                )
     now = "2026-01-01T00:00:00+08:00"
     with store.atomic():
         for table, items in rows.items():
@@ -170,17 +218,41 @@ def seed_records(db_url: str, owner: str, count: int) -> None:
     engine = make_engine(db_url)
     now = "2026-01-01T00:00:00Z"
     with engine.begin() as conn:
-        top = conn.execute(select(func.max(counters.c.value)).where(counters.c.name == "server_seq")).scalar() or 0
+        top = (
+            conn.execute(select(func.max(counters.c.value)).where(counters.c.name == "server_seq")).scalar()
+            or 0
+        )
         batch = []
         for i in range(count):
-            fields = to_row(Visit(commissioner_id=owner, target_id="t-1", visit_date=date(2025, 1 + i % 12, 1 + i % 28),
-                                  start_time="09:00", end_time="11:00", county="新罗区", town="适中镇",
-                                  service_types=["guidance"], industry="水稻",
-                                  content=f"指导水稻病虫害绿色防控，第{i}次走访，讲解稻瘟病识别与用药"))
+            fields = to_row(
+                Visit(
+                    commissioner_id=owner,
+                    target_id="t-1",
+                    visit_date=date(2025, 1 + i % 12, 1 + i % 28),
+                    start_time="09:00",
+                    end_time="11:00",
+                    county="新罗区",
+                    town="适中镇",
+                    service_types=["guidance"],
+                    industry="水稻",
+                    content=f"指导水稻病虫害绿色防控，第{i}次走访，讲解稻瘟病识别与用药",
+                )
+            )
             fields.pop("id")
-            batch.append({"table_name": "visits", "id": str(uuid.uuid4()), "rev": 1, "server_seq": top + i + 1,
-                          "deleted": False, "owner_id": owner, "public": False,
-                          "fields": json.dumps(fields, ensure_ascii=False), "updated_at": now, "updated_by": "seed"})
+            batch.append(
+                {
+                    "table_name": "visits",
+                    "id": str(uuid.uuid4()),
+                    "rev": 1,
+                    "server_seq": top + i + 1,
+                    "deleted": False,
+                    "owner_id": owner,
+                    "public": False,
+                    "fields": json.dumps(fields, ensure_ascii=False),
+                    "updated_at": now,
+                    "updated_by": "seed",
+                }
+            )
             if len(batch) == 5000:
                 conn.execute(insert(records), batch)
                 batch = []
@@ -232,9 +304,20 @@ def pull_child(url: str, user: str) -> None:
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
-    print(json.dumps({"seconds": seconds, "http_seconds": waited[0], "pulled": report.pulled, "requests": report.requests,
-                      "rss_first_third": max(samples[:third]), "rss_last_third": max(samples[-third:]),
-                      "peak_mb": peak, "pages": len(samples)}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "http_seconds": waited[0],
+                "pulled": report.pulled,
+                "requests": report.requests,
+                "rss_first_third": max(samples[:third]),
+                "rss_last_third": max(samples[-third:]),
+                "peak_mb": peak,
+                "pages": len(samples),
+            }
+        )
+    )
 
 
 def bench(backend: str, visits: int, pull_total: int, clients: int) -> dict[str, Any]:
@@ -270,9 +353,14 @@ def bench(backend: str, visits: int, pull_total: int, clients: int) -> dict[str,
             report = engine.sync(progress=progress)
             ended = time.perf_counter()
             assert report.accepted == records + 1 and report.rejected == 0, report  # + the profile
-            out["push"] = {"visits": visits, "records": records + 1, "seconds": marks.get("pushed", ended) - started,
-                           "whole_first_sync_seconds": ended - started, "requests": report.requests,
-                           "http_seconds": waited[0]}
+            out["push"] = {
+                "visits": visits,
+                "records": records + 1,
+                "seconds": marks.get("pushed", ended) - started,
+                "whole_first_sync_seconds": ended - started,
+                "requests": report.requests,
+                "http_seconds": waited[0],
+            }
 
             # 2. Nothing to do.
             times, requests_made = [], []
@@ -281,8 +369,11 @@ def bench(backend: str, visits: int, pull_total: int, clients: int) -> dict[str,
                 r = engine.sync()
                 times.append(time.perf_counter() - t0)
                 requests_made.append(r.requests)
-            out["nothing_to_do"] = {"median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000,
-                                    "max_requests": max(requests_made)}
+            out["nothing_to_do"] = {
+                "median_ms": statistics.median(times) * 1000,
+                "max_ms": max(times) * 1000,
+                "max_requests": max(requests_made),
+            }
             store.close()
 
             # 3. Pull of pull_total records into an empty client. The records are written straight
@@ -291,8 +382,14 @@ def bench(backend: str, visits: int, pull_total: int, clients: int) -> dict[str,
             t0 = time.perf_counter()
             seed_records(db_url, seeder_cid, pull_total)
             out["seed"] = {"records": pull_total, "seconds": time.perf_counter() - t0}
-            child = subprocess.run([sys.executable, __file__, "--pull-child", url, "seeder"],
-                                   capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=600)
+            child = subprocess.run(
+                [sys.executable, __file__, "--pull-child", url, "seeder"],
+                capture_output=True,
+                text=True,
+                env=ENV,
+                cwd=ROOT,
+                timeout=600,
+            )
             if child.returncode != 0:
                 raise SystemExit(child.stderr)
             out["pull"] = json.loads(child.stdout.strip().splitlines()[-1])
@@ -335,9 +432,15 @@ def rush_hour(url: str, accounts: list[tuple[str, str]]) -> dict[str, Any]:
     wall = time.perf_counter() - t0
     latencies.sort()
     p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else float("nan")
-    return {"clients": len(accounts), "errors": errors[:5], "error_count": len(errors),
-            "p50_ms": statistics.median(latencies) * 1000 if latencies else None, "p95_ms": p95 * 1000,
-            "max_ms": latencies[-1] * 1000 if latencies else None, "wall_seconds": wall}
+    return {
+        "clients": len(accounts),
+        "errors": errors[:5],
+        "error_count": len(errors),
+        "p50_ms": statistics.median(latencies) * 1000 if latencies else None,
+        "p95_ms": p95 * 1000,
+        "max_ms": latencies[-1] * 1000 if latencies else None,
+        "wall_seconds": wall,
+    }
 
 
 def cpu_reference() -> float:
@@ -354,26 +457,36 @@ def report(result: dict[str, Any]) -> None:
     b = result["backend"]
     push, quiet, pull, rush = result["push"], result["nothing_to_do"], result["pull"], result["rush"]
     print(f"\n== {b} ==")
-    print(f"first push: {push['visits']} visits = {push['records']} records in {push['seconds']:.2f} s "
-          f"(budget 4 s; requests in flight {push['http_seconds']:.1f} s in all, overlapping the client's own work; "
-          f"{push['requests']} "
-          f"requests; whole first sync incl. pulling the echo "
-          f"{push['whole_first_sync_seconds']:.2f} s)")
-    print(f"nothing to do: median {quiet['median_ms']:.1f} ms, max {quiet['max_ms']:.1f} ms, "
-          f"at most {quiet['max_requests']} HTTP requests (budget 2 requests, 100 ms)")
-    print(f"pull into an empty client: {pull['pulled']} records in {pull['seconds']:.2f} s (budget 20 s), "
-          f"{pull['requests']} requests; resident memory {pull['rss_first_third']:.0f} MB in the first third of "
-          f"the pages, {pull['rss_last_third']:.0f} MB in the last; peak {pull['peak_mb']:.0f} MB "
-          f"({pull['pages']} pages, fetched while the one before was applied: "
-          f"{pull.get('http_seconds', float('nan')):.1f} s in all)")
-    print(f"{rush['clients']} clients at once: {rush['error_count']} errors, p50 {rush['p50_ms']:.0f} ms, "
-          f"p95 {rush['p95_ms']:.0f} ms, max {rush['max_ms']:.0f} ms, all done in {rush['wall_seconds']:.1f} s")
+    print(
+        f"first push: {push['visits']} visits = {push['records']} records in {push['seconds']:.2f} s "
+        f"(budget 4 s; requests in flight {push['http_seconds']:.1f} s in all, overlapping the client's own work; "
+        f"{push['requests']} "
+        f"requests; whole first sync incl. pulling the echo "
+        f"{push['whole_first_sync_seconds']:.2f} s)"
+    )
+    print(
+        f"nothing to do: median {quiet['median_ms']:.1f} ms, max {quiet['max_ms']:.1f} ms, "
+        f"at most {quiet['max_requests']} HTTP requests (budget 2 requests, 100 ms)"
+    )
+    print(
+        f"pull into an empty client: {pull['pulled']} records in {pull['seconds']:.2f} s (budget 20 s), "
+        f"{pull['requests']} requests; resident memory {pull['rss_first_third']:.0f} MB in the first third of "
+        f"the pages, {pull['rss_last_third']:.0f} MB in the last; peak {pull['peak_mb']:.0f} MB "
+        f"({pull['pages']} pages, fetched while the one before was applied: "
+        f"{pull.get('http_seconds', float('nan')):.1f} s in all)"
+    )
+    print(
+        f"{rush['clients']} clients at once: {rush['error_count']} errors, p50 {rush['p50_ms']:.0f} ms, "
+        f"p95 {rush['p95_ms']:.0f} ms, max {rush['max_ms']:.0f} ms, all done in {rush['wall_seconds']:.1f} s"
+    )
     for e in rush["errors"]:
         print("   error:", e)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes (a smoke run)")
     parser.add_argument("--pull-child", nargs=2, metavar=("URL", "USER"), help=argparse.SUPPRESS)
@@ -383,7 +496,9 @@ def main() -> int:
         return 0
     scale = 10 if args.quick else 1
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    print(f"CPU reference before: {cpu_reference():.2f} s (a fixed loop; 0.35 s on the development machine at its usual speed)")
+    print(
+        f"CPU reference before: {cpu_reference():.2f} s (a fixed loop; 0.35 s on the development machine at its usual speed)"
+    )
     for backend in backends:
         if backend == "postgres" and not postgres_reachable():
             print("\n== postgres ==\nskipped: PostgreSQL is not reachable (set POSTGRES_URL)")

@@ -80,9 +80,12 @@ def main() -> int:
 
             def submit() -> None:
                 sent = time.perf_counter()
-                Operation(None, lambda s: s.count_visits(),
-                          lambda _n: worker_ms.append((time.perf_counter() - sent) * 1000),
-                          runner=context.tasks).run_in_background()
+                Operation(
+                    None,
+                    lambda s: s.count_visits(),
+                    lambda _n: worker_ms.append((time.perf_counter() - sent) * 1000),
+                    runner=context.tasks,
+                ).run_in_background()
 
             ticker, submitter = QTimer(), QTimer()
             ticker.setInterval(5)
@@ -105,13 +108,19 @@ def main() -> int:
 
     result = outcome.get("result") or {}
     print(f"records waiting: {waiting:,} ({args.visits:,} visits with problems and solutions)")
-    print(f"sync in the GUI: {seconds:.2f} s, sent {result.get('pushed', 0):,}, error: {outcome.get('error')}")
-    print(f"GUI thread: longest gap between 5 ms ticks {max(gaps) * 1000:.1f} ms, "
-          f"median {statistics.median(gaps) * 1000:.1f} ms ({len(gaps):,} ticks)")
+    print(
+        f"sync in the GUI: {seconds:.2f} s, sent {result.get('pushed', 0):,}, error: {outcome.get('error')}"
+    )
+    print(
+        f"GUI thread: longest gap between 5 ms ticks {max(gaps) * 1000:.1f} ms, "
+        f"median {statistics.median(gaps) * 1000:.1f} ms ({len(gaps):,} ticks)"
+    )
     if worker_ms:
         ordered = sorted(worker_ms)
-        print(f"store worker during the sync: {len(worker_ms)} operations, median {statistics.median(ordered):.1f} ms, "
-              f"p95 {ordered[int(len(ordered) * 0.95) - 1]:.1f} ms, worst {ordered[-1]:.1f} ms")
+        print(
+            f"store worker during the sync: {len(worker_ms)} operations, median {statistics.median(ordered):.1f} ms, "
+            f"p95 {ordered[int(len(ordered) * 0.95) - 1]:.1f} ms, worst {ordered[-1]:.1f} ms"
+        )
     return 0
 
 

@@ -38,8 +38,21 @@ def ensure_database(data_dir: Path) -> None:
     if (data_dir / "commissioner.db").exists():
         return
     print(f"making {VISITS:,} demo visits in {data_dir} (about 40 s, once)…", flush=True)
-    subprocess.run([sys.executable, "-m", "commissioner_app", "--data-dir", str(data_dir), "demo",
-                    "--visits", str(VISITS)], check=True, env=_env(), cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "commissioner_app",
+            "--data-dir",
+            str(data_dir),
+            "demo",
+            "--visits",
+            str(VISITS),
+        ],
+        check=True,
+        env=_env(),
+        cwd=ROOT,
+    )
 
 
 def _env() -> dict[str, str]:
@@ -81,8 +94,10 @@ def child_start(data_dir: Path) -> None:
     for row in range(25):
         view.model.data(view.model.index(row, 3))
     app.processEvents()
-    print(f"VISITS {(first[0] - t0) * 1000:.0f} {(time.perf_counter() - t0) * 1000:.0f} {view.model.rowCount()}",
-          flush=True)
+    print(
+        f"VISITS {(first[0] - t0) * 1000:.0f} {(time.perf_counter() - t0) * 1000:.0f} {view.model.rowCount()}",
+        flush=True,
+    )
     context.close()
 
 
@@ -132,8 +147,11 @@ def child_search(data_dir: Path) -> None:
                     time.sleep(0.0005)
                 firsts.append((seen["first"] - t0) * 1000)
                 fulls.append((seen["all"] - t0) * 1000)
-            print(f"KEY {typed} {min(firsts):.1f} {min(fulls):.1f} {int(seen['count'])} "
-                  f"{statistics.median(firsts):.1f}", flush=True)
+            print(
+                f"KEY {typed} {min(firsts):.1f} {min(fulls):.1f} {int(seen['count'])} "
+                f"{statistics.median(firsts):.1f}",
+                flush=True,
+            )
         view.search_box.setText("")
         view.search_box._fire()
         context.tasks.wait_idle()
@@ -157,8 +175,13 @@ def child_search(data_dir: Path) -> None:
 
 def measure_start(data_dir: Path) -> tuple[float, float, int, float, float]:
     t0 = time.perf_counter()
-    process = subprocess.Popen([sys.executable, __file__, "--child", "start", "--data-dir", str(data_dir)],
-                               stdout=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", "start", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+    )
     assert process.stdout is not None
     ready = idle = 0.0
     first_ms, visits_ms, rows = 0.0, 0.0, 0
@@ -191,34 +214,53 @@ def main() -> int:
     print(f"database: {args.data_dir} ({VISITS:,} visits)")
     starts = [measure_start(args.data_dir) for _ in range(args.runs)]
     best = min(s[0] for s in starts)
-    print(f"cold start to usable main window: {', '.join(f'{s[0]:.2f}' for s in starts)} s "
-          f"(best {best:.2f} s; budget 2 s) {'OK' if best < 2 else 'OVER BUDGET'}")
-    print(f"every start-up query done: "
-          f"{', '.join(f'{s[3]:.2f}' for s in starts)} s")
-    print(f"visit list opened: first rows after {', '.join(f'{s[4]:.0f}' for s in starts)} ms; all "
-          f"{starts[0][2]:,} visits (scroll bar, count) after {', '.join(f'{s[1]:.0f}' for s in starts)} ms "
-          "(in the background; the window stays responsive)")
+    print(
+        f"cold start to usable main window: {', '.join(f'{s[0]:.2f}' for s in starts)} s "
+        f"(best {best:.2f} s; budget 2 s) {'OK' if best < 2 else 'OVER BUDGET'}"
+    )
+    print(f"every start-up query done: {', '.join(f'{s[3]:.2f}' for s in starts)} s")
+    print(
+        f"visit list opened: first rows after {', '.join(f'{s[4]:.0f}' for s in starts)} ms; all "
+        f"{starts[0][2]:,} visits (scroll bar, count) after {', '.join(f'{s[1]:.0f}' for s in starts)} ms "
+        "(in the background; the window stays responsive)"
+    )
 
-    result = subprocess.run([sys.executable, __file__, "--child", "search", "--data-dir", str(args.data_dir)],
-                            capture_output=True, text=True, env=_env(), cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", "search", "--data-dir", str(args.data_dir)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        check=True,
+    )
     latencies = []
-    print(f"search as you type (keystroke: best of {REPEATS} first rows shown / full list and count, results):")
+    print(
+        f"search as you type (keystroke: best of {REPEATS} first rows shown / full list and count, results):"
+    )
     for line in result.stdout.splitlines():
         if line.startswith("KEY"):
             _, typed, first, full, count, median_first = line.split()
             latencies.append((typed, float(first), float(full)))
-            print(f"  {typed:<6} {float(first):7.1f} ms / {float(full):7.1f} ms  {int(count):>7,}"
-                  f"   (median of {REPEATS} first rows: {float(median_first):.0f} ms)")
+            print(
+                f"  {typed:<6} {float(first):7.1f} ms / {float(full):7.1f} ms  {int(count):>7,}"
+                f"   (median of {REPEATS} first rows: {float(median_first):.0f} ms)"
+            )
         elif line.startswith("PAGE"):
             page = float(line.split()[1])
     two_plus = [first for typed, first, _ in latencies if len(typed) >= 2]
     full = [f for typed, _, f in latencies if len(typed) >= 2]
-    print(f"per keystroke (2+ characters), first rows shown: median {statistics.median(two_plus):.0f} ms, "
-          f"max {max(two_plus):.0f} ms (budget 100 ms) {'OK' if max(two_plus) < 100 else 'OVER BUDGET'}")
-    print(f"per keystroke (2+ characters), full list and count: median {statistics.median(full):.0f} ms, "
-          f"max {max(full):.0f} ms")
+    print(
+        f"per keystroke (2+ characters), first rows shown: median {statistics.median(two_plus):.0f} ms, "
+        f"max {max(two_plus):.0f} ms (budget 100 ms) {'OK' if max(two_plus) < 100 else 'OVER BUDGET'}"
+    )
+    print(
+        f"per keystroke (2+ characters), full list and count: median {statistics.median(full):.0f} ms, "
+        f"max {max(full):.0f} ms"
+    )
     one = [first for typed, first, _ in latencies if len(typed) == 1]
-    print(f"first character alone (the box waits 700 ms for a second one): median {statistics.median(one):.0f} ms")
+    print(
+        f"first character alone (the box waits 700 ms for a second one): median {statistics.median(one):.0f} ms"
+    )
     print(f"slowest page of 100 rows fetched while scrolling: {page:.1f} ms")
     return 0
 

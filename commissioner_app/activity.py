@@ -36,8 +36,13 @@ def _period(date_from: date, date_to: date) -> list[str]:
 
 
 def team_activity(
-    store: Store, *, team_id: str | None = None, workstation_id: str | None = None,
-    date_from: date, date_to: date, today: date | None = None,
+    store: Store,
+    *,
+    team_id: str | None = None,
+    workstation_id: str | None = None,
+    date_from: date,
+    date_to: date,
+    today: date | None = None,
 ) -> list[MemberActivity]:
     """Each member's visits, service days, problems solved and review backlog in the period."""
     today = today or date.today()
@@ -75,24 +80,37 @@ def team_activity(
             ids,
         ).fetchall()
     }
-    solved = dict(store.db.execute(
-        f"SELECT commissioner_id, count(*) FROM problems WHERE status = 'solved' AND solved_on BETWEEN ? AND ? "
-        f"AND commissioner_id IN ({marks}) AND deleted = 0 GROUP BY commissioner_id",
-        [*period, *ids],
-    ).fetchall())
+    solved = dict(
+        store.db.execute(
+            f"SELECT commissioner_id, count(*) FROM problems WHERE status = 'solved' AND solved_on BETWEEN ? AND ? "
+            f"AND commissioner_id IN ({marks}) AND deleted = 0 GROUP BY commissioner_id",
+            [*period, *ids],
+        ).fetchall()
+    )
     result = []
     for cid, name, unit in members:
         visits, days = in_period.get(cid, (0, 0))
         last, pending = last_and_pending.get(cid, (None, 0))
         last_date = date.fromisoformat(last) if last else None
-        result.append(MemberActivity(
-            cid, name, unit, visits, days, solved.get(cid, 0), int(pending or 0), last_date,
-            idle=last_date is None or (today - last_date).days >= IDLE_DAYS,
-        ))
+        result.append(
+            MemberActivity(
+                cid,
+                name,
+                unit,
+                visits,
+                days,
+                solved.get(cid, 0),
+                int(pending or 0),
+                last_date,
+                idle=last_date is None or (today - last_date).days >= IDLE_DAYS,
+            )
+        )
     return result
 
 
-def weekly_visits(store: Store, commissioner_ids: list[str], date_from: date, date_to: date) -> list[tuple[date, int]]:
+def weekly_visits(
+    store: Store, commissioner_ids: list[str], date_from: date, date_to: date
+) -> list[tuple[date, int]]:
     """Visits per week (weeks start on Monday) over the period, weeks without visits included."""
     counts: Counter[date] = Counter()
     if commissioner_ids:
@@ -139,17 +157,25 @@ def city_overview(store: Store, date_from: date, date_to: date) -> dict[str, Any
     for types, n in type_lists.items():
         for code in json.loads(types or "[]"):
             service_types[code] += n
-    solved_by_county = dict(store.db.execute(
-        "SELECT v.county, count(*) FROM problems p JOIN visits v ON v.id = p.visit_id WHERE p.deleted = 0 "
-        "AND p.status = 'solved' AND p.solved_on BETWEEN ? AND ? GROUP BY v.county",
-        period,
-    ).fetchall())
+    solved_by_county = dict(
+        store.db.execute(
+            "SELECT v.county, count(*) FROM problems p JOIN visits v ON v.id = p.visit_id WHERE p.deleted = 0 "
+            "AND p.status = 'solved' AND p.solved_on BETWEEN ? AND ? GROUP BY v.county",
+            period,
+        ).fetchall()
+    )
     solved = store.db.execute(
-        "SELECT count(*) FROM problems WHERE deleted = 0 AND status = 'solved' AND solved_on BETWEEN ? AND ?", period
+        "SELECT count(*) FROM problems WHERE deleted = 0 AND status = 'solved' AND solved_on BETWEEN ? AND ?",
+        period,
     ).fetchone()[0]
     by_county = [
-        {"county": county or "", "visits": n, "commissioners": len(people[county]), "towns": len(towns[county]),
-         "problems_solved": solved_by_county.get(county, 0)}
+        {
+            "county": county or "",
+            "visits": n,
+            "commissioners": len(people[county]),
+            "towns": len(towns[county]),
+            "problems_solved": solved_by_county.get(county, 0),
+        }
         for county, n in visits.most_common()
     ]
     return {

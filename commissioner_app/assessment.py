@@ -36,12 +36,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("commissioner.assessment")
 
 BASES: dict[str, Message] = {
-    "approved": Message("统计口径：仅计审核通过的服务记录。",
-                        "Counted: approved service records only."),
-    "synced": Message("统计口径：审核尚未启用，按已同步到市科技局的服务记录统计（未经审核）。",
-                      "Counted: review is not in use yet; service records synced to the bureau (not reviewed)."),
-    "complete": Message("统计口径：审核尚未启用，按已填报完成（非草稿）的服务记录统计（未经审核）。",
-                        "Counted: review is not in use yet; every completed (non-draft) service record (not reviewed)."),
+    "approved": Message("统计口径：仅计审核通过的服务记录。", "Counted: approved service records only."),
+    "synced": Message(
+        "统计口径：审核尚未启用，按已同步到市科技局的服务记录统计（未经审核）。",
+        "Counted: review is not in use yet; service records synced to the bureau (not reviewed).",
+    ),
+    "complete": Message(
+        "统计口径：审核尚未启用，按已填报完成（非草稿）的服务记录统计（未经审核）。",
+        "Counted: review is not in use yet; every completed (non-draft) service record (not reviewed).",
+    ),
 }
 
 SCOPE_KINDS: dict[str, Message] = {
@@ -70,8 +73,10 @@ class Period:
     def label(self) -> Message:
         if self.start.month == 1 and self.start.day == 1 and self.end == date(self.start.year, 12, 31):
             return Message(f"{self.start.year}年度", f"year {self.start.year}")
-        return Message(f"{self.start.isoformat()} 至 {self.end.isoformat()}",
-                       f"{self.start.isoformat()} to {self.end.isoformat()}")
+        return Message(
+            f"{self.start.isoformat()} 至 {self.end.isoformat()}",
+            f"{self.start.isoformat()} to {self.end.isoformat()}",
+        )
 
 
 @dataclass(frozen=True)
@@ -238,17 +243,32 @@ class Assessment:
     def progress(self) -> list[Progress]:
         """Progress toward the plan's targets (the city view)."""
         return [
-            Progress(Message("在岗服务的科技特派员（人）", "Active commissioners"), self.active_members,
-                     self.rules.plan_active_commissioners),
-            Progress(Message("解决技术难题（项）", "Technical problems solved"), self.totals.problems_solved,
-                     self.rules.plan_problems_solved),
+            Progress(
+                Message("在岗服务的科技特派员（人）", "Active commissioners"),
+                self.active_members,
+                self.rules.plan_active_commissioners,
+            ),
+            Progress(
+                Message("解决技术难题（项）", "Technical problems solved"),
+                self.totals.problems_solved,
+                self.rules.plan_problems_solved,
+            ),
         ]
 
     def subset(self, scope: Scope, scope_name: str = "") -> Assessment:
         """The same assessment restricted to a scope (grades stay as decided city-wide)."""
         members = [m for m in self.members if _in_scope(m, scope)]
-        return Assessment(scope, scope_name or _scope_name(self, scope, members), self.period, self.rules,
-                          self.basis, members, self.population, self.share_cap_applied, list(self.notes))
+        return Assessment(
+            scope,
+            scope_name or _scope_name(self, scope, members),
+            self.period,
+            self.rules,
+            self.basis,
+            members,
+            self.population,
+            self.share_cap_applied,
+            list(self.notes),
+        )
 
 
 # --- the computation ---------------------------------------------------------------------------
@@ -298,7 +318,9 @@ def assess(
     return city if scope.kind == "city" else city.subset(scope)
 
 
-def assess_city(store: Store, period: Period, rules: Rules, basis: str, *, apply_share_cap: bool = True) -> Assessment:
+def assess_city(
+    store: Store, period: Period, rules: Rules, basis: str, *, apply_share_cap: bool = True
+) -> Assessment:
     people = _commissioners(store)
     figures = _figures(store, period, basis)
     members = []
@@ -314,8 +336,9 @@ def assess_city(store: Store, period: Period, rules: Rules, basis: str, *, apply
     if rules.excellent_share_cap and apply_share_cap:
         applied, note = apply_excellent_cap(members, rules)
         notes.append(note)
-    return Assessment(Scope(), Message("全市", "City").text(), period, rules, basis, members, len(members),
-                      applied, notes)
+    return Assessment(
+        Scope(), Message("全市", "City").text(), period, rules, basis, members, len(members), applied, notes
+    )
 
 
 def score_parts(figures: Figures, rules: Rules) -> tuple[PartScore, ...]:
@@ -325,10 +348,20 @@ def score_parts(figures: Figures, rules: Rules) -> tuple[PartScore, ...]:
         for ind in part.indicators:
             actual = figures.value(ind.metric)
             score = 0.0 if actual is None else min(actual / ind.target * ind.points, ind.cap)
-            indicators.append(IndicatorScore(ind.metric, METRICS[ind.metric], ind.target, actual, ind.points,
-                                             ind.cap, score))
-        parts.append(PartScore(part.key, part.name, part.weight,
-                               min(sum(i.score for i in indicators), part.weight), tuple(indicators)))
+            indicators.append(
+                IndicatorScore(
+                    ind.metric, METRICS[ind.metric], ind.target, actual, ind.points, ind.cap, score
+                )
+            )
+        parts.append(
+            PartScore(
+                part.key,
+                part.name,
+                part.weight,
+                min(sum(i.score for i in indicators), part.weight),
+                tuple(indicators),
+            )
+        )
     return tuple(parts)
 
 
@@ -371,8 +404,19 @@ def _commissioners(store: Store) -> list[dict[str, Any]]:
            LEFT JOIN workstations w ON w.id = c.workstation_id AND w.deleted = 0
            WHERE c.deleted = 0 AND c.is_draft = 0"""
     )
-    keys = ("commissioner_id", "name", "sending_unit", "title", "phone", "specialty", "team_id", "team_name",
-            "workstation_id", "workstation_name", "county")
+    keys = (
+        "commissioner_id",
+        "name",
+        "sending_unit",
+        "title",
+        "phone",
+        "specialty",
+        "team_id",
+        "team_name",
+        "workstation_id",
+        "workstation_name",
+        "county",
+    )
     return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
 
 
@@ -395,10 +439,17 @@ def _figures(store: Store, period: Period, basis: str) -> dict[str, Figures]:
         [start, end],
     ).fetchall():
         result[row[0]] = Figures(
-            visits=row[1], service_days=row[2], training_sessions=row[3] or 0, people_trained=row[4] or 0,
-            techniques_promoted=row[5] or 0, varieties_introduced=row[6] or 0, demo_bases=row[7] or 0,
-            demo_households=row[8] or 0, jobs_created=row[9] or 0,
-            economic_benefit=round(float(row[10] or 0), 4), satisfaction_sum=row[11] or 0,
+            visits=row[1],
+            service_days=row[2],
+            training_sessions=row[3] or 0,
+            people_trained=row[4] or 0,
+            techniques_promoted=row[5] or 0,
+            varieties_introduced=row[6] or 0,
+            demo_bases=row[7] or 0,
+            demo_households=row[8] or 0,
+            jobs_created=row[9] or 0,
+            economic_benefit=round(float(row[10] or 0), 4),
+            satisfaction_sum=row[11] or 0,
             satisfaction_count=row[12] or 0,
         )
     for cid, raised, solved in store.db.execute(
@@ -466,8 +517,11 @@ def activity_by(
 ) -> list[ActivityRow]:
     """Counted visits grouped by the visit's county, industry or month ('county' / 'industry' / 'month')."""
     group = {"county": "v.county", "industry": "v.industry", "month": "substr(v.visit_date, 1, 7)"}[column]
-    pgroup = {"county": "coalesce(v.county, t.county, '')", "industry": "p.industry",
-              "month": "substr(p.solved_on, 1, 7)"}[column]
+    pgroup = {
+        "county": "coalesce(v.county, t.county, '')",
+        "industry": "p.industry",
+        "month": "substr(p.solved_on, 1, 7)",
+    }[column]
     counted = basis_sql(basis, "v")
     params: list[Any] = [period.start.isoformat(), period.end.isoformat()]
     who = ""
@@ -482,18 +536,19 @@ def activity_by(
         f"""SELECT {group}, count(*), count(DISTINCT v.commissioner_id),
                count(DISTINCT v.commissioner_id || v.visit_date), sum(v.training_sessions),
                sum(v.people_trained), sum(v.economic_benefit)
-           FROM visits v WHERE {counted} AND v.visit_date BETWEEN ? AND ?{who.format(a='v')}
+           FROM visits v WHERE {counted} AND v.visit_date BETWEEN ? AND ?{who.format(a="v")}
            GROUP BY 1""",
         params,
     ).fetchall():
-        rows[key or ""] = ActivityRow(key or "", n, people, days, sessions or 0, trained or 0,
-                                      round(float(benefit or 0), 4))
+        rows[key or ""] = ActivityRow(
+            key or "", n, people, days, sessions or 0, trained or 0, round(float(benefit or 0), 4)
+        )
     for key, solved in store.db.execute(
         f"""SELECT {pgroup}, count(*) FROM problems p
            LEFT JOIN visits v ON v.id = p.visit_id LEFT JOIN service_targets t ON t.id = p.target_id
            WHERE p.deleted = 0 AND p.is_draft = 0 AND p.status = 'solved' AND p.solved_on BETWEEN ? AND ?
              AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
-             AND (p.visit_id IS NULL OR ({counted})){who.format(a='p')}
+             AND (p.visit_id IS NULL OR ({counted})){who.format(a="p")}
            GROUP BY 1""",
         params,
     ).fetchall():
@@ -501,8 +556,9 @@ def activity_by(
     return sorted(rows.values(), key=lambda r: (-r.visits, r.key))
 
 
-def visits_per_month(store: Store, period: Period, basis: str, commissioner_ids: Iterable[str] | None = None
-                     ) -> list[tuple[str, int]]:
+def visits_per_month(
+    store: Store, period: Period, basis: str, commissioner_ids: Iterable[str] | None = None
+) -> list[tuple[str, int]]:
     """(YYYY-MM, counted visits) for every month of the period, zeros included."""
     # Only the visits are counted: activity_by would also count solved problems, and for one
     # commissioner that reads every problem solved in the city that year (once per annual record).
@@ -512,11 +568,14 @@ def visits_per_month(store: Store, period: Period, basis: str, commissioner_ids:
         ids = list(commissioner_ids)
         who = f" AND v.commissioner_id IN ({','.join('?' * len(ids))})" if ids else " AND 0"
         params += ids
-    found = {key: n for key, n in store.db.execute(
-        f"""SELECT substr(v.visit_date, 1, 7), count(*) FROM visits v
-           WHERE {basis_sql(basis, 'v')} AND v.visit_date BETWEEN ? AND ?{who} GROUP BY 1""",
-        params,
-    ).fetchall()}
+    found = {
+        key: n
+        for key, n in store.db.execute(
+            f"""SELECT substr(v.visit_date, 1, 7), count(*) FROM visits v
+           WHERE {basis_sql(basis, "v")} AND v.visit_date BETWEEN ? AND ?{who} GROUP BY 1""",
+            params,
+        ).fetchall()
+    }
     months = []
     y, m = period.start.year, period.start.month
     while (y, m) <= (period.end.year, period.end.month):

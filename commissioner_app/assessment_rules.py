@@ -105,8 +105,12 @@ def parse_rules(text: str, source: str = "text") -> Rules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(Message(f"考核细则 {source} 不是有效的 TOML：{exc}",
-                                 f"The assessment rules {source} are not valid TOML: {exc}")) from None
+        raise RulesError(
+            Message(
+                f"考核细则 {source} 不是有效的 TOML：{exc}",
+                f"The assessment rules {source} are not valid TOML: {exc}",
+            )
+        ) from None
     return rules_from_dict(data, source)
 
 
@@ -116,12 +120,17 @@ def rules_from_dict(data: dict[str, Any], source: str = "text") -> Rules:
     def bad(zh: str, en: str) -> None:
         problems.append(Message(zh, en))
 
-    def number(value: Any, where_zh: str, where_en: str, *, minimum: float = 0, strict: bool = False) -> float:
+    def number(
+        value: Any, where_zh: str, where_en: str, *, minimum: float = 0, strict: bool = False
+    ) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             bad(f"{where_zh}应为数字", f"{where_en} must be a number")
             return 0.0
         if value < minimum or (strict and value <= minimum):
-            relation_zh, relation_en = ("大于" if strict else "不小于"), ("greater than" if strict else "at least")
+            relation_zh, relation_en = (
+                ("大于" if strict else "不小于"),
+                ("greater than" if strict else "at least"),
+            )
             bad(f"{where_zh}应{relation_zh}{minimum:g}", f"{where_en} must be {relation_en} {minimum:g}")
         return float(value)
 
@@ -143,12 +152,19 @@ def rules_from_dict(data: dict[str, Any], source: str = "text") -> Rules:
         share = number(share, "优秀比例上限", "grades.excellent_share_cap")
         if not 0 < share <= 1:
             bad("优秀比例上限应在 0 到 1 之间", "grades.excellent_share_cap must be between 0 and 1")
-    min_group = number(grades.get("excellent_share_min_group", 10), "执行优秀比例上限的最少人数",
-                       "grades.excellent_share_min_group", minimum=1)
+    min_group = number(
+        grades.get("excellent_share_min_group", 10),
+        "执行优秀比例上限的最少人数",
+        "grades.excellent_share_min_group",
+        minimum=1,
+    )
     plan = data.get("plan", {}) if isinstance(data.get("plan", {}), dict) else {}
-    plan_active = number(plan.get("active_commissioners", 1000), "计划特派员人数", "plan.active_commissioners",
-                         strict=True)
-    plan_solved = number(plan.get("problems_solved", 1000), "计划解决难题数", "plan.problems_solved", strict=True)
+    plan_active = number(
+        plan.get("active_commissioners", 1000), "计划特派员人数", "plan.active_commissioners", strict=True
+    )
+    plan_solved = number(
+        plan.get("problems_solved", 1000), "计划解决难题数", "plan.problems_solved", strict=True
+    )
 
     parts: list[Part] = []
     raw_parts = data.get("parts")
@@ -178,39 +194,57 @@ def rules_from_dict(data: dict[str, Any], source: str = "text") -> Rules:
                 continue
             metric = ind.get("metric")
             if metric not in METRICS:
-                bad(f"{iz}的 metric 无效：{metric}（可用：{'、'.join(METRICS)}）",
-                    f"{ie} has an unknown metric: {metric} (known: {', '.join(METRICS)})")
+                bad(
+                    f"{iz}的 metric 无效：{metric}（可用：{'、'.join(METRICS)}）",
+                    f"{ie} has an unknown metric: {metric} (known: {', '.join(METRICS)})",
+                )
                 continue
             if metric in seen_metrics:
                 bad(f"指标 {metric} 重复出现", f"the metric {metric} appears twice")
             seen_metrics.add(metric)
-            target = number(ind.get("target"), f"{iz}（{metric}）的目标值 target", f"{ie} ({metric}) target",
-                            strict=True)
-            points = number(ind.get("points"), f"{iz}（{metric}）的分值 points", f"{ie} ({metric}) points",
-                            strict=True)
+            target = number(
+                ind.get("target"), f"{iz}（{metric}）的目标值 target", f"{ie} ({metric}) target", strict=True
+            )
+            points = number(
+                ind.get("points"), f"{iz}（{metric}）的分值 points", f"{ie} ({metric}) points", strict=True
+            )
             cap = number(ind.get("cap", points), f"{iz}（{metric}）的上限 cap", f"{ie} ({metric}) cap")
             if cap < points:
                 bad(f"{iz}（{metric}）的上限 cap 小于分值 points", f"{ie} ({metric}) cap is below its points")
             indicators.append(Indicator(metric, target, points, cap))
         total_points = sum(ind.points for ind in indicators)
         if indicators and abs(total_points - weight) > 1e-6:
-            bad(f"{where_zh}（{name.zh}）各指标分值之和 {total_points:g} 不等于该部分分值 {weight:g}",
-                f"{where_en} ({name.en}): indicator points add up to {total_points:g}, not the weight {weight:g}")
+            bad(
+                f"{where_zh}（{name.zh}）各指标分值之和 {total_points:g} 不等于该部分分值 {weight:g}",
+                f"{where_en} ({name.en}): indicator points add up to {total_points:g}, not the weight {weight:g}",
+            )
         parts.append(Part(key, name, weight, tuple(indicators)))
     weights = sum(p.weight for p in parts)
     if parts and abs(weights - 100) > 1e-6:
         bad(f"各部分分值之和为 {weights:g}，应为 100", f"the part weights add up to {weights:g}, not 100")
     if problems:
-        raise RulesError(Message(
-            f"考核细则 {source} 有误：" + "；".join(p.zh for p in problems),
-            f"The assessment rules {source} have problems: " + "; ".join(p.en for p in problems),
-        ))
-    title = Message(str(data.get("title_zh", f"{year}年度科技特派员考核")),
-                    str(data.get("title_en", data.get("title_zh", f"Assessment {year}"))))
+        raise RulesError(
+            Message(
+                f"考核细则 {source} 有误：" + "；".join(p.zh for p in problems),
+                f"The assessment rules {source} have problems: " + "; ".join(p.en for p in problems),
+            )
+        )
+    title = Message(
+        str(data.get("title_zh", f"{year}年度科技特派员考核")),
+        str(data.get("title_en", data.get("title_zh", f"Assessment {year}"))),
+    )
     return Rules(
-        year=int(year), title=title, parts=tuple(parts), excellent=excellent, good=good, pass_mark=pass_mark,
-        excellent_share_cap=share, excellent_share_min_group=int(min_group), plan_active_commissioners=int(plan_active),
-        plan_problems_solved=int(plan_solved), source=source,
+        year=int(year),
+        title=title,
+        parts=tuple(parts),
+        excellent=excellent,
+        good=good,
+        pass_mark=pass_mark,
+        excellent_share_cap=share,
+        excellent_share_min_group=int(min_group),
+        plan_active_commissioners=int(plan_active),
+        plan_problems_solved=int(plan_solved),
+        source=source,
     )
 
 
@@ -226,7 +260,9 @@ def load_rules_file(path: Path) -> Rules:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(Message(f"无法读取考核细则 {path}：{exc}", f"Cannot read the assessment rules {path}: {exc}")) from None
+        raise RulesError(
+            Message(f"无法读取考核细则 {path}：{exc}", f"Cannot read the assessment rules {path}: {exc}")
+        ) from None
     return parse_rules(text, str(path))
 
 
@@ -249,8 +285,10 @@ def load_rules(store: Store | None, year: int) -> Rules:
     chosen = earlier[-1] if earlier else years[0]
     log.info("no assessment rules for %s; using those of %s", year, chosen)
     rules = load_rules_file(bundled_rules_dir() / f"{chosen}.toml")
-    note = Message(f"尚无{year}年度考核细则，暂按{chosen}年度细则计算。",
-                   f"No assessment rules for {year} yet; the rules of {chosen} were used.")
+    note = Message(
+        f"尚无{year}年度考核细则，暂按{chosen}年度细则计算。",
+        f"No assessment rules for {year} yet; the rules of {chosen} were used.",
+    )
     return _with(rules, notes=(*rules.notes, note))
 
 
@@ -258,8 +296,11 @@ def store_rules(store: Store, year: int, text: str) -> Rules:
     """Keep rules received from the bureau (validated first, so a bad file never replaces good rules)."""
     rules = parse_rules(text, f"assessment_rules:{year}")
     if rules.year != year:
-        raise RulesError(Message(f"考核细则的年度 {rules.year} 与 {year} 不符",
-                                 f"The rules are for {rules.year}, not {year}"))
+        raise RulesError(
+            Message(
+                f"考核细则的年度 {rules.year} 与 {year} 不符", f"The rules are for {rules.year}, not {year}"
+            )
+        )
     store.set_meta(META_KEY.format(year=year), text)
     return rules
 

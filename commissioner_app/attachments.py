@@ -54,7 +54,9 @@ def sha256_of(path: Path) -> str:
 
 def _unreadable(path: Path, reason_zh: str, reason_en: str) -> CommissionerError:
     return CommissionerError(
-        Message(f"无法添加附件 {path.name}：{reason_zh}", f"Cannot add the attachment {path.name}: {reason_en}")
+        Message(
+            f"无法添加附件 {path.name}：{reason_zh}", f"Cannot add the attachment {path.name}: {reason_en}"
+        )
     )
 
 
@@ -82,7 +84,9 @@ def store_blob(store: Store, source: Path) -> tuple[str, int]:
     except PermissionError as exc:
         raise _unreadable(source, "没有读取权限", "permission denied") from exc
     except OSError as exc:
-        raise _unreadable(source, f"读取失败（{exc.strerror}）", f"it could not be read ({exc.strerror})") from exc
+        raise _unreadable(
+            source, f"读取失败（{exc.strerror}）", f"it could not be read ({exc.strerror})"
+        ) from exc
     return sha, size
 
 
@@ -165,8 +169,16 @@ def add_attachment(
     if mime.startswith("image/"):
         make_thumbnail(store, sha)
     attachment = Attachment(
-        sha256=sha, owner_table=owner_table, owner_id=owner_id, kind=kind, mime=mime, size=size,
-        original_name=source.name, taken_at=info.taken_at, gps_lat=info.gps_lat, gps_lon=info.gps_lon,
+        sha256=sha,
+        owner_table=owner_table,
+        owner_id=owner_id,
+        kind=kind,
+        mime=mime,
+        size=size,
+        original_name=source.name,
+        taken_at=info.taken_at,
+        gps_lat=info.gps_lat,
+        gps_lon=info.gps_lon,
     )
     store.save(attachment)
     return attachment
@@ -181,7 +193,12 @@ def verify_blob(store: Store, sha256: str, name: str = "") -> Message | None:
     path = blob_path(store, sha256)
     label = name or sha256[:12]
     if not path.exists():
-        return Message(f"附件 {label} 的文件缺失（{path}）", f"The file of attachment {label} is missing ({path})")
+        return Message(
+            f"附件 {label} 的文件缺失（{path}）", f"The file of attachment {label} is missing ({path})"
+        )
     if sha256_of(path) != sha256:
-        return Message(f"附件 {label} 的文件已损坏（内容与校验值不符）", f"The file of attachment {label} is damaged (hash mismatch)")
+        return Message(
+            f"附件 {label} 的文件已损坏（内容与校验值不符）",
+            f"The file of attachment {label} is damaged (hash mismatch)",
+        )
     return None

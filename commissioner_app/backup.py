@@ -79,10 +79,12 @@ def make_backup(data_dir: Path | str, out: Path | str) -> BackupResult:
     data_dir, out = Path(data_dir), Path(out)
     db_path = data_dir / DB_FILENAME
     if not db_path.exists():
-        raise BackupError(Message(
-            f"数据目录 {data_dir} 中没有数据库，无法备份。",
-            f"There is no database in {data_dir}; nothing to back up.",
-        ))
+        raise BackupError(
+            Message(
+                f"数据目录 {data_dir} 中没有数据库，无法备份。",
+                f"There is no database in {data_dir}; nothing to back up.",
+            )
+        )
     if out.is_dir():
         out = out / default_backup_name()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -91,11 +93,13 @@ def make_backup(data_dir: Path | str, out: Path | str) -> BackupResult:
         try:
             copy_database(db_path, db_copy)
         except sqlite3.DatabaseError as exc:
-            raise BackupError(Message(
-                f"无法读取数据库 {db_path}（{exc}），未生成备份。请运行 commissioner check 或联系技术支持。",
-                f"Cannot read the database {db_path} ({exc}); no backup was made. Run commissioner check "
-                "or contact support.",
-            )) from exc
+            raise BackupError(
+                Message(
+                    f"无法读取数据库 {db_path}（{exc}），未生成备份。请运行 commissioner check 或联系技术支持。",
+                    f"Cannot read the database {db_path} ({exc}); no backup was made. Run commissioner check "
+                    "or contact support.",
+                )
+            ) from exc
         info = _database_info(db_copy)
         # The database is copied first: attachments are content-addressed and only ever added, so
         # every file the copy refers to is already on disk when the folder is walked below.
@@ -127,11 +131,13 @@ def make_backup(data_dir: Path | str, out: Path | str) -> BackupResult:
             os.replace(partial, out)
         except OSError as exc:
             Path(partial).unlink(missing_ok=True)
-            raise BackupError(Message(
-                f"无法写入备份文件 {out}（{exc.strerror or exc}）。请检查磁盘空间和文件夹权限。",
-                f"Cannot write the backup file {out} ({exc.strerror or exc}). Check the free disk space "
-                "and the folder's permissions.",
-            )) from exc
+            raise BackupError(
+                Message(
+                    f"无法写入备份文件 {out}（{exc.strerror or exc}）。请检查磁盘空间和文件夹权限。",
+                    f"Cannot write the backup file {out} ({exc.strerror or exc}). Check the free disk space "
+                    "and the folder's permissions.",
+                )
+            ) from exc
         except BaseException:
             Path(partial).unlink(missing_ok=True)
             raise
@@ -151,7 +157,9 @@ def _attachment_files(data_dir: Path) -> Iterator[tuple[str, Path]]:
 
 def _attachment_count(names: Iterable[str]) -> int:
     """Attachment files, not counting their thumbnails (which can be made again)."""
-    return sum(1 for n in names if n.startswith(ATTACHMENTS + "/") and not n.startswith(ATTACHMENTS + "/thumbs/"))
+    return sum(
+        1 for n in names if n.startswith(ATTACHMENTS + "/") and not n.startswith(ATTACHMENTS + "/thumbs/")
+    )
 
 
 def _blob_name(sha256: str) -> str:
@@ -186,16 +194,25 @@ def _database_info(db_path: Path) -> dict[str, Any]:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         migrations: list[str] = []
         if "_sqlite_migrations" in tables:
-            migrations = [r[0] for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
-                [schema.migrations.name],
-            )]
-        records = {t: conn.execute(f"SELECT count(*) FROM {t} WHERE deleted = 0").fetchone()[0]
-                   for t in schema.SYNCED_TABLES if t in tables}
+            migrations = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                    [schema.migrations.name],
+                )
+            ]
+        records = {
+            t: conn.execute(f"SELECT count(*) FROM {t} WHERE deleted = 0").fetchone()[0]
+            for t in schema.SYNCED_TABLES
+            if t in tables
+        }
         hashes: set[str] = set()
         if "attachments" in tables:
-            hashes = {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM attachments WHERE deleted = 0")
-                      if r[0]}
+            hashes = {
+                r[0]
+                for r in conn.execute("SELECT DISTINCT sha256 FROM attachments WHERE deleted = 0")
+                if r[0]
+            }
         return {"migrations": migrations, "records": records, "attachment_hashes": hashes}
     finally:
         conn.close()
@@ -210,26 +227,32 @@ def _fsync(path: Path) -> None:
 
 
 def _damaged(archive: Path, reason_zh: str, reason_en: str) -> BackupError:
-    return BackupError(Message(
-        f"备份文件 {archive} 已损坏或不完整（{reason_zh}），未做任何更改。请换用另一份备份。",
-        f"The backup file {archive} is damaged or incomplete ({reason_en}); nothing was changed. "
-        "Use another backup.",
-    ))
+    return BackupError(
+        Message(
+            f"备份文件 {archive} 已损坏或不完整（{reason_zh}），未做任何更改。请换用另一份备份。",
+            f"The backup file {archive} is damaged or incomplete ({reason_en}); nothing was changed. "
+            "Use another backup.",
+        )
+    )
 
 
 def _too_new(archive: Path, what: str) -> BackupError:
-    return BackupError(Message(
-        f"备份文件 {archive} 由更新版本的程序生成（{what}），本版本（{__version__}）无法恢复。请先升级程序；未做任何更改。",
-        f"The backup file {archive} was made by a newer version of the application ({what}); this "
-        f"version ({__version__}) cannot restore it. Update the application first; nothing was changed.",
-    ))
+    return BackupError(
+        Message(
+            f"备份文件 {archive} 由更新版本的程序生成（{what}），本版本（{__version__}）无法恢复。请先升级程序；未做任何更改。",
+            f"The backup file {archive} was made by a newer version of the application ({what}); this "
+            f"version ({__version__}) cannot restore it. Update the application first; nothing was changed.",
+        )
+    )
 
 
 def read_manifest(archive: Path | str) -> dict[str, Any]:
     """The manifest of a backup file, after checking it is one this version understands."""
     archive = Path(archive)
     if not archive.is_file():
-        raise BackupError(Message(f"找不到备份文件 {archive}。", f"The backup file {archive} does not exist."))
+        raise BackupError(
+            Message(f"找不到备份文件 {archive}。", f"The backup file {archive} does not exist.")
+        )
     try:
         with zipfile.ZipFile(archive) as zf:
             return _checked_manifest(archive, zf)
@@ -241,17 +264,21 @@ def _checked_manifest(archive: Path, zf: zipfile.ZipFile) -> dict[str, Any]:
     try:
         manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
     except KeyError as exc:
-        raise BackupError(Message(
-            f"{archive} 不是科技特派员服务记录的备份文件（缺少 {MANIFEST}），未做任何更改。",
-            f"{archive} is not a Field Commissioner backup (no {MANIFEST}); nothing was changed.",
-        )) from exc
+        raise BackupError(
+            Message(
+                f"{archive} 不是科技特派员服务记录的备份文件（缺少 {MANIFEST}），未做任何更改。",
+                f"{archive} is not a Field Commissioner backup (no {MANIFEST}); nothing was changed.",
+            )
+        ) from exc
     except (ValueError, zipfile.BadZipFile) as exc:
         raise _damaged(archive, f"清单无法读取：{exc}", f"the manifest cannot be read: {exc}") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(Message(
-            f"{archive} 不是科技特派员服务记录的备份文件，未做任何更改。",
-            f"{archive} is not a Field Commissioner backup; nothing was changed.",
-        ))
+        raise BackupError(
+            Message(
+                f"{archive} 不是科技特派员服务记录的备份文件，未做任何更改。",
+                f"{archive} is not a Field Commissioner backup; nothing was changed.",
+            )
+        )
     version = manifest.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise _too_new(archive, f"format {version}")
@@ -286,7 +313,10 @@ def restore_backup(archive: Path | str, data_dir: Path | str) -> RestoreResult:
         shutil.rmtree(staging, ignore_errors=True)
     log.info("restored %s into %s; previous data kept in %s", archive, data_dir, previous)
     return RestoreResult(
-        data_dir, previous, str(manifest.get("created_at", "")), str(manifest.get("app_version", "")),
+        data_dir,
+        previous,
+        str(manifest.get("created_at", "")),
+        str(manifest.get("app_version", "")),
         dict(manifest.get("records", {})),
         _attachment_count(manifest["members"]),
     )
@@ -346,8 +376,11 @@ def _verify_database(archive: Path, manifest: dict[str, Any], staging: Path) -> 
     except sqlite3.DatabaseError as exc:
         raise _damaged(archive, f"数据库无法打开：{exc}", f"the database cannot be opened: {exc}") from exc
     if results != ["ok"]:
-        raise _damaged(archive, "数据库完整性检查未通过：" + "; ".join(results[:3]),
-                       "the database failed its integrity check: " + "; ".join(results[:3]))
+        raise _damaged(
+            archive,
+            "数据库完整性检查未通过：" + "; ".join(results[:3]),
+            "the database failed its integrity check: " + "; ".join(results[:3]),
+        )
     # The manifest could be edited by hand; the database itself says which schema it has.
     unknown = [m for m in info["migrations"] if m not in schema.known_migration_names()]
     if unknown:
@@ -355,7 +388,9 @@ def _verify_database(archive: Path, manifest: dict[str, Any], staging: Path) -> 
     expected_missing = set(manifest.get("missing_attachments", []))
     for sha in sorted(info["attachment_hashes"] - expected_missing):
         if not (staging / ATTACHMENTS / sha[:2] / sha).is_file():
-            raise _damaged(archive, f"缺少附件文件 {sha[:12]}", f"the file of attachment {sha[:12]} is missing")
+            raise _damaged(
+                archive, f"缺少附件文件 {sha[:12]}", f"the file of attachment {sha[:12]} is missing"
+            )
 
 
 def _ensure_not_in_use(data_dir: Path) -> None:
@@ -381,11 +416,13 @@ def _ensure_not_in_use(data_dir: Path) -> None:
     except sqlite3.DatabaseError:
         return
     if mode == "wal":
-        raise BackupError(Message(
-            f"数据目录 {data_dir} 中的数据正被另一个程序使用（例如正在运行的科技特派员程序）。请先关闭它再恢复；未做任何更改。",
-            f"The data in {data_dir} is in use by another program (such as the running Field Commissioner "
-            "application). Close it first, then restore; nothing was changed.",
-        ))
+        raise BackupError(
+            Message(
+                f"数据目录 {data_dir} 中的数据正被另一个程序使用（例如正在运行的科技特派员程序）。请先关闭它再恢复；未做任何更改。",
+                f"The data in {data_dir} is in use by another program (such as the running Field Commissioner "
+                "application). Close it first, then restore; nothing was changed.",
+            )
+        )
 
 
 def _swap_in(staging: Path, data_dir: Path) -> Path | None:
@@ -417,9 +454,11 @@ def _swap_in(staging: Path, data_dir: Path) -> Path | None:
                 os.replace(target, source)
             except OSError:
                 log.exception("could not move %s back to %s", target, source)
-        raise BackupError(Message(
-            f"无法替换数据目录 {data_dir} 中的文件（{exc.strerror or exc}），已恢复原有数据。请关闭正在使用这些数据的程序后重试。",
-            f"Cannot replace the files in {data_dir} ({exc.strerror or exc}); the previous data was put "
-            "back. Close any program using this data and try again.",
-        )) from exc
+        raise BackupError(
+            Message(
+                f"无法替换数据目录 {data_dir} 中的文件（{exc.strerror or exc}），已恢复原有数据。请关闭正在使用这些数据的程序后重试。",
+                f"Cannot replace the files in {data_dir} ({exc.strerror or exc}); the previous data was put "
+                "back. Close any program using this data and try again.",
+            )
+        ) from exc
     return previous

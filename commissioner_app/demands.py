@@ -27,26 +27,39 @@ def publish(store: Store, demand: Demand) -> Demand:
     return store.save(demand)
 
 
-def open_demands(store: Store, *, industries: list[str] | None = None, today: date | None = None) -> list[Demand]:
+def open_demands(
+    store: Store, *, industries: list[str] | None = None, today: date | None = None
+) -> list[Demand]:
     """Published demands not yet taken and not past their deadline; matching industries first."""
     today = today or date.today()
     demands = store.all(
-        Demand, "status = 'published' AND taken_by IS NULL AND (deadline IS NULL OR deadline >= ?)", [today.isoformat()]
+        Demand,
+        "status = 'published' AND taken_by IS NULL AND (deadline IS NULL OR deadline >= ?)",
+        [today.isoformat()],
     )
     if industries:
         demands.sort(key=lambda d: (d.industry not in industries, d.deadline or date.max))
     return demands
 
 
-def take_up(store: Store, demand_id: str, commissioner: Commissioner, *, today: date | None = None) -> TechnicalProblem:
+def take_up(
+    store: Store, demand_id: str, commissioner: Commissioner, *, today: date | None = None
+) -> TechnicalProblem:
     """揭榜: the demand becomes the commissioner's problem; all or nothing."""
     with store.atomic():
         demand = store.get(Demand, demand_id)
         if demand is None or demand.status != "published" or demand.taken_by:
-            raise CommissionerError(Message("该需求已被揭榜或已关闭。", "This demand has already been taken up or closed."))
+            raise CommissionerError(
+                Message("该需求已被揭榜或已关闭。", "This demand has already been taken up or closed.")
+            )
         problem = TechnicalProblem(
-            commissioner_id=commissioner.id, title=demand.title, description=demand.description,
-            industry=demand.industry, source="bureau_demand", demand_id=demand.id, status="in_progress",
+            commissioner_id=commissioner.id,
+            title=demand.title,
+            description=demand.description,
+            industry=demand.industry,
+            source="bureau_demand",
+            demand_id=demand.id,
+            status="in_progress",
             raised_on=today or date.today(),
         )
         store.save(problem)
@@ -59,10 +72,12 @@ def take_up(store: Store, demand_id: str, commissioner: Commissioner, *, today: 
 
 def demand_progress(store: Store) -> list[dict[str, Any]]:
     """Every demand with who took it up and the status of the resulting problem (the bureau's list)."""
-    return list(store.db.query(
-        """SELECT d.id, d.title, d.industry, d.county, d.town, d.deadline, d.status, d.created_at,
+    return list(
+        store.db.query(
+            """SELECT d.id, d.title, d.industry, d.county, d.town, d.deadline, d.status, d.created_at,
                c.name AS taken_by_name, p.status AS problem_status, p.solved_on
            FROM demands d LEFT JOIN commissioners c ON c.id = d.taken_by
            LEFT JOIN problems p ON p.id = d.problem_id
            WHERE d.deleted = 0 ORDER BY d.created_at DESC"""
-    ))
+        )
+    )

@@ -335,7 +335,11 @@ class Visit(Record):
             p.not_negative(name, getattr(self, name))
         p.not_negative("economic_benefit", self.economic_benefit)
         if self.training_sessions > 0 and self.people_trained == 0:
-            p.add("people_trained", "举办了培训班，请填写培训人次", "training was held: enter the people trained")
+            p.add(
+                "people_trained",
+                "举办了培训班，请填写培训人次",
+                "training was held: enter the people trained",
+            )
         if self.confirm_satisfaction is not None and not 1 <= self.confirm_satisfaction <= 5:
             p.add("confirm_satisfaction", "满意度应为1到5", "must be from 1 to 5")
         return p.items
@@ -367,9 +371,15 @@ class TechnicalProblem(Record):
         p.code("source", self.source, PROBLEM_SOURCES)
         p.code("urgency", self.urgency, URGENCIES)
         if self.status == "solved" and solution_count == 0:
-            p.add("status", "标记为已解决前须至少填写一个解决方案", "a problem is solved only with at least one solution")
+            p.add(
+                "status",
+                "标记为已解决前须至少填写一个解决方案",
+                "a problem is solved only with at least one solution",
+            )
         if self.status in ("referred", "unresolved") and not self.status_reason.strip():
-            p.add("status_reason", "转交或暂无法解决时须说明原因", "say why it was referred or cannot be solved")
+            p.add(
+                "status_reason", "转交或暂无法解决时须说明原因", "say why it was referred or cannot be solved"
+            )
         return p.items
 
 

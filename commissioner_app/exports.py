@@ -83,7 +83,7 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
                    v.content, v.training_sessions, v.people_trained, v.techniques_promoted,
                    v.varieties_introduced, v.demo_bases, v.demo_households, v.jobs_created, v.economic_benefit,
                    v.confirm_contact, v.confirm_satisfaction, v.confirm_remark, v.review_status,
-                   {SYNC_STATE_SQL.format(p='v.')}, ({counted})
+                   {SYNC_STATE_SQL.format(p="v.")}, ({counted})
                FROM visits v LEFT JOIN commissioners c ON c.id = v.commissioner_id
                LEFT JOIN service_targets t ON t.id = v.target_id
                WHERE v.deleted = 0 AND v.is_draft = 0 AND v.visit_date BETWEEN ? AND ?
@@ -92,9 +92,30 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
         )
         for r in cursor:
             types = "、".join(_label(SERVICE_TYPES, code) for code in json.loads(r[12] or "[]"))
-            yield [r[0], _date(r[1]), r[2], r[3], r[4], r[5], r[6], _label(TARGET_TYPES, r[7]), r[8], r[9], r[10],
-                   r[11], types, r[13], *r[14:21], r[21], r[22], r[23], r[24], _label(REVIEW_STATUSES, r[25]),
-                   _label(SYNC_STATES, r[26]), yes if r[27] else no]
+            yield [
+                r[0],
+                _date(r[1]),
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                _label(TARGET_TYPES, r[7]),
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+                types,
+                r[13],
+                *r[14:21],
+                r[21],
+                r[22],
+                r[23],
+                r[24],
+                _label(REVIEW_STATUSES, r[25]),
+                _label(SYNC_STATES, r[26]),
+                yes if r[27] else no,
+            ]
 
     def problems() -> Iterator[list[Any]]:
         cursor = store.db.execute(
@@ -112,9 +133,23 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
             [start, end],
         )
         for r in cursor:
-            yield [r[0], r[1], r[2], r[3], r[4], r[5], _label(PROBLEM_SOURCES, r[6]), _label(URGENCIES, r[7]),
-                   _label(PROBLEM_STATUSES, r[8]), r[9], _date(r[10]), _date(r[11]), r[12], r[13] or "",
-                   yes if r[14] else no]
+            yield [
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                _label(PROBLEM_SOURCES, r[6]),
+                _label(URGENCIES, r[7]),
+                _label(PROBLEM_STATUSES, r[8]),
+                r[9],
+                _date(r[10]),
+                _date(r[11]),
+                r[12],
+                r[13] or "",
+                yes if r[14] else no,
+            ]
 
     def solutions() -> Iterator[list[Any]]:
         cursor = store.db.execute(
@@ -128,7 +163,19 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
             [start, end],
         )
         for r in cursor:
-            yield [r[0], r[1], r[2], r[3], r[4], r[5], r[6], yes if r[7] else no, _date(r[8]), r[9] or "", r[10]]
+            yield [
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                yes if r[7] else no,
+                _date(r[8]),
+                r[9] or "",
+                r[10],
+            ]
 
     def targets() -> Iterator[list[Any]]:
         cursor = store.db.execute(
@@ -146,72 +193,176 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
         for r in cursor:
             yield [r[0], r[1], _label(TARGET_TYPES, r[2]), *r[3:12]]
 
-    metric_keys = ["visits", "service_days", "training_sessions", "people_trained", "problems_raised",
-                   "problems_solved", "techniques_promoted", "varieties_introduced", "economic_benefit",
-                   "satisfaction_mean", "jobs_created"]
+    metric_keys = [
+        "visits",
+        "service_days",
+        "training_sessions",
+        "people_trained",
+        "problems_raised",
+        "problems_solved",
+        "techniques_promoted",
+        "varieties_introduced",
+        "economic_benefit",
+        "satisfaction_mean",
+        "jobs_created",
+    ]
     part_names = [p.name for p in a.rules.parts]
 
     def assessment_rows() -> Iterator[list[Any]]:
         for rank, m in enumerate(a.members, 1):
             values = [m.figures.value(k) for k in metric_keys]
-            values = [round(v, 2) if isinstance(v, float) and k in ("economic_benefit", "satisfaction_mean")
-                      else (int(v) if isinstance(v, float) else v) for k, v in zip(metric_keys, values, strict=True)]
-            yield [rank, m.commissioner_id, m.name, m.sending_unit, m.team_name, m.workstation_name, m.county,
-                   *values, *[round(p.score, 1) for p in m.parts], round(m.total, 1), m.grade_label.text(),
-                   yes if m.capped else no]
+            values = [
+                round(v, 2)
+                if isinstance(v, float) and k in ("economic_benefit", "satisfaction_mean")
+                else (int(v) if isinstance(v, float) else v)
+                for k, v in zip(metric_keys, values, strict=True)
+            ]
+            yield [
+                rank,
+                m.commissioner_id,
+                m.name,
+                m.sending_unit,
+                m.team_name,
+                m.workstation_name,
+                m.county,
+                *values,
+                *[round(p.score, 1) for p in m.parts],
+                round(m.total, 1),
+                m.grade_label.text(),
+                yes if m.capped else no,
+            ]
 
     return [
-        Sheet("visits", Message("服务记录", "Visits"), [
-            _c("记录编号", "Record id", 12), _c("服务日期", "Date", 12, "date"), _c("开始时间", "Start", 8),
-            _c("结束时间", "End", 8), _c("科技特派员", "Commissioner", 10), _c("派出单位", "Sending unit", 22),
-            _c("服务对象", "Served party", 28), _c("对象类型", "Target type", 12), _c("县（市、区）", "County", 10),
-            _c("镇（街道）", "Town", 10), _c("村（社区）", "Village", 10), _c("所属产业", "Industry", 12),
-            _c("服务类型", "Service types", 24), _c("服务内容", "Content", 50),
-            _c("举办培训班（期）", "Training sessions", 10, "int"), _c("培训人次", "People trained", 10, "int"),
-            _c("推广新技术（项）", "Techniques promoted", 10, "int"),
-            _c("引进推广新品种新产品（个）", "Varieties introduced", 10, "int"),
-            _c("建立示范基地（个）", "Demonstration bases", 10, "int"),
-            _c("培育示范户（户）", "Demonstration households", 10, "int"),
-            _c("带动就业（人）", "Jobs created", 10, "int"), _c("经济效益（万元）", "Economic benefit (10k yuan)", 12, "float"),
-            _c("服务对象联系人", "Contact", 10), _c("满意度（1–5）", "Satisfaction (1–5)", 10, "int"),
-            _c("评价意见", "Remark", 20), _c("审核状态", "Review", 10), _c("同步状态", "Sync", 10),
-            _c("计入考核", "Counted", 9),
-        ], visits),
-        Sheet("problems", Message("技术难题", "Problems"), [
-            _c("难题编号", "Problem id", 12), _c("标题", "Title", 24), _c("描述", "Description", 40),
-            _c("所属产业", "Industry", 12), _c("服务对象", "Served party", 28), _c("科技特派员", "Commissioner", 10),
-            _c("来源", "Source", 14), _c("紧急程度", "Urgency", 9), _c("状态", "Status", 10),
-            _c("原因说明", "Reason", 24), _c("提出日期", "Raised on", 12, "date"), _c("解决日期", "Solved on", 12, "date"),
-            _c("解决方案数", "Solutions", 10, "int"), _c("关联服务记录", "Visit id", 12),
-            _c("计入考核（已解决）", "Counted as solved", 12),
-        ], problems),
-        Sheet("solutions", Message("解决方案", "Solutions"), [
-            _c("方案编号", "Solution id", 12), _c("技术难题", "Problem", 24), _c("科技特派员", "Commissioner", 10),
-            _c("方案描述", "Description", 44), _c("采用技术", "Technology", 20), _c("成效", "Outcome", 16),
-            _c("经济效益（万元）", "Economic benefit (10k yuan)", 12, "float"), _c("服务对象确认", "Confirmed", 10),
-            _c("服务日期", "Visit date", 12, "date"), _c("关联服务记录", "Visit id", 12), _c("难题编号", "Problem id", 12),
-        ], solutions),
-        Sheet("targets", Message("服务对象", "Service targets"), [
-            _c("对象编号", "Target id", 12), _c("名称", "Name", 30), _c("类型", "Type", 12),
-            _c("县（市、区）", "County", 10), _c("镇（街道）", "Town", 10), _c("村（社区）", "Village", 10),
-            _c("所属产业", "Industry", 12), _c("联系人", "Contact", 10), _c("联系电话", "Phone", 14),
-            _c("统一社会信用代码", "Credit code", 22), _c("地址", "Address", 30),
-            _c("本期服务次数", "Visits in the period", 12, "int"),
-        ], targets),
-        Sheet("assessment", Message("考核结果", "Assessment"), [
-            _c("排名", "Rank", 6, "int"), _c("特派员编号", "Commissioner id", 12), _c("姓名", "Name", 10),
-            _c("派出单位", "Sending unit", 22), _c("科技特派团", "Team", 24), _c("工作站", "Workstation", 20),
-            _c("县（市、区）", "County", 10),
-            *[Column(METRICS[k], 12, "float" if k in ("economic_benefit", "satisfaction_mean") else "int")
-              for k in metric_keys],
-            *[Column(Message(f"{n.zh}得分", f"{n.en} score"), 12, "float") for n in part_names],
-            _c("总分", "Total", 9, "float"), _c("考核等级", "Grade", 9), _c("受优秀比例调整", "Lowered by the cap", 12),
-        ], assessment_rows),
+        Sheet(
+            "visits",
+            Message("服务记录", "Visits"),
+            [
+                _c("记录编号", "Record id", 12),
+                _c("服务日期", "Date", 12, "date"),
+                _c("开始时间", "Start", 8),
+                _c("结束时间", "End", 8),
+                _c("科技特派员", "Commissioner", 10),
+                _c("派出单位", "Sending unit", 22),
+                _c("服务对象", "Served party", 28),
+                _c("对象类型", "Target type", 12),
+                _c("县（市、区）", "County", 10),
+                _c("镇（街道）", "Town", 10),
+                _c("村（社区）", "Village", 10),
+                _c("所属产业", "Industry", 12),
+                _c("服务类型", "Service types", 24),
+                _c("服务内容", "Content", 50),
+                _c("举办培训班（期）", "Training sessions", 10, "int"),
+                _c("培训人次", "People trained", 10, "int"),
+                _c("推广新技术（项）", "Techniques promoted", 10, "int"),
+                _c("引进推广新品种新产品（个）", "Varieties introduced", 10, "int"),
+                _c("建立示范基地（个）", "Demonstration bases", 10, "int"),
+                _c("培育示范户（户）", "Demonstration households", 10, "int"),
+                _c("带动就业（人）", "Jobs created", 10, "int"),
+                _c("经济效益（万元）", "Economic benefit (10k yuan)", 12, "float"),
+                _c("服务对象联系人", "Contact", 10),
+                _c("满意度（1–5）", "Satisfaction (1–5)", 10, "int"),
+                _c("评价意见", "Remark", 20),
+                _c("审核状态", "Review", 10),
+                _c("同步状态", "Sync", 10),
+                _c("计入考核", "Counted", 9),
+            ],
+            visits,
+        ),
+        Sheet(
+            "problems",
+            Message("技术难题", "Problems"),
+            [
+                _c("难题编号", "Problem id", 12),
+                _c("标题", "Title", 24),
+                _c("描述", "Description", 40),
+                _c("所属产业", "Industry", 12),
+                _c("服务对象", "Served party", 28),
+                _c("科技特派员", "Commissioner", 10),
+                _c("来源", "Source", 14),
+                _c("紧急程度", "Urgency", 9),
+                _c("状态", "Status", 10),
+                _c("原因说明", "Reason", 24),
+                _c("提出日期", "Raised on", 12, "date"),
+                _c("解决日期", "Solved on", 12, "date"),
+                _c("解决方案数", "Solutions", 10, "int"),
+                _c("关联服务记录", "Visit id", 12),
+                _c("计入考核（已解决）", "Counted as solved", 12),
+            ],
+            problems,
+        ),
+        Sheet(
+            "solutions",
+            Message("解决方案", "Solutions"),
+            [
+                _c("方案编号", "Solution id", 12),
+                _c("技术难题", "Problem", 24),
+                _c("科技特派员", "Commissioner", 10),
+                _c("方案描述", "Description", 44),
+                _c("采用技术", "Technology", 20),
+                _c("成效", "Outcome", 16),
+                _c("经济效益（万元）", "Economic benefit (10k yuan)", 12, "float"),
+                _c("服务对象确认", "Confirmed", 10),
+                _c("服务日期", "Visit date", 12, "date"),
+                _c("关联服务记录", "Visit id", 12),
+                _c("难题编号", "Problem id", 12),
+            ],
+            solutions,
+        ),
+        Sheet(
+            "targets",
+            Message("服务对象", "Service targets"),
+            [
+                _c("对象编号", "Target id", 12),
+                _c("名称", "Name", 30),
+                _c("类型", "Type", 12),
+                _c("县（市、区）", "County", 10),
+                _c("镇（街道）", "Town", 10),
+                _c("村（社区）", "Village", 10),
+                _c("所属产业", "Industry", 12),
+                _c("联系人", "Contact", 10),
+                _c("联系电话", "Phone", 14),
+                _c("统一社会信用代码", "Credit code", 22),
+                _c("地址", "Address", 30),
+                _c("本期服务次数", "Visits in the period", 12, "int"),
+            ],
+            targets,
+        ),
+        Sheet(
+            "assessment",
+            Message("考核结果", "Assessment"),
+            [
+                _c("排名", "Rank", 6, "int"),
+                _c("特派员编号", "Commissioner id", 12),
+                _c("姓名", "Name", 10),
+                _c("派出单位", "Sending unit", 22),
+                _c("科技特派团", "Team", 24),
+                _c("工作站", "Workstation", 20),
+                _c("县（市、区）", "County", 10),
+                *[
+                    Column(
+                        METRICS[k], 12, "float" if k in ("economic_benefit", "satisfaction_mean") else "int"
+                    )
+                    for k in metric_keys
+                ],
+                *[Column(Message(f"{n.zh}得分", f"{n.en} score"), 12, "float") for n in part_names],
+                _c("总分", "Total", 9, "float"),
+                _c("考核等级", "Grade", 9),
+                _c("受优秀比例调整", "Lowered by the cap", 12),
+            ],
+            assessment_rows,
+        ),
     ]
 
 
-def export_xlsx(store: Store, year: int | None, out: Path, *, period: Period | None = None,
-                assessment: Assessment | None = None, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def export_xlsx(
+    store: Store,
+    year: int | None,
+    out: Path,
+    *,
+    period: Period | None = None,
+    assessment: Assessment | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
     """Write the workbook; returns rows written per sheet. An existing file is replaced only on success."""
     a = assessment or assess(store, period=period or Period.year(year or date.today().year))
     counts: dict[str, int] = {}
@@ -219,14 +370,22 @@ def export_xlsx(store: Store, year: int | None, out: Path, *, period: Period | N
         out.parent.mkdir(parents=True, exist_ok=True)
         with XlsxWriter(out) as book:
             for sheet in sheets(store, a):
-                n = book.add_sheet(sheet.title.text(), [c.header.text() for c in sheet.columns],
-                                   [c.width for c in sheet.columns], sheet.rows())
+                n = book.add_sheet(
+                    sheet.title.text(),
+                    [c.header.text() for c in sheet.columns],
+                    [c.width for c in sheet.columns],
+                    sheet.rows(),
+                )
                 counts[sheet.name] = n
                 if progress:
                     progress(sheet.name, n)
     except OSError as exc:
-        raise CommissionerError(Message(f"无法写入文件 {out}：{exc.strerror or exc}",
-                                        f"Cannot write the file {out}: {exc.strerror or exc}")) from None
+        raise CommissionerError(
+            Message(
+                f"无法写入文件 {out}：{exc.strerror or exc}",
+                f"Cannot write the file {out}: {exc.strerror or exc}",
+            )
+        ) from None
     return counts
 
 
@@ -244,8 +403,14 @@ def _csv_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def export_csv(store: Store, year: int | None, folder: Path, *, period: Period | None = None,
-               assessment: Assessment | None = None) -> dict[str, Path]:
+def export_csv(
+    store: Store,
+    year: int | None,
+    folder: Path,
+    *,
+    period: Period | None = None,
+    assessment: Assessment | None = None,
+) -> dict[str, Path]:
     """One CSV file per sheet in `folder` (visits.csv, problems.csv, ...), UTF-8 with BOM."""
     a = assessment or assess(store, period=period or Period.year(year or date.today().year))
     written: dict[str, Path] = {}
@@ -260,6 +425,10 @@ def export_csv(store: Store, year: int | None, folder: Path, *, period: Period |
                     writer.writerow([_csv_value(v) for v in row])
             written[sheet.name] = path
     except OSError as exc:
-        raise CommissionerError(Message(f"无法写入 {folder}：{exc.strerror or exc}",
-                                        f"Cannot write to {folder}: {exc.strerror or exc}")) from None
+        raise CommissionerError(
+            Message(
+                f"无法写入 {folder}：{exc.strerror or exc}",
+                f"Cannot write to {folder}: {exc.strerror or exc}",
+            )
+        ) from None
     return written

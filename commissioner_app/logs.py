@@ -49,7 +49,8 @@ def configure_logging(data_dir: Path | str, *, level: int = logging.INFO) -> Pat
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=False)
+            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=False
+        )
     except OSError as exc:
         print(f"cannot write the log file {path}: {exc}", file=sys.stderr)
         return None

@@ -41,15 +41,26 @@ def bundled_reference() -> list[RefItem]:
     for i, county in enumerate(read("regions.json")["counties"]):
         items.append(RefItem("county", county["code"], county["name_zh"], county.get("name_en", ""), "", i))
         for j, town in enumerate(county["towns"]):
-            items.append(RefItem("town", town["code"], town["name_zh"], town.get("name_en", ""), county["code"], j))
+            items.append(
+                RefItem("town", town["code"], town["name_zh"], town.get("name_en", ""), county["code"], j)
+            )
     order = 0
     for category in read("industries.json")["categories"]:
-        items.append(RefItem("industry_category", category["code"], category["name_zh"], category["name_en"], "", order))
+        items.append(
+            RefItem(
+                "industry_category", category["code"], category["name_zh"], category["name_en"], "", order
+            )
+        )
         for item in category["items"]:
             order += 1
-            items.append(RefItem("industry", item["code"], item["name_zh"], item["name_en"], category["code"], order))
-    for kind, name in (("service_type", "service_types.json"), ("target_type", "target_types.json"),
-                       ("sending_unit", "sending_units.json")):
+            items.append(
+                RefItem("industry", item["code"], item["name_zh"], item["name_en"], category["code"], order)
+            )
+    for kind, name in (
+        ("service_type", "service_types.json"),
+        ("target_type", "target_types.json"),
+        ("sending_unit", "sending_units.json"),
+    ):
         for i, item in enumerate(read(name)["items"]):
             items.append(RefItem(kind, item["code"], item["name_zh"], item.get("name_en", ""), "", i))
     return items
@@ -61,7 +72,9 @@ def load_bundled_reference(store: Store) -> None:
         replace_reference(store, kind, [i for i in items if i.kind == kind], source="bundled")
 
 
-def replace_reference(store: Store, kind: str, items: list[RefItem], *, source: str, version: str = "") -> None:
+def replace_reference(
+    store: Store, kind: str, items: list[RefItem], *, source: str, version: str = ""
+) -> None:
     """Replace one kind of reference data as a whole, in one transaction."""
     with store.atomic():
         store.db.execute("DELETE FROM reference_items WHERE kind = ?", [kind])

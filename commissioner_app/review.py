@@ -72,8 +72,14 @@ def decide(
     scope, params = _scope(reviewer)
     reviews = []
     for visit_id in ids:
-        review = Review(record_table="visits", record_id=visit_id, decision=decision, opinion=opinion.strip(),
-                        reviewer_id=reviewer.id, reviewer_name=reviewer.name)
+        review = Review(
+            record_table="visits",
+            record_id=visit_id,
+            decision=decision,
+            opinion=opinion.strip(),
+            reviewer_id=reviewer.id,
+            reviewer_name=reviewer.name,
+        )
         issues = review.validate()
         if issues:
             raise ValidationError(issues)
@@ -86,8 +92,12 @@ def decide(
                 [review.record_id, *params],
             ).fetchone()
             if found is None:
-                raise CommissionerError(Message(
-                    "只能审核本团队成员已提交的服务记录。", "Only submitted visits of your team's members can be reviewed."))
+                raise CommissionerError(
+                    Message(
+                        "只能审核本团队成员已提交的服务记录。",
+                        "Only submitted visits of your team's members can be reviewed.",
+                    )
+                )
             review.record_rev = int(found[0])
             store.save(review)
             store.db.execute(
@@ -126,9 +136,10 @@ def changes_since_approval(store: Store, visit_id: str) -> dict[str, list[Any]]:
 
 def review_backlog(store: Store, reviewer: Commissioner) -> int:
     scope, params = _scope(reviewer)
-    return int(store.db.execute(
-        f"SELECT count(*) FROM visits v JOIN commissioners c ON c.id = v.commissioner_id "
-        f"WHERE v.review_status = 'pending' AND v.deleted = 0 AND v.is_draft = 0 AND {scope}",
-        params,
-    ).fetchone()[0])
-
+    return int(
+        store.db.execute(
+            f"SELECT count(*) FROM visits v JOIN commissioners c ON c.id = v.commissioner_id "
+            f"WHERE v.review_status = 'pending' AND v.deleted = 0 AND v.is_draft = 0 AND {scope}",
+            params,
+        ).fetchone()[0]
+    )

@@ -247,7 +247,9 @@ def m003_activity_indexes(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS idx_visits_member ON visits "
         "(commissioner_id, visit_date, deleted, is_draft, review_status)"
     )
-    db.execute("CREATE INDEX IF NOT EXISTS idx_problems_solved ON problems (status, solved_on, commissioner_id, deleted)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_problems_solved ON problems (status, solved_on, commissioner_id, deleted)"
+    )
 
 
 # --- m004: what sync needs beyond m001 --------------------------------------------------------
@@ -345,14 +347,19 @@ def m006_visit_index_follows_target_name(db: Database) -> None:
     # Mend the entries already out of step: visits whose target was renamed, or arrived after them.
     columns, _, values = _FTS["visits"]
     name = "coalesce((SELECT name FROM service_targets WHERE id = v.target_id), '') || ' '"
-    stale = [r[0] for r in db.execute(
-        f"SELECT v.rowid FROM visits v JOIN visits_fts f ON f.rowid = v.rowid WHERE f.target_name IS NOT {name}"
-    ).fetchall()]
+    stale = [
+        r[0]
+        for r in db.execute(
+            f"SELECT v.rowid FROM visits v JOIN visits_fts f ON f.rowid = v.rowid WHERE f.target_name IS NOT {name}"
+        ).fetchall()
+    ]
     padded = _padded(values, "v")
     for start in range(0, len(stale), 500):
-        part = stale[start:start + 500]
+        part = stale[start : start + 500]
         marks = ",".join("?" * len(part))
         db.execute(f"DELETE FROM visits_fts WHERE rowid IN ({marks})", part)
         db.execute(
             f"INSERT INTO visits_fts (rowid, {', '.join(columns)}) SELECT v.rowid, {padded} FROM visits v "
-            f"WHERE v.rowid IN ({marks})", part)
+            f"WHERE v.rowid IN ({marks})",
+            part,
+        )

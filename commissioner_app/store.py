@@ -256,14 +256,14 @@ class Store:
     def require(self, cls: type[R], record_id: str) -> R:
         record = self.get(cls, record_id)
         if record is None:
-            raise NotFoundError(
-                Message(f"找不到记录 {record_id}", f"No record {record_id}")
-            )
+            raise NotFoundError(Message(f"找不到记录 {record_id}", f"No record {record_id}"))
         return record
 
     def row(self, table: str, record_id: str) -> dict[str, Any] | None:
         """The raw row, sync metadata included."""
-        cursor = self.db.execute(f"SELECT *, {SYNC_STATE_SQL.format(p='')} AS sync_state FROM {table} WHERE id = ?", [record_id])
+        cursor = self.db.execute(
+            f"SELECT *, {SYNC_STATE_SQL.format(p='')} AS sync_state FROM {table} WHERE id = ?", [record_id]
+        )
         found = cursor.fetchone()
         if found is None:
             return None
@@ -356,8 +356,13 @@ class Store:
         found = cursor.fetchone()
         if found is None:
             row.update(
-                created_at=now, updated_at=now, updated_by=self.actor, dirty=1, is_draft=int(draft),
-                rev=0, base_rev=0,
+                created_at=now,
+                updated_at=now,
+                updated_by=self.actor,
+                dirty=1,
+                is_draft=int(draft),
+                rev=0,
+                base_rev=0,
             )
             self.db.table(table).insert(row)
             return
@@ -482,7 +487,7 @@ class Store:
                 substr(v.content, 1, 120) AS content, v.people_trained, v.training_sessions,
                 v.techniques_promoted, v.varieties_introduced, v.economic_benefit,
                 v.confirm_satisfaction, v.review_status, v.review_opinion, v.commissioner_id,
-                v.rev, v.sync_error, {SYNC_STATE_SQL.format(p='v.')} AS sync_state
+                v.rev, v.sync_error, {SYNC_STATE_SQL.format(p="v.")} AS sync_state
             FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.id IN ({marks})""",
             ids,
         )
@@ -495,7 +500,9 @@ class Store:
             rows[row["id"]] = row
         return rows
 
-    def list_visits(self, q: VisitQuery | None = None, *, offset: int = 0, limit: int = 200) -> list[dict[str, Any]]:
+    def list_visits(
+        self, q: VisitQuery | None = None, *, offset: int = 0, limit: int = 200
+    ) -> list[dict[str, Any]]:
         """One page of the visit list, in display order."""
         q = q or VisitQuery()
         where, params = self._visit_where(q)
@@ -513,7 +520,13 @@ class Store:
         return int(self.db.execute(f"SELECT count(*) FROM visits v WHERE {where}", params).fetchone()[0])
 
     def list_problems(
-        self, *, text: str = "", status: str | None = None, industry: str = "", limit: int = 1000, offset: int = 0
+        self,
+        *,
+        text: str = "",
+        status: str | None = None,
+        industry: str = "",
+        limit: int = 1000,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
         clauses, params = ["p.deleted = 0"], []
         if text.strip():
@@ -531,14 +544,16 @@ class Store:
                 f"""SELECT p.id, p.title, p.industry, p.status, p.status_reason, p.urgency, p.source,
                     p.raised_on, p.solved_on, p.visit_id, t.name AS target_name, p.sync_error,
                     (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0) AS solutions,
-                    {SYNC_STATE_SQL.format(p='p.')} AS sync_state
+                    {SYNC_STATE_SQL.format(p="p.")} AS sync_state
                 FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
-                WHERE {' AND '.join(clauses)} ORDER BY p.raised_on DESC, p.rowid DESC LIMIT ? OFFSET ?""",
+                WHERE {" AND ".join(clauses)} ORDER BY p.raised_on DESC, p.rowid DESC LIMIT ? OFFSET ?""",
                 [*params, limit, offset],
             )
         )
 
-    def list_targets(self, *, text: str = "", type: str = "", county: str = "", limit: int = 1000) -> list[dict[str, Any]]:
+    def list_targets(
+        self, *, text: str = "", type: str = "", county: str = "", limit: int = 1000
+    ) -> list[dict[str, Any]]:
         clauses, params = ["t.deleted = 0"], []
         if text.strip():
             sql, extra = self.fts_filter("service_targets", text, "t.rowid")
@@ -553,9 +568,9 @@ class Store:
         return list(
             self.db.query(
                 f"""SELECT t.id, t.type, t.name, t.county, t.town, t.village, t.industry, t.contact_name,
-                    t.contact_phone, t.credit_code, t.sync_error, {SYNC_STATE_SQL.format(p='t.')} AS sync_state,
+                    t.contact_phone, t.credit_code, t.sync_error, {SYNC_STATE_SQL.format(p="t.")} AS sync_state,
                     (SELECT count(*) FROM visits v WHERE v.target_id = t.id AND +v.deleted = 0) AS visits
-                FROM service_targets t WHERE {' AND '.join(clauses)} ORDER BY t.county, t.town, t.name LIMIT ?""",
+                FROM service_targets t WHERE {" AND ".join(clauses)} ORDER BY t.county, t.town, t.name LIMIT ?""",
                 [*params, limit],
             )
         )
@@ -604,8 +619,11 @@ class Store:
         if not _terms(text):
             return hits
         specs = [
-            ("visits", "x.visit_date || ' ' || coalesce((SELECT name FROM service_targets WHERE id = x.target_id), '')",
-             "substr(x.content, 1, 80)"),
+            (
+                "visits",
+                "x.visit_date || ' ' || coalesce((SELECT name FROM service_targets WHERE id = x.target_id), '')",
+                "substr(x.content, 1, 80)",
+            ),
             ("problems", "x.title", "substr(x.description, 1, 80)"),
             ("solutions", "substr(x.description, 1, 40)", "x.technology"),
             ("service_targets", "x.name", "x.county || x.town || x.village"),
@@ -664,7 +682,9 @@ class Store:
         with sqlite_errors(self.path):
             for (result,) in self.db.execute("PRAGMA integrity_check").fetchall():
                 if result != "ok":
-                    problems.append(Message(f"数据库完整性检查：{result}", f"Database integrity check: {result}"))
+                    problems.append(
+                        Message(f"数据库完整性检查：{result}", f"Database integrity check: {result}")
+                    )
         seen: set[str] = set()
         for sha, name in self.db.execute(
             "SELECT sha256, original_name FROM attachments WHERE deleted = 0"
@@ -726,4 +746,12 @@ def copy_database(src: Path, dest: Path) -> None:
         target.close()
 
 
-__all__ = ["Store", "VisitQuery", "SearchHit", "SYNC_STATES", "RECORD_STATES", "record_state", "copy_database"]
+__all__ = [
+    "Store",
+    "VisitQuery",
+    "SearchHit",
+    "SYNC_STATES",
+    "RECORD_STATES",
+    "record_state",
+    "copy_database",
+]

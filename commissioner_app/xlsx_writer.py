@@ -49,8 +49,10 @@ HEADER_STYLE, DATE_STYLE, QUOTED_STYLE = 1, 2, 3
 # A string needs the slow path if it has anything to escape or drop, leading or trailing white space
 # (needs xml:space="preserve"), an Excel escape look-alike, or starts like a formula. Everything else
 # (nearly every value) goes into the XML as it is.
-_SLOW = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
-                   r"|^[\s=+\-@]|\s\Z")
+_SLOW = re.compile(
+    r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
+    r"|^[\s=+\-@]|\s\Z"
+)
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"[\x0b\x0c]")
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -135,27 +137,35 @@ class XlsxWriter:
     def _part(self, name: str) -> IO[bytes]:
         return self._zip.open(name, "w")
 
-    def add_sheet(self, title: str, header: Sequence[str], widths: Sequence[float],
-                  rows: Iterable[Sequence[Any]]) -> int:
+    def add_sheet(
+        self, title: str, header: Sequence[str], widths: Sequence[float], rows: Iterable[Sequence[Any]]
+    ) -> int:
         """Stream one sheet; returns the number of data rows written (the header not counted)."""
         if not 0 < len(title) <= 31 or set(title) & set("[]:*?/\\") or title in (t for t, _ in self._sheets):
             raise ValueError(f"Excel cannot name a sheet {title!r}")  # a programming error: titles are fixed
         index = len(self._sheets) + 1
         last = column_letter(len(header))
         letters = [column_letter(i) for i in range(1, len(header) + 1)]
-        head = "".join(f'<c r="{col}1" s="{HEADER_STYLE}" t="inlineStr"><is><t>{escape(clean_text(h))}</t></is></c>'
-                       for col, h in zip(letters, header, strict=True))
-        cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
+        head = "".join(
+            f'<c r="{col}1" s="{HEADER_STYLE}" t="inlineStr"><is><t>{escape(clean_text(h))}</t></is></c>'
+            for col, h in zip(letters, header, strict=True)
+        )
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1)
+        )
         selected = ' tabSelected="1"' if index == 1 else ""
         n = 0
         with self._part(f"xl/worksheets/sheet{index}.xml") as f:
-            f.write((
-                f'{XML_DECL}<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
-                f'<sheetViews><sheetView workbookViewId="0"{selected}>'
-                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-                f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
-                f'<sheetData><row r="1">{head}</row>').encode())
+            f.write(
+                (
+                    f'{XML_DECL}<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
+                    f'<sheetViews><sheetView workbookViewId="0"{selected}>'
+                    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+                    f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
+                    f'<sheetData><row r="1">{head}</row>'
+                ).encode()
+            )
             chunk: list[str] = []
             slow, text_cell, other_cell, number = _SLOW.search, _text_cell, _other_cell, _number
             for row in rows:
@@ -176,16 +186,20 @@ class XlsxWriter:
                     elif t is float and math.isfinite(v):
                         chunk.append(f'<c r="{col}{r}"><v>{number(v)}</v></c>')
                     elif t is date:
-                        chunk.append(f'<c r="{col}{r}" s="{DATE_STYLE}"><v>{v.toordinal() - EXCEL_EPOCH_ORDINAL}</v></c>')
+                        chunk.append(
+                            f'<c r="{col}{r}" s="{DATE_STYLE}"><v>{v.toordinal() - EXCEL_EPOCH_ORDINAL}</v></c>'
+                        )
                     elif v is not None:
                         chunk.append(other_cell(col + r, v))
                 chunk.append("</row>")
                 if n % ROWS_PER_WRITE == 0:
                     f.write("".join(chunk).encode())
                     chunk.clear()
-            chunk.append(f'</sheetData><autoFilter ref="A1:{last}{n + 1}"/>'
-                         '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-                         '</worksheet>')
+            chunk.append(
+                f'</sheetData><autoFilter ref="A1:{last}{n + 1}"/>'
+                '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+                "</worksheet>"
+            )
             f.write("".join(chunk).encode())
         self._sheets.append((title, f"$A$1:${last}${n + 1}"))
         return n
@@ -209,12 +223,16 @@ class XlsxWriter:
 
     def _finish(self) -> None:
         n = len(self._sheets)
-        sheets = "".join(f"<sheet name={quoteattr(title)} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
-                         for i, (title, _ref) in enumerate(self._sheets, 1))
+        sheets = "".join(
+            f'<sheet name={quoteattr(title)} sheetId="{i}" r:id="rId{i}"/>'
+            for i, (title, _ref) in enumerate(self._sheets, 1)
+        )
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"{escape(_quote_sheet(title))}!{ref}</definedName>"
-            for i, (title, ref) in enumerate(self._sheets) if ref)
+            for i, (title, ref) in enumerate(self._sheets)
+            if ref
+        )
         parts = {
             "[Content_Types].xml": (
                 f'{XML_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -222,42 +240,52 @@ class XlsxWriter:
                 '<Default Extension="xml" ContentType="application/xml"/>'
                 '<Override PartName="/xl/workbook.xml" '
                 'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                          for i in range(1, n + 1))
+                + "".join(
+                    f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                    for i in range(1, n + 1)
+                )
                 + '<Override PartName="/xl/styles.xml" '
                 'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
                 '<Override PartName="/docProps/core.xml" '
                 'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
                 '<Override PartName="/docProps/app.xml" '
                 'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-                "</Types>"),
+                "</Types>"
+            ),
             "_rels/.rels": (
                 f'{XML_DECL}<Relationships xmlns="{NS_PKG_REL}">'
                 f'<Relationship Id="rId1" Type="{NS_REL}/officeDocument" Target="xl/workbook.xml"/>'
                 '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
                 'metadata/core-properties" Target="docProps/core.xml"/>'
                 f'<Relationship Id="rId3" Type="{NS_REL}/extended-properties" Target="docProps/app.xml"/>'
-                "</Relationships>"),
+                "</Relationships>"
+            ),
             "docProps/app.xml": (
                 f'{XML_DECL}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-                "<Application>Microsoft Excel</Application></Properties>"),
+                "<Application>Microsoft Excel</Application></Properties>"
+            ),
             "docProps/core.xml": (
                 f'{XML_DECL}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
                 'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
                 ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
                 f'<dcterms:created xsi:type="dcterms:W3CDTF">{time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}'
-                "</dcterms:created></cp:coreProperties>"),
+                "</dcterms:created></cp:coreProperties>"
+            ),
             "xl/workbook.xml": (
                 f'{XML_DECL}<workbook xmlns="{NS_MAIN}" xmlns:r="{NS_REL}"><workbookPr/>'
                 f'<bookViews><workbookView activeTab="0"/></bookViews><sheets>{sheets}</sheets>'
                 + (f"<definedNames>{names}</definedNames>" if names else "")
-                + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'),
+                + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
+            ),
             "xl/_rels/workbook.xml.rels": (
                 f'{XML_DECL}<Relationships xmlns="{NS_PKG_REL}">'
-                + "".join(f'<Relationship Id="rId{i}" Type="{NS_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                          for i in range(1, n + 1))
-                + f'<Relationship Id="rId{n + 1}" Type="{NS_REL}/styles" Target="styles.xml"/></Relationships>'),
+                + "".join(
+                    f'<Relationship Id="rId{i}" Type="{NS_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                    for i in range(1, n + 1)
+                )
+                + f'<Relationship Id="rId{n + 1}" Type="{NS_REL}/styles" Target="styles.xml"/></Relationships>'
+            ),
             "xl/styles.xml": STYLES,
         }
         for name, text in parts.items():

@@ -41,7 +41,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     image = draw()
     image.resize((256, 256), Image.Resampling.LANCZOS).save(OUT / "app.png", optimize=True)
-    image.save(OUT / "app.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
+    image.save(
+        OUT / "app.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)]
+    )
     image.resize((512, 512), Image.Resampling.LANCZOS).save(OUT / "app.icns")
     for name in ("app.png", "app.ico", "app.icns"):
         print(OUT / name, (OUT / name).stat().st_size)

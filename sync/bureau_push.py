@@ -58,15 +58,38 @@ def pending_changes(store: Store) -> list[protocol.Change]:
     for kind in KINDS:
         if store.get_meta(META_REFERENCE_EDITED.format(kind=kind)) != "1":
             continue
-        items = [{"code": i.code, "name_zh": i.name_zh, "name_en": i.name_en, "parent_code": i.parent_code,
-                  "sort_order": i.sort_order} for i in reference(store, kind)]
-        changes.append({"table": "reference", "id": kind,
-                        "base_rev": int(store.get_meta(META_REFERENCE_REV.format(kind=kind)) or 0), "deleted": False,
-                        "fields": {"version": datetime.now(UTC).strftime("%Y%m%d%H%M%S"), "items": items}})
-    for year, toml, rev in store.db.execute("SELECT year, toml, rev FROM assessment_rules ORDER BY year").fetchall():
+        items = [
+            {
+                "code": i.code,
+                "name_zh": i.name_zh,
+                "name_en": i.name_en,
+                "parent_code": i.parent_code,
+                "sort_order": i.sort_order,
+            }
+            for i in reference(store, kind)
+        ]
+        changes.append(
+            {
+                "table": "reference",
+                "id": kind,
+                "base_rev": int(store.get_meta(META_REFERENCE_REV.format(kind=kind)) or 0),
+                "deleted": False,
+                "fields": {"version": datetime.now(UTC).strftime("%Y%m%d%H%M%S"), "items": items},
+            }
+        )
+    for year, toml, rev in store.db.execute(
+        "SELECT year, toml, rev FROM assessment_rules ORDER BY year"
+    ).fetchall():
         if store.get_meta(META_RULES_EDITED.format(year=year)) == "1":
-            changes.append({"table": "assessment_rules", "id": str(year), "base_rev": int(rev), "deleted": False,
-                            "fields": {"year": int(year), "toml": toml}})
+            changes.append(
+                {
+                    "table": "assessment_rules",
+                    "id": str(year),
+                    "base_rev": int(rev),
+                    "deleted": False,
+                    "fields": {"year": int(year), "toml": toml},
+                }
+            )
     return changes
 
 
@@ -82,15 +105,23 @@ def push_bureau_edits(store: Store, client: SyncClient, report: SyncReport) -> N
     changes = pending_changes(store)
     if not changes:
         return
-    batch = {"batch_id": new_id(), "device_id": client.device_id,
-             "client_time": datetime.now(UTC).isoformat(timespec="seconds"), "changes": changes}
+    batch = {
+        "batch_id": new_id(),
+        "device_id": client.device_id,
+        "client_time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "changes": changes,
+    }
     store.set_meta(META_BUREAU_BATCH, json.dumps(batch, ensure_ascii=False))  # kept before it is sent
     _send(store, client, batch, report)
 
 
 def _send(store: Store, client: SyncClient, batch: dict[str, Any], report: SyncReport) -> None:
-    request: protocol.PushRequest = {"batch_id": batch["batch_id"], "device_id": batch["device_id"],
-                                     "client_time": batch["client_time"], "changes": batch["changes"]}
+    request: protocol.PushRequest = {
+        "batch_id": batch["batch_id"],
+        "device_id": batch["device_id"],
+        "client_time": batch["client_time"],
+        "changes": batch["changes"],
+    }
     try:
         answer = client.push(request)
     except RefusedError:
@@ -132,18 +163,27 @@ def _apply(store: Store, result: Any, report: SyncReport, sent: protocol.Change 
         if table == "reference":
             store.set_meta(META_REFERENCE_REV.format(kind=record_id), str(result["rev"]))
         else:
-            store.db.execute("UPDATE assessment_rules SET rev = ?, server_seq = ? WHERE year = ?",
-                             [int(result["rev"]), int(result.get("server_seq", 0)), int(record_id)])
+            store.db.execute(
+                "UPDATE assessment_rules SET rev = ?, server_seq = ? WHERE year = ?",
+                [int(result["rev"]), int(result.get("server_seq", 0)), int(record_id)],
+            )
         return
     if status == "conflict":
         report.conflicts += 1
         log.warning("%s %s changed on the server meanwhile; the server's version is kept", table, record_id)
-        report.problems.append(Message(
-            f"{what.zh}在服务器上已被修改，本机的修改未发布；同步后显示服务器上的版本，请在其基础上重新修改。",
-            f"{what.en} changed on the server meanwhile; this edit was not published. The server's version "
-            "is shown after the sync; edit it again."))
+        report.problems.append(
+            Message(
+                f"{what.zh}在服务器上已被修改，本机的修改未发布；同步后显示服务器上的版本，请在其基础上重新修改。",
+                f"{what.en} changed on the server meanwhile; this edit was not published. The server's version "
+                "is shown after the sync; edit it again.",
+            )
+        )
     else:
         report.rejected += 1
         log.warning("%s %s rejected: %s", table, record_id, result.get("reason_en", ""))
-        report.problems.append(Message(f"{what.zh}未被服务器接受：{result.get('reason_zh', '')}",
-                                       f"{what.en} was not accepted: {result.get('reason_en', '')}"))
+        report.problems.append(
+            Message(
+                f"{what.zh}未被服务器接受：{result.get('reason_zh', '')}",
+                f"{what.en} was not accepted: {result.get('reason_en', '')}",
+            )
+        )

@@ -48,11 +48,19 @@ def register(sub: Any) -> None:
     p = sub.add_parser("login", help=t("登录同步服务器", "log in to the sync server"))
     p.add_argument("--server", required=True, help=t("服务器网址", "server URL"))
     p.add_argument("--user", required=True, help=t("用户名", "username"))
-    p.add_argument("--password-stdin", action="store_true",
-                   help=t("从标准输入读取密码", "read the password from standard input"))
-    p.add_argument("--token-file", action="store_true",
-                   help=t("没有系统密钥环时，将凭据保存在仅本账户可读的文件中（安全性较低）",
-                          "without a system keyring, keep the token in a file readable only by you (less safe)"))
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=t("从标准输入读取密码", "read the password from standard input"),
+    )
+    p.add_argument(
+        "--token-file",
+        action="store_true",
+        help=t(
+            "没有系统密钥环时，将凭据保存在仅本账户可读的文件中（安全性较低）",
+            "without a system keyring, keep the token in a file readable only by you (less safe)",
+        ),
+    )
     p.set_defaults(func=cmd_login)
 
     p = sub.add_parser("logout", help=t("退出登录并撤销凭据", "log out and revoke the token"))
@@ -60,17 +68,33 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("sync", help=t("与服务器同步", "sync with the server"))
     p.add_argument("--quiet", action="store_true", help=t("不显示进度", "no progress lines"))
-    p.add_argument("--timeout", type=float, default=60.0, help=t("每个请求的超时（秒）", "timeout of each request (s)"))
+    p.add_argument(
+        "--timeout", type=float, default=60.0, help=t("每个请求的超时（秒）", "timeout of each request (s)")
+    )
     p.add_argument("--json", action="store_true", help=t("以 JSON 输出结果", "print the result as JSON"))
-    p.add_argument("--batch-size", type=int, default=500,
-                   help=t("每批发送的记录数（网络差时可调小）", "records per push batch (smaller on a weak link)"))
-    p.add_argument("--page-size", type=int, default=2000,
-                   help=t("每页接收的记录数（网络差时可调小）", "records per pull page (smaller on a weak link)"))
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=500,
+        help=t("每批发送的记录数（网络差时可调小）", "records per push batch (smaller on a weak link)"),
+    )
+    p.add_argument(
+        "--page-size",
+        type=int,
+        default=2000,
+        help=t("每页接收的记录数（网络差时可调小）", "records per pull page (smaller on a weak link)"),
+    )
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser("conflicts", help=t("列出并处理同步冲突", "list and resolve sync conflicts"))
-    p.add_argument("--resolve", type=int, metavar="ID", help=t("要处理的冲突编号", "number of the conflict to resolve"))
-    p.add_argument("--keep", choices=["local", "server"], help=t("保留本机或服务器的值", "keep the local or the server's value"))
+    p.add_argument(
+        "--resolve", type=int, metavar="ID", help=t("要处理的冲突编号", "number of the conflict to resolve")
+    )
+    p.add_argument(
+        "--keep",
+        choices=["local", "server"],
+        help=t("保留本机或服务器的值", "keep the local or the server's value"),
+    )
     p.add_argument("--json", action="store_true", help=t("以 JSON 输出", "print JSON"))
     p.set_defaults(func=cmd_conflicts)
 
@@ -86,8 +110,12 @@ def cmd_login(args: argparse.Namespace) -> int:
     if not password:
         raise CommissionerError(Message("未输入密码", "No password given"))
     user, storage = session.login(store, args.server, args.user, password, use_file=args.token_file)
-    print(t(f"已登录：{user.get('display_name') or user['username']}（{user['role']}）",
-            f"Logged in as {user.get('display_name') or user['username']} ({user['role']})"))
+    print(
+        t(
+            f"已登录：{user.get('display_name') or user['username']}（{user['role']}）",
+            f"Logged in as {user.get('display_name') or user['username']} ({user['role']})",
+        )
+    )
     if storage == "file":
         print(FILE_WARNING.text(), file=sys.stderr)
     return 0
@@ -109,7 +137,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     def progress(p: SyncProgress) -> None:
         if args.quiet or args.json:
             return
-        if last.get("phase") == p.phase and p.done - last.get("done", 0) < max(1, p.total // 20) and p.phase != "done":
+        if (
+            last.get("phase") == p.phase
+            and p.done - last.get("done", 0) < max(1, p.total // 20)
+            and p.phase != "done"
+        ):
             return
         last.update(phase=p.phase, done=p.done)
         amount = f"{p.done}/{p.total}" if p.total else str(p.done)
@@ -127,14 +159,24 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(t("已取消；已完成的部分已保存", "Cancelled; what was done is saved"), file=sys.stderr)
         return 130
     if args.json:
-        json.dump({
-            "accepted": report.accepted, "merged": report.merged, "conflicts": report.conflicts,
-            "rejected": report.rejected, "pulled": report.pulled, "kept_local": report.kept_local,
-            "deleted": report.deleted, "attachments_uploaded": report.attachments_uploaded,
-            "bytes_uploaded": report.bytes_uploaded,
-            "requests": report.requests, "seconds": round(report.seconds, 3),
-            "problems": [m.text() for m in report.problems],
-        }, sys.stdout, ensure_ascii=False)
+        json.dump(
+            {
+                "accepted": report.accepted,
+                "merged": report.merged,
+                "conflicts": report.conflicts,
+                "rejected": report.rejected,
+                "pulled": report.pulled,
+                "kept_local": report.kept_local,
+                "deleted": report.deleted,
+                "attachments_uploaded": report.attachments_uploaded,
+                "bytes_uploaded": report.bytes_uploaded,
+                "requests": report.requests,
+                "seconds": round(report.seconds, 3),
+                "problems": [m.text() for m in report.problems],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+        )
         print()
     else:
         print(report.summary().text())
@@ -144,9 +186,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     rejected = _rejected_count(store)
     if open_conflicts or rejected:
         if not args.json:
-            print(t(f"需要处理：冲突 {open_conflicts} 处（commissioner conflicts），被拒绝的记录 {rejected} 条",
-                    f"Needs attention: {open_conflicts} conflicts (commissioner conflicts), {rejected} rejected records"),
-                  file=sys.stderr)
+            print(
+                t(
+                    f"需要处理：冲突 {open_conflicts} 处（commissioner conflicts），被拒绝的记录 {rejected} 条",
+                    f"Needs attention: {open_conflicts} conflicts (commissioner conflicts), {rejected} rejected records",
+                ),
+                file=sys.stderr,
+            )
         return EXIT_ATTENTION
     return 0
 
@@ -155,45 +201,83 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     store = open_store(args)
     if args.resolve is not None:
         if not args.keep:
-            raise CommissionerError(Message("请用 --keep local 或 --keep server 指明保留哪一方的值",
-                                            "Say which value to keep with --keep local or --keep server"))
+            raise CommissionerError(
+                Message(
+                    "请用 --keep local 或 --keep server 指明保留哪一方的值",
+                    "Say which value to keep with --keep local or --keep server",
+                )
+            )
         item = resolve(store, args.resolve, args.keep)
         kept = t("本机", "local") if args.keep == "local" else t("服务器", "server")
-        print(t(f"已处理冲突 {item.id}：{item.field_label.text()} 保留{kept}的值",
-                f"Resolved conflict {item.id}: {item.field_label.text()} keeps the {kept} value"))
+        print(
+            t(
+                f"已处理冲突 {item.id}：{item.field_label.text()} 保留{kept}的值",
+                f"Resolved conflict {item.id}: {item.field_label.text()} keeps the {kept} value",
+            )
+        )
         return 0
     items = list_conflicts(store)
     if args.json:
-        json.dump([{"id": c.id, "table": c.table, "record_id": c.record_id, "field": c.field, "base": c.base,
-                    "local": c.local, "server": c.server, "server_rev": c.server_rev, "origin": c.origin,
-                    "other_by": c.other_by} for c in items],
-                  sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(
+            [
+                {
+                    "id": c.id,
+                    "table": c.table,
+                    "record_id": c.record_id,
+                    "field": c.field,
+                    "base": c.base,
+                    "local": c.local,
+                    "server": c.server,
+                    "server_rev": c.server_rev,
+                    "origin": c.origin,
+                    "other_by": c.other_by,
+                }
+                for c in items
+            ],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=1,
+        )
         print()
         return 0
     if not items:
         print(t("没有待处理的冲突", "No conflicts to resolve"))
         return 0
     for c in items:
-        print(f"[{c.id}] {KIND_LABELS.get(c.table, c.table_label).text()} {c.record_id}  {c.field_label.text()}")
+        print(
+            f"[{c.id}] {KIND_LABELS.get(c.table, c.table_label).text()} {c.record_id}  {c.field_label.text()}"
+        )
         if c.remote:  # someone else's version against this computer's, which the server kept
-            print(t(f"    他人的版本（{c.other_by}）与您的冲突；server = 对方的值",
-                    f"    someone else's version ({c.other_by}) conflicts with yours; server = theirs"))
+            print(
+                t(
+                    f"    他人的版本（{c.other_by}）与您的冲突；server = 对方的值",
+                    f"    someone else's version ({c.other_by}) conflicts with yours; server = theirs",
+                )
+            )
             print(t("    您的（服务器上）：", "    yours (on the server): ") + display_value(c.local))
             print(t("    对方的（未被接受）：", "    theirs (not accepted): ") + display_value(c.server))
         else:
             print(t("    本机：", "    local:  ") + display_value(c.local))
             print(t("    服务器：", "    server: ") + display_value(c.server))
         print(t("    原值：", "    base:   ") + display_value(c.base))
-    print(t("处理：commissioner conflicts --resolve 编号 --keep local|server",
-            "Resolve with: commissioner conflicts --resolve ID --keep local|server"))
+    print(
+        t(
+            "处理：commissioner conflicts --resolve 编号 --keep local|server",
+            "Resolve with: commissioner conflicts --resolve ID --keep local|server",
+        )
+    )
     return EXIT_ATTENTION
 
 
 def _rejected_count(store: Store) -> int:
     from commissioner_app.schema import SYNCED_TABLES
 
-    return sum(store.db.execute(f"SELECT count(*) FROM {tb} WHERE sync_error IS NOT NULL AND deleted = 0").fetchone()[0]
-               for tb in SYNCED_TABLES)
+    return sum(
+        store.db.execute(
+            f"SELECT count(*) FROM {tb} WHERE sync_error IS NOT NULL AND deleted = 0"
+        ).fetchone()[0]
+        for tb in SYNCED_TABLES
+    )
 
 
 __all__ = ["register", "data_dir_of"]

@@ -81,9 +81,12 @@ class SyncClient:
     # --- endpoints -------------------------------------------------------------------------------
 
     def login(self, username: str, password: str) -> dict[str, Any]:
-        answer = self._json("POST", "/auth/login",
-                            {"username": username, "password": password, "device_id": self.device_id},
-                            auth=False)
+        answer = self._json(
+            "POST",
+            "/auth/login",
+            {"username": username, "password": password, "device_id": self.device_id},
+            auth=False,
+        )
         self.token = answer["token"]
         return answer
 
@@ -99,7 +102,9 @@ class SyncClient:
         answer: protocol.PushAnswer = self._json("POST", "/sync/push", request, encoded=encoded)
         return answer
 
-    def pull(self, since: int, limit: int = protocol.DEFAULT_PULL_LIMIT, count: bool = False) -> protocol.PullAnswer:
+    def pull(
+        self, since: int, limit: int = protocol.DEFAULT_PULL_LIMIT, count: bool = False
+    ) -> protocol.PullAnswer:
         """A page of changes; with `count` (the first page of a sync) the answer also says how many remain."""
         params: dict[str, Any] = {"since": since, "limit": limit}
         if count:
@@ -159,7 +164,11 @@ class SyncClient:
             data = raw
             headers["Content-Type"] = "application/octet-stream"
         elif body is not None:
-            text = encoded if encoded is not None else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            text = (
+                encoded
+                if encoded is not None
+                else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            )
             data = text.encode("utf-8")
             headers["Content-Type"] = "application/json"
             if len(data) >= GZIP_MIN_BYTES:
@@ -182,12 +191,20 @@ class SyncClient:
                 log.debug("%s %s: %s; retry %d in %.2fs", method, path, exc, attempt, delay)
                 time.sleep(delay)
 
-    def _attempt(self, method: str, url: str, headers: dict[str, str], data: bytes | None,
-                 params: dict[str, Any] | None, expect_json: bool) -> requests.Response:
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        data: bytes | None,
+        params: dict[str, Any] | None,
+        expect_json: bool,
+    ) -> requests.Response:
         self.requests_made += 1
         try:
-            response = self.session.request(method, url, data=data, headers=headers, params=params,
-                                            timeout=self.timeout)
+            response = self.session.request(
+                method, url, data=data, headers=headers, params=params, timeout=self.timeout
+            )
             # Read the whole body now: a connection cut mid-body is a network error to retry.
             _ = response.content
         except NETWORK_ERRORS as exc:

@@ -90,7 +90,9 @@ class FieldConflict:
         return TABLE_LABELS.get(self.table, Message(self.table, self.table))
 
 
-def list_conflicts(store: Store, *, include_resolved: bool = False, record_id: str | None = None) -> list[FieldConflict]:
+def list_conflicts(
+    store: Store, *, include_resolved: bool = False, record_id: str | None = None
+) -> list[FieldConflict]:
     """Open conflicts (oldest first), one per field, with the base, local and server values."""
     sql = "SELECT * FROM sync_conflicts WHERE 1"
     params: list[Any] = []
@@ -108,12 +110,24 @@ def list_conflicts(store: Store, *, include_resolved: bool = False, record_id: s
                 local = current[row["field"]]
                 if row["field"] == "deleted":
                     local = bool(local)
-        items.append(FieldConflict(
-            id=row["id"], table=row["table_name"], record_id=row["record_id"], field=row["field"],
-            base=_load(row["base_value"]), local=local, server=_load(row["server_value"]),
-            server_rev=row["server_rev"], created_at=row["created_at"], resolved_at=row["resolved_at"],
-            resolution=row["resolution"], origin=row["origin"], other_by=row["other_by"], notice_id=row["notice_id"],
-        ))
+        items.append(
+            FieldConflict(
+                id=row["id"],
+                table=row["table_name"],
+                record_id=row["record_id"],
+                field=row["field"],
+                base=_load(row["base_value"]),
+                local=local,
+                server=_load(row["server_value"]),
+                server_rev=row["server_rev"],
+                created_at=row["created_at"],
+                resolved_at=row["resolved_at"],
+                resolution=row["resolution"],
+                origin=row["origin"],
+                other_by=row["other_by"],
+                notice_id=row["notice_id"],
+            )
+        )
     return items
 
 
@@ -124,13 +138,18 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
     with store.atomic():
         row = store.db.execute(
             "SELECT table_name, record_id, field, server_value, server_rev, resolved_at FROM sync_conflicts "
-            "WHERE id = ?", [conflict_id],
+            "WHERE id = ?",
+            [conflict_id],
         ).fetchone()
         if row is None:
-            raise NotFoundError(Message(f"没有编号为 {conflict_id} 的冲突", f"No conflict number {conflict_id}"))
+            raise NotFoundError(
+                Message(f"没有编号为 {conflict_id} 的冲突", f"No conflict number {conflict_id}")
+            )
         table, record_id, field, server_value, server_rev, resolved_at = row
         if resolved_at is not None:
-            raise CommissionerError(Message(f"冲突 {conflict_id} 已处理过", f"Conflict {conflict_id} is already resolved"))
+            raise CommissionerError(
+                Message(f"冲突 {conflict_id} 已处理过", f"Conflict {conflict_id} is already resolved")
+            )
         current = store.row(table, record_id)
         if current is None:
             raise NotFoundError(Message(f"找不到记录 {record_id}", f"No record {record_id}"))
@@ -143,8 +162,13 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
                 store.db.execute(
                     "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    [table, record_id, now, store.actor,
-                     json.dumps({field: [current.get(field), stored]}, ensure_ascii=False, default=str)],
+                    [
+                        table,
+                        record_id,
+                        now,
+                        store.actor,
+                        json.dumps({field: [current.get(field), stored]}, ensure_ascii=False, default=str),
+                    ],
                 )
         store.db.execute(
             "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?", [now, keep, conflict_id]
@@ -160,7 +184,9 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
                 "updated_at = ? WHERE id = ?",
                 [server_rev, now, record_id],
             )
-    return next(c for c in list_conflicts(store, include_resolved=True, record_id=record_id) if c.id == conflict_id)
+    return next(
+        c for c in list_conflicts(store, include_resolved=True, record_id=record_id) if c.id == conflict_id
+    )
 
 
 def resolve_record(store: Store, table: str, record_id: str, keep: Keep) -> int:
@@ -171,7 +197,9 @@ def resolve_record(store: Store, table: str, record_id: str, keep: Keep) -> int:
     return len(items)
 
 
-def apply_notices(store: Store, notices: list[dict[str, Any]], user: dict[str, Any] | None, device_id: str) -> int:
+def apply_notices(
+    store: Store, notices: list[dict[str, Any]], user: dict[str, Any] | None, device_id: str
+) -> int:
     """Apply pulled conflict notices (in the pull's transaction); returns how many opened here.
 
     An open notice becomes remote conflicts when it concerns this account (the record's owner, or
@@ -185,7 +213,9 @@ def apply_notices(store: Store, notices: list[dict[str, Any]], user: dict[str, A
         if f.get("status") == "open":
             if _raised_here(f, me, device_id) or not _concerns(f, me):
                 continue
-            if store.db.execute("SELECT 1 FROM sync_conflicts WHERE notice_id = ? LIMIT 1", [notice_id]).fetchone():
+            if store.db.execute(
+                "SELECT 1 FROM sync_conflicts WHERE notice_id = ? LIMIT 1", [notice_id]
+            ).fetchone():
                 continue  # already known (a page applied again)
             now = now_iso()
             other = str(f.get("raised_by_name") or f.get("raised_by") or "")
@@ -194,8 +224,19 @@ def apply_notices(store: Store, notices: list[dict[str, Any]], user: dict[str, A
                 store.db.execute(
                     "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
                     "server_rev, created_at, notice_id, origin, other_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'remote', ?)",
-                    [f["table"], f["record_id"], c["field"], _dump(c.get("base")), _dump(c.get("server")),
-                     _dump(c.get("local")), int(f.get("server_rev") or 0), now, notice_id, other])
+                    [
+                        f["table"],
+                        f["record_id"],
+                        c["field"],
+                        _dump(c.get("base")),
+                        _dump(c.get("server")),
+                        _dump(c.get("local")),
+                        int(f.get("server_rev") or 0),
+                        now,
+                        notice_id,
+                        other,
+                    ],
+                )
             opened += 1
         elif f.get("status") in ("resolved", "superseded"):
             _closed_elsewhere(store, notice_id, f)
@@ -208,13 +249,17 @@ def _raised_here(f: dict[str, Any], me: dict[str, Any], device_id: str) -> bool:
 
 def _concerns(f: dict[str, Any], me: dict[str, Any]) -> bool:
     mine = me.get("commissioner_id")
-    return bool((mine and f.get("owner_id") == mine) or (me.get("id") and f.get("writer_user_id") == me.get("id")))
+    return bool(
+        (mine and f.get("owner_id") == mine) or (me.get("id") and f.get("writer_user_id") == me.get("id"))
+    )
 
 
 def _closed_elsewhere(store: Store, notice_id: str, f: dict[str, Any]) -> None:
     rows = store.db.execute(
         "SELECT id, table_name, record_id, field, local_value, origin FROM sync_conflicts "
-        "WHERE notice_id = ? AND resolved_at IS NULL", [notice_id]).fetchall()
+        "WHERE notice_id = ? AND resolved_at IS NULL",
+        [notice_id],
+    ).fetchall()
     if not rows:
         return
     now = now_iso()
@@ -231,29 +276,42 @@ def _closed_elsewhere(store: Store, notice_id: str, f: dict[str, Any]) -> None:
                     store.db.execute(
                         "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) "
                         "VALUES (?, ?, ?, ?, ?)",
-                        [table, record_id, now, str(f.get("resolved_by") or ""),
-                         json.dumps({field: [current.get(field), value]}, ensure_ascii=False, default=str)])
+                        [
+                            table,
+                            record_id,
+                            now,
+                            str(f.get("resolved_by") or ""),
+                            json.dumps({field: [current.get(field), value]}, ensure_ascii=False, default=str),
+                        ],
+                    )
             held.add((table, record_id))
-        store.db.execute("UPDATE sync_conflicts SET resolved_at = ?, resolution = 'elsewhere', reported = 1 "
-                         "WHERE id = ?", [now, conflict_id])
+        store.db.execute(
+            "UPDATE sync_conflicts SET resolved_at = ?, resolution = 'elsewhere', reported = 1 WHERE id = ?",
+            [now, conflict_id],
+        )
     resolved_rev = int(f.get("resolved_rev") or 0)
     for table, record_id in held:
-        left = store.db.execute("SELECT count(*) FROM sync_conflicts WHERE table_name = ? AND record_id = ? "
-                                "AND resolved_at IS NULL", [table, record_id]).fetchone()[0]
+        left = store.db.execute(
+            "SELECT count(*) FROM sync_conflicts WHERE table_name = ? AND record_id = ? "
+            "AND resolved_at IS NULL",
+            [table, record_id],
+        ).fetchone()[0]
         if left == 0:
             # Like a resolution here: an ordinary edit on the revision that settled it; the next
             # sync sends what else was changed on this computer (or nothing new).
             store.db.execute(
                 f"UPDATE {table} SET has_conflict = 0, dirty = 1, sync_error = NULL, base_rev = max(base_rev, ?), "
-                "updated_at = ? WHERE id = ?", [resolved_rev, now, record_id])
+                "updated_at = ? WHERE id = ?",
+                [resolved_rev, now, record_id],
+            )
 
 
 def resolutions_to_report(store: Store) -> dict[tuple[str, str], list[str]]:
     """Notices resolved on this computer that the server has not been told of, by record."""
     found: dict[tuple[str, str], list[str]] = {}
     for table, record_id, notice_id in store.db.execute(
-            "SELECT DISTINCT table_name, record_id, notice_id FROM sync_conflicts WHERE notice_id IS NOT NULL "
-            "AND reported = 0 AND resolved_at IS NOT NULL AND resolution IN ('local', 'server') ORDER BY notice_id"
+        "SELECT DISTINCT table_name, record_id, notice_id FROM sync_conflicts WHERE notice_id IS NOT NULL "
+        "AND reported = 0 AND resolved_at IS NOT NULL AND resolution IN ('local', 'server') ORDER BY notice_id"
     ).fetchall():
         found.setdefault((table, record_id), []).append(notice_id)
     return found
@@ -261,9 +319,10 @@ def resolutions_to_report(store: Store) -> dict[tuple[str, str], list[str]]:
 
 def mark_reported(store: Store, notice_ids: list[str]) -> None:
     for start in range(0, len(notice_ids), 500):
-        part = notice_ids[start:start + 500]
-        store.db.execute(f"UPDATE sync_conflicts SET reported = 1 WHERE notice_id IN ({','.join('?' * len(part))})",
-                         part)
+        part = notice_ids[start : start + 500]
+        store.db.execute(
+            f"UPDATE sync_conflicts SET reported = 1 WHERE notice_id IN ({','.join('?' * len(part))})", part
+        )
 
 
 def _same(column: Any, value: Any, field: str) -> bool:
@@ -296,5 +355,3 @@ def _load(text: str | None) -> Any:
         return json.loads(text)
     except ValueError:
         return text
-
-

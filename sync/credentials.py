@@ -140,12 +140,15 @@ def delete_token(store: Store, server_url: str, username: str) -> None:
 
 def _token_path(store: Store) -> Path:
     if store.data_dir is None:
-        raise CommissionerError(Message("内存数据库无法保存登录凭据", "An in-memory store cannot keep a login token"))
+        raise CommissionerError(
+            Message("内存数据库无法保存登录凭据", "An in-memory store cannot keep a login token")
+        )
     return store.data_dir / TOKEN_FILE
 
 
-def _write_token_file(path: Path, account: str | None, token: str | None,
-                      tokens: dict[str, str] | None = None) -> None:
+def _write_token_file(
+    path: Path, account: str | None, token: str | None, tokens: dict[str, str] | None = None
+) -> None:
     if tokens is None:
         tokens = {}
         if path.exists():

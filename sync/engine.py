@@ -114,10 +114,14 @@ class SyncReport:
         return self.accepted + self.merged
 
     def summary(self) -> Message:
-        zh = (f"已发送 {self.pushed} 条（合并 {self.merged}），接收 {self.pulled} 条，"
-              f"冲突 {self.conflicts}，被拒绝 {self.rejected}，上传附件 {self.attachments_uploaded} 个")
-        en = (f"sent {self.pushed} (merged {self.merged}), received {self.pulled}, "
-              f"conflicts {self.conflicts}, rejected {self.rejected}, attachments uploaded {self.attachments_uploaded}")
+        zh = (
+            f"已发送 {self.pushed} 条（合并 {self.merged}），接收 {self.pulled} 条，"
+            f"冲突 {self.conflicts}，被拒绝 {self.rejected}，上传附件 {self.attachments_uploaded} 个"
+        )
+        en = (
+            f"sent {self.pushed} (merged {self.merged}), received {self.pulled}, "
+            f"conflicts {self.conflicts}, rejected {self.rejected}, attachments uploaded {self.attachments_uploaded}"
+        )
         if self.cancelled:
             zh, en = "同步已取消；" + zh, "Sync cancelled; " + en
         return Message(zh, en)
@@ -183,7 +187,8 @@ class SyncEngine:
     def pending_count(self) -> int:
         """Records waiting to be pushed (held-back conflicts and rejections not counted)."""
         return sum(
-            self.store.db.execute(f"SELECT count(*) FROM {t} WHERE {_PUSHABLE}").fetchone()[0] for t in PUSH_ORDER
+            self.store.db.execute(f"SELECT count(*) FROM {t} WHERE {_PUSHABLE}").fetchone()[0]
+            for t in PUSH_ORDER
         )
 
     def _push_all(self, report: SyncReport) -> None:
@@ -243,7 +248,9 @@ class SyncEngine:
                 raise
             self._take_answer(batch, answer, report, slot)
 
-    def _push_request(self, batch: dict[str, Any], body: str, stop: threading.Event) -> protocol.PushAnswer | None:
+    def _push_request(
+        self, batch: dict[str, Any], body: str, stop: threading.Event
+    ) -> protocol.PushAnswer | None:
         """Runs on the sender thread: HTTP only, no database."""
         if stop.is_set():
             return None
@@ -318,8 +325,9 @@ class SyncEngine:
             "changes": batch["changes"],
         }
 
-    def _take_answer(self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport,
-                     slot: str) -> None:
+    def _take_answer(
+        self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport, slot: str
+    ) -> None:
         """Apply a batch's answer and, in the same transaction, empty the meta slot that kept it."""
         self._note_clock(answer.get("server_time"), report)
         _pause_point("push_answered")
@@ -328,7 +336,9 @@ class SyncEngine:
             self._resolutions_reported(batch, answer)
             self.store.set_meta(slot, None)
 
-    def _apply_push_answer(self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport) -> None:
+    def _apply_push_answer(
+        self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport
+    ) -> None:
         results = {(r["table"], r["id"]): r for r in answer["results"]}
         db = self.store.db
         rows = self._rows_of(batch["changes"], results)
@@ -339,7 +349,9 @@ class SyncEngine:
             table, record_id = change["table"], change["id"]
             result = results.get((table, record_id))
             if result is None:
-                log.warning("no answer for %s %s in batch %s; it stays queued", table, record_id, batch["batch_id"])
+                log.warning(
+                    "no answer for %s %s in batch %s; it stays queued", table, record_id, batch["batch_id"]
+                )
                 continue
             row = rows.get((table, record_id))
             if row is None:
@@ -389,7 +401,9 @@ class SyncEngine:
         for table, items in clean.items():
             db.conn.executemany(
                 f"UPDATE {table} SET rev = ?, base_rev = ?, server_seq = ?, dirty = 0, sync_error = NULL, "
-                "has_conflict = 0 WHERE id = ?", items)
+                "has_conflict = 0 WHERE id = ?",
+                items,
+            )
             no_base += [(table, item[3]) for item in items]
         for (table, *columns), items in grouped.items():
             sets = ", ".join(f"{c} = ?" for c in columns)
@@ -409,13 +423,20 @@ class SyncEngine:
     def _resolutions_reported(self, batch: dict[str, Any], answer: protocol.PushAnswer) -> None:
         """The server closed (or superseded) the notices named on changes it accepted, merged or met again."""
         status = {(r["table"], r["id"]): r["status"] for r in answer["results"]}
-        told = [n for c in batch["changes"] if c.get("resolves")
-                and status.get((c["table"], c["id"])) in ("accepted", "merged", "conflict") for n in c["resolves"]]
+        told = [
+            n
+            for c in batch["changes"]
+            if c.get("resolves") and status.get((c["table"], c["id"])) in ("accepted", "merged", "conflict")
+            for n in c["resolves"]
+        ]
         if told:
             mark_reported(self.store, told)
 
-    def _rows_of(self, changes: list[dict[str, Any]], results: dict[tuple[str, str], protocol.ChangeResult],
-                 ) -> dict[tuple[str, str], dict[str, Any]]:
+    def _rows_of(
+        self,
+        changes: list[dict[str, Any]],
+        results: dict[tuple[str, str], protocol.ChangeResult],
+    ) -> dict[tuple[str, str], dict[str, Any]]:
         """The current local rows of the changes of a batch, with the columns the answer needs: a
         few for an accepted record, every column for a conflict. A query per table and kind."""
         wanted: dict[tuple[str, str], list[str]] = {}  # (table, columns) -> ids
@@ -432,20 +453,28 @@ class SyncEngine:
             wanted.setdefault((table, ""), []).append(record_id)
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         for (table, kind), ids in wanted.items():
-            known = {"id", "updated_at", "rev", "server_seq", *(columns.get(table, set()) & set(self._columns[table]))}
+            known = {
+                "id",
+                "updated_at",
+                "rev",
+                "server_seq",
+                *(columns.get(table, set()) & set(self._columns[table])),
+            }
             selected = kind or ", ".join(sorted(known))
             for start in range(0, len(ids), 500):
-                part = ids[start:start + 500]
+                part = ids[start : start + 500]
                 cursor = self.store.db.execute(
-                    f"SELECT {selected} FROM {table} WHERE id IN ({','.join('?' * len(part))})", part)
+                    f"SELECT {selected} FROM {table} WHERE id IN ({','.join('?' * len(part))})", part
+                )
                 names = [d[0] for d in cursor.description]
                 for found in cursor.fetchall():
                     row = dict(zip(names, found, strict=True))
                     rows[(table, row["id"])] = row
         return rows
 
-    def _record_conflict(self, table: str, row: dict[str, Any], result: protocol.ChangeResult,
-                         sent: dict[str, Any]) -> None:
+    def _record_conflict(
+        self, table: str, row: dict[str, Any], result: protocol.ChangeResult, sent: dict[str, Any]
+    ) -> None:
         db = self.store.db
         record_id = row["id"]
         rev = int(result.get("rev", row["rev"]))
@@ -468,8 +497,13 @@ class SyncEngine:
                 log.info("no base version of %s %s; keeping local %s", table, record_id, f)
             if not mine:
                 values[f] = _column_value(server_value)
-        values.update(rev=rev, base_rev=rev, server_seq=int(result.get("server_seq", row["server_seq"])),
-                      has_conflict=1, dirty=1)
+        values.update(
+            rev=rev,
+            base_rev=rev,
+            server_seq=int(result.get("server_seq", row["server_seq"])),
+            has_conflict=1,
+            dirty=1,
+        )
         if "deleted" in colliding:
             values["deleted"] = row["deleted"]
         _update(db, table, record_id, values)
@@ -485,14 +519,28 @@ class SyncEngine:
             db.execute(
                 "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
                 "server_rev, created_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [table, record_id, f, _dump(c.get("base")), _dump(local), _dump(c.get("server")), rev, now,
-                 result.get("conflict_id")],  # the server's notice of it (sync/server/notices.py), if any
+                [
+                    table,
+                    record_id,
+                    f,
+                    _dump(c.get("base")),
+                    _dump(local),
+                    _dump(c.get("server")),
+                    rev,
+                    now,
+                    result.get("conflict_id"),
+                ],  # the server's notice of it (sync/server/notices.py), if any
             )
 
     def _set_base(self, table: str, record_id: str, rev: int, fields: dict[str, Any]) -> None:
         self.store.db.execute(
             "INSERT OR REPLACE INTO sync_base (table_name, record_id, rev, fields) VALUES (?, ?, ?, ?)",
-            [table, record_id, rev, json.dumps({f: _column_value(v) for f, v in fields.items()}, ensure_ascii=False)],
+            [
+                table,
+                record_id,
+                rev,
+                json.dumps({f: _column_value(v) for f, v in fields.items()}, ensure_ascii=False),
+            ],
         )
 
     # --- attachments -----------------------------------------------------------------------------
@@ -500,9 +548,14 @@ class SyncEngine:
     @staticmethod
     def _files_of(rows: list[dict[str, Any]]) -> bool:
         """Whether pushing these rows may upload files first (see _upload_attachments)."""
-        return any(not row["deleted"] and ((row["_table"] == "attachments" and row["sha256"])
-                                           or (row["_table"] == "visits" and row.get("confirm_sheet_sha256")))
-                   for row in rows)
+        return any(
+            not row["deleted"]
+            and (
+                (row["_table"] == "attachments" and row["sha256"])
+                or (row["_table"] == "visits" and row.get("confirm_sheet_sha256"))
+            )
+            for row in rows
+        )
 
     def _upload_attachments(self, rows: list[dict[str, Any]], report: SyncReport) -> list[dict[str, Any]]:
         """Upload the files of the attachment records about to be pushed; drop records whose file is missing."""
@@ -512,10 +565,12 @@ class SyncEngine:
             if row["_table"] == "attachments" and not row["deleted"] and row["sha256"]:
                 path = blob_path(self.store, row["sha256"])
                 if not path.exists():
-                    report.problems.append(Message(
-                        f"附件 {row['original_name']} 的文件缺失，暂不发送该附件记录",
-                        f"The file of attachment {row['original_name']} is missing; its record is held back",
-                    ))
+                    report.problems.append(
+                        Message(
+                            f"附件 {row['original_name']} 的文件缺失，暂不发送该附件记录",
+                            f"The file of attachment {row['original_name']} is missing; its record is held back",
+                        )
+                    )
                     continue
                 wanted[row["sha256"]] = path.stat().st_size
             elif row["_table"] == "visits" and not row["deleted"] and row.get("confirm_sheet_sha256"):
@@ -537,7 +592,9 @@ class SyncEngine:
         if status.get("complete"):
             return size
         if sha256_of(blob_path(self.store, sha)) != sha:
-            raise RefusedError(Message(f"本机附件文件 {sha[:12]} 已损坏", f"The local attachment file {sha[:12]} is damaged"))
+            raise RefusedError(
+                Message(f"本机附件文件 {sha[:12]} 已损坏", f"The local attachment file {sha[:12]} is damaged")
+            )
         offset = int(status.get("received", 0))
         self._progress(SyncProgress("upload", before + offset, total))
         with blob_path(self.store, sha).open("rb") as f:
@@ -552,8 +609,11 @@ class SyncEngine:
                 except ConflictError as exc:
                     # The server holds a different amount (a retried chunk had arrived): resume there.
                     received = exc.body.get("received")
-                    offset = int(received) if received is not None else int(
-                        self.client.attachment_status(sha).get("received", 0))
+                    offset = (
+                        int(received)
+                        if received is not None
+                        else int(self.client.attachment_status(sha).get("received", 0))
+                    )
                 _pause_point("upload_chunk_sent")
                 self._progress(SyncProgress("upload", before + offset, total))
         self.client.complete_attachment(sha, size)
@@ -568,7 +628,9 @@ class SyncEngine:
             return
         data = self.client.download_attachment(sha)
         if store_bytes(self.store, data) != sha:
-            raise RefusedError(Message("下载的附件与校验值不符", "The downloaded attachment does not match its hash"))
+            raise RefusedError(
+                Message("下载的附件与校验值不符", "The downloaded attachment does not match its hash")
+            )
 
     # --- pull ------------------------------------------------------------------------------------
 
@@ -623,8 +685,9 @@ class SyncEngine:
                 self._apply_records(table, items, report)
             elif table == protocol.NOTICE_TABLE:
                 # Same-field conflicts seen from the other side (sync/conflicts.py).
-                report.remote_conflicts += apply_notices(self.store, [dict(i) for i in items], _user(self.store),
-                                                         self.client.device_id)
+                report.remote_conflicts += apply_notices(
+                    self.store, [dict(i) for i in items], _user(self.store), self.client.device_id
+                )
             else:
                 log.warning("pull delivered %d changes of unknown table %r; ignored", len(items), table)
 
@@ -633,7 +696,7 @@ class SyncEngine:
         local: dict[str, tuple[int, int]] = {}
         ids = [c["id"] for c in items]
         for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
+            part = ids[start : start + 500]
             for record_id, rev, dirty in db.execute(
                 f"SELECT id, rev, dirty FROM {table} WHERE id IN ({','.join('?' * len(part))})", part
             ).fetchall():
@@ -693,7 +756,7 @@ class SyncEngine:
                 )
             if bulk is not None:
                 for start in range(0, len(written), 500):
-                    part = written[start:start + 500]
+                    part = written[start : start + 500]
                     marks = ",".join("?" * len(part))
                     db.execute(bulk.delete.format(marks=marks), part)
                     db.execute(bulk.insert.format(marks=marks), part)
@@ -707,7 +770,9 @@ class SyncEngine:
         if table not in self._fts:
             found = self.store.db.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name IN (?, ?) "
-                "ORDER BY name", [table, f"{table}_fts_ai", f"{table}_fts_au"]).fetchall()
+                "ORDER BY name",
+                [table, f"{table}_fts_ai", f"{table}_fts_au"],
+            ).fetchall()
             insert = next((sql for name, sql in found if name.endswith("_fts_ai")), None)
             match = _FTS_INSERT.search(insert or "")
             if len(found) != 2 or match is None:
@@ -719,7 +784,7 @@ class SyncEngine:
                     triggers=[(str(n), str(q)) for n, q in found],
                     delete=f"DELETE FROM {fts} WHERE rowid IN (SELECT rowid FROM {table} WHERE id IN ({{marks}}))",
                     insert=f"INSERT INTO {fts} (rowid, {cols}) SELECT x.rowid, {values} FROM {table} x "
-                           "WHERE +x.deleted = 0 AND x.id IN ({marks})",  # "+": look up by id, never scan by `deleted`
+                    "WHERE +x.deleted = 0 AND x.id IN ({marks})",  # "+": look up by id, never scan by `deleted`
                 )
         return self._fts[table]
 
@@ -735,11 +800,21 @@ class SyncEngine:
             old = before.get(change["id"])
             if old is None:
                 continue
-            diff = {f: [old[f], _column_value(v)] for f, v in change["fields"].items()
-                    if f in known and old.get(f) != _column_value(v)}
+            diff = {
+                f: [old[f], _column_value(v)]
+                for f, v in change["fields"].items()
+                if f in known and old.get(f) != _column_value(v)
+            }
             if diff:
-                entries.append([table, change["id"], now_iso(), str(change["fields"].get("commissioner_id") or ""),
-                                json.dumps(diff, ensure_ascii=False, default=str)])
+                entries.append(
+                    [
+                        table,
+                        change["id"],
+                        now_iso(),
+                        str(change["fields"].get("commissioner_id") or ""),
+                        json.dumps(diff, ensure_ascii=False, default=str),
+                    ]
+                )
         db.conn.executemany(
             "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) VALUES (?, ?, ?, ?, ?)",
             entries,
@@ -749,12 +824,20 @@ class SyncEngine:
         fields = item["fields"]
         kind = item["id"]
         items = [
-            RefItem(kind, str(i["code"]), str(i["name_zh"]), str(i.get("name_en", "")),
-                    str(i.get("parent_code", "")), int(i.get("sort_order", n)))
+            RefItem(
+                kind,
+                str(i["code"]),
+                str(i["name_zh"]),
+                str(i.get("name_en", "")),
+                str(i.get("parent_code", "")),
+                int(i.get("sort_order", n)),
+            )
             for n, i in enumerate(fields.get("items") or [])
         ]
         replace_reference(self.store, kind, items, source="server", version=str(fields.get("version", "")))
-        self.store.set_meta(META_REFERENCE_REV.format(kind=kind), str(item["rev"]))  # the base of a bureau edit
+        self.store.set_meta(
+            META_REFERENCE_REV.format(kind=kind), str(item["rev"])
+        )  # the base of a bureau edit
 
     def _apply_rules(self, item: protocol.PulledChange) -> None:
         fields = item["fields"]
@@ -785,11 +868,13 @@ class SyncEngine:
         self.store.set_meta(META_CLOCK_SKEW, f"{skew:.0f}")
         if abs(skew) > CLOCK_SKEW_WARNING:
             minutes = round(abs(skew) / 60)
-            report.problems.append(Message(
-                f"本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间（同步不受影响，但记录的时间可能不准）",
-                f"This computer's clock is about {minutes} minutes off the server's; please set the time "
-                "(sync is not affected, but recorded times may be wrong)",
-            ))
+            report.problems.append(
+                Message(
+                    f"本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间（同步不受影响，但记录的时间可能不准）",
+                    f"This computer's clock is about {minutes} minutes off the server's; please set the time "
+                    "(sync is not affected, but recorded times may be wrong)",
+                )
+            )
 
 
 _PLAIN = (str, int, float, type(None))
@@ -802,6 +887,7 @@ class _FtsBulk:
     triggers: list[tuple[str, str]]  # (name, sql) of the insert and update triggers set aside
     delete: str
     insert: str
+
 
 @dataclass
 class _InFlight:
@@ -831,12 +917,15 @@ _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS N
 def _tell_remote_conflicts(report: SyncReport) -> None:
     if report.remote_conflicts:
         n = report.remote_conflicts
-        report.problems.append(Message(
-            f"有 {n} 条记录，他人（或您在另一台电脑上）的修改与您已同步的版本冲突：服务器保留了您的版本，"
-            "请在“处理冲突”中决定保留哪一个",
-            f"On {n} record(s), a change made elsewhere (by someone else, or by you on another computer) "
-            "conflicts with your synced version: the server kept yours; decide which to keep under "
-            "\u201cResolve conflicts\u201d"))
+        report.problems.append(
+            Message(
+                f"有 {n} 条记录，他人（或您在另一台电脑上）的修改与您已同步的版本冲突：服务器保留了您的版本，"
+                "请在“处理冲突”中决定保留哪一个",
+                f"On {n} record(s), a change made elsewhere (by someone else, or by you on another computer) "
+                "conflicts with your synced version: the server kept yours; decide which to keep under "
+                "\u201cResolve conflicts\u201d",
+            )
+        )
 
 
 def _user(store: Store) -> dict[str, Any] | None:
@@ -853,8 +942,6 @@ def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None
         return
     sets = ", ".join(f"{c} = ?" for c in values)
     db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), record_id])
-
-
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -54,7 +54,9 @@ class RefusedError(SyncError):
     kind = "refused"
 
     def __init__(self, reason: Message, status: int = 400, error: str = ""):
-        super().__init__(Message(f"服务器拒绝了请求：{reason.zh}", f"The server refused the request: {reason.en}"))
+        super().__init__(
+            Message(f"服务器拒绝了请求：{reason.zh}", f"The server refused the request: {reason.en}")
+        )
         self.reason = reason
         self.status = status
         self.error = error
@@ -83,7 +85,9 @@ class ConflictError(SyncError):
     kind = "conflict"
 
     def __init__(self, reason: Message, body: dict | None = None):
-        super().__init__(Message(f"与服务器上的数据冲突：{reason.zh}", f"Conflicts with the server's data: {reason.en}"))
+        super().__init__(
+            Message(f"与服务器上的数据冲突：{reason.zh}", f"Conflicts with the server's data: {reason.en}")
+        )
         self.reason = reason
         self.body = body or {}
 

@@ -51,18 +51,25 @@ def database_url(args: argparse.Namespace) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="commissioner-server",
-                                     description="科技特派员中心数据服务 / Field Commissioner central store")
-    parser.add_argument("--database", help="database URL: postgresql://user@host/db "
-                        "(default: SQLite file in the data directory)")
+    parser = argparse.ArgumentParser(
+        prog="commissioner-server", description="科技特派员中心数据服务 / Field Commissioner central store"
+    )
+    parser.add_argument(
+        "--database",
+        help="database URL: postgresql://user@host/db (default: SQLite file in the data directory)",
+    )
     parser.add_argument("--data-dir", type=Path, help=f"data directory (default: {default_data_dir()})")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     # The same options are also accepted after the command (`serve --database URL`).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    common.add_argument("--log-level", default=argparse.SUPPRESS, help=argparse.SUPPRESS,
-                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    common.add_argument(
+        "--log-level",
+        default=argparse.SUPPRESS,
+        help=argparse.SUPPRESS,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     serve = sub.add_parser("serve", parents=[common], help="run the HTTP service")
@@ -78,23 +85,32 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=["commissioner", "manager", "bureau"])
     add.add_argument("--team")
     add.add_argument("--workstation")
-    add.add_argument("--commissioner-id", help="the commissioner record of this user (default: a new id "
-                     "for commissioners and managers)")
+    add.add_argument(
+        "--commissioner-id",
+        help="the commissioner record of this user (default: a new id for commissioners and managers)",
+    )
     add.add_argument("--display-name", default="")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     for action, text in (("disable", "disable a user and end their sessions"), ("enable", "enable a user")):
         p = user_sub.add_parser(action, parents=[common], help=text)
         p.add_argument("name")
-    reset = user_sub.add_parser("reset-password", parents=[common], help="set a new password and end the user's sessions")
+    reset = user_sub.add_parser(
+        "reset-password", parents=[common], help="set a new password and end the user's sessions"
+    )
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true")
     user_sub.add_parser("list", parents=[common], help="list the users")
 
     seed = sub.add_parser("seed-demo", parents=[common], help="add demo users, teams and reference data")
-    seed.add_argument("--password-stdin", action="store_true",
-                      help="one password for every demo user, from standard input (default: random, printed)")
+    seed.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="one password for every demo user, from standard input (default: random, printed)",
+    )
     sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
-    prune = sub.add_parser("prune", parents=[common], help="delete old sessions, abandoned uploads and old push answers")
+    prune = sub.add_parser(
+        "prune", parents=[common], help="delete old sessions, abandoned uploads and old push answers"
+    )
     prune.add_argument("--token-days", type=int, default=30)
     prune.add_argument("--upload-days", type=int, default=14)
     prune.add_argument("--batch-days", type=int, default=365)
@@ -130,8 +146,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "prune":
             from sync.server.maintenance import prune
 
-            print(json.dumps(prune(engine, token_days=args.token_days, upload_days=args.upload_days,
-                                   batch_days=args.batch_days)))
+            print(
+                json.dumps(
+                    prune(
+                        engine,
+                        token_days=args.token_days,
+                        upload_days=args.upload_days,
+                        batch_days=args.batch_days,
+                    )
+                )
+            )
         return 0
     except auth.UserAdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -148,8 +172,16 @@ def serve(args: argparse.Namespace, url: str) -> int:
 
     migrate(make_engine(url))  # once, before the workers start
     log.info("serving", extra={"host": args.host, "port": args.port, "database": _safe(url)})
-    uvicorn.run("sync.server_cli:app_from_env", factory=True, host=args.host, port=args.port,
-                workers=args.workers, access_log=False, log_config=None, proxy_headers=True)
+    uvicorn.run(
+        "sync.server_cli:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+    )
     return 0
 
 
@@ -175,9 +207,16 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
         commissioner_id = args.commissioner_id
         if commissioner_id is None and args.role != "bureau":
             commissioner_id = str(uuid.uuid4())
-        auth.add_user(engine, args.name, read_password(args.password_stdin), args.role,
-                      display_name=args.display_name, team_id=args.team, workstation_id=args.workstation,
-                      commissioner_id=commissioner_id)
+        auth.add_user(
+            engine,
+            args.name,
+            read_password(args.password_stdin),
+            args.role,
+            display_name=args.display_name,
+            team_id=args.team,
+            workstation_id=args.workstation,
+            commissioner_id=commissioner_id,
+        )
         print(f"user {args.name} added (role {args.role}, commissioner id {commissioner_id or '-'})")
     elif args.user_command == "disable":
         auth.disable_user(engine, args.name)
@@ -217,47 +256,122 @@ def seed_demo(engine: Any, password: str | None) -> int:
         if name in existing:
             continue
         secret = password or secrets.token_urlsafe(9)
-        auth.add_user(engine, name, secret, role, display_name=display, commissioner_id=cid,
-                      team_id=team if role != "bureau" else None,
-                      workstation_id=station if role != "bureau" else None)
+        auth.add_user(
+            engine,
+            name,
+            secret,
+            role,
+            display_name=display,
+            commissioner_id=cid,
+            team_id=team if role != "bureau" else None,
+            workstation_id=station if role != "bureau" else None,
+        )
         created.append((name, role, secret))
     bureau = next(u for u in auth.list_users(engine) if u["role"] == "bureau")
     user = auth.User(bureau["id"], bureau["username"], "bureau", bureau["display_name"], None, None, None)
 
     changes: list[dict[str, Any]] = [
-        {"table": "teams", "id": team, "base_rev": 0, "deleted": False,
-         "fields": {"name": "新会陈皮产业科技特派团", "county": "新会区", "leader_id": _demo_id("manager"),
-                    "partner_university": "五邑大学"}},
-        {"table": "workstations", "id": station, "base_rev": 0, "deleted": False,
-         "fields": {"name": "会城街道科技特派员工作站", "county": "新会区", "town": "会城街道",
-                    "manager_id": _demo_id("manager")}},
+        {
+            "table": "teams",
+            "id": team,
+            "base_rev": 0,
+            "deleted": False,
+            "fields": {
+                "name": "新会陈皮产业科技特派团",
+                "county": "新会区",
+                "leader_id": _demo_id("manager"),
+                "partner_university": "五邑大学",
+            },
+        },
+        {
+            "table": "workstations",
+            "id": station,
+            "base_rev": 0,
+            "deleted": False,
+            "fields": {
+                "name": "会城街道科技特派员工作站",
+                "county": "新会区",
+                "town": "会城街道",
+                "manager_id": _demo_id("manager"),
+            },
+        },
     ]
     for name, _role, display, cid in people:
         if cid:
-            changes.append({"table": "commissioners", "id": cid, "base_rev": 0, "deleted": False, "fields": {
-                "name": display, "sending_unit": "五邑大学", "specialty": "柑橘栽培与陈皮加工",
-                "industries": json.dumps(["chenpi"]), "team_id": team, "workstation_id": station,
-                "username": name}})
+            changes.append(
+                {
+                    "table": "commissioners",
+                    "id": cid,
+                    "base_rev": 0,
+                    "deleted": False,
+                    "fields": {
+                        "name": display,
+                        "sending_unit": "五邑大学",
+                        "specialty": "柑橘栽培与陈皮加工",
+                        "industries": json.dumps(["chenpi"]),
+                        "team_id": team,
+                        "workstation_id": station,
+                        "username": name,
+                    },
+                }
+            )
     items = bundled_reference()
     for kind in KINDS:
-        changes.append({"table": "reference", "id": kind, "base_rev": 0, "deleted": False, "fields": {
-            "version": "bundled", "items": [
-                {"code": i.code, "name_zh": i.name_zh, "name_en": i.name_en, "parent_code": i.parent_code,
-                 "sort_order": i.sort_order} for i in items if i.kind == kind]}})
+        changes.append(
+            {
+                "table": "reference",
+                "id": kind,
+                "base_rev": 0,
+                "deleted": False,
+                "fields": {
+                    "version": "bundled",
+                    "items": [
+                        {
+                            "code": i.code,
+                            "name_zh": i.name_zh,
+                            "name_en": i.name_en,
+                            "parent_code": i.parent_code,
+                            "sort_order": i.sort_order,
+                        }
+                        for i in items
+                        if i.kind == kind
+                    ],
+                },
+            }
+        )
     for path in sorted((resources_dir() / "assessment").glob("*.toml")):
         text = path.read_text(encoding="utf-8")
         year = tomllib.loads(text).get("year")
         if not isinstance(year, int) and path.stem.isdigit():
             year = int(path.stem)
         if isinstance(year, int):
-            changes.append({"table": "assessment_rules", "id": str(year), "base_rev": 0, "deleted": False,
-                            "fields": {"year": year, "toml": text}})
-    answer = push.push(engine, user, {"batch_id": f"seed-demo-{uuid.uuid4()}", "device_id": "seed-demo",
-                                      "client_time": "", "changes": changes})
+            changes.append(
+                {
+                    "table": "assessment_rules",
+                    "id": str(year),
+                    "base_rev": 0,
+                    "deleted": False,
+                    "fields": {"year": year, "toml": text},
+                }
+            )
+    answer = push.push(
+        engine,
+        user,
+        {
+            "batch_id": f"seed-demo-{uuid.uuid4()}",
+            "device_id": "seed-demo",
+            "client_time": "",
+            "changes": changes,
+        },
+    )
     refused = [r for r in answer["results"] if r["status"] not in ("accepted", "merged")]
     for r in refused:
-        print(f"not stored: {r['table']} {r['id']}: {r.get('reason_en') or r.get('conflicts')}", file=sys.stderr)
-    print(f"demo data: {len(changes) - len(refused)} records (team, workstation, commissioners, reference data, assessment rules)")
+        print(
+            f"not stored: {r['table']} {r['id']}: {r.get('reason_en') or r.get('conflicts')}", file=sys.stderr
+        )
+    print(
+        f"demo data: {len(changes) - len(refused)} records (team, workstation, commissioners, reference data, assessment rules)"
+    )
     if created:
         print("demo users (write the passwords down; they are not shown again):")
         for name, role, secret in created:

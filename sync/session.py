@@ -19,8 +19,15 @@ log = logging.getLogger("commissioner.sync.session")
 META_USER_INFO = "sync_user"
 
 
-def login(store: Store, server_url: str, username: str, password: str, *, use_file: bool = False,
-          **client_options: Any) -> tuple[dict[str, Any], str]:
+def login(
+    store: Store,
+    server_url: str,
+    username: str,
+    password: str,
+    *,
+    use_file: bool = False,
+    **client_options: Any,
+) -> tuple[dict[str, Any], str]:
     """Exchange the password for a token and keep it; returns (user info, token storage)."""
     url = normalise_url(server_url)
     client = SyncClient(url, device_id=store.get_meta("device_id") or "", **client_options)
@@ -33,18 +40,23 @@ def login(store: Store, server_url: str, username: str, password: str, *, use_fi
     theirs = user.get("commissioner_id")
     if own and theirs and own != theirs and _has_records_of(store, own):
         _revoke(client)
-        raise CommissionerError(Message(
-            f"此数据目录属于另一位特派员，不能用账户 {username} 同步。请为该账户使用单独的数据目录（--data-dir）。",
-            f"This data directory belongs to another commissioner; it cannot sync with the account {username}. "
-            "Use a separate data directory for that account (--data-dir).",
-        ))
+        raise CommissionerError(
+            Message(
+                f"此数据目录属于另一位特派员，不能用账户 {username} 同步。请为该账户使用单独的数据目录（--data-dir）。",
+                f"This data directory belongs to another commissioner; it cannot sync with the account {username}. "
+                "Use a separate data directory for that account (--data-dir).",
+            )
+        )
     try:
         storage = credentials.save_token(store, url, username, answer["token"], use_file=use_file)
     except CommissionerError:
         _revoke(client)
         raise
     with store.atomic():
-        if store.get_meta(credentials.META_SERVER) != url or store.get_meta(credentials.META_USER) != username:
+        if (
+            store.get_meta(credentials.META_SERVER) != url
+            or store.get_meta(credentials.META_USER) != username
+        ):
             store.set_meta(META_CURSOR, "0")  # another server or account: pull everything it may see
         store.set_meta(credentials.META_SERVER, url)
         store.set_meta(credentials.META_USER, username)
@@ -91,4 +103,9 @@ def _revoke(client: SyncClient) -> None:
 
 
 def _has_records_of(store: Store, commissioner_id: str) -> bool:
-    return store.db.execute("SELECT 1 FROM visits WHERE commissioner_id = ? LIMIT 1", [commissioner_id]).fetchone() is not None
+    return (
+        store.db.execute(
+            "SELECT 1 FROM visits WHERE commissioner_id = ? LIMIT 1", [commissioner_id]
+        ).fetchone()
+        is not None
+    )

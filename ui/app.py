@@ -33,17 +33,29 @@ EXTRA_VIEWS = ("profile",)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="commissioner-app", description="科技特派员工作平台 / Field Commissioner")
+    parser = argparse.ArgumentParser(
+        prog="commissioner-app", description="科技特派员工作平台 / Field Commissioner"
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--data-dir", type=Path, help="数据目录 / data directory")
-    where.add_argument("--demo", action="store_true",
-                       help="打开演示数据（首次使用时生成）/ open the demo data (made on first use)")
+    where.add_argument(
+        "--demo",
+        action="store_true",
+        help="打开演示数据（首次使用时生成）/ open the demo data (made on first use)",
+    )
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言 / language")
-    parser.add_argument("--screenshot", type=Path, metavar="PATH",
-                        help="把主窗口渲染为 PNG 后退出 / render the main window to a PNG and exit")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PATH",
+        help="把主窗口渲染为 PNG 后退出 / render the main window to a PNG and exit",
+    )
     parser.add_argument("--view", default="overview", help="--screenshot 的视图 / the view to render")
-    parser.add_argument("--self-test", action="store_true",
-                        help="自检（使用临时数据目录）后退出 / check this installation (in a scratch folder) and exit")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="自检（使用临时数据目录）后退出 / check this installation (in a scratch folder) and exit",
+    )
     return parser.parse_args(argv)
 
 
@@ -76,8 +88,9 @@ def fill_demo(context: AppContext, visits: int = DEMO_VISITS) -> bool:
     from commissioner_app.demo import generate_demo
     from ui.tasks import Operation, show_error
 
-    dialog = QProgressDialog(QCoreApplication.translate("app", "正在生成演示数据（{0} 条服务记录）…").format(visits),
-                             "", 0, 0)
+    dialog = QProgressDialog(
+        QCoreApplication.translate("app", "正在生成演示数据（{0} 条服务记录）…").format(visits), "", 0, 0
+    )
     dialog.setCancelButton(None)
     dialog.setMinimumDuration(0)
     dialog.setWindowTitle(QCoreApplication.translate("app", "科技特派员工作平台"))
@@ -93,7 +106,9 @@ def fill_demo(context: AppContext, visits: int = DEMO_VISITS) -> bool:
         outcome["ok"] = False
         loop.quit()
 
-    Operation(None, lambda store: generate_demo(store, visits=visits), done).failure(failed).run_in_background()
+    Operation(None, lambda store: generate_demo(store, visits=visits), done).failure(
+        failed
+    ).run_in_background()
     dialog.show()
     loop.exec()
     dialog.close()
@@ -143,15 +158,20 @@ def render_screenshot(window: MainWindow, view: str, path: Path) -> None:
 def show_fatal(message: Message, language: str) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    box = QMessageBox(QMessageBox.Icon.Critical, "科技特派员工作平台" if language != "en" else "Field Commissioner",
-                      message.text(language))
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "科技特派员工作平台" if language != "en" else "Field Commissioner",
+        message.text(language),
+    )
     box.exec()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=os.environ.get("COMMISSIONER_LOG", "WARNING"),
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("COMMISSIONER_LOG", "WARNING"),
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window flashes up for a screenshot
 
@@ -190,8 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             if args.view not in view_names(window):
                 names = ", ".join(view_names(window))
-                message = Message(f"没有名为 {args.view!r} 的视图；可选：{names}",
-                                  f"unknown view {args.view!r}; choose from: {names}")
+                message = Message(
+                    f"没有名为 {args.view!r} 的视图；可选：{names}",
+                    f"unknown view {args.view!r}; choose from: {names}",
+                )
                 print(message.text(context.language), file=sys.stderr)
                 return 2
             render_screenshot(window, args.view, args.screenshot)

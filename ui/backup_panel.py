@@ -72,8 +72,9 @@ class BackupPanel(QGroupBox):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("数据备份与恢复"))
-        self.explanation.setText(self.tr(
-            "备份文件包含全部记录和附件照片，可保存到U盘或其他电脑；换电脑或数据损坏时用它恢复。"))
+        self.explanation.setText(
+            self.tr("备份文件包含全部记录和附件照片，可保存到U盘或其他电脑；换电脑或数据损坏时用它恢复。")
+        )
         self.backup_button.setText(self.tr("备份到文件…"))
         self.restore_button.setText(self.tr("从备份恢复…"))
         self.log_label.setText(self.tr("日志文件（技术支持可能需要）：{0}").format(self.log_file()))
@@ -87,24 +88,30 @@ class BackupPanel(QGroupBox):
     def back_up(self) -> None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("备份到文件"), str(Path(folder) / default_backup_name()),
-            self.tr("备份文件 (*.zip)"))
+            self,
+            self.tr("备份到文件"),
+            str(Path(folder) / default_backup_name()),
+            self.tr("备份文件 (*.zip)"),
+        )
         if not path:
             return
         data_dir = self.context.data_dir
         if data_dir is None:
             return
         self.backup_button.setEnabled(False)
-        Operation(self, lambda _store: make_backup(data_dir, Path(path)), self._backed_up) \
-            .failure(self._failed).with_progress(self.tr("正在备份…")).run_in_background()
+        Operation(self, lambda _store: make_backup(data_dir, Path(path)), self._backed_up).failure(
+            self._failed
+        ).with_progress(self.tr("正在备份…")).run_in_background()
 
     def _backed_up(self, result: BackupResult) -> None:
         self.backup_button.setEnabled(True)
         text = self.tr("已备份 {0} 条记录和 {1} 个附件文件（{2:.1f} MB）到：\n{3}").format(
-            sum(result.records.values()), result.attachments, result.size_bytes / 1e6, result.path)
+            sum(result.records.values()), result.attachments, result.size_bytes / 1e6, result.path
+        )
         if result.missing_attachments:
             text += "\n\n" + self.tr("注意：{0} 个附件的文件原本就缺失，未能备份。").format(
-                len(result.missing_attachments))
+                len(result.missing_attachments)
+            )
         QMessageBox.information(self, self.tr("备份完成"), text)
 
     def _failed(self, error: BaseException) -> None:
@@ -119,12 +126,14 @@ class BackupPanel(QGroupBox):
     def restore(self) -> None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("从备份恢复"), folder, self.tr("备份文件 (*.zip)"))
+            self, self.tr("从备份恢复"), folder, self.tr("备份文件 (*.zip)")
+        )
         if not path:
             return
         self.restore_button.setEnabled(False)
-        Operation(self, lambda _store: verify_backup(Path(path)), lambda m: self._confirm(Path(path), m)) \
-            .failure(self._failed).with_progress(self.tr("正在检查备份文件…")).run_in_background()
+        Operation(
+            self, lambda _store: verify_backup(Path(path)), lambda m: self._confirm(Path(path), m)
+        ).failure(self._failed).with_progress(self.tr("正在检查备份文件…")).run_in_background()
 
     def _confirm(self, archive: Path, manifest: dict) -> None:
         self.restore_button.setEnabled(True)
@@ -135,11 +144,15 @@ class BackupPanel(QGroupBox):
             pass
         records = manifest.get("records", {})
         answer = QMessageBox.question(
-            self, self.tr("从备份恢复"),
-            self.tr("备份文件完好：{0} 备份，含 {1} 条服务记录。\n\n恢复后，当前数据将被替换（当前数据会另存在数据目录的 "
-                    "backups 文件夹中）；程序随后关闭，请重新启动。\n\n确定恢复吗？").format(
-                made, records.get("visits", 0)),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            self,
+            self.tr("从备份恢复"),
+            self.tr(
+                "备份文件完好：{0} 备份，含 {1} 条服务记录。\n\n恢复后，当前数据将被替换（当前数据会另存在数据目录的 "
+                "backups 文件夹中）；程序随后关闭，请重新启动。\n\n确定恢复吗？"
+            ).format(made, records.get("visits", 0)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.restore_now(archive)
@@ -157,7 +170,9 @@ class BackupPanel(QGroupBox):
             result = restore_backup(archive, data_dir)
         except CommissionerError as exc:
             QGuiApplication.restoreOverrideCursor()
-            QMessageBox.warning(None, self.tr("恢复未完成"), exc.text() + "\n\n" + self.tr("请重新启动程序。"))
+            QMessageBox.warning(
+                None, self.tr("恢复未完成"), exc.text() + "\n\n" + self.tr("请重新启动程序。")
+            )
         else:
             QGuiApplication.restoreOverrideCursor()
             text = self.tr("已恢复。请重新启动程序。")

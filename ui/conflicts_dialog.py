@@ -56,19 +56,31 @@ def load_conflicts(store: Store, language: str) -> list[dict[str, Any]]:
         for c in list_conflicts(store, record_id=record_id):
             if c.table != table:
                 continue
-            by_origin.setdefault(c.remote, []).append({
-                "id": c.id, "field": c.field, "label": field_label(table, c.field, language),
-                "local": readable_value(store, table, c.field, c.local, language),
-                "server": readable_value(store, table, c.field, c.server, language),
-                "base": readable_value(store, table, c.field, c.base, language),
-            })
+            by_origin.setdefault(c.remote, []).append(
+                {
+                    "id": c.id,
+                    "field": c.field,
+                    "label": field_label(table, c.field, language),
+                    "local": readable_value(store, table, c.field, c.local, language),
+                    "server": readable_value(store, table, c.field, c.server, language),
+                    "base": readable_value(store, table, c.field, c.base, language),
+                }
+            )
             others[c.remote] = c.other_by
         # This computer's own conflicts first, then someone else's version against this one's.
         for remote in sorted(by_origin):
-            records.append({"table": table, "id": record_id, "kind": table_label(table, language),
-                            "caption": record_caption(store, table, row, language),
-                            "short": record_caption(store, table, row, language, short=True),
-                            "fields": by_origin[remote], "remote": remote, "other_by": others[remote]})
+            records.append(
+                {
+                    "table": table,
+                    "id": record_id,
+                    "kind": table_label(table, language),
+                    "caption": record_caption(store, table, row, language),
+                    "short": record_caption(store, table, row, language, short=True),
+                    "fields": by_origin[remote],
+                    "remote": remote,
+                    "other_by": others[remote],
+                }
+            )
     return records
 
 
@@ -101,7 +113,9 @@ class ConflictsDialog(QDialog):
         self.record_title.setWordWrap(True)
         self.record_note = QLabel(self)  # for someone else's version: whose, and what the columns hold
         self.record_note.setWordWrap(True)
-        self.record_note.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;")
+        self.record_note.setStyleSheet(
+            "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"
+        )
         self.record_note.setVisible(False)
         self.table = QTableWidget(0, 5, self)
         self.table.verticalHeader().setVisible(False)
@@ -158,11 +172,17 @@ class ConflictsDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("处理同步冲突"))
-        self.intro.setText(self.tr(
-            "下面的记录在本机和服务器上都被修改过，而且改的是同一处，系统没有替您决定，两边的内容都保留着。"
-            "请逐项选择保留哪一个版本，然后点“应用选择”；记录随后回到待同步队列，下次同步时发送。") + "\n" + self.tr(
-            "标有“他人的版本”的记录：服务器保留的是您的版本，另一方的修改与之冲突、尚未被接受。"
-            "任何一方处理即可，同步后另一方的冲突也随之关闭。"))
+        self.intro.setText(
+            self.tr(
+                "下面的记录在本机和服务器上都被修改过，而且改的是同一处，系统没有替您决定，两边的内容都保留着。"
+                "请逐项选择保留哪一个版本，然后点“应用选择”；记录随后回到待同步队列，下次同步时发送。"
+            )
+            + "\n"
+            + self.tr(
+                "标有“他人的版本”的记录：服务器保留的是您的版本，另一方的修改与之冲突、尚未被接受。"
+                "任何一方处理即可，同步后另一方的冲突也随之关闭。"
+            )
+        )
         self._label_columns()
         self.apply_button.setText(self.tr("应用选择"))
         self.close_button.setText(self.tr("关闭"))
@@ -173,17 +193,31 @@ class ConflictsDialog(QDialog):
         record = self.current_record()
         remote = bool(record and record.get("remote"))
         if remote:
-            headers = [self.tr("字段"), self.tr("您的值（服务器上）"), self.tr("对方的值（未被接受）"),
-                       self.tr("修改前"), self.tr("保留")]
+            headers = [
+                self.tr("字段"),
+                self.tr("您的值（服务器上）"),
+                self.tr("对方的值（未被接受）"),
+                self.tr("修改前"),
+                self.tr("保留"),
+            ]
             mine, theirs = self.tr("我的"), self.tr("对方的")
             self.all_local.setText(self.tr("全部保留我的"))
             self.all_server.setText(self.tr("全部采用对方的"))
             other = record.get("other_by") if record else ""
-            self.record_note.setText(self.tr(
-                "他人的版本与您的冲突：{0}（或您在另一台电脑上）改了同一处，服务器保留的是您的版本。"
-                "请决定保留哪一个；同步后对方也会看到结果。").format(other or self.tr("另一方")))
+            self.record_note.setText(
+                self.tr(
+                    "他人的版本与您的冲突：{0}（或您在另一台电脑上）改了同一处，服务器保留的是您的版本。"
+                    "请决定保留哪一个；同步后对方也会看到结果。"
+                ).format(other or self.tr("另一方"))
+            )
         else:
-            headers = [self.tr("字段"), self.tr("本机的值"), self.tr("服务器上的值"), self.tr("修改前"), self.tr("保留")]
+            headers = [
+                self.tr("字段"),
+                self.tr("本机的值"),
+                self.tr("服务器上的值"),
+                self.tr("修改前"),
+                self.tr("保留"),
+            ]
             mine, theirs = self.tr("本机"), self.tr("服务器")
             self.all_local.setText(self.tr("全部保留本机"))
             self.all_server.setText(self.tr("全部采用服务器"))
@@ -204,8 +238,9 @@ class ConflictsDialog(QDialog):
 
     def load(self) -> None:
         language = self.context.language
-        Operation(self, lambda store: load_conflicts(store, language), self._loaded) \
-            .with_progress(self.tr("正在读取冲突…")).run_in_background()
+        Operation(self, lambda store: load_conflicts(store, language), self._loaded).with_progress(
+            self.tr("正在读取冲突…")
+        ).run_in_background()
 
     def _loaded(self, records: list[dict[str, Any]]) -> None:
         current = self.current_record()
@@ -215,8 +250,11 @@ class ConflictsDialog(QDialog):
         self.record_list.clear()
         select = 0
         for i, record in enumerate(records):
-            text = self.tr("{0}：{1}\n他人的版本，{2} 处冲突") if record.get("remote") else \
-                self.tr("{0}：{1}\n{2} 处冲突")
+            text = (
+                self.tr("{0}：{1}\n他人的版本，{2} 处冲突")
+                if record.get("remote")
+                else self.tr("{0}：{1}\n{2} 处冲突")
+            )
             item = QListWidgetItem(text.format(record["kind"], record["short"], len(record["fields"])))
             item.setToolTip(record["caption"])
             self.record_list.addItem(item)
@@ -246,8 +284,12 @@ class ConflictsDialog(QDialog):
         self.record_title.setText(self.tr("{0}：{1}").format(record["kind"], record["caption"]))
         self.table.setRowCount(len(record["fields"]))
         for r, field in enumerate(record["fields"]):
-            for column, key in ((COL_FIELD, "label"), (COL_LOCAL, "local"), (COL_SERVER, "server"),
-                                (COL_BASE, "base")):
+            for column, key in (
+                (COL_FIELD, "label"),
+                (COL_LOCAL, "local"),
+                (COL_SERVER, "server"),
+                (COL_BASE, "base"),
+            ):
                 item = QTableWidgetItem(field[key])
                 item.setToolTip(field[key])
                 item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -297,8 +339,11 @@ class ConflictsDialog(QDialog):
         if not self.records:
             self.empty.setText(self.tr("没有需要处理的冲突。"))
         elif record is not None and not complete:
-            self.empty.setText(self.tr("请为每一项选择“我的”或“对方的”。") if record.get("remote")
-                               else self.tr("请为每一项选择“本机”或“服务器”。"))
+            self.empty.setText(
+                self.tr("请为每一项选择“我的”或“对方的”。")
+                if record.get("remote")
+                else self.tr("请为每一项选择“本机”或“服务器”。")
+            )
         else:
             self.empty.setText("")
 
@@ -321,8 +366,9 @@ class ConflictsDialog(QDialog):
             show_error(self, error)
             self.load()
 
-        Operation(self, lambda store: apply_choices(store, choices), done).failure(failed) \
-            .with_progress(self.tr("正在保存选择…")).run_in_background()
+        Operation(self, lambda store: apply_choices(store, choices), done).failure(failed).with_progress(
+            self.tr("正在保存选择…")
+        ).run_in_background()
 
 
 def open_conflicts(parent: QWidget, context: AppContext, record_id: str | None = None) -> ConflictsDialog:

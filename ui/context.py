@@ -36,8 +36,14 @@ class AppContext(QObject):
     language_changed = Signal(str)  # "zh_CN" or "en", after the translators are installed
     closing = Signal()  # before the store closes: background work of other threads stops here
 
-    def __init__(self, store: Store, *, settings: QSettings | None = None, language: str | None = None,
-                 parent: QObject | None = None):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        settings: QSettings | None = None,
+        language: str | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.store = store
         self.data_dir: Path | None = store.data_dir

@@ -57,8 +57,7 @@ class CrashHandler(QObject):
         # Queued: an exception in a worker thread is shown by the GUI thread.
         self.crashed.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
-    def excepthook(self, exc_type: type[BaseException], exc: BaseException,
-                   tb: TracebackType | None) -> None:
+    def excepthook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
@@ -68,8 +67,11 @@ class CrashHandler(QObject):
     def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
             return
-        log.critical("uncaught exception in thread %s", args.thread.name if args.thread else "?",
-                     exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback))
+        log.critical(
+            "uncaught exception in thread %s",
+            args.thread.name if args.thread else "?",
+            exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+        )
         self.report(f"{args.exc_type.__name__}: {args.exc_value}")
 
     def report(self, summary: str) -> None:
@@ -118,4 +120,3 @@ def install_crash_handler(data_dir: Path | str, *, show_dialog: bool = True) -> 
         log.warning("cannot record fatal errors in %s: %s", log_file.parent, exc)
     _handler = handler
     return handler
-

@@ -54,8 +54,13 @@ def editors(quiet: bool = False) -> ModuleType | None:
     except ImportError:
         log.exception("the editors are missing from this installation")
         if not quiet:
-            QMessageBox.warning(None, QCoreApplication.translate("MainWindow", "无法打开编辑器"),
-                                QCoreApplication.translate("MainWindow", "本程序安装不完整，缺少编辑器组件。请重新安装程序。"))
+            QMessageBox.warning(
+                None,
+                QCoreApplication.translate("MainWindow", "无法打开编辑器"),
+                QCoreApplication.translate(
+                    "MainWindow", "本程序安装不完整，缺少编辑器组件。请重新安装程序。"
+                ),
+            )
         return None
     return module
 
@@ -136,7 +141,9 @@ class MainWindow(QMainWindow):
         self.add_view("sync", SyncView(self.context, self), lambda: self.tr("同步"))
         self.add_view("settings", SettingsView(self.context, self), lambda: self.tr("设置"))
 
-    def add_view(self, key: str, widget: QWidget, title_fn: Callable[[], str], *, before: str | None = None) -> None:
+    def add_view(
+        self, key: str, widget: QWidget, title_fn: Callable[[], str], *, before: str | None = None
+    ) -> None:
         """Add a view to the rail (or replace the view with the same key); `title_fn` gives its title
         in the current language. `before` puts it above an existing view (e.g. before "settings")."""
         if key in self.views:
@@ -244,9 +251,13 @@ class MainWindow(QMainWindow):
         self.sync_requested.emit()
 
     def about(self) -> None:
-        QMessageBox.about(self, self.tr("关于"), self.tr(
-            "科技特派员工作平台\n\n离线记录服务、技术难题和解决方案，联网后与市科技局同步。\n数据目录：{0}"
-        ).format(self.context.data_dir or ""))
+        QMessageBox.about(
+            self,
+            self.tr("关于"),
+            self.tr(
+                "科技特派员工作平台\n\n离线记录服务、技术难题和解决方案，联网后与市科技局同步。\n数据目录：{0}"
+            ).format(self.context.data_dir or ""),
+        )
 
     # --- status bar ------------------------------------------------------------------------------
 

@@ -87,14 +87,30 @@ class Column:
 def _visit_columns() -> list[Column]:
     return [
         Column("state", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "状态"), "state"),
-        Column("visit_date", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "服务日期"), "visit_date"),
+        Column(
+            "visit_date", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "服务日期"), "visit_date"
+        ),
         Column("time", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "时间")),
-        Column("target_name", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "服务对象"), "target_name"),
+        Column(
+            "target_name", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "服务对象"), "target_name"
+        ),
         Column("region", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "地区"), "county"),
         Column("industry", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "产业"), "industry"),
         Column("service_types", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "服务类型")),
-        Column("people_trained", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "培训人次"), "people_trained", True),
-        Column("economic_benefit", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "效益（万元）"), "economic_benefit", True),
+        Column(
+            "people_trained",
+            "VisitTableModel",
+            QT_TRANSLATE_NOOP("VisitTableModel", "培训人次"),
+            "people_trained",
+            True,
+        ),
+        Column(
+            "economic_benefit",
+            "VisitTableModel",
+            QT_TRANSLATE_NOOP("VisitTableModel", "效益（万元）"),
+            "economic_benefit",
+            True,
+        ),
     ]
 
 
@@ -141,12 +157,16 @@ class VisitTableModel(QAbstractTableModel):
             return generation == self._generation
 
         if not refresh:
-            Operation(self, lambda store: store.list_visits(query, limit=PAGE) if current() else None,
-                      lambda rows: self._apply_first_page(generation, rows)) \
-                .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
-        Operation(self, lambda store: store.visit_ids(query) if current() else None,
-                  lambda ids: self._apply(generation, ids)) \
-            .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+            Operation(
+                self,
+                lambda store: store.list_visits(query, limit=PAGE) if current() else None,
+                lambda rows: self._apply_first_page(generation, rows),
+            ).failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+        Operation(
+            self,
+            lambda store: store.visit_ids(query) if current() else None,
+            lambda ids: self._apply(generation, ids),
+        ).failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
 
     def _apply_first_page(self, generation: int, rows: list[dict[str, Any]] | None) -> None:
         if rows is None or generation != self._generation:
@@ -206,7 +226,7 @@ class VisitTableModel(QAbstractTableModel):
 
     def _fetch_page(self, row: int) -> None:
         start = row - row % PAGE
-        wanted = [i for i in self._ids[start:start + PAGE] if i not in self._cache]
+        wanted = [i for i in self._ids[start : start + PAGE] if i not in self._cache]
         try:
             rows = self.context.reader.visit_rows(wanted)
         except sqlite3.Error:
@@ -225,7 +245,9 @@ class VisitTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title()
         return None
@@ -236,8 +258,13 @@ class VisitTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         if role == ID_ROLE:
             return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.TextAlignmentRole, STATE_ROLE):
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+            STATE_ROLE,
+        ):
             return None
         row = self.row_data(index.row())
         if not row:
@@ -270,7 +297,9 @@ class VisitTableModel(QAbstractTableModel):
         if key == "region":
             return " ".join(p for p in (row["county"], row["town"], row["village"]) if p)
         if key == "service_types":
-            return (", " if lang == "en" else "、").join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in row["service_types"])
+            return (", " if lang == "en" else "、").join(
+                SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in row["service_types"]
+            )
         if key == "economic_benefit":
             value = row["economic_benefit"] or 0
             return f"{value:,.2f}" if value else ""
@@ -345,12 +374,16 @@ class RowListModel(QAbstractTableModel):
             return generation == self._generation
 
         if self._sort in (None, self.natural_sort):
-            Operation(self, lambda store: self.fetch(store, filters, PAGE) if current() else None,
-                      lambda rows: self._apply(generation, rows, complete=False)) \
-                .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
-        Operation(self, lambda store: self.fetch(store, filters, 1_000_000) if current() else None,
-                  lambda rows: self._apply(generation, rows, complete=True)) \
-            .failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+            Operation(
+                self,
+                lambda store: self.fetch(store, filters, PAGE) if current() else None,
+                lambda rows: self._apply(generation, rows, complete=False),
+            ).failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
+        Operation(
+            self,
+            lambda store: self.fetch(store, filters, 1_000_000) if current() else None,
+            lambda rows: self._apply(generation, rows, complete=True),
+        ).failure(lambda error: self._failed(generation, error)).interruptible().run_in_background()
 
     def _apply(self, generation: int, rows: list[dict[str, Any]] | None, *, complete: bool) -> None:
         if rows is None or generation != self._generation:
@@ -404,7 +437,9 @@ class RowListModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title()
         return None
@@ -457,17 +492,46 @@ class ProblemTableModel(RowListModel):
         self.columns = [
             Column("state", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "状态"), "state"),
             Column("title", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "难题"), "title"),
-            Column("status", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "进展"), "status_order"),
-            Column("urgency", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "紧急程度"), "urgency_order"),
-            Column("industry", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "产业"), "industry"),
-            Column("target_name", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "服务对象"), "target_name"),
-            Column("raised_on", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "提出日期"), "raised_on"),
-            Column("solutions", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "解决方案"), "solutions", True),
+            Column(
+                "status", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "进展"), "status_order"
+            ),
+            Column(
+                "urgency",
+                "ProblemTableModel",
+                QT_TRANSLATE_NOOP("ProblemTableModel", "紧急程度"),
+                "urgency_order",
+            ),
+            Column(
+                "industry", "ProblemTableModel", QT_TRANSLATE_NOOP("ProblemTableModel", "产业"), "industry"
+            ),
+            Column(
+                "target_name",
+                "ProblemTableModel",
+                QT_TRANSLATE_NOOP("ProblemTableModel", "服务对象"),
+                "target_name",
+            ),
+            Column(
+                "raised_on",
+                "ProblemTableModel",
+                QT_TRANSLATE_NOOP("ProblemTableModel", "提出日期"),
+                "raised_on",
+            ),
+            Column(
+                "solutions",
+                "ProblemTableModel",
+                QT_TRANSLATE_NOOP("ProblemTableModel", "解决方案"),
+                "solutions",
+                True,
+            ),
         ]
 
     def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
-        rows = store.list_problems(text=filters.get("text", ""), status=filters.get("status") or None,
-                                   industry=filters.get("industry", ""), limit=limit)
+        rows = store.list_problems(
+            text=filters.get("text", ""),
+            status=filters.get("status") or None,
+            industry=filters.get("industry", ""),
+            limit=limit,
+        )
         statuses, urgencies = list(PROBLEM_STATUSES), list(URGENCIES)
         for row in rows:
             row["state"] = record_state(row["sync_state"])
@@ -480,7 +544,11 @@ class ProblemTableModel(RowListModel):
         if key == "state":
             return state_label(row["state"], lang)
         if key == "status":
-            label = PROBLEM_STATUSES[row["status"]].text(lang) if row["status"] in PROBLEM_STATUSES else row["status"]
+            label = (
+                PROBLEM_STATUSES[row["status"]].text(lang)
+                if row["status"] in PROBLEM_STATUSES
+                else row["status"]
+            )
             return label
         if key == "urgency":
             return URGENCIES[row["urgency"]].text(lang) if row["urgency"] in URGENCIES else row["urgency"]
@@ -500,14 +568,29 @@ class TargetTableModel(RowListModel):
             Column("type", "TargetTableModel", QT_TRANSLATE_NOOP("TargetTableModel", "类型"), "type"),
             Column("region", "TargetTableModel", QT_TRANSLATE_NOOP("TargetTableModel", "地区"), "region"),
             Column("industry", "TargetTableModel", QT_TRANSLATE_NOOP("TargetTableModel", "产业"), "industry"),
-            Column("contact_name", "TargetTableModel", QT_TRANSLATE_NOOP("TargetTableModel", "联系人"), "contact_name"),
+            Column(
+                "contact_name",
+                "TargetTableModel",
+                QT_TRANSLATE_NOOP("TargetTableModel", "联系人"),
+                "contact_name",
+            ),
             Column("contact_phone", "TargetTableModel", QT_TRANSLATE_NOOP("TargetTableModel", "联系电话")),
-            Column("visits", "TargetTableModel", QT_TRANSLATE_NOOP("TargetTableModel", "服务次数"), "visits", True),
+            Column(
+                "visits",
+                "TargetTableModel",
+                QT_TRANSLATE_NOOP("TargetTableModel", "服务次数"),
+                "visits",
+                True,
+            ),
         ]
 
     def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
-        rows = store.list_targets(text=filters.get("text", ""), type=filters.get("type", ""),
-                                  county=filters.get("county", ""), limit=limit)
+        rows = store.list_targets(
+            text=filters.get("text", ""),
+            type=filters.get("type", ""),
+            county=filters.get("county", ""),
+            limit=limit,
+        )
         for row in rows:
             row["state"] = record_state(row["sync_state"])
             row["region"] = " ".join(p for p in (row["county"], row["town"], row["village"]) if p)

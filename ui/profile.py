@@ -29,8 +29,20 @@ from ui.tasks import Operation, show_error
 
 log = logging.getLogger("commissioner.ui.profile")
 
-TITLES = ["教授", "副教授", "研究员", "副研究员", "高级工程师", "工程师", "高级农艺师", "农艺师",
-          "高级畜牧师", "主任医师", "副主任医师", "讲师"]
+TITLES = [
+    "教授",
+    "副教授",
+    "研究员",
+    "副研究员",
+    "高级工程师",
+    "工程师",
+    "高级农艺师",
+    "农艺师",
+    "高级畜牧师",
+    "主任医师",
+    "副主任医师",
+    "讲师",
+]
 
 
 class ProfileDialog(QDialog):
@@ -54,7 +66,9 @@ class ProfileDialog(QDialog):
         self.sending_unit = QComboBox(self)
         self.sending_unit.setEditable(True)
         self.sending_unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.sending_unit.addItems([r.name_zh for r in reference(reader, "sending_unit") if r.code != "other"])
+        self.sending_unit.addItems(
+            [r.name_zh for r in reference(reader, "sending_unit") if r.code != "other"]
+        )
         self.sending_unit.setCurrentIndex(-1)
         self.title = QComboBox(self)
         self.title.setEditable(True)
@@ -89,9 +103,14 @@ class ProfileDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.labels: dict[str, QLabel] = {}
         rows: list[tuple[str, QWidget]] = [
-            ("name", self.name), ("phone", self.phone), ("sending_unit", self.sending_unit),
-            ("title", self.title), ("specialty", self.specialty), ("industries", self.industries),
-            ("team", self.team), ("workstation", self.workstation),
+            ("name", self.name),
+            ("phone", self.phone),
+            ("sending_unit", self.sending_unit),
+            ("title", self.title),
+            ("specialty", self.specialty),
+            ("industries", self.industries),
+            ("team", self.team),
+            ("workstation", self.workstation),
         ]
         for key, widget in rows:
             label = QLabel(self)
@@ -112,8 +131,9 @@ class ProfileDialog(QDialog):
         self.server_status.setWordWrap(True)
         self.server_status.setObjectName("hint")
         self.server_user: dict | None = None
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -136,14 +156,23 @@ class ProfileDialog(QDialog):
         return label
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("欢迎使用科技特派员工作平台") if self.first_start else self.tr("个人资料"))
+        self.setWindowTitle(
+            self.tr("欢迎使用科技特派员工作平台") if self.first_start else self.tr("个人资料")
+        )
         self.intro.setText(
             self.tr("第一次使用，请先填写您的个人资料。带 * 的为必填项，其余可以以后在“设置”中补充。")
-            if self.first_start else self.tr("修改您的个人资料。带 * 的为必填项。"))
+            if self.first_start
+            else self.tr("修改您的个人资料。带 * 的为必填项。")
+        )
         texts = {
-            "name": self.tr("姓名 *"), "phone": self.tr("手机号"), "sending_unit": self.tr("派出单位 *"),
-            "title": self.tr("职称"), "specialty": self.tr("专业特长"), "industries": self.tr("服务产业"),
-            "team": self.tr("所属科技特派团"), "workstation": self.tr("所属工作站"),
+            "name": self.tr("姓名 *"),
+            "phone": self.tr("手机号"),
+            "sending_unit": self.tr("派出单位 *"),
+            "title": self.tr("职称"),
+            "specialty": self.tr("专业特长"),
+            "industries": self.tr("服务产业"),
+            "team": self.tr("所属科技特派团"),
+            "workstation": self.tr("所属工作站"),
         }
         for key, label in self.labels.items():
             label.setText(texts[key])
@@ -157,10 +186,13 @@ class ProfileDialog(QDialog):
         self.team.setItemText(0, self.tr("（暂无）"))
         self.workstation.setItemText(0, self.tr("（暂无）"))
         self.server_button.setText(self.tr("连接科技局服务器…"))
-        self.server_button.setToolTip(self.tr("已有科技局服务器账户？登录后自动填入服务器上的个人资料，并可同步记录"))
+        self.server_button.setToolTip(
+            self.tr("已有科技局服务器账户？登录后自动填入服务器上的个人资料，并可同步记录")
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
-            self.tr("以后再说") if self.first_start else self.tr("取消"))
+            self.tr("以后再说") if self.first_start else self.tr("取消")
+        )
 
     def _show(self, c: Commissioner) -> None:
         self.name.setText(c.name)
@@ -174,7 +206,9 @@ class ProfileDialog(QDialog):
             if item.data(Qt.ItemDataRole.UserRole) in chosen:
                 item.setCheckState(Qt.CheckState.Checked)
         self.team.setCurrentIndex(max(self.team.findData(c.team_id), 0) if c.team_id else 0)
-        self.workstation.setCurrentIndex(max(self.workstation.findData(c.workstation_id), 0) if c.workstation_id else 0)
+        self.workstation.setCurrentIndex(
+            max(self.workstation.findData(c.workstation_id), 0) if c.workstation_id else 0
+        )
 
     def commissioner(self) -> Commissioner:
         """The profile as entered (keeps the id and unshown fields of an existing profile)."""
@@ -185,11 +219,16 @@ class ProfileDialog(QDialog):
             if self.industries.item(i).checkState() == Qt.CheckState.Checked
         ]
         return Commissioner(
-            id=base.id, username=base.username,
-            name=self.name.text().strip(), phone=self.phone.text().strip(),
-            sending_unit=self.sending_unit.currentText().strip(), title=self.title.currentText().strip(),
-            specialty=self.specialty.text().strip(), industries=industries,
-            team_id=self.team.currentData(), workstation_id=self.workstation.currentData(),
+            id=base.id,
+            username=base.username,
+            name=self.name.text().strip(),
+            phone=self.phone.text().strip(),
+            sending_unit=self.sending_unit.currentText().strip(),
+            title=self.title.currentText().strip(),
+            specialty=self.specialty.text().strip(),
+            industries=industries,
+            team_id=self.team.currentData(),
+            workstation_id=self.workstation.currentData(),
         )
 
     # --- the bureau's server ---------------------------------------------------------------------
@@ -197,8 +236,11 @@ class ProfileDialog(QDialog):
     def _server_base(self) -> Commissioner:
         """A new profile takes the commissioner id of the server account, so records match."""
         cid = (self.server_user or {}).get("commissioner_id")
-        return Commissioner(id=cid, username=str((self.server_user or {}).get("username") or "")) if cid \
+        return (
+            Commissioner(id=cid, username=str((self.server_user or {}).get("username") or ""))
+            if cid
             else Commissioner()
+        )
 
     def connect_server(self) -> QWidget:
         from ui.sync_login import LoginDialog
@@ -217,7 +259,9 @@ class ProfileDialog(QDialog):
         name = str(self.server_user.get("display_name") or "")
         if name and name != account.username and not self.name.text().strip():
             self.name.setText(name)
-        self.server_status.setText(self.tr("已登录 {0}。正在从服务器读取您的资料…").format(account.server_url))
+        self.server_status.setText(
+            self.tr("已登录 {0}。正在从服务器读取您的资料…").format(account.server_url)
+        )
         controller = sync_controller(self.context)
         controller.sync_finished.connect(self._server_synced)
         if not controller.start_sync():
@@ -238,7 +282,9 @@ class ProfileDialog(QDialog):
 
     def _server_profile(self, found: Commissioner | None) -> None:
         if found is None:
-            self.server_status.setText(self.tr("已登录。服务器上还没有您的个人资料，请填写后保存，下次同步时上传。"))
+            self.server_status.setText(
+                self.tr("已登录。服务器上还没有您的个人资料，请填写后保存，下次同步时上传。")
+            )
             return
         if self.original is None:
             self._show(found)
@@ -258,7 +304,11 @@ class ProfileDialog(QDialog):
             label.setText(issue.message.text(lang))
             label.setVisible(True)
         first = next((i.field for i in issues if i.field in self.errors), None)
-        widgets: dict[str, QWidget] = {"name": self.name, "phone": self.phone, "sending_unit": self.sending_unit}
+        widgets: dict[str, QWidget] = {
+            "name": self.name,
+            "phone": self.phone,
+            "sending_unit": self.sending_unit,
+        }
         if first:
             widgets[first].setFocus()
 
@@ -269,8 +319,9 @@ class ProfileDialog(QDialog):
         if issues:
             return
         self.buttons.setEnabled(False)
-        Operation(self, lambda store: store.save_profile(commissioner), self._saved) \
-            .failure(self._failed).with_progress(self.tr("正在保存个人资料…")).run_in_background()
+        Operation(self, lambda store: store.save_profile(commissioner), self._saved).failure(
+            self._failed
+        ).with_progress(self.tr("正在保存个人资料…")).run_in_background()
 
     def _saved(self, commissioner: Commissioner) -> None:
         self.buttons.setEnabled(True)

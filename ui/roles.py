@@ -43,7 +43,7 @@ def user_info(context: AppContext) -> dict[str, Any] | None:
 
 
 def current_role(context: AppContext) -> str:
-    """"commissioner", "manager" or "bureau"; "commissioner" when not logged in."""
+    """ "commissioner", "manager" or "bureau"; "commissioner" when not logged in."""
     info = user_info(context) or {}
     role = info.get("role")
     return role if role in ROLES else "commissioner"
@@ -58,9 +58,11 @@ def reviewer(context: AppContext) -> Commissioner | None:
     commissioner_id = info.get("commissioner_id") or ""
     record = context.reader.get(Commissioner, commissioner_id) if commissioner_id else None
     if record is None:
-        record = Commissioner(id=commissioner_id or f"user-{info.get('id', '')}",
-                              name=info.get("display_name") or info.get("username") or "",
-                              username=info.get("username") or "")
+        record = Commissioner(
+            id=commissioner_id or f"user-{info.get('id', '')}",
+            name=info.get("display_name") or info.get("username") or "",
+            username=info.get("username") or "",
+        )
     record.team_id = info.get("team_id") or record.team_id
     record.workstation_id = info.get("workstation_id") or record.workstation_id
     return record
@@ -77,17 +79,51 @@ class RoleView:
 
 # The views roles add, in rail order (before 同步). Append a line for a new view.
 ROLE_VIEWS: list[RoleView] = [
-    RoleView("review", "ui.views.review", "ReviewView", lambda: QCoreApplication.translate("roles", "审核"),
-             ("manager",)),
-    RoleView("team", "ui.views.team", "TeamView", lambda: QCoreApplication.translate("roles", "团队"), ("manager",)),
-    RoleView("assessment", "ui.views.assessment", "AssessmentView",
-             lambda: QCoreApplication.translate("roles", "考核"), ALL),
-    RoleView("city", "ui.views.city", "CityView", lambda: QCoreApplication.translate("roles", "全市概况"), ("bureau",)),
-    RoleView("assessment_run", "ui.views.assessment_run", "AssessmentRunView",
-             lambda: QCoreApplication.translate("roles", "年度考核"), ("bureau",)),
-    RoleView("reference", "ui.views.reference", "ReferenceView",
-             lambda: QCoreApplication.translate("roles", "基础数据"), ("bureau",)),
-    RoleView("demands", "ui.views.demands", "DemandsView", lambda: QCoreApplication.translate("roles", "技术需求"), ALL),
+    RoleView(
+        "review",
+        "ui.views.review",
+        "ReviewView",
+        lambda: QCoreApplication.translate("roles", "审核"),
+        ("manager",),
+    ),
+    RoleView(
+        "team", "ui.views.team", "TeamView", lambda: QCoreApplication.translate("roles", "团队"), ("manager",)
+    ),
+    RoleView(
+        "assessment",
+        "ui.views.assessment",
+        "AssessmentView",
+        lambda: QCoreApplication.translate("roles", "考核"),
+        ALL,
+    ),
+    RoleView(
+        "city",
+        "ui.views.city",
+        "CityView",
+        lambda: QCoreApplication.translate("roles", "全市概况"),
+        ("bureau",),
+    ),
+    RoleView(
+        "assessment_run",
+        "ui.views.assessment_run",
+        "AssessmentRunView",
+        lambda: QCoreApplication.translate("roles", "年度考核"),
+        ("bureau",),
+    ),
+    RoleView(
+        "reference",
+        "ui.views.reference",
+        "ReferenceView",
+        lambda: QCoreApplication.translate("roles", "基础数据"),
+        ("bureau",),
+    ),
+    RoleView(
+        "demands",
+        "ui.views.demands",
+        "DemandsView",
+        lambda: QCoreApplication.translate("roles", "技术需求"),
+        ALL,
+    ),
 ]
 
 

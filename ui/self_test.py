@@ -57,8 +57,11 @@ class SelfTest:
         missing = [str(p) for p in needed if not p.is_file()]
         if missing:
             raise FileNotFoundError(", ".join(missing))
-        found = [f"{len(list((root / d).rglob('*')))} in {d}/"
-                 for d in ("fonts", "reference", "assessment", "translations", "icons") if (root / d).is_dir()]
+        found = [
+            f"{len(list((root / d).rglob('*')))} in {d}/"
+            for d in ("fonts", "reference", "assessment", "translations", "icons")
+            if (root / d).is_dir()
+        ]
         return f"{root}: " + ", ".join(found)
 
     def qt(self) -> str:
@@ -117,9 +120,18 @@ class SelfTest:
 
         store = self._store()
         target = store.save(ServiceTarget(type="cooperative", name="自检苹果专业合作社", county="永和县"))
-        visit = Visit(commissioner_id="self-test", target_id=target.id, visit_date=date.today(),
-                      start_time="09:00", end_time="10:30", county="永和县", service_types=["guidance"],
-                      industry="苹果", content="自检：指导苹果树修剪和病虫害防治。", people_trained=3)
+        visit = Visit(
+            commissioner_id="self-test",
+            target_id=target.id,
+            visit_date=date.today(),
+            start_time="09:00",
+            end_time="10:30",
+            county="永和县",
+            service_types=["guidance"],
+            industry="苹果",
+            content="自检：指导苹果树修剪和病虫害防治。",
+            people_trained=3,
+        )
         store.save_visit(visit)
         photo = self.data_dir / "self-test.jpg"
         Image.new("RGB", (160, 120), (60, 140, 60)).save(photo, "JPEG")
@@ -219,8 +231,10 @@ def run_self_test(data_dir: Path | str | None = None, out: Callable[[str], None]
         return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    out(f"Field Commissioner {__version__} self-test, Python {sys.version.split()[0]}, "
-        f"frozen={bool(getattr(sys, 'frozen', False))}")
+    out(
+        f"Field Commissioner {__version__} self-test, Python {sys.version.split()[0]}, "
+        f"frozen={bool(getattr(sys, 'frozen', False))}"
+    )
     test = SelfTest(folder, out)
     try:
         test.check("resources", test.resources)

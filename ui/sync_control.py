@@ -72,10 +72,17 @@ class Account:
 def report_dict(report: SyncReport, changed: list[str]) -> dict[str, Any]:
     """What the sync page shows of a finished sync (kept in meta as JSON)."""
     return {
-        "pushed": report.pushed, "merged": report.merged, "pulled": report.pulled, "deleted": report.deleted,
-        "conflicts": report.conflicts, "rejected": report.rejected, "kept_local": report.kept_local,
-        "attachments_uploaded": report.attachments_uploaded, "cancelled": report.cancelled,
-        "seconds": round(report.seconds, 2), "problems": [{"zh": m.zh, "en": m.en} for m in report.problems],
+        "pushed": report.pushed,
+        "merged": report.merged,
+        "pulled": report.pulled,
+        "deleted": report.deleted,
+        "conflicts": report.conflicts,
+        "rejected": report.rejected,
+        "kept_local": report.kept_local,
+        "attachments_uploaded": report.attachments_uploaded,
+        "cancelled": report.cancelled,
+        "seconds": round(report.seconds, 2),
+        "problems": [{"zh": m.zh, "en": m.en} for m in report.problems],
         "changed_tables": changed,
     }
 
@@ -84,9 +91,11 @@ def _table_marks(store: Store) -> dict[str, tuple[Any, ...]]:
     """A cheap fingerprint of each synced table, to tell which ones a sync changed."""
     marks = {}
     for table in schema.SYNCED_TABLES:
-        marks[table] = tuple(store.db.execute(
-            f"SELECT count(*), max(server_seq), sum(dirty), sum(has_conflict), count(sync_error) FROM {table}"
-        ).fetchone())
+        marks[table] = tuple(
+            store.db.execute(
+                f"SELECT count(*), max(server_seq), sum(dirty), sum(has_conflict), count(sync_error) FROM {table}"
+            ).fetchone()
+        )
     return marks
 
 
@@ -115,19 +124,24 @@ class SyncController(QObject):
         self.reachable: bool | None = None  # None: not known yet
         self.syncing = False
         self._cancel = threading.Event()
-        self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sync-network")
+        self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(
+            max_workers=2, thread_name_prefix="sync-network"
+        )
         self._probing = False
         # Passed to SyncClient and SyncEngine (timeouts, retries, batch sizes); tests make them small.
         self.client_options: dict[str, Any] = {}
         self.engine_options: dict[str, Any] = {}
-        self._results: queue.SimpleQueue[tuple[Callable[[Any, BaseException | None], None], Any,
-                                               BaseException | None]] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[
+            tuple[Callable[[Any, BaseException | None], None], Any, BaseException | None]
+        ] = queue.SimpleQueue()
         self._latest_progress: tuple[str, int, int] | None = None
         self._jobs = 0  # submitted and not yet delivered
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._deliver)
-        seconds = probe_seconds or context.setting(SETTINGS_GROUP, "probe_seconds", DEFAULT_PROBE_SECONDS, int)
+        seconds = probe_seconds or context.setting(
+            SETTINGS_GROUP, "probe_seconds", DEFAULT_PROBE_SECONDS, int
+        )
         self.probe_timer = QTimer(self)
         self.probe_timer.setInterval(max(1, seconds) * 1000)
         self.probe_timer.timeout.connect(self.probe)
@@ -182,8 +196,9 @@ class SyncController(QObject):
         self._poll.start()
         self._pool.submit(work)
 
-    def _post(self, callback: Callable[[Any, BaseException | None], None], result: Any,
-              error: BaseException | None) -> None:
+    def _post(
+        self, callback: Callable[[Any, BaseException | None], None], result: Any, error: BaseException | None
+    ) -> None:
         """On a network thread: hand a result to the GUI thread."""
         self._results.put((callback, result, error))
 
@@ -249,13 +264,28 @@ class SyncController(QObject):
         self._update_probe()
         self.account_changed.emit(account)
 
-    def login(self, server_url: str, username: str, password: str, *, use_file: bool,
-              done: Callable[[Account | None, BaseException | None], None]) -> None:
+    def login(
+        self,
+        server_url: str,
+        username: str,
+        password: str,
+        *,
+        use_file: bool,
+        done: Callable[[Account | None, BaseException | None], None],
+    ) -> None:
         """Log in on a network thread; `done(account, error)` on the GUI thread."""
 
         def work(store: Store) -> Account:
-            user, _storage = session.login(store, server_url, username, password, use_file=use_file,
-                                           connect_timeout=5.0, read_timeout=20.0, retries=1)
+            user, _storage = session.login(
+                store,
+                server_url,
+                username,
+                password,
+                use_file=use_file,
+                connect_timeout=5.0,
+                read_timeout=20.0,
+                retries=1,
+            )
             return Account(store.get_meta(credentials.META_SERVER) or "", username, True, user)
 
         def finished(account: Account | None, error: BaseException | None) -> None:
@@ -270,7 +300,9 @@ class SyncController(QObject):
     def logout(self, done: Callable[[Any, BaseException | None], None] | None = None) -> None:
         def finished(_result: Any, error: BaseException | None) -> None:
             if error is None:
-                self._set_account(Account(self.account.server_url, self.account.username, False, self.account.user))
+                self._set_account(
+                    Account(self.account.server_url, self.account.username, False, self.account.user)
+                )
             if done is not None and _alive(done):
                 done(None, error)
 
@@ -322,7 +354,9 @@ class SyncController(QObject):
             self._set_reachable(True)
         if isinstance(error, AuthExpiredError):
             # The token expired or was revoked: show the account as logged out, ask to log in again.
-            self._set_account(Account(self.account.server_url, self.account.username, False, self.account.user))
+            self._set_account(
+                Account(self.account.server_url, self.account.username, False, self.account.user)
+            )
         elif error is not None and not isinstance(error, CommissionerError):
             log.error("sync failed", exc_info=error)
         self._update_probe()

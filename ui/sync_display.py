@@ -117,8 +117,9 @@ def readable_value(store: Store, table: str, field: str, value: Any, language: s
     return text
 
 
-def record_caption(store: Store, table: str, row: dict[str, Any] | None, language: str, *,
-                   short: bool = False) -> str:
+def record_caption(
+    store: Store, table: str, row: dict[str, Any] | None, language: str, *, short: bool = False
+) -> str:
     """A short name of a record: a visit's date, target and the start of its content, a problem's
     title. `short` leaves a visit's content out (for narrow lists)."""
     if row is None:
@@ -144,17 +145,22 @@ def rejected_records(store: Store, language: str, limit: int = 200) -> list[dict
     found: list[dict[str, str]] = []
     for table in schema.SYNCED_TABLES:
         cursor = store.db.execute(
-            f"SELECT * FROM {table} WHERE sync_error IS NOT NULL AND deleted = 0 LIMIT ?", [limit - len(found)]
+            f"SELECT * FROM {table} WHERE sync_error IS NOT NULL AND deleted = 0 LIMIT ?",
+            [limit - len(found)],
         )
         names = [d[0] for d in cursor.description]
         for values in cursor.fetchall():
             row = dict(zip(names, values, strict=True))
             reason = rejection_reason(row["sync_error"])
-            found.append({
-                "table": table, "id": row["id"], "kind": table_label(table, language),
-                "caption": record_caption(store, table, row, language),
-                "reason": reason.text(language) if reason else "",
-            })
+            found.append(
+                {
+                    "table": table,
+                    "id": row["id"],
+                    "kind": table_label(table, language),
+                    "caption": record_caption(store, table, row, language),
+                    "reason": reason.text(language) if reason else "",
+                }
+            )
         if len(found) >= limit:
             break
     return found
@@ -162,7 +168,10 @@ def rejected_records(store: Store, language: str, limit: int = 200) -> list[dict
 
 def conflict_records(store: Store) -> list[tuple[str, str, int]]:
     """(table, record id, open fields) of every record with open conflicts, oldest first."""
-    return [(t, r, int(n)) for t, r, n in store.db.execute(
-        "SELECT table_name, record_id, count(*) FROM sync_conflicts WHERE resolved_at IS NULL "
-        "GROUP BY table_name, record_id ORDER BY min(id)"
-    ).fetchall()]
+    return [
+        (t, r, int(n))
+        for t, r, n in store.db.execute(
+            "SELECT table_name, record_id, count(*) FROM sync_conflicts WHERE resolved_at IS NULL "
+            "GROUP BY table_name, record_id ORDER BY min(id)"
+        ).fetchall()
+    ]

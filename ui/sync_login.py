@@ -41,8 +41,9 @@ class LoginDialog(QDialog):
 
     logged_in = Signal(object)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 controller: SyncController | None = None):
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, controller: SyncController | None = None
+    ):
         super().__init__(parent)
         self.context = context
         self.controller = controller or sync_controller(context)
@@ -58,8 +59,11 @@ class LoginDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.form = QFormLayout()
         self.server_label, self.username_label, self.password_label = QLabel(self), QLabel(self), QLabel(self)
-        for label, field in ((self.server_label, self.server), (self.username_label, self.username),
-                             (self.password_label, self.password)):
+        for label, field in (
+            (self.server_label, self.server),
+            (self.username_label, self.username),
+            (self.password_label, self.password),
+        ):
             label.setBuddy(field)
             self.form.addRow(label, field)
         # No keyring: say so, and let the user choose the less safe file explicitly.
@@ -96,16 +100,22 @@ class LoginDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("登录市科技局服务器"))
-        self.intro.setText(self.tr("填写科技局提供的服务器地址和您的账户。登录后，本机记录可与服务器同步；"
-                                   "密码不会保存在本机。"))
+        self.intro.setText(
+            self.tr(
+                "填写科技局提供的服务器地址和您的账户。登录后，本机记录可与服务器同步；密码不会保存在本机。"
+            )
+        )
         self.server_label.setText(self.tr("服务器地址"))
         self.username_label.setText(self.tr("用户名"))
         self.password_label.setText(self.tr("密码"))
         self.server.setPlaceholderText(self.tr("例如：https://kjtpy.example.gov.cn"))
-        self.keyring_note.setText(self.tr(
-            "本电脑没有可用的系统密钥环（如 GNOME 密钥环、KWallet、Windows 凭据管理器），无法安全保存登录凭据。"
-            "可以安装并启用密钥环后再登录；或勾选下面的选项，将凭据保存在数据目录中仅本账户可读的文件里"
-            "（安全性较低：能使用本电脑账户的人都可以用它同步数据）。"))
+        self.keyring_note.setText(
+            self.tr(
+                "本电脑没有可用的系统密钥环（如 GNOME 密钥环、KWallet、Windows 凭据管理器），无法安全保存登录凭据。"
+                "可以安装并启用密钥环后再登录；或勾选下面的选项，将凭据保存在数据目录中仅本账户可读的文件里"
+                "（安全性较低：能使用本电脑账户的人都可以用它同步数据）。"
+            )
+        )
         self.use_file.setText(self.tr("我了解风险，将登录凭据保存在数据目录的文件中（仅本账户可读）"))
         self.login_button.setText(self.tr("登录"))
         self.cancel_button.setText(self.tr("取消"))
@@ -123,17 +133,32 @@ class LoginDialog(QDialog):
         self.status.setText(text)
 
     def submit(self) -> None:
-        server, username, password = self.server.text().strip(), self.username.text().strip(), self.password.text()
-        missing = [name for name, value in ((self.tr("服务器地址"), server), (self.tr("用户名"), username),
-                                            (self.tr("密码"), password)) if not value]
+        server, username, password = (
+            self.server.text().strip(),
+            self.username.text().strip(),
+            self.password.text(),
+        )
+        missing = [
+            name
+            for name, value in (
+                (self.tr("服务器地址"), server),
+                (self.tr("用户名"), username),
+                (self.tr("密码"), password),
+            )
+            if not value
+        ]
         if missing:
             self.show_error(self.tr("请填写：{0}").format("、".join(missing)))
             return
         use_file = False
         if not self.has_keyring:
             if not self.use_file.isChecked():
-                self.show_error(self.tr("本电脑没有系统密钥环。要继续登录，请勾选上面的选项，"
-                                        "明确同意将凭据保存在文件中；或安装密钥环后再登录。"))
+                self.show_error(
+                    self.tr(
+                        "本电脑没有系统密钥环。要继续登录，请勾选上面的选项，"
+                        "明确同意将凭据保存在文件中；或安装密钥环后再登录。"
+                    )
+                )
                 return
             use_file = True
         self.status.setStyleSheet("")

@@ -65,8 +65,9 @@ class TaskRunner(QObject):
         self._pending = 0
         self._labels: list[tuple[int, str]] = []
         self._serial = 0
-        self._results: queue.SimpleQueue[tuple[Callable[[Any, BaseException | None], None], Any,
-                                               BaseException | None]] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[
+            tuple[Callable[[Any, BaseException | None], None], Any, BaseException | None]
+        ] = queue.SimpleQueue()
         self._finished.connect(self._deliver)
         self._read_lock = threading.Lock()
         self._reading = False

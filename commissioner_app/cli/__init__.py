@@ -46,8 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--data-dir", type=Path, default=None,
-        help=t("数据目录（默认：系统用户数据目录）", "data directory (default: the platform's user data directory)"),
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=t(
+            "数据目录（默认：系统用户数据目录）",
+            "data directory (default: the platform's user data directory)",
+        ),
     )
     parser.add_argument("--lang", choices=["zh_CN", "en"], default=None, help=t("界面语言", "language"))
     parser.add_argument("-v", "--verbose", action="store_true", help=t("输出调试日志", "log debug output"))
@@ -76,8 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.set_language(lang)
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     configure_logging(data_dir_of(args), level=logging.DEBUG if args.verbose else logging.INFO)
     log.info("command %s", args.command)
     try:
@@ -96,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("%s failed", args.command)
         where = current_log_path()
         if where:
-            print(t(f"程序出错，详细信息已写入 {where}", f"An internal error occurred; details are in {where}"),
-                  file=sys.stderr)
+            print(
+                t(f"程序出错，详细信息已写入 {where}", f"An internal error occurred; details are in {where}"),
+                file=sys.stderr,
+            )
         return EXIT_INTERNAL_ERROR

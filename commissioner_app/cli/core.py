@@ -33,9 +33,14 @@ def register(sub: Any) -> None:
     p = sub.add_parser("demo", help=t("生成演示数据", "fill the store with demo data"))
     p.add_argument("--visits", type=_non_negative, default=500, help=t("服务记录条数", "number of visits"))
     p.add_argument("--seed", type=int, default=1, help=t("随机种子（相同种子生成相同数据）", "random seed"))
-    p.add_argument("--commissioners", type=_positive, default=None, help=t("特派员人数", "number of commissioners"))
-    p.add_argument("--all-local", action="store_true",
-                   help=t("所有记录均为未同步状态", "leave every record unsynced (for sync trials)"))
+    p.add_argument(
+        "--commissioners", type=_positive, default=None, help=t("特派员人数", "number of commissioners")
+    )
+    p.add_argument(
+        "--all-local",
+        action="store_true",
+        help=t("所有记录均为未同步状态", "leave every record unsynced (for sync trials)"),
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("status", help=t("按类型和同步状态统计记录", "count records by kind and sync state"))
@@ -72,9 +77,11 @@ def open_store(args: argparse.Namespace, *, must_exist: bool = True) -> Store:
     data_dir = data_dir_of(args)
     if must_exist and not (data_dir / "commissioner.db").exists():
         raise CommissionerError(
-            Message(f"数据目录 {data_dir} 中没有数据库。请先启动程序完成设置，或用 --data-dir 指定数据目录。",
-                    f"There is no database in {data_dir}. Start the application once, or name the data "
-                    "directory with --data-dir.")
+            Message(
+                f"数据目录 {data_dir} 中没有数据库。请先启动程序完成设置，或用 --data-dir 指定数据目录。",
+                f"There is no database in {data_dir}. Start the application once, or name the data "
+                "directory with --data-dir.",
+            )
         )
     return Store.open(data_dir)
 
@@ -85,19 +92,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
     store = open_store(args, must_exist=False)
     if store.db.execute("SELECT 1 FROM visits LIMIT 1").fetchone():
         raise CommissionerError(
-            Message(f"{store.path} 中已有服务记录；演示数据只写入空的数据目录。",
-                    f"{store.path} already holds visits; demo data goes only into an empty data directory.")
+            Message(
+                f"{store.path} 中已有服务记录；演示数据只写入空的数据目录。",
+                f"{store.path} already holds visits; demo data goes only into an empty data directory.",
+            )
         )
     started = time.perf_counter()
-    result = generate_demo(store, visits=args.visits, seed=args.seed, commissioners=args.commissioners,
-                           all_local=args.all_local)
+    result = generate_demo(
+        store, visits=args.visits, seed=args.seed, commissioners=args.commissioners, all_local=args.all_local
+    )
     elapsed = time.perf_counter() - started
-    print(t(
-        f"已生成：特派员 {result.commissioners} 人，服务对象 {result.targets} 个，服务记录 {result.visits} 条，"
-        f"技术难题 {result.problems} 个，解决方案 {result.solutions} 个（{elapsed:.1f} 秒）",
-        f"Created {result.commissioners} commissioners, {result.targets} targets, {result.visits} visits, "
-        f"{result.problems} problems, {result.solutions} solutions ({elapsed:.1f} s)",
-    ))
+    print(
+        t(
+            f"已生成：特派员 {result.commissioners} 人，服务对象 {result.targets} 个，服务记录 {result.visits} 条，"
+            f"技术难题 {result.problems} 个，解决方案 {result.solutions} 个（{elapsed:.1f} 秒）",
+            f"Created {result.commissioners} commissioners, {result.targets} targets, {result.visits} visits, "
+            f"{result.problems} problems, {result.solutions} solutions ({elapsed:.1f} s)",
+        )
+    )
     print(store.path)
     return 0
 
@@ -137,7 +149,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     store = open_store(args)
     problems = store.check()
     if not problems:
-        print(t("检查通过：数据库和所有附件完好。", "Check passed: the database and all attachments are intact."))
+        print(
+            t(
+                "检查通过：数据库和所有附件完好。",
+                "Check passed: the database and all attachments are intact.",
+            )
+        )
         return 0
     for problem in problems:
         print(problem.text(), file=sys.stderr)

@@ -39,18 +39,27 @@ from commissioner_app.store import Store
 CONTENT_CHARS = 160  # a table row must fit on a page; the full text is on the visit's own sheet
 
 
-def annual_record(store: Store, commissioner_id: str, year: int, out: Path | IO[bytes],
-                  *, assessment: Assessment | None = None) -> int:
+def annual_record(
+    store: Store,
+    commissioner_id: str,
+    year: int,
+    out: Path | IO[bytes],
+    *,
+    assessment: Assessment | None = None,
+) -> int:
     """Write one commissioner's annual record; `assessment` (the city's) may be passed in by a batch."""
     assessment = assessment or assess(store, period=Period.year(year))
     member = assessment.member(commissioner_id)
     if member is None:
-        raise NotFoundError(Message(f"找不到科技特派员 {commissioner_id}", f"No commissioner {commissioner_id}"))
+        raise NotFoundError(
+            Message(f"找不到科技特派员 {commissioner_id}", f"No commissioner {commissioner_id}")
+        )
     return write_annual_record(store, assessment, member, out)
 
 
-def write_annual_record(store: Store, a: Assessment, m: MemberResult, out: Path | IO[bytes],
-                        *, data_state_text: str | None = None) -> int:
+def write_annual_record(
+    store: Store, a: Assessment, m: MemberResult, out: Path | IO[bytes], *, data_state_text: str | None = None
+) -> int:
     """`data_state_text`: the footer's data state, when a batch has read it once for all documents."""
     s = styles()
     width, _ = frame_size()
@@ -65,29 +74,57 @@ def write_annual_record(store: Store, a: Assessment, m: MemberResult, out: Path 
         assessment_table(a, m, width),
         Spacer(1, 1.5 * mm),
         *[P(note.text(), s.note) for note in (a.basis_note, *a.notes)],
-        P(tr(f"评分细则：{a.rules.title.text()}（来源：{_source(a)}）",
-             f"Rules: {a.rules.title.text()} (source: {_source(a)})"), s.note),
+        P(
+            tr(
+                f"评分细则：{a.rules.title.text()}（来源：{_source(a)}）",
+                f"Rules: {a.rules.title.text()} (source: {_source(a)})",
+            ),
+            s.note,
+        ),
         P(tr("三、服务开展情况", "3. Service by month"), s.h2),
     ]
     months = visits_per_month(store, a.period, a.basis, [m.commissioner_id])
-    story.append(bar_chart([n for _, n in months], [str(int(k[5:])) if k[:4] == str(year) else k for k, _ in months],
-                           width=width, height=55 * mm,
-                           title=tr("各月服务次数", "Visits per month"), axis_note=tr("月份", "month")))
+    story.append(
+        bar_chart(
+            [n for _, n in months],
+            [str(int(k[5:])) if k[:4] == str(year) else k for k, _ in months],
+            width=width,
+            height=55 * mm,
+            title=tr("各月服务次数", "Visits per month"),
+            axis_note=tr("月份", "month"),
+        )
+    )
     visits = counted_visits(store, a, m.commissioner_id)
-    story.append(P(tr(f"四、服务记录明细（共 {len(visits)} 次）", f"4. Service records ({len(visits)})"), s.h2))
-    story.append(_visits_table(visits, width) if visits else P(tr("本期无计入考核的服务记录。",
-                                                                  "No counted service records in the period."), s.body))
+    story.append(
+        P(tr(f"四、服务记录明细（共 {len(visits)} 次）", f"4. Service records ({len(visits)})"), s.h2)
+    )
+    story.append(
+        _visits_table(visits, width)
+        if visits
+        else P(tr("本期无计入考核的服务记录。", "No counted service records in the period."), s.body)
+    )
     problems = solved_problems(store, a, m.commissioner_id)
-    story.append(P(tr(f"五、解决的技术难题（共 {len(problems)} 项）", f"5. Problems solved ({len(problems)})"), s.h2))
-    story += _problems(problems, width) if problems else [P(tr("本期无已解决的技术难题。",
-                                                               "No problems solved in the period."), s.body)]
+    story.append(
+        P(tr(f"五、解决的技术难题（共 {len(problems)} 项）", f"5. Problems solved ({len(problems)})"), s.h2)
+    )
+    story += (
+        _problems(problems, width)
+        if problems
+        else [P(tr("本期无已解决的技术难题。", "No problems solved in the period."), s.body)]
+    )
     story.append(P(tr("六、年度工作总结", "6. Annual summary"), s.h2))
     summary = annual_summary_text(store, m.commissioner_id, year)
     story.append(P(summary or tr("（未填写）", "(not written)"), s.body))
     story.append(Spacer(1, 8 * mm))
     story.append(KeepTogether([_signatures(width)]))
-    return build_pdf(out, story, title=f"{title} {m.name}", store=store, subject=tr("年度考核", "Annual assessment"),
-                     data_state_text=data_state_text)
+    return build_pdf(
+        out,
+        story,
+        title=f"{title} {m.name}",
+        store=store,
+        subject=tr("年度考核", "Annual assessment"),
+        data_state_text=data_state_text,
+    )
 
 
 def _source(a: Assessment) -> str:
@@ -106,80 +143,124 @@ def _profile(m: MemberResult, width: float) -> Table:
         [tr("所属科技特派团", "Team"), m.team_name, tr("所属工作站", "Workstation"), m.workstation_name],
     ]
     lw, vw = 28 * mm, (width - 56 * mm) / 2
-    return grid_table([[P(c, s.label if i % 2 == 0 else s.cell) for i, c in enumerate(r)] for r in rows],
-                      [lw, vw, lw, vw], header_rows=0,
-                      extra=[("BACKGROUND", (0, 0), (0, -1), HEAD_BG), ("BACKGROUND", (2, 0), (2, -1), HEAD_BG)])
+    return grid_table(
+        [[P(c, s.label if i % 2 == 0 else s.cell) for i, c in enumerate(r)] for r in rows],
+        [lw, vw, lw, vw],
+        header_rows=0,
+        extra=[("BACKGROUND", (0, 0), (0, -1), HEAD_BG), ("BACKGROUND", (2, 0), (2, -1), HEAD_BG)],
+    )
 
 
 def assessment_table(a: Assessment, m: MemberResult, width: float) -> Table:
     """Targets, actual values, points and scores per indicator, part subtotals, total and grade."""
     s = styles()
-    head = [tr("考核部分", "Part"), tr("考核指标", "Indicator"), tr("年度目标", "Target"), tr("完成值", "Actual"),
-            tr("分值", "Points"), tr("上限", "Cap"), tr("得分", "Score")]
+    head = [
+        tr("考核部分", "Part"),
+        tr("考核指标", "Indicator"),
+        tr("年度目标", "Target"),
+        tr("完成值", "Actual"),
+        tr("分值", "Points"),
+        tr("上限", "Cap"),
+        tr("得分", "Score"),
+    ]
     rows: list[list[Any]] = [head]
     extra: list[tuple[Any, ...]] = []
     for part in m.parts:
         first = len(rows)
         for ind in part.indicators:
             digits = 2 if ind.metric in ("economic_benefit", "satisfaction_mean") else 0
-            rows.append([P(tr(f"{part.name.zh}（{part.weight:g}分）", f"{part.name.en} ({part.weight:g} pts)"), s.cell), P(ind.label.text(), s.cell),
-                         f"{ind.target:g}", num(ind.actual, digits), f"{ind.points:g}", f"{ind.cap:g}",
-                         f"{ind.score:.1f}"])
-        rows.append(["", P(tr("小计", "Subtotal"), s.cell_right), "", "", f"{part.weight:g}", "",
-                     f"{part.score:.1f}"])
-        extra += [("SPAN", (0, first), (0, len(rows) - 1)), ("BACKGROUND", (1, len(rows) - 1), (-1, len(rows) - 1), SUB_BG)]
+            rows.append(
+                [
+                    P(
+                        tr(f"{part.name.zh}（{part.weight:g}分）", f"{part.name.en} ({part.weight:g} pts)"),
+                        s.cell,
+                    ),
+                    P(ind.label.text(), s.cell),
+                    f"{ind.target:g}",
+                    num(ind.actual, digits),
+                    f"{ind.points:g}",
+                    f"{ind.cap:g}",
+                    f"{ind.score:.1f}",
+                ]
+            )
+        rows.append(
+            ["", P(tr("小计", "Subtotal"), s.cell_right), "", "", f"{part.weight:g}", "", f"{part.score:.1f}"]
+        )
+        extra += [
+            ("SPAN", (0, first), (0, len(rows) - 1)),
+            ("BACKGROUND", (1, len(rows) - 1), (-1, len(rows) - 1), SUB_BG),
+        ]
     rows.append([P(tr("总分", "Total"), s.label), "", "", "", "100", "", f"{m.total:.1f}"])
     grade = m.grade_label.text()
     if m.capped:
-        grade += tr(f"（得分达{GRADES['excellent'].text()}，受优秀比例上限调整）",
-                    f" (scored {GRADES['excellent'].text()}, lowered by the share cap)")
-    thresholds = tr(f"优秀 ≥ {a.rules.excellent:g}，良好 ≥ {a.rules.good:g}，合格 ≥ {a.rules.pass_mark:g}",
-                    f"优秀 ≥ {a.rules.excellent:g}, 良好 ≥ {a.rules.good:g}, 合格 ≥ {a.rules.pass_mark:g}")
-    rows.append([P(tr("考核等级", "Grade"), s.label), P(grade, s.cell), "", P(thresholds, s.cell_small), "", "", ""])
+        grade += tr(
+            f"（得分达{GRADES['excellent'].text()}，受优秀比例上限调整）",
+            f" (scored {GRADES['excellent'].text()}, lowered by the share cap)",
+        )
+    thresholds = tr(
+        f"优秀 ≥ {a.rules.excellent:g}，良好 ≥ {a.rules.good:g}，合格 ≥ {a.rules.pass_mark:g}",
+        f"优秀 ≥ {a.rules.excellent:g}, 良好 ≥ {a.rules.good:g}, 合格 ≥ {a.rules.pass_mark:g}",
+    )
+    rows.append(
+        [P(tr("考核等级", "Grade"), s.label), P(grade, s.cell), "", P(thresholds, s.cell_small), "", "", ""]
+    )
     n = len(rows)
     extra += [
-        ("SPAN", (0, n - 2), (3, n - 2)), ("SPAN", (1, n - 1), (2, n - 1)), ("SPAN", (3, n - 1), (-1, n - 1)),
+        ("SPAN", (0, n - 2), (3, n - 2)),
+        ("SPAN", (1, n - 1), (2, n - 1)),
+        ("SPAN", (3, n - 1), (-1, n - 1)),
         ("BACKGROUND", (0, n - 2), (-1, -1), HEAD_BG),
         ("ALIGN", (2, 1), (-1, -2), "RIGHT"),
     ]
     w = width
-    return grid_table(rows, [w * 0.17, w * 0.31, w * 0.1, w * 0.11, w * 0.1, w * 0.1, w * 0.11], extra=extra,
-                      plain_cols=(2, 3, 4, 5, 6))
+    return grid_table(
+        rows,
+        [w * 0.17, w * 0.31, w * 0.1, w * 0.11, w * 0.1, w * 0.1, w * 0.11],
+        extra=extra,
+        plain_cols=(2, 3, 4, 5, 6),
+    )
 
 
 def counted_visits(store: Store, a: Assessment, commissioner_id: str) -> list[dict[str, Any]]:
     """The visits the assessment counted for one commissioner, oldest first."""
-    return [dict(r) for r in store.db.query(
-        f"""SELECT v.id, v.visit_date, coalesce(t.name, '') AS target_name, v.county, v.town, v.village,
+    return [
+        dict(r)
+        for r in store.db.query(
+            f"""SELECT v.id, v.visit_date, coalesce(t.name, '') AS target_name, v.county, v.town, v.village,
                v.service_types, substr(v.content, 1, {CONTENT_CHARS + 1}) AS content, v.people_trained,
                v.training_sessions, v.economic_benefit, v.confirm_satisfaction
            FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id
-           WHERE {basis_sql(a.basis, 'v')} AND v.commissioner_id = ? AND v.visit_date BETWEEN ? AND ?
+           WHERE {basis_sql(a.basis, "v")} AND v.commissioner_id = ? AND v.visit_date BETWEEN ? AND ?
            ORDER BY v.visit_date, v.start_time, v.rowid""",
-        [commissioner_id, a.period.start.isoformat(), a.period.end.isoformat()],
-    )]
+            [commissioner_id, a.period.start.isoformat(), a.period.end.isoformat()],
+        )
+    ]
 
 
 def solved_problems(store: Store, a: Assessment, commissioner_id: str) -> list[dict[str, Any]]:
     """The problems the assessment counted as solved, each with its solutions."""
-    problems = [dict(r) for r in store.db.query(
-        f"""SELECT p.id, p.title, p.description, p.industry, p.solved_on, coalesce(t.name, '') AS target_name
+    problems = [
+        dict(r)
+        for r in store.db.query(
+            f"""SELECT p.id, p.title, p.description, p.industry, p.solved_on, coalesce(t.name, '') AS target_name
            FROM problems p LEFT JOIN visits v ON v.id = p.visit_id
            LEFT JOIN service_targets t ON t.id = p.target_id
            WHERE p.deleted = 0 AND p.is_draft = 0 AND p.commissioner_id = ? AND p.status = 'solved'
              AND p.solved_on BETWEEN ? AND ?
              AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
-             AND (p.visit_id IS NULL OR ({basis_sql(a.basis, 'v')}))
+             AND (p.visit_id IS NULL OR ({basis_sql(a.basis, "v")}))
            ORDER BY p.solved_on, p.rowid""",
-        [commissioner_id, a.period.start.isoformat(), a.period.end.isoformat()],
-    )]
+            [commissioner_id, a.period.start.isoformat(), a.period.end.isoformat()],
+        )
+    ]
     if problems:
         ids = [p["id"] for p in problems]
         sols: dict[str, list[dict[str, Any]]] = {}
         for row in store.db.query(
             f"SELECT problem_id, description, technology, outcome, economic_benefit FROM solutions "
             # `+deleted`: an index leading with `deleted` must never look better than the problem index
-            f"WHERE +deleted = 0 AND problem_id IN ({','.join('?' * len(ids))}) ORDER BY rowid", ids,
+            f"WHERE +deleted = 0 AND problem_id IN ({','.join('?' * len(ids))}) ORDER BY rowid",
+            ids,
         ):
             sols.setdefault(row["problem_id"], []).append(dict(row))
         for p in problems:
@@ -190,53 +271,112 @@ def solved_problems(store: Store, a: Assessment, commissioner_id: str) -> list[d
 def annual_summary_text(store: Store, commissioner_id: str, year: int) -> str:
     row = store.db.execute(
         "SELECT text FROM annual_summaries WHERE commissioner_id = ? AND year = ? AND deleted = 0 "
-        "ORDER BY updated_at DESC LIMIT 1", [commissioner_id, year]).fetchone()
+        "ORDER BY updated_at DESC LIMIT 1",
+        [commissioner_id, year],
+    ).fetchone()
     return (row[0] or "").strip() if row else ""
 
 
 def _visits_table(visits: list[dict[str, Any]], width: float) -> Table:
-    head = ["#", tr("日期", "Date"), tr("服务对象", "Served party"), tr("地点", "Place"), tr("服务类型", "Types"),
-            tr("服务内容", "Content"), tr("培训人次", "Trained"), tr("效益(万元)", "Benefit"), tr("满意度", "Rating")]
+    head = [
+        "#",
+        tr("日期", "Date"),
+        tr("服务对象", "Served party"),
+        tr("地点", "Place"),
+        tr("服务类型", "Types"),
+        tr("服务内容", "Content"),
+        tr("培训人次", "Trained"),
+        tr("效益(万元)", "Benefit"),
+        tr("满意度", "Rating"),
+    ]
     rows: list[list[Any]] = [head]
     for i, v in enumerate(visits, 1):
-        types = "、".join(SERVICE_TYPES[c].text() if c in SERVICE_TYPES else c for c in json.loads(v["service_types"]))
+        types = "、".join(
+            SERVICE_TYPES[c].text() if c in SERVICE_TYPES else c for c in json.loads(v["service_types"])
+        )
         content = v["content"]
         if len(content) > CONTENT_CHARS:
             content = content[:CONTENT_CHARS] + "…"
-        rows.append([str(i), v["visit_date"], v["target_name"], v["town"] or v["county"], types, content,
-                     str(v["people_trained"] or ""),
-                     f"{v['economic_benefit']:.2f}" if v["economic_benefit"] else "",
-                     str(v["confirm_satisfaction"] or "")])
+        rows.append(
+            [
+                str(i),
+                v["visit_date"],
+                v["target_name"],
+                v["town"] or v["county"],
+                types,
+                content,
+                str(v["people_trained"] or ""),
+                f"{v['economic_benefit']:.2f}" if v["economic_benefit"] else "",
+                str(v["confirm_satisfaction"] or ""),
+            ]
+        )
     w = width
     widths = [w * 0.045, w * 0.1, w * 0.16, w * 0.09, w * 0.12, w * 0.3, w * 0.06, w * 0.07, w * 0.055]
-    return grid_table(rows, widths, zebra=True, plain_cols=(0, 1, 6, 7, 8), body_size=7,
-                      extra=[("ALIGN", (6, 1), (-1, -1), "RIGHT")])
+    return grid_table(
+        rows,
+        widths,
+        zebra=True,
+        plain_cols=(0, 1, 6, 7, 8),
+        body_size=7,
+        extra=[("ALIGN", (6, 1), (-1, -1), "RIGHT")],
+    )
 
 
 def _problems(problems: list[dict[str, Any]], width: float) -> list[Flowable]:
-    head = ["#", tr("技术难题", "Problem"), tr("解决日期", "Solved on"), tr("解决方案及成效", "Solution and outcome")]
+    head = [
+        "#",
+        tr("技术难题", "Problem"),
+        tr("解决日期", "Solved on"),
+        tr("解决方案及成效", "Solution and outcome"),
+    ]
     rows: list[list[Any]] = [head]
     for i, p in enumerate(problems, 1):
         sol = "\n".join(
-            x["description"] + (tr(f"（技术：{x['technology']}）", f" (technology: {x['technology']})") if x["technology"] else "")
+            x["description"]
+            + (
+                tr(f"（技术：{x['technology']}）", f" (technology: {x['technology']})")
+                if x["technology"]
+                else ""
+            )
             + (tr(f"成效：{x['outcome']}", f" Outcome: {x['outcome']}") if x["outcome"] else "")
-            for x in p["solutions"])
-        problem = f"{p['title']}（{p['target_name']}）" + (f"\n{p['description']}" if p["description"] else "")
+            for x in p["solutions"]
+        )
+        problem = f"{p['title']}（{p['target_name']}）" + (
+            f"\n{p['description']}" if p["description"] else ""
+        )
         rows.append([str(i), problem, p["solved_on"], sol])
     w = width
-    return [grid_table(rows, [w * 0.05, w * 0.4, w * 0.11, w * 0.44], zebra=True, plain_cols=(0, 2),
-                       body_size=7.5)]
+    return [
+        grid_table(
+            rows, [w * 0.05, w * 0.4, w * 0.11, w * 0.44], zebra=True, plain_cols=(0, 2), body_size=7.5
+        )
+    ]
 
 
 def _signatures(width: float) -> Table:
     s = styles()
-    cells = [P(tr("科技特派员（签字）：", "Commissioner:"), s.body),
-             P(tr("派出单位意见（盖章）：", "Sending unit (stamp):"), s.body),
-             P(tr("县级科技部门意见（盖章）：", "County bureau (stamp):"), s.body)]
-    date = P(tr("日期：\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0年\u00a0\u00a0\u00a0\u00a0月\u00a0\u00a0\u00a0\u00a0日",
-                "Date:"), s.body)
-    table = Table([cells, ["", "", ""], [date, date, date]], colWidths=[width / 3] * 3,
-                  rowHeights=[None, 18 * mm, None])
-    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, GRID), ("LINEBEFORE", (1, 0), (-1, -1), 0.5, GRID),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    cells = [
+        P(tr("科技特派员（签字）：", "Commissioner:"), s.body),
+        P(tr("派出单位意见（盖章）：", "Sending unit (stamp):"), s.body),
+        P(tr("县级科技部门意见（盖章）：", "County bureau (stamp):"), s.body),
+    ]
+    date = P(
+        tr(
+            "日期：\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0年\u00a0\u00a0\u00a0\u00a0月\u00a0\u00a0\u00a0\u00a0日",
+            "Date:",
+        ),
+        s.body,
+    )
+    table = Table(
+        [cells, ["", "", ""], [date, date, date]], colWidths=[width / 3] * 3, rowHeights=[None, 18 * mm, None]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, GRID),
+                ("LINEBEFORE", (1, 0), (-1, -1), 0.5, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table

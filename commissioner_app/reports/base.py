@@ -41,18 +41,31 @@ def tr(zh: str, en: str) -> str:
     return en if i18n.language() == "en" else zh
 
 
-def _style(name: str, size: float, leading: float | None = None, align: int = TA_LEFT, **kw: Any) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=CJK, fontSize=size, leading=leading or size * 1.4, alignment=align,
-                          wordWrap="CJK", bulletFontName=CJK, **kw)
+def _style(
+    name: str, size: float, leading: float | None = None, align: int = TA_LEFT, **kw: Any
+) -> ParagraphStyle:
+    return ParagraphStyle(
+        name,
+        fontName=CJK,
+        fontSize=size,
+        leading=leading or size * 1.4,
+        alignment=align,
+        wordWrap="CJK",
+        bulletFontName=CJK,
+        **kw,
+    )
 
 
 class Styles:
     def __init__(self) -> None:
         register_fonts()
         self.title = _style("title", 17, 24, TA_CENTER, spaceAfter=2 * mm)
-        self.subtitle = _style("subtitle", 10.5, 15, TA_CENTER, textColor=colors.HexColor("#444444"),
-                               spaceAfter=3 * mm)
-        self.h2 = _style("h2", 12.5, 18, spaceBefore=4 * mm, spaceAfter=2 * mm, textColor=ACCENT, keepWithNext=1)
+        self.subtitle = _style(
+            "subtitle", 10.5, 15, TA_CENTER, textColor=colors.HexColor("#444444"), spaceAfter=3 * mm
+        )
+        self.h2 = _style(
+            "h2", 12.5, 18, spaceBefore=4 * mm, spaceAfter=2 * mm, textColor=ACCENT, keepWithNext=1
+        )
         self.body = _style("body", 9.5, 14)
         self.small = _style("small", 8, 11)
         self.note = _style("note", 8, 11, textColor=colors.HexColor("#555555"))
@@ -102,10 +115,17 @@ def num(value: float | int | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
-def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header_rows: int = 1,
-               extra: Sequence[tuple[Any, ...]] = (), zebra: bool = False,
-               row_heights: Sequence[float | None] | None = None, plain_cols: Sequence[int] = (),
-               body_size: float = 8.5) -> Table:
+def grid_table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    header_rows: int = 1,
+    extra: Sequence[tuple[Any, ...]] = (),
+    zebra: bool = False,
+    row_heights: Sequence[float | None] | None = None,
+    plain_cols: Sequence[int] = (),
+    body_size: float = 8.5,
+) -> Table:
     """A table with a grid, a shaded header row repeated on every page, and cells as paragraphs.
 
     Body cells of `plain_cols` hold numbers or dates: they stay plain strings in the Latin font
@@ -113,11 +133,23 @@ def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header
     """
     s = styles()
     plain = set(plain_cols)
-    data = [[c if isinstance(c, Flowable) or (i >= header_rows and j in plain)
-             else P(c, s.head) if i < header_rows else CellText(str(c), body_size) for j, c in enumerate(row)]
-            for i, row in enumerate(rows)]
-    table = Table(data, colWidths=list(widths), repeatRows=header_rows,
-                  rowHeights=list(row_heights) if row_heights else None)
+    data = [
+        [
+            c
+            if isinstance(c, Flowable) or (i >= header_rows and j in plain)
+            else P(c, s.head)
+            if i < header_rows
+            else CellText(str(c), body_size)
+            for j, c in enumerate(row)
+        ]
+        for i, row in enumerate(rows)
+    ]
+    table = Table(
+        data,
+        colWidths=list(widths),
+        repeatRows=header_rows,
+        rowHeights=list(row_heights) if row_heights else None,
+    )
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), CJK),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -145,10 +177,14 @@ def data_state(store: Store) -> str:
     waiting = store.waiting_to_sync()
     if last:
         when = last[:16].replace("T", " ")
-        return tr(f"数据同步状态：最近同步于 {when}，本机待同步记录 {waiting} 条",
-                  f"Data: last synced {when}, {waiting} records waiting to sync")
-    return tr(f"数据同步状态：本机尚未同步，待同步记录 {waiting} 条",
-              f"Data: never synced on this computer, {waiting} records waiting to sync")
+        return tr(
+            f"数据同步状态：最近同步于 {when}，本机待同步记录 {waiting} 条",
+            f"Data: last synced {when}, {waiting} records waiting to sync",
+        )
+    return tr(
+        f"数据同步状态：本机尚未同步，待同步记录 {waiting} 条",
+        f"Data: never synced on this computer, {waiting} records waiting to sync",
+    )
 
 
 def record_sync_state(row: dict[str, Any]) -> str:
@@ -186,13 +222,27 @@ class _NumberedCanvas(Canvas):
         self.setLineWidth(0.4)
         self.line(MARGIN, FOOTER_Y + 9, width - MARGIN, FOOTER_Y + 9)
         draw_text(self, MARGIN, FOOTER_Y, self.footer_left, 7)
-        draw_text(self, width - MARGIN, FOOTER_Y, tr(f"第 {self._pageNumber} 页 共 {total} 页",
-                                                      f"Page {self._pageNumber} of {total}"), 7.5, "right")
+        draw_text(
+            self,
+            width - MARGIN,
+            FOOTER_Y,
+            tr(f"第 {self._pageNumber} 页 共 {total} 页", f"Page {self._pageNumber} of {total}"),
+            7.5,
+            "right",
+        )
         self.restoreState()
 
 
-def build_pdf(out: Path | IO[bytes], story: list[Flowable], *, title: str, store: Store,
-              subject: str = "", extra_footer: str = "", data_state_text: str | None = None) -> int:
+def build_pdf(
+    out: Path | IO[bytes],
+    story: list[Flowable],
+    *,
+    title: str,
+    store: Store,
+    subject: str = "",
+    extra_footer: str = "",
+    data_state_text: str | None = None,
+) -> int:
     """Lay out `story` on A4 with the shared footer and metadata; returns the number of pages.
 
     `data_state_text`: the footer's data state (`data_state`), when the caller has it already.
@@ -206,15 +256,28 @@ def build_pdf(out: Path | IO[bytes], story: list[Flowable], *, title: str, store
     canvas_class = type("DocumentCanvas", (_NumberedCanvas,), {"footer_left": footer})
     target: Any = str(out) if isinstance(out, Path) else out
     doc = SimpleDocTemplate(
-        target, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN + 5 * mm, title=title, author=AUTHOR.text(), subject=subject,
-        creator=AUTHOR.text(), initialFontName=CJK, lang="zh-CN" if i18n.language() != "en" else "en",
+        target,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 5 * mm,
+        title=title,
+        author=AUTHOR.text(),
+        subject=subject,
+        creator=AUTHOR.text(),
+        initialFontName=CJK,
+        lang="zh-CN" if i18n.language() != "en" else "en",
     )
     try:
         doc.build(story, canvasmaker=canvas_class)
     except OSError as exc:
-        raise CommissionerError(Message(f"无法写入文件 {out}：{exc.strerror or exc}",
-                                        f"Cannot write the file {out}: {exc.strerror or exc}")) from None
+        raise CommissionerError(
+            Message(
+                f"无法写入文件 {out}：{exc.strerror or exc}",
+                f"Cannot write the file {out}: {exc.strerror or exc}",
+            )
+        ) from None
     return int(doc.page)
 
 

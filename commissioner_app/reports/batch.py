@@ -54,8 +54,10 @@ class BatchFailure:
 
     @property
     def message(self) -> Message:
-        return Message(f"{self.name} 的年度服务记录未能生成：{self.reason.zh}",
-                       f"The annual record of {self.name} was not written: {self.reason.en}")
+        return Message(
+            f"{self.name} 的年度服务记录未能生成：{self.reason.zh}",
+            f"The annual record of {self.name} was not written: {self.reason.en}",
+        )
 
 
 @dataclass
@@ -109,8 +111,12 @@ def annual_records(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CommissionerError(Message(f"无法创建文件夹 {folder}：{exc.strerror or exc}",
-                                        f"Cannot create the folder {folder}: {exc.strerror or exc}")) from None
+        raise CommissionerError(
+            Message(
+                f"无法创建文件夹 {folder}：{exc.strerror or exc}",
+                f"Cannot create the folder {folder}: {exc.strerror or exc}",
+            )
+        ) from None
     a = assessment or assess(store, period=Period.year(year))
     members = sorted(a.members, key=lambda m: (m.county, m.team_name, m.name, m.commissioner_id))
     jobs = [(m, folder / annual_file_name(year, m.name, m.commissioner_id)) for m in members]
@@ -149,15 +155,22 @@ class _Run:
             self.paths[i] = path
         else:
             reason, details = failure
-            log.error("annual record of %s (%s) not written: %s%s", m.name, m.commissioner_id, reason.en,
-                      "\n" + details if details else "")
+            log.error(
+                "annual record of %s (%s) not written: %s%s",
+                m.name,
+                m.commissioner_id,
+                reason.en,
+                "\n" + details if details else "",
+            )
             self.failures[i] = BatchFailure(m.commissioner_id, m.name, reason)
         self.done += 1
         if self.progress is not None:
             self.progress(self.done, self.total, m.name)
 
 
-def _write_one(store: Store, a: Assessment, m: MemberResult, path: Path, state: str) -> tuple[Message, str] | None:
+def _write_one(
+    store: Store, a: Assessment, m: MemberResult, path: Path, state: str
+) -> tuple[Message, str] | None:
     """Write one record under a temporary name, then rename it; the failure (reason, traceback) if any."""
     tmp = path.with_suffix(".pdf.part")
     try:
@@ -165,17 +178,24 @@ def _write_one(store: Store, a: Assessment, m: MemberResult, path: Path, state: 
         try:
             tmp.replace(path)  # a cancelled or failed run leaves no half-written PDF under the real name
         except OSError as exc:
-            raise CommissionerError(Message(
-                f"无法保存文件 {path}（是否正在其他程序中打开？）：{exc.strerror or exc}",
-                f"Cannot save the file {path} (is it open in another program?): {exc.strerror or exc}")) from None
+            raise CommissionerError(
+                Message(
+                    f"无法保存文件 {path}（是否正在其他程序中打开？）：{exc.strerror or exc}",
+                    f"Cannot save the file {path} (is it open in another program?): {exc.strerror or exc}",
+                )
+            ) from None
     except CommissionerError as exc:
         _remove(tmp)
         return exc.message, ""
     except Exception as exc:  # noqa: BLE001 - one person's bad data must not stop everyone's records
         _remove(tmp)
-        return (Message(f"程序错误（{type(exc).__name__}：{exc}），请联系技术支持",
-                        f"program error ({type(exc).__name__}: {exc}); please contact support"),
-                traceback.format_exc())
+        return (
+            Message(
+                f"程序错误（{type(exc).__name__}：{exc}），请联系技术支持",
+                f"program error ({type(exc).__name__}: {exc}); please contact support",
+            ),
+            traceback.format_exc(),
+        )
     return None
 
 
@@ -186,16 +206,27 @@ def _remove(path: Path) -> None:
         pass
 
 
-def _parallel(db_path: Path, a: Assessment, jobs: list[tuple[MemberResult, Path]], state: str, workers: int,
-              run: _Run, cancelled: Callable[[], bool] | None) -> list[int]:
+def _parallel(
+    db_path: Path,
+    a: Assessment,
+    jobs: list[tuple[MemberResult, Path]],
+    state: str,
+    workers: int,
+    run: _Run,
+    cancelled: Callable[[], bool] | None,
+) -> list[int]:
     """Write the jobs with a process pool; returns the positions still to write here (pool broken)."""
     # spawn, not fork: the GUI calls this from a worker thread, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("spawn")
     in_flight: dict[Future[tuple[Message, str] | None], int] = {}
     next_job = 0
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                                 initargs=(str(db_path), a, i18n.language(), state)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(str(db_path), a, i18n.language(), state),
+        ) as pool:
             while True:
                 # A few documents queued per worker keeps both busy and lets a cancel stop soon.
                 while next_job < len(jobs) and len(in_flight) < 2 * workers and not run.result.cancelled:
@@ -218,7 +249,9 @@ def _parallel(db_path: Path, a: Assessment, jobs: list[tuple[MemberResult, Path]
                     m, path = jobs[i]
                     run.finished(i, m, path, f.result())  # BrokenProcessPool is raised here
     except (BrokenProcessPool, OSError) as exc:
-        log.warning("annual records: the worker processes stopped (%s); writing the rest in this process", exc)
+        log.warning(
+            "annual records: the worker processes stopped (%s); writing the rest in this process", exc
+        )
         if run.result.cancelled:
             return []
         return [i for i in range(len(jobs)) if i not in run.paths and i not in run.failures]
@@ -234,8 +267,12 @@ def _init_worker(db_path: str, a: Assessment, language: str, state: str) -> None
     i18n.set_language(language)
     # Read-only: the pool only reads, and may never migrate or stamp the user's database.
     conn = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
-    _worker.update(store=Store(Database(conn), Path(db_path).parent), assessment=a, state=state,
-                   members={m.commissioner_id: m for m in a.members})
+    _worker.update(
+        store=Store(Database(conn), Path(db_path).parent),
+        assessment=a,
+        state=state,
+        members={m.commissioner_id: m for m in a.members},
+    )
 
 
 def _worker_write(commissioner_id: str, path: str) -> tuple[Message, str] | None:

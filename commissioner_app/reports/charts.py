@@ -13,8 +13,9 @@ from commissioner_app.reports.base import ACCENT
 from commissioner_app.reports.fonts import LATIN, label_font, runs
 
 
-def mixed_string(x: float, y: float, text: str, size: float, anchor: str = "start",
-                 color: colors.Color = colors.black) -> Group:
+def mixed_string(
+    x: float, y: float, text: str, size: float, anchor: str = "start", color: colors.Color = colors.black
+) -> Group:
     """A drawing string of mixed Chinese and Latin text, one String per run."""
     widths = [pdfmetrics.stringWidth(chunk, name, size) for name, chunk in runs(text)]
     total = sum(widths)
@@ -36,8 +37,16 @@ def _value_step(maximum: float) -> float:
     return max(1.0, maximum / 6)
 
 
-def bar_chart(values: Sequence[float], categories: Sequence[str], *, width: float, height: float,
-              title: str = "", axis_note: str = "", horizontal: bool = False) -> Drawing:
+def bar_chart(
+    values: Sequence[float],
+    categories: Sequence[str],
+    *,
+    width: float,
+    height: float,
+    title: str = "",
+    axis_note: str = "",
+    horizontal: bool = False,
+) -> Drawing:
     """A bar chart with values on the bars; category labels one script each (digits or Chinese)."""
     drawing = Drawing(width, height)
     if not horizontal:
@@ -47,8 +56,10 @@ def bar_chart(values: Sequence[float], categories: Sequence[str], *, width: floa
     chart = HorizontalBarChart() if horizontal else VerticalBarChart()
     label_space = 0.0
     if horizontal:
-        label_space = min(width * 0.35, max((pdfmetrics.stringWidth(c, label_font(c), 7.5) for c in categories),
-                                            default=20) + 8)
+        label_space = min(
+            width * 0.35,
+            max((pdfmetrics.stringWidth(c, label_font(c), 7.5) for c in categories), default=20) + 8,
+        )
         chart.x, chart.y = label_space + 4, 14
         chart.width, chart.height = width - label_space - 30, height - 34
     else:
@@ -99,8 +110,15 @@ def _titles(drawing: Drawing, width: float, height: float, title: str, axis_note
         drawing.add(mixed_string(width - 4, note_y, axis_note, 7, "end", colors.HexColor("#555555")))
 
 
-def _columns(drawing: Drawing, values: list[float], categories: list[str], x: float, y: float, width: float,
-             height: float) -> None:
+def _columns(
+    drawing: Drawing,
+    values: list[float],
+    categories: list[str],
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+) -> None:
     """A vertical bar chart drawn from plain lines, boxes and strings.
 
     It lays out what reportlab's VerticalBarChart drew for our settings (bars two thirds of their
@@ -122,16 +140,34 @@ def _columns(drawing: Drawing, values: list[float], categories: list[str], x: fl
             continue
         left = x + i * slot + (slot - bar) / 2
         drawing.add(Rect(left, y, bar, v * scale, fillColor=ACCENT, strokeColor=None, strokeWidth=0))
-        drawing.add(String(left + bar / 2, y + v * scale + 1 + 6.5 * 0.2, f"{v:g}", fontName=LATIN, fontSize=6.5,
-                           textAnchor="middle"))
+        drawing.add(
+            String(
+                left + bar / 2,
+                y + v * scale + 1 + 6.5 * 0.2,
+                f"{v:g}",
+                fontName=LATIN,
+                fontSize=6.5,
+                textAnchor="middle",
+            )
+        )
     axis = {"strokeColor": colors.black, "strokeWidth": 1}
     drawing.add(Line(x, y, x + width, y, **axis))
     for i in range(len(categories) + 1):
         drawing.add(Line(x + i * slot, y, x + i * slot, y - 5, **axis))
     for i, name in enumerate(categories):
-        drawing.add(String(x + (i + 0.5) * slot, y - 3 - 7.5, name, fontName=label_font(name), fontSize=7.5,
-                           textAnchor="middle"))
+        drawing.add(
+            String(
+                x + (i + 0.5) * slot,
+                y - 3 - 7.5,
+                name,
+                fontName=label_font(name),
+                fontSize=7.5,
+                textAnchor="middle",
+            )
+        )
     drawing.add(Line(x, y, x, y + height, **axis))
     for v in ticks:
         drawing.add(Line(x, y + v * scale, x - 5, y + v * scale, **axis))
-        drawing.add(String(x - 5, y + v * scale - 7 * 0.4, f"{v:g}", fontName=LATIN, fontSize=7, textAnchor="end"))
+        drawing.add(
+            String(x - 5, y + v * scale - 7 * 0.4, f"{v:g}", fontName=LATIN, fontSize=7, textAnchor="end")
+        )

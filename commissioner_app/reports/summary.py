@@ -31,13 +31,19 @@ def group_summary(store: Store, a: Assessment, out: Path | IO[bytes]) -> int:
     s = styles()
     width, _ = frame_size()
     year = a.period.end.year
-    kind = {"team": tr("科技特派团", "team"), "workstation": tr("工作站", "workstation"),
-            "county": tr("县（市、区）", "county")}.get(a.scope.kind, "")
+    kind = {
+        "team": tr("科技特派团", "team"),
+        "workstation": tr("工作站", "workstation"),
+        "county": tr("县（市、区）", "county"),
+    }.get(a.scope.kind, "")
     title = tr(f"{year}年度{a.scope_name}工作汇总", f"{a.scope_name}: summary of {year}")
     story: list[Flowable] = [
         P(title, s.title),
-        P(f"{kind}  ·  {a.period.label.text()}  ·  " + tr(f"成员 {len(a.members)} 人", f"{len(a.members)} members"),
-          s.subtitle),
+        P(
+            f"{kind}  ·  {a.period.label.text()}  ·  "
+            + tr(f"成员 {len(a.members)} 人", f"{len(a.members)} members"),
+            s.subtitle,
+        ),
         P(tr("一、总体情况", "1. Overview"), s.h2),
         _overview(a, width),
         *_notes(a),
@@ -57,8 +63,12 @@ def city_summary(store: Store, a: Assessment, out: Path | IO[bytes]) -> int:
     title = tr(f"{year}年度全市科技特派员工作汇总", f"City summary of S&T commissioners {year}")
     story: list[Flowable] = [
         P(title, s.title),
-        P(a.period.label.text() + "  ·  " + tr(f"参评科技特派员 {len(a.members)} 人",
-                                               f"{len(a.members)} commissioners assessed"), s.subtitle),
+        P(
+            a.period.label.text()
+            + "  ·  "
+            + tr(f"参评科技特派员 {len(a.members)} 人", f"{len(a.members)} commissioners assessed"),
+            s.subtitle,
+        ),
         P(tr("一、实施方案目标完成情况", "1. Progress toward the plan's targets"), s.h2),
         _progress(a, width),
         P(tr("二、总体情况", "2. Overview"), s.h2),
@@ -67,19 +77,37 @@ def city_summary(store: Store, a: Assessment, out: Path | IO[bytes]) -> int:
     ]
     counties = activity_by(store, a.period, a.basis, "county")
     unknown = tr("未填", "unknown")
-    county_chart = bar_chart([r.visits for r in counties], [r.key or unknown for r in counties], width=width,
-                             height=58 * mm, title=tr("各县（市、区）服务次数", "Visits by county"))
-    story += [KeepTogether([P(tr("三、分县（市、区）情况", "3. By county"), s.h2), county_chart]),
-              Spacer(1, 2 * mm), activity_table(counties, width, tr("县（市、区）", "County"))]
+    county_chart = bar_chart(
+        [r.visits for r in counties],
+        [r.key or unknown for r in counties],
+        width=width,
+        height=58 * mm,
+        title=tr("各县（市、区）服务次数", "Visits by county"),
+    )
+    story += [
+        KeepTogether([P(tr("三、分县（市、区）情况", "3. By county"), s.h2), county_chart]),
+        Spacer(1, 2 * mm),
+        activity_table(counties, width, tr("县（市、区）", "County")),
+    ]
     industries = activity_by(store, a.period, a.basis, "industry")
     top = list(reversed(industries[:TOP_INDUSTRIES]))
-    industry_chart = bar_chart([r.visits for r in top], [r.key or unknown for r in top], width=width,
-                               height=(16 + 6 * len(top)) * mm, horizontal=True,
-                               title=tr(f"服务次数最多的 {len(top)} 个产业", f"Top {len(top)} industries by visits"))
-    story += [KeepTogether([P(tr("四、分产业情况", "4. By industry"), s.h2), industry_chart]),
-              Spacer(1, 2 * mm), activity_table(industries, width, tr("产业", "Industry"))]
-    story += [KeepTogether([P(tr("五、考核等级分布", "5. Grades"), s.h2), _grades_table(a, width)]),
-              KeepTogether([P(tr("六、分科技特派团情况", "6. By team"), s.h2), _teams_table(a, width)])]
+    industry_chart = bar_chart(
+        [r.visits for r in top],
+        [r.key or unknown for r in top],
+        width=width,
+        height=(16 + 6 * len(top)) * mm,
+        horizontal=True,
+        title=tr(f"服务次数最多的 {len(top)} 个产业", f"Top {len(top)} industries by visits"),
+    )
+    story += [
+        KeepTogether([P(tr("四、分产业情况", "4. By industry"), s.h2), industry_chart]),
+        Spacer(1, 2 * mm),
+        activity_table(industries, width, tr("产业", "Industry")),
+    ]
+    story += [
+        KeepTogether([P(tr("五、考核等级分布", "5. Grades"), s.h2), _grades_table(a, width)]),
+        KeepTogether([P(tr("六、分科技特派团情况", "6. By team"), s.h2), _teams_table(a, width)]),
+    ]
     return build_pdf(out, story, title=title, store=store, subject=tr("全市工作汇总", "City summary"))
 
 
@@ -109,37 +137,80 @@ def _overview(a: Assessment, width: float) -> Flowable:
     ]
     rows = []
     for i in range(0, len(items), 3):
-        chunk = items[i:i + 3] + [("", "")] * (3 - len(items[i:i + 3]))
+        chunk = items[i : i + 3] + [("", "")] * (3 - len(items[i : i + 3]))
         rows.append([x for pair in chunk for x in pair])
     lw, vw = width * 0.2, width * 0.1333
-    return grid_table(rows, [lw, vw] * 3, header_rows=0, plain_cols=(1, 3, 5),
-                      extra=[("BACKGROUND", (c, 0), (c, -1), HEAD_BG) for c in (0, 2, 4)]
-                      + [("ALIGN", (c, 0), (c, -1), "RIGHT") for c in (1, 3, 5)])
+    return grid_table(
+        rows,
+        [lw, vw] * 3,
+        header_rows=0,
+        plain_cols=(1, 3, 5),
+        extra=[("BACKGROUND", (c, 0), (c, -1), HEAD_BG) for c in (0, 2, 4)]
+        + [("ALIGN", (c, 0), (c, -1), "RIGHT") for c in (1, 3, 5)],
+    )
 
 
 def _progress(a: Assessment, width: float) -> Flowable:
-    rows: list[list[Any]] = [[tr("指标", "Indicator"), tr("本期完成", "Achieved"), tr("方案目标", "Plan target"),
-                              tr("完成比例", "Share")]]
+    rows: list[list[Any]] = [
+        [
+            tr("指标", "Indicator"),
+            tr("本期完成", "Achieved"),
+            tr("方案目标", "Plan target"),
+            tr("完成比例", "Share"),
+        ]
+    ]
     for p in a.progress():
         rows.append([p.label.text(), num(p.actual), num(p.target), f"{p.ratio * 100:.1f}%"])
-    table = grid_table(rows, [width * 0.46, width * 0.18, width * 0.18, width * 0.18], plain_cols=(1, 2, 3),
-                       extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")])
-    chart = bar_chart([round(p.ratio * 100, 1) for p in a.progress()], [p.label.text() for p in a.progress()],
-                      width=width, height=34 * mm, horizontal=True,
-                      title=tr("目标完成比例（%）", "Share of the target reached (%)"))
+    table = grid_table(
+        rows,
+        [width * 0.46, width * 0.18, width * 0.18, width * 0.18],
+        plain_cols=(1, 2, 3),
+        extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")],
+    )
+    chart = bar_chart(
+        [round(p.ratio * 100, 1) for p in a.progress()],
+        [p.label.text() for p in a.progress()],
+        width=width,
+        height=34 * mm,
+        horizontal=True,
+        title=tr("目标完成比例（%）", "Share of the target reached (%)"),
+    )
     return KeepTogether([table, Spacer(1, 2 * mm), chart])
 
 
 def activity_table(rows_in: list[Any], width: float, key_label: str) -> Flowable:
-    head = [key_label, tr("服务次数", "Visits"), tr("特派员人数", "Commissioners"), tr("服务人天", "Person-days"),
-            tr("培训班", "Sessions"), tr("培训人次", "Trained"), tr("解决难题", "Solved"), tr("经济效益(万元)", "Benefit")]
+    head = [
+        key_label,
+        tr("服务次数", "Visits"),
+        tr("特派员人数", "Commissioners"),
+        tr("服务人天", "Person-days"),
+        tr("培训班", "Sessions"),
+        tr("培训人次", "Trained"),
+        tr("解决难题", "Solved"),
+        tr("经济效益(万元)", "Benefit"),
+    ]
     rows: list[list[Any]] = [head]
     for r in rows_in:
-        rows.append([r.key or tr("未填", "unknown"), num(r.visits), num(r.commissioners), num(r.service_days),
-                     num(r.training_sessions), num(r.people_trained), num(r.problems_solved), num(r.economic_benefit, 2)])
+        rows.append(
+            [
+                r.key or tr("未填", "unknown"),
+                num(r.visits),
+                num(r.commissioners),
+                num(r.service_days),
+                num(r.training_sessions),
+                num(r.people_trained),
+                num(r.problems_solved),
+                num(r.economic_benefit, 2),
+            ]
+        )
     w = width
-    return grid_table(rows, [w * 0.23] + [w * 0.11] * 7, zebra=True, plain_cols=tuple(range(1, 8)),
-                      extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")])
+    return grid_table(
+        rows,
+        [w * 0.23] + [w * 0.11] * 7,
+        zebra=True,
+        plain_cols=tuple(range(1, 8)),
+        extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")],
+    )
 
 
 def _grades_table(a: Assessment, width: float) -> Flowable:
@@ -148,10 +219,19 @@ def _grades_table(a: Assessment, width: float) -> Flowable:
     rows: list[list[Any]] = [[tr("等级", "Grade"), tr("人数", "Commissioners"), tr("占比", "Share")]]
     for key, label in GRADES.items():
         rows.append([label.text(), num(counts[key]), f"{counts[key] / n * 100:.1f}%"])
-    table = grid_table(rows, [width * 0.3, width * 0.2, width * 0.2], plain_cols=(1, 2),
-                       extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")])
-    chart = bar_chart([counts[k] for k in GRADES], [g.text() for g in GRADES.values()], width=width, height=45 * mm,
-                      title=tr("考核等级分布（人）", "Commissioners per grade"))
+    table = grid_table(
+        rows,
+        [width * 0.3, width * 0.2, width * 0.2],
+        plain_cols=(1, 2),
+        extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")],
+    )
+    chart = bar_chart(
+        [counts[k] for k in GRADES],
+        [g.text() for g in GRADES.values()],
+        width=width,
+        height=45 * mm,
+        title=tr("考核等级分布（人）", "Commissioners per grade"),
+    )
     return KeepTogether([table, Spacer(1, 2 * mm), chart])
 
 
@@ -159,17 +239,34 @@ def _teams_table(a: Assessment, width: float) -> Flowable:
     teams: dict[str, list[Any]] = {}
     for m in a.members:
         teams.setdefault(m.team_name or tr("未加入特派团", "no team"), []).append(m)
-    head = [tr("科技特派团", "Team"), tr("人数", "Members"), tr("服务次数", "Visits"), tr("解决难题", "Solved"),
-            tr("平均得分", "Mean score")] + [g.text() for g in GRADES.values()]
+    head = [
+        tr("科技特派团", "Team"),
+        tr("人数", "Members"),
+        tr("服务次数", "Visits"),
+        tr("解决难题", "Solved"),
+        tr("平均得分", "Mean score"),
+    ] + [g.text() for g in GRADES.values()]
     rows: list[list[Any]] = [head]
     for name, members in sorted(teams.items()):
         grades = [sum(1 for m in members if m.grade == k) for k in GRADES]
-        rows.append([name, num(len(members)), num(sum(m.figures.visits for m in members)),
-                     num(sum(m.figures.problems_solved for m in members)),
-                     num(sum(m.total for m in members) / len(members), 1), *[num(g) for g in grades]])
+        rows.append(
+            [
+                name,
+                num(len(members)),
+                num(sum(m.figures.visits for m in members)),
+                num(sum(m.figures.problems_solved for m in members)),
+                num(sum(m.total for m in members) / len(members), 1),
+                *[num(g) for g in grades],
+            ]
+        )
     w = width
-    return grid_table(rows, [w * 0.32] + [w * 0.085] * 8, zebra=True, plain_cols=tuple(range(1, 9)),
-                      extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")])
+    return grid_table(
+        rows,
+        [w * 0.32] + [w * 0.085] * 8,
+        zebra=True,
+        plain_cols=tuple(range(1, 9)),
+        extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")],
+    )
 
 
 def _charts_row(store: Store, a: Assessment, width: float) -> Flowable:
@@ -179,31 +276,88 @@ def _charts_row(store: Store, a: Assessment, width: float) -> Flowable:
     months = visits_per_month(store, a.period, a.basis, ids)
     year = a.period.end.year
     half = width / 2 - 2 * mm
-    month_chart = bar_chart([n for _, n in months], [str(int(k[5:])) if k[:4] == str(year) else k for k, _ in months],
-                            width=half, height=55 * mm, title=tr("各月服务次数", "Visits per month"),
-                            axis_note=tr("月份", "month"))
+    month_chart = bar_chart(
+        [n for _, n in months],
+        [str(int(k[5:])) if k[:4] == str(year) else k for k, _ in months],
+        width=half,
+        height=55 * mm,
+        title=tr("各月服务次数", "Visits per month"),
+        axis_note=tr("月份", "month"),
+    )
     counts = a.grade_counts()
-    grade_chart = bar_chart([counts[k] for k in GRADES], [g.text() for g in GRADES.values()], width=half,
-                            height=55 * mm, title=tr("考核等级分布（人）", "Members per grade"))
+    grade_chart = bar_chart(
+        [counts[k] for k in GRADES],
+        [g.text() for g in GRADES.values()],
+        width=half,
+        height=55 * mm,
+        title=tr("考核等级分布（人）", "Members per grade"),
+    )
     return Table([[month_chart, grade_chart]], colWidths=[width / 2, width / 2])
 
 
 def members_table(a: Assessment, width: float) -> list[Flowable]:
-    head = ["#", tr("姓名", "Name"), tr("派出单位", "Sending unit"), tr("服务次数", "Visits"), tr("服务天数", "Days"),
-            tr("培训人次", "Trained"), tr("解决难题", "Solved"), tr("效益(万元)", "Benefit"), tr("满意度", "Rating"),
-            tr("总分", "Score"), tr("等级", "Grade")]
+    head = [
+        "#",
+        tr("姓名", "Name"),
+        tr("派出单位", "Sending unit"),
+        tr("服务次数", "Visits"),
+        tr("服务天数", "Days"),
+        tr("培训人次", "Trained"),
+        tr("解决难题", "Solved"),
+        tr("效益(万元)", "Benefit"),
+        tr("满意度", "Rating"),
+        tr("总分", "Score"),
+        tr("等级", "Grade"),
+    ]
     rows: list[list[Any]] = [head]
     for i, m in enumerate(a.members, 1):
         f = m.figures
         grade = m.grade_label.text() + ("*" if m.capped else "")
-        rows.append([str(i), m.name, m.sending_unit, num(f.visits), num(f.service_days), num(f.people_trained),
-                     num(f.problems_solved), num(f.economic_benefit, 2), num(f.satisfaction_mean, 2),
-                     f"{m.total:.1f}", grade])
+        rows.append(
+            [
+                str(i),
+                m.name,
+                m.sending_unit,
+                num(f.visits),
+                num(f.service_days),
+                num(f.people_trained),
+                num(f.problems_solved),
+                num(f.economic_benefit, 2),
+                num(f.satisfaction_mean, 2),
+                f"{m.total:.1f}",
+                grade,
+            ]
+        )
     w = width
-    table = grid_table(rows, [w * 0.05, w * 0.1, w * 0.22, w * 0.07, w * 0.07, w * 0.08, w * 0.07, w * 0.09,
-                              w * 0.07, w * 0.07, w * 0.11], zebra=True, plain_cols=(0, 3, 4, 5, 6, 7, 8, 9),
-                       body_size=7.5, extra=[("ALIGN", (3, 1), (9, -1), "RIGHT")])
+    table = grid_table(
+        rows,
+        [
+            w * 0.05,
+            w * 0.1,
+            w * 0.22,
+            w * 0.07,
+            w * 0.07,
+            w * 0.08,
+            w * 0.07,
+            w * 0.09,
+            w * 0.07,
+            w * 0.07,
+            w * 0.11,
+        ],
+        zebra=True,
+        plain_cols=(0, 3, 4, 5, 6, 7, 8, 9),
+        body_size=7.5,
+        extra=[("ALIGN", (3, 1), (9, -1), "RIGHT")],
+    )
     if any(m.capped for m in a.members):
-        return [table, P(tr("* 得分达到优秀，受优秀比例上限调整为良好。",
-                            "* scored 优秀, lowered to 良好 by the share cap."), styles().note)]
+        return [
+            table,
+            P(
+                tr(
+                    "* 得分达到优秀，受优秀比例上限调整为良好。",
+                    "* scored 优秀, lowered to 良好 by the share cap.",
+                ),
+                styles().note,
+            ),
+        ]
     return [table]

@@ -63,8 +63,9 @@ def wrap_lines(text: str, width: float, size: float) -> list[str]:
 class CellText(Flowable):
     """Plain text wrapped to the cell's width, in the bundled fonts."""
 
-    def __init__(self, text: str, size: float = 8, leading: float | None = None, align: str = "left",
-                 color: Any = None):
+    def __init__(
+        self, text: str, size: float = 8, leading: float | None = None, align: str = "left", color: Any = None
+    ):
         super().__init__()
         register_fonts()
         self.text = text

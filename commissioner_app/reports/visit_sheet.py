@@ -52,11 +52,18 @@ def visit_sheet(store: Store, visit_id: str, out: Path | IO[bytes]) -> int:
     title = tr("科技特派员服务记录单", "S&T Commissioner Service Sheet")
     body: list[Flowable] = [
         P(title, s.title),
-        P(tr(f"记录编号：{v['id'][:8]}    记录状态：{data['state']}    同步状态：{record_sync_state(v)}",
-             f"Record {v['id'][:8]}    state: {data['state']}    sync: {record_sync_state(v)}"), s.subtitle),
+        P(
+            tr(
+                f"记录编号：{v['id'][:8]}    记录状态：{data['state']}    同步状态：{record_sync_state(v)}",
+                f"Record {v['id'][:8]}    state: {data['state']}    sync: {record_sync_state(v)}",
+            ),
+            s.subtitle,
+        ),
         _info_table(data, width),
         Spacer(1, 2 * mm),
-        _section(tr("服务内容", "Service content"), [P(_cut(v["content"], CONTENT_CHARS) or "—", s.body)], width),
+        _section(
+            tr("服务内容", "Service content"), [P(_cut(v["content"], CONTENT_CHARS) or "—", s.body)], width
+        ),
     ]
     if data["problems"]:
         body += [Spacer(1, 2 * mm), _problems_table(data, width)]
@@ -65,8 +72,15 @@ def visit_sheet(store: Store, visit_id: str, out: Path | IO[bytes]) -> int:
     if photos is not None:
         body += [Spacer(1, 2 * mm), photos]
     if data["more_photos"]:
-        body.append(P(tr(f"另有 {data['more_photos']} 张照片未在本页显示。",
-                         f"{data['more_photos']} more photos are not shown on this page."), s.note))
+        body.append(
+            P(
+                tr(
+                    f"另有 {data['more_photos']} 张照片未在本页显示。",
+                    f"{data['more_photos']} more photos are not shown on this page.",
+                ),
+                s.note,
+            )
+        )
     # Everything but the signature boxes shrinks to fit, so the sheet is always one page.
     signature = _signature_block(v, width)
     _, sign_height = signature.wrap(width, height)
@@ -76,8 +90,13 @@ def visit_sheet(store: Store, visit_id: str, out: Path | IO[bytes]) -> int:
         signature,
     ]
     name = data["target"].get("name") or ""
-    return build_pdf(out, story, title=f"{title} {v['visit_date']} {name}", store=store,
-                     subject=tr("服务记录单", "Service sheet"))
+    return build_pdf(
+        out,
+        story,
+        title=f"{title} {v['visit_date']} {name}",
+        store=store,
+        subject=tr("服务记录单", "Service sheet"),
+    )
 
 
 def _visit_data(store: Store, visit_id: str) -> dict[str, Any]:
@@ -86,16 +105,32 @@ def _visit_data(store: Store, visit_id: str) -> dict[str, Any]:
         raise NotFoundError(Message(f"找不到服务记录 {visit_id}", f"No service record {visit_id}"))
     target = store.row("service_targets", v["target_id"]) if v["target_id"] else None
     who = store.row("commissioners", v["commissioner_id"]) if v["commissioner_id"] else None
-    problems = [dict(r) for r in store.db.query(
-        "SELECT * FROM problems WHERE visit_id = ? AND deleted = 0 ORDER BY rowid", [visit_id])]
-    solutions = [dict(r) for r in store.db.query(
-        "SELECT * FROM solutions WHERE deleted = 0 AND (visit_id = ? OR problem_id IN "
-        "(SELECT id FROM problems WHERE visit_id = ? AND deleted = 0)) ORDER BY rowid", [visit_id, visit_id])]
+    problems = [
+        dict(r)
+        for r in store.db.query(
+            "SELECT * FROM problems WHERE visit_id = ? AND deleted = 0 ORDER BY rowid", [visit_id]
+        )
+    ]
+    solutions = [
+        dict(r)
+        for r in store.db.query(
+            "SELECT * FROM solutions WHERE deleted = 0 AND (visit_id = ? OR problem_id IN "
+            "(SELECT id FROM problems WHERE visit_id = ? AND deleted = 0)) ORDER BY rowid",
+            [visit_id, visit_id],
+        )
+    ]
     photos = [a for a in attachments_of(store, "visits", visit_id) if a.mime.startswith("image/")]
     state = RECORD_STATES[record_state(v["sync_state"], v["review_status"])].text()
-    return {"visit": v, "target": target or {}, "commissioner": who or {}, "problems": problems,
-            "solutions": solutions, "photos": photos[:MAX_PHOTOS], "more_photos": max(0, len(photos) - MAX_PHOTOS),
-            "state": state}
+    return {
+        "visit": v,
+        "target": target or {},
+        "commissioner": who or {},
+        "problems": problems,
+        "solutions": solutions,
+        "photos": photos[:MAX_PHOTOS],
+        "more_photos": max(0, len(photos) - MAX_PHOTOS),
+        "state": state,
+    }
 
 
 def _info_table(data: dict[str, Any], width: float) -> Table:
@@ -103,16 +138,27 @@ def _info_table(data: dict[str, Any], width: float) -> Table:
 
     v, t, c = data["visit"], data["target"], data["commissioner"]
     s = styles()
-    types = "、".join(SERVICE_TYPES[code].text() if code in SERVICE_TYPES else code
-                     for code in json.loads(v["service_types"] or "[]"))
+    types = "、".join(
+        SERVICE_TYPES[code].text() if code in SERVICE_TYPES else code
+        for code in json.loads(v["service_types"] or "[]")
+    )
     place = "".join(x for x in (v["county"], v["town"], v["village"]) if x) or t.get("address", "")
     target_type = TARGET_TYPES[t["type"]].text() if t.get("type") in TARGET_TYPES else ""
     contact = " ".join(x for x in (t.get("contact_name", ""), t.get("contact_phone", "")) if x)
     rows = [
-        [tr("科技特派员", "Commissioner"), c.get("name", ""), tr("派出单位", "Sending unit"), c.get("sending_unit", "")],
+        [
+            tr("科技特派员", "Commissioner"),
+            c.get("name", ""),
+            tr("派出单位", "Sending unit"),
+            c.get("sending_unit", ""),
+        ],
         [tr("服务对象", "Served party"), t.get("name", "—"), tr("对象类型", "Type"), target_type],
-        [tr("服务日期", "Date"), v["visit_date"] or "", tr("服务时间", "Time"),
-         f"{v['start_time']}–{v['end_time']}" if v["start_time"] else ""],
+        [
+            tr("服务日期", "Date"),
+            v["visit_date"] or "",
+            tr("服务时间", "Time"),
+            f"{v['start_time']}–{v['end_time']}" if v["start_time"] else "",
+        ],
         [tr("服务地点", "Place"), place, tr("所属产业", "Industry"), v["industry"]],
         [tr("联系人", "Contact"), contact, tr("统一社会信用代码", "Credit code"), t.get("credit_code", "")],
         [tr("服务类型", "Service types"), types, "", ""],
@@ -121,30 +167,39 @@ def _info_table(data: dict[str, Any], width: float) -> Table:
     value_w = (width - 2 * label_w) / 2
     cells = [[P(r[0], s.label), P(r[1], s.cell), P(r[2], s.label), P(r[3], s.cell)] for r in rows]
     table = Table(cells, colWidths=[label_w, value_w, label_w, value_w])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("BACKGROUND", (0, 0), (0, -1), HEAD_BG),
-        ("BACKGROUND", (2, 0), (2, -2), HEAD_BG),
-        ("SPAN", (1, -1), (3, -1)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("BACKGROUND", (0, 0), (0, -1), HEAD_BG),
+                ("BACKGROUND", (2, 0), (2, -2), HEAD_BG),
+                ("SPAN", (1, -1), (3, -1)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
     return table
 
 
 def _section(title: str, content: list[Flowable], width: float) -> Table:
     s = styles()
     table = Table([[P(title, s.label)], [content]], colWidths=[width])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+            ]
+        )
+    )
     return table
 
 
 def _problems_table(data: dict[str, Any], width: float) -> Table:
     s = styles()
-    rows: list[list[Any]] = [[tr("技术难题", "Technical problem"), tr("状态", "Status"),
-                              tr("解决方案", "Solution")]]
+    rows: list[list[Any]] = [
+        [tr("技术难题", "Technical problem"), tr("状态", "Status"), tr("解决方案", "Solution")]
+    ]
     by_problem: dict[str, list[dict[str, Any]]] = {}
     for sol in data["solutions"]:
         by_problem.setdefault(sol["problem_id"], []).append(sol)
@@ -153,19 +208,46 @@ def _problems_table(data: dict[str, Any], width: float) -> Table:
         if p["status_reason"]:
             status += tr(f"（{p['status_reason']}）", f" ({p['status_reason']})")
         sols = by_problem.get(p["id"], [])
-        sol_text = "\n".join(
-            x["description"] + (tr(f"（技术：{x['technology']}）", f" (technology: {x['technology']})")
-                                if x["technology"] else "")
-            + (tr(f" 成效：{x['outcome']}", f" Outcome: {x['outcome']}") if x["outcome"] else "")
-            for x in sols) or "—"
-        rows.append([P(_cut(f"{p['title']}\n{p['description']}", PROBLEM_CHARS), s.cell), P(status, s.cell_center),
-                     P(_cut(sol_text, PROBLEM_CHARS * 2), s.cell)])
+        sol_text = (
+            "\n".join(
+                x["description"]
+                + (
+                    tr(f"（技术：{x['technology']}）", f" (technology: {x['technology']})")
+                    if x["technology"]
+                    else ""
+                )
+                + (tr(f" 成效：{x['outcome']}", f" Outcome: {x['outcome']}") if x["outcome"] else "")
+                for x in sols
+            )
+            or "—"
+        )
+        rows.append(
+            [
+                P(_cut(f"{p['title']}\n{p['description']}", PROBLEM_CHARS), s.cell),
+                P(status, s.cell_center),
+                P(_cut(sol_text, PROBLEM_CHARS * 2), s.cell),
+            ]
+        )
     hidden = len(data["problems"]) - PROBLEMS_SHOWN
     if hidden > 0:
-        rows.append([P(tr(f"另有 {hidden} 个技术难题，详见系统记录。", f"{hidden} more problems are in the system."),
-                       s.cell), "", ""])
-    return grid_table(rows, [width * 0.38, width * 0.14, width * 0.48],
-                      extra=[("SPAN", (0, -1), (-1, -1))] if hidden > 0 else [])
+        rows.append(
+            [
+                P(
+                    tr(
+                        f"另有 {hidden} 个技术难题，详见系统记录。",
+                        f"{hidden} more problems are in the system.",
+                    ),
+                    s.cell,
+                ),
+                "",
+                "",
+            ]
+        )
+    return grid_table(
+        rows,
+        [width * 0.38, width * 0.14, width * 0.48],
+        extra=[("SPAN", (0, -1), (-1, -1))] if hidden > 0 else [],
+    )
 
 
 def _cut(text: str, limit: int) -> str:
@@ -179,11 +261,15 @@ def _counters_table(v: dict[str, Any], width: float) -> Table:
     items.append((tr("经济效益（万元）", "Economic benefit (10k yuan)"), num(v["economic_benefit"], 2)))
     rows = []
     for i in range(0, len(items), 4):
-        chunk = items[i:i + 4] + [("", "")] * (4 - len(items[i:i + 4]))
+        chunk = items[i : i + 4] + [("", "")] * (4 - len(items[i : i + 4]))
         rows.append([x for pair in chunk for x in pair])
     label_w, value_w = width * 0.17, width * 0.08
-    table = grid_table(rows, [label_w, value_w] * 4, header_rows=0,
-                       extra=[("BACKGROUND", (c, 0), (c, -1), HEAD_BG) for c in (0, 2, 4, 6)])
+    table = grid_table(
+        rows,
+        [label_w, value_w] * 4,
+        header_rows=0,
+        extra=[("BACKGROUND", (c, 0), (c, -1), HEAD_BG) for c in (0, 2, 4, 6)],
+    )
     return table
 
 
@@ -197,7 +283,9 @@ def _photos(store: Store, photos: list[Any], width: float) -> Table | None:
     if not images:
         return None
     table = Table([images], colWidths=[(width - 4 * mm) / len(images)] * len(images))
-    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    table.setStyle(
+        TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+    )
     return table
 
 
@@ -225,32 +313,55 @@ def _photo(path: Path | None, max_w: float, max_h: float) -> Image | None:
 def _signature_block(v: dict[str, Any], width: float) -> Table:
     s = styles()
     sat = v["confirm_satisfaction"]
-    levels = [(5, tr("非常满意", "Very satisfied")), (4, tr("满意", "Satisfied")), (3, tr("基本满意", "Fair")),
-              (2, tr("不满意", "Dissatisfied")), (1, tr("很不满意", "Very dissatisfied"))]
+    levels = [
+        (5, tr("非常满意", "Very satisfied")),
+        (4, tr("满意", "Satisfied")),
+        (3, tr("基本满意", "Fair")),
+        (2, tr("不满意", "Dissatisfied")),
+        (1, tr("很不满意", "Very dissatisfied")),
+    ]
     marks = "  ".join(("☑" if sat == n else "□") + label for n, label in levels)
     remark = v["confirm_remark"] or ""
     rows = [
         [P(tr("服务对象评价：", "Served party's rating: ") + marks, s.body)],
         [P(tr("服务对象意见：", "Remarks: ") + remark, s.body)],
-        [Table(
-            [[P(tr("服务对象负责人（签字）：", "Served party (signature):"), s.body),
-              P(tr("服务对象（盖章）：", "Served party (stamp):"), s.body),
-              P(tr("科技特派员（签字）：", "Commissioner (signature):"), s.body)],
-             ["", "", ""],
-             [P(tr("日期：        年    月    日", "Date:"), s.body), P(tr("日期：        年    月    日", "Date:"), s.body),
-              P(tr("日期：        年    月    日", "Date:"), s.body)]],
-            colWidths=[width / 3] * 3, rowHeights=[8 * mm, 20 * mm, 8 * mm],
-            style=TableStyle([("INNERGRID", (0, 0), (-1, -1), 0, colors.white),
-                              ("LINEBEFORE", (1, 0), (-1, -1), 0.5, GRID),
-                              ("VALIGN", (0, 0), (-1, -1), "TOP")]),
-        )],
+        [
+            Table(
+                [
+                    [
+                        P(tr("服务对象负责人（签字）：", "Served party (signature):"), s.body),
+                        P(tr("服务对象（盖章）：", "Served party (stamp):"), s.body),
+                        P(tr("科技特派员（签字）：", "Commissioner (signature):"), s.body),
+                    ],
+                    ["", "", ""],
+                    [
+                        P(tr("日期：        年    月    日", "Date:"), s.body),
+                        P(tr("日期：        年    月    日", "Date:"), s.body),
+                        P(tr("日期：        年    月    日", "Date:"), s.body),
+                    ],
+                ],
+                colWidths=[width / 3] * 3,
+                rowHeights=[8 * mm, 20 * mm, 8 * mm],
+                style=TableStyle(
+                    [
+                        ("INNERGRID", (0, 0), (-1, -1), 0, colors.white),
+                        ("LINEBEFORE", (1, 0), (-1, -1), 0.5, GRID),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                ),
+            )
+        ],
     ]
     table = Table(rows, colWidths=[width])
-    table.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
-        ("LINEBELOW", (0, 0), (-1, 1), 0.5, GRID),
-        ("LEFTPADDING", (0, 2), (-1, 2), 0),
-        ("RIGHTPADDING", (0, 2), (-1, 2), 0),
-        ("BOTTOMPADDING", (0, 2), (-1, 2), 0),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+                ("LINEBELOW", (0, 0), (-1, 1), 0.5, GRID),
+                ("LEFTPADDING", (0, 2), (-1, 2), 0),
+                ("RIGHTPADDING", (0, 2), (-1, 2), 0),
+                ("BOTTOMPADDING", (0, 2), (-1, 2), 0),
+            ]
+        )
+    )
     return table

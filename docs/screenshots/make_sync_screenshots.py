@@ -53,8 +53,20 @@ def main() -> int:
         tmp = Path(tmp_name)
         with running_server(f"sqlite:///{tmp / 'server.db'}", tmp) as server:
             cid = "5d1c7a52-3f0e-4b8e-9a51-2b7f1c0e9d31"
-            server_cli(server.database, "user", "add", "wangjg", "--role", "commissioner", "--display-name", "王建国",
-                       "--commissioner-id", cid, "--password-stdin", stdin=PASSWORD + "\n")
+            server_cli(
+                server.database,
+                "user",
+                "add",
+                "wangjg",
+                "--role",
+                "commissioner",
+                "--display-name",
+                "王建国",
+                "--commissioner-id",
+                cid,
+                "--password-stdin",
+                stdin=PASSWORD + "\n",
+            )
             rng = random.Random(11)
             a = commissioner_store(tmp / "laptop-a", cid)
             target = add_target(a, rng)
@@ -63,8 +75,10 @@ def main() -> int:
             b = commissioner_store(tmp / "laptop-b", cid)
             connect(b, server.url, "wangjg").sync()
             shared = visits[0].id
-            for store, text in ((a, "上午在田间讲解稻瘟病识别与绿色防控，示范无人机飞防作业"),
-                                (b, "指导合作社开展稻瘟病统防统治，现场答疑 12 人次")):
+            for store, text in (
+                (a, "上午在田间讲解稻瘟病识别与绿色防控，示范无人机飞防作业"),
+                (b, "指导合作社开展稻瘟病统防统治，现场答疑 12 人次"),
+            ):
                 v = store.require(Visit, shared)
                 v.content = text
                 store.save_visit(v)

@@ -3,4 +3,3 @@
 Every piece of state (sessions, login throttling, sequence numbers, uploads) lives in the database,
 so several server processes can share one PostgreSQL.
 """
-

@@ -28,6 +28,7 @@ P = protocol.API_PREFIX
 
 # --- request and answer shapes (the OpenAPI description; see sync/protocol.py) -------------------
 
+
 class Strict(BaseModel):
     model_config = ConfigDict(strict=True)
 
@@ -149,8 +150,9 @@ def protocol_version(
     return x_protocol_version
 
 
-def current_user(request: Request,
-                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> auth.User:
+def current_user(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> auth.User:
     header = f"Bearer {credentials.credentials}" if credentials else None
     user, digest = auth.authenticate(request.app.state.engine, header)
     request.state.username = user.username
@@ -161,8 +163,13 @@ def current_user(request: Request,
 User = Annotated[auth.User, Depends(current_user)]
 
 
-def create_app(database_url: str | None = None, *, data_dir: pathlib.Path | None = None,
-               engine: Engine | None = None, run_migrations: bool = True) -> FastAPI:
+def create_app(
+    database_url: str | None = None,
+    *,
+    data_dir: pathlib.Path | None = None,
+    engine: Engine | None = None,
+    run_migrations: bool = True,
+) -> FastAPI:
     """The app over one database (a URL, or SQLite in data_dir); migrates the schema first."""
     if engine is None:
         if database_url is None:
@@ -173,11 +180,18 @@ def create_app(database_url: str | None = None, *, data_dir: pathlib.Path | None
     if run_migrations:
         migrate(engine)
 
-    app = FastAPI(title="Field Commissioner central store", version=str(protocol.PROTOCOL_VERSION),
-                  description="Sync protocol v1: see sync/protocol.py.",
-                  openapi_url=f"{P}/openapi.json", docs_url=f"{P}/docs", redoc_url=None)
+    app = FastAPI(
+        title="Field Commissioner central store",
+        version=str(protocol.PROTOCOL_VERSION),
+        description="Sync protocol v1: see sync/protocol.py.",
+        openapi_url=f"{P}/openapi.json",
+        docs_url=f"{P}/docs",
+        redoc_url=None,
+    )
     app.state.engine = engine
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)  # level 9: 3x the CPU for 1% smaller answers
+    app.add_middleware(
+        GZipMiddleware, minimum_size=1024, compresslevel=5
+    )  # level 9: 3x the CPU for 1% smaller answers
     app.add_middleware(RequestGuard)
     app.add_middleware(AccessLog)
     _install_error_handlers(app)
@@ -186,8 +200,11 @@ def create_app(database_url: str | None = None, *, data_dir: pathlib.Path | None
 
     @app.get(f"{P}/health", include_in_schema=False)
     def health() -> dict[str, Any]:
-        return {"ok": True, "protocol_version": protocol.PROTOCOL_VERSION,
-                "min_protocol_version": protocol.MIN_PROTOCOL_VERSION}
+        return {
+            "ok": True,
+            "protocol_version": protocol.PROTOCOL_VERSION,
+            "min_protocol_version": protocol.MIN_PROTOCOL_VERSION,
+        }
 
     @app.post(f"{P}/auth/login", response_model=LoginAnswer, **common)
     def login(body: LoginRequest, request: Request) -> dict[str, Any]:
@@ -209,39 +226,71 @@ def create_app(database_url: str | None = None, *, data_dir: pathlib.Path | None
         return Response(push.push_json(engine, user, body.model_dump()), media_type="application/json")
 
     @app.get(f"{P}/sync/pull", response_model=PullAnswer, **common)
-    def sync_pull(user: User, since: Annotated[int, Query(ge=0, le=2**62)] = 0,
-                  limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = protocol.DEFAULT_PULL_LIMIT,
-                  count: bool = False) -> Response:
+    def sync_pull(
+        user: User,
+        since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = protocol.DEFAULT_PULL_LIMIT,
+        count: bool = False,
+    ) -> Response:
         return Response(pull.pull_page(engine, user, since, limit, count), media_type="application/json")
 
     @app.get(f"{P}/records/{{table}}/{{record_id}}/history", **common)
-    def history(user: User, table: Annotated[str, Path(max_length=40)],
-                record_id: Annotated[str, Path(max_length=64)]) -> list[dict[str, Any]]:
+    def history(
+        user: User, table: Annotated[str, Path(max_length=40)], record_id: Annotated[str, Path(max_length=64)]
+    ) -> list[dict[str, Any]]:
         return pull.record_history(engine, user, table, record_id)
 
     @app.get(f"{P}/attachments/{{sha256}}/status", response_model=UploadStatus, **common)
     def attachment_status(user: User, sha256: SHA256_PATH) -> dict[str, Any]:
         return attachments.status(engine, sha256)
 
-    @app.put(f"{P}/attachments/{{sha256}}", response_model=ChunkAnswer, **common, openapi_extra={
-        "requestBody": {"required": True, "content": {"application/octet-stream": {
-            "schema": {"type": "string", "format": "binary", "maxLength": MAX_CHUNK_BODY}}}}})
-    async def attachment_chunk(request: Request, sha256: SHA256_PATH,
-                               offset: Annotated[int, Query(ge=0, le=protocol.MAX_ATTACHMENT_BYTES)]) -> Any:
+    @app.put(
+        f"{P}/attachments/{{sha256}}",
+        response_model=ChunkAnswer,
+        **common,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/octet-stream": {
+                        "schema": {"type": "string", "format": "binary", "maxLength": MAX_CHUNK_BODY}
+                    }
+                },
+            }
+        },
+    )
+    async def attachment_chunk(
+        request: Request,
+        sha256: SHA256_PATH,
+        offset: Annotated[int, Query(ge=0, le=protocol.MAX_ATTACHMENT_BYTES)],
+    ) -> Any:
         user = await run_in_threadpool(current_user, request, await bearer(request))
         data = await request.body()
         return await run_in_threadpool(attachments.put_chunk, engine, user, sha256, offset, data)
 
-    @app.post(f"{P}/attachments/{{sha256}}/complete", status_code=201, response_model=CompleteAnswer, **common)
+    @app.post(
+        f"{P}/attachments/{{sha256}}/complete", status_code=201, response_model=CompleteAnswer, **common
+    )
     def attachment_complete(body: CompleteRequest, user: User, sha256: SHA256_PATH) -> dict[str, Any]:
         return attachments.complete(engine, user, sha256, body.size)
 
-    @app.get(f"{P}/attachments/{{sha256}}", dependencies=common["dependencies"], responses={**ERRORS,
-             200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    @app.get(
+        f"{P}/attachments/{{sha256}}",
+        dependencies=common["dependencies"],
+        responses={
+            **ERRORS,
+            200: {
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+            },
+        },
+    )
     def attachment_download(user: User, sha256: SHA256_PATH) -> StreamingResponse:
         size = attachments.open_download(engine, user, sha256)
-        return StreamingResponse(attachments.stream(engine, sha256), media_type="application/octet-stream",
-                                 headers={"Content-Length": str(size), "ETag": f'"{sha256}"'})
+        return StreamingResponse(
+            attachments.stream(engine, sha256),
+            media_type="application/octet-stream",
+            headers={"Content-Length": str(size), "ETag": f'"{sha256}"'},
+        )
 
     return app
 
@@ -253,27 +302,52 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kinds = {404: ("not_found", "未找到", "not found"),
-                 405: ("method_not_allowed", "不支持此请求方法", "method not allowed")}
+        kinds = {
+            404: ("not_found", "未找到", "not found"),
+            405: ("method_not_allowed", "不支持此请求方法", "method not allowed"),
+        }
         error, zh, en = kinds.get(exc.status_code, ("http_error", "请求无法处理", str(exc.detail)))
-        return JSONResponse({"error": error, "message_zh": zh, "message_en": en}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            {"error": error, "message_zh": zh, "message_en": en},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
-        details = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in errors][:20]
+        details = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in errors][
+            :20
+        ]
         if any(e.get("type") == "json_invalid" for e in errors):
-            return JSONResponse({"error": "malformed_json", "message_zh": "请求内容不是有效的 JSON",
-                                 "message_en": "the request body is not valid JSON", "details": details},
-                                status_code=400)
+            return JSONResponse(
+                {
+                    "error": "malformed_json",
+                    "message_zh": "请求内容不是有效的 JSON",
+                    "message_en": "the request body is not valid JSON",
+                    "details": details,
+                },
+                status_code=400,
+            )
         where = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in details[:3])
-        return JSONResponse({"error": "invalid_request", "message_zh": f"请求内容不符合要求：{where}",
-                             "message_en": f"the request is not valid: {where}", "details": details},
-                            status_code=422)
+        return JSONResponse(
+            {
+                "error": "invalid_request",
+                "message_zh": f"请求内容不符合要求：{where}",
+                "message_en": f"the request is not valid: {where}",
+                "details": details,
+            },
+            status_code=422,
+        )
 
     @app.exception_handler(Exception)
     async def crash(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return JSONResponse({"error": "server_error", "message_zh": "服务器内部错误，请稍后再试",
-                             "message_en": "internal server error; try again later"}, status_code=500)
+        return JSONResponse(
+            {
+                "error": "server_error",
+                "message_zh": "服务器内部错误，请稍后再试",
+                "message_en": "internal server error; try again later",
+            },
+            status_code=500,
+        )

@@ -24,8 +24,12 @@ from sync.server.tables import records, upload_chunks, uploads
 
 def check_sha(sha256: str) -> str:
     if not SHA256_RE.match(sha256):
-        raise ApiError(422, "invalid_sha256", "附件标识应为64位小写十六进制 sha256",
-                       "an attachment is named by its sha256: 64 lower-case hex digits")
+        raise ApiError(
+            422,
+            "invalid_sha256",
+            "附件标识应为64位小写十六进制 sha256",
+            "an attachment is named by its sha256: 64 lower-case hex digits",
+        )
     return sha256
 
 
@@ -41,8 +45,11 @@ def _locked(conn: Connection, sha256: str, user: User) -> Any:
     else:
         from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
     now = timeutil.now_iso()
-    conn.execute(insert(uploads).values(sha256=sha256, received=0, complete=False, created_by=user.id,
-                                        created_at=now, updated_at=now).on_conflict_do_nothing())
+    conn.execute(
+        insert(uploads)
+        .values(sha256=sha256, received=0, complete=False, created_by=user.id, created_at=now, updated_at=now)
+        .on_conflict_do_nothing()
+    )
     return conn.execute(select(uploads).where(uploads.c.sha256 == sha256).with_for_update()).one()
 
 
@@ -55,24 +62,39 @@ def put_chunk(engine: Engine, user: User, sha256: str, offset: int, data: bytes)
         if row.complete:
             return {"received": row.received, "complete": True}
         if offset != row.received:
-            raise ApiError(409, "wrong_offset", f"应从第 {row.received} 字节继续上传",
-                           f"continue the upload at byte {row.received}", extra={"received": row.received})
+            raise ApiError(
+                409,
+                "wrong_offset",
+                f"应从第 {row.received} 字节继续上传",
+                f"continue the upload at byte {row.received}",
+                extra={"received": row.received},
+            )
         if row.received + len(data) > MAX_ATTACHMENT_BYTES:
-            raise ApiError(413, "too_large", f"附件超过上限 {MAX_ATTACHMENT_BYTES} 字节",
-                           f"the attachment is larger than the limit of {MAX_ATTACHMENT_BYTES} bytes")
+            raise ApiError(
+                413,
+                "too_large",
+                f"附件超过上限 {MAX_ATTACHMENT_BYTES} 字节",
+                f"the attachment is larger than the limit of {MAX_ATTACHMENT_BYTES} bytes",
+            )
         conn.execute(upload_chunks.insert().values(sha256=sha256, offset=offset, data=data))
         received = row.received + len(data)
-        conn.execute(update(uploads).where(uploads.c.sha256 == sha256).values(
-            received=received, updated_at=timeutil.now_iso()))
+        conn.execute(
+            update(uploads)
+            .where(uploads.c.sha256 == sha256)
+            .values(received=received, updated_at=timeutil.now_iso())
+        )
     return {"received": received, "complete": False}
 
 
 def _chunks(conn: Connection, sha256: str) -> Iterator[bytes]:
     offset = 0
     while True:
-        row = conn.execute(select(upload_chunks.c.offset, upload_chunks.c.data).where(
-            upload_chunks.c.sha256 == sha256, upload_chunks.c.offset >= offset)
-            .order_by(upload_chunks.c.offset).limit(1)).first()
+        row = conn.execute(
+            select(upload_chunks.c.offset, upload_chunks.c.data)
+            .where(upload_chunks.c.sha256 == sha256, upload_chunks.c.offset >= offset)
+            .order_by(upload_chunks.c.offset)
+            .limit(1)
+        ).first()
         if row is None:
             return
         yield bytes(row.data)
@@ -86,12 +108,21 @@ def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, An
         row = _locked(conn, sha256, user)
         if row.complete:
             if row.size != size:
-                raise ApiError(422, "size_mismatch", "文件大小与服务器上的不符", "the size does not match the stored file")
+                raise ApiError(
+                    422,
+                    "size_mismatch",
+                    "文件大小与服务器上的不符",
+                    "the size does not match the stored file",
+                )
             return {"sha256": sha256, "size": size}
         if size > row.received:
-            raise ApiError(409, "incomplete", f"尚未上传完整（已收到 {row.received} 字节）",
-                           f"the upload is not complete ({row.received} bytes received)",
-                           extra={"received": row.received})
+            raise ApiError(
+                409,
+                "incomplete",
+                f"尚未上传完整（已收到 {row.received} 字节）",
+                f"the upload is not complete ({row.received} bytes received)",
+                extra={"received": row.received},
+            )
         digest = hashlib.sha256()
         for chunk in _chunks(conn, sha256):
             digest.update(chunk)
@@ -101,11 +132,18 @@ def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, An
             conn.execute(delete(uploads).where(uploads.c.sha256 == sha256))
             mismatch = True
         else:
-            conn.execute(update(uploads).where(uploads.c.sha256 == sha256).values(
-                complete=True, size=size, updated_at=timeutil.now_iso()))
+            conn.execute(
+                update(uploads)
+                .where(uploads.c.sha256 == sha256)
+                .values(complete=True, size=size, updated_at=timeutil.now_iso())
+            )
     if mismatch:
-        raise ApiError(422, "hash_mismatch", "文件内容与 sha256 不符，上传已作废，请重新上传",
-                       "the bytes do not match the sha256; the upload was discarded, send it again")
+        raise ApiError(
+            422,
+            "hash_mismatch",
+            "文件内容与 sha256 不符，上传已作废，请重新上传",
+            "the bytes do not match the sha256; the upload was discarded, send it again",
+        )
     return {"sha256": sha256, "size": size}
 
 
@@ -113,9 +151,16 @@ def open_download(engine: Engine, user: User, sha256: str) -> int:
     """The size of a file the caller may fetch; 404 for a missing file or one they may not see."""
     check_sha(sha256)
     with reading(engine) as conn:
-        allowed = conn.execute(select(exists().where(and_(
-            records.c.sha256 == sha256, records.c.deleted == false(), visible_clause(user))))).scalar()
-        row = conn.execute(select(uploads.c.size).where(uploads.c.sha256 == sha256, uploads.c.complete)).first()
+        allowed = conn.execute(
+            select(
+                exists().where(
+                    and_(records.c.sha256 == sha256, records.c.deleted == false(), visible_clause(user))
+                )
+            )
+        ).scalar()
+        row = conn.execute(
+            select(uploads.c.size).where(uploads.c.sha256 == sha256, uploads.c.complete)
+        ).first()
     if not allowed or row is None:
         raise not_found()
     return int(row.size)

@@ -56,13 +56,26 @@ class User:
 
     @classmethod
     def from_row(cls, row: Any) -> User:
-        return cls(row.id, row.username, row.role, row.display_name, row.commissioner_id, row.team_id,
-                   row.workstation_id)
+        return cls(
+            row.id,
+            row.username,
+            row.role,
+            row.display_name,
+            row.commissioner_id,
+            row.team_id,
+            row.workstation_id,
+        )
 
     def info(self) -> dict[str, Any]:
-        return {"id": self.id, "username": self.username, "role": self.role,
-                "display_name": self.display_name, "commissioner_id": self.commissioner_id,
-                "team_id": self.team_id, "workstation_id": self.workstation_id}
+        return {
+            "id": self.id,
+            "username": self.username,
+            "role": self.role,
+            "display_name": self.display_name,
+            "commissioner_id": self.commissioner_id,
+            "team_id": self.team_id,
+            "workstation_id": self.workstation_id,
+        }
 
 
 def token_hash(token: str) -> str:
@@ -88,13 +101,18 @@ def _lock_seconds(failures: int) -> float:
 
 def _throttled(retry_after: float) -> ApiError:
     seconds = max(1, int(retry_after + 0.999))
-    return ApiError(429, "too_many_attempts", f"登录失败次数过多，请 {seconds} 秒后再试",
-                    f"too many failed logins; try again in {seconds} s",
-                    headers={"Retry-After": str(seconds)})
+    return ApiError(
+        429,
+        "too_many_attempts",
+        f"登录失败次数过多，请 {seconds} 秒后再试",
+        f"too many failed logins; try again in {seconds} s",
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 def _attempt_row(conn: Connection, username: str) -> Any:
     from sync.server.db import is_sqlite  # local: avoids a cycle in type-checking tools
+
     if is_sqlite(conn):
         from sqlalchemy.dialects.sqlite import insert
     else:
@@ -119,23 +137,43 @@ def login(engine: Engine, username: str, password: str, device_id: str) -> dict[
             raise _throttled((timeutil.parse(attempt.locked_until) - now).total_seconds())
         failures = attempt.failures + 1
         lock = _lock_seconds(failures)
-        conn.execute(update(login_attempts).where(login_attempts.c.username == key).values(
-            failures=failures, last_failure_at=timeutil.iso(now),
-            locked_until=timeutil.iso(now + timedelta(seconds=lock)) if lock else None))
+        conn.execute(
+            update(login_attempts)
+            .where(login_attempts.c.username == key)
+            .values(
+                failures=failures,
+                last_failure_at=timeutil.iso(now),
+                locked_until=timeutil.iso(now + timedelta(seconds=lock)) if lock else None,
+            )
+        )
         row = conn.execute(select(users).where(users.c.username == username)).first()
     ok = _verify(row.password_hash if row else _DUMMY_HASH, password)
     if row is None or not ok or row.disabled:
         log.warning("login failed", extra={"username": key, "failures": failures})
-        raise ApiError(401, "login_failed", "用户名或密码错误（或账号已停用）",
-                       "wrong user name or password (or the account is disabled)")
+        raise ApiError(
+            401,
+            "login_failed",
+            "用户名或密码错误（或账号已停用）",
+            "wrong user name or password (or the account is disabled)",
+        )
     token = secrets.token_urlsafe(32)
     expires = timeutil.now() + TOKEN_LIFETIME
     with writing(engine) as conn:
-        conn.execute(update(login_attempts).where(login_attempts.c.username == key).values(
-            failures=0, locked_until=None))
-        conn.execute(tokens.insert().values(
-            token_hash=token_hash(token), user_id=row.id, device_id=device_id[:200],
-            created_at=timeutil.now_iso(), expires_at=timeutil.iso(expires), revoked=False))
+        conn.execute(
+            update(login_attempts)
+            .where(login_attempts.c.username == key)
+            .values(failures=0, locked_until=None)
+        )
+        conn.execute(
+            tokens.insert().values(
+                token_hash=token_hash(token),
+                user_id=row.id,
+                device_id=device_id[:200],
+                created_at=timeutil.now_iso(),
+                expires_at=timeutil.iso(expires),
+                revoked=False,
+            )
+        )
     user = User.from_row(row)
     log.info("login", extra={"username": user.username, "device_id": device_id[:200]})
     return {"token": token, "expires_at": timeutil.iso(expires), "user": user.info()}
@@ -145,7 +183,7 @@ def authenticate(engine: Engine, authorization: str | None) -> tuple[User, str]:
     """The user behind a bearer token (and the token's hash), or 401 with one answer for every fault."""
     if not authorization or not authorization.startswith("Bearer "):
         raise auth_required()
-    token = authorization[len("Bearer "):].strip()
+    token = authorization[len("Bearer ") :].strip()
     if not token or len(token) > 200:
         raise auth_required()
     digest = token_hash(token)
@@ -167,13 +205,22 @@ def logout(engine: Engine, digest: str) -> None:
 
 # --- administration (the command line) ---------------------------------------------------------
 
+
 class UserAdminError(Exception):
     pass
 
 
-def add_user(engine: Engine, username: str, password: str, role: str, *, display_name: str = "",
-             team_id: str | None = None, workstation_id: str | None = None,
-             commissioner_id: str | None = None) -> str:
+def add_user(
+    engine: Engine,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    display_name: str = "",
+    team_id: str | None = None,
+    workstation_id: str | None = None,
+    commissioner_id: str | None = None,
+) -> str:
     if role not in ROLES:
         raise UserAdminError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
     if not username.strip() or len(username) > 100:
@@ -184,10 +231,20 @@ def add_user(engine: Engine, username: str, password: str, role: str, *, display
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
             raise UserAdminError(f"user {username!r} exists already")
         user_id = str(uuid.uuid4())
-        conn.execute(users.insert().values(
-            id=user_id, username=username, password_hash=hash_password(password), role=role,
-            display_name=display_name or username, team_id=team_id, workstation_id=workstation_id,
-            commissioner_id=commissioner_id, disabled=False, created_at=timeutil.now_iso()))
+        conn.execute(
+            users.insert().values(
+                id=user_id,
+                username=username,
+                password_hash=hash_password(password),
+                role=role,
+                display_name=display_name or username,
+                team_id=team_id,
+                workstation_id=workstation_id,
+                commissioner_id=commissioner_id,
+                disabled=False,
+                created_at=timeutil.now_iso(),
+            )
+        )
     return user_id
 
 
@@ -219,8 +276,11 @@ def reset_password(engine: Engine, username: str, password: str) -> None:
         conn.execute(update(users).where(users.c.id == user_id).values(password_hash=hash_password(password)))
         # A new password ends every session made with the old one.
         conn.execute(update(tokens).where(tokens.c.user_id == user_id).values(revoked=True))
-        conn.execute(update(login_attempts).where(login_attempts.c.username == username.lower()).values(
-            failures=0, locked_until=None))
+        conn.execute(
+            update(login_attempts)
+            .where(login_attempts.c.username == username.lower())
+            .values(failures=0, locked_until=None)
+        )
 
 
 def list_users(engine: Engine) -> list[dict[str, Any]]:

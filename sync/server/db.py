@@ -23,7 +23,7 @@ def normalise_url(url: str) -> str:
     """postgresql:// and postgres:// mean psycopg 3; anything else is passed to SQLAlchemy as is."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

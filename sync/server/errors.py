@@ -6,8 +6,16 @@ from typing import Any
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, error: str, zh: str, en: str, *, headers: dict[str, str] | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        zh: str,
+        en: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(en)
         self.status = status
         self.error = error
@@ -26,9 +34,13 @@ def not_found() -> ApiError:
 
 
 def auth_required() -> ApiError:
-    return ApiError(401, "auth_required", "请重新登录（登录已过期或无效）",
-                    "please log in again (the session expired or is not valid)",
-                    headers={"WWW-Authenticate": "Bearer"})
+    return ApiError(
+        401,
+        "auth_required",
+        "请重新登录（登录已过期或无效）",
+        "please log in again (the session expired or is not valid)",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 def forbidden(zh: str = "您的角色无权执行此操作", en: str = "your role may not do this") -> ApiError:
@@ -36,5 +48,9 @@ def forbidden(zh: str = "您的角色无权执行此操作", en: str = "your rol
 
 
 def too_large(limit: int) -> ApiError:
-    return ApiError(413, "too_large", f"请求内容过大（上限 {limit} 字节）",
-                    f"the request body is too large (limit {limit} bytes)")
+    return ApiError(
+        413,
+        "too_large",
+        f"请求内容过大（上限 {limit} 字节）",
+        f"the request body is too large (limit {limit} bytes)",
+    )

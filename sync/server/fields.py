@@ -24,8 +24,21 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TEXT = 200_000
 
 # Client-side bookkeeping columns: never stored as record fields on the server.
-DROPPED = frozenset({"id", "rev", "server_seq", "dirty", "base_rev", "deleted", "is_draft", "has_conflict",
-                     "sync_error", "updated_at", "updated_by"})
+DROPPED = frozenset(
+    {
+        "id",
+        "rev",
+        "server_seq",
+        "dirty",
+        "base_rev",
+        "deleted",
+        "is_draft",
+        "has_conflict",
+        "sync_error",
+        "updated_at",
+        "updated_by",
+    }
+)
 
 
 class FieldError(Exception):
@@ -133,7 +146,9 @@ def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str
     for name in ("sha256", "confirm_sheet_sha256"):
         value = clean.get(name)
         if value and not SHA256_RE.match(value):
-            raise FieldError(name, "应为64位小写十六进制 sha256", "must be a sha256 in 64 lower-case hex digits")
+            raise FieldError(
+                name, "应为64位小写十六进制 sha256", "must be a sha256 in 64 lower-case hex digits"
+            )
     if table == "attachments" and "sha256" in clean and not clean["sha256"]:
         raise FieldError("sha256", "附件缺少 sha256", "an attachment needs its sha256")
     return clean
@@ -141,9 +156,13 @@ def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str
 
 def _clean_reference(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
     if kind not in REFERENCE_KINDS:
-        raise FieldError("id", "未知的基础数据类别", f"unknown reference kind; use one of {', '.join(REFERENCE_KINDS)}")
+        raise FieldError(
+            "id", "未知的基础数据类别", f"unknown reference kind; use one of {', '.join(REFERENCE_KINDS)}"
+        )
     if set(fields) - {"version", "items"}:
-        raise FieldError(sorted(set(fields) - {"version", "items"})[0], "不是基础数据的字段", "is not a reference field")
+        raise FieldError(
+            sorted(set(fields) - {"version", "items"})[0], "不是基础数据的字段", "is not a reference field"
+        )
     version = fields.get("version", "")
     if not isinstance(version, str) or len(version) > 100:
         raise FieldError("version", "应为文本", "must be text")
@@ -152,14 +171,24 @@ def _clean_reference(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         raise FieldError("items", "应为列表", "must be a list")
     clean_items = []
     for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("code"), str) or not item["code"] \
-                or not isinstance(item.get("name_zh"), str):
-            raise FieldError("items", "每项须有 code 和 name_zh 文本", "each item needs text code and name_zh")
-        clean_items.append({
-            "code": item["code"], "name_zh": item["name_zh"],
-            "name_en": _text(item.get("name_en", "")), "parent_code": _text(item.get("parent_code", "")),
-            "sort_order": item.get("sort_order", 0) if isinstance(item.get("sort_order", 0), int) else 0,
-        })
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("code"), str)
+            or not item["code"]
+            or not isinstance(item.get("name_zh"), str)
+        ):
+            raise FieldError(
+                "items", "每项须有 code 和 name_zh 文本", "each item needs text code and name_zh"
+            )
+        clean_items.append(
+            {
+                "code": item["code"],
+                "name_zh": item["name_zh"],
+                "name_en": _text(item.get("name_en", "")),
+                "parent_code": _text(item.get("parent_code", "")),
+                "sort_order": item.get("sort_order", 0) if isinstance(item.get("sort_order", 0), int) else 0,
+            }
+        )
     return {"version": version, "items": clean_items}
 
 
@@ -172,12 +201,20 @@ def _text(value: Any) -> str:
 def _clean_rules(record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     year, toml_text = fields.get("year"), fields.get("toml")
     if set(fields) - {"year", "toml"}:
-        raise FieldError(sorted(set(fields) - {"year", "toml"})[0], "不是考核规则的字段", "is not a rules field")
-    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100 or record_id != str(year):
+        raise FieldError(
+            sorted(set(fields) - {"year", "toml"})[0], "不是考核规则的字段", "is not a rules field"
+        )
+    if (
+        not isinstance(year, int)
+        or isinstance(year, bool)
+        or not 2000 <= year <= 2100
+        or record_id != str(year)
+    ):
         raise FieldError("year", "年度不正确（且须与记录 id 相同）", "must be a year, equal to the record id")
     if not isinstance(toml_text, str) or len(toml_text) > MAX_TEXT:
         raise FieldError("toml", "应为文本", "must be text")
     import tomllib
+
     try:
         tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as exc:

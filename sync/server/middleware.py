@@ -54,11 +54,17 @@ class AccessLog:
             await self.app(scope, receive, sending)
         finally:
             state = scope.get("state", {})
-            log.info("request", extra={
-                "request_id": state.get("request_id"), "method": scope["method"], "path": scope["path"],
-                "status": status["code"], "ms": round((time.perf_counter() - started) * 1000, 1),
-                "user": state.get("username"),
-            })
+            log.info(
+                "request",
+                extra={
+                    "request_id": state.get("request_id"),
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status["code"],
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user": state.get("username"),
+                },
+            )
 
 
 class RequestGuard:
@@ -81,13 +87,24 @@ class RequestGuard:
         limit = MAX_CHUNK_BODY if scope["method"] == "PUT" else MAX_JSON_BODY
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await send_error(send, too_large(limit) if declared.isdigit() else
-                             ApiError(400, "bad_request", "Content-Length 无效", "invalid Content-Length"))
+            await send_error(
+                send,
+                too_large(limit)
+                if declared.isdigit()
+                else ApiError(400, "bad_request", "Content-Length 无效", "invalid Content-Length"),
+            )
             return
         encoding = headers.get("content-encoding", "identity").strip().lower()
         if encoding not in ("identity", "gzip"):
-            await send_error(send, ApiError(415, "unsupported_encoding", "不支持的内容编码",
-                                            f"unsupported Content-Encoding {encoding!r}; use gzip"))
+            await send_error(
+                send,
+                ApiError(
+                    415,
+                    "unsupported_encoding",
+                    "不支持的内容编码",
+                    f"unsupported Content-Encoding {encoding!r}; use gzip",
+                ),
+            )
             return
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
@@ -115,12 +132,22 @@ class RequestGuard:
                 if not inflater.eof:
                     raise zlib.error("truncated")
             except zlib.error:
-                await send_error(send, ApiError(400, "bad_gzip", "gzip 压缩内容已损坏",
-                                                "the gzip request body is corrupt or truncated"))
+                await send_error(
+                    send,
+                    ApiError(
+                        400,
+                        "bad_gzip",
+                        "gzip 压缩内容已损坏",
+                        "the gzip request body is corrupt or truncated",
+                    ),
+                )
                 return
             body = bytearray(data)
-        new_headers = [(k, v) for k, v in scope["headers"]
-                       if k.lower() not in (b"content-length", b"content-encoding", b"transfer-encoding")]
+        new_headers = [
+            (k, v)
+            for k, v in scope["headers"]
+            if k.lower() not in (b"content-length", b"content-encoding", b"transfer-encoding")
+        ]
         new_headers.append((b"content-length", str(len(body)).encode()))
         scope = {**scope, "headers": new_headers}
         sent = False
@@ -137,19 +164,35 @@ class RequestGuard:
 
 def protocol_problem(value: str | None) -> ApiError | None:
     if value is None:
-        return ApiError(400, "protocol_version_missing", f"请求缺少 {PROTOCOL_HEADER} 头",
-                        f"the request lacks the {PROTOCOL_HEADER} header")
+        return ApiError(
+            400,
+            "protocol_version_missing",
+            f"请求缺少 {PROTOCOL_HEADER} 头",
+            f"the request lacks the {PROTOCOL_HEADER} header",
+        )
     try:
         version = int(value.strip())
     except ValueError:
-        return ApiError(400, "protocol_version_invalid", f"{PROTOCOL_HEADER} 应为整数",
-                        f"{PROTOCOL_HEADER} must be an integer")
+        return ApiError(
+            400,
+            "protocol_version_invalid",
+            f"{PROTOCOL_HEADER} 应为整数",
+            f"{PROTOCOL_HEADER} must be an integer",
+        )
     if version < MIN_PROTOCOL_VERSION:
-        return ApiError(426, "protocol_too_old", "此版本的客户端太旧，请更新到最新版本后再同步",
-                        "this version of the app is too old for the server; please update it, then sync",
-                        extra={"min_version": MIN_PROTOCOL_VERSION, "max_version": PROTOCOL_VERSION})
+        return ApiError(
+            426,
+            "protocol_too_old",
+            "此版本的客户端太旧，请更新到最新版本后再同步",
+            "this version of the app is too old for the server; please update it, then sync",
+            extra={"min_version": MIN_PROTOCOL_VERSION, "max_version": PROTOCOL_VERSION},
+        )
     if version > PROTOCOL_VERSION:
-        return ApiError(400, "protocol_too_new", "服务器版本比客户端旧，请联系管理员更新服务器",
-                        "the server is older than this app; ask the administrator to update it",
-                        extra={"min_version": MIN_PROTOCOL_VERSION, "max_version": PROTOCOL_VERSION})
+        return ApiError(
+            400,
+            "protocol_too_new",
+            "服务器版本比客户端旧，请联系管理员更新服务器",
+            "the server is older than this app; ask the administrator to update it",
+            extra={"min_version": MIN_PROTOCOL_VERSION, "max_version": PROTOCOL_VERSION},
+        )
     return None

@@ -69,9 +69,16 @@ def _scope(record: Stored) -> Any:
 def _writer(batch: Batch, table: str, record_id: str, rev: int) -> dict[str, Any]:
     written = batch._revisions_written.get((table, record_id, rev))
     if written is not None:
-        return {"user_id": written["user_id"], "username": written["username"], "device_id": written["device_id"]}
-    row = batch.conn.execute(select(revisions.c.user_id, revisions.c.username, revisions.c.device_id).where(
-        revisions.c.table_name == table, revisions.c.record_id == record_id, revisions.c.rev == rev)).first()
+        return {
+            "user_id": written["user_id"],
+            "username": written["username"],
+            "device_id": written["device_id"],
+        }
+    row = batch.conn.execute(
+        select(revisions.c.user_id, revisions.c.username, revisions.c.device_id).where(
+            revisions.c.table_name == table, revisions.c.record_id == record_id, revisions.c.rev == rev
+        )
+    ).first()
     if row is None:
         return {"user_id": "", "username": "", "device_id": ""}
     return {"user_id": row.user_id, "username": row.username, "device_id": row.device_id}
@@ -84,11 +91,20 @@ def _open(batch: Batch, change: dict[str, Any], result: dict[str, Any]) -> str:
     writer = _writer(batch, table, record_id, record.rev)
     notice_id = str(uuid.uuid4())
     fields = {
-        "table": table, "record_id": record_id, "status": "open", "conflicts": result.get("conflicts", []),
-        "base_rev": change["base_rev"], "server_rev": record.rev, "owner_id": record.owner_id,
-        "raised_by_user_id": batch.user.id, "raised_by": batch.user.username,
-        "raised_by_name": batch.user.display_name, "raised_device": batch.device_id,
-        "writer_user_id": writer["user_id"], "writer": writer["username"], "writer_device": writer["device_id"],
+        "table": table,
+        "record_id": record_id,
+        "status": "open",
+        "conflicts": result.get("conflicts", []),
+        "base_rev": change["base_rev"],
+        "server_rev": record.rev,
+        "owner_id": record.owner_id,
+        "raised_by_user_id": batch.user.id,
+        "raised_by": batch.user.username,
+        "raised_by_name": batch.user.display_name,
+        "raised_device": batch.device_id,
+        "writer_user_id": writer["user_id"],
+        "writer": writer["username"],
+        "writer_device": writer["device_id"],
         "created_at": batch.now,
     }
     batch.write(NOTICE_TABLE, notice_id, None, fields, False, _scope(record))
@@ -96,7 +112,9 @@ def _open(batch: Batch, change: dict[str, Any], result: dict[str, Any]) -> str:
     return notice_id
 
 
-def _close(batch: Batch, notice_id: str, change: dict[str, Any], status: str, superseded_by: str = "") -> None:
+def _close(
+    batch: Batch, notice_id: str, change: dict[str, Any], status: str, superseded_by: str = ""
+) -> None:
     notice = batch.load(NOTICE_TABLE, notice_id)
     if notice is None or notice.deleted:
         return
@@ -107,11 +125,19 @@ def _close(batch: Batch, notice_id: str, change: dict[str, Any], status: str, su
     record = batch.load(change["table"], change["id"])
     if record is None:
         return
-    closed = {**f, "status": status, "resolved_at": batch.now, "resolved_by": batch.user.username,
-              "resolved_device": batch.device_id, "resolved_rev": record.rev}
+    closed = {
+        **f,
+        "status": status,
+        "resolved_at": batch.now,
+        "resolved_by": batch.user.username,
+        "resolved_device": batch.device_id,
+        "resolved_rev": record.rev,
+    }
     if status == "resolved":
-        closed["chosen"] = {c["field"]: (record.deleted if c["field"] == "deleted" else record.fields.get(c["field"]))
-                            for c in f.get("conflicts", [])}
+        closed["chosen"] = {
+            c["field"]: (record.deleted if c["field"] == "deleted" else record.fields.get(c["field"]))
+            for c in f.get("conflicts", [])
+        }
     if superseded_by:
         closed["superseded_by"] = superseded_by
     batch.write(NOTICE_TABLE, notice_id, notice, closed, False, _scope(record))

@@ -36,8 +36,14 @@ def pull_page(engine: Engine, user: User, since: int, limit: int, count: bool = 
             # table (0.5 s a page at 100,000 records). The index walk costs one pass in all.
             conn.execute(text("SET LOCAL enable_sort = off"))
         rows = conn.execute(
-            select(records.c.table_name, records.c.id, records.c.rev, records.c.server_seq, records.c.deleted,
-                   records.c.fields)
+            select(
+                records.c.table_name,
+                records.c.id,
+                records.c.rev,
+                records.c.server_seq,
+                records.c.deleted,
+                records.c.fields,
+            )
             .where(records.c.server_seq > since, records.c.server_seq <= top, visible_clause(user))
             .order_by(records.c.server_seq)
             .limit(limit)
@@ -52,15 +58,21 @@ def pull_page(engine: Engine, user: User, since: int, limit: int, count: bool = 
     ]
     more = "true" if has_more else "false"
     extra = f',"remaining":{json.dumps(remaining)}' if count else ""
-    return (f'{{"changes":[{",".join(parts)}],"next_since":{next_since},"has_more":{more},'
-            f'"server_time":{json.dumps(timeutil.now_iso())}{extra}}}')
+    return (
+        f'{{"changes":[{",".join(parts)}],"next_since":{next_since},"has_more":{more},'
+        f'"server_time":{json.dumps(timeutil.now_iso())}{extra}}}'
+    )
 
 
 def _count(conn: Any, user: User, since: int, top: int) -> int | None:
     """The changes in (since, top] the caller may see: the same filter as the page, never more."""
-    visible = (select(literal(1)).select_from(records)
-               .where(records.c.server_seq > since, records.c.server_seq <= top, visible_clause(user))
-               .limit(COUNT_CAP + 1).subquery())
+    visible = (
+        select(literal(1))
+        .select_from(records)
+        .where(records.c.server_seq > since, records.c.server_seq <= top, visible_clause(user))
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
     n = int(conn.execute(select(func.count()).select_from(visible)).scalar_one())
     return n if n <= COUNT_CAP else None
 
@@ -72,11 +84,26 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
     from sync.server.tables import revisions
 
     with reading(engine) as conn:
-        row = conn.execute(select(records).where(records.c.table_name == table, records.c.id == record_id)).first()
+        row = conn.execute(
+            select(records).where(records.c.table_name == table, records.c.id == record_id)
+        ).first()
         if row is None or not can_see(user, table, row):
             raise not_found()
-        rows = conn.execute(select(revisions).where(
-            revisions.c.table_name == table, revisions.c.record_id == record_id).order_by(revisions.c.rev)).all()
-    return [{"rev": r.rev, "server_seq": r.server_seq, "deleted": bool(r.deleted), "fields": json.loads(r.fields),
-             "username": r.username, "device_id": r.device_id, "at": r.at, "client_time": r.client_time}
-            for r in rows]
+        rows = conn.execute(
+            select(revisions)
+            .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
+            .order_by(revisions.c.rev)
+        ).all()
+    return [
+        {
+            "rev": r.rev,
+            "server_seq": r.server_seq,
+            "deleted": bool(r.deleted),
+            "fields": json.loads(r.fields),
+            "username": r.username,
+            "device_id": r.device_id,
+            "at": r.at,
+            "client_time": r.client_time,
+        }
+        for r in rows
+    ]

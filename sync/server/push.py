@@ -29,8 +29,15 @@ from sync.server.tables import counters, push_batches, records, revisions, users
 log = logging.getLogger(__name__)
 
 # Records a commissioner owns and writes (a manager too, for their own work).
-OWNED_TABLES = ("service_targets", "service_agreements", "visits", "problems", "solutions", "attachments",
-                "annual_summaries")
+OWNED_TABLES = (
+    "service_targets",
+    "service_agreements",
+    "visits",
+    "problems",
+    "solutions",
+    "attachments",
+    "annual_summaries",
+)
 PUBLIC_TABLES = ("reference", "assessment_rules", "demands")
 # What a commissioner may change on a published demand: take it up.
 DEMAND_TAKE_FIELDS = frozenset({"taken_by", "problem_id", "status"})
@@ -68,8 +75,16 @@ class Stored:
 
     @classmethod
     def from_row(cls, row: Any) -> Stored:
-        return cls(row.rev, row.server_seq, bool(row.deleted), row.owner_id, row.team_id, row.workstation_id,
-                   bool(row.public), orjson.loads(row.fields))
+        return cls(
+            row.rev,
+            row.server_seq,
+            bool(row.deleted),
+            row.owner_id,
+            row.team_id,
+            row.workstation_id,
+            bool(row.public),
+            orjson.loads(row.fields),
+        )
 
 
 @dataclass
@@ -96,8 +111,11 @@ def push_json(engine: Engine, user: User, request: dict[str, Any]) -> str:
         seq = conn.execute(
             select(counters.c.value).where(counters.c.name == "server_seq").with_for_update()
         ).scalar_one()
-        stored = conn.execute(select(push_batches.c.answer).where(
-            push_batches.c.user_id == user.id, push_batches.c.batch_id == request["batch_id"])).first()
+        stored = conn.execute(
+            select(push_batches.c.answer).where(
+                push_batches.c.user_id == user.id, push_batches.c.batch_id == request["batch_id"]
+            )
+        ).first()
         if stored is not None:
             log.info("push replayed", extra={"username": user.username, "batch_id": request["batch_id"]})
             return str(stored.answer)
@@ -107,9 +125,14 @@ def push_json(engine: Engine, user: User, request: dict[str, Any]) -> str:
         batch.flush()
         if batch.seq != seq:
             conn.execute(update(counters).where(counters.c.name == "server_seq").values(value=batch.seq))
-        answer = dumps({"batch_id": request["batch_id"], "results": results, "server_time": timeutil.now_iso()})
-        conn.execute(push_batches.insert().values(user_id=user.id, batch_id=request["batch_id"],
-                                                  answer=answer, created_at=timeutil.now_iso()))
+        answer = dumps(
+            {"batch_id": request["batch_id"], "results": results, "server_time": timeutil.now_iso()}
+        )
+        conn.execute(
+            push_batches.insert().values(
+                user_id=user.id, batch_id=request["batch_id"], answer=answer, created_at=timeutil.now_iso()
+            )
+        )
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
@@ -141,7 +164,7 @@ class Batch:
                 by_table.setdefault(c["table"], []).append(c["id"])
         for table, ids in by_table.items():
             for i in range(0, len(ids), 500):
-                part = ids[i:i + 500]
+                part = ids[i : i + 500]
                 for key in ((table, record_id) for record_id in part):
                     self._cache[key] = None
                 for row in self._fetch(table, part):
@@ -159,8 +182,9 @@ class Batch:
     def load(self, table: str, record_id: str) -> Stored | None:
         key = (table, record_id)
         if key not in self._cache:
-            row = self.conn.execute(select(records).where(
-                records.c.table_name == table, records.c.id == record_id)).first()
+            row = self.conn.execute(
+                select(records).where(records.c.table_name == table, records.c.id == record_id)
+            ).first()
             self._cache[key] = Stored.from_row(row) if row else None
             if row:
                 self._in_db.add(key)
@@ -172,28 +196,66 @@ class Batch:
         written = self._revisions_written.get((table, record_id, rev))
         if written is not None:
             return json.loads(written["fields"]), written["deleted"]
-        row = self.conn.execute(select(revisions.c.fields, revisions.c.deleted).where(
-            revisions.c.table_name == table, revisions.c.record_id == record_id, revisions.c.rev == rev)).first()
+        row = self.conn.execute(
+            select(revisions.c.fields, revisions.c.deleted).where(
+                revisions.c.table_name == table, revisions.c.record_id == record_id, revisions.c.rev == rev
+            )
+        ).first()
         return (json.loads(row.fields), bool(row.deleted)) if row else ({}, False)
 
-    def write(self, table: str, record_id: str, current: Stored | None, fields: dict[str, Any], deleted: bool,
-              scope: Scope) -> tuple[int, int]:
+    def write(
+        self,
+        table: str,
+        record_id: str,
+        current: Stored | None,
+        fields: dict[str, Any],
+        deleted: bool,
+        scope: Scope,
+    ) -> tuple[int, int]:
         self.seq += 1
         rev = (current.rev if current else 0) + 1
         sha = fields.get("sha256") if table == "attachments" else fields.get("confirm_sheet_sha256")
         text = dumps(fields)
         self._pending[(table, record_id)] = dict(
-            table_name=table, id=record_id, rev=rev, server_seq=self.seq, deleted=deleted,
-            owner_id=scope.owner_id, team_id=scope.team_id, workstation_id=scope.workstation_id,
-            public=scope.public, sha256=sha or None, fields=text, updated_at=self.now,
-            updated_by=self.user.username)
-        revision = dict(table_name=table, record_id=record_id, rev=rev, server_seq=self.seq, deleted=deleted,
-                        fields=text, user_id=self.user.id, username=self.user.username,
-                        device_id=self.device_id, batch_id=self.batch_id, client_time=self.client_time,
-                        at=self.now)
+            table_name=table,
+            id=record_id,
+            rev=rev,
+            server_seq=self.seq,
+            deleted=deleted,
+            owner_id=scope.owner_id,
+            team_id=scope.team_id,
+            workstation_id=scope.workstation_id,
+            public=scope.public,
+            sha256=sha or None,
+            fields=text,
+            updated_at=self.now,
+            updated_by=self.user.username,
+        )
+        revision = dict(
+            table_name=table,
+            record_id=record_id,
+            rev=rev,
+            server_seq=self.seq,
+            deleted=deleted,
+            fields=text,
+            user_id=self.user.id,
+            username=self.user.username,
+            device_id=self.device_id,
+            batch_id=self.batch_id,
+            client_time=self.client_time,
+            at=self.now,
+        )
         self._revisions_written[(table, record_id, rev)] = revision
-        self._cache[(table, record_id)] = Stored(rev, self.seq, deleted, scope.owner_id, scope.team_id,
-                                                 scope.workstation_id, scope.public, dict(fields))
+        self._cache[(table, record_id)] = Stored(
+            rev,
+            self.seq,
+            deleted,
+            scope.owner_id,
+            scope.team_id,
+            scope.workstation_id,
+            scope.public,
+            dict(fields),
+        )
         return rev, self.seq
 
     def flush(self) -> None:
@@ -210,8 +272,12 @@ class Batch:
             assigned = [c for c in record_columns if c not in keys]
             mark = self._mark()
             sets = ", ".join(f"{c} = {mark}" for c in assigned)
-            self._executemany(f"UPDATE records SET {sets} WHERE table_name = {mark} AND id = {mark}",
-                              [*assigned, *keys], updates, fill=False)
+            self._executemany(
+                f"UPDATE records SET {sets} WHERE table_name = {mark} AND id = {mark}",
+                [*assigned, *keys],
+                updates,
+                fill=False,
+            )
         if self._revisions_written:
             columns = [c.name for c in revisions.columns if c.name != "id"]
             self._insert("revisions", columns, list(self._revisions_written.values()))
@@ -223,14 +289,19 @@ class Batch:
         # COPY: psycopg's executemany spends ~40 us of Python per row; COPY a few.
         driver = self.conn.connection.driver_connection
         assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(tuple(row[c] for c in columns))
 
     def _mark(self) -> str:
         return "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
 
-    def _executemany(self, sql: str, columns: list[str], rows: list[dict[str, Any]], fill: bool = True) -> None:
+    def _executemany(
+        self, sql: str, columns: list[str], rows: list[dict[str, Any]], fill: bool = True
+    ) -> None:
         # (Multi-row VALUES measured slower than psycopg's pipelined executemany on PostgreSQL.)
         if fill:
             sql = sql.format(", ".join([self._mark()] * len(columns)))
@@ -241,8 +312,11 @@ class Batch:
         if not commissioner_id:
             return None, None
         if commissioner_id not in self._groups:
-            row = self.conn.execute(select(users.c.team_id, users.c.workstation_id).where(
-                users.c.commissioner_id == commissioner_id).order_by(users.c.created_at)).first()
+            row = self.conn.execute(
+                select(users.c.team_id, users.c.workstation_id)
+                .where(users.c.commissioner_id == commissioner_id)
+                .order_by(users.c.created_at)
+            ).first()
             if row is not None:
                 self._groups[commissioner_id] = (row.team_id, row.workstation_id)
             else:
@@ -290,24 +364,35 @@ class Batch:
         else:
             base_rev = change["base_rev"]
             if base_rev > current.rev:
-                raise Rejected("基准版本比服务器上的还新，请重新同步",
-                               f"base_rev {base_rev} is newer than the server's rev {current.rev}; sync again")
+                raise Rejected(
+                    "基准版本比服务器上的还新，请重新同步",
+                    f"base_rev {base_rev} is newer than the server's rev {current.rev}; sync again",
+                )
             if base_rev == current.rev:
                 merged, new_deleted = {**current.fields, **incoming}, deleted
             else:
                 status = "merged"
                 outcome = self._merge(table, record_id, current, incoming, deleted, base_rev)
                 if isinstance(outcome, list):
-                    return {"status": "conflict", "rev": current.rev, "server_seq": current.server_seq,
-                            "fields": current.fields, "conflicts": outcome}
+                    return {
+                        "status": "conflict",
+                        "rev": current.rev,
+                        "server_seq": current.server_seq,
+                        "fields": current.fields,
+                        "conflicts": outcome,
+                    }
                 merged, new_deleted = outcome
 
         touched |= self._server_fields(table, merged, current, new_deleted)
         scope = self._scope(table, record_id, merged, current)
         self._postcheck(table, merged, current, new_deleted)
 
-        if current is not None and merged == current.fields and new_deleted == current.deleted and \
-                scope == Scope(current.owner_id, current.team_id, current.workstation_id, current.public):
+        if (
+            current is not None
+            and merged == current.fields
+            and new_deleted == current.deleted
+            and scope == Scope(current.owner_id, current.team_id, current.workstation_id, current.public)
+        ):
             rev, seq = current.rev, current.server_seq  # nothing new: no revision, no sequence number
         else:
             rev, seq = self.write(table, record_id, current, merged, new_deleted, scope)
@@ -318,15 +403,25 @@ class Batch:
             result["fields"] = merged
         return result
 
-    def _merge(self, table: str, record_id: str, current: Stored, incoming: dict[str, Any], deleted: bool,
-               base_rev: int) -> list[dict[str, Any]] | tuple[dict[str, Any], bool]:
+    def _merge(
+        self,
+        table: str,
+        record_id: str,
+        current: Stored,
+        incoming: dict[str, Any],
+        deleted: bool,
+        base_rev: int,
+    ) -> list[dict[str, Any]] | tuple[dict[str, Any], bool]:
         """Field-wise three-way merge against the revision at base_rev: the conflicts, or the result."""
         base, base_deleted = self.base_of(table, record_id, base_rev)
         server = current.fields
         local_changed = {f: v for f, v in incoming.items() if v != base.get(f)}
         server_changed = {f for f in set(server) | set(base) if server.get(f) != base.get(f)}
-        conflicts = [{"field": f, "base": base.get(f), "local": v, "server": server.get(f)}
-                     for f, v in local_changed.items() if f in server_changed and v != server.get(f)]
+        conflicts = [
+            {"field": f, "base": base.get(f), "local": v, "server": server.get(f)}
+            for f, v in local_changed.items()
+            if f in server_changed and v != server.get(f)
+        ]
         new_deleted = current.deleted
         if deleted and not current.deleted:
             if server_changed:  # deleting what someone else changed since: a person decides
@@ -340,8 +435,14 @@ class Batch:
 
     # --- who may write what --------------------------------------------------------------------
 
-    def _precheck(self, table: str, record_id: str, incoming: dict[str, Any], current: Stored | None,
-                  change: dict[str, Any]) -> bool:
+    def _precheck(
+        self,
+        table: str,
+        record_id: str,
+        incoming: dict[str, Any],
+        current: Stored | None,
+        change: dict[str, Any],
+    ) -> bool:
         """Scope checks before merging; may set server-decided fields. True when it changed a field."""
         user = self.user
         if table == "reviews":
@@ -353,8 +454,11 @@ class Batch:
             if not mine or record_id != mine:
                 raise out_of_scope()
             # Team and account come from the user account, the source of every scope decision.
-            server_view = {"team_id": user.team_id, "workstation_id": user.workstation_id,
-                           "username": user.username}
+            server_view = {
+                "team_id": user.team_id,
+                "workstation_id": user.workstation_id,
+                "username": user.username,
+            }
             touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
             incoming.update(server_view)
             return touched
@@ -377,10 +481,14 @@ class Batch:
             return False
         raise Rejected("您的角色无权修改此类记录", f"your role ({user.role}) may not write {table}")
 
-    def _precheck_review(self, incoming: dict[str, Any], current: Stored | None, change: dict[str, Any]) -> bool:
+    def _precheck_review(
+        self, incoming: dict[str, Any], current: Stored | None, change: dict[str, Any]
+    ) -> bool:
         user = self.user
         if change["deleted"]:
-            raise Rejected("审核记录不能删除，请另行审核", "a review cannot be deleted; review the record again")
+            raise Rejected(
+                "审核记录不能删除，请另行审核", "a review cannot be deleted; review the record again"
+            )
         fields = {**(current.fields if current else {}), **incoming}
         if fields.get("record_table", "visits") != "visits":
             raise Rejected("目前只能审核服务记录", "only visits can be reviewed")
@@ -388,7 +496,9 @@ class Batch:
             for name in ("record_table", "record_id"):
                 if name in incoming and incoming[name] != current.fields.get(name):
                     raise Rejected("不能更改审核针对的记录", "a review cannot be moved to another record")
-            if user.role != "bureau" and current.fields.get("reviewer_id") != (user.commissioner_id or user.id):
+            if user.role != "bureau" and current.fields.get("reviewer_id") != (
+                user.commissioner_id or user.id
+            ):
                 raise out_of_scope()
         if fields.get("decision") not in REVIEW_DECISIONS:
             raise Rejected("审核结论应为通过或退回", "decision must be approved or returned")
@@ -401,9 +511,11 @@ class Batch:
             raise Rejected("不能审核自己的记录", "you cannot review your own record")
         record_rev = fields.get("record_rev") or 0
         if record_rev and record_rev != visit.rev:
-            raise Rejected("记录在您审核后已被修改，请同步后重新审核",
-                           f"the record changed since you reviewed it (rev {record_rev}, now {visit.rev}); "
-                           "sync and review again")
+            raise Rejected(
+                "记录在您审核后已被修改，请同步后重新审核",
+                f"the record changed since you reviewed it (rev {record_rev}, now {visit.rev}); "
+                "sync and review again",
+            )
         incoming["record_table"] = "visits"
         server_view = {"reviewer_id": user.commissioner_id or user.id, "reviewer_name": user.display_name}
         touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
@@ -413,7 +525,9 @@ class Batch:
             touched = True
         return touched
 
-    def _server_fields(self, table: str, merged: dict[str, Any], current: Stored | None, deleted: bool) -> bool:
+    def _server_fields(
+        self, table: str, merged: dict[str, Any], current: Stored | None, deleted: bool
+    ) -> bool:
         """Fields the server decides after the merge: a visit's review state."""
         if table != "visits":
             return False
@@ -423,8 +537,10 @@ class Batch:
             status = "pending"
         elif before in REVIEWED:
             content_changed = deleted != current.deleted or any(
-                merged.get(f) != current.fields.get(f) for f in set(merged) | set(current.fields)
-                if f not in SERVER_OWNED_FIELDS["visits"])
+                merged.get(f) != current.fields.get(f)
+                for f in set(merged) | set(current.fields)
+                if f not in SERVER_OWNED_FIELDS["visits"]
+            )
             if content_changed:
                 status = "pending"  # edited after review: the reviewer looks again
         merged.setdefault("review_opinion", current.fields.get("review_opinion", "") if current else "")
@@ -468,19 +584,37 @@ class Batch:
         if not changed:
             return
         already_mine = current.fields.get("taken_by") == mine and current.fields.get("status") == "taken"
-        if changed - DEMAND_TAKE_FIELDS or merged.get("taken_by") != mine or merged.get("status") != "taken" \
-                or not mine or (current.fields.get("status") != "published" and not already_mine):
+        if (
+            changed - DEMAND_TAKE_FIELDS
+            or merged.get("taken_by") != mine
+            or merged.get("status") != "taken"
+            or not mine
+            or (current.fields.get("status") != "published" and not already_mine)
+        ):
             if current.fields.get("taken_by") not in (None, "", mine):
-                raise Rejected("该需求已被其他科技特派员揭榜", "another commissioner has taken up this demand")
-            raise Rejected("只能揭榜（认领）已发布的需求，不能修改其内容",
-                           "you may only take up a published demand (taken_by, problem_id, status), "
-                           "not change it")
+                raise Rejected(
+                    "该需求已被其他科技特派员揭榜", "another commissioner has taken up this demand"
+                )
+            raise Rejected(
+                "只能揭榜（认领）已发布的需求，不能修改其内容",
+                "you may only take up a published demand (taken_by, problem_id, status), not change it",
+            )
 
     def _review_visit(self, review: dict[str, Any]) -> None:
         """An accepted review sets the visit's review state: a new revision that flows back by pull."""
         visit = self.load("visits", review["record_id"])
         assert visit is not None
-        fields = {**visit.fields, "review_status": review["decision"], "review_opinion": review.get("opinion") or ""}
+        fields = {
+            **visit.fields,
+            "review_status": review["decision"],
+            "review_opinion": review.get("opinion") or "",
+        }
         if fields != visit.fields:
-            self.write("visits", review["record_id"], visit, fields, visit.deleted,
-                       Scope(visit.owner_id, visit.team_id, visit.workstation_id, visit.public))
+            self.write(
+                "visits",
+                review["record_id"],
+                visit,
+                fields,
+                visit.deleted,
+                Scope(visit.owner_id, visit.team_id, visit.workstation_id, visit.public),
+            )

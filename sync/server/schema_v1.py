@@ -24,14 +24,16 @@ from sqlalchemy import (
 metadata = MetaData()
 
 schema_versions = Table(
-    "schema_versions", metadata,
+    "schema_versions",
+    metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
     Column("name", String(100), nullable=False),
     Column("applied_at", String(40), nullable=False),
 )
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("username", String(100), nullable=False, unique=True),
     Column("password_hash", Text, nullable=False),
@@ -45,7 +47,8 @@ users = Table(
 )
 
 tokens = Table(
-    "tokens", metadata,
+    "tokens",
+    metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("user_id", String(36), nullable=False, index=True),
     Column("device_id", String(200), nullable=False, default=""),
@@ -56,7 +59,8 @@ tokens = Table(
 
 # One row per username (known or not, so throttling does not reveal which names exist).
 login_attempts = Table(
-    "login_attempts", metadata,
+    "login_attempts",
+    metadata,
     Column("username", String(100), primary_key=True),
     Column("failures", Integer, nullable=False, default=0),
     Column("last_failure_at", String(40)),
@@ -65,7 +69,8 @@ login_attempts = Table(
 
 # Named counters; "server_seq" is the global change number, updated under a row lock.
 counters = Table(
-    "counters", metadata,
+    "counters",
+    metadata,
     Column("name", String(40), primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
@@ -73,7 +78,8 @@ counters = Table(
 # The current version of every synced record. owner/team/workstation/public are the scope columns
 # that pull and every access check filter on; they are derived by the server, never sent by clients.
 records = Table(
-    "records", metadata,
+    "records",
+    metadata,
     Column("table_name", String(40), primary_key=True),
     Column("id", String(64), primary_key=True),
     Column("rev", Integer, nullable=False),
@@ -95,7 +101,8 @@ records = Table(
 
 # Every accepted version: the audit log, and the base for field-wise merges.
 revisions = Table(
-    "revisions", metadata,
+    "revisions",
+    metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("table_name", String(40), nullable=False),
     Column("record_id", String(64), nullable=False),
@@ -114,7 +121,8 @@ revisions = Table(
 
 # Idempotency: the stored answer of each applied batch.
 push_batches = Table(
-    "push_batches", metadata,
+    "push_batches",
+    metadata,
     Column("user_id", String(36), primary_key=True),
     Column("batch_id", String(100), primary_key=True),
     Column("answer", Text, nullable=False),
@@ -122,7 +130,8 @@ push_batches = Table(
 )
 
 uploads = Table(
-    "uploads", metadata,
+    "uploads",
+    metadata,
     Column("sha256", String(64), primary_key=True),
     Column("received", BigInteger, nullable=False, default=0),
     Column("complete", Boolean, nullable=False, default=False),
@@ -134,7 +143,8 @@ uploads = Table(
 
 # Attachment bytes, in the chunks they arrived in (the database is the only shared storage).
 upload_chunks = Table(
-    "upload_chunks", metadata,
+    "upload_chunks",
+    metadata,
     Column("sha256", String(64), primary_key=True),
     Column("offset", BigInteger, primary_key=True, autoincrement=False),
     Column("data", LargeBinary, nullable=False),

@@ -47,8 +47,10 @@ def can_see(user: User, table: str, row: Any) -> bool:
         return True
     if user.commissioner_id and row.owner_id == user.commissioner_id:
         return True
-    in_group = bool((user.team_id and row.team_id == user.team_id)
-                    or (user.workstation_id and row.workstation_id == user.workstation_id))
+    in_group = bool(
+        (user.team_id and row.team_id == user.team_id)
+        or (user.workstation_id and row.workstation_id == user.workstation_id)
+    )
     if user.role == "manager":
         return in_group
     return in_group and table in PEOPLE_TABLES
@@ -60,5 +62,7 @@ def manages(user: User, row: Any) -> bool:
         return True
     if user.role != "manager":
         return False
-    return bool((user.team_id and row.team_id == user.team_id)
-                or (user.workstation_id and row.workstation_id == user.workstation_id))
+    return bool(
+        (user.team_id and row.team_id == user.team_id)
+        or (user.workstation_id and row.workstation_id == user.workstation_id)
+    )

@@ -72,11 +72,27 @@ weight = 20
 """
 
 
-def _visit(store: Store, who: Commissioner, target: ServiceTarget, day: str, rating: int | None = 5,
-           review: str = "approved", problems: tuple[str, ...] = (), draft: bool = False) -> Visit:
-    visit = Visit(commissioner_id=who.id, target_id=target.id, visit_date=date.fromisoformat(day),
-                  start_time="09:00", end_time="11:00", service_types=["guidance"],
-                  content="现场指导病虫害防治工作", confirm_satisfaction=rating, people_trained=0)
+def _visit(
+    store: Store,
+    who: Commissioner,
+    target: ServiceTarget,
+    day: str,
+    rating: int | None = 5,
+    review: str = "approved",
+    problems: tuple[str, ...] = (),
+    draft: bool = False,
+) -> Visit:
+    visit = Visit(
+        commissioner_id=who.id,
+        target_id=target.id,
+        visit_date=date.fromisoformat(day),
+        start_time="09:00",
+        end_time="11:00",
+        service_types=["guidance"],
+        content="现场指导病虫害防治工作",
+        confirm_satisfaction=rating,
+        people_trained=0,
+    )
     probs, sols = [], []
     for status in problems:
         p = TechnicalProblem(title="柑橘黄龙病", status=status)
@@ -153,9 +169,13 @@ def test_indicator_caps_and_part_weight_cap(case):
 
 def test_a_period_boundary(case):
     store, a, _, _, rules = case
-    first_half = assess(store, Scope.commissioner(a.id), Period(date(2025, 1, 1), date(2025, 5, 9)), rules=rules)
+    first_half = assess(
+        store, Scope.commissioner(a.id), Period(date(2025, 1, 1), date(2025, 5, 9)), rules=rules
+    )
     assert first_half.members[0].figures.visits == 3
-    late = assess(store, Scope.commissioner(a.id), Period(date(2024, 12, 31), date(2024, 12, 31)), rules=rules)
+    late = assess(
+        store, Scope.commissioner(a.id), Period(date(2024, 12, 31), date(2024, 12, 31)), rules=rules
+    )
     assert late.members[0].figures.visits == 1
     assert late.members[0].figures.problems_solved == 1
 
@@ -163,7 +183,16 @@ def test_a_period_boundary(case):
 def test_grade_thresholds():
     rules = parse_rules(RULES)
     assert [rules.grade(x) for x in (100, 90, 89.96, 89.94, 75, 74.9, 60, 59.94, 0)] == [
-        "excellent", "excellent", "excellent", "good", "good", "pass", "pass", "fail", "fail"]
+        "excellent",
+        "excellent",
+        "excellent",
+        "good",
+        "good",
+        "pass",
+        "pass",
+        "fail",
+        "fail",
+    ]
 
 
 def _member(name: str, total: float) -> MemberResult:
@@ -274,19 +303,33 @@ def test_figures_recomputed_from_raw_records():
     assert result.basis == "approved"
     visits = [dict(r) for r in store.db.query("SELECT * FROM visits")]
     problems = [dict(r) for r in store.db.query("SELECT * FROM problems")]
-    solved_with_solution = {r["problem_id"] for r in store.db.query("SELECT problem_id FROM solutions WHERE deleted = 0")}
+    solved_with_solution = {
+        r["problem_id"] for r in store.db.query("SELECT problem_id FROM solutions WHERE deleted = 0")
+    }
     by_id = {v["id"]: v for v in visits}
 
     def counted(v: dict) -> bool:
         return not v["deleted"] and not v["is_draft"] and v["review_status"] == "approved"
 
     for m in result.members[:4]:
-        mine = [v for v in visits if v["commissioner_id"] == m.commissioner_id and counted(v)
-                and v["visit_date"].startswith(str(year))]
+        mine = [
+            v
+            for v in visits
+            if v["commissioner_id"] == m.commissioner_id
+            and counted(v)
+            and v["visit_date"].startswith(str(year))
+        ]
         ratings = [v["confirm_satisfaction"] for v in mine if v["confirm_satisfaction"] is not None]
-        solved = [p for p in problems if p["commissioner_id"] == m.commissioner_id and not p["deleted"]
-                  and p["status"] == "solved" and (p["solved_on"] or "").startswith(str(year))
-                  and p["id"] in solved_with_solution and (p["visit_id"] is None or counted(by_id[p["visit_id"]]))]
+        solved = [
+            p
+            for p in problems
+            if p["commissioner_id"] == m.commissioner_id
+            and not p["deleted"]
+            and p["status"] == "solved"
+            and (p["solved_on"] or "").startswith(str(year))
+            and p["id"] in solved_with_solution
+            and (p["visit_id"] is None or counted(by_id[p["visit_id"]]))
+        ]
         f = m.figures
         assert f.visits == len(mine)
         assert f.service_days == len({v["visit_date"] for v in mine})

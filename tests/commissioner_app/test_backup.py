@@ -30,7 +30,8 @@ def _snapshot(data_dir: Path) -> dict[str, str]:
     """Every data file below data_dir with the sha256 of its bytes (the log file may grow)."""
     return {
         str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(data_dir.rglob("*")) if p.is_file() and p.relative_to(data_dir).parts[0] != "logs"
+        for p in sorted(data_dir.rglob("*"))
+        if p.is_file() and p.relative_to(data_dir).parts[0] != "logs"
     }
 
 
@@ -57,9 +58,17 @@ def source(tmp_path: Path) -> Path:
     add_attachment(store, photo, "visits", visit_id)
     add_attachment(store, note, "visits", visit_id, "document")
     target = store.save(ServiceTarget(name="备份测试合作社", county="永和县", type="cooperative"))
-    store.save(Visit(commissioner_id=store.actor or "c", target_id=target.id, visit_date=date(2026, 5, 1),
-                     content="未同步的服务记录：指导苹果疏花疏果", county="永和县", service_types=["guidance"]),
-               draft=True)
+    store.save(
+        Visit(
+            commissioner_id=store.actor or "c",
+            target_id=target.id,
+            visit_date=date(2026, 5, 1),
+            content="未同步的服务记录：指导苹果疏花疏果",
+            county="永和县",
+            service_types=["guidance"],
+        ),
+        draft=True,
+    )
     store.close()
     return data_dir
 
@@ -78,7 +87,9 @@ def test_round_trip_keeps_every_record_attachment_and_unsent_change(source: Path
     original, restored = Store.open(source), Store.open(target)
     assert _rows(restored) == _rows(original)
     assert restored.waiting_to_sync() == original.waiting_to_sync() > 0
-    draft = restored.db.execute("SELECT is_draft, dirty FROM visits WHERE content LIKE '未同步的服务记录%'").fetchall()
+    draft = restored.db.execute(
+        "SELECT is_draft, dirty FROM visits WHERE content LIKE '未同步的服务记录%'"
+    ).fetchall()
     assert draft == [(1, 1)]
     assert restored.get_meta("device_id") == original.get_meta("device_id")
     visit_id = original.db.execute("SELECT owner_id FROM attachments LIMIT 1").fetchone()[0]
@@ -179,8 +190,11 @@ def test_member_that_does_not_match_its_hash_is_refused(source: Path, target: Pa
     swapped = _rewrite(archive, tmp_path / "swapped.zip", members={blob: b"not the photo"})
     _assert_refused(swapped, target, blob, "sha256")
 
-    no_blob = _rewrite(archive, tmp_path / "no-blob.zip",
-                       manifest=lambda m: {**m, "members": {k: v for k, v in m["members"].items() if k != blob}})
+    no_blob = _rewrite(
+        archive,
+        tmp_path / "no-blob.zip",
+        manifest=lambda m: {**m, "members": {k: v for k, v in m["members"].items() if k != blob}},
+    )
     _assert_refused(no_blob, target, "missing")
 
 
@@ -192,21 +206,35 @@ def test_database_failing_its_integrity_check_is_refused(source: Path, target: P
     # and the manifest are made consistent with the damaged file, so only the check can tell.
     conn = sqlite3.connect(tmp_path / "db")
     conn.execute("PRAGMA writable_schema=ON")
-    conn.execute("UPDATE sqlite_master SET sql = replace(sql, '(target_id)', '(county)') "
-                 "WHERE name = 'idx_visits_target'")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, '(target_id)', '(county)') "
+        "WHERE name = 'idx_visits_target'"
+    )
     conn.commit()
     conn.close()
     db = (tmp_path / "db").read_bytes()
-    bad = _rewrite(archive, tmp_path / "bad-db.zip", members={"commissioner.db": db},
-                   manifest=lambda m: {**m, "members": {**m["members"], "commissioner.db": {
-                       "sha256": hashlib.sha256(db).hexdigest(), "size": len(db)}}})
+    bad = _rewrite(
+        archive,
+        tmp_path / "bad-db.zip",
+        members={"commissioner.db": db},
+        manifest=lambda m: {
+            **m,
+            "members": {
+                **m["members"],
+                "commissioner.db": {"sha256": hashlib.sha256(db).hexdigest(), "size": len(db)},
+            },
+        },
+    )
     _assert_refused(bad, target, "integrity check")
 
 
 def test_backup_from_a_newer_version_is_refused(source: Path, target: Path, tmp_path: Path):
     archive = make_backup(source, tmp_path / "b.zip").path
-    newer = _rewrite(archive, tmp_path / "newer.zip",
-                     manifest=lambda m: {**m, "app_version": "9.0.0", "migrations": [*m["migrations"], "m999_future"]})
+    newer = _rewrite(
+        archive,
+        tmp_path / "newer.zip",
+        manifest=lambda m: {**m, "app_version": "9.0.0", "migrations": [*m["migrations"], "m999_future"]},
+    )
     error = _assert_refused(newer, target, "更新版本", "newer version", "m999_future")
     assert "未做任何更改" in error.message.zh
 
@@ -222,13 +250,24 @@ def test_database_from_a_newer_version_is_refused_even_if_the_manifest_says_othe
         (tmp_path / "db").write_bytes(zf.read("commissioner.db"))
     conn = sqlite3.connect(tmp_path / "db")
     with conn:
-        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
-                     [schema.migrations.name, "m999_future", "2030-01-01"])
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+            [schema.migrations.name, "m999_future", "2030-01-01"],
+        )
     conn.close()
     db = (tmp_path / "db").read_bytes()
-    lying = _rewrite(archive, tmp_path / "lying.zip", members={"commissioner.db": db},
-                     manifest=lambda m: {**m, "members": {**m["members"], "commissioner.db": {
-                         "sha256": hashlib.sha256(db).hexdigest(), "size": len(db)}}})
+    lying = _rewrite(
+        archive,
+        tmp_path / "lying.zip",
+        members={"commissioner.db": db},
+        manifest=lambda m: {
+            **m,
+            "members": {
+                **m["members"],
+                "commissioner.db": {"sha256": hashlib.sha256(db).hexdigest(), "size": len(db)},
+            },
+        },
+    )
     _assert_refused(lying, target, "m999_future")
 
 
@@ -241,9 +280,17 @@ def test_other_files_are_not_backups(target: Path, tmp_path: Path):
     with zipfile.ZipFile(escaping, "w") as zf:
         zf.writestr("commissioner.db", "x")
         zf.writestr("../evil", "x")
-        zf.writestr("manifest.json", json.dumps({
-            "format": "field-commissioner-backup", "format_version": 1, "migrations": [],
-            "members": {"commissioner.db": {"sha256": ""}, "../evil": {"sha256": ""}}}))
+        zf.writestr(
+            "manifest.json",
+            json.dumps(
+                {
+                    "format": "field-commissioner-backup",
+                    "format_version": 1,
+                    "migrations": [],
+                    "members": {"commissioner.db": {"sha256": ""}, "../evil": {"sha256": ""}},
+                }
+            ),
+        )
     _assert_refused(escaping, target, "../evil")
     assert not (tmp_path / "evil").exists()
 
@@ -283,7 +330,10 @@ def test_verify_checks_a_backup_without_restoring_it(source: Path, tmp_path: Pat
 def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "commissioner_app", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
     )
 
 
@@ -310,10 +360,16 @@ def test_cli_backup_and_restore(source: Path, target: Path, tmp_path: Path):
 def test_restore_is_refused_while_the_data_is_open_elsewhere(source: Path, target: Path, tmp_path: Path):
     archive = make_backup(source, tmp_path / "b.zip").path
     running = subprocess.Popen(  # the application, still running on the target data
-        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-         "c.execute('SELECT count(*) FROM visits').fetchone(); print('open', flush=True); sys.stdin.read()",
-         str(target / "commissioner.db")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('SELECT count(*) FROM visits').fetchone(); print('open', flush=True); sys.stdin.read()",
+            str(target / "commissioner.db"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert running.stdout.readline().strip() == "open"

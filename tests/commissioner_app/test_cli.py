@@ -11,8 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(*args: str, lang: str = "zh_CN") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COMMISSIONER_LANG": lang}
-    return subprocess.run([sys.executable, "-m", "commissioner_app", *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "commissioner_app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +37,10 @@ def test_demo_is_reproducible(tmp_path, demo_dir):
     assert a["counts"] == b["counts"]
     import sqlite3
 
-    ids = [sorted(r[0] for r in sqlite3.connect(d / "commissioner.db").execute("SELECT id FROM visits"))
-           for d in (demo_dir, again)]
+    ids = [
+        sorted(r[0] for r in sqlite3.connect(d / "commissioner.db").execute("SELECT id FROM visits"))
+        for d in (demo_dir, again)
+    ]
     assert ids[0] == ids[1]
 
 

@@ -39,12 +39,26 @@ def test_generated_codes_pass_the_check():
 
 def test_visit_validation_reports_every_problem_at_once():
     visit = Visit(
-        visit_date=date.today() + timedelta(days=2), start_time="14:00", end_time="09:00",
-        service_types=[], content="", people_trained=-3, economic_benefit=-1, confirm_satisfaction=7,
+        visit_date=date.today() + timedelta(days=2),
+        start_time="14:00",
+        end_time="09:00",
+        service_types=[],
+        content="",
+        people_trained=-3,
+        economic_benefit=-1,
+        confirm_satisfaction=7,
     )
     fields = {i.field for i in visit.validate()}
-    assert {"target_id", "visit_date", "end_time", "service_types", "content", "people_trained",
-            "economic_benefit", "confirm_satisfaction"} <= fields
+    assert {
+        "target_id",
+        "visit_date",
+        "end_time",
+        "service_types",
+        "content",
+        "people_trained",
+        "economic_benefit",
+        "confirm_satisfaction",
+    } <= fields
     messages = {i.field: i for i in visit.validate()}
     assert "今天" in messages["visit_date"].message.zh
     assert "future" in messages["visit_date"].message.en
@@ -53,14 +67,26 @@ def test_visit_validation_reports_every_problem_at_once():
 
 
 def test_a_complete_visit_is_valid():
-    visit = Visit(target_id="t", visit_date=date.today(), start_time="08:30", end_time="10:00",
-                  service_types=["guidance"], content="现场指导水稻病虫害防治")
+    visit = Visit(
+        target_id="t",
+        visit_date=date.today(),
+        start_time="08:30",
+        end_time="10:00",
+        service_types=["guidance"],
+        content="现场指导水稻病虫害防治",
+    )
     assert visit.validate() == []
 
 
 def test_badly_formed_time_is_named():
-    visit = Visit(target_id="t", visit_date=date.today(), start_time="9点", end_time="10:00",
-                  service_types=["guidance"], content="现场指导水稻病虫害防治")
+    visit = Visit(
+        target_id="t",
+        visit_date=date.today(),
+        start_time="9点",
+        end_time="10:00",
+        service_types=["guidance"],
+        content="现场指导水稻病虫害防治",
+    )
     assert [i.field for i in visit.validate()] == ["start_time"]
 
 

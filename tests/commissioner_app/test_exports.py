@@ -38,8 +38,9 @@ def test_xlsx_sheets_types_and_values(data, tmp_path):
     wb = load_workbook(out)
     assert wb.sheetnames == ["服务记录", "技术难题", "解决方案", "服务对象", "考核结果"]
     visits = wb["服务记录"]
-    expected = _count(data, "SELECT count(*) FROM visits WHERE deleted = 0 AND is_draft = 0 "
-                            "AND visit_date BETWEEN ? AND ?")
+    expected = _count(
+        data, "SELECT count(*) FROM visits WHERE deleted = 0 AND is_draft = 0 AND visit_date BETWEEN ? AND ?"
+    )
     assert counts["visits"] == expected == visits.max_row - 1
     assert visits.freeze_panes == "A2"
     assert visits.auto_filter.ref == f"A1:AB{expected + 1}"
@@ -63,9 +64,17 @@ def test_typed_text_reaches_excel_as_text(data, tmp_path):
     """What a commissioner typed (or pasted from Word) is exported as text: never a formula, never a
     broken file; the CSV export guards the same text for Excel."""
     target = data.store.db.execute("SELECT id FROM service_targets LIMIT 1").fetchone()[0]
-    content = "=HYPERLINK(\"http://example.invalid\",\"详情\")\x0b第二行\x01 & <b>柑橘</b>"
-    visit = Visit(commissioner_id=data.self_id, target_id=target, visit_date=date(2019, 5, 6), start_time="09:00",
-                  end_time="10:00", service_types=["guidance"], content=content, confirm_remark="+86 138 0000 0000")
+    content = '=HYPERLINK("http://example.invalid","详情")\x0b第二行\x01 & <b>柑橘</b>'
+    visit = Visit(
+        commissioner_id=data.self_id,
+        target_id=target,
+        visit_date=date(2019, 5, 6),
+        start_time="09:00",
+        end_time="10:00",
+        service_types=["guidance"],
+        content=content,
+        confirm_remark="+86 138 0000 0000",
+    )
     data.store.save_visit(visit, [])
     out = tmp_path / "export.xlsx"
     assert export_xlsx(data.store, 2019, out)["visits"] == 1
@@ -73,7 +82,7 @@ def test_typed_text_reaches_excel_as_text(data, tmp_path):
     header = [c.value for c in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("服务内容") + 1)
     assert cell.data_type == "s"
-    assert cell.value == "=HYPERLINK(\"http://example.invalid\",\"详情\")\n第二行 & <b>柑橘</b>"
+    assert cell.value == '=HYPERLINK("http://example.invalid","详情")\n第二行 & <b>柑橘</b>'
     assert sheet.cell(row=2, column=header.index("评价意见") + 1).value == "+86 138 0000 0000"
     files = export_csv(data.store, 2019, tmp_path / "csv")
     with files["visits"].open(encoding="utf-8-sig", newline="") as f:
@@ -95,8 +104,9 @@ def test_assessment_sheet_matches_the_assessment(data, tmp_path):
         assert row[header.index("总分")] == round(m.total, 1)
         assert row[header.index("考核等级")] == m.grade_label.zh
         assert row[header.index("服务次数（次）")] == m.figures.visits
-    counted_visits = sum(1 for r in load_workbook(out)["服务记录"].iter_rows(min_row=2, values_only=True)
-                         if r[-1] == "是")
+    counted_visits = sum(
+        1 for r in load_workbook(out)["服务记录"].iter_rows(min_row=2, values_only=True) if r[-1] == "是"
+    )
     assert counted_visits == a.totals.visits  # every counted visit is a row of the visits sheet
 
 
@@ -108,15 +118,18 @@ def test_csv_files_have_a_bom_and_every_row(data, tmp_path):
     with files["visits"].open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0][1] == "服务日期"
-    assert len(rows) - 1 == _count(data, "SELECT count(*) FROM visits WHERE deleted = 0 AND is_draft = 0 "
-                                         "AND visit_date BETWEEN ? AND ?")
+    assert len(rows) - 1 == _count(
+        data, "SELECT count(*) FROM visits WHERE deleted = 0 AND is_draft = 0 AND visit_date BETWEEN ? AND ?"
+    )
     assert any(r[1] == f"{YEAR}-03-03" for r in rows[1:])
 
 
 def run_cli(data: ReportData, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "commissioner_app", "--data-dir", str(data.data_dir), *args],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO), "COMMISSIONER_LANG": "zh_CN"},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "COMMISSIONER_LANG": "zh_CN"},
         timeout=300,
     )
 
@@ -143,23 +156,39 @@ def test_cli_batch_says_which_records_were_not_written(data, tmp_path):
     city = assess(data.store, period=Period.year(YEAR))
     me = city.member(data.self_id)
     (tmp_path / "all" / annual_file_name(YEAR, me.name, me.commissioner_id)).mkdir(parents=True)
-    done = run_cli(data, "report", "annual", "--all", "--workers", "2", "--year", str(YEAR),
-                   "--out", str(tmp_path / "all"))
+    done = run_cli(
+        data,
+        "report",
+        "annual",
+        "--all",
+        "--workers",
+        "2",
+        "--year",
+        str(YEAR),
+        "--out",
+        str(tmp_path / "all"),
+    )
     assert done.returncode == 1, done.stderr
     assert f"{me.name} 的年度服务记录未能生成" in done.stderr and "Traceback" not in done.stderr
     assert len(list((tmp_path / "all").glob("*.pdf"))) == len(city.members)  # the folder among them
     assert f"已生成 {len(city.members) - 1} 份年度服务记录" in done.stdout
 
 
-@pytest.mark.parametrize("args, says", [
-    (["report", "visit", "no-such-id", "--out", "{tmp}/x.pdf"], "找不到服务记录"),
-    (["report", "annual", "--year", "20x5", "--out", "{tmp}/x.pdf"], "年度"),
-    (["report", "annual", "--year", "2026", "--commissioner", "nobody", "--out", "{tmp}/x.pdf"], "找不到科技特派员"),
-    (["report", "team", "--team", "nope", "--year", "2026", "--out", "{tmp}/x.pdf"], "找不到科技特派团"),
-    (["report", "city", "--year", "2026", "--out", "{tmp}/missing/x.pdf"], "不存在"),
-    (["export", "--format", "csv", "--year", "2026", "--out", "{tmp}/file.txt"], "不是文件夹"),
-    (["export", "--format", "pdf", "--year", "2026", "--out", "{tmp}/x"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["report", "visit", "no-such-id", "--out", "{tmp}/x.pdf"], "找不到服务记录"),
+        (["report", "annual", "--year", "20x5", "--out", "{tmp}/x.pdf"], "年度"),
+        (
+            ["report", "annual", "--year", "2026", "--commissioner", "nobody", "--out", "{tmp}/x.pdf"],
+            "找不到科技特派员",
+        ),
+        (["report", "team", "--team", "nope", "--year", "2026", "--out", "{tmp}/x.pdf"], "找不到科技特派团"),
+        (["report", "city", "--year", "2026", "--out", "{tmp}/missing/x.pdf"], "不存在"),
+        (["export", "--format", "csv", "--year", "2026", "--out", "{tmp}/file.txt"], "不是文件夹"),
+        (["export", "--format", "pdf", "--year", "2026", "--out", "{tmp}/x"], "invalid choice"),
+    ],
+)
 def test_cli_bad_input_exits_2_with_a_clear_message(data, tmp_path, args, says):
     (tmp_path / "file.txt").write_text("x")
     done = run_cli(data, *[a.format(tmp=tmp_path) for a in args])

@@ -64,8 +64,19 @@ def test_an_unwritable_log_folder_does_not_stop_the_application(tmp_path: Path, 
 
 def test_the_command_line_logs_into_its_data_directory(tmp_path: Path):
     done = subprocess.run(
-        [sys.executable, "-m", "commissioner_app", "--data-dir", str(tmp_path), "restore", str(tmp_path / "x.zip")],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "commissioner_app",
+            "--data-dir",
+            str(tmp_path),
+            "restore",
+            str(tmp_path / "x.zip"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
     )
     assert done.returncode == 2
     assert "INFO" not in done.stderr  # the terminal shows only the message, the file has the detail

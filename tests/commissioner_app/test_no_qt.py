@@ -17,8 +17,13 @@ def test_the_core_loads_no_qt():
         "loaded = sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'ui'))\n"
         "print(len([n for n in sys.modules if n.startswith('commissioner_app')]), loaded)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     count, loaded = result.stdout.split(" ", 1)
     assert int(count) >= 10

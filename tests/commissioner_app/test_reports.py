@@ -67,8 +67,19 @@ def test_visit_sheet(data, tmp_path):
     visit = data.store.row("visits", data.photo_visit)
     target = data.store.row("service_targets", visit["target_id"])
     me = data.store.get(Commissioner, data.self_id)
-    for expected in (target["name"], me.name, "2026-03-03", "09:00", "柑橘木虱虫口密度高", "统一喷药并悬挂黄板",
-                     "签字", "盖章", "12.50", "45", "生成时间"):
+    for expected in (
+        target["name"],
+        me.name,
+        "2026-03-03",
+        "09:00",
+        "柑橘木虱虫口密度高",
+        "统一喷药并悬挂黄板",
+        "签字",
+        "盖章",
+        "12.50",
+        "45",
+        "生成时间",
+    ):
         assert expected in text, expected
     # poppler drops the spaces beside Chinese characters when extracting text
     assert "第1页共1页" in squeezed(text)
@@ -138,8 +149,13 @@ def test_city_summary(data, city, tmp_path):
 
 def test_batch_writes_one_record_per_commissioner(data, city, tmp_path):
     seen = []
-    result = annual_records(data.store, YEAR, tmp_path / "all", assessment=city,
-                            progress=lambda done, total, name: seen.append((done, total)))
+    result = annual_records(
+        data.store,
+        YEAR,
+        tmp_path / "all",
+        assessment=city,
+        progress=lambda done, total, name: seen.append((done, total)),
+    )
     assert len(result.written) == len(city.members) == result.total
     assert seen[-1] == (len(city.members), len(city.members))
     assert sorted(p.name for p in (tmp_path / "all").iterdir()) == sorted(p.name for p in result.written)
@@ -148,8 +164,14 @@ def test_batch_writes_one_record_per_commissioner(data, city, tmp_path):
 
 def test_batch_can_be_cancelled(data, city, tmp_path):
     done = []
-    result = annual_records(data.store, YEAR, tmp_path / "some", assessment=city,
-                            progress=lambda d, t, n: done.append(d), cancelled=lambda: len(done) >= 2)
+    result = annual_records(
+        data.store,
+        YEAR,
+        tmp_path / "some",
+        assessment=city,
+        progress=lambda d, t, n: done.append(d),
+        cancelled=lambda: len(done) >= 2,
+    )
     assert result.cancelled and len(result.written) == 2
     assert len(list((tmp_path / "some").iterdir())) == 2  # nothing half-written left behind
 
@@ -157,12 +179,20 @@ def test_batch_can_be_cancelled(data, city, tmp_path):
 def test_parallel_batch_writes_the_same_files_in_the_same_order(data, city, tmp_path):
     serial = annual_records(data.store, YEAR, tmp_path / "serial", assessment=city, workers=1)
     seen = []
-    parallel = annual_records(data.store, YEAR, tmp_path / "parallel", assessment=city, workers=2,
-                              progress=lambda done, total, name: seen.append((done, total, name)))
+    parallel = annual_records(
+        data.store,
+        YEAR,
+        tmp_path / "parallel",
+        assessment=city,
+        workers=2,
+        progress=lambda done, total, name: seen.append((done, total, name)),
+    )
     assert not serial.failed and not parallel.failed
     assert [p.name for p in parallel.written] == [p.name for p in serial.written]
     assert len(parallel.written) == len(city.members)
-    assert sorted(p.name for p in (tmp_path / "parallel").iterdir()) == sorted(p.name for p in parallel.written)
+    assert sorted(p.name for p in (tmp_path / "parallel").iterdir()) == sorted(
+        p.name for p in parallel.written
+    )
     # progress counts up once per document, whichever worker finished it
     assert [d for d, _, _ in seen] == list(range(1, len(city.members) + 1))
     assert {t for _, t, _ in seen} == {len(city.members)}
@@ -193,11 +223,19 @@ def test_batch_reports_a_record_it_cannot_save_and_writes_the_others(data, city,
     assert me.name in message.en and "not written" in message.en
 
 
-def test_batch_falls_back_to_this_process_when_the_workers_cannot_start(data, city, tmp_path, monkeypatch, caplog):
+def test_batch_falls_back_to_this_process_when_the_workers_cannot_start(
+    data, city, tmp_path, monkeypatch, caplog
+):
     monkeypatch.setattr(data.store, "path", tmp_path / "gone" / "commissioner.db")  # workers cannot open it
     seen = []
-    result = annual_records(data.store, YEAR, tmp_path / "records", assessment=city, workers=2,
-                            progress=lambda done, total, name: seen.append(done))
+    result = annual_records(
+        data.store,
+        YEAR,
+        tmp_path / "records",
+        assessment=city,
+        workers=2,
+        progress=lambda done, total, name: seen.append(done),
+    )
     assert not result.failed and len(result.written) == len(city.members)
     assert seen == list(range(1, len(city.members) + 1))
     assert "writing the rest in this process" in caplog.text
@@ -206,15 +244,26 @@ def test_batch_falls_back_to_this_process_when_the_workers_cannot_start(data, ci
 def test_parallel_batch_can_be_cancelled(data, city, tmp_path):
     done = []
     folder = tmp_path / "some"
-    result = annual_records(data.store, YEAR, folder, assessment=city, workers=2,
-                            progress=lambda d, t, n: done.append(d), cancelled=lambda: len(done) >= 2)
+    result = annual_records(
+        data.store,
+        YEAR,
+        folder,
+        assessment=city,
+        workers=2,
+        progress=lambda d, t, n: done.append(d),
+        cancelled=lambda: len(done) >= 2,
+    )
     assert result.cancelled and 2 <= len(result.written) < len(city.members)
     # the documents being written when the user cancelled are finished; nothing is half-written
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in result.written)
 
 
 def test_text_runs_split_chinese_and_latin():
-    assert runs("第 12 页") == [("CommissionerCJK", "第 "), ("CommissionerLatin", "12 "), ("CommissionerCJK", "页")]
+    assert runs("第 12 页") == [
+        ("CommissionerCJK", "第 "),
+        ("CommissionerLatin", "12 "),
+        ("CommissionerCJK", "页"),
+    ]
 
 
 def test_wrap_keeps_latin_words_and_punctuation():
@@ -231,7 +280,9 @@ def test_months_of_a_commissioner_add_up_to_the_counted_visits(data, city):
         months = visits_per_month(data.store, city.period, city.basis, [m.commissioner_id])
         assert [k for k, _ in months] == [f"{YEAR}-{i:02d}" for i in range(1, 13)]
         assert sum(n for _, n in months) == m.figures.visits
-    everyone = visits_per_month(data.store, city.period, city.basis, [m.commissioner_id for m in city.members])
+    everyone = visits_per_month(
+        data.store, city.period, city.basis, [m.commissioner_id for m in city.members]
+    )
     assert sum(n for _, n in everyone) == city.totals.visits
     assert sum(n for _, n in visits_per_month(data.store, city.period, city.basis, [])) == 0
 

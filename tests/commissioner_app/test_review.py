@@ -24,7 +24,9 @@ def team(store, target):
 
 
 def submit(store, target, who, days_ago=1, **kw):
-    visit = make_visit(target, commissioner_id=who.id, visit_date=date.today() - timedelta(days=days_ago), **kw)
+    visit = make_visit(
+        target, commissioner_id=who.id, visit_date=date.today() - timedelta(days=days_ago), **kw
+    )
     store.save_visit(visit)
     return visit
 
@@ -88,8 +90,12 @@ def test_team_activity_and_idle_members(store, target, team):
     submit(store, target, wang, days_ago=2)
     submit(store, target, wang, days_ago=3)
     submit(store, target, li, days_ago=45)
-    rows = {m.name: m for m in team_activity(store, team_id=wang.team_id, date_from=date.today() - timedelta(days=90),
-                                             date_to=date.today())}
+    rows = {
+        m.name: m
+        for m in team_activity(
+            store, team_id=wang.team_id, date_from=date.today() - timedelta(days=90), date_to=date.today()
+        )
+    }
     assert (rows["王芳"].visits, rows["王芳"].service_days, rows["王芳"].pending_reviews) == (3, 2, 3)
     assert not rows["王芳"].idle
     assert rows["李强"].idle and rows["林站长"].idle and rows["林站长"].last_visit is None
@@ -106,15 +112,24 @@ def test_city_overview_counts_by_county_and_type(store, target, team):
     assert overview["active_commissioners"] == 2 and overview["visits"] == 2
     assert overview["by_county"][0]["county"] == "新会区"
     assert dict(overview["by_service_type"]) == {"guidance": 1, "training": 1, "consulting": 1}
-    assert town_breakdown(store, "新会区", date.today() - timedelta(days=10), date.today())[0]["town"] == "双水镇"
+    assert (
+        town_breakdown(store, "新会区", date.today() - timedelta(days=10), date.today())[0]["town"]
+        == "双水镇"
+    )
 
 
 def test_demand_taken_up_becomes_the_commissioners_problem(store, team):
     _, (wang, li), _ = team
-    demand = Demand(title="陈皮仓储霉变防控", description="多家合作社陈化仓霉变，求防控方案", industry="陈皮",
-                    deadline=date.today() + timedelta(days=30))
+    demand = Demand(
+        title="陈皮仓储霉变防控",
+        description="多家合作社陈化仓霉变，求防控方案",
+        industry="陈皮",
+        deadline=date.today() + timedelta(days=30),
+    )
     store.save(demand)
-    store.save(Demand(title="过期需求", description="已过截止日期", deadline=date.today() - timedelta(days=1)))
+    store.save(
+        Demand(title="过期需求", description="已过截止日期", deadline=date.today() - timedelta(days=1))
+    )
     assert [d.id for d in open_demands(store)] == [demand.id]
     problem = take_up(store, demand.id, wang)
     assert problem.source == "bureau_demand" and problem.demand_id == demand.id

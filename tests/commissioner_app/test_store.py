@@ -95,7 +95,9 @@ def test_draft_can_be_incomplete_and_is_not_queued(store, target):
 def test_edit_after_approval_goes_back_to_review_and_keeps_history(store, target):
     visit = make_visit(target)
     store.save_visit(visit)
-    store.db.execute("UPDATE visits SET review_status = 'approved', dirty = 0, rev = 3 WHERE id = ?", [visit.id])
+    store.db.execute(
+        "UPDATE visits SET review_status = 'approved', dirty = 0, rev = 3 WHERE id = ?", [visit.id]
+    )
     approved = store.get(Visit, visit.id)
     store.save_visit(approved)  # nothing changed: stays approved and clean
     assert store.row("visits", visit.id)["review_status"] == "approved"

@@ -55,8 +55,12 @@ def _assert_rows_intact(upgraded: Store) -> None:
 
 
 def test_unsent_changes_and_drafts_are_still_waiting(upgraded: Store):
-    waiting = [(t, r["id"]) for t in schema.SYNCED_TABLES for r in EXPECTED["tables"][t]
-               if r["dirty"] == 1 and r["is_draft"] == 0]
+    waiting = [
+        (t, r["id"])
+        for t in schema.SYNCED_TABLES
+        for r in EXPECTED["tables"][t]
+        if r["dirty"] == 1 and r["is_draft"] == 0
+    ]
     assert waiting, "the fixture has unsent changes"
     assert upgraded.waiting_to_sync() == len(waiting)
     for table, record_id in waiting:
@@ -76,8 +80,9 @@ def test_records_read_through_the_current_domain(upgraded: Store):
     deleted = [r["id"] for r in EXPECTED["tables"]["visits"] if r["deleted"]]
     assert deleted and all(upgraded.get(Visit, i) is None for i in deleted)
     problem = upgraded.require(TechnicalProblem, EXPECTED["tables"]["problems"][0]["id"])
-    assert [s.id for s in upgraded.solutions_of_problem(problem.id)] == \
-        [r["id"] for r in EXPECTED["tables"]["solutions"]]
+    assert [s.id for s in upgraded.solutions_of_problem(problem.id)] == [
+        r["id"] for r in EXPECTED["tables"]["solutions"]
+    ]
     assert upgraded.require(Solution, EXPECTED["tables"]["solutions"][0]["id"]).confirmed is True
     assert upgraded.profile() is not None
     assert upgraded.profile().id == EXPECTED["tables"]["commissioners"][0]["id"]
@@ -145,12 +150,15 @@ def _assert_backup_iff_migrated(upgraded: Store) -> None:
 def test_opening_again_changes_nothing_more(upgraded: Store):
     assert upgraded.data_dir is not None
     upgraded.close()
-    before = sorted((upgraded.data_dir / "backups").glob("*")) if (upgraded.data_dir / "backups").exists() else []
+    before = (
+        sorted((upgraded.data_dir / "backups").glob("*")) if (upgraded.data_dir / "backups").exists() else []
+    )
     again = Store.open(upgraded.data_dir)
     after = sorted((again.data_dir / "backups").glob("*")) if (again.data_dir / "backups").exists() else []
     assert after == before, "a second start must not migrate or back up again"
     assert again.waiting_to_sync() == sum(
-        1 for t in schema.SYNCED_TABLES for r in EXPECTED["tables"][t] if r["dirty"] and not r["is_draft"])
+        1 for t in schema.SYNCED_TABLES for r in EXPECTED["tables"][t] if r["dirty"] and not r["is_draft"]
+    )
     again.close()
 
 
@@ -161,18 +169,26 @@ def test_a_database_of_the_previous_version_keeps_its_rows_and_mends_its_search_
     data_dir.mkdir()
     db = Database(sqlite3.connect(str(data_dir / DB_FILENAME)))
     schema.migrations.apply(db, stop_before="m006_visit_index_follows_target_name")
-    db.execute("INSERT INTO service_targets (id, name, county, rev, dirty) VALUES "
-               "('t1', '双水陈皮专业合作社', '新会区', 3, 0)")
-    db.execute("INSERT INTO visits (id, target_id, visit_date, content, county, rev, dirty) VALUES "
-               "('v1', 't1', '2026-03-01', '指导陈皮晒制', '新会区', 2, 0), "
-               "('v2', 't1', '2026-03-08', '讲解陈化仓储', '新会区', 0, 1), "
-               "('v3', 't2', '2026-04-02', '调研鳗鱼养殖', '台山市', 1, 0)")
+    db.execute(
+        "INSERT INTO service_targets (id, name, county, rev, dirty) VALUES "
+        "('t1', '双水陈皮专业合作社', '新会区', 3, 0)"
+    )
+    db.execute(
+        "INSERT INTO visits (id, target_id, visit_date, content, county, rev, dirty) VALUES "
+        "('v1', 't1', '2026-03-01', '指导陈皮晒制', '新会区', 2, 0), "
+        "('v2', 't1', '2026-03-08', '讲解陈化仓储', '新会区', 0, 1), "
+        "('v3', 't2', '2026-04-02', '调研鳗鱼养殖', '台山市', 1, 0)"
+    )
     db.execute("UPDATE service_targets SET name = '江门柑普茶产业园', dirty = 1 WHERE id = 't1'")
-    db.execute("INSERT INTO service_targets (id, name, county, rev, dirty) VALUES ('t2', '大泽镇五和村', '台山市', 1, 0)")
+    db.execute(
+        "INSERT INTO service_targets (id, name, county, rev, dirty) VALUES ('t2', '大泽镇五和村', '台山市', 1, 0)"
+    )
     db.execute("INSERT INTO problems (id, target_id, visit_id, title) VALUES ('p1', 't1', 'v1', '陈皮霉变')")
     db.conn.commit()
-    before = {t: [dict(r) for r in db.query(f"SELECT * FROM {t} ORDER BY rowid")]
-              for t in ("service_targets", "visits", "problems", "sync_base")}
+    before = {
+        t: [dict(r) for r in db.query(f"SELECT * FROM {t} ORDER BY rowid")]
+        for t in ("service_targets", "visits", "problems", "sync_base")
+    }
     assert before["sync_base"], "the rename was recorded as a local change of a synced target"
     db.conn.close()
 

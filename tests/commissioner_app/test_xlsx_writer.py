@@ -25,16 +25,35 @@ def values(path: Path, title: str = "表") -> list[tuple[object, ...]]:
 
 
 def test_column_letters():
-    assert [column_letter(i) for i in (1, 26, 27, 28, 52, 53, 702, 703)] == \
-        ["A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+    assert [column_letter(i) for i in (1, 26, 27, 28, 52, 53, 702, 703)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]
 
 
 def test_values_keep_their_types(tmp_path):
     out = tmp_path / "t.xlsx"
-    write(out, [[1, 2.5, date(2025, 3, 3)], [12.0, True, datetime(2025, 1, 2, 6, 0)], [None, "", "x"],
-                [-7, float("nan"), 10**12]])
-    assert values(out) == [(1, 2.5, datetime(2025, 3, 3)), (12, True, datetime(2025, 1, 2, 6, 0)),
-                           (None, None, "x"), (-7, None, 10**12)]
+    write(
+        out,
+        [
+            [1, 2.5, date(2025, 3, 3)],
+            [12.0, True, datetime(2025, 1, 2, 6, 0)],
+            [None, "", "x"],
+            [-7, float("nan"), 10**12],
+        ],
+    )
+    assert values(out) == [
+        (1, 2.5, datetime(2025, 3, 3)),
+        (12, True, datetime(2025, 1, 2, 6, 0)),
+        (None, None, "x"),
+        (-7, None, 10**12),
+    ]
     sheet = load_workbook(out)["表"]
     assert sheet["C2"].number_format == "yyyy-mm-dd"
     assert sheet["C2"].is_date and sheet["A2"].data_type == "n"
@@ -42,15 +61,28 @@ def test_values_keep_their_types(tmp_path):
 
 def test_chinese_and_markup_round_trip(tmp_path):
     out = tmp_path / "t.xlsx"
-    texts = ["柑橘黄龙病防控技术指导、技术培训", 'a & b < c > d "e" \'f\'', "  前后有空格  ",
-             "第一行\n第二行\t制表", "𠀀𠮷 emoji 🍊", "</t></is></c><c>"]
+    texts = [
+        "柑橘黄龙病防控技术指导、技术培训",
+        "a & b < c > d \"e\" 'f'",
+        "  前后有空格  ",
+        "第一行\n第二行\t制表",
+        "𠀀𠮷 emoji 🍊",
+        "</t></is></c><c>",
+    ]
     write(out, [[t] for t in texts])
     assert [r[0] for r in values(out)] == texts
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     out = tmp_path / "t.xlsx"
-    texts = ["=HYPERLINK(\"http://example.invalid\",\"点我\")", "=1+1", "+86 138 0000 0000", "-2", "@SUM(A1)", "-"]
+    texts = [
+        '=HYPERLINK("http://example.invalid","点我")',
+        "=1+1",
+        "+86 138 0000 0000",
+        "-2",
+        "@SUM(A1)",
+        "-",
+    ]
     write(out, [[t] for t in texts])
     sheet = load_workbook(out)["表"]
     cells = [sheet.cell(row=i, column=1) for i in range(2, 2 + len(texts))]
@@ -75,12 +107,15 @@ def test_a_literal_excel_escape_is_shown_as_typed(tmp_path):
     assert unescape(value) == "代码 _x0041_ 与 _x005F_"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("稻" * MAX_CELL_CHARS, "稻" * MAX_CELL_CHARS),
-    ("稻" * (MAX_CELL_CHARS + 1), "稻" * (MAX_CELL_CHARS - 1) + "…"),
-    ("稻" * 100_000, "稻" * (MAX_CELL_CHARS - 1) + "…"),
-    ("🍊" * 20_000, "🍊" * ((MAX_CELL_CHARS - 1) // 2) + "…"),  # two UTF-16 units each, as Excel counts
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("稻" * MAX_CELL_CHARS, "稻" * MAX_CELL_CHARS),
+        ("稻" * (MAX_CELL_CHARS + 1), "稻" * (MAX_CELL_CHARS - 1) + "…"),
+        ("稻" * 100_000, "稻" * (MAX_CELL_CHARS - 1) + "…"),
+        ("🍊" * 20_000, "🍊" * ((MAX_CELL_CHARS - 1) // 2) + "…"),  # two UTF-16 units each, as Excel counts
+    ],
+)
 def test_text_over_the_excel_cell_limit_is_cut(tmp_path, text, expected):
     out = tmp_path / "t.xlsx"
     write(out, [[text, "后一列"]])
@@ -90,7 +125,9 @@ def test_text_over_the_excel_cell_limit_is_cut(tmp_path, text, expected):
 def test_sheet_layout(tmp_path):
     out = tmp_path / "t.xlsx"
     with XlsxWriter(out) as book:
-        assert book.add_sheet("服务记录", ["编号", "日期"], [12, 50], iter([["a", date(2025, 1, 1)]] * 3)) == 3
+        assert (
+            book.add_sheet("服务记录", ["编号", "日期"], [12, 50], iter([["a", date(2025, 1, 1)]] * 3)) == 3
+        )
         assert book.add_sheet("O'Brien 的表", ["编号"], [8], iter([])) == 0
     wb = load_workbook(out)
     assert wb.sheetnames == ["服务记录", "O'Brien 的表"]
@@ -104,8 +141,15 @@ def test_sheet_layout(tmp_path):
     with zipfile.ZipFile(out) as z:
         assert z.testzip() is None
         names = set(z.namelist())
-        assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"} <= names
+        assert {
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+            "xl/worksheets/sheet1.xml",
+            "xl/worksheets/sheet2.xml",
+        } <= names
         for name in names:  # every part is well-formed XML
             ElementTree.fromstring(z.read(name))
         workbook = z.read("xl/workbook.xml").decode()

@@ -21,7 +21,9 @@ def _serve(backend: str, folder: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def shared_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def shared_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """One real central store per backend for the tests that do not stop it (each uses its own accounts)."""
     yield from _serve(request.param, tmp_path_factory.mktemp(f"server-{request.param}"))
 

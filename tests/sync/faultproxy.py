@@ -28,12 +28,26 @@ class ProxyStats:
 
 
 class FaultProxy:
-    def __init__(self, upstream_port: int, *, seed: int, weights: dict[str, float] | None = None,
-                 stall_seconds: float = 3.0, upstream_host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        upstream_port: int,
+        *,
+        seed: int,
+        weights: dict[str, float] | None = None,
+        stall_seconds: float = 3.0,
+        upstream_host: str = "127.0.0.1",
+    ):
         self.upstream = (upstream_host, upstream_port)
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
-        self.weights = weights or {"pass": 3, "refuse": 1, "delay": 2, "stall": 0.3, "cut_up": 2, "cut_down": 4}
+        self.weights = weights or {
+            "pass": 3,
+            "refuse": 1,
+            "delay": 2,
+            "stall": 0.3,
+            "cut_up": 2,
+            "cut_down": 4,
+        }
         self.stall_seconds = stall_seconds
         self.faults = True
         self.stats = ProxyStats()
@@ -109,7 +123,9 @@ class FaultProxy:
                 continue
             threading.Thread(target=self._serve, args=(client, fate, up, down, delay), daemon=True).start()
 
-    def _serve(self, client: socket.socket, fate: str, up: int | None, down: int | None, delay: float) -> None:
+    def _serve(
+        self, client: socket.socket, fate: str, up: int | None, down: int | None, delay: float
+    ) -> None:
         try:
             upstream = socket.create_connection(self.upstream, timeout=5)
         except OSError:
@@ -118,7 +134,9 @@ class FaultProxy:
         with self.lock:
             self._sockets.update((client, upstream))
         done = threading.Event()
-        threading.Thread(target=self._pump, args=(client, upstream, fate, up, delay, done), daemon=True).start()
+        threading.Thread(
+            target=self._pump, args=(client, upstream, fate, up, delay, done), daemon=True
+        ).start()
         self._pump(upstream, client, fate, down, delay, done)
         done.wait(1)
         with self.lock:
@@ -127,8 +145,15 @@ class FaultProxy:
         _close(client)
         _close(upstream)
 
-    def _pump(self, src: socket.socket, dst: socket.socket, fate: str, budget: int | None, delay: float,
-              done: threading.Event) -> None:
+    def _pump(
+        self,
+        src: socket.socket,
+        dst: socket.socket,
+        fate: str,
+        budget: int | None,
+        delay: float,
+        done: threading.Event,
+    ) -> None:
         try:
             while True:
                 data = src.recv(65536)

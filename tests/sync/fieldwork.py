@@ -24,7 +24,9 @@ FAST = {"retries": 3, "backoff": 0.02, "max_backoff": 0.2, "connect_timeout": 2.
 def commissioner_store(path: Path, commissioner_id: str, name: str = "王建国") -> Store:
     store = Store.open(path)
     if store.profile() is None:
-        store.save_profile(Commissioner(id=commissioner_id, name=name, sending_unit="省农业科学院", phone="13800138000"))
+        store.save_profile(
+            Commissioner(id=commissioner_id, name=name, sending_unit="省农业科学院", phone="13800138000")
+        )
     store.actor = commissioner_id
     return store
 
@@ -56,25 +58,40 @@ def _engine_options(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_target(store: Store, rng: random.Random) -> ServiceTarget:
-    target = ServiceTarget(name=f"{rng.choice(['红星', '青山', '金穗', '绿源'])}合作社{rng.randint(1, 9999)}",
-                           type="enterprise", county="龙岩市新罗区", town="适中镇")
+    target = ServiceTarget(
+        name=f"{rng.choice(['红星', '青山', '金穗', '绿源'])}合作社{rng.randint(1, 9999)}",
+        type="enterprise",
+        county="龙岩市新罗区",
+        town="适中镇",
+    )
     store.save(target)
     return target
 
 
-def add_visit(store: Store, rng: random.Random, target: ServiceTarget, marker: str, children: bool = True) -> Visit:
+def add_visit(
+    store: Store, rng: random.Random, target: ServiceTarget, marker: str, children: bool = True
+) -> Visit:
     visit = Visit(
-        commissioner_id=store.actor, target_id=target.id,
-        visit_date=date.today() - timedelta(days=rng.randint(0, 300)), start_time="09:00", end_time="11:30",
-        county=target.county, town=target.town, service_types=["guidance"], industry="水稻",
-        content=f"指导水稻病虫害绿色防控 {marker}", people_trained=rng.randint(0, 40),
+        commissioner_id=store.actor,
+        target_id=target.id,
+        visit_date=date.today() - timedelta(days=rng.randint(0, 300)),
+        start_time="09:00",
+        end_time="11:30",
+        county=target.county,
+        town=target.town,
+        service_types=["guidance"],
+        industry="水稻",
+        content=f"指导水稻病虫害绿色防控 {marker}",
+        people_trained=rng.randint(0, 40),
     )
     problems, solutions = [], []
     if children:
         problem = TechnicalProblem(title=f"稻瘟病防治 {marker}", description="叶片出现病斑", industry="水稻")
         problems.append(problem)
         if rng.random() < 0.7:
-            solutions.append(Solution(problem_id=problem.id, description=f"喷施三环唑 {marker}", technology="三环唑"))
+            solutions.append(
+                Solution(problem_id=problem.id, description=f"喷施三环唑 {marker}", technology="三环唑")
+            )
     store.save_visit(visit, problems, solutions)
     return visit
 
@@ -94,17 +111,25 @@ def local_records(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
         names = [d[0] for d in cursor.description]
         for found in cursor.fetchall():
             row = dict(zip(names, found, strict=True))
-            out[(table, row["id"])] = {"rev": row["rev"], "deleted": bool(row["deleted"]), "dirty": row["dirty"],
-                                       "has_conflict": row["has_conflict"], "sync_error": row["sync_error"],
-                                       "fields": {c: row[c] for c in columns}}
+            out[(table, row["id"])] = {
+                "rev": row["rev"],
+                "deleted": bool(row["deleted"]),
+                "dirty": row["dirty"],
+                "has_conflict": row["has_conflict"],
+                "sync_error": row["sync_error"],
+                "fields": {c: row[c] for c in columns},
+            }
     return out
 
 
 SERVER_OWNED = {"review_status", "review_opinion"}
 
 
-def differences(client: dict[tuple[str, str], dict[str, Any]], server: dict[tuple[str, str], dict[str, Any]],
-                tables: tuple[str, ...] = schema.SYNCED_TABLES) -> list[str]:
+def differences(
+    client: dict[tuple[str, str], dict[str, Any]],
+    server: dict[tuple[str, str], dict[str, Any]],
+    tables: tuple[str, ...] = schema.SYNCED_TABLES,
+) -> list[str]:
     """Every way the client's records and the server's differ (empty when they agree one by one)."""
     problems = []
     for key, mine in client.items():
@@ -115,10 +140,14 @@ def differences(client: dict[tuple[str, str], dict[str, Any]], server: dict[tupl
             problems.append(f"{key} missing on the server")
             continue
         if mine["dirty"] or mine["has_conflict"] or mine["sync_error"]:
-            problems.append(f"{key} not synced (dirty={mine['dirty']}, conflict={mine['has_conflict']}, "
-                            f"error={mine['sync_error']})")
+            problems.append(
+                f"{key} not synced (dirty={mine['dirty']}, conflict={mine['has_conflict']}, "
+                f"error={mine['sync_error']})"
+            )
         if mine["rev"] != theirs["rev"] or mine["deleted"] != theirs["deleted"]:
-            problems.append(f"{key} rev/deleted {mine['rev']}/{mine['deleted']} vs {theirs['rev']}/{theirs['deleted']}")
+            problems.append(
+                f"{key} rev/deleted {mine['rev']}/{mine['deleted']} vs {theirs['rev']}/{theirs['deleted']}"
+            )
         for field, value in mine["fields"].items():
             if field in SERVER_OWNED:
                 continue

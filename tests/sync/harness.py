@@ -61,16 +61,20 @@ def fresh_postgres_database() -> Iterator[str]:
         yield url
     finally:
         with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
-            )
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def server_cli(database: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sync.server_cli", "--database", database, "--log-level", "WARNING", *args],
-        input=stdin, capture_output=True, text=True, env=SERVER_ENV, cwd=SERVER_REPO, timeout=120, check=True,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=SERVER_ENV,
+        cwd=SERVER_REPO,
+        timeout=120,
+        check=True,
     )
 
 
@@ -88,8 +92,14 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def add_user(self, name: str, role: str = "commissioner", *, commissioner_id: str | None = None,
-                 team: str | None = None) -> str:
+    def add_user(
+        self,
+        name: str,
+        role: str = "commissioner",
+        *,
+        commissioner_id: str | None = None,
+        team: str | None = None,
+    ) -> str:
         """Add an account (as `commissioner-server user add` does); returns the name."""
         from argon2 import PasswordHasher
 
@@ -117,9 +127,24 @@ class Server:
     def start(self) -> Server:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sync.server_cli", "--database", self.database, "--log-level", "WARNING",
-             "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT, env=SERVER_ENV, cwd=SERVER_REPO,
+            [
+                sys.executable,
+                "-m",
+                "sync.server_cli",
+                "--database",
+                self.database,
+                "--log-level",
+                "WARNING",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=SERVER_ENV,
+            cwd=SERVER_REPO,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -159,8 +184,10 @@ class Server:
                 rows = conn.execute(text(sql + " WHERE owner_id = :owner"), {"owner": owner}).fetchall()
             else:
                 rows = conn.execute(text(sql)).fetchall()
-        return {(t, i): {"rev": rev, "deleted": bool(deleted), "fields": json.loads(fields)}
-                for t, i, rev, deleted, fields in rows}
+        return {
+            (t, i): {"rev": rev, "deleted": bool(deleted), "fields": json.loads(fields)}
+            for t, i, rev, deleted, fields in rows
+        }
 
     def uploads(self) -> dict[str, bool]:
         from sqlalchemy import text

@@ -64,6 +64,7 @@ def engine_factory(request: pytest.FixtureRequest) -> Iterator[Any]:
             engine = make_engine(f"sqlite:///{tmp / 'server.db'}")
             made.append(engine)
             return engine
+
         yield make
     else:
         problem = _pg_problem()
@@ -80,6 +81,7 @@ def engine_factory(request: pytest.FixtureRequest) -> Iterator[Any]:
             engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
             made.append(engine)
             return engine
+
         yield make
         for engine in made:
             engine.dispose()
@@ -91,8 +93,9 @@ def engine_factory(request: pytest.FixtureRequest) -> Iterator[Any]:
         engine.dispose()
 
 
-BACKENDS = pytest.mark.parametrize("engine_factory", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-                                   indirect=True)
+BACKENDS = pytest.mark.parametrize(
+    "engine_factory", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 
 
 @dataclass
@@ -102,17 +105,35 @@ class Server:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
 
-    def add_user(self, name: str, role: str, *, team: str | None = TEAM, station: str | None = STATION,
-                 commissioner_id: str | None = None) -> str:
+    def add_user(
+        self,
+        name: str,
+        role: str,
+        *,
+        team: str | None = TEAM,
+        station: str | None = STATION,
+        commissioner_id: str | None = None,
+    ) -> str:
         cid = commissioner_id if commissioner_id is not None else (None if role == "bureau" else f"c-{name}")
-        auth.add_user(self.engine, name, PASSWORD, role, display_name=name.title(), team_id=team,
-                      workstation_id=station, commissioner_id=cid)
+        auth.add_user(
+            self.engine,
+            name,
+            PASSWORD,
+            role,
+            display_name=name.title(),
+            team_id=team,
+            workstation_id=station,
+            commissioner_id=cid,
+        )
         self.users[name] = {"role": role, "commissioner_id": cid}
         return cid or ""
 
     def login(self, name: str, password: str = PASSWORD) -> Any:
-        return self.client.post(f"{API_PREFIX}/auth/login", headers=self.proto(),
-                                json={"username": name, "password": password, "device_id": "dev-" + name})
+        return self.client.post(
+            f"{API_PREFIX}/auth/login",
+            headers=self.proto(),
+            json={"username": name, "password": password, "device_id": "dev-" + name},
+        )
 
     def token(self, name: str) -> str:
         if name not in self.tokens:
@@ -136,11 +157,17 @@ class Server:
         return self.client.request(method, API_PREFIX + path, headers=headers, **kwargs)
 
     def push(self, user: str, changes: list[dict[str, Any]], batch_id: str | None = None) -> Any:
-        body = {"batch_id": batch_id or str(uuid.uuid4()), "device_id": "dev-" + user,
-                "client_time": "2024-05-01T10:00:00+08:00", "changes": changes}
+        body = {
+            "batch_id": batch_id or str(uuid.uuid4()),
+            "device_id": "dev-" + user,
+            "client_time": "2024-05-01T10:00:00+08:00",
+            "changes": changes,
+        }
         return self.request("POST", "/sync/push", user, json=body)
 
-    def push_ok(self, user: str, changes: list[dict[str, Any]], batch_id: str | None = None) -> list[dict[str, Any]]:
+    def push_ok(
+        self, user: str, changes: list[dict[str, Any]], batch_id: str | None = None
+    ) -> list[dict[str, Any]]:
         answer = self.push(user, changes, batch_id)
         assert answer.status_code == 200, answer.text
         return list(answer.json()["results"])
@@ -173,16 +200,32 @@ def server(engine_factory: Any) -> Iterator[Server]:
         yield Server(engine, client)
 
 
-def change(table: str, record_id: str, fields: dict[str, Any], base_rev: int = 0, deleted: bool = False) -> dict[str, Any]:
+def change(
+    table: str, record_id: str, fields: dict[str, Any], base_rev: int = 0, deleted: bool = False
+) -> dict[str, Any]:
     return {"table": table, "id": record_id, "base_rev": base_rev, "deleted": deleted, "fields": fields}
 
 
 def visit_fields(commissioner_id: str, **extra: Any) -> dict[str, Any]:
-    fields = {"commissioner_id": commissioner_id, "target_id": "target-1", "visit_date": "2024-05-01",
-              "start_time": "09:00", "end_time": "11:30", "county": "新会区", "town": "会城街道",
-              "village": "", "service_types": '["guidance"]', "industry": "陈皮",
-              "content": "指导柑橘园春季修剪和病虫害防治", "training_sessions": 1, "people_trained": 25,
-              "economic_benefit": 3.5, "confirm_satisfaction": 5, "review_status": "", "review_opinion": ""}
+    fields = {
+        "commissioner_id": commissioner_id,
+        "target_id": "target-1",
+        "visit_date": "2024-05-01",
+        "start_time": "09:00",
+        "end_time": "11:30",
+        "county": "新会区",
+        "town": "会城街道",
+        "village": "",
+        "service_types": '["guidance"]',
+        "industry": "陈皮",
+        "content": "指导柑橘园春季修剪和病虫害防治",
+        "training_sessions": 1,
+        "people_trained": 25,
+        "economic_benefit": 3.5,
+        "confirm_satisfaction": 5,
+        "review_status": "",
+        "review_opinion": "",
+    }
     fields.update(extra)
     return fields
 

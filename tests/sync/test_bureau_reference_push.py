@@ -24,9 +24,12 @@ def test_bureau_reference_and_rules_reach_commissioners(sqlite_server, tmp_path)
     bureau_sync.sync()
     assert pending_changes(bureau) == []
 
-    county = bureau.db.execute("SELECT code, name_zh FROM reference_items WHERE kind = 'county' "
-                               "ORDER BY sort_order LIMIT 1").fetchone()
-    towns = [(t.code, t.name_zh, t.name_en) for t in towns_of(bureau, county[1])] + [("990001", "新设示范镇", "")]
+    county = bureau.db.execute(
+        "SELECT code, name_zh FROM reference_items WHERE kind = 'county' ORDER BY sort_order LIMIT 1"
+    ).fetchone()
+    towns = [(t.code, t.name_zh, t.name_en) for t in towns_of(bureau, county[1])] + [
+        ("990001", "新设示范镇", "")
+    ]
     save_towns(bureau, county[0], towns)
     bundled = bundled_years()[-1]
     text = (bundled_rules_dir() / f"{bundled}.toml").read_text(encoding="utf-8")
@@ -63,9 +66,12 @@ def test_a_bureau_edit_whose_answer_was_lost_is_replayed_not_sent_again(server, 
     bureau = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局")
     engine = connect(bureau, server.url, name)
     engine.sync()
-    county = bureau.db.execute("SELECT code, name_zh FROM reference_items WHERE kind = 'county' "
-                               "ORDER BY sort_order LIMIT 1").fetchone()
-    towns = [(t.code, t.name_zh, t.name_en) for t in towns_of(bureau, county[1])] + [("990002", "新设示范镇", "")]
+    county = bureau.db.execute(
+        "SELECT code, name_zh FROM reference_items WHERE kind = 'county' ORDER BY sort_order LIMIT 1"
+    ).fetchone()
+    towns = [(t.code, t.name_zh, t.name_en) for t in towns_of(bureau, county[1])] + [
+        ("990002", "新设示范镇", "")
+    ]
     save_towns(bureau, county[0], towns)
 
     sent: list[str] = []
@@ -94,8 +100,13 @@ def test_a_bureau_edit_whose_answer_was_lost_is_replayed_not_sent_again(server, 
     assert (report.accepted, report.conflicts, report.rejected, report.problems) == (1, 0, 0, [])
     assert pending_changes(bureau) == [] and bureau.get_meta(META_BUREAU_BATCH) is None
     with server.engine.connect() as conn:
-        revs = conn.execute(text("SELECT rev FROM revisions WHERE table_name = 'reference' AND record_id = 'town'"
-                                 )).scalars().all()
+        revs = (
+            conn.execute(
+                text("SELECT rev FROM revisions WHERE table_name = 'reference' AND record_id = 'town'")
+            )
+            .scalars()
+            .all()
+        )
     assert revs == [1]  # applied once
     assert bureau.get_meta(META_REFERENCE_REV.format(kind="town")) == "1"
 

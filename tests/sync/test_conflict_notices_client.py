@@ -15,16 +15,40 @@ BUREAU = {"id": "u-kjj", "commissioner_id": None, "role": "bureau"}
 MANAGER = {"id": "u-lin", "commissioner_id": "c-lin", "role": "manager"}
 
 
-def notice(target_id: str, raised_by: dict[str, Any], raised_device: str, writer: dict[str, Any],
-           status: str = "open", **extra: Any) -> dict[str, Any]:
-    return {"table": "conflicts", "id": f"n-{target_id[:8]}", "rev": 1, "server_seq": 9, "deleted": False,
-            "fields": {"table": "service_targets", "record_id": target_id, "status": status,
-                       "conflicts": [{"field": "name", "base": "红星合作社", "local": "红星果蔬合作社",
-                                      "server": "红星柑橘合作社"}],
-                       "base_rev": 1, "server_rev": 2, "owner_id": "c-wang",
-                       "raised_by_user_id": raised_by["id"], "raised_by": raised_by["id"], "raised_by_name": "王建国",
-                       "raised_device": raised_device, "writer_user_id": writer["id"], "writer": writer["id"],
-                       "writer_device": "d-writer", **extra}}
+def notice(
+    target_id: str,
+    raised_by: dict[str, Any],
+    raised_device: str,
+    writer: dict[str, Any],
+    status: str = "open",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "table": "conflicts",
+        "id": f"n-{target_id[:8]}",
+        "rev": 1,
+        "server_seq": 9,
+        "deleted": False,
+        "fields": {
+            "table": "service_targets",
+            "record_id": target_id,
+            "status": status,
+            "conflicts": [
+                {"field": "name", "base": "红星合作社", "local": "红星果蔬合作社", "server": "红星柑橘合作社"}
+            ],
+            "base_rev": 1,
+            "server_rev": 2,
+            "owner_id": "c-wang",
+            "raised_by_user_id": raised_by["id"],
+            "raised_by": raised_by["id"],
+            "raised_by_name": "王建国",
+            "raised_device": raised_device,
+            "writer_user_id": writer["id"],
+            "writer": writer["id"],
+            "writer_device": "d-writer",
+            **extra,
+        },
+    }
 
 
 def a_target() -> tuple[Store, str]:
@@ -64,28 +88,48 @@ def test_not_shown_where_it_was_met_nor_to_a_bystander_and_only_once() -> None:
 def test_a_closed_notice_closes_the_conflict_without_touching_the_record() -> None:
     store, target = a_target()
     apply_notices(store, [notice(target, OWNER, "d-laptop", BUREAU)], BUREAU, "d-bureau")
-    closed = notice(target, OWNER, "d-laptop", BUREAU, status="resolved", chosen={"name": "红星果蔬合作社"},
-                    resolved_rev=3)
+    closed = notice(
+        target,
+        OWNER,
+        "d-laptop",
+        BUREAU,
+        status="resolved",
+        chosen={"name": "红星果蔬合作社"},
+        resolved_rev=3,
+    )
     apply_notices(store, [closed], BUREAU, "d-bureau")
     assert list_conflicts(store) == []
     row = store.row("service_targets", target)
-    assert row is not None and row["name"] == "红星柑橘合作社" and row["dirty"] == 0  # the pull brings the record
+    assert (
+        row is not None and row["name"] == "红星柑橘合作社" and row["dirty"] == 0
+    )  # the pull brings the record
 
 
 def held_back(store: Store, target: str, pushed: str, now: str) -> None:
     """The state after this computer's push met the conflict: the record held back with `now` in it."""
-    store.db.execute("UPDATE service_targets SET name = ?, has_conflict = 1, dirty = 1 WHERE id = ?", [now, target])
+    store.db.execute(
+        "UPDATE service_targets SET name = ?, has_conflict = 1, dirty = 1 WHERE id = ?", [now, target]
+    )
     store.db.execute(
         "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, server_rev, "
         "created_at, notice_id) VALUES ('service_targets', ?, 'name', '\"红星合作社\"', ?, '\"红星柑橘合作社\"', 2, "
-        "'2026-01-01T00:00:00Z', ?)", [target, f'"{pushed}"', f"n-{target[:8]}"])
+        "'2026-01-01T00:00:00Z', ?)",
+        [target, f'"{pushed}"', f"n-{target[:8]}"],
+    )
 
 
 def test_settled_by_the_other_side_this_computer_takes_the_kept_value_and_queues_the_record() -> None:
     store, target = a_target()
     held_back(store, target, "红星果蔬合作社", "红星果蔬合作社")
-    closed = notice(target, OWNER, "d-laptop", BUREAU, status="resolved", chosen={"name": "红星柑橘合作社"},
-                    resolved_rev=2)
+    closed = notice(
+        target,
+        OWNER,
+        "d-laptop",
+        BUREAU,
+        status="resolved",
+        chosen={"name": "红星柑橘合作社"},
+        resolved_rev=2,
+    )
     apply_notices(store, [closed], OWNER, "d-laptop")
     assert list_conflicts(store) == []
     row = store.row("service_targets", target)
@@ -96,8 +140,20 @@ def test_settled_by_the_other_side_this_computer_takes_the_kept_value_and_queues
 def test_a_value_typed_here_after_the_conflict_is_not_overwritten_when_it_is_settled_elsewhere() -> None:
     store, target = a_target()
     held_back(store, target, "红星果蔬合作社", "红星果蔬专业合作社")  # edited again since the push
-    closed = notice(target, OWNER, "d-laptop", BUREAU, status="resolved", chosen={"name": "红星柑橘合作社"},
-                    resolved_rev=2)
+    closed = notice(
+        target,
+        OWNER,
+        "d-laptop",
+        BUREAU,
+        status="resolved",
+        chosen={"name": "红星柑橘合作社"},
+        resolved_rev=2,
+    )
     apply_notices(store, [closed], OWNER, "d-laptop")
     row = store.row("service_targets", target)
-    assert row is not None and row["name"] == "红星果蔬专业合作社" and row["has_conflict"] == 0 and row["dirty"] == 1
+    assert (
+        row is not None
+        and row["name"] == "红星果蔬专业合作社"
+        and row["has_conflict"] == 0
+        and row["dirty"] == 1
+    )

@@ -7,9 +7,18 @@ from sync.engine import SyncEngine, _stored_text, stored_batch
 
 def batch() -> dict:
     return {
-        "batch_id": "b-1", "device_id": "laptop", "client_time": "2026-11-30T08:00:00+00:00",
-        "changes": [{"table": "visits", "id": "v-1", "base_rev": 0, "deleted": False,
-                     "fields": {"content": "指导陈皮仓储防霉", "people_trained": 20}}],
+        "batch_id": "b-1",
+        "device_id": "laptop",
+        "client_time": "2026-11-30T08:00:00+00:00",
+        "changes": [
+            {
+                "table": "visits",
+                "id": "v-1",
+                "base_rev": 0,
+                "deleted": False,
+                "fields": {"content": "指导陈皮仓储防霉", "people_trained": 20},
+            }
+        ],
         "queued": 1764489600000000000,
         "snapshot": {"visits/v-1": "2026-11-30T08:00:00.000+08:00"},
     }

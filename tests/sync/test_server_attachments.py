@@ -27,9 +27,13 @@ CHUNK = 64 * 1024
 def upload(server: Server, user: str, data: bytes, sha: str | None = None, start: int = 0) -> object:
     sha = sha or hashlib.sha256(data).hexdigest()
     for offset in range(start, len(data), CHUNK):
-        answer = server.request("PUT", f"/attachments/{sha}?offset={offset}", user,
-                                content=data[offset:offset + CHUNK],
-                                headers={"Content-Type": "application/octet-stream"})
+        answer = server.request(
+            "PUT",
+            f"/attachments/{sha}?offset={offset}",
+            user,
+            content=data[offset : offset + CHUNK],
+            headers={"Content-Type": "application/octet-stream"},
+        )
         assert answer.status_code == 200, answer.text
     return server.request("POST", f"/attachments/{sha}/complete", user, json={"size": len(data)})
 
@@ -62,9 +66,24 @@ def test_upload_resumes_from_the_servers_offset_and_download_is_scoped(server: S
     # Nobody downloads it until a record they may see refers to it.
     assert server.request("GET", f"/attachments/{sha}", "zhangsan").status_code == 404
     vid = new_id()
-    server.push_ok("zhangsan", [change("visits", vid, visit_fields(zhang)), change("attachments", new_id(), {
-        "sha256": sha, "owner_table": "visits", "owner_id": vid, "kind": "photo", "size": len(data),
-        "original_name": "../../etc/passwd"})])
+    server.push_ok(
+        "zhangsan",
+        [
+            change("visits", vid, visit_fields(zhang)),
+            change(
+                "attachments",
+                new_id(),
+                {
+                    "sha256": sha,
+                    "owner_table": "visits",
+                    "owner_id": vid,
+                    "kind": "photo",
+                    "size": len(data),
+                    "original_name": "../../etc/passwd",
+                },
+            ),
+        ],
+    )
     mine = server.request("GET", f"/attachments/{sha}", "zhangsan")
     assert mine.status_code == 200 and mine.content == data
     assert server.request("GET", f"/attachments/{sha}", "manager").content == data
@@ -104,8 +123,11 @@ def test_a_completed_upload_is_idempotent(server: Server) -> None:
 def test_path_like_and_malformed_names_are_refused(server: Server) -> None:
     server.add_user("zhangsan", "commissioner")
     for name in ("..%2F..%2Fetc%2Fpasswd", "A" * 64, "abc", "g" * 64, "%2e%2e"):
-        for method, path in (("GET", f"/attachments/{name}/status"), ("PUT", f"/attachments/{name}?offset=0"),
-                             ("GET", f"/attachments/{name}")):
+        for method, path in (
+            ("GET", f"/attachments/{name}/status"),
+            ("PUT", f"/attachments/{name}?offset=0"),
+            ("GET", f"/attachments/{name}"),
+        ):
             answer = server.request(method, path, "zhangsan", content=b"x" if method == "PUT" else None)
             assert answer.status_code in (404, 422), (name, method, answer.status_code)
             assert answer.json()["message_en"]
@@ -116,7 +138,9 @@ def test_path_like_and_malformed_names_are_refused(server: Server) -> None:
 def test_oversized_chunks_are_refused(server: Server) -> None:
     server.add_user("zhangsan", "commissioner")
     sha = "b" * 64
-    answer = server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=b"x" * (5 * 1024 * 1024))
+    answer = server.request(
+        "PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=b"x" * (5 * 1024 * 1024)
+    )
     assert answer.status_code == 413 and "limit" in answer.json()["message_en"]
     empty = server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=b"")
     assert empty.status_code == 422
@@ -145,4 +169,7 @@ def test_prune_removes_abandoned_uploads_and_old_sessions_but_keeps_the_rest(ser
         conn.execute(update(tokens).values(expires_at=long_ago))
     assert prune(server.engine) == {"tokens": 1, "uploads": 1, "push_batches": 0}
     with server.engine.connect() as conn:
-        assert set(conn.execute(select(uploads.c.sha256)).scalars()) == {hashlib.sha256(done).hexdigest(), fresh}
+        assert set(conn.execute(select(uploads.c.sha256)).scalars()) == {
+            hashlib.sha256(done).hexdigest(),
+            fresh,
+        }

@@ -44,8 +44,11 @@ PROTECTED = [
 def _call(server: Server, method: str, path: str, body: object, headers: dict[str, str]) -> object:
     if isinstance(body, bytes):
         return server.request(method, path, None, content=body, headers=headers)
-    return server.request(method, path, None, json=body, headers=headers) if body is not None \
+    return (
+        server.request(method, path, None, json=body, headers=headers)
+        if body is not None
         else server.request(method, path, None, headers=headers)
+    )
 
 
 @BACKENDS
@@ -67,12 +70,17 @@ def test_login_returns_a_token_that_identifies_the_user(server: Server) -> None:
 @BACKENDS
 @pytest.mark.parametrize("method,path,body", PROTECTED)
 def test_every_endpoint_refuses_missing_expired_tampered_and_revoked_tokens(
-        server: Server, method: str, path: str, body: object) -> None:
+    server: Server, method: str, path: str, body: object
+) -> None:
     server.add_user("zhangsan", "commissioner")
     good = server.token("zhangsan")
     tampered = good[:-2] + ("AA" if good[-2:] != "AA" else "BB")
-    for headers in ({}, {"Authorization": "Bearer " + tampered}, {"Authorization": "Basic " + good},
-                    {"Authorization": "Bearer "}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer " + tampered},
+        {"Authorization": "Basic " + good},
+        {"Authorization": "Bearer "},
+    ):
         answer = _call(server, method, path, body, headers)
         assert answer.status_code == 401, (headers, answer.text)
         assert answer.json()["error"] == "auth_required"
@@ -123,8 +131,11 @@ def test_repeated_failed_logins_are_slowed_down_with_state_in_the_database(serve
     assert locked.json()["error"] == "too_many_attempts" and int(locked.headers["Retry-After"]) >= 1
     # Another server process (a new app on the same database) sees the same lock.
     with TestClient(create_app(engine=server.engine, run_migrations=False)) as other:
-        answer = other.post("/api/v1/auth/login", headers={PROTOCOL_HEADER: "1"},
-                            json={"username": "zhangsan", "password": PASSWORD})
+        answer = other.post(
+            "/api/v1/auth/login",
+            headers={PROTOCOL_HEADER: "1"},
+            json={"username": "zhangsan", "password": PASSWORD},
+        )
         assert answer.status_code == 429
     # Once the lock has passed, the right password works and resets the count.
     with server.engine.begin() as conn:
@@ -150,8 +161,10 @@ def test_protocol_version_is_checked_on_every_request(server: Server) -> None:
     assert "更新" in old.json()["message_zh"]
     assert server.client.get("/api/v1/me", headers=base).json()["error"] == "protocol_version_missing"
     assert server.client.get("/api/v1/me", headers={**base, PROTOCOL_HEADER: "x"}).status_code == 400
-    assert server.client.get("/api/v1/me", headers={**base, PROTOCOL_HEADER: "99"}).json()["error"] == \
-        "protocol_too_new"
+    assert (
+        server.client.get("/api/v1/me", headers={**base, PROTOCOL_HEADER: "99"}).json()["error"]
+        == "protocol_too_new"
+    )
     assert server.client.get("/api/v1/openapi.json").status_code == 200
 
 
@@ -159,12 +172,15 @@ def test_protocol_version_is_checked_on_every_request(server: Server) -> None:
 def test_role_checks_refuse_writes_outside_the_role(server: Server) -> None:
     cid = server.add_user("zhangsan", "commissioner")
     server.add_user("boss", "bureau")
-    results = server.push_ok("zhangsan", [
-        change("teams", new_id(), {"name": "自封的团"}),
-        change("reference", "county", {"version": "x", "items": []}),
-        change("reviews", new_id(), {"record_id": new_id(), "decision": "approved"}),
-        change("no_such_table", new_id(), {}),
-    ])
+    results = server.push_ok(
+        "zhangsan",
+        [
+            change("teams", new_id(), {"name": "自封的团"}),
+            change("reference", "county", {"version": "x", "items": []}),
+            change("reviews", new_id(), {"record_id": new_id(), "decision": "approved"}),
+            change("no_such_table", new_id(), {}),
+        ],
+    )
     assert [r["status"] for r in results] == ["rejected"] * 4
     assert all(r["reason_zh"] and r["reason_en"] for r in results)
     # The bureau does not write commissioners' visits.

@@ -20,11 +20,19 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def cli(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sync.server_cli", "--data-dir", str(data_dir), *args],
-                          input=stdin, capture_output=True, text=True, env=ENV, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sync.server_cli", "--data-dir", str(data_dir), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+    )
 
 
-def call(base: str, method: str, path: str, body: object = None, token: str | None = None) -> tuple[int, dict]:
+def call(
+    base: str, method: str, path: str, body: object = None, token: str | None = None
+) -> tuple[int, dict]:
     headers = {PROTOCOL_HEADER: "1", "Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -37,8 +45,13 @@ def call(base: str, method: str, path: str, body: object = None, token: str | No
         return exc.code, json.loads(exc.read() or b"{}")
 
 
-def in_process(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path,
-               *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def in_process(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    data_dir: Path,
+    *args: str,
+    stdin: str = "",
+) -> subprocess.CompletedProcess[str]:
     """The command run in this process (starting Python for each would dominate the test's time)."""
     import io
     import logging
@@ -57,25 +70,46 @@ def in_process(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
 
 
 def test_user_commands_never_take_the_password_as_an_argument(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def cli(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return in_process(capsys, monkeypatch, data_dir, *args, stdin=stdin)
 
-    added = cli(tmp_path, "user", "add", "zhangsan", "--role", "commissioner", "--team", "t1",
-                "--password-stdin", stdin="a good password\n")
+    added = cli(
+        tmp_path,
+        "user",
+        "add",
+        "zhangsan",
+        "--role",
+        "commissioner",
+        "--team",
+        "t1",
+        "--password-stdin",
+        stdin="a good password\n",
+    )
     assert added.returncode == 0, added.stderr
     listed = [json.loads(line) for line in cli(tmp_path, "user", "list").stdout.splitlines()]
     assert [(u["username"], u["role"], u["team_id"]) for u in listed] == [("zhangsan", "commissioner", "t1")]
     assert listed[0]["commissioner_id"]  # a commissioner gets a profile id
-    twice = cli(tmp_path, "user", "add", "zhangsan", "--role", "commissioner", "--password-stdin", stdin="x" * 9)
+    twice = cli(
+        tmp_path, "user", "add", "zhangsan", "--role", "commissioner", "--password-stdin", stdin="x" * 9
+    )
     assert twice.returncode == 2 and "exists" in twice.stderr
-    short = cli(tmp_path, "user", "add", "lisi", "--role", "commissioner", "--password-stdin", stdin="short\n")
+    short = cli(
+        tmp_path, "user", "add", "lisi", "--role", "commissioner", "--password-stdin", stdin="short\n"
+    )
     assert short.returncode == 2 and "8 characters" in short.stderr
     assert cli(tmp_path, "user", "disable", "zhangsan").returncode == 0
     assert json.loads(cli(tmp_path, "user", "list").stdout)["disabled"] is True
-    assert cli(tmp_path, "user", "reset-password", "nobody", "--password-stdin", stdin="long enough\n").returncode == 2
+    assert (
+        cli(
+            tmp_path, "user", "reset-password", "nobody", "--password-stdin", stdin="long enough\n"
+        ).returncode
+        == 2
+    )
     with pytest.raises(SystemExit):
         from sync.server_cli import build_parser
+
         build_parser().parse_args(["user", "add", "x", "--role", "commissioner", "--password", "secret"])
 
 
@@ -93,7 +127,11 @@ def test_seed_demo_then_serve_on_a_fresh_machine(tmp_path: Path) -> None:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "sync.server_cli", "serve", "--data-dir", str(tmp_path), "--port", str(port)],
-        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         for _ in range(200):
@@ -102,7 +140,9 @@ def test_seed_demo_then_serve_on_a_fresh_machine(tmp_path: Path) -> None:
                     break
             except OSError:
                 time.sleep(0.1)
-        status, login = call(base, "POST", "/auth/login", {"username": "zhangsan", "password": "demo password"})
+        status, login = call(
+            base, "POST", "/auth/login", {"username": "zhangsan", "password": "demo password"}
+        )
         assert status == 200, login
         token = login["token"]
         status, page = call(base, "GET", "/sync/pull?since=0&limit=2000", token=token)

@@ -31,8 +31,16 @@ def test_concurrent_pushes_and_pulls_lose_nothing(engine_factory: object) -> Non
     def write(user: auth.User) -> None:
         try:
             for _ in range(8):
-                changes = [{"table": "visits", "id": new_id(), "base_rev": 0, "deleted": False,
-                            "fields": visit_fields(user.commissioner_id or "")} for _ in range(5)]
+                changes = [
+                    {
+                        "table": "visits",
+                        "id": new_id(),
+                        "base_rev": 0,
+                        "deleted": False,
+                        "fields": visit_fields(user.commissioner_id or ""),
+                    }
+                    for _ in range(5)
+                ]
                 push.push(engine, user, {"batch_id": new_id(), "changes": changes})
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)

@@ -21,9 +21,15 @@ from tests.sync.server_support import (
 __all__ = ["cheap_password_hashes", "engine_factory", "server"]
 
 
-def push_from(server: Server, user: str, device: str, changes: list[dict[str, Any]],
-              batch_id: str | None = None) -> list[dict[str, Any]]:
-    body = {"batch_id": batch_id or str(uuid.uuid4()), "device_id": device, "client_time": "", "changes": changes}
+def push_from(
+    server: Server, user: str, device: str, changes: list[dict[str, Any]], batch_id: str | None = None
+) -> list[dict[str, Any]]:
+    body = {
+        "batch_id": batch_id or str(uuid.uuid4()),
+        "device_id": device,
+        "client_time": "",
+        "changes": changes,
+    }
     answer = server.request("POST", "/sync/push", user, json=body)
     assert answer.status_code == 200, answer.text
     return list(answer.json()["results"])
@@ -44,11 +50,14 @@ def a_conflict(server: Server) -> tuple[str, str, str, dict[str, Any]]:
     server.add_user("boss", "bureau")
     vid = new_id()
     push_from(server, "zhangsan", "laptop-a", [change("visits", vid, visit_fields(zhang))])
-    [a] = push_from(server, "zhangsan", "laptop-a", [change("visits", vid, visit_fields(zhang, content="甲"), 1)])
+    [a] = push_from(
+        server, "zhangsan", "laptop-a", [change("visits", vid, visit_fields(zhang, content="甲"), 1)]
+    )
     assert a["status"] == "accepted" and a["rev"] == 2
     batch = str(uuid.uuid4())
-    [b] = push_from(server, "zhangsan", "laptop-b", [change("visits", vid, visit_fields(zhang, content="乙"), 1)],
-                    batch)
+    [b] = push_from(
+        server, "zhangsan", "laptop-b", [change("visits", vid, visit_fields(zhang, content="乙"), 1)], batch
+    )
     assert b["status"] == "conflict"
     return zhang, vid, batch, b
 
@@ -62,7 +71,11 @@ def test_a_conflict_opens_a_notice_seen_by_the_records_scope_only(server: Server
     notice = mine[notice_id]
     assert (notice["table"], notice["record_id"], notice["status"]) == ("visits", vid, "open")
     assert [(c["field"], c["local"], c["server"]) for c in notice["conflicts"]] == [("content", "乙", "甲")]
-    assert (notice["raised_device"], notice["writer_device"], notice["server_rev"]) == ("laptop-b", "laptop-a", 2)
+    assert (notice["raised_device"], notice["writer_device"], notice["server_rev"]) == (
+        "laptop-b",
+        "laptop-a",
+        2,
+    )
     assert notice["owner_id"] == zhang and notice["writer"] == notice["raised_by"] == "zhangsan"
     # Scoped like the visit: its team's manager and the bureau, not another commissioner or team.
     assert notice_id in notices(server, "manager") and notice_id in notices(server, "boss")
@@ -72,8 +85,9 @@ def test_a_conflict_opens_a_notice_seen_by_the_records_scope_only(server: Server
     visit = server.request("GET", f"/records/visits/{vid}/history", "zhangsan").json()
     assert [v["fields"]["content"] for v in visit] == ["指导柑橘园春季修剪和病虫害防治", "甲"]
     # A replay of the batch is answered as before and opens no second notice.
-    [again] = push_from(server, "zhangsan", "laptop-b",
-                        [change("visits", vid, visit_fields(zhang, content="乙"), 1)], batch)
+    [again] = push_from(
+        server, "zhangsan", "laptop-b", [change("visits", vid, visit_fields(zhang, content="乙"), 1)], batch
+    )
     assert again == result and len(notices(server, "zhangsan")) == 1
 
 
@@ -83,15 +97,27 @@ def test_the_resolving_push_closes_the_notice_with_the_value_kept(server: Server
     notice_id = result["conflict_id"]
     _, cursor = server.pull_all("zhangsan")
     # Someone else cannot close it, not even by naming it on a record of their own.
-    push_from(server, "lisi", "dev-lisi", [{**change("visits", new_id(), visit_fields("c-lisi")),
-                                             "resolves": [notice_id]}])
+    push_from(
+        server,
+        "lisi",
+        "dev-lisi",
+        [{**change("visits", new_id(), visit_fields("c-lisi")), "resolves": [notice_id]}],
+    )
     # Nor does zhang's change of another record.
-    push_from(server, "zhangsan", "laptop-a", [{**change("visits", new_id(), visit_fields(zhang)),
-                                                 "resolves": [notice_id]}])
+    push_from(
+        server,
+        "zhangsan",
+        "laptop-a",
+        [{**change("visits", new_id(), visit_fields(zhang)), "resolves": [notice_id]}],
+    )
     assert notices(server, "zhangsan")[notice_id]["status"] == "open"
     # Laptop B keeps its own text: an edit based on the server's revision, naming the notice.
-    [b] = push_from(server, "zhangsan", "laptop-b", [{**change("visits", vid, visit_fields(zhang, content="乙"), 2),
-                                                       "resolves": [notice_id]}])
+    [b] = push_from(
+        server,
+        "zhangsan",
+        "laptop-b",
+        [{**change("visits", vid, visit_fields(zhang, content="乙"), 2), "resolves": [notice_id]}],
+    )
     assert b["status"] == "accepted" and b["rev"] == 3
     closed = notices(server, "zhangsan", cursor)[notice_id]
     assert closed["status"] == "resolved" and closed["chosen"] == {"content": "乙"}
@@ -103,8 +129,12 @@ def test_a_change_that_meets_a_conflict_again_supersedes_the_notice_it_names(ser
     zhang, vid, _batch, result = a_conflict(server)
     old = result["conflict_id"]
     push_from(server, "zhangsan", "laptop-a", [change("visits", vid, visit_fields(zhang, content="甲二"), 2)])
-    [b] = push_from(server, "zhangsan", "laptop-b", [{**change("visits", vid, visit_fields(zhang, content="乙"), 2),
-                                                       "resolves": [old]}])
+    [b] = push_from(
+        server,
+        "zhangsan",
+        "laptop-b",
+        [{**change("visits", vid, visit_fields(zhang, content="乙"), 2), "resolves": [old]}],
+    )
     assert b["status"] == "conflict" and b["conflict_id"] != old
     found = notices(server, "zhangsan")
     assert found[old]["status"] == "superseded" and found[old]["superseded_by"] == b["conflict_id"]

@@ -49,17 +49,26 @@ def test_no_operation_answers_with_a_server_error(tmp_path: Path) -> None:
                 # A fresh token each run: fuzzing logout revokes the one it used.
                 server.tokens.clear()
                 current_headers.clear()
-                current_headers.update({PROTOCOL_HEADER: "1", "Authorization": f"Bearer {server.token(user)}"})
+                current_headers.update(
+                    {PROTOCOL_HEADER: "1", "Authorization": f"Bearer {server.token(user)}"}
+                )
 
-                @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                          suppress_health_check=list(HealthCheck))
+                @settings(
+                    max_examples=EXAMPLES,
+                    deadline=None,
+                    database=None,
+                    derandomize=True,
+                    suppress_health_check=list(HealthCheck),
+                )
                 @given(case=operation.as_strategy(generation_mode=mode))
                 def run(case: Any) -> None:
                     response = case.call(headers=current_headers)
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                     if response.status_code >= 500:
-                        failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: "
-                                        f"{response.text[:200]}")
+                        failures.append(
+                            f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                            f"{response.text[:200]}"
+                        )
                     case.validate_response(response, checks=[not_a_server_error])
 
                 try:

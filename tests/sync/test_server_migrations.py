@@ -26,7 +26,9 @@ def test_a_fresh_database_has_exactly_the_current_schema(engine_factory: object)
     assert migrations.migrate(engine) == [v for v, _, _ in migrations.STEPS]
     inspector = inspect(engine)
     for table in metadata.sorted_tables:
-        assert {c["name"] for c in inspector.get_columns(table.name)} == {c.name for c in table.columns}, table.name
+        assert {c["name"] for c in inspector.get_columns(table.name)} == {c.name for c in table.columns}, (
+            table.name
+        )
     assert migrations.migrate(engine) == []  # a second start changes nothing
 
 

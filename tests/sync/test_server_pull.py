@@ -25,19 +25,43 @@ def populate(server: Server) -> dict[str, str]:
     server.add_user("manager", "manager")
     server.add_user("manager2", "manager", team=OTHER_TEAM, station="station-2")
     server.add_user("boss", "bureau")
-    ids = {"zhang_visit": new_id(), "li_visit": new_id(), "wang_visit": new_id(), "zhang_target": new_id(),
-           "demand": new_id(), "team1": "team-1", "team2": OTHER_TEAM}
-    server.push_ok("boss", [
-        change("teams", "team-1", {"name": "一团"}), change("teams", OTHER_TEAM, {"name": "二团"}),
-        change("workstations", "station-1", {"name": "一站"}),
-        change("commissioners", zhang, {"name": "张三", "sending_unit": "五邑大学", "team_id": "team-1"}),
-        change("commissioners", wang, {"name": "王五", "sending_unit": "暨南大学", "team_id": OTHER_TEAM}),
-        change("reference", "county", {"version": "1", "items": [{"code": "440705", "name_zh": "新会区"}]}),
-        change("assessment_rules", "2024", {"year": 2024, "toml": "year = 2024\n"}),
-        change("demands", ids["demand"], {"title": "鳗鱼养殖水质", "description": "需要在线监测", "status": "published"}),
-    ])
-    server.push_ok("zhangsan", [change("visits", ids["zhang_visit"], visit_fields(zhang)),
-                                change("service_targets", ids["zhang_target"], {"name": "新会陈皮村", "type": "village"})])
+    ids = {
+        "zhang_visit": new_id(),
+        "li_visit": new_id(),
+        "wang_visit": new_id(),
+        "zhang_target": new_id(),
+        "demand": new_id(),
+        "team1": "team-1",
+        "team2": OTHER_TEAM,
+    }
+    server.push_ok(
+        "boss",
+        [
+            change("teams", "team-1", {"name": "一团"}),
+            change("teams", OTHER_TEAM, {"name": "二团"}),
+            change("workstations", "station-1", {"name": "一站"}),
+            change("commissioners", zhang, {"name": "张三", "sending_unit": "五邑大学", "team_id": "team-1"}),
+            change(
+                "commissioners", wang, {"name": "王五", "sending_unit": "暨南大学", "team_id": OTHER_TEAM}
+            ),
+            change(
+                "reference", "county", {"version": "1", "items": [{"code": "440705", "name_zh": "新会区"}]}
+            ),
+            change("assessment_rules", "2024", {"year": 2024, "toml": "year = 2024\n"}),
+            change(
+                "demands",
+                ids["demand"],
+                {"title": "鳗鱼养殖水质", "description": "需要在线监测", "status": "published"},
+            ),
+        ],
+    )
+    server.push_ok(
+        "zhangsan",
+        [
+            change("visits", ids["zhang_visit"], visit_fields(zhang)),
+            change("service_targets", ids["zhang_target"], {"name": "新会陈皮村", "type": "village"}),
+        ],
+    )
     server.push_ok("lisi", [change("visits", ids["li_visit"], visit_fields(li))])
     server.push_ok("wangwu", [change("visits", ids["wang_visit"], visit_fields(wang))])
     return ids
@@ -54,8 +78,12 @@ def test_each_role_pulls_exactly_its_scope(server: Server) -> None:
     public = {("reference", "county"), ("assessment_rules", "2024"), ("demands", ids["demand"])}
     zhang = seen(server, "zhangsan")
     assert zhang == public | {
-        ("visits", ids["zhang_visit"]), ("service_targets", ids["zhang_target"]),
-        ("teams", "team-1"), ("workstations", "station-1"), ("commissioners", "c-zhangsan")}
+        ("visits", ids["zhang_visit"]),
+        ("service_targets", ids["zhang_target"]),
+        ("teams", "team-1"),
+        ("workstations", "station-1"),
+        ("commissioners", "c-zhangsan"),
+    }
     manager = seen(server, "manager")
     assert ("visits", ids["li_visit"]) in manager and ("visits", ids["zhang_visit"]) in manager
     assert ("visits", ids["wang_visit"]) not in manager and ("teams", OTHER_TEAM) not in manager

@@ -29,8 +29,10 @@ def count(server: Server, table: object) -> int:
 def test_a_replayed_batch_gets_the_first_answer_and_changes_nothing(server: Server) -> None:
     cid = server.add_user("zhangsan", "commissioner")
     batch = new_id()
-    changes = [change("visits", new_id(), visit_fields(cid)), change("problems", new_id(),
-               {"commissioner_id": cid, "title": "柑橘黄龙病", "status": "open"})]
+    changes = [
+        change("visits", new_id(), visit_fields(cid)),
+        change("problems", new_id(), {"commissioner_id": cid, "title": "柑橘黄龙病", "status": "open"}),
+    ]
     first = server.push("zhangsan", changes, batch).json()
     stored = (count(server, records), count(server, revisions))
     # The same batch again, even with other content (a retry after a lost answer): same answer.
@@ -47,11 +49,14 @@ def test_two_devices_changing_different_fields_merge(server: Server) -> None:
     vid = new_id()
     [first] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
     # Device A changes the content from rev 1; device B, also from rev 1, changes people trained.
-    [a] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, content="修剪后补充施肥指导"),
-                                             base_rev=first["rev"])])
+    [a] = server.push_ok(
+        "zhangsan",
+        [change("visits", vid, visit_fields(cid, content="修剪后补充施肥指导"), base_rev=first["rev"])],
+    )
     assert a["status"] == "accepted" and a["rev"] == 2
-    [b] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, people_trained=40),
-                                             base_rev=first["rev"])])
+    [b] = server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid, people_trained=40), base_rev=first["rev"])]
+    )
     assert b["status"] == "merged" and b["rev"] == 3
     assert b["fields"]["content"] == "修剪后补充施肥指导" and b["fields"]["people_trained"] == 40
     pulled, _ = server.pull_all("zhangsan")
@@ -60,16 +65,26 @@ def test_two_devices_changing_different_fields_merge(server: Server) -> None:
 
 
 @BACKENDS
-def test_the_same_field_changed_on_both_sides_is_a_conflict_and_nothing_is_overwritten(server: Server) -> None:
+def test_the_same_field_changed_on_both_sides_is_a_conflict_and_nothing_is_overwritten(
+    server: Server,
+) -> None:
     cid = server.add_user("zhangsan", "commissioner")
     vid = new_id()
     server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
     server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, content="甲设备的内容"), base_rev=1)])
-    [c] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, content="乙设备的内容",
-                                                                         people_trained=7), base_rev=1)])
+    [c] = server.push_ok(
+        "zhangsan",
+        [change("visits", vid, visit_fields(cid, content="乙设备的内容", people_trained=7), base_rev=1)],
+    )
     assert c["status"] == "conflict" and c["rev"] == 2
-    assert c["conflicts"] == [{"field": "content", "base": "指导柑橘园春季修剪和病虫害防治",
-                               "local": "乙设备的内容", "server": "甲设备的内容"}]
+    assert c["conflicts"] == [
+        {
+            "field": "content",
+            "base": "指导柑橘园春季修剪和病虫害防治",
+            "local": "乙设备的内容",
+            "server": "甲设备的内容",
+        }
+    ]
     assert c["fields"]["content"] == "甲设备的内容"
     with server.engine.connect() as conn:
         row = conn.execute(select(records.c.rev, records.c.fields).where(records.c.id == vid)).one()
@@ -81,11 +96,15 @@ def test_delete_against_a_changed_record_is_a_conflict(server: Server) -> None:
     cid = server.add_user("zhangsan", "commissioner")
     vid = new_id()
     server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
-    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, content="后来补充的内容"), base_rev=1)])
+    server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid, content="后来补充的内容"), base_rev=1)]
+    )
     [c] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid), base_rev=1, deleted=True)])
     assert c["status"] == "conflict" and c["conflicts"][0]["field"] == "deleted"
-    [d] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, content="后来补充的内容"),
-                                             base_rev=2, deleted=True)])
+    [d] = server.push_ok(
+        "zhangsan",
+        [change("visits", vid, visit_fields(cid, content="后来补充的内容"), base_rev=2, deleted=True)],
+    )
     assert d["status"] == "accepted"
     pulled, _ = server.pull_all("zhangsan")
     [tomb] = [p for p in pulled if p["id"] == vid]
@@ -99,7 +118,9 @@ def test_a_commissioner_cannot_touch_another_commissioners_record(server: Server
     vid = new_id()
     server.push_ok("zhangsan", [change("visits", vid, visit_fields(zhang))])
     missing = server.push_ok("lisi", [change("visits", new_id(), visit_fields(zhang))])[0]
-    existing = server.push_ok("lisi", [change("visits", vid, visit_fields(li, content="篡改"), base_rev=1)])[0]
+    existing = server.push_ok("lisi", [change("visits", vid, visit_fields(li, content="篡改"), base_rev=1)])[
+        0
+    ]
     assert missing["status"] == existing["status"] == "rejected"
     # The same answer whether the record exists or not.
     assert (missing["reason_zh"], missing["reason_en"]) == (existing["reason_zh"], existing["reason_en"])
@@ -119,8 +140,11 @@ def test_invalid_fields_reject_the_change_and_store_nothing(server: Server) -> N
         visit_fields(cid, confirm_sheet_sha256="../../etc/passwd"),
         {**visit_fields(cid), "password_hash": "x"},
     ]
-    results = server.push_ok("zhangsan", [change("visits", new_id(), f) for f in bad] +
-                             [change("visits", "../../etc/passwd", visit_fields(cid))])
+    results = server.push_ok(
+        "zhangsan",
+        [change("visits", new_id(), f) for f in bad]
+        + [change("visits", "../../etc/passwd", visit_fields(cid))],
+    )
     assert [r["status"] for r in results] == ["rejected"] * 6
     assert "people_trained" in results[0]["reason_en"] and "visit_date" in results[1]["reason_zh"]
     assert count(server, records) == 0 and count(server, revisions) == 0
@@ -129,18 +153,36 @@ def test_invalid_fields_reject_the_change_and_store_nothing(server: Server) -> N
 @BACKENDS
 def test_malformed_and_wrongly_typed_requests_get_a_clear_4xx(server: Server) -> None:
     server.add_user("zhangsan", "commissioner")
-    broken = server.request("POST", "/sync/push", "zhangsan", content=b'{"batch_id": "x", "changes": [',
-                            headers={"Content-Type": "application/json"})
+    broken = server.request(
+        "POST",
+        "/sync/push",
+        "zhangsan",
+        content=b'{"batch_id": "x", "changes": [',
+        headers={"Content-Type": "application/json"},
+    )
     assert broken.status_code == 400 and broken.json()["error"] == "malformed_json"
-    typed = server.request("POST", "/sync/push", "zhangsan",
-                           json={"batch_id": 5, "changes": [{"table": "visits", "id": "x", "base_rev": "1"}]})
+    typed = server.request(
+        "POST",
+        "/sync/push",
+        "zhangsan",
+        json={"batch_id": 5, "changes": [{"table": "visits", "id": "x", "base_rev": "1"}]},
+    )
     assert typed.status_code == 422 and typed.json()["error"] == "invalid_request"
     assert "batch_id" in typed.json()["message_en"]
-    too_many = server.request("POST", "/sync/push", "zhangsan", json={
-        "batch_id": "x", "changes": [change("visits", str(i), {}) for i in range(501)]})
+    too_many = server.request(
+        "POST",
+        "/sync/push",
+        "zhangsan",
+        json={"batch_id": "x", "changes": [change("visits", str(i), {}) for i in range(501)]},
+    )
     assert too_many.status_code == 422
-    huge = server.request("POST", "/sync/push", "zhangsan", content=b"{" + b" " * (33 * 1024 * 1024) + b"}",
-                          headers={"Content-Type": "application/json"})
+    huge = server.request(
+        "POST",
+        "/sync/push",
+        "zhangsan",
+        content=b"{" + b" " * (33 * 1024 * 1024) + b"}",
+        headers={"Content-Type": "application/json"},
+    )
     assert huge.status_code == 413 and huge.json()["error"] == "too_large"
     assert count(server, push_batches) == 0
 
@@ -151,26 +193,51 @@ def test_gzip_request_bodies_are_accepted_and_bombs_refused(server: Server) -> N
     import json
 
     cid = server.add_user("zhangsan", "commissioner")
-    body = {"batch_id": new_id(), "device_id": "d", "client_time": "",
-            "changes": [change("visits", new_id(), visit_fields(cid))]}
+    body = {
+        "batch_id": new_id(),
+        "device_id": "d",
+        "client_time": "",
+        "changes": [change("visits", new_id(), visit_fields(cid))],
+    }
     packed = gzip.compress(json.dumps(body).encode())
-    answer = server.request("POST", "/sync/push", "zhangsan", content=packed,
-                            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    answer = server.request(
+        "POST",
+        "/sync/push",
+        "zhangsan",
+        content=packed,
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert answer.status_code == 200 and answer.json()["results"][0]["status"] == "accepted"
     bomb = gzip.compress(b" " * (40 * 1024 * 1024))
-    answer = server.request("POST", "/sync/push", "zhangsan", content=bomb,
-                            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    answer = server.request(
+        "POST",
+        "/sync/push",
+        "zhangsan",
+        content=bomb,
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert answer.status_code == 413
-    corrupt = server.request("POST", "/sync/push", "zhangsan", content=packed[:-8],
-                             headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    corrupt = server.request(
+        "POST",
+        "/sync/push",
+        "zhangsan",
+        content=packed[:-8],
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert corrupt.status_code == 400 and corrupt.json()["error"] == "bad_gzip"
 
 
 @BACKENDS
 def test_server_owned_review_fields_are_ignored_on_push(server: Server) -> None:
     cid = server.add_user("zhangsan", "commissioner")
-    [r] = server.push_ok("zhangsan", [change("visits", new_id(), visit_fields(
-        cid, review_status="approved", review_opinion="我自己批准"))])
+    [r] = server.push_ok(
+        "zhangsan",
+        [
+            change(
+                "visits", new_id(), visit_fields(cid, review_status="approved", review_opinion="我自己批准")
+            )
+        ],
+    )
     assert r["status"] == "accepted"
     assert r["fields"]["review_status"] == "pending" and r["fields"]["review_opinion"] == ""
 
@@ -183,9 +250,24 @@ def test_review_flow_manager_approves_commissioner_pulls_and_edits_go_back_to_pe
     server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
     _, cursor = server.pull_all("zhangsan")
     review_id = new_id()
-    [rv] = server.push_ok("manager", [change("reviews", review_id, {
-        "record_table": "visits", "record_id": vid, "record_rev": 1, "decision": "approved",
-        "opinion": "记录完整", "reviewer_id": "someone else", "reviewed_at": "2024-05-02T09:00:00+08:00"})])
+    [rv] = server.push_ok(
+        "manager",
+        [
+            change(
+                "reviews",
+                review_id,
+                {
+                    "record_table": "visits",
+                    "record_id": vid,
+                    "record_rev": 1,
+                    "decision": "approved",
+                    "opinion": "记录完整",
+                    "reviewer_id": "someone else",
+                    "reviewed_at": "2024-05-02T09:00:00+08:00",
+                },
+            )
+        ],
+    )
     assert rv["status"] == "accepted" and rv["fields"]["reviewer_id"] == "c-manager"
 
     news, cursor = server.pull_all("zhangsan", since=cursor)
@@ -195,7 +277,9 @@ def test_review_flow_manager_approves_commissioner_pulls_and_edits_go_back_to_pe
     assert by_table["reviews"]["id"] == review_id
 
     # The commissioner edits the approved visit: it goes back to the reviewer.
-    [edit] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, people_trained=30), base_rev=2)])
+    [edit] = server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid, people_trained=30), base_rev=2)]
+    )
     assert edit["status"] == "accepted" and edit["fields"]["review_status"] == "pending"
     # An unchanged re-push does not.
     history = server.request("GET", f"/records/visits/{vid}/history", "manager").json()
@@ -209,11 +293,14 @@ def test_a_review_needs_an_opinion_to_return_and_a_current_record(server: Server
     server.add_user("manager", "manager")
     vid = new_id()
     server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
-    results = server.push_ok("manager", [
-        change("reviews", new_id(), {"record_id": vid, "decision": "returned", "opinion": ""}),
-        change("reviews", new_id(), {"record_id": vid, "decision": "approved", "record_rev": 5}),
-        change("reviews", new_id(), {"record_id": vid, "decision": "maybe"}),
-    ])
+    results = server.push_ok(
+        "manager",
+        [
+            change("reviews", new_id(), {"record_id": vid, "decision": "returned", "opinion": ""}),
+            change("reviews", new_id(), {"record_id": vid, "decision": "approved", "record_rev": 5}),
+            change("reviews", new_id(), {"record_id": vid, "decision": "maybe"}),
+        ],
+    )
     assert [r["status"] for r in results] == ["rejected"] * 3
     pulled, _ = server.pull_all("zhangsan")
     assert [c["fields"]["review_status"] for c in pulled if c["table"] == "visits"] == ["pending"]
@@ -226,11 +313,14 @@ def test_a_manager_reviews_only_their_own_team_and_not_their_own_visits(server: 
     foreign, own = new_id(), new_id()
     server.push_ok("wangwu", [change("visits", foreign, visit_fields(stranger))])
     server.push_ok("manager", [change("visits", own, visit_fields(mgr))])
-    results = server.push_ok("manager", [
-        change("reviews", new_id(), {"record_id": foreign, "decision": "approved"}),
-        change("reviews", new_id(), {"record_id": new_id(), "decision": "approved"}),
-        change("reviews", new_id(), {"record_id": own, "decision": "approved"}),
-    ])
+    results = server.push_ok(
+        "manager",
+        [
+            change("reviews", new_id(), {"record_id": foreign, "decision": "approved"}),
+            change("reviews", new_id(), {"record_id": new_id(), "decision": "approved"}),
+            change("reviews", new_id(), {"record_id": own, "decision": "approved"}),
+        ],
+    )
     assert [r["status"] for r in results] == ["rejected"] * 3
     assert results[0]["reason_en"] == results[1]["reason_en"]  # foreign looks like missing
     pulled, _ = server.pull_all("manager")
@@ -243,20 +333,55 @@ def test_a_commissioner_may_only_take_up_a_published_demand(server: Server) -> N
     li = server.add_user("lisi", "commissioner")
     server.add_user("boss", "bureau")
     demand = new_id()
-    published = {"title": "陈皮仓储霉变", "description": "需要低成本防霉方案", "status": "published",
-                 "published_by": "boss", "taken_by": None, "problem_id": None}
+    published = {
+        "title": "陈皮仓储霉变",
+        "description": "需要低成本防霉方案",
+        "status": "published",
+        "published_by": "boss",
+        "taken_by": None,
+        "problem_id": None,
+    }
     server.push_ok("boss", [change("demands", demand, published)])
-    [edit] = server.push_ok("zhangsan", [change("demands", demand, {**published, "title": "改了标题"}, base_rev=1)])
+    [edit] = server.push_ok(
+        "zhangsan", [change("demands", demand, {**published, "title": "改了标题"}, base_rev=1)]
+    )
     assert edit["status"] == "rejected"
     problem = new_id()
-    [take] = server.push_ok("zhangsan", [change("demands", demand, {
-        **published, "status": "taken", "taken_by": zhang, "problem_id": problem}, base_rev=1)])
+    [take] = server.push_ok(
+        "zhangsan",
+        [
+            change(
+                "demands",
+                demand,
+                {**published, "status": "taken", "taken_by": zhang, "problem_id": problem},
+                base_rev=1,
+            )
+        ],
+    )
     assert take["status"] == "accepted"
-    [late] = server.push_ok("lisi", [change("demands", demand, {
-        **published, "status": "taken", "taken_by": li, "problem_id": new_id()}, base_rev=2)])
+    [late] = server.push_ok(
+        "lisi",
+        [
+            change(
+                "demands",
+                demand,
+                {**published, "status": "taken", "taken_by": li, "problem_id": new_id()},
+                base_rev=2,
+            )
+        ],
+    )
     assert late["status"] == "rejected" and "another commissioner" in late["reason_en"]
-    [stale] = server.push_ok("lisi", [change("demands", demand, {
-        **published, "status": "taken", "taken_by": li, "problem_id": new_id()}, base_rev=1)])
+    [stale] = server.push_ok(
+        "lisi",
+        [
+            change(
+                "demands",
+                demand,
+                {**published, "status": "taken", "taken_by": li, "problem_id": new_id()},
+                base_rev=1,
+            )
+        ],
+    )
     assert stale["status"] == "conflict"
     pulled, _ = server.pull_all("lisi")
     [seen] = [c for c in pulled if c["id"] == demand]
@@ -267,10 +392,15 @@ def test_a_commissioner_may_only_take_up_a_published_demand(server: Server) -> N
 def test_a_commissioner_writes_only_their_own_profile(server: Server) -> None:
     zhang = server.add_user("zhangsan", "commissioner")
     li = server.add_user("lisi", "commissioner")
-    [own, other] = server.push_ok("zhangsan", [
-        change("commissioners", zhang, {"name": "张三", "sending_unit": "五邑大学", "team_id": "other-team"}),
-        change("commissioners", li, {"name": "李四改", "sending_unit": "五邑大学"}),
-    ])
+    [own, other] = server.push_ok(
+        "zhangsan",
+        [
+            change(
+                "commissioners", zhang, {"name": "张三", "sending_unit": "五邑大学", "team_id": "other-team"}
+            ),
+            change("commissioners", li, {"name": "李四改", "sending_unit": "五邑大学"}),
+        ],
+    )
     assert own["status"] == "accepted" and own["fields"]["team_id"] == "team-1"  # the account decides
     assert other["status"] == "rejected"
 
@@ -282,6 +412,7 @@ def test_sequence_numbers_increase_and_unchanged_pushes_cost_nothing(server: Ser
     results = server.push_ok("zhangsan", [change("visits", i, visit_fields(cid)) for i in ids])
     seqs = [r["server_seq"] for r in results]
     assert seqs == sorted(seqs) and len(set(seqs)) == 5
-    again = server.push_ok("zhangsan", [change("visits", i, visit_fields(cid, review_status="pending"),
-                                               base_rev=1) for i in ids])
+    again = server.push_ok(
+        "zhangsan", [change("visits", i, visit_fields(cid, review_status="pending"), base_rev=1) for i in ids]
+    )
     assert [r["server_seq"] for r in again] == seqs and count(server, revisions) == 5

@@ -41,7 +41,12 @@ def test_answers_are_gzipped_and_the_api_is_described(server: Server) -> None:
     answer = server.request("GET", "/sync/pull?since=0", "zhangsan", headers={"Accept-Encoding": "gzip"})
     assert answer.headers["content-encoding"] == "gzip" and len(answer.json()["changes"]) == 20
     spec = server.client.get("/api/v1/openapi.json").json()
-    assert {"/api/v1/auth/login", "/api/v1/sync/push", "/api/v1/sync/pull", "/api/v1/attachments/{sha256}",
-            "/api/v1/attachments/{sha256}/complete"} <= set(spec["paths"])
+    assert {
+        "/api/v1/auth/login",
+        "/api/v1/sync/push",
+        "/api/v1/sync/pull",
+        "/api/v1/attachments/{sha256}",
+        "/api/v1/attachments/{sha256}/complete",
+    } <= set(spec["paths"])
     params = spec["paths"]["/api/v1/me"]["get"]["parameters"]
     assert any(p["name"] == "X-Protocol-Version" and p["in"] == "header" for p in params)

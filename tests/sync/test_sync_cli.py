@@ -22,17 +22,26 @@ from tests.sync.fieldwork import add_target, add_visit, commissioner_store, conn
 from tests.sync.harness import ENV, PASSWORD, REPO, Server
 
 
-def cli(data_dir: Path, *args: str, stdin: str | None = None, lang: str = "zh_CN") -> subprocess.CompletedProcess[str]:
+def cli(
+    data_dir: Path, *args: str, stdin: str | None = None, lang: str = "zh_CN"
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "commissioner_app", "--data-dir", str(data_dir), "--lang", lang, *args],
-        input=stdin, capture_output=True, text=True, env=ENV, cwd=REPO, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=REPO,
+        timeout=120,
     )
 
 
 @pytest.mark.skipif(keyring_available(), reason="this machine has a keyring")
 def test_without_a_keyring_login_explains_and_writes_no_file(sqlite_server: Server, tmp_path: Path) -> None:
     sqlite_server.add_user("liuyang", commissioner_id=str(uuid.uuid4()))
-    done = cli(tmp_path / "d", "login", "--server", sqlite_server.url, "--user", "liuyang", stdin=PASSWORD + "\n")
+    done = cli(
+        tmp_path / "d", "login", "--server", sqlite_server.url, "--user", "liuyang", stdin=PASSWORD + "\n"
+    )
     assert done.returncode == 2
     assert "密钥环" in done.stderr and "--token-file" in done.stderr
     assert not (tmp_path / "d" / TOKEN_FILE).exists()
@@ -49,16 +58,32 @@ def test_login_sync_conflicts_from_the_command_line(sqlite_server: Server, tmp_p
     visit = add_visit(store, rng, add_target(store, rng), "命令行")
     store.close()
 
-    done = cli(here, "login", "--server", sqlite_server.url, "--user", "liuyang", "--token-file",
-               stdin=PASSWORD + "\n")
+    done = cli(
+        here,
+        "login",
+        "--server",
+        sqlite_server.url,
+        "--user",
+        "liuyang",
+        "--token-file",
+        stdin=PASSWORD + "\n",
+    )
     assert done.returncode == 0, done.stderr
     assert "已登录" in done.stdout and "仅本账户可读" in done.stderr
     token_file = here / TOKEN_FILE
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert PASSWORD not in token_file.read_text()
 
-    wrong = cli(tmp_path / "x", "login", "--server", sqlite_server.url, "--user", "liuyang", "--token-file",
-                stdin="not the password\n")
+    wrong = cli(
+        tmp_path / "x",
+        "login",
+        "--server",
+        sqlite_server.url,
+        "--user",
+        "liuyang",
+        "--token-file",
+        stdin="not the password\n",
+    )
     assert wrong.returncode != 0 and "密码" in wrong.stderr
 
     done = cli(here, "sync")

@@ -89,7 +89,11 @@ def test_a_4xx_is_never_retried_and_carries_the_servers_reason(scripted: tuple[S
 
 def test_network_errors_are_retried_until_an_answer_comes(scripted: tuple[Script, str]) -> None:
     script, url = scripted
-    script.answers = ["drop", "drop", (200, {"changes": [], "next_since": 7, "has_more": False, "server_time": ""})]
+    script.answers = [
+        "drop",
+        "drop",
+        (200, {"changes": [], "next_since": 7, "has_more": False, "server_time": ""}),
+    ]
     c = client(url)
     answer = c.pull(0)
     assert answer["next_since"] == 7
@@ -122,8 +126,10 @@ def test_protocol_too_old_says_please_update(scripted: tuple[Script, str]) -> No
 
 def test_expired_login_and_server_failure_are_told_apart(scripted: tuple[Script, str]) -> None:
     script, url = scripted
-    script.answers = [(401, {"error": "auth_required", "message_zh": "x", "message_en": "x"}),
-                      (500, {"error": "internal", "message_zh": "x", "message_en": "x"})]
+    script.answers = [
+        (401, {"error": "auth_required", "message_zh": "x", "message_en": "x"}),
+        (500, {"error": "internal", "message_zh": "x", "message_en": "x"}),
+    ]
     with pytest.raises(AuthExpiredError):
         client(url).me()
     with pytest.raises(ServerError):
@@ -134,8 +140,10 @@ def test_expired_login_and_server_failure_are_told_apart(scripted: tuple[Script,
 def test_requests_carry_the_version_and_large_bodies_travel_gzipped(scripted: tuple[Script, str]) -> None:
     script, url = scripted
     script.answers = [(200, {"batch_id": "b", "results": [], "server_time": ""})]
-    changes = [{"table": "visits", "id": str(i), "base_rev": 0, "deleted": False, "fields": {"content": "服务" * 50}}
-               for i in range(20)]
+    changes = [
+        {"table": "visits", "id": str(i), "base_rev": 0, "deleted": False, "fields": {"content": "服务" * 50}}
+        for i in range(20)
+    ]
     client(url).push({"batch_id": "b", "device_id": "dev-1", "client_time": "", "changes": changes})  # type: ignore[typeddict-item]
     seen = script.seen[0]
     assert seen["headers"][protocol.PROTOCOL_HEADER] == str(protocol.PROTOCOL_VERSION)

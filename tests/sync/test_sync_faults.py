@@ -98,8 +98,9 @@ def edit(store: Store, who: str, visit_id: str, rng: random.Random, ledger: Ledg
 
 
 @pytest.mark.slow
-def test_nothing_lost_or_duplicated_through_a_faulty_network(shared_server: Server, tmp_path: Path,
-                                                             caplog: pytest.LogCaptureFixture) -> None:
+def test_nothing_lost_or_duplicated_through_a_faulty_network(
+    shared_server: Server, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="commissioner.sync.engine")
     rng = random.Random(20261127)
     server = shared_server
@@ -149,7 +150,13 @@ def test_nothing_lost_or_duplicated_through_a_faulty_network(shared_server: Serv
             for visit_id in rng.sample(theirs, min(2, len(theirs))):
                 edit(b, "B", visit_id, rng, ledger, same_field=rng.random() < 0.5)
             try_sync(eb, outcomes)
-        log.info("outcomes %s proxy %s requests %s %s", outcomes, proxy.stats, ea.client.requests_made, eb.client.requests_made)
+        log.info(
+            "outcomes %s proxy %s requests %s %s",
+            outcomes,
+            proxy.stats,
+            ea.client.requests_made,
+            eb.client.requests_made,
+        )
         assert outcomes.get("ok", 0) < 3 * ROUNDS, "no sync failed: the proxy injected too little"
         assert proxy.stats.fates.get("cut_down", 0) > 0 and proxy.stats.fates.get("cut_up", 0) > 0
 
@@ -165,7 +172,12 @@ def test_nothing_lost_or_duplicated_through_a_faulty_network(shared_server: Serv
                 for c in list_conflicts(store):
                     listed.add((c.record_id, c.field))
                     resolve(store, c.id, keep)  # type: ignore[arg-type]
-            if not ea.pending_count() and not eb.pending_count() and not list_conflicts(a) and not list_conflicts(b):
+            if (
+                not ea.pending_count()
+                and not eb.pending_count()
+                and not list_conflicts(a)
+                and not list_conflicts(b)
+            ):
                 ea.sync()
                 eb.sync()
                 ea.sync()
@@ -185,8 +197,9 @@ def test_nothing_lost_or_duplicated_through_a_faulty_network(shared_server: Serv
     # Zero lost: everything A created is on the server; deletions are tombstones, nothing else is.
     for key in ledger.created:
         assert key in records, f"lost: {key}"
-        assert records[key]["deleted"] == (key[0] == "visits" and key[1] in ledger.deleted and
-                                          records[key]["deleted"]), key
+        assert records[key]["deleted"] == (
+            key[0] == "visits" and key[1] in ledger.deleted and records[key]["deleted"]
+        ), key
     # Zero duplicated: each problem's unique marker appears once on the server.
     titles = [r["fields"]["title"] for (t, _), r in records.items() if t == "problems"]
     assert len(titles) == len(set(titles)) == sum(1 for k in ledger.created if k[0] == "problems")
@@ -204,8 +217,11 @@ def test_nothing_lost_or_duplicated_through_a_faulty_network(shared_server: Serv
         final = records[("visits", visit_id)]["fields"][field]
         if final != value:
             assert (visit_id, field) in recorded or (visit_id, "deleted") in recorded, (
-                f"{visit_id}.{field}: {value!r} overwritten by {final!r} without a conflict")
-    log.info("conflicts recorded %d, edits %d, photos %d", len(recorded), len(ledger.edits), len(ledger.photos))
+                f"{visit_id}.{field}: {value!r} overwritten by {final!r} without a conflict"
+            )
+    log.info(
+        "conflicts recorded %d, edits %d, photos %d", len(recorded), len(ledger.edits), len(ledger.photos)
+    )
     assert recorded, "the same-field edits made no conflict at all"
     assert listed <= recorded
 

@@ -41,17 +41,36 @@ from tests.sync.harness import ENV, REPO, Server
 pytestmark = pytest.mark.slow
 
 
-def run_sync(data_dir: Path, *extra: str, pause_at: str | None = None, after: int = 1,
-             marker: Path | None = None) -> subprocess.Popen[str]:
+def run_sync(
+    data_dir: Path, *extra: str, pause_at: str | None = None, after: int = 1, marker: Path | None = None
+) -> subprocess.Popen[str]:
     env = {**ENV}
     if pause_at:
         assert marker is not None
-        env.update(COMMISSIONER_SYNC_PAUSE_AT=pause_at, COMMISSIONER_SYNC_PAUSE_AFTER=str(after),
-                   COMMISSIONER_SYNC_PAUSE_FILE=str(marker), COMMISSIONER_SYNC_PAUSE_SECONDS="60")
+        env.update(
+            COMMISSIONER_SYNC_PAUSE_AT=pause_at,
+            COMMISSIONER_SYNC_PAUSE_AFTER=str(after),
+            COMMISSIONER_SYNC_PAUSE_FILE=str(marker),
+            COMMISSIONER_SYNC_PAUSE_SECONDS="60",
+        )
     return subprocess.Popen(
-        [sys.executable, "-m", "commissioner_app", "--data-dir", str(data_dir), "sync", "--json", "--timeout", "10",
-         *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "commissioner_app",
+            "--data-dir",
+            str(data_dir),
+            "sync",
+            "--json",
+            "--timeout",
+            "10",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
     )
 
 
@@ -114,8 +133,9 @@ def test_client_killed_after_the_server_applied_a_push_batch(sqlite_server: Serv
     marker = tmp_path / "paused"
     # Killed after the answer of the second batch arrived and before it was recorded locally; the
     # third batch was already queued behind it (pushes are pipelined), so two batches are out.
-    kill_when_paused(run_sync(data_dir, "--batch-size", "20", pause_at="push_answered", after=2, marker=marker),
-                     marker)
+    kill_when_paused(
+        run_sync(data_dir, "--batch-size", "20", pause_at="push_answered", after=2, marker=marker), marker
+    )
     store = Store.open(data_dir)
     out = [stored_batch(text) for key in ("push_batch", "push_batch_next") if (text := store.get_meta(key))]
     assert len(out) == 2, "both batches out are kept to be replayed"
@@ -133,7 +153,9 @@ def test_client_killed_while_applying_a_pull_page(sqlite_server: Server, tmp_pat
     fill(other, 25, 2)
     connect(other, sqlite_server.url, "zhaomin").sync()
     marker = tmp_path / "paused"
-    kill_when_paused(run_sync(data_dir, "--page-size", "15", pause_at="pull_applying", after=2, marker=marker), marker)
+    kill_when_paused(
+        run_sync(data_dir, "--page-size", "15", pause_at="pull_applying", after=2, marker=marker), marker
+    )
     store = Store.open(data_dir)
     cursor = int(store.get_meta("pull_since") or 0)
     assert 0 < cursor, "the first page and its cursor were committed together"
@@ -187,10 +209,12 @@ def test_server_killed_in_the_middle_of_a_push(server: Server, tmp_path: Path) -
     records = server.records()
     assert differences(local_records(store), records) == []
     problems = [r["fields"]["title"] for (t, _), r in records.items() if t == "problems"]
-    assert len(problems) == len(set(problems)) == store.db.execute("SELECT count(*) FROM problems").fetchone()[0]
+    assert (
+        len(problems) == len(set(problems)) == store.db.execute("SELECT count(*) FROM problems").fetchone()[0]
+    )
     if server.database.startswith("sqlite:///"):
         import sqlite3
 
-        db = sqlite3.connect(server.database[len("sqlite:///"):])
+        db = sqlite3.connect(server.database[len("sqlite:///") :])
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         db.close()

@@ -25,7 +25,9 @@ def two_laptops(server: Server, tmp_path: Path, visits: int):  # type: ignore[no
     return connect(b, server.url, name, pull_limit=10)
 
 
-def test_a_pull_reports_how_many_of_how_many_changes_it_received(shared_server: Server, tmp_path: Path) -> None:
+def test_a_pull_reports_how_many_of_how_many_changes_it_received(
+    shared_server: Server, tmp_path: Path
+) -> None:
     engine = two_laptops(shared_server, tmp_path, 25)
     seen: list[SyncProgress] = []
     report = engine.sync(progress=seen.append)

@@ -24,22 +24,45 @@ from tests.sync.fieldwork import (
 )
 from tests.sync.harness import PASSWORD, Server
 
-RULES = '[service]\npoints = 60\nvisits_target = 24\n'
+RULES = "[service]\npoints = 60\nvisits_target = 24\n"
 
 
-def test_reference_data_and_assessment_rules_arrive_with_a_pull(shared_server: Server, tmp_path: Path) -> None:
+def test_reference_data_and_assessment_rules_arrive_with_a_pull(
+    shared_server: Server, tmp_path: Path
+) -> None:
     bureau = shared_server.add_user(f"bureau{uuid.uuid4().hex[:6]}", role="bureau")
     client = SyncClient(shared_server.url, **FAST)
     client.login(bureau, PASSWORD)
-    counties = {"version": "2026.1", "items": [
-        {"code": "350802", "name_zh": "新罗区", "name_en": "Xinluo", "parent_code": "", "sort_order": 0},
-        {"code": "350881", "name_zh": "漳平市", "name_en": "Zhangping", "parent_code": "", "sort_order": 1},
-    ]}
-    answer = client.push({"batch_id": str(uuid.uuid4()), "device_id": "bureau-pc", "client_time": "", "changes": [
-        {"table": "reference", "id": "county", "base_rev": 0, "deleted": False, "fields": counties},
-        {"table": "assessment_rules", "id": "2026", "base_rev": 0, "deleted": False,
-         "fields": {"year": 2026, "toml": RULES}},
-    ]})
+    counties = {
+        "version": "2026.1",
+        "items": [
+            {"code": "350802", "name_zh": "新罗区", "name_en": "Xinluo", "parent_code": "", "sort_order": 0},
+            {
+                "code": "350881",
+                "name_zh": "漳平市",
+                "name_en": "Zhangping",
+                "parent_code": "",
+                "sort_order": 1,
+            },
+        ],
+    }
+    answer = client.push(
+        {
+            "batch_id": str(uuid.uuid4()),
+            "device_id": "bureau-pc",
+            "client_time": "",
+            "changes": [
+                {"table": "reference", "id": "county", "base_rev": 0, "deleted": False, "fields": counties},
+                {
+                    "table": "assessment_rules",
+                    "id": "2026",
+                    "base_rev": 0,
+                    "deleted": False,
+                    "fields": {"year": 2026, "toml": RULES},
+                },
+            ],
+        }
+    )
     assert {r["status"] for r in answer["results"]} == {"accepted"}, answer
 
     cid = str(uuid.uuid4())
@@ -48,7 +71,10 @@ def test_reference_data_and_assessment_rules_arrive_with_a_pull(shared_server: S
     assert [c.name_zh for c in reference(store, "county")] != ["新罗区", "漳平市"]
     report = connect(store, shared_server.url, name).sync()
     assert "county" in report.reference_kinds and 2026 in report.assessment_years
-    assert [(c.code, c.name_zh) for c in reference(store, "county")] == [("350802", "新罗区"), ("350881", "漳平市")]
+    assert [(c.code, c.name_zh) for c in reference(store, "county")] == [
+        ("350802", "新罗区"),
+        ("350881", "漳平市"),
+    ]
     assert store.get_meta("reference_version:county") == "2026.1"
     assert store.db.execute("SELECT toml FROM assessment_rules WHERE year = 2026").fetchone()[0] == RULES
 
@@ -86,7 +112,8 @@ def test_a_sync_reports_progress_and_stops_when_cancelled(shared_server: Server,
 
 def fts_rows(store: Store, table: str) -> list[tuple[object, ...]]:
     return store.db.execute(
-        f"SELECT x.id, f.* FROM {table} x JOIN {table}_fts f ON f.rowid = x.rowid ORDER BY x.id").fetchall()
+        f"SELECT x.id, f.* FROM {table} x JOIN {table}_fts f ON f.rowid = x.rowid ORDER BY x.id"
+    ).fetchall()
 
 
 def test_pulled_records_are_found_by_search_as_if_typed_here(shared_server: Server, tmp_path: Path) -> None:
@@ -109,8 +136,9 @@ def test_pulled_records_are_found_by_search_as_if_typed_here(shared_server: Serv
         assert fts_rows(laptop, table) == fts_rows(here, table), table
     hits = laptop.search("黄龙病12号")
     assert [h.kind for h in hits].count("visits") == 1
-    assert not laptop.db.execute("SELECT 1 FROM visits_fts WHERE rowid = (SELECT rowid FROM visits WHERE id = ?)",
-                                 [gone]).fetchone()
+    assert not laptop.db.execute(
+        "SELECT 1 FROM visits_fts WHERE rowid = (SELECT rowid FROM visits WHERE id = ?)", [gone]
+    ).fetchone()
     # The full-text triggers are back for what is typed afterwards.
     triggers = {r[0] for r in laptop.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"visits_fts_ai", "visits_fts_au", "problems_fts_ai", "problems_fts_au"} <= triggers
@@ -119,7 +147,8 @@ def test_pulled_records_are_found_by_search_as_if_typed_here(shared_server: Serv
 
 
 def test_a_target_renamed_on_another_computer_takes_its_visits_along_in_search(
-        shared_server: Server, tmp_path: Path) -> None:
+    shared_server: Server, tmp_path: Path
+) -> None:
     cid = str(uuid.uuid4())
     name = shared_server.add_user(f"lu{uuid.uuid4().hex[:6]}", commissioner_id=cid)
     here = commissioner_store(tmp_path / "here", cid)
@@ -170,13 +199,17 @@ def test_long_texts_travel_in_batches_the_server_accepts(shared_server: Server, 
     target = add_target(store, rng)
     for i in range(10):
         visit = add_visit(store, rng, target, f"长记录{i}", children=False)
-        visit.content = f"第{i}次：" + "详细记录了田间调查、病害诊断和防治方案。" * 1500  # about 30,000 characters
+        visit.content = (
+            f"第{i}次：" + "详细记录了田间调查、病害诊断和防治方案。" * 1500
+        )  # about 30,000 characters
         store.save_visit(visit)
     # The limit is lowered so that a few records show the splitting the 4-million default does.
     engine = connect(store, shared_server.url, name, batch_chars=100_000)
     pushes = []
     original = engine.client.push
-    engine.client.push = lambda request, **kw: pushes.append(len(request["changes"])) or original(request, **kw)  # type: ignore[method-assign]
+    engine.client.push = lambda request, **kw: (
+        pushes.append(len(request["changes"])) or original(request, **kw)
+    )  # type: ignore[method-assign]
     report = engine.sync()
     assert report.rejected == 0 and engine.pending_count() == 0
     assert len(pushes) > 1 and sum(pushes) == 12  # visits, target and profile, split by size

@@ -61,7 +61,9 @@ def test_edits_of_different_fields_are_merged(shared_server: Server, tmp_path: P
     assert differences(local_records(b), server_records) == []
 
 
-def test_edits_of_the_same_field_are_a_conflict_that_overwrites_nothing(shared_server: Server, tmp_path: Path) -> None:
+def test_edits_of_the_same_field_are_a_conflict_that_overwrites_nothing(
+    shared_server: Server, tmp_path: Path
+) -> None:
     server = shared_server
     a, b, ea, eb, visit = setup_pair(server, tmp_path)
     cid = a.get_meta("self_commissioner_id")
@@ -84,7 +86,11 @@ def test_edits_of_the_same_field_are_a_conflict_that_overwrites_nothing(shared_s
     assert local_b.people_trained == 12  # the server's change of another field arrived
     assert local_b.end_time == "12:00"  # B's own change of another field is kept
     (conflict,) = list_conflicts(b)
-    assert (conflict.field, conflict.local, conflict.server) == ("content", "乙电脑：示范无人机飞防", "甲电脑：讲解稻瘟病识别")
+    assert (conflict.field, conflict.local, conflict.server) == (
+        "content",
+        "乙电脑：示范无人机飞防",
+        "甲电脑：讲解稻瘟病识别",
+    )
     row = b.row("visits", visit.id)
     assert row is not None and row["sync_state"] == "conflict"
 
@@ -109,7 +115,9 @@ def test_edits_of_the_same_field_are_a_conflict_that_overwrites_nothing(shared_s
     assert report.accepted == 1
     ea.sync()
     final = a.require(Visit, visit.id)
-    assert final.content == "乙电脑：示范无人机飞防" and final.people_trained == 12 and final.end_time == "12:00"
+    assert (
+        final.content == "乙电脑：示范无人机飞防" and final.people_trained == 12 and final.end_time == "12:00"
+    )
     # Resolved on B: closed on A too.
     assert list_conflicts(a) == [] and list_conflicts(b) == []
     [closed] = list_conflicts(a, include_resolved=True)
@@ -120,7 +128,8 @@ def test_edits_of_the_same_field_are_a_conflict_that_overwrites_nothing(shared_s
 
 
 def test_a_conflict_resolved_by_the_side_whose_version_was_kept_closes_on_the_other(
-        shared_server: Server, tmp_path: Path) -> None:
+    shared_server: Server, tmp_path: Path
+) -> None:
     server = shared_server
     a, b, ea, eb, visit = setup_pair(server, tmp_path)
     cid = a.get_meta("self_commissioner_id")
@@ -168,7 +177,8 @@ def test_keeping_the_servers_value_takes_it_everywhere(shared_server: Server, tm
     (conflict,) = list_conflicts(a)
     resolve(a, conflict.id, "server")
     (changes,) = a.db.execute(
-        "SELECT changes FROM record_history WHERE record_id = ? ORDER BY id DESC LIMIT 1", [visit.id]).fetchone()
+        "SELECT changes FROM record_history WHERE record_id = ? ORDER BY id DESC LIMIT 1", [visit.id]
+    ).fetchone()
     assert json.loads(changes) == {"content": ["甲：第一版", "乙：第二版"]}  # what the choice changed, kept
     ea.sync()
     eb.sync()
@@ -176,7 +186,9 @@ def test_keeping_the_servers_value_takes_it_everywhere(shared_server: Server, tm
     assert differences(local_records(a), sqlite_server.records(cid)) == []
 
 
-def test_a_conflict_whose_answer_was_lost_is_seen_once_on_both_sides(shared_server: Server, tmp_path: Path) -> None:
+def test_a_conflict_whose_answer_was_lost_is_seen_once_on_both_sides(
+    shared_server: Server, tmp_path: Path
+) -> None:
     """The connection is cut after the server recorded the conflict: the replayed batch gets the
     stored answer, and both sides see the one conflict, linked to the one notice."""
     a, b, ea, eb, visit = setup_pair(shared_server, tmp_path)

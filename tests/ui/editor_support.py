@@ -29,15 +29,24 @@ def make_photo(path: Path, taken: str = "2026:05:03 10:15:42", lat=(22, 35, 12),
     img = Image.new("RGB", (80, 60), (90, 160, 60))
     exif = Image.Exif()
     exif.get_ifd(IFD.Exif)[36867] = taken
-    exif.get_ifd(IFD.GPSInfo).update({1: "N", 2: tuple(float(x) for x in lat), 3: "E",
-                                      4: tuple(float(x) for x in lon)})
+    exif.get_ifd(IFD.GPSInfo).update(
+        {1: "N", 2: tuple(float(x) for x in lat), 3: "E", 4: tuple(float(x) for x in lon)}
+    )
     img.save(path, "JPEG", exif=exif)
     return path
 
 
 def add_target(store: Store, **fields) -> ServiceTarget:
-    values = {"type": "cooperative", "name": "新会区双水镇陈皮专业合作社", "county": "新会区", "town": "双水镇",
-              "village": "桥美村", "industry": "陈皮", "contact_name": "陈志强", "contact_phone": "13800138000"}
+    values = {
+        "type": "cooperative",
+        "name": "新会区双水镇陈皮专业合作社",
+        "county": "新会区",
+        "town": "双水镇",
+        "village": "桥美村",
+        "industry": "陈皮",
+        "contact_name": "陈志强",
+        "contact_phone": "13800138000",
+    }
     values.update(fields)
     return store.save(ServiceTarget(**values))
 

@@ -23,13 +23,25 @@ class TeamData:
     visits: dict[str, Visit]
 
 
-def make_visit(store: Store, target: ServiceTarget, who: Commissioner, days_ago: int, content: str,
-               **overrides: object) -> Visit:
+def make_visit(
+    store: Store, target: ServiceTarget, who: Commissioner, days_ago: int, content: str, **overrides: object
+) -> Visit:
     values: dict[str, object] = dict(
-        commissioner_id=who.id, target_id=target.id, visit_date=date.today() - timedelta(days=days_ago),
-        start_time="09:00", end_time="11:30", county=target.county, town=target.town, service_types=["guidance"],
-        industry="陈皮", content=content, training_sessions=1, people_trained=30, confirm_contact="陈伟",
-        confirm_satisfaction=5)
+        commissioner_id=who.id,
+        target_id=target.id,
+        visit_date=date.today() - timedelta(days=days_ago),
+        start_time="09:00",
+        end_time="11:30",
+        county=target.county,
+        town=target.town,
+        service_types=["guidance"],
+        industry="陈皮",
+        content=content,
+        training_sessions=1,
+        people_trained=30,
+        confirm_contact="陈伟",
+        confirm_satisfaction=5,
+    )
     values.update(overrides)
     visit = Visit(**values)  # type: ignore[arg-type]
     store.save_visit(visit)
@@ -40,14 +52,23 @@ def build_team(store: Store) -> TeamData:
     team = Team(name="新会区陈皮产业科技特派团", county="新会区")
     store.save(team)
     leader = Commissioner(name="林站长", sending_unit="五邑大学", team_id=team.id)
-    members = {n: Commissioner(name=n, sending_unit="暨南大学", team_id=team.id) for n in ("王芳", "李强", "赵敏")}
+    members = {
+        n: Commissioner(name=n, sending_unit="暨南大学", team_id=team.id) for n in ("王芳", "李强", "赵敏")
+    }
     outsider = Commissioner(name="外队成员", sending_unit="华南农业大学", team_id="another-team")
     for person in (leader, *members.values(), outsider):
         store.save(person)
     store.save_profile(leader)
     store.actor = leader.id
-    target = ServiceTarget(type="cooperative", name="新会区双水陈皮专业合作社", county="新会区", town="双水镇",
-                           industry="陈皮", contact_name="陈伟", contact_phone="13800138000")
+    target = ServiceTarget(
+        type="cooperative",
+        name="新会区双水陈皮专业合作社",
+        county="新会区",
+        town="双水镇",
+        industry="陈皮",
+        contact_name="陈伟",
+        contact_phone="13800138000",
+    )
     store.save(target)
     visits = {
         "wang_new": make_visit(store, target, members["王芳"], 1, "指导陈皮晾晒，讲解霉变防控"),
@@ -62,10 +83,21 @@ def build_team(store: Store) -> TeamData:
 
 def log_in_as(store: Store, role: str, who: Commissioner | None, team_id: str | None = None) -> None:
     """What sync.session.login leaves in the store for an account."""
-    store.set_meta("sync_user", json.dumps({
-        "id": "u1", "username": "lin", "role": role, "display_name": who.name if who else "",
-        "commissioner_id": who.id if who else None, "team_id": team_id, "workstation_id": None,
-    }, ensure_ascii=False))
+    store.set_meta(
+        "sync_user",
+        json.dumps(
+            {
+                "id": "u1",
+                "username": "lin",
+                "role": role,
+                "display_name": who.name if who else "",
+                "commissioner_id": who.id if who else None,
+                "team_id": team_id,
+                "workstation_id": None,
+            },
+            ensure_ascii=False,
+        ),
+    )
 
 
 @pytest.fixture

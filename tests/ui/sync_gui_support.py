@@ -59,8 +59,14 @@ def add_user(server: Server, username: str, commissioner_id: str, display_name: 
 
     engine = make_engine(server.database)
     try:
-        auth.add_user(engine, username, PASSWORD, "commissioner", display_name=display_name,
-                      commissioner_id=commissioner_id)
+        auth.add_user(
+            engine,
+            username,
+            PASSWORD,
+            "commissioner",
+            display_name=display_name,
+            commissioner_id=commissioner_id,
+        )
     finally:
         engine.dispose()
 

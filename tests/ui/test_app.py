@@ -15,8 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_app(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, "-m", "ui.app", *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=timeout,
+    )
 
 
 def test_screenshot_writes_a_png_of_the_named_view(tmp_path):
@@ -30,8 +36,9 @@ def test_screenshot_writes_a_png_of_the_named_view(tmp_path):
 
 
 def test_unknown_view_is_named_with_the_choices(tmp_path):
-    result = run_app("--data-dir", str(tmp_path / "data"), "--screenshot", str(tmp_path / "x.png"),
-                     "--view", "nonsense")
+    result = run_app(
+        "--data-dir", str(tmp_path / "data"), "--screenshot", str(tmp_path / "x.png"), "--view", "nonsense"
+    )
     assert result.returncode == 2
     assert "visits" in result.stderr and "Traceback" not in result.stderr
 

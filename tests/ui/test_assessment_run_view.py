@@ -25,8 +25,11 @@ def run_context(tmp_path, qapp):
 
 
 def year_of(store: Store) -> int:
-    return int(store.db.execute(
-        "SELECT substr(visit_date, 1, 4) y FROM visits GROUP BY y ORDER BY count(*) DESC LIMIT 1").fetchone()[0])
+    return int(
+        store.db.execute(
+            "SELECT substr(visit_date, 1, 4) y FROM visits GROUP BY y ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+    )
 
 
 def open_view(ctx: AppContext, qtbot) -> AssessmentRunView:
@@ -45,7 +48,9 @@ def test_scores_and_distribution_equal_the_core(run_context, qtbot):
     model = view.table.model()
     assert model.keys == [m.commissioner_id for m in core.members]
     assert [model.rows[i][7] for i in range(len(core.members))] == [round(m.total, 1) for m in core.members]
-    assert [model.rows[i][8] for i in range(len(core.members))] == [m.grade_label.text("zh_CN") for m in core.members]
+    assert [model.rows[i][8] for i in range(len(core.members))] == [
+        m.grade_label.text("zh_CN") for m in core.members
+    ]
     counts = core.grade_counts()
     assert view.chart.values == [counts.get(g, 0) for g in ("excellent", "good", "pass", "fail")]
     assert f"参评 {len(core.members)} 人" in view.summary.text()

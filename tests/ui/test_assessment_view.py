@@ -100,7 +100,8 @@ def test_summary_written_then_annual_record_previewed_and_saved(commissioner_con
     wait(ctx)
     saved = ctx.store.all(AnnualSummary)
     assert [(s.commissioner_id, s.year, s.text) for s in saved] == [
-        (data.members["王芳"].id, date.today().year, "本年度重点开展陈皮晾晒霉变防控服务。")]
+        (data.members["王芳"].id, date.today().year, "本年度重点开展陈皮晾晒霉变防控服务。")
+    ]
     assert view.summary_state.text().startswith("已保存")
 
     view.print_annual_record()  # made on a thread of its own: the store worker stays free for edits
@@ -124,8 +125,13 @@ def test_summary_written_then_annual_record_previewed_and_saved(commissioner_con
     assert "指导陈皮晾晒" in pdf_text(sheet_out)
 
 
-def test_batch_generation_runs_in_the_background_and_can_be_cancelled(manager_context, team_data, qtbot, tmp_path,  # noqa: F811
-                                                                     monkeypatch):
+def test_batch_generation_runs_in_the_background_and_can_be_cancelled(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+    monkeypatch,
+):
     import commissioner_app.reports.batch as batch
 
     view = open_view(manager_context, qtbot)
@@ -141,7 +147,11 @@ def test_batch_generation_runs_in_the_background_and_can_be_cancelled(manager_co
     monkeypatch.setattr(batch, "write_annual_record", slow_write)
     folder = tmp_path / "records"
     run = view.start_batch(folder)
-    assert run is not None and view.batch_panel.bar.isVisibleTo(view) and view.batch_panel.cancel_button.isEnabled()
+    assert (
+        run is not None
+        and view.batch_panel.bar.isVisibleTo(view)
+        and view.batch_panel.cancel_button.isEnabled()
+    )
     assert writing.wait(10)
     view.batch_panel.cancel_button.click()
     release.set()

@@ -35,6 +35,7 @@ class Dialogs:
         def show(parent, title, text, *args):
             self.shown.append((kind, title, text))
             return QMessageBox.StandardButton.Ok
+
         return show
 
 
@@ -87,7 +88,9 @@ def test_restore_asks_then_replaces_the_data_and_quits(qtbot, tmp_path: Path, mo
     context.close()
 
 
-def test_a_damaged_file_is_refused_before_anything_closes(qtbot, context: AppContext, tmp_path: Path, monkeypatch):
+def test_a_damaged_file_is_refused_before_anything_closes(
+    qtbot, context: AppContext, tmp_path: Path, monkeypatch
+):
     dialogs = Dialogs(monkeypatch)
     damaged = tmp_path / "damaged.zip"
     damaged.write_bytes(b"PK\x03\x04 not really")

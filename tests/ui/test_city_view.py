@@ -37,8 +37,11 @@ def column(table, c: int) -> list[str]:
 
 
 def busiest_year(store) -> int:
-    return int(store.db.execute(
-        "SELECT substr(visit_date, 1, 4) y FROM visits GROUP BY y ORDER BY count(*) DESC LIMIT 1").fetchone()[0])
+    return int(
+        store.db.execute(
+            "SELECT substr(visit_date, 1, 4) y FROM visits GROUP BY y ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+    )
 
 
 def open_city(ctx, qtbot, year: int) -> CityView:
@@ -64,8 +67,9 @@ def test_city_figures_equal_the_core(bureau_context, bureau_store, qtbot):
     assert column(view.county_table, 0) == [c["county"] for c in core["by_county"]]
     assert [int(v) for v in column(view.county_table, 1)] == [c["visits"] for c in core["by_county"]]
     assert view.county_chart.values == [c["visits"] for c in core["by_county"]]
-    assert {k: int(v) for k, v in zip(column(view.industry_table, 0), column(view.industry_table, 1), strict=True)} \
-        == {i["industry"]: i["visits"] for i in core["by_industry"]}
+    assert {
+        k: int(v) for k, v in zip(column(view.industry_table, 0), column(view.industry_table, 1), strict=True)
+    } == {i["industry"]: i["visits"] for i in core["by_industry"]}
     assert sum(int(v) for v in column(view.type_table, 1)) == sum(n for _c, n in core["by_service_type"])
     # Every commissioner with score and grade.
     people = bureau_store.db.execute("SELECT count(*) FROM commissioners WHERE deleted = 0").fetchone()[0]

@@ -94,13 +94,19 @@ def test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server(serv
         assert view.open_table.rowCount() == 0  # taken: no longer open
         problems = wang_store.all(TechnicalProblem)
         assert [(p.title, p.demand_id, p.commissioner_id) for p in problems] == [
-            ("柑橘黄龙病绿色防控", demand.id, wang_id)]
+            ("柑橘黄龙病绿色防控", demand.id, wang_id)
+        ]
         report = wang_sync.sync()
         assert (report.rejected, report.conflicts) == (0, 0)
         # The commissioner works on it: the problem is solved.
         problem = wang_store.require(TechnicalProblem, problems[0].id)
-        wang_store.save(Solution(problem_id=problem.id, description="悬挂黄板监测木虱，统一清园并喷药防控",
-                                 technology="木虱统防统治"))
+        wang_store.save(
+            Solution(
+                problem_id=problem.id,
+                description="悬挂黄板监测木虱，统一清园并喷药防控",
+                technology="木虱统防统治",
+            )
+        )
         problem.status = "solved"
         problem.solved_on = problem.raised_on
         wang_store.save(problem)

@@ -76,8 +76,16 @@ def test_new_visit_recovered_after_editor_destroyed_without_saving(qtbot, contex
 
 def test_unsaved_edit_of_saved_visit_kept_aside_not_overwritten(qtbot, context, store):
     target = add_target(store)
-    visit = store.save_visit(Visit(target_id=target.id, visit_date=date(2026, 4, 1), start_time="09:00",
-                                   end_time="10:00", service_types=["guidance"], content="指导陈皮晾晒。"))
+    visit = store.save_visit(
+        Visit(
+            target_id=target.id,
+            visit_date=date(2026, 4, 1),
+            start_time="09:00",
+            end_time="10:00",
+            service_types=["guidance"],
+            content="指导陈皮晾晒。",
+        )
+    )
     editor = open_visit_editor(None, context, visit.id)
     editor.content.setPlainText("指导陈皮晾晒，补充：检查仓储湿度。")
     editor.autosave_now()  # what the timer does

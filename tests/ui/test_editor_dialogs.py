@@ -87,7 +87,9 @@ def test_missing_or_deleted_attachment_file_gives_a_clear_message(qtbot, store, 
 def test_attachment_removed_before_save_is_not_written(qtbot, store, tmp_path):
     widget = AttachmentsWidget(store, "visits", "v1")
     qtbot.addWidget(widget)
-    widget.add_files([make_photo(tmp_path / "a.jpg"), make_photo(tmp_path / "b.jpg", taken="2026:01:02 08:00:00")])
+    widget.add_files(
+        [make_photo(tmp_path / "a.jpg"), make_photo(tmp_path / "b.jpg", taken="2026:01:02 08:00:00")]
+    )
     widget.list.setCurrentRow(0)
     widget.remove_current()
     widget.commit(draft=False)
@@ -104,8 +106,13 @@ def test_photo_dropped_on_the_widget_is_added(qtbot, store, tmp_path):
     qtbot.addWidget(widget)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(make_photo(tmp_path / "dropped.jpg")))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     widget.dropEvent(event)
     assert [a.original_name for a in widget.attachments()] == ["dropped.jpg"]
     assert "2026-05-03 10:15:42" in widget.info.text()

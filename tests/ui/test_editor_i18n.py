@@ -21,7 +21,8 @@ TS = Path(__file__).resolve().parents[2] / "ui" / "translations" / "editor_en.ts
 def test_every_editor_string_has_english():
     tree = ET.parse(TS)
     untranslated = [
-        m.findtext("source") for m in tree.iter("message")
+        m.findtext("source")
+        for m in tree.iter("message")
         if not (m.findtext("translation") or "").strip() or m.find("translation").get("type") == "unfinished"
     ]
     assert untranslated == []

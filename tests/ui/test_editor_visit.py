@@ -74,8 +74,15 @@ def test_log_complete_visit_with_problem_solution_and_photo(qtbot, context, stor
     visits = store.all(Visit)
     assert len(visits) == 1
     v = visits[0]
-    assert (v.target_id, v.start_time, v.end_time, v.visit_date) == (target.id, "09:00", "11:30", date.today())
-    assert v.service_types == ["guidance", "training"] and v.people_trained == 32 and v.economic_benefit == 12.5
+    assert (v.target_id, v.start_time, v.end_time, v.visit_date) == (
+        target.id,
+        "09:00",
+        "11:30",
+        date.today(),
+    )
+    assert (
+        v.service_types == ["guidance", "training"] and v.people_trained == 32 and v.economic_benefit == 12.5
+    )
     assert v.confirm_contact == "陈志强" and v.confirm_satisfaction == 5
     assert v.review_status == "pending"
     assert store.row("visits", v.id)["is_draft"] == 0
@@ -84,7 +91,9 @@ def test_log_complete_visit_with_problem_solution_and_photo(qtbot, context, stor
     solution = store.solutions_of_visit(v.id)[0]
     assert solution.problem_id == problem.id and solution.technology == "低温烘干"
     files = {a.kind: a for a in attachments_of(store, "visits", v.id)}
-    assert files["photo"].taken_at == "2026-05-03T10:15:42" and files["photo"].gps_lat == pytest.approx(22.586667)
+    assert files["photo"].taken_at == "2026-05-03T10:15:42" and files["photo"].gps_lat == pytest.approx(
+        22.586667
+    )
     assert v.confirm_sheet_sha256 == files["confirmation_sheet"].sha256
     assert (v.gps_lat, v.gps_lon) == (pytest.approx(22.586667), pytest.approx(113.08))
     assert store.waiting_to_sync() >= 5  # visit, problem, solution, two attachments
@@ -132,9 +141,16 @@ def test_validation_errors_shown_next_to_fields_then_fixed(qtbot, context, store
 
 def test_returned_visit_shows_opinion_and_approved_warns(qtbot, context, store):
     target = add_target(store)
-    visit = Visit(target_id=target.id, visit_date=date(2026, 3, 2), start_time="09:00", end_time="10:00",
-                  service_types=["guidance"], content="指导陈皮仓储管理。", review_status="returned",
-                  review_opinion="请补充现场照片")
+    visit = Visit(
+        target_id=target.id,
+        visit_date=date(2026, 3, 2),
+        start_time="09:00",
+        end_time="10:00",
+        service_types=["guidance"],
+        content="指导陈皮仓储管理。",
+        review_status="returned",
+        review_opinion="请补充现场照片",
+    )
     store.db["visits"].insert(to_row(visit))
     editor = open_visit_editor(None, context, visit.id)
     assert "请补充现场照片" in editor.review_banner.text() and not editor.review_banner.isHidden()
@@ -151,8 +167,9 @@ def test_returned_visit_shows_opinion_and_approved_warns(qtbot, context, store):
 def test_existing_open_problem_solved_on_a_later_visit(qtbot, context, store):
     target = add_target(store)
     earlier = "9b2f3c1e-0000-4000-8000-000000000001"  # the visit on which it was found
-    problem = store.save(TechnicalProblem(title="鳗鱼池水体氨氮偏高", target_id=target.id, status="open",
-                                          visit_id=earlier))
+    problem = store.save(
+        TechnicalProblem(title="鳗鱼池水体氨氮偏高", target_id=target.id, status="open", visit_id=earlier)
+    )
     editor = open_visit_editor(None, context, None)
     _pick_target(qtbot, editor, "陈皮")
     editor.service_type_boxes["guidance"].setChecked(True)
@@ -174,8 +191,16 @@ def test_existing_open_problem_solved_on_a_later_visit(qtbot, context, store):
 
 def test_a_visit_is_open_in_one_editor_only(qtbot, context, store):
     target = add_target(store)
-    visit = store.save_visit(Visit(target_id=target.id, visit_date=date(2026, 4, 1), start_time="09:00",
-                                   end_time="10:00", service_types=["guidance"], content="指导陈皮晾晒。"))
+    visit = store.save_visit(
+        Visit(
+            target_id=target.id,
+            visit_date=date(2026, 4, 1),
+            start_time="09:00",
+            end_time="10:00",
+            service_types=["guidance"],
+            content="指导陈皮晾晒。",
+        )
+    )
     first = open_visit_editor(None, context, visit.id)
     assert open_visit_editor(None, context, visit.id) is first
 

@@ -42,7 +42,12 @@ def test_first_start_asks_for_the_profile_and_shows_problems_in_chinese(context,
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert not dialog.isVisible()
     saved = context.store.profile()
-    assert (saved.name, saved.phone, saved.sending_unit, saved.title) == ("李明", "13800138000", "五邑大学", "高级农艺师")
+    assert (saved.name, saved.phone, saved.sending_unit, saved.title) == (
+        "李明",
+        "13800138000",
+        "五邑大学",
+        "高级农艺师",
+    )
     assert saved.industries == [dialog.industries.item(0).data(Qt.ItemDataRole.UserRole)]
     assert context.store.actor == saved.id
     # The settings view and the overview greet the commissioner by name.
@@ -59,13 +64,23 @@ def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
     # The lists load when first shown, not at start (keeps the start fast on a big database).
     assert not window.views["visits"].model.has_loaded
     assert window.views["visits"].model.rowCount() == 0
-    assert [window.rail.item(r).text() for r in range(window.rail.count())] == \
-        ["工作台", "服务记录", "技术难题", "服务对象", "考核", "技术需求", "同步", "设置"]  # 考核, 技术需求: every role's
+    assert [window.rail.item(r).text() for r in range(window.rail.count())] == [
+        "工作台",
+        "服务记录",
+        "技术难题",
+        "服务对象",
+        "考核",
+        "技术需求",
+        "同步",
+        "设置",
+    ]  # 考核, 技术需求: every role's
     waiting = demo_context.store.waiting_to_sync()
     assert window.sync_count.text() == f"待同步：{waiting:,} 条记录"
     overview = window.views["overview"]
     assert overview.cards["sync"].number.text() == f"{waiting:,}"
-    open_problems = sum(1 for p in demo_context.store.list_problems(limit=100000) if p["status"] in ("open", "in_progress"))
+    open_problems = sum(
+        1 for p in demo_context.store.list_problems(limit=100000) if p["status"] in ("open", "in_progress")
+    )
     assert overview.cards["problems"].number.text() == f"{open_problems:,}"
     assert overview.recent.count() == 12
 
@@ -115,7 +130,11 @@ def test_switching_to_english_and_back(demo_context, qtbot):  # noqa: F811
     # Every label and button of the frame is translated (data such as place names stays Chinese).
     for view in window.views.values():
         for widget in view.findChildren(QLabel) + view.findChildren(QPushButton):
-            if widget.objectName() in ("figure",) or widget is settings.profile or widget is settings.data_dir:
+            if (
+                widget.objectName() in ("figure",)
+                or widget is settings.profile
+                or widget is settings.data_dir
+            ):
                 continue
             text = widget.text().replace(demo_context.profile_name, "")  # the user's name is data
             assert not CJK.search(text), f"untranslated: {widget.text()!r}"
@@ -131,9 +150,12 @@ def test_rows_and_buttons_open_the_editors(demo_context, qtbot, monkeypatch):  #
 
     opened = []
     for name in ("open_visit_editor", "open_problem_dialog", "open_target_dialog"):
-        monkeypatch.setattr(ui.editors, name, lambda parent, ctx, record_id, name=name:
-                            opened.append((name, ctx, record_id)))
-    monkeypatch.setattr(ui.editors, "recover_drafts", lambda parent, ctx: opened.append(("recover", ctx, None)))
+        monkeypatch.setattr(
+            ui.editors, name, lambda parent, ctx, record_id, name=name: opened.append((name, ctx, record_id))
+        )
+    monkeypatch.setattr(
+        ui.editors, "recover_drafts", lambda parent, ctx: opened.append(("recover", ctx, None))
+    )
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
     window.show()

@@ -33,7 +33,9 @@ def test_towns_of_a_county_are_edited_and_other_counties_keep_theirs(view, store
     view.towns_save.click()
     wait(view.context)
     assert [t.name_zh for t in towns_of(store, county)] == [t.name_zh for t in before] + ["新建示范镇"]
-    assert [t for t in reference(store, "town") if t.parent_code != view.county.currentData()] == others_before
+    assert [
+        t for t in reference(store, "town") if t.parent_code != view.county.currentData()
+    ] == others_before
     assert store.get_meta("reference_source:town") == "bureau"
 
 

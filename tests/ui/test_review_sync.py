@@ -30,7 +30,9 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield s
 
 
-def test_manager_reviews_through_the_server_and_the_commissioner_sees_the_outcome(server, tmp_path, qtbot, qapp):
+def test_manager_reviews_through_the_server_and_the_commissioner_sees_the_outcome(
+    server, tmp_path, qtbot, qapp
+):
     wang_id, lin_id = str(uuid.uuid4()), str(uuid.uuid4())
     server.add_user("wangf", commissioner_id=wang_id, team="team-xinhui")
     server.add_user("linzz", role="manager", commissioner_id=lin_id, team="team-xinhui")
@@ -65,7 +67,10 @@ def test_manager_reviews_through_the_server_and_the_commissioner_sees_the_outcom
         wait(lin_ctx)
         assert review.model.rows == []
         report = lin_sync.sync()
-        assert (report.rejected, report.conflicts) == (0, 0) and report.pushed >= 2  # the server took both reviews
+        assert (report.rejected, report.conflicts) == (
+            0,
+            0,
+        ) and report.pushed >= 2  # the server took both reviews
         assert all(lin_store.row("reviews", r.id)["dirty"] == 0 for r in lin_store.all(Review))
     finally:
         lin_ctx.close()
@@ -87,8 +92,11 @@ def test_manager_reviews_through_the_server_and_the_commissioner_sees_the_outcom
         shown = {}
         for row in range(model.rowCount()):
             index = model.index(row, state_column)
-            shown[model.visit_id(row)] = (index.data(Qt.ItemDataRole.DisplayRole), index.data(STATE_ROLE),
-                                          index.data(Qt.ItemDataRole.ToolTipRole))
+            shown[model.visit_id(row)] = (
+                index.data(Qt.ItemDataRole.DisplayRole),
+                index.data(STATE_ROLE),
+                index.data(Qt.ItemDataRole.ToolTipRole),
+            )
         assert shown[good.id][0] == "已通过"
         assert shown[thin.id][0] == "已退回"
         assert shown[thin.id][2] == "退回意见：缺少现场照片，请补充后再提交。"

@@ -25,7 +25,12 @@ def queue_ids(view: ReviewView) -> list[str]:
     return [row["id"] for row in view.model.rows]
 
 
-def test_queue_is_the_teams_pending_visits_newest_first_with_evidence(manager_context, team_data, qtbot, tmp_path):  # noqa: F811
+def test_queue_is_the_teams_pending_visits_newest_first_with_evidence(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+):
     v = team_data.visits
     add_attachment(manager_context.store, photo(tmp_path), "visits", v["li"].id)
     view = open_view(manager_context, qtbot)
@@ -72,7 +77,10 @@ def test_manager_approves_several_and_returns_one_with_an_opinion(manager_contex
     view.return_button.click()
     wait(manager_context)
     returned = store.require(Visit, v["li_2"].id)
-    assert (returned.review_status, returned.review_opinion) == ("returned", "请补充现场照片和服务对象签字确认单。")
+    assert (returned.review_status, returned.review_opinion) == (
+        "returned",
+        "请补充现场照片和服务对象签字确认单。",
+    )
     review = next(r for r in store.all(Review) if r.record_id == v["li_2"].id)
     assert review.decision == "returned" and review.opinion == "请补充现场照片和服务对象签字确认单。"
     assert queue_ids(view) == [v["zhao"].id]
@@ -119,7 +127,11 @@ def test_the_review_and_team_views_appear_for_a_manager_only(store, team_data, q
         qtbot.addWidget(window)
 
         def shown() -> list[str]:
-            return [window.rail.item(i).text() for i in range(window.rail.count()) if not window.rail.isRowHidden(i)]
+            return [
+                window.rail.item(i).text()
+                for i in range(window.rail.count())
+                if not window.rail.isRowHidden(i)
+            ]
 
         assert "审核" not in shown() and "团队" not in shown() and "考核" in shown()
         log_in_as(store, "manager", team_data.leader, team_data.team.id)  # a login with a manager account
@@ -159,7 +171,11 @@ def test_the_manager_views_switch_to_english_live(manager_context, team_data, qt
         view = window.views[key]
         for button in view.findChildren(QPushButton):
             assert not cjk.search(button.text()), f"untranslated in {key}: {button.text()!r}"
-        for table in (getattr(view, "table", None), getattr(view, "members", None), getattr(view, "assessment", None)):
+        for table in (
+            getattr(view, "table", None),
+            getattr(view, "members", None),
+            getattr(view, "assessment", None),
+        ):
             if table is None or not hasattr(table, "model"):
                 continue
             model = table.model()

@@ -31,8 +31,10 @@ def make_conflict(server: Server, tmp_path: Path) -> tuple[Path, str]:
     b.set_meta("self_commissioner_id", cid)
     b.actor = cid
     connect(b, server.url, user).sync()
-    for store, content, types in ((a, "甲电脑：讲解稻瘟病识别", ["training"]),
-                                  (b, "乙电脑：示范无人机飞防", ["guidance", "promotion"])):
+    for store, content, types in (
+        (a, "甲电脑：讲解稻瘟病识别", ["training"]),
+        (b, "乙电脑：示范无人机飞防", ["guidance", "promotion"]),
+    ):
         v = store.require(Visit, visit.id)
         v.content = content
         v.service_types = types
@@ -53,12 +55,16 @@ def synced_with_one_conflict(folder: Path, qtbot):  # type: ignore[no-untyped-de
     wait_until(lambda: controller.account.logged_in, what="the account")
     page.sync_button.click()
     wait_until(lambda: not controller.syncing, what="the sync")
-    wait_until(lambda: page.summary is not None and page.summary["conflicts"] == 1 and context.tasks.pending == 0,
-               what="the conflict on the page")
+    wait_until(
+        lambda: page.summary is not None and page.summary["conflicts"] == 1 and context.tasks.pending == 0,
+        what="the conflict on the page",
+    )
     return context, controller, window, page
 
 
-def test_conflict_shows_both_values_and_resolving_queues_the_record(gui_server: Server, tmp_path: Path, qtbot) -> None:
+def test_conflict_shows_both_values_and_resolving_queues_the_record(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
     folder, visit_id = make_conflict(gui_server, tmp_path)
     context, controller, window, page = synced_with_one_conflict(folder, qtbot)
     assert page.conflicts_button.isVisible() and "1 条记录" in page.conflicts_button.text()
@@ -110,8 +116,9 @@ def test_conflict_shows_both_values_and_resolving_queues_the_record(gui_server: 
     context.close()
 
 
-def test_the_visit_editor_of_a_record_in_conflict_leads_to_the_conflicts_view(gui_server: Server, tmp_path: Path,
-                                                                              qtbot) -> None:
+def test_the_visit_editor_of_a_record_in_conflict_leads_to_the_conflicts_view(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
     folder, visit_id = make_conflict(gui_server, tmp_path)
     context, controller = open_context(folder)
     wait_until(lambda: controller.account.logged_in, what="the account")
@@ -141,8 +148,9 @@ def test_the_visit_editor_of_a_record_in_conflict_leads_to_the_conflicts_view(gu
     context.close()
 
 
-def test_a_problem_in_conflict_opens_the_conflicts_view_from_its_list(gui_server: Server, tmp_path: Path,
-                                                                      qtbot) -> None:
+def test_a_problem_in_conflict_opens_the_conflicts_view_from_its_list(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
     from commissioner_app.domain import TechnicalProblem
 
     folder_a, cid, user = field_dir(gui_server, tmp_path / "a")
@@ -186,7 +194,8 @@ def test_a_problem_in_conflict_opens_the_conflicts_view_from_its_list(gui_server
 
 
 def test_the_side_whose_version_was_kept_sees_the_conflict_as_someone_elses_version(
-        gui_server: Server, tmp_path: Path, qtbot) -> None:
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
     import os
 
     folder_b, visit_id = make_conflict(gui_server, tmp_path)
@@ -210,7 +219,9 @@ def test_the_side_whose_version_was_kept_sees_the_conflict_as_someone_elses_vers
 
     dialog.choose_all("local")  # keep my version
     dialog.apply_button.click()
-    wait_until(lambda: dialog.record_list.count() == 0 and context.tasks.pending == 0, what="the choice applied")
+    wait_until(
+        lambda: dialog.record_list.count() == 0 and context.tasks.pending == 0, what="the choice applied"
+    )
     assert list_conflicts(context.store) == []
     assert context.store.require(Visit, visit_id).content == "甲电脑：讲解稻瘟病识别"
     dialog.close()

@@ -43,7 +43,9 @@ def fill(dialog: LoginDialog, url: str, user: str, password: str) -> None:
     dialog.password.setText(password)
 
 
-def test_wrong_password_is_explained_then_the_right_one_logs_in(gui_server: Server, tmp_path: Path, qtbot) -> None:
+def test_wrong_password_is_explained_then_the_right_one_logs_in(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
     folder, _cid, user = field_dir(gui_server, tmp_path / "field")
     context, controller = open_context(folder)
     window = MainWindow(context)
@@ -61,7 +63,10 @@ def test_wrong_password_is_explained_then_the_right_one_logs_in(gui_server: Serv
     assert "没有系统密钥环" in dialog.status.text()
     dialog.use_file.setChecked(True)
     press_login(dialog)
-    wait_until(lambda: dialog.buttons.isEnabled() and "不正确" in dialog.status.text(), what="the wrong-password message")
+    wait_until(
+        lambda: dialog.buttons.isEnabled() and "不正确" in dialog.status.text(),
+        what="the wrong-password message",
+    )
     assert dialog.status.text().startswith("用户名或密码不正确")
     assert not controller.account.logged_in and dialog.isVisible()
 
@@ -86,8 +91,9 @@ def test_wrong_password_is_explained_then_the_right_one_logs_in(gui_server: Serv
     context.close()
 
 
-def test_offline_and_outdated_client_are_explained(gui_server: Server, tmp_path: Path, qtbot,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_and_outdated_client_are_explained(
+    gui_server: Server, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder, _cid, user = field_dir(gui_server, tmp_path / "field")
     context, controller = open_context(folder)
     controller.client_options = {}
@@ -111,7 +117,9 @@ def test_offline_and_outdated_client_are_explained(gui_server: Server, tmp_path:
     monkeypatch.setattr(client_module.SyncClient, "__init__", old_client)
     fill(dialog, gui_server.url, user, PASSWORD)
     press_login(dialog)
-    wait_until(lambda: dialog.buttons.isEnabled() and dialog.status.text() != "正在连接服务器…", what="the answer")
+    wait_until(
+        lambda: dialog.buttons.isEnabled() and dialog.status.text() != "正在连接服务器…", what="the answer"
+    )
     assert "版本过旧" in dialog.status.text() and "更新" in dialog.status.text()
     assert not controller.account.logged_in
     context.close()
@@ -147,7 +155,9 @@ def test_first_start_profile_is_filled_from_the_server(gui_server: Server, tmp_p
     context.close()
 
 
-def test_display_name_fills_an_empty_profile_when_the_server_has_none(gui_server: Server, tmp_path: Path, qtbot) -> None:
+def test_display_name_fills_an_empty_profile_when_the_server_has_none(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
     add_user(gui_server, "liming", "c-liming", display_name="李明")
     context, _controller = open_context(tmp_path / "fresh")
     dialog = ProfileDialog(context, None, first_start=True)

@@ -42,7 +42,9 @@ def waiting(folder: Path) -> int:
         store.close()
 
 
-def test_f5_sends_every_record_and_the_waiting_count_drops_to_zero(gui_server: Server, tmp_path: Path, qtbot) -> None:
+def test_f5_sends_every_record_and_the_waiting_count_drops_to_zero(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
     folder, user = logged_in_dir(gui_server, tmp_path / "field")
     visits = add_visits(folder, 4)
     queued = waiting(folder)
@@ -61,8 +63,10 @@ def test_f5_sends_every_record_and_the_waiting_count_drops_to_zero(gui_server: S
     assert window.current_view_key() == "sync"
     assert controller.syncing and page.cancel_button.isVisible() and not page.sync_button.isEnabled()
     wait_until(lambda: not controller.syncing, what="the sync")
-    wait_until(lambda: page.summary is not None and page.summary["total"] == 0 and context.tasks.pending == 0,
-               what="the page to show the new count")
+    wait_until(
+        lambda: page.summary is not None and page.summary["total"] == 0 and context.tasks.pending == 0,
+        what="the page to show the new count",
+    )
     assert page.total.text() == "0 条"
     assert page.result.text().startswith(f"发送 {queued} 条")
     assert page.last.text() not in ("", "从未同步", "…")
@@ -74,8 +78,9 @@ def test_f5_sends_every_record_and_the_waiting_count_drops_to_zero(gui_server: S
     context.close()
 
 
-def test_a_sync_can_be_cancelled_and_what_was_sent_stays_sent(gui_server: Server, tmp_path: Path, qtbot,
-                                                               monkeypatch) -> None:
+def test_a_sync_can_be_cancelled_and_what_was_sent_stays_sent(
+    gui_server: Server, tmp_path: Path, qtbot, monkeypatch
+) -> None:
     folder, _user = logged_in_dir(gui_server, tmp_path / "field")
     add_visits(folder, 4)
     queued = waiting(folder)
@@ -104,10 +109,14 @@ def test_a_sync_can_be_cancelled_and_what_was_sent_stays_sent(gui_server: Server
     assert "正在取消" in page.phase_label.text() and not page.cancel_button.isEnabled()
     release.set()
     wait_until(lambda: not controller.syncing, what="the cancelled sync")
-    wait_until(lambda: page.summary is not None and context.tasks.pending == 0 and "取消" in page.result.text(),
-               what="the cancelled result")
+    wait_until(
+        lambda: page.summary is not None and context.tasks.pending == 0 and "取消" in page.result.text(),
+        what="the cancelled result",
+    )
     left = waiting(folder)
-    assert 0 < left < queued  # the batches out (pushes are pipelined) were completed and recorded, nothing more
+    assert (
+        0 < left < queued
+    )  # the batches out (pushes are pipelined) were completed and recorded, nothing more
     assert page.summary["total"] == left
     assert page.result.text().startswith("同步被取消，已完成的部分已保存。")
 
@@ -120,7 +129,8 @@ def test_a_sync_can_be_cancelled_and_what_was_sent_stays_sent(gui_server: Server
 
 
 def test_a_rejected_record_shows_the_servers_reason_on_the_page_in_the_list_and_in_the_editor(
-        gui_server: Server, tmp_path: Path, qtbot) -> None:
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
     from PySide6.QtCore import Qt
 
     from commissioner_app.domain import Visit
@@ -140,8 +150,10 @@ def test_a_rejected_record_shows_the_servers_reason_on_the_page_in_the_list_and_
     wait_until(lambda: controller.account.logged_in, what="the account")
     page.sync_button.click()
     wait_until(lambda: not controller.syncing, what="the sync")
-    wait_until(lambda: page.summary is not None and page.summary["rejected"] and context.tasks.pending == 0,
-               what="the rejection on the page")
+    wait_until(
+        lambda: page.summary is not None and page.summary["rejected"] and context.tasks.pending == 0,
+        what="the rejection on the page",
+    )
     reason = "记录不存在或不在您的权限范围内"
     assert page.rejected.rowCount() == 1
     assert page.rejected.item(0, 0).text() == "服务记录"
@@ -165,8 +177,9 @@ def test_a_rejected_record_shows_the_servers_reason_on_the_page_in_the_list_and_
     context.close()
 
 
-def test_the_progress_bar_shows_how_far_a_pull_has_come(gui_server: Server, tmp_path: Path, qtbot,
-                                                         monkeypatch) -> None:
+def test_the_progress_bar_shows_how_far_a_pull_has_come(
+    gui_server: Server, tmp_path: Path, qtbot, monkeypatch
+) -> None:
     first, cid, user = field_dir(gui_server, tmp_path / "first")
     add_visits(first, 6)
     store = Store.open(first)

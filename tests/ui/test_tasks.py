@@ -38,6 +38,7 @@ def test_operations_run_one_after_another_in_order(context, qtbot):  # noqa: F81
             order.append(n)
             active.remove(n)
             return n
+
         return run
 
     with qtbot.waitSignal(context.tasks.idle, timeout=5000):
@@ -53,8 +54,9 @@ def test_failure_reaches_the_failure_callback(context, qtbot):  # noqa: F811
         raise DatabaseLockedError(Message("数据库正被占用", "locked"))
 
     with qtbot.waitSignal(context.tasks.idle, timeout=5000):
-        Operation(None, op, lambda _r: pytest.fail("success after a failure")).failure(errors.append) \
-            .run_in_background()
+        Operation(None, op, lambda _r: pytest.fail("success after a failure")).failure(
+            errors.append
+        ).run_in_background()
     assert isinstance(errors[0], DatabaseLockedError)
     assert errors[0].text("zh_CN") == "数据库正被占用"
 

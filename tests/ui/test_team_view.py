@@ -23,8 +23,10 @@ def open_view(ctx, qtbot) -> TeamView:
 
 
 def table_rows(table) -> dict[str, list[str]]:
-    return {table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
-            for r in range(table.rowCount())}
+    return {
+        table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    }
 
 
 def test_members_activity_in_the_period_and_idle_members_highlighted(manager_context, team_data, qtbot):  # noqa: F811

@@ -27,13 +27,19 @@ def test_every_string_in_every_translation_file_is_translated():
         for (context, source), translation in messages(ts).items():
             if translation.get("type") in ("vanished", "obsolete"):
                 continue
-            assert translation.text and translation.get("type") != "unfinished", f"{ts.name}: {context}: {source}"
+            assert translation.text and translation.get("type") != "unfinished", (
+                f"{ts.name}: {context}: {source}"
+            )
 
 
 def test_every_string_of_the_frame_is_translated(tmp_path):
-    lupdate = Path(lrelease_command()[0]).with_name(Path(lrelease_command()[0]).name.replace("lrelease", "lupdate"))
+    lupdate = Path(lrelease_command()[0]).with_name(
+        Path(lrelease_command()[0]).name.replace("lrelease", "lupdate")
+    )
     fresh = tmp_path / "fresh.ts"
-    subprocess.run([str(lupdate), *map(str, FRAME_SOURCES), "-ts", str(fresh)], check=True, capture_output=True)
+    subprocess.run(
+        [str(lupdate), *map(str, FRAME_SOURCES), "-ts", str(fresh)], check=True, capture_output=True
+    )
     in_code = set(messages(fresh))
     # Other features keep their strings in their own files (installer_en.ts, editor_en.ts, ...).
     translated = {key for ts in TRANSLATIONS_DIR.glob("*_en.ts") for key, t in messages(ts).items() if t.text}

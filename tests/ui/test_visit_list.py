@@ -42,7 +42,9 @@ def test_rows_are_fetched_a_page_at_a_time(demo_context, qtbot, monkeypatch):  #
     load(qtbot, model, lambda: model.set_query(VisitQuery()))
     calls = []
     original = demo_context.reader.visit_rows
-    monkeypatch.setattr(demo_context.reader, "visit_rows", lambda ids: calls.append(len(ids)) or original(ids))
+    monkeypatch.setattr(
+        demo_context.reader, "visit_rows", lambda ids: calls.append(len(ids)) or original(ids)
+    )
     for row in range(0, PAGE):  # the first page came with the list
         model.data(model.index(row, 0))
     assert calls == []
@@ -66,10 +68,15 @@ def test_filters_and_search_narrow_the_list(demo_context, qtbot):  # noqa: F811
     assert view.model.rowCount() == in_county > 0
     assert {view.model.row_data(r)["county"] for r in range(view.model.rowCount())} == {county}
     assert view.town.isEnabled()
-    town_index = next(i for i in range(1, view.town.count())
-                      if store.count_visits(VisitQuery(county=county, town=view.town.itemData(i))))
+    town_index = next(
+        i
+        for i in range(1, view.town.count())
+        if store.count_visits(VisitQuery(county=county, town=view.town.itemData(i)))
+    )
     load(qtbot, view.model, lambda: view.town.setCurrentIndex(town_index))
-    assert view.model.rowCount() == store.count_visits(VisitQuery(county=county, town=view.town.itemData(town_index)))
+    assert view.model.rowCount() == store.count_visits(
+        VisitQuery(county=county, town=view.town.itemData(town_index))
+    )
     assert "符合条件" in view.count_label.text()
 
     # Clearing brings everything back.
@@ -103,8 +110,10 @@ def test_period_filter_this_month(demo_context, qtbot):  # noqa: F811
     today = date.today()
     expected = demo_context.store.count_visits(VisitQuery(date_from=today.replace(day=1), date_to=today))
     assert view.model.rowCount() == expected
-    assert all(view.model.row_data(r)["visit_date"] >= today.replace(day=1).isoformat()
-               for r in range(view.model.rowCount()))
+    assert all(
+        view.model.row_data(r)["visit_date"] >= today.replace(day=1).isoformat()
+        for r in range(view.model.rowCount())
+    )
 
 
 def test_problem_and_target_lists_filter_and_sort(demo_context, qtbot):  # noqa: F811
@@ -202,8 +211,10 @@ def test_problem_and_target_lists_speak_english(demo_context, qtbot):  # noqa: F
     try:
         assert problems.search_box.placeholderText() == "Search problems: title, description… (Ctrl+F)"
         assert (problems.status_label.text(), problems.status.itemText(0)) == ("Progress", "All")
-        assert problems.count_label.text() == \
-            f"{problems.model.rowCount():,} problems; double-click or press Enter for details"
+        assert (
+            problems.count_label.text()
+            == f"{problems.model.rowCount():,} problems; double-click or press Enter for details"
+        )
         assert (targets.type_label.text(), targets.county.itemText(0)) == ("Type", "All counties")
         assert targets.count_label.text().startswith(f"{targets.model.rowCount():,} service targets")
     finally:

@@ -20,8 +20,15 @@ from ui.editors.target_dialog import TargetDialog
 from ui.editors.visit_editor import VisitEditor
 
 __all__ = [
-    "open_visit_editor", "open_problem_dialog", "open_target_dialog", "recover_drafts", "resume_draft",
-    "VisitEditor", "ProblemDialog", "TargetDialog", "DraftRecoveryDialog",
+    "open_visit_editor",
+    "open_problem_dialog",
+    "open_target_dialog",
+    "recover_drafts",
+    "resume_draft",
+    "VisitEditor",
+    "ProblemDialog",
+    "TargetDialog",
+    "DraftRecoveryDialog",
 ]
 
 # Non-modal windows without a parent must stay referenced until closed.
@@ -41,8 +48,12 @@ def open_visit_editor(parent: QWidget | None, context: Any, visit_id: str | None
     """
     if visit_id is not None:
         for window in list(_open_windows):
-            if (isinstance(window, VisitEditor) and shiboken6.isValid(window) and window.isVisible()
-                    and window.visit.id == visit_id):
+            if (
+                isinstance(window, VisitEditor)
+                and shiboken6.isValid(window)
+                and window.isVisible()
+                and window.visit.id == visit_id
+            ):
                 window.show()
                 window.raise_()
                 window.activateWindow()

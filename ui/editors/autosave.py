@@ -64,7 +64,9 @@ def pending(store: Store) -> list[dict[str, Any]]:
         except ValueError:
             log.warning("unreadable autosave %s skipped", key)
             continue
-        found.append({"visit_id": key[len(PREFIX):], "saved_at": doc.get("saved_at", ""), "state": doc["state"]})
+        found.append(
+            {"visit_id": key[len(PREFIX) :], "saved_at": doc.get("saved_at", ""), "state": doc["state"]}
+        )
     found.sort(key=lambda d: d["saved_at"], reverse=True)
     return found
 
@@ -76,7 +78,9 @@ def discard(store: Store, visit_id: str) -> None:
         if doc and doc["state"].get("origin") == "new":
             row = store.row("visits", visit_id)
             if row is not None and row["is_draft"] and not row["deleted"]:
-                for attachment in store.all(Attachment, "owner_table = 'visits' AND owner_id = ?", [visit_id]):
+                for attachment in store.all(
+                    Attachment, "owner_table = 'visits' AND owner_id = ?", [visit_id]
+                ):
                     store.delete(Attachment, attachment.id)
                 for solution in store.solutions_of_visit(visit_id):
                     store.delete(Solution, solution.id)

@@ -77,7 +77,9 @@ def show_issues(issues: list[Issue], boxes: dict[str, FieldBox], summary: ErrorL
 class ReferenceCombo(QComboBox):
     """A choice among reference items of one kind; keeps and returns the Chinese name records store."""
 
-    def __init__(self, store: Store | StoreGate, kind: str, parent: QWidget | None = None, *, empty: bool = True):
+    def __init__(
+        self, store: Store | StoreGate, kind: str, parent: QWidget | None = None, *, empty: bool = True
+    ):
         super().__init__(parent)
         self._store, self._kind, self._empty = StoreGate.wrap(store), kind, empty
         self.setEditable(True)  # long lists: typing narrows them (completer); unknown names are kept too

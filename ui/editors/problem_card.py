@@ -35,8 +35,13 @@ class ProblemCard(QGroupBox):
     remove_requested = Signal(object)
 
     def __init__(
-        self, problem: TechnicalProblem, solution: Solution | None, *, raised_here: bool,
-        removable: bool, parent: QWidget | None = None,
+        self,
+        problem: TechnicalProblem,
+        solution: Solution | None,
+        *,
+        raised_here: bool,
+        removable: bool,
+        parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.problem = problem
@@ -79,14 +84,28 @@ class ProblemCard(QGroupBox):
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
 
         self.boxes: dict[str, FieldBox] = {
-            "title": FieldBox(self.title), "description": FieldBox(self.description),
-            "urgency": FieldBox(self.urgency), "status": FieldBox(self.status),
-            "status_reason": FieldBox(self.status_reason), "solution.description": FieldBox(self.solution),
+            "title": FieldBox(self.title),
+            "description": FieldBox(self.description),
+            "urgency": FieldBox(self.urgency),
+            "status": FieldBox(self.status),
+            "status_reason": FieldBox(self.status_reason),
+            "solution.description": FieldBox(self.solution),
             "solution.economic_benefit": FieldBox(self.benefit),
         }
-        self.labels = {key: QLabel(self) for key in (
-            "title", "description", "urgency", "status", "status_reason", "solution.description",
-            "technology", "outcome", "solution.economic_benefit")}
+        self.labels = {
+            key: QLabel(self)
+            for key in (
+                "title",
+                "description",
+                "urgency",
+                "status",
+                "status_reason",
+                "solution.description",
+                "technology",
+                "outcome",
+                "solution.economic_benefit",
+            )
+        }
         left = QFormLayout()
         for key in ("title", "description", "urgency", "status", "status_reason"):
             left.addRow(self.labels[key], self.boxes[key])
@@ -124,12 +143,19 @@ class ProblemCard(QGroupBox):
         if self.raised_here:
             self.setTitle(self.tr("本次发现的技术难题"))
         else:
-            self.setTitle(self.tr("已有技术难题（%1起）").replace(
-                "%1", self.problem.raised_on.isoformat() if self.problem.raised_on else "—"))
+            self.setTitle(
+                self.tr("已有技术难题（%1起）").replace(
+                    "%1", self.problem.raised_on.isoformat() if self.problem.raised_on else "—"
+                )
+            )
         texts = {
-            "title": self.tr("难题标题"), "description": self.tr("难题描述"), "urgency": self.tr("紧急程度"),
-            "status": self.tr("处理状态"), "solution.description": self.tr("本次解决方案"),
-            "technology": self.tr("采用技术"), "outcome": self.tr("效果"),
+            "title": self.tr("难题标题"),
+            "description": self.tr("难题描述"),
+            "urgency": self.tr("紧急程度"),
+            "status": self.tr("处理状态"),
+            "solution.description": self.tr("本次解决方案"),
+            "technology": self.tr("采用技术"),
+            "outcome": self.tr("效果"),
             "solution.economic_benefit": self.tr("效益（万元）"),
         }
         for key, text in texts.items():
@@ -169,9 +195,14 @@ class ProblemCard(QGroupBox):
         solution = None
         if text or self.solution_saved:
             solution = Solution(
-                id=self.solution_id, problem_id=p.id, visit_id=visit_id, description=text,
-                technology=self.technology.text().strip(), outcome=self.outcome.text().strip(),
-                economic_benefit=self.benefit.value(), confirmed=self.confirmed.isChecked(),
+                id=self.solution_id,
+                problem_id=p.id,
+                visit_id=visit_id,
+                description=text,
+                technology=self.technology.text().strip(),
+                outcome=self.outcome.text().strip(),
+                economic_benefit=self.benefit.value(),
+                confirmed=self.confirmed.isChecked(),
             )
         return p, solution
 
@@ -189,8 +220,11 @@ class ProblemCard(QGroupBox):
     def state(self, visit_id: str, target_id: str | None) -> dict[str, Any]:
         problem, solution = self.collect(visit_id, target_id)
         return {
-            "problem": to_row(problem), "raised_here": self.raised_here, "removable": self.removable,
-            "solution_id": self.solution_id, "solution_saved": self.solution_saved,
+            "problem": to_row(problem),
+            "raised_here": self.raised_here,
+            "removable": self.removable,
+            "solution_id": self.solution_id,
+            "solution_saved": self.solution_saved,
             "solution": to_row(solution) if solution else None,
         }
 
@@ -198,7 +232,9 @@ class ProblemCard(QGroupBox):
     def from_state(cls, state: dict[str, Any], parent: QWidget | None = None) -> ProblemCard:
         problem = from_row(TechnicalProblem, state["problem"])
         solution = from_row(Solution, state["solution"]) if state.get("solution") else None
-        card = cls(problem, solution, raised_here=state["raised_here"], removable=state["removable"], parent=parent)
+        card = cls(
+            problem, solution, raised_here=state["raised_here"], removable=state["removable"], parent=parent
+        )
         card.solution_id = state["solution_id"]
         card.solution_saved = state["solution_saved"]
         return card

@@ -77,9 +77,12 @@ class ProblemDialog(QDialog):
         self.status.currentIndexChanged.connect(lambda _i: self._status_changed())
 
         self.boxes = {
-            "title": FieldBox(self.title), "description": FieldBox(self.description),
-            "industry": FieldBox(self.industry), "source": FieldBox(self.source),
-            "urgency": FieldBox(self.urgency), "status": FieldBox(self.status),
+            "title": FieldBox(self.title),
+            "description": FieldBox(self.description),
+            "industry": FieldBox(self.industry),
+            "source": FieldBox(self.source),
+            "urgency": FieldBox(self.urgency),
+            "status": FieldBox(self.status),
             "status_reason": FieldBox(self.status_reason),
         }
         self.labels = {key: QLabel(self) for key in [*self.boxes, "target"]}
@@ -154,9 +157,14 @@ class ProblemDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("技术难题：%1").replace("%1", self.problem.title))
         texts = {
-            "title": self.tr("标题"), "target": self.tr("服务对象"), "description": self.tr("描述"),
-            "industry": self.tr("产业"), "source": self.tr("来源"), "urgency": self.tr("紧急程度"),
-            "status": self.tr("状态"), "status_reason": self.tr("原因说明"),
+            "title": self.tr("标题"),
+            "target": self.tr("服务对象"),
+            "description": self.tr("描述"),
+            "industry": self.tr("产业"),
+            "source": self.tr("来源"),
+            "urgency": self.tr("紧急程度"),
+            "status": self.tr("状态"),
+            "status_reason": self.tr("原因说明"),
         }
         for key, text in texts.items():
             self.labels[key].setText(text)
@@ -240,9 +248,12 @@ class ProblemDialog(QDialog):
         solution = None
         if self.new_solution.toPlainText().strip():
             solution = Solution(
-                problem_id=p.id, commissioner_id=self.store.actor,
-                description=self.new_solution.toPlainText().strip(), technology=self.new_technology.text().strip(),
-                outcome=self.new_outcome.text().strip(), economic_benefit=self.new_benefit.value(),
+                problem_id=p.id,
+                commissioner_id=self.store.actor,
+                description=self.new_solution.toPlainText().strip(),
+                technology=self.new_technology.text().strip(),
+                outcome=self.new_outcome.text().strip(),
+                economic_benefit=self.new_benefit.value(),
                 confirmed=self.new_confirmed.isChecked(),
             )
             issues = solution.validate()

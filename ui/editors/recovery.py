@@ -24,7 +24,10 @@ from ui.editors.store_access import StoreGate
 
 class DraftRecoveryDialog(QDialog):
     def __init__(
-        self, parent: QWidget | None, context: Any, drafts: list[dict[str, Any]],
+        self,
+        parent: QWidget | None,
+        context: Any,
+        drafts: list[dict[str, Any]],
         resume: Callable[[str], object],
     ):
         super().__init__(parent)
@@ -60,8 +63,9 @@ class DraftRecoveryDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("恢复未保存的服务记录"))
-        self.intro.setText(self.tr(
-            "上次关闭程序时，以下服务记录还有未保存的内容（已自动保存）。请选择继续编辑或丢弃。"))
+        self.intro.setText(
+            self.tr("上次关闭程序时，以下服务记录还有未保存的内容（已自动保存）。请选择继续编辑或丢弃。")
+        )
         self.resume_button.setText(self.tr("继续编辑"))
         self.discard_button.setText(self.tr("丢弃"))
         self.later_button.setText(self.tr("以后再说"))
@@ -80,10 +84,16 @@ class DraftRecoveryDialog(QDialog):
             target = store.get(ServiceTarget, visit.get("target_id")) if visit.get("target_id") else None
             content = (visit.get("content") or "").replace("\n", " ")
             text = self.tr("%1 %2　服务对象：%3\n%4\n自动保存于 %5")
-            for i, value in enumerate((visit.get("visit_date") or "", visit.get("start_time") or "",
-                                       target.name if target else self.tr("未选择"),
-                                       content[:60] or self.tr("（无内容）"),
-                                       draft["saved_at"][:16].replace("T", " ")), start=1):
+            for i, value in enumerate(
+                (
+                    visit.get("visit_date") or "",
+                    visit.get("start_time") or "",
+                    target.name if target else self.tr("未选择"),
+                    content[:60] or self.tr("（无内容）"),
+                    draft["saved_at"][:16].replace("T", " "),
+                ),
+                start=1,
+            ):
                 text = text.replace(f"%{i}", value)
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, draft["visit_id"])

@@ -37,7 +37,9 @@ class TargetDialog(QDialog):
         super().__init__(parent)
         self.context = context
         store = self.store = StoreGate.of(context)
-        self.target = (store.require(ServiceTarget, target_id) if target_id else ServiceTarget(type="enterprise"))
+        self.target = (
+            store.require(ServiceTarget, target_id) if target_id else ServiceTarget(type="enterprise")
+        )
         self.is_new = target_id is None
 
         self.type = QComboBox(self)
@@ -55,10 +57,15 @@ class TargetDialog(QDialog):
         self.notes = QLineEdit(self)
 
         self.boxes: dict[str, FieldBox] = {
-            "type": FieldBox(self.type), "name": FieldBox(self.name), "region": FieldBox(self.region),
-            "industry": FieldBox(self.industry), "contact_name": FieldBox(self.contact_name),
-            "contact_phone": FieldBox(self.contact_phone), "credit_code": FieldBox(self.credit_code),
-            "address": FieldBox(self.address), "notes": FieldBox(self.notes),
+            "type": FieldBox(self.type),
+            "name": FieldBox(self.name),
+            "region": FieldBox(self.region),
+            "industry": FieldBox(self.industry),
+            "contact_name": FieldBox(self.contact_name),
+            "contact_phone": FieldBox(self.contact_phone),
+            "credit_code": FieldBox(self.credit_code),
+            "address": FieldBox(self.address),
+            "notes": FieldBox(self.notes),
         }
         self.labels: dict[str, QLabel] = {key: QLabel(self) for key in self.boxes}
         form = QFormLayout()
@@ -87,9 +94,15 @@ class TargetDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("新建服务对象") if self.is_new else self.tr("服务对象"))
         texts = {
-            "type": self.tr("类型"), "name": self.tr("名称"), "region": self.tr("所在地区"),
-            "industry": self.tr("产业"), "contact_name": self.tr("联系人"), "contact_phone": self.tr("联系电话"),
-            "credit_code": self.tr("统一社会信用代码"), "address": self.tr("地址"), "notes": self.tr("备注"),
+            "type": self.tr("类型"),
+            "name": self.tr("名称"),
+            "region": self.tr("所在地区"),
+            "industry": self.tr("产业"),
+            "contact_name": self.tr("联系人"),
+            "contact_phone": self.tr("联系电话"),
+            "credit_code": self.tr("统一社会信用代码"),
+            "address": self.tr("地址"),
+            "notes": self.tr("备注"),
         }
         for key, text in texts.items():
             self.labels[key].setText(text)

@@ -118,6 +118,8 @@ class TargetPicker(QWidget):
         place = " ".join(p for p in (target.county, target.town, target.village) if p)
         contact = ""
         if target.contact_name:
-            contact = "　" + self.tr("联系人：%1").replace("%1", f"{target.contact_name} {target.contact_phone}")
+            contact = "　" + self.tr("联系人：%1").replace(
+                "%1", f"{target.contact_name} {target.contact_phone}"
+            )
         self.chosen.setText(f"<b>{target.name}</b>　{place}{contact}")
         self.chosen.setStyleSheet("")

@@ -92,8 +92,9 @@ class VisitEditor(QDialog):
         row = store.row("visits", visit_id) if existing else None
         if existing is None:
             self.origin = "new"
-            self.visit = Visit(visit_date=date.today(), start_time="09:00", end_time="11:00",
-                               commissioner_id=store.actor)
+            self.visit = Visit(
+                visit_date=date.today(), start_time="09:00", end_time="11:00", commissioner_id=store.actor
+            )
         else:
             self.origin = "draft" if row and row["is_draft"] else "saved"
             self.visit = existing
@@ -163,8 +164,11 @@ class VisitEditor(QDialog):
         time_row = QWidget(self)
         time_layout = QHBoxLayout(time_row)
         time_layout.setContentsMargins(0, 0, 0, 0)
-        for key, widget in (("visit_date", self.visit_date), ("start_time", self.start_time),
-                            ("end_time", self.end_time)):
+        for key, widget in (
+            ("visit_date", self.visit_date),
+            ("start_time", self.start_time),
+            ("end_time", self.end_time),
+        ):
             self.boxes[key] = FieldBox(widget)
             self.labels[key] = QLabel(self)
             time_layout.addWidget(self.labels[key])
@@ -174,8 +178,13 @@ class VisitEditor(QDialog):
         form = QFormLayout(basic)
         self.labels["when"] = QLabel(self)
         form.addRow(self.labels["when"], time_row)
-        for key, widget in (("target_id", self.target), ("region", self.region), ("service_types", types_widget),
-                            ("industry", self.industry), ("content", self.content)):
+        for key, widget in (
+            ("target_id", self.target),
+            ("region", self.region),
+            ("service_types", types_widget),
+            ("industry", self.industry),
+            ("content", self.content),
+        ):
             self.boxes[key] = FieldBox(widget)
             self.labels[key] = QLabel(self)
             form.addRow(self.labels[key], self.boxes[key])
@@ -240,10 +249,15 @@ class VisitEditor(QDialog):
         self.confirm_remark = QPlainTextEdit(self)
         self.confirm_remark.setTabChangesFocus(True)
         self.confirm_remark.setFixedHeight(80)
-        self.sheet = AttachmentsWidget(store, "visits", self.visit.id, self, kind="confirmation_sheet", single=True)
-        for key, widget in (("confirm_contact", self.confirm_contact),
-                            ("confirm_satisfaction", self.confirm_satisfaction),
-                            ("confirm_remark", self.confirm_remark), ("confirm_sheet", self.sheet)):
+        self.sheet = AttachmentsWidget(
+            store, "visits", self.visit.id, self, kind="confirmation_sheet", single=True
+        )
+        for key, widget in (
+            ("confirm_contact", self.confirm_contact),
+            ("confirm_satisfaction", self.confirm_satisfaction),
+            ("confirm_remark", self.confirm_remark),
+            ("confirm_sheet", self.sheet),
+        ):
             self.boxes[key] = FieldBox(widget)
             self.labels[key] = QLabel(self)
             confirm_form.addRow(self.labels[key], self.boxes[key])
@@ -301,8 +315,11 @@ class VisitEditor(QDialog):
         layout.addLayout(bottom)
 
         QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.save())
-        QShortcut(QKeySequence("Ctrl+Shift+S"), self,
-                  activated=lambda: self.save(draft=True) if self.origin != "saved" else None)
+        QShortcut(
+            QKeySequence("Ctrl+Shift+S"),
+            self,
+            activated=lambda: self.save(draft=True) if self.origin != "saved" else None,
+        )
         # Changes restart the autosave timer.
         for edit in (self.confirm_contact,):
             edit.textChanged.connect(self._changed)
@@ -329,21 +346,34 @@ class VisitEditor(QDialog):
         if self.origin == "new":
             self.setWindowTitle(self.tr("新建服务记录"))
         else:
-            self.setWindowTitle(self.tr("服务记录 %1").replace(
-                "%1", self.visit.visit_date.isoformat() if self.visit.visit_date else ""))
+            self.setWindowTitle(
+                self.tr("服务记录 %1").replace(
+                    "%1", self.visit.visit_date.isoformat() if self.visit.visit_date else ""
+                )
+            )
         texts = {
-            "when": self.tr("服务时间"), "visit_date": self.tr("日期"), "start_time": self.tr("开始"),
-            "end_time": self.tr("结束"), "target_id": self.tr("服务对象"), "region": self.tr("服务地点"),
-            "service_types": self.tr("服务类型"), "industry": self.tr("产业"), "content": self.tr("服务内容"),
-            "economic_benefit": self.tr("经济效益（万元）"), "confirm_contact": self.tr("确认人"),
-            "confirm_satisfaction": self.tr("满意度"), "confirm_remark": self.tr("服务对象意见"),
+            "when": self.tr("服务时间"),
+            "visit_date": self.tr("日期"),
+            "start_time": self.tr("开始"),
+            "end_time": self.tr("结束"),
+            "target_id": self.tr("服务对象"),
+            "region": self.tr("服务地点"),
+            "service_types": self.tr("服务类型"),
+            "industry": self.tr("产业"),
+            "content": self.tr("服务内容"),
+            "economic_benefit": self.tr("经济效益（万元）"),
+            "confirm_contact": self.tr("确认人"),
+            "confirm_satisfaction": self.tr("满意度"),
+            "confirm_remark": self.tr("服务对象意见"),
             "confirm_sheet": self.tr("签字确认单"),
         }
         counter_texts = {
-            "training_sessions": self.tr("举办培训班（期）"), "people_trained": self.tr("培训人次"),
+            "training_sessions": self.tr("举办培训班（期）"),
+            "people_trained": self.tr("培训人次"),
             "techniques_promoted": self.tr("推广新技术（项）"),
             "varieties_introduced": self.tr("引进推广新品种新产品（个）"),
-            "demo_bases": self.tr("建立示范基地（个）"), "demo_households": self.tr("培育示范户（户）"),
+            "demo_bases": self.tr("建立示范基地（个）"),
+            "demo_households": self.tr("培育示范户（户）"),
             "jobs_created": self.tr("带动就业（人）"),
         }
         for key, text in {**texts, **counter_texts}.items():
@@ -351,18 +381,28 @@ class VisitEditor(QDialog):
         for code, box in self.service_type_boxes.items():
             box.setText(SERVICE_TYPES[code].text(lang))
         self.content.setPlaceholderText(self.tr("做了什么、为谁、效果如何（至少5个字）"))
-        self.results_hint.setText(self.tr("只填本次服务的数字；没有的保持0。经济效益以万元计，可带两位小数。"))
-        levels = [self.tr("未评价"), self.tr("1 很不满意"), self.tr("2 不满意"), self.tr("3 一般"),
-                  self.tr("4 满意"), self.tr("5 非常满意")]
+        self.results_hint.setText(
+            self.tr("只填本次服务的数字；没有的保持0。经济效益以万元计，可带两位小数。")
+        )
+        levels = [
+            self.tr("未评价"),
+            self.tr("1 很不满意"),
+            self.tr("2 不满意"),
+            self.tr("3 一般"),
+            self.tr("4 满意"),
+            self.tr("5 非常满意"),
+        ]
         for i, text in enumerate(levels):
             self.confirm_satisfaction.setItemText(i, text)
         self.confirm_contact.setPlaceholderText(self.tr("服务对象一方的确认人姓名"))
-        self.attachments_hint.setText(self.tr(
-            "现场照片、培训签到表、文档等佐证材料。照片的拍摄时间和地点从照片信息中读取。"))
+        self.attachments_hint.setText(
+            self.tr("现场照片、培训签到表、文档等佐证材料。照片的拍摄时间和地点从照片信息中读取。")
+        )
         self.add_problem_button.setText(self.tr("新增本次发现的难题"))
         self.add_existing_button.setText(self.tr("关联此难题"))
-        self.problems_hint.setText(self.tr(
-            "把难题标记为“已解决”时，须填写本次解决方案；转交或暂无法解决时须说明原因。"))
+        self.problems_hint.setText(
+            self.tr("把难题标记为“已解决”时，须填写本次解决方案；转交或暂无法解决时须说明原因。")
+        )
         self._fill_existing_problems()
         self.tabs.setTabText(TAB_BASIC, self.tr("基本信息"))
         self.tabs.setTabText(TAB_RESULTS, self.tr("服务成效"))
@@ -399,7 +439,9 @@ class VisitEditor(QDialog):
         status = self.visit.review_status
         if status == "returned":
             opinion = self.visit.review_opinion or self.tr("（未填写意见）")
-            self.review_banner.setText(self.tr("审核退回，意见：%1　请修改后重新保存提交。").replace("%1", opinion))
+            self.review_banner.setText(
+                self.tr("审核退回，意见：%1　请修改后重新保存提交。").replace("%1", opinion)
+            )
             self.review_banner.setStyleSheet("background: #fde2e1; color: #7a1a14; padding: 6px;")
             self.review_banner.show()
         elif status == "approved" and self.origin == "saved":
@@ -424,12 +466,17 @@ class VisitEditor(QDialog):
             self.state_label.setText(self.tr("状态：未保存"))
         else:
             state = record_state(row["sync_state"], row["review_status"])
-            self.state_label.setText(self.tr("状态：%1").replace("%1", RECORD_STATES[state].text(i18n.language())))
+            self.state_label.setText(
+                self.tr("状态：%1").replace("%1", RECORD_STATES[state].text(i18n.language()))
+            )
         reason = rejection_reason(row["sync_error"]) if row is not None and state == "rejected" else None
         if reason is not None:
             # The server's reason is what the user must fix; the record is sent again once saved.
-            self.state_label.setText(self.tr("状态：被服务器拒绝（%1）。修改后保存，下次同步会再次发送。")
-                                     .replace("%1", reason.text(i18n.language())))
+            self.state_label.setText(
+                self.tr("状态：被服务器拒绝（%1）。修改后保存，下次同步会再次发送。").replace(
+                    "%1", reason.text(i18n.language())
+                )
+            )
         self.state_label.setToolTip(reason.text(i18n.language()) if reason else "")
         self.conflict_button.setText(self.tr("处理冲突…"))
         self.conflict_button.setVisible(state == "conflict")
@@ -455,7 +502,9 @@ class VisitEditor(QDialog):
             spin.setValue(int(getattr(v, name) or 0))
         self.economic_benefit.setValue(float(v.economic_benefit or 0))
         self.confirm_contact.setText(v.confirm_contact)
-        self.confirm_satisfaction.setCurrentIndex(max(self.confirm_satisfaction.findData(v.confirm_satisfaction), 0))
+        self.confirm_satisfaction.setCurrentIndex(
+            max(self.confirm_satisfaction.findData(v.confirm_satisfaction), 0)
+        )
         self.confirm_remark.setPlainText(v.confirm_remark)
 
     def _load_children(self) -> None:
@@ -465,8 +514,9 @@ class VisitEditor(QDialog):
         solutions = {s.problem_id: s for s in store.solutions_of_visit(self.visit.id)}
         raised = store.problems_of_visit(self.visit.id)
         for problem in raised:
-            self._add_card(ProblemCard(problem, solutions.pop(problem.id, None), raised_here=True,
-                                       removable=False))
+            self._add_card(
+                ProblemCard(problem, solutions.pop(problem.id, None), raised_here=True, removable=False)
+            )
         links = store.call(autosave.load_links, self.visit.id)
         for problem_id in [*solutions, *[p for p in links if p not in solutions]]:
             problem = store.get(TechnicalProblem, problem_id)
@@ -475,8 +525,14 @@ class VisitEditor(QDialog):
             if problem_id in links:
                 problem.status = links[problem_id].get("status", problem.status)
                 problem.status_reason = links[problem_id].get("status_reason", problem.status_reason)
-            self._add_card(ProblemCard(problem, solutions.get(problem_id), raised_here=False,
-                                       removable=problem_id not in solutions))
+            self._add_card(
+                ProblemCard(
+                    problem,
+                    solutions.get(problem_id),
+                    raised_here=False,
+                    removable=problem_id not in solutions,
+                )
+            )
         files = attachments_of(store, "visits", self.visit.id)
         self.attachments.load([a for a in files if a.kind != "confirmation_sheet"])
         self.sheet.load([a for a in files if a.kind == "confirmation_sheet"])
@@ -544,7 +600,9 @@ class VisitEditor(QDialog):
         return card
 
     def add_new_problem(self) -> ProblemCard:
-        problem = TechnicalProblem(commissioner_id=self.store.actor, source="visit", industry=self.industry.value())
+        problem = TechnicalProblem(
+            commissioner_id=self.store.actor, source="visit", industry=self.industry.value()
+        )
         card = self._add_card(ProblemCard(problem, None, raised_here=True, removable=True))
         self.tabs.setCurrentIndex(TAB_PROBLEMS)
         card.title.setFocus()
@@ -626,8 +684,11 @@ class VisitEditor(QDialog):
             for card, _problem, solution in children:
                 if not card.raised_here and solution is not None:
                     solutions.append(solution)
-        links = {p.id: {"status": p.status, "status_reason": p.status_reason}
-                 for card, p, _s in children if draft and not card.raised_here}
+        links = {
+            p.id: {"status": p.status, "status_reason": p.status_reason}
+            for card, p, _s in children
+            if draft and not card.raised_here
+        }
 
         def write(store: Store) -> None:
             with store.atomic():  # the visit with its problems, solutions and files, or nothing
@@ -791,8 +852,11 @@ class VisitEditor(QDialog):
         if doc is None:
             return
         self._pending_restore = doc["state"]
-        self.restore_text.setText(self.tr("此记录有 %1 自动保存但未保存的修改。").replace(
-            "%1", doc.get("saved_at", "")[:16].replace("T", " ")))
+        self.restore_text.setText(
+            self.tr("此记录有 %1 自动保存但未保存的修改。").replace(
+                "%1", doc.get("saved_at", "")[:16].replace("T", " ")
+            )
+        )
         self.restore_banner.show()
 
     def _restore_autosaved(self) -> None:
@@ -815,7 +879,9 @@ class VisitEditor(QDialog):
         box.setWindowTitle(self.tr("尚未保存"))
         box.setText(self.tr("这条服务记录有未保存的修改。"))
         save = box.addButton(
-            self.tr("保存为草稿") if self.origin != "saved" else self.tr("保存"), QMessageBox.ButtonRole.AcceptRole)
+            self.tr("保存为草稿") if self.origin != "saved" else self.tr("保存"),
+            QMessageBox.ButtonRole.AcceptRole,
+        )
         discard = box.addButton(self.tr("放弃修改"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(self.tr("继续编辑"), QMessageBox.ButtonRole.RejectRole)
         box.exec()

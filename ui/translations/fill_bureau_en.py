@@ -86,12 +86,10 @@ ENGLISH = {
     "{0}：{1:,} 条服务记录": "{0}: {1:,} visits",
     "（显示最近 {0} 条）": " (the latest {0} shown)",
     # demands
-    "发布技术需求（来自村、企业或局里的清单）；同步后送达各科技特派员，揭榜后可在此查看揭榜人和难题进展。":
-        "Publish technical demands (from villages, enterprises or the bureau's own list); they reach every "
-        "commissioner at the next sync, and here you see who took each up and how the problem progresses.",
-    "市科技局发布的待揭榜技术需求，与您产业相符的排在前面。揭榜后该需求成为您的技术难题（见“技术难题”），下次同步时告知市科技局。":
-        "Open demands published by the bureau, those of your industries first. Taking one up makes it your "
-        "technical problem (see Problems); the bureau learns of it at the next sync.",
+    "发布技术需求（来自村、企业或局里的清单）；同步后送达各科技特派员，揭榜后可在此查看揭榜人和难题进展。": "Publish technical demands (from villages, enterprises or the bureau's own list); they reach every "
+    "commissioner at the next sync, and here you see who took each up and how the problem progresses.",
+    "市科技局发布的待揭榜技术需求，与您产业相符的排在前面。揭榜后该需求成为您的技术难题（见“技术难题”），下次同步时告知市科技局。": "Open demands published by the bureau, those of your industries first. Taking one up makes it your "
+    "technical problem (see Problems); the bureau learns of it at the next sync.",
     "技术需求（揭榜）": "Technical demands",
     "发布新需求": "Publish a demand",
     "需求标题": "Title",
@@ -106,20 +104,17 @@ ENGLISH = {
     "难题进展": "Problem status",
     "揭榜": "Take up",
     "正在加载技术需求…": "Loading the demands…",
-    "目前没有待揭榜的技术需求。同步后可收到市科技局新发布的需求。":
-        "No open demands. New demands from the bureau arrive with the next sync.",
+    "目前没有待揭榜的技术需求。同步后可收到市科技局新发布的需求。": "No open demands. New demands from the bureau arrive with the next sync.",
     "市科技局": "Science and Technology Bureau",
     "请填写需求标题和需求描述。": "Enter the demand's title and description.",
     "揭榜截止日期不能早于今天。": "The deadline cannot be before today.",
     "正在发布需求…": "Publishing…",
     "已发布“{0}”，下次同步时送达各科技特派员。": "Published “{0}”; it reaches the commissioners at the next sync.",
     "正在揭榜…": "Taking it up…",
-    "已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。":
-        "You took up “{0}”: it is now your technical problem; the bureau learns of it at the next sync.",
+    "已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。": "You took up “{0}”: it is now your technical problem; the bureau learns of it at the next sync.",
     # reference
-    "修改镇街、产业和年度考核细则。已有记录保留填写时的名称，不受修改影响。":
-        "Edit towns, industries and the year's assessment rules. Existing records keep the names they were "
-        "saved with.",
+    "修改镇街、产业和年度考核细则。已有记录保留填写时的名称，不受修改影响。": "Edit towns, industries and the year's assessment rules. Existing records keep the names they were "
+    "saved with.",
     "考核细则": "Assessment rules",
     "代码": "Code",
     "中文名称": "Chinese name",

@@ -19,8 +19,7 @@ ENGLISH = {
     "也可以把文件直接拖到这里": "You can also drop files here",
     "附件": "Attachments",
     "扫描件 (*.jpg *.jpeg *.png *.pdf);;所有文件 (*)": "Scans (*.jpg *.jpeg *.png *.pdf);;All files (*)",
-    "照片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)":
-        "Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)",
+    "照片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)": "Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)",
     "选择附件": "Choose attachments",
     "无法打开附件：%1": "Cannot open the attachment: %1",
     "系统中没有可以打开此类文件的程序。文件位于：%1": "No program on this computer opens this kind of file. The file is at: %1",
@@ -29,9 +28,8 @@ ENGLISH = {
     "照片中没有位置信息": "The photo has no location",
     # draft recovery
     "恢复未保存的服务记录": "Recover unsaved visits",
-    "上次关闭程序时，以下服务记录还有未保存的内容（已自动保存）。请选择继续编辑或丢弃。":
-        "When the application last closed, these visits had unsaved work (kept by autosave). "
-        "Resume editing or discard each.",
+    "上次关闭程序时，以下服务记录还有未保存的内容（已自动保存）。请选择继续编辑或丢弃。": "When the application last closed, these visits had unsaved work (kept by autosave). "
+    "Resume editing or discard each.",
     "继续编辑": "Resume editing",
     "丢弃": "Discard",
     "以后再说": "Later",
@@ -119,8 +117,7 @@ ENGLISH = {
     "培育示范户（户）": "Demonstration households",
     "带动就业（人）": "Jobs created",
     "做了什么、为谁、效果如何（至少5个字）": "What was done, for whom, with what effect (at least 5 characters)",
-    "只填本次服务的数字；没有的保持0。经济效益以万元计，可带两位小数。":
-        "Only this visit's figures; leave 0 where none. Economic benefit in 10k yuan, two decimals allowed.",
+    "只填本次服务的数字；没有的保持0。经济效益以万元计，可带两位小数。": "Only this visit's figures; leave 0 where none. Economic benefit in 10k yuan, two decimals allowed.",
     "未评价": "Not rated",
     "1 很不满意": "1 Very dissatisfied",
     "2 不满意": "2 Dissatisfied",
@@ -128,13 +125,11 @@ ENGLISH = {
     "4 满意": "4 Satisfied",
     "5 非常满意": "5 Very satisfied",
     "服务对象一方的确认人姓名": "Name of the served party's contact who confirms",
-    "现场照片、培训签到表、文档等佐证材料。照片的拍摄时间和地点从照片信息中读取。":
-        "Evidence: site photos, training sign-in sheets, documents. A photo's time and place are read from "
-        "the photo itself.",
+    "现场照片、培训签到表、文档等佐证材料。照片的拍摄时间和地点从照片信息中读取。": "Evidence: site photos, training sign-in sheets, documents. A photo's time and place are read from "
+    "the photo itself.",
     "新增本次发现的难题": "Add a problem found on this visit",
     "关联此难题": "Link this problem",
-    "把难题标记为“已解决”时，须填写本次解决方案；转交或暂无法解决时须说明原因。":
-        "A problem marked solved needs this visit's solution; referred or unresolved needs a reason.",
+    "把难题标记为“已解决”时，须填写本次解决方案；转交或暂无法解决时须说明原因。": "A problem marked solved needs this visit's solution; referred or unresolved needs a reason.",
     "基本信息": "Basics",
     "服务成效": "Results",
     "服务对象确认": "Confirmation",
@@ -147,8 +142,7 @@ ENGLISH = {
     "照片与附件（%1）": "Photos and files (%1)",
     "（未填写意见）": "(no opinion given)",
     "审核退回，意见：%1\u3000请修改后重新保存提交。": "Returned by the reviewer: %1  Please correct and save again.",
-    "此记录已通过审核。保存修改后将退回“待审核”，需要重新审核。":
-        "This record is approved. Saving a change sends it back to \u201cwaiting for review\u201d.",
+    "此记录已通过审核。保存修改后将退回“待审核”，需要重新审核。": "This record is approved. Saving a change sends it back to \u201cwaiting for review\u201d.",
     "状态：未保存": "State: not saved",
     "状态：%1": "State: %1",
     "选择一个未解决的已有难题…": "Choose an existing open problem…",

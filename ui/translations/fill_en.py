@@ -14,8 +14,7 @@ import xml.etree.ElementTree as ET
 
 ENGLISH = {
     "无法打开编辑器": "Cannot open the editor",
-    "本程序安装不完整，缺少编辑器组件。请重新安装程序。":
-        "This installation is incomplete: the editors are missing. Please reinstall the application.",
+    "本程序安装不完整，缺少编辑器组件。请重新安装程序。": "This installation is incomplete: the editors are missing. Please reinstall the application.",
     "工作台": "Overview",
     "服务记录": "Visits",
     "技术难题": "Problems",
@@ -23,9 +22,8 @@ ENGLISH = {
     "同步": "Sync",
     "设置": "Settings",
     "关于": "About",
-    "科技特派员工作平台\n\n离线记录服务、技术难题和解决方案，联网后与市科技局同步。\n数据目录：{0}":
-        "Field Commissioner\n\nRecord visits, technical problems and solutions offline; sync with the city "
-        "bureau when online.\nData folder: {0}",
+    "科技特派员工作平台\n\n离线记录服务、技术难题和解决方案，联网后与市科技局同步。\n数据目录：{0}": "Field Commissioner\n\nRecord visits, technical problems and solutions offline; sync with the city "
+    "bureau when online.\nData folder: {0}",
     "待同步：{0} 条记录": "Waiting to sync: {0} records",
     "所有记录均已同步": "All records are synced",
     "科技特派员工作平台": "Field Commissioner",
@@ -46,8 +44,7 @@ ENGLISH = {
     "等待同步的记录": "Records waiting to sync",
     "被退回待修改的记录": "Returned records to correct",
     "最近的服务记录": "Recent visits",
-    "还没有服务记录。点击“新建服务记录”记下第一次服务。":
-        "No visits yet. Click \u201cNew visit\u201d to record your first one.",
+    "还没有服务记录。点击“新建服务记录”记下第一次服务。": "No visits yet. Click \u201cNew visit\u201d to record your first one.",
     "退回意见：{0}": "Returned: {0}",
     "状态": "State",
     "难题": "Problem",
@@ -63,9 +60,8 @@ ENGLISH = {
     "共 {0} 个技术难题；双击或按回车键查看详情": "{0} problems; double-click or press Enter for details",
     "欢迎使用科技特派员工作平台": "Welcome to Field Commissioner",
     "个人资料": "Profile",
-    "第一次使用，请先填写您的个人资料。带 * 的为必填项，其余可以以后在“设置”中补充。":
-        "First start: please fill in your profile. Fields marked * are required; the rest can be added "
-        "later in Settings.",
+    "第一次使用，请先填写您的个人资料。带 * 的为必填项，其余可以以后在“设置”中补充。": "First start: please fill in your profile. Fields marked * are required; the rest can be added "
+    "later in Settings.",
     "修改您的个人资料。带 * 的为必填项。": "Edit your profile. Fields marked * are required.",
     "姓名 *": "Name *",
     "手机号": "Mobile phone",
@@ -95,9 +91,8 @@ ENGLISH = {
     "{0} 条": "{0}",
     "从未同步": "Never",
     "立即同步（F5）": "Sync now (F5)",
-    "与市科技局服务器同步的功能将在后续版本提供。在此之前，所有记录都安全地保存在本机，等待同步。":
-        "Syncing with the city bureau's server comes in a later version. Until then every record is kept "
-        "safely on this computer, waiting to sync.",
+    "与市科技局服务器同步的功能将在后续版本提供。在此之前，所有记录都安全地保存在本机，等待同步。": "Syncing with the city bureau's server comes in a later version. Until then every record is kept "
+    "safely on this computer, waiting to sync.",
     "名称": "Name",
     "类型": "Type",
     "地区": "Region",
@@ -132,12 +127,10 @@ ENGLISH = {
     "正在生成演示数据（{0} 条服务记录）…": "Making demo data ({0} visits)…",
     "服务器拒绝：{0}": "Rejected by the server: {0}",
     "本机修改与服务器版本冲突，需要处理": "This computer's changes conflict with the server's version; please resolve",
-    "发生意外错误：{0}。数据未丢失；请重试，若仍出错请联系技术支持。":
-        "Unexpected error: {0}. No data was lost; please try again, and contact support if it persists.",
+    "发生意外错误：{0}。数据未丢失；请重试，若仍出错请联系技术支持。": "Unexpected error: {0}. No data was lost; please try again, and contact support if it persists.",
     "操作未完成": "Not completed",
-    "更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。":
-        "A new language applies at once, without a restart. Visits and all other data are kept in the "
-        "folder above; sync or back it up regularly.",
+    "更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。": "A new language applies at once, without a restart. Visits and all other data are kept in the "
+    "folder above; sync or back it up regularly.",
     "正在统计服务记录…": "Counting the visits…",
 }
 

@@ -35,12 +35,10 @@ ENGLISH = {
     "无": "none",
     "批准后又修改": "Edited after approval",
     "正在加载待审核记录…": "Loading the records to review…",
-    "审核供工作站站长或团长使用：请在“同步”页面用站长账户登录。":
-        "Review is for workstation managers and team leaders: log in with a manager account on the Sync page.",
+    "审核供工作站站长或团长使用：请在“同步”页面用站长账户登录。": "Review is for workstation managers and team leaders: log in with a manager account on the Sync page.",
     "正在加载…": "Loading…",
     "没有待审核的服务记录。": "No visits wait for review.",
-    "待审核 {0} 条，按服务日期从新到旧排列；按住 Ctrl 或 Shift 可选择多条一起通过。":
-        "{0} waiting for review, newest first; hold Ctrl or Shift to approve several at once.",
+    "待审核 {0} 条，按服务日期从新到旧排列；按住 Ctrl 或 Shift 可选择多条一起通过。": "{0} waiting for review, newest first; hold Ctrl or Shift to approve several at once.",
     "其中 {0} 条批准后又被修改。": " {0} of them were edited after approval.",
     "选择一条记录查看详情。": "Choose a record to see its details.",
     "通过所选（{0} 条）": "Approve {0} selected",
@@ -57,8 +55,7 @@ ENGLISH = {
     "服务对象确认": "Confirmed by",
     "满意度": "satisfaction",
     "服务对象尚未确认。": "The served party has not confirmed yet.",
-    "近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条":
-        "Last 12 months: {0} approved, {1} returned, {2} waiting for review",
+    "近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条": "Last 12 months: {0} approved, {1} returned, {2} waiting for review",
     "批准后修改的内容": "Changed since approval",
     "经济效益（万元）": "Economic benefit (10,000 yuan)",
     "技术难题与解决方案": "Problems and solutions",
@@ -67,18 +64,15 @@ ENGLISH = {
     "已通过": "approved",
     "已退回": "returned",
     "{0}的服务情况": "{0}'s service record",
-    "退回时必须填写审核意见，说明需要修改或补充什么。":
-        "Returning needs an opinion: say what to correct or add.",
+    "退回时必须填写审核意见，说明需要修改或补充什么。": "Returning needs an opinion: say what to correct or add.",
     "正在保存审核结果…": "Saving the review…",
     "已通过 {0} 条记录，下次同步时发送。": "{0} record(s) approved; sent at the next sync.",
-    "已退回 {0} 条记录，特派员同步后会看到您的意见。":
-        "{0} record(s) returned; the commissioner sees your opinion after their next sync.",
+    "已退回 {0} 条记录，特派员同步后会看到您的意见。": "{0} record(s) returned; the commissioner sees your opinion after their next sync.",
     "刷新": "Refresh",
     "审核意见（退回时必填，特派员同步后可见）": "Opinion (required to return; the commissioner sees it after syncing)",
     "例如：请补充现场照片和服务对象签字确认单。": "E.g.: please add photos on site and the served party's signed sheet.",
     # team
-    "团队情况供工作站站长或团长使用：请在“同步”页面用站长账户登录。":
-        "The team view is for workstation managers and team leaders: log in with a manager account on the Sync page.",
+    "团队情况供工作站站长或团长使用：请在“同步”页面用站长账户登录。": "The team view is for workstation managers and team leaders: log in with a manager account on the Sync page.",
     "开始日期晚于结束日期。": "The start date is after the end date.",
     "正在统计团队情况…": "Counting the team's activity…",
     "成员": "Member",
@@ -114,8 +108,7 @@ ENGLISH = {
     "团队汇总 PDF…": "Team summary PDF…",
     # assessment
     "正在计算考核结果…": "Computing the assessment…",
-    "没有可显示的考核结果：请先在“设置”中填写本人信息，或同步团队数据。":
-        "Nothing to show: enter your profile in Settings first, or sync the team's data.",
+    "没有可显示的考核结果：请先在“设置”中填写本人信息，或同步团队数据。": "Nothing to show: enter your profile in Settings first, or sync the team's data.",
     "考核部分": "Part",
     "考核指标": "Indicator",
     "年度目标": "Target",
@@ -127,8 +120,7 @@ ENGLISH = {
     "{0}（{1}分）": "{0} ({1} pts)",
     "{0}：总分 {1}\u3000等级 {2}": "{0}: total {1}, grade {2}",
     "得分达到优秀，受优秀比例上限调整为良好。": "Scored 优秀 (excellent), lowered to 良好 (good) by the share cap.",
-    "等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}":
-        "Grades: excellent ≥ {0}, good ≥ {1}, pass ≥ {2}. Rules: {3}",
+    "等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}": "Grades: excellent ≥ {0}, good ≥ {1}, pass ≥ {2}. Rules: {3}",
     "本年度没有计入考核的服务记录": "No counted visits this year",
     "各月计入考核的服务次数（月）": "Counted visits per month",
     "由特派员本人填写": "Written by the commissioner",
@@ -153,16 +145,14 @@ ENGLISH = {
     "取消": "Cancel",
     "年度工作总结": "Annual summary",
     "保存总结": "Save summary",
-    "写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。":
-        "Write about this year's service, its results and your plans (printed on the annual record).",
+    "写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。": "Write about this year's service, its results and your plans (printed on the annual record).",
     "选择服务记录": "Choose a visit",
     "预览服务记录单": "Preview the visit sheet",
     # preview
     "打印预览": "Print preview",
     "保存为 PDF…": "Save as PDF…",
     "关闭": "Close",
-    "预览：{0} 页。确认无误后保存，再用 PDF 阅读器打印。":
-        "Preview: {0} page(s). Save it when it is right, then print it from a PDF reader.",
+    "预览：{0} 页。确认无误后保存，再用 PDF 阅读器打印。": "Preview: {0} page(s). Save it when it is right, then print it from a PDF reader.",
     "预览前 {0} 页；保存的文件包含全部页面。": "Preview of the first {0} pages; the saved file has them all.",
     "保存 PDF": "Save PDF",
     "无法保存": "Cannot save",

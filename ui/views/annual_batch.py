@@ -30,7 +30,9 @@ class OwnStoreTask(QObject):
 
     done = Signal(object, object)
 
-    def __init__(self, context: AppContext, work: Callable[[Store], Any], name: str, parent: QObject | None = None):
+    def __init__(
+        self, context: AppContext, work: Callable[[Store], Any], name: str, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.context = context
         self.work = work
@@ -81,8 +83,13 @@ class BatchRun(OwnStoreTask):
     def _records(self, store: Store) -> BatchResult:
         from commissioner_app.reports.batch import annual_records
 
-        return annual_records(store, self.year, self.folder, cancelled=self._cancel.is_set,
-                              progress=lambda done, total, name: self.progress.emit(done, total, name))
+        return annual_records(
+            store,
+            self.year,
+            self.folder,
+            cancelled=self._cancel.is_set,
+            progress=lambda done, total, name: self.progress.emit(done, total, name),
+        )
 
 
 class AnnualBatchPanel(QWidget):
@@ -160,7 +167,8 @@ class AnnualBatchPanel(QWidget):
         assert result is not None
         if result.cancelled:
             text = self.tr("已取消：已生成 {0} 份（共 {1} 份），保存在 {2}").format(
-                len(result.written), result.total, result.folder)
+                len(result.written), result.total, result.folder
+            )
         else:
             text = self.tr("已生成 {0} 份年度服务记录，保存在 {1}").format(len(result.written), result.folder)
         failed = result.failure_message()

@@ -66,15 +66,20 @@ def load_summary(store: Store, commissioner_id: str, year: int) -> tuple[AnnualS
     """The commissioner's summary of the year (the latest, as the annual record prints) and when saved."""
     row = store.db.execute(
         "SELECT id, updated_at FROM annual_summaries WHERE commissioner_id = ? AND year = ? AND deleted = 0 "
-        "ORDER BY updated_at DESC LIMIT 1", [commissioner_id, year]).fetchone()
+        "ORDER BY updated_at DESC LIMIT 1",
+        [commissioner_id, year],
+    ).fetchone()
     if row is None:
         return None, ""
     return store.get(AnnualSummary, row[0]), str(row[1] or "")
 
 
-def save_summary(store: Store, commissioner_id: str, year: int, text: str) -> tuple[AnnualSummary | None, str]:
-    summary = load_summary(store, commissioner_id, year)[0] or AnnualSummary(commissioner_id=commissioner_id,
-                                                                             year=year)
+def save_summary(
+    store: Store, commissioner_id: str, year: int, text: str
+) -> tuple[AnnualSummary | None, str]:
+    summary = load_summary(store, commissioner_id, year)[0] or AnnualSummary(
+        commissioner_id=commissioner_id, year=year
+    )
     summary.text = text
     store.save(summary)
     return load_summary(store, commissioner_id, year)
@@ -99,11 +104,15 @@ def visit_pdf(store: Store, visit_id: str) -> tuple[bytes, list[bytes] | None]:
 
 
 def visits_of(store: Store, commissioner_id: str, year: int) -> list[dict[str, Any]]:
-    return [dict(r) for r in store.db.query(
-        "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content FROM visits v "
-        "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND v.deleted = 0 "
-        "AND v.is_draft = 0 AND v.visit_date BETWEEN ? AND ? ORDER BY v.visit_date DESC",
-        [commissioner_id, f"{year}-01-01", f"{year}-12-31"])]
+    return [
+        dict(r)
+        for r in store.db.query(
+            "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content FROM visits v "
+            "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND v.deleted = 0 "
+            "AND v.is_draft = 0 AND v.visit_date BETWEEN ? AND ? ORDER BY v.visit_date DESC",
+            [commissioner_id, f"{year}-01-01", f"{year}-12-31"],
+        )
+    ]
 
 
 class VisitPicker(QDialog):
@@ -257,9 +266,16 @@ class AssessmentView(QWidget):
             return sorted(a.members, key=lambda m: (m.county, m.name))
         if role == "manager":
             who = reviewer(self.context)
-            members = [m for m in a.members if who is not None and (
-                (who.team_id and m.team_id == who.team_id)
-                or (who.workstation_id and m.workstation_id == who.workstation_id) or m.commissioner_id == who.id)]
+            members = [
+                m
+                for m in a.members
+                if who is not None
+                and (
+                    (who.team_id and m.team_id == who.team_id)
+                    or (who.workstation_id and m.workstation_id == who.workstation_id)
+                    or m.commissioner_id == who.id
+                )
+            ]
             return sorted(members, key=lambda m: m.name)
         return [m for m in a.members if m.commissioner_id == self.own_id()]
 
@@ -285,8 +301,9 @@ class AssessmentView(QWidget):
         self.batch_button.setVisible(current_role(self.context) in ("manager", "bureau"))
         year = self.chosen_year
         shown = self.who.currentData() or self.own_id()
-        Operation(self, lambda store: year_assessment(store, year, shown), self._show) \
-            .with_progress(self.tr("正在计算考核结果…")).run_in_background()
+        Operation(self, lambda store: year_assessment(store, year, shown), self._show).with_progress(
+            self.tr("正在计算考核结果…")
+        ).run_in_background()
 
     def _records_changed(self, table: str) -> None:
         if self.has_loaded and table in ("visits", "reviews", "problems", "solutions", "commissioners", ""):
@@ -320,18 +337,29 @@ class AssessmentView(QWidget):
         self.summary_edit.blockSignals(False)
         self._update_summary_controls()
         if m is None:
-            self.message.setText(self.tr("没有可显示的考核结果：请先在“设置”中填写本人信息，或同步团队数据。")
-                                 if self.data is not None else "")
+            self.message.setText(
+                self.tr("没有可显示的考核结果：请先在“设置”中填写本人信息，或同步团队数据。")
+                if self.data is not None
+                else ""
+            )
             return
         self.message.setText("")
         cid, year = m.commissioner_id, self.chosen_year
-        Operation(self, lambda store: load_summary(store, cid, year),
-                  lambda s: self._show_summary(cid, year, s)).run_in_background()
+        Operation(
+            self, lambda store: load_summary(store, cid, year), lambda s: self._show_summary(cid, year, s)
+        ).run_in_background()
 
     def _fill_table(self, m: MemberResult | None) -> None:
         lang = self.context.language
-        headers = [self.tr("考核部分"), self.tr("考核指标"), self.tr("年度目标"), self.tr("完成值"), self.tr("分值"),
-                   self.tr("上限"), self.tr("得分")]
+        headers = [
+            self.tr("考核部分"),
+            self.tr("考核指标"),
+            self.tr("年度目标"),
+            self.tr("完成值"),
+            self.tr("分值"),
+            self.tr("上限"),
+            self.tr("得分"),
+        ]
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -341,10 +369,28 @@ class AssessmentView(QWidget):
                 for i, ind in enumerate(part.indicators):
                     digits = 2 if ind.metric in ("economic_benefit", "satisfaction_mean") else 0
                     actual = "–" if ind.actual is None else f"{ind.actual:,.{digits}f}"
-                    part_name = self.tr("{0}（{1}分）").format(part.name.text(lang), f"{part.weight:g}") if i == 0 else ""
-                    rows.append(([part_name, ind.label.text(lang), f"{ind.target:g}", actual, f"{ind.points:g}",
-                                  f"{ind.cap:g}", f"{ind.score:.1f}"], None))
-                rows.append((["", self.tr("小计"), "", "", f"{part.weight:g}", "", f"{part.score:.1f}"], SUBTOTAL_BG))
+                    part_name = (
+                        self.tr("{0}（{1}分）").format(part.name.text(lang), f"{part.weight:g}")
+                        if i == 0
+                        else ""
+                    )
+                    rows.append(
+                        (
+                            [
+                                part_name,
+                                ind.label.text(lang),
+                                f"{ind.target:g}",
+                                actual,
+                                f"{ind.points:g}",
+                                f"{ind.cap:g}",
+                                f"{ind.score:.1f}",
+                            ],
+                            None,
+                        )
+                    )
+                rows.append(
+                    (["", self.tr("小计"), "", "", f"{part.weight:g}", "", f"{part.score:.1f}"], SUBTOTAL_BG)
+                )
             rows.append(([self.tr("总分"), "", "", "", "100", "", f"{m.total:.1f}"], TOTAL_BG))
         self.table.setRowCount(len(rows))
         bold = QFont(self.font())
@@ -372,20 +418,37 @@ class AssessmentView(QWidget):
         notes = [a.basis_note.text(lang), *[n.text(lang) for n in a.notes]]
         if m.capped:
             notes.append(self.tr("得分达到优秀，受优秀比例上限调整为良好。"))
-        notes.append(self.tr("等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}").format(
-            f"{a.rules.excellent:g}", f"{a.rules.good:g}", f"{a.rules.pass_mark:g}", a.rules.title.text(lang)))
+        notes.append(
+            self.tr("等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}").format(
+                f"{a.rules.excellent:g}",
+                f"{a.rules.good:g}",
+                f"{a.rules.pass_mark:g}",
+                a.rules.title.text(lang),
+            )
+        )
         self.basis_label.setText("\n".join(notes))
 
     def _fill_chart(self, m: MemberResult | None) -> None:
         months = self.data.months.get(m.commissioner_id, []) if (self.data and m) else []
-        if m is not None and self.data is not None and not months and m.commissioner_id not in self.data.months:
+        if (
+            m is not None
+            and self.data is not None
+            and not months
+            and m.commissioner_id not in self.data.months
+        ):
             cid, year = m.commissioner_id, self.chosen_year
             a = self.data.assessment
-            Operation(self, lambda store: visits_per_month(store, a.period, a.basis, [cid]),
-                      lambda found: self._months_loaded(cid, year, found)).run_in_background()
+            Operation(
+                self,
+                lambda store: visits_per_month(store, a.period, a.basis, [cid]),
+                lambda found: self._months_loaded(cid, year, found),
+            ).run_in_background()
         self.chart.empty_text = self.tr("本年度没有计入考核的服务记录")
-        self.chart.set_data([str(int(k[5:])) for k, _n in months], [n for _k, n in months],
-                            self.tr("各月计入考核的服务次数（月）"))
+        self.chart.set_data(
+            [str(int(k[5:])) for k, _n in months],
+            [n for _k, n in months],
+            self.tr("各月计入考核的服务次数（月）"),
+        )
 
     def _months_loaded(self, cid: str, year: int, months: list[tuple[str, int]]) -> None:
         if self.data is None or year != self.chosen_year:
@@ -399,8 +462,11 @@ class AssessmentView(QWidget):
 
     def summary_editable(self) -> bool:
         m = self.chosen_member()
-        return (m is not None and m.commissioner_id == self.own_id()
-                and current_role(self.context) == "commissioner")
+        return (
+            m is not None
+            and m.commissioner_id == self.own_id()
+            and current_role(self.context) == "commissioner"
+        )
 
     def _show_summary(self, cid: str, year: int, found: tuple[AnnualSummary | None, str]) -> None:
         m = self.chosen_member()
@@ -423,7 +489,9 @@ class AssessmentView(QWidget):
         elif edited:
             self.summary_state.setText(self.tr("未保存"))
         elif self.summary is not None:
-            self.summary_state.setText(self.tr("已保存 {0}").format(self.summary_saved_at.replace("T", " ")[:16]))
+            self.summary_state.setText(
+                self.tr("已保存 {0}").format(self.summary_saved_at.replace("T", " ")[:16])
+            )
         else:
             self.summary_state.setText("")
 
@@ -436,9 +504,11 @@ class AssessmentView(QWidget):
             return
         cid, year, text = m.commissioner_id, self.chosen_year, self.summary_edit.toPlainText().strip()
         self.summary_save.setEnabled(False)
-        Operation(self, lambda store: save_summary(store, cid, year, text),
-                  lambda s: self._summary_saved(cid, year, s)).with_progress(self.tr("正在保存年度工作总结…")) \
-            .run_in_background()
+        Operation(
+            self,
+            lambda store: save_summary(store, cid, year, text),
+            lambda s: self._summary_saved(cid, year, s),
+        ).with_progress(self.tr("正在保存年度工作总结…")).run_in_background()
 
     def _summary_saved(self, cid: str, year: int, found: tuple[AnnualSummary | None, str]) -> None:
         self._show_summary(cid, year, found)
@@ -460,7 +530,9 @@ class AssessmentView(QWidget):
         self.document_task = task
         task.start()
 
-    def _annual_done(self, result: tuple[bytes, list[bytes] | None] | None, error: BaseException | None) -> None:
+    def _annual_done(
+        self, result: tuple[bytes, list[bytes] | None] | None, error: BaseException | None
+    ) -> None:
         self.document_task = None
         self.message.setText("")
         if error is not None:
@@ -489,10 +561,13 @@ class AssessmentView(QWidget):
             return
         suggested = self.tr("服务记录单_{0}.pdf").format(visit_id[:8])
         self.visit_button.setEnabled(False)
-        Operation(self, lambda store: visit_pdf(store, visit_id),
-                  lambda result: self._preview(result, suggested, self.visit_button)) \
-            .failure(lambda error: self._document_failed(error, self.visit_button)) \
-            .with_progress(self.tr("正在生成服务记录单…")).run_in_background()
+        Operation(
+            self,
+            lambda store: visit_pdf(store, visit_id),
+            lambda result: self._preview(result, suggested, self.visit_button),
+        ).failure(lambda error: self._document_failed(error, self.visit_button)).with_progress(
+            self.tr("正在生成服务记录单…")
+        ).run_in_background()
 
     def _preview(self, result: tuple[bytes, list[bytes] | None], suggested: str, button: QPushButton) -> None:
         button.setEnabled(True)
@@ -525,7 +600,9 @@ class AssessmentView(QWidget):
         self.batch_button.setVisible(current_role(self.context) in ("manager", "bureau"))
         self.summary_label.setText(self.tr("年度工作总结"))
         self.summary_save.setText(self.tr("保存总结"))
-        self.summary_edit.setPlaceholderText(self.tr("写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。"))
+        self.summary_edit.setPlaceholderText(
+            self.tr("写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。")
+        )
         if self.data is not None:
             m = self.chosen_member()
             self._fill_table(m)

@@ -98,9 +98,21 @@ class AssessmentRunView(QWidget):
         self.export_button.setText(self.tr("导出考核表（Excel）"))
         self.batch_button.setText(self.tr("批量生成年度服务记录（PDF）"))
         self.chart.empty_text = self.tr("本年度暂无考核结果")
-        _headers(self.table, [
-            self.tr("名次"), self.tr("姓名"), self.tr("派出单位"), self.tr("区县"), self.tr("服务记录"),
-            self.tr("服务天数"), self.tr("解决难题"), self.tr("得分"), self.tr("等次"), self.tr("说明")])
+        _headers(
+            self.table,
+            [
+                self.tr("名次"),
+                self.tr("姓名"),
+                self.tr("派出单位"),
+                self.tr("区县"),
+                self.tr("服务记录"),
+                self.tr("服务天数"),
+                self.tr("解决难题"),
+                self.tr("得分"),
+                self.tr("等次"),
+                self.tr("说明"),
+            ],
+        )
         self._show()
 
     # --- loading ---------------------------------------------------------------------------------
@@ -111,8 +123,9 @@ class AssessmentRunView(QWidget):
 
     def refresh(self) -> None:
         year = self.chosen_year
-        Operation(self, lambda store: assess(store, period=Period.year(year)), self._loaded) \
-            .with_progress(self.tr("正在计算全市考核结果…")).run_in_background()
+        Operation(self, lambda store: assess(store, period=Period.year(year)), self._loaded).with_progress(
+            self.tr("正在计算全市考核结果…")
+        ).run_in_background()
 
     def _records_changed(self, table: str) -> None:
         if self.has_loaded and table in ("visits", "reviews", "problems", "solutions", "commissioners", ""):
@@ -131,18 +144,38 @@ class AssessmentRunView(QWidget):
             return
         lang = self.context.language
         counts = a.grade_counts()
-        self.chart.set_data([GRADES[g].text(lang) for g in GRADES], [counts.get(g, 0) for g in GRADES],
-                            self.tr("等次分布（人）"))
-        lines = [self.tr("参评 {0} 人：").format(len(a.members)) + "，".join(
-            f"{GRADES[g].text(lang)} {counts.get(g, 0)}" for g in GRADES)]
+        self.chart.set_data(
+            [GRADES[g].text(lang) for g in GRADES],
+            [counts.get(g, 0) for g in GRADES],
+            self.tr("等次分布（人）"),
+        )
+        lines = [
+            self.tr("参评 {0} 人：").format(len(a.members))
+            + "，".join(f"{GRADES[g].text(lang)} {counts.get(g, 0)}" for g in GRADES)
+        ]
         lines += [n.text(lang) for n in a.notes]
         lines.append(a.basis_note.text(lang))
         self.summary.setText("\n".join(lines))
         capped = self.tr("按优秀比例上限由优秀调为良好")
-        _fill(self.table, [
-            [rank, m.name, m.sending_unit, m.county, m.figures.visits, m.figures.service_days,
-             m.figures.problems_solved, round(m.total, 1), m.grade_label.text(lang), capped if m.capped else ""]
-            for rank, m in enumerate(a.members, 1)], [m.commissioner_id for m in a.members])
+        _fill(
+            self.table,
+            [
+                [
+                    rank,
+                    m.name,
+                    m.sending_unit,
+                    m.county,
+                    m.figures.visits,
+                    m.figures.service_days,
+                    m.figures.problems_solved,
+                    round(m.total, 1),
+                    m.grade_label.text(lang),
+                    capped if m.capped else "",
+                ]
+                for rank, m in enumerate(a.members, 1)
+            ],
+            [m.commissioner_id for m in a.members],
+        )
 
     # --- documents -------------------------------------------------------------------------------
 
@@ -151,19 +184,29 @@ class AssessmentRunView(QWidget):
         if out is None:
             start = self.context.setting("assessment", "folder", str(Path.home()), str)
             chosen, _filter = QFileDialog.getSaveFileName(
-                self, self.tr("导出考核表"), str(Path(start) / f"{year}年度考核.xlsx"), self.tr("Excel 工作簿 (*.xlsx)"))
+                self,
+                self.tr("导出考核表"),
+                str(Path(start) / f"{year}年度考核.xlsx"),
+                self.tr("Excel 工作簿 (*.xlsx)"),
+            )
             if not chosen:
                 return
             out = Path(chosen)
-        a = self.assessment if self.assessment is not None and self.assessment.period.end.year == year else None
+        a = (
+            self.assessment
+            if self.assessment is not None and self.assessment.period.end.year == year
+            else None
+        )
         target = out
 
         def work(store: Store) -> dict[str, int]:
             return export_xlsx(store, year, target, assessment=a)
 
-        Operation(self, work, lambda _counts: self.message.setText(self.tr("已导出：{0}").format(target))) \
-            .failure(lambda e: self.message.setText(error_text(e))) \
-            .with_progress(self.tr("正在导出考核表…")).run_in_background()
+        Operation(
+            self, work, lambda _counts: self.message.setText(self.tr("已导出：{0}").format(target))
+        ).failure(lambda e: self.message.setText(error_text(e))).with_progress(
+            self.tr("正在导出考核表…")
+        ).run_in_background()
 
     @property
     def batch(self) -> BatchRun | None:

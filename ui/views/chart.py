@@ -71,7 +71,9 @@ class BarChart(QWidget):
             return
         if not self.values or maximum <= 0:
             painter.setPen(TEXT)
-            painter.drawText(QRectF(left, top, right - left, plot_h), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            painter.drawText(
+                QRectF(left, top, right - left, plot_h), Qt.AlignmentFlag.AlignCenter, self.empty_text
+            )
         # Gridlines with their values.
         value = 0.0
         while value <= axis_top + 1e-9:
@@ -79,8 +81,11 @@ class BarChart(QWidget):
             painter.setPen(QPen(AXIS, 0.6, Qt.PenStyle.DotLine if value else Qt.PenStyle.SolidLine))
             painter.drawLine(int(left), int(y), int(right), int(y))
             painter.setPen(TEXT)
-            painter.drawText(QRectF(0, y - line / 2, left - 6, line),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{value:g}")
+            painter.drawText(
+                QRectF(0, y - line / 2, left - 6, line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{value:g}",
+            )
             value += step
         n = len(self.values)
         if n == 0:
@@ -96,6 +101,9 @@ class BarChart(QWidget):
             painter.fillRect(QRectF(x, bottom - h, bar_w, h), BAR)
             if i % every == 0 and i < len(self.labels):
                 painter.setPen(TEXT)
-                painter.drawText(QRectF(left + i * slot + slot / 2 - widest / 2, bottom + 3, widest, line),
-                                 Qt.AlignmentFlag.AlignHCenter, self.labels[i])
+                painter.drawText(
+                    QRectF(left + i * slot + slot / 2 - widest / 2, bottom + 3, widest, line),
+                    Qt.AlignmentFlag.AlignHCenter,
+                    self.labels[i],
+                )
         painter.end()

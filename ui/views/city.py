@@ -65,7 +65,9 @@ def town_visits(store: Store, county: str, town: str, year: int) -> tuple[int, l
     names: dict[str, str] = {}
     if ids:
         marks = ",".join("?" * len(ids))
-        names = dict(store.db.execute(f"SELECT id, name FROM commissioners WHERE id IN ({marks})", ids).fetchall())
+        names = dict(
+            store.db.execute(f"SELECT id, name FROM commissioners WHERE id IN ({marks})", ids).fetchall()
+        )
     for row in rows:
         row["commissioner_name"] = names.get(row["commissioner_id"], "")
     return store.count_visits(q), rows
@@ -100,7 +102,9 @@ def _fill(table: QTableView, rows: list[list[Any]], keys: list[Any] | None = Non
 def _headers(table: QTableView, headers: list[str]) -> None:
     _model(table).set_headers(headers)
     # Resize modes apply to existing sections: set once the columns exist.
-    table.horizontalHeader().setSectionResizeMode(int(table.property("stretch_column")), QHeaderView.ResizeMode.Stretch)
+    table.horizontalHeader().setSectionResizeMode(
+        int(table.property("stretch_column")), QHeaderView.ResizeMode.Stretch
+    )
 
 
 def _selected_key(table: QTableView) -> Any:
@@ -253,17 +257,42 @@ class CityView(QWidget):
         self.tabs.setTabText(0, self.tr("区县与镇街"))
         self.tabs.setTabText(1, self.tr("产业与服务类型"))
         self.tabs.setTabText(2, self.tr("科技特派员考核"))
-        _headers(self.county_table, [
-            self.tr("区县"), self.tr("服务记录"), self.tr("科技特派员"), self.tr("服务镇街"), self.tr("解决难题")])
+        _headers(
+            self.county_table,
+            [
+                self.tr("区县"),
+                self.tr("服务记录"),
+                self.tr("科技特派员"),
+                self.tr("服务镇街"),
+                self.tr("解决难题"),
+            ],
+        )
         _headers(self.town_table, [self.tr("镇街"), self.tr("服务记录"), self.tr("科技特派员")])
-        _headers(self.visits_table, [
-            self.tr("服务日期"), self.tr("科技特派员"), self.tr("服务对象"), self.tr("产业"), self.tr("状态"),
-            self.tr("服务内容")])
+        _headers(
+            self.visits_table,
+            [
+                self.tr("服务日期"),
+                self.tr("科技特派员"),
+                self.tr("服务对象"),
+                self.tr("产业"),
+                self.tr("状态"),
+                self.tr("服务内容"),
+            ],
+        )
         _headers(self.industry_table, [self.tr("产业"), self.tr("服务记录")])
         _headers(self.type_table, [self.tr("服务类型"), self.tr("服务记录")])
-        _headers(self.people_table, [
-            self.tr("姓名"), self.tr("派出单位"), self.tr("区县"), self.tr("服务记录"), self.tr("解决难题"),
-            self.tr("得分"), self.tr("等次")])
+        _headers(
+            self.people_table,
+            [
+                self.tr("姓名"),
+                self.tr("派出单位"),
+                self.tr("区县"),
+                self.tr("服务记录"),
+                self.tr("解决难题"),
+                self.tr("得分"),
+                self.tr("等次"),
+            ],
+        )
         for chart in (self.county_chart, self.industry_chart, self.type_chart):
             chart.empty_text = self.tr("本年度暂无服务记录")
         self._show_figures()
@@ -280,11 +309,13 @@ class CityView(QWidget):
     def refresh(self) -> None:
         year = self.chosen_year
         self.status.setText(self.tr("正在统计…"))
-        Operation(self, lambda store: city_figures(store, year), self._figures_loaded) \
-            .with_progress(self.tr("正在统计全市数据…")).run_in_background()
+        Operation(self, lambda store: city_figures(store, year), self._figures_loaded).with_progress(
+            self.tr("正在统计全市数据…")
+        ).run_in_background()
         # The scores come second: the figures show while the assessment is computed.
-        Operation(self, lambda store: (year, assess(store, period=Period.year(year))), self._members_loaded) \
-            .with_progress(self.tr("正在计算考核得分…")).run_in_background()
+        Operation(
+            self, lambda store: (year, assess(store, period=Period.year(year))), self._members_loaded
+        ).with_progress(self.tr("正在计算考核得分…")).run_in_background()
 
     def _records_changed(self, table: str) -> None:
         if self.has_loaded and table in ("visits", "problems", "solutions", "reviews", "commissioners", ""):
@@ -319,22 +350,40 @@ class CityView(QWidget):
         self.active_card.set_value(o["active_commissioners"], f.plan_active)
         self.solved_card.set_value(o["problems_solved"], f.plan_solved)
         self.visits_card.set_value(o["visits"], None)
-        self.active_card.note.setText(self.tr("计划目标 {0:,} 人；本年度有服务记录的科技特派员").format(f.plan_active))
+        self.active_card.note.setText(
+            self.tr("计划目标 {0:,} 人；本年度有服务记录的科技特派员").format(f.plan_active)
+        )
         self.solved_card.note.setText(self.tr("计划目标 {0:,} 项").format(f.plan_solved))
         self.visits_card.note.setText(self.tr("已提交的服务记录（不含草稿）"))
         counties = o["by_county"]
         unnamed = self.tr("（未填写）")
-        self.county_chart.set_data([c["county"] or unnamed for c in counties], [c["visits"] for c in counties],
-                                   self.tr("各区县服务记录"))
-        _fill(self.county_table, [[c["county"] or unnamed, c["visits"], c["commissioners"], c["towns"],
-                                   c["problems_solved"]] for c in counties], [c["county"] for c in counties])
+        self.county_chart.set_data(
+            [c["county"] or unnamed for c in counties],
+            [c["visits"] for c in counties],
+            self.tr("各区县服务记录"),
+        )
+        _fill(
+            self.county_table,
+            [
+                [c["county"] or unnamed, c["visits"], c["commissioners"], c["towns"], c["problems_solved"]]
+                for c in counties
+            ],
+            [c["county"] for c in counties],
+        )
         industries = o["by_industry"]
-        self.industry_chart.set_data([i["industry"] or unnamed for i in industries[:12]],
-                                     [i["visits"] for i in industries[:12]], self.tr("各产业服务记录（前 12 个）"))
+        self.industry_chart.set_data(
+            [i["industry"] or unnamed for i in industries[:12]],
+            [i["visits"] for i in industries[:12]],
+            self.tr("各产业服务记录（前 12 个）"),
+        )
         _fill(self.industry_table, [[i["industry"] or unnamed, i["visits"]] for i in industries])
-        types = [(SERVICE_TYPES[code].text(lang) if code in SERVICE_TYPES else code, n)
-                 for code, n in o["by_service_type"]]
-        self.type_chart.set_data([t for t, _n in types], [n for _t, n in types], self.tr("各服务类型服务记录"))
+        types = [
+            (SERVICE_TYPES[code].text(lang) if code in SERVICE_TYPES else code, n)
+            for code, n in o["by_service_type"]
+        ]
+        self.type_chart.set_data(
+            [t for t, _n in types], [n for _t, n in types], self.tr("各服务类型服务记录")
+        )
         _fill(self.type_table, [[t, n] for t, n in types])
 
     def _show_members(self) -> None:
@@ -343,11 +392,25 @@ class CityView(QWidget):
             return
         lang = self.context.language
         a = self.assessment
-        self.people_note.setText(self.tr("{0}共 {1} 名科技特派员参评。").format(
-            a.basis_note.text(lang), len(self.members)))
-        _fill(self.people_table, [[m.name, m.sending_unit, m.county, m.figures.visits, m.figures.problems_solved,
-                                   round(m.total, 1), m.grade_label.text(lang)] for m in self.members],
-              [m.commissioner_id for m in self.members])
+        self.people_note.setText(
+            self.tr("{0}共 {1} 名科技特派员参评。").format(a.basis_note.text(lang), len(self.members))
+        )
+        _fill(
+            self.people_table,
+            [
+                [
+                    m.name,
+                    m.sending_unit,
+                    m.county,
+                    m.figures.visits,
+                    m.figures.problems_solved,
+                    round(m.total, 1),
+                    m.grade_label.text(lang),
+                ]
+                for m in self.members
+            ],
+            [m.commissioner_id for m in self.members],
+        )
 
     # --- drill-down ------------------------------------------------------------------------------
 
@@ -355,8 +418,11 @@ class CityView(QWidget):
         """Show the towns of a county (and, with `town`, that town's visits)."""
         self.county, self.town = county, town
         year = self.chosen_year
-        Operation(self, lambda store: town_breakdown(store, county, date(year, 1, 1), date(year, 12, 31)),
-                  lambda rows: self._towns_loaded(county, town, rows)).run_in_background()
+        Operation(
+            self,
+            lambda store: town_breakdown(store, county, date(year, 1, 1), date(year, 12, 31)),
+            lambda rows: self._towns_loaded(county, town, rows),
+        ).run_in_background()
 
     def _towns_loaded(self, county: str, town: str, rows: list[dict[str, Any]]) -> None:
         if county != self.county:
@@ -372,8 +438,11 @@ class CityView(QWidget):
     def choose_town(self, town: str) -> None:
         self.town = town
         county, year = self.county, self.chosen_year
-        Operation(self, lambda store: town_visits(store, county, town, year),
-                  lambda result: self._visits_loaded(county, town, result)).run_in_background()
+        Operation(
+            self,
+            lambda store: town_visits(store, county, town, year),
+            lambda result: self._visits_loaded(county, town, result),
+        ).run_in_background()
 
     def _visits_loaded(self, county: str, town: str, result: tuple[int, list[dict[str, Any]]]) -> None:
         if (county, town) != (self.county, self.town):
@@ -400,8 +469,11 @@ class CityView(QWidget):
             return
         self.town_label.setText(self.tr("{0}：各镇街").format(self.county or self.tr("（未填写）")))
         unnamed = self.tr("（未填写）")
-        _fill(self.town_table, [[t["town"] or unnamed, t["visits"], t["commissioners"]] for t in self.towns],
-              [t["town"] for t in self.towns])
+        _fill(
+            self.town_table,
+            [[t["town"] or unnamed, t["visits"], t["commissioners"]] for t in self.towns],
+            [t["town"] for t in self.towns],
+        )
 
     def _show_visits(self) -> None:
         if not self.town:
@@ -414,7 +486,18 @@ class CityView(QWidget):
         if shown < self.visit_total:
             text += self.tr("（显示最近 {0} 条）").format(shown)
         self.visits_label.setText(text)
-        _fill(self.visits_table, [
-            [str(v["visit_date"]), v["commissioner_name"], v["target_name"], v["industry"],
-             RECORD_STATES[v["state"]].text(lang) if v["state"] in RECORD_STATES else v["state"],
-             " ".join(str(v["content"] or "").split())] for v in self.visits], [v["id"] for v in self.visits])
+        _fill(
+            self.visits_table,
+            [
+                [
+                    str(v["visit_date"]),
+                    v["commissioner_name"],
+                    v["target_name"],
+                    v["industry"],
+                    RECORD_STATES[v["state"]].text(lang) if v["state"] in RECORD_STATES else v["state"],
+                    " ".join(str(v["content"] or "").split()),
+                ]
+                for v in self.visits
+            ],
+            [v["id"] for v in self.visits],
+        )

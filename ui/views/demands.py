@@ -96,8 +96,19 @@ class DemandsView(QWidget):
         self.publish_button.clicked.connect(self.publish)
         self.form = QFormLayout(self.form_box)
         self.form_labels = [QLabel(self) for _ in range(7)]
-        for label, field in zip(self.form_labels, (self.title_edit, self.description_edit, self.industry, self.county,
-                                                    self.town, self.target_edit, self.deadline), strict=True):
+        for label, field in zip(
+            self.form_labels,
+            (
+                self.title_edit,
+                self.description_edit,
+                self.industry,
+                self.county,
+                self.town,
+                self.target_edit,
+                self.deadline,
+            ),
+            strict=True,
+        ):
             self.form.addRow(label, field)
         self.form.addRow(self.publish_button)
         self.county.currentIndexChanged.connect(lambda _i: self._fill_towns())
@@ -170,28 +181,52 @@ class DemandsView(QWidget):
         self.bureau_panel.setVisible(bureau)
         self.commissioner_panel.setVisible(not bureau)
         self.hint.setText(
-            self.tr("发布技术需求（来自村、企业或局里的清单）；同步后送达各科技特派员，揭榜后可在此查看揭榜人和难题进展。")
-            if bureau else
-            self.tr("市科技局发布的待揭榜技术需求，与您产业相符的排在前面。揭榜后该需求成为您的技术难题（见“技术难题”），下次同步时告知市科技局。"))
+            self.tr(
+                "发布技术需求（来自村、企业或局里的清单）；同步后送达各科技特派员，揭榜后可在此查看揭榜人和难题进展。"
+            )
+            if bureau
+            else self.tr(
+                "市科技局发布的待揭榜技术需求，与您产业相符的排在前面。揭榜后该需求成为您的技术难题（见“技术难题”），下次同步时告知市科技局。"
+            )
+        )
 
     # --- text ------------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("技术需求（揭榜）"))
         self.form_box.setTitle(self.tr("发布新需求"))
-        for label, text in zip(self.form_labels, (
-                self.tr("需求标题"), self.tr("需求描述"), self.tr("产业"), self.tr("区县"), self.tr("镇街"),
-                self.tr("服务对象"), self.tr("揭榜截止日期")), strict=True):
+        for label, text in zip(
+            self.form_labels,
+            (
+                self.tr("需求标题"),
+                self.tr("需求描述"),
+                self.tr("产业"),
+                self.tr("区县"),
+                self.tr("镇街"),
+                self.tr("服务对象"),
+                self.tr("揭榜截止日期"),
+            ),
+            strict=True,
+        ):
             label.setText(text)
         self.title_edit.setPlaceholderText(self.tr("如：柑橘黄龙病绿色防控技术"))
         self.target_edit.setPlaceholderText(self.tr("提出需求的村、企业或合作社"))
         self.publish_button.setText(self.tr("发布需求"))
         self.progress_label.setText(self.tr("已发布需求的进展"))
-        self.progress_table.setHorizontalHeaderLabels([
-            self.tr("需求标题"), self.tr("产业"), self.tr("地点"), self.tr("截止日期"), self.tr("状态"),
-            self.tr("揭榜人"), self.tr("难题进展")])
-        self.open_table.setHorizontalHeaderLabels([
-            self.tr("需求标题"), self.tr("产业"), self.tr("地点"), self.tr("服务对象"), self.tr("截止日期")])
+        self.progress_table.setHorizontalHeaderLabels(
+            [
+                self.tr("需求标题"),
+                self.tr("产业"),
+                self.tr("地点"),
+                self.tr("截止日期"),
+                self.tr("状态"),
+                self.tr("揭榜人"),
+                self.tr("难题进展"),
+            ]
+        )
+        self.open_table.setHorizontalHeaderLabels(
+            [self.tr("需求标题"), self.tr("产业"), self.tr("地点"), self.tr("服务对象"), self.tr("截止日期")]
+        )
         self.take_button.setText(self.tr("揭榜"))
         self._fill_choices()
         self._show_role()
@@ -245,12 +280,14 @@ class DemandsView(QWidget):
     def refresh(self) -> None:
         self._show_role()
         if self.is_bureau:
-            Operation(self, demand_progress, self._show_progress) \
-                .with_progress(self.tr("正在加载技术需求…")).run_in_background()
+            Operation(self, demand_progress, self._show_progress).with_progress(
+                self.tr("正在加载技术需求…")
+            ).run_in_background()
         else:
             industries = list(self.context.profile.industries) if self.context.profile else []
-            Operation(self, lambda store: open_demands(store, industries=industries), self._show_open) \
-                .with_progress(self.tr("正在加载技术需求…")).run_in_background()
+            Operation(
+                self, lambda store: open_demands(store, industries=industries), self._show_open
+            ).with_progress(self.tr("正在加载技术需求…")).run_in_background()
 
     def _records_changed(self, table: str) -> None:
         if self.has_loaded and table in ("demands", "problems", ""):
@@ -273,9 +310,15 @@ class DemandsView(QWidget):
         for row, d in enumerate(self.progress_rows):
             status = DEMAND_STATUSES.get(d["status"])
             problem = PROBLEM_STATUSES.get(d["problem_status"] or "")
-            values = [d["title"], d["industry"], _place(d["county"], d["town"]), d["deadline"] or "",
-                      status.text(lang) if status else d["status"], d["taken_by_name"] or "",
-                      problem.text(lang) if problem else ""]
+            values = [
+                d["title"],
+                d["industry"],
+                _place(d["county"], d["town"]),
+                d["deadline"] or "",
+                status.text(lang) if status else d["status"],
+                d["taken_by_name"] or "",
+                problem.text(lang) if problem else "",
+            ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(str(value or ""))
                 if column == 0:
@@ -286,8 +329,13 @@ class DemandsView(QWidget):
         table = self.open_table
         table.setRowCount(len(self.open_rows))
         for row, d in enumerate(self.open_rows):
-            values = [d.title, d.industry, _place(d.county, d.town), d.target_name,
-                      d.deadline.isoformat() if d.deadline else ""]
+            values = [
+                d.title,
+                d.industry,
+                _place(d.county, d.town),
+                d.target_name,
+                d.deadline.isoformat() if d.deadline else "",
+            ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value or "")
                 if column == 0:
@@ -318,20 +366,24 @@ class DemandsView(QWidget):
     def publish(self) -> None:
         deadline = self.deadline.date().toPython()
         demand = Demand(
-            title=self.title_edit.text().strip(), description=self.description_edit.toPlainText().strip(),
-            industry=self._combo_value(self.industry), county=self.county.currentData() or "",
-            town=self._combo_value(self.town), target_name=self.target_edit.text().strip(),
+            title=self.title_edit.text().strip(),
+            description=self.description_edit.toPlainText().strip(),
+            industry=self._combo_value(self.industry),
+            county=self.county.currentData() or "",
+            town=self._combo_value(self.town),
+            target_name=self.target_edit.text().strip(),
             deadline=deadline if isinstance(deadline, date) else None,
-            published_by=self.context.profile_name or self.tr("市科技局"))
+            published_by=self.context.profile_name or self.tr("市科技局"),
+        )
         if not demand.title or not demand.description:
             self._say(self.tr("请填写需求标题和需求描述。"), error=True)
             return
         if demand.deadline is not None and demand.deadline < date.today():
             self._say(self.tr("揭榜截止日期不能早于今天。"), error=True)
             return
-        Operation(self, lambda store: publish(store, demand), self._published) \
-            .failure(lambda e: self._say(error_text(e), error=True)) \
-            .with_progress(self.tr("正在发布需求…")).run_in_background()
+        Operation(self, lambda store: publish(store, demand), self._published).failure(
+            lambda e: self._say(error_text(e), error=True)
+        ).with_progress(self.tr("正在发布需求…")).run_in_background()
 
     def _published(self, demand: Demand) -> None:
         self._say(self.tr("已发布“{0}”，下次同步时送达各科技特派员。").format(demand.title))
@@ -353,9 +405,9 @@ class DemandsView(QWidget):
         def work(store: Store) -> Any:
             return take_up(store, demand_id, who)
 
-        Operation(self, work, lambda problem: self._taken(d, problem)) \
-            .failure(lambda e: self._say(error_text(e), error=True)) \
-            .with_progress(self.tr("正在揭榜…")).run_in_background()
+        Operation(self, work, lambda problem: self._taken(d, problem)).failure(
+            lambda e: self._say(error_text(e), error=True)
+        ).with_progress(self.tr("正在揭榜…")).run_in_background()
 
     def _taken(self, demand: Demand, _problem: Any) -> None:
         self._say(self.tr("已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。").format(demand.title))

@@ -34,7 +34,9 @@ PREVIEW_DPI = 80
 MAX_PREVIEW_PAGES = 6
 
 
-def render_pages(pdf: bytes, dpi: int = PREVIEW_DPI, last_page: int = MAX_PREVIEW_PAGES) -> list[bytes] | None:
+def render_pages(
+    pdf: bytes, dpi: int = PREVIEW_DPI, last_page: int = MAX_PREVIEW_PAGES
+) -> list[bytes] | None:
     """The pages as PNG images, or None when pdftoppm is not installed (runs in the background)."""
     command = shutil.which("pdftoppm")
     if command is None:
@@ -42,8 +44,11 @@ def render_pages(pdf: bytes, dpi: int = PREVIEW_DPI, last_page: int = MAX_PREVIE
     with tempfile.TemporaryDirectory(prefix="preview-") as folder:
         source = Path(folder) / "document.pdf"
         source.write_bytes(pdf)
-        result = subprocess.run([command, "-png", "-r", str(dpi), "-l", str(last_page), str(source),
-                                 str(Path(folder) / "page")], capture_output=True, timeout=120)
+        result = subprocess.run(
+            [command, "-png", "-r", str(dpi), "-l", str(last_page), str(source), str(Path(folder) / "page")],
+            capture_output=True,
+            timeout=120,
+        )
         if result.returncode != 0:
             log.warning("pdftoppm failed: %s", result.stderr.decode(errors="replace")[-500:])
             return None
@@ -80,7 +85,9 @@ class PdfPreviewDialog(QDialog):
         column.addStretch(1)
         self.scroll.setWidget(body)
         self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(self.tr("保存为 PDF…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton(
+            self.tr("保存为 PDF…"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.close_button = self.buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
@@ -89,14 +96,17 @@ class PdfPreviewDialog(QDialog):
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
         shown = len(pages)
-        self.note.setText(self.tr("预览：{0} 页。确认无误后保存，再用 PDF 阅读器打印。").format(shown)
-                          if shown < MAX_PREVIEW_PAGES else
-                          self.tr("预览前 {0} 页；保存的文件包含全部页面。").format(shown))
+        self.note.setText(
+            self.tr("预览：{0} 页。确认无误后保存，再用 PDF 阅读器打印。").format(shown)
+            if shown < MAX_PREVIEW_PAGES
+            else self.tr("预览前 {0} 页；保存的文件包含全部页面。").format(shown)
+        )
 
     def save(self, path: str | None = None) -> bool:
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存 PDF"), self.suggested_name,
-                                                        self.tr("PDF 文件 (*.pdf)"))
+            path, _filter = QFileDialog.getSaveFileName(
+                self, self.tr("保存 PDF"), self.suggested_name, self.tr("PDF 文件 (*.pdf)")
+            )
         if not path:
             return False
         if not path.lower().endswith(".pdf"):
@@ -104,14 +114,18 @@ class PdfPreviewDialog(QDialog):
         try:
             Path(path).write_bytes(self.pdf)
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("无法保存"), self.tr("无法保存到 {0}：{1}").format(path, exc.strerror or exc))
+            QMessageBox.warning(
+                self, self.tr("无法保存"), self.tr("无法保存到 {0}：{1}").format(path, exc.strerror or exc)
+            )
             return False
         self.saved.emit(path)
         self.accept()
         return True
 
 
-def show_preview(parent: QWidget, pdf: bytes, pages: list[bytes] | None, suggested_name: str) -> QDialog | None:
+def show_preview(
+    parent: QWidget, pdf: bytes, pages: list[bytes] | None, suggested_name: str
+) -> QDialog | None:
     """The preview dialog (non-modal), or the system viewer and a save dialog without pdftoppm."""
     if pages:
         dialog = PdfPreviewDialog(pdf, pages, suggested_name, parent)
@@ -121,8 +135,12 @@ def show_preview(parent: QWidget, pdf: bytes, pages: list[bytes] | None, suggest
     temporary = folder / Path(suggested_name).name
     temporary.write_bytes(pdf)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(temporary)))
-    path, _filter = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("PdfPreviewDialog", "保存 PDF"), suggested_name,
-                                                QCoreApplication.translate("PdfPreviewDialog", "PDF 文件 (*.pdf)"))
+    path, _filter = QFileDialog.getSaveFileName(
+        parent,
+        QCoreApplication.translate("PdfPreviewDialog", "保存 PDF"),
+        suggested_name,
+        QCoreApplication.translate("PdfPreviewDialog", "PDF 文件 (*.pdf)"),
+    )
     if path:
         Path(path).write_bytes(pdf)
     return None

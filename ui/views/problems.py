@@ -15,8 +15,14 @@ from ui.views.record_list import RecordListView
 
 class ProblemsView(RecordListView):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
-        super().__init__(context, ProblemTableModel(context), sort=(6, Qt.SortOrder.DescendingOrder),
-                         widths=(76, 330, 90, 80, 110, 260, 100, 80), stretch=1, parent=parent)
+        super().__init__(
+            context,
+            ProblemTableModel(context),
+            sort=(6, Qt.SortOrder.DescendingOrder),
+            widths=(76, 330, 90, 80, 110, 260, 100, 80),
+            stretch=1,
+            parent=parent,
+        )
         self.status_label, self.status = self.add_filter()
         self.industry_label, self.industry = self.add_filter()
         self.retranslate()
@@ -27,9 +33,13 @@ class ProblemsView(RecordListView):
     def retranslate_filters(self, language: str) -> None:
         self.search_box.setPlaceholderText(self.tr("搜索技术难题：标题、描述…（Ctrl+F）"))
         self.status_label.setText(self.tr("进展"))
-        fill_code_combo(self.status, [(c, m.text(language)) for c, m in PROBLEM_STATUSES.items()], self.tr("全部"))
+        fill_code_combo(
+            self.status, [(c, m.text(language)) for c, m in PROBLEM_STATUSES.items()], self.tr("全部")
+        )
         self.industry_label.setText(self.tr("产业"))
-        fill_reference_combo(self.industry, reference(self.context.reader, "industry"), language, self.tr("全部产业"))
+        fill_reference_combo(
+            self.industry, reference(self.context.reader, "industry"), language, self.tr("全部产业")
+        )
 
     def count_text(self, count: int | None) -> str:
         if count is None:

@@ -18,8 +18,16 @@ from ui.views.common import SearchBox, compact, fit_state_column, keep_sort_indi
 
 
 class RecordListView(QWidget):
-    def __init__(self, context: AppContext, model: RowListModel, *, sort: tuple[int, Qt.SortOrder],
-                 widths: tuple[int, ...], stretch: int, parent: QWidget | None = None):
+    def __init__(
+        self,
+        context: AppContext,
+        model: RowListModel,
+        *,
+        sort: tuple[int, Qt.SortOrder],
+        widths: tuple[int, ...],
+        stretch: int,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.context = context
         self.model = model

@@ -42,7 +42,6 @@ log = logging.getLogger("commissioner.ui.reference")
 SOURCE = "bureau"
 
 
-
 def save_towns(store: Store, county_code: str, towns: list[tuple[str, str, str]]) -> None:
     """Replace the towns of one county (code, Chinese name, English name); other counties' stay."""
     others = [t for t in reference(store, "town") if t.parent_code != county_code]
@@ -54,8 +53,10 @@ def save_towns(store: Store, county_code: str, towns: list[tuple[str, str, str]]
 
 def save_industries(store: Store, industries: list[tuple[str, str, str]]) -> None:
     old = {i.code: i for i in reference(store, "industry")}
-    items = [RefItem("industry", code, zh, en, old[code].parent_code if code in old else "", n)
-             for n, (code, zh, en) in enumerate(industries)]
+    items = [
+        RefItem("industry", code, zh, en, old[code].parent_code if code in old else "", n)
+        for n, (code, zh, en) in enumerate(industries)
+    ]
     with store.atomic():
         replace_reference(store, "industry", items, source=SOURCE)
         store.set_meta(META_REFERENCE_EDITED.format(kind="industry"), "1")
@@ -74,12 +75,17 @@ def save_rules(store: Store, year: int, text: str) -> None:
     """Validate, then keep the rules for `year`; a bad text raises RulesError and changes nothing."""
     rules = parse_rules(text, f"assessment_rules:{year}")
     if rules.year != year:
-        raise CommissionerError(Message(f"考核细则中的年度（{rules.year}）与所选年度（{year}）不符。",
-                                        f"The rules are for {rules.year}, not for the chosen year {year}."))
+        raise CommissionerError(
+            Message(
+                f"考核细则中的年度（{rules.year}）与所选年度（{year}）不符。",
+                f"The rules are for {rules.year}, not for the chosen year {year}.",
+            )
+        )
     with store.atomic():
         store.db.execute(
             "INSERT INTO assessment_rules (year, toml) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET toml = excluded.toml",
-            [year, text])
+            [year, text],
+        )
         store.set_meta(META_RULES_EDITED.format(year=year), "1")
 
 
@@ -128,7 +134,9 @@ class ItemsEditor(QWidget):
     def rows(self) -> list[tuple[str, str, str]]:
         result = []
         for row in range(self.table.rowCount()):
-            values = [(self.table.item(row, c).text().strip() if self.table.item(row, c) else "") for c in range(3)]
+            values = [
+                (self.table.item(row, c).text().strip() if self.table.item(row, c) else "") for c in range(3)
+            ]
             if any(values):
                 result.append((values[0], values[1], values[2]))
         return result
@@ -218,7 +226,9 @@ class ReferenceView(QWidget):
         self.county_label.setText(self.tr("区县"))
         self.year_label.setText(self.tr("年度"))
         for editor in (self.towns, self.industries):
-            editor.table.setHorizontalHeaderLabels([self.tr("代码"), self.tr("中文名称"), self.tr("英文名称")])
+            editor.table.setHorizontalHeaderLabels(
+                [self.tr("代码"), self.tr("中文名称"), self.tr("英文名称")]
+            )
             editor.add_button.setText(self.tr("添加一行"))
             editor.remove_button.setText(self.tr("删除所选"))
         self.towns_save.setText(self.tr("保存镇街"))
@@ -247,10 +257,14 @@ class ReferenceView(QWidget):
 
     def _show_towns(self) -> None:
         code = self.county.currentData() or ""
-        self.towns.set_rows([(t.code, t.name_zh, t.name_en) for t in reference(self.context.reader, "town", code)])
+        self.towns.set_rows(
+            [(t.code, t.name_zh, t.name_en) for t in reference(self.context.reader, "town", code)]
+        )
 
     def _show_industries(self) -> None:
-        self.industries.set_rows([(t.code, t.name_zh, t.name_en) for t in reference(self.context.reader, "industry")])
+        self.industries.set_rows(
+            [(t.code, t.name_zh, t.name_en) for t in reference(self.context.reader, "industry")]
+        )
 
     def _load_rules(self) -> None:
         year = int(self.year.currentData())
@@ -277,25 +291,32 @@ class ReferenceView(QWidget):
         if not code or not self._check(rows):
             return
         county = self.county.currentText()
-        Operation(self, lambda store: save_towns(store, code, rows),
-                  lambda _r: self._saved(self.tr("已保存{0}的 {1} 个镇街。").format(county, len(rows)))) \
-            .failure(lambda e: self._say(error_text(e), error=True)).run_in_background()
+        Operation(
+            self,
+            lambda store: save_towns(store, code, rows),
+            lambda _r: self._saved(self.tr("已保存{0}的 {1} 个镇街。").format(county, len(rows))),
+        ).failure(lambda e: self._say(error_text(e), error=True)).run_in_background()
 
     def save_industries(self) -> None:
         rows = self.industries.rows()
         if not self._check(rows):
             return
-        Operation(self, lambda store: save_industries(store, rows),
-                  lambda _r: self._saved(self.tr("已保存 {0} 个产业。").format(len(rows)))) \
-            .failure(lambda e: self._say(error_text(e), error=True)).run_in_background()
+        Operation(
+            self,
+            lambda store: save_industries(store, rows),
+            lambda _r: self._saved(self.tr("已保存 {0} 个产业。").format(len(rows))),
+        ).failure(lambda e: self._say(error_text(e), error=True)).run_in_background()
 
     def save_rules(self) -> None:
         year = int(self.year.currentData())
         text = self.rules_edit.toPlainText()
-        Operation(self, lambda store: save_rules(store, year, text),
-                  lambda _r: self._saved(self.tr("已保存{0}年度考核细则。").format(year))) \
-            .failure(lambda e: self._say(self.tr("考核细则有误，未保存：{0}").format(error_text(e)), error=True)) \
-            .run_in_background()
+        Operation(
+            self,
+            lambda store: save_rules(store, year, text),
+            lambda _r: self._saved(self.tr("已保存{0}年度考核细则。").format(year)),
+        ).failure(
+            lambda e: self._say(self.tr("考核细则有误，未保存：{0}").format(error_text(e)), error=True)
+        ).run_in_background()
 
     def _saved(self, text: str) -> None:
         self._say(text)

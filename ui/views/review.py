@@ -52,44 +52,77 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
 
     `+deleted` keeps SQLite on the selective owner indexes rather than the sync-state ones."""
     today = today or date.today()
-    found = list(store.db.query(
-        "SELECT v.*, t.name AS target_name, c.name AS commissioner_name, c.sending_unit FROM visits v "
-        "LEFT JOIN service_targets t ON t.id = v.target_id LEFT JOIN commissioners c ON c.id = v.commissioner_id "
-        "WHERE v.id = ?", [visit_id]))
+    found = list(
+        store.db.query(
+            "SELECT v.*, t.name AS target_name, c.name AS commissioner_name, c.sending_unit FROM visits v "
+            "LEFT JOIN service_targets t ON t.id = v.target_id LEFT JOIN commissioners c ON c.id = v.commissioner_id "
+            "WHERE v.id = ?",
+            [visit_id],
+        )
+    )
     if not found:
         return {}
     row = dict(found[0])
     row["service_types"] = json.loads(row["service_types"] or "[]")
-    problems = [dict(p) for p in store.db.query(
-        "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND +deleted = 0 ORDER BY created_at",
-        [visit_id])]
+    problems = [
+        dict(p)
+        for p in store.db.query(
+            "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND +deleted = 0 ORDER BY created_at",
+            [visit_id],
+        )
+    ]
     for p in problems:
-        p["solutions"] = [dict(s) for s in store.db.query(
-            "SELECT description, technology, outcome FROM solutions WHERE problem_id = ? AND +deleted = 0 "
-            "ORDER BY created_at", [p["id"]])]
+        p["solutions"] = [
+            dict(s)
+            for s in store.db.query(
+                "SELECT description, technology, outcome FROM solutions WHERE problem_id = ? AND +deleted = 0 "
+                "ORDER BY created_at",
+                [p["id"]],
+            )
+        ]
     photos = []
     for a in store.db.query(
-            "SELECT sha256, kind, original_name, mime FROM attachments WHERE owner_table = 'visits' AND owner_id = ? "
-            "AND +deleted = 0 ORDER BY created_at", [visit_id]):
+        "SELECT sha256, kind, original_name, mime FROM attachments WHERE owner_table = 'visits' AND owner_id = ? "
+        "AND +deleted = 0 ORDER BY created_at",
+        [visit_id],
+    ):
         thumb = thumbnail_path(store, a["sha256"])
-        photos.append({**a, "thumbnail": str(thumb) if thumb.exists() else "",
-                       "path": str(blob_path(store, a["sha256"]))})
+        photos.append(
+            {
+                **a,
+                "thumbnail": str(thumb) if thumb.exists() else "",
+                "path": str(blob_path(store, a["sha256"])),
+            }
+        )
     who = row["commissioner_id"]
-    recent = [dict(r) for r in store.db.query(
-        "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 16) AS content FROM visits v "
-        "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND +v.deleted = 0 "
-        "AND +v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?", [who, visit_id, RECENT_VISITS])]
+    recent = [
+        dict(r)
+        for r in store.db.query(
+            "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 16) AS content FROM visits v "
+            "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND +v.deleted = 0 "
+            "AND +v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?",
+            [who, visit_id, RECENT_VISITS],
+        )
+    ]
     since = (today - timedelta(days=365)).isoformat()
     record = dict.fromkeys(("approved", "returned", "pending"), 0)
     for status, n in store.db.execute(
-            "SELECT review_status, count(*) FROM visits WHERE commissioner_id = ? AND visit_date >= ? "
-            "AND +deleted = 0 AND +is_draft = 0 GROUP BY review_status", [who, since]).fetchall():
+        "SELECT review_status, count(*) FROM visits WHERE commissioner_id = ? AND visit_date >= ? "
+        "AND +deleted = 0 AND +is_draft = 0 GROUP BY review_status",
+        [who, since],
+    ).fetchall():
         if status in record:
             record[status] = n
     return {
-        "visit": row, "problems": problems, "photos": photos, "recent": recent, "record": record,
+        "visit": row,
+        "problems": problems,
+        "photos": photos,
+        "recent": recent,
+        "record": record,
         "changes": changes_since_approval(store, visit_id),
-        "reviews": [(r.decision, r.opinion, r.reviewer_name, r.reviewed_at) for r in reviews_of(store, visit_id)],
+        "reviews": [
+            (r.decision, r.opinion, r.reviewer_name, r.reviewed_at) for r in reviews_of(store, visit_id)
+        ],
     }
 
 
@@ -109,8 +142,15 @@ class QueueModel(QAbstractTableModel):
         self.endResetModel()
 
     def titles(self) -> list[str]:
-        return [self.tr("服务日期"), self.tr("科技特派员"), self.tr("服务对象"), self.tr("地点"), self.tr("服务内容"),
-                self.tr("佐证"), self.tr("备注")]
+        return [
+            self.tr("服务日期"),
+            self.tr("科技特派员"),
+            self.tr("服务对象"),
+            self.tr("地点"),
+            self.tr("服务内容"),
+            self.tr("佐证"),
+            self.tr("备注"),
+        ]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
         return 0 if parent.isValid() else len(self.rows)
@@ -118,8 +158,12 @@ class QueueModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.KEYS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.titles()[section]
         return None
@@ -248,8 +292,9 @@ class ReviewView(QWidget):
             self._load_again = True
             return
         self._loading = True
-        Operation(self, lambda store: review_queue(store, who), self._show_queue) \
-            .failure(self._load_failed).with_progress(self.tr("正在加载待审核记录…")).run_in_background()
+        Operation(self, lambda store: review_queue(store, who), self._show_queue).failure(
+            self._load_failed
+        ).with_progress(self.tr("正在加载待审核记录…")).run_in_background()
 
     def _load_failed(self, error: BaseException) -> None:
         self._loading = False
@@ -288,8 +333,9 @@ class ReviewView(QWidget):
             self.count_label.setText(self.tr("没有待审核的服务记录。"))
         else:
             edited = sum(1 for r in self.model.rows if r["was_approved"])
-            text = self.tr("待审核 {0} 条，按服务日期从新到旧排列；按住 Ctrl 或 Shift 可选择多条一起通过。").format(
-                f"{len(self.model.rows):,}")
+            text = self.tr(
+                "待审核 {0} 条，按服务日期从新到旧排列；按住 Ctrl 或 Shift 可选择多条一起通过。"
+            ).format(f"{len(self.model.rows):,}")
             if edited:
                 text += self.tr("其中 {0} 条批准后又被修改。").format(edited)
             self.count_label.setText(text)
@@ -308,8 +354,9 @@ class ReviewView(QWidget):
             if item["id"] in wanted:
                 chosen.select(self.model.index(row, 0), self.model.index(row, len(QueueModel.KEYS) - 1))
         # One selection change, not one per row: each change loads the shown visit's details.
-        self.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                           | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().select(
+            chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
 
     def _selection_changed(self, force: bool = False) -> None:
         self._update_buttons()
@@ -328,8 +375,11 @@ class ReviewView(QWidget):
         if visit_id == self._shown_id and not force:
             return  # shown already, or on its way
         self._shown_id = visit_id
-        Operation(self, lambda store: review_details(store, visit_id),
-                  lambda details: self._show_details(visit_id, details)).run_in_background()
+        Operation(
+            self,
+            lambda store: review_details(store, visit_id),
+            lambda details: self._show_details(visit_id, details),
+        ).run_in_background()
 
     def _show_details(self, visit_id: str, details: dict[str, Any]) -> None:
         if visit_id != self._shown_id:
@@ -355,10 +405,17 @@ class ReviewView(QWidget):
         out: list[str] = []
         separator = ", " if lang == "en" else "、"
         t = {
-            "target": self.tr("服务对象"), "place": self.tr("地点"), "industry": self.tr("产业"),
-            "types": self.tr("服务类型"), "item": self.tr("项目"), "then": self.tr("批准时"), "now": self.tr("现在"),
-            "no_problems": self.tr("本次服务没有记录技术难题。"), "no_photos": self.tr("没有照片。"),
-            "confirmed": self.tr("服务对象确认"), "satisfaction": self.tr("满意度"),
+            "target": self.tr("服务对象"),
+            "place": self.tr("地点"),
+            "industry": self.tr("产业"),
+            "types": self.tr("服务类型"),
+            "item": self.tr("项目"),
+            "then": self.tr("批准时"),
+            "now": self.tr("现在"),
+            "no_problems": self.tr("本次服务没有记录技术难题。"),
+            "no_photos": self.tr("没有照片。"),
+            "confirmed": self.tr("服务对象确认"),
+            "satisfaction": self.tr("满意度"),
             "unconfirmed": self.tr("服务对象尚未确认。"),
             "year_record": self.tr("近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条"),
             "open_photo": self.tr("点击照片可查看原图。"),
@@ -369,19 +426,23 @@ class ReviewView(QWidget):
 
         out.append(f"<h2 style='margin:0'>{e(v['commissioner_name'] or '')}　{e(v['visit_date'] or '')}</h2>")
         time_part = f"{v['start_time']}–{v['end_time']}" if v["start_time"] else ""
-        out.append(f"<p style='margin:2px 0'>{e(t['target'])}：{e(v['target_name'] or '')}　"
-                   f"{e(time_part)}<br>{e(t['place'])}：{e((v['county'] or '') + (v['town'] or '') + (v['village'] or ''))}"
-                   f"　{e(t['industry'])}：{e(v['industry'] or '')}<br>{e(t['types'])}："
-                   f"{e(separator.join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v['service_types']))}"
-                   "</p>")
+        out.append(
+            f"<p style='margin:2px 0'>{e(t['target'])}：{e(v['target_name'] or '')}　"
+            f"{e(time_part)}<br>{e(t['place'])}：{e((v['county'] or '') + (v['town'] or '') + (v['village'] or ''))}"
+            f"　{e(t['industry'])}：{e(v['industry'] or '')}<br>{e(t['types'])}："
+            f"{e(separator.join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v['service_types']))}"
+            "</p>"
+        )
         if d["changes"]:
             section(self.tr("批准后修改的内容"))
             out.append("<table cellspacing='0' cellpadding='3' border='1' style='border-color:#e5c07b'>")
             out.append(f"<tr><th>{e(t['item'])}</th><th>{e(t['then'])}</th><th>{e(t['now'])}</th></tr>")
             for field, (old, new) in d["changes"].items():
-                label = (LABELS.get(field) or VISIT_COUNTERS.get(field))
+                label = LABELS.get(field) or VISIT_COUNTERS.get(field)
                 name = label.text(lang) if label else field
-                out.append(f"<tr><td>{e(name)}</td><td>{e(_short(old))}</td><td><b>{e(_short(new))}</b></td></tr>")
+                out.append(
+                    f"<tr><td>{e(name)}</td><td>{e(_short(old))}</td><td><b>{e(_short(new))}</b></td></tr>"
+                )
             out.append("</table>")
         section(self.tr("服务内容"))
         out.append(f"<p style='margin:2px 0'>{e(v['content'] or '').replace(chr(10), '<br>')}</p>")
@@ -389,16 +450,21 @@ class ReviewView(QWidget):
         if v.get("economic_benefit"):
             counters.append((self.tr("经济效益（万元）"), v["economic_benefit"]))
         if counters:
-            out.append("<p style='margin:2px 0'>" + "　".join(f"{e(name)}：<b>{value:g}</b>" for name, value in counters)
-                       + "</p>")
+            out.append(
+                "<p style='margin:2px 0'>"
+                + "　".join(f"{e(name)}：<b>{value:g}</b>" for name, value in counters)
+                + "</p>"
+            )
         section(self.tr("技术难题与解决方案"))
         if not d["problems"]:
             out.append(f"<p style='margin:2px 0'>{e(t['no_problems'])}</p>")
         for p in d["problems"]:
             out.append(f"<p style='margin:2px 0'><b>{e(p['title'])}</b>：{e(p['description'] or '')}</p>")
             for s in p["solutions"]:
-                out.append(f"<p style='margin:0 0 2px 16px'>→ {e(s['description'] or '')}"
-                           f"{'（' + e(s['technology']) + '）' if s['technology'] else ''}</p>")
+                out.append(
+                    f"<p style='margin:0 0 2px 16px'>→ {e(s['description'] or '')}"
+                    f"{'（' + e(s['technology']) + '）' if s['technology'] else ''}</p>"
+                )
         section(self.tr("佐证材料"))
         if d["photos"]:
             cells = []
@@ -416,27 +482,35 @@ class ReviewView(QWidget):
         satisfaction = v["confirm_satisfaction"]
         if v["confirm_contact"] or satisfaction:
             stars = "★" * int(satisfaction or 0) + "☆" * (5 - int(satisfaction or 0))
-            out.append(f"<p style='margin:2px 0'>{e(t['confirmed'])}：{e(v['confirm_contact'] or '')}　"
-                       f"{e(t['satisfaction'])} {stars}"
-                       f"{'　' + e(v['confirm_remark']) if v['confirm_remark'] else ''}</p>")
+            out.append(
+                f"<p style='margin:2px 0'>{e(t['confirmed'])}：{e(v['confirm_contact'] or '')}　"
+                f"{e(t['satisfaction'])} {stars}"
+                f"{'　' + e(v['confirm_remark']) if v['confirm_remark'] else ''}</p>"
+            )
         else:
             out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['unconfirmed'])}</p>")
         if d["reviews"]:
             section(self.tr("本记录的审核经过"))
             for decision, opinion, name, at in d["reviews"]:
                 word = self.tr("已通过") if decision == "approved" else self.tr("已退回")
-                out.append(f"<p style='margin:0'>{e((at or '').replace('T', ' ')[:16])}　{e(name or '')}　{e(word)}"
-                           f"{'：' + e(opinion) if opinion else ''}</p>")
+                out.append(
+                    f"<p style='margin:0'>{e((at or '').replace('T', ' ')[:16])}　{e(name or '')}　{e(word)}"
+                    f"{'：' + e(opinion) if opinion else ''}</p>"
+                )
         section(self.tr("{0}的服务情况").format(v["commissioner_name"] or ""))
         r = d["record"]
-        out.append(f"<p style='margin:2px 0'>{e(t['year_record'].format(r['approved'], r['returned'], r['pending']))}</p>")
+        out.append(
+            f"<p style='margin:2px 0'>{e(t['year_record'].format(r['approved'], r['returned'], r['pending']))}</p>"
+        )
         if d["recent"]:
             out.append("<table cellspacing='0' cellpadding='2'>")
             for item in d["recent"]:
                 status = REVIEW_STATUSES.get(item["review_status"] or "")
-                out.append(f"<tr><td>{e(item['visit_date'] or '')}</td><td>{e(item['target_name'] or '')}</td>"
-                           f"<td>{e(' '.join((item['content'] or '').split()))}</td>"
-                           f"<td style='color:#4b5563'>{e(status.text(lang) if status else '')}</td></tr>")
+                out.append(
+                    f"<tr><td>{e(item['visit_date'] or '')}</td><td>{e(item['target_name'] or '')}</td>"
+                    f"<td>{e(' '.join((item['content'] or '').split()))}</td>"
+                    f"<td style='color:#4b5563'>{e(status.text(lang) if status else '')}</td></tr>"
+                )
             out.append("</table>")
         return "".join(out)
 
@@ -460,9 +534,11 @@ class ReviewView(QWidget):
         opinion = self.opinion.toPlainText().strip()
         self.approve_button.setEnabled(False)
         self.return_button.setEnabled(False)
-        Operation(self, lambda store: decide(store, ids, decision, who, opinion),
-                  lambda reviews: self._decided(decision, len(reviews))) \
-            .failure(self._failed).with_progress(self.tr("正在保存审核结果…")).run_in_background()
+        Operation(
+            self,
+            lambda store: decide(store, ids, decision, who, opinion),
+            lambda reviews: self._decided(decision, len(reviews)),
+        ).failure(self._failed).with_progress(self.tr("正在保存审核结果…")).run_in_background()
 
     def _decided(self, decision: str, n: int) -> None:
         self.opinion.clear()

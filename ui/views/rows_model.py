@@ -46,8 +46,14 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section < len(self.headers):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and section < len(self.headers)
+        ):
             return self.headers[section]
         return None
 
@@ -70,8 +76,10 @@ class RowsModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         pairs = list(zip(self.rows, self.keys, strict=True))
-        pairs.sort(key=lambda p: (isinstance(p[0][column], str), p[0][column] if p[0][column] is not None else ""),
-                   reverse=order == Qt.SortOrder.DescendingOrder)
+        pairs.sort(
+            key=lambda p: (isinstance(p[0][column], str), p[0][column] if p[0][column] is not None else ""),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
         self.rows = [p[0] for p in pairs]
         self.keys = [p[1] for p in pairs]
         self.layoutChanged.emit()

@@ -59,7 +59,9 @@ class SettingsView(QWidget):
         layout.addStretch(1)
         self.retranslate()
         context.language_changed.connect(lambda _lang: self.retranslate())
-        context.records_changed.connect(lambda table: self._show_profile() if table == "commissioners" else None)
+        context.records_changed.connect(
+            lambda table: self._show_profile() if table == "commissioners" else None
+        )
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("设置"))
@@ -67,8 +69,11 @@ class SettingsView(QWidget):
         self.profile_label.setText(self.tr("个人资料"))
         self.profile_button.setText(self.tr("修改个人资料…"))
         self.data_label.setText(self.tr("数据保存位置"))
-        self.note.setText(self.tr("更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，"
-                                  "请定期同步或备份。"))
+        self.note.setText(
+            self.tr(
+                "更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。"
+            )
+        )
         self._show_profile()
 
     def _show_profile(self) -> None:

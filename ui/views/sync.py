@@ -39,8 +39,11 @@ from ui.sync_display import conflict_records, rejected_records
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
 
-ROLE_NAMES = {"commissioner": Message("科技特派员", "Commissioner"), "manager": Message("团队负责人", "Team manager"),
-              "bureau": Message("科技局", "Bureau")}
+ROLE_NAMES = {
+    "commissioner": Message("科技特派员", "Commissioner"),
+    "manager": Message("团队负责人", "Team manager"),
+    "bureau": Message("科技局", "Bureau"),
+}
 BANNER_WARNING = "background: #fff4ce; color: #5c4400; padding: 8px; border-radius: 4px;"
 BANNER_ERROR = "background: #fde2e1; color: #7a1a14; padding: 8px; border-radius: 4px;"
 BANNER_OK = "background: #e3f4ea; color: #14532d; padding: 8px; border-radius: 4px;"
@@ -57,10 +60,14 @@ def sync_summary(store: Store, language: str) -> dict[str, Any]:
     report = store.get_meta(META_LAST_REPORT)
     total = sum(waiting.values())
     return {
-        "total": total, "held": store.waiting_to_sync() - total, "by_table": waiting,
+        "total": total,
+        "held": store.waiting_to_sync() - total,
+        "by_table": waiting,
         "last_sync": store.get_meta(META_LAST_SYNC),
-        "report": json.loads(report) if report else None, "clock_skew": clock_skew(store),
-        "conflicts": len(conflict_records(store)), "rejected": rejected_records(store, language),
+        "report": json.loads(report) if report else None,
+        "clock_skew": clock_skew(store),
+        "conflicts": len(conflict_records(store)),
+        "rejected": rejected_records(store, language),
     }
 
 
@@ -81,8 +88,9 @@ def card(parent: QWidget) -> QFrame:
 
 
 class SyncView(QWidget):
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 controller: SyncController | None = None):
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, controller: SyncController | None = None
+    ):
         super().__init__(parent)
         self.context = context
         self.controller = controller or sync_controller(context)
@@ -216,7 +224,9 @@ class SyncView(QWidget):
         requested = getattr(parent, "sync_requested", None)  # F5 and the Sync menu of the main window
         if requested is not None:
             requested.connect(self.sync_now)
-        context.records_changed.connect(lambda _t: self.load(force=True) if self.summary is not None else None)
+        context.records_changed.connect(
+            lambda _t: self.load(force=True) if self.summary is not None else None
+        )
         context.language_changed.connect(self._language_changed)
         self.retranslate()
 
@@ -296,7 +306,9 @@ class SyncView(QWidget):
         self.phase = "start"
         self.progress.setRange(0, 0)
         self._show_state()
-        self.phase_label.setText(self.tr("自动同步：正在连接服务器…") if automatic else self.tr("正在连接服务器…"))
+        self.phase_label.setText(
+            self.tr("自动同步：正在连接服务器…") if automatic else self.tr("正在连接服务器…")
+        )
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.phase = phase
@@ -357,8 +369,11 @@ class SyncView(QWidget):
         elif c.reachable:
             self.reach.setText(self.tr("可以连接服务器"))
         else:
-            self.reach.setText(self.tr("暂时无法连接服务器；网络恢复后会自动同步") if c.auto_sync
-                               else self.tr("暂时无法连接服务器"))
+            self.reach.setText(
+                self.tr("暂时无法连接服务器；网络恢复后会自动同步")
+                if c.auto_sync
+                else self.tr("暂时无法连接服务器")
+            )
         if self.error is not None:
             self.error_banner.setText(self.tr("上次同步未完成：{0}").format(error_text(self.error)))
             self.error_banner.setVisible(True)
@@ -373,8 +388,13 @@ class SyncView(QWidget):
                 label.setText("…")
             return
         self.last.setText(local_time(s["last_sync"]) or self.tr("从未同步"))
-        names = {"visits": self.tr("服务记录"), "problems": self.tr("技术难题"), "solutions": self.tr("解决方案"),
-                 "service_targets": self.tr("服务对象"), "attachments": self.tr("附件")}
+        names = {
+            "visits": self.tr("服务记录"),
+            "problems": self.tr("技术难题"),
+            "solutions": self.tr("解决方案"),
+            "service_targets": self.tr("服务对象"),
+            "attachments": self.tr("附件"),
+        }
         parts = [f"{names[t]} {n:,}" for t, n in s["by_table"].items() if n and t in names]
         others = sum(n for t, n in s["by_table"].items() if t not in names)
         if others:
@@ -383,15 +403,19 @@ class SyncView(QWidget):
         if parts:
             total += f"（{'，'.join(parts)}）" if lang != "en" else f" ({', '.join(parts)})"
         if s["held"]:
-            total += "\n" + self.tr("另有 {0} 条因冲突或被拒绝暂不发送，需要您先处理").format(f"{s['held']:,}")
+            total += "\n" + self.tr("另有 {0} 条因冲突或被拒绝暂不发送，需要您先处理").format(
+                f"{s['held']:,}"
+            )
         self.total.setText(total)
         skew = s["clock_skew"]
         if skew is not None and abs(skew) > CLOCK_SKEW_WARNING:
             minutes = round(abs(skew) / 60)
             ahead = self.tr("快") if skew > 0 else self.tr("慢")
-            self.clock_banner.setText(self.tr(
-                "本机时钟比服务器{0}约 {1} 分钟。请校准电脑的日期和时间：同步不受影响，但新记录的时间可能不准。"
-            ).format(ahead, f"{minutes:,}"))
+            self.clock_banner.setText(
+                self.tr(
+                    "本机时钟比服务器{0}约 {1} 分钟。请校准电脑的日期和时间：同步不受影响，但新记录的时间可能不准。"
+                ).format(ahead, f"{minutes:,}")
+            )
             self.clock_banner.setVisible(True)
         else:
             self.clock_banner.setVisible(False)
@@ -399,21 +423,40 @@ class SyncView(QWidget):
         if report is None:
             self.result.setText(self.tr("还没有同步过。"))
         else:
-            text = self.tr("发送 {0} 条（其中合并 {1} 条），接收 {2} 条，删除 {3} 条，冲突 {4} 条，被拒绝 {5} 条，"
-                           "上传附件 {6} 个。").format(*(f"{report[k]:,}" for k in (
-                               "pushed", "merged", "pulled", "deleted", "conflicts", "rejected",
-                               "attachments_uploaded")))
+            text = self.tr(
+                "发送 {0} 条（其中合并 {1} 条），接收 {2} 条，删除 {3} 条，冲突 {4} 条，被拒绝 {5} 条，"
+                "上传附件 {6} 个。"
+            ).format(
+                *(
+                    f"{report[k]:,}"
+                    for k in (
+                        "pushed",
+                        "merged",
+                        "pulled",
+                        "deleted",
+                        "conflicts",
+                        "rejected",
+                        "attachments_uploaded",
+                    )
+                )
+            )
             if report.get("cancelled"):
                 text = self.tr("同步被取消，已完成的部分已保存。") + text
-            problems = [p.get("en" if lang == "en" else "zh") or p.get("zh", "") for p in report.get("problems", [])]
+            problems = [
+                p.get("en" if lang == "en" else "zh") or p.get("zh", "") for p in report.get("problems", [])
+            ]
             self.result.setText("\n".join([text, *problems]))
         conflicts = s["conflicts"]
         self.conflicts_button.setText(self.tr("处理冲突（{0} 条记录）…").format(conflicts))
         self.conflicts_button.setVisible(conflicts > 0)
         rejected = s["rejected"]
         self.rejected_heading.setText(
-            self.tr("被服务器拒绝的记录（{0} 条）：请按原因修改后保存，下次同步会再次发送").format(len(rejected))
-            if rejected else self.tr("没有被服务器拒绝的记录。"))
+            self.tr("被服务器拒绝的记录（{0} 条）：请按原因修改后保存，下次同步会再次发送").format(
+                len(rejected)
+            )
+            if rejected
+            else self.tr("没有被服务器拒绝的记录。")
+        )
         self.rejected.setVisible(bool(rejected))
         self.result_filler.setVisible(not rejected)
         self.rejected.setRowCount(len(rejected))

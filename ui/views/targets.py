@@ -15,8 +15,14 @@ from ui.views.record_list import RecordListView
 
 class TargetsView(RecordListView):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
-        super().__init__(context, TargetTableModel(context), sort=(3, Qt.SortOrder.AscendingOrder),
-                         widths=(76, 300, 120, 220, 110, 90, 130, 80), stretch=1, parent=parent)
+        super().__init__(
+            context,
+            TargetTableModel(context),
+            sort=(3, Qt.SortOrder.AscendingOrder),
+            widths=(76, 300, 120, 220, 110, 90, 130, 80),
+            stretch=1,
+            parent=parent,
+        )
         self.type_label, self.type = self.add_filter()
         self.county_label, self.county = self.add_filter()
         self.retranslate()
@@ -27,9 +33,13 @@ class TargetsView(RecordListView):
     def retranslate_filters(self, language: str) -> None:
         self.search_box.setPlaceholderText(self.tr("搜索服务对象：名称、地区、联系人…（Ctrl+F）"))
         self.type_label.setText(self.tr("类型"))
-        fill_code_combo(self.type, [(c, m.text(language)) for c, m in TARGET_TYPES.items()], self.tr("全部类型"))
+        fill_code_combo(
+            self.type, [(c, m.text(language)) for c, m in TARGET_TYPES.items()], self.tr("全部类型")
+        )
         self.county_label.setText(self.tr("区县"))
-        fill_reference_combo(self.county, reference(self.context.reader, "county"), language, self.tr("全部区县"))
+        fill_reference_combo(
+            self.county, reference(self.context.reader, "county"), language, self.tr("全部区县")
+        )
 
     def count_text(self, count: int | None) -> str:
         if count is None:

@@ -61,14 +61,19 @@ class TeamFigures:
 
 def team_figures(store: Store, who: Commissioner, date_from: date, date_to: date) -> TeamFigures:
     """Runs on the worker: activity in the period and the assessment of the period's year."""
-    members = team_activity(store, team_id=who.team_id, workstation_id=who.workstation_id,
-                            date_from=date_from, date_to=date_to)
+    members = team_activity(
+        store, team_id=who.team_id, workstation_id=who.workstation_id, date_from=date_from, date_to=date_to
+    )
     weeks = weekly_visits(store, [m.commissioner_id for m in members], date_from, date_to)
     scope = Scope.team(who.team_id) if who.team_id else Scope.workstation(who.workstation_id or "")
     a = assess(store, scope, Period.year(date_to.year))
-    names = [r[0] for r in store.db.execute(
-        "SELECT name FROM teams WHERE id = ? UNION ALL SELECT name FROM workstations WHERE id = ?",
-        [who.team_id or "", who.workstation_id or ""]).fetchall()]
+    names = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT name FROM teams WHERE id = ? UNION ALL SELECT name FROM workstations WHERE id = ?",
+            [who.team_id or "", who.workstation_id or ""],
+        ).fetchall()
+    ]
     return TeamFigures(names[0] if names else a.scope_name, members, weeks, a)
 
 
@@ -229,8 +234,9 @@ class TeamView(QWidget):
         if start > end:
             self._say(self.tr("开始日期晚于结束日期。"))
             return
-        Operation(self, lambda store: team_figures(store, who, start, end), self._show) \
-            .with_progress(self.tr("正在统计团队情况…")).run_in_background()
+        Operation(self, lambda store: team_figures(store, who, start, end), self._show).with_progress(
+            self.tr("正在统计团队情况…")
+        ).run_in_background()
 
     def _records_changed(self, table: str) -> None:
         if self.has_loaded and table in ("visits", "reviews", "commissioners", "problems", ""):
@@ -250,15 +256,29 @@ class TeamView(QWidget):
         lang = self.context.language
         self.members.setSortingEnabled(False)
         self.members.setColumnCount(7)
-        self.members.setHorizontalHeaderLabels([
-            self.tr("成员"), self.tr("派出单位"), self.tr("服务次数"), self.tr("服务天数"), self.tr("解决难题"),
-            self.tr("待审核"), self.tr("最近服务")])
+        self.members.setHorizontalHeaderLabels(
+            [
+                self.tr("成员"),
+                self.tr("派出单位"),
+                self.tr("服务次数"),
+                self.tr("服务天数"),
+                self.tr("解决难题"),
+                self.tr("待审核"),
+                self.tr("最近服务"),
+            ]
+        )
         members = f.members if f else []
         self.members.setRowCount(len(members))
         for row, m in enumerate(members):
-            cells = [QTableWidgetItem(m.name), QTableWidgetItem(m.sending_unit), _number(m.visits),
-                     _number(m.service_days), _number(m.problems_solved), _number(m.pending_reviews),
-                     QTableWidgetItem(m.last_visit.isoformat() if m.last_visit else self.tr("从未"))]
+            cells = [
+                QTableWidgetItem(m.name),
+                QTableWidgetItem(m.sending_unit),
+                _number(m.visits),
+                _number(m.service_days),
+                _number(m.problems_solved),
+                _number(m.pending_reviews),
+                QTableWidgetItem(m.last_visit.isoformat() if m.last_visit else self.tr("从未")),
+            ]
             for column, item in enumerate(cells):
                 if m.idle:
                     item.setBackground(QBrush(IDLE_COLOUR))
@@ -281,8 +301,11 @@ class TeamView(QWidget):
             self.members_title.setText(text)
         weeks = f.weeks if f else []
         self.chart.empty_text = self.tr("本期没有服务记录")
-        self.chart.set_data([f"{w.month}/{w.day}" for w, _n in weeks], [n for _w, n in weeks],
-                            self.tr("每周服务次数（周一起）"))
+        self.chart.set_data(
+            [f"{w.month}/{w.day}" for w, _n in weeks],
+            [n for _w, n in weeks],
+            self.tr("每周服务次数（周一起）"),
+        )
         self._fill_assessment(f.assessment if f else None, lang)
 
     def _fill_assessment(self, a: Assessment | None, lang: str) -> None:
@@ -290,13 +313,18 @@ class TeamView(QWidget):
         self.assessment.setSortingEnabled(False)
         self.assessment.setColumnCount(4 + len(parts))
         self.assessment.setHorizontalHeaderLabels(
-            [self.tr("成员"), self.tr("服务次数"), *parts, self.tr("总分"), self.tr("等级")])
+            [self.tr("成员"), self.tr("服务次数"), *parts, self.tr("总分"), self.tr("等级")]
+        )
         members = a.members if a else []
         self.assessment.setRowCount(len(members))
         for row, m in enumerate(members):
-            cells = [QTableWidgetItem(m.name), _number(m.figures.visits),
-                     *[_number(p.score, 1) for p in m.parts], _number(m.total, 1),
-                     QTableWidgetItem(m.grade_label.text(lang))]
+            cells = [
+                QTableWidgetItem(m.name),
+                _number(m.figures.visits),
+                *[_number(p.score, 1) for p in m.parts],
+                _number(m.total, 1),
+                QTableWidgetItem(m.grade_label.text(lang)),
+            ]
             for column, item in enumerate(cells):
                 self.assessment.setItem(row, column, item)
         self.assessment.setSortingEnabled(True)
@@ -307,8 +335,11 @@ class TeamView(QWidget):
         if a is None:
             self.assessment_title.setText("")
         else:
-            self.assessment_title.setText(self.tr("{0}考核（与团队汇总 PDF 相同的计算）。{1}").format(
-                a.period.label.text(lang), a.basis_note.text(lang)))
+            self.assessment_title.setText(
+                self.tr("{0}考核（与团队汇总 PDF 相同的计算）。{1}").format(
+                    a.period.label.text(lang), a.basis_note.text(lang)
+                )
+            )
 
     # --- the summary PDF -------------------------------------------------------------------------
 
@@ -320,15 +351,17 @@ class TeamView(QWidget):
         if path is None:
             name = self.tr("{0}年度团队工作汇总.pdf").format(year)
             folder = self.context.setting("team", "folder", str(Path.home()), str)
-            path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存团队汇总"), str(Path(folder) / name),
-                                                        self.tr("PDF 文件 (*.pdf)"))
+            path, _filter = QFileDialog.getSaveFileName(
+                self, self.tr("保存团队汇总"), str(Path(folder) / name), self.tr("PDF 文件 (*.pdf)")
+            )
             if not path:
                 return
         target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
         self.context.set_setting("team", "folder", str(target.parent))
         self.pdf_button.setEnabled(False)
-        Operation(self, lambda store: write_team_summary(store, who, year, target), self._summary_saved) \
-            .failure(self._summary_failed).with_progress(self.tr("正在生成团队汇总…")).run_in_background()
+        Operation(
+            self, lambda store: write_team_summary(store, who, year, target), self._summary_saved
+        ).failure(self._summary_failed).with_progress(self.tr("正在生成团队汇总…")).run_in_background()
 
     def _summary_saved(self, path: Path) -> None:
         self.pdf_button.setEnabled(True)
@@ -350,8 +383,14 @@ class TeamView(QWidget):
         self.title.setText(self.tr("团队"))
         self.period_label.setText(self.tr("统计期间"))
         self.to_label.setText(self.tr("至"))
-        labels = {"30days": self.tr("近30天"), "month": self.tr("本月"), "quarter": self.tr("本季度"),
-                  "year": self.tr("本年度"), "last_year": self.tr("上一年度"), "custom": self.tr("自定义")}
+        labels = {
+            "30days": self.tr("近30天"),
+            "month": self.tr("本月"),
+            "quarter": self.tr("本季度"),
+            "year": self.tr("本年度"),
+            "last_year": self.tr("上一年度"),
+            "custom": self.tr("自定义"),
+        }
         index = max(self.preset.currentIndex(), 0)
         self.preset.blockSignals(True)
         self.preset.clear()

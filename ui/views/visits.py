@@ -89,8 +89,14 @@ class VisitsView(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("hint")
 
-        for combo, width in ((self.period, 6), (self.county, 6), (self.town, 6), (self.industry, 7),
-                             (self.review, 5), (self.sync_state, 5)):
+        for combo, width in (
+            (self.period, 6),
+            (self.county, 6),
+            (self.town, 6),
+            (self.industry, 7),
+            (self.review, 5),
+            (self.sync_state, 5),
+        ):
             compact(combo, width)
         self.table = make_table(self)
         self.table.setModel(self.model)
@@ -126,8 +132,20 @@ class VisitsView(QWidget):
         layout.addWidget(self.count_label)
         layout.addWidget(self.table, 1)
 
-        order = [self.search_box, self.clear_button, self.new_button, self.period, self.date_from, self.date_to,
-                 self.county, self.town, self.industry, self.review, self.sync_state, self.table]
+        order = [
+            self.search_box,
+            self.clear_button,
+            self.new_button,
+            self.period,
+            self.date_from,
+            self.date_to,
+            self.county,
+            self.town,
+            self.industry,
+            self.review,
+            self.sync_state,
+            self.table,
+        ]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -153,8 +171,15 @@ class VisitsView(QWidget):
         self.new_button.setText(self.tr("新建服务记录"))
         self.new_button.setToolTip(self.tr("新建一条服务记录（Ctrl+N）"))
         self.period_label.setText(self.tr("时间"))
-        period_labels = [self.tr("全部时间"), self.tr("本月"), self.tr("上月"), self.tr("近30天"),
-                         self.tr("今年"), self.tr("去年"), self.tr("自定义")]
+        period_labels = [
+            self.tr("全部时间"),
+            self.tr("本月"),
+            self.tr("上月"),
+            self.tr("近30天"),
+            self.tr("今年"),
+            self.tr("去年"),
+            self.tr("自定义"),
+        ]
         fill_code_combo(self.period, list(zip(PERIODS[1:], period_labels[1:], strict=True)), period_labels[0])
         self.region_label.setText(self.tr("地区"))
         reader = self.context.reader
@@ -163,10 +188,13 @@ class VisitsView(QWidget):
         self.industry_label.setText(self.tr("产业"))
         fill_reference_combo(self.industry, reference(reader, "industry"), lang, self.tr("全部产业"))
         self.review_label.setText(self.tr("审核"))
-        fill_code_combo(self.review, [(code, m.text(lang)) for code, m in REVIEW_STATUSES.items()],
-                        self.tr("全部"))
+        fill_code_combo(
+            self.review, [(code, m.text(lang)) for code, m in REVIEW_STATUSES.items()], self.tr("全部")
+        )
         self.sync_label.setText(self.tr("同步"))
-        fill_code_combo(self.sync_state, [(code, m.text(lang)) for code, m in SYNC_STATES.items()], self.tr("全部"))
+        fill_code_combo(
+            self.sync_state, [(code, m.text(lang)) for code, m in SYNC_STATES.items()], self.tr("全部")
+        )
         self.clear_button.setText(self.tr("清除筛选"))
         self.model.retranslate()
         fit_state_column(self.table, [m.text(lang) for m in RECORD_STATES.values()])
@@ -265,8 +293,10 @@ class VisitsView(QWidget):
         if self.model.refreshing:
             # Records changed (e.g. a visit was saved): come back to the same place afterwards.
             current = self.table.currentIndex()
-            self._place = (self.model.visit_id(current.row()) if current.isValid() else None,
-                           self.table.verticalScrollBar().value())
+            self._place = (
+                self.model.visit_id(current.row()) if current.isValid() else None,
+                self.table.verticalScrollBar().value(),
+            )
         if not self.model.has_loaded:
             self.count_label.setText(self.tr("正在加载服务记录…"))
 
@@ -285,8 +315,9 @@ class VisitsView(QWidget):
             self.count_label.setText(self.tr("正在加载服务记录…"))
             return
         count = self.model.rowCount()
-        filtered = self.query() != VisitQuery(order_by=self.model.query.order_by,
-                                              descending=self.model.query.descending)
+        filtered = self.query() != VisitQuery(
+            order_by=self.model.query.order_by, descending=self.model.query.descending
+        )
         if filtered:
             self.count_label.setText(self.tr("符合条件的服务记录 {0} 条").format(f"{count:,}"))
         else:

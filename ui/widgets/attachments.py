@@ -63,8 +63,16 @@ def prepare_attachment(store: Store, source: Path, owner_table: str, owner_id: s
     if mime.startswith("image/"):
         make_thumbnail(store, sha)
     return Attachment(
-        sha256=sha, owner_table=owner_table, owner_id=owner_id, kind=kind, mime=mime, size=size,
-        original_name=source.name, taken_at=info.taken_at, gps_lat=info.gps_lat, gps_lon=info.gps_lon,
+        sha256=sha,
+        owner_table=owner_table,
+        owner_id=owner_id,
+        kind=kind,
+        mime=mime,
+        size=size,
+        original_name=source.name,
+        taken_at=info.taken_at,
+        gps_lat=info.gps_lat,
+        gps_lon=info.gps_lon,
     )
 
 
@@ -80,8 +88,14 @@ class AttachmentsWidget(QWidget):
     changed = Signal()
 
     def __init__(
-        self, store: Store | StoreGate, owner_table: str, owner_id: str, parent: QWidget | None = None, *,
-        kind: str | None = None, single: bool = False,
+        self,
+        store: Store | StoreGate,
+        owner_table: str,
+        owner_id: str,
+        parent: QWidget | None = None,
+        *,
+        kind: str | None = None,
+        single: bool = False,
     ):
         super().__init__(parent)
         self._store = StoreGate.wrap(store)
@@ -179,7 +193,9 @@ class AttachmentsWidget(QWidget):
                 else:
                     mime = mimetypes.guess_type(path.name)[0] or ""
                     kind = "photo" if mime.startswith("image/") else "document"
-                attachment = self._store.call(prepare_attachment, path, self._owner_table, self._owner_id, kind)
+                attachment = self._store.call(
+                    prepare_attachment, path, self._owner_table, self._owner_id, kind
+                )
             except CommissionerError as exc:
                 log.info("attachment refused: %s", exc.message.en)
                 problems.append(exc.text(i18n.language()))
@@ -200,7 +216,9 @@ class AttachmentsWidget(QWidget):
         if self._kind == "confirmation_sheet":
             pattern = self.tr("扫描件 (*.jpg *.jpeg *.png *.pdf);;所有文件 (*)")
         else:
-            pattern = self.tr("照片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)")
+            pattern = self.tr(
+                "照片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)"
+            )
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择附件"), "", pattern)
         if paths:
             self.add_files(paths)
@@ -237,7 +255,9 @@ class AttachmentsWidget(QWidget):
             return
         self.error.clear_message()
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
-            self.error.show_message(self.tr("系统中没有可以打开此类文件的程序。文件位于：%1").replace("%1", str(copy)))
+            self.error.show_message(
+                self.tr("系统中没有可以打开此类文件的程序。文件位于：%1").replace("%1", str(copy))
+            )
 
     # --- saving with the owner -------------------------------------------------------------------
 
@@ -261,8 +281,11 @@ class AttachmentsWidget(QWidget):
         self._items = [a for a in self._items if a.id in self._saved_ids]
 
     def state(self) -> dict[str, Any]:
-        return {"items": [asdict(a) for a in self._items], "removed": list(self._removed),
-                "saved": sorted(self._saved_ids)}
+        return {
+            "items": [asdict(a) for a in self._items],
+            "removed": list(self._removed),
+            "saved": sorted(self._saved_ids),
+        }
 
     def apply_state(self, state: dict[str, Any]) -> None:
         self._items = [Attachment(**item) for item in state.get("items", [])]
@@ -306,7 +329,9 @@ class AttachmentsWidget(QWidget):
             return
         a = self._items[row]
         kind = ATTACHMENT_KINDS.get(a.kind)
-        parts = [f"{a.original_name}（{kind.text(i18n.language()) if kind else a.kind}，{_size_text(a.size)}）"]
+        parts = [
+            f"{a.original_name}（{kind.text(i18n.language()) if kind else a.kind}，{_size_text(a.size)}）"
+        ]
         if a.taken_at:
             parts.append(self.tr("拍摄时间：%1").replace("%1", a.taken_at.replace("T", " ")))
         if a.gps_lat is not None and a.gps_lon is not None:
