@@ -122,10 +122,9 @@ def test_pulled_records_are_found_by_search_as_if_typed_here(shared_server: Serv
     here = commissioner_store(tmp_path / "here", cid)
     rng = random.Random(11)
     target = add_target(here, rng)
-    for i in range(FTS_BULK_MIN + 6):
-        add_visit(here, rng, target, f"柑橘黄龙病{i}号")
+    visits = [add_visit(here, rng, target, f"柑橘黄龙病{i}号") for i in range(FTS_BULK_MIN + 6)]
     connect(here, shared_server.url, name).sync()
-    gone = here.db.execute("SELECT id FROM visits LIMIT 1").fetchone()[0]
+    gone = visits[0].id  # not visit 12, which the search below must still find
     here.delete(Visit, gone)
     connect(here, shared_server.url, name).sync()
 
