@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -270,7 +271,6 @@ class ReviewView(QWidget):
 
         self.retranslate()
         self._update_buttons()
-        context.language_changed.connect(lambda _lang: self.retranslate())
         context.records_changed.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())
 
@@ -558,6 +558,11 @@ class ReviewView(QWidget):
         self.message.setText(text)
 
     # --- language --------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("审核"))
