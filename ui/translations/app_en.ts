@@ -1183,10 +1183,6 @@ Data folder: {0}</translation>
         <translation>Outcome</translation>
     </message>
     <message>
-        <source>效益（万元）</source>
-        <translation>Benefit (10k yuan)</translation>
-    </message>
-    <message>
         <source>一句话说明难题，如：柑橘黄龙病防控</source>
         <translation>The problem in a few words, e.g. citrus greening control</translation>
     </message>
@@ -1276,10 +1272,6 @@ Data folder: {0}</translation>
     <message>
         <source>效果</source>
         <translation>Outcome</translation>
-    </message>
-    <message>
-        <source>经济效益（万元）</source>
-        <translation>Economic benefit (10k yuan)</translation>
     </message>
     <message>
         <source>服务对象已确认</source>
@@ -1745,10 +1737,6 @@ Data folder: {0}</translation>
     <message>
         <source>服务内容</source>
         <translation>Content</translation>
-    </message>
-    <message>
-        <source>经济效益（万元）</source>
-        <translation>Economic benefit (10k yuan)</translation>
     </message>
     <message>
         <source>技术难题与解决方案</source>
@@ -2391,10 +2379,6 @@ Data folder: {0}</translation>
         <translation>Content</translation>
     </message>
     <message>
-        <source>经济效益（万元）</source>
-        <translation>Economic benefit (10k yuan)</translation>
-    </message>
-    <message>
         <source>确认人</source>
         <translation>Confirmed by</translation>
     </message>
@@ -2409,34 +2393,6 @@ Data folder: {0}</translation>
     <message>
         <source>签字确认单</source>
         <translation>Signed sheet</translation>
-    </message>
-    <message>
-        <source>举办培训班（期）</source>
-        <translation>Training sessions</translation>
-    </message>
-    <message>
-        <source>培训人次</source>
-        <translation>People trained</translation>
-    </message>
-    <message>
-        <source>推广新技术（项）</source>
-        <translation>Techniques promoted</translation>
-    </message>
-    <message>
-        <source>引进推广新品种新产品（个）</source>
-        <translation>Varieties / products introduced</translation>
-    </message>
-    <message>
-        <source>建立示范基地（个）</source>
-        <translation>Demonstration bases</translation>
-    </message>
-    <message>
-        <source>培育示范户（户）</source>
-        <translation>Demonstration households</translation>
-    </message>
-    <message>
-        <source>带动就业（人）</source>
-        <translation>Jobs created</translation>
     </message>
     <message>
         <source>做了什么、为谁、效果如何（至少5个字）</source>
@@ -2663,14 +2619,6 @@ Data folder: {0}</translation>
     <message>
         <source>服务类型</source>
         <translation>Service types</translation>
-    </message>
-    <message>
-        <source>培训人次</source>
-        <translation>People trained</translation>
-    </message>
-    <message>
-        <source>效益（万元）</source>
-        <translation>Benefit (10k yuan)</translation>
     </message>
 </context>
 <context>

@@ -34,7 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.attachments import blob_path, thumbnail_path
-from commissioner_app.domain import LABELS, REVIEW_STATUSES, SERVICE_TYPES, VISIT_COUNTERS, Commissioner
+from commissioner_app.domain import (
+    LABELS,
+    REVIEW_STATUSES,
+    SERVICE_TYPES,
+    VISIT_COUNTERS,
+    Commissioner,
+    Visit,
+    field_label,
+)
 from commissioner_app.review import changes_since_approval, decide, review_queue, reviews_of
 from commissioner_app.store import Store
 from ui.context import AppContext
@@ -448,7 +456,9 @@ class ReviewView(QWidget):
         out.append(f"<p style='margin:2px 0'>{e(v['content'] or '').replace(chr(10), '<br>')}</p>")
         counters = [(m.text(lang), v[k]) for k, m in VISIT_COUNTERS.items() if v.get(k)]
         if v.get("economic_benefit"):
-            counters.append((self.tr("经济效益（万元）"), v["economic_benefit"]))
+            counters.append(
+                (field_label(Visit, "economic_benefit").heading.text(lang), v["economic_benefit"])
+            )
         if counters:
             out.append(
                 "<p style='margin:2px 0'>"
