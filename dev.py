@@ -3,6 +3,8 @@
 
     python3 dev.py run     # set up, then start the application (demo data on first start)
     python3 dev.py test    # set up, then lint, type-check and run the tests
+    python3 dev.py lupdate # bring the GUI's translation catalog (ui/translations/app_en.ts) up to
+                           # date with the code; then translate the new strings in Qt Linguist
 
 Needs only Python 3.11+. On Debian/Ubuntu it installs, when run as root, the few system libraries
 Qt needs (or says which to install).
@@ -90,9 +92,13 @@ def ensure_venv() -> None:
 
 
 def build_translations() -> None:
-    script = ROOT / "ui" / "i18n_build.py"
-    if script.exists():
-        subprocess.run([str(PY), str(script)], cwd=ROOT, check=True)
+    """Compile the translation catalog (.ts) into the .qm the application loads."""
+    subprocess.run([str(PY), str(ROOT / "ui" / "i18n_build.py")], cwd=ROOT, check=True)
+
+
+def update_catalog() -> int:
+    """`pyside6-lupdate` over every .py under ui/, into ui/translations/app_en.ts (see ui/i18n_build.py)."""
+    return subprocess.call([str(PY), str(ROOT / "ui" / "i18n_build.py"), "update"], cwd=ROOT)
 
 
 def run(args: list[str]) -> int:
@@ -118,11 +124,15 @@ def test(args: list[str]) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "setup"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "setup", "lupdate"):
         print(__doc__)
         return 2
     ensure_system_packages()
     ensure_venv()
+    if sys.argv[1] == "lupdate":
+        code = update_catalog()
+        if code != 0:
+            return code
     build_translations()
     if sys.argv[1] == "run":
         return run(sys.argv[2:])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from commissioner_app.domain import VISIT_COUNTERS, Visit, field_label
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.paths import resources_dir
@@ -28,17 +29,17 @@ META_KEY = "assessment_rules:{year}"
 METRICS: dict[str, Message] = {
     "service_days": Message("服务天数（天）", "Service days"),
     "visits": Message("服务次数（次）", "Visits"),
-    "training_sessions": Message("举办培训班（期）", "Training sessions"),
-    "people_trained": Message("培训人次", "People trained"),
+    "training_sessions": VISIT_COUNTERS["training_sessions"],
+    "people_trained": VISIT_COUNTERS["people_trained"],
     "problems_raised": Message("发现技术难题（项）", "Problems raised"),
     "problems_solved": Message("解决技术难题（项）", "Problems solved"),
-    "techniques_promoted": Message("推广新技术（项）", "Techniques promoted"),
-    "varieties_introduced": Message("引进推广新品种新产品（个）", "Varieties / products introduced"),
-    "economic_benefit": Message("经济效益（万元）", "Economic benefit (10k yuan)"),
+    "techniques_promoted": VISIT_COUNTERS["techniques_promoted"],
+    "varieties_introduced": VISIT_COUNTERS["varieties_introduced"],
+    "economic_benefit": field_label(Visit, "economic_benefit").heading,
     "satisfaction_mean": Message("服务对象平均满意度（1–5）", "Mean satisfaction (1–5)"),
-    "demo_bases": Message("建立示范基地（个）", "Demonstration bases"),
-    "demo_households": Message("培育示范户（户）", "Demonstration households"),
-    "jobs_created": Message("带动就业（人）", "Jobs created"),
+    "demo_bases": VISIT_COUNTERS["demo_bases"],
+    "demo_households": VISIT_COUNTERS["demo_households"],
+    "jobs_created": VISIT_COUNTERS["jobs_created"],
 }
 
 GRADES: dict[str, Message] = {

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from commissioner_app.credit_code import credit_code_problem
 from commissioner_app.i18n import Message
@@ -36,6 +36,64 @@ class Issue:
 
     def __str__(self) -> str:
         return f"{self.label}：{self.message}"
+
+
+# --- what a field is called ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """What forms, lists, exports and documents call a field, defined once on the field itself.
+
+    `name` (培训人次 / People trained), `unit` (期, 万元 / 10k yuan; None for a plain count) and
+    `short`, a compact heading for narrow tables (效益(万元) / Benefit; an empty side: the name's).
+    """
+
+    name: Message
+    unit: Message | None = None
+    short: Message | None = None
+
+    @property
+    def heading(self) -> Message:
+        """The name with its unit, as forms and exports show it: 举办培训班（期） / Training sessions."""
+        if self.unit is None:
+            return self.name
+        en = f"{self.name.en} ({self.unit.en})" if self.unit.en else self.name.en
+        return Message(f"{self.name.zh}（{self.unit.zh}）", en)
+
+    @property
+    def compact(self) -> Message:
+        if self.short is None:
+            return self.heading
+        return Message(self.short.zh or self.heading.zh, self.short.en or self.heading.en)
+
+
+def labelled(
+    zh: str,
+    en: str,
+    *,
+    unit: tuple[str, str] | None = None,
+    short: tuple[str, str] | None = None,
+    counter: bool = False,
+    **field_arguments: Any,
+) -> Any:
+    """A dataclass field that carries its label (and unit) as metadata; `counter`: one of the
+    visit's outcome counts (DOMAIN.md), in the order forms and documents show them."""
+    label = FieldLabel(Message(zh, en), Message(*unit) if unit else None, Message(*short) if short else None)
+    return field(metadata={"label": label, "counter": counter}, **field_arguments)
+
+
+def field_label(record: type, name: str) -> FieldLabel:
+    """The label of `record`'s field `name` (KeyError if the field has none)."""
+    for f in fields(record):
+        if f.name == name and "label" in f.metadata:
+            label: FieldLabel = f.metadata["label"]
+            return label
+    raise KeyError(f"{record.__name__}.{name} has no label")
+
+
+def labelled_fields(record: type) -> list[Field[Any]]:
+    return [f for f in fields(record) if "label" in f.metadata]
 
 
 # --- codes with their labels -------------------------------------------------------------------
@@ -89,17 +147,6 @@ ATTACHMENT_KINDS: dict[str, Message] = {
     "confirmation_sheet": Message("服务确认单", "Signed confirmation sheet"),
 }
 
-# The visit counters of DOMAIN.md, in the order forms and reports show them.
-VISIT_COUNTERS: dict[str, Message] = {
-    "training_sessions": Message("举办培训班（期）", "Training sessions"),
-    "people_trained": Message("培训人次", "People trained"),
-    "techniques_promoted": Message("推广新技术（项）", "Techniques promoted"),
-    "varieties_introduced": Message("引进推广新品种新产品（个）", "Varieties / products introduced"),
-    "demo_bases": Message("建立示范基地（个）", "Demonstration bases"),
-    "demo_households": Message("培育示范户（户）", "Demonstration households"),
-    "jobs_created": Message("带动就业（人）", "Jobs created"),
-}
-
 LABELS: dict[str, Message] = {
     "name": Message("名称", "Name"),
     "phone": Message("电话", "Phone"),
@@ -113,7 +160,6 @@ LABELS: dict[str, Message] = {
     "end_time": Message("结束时间", "End time"),
     "service_types": Message("服务类型", "Service types"),
     "content": Message("服务内容", "Service content"),
-    "economic_benefit": Message("经济效益（万元）", "Economic benefit (10k yuan)"),
     "confirm_satisfaction": Message("满意度", "Satisfaction"),
     "title": Message("标题", "Title"),
     "status": Message("状态", "Status"),
@@ -129,7 +175,6 @@ LABELS: dict[str, Message] = {
     "record_id": Message("审核对象", "Record under review"),
     "deadline": Message("截止日期", "Deadline"),
     "year": Message("年度", "Year"),
-    **VISIT_COUNTERS,
 }
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
@@ -290,14 +335,38 @@ class Visit(Record):
     service_types: list[str] = field(default_factory=list)
     industry: str = ""
     content: str = ""
-    training_sessions: int = 0
-    people_trained: int = 0
-    techniques_promoted: int = 0
-    varieties_introduced: int = 0
-    demo_bases: int = 0
-    demo_households: int = 0
-    jobs_created: int = 0
-    economic_benefit: float = 0.0  # 万元
+    # The outcome counts of DOMAIN.md, in the order forms and documents show them.
+    training_sessions: int = labelled(
+        "举办培训班",
+        "Training sessions",
+        unit=("期", ""),
+        short=("培训班", "Sessions"),
+        counter=True,
+        default=0,
+    )
+    people_trained: int = labelled(
+        "培训人次", "People trained", short=("", "Trained"), counter=True, default=0
+    )
+    techniques_promoted: int = labelled(
+        "推广新技术", "Techniques promoted", unit=("项", ""), counter=True, default=0
+    )
+    varieties_introduced: int = labelled(
+        "引进推广新品种新产品", "Varieties / products introduced", unit=("个", ""), counter=True, default=0
+    )
+    demo_bases: int = labelled(
+        "建立示范基地", "Demonstration bases", unit=("个", ""), counter=True, default=0
+    )
+    demo_households: int = labelled(
+        "培育示范户", "Demonstration households", unit=("户", ""), counter=True, default=0
+    )
+    jobs_created: int = labelled("带动就业", "Jobs created", unit=("人", ""), counter=True, default=0)
+    economic_benefit: float = labelled(
+        "经济效益",
+        "Economic benefit",
+        unit=("万元", "10k yuan"),
+        short=("效益(万元)", "Benefit"),
+        default=0.0,
+    )
     confirm_contact: str = ""
     confirm_satisfaction: int | None = None  # 1..5
     confirm_remark: str = ""
@@ -343,6 +412,13 @@ class Visit(Record):
         if self.confirm_satisfaction is not None and not 1 <= self.confirm_satisfaction <= 5:
             p.add("confirm_satisfaction", "满意度应为1到5", "must be from 1 to 5")
         return p.items
+
+
+# The visit counters (their headings, with units) in the order forms and documents show them.
+VISIT_COUNTERS: dict[str, Message] = {
+    f.name: f.metadata["label"].heading for f in labelled_fields(Visit) if f.metadata["counter"]
+}
+LABELS.update({f.name: f.metadata["label"].heading for f in labelled_fields(Visit)})
 
 
 @dataclass
@@ -394,7 +470,9 @@ class Solution(Record):
     description: str = ""
     technology: str = ""
     outcome: str = ""
-    economic_benefit: float = 0.0
+    economic_benefit: float = field(
+        default=0.0, metadata=Visit.__dataclass_fields__["economic_benefit"].metadata
+    )
     confirmed: bool = False
 
     def validate(self) -> list[Issue]:

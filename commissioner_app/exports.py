@@ -29,6 +29,10 @@ from commissioner_app.domain import (
     SERVICE_TYPES,
     TARGET_TYPES,
     URGENCIES,
+    VISIT_COUNTERS,
+    Solution,
+    Visit,
+    field_label,
 )
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
@@ -76,12 +80,13 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
     counted = basis_sql(a.basis, "v")
     yes, no = Message("是", "yes").text(), Message("否", "no").text()
 
+    counters = ", ".join(f"v.{name}" for name in VISIT_COUNTERS)  # the columns' order
+
     def visits() -> Iterator[list[Any]]:
         cursor = store.db.execute(
             f"""SELECT v.id, v.visit_date, v.start_time, v.end_time, coalesce(c.name, ''), coalesce(c.sending_unit, ''),
                    coalesce(t.name, ''), t.type, v.county, v.town, v.village, v.industry, v.service_types,
-                   v.content, v.training_sessions, v.people_trained, v.techniques_promoted,
-                   v.varieties_introduced, v.demo_bases, v.demo_households, v.jobs_created, v.economic_benefit,
+                   v.content, {counters}, v.economic_benefit,
                    v.confirm_contact, v.confirm_satisfaction, v.confirm_remark, v.review_status,
                    {SYNC_STATE_SQL.format(p="v.")}, ({counted})
                FROM visits v LEFT JOIN commissioners c ON c.id = v.commissioner_id
@@ -251,14 +256,8 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
                 _c("所属产业", "Industry", 12),
                 _c("服务类型", "Service types", 24),
                 _c("服务内容", "Content", 50),
-                _c("举办培训班（期）", "Training sessions", 10, "int"),
-                _c("培训人次", "People trained", 10, "int"),
-                _c("推广新技术（项）", "Techniques promoted", 10, "int"),
-                _c("引进推广新品种新产品（个）", "Varieties introduced", 10, "int"),
-                _c("建立示范基地（个）", "Demonstration bases", 10, "int"),
-                _c("培育示范户（户）", "Demonstration households", 10, "int"),
-                _c("带动就业（人）", "Jobs created", 10, "int"),
-                _c("经济效益（万元）", "Economic benefit (10k yuan)", 12, "float"),
+                *[Column(label, 10, "int") for label in VISIT_COUNTERS.values()],
+                Column(field_label(Visit, "economic_benefit").heading, 12, "float"),
                 _c("服务对象联系人", "Contact", 10),
                 _c("满意度（1–5）", "Satisfaction (1–5)", 10, "int"),
                 _c("评价意见", "Remark", 20),
@@ -300,7 +299,7 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
                 _c("方案描述", "Description", 44),
                 _c("采用技术", "Technology", 20),
                 _c("成效", "Outcome", 16),
-                _c("经济效益（万元）", "Economic benefit (10k yuan)", 12, "float"),
+                Column(field_label(Solution, "economic_benefit").heading, 12, "float"),
                 _c("服务对象确认", "Confirmed", 10),
                 _c("服务日期", "Visit date", 12, "date"),
                 _c("关联服务记录", "Visit id", 12),

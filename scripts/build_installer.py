@@ -41,6 +41,8 @@ def build_translations() -> None:
     """The .qm files are build products; the bundle must carry them."""
     subprocess.run([sys.executable, str(ROOT / "ui" / "i18n_build.py")], cwd=ROOT, check=True)
     sources = sorted((ROOT / "ui" / "translations").glob("*.ts"))
+    if not sources:
+        raise SystemExit("no translation catalog in ui/translations")
     missing = [ts.name for ts in sources if not ts.with_suffix(".qm").exists()]
     if missing:
         raise SystemExit(f"translations not compiled: {', '.join(missing)} (is pyside6-lrelease installed?)")

@@ -3,12 +3,13 @@
 - `ui.app`: the `commissioner-app` entry point (open_context, create_main_window, render_screenshot).
 - `ui.context.AppContext`: store (used only on the worker thread), reader (read-only connection for
   the GUI thread's lazy list pages and small lookups), settings, language, `tasks`, and the signals
-  `records_changed(table)` (emit it after a write so lists and figures refresh) and
-  `language_changed(lang)` (connect `retranslate`).
+  `records_changed(table)` (emit it after a write so lists and figures refresh); `set_language`
+  switches the language: every widget re-sets its texts in `changeEvent` (`QEvent.LanguageChange`)
+  → `retranslate()`.
 - `ui.tasks.Operation`: every store call from the GUI, off the GUI thread.
 - `ui.main_window.MainWindow.add_view(key, widget, title_fn)`: more views on the rail.
 - `ui.models`, `ui.views`: the lazy lists and the rail's views; `ui.profile`: the profile dialog.
-- `ui.i18n`, `ui.i18n_build`, `ui/translations/*.ts`: Chinese source strings, English translations.
+- `ui.i18n`, `ui.i18n_build`, `ui/translations/app_en.ts`: Chinese source strings, the English catalog.
 """
 
 from ui import qt_compat as _qt_compat

@@ -33,7 +33,6 @@ class AppContext(QObject):
     """
 
     records_changed = Signal(str)  # table name, after a write the views should show
-    language_changed = Signal(str)  # "zh_CN" or "en", after the translators are installed
     closing = Signal()  # before the store closes: background work of other threads stops here
 
     def __init__(
@@ -89,13 +88,14 @@ class AppContext(QObject):
     # --- language --------------------------------------------------------------------------------
 
     def set_language(self, language: str) -> None:
-        """Switch the whole GUI's language now and remember the choice."""
-        language = i18n.install(language)
-        changed = language != self.language
-        self.language = language
-        self.set_setting("ui", "language", language)
-        if changed:
-            self.language_changed.emit(language)
+        """Switch the whole GUI's language now and remember the choice.
+
+        Every widget re-sets its texts on the `QEvent.LanguageChange` Qt sends it (`changeEvent` →
+        `retranslate()`), reading `language` for the core's bilingual messages.
+        """
+        self.set_setting("ui", "language", i18n.normalise(language))
+        self.language = i18n.install(language)
+        i18n.deliver_language_change()
 
     # --- life cycle ------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from types import ModuleType
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -115,7 +115,6 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.refresh_sync_count()
         context.records_changed.connect(lambda _table: self.refresh_sync_count())
-        context.language_changed.connect(lambda _lang: self.retranslate())
         self.resize(1366, 768)
         geometry = context.settings.value("main_window/geometry")
         if geometry is not None:
@@ -232,6 +231,7 @@ class MainWindow(QMainWindow):
             if row < 9:
                 action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
+            action.setVisible(not self.rail.isRowHidden(row))  # a view of another role stays hidden
             self.view_menu.addAction(action)
             self._view_actions.append(action)
 
@@ -291,6 +291,11 @@ class MainWindow(QMainWindow):
             self.busy_bar.setVisible(True)
 
     # --- language --------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("科技特派员工作平台"))

@@ -26,7 +26,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from commissioner_app.domain import PROBLEM_STATUSES, SERVICE_TYPES, TARGET_TYPES, URGENCIES
+from commissioner_app.domain import (
+    PROBLEM_STATUSES,
+    SERVICE_TYPES,
+    TARGET_TYPES,
+    URGENCIES,
+    Visit,
+    field_label,
+)
+from commissioner_app.i18n import Message
 from commissioner_app.store import RECORD_STATES, Store, VisitQuery, record_state
 from sync.errors import rejection_reason
 from ui.context import AppContext
@@ -79,9 +87,18 @@ class Column:
     text: str  # the Chinese title, marked with QT_TRANSLATE_NOOP
     sort_key: str | None = None  # a VisitQuery.order_by value, or a row key for in-memory lists
     align_right: bool = False
+    label: Message | None = None  # a field's label as the domain defines it, instead of `text`
 
     def title(self) -> str:
+        if self.label is not None:
+            return self.label.text()
         return QCoreApplication.translate(self.context, self.text)
+
+
+def _field_column(key: str, record: type, compact: bool = False) -> Column:
+    """A column of a numeric field, headed with the domain's label (and unit)."""
+    label = field_label(record, key)
+    return Column(key, "", "", key, True, label.compact if compact else label.heading)
 
 
 def _visit_columns() -> list[Column]:
@@ -97,20 +114,8 @@ def _visit_columns() -> list[Column]:
         Column("region", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "地区"), "county"),
         Column("industry", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "产业"), "industry"),
         Column("service_types", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "服务类型")),
-        Column(
-            "people_trained",
-            "VisitTableModel",
-            QT_TRANSLATE_NOOP("VisitTableModel", "培训人次"),
-            "people_trained",
-            True,
-        ),
-        Column(
-            "economic_benefit",
-            "VisitTableModel",
-            QT_TRANSLATE_NOOP("VisitTableModel", "效益（万元）"),
-            "economic_benefit",
-            True,
-        ),
+        _field_column("people_trained", Visit),
+        _field_column("economic_benefit", Visit, compact=True),
     ]
 
 

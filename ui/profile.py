@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -146,7 +146,6 @@ class ProfileDialog(QDialog):
         if self.original is not None:
             self._show(self.original)
         self.retranslate()
-        context.language_changed.connect(lambda _lang: self.retranslate())
 
     def _error_label(self) -> QLabel:
         label = QLabel(self)
@@ -154,6 +153,11 @@ class ProfileDialog(QDialog):
         label.setStyleSheet("color: #b91c1c;")
         label.setVisible(False)
         return label
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(

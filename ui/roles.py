@@ -161,8 +161,6 @@ def add_role_views(window: MainWindow) -> None:
     roles = watcher(window.context)
     _apply(window, roles.role)
     roles.role_changed.connect(lambda role: _apply(window, role))
-    # The window rebuilds its View menu when the language changes; hide the other roles' entries again.
-    window.context.language_changed.connect(lambda _lang: _apply(window, roles.role))
 
 
 def _apply(window: MainWindow, role: str) -> None:

@@ -92,16 +92,15 @@ class SelfTest:
     def translations(self) -> str:
         from PySide6.QtCore import QTranslator
 
-        from ui import i18n_build
+        from ui import i18n
 
-        files = sorted(i18n_build.TRANSLATIONS_DIR.glob("*_en.qm"))
-        if not files:
-            raise FileNotFoundError(f"no English translation (*_en.qm) in {i18n_build.TRANSLATIONS_DIR}")
-        for qm in files:
-            translator = QTranslator()
-            if not translator.load(str(qm)) or translator.isEmpty():
-                raise RuntimeError(f"the translation {qm.name} does not load")
-        return ", ".join(qm.name for qm in files)
+        qm = i18n.TRANSLATIONS_DIR / i18n.APP_CATALOG
+        if not qm.exists():
+            raise FileNotFoundError(f"no English translation {qm}")
+        translator = QTranslator()
+        if not translator.load(str(qm)) or translator.isEmpty():
+            raise RuntimeError(f"the translation {qm.name} does not load")
+        return qm.name
 
     def open_store(self) -> str:
         from commissioner_app.store import Store

@@ -92,7 +92,6 @@ class LoginDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
         self.retranslate()
-        context.language_changed.connect(self._language_changed)  # a bound slot: dropped with the dialog
         for field in (self.server, self.username, self.password):
             if not field.text():
                 field.setFocus()
@@ -119,9 +118,6 @@ class LoginDialog(QDialog):
         self.use_file.setText(self.tr("我了解风险，将登录凭据保存在数据目录的文件中（仅本账户可读）"))
         self.login_button.setText(self.tr("登录"))
         self.cancel_button.setText(self.tr("取消"))
-
-    def _language_changed(self, _language: str) -> None:
-        self.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:

@@ -18,7 +18,7 @@ from commissioner_app.assessment import (
     visits_per_month,
 )
 from commissioner_app.assessment_rules import GRADES
-from commissioner_app.domain import SERVICE_TYPES
+from commissioner_app.domain import SERVICE_TYPES, Visit, field_label
 from commissioner_app.errors import NotFoundError
 from commissioner_app.i18n import Message
 from commissioner_app.reports.base import (
@@ -285,8 +285,8 @@ def _visits_table(visits: list[dict[str, Any]], width: float) -> Table:
         tr("地点", "Place"),
         tr("服务类型", "Types"),
         tr("服务内容", "Content"),
-        tr("培训人次", "Trained"),
-        tr("效益(万元)", "Benefit"),
+        field_label(Visit, "people_trained").compact.text(),
+        field_label(Visit, "economic_benefit").compact.text(),
         tr("满意度", "Rating"),
     ]
     rows: list[list[Any]] = [head]

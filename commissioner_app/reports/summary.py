@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from commissioner_app.assessment import Assessment, Figures, activity_by, visits_per_month
 from commissioner_app.assessment_rules import GRADES
+from commissioner_app.domain import Visit, field_label
 from commissioner_app.reports.base import (
     HEAD_BG,
     P,
@@ -116,6 +117,15 @@ def _notes(a: Assessment) -> list[Flowable]:
     return [Spacer(1, 1.5 * mm), *[P(n.text(), s.note) for n in (a.basis_note, *a.notes)]]
 
 
+def _heading(name: str) -> str:
+    """A visit field's label with its unit, as the domain defines it."""
+    return field_label(Visit, name).heading.text()
+
+
+def _compact(name: str) -> str:
+    return field_label(Visit, name).compact.text()
+
+
 def _overview(a: Assessment, width: float) -> Flowable:
     t: Figures = a.totals
     mean = a.mean_total
@@ -124,15 +134,15 @@ def _overview(a: Assessment, width: float) -> Flowable:
         (tr("开展服务人数", "Active members"), num(a.active_members)),
         (tr("服务次数", "Visits"), num(t.visits)),
         (tr("服务人天", "Person-days"), num(t.service_days)),
-        (tr("举办培训班（期）", "Training sessions"), num(t.training_sessions)),
-        (tr("培训人次", "People trained"), num(t.people_trained)),
+        (_heading("training_sessions"), num(t.training_sessions)),
+        (_heading("people_trained"), num(t.people_trained)),
         (tr("发现技术难题（项）", "Problems raised"), num(t.problems_raised)),
         (tr("解决技术难题（项）", "Problems solved"), num(t.problems_solved)),
-        (tr("推广新技术（项）", "Techniques promoted"), num(t.techniques_promoted)),
-        (tr("引进新品种新产品（个）", "Varieties introduced"), num(t.varieties_introduced)),
-        (tr("经济效益（万元）", "Economic benefit (10k yuan)"), num(t.economic_benefit, 2)),
+        (_heading("techniques_promoted"), num(t.techniques_promoted)),
+        (_heading("varieties_introduced"), num(t.varieties_introduced)),
+        (_heading("economic_benefit"), num(t.economic_benefit, 2)),
         (tr("平均满意度", "Mean satisfaction"), num(t.satisfaction_mean, 2)),
-        (tr("带动就业（人）", "Jobs created"), num(t.jobs_created)),
+        (_heading("jobs_created"), num(t.jobs_created)),
         (tr("平均得分", "Mean score"), num(mean, 1)),
     ]
     rows = []
@@ -184,10 +194,10 @@ def activity_table(rows_in: list[Any], width: float, key_label: str) -> Flowable
         tr("服务次数", "Visits"),
         tr("特派员人数", "Commissioners"),
         tr("服务人天", "Person-days"),
-        tr("培训班", "Sessions"),
-        tr("培训人次", "Trained"),
+        _compact("training_sessions"),
+        _compact("people_trained"),
         tr("解决难题", "Solved"),
-        tr("经济效益(万元)", "Benefit"),
+        _compact("economic_benefit"),
     ]
     rows: list[list[Any]] = [head]
     for r in rows_in:
@@ -302,9 +312,9 @@ def members_table(a: Assessment, width: float) -> list[Flowable]:
         tr("派出单位", "Sending unit"),
         tr("服务次数", "Visits"),
         tr("服务天数", "Days"),
-        tr("培训人次", "Trained"),
+        _compact("people_trained"),
         tr("解决难题", "Solved"),
-        tr("效益(万元)", "Benefit"),
+        _compact("economic_benefit"),
         tr("满意度", "Rating"),
         tr("总分", "Score"),
         tr("等级", "Grade"),

@@ -14,7 +14,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepInFrame, Spacer, Table, TableStyle
 
 from commissioner_app.attachments import attachments_of, blob_path
-from commissioner_app.domain import PROBLEM_STATUSES, SERVICE_TYPES, TARGET_TYPES, VISIT_COUNTERS
+from commissioner_app.domain import (
+    PROBLEM_STATUSES,
+    SERVICE_TYPES,
+    TARGET_TYPES,
+    VISIT_COUNTERS,
+    Visit,
+    field_label,
+)
 from commissioner_app.errors import NotFoundError
 from commissioner_app.i18n import Message
 from commissioner_app.reports.base import (
@@ -258,7 +265,7 @@ def _cut(text: str, limit: int) -> str:
 
 def _counters_table(v: dict[str, Any], width: float) -> Table:
     items = [(label.text(), num(v[key])) for key, label in VISIT_COUNTERS.items()]
-    items.append((tr("经济效益（万元）", "Economic benefit (10k yuan)"), num(v["economic_benefit"], 2)))
+    items.append((field_label(Visit, "economic_benefit").heading.text(), num(v["economic_benefit"], 2)))
     rows = []
     for i in range(0, len(items), 4):
         chunk = items[i : i + 4] + [("", "")] * (4 - len(items[i : i + 4]))

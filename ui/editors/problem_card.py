@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app import i18n
-from commissioner_app.domain import PROBLEM_STATUSES, URGENCIES, Solution, TechnicalProblem
+from commissioner_app.domain import PROBLEM_STATUSES, URGENCIES, Solution, TechnicalProblem, field_label
 from commissioner_app.records import from_row, to_row
 from ui.editors.fields import FieldBox
 from ui.widgets.spin import no_wheel
@@ -156,7 +156,9 @@ class ProblemCard(QGroupBox):
             "solution.description": self.tr("本次解决方案"),
             "technology": self.tr("采用技术"),
             "outcome": self.tr("效果"),
-            "solution.economic_benefit": self.tr("效益（万元）"),
+            "solution.economic_benefit": field_label(Solution, "economic_benefit").heading.text(
+                i18n.language()
+            ),
         }
         for key, text in texts.items():
             self.labels[key].setText(text)

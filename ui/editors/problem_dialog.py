@@ -35,6 +35,7 @@ from commissioner_app.domain import (
     ServiceTarget,
     Solution,
     TechnicalProblem,
+    field_label,
 )
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.store import Store
@@ -178,7 +179,7 @@ class ProblemDialog(QDialog):
         self.solution_labels["description"].setText(self.tr("做了什么"))
         self.solution_labels["technology"].setText(self.tr("采用技术"))
         self.solution_labels["outcome"].setText(self.tr("效果"))
-        self.solution_labels["benefit"].setText(self.tr("经济效益（万元）"))
+        self.solution_labels["benefit"].setText(field_label(Solution, "economic_benefit").heading.text())
         self.new_confirmed.setText(self.tr("服务对象已确认"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))

@@ -36,7 +36,14 @@ from PySide6.QtWidgets import (
 
 from commissioner_app import i18n
 from commissioner_app.attachments import attachments_of
-from commissioner_app.domain import SERVICE_TYPES, VISIT_COUNTERS, ServiceTarget, TechnicalProblem, Visit
+from commissioner_app.domain import (
+    SERVICE_TYPES,
+    VISIT_COUNTERS,
+    ServiceTarget,
+    TechnicalProblem,
+    Visit,
+    field_label,
+)
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.records import from_row, to_row
 from commissioner_app.store import RECORD_STATES, Store, record_state
@@ -361,21 +368,14 @@ class VisitEditor(QDialog):
             "service_types": self.tr("服务类型"),
             "industry": self.tr("产业"),
             "content": self.tr("服务内容"),
-            "economic_benefit": self.tr("经济效益（万元）"),
             "confirm_contact": self.tr("确认人"),
             "confirm_satisfaction": self.tr("满意度"),
             "confirm_remark": self.tr("服务对象意见"),
             "confirm_sheet": self.tr("签字确认单"),
         }
-        counter_texts = {
-            "training_sessions": self.tr("举办培训班（期）"),
-            "people_trained": self.tr("培训人次"),
-            "techniques_promoted": self.tr("推广新技术（项）"),
-            "varieties_introduced": self.tr("引进推广新品种新产品（个）"),
-            "demo_bases": self.tr("建立示范基地（个）"),
-            "demo_households": self.tr("培育示范户（户）"),
-            "jobs_created": self.tr("带动就业（人）"),
-        }
+        # The counters and the benefit are labelled as the domain defines them (exports and documents too).
+        counter_texts = {name: label.text(lang) for name, label in VISIT_COUNTERS.items()}
+        counter_texts["economic_benefit"] = field_label(Visit, "economic_benefit").heading.text(lang)
         for key, text in {**texts, **counter_texts}.items():
             self.labels[key].setText(text)
         for code, box in self.service_type_boxes.items():

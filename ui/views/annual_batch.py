@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from commissioner_app.store import Store
@@ -115,7 +115,11 @@ class AnnualBatchPanel(QWidget):
         row.addWidget(self.cancel_button)
         self.setVisible(False)
         self.retranslate()
-        context.language_changed.connect(lambda _lang: self.retranslate())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.cancel_button.setText(self.tr("取消"))

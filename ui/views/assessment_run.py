@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -82,7 +83,6 @@ class AssessmentRunView(QWidget):
 
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
-        context.language_changed.connect(lambda _lang: self.retranslate())
         context.records_changed.connect(self._records_changed)
 
     @property
@@ -91,6 +91,11 @@ class AssessmentRunView(QWidget):
 
     def set_year(self, year: int) -> None:
         self.year.set_year(year)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("年度考核"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -235,7 +236,6 @@ class CityView(QWidget):
 
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
-        context.language_changed.connect(lambda _lang: self.retranslate())
         context.records_changed.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self._records_changed(""))
 
@@ -247,6 +247,11 @@ class CityView(QWidget):
         self.year.set_year(year)
 
     # --- text ------------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("全市概况"))

@@ -8,7 +8,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -166,7 +166,6 @@ class DemandsView(QWidget):
         layout.addWidget(self.commissioner_panel, 1)
 
         self.retranslate()
-        context.language_changed.connect(lambda _lang: self.retranslate())
         context.records_changed.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())
 
@@ -191,6 +190,11 @@ class DemandsView(QWidget):
         )
 
     # --- text ------------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("技术需求（揭榜）"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -124,7 +124,6 @@ class OverviewView(QWidget):
 
         self.retranslate()
         context.records_changed.connect(lambda _table: self.load(force=True))
-        context.language_changed.connect(lambda _lang: self.retranslate())
 
     def load(self, force: bool = False) -> None:
         if self.has_loaded and not force:
@@ -136,6 +135,11 @@ class OverviewView(QWidget):
         self.has_loaded = True
         self.retranslate()
         self.figures_shown.emit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         lang = self.context.language

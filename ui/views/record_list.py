@@ -8,7 +8,7 @@ by the class the object is, which is the subclass)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from commissioner_app.store import RECORD_STATES
@@ -58,7 +58,6 @@ class RecordListView(QWidget):
         self.search_box.search.connect(lambda _text: self.apply_filters())
         model.loading.connect(self._show_count)
         model.loaded.connect(lambda _n: self._show_count())
-        context.language_changed.connect(lambda _lang: self.retranslate())
 
     def add_filter(self) -> tuple[QLabel, QComboBox]:
         """A labelled filter combo at the end of the top row; choosing in it filters the list."""
@@ -87,6 +86,11 @@ class RecordListView(QWidget):
         raise NotImplementedError
 
     # --- the rest ---------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         lang = self.context.language

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -215,7 +216,11 @@ class ReferenceView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         self.retranslate()
-        context.language_changed.connect(lambda _lang: self.retranslate())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("基础数据"))

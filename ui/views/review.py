@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -33,7 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.attachments import blob_path, thumbnail_path
-from commissioner_app.domain import LABELS, REVIEW_STATUSES, SERVICE_TYPES, VISIT_COUNTERS, Commissioner
+from commissioner_app.domain import (
+    LABELS,
+    REVIEW_STATUSES,
+    SERVICE_TYPES,
+    VISIT_COUNTERS,
+    Commissioner,
+    Visit,
+    field_label,
+)
 from commissioner_app.review import changes_since_approval, decide, review_queue, reviews_of
 from commissioner_app.store import Store
 from ui.context import AppContext
@@ -270,7 +279,6 @@ class ReviewView(QWidget):
 
         self.retranslate()
         self._update_buttons()
-        context.language_changed.connect(lambda _lang: self.retranslate())
         context.records_changed.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())
 
@@ -448,7 +456,9 @@ class ReviewView(QWidget):
         out.append(f"<p style='margin:2px 0'>{e(v['content'] or '').replace(chr(10), '<br>')}</p>")
         counters = [(m.text(lang), v[k]) for k, m in VISIT_COUNTERS.items() if v.get(k)]
         if v.get("economic_benefit"):
-            counters.append((self.tr("经济效益（万元）"), v["economic_benefit"]))
+            counters.append(
+                (field_label(Visit, "economic_benefit").heading.text(lang), v["economic_benefit"])
+            )
         if counters:
             out.append(
                 "<p style='margin:2px 0'>"
@@ -558,6 +568,11 @@ class ReviewView(QWidget):
         self.message.setText(text)
 
     # --- language --------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("审核"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.context import AppContext
@@ -58,10 +58,14 @@ class SettingsView(QWidget):
         body_layout.addWidget(BackupPanel(context, body))
         layout.addStretch(1)
         self.retranslate()
-        context.language_changed.connect(lambda _lang: self.retranslate())
         context.records_changed.connect(
             lambda table: self._show_profile() if table == "commissioners" else None
         )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("设置"))

@@ -227,7 +227,6 @@ class SyncView(QWidget):
         context.records_changed.connect(
             lambda _t: self.load(force=True) if self.summary is not None else None
         )
-        context.language_changed.connect(self._language_changed)
         self.retranslate()
 
     # --- data ------------------------------------------------------------------------------------
@@ -237,10 +236,6 @@ class SyncView(QWidget):
             return
         language = self.context.language
         Operation(self, lambda store: sync_summary(store, language), self._show).run_in_background()
-
-    def _language_changed(self, _language: str) -> None:
-        self.retranslate()
-        self.load(force=True)  # the rejected records' kinds and reasons are read in the language
 
     def _show(self, summary: dict[str, Any]) -> None:
         self.summary = summary
@@ -486,4 +481,6 @@ class SyncView(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            if self.summary is not None:
+                self.load(force=True)  # the rejected records' kinds and reasons are read in the language
         super().changeEvent(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -161,9 +161,13 @@ class VisitsView(QWidget):
         self.model.loading.connect(self._loading)
         self.model.loaded.connect(self._loaded)
         self.model.first_page.connect(lambda _n: self.count_label.setText(self.tr("正在统计服务记录…")))
-        context.language_changed.connect(lambda _lang: self.retranslate())
 
     # --- texts -----------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         lang = self.context.language

@@ -1,0 +1,2791 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AnnualBatchPanel</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>选择保存年度服务记录的文件夹</source>
+        <translation>Choose the folder for the annual records</translation>
+    </message>
+    <message>
+        <source>正在生成{0}年度服务记录…</source>
+        <translation>Writing the annual records of {0}…</translation>
+    </message>
+    <message>
+        <source>正在取消…（已开始的几份写完后停止）</source>
+        <translation>Cancelling… (stops once the documents already started are written)</translation>
+    </message>
+    <message>
+        <source>已生成 {0}/{1}：{2}</source>
+        <translation>Written {0}/{1}: {2}</translation>
+    </message>
+    <message>
+        <source>已取消：已生成 {0} 份（共 {1} 份），保存在 {2}</source>
+        <translation>Cancelled: {0} of {1} written, in {2}</translation>
+    </message>
+    <message>
+        <source>已生成 {0} 份年度服务记录，保存在 {1}</source>
+        <translation>{0} annual records written, in {1}</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentRunView</name>
+    <message>
+        <source>年度考核</source>
+        <translation>Assessment run</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>导出考核表（Excel）</source>
+        <translation>Export table (Excel)</translation>
+    </message>
+    <message>
+        <source>批量生成年度服务记录（PDF）</source>
+        <translation>Annual records of everyone (PDF)</translation>
+    </message>
+    <message>
+        <source>本年度暂无考核结果</source>
+        <translation>No assessment results for this year</translation>
+    </message>
+    <message>
+        <source>名次</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>派出单位</source>
+        <translation>Sending unit</translation>
+    </message>
+    <message>
+        <source>区县</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>服务记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>服务天数</source>
+        <translation>Service days</translation>
+    </message>
+    <message>
+        <source>解决难题</source>
+        <translation>Problems solved</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>等次</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>正在计算全市考核结果…</source>
+        <translation>Computing the city&apos;s assessment…</translation>
+    </message>
+    <message>
+        <source>等次分布（人）</source>
+        <translation>Grades (commissioners)</translation>
+    </message>
+    <message>
+        <source>参评 {0} 人：</source>
+        <translation>{0} assessed: </translation>
+    </message>
+    <message>
+        <source>按优秀比例上限由优秀调为良好</source>
+        <translation>Lowered from 优秀 to 良好 by the share cap</translation>
+    </message>
+    <message>
+        <source>导出考核表</source>
+        <translation>Export the assessment table</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>已导出：{0}</source>
+        <translation>Exported: {0}</translation>
+    </message>
+    <message>
+        <source>正在导出考核表…</source>
+        <translation>Exporting the assessment table…</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentView</name>
+    <message>
+        <source>正在计算考核结果…</source>
+        <translation>Computing the assessment…</translation>
+    </message>
+    <message>
+        <source>没有可显示的考核结果：请先在“设置”中填写本人信息，或同步团队数据。</source>
+        <translation>Nothing to show: enter your profile in Settings first, or sync the team&apos;s data.</translation>
+    </message>
+    <message>
+        <source>考核部分</source>
+        <translation>Part</translation>
+    </message>
+    <message>
+        <source>考核指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>年度目标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>完成值</source>
+        <translation>Actual</translation>
+    </message>
+    <message>
+        <source>分值</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>上限</source>
+        <translation>Cap</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>{0}（{1}分）</source>
+        <translation>{0} ({1} pts)</translation>
+    </message>
+    <message>
+        <source>小计</source>
+        <translation>Subtotal</translation>
+    </message>
+    <message>
+        <source>总分</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>{0}：总分 {1}&#x3000;等级 {2}</source>
+        <translation>{0}: total {1}, grade {2}</translation>
+    </message>
+    <message>
+        <source>得分达到优秀，受优秀比例上限调整为良好。</source>
+        <translation>Scored 优秀 (excellent), lowered to 良好 (good) by the share cap.</translation>
+    </message>
+    <message>
+        <source>等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}</source>
+        <translation>Grades: excellent ≥ {0}, good ≥ {1}, pass ≥ {2}. Rules: {3}</translation>
+    </message>
+    <message>
+        <source>本年度没有计入考核的服务记录</source>
+        <translation>No counted visits this year</translation>
+    </message>
+    <message>
+        <source>各月计入考核的服务次数（月）</source>
+        <translation>Counted visits per month</translation>
+    </message>
+    <message>
+        <source>由特派员本人填写</source>
+        <translation>Written by the commissioner</translation>
+    </message>
+    <message>
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <source>已保存 {0}</source>
+        <translation>Saved {0}</translation>
+    </message>
+    <message>
+        <source>正在保存年度工作总结…</source>
+        <translation>Saving the annual summary…</translation>
+    </message>
+    <message>
+        <source>{0}年度服务记录_{1}.pdf</source>
+        <translation>annual-record-{0}_{1}.pdf</translation>
+    </message>
+    <message>
+        <source>正在生成年度服务记录…</source>
+        <translation>Writing the annual record…</translation>
+    </message>
+    <message>
+        <source>{0}年没有服务记录。</source>
+        <translation>No visits in {0}.</translation>
+    </message>
+    <message>
+        <source>服务记录单_{0}.pdf</source>
+        <translation>visit-sheet_{0}.pdf</translation>
+    </message>
+    <message>
+        <source>正在生成服务记录单…</source>
+        <translation>Writing the visit sheet…</translation>
+    </message>
+    <message>
+        <source>考核</source>
+        <translation>Assessment</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <source>打印年度服务记录…</source>
+        <translation>Print annual record…</translation>
+    </message>
+    <message>
+        <source>打印服务记录单…</source>
+        <translation>Print visit sheet…</translation>
+    </message>
+    <message>
+        <source>批量生成年度服务记录…</source>
+        <translation>Annual records for everyone…</translation>
+    </message>
+    <message>
+        <source>年度工作总结</source>
+        <translation>Annual summary</translation>
+    </message>
+    <message>
+        <source>保存总结</source>
+        <translation>Save summary</translation>
+    </message>
+    <message>
+        <source>写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。</source>
+        <translation>Write about this year&apos;s service, its results and your plans (printed on the annual record).</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentsWidget</name>
+    <message>
+        <source>添加签字确认单扫描件…</source>
+        <translation>Add the signed sheet scan…</translation>
+    </message>
+    <message>
+        <source>添加照片或文档…</source>
+        <translation>Add photos or documents…</translation>
+    </message>
+    <message>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>移除</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>也可以把文件直接拖到这里</source>
+        <translation>You can also drop files here</translation>
+    </message>
+    <message>
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <source>扫描件 (*.jpg *.jpeg *.png *.pdf);;所有文件 (*)</source>
+        <translation>Scans (*.jpg *.jpeg *.png *.pdf);;All files (*)</translation>
+    </message>
+    <message>
+        <source>照片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</source>
+        <translation>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</translation>
+    </message>
+    <message>
+        <source>选择附件</source>
+        <translation>Choose attachments</translation>
+    </message>
+    <message>
+        <source>无法打开附件：%1</source>
+        <translation>Cannot open the attachment: %1</translation>
+    </message>
+    <message>
+        <source>系统中没有可以打开此类文件的程序。文件位于：%1</source>
+        <translation>No program on this computer opens this kind of file. The file is at: %1</translation>
+    </message>
+    <message>
+        <source>拍摄时间：%1</source>
+        <translation>Taken: %1</translation>
+    </message>
+    <message>
+        <source>拍摄地点：%1</source>
+        <translation>Place: %1</translation>
+    </message>
+    <message>
+        <source>照片中没有位置信息</source>
+        <translation>The photo has no location</translation>
+    </message>
+</context>
+<context>
+    <name>BackupPanel</name>
+    <message>
+        <source>数据备份与恢复</source>
+        <translation>Backup and restore</translation>
+    </message>
+    <message>
+        <source>备份文件包含全部记录和附件照片，可保存到U盘或其他电脑；换电脑或数据损坏时用它恢复。</source>
+        <translation>A backup file holds every record and attached photo; keep it on a USB stick or another computer and restore from it on a new laptop or after damage.</translation>
+    </message>
+    <message>
+        <source>备份到文件…</source>
+        <translation>Back up to a file…</translation>
+    </message>
+    <message>
+        <source>从备份恢复…</source>
+        <translation>Restore from a backup…</translation>
+    </message>
+    <message>
+        <source>日志文件（技术支持可能需要）：{0}</source>
+        <translation>Log file (technical support may ask for it): {0}</translation>
+    </message>
+    <message>
+        <source>打开日志文件夹</source>
+        <translation>Open the log folder</translation>
+    </message>
+    <message>
+        <source>备份到文件</source>
+        <translation>Back up to a file</translation>
+    </message>
+    <message>
+        <source>备份文件 (*.zip)</source>
+        <translation>Backup files (*.zip)</translation>
+    </message>
+    <message>
+        <source>正在备份…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <source>已备份 {0} 条记录和 {1} 个附件文件（{2:.1f} MB）到：
+{3}</source>
+        <translation>Backed up {0} records and {1} attachment files ({2:.1f} MB) to:
+{3}</translation>
+    </message>
+    <message>
+        <source>注意：{0} 个附件的文件原本就缺失，未能备份。</source>
+        <translation>Note: the files of {0} attachments were already missing and are not in the backup.</translation>
+    </message>
+    <message>
+        <source>备份完成</source>
+        <translation>Backup done</translation>
+    </message>
+    <message>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from a backup</translation>
+    </message>
+    <message>
+        <source>正在检查备份文件…</source>
+        <translation>Checking the backup file…</translation>
+    </message>
+    <message>
+        <source>备份文件完好：{0} 备份，含 {1} 条服务记录。
+
+恢复后，当前数据将被替换（当前数据会另存在数据目录的 backups 文件夹中）；程序随后关闭，请重新启动。
+
+确定恢复吗？</source>
+        <translation>The backup file is intact: made {0}, with {1} visits.
+
+Restoring replaces the current data (which is kept in the backups folder of the data directory); the application then closes: start it again.
+
+Restore now?</translation>
+    </message>
+    <message>
+        <source>恢复未完成</source>
+        <translation>Restore not done</translation>
+    </message>
+    <message>
+        <source>请重新启动程序。</source>
+        <translation>Please start the application again.</translation>
+    </message>
+    <message>
+        <source>已恢复。请重新启动程序。</source>
+        <translation>Restored. Please start the application again.</translation>
+    </message>
+    <message>
+        <source>原有数据已保留在：{0}</source>
+        <translation>The previous data was kept in: {0}</translation>
+    </message>
+    <message>
+        <source>恢复完成</source>
+        <translation>Restore done</translation>
+    </message>
+</context>
+<context>
+    <name>CityView</name>
+    <message>
+        <source>全市概况</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>在岗服务的科技特派员（人）</source>
+        <translation>Active commissioners</translation>
+    </message>
+    <message>
+        <source>解决技术难题（项）</source>
+        <translation>Technical problems solved</translation>
+    </message>
+    <message>
+        <source>服务记录（条）</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>区县与镇街</source>
+        <translation>Counties and towns</translation>
+    </message>
+    <message>
+        <source>产业与服务类型</source>
+        <translation>Industries and service types</translation>
+    </message>
+    <message>
+        <source>科技特派员考核</source>
+        <translation>Commissioners&apos; assessment</translation>
+    </message>
+    <message>
+        <source>区县</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>服务记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <source>服务镇街</source>
+        <translation>Towns served</translation>
+    </message>
+    <message>
+        <source>解决难题</source>
+        <translation>Problems solved</translation>
+    </message>
+    <message>
+        <source>镇街</source>
+        <translation>Town</translation>
+    </message>
+    <message>
+        <source>服务日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>服务内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>服务类型</source>
+        <translation>Service types</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>派出单位</source>
+        <translation>Sending unit</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>等次</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>本年度暂无服务记录</source>
+        <translation>No visits this year</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>正在统计全市数据…</source>
+        <translation>Counting the city&apos;s figures…</translation>
+    </message>
+    <message>
+        <source>正在计算考核得分…</source>
+        <translation>Computing the scores…</translation>
+    </message>
+    <message>
+        <source>计划目标 {0:,} 人；本年度有服务记录的科技特派员</source>
+        <translation>Plan: {0:,}; commissioners with a visit this year</translation>
+    </message>
+    <message>
+        <source>计划目标 {0:,} 项</source>
+        <translation>Plan: {0:,}</translation>
+    </message>
+    <message>
+        <source>已提交的服务记录（不含草稿）</source>
+        <translation>Submitted visits (drafts not counted)</translation>
+    </message>
+    <message>
+        <source>（未填写）</source>
+        <translation>(not given)</translation>
+    </message>
+    <message>
+        <source>各区县服务记录</source>
+        <translation>Visits by county</translation>
+    </message>
+    <message>
+        <source>各产业服务记录（前 12 个）</source>
+        <translation>Visits by industry (top 12)</translation>
+    </message>
+    <message>
+        <source>各服务类型服务记录</source>
+        <translation>Visits by service type</translation>
+    </message>
+    <message>
+        <source>{0}共 {1} 名科技特派员参评。</source>
+        <translation>{0} {1} commissioners assessed.</translation>
+    </message>
+    <message>
+        <source>选择左侧的区县，查看其各镇街的服务情况。</source>
+        <translation>Choose a county on the left to see its towns.</translation>
+    </message>
+    <message>
+        <source>{0}：各镇街</source>
+        <translation>{0}: towns</translation>
+    </message>
+    <message>
+        <source>选择镇街，查看其服务记录。</source>
+        <translation>Choose a town to see its visits.</translation>
+    </message>
+    <message>
+        <source>{0}：{1:,} 条服务记录</source>
+        <translation>{0}: {1:,} visits</translation>
+    </message>
+    <message>
+        <source>（显示最近 {0} 条）</source>
+        <translation> (the latest {0} shown)</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>处理同步冲突</source>
+        <translation>Resolve sync conflicts</translation>
+    </message>
+    <message>
+        <source>下面的记录在本机和服务器上都被修改过，而且改的是同一处，系统没有替您决定，两边的内容都保留着。请逐项选择保留哪一个版本，然后点“应用选择”；记录随后回到待同步队列，下次同步时发送。</source>
+        <translation>These records were changed both on this computer and on the server, in the same place. Nothing was decided for you: both versions are kept. Choose the version to keep for each item, then click “Apply choices”; the record goes back to the queue and is sent at the next sync.</translation>
+    </message>
+    <message>
+        <source>标有“他人的版本”的记录：服务器保留的是您的版本，另一方的修改与之冲突、尚未被接受。任何一方处理即可，同步后另一方的冲突也随之关闭。</source>
+        <translation>Records marked “someone else&apos;s version”: the server kept your version, and the other side&apos;s change conflicts with it and was not accepted. Either side may decide; after the next syncs the conflict closes on the other side too.</translation>
+    </message>
+    <message>
+        <source>应用选择</source>
+        <translation>Apply choices</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>您的值（服务器上）</source>
+        <translation>Yours (on the server)</translation>
+    </message>
+    <message>
+        <source>对方的值（未被接受）</source>
+        <translation>Theirs (not accepted)</translation>
+    </message>
+    <message>
+        <source>修改前</source>
+        <translation>Before both edits</translation>
+    </message>
+    <message>
+        <source>保留</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <source>我的</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <source>对方的</source>
+        <translation>Theirs</translation>
+    </message>
+    <message>
+        <source>全部保留我的</source>
+        <translation>Keep all of mine</translation>
+    </message>
+    <message>
+        <source>全部采用对方的</source>
+        <translation>Take all of theirs</translation>
+    </message>
+    <message>
+        <source>他人的版本与您的冲突：{0}（或您在另一台电脑上）改了同一处，服务器保留的是您的版本。请决定保留哪一个；同步后对方也会看到结果。</source>
+        <translation>Someone else&apos;s version conflicts with yours: {0} (or you, on another computer) changed the same place, and the server kept your version. Decide which one to keep; the other side sees the outcome after syncing.</translation>
+    </message>
+    <message>
+        <source>另一方</source>
+        <translation>the other side</translation>
+    </message>
+    <message>
+        <source>本机的值</source>
+        <translation>On this computer</translation>
+    </message>
+    <message>
+        <source>服务器上的值</source>
+        <translation>On the server</translation>
+    </message>
+    <message>
+        <source>本机</source>
+        <translation>This computer</translation>
+    </message>
+    <message>
+        <source>服务器</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>全部保留本机</source>
+        <translation>Keep all from this computer</translation>
+    </message>
+    <message>
+        <source>全部采用服务器</source>
+        <translation>Take all from the server</translation>
+    </message>
+    <message>
+        <source>正在读取冲突…</source>
+        <translation>Reading the conflicts…</translation>
+    </message>
+    <message>
+        <source>{0}：{1}
+他人的版本，{2} 处冲突</source>
+        <translation>{0}: {1}
+someone else&apos;s version, {2} conflicts</translation>
+    </message>
+    <message>
+        <source>{0}：{1}
+{2} 处冲突</source>
+        <translation>{0}: {1}
+{2} conflicting fields</translation>
+    </message>
+    <message>
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <source>没有需要处理的冲突。</source>
+        <translation>No conflicts to resolve.</translation>
+    </message>
+    <message>
+        <source>请为每一项选择“我的”或“对方的”。</source>
+        <translation>Choose “Mine” or “Theirs” for each item.</translation>
+    </message>
+    <message>
+        <source>请为每一项选择“本机”或“服务器”。</source>
+        <translation>Choose “This computer” or “Server” for every item.</translation>
+    </message>
+    <message>
+        <source>正在保存选择…</source>
+        <translation>Saving the choices…</translation>
+    </message>
+</context>
+<context>
+    <name>DemandsView</name>
+    <message>
+        <source>发布技术需求（来自村、企业或局里的清单）；同步后送达各科技特派员，揭榜后可在此查看揭榜人和难题进展。</source>
+        <translation>Publish technical demands (from villages, enterprises or the bureau&apos;s own list); they reach every commissioner at the next sync, and here you see who took each up and how the problem progresses.</translation>
+    </message>
+    <message>
+        <source>市科技局发布的待揭榜技术需求，与您产业相符的排在前面。揭榜后该需求成为您的技术难题（见“技术难题”），下次同步时告知市科技局。</source>
+        <translation>Open demands published by the bureau, those of your industries first. Taking one up makes it your technical problem (see Problems); the bureau learns of it at the next sync.</translation>
+    </message>
+    <message>
+        <source>技术需求（揭榜）</source>
+        <translation>Technical demands</translation>
+    </message>
+    <message>
+        <source>发布新需求</source>
+        <translation>Publish a demand</translation>
+    </message>
+    <message>
+        <source>需求标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>需求描述</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>区县</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>镇街</source>
+        <translation>Town</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>揭榜截止日期</source>
+        <translation>Take up by</translation>
+    </message>
+    <message>
+        <source>如：柑橘黄龙病绿色防控技术</source>
+        <translation>e.g. green control of citrus greening</translation>
+    </message>
+    <message>
+        <source>提出需求的村、企业或合作社</source>
+        <translation>The village, enterprise or cooperative asking</translation>
+    </message>
+    <message>
+        <source>发布需求</source>
+        <translation>Publish</translation>
+    </message>
+    <message>
+        <source>已发布需求的进展</source>
+        <translation>Published demands</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>截止日期</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>揭榜人</source>
+        <translation>Taken up by</translation>
+    </message>
+    <message>
+        <source>难题进展</source>
+        <translation>Problem status</translation>
+    </message>
+    <message>
+        <source>揭榜</source>
+        <translation>Take up</translation>
+    </message>
+    <message>
+        <source>正在加载技术需求…</source>
+        <translation>Loading the demands…</translation>
+    </message>
+    <message>
+        <source>目前没有待揭榜的技术需求。同步后可收到市科技局新发布的需求。</source>
+        <translation>No open demands. New demands from the bureau arrive with the next sync.</translation>
+    </message>
+    <message>
+        <source>市科技局</source>
+        <translation>Science and Technology Bureau</translation>
+    </message>
+    <message>
+        <source>请填写需求标题和需求描述。</source>
+        <translation>Enter the demand&apos;s title and description.</translation>
+    </message>
+    <message>
+        <source>揭榜截止日期不能早于今天。</source>
+        <translation>The deadline cannot be before today.</translation>
+    </message>
+    <message>
+        <source>正在发布需求…</source>
+        <translation>Publishing…</translation>
+    </message>
+    <message>
+        <source>已发布“{0}”，下次同步时送达各科技特派员。</source>
+        <translation>Published “{0}”; it reaches the commissioners at the next sync.</translation>
+    </message>
+    <message>
+        <source>正在揭榜…</source>
+        <translation>Taking it up…</translation>
+    </message>
+    <message>
+        <source>已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。</source>
+        <translation>You took up “{0}”: it is now your technical problem; the bureau learns of it at the next sync.</translation>
+    </message>
+</context>
+<context>
+    <name>DraftRecoveryDialog</name>
+    <message>
+        <source>恢复未保存的服务记录</source>
+        <translation>Recover unsaved visits</translation>
+    </message>
+    <message>
+        <source>上次关闭程序时，以下服务记录还有未保存的内容（已自动保存）。请选择继续编辑或丢弃。</source>
+        <translation>When the application last closed, these visits had unsaved work (kept by autosave). Resume editing or discard each.</translation>
+    </message>
+    <message>
+        <source>继续编辑</source>
+        <translation>Resume editing</translation>
+    </message>
+    <message>
+        <source>丢弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>以后再说</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>%1 %2&#x3000;服务对象：%3
+%4
+自动保存于 %5</source>
+        <translation>%1 %2  Target: %3
+%4
+Autosaved at %5</translation>
+    </message>
+    <message>
+        <source>未选择</source>
+        <translation>not chosen</translation>
+    </message>
+    <message>
+        <source>（无内容）</source>
+        <translation>(no content)</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>登录市科技局服务器</source>
+        <translation>Log in to the bureau&apos;s server</translation>
+    </message>
+    <message>
+        <source>填写科技局提供的服务器地址和您的账户。登录后，本机记录可与服务器同步；密码不会保存在本机。</source>
+        <translation>Enter the server address the bureau gave you and your account. Once logged in, the records on this computer sync with the server; the password is not kept on this computer.</translation>
+    </message>
+    <message>
+        <source>服务器地址</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>例如：https://kjtpy.example.gov.cn</source>
+        <translation>e.g. https://kjtpy.example.gov.cn</translation>
+    </message>
+    <message>
+        <source>本电脑没有可用的系统密钥环（如 GNOME 密钥环、KWallet、Windows 凭据管理器），无法安全保存登录凭据。可以安装并启用密钥环后再登录；或勾选下面的选项，将凭据保存在数据目录中仅本账户可读的文件里（安全性较低：能使用本电脑账户的人都可以用它同步数据）。</source>
+        <translation>This computer has no system keyring (such as GNOME Keyring, KWallet or Windows Credential Manager) to keep the login token safely. Install and unlock a keyring, then log in; or tick the option below to keep the token in a file in the data folder that only your account can read (less safe: anyone who can use this computer account can sync with it).</translation>
+    </message>
+    <message>
+        <source>我了解风险，将登录凭据保存在数据目录的文件中（仅本账户可读）</source>
+        <translation>I understand the risk: keep the login token in a file in the data folder (readable by my account only)</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请填写：{0}</source>
+        <translation>Please fill in: {0}</translation>
+    </message>
+    <message>
+        <source>本电脑没有系统密钥环。要继续登录，请勾选上面的选项，明确同意将凭据保存在文件中；或安装密钥环后再登录。</source>
+        <translation>This computer has no system keyring. To log in anyway, tick the option above to agree to keep the token in a file; or install a keyring and log in then.</translation>
+    </message>
+    <message>
+        <source>正在连接服务器…</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <source>无法连接到服务器。请检查服务器地址是否正确、电脑是否已联网，然后再试。</source>
+        <translation>Cannot reach the server. Check that the address is right and that this computer is online, then try again.</translation>
+    </message>
+    <message>
+        <source>用户名或密码不正确，请重新输入。连续输错多次后需等待片刻才能再试。</source>
+        <translation>Wrong username or password; please enter them again. After several wrong attempts you must wait a moment before trying again.</translation>
+    </message>
+    <message>
+        <source>本程序版本过旧，服务器已不再支持。请先更新程序，再登录。本机记录不受影响。</source>
+        <translation>This version of the application is too old for the server. Please update the application, then log in. The records on this computer are not affected.</translation>
+    </message>
+    <message>
+        <source>服务器拒绝了登录：{0}</source>
+        <translation>The server refused the login: {0}</translation>
+    </message>
+    <message>
+        <source>登录失败：{0}</source>
+        <translation>Login failed: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>无法打开编辑器</source>
+        <translation>Cannot open the editor</translation>
+    </message>
+    <message>
+        <source>本程序安装不完整，缺少编辑器组件。请重新安装程序。</source>
+        <translation>This installation is incomplete: the editors are missing. Please reinstall the application.</translation>
+    </message>
+    <message>
+        <source>工作台</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>服务记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>技术难题</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>科技特派员工作平台
+
+离线记录服务、技术难题和解决方案，联网后与市科技局同步。
+数据目录：{0}</source>
+        <translation>Field Commissioner
+
+Record visits, technical problems and solutions offline; sync with the city bureau when online.
+Data folder: {0}</translation>
+    </message>
+    <message>
+        <source>待同步：{0} 条记录</source>
+        <translation>Waiting to sync: {0} records</translation>
+    </message>
+    <message>
+        <source>所有记录均已同步</source>
+        <translation>All records are synced</translation>
+    </message>
+    <message>
+        <source>科技特派员工作平台</source>
+        <translation>Field Commissioner</translation>
+    </message>
+    <message>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>编辑(&amp;E)</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>同步(&amp;S)</source>
+        <translation>&amp;Sync</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>新建服务记录</source>
+        <translation>New visit</translation>
+    </message>
+    <message>
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewView</name>
+    <message>
+        <source>工作台</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>{0}，您好！今天是 {1}。</source>
+        <translation>Hello, {0}! Today is {1}.</translation>
+    </message>
+    <message>
+        <source>今天是 {0}。</source>
+        <translation>Today is {0}.</translation>
+    </message>
+    <message>
+        <source>新建服务记录</source>
+        <translation>New visit</translation>
+    </message>
+    <message>
+        <source>新建一条服务记录（Ctrl+N）</source>
+        <translation>Record a new visit (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>本月服务记录</source>
+        <translation>Visits this month</translation>
+    </message>
+    <message>
+        <source>待解决的技术难题</source>
+        <translation>Open technical problems</translation>
+    </message>
+    <message>
+        <source>等待同步的记录</source>
+        <translation>Records waiting to sync</translation>
+    </message>
+    <message>
+        <source>被退回待修改的记录</source>
+        <translation>Returned records to correct</translation>
+    </message>
+    <message>
+        <source>最近的服务记录</source>
+        <translation>Recent visits</translation>
+    </message>
+    <message>
+        <source>还没有服务记录。点击“新建服务记录”记下第一次服务。</source>
+        <translation>No visits yet. Click “New visit” to record your first one.</translation>
+    </message>
+    <message>
+        <source>退回意见：{0}</source>
+        <translation>Returned: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreviewDialog</name>
+    <message>
+        <source>打印预览</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <source>保存为 PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>预览：{0} 页。确认无误后保存，再用 PDF 阅读器打印。</source>
+        <translation>Preview: {0} page(s). Save it when it is right, then print it from a PDF reader.</translation>
+    </message>
+    <message>
+        <source>预览前 {0} 页；保存的文件包含全部页面。</source>
+        <translation>Preview of the first {0} pages; the saved file has them all.</translation>
+    </message>
+    <message>
+        <source>保存 PDF</source>
+        <translation>Save PDF</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>无法保存</source>
+        <translation>Cannot save</translation>
+    </message>
+    <message>
+        <source>无法保存到 {0}：{1}</source>
+        <translation>Cannot save to {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemCard</name>
+    <message>
+        <source>本次发现的技术难题</source>
+        <translation>Problem found on this visit</translation>
+    </message>
+    <message>
+        <source>已有技术难题（%1起）</source>
+        <translation>Existing problem (since %1)</translation>
+    </message>
+    <message>
+        <source>难题标题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>难题描述</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <source>处理状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>本次解决方案</source>
+        <translation>Solution given</translation>
+    </message>
+    <message>
+        <source>采用技术</source>
+        <translation>Technology used</translation>
+    </message>
+    <message>
+        <source>效果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>一句话说明难题，如：柑橘黄龙病防控</source>
+        <translation>The problem in a few words, e.g. citrus greening control</translation>
+    </message>
+    <message>
+        <source>本次给出的解决办法；标记“已解决”时必填</source>
+        <translation>The solution given on this visit; required when marked solved</translation>
+    </message>
+    <message>
+        <source>服务对象已确认此方案</source>
+        <translation>Confirmed by the served party</translation>
+    </message>
+    <message>
+        <source>从本记录移除</source>
+        <translation>Remove from this visit</translation>
+    </message>
+    <message>
+        <source>已保存的难题请在“技术难题”中修改状态</source>
+        <translation>Change a saved problem&apos;s status under “Problems”</translation>
+    </message>
+    <message>
+        <source>原因说明（必填）</source>
+        <translation>Reason (required)</translation>
+    </message>
+    <message>
+        <source>原因说明</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemDialog</name>
+    <message>
+        <source>技术难题：%1</source>
+        <translation>Technical problem: %1</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>描述</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>原因说明</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>相关服务记录（双击打开）</source>
+        <translation>Related visits (double-click to open)</translation>
+    </message>
+    <message>
+        <source>解决方案</source>
+        <translation>Solutions</translation>
+    </message>
+    <message>
+        <source>新增解决方案（标记为已解决前至少需要一个）：</source>
+        <translation>Add a solution (a problem needs one before it is marked solved):</translation>
+    </message>
+    <message>
+        <source>做了什么</source>
+        <translation>What was done</translation>
+    </message>
+    <message>
+        <source>采用技术</source>
+        <translation>Technology used</translation>
+    </message>
+    <message>
+        <source>效果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>服务对象已确认</source>
+        <translation>Confirmed by the served party</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>（暂无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>（尚无解决方案）</source>
+        <translation>(no solution yet)</translation>
+    </message>
+    <message>
+        <source>原因说明（必填）</source>
+        <translation>Reason (required)</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemTableModel</name>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>难题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>进展</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>提出日期</source>
+        <translation>Raised on</translation>
+    </message>
+    <message>
+        <source>解决方案</source>
+        <translation>Solutions</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsView</name>
+    <message>
+        <source>搜索技术难题：标题、描述…（Ctrl+F）</source>
+        <translation>Search problems: title, description… (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>进展</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>全部产业</source>
+        <translation>All industries</translation>
+    </message>
+    <message>
+        <source>正在加载技术难题…</source>
+        <translation>Loading problems…</translation>
+    </message>
+    <message>
+        <source>共 {0} 个技术难题；双击或按回车键查看详情</source>
+        <translation>{0} problems; double-click or press Enter for details</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>欢迎使用科技特派员工作平台</source>
+        <translation>Welcome to Field Commissioner</translation>
+    </message>
+    <message>
+        <source>个人资料</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>第一次使用，请先填写您的个人资料。带 * 的为必填项，其余可以以后在“设置”中补充。</source>
+        <translation>First start: please fill in your profile. Fields marked * are required; the rest can be added later in Settings.</translation>
+    </message>
+    <message>
+        <source>修改您的个人资料。带 * 的为必填项。</source>
+        <translation>Edit your profile. Fields marked * are required.</translation>
+    </message>
+    <message>
+        <source>姓名 *</source>
+        <translation>Name *</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Mobile phone</translation>
+    </message>
+    <message>
+        <source>派出单位 *</source>
+        <translation>Sending unit *</translation>
+    </message>
+    <message>
+        <source>职称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>专业特长</source>
+        <translation>Specialty</translation>
+    </message>
+    <message>
+        <source>服务产业</source>
+        <translation>Industries served</translation>
+    </message>
+    <message>
+        <source>所属科技特派团</source>
+        <translation>Commissioner team</translation>
+    </message>
+    <message>
+        <source>所属工作站</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <source>例如：李明</source>
+        <translation>e.g. 李明</translation>
+    </message>
+    <message>
+        <source>例如：13800138000</source>
+        <translation>e.g. 13800138000</translation>
+    </message>
+    <message>
+        <source>从列表中选择，或直接输入单位名称</source>
+        <translation>Choose from the list or type the unit&apos;s name</translation>
+    </message>
+    <message>
+        <source>例如：高级农艺师</source>
+        <translation>e.g. senior agronomist</translation>
+    </message>
+    <message>
+        <source>例如：柑橘栽培与病虫害防治</source>
+        <translation>e.g. citrus growing and pest control</translation>
+    </message>
+    <message>
+        <source>（暂无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>连接科技局服务器…</source>
+        <translation>Connect to the bureau&apos;s server…</translation>
+    </message>
+    <message>
+        <source>已有科技局服务器账户？登录后自动填入服务器上的个人资料，并可同步记录</source>
+        <translation>Have an account on the bureau&apos;s server? Log in to fill in your profile from the server and sync your records</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>以后再说</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>已登录 {0}。正在从服务器读取您的资料…</source>
+        <translation>Logged in to {0}. Reading your profile from the server…</translation>
+    </message>
+    <message>
+        <source>已登录。未能从服务器读取个人资料，请手动填写后保存。</source>
+        <translation>Logged in. Your profile could not be read from the server; please fill it in and save.</translation>
+    </message>
+    <message>
+        <source>已登录。服务器上还没有您的个人资料，请填写后保存，下次同步时上传。</source>
+        <translation>Logged in. The server has no profile of yours yet; fill it in and save, and the next sync sends it.</translation>
+    </message>
+    <message>
+        <source>已登录，并从服务器填入了您的个人资料。请核对后点“保存”。</source>
+        <translation>Logged in; your profile was filled in from the server. Check it, then click “Save”.</translation>
+    </message>
+    <message>
+        <source>正在保存个人资料…</source>
+        <translation>Saving the profile…</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <source>服务日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>服务内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>佐证</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>照片{0}张</source>
+        <translation>{0} photo(s)</translation>
+    </message>
+    <message>
+        <source>已确认</source>
+        <translation>confirmed</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>批准后又修改</source>
+        <translation>Edited after approval</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceView</name>
+    <message>
+        <source>基础数据</source>
+        <translation>Reference data</translation>
+    </message>
+    <message>
+        <source>修改镇街、产业和年度考核细则。已有记录保留填写时的名称，不受修改影响。</source>
+        <translation>Edit towns, industries and the year&apos;s assessment rules. Existing records keep the names they were saved with.</translation>
+    </message>
+    <message>
+        <source>区县与镇街</source>
+        <translation>Counties and towns</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>考核细则</source>
+        <translation>Assessment rules</translation>
+    </message>
+    <message>
+        <source>区县</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>中文名称</source>
+        <translation>Chinese name</translation>
+    </message>
+    <message>
+        <source>英文名称</source>
+        <translation>English name</translation>
+    </message>
+    <message>
+        <source>添加一行</source>
+        <translation>Add a row</translation>
+    </message>
+    <message>
+        <source>删除所选</source>
+        <translation>Remove selected</translation>
+    </message>
+    <message>
+        <source>保存镇街</source>
+        <translation>Save towns</translation>
+    </message>
+    <message>
+        <source>保存产业</source>
+        <translation>Save industries</translation>
+    </message>
+    <message>
+        <source>检查并保存考核细则</source>
+        <translation>Check and save the rules</translation>
+    </message>
+    <message>
+        <source>每一行都须填写代码和中文名称。</source>
+        <translation>Every row needs a code and a Chinese name.</translation>
+    </message>
+    <message>
+        <source>代码不能重复。</source>
+        <translation>Codes must be unique.</translation>
+    </message>
+    <message>
+        <source>已保存{0}的 {1} 个镇街。</source>
+        <translation>Saved {1} towns of {0}.</translation>
+    </message>
+    <message>
+        <source>已保存 {0} 个产业。</source>
+        <translation>Saved {0} industries.</translation>
+    </message>
+    <message>
+        <source>已保存{0}年度考核细则。</source>
+        <translation>Saved the assessment rules of {0}.</translation>
+    </message>
+    <message>
+        <source>考核细则有误，未保存：{0}</source>
+        <translation>The rules were not saved: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>RegionPicker</name>
+    <message>
+        <source>县（市、区）</source>
+        <translation>County / district</translation>
+    </message>
+    <message>
+        <source>镇（街道）</source>
+        <translation>Town / sub-district</translation>
+    </message>
+    <message>
+        <source>村（社区），可不填</source>
+        <translation>Village / community (optional)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewView</name>
+    <message>
+        <source>正在加载待审核记录…</source>
+        <translation>Loading the records to review…</translation>
+    </message>
+    <message>
+        <source>审核供工作站站长或团长使用：请在“同步”页面用站长账户登录。</source>
+        <translation>Review is for workstation managers and team leaders: log in with a manager account on the Sync page.</translation>
+    </message>
+    <message>
+        <source>正在加载…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>没有待审核的服务记录。</source>
+        <translation>No visits wait for review.</translation>
+    </message>
+    <message>
+        <source>待审核 {0} 条，按服务日期从新到旧排列；按住 Ctrl 或 Shift 可选择多条一起通过。</source>
+        <translation>{0} waiting for review, newest first; hold Ctrl or Shift to approve several at once.</translation>
+    </message>
+    <message>
+        <source>其中 {0} 条批准后又被修改。</source>
+        <translation> {0} of them were edited after approval.</translation>
+    </message>
+    <message>
+        <source>选择一条记录查看详情。</source>
+        <translation>Choose a record to see its details.</translation>
+    </message>
+    <message>
+        <source>通过所选（{0} 条）</source>
+        <translation>Approve {0} selected</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>退回所选（{0} 条）</source>
+        <translation>Return {0} selected</translation>
+    </message>
+    <message>
+        <source>退回修改</source>
+        <translation>Return for correction</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>服务类型</source>
+        <translation>Service types</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>批准时</source>
+        <translation>When approved</translation>
+    </message>
+    <message>
+        <source>现在</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <source>本次服务没有记录技术难题。</source>
+        <translation>No technical problem was recorded on this visit.</translation>
+    </message>
+    <message>
+        <source>没有照片。</source>
+        <translation>No photos.</translation>
+    </message>
+    <message>
+        <source>服务对象确认</source>
+        <translation>Confirmation</translation>
+    </message>
+    <message>
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <source>服务对象尚未确认。</source>
+        <translation>The served party has not confirmed yet.</translation>
+    </message>
+    <message>
+        <source>近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条</source>
+        <translation>Last 12 months: {0} approved, {1} returned, {2} waiting for review</translation>
+    </message>
+    <message>
+        <source>点击照片可查看原图。</source>
+        <translation>Click a photo to see it in full.</translation>
+    </message>
+    <message>
+        <source>批准后修改的内容</source>
+        <translation>Changed since approval</translation>
+    </message>
+    <message>
+        <source>服务内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>技术难题与解决方案</source>
+        <translation>Problems and solutions</translation>
+    </message>
+    <message>
+        <source>佐证材料</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>本记录的审核经过</source>
+        <translation>Reviews of this record</translation>
+    </message>
+    <message>
+        <source>已通过</source>
+        <translation>approved</translation>
+    </message>
+    <message>
+        <source>已退回</source>
+        <translation>returned</translation>
+    </message>
+    <message>
+        <source>{0}的服务情况</source>
+        <translation>{0}&apos;s service record</translation>
+    </message>
+    <message>
+        <source>退回时必须填写审核意见，说明需要修改或补充什么。</source>
+        <translation>Returning needs an opinion: say what to correct or add.</translation>
+    </message>
+    <message>
+        <source>正在保存审核结果…</source>
+        <translation>Saving the review…</translation>
+    </message>
+    <message>
+        <source>已通过 {0} 条记录，下次同步时发送。</source>
+        <translation>{0} record(s) approved; sent at the next sync.</translation>
+    </message>
+    <message>
+        <source>已退回 {0} 条记录，特派员同步后会看到您的意见。</source>
+        <translation>{0} record(s) returned; the commissioner sees your opinion after their next sync.</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>审核意见（退回时必填，特派员同步后可见）</source>
+        <translation>Opinion (required to return; the commissioner sees it after syncing)</translation>
+    </message>
+    <message>
+        <source>例如：请补充现场照片和服务对象签字确认单。</source>
+        <translation>E.g.: please add photos on site and the served party&apos;s signed sheet.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>个人资料</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>修改个人资料…</source>
+        <translation>Edit profile…</translation>
+    </message>
+    <message>
+        <source>数据保存位置</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <source>更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。</source>
+        <translation>A new language applies at once, without a restart. Visits and all other data are kept in the folder above; sync or back it up regularly.</translation>
+    </message>
+    <message>
+        <source>尚未填写</source>
+        <translation>Not filled in yet</translation>
+    </message>
+</context>
+<context>
+    <name>SyncView</name>
+    <message>
+        <source>正在取消…已完成的部分会保留</source>
+        <translation>Cancelling… what is done stays done</translation>
+    </message>
+    <message>
+        <source>自动同步：正在连接服务器…</source>
+        <translation>Automatic sync: connecting to the server…</translation>
+    </message>
+    <message>
+        <source>正在连接服务器…</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <source>{0}：已接收 {1} 条</source>
+        <translation>{0}: {1} received</translation>
+    </message>
+    <message>
+        <source>尚未设置</source>
+        <translation>Not set</translation>
+    </message>
+    <message>
+        <source>未登录</source>
+        <translation>Not logged in</translation>
+    </message>
+    <message>
+        <source>{0}，已退出登录</source>
+        <translation>{0}, logged out</translation>
+    </message>
+    <message>
+        <source>更换账户…</source>
+        <translation>Change account…</translation>
+    </message>
+    <message>
+        <source>登录…</source>
+        <translation>Log in…</translation>
+    </message>
+    <message>
+        <source>登录后才能同步</source>
+        <translation>Log in to sync</translation>
+    </message>
+    <message>
+        <source>尚未检查</source>
+        <translation>Not checked yet</translation>
+    </message>
+    <message>
+        <source>可以连接服务器</source>
+        <translation>The server is reachable</translation>
+    </message>
+    <message>
+        <source>暂时无法连接服务器；网络恢复后会自动同步</source>
+        <translation>The server cannot be reached now; sync starts by itself when it can</translation>
+    </message>
+    <message>
+        <source>暂时无法连接服务器</source>
+        <translation>The server cannot be reached now</translation>
+    </message>
+    <message>
+        <source>上次同步未完成：{0}</source>
+        <translation>The last sync did not finish: {0}</translation>
+    </message>
+    <message>
+        <source>从未同步</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <source>服务记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>技术难题</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <source>解决方案</source>
+        <translation>Solutions</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <source>其他 {0}</source>
+        <translation>other {0}</translation>
+    </message>
+    <message>
+        <source>{0} 条</source>
+        <translation>{0} records</translation>
+    </message>
+    <message>
+        <source>另有 {0} 条因冲突或被拒绝暂不发送，需要您先处理</source>
+        <translation>{0} more are held back by a conflict or a rejection and need you first</translation>
+    </message>
+    <message>
+        <source>快</source>
+        <translation>ahead of</translation>
+    </message>
+    <message>
+        <source>慢</source>
+        <translation>behind</translation>
+    </message>
+    <message>
+        <source>本机时钟比服务器{0}约 {1} 分钟。请校准电脑的日期和时间：同步不受影响，但新记录的时间可能不准。</source>
+        <translation>This computer&apos;s clock is about {1} minutes {0} the server&apos;s. Please set the date and time: sync is not affected, but the times of new records may be wrong.</translation>
+    </message>
+    <message>
+        <source>还没有同步过。</source>
+        <translation>No sync yet.</translation>
+    </message>
+    <message>
+        <source>发送 {0} 条（其中合并 {1} 条），接收 {2} 条，删除 {3} 条，冲突 {4} 条，被拒绝 {5} 条，上传附件 {6} 个。</source>
+        <translation>Sent {0} (merged {1}), received {2}, deleted {3}, conflicts {4}, rejected {5}, attachments uploaded {6}.</translation>
+    </message>
+    <message>
+        <source>同步被取消，已完成的部分已保存。</source>
+        <translation>The sync was cancelled; what was done is saved. </translation>
+    </message>
+    <message>
+        <source>处理冲突（{0} 条记录）…</source>
+        <translation>Resolve conflicts ({0} records)…</translation>
+    </message>
+    <message>
+        <source>被服务器拒绝的记录（{0} 条）：请按原因修改后保存，下次同步会再次发送</source>
+        <translation>Records the server rejected ({0}): correct them as the reason says and save; the next sync sends them again</translation>
+    </message>
+    <message>
+        <source>没有被服务器拒绝的记录。</source>
+        <translation>No records were rejected by the server.</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>服务器与账户</source>
+        <translation>Server and account</translation>
+    </message>
+    <message>
+        <source>服务器</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>账户</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>退出登录</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <source>立即同步（F5）</source>
+        <translation>Sync now (F5)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>上次同步</source>
+        <translation>Last sync</translation>
+    </message>
+    <message>
+        <source>等待同步</source>
+        <translation>Waiting to sync</translation>
+    </message>
+    <message>
+        <source>连接状态</source>
+        <translation>Connection</translation>
+    </message>
+    <message>
+        <source>能连接服务器时自动同步（每分钟检查一次）</source>
+        <translation>Sync automatically when the server is reachable (checked every minute)</translation>
+    </message>
+    <message>
+        <source>上次同步的结果</source>
+        <translation>Result of the last sync</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>拒绝原因</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>TargetDialog</name>
+    <message>
+        <source>新建服务对象</source>
+        <translation>New service target</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>所在地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Contact phone</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>如：新会区某某陈皮有限公司</source>
+        <translation>e.g. Xinhui Example Chenpi Co., Ltd.</translation>
+    </message>
+    <message>
+        <source>18位，企业填写，如 91440705MA4UXXXXXX</source>
+        <translation>18 characters, for enterprises, e.g. 91440705MA4UXXXXXX</translation>
+    </message>
+    <message>
+        <source>手机或固定电话</source>
+        <translation>Mobile or landline</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>企业请填写统一社会信用代码</source>
+        <translation>Enter the enterprise&apos;s unified social credit code</translation>
+    </message>
+    <message>
+        <source>✓ 统一社会信用代码校验通过</source>
+        <translation>✓ The credit code is valid</translation>
+    </message>
+</context>
+<context>
+    <name>TargetPicker</name>
+    <message>
+        <source>输入名称、地区或联系人查找服务对象</source>
+        <translation>Type a name, place or contact to find the service target</translation>
+    </message>
+    <message>
+        <source>查找服务对象</source>
+        <translation>Find service target</translation>
+    </message>
+    <message>
+        <source>新建服务对象…</source>
+        <translation>New service target…</translation>
+    </message>
+    <message>
+        <source>没有找到，可点“新建服务对象…”</source>
+        <translation>Nothing found; click “New service target…”</translation>
+    </message>
+    <message>
+        <source>尚未选择服务对象</source>
+        <translation>No service target chosen yet</translation>
+    </message>
+    <message>
+        <source>联系人：%1</source>
+        <translation>Contact: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TargetTableModel</name>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Contact phone</translation>
+    </message>
+    <message>
+        <source>服务次数</source>
+        <translation>Visits</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsView</name>
+    <message>
+        <source>搜索服务对象：名称、地区、联系人…（Ctrl+F）</source>
+        <translation>Search service targets: name, region, contact… (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>区县</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>全部区县</source>
+        <translation>All counties</translation>
+    </message>
+    <message>
+        <source>正在加载服务对象…</source>
+        <translation>Loading service targets…</translation>
+    </message>
+    <message>
+        <source>共 {0} 个服务对象；双击或按回车键查看详情</source>
+        <translation>{0} service targets; double-click or press Enter for details</translation>
+    </message>
+</context>
+<context>
+    <name>TeamView</name>
+    <message>
+        <source>团队情况供工作站站长或团长使用：请在“同步”页面用站长账户登录。</source>
+        <translation>The team view is for workstation managers and team leaders: log in with a manager account on the Sync page.</translation>
+    </message>
+    <message>
+        <source>开始日期晚于结束日期。</source>
+        <translation>The start date is after the end date.</translation>
+    </message>
+    <message>
+        <source>正在统计团队情况…</source>
+        <translation>Counting the team&apos;s activity…</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>派出单位</source>
+        <translation>Sending unit</translation>
+    </message>
+    <message>
+        <source>服务次数</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>服务天数</source>
+        <translation>Service days</translation>
+    </message>
+    <message>
+        <source>解决难题</source>
+        <translation>Problems solved</translation>
+    </message>
+    <message>
+        <source>待审核</source>
+        <translation>To review</translation>
+    </message>
+    <message>
+        <source>最近服务</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <source>从未</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>已超过 {0} 天没有服务记录</source>
+        <translation>No visit for more than {0} days</translation>
+    </message>
+    <message>
+        <source>{0}，成员 {1} 人</source>
+        <translation>{0}, {1} members</translation>
+    </message>
+    <message>
+        <source>本期共服务 {0} 次。</source>
+        <translation>{0} visits in the period.</translation>
+    </message>
+    <message>
+        <source>{0} 名成员已超过 {1} 天没有服务记录（以橙色标出）。</source>
+        <translation> {0} member(s) without a visit for {1} days (in orange).</translation>
+    </message>
+    <message>
+        <source>本期没有服务记录</source>
+        <translation>No visits in the period</translation>
+    </message>
+    <message>
+        <source>每周服务次数（周一起）</source>
+        <translation>Visits per week (weeks from Monday)</translation>
+    </message>
+    <message>
+        <source>总分</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>{0}考核（与团队汇总 PDF 相同的计算）。{1}</source>
+        <translation>Assessment of {0} (computed as in the team summary PDF). {1}</translation>
+    </message>
+    <message>
+        <source>{0}年度团队工作汇总.pdf</source>
+        <translation>team-summary-{0}.pdf</translation>
+    </message>
+    <message>
+        <source>保存团队汇总</source>
+        <translation>Save the team summary</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>正在生成团队汇总…</source>
+        <translation>Writing the team summary…</translation>
+    </message>
+    <message>
+        <source>团队汇总已保存：{0}</source>
+        <translation>Team summary saved: {0}</translation>
+    </message>
+    <message>
+        <source>团队</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>统计期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>近30天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>本月</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>本季度</source>
+        <translation>This quarter</translation>
+    </message>
+    <message>
+        <source>本年度</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <source>上一年度</source>
+        <translation>Last year</translation>
+    </message>
+    <message>
+        <source>自定义</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <source>团队汇总 PDF…</source>
+        <translation>Team summary PDF…</translation>
+    </message>
+</context>
+<context>
+    <name>VisitEditor</name>
+    <message>
+        <source>新建服务记录</source>
+        <translation>New visit</translation>
+    </message>
+    <message>
+        <source>服务记录 %1</source>
+        <translation>Visit %1</translation>
+    </message>
+    <message>
+        <source>服务时间</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>开始</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>结束</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>服务地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>服务类型</source>
+        <translation>Service types</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>服务内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>确认人</source>
+        <translation>Confirmed by</translation>
+    </message>
+    <message>
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <source>服务对象意见</source>
+        <translation>Served party&apos;s remark</translation>
+    </message>
+    <message>
+        <source>签字确认单</source>
+        <translation>Signed sheet</translation>
+    </message>
+    <message>
+        <source>做了什么、为谁、效果如何（至少5个字）</source>
+        <translation>What was done, for whom, with what effect (at least 5 characters)</translation>
+    </message>
+    <message>
+        <source>只填本次服务的数字；没有的保持0。经济效益以万元计，可带两位小数。</source>
+        <translation>Only this visit&apos;s figures; leave 0 where none. Economic benefit in 10k yuan, two decimals allowed.</translation>
+    </message>
+    <message>
+        <source>未评价</source>
+        <translation>Not rated</translation>
+    </message>
+    <message>
+        <source>1 很不满意</source>
+        <translation>1 Very dissatisfied</translation>
+    </message>
+    <message>
+        <source>2 不满意</source>
+        <translation>2 Dissatisfied</translation>
+    </message>
+    <message>
+        <source>3 一般</source>
+        <translation>3 Neutral</translation>
+    </message>
+    <message>
+        <source>4 满意</source>
+        <translation>4 Satisfied</translation>
+    </message>
+    <message>
+        <source>5 非常满意</source>
+        <translation>5 Very satisfied</translation>
+    </message>
+    <message>
+        <source>服务对象一方的确认人姓名</source>
+        <translation>Name of the served party&apos;s contact who confirms</translation>
+    </message>
+    <message>
+        <source>现场照片、培训签到表、文档等佐证材料。照片的拍摄时间和地点从照片信息中读取。</source>
+        <translation>Evidence: site photos, training sign-in sheets, documents. A photo&apos;s time and place are read from the photo itself.</translation>
+    </message>
+    <message>
+        <source>新增本次发现的难题</source>
+        <translation>Add a problem found on this visit</translation>
+    </message>
+    <message>
+        <source>关联此难题</source>
+        <translation>Link this problem</translation>
+    </message>
+    <message>
+        <source>把难题标记为“已解决”时，须填写本次解决方案；转交或暂无法解决时须说明原因。</source>
+        <translation>A problem marked solved needs this visit&apos;s solution; referred or unresolved needs a reason.</translation>
+    </message>
+    <message>
+        <source>基本信息</source>
+        <translation>Basics</translation>
+    </message>
+    <message>
+        <source>服务成效</source>
+        <translation>Results</translation>
+    </message>
+    <message>
+        <source>服务对象确认</source>
+        <translation>Confirmation</translation>
+    </message>
+    <message>
+        <source>保存为草稿</source>
+        <translation>Save as draft</translation>
+    </message>
+    <message>
+        <source>保存未填完的记录（Ctrl+Shift+S），草稿不会同步</source>
+        <translation>Keep an unfinished record (Ctrl+Shift+S); drafts are not synced</translation>
+    </message>
+    <message>
+        <source>保存 (Ctrl+S)</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>恢复未保存的修改</source>
+        <translation>Restore unsaved changes</translation>
+    </message>
+    <message>
+        <source>丢弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>难题与方案（%1）</source>
+        <translation>Problems and solutions (%1)</translation>
+    </message>
+    <message>
+        <source>照片与附件（%1）</source>
+        <translation>Photos and files (%1)</translation>
+    </message>
+    <message>
+        <source>（未填写意见）</source>
+        <translation>(no opinion given)</translation>
+    </message>
+    <message>
+        <source>审核退回，意见：%1&#x3000;请修改后重新保存提交。</source>
+        <translation>Returned by the reviewer: %1  Please correct and save again.</translation>
+    </message>
+    <message>
+        <source>此记录已通过审核。保存修改后将退回“待审核”，需要重新审核。</source>
+        <translation>This record is approved. Saving a change sends it back to “waiting for review”.</translation>
+    </message>
+    <message>
+        <source>状态：未保存</source>
+        <translation>State: not saved</translation>
+    </message>
+    <message>
+        <source>状态：%1</source>
+        <translation>State: %1</translation>
+    </message>
+    <message>
+        <source>状态：被服务器拒绝（%1）。修改后保存，下次同步会再次发送。</source>
+        <translation>State: rejected by the server (%1). Correct it and save; the next sync sends it again.</translation>
+    </message>
+    <message>
+        <source>处理冲突…</source>
+        <translation>Resolve the conflict…</translation>
+    </message>
+    <message>
+        <source>选择一个未解决的已有难题…</source>
+        <translation>Choose an existing open problem…</translation>
+    </message>
+    <message>
+        <source>已保存为草稿 %1</source>
+        <translation>Saved as draft at %1</translation>
+    </message>
+    <message>
+        <source>有 %1 处需要修改，已在相应位置标出。</source>
+        <translation>%1 problem(s) to correct, marked next to the fields.</translation>
+    </message>
+    <message>
+        <source>自动保存失败：%1</source>
+        <translation>Autosave failed: %1</translation>
+    </message>
+    <message>
+        <source>已自动保存 %1</source>
+        <translation>Autosaved at %1</translation>
+    </message>
+    <message>
+        <source>此记录有 %1 自动保存但未保存的修改。</source>
+        <translation>This record has unsaved changes autosaved at %1.</translation>
+    </message>
+    <message>
+        <source>尚未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <source>这条服务记录有未保存的修改。</source>
+        <translation>This visit has unsaved changes.</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>放弃修改</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <source>继续编辑</source>
+        <translation>Resume editing</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPicker</name>
+    <message>
+        <source>选择服务记录</source>
+        <translation>Choose a visit</translation>
+    </message>
+    <message>
+        <source>服务日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>服务内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>预览服务记录单</source>
+        <translation>Preview the visit sheet</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>VisitTableModel</name>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>服务日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>服务类型</source>
+        <translation>Service types</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsView</name>
+    <message>
+        <source>正在统计服务记录…</source>
+        <translation>Counting the visits…</translation>
+    </message>
+    <message>
+        <source>搜索服务记录：服务对象、内容、地区…（Ctrl+F）</source>
+        <translation>Search visits: target, content, region… (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>新建服务记录</source>
+        <translation>New visit</translation>
+    </message>
+    <message>
+        <source>新建一条服务记录（Ctrl+N）</source>
+        <translation>Record a new visit (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>全部时间</source>
+        <translation>Any time</translation>
+    </message>
+    <message>
+        <source>本月</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>上月</source>
+        <translation>Last month</translation>
+    </message>
+    <message>
+        <source>近30天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>今年</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <source>去年</source>
+        <translation>Last year</translation>
+    </message>
+    <message>
+        <source>自定义</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>全部区县</source>
+        <translation>All counties</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>全部产业</source>
+        <translation>All industries</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>Clear filters</translation>
+    </message>
+    <message>
+        <source>全部镇街</source>
+        <translation>All towns</translation>
+    </message>
+    <message>
+        <source>正在加载服务记录…</source>
+        <translation>Loading visits…</translation>
+    </message>
+    <message>
+        <source>符合条件的服务记录 {0} 条</source>
+        <translation>{0} matching visits</translation>
+    </message>
+    <message>
+        <source>共 {0} 条服务记录；双击或按回车键打开</source>
+        <translation>{0} visits; double-click or press Enter to open</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>正在生成演示数据（{0} 条服务记录）…</source>
+        <translation>Making demo data ({0} visits)…</translation>
+    </message>
+    <message>
+        <source>科技特派员工作平台</source>
+        <translation>Field Commissioner</translation>
+    </message>
+</context>
+<context>
+    <name>models</name>
+    <message>
+        <source>退回意见：{0}</source>
+        <translation>Returned: {0}</translation>
+    </message>
+    <message>
+        <source>服务器拒绝：{0}</source>
+        <translation>Rejected by the server: {0}</translation>
+    </message>
+    <message>
+        <source>本机修改与服务器版本冲突，需要处理</source>
+        <translation>This computer&apos;s changes conflict with the server&apos;s version; please resolve</translation>
+    </message>
+</context>
+<context>
+    <name>roles</name>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>团队</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>考核</source>
+        <translation>Assessment</translation>
+    </message>
+    <message>
+        <source>全市概况</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <source>年度考核</source>
+        <translation>Assessment run</translation>
+    </message>
+    <message>
+        <source>基础数据</source>
+        <translation>Reference data</translation>
+    </message>
+    <message>
+        <source>技术需求</source>
+        <translation>Demands</translation>
+    </message>
+</context>
+<context>
+    <name>tasks</name>
+    <message>
+        <source>发生意外错误：{0}。数据未丢失；请重试，若仍出错请联系技术支持。</source>
+        <translation>Unexpected error: {0}. No data was lost; please try again, and contact support if it persists.</translation>
+    </message>
+    <message>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+</context>
+</TS>
