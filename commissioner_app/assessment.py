@@ -12,10 +12,13 @@ What counts (the basis, printed on every document):
   in use in the store.
 - "synced": visits accepted by the central store (no local changes, conflict or rejection).
 - "complete": every completed visit (not a draft). Used while review is not yet in use.
-Deleted visits and drafts never count. A problem counts if it is not a draft and, when it is linked
-to a visit, that visit counts; it is solved when its status is 已解决, its solved_on date lies in
-the period and it has at least one solution. Economic benefit is the visits' reported benefit (the
-solutions' benefit is part of it and is not added again).
+Deleted visits and drafts never count. Problems and solutions count only through a counted visit
+(`problem_raised_sql`, `problem_solved_sql`): a problem is raised when the visit it was found on
+counts; it is solved when its status is 已解决, its solved_on date lies in the period and at least
+one of its solutions was given on a counted visit (the solution's visit, else the problem's). A
+problem typed in without a visit, or solved without a reviewed visit, counts for nobody. Economic
+benefit is the visits' reported benefit (the solutions' benefit is part of it and is not added
+again). Every view, export and document that shows these figures uses these conditions.
 """
 
 from __future__ import annotations
@@ -297,6 +300,21 @@ def basis_sql(basis: str, alias: str = "v") -> str:
     raise ValueError(f"unknown basis {basis!r}")
 
 
+def problem_raised_sql(basis: str, p: str = "p") -> str:
+    """The SQL condition of a problem that counts as raised (besides the period): its visit counts."""
+    return f"EXISTS (SELECT 1 FROM visits pv WHERE pv.id = {p}.visit_id AND {basis_sql(basis, 'pv')})"
+
+
+def problem_solved_sql(basis: str, p: str = "p") -> str:
+    """The SQL condition of a problem that counts as solved (besides the period): 已解决 with a
+    solution given on a counted visit (the solution's own visit, else the problem's)."""
+    return (
+        f"{p}.status = 'solved' AND EXISTS (SELECT 1 FROM solutions s "
+        f"JOIN visits sv ON sv.id = coalesce(s.visit_id, {p}.visit_id) "
+        f"WHERE s.problem_id = {p}.id AND +s.deleted = 0 AND s.is_draft = 0 AND {basis_sql(basis, 'sv')})"
+    )
+
+
 def assess(
     store: Store,
     scope: Scope | None = None,
@@ -321,7 +339,7 @@ def assess(
 def assess_city(
     store: Store, period: Period, rules: Rules, basis: str, *, apply_share_cap: bool = True
 ) -> Assessment:
-    people = _commissioners(store)
+    people = _commissioners(store, period)
     figures = _figures(store, period, basis)
     members = []
     for p in people:
@@ -394,7 +412,9 @@ def apply_excellent_cap(members: list[MemberResult], rules: Rules) -> tuple[bool
     )
 
 
-def _commissioners(store: Store) -> list[dict[str, Any]]:
+def _commissioners(store: Store, period: Period) -> list[dict[str, Any]]:
+    """Everyone who served in the period: a commissioner deactivated before it began is left out,
+    one deactivated during it is assessed for it."""
     cursor = store.db.execute(
         """SELECT c.id, c.name, c.sending_unit, c.title, c.phone, c.specialty, c.team_id,
                coalesce(t.name, ''), c.workstation_id, coalesce(w.name, ''),
@@ -402,7 +422,9 @@ def _commissioners(store: Store) -> list[dict[str, Any]]:
            FROM commissioners c
            LEFT JOIN teams t ON t.id = c.team_id AND t.deleted = 0
            LEFT JOIN workstations w ON w.id = c.workstation_id AND w.deleted = 0
-           WHERE c.deleted = 0 AND c.is_draft = 0"""
+           WHERE c.deleted = 0 AND c.is_draft = 0
+             AND (c.deactivated_on IS NULL OR c.deactivated_on = '' OR c.deactivated_on >= ?)""",
+        [period.start.isoformat()],
     )
     keys = (
         "commissioner_id",
@@ -428,6 +450,7 @@ def _commissioners(store: Store) -> list[dict[str, Any]]:
 def _figures(store: Store, period: Period, basis: str) -> dict[str, Figures]:
     start, end = period.start.isoformat(), period.end.isoformat()
     counted = basis_sql(basis, "v")
+    raised_sql, solved_sql = problem_raised_sql(basis), problem_solved_sql(basis)
     result: dict[str, Figures] = {}
     for row in store.db.execute(
         f"""SELECT v.commissioner_id, count(*), count(DISTINCT v.visit_date), sum(v.training_sessions),
@@ -454,13 +477,11 @@ def _figures(store: Store, period: Period, basis: str) -> dict[str, Figures]:
         )
     for cid, raised, solved in store.db.execute(
         f"""SELECT p.commissioner_id,
-               sum(p.raised_on BETWEEN ?1 AND ?2),
-               sum(p.status = 'solved' AND p.solved_on BETWEEN ?1 AND ?2
-                   AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0))
-           FROM problems p LEFT JOIN visits v ON v.id = p.visit_id
+               sum(p.raised_on BETWEEN ?1 AND ?2 AND {raised_sql}),
+               sum(p.solved_on BETWEEN ?1 AND ?2 AND {solved_sql})
+           FROM problems p
            WHERE p.deleted = 0 AND p.is_draft = 0
              AND (p.raised_on BETWEEN ?1 AND ?2 OR p.solved_on BETWEEN ?1 AND ?2)
-             AND (p.visit_id IS NULL OR ({counted}))
            GROUP BY p.commissioner_id""",
         [start, end],
     ).fetchall():
@@ -546,9 +567,8 @@ def activity_by(
     for key, solved in store.db.execute(
         f"""SELECT {pgroup}, count(*) FROM problems p
            LEFT JOIN visits v ON v.id = p.visit_id LEFT JOIN service_targets t ON t.id = p.target_id
-           WHERE p.deleted = 0 AND p.is_draft = 0 AND p.status = 'solved' AND p.solved_on BETWEEN ? AND ?
-             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
-             AND (p.visit_id IS NULL OR ({counted})){who.format(a="p")}
+           WHERE p.deleted = 0 AND p.is_draft = 0 AND p.solved_on BETWEEN ? AND ?
+             AND {problem_solved_sql(basis)}{who.format(a="p")}
            GROUP BY 1""",
         params,
     ).fetchall():

@@ -128,8 +128,22 @@ LABELS: dict[str, Message] = {
     "opinion": Message("审核意见", "Opinion"),
     "record_id": Message("审核对象", "Record under review"),
     "deadline": Message("截止日期", "Deadline"),
+    "deactivation_reason": Message("停用原因", "Reason for deactivation"),
     "year": Message("年度", "Year"),
     **VISIT_COUNTERS,
+}
+
+# The largest value one record may report for a figure. A visit (or one solution) beyond these is a
+# typing slip or an attempt to inflate a score; the client and the server refuse it alike.
+LIMITS: dict[str, float] = {
+    "training_sessions": 50,
+    "people_trained": 10_000,
+    "techniques_promoted": 100,
+    "varieties_introduced": 100,
+    "demo_bases": 50,
+    "demo_households": 1_000,
+    "jobs_created": 10_000,
+    "economic_benefit": 100_000,  # 万元 (1 billion yuan) from one visit or one solution
 }
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
@@ -162,6 +176,17 @@ class _Problems:
         if value is not None and value < 0:
             self.add(field_name, "不能为负数", "cannot be negative")
 
+    def in_range(self, field_name: str, value: float | int | None) -> None:
+        """Not negative and not above the field's plausible maximum for one record (LIMITS)."""
+        self.not_negative(field_name, value)
+        limit = LIMITS.get(field_name)
+        if value is not None and limit is not None and value > limit:
+            self.add(
+                field_name,
+                f"数值过大（单条记录不超过 {limit:g}）",
+                f"is too large (at most {limit:g} per record)",
+            )
+
 
 @dataclass
 class Record:
@@ -186,12 +211,18 @@ class Commissioner(Record):
     team_id: str | None = None
     workstation_id: str | None = None
     username: str = ""
+    # Set by the bureau only: the last day of service and why. A deactivated commissioner stays in
+    # the assessment of every period they served in; nobody can delete their own profile.
+    deactivated_on: date | None = None
+    deactivation_reason: str = ""
 
     def validate(self) -> list[Issue]:
         p = _Problems()
         p.required("name", self.name.strip())
         p.required("sending_unit", self.sending_unit.strip())
         p.phone("phone", self.phone)
+        if self.deactivated_on and not self.deactivation_reason.strip():
+            p.add("deactivation_reason", "停用时须说明原因", "say why the commissioner is deactivated")
         return p.items
 
 
@@ -332,8 +363,8 @@ class Visit(Record):
         if len(self.content.strip()) < 5:
             p.add("content", "请填写服务内容（至少5个字）", "describe the service (at least 5 characters)")
         for name in VISIT_COUNTERS:
-            p.not_negative(name, getattr(self, name))
-        p.not_negative("economic_benefit", self.economic_benefit)
+            p.in_range(name, getattr(self, name))
+        p.in_range("economic_benefit", self.economic_benefit)
         if self.training_sessions > 0 and self.people_trained == 0:
             p.add(
                 "people_trained",
@@ -402,7 +433,7 @@ class Solution(Record):
         p.required("problem_id", self.problem_id)
         if len(self.description.strip()) < 2:
             p.add("description", "请描述解决方案", "describe the solution")
-        p.not_negative("economic_benefit", self.economic_benefit)
+        p.in_range("economic_benefit", self.economic_benefit)
         return p.items
 
 

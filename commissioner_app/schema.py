@@ -363,3 +363,10 @@ def m006_visit_index_follows_target_name(db: Database) -> None:
             f"WHERE v.rowid IN ({marks})",
             part,
         )
+
+
+@migrations()
+def m008_commissioner_deactivation(db: Database) -> None:
+    """The bureau deactivates a commissioner with a date and a reason instead of deleting them."""
+    db.execute("ALTER TABLE commissioners ADD COLUMN deactivated_on TEXT")
+    db.execute("ALTER TABLE commissioners ADD COLUMN deactivation_reason TEXT NOT NULL DEFAULT ''")

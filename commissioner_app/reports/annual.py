@@ -15,6 +15,7 @@ from commissioner_app.assessment import (
     Period,
     assess,
     basis_sql,
+    problem_solved_sql,
     visits_per_month,
 )
 from commissioner_app.assessment_rules import GRADES
@@ -243,12 +244,9 @@ def solved_problems(store: Store, a: Assessment, commissioner_id: str) -> list[d
         dict(r)
         for r in store.db.query(
             f"""SELECT p.id, p.title, p.description, p.industry, p.solved_on, coalesce(t.name, '') AS target_name
-           FROM problems p LEFT JOIN visits v ON v.id = p.visit_id
-           LEFT JOIN service_targets t ON t.id = p.target_id
-           WHERE p.deleted = 0 AND p.is_draft = 0 AND p.commissioner_id = ? AND p.status = 'solved'
-             AND p.solved_on BETWEEN ? AND ?
-             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
-             AND (p.visit_id IS NULL OR ({basis_sql(a.basis, "v")}))
+           FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
+           WHERE p.deleted = 0 AND p.is_draft = 0 AND p.commissioner_id = ?
+             AND p.solved_on BETWEEN ? AND ? AND {problem_solved_sql(a.basis)}
            ORDER BY p.solved_on, p.rowid""",
             [commissioner_id, a.period.start.isoformat(), a.period.end.isoformat()],
         )

@@ -26,6 +26,7 @@ from commissioner_app.assessment_rules import (
 )
 from commissioner_app.demo import generate_demo
 from commissioner_app.domain import Commissioner, ServiceTarget, Solution, Team, TechnicalProblem, Visit
+from commissioner_app.errors import ValidationError
 from commissioner_app.store import Store
 
 # Small round numbers so the expected scores can be worked out by hand in the comments.
@@ -340,3 +341,93 @@ def test_figures_recomputed_from_raw_records():
         assert len(mine) > 0
         types = [t for v in mine for t in json.loads(v["service_types"])]
         assert f.training_sessions == sum(v["training_sessions"] for v in mine) and "guidance" in types
+
+
+# --- only reviewed work counts ------------------------------------------------------------------
+
+
+def _problem_alone(store: Store, who: Commissioner, day: str, *, solved: bool = True) -> TechnicalProblem:
+    """A problem typed in without a visit, with a solution given without a visit either."""
+    problem = TechnicalProblem(
+        commissioner_id=who.id,
+        title="鳗鱼烂鳃病",
+        status="solved" if solved else "open",
+        source="target_request",
+        raised_on=date.fromisoformat(day),
+        solved_on=date.fromisoformat(day) if solved else None,
+    )
+    store.db.execute("BEGIN")  # the application saves a problem and its first solution together
+    store._write(problem, False)
+    store._write(Solution(problem_id=problem.id, commissioner_id=who.id, description="换水消毒"), False)
+    store.db.execute("COMMIT")
+    return problem
+
+
+def test_problems_without_a_reviewed_visit_count_for_nobody(case):
+    store, a, _, _, rules = case
+    before = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    for day in ("2025-02-01", "2025-02-02", "2025-02-03", "2025-02-04", "2025-02-05"):
+        _problem_alone(store, a, day)
+    after = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    assert (after.figures.problems_solved, after.figures.problems_raised) == (1, 2)
+    assert after.total == pytest.approx(before.total)
+
+
+def test_a_problem_without_a_visit_counts_once_solved_on_an_approved_visit(case):
+    store, a, _, _, rules = case
+    target = store.db.execute("SELECT id FROM service_targets").fetchone()[0]
+    problem = _problem_alone(store, a, "2025-08-01", solved=False)
+    problem.status, problem.solved_on = "solved", date(2025, 8, 2)
+    solving = Visit(
+        commissioner_id=a.id,
+        target_id=target,
+        visit_date=date(2025, 8, 2),
+        start_time="09:00",
+        end_time="10:00",
+        service_types=["guidance"],
+        content="复查鳗鱼池并给出处理方案",
+    )
+    store.save_visit(solving, [problem], [Solution(problem_id=problem.id, description="调整投喂与水质")])
+    pending = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    assert pending.figures.problems_solved == 1  # the solving visit waits for review
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [solving.id])
+    approved = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    assert approved.figures.problems_solved == 2
+    # Saved with the visit that solved it, the problem is now that visit's and counts as raised too.
+    assert approved.figures.problems_raised == 3
+
+
+def test_changing_a_problem_of_an_approved_visit_sends_the_visit_back_to_review(case):
+    store, a, _, _, _ = case
+    visit_id, problem_id = store.db.execute(
+        "SELECT v.id, p.id FROM visits v JOIN problems p ON p.visit_id = v.id "
+        "WHERE v.visit_date = '2025-01-01' AND p.status = 'open'"
+    ).fetchone()
+    problem = store.require(TechnicalProblem, problem_id)
+    store.save(problem)  # unchanged: nothing to review again
+    assert store.require(Visit, visit_id).review_status == "approved"
+    problem.description = "补充：叶片斑驳黄化"
+    store.save(problem)
+    assert store.require(Visit, visit_id).review_status == "pending"
+
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit_id])
+    visit = store.require(Visit, visit_id)
+    store.save_visit(visit, [], [Solution(problem_id=problem_id, description="挖除病株并统防木虱")])
+    assert store.require(Visit, visit_id).review_status == "pending"
+
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit_id])
+    store.delete(TechnicalProblem, problem_id)
+    assert store.require(Visit, visit_id).review_status == "pending"
+
+
+def test_a_deactivated_commissioner_is_assessed_for_the_period_they_served(case):
+    store, a, _, _, rules = case
+    a.deactivated_on, a.deactivation_reason = date(2025, 6, 30), "派出单位调回"
+    store.save(a)
+    in_2025 = assess(store, None, Period.year(2025), rules=rules)
+    assert in_2025.member(a.id) is not None and in_2025.member(a.id).figures.visits == 6
+    in_2026 = assess(store, None, Period.year(2026), rules=rules)
+    assert in_2026.member(a.id) is None and in_2026.population == 1
+    a.deactivation_reason = ""
+    with pytest.raises(ValidationError):
+        store.save(a)
