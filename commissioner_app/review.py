@@ -13,6 +13,7 @@ from typing import Any
 
 from commissioner_app.domain import Commissioner, Review
 from commissioner_app.errors import CommissionerError, ValidationError
+from commissioner_app.evidence import evidence_warnings
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 
@@ -61,6 +62,9 @@ def review_queue(store: Store, reviewer: Commissioner, *, limit: int = 2000) -> 
         row["service_types"] = json.loads(row["service_types"] or "[]")
         row["was_approved"] = bool(row["was_approved"])
         result.append(row)
+    checks = evidence_warnings(store, [r["id"] for r in result])
+    for row in result:
+        row["checks"] = checks.get(row["id"], [])
     return result
 
 

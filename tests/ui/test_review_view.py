@@ -186,3 +186,24 @@ def test_the_manager_views_switch_to_english_live(manager_context, team_data, qt
     assert review.title.text() == "Review"  # type: ignore[attr-defined]
     assert review.approve_button.text() == "Approve"  # type: ignore[attr-defined]
     assert window.views["assessment"].table.horizontalHeaderItem(6).text() == "Score"  # type: ignore[attr-defined]
+
+
+def test_the_reviewer_sees_evidence_checks_in_the_queue_and_beside_the_visit(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+):
+    """The same photo on two visits is a warning on both: a column in the queue, a section in the pane."""
+    v = team_data.visits
+    same = photo(tmp_path)
+    add_attachment(manager_context.store, same, "visits", v["li"].id)
+    add_attachment(manager_context.store, same, "visits", v["zhao"].id)
+    view = open_view(manager_context, qtbot)
+    rows = {row["id"]: row for row in view.model.rows}
+    assert view.model.display("checks", rows[v["li"].id]) == "⚠ 照片重复使用"
+    assert view.model.display("checks", rows[v["wang_new"].id]) == ""
+    view.select_ids([v["zhao"].id])
+    wait(manager_context)
+    html = view.detail.toHtml()
+    assert "核验提示" in html and "也附在另外 1 条服务记录中" in html

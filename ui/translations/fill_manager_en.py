@@ -28,6 +28,8 @@ ENGLISH = {
     "地点": "Place",
     "服务内容": "Content",
     "佐证": "Evidence",
+    "核验提示": "Checks",
+    "核验提示（仅供参考，不影响审核）": "Checks (for information; they do not decide the review)",
     "备注": "Note",
     "照片{0}张": "{0} photo(s)",
     "点击照片可查看原图。": "Click a photo to see it in full.",

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.attachments import blob_path, thumbnail_path
 from commissioner_app.domain import LABELS, REVIEW_STATUSES, SERVICE_TYPES, VISIT_COUNTERS, Commissioner
+from commissioner_app.evidence import evidence_warnings
 from commissioner_app.review import changes_since_approval, decide, review_queue, reviews_of
 from commissioner_app.store import Store
 from ui.context import AppContext
@@ -120,6 +121,7 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         "recent": recent,
         "record": record,
         "changes": changes_since_approval(store, visit_id),
+        "checks": evidence_warnings(store, [visit_id]).get(visit_id, []),
         "reviews": [
             (r.decision, r.opinion, r.reviewer_name, r.reviewed_at) for r in reviews_of(store, visit_id)
         ],
@@ -129,7 +131,16 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
 class QueueModel(QAbstractTableModel):
     """The review queue (at most a few thousand rows, all in memory)."""
 
-    KEYS = ("visit_date", "commissioner_name", "target_name", "place", "content", "evidence", "note")
+    KEYS = (
+        "visit_date",
+        "commissioner_name",
+        "target_name",
+        "place",
+        "content",
+        "evidence",
+        "checks",
+        "note",
+    )
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -149,6 +160,7 @@ class QueueModel(QAbstractTableModel):
             self.tr("地点"),
             self.tr("服务内容"),
             self.tr("佐证"),
+            self.tr("核验提示"),
             self.tr("备注"),
         ]
 
@@ -177,6 +189,11 @@ class QueueModel(QAbstractTableModel):
             return self.display(key, row)
         if role == Qt.ItemDataRole.ToolTipRole and key in ("content", "target_name", "note"):
             return self.display(key, row) or None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "checks":
+            lang = self.context.language
+            return "\n".join(w.message.text(lang) for w in row["checks"]) or None
+        if role == Qt.ItemDataRole.ForegroundRole and key == "checks" and row["checks"]:
+            return QBrush(QColor(EDITED_COLOUR))
         if role == Qt.ItemDataRole.ForegroundRole and key == "note" and row["was_approved"]:
             return QBrush(QColor(EDITED_COLOUR))
         return None
@@ -193,6 +210,10 @@ class QueueModel(QAbstractTableModel):
             if row["confirm_contact"] or row["confirm_satisfaction"]:
                 parts.append(self.tr("已确认"))
             return " · ".join(parts) or self.tr("无")
+        if key == "checks":
+            lang = self.context.language
+            titles = dict.fromkeys(w.title.text(lang) for w in row["checks"])
+            return ("⚠ " + ", ".join(titles)) if titles else ""
         if key == "note":
             return self.tr("批准后又修改") if row["was_approved"] else ""
         return str(row.get(key) or "")
@@ -444,6 +465,13 @@ class ReviewView(QWidget):
                     f"<tr><td>{e(name)}</td><td>{e(_short(old))}</td><td><b>{e(_short(new))}</b></td></tr>"
                 )
             out.append("</table>")
+        if d.get("checks"):
+            section(self.tr("核验提示（仅供参考，不影响审核）"))
+            for w in d["checks"]:
+                out.append(
+                    f"<p style='margin:2px 0; color:{EDITED_COLOUR}'>⚠ <b>{e(w.title.text(lang))}</b>："
+                    f"{e(w.message.text(lang))}</p>"
+                )
         section(self.tr("服务内容"))
         out.append(f"<p style='margin:2px 0'>{e(v['content'] or '').replace(chr(10), '<br>')}</p>")
         counters = [(m.text(lang), v[k]) for k, m in VISIT_COUNTERS.items() if v.get(k)]
