@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from commissioner_app.assessment_rules import GRADES, METRICS, Rules, load_rules
+from commissioner_app.assessment_rules import GRADES, METRICS, SATISFACTION_SOURCES, Rules, load_rules
 from commissioner_app.i18n import Message
 
 if TYPE_CHECKING:
@@ -120,6 +120,7 @@ class Figures:
     economic_benefit: float = 0.0
     satisfaction_sum: int = 0
     satisfaction_count: int = 0
+    satisfaction_from_party: int = 0  # of the counted ratings, given by the served party themselves
     problems_raised: int = 0
     problems_solved: int = 0
 
@@ -186,6 +187,17 @@ class MemberResult:
     @property
     def grade_label(self) -> Message:
         return GRADES[self.grade]
+
+    def satisfaction_note(self, rules: Rules) -> Message:
+        """Where the counted satisfaction ratings came from (every document and the 考核 view say it)."""
+        f = self.figures
+        source = SATISFACTION_SOURCES[rules.satisfaction_source]
+        return Message(
+            f"满意度：计入 {f.satisfaction_count} 条评价，其中服务对象扫码自行评价 {f.satisfaction_from_party} 条"
+            f"（口径：{source.zh}）。",
+            f"Satisfaction: {f.satisfaction_count} ratings counted, {f.satisfaction_from_party} given by the "
+            f"served party themselves (counted: {source.en}).",
+        )
 
     @property
     def active(self) -> bool:
@@ -340,7 +352,7 @@ def assess_city(
     store: Store, period: Period, rules: Rules, basis: str, *, apply_share_cap: bool = True
 ) -> Assessment:
     people = _commissioners(store, period)
-    figures = _figures(store, period, basis)
+    figures = _figures(store, period, basis, rules.satisfaction_source)
     members = []
     for p in people:
         m = MemberResult(**p, figures=figures.get(p["commissioner_id"], Figures()))
@@ -447,17 +459,33 @@ def _commissioners(store: Store, period: Period) -> list[dict[str, Any]]:
 # problem (minutes on 100,000 visits instead of milliseconds).
 
 
-def _figures(store: Store, period: Period, basis: str) -> dict[str, Figures]:
+def rating_sql(source: str) -> str:
+    """The SQL value of a visit's counted satisfaction rating (NULL: none counts), by the rules'
+    satisfaction_source; `cf` is the visit's confirmation by the served party (LEFT JOIN)."""
+    if source == "served_party":
+        return "cf.satisfaction"
+    if source == "accepted_sheet":
+        return "coalesce(cf.satisfaction, CASE WHEN v.confirm_sheet_accepted = 1 THEN v.confirm_satisfaction END)"
+    if source == "any":
+        return "coalesce(cf.satisfaction, v.confirm_satisfaction)"
+    raise ValueError(f"unknown satisfaction source {source!r}")
+
+
+CONFIRMATION_JOIN = "LEFT JOIN confirmations cf ON cf.visit_id = v.id AND +cf.deleted = 0"
+
+
+def _figures(store: Store, period: Period, basis: str, source: str) -> dict[str, Figures]:
     start, end = period.start.isoformat(), period.end.isoformat()
     counted = basis_sql(basis, "v")
+    rating = rating_sql(source)
     raised_sql, solved_sql = problem_raised_sql(basis), problem_solved_sql(basis)
     result: dict[str, Figures] = {}
     for row in store.db.execute(
         f"""SELECT v.commissioner_id, count(*), count(DISTINCT v.visit_date), sum(v.training_sessions),
                sum(v.people_trained), sum(v.techniques_promoted), sum(v.varieties_introduced),
                sum(v.demo_bases), sum(v.demo_households), sum(v.jobs_created), sum(v.economic_benefit),
-               sum(v.confirm_satisfaction), count(v.confirm_satisfaction)
-           FROM visits v WHERE {counted} AND v.visit_date BETWEEN ? AND ?
+               sum({rating}), count({rating}), count(cf.satisfaction)
+           FROM visits v {CONFIRMATION_JOIN} WHERE {counted} AND v.visit_date BETWEEN ? AND ?
            GROUP BY v.commissioner_id""",
         [start, end],
     ).fetchall():
@@ -474,6 +502,7 @@ def _figures(store: Store, period: Period, basis: str) -> dict[str, Figures]:
             economic_benefit=round(float(row[10] or 0), 4),
             satisfaction_sum=row[11] or 0,
             satisfaction_count=row[12] or 0,
+            satisfaction_from_party=row[13] or 0,
         )
     for cid, raised, solved in store.db.execute(
         f"""SELECT p.commissioner_id,

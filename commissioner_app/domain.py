@@ -337,6 +337,12 @@ class Visit(Record):
     review_opinion: str = ""
     gps_lat: float | None = None
     gps_lon: float | None = None
+    # The served party's own confirmation: an unguessable capability made when the visit is saved,
+    # printed as a QR code on the visit sheet and registered with the central store at push. The
+    # server keeps only its hash; it never travels back to anyone.
+    confirm_token: str = ""
+    # Set by the server from the reviewer's decision: the signed sheet scan was accepted.
+    confirm_sheet_accepted: bool = False
 
     def validate(self, today: date | None = None) -> list[Issue]:
         today = today or date.today()
@@ -467,6 +473,7 @@ class Review(Record):
     reviewer_id: str = ""
     reviewer_name: str = ""
     reviewed_at: str = field(default_factory=now_iso)
+    sheet_accepted: bool = False  # the reviewer accepts the signed confirmation sheet scan
 
     def validate(self) -> list[Issue]:
         p = _Problems()
@@ -501,6 +508,36 @@ class Demand(Record):
         return p.items
 
 
+CONFIRMATION_DECISIONS: dict[str, Message] = {
+    "confirmed": Message("情况属实", "Confirmed"),
+    "disputed": Message("情况有误", "Something is wrong"),
+}
+
+
+@dataclass
+class Confirmation(Record):
+    """The served party's own confirmation of a visit (服务对象确认), made on the central store's
+    page the visit sheet's QR code leads to; read-only for every application user."""
+
+    __table__: ClassVar[str] = "confirmations"
+    visit_id: str = ""
+    decision: str = "confirmed"
+    satisfaction: int | None = None  # 1..5
+    comment: str = ""
+    name: str = ""
+    role: str = ""
+    submitted_at: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("visit_id", self.visit_id)
+        p.code("decision", self.decision, CONFIRMATION_DECISIONS)
+        if self.satisfaction is not None and not 1 <= self.satisfaction <= 5:
+            p.add("confirm_satisfaction", "满意度应为1到5", "must be from 1 to 5")
+        p.required("name", self.name.strip())
+        return p.items
+
+
 @dataclass
 class AnnualSummary(Record):
     """The written annual summary (年度工作总结) a commissioner enters for the assessment."""
@@ -530,5 +567,6 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Review,
     Demand,
     AnnualSummary,
+    Confirmation,
 )
 TABLES: dict[str, type[Record]] = {cls.__table__: cls for cls in RECORD_TYPES}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -318,6 +319,9 @@ class Store:
                 issues += _prefixed(f"solutions[{i}]", solution.validate())
             if issues:
                 raise ValidationError(issues)
+            if not visit.confirm_token:
+                # The served party's confirmation link (printed as a QR code on the visit sheet).
+                visit.confirm_token = secrets.token_urlsafe(16)
             if visit.review_status in ("", "returned", "approved"):
                 current = self.get(Visit, visit.id)
                 if current is None or visit.review_status != "approved" or _changed(current, visit):
@@ -736,7 +740,7 @@ class Store:
 
 def _changed(current: Visit, edited: Visit) -> bool:
     """Whether an edit changes anything but the review fields."""
-    ignore = {"review_status", "review_opinion"}
+    ignore = {"review_status", "review_opinion", "confirm_token", "confirm_sheet_accepted"}
     a, b = to_row(current), to_row(edited)
     return any(a[k] != b[k] for k in a if k not in ignore)
 

@@ -116,7 +116,7 @@ NOTICE_TABLE = "conflicts"
 
 # Fields only the server sets (from reviews); a client's value for them is ignored on push.
 SERVER_OWNED_FIELDS: dict[str, tuple[str, ...]] = {
-    "visits": ("review_status", "review_opinion"),
+    "visits": ("review_status", "review_opinion", "confirm_sheet_accepted"),
 }
 
 

@@ -74,7 +74,7 @@ def write_annual_record(
         P(tr("二、考核结果", "2. Assessment"), s.h2),
         assessment_table(a, m, width),
         Spacer(1, 1.5 * mm),
-        *[P(note.text(), s.note) for note in (a.basis_note, *a.notes)],
+        *[P(note.text(), s.note) for note in (a.basis_note, m.satisfaction_note(a.rules), *a.notes)],
         P(
             tr(
                 f"评分细则：{a.rules.title.text()}（来源：{_source(a)}）",

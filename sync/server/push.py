@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from commissioner_app.domain import REVIEW_DECISIONS, TABLES
 from commissioner_app.records import stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
-from sync.server import notices, timeutil
+from sync.server import confirm, notices, timeutil
 from sync.server.auth import User
 from sync.server.db import writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
@@ -360,6 +360,10 @@ class Batch:
             raise out_of_scope()
         for name in SERVER_OWNED_FIELDS.get(table, ()):
             incoming.pop(name, None)
+        # The served party's link is registered, never stored with the visit (nobody else gets it).
+        confirm_token = str(incoming.pop("confirm_token", None) or "") if table == "visits" else ""
+        if confirm_token and not confirm.TOKEN_RE.match(confirm_token):
+            raise Rejected("服务确认链接格式不正确", "the confirmation link token is not valid")
         touched = self._precheck(table, record_id, incoming, current, change)
         deleted = bool(change["deleted"])
 
@@ -407,6 +411,8 @@ class Batch:
                 self._review_visit(merged)
             if table in ("problems", "solutions"):
                 self._reopen_reviews(table, merged, current)
+        if confirm_token and not new_deleted and scope.owner_id == self.user.commissioner_id:
+            confirm.register(self.conn, confirm_token, record_id, scope.owner_id, self.now)
         result: dict[str, Any] = {"status": status, "rev": rev, "server_seq": seq}
         if status == "merged" or touched:
             result["fields"] = merged
@@ -564,6 +570,8 @@ class Batch:
             if content_changed:
                 status = "pending"  # edited after review: the reviewer looks again
         merged.setdefault("review_opinion", current.fields.get("review_opinion", "") if current else "")
+        if current is None:
+            merged["confirm_sheet_accepted"] = 0  # until a reviewer accepts the signed sheet
         touched = merged.get("review_status") != status
         merged["review_status"] = status
         return touched
@@ -661,6 +669,10 @@ class Batch:
             **visit.fields,
             "review_status": review["decision"],
             "review_opinion": review.get("opinion") or "",
+            # The signed sheet counts as the served party's word only once a reviewer accepted it.
+            "confirm_sheet_accepted": int(
+                review["decision"] == "approved" and bool(review.get("sheet_accepted"))
+            ),
         }
         if fields != visit.fields:
             self.write(

@@ -32,6 +32,8 @@ from commissioner_app.store import Store
 # Small round numbers so the expected scores can be worked out by hand in the comments.
 RULES = """
 year = 2025
+# The ratings in these cases are the ones typed in with each visit.
+satisfaction_source = "any"
 [grades]
 excellent = 90
 good = 75
@@ -304,10 +306,11 @@ def test_figures_recomputed_from_raw_records():
     assert result.basis == "approved"
     visits = [dict(r) for r in store.db.query("SELECT * FROM visits")]
     problems = [dict(r) for r in store.db.query("SELECT * FROM problems")]
-    solved_with_solution = {
-        r["problem_id"] for r in store.db.query("SELECT problem_id FROM solutions WHERE deleted = 0")
-    }
+    solutions = [
+        dict(r) for r in store.db.query("SELECT * FROM solutions WHERE deleted = 0 AND is_draft = 0")
+    ]
     by_id = {v["id"]: v for v in visits}
+    problem_visit = {p["id"]: p["visit_id"] for p in problems}
 
     def counted(v: dict) -> bool:
         return not v["deleted"] and not v["is_draft"] and v["review_status"] == "approved"
@@ -320,23 +323,36 @@ def test_figures_recomputed_from_raw_records():
             and counted(v)
             and v["visit_date"].startswith(str(year))
         ]
-        ratings = [v["confirm_satisfaction"] for v in mine if v["confirm_satisfaction"] is not None]
+        # The bundled rules count a rating from a signed sheet the reviewer accepted (the demo's).
+        ratings = [
+            v["confirm_satisfaction"]
+            for v in mine
+            if v["confirm_satisfaction"] is not None and v["confirm_sheet_accepted"]
+        ]
+        # Solved: through a solution given on a counted visit (its own, else its problem's).
+        solved_through = {
+            s["problem_id"]
+            for s in solutions
+            if (s["visit_id"] or problem_visit.get(s["problem_id"])) in by_id
+            and counted(by_id[s["visit_id"] or problem_visit[s["problem_id"]]])
+        }
         solved = [
             p
             for p in problems
             if p["commissioner_id"] == m.commissioner_id
             and not p["deleted"]
+            and not p["is_draft"]
             and p["status"] == "solved"
             and (p["solved_on"] or "").startswith(str(year))
-            and p["id"] in solved_with_solution
-            and (p["visit_id"] is None or counted(by_id[p["visit_id"]]))
+            and p["id"] in solved_through
         ]
         f = m.figures
         assert f.visits == len(mine)
         assert f.service_days == len({v["visit_date"] for v in mine})
         assert f.people_trained == sum(v["people_trained"] for v in mine)
         assert f.economic_benefit == pytest.approx(sum(v["economic_benefit"] for v in mine))
-        assert f.satisfaction_mean == pytest.approx(sum(ratings) / len(ratings))
+        assert ratings and f.satisfaction_mean == pytest.approx(sum(ratings) / len(ratings))
+        assert f.satisfaction_from_party == 0  # nobody confirmed on the page in the demo
         assert f.problems_solved == len(solved)
         assert len(mine) > 0
         types = [t for v in mine for t in json.loads(v["service_types"])]
@@ -431,3 +447,51 @@ def test_a_deactivated_commissioner_is_assessed_for_the_period_they_served(case)
     a.deactivation_reason = ""
     with pytest.raises(ValidationError):
         store.save(a)
+
+
+# --- whose satisfaction counts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "mean", "count"),
+    [
+        ("served_party", 2, 1),  # only the party's own rating on the page
+        ("accepted_sheet", (3 + 2) / 2, 2),  # the page's, else an accepted sheet's
+        ("any", (5 + 3 + 2) / 3, 3),  # the page's, else whatever the commissioner typed in
+    ],
+)
+def test_satisfaction_counts_by_its_source(case, source, mean, count):
+    store, _, _, _, _ = case
+    who = store.save(Commissioner(name="赵敏", sending_unit="五邑大学"))
+    target = store.save(ServiceTarget(type="village", name="双水镇桥美村", county="新会区"))
+    typed = _visit(store, who, target, "2025-09-01", 5)  # typed in by the commissioner only
+    sheet = _visit(store, who, target, "2025-09-02", 3)  # from a signed sheet the reviewer accepted
+    store.db.execute("UPDATE visits SET confirm_sheet_accepted = 1 WHERE id = ?", [sheet.id])
+    party = _visit(store, who, target, "2025-09-03", 4)  # typed 4; the served party said 2 themselves
+    store.db.execute(
+        "INSERT INTO confirmations (id, visit_id, decision, satisfaction, name, dirty) VALUES (?, ?, ?, ?, ?, 0)",
+        [f"c-{party.id}", party.id, "confirmed", 2, "陈伟"],
+    )
+    rules = parse_rules(RULES.replace('satisfaction_source = "any"', f'satisfaction_source = "{source}"'))
+    f = assess(store, Scope.commissioner(who.id), Period.year(2025), rules=rules).members[0].figures
+    assert typed.id and f.satisfaction_count == count and f.satisfaction_mean == pytest.approx(mean)
+    assert f.satisfaction_from_party == 1
+
+
+def test_an_unknown_satisfaction_source_is_refused():
+    with pytest.raises(RulesError) as raised:
+        parse_rules(RULES.replace('satisfaction_source = "any"', 'satisfaction_source = "self"'))
+    assert "satisfaction_source" in raised.value.message.en
+
+
+def test_documents_say_how_many_ratings_came_from_the_served_party(case):
+    store, a, _, _, rules = case
+    visit_id = store.db.execute("SELECT id FROM visits WHERE visit_date = '2025-03-01' LIMIT 1").fetchone()[0]
+    store.db.execute(
+        "INSERT INTO confirmations (id, visit_id, satisfaction, name, dirty) VALUES (?, ?, 3, '陈伟', 0)",
+        [f"c-{visit_id}", visit_id],
+    )
+    m = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    note = m.satisfaction_note(rules)
+    assert note.zh.startswith("满意度：计入 6 条评价，其中服务对象扫码自行评价 1 条")
+    assert "1 given by the served party themselves" in note.en

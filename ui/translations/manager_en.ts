@@ -106,112 +106,112 @@
         <translation>{0}: total {1}, grade {2}</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="420" />
+        <location filename="../views/assessment.py" line="424" />
         <source>得分达到优秀，受优秀比例上限调整为良好。</source>
         <translation>Scored 优秀 (excellent), lowered to 良好 (good) by the share cap.</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="422" />
+        <location filename="../views/assessment.py" line="426" />
         <source>等级线：优秀 ≥ {0}，良好 ≥ {1}，合格 ≥ {2}。评分细则：{3}</source>
         <translation>Grades: excellent ≥ {0}, good ≥ {1}, pass ≥ {2}. Rules: {3}</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="446" />
+        <location filename="../views/assessment.py" line="450" />
         <source>本年度没有计入考核的服务记录</source>
         <translation>No counted visits this year</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="450" />
+        <location filename="../views/assessment.py" line="454" />
         <source>各月计入考核的服务次数（月）</source>
         <translation>Counted visits per month</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="488" />
+        <location filename="../views/assessment.py" line="492" />
         <source>由特派员本人填写</source>
         <translation>Written by the commissioner</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="490" />
+        <location filename="../views/assessment.py" line="494" />
         <source>未保存</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="493" />
+        <location filename="../views/assessment.py" line="497" />
         <source>已保存 {0}</source>
         <translation>Saved {0}</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="511" />
+        <location filename="../views/assessment.py" line="515" />
         <source>正在保存年度工作总结…</source>
         <translation>Saving the annual summary…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="524" />
+        <location filename="../views/assessment.py" line="528" />
         <source>{0}年度服务记录_{1}.pdf</source>
         <translation>annual-record-{0}_{1}.pdf</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="527" />
+        <location filename="../views/assessment.py" line="531" />
         <source>正在生成年度服务记录…</source>
         <translation>Writing the annual record…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="552" />
+        <location filename="../views/assessment.py" line="556" />
         <source>{0}年没有服务记录。</source>
         <translation>No visits in {0}.</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="562" />
+        <location filename="../views/assessment.py" line="566" />
         <source>服务记录单_{0}.pdf</source>
         <translation>visit-sheet_{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="569" />
+        <location filename="../views/assessment.py" line="573" />
         <source>正在生成服务记录单…</source>
         <translation>Writing the visit sheet…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="594" />
+        <location filename="../views/assessment.py" line="598" />
         <source>考核</source>
         <translation>Assessment</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="595" />
+        <location filename="../views/assessment.py" line="599" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="596" />
+        <location filename="../views/assessment.py" line="600" />
         <source>科技特派员</source>
         <translation>Commissioner</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="597" />
+        <location filename="../views/assessment.py" line="601" />
         <source>打印年度服务记录…</source>
         <translation>Print annual record…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="598" />
+        <location filename="../views/assessment.py" line="602" />
         <source>打印服务记录单…</source>
         <translation>Print visit sheet…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="599" />
+        <location filename="../views/assessment.py" line="603" />
         <source>批量生成年度服务记录…</source>
         <translation>Annual records for everyone…</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="601" />
+        <location filename="../views/assessment.py" line="605" />
         <source>年度工作总结</source>
         <translation>Annual summary</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="602" />
+        <location filename="../views/assessment.py" line="606" />
         <source>保存总结</source>
         <translation>Save summary</translation>
     </message>
     <message>
-        <location filename="../views/assessment.py" line="604" />
+        <location filename="../views/assessment.py" line="608" />
         <source>写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。</source>
         <translation>Write about this year's service, its results and your plans (printed on the annual record).</translation>
     </message>
@@ -269,62 +269,62 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../views/review.py" line="157" />
+        <location filename="../views/review.py" line="168" />
         <source>服务日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="158" />
+        <location filename="../views/review.py" line="169" />
         <source>科技特派员</source>
         <translation>Commissioner</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="159" />
+        <location filename="../views/review.py" line="170" />
         <source>服务对象</source>
         <translation>Served party</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="160" />
+        <location filename="../views/review.py" line="171" />
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="161" />
+        <location filename="../views/review.py" line="172" />
         <source>服务内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="162" />
+        <location filename="../views/review.py" line="173" />
         <source>佐证</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="163" />
+        <location filename="../views/review.py" line="174" />
         <source>核验提示</source>
         <translation>Checks</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="164" />
+        <location filename="../views/review.py" line="175" />
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="209" />
+        <location filename="../views/review.py" line="220" />
         <source>照片{0}张</source>
         <translation>{0} photo(s)</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="211" />
+        <location filename="../views/review.py" line="222" />
         <source>已确认</source>
         <translation>confirmed</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="212" />
+        <location filename="../views/review.py" line="223" />
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="218" />
+        <location filename="../views/review.py" line="229" />
         <source>批准后又修改</source>
         <translation>Edited after approval</translation>
     </message>
@@ -332,219 +332,229 @@
 <context>
     <name>ReviewView</name>
     <message>
-        <location filename="../views/review.py" line="318" />
+        <location filename="../views/review.py" line="331" />
         <source>正在加载待审核记录…</source>
         <translation>Loading the records to review…</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="350" />
+        <location filename="../views/review.py" line="363" />
         <source>审核供工作站站长或团长使用：请在“同步”页面用站长账户登录。</source>
         <translation>Review is for workstation managers and team leaders: log in with a manager account on the Sync page.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="352" />
+        <location filename="../views/review.py" line="365" />
         <source>正在加载…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="354" />
+        <location filename="../views/review.py" line="367" />
         <source>没有待审核的服务记录。</source>
         <translation>No visits wait for review.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="358" />
+        <location filename="../views/review.py" line="371" />
         <source>待审核 {0} 条，按服务日期从新到旧排列；按住 Ctrl 或 Shift 可选择多条一起通过。</source>
         <translation>{0} waiting for review, newest first; hold Ctrl or Shift to approve several at once.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="361" />
+        <location filename="../views/review.py" line="374" />
         <source>其中 {0} 条批准后又被修改。</source>
         <translation> {0} of them were edited after approval.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="412" />
+        <location filename="../views/review.py" line="425" />
         <source>选择一条记录查看详情。</source>
         <translation>Choose a record to see its details.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="419" />
+        <location filename="../views/review.py" line="432" />
         <source>通过所选（{0} 条）</source>
         <translation>Approve {0} selected</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="419" />
+        <location filename="../views/review.py" line="432" />
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="420" />
+        <location filename="../views/review.py" line="433" />
         <source>退回所选（{0} 条）</source>
         <translation>Return {0} selected</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="420" />
+        <location filename="../views/review.py" line="433" />
         <source>退回修改</source>
         <translation>Return for correction</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="429" />
+        <location filename="../views/review.py" line="442" />
         <source>服务对象</source>
         <translation>Served party</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="430" />
+        <location filename="../views/review.py" line="443" />
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="431" />
+        <location filename="../views/review.py" line="444" />
         <source>产业</source>
         <translation>Industry</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="432" />
+        <location filename="../views/review.py" line="445" />
         <source>服务类型</source>
         <translation>Service types</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="433" />
+        <location filename="../views/review.py" line="446" />
         <source>项目</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="434" />
+        <location filename="../views/review.py" line="447" />
         <source>批准时</source>
         <translation>When approved</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="435" />
+        <location filename="../views/review.py" line="448" />
         <source>现在</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="436" />
+        <location filename="../views/review.py" line="449" />
         <source>本次服务没有记录技术难题。</source>
         <translation>No technical problem was recorded on this visit.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="437" />
+        <location filename="../views/review.py" line="450" />
         <source>没有照片。</source>
         <translation>No photos.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="438" />
+        <location filename="../views/review.py" line="451" />
         <source>服务对象确认</source>
         <translation>Confirmed by</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="439" />
+        <location filename="../views/review.py" line="452" />
         <source>满意度</source>
         <translation>satisfaction</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="440" />
+        <location filename="../views/review.py" line="453" />
         <source>服务对象尚未确认。</source>
         <translation>The served party has not confirmed yet.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="441" />
+        <location filename="../views/review.py" line="454" />
         <source>近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条</source>
         <translation>Last 12 months: {0} approved, {1} returned, {2} waiting for review</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="442" />
+        <location filename="../views/review.py" line="455" />
         <source>点击照片可查看原图。</source>
         <translation>Click a photo to see it in full.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="458" />
+        <location filename="../views/review.py" line="471" />
         <source>批准后修改的内容</source>
         <translation>Changed since approval</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="469" />
+        <location filename="../views/review.py" line="482" />
         <source>核验提示（仅供参考，不影响审核）</source>
         <translation>Checks (for information; they do not decide the review)</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="475" />
+        <location filename="../views/review.py" line="488" />
         <source>服务内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="479" />
+        <location filename="../views/review.py" line="492" />
         <source>经济效益（万元）</source>
         <translation>Economic benefit (10,000 yuan)</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="486" />
+        <location filename="../views/review.py" line="499" />
         <source>技术难题与解决方案</source>
         <translation>Problems and solutions</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="496" />
+        <location filename="../views/review.py" line="509" />
         <source>佐证材料</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="521" />
+        <location filename="../views/review.py" line="545" />
         <source>本记录的审核经过</source>
         <translation>Reviews of this record</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="523" />
+        <location filename="../views/review.py" line="547" />
         <source>已通过</source>
         <translation>approved</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="523" />
+        <location filename="../views/review.py" line="547" />
         <source>已退回</source>
         <translation>returned</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="528" />
+        <location filename="../views/review.py" line="552" />
         <source>{0}的服务情况</source>
         <translation>{0}'s service record</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="552" />
+        <location filename="../views/review.py" line="576" />
         <source>退回时必须填写审核意见，说明需要修改或补充什么。</source>
         <translation>Returning needs an opinion: say what to correct or add.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="569" />
+        <location filename="../views/review.py" line="594" />
         <source>正在保存审核结果…</source>
         <translation>Saving the review…</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="574" />
+        <location filename="../views/review.py" line="600" />
         <source>已通过 {0} 条记录，下次同步时发送。</source>
         <translation>{0} record(s) approved; sent at the next sync.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="576" />
+        <location filename="../views/review.py" line="602" />
         <source>已退回 {0} 条记录，特派员同步后会看到您的意见。</source>
         <translation>{0} record(s) returned; the commissioner sees your opinion after their next sync.</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="591" />
+        <location filename="../views/review.py" line="617" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="592" />
+        <location filename="../views/review.py" line="618" />
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="593" />
+        <location filename="../views/review.py" line="619" />
         <source>审核意见（退回时必填，特派员同步后可见）</source>
         <translation>Opinion (required to return; the commissioner sees it after syncing)</translation>
     </message>
     <message>
-        <location filename="../views/review.py" line="594" />
+        <location filename="../views/review.py" line="620" />
         <source>例如：请补充现场照片和服务对象签字确认单。</source>
         <translation>E.g.: please add photos on site and the served party's signed sheet.</translation>
+    </message>
+    <message>
+        <location filename="../views/review.py" line="621" />
+        <source>签字确认单已核验</source>
+        <translation>Signed sheet checked</translation>
+    </message>
+    <message>
+        <location filename="../views/review.py" line="623" />
+        <source>勾选后，通过的记录中签字确认单上的满意度计入考核（服务对象扫码自评优先）。</source>
+        <translation>When ticked, the rating on the signed sheet of the approved records counts in the assessment (the served party's own rating comes first).</translation>
     </message>
 </context>
 <context>

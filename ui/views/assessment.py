@@ -415,7 +415,11 @@ class AssessmentView(QWidget):
         grade = m.grade_label.text(lang)
         text = self.tr("{0}：总分 {1}　等级 {2}").format(m.name, f"{m.total:.1f}", grade)
         self.result_label.setText(text)
-        notes = [a.basis_note.text(lang), *[n.text(lang) for n in a.notes]]
+        notes = [
+            a.basis_note.text(lang),
+            m.satisfaction_note(a.rules).text(lang),
+            *[n.text(lang) for n in a.notes],
+        ]
         if m.capped:
             notes.append(self.tr("得分达到优秀，受优秀比例上限调整为良好。"))
         notes.append(

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,7 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.attachments import blob_path, thumbnail_path
-from commissioner_app.domain import LABELS, REVIEW_STATUSES, SERVICE_TYPES, VISIT_COUNTERS, Commissioner
+from commissioner_app.domain import (
+    CONFIRMATION_DECISIONS,
+    LABELS,
+    REVIEW_STATUSES,
+    SERVICE_TYPES,
+    VISIT_COUNTERS,
+    Commissioner,
+)
 from commissioner_app.evidence import evidence_warnings
 from commissioner_app.review import changes_since_approval, decide, review_queue, reviews_of
 from commissioner_app.store import Store
@@ -122,6 +130,16 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         "record": record,
         "changes": changes_since_approval(store, visit_id),
         "checks": evidence_warnings(store, [visit_id]).get(visit_id, []),
+        "confirmation": next(
+            iter(
+                store.db.query(
+                    "SELECT decision, satisfaction, name, role, comment, submitted_at FROM confirmations "
+                    "WHERE visit_id = ? AND +deleted = 0",
+                    [visit_id],
+                )
+            ),
+            None,
+        ),
         "reviews": [
             (r.decision, r.opinion, r.reviewer_name, r.reviewed_at) for r in reviews_of(store, visit_id)
         ],
@@ -257,6 +275,7 @@ class ReviewView(QWidget):
         self.opinion.setFixedHeight(64)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.sheet_box = QCheckBox(self)
         self.approve_button = QPushButton(self)
         self.approve_button.setObjectName("primary")
         self.return_button = QPushButton(self)
@@ -276,6 +295,7 @@ class ReviewView(QWidget):
         left_layout.addWidget(self.opinion)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.sheet_box)
         buttons.addWidget(self.return_button)
         buttons.addWidget(self.approve_button)
         left_layout.addLayout(buttons)
@@ -507,6 +527,19 @@ class ReviewView(QWidget):
             out.append(f"<p style='margin:0; color:#6b7280'>{e(t['open_photo'])}</p>")
         else:
             out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['no_photos'])}</p>")
+        c = d.get("confirmation")
+        if c:
+            verdict = CONFIRMATION_DECISIONS.get(c["decision"], CONFIRMATION_DECISIONS["confirmed"]).text(
+                lang
+            )
+            colour = "#15803d" if c["decision"] == "confirmed" else "#b91c1c"
+            party_stars = "★" * int(c["satisfaction"] or 0) + "☆" * (5 - int(c["satisfaction"] or 0))
+            out.append(
+                f"<p style='margin:2px 0; color:{colour}'><b>{e(self.tr('服务对象本人扫码确认'))}</b>："
+                f"{e(verdict)}　{e(t['satisfaction'])} {party_stars}　{e(c['name'] or '')}"
+                f"{'（' + e(c['role']) + '）' if c['role'] else ''}"
+                f"{'　' + e(c['comment']) if c['comment'] else ''}</p>"
+            )
         satisfaction = v["confirm_satisfaction"]
         if v["confirm_contact"] or satisfaction:
             stars = "★" * int(satisfaction or 0) + "☆" * (5 - int(satisfaction or 0))
@@ -560,16 +593,18 @@ class ReviewView(QWidget):
         if not ids or who is None:
             return
         opinion = self.opinion.toPlainText().strip()
+        sheet = self.sheet_box.isChecked()
         self.approve_button.setEnabled(False)
         self.return_button.setEnabled(False)
         Operation(
             self,
-            lambda store: decide(store, ids, decision, who, opinion),
+            lambda store: decide(store, ids, decision, who, opinion, sheet_accepted=sheet),
             lambda reviews: self._decided(decision, len(reviews)),
         ).failure(self._failed).with_progress(self.tr("正在保存审核结果…")).run_in_background()
 
     def _decided(self, decision: str, n: int) -> None:
         self.opinion.clear()
+        self.sheet_box.setChecked(False)
         if decision == "approved":
             self._say(self.tr("已通过 {0} 条记录，下次同步时发送。").format(n))
         else:
@@ -592,6 +627,10 @@ class ReviewView(QWidget):
         self.refresh_button.setText(self.tr("刷新"))
         self.opinion_label.setText(self.tr("审核意见（退回时必填，特派员同步后可见）"))
         self.opinion.setPlaceholderText(self.tr("例如：请补充现场照片和服务对象签字确认单。"))
+        self.sheet_box.setText(self.tr("签字确认单已核验"))
+        self.sheet_box.setToolTip(
+            self.tr("勾选后，通过的记录中签字确认单上的满意度计入考核（服务对象扫码自评优先）。")
+        )
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(QueueModel.KEYS) - 1)
         metrics = self.table.horizontalHeader().fontMetrics()
         for column, title in enumerate(self.model.titles()):
