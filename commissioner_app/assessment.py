@@ -23,10 +23,11 @@ again). Every view, export and document that shows these figures uses these cond
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -178,6 +179,7 @@ class MemberResult:
     total: float = 0.0
     grade_uncapped: str = "fail"
     grade: str = "fail"
+    published_at: str = ""  # set when the bureau's official result replaces the estimate
 
     @property
     def capped(self) -> bool:
@@ -187,6 +189,40 @@ class MemberResult:
     @property
     def grade_label(self) -> Message:
         return GRADES[self.grade]
+
+    @property
+    def status_label(self) -> Message:
+        """正式结果（发布日期） once the bureau published the year, 预估（未发布） before."""
+        if self.published_at:
+            day = self.published_at[:10]
+            return Message(f"正式结果（{day} 发布）", f"Official result (published {day})")
+        return Message("预估（未发布）", "Estimate (not yet published)")
+
+    def next_grade_gap(self, rules: Rules) -> Message | None:
+        """What is still missing to reach the next grade: the points, and for the indicators with room
+        left what would bring them alone (None at 优秀)."""
+        order = [("pass", rules.pass_mark), ("good", rules.good), ("excellent", rules.excellent)]
+        above = [(g, mark) for g, mark in order if round(self.total, 1) < mark]
+        if not above:
+            return None
+        grade, mark = above[0]
+        gap = mark - self.total
+        hints_zh, hints_en = [], []
+        for part in self.parts:
+            room_in_part = part.weight - part.score
+            for ind in part.indicators:
+                room = min(ind.cap - ind.score, room_in_part)
+                if room < gap or ind.metric == "satisfaction_mean" or ind.target <= 0:
+                    continue
+                more = math.ceil(gap / (ind.points / ind.target))
+                hints_zh.append(f"{ind.label.zh}再增加 {more}")
+                hints_en.append(f"{more} more {ind.label.en.lower()}")
+        zh = f"距{GRADES[grade].zh}（{mark:g}分）还差 {gap:.1f} 分"
+        en = f"{gap:.1f} points short of {GRADES[grade].en} ({mark:g})"
+        if hints_zh:
+            zh += "，例如：" + "；或".join(hints_zh[:3])
+            en += "; for example " + ", or ".join(hints_en[:3])
+        return Message(zh + "。", en + ".")
 
     def satisfaction_note(self, rules: Rules) -> Message:
         """Where the counted satisfaction ratings came from (every document and the 考核 view say it)."""
@@ -348,8 +384,71 @@ def assess(
     return city if scope.kind == "city" else city.subset(scope)
 
 
+def published_results(store: Store, year: int) -> dict[str, dict[str, Any]]:
+    """The bureau's official results of a year that reached this computer, by commissioner."""
+    found = {}
+    for row in store.db.query(
+        "SELECT commissioner_id, total, grade, grade_uncapped, parts, published_at FROM assessment_results "
+        "WHERE year = ? AND deleted = 0",
+        [year],
+    ):
+        row["parts"] = {p.get("key"): p.get("score") for p in json.loads(row["parts"] or "[]")}
+        found[row["commissioner_id"]] = row
+    return found
+
+
+def _apply_published(members: list[MemberResult], published: dict[str, dict[str, Any]]) -> None:
+    """Every document shows the official figures once published: the same grade everywhere."""
+    for m in members:
+        official = published.get(m.commissioner_id)
+        if official is None:
+            continue
+        m.total, m.grade, m.grade_uncapped = official["total"], official["grade"], official["grade_uncapped"]
+        m.published_at = official["published_at"]
+        m.parts = tuple(
+            replace(part, score=float(official["parts"].get(part.key, part.score))) for part in m.parts
+        )
+
+
+def publish(store: Store, year: int, published_by: str, *, rules: Rules | None = None) -> int:
+    """The bureau publishes the year's official results: its own assessment of the whole city (it
+    holds every synced record; sync first) as one record per commissioner, which sync brings to
+    each commissioner, their managers and the bureau. Publishing again replaces them."""
+    from commissioner_app.domain import AssessmentResult, now_iso
+
+    period = Period.year(year)
+    rules = rules or load_rules(store, year)
+    city = assess_city(store, period, rules, choose_basis(store), use_published=False)
+    at = now_iso()
+    with store.atomic():
+        for m in city.members:
+            store.save(
+                AssessmentResult(
+                    id=f"{year}:{m.commissioner_id}",
+                    year=year,
+                    commissioner_id=m.commissioner_id,
+                    total=round(m.total, 2),
+                    grade=m.grade,
+                    grade_uncapped=m.grade_uncapped,
+                    parts=[{"key": p.key, "score": round(p.score, 2)} for p in m.parts],
+                    figures={f.name: getattr(m.figures, f.name) for f in fields(m.figures)},
+                    rules_title=rules.title.zh,
+                    population=city.population,
+                    published_at=at,
+                    published_by=published_by,
+                )
+            )
+    return len(city.members)
+
+
 def assess_city(
-    store: Store, period: Period, rules: Rules, basis: str, *, apply_share_cap: bool = True
+    store: Store,
+    period: Period,
+    rules: Rules,
+    basis: str,
+    *,
+    apply_share_cap: bool = True,
+    use_published: bool = True,
 ) -> Assessment:
     people = _commissioners(store, period)
     figures = _figures(store, period, basis, rules.satisfaction_source)
@@ -366,6 +465,10 @@ def assess_city(
     if rules.excellent_share_cap and apply_share_cap:
         applied, note = apply_excellent_cap(members, rules)
         notes.append(note)
+    whole_year = period == Period.year(period.end.year)
+    if use_published and whole_year:
+        _apply_published(members, published_results(store, period.end.year))
+        members.sort(key=lambda m: (-round(m.total, 1), -m.figures.service_days, m.name, m.commissioner_id))
     return Assessment(
         Scope(), Message("全市", "City").text(), period, rules, basis, members, len(members), applied, notes
     )

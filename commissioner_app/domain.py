@@ -538,6 +538,40 @@ class Confirmation(Record):
         return p.items
 
 
+ASSESSMENT_GRADES = ("excellent", "good", "pass", "fail")
+
+
+@dataclass
+class AssessmentResult(Record):
+    """A commissioner's official result of a year (正式结果), published by the bureau from the central
+    store's complete data; id `<year>:<commissioner id>`. Only the bureau writes it."""
+
+    __table__: ClassVar[str] = "assessment_results"
+    year: int = 0
+    commissioner_id: str = ""
+    total: float = 0.0
+    grade: str = "fail"
+    grade_uncapped: str = "fail"
+    parts: list[dict[str, object]] = field(default_factory=list)  # key, score
+    figures: dict[str, object] = field(default_factory=dict)
+    rules_title: str = ""
+    population: int = 0
+    published_at: str = ""
+    published_by: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        if not 2000 <= self.year <= 2100:
+            p.add("year", "年度不正确", "is not a valid year")
+        p.required("commissioner_id", self.commissioner_id)
+        for name in ("grade", "grade_uncapped"):
+            if getattr(self, name) not in ASSESSMENT_GRADES:
+                p.add(name, "等级不正确", "is not a valid grade")
+        if not 0 <= self.total <= 100:
+            p.add("total", "总分应在0到100之间", "must be from 0 to 100")
+        return p.items
+
+
 @dataclass
 class AnnualSummary(Record):
     """The written annual summary (年度工作总结) a commissioner enters for the assessment."""
@@ -568,5 +602,6 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Demand,
     AnnualSummary,
     Confirmation,
+    AssessmentResult,
 )
 TABLES: dict[str, type[Record]] = {cls.__table__: cls for cls in RECORD_TYPES}

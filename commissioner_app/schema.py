@@ -44,7 +44,7 @@ _SYNCED_TABLES_M001 = (
     "demands",
     "annual_summaries",
 )
-SYNCED_TABLES = (*_SYNCED_TABLES_M001, "confirmations")
+SYNCED_TABLES = (*_SYNCED_TABLES_M001, "confirmations", "assessment_results")
 
 _M001 = [
     f"""CREATE TABLE commissioners (
@@ -386,7 +386,8 @@ _M008_SYNC_COLUMNS = """
 def m008_earned_scores(db: Database) -> None:
     """Scores must be earned: the bureau deactivates a commissioner (a date and a reason) instead of
     deleting them; a visit carries the served party's confirmation link and whether the reviewer
-    accepted its signed sheet; the served party's own confirmations arrive by pull."""
+    accepted its signed sheet; the served party's own confirmations and the bureau's published
+    results arrive by pull."""
     db.execute("ALTER TABLE commissioners ADD COLUMN deactivated_on TEXT")
     db.execute("ALTER TABLE commissioners ADD COLUMN deactivation_reason TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE visits ADD COLUMN confirm_token TEXT NOT NULL DEFAULT ''")
@@ -399,14 +400,24 @@ def m008_earned_scores(db: Database) -> None:
         role TEXT NOT NULL DEFAULT '', submitted_at TEXT NOT NULL DEFAULT '', {_M008_SYNC_COLUMNS})"""
     )
     db.execute("CREATE INDEX idx_confirmations_visit ON confirmations (visit_id)")
-    db.execute("CREATE INDEX idx_confirmations_dirty ON confirmations (dirty, is_draft)")
-    db.execute("CREATE INDEX idx_confirmations_seq ON confirmations (server_seq)")
     db.execute(
-        "CREATE INDEX idx_confirmations_state ON confirmations "
-        "(dirty, is_draft, has_conflict, sync_error, deleted)"
+        f"""CREATE TABLE assessment_results (
+        id TEXT PRIMARY KEY, year INTEGER NOT NULL DEFAULT 0, commissioner_id TEXT NOT NULL DEFAULT '',
+        total REAL NOT NULL DEFAULT 0, grade TEXT NOT NULL DEFAULT 'fail',
+        grade_uncapped TEXT NOT NULL DEFAULT 'fail', parts TEXT NOT NULL DEFAULT '[]',
+        figures TEXT NOT NULL DEFAULT '{{}}', rules_title TEXT NOT NULL DEFAULT '',
+        population INTEGER NOT NULL DEFAULT 0, published_at TEXT NOT NULL DEFAULT '',
+        published_by TEXT NOT NULL DEFAULT '', {_M008_SYNC_COLUMNS})"""
     )
+    db.execute("CREATE INDEX idx_assessment_results_year ON assessment_results (year, commissioner_id)")
+    for table in ("confirmations", "assessment_results"):
+        db.execute(f"CREATE INDEX idx_{table}_dirty ON {table} (dirty, is_draft)")
+        db.execute(f"CREATE INDEX idx_{table}_seq ON {table} (server_seq)")
+        db.execute(
+            f"CREATE INDEX idx_{table}_state ON {table} (dirty, is_draft, has_conflict, sync_error, deleted)"
+        )
     # The base of a merge keeps every field, the new columns included.
     for table in ("commissioners", "visits", "reviews"):
         db.execute(f"DROP TRIGGER {table}_sync_base")
-    for table in ("commissioners", "visits", "reviews", "confirmations"):
+    for table in ("commissioners", "visits", "reviews", "confirmations", "assessment_results"):
         db.execute(_base_trigger(db, table))

@@ -107,6 +107,7 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "reviews": ("manager", "bureau"),
     "demands": ("bureau", "commissioner"),  # a commissioner may only take one up (taken_by, problem_id)
     "annual_summaries": ("commissioner",),
+    "assessment_results": ("bureau",),  # the official results the bureau publishes
     "reference": ("bureau",),
     "assessment_rules": ("bureau",),
 }

@@ -71,10 +71,14 @@ def write_annual_record(
         P(f"{m.name} · {m.sending_unit} · {a.period.label.text()}", s.subtitle),
         P(tr("一、基本情况", "1. Profile"), s.h2),
         _profile(m, width),
-        P(tr("二、考核结果", "2. Assessment"), s.h2),
+        P(tr("二、考核结果", "2. Assessment") + "　" + m.status_label.text(), s.h2),
         assessment_table(a, m, width),
         Spacer(1, 1.5 * mm),
-        *[P(note.text(), s.note) for note in (a.basis_note, m.satisfaction_note(a.rules), *a.notes)],
+        *[
+            P(note.text(), s.note)
+            for note in (a.basis_note, m.satisfaction_note(a.rules), m.next_grade_gap(a.rules), *a.notes)
+            if note is not None
+        ],
         P(
             tr(
                 f"评分细则：{a.rules.title.text()}（来源：{_source(a)}）",

@@ -15,6 +15,7 @@ from commissioner_app.assessment import (
     apply_excellent_cap,
     assess,
     choose_basis,
+    publish,
     score_parts,
 )
 from commissioner_app.assessment_rules import (
@@ -25,7 +26,15 @@ from commissioner_app.assessment_rules import (
     store_rules,
 )
 from commissioner_app.demo import generate_demo
-from commissioner_app.domain import Commissioner, ServiceTarget, Solution, Team, TechnicalProblem, Visit
+from commissioner_app.domain import (
+    AssessmentResult,
+    Commissioner,
+    ServiceTarget,
+    Solution,
+    Team,
+    TechnicalProblem,
+    Visit,
+)
 from commissioner_app.errors import ValidationError
 from commissioner_app.store import Store
 
@@ -495,3 +504,36 @@ def test_documents_say_how_many_ratings_came_from_the_served_party(case):
     note = m.satisfaction_note(rules)
     assert note.zh.startswith("满意度：计入 6 条评价，其中服务对象扫码自行评价 1 条")
     assert "1 given by the served party themselves" in note.en
+
+
+# --- one official result --------------------------------------------------------------------------
+
+
+def test_what_is_missing_for_the_next_grade_by_hand(case):
+    store, a, _, _, rules = case
+    m = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    gap = m.next_grade_gap(rules)
+    # 61.7 points: 13.3 short of 良好 (75). Service days give 3 points each with 21 points of room:
+    # 5 more days. Visits (12 points of room) and problems solved (10) cannot close the gap alone.
+    assert gap is not None and gap.zh.startswith("距良好（75分）还差 13.3 分")
+    assert "服务天数（天）再增加 5" in gap.zh and "访" not in gap.zh and "难题" not in gap.zh
+    assert "5 more service days" in gap.en
+
+
+def test_published_results_replace_the_estimate_everywhere(case):
+    store, a, b, _, rules = case
+    before = assess(store, None, Period.year(2025), rules=rules)
+    assert before.member(a.id).status_label.zh == "预估（未发布）"
+    assert publish(store, 2025, "市科技局", rules=rules) == 2
+    # The record of a.id says what the bureau computed; a change made later is not official.
+    store.db.execute(
+        "UPDATE assessment_results SET total = 91.5, grade = 'excellent' WHERE commissioner_id = ?", [a.id]
+    )
+    after = assess(store, None, Period.year(2025), rules=rules)
+    m = after.member(a.id)
+    assert (m.total, m.grade) == (91.5, "excellent") and m.status_label.zh.startswith("正式结果（")
+    assert after.members[0].commissioner_id in (a.id, b.id)
+    # A part of the year is always an estimate: nothing was published for it.
+    half = assess(store, None, Period(date(2025, 1, 1), date(2025, 6, 30)), rules=rules)
+    assert half.member(a.id).status_label.zh == "预估（未发布）"
+    assert store.get(AssessmentResult, f"2025:{a.id}").published_by == "市科技局"

@@ -12,6 +12,14 @@ from __future__ import annotations
 from fill_ts import main
 
 ENGLISH = {
+    "发布正式结果…": "Publish official results…",
+    "按本机已同步的全市数据发布本年度正式考核结果；请先同步，发布后再同步。": "Publish this year's official results from the city's data synced to this computer; sync before and after.",
+    "正式结果，{0} 发布。": "Official results, published {0}.",
+    "预估结果，尚未发布。": "Estimated results, not yet published.",
+    "发布正式结果": "Publish official results",
+    "按本机已同步的全市数据发布 {0} 年度正式考核结果？\n请确认刚刚同步过。发布后，每位特派员同步后的年度考核表都显示这一结果；再次发布会替换之前的结果。": "Publish the official {0} results from the city's data synced to this computer?\nMake sure you have just synced. Once published, every commissioner's annual record shows these results after their next sync; publishing again replaces them.",
+    "正在发布考核结果…": "Publishing the results…",
+    "已发布 {0} 年度 {1} 人的正式结果，下次同步时发送。": "Published the official {0} results of {1} commissioners; they go out with the next sync.",
     # rail
     "审核": "Review",
     "团队": "Team",
