@@ -37,6 +37,8 @@ DEBIAN_PACKAGES = [
     "libdbus-1-3",
     "libglib2.0-0",
     "poppler-utils",
+    "zbar-tools",  # reads the visit sheet's QR code back in the document tests
+    "chromium",  # shows the served party's confirmation page to the browser tests (Playwright)
 ]
 
 

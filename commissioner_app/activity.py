@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from commissioner_app.assessment import problem_solved_sql
 from commissioner_app.store import Store
 
 IDLE_DAYS = 30
 _SUBMITTED = "v.deleted = 0 AND v.is_draft = 0"
+# Solved problems by the assessment's own rule, on submitted (not yet necessarily reviewed) visits.
+_SOLVED = f"p.deleted = 0 AND p.is_draft = 0 AND {problem_solved_sql('complete')}"
 
 
 @dataclass
@@ -82,8 +85,8 @@ def team_activity(
     }
     solved = dict(
         store.db.execute(
-            f"SELECT commissioner_id, count(*) FROM problems WHERE status = 'solved' AND solved_on BETWEEN ? AND ? "
-            f"AND commissioner_id IN ({marks}) AND deleted = 0 GROUP BY commissioner_id",
+            f"SELECT commissioner_id, count(*) FROM problems p WHERE {_SOLVED} AND p.solved_on BETWEEN ? AND ? "
+            f"AND p.commissioner_id IN ({marks}) GROUP BY p.commissioner_id",
             [*period, *ids],
         ).fetchall()
     )
@@ -159,13 +162,13 @@ def city_overview(store: Store, date_from: date, date_to: date) -> dict[str, Any
             service_types[code] += n
     solved_by_county = dict(
         store.db.execute(
-            "SELECT v.county, count(*) FROM problems p JOIN visits v ON v.id = p.visit_id WHERE p.deleted = 0 "
-            "AND p.status = 'solved' AND p.solved_on BETWEEN ? AND ? GROUP BY v.county",
+            f"SELECT v.county, count(*) FROM problems p JOIN visits v ON v.id = p.visit_id WHERE {_SOLVED} "
+            "AND p.solved_on BETWEEN ? AND ? GROUP BY v.county",
             period,
         ).fetchall()
     )
     solved = store.db.execute(
-        "SELECT count(*) FROM problems WHERE deleted = 0 AND status = 'solved' AND solved_on BETWEEN ? AND ?",
+        f"SELECT count(*) FROM problems p WHERE {_SOLVED} AND p.solved_on BETWEEN ? AND ?",
         period,
     ).fetchone()[0]
     by_county = [

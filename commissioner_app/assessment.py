@@ -12,22 +12,26 @@ What counts (the basis, printed on every document):
   in use in the store.
 - "synced": visits accepted by the central store (no local changes, conflict or rejection).
 - "complete": every completed visit (not a draft). Used while review is not yet in use.
-Deleted visits and drafts never count. A problem counts if it is not a draft and, when it is linked
-to a visit, that visit counts; it is solved when its status is 已解决, its solved_on date lies in
-the period and it has at least one solution. Economic benefit is the visits' reported benefit (the
-solutions' benefit is part of it and is not added again).
+Deleted visits and drafts never count. Problems and solutions count only through a counted visit
+(`problem_raised_sql`, `problem_solved_sql`): a problem is raised when the visit it was found on
+counts; it is solved when its status is 已解决, its solved_on date lies in the period and at least
+one of its solutions was given on a counted visit (the solution's visit, else the problem's). A
+problem typed in without a visit, or solved without a reviewed visit, counts for nobody. Economic
+benefit is the visits' reported benefit (the solutions' benefit is part of it and is not added
+again). Every view, export and document that shows these figures uses these conditions.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from commissioner_app.assessment_rules import GRADES, METRICS, Rules, load_rules
+from commissioner_app.assessment_rules import GRADES, METRICS, SATISFACTION_SOURCES, Rules, load_rules
 from commissioner_app.i18n import Message
 
 if TYPE_CHECKING:
@@ -117,6 +121,7 @@ class Figures:
     economic_benefit: float = 0.0
     satisfaction_sum: int = 0
     satisfaction_count: int = 0
+    satisfaction_from_party: int = 0  # of the counted ratings, given by the served party themselves
     problems_raised: int = 0
     problems_solved: int = 0
 
@@ -174,6 +179,7 @@ class MemberResult:
     total: float = 0.0
     grade_uncapped: str = "fail"
     grade: str = "fail"
+    published_at: str = ""  # set when the bureau's official result replaces the estimate
 
     @property
     def capped(self) -> bool:
@@ -183,6 +189,51 @@ class MemberResult:
     @property
     def grade_label(self) -> Message:
         return GRADES[self.grade]
+
+    @property
+    def status_label(self) -> Message:
+        """正式结果（发布日期） once the bureau published the year, 预估（未发布） before."""
+        if self.published_at:
+            day = self.published_at[:10]
+            return Message(f"正式结果（{day} 发布）", f"Official result (published {day})")
+        return Message("预估（未发布）", "Estimate (not yet published)")
+
+    def next_grade_gap(self, rules: Rules) -> Message | None:
+        """What is still missing to reach the next grade: the points, and for the indicators with room
+        left what would bring them alone (None at 优秀)."""
+        order = [("pass", rules.pass_mark), ("good", rules.good), ("excellent", rules.excellent)]
+        above = [(g, mark) for g, mark in order if round(self.total, 1) < mark]
+        if not above:
+            return None
+        grade, mark = above[0]
+        gap = mark - self.total
+        hints_zh, hints_en = [], []
+        for part in self.parts:
+            room_in_part = part.weight - part.score
+            for ind in part.indicators:
+                room = min(ind.cap - ind.score, room_in_part)
+                if room < gap or ind.metric == "satisfaction_mean" or ind.target <= 0:
+                    continue
+                more = math.ceil(gap / (ind.points / ind.target))
+                hints_zh.append(f"{ind.label.zh}再增加 {more}")
+                hints_en.append(f"{more} more {ind.label.en.lower()}")
+        zh = f"距{GRADES[grade].zh}（{mark:g}分）还差 {gap:.1f} 分"
+        en = f"{gap:.1f} points short of {GRADES[grade].en} ({mark:g})"
+        if hints_zh:
+            zh += "，例如：" + "；或".join(hints_zh[:3])
+            en += "; for example " + ", or ".join(hints_en[:3])
+        return Message(zh + "。", en + ".")
+
+    def satisfaction_note(self, rules: Rules) -> Message:
+        """Where the counted satisfaction ratings came from (every document and the 考核 view say it)."""
+        f = self.figures
+        source = SATISFACTION_SOURCES[rules.satisfaction_source]
+        return Message(
+            f"满意度：计入 {f.satisfaction_count} 条评价，其中服务对象扫码自行评价 {f.satisfaction_from_party} 条"
+            f"（口径：{source.zh}）。",
+            f"Satisfaction: {f.satisfaction_count} ratings counted, {f.satisfaction_from_party} given by the "
+            f"served party themselves (counted: {source.en}).",
+        )
 
     @property
     def active(self) -> bool:
@@ -297,6 +348,21 @@ def basis_sql(basis: str, alias: str = "v") -> str:
     raise ValueError(f"unknown basis {basis!r}")
 
 
+def problem_raised_sql(basis: str, p: str = "p") -> str:
+    """The SQL condition of a problem that counts as raised (besides the period): its visit counts."""
+    return f"EXISTS (SELECT 1 FROM visits pv WHERE pv.id = {p}.visit_id AND {basis_sql(basis, 'pv')})"
+
+
+def problem_solved_sql(basis: str, p: str = "p") -> str:
+    """The SQL condition of a problem that counts as solved (besides the period): 已解决 with a
+    solution given on a counted visit (the solution's own visit, else the problem's)."""
+    return (
+        f"{p}.status = 'solved' AND EXISTS (SELECT 1 FROM solutions s "
+        f"JOIN visits sv ON sv.id = coalesce(s.visit_id, {p}.visit_id) "
+        f"WHERE s.problem_id = {p}.id AND +s.deleted = 0 AND s.is_draft = 0 AND {basis_sql(basis, 'sv')})"
+    )
+
+
 def assess(
     store: Store,
     scope: Scope | None = None,
@@ -318,11 +384,74 @@ def assess(
     return city if scope.kind == "city" else city.subset(scope)
 
 
+def published_results(store: Store, year: int) -> dict[str, dict[str, Any]]:
+    """The bureau's official results of a year that reached this computer, by commissioner."""
+    found = {}
+    for row in store.db.query(
+        "SELECT commissioner_id, total, grade, grade_uncapped, parts, published_at FROM assessment_results "
+        "WHERE year = ? AND deleted = 0",
+        [year],
+    ):
+        row["parts"] = {p.get("key"): p.get("score") for p in json.loads(row["parts"] or "[]")}
+        found[row["commissioner_id"]] = row
+    return found
+
+
+def _apply_published(members: list[MemberResult], published: dict[str, dict[str, Any]]) -> None:
+    """Every document shows the official figures once published: the same grade everywhere."""
+    for m in members:
+        official = published.get(m.commissioner_id)
+        if official is None:
+            continue
+        m.total, m.grade, m.grade_uncapped = official["total"], official["grade"], official["grade_uncapped"]
+        m.published_at = official["published_at"]
+        m.parts = tuple(
+            replace(part, score=float(official["parts"].get(part.key, part.score))) for part in m.parts
+        )
+
+
+def publish(store: Store, year: int, published_by: str, *, rules: Rules | None = None) -> int:
+    """The bureau publishes the year's official results: its own assessment of the whole city (it
+    holds every synced record; sync first) as one record per commissioner, which sync brings to
+    each commissioner, their managers and the bureau. Publishing again replaces them."""
+    from commissioner_app.domain import AssessmentResult, now_iso
+
+    period = Period.year(year)
+    rules = rules or load_rules(store, year)
+    city = assess_city(store, period, rules, choose_basis(store), use_published=False)
+    at = now_iso()
+    with store.atomic():
+        for m in city.members:
+            store.save(
+                AssessmentResult(
+                    id=f"{year}:{m.commissioner_id}",
+                    year=year,
+                    commissioner_id=m.commissioner_id,
+                    total=round(m.total, 2),
+                    grade=m.grade,
+                    grade_uncapped=m.grade_uncapped,
+                    parts=[{"key": p.key, "score": round(p.score, 2)} for p in m.parts],
+                    figures={f.name: getattr(m.figures, f.name) for f in fields(m.figures)},
+                    rules_title=rules.title.zh,
+                    population=city.population,
+                    published_at=at,
+                    published_by=published_by,
+                )
+            )
+    return len(city.members)
+
+
 def assess_city(
-    store: Store, period: Period, rules: Rules, basis: str, *, apply_share_cap: bool = True
+    store: Store,
+    period: Period,
+    rules: Rules,
+    basis: str,
+    *,
+    apply_share_cap: bool = True,
+    use_published: bool = True,
 ) -> Assessment:
-    people = _commissioners(store)
-    figures = _figures(store, period, basis)
+    people = _commissioners(store, period)
+    figures = _figures(store, period, basis, rules.satisfaction_source)
     members = []
     for p in people:
         m = MemberResult(**p, figures=figures.get(p["commissioner_id"], Figures()))
@@ -336,6 +465,10 @@ def assess_city(
     if rules.excellent_share_cap and apply_share_cap:
         applied, note = apply_excellent_cap(members, rules)
         notes.append(note)
+    whole_year = period == Period.year(period.end.year)
+    if use_published and whole_year:
+        _apply_published(members, published_results(store, period.end.year))
+        members.sort(key=lambda m: (-round(m.total, 1), -m.figures.service_days, m.name, m.commissioner_id))
     return Assessment(
         Scope(), Message("全市", "City").text(), period, rules, basis, members, len(members), applied, notes
     )
@@ -394,7 +527,9 @@ def apply_excellent_cap(members: list[MemberResult], rules: Rules) -> tuple[bool
     )
 
 
-def _commissioners(store: Store) -> list[dict[str, Any]]:
+def _commissioners(store: Store, period: Period) -> list[dict[str, Any]]:
+    """Everyone who served in the period: a commissioner deactivated before it began is left out,
+    one deactivated during it is assessed for it."""
     cursor = store.db.execute(
         """SELECT c.id, c.name, c.sending_unit, c.title, c.phone, c.specialty, c.team_id,
                coalesce(t.name, ''), c.workstation_id, coalesce(w.name, ''),
@@ -402,7 +537,9 @@ def _commissioners(store: Store) -> list[dict[str, Any]]:
            FROM commissioners c
            LEFT JOIN teams t ON t.id = c.team_id AND t.deleted = 0
            LEFT JOIN workstations w ON w.id = c.workstation_id AND w.deleted = 0
-           WHERE c.deleted = 0 AND c.is_draft = 0"""
+           WHERE c.deleted = 0 AND c.is_draft = 0
+             AND (c.deactivated_on IS NULL OR c.deactivated_on = '' OR c.deactivated_on >= ?)""",
+        [period.start.isoformat()],
     )
     keys = (
         "commissioner_id",
@@ -425,16 +562,33 @@ def _commissioners(store: Store) -> list[dict[str, Any]]:
 # problem (minutes on 100,000 visits instead of milliseconds).
 
 
-def _figures(store: Store, period: Period, basis: str) -> dict[str, Figures]:
+def rating_sql(source: str) -> str:
+    """The SQL value of a visit's counted satisfaction rating (NULL: none counts), by the rules'
+    satisfaction_source; `cf` is the visit's confirmation by the served party (LEFT JOIN)."""
+    if source == "served_party":
+        return "cf.satisfaction"
+    if source == "accepted_sheet":
+        return "coalesce(cf.satisfaction, CASE WHEN v.confirm_sheet_accepted = 1 THEN v.confirm_satisfaction END)"
+    if source == "any":
+        return "coalesce(cf.satisfaction, v.confirm_satisfaction)"
+    raise ValueError(f"unknown satisfaction source {source!r}")
+
+
+CONFIRMATION_JOIN = "LEFT JOIN confirmations cf ON cf.visit_id = v.id AND +cf.deleted = 0"
+
+
+def _figures(store: Store, period: Period, basis: str, source: str) -> dict[str, Figures]:
     start, end = period.start.isoformat(), period.end.isoformat()
     counted = basis_sql(basis, "v")
+    rating = rating_sql(source)
+    raised_sql, solved_sql = problem_raised_sql(basis), problem_solved_sql(basis)
     result: dict[str, Figures] = {}
     for row in store.db.execute(
         f"""SELECT v.commissioner_id, count(*), count(DISTINCT v.visit_date), sum(v.training_sessions),
                sum(v.people_trained), sum(v.techniques_promoted), sum(v.varieties_introduced),
                sum(v.demo_bases), sum(v.demo_households), sum(v.jobs_created), sum(v.economic_benefit),
-               sum(v.confirm_satisfaction), count(v.confirm_satisfaction)
-           FROM visits v WHERE {counted} AND v.visit_date BETWEEN ? AND ?
+               sum({rating}), count({rating}), count(cf.satisfaction)
+           FROM visits v {CONFIRMATION_JOIN} WHERE {counted} AND v.visit_date BETWEEN ? AND ?
            GROUP BY v.commissioner_id""",
         [start, end],
     ).fetchall():
@@ -451,16 +605,15 @@ def _figures(store: Store, period: Period, basis: str) -> dict[str, Figures]:
             economic_benefit=round(float(row[10] or 0), 4),
             satisfaction_sum=row[11] or 0,
             satisfaction_count=row[12] or 0,
+            satisfaction_from_party=row[13] or 0,
         )
     for cid, raised, solved in store.db.execute(
         f"""SELECT p.commissioner_id,
-               sum(p.raised_on BETWEEN ?1 AND ?2),
-               sum(p.status = 'solved' AND p.solved_on BETWEEN ?1 AND ?2
-                   AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0))
-           FROM problems p LEFT JOIN visits v ON v.id = p.visit_id
+               sum(p.raised_on BETWEEN ?1 AND ?2 AND {raised_sql}),
+               sum(p.solved_on BETWEEN ?1 AND ?2 AND {solved_sql})
+           FROM problems p
            WHERE p.deleted = 0 AND p.is_draft = 0
              AND (p.raised_on BETWEEN ?1 AND ?2 OR p.solved_on BETWEEN ?1 AND ?2)
-             AND (p.visit_id IS NULL OR ({counted}))
            GROUP BY p.commissioner_id""",
         [start, end],
     ).fetchall():
@@ -546,9 +699,8 @@ def activity_by(
     for key, solved in store.db.execute(
         f"""SELECT {pgroup}, count(*) FROM problems p
            LEFT JOIN visits v ON v.id = p.visit_id LEFT JOIN service_targets t ON t.id = p.target_id
-           WHERE p.deleted = 0 AND p.is_draft = 0 AND p.status = 'solved' AND p.solved_on BETWEEN ? AND ?
-             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
-             AND (p.visit_id IS NULL OR ({counted})){who.format(a="p")}
+           WHERE p.deleted = 0 AND p.is_draft = 0 AND p.solved_on BETWEEN ? AND ?
+             AND {problem_solved_sql(basis)}{who.format(a="p")}
            GROUP BY 1""",
         params,
     ).fetchall():

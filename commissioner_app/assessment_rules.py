@@ -82,6 +82,8 @@ class Rules:
     excellent_share_min_group: int = 10
     plan_active_commissioners: int = 1000
     plan_problems_solved: int = 1000
+    satisfaction_source: str = "accepted_sheet"  # one of SATISFACTION_SOURCES
+    confirmation_days: int = 30  # how long a visit sheet's confirmation link stays valid
     source: str = ""  # where the rules came from: a file path, "sync" or "text"
     notes: tuple[Message, ...] = field(default_factory=tuple)
 
@@ -95,6 +97,22 @@ class Rules:
         if total >= self.pass_mark:
             return "pass"
         return "fail"
+
+
+# Which satisfaction ratings count (the rules file's `satisfaction_source`):
+SATISFACTION_SOURCES: dict[str, Message] = {
+    "served_party": Message(
+        "仅计服务对象扫码自行评价的满意度", "only ratings the served party gave themselves (QR code page)"
+    ),
+    "accepted_sheet": Message(
+        "计服务对象自行评价的满意度，或经审核人认可的签字确认单上的满意度",
+        "the served party's own rating, or the rating on a signed sheet the reviewer accepted",
+    ),
+    "any": Message(
+        "计服务对象自行评价的满意度，否则计特派员填报的满意度（未经核实）",
+        "the served party's own rating, else the rating the commissioner entered (not verified)",
+    ),
+}
 
 
 class RulesError(CommissionerError):
@@ -167,6 +185,15 @@ def rules_from_dict(data: dict[str, Any], source: str = "text") -> Rules:
         plan.get("problems_solved", 1000), "计划解决难题数", "plan.problems_solved", strict=True
     )
 
+    satisfaction_source = data.get("satisfaction_source", "accepted_sheet")
+    if satisfaction_source not in SATISFACTION_SOURCES:
+        bad(
+            f"satisfaction_source（满意度来源）应为 {'、'.join(SATISFACTION_SOURCES)} 之一",
+            f"satisfaction_source must be one of {', '.join(SATISFACTION_SOURCES)}",
+        )
+    confirmation_days = number(
+        data.get("confirmation_days", 30), "确认链接有效天数", "confirmation_days", strict=True
+    )
     parts: list[Part] = []
     raw_parts = data.get("parts")
     if not isinstance(raw_parts, list) or not raw_parts:
@@ -245,6 +272,8 @@ def rules_from_dict(data: dict[str, Any], source: str = "text") -> Rules:
         excellent_share_min_group=int(min_group),
         plan_active_commissioners=int(plan_active),
         plan_problems_solved=int(plan_solved),
+        satisfaction_source=str(satisfaction_source),
+        confirmation_days=int(confirmation_days),
         source=source,
     )
 

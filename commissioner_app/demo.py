@@ -485,6 +485,8 @@ def generate_demo(
                 "confirm_remark": rng.choice(["", "指导很及时", "希望多来几次", "讲解清楚，很实用"]),
                 "confirm_sheet_sha256": "",
                 "review_status": review,
+                # The served party signed the visit sheet and the reviewer accepted it with the visit.
+                "confirm_sheet_accepted": int(review == "approved"),
                 "review_opinion": opinion,
                 **meta(i, synced),
             }

@@ -174,7 +174,21 @@ LABELS: dict[str, Message] = {
     "opinion": Message("审核意见", "Opinion"),
     "record_id": Message("审核对象", "Record under review"),
     "deadline": Message("截止日期", "Deadline"),
+    "deactivation_reason": Message("停用原因", "Reason for deactivation"),
     "year": Message("年度", "Year"),
+}
+
+# The largest value one record may report for a figure. A visit (or one solution) beyond these is a
+# typing slip or an attempt to inflate a score; the client and the server refuse it alike.
+LIMITS: dict[str, float] = {
+    "training_sessions": 50,
+    "people_trained": 10_000,
+    "techniques_promoted": 100,
+    "varieties_introduced": 100,
+    "demo_bases": 50,
+    "demo_households": 1_000,
+    "jobs_created": 10_000,
+    "economic_benefit": 100_000,  # 万元 (1 billion yuan) from one visit or one solution
 }
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
@@ -207,6 +221,17 @@ class _Problems:
         if value is not None and value < 0:
             self.add(field_name, "不能为负数", "cannot be negative")
 
+    def in_range(self, field_name: str, value: float | int | None) -> None:
+        """Not negative and not above the field's plausible maximum for one record (LIMITS)."""
+        self.not_negative(field_name, value)
+        limit = LIMITS.get(field_name)
+        if value is not None and limit is not None and value > limit:
+            self.add(
+                field_name,
+                f"数值过大（单条记录不超过 {limit:g}）",
+                f"is too large (at most {limit:g} per record)",
+            )
+
 
 @dataclass
 class Record:
@@ -231,12 +256,18 @@ class Commissioner(Record):
     team_id: str | None = None
     workstation_id: str | None = None
     username: str = ""
+    # Set by the bureau only: the last day of service and why. A deactivated commissioner stays in
+    # the assessment of every period they served in; nobody can delete their own profile.
+    deactivated_on: date | None = None
+    deactivation_reason: str = ""
 
     def validate(self) -> list[Issue]:
         p = _Problems()
         p.required("name", self.name.strip())
         p.required("sending_unit", self.sending_unit.strip())
         p.phone("phone", self.phone)
+        if self.deactivated_on and not self.deactivation_reason.strip():
+            p.add("deactivation_reason", "停用时须说明原因", "say why the commissioner is deactivated")
         return p.items
 
 
@@ -375,6 +406,12 @@ class Visit(Record):
     review_opinion: str = ""
     gps_lat: float | None = None
     gps_lon: float | None = None
+    # The served party's own confirmation: an unguessable capability made when the visit is saved,
+    # printed as a QR code on the visit sheet and registered with the central store at push. The
+    # server keeps only its hash; it never travels back to anyone.
+    confirm_token: str = ""
+    # Set by the server from the reviewer's decision: the signed sheet scan was accepted.
+    confirm_sheet_accepted: bool = False
 
     def validate(self, today: date | None = None) -> list[Issue]:
         today = today or date.today()
@@ -401,8 +438,8 @@ class Visit(Record):
         if len(self.content.strip()) < 5:
             p.add("content", "请填写服务内容（至少5个字）", "describe the service (at least 5 characters)")
         for name in VISIT_COUNTERS:
-            p.not_negative(name, getattr(self, name))
-        p.not_negative("economic_benefit", self.economic_benefit)
+            p.in_range(name, getattr(self, name))
+        p.in_range("economic_benefit", self.economic_benefit)
         if self.training_sessions > 0 and self.people_trained == 0:
             p.add(
                 "people_trained",
@@ -480,7 +517,7 @@ class Solution(Record):
         p.required("problem_id", self.problem_id)
         if len(self.description.strip()) < 2:
             p.add("description", "请描述解决方案", "describe the solution")
-        p.not_negative("economic_benefit", self.economic_benefit)
+        p.in_range("economic_benefit", self.economic_benefit)
         return p.items
 
 
@@ -514,6 +551,7 @@ class Review(Record):
     reviewer_id: str = ""
     reviewer_name: str = ""
     reviewed_at: str = field(default_factory=now_iso)
+    sheet_accepted: bool = False  # the reviewer accepts the signed confirmation sheet scan
 
     def validate(self) -> list[Issue]:
         p = _Problems()
@@ -548,6 +586,70 @@ class Demand(Record):
         return p.items
 
 
+CONFIRMATION_DECISIONS: dict[str, Message] = {
+    "confirmed": Message("情况属实", "Confirmed"),
+    "disputed": Message("情况有误", "Something is wrong"),
+}
+
+
+@dataclass
+class Confirmation(Record):
+    """The served party's own confirmation of a visit (服务对象确认), made on the central store's
+    page the visit sheet's QR code leads to; read-only for every application user."""
+
+    __table__: ClassVar[str] = "confirmations"
+    visit_id: str = ""
+    decision: str = "confirmed"
+    satisfaction: int | None = None  # 1..5
+    comment: str = ""
+    name: str = ""
+    role: str = ""
+    submitted_at: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("visit_id", self.visit_id)
+        p.code("decision", self.decision, CONFIRMATION_DECISIONS)
+        if self.satisfaction is not None and not 1 <= self.satisfaction <= 5:
+            p.add("confirm_satisfaction", "满意度应为1到5", "must be from 1 to 5")
+        p.required("name", self.name.strip())
+        return p.items
+
+
+ASSESSMENT_GRADES = ("excellent", "good", "pass", "fail")
+
+
+@dataclass
+class AssessmentResult(Record):
+    """A commissioner's official result of a year (正式结果), published by the bureau from the central
+    store's complete data; id `<year>:<commissioner id>`. Only the bureau writes it."""
+
+    __table__: ClassVar[str] = "assessment_results"
+    year: int = 0
+    commissioner_id: str = ""
+    total: float = 0.0
+    grade: str = "fail"
+    grade_uncapped: str = "fail"
+    parts: list[dict[str, object]] = field(default_factory=list)  # key, score
+    figures: dict[str, object] = field(default_factory=dict)
+    rules_title: str = ""
+    population: int = 0
+    published_at: str = ""
+    published_by: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        if not 2000 <= self.year <= 2100:
+            p.add("year", "年度不正确", "is not a valid year")
+        p.required("commissioner_id", self.commissioner_id)
+        for name in ("grade", "grade_uncapped"):
+            if getattr(self, name) not in ASSESSMENT_GRADES:
+                p.add(name, "等级不正确", "is not a valid grade")
+        if not 0 <= self.total <= 100:
+            p.add("total", "总分应在0到100之间", "must be from 0 to 100")
+        return p.items
+
+
 @dataclass
 class AnnualSummary(Record):
     """The written annual summary (年度工作总结) a commissioner enters for the assessment."""
@@ -577,5 +679,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Review,
     Demand,
     AnnualSummary,
+    Confirmation,
+    AssessmentResult,
 )
 TABLES: dict[str, type[Record]] = {cls.__table__: cls for cls in RECORD_TYPES}

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from commissioner_app.assessment import Assessment, Period, assess, basis_sql
+from commissioner_app.assessment import Assessment, Period, assess, basis_sql, problem_solved_sql
 from commissioner_app.assessment_rules import METRICS
 from commissioner_app.domain import (
     PROBLEM_SOURCES,
@@ -127,11 +127,9 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
             f"""SELECT p.id, p.title, p.description, p.industry, coalesce(t.name, ''), coalesce(c.name, ''),
                    p.source, p.urgency, p.status, p.status_reason, p.raised_on, p.solved_on,
                    (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0), p.visit_id,
-                   (p.status = 'solved' AND p.solved_on BETWEEN ?1 AND ?2
-                    AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
-                    AND (p.visit_id IS NULL OR ({counted})))
+                   (p.solved_on BETWEEN ?1 AND ?2 AND {problem_solved_sql(a.basis)})
                FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
-               LEFT JOIN commissioners c ON c.id = p.commissioner_id LEFT JOIN visits v ON v.id = p.visit_id
+               LEFT JOIN commissioners c ON c.id = p.commissioner_id
                WHERE p.deleted = 0 AND p.is_draft = 0
                  AND (p.raised_on BETWEEN ?1 AND ?2 OR p.solved_on BETWEEN ?1 AND ?2)
                ORDER BY p.raised_on, p.rowid""",

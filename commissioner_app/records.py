@@ -9,7 +9,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any, TypeVar
 
-from commissioner_app.domain import Record
+from commissioner_app.domain import TABLES, Issue, Record, TechnicalProblem, Visit
 
 R = TypeVar("R", bound=Record)
 
@@ -89,3 +89,18 @@ def from_row(cls: type[R], row: dict[str, Any]) -> R:
 
 def domain_columns(cls: type[Record]) -> list[str]:
     return list(_field_types(cls))
+
+
+def stored_record_issues(table: str, row: dict[str, Any], *, today: date) -> list[Issue]:
+    """The validation issues of a record in its stored form (as sync carries it), by the same
+    `validate()` the application runs before saving. The central store checks every push with it.
+
+    What needs other records is left to the client and to the counting rules: whether a solved
+    problem has a solution (a problem counts as solved only through a counted solution anyway).
+    """
+    record = from_row(TABLES[table], row)
+    if isinstance(record, Visit):
+        return record.validate(today=today)
+    if isinstance(record, TechnicalProblem):
+        return record.validate(solution_count=1)
+    return record.validate()

@@ -13,6 +13,7 @@ from typing import Any
 
 from commissioner_app.domain import Commissioner, Review
 from commissioner_app.errors import CommissionerError, ValidationError
+from commissioner_app.evidence import evidence_warnings
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 
@@ -61,13 +62,23 @@ def review_queue(store: Store, reviewer: Commissioner, *, limit: int = 2000) -> 
         row["service_types"] = json.loads(row["service_types"] or "[]")
         row["was_approved"] = bool(row["was_approved"])
         result.append(row)
+    checks = evidence_warnings(store, [r["id"] for r in result])
+    for row in result:
+        row["checks"] = checks.get(row["id"], [])
     return result
 
 
 def decide(
-    store: Store, visit_ids: Iterable[str], decision: str, reviewer: Commissioner, opinion: str = ""
+    store: Store,
+    visit_ids: Iterable[str],
+    decision: str,
+    reviewer: Commissioner,
+    opinion: str = "",
+    *,
+    sheet_accepted: bool = False,
 ) -> list[Review]:
-    """Approve or return several visits at once; all or nothing."""
+    """Approve or return several visits at once; all or nothing. `sheet_accepted`: the reviewer
+    checked the signed confirmation sheet, so its satisfaction rating may count."""
     ids = list(visit_ids)
     scope, params = _scope(reviewer)
     reviews = []
@@ -79,6 +90,7 @@ def decide(
             opinion=opinion.strip(),
             reviewer_id=reviewer.id,
             reviewer_name=reviewer.name,
+            sheet_accepted=sheet_accepted and decision == "approved",
         )
         issues = review.validate()
         if issues:
@@ -101,8 +113,8 @@ def decide(
             review.record_rev = int(found[0])
             store.save(review)
             store.db.execute(
-                "UPDATE visits SET review_status = ?, review_opinion = ? WHERE id = ?",
-                [decision, review.opinion, review.record_id],
+                "UPDATE visits SET review_status = ?, review_opinion = ?, confirm_sheet_accepted = ? WHERE id = ?",
+                [decision, review.opinion, int(review.sheet_accepted), review.record_id],
             )
     return reviews
 

@@ -29,7 +29,8 @@ SYNC_COLUMNS = """
     updated_by TEXT NOT NULL DEFAULT ''
 """
 
-SYNCED_TABLES = (
+# The synced tables of the released migrations m001-m007, which must never see a table added later.
+_SYNCED_TABLES_M001 = (
     "commissioners",
     "teams",
     "workstations",
@@ -43,6 +44,7 @@ SYNCED_TABLES = (
     "demands",
     "annual_summaries",
 )
+SYNCED_TABLES = (*_SYNCED_TABLES_M001, "confirmations", "assessment_results")
 
 _M001 = [
     f"""CREATE TABLE commissioners (
@@ -136,8 +138,8 @@ _M001 = [
     "CREATE INDEX idx_reviews_record ON reviews (record_table, record_id)",
     "CREATE INDEX idx_targets_name ON service_targets (name)",
 ]
-_M001 += [f"CREATE INDEX idx_{t}_dirty ON {t} (dirty, is_draft)" for t in SYNCED_TABLES]
-_M001 += [f"CREATE INDEX idx_{t}_seq ON {t} (server_seq)" for t in SYNCED_TABLES]
+_M001 += [f"CREATE INDEX idx_{t}_dirty ON {t} (dirty, is_draft)" for t in _SYNCED_TABLES_M001]
+_M001 += [f"CREATE INDEX idx_{t}_seq ON {t} (server_seq)" for t in _SYNCED_TABLES_M001]
 
 # Full-text search. The trigram tokenizer finds any substring of three or more characters, which
 # suits Chinese (no word boundaries). Every indexed text ends with a space so that a two-character
@@ -227,7 +229,7 @@ def known_migration_names() -> set[str]:
 @migrations()
 def m002_sync_state_indexes(db: Database) -> None:
     """Covering indexes so counting records by sync state reads no table rows (status, status bar)."""
-    for table in SYNCED_TABLES:
+    for table in _SYNCED_TABLES_M001:
         db.execute(
             f"CREATE INDEX IF NOT EXISTS idx_{table}_state ON {table} "
             # `deleted` last: leading with it, the planner took this index for every `deleted = 0`
@@ -289,7 +291,7 @@ def m004_sync_base(db: Database) -> None:
             server_seq INTEGER NOT NULL DEFAULT 0, received_at TEXT NOT NULL DEFAULT '')"""
     )
     db.execute("CREATE INDEX idx_conflicts_open ON sync_conflicts (resolved_at, table_name, record_id)")
-    for table in SYNCED_TABLES:
+    for table in _SYNCED_TABLES_M001:
         db.execute(_base_trigger(db, table))
 
 
@@ -363,3 +365,59 @@ def m006_visit_index_follows_target_name(db: Database) -> None:
             f"WHERE v.rowid IN ({marks})",
             part,
         )
+
+
+_M008_SYNC_COLUMNS = """
+    rev INTEGER NOT NULL DEFAULT 0,
+    server_seq INTEGER NOT NULL DEFAULT 0,
+    dirty INTEGER NOT NULL DEFAULT 1,
+    base_rev INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    is_draft INTEGER NOT NULL DEFAULT 0,
+    has_conflict INTEGER NOT NULL DEFAULT 0,
+    sync_error TEXT,
+    created_at TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT '',
+    updated_by TEXT NOT NULL DEFAULT ''
+"""
+
+
+@migrations()
+def m008_earned_scores(db: Database) -> None:
+    """Scores must be earned: the bureau deactivates a commissioner (a date and a reason) instead of
+    deleting them; a visit carries the served party's confirmation link and whether the reviewer
+    accepted its signed sheet; the served party's own confirmations and the bureau's published
+    results arrive by pull."""
+    db.execute("ALTER TABLE commissioners ADD COLUMN deactivated_on TEXT")
+    db.execute("ALTER TABLE commissioners ADD COLUMN deactivation_reason TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE visits ADD COLUMN confirm_token TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE visits ADD COLUMN confirm_sheet_accepted INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE reviews ADD COLUMN sheet_accepted INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        f"""CREATE TABLE confirmations (
+        id TEXT PRIMARY KEY, visit_id TEXT NOT NULL DEFAULT '', decision TEXT NOT NULL DEFAULT 'confirmed',
+        satisfaction INTEGER, comment TEXT NOT NULL DEFAULT '', name TEXT NOT NULL DEFAULT '',
+        role TEXT NOT NULL DEFAULT '', submitted_at TEXT NOT NULL DEFAULT '', {_M008_SYNC_COLUMNS})"""
+    )
+    db.execute("CREATE INDEX idx_confirmations_visit ON confirmations (visit_id)")
+    db.execute(
+        f"""CREATE TABLE assessment_results (
+        id TEXT PRIMARY KEY, year INTEGER NOT NULL DEFAULT 0, commissioner_id TEXT NOT NULL DEFAULT '',
+        total REAL NOT NULL DEFAULT 0, grade TEXT NOT NULL DEFAULT 'fail',
+        grade_uncapped TEXT NOT NULL DEFAULT 'fail', parts TEXT NOT NULL DEFAULT '[]',
+        figures TEXT NOT NULL DEFAULT '{{}}', rules_title TEXT NOT NULL DEFAULT '',
+        population INTEGER NOT NULL DEFAULT 0, published_at TEXT NOT NULL DEFAULT '',
+        published_by TEXT NOT NULL DEFAULT '', {_M008_SYNC_COLUMNS})"""
+    )
+    db.execute("CREATE INDEX idx_assessment_results_year ON assessment_results (year, commissioner_id)")
+    for table in ("confirmations", "assessment_results"):
+        db.execute(f"CREATE INDEX idx_{table}_dirty ON {table} (dirty, is_draft)")
+        db.execute(f"CREATE INDEX idx_{table}_seq ON {table} (server_seq)")
+        db.execute(
+            f"CREATE INDEX idx_{table}_state ON {table} (dirty, is_draft, has_conflict, sync_error, deleted)"
+        )
+    # The base of a merge keeps every field, the new columns included.
+    for table in ("commissioners", "visits", "reviews"):
+        db.execute(f"DROP TRIGGER {table}_sync_base")
+    for table in ("commissioners", "visits", "reviews", "confirmations", "assessment_results"):
+        db.execute(_base_trigger(db, table))

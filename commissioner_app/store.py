@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -281,7 +282,8 @@ class Store:
             if issues:
                 raise ValidationError(issues)
         with self.atomic():
-            self._write(record, draft)
+            if self._write(record, draft) and not draft:
+                self._reopen_review(record.__table__, record.id)
         return record
 
     def save_visit(
@@ -317,6 +319,9 @@ class Store:
                 issues += _prefixed(f"solutions[{i}]", solution.validate())
             if issues:
                 raise ValidationError(issues)
+            if not visit.confirm_token:
+                # The served party's confirmation link (printed as a QR code on the visit sheet).
+                visit.confirm_token = secrets.token_urlsafe(16)
             if visit.review_status in ("", "returned", "approved"):
                 current = self.get(Visit, visit.id)
                 if current is None or visit.review_status != "approved" or _changed(current, visit):
@@ -326,10 +331,12 @@ class Store:
                 problem.solved_on = visit.visit_date or date.today()
         with self.atomic():
             self._write(visit, draft)
-            for problem in problems:
-                self._write(problem, draft)
-            for solution in solutions:
-                self._write(solution, draft)
+            for child in (*problems, *solutions):
+                if self._write(child, draft) and not draft:
+                    self._reopen_review(child.__table__, child.id)
+            visit.review_status = self.db.execute(
+                "SELECT review_status FROM visits WHERE id = ?", [visit.id]
+            ).fetchone()[0]
         return visit
 
     def delete(self, cls: type[Record], record_id: str) -> None:
@@ -347,8 +354,10 @@ class Store:
                 [base_rev if dirty else rev, now_iso(), self.actor, record_id],
             )
             self._history(cls.__table__, record_id, {"deleted": [0, 1]})
+            self._reopen_review(cls.__table__, record_id)
 
-    def _write(self, record: Record, draft: bool) -> None:
+    def _write(self, record: Record, draft: bool) -> bool:
+        """Insert or update one record; whether anything was written."""
         table = record.__table__
         row = to_row(record)
         now = now_iso()
@@ -365,11 +374,11 @@ class Store:
                 base_rev=0,
             )
             self.db.table(table).insert(row)
-            return
+            return True
         existing = dict(zip([d[0] for d in cursor.description], found, strict=True))
         changes = {k: [existing[k], v] for k, v in row.items() if existing.get(k) != v}
         if not changes and existing["is_draft"] == int(draft) and not existing["deleted"]:
-            return
+            return False
         row.update(
             updated_at=now,
             updated_by=self.actor,
@@ -382,6 +391,29 @@ class Store:
         self.db.table(table).update(record.id, row)
         if changes and not existing["is_draft"]:
             self._history(table, record.id, changes)
+        return True
+
+    def _reopen_review(self, table: str, record_id: str) -> None:
+        """A problem or solution of a reviewed visit changed: the visit waits for review again.
+
+        The central store decides the review state and does the same on push; this shows it at once.
+        """
+        if table == "problems":
+            sql = "SELECT visit_id FROM problems WHERE id = ?"
+        elif table == "solutions":
+            sql = (
+                "SELECT coalesce(s.visit_id, p.visit_id) FROM solutions s "
+                "LEFT JOIN problems p ON p.id = s.problem_id WHERE s.id = ?"
+            )
+        else:
+            return
+        found = self.db.execute(sql, [record_id]).fetchone()
+        if found and found[0]:
+            self.db.execute(
+                "UPDATE visits SET review_status = 'pending' "
+                "WHERE id = ? AND review_status IN ('approved', 'returned')",
+                [found[0]],
+            )
 
     def _history(self, table: str, record_id: str, changes: dict[str, list[Any]]) -> None:
         self.db.execute(
@@ -708,7 +740,7 @@ class Store:
 
 def _changed(current: Visit, edited: Visit) -> bool:
     """Whether an edit changes anything but the review fields."""
-    ignore = {"review_status", "review_opinion"}
+    ignore = {"review_status", "review_opinion", "confirm_token", "confirm_sheet_accepted"}
     a, b = to_row(current), to_row(edited)
     return any(a[k] != b[k] for k in a if k not in ignore)
 

@@ -98,6 +98,16 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help=t("以 JSON 输出", "print JSON"))
     p.set_defaults(func=cmd_conflicts)
 
+    p = sub.add_parser(
+        "publish",
+        help=t(
+            "发布年度考核正式结果（市科技局；先同步，发布后再同步）",
+            "publish the year's official assessment results (bureau; sync before and after)",
+        ),
+    )
+    p.add_argument("--year", type=int, required=True, help=t("考核年度", "assessment year"))
+    p.set_defaults(func=cmd_publish)
+
 
 def cmd_login(args: argparse.Namespace) -> int:
     store = open_store(args, must_exist=False)
@@ -118,6 +128,30 @@ def cmd_login(args: argparse.Namespace) -> int:
     )
     if storage == "file":
         print(FILE_WARNING.text(), file=sys.stderr)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from commissioner_app.assessment import publish
+
+    store = open_store(args)
+    user = session.user_info(store)
+    if not user or user.get("role") != "bureau":
+        raise CommissionerError(
+            Message(
+                "只有市科技局账户可以发布考核结果；请先以市科技局账户登录并同步。",
+                "Only a bureau account publishes assessment results; log in as the bureau and sync first.",
+            )
+        )
+    if not 2000 <= args.year <= 2100:
+        raise CommissionerError(Message(f"年度不正确：{args.year}", f"Not a valid year: {args.year}"))
+    n = publish(store, args.year, user.get("display_name") or user["username"])
+    print(
+        t(
+            f"已发布 {args.year} 年度 {n} 名科技特派员的正式考核结果，下次同步时发送。",
+            f"Published the {args.year} official results of {n} commissioners; they go out with the next sync.",
+        )
+    )
     return 0
 
 

@@ -107,6 +107,7 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "reviews": ("manager", "bureau"),
     "demands": ("bureau", "commissioner"),  # a commissioner may only take one up (taken_by, problem_id)
     "annual_summaries": ("commissioner",),
+    "assessment_results": ("bureau",),  # the official results the bureau publishes
     "reference": ("bureau",),
     "assessment_rules": ("bureau",),
 }
@@ -116,7 +117,7 @@ NOTICE_TABLE = "conflicts"
 
 # Fields only the server sets (from reviews); a client's value for them is ignored on push.
 SERVER_OWNED_FIELDS: dict[str, tuple[str, ...]] = {
-    "visits": ("review_status", "review_opinion"),
+    "visits": ("review_status", "review_opinion", "confirm_sheet_accepted"),
 }
 
 

@@ -15,6 +15,7 @@ from commissioner_app.assessment import (
     Period,
     assess,
     basis_sql,
+    problem_solved_sql,
     visits_per_month,
 )
 from commissioner_app.assessment_rules import GRADES
@@ -70,10 +71,14 @@ def write_annual_record(
         P(f"{m.name} · {m.sending_unit} · {a.period.label.text()}", s.subtitle),
         P(tr("一、基本情况", "1. Profile"), s.h2),
         _profile(m, width),
-        P(tr("二、考核结果", "2. Assessment"), s.h2),
+        P(tr("二、考核结果", "2. Assessment") + "　" + m.status_label.text(), s.h2),
         assessment_table(a, m, width),
         Spacer(1, 1.5 * mm),
-        *[P(note.text(), s.note) for note in (a.basis_note, *a.notes)],
+        *[
+            P(note.text(), s.note)
+            for note in (a.basis_note, m.satisfaction_note(a.rules), m.next_grade_gap(a.rules), *a.notes)
+            if note is not None
+        ],
         P(
             tr(
                 f"评分细则：{a.rules.title.text()}（来源：{_source(a)}）",
@@ -243,12 +248,9 @@ def solved_problems(store: Store, a: Assessment, commissioner_id: str) -> list[d
         dict(r)
         for r in store.db.query(
             f"""SELECT p.id, p.title, p.description, p.industry, p.solved_on, coalesce(t.name, '') AS target_name
-           FROM problems p LEFT JOIN visits v ON v.id = p.visit_id
-           LEFT JOIN service_targets t ON t.id = p.target_id
-           WHERE p.deleted = 0 AND p.is_draft = 0 AND p.commissioner_id = ? AND p.status = 'solved'
-             AND p.solved_on BETWEEN ? AND ?
-             AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
-             AND (p.visit_id IS NULL OR ({basis_sql(a.basis, "v")}))
+           FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
+           WHERE p.deleted = 0 AND p.is_draft = 0 AND p.commissioner_id = ?
+             AND p.solved_on BETWEEN ? AND ? AND {problem_solved_sql(a.basis)}
            ORDER BY p.solved_on, p.rowid""",
             [commissioner_id, a.period.start.isoformat(), a.period.end.isoformat()],
         )

@@ -9,6 +9,8 @@ from typing import IO, Any
 
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepInFrame, Spacer, Table, TableStyle
@@ -89,7 +91,7 @@ def visit_sheet(store: Store, visit_id: str, out: Path | IO[bytes]) -> int:
             )
         )
     # Everything but the signature boxes shrinks to fit, so the sheet is always one page.
-    signature = _signature_block(v, width)
+    signature = _signature_block(v, width, data["confirm_url"])
     _, sign_height = signature.wrap(width, height)
     story: list[Flowable] = [
         KeepInFrame(width, height - sign_height - 6 * mm, body, mode="shrink"),
@@ -137,7 +139,27 @@ def _visit_data(store: Store, visit_id: str) -> dict[str, Any]:
         "photos": photos[:MAX_PHOTOS],
         "more_photos": max(0, len(photos) - MAX_PHOTOS),
         "state": state,
+        "confirm_url": confirm_url(store, v),
     }
+
+
+# Where the login keeps the central store's address (sync/credentials.py writes it).
+SERVER_URL_META = "sync_server_url"
+
+
+def confirm_url(store: Store, visit: dict[str, Any]) -> str:
+    """The served party's confirmation page for this visit, or "" (not logged in, or not one's own)."""
+    server = (store.get_meta(SERVER_URL_META) or "").rstrip("/")
+    token = visit.get("confirm_token") or ""
+    return f"{server}/c/{token}" if server and token else ""
+
+
+def _qr(url: str, size: float) -> Drawing:
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
 
 
 def _info_table(data: dict[str, Any], width: float) -> Table:
@@ -317,7 +339,7 @@ def _photo(path: Path | None, max_w: float, max_h: float) -> Image | None:
     return Image(buf, width=w * scale, height=h * scale)
 
 
-def _signature_block(v: dict[str, Any], width: float) -> Table:
+def _signature_block(v: dict[str, Any], width: float, url: str = "") -> Table:
     s = styles()
     sat = v["confirm_satisfaction"]
     levels = [
@@ -329,7 +351,34 @@ def _signature_block(v: dict[str, Any], width: float) -> Table:
     ]
     marks = "  ".join(("☑" if sat == n else "□") + label for n, label in levels)
     remark = v["confirm_remark"] or ""
-    rows = [
+    rows: list[list[Any]] = []
+    if url:
+        side = 24 * mm
+        rows.append(
+            [
+                Table(
+                    [
+                        [
+                            _qr(url, side),
+                            [
+                                P(
+                                    tr(
+                                        "请服务对象用手机扫描二维码，亲自确认本次服务并评价满意度（无需注册登录）。",
+                                        "Served party: scan the code with a phone to confirm this visit and "
+                                        "rate it yourself (no account needed).",
+                                    ),
+                                    s.body,
+                                ),
+                                P(url, s.note),
+                            ],
+                        ]
+                    ],
+                    colWidths=[side + 4 * mm, width - side - 10 * mm],
+                    style=TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]),
+                )
+            ]
+        )
+    rows += [
         [P(tr("服务对象评价：", "Served party's rating: ") + marks, s.body)],
         [P(tr("服务对象意见：", "Remarks: ") + remark, s.body)],
         [
@@ -360,14 +409,15 @@ def _signature_block(v: dict[str, Any], width: float) -> Table:
         ],
     ]
     table = Table(rows, colWidths=[width])
+    boxes = len(rows) - 1  # the signature boxes' row, after the QR code's (if any) and the ratings
     table.setStyle(
         TableStyle(
             [
                 ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
-                ("LINEBELOW", (0, 0), (-1, 1), 0.5, GRID),
-                ("LEFTPADDING", (0, 2), (-1, 2), 0),
-                ("RIGHTPADDING", (0, 2), (-1, 2), 0),
-                ("BOTTOMPADDING", (0, 2), (-1, 2), 0),
+                ("LINEBELOW", (0, 0), (-1, boxes - 1), 0.5, GRID),
+                ("LEFTPADDING", (0, boxes), (-1, boxes), 0),
+                ("RIGHTPADDING", (0, boxes), (-1, boxes), 0),
+                ("BOTTOMPADDING", (0, boxes), (-1, boxes), 0),
             ]
         )
     )

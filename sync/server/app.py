@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol
-from sync.server import attachments, auth, pull, push
+from sync.server import attachments, auth, confirm, pull, push
 from sync.server.db import make_engine, sqlite_url
 from sync.server.errors import ApiError
 from sync.server.middleware import MAX_CHUNK_BODY, AccessLog, RequestGuard
@@ -195,6 +195,7 @@ def create_app(
     app.add_middleware(RequestGuard)
     app.add_middleware(AccessLog)
     _install_error_handlers(app)
+    confirm.install(app, engine)
 
     common: dict[str, Any] = {"dependencies": [Depends(protocol_version)], "responses": ERRORS}
 

@@ -9,7 +9,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, insert, inspect, select, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    inspect,
+    select,
+    text,
+)
 
 from sync.server import schema_v1
 from sync.server.tables import schema_versions
@@ -23,8 +36,34 @@ def _m001_initial(conn: Connection) -> None:
     conn.execute(insert(schema_v1.counters).values(name="server_seq", value=0))
 
 
+def _m003_confirm_links(conn: Connection) -> None:
+    # Created from frozen copies: later changes to tables.py must not change this released step.
+    meta = MetaData()
+    Table(
+        "confirm_links",
+        meta,
+        Column("token_hash", String(64), primary_key=True),
+        Column("visit_id", String(64), nullable=False, index=True),
+        Column("owner_id", String(64)),
+        Column("created_at", String(40), nullable=False),
+        Column("expires_at", String(40), nullable=False),
+        Column("revoked", Boolean, nullable=False, default=False),
+        Column("browser_hash", String(64)),
+        Column("first_submitted_at", String(40)),
+    )
+    Table(
+        "confirm_hits",
+        meta,
+        Column("key", String(200), primary_key=True),
+        Column("window_start", String(40), nullable=False),
+        Column("count", Integer, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
+    (3, "confirm_links", _m003_confirm_links),
 ]
 HEAD = STEPS[-1][0]
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine, String, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from commissioner_app.domain import REVIEW_DECISIONS
+from commissioner_app.domain import REVIEW_DECISIONS, TABLES
+from commissioner_app.records import stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
-from sync.server import notices, timeutil
+from sync.server import confirm, notices, timeutil
 from sync.server.auth import User
 from sync.server.db import writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
@@ -43,6 +45,8 @@ PUBLIC_TABLES = ("reference", "assessment_rules", "demands")
 DEMAND_TAKE_FIELDS = frozenset({"taken_by", "problem_id", "status"})
 # Review states a commissioner's edit sends back to the reviewer.
 REVIEWED = ("approved", "returned")
+# A record may be dated up to this many days after the server's (UTC) date: the clock skew allowed.
+DATE_SKEW_DAYS = 1
 
 
 _PG_FETCH = text(
@@ -147,6 +151,7 @@ class Batch:
         self.batch_id = request["batch_id"]
         self.client_time = request.get("client_time", "")
         self.now = timeutil.now_iso()
+        self.latest_date = date.fromisoformat(self.now[:10]) + timedelta(days=DATE_SKEW_DAYS)
         self._groups: dict[str, tuple[str | None, str | None]] = {}
         self._cache: dict[tuple[str, str], Stored | None] = {}
         self._in_db: set[tuple[str, str]] = set()
@@ -355,6 +360,10 @@ class Batch:
             raise out_of_scope()
         for name in SERVER_OWNED_FIELDS.get(table, ()):
             incoming.pop(name, None)
+        # The served party's link is registered, never stored with the visit (nobody else gets it).
+        confirm_token = str(incoming.pop("confirm_token", None) or "") if table == "visits" else ""
+        if confirm_token and not confirm.TOKEN_RE.match(confirm_token):
+            raise Rejected("服务确认链接格式不正确", "the confirmation link token is not valid")
         touched = self._precheck(table, record_id, incoming, current, change)
         deleted = bool(change["deleted"])
 
@@ -386,6 +395,8 @@ class Batch:
         touched |= self._server_fields(table, merged, current, new_deleted)
         scope = self._scope(table, record_id, merged, current)
         self._postcheck(table, merged, current, new_deleted)
+        if table in TABLES and not new_deleted and (current is None or merged != current.fields):
+            self._validate(table, merged)
 
         if (
             current is not None
@@ -398,6 +409,10 @@ class Batch:
             rev, seq = self.write(table, record_id, current, merged, new_deleted, scope)
             if table == "reviews" and not new_deleted:
                 self._review_visit(merged)
+            if table in ("problems", "solutions"):
+                self._reopen_reviews(table, merged, current)
+        if confirm_token and not new_deleted and scope.owner_id == self.user.commissioner_id:
+            confirm.register(self.conn, confirm_token, record_id, scope.owner_id, self.now)
         result: dict[str, Any] = {"status": status, "rev": rev, "server_seq": seq}
         if status == "merged" or touched:
             result["fields"] = merged
@@ -453,6 +468,17 @@ class Batch:
         if table == "commissioners":
             if not mine or record_id != mine:
                 raise out_of_scope()
+            if change["deleted"]:
+                raise Rejected(
+                    "不能删除自己的科技特派员档案；停用须由市科技局办理",
+                    "you cannot delete your own commissioner profile; the bureau deactivates commissioners",
+                )
+            kept = {
+                "deactivated_on": (current.fields.get("deactivated_on") if current else None) or None,
+                "deactivation_reason": (current.fields.get("deactivation_reason") if current else "") or "",
+            }
+            refused = any(name in incoming and incoming[name] != v for name, v in kept.items())
+            incoming.update(kept)
             # Team and account come from the user account, the source of every scope decision.
             server_view = {
                 "team_id": user.team_id,
@@ -461,7 +487,7 @@ class Batch:
             }
             touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
             incoming.update(server_view)
-            return touched
+            return touched or refused
         if table == "demands":
             if current is None or not current.public or change["deleted"]:
                 raise out_of_scope()
@@ -544,6 +570,8 @@ class Batch:
             if content_changed:
                 status = "pending"  # edited after review: the reviewer looks again
         merged.setdefault("review_opinion", current.fields.get("review_opinion", "") if current else "")
+        if current is None:
+            merged["confirm_sheet_accepted"] = 0  # until a reviewer accepts the signed sheet
         touched = merged.get("review_status") != status
         merged["review_status"] = status
         return touched
@@ -600,6 +628,39 @@ class Batch:
                 "you may only take up a published demand (taken_by, problem_id, status), not change it",
             )
 
+    def _validate(self, table: str, merged: dict[str, Any]) -> None:
+        """The application's own validation rules (commissioner_app.domain), on the stored result."""
+        issues = stored_record_issues(table, merged, today=self.latest_date)
+        if issues:
+            raise Rejected(
+                "；".join(f"{i.label.zh}：{i.message.zh}" for i in issues),
+                "; ".join(f"{i.label.en}: {i.message.en}" for i in issues),
+            )
+
+    def _reopen_reviews(self, table: str, merged: dict[str, Any], current: Stored | None) -> None:
+        """A problem or solution of a reviewed visit changed: that visit goes back to review, as an
+        edit of the visit itself does, so nothing added after an approval counts unreviewed."""
+        visit_ids = set()
+        for fields in (merged, current.fields if current else {}):
+            visit_id = fields.get("visit_id")
+            if table == "solutions" and not visit_id:
+                # A solution without its own visit counts through its problem's (see assessment.py).
+                problem = self.load("problems", str(fields.get("problem_id") or ""))
+                visit_id = problem.fields.get("visit_id") if problem is not None else None
+            visit_ids.add(visit_id)
+        for visit_id in sorted(v for v in visit_ids if v):
+            visit = self.load("visits", visit_id)
+            if visit is None or visit.deleted or visit.fields.get("review_status") not in REVIEWED:
+                continue
+            self.write(
+                "visits",
+                visit_id,
+                visit,
+                {**visit.fields, "review_status": "pending"},
+                visit.deleted,
+                Scope(visit.owner_id, visit.team_id, visit.workstation_id, visit.public),
+            )
+
     def _review_visit(self, review: dict[str, Any]) -> None:
         """An accepted review sets the visit's review state: a new revision that flows back by pull."""
         visit = self.load("visits", review["record_id"])
@@ -608,6 +669,10 @@ class Batch:
             **visit.fields,
             "review_status": review["decision"],
             "review_opinion": review.get("opinion") or "",
+            # The signed sheet counts as the served party's word only once a reviewer accepted it.
+            "confirm_sheet_accepted": int(
+                review["decision"] == "approved" and bool(review.get("sheet_accepted"))
+            ),
         }
         if fields != visit.fields:
             self.write(

@@ -147,3 +147,28 @@ upload_chunks = Table(
     Column("offset", BigInteger, primary_key=True, autoincrement=False),
     Column("data", LargeBinary, nullable=False),
 )
+
+
+# The served party's confirmation links (sync/server/confirm.py): the SHA-256 of each token a
+# commissioner's application made for a visit, and the browser (a cookie's hash) that answered first.
+confirm_links = Table(
+    "confirm_links",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("visit_id", String(64), nullable=False, index=True),
+    Column("owner_id", String(64)),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("browser_hash", String(64)),
+    Column("first_submitted_at", String(40)),
+)
+
+# Submissions on the confirmation page per hour, by client address and by link.
+confirm_hits = Table(
+    "confirm_hits",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("window_start", String(40), nullable=False),
+    Column("count", Integer, nullable=False),
+)

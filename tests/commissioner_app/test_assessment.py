@@ -15,6 +15,7 @@ from commissioner_app.assessment import (
     apply_excellent_cap,
     assess,
     choose_basis,
+    publish,
     score_parts,
 )
 from commissioner_app.assessment_rules import (
@@ -25,12 +26,23 @@ from commissioner_app.assessment_rules import (
     store_rules,
 )
 from commissioner_app.demo import generate_demo
-from commissioner_app.domain import Commissioner, ServiceTarget, Solution, Team, TechnicalProblem, Visit
+from commissioner_app.domain import (
+    AssessmentResult,
+    Commissioner,
+    ServiceTarget,
+    Solution,
+    Team,
+    TechnicalProblem,
+    Visit,
+)
+from commissioner_app.errors import ValidationError
 from commissioner_app.store import Store
 
 # Small round numbers so the expected scores can be worked out by hand in the comments.
 RULES = """
 year = 2025
+# The ratings in these cases are the ones typed in with each visit.
+satisfaction_source = "any"
 [grades]
 excellent = 90
 good = 75
@@ -303,10 +315,11 @@ def test_figures_recomputed_from_raw_records():
     assert result.basis == "approved"
     visits = [dict(r) for r in store.db.query("SELECT * FROM visits")]
     problems = [dict(r) for r in store.db.query("SELECT * FROM problems")]
-    solved_with_solution = {
-        r["problem_id"] for r in store.db.query("SELECT problem_id FROM solutions WHERE deleted = 0")
-    }
+    solutions = [
+        dict(r) for r in store.db.query("SELECT * FROM solutions WHERE deleted = 0 AND is_draft = 0")
+    ]
     by_id = {v["id"]: v for v in visits}
+    problem_visit = {p["id"]: p["visit_id"] for p in problems}
 
     def counted(v: dict) -> bool:
         return not v["deleted"] and not v["is_draft"] and v["review_status"] == "approved"
@@ -319,24 +332,208 @@ def test_figures_recomputed_from_raw_records():
             and counted(v)
             and v["visit_date"].startswith(str(year))
         ]
-        ratings = [v["confirm_satisfaction"] for v in mine if v["confirm_satisfaction"] is not None]
+        # The bundled rules count a rating from a signed sheet the reviewer accepted (the demo's).
+        ratings = [
+            v["confirm_satisfaction"]
+            for v in mine
+            if v["confirm_satisfaction"] is not None and v["confirm_sheet_accepted"]
+        ]
+        # Solved: through a solution given on a counted visit (its own, else its problem's).
+        solved_through = {
+            s["problem_id"]
+            for s in solutions
+            if (s["visit_id"] or problem_visit.get(s["problem_id"])) in by_id
+            and counted(by_id[s["visit_id"] or problem_visit[s["problem_id"]]])
+        }
         solved = [
             p
             for p in problems
             if p["commissioner_id"] == m.commissioner_id
             and not p["deleted"]
+            and not p["is_draft"]
             and p["status"] == "solved"
             and (p["solved_on"] or "").startswith(str(year))
-            and p["id"] in solved_with_solution
-            and (p["visit_id"] is None or counted(by_id[p["visit_id"]]))
+            and p["id"] in solved_through
         ]
         f = m.figures
         assert f.visits == len(mine)
         assert f.service_days == len({v["visit_date"] for v in mine})
         assert f.people_trained == sum(v["people_trained"] for v in mine)
         assert f.economic_benefit == pytest.approx(sum(v["economic_benefit"] for v in mine))
-        assert f.satisfaction_mean == pytest.approx(sum(ratings) / len(ratings))
+        assert ratings and f.satisfaction_mean == pytest.approx(sum(ratings) / len(ratings))
+        assert f.satisfaction_from_party == 0  # nobody confirmed on the page in the demo
         assert f.problems_solved == len(solved)
         assert len(mine) > 0
         types = [t for v in mine for t in json.loads(v["service_types"])]
         assert f.training_sessions == sum(v["training_sessions"] for v in mine) and "guidance" in types
+
+
+# --- only reviewed work counts ------------------------------------------------------------------
+
+
+def _problem_alone(store: Store, who: Commissioner, day: str, *, solved: bool = True) -> TechnicalProblem:
+    """A problem typed in without a visit, with a solution given without a visit either."""
+    problem = TechnicalProblem(
+        commissioner_id=who.id,
+        title="鳗鱼烂鳃病",
+        status="solved" if solved else "open",
+        source="target_request",
+        raised_on=date.fromisoformat(day),
+        solved_on=date.fromisoformat(day) if solved else None,
+    )
+    store.db.execute("BEGIN")  # the application saves a problem and its first solution together
+    store._write(problem, False)
+    store._write(Solution(problem_id=problem.id, commissioner_id=who.id, description="换水消毒"), False)
+    store.db.execute("COMMIT")
+    return problem
+
+
+def test_problems_without_a_reviewed_visit_count_for_nobody(case):
+    store, a, _, _, rules = case
+    before = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    for day in ("2025-02-01", "2025-02-02", "2025-02-03", "2025-02-04", "2025-02-05"):
+        _problem_alone(store, a, day)
+    after = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    assert (after.figures.problems_solved, after.figures.problems_raised) == (1, 2)
+    assert after.total == pytest.approx(before.total)
+
+
+def test_a_problem_without_a_visit_counts_once_solved_on_an_approved_visit(case):
+    store, a, _, _, rules = case
+    target = store.db.execute("SELECT id FROM service_targets").fetchone()[0]
+    problem = _problem_alone(store, a, "2025-08-01", solved=False)
+    problem.status, problem.solved_on = "solved", date(2025, 8, 2)
+    solving = Visit(
+        commissioner_id=a.id,
+        target_id=target,
+        visit_date=date(2025, 8, 2),
+        start_time="09:00",
+        end_time="10:00",
+        service_types=["guidance"],
+        content="复查鳗鱼池并给出处理方案",
+    )
+    store.save_visit(solving, [problem], [Solution(problem_id=problem.id, description="调整投喂与水质")])
+    pending = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    assert pending.figures.problems_solved == 1  # the solving visit waits for review
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [solving.id])
+    approved = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    assert approved.figures.problems_solved == 2
+    # Saved with the visit that solved it, the problem is now that visit's and counts as raised too.
+    assert approved.figures.problems_raised == 3
+
+
+def test_changing_a_problem_of_an_approved_visit_sends_the_visit_back_to_review(case):
+    store, a, _, _, _ = case
+    visit_id, problem_id = store.db.execute(
+        "SELECT v.id, p.id FROM visits v JOIN problems p ON p.visit_id = v.id "
+        "WHERE v.visit_date = '2025-01-01' AND p.status = 'open'"
+    ).fetchone()
+    problem = store.require(TechnicalProblem, problem_id)
+    store.save(problem)  # unchanged: nothing to review again
+    assert store.require(Visit, visit_id).review_status == "approved"
+    problem.description = "补充：叶片斑驳黄化"
+    store.save(problem)
+    assert store.require(Visit, visit_id).review_status == "pending"
+
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit_id])
+    visit = store.require(Visit, visit_id)
+    store.save_visit(visit, [], [Solution(problem_id=problem_id, description="挖除病株并统防木虱")])
+    assert store.require(Visit, visit_id).review_status == "pending"
+
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit_id])
+    store.delete(TechnicalProblem, problem_id)
+    assert store.require(Visit, visit_id).review_status == "pending"
+
+
+def test_a_deactivated_commissioner_is_assessed_for_the_period_they_served(case):
+    store, a, _, _, rules = case
+    a.deactivated_on, a.deactivation_reason = date(2025, 6, 30), "派出单位调回"
+    store.save(a)
+    in_2025 = assess(store, None, Period.year(2025), rules=rules)
+    assert in_2025.member(a.id) is not None and in_2025.member(a.id).figures.visits == 6
+    in_2026 = assess(store, None, Period.year(2026), rules=rules)
+    assert in_2026.member(a.id) is None and in_2026.population == 1
+    a.deactivation_reason = ""
+    with pytest.raises(ValidationError):
+        store.save(a)
+
+
+# --- whose satisfaction counts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "mean", "count"),
+    [
+        ("served_party", 2, 1),  # only the party's own rating on the page
+        ("accepted_sheet", (3 + 2) / 2, 2),  # the page's, else an accepted sheet's
+        ("any", (5 + 3 + 2) / 3, 3),  # the page's, else whatever the commissioner typed in
+    ],
+)
+def test_satisfaction_counts_by_its_source(case, source, mean, count):
+    store, _, _, _, _ = case
+    who = store.save(Commissioner(name="赵敏", sending_unit="五邑大学"))
+    target = store.save(ServiceTarget(type="village", name="双水镇桥美村", county="新会区"))
+    typed = _visit(store, who, target, "2025-09-01", 5)  # typed in by the commissioner only
+    sheet = _visit(store, who, target, "2025-09-02", 3)  # from a signed sheet the reviewer accepted
+    store.db.execute("UPDATE visits SET confirm_sheet_accepted = 1 WHERE id = ?", [sheet.id])
+    party = _visit(store, who, target, "2025-09-03", 4)  # typed 4; the served party said 2 themselves
+    store.db.execute(
+        "INSERT INTO confirmations (id, visit_id, decision, satisfaction, name, dirty) VALUES (?, ?, ?, ?, ?, 0)",
+        [f"c-{party.id}", party.id, "confirmed", 2, "陈伟"],
+    )
+    rules = parse_rules(RULES.replace('satisfaction_source = "any"', f'satisfaction_source = "{source}"'))
+    f = assess(store, Scope.commissioner(who.id), Period.year(2025), rules=rules).members[0].figures
+    assert typed.id and f.satisfaction_count == count and f.satisfaction_mean == pytest.approx(mean)
+    assert f.satisfaction_from_party == 1
+
+
+def test_an_unknown_satisfaction_source_is_refused():
+    with pytest.raises(RulesError) as raised:
+        parse_rules(RULES.replace('satisfaction_source = "any"', 'satisfaction_source = "self"'))
+    assert "satisfaction_source" in raised.value.message.en
+
+
+def test_documents_say_how_many_ratings_came_from_the_served_party(case):
+    store, a, _, _, rules = case
+    visit_id = store.db.execute("SELECT id FROM visits WHERE visit_date = '2025-03-01' LIMIT 1").fetchone()[0]
+    store.db.execute(
+        "INSERT INTO confirmations (id, visit_id, satisfaction, name, dirty) VALUES (?, ?, 3, '陈伟', 0)",
+        [f"c-{visit_id}", visit_id],
+    )
+    m = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    note = m.satisfaction_note(rules)
+    assert note.zh.startswith("满意度：计入 6 条评价，其中服务对象扫码自行评价 1 条")
+    assert "1 given by the served party themselves" in note.en
+
+
+# --- one official result --------------------------------------------------------------------------
+
+
+def test_what_is_missing_for_the_next_grade_by_hand(case):
+    store, a, _, _, rules = case
+    m = assess(store, Scope.commissioner(a.id), Period.year(2025), rules=rules).members[0]
+    gap = m.next_grade_gap(rules)
+    # 61.7 points: 13.3 short of 良好 (75). Service days give 3 points each with 21 points of room:
+    # 5 more days. Visits (12 points of room) and problems solved (10) cannot close the gap alone.
+    assert gap is not None and gap.zh.startswith("距良好（75分）还差 13.3 分")
+    assert "服务天数（天）再增加 5" in gap.zh and "访" not in gap.zh and "难题" not in gap.zh
+    assert "5 more service days" in gap.en
+
+
+def test_published_results_replace_the_estimate_everywhere(case):
+    store, a, b, _, rules = case
+    before = assess(store, None, Period.year(2025), rules=rules)
+    assert before.member(a.id).status_label.zh == "预估（未发布）"
+    assert publish(store, 2025, "市科技局", rules=rules) == 2
+    # The record of a.id says what the bureau computed; a change made later is not official.
+    store.db.execute(
+        "UPDATE assessment_results SET total = 91.5, grade = 'excellent' WHERE commissioner_id = ?", [a.id]
+    )
+    after = assess(store, None, Period.year(2025), rules=rules)
+    m = after.member(a.id)
+    assert (m.total, m.grade) == (91.5, "excellent") and m.status_label.zh.startswith("正式结果（")
+    assert after.members[0].commissioner_id in (a.id, b.id)
+    # A part of the year is always an estimate: nothing was published for it.
+    half = assess(store, None, Period(date(2025, 1, 1), date(2025, 6, 30)), rules=rules)
+    assert half.member(a.id).status_label.zh == "预估（未发布）"
+    assert store.get(AssessmentResult, f"2025:{a.id}").published_by == "市科技局"

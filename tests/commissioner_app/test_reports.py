@@ -115,6 +115,7 @@ def test_annual_record(data, city, tmp_path):
     # The visit table's header row repeats on the pages it flows onto.
     assert text.count("服务内容") >= 3
     assert "统计口径" in text
+    assert f"计入{member.figures.satisfaction_count}条评价，其中服务对象扫码自行评价0条" in squeezed(text)
     assert_fonts_embedded(out)
 
 

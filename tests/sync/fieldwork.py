@@ -122,7 +122,9 @@ def local_records(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
-SERVER_OWNED = {"review_status", "review_opinion"}
+SERVER_OWNED = {"review_status", "review_opinion", "confirm_sheet_accepted"}
+# Kept on the laptop only: the server registers the confirmation link and never stores it.
+LOCAL_ONLY = {"confirm_token"}
 
 
 def differences(
@@ -149,7 +151,7 @@ def differences(
                 f"{key} rev/deleted {mine['rev']}/{mine['deleted']} vs {theirs['rev']}/{theirs['deleted']}"
             )
         for field, value in mine["fields"].items():
-            if field in SERVER_OWNED:
+            if field in SERVER_OWNED or field in LOCAL_ONLY:
                 continue
             other = theirs["fields"].get(field)
             if not _equal(value, other):

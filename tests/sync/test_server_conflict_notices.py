@@ -40,6 +40,10 @@ def notices(server: Server, user: str, since: int = 0) -> dict[str, dict[str, An
     return {c["id"]: c["fields"] for c in pulled if c["table"] == "conflicts"}
 
 
+# What laptops A and B write over each other (valid content: at least five characters).
+A_TEXT, B_TEXT = "甲电脑：讲解柑橘修剪", "乙电脑：讲解木虱防治"
+
+
 def a_conflict(server: Server) -> tuple[str, str, str, dict[str, Any]]:
     """Zhang's laptop A changes a visit's content; laptop B, from the same base, changes it too."""
     zhang = server.add_user("zhangsan", "commissioner")
@@ -51,12 +55,12 @@ def a_conflict(server: Server) -> tuple[str, str, str, dict[str, Any]]:
     vid = new_id()
     push_from(server, "zhangsan", "laptop-a", [change("visits", vid, visit_fields(zhang))])
     [a] = push_from(
-        server, "zhangsan", "laptop-a", [change("visits", vid, visit_fields(zhang, content="甲"), 1)]
+        server, "zhangsan", "laptop-a", [change("visits", vid, visit_fields(zhang, content=A_TEXT), 1)]
     )
     assert a["status"] == "accepted" and a["rev"] == 2
     batch = str(uuid.uuid4())
     [b] = push_from(
-        server, "zhangsan", "laptop-b", [change("visits", vid, visit_fields(zhang, content="乙"), 1)], batch
+        server, "zhangsan", "laptop-b", [change("visits", vid, visit_fields(zhang, content=B_TEXT), 1)], batch
     )
     assert b["status"] == "conflict"
     return zhang, vid, batch, b
@@ -70,7 +74,9 @@ def test_a_conflict_opens_a_notice_seen_by_the_records_scope_only(server: Server
     assert list(mine) == [notice_id]
     notice = mine[notice_id]
     assert (notice["table"], notice["record_id"], notice["status"]) == ("visits", vid, "open")
-    assert [(c["field"], c["local"], c["server"]) for c in notice["conflicts"]] == [("content", "乙", "甲")]
+    assert [(c["field"], c["local"], c["server"]) for c in notice["conflicts"]] == [
+        ("content", B_TEXT, A_TEXT)
+    ]
     assert (notice["raised_device"], notice["writer_device"], notice["server_rev"]) == (
         "laptop-b",
         "laptop-a",
@@ -83,10 +89,10 @@ def test_a_conflict_opens_a_notice_seen_by_the_records_scope_only(server: Server
         assert notices(server, outsider) == {}, outsider
     # Nothing was overwritten on the server.
     visit = server.request("GET", f"/records/visits/{vid}/history", "zhangsan").json()
-    assert [v["fields"]["content"] for v in visit] == ["指导柑橘园春季修剪和病虫害防治", "甲"]
+    assert [v["fields"]["content"] for v in visit] == ["指导柑橘园春季修剪和病虫害防治", A_TEXT]
     # A replay of the batch is answered as before and opens no second notice.
     [again] = push_from(
-        server, "zhangsan", "laptop-b", [change("visits", vid, visit_fields(zhang, content="乙"), 1)], batch
+        server, "zhangsan", "laptop-b", [change("visits", vid, visit_fields(zhang, content=B_TEXT), 1)], batch
     )
     assert again == result and len(notices(server, "zhangsan")) == 1
 
@@ -116,11 +122,11 @@ def test_the_resolving_push_closes_the_notice_with_the_value_kept(server: Server
         server,
         "zhangsan",
         "laptop-b",
-        [{**change("visits", vid, visit_fields(zhang, content="乙"), 2), "resolves": [notice_id]}],
+        [{**change("visits", vid, visit_fields(zhang, content=B_TEXT), 2), "resolves": [notice_id]}],
     )
     assert b["status"] == "accepted" and b["rev"] == 3
     closed = notices(server, "zhangsan", cursor)[notice_id]
-    assert closed["status"] == "resolved" and closed["chosen"] == {"content": "乙"}
+    assert closed["status"] == "resolved" and closed["chosen"] == {"content": B_TEXT}
     assert (closed["resolved_device"], closed["resolved_rev"]) == ("laptop-b", 3)
 
 
@@ -128,12 +134,17 @@ def test_the_resolving_push_closes_the_notice_with_the_value_kept(server: Server
 def test_a_change_that_meets_a_conflict_again_supersedes_the_notice_it_names(server: Server) -> None:
     zhang, vid, _batch, result = a_conflict(server)
     old = result["conflict_id"]
-    push_from(server, "zhangsan", "laptop-a", [change("visits", vid, visit_fields(zhang, content="甲二"), 2)])
+    push_from(
+        server,
+        "zhangsan",
+        "laptop-a",
+        [change("visits", vid, visit_fields(zhang, content="甲电脑：再次改写内容"), 2)],
+    )
     [b] = push_from(
         server,
         "zhangsan",
         "laptop-b",
-        [{**change("visits", vid, visit_fields(zhang, content="乙"), 2), "resolves": [old]}],
+        [{**change("visits", vid, visit_fields(zhang, content=B_TEXT), 2), "resolves": [old]}],
     )
     assert b["status"] == "conflict" and b["conflict_id"] != old
     found = notices(server, "zhangsan")

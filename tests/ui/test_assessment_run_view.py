@@ -73,3 +73,27 @@ def test_export_and_batch(run_context, qtbot, tmp_path):
     written = list(folder.glob("*.pdf"))
     assert len(written) == len(view.assessment.members)
     assert f"已生成 {len(written)} 份" in view.message.text()
+
+
+def test_the_bureau_publishes_the_official_results(run_context, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    view = open_view(run_context, qtbot)
+    assert "预估结果，尚未发布" in view.summary.text()
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No
+    )
+    view.publish_button.click()
+    assert asked and "正式考核结果" in asked[0]
+    assert run_context.store.db.execute("SELECT count(*) FROM assessment_results").fetchone()[0] == 0
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.publish_button.click()
+    qtbot.waitUntil(lambda: "已发布" in view.message.text(), timeout=20000)
+    year = year_of(run_context.store)
+    stored = run_context.store.db.execute(
+        "SELECT count(*), min(dirty) FROM assessment_results WHERE year = ?", [year]
+    ).fetchone()
+    assert stored == (len(view.assessment.members), 1)  # waiting to sync
+    qtbot.waitUntil(lambda: "正式结果" in view.summary.text(), timeout=20000)

@@ -186,3 +186,50 @@ def test_the_manager_views_switch_to_english_live(manager_context, team_data, qt
     assert review.title.text() == "Review"  # type: ignore[attr-defined]
     assert review.approve_button.text() == "Approve"  # type: ignore[attr-defined]
     assert window.views["assessment"].table.horizontalHeaderItem(6).text() == "Score"  # type: ignore[attr-defined]
+
+
+def test_the_reviewer_sees_evidence_checks_in_the_queue_and_beside_the_visit(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+):
+    """The same photo on two visits is a warning on both: a column in the queue, a section in the pane."""
+    v = team_data.visits
+    same = photo(tmp_path)
+    add_attachment(manager_context.store, same, "visits", v["li"].id)
+    add_attachment(manager_context.store, same, "visits", v["zhao"].id)
+    view = open_view(manager_context, qtbot)
+    rows = {row["id"]: row for row in view.model.rows}
+    assert view.model.display("checks", rows[v["li"].id]) == "⚠ 照片重复使用"
+    assert view.model.display("checks", rows[v["wang_new"].id]) == ""
+    view.select_ids([v["zhao"].id])
+    wait(manager_context)
+    html = view.detail.toHtml()
+    assert "核验提示" in html and "也附在另外 1 条服务记录中" in html
+
+
+def test_the_reviewer_accepts_the_signed_sheet_and_sees_the_served_partys_own_word(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+):
+    store, v = manager_context.store, team_data.visits
+    store.db.execute(
+        "INSERT INTO confirmations (id, visit_id, decision, satisfaction, name, role, comment, dirty) "
+        "VALUES (?, ?, 'disputed', 2, '陈伟', '社长', '培训时间比记录的短', 0)",
+        [f"c-{v['li'].id}", v["li"].id],
+    )
+    view = open_view(manager_context, qtbot)
+    view.select_ids([v["li"].id])
+    wait(manager_context)
+    html = view.detail.toHtml()
+    assert "服务对象本人扫码确认" in html and "情况有误" in html and "培训时间比记录的短" in html
+
+    view.select_ids([v["wang_new"].id])
+    view.sheet_box.setChecked(True)
+    view.approve_button.click()
+    wait(manager_context)
+    [review] = [r for r in store.all(Review) if r.record_id == v["wang_new"].id]
+    assert review.sheet_accepted and store.require(Visit, v["wang_new"].id).confirm_sheet_accepted
+    assert not view.sheet_box.isChecked()  # the next decision starts unticked

@@ -47,6 +47,14 @@
         <translation>Export table (Excel)</translation>
     </message>
     <message>
+        <source>发布正式结果…</source>
+        <translation>Publish official results…</translation>
+    </message>
+    <message>
+        <source>按本机已同步的全市数据发布本年度正式考核结果；请先同步，发布后再同步。</source>
+        <translation>Publish this year&apos;s official results from the city&apos;s data synced to this computer; sync before and after.</translation>
+    </message>
+    <message>
         <source>批量生成年度服务记录（PDF）</source>
         <translation>Annual records of everyone (PDF)</translation>
     </message>
@@ -107,8 +115,38 @@
         <translation>{0} assessed: </translation>
     </message>
     <message>
+        <source>正式结果，{0} 发布。</source>
+        <translation>Official results, published {0}.</translation>
+    </message>
+    <message>
+        <source>预估结果，尚未发布。</source>
+        <translation>Estimated results, not yet published.</translation>
+    </message>
+    <message>
         <source>按优秀比例上限由优秀调为良好</source>
         <translation>Lowered from 优秀 to 良好 by the share cap</translation>
+    </message>
+    <message>
+        <source>发布正式结果</source>
+        <translation>Publish official results</translation>
+    </message>
+    <message>
+        <source>按本机已同步的全市数据发布 {0} 年度正式考核结果？
+请确认刚刚同步过。发布后，每位特派员同步后的年度考核表都显示这一结果；再次发布会替换之前的结果。</source>
+        <translation>Publish the official {0} results from the city&apos;s data synced to this computer?
+Make sure you have just synced. Once published, every commissioner&apos;s annual record shows these results after their next sync; publishing again replaces them.</translation>
+    </message>
+    <message>
+        <source>市科技局</source>
+        <translation>Science and Technology Bureau</translation>
+    </message>
+    <message>
+        <source>正在发布考核结果…</source>
+        <translation>Publishing the results…</translation>
+    </message>
+    <message>
+        <source>已发布 {0} 年度 {1} 人的正式结果，下次同步时发送。</source>
+        <translation>Published the official {0} results of {1} commissioners; they go out with the next sync.</translation>
     </message>
     <message>
         <source>导出考核表</source>
@@ -1506,6 +1544,10 @@ Data folder: {0}</translation>
         <translation>Evidence</translation>
     </message>
     <message>
+        <source>核验提示</source>
+        <translation>Checks</translation>
+    </message>
+    <message>
         <source>备注</source>
         <translation>Notes</translation>
     </message>
@@ -1735,6 +1777,10 @@ Data folder: {0}</translation>
         <translation>Changed since approval</translation>
     </message>
     <message>
+        <source>核验提示（仅供参考，不影响审核）</source>
+        <translation>Checks (for information; they do not decide the review)</translation>
+    </message>
+    <message>
         <source>服务内容</source>
         <translation>Content</translation>
     </message>
@@ -1793,6 +1839,14 @@ Data folder: {0}</translation>
     <message>
         <source>例如：请补充现场照片和服务对象签字确认单。</source>
         <translation>E.g.: please add photos on site and the served party&apos;s signed sheet.</translation>
+    </message>
+    <message>
+        <source>签字确认单已核验</source>
+        <translation>Signed sheet checked</translation>
+    </message>
+    <message>
+        <source>勾选后，通过的记录中签字确认单上的满意度计入考核（服务对象扫码自评优先）。</source>
+        <translation>When ticked, the rating on the signed sheet of the approved records counts in the assessment (the served party&apos;s own rating comes first).</translation>
     </message>
 </context>
 <context>

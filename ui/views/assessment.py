@@ -413,8 +413,15 @@ class AssessmentView(QWidget):
         a = self.data.assessment
         grade = m.grade_label.text(lang)
         text = self.tr("{0}：总分 {1}　等级 {2}").format(m.name, f"{m.total:.1f}", grade)
+        text += "　" + m.status_label.text(lang)
         self.result_label.setText(text)
-        notes = [a.basis_note.text(lang), *[n.text(lang) for n in a.notes]]
+        gap = m.next_grade_gap(a.rules)
+        notes = [
+            a.basis_note.text(lang),
+            m.satisfaction_note(a.rules).text(lang),
+            *([gap.text(lang)] if gap else []),
+            *[n.text(lang) for n in a.notes],
+        ]
         if m.capped:
             notes.append(self.tr("得分达到优秀，受优秀比例上限调整为良好。"))
         notes.append(

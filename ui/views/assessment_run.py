@@ -13,17 +13,19 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from commissioner_app.assessment import Assessment, Period, assess
+from commissioner_app.assessment import Assessment, Period, assess, publish
 from commissioner_app.assessment_rules import GRADES
 from commissioner_app.exports import export_xlsx
 from commissioner_app.store import Store
 from ui.context import AppContext
+from ui.roles import user_info
 from ui.tasks import Operation, error_text
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
@@ -45,6 +47,8 @@ class AssessmentRunView(QWidget):
         self.export_button = QPushButton(self)
         self.batch_button = QPushButton(self)
         self.batch_button.setObjectName("primary")
+        self.publish_button = QPushButton(self)
+        self.publish_button.clicked.connect(lambda: self.publish())
         self.export_button.clicked.connect(lambda: self.export())
         self.batch_button.clicked.connect(lambda: self.start_batch())
         self.message = QLabel(self)
@@ -64,6 +68,7 @@ class AssessmentRunView(QWidget):
         top.addWidget(self.year_label)
         top.addWidget(self.year)
         top.addStretch(1)
+        top.addWidget(self.publish_button)
         top.addWidget(self.export_button)
         top.addWidget(self.batch_button)
         left = QWidget(self)
@@ -101,6 +106,10 @@ class AssessmentRunView(QWidget):
         self.title.setText(self.tr("年度考核"))
         self.year_label.setText(self.tr("年度"))
         self.export_button.setText(self.tr("导出考核表（Excel）"))
+        self.publish_button.setText(self.tr("发布正式结果…"))
+        self.publish_button.setToolTip(
+            self.tr("按本机已同步的全市数据发布本年度正式考核结果；请先同步，发布后再同步。")
+        )
         self.batch_button.setText(self.tr("批量生成年度服务记录（PDF）"))
         self.chart.empty_text = self.tr("本年度暂无考核结果")
         _headers(
@@ -160,6 +169,12 @@ class AssessmentRunView(QWidget):
         ]
         lines += [n.text(lang) for n in a.notes]
         lines.append(a.basis_note.text(lang))
+        published = sorted({m.published_at[:10] for m in a.members if m.published_at})
+        lines.append(
+            self.tr("正式结果，{0} 发布。").format("、".join(published))
+            if published
+            else self.tr("预估结果，尚未发布。")
+        )
         self.summary.setText("\n".join(lines))
         capped = self.tr("按优秀比例上限由优秀调为良好")
         _fill(
@@ -181,6 +196,36 @@ class AssessmentRunView(QWidget):
             ],
             [m.commissioner_id for m in a.members],
         )
+
+    # --- publishing ------------------------------------------------------------------------------
+
+    def publish(self, *, confirm: bool = True) -> None:
+        year = self.chosen_year
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("发布正式结果"),
+                self.tr(
+                    "按本机已同步的全市数据发布 {0} 年度正式考核结果？\n"
+                    "请确认刚刚同步过。发布后，每位特派员同步后的年度考核表都显示这一结果；"
+                    "再次发布会替换之前的结果。"
+                ).format(year),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        info = user_info(self.context) or {}
+        who = str(info.get("display_name") or info.get("username") or self.tr("市科技局"))
+        Operation(
+            self,
+            lambda store: publish(store, year, who),
+            lambda n: self._published(year, n),
+        ).failure(lambda e: self.message.setText(error_text(e))).with_progress(
+            self.tr("正在发布考核结果…")
+        ).run_in_background()
+
+    def _published(self, year: int, n: int) -> None:
+        self.message.setText(self.tr("已发布 {0} 年度 {1} 人的正式结果，下次同步时发送。").format(year, n))
+        self.context.records_changed.emit("")
 
     # --- documents -------------------------------------------------------------------------------
 

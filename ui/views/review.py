@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.attachments import blob_path, thumbnail_path
 from commissioner_app.domain import (
+    CONFIRMATION_DECISIONS,
     LABELS,
     REVIEW_STATUSES,
     SERVICE_TYPES,
@@ -43,6 +45,7 @@ from commissioner_app.domain import (
     Visit,
     field_label,
 )
+from commissioner_app.evidence import evidence_warnings
 from commissioner_app.review import changes_since_approval, decide, review_queue, reviews_of
 from commissioner_app.store import Store
 from ui.context import AppContext
@@ -129,6 +132,17 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         "recent": recent,
         "record": record,
         "changes": changes_since_approval(store, visit_id),
+        "checks": evidence_warnings(store, [visit_id]).get(visit_id, []),
+        "confirmation": next(
+            iter(
+                store.db.query(
+                    "SELECT decision, satisfaction, name, role, comment, submitted_at FROM confirmations "
+                    "WHERE visit_id = ? AND +deleted = 0",
+                    [visit_id],
+                )
+            ),
+            None,
+        ),
         "reviews": [
             (r.decision, r.opinion, r.reviewer_name, r.reviewed_at) for r in reviews_of(store, visit_id)
         ],
@@ -138,7 +152,16 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
 class QueueModel(QAbstractTableModel):
     """The review queue (at most a few thousand rows, all in memory)."""
 
-    KEYS = ("visit_date", "commissioner_name", "target_name", "place", "content", "evidence", "note")
+    KEYS = (
+        "visit_date",
+        "commissioner_name",
+        "target_name",
+        "place",
+        "content",
+        "evidence",
+        "checks",
+        "note",
+    )
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -158,6 +181,7 @@ class QueueModel(QAbstractTableModel):
             self.tr("地点"),
             self.tr("服务内容"),
             self.tr("佐证"),
+            self.tr("核验提示"),
             self.tr("备注"),
         ]
 
@@ -186,6 +210,11 @@ class QueueModel(QAbstractTableModel):
             return self.display(key, row)
         if role == Qt.ItemDataRole.ToolTipRole and key in ("content", "target_name", "note"):
             return self.display(key, row) or None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "checks":
+            lang = self.context.language
+            return "\n".join(w.message.text(lang) for w in row["checks"]) or None
+        if role == Qt.ItemDataRole.ForegroundRole and key == "checks" and row["checks"]:
+            return QBrush(QColor(EDITED_COLOUR))
         if role == Qt.ItemDataRole.ForegroundRole and key == "note" and row["was_approved"]:
             return QBrush(QColor(EDITED_COLOUR))
         return None
@@ -202,6 +231,10 @@ class QueueModel(QAbstractTableModel):
             if row["confirm_contact"] or row["confirm_satisfaction"]:
                 parts.append(self.tr("已确认"))
             return " · ".join(parts) or self.tr("无")
+        if key == "checks":
+            lang = self.context.language
+            titles = dict.fromkeys(w.title.text(lang) for w in row["checks"])
+            return ("⚠ " + ", ".join(titles)) if titles else ""
         if key == "note":
             return self.tr("批准后又修改") if row["was_approved"] else ""
         return str(row.get(key) or "")
@@ -245,6 +278,7 @@ class ReviewView(QWidget):
         self.opinion.setFixedHeight(64)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.sheet_box = QCheckBox(self)
         self.approve_button = QPushButton(self)
         self.approve_button.setObjectName("primary")
         self.return_button = QPushButton(self)
@@ -264,6 +298,7 @@ class ReviewView(QWidget):
         left_layout.addWidget(self.opinion)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.sheet_box)
         buttons.addWidget(self.return_button)
         buttons.addWidget(self.approve_button)
         left_layout.addLayout(buttons)
@@ -452,6 +487,13 @@ class ReviewView(QWidget):
                     f"<tr><td>{e(name)}</td><td>{e(_short(old))}</td><td><b>{e(_short(new))}</b></td></tr>"
                 )
             out.append("</table>")
+        if d.get("checks"):
+            section(self.tr("核验提示（仅供参考，不影响审核）"))
+            for w in d["checks"]:
+                out.append(
+                    f"<p style='margin:2px 0; color:{EDITED_COLOUR}'>⚠ <b>{e(w.title.text(lang))}</b>："
+                    f"{e(w.message.text(lang))}</p>"
+                )
         section(self.tr("服务内容"))
         out.append(f"<p style='margin:2px 0'>{e(v['content'] or '').replace(chr(10), '<br>')}</p>")
         counters = [(m.text(lang), v[k]) for k, m in VISIT_COUNTERS.items() if v.get(k)]
@@ -489,6 +531,19 @@ class ReviewView(QWidget):
             out.append(f"<p style='margin:0; color:#6b7280'>{e(t['open_photo'])}</p>")
         else:
             out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['no_photos'])}</p>")
+        c = d.get("confirmation")
+        if c:
+            verdict = CONFIRMATION_DECISIONS.get(c["decision"], CONFIRMATION_DECISIONS["confirmed"]).text(
+                lang
+            )
+            colour = "#15803d" if c["decision"] == "confirmed" else "#b91c1c"
+            party_stars = "★" * int(c["satisfaction"] or 0) + "☆" * (5 - int(c["satisfaction"] or 0))
+            out.append(
+                f"<p style='margin:2px 0; color:{colour}'><b>{e(self.tr('服务对象本人扫码确认'))}</b>："
+                f"{e(verdict)}　{e(t['satisfaction'])} {party_stars}　{e(c['name'] or '')}"
+                f"{'（' + e(c['role']) + '）' if c['role'] else ''}"
+                f"{'　' + e(c['comment']) if c['comment'] else ''}</p>"
+            )
         satisfaction = v["confirm_satisfaction"]
         if v["confirm_contact"] or satisfaction:
             stars = "★" * int(satisfaction or 0) + "☆" * (5 - int(satisfaction or 0))
@@ -542,16 +597,18 @@ class ReviewView(QWidget):
         if not ids or who is None:
             return
         opinion = self.opinion.toPlainText().strip()
+        sheet = self.sheet_box.isChecked()
         self.approve_button.setEnabled(False)
         self.return_button.setEnabled(False)
         Operation(
             self,
-            lambda store: decide(store, ids, decision, who, opinion),
+            lambda store: decide(store, ids, decision, who, opinion, sheet_accepted=sheet),
             lambda reviews: self._decided(decision, len(reviews)),
         ).failure(self._failed).with_progress(self.tr("正在保存审核结果…")).run_in_background()
 
     def _decided(self, decision: str, n: int) -> None:
         self.opinion.clear()
+        self.sheet_box.setChecked(False)
         if decision == "approved":
             self._say(self.tr("已通过 {0} 条记录，下次同步时发送。").format(n))
         else:
@@ -579,6 +636,10 @@ class ReviewView(QWidget):
         self.refresh_button.setText(self.tr("刷新"))
         self.opinion_label.setText(self.tr("审核意见（退回时必填，特派员同步后可见）"))
         self.opinion.setPlaceholderText(self.tr("例如：请补充现场照片和服务对象签字确认单。"))
+        self.sheet_box.setText(self.tr("签字确认单已核验"))
+        self.sheet_box.setToolTip(
+            self.tr("勾选后，通过的记录中签字确认单上的满意度计入考核（服务对象扫码自评优先）。")
+        )
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(QueueModel.KEYS) - 1)
         metrics = self.table.horizontalHeader().fontMetrics()
         for column, title in enumerate(self.model.titles()):

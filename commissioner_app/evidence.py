@@ -1,0 +1,182 @@
+"""Evidence checks a reviewer sees beside a visit (证据核验提示).
+
+Each check is a warning, never a refusal: a reused photo or a distant location may have a good
+reason, and the reviewer decides. All four run on the records this computer holds (a manager's
+team, the bureau's city), in a few grouped queries for a whole review queue:
+- the same photo (SHA-256) attached to more than one visit, anyone's;
+- a photo taken (EXIF) more than REMOTE_DAYS days from the visit date;
+- a photo located (EXIF GPS) more than REMOTE_KM km from the other photos of the same service target;
+- one commissioner's visits overlapping in time at different places.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from statistics import median
+from typing import TYPE_CHECKING
+
+from commissioner_app.i18n import Message
+
+if TYPE_CHECKING:
+    from commissioner_app.store import Store
+
+REMOTE_DAYS = 3
+REMOTE_KM = 20.0
+
+KINDS: dict[str, Message] = {
+    "reused_photo": Message("照片重复使用", "Photo used again"),
+    "photo_date": Message("拍摄时间不符", "Photo date differs"),
+    "photo_place": Message("拍摄地点偏远", "Photo taken far away"),
+    "overlap": Message("时间重叠", "Overlapping visits"),
+}
+
+
+@dataclass(frozen=True)
+class EvidenceWarning:
+    visit_id: str
+    kind: str  # one of KINDS
+    message: Message
+
+    @property
+    def title(self) -> Message:
+        return KINDS[self.kind]
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) on a sphere of the Earth's mean radius."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def evidence_warnings(store: Store, visit_ids: Iterable[str]) -> dict[str, list[EvidenceWarning]]:
+    """The warnings of each visit asked for (visits without any are left out)."""
+    ids = list(dict.fromkeys(visit_ids))
+    found: dict[str, list[EvidenceWarning]] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        for warning in [*_photos(store, part), *_overlaps(store, part)]:
+            found.setdefault(warning.visit_id, []).append(warning)
+    return found
+
+
+def _photos(store: Store, ids: list[str]) -> list[EvidenceWarning]:
+    marks = ",".join("?" * len(ids))
+    photos = store.db.execute(
+        f"""SELECT a.owner_id, a.sha256, a.original_name, a.taken_at, a.gps_lat, a.gps_lon,
+               v.visit_date, v.target_id
+           FROM attachments a JOIN visits v ON v.id = a.owner_id
+           WHERE a.owner_table = 'visits' AND a.owner_id IN ({marks}) AND +a.deleted = 0""",
+        ids,
+    ).fetchall()
+    if not photos:
+        return []
+    warnings: list[EvidenceWarning] = []
+    hashes = sorted({p[1] for p in photos})
+    used: dict[str, set[str]] = {}
+    for start in range(0, len(hashes), 500):
+        part = hashes[start : start + 500]
+        for sha, owner in store.db.execute(
+            f"""SELECT a.sha256, a.owner_id FROM attachments a JOIN visits v ON v.id = a.owner_id
+               WHERE a.owner_table = 'visits' AND a.sha256 IN ({",".join("?" * len(part))})
+                 AND +a.deleted = 0 AND +v.deleted = 0""",
+            part,
+        ):
+            used.setdefault(sha, set()).add(owner)
+    targets = sorted({p[7] for p in photos if p[7]})
+    located: dict[str, list[tuple[str, float, float]]] = {}
+    for start in range(0, len(targets), 500):
+        part = targets[start : start + 500]
+        for target, sha, lat, lon in store.db.execute(
+            f"""SELECT v.target_id, a.sha256, a.gps_lat, a.gps_lon FROM attachments a
+               JOIN visits v ON v.id = a.owner_id
+               WHERE a.owner_table = 'visits' AND v.target_id IN ({",".join("?" * len(part))})
+                 AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL AND +a.deleted = 0 AND +v.deleted = 0""",
+            part,
+        ):
+            located.setdefault(target, []).append((sha, lat, lon))
+    for visit_id, sha, name, taken_at, lat, lon, visit_date, target in photos:
+        label = name or sha[:8]
+        others = len(used.get(sha, set()) - {visit_id})
+        if others:
+            warnings.append(
+                EvidenceWarning(
+                    visit_id,
+                    "reused_photo",
+                    Message(
+                        f"照片“{label}”也附在另外 {others} 条服务记录中",
+                        f"Photo “{label}” is also attached to {others} other visit(s)",
+                    ),
+                )
+            )
+        days = _days_apart(taken_at, visit_date)
+        if days is not None and days > REMOTE_DAYS:
+            warnings.append(
+                EvidenceWarning(
+                    visit_id,
+                    "photo_date",
+                    Message(
+                        f"照片“{label}”拍摄于 {taken_at[:10]}，与服务日期相差 {days} 天",
+                        f"Photo “{label}” was taken on {taken_at[:10]}, {days} days from the visit date",
+                    ),
+                )
+            )
+        if lat is None or lon is None or not target:
+            continue
+        rest = [(la, lo) for s, la, lo in located.get(target, []) if s != sha]
+        if not rest:
+            continue
+        centre = (median(la for la, _ in rest), median(lo for _, lo in rest))
+        km = distance_km(lat, lon, *centre)
+        if km > REMOTE_KM:
+            warnings.append(
+                EvidenceWarning(
+                    visit_id,
+                    "photo_place",
+                    Message(
+                        f"照片“{label}”的拍摄地点距该服务对象的其他照片约 {km:.0f} 公里",
+                        f"Photo “{label}” was taken about {km:.0f} km from this target's other photos",
+                    ),
+                )
+            )
+    return warnings
+
+
+def _days_apart(taken_at: str | None, visit_date: str | None) -> int | None:
+    if not taken_at or not visit_date:
+        return None
+    try:
+        taken = datetime.fromisoformat(taken_at).date()
+        return abs((taken - date.fromisoformat(visit_date)).days)
+    except ValueError:
+        return None
+
+
+def _overlaps(store: Store, ids: list[str]) -> list[EvidenceWarning]:
+    """Visits of the same commissioner on the same day whose times overlap, at another target or town."""
+    marks = ",".join("?" * len(ids))
+    rows = store.db.execute(
+        f"""SELECT v.id, o.id, o.start_time, o.end_time, coalesce(t.name, o.town, '')
+           FROM visits v JOIN visits o ON o.commissioner_id = v.commissioner_id
+               AND o.visit_date = v.visit_date AND o.id != v.id
+           LEFT JOIN service_targets t ON t.id = o.target_id
+           WHERE v.id IN ({marks}) AND +o.deleted = 0 AND o.is_draft = 0
+             AND o.start_time < v.end_time AND v.start_time < o.end_time
+             AND (coalesce(o.target_id, '') != coalesce(v.target_id, '') OR o.town != v.town)""",
+        ids,
+    ).fetchall()
+    return [
+        EvidenceWarning(
+            visit_id,
+            "overlap",
+            Message(
+                f"同一时间（{start}–{end}）另有一条在“{place}”的服务记录",
+                f"Another visit at “{place}” overlaps in time ({start}–{end})",
+            ),
+        )
+        for visit_id, _other, start, end, place in rows
+    ]

@@ -1,0 +1,129 @@
+"""Evidence checks with crafted EXIF: a reused photo, a photo taken days away, a photo taken far away,
+and a commissioner in two places at once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from commissioner_app.attachments import add_attachment
+from commissioner_app.domain import Commissioner, ServiceTarget, Visit
+from commissioner_app.evidence import distance_km, evidence_warnings
+from commissioner_app.store import Store
+
+# Two points in 新会区 about 4 km apart, and one in 台山市 about 41 km away from them.
+SHUANGSHUI = (22.51, 113.08)
+NEAR = (22.53, 113.11)
+TAISHAN = (22.25, 112.79)
+
+
+def photo(path: Path, taken: str | None, where: tuple[float, float] | None, shade: int = 60) -> Path:
+    img = Image.new("RGB", (320, 240), (40, 120, shade))
+    exif = Image.Exif()
+    if taken:
+        exif.get_ifd(0x8769)[0x9003] = taken.replace("-", ":").replace("T", " ")
+    if where:
+        gps = exif.get_ifd(0x8825)
+        lat, lon = where
+        gps[1], gps[2] = "N", (float(int(lat)), float(int(lat * 60 % 60)), round(lat * 3600 % 60, 2))
+        gps[3], gps[4] = "E", (float(int(lon)), float(int(lon * 60 % 60)), round(lon * 3600 % 60, 2))
+    img.save(path, "JPEG", exif=exif)
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store.open(tmp_path / "data")
+    yield s
+    s.close()
+
+
+def person(store: Store, name: str) -> Commissioner:
+    return store.save(Commissioner(name=name, sending_unit="五邑大学"))
+
+
+def place(store: Store, name: str, town: str = "双水镇") -> ServiceTarget:
+    return store.save(ServiceTarget(type="cooperative", name=name, county="新会区", town=town))
+
+
+def visit(
+    store: Store, who: Commissioner, target: ServiceTarget, day: str, start: str = "09:00", end: str = "11:00"
+) -> Visit:
+    v = Visit(
+        commissioner_id=who.id,
+        target_id=target.id,
+        visit_date=date.fromisoformat(day),
+        start_time=start,
+        end_time=end,
+        county=target.county,
+        town=target.town,
+        service_types=["guidance"],
+        content="现场指导陈皮晾晒与仓储",
+    )
+    store.save_visit(v)
+    return v
+
+
+def kinds(found: dict[str, list], visit_id: str) -> list[str]:
+    return sorted(w.kind for w in found.get(visit_id, []))
+
+
+def test_distance_is_great_circle_kilometres():
+    assert distance_km(*SHUANGSHUI, *NEAR) == pytest.approx(3.6, abs=0.5)
+    # By hand: 0.26° of latitude = 28.9 km, 0.29° of longitude at 22.4° N = 29.9 km; hypotenuse 41.6 km.
+    assert distance_km(*SHUANGSHUI, *TAISHAN) == pytest.approx(41.6, abs=0.3)
+
+
+def test_the_same_photo_on_two_visits_of_two_people_is_flagged_on_both(store, tmp_path):
+    wang, li = person(store, "王强"), person(store, "李娜")
+    coop = place(store, "双水陈皮合作社")
+    first = visit(store, wang, coop, "2025-06-01")
+    second = visit(store, li, coop, "2025-06-08")
+    same = photo(tmp_path / "a.jpg", "2025-06-01T10:00:00", SHUANGSHUI)
+    add_attachment(store, same, "visits", first.id)
+    add_attachment(store, same, "visits", second.id)
+    found = evidence_warnings(store, [first.id, second.id])
+    assert "reused_photo" in kinds(found, first.id) and "reused_photo" in kinds(found, second.id)
+    [reused] = [w for w in found[second.id] if w.kind == "reused_photo"]
+    assert "另外 1 条" in reused.message.zh and "1 other visit" in reused.message.en
+
+
+def test_a_photo_taken_more_than_three_days_from_the_visit_is_flagged(store, tmp_path):
+    wang = person(store, "王强")
+    coop = place(store, "双水陈皮合作社")
+    v = visit(store, wang, coop, "2025-06-10")
+    add_attachment(store, photo(tmp_path / "ok.jpg", "2025-06-07T10:00:00", None, 10), "visits", v.id)
+    assert evidence_warnings(store, [v.id]) == {}  # three days: allowed
+    add_attachment(store, photo(tmp_path / "old.jpg", "2025-05-01T10:00:00", None, 20), "visits", v.id)
+    [w] = evidence_warnings(store, [v.id])[v.id]
+    assert w.kind == "photo_date" and "2025-05-01" in w.message.zh and "40 天" in w.message.zh
+
+
+def test_a_photo_far_from_the_targets_other_photos_is_flagged(store, tmp_path):
+    wang = person(store, "王强")
+    coop = place(store, "双水陈皮合作社")
+    earlier = visit(store, wang, coop, "2025-05-01")
+    add_attachment(store, photo(tmp_path / "1.jpg", None, SHUANGSHUI, 1), "visits", earlier.id)
+    add_attachment(store, photo(tmp_path / "2.jpg", None, NEAR, 2), "visits", earlier.id)
+    v = visit(store, wang, coop, "2025-06-01")
+    add_attachment(store, photo(tmp_path / "3.jpg", None, NEAR, 3), "visits", v.id)
+    assert evidence_warnings(store, [v.id]) == {}
+    add_attachment(store, photo(tmp_path / "far.jpg", None, TAISHAN, 4), "visits", v.id)
+    [w] = evidence_warnings(store, [v.id])[v.id]
+    assert w.kind == "photo_place" and "公里" in w.message.zh and "far.jpg" in w.message.zh
+
+
+def test_a_commissioner_in_two_places_at_once_is_flagged(store):
+    wang, li = person(store, "王强"), person(store, "李娜")
+    coop, farm = place(store, "双水陈皮合作社"), place(store, "大鳌家庭农场", "大鳌镇")
+    morning = visit(store, wang, coop, "2025-06-01", "09:00", "11:00")
+    clash = visit(store, wang, farm, "2025-06-01", "10:30", "12:00")
+    after = visit(store, wang, farm, "2025-06-01", "11:00", "12:00")  # starts when the first ends
+    colleague = visit(store, li, farm, "2025-06-01", "09:00", "11:00")  # someone else: fine
+    found = evidence_warnings(store, [morning.id, clash.id, after.id, colleague.id])
+    assert kinds(found, morning.id) == ["overlap"] and kinds(found, clash.id) == ["overlap"]
+    assert after.id not in found and colleague.id not in found
+    assert "大鳌家庭农场" in found[morning.id][0].message.zh

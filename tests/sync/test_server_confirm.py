@@ -1,0 +1,175 @@
+"""The served party confirms a visit on the central store's page, and the answer reaches the
+commissioner, the reviewer and the bureau by pull — nobody else, and nobody can forge it."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+
+from sync.server import confirm
+from sync.server.tables import confirm_links, records
+from tests.sync.server_support import (
+    BACKENDS,
+    OTHER_TEAM,
+    Server,
+    change,
+    cheap_password_hashes,
+    engine_factory,
+    new_id,
+    server,
+    visit_fields,
+)
+
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
+
+
+def a_visit(server: Server) -> tuple[str, str, str]:
+    """Zhang's visit to a co-operative, pushed with its confirmation token; (commissioner, visit, token)."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    server.add_user("wangwu", "commissioner", team=OTHER_TEAM, station="station-2")
+    server.add_user("boss", "bureau")
+    token = secrets.token_urlsafe(16)
+    vid, pid = new_id(), new_id()
+    results = server.push_ok(
+        "zhangsan",
+        [
+            change("commissioners", cid, {"name": "张三", "sending_unit": "五邑大学"}),
+            change("service_targets", "target-1", {"type": "cooperative", "name": "双水陈皮专业合作社"}),
+            change("visits", vid, visit_fields(cid, confirm_token=token)),
+            change(
+                "problems", pid, {"visit_id": vid, "title": "陈皮仓储返潮", "description": "梅雨季返潮发霉"}
+            ),
+            change("solutions", new_id(), {"problem_id": pid, "visit_id": vid, "description": "加装除湿机"}),
+        ],
+    )
+    assert [r["status"] for r in results] == ["accepted"] * 5, results
+    return cid, vid, token
+
+
+def form(**values: Any) -> dict[str, Any]:
+    return {
+        "decision": "confirmed",
+        "satisfaction": "5",
+        "comment": "",
+        "name": "陈伟",
+        "role": "社长",
+        **values,
+    }
+
+
+def confirmations(server: Server, user: str) -> list[dict[str, Any]]:
+    return [c for c in server.pull_all(user)[0] if c["table"] == "confirmations"]
+
+
+@BACKENDS
+def test_the_served_party_sees_the_visit_and_confirms_it(server: Server) -> None:
+    cid, vid, token = a_visit(server)
+    page = server.client.get(f"/c/{token}")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    text = page.text
+    for shown in (
+        "张三",
+        "双水陈皮专业合作社",
+        "指导柑橘园春季修剪和病虫害防治",
+        "陈皮仓储返潮",
+        "加装除湿机",
+    ):
+        assert shown in text
+    assert "viewport" in text and not re.search(r"(src|href)=['\"]?https?:", text)  # nothing from outside
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+
+    done = server.client.post(f"/c/{token}", data=form(comment="讲解清楚，效果明显"))
+    assert done.status_code == 200 and "已收到您的确认" in done.text
+
+    for user in ("zhangsan", "manager", "boss"):
+        [c] = confirmations(server, user)
+        assert c["id"] == f"c-{vid}" and c["fields"]["satisfaction"] == 5
+        assert c["fields"]["name"] == "陈伟" and c["fields"]["comment"] == "讲解清楚，效果明显"
+    assert confirmations(server, "wangwu") == []  # another team's commissioner
+
+
+@BACKENDS
+def test_the_token_is_kept_as_a_hash_and_never_travels_back(server: Server) -> None:
+    _, vid, token = a_visit(server)
+    with server.engine.connect() as conn:
+        stored = conn.execute(
+            select(records.c.fields).where(records.c.table_name == "visits", records.c.id == vid)
+        ).scalar_one()
+        links = conn.execute(select(confirm_links.c.token_hash, confirm_links.c.visit_id)).all()
+    assert token not in stored and "confirm_token" not in stored
+    assert [tuple(link) for link in links] == [(confirm.token_hash(token), vid)]
+    for user in ("zhangsan", "manager", "boss"):
+        pulled = [c for c in server.pull_all(user)[0] if c["table"] == "visits"]
+        assert pulled and all("confirm_token" not in c["fields"] for c in pulled)
+
+
+@BACKENDS
+def test_only_the_same_browser_changes_the_answer_and_a_bad_link_shows_nothing(server: Server) -> None:
+    _, vid, token = a_visit(server)
+    assert server.client.post(f"/c/{token}", data=form(satisfaction="2")).status_code == 200
+    again = server.client.post(f"/c/{token}", data=form(satisfaction="4"))  # same browser: its cookie
+    assert again.status_code == 200
+    server.client.cookies.clear()
+    other = server.client.post(f"/c/{token}", data=form(satisfaction="1", name="冒充者"))
+    assert other.status_code == 409 and "已收到您的确认" in other.text
+    [c] = confirmations(server, "zhangsan")
+    assert c["fields"]["satisfaction"] == 4 and c["fields"]["name"] == "陈伟"
+    for bad in ("x" * 22, "../../etc/passwd", secrets.token_urlsafe(16)):
+        answer = server.client.get(f"/c/{bad}")
+        assert answer.status_code == 404 and "张三" not in answer.text
+
+
+@BACKENDS
+def test_bad_answers_are_refused_with_a_message_and_store_nothing(server: Server) -> None:
+    _, _, token = a_visit(server)
+    cases = [
+        (form(satisfaction="9"), "满意度应为 1 到 5"),
+        (form(name=""), "请填写您的姓名"),
+        (form(satisfaction=""), "请为本次服务打分"),
+        (form(name="陈" * 41), "过长"),
+    ]
+    for data, message in cases:
+        answer = server.client.post(f"/c/{token}", data=data)
+        assert answer.status_code == 422 and message in answer.text
+    big = server.client.post(f"/c/{token}", data=form(comment="长" * 5000))
+    assert big.status_code == 413
+    assert confirmations(server, "zhangsan") == []
+
+
+@BACKENDS
+def test_submissions_are_rate_limited(server: Server) -> None:
+    _, _, token = a_visit(server)
+    answers = [server.client.post(f"/c/{token}", data=form(name="")).status_code for _ in range(12)]
+    assert answers[: confirm.PER_LINK_PER_HOUR] == [422] * confirm.PER_LINK_PER_HOUR
+    assert answers[confirm.PER_LINK_PER_HOUR :] == [429, 429]
+
+
+@BACKENDS
+def test_nobody_can_push_a_confirmation_nor_a_malformed_token(server: Server) -> None:
+    cid, vid, _ = a_visit(server)
+    forged, bad_token = server.push_ok(
+        "zhangsan",
+        [
+            change("confirmations", f"c-{vid}", {"visit_id": vid, "satisfaction": 5, "name": "自评"}),
+            change("visits", new_id(), visit_fields(cid, confirm_token="../../x")),
+        ],
+    )
+    assert forged["status"] == "rejected" and bad_token["status"] == "rejected"
+    [boss] = server.push_ok(
+        "boss", [change("confirmations", f"c-{vid}", {"visit_id": vid, "satisfaction": 5, "name": "局"})]
+    )
+    assert boss["status"] == "rejected"
+    assert confirmations(server, "zhangsan") == []
+
+
+@BACKENDS
+def test_a_revoked_or_expired_link_no_longer_works(server: Server) -> None:
+    _, vid, token = a_visit(server)
+    assert confirm.revoke(server.engine, vid) == 1
+    assert server.client.get(f"/c/{token}").status_code == 404
+    assert server.client.post(f"/c/{token}", data=form()).status_code == 404
+    assert confirm.prune(server.engine, now="2999-01-01T00:00:00.000000Z") == 1

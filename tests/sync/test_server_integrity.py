@@ -1,0 +1,221 @@
+"""No score can be inflated through the central store: it checks what the application checks, keeps
+profiles from vanishing, and sends a reviewed visit back to review when its problems change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from sync.server.tables import records
+from tests.sync.server_support import (
+    BACKENDS,
+    Server,
+    change,
+    cheap_password_hashes,
+    engine_factory,
+    new_id,
+    server,
+    visit_fields,
+)
+
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
+
+
+def stored(server: Server, table: str) -> int:
+    with server.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(records).where(records.c.table_name == table)
+            ).scalar_one()
+        )
+
+
+def server_today() -> datetime:
+    return datetime.now(UTC)
+
+
+@BACKENDS
+def test_values_the_application_refuses_are_refused_by_the_server_with_the_same_message(
+    server: Server,
+) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    bad = {
+        "confirm_satisfaction": visit_fields(cid, confirm_satisfaction=1000),
+        "people_trained": visit_fields(cid, people_trained=-5),
+        "visit_date": visit_fields(cid, visit_date="2099-01-01"),
+        "economic_benefit": visit_fields(cid, economic_benefit=9.9e14),
+        "content": visit_fields(cid, content="好"),
+        "target_id": visit_fields(cid, target_id=None),
+    }
+    results = server.push_ok("zhangsan", [change("visits", new_id(), f) for f in bad.values()])
+    assert [r["status"] for r in results] == ["rejected"] * len(bad)
+    reasons = dict(zip(bad, results, strict=True))
+    assert reasons["confirm_satisfaction"]["reason_zh"] == "满意度：满意度应为1到5"
+    assert reasons["confirm_satisfaction"]["reason_en"] == "Satisfaction: must be from 1 to 5"
+    assert reasons["people_trained"]["reason_zh"] == "培训人次：不能为负数"
+    assert reasons["visit_date"]["reason_zh"] == "服务日期：服务日期不能晚于今天"
+    assert "数值过大" in reasons["economic_benefit"]["reason_zh"]
+    assert "too large" in reasons["economic_benefit"]["reason_en"]
+    assert "服务内容" in reasons["content"]["reason_zh"]
+    assert reasons["target_id"]["reason_en"] == "Service target: is required"
+    assert stored(server, "visits") == 0
+
+
+@BACKENDS
+def test_a_visit_may_be_dated_a_day_ahead_for_clock_skew_but_not_two(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    tomorrow = (server_today() + timedelta(days=1)).date().isoformat()
+    in_two_days = (server_today() + timedelta(days=2)).date().isoformat()
+    ok, ahead = server.push_ok(
+        "zhangsan",
+        [
+            change("visits", new_id(), visit_fields(cid, visit_date=tomorrow)),
+            change("visits", new_id(), visit_fields(cid, visit_date=in_two_days)),
+        ],
+    )
+    assert ok["status"] == "accepted" and ahead["status"] == "rejected"
+
+
+@BACKENDS
+def test_solutions_and_problems_with_values_out_of_range_are_refused(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    results = server.push_ok(
+        "zhangsan",
+        [
+            change("problems", new_id(), {"title": "", "status": "open"}),
+            change("problems", new_id(), {"title": "黄龙病", "status": "gone"}),
+            change(
+                "solutions", new_id(), {"problem_id": "p-1", "description": "喷药", "economic_benefit": 5e6}
+            ),
+            change("commissioners", cid, {"name": "", "sending_unit": "五邑大学"}),
+        ],
+    )
+    assert [r["status"] for r in results] == ["rejected"] * 4
+    assert results[0]["reason_zh"] == "标题：必须填写"
+
+
+@BACKENDS
+def test_a_commissioner_cannot_delete_their_own_profile_nor_deactivate_it(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("bureau", "bureau")
+    profile = {"name": "张三", "sending_unit": "五邑大学"}
+    [made] = server.push_ok("zhangsan", [change("commissioners", cid, profile)])
+    assert made["status"] == "accepted"
+    [gone, hidden] = server.push_ok(
+        "zhangsan",
+        [
+            change("commissioners", cid, profile, base_rev=1, deleted=True),
+            change(
+                "commissioners",
+                cid,
+                {**profile, "deactivated_on": "2024-01-01", "deactivation_reason": "调离"},
+                base_rev=1,
+            ),
+        ],
+    )
+    assert gone["status"] == "rejected" and "不能删除" in gone["reason_zh"]
+    assert hidden["status"] == "accepted" and hidden["fields"]["deactivated_on"] is None
+    bureau_view, _ = server.pull_all("bureau")
+    [row] = [c for c in bureau_view if c["table"] == "commissioners"]
+    assert not row["deleted"] and row["fields"]["deactivated_on"] is None
+
+
+@BACKENDS
+def test_the_bureau_deactivates_a_commissioner_with_a_reason(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("bureau", "bureau")
+    profile = {"name": "张三", "sending_unit": "五邑大学"}
+    server.push_ok("zhangsan", [change("commissioners", cid, profile)])
+    [no_reason, done] = server.push_ok(
+        "bureau",
+        [
+            change("commissioners", cid, {**profile, "deactivated_on": "2024-06-30"}, base_rev=1),
+            change(
+                "commissioners",
+                cid,
+                {**profile, "deactivated_on": "2024-06-30", "deactivation_reason": "派出单位调回"},
+                base_rev=1,
+            ),
+        ],
+    )
+    assert no_reason["status"] == "rejected" and "停用原因" in no_reason["reason_zh"]
+    assert done["status"] == "accepted"
+    # The commissioner's next profile edit keeps the bureau's decision.
+    [edit] = server.push_ok(
+        "zhangsan", [change("commissioners", cid, {**profile, "phone": "13800138000"}, base_rev=2)]
+    )
+    assert edit["status"] == "accepted"
+    [row] = [c for c in server.pull_all("zhangsan")[0] if c["table"] == "commissioners"]
+    assert row["fields"]["deactivated_on"] == "2024-06-30" and row["fields"]["phone"] == "13800138000"
+
+
+def approve(server: Server, visit_id: str, rev: int) -> None:
+    [review] = server.push_ok(
+        "manager",
+        [
+            change(
+                "reviews",
+                new_id(),
+                {"record_id": visit_id, "record_rev": rev, "decision": "approved", "opinion": "属实"},
+            )
+        ],
+    )
+    assert review["status"] == "accepted", review
+
+
+def visit_state(server: Server, user: str, visit_id: str) -> dict[str, Any]:
+    rows = [c for c in server.pull_all(user)[0] if c["table"] == "visits" and c["id"] == visit_id]
+    return {"rev": rows[-1]["rev"], **rows[-1]["fields"]}
+
+
+@BACKENDS
+def test_a_problem_or_solution_added_to_an_approved_visit_sends_it_back_to_review(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    vid, pid = new_id(), new_id()
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
+    approve(server, vid, 1)
+    assert visit_state(server, "zhangsan", vid)["review_status"] == "approved"
+
+    problem = {"visit_id": vid, "title": "柑橘黄龙病", "status": "solved", "solved_on": "2024-05-01"}
+    [added] = server.push_ok("zhangsan", [change("problems", pid, problem)])
+    assert added["status"] == "accepted"
+    state = visit_state(server, "manager", vid)
+    assert state["review_status"] == "pending" and state["rev"] == 3
+    approve(server, vid, 3)
+
+    # A solution on that visit, later: back to review again.
+    [sol] = server.push_ok(
+        "zhangsan", [change("solutions", new_id(), {"problem_id": pid, "description": "砍除病株并喷药"})]
+    )
+    assert sol["status"] == "accepted"
+    assert visit_state(server, "manager", vid)["review_status"] == "pending"
+
+    # Re-pushing an unchanged problem changes nothing and reopens nothing.
+    approve(server, vid, 5)
+    [same] = server.push_ok("zhangsan", [change("problems", pid, problem, base_rev=1)])
+    assert same["rev"] == 1
+    assert visit_state(server, "manager", vid)["review_status"] == "approved"
+
+
+@BACKENDS
+def test_a_stale_review_of_a_visit_whose_problems_changed_is_refused(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    vid = new_id()
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
+    server.push_ok("zhangsan", [change("problems", new_id(), {"visit_id": vid, "title": "霜霉病"})])
+    [review] = server.push_ok(
+        "manager",
+        [change("reviews", new_id(), {"record_id": vid, "record_rev": 1, "decision": "approved"})],
+    )
+    assert review["status"] == "accepted"  # the problem came with the visit's first review
+    server.push_ok("zhangsan", [change("problems", new_id(), {"visit_id": vid, "title": "炭疽病"})])
+    state = visit_state(server, "manager", vid)
+    [stale] = server.push_ok(
+        "manager",
+        [change("reviews", new_id(), {"record_id": vid, "record_rev": 2, "decision": "approved"})],
+    )
+    assert state["rev"] == 3 and stale["status"] == "rejected"
