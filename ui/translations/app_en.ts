@@ -1757,6 +1757,10 @@ Data folder: {0}</translation>
         <translation>Confirmation</translation>
     </message>
     <message>
+        <source>服务对象本人扫码确认</source>
+        <translation>Confirmed by the served party (QR code)</translation>
+    </message>
+    <message>
         <source>满意度</source>
         <translation>Satisfaction</translation>
     </message>

@@ -458,6 +458,7 @@ class ReviewView(QWidget):
             "no_problems": self.tr("本次服务没有记录技术难题。"),
             "no_photos": self.tr("没有照片。"),
             "confirmed": self.tr("服务对象确认"),
+            "party": self.tr("服务对象本人扫码确认"),
             "satisfaction": self.tr("满意度"),
             "unconfirmed": self.tr("服务对象尚未确认。"),
             "year_record": self.tr("近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条"),
@@ -539,7 +540,7 @@ class ReviewView(QWidget):
             colour = "#15803d" if c["decision"] == "confirmed" else "#b91c1c"
             party_stars = "★" * int(c["satisfaction"] or 0) + "☆" * (5 - int(c["satisfaction"] or 0))
             out.append(
-                f"<p style='margin:2px 0; color:{colour}'><b>{e(self.tr('服务对象本人扫码确认'))}</b>："
+                f"<p style='margin:2px 0; color:{colour}'><b>{e(t['party'])}</b>："
                 f"{e(verdict)}　{e(t['satisfaction'])} {party_stars}　{e(c['name'] or '')}"
                 f"{'（' + e(c['role']) + '）' if c['role'] else ''}"
                 f"{'　' + e(c['comment']) if c['comment'] else ''}</p>"
