@@ -108,6 +108,20 @@ def register(sub: Any) -> None:
     p.add_argument("--year", type=int, required=True, help=t("考核年度", "assessment year"))
     p.set_defaults(func=cmd_publish)
 
+    p = sub.add_parser(
+        "deactivate",
+        help=t(
+            "停用科技特派员（市科技局；保留其服务期间的考核）",
+            "deactivate a commissioner (bureau; they stay in the periods they served)",
+        ),
+    )
+    p.add_argument("commissioner_id", metavar="ID", help=t("特派员编号", "the commissioner's id"))
+    p.add_argument(
+        "--on", required=True, help=t("最后服务日期 YYYY-MM-DD", "last day of service, YYYY-MM-DD")
+    )
+    p.add_argument("--reason", required=True, help=t("停用原因", "why"))
+    p.set_defaults(func=cmd_deactivate)
+
 
 def cmd_login(args: argparse.Namespace) -> int:
     store = open_store(args, must_exist=False)
@@ -131,18 +145,48 @@ def cmd_login(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_publish(args: argparse.Namespace) -> int:
-    from commissioner_app.assessment import publish
-
-    store = open_store(args)
+def _bureau(store: Store) -> dict[str, Any]:
     user = session.user_info(store)
     if not user or user.get("role") != "bureau":
         raise CommissionerError(
             Message(
-                "只有市科技局账户可以发布考核结果；请先以市科技局账户登录并同步。",
-                "Only a bureau account publishes assessment results; log in as the bureau and sync first.",
+                "只有市科技局账户可以这样做；请先以市科技局账户登录并同步。",
+                "Only a bureau account may do this; log in as the bureau and sync first.",
             )
         )
+    return user
+
+
+def cmd_deactivate(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from commissioner_app.domain import Commissioner
+
+    store = open_store(args)
+    _bureau(store)
+    try:
+        last_day = date.fromisoformat(args.on)
+    except ValueError:
+        raise CommissionerError(
+            Message(f"日期格式应为 YYYY-MM-DD：{args.on}", f"A date is written YYYY-MM-DD: {args.on}")
+        ) from None
+    person = store.require(Commissioner, args.commissioner_id)
+    person.deactivated_on, person.deactivation_reason = last_day, args.reason.strip()
+    store.save(person)
+    print(
+        t(
+            f"已停用 {person.name}（最后服务日期 {last_day}），下次同步时发送。",
+            f"Deactivated {person.name} (last day {last_day}); it goes out with the next sync.",
+        )
+    )
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from commissioner_app.assessment import publish
+
+    store = open_store(args)
+    user = _bureau(store)
     if not 2000 <= args.year <= 2100:
         raise CommissionerError(Message(f"年度不正确：{args.year}", f"Not a valid year: {args.year}"))
     n = publish(store, args.year, user.get("display_name") or user["username"])

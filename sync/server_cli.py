@@ -114,6 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument("--token-days", type=int, default=30)
     prune.add_argument("--upload-days", type=int, default=14)
     prune.add_argument("--batch-days", type=int, default=365)
+    link = sub.add_parser(
+        "confirm-link", parents=[common], help="the served party's confirmation links of a visit"
+    )
+    link_sub = link.add_subparsers(dest="link_action", metavar="ACTION")
+    link_sub.required = True
+    revoke = link_sub.add_parser(
+        "revoke",
+        parents=[common],
+        help="revoke every link of a visit (e.g. a sheet given to the wrong party)",
+    )
+    revoke.add_argument("visit_id", metavar="VISIT_ID")
     return parser
 
 
@@ -141,6 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "user":
             return user_command(args, engine)
+        if args.command == "confirm-link":
+            from sync.server import confirm
+
+            revoked = confirm.revoke(engine, args.visit_id)
+            print(f"revoked {revoked} link(s) of visit {args.visit_id} / 已撤销 {revoked} 个确认链接")
+            return 0
         if args.command == "seed-demo":
             return seed_demo(engine, read_password(True) if args.password_stdin else None)
         if args.command == "prune":

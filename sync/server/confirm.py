@@ -28,6 +28,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from commissioner_app.assessment_rules import RulesError, parse_rules
 from commissioner_app.domain import CONFIRMATION_DECISIONS, SERVICE_TYPES, Confirmation
 from sync.server import timeutil
 from sync.server.auth import User
@@ -55,13 +56,28 @@ def confirmation_id(visit_id: str) -> str:
     return f"c-{visit_id}"
 
 
-def register(conn: Connection, token: str, visit_id: str, owner_id: str | None, now: str) -> None:
+def link_days(conn: Connection, visit_date: str) -> int:
+    """How long a link stays valid: the bureau's rules of the visit's year may say (confirmation_days)."""
+    year = visit_date[:4]
+    row = _record(conn, "assessment_rules", year) if year.isdigit() else None
+    if row is not None and not row.deleted:
+        try:
+            rules = parse_rules(str(orjson.loads(row.fields).get("toml") or ""), "sync")
+            return rules.confirmation_days
+        except RulesError:
+            pass
+    return LINK_DAYS
+
+
+def register(
+    conn: Connection, token: str, visit_id: str, owner_id: str | None, now: str, visit_date: str = ""
+) -> None:
     """Keep a visit's confirmation link (its hash); called when the owner's push of the visit is accepted."""
     digest = token_hash(token)
     known = conn.execute(select(confirm_links.c.visit_id).where(confirm_links.c.token_hash == digest)).first()
     if known is not None:
         return
-    expires = timeutil.iso(timeutil.parse(now) + timedelta(days=LINK_DAYS))
+    expires = timeutil.iso(timeutil.parse(now) + timedelta(days=link_days(conn, visit_date)))
     conn.execute(
         insert(confirm_links).values(
             token_hash=digest,

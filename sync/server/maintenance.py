@@ -46,4 +46,12 @@ def prune(
         gone_batches = conn.execute(
             delete(push_batches).where(push_batches.c.created_at < before(batch_days))
         ).rowcount
-    return {"tokens": gone_tokens, "uploads": len(stale), "push_batches": gone_batches}
+    from sync.server import confirm
+
+    gone_links = confirm.prune(engine)
+    return {
+        "tokens": gone_tokens,
+        "uploads": len(stale),
+        "push_batches": gone_batches,
+        "confirm_links": gone_links,
+    }

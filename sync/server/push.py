@@ -412,7 +412,14 @@ class Batch:
             if table in ("problems", "solutions"):
                 self._reopen_reviews(table, merged, current)
         if confirm_token and not new_deleted and scope.owner_id == self.user.commissioner_id:
-            confirm.register(self.conn, confirm_token, record_id, scope.owner_id, self.now)
+            confirm.register(
+                self.conn,
+                confirm_token,
+                record_id,
+                scope.owner_id,
+                self.now,
+                str(merged.get("visit_date") or ""),
+            )
         result: dict[str, Any] = {"status": status, "rev": rev, "server_seq": seq}
         if status == "merged" or touched:
             result["fields"] = merged

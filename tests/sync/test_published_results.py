@@ -100,3 +100,57 @@ def test_a_commissioner_cannot_publish_their_own_result(shared_server: Server, t
     assert report.rejected == 1  # ... which the central store refuses
     cid = lin.profile().id  # type: ignore[union-attr]
     assert ("assessment_results", f"{YEAR}:{cid}") not in shared_server.records()
+
+
+def test_problems_typed_in_without_a_visit_raise_nobodys_score_on_the_bureaus_computer(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    from commissioner_app.domain import Solution, TechnicalProblem
+
+    lin, account = commissioner(shared_server, tmp_path, "orphan", "林志强", days=2)
+    lin_id = lin.profile().id  # type: ignore[union-attr]
+    bureau_account = shared_server.add_user(f"boss{uuid.uuid4().hex[:6]}", "bureau")
+    bureau = Store.open(tmp_path / "bureau")
+    connect(bureau, shared_server.url, bureau_account).sync()
+    rules = parse_rules(RULES_WITH_PROBLEMS)
+    before = assess(bureau, Scope.commissioner(lin_id), Period.year(YEAR), rules=rules).members[0]
+    # The attack of the report: five problems with solutions, no visit, no review.
+    for i in range(5):
+        problem = TechnicalProblem(
+            commissioner_id=lin_id,
+            title=f"难题{i}",
+            status="solved",
+            source="target_request",
+            raised_on=date(YEAR, 1, 5),
+            solved_on=date(YEAR, 1, 6),
+        )
+        lin.db.execute("BEGIN")
+        lin._write(problem, False)
+        lin._write(Solution(problem_id=problem.id, commissioner_id=lin_id, description="已处理"), False)
+        lin.db.execute("COMMIT")
+    assert connect(lin, shared_server.url, account).sync().rejected == 0
+    connect(bureau, shared_server.url, bureau_account).sync()
+    after = assess(bureau, Scope.commissioner(lin_id), Period.year(YEAR), rules=rules).members[0]
+    assert (
+        bureau.db.execute("SELECT count(*) FROM problems WHERE commissioner_id = ?", [lin_id]).fetchone()[0]
+        == 5
+    )
+    assert after.figures.problems_solved == 0 and after.total == before.total
+
+
+RULES_WITH_PROBLEMS = f"""year = {YEAR}
+[[parts]]
+key = "service"
+weight = 60
+  [[parts.indicators]]
+  metric = "visits"
+  target = 10
+  points = 60
+[[parts]]
+key = "results"
+weight = 40
+  [[parts.indicators]]
+  metric = "problems_solved"
+  target = 5
+  points = 40
+"""

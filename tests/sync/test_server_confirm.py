@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
+from sync import server_cli
 from sync.server import confirm
 from sync.server.tables import confirm_links, records
 from tests.sync.server_support import (
@@ -173,3 +175,30 @@ def test_a_revoked_or_expired_link_no_longer_works(server: Server) -> None:
     assert server.client.get(f"/c/{token}").status_code == 404
     assert server.client.post(f"/c/{token}", data=form()).status_code == 404
     assert confirm.prune(server.engine, now="2999-01-01T00:00:00.000000Z") == 1
+
+
+@BACKENDS
+def test_the_bureaus_rules_set_how_long_a_link_lasts_and_the_cli_revokes_it(server: Server) -> None:
+    cid, first, _ = a_visit(server)  # registered under the default: 30 days
+    rules = (
+        'year = 2024\nconfirmation_days = 7\n[[parts]]\nkey = "s"\nweight = 100\n'
+        '[[parts.indicators]]\nmetric = "visits"\ntarget = 1\npoints = 100\n'
+    )
+    [r] = server.push_ok("boss", [change("assessment_rules", "2024", {"year": 2024, "toml": rules})])
+    assert r["status"] == "accepted"
+    token, vid = secrets.token_urlsafe(16), new_id()
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, confirm_token=token))])  # 2024-05-01
+    with server.engine.connect() as conn:
+        days = {
+            link.visit_id: (
+                date.fromisoformat(link.expires_at[:10]) - date.fromisoformat(link.created_at[:10])
+            ).days
+            for link in conn.execute(select(confirm_links))
+        }
+    assert days == {first: 30, vid: 7}
+    assert server.client.get(f"/c/{token}").status_code == 200
+    if server.engine.dialect.name == "postgresql":
+        return  # the command line takes a database URL; this test's PostgreSQL schema is per connection
+    url = server.engine.url.render_as_string(hide_password=False)
+    assert server_cli.main(["--database", url, "confirm-link", "revoke", vid]) == 0
+    assert server.client.get(f"/c/{token}").status_code == 404
