@@ -21,18 +21,22 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 
 from commissioner_app.domain import PROBLEM_STATUSES, SERVICE_TYPES, TARGET_TYPES, URGENCIES
+from commissioner_app.ops import OpChanges
 from commissioner_app.store import RECORD_STATES, Store, VisitQuery, record_state
 from sync.errors import rejection_reason
 from ui.context import AppContext
 from ui.tasks import Operation
 
 log = logging.getLogger("commissioner.ui.models")
+
+_Index = QModelIndex | QPersistentModelIndex
 
 PAGE = 100
 CACHE_LIMIT = 20000  # rows kept by id before the cache is emptied (about 20 MB)
@@ -76,12 +80,12 @@ def state_tooltip(row: dict[str, Any], language: str) -> str | None:
 class Column:
     key: str
     context: str  # translation context
-    text: str  # the Chinese title, marked with QT_TRANSLATE_NOOP
+    text: Any  # the Chinese title (a str), marked with QT_TRANSLATE_NOOP (which PySide6 types as object)
     sort_key: str | None = None  # a VisitQuery.order_by value, or a row key for in-memory lists
     align_right: bool = False
 
     def title(self) -> str:
-        return QCoreApplication.translate(self.context, self.text)
+        return QCoreApplication.translate(self.context, str(self.text))
 
 
 def _visit_columns() -> list[Column]:
@@ -131,7 +135,7 @@ class VisitTableModel(QAbstractTableModel):
         self._generation = 0
         self.has_loaded = False
         self.refreshing = False  # the running load is a refresh of the same query
-        context.records_changed.connect(self._on_records_changed)
+        context.operation_did_execute.connect(self._on_records_changed)
 
     # --- loading ---------------------------------------------------------------------------------
 
@@ -199,8 +203,8 @@ class VisitTableModel(QAbstractTableModel):
 
         show_error(None, error)
 
-    def _on_records_changed(self, table: str) -> None:
-        if table in ("visits", "service_targets", "*"):
+    def _on_records_changed(self, changes: OpChanges) -> None:
+        if changes.touches("visits", "service_targets"):
             self._cache.clear()
             if self.has_loaded:
                 self.reload(refresh=True)
@@ -239,10 +243,10 @@ class VisitTableModel(QAbstractTableModel):
 
     # --- QAbstractTableModel ---------------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
@@ -252,7 +256,7 @@ class VisitTableModel(QAbstractTableModel):
             return self.columns[section].title()
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         column = self.columns[index.column()]
@@ -350,7 +354,7 @@ class RowListModel(QAbstractTableModel):
         self._sort: tuple[str, bool] | None = None
         self._generation = 0
         self.has_loaded = False
-        context.records_changed.connect(self._on_records_changed)
+        context.operation_did_execute.connect(self._on_records_changed)
 
     def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
         raise NotImplementedError
@@ -406,8 +410,8 @@ class RowListModel(QAbstractTableModel):
 
         show_error(None, error)
 
-    def _on_records_changed(self, table: str) -> None:
-        if (table == self.table or table == "*") and self.has_loaded:
+    def _on_records_changed(self, changes: OpChanges) -> None:
+        if changes.touches(self.table) and self.has_loaded:
             self.reload()
 
     def _apply_sort(self) -> None:
@@ -431,10 +435,10 @@ class RowListModel(QAbstractTableModel):
     def record_id(self, row: int) -> str | None:
         return self.rows[row]["id"] if 0 <= row < len(self.rows) else None
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
@@ -444,7 +448,7 @@ class RowListModel(QAbstractTableModel):
             return self.columns[section].title()
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = self.rows[index.row()]

@@ -147,6 +147,7 @@ ENGLISH = {
     "状态：%1": "State: %1",
     "选择一个未解决的已有难题…": "Choose an existing open problem…",
     "已保存为草稿 %1": "Saved as draft at %1",
+    "正在保存…": "Saving…",
     "有 %1 处需要修改，已在相应位置标出。": "%1 problem(s) to correct, marked next to the fields.",
     "自动保存失败：%1": "Autosave failed: %1",
     "已自动保存 %1": "Autosaved at %1",

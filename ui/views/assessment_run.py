@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from commissioner_app.assessment import Assessment, Period, assess
 from commissioner_app.assessment_rules import GRADES
 from commissioner_app.exports import export_xlsx
+from commissioner_app.ops import OpChanges
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.tasks import Operation, error_text
@@ -83,7 +84,7 @@ class AssessmentRunView(QWidget):
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         context.language_changed.connect(lambda _lang: self.retranslate())
-        context.records_changed.connect(self._records_changed)
+        context.operation_did_execute.connect(self._records_changed)
 
     @property
     def chosen_year(self) -> int:
@@ -127,8 +128,10 @@ class AssessmentRunView(QWidget):
             self.tr("正在计算全市考核结果…")
         ).run_in_background()
 
-    def _records_changed(self, table: str) -> None:
-        if self.has_loaded and table in ("visits", "reviews", "problems", "solutions", "commissioners", ""):
+    def _records_changed(self, changes: OpChanges) -> None:
+        if self.has_loaded and changes.touches(
+            "visits", "reviews", "problems", "solutions", "commissioners", "assessment_rules"
+        ):
             self.refresh()
 
     def _loaded(self, a: Assessment) -> None:

@@ -59,8 +59,8 @@ class SettingsView(QWidget):
         layout.addStretch(1)
         self.retranslate()
         context.language_changed.connect(lambda _lang: self.retranslate())
-        context.records_changed.connect(
-            lambda table: self._show_profile() if table == "commissioners" else None
+        context.operation_did_execute.connect(
+            lambda changes: self._show_profile() if changes.touches("commissioners") else None
         )
 
     def retranslate(self) -> None:
