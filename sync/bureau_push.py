@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from commissioner_app.domain import new_id
 from commissioner_app.i18n import Message
+from commissioner_app.ops.reference import META_REFERENCE_EDITED, META_RULES_EDITED
+from commissioner_app.ops.session import session_role
 from commissioner_app.reference import KINDS, reference
 from commissioner_app.store import Store
 from sync import protocol
@@ -39,18 +41,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("commissioner.sync.bureau_push")
 
-META_REFERENCE_EDITED = "reference_edited:{kind}"
 META_REFERENCE_REV = "reference_rev:{kind}"
-META_RULES_EDITED = "assessment_rules_edited:{year}"
 META_BUREAU_BATCH = "bureau_push_batch"
 
 
 def is_bureau(store: Store) -> bool:
-    text = store.get_meta("sync_user")
-    try:
-        return bool(text) and json.loads(text).get("role") == "bureau"
-    except ValueError:
-        return False
+    return session_role(store) == "bureau"
 
 
 def pending_changes(store: Store) -> list[protocol.Change]:

@@ -348,14 +348,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def _rejected_count(store: Store) -> int:
-    from commissioner_app.schema import SYNCED_TABLES
+    from sync.ops import rejected_count
 
-    return sum(
-        store.db.execute(
-            f"SELECT count(*) FROM {tb} WHERE sync_error IS NOT NULL AND deleted = 0"
-        ).fetchone()[0]
-        for tb in SYNCED_TABLES
-    )
+    return rejected_count(store)
 
 
 __all__ = ["register", "data_dir_of"]

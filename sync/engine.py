@@ -37,6 +37,7 @@ from commissioner_app import schema
 from commissioner_app.attachments import blob_path, sha256_of
 from commissioner_app.domain import TABLES, new_id, now_iso
 from commissioner_app.i18n import Message
+from commissioner_app.ops.session import session_user
 from commissioner_app.records import column_value as _column_value
 from commissioner_app.records import domain_columns
 from commissioner_app.reference import RefItem, replace_reference
@@ -930,11 +931,7 @@ def _tell_remote_conflicts(report: SyncReport) -> None:
 
 def _user(store: Store) -> dict[str, Any] | None:
     """The account this computer syncs as (sync/session.py keeps it in meta at login)."""
-    try:
-        value = json.loads(store.get_meta("sync_user") or "null")
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+    return session_user(store)
 
 
 def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
+from commissioner_app.ops.session import META_SESSION_USER, session_user, set_session_user
 from commissioner_app.store import Store
 from sync import credentials
 from sync.client import SyncClient, normalise_url
@@ -16,7 +16,7 @@ from sync.errors import AuthExpiredError, NotLoggedInError, RefusedError, SyncEr
 
 log = logging.getLogger("commissioner.sync.session")
 
-META_USER_INFO = "sync_user"
+META_USER_INFO = META_SESSION_USER
 
 
 def login(
@@ -60,7 +60,7 @@ def login(
             store.set_meta(META_CURSOR, "0")  # another server or account: pull everything it may see
         store.set_meta(credentials.META_SERVER, url)
         store.set_meta(credentials.META_USER, username)
-        store.set_meta(META_USER_INFO, json.dumps(user, ensure_ascii=False))
+        set_session_user(store, user)
         if theirs and not own:
             store.set_meta("self_commissioner_id", theirs)
     return user, storage
@@ -91,8 +91,7 @@ def logout(store: Store) -> None:
 
 
 def user_info(store: Store) -> dict[str, Any] | None:
-    text = store.get_meta(META_USER_INFO)
-    return json.loads(text) if text else None
+    return session_user(store)
 
 
 def _revoke(client: SyncClient) -> None:

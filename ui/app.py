@@ -113,9 +113,9 @@ def fill_demo(context: AppContext, visits: int = DEMO_VISITS) -> bool:
     loop.exec()
     dialog.close()
     if outcome.get("ok"):
-        context.profile = context.reader.profile()
-        if context.profile is not None:
-            context.store.actor = context.profile.id
+        profile = context.reader.profile()  # the demo's commissioner (the worker writes as them already)
+        if profile is not None:
+            context.set_profile(profile)
     return bool(outcome.get("ok"))
 
 
@@ -178,7 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ui.fonts import register_bundled_font
+    from ui.qt_log import route_qt_messages
 
+    route_qt_messages()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("FieldCommissioner")
     register_bundled_font(app)  # type: ignore[arg-type]

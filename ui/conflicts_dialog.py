@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.store import Store
-from sync.conflicts import list_conflicts, resolve
+from sync.conflicts import list_conflicts
+from sync.ops import resolve_conflicts
 from ui.context import AppContext
 from ui.sync_display import conflict_records, field_label, readable_value, record_caption, table_label
 from ui.tasks import Operation
@@ -82,12 +83,6 @@ def load_conflicts(store: Store, language: str) -> list[dict[str, Any]]:
                 }
             )
     return records
-
-
-def apply_choices(store: Store, choices: dict[int, str]) -> int:
-    for conflict_id, keep in choices.items():
-        resolve(store, conflict_id, keep)  # type: ignore[arg-type]
-    return len(choices)
 
 
 class ConflictsDialog(QDialog):
@@ -355,8 +350,7 @@ class ConflictsDialog(QDialog):
         self.apply_button.setEnabled(False)
         table, record_id = record["table"], record["id"]
 
-        def done(_count: int) -> None:
-            self.context.records_changed.emit(table)
+        def done(_result: object) -> None:
             self.resolved.emit(table, record_id)
             self.load()
 
@@ -366,9 +360,9 @@ class ConflictsDialog(QDialog):
             show_error(self, error)
             self.load()
 
-        Operation(self, lambda store: apply_choices(store, choices), done).failure(failed).with_progress(
-            self.tr("正在保存选择…")
-        ).run_in_background()
+        Operation(self, lambda store: resolve_conflicts(store, table, choices), done).failure(
+            failed
+        ).with_progress(self.tr("正在保存选择…")).run_in_background()
 
 
 def open_conflicts(parent: QWidget, context: AppContext, record_id: str | None = None) -> ConflictsDialog:

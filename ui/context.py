@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QSettings, Signal
-from sqlite_utils import Database
+from PySide6.QtCore import QObject, QSettings, Signal, SignalInstance
 
 from commissioner_app.domain import Commissioner
+from commissioner_app.ops.query import open_reader
 from commissioner_app.store import Store
 from ui import i18n
-from ui.tasks import TaskRunner
+from ui.tasks import Executor
 
 log = logging.getLogger("commissioner.ui.context")
 
@@ -25,14 +24,15 @@ SETTINGS_FILE = "settings.ini"
 class AppContext(QObject):
     """The application's shared state.
 
-    - `store`: used ONLY through `tasks` (one worker thread), see ui/tasks.py.
+    - `store`: used ONLY through `tasks`, the executor (one worker thread), see ui/tasks.py.
+    - `operation_did_execute(changes)`: after an operation changed records (an OpChanges); each
+      view decides itself whether to refresh.
     - `reader`: a read-only connection to the same database for the list models' lazy page
       fetches on the GUI thread.
     - `settings`: kept in the data directory (one data directory is one commissioner's set-up,
       so tests and the demo never touch a real user's settings); one group per area.
     """
 
-    records_changed = Signal(str)  # table name, after a write the views should show
     closing = Signal()  # before the store closes: background work of other threads stops here
 
     def __init__(
@@ -46,28 +46,32 @@ class AppContext(QObject):
         super().__init__(parent)
         self.store = store
         self.data_dir: Path | None = store.data_dir
-        self.reader = _open_reader(store)
+        self.reader = open_reader(store)
         if settings is None:
             if self.data_dir is not None:
                 settings = QSettings(str(self.data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
             else:
                 settings = QSettings()
         self.settings = settings
-        self.tasks = TaskRunner(store, self)
+        self.tasks = Executor(store, self)
         self.profile: Commissioner | None = store.profile()
         if self.profile is not None:
-            store.actor = self.profile.id
+            store.actor = self.reader.actor = self.profile.id
         self.language = i18n.install(language or self.setting("ui", "language", "zh_CN", str))
 
     @property
     def profile_name(self) -> str:
         return self.profile.name if self.profile else ""
 
+    @property
+    def operation_did_execute(self) -> SignalInstance:
+        """The executor's announcement of what an operation changed (an OpChanges)."""
+        return self.tasks.operation_did_execute
+
     def set_profile(self, profile: Commissioner) -> None:
-        """Called on the GUI thread after the worker saved the profile."""
+        """Called on the GUI thread after the worker saved the profile (that operation announces it)."""
         self.profile = profile
         self.reader.actor = profile.id
-        self.records_changed.emit("commissioners")
 
     # --- settings --------------------------------------------------------------------------------
 
@@ -105,14 +109,3 @@ class AppContext(QObject):
         if self.reader is not self.store:
             self.reader.close()
         self.store.close()
-
-
-def _open_reader(store: Store) -> Store:
-    """A second, query-only connection for the GUI thread; an in-memory store has only one."""
-    if store.path is None:
-        return store
-    conn = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True, timeout=5.0, check_same_thread=False)
-    conn.execute("PRAGMA query_only=1")
-    reader = Store(Database(conn), store.data_dir)
-    reader.actor = store.actor
-    return reader

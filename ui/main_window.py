@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -114,7 +115,7 @@ class MainWindow(QMainWindow):
         add_role_views(self)  # the views the user's role needs (review, team, assessment, bureau)
         self.retranslate()
         self.refresh_sync_count()
-        context.records_changed.connect(lambda _table: self.refresh_sync_count())
+        context.operation_did_execute.connect(lambda _changes: self.refresh_sync_count())
         self.resize(1366, 768)
         geometry = context.settings.value("main_window/geometry")
         if geometry is not None:
@@ -241,10 +242,10 @@ class MainWindow(QMainWindow):
             module.open_visit_editor(self, self.context, None)
 
     def focus_search(self) -> None:
-        widget = self.stack.currentWidget()
+        widget: Any = self.stack.currentWidget()
         if not hasattr(widget, "focus_search"):
             widget = self.show_view("visits")
-        widget.focus_search()  # type: ignore[attr-defined]
+        widget.focus_search()
 
     def request_sync(self) -> None:
         self.show_view("sync")

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -35,12 +36,15 @@ from commissioner_app.domain import (
     field_label,
 )
 from commissioner_app.i18n import Message
+from commissioner_app.ops import OpChanges
 from commissioner_app.store import RECORD_STATES, Store, VisitQuery, record_state
 from sync.errors import rejection_reason
 from ui.context import AppContext
 from ui.tasks import Operation
 
 log = logging.getLogger("commissioner.ui.models")
+
+_Index = QModelIndex | QPersistentModelIndex
 
 PAGE = 100
 CACHE_LIMIT = 20000  # rows kept by id before the cache is emptied (about 20 MB)
@@ -84,7 +88,7 @@ def state_tooltip(row: dict[str, Any], language: str) -> str | None:
 class Column:
     key: str
     context: str  # translation context
-    text: str  # the Chinese title, marked with QT_TRANSLATE_NOOP
+    text: Any  # the Chinese title (a str), marked with QT_TRANSLATE_NOOP (which PySide6 types as object)
     sort_key: str | None = None  # a VisitQuery.order_by value, or a row key for in-memory lists
     align_right: bool = False
     label: Message | None = None  # a field's label as the domain defines it, instead of `text`
@@ -92,7 +96,7 @@ class Column:
     def title(self) -> str:
         if self.label is not None:
             return self.label.text()
-        return QCoreApplication.translate(self.context, self.text)
+        return QCoreApplication.translate(self.context, str(self.text))
 
 
 def _field_column(key: str, record: type, compact: bool = False) -> Column:
@@ -136,7 +140,7 @@ class VisitTableModel(QAbstractTableModel):
         self._generation = 0
         self.has_loaded = False
         self.refreshing = False  # the running load is a refresh of the same query
-        context.records_changed.connect(self._on_records_changed)
+        context.operation_did_execute.connect(self._on_records_changed)
 
     # --- loading ---------------------------------------------------------------------------------
 
@@ -204,8 +208,8 @@ class VisitTableModel(QAbstractTableModel):
 
         show_error(None, error)
 
-    def _on_records_changed(self, table: str) -> None:
-        if table in ("visits", "service_targets", "*"):
+    def _on_records_changed(self, changes: OpChanges) -> None:
+        if changes.touches("visits", "service_targets"):
             self._cache.clear()
             if self.has_loaded:
                 self.reload(refresh=True)
@@ -244,10 +248,10 @@ class VisitTableModel(QAbstractTableModel):
 
     # --- QAbstractTableModel ---------------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
@@ -257,7 +261,7 @@ class VisitTableModel(QAbstractTableModel):
             return self.columns[section].title()
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         column = self.columns[index.column()]
@@ -355,7 +359,7 @@ class RowListModel(QAbstractTableModel):
         self._sort: tuple[str, bool] | None = None
         self._generation = 0
         self.has_loaded = False
-        context.records_changed.connect(self._on_records_changed)
+        context.operation_did_execute.connect(self._on_records_changed)
 
     def fetch(self, store: Store, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
         raise NotImplementedError
@@ -411,8 +415,8 @@ class RowListModel(QAbstractTableModel):
 
         show_error(None, error)
 
-    def _on_records_changed(self, table: str) -> None:
-        if (table == self.table or table == "*") and self.has_loaded:
+    def _on_records_changed(self, changes: OpChanges) -> None:
+        if changes.touches(self.table) and self.has_loaded:
             self.reload()
 
     def _apply_sort(self) -> None:
@@ -436,10 +440,10 @@ class RowListModel(QAbstractTableModel):
     def record_id(self, row: int) -> str | None:
         return self.rows[row]["id"] if 0 <= row < len(self.rows) else None
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
@@ -449,7 +453,7 @@ class RowListModel(QAbstractTableModel):
             return self.columns[section].title()
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = self.rows[index.row()]

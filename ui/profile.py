@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.domain import Commissioner, Issue, Team, Workstation
 from commissioner_app.errors import ValidationError
+from commissioner_app.ops.profile import save_profile
 from commissioner_app.reference import reference
 from ui.context import AppContext
 from ui.tasks import Operation, show_error
@@ -182,8 +183,13 @@ class ProfileDialog(QDialog):
             label.setText(texts[key])
         self.name.setPlaceholderText(self.tr("例如：李明"))
         self.phone.setPlaceholderText(self.tr("例如：13800138000"))
-        self.sending_unit.lineEdit().setPlaceholderText(self.tr("从列表中选择，或直接输入单位名称"))
-        self.title.lineEdit().setPlaceholderText(self.tr("例如：高级农艺师"))
+        for combo, hint in (
+            (self.sending_unit, self.tr("从列表中选择，或直接输入单位名称")),
+            (self.title, self.tr("例如：高级农艺师")),
+        ):
+            edit = combo.lineEdit()  # the combos are editable
+            if edit is not None:
+                edit.setPlaceholderText(hint)
         self.specialty.setPlaceholderText(self.tr("例如：柑橘栽培与病虫害防治"))
         for row, item in enumerate(self._industry_items):
             self.industries.item(row).setText(item.name(self.context.language))
@@ -301,12 +307,12 @@ class ProfileDialog(QDialog):
             label.clear()
             label.setVisible(False)
         for issue in issues:
-            label = self.errors.get(issue.field)
-            if label is None:
+            found = self.errors.get(issue.field)
+            if found is None:
                 log.warning("validation issue for a field the dialog does not show: %s", issue.field)
                 continue
-            label.setText(issue.message.text(lang))
-            label.setVisible(True)
+            found.setText(issue.message.text(lang))
+            found.setVisible(True)
         first = next((i.field for i in issues if i.field in self.errors), None)
         widgets: dict[str, QWidget] = {
             "name": self.name,
@@ -323,9 +329,9 @@ class ProfileDialog(QDialog):
         if issues:
             return
         self.buttons.setEnabled(False)
-        Operation(self, lambda store: store.save_profile(commissioner), self._saved).failure(
-            self._failed
-        ).with_progress(self.tr("正在保存个人资料…")).run_in_background()
+        Operation(
+            self, lambda store: save_profile(store, commissioner), lambda done: self._saved(done.value)
+        ).failure(self._failed).with_progress(self.tr("正在保存个人资料…")).run_in_background()
 
     def _saved(self, commissioner: Commissioner) -> None:
         self.buttons.setEnabled(True)

@@ -9,7 +9,6 @@ the first time the role needs it and hidden (not destroyed) when a later login h
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from commissioner_app.domain import Commissioner
+from commissioner_app.ops.session import ROLES, session_role, session_user
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -25,28 +25,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("commissioner.ui.roles")
 
-ROLES = ("commissioner", "manager", "bureau")
-META_USER_INFO = "sync_user"  # the same key as sync.session.META_USER_INFO (ui does not import sync here)
 ALL = ROLES
 
 
 def user_info(context: AppContext) -> dict[str, Any] | None:
-    text = context.reader.get_meta(META_USER_INFO)
-    if not text:
-        return None
-    try:
-        info = json.loads(text)
-    except ValueError:
-        log.warning("the stored user information is not JSON; treating the user as a commissioner")
-        return None
-    return info if isinstance(info, dict) else None
+    return session_user(context.reader)
 
 
 def current_role(context: AppContext) -> str:
     """ "commissioner", "manager" or "bureau"; "commissioner" when not logged in."""
-    info = user_info(context) or {}
-    role = info.get("role")
-    return role if role in ROLES else "commissioner"
+    return session_role(context.reader)
 
 
 def reviewer(context: AppContext) -> Commissioner | None:
@@ -137,7 +125,7 @@ class RoleWatcher(QObject):
         self.context = context
         self.role = current_role(context)
         # A login writes the meta table; the sync view then reports changed records.
-        context.records_changed.connect(lambda _table: self.check())
+        context.operation_did_execute.connect(lambda _changes: self.check())
 
     def check(self) -> None:
         role = current_role(self.context)

@@ -17,12 +17,16 @@ import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage, QImageReader, QRawFont
 from PySide6.QtWidgets import QApplication
 
 from commissioner_app import __version__
 from commissioner_app.paths import font_path, resources_dir
+
+if TYPE_CHECKING:
+    from commissioner_app.store import Store
 
 log = logging.getLogger("commissioner.ui.self_test")
 
@@ -34,7 +38,7 @@ class SelfTest:
         self.data_dir = data_dir
         self.out = out
         self.failures: list[str] = []
-        self.store = None
+        self.store: Store | None = None
         self.visit_id = ""
 
     def check(self, name: str, step: Callable[[], str]) -> None:
@@ -103,22 +107,28 @@ class SelfTest:
         return qm.name
 
     def open_store(self) -> str:
+        from commissioner_app.ops.reference import reference_summary
         from commissioner_app.store import Store
 
         self.store = store = Store.open(self.data_dir)
-        kinds = store.db.execute("SELECT count(DISTINCT kind), count(*) FROM reference_items").fetchone()
-        if not kinds[1]:
+        kinds, items = reference_summary(store)
+        if not items:
             raise RuntimeError("no reference data was loaded")
-        return f"{store.path}, {kinds[1]} reference items of {kinds[0]} kinds"
+        return f"{store.path}, {items} reference items of {kinds} kinds"
 
     def write_and_read(self) -> str:
         from PIL import Image
 
         from commissioner_app.attachments import add_attachment, thumbnail_path, verify_blob
         from commissioner_app.domain import ServiceTarget, Visit
+        from commissioner_app.ops.targets import save_target
+        from commissioner_app.ops.visits import save_visit
 
+        # The same operations the editors run on the executor.
         store = self._store()
-        target = store.save(ServiceTarget(type="cooperative", name="自检苹果专业合作社", county="永和县"))
+        target = save_target(
+            store, ServiceTarget(type="cooperative", name="自检苹果专业合作社", county="永和县")
+        ).value
         visit = Visit(
             commissioner_id="self-test",
             target_id=target.id,
@@ -131,7 +141,8 @@ class SelfTest:
             content="自检：指导苹果树修剪和病虫害防治。",
             people_trained=3,
         )
-        store.save_visit(visit)
+        if not save_visit(store, visit, [], [], draft=False, removed_problems=[], links={}).touches("visits"):
+            raise RuntimeError("saving the visit reported no change to the visits")
         photo = self.data_dir / "self-test.jpg"
         Image.new("RGB", (160, 120), (60, 140, 60)).save(photo, "JPEG")
         attachment = add_attachment(store, photo, "visits", visit.id)
@@ -197,7 +208,7 @@ def _pdf(store, visit_id: str) -> tuple[bytes, str]:  # noqa: ANN001
     try:
         from commissioner_app.reports.visit_sheet import visit_sheet
     except ImportError:
-        visit_sheet = None
+        visit_sheet = None  # type: ignore[assignment]
     buffer = io.BytesIO()
     if visit_sheet is not None:
         pages = visit_sheet(store, visit_id, buffer)

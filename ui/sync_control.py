@@ -3,12 +3,13 @@
 Threads (after Anki's sync: the core call runs off the GUI thread with a progress callback and a
 cancel flag; the GUI shows what it reports):
 
-- Network work (login, logout, a sync, a reachability probe) runs on a small pool of its own,
-  never on the application's store worker (ui/tasks.py): a sync over a weak link may take
-  minutes and must not hold up the saves and searches queued there. Each job opens its own
-  `Store` connection to the data directory and closes it at the end; SQLite in WAL mode lets it
-  write beside the worker's connection (each pulled page is one short transaction).
-- Results, progress and errors come back to the GUI thread through queued signals.
+- Network work (login, logout, a sync, a reachability probe) runs on the executor's network lane
+  (ui/tasks.py), never on its database worker: a sync over a weak link may take minutes and must
+  not hold up the saves and searches queued there. Each job opens its own `Store` connection to
+  the data directory and closes it at the end; SQLite in WAL mode lets it write beside the
+  worker's connection (each pulled page is one short transaction).
+- Results, the latest progress and errors come back to the GUI thread through the executor; what
+  a sync changed is announced once, like any operation's changes.
 - Never two syncs at once: `start_sync` refuses while one runs; the probe only runs while logged
   in and idle.
 
@@ -19,12 +20,9 @@ the user has not turned automatic sync off, a sync starts.
 
 from __future__ import annotations
 
-import json
 import logging
-import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,19 +30,21 @@ import requests
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from commissioner_app import schema
 from commissioner_app.errors import CommissionerError
+from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.store import Store
 from sync import credentials, protocol, session
-from sync.engine import META_CLOCK_SKEW, META_LAST_SYNC, SyncEngine, SyncProgress, SyncReport
+from sync.engine import META_CLOCK_SKEW, SyncProgress
 from sync.errors import AuthExpiredError, OfflineError
+from sync.ops import run_sync
 from ui.context import AppContext
 
 log = logging.getLogger("commissioner.ui.sync")
 
-META_LAST_REPORT = "last_sync_report"  # the last sync's result, shown on the sync page after a restart
+# Who this computer syncs as changed (the meta entries of sync/session.py).
+SESSION_CHANGES = OpChanges.of("session")
+
 PROBE_TIMEOUT = (3.0, 3.0)
-POLL_MS = 50  # how often the GUI collects a network job's progress and result
 DEFAULT_PROBE_SECONDS = 60
 SETTINGS_GROUP = "sync"
 
@@ -69,47 +69,11 @@ class Account:
         return str((self.user or {}).get("role") or "")
 
 
-def report_dict(report: SyncReport, changed: list[str]) -> dict[str, Any]:
-    """What the sync page shows of a finished sync (kept in meta as JSON)."""
-    return {
-        "pushed": report.pushed,
-        "merged": report.merged,
-        "pulled": report.pulled,
-        "deleted": report.deleted,
-        "conflicts": report.conflicts,
-        "rejected": report.rejected,
-        "kept_local": report.kept_local,
-        "attachments_uploaded": report.attachments_uploaded,
-        "cancelled": report.cancelled,
-        "seconds": round(report.seconds, 2),
-        "problems": [{"zh": m.zh, "en": m.en} for m in report.problems],
-        "changed_tables": changed,
-    }
-
-
-def _table_marks(store: Store) -> dict[str, tuple[Any, ...]]:
-    """A cheap fingerprint of each synced table, to tell which ones a sync changed."""
-    marks = {}
-    for table in schema.SYNCED_TABLES:
-        marks[table] = tuple(
-            store.db.execute(
-                f"SELECT count(*), max(server_seq), sum(dirty), sum(has_conflict), count(sync_error) FROM {table}"
-            ).fetchone()
-        )
-    return marks
-
-
-def _changed(before: dict[str, tuple[Any, ...]], after: dict[str, tuple[Any, ...]]) -> list[str]:
-    return [t for t in schema.SYNCED_TABLES if before.get(t) != after.get(t)]
-
-
 class SyncController(QObject):
     """Runs login, logout, sync and the reachability probe for one application context."""
 
-    # A network thread never touches Qt: it queues its results and progress, and a timer on the GUI
-    # thread collects them while jobs are out (as Anki's sync polls its progress). Emitting queued
-    # signals from these threads while the store worker emitted its own crashed the interpreter at
-    # exit under PySide6 6.12 (a corrupted reference count), 6 runs in 6 of the GUI benchmark.
+    # A network thread never touches Qt: the executor hands its results and progress to the GUI
+    # thread (ui/tasks.py), where these signals are emitted.
     account_changed = Signal(object)  # Account
     sync_started = Signal(bool)  # True when started automatically
     progress = Signal(str, int, int)  # phase (a key of sync.engine.PHASES), done, total
@@ -124,21 +88,12 @@ class SyncController(QObject):
         self.reachable: bool | None = None  # None: not known yet
         self.syncing = False
         self._cancel = threading.Event()
-        self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(
-            max_workers=2, thread_name_prefix="sync-network"
-        )
+        self._open = True
         self._probing = False
         # Passed to SyncClient and SyncEngine (timeouts, retries, batch sizes); tests make them small.
         self.client_options: dict[str, Any] = {}
         self.engine_options: dict[str, Any] = {}
-        self._results: queue.SimpleQueue[
-            tuple[Callable[[Any, BaseException | None], None], Any, BaseException | None]
-        ] = queue.SimpleQueue()
-        self._latest_progress: tuple[str, int, int] | None = None
         self._jobs = 0  # submitted and not yet delivered
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._deliver)
         seconds = probe_seconds or context.setting(
             SETTINGS_GROUP, "probe_seconds", DEFAULT_PROBE_SECONDS, int
         )
@@ -165,59 +120,28 @@ class SyncController(QObject):
 
     # --- running jobs ----------------------------------------------------------------------------
 
-    def _run(self, job: Callable[[Store], Any], done: Callable[[Any, BaseException | None], None]) -> bool:
-        """Run `job(store)` on a network thread with its own connection; `done` on the GUI thread."""
-        if self._pool is None or self.data_dir is None:
-            log.warning("sync job ignored: %s", "shut down" if self._pool is None else "no data directory")
+    def _run(
+        self,
+        job: Callable[..., Any],
+        done: Callable[[Any, BaseException | None], None],
+        *,
+        own_store: bool = True,
+    ) -> bool:
+        """Run `job(store)` (or `job()`) on the network lane; `done` on the GUI thread."""
+        if not self._open:
+            log.warning("sync job ignored: shut down")
             return False
-        data_dir = self.data_dir
-        actor = self.context.store.actor
 
-        def work() -> None:
-            store: Store | None = None
-            try:
-                store = Store.open(data_dir, load_reference=False)
-                store.actor = actor
-                result = job(store)
-            except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-                self._post(done, None, exc)
-            else:
-                self._post(done, result, None)
-            finally:
-                if store is not None:
-                    store.close()
-
-        self._submit(work)
-        return True
-
-    def _submit(self, work: Callable[[], None]) -> None:
-        assert self._pool is not None
-        self._jobs += 1
-        self._poll.start()
-        self._pool.submit(work)
-
-    def _post(
-        self, callback: Callable[[Any, BaseException | None], None], result: Any, error: BaseException | None
-    ) -> None:
-        """On a network thread: hand a result to the GUI thread."""
-        self._results.put((callback, result, error))
-
-    def _deliver(self) -> None:
-        """On the GUI thread (the poll timer): show the latest progress, run the finished jobs' callbacks."""
-        latest, self._latest_progress = self._latest_progress, None
-        if latest is not None:
-            self.progress.emit(*latest)
-        while True:
-            try:
-                callback, result, error = self._results.get_nowait()
-            except queue.Empty:
-                break
+        def finished(result: Any, error: BaseException | None) -> None:
             self._jobs -= 1
-            if _alive(callback):
-                callback(result, error)
-        if self._jobs <= 0:
-            self._jobs = 0
-            self._poll.stop()
+            if _alive(done):
+                done(result, error)
+
+        self._jobs += 1
+        if not self.context.tasks.submit_network(job, finished, own_store=own_store):
+            self._jobs -= 1
+            return False
+        return True
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Process events until no job is out (tests, scripts)."""
@@ -229,15 +153,14 @@ class SyncController(QObject):
         while self._jobs and time.monotonic() < deadline:
             QCoreApplication.processEvents()
             time.sleep(0.005)
+        QCoreApplication.processEvents()
         return self._jobs == 0
 
     def shutdown(self) -> None:
-        """Stop a running sync at its next step and wait for the network threads (at exit)."""
+        """Stop a running sync at its next step (at exit; the executor waits for the network lane)."""
         self.probe_timer.stop()
         self._cancel.set()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._open = False
 
     # --- account ---------------------------------------------------------------------------------
 
@@ -275,7 +198,7 @@ class SyncController(QObject):
     ) -> None:
         """Log in on a network thread; `done(account, error)` on the GUI thread."""
 
-        def work(store: Store) -> Account:
+        def work(store: Store) -> OpResult[Account]:
             user, _storage = session.login(
                 store,
                 server_url,
@@ -286,9 +209,11 @@ class SyncController(QObject):
                 read_timeout=20.0,
                 retries=1,
             )
-            return Account(store.get_meta(credentials.META_SERVER) or "", username, True, user)
+            account = Account(store.get_meta(credentials.META_SERVER) or "", username, True, user)
+            return OpResult(account, SESSION_CHANGES)  # the role may differ: views show what it may see
 
-        def finished(account: Account | None, error: BaseException | None) -> None:
+        def finished(outcome: OpResult[Account] | None, error: BaseException | None) -> None:
+            account = outcome.value if outcome is not None else None
             if account is not None:
                 self.reachable = True
                 self._set_account(account)
@@ -317,24 +242,23 @@ class SyncController(QObject):
         self._cancel = threading.Event()
         cancel = self._cancel
 
-        def progress(p: SyncProgress) -> None:
-            self._latest_progress = (p.phase, p.done, p.total)  # a tuple swap: safe across threads
+        report_progress = self.context.tasks.progress_reporter(
+            lambda p: self.progress.emit(p.phase, p.done, p.total)
+        )
 
-        def work(store: Store) -> dict[str, Any]:
-            before = _table_marks(store)
-            client = session.open_client(store, **self.client_options)
-            engine = SyncEngine(store, client, **self.engine_options)
-            try:
-                report = engine.sync(progress=progress, cancel=cancel)
-            except Exception as exc:
-                # What was done before the failure stays done: the lists still need to show it.
-                exc.changed_tables = _changed(before, _table_marks(store))  # type: ignore[attr-defined]
-                raise
-            after = _table_marks(store)
-            result = report_dict(report, _changed(before, after))
-            result["finished_at"] = store.get_meta(META_LAST_SYNC) if not report.cancelled else None
-            store.set_meta(META_LAST_REPORT, json.dumps(result, ensure_ascii=False))
-            return result
+        def progress(p: SyncProgress) -> None:
+            report_progress(p)  # the GUI shows the latest; a worker never touches Qt
+
+        client_options, engine_options = dict(self.client_options), dict(self.engine_options)
+
+        def work(store: Store) -> OpResult[dict[str, Any]]:
+            return run_sync(
+                store,
+                progress=progress,
+                cancel=cancel,
+                client_options=client_options,
+                engine_options=engine_options,
+            )
 
         if not self._run(work, self._sync_done):
             return False
@@ -346,8 +270,9 @@ class SyncController(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
-    def _sync_done(self, result: dict[str, Any] | None, error: BaseException | None) -> None:
+    def _sync_done(self, outcome: OpResult[dict[str, Any]] | None, error: BaseException | None) -> None:
         self.syncing = False
+        result = outcome.value if outcome is not None else None
         if isinstance(error, OfflineError):
             self._set_reachable(False)
         elif error is None or not isinstance(error, AuthExpiredError):
@@ -361,15 +286,12 @@ class SyncController(QObject):
             log.error("sync failed", exc_info=error)
         self._update_probe()
         self.sync_finished.emit(result, error)
-        # What changed is shown everywhere: the lists, the overview, the status bar's count.
-        tables = (result or {}).get("changed_tables") or getattr(error, "changed_tables", [])
-        for table in tables:
-            self.context.records_changed.emit(table)
+        # What changed is then announced by the executor: the lists, the overview, the status bar.
 
     # --- reachability ----------------------------------------------------------------------------
 
     def _update_probe(self) -> None:
-        if self.account.logged_in and self.auto_sync and not self.syncing and self._pool is not None:
+        if self.account.logged_in and self.auto_sync and not self.syncing and self._open:
             if not self.probe_timer.isActive():
                 self.probe_timer.start()
         else:
@@ -377,22 +299,23 @@ class SyncController(QObject):
 
     def probe(self) -> None:
         """Ask the server's /health whether it is reachable (no token, short timeout)."""
-        if self._probing or self.syncing or not self.account.logged_in or self._pool is None:
+        if self._probing or self.syncing or not self.account.logged_in or not self._open:
             return
         url = self.account.server_url + protocol.API_PREFIX + "/health"
         self._probing = True
 
-        def work() -> None:
+        def work() -> bool:
             try:
-                ok = requests.get(url, timeout=PROBE_TIMEOUT).status_code == 200
+                return requests.get(url, timeout=PROBE_TIMEOUT).status_code == 200
             except requests.RequestException:
-                ok = False
-            self._post(self._probed, ok, None)
+                return False
 
-        self._submit(work)
+        if not self._run(work, self._probed, own_store=False):
+            self._probing = False
 
-    def _probed(self, ok: bool, _error: BaseException | None) -> None:
+    def _probed(self, ok: bool | None, _error: BaseException | None) -> None:
         self._probing = False
+        ok = bool(ok)
         was = self.reachable
         self._set_reachable(ok)
         if ok and was is not True and self.auto_sync:

@@ -11,7 +11,6 @@ import json
 from datetime import date
 from typing import Any
 
-from commissioner_app import schema
 from commissioner_app.domain import (
     PROBLEM_SOURCES,
     PROBLEM_STATUSES,
@@ -24,6 +23,7 @@ from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 from sync.conflicts import FIELD_LABELS, TABLE_LABELS
 from sync.errors import rejection_reason
+from sync.ops import linked_text, open_conflicts, rejected_rows
 
 # Fields holding a code of a code table, by field name (and table where the name is ambiguous).
 CODE_TABLES: dict[str, dict[str, Message]] = {
@@ -106,9 +106,8 @@ def readable_value(store: Store, table: str, field: str, value: Any, language: s
         return codes[str(value)].text(language)
     if field in LINKS and isinstance(value, str):
         linked_table, column = LINKS[field]
-        found = store.db.execute(f"SELECT {column} FROM {linked_table} WHERE id = ?", [value]).fetchone()
-        if found and found[0]:
-            text = str(found[0])
+        text = linked_text(store, linked_table, column, value)
+        if text:
             return format_date(text, language) if column.endswith("date") else text
         return value[:8] + "…"
     text = str(value)
@@ -143,35 +142,20 @@ def record_caption(
 def rejected_records(store: Store, language: str, limit: int = 200) -> list[dict[str, str]]:
     """Records the server refused, with its reason (they stay here until edited and sent again)."""
     found: list[dict[str, str]] = []
-    for table in schema.SYNCED_TABLES:
-        cursor = store.db.execute(
-            f"SELECT * FROM {table} WHERE sync_error IS NOT NULL AND deleted = 0 LIMIT ?",
-            [limit - len(found)],
+    for table, row in rejected_rows(store, limit):
+        reason = rejection_reason(row["sync_error"])
+        found.append(
+            {
+                "table": table,
+                "id": row["id"],
+                "kind": table_label(table, language),
+                "caption": record_caption(store, table, row, language),
+                "reason": reason.text(language) if reason else "",
+            }
         )
-        names = [d[0] for d in cursor.description]
-        for values in cursor.fetchall():
-            row = dict(zip(names, values, strict=True))
-            reason = rejection_reason(row["sync_error"])
-            found.append(
-                {
-                    "table": table,
-                    "id": row["id"],
-                    "kind": table_label(table, language),
-                    "caption": record_caption(store, table, row, language),
-                    "reason": reason.text(language) if reason else "",
-                }
-            )
-        if len(found) >= limit:
-            break
     return found
 
 
 def conflict_records(store: Store) -> list[tuple[str, str, int]]:
     """(table, record id, open fields) of every record with open conflicts, oldest first."""
-    return [
-        (t, r, int(n))
-        for t, r, n in store.db.execute(
-            "SELECT table_name, record_id, count(*) FROM sync_conflicts WHERE resolved_at IS NULL "
-            "GROUP BY table_name, record_id ORDER BY min(id)"
-        ).fetchall()
-    ]
+    return open_conflicts(store)

@@ -1,16 +1,24 @@
-"""Background operations: database work off the GUI thread, results back on it.
+"""The executor: every operation of the GUI runs off the GUI thread, and its result comes back on it.
 
-Design (after Anki's `QueryOp` and task manager):
+Design (after Anki's `QueryOp`/`CollectionOp` and task manager, `aqt/taskman.py`):
 
-- Every call on the application's `Store` runs on ONE worker thread (`TaskRunner`), in the order
-  submitted, so a Store is never used by two threads at once and writes never interleave.
-- The GUI thread never touches that Store. The only database access on the GUI thread is the
-  lazy row fetch of the list models, which goes through a second, read-only connection
-  (`AppContext.reader`): SQLite in WAL mode lets it read committed data while the worker writes,
-  and fetching one page of 100 rows by id takes about a millisecond, so scrolling never waits for
-  a long-running search on the worker.
-- Results and errors come back to the GUI thread through a queued Qt signal. A callback whose
-  parent widget has been destroyed meanwhile is dropped.
+- Two lanes. The database lane runs every call on the application's `Store` on ONE worker thread,
+  in the order submitted, so a Store is never used by two threads at once and writes never
+  interleave. The network lane (sync, login, logout, reachability, and long documents that would
+  hold up the saves: an annual record, a batch of them) runs on a small pool of its own; each job there opens its own `Store` connection (SQLite in WAL mode lets it write
+  beside the worker's), so a sync over a weak link never holds up a save.
+- Worker threads never touch Qt. They put a finished job (or a progress report) in a Python queue
+  and write one byte to a socket pair; a `QSocketNotifier` on the GUI thread wakes up and delivers
+  the callbacks there. (Queued signals emitted from several threads at once crashed the interpreter
+  at exit under PySide6 6.12; a byte on a socket cannot.) No timer polls.
+- An operation that changed records returns an `OpChanges` (commissioner_app.ops) with its result;
+  after its own callback ran the executor announces it ONCE through `operation_did_execute(changes)`, and
+  each view decides itself whether to refresh. Views hold no SQL and never wait on a worker.
+- The GUI thread reads nothing from the worker's connection. The list models' lazy page fetches go
+  through a second, read-only connection (`AppContext.reader`) with core query functions: fetching
+  one page of 100 rows by id takes about a millisecond, so scrolling never waits for a search.
+- A callback whose parent widget has been destroyed meanwhile is dropped (the changes are still
+  announced).
 
 Usage::
 
@@ -22,61 +30,75 @@ from __future__ import annotations
 
 import logging
 import queue
+import socket
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import language
+from commissioner_app.ops import changes_of
+from commissioner_app.ops.query import interrupt
 from commissioner_app.store import Store
 
 log = logging.getLogger("commissioner.ui.tasks")
 
 T = TypeVar("T")
+Done = Callable[[Any, BaseException | None], None]
 
 SLOW_MS = 200  # operations slower than this are logged, to find what makes a screen wait
+# A sync, a reachability probe and a long document (an annual record, a batch) may run side by side.
+NETWORK_WORKERS = 3
 
 
-class TaskRunner(QObject):
-    """Runs store operations one after another on a single worker thread."""
+class Executor(QObject):
+    """Runs operations on the database lane (one worker thread, in order) or the network lane."""
 
-    # Emitted from the worker after it queued a result; delivered on the GUI thread. The results
-    # stay in a Python queue, so only a wake-up crosses Qt (no Python objects converted by Qt).
-    _finished = Signal()
     # The label of the oldest running operation that asked for progress, or "" when none.
     busy_changed = Signal(str)
     # Emitted on the GUI thread whenever no operation is queued or running.
     idle = Signal()
+    # After an operation that changed records: what it changed (an OpChanges), once.
+    operation_did_execute = Signal(object)
 
-    _current: TaskRunner | None = None
+    _current: Executor | None = None
 
-    def __init__(self, store: Store, parent: QObject | None = None):
+    def __init__(self, store: Store, parent: QObject | None = None, *, data_dir: Path | None = None):
         super().__init__(parent)
         self.store = store
+        self.data_dir = data_dir if data_dir is not None else store.data_dir
         self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="store-worker"
+        )
+        self._network: ThreadPoolExecutor | None = ThreadPoolExecutor(
+            max_workers=NETWORK_WORKERS, thread_name_prefix="network"
         )
         self._pending = 0
         self._labels: list[tuple[int, str]] = []
         self._serial = 0
-        self._results: queue.SimpleQueue[
-            tuple[Callable[[Any, BaseException | None], None], Any, BaseException | None]
-        ] = queue.SimpleQueue()
-        self._finished.connect(self._deliver)
+        self._results: queue.SimpleQueue[tuple[Done, Any, BaseException | None]] = queue.SimpleQueue()
+        self._progress: dict[int, tuple[Callable[[Any], None], Any]] = {}
+        self._progress_lock = threading.Lock()
+        self._wake_in, self._wake_out = socket.socketpair()
+        self._wake_in.setblocking(False)
+        self._wake_out.setblocking(False)
+        self._notifier = QSocketNotifier(self._wake_in.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._deliver)
         self._read_lock = threading.Lock()
         self._reading = False
-        TaskRunner._current = self
+        Executor._current = self
 
     @classmethod
-    def current(cls) -> TaskRunner:
+    def current(cls) -> Executor:
         if cls._current is None:
-            raise RuntimeError("no TaskRunner: create an AppContext first")
+            raise RuntimeError("no Executor: create an AppContext first")
         return cls._current
 
     @property
@@ -84,28 +106,21 @@ class TaskRunner(QObject):
         """Operations submitted whose callbacks have not run yet."""
         return self._pending
 
+    # --- the database lane -----------------------------------------------------------------------
+
     def submit(
         self,
         op: Callable[[Store], Any],
-        done: Callable[[Any, BaseException | None], None],
+        done: Done,
         label: str = "",
         *,
         interruptible: bool = False,
     ) -> None:
-        """Run `op(store)` on the worker; `done(result, error)` runs later on the GUI thread."""
+        """Run `op(store)` on the database worker; `done(result, error)` runs later on the GUI thread."""
         if self._executor is None:
             log.warning("operation submitted after shutdown was ignored")
             return
-        self._serial += 1
-        serial = self._serial
-        self._pending += 1
-        if label:
-            self._labels.append((serial, label))
-            self.busy_changed.emit(self._labels[0][1])
-
-        def finish(result: Any, error: BaseException | None) -> None:
-            self._finish_label(serial)
-            done(result, error)
+        finish = self._start(done, label)
 
         def work() -> None:
             if interruptible:
@@ -125,8 +140,7 @@ class TaskRunner(QObject):
             elapsed = (time.perf_counter() - started) * 1000
             if elapsed > SLOW_MS:
                 log.info("slow operation %s: %.0f ms", getattr(op, "__qualname__", op), elapsed)
-            self._results.put((finish, result, error))
-            self._finished.emit()
+            self._post(finish, result, error)
 
         self._executor.submit(work)
 
@@ -138,9 +152,91 @@ class TaskRunner(QObject):
         Writes are never submitted as interruptible, so a save can never be cut short."""
         with self._read_lock:
             if self._reading:
-                self.store.db.conn.interrupt()
+                interrupt(self.store)
                 return True
         return False
+
+    # --- the network lane ------------------------------------------------------------------------
+
+    def submit_network(
+        self, job: Callable[[Store], Any] | Callable[[], Any], done: Done, *, own_store: bool = True
+    ) -> bool:
+        """Run `job(store)` on the network lane with a connection of its own (or `job()` with
+        `own_store=False`); `done(result, error)` on the GUI thread. False when it cannot run."""
+        if self._network is None or (own_store and self.data_dir is None):
+            log.warning(
+                "network job ignored: %s", "shut down" if self._network is None else "no data directory"
+            )
+            return False
+        data_dir, actor = self.data_dir, self.store.actor
+        finish = self._start(done, "")
+
+        def work() -> None:
+            store: Store | None = None
+            result, error = None, None
+            try:
+                if own_store:
+                    assert data_dir is not None
+                    store = Store.open(data_dir, load_reference=False)
+                    store.actor = actor
+                    result = job(store)  # type: ignore[call-arg]
+                else:
+                    result = job()  # type: ignore[call-arg]
+            except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+                error = exc
+            finally:
+                if store is not None:
+                    store.close()
+            self._post(finish, result, error)
+
+        self._network.submit(work)
+        return True
+
+    def progress_reporter(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        """A function a worker may call with each progress value; `callback` gets the latest one on
+        the GUI thread (values reported faster than the GUI shows them are skipped)."""
+        with self._progress_lock:
+            self._serial += 1
+            key = self._serial
+
+        def report(value: Any) -> None:
+            with self._progress_lock:
+                self._progress[key] = (callback, value)
+            self._wake()
+
+        return report
+
+    # --- delivery on the GUI thread --------------------------------------------------------------
+
+    def _start(self, done: Done, label: str) -> Done:
+        self._serial += 1
+        serial = self._serial
+        self._pending += 1
+        if label:
+            self._labels.append((serial, label))
+            self.busy_changed.emit(self._labels[0][1])
+
+        def finish(result: Any, error: BaseException | None) -> None:
+            self._finish_label(serial)
+            try:
+                done(result, error)  # the initiator first: it may update what the views read
+            finally:
+                changes = changes_of(result if error is None else error)
+                if changes:
+                    self.operation_did_execute.emit(changes)
+
+        return finish
+
+    def _post(self, finish: Done, result: Any, error: BaseException | None) -> None:
+        """On a worker: hand a finished job to the GUI thread."""
+        self._results.put((finish, result, error))
+        self._wake()
+
+    def _wake(self) -> None:
+        try:
+            self._wake_out.send(b"\0")
+        except (BlockingIOError, OSError):
+            pass  # the socket is full (the GUI will wake anyway) or closed at exit
 
     def _finish_label(self, serial: int) -> None:
         before = self._labels[0][1] if self._labels else ""
@@ -150,20 +246,30 @@ class TaskRunner(QObject):
             self.busy_changed.emit(after)
 
     def _deliver(self) -> None:
+        try:
+            while self._wake_in.recv(4096):
+                pass
+        except (BlockingIOError, OSError):
+            pass
+        with self._progress_lock:
+            reports, self._progress = self._progress, {}
+        for show, value in reports.values():
+            if _alive(show):
+                show(value)
         while True:
             try:
-                callback, result, error = self._results.get_nowait()
+                finish, result, error = self._results.get_nowait()
             except queue.Empty:
                 return
             self._pending -= 1
             try:
-                callback(result, error)
+                finish(result, error)
             finally:
                 if self._pending == 0:
                     self.idle.emit()
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
-        """Process events until every submitted operation has delivered (tests, screenshots)."""
+        """Process events until every submitted operation has delivered (tests, screenshots, exit)."""
         deadline = time.monotonic() + timeout_ms / 1000
         while self._pending and time.monotonic() < deadline:
             QCoreApplication.processEvents()
@@ -172,12 +278,22 @@ class TaskRunner(QObject):
         return self._pending == 0
 
     def shutdown(self) -> None:
-        """Finish the running operation and drop the queued ones (at exit)."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
-        if TaskRunner._current is self:
-            TaskRunner._current = None
+        """Finish the running operations and drop the queued ones (at exit)."""
+        for pool in (self._network, self._executor):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self._executor = self._network = None
+        self._notifier.setEnabled(False)
+        self._wake_out.close()
+        self._wake_in.close()
+        if Executor._current is self:
+            Executor._current = None
+
+
+def _alive(callback: Callable[..., Any]) -> bool:
+    """False when the callback is a method of a Qt object that has been deleted meanwhile."""
+    owner = getattr(callback, "__self__", None)
+    return not (isinstance(owner, QObject) and not shiboken6.isValid(owner))
 
 
 class Operation(Generic[T]):
@@ -189,7 +305,7 @@ class Operation(Generic[T]):
         op: Callable[[Store], T],
         success: Callable[[T], None] | None = None,
         *,
-        runner: TaskRunner | None = None,
+        runner: Executor | None = None,
     ):
         self._parent = parent
         self._op = op
@@ -209,14 +325,14 @@ class Operation(Generic[T]):
         return self
 
     def interruptible(self) -> Operation[T]:
-        """Mark a read-only operation that a newer one may cut short (see TaskRunner.interrupt_reads)."""
+        """Mark a read-only operation that a newer one may cut short (see Executor.interrupt_reads)."""
         self._interruptible = True
         return self
 
     def run_in_background(self) -> None:
         # The runner of the parent's application context, else the last one created.
         context = getattr(self._parent, "context", None)
-        runner = self._runner or getattr(context, "tasks", None) or TaskRunner.current()
+        runner = self._runner or getattr(context, "tasks", None) or Executor.current()
         runner.submit(self._op, self._done, self._label, interruptible=self._interruptible)
 
     def _done(self, result: Any, error: BaseException | None) -> None:

@@ -34,6 +34,7 @@ def main() -> int:
     out = Path(args[0]) if args else Path(__file__).resolve().parent
 
     from commissioner_app.domain import Team, Visit
+    from commissioner_app.ops import OpChanges
     from commissioner_app.store import Store
     from sync.engine import META_CLOCK_SKEW
     from tests.sync.fieldwork import add_target, add_visit, commissioner_store, connect, reconnect
@@ -103,7 +104,7 @@ def main() -> int:
             for i in range(3):
                 add_visit(extra, rng, target, f"新{i + 1}")
             extra.close()
-            context.records_changed.emit("visits")
+            context.operation_did_execute.emit(OpChanges.of("visits"))  # as the other laptop's saves
             settle(context, 1.0)
             window.grab().save(str(out / "sync.png"))
 

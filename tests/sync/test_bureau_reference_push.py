@@ -7,10 +7,10 @@ import uuid
 import pytest
 
 from commissioner_app.assessment_rules import bundled_rules_dir, bundled_years, load_rules
+from commissioner_app.ops.reference import save_rules, save_towns
 from commissioner_app.reference import towns_of
 from sync.bureau_push import pending_changes
 from tests.sync.fieldwork import commissioner_store, connect
-from ui.views.reference import save_rules, save_towns
 
 pytestmark = pytest.mark.slow
 

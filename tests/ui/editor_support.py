@@ -1,24 +1,37 @@
-"""Helpers for the editor tests: a stand-in for the frame's AppContext and a photo with EXIF."""
+"""Helpers for the editor tests: the frame's AppContext on a test store, saving and waiting for the
+executor's answer, and a photo with EXIF."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from PySide6.QtCore import QObject, Signal
+from typing import Any
 
 from commissioner_app.domain import ServiceTarget
 from commissioner_app.store import Store
+from ui.context import AppContext
+
+_contexts: list[AppContext] = []
 
 
-class EditorContext(QObject):
-    """What the editors may rely on from the frame's AppContext: store, data_dir, records_changed."""
+def EditorContext(store: Store) -> AppContext:  # noqa: N802 - reads like the class it used to be
+    """The frame's AppContext on `store` (its executor and read-only connection); shut down by
+    close_windows()."""
+    context = AppContext(store, language="zh_CN")
+    _contexts.append(context)
+    return context
 
-    records_changed = Signal(str)
 
-    def __init__(self, store: Store):
-        super().__init__()
-        self.store = store
-        self.data_dir = store.data_dir
+def save_and_wait(editor: Any, **options: Any) -> bool:
+    """Save as the button does and wait for the executor's answer: True when saved."""
+    editor.save(**options)
+    assert editor.context.tasks.wait_idle(10000)
+    return editor.last_save_ok is True
+
+
+def autosave_and_wait(editor: Any) -> None:
+    """What the autosave timer does, then wait until it is written."""
+    editor.autosave_now()
+    assert editor.context.tasks.wait_idle(10000)
 
 
 def make_photo(path: Path, taken: str = "2026:05:03 10:15:42", lat=(22, 35, 12), lon=(113, 4, 48)) -> Path:
@@ -56,6 +69,8 @@ def close_windows() -> None:
     import shiboken6
     from PySide6.QtWidgets import QApplication
 
+    for context in _contexts:
+        context.tasks.wait_idle(10000)
     for widget in QApplication.topLevelWidgets():
         if not shiboken6.isValid(widget):
             continue
@@ -65,22 +80,12 @@ def close_windows() -> None:
         if shiboken6.isValid(widget):
             shiboken6.delete(widget)
     QApplication.processEvents()
-
-
-class WorkerTasks:
-    """Like the frame's TaskRunner: every store call on one worker thread (submit(op, done, label))."""
-
-    def __init__(self, store: Store):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.store = store
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-worker")
-
-    def submit(self, op, done, label: str = "") -> None:
-        self.pool.submit(op, self.store)
-
-    def shutdown(self) -> None:
-        self.pool.shutdown(wait=True)
+    while _contexts:  # the executor's threads and the read-only connection; the test closes its store
+        context = _contexts.pop()
+        context.tasks.wait_idle(10000)
+        context.tasks.shutdown()
+        if context.reader is not context.store:
+            context.reader.close()
 
 
 class ThreadWatch:

@@ -9,8 +9,16 @@ import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from commissioner_app.domain import Commissioner, TechnicalProblem, Visit
-from tests.ui.editor_support import EditorContext, add_target, close_windows, make_photo
-from ui.editors import DraftRecoveryDialog, autosave, open_visit_editor, recover_drafts
+from commissioner_app.ops import drafts
+from tests.ui.editor_support import (
+    EditorContext,
+    add_target,
+    autosave_and_wait,
+    close_windows,
+    make_photo,
+    save_and_wait,
+)
+from ui.editors import DraftRecoveryDialog, open_visit_editor, recover_drafts
 
 
 @pytest.fixture
@@ -42,7 +50,8 @@ def test_new_visit_recovered_after_editor_destroyed_without_saving(qtbot, contex
     editor.attachments.add_files([make_photo(tmp_path / "柑园.jpg")])
     visit_id = editor.visit.id
     # Autosave fires by itself within about two seconds of the last keystroke.
-    qtbot.waitUntil(lambda: autosave.load_state(store, visit_id) is not None, timeout=8000)
+    qtbot.waitUntil(lambda: drafts.load_state(store, visit_id) is not None, timeout=8000)
+    assert context.tasks.wait_idle(10000)  # the autosave's answer reaches the editor
     assert "已自动保存" in editor.autosave_label.text()
     _crash(editor)
 
@@ -68,9 +77,9 @@ def test_new_visit_recovered_after_editor_destroyed_without_saving(qtbot, contex
 
     resumed.content.setPlainText("上午在桥美村查看柑园，指导开沟排水。")
     resumed.service_type_boxes["guidance"].setChecked(True)
-    assert resumed.save(), resumed.summary.text()
+    assert save_and_wait(resumed), resumed.summary.text()
     assert store.row("visits", visit_id)["is_draft"] == 0
-    assert autosave.pending(store) == []
+    assert drafts.pending(store) == []
     assert len(store.all(TechnicalProblem)) == 1
 
 
@@ -88,7 +97,7 @@ def test_unsaved_edit_of_saved_visit_kept_aside_not_overwritten(qtbot, context, 
     )
     editor = open_visit_editor(None, context, visit.id)
     editor.content.setPlainText("指导陈皮晾晒，补充：检查仓储湿度。")
-    editor.autosave_now()  # what the timer does
+    autosave_and_wait(editor)  # what the timer does
     _crash(editor)
 
     # The saved record is untouched (no silent re-review, nothing queued).
@@ -105,22 +114,23 @@ def test_unsaved_edit_of_saved_visit_kept_aside_not_overwritten(qtbot, context, 
 def test_discarding_a_recovered_new_visit_removes_its_draft(qtbot, context, store):
     editor = open_visit_editor(None, context, None)
     editor.content.setPlainText("不要了的记录")
-    editor.autosave_now()
+    autosave_and_wait(editor)
     visit_id = editor.visit.id
     _crash(editor)
     main = QWidget()
     qtbot.addWidget(main)
     assert recover_drafts(main, context) == 1
     main.findChild(DraftRecoveryDialog).discard_selected()
+    assert context.tasks.wait_idle(10000)  # the discard is an operation on the executor
     assert store.get(Visit, visit_id) is None
-    assert autosave.pending(store) == []
+    assert drafts.pending(store) == []
     assert recover_drafts(main, context) == 0
 
 
 def test_save_as_draft_keeps_incomplete_work(qtbot, context, store):
     editor = open_visit_editor(None, context, None)
     editor.content.setPlainText("只写了一半")
-    assert editor.save(draft=True)
+    assert save_and_wait(editor, draft=True)
     assert store.row("visits", editor.visit.id)["is_draft"] == 1
-    assert autosave.pending(store) == []
+    assert drafts.pending(store) == []
     assert "草稿" in editor.state_label.text()

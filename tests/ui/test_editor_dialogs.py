@@ -7,7 +7,7 @@ import pytest
 from commissioner_app.attachments import blob_path
 from commissioner_app.credit_code import make_credit_code
 from commissioner_app.domain import ServiceTarget, TechnicalProblem
-from tests.ui.editor_support import EditorContext, add_target, close_windows, make_photo
+from tests.ui.editor_support import EditorContext, add_target, close_windows, make_photo, save_and_wait
 from ui.editors import open_problem_dialog, open_target_dialog
 from ui.widgets.attachments import AttachmentsWidget
 
@@ -34,14 +34,14 @@ def test_target_credit_code_checked_as_typed(qtbot, context, store):
     assert "应为18位" in dialog.credit_status.text()
 
     # Saving a wrong code is refused with the message next to the field.
-    assert not dialog.save()
+    assert not save_and_wait(dialog)
     assert "应为18位" in dialog.boxes["credit_code"].error.text()
     assert store.all(ServiceTarget) == []
 
     dialog.credit_code.setText(valid.lower())
     assert "校验通过" in dialog.credit_status.text()
     with qtbot.waitSignal(dialog.saved, timeout=1000) as saved:
-        assert dialog.save()
+        assert save_and_wait(dialog)
     target = store.get(ServiceTarget, saved.args[0])
     assert target.credit_code == valid and (target.county, target.town) == ("蓬江区", "棠下镇")
 
@@ -52,19 +52,19 @@ def test_problem_marked_solved_without_solution_refused(qtbot, context, store):
     dialog = open_problem_dialog(None, context, problem.id)
     assert dialog.target.text() == target.name
     dialog.status.setCurrentIndex(dialog.status.findData("solved"))
-    assert not dialog.save()
+    assert not save_and_wait(dialog)
     assert dialog.boxes["status"].error.text() == "标记为已解决前须至少填写一个解决方案"
     assert store.get(TechnicalProblem, problem.id).status == "open"
 
     dialog.status.setCurrentIndex(dialog.status.findData("referred"))
-    assert not dialog.save()
+    assert not save_and_wait(dialog)
     assert dialog.boxes["status_reason"].error.text() == "转交或暂无法解决时须说明原因"
 
     # With a solution added here, it may be marked solved.
     dialog.status.setCurrentIndex(dialog.status.findData("solved"))
     dialog.new_solution.setPlainText("调整育雏温度并补充电解多维。")
     dialog.new_technology.setText("育雏温控")
-    assert dialog.save()
+    assert save_and_wait(dialog)
     saved = store.get(TechnicalProblem, problem.id)
     assert saved.status == "solved" and saved.solved_on is not None
     assert [s.technology for s in store.solutions_of_problem(problem.id)] == ["育雏温控"]
@@ -92,7 +92,7 @@ def test_attachment_removed_before_save_is_not_written(qtbot, store, tmp_path):
     )
     widget.list.setCurrentRow(0)
     widget.remove_current()
-    widget.commit(draft=False)
+    widget.commit_to(store, draft=False)  # what the owner's save runs on the executor
     from commissioner_app.attachments import attachments_of
 
     assert [a.original_name for a in attachments_of(store, "visits", "v1")] == ["b.jpg"]
@@ -129,7 +129,7 @@ def test_target_created_on_the_spot_from_the_visit_editor(qtbot, context, store)
     assert dialog.name.text() == "都斛镇鳗鱼场"  # what was searched for is not typed twice
     dialog.type.setCurrentIndex(dialog.type.findData("large_grower"))
     dialog.region.set_region("台山市", "都斛镇", "")
-    assert dialog.save()
+    assert save_and_wait(dialog)
     target = store.all(ServiceTarget)[0]
     assert editor.target.target_id() == target.id
     assert editor.region.region() == ("台山市", "都斛镇", "")

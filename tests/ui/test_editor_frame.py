@@ -6,7 +6,7 @@ import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from commissioner_app.domain import Commissioner, Visit
-from tests.ui.editor_support import ThreadWatch, add_target, close_windows
+from tests.ui.editor_support import ThreadWatch, add_target, autosave_and_wait, close_windows, save_and_wait
 from tests.ui.frame_fixtures import context  # noqa: F401 - the frame's AppContext fixture
 from ui.editors import DraftRecoveryDialog, open_visit_editor, recover_drafts
 
@@ -20,7 +20,7 @@ def test_visit_logged_and_recovered_with_the_frame_context(qtbot, context, store
     editor.target.set_target(target.id)
     editor._target_picked(target.id)
     editor.content.setPlainText("指导桥美村柑园排水。")
-    editor.autosave_now()
+    autosave_and_wait(editor)
     visit_id = editor.visit.id
     shiboken6.delete(editor)  # the process was killed
 
@@ -30,8 +30,8 @@ def test_visit_logged_and_recovered_with_the_frame_context(qtbot, context, store
     main.findChild(DraftRecoveryDialog).resume_selected()
     resumed = next(w for w in main.findChildren(QWidget) if type(w).__name__ == "VisitEditor")
     resumed.service_type_boxes["guidance"].setChecked(True)
-    with qtbot.waitSignal(context.records_changed, timeout=2000):
-        assert resumed.save(), resumed.summary.text()
+    with qtbot.waitSignal(context.operation_did_execute, timeout=2000):
+        assert save_and_wait(resumed), resumed.summary.text()
     watch.active = False
     close_windows()
     assert watch.on_gui_thread == []

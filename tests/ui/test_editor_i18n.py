@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 from commissioner_app import i18n
-from tests.ui.editor_support import EditorContext, close_windows
+from tests.ui.editor_support import EditorContext, close_windows, save_and_wait
 from ui.editors import open_target_dialog, open_visit_editor
 from ui.i18n_build import CATALOG
 
@@ -53,7 +53,7 @@ def test_switching_to_english_and_back_without_reopening(qtbot, store, english):
     assert editor.tabs.tabText(0) == "Basics"
     assert editor.windowTitle() == "New visit"
     assert editor.service_type_boxes["guidance"].text() != "技术指导"  # the core's labels follow too
-    assert not editor.save()
+    assert not save_and_wait(editor)
     assert editor.boxes["target_id"].error.text() == "is required"
     dialog = open_target_dialog(None, context, None)
     dialog.credit_code.setText("123")

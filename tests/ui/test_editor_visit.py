@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from commissioner_app.attachments import attachments_of
 from commissioner_app.domain import Commissioner, Solution, TechnicalProblem, Visit
 from commissioner_app.records import to_row
-from tests.ui.editor_support import EditorContext, add_target, close_windows, make_photo
+from tests.ui.editor_support import EditorContext, add_target, close_windows, make_photo, save_and_wait
 from ui.editors import open_visit_editor
 
 
@@ -68,8 +68,8 @@ def test_log_complete_visit_with_problem_solution_and_photo(qtbot, context, stor
     sheet = make_photo(tmp_path / "确认单.jpg", taken="2026:05:03 11:20:00")
     editor.sheet.add_files([sheet])
 
-    with qtbot.waitSignal(context.records_changed, timeout=2000):
-        assert editor.save(), editor.summary.text()
+    with qtbot.waitSignal(context.operation_did_execute, timeout=2000):
+        assert save_and_wait(editor), editor.summary.text()
 
     visits = store.all(Visit)
     assert len(visits) == 1
@@ -113,6 +113,7 @@ def test_validation_errors_shown_next_to_fields_then_fixed(qtbot, context, store
     editor.windowHandle().requestActivate()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5000)
     qtbot.keyClick(editor.content, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S
+    assert context.tasks.wait_idle(10000)  # the save answers from the executor
     assert not editor.summary.isHidden()
     errors = {key: box.error.text() for key, box in editor.boxes.items() if not box.error.isHidden()}
     assert errors["target_id"] == "必须填写"
@@ -133,7 +134,7 @@ def test_validation_errors_shown_next_to_fields_then_fixed(qtbot, context, store
     editor.content.setPlainText("现场诊断稻飞虱虫情，讲解防治要点。")
     editor.counters["people_trained"].setValue(20)
     card.solution.setPlainText("推荐吡蚜酮轮换用药并释放天敌。")
-    assert editor.save(), editor.summary.text()
+    assert save_and_wait(editor), editor.summary.text()
     assert len(store.all(Visit)) == 1
     assert store.all(TechnicalProblem)[0].status == "solved"
     assert len(store.all(Solution)) == 1
@@ -160,7 +161,7 @@ def test_returned_visit_shows_opinion_and_approved_warns(qtbot, context, store):
     editor = open_visit_editor(None, context, visit.id)
     assert "重新审核" in editor.review_banner.text()
     editor.content.setPlainText("指导陈皮仓储管理，检查温湿度记录。")
-    assert editor.save()
+    assert save_and_wait(editor)
     assert store.get(Visit, visit.id).review_status == "pending"
 
 
@@ -183,7 +184,7 @@ def test_existing_open_problem_solved_on_a_later_visit(qtbot, context, store):
     assert card.title.isReadOnly()
     card.status.setCurrentIndex(card.status.findData("solved"))
     card.solution.setPlainText("增加增氧和换水频次，投放微生物制剂。")
-    assert editor.save(), editor.summary.text()
+    assert save_and_wait(editor), editor.summary.text()
     saved = store.get(TechnicalProblem, problem.id)
     assert saved.status == "solved" and saved.visit_id == earlier
     assert len(store.solutions_of_problem(problem.id)) == 1

@@ -6,6 +6,7 @@ import time
 
 from commissioner_app.attachments import add_attachment
 from commissioner_app.domain import Review, Visit
+from commissioner_app.ops import OpChanges
 from tests.ui.manager_support import log_in_as, manager_context, photo, team_data, wait  # noqa: F401
 from ui.main_window import MainWindow
 from ui.views.review import ReviewView
@@ -102,7 +103,7 @@ def test_a_visit_edited_after_approval_comes_back_showing_what_changed(manager_c
     store.actor = team_data.members["李强"].id
     store.save_visit(edited)  # what arrives when 李强 edits the approved record and syncs
     store.actor = team_data.leader.id
-    manager_context.records_changed.emit("visits")
+    manager_context.operation_did_execute.emit(OpChanges.of("visits"))
     wait(manager_context)
 
     assert v["li"].id in queue_ids(view)
@@ -135,14 +136,14 @@ def test_the_review_and_team_views_appear_for_a_manager_only(store, team_data, q
 
         assert "审核" not in shown() and "团队" not in shown() and "考核" in shown()
         log_in_as(store, "manager", team_data.leader, team_data.team.id)  # a login with a manager account
-        ctx.records_changed.emit("")
+        ctx.operation_did_execute.emit(OpChanges.of("session"))  # as a login announces
         wait(ctx)
         assert "审核" in shown() and "团队" in shown()
         review = window.show_view("review")
         wait(ctx)
         assert len(review.model.rows) == 5  # type: ignore[attr-defined]
         log_in_as(store, "commissioner", team_data.leader)
-        ctx.records_changed.emit("")
+        ctx.operation_did_execute.emit(OpChanges.of("session"))  # as a login announces
         wait(ctx)
         assert "审核" not in shown()
         assert all(a.isVisible() is False for a in window._view_actions if a.text() == "审核")

@@ -4,6 +4,7 @@ import pytest
 
 from commissioner_app.errors import DatabaseLockedError
 from commissioner_app.i18n import Message
+from commissioner_app.ops import OpChanges
 from tests.ui.frame_fixtures import context  # noqa: F401
 from ui.tasks import Operation
 
@@ -67,3 +68,76 @@ def test_progress_label_is_announced_while_running(context, qtbot):  # noqa: F81
     with qtbot.waitSignal(context.tasks.idle, timeout=5000):
         Operation(None, lambda store: None).with_progress("正在保存…").run_in_background()
     assert labels == ["正在保存…", ""]
+
+
+def test_what_an_operation_changed_is_announced_once_after_its_own_callback(context, qtbot):  # noqa: F811
+    from commissioner_app.domain import ServiceTarget
+    from commissioner_app.ops.targets import save_target
+
+    events = []
+    context.operation_did_execute.connect(lambda changes: events.append(("announced", changes)))
+    target = ServiceTarget(type="cooperative", name="桥美村陈皮合作社")
+    with qtbot.waitSignal(context.tasks.idle, timeout=5000):
+        Operation(
+            None, lambda store: save_target(store, target), lambda _done: events.append("saved")
+        ).run_in_background()
+        Operation(None, lambda store: store.count_visits()).run_in_background()  # a read changes nothing
+    assert events[0] == "saved"
+    assert [e for e in events[1:]] == [("announced", OpChanges.of("service_targets"))]
+    assert context.reader.get(ServiceTarget, target.id) is not None
+
+
+def test_a_failed_operation_announces_what_it_did_change(context, qtbot):  # noqa: F811
+    """A sync that fails half way still changed records: the lists must show them."""
+    announced = []
+    context.operation_did_execute.connect(announced.append)
+
+    def op(_store):
+        error = RuntimeError("network gone")
+        error.changes = OpChanges.of("visits")  # type: ignore[attr-defined]
+        raise error
+
+    with qtbot.waitSignal(context.tasks.idle, timeout=5000):
+        Operation(None, op).failure(lambda _e: None).run_in_background()
+    assert announced == [OpChanges.of("visits")]
+
+
+def test_network_lane_runs_beside_a_busy_database_worker(context, qtbot):  # noqa: F811
+    """A network job has its own connection and thread: a long database operation does not hold it up."""
+    release = threading.Event()
+    seen = {}
+
+    def long_database_work(_store):
+        seen["released"] = release.wait(5)  # False if the network job had to wait for this one
+
+    def network_job(store):
+        seen["thread"] = threading.current_thread().name
+        seen["separate"] = store is not context.store
+        release.set()  # only reached while the database worker is still busy
+        return store.waiting_to_sync()
+
+    Operation(None, long_database_work).run_in_background()
+    done = []
+    assert context.tasks.submit_network(network_job, lambda result, error: done.append((result, error)))
+    assert context.tasks.wait_idle(10000)
+    assert done == [(0, None)]
+    assert seen["released"] and seen["separate"] and seen["thread"].startswith("network")
+
+
+def test_progress_from_a_worker_reaches_the_gui_thread_latest_first(context, qtbot):  # noqa: F811
+    gui = threading.get_ident()
+    shown = []
+    report = context.tasks.progress_reporter(lambda value: shown.append((value, threading.get_ident())))
+
+    def job():
+        for n in range(50):
+            report(n)
+        return "done"
+
+    finished = []
+    context.tasks.submit_network(job, lambda result, _error: finished.append(result), own_store=False)
+    assert context.tasks.wait_idle(10000)
+    assert finished == ["done"]
+    assert shown and shown[-1][0] == 49  # the latest is always shown; older ones may be skipped
+    assert all(thread == gui for _value, thread in shown)
+    assert [v for v, _t in shown] == sorted(v for v, _t in shown)

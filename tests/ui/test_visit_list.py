@@ -4,6 +4,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
+from commissioner_app.ops import OpChanges
 from commissioner_app.store import VisitQuery
 from tests.ui.frame_fixtures import demo_context, demo_dir  # noqa: F401
 from ui.models import PAGE, VisitTableModel
@@ -170,7 +171,9 @@ def test_list_keeps_its_place_when_records_change(demo_context, qtbot):  # noqa:
     view.table.scrollTo(view.model.index(1500, 0))
     scrolled = view.table.verticalScrollBar().value()
     chosen = view.model.visit_id(1500)
-    load(qtbot, view.model, lambda: demo_context.records_changed.emit("visits"))  # e.g. after a save
+    load(
+        qtbot, view.model, lambda: demo_context.operation_did_execute.emit(OpChanges.of("visits"))
+    )  # e.g. after a save
     assert view.table.verticalScrollBar().value() == scrolled > 0
     assert view.model.visit_id(view.table.currentIndex().row()) == chosen
 

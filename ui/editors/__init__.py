@@ -1,23 +1,26 @@
 """Editors of the desktop application: visits, problems, service targets, and draft recovery.
 
-The frame calls only the functions below. `context` is the frame's AppContext; the editors use
-`context.store`, `context.data_dir` and the `context.records_changed(str)` signal (table name).
+The frame calls only the functions below. `context` is the frame's AppContext: the editors read
+through `context.reader` (read-only) and write through operations on `context.tasks`, the executor,
+which announces what changed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from commissioner_app.domain import Visit
-from ui.editors import autosave
+from commissioner_app.ops import drafts
 from ui.editors.problem_dialog import ProblemDialog
 from ui.editors.recovery import DraftRecoveryDialog
-from ui.editors.store_access import StoreGate
 from ui.editors.target_dialog import TargetDialog
 from ui.editors.visit_editor import VisitEditor
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
 
 __all__ = [
     "open_visit_editor",
@@ -40,7 +43,7 @@ def _keep(window: QWidget) -> None:
     window.destroyed.connect(lambda *_a: _open_windows.discard(window))
 
 
-def open_visit_editor(parent: QWidget | None, context: Any, visit_id: str | None) -> VisitEditor:
+def open_visit_editor(parent: QWidget | None, context: AppContext, visit_id: str | None) -> VisitEditor:
     """Open the visit editor (a new visit when `visit_id` is None); non-modal.
 
     A visit already open in an editor is brought to the front rather than opened twice (two editors
@@ -64,27 +67,26 @@ def open_visit_editor(parent: QWidget | None, context: Any, visit_id: str | None
     return editor
 
 
-def open_problem_dialog(parent: QWidget | None, context: Any, problem_id: str) -> ProblemDialog:
+def open_problem_dialog(parent: QWidget | None, context: AppContext, problem_id: str) -> ProblemDialog:
     dialog = ProblemDialog(parent, context, problem_id)
     _keep(dialog)
     dialog.show()
     return dialog
 
 
-def open_target_dialog(parent: QWidget | None, context: Any, target_id: str | None) -> TargetDialog:
+def open_target_dialog(parent: QWidget | None, context: AppContext, target_id: str | None) -> TargetDialog:
     dialog = TargetDialog(parent, context, target_id)
     _keep(dialog)
     dialog.show()
     return dialog
 
 
-def resume_draft(parent: QWidget | None, context: Any, visit_id: str) -> VisitEditor | None:
+def resume_draft(parent: QWidget | None, context: AppContext, visit_id: str) -> VisitEditor | None:
     """Open the editor with the autosaved state of `visit_id` put back."""
-    gate = StoreGate.of(context)
-    doc = gate.call(autosave.load_state, visit_id)
+    doc = drafts.load_state(context.reader, visit_id)
     if doc is None:
         return None
-    exists = gate.get(Visit, visit_id) is not None
+    exists = context.reader.get(Visit, visit_id) is not None
     editor = VisitEditor(parent, context, visit_id if exists else None)
     editor.apply_state(doc["state"])
     _keep(editor)
@@ -92,15 +94,15 @@ def resume_draft(parent: QWidget | None, context: Any, visit_id: str) -> VisitEd
     return editor
 
 
-def recover_drafts(parent: QWidget | None, context: Any) -> int:
+def recover_drafts(parent: QWidget | None, context: AppContext) -> int:
     """At start: offer back the work autosaved before a crash or a killed process.
 
     Shows a (window-modal, non-blocking) list to resume or discard each; returns how many were offered.
     """
-    drafts = StoreGate.of(context).call(autosave.pending)
-    if not drafts:
+    found = drafts.pending(context.reader)
+    if not found:
         return 0
-    dialog = DraftRecoveryDialog(parent, context, drafts, lambda vid: resume_draft(parent, context, vid))
+    dialog = DraftRecoveryDialog(parent, context, found, lambda vid: resume_draft(parent, context, vid))
     _keep(dialog)
     dialog.open()
-    return len(drafts)
+    return len(found)

@@ -9,7 +9,6 @@ from commissioner_app import i18n
 from commissioner_app.domain import Issue
 from commissioner_app.reference import reference, towns_of
 from commissioner_app.store import Store
-from ui.editors.store_access import StoreGate
 
 ERROR_STYLE = "color: #b00020;"
 INVALID_STYLE = "border: 1px solid #b00020;"
@@ -77,18 +76,16 @@ def show_issues(issues: list[Issue], boxes: dict[str, FieldBox], summary: ErrorL
 class ReferenceCombo(QComboBox):
     """A choice among reference items of one kind; keeps and returns the Chinese name records store."""
 
-    def __init__(
-        self, store: Store | StoreGate, kind: str, parent: QWidget | None = None, *, empty: bool = True
-    ):
+    def __init__(self, store: Store, kind: str, parent: QWidget | None = None, *, empty: bool = True):
         super().__init__(parent)
-        self._store, self._kind, self._empty = StoreGate.wrap(store), kind, empty
+        self._store, self._kind, self._empty = store, kind, empty  # the read-only connection
         self.setEditable(True)  # long lists: typing narrows them (completer); unknown names are kept too
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.reload()
 
     def relabel(self) -> None:
         """Names in the current language; the value (the Chinese name) stays as it is."""
-        names = {i.name_zh: i.name(i18n.language()) for i in self._store.call(reference, self._kind)}
+        names = {i.name_zh: i.name(i18n.language()) for i in reference(self._store, self._kind)}
         current = self.value()
         self.blockSignals(True)
         for index in range(self.count()):
@@ -104,7 +101,7 @@ class ReferenceCombo(QComboBox):
         self.clear()
         if self._empty:
             self.addItem("", "")
-        for item in self._store.call(reference, self._kind):
+        for item in reference(self._store, self._kind):
             self.addItem(item.name(i18n.language()), item.name_zh)
         self.blockSignals(False)
         self.set_value(current)
@@ -129,9 +126,9 @@ class RegionPicker(QWidget):
 
     changed = Signal()
 
-    def __init__(self, store: Store | StoreGate, parent: QWidget | None = None):
+    def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
-        self._store = StoreGate.wrap(store)
+        self._store = store  # the read-only connection
         self.county = QComboBox(self)
         self.town = QComboBox(self)
         self.town.setEditable(True)
@@ -143,7 +140,7 @@ class RegionPicker(QWidget):
         layout.addWidget(self.town, 2)
         layout.addWidget(self.village, 3)
         self.county.addItem("", "")
-        for item in self._store.call(reference, "county"):
+        for item in reference(self._store, "county"):
             self.county.addItem(item.name(i18n.language()), item.name_zh)
         self.county.currentIndexChanged.connect(self._county_changed)
         self.town.currentTextChanged.connect(lambda _t: self.changed.emit())
@@ -152,7 +149,7 @@ class RegionPicker(QWidget):
 
     def retranslate(self) -> None:
         for combo, kind in ((self.county, "county"), (self.town, "town")):
-            names = {i.name_zh: i.name(i18n.language()) for i in self._store.call(reference, kind)}
+            names = {i.name_zh: i.name(i18n.language()) for i in reference(self._store, kind)}
             combo.blockSignals(True)
             for index in range(combo.count()):
                 data = combo.itemData(index)
@@ -178,7 +175,7 @@ class RegionPicker(QWidget):
         self.town.blockSignals(True)
         self.town.clear()
         self.town.addItem("", "")
-        for item in self._store.call(towns_of, self.county.currentData() or ""):
+        for item in towns_of(self._store, self.county.currentData() or ""):
             self.town.addItem(item.name(i18n.language()), item.name_zh)
         index = self.town.findData(town)
         if index >= 0:

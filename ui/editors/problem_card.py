@@ -32,6 +32,8 @@ class ProblemCard(QGroupBox):
     """`raised_here`: the problem was raised on this visit (saved with it, draft with a draft)."""
 
     changed = Signal()
+    # The card's title field (the base class's title() is replaced: the card shows the problem's).
+    title: QLineEdit  # type: ignore[assignment]
     remove_requested = Signal(object)
 
     def __init__(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -38,9 +38,12 @@ from commissioner_app.domain import (
     field_label,
 )
 from commissioner_app.errors import CommissionerError, ValidationError
-from commissioner_app.store import Store
+from commissioner_app.ops.problems import save_problem
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, issue_text, show_issues
-from ui.editors.store_access import StoreGate
+from ui.tasks import Operation, error_text
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
 
 log = logging.getLogger("commissioner.ui.problem")
 
@@ -52,11 +55,13 @@ def _fill_codes(combo: QComboBox, codes: dict[str, Any]) -> None:
 
 class ProblemDialog(QDialog):
     saved = Signal(str)
+    save_failed = Signal()
 
-    def __init__(self, parent: QWidget | None, context: Any, problem_id: str):
+    def __init__(self, parent: QWidget | None, context: AppContext, problem_id: str):
         super().__init__(parent)
         self.context = context
-        store = self.store = StoreGate.of(context)
+        store = self.store = context.reader  # reads only: the save is an operation on the executor
+        self.last_save_ok: bool | None = None
         self.problem = store.require(TechnicalProblem, problem_id)
 
         self.title = QLineEdit(self)
@@ -130,7 +135,7 @@ class ProblemDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
         # The body scrolls, so the dialog fits a 1366x768 screen however long the lists grow.
         body = QWidget()
         left = QVBoxLayout()
@@ -234,7 +239,8 @@ class ProblemDialog(QDialog):
             self.tr("原因说明（必填）") if needs_reason else self.tr("原因说明")
         )
 
-    def save(self) -> bool:
+    def save(self) -> None:
+        """Save on the executor; `saved(id)` and the dialog closes, or the issues show at their fields."""
         for box in [*self.boxes.values(), self.solution_box]:
             box.clear()
         self.summary.clear_message()
@@ -261,26 +267,27 @@ class ProblemDialog(QDialog):
             if issues:
                 self.solution_box.show_issues([issue_text(i) for i in issues])
                 self.new_solution.setFocus()
-                return False
+                self.last_save_ok = False
+                return
         p.solved_on = (p.solved_on or date.today()) if p.status == "solved" else None
 
-        def write(store: Store) -> None:
-            with store.atomic():  # the new solution and the status change together, or neither
-                if solution is not None:
-                    store.save(solution)
-                store.save(p)
+        self.last_save_ok = None
+        # The new solution and the status change together, or neither.
+        Operation(
+            self, lambda store: save_problem(store, p, solution), lambda _done: self._saved(p.id)
+        ).failure(self._refused).run_in_background()
 
-        try:
-            self.store.call(write)
-        except ValidationError as exc:
-            show_issues(exc.issues, self.boxes, self.summary)
-            return False
-        except CommissionerError as exc:
-            self.summary.show_message(exc.text(i18n.language()))
-            return False
-        self.context.records_changed.emit("problems")
-        if solution is not None:
-            self.context.records_changed.emit("solutions")
-        self.saved.emit(p.id)
+    def _saved(self, problem_id: str) -> None:
+        self.last_save_ok = True
+        self.saved.emit(problem_id)
         self.accept()
-        return True
+
+    def _refused(self, error: BaseException) -> None:
+        self.last_save_ok = False
+        if isinstance(error, ValidationError):
+            show_issues(error.issues, self.boxes, self.summary)
+        elif isinstance(error, CommissionerError):
+            self.summary.show_message(error.text(i18n.language()))
+        else:
+            self.summary.show_message(error_text(error))
+        self.save_failed.emit()

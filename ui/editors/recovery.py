@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
@@ -18,15 +18,18 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.domain import ServiceTarget
-from ui.editors import autosave
-from ui.editors.store_access import StoreGate
+from commissioner_app.ops import drafts as draft_ops
+from ui.tasks import Operation
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
 
 
 class DraftRecoveryDialog(QDialog):
     def __init__(
         self,
         parent: QWidget | None,
-        context: Any,
+        context: AppContext,
         drafts: list[dict[str, Any]],
         resume: Callable[[str], object],
     ):
@@ -78,7 +81,7 @@ class DraftRecoveryDialog(QDialog):
 
     def _fill(self) -> None:
         self.list.clear()
-        store = StoreGate.of(self.context)
+        store = self.context.reader
         for draft in self._drafts:
             visit = draft["state"]["visit"]
             target = store.get(ServiceTarget, visit.get("target_id")) if visit.get("target_id") else None
@@ -122,6 +125,5 @@ class DraftRecoveryDialog(QDialog):
     def discard_selected(self) -> None:
         visit_id = self._selected()
         if visit_id:
-            StoreGate.of(self.context).call(autosave.discard, visit_id)
-            self.context.records_changed.emit("visits")
+            Operation(self, lambda store: draft_ops.discard(store, visit_id)).run_in_background()
             self._done_with(visit_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -22,8 +22,12 @@ from commissioner_app import i18n
 from commissioner_app.credit_code import credit_code_problem
 from commissioner_app.domain import TARGET_TYPES, ServiceTarget
 from commissioner_app.errors import CommissionerError, ValidationError
+from commissioner_app.ops.targets import save_target
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, show_issues
-from ui.editors.store_access import StoreGate
+from ui.tasks import Operation, error_text
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
 
 log = logging.getLogger("commissioner.ui.target")
 
@@ -32,11 +36,13 @@ class TargetDialog(QDialog):
     """Type, name, region, industry, contact, phone, credit code (checked as typed), address."""
 
     saved = Signal(str)
+    save_failed = Signal()
 
-    def __init__(self, parent: QWidget | None, context: Any, target_id: str | None):
+    def __init__(self, parent: QWidget | None, context: AppContext, target_id: str | None):
         super().__init__(parent)
         self.context = context
-        store = self.store = StoreGate.of(context)
+        store = self.store = context.reader  # reads only: the save is an operation on the executor
+        self.last_save_ok: bool | None = None
         self.target = (
             store.require(ServiceTarget, target_id) if target_id else ServiceTarget(type="enterprise")
         )
@@ -79,7 +85,7 @@ class TargetDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
@@ -163,20 +169,28 @@ class TargetDialog(QDialog):
         t.notes = self.notes.text().strip()
         return t
 
-    def save(self) -> bool:
+    def save(self) -> None:
+        """Save on the executor; `saved(id)` and the dialog closes, or the issues show at their fields."""
         for box in self.boxes.values():
             box.clear()
         self.summary.clear_message()
         target = self.collect()
-        try:
-            self.store.save(target)
-        except ValidationError as exc:
-            show_issues(exc.issues, self.boxes, self.summary)
-            return False
-        except CommissionerError as exc:
-            self.summary.show_message(exc.text(i18n.language()))
-            return False
-        self.context.records_changed.emit("service_targets")
-        self.saved.emit(target.id)
+        self.last_save_ok = None
+        Operation(
+            self, lambda store: save_target(store, target), lambda _done: self._saved(target.id)
+        ).failure(self._refused).run_in_background()
+
+    def _saved(self, target_id: str) -> None:
+        self.last_save_ok = True
+        self.saved.emit(target_id)
         self.accept()
-        return True
+
+    def _refused(self, error: BaseException) -> None:
+        self.last_save_ok = False
+        if isinstance(error, ValidationError):
+            show_issues(error.issues, self.boxes, self.summary)
+        elif isinstance(error, CommissionerError):
+            self.summary.show_message(error.text(i18n.language()))
+        else:
+            self.summary.show_message(error_text(error))
+        self.save_failed.emit()

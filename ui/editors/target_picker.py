@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from commissioner_app import i18n
 from commissioner_app.domain import TARGET_TYPES, ServiceTarget
 from commissioner_app.store import Store
-from ui.editors.store_access import StoreGate
 
 RESULTS = 50
 
@@ -29,9 +28,9 @@ class TargetPicker(QWidget):
     picked = Signal(str)
     create_requested = Signal()
 
-    def __init__(self, store: Store | StoreGate, parent: QWidget | None = None):
+    def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
-        self._store = StoreGate.wrap(store)
+        self._store = store  # the read-only connection
         self._target_id: str | None = None
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)

@@ -2,13 +2,17 @@
 
 Non-modal: a commissioner may keep the visit list open beside it. Every change restarts the
 autosave timer (see autosave.py); Ctrl+S saves, Esc closes (asking when something is unsaved).
+
+Data: the form is filled from the read-only connection (`context.reader`); saves and autosaves
+are operations on the executor's database lane (commissioner_app.ops.visits), whose result comes
+back later: `saved(visit_id)` after a save, `save_failed()` when it was refused.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTime, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -45,17 +49,22 @@ from commissioner_app.domain import (
     field_label,
 )
 from commissioner_app.errors import CommissionerError, ValidationError
+from commissioner_app.ops import OpChanges, drafts
+from commissioner_app.ops import visits as visit_ops
 from commissioner_app.records import from_row, to_row
 from commissioner_app.store import RECORD_STATES, Store, record_state
 from sync.errors import rejection_reason
 from ui.editors import autosave
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, issue_text
 from ui.editors.problem_card import ProblemCard
-from ui.editors.store_access import StoreGate
 from ui.editors.target_dialog import TargetDialog
 from ui.editors.target_picker import TargetPicker
+from ui.tasks import Operation, error_text
 from ui.widgets.attachments import AttachmentsWidget
 from ui.widgets.spin import no_wheel
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
 
 log = logging.getLogger("commissioner.ui.visit_editor")
 
@@ -80,23 +89,27 @@ def _scrolled(inner: QWidget, stretch: bool = True) -> QScrollArea:
 
 
 class VisitEditor(QDialog):
-    """Edits one visit; `saved(visit_id)` after a successful save."""
+    """Edits one visit; `saved(visit_id)` after a successful save, `save_failed()` after a refused one."""
 
     saved = Signal(str)
+    save_failed = Signal()
 
-    def __init__(self, parent: QWidget | None, context: Any, visit_id: str | None):
+    def __init__(self, parent: QWidget | None, context: AppContext, visit_id: str | None):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.context = context
-        self.store = StoreGate.of(context)
+        self.store = context.reader  # reads only: writes are operations on the executor
         self._loading = True
         self._dirty = False
+        self.saving = False  # a save was submitted and has not answered yet
+        self.last_save_ok: bool | None = None  # how the last save ended (None: none answered yet)
+        self._close_after_save = False
         self._target_dialog: TargetDialog | None = None
         store = self.store
         existing = store.get(Visit, visit_id) if visit_id else None
         if visit_id and existing is None:
             store.require(Visit, visit_id)  # raises NotFoundError with a readable message
-        row = store.row("visits", visit_id) if existing else None
+        row = store.row("visits", existing.id) if existing else None
         if existing is None:
             self.origin = "new"
             self.visit = Visit(
@@ -121,6 +134,7 @@ class VisitEditor(QDialog):
 
     def _build(self) -> None:
         store = self.store
+        widget: QWidget
         # Banners: reviewer's opinion, approved warning, autosave offer, what went wrong.
         self.review_banner = QLabel(self)
         self.review_banner.setWordWrap(True)
@@ -321,11 +335,9 @@ class VisitEditor(QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(bottom)
 
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.save())
-        QShortcut(
-            QKeySequence("Ctrl+Shift+S"),
-            self,
-            activated=lambda: self.save(draft=True) if self.origin != "saved" else None,
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(lambda: self.save())
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self).activated.connect(
+            lambda: self.save(draft=True) if self.origin != "saved" else None
         )
         # Changes restart the autosave timer.
         for edit in (self.confirm_contact,):
@@ -513,11 +525,13 @@ class VisitEditor(QDialog):
             return
         solutions = {s.problem_id: s for s in store.solutions_of_visit(self.visit.id)}
         raised = store.problems_of_visit(self.visit.id)
-        for problem in raised:
+        for raised_problem in raised:
             self._add_card(
-                ProblemCard(problem, solutions.pop(problem.id, None), raised_here=True, removable=False)
+                ProblemCard(
+                    raised_problem, solutions.pop(raised_problem.id, None), raised_here=True, removable=False
+                )
             )
-        links = store.call(autosave.load_links, self.visit.id)
+        links = drafts.load_links(store, self.visit.id)
         for problem_id in [*solutions, *[p for p in links if p not in solutions]]:
             problem = store.get(TechnicalProblem, problem_id)
             if problem is None or problem.id in {c.problem.id for c in self.cards}:
@@ -664,14 +678,19 @@ class VisitEditor(QDialog):
         children = [(card, *card.collect(v.id, v.target_id)) for card in self.cards]
         return v, children
 
-    def save(self, draft: bool = False) -> bool:
-        """Save (or save as a draft); on problems, show each next to its field and focus the first."""
+    def save(self, draft: bool = False) -> None:
+        """Save (or save as a draft) on the executor; when it is refused, show each problem next to its
+        field and focus the first (`saved` or `save_failed` tells how it ended)."""
+        if self.saving:
+            return  # one save at a time: a second click while the first is written does nothing
         self.autosaver.stop()
         self._clear_issues()
         if draft and self.origin == "saved":
             draft = False  # never demote a complete record; the button is hidden for it anyway
         visit, children = self.collect()
-        problems, solutions, owners = [], [], {}
+        problems: list[TechnicalProblem] = []
+        solutions: list[Any] = []
+        owners: dict[str, tuple[ProblemCard, str]] = {}
         for card, problem, solution in children:
             if draft and not card.raised_here:
                 continue  # a saved problem is not turned into a draft; the link is kept aside
@@ -690,46 +709,58 @@ class VisitEditor(QDialog):
             if draft and not card.raised_here
         }
 
-        def write(store: Store) -> None:
-            with store.atomic():  # the visit with its problems, solutions and files, or nothing
-                store.save_visit(visit, problems, solutions, draft=draft)
-                self._delete_removed_drafts(store)
-                self.attachments.commit_to(store, draft)
-                self.sheet.commit_to(store, draft)
-                autosave.save_links(store, visit.id, links)
-                autosave.clear(store, visit.id)
+        removed, self._removed_problems = self._removed_problems, []
 
-        try:
-            self.store.call(write)
-        except ValidationError as exc:
-            self.show_issues(exc.issues, owners)
-            return False
-        except CommissionerError as exc:
-            self.summary.show_message(exc.text(i18n.language()))
-            return False
-        for card, _p, solution in children:
-            if solution is not None:
-                card.solution_saved = True
-        self._dirty = False
-        self.origin = "draft" if draft else "saved"
-        for table in ("visits", "problems", "solutions", "attachments"):
-            self.context.records_changed.emit(table)
-        self.saved.emit(visit.id)
-        log.info("visit %s saved%s", visit.id, " as draft" if draft else "")
-        if draft:
-            self.autosave_label.setText(self.tr("已保存为草稿 %1").replace("%1", _now_hm()))
-            self._show_state()
-            self.retranslate()
-        else:
-            self.close()
-        return True
+        def write_attachments(store: Store) -> None:
+            self.attachments.commit_to(store, draft)
+            self.sheet.commit_to(store, draft)
 
-    def _delete_removed_drafts(self, store: Store) -> None:
-        for problem_id in self._removed_problems:
-            row = store.row("problems", problem_id)
-            if row is not None and row["is_draft"] and not row["deleted"]:
-                store.delete(TechnicalProblem, problem_id)
-        self._removed_problems = []
+        def write(store: Store) -> OpChanges:
+            return visit_ops.save_visit(
+                store,
+                visit,
+                problems,
+                solutions,
+                draft=draft,
+                removed_problems=removed,
+                links=links,
+                write_attachments=write_attachments,
+            )
+
+        def refused(error: BaseException) -> None:
+            self._removed_problems = removed + self._removed_problems
+            self.saving = False
+            self.last_save_ok = False
+            self._close_after_save = False
+            if isinstance(error, ValidationError):
+                self.show_issues(error.issues, owners)
+            elif isinstance(error, CommissionerError):
+                self.summary.show_message(error.text(i18n.language()))
+            else:
+                self.summary.show_message(error_text(error))
+                log.error("visit save failed", exc_info=error)
+            self.save_failed.emit()
+
+        def done(_changes: OpChanges) -> None:
+            self.saving = False
+            self.last_save_ok = True
+            for card, _p, solution in children:
+                if solution is not None:
+                    card.solution_saved = True
+            self._dirty = False
+            self.origin = "draft" if draft else "saved"
+            self.saved.emit(visit.id)
+            log.info("visit %s saved%s", visit.id, " as draft" if draft else "")
+            if draft and not self._close_after_save:
+                self.autosave_label.setText(self.tr("已保存为草稿 %1").replace("%1", _now_hm()))
+                self._show_state()
+                self.retranslate()
+            else:
+                self.close()
+
+        self.saving = True
+        self.last_save_ok = None
+        Operation(self, write, done).failure(refused).with_progress(self.tr("正在保存…")).run_in_background()
 
     def _clear_issues(self) -> None:
         self.summary.clear_message()
@@ -776,7 +807,7 @@ class VisitEditor(QDialog):
     def _tab_of(self, widget: QWidget) -> int | None:
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
-            if page is widget or page.isAncestorOf(widget):
+            if page is not None and (page is widget or page.isAncestorOf(widget)):
                 return i
         return None
 
@@ -818,7 +849,7 @@ class VisitEditor(QDialog):
 
     def autosave_now(self) -> None:
         """Keep what is typed: the full state aside, and a new visit also as a draft record."""
-        if not self._dirty:
+        if not self._dirty or self.saving:  # a save being written keeps it all already
             return
         state = self.state()
         as_draft = self.origin == "new"
@@ -826,29 +857,41 @@ class VisitEditor(QDialog):
         problems = [p for card, p, _s in children if card.raised_here]
         solutions = [s for _c, _p, s in children if s is not None]
 
-        def write(store: Store) -> str:
-            with store.atomic():
-                if as_draft:
-                    store.save_visit(visit, problems, solutions, draft=True)
-                    self._delete_removed_drafts(store)
-                    self.attachments.commit_to(store, True)
-                    self.sheet.commit_to(store, True)
-                return autosave.save_state(store, visit.id, state)
+        removed = self._removed_problems if as_draft else []
+        if as_draft:
+            self._removed_problems = []
 
-        try:
-            saved_at = self.store.call(write)
-        except CommissionerError as exc:
-            log.warning("autosave failed: %s", exc.message.en)
-            self.autosave_label.setText(self.tr("自动保存失败：%1").replace("%1", exc.text(i18n.language())))
-            return
-        log.debug("visit %s autosaved", self.visit.id)
-        self.autosave_label.setText(self.tr("已自动保存 %1").replace("%1", saved_at[11:16]))
-        if self.origin == "new":
-            self._show_state()
-            self.context.records_changed.emit("visits")
+        def write_attachments(store: Store) -> None:
+            self.attachments.commit_to(store, True)
+            self.sheet.commit_to(store, True)
+
+        def write(store: Store) -> drafts.SavedState:
+            return visit_ops.autosave_visit(
+                store,
+                visit,
+                state,
+                as_draft=as_draft,
+                problems=problems,
+                solutions=solutions,
+                removed_problems=removed,
+                write_attachments=write_attachments,
+            )
+
+        def failed(error: BaseException) -> None:
+            self._removed_problems = removed + self._removed_problems
+            log.warning("autosave failed: %s", error)
+            self.autosave_label.setText(self.tr("自动保存失败：%1").replace("%1", error_text(error)))
+
+        def done(saved: drafts.SavedState) -> None:
+            log.debug("visit %s autosaved", visit.id)
+            self.autosave_label.setText(self.tr("已自动保存 %1").replace("%1", saved.saved_at[11:16]))
+            if self.origin == "new" and not self.saving:
+                self._show_state()
+
+        Operation(self, write, done).failure(failed).run_in_background()
 
     def _offer_autosaved(self) -> None:
-        doc = self.store.call(autosave.load_state, self.visit.id) if self.origin != "new" else None
+        doc = drafts.load_state(self.store, self.visit.id) if self.origin != "new" else None
         if doc is None:
             return
         self._pending_restore = doc["state"]
@@ -864,7 +907,8 @@ class VisitEditor(QDialog):
         self.restore_banner.hide()
 
     def _drop_autosaved(self) -> None:
-        self.store.call(autosave.clear, self.visit.id)
+        visit_id = self.visit.id
+        Operation(self, lambda store: drafts.clear(store, visit_id)).run_in_background()
         self.restore_banner.hide()
 
     # --- closing ---------------------------------------------------------------------------------
@@ -894,13 +938,22 @@ class VisitEditor(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._dirty:
             answer = self.ask_unsaved()
-            if answer == "cancel" or (answer == "save" and not self.save(draft=self.origin != "saved")):
+            if answer == "cancel":
                 event.ignore()
+                return
+            if answer == "save":
+                # Closes when the save answers; a refused save keeps the editor open with its issues.
+                event.ignore()
+                self._close_after_save = True
+                self.save(draft=self.origin != "saved")
                 return
             if answer == "discard":
                 self.autosaver.stop()
-                self.store.call(autosave.discard, self.visit.id)
-                self.context.records_changed.emit("visits")
+                visit_id = self.visit.id
+                # Runs after the window is gone (no callback); what it removed is still announced.
+                Operation(
+                    None, lambda store: drafts.discard(store, visit_id), runner=self.context.tasks
+                ).run_in_background()
                 self._dirty = False
         self.autosaver.stop()
         # Not QDialog.closeEvent: it would call reject(), which closes again.

@@ -2585,6 +2585,10 @@ Data folder: {0}</translation>
         <translation>Saved as draft at %1</translation>
     </message>
     <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
         <source>有 %1 处需要修改，已在相应位置标出。</source>
         <translation>%1 problem(s) to correct, marked next to the fields.</translation>
     </message>

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from commissioner_app.errors import CommissionerError
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.tasks import error_text
@@ -23,10 +24,9 @@ log = logging.getLogger("commissioner.ui.annual_batch")
 
 
 class OwnStoreTask(QObject):
-    """Work on a thread of its own with its own connection: a document that takes seconds (an annual
-    record of hundreds of visits) or a batch that takes an hour must not hold up the store worker,
-    which saves the user's edits. `done(result, error)` arrives on the GUI thread; connect it to a
-    method of a widget (a queued connection)."""
+    """Work with its own connection on the executor's background lane: a document that takes seconds
+    (an annual record of hundreds of visits) or a batch that takes an hour must not hold up the
+    database worker, which saves the user's edits. `done(result, error)` is emitted on the GUI thread."""
 
     done = Signal(object, object)
 
@@ -40,26 +40,14 @@ class OwnStoreTask(QObject):
 
     def start(self) -> None:
         if self.context.data_dir is None:  # an in-memory store has one connection: use the worker
-            self.context.tasks.submit(self.work, lambda result, error: self.done.emit(result, error))
-            return
-        threading.Thread(target=self._own_connection, name=self.name, daemon=True).start()
-
-    def _own_connection(self) -> None:
-        assert self.context.data_dir is not None
-        try:
-            store = Store.open(self.context.data_dir)
-        except Exception as exc:  # noqa: BLE001 - reported to the user like any failed operation
-            self.done.emit(None, exc)
-            return
-        try:
-            result = self.work(store)
-        except Exception as exc:  # noqa: BLE001
-            log.exception("%s failed", self.name)
-            self.done.emit(None, exc)
+            self.context.tasks.submit(self.work, self._finished)
         else:
-            self.done.emit(result, None)
-        finally:
-            store.close()
+            self.context.tasks.submit_network(self.work, self._finished)
+
+    def _finished(self, result: Any, error: BaseException | None) -> None:
+        if error is not None and not isinstance(error, CommissionerError):
+            log.error("%s failed", self.name, exc_info=error)
+        self.done.emit(result, error)
 
 
 class BatchRun(OwnStoreTask):
@@ -72,6 +60,7 @@ class BatchRun(OwnStoreTask):
         self.year = year
         self.folder = folder
         self._cancel = threading.Event()
+        self._report: Callable[[Any], None] = lambda _progress: None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -80,15 +69,21 @@ class BatchRun(OwnStoreTask):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def start(self) -> None:
+        report = self.context.tasks.progress_reporter(lambda p: self.progress.emit(*p))
+        self._report = report  # the worker calls it; the GUI gets the latest on its thread
+        super().start()
+
     def _records(self, store: Store) -> BatchResult:
         from commissioner_app.reports.batch import annual_records
 
+        report = self._report
         return annual_records(
             store,
             self.year,
             self.folder,
             cancelled=self._cancel.is_set,
-            progress=lambda done, total, name: self.progress.emit(done, total, name),
+            progress=lambda done, total, name: report((done, total, name)),
         )
 
 

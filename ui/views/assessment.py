@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.assessment import Assessment, MemberResult, Period, assess, visits_per_month
+from commissioner_app.assessment import Assessment, MemberResult, visits_per_month
 from commissioner_app.domain import AnnualSummary
+from commissioner_app.ops import OpChanges
+from commissioner_app.ops.assessment import (
+    YearAssessment,
+    load_summary,
+    save_summary,
+    visits_of,
+    year_assessment,
+)
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.roles import current_role, reviewer, watcher
@@ -46,43 +53,6 @@ log = logging.getLogger("commissioner.ui.assessment")
 
 SUBTOTAL_BG = QColor("#eef2f7")
 TOTAL_BG = QColor("#dde6f1")
-
-
-@dataclass
-class YearAssessment:
-    assessment: Assessment
-    months: dict[str, list[tuple[str, int]]]  # commissioner id -> visits per month
-
-
-def year_assessment(store: Store, year: int, shown: str) -> YearAssessment:
-    """The city-wide assessment of the year (so the 优秀 cap is the same as on every document), with
-    the monthly visits of the commissioner shown first (others are counted when chosen)."""
-    a = assess(store, period=Period.year(year))
-    months = {shown: visits_per_month(store, a.period, a.basis, [shown])} if a.member(shown) else {}
-    return YearAssessment(a, months)
-
-
-def load_summary(store: Store, commissioner_id: str, year: int) -> tuple[AnnualSummary | None, str]:
-    """The commissioner's summary of the year (the latest, as the annual record prints) and when saved."""
-    row = store.db.execute(
-        "SELECT id, updated_at FROM annual_summaries WHERE commissioner_id = ? AND year = ? AND deleted = 0 "
-        "ORDER BY updated_at DESC LIMIT 1",
-        [commissioner_id, year],
-    ).fetchone()
-    if row is None:
-        return None, ""
-    return store.get(AnnualSummary, row[0]), str(row[1] or "")
-
-
-def save_summary(
-    store: Store, commissioner_id: str, year: int, text: str
-) -> tuple[AnnualSummary | None, str]:
-    summary = load_summary(store, commissioner_id, year)[0] or AnnualSummary(
-        commissioner_id=commissioner_id, year=year
-    )
-    summary.text = text
-    store.save(summary)
-    return load_summary(store, commissioner_id, year)
 
 
 def annual_pdf(store: Store, commissioner_id: str, year: int) -> tuple[bytes, list[bytes] | None]:
@@ -101,18 +71,6 @@ def visit_pdf(store: Store, visit_id: str) -> tuple[bytes, list[bytes] | None]:
     visit_sheet(store, visit_id, buffer)
     pdf = buffer.getvalue()
     return pdf, render_pages(pdf)
-
-
-def visits_of(store: Store, commissioner_id: str, year: int) -> list[dict[str, Any]]:
-    return [
-        dict(r)
-        for r in store.db.query(
-            "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content FROM visits v "
-            "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND v.deleted = 0 "
-            "AND v.is_draft = 0 AND v.visit_date BETWEEN ? AND ? ORDER BY v.visit_date DESC",
-            [commissioner_id, f"{year}-01-01", f"{year}-12-31"],
-        )
-    ]
 
 
 class VisitPicker(QDialog):
@@ -171,8 +129,10 @@ class AssessmentView(QWidget):
         self.who.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.who.setEditable(True)
         self.who.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.who.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.who.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.who.completer()  # made by setEditable
+        assert completer is not None
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.annual_button = QPushButton(self)
         self.annual_button.setObjectName("primary")
         self.visit_button = QPushButton(self)
@@ -241,7 +201,7 @@ class AssessmentView(QWidget):
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.who.activated.connect(lambda _i: self._show_member())
-        context.records_changed.connect(self._records_changed)
+        context.operation_did_execute.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())
 
     # --- who and when ----------------------------------------------------------------------------
@@ -304,8 +264,17 @@ class AssessmentView(QWidget):
             self.tr("正在计算考核结果…")
         ).run_in_background()
 
-    def _records_changed(self, table: str) -> None:
-        if self.has_loaded and table in ("visits", "reviews", "problems", "solutions", "commissioners", ""):
+    def _records_changed(self, changes: OpChanges) -> None:
+        if self.has_loaded and changes.touches(
+            "visits",
+            "reviews",
+            "problems",
+            "solutions",
+            "commissioners",
+            "assessment_rules",
+            "assessment_results",
+            "confirmations",
+        ):
             self.refresh()
 
     def _show(self, data: YearAssessment) -> None:
@@ -513,12 +482,11 @@ class AssessmentView(QWidget):
         Operation(
             self,
             lambda store: save_summary(store, cid, year, text),
-            lambda s: self._summary_saved(cid, year, s),
+            lambda done: self._summary_saved(cid, year, done.value),
         ).with_progress(self.tr("正在保存年度工作总结…")).run_in_background()
 
     def _summary_saved(self, cid: str, year: int, found: tuple[AnnualSummary | None, str]) -> None:
         self._show_summary(cid, year, found)
-        self.context.records_changed.emit("annual_summaries")
 
     # --- documents -------------------------------------------------------------------------------
 

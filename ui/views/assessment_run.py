@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.assessment import Assessment, Period, assess, publish
+from commissioner_app.assessment import Assessment, Period, assess
 from commissioner_app.assessment_rules import GRADES
 from commissioner_app.exports import export_xlsx
+from commissioner_app.ops import OpChanges
+from commissioner_app.ops.assessment import publish_results
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.roles import user_info
@@ -88,7 +90,7 @@ class AssessmentRunView(QWidget):
 
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
-        context.records_changed.connect(self._records_changed)
+        context.operation_did_execute.connect(self._records_changed)
 
     @property
     def chosen_year(self) -> int:
@@ -141,8 +143,16 @@ class AssessmentRunView(QWidget):
             self.tr("正在计算全市考核结果…")
         ).run_in_background()
 
-    def _records_changed(self, table: str) -> None:
-        if self.has_loaded and table in ("visits", "reviews", "problems", "solutions", "commissioners", ""):
+    def _records_changed(self, changes: OpChanges) -> None:
+        if self.has_loaded and changes.touches(
+            "visits",
+            "reviews",
+            "problems",
+            "solutions",
+            "commissioners",
+            "assessment_rules",
+            "assessment_results",
+        ):
             self.refresh()
 
     def _loaded(self, a: Assessment) -> None:
@@ -217,15 +227,14 @@ class AssessmentRunView(QWidget):
         who = str(info.get("display_name") or info.get("username") or self.tr("市科技局"))
         Operation(
             self,
-            lambda store: publish(store, year, who),
-            lambda n: self._published(year, n),
+            lambda store: publish_results(store, year, who),
+            lambda done: self._published(year, done.value),
         ).failure(lambda e: self.message.setText(error_text(e))).with_progress(
             self.tr("正在发布考核结果…")
         ).run_in_background()
 
     def _published(self, year: int, n: int) -> None:
         self.message.setText(self.tr("已发布 {0} 年度 {1} 人的正式结果，下次同步时发送。").format(year, n))
-        self.context.records_changed.emit("")
 
     # --- documents -------------------------------------------------------------------------------
 

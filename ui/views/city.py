@@ -9,7 +9,6 @@ so the view is usable while they are computed. All loading runs on the store wor
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -28,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.activity import city_overview, town_breakdown
+from commissioner_app.activity import town_breakdown
 from commissioner_app.assessment import MemberResult, Period, assess
-from commissioner_app.assessment_rules import load_rules
 from commissioner_app.domain import SERVICE_TYPES
-from commissioner_app.store import RECORD_STATES, Store, VisitQuery
+from commissioner_app.ops import OpChanges
+from commissioner_app.ops.city import CityFigures, city_figures, town_visits
+from commissioner_app.store import RECORD_STATES
 from ui.context import AppContext
 from ui.roles import watcher
 from ui.tasks import Operation
@@ -41,37 +41,6 @@ from ui.views.common import YearCombo, heading
 from ui.views.rows_model import RowsModel
 
 log = logging.getLogger("commissioner.ui.city")
-
-VISITS_SHOWN = 500  # a town's visits listed in the drill-down (the count says how many there are)
-
-
-@dataclass
-class CityFigures:
-    year: int
-    overview: dict[str, Any]
-    plan_active: int
-    plan_solved: int
-
-
-def city_figures(store: Store, year: int) -> CityFigures:
-    rules = load_rules(store, year)
-    overview = city_overview(store, date(year, 1, 1), date(year, 12, 31))
-    return CityFigures(year, overview, rules.plan_active_commissioners, rules.plan_problems_solved)
-
-
-def town_visits(store: Store, county: str, town: str, year: int) -> tuple[int, list[dict[str, Any]]]:
-    q = VisitQuery(county=county, town=town, date_from=date(year, 1, 1), date_to=date(year, 12, 31))
-    rows = store.list_visits(q, limit=VISITS_SHOWN)
-    ids = sorted({r["commissioner_id"] for r in rows})
-    names: dict[str, str] = {}
-    if ids:
-        marks = ",".join("?" * len(ids))
-        names = dict(
-            store.db.execute(f"SELECT id, name FROM commissioners WHERE id IN ({marks})", ids).fetchall()
-        )
-    for row in rows:
-        row["commissioner_name"] = names.get(row["commissioner_id"], "")
-    return store.count_visits(q), rows
 
 
 def _table(parent: QWidget, columns: int, stretch: int = 0) -> QTableView:
@@ -236,8 +205,8 @@ class CityView(QWidget):
 
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
-        context.records_changed.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self._records_changed(""))
+        context.operation_did_execute.connect(self._records_changed)
+        watcher(context).role_changed.connect(lambda _role: self._records_changed(OpChanges.all()))
 
     @property
     def chosen_year(self) -> int:
@@ -322,8 +291,10 @@ class CityView(QWidget):
             self, lambda store: (year, assess(store, period=Period.year(year))), self._members_loaded
         ).with_progress(self.tr("正在计算考核得分…")).run_in_background()
 
-    def _records_changed(self, table: str) -> None:
-        if self.has_loaded and table in ("visits", "problems", "solutions", "reviews", "commissioners", ""):
+    def _records_changed(self, changes: OpChanges) -> None:
+        if self.has_loaded and changes.touches(
+            "visits", "problems", "solutions", "reviews", "commissioners", "assessment_rules"
+        ):
             self.refresh()
 
     def _figures_loaded(self, figures: CityFigures) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -97,11 +98,11 @@ def fit_state_column(table: QTableView, labels: list[str], column: int = 0) -> N
 def keep_sort_indicator_sortable(table: QTableView) -> None:
     """A click on a column the list cannot sort by leaves the sort indicator where it was."""
     header = table.horizontalHeader()
-    state = {"column": header.sortIndicatorSection(), "order": header.sortIndicatorOrder()}
+    state: dict[str, Any] = {"column": header.sortIndicatorSection(), "order": header.sortIndicatorOrder()}
 
     def changed(column: int, order: Qt.SortOrder) -> None:
-        model = table.model()
-        if getattr(model, "columns", None) and model.columns[column].sort_key is None:
+        columns = getattr(table.model(), "columns", None)
+        if columns and columns[column].sort_key is None:
             header.blockSignals(True)
             header.setSortIndicator(state["column"], state["order"])
             header.blockSignals(False)

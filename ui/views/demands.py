@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.demands import DEMAND_STATUSES, demand_progress, open_demands, publish, take_up
+from commissioner_app.demands import DEMAND_STATUSES, demand_progress, open_demands
 from commissioner_app.domain import PROBLEM_STATUSES, Commissioner, Demand
+from commissioner_app.ops import OpChanges
+from commissioner_app.ops.demands import publish_demand, take_up_demand
 from commissioner_app.reference import reference, towns_of
 from commissioner_app.store import Store
 from ui.context import AppContext
@@ -166,7 +168,7 @@ class DemandsView(QWidget):
         layout.addWidget(self.commissioner_panel, 1)
 
         self.retranslate()
-        context.records_changed.connect(self._records_changed)
+        context.operation_did_execute.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())
 
     # --- role ------------------------------------------------------------------------------------
@@ -293,8 +295,8 @@ class DemandsView(QWidget):
                 self, lambda store: open_demands(store, industries=industries), self._show_open
             ).with_progress(self.tr("正在加载技术需求…")).run_in_background()
 
-    def _records_changed(self, table: str) -> None:
-        if self.has_loaded and table in ("demands", "problems", ""):
+    def _records_changed(self, changes: OpChanges) -> None:
+        if self.has_loaded and changes.touches("demands", "problems"):
             self.refresh()
 
     def _show_progress(self, rows: list[dict[str, Any]]) -> None:
@@ -385,16 +387,17 @@ class DemandsView(QWidget):
         if demand.deadline is not None and demand.deadline < date.today():
             self._say(self.tr("揭榜截止日期不能早于今天。"), error=True)
             return
-        Operation(self, lambda store: publish(store, demand), self._published).failure(
-            lambda e: self._say(error_text(e), error=True)
-        ).with_progress(self.tr("正在发布需求…")).run_in_background()
+        Operation(
+            self, lambda store: publish_demand(store, demand), lambda done: self._published(done.value)
+        ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
+            self.tr("正在发布需求…")
+        ).run_in_background()
 
     def _published(self, demand: Demand) -> None:
         self._say(self.tr("已发布“{0}”，下次同步时送达各科技特派员。").format(demand.title))
         self.title_edit.clear()
         self.description_edit.clear()
         self.target_edit.clear()
-        self.context.records_changed.emit("demands")
 
     def _commissioner(self) -> Commissioner | None:
         return self.context.profile
@@ -407,7 +410,7 @@ class DemandsView(QWidget):
         demand_id = d.id
 
         def work(store: Store) -> Any:
-            return take_up(store, demand_id, who)
+            return take_up_demand(store, demand_id, who)
 
         Operation(self, work, lambda problem: self._taken(d, problem)).failure(
             lambda e: self._say(error_text(e), error=True)
@@ -415,8 +418,6 @@ class DemandsView(QWidget):
 
     def _taken(self, demand: Demand, _problem: Any) -> None:
         self._say(self.tr("已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。").format(demand.title))
-        self.context.records_changed.emit("problems")
-        self.context.records_changed.emit("demands")
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b91c1c;" if error else "color: #166534;")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,40 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.store import Store, VisitQuery, record_state
+from commissioner_app.ops.overview import OverviewFigures, overview_figures
+from commissioner_app.store import record_state
 from ui.context import AppContext
 from ui.models import state_label
 from ui.tasks import Operation
 from ui.views.common import heading
-
-RECENT = 12
-
-
-@dataclass
-class OverviewFigures:
-    visits_this_month: int = 0
-    open_problems: int = 0
-    waiting_to_sync: int = 0
-    returned: int | None = None  # None until counted
-    recent: list[dict[str, Any]] = field(default_factory=list)
-
-
-def overview_figures(store: Store, today: date | None = None) -> OverviewFigures:
-    """The figures of the overview, computed on the worker thread.
-
-    Every query here reads an index only (a few ms on 100,000 visits): it is the first screen."""
-    today = today or date.today()
-    month = VisitQuery(date_from=today.replace(day=1), date_to=today)
-    open_problems = store.db.execute(
-        "SELECT count(*) FROM problems WHERE deleted = 0 AND status IN ('open', 'in_progress')"
-    ).fetchone()[0]
-    return OverviewFigures(
-        visits_this_month=store.count_visits(month),
-        open_problems=int(open_problems),
-        waiting_to_sync=store.waiting_to_sync(),
-        returned=store.count_visits(VisitQuery(review_status="returned")),
-        recent=store.list_visits(VisitQuery(), limit=RECENT),
-    )
 
 
 class FigureCard(QFrame):
@@ -123,7 +94,7 @@ class OverviewView(QWidget):
         layout.addWidget(self.recent, 1)
 
         self.retranslate()
-        context.records_changed.connect(lambda _table: self.load(force=True))
+        context.operation_did_execute.connect(lambda _changes: self.load(force=True))
 
     def load(self, force: bool = False) -> None:
         if self.has_loaded and not force:

@@ -56,6 +56,8 @@ def render_pages(
 
 
 class PdfPreviewDialog(QDialog):
+    # The pages' scroll area (replaces QWidget.scroll(), which the dialog does not use).
+    scroll: QScrollArea  # type: ignore[assignment]
     """The rendered pages, scrolled, with 保存… and 关闭."""
 
     saved = Signal(str)

@@ -28,66 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.assessment_rules import bundled_rules_dir, parse_rules
-from commissioner_app.errors import CommissionerError
-from commissioner_app.i18n import Message
-from commissioner_app.reference import RefItem, reference, replace_reference
-from commissioner_app.store import Store
-from sync.bureau_push import META_REFERENCE_EDITED, META_RULES_EDITED  # the next sync publishes these edits
+from commissioner_app.ops.reference import rules_text, save_industries, save_rules, save_towns
+from commissioner_app.reference import reference
 from ui.context import AppContext
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
 
 log = logging.getLogger("commissioner.ui.reference")
-
-SOURCE = "bureau"
-
-
-def save_towns(store: Store, county_code: str, towns: list[tuple[str, str, str]]) -> None:
-    """Replace the towns of one county (code, Chinese name, English name); other counties' stay."""
-    others = [t for t in reference(store, "town") if t.parent_code != county_code]
-    mine = [RefItem("town", code, zh, en, county_code, n) for n, (code, zh, en) in enumerate(towns)]
-    with store.atomic():
-        replace_reference(store, "town", others + mine, source=SOURCE)
-        store.set_meta(META_REFERENCE_EDITED.format(kind="town"), "1")
-
-
-def save_industries(store: Store, industries: list[tuple[str, str, str]]) -> None:
-    old = {i.code: i for i in reference(store, "industry")}
-    items = [
-        RefItem("industry", code, zh, en, old[code].parent_code if code in old else "", n)
-        for n, (code, zh, en) in enumerate(industries)
-    ]
-    with store.atomic():
-        replace_reference(store, "industry", items, source=SOURCE)
-        store.set_meta(META_REFERENCE_EDITED.format(kind="industry"), "1")
-
-
-def rules_text(store: Store, year: int) -> str:
-    """The year's rules as distributed (pulled or edited here), else the bundled file, else empty."""
-    row = store.db.execute("SELECT toml FROM assessment_rules WHERE year = ?", [year]).fetchone()
-    if row and row[0]:
-        return str(row[0])
-    path = bundled_rules_dir() / f"{year}.toml"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
-
-
-def save_rules(store: Store, year: int, text: str) -> None:
-    """Validate, then keep the rules for `year`; a bad text raises RulesError and changes nothing."""
-    rules = parse_rules(text, f"assessment_rules:{year}")
-    if rules.year != year:
-        raise CommissionerError(
-            Message(
-                f"考核细则中的年度（{rules.year}）与所选年度（{year}）不符。",
-                f"The rules are for {rules.year}, not for the chosen year {year}.",
-            )
-        )
-    with store.atomic():
-        store.db.execute(
-            "INSERT INTO assessment_rules (year, toml) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET toml = excluded.toml",
-            [year, text],
-        )
-        store.set_meta(META_RULES_EDITED.format(year=year), "1")
 
 
 def _codes_unique(rows: list[tuple[str, str, str]]) -> bool:
@@ -135,9 +82,8 @@ class ItemsEditor(QWidget):
     def rows(self) -> list[tuple[str, str, str]]:
         result = []
         for row in range(self.table.rowCount()):
-            values = [
-                (self.table.item(row, c).text().strip() if self.table.item(row, c) else "") for c in range(3)
-            ]
+            items = [self.table.item(row, c) for c in range(3)]
+            values = [item.text().strip() if item is not None else "" for item in items]
             if any(values):
                 result.append((values[0], values[1], values[2]))
         return result
@@ -324,8 +270,7 @@ class ReferenceView(QWidget):
         ).run_in_background()
 
     def _saved(self, text: str) -> None:
-        self._say(text)
-        self.context.records_changed.emit("")
+        self._say(text)  # the executor announces what changed; the views refresh themselves
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b91c1c;" if error else "color: #166534;")

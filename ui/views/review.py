@@ -5,8 +5,6 @@ made locally and synced like any other (commissioner_app.review.decide)."""
 from __future__ import annotations
 
 import html
-import json
-from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.attachments import blob_path, thumbnail_path
 from commissioner_app.domain import (
     CONFIRMATION_DECISIONS,
     LABELS,
@@ -45,108 +42,17 @@ from commissioner_app.domain import (
     Visit,
     field_label,
 )
-from commissioner_app.evidence import evidence_warnings
-from commissioner_app.review import changes_since_approval, decide, review_queue, reviews_of
-from commissioner_app.store import Store
+from commissioner_app.ops import OpChanges
+from commissioner_app.ops.review import decide_visits, review_details
+from commissioner_app.review import review_queue
 from ui.context import AppContext
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
 from ui.views.common import heading, make_table
 
-RECENT_VISITS = 8
 EDITED_COLOUR = "#b45309"
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def review_details(store: Store, visit_id: str, today: date | None = None) -> dict[str, Any]:
-    """Everything the detail pane shows for one visit (runs on the worker thread).
-
-    `+deleted` keeps SQLite on the selective owner indexes rather than the sync-state ones."""
-    today = today or date.today()
-    found = list(
-        store.db.query(
-            "SELECT v.*, t.name AS target_name, c.name AS commissioner_name, c.sending_unit FROM visits v "
-            "LEFT JOIN service_targets t ON t.id = v.target_id LEFT JOIN commissioners c ON c.id = v.commissioner_id "
-            "WHERE v.id = ?",
-            [visit_id],
-        )
-    )
-    if not found:
-        return {}
-    row = dict(found[0])
-    row["service_types"] = json.loads(row["service_types"] or "[]")
-    problems = [
-        dict(p)
-        for p in store.db.query(
-            "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND +deleted = 0 ORDER BY created_at",
-            [visit_id],
-        )
-    ]
-    for p in problems:
-        p["solutions"] = [
-            dict(s)
-            for s in store.db.query(
-                "SELECT description, technology, outcome FROM solutions WHERE problem_id = ? AND +deleted = 0 "
-                "ORDER BY created_at",
-                [p["id"]],
-            )
-        ]
-    photos = []
-    for a in store.db.query(
-        "SELECT sha256, kind, original_name, mime FROM attachments WHERE owner_table = 'visits' AND owner_id = ? "
-        "AND +deleted = 0 ORDER BY created_at",
-        [visit_id],
-    ):
-        thumb = thumbnail_path(store, a["sha256"])
-        photos.append(
-            {
-                **a,
-                "thumbnail": str(thumb) if thumb.exists() else "",
-                "path": str(blob_path(store, a["sha256"])),
-            }
-        )
-    who = row["commissioner_id"]
-    recent = [
-        dict(r)
-        for r in store.db.query(
-            "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 16) AS content FROM visits v "
-            "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND +v.deleted = 0 "
-            "AND +v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?",
-            [who, visit_id, RECENT_VISITS],
-        )
-    ]
-    since = (today - timedelta(days=365)).isoformat()
-    record = dict.fromkeys(("approved", "returned", "pending"), 0)
-    for status, n in store.db.execute(
-        "SELECT review_status, count(*) FROM visits WHERE commissioner_id = ? AND visit_date >= ? "
-        "AND +deleted = 0 AND +is_draft = 0 GROUP BY review_status",
-        [who, since],
-    ).fetchall():
-        if status in record:
-            record[status] = n
-    return {
-        "visit": row,
-        "problems": problems,
-        "photos": photos,
-        "recent": recent,
-        "record": record,
-        "changes": changes_since_approval(store, visit_id),
-        "checks": evidence_warnings(store, [visit_id]).get(visit_id, []),
-        "confirmation": next(
-            iter(
-                store.db.query(
-                    "SELECT decision, satisfaction, name, role, comment, submitted_at FROM confirmations "
-                    "WHERE visit_id = ? AND +deleted = 0",
-                    [visit_id],
-                )
-            ),
-            None,
-        ),
-        "reviews": [
-            (r.decision, r.opinion, r.reviewer_name, r.reviewed_at) for r in reviews_of(store, visit_id)
-        ],
-    }
 
 
 class QueueModel(QAbstractTableModel):
@@ -314,7 +220,7 @@ class ReviewView(QWidget):
 
         self.retranslate()
         self._update_buttons()
-        context.records_changed.connect(self._records_changed)
+        context.operation_did_execute.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())
 
     # --- loading ---------------------------------------------------------------------------------
@@ -343,8 +249,10 @@ class ReviewView(QWidget):
         self._loading = False
         self._say(error_text(error), error=True)
 
-    def _records_changed(self, table: str) -> None:
-        if self.has_loaded and table in ("visits", "reviews", "commissioners", "attachments", ""):
+    def _records_changed(self, changes: OpChanges) -> None:
+        if self.has_loaded and changes.touches(
+            "visits", "reviews", "commissioners", "attachments", "confirmations"
+        ):
             self.refresh()
 
     def _show_queue(self, rows: list[dict[str, Any]]) -> None:
@@ -603,8 +511,8 @@ class ReviewView(QWidget):
         self.return_button.setEnabled(False)
         Operation(
             self,
-            lambda store: decide(store, ids, decision, who, opinion, sheet_accepted=sheet),
-            lambda reviews: self._decided(decision, len(reviews)),
+            lambda store: decide_visits(store, ids, decision, who, opinion, sheet_accepted=sheet),
+            lambda done: self._decided(decision, len(done.value)),
         ).failure(self._failed).with_progress(self.tr("正在保存审核结果…")).run_in_background()
 
     def _decided(self, decision: str, n: int) -> None:
@@ -614,8 +522,7 @@ class ReviewView(QWidget):
             self._say(self.tr("已通过 {0} 条记录，下次同步时发送。").format(n))
         else:
             self._say(self.tr("已退回 {0} 条记录，特派员同步后会看到您的意见。").format(n))
-        self.table.clearSelection()
-        self.context.records_changed.emit("visits")  # their review state changed; the queue reloads too
+        self.table.clearSelection()  # their review state changed: the queue reloads from the broadcast
 
     def _failed(self, error: BaseException) -> None:
         self._say(error_text(error), error=True)

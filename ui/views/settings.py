@@ -58,8 +58,8 @@ class SettingsView(QWidget):
         body_layout.addWidget(BackupPanel(context, body))
         layout.addStretch(1)
         self.retranslate()
-        context.records_changed.connect(
-            lambda table: self._show_profile() if table == "commissioners" else None
+        context.operation_did_execute.connect(
+            lambda changes: self._show_profile() if changes.touches("commissioners") else None
         )
 
     def changeEvent(self, event: QEvent) -> None:

@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app import schema
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 from sync.engine import CLOCK_SKEW_WARNING, META_LAST_SYNC, PHASES
+from sync.ops import META_LAST_REPORT, sendable_counts
 from ui.context import AppContext
-from ui.sync_control import META_LAST_REPORT, Account, SyncController, clock_skew, sync_controller
+from ui.sync_control import Account, SyncController, clock_skew, sync_controller
 from ui.sync_display import conflict_records, rejected_records
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
@@ -52,11 +52,7 @@ BANNER_OK = "background: #e3f4ea; color: #14532d; padding: 8px; border-radius: 4
 def sync_summary(store: Store, language: str) -> dict[str, Any]:
     """Everything the page shows from the database (runs on the store worker)."""
     # What the next sync sends; records held back (a conflict, a rejection) need the user first.
-    sendable = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
-    waiting = {
-        table: int(store.db.execute(f"SELECT count(*) FROM {table} WHERE {sendable}").fetchone()[0])
-        for table in schema.SYNCED_TABLES
-    }
+    waiting = sendable_counts(store)
     report = store.get_meta(META_LAST_REPORT)
     total = sum(waiting.values())
     return {
@@ -224,8 +220,8 @@ class SyncView(QWidget):
         requested = getattr(parent, "sync_requested", None)  # F5 and the Sync menu of the main window
         if requested is not None:
             requested.connect(self.sync_now)
-        context.records_changed.connect(
-            lambda _t: self.load(force=True) if self.summary is not None else None
+        context.operation_did_execute.connect(
+            lambda _changes: self.load(force=True) if self.summary is not None else None
         )
         self.retranslate()
 

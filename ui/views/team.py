@@ -3,7 +3,6 @@ week, members without a visit for 30 days, the team's assessment and its summary
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.activity import IDLE_DAYS, MemberActivity, team_activity, weekly_visits
-from commissioner_app.assessment import Assessment, Period, Scope, assess
-from commissioner_app.domain import Commissioner
-from commissioner_app.store import Store
+from commissioner_app.activity import IDLE_DAYS
+from commissioner_app.assessment import Assessment
+from commissioner_app.ops import OpChanges
+from commissioner_app.ops.team import TeamFigures, team_figures, write_team_summary
 from ui.context import AppContext
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation
@@ -49,40 +48,6 @@ def preset_period(key: str, today: date) -> tuple[date, date]:
     if key == "last_year":
         return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
     return date(today.year, 1, 1), today
-
-
-@dataclass
-class TeamFigures:
-    team_name: str
-    members: list[MemberActivity]
-    weeks: list[tuple[date, int]]
-    assessment: Assessment
-
-
-def team_figures(store: Store, who: Commissioner, date_from: date, date_to: date) -> TeamFigures:
-    """Runs on the worker: activity in the period and the assessment of the period's year."""
-    members = team_activity(
-        store, team_id=who.team_id, workstation_id=who.workstation_id, date_from=date_from, date_to=date_to
-    )
-    weeks = weekly_visits(store, [m.commissioner_id for m in members], date_from, date_to)
-    scope = Scope.team(who.team_id) if who.team_id else Scope.workstation(who.workstation_id or "")
-    a = assess(store, scope, Period.year(date_to.year))
-    names = [
-        r[0]
-        for r in store.db.execute(
-            "SELECT name FROM teams WHERE id = ? UNION ALL SELECT name FROM workstations WHERE id = ?",
-            [who.team_id or "", who.workstation_id or ""],
-        ).fetchall()
-    ]
-    return TeamFigures(names[0] if names else a.scope_name, members, weeks, a)
-
-
-def write_team_summary(store: Store, who: Commissioner, year: int, path: Path) -> Path:
-    from commissioner_app.reports.summary import group_summary
-
-    scope = Scope.team(who.team_id) if who.team_id else Scope.workstation(who.workstation_id or "")
-    group_summary(store, assess(store, scope, Period.year(year)), path)
-    return path
 
 
 class NumberItem(QTableWidgetItem):
@@ -181,7 +146,7 @@ class TeamView(QWidget):
         self.preset.currentIndexChanged.connect(self._preset_chosen)
         self.date_from.dateChanged.connect(lambda _d: self._dates_edited())
         self.date_to.dateChanged.connect(lambda _d: self._dates_edited())
-        context.records_changed.connect(self._records_changed)
+        context.operation_did_execute.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())
 
     # --- period ----------------------------------------------------------------------------------
@@ -237,8 +202,10 @@ class TeamView(QWidget):
             self.tr("正在统计团队情况…")
         ).run_in_background()
 
-    def _records_changed(self, table: str) -> None:
-        if self.has_loaded and table in ("visits", "reviews", "commissioners", "problems", ""):
+    def _records_changed(self, changes: OpChanges) -> None:
+        if self.has_loaded and changes.touches(
+            "visits", "reviews", "commissioners", "problems", "assessment_rules"
+        ):
             self.refresh()
 
     def _show(self, figures: TeamFigures) -> None:

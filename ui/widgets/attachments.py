@@ -12,6 +12,7 @@ import logging
 import mimetypes
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,9 @@ from commissioner_app.attachments import (
 )
 from commissioner_app.domain import ATTACHMENT_KINDS, Attachment
 from commissioner_app.errors import CommissionerError
+from commissioner_app.ops.visits import write_attachments
 from commissioner_app.store import Store
 from ui.editors.fields import ErrorLabel
-from ui.editors.store_access import StoreGate
 
 log = logging.getLogger("commissioner.ui.attachments")
 
@@ -89,7 +90,7 @@ class AttachmentsWidget(QWidget):
 
     def __init__(
         self,
-        store: Store | StoreGate,
+        store: Store,
         owner_table: str,
         owner_id: str,
         parent: QWidget | None = None,
@@ -98,7 +99,7 @@ class AttachmentsWidget(QWidget):
         single: bool = False,
     ):
         super().__init__(parent)
-        self._store = StoreGate.wrap(store)
+        self._store = store  # the read-only connection: files are found through it
         self._owner_table, self._owner_id = owner_table, owner_id
         self._kind = kind
         self._single = single
@@ -182,7 +183,7 @@ class AttachmentsWidget(QWidget):
         for item in self._items:
             item.owner_id = owner_id
 
-    def add_files(self, paths: list[Path | str]) -> list[Attachment]:
+    def add_files(self, paths: Sequence[Path | str]) -> list[Attachment]:
         """Add files; a missing or unreadable one is reported under the list, the others still added."""
         added, problems = [], []
         for raw in paths:
@@ -193,9 +194,7 @@ class AttachmentsWidget(QWidget):
                 else:
                     mime = mimetypes.guess_type(path.name)[0] or ""
                     kind = "photo" if mime.startswith("image/") else "document"
-                attachment = self._store.call(
-                    prepare_attachment, path, self._owner_table, self._owner_id, kind
-                )
+                attachment = prepare_attachment(self._store, path, self._owner_table, self._owner_id, kind)
             except CommissionerError as exc:
                 log.info("attachment refused: %s", exc.message.en)
                 problems.append(exc.text(i18n.language()))
@@ -261,19 +260,10 @@ class AttachmentsWidget(QWidget):
 
     # --- saving with the owner -------------------------------------------------------------------
 
-    def commit(self, draft: bool) -> None:
-        """Write the attachment records with the owner (call it inside the owner's `StoreGate.call`)."""
-        self._store.call(self.commit_to, draft)
-
     def commit_to(self, store: Store, draft: bool) -> None:
         """The same, on a given store (inside a transaction). Touches no widget: runs on the worker."""
-        for attachment in self._items:
-            attachment.owner_table, attachment.owner_id = self._owner_table, self._owner_id
-            store.save(attachment, draft=draft)
-            self._saved_ids.add(attachment.id)
-        for attachment_id in self._removed:
-            if store.get(Attachment, attachment_id) is not None:
-                store.delete(Attachment, attachment_id)
+        write_attachments(store, self._owner_table, self._owner_id, self._items, self._removed, draft=draft)
+        self._saved_ids.update(a.id for a in self._items)
         self._removed = []
 
     def discard_unsaved(self) -> None:

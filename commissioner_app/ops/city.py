@@ -1,0 +1,42 @@
+"""The city's figures for the bureau (全市概况) and a town's visits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from commissioner_app.activity import city_overview
+from commissioner_app.assessment_rules import load_rules
+from commissioner_app.store import Store, VisitQuery
+
+VISITS_SHOWN = 500  # a town's visits listed in the drill-down (the count says how many there are)
+
+
+@dataclass
+class CityFigures:
+    year: int
+    overview: dict[str, Any]
+    plan_active: int
+    plan_solved: int
+
+
+def city_figures(store: Store, year: int) -> CityFigures:
+    rules = load_rules(store, year)
+    overview = city_overview(store, date(year, 1, 1), date(year, 12, 31))
+    return CityFigures(year, overview, rules.plan_active_commissioners, rules.plan_problems_solved)
+
+
+def town_visits(store: Store, county: str, town: str, year: int) -> tuple[int, list[dict[str, Any]]]:
+    q = VisitQuery(county=county, town=town, date_from=date(year, 1, 1), date_to=date(year, 12, 31))
+    rows = store.list_visits(q, limit=VISITS_SHOWN)
+    ids = sorted({r["commissioner_id"] for r in rows})
+    names: dict[str, str] = {}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        names = dict(
+            store.db.execute(f"SELECT id, name FROM commissioners WHERE id IN ({marks})", ids).fetchall()
+        )
+    for row in rows:
+        row["commissioner_name"] = names.get(row["commissioner_id"], "")
+    return store.count_visits(q), rows

@@ -1,0 +1,17 @@
+"""Technical demands (技术需求, 揭榜): the bureau publishes, a commissioner takes one up."""
+
+from __future__ import annotations
+
+from commissioner_app.demands import publish, take_up
+from commissioner_app.domain import Commissioner, Demand, TechnicalProblem
+from commissioner_app.ops import OpChanges, OpResult
+from commissioner_app.store import Store
+
+
+def publish_demand(store: Store, demand: Demand) -> OpResult[Demand]:
+    return OpResult(publish(store, demand), OpChanges.of("demands"))
+
+
+def take_up_demand(store: Store, demand_id: str, commissioner: Commissioner) -> OpResult[TechnicalProblem]:
+    """揭榜: the demand becomes the commissioner's problem (all or nothing)."""
+    return OpResult(take_up(store, demand_id, commissioner), OpChanges.of("demands", "problems"))

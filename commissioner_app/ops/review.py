@@ -1,0 +1,121 @@
+"""Review (审核): what a manager sees of a visit before deciding, and the decision itself."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from commissioner_app.attachments import blob_path, thumbnail_path
+from commissioner_app.domain import Commissioner, Review
+from commissioner_app.evidence import evidence_warnings
+from commissioner_app.ops import OpChanges, OpResult
+from commissioner_app.review import changes_since_approval, decide, reviews_of
+from commissioner_app.store import Store
+
+RECENT_VISITS = 8
+
+
+def review_details(store: Store, visit_id: str, today: date | None = None) -> dict[str, Any]:
+    """Everything the detail pane shows for one visit (runs on the worker thread).
+
+    `+deleted` keeps SQLite on the selective owner indexes rather than the sync-state ones."""
+    today = today or date.today()
+    found = list(
+        store.db.query(
+            "SELECT v.*, t.name AS target_name, c.name AS commissioner_name, c.sending_unit FROM visits v "
+            "LEFT JOIN service_targets t ON t.id = v.target_id LEFT JOIN commissioners c ON c.id = v.commissioner_id "
+            "WHERE v.id = ?",
+            [visit_id],
+        )
+    )
+    if not found:
+        return {}
+    row = dict(found[0])
+    row["service_types"] = json.loads(row["service_types"] or "[]")
+    problems = [
+        dict(p)
+        for p in store.db.query(
+            "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND +deleted = 0 ORDER BY created_at",
+            [visit_id],
+        )
+    ]
+    for p in problems:
+        p["solutions"] = [
+            dict(s)
+            for s in store.db.query(
+                "SELECT description, technology, outcome FROM solutions WHERE problem_id = ? AND +deleted = 0 "
+                "ORDER BY created_at",
+                [p["id"]],
+            )
+        ]
+    photos = []
+    for a in store.db.query(
+        "SELECT sha256, kind, original_name, mime FROM attachments WHERE owner_table = 'visits' AND owner_id = ? "
+        "AND +deleted = 0 ORDER BY created_at",
+        [visit_id],
+    ):
+        thumb = thumbnail_path(store, a["sha256"])
+        photos.append(
+            {
+                **a,
+                "thumbnail": str(thumb) if thumb.exists() else "",
+                "path": str(blob_path(store, a["sha256"])),
+            }
+        )
+    who = row["commissioner_id"]
+    recent = [
+        dict(r)
+        for r in store.db.query(
+            "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 16) AS content FROM visits v "
+            "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND +v.deleted = 0 "
+            "AND +v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?",
+            [who, visit_id, RECENT_VISITS],
+        )
+    ]
+    since = (today - timedelta(days=365)).isoformat()
+    record = dict.fromkeys(("approved", "returned", "pending"), 0)
+    for status, n in store.db.execute(
+        "SELECT review_status, count(*) FROM visits WHERE commissioner_id = ? AND visit_date >= ? "
+        "AND +deleted = 0 AND +is_draft = 0 GROUP BY review_status",
+        [who, since],
+    ).fetchall():
+        if status in record:
+            record[status] = n
+    return {
+        "visit": row,
+        "problems": problems,
+        "photos": photos,
+        "recent": recent,
+        "record": record,
+        "changes": changes_since_approval(store, visit_id),
+        "checks": evidence_warnings(store, [visit_id]).get(visit_id, []),
+        "confirmation": next(
+            iter(
+                store.db.query(
+                    "SELECT decision, satisfaction, name, role, comment, submitted_at FROM confirmations "
+                    "WHERE visit_id = ? AND +deleted = 0",
+                    [visit_id],
+                )
+            ),
+            None,
+        ),
+        "reviews": [
+            (r.decision, r.opinion, r.reviewer_name, r.reviewed_at) for r in reviews_of(store, visit_id)
+        ],
+    }
+
+
+def decide_visits(
+    store: Store,
+    visit_ids: list[str],
+    decision: str,
+    reviewer: Commissioner,
+    opinion: str,
+    *,
+    sheet_accepted: bool = False,
+) -> OpResult[list[Review]]:
+    """Approve or return visits; their review state changes and a Review record is kept for each.
+    `sheet_accepted`: the reviewer checked the signed confirmation sheets of the approved visits."""
+    reviews = decide(store, visit_ids, decision, reviewer, opinion, sheet_accepted=sheet_accepted)
+    return OpResult(reviews, OpChanges.of("visits", "reviews"))

@@ -1,0 +1,78 @@
+"""Visits (服务记录): what the visit editor writes, as one unit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from commissioner_app.domain import Attachment, Solution, TechnicalProblem, Visit
+from commissioner_app.ops import OpChanges, drafts
+from commissioner_app.store import Store
+
+# Everything a visit save may touch: the lists of visits, problems and files refresh from it.
+VISIT_CHANGES = OpChanges.of("visits", "problems", "solutions", "attachments")
+
+
+def write_attachments(
+    store: Store, owner_table: str, owner_id: str, added: list[Attachment], removed: list[str], *, draft: bool
+) -> None:
+    """Write the attachment records of an owner (their files are in the store already) and delete
+    the ones removed; inside the owner's transaction."""
+    for attachment in added:
+        attachment.owner_table, attachment.owner_id = owner_table, owner_id
+        store.save(attachment, draft=draft)
+    for attachment_id in removed:
+        if store.get(Attachment, attachment_id) is not None:
+            store.delete(Attachment, attachment_id)
+
+
+def delete_draft_problems(store: Store, problem_ids: list[str]) -> None:
+    """Problems raised in the editor and autosaved as drafts, then removed from the visit."""
+    for problem_id in problem_ids:
+        row = store.row("problems", problem_id)
+        if row is not None and row["is_draft"] and not row["deleted"]:
+            store.delete(TechnicalProblem, problem_id)
+
+
+def save_visit(
+    store: Store,
+    visit: Visit,
+    problems: list[TechnicalProblem],
+    solutions: list[Solution],
+    *,
+    draft: bool,
+    removed_problems: list[str],
+    links: dict[str, dict[str, str]],
+    write_attachments: Callable[[Store], None] = lambda _store: None,
+) -> OpChanges:
+    """The visit with its problems, solutions and files, or nothing (ValidationError lists why).
+
+    `links` are existing problems picked in a draft (no record ties them yet); the autosaved editor
+    state is dropped once the visit is saved."""
+    with store.atomic():
+        store.save_visit(visit, problems, solutions, draft=draft)
+        delete_draft_problems(store, removed_problems)
+        write_attachments(store)
+        drafts.save_links(store, visit.id, links)
+        drafts.clear(store, visit.id)
+    return VISIT_CHANGES
+
+
+def autosave_visit(
+    store: Store,
+    visit: Visit,
+    state: dict[str, object],
+    *,
+    as_draft: bool,
+    problems: list[TechnicalProblem],
+    solutions: list[Solution],
+    removed_problems: list[str],
+    write_attachments: Callable[[Store], None] = lambda _store: None,
+) -> drafts.SavedState:
+    """Keep what is typed: the editor state aside, and a visit new in this editor also as a draft."""
+    with store.atomic():
+        if as_draft:
+            store.save_visit(visit, problems, solutions, draft=True)
+            delete_draft_problems(store, removed_problems)
+            write_attachments(store)
+        saved_at = drafts.save_state(store, visit.id, state)
+    return drafts.SavedState(saved_at, VISIT_CHANGES if as_draft else OpChanges())
