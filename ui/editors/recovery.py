@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.domain import ServiceTarget
+from ui import screen_fit
 from ui.editors import autosave
 from ui.editors.store_access import StoreGate
 
@@ -57,7 +58,7 @@ class DraftRecoveryDialog(QDialog):
         self.list.setWordWrap(True)
         self.list.setSpacing(3)
         self.list.setAlternatingRowColors(True)
-        self.resize(760, 380)
+        screen_fit.fit_dialog(self, (760, 380))
         self._fill()
         self.retranslate()
 

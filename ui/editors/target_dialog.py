@@ -22,6 +22,7 @@ from commissioner_app import i18n
 from commissioner_app.credit_code import credit_code_problem
 from commissioner_app.domain import TARGET_TYPES, ServiceTarget
 from commissioner_app.errors import CommissionerError, ValidationError
+from ui import screen_fit
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, show_issues
 from ui.editors.store_access import StoreGate
 
@@ -90,6 +91,7 @@ class TargetDialog(QDialog):
         self._load()
         self.retranslate()
         self.setMinimumWidth(560)
+        screen_fit.fit_dialog(self, self.sizeHint())
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("新建服务对象") if self.is_new else self.tr("服务对象"))

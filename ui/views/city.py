@@ -32,6 +32,7 @@ from commissioner_app.assessment import MemberResult, Period, assess
 from commissioner_app.assessment_rules import load_rules
 from commissioner_app.domain import SERVICE_TYPES
 from commissioner_app.store import RECORD_STATES, Store, VisitQuery
+from ui import screen_fit
 from ui.context import AppContext
 from ui.roles import watcher
 from ui.tasks import Operation
@@ -125,6 +126,8 @@ class ProgressCard(QFrame):
         self.bar.setTextVisible(True)
         self.note = QLabel(self)
         self.note.setObjectName("hint")
+        for label in (self.caption, self.note):
+            label.setWordWrap(True)  # three cards side by side on a 911-pixel screen, in English too
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.figure)
@@ -214,9 +217,10 @@ class CityView(QWidget):
         people_layout.addWidget(self.people_table, 1)
 
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(places, "")
-        self.tabs.addTab(kinds, "")
-        self.tabs.addTab(people, "")
+        # The pages scroll on a small screen (at 150 % the charts and tables do not fit one above the other).
+        self.tabs.addTab(screen_fit.scrolling(places, self), "")
+        self.tabs.addTab(screen_fit.scrolling(kinds, self), "")
+        self.tabs.addTab(screen_fit.scrolling(people, self), "")
 
         top = QHBoxLayout()
         top.addWidget(self.title)
