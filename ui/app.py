@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=os.environ.get("COMMISSIONER_LOG", "WARNING"),
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
-    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+    if args.screenshot and os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
         # No window flashes up for a screenshot; the screen is a field laptop's.
         import tempfile
 

@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         设置 is Ctrl+, for every role. The View menu lists them; the rail's tooltips name them."""
         for action in self._view_actions:
             self.view_menu.removeAction(action)
+            action.setShortcuts([])  # until it is deleted, the same keys would be ambiguous (and do nothing)
             action.deleteLater()
         self._view_actions = []
         number = 0
@@ -261,12 +262,6 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{self._titles[key]()} ({shortcut})" if shortcut else "")
             self.view_menu.addAction(action)
             self._view_actions.append(action)
-
-    def view_shortcuts(self) -> dict[str, str]:
-        """The shortcut of each view shown in the rail (portable text, e.g. "Ctrl+3")."""
-        return {
-            action.text(): action.shortcut().toString() for action in self._view_actions if action.isVisible()
-        }
 
     def set_view_hidden(self, key: str, hidden: bool) -> None:
         """Hide (or show again) a view's rail entry; the shortcuts follow the visible views."""
