@@ -36,7 +36,7 @@ RAIL_MIN_WIDTH = 120
 
 STYLE = """
 QListWidget#rail { background: #1f3a5f; color: #e8eef6; border: none; font-size: 11pt; outline: 0; }
-QListWidget#rail::item { padding: 10px 14px; }
+QListWidget#rail::item { padding: 6px 14px; }
 QListWidget#rail::item:selected { background: #2f5d8f; color: white; border-left: 4px solid #f5b83d; }
 QLabel#heading { font-size: 15pt; font-weight: bold; }
 QLabel#hint { color: #4b5563; }
@@ -276,8 +276,9 @@ class MainWindow(QMainWindow):
             (metrics.horizontalAdvance(self.rail.item(row).text()) for row in range(self.rail.count())),
             default=0,
         )
-        # Item padding (14 px each side), the selection border (4 px) and the list's frame.
-        self.rail.setFixedWidth(max(RAIL_MIN_WIDTH, widest + 28 + 4 + 2 * self.rail.frameWidth() + 4))
+        # Item padding (14 px each side), the selection border (4 px), the style's item margins and
+        # the list's frame.
+        self.rail.setFixedWidth(max(RAIL_MIN_WIDTH, widest + 28 + 4 + 12 + 2 * self.rail.frameWidth()))
 
     def new_visit(self) -> None:
         module = editors()

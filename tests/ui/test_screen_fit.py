@@ -220,8 +220,9 @@ def test_every_view_fits_the_screen(fit_data, tmp_path, screen, role, language, 
             if found:
                 problems[key] = found
         assert not problems, f"off screen at {client.toTuple()}: {problems}"
-        # The rail never needs a horizontal scroll bar.
+        # The rail shows every view without scrolling, and never needs a horizontal scroll bar.
         assert window.rail.horizontalScrollBar().maximum() == 0
+        assert window.rail.verticalScrollBar().maximum() == 0, "the rail scrolls: a view is off screen"
     finally:
         discard(window)
         context.close()
