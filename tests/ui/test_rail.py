@@ -138,7 +138,9 @@ def test_the_english_rail_shows_whole_titles_without_a_scroll_bar(store, role, q
             assert text and not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
             # The whole title shows when the item is selected (its padding and the 4-pixel marker).
             rail.setCurrentRow(row)
-            assert metrics.horizontalAdvance(text) + 28 + 4 <= rail.visualItemRect(rail.item(row)).width(), text
+            assert metrics.horizontalAdvance(text) + 28 + 4 <= rail.visualItemRect(rail.item(row)).width(), (
+                text
+            )
             assert rail.visualItemRect(rail.item(row)).right() < rail.viewport().width(), text
     finally:
         close(window, context)
