@@ -195,6 +195,8 @@ def test_every_view_fits_the_screen(fit_data, tmp_path, screen, role, language, 
     try:
         client = QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR)
         assert screen_fit.wants_maximised(window), "a field laptop's screen gets a maximised window"
+        # Unmaximised, its default size is within the screen too (not a fixed 1366×768).
+        assert fits(window.size(), client), f"opens at {window.size().toTuple()}"
         window.resize(client)  # what maximising does
         window.show()
         settle(context)
