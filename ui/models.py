@@ -55,16 +55,14 @@ STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def reference_names(context: AppContext) -> dict[str, dict[str, str]]:
-    """The reference data's English names, read once per context and again after the bureau
-    changes the reference data (a sync writes the table "reference_items")."""
+    """The reference data's English names, read once and again after any change (a sync or the
+    bureau's reference view may have changed the reference data; the table is small)."""
     names: dict[str, dict[str, str]] | None = getattr(context, "_english_names", None)
     if names is None:
         names = english_names(context.reader)
         if not getattr(context, "_english_names_watched", False):
             context._english_names_watched = True  # type: ignore[attr-defined]
-            context.records_changed.connect(
-                lambda table: setattr(context, "_english_names", None) if table == "reference_items" else None
-            )
+            context.records_changed.connect(lambda _table: setattr(context, "_english_names", None))
         context._english_names = names  # type: ignore[attr-defined]
     return names
 
