@@ -95,6 +95,24 @@ def reference(store: Store, kind: str, parent_code: str | None = None) -> list[R
     return [RefItem(*row) for row in store.db.execute(sql + " ORDER BY sort_order, code", params).fetchall()]
 
 
+def english_names(store: Store) -> dict[str, dict[str, str]]:
+    """kind → {Chinese name: English name} for the items that have an English name. Records keep
+    the Chinese name; an English screen shows it through this table."""
+    names: dict[str, dict[str, str]] = {}
+    for kind, name_zh, name_en in store.db.execute(
+        "SELECT kind, name_zh, name_en FROM reference_items WHERE name_en IS NOT NULL AND name_en != ''"
+    ).fetchall():
+        names.setdefault(kind, {})[name_zh] = name_en
+    return names
+
+
+def shown_name(names: dict[str, dict[str, str]], kind: str, name_zh: str, lang: str) -> str:
+    """A stored (Chinese) reference name as the user reads it: English where there is one."""
+    if lang != "en" or not name_zh:
+        return name_zh
+    return names.get(kind, {}).get(name_zh, name_zh)
+
+
 def towns_of(store: Store, county_name: str) -> list[RefItem]:
     """Towns of a county given by its Chinese name (records keep names, not codes)."""
     row = store.db.execute(

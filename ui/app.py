@@ -27,9 +27,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("commissioner.ui.app")
 
 DEMO_VISITS = 2000
+# --screenshot renders on a 1366×768 screen (a field laptop; QT_SCALE_FACTOR=1.5 shows it at 150 %)
+# with a 40-pixel taskbar, the window maximised as it opens there.
 SCREEN_SIZE = (1366, 768)
+SCREENSHOT_TASKBAR = 40
 # Views --screenshot can render besides the rail's views.
-EXTRA_VIEWS = ("profile",)
+EXTRA_VIEWS = ("profile", "visit_editor")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -122,28 +125,49 @@ def fill_demo(context: AppContext, visits: int = DEMO_VISITS) -> bool:
 def create_main_window(context: AppContext) -> MainWindow:
     from ui.main_window import MainWindow
 
-    window = MainWindow(context)
-    window.resize(*SCREEN_SIZE)
-    return window
+    return MainWindow(context)
 
 
 def view_names(window: MainWindow) -> list[str]:
     return [*window.views, *EXTRA_VIEWS]
 
 
+def screenshot_platform(folder: Path) -> str:
+    """The offscreen platform with one 1366×768 screen (its default screen is 800×800)."""
+    import json
+
+    config = folder / "offscreen-screen.json"
+    width, height = SCREEN_SIZE
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height, "logicalDpi": 96}
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    return f"offscreen:configfile={config}"
+
+
 def render_screenshot(window: MainWindow, view: str, path: Path) -> None:
-    """Show `view` at 1366x768 once its data is loaded and save it as a PNG."""
-    from PySide6.QtCore import QCoreApplication
+    """Show `view` in the window maximised on the screen (less a taskbar) once its data is loaded,
+    and save it as a PNG (device pixels: 1366 wide at any scale factor)."""
+    from PySide6.QtCore import QCoreApplication, QSize
     from PySide6.QtWidgets import QWidget
 
+    from ui import screen_fit
+
     context = window.context
-    window.resize(*SCREEN_SIZE)
+    client = screen_fit.client_area(window)
+    window.resize(client - QSize(0, SCREENSHOT_TASKBAR))
     window.show()
     target: QWidget = window
-    if view in EXTRA_VIEWS:
+    if view == "profile":
         from ui.profile import ProfileDialog
 
         target = ProfileDialog(context, window, first_start=context.profile is None)
+        target.show()
+    elif view == "visit_editor":
+        from ui.editors import VisitEditor
+
+        visit_id = context.reader.db.execute(
+            "SELECT id FROM visits WHERE deleted = 0 AND is_draft = 0 ORDER BY visit_date DESC LIMIT 1"
+        ).fetchone()
+        target = VisitEditor(window, context, visit_id[0] if visit_id else None)
         target.show()
     else:
         window.show_view(view)
@@ -172,8 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=os.environ.get("COMMISSIONER_LOG", "WARNING"),
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
-    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window flashes up for a screenshot
+    if args.screenshot and os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+        # No window flashes up for a screenshot; the screen is a field laptop's.
+        import tempfile
+
+        os.environ["QT_QPA_PLATFORM"] = screenshot_platform(Path(tempfile.mkdtemp(prefix="commissioner-")))
 
     from PySide6.QtWidgets import QApplication
 
@@ -220,7 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             render_screenshot(window, args.view, args.screenshot)
             return 0
-        window.show()
+        from ui.screen_fit import show_main_window
+
+        show_main_window(window)
         window.start()
         return app.exec()
     finally:

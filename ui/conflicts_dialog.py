@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from commissioner_app.store import Store
 from sync.conflicts import list_conflicts
 from sync.ops import resolve_conflicts
+from ui import screen_fit
 from ui.context import AppContext
 from ui.sync_display import conflict_records, field_label, readable_value, record_caption, table_label
 from ui.tasks import Operation
@@ -159,7 +160,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
-        self.resize(1180, 640)
+        screen_fit.fit_dialog(self, (1180, 640))
         self.retranslate()
         self.load()
 

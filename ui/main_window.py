@@ -25,14 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import screen_fit
 from ui.context import AppContext
 from ui.tasks import Operation
 
 log = logging.getLogger("commissioner.ui.main_window")
 
+VIEW_KEYS = "1234567890"  # Ctrl+1 … Ctrl+9, Ctrl+0: the views in rail order
+SETTINGS_SHORTCUT = "Ctrl+,"
+RAIL_MIN_WIDTH = 120
+
 STYLE = """
 QListWidget#rail { background: #1f3a5f; color: #e8eef6; border: none; font-size: 11pt; outline: 0; }
-QListWidget#rail::item { padding: 10px 14px; }
+QListWidget#rail::item { padding: 6px 14px; }
 QListWidget#rail::item:selected { background: #2f5d8f; color: white; border-left: 4px solid #f5b83d; }
 QLabel#heading { font-size: 15pt; font-weight: bold; }
 QLabel#hint { color: #4b5563; }
@@ -76,9 +81,15 @@ class MainWindow(QMainWindow):
         self.rail = QListWidget(self)
         self.rail.setObjectName("rail")
         self.rail.setIconSize(QSize(0, 0))
-        self.rail.setFixedWidth(150)
+        # The rail is as wide as its longest title in the current language (see _fit_rail).
+        self.rail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rail.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.stack = QStackedWidget(self)
         self.views: dict[str, QWidget] = {}
+        # Each view sits in a page that scrolls up and down when the screen is too short for it (e.g.
+        # the sync page listing rejected records at 150 %), never sideways: the views' minimum widths
+        # fit the screen and their tables scroll sideways inside themselves.
+        self._pages: dict[str, screen_fit.ScrollPage] = {}
         self._titles: dict[str, Callable[[], str]] = {}
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -116,10 +127,11 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.refresh_sync_count()
         context.operation_did_execute.connect(lambda _changes: self.refresh_sync_count())
-        self.resize(1366, 768)
+        self.resize(screen_fit.main_window_size(self))
         geometry = context.settings.value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            screen_fit.keep_on_screen(self)
 
     # --- views -----------------------------------------------------------------------------------
 
@@ -146,30 +158,34 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Add a view to the rail (or replace the view with the same key); `title_fn` gives its title
         in the current language. `before` puts it above an existing view (e.g. before "settings")."""
+        page = screen_fit.scrolling(widget)
         if key in self.views:
-            old = self.views[key]
+            old = self._pages[key]
             index = self.stack.indexOf(old)
             self.stack.removeWidget(old)
             old.deleteLater()
-            self.stack.insertWidget(index, widget)
+            self.stack.insertWidget(index, page)
             self.views[key] = widget
+            self._pages[key] = page
             self._titles[key] = title_fn
             self.rail.item(index).setText(title_fn())
             return
         index = self.stack.count()
         if before in self.views:
-            index = self.stack.indexOf(self.views[before])
-        self.stack.insertWidget(index, widget)
+            index = self.stack.indexOf(self._pages[before])
+        self.stack.insertWidget(index, page)
         item = QListWidgetItem(title_fn())
         item.setData(Qt.ItemDataRole.UserRole, key)
         self.rail.insertItem(index, item)
         self.views[key] = widget
+        self._pages[key] = page
         self._titles[key] = title_fn
         self._update_view_shortcuts()
+        self._fit_rail()
 
     def show_view(self, key: str) -> QWidget:
         widget = self.views[key]
-        self.rail.setCurrentRow(self.stack.indexOf(widget))
+        self.rail.setCurrentRow(self.stack.indexOf(self._pages[key]))
         return widget
 
     def show_visits(self, period: str = "", review_status: str = "") -> None:
@@ -185,7 +201,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         self.stack.setCurrentIndex(row)
-        widget = self.stack.widget(row)
+        widget: Any = self.views.get(self.current_view_key())
         load = getattr(widget, "load", None)
         if callable(load):
             load()
@@ -221,20 +237,48 @@ class MainWindow(QMainWindow):
         self._view_actions: list[QAction] = []
 
     def _update_view_shortcuts(self) -> None:
-        """Ctrl+1 … Ctrl+9 open the views in rail order; the View menu lists them."""
+        """Ctrl+1 … Ctrl+9, then Ctrl+0, open the views in rail order (hidden views skipped);
+        设置 is Ctrl+, for every role. The View menu lists them; the rail's tooltips name them."""
         for action in self._view_actions:
             self.view_menu.removeAction(action)
+            action.setShortcuts([])  # until it is deleted, the same keys would be ambiguous (and do nothing)
             action.deleteLater()
         self._view_actions = []
+        number = 0
         for row in range(self.rail.count()):
-            key = self.rail.item(row).data(Qt.ItemDataRole.UserRole)
+            item = self.rail.item(row)
+            if self.rail.isRowHidden(row):
+                item.setToolTip("")
+                continue
+            key = item.data(Qt.ItemDataRole.UserRole)
             action = QAction(self._titles[key](), self)
-            if row < 9:
-                action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            if key == "settings":
+                action.setShortcut(QKeySequence(SETTINGS_SHORTCUT))
+            elif number < len(VIEW_KEYS):
+                action.setShortcut(QKeySequence(f"Ctrl+{VIEW_KEYS[number]}"))
+                number += 1
             action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
-            action.setVisible(not self.rail.isRowHidden(row))  # a view of another role stays hidden
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            item.setToolTip(f"{self._titles[key]()} ({shortcut})" if shortcut else "")
             self.view_menu.addAction(action)
             self._view_actions.append(action)
+
+    def set_view_hidden(self, key: str, hidden: bool) -> None:
+        """Hide (or show again) a view's rail entry; the shortcuts follow the visible views."""
+        self.rail.setRowHidden(self.stack.indexOf(self._pages[key]), hidden)
+        self._update_view_shortcuts()
+
+    def _fit_rail(self) -> None:
+        """As wide as the longest title (the English ones are longer), never a horizontal scroll bar."""
+        self.rail.ensurePolished()
+        metrics = self.rail.fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(self.rail.item(row).text()) for row in range(self.rail.count())),
+            default=0,
+        )
+        # Item padding (14 px each side), the selection border (4 px), the style's item margins and
+        # the list's frame.
+        self.rail.setFixedWidth(max(RAIL_MIN_WIDTH, widest + 28 + 4 + 12 + 2 * self.rail.frameWidth()))
 
     def new_visit(self) -> None:
         module = editors()
@@ -242,7 +286,7 @@ class MainWindow(QMainWindow):
             module.open_visit_editor(self, self.context, None)
 
     def focus_search(self) -> None:
-        widget: Any = self.stack.currentWidget()
+        widget: Any = self.views.get(self.current_view_key())
         if not hasattr(widget, "focus_search"):
             widget = self.show_view("visits")
         widget.focus_search()
@@ -314,6 +358,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(self.tr("退出"))
         self.about_action.setText(self.tr("关于"))
         self._update_view_shortcuts()
+        self._fit_rail()
         if self._waiting is not None:
             self._show_sync_count(self._waiting)
 

@@ -37,6 +37,7 @@ from commissioner_app.domain import (
 )
 from commissioner_app.i18n import Message
 from commissioner_app.ops import OpChanges
+from commissioner_app.reference import english_names, shown_name
 from commissioner_app.store import RECORD_STATES, Store, VisitQuery, record_state
 from sync.errors import rejection_reason
 from ui.context import AppContext
@@ -63,6 +64,35 @@ STATE_COLOURS = {
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def reference_names(context: AppContext) -> dict[str, dict[str, str]]:
+    """The reference data's English names, read once and again after any change (a sync or the
+    bureau's reference view may have changed the reference data; the table is small)."""
+    names: dict[str, dict[str, str]] | None = getattr(context, "_english_names", None)
+    if names is None:
+        names = english_names(context.reader)
+        if not getattr(context, "_english_names_watched", False):
+            context._english_names_watched = True  # type: ignore[attr-defined]
+            context.operation_did_execute.connect(lambda _changes: setattr(context, "_english_names", None))
+        context._english_names = names  # type: ignore[attr-defined]
+    return names
+
+
+def shown_reference(context: AppContext, kind: str, name_zh: str) -> str:
+    """A stored (Chinese) county, town or industry name in the user's language where possible."""
+    if context.language != "en" or not name_zh:
+        return name_zh
+    return shown_name(reference_names(context), kind, name_zh, context.language)
+
+
+def shown_region(context: AppContext, row: dict[str, Any]) -> str:
+    parts = (
+        shown_reference(context, "county", row.get("county") or ""),
+        shown_reference(context, "town", row.get("town") or ""),
+        row.get("village") or "",
+    )
+    return " ".join(p for p in parts if p)
 
 
 def state_label(state: str, language: str) -> str:
@@ -297,14 +327,15 @@ class VisitTableModel(QAbstractTableModel):
             return None
         return self._display(column.key, row, lang)
 
-    @staticmethod
-    def _display(key: str, row: dict[str, Any], lang: str) -> str:
+    def _display(self, key: str, row: dict[str, Any], lang: str) -> str:
         if key == "state":
             return state_label(row["state"], lang)
         if key == "time":
             return f"{row['start_time']}–{row['end_time']}" if row["start_time"] else ""
         if key == "region":
-            return " ".join(p for p in (row["county"], row["town"], row["village"]) if p)
+            return shown_region(self.context, row)
+        if key == "industry":
+            return shown_reference(self.context, "industry", row["industry"] or "")
         if key == "service_types":
             return (", " if lang == "en" else "、").join(
                 SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in row["service_types"]
@@ -365,6 +396,10 @@ class RowListModel(QAbstractTableModel):
         raise NotImplementedError
 
     def display(self, key: str, row: dict[str, Any], lang: str) -> str:
+        if key == "region" and "county" in row:
+            return shown_region(self.context, row)
+        if key in ("industry", "county"):
+            return shown_reference(self.context, key, row.get(key) or "")
         value = row.get(key)
         return "" if value is None else str(value)
 

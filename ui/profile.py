@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +25,7 @@ from commissioner_app.domain import Commissioner, Issue, Team, Workstation
 from commissioner_app.errors import ValidationError
 from commissioner_app.ops.profile import save_profile
 from commissioner_app.reference import reference
+from ui import screen_fit
 from ui.context import AppContext
 from ui.tasks import Operation, show_error
 
@@ -137,16 +138,30 @@ class ProfileDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # The form scrolls on a small screen; 保存 and 取消 stay visible below it.
+        body = QWidget(self)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.intro)
+        column.addLayout(self.form)
+        column.addWidget(self.server_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.server_status)
+        column.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.server_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.server_status)
+        layout.addWidget(screen_fit.scrolling(body, self), 1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(min(640, screen_fit.dialog_size(self, QSize(640, 0)).width()))
         if self.original is not None:
             self._show(self.original)
         self.retranslate()
+        margins = layout.contentsMargins()
+        screen_fit.fit_dialog(
+            self,
+            QSize(
+                max(640, body.sizeHint().width()) + margins.left() + margins.right(),
+                body.sizeHint().height() + self.buttons.sizeHint().height() + 40,
+            ),
+        )
 
     def _error_label(self) -> QLabel:
         label = QLabel(self)

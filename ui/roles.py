@@ -152,18 +152,15 @@ def add_role_views(window: MainWindow) -> None:
 
 
 def _apply(window: MainWindow, role: str) -> None:
-    for spec in ROLE_VIEWS:
+    for position, spec in enumerate(ROLE_VIEWS):
         wanted = role in spec.roles
         if wanted and spec.key not in window.views:
             module = importlib.import_module(spec.module)
             widget = getattr(module, spec.widget_class)(window.context, window)
-            window.add_view(spec.key, widget, spec.title, before="sync")
-    # Adding a view rebuilds the View menu, so visibility is set once every view is in place.
+            # The rail keeps ROLE_VIEWS' order whichever role added a view first, so that the
+            # order (and Ctrl+1…9) is the same after a login as after a restart.
+            later = [s.key for s in ROLE_VIEWS[position + 1 :] if s.key in window.views]
+            window.add_view(spec.key, widget, spec.title, before=later[0] if later else "sync")
     for spec in ROLE_VIEWS:
-        wanted = role in spec.roles
         if spec.key in window.views:
-            row = window.stack.indexOf(window.views[spec.key])
-            window.rail.setRowHidden(row, not wanted)
-            actions = getattr(window, "_view_actions", [])
-            if row < len(actions):
-                actions[row].setVisible(wanted)
+            window.set_view_hidden(spec.key, role not in spec.roles)

@@ -27,6 +27,7 @@ from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import language
 from sync.credentials import NoKeyringError, keyring_available
 from sync.errors import OfflineError, ProtocolTooOldError, RefusedError, ServerError
+from ui import screen_fit
 from ui.context import AppContext
 from ui.sync_control import Account, SyncController, sync_controller
 
@@ -92,6 +93,7 @@ class LoginDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
         self.retranslate()
+        screen_fit.fit_dialog(self, self.sizeHint())
         for field in (self.server, self.username, self.password):
             if not field.text():
                 field.setFocus()

@@ -13,8 +13,8 @@ from commissioner_app.paths import DB_FILENAME
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_app(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+def run_app(*args: str, timeout: int = 120, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **extra_env}
     return subprocess.run(
         [sys.executable, "-m", "ui.app", *args],
         capture_output=True,
@@ -30,9 +30,31 @@ def test_screenshot_writes_a_png_of_the_named_view(tmp_path):
     result = run_app("--data-dir", str(tmp_path / "data"), "--screenshot", str(shot), "--view", "visits")
     assert result.returncode == 0, result.stderr
     with Image.open(shot) as image:
-        assert image.size == (1366, 768)
+        # The window maximised on a 1366×768 screen, less a 40-pixel taskbar and the title bar.
+        assert image.size == (1366, 768 - 40 - 32)
         low, high = image.convert("L").getextrema()
         assert high - low > 100  # something was drawn
+
+
+def test_at_150_percent_the_window_is_the_laptops_screen_less_taskbar_and_title_bar(tmp_path):
+    """Qt's own scaling: a 1366×768 screen at QT_SCALE_FACTOR=1.5 is 911×512 logical pixels; the
+    window the application maximises there (less a 40-pixel taskbar and the title bar) is drawn in
+    1.5 device pixels per logical one."""
+    shot = tmp_path / "visits.png"
+    result = run_app(
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--screenshot",
+        str(shot),
+        "--view",
+        "visits",
+        QT_SCALE_FACTOR="1.5",
+    )
+    assert result.returncode == 0, result.stderr
+    with Image.open(shot) as image:
+        width, height = image.size
+    assert abs(width - 1366) <= 1
+    assert abs(height - (512 - 40 - 32) * 1.5) <= 2
 
 
 def test_unknown_view_is_named_with_the_choices(tmp_path):

@@ -89,7 +89,8 @@ def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
     window.add_view("review", extra, lambda: window.tr("审核"), before="settings")
     assert window.rail.item(window.rail.count() - 2).text() == "审核"
     window.show_view("review")
-    assert window.stack.currentWidget() is extra
+    assert window.views[window.current_view_key()] is extra
+    assert extra.isVisibleTo(window)
 
     # Ctrl+F goes to the visit list's search box when the current view has none. (An offscreen
     # window is active only once asked: focus is only ever given to a widget of the active window.)

@@ -39,6 +39,7 @@ from commissioner_app.domain import (
 )
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.ops.problems import save_problem
+from ui import screen_fit
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, issue_text, show_issues
 from ui.tasks import Operation, error_text
 
@@ -158,7 +159,7 @@ class ProblemDialog(QDialog):
         layout.addWidget(self.buttons)
         self._load()
         self.retranslate()
-        self.resize(1120, 560)
+        screen_fit.fit_dialog(self, (1120, 560))
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("技术难题：%1").replace("%1", self.problem.title))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.domain import ServiceTarget
 from commissioner_app.ops import drafts as draft_ops
+from ui import screen_fit
 from ui.tasks import Operation
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class DraftRecoveryDialog(QDialog):
         self.list.setWordWrap(True)
         self.list.setSpacing(3)
         self.list.setAlternatingRowColors(True)
-        self.resize(760, 380)
+        screen_fit.fit_dialog(self, (760, 380))
         self._fill()
         self.retranslate()
 

@@ -23,6 +23,7 @@ from commissioner_app.credit_code import credit_code_problem
 from commissioner_app.domain import TARGET_TYPES, ServiceTarget
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.ops.targets import save_target
+from ui import screen_fit
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, show_issues
 from ui.tasks import Operation, error_text
 
@@ -96,6 +97,7 @@ class TargetDialog(QDialog):
         self._load()
         self.retranslate()
         self.setMinimumWidth(560)
+        screen_fit.fit_dialog(self, self.sizeHint())
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("新建服务对象") if self.is_new else self.tr("服务对象"))

@@ -54,6 +54,7 @@ from commissioner_app.ops import visits as visit_ops
 from commissioner_app.records import from_row, to_row
 from commissioner_app.store import RECORD_STATES, Store, record_state
 from sync.errors import rejection_reason
+from ui import screen_fit
 from ui.editors import autosave
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, issue_text
 from ui.editors.problem_card import ProblemCard
@@ -126,7 +127,7 @@ class VisitEditor(QDialog):
         self._loading = False
         self.retranslate()
         self._offer_autosaved()
-        self.resize(1080, 700)
+        screen_fit.fit_dialog(self, (1080, 700))
         if self.origin == "new":
             self.target.search.setFocus()  # the date is today's already; whom was served comes next
 

@@ -41,6 +41,7 @@ from commissioner_app.ops.assessment import (
     year_assessment,
 )
 from commissioner_app.store import Store
+from ui import screen_fit
 from ui.context import AppContext
 from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, show_error
@@ -48,6 +49,7 @@ from ui.views.annual_batch import AnnualBatchPanel, BatchRun, OwnStoreTask
 from ui.views.chart import BarChart
 from ui.views.common import YearCombo, heading
 from ui.views.pdf_preview import render_pages, show_preview
+from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.assessment")
 
@@ -80,7 +82,7 @@ class VisitPicker(QDialog):
         super().__init__(parent)
         self.rows = rows
         self.setWindowTitle(self.tr("选择服务记录"))
-        self.resize(720, 480)
+        screen_fit.fit_dialog(self, (720, 480))
         self.table = QTableWidget(len(rows), 3, self)
         self.table.setHorizontalHeaderLabels([self.tr("服务日期"), self.tr("服务对象"), self.tr("服务内容")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -142,6 +144,7 @@ class AssessmentView(QWidget):
         self.batch_button.clicked.connect(lambda: self.start_batch())
         self.result_label = QLabel(self)
         self.result_label.setObjectName("heading")
+        self.result_label.setWordWrap(True)
         self.basis_label = QLabel(self)
         self.basis_label.setObjectName("hint")
         self.basis_label.setWordWrap(True)
@@ -164,14 +167,12 @@ class AssessmentView(QWidget):
         self.batch_panel = AnnualBatchPanel(context, self.batch_button, self)
         self.batch_panel.finished.connect(self.message.setText)
 
-        top = QHBoxLayout()
+        # The title, the choice of year and person and the buttons wrap on a narrow screen.
+        top_widget, top = flow_widget(self)
+        top.setSpacing(16)
         top.addWidget(self.title)
-        top.addSpacing(16)
-        for widget in (self.year_label, self.year, self.who_label, self.who):
-            top.addWidget(widget)
-        top.addStretch(1)
-        for button in (self.annual_button, self.visit_button, self.batch_button):
-            top.addWidget(button)
+        top.add_group(self.year_label, self.year, self.who_label, self.who)
+        top.add_group(self.annual_button, self.visit_button, self.batch_button, spacing=6)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -193,7 +194,7 @@ class AssessmentView(QWidget):
         split.addWidget(right)
         split.setSizes([700, 480])
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(top_widget)
         layout.addWidget(self.batch_panel)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)

@@ -33,6 +33,7 @@ from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
 from ui.views.city import _fill, _headers, _table
 from ui.views.common import YearCombo, heading
+from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.assessment_run")
 
@@ -64,12 +65,17 @@ class AssessmentRunView(QWidget):
         self.table = _table(self, 10, stretch=2)
         self.table.setSortingEnabled(True)
 
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addSpacing(16)
-        top.addWidget(self.year_label)
-        top.addWidget(self.year)
-        top.addStretch(1)
+        # The title and year, then the three actions: they wrap onto a second line on a narrow screen.
+        top_widget, top = flow_widget(self)
+        top.setSpacing(12)
+        heading_row = QWidget(self)
+        heading_layout = QHBoxLayout(heading_row)
+        heading_layout.setContentsMargins(0, 0, 0, 0)
+        heading_layout.addWidget(self.title)
+        heading_layout.addSpacing(16)
+        heading_layout.addWidget(self.year_label)
+        heading_layout.addWidget(self.year)
+        top.addWidget(heading_row)
         top.addWidget(self.publish_button)
         top.addWidget(self.export_button)
         top.addWidget(self.batch_button)
@@ -83,7 +89,7 @@ class AssessmentRunView(QWidget):
         split.addWidget(self.table)
         split.setSizes([380, 820])
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(top_widget)
         layout.addWidget(self.batch_panel)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)

@@ -33,7 +33,9 @@ from commissioner_app.domain import SERVICE_TYPES
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.city import CityFigures, city_figures, town_visits
 from commissioner_app.store import RECORD_STATES
+from ui import screen_fit
 from ui.context import AppContext
+from ui.models import shown_reference
 from ui.roles import watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
@@ -95,6 +97,8 @@ class ProgressCard(QFrame):
         self.bar.setTextVisible(True)
         self.note = QLabel(self)
         self.note.setObjectName("hint")
+        for label in (self.caption, self.note):
+            label.setWordWrap(True)  # three cards side by side on a 911-pixel screen, in English too
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.figure)
@@ -184,9 +188,10 @@ class CityView(QWidget):
         people_layout.addWidget(self.people_table, 1)
 
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(places, "")
-        self.tabs.addTab(kinds, "")
-        self.tabs.addTab(people, "")
+        # The pages scroll on a small screen (at 150 % the charts and tables do not fit one above the other).
+        self.tabs.addTab(screen_fit.scrolling(places, self), "")
+        self.tabs.addTab(screen_fit.scrolling(kinds, self), "")
+        self.tabs.addTab(screen_fit.scrolling(people, self), "")
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -334,25 +339,37 @@ class CityView(QWidget):
         counties = o["by_county"]
         unnamed = self.tr("（未填写）")
         self.county_chart.set_data(
-            [c["county"] or unnamed for c in counties],
+            [shown_reference(self.context, "county", c["county"]) or unnamed for c in counties],
             [c["visits"] for c in counties],
             self.tr("各区县服务记录"),
         )
         _fill(
             self.county_table,
             [
-                [c["county"] or unnamed, c["visits"], c["commissioners"], c["towns"], c["problems_solved"]]
+                [
+                    shown_reference(self.context, "county", c["county"]) or unnamed,
+                    c["visits"],
+                    c["commissioners"],
+                    c["towns"],
+                    c["problems_solved"],
+                ]
                 for c in counties
             ],
             [c["county"] for c in counties],
         )
         industries = o["by_industry"]
         self.industry_chart.set_data(
-            [i["industry"] or unnamed for i in industries[:12]],
+            [shown_reference(self.context, "industry", i["industry"]) or unnamed for i in industries[:12]],
             [i["visits"] for i in industries[:12]],
             self.tr("各产业服务记录（前 12 个）"),
         )
-        _fill(self.industry_table, [[i["industry"] or unnamed, i["visits"]] for i in industries])
+        _fill(
+            self.industry_table,
+            [
+                [shown_reference(self.context, "industry", i["industry"]) or unnamed, i["visits"]]
+                for i in industries
+            ],
+        )
         types = [
             (SERVICE_TYPES[code].text(lang) if code in SERVICE_TYPES else code, n)
             for code, n in o["by_service_type"]

@@ -34,6 +34,7 @@ from commissioner_app.ops import OpChanges
 from commissioner_app.ops.demands import publish_demand, take_up_demand
 from commissioner_app.reference import reference, towns_of
 from commissioner_app.store import Store
+from ui import screen_fit
 from ui.context import AppContext
 from ui.roles import current_role, watcher
 from ui.tasks import Operation, error_text
@@ -129,7 +130,7 @@ class DemandsView(QWidget):
         form_layout.setContentsMargins(0, 0, 0, 0)
         form_layout.addWidget(self.form_box)
         form_layout.addStretch(1)
-        self.bureau_panel.addWidget(form_column)
+        self.bureau_panel.addWidget(screen_fit.scrolling(form_column, self))
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -167,6 +168,7 @@ class DemandsView(QWidget):
         layout.addWidget(self.bureau_panel, 1)
         layout.addWidget(self.commissioner_panel, 1)
 
+        self._show_role()  # one panel, also before the first load (both would need the height of two)
         self.retranslate()
         context.operation_did_execute.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())

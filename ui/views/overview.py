@@ -39,6 +39,7 @@ class FigureCard(QFrame):
         self.number.setObjectName("figure")
         self.caption = QLabel(self)
         self.caption.setObjectName("hint")
+        self.caption.setWordWrap(True)  # four cards side by side on a 911-pixel screen, in English too
         layout = QVBoxLayout(self)
         layout.addWidget(self.number)
         layout.addWidget(self.caption)

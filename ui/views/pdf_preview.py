@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import screen_fit
+
 log = logging.getLogger("commissioner.ui.pdf_preview")
 
 PREVIEW_DPI = 80
@@ -68,7 +70,7 @@ class PdfPreviewDialog(QDialog):
         self.pages = pages
         self.suggested_name = suggested_name
         self.setWindowTitle(self.tr("打印预览"))
-        self.resize(760, 700)
+        screen_fit.fit_dialog(self, (760, 700))
         self.note = QLabel(self)
         self.note.setObjectName("hint")
         self.scroll = QScrollArea(self)

@@ -162,6 +162,7 @@ class ReviewView(QWidget):
         self.title = heading("", self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("hint")
+        self.count_label.setWordWrap(True)  # the English sentences are long for a 911-pixel screen
         self.refresh_button = QPushButton(self)
         self.refresh_button.clicked.connect(self.refresh)
         self.model = QueueModel(context, self)
@@ -178,7 +179,7 @@ class ReviewView(QWidget):
         self.detail.setOpenLinks(False)
         # A thumbnail opens the photo itself in the system's viewer.
         self.detail.anchorClicked.connect(QDesktopServices.openUrl)
-        self.detail.setMinimumWidth(380)
+        self.detail.setMinimumWidth(280)  # with the list beside it within 911 pixels (150 %), in English
         self.opinion_label = QLabel(self)
         self.opinion = QPlainTextEdit(self)
         self.opinion.setFixedHeight(64)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -33,6 +32,7 @@ from ui.roles import reviewer, watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
 from ui.views.common import heading
+from ui.widgets.flow import flow_widget
 
 IDLE_COLOUR = QColor("#fde8c8")
 PRESETS = ("30days", "month", "quarter", "year", "last_year", "custom")
@@ -109,14 +109,16 @@ class TeamView(QWidget):
         self.assessment_title.setObjectName("hint")
         self.assessment = _table(self)
 
-        top = QHBoxLayout()
-        names = QVBoxLayout()
+        # The title, the period and the PDF button wrap onto more lines on a narrow screen.
+        top_widget, top = flow_widget(self)
+        top.setSpacing(16)
+        names_widget = QWidget(self)
+        names = QVBoxLayout(names_widget)
+        names.setContentsMargins(0, 0, 0, 0)
         names.addWidget(self.title)
         names.addWidget(self.team_label)
-        top.addLayout(names, 1)
-        for widget in (self.period_label, self.preset, self.date_from, self.to_label, self.date_to):
-            top.addWidget(widget)
-        top.addSpacing(16)
+        top.addWidget(names_widget)
+        top.add_group(self.period_label, self.preset, self.date_from, self.to_label, self.date_to)
         top.addWidget(self.pdf_button)
         upper = QSplitter(Qt.Orientation.Horizontal, self)
         members_box = QWidget(upper)
@@ -137,7 +139,7 @@ class TeamView(QWidget):
         split.addWidget(lower)
         split.setSizes([380, 260])
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(top_widget)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
 

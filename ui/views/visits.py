@@ -31,6 +31,7 @@ from ui.views.common import (
     keep_sort_indicator_sortable,
     make_table,
 )
+from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.visits")
 
@@ -112,23 +113,15 @@ class VisitsView(QWidget):
         top.addWidget(self.search_box, 1)
         top.addWidget(self.clear_button)
         top.addWidget(self.new_button)
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
-        for widget in (self.period_label, self.period, self.date_from, self.date_dash, self.date_to):
-            filters.addWidget(widget)
-        filters.addSpacing(10)
-        for widget in (self.region_label, self.county, self.town):
-            filters.addWidget(widget)
-        filters.addSpacing(10)
-        filters.addWidget(self.industry_label)
-        filters.addWidget(self.industry)
-        filters.addSpacing(10)
-        for widget in (self.review_label, self.review, self.sync_label, self.sync_state):
-            filters.addWidget(widget)
-        filters.addStretch(1)
+        # The filters wrap onto a second line on a narrow screen (911 logical pixels at 150 %).
+        filters_widget, filters = flow_widget(self)
+        filters.add_group(self.period_label, self.period, self.date_from, self.date_dash, self.date_to)
+        filters.add_group(self.region_label, self.county, self.town)
+        filters.add_group(self.industry_label, self.industry)
+        filters.add_group(self.review_label, self.review, self.sync_label, self.sync_state)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(filters)
+        layout.addWidget(filters_widget)
         layout.addWidget(self.count_label)
         layout.addWidget(self.table, 1)
 

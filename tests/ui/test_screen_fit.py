@@ -1,0 +1,332 @@
+"""Every view and dialog fits a field laptop's screen: 1366×768 at 125 % and 150 % scaling, 1280×720.
+
+Qt lays windows out in logical pixels; QT_SCALE_FACTOR only changes how many device pixels one
+logical pixel takes (fonts are sized in points at a fixed 96 logical dpi), so a 1366×768 screen at
+150 % is, for every layout, a 911×512 screen. The tests therefore run Qt's real layouts against the
+logical available area each screen leaves (less a 40-pixel taskbar), given to the application through
+`ui.screen_fit.available_geometry`, the one place every window asks for its screen. They open every
+view of every role and every dialog, and assert that each visible button and input lies inside
+the area a maximised window (or the dialog) shows, and that no window needs more than that area.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialogButtonBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QTabBar,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
+
+from commissioner_app.demo import generate_demo
+from commissioner_app.store import Store
+from tests.ui.manager_support import log_in_as
+from ui import screen_fit
+from ui.context import AppContext
+
+TASKBAR = 40  # Windows' taskbar, in logical pixels
+SCREENS = {
+    "1366x768@125%": QRect(0, 0, 1093, 614 - TASKBAR),
+    "1366x768@150%": QRect(0, 0, 911, 512 - TASKBAR),
+    "1280x720@100%": QRect(0, 0, 1280, 720 - TASKBAR),
+}
+ROLES = ("commissioner", "manager", "bureau")
+INPUTS = (
+    QAbstractButton,
+    QLineEdit,
+    QComboBox,
+    QAbstractSpinBox,
+    QTextEdit,
+    QPlainTextEdit,
+    QAbstractItemView,
+)
+
+
+@pytest.fixture(scope="module")
+def fit_data(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("fit") / "data"
+    store = Store.open(folder)
+    generate_demo(store, visits=300, seed=11)
+    store.close()
+    return folder
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request, monkeypatch) -> QRect:
+    area = SCREENS[request.param]
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(area))
+    return area
+
+
+def open_context(fit_data: Path, tmp_path: Path, role: str, language: str = "zh_CN") -> AppContext:
+    folder = tmp_path / role
+    shutil.copytree(fit_data, folder)
+    store = Store.open(folder)
+    if role == "manager":
+        me = store.profile()
+        log_in_as(store, "manager", me, me.team_id if me else None)
+    elif role == "bureau":
+        log_in_as(store, "bureau", None)
+    return AppContext(store, language=language)
+
+
+def discard(*widgets: QWidget) -> None:
+    """Delete windows before their context closes (a live editor would still answer the next
+    test's language change with a query on a closed store)."""
+    for widget in widgets:
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
+
+
+def settle(context: AppContext) -> None:
+    for _ in range(3):  # loading one thing may start another
+        assert context.tasks.wait_idle(30000)
+        QApplication.processEvents()
+
+
+def _owner(widget: QWidget) -> QWidget:
+    """What must be on screen for `widget` to be reachable: the widget itself, or the scroll area
+    it lives in (its content is reached by scrolling)."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if (
+            isinstance(parent, QScrollArea)
+            and parent.widget() is not None
+            and parent.widget().isAncestorOf(widget)
+        ):
+            return _owner(parent)
+        parent = parent.parentWidget()
+    return widget
+
+
+def _clipped_sideways(widget: QWidget, window: QWidget) -> bool:
+    """True if a scroll area without a horizontal scroll bar cuts the widget off at its side."""
+    parent = widget.parentWidget()
+    left = widget.mapTo(window, QPoint(0, 0)).x()
+    while parent is not None:
+        if (
+            isinstance(parent, QScrollArea)
+            and parent.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        ):
+            viewport = parent.viewport()
+            start = viewport.mapTo(window, QPoint(0, 0)).x()
+            if left < start or left + widget.width() > start + viewport.width():
+                return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _part_of_another_input(widget: QWidget, window: QWidget) -> bool:
+    """Inner widgets (a spin box's line edit, a table's corner button, a tab bar's scroll buttons)."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        if isinstance(parent, (*INPUTS, QTabBar)):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def off_screen(window: QWidget, visible: QRect) -> list[str]:
+    """Visible buttons and inputs of `window` not wholly inside `visible` (window coordinates)."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, INPUTS) or widget.window() is not window:
+            continue
+        if not widget.isVisibleTo(window) or _part_of_another_input(widget, window):
+            continue
+        owner = _owner(widget)
+        rect = QRect(owner.mapTo(window, QPoint(0, 0)), owner.size())
+        if (
+            widget.width() <= 0
+            or widget.height() <= 0
+            or not visible.contains(rect)
+            or _clipped_sideways(widget, window)
+        ):
+            name = widget.objectName() or type(widget).__name__
+            text = widget.text() if isinstance(widget, QAbstractButton) else ""
+            found.append(f"{name} {text!r} at {rect.getRect()}")
+    return found
+
+
+def check_window(window: QWidget, visible: QRect, settle_fn: Callable[[], None]) -> list[str]:
+    problems = off_screen(window, visible)
+    for tabs in window.findChildren(QTabWidget):
+        if not tabs.isVisibleTo(window):
+            continue
+        for index in range(tabs.count()):
+            tabs.setCurrentIndex(index)
+            settle_fn()
+            problems += [f"[{tabs.tabText(index)}] {p}" for p in off_screen(window, visible)]
+        tabs.setCurrentIndex(0)
+    return sorted(set(problems))
+
+
+def fits(size: QSize, room: QSize) -> bool:
+    return size.width() <= room.width() and size.height() <= room.height()
+
+
+# --- the main window ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_view_fits_the_screen(fit_data, tmp_path, screen, role, language, qtbot):
+    from ui.main_window import MainWindow
+
+    context = open_context(fit_data, tmp_path, role, language)
+    window = MainWindow(context)
+    try:
+        client = QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR)
+        assert screen_fit.wants_maximised(window), "a field laptop's screen gets a maximised window"
+        # Unmaximised, its default size is within the screen too (not a fixed 1366×768).
+        assert fits(window.size(), client), f"opens at {window.size().toTuple()}"
+        window.resize(client)  # what maximising does
+        window.show()
+        settle(context)
+        assert fits(window.minimumSizeHint(), client), (
+            f"the window needs {window.minimumSizeHint().toTuple()}, the screen has {client.toTuple()}"
+        )
+        visible = QRect(QPoint(0, 0), client)
+        problems = {}
+        for row in range(window.rail.count()):
+            if window.rail.isRowHidden(row):
+                continue
+            key = window.rail.item(row).data(0x0100)
+            view = window.show_view(key)
+            settle(context)
+            found = check_window(window, visible, lambda: settle(context))
+            # The view fits its page: no part cut off at the side, no scrolling up and down needed.
+            page = view.parentWidget().parentWidget()
+            assert isinstance(page, QScrollArea)
+            if view.minimumSizeHint().width() > page.viewport().width():
+                found.append(f"needs {view.minimumSizeHint().width()} px wide, has {page.viewport().width()}")
+            if page.verticalScrollBar().maximum() > 0:
+                found.append(f"scrolls by {page.verticalScrollBar().maximum()} px in {page.height()}")
+            if found:
+                problems[key] = found
+        assert not problems, f"off screen at {client.toTuple()}: {problems}"
+        # The rail shows every view without scrolling, and never needs a horizontal scroll bar.
+        assert window.rail.horizontalScrollBar().maximum() == 0
+        assert window.rail.verticalScrollBar().maximum() == 0, "the rail scrolls: a view is off screen"
+    finally:
+        discard(window)
+        context.close()
+
+
+# --- dialogs ------------------------------------------------------------------------------------
+
+
+def _visit_id(context: AppContext) -> str:
+    return context.store.db.execute("SELECT id FROM visits WHERE deleted = 0 LIMIT 1").fetchone()[0]
+
+
+def _problem_id(context: AppContext) -> str:
+    return context.store.db.execute("SELECT id FROM problems WHERE deleted = 0 LIMIT 1").fetchone()[0]
+
+
+def _target_id(context: AppContext) -> str:
+    return context.store.db.execute("SELECT id FROM service_targets WHERE deleted = 0 LIMIT 1").fetchone()[0]
+
+
+def _page_png() -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(662, 936, QImage.Format.Format_RGB32)  # an A4 page at the preview's 80 dpi
+    image.fill(QColor("white"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def _drafts(context: AppContext) -> list[dict]:
+    visit = {"visit_date": "2026-11-30", "start_time": "09:00", "content": "柑橘黄龙病防控指导" * 8}
+    return [
+        {"visit_id": f"draft-{n}", "saved_at": "2026-12-01T10:00:00", "state": {"visit": visit}}
+        for n in range(6)
+    ]
+
+
+def _visit_rows(context: AppContext) -> list[dict]:
+    return list(
+        context.store.db.query(
+            "SELECT v.id, v.visit_date, t.name AS target_name, v.content FROM visits v "
+            "JOIN service_targets t ON t.id = v.target_id WHERE v.deleted = 0 LIMIT 40"
+        )
+    )
+
+
+def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
+    from ui.conflicts_dialog import ConflictsDialog
+    from ui.editors import DraftRecoveryDialog, ProblemDialog, TargetDialog, VisitEditor
+    from ui.profile import ProfileDialog
+    from ui.sync_login import LoginDialog
+    from ui.views.assessment import VisitPicker
+    from ui.views.pdf_preview import PdfPreviewDialog
+
+    return {
+        "visit editor (new)": lambda w, c: VisitEditor(w, c, None),
+        "visit editor (saved)": lambda w, c: VisitEditor(w, c, _visit_id(c)),
+        "problem": lambda w, c: ProblemDialog(w, c, _problem_id(c)),
+        "target (new)": lambda w, c: TargetDialog(w, c, None),
+        "target (saved)": lambda w, c: TargetDialog(w, c, _target_id(c)),
+        "draft recovery": lambda w, c: DraftRecoveryDialog(w, c, _drafts(c), lambda _vid: None),
+        "visit picker": lambda w, c: VisitPicker(_visit_rows(c), w),
+        "print preview": lambda w, c: PdfPreviewDialog(b"%PDF-1.4", [_page_png()] * 2, "a.pdf", w),
+        "login": lambda w, c: LoginDialog(c, w),
+        "profile (first start)": lambda w, c: ProfileDialog(c, w, first_start=True),
+        "profile": lambda w, c: ProfileDialog(c, w),
+        "conflicts": lambda w, c: ConflictsDialog(c, w),
+    }
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize("name", list(_dialogs()))
+def test_every_dialog_fits_the_screen(fit_data, tmp_path, screen, name, language, qtbot):
+    context = open_context(fit_data, tmp_path, "commissioner", language)
+    parent = QWidget()
+    try:
+        dialog = _dialogs()[name](parent, context)
+        dialog.show()
+        settle(context)
+        room = QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR)
+        assert fits(dialog.minimumSizeHint(), room), (
+            f"{name} needs {dialog.minimumSizeHint().toTuple()}, the screen has {room.toTuple()}"
+        )
+        assert fits(dialog.size(), room), (
+            f"{name} opens at {dialog.size().toTuple()}, more than {room.toTuple()}"
+        )
+        problems = check_window(dialog, QRect(QPoint(0, 0), dialog.size()), lambda: settle(context))
+        assert not problems, f"{name}: off screen at {room.toTuple()}: {problems}"
+        for box in dialog.findChildren(QDialogButtonBox):
+            assert _owner(box) is box, f"{name}: the button row scrolls away with the content"
+    finally:
+        discard(parent)
+        context.close()
+
+
+def test_dialogs_open_at_their_preferred_size_on_a_large_screen(monkeypatch, qapp):
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(0, 0, 2560, 1400))
+    assert screen_fit.dialog_size(None, QSize(1080, 700)) == QSize(1080, 700)
+    assert not screen_fit.wants_maximised(None)
+    size = screen_fit.main_window_size(None)
+    assert size.width() <= 2560 * 0.9 and size.height() <= 1400 * 0.9
