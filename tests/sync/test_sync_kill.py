@@ -1,7 +1,7 @@
 """The proof: processes killed with SIGKILL in the middle of a sync.
 
-The client runs as `commissioner sync` in its own process and is killed at a chosen point (a test
-hook makes it wait there): after the server applied a push batch but before the client recorded
+The client runs as `commissioner sync` in its own process and is killed at a chosen point
+(tests/sync/paused_sync.py makes it wait there): after the server applied a push batch but before the client recorded
 the answer, in the middle of applying a pull page, and between two chunks of a photo upload. Then
 it is started again: the next sync completes, nothing is lost or duplicated, and the database
 passes PRAGMA integrity_check. The server process is killed in the middle of a push as well.
@@ -44,20 +44,16 @@ pytestmark = pytest.mark.slow
 def run_sync(
     data_dir: Path, *extra: str, pause_at: str | None = None, after: int = 1, marker: Path | None = None
 ) -> subprocess.Popen[str]:
-    env = {**ENV}
+    # Paused runs go through a test entry point that sets the engine's checkpoint hook.
+    entry = ["commissioner_app"]
     if pause_at:
         assert marker is not None
-        env.update(
-            COMMISSIONER_SYNC_PAUSE_AT=pause_at,
-            COMMISSIONER_SYNC_PAUSE_AFTER=str(after),
-            COMMISSIONER_SYNC_PAUSE_FILE=str(marker),
-            COMMISSIONER_SYNC_PAUSE_SECONDS="60",
-        )
+        entry = ["tests.sync.paused_sync", pause_at, str(after), str(marker)]
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "commissioner_app",
+            *entry,
             "--data-dir",
             str(data_dir),
             "sync",
@@ -69,7 +65,7 @@ def run_sync(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=ENV,
         cwd=REPO,
     )
 
