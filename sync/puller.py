@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from commissioner_app import schema
 from commissioner_app.domain import now_iso
 from commissioner_app.records import column_value as _column_value
 from commissioner_app.reference import RefItem, replace_reference
@@ -152,33 +152,32 @@ class Puller(EngineParts):
                 for start in range(0, len(written), 500):
                     part = written[start : start + 500]
                     marks = ",".join("?" * len(part))
-                    db.execute(bulk.delete.format(marks=marks), part)
-                    db.execute(bulk.insert.format(marks=marks), part)
+                    db.execute(bulk.index.bulk_delete(marks), part)
+                    db.execute(bulk.index.bulk_insert(marks), part)
         finally:
             if bulk is not None:
                 for _, sql in bulk.triggers:
                     db.execute(sql)
 
     def _fts_bulk(self, table: str) -> _FtsBulk | None:
-        """How to index a page of `table` at once, read from its full-text triggers (None: no index)."""
+        """How to index a page of `table` at once (schema.FTS), and the triggers to set aside (None: no index)."""
         if table not in self._fts:
-            found = self.store.db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name IN (?, ?) "
-                "ORDER BY name",
-                [table, f"{table}_fts_ai", f"{table}_fts_au"],
-            ).fetchall()
-            insert = next((sql for name, sql in found if name.endswith("_fts_ai")), None)
-            match = _FTS_INSERT.search(insert or "")
-            if len(found) != 2 or match is None:
+            index = schema.FTS.get(table)
+            found = (
+                self.store.db.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                    "AND name IN (?, ?) ORDER BY name",
+                    [table, *index.row_triggers],
+                ).fetchall()
+                if index is not None
+                else []
+            )
+            if index is None or len(found) != 2:
                 self._fts[table] = None
             else:
-                fts, cols, values = match.groups()
-                values = re.sub(r"\bnew\.", "x.", values)
                 self._fts[table] = _FtsBulk(
                     triggers=[(str(n), str(q)) for n, q in found],
-                    delete=f"DELETE FROM {fts} WHERE rowid IN (SELECT rowid FROM {table} WHERE id IN ({{marks}}))",
-                    insert=f"INSERT INTO {fts} (rowid, {cols}) SELECT x.rowid, {values} FROM {table} x "
-                    "WHERE +x.deleted = 0 AND x.id IN ({marks})",  # "+": look up by id, never scan by `deleted`
+                    index=index,
                 )
         return self._fts[table]
 
@@ -249,14 +248,12 @@ class Puller(EngineParts):
 
 _PLAIN = (str, int, float, type(None))
 FTS_BULK_MIN = 64  # rows of one table in a pull page from which the page is indexed at once
-_FTS_INSERT = re.compile(r"INSERT INTO (\w+) \(rowid, ([^)]*)\) VALUES \(new\.rowid, (.*)\);\s*END\s*$", re.S)
 
 
 @dataclass(frozen=True)
 class _FtsBulk:
     triggers: list[tuple[str, str]]  # (name, sql) of the insert and update triggers set aside
-    delete: str
-    insert: str
+    index: schema.FtsIndex
 
 
 def _user(store: Store) -> dict[str, Any] | None:
