@@ -376,7 +376,8 @@ def apply_excellent_cap(members: list[MemberResult], rules: Rules) -> tuple[bool
     if len(members) < min_group:
         return False, Message(
             f"参评人数 {len(members)} 人，少于 {min_group} 人，未执行优秀比例上限（{pct}）。",
-            f"{len(members)} commissioners assessed, fewer than {min_group}: the {pct} cap on 优秀 was not applied.",
+            f"{len(members)} commissioners assessed, fewer than {min_group}: the {pct} cap on 优秀 was not "
+            "applied.",
         )
     allowed = math.floor(share * len(members) + 1e-9)
     seen = 0

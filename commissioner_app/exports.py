@@ -78,11 +78,12 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
 
     def visits() -> Iterator[list[Any]]:
         cursor = store.db.execute(
-            f"""SELECT v.id, v.visit_date, v.start_time, v.end_time, coalesce(c.name, ''), coalesce(c.sending_unit, ''),
-                   coalesce(t.name, ''), t.type, v.county, v.town, v.village, v.industry, v.service_types,
-                   v.content, v.training_sessions, v.people_trained, v.techniques_promoted,
-                   v.varieties_introduced, v.demo_bases, v.demo_households, v.jobs_created, v.economic_benefit,
-                   v.confirm_contact, v.confirm_satisfaction, v.confirm_remark, v.review_status,
+            f"""SELECT v.id, v.visit_date, v.start_time, v.end_time, coalesce(c.name, ''),
+                   coalesce(c.sending_unit, ''), coalesce(t.name, ''), t.type, v.county, v.town, v.village,
+                   v.industry, v.service_types, v.content, v.training_sessions, v.people_trained,
+                   v.techniques_promoted, v.varieties_introduced, v.demo_bases, v.demo_households,
+                   v.jobs_created, v.economic_benefit, v.confirm_contact, v.confirm_satisfaction,
+                   v.confirm_remark, v.review_status,
                    {SYNC_STATE_SQL.format(p="v.")}, ({counted})
                FROM visits v LEFT JOIN commissioners c ON c.id = v.commissioner_id
                LEFT JOIN service_targets t ON t.id = v.target_id
@@ -121,7 +122,8 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
         cursor = store.db.execute(
             f"""SELECT p.id, p.title, p.description, p.industry, coalesce(t.name, ''), coalesce(c.name, ''),
                    p.source, p.urgency, p.status, p.status_reason, p.raised_on, p.solved_on,
-                   (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0), p.visit_id,
+                   (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0),
+                   p.visit_id,
                    (p.status = 'solved' AND p.solved_on BETWEEN ?1 AND ?2
                     AND EXISTS (SELECT 1 FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
                     AND (p.visit_id IS NULL OR ({counted})))
@@ -153,7 +155,8 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
 
     def solutions() -> Iterator[list[Any]]:
         cursor = store.db.execute(
-            """SELECT s.id, coalesce(p.title, ''), coalesce(c.name, ''), s.description, s.technology, s.outcome,
+            """SELECT s.id, coalesce(p.title, ''), coalesce(c.name, ''), s.description, s.technology,
+                   s.outcome,
                    s.economic_benefit, s.confirmed, v.visit_date, s.visit_id, s.problem_id
                FROM solutions s JOIN problems p ON p.id = s.problem_id
                LEFT JOIN commissioners c ON c.id = s.commissioner_id LEFT JOIN visits v ON v.id = s.visit_id

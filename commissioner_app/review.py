@@ -87,8 +87,8 @@ def decide(
     with store.atomic():
         for review in reviews:
             found = store.db.execute(
-                f"SELECT v.rev, v.review_status FROM visits v JOIN commissioners c ON c.id = v.commissioner_id "
-                f"WHERE v.id = ? AND v.deleted = 0 AND v.is_draft = 0 AND {scope}",
+                "SELECT v.rev, v.review_status FROM visits v JOIN commissioners c ON c.id = "
+                f"v.commissioner_id WHERE v.id = ? AND v.deleted = 0 AND v.is_draft = 0 AND {scope}",
                 [review.record_id, *params],
             ).fetchone()
             if found is None:

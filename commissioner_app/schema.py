@@ -103,8 +103,9 @@ class FtsIndex:
     def bulk_insert(self, marks: str) -> str:
         """Index the rows whose id is one of `marks` (placeholders), as the insert trigger would."""
         return (
+            # "+": look up by id, never scan by `deleted`
             f"INSERT INTO {self.name} (rowid, {', '.join(self.columns)}) SELECT x.rowid, {self.padded('x')} "
-            f"FROM {self.table} x WHERE +x.deleted = 0 AND x.id IN ({marks})"  # "+": by id, never scan by `deleted`
+            f"FROM {self.table} x WHERE +x.deleted = 0 AND x.id IN ({marks})"
         )
 
 
@@ -134,9 +135,10 @@ FTS: Mapping[str, FtsIndex] = MappingProxyType(
             FtsIndex(
                 "service_targets",
                 ("name", "place", "contact", "industry", "notes"),
-                "name, county, town, village, address, contact_name, contact_phone, industry, notes, credit_code",
-                "new.name, new.county || new.town || new.village || new.address, "
-                "new.contact_name || ' ' || new.contact_phone, new.industry, new.notes || ' ' || new.credit_code",
+                "name, county, town, village, address, contact_name, contact_phone, industry, notes, "
+                "credit_code",
+                "new.name, new.county || new.town || new.village || new.address, new.contact_name || ' ' "
+                "|| new.contact_phone, new.industry, new.notes || ' ' || new.credit_code",
             ),
         )
     }
@@ -225,7 +227,7 @@ _M001 = [
         id TEXT PRIMARY KEY, problem_id TEXT NOT NULL DEFAULT '', visit_id TEXT,
         commissioner_id TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
         technology TEXT NOT NULL DEFAULT '', outcome TEXT NOT NULL DEFAULT '',
-        economic_benefit REAL NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0, {_V1_SYNC_COLUMNS})""",
+        economic_benefit REAL NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0, {_V1_SYNC_COLUMNS})""",  # noqa: E501 (released)
     f"""CREATE TABLE attachments (
         id TEXT PRIMARY KEY, sha256 TEXT NOT NULL DEFAULT '', owner_table TEXT NOT NULL DEFAULT '',
         owner_id TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL DEFAULT 'photo', mime TEXT NOT NULL DEFAULT '',
@@ -374,15 +376,16 @@ def m002_sync_state_indexes(db: Database) -> None:
 def m003_activity_indexes(db: Database) -> None:
     """Covering indexes for the team and city views, so they never read the visits' text."""
     db.execute(
-        "CREATE INDEX IF NOT EXISTS idx_visits_activity ON visits "
-        "(deleted, is_draft, visit_date, county, town, industry, commissioner_id, review_status, service_types)"
+        "CREATE INDEX IF NOT EXISTS idx_visits_activity ON visits (deleted, is_draft, visit_date, county, "
+        "town, industry, commissioner_id, review_status, service_types)"
     )
     db.execute(
         "CREATE INDEX IF NOT EXISTS idx_visits_member ON visits "
         "(commissioner_id, visit_date, deleted, is_draft, review_status)"
     )
     db.execute(
-        "CREATE INDEX IF NOT EXISTS idx_problems_solved ON problems (status, solved_on, commissioner_id, deleted)"
+        "CREATE INDEX IF NOT EXISTS idx_problems_solved ON problems (status, solved_on, commissioner_id, "
+        "deleted)"
     )
 
 
@@ -484,7 +487,8 @@ def m006_visit_index_follows_target_name(db: Database) -> None:
     stale = [
         r[0]
         for r in db.execute(
-            f"SELECT v.rowid FROM visits v JOIN visits_fts f ON f.rowid = v.rowid WHERE f.target_name IS NOT {name}"
+            "SELECT v.rowid FROM visits v JOIN visits_fts f ON f.rowid = v.rowid WHERE f.target_name IS "
+            f"NOT {name}"
         ).fetchall()
     ]
     padded = _v1_padded(values, "v")

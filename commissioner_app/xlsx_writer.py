@@ -217,7 +217,7 @@ class XlsxWriter:
     def abort(self) -> None:
         try:
             self._zip.close()
-        except Exception:  # noqa: BLE001, S110 - the file is deleted next; its state does not matter
+        except Exception:  # the file is deleted next; its state does not matter
             pass
         self._tmp.unlink(missing_ok=True)
 

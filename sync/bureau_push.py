@@ -47,8 +47,10 @@ META_BUREAU_BATCH = "bureau_push_batch"
 
 def is_bureau(store: Store) -> bool:
     text = store.get_meta("sync_user")
+    if not text:
+        return False
     try:
-        return bool(text) and json.loads(text).get("role") == "bureau"
+        return bool(json.loads(text).get("role") == "bureau")
     except ValueError:
         return False
 
@@ -174,7 +176,8 @@ def _apply(store: Store, result: Any, report: SyncReport, sent: protocol.Change 
         report.problems.append(
             Message(
                 f"{what.zh}在服务器上已被修改，本机的修改未发布；同步后显示服务器上的版本，请在其基础上重新修改。",
-                f"{what.en} changed on the server meanwhile; this edit was not published. The server's version "
+                f"{what.en} changed on the server meanwhile; this edit was not published. The server's "
+                "version "
                 "is shown after the sync; edit it again.",
             )
         )

@@ -188,8 +188,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if not args.json:
             print(
                 t(
-                    f"需要处理：冲突 {open_conflicts} 处（commissioner conflicts），被拒绝的记录 {rejected} 条",
-                    f"Needs attention: {open_conflicts} conflicts (commissioner conflicts), {rejected} rejected records",
+                    f"需要处理：冲突 {open_conflicts} 处（commissioner conflicts），被拒绝的记录 {rejected} "
+                    "条",
+                    f"Needs attention: {open_conflicts} conflicts (commissioner conflicts), {rejected} "
+                    "rejected records",
                 ),
                 file=sys.stderr,
             )

@@ -143,8 +143,8 @@ class Puller(EngineParts):
                 updates = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
                 db.conn.executemany(
                     f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, "
-                    f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, 0) "
-                    f"ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
+                    f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, "
+                    f"0) ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
                     "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
                     [[*r, r[-4], now] for r in rows],
                 )
@@ -160,7 +160,8 @@ class Puller(EngineParts):
                     db.execute(sql)
 
     def _fts_bulk(self, table: str) -> _FtsBulk | None:
-        """How to index a page of `table` at once (schema.FTS), and the triggers to set aside (None: no index)."""
+        """How to index a page of `table` at once (schema.FTS), and the triggers to set aside (None: no
+        index)."""
         if table not in self._fts:
             index = schema.FTS.get(table)
             found = (
@@ -209,7 +210,8 @@ class Puller(EngineParts):
                     ]
                 )
         db.conn.executemany(
-            "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) VALUES "
+            "(?, ?, ?, ?, ?)",
             entries,
         )
 

@@ -131,7 +131,8 @@ class Pusher(Uploader):
             if room <= 0:
                 break
             cursor = self.store.db.execute(
-                f"SELECT rowid AS _rowid, * FROM {table} WHERE {_PUSHABLE} AND rowid > ? ORDER BY rowid LIMIT ?",
+                f"SELECT rowid AS _rowid, * FROM {table} WHERE {_PUSHABLE} AND rowid > ? ORDER BY rowid "
+                "LIMIT ?",
                 [after.get(table, 0), room],
             )
             names = [d[0] for d in cursor.description]
@@ -368,8 +369,8 @@ class Pusher(Uploader):
             )
             local = bool(row["deleted"]) if f == "deleted" else row.get(f, c.get("local"))
             db.execute(
-                "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
-                "server_rev, created_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, "
+                "server_value, server_rev, created_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     table,
                     record_id,

@@ -83,8 +83,8 @@ class SyncReport:
             f"冲突 {self.conflicts}，被拒绝 {self.rejected}，上传附件 {self.attachments_uploaded} 个"
         )
         en = (
-            f"sent {self.pushed} (merged {self.merged}), received {self.pulled}, "
-            f"conflicts {self.conflicts}, rejected {self.rejected}, attachments uploaded {self.attachments_uploaded}"
+            f"sent {self.pushed} (merged {self.merged}), received {self.pulled}, conflicts {self.conflicts}, "
+            f"rejected {self.rejected}, attachments uploaded {self.attachments_uploaded}"
         )
         if self.cancelled:
             zh, en = "同步已取消；" + zh, "Sync cancelled; " + en
@@ -127,7 +127,8 @@ class EngineParts:
             minutes = round(abs(skew) / 60)
             report.problems.append(
                 Message(
-                    f"本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间（同步不受影响，但记录的时间可能不准）",
+                    f"本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间（同步不受影响，"
+                    "但记录的时间可能不准）",
                     f"This computer's clock is about {minutes} minutes off the server's; please set the time "
                     "(sync is not affected, but recorded times may be wrong)",
                 )

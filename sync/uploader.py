@@ -25,7 +25,8 @@ class Uploader(EngineParts):
         )
 
     def _upload_attachments(self, rows: list[dict[str, Any]], report: SyncReport) -> list[dict[str, Any]]:
-        """Upload the files of the attachment records about to be pushed; drop records whose file is missing."""
+        """Upload the files of the attachment records about to be pushed; drop records whose file is
+        missing."""
         kept = []
         wanted: dict[str, int] = {}
         for row in rows:
@@ -35,7 +36,8 @@ class Uploader(EngineParts):
                     report.problems.append(
                         Message(
                             f"附件 {row['original_name']} 的文件缺失，暂不发送该附件记录",
-                            f"The file of attachment {row['original_name']} is missing; its record is held back",
+                            f"The file of attachment {row['original_name']} is missing; its record is held "
+                            "back",
                         )
                     )
                     continue

@@ -21,7 +21,9 @@ RELEASED = {
     "m003_activity_indexes": "8bb4acfa35431985015aa5dcd41a387ca00021c699cc72dbaead0abf6814c0ac",
     "m004_sync_base": "a01137c01648499655f6c63e93a23188d326049111e666fc9e92be929c9c0bfc",
     "m005_conflict_notices": "7c57e6ef9b68a6900dc0088376ab52d271fe39962c4dba967be4e68ed61d39da",
-    "m006_visit_index_follows_target_name": "6caffd7107bd88c769298e46a40e347b151b05e45369cb5bdeda5ce2be8c5721",
+    "m006_visit_index_follows_target_name": (
+        "6caffd7107bd88c769298e46a40e347b151b05e45369cb5bdeda5ce2be8c5721"
+    ),
 }
 
 
