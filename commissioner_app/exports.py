@@ -2,8 +2,8 @@
 one CSV file per sheet (UTF-8 with BOM, so that Excel opens the Chinese correctly; text that Excel would
 run as a formula starts with an apostrophe).
 
-Rows stream from SQL straight into the zipped sheet XML (commissioner_app.xlsx_writer), so 100,000
-visits need little memory and a few seconds (openpyxl's cell objects took several times as long).
+Rows stream from SQL into XlsxWriter in constant_memory mode (commissioner_app.xlsx_writer), so
+100,000 visits need little memory.
 Dates are written as dates, numbers as numbers and text as text, never as a formula. Every completed
 record of the period is exported with its review and sync state and whether the assessment counted it,
 so each figure of the assessment sheet can be traced back to rows of the other sheets.
