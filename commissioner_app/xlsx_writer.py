@@ -42,6 +42,23 @@ EXCEL_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()  # serial 1 = 1900-01-01 (f
 _SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|^[=+\-@<]")
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"[\x0b\x0c]")
+_EXCEL_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def excel_escaped(data: Any) -> Any:
+    """What XlsxWriter's own escaping makes of a text (a literal `_xHHHH_` and control characters
+    as Excel escapes), the same result in a fraction of the time for text that needs none: its
+    version runs two regular expression substitutions on every text, a sixth of the export's time."""
+    if type(data) is not str:
+        return data  # (it is given numbers too)
+    if "_x" in data:
+        data = _EXCEL_ESCAPE.sub(lambda m: "_x005F" + m.group(), data)
+    if _CONTROL.search(data):
+        data = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", data)
+    if "\ufffe" in data or "\uffff" in data:
+        data = data.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    return data
 
 
 def clean_text(value: str) -> str:
@@ -97,12 +114,15 @@ class XlsxWriter:
             raise ValueError(f"Excel cannot name a sheet {title!r}")  # a programming error: titles are fixed
         self._titles.append(title)
         sheet = self._book.add_worksheet(title)
+        sheet._escape_control_characters = excel_escaped  # type: ignore[method-assign]
         for i, width in enumerate(widths):
             sheet.set_column(i, i, width)
         sheet.freeze_panes(1, 0)
         for i, text in enumerate(header):
             sheet.write_string(0, i, clean_text(text), self._header)
-        text_cell, number_cell, bool_cell = sheet.write_string, sheet.write_number, sheet.write_boolean
+        # The methods behind write_string() and the like, without the decorator that would parse
+        # "A1"-style arguments on each of millions of cells.
+        text_cell, number_cell, bool_cell = sheet._write_string, sheet._write_number, sheet._write_boolean
         slow, quoted, date_format = _SLOW.search, self._quoted, self._date
         n = 0
         for n, row in enumerate(rows, 1):
