@@ -134,6 +134,7 @@ def run_cli(data: ReportData, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_cli_documents_and_export(data, tmp_path):
     done = run_cli(data, "report", "visit", data.photo_visit, "--out", str(tmp_path / "v.pdf"))
     assert done.returncode == 0, done.stderr
@@ -149,6 +150,7 @@ def test_cli_documents_and_export(data, tmp_path):
     assert (tmp_path / "csv" / "visits.csv").exists()
 
 
+@pytest.mark.slow
 def test_cli_batch_says_which_records_were_not_written(data, tmp_path):
     from commissioner_app.assessment import Period, assess
     from commissioner_app.reports.batch import annual_file_name
