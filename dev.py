@@ -114,6 +114,7 @@ def test(args: list[str]) -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     steps = [
         [str(PY), "-m", "ruff", "check", "commissioner_app", "ui", "sync", "tests", "benchmarks", "dev.py"],
+        [str(PY), "-m", "ruff", "format", "--check", "."],
         [str(PY), "-m", "mypy"],
         [str(PY), "-m", "pytest", *args],
     ]

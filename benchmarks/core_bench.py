@@ -79,7 +79,8 @@ def main() -> None:
     med, worst = timed(lambda: store.search("陈皮", limit=50))
     print(f"search across visits, problems, solutions, targets '陈皮': median {med:.1f} ms")
     target_id, served = store.db.execute(
-        "SELECT target_id, count(*) n FROM visits WHERE target_id IS NOT NULL GROUP BY target_id ORDER BY n DESC LIMIT 1"
+        "SELECT target_id, count(*) n FROM visits WHERE target_id IS NOT NULL GROUP BY target_id ORDER BY n "
+        "DESC LIMIT 1"
     ).fetchone()
     target = store.require(ServiceTarget, target_id)
     names = [target.name, target.name + "（更名）"]
@@ -91,7 +92,8 @@ def main() -> None:
 
     med, worst = timed(rename, repeat=6)
     print(
-        f"renaming the target with the most visits ({served} re-indexed): median {med:.1f} ms, worst {worst:.1f} ms"
+        f"renaming the target with the most visits ({served} re-indexed): median {med:.1f} ms, "
+        f"worst {worst:.1f} ms"
     )
     store.close()
     times = []

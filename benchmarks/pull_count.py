@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, literal, select, text  # noqa: E402
+from sqlalchemy import func, literal, select, text
 
-from sync.server.auth import User  # noqa: E402
-from sync.server.db import make_engine  # noqa: E402
-from sync.server.migrations import migrate  # noqa: E402
-from sync.server.pull import COUNT_CAP, pull_page  # noqa: E402
-from sync.server.scope import visible_clause  # noqa: E402
-from sync.server.tables import counters, records  # noqa: E402
+from sync.server.auth import User
+from sync.server.db import make_engine
+from sync.server.migrations import migrate
+from sync.server.pull import COUNT_CAP, pull_page
+from sync.server.scope import visible_clause
+from sync.server.tables import counters, records
 
 USERS = {
     "bureau": User("u-b", "boss", "bureau", "局", None, None, None),

@@ -133,8 +133,8 @@ def annual_bench(folder: Path) -> None:
     pages = annual_record(store, cid, YEAR, io.BytesIO(), assessment=a)
     med, worst = timed(lambda: annual_record(store, cid, YEAR, io.BytesIO(), assessment=a), 5)
     print(
-        f"annual record, {m.figures.visits} visits, {m.figures.problems_solved} problems solved, {pages} pages: "
-        f"median {med:.2f} s, worst {worst:.2f} s  (budget 2 s)"
+        f"annual record, {m.figures.visits} visits, {m.figures.problems_solved} problems solved, {pages} "
+        f"pages: median {med:.2f} s, worst {worst:.2f} s  (budget 2 s)"
     )
     start = time.perf_counter()
     annual_record(store, cid, YEAR, io.BytesIO())  # with the city assessment computed inside
@@ -220,13 +220,13 @@ def export_bench(store: Store, folder: Path) -> None:
     took, cpu = time.perf_counter() - start, time.process_time() - cpu
     size = (folder / "export.xlsx").stat().st_size / 1e6
     print(
-        f"Excel export, {counts['visits']} visits + {counts['problems']} problems + {counts['solutions']} solutions"
-        f" + {counts['targets']} targets + {counts['assessment']} assessed: {took:.1f} s wall, {cpu:.1f} s CPU, "
-        f"{size:.0f} MB  (budget 60 s; load average {os.getloadavg()[0]:.1f})"
+        f"Excel export, {counts['visits']} visits + {counts['problems']} problems + {counts['solutions']} "
+        f"solutions + {counts['targets']} targets + {counts['assessment']} assessed: {took:.1f} s "
+        f"wall, {cpu:.1f} s CPU, {size:.0f} MB  (budget 60 s; load average {os.getloadavg()[0]:.1f})"
     )
     print(
-        f"  resident memory before the export {before:.0f} MB, after {rss_mb():.0f} MB; peak RSS of the process "
-        f"{peak_mb():.0f} MB (with --skip sheet annual batch, the export's own peak)"
+        f"  resident memory before the export {before:.0f} MB, after {rss_mb():.0f} MB; peak RSS of the "
+        f"process {peak_mb():.0f} MB (with --skip sheet annual batch, the export's own peak)"
     )
 
 

@@ -59,8 +59,9 @@ def make_store(visits: int, pending: int, work: Path) -> tuple[Store, str]:
         ids = [
             r[0]
             for r in store.db.execute(
-                "SELECT v.id FROM visits v JOIN commissioners c ON c.id = v.commissioner_id WHERE c.team_id = ? "
-                "AND v.is_draft = 0 AND v.deleted = 0 AND c.id != ? ORDER BY v.visit_date DESC LIMIT ?",
+                "SELECT v.id FROM visits v JOIN commissioners c ON c.id = v.commissioner_id WHERE "
+                "c.team_id = ? AND v.is_draft = 0 AND v.deleted = 0 AND c.id != ? ORDER BY v.visit_date "
+                "DESC LIMIT ?",
                 [team, manager[0], pending],
             ).fetchall()
         ]
@@ -70,10 +71,11 @@ def make_store(visits: int, pending: int, work: Path) -> tuple[Store, str]:
         # A tenth were approved before and edited since: they carry an approval Review.
         for vid in ids[::10]:
             store.db.execute(
-                "INSERT INTO reviews (id, record_table, record_id, record_rev, decision, opinion, reviewer_id, "
-                "reviewer_name, reviewed_at, rev, server_seq, dirty, base_rev, deleted, is_draft, has_conflict, "
-                "sync_error, created_at, updated_at, updated_by) VALUES (?, 'visits', ?, 1, 'approved', '', ?, ?, "
-                "'2020-01-01T00:00:00.000+00:00', 1, 0, 0, 1, 0, 0, 0, '', ?, ?, '')",
+                "INSERT INTO reviews (id, record_table, record_id, record_rev, decision, opinion, "
+                "reviewer_id, reviewer_name, reviewed_at, rev, server_seq, dirty, base_rev, deleted, "
+                "is_draft, has_conflict, sync_error, created_at, updated_at, updated_by) VALUES (?, "
+                "'visits', ?, 1, 'approved', '', ?, ?, '2020-01-01T00:00:00.000+00:00', 1, 0, 0, 1, 0, 0, "
+                "0, '', ?, ?, '')",
                 [str(uuid.uuid4()), vid, manager[0], manager[1], now_iso(), now_iso()],
             )
         store.set_meta(

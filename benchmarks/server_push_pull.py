@@ -233,7 +233,7 @@ def main() -> None:
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - PostgreSQL is optional for this script
+    except Exception as exc:  # PostgreSQL is optional for this script
         print(f"postgresql skipped: {exc}".splitlines()[0])
         return
     try:

@@ -127,7 +127,7 @@ def postgres_reachable() -> bool:
             os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"), connect_timeout=3
         ):
             return True
-    except Exception:  # noqa: BLE001 - unreachable for any reason: skip that backend
+    except Exception:  # unreachable for any reason: skip that backend
         return False
 
 
@@ -418,7 +418,7 @@ def rush_hour(url: str, accounts: list[tuple[str, str]]) -> dict[str, Any]:
                 latencies.append(took)
                 if report.rejected or report.conflicts:
                     errors.append(f"{name}: {report.summary().en}")
-        except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
+        except Exception as exc:  # every failure is counted and reported
             with lock:
                 errors.append(f"{name}: {type(exc).__name__}: {exc}")
             barrier.abort()
@@ -458,22 +458,21 @@ def report(result: dict[str, Any]) -> None:
     push, quiet, pull, rush = result["push"], result["nothing_to_do"], result["pull"], result["rush"]
     print(f"\n== {b} ==")
     print(
-        f"first push: {push['visits']} visits = {push['records']} records in {push['seconds']:.2f} s "
-        f"(budget 4 s; requests in flight {push['http_seconds']:.1f} s in all, overlapping the client's own work; "
-        f"{push['requests']} "
-        f"requests; whole first sync incl. pulling the echo "
-        f"{push['whole_first_sync_seconds']:.2f} s)"
+        f"first push: {push['visits']} visits = {push['records']} records in {push['seconds']:.2f} s (budget "
+        f"4 s; requests in flight {push['http_seconds']:.1f} s in all, overlapping the client's own "
+        f"work; {push['requests']} requests; whole first sync incl. pulling the "
+        f"echo {push['whole_first_sync_seconds']:.2f} s)"
     )
     print(
         f"nothing to do: median {quiet['median_ms']:.1f} ms, max {quiet['max_ms']:.1f} ms, "
         f"at most {quiet['max_requests']} HTTP requests (budget 2 requests, 100 ms)"
     )
     print(
-        f"pull into an empty client: {pull['pulled']} records in {pull['seconds']:.2f} s (budget 20 s), "
-        f"{pull['requests']} requests; resident memory {pull['rss_first_third']:.0f} MB in the first third of "
-        f"the pages, {pull['rss_last_third']:.0f} MB in the last; peak {pull['peak_mb']:.0f} MB "
-        f"({pull['pages']} pages, fetched while the one before was applied: "
-        f"{pull.get('http_seconds', float('nan')):.1f} s in all)"
+        f"pull into an empty client: {pull['pulled']} records in {pull['seconds']:.2f} s (budget 20 "
+        f"s), {pull['requests']} requests; resident memory {pull['rss_first_third']:.0f} MB in the first "
+        f"third of the pages, {pull['rss_last_third']:.0f} MB in the last; peak {pull['peak_mb']:.0f} MB "
+        f"({pull['pages']} pages, fetched while the one before was "
+        f"applied: {pull.get('http_seconds', float('nan')):.1f} s in all)"
     )
     print(
         f"{rush['clients']} clients at once: {rush['error_count']} errors, p50 {rush['p50_ms']:.0f} ms, "
@@ -497,7 +496,8 @@ def main() -> int:
     scale = 10 if args.quick else 1
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     print(
-        f"CPU reference before: {cpu_reference():.2f} s (a fixed loop; 0.35 s on the development machine at its usual speed)"
+        f"CPU reference before: {cpu_reference():.2f} s (a fixed loop; 0.35 s on the development machine at "
+        "its usual speed)"
     )
     for backend in backends:
         if backend == "postgres" and not postgres_reachable():

@@ -118,8 +118,9 @@ def main() -> int:
     if worker_ms:
         ordered = sorted(worker_ms)
         print(
-            f"store worker during the sync: {len(worker_ms)} operations, median {statistics.median(ordered):.1f} ms, "
-            f"p95 {ordered[int(len(ordered) * 0.95) - 1]:.1f} ms, worst {ordered[-1]:.1f} ms"
+            f"store worker during the sync: {len(worker_ms)} operations, "
+            f"median {statistics.median(ordered):.1f} ms, p95 {ordered[int(len(ordered) * 0.95) - 1]:.1f} "
+            f"ms, worst {ordered[-1]:.1f} ms"
         )
     return 0
 

@@ -95,7 +95,8 @@ def child_start(data_dir: Path) -> None:
         view.model.data(view.model.index(row, 3))
     app.processEvents()
     print(
-        f"VISITS {(first[0] - t0) * 1000:.0f} {(time.perf_counter() - t0) * 1000:.0f} {view.model.rowCount()}",
+        f"VISITS {(first[0] - t0) * 1000:.0f} {(time.perf_counter() - t0) * 1000:.0f} "
+        f"{view.model.rowCount()}",
         flush=True,
     )
     context.close()
@@ -259,7 +260,8 @@ def main() -> int:
     )
     one = [first for typed, first, _ in latencies if len(typed) == 1]
     print(
-        f"first character alone (the box waits 700 ms for a second one): median {statistics.median(one):.0f} ms"
+        f"first character alone (the box waits 700 ms for a second one): median {statistics.median(one):.0f} "
+        "ms"
     )
     print(f"slowest page of 100 rows fetched while scrolling: {page:.1f} ms")
     return 0

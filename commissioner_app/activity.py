@@ -57,8 +57,8 @@ def team_activity(
         where.append("c.workstation_id = ?")
         params.append(workstation_id)
     members = store.db.execute(
-        f"SELECT id, name, sending_unit FROM commissioners c WHERE c.deleted = 0 AND ({' OR '.join(where) or '1'}) "
-        "ORDER BY name",
+        "SELECT id, name, sending_unit FROM commissioners c WHERE c.deleted = 0 AND "
+        f"({' OR '.join(where) or '1'}) ORDER BY name",
         params,
     ).fetchall()
     ids = [m[0] for m in members]
@@ -85,8 +85,8 @@ def team_activity(
     }
     solved = dict(
         store.db.execute(
-            f"SELECT commissioner_id, count(*) FROM problems p WHERE {_SOLVED} AND p.solved_on BETWEEN ? AND ? "
-            f"AND p.commissioner_id IN ({marks}) GROUP BY p.commissioner_id",
+            f"SELECT commissioner_id, count(*) FROM problems p WHERE {_SOLVED} "
+            f"AND p.solved_on BETWEEN ? AND ? AND p.commissioner_id IN ({marks}) GROUP BY p.commissioner_id",
             [*period, *ids],
         ).fetchall()
     )
@@ -146,8 +146,8 @@ def city_overview(store: Store, date_from: date, date_to: date) -> dict[str, Any
     type_lists: Counter[str] = Counter()  # the JSON text; few distinct values, parsed once each
     active: set[str] = set()
     for county, town, industry, cid, types in store.db.execute(
-        "SELECT county, town, industry, commissioner_id, service_types FROM visits INDEXED BY idx_visits_activity "
-        "WHERE deleted = 0 AND is_draft = 0 AND visit_date BETWEEN ? AND ?",
+        "SELECT county, town, industry, commissioner_id, service_types FROM visits INDEXED BY "
+        "idx_visits_activity WHERE deleted = 0 AND is_draft = 0 AND visit_date BETWEEN ? AND ?",
         period,
     ):
         visits[county] += 1

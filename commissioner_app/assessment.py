@@ -229,8 +229,8 @@ class MemberResult:
         f = self.figures
         source = SATISFACTION_SOURCES[rules.satisfaction_source]
         return Message(
-            f"满意度：计入 {f.satisfaction_count} 条评价，其中服务对象扫码自行评价 {f.satisfaction_from_party} 条"
-            f"（口径：{source.zh}）。",
+            f"满意度：计入 {f.satisfaction_count} 条评价，"
+            f"其中服务对象扫码自行评价 {f.satisfaction_from_party} 条（口径：{source.zh}）。",
             f"Satisfaction: {f.satisfaction_count} ratings counted, {f.satisfaction_from_party} given by the "
             f"served party themselves (counted: {source.en}).",
         )
@@ -509,7 +509,8 @@ def apply_excellent_cap(members: list[MemberResult], rules: Rules) -> tuple[bool
     if len(members) < min_group:
         return False, Message(
             f"参评人数 {len(members)} 人，少于 {min_group} 人，未执行优秀比例上限（{pct}）。",
-            f"{len(members)} commissioners assessed, fewer than {min_group}: the {pct} cap on 优秀 was not applied.",
+            f"{len(members)} commissioners assessed, fewer than {min_group}: the {pct} cap on 优秀 was not "
+            "applied.",
         )
     allowed = math.floor(share * len(members) + 1e-9)
     seen = 0
@@ -568,7 +569,10 @@ def rating_sql(source: str) -> str:
     if source == "served_party":
         return "cf.satisfaction"
     if source == "accepted_sheet":
-        return "coalesce(cf.satisfaction, CASE WHEN v.confirm_sheet_accepted = 1 THEN v.confirm_satisfaction END)"
+        return (
+            "coalesce(cf.satisfaction, "
+            "CASE WHEN v.confirm_sheet_accepted = 1 THEN v.confirm_satisfaction END)"
+        )
     if source == "any":
         return "coalesce(cf.satisfaction, v.confirm_satisfaction)"
     raise ValueError(f"unknown satisfaction source {source!r}")

@@ -244,7 +244,8 @@ def rules_from_dict(data: dict[str, Any], source: str = "text") -> Rules:
         if indicators and abs(total_points - weight) > 1e-6:
             bad(
                 f"{where_zh}（{name.zh}）各指标分值之和 {total_points:g} 不等于该部分分值 {weight:g}",
-                f"{where_en} ({name.en}): indicator points add up to {total_points:g}, not the weight {weight:g}",
+                f"{where_en} ({name.en}): indicator points add up to {total_points:g}, not the "
+                f"weight {weight:g}",
             )
         parts.append(Part(key, name, weight, tuple(indicators)))
     weights = sum(p.weight for p in parts)

@@ -115,7 +115,7 @@ def photo_info(path: Path) -> PhotoInfo:
             exif = img.getexif()
             taken = exif.get_ifd(IFD.Exif).get(36867) or exif.get(306) or ""
             gps = exif.get_ifd(IFD.GPSInfo)
-    except Exception as exc:  # noqa: BLE001 - any unreadable image simply has no EXIF for us
+    except Exception as exc:  # any unreadable image simply has no EXIF for us
         log.debug("no EXIF in %s: %s", path, exc)
         return PhotoInfo()
     taken_at = ""
@@ -152,7 +152,7 @@ def make_thumbnail(store: Store, sha256: str) -> Path | None:
             img.thumbnail(THUMB_SIZE)
             target.parent.mkdir(parents=True, exist_ok=True)
             img.convert("RGB").save(target, "JPEG", quality=80)
-    except Exception as exc:  # noqa: BLE001 - documents and broken images have no thumbnail
+    except Exception as exc:  # documents and broken images have no thumbnail
         log.debug("no thumbnail for %s: %s", sha256, exc)
         return None
     return target

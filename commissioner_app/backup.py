@@ -95,7 +95,8 @@ def make_backup(data_dir: Path | str, out: Path | str) -> BackupResult:
         except sqlite3.DatabaseError as exc:
             raise BackupError(
                 Message(
-                    f"无法读取数据库 {db_path}（{exc}），未生成备份。请运行 commissioner check 或联系技术支持。",
+                    f"无法读取数据库 {db_path}（{exc}），未生成备份。请运行 commissioner check "
+                    "或联系技术支持。",
                     f"Cannot read the database {db_path} ({exc}); no backup was made. Run commissioner check "
                     "or contact support.",
                 )
@@ -239,7 +240,8 @@ def _damaged(archive: Path, reason_zh: str, reason_en: str) -> BackupError:
 def _too_new(archive: Path, what: str) -> BackupError:
     return BackupError(
         Message(
-            f"备份文件 {archive} 由更新版本的程序生成（{what}），本版本（{__version__}）无法恢复。请先升级程序；未做任何更改。",
+            f"备份文件 {archive} 由更新版本的程序生成（{what}），本版本（{__version__}）无法恢复。"
+            "请先升级程序；未做任何更改。",
             f"The backup file {archive} was made by a newer version of the application ({what}); this "
             f"version ({__version__}) cannot restore it. Update the application first; nothing was changed.",
         )
@@ -418,9 +420,10 @@ def _ensure_not_in_use(data_dir: Path) -> None:
     if mode == "wal":
         raise BackupError(
             Message(
-                f"数据目录 {data_dir} 中的数据正被另一个程序使用（例如正在运行的科技特派员程序）。请先关闭它再恢复；未做任何更改。",
-                f"The data in {data_dir} is in use by another program (such as the running Field Commissioner "
-                "application). Close it first, then restore; nothing was changed.",
+                f"数据目录 {data_dir} 中的数据正被另一个程序使用（例如正在运行的科技特派员程序）。"
+                "请先关闭它再恢复；未做任何更改。",
+                f"The data in {data_dir} is in use by another program (such as the running Field "
+                "Commissioner application). Close it first, then restore; nothing was changed.",
             )
         )
 
@@ -456,7 +459,8 @@ def _swap_in(staging: Path, data_dir: Path) -> Path | None:
                 log.exception("could not move %s back to %s", target, source)
         raise BackupError(
             Message(
-                f"无法替换数据目录 {data_dir} 中的文件（{exc.strerror or exc}），已恢复原有数据。请关闭正在使用这些数据的程序后重试。",
+                f"无法替换数据目录 {data_dir} 中的文件（{exc.strerror or exc}），已恢复原有数据。"
+                "请关闭正在使用这些数据的程序后重试。",
                 f"Cannot replace the files in {data_dir} ({exc.strerror or exc}); the previous data was put "
                 "back. Close any program using this data and try again.",
             )

@@ -42,7 +42,8 @@ def credit_code_problem(code: str) -> tuple[str, str] | None:
     if bad:
         return (
             f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、S、V、Z）",
-            f"the code contains characters that are not allowed: {''.join(bad)} (I, O, S, V, Z are never used)",
+            f"the code contains characters that are not allowed: {''.join(bad)} (I, O, S, V, Z are never "
+            "used)",
         )
     if not code[2:8].isdigit():
         return (

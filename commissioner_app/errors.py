@@ -89,7 +89,8 @@ def classify_sqlite_error(exc: BaseException, path: Path | str | None) -> StoreE
     if "readonly" in text or "read-only" in text or "unable to open" in text or "permission" in text:
         return DatabaseReadOnlyError(
             Message(
-                f"无法写入数据库 {where}：文件或文件夹是只读的或没有权限。请检查该文件夹的权限，或用 --data-dir 选择其他数据目录。",
+                f"无法写入数据库 {where}：文件或文件夹是只读的或没有权限。请检查该文件夹的权限，或用 "
+                "--data-dir 选择其他数据目录。",
                 f"Cannot write the database {where}: the file or its folder is read-only or not permitted. "
                 "Check the folder's permissions or choose another data directory with --data-dir.",
             ),
@@ -107,7 +108,8 @@ def classify_sqlite_error(exc: BaseException, path: Path | str | None) -> StoreE
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseCorruptError(
             Message(
-                f"数据库文件 {where} 已损坏，程序不会覆盖它。请保留此文件，从备份恢复（commissioner restore），或联系技术支持。",
+                f"数据库文件 {where} 已损坏，程序不会覆盖它。请保留此文件，从备份恢复（commissioner "
+                "restore），或联系技术支持。",
                 f"The database file {where} is damaged and will not be overwritten. Keep the file, restore "
                 "from a backup (commissioner restore), or contact support.",
             ),

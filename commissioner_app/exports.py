@@ -2,8 +2,8 @@
 one CSV file per sheet (UTF-8 with BOM, so that Excel opens the Chinese correctly; text that Excel would
 run as a formula starts with an apostrophe).
 
-Rows stream from SQL straight into the zipped sheet XML (commissioner_app.xlsx_writer), so 100,000
-visits need little memory and a few seconds (openpyxl's cell objects took several times as long).
+Rows stream from SQL into XlsxWriter in constant_memory mode (commissioner_app.xlsx_writer), so
+100,000 visits need little memory.
 Dates are written as dates, numbers as numbers and text as text, never as a formula. Every completed
 record of the period is exported with its review and sync state and whether the assessment counted it,
 so each figure of the assessment sheet can be traced back to rows of the other sheets.
@@ -84,8 +84,9 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
 
     def visits() -> Iterator[list[Any]]:
         cursor = store.db.execute(
-            f"""SELECT v.id, v.visit_date, v.start_time, v.end_time, coalesce(c.name, ''), coalesce(c.sending_unit, ''),
-                   coalesce(t.name, ''), t.type, v.county, v.town, v.village, v.industry, v.service_types,
+            f"""SELECT v.id, v.visit_date, v.start_time, v.end_time, coalesce(c.name, ''),
+                   coalesce(c.sending_unit, ''), coalesce(t.name, ''), t.type, v.county, v.town, v.village,
+                   v.industry, v.service_types,
                    v.content, {counters}, v.economic_benefit,
                    v.confirm_contact, v.confirm_satisfaction, v.confirm_remark, v.review_status,
                    {SYNC_STATE_SQL.format(p="v.")}, ({counted})
@@ -126,8 +127,8 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
         cursor = store.db.execute(
             f"""SELECT p.id, p.title, p.description, p.industry, coalesce(t.name, ''), coalesce(c.name, ''),
                    p.source, p.urgency, p.status, p.status_reason, p.raised_on, p.solved_on,
-                   (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0), p.visit_id,
-                   (p.solved_on BETWEEN ?1 AND ?2 AND {problem_solved_sql(a.basis)})
+                   (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0),
+                   p.visit_id, (p.solved_on BETWEEN ?1 AND ?2 AND {problem_solved_sql(a.basis)})
                FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
                LEFT JOIN commissioners c ON c.id = p.commissioner_id
                WHERE p.deleted = 0 AND p.is_draft = 0
@@ -156,7 +157,8 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
 
     def solutions() -> Iterator[list[Any]]:
         cursor = store.db.execute(
-            """SELECT s.id, coalesce(p.title, ''), coalesce(c.name, ''), s.description, s.technology, s.outcome,
+            """SELECT s.id, coalesce(p.title, ''), coalesce(c.name, ''), s.description, s.technology,
+                   s.outcome,
                    s.economic_benefit, s.confirmed, v.visit_date, s.visit_id, s.problem_id
                FROM solutions s JOIN problems p ON p.id = s.problem_id
                LEFT JOIN commissioners c ON c.id = s.commissioner_id LEFT JOIN visits v ON v.id = s.visit_id

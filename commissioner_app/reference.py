@@ -79,7 +79,8 @@ def replace_reference(
     with store.atomic():
         store.db.execute("DELETE FROM reference_items WHERE kind = ?", [kind])
         store.db.conn.executemany(
-            "INSERT INTO reference_items (kind, code, name_zh, name_en, parent_code, sort_order) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO reference_items (kind, code, name_zh, name_en, parent_code, sort_order) VALUES "
+            "(?,?,?,?,?,?)",
             [(kind, i.code, i.name_zh, i.name_en, i.parent_code, i.sort_order) for i in items],
         )
         store.set_meta(f"reference_source:{kind}", source)

@@ -99,8 +99,8 @@ def decide(
     with store.atomic():
         for review in reviews:
             found = store.db.execute(
-                f"SELECT v.rev, v.review_status FROM visits v JOIN commissioners c ON c.id = v.commissioner_id "
-                f"WHERE v.id = ? AND v.deleted = 0 AND v.is_draft = 0 AND {scope}",
+                "SELECT v.rev, v.review_status FROM visits v JOIN commissioners c ON c.id = "
+                f"v.commissioner_id WHERE v.id = ? AND v.deleted = 0 AND v.is_draft = 0 AND {scope}",
                 [review.record_id, *params],
             ).fetchone()
             if found is None:
@@ -113,7 +113,8 @@ def decide(
             review.record_rev = int(found[0])
             store.save(review)
             store.db.execute(
-                "UPDATE visits SET review_status = ?, review_opinion = ?, confirm_sheet_accepted = ? WHERE id = ?",
+                "UPDATE visits SET review_status = ?, review_opinion = ?, confirm_sheet_accepted = ? "
+                "WHERE id = ?",
                 [decision, review.opinion, int(review.sheet_accepted), review.record_id],
             )
     return reviews

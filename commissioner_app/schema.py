@@ -7,6 +7,9 @@ one with every record kept. Add a new numbered function instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -29,8 +32,128 @@ SYNC_COLUMNS = """
     updated_by TEXT NOT NULL DEFAULT ''
 """
 
-# The synced tables of the released migrations m001-m007, which must never see a table added later.
-_SYNCED_TABLES_M001 = (
+# SYNCED_TABLES (below, after the frozen list of m001-m007) grows; released migrations never see it.
+
+# Full-text search. The trigram tokenizer finds any substring of three or more characters, which
+# suits Chinese (no word boundaries). Every indexed text ends with a space so that a two-character
+# term is the start of some trigram; see Store.search. The index keeps its own copy of the text
+# (rowid = the record's rowid) so a visit's index entry can include its target's name.
+
+
+@dataclass(frozen=True)
+class FtsIndex:
+    """The full-text index of one table, as the database has it now: its triggers and the pull's
+    indexing of a page at once (sync/puller.py) are both made from this one definition."""
+
+    table: str
+    columns: tuple[str, ...]  # the index's columns
+    sources: str  # the table's columns whose change re-indexes a row
+    values: str  # one SQL expression per index column, over the row `new`
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}_fts"
+
+    def padded(self, row: str = "new") -> str:
+        """The indexed values, each ended with a space (see above), read from the row named `row`."""
+        values = re.sub(r"\bnew\.", f"{row}.", self.values)
+        return ", ".join(f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values))
+
+    def statements(self) -> list[str]:
+        """The index, its vocabulary and the triggers that keep it up to date."""
+        fts, cols, padded = self.name, ", ".join(self.columns), self.padded()
+        table = self.table
+        return [
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, tokenize='trigram')",
+            f"CREATE VIRTUAL TABLE {fts}_vocab USING fts5vocab({fts}, 'row')",
+            f"""CREATE TRIGGER {table}_fts_ai AFTER INSERT ON {table} WHEN new.deleted = 0 BEGIN
+            INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {padded}); END""",
+            f"""CREATE TRIGGER {table}_fts_ad AFTER DELETE ON {table} BEGIN
+            DELETE FROM {fts} WHERE rowid = old.rowid; END""",
+            # Only a change of indexed text re-indexes: sync bookkeeping updates stay cheap.
+            f"""CREATE TRIGGER {table}_fts_au AFTER UPDATE OF {self.sources}, deleted ON {table} BEGIN
+            DELETE FROM {fts} WHERE rowid = old.rowid;
+            INSERT INTO {fts} (rowid, {cols}) SELECT new.rowid, {padded} WHERE new.deleted = 0; END""",
+        ]
+
+    @property
+    def row_triggers(self) -> tuple[str, str]:
+        """The triggers that index row by row on insert and update (a bulk indexing sets them aside)."""
+        return f"{self.table}_fts_ai", f"{self.table}_fts_au"
+
+    def bulk_delete(self, marks: str) -> str:
+        """Remove the index entries of the rows whose id is one of `marks` (placeholders)."""
+        return (
+            f"DELETE FROM {self.name} WHERE rowid IN (SELECT rowid FROM {self.table} WHERE id IN ({marks}))"
+        )
+
+    def bulk_insert(self, marks: str) -> str:
+        """Index the rows whose id is one of `marks` (placeholders), as the insert trigger would."""
+        return (
+            # "+": look up by id, never scan by `deleted`
+            f"INSERT INTO {self.name} (rowid, {', '.join(self.columns)}) SELECT x.rowid, {self.padded('x')} "
+            f"FROM {self.table} x WHERE +x.deleted = 0 AND x.id IN ({marks})"
+        )
+
+
+FTS: Mapping[str, FtsIndex] = MappingProxyType(
+    {
+        index.table: index
+        for index in (
+            FtsIndex(
+                "visits",
+                ("target_name", "place", "content", "industry"),
+                "target_id, county, town, village, content, industry",
+                "(SELECT name FROM service_targets WHERE id = new.target_id), "
+                "new.county || new.town || new.village, new.content, new.industry",
+            ),
+            FtsIndex(
+                "problems",
+                ("title", "description", "industry", "status_reason"),
+                "title, description, industry, status_reason",
+                "new.title, new.description, new.industry, new.status_reason",
+            ),
+            FtsIndex(
+                "solutions",
+                ("description", "technology", "outcome"),
+                "description, technology, outcome",
+                "new.description, new.technology, new.outcome",
+            ),
+            FtsIndex(
+                "service_targets",
+                ("name", "place", "contact", "industry", "notes"),
+                "name, county, town, village, address, contact_name, contact_phone, industry, notes, "
+                "credit_code",
+                "new.name, new.county || new.town || new.village || new.address, new.contact_name || ' ' "
+                "|| new.contact_phone, new.industry, new.notes || ' ' || new.credit_code",
+            ),
+        )
+    }
+)
+
+
+# --- What the released migrations were written with ------------------------------------------
+#
+# Their own copies, frozen: a released migration executes the same statements forever (a test
+# keeps a checksum of each one's, tests/commissioner_app/test_schema.py). To change a table or
+# an index, change the current definitions (SYNC_COLUMNS, SYNCED_TABLES, FTS) and add a migration;
+# never edit what follows.
+
+_V1_SYNC_COLUMNS = """
+    rev INTEGER NOT NULL DEFAULT 0,
+    server_seq INTEGER NOT NULL DEFAULT 0,
+    dirty INTEGER NOT NULL DEFAULT 1,
+    base_rev INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    is_draft INTEGER NOT NULL DEFAULT 0,
+    has_conflict INTEGER NOT NULL DEFAULT 0,
+    sync_error TEXT,
+    created_at TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT '',
+    updated_by TEXT NOT NULL DEFAULT ''
+"""
+
+_V1_SYNCED_TABLES = (
     "commissioners",
     "teams",
     "workstations",
@@ -44,30 +167,30 @@ _SYNCED_TABLES_M001 = (
     "demands",
     "annual_summaries",
 )
-SYNCED_TABLES = (*_SYNCED_TABLES_M001, "confirmations", "assessment_results")
+SYNCED_TABLES = (*_V1_SYNCED_TABLES, "confirmations", "assessment_results")
 
 _M001 = [
     f"""CREATE TABLE commissioners (
         id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '',
         sending_unit TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',
         specialty TEXT NOT NULL DEFAULT '', industries TEXT NOT NULL DEFAULT '[]',
-        team_id TEXT, workstation_id TEXT, username TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+        team_id TEXT, workstation_id TEXT, username TEXT NOT NULL DEFAULT '', {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE teams (
         id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', county TEXT NOT NULL DEFAULT '',
-        leader_id TEXT, partner_university TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+        leader_id TEXT, partner_university TEXT NOT NULL DEFAULT '', {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE workstations (
         id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', county TEXT NOT NULL DEFAULT '',
-        town TEXT NOT NULL DEFAULT '', manager_id TEXT, {SYNC_COLUMNS})""",
+        town TEXT NOT NULL DEFAULT '', manager_id TEXT, {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE service_targets (
         id TEXT PRIMARY KEY, type TEXT NOT NULL DEFAULT 'village', name TEXT NOT NULL DEFAULT '',
         county TEXT NOT NULL DEFAULT '', town TEXT NOT NULL DEFAULT '', village TEXT NOT NULL DEFAULT '',
         industry TEXT NOT NULL DEFAULT '', contact_name TEXT NOT NULL DEFAULT '',
         contact_phone TEXT NOT NULL DEFAULT '', credit_code TEXT NOT NULL DEFAULT '',
-        address TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+        address TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '', {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE service_agreements (
         id TEXT PRIMARY KEY, commissioner_id TEXT NOT NULL DEFAULT '', target_id TEXT NOT NULL DEFAULT '',
         start_date TEXT, end_date TEXT, co_commissioner_ids TEXT NOT NULL DEFAULT '[]',
-        agreed TEXT NOT NULL DEFAULT '{{}}', notes TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+        agreed TEXT NOT NULL DEFAULT '{{}}', notes TEXT NOT NULL DEFAULT '', {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE visits (
         id TEXT PRIMARY KEY, commissioner_id TEXT NOT NULL DEFAULT '', target_id TEXT,
         visit_date TEXT, start_time TEXT NOT NULL DEFAULT '', end_time TEXT NOT NULL DEFAULT '',
@@ -81,36 +204,36 @@ _M001 = [
         confirm_contact TEXT NOT NULL DEFAULT '', confirm_satisfaction INTEGER,
         confirm_remark TEXT NOT NULL DEFAULT '', confirm_sheet_sha256 TEXT NOT NULL DEFAULT '',
         review_status TEXT NOT NULL DEFAULT '', review_opinion TEXT NOT NULL DEFAULT '',
-        gps_lat REAL, gps_lon REAL, {SYNC_COLUMNS})""",
+        gps_lat REAL, gps_lon REAL, {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE problems (
         id TEXT PRIMARY KEY, commissioner_id TEXT NOT NULL DEFAULT '', target_id TEXT, visit_id TEXT,
         title TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
         industry TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT 'visit', demand_id TEXT,
         urgency TEXT NOT NULL DEFAULT 'normal', status TEXT NOT NULL DEFAULT 'open',
-        status_reason TEXT NOT NULL DEFAULT '', raised_on TEXT, solved_on TEXT, {SYNC_COLUMNS})""",
+        status_reason TEXT NOT NULL DEFAULT '', raised_on TEXT, solved_on TEXT, {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE solutions (
         id TEXT PRIMARY KEY, problem_id TEXT NOT NULL DEFAULT '', visit_id TEXT,
         commissioner_id TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
         technology TEXT NOT NULL DEFAULT '', outcome TEXT NOT NULL DEFAULT '',
-        economic_benefit REAL NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0, {SYNC_COLUMNS})""",
+        economic_benefit REAL NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0, {_V1_SYNC_COLUMNS})""",  # noqa: E501 (released)
     f"""CREATE TABLE attachments (
         id TEXT PRIMARY KEY, sha256 TEXT NOT NULL DEFAULT '', owner_table TEXT NOT NULL DEFAULT '',
         owner_id TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL DEFAULT 'photo', mime TEXT NOT NULL DEFAULT '',
         size INTEGER NOT NULL DEFAULT 0, original_name TEXT NOT NULL DEFAULT '',
-        taken_at TEXT NOT NULL DEFAULT '', gps_lat REAL, gps_lon REAL, {SYNC_COLUMNS})""",
+        taken_at TEXT NOT NULL DEFAULT '', gps_lat REAL, gps_lon REAL, {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE reviews (
         id TEXT PRIMARY KEY, record_table TEXT NOT NULL DEFAULT 'visits', record_id TEXT NOT NULL DEFAULT '',
         record_rev INTEGER NOT NULL DEFAULT 0, decision TEXT NOT NULL DEFAULT '',
         opinion TEXT NOT NULL DEFAULT '', reviewer_id TEXT NOT NULL DEFAULT '',
-        reviewer_name TEXT NOT NULL DEFAULT '', reviewed_at TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+        reviewer_name TEXT NOT NULL DEFAULT '', reviewed_at TEXT NOT NULL DEFAULT '', {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE demands (
         id TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
         industry TEXT NOT NULL DEFAULT '', county TEXT NOT NULL DEFAULT '', town TEXT NOT NULL DEFAULT '',
         target_name TEXT NOT NULL DEFAULT '', deadline TEXT, status TEXT NOT NULL DEFAULT 'published',
-        published_by TEXT NOT NULL DEFAULT '', taken_by TEXT, problem_id TEXT, {SYNC_COLUMNS})""",
+        published_by TEXT NOT NULL DEFAULT '', taken_by TEXT, problem_id TEXT, {_V1_SYNC_COLUMNS})""",
     f"""CREATE TABLE annual_summaries (
         id TEXT PRIMARY KEY, commissioner_id TEXT NOT NULL DEFAULT '', year INTEGER NOT NULL DEFAULT 0,
-        text TEXT NOT NULL DEFAULT '', {SYNC_COLUMNS})""",
+        text TEXT NOT NULL DEFAULT '', {_V1_SYNC_COLUMNS})""",
     # Local, not synced.
     """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)""",
     """CREATE TABLE reference_items (
@@ -138,42 +261,41 @@ _M001 = [
     "CREATE INDEX idx_reviews_record ON reviews (record_table, record_id)",
     "CREATE INDEX idx_targets_name ON service_targets (name)",
 ]
-_M001 += [f"CREATE INDEX idx_{t}_dirty ON {t} (dirty, is_draft)" for t in _SYNCED_TABLES_M001]
-_M001 += [f"CREATE INDEX idx_{t}_seq ON {t} (server_seq)" for t in _SYNCED_TABLES_M001]
+_M001 += [f"CREATE INDEX idx_{t}_dirty ON {t} (dirty, is_draft)" for t in _V1_SYNCED_TABLES]
+_M001 += [f"CREATE INDEX idx_{t}_seq ON {t} (server_seq)" for t in _V1_SYNCED_TABLES]
 
-# Full-text search. The trigram tokenizer finds any substring of three or more characters, which
-# suits Chinese (no word boundaries). Every indexed text ends with a space so that a two-character
-# term is the start of some trigram; see Store.search. The index keeps its own copy of the text
-# (rowid = the record's rowid) so a visit's index entry can include its target's name.
-_FTS: dict[str, tuple[list[str], str, str]] = {
-    "visits": (
-        ["target_name", "place", "content", "industry"],
-        "target_id, county, town, village, content, industry",
-        "(SELECT name FROM service_targets WHERE id = new.target_id), "
-        "new.county || new.town || new.village, new.content, new.industry",
-    ),
-    "problems": (
-        ["title", "description", "industry", "status_reason"],
-        "title, description, industry, status_reason",
-        "new.title, new.description, new.industry, new.status_reason",
-    ),
-    "solutions": (
-        ["description", "technology", "outcome"],
-        "description, technology, outcome",
-        "new.description, new.technology, new.outcome",
-    ),
-    "service_targets": (
-        ["name", "place", "contact", "industry", "notes"],
-        "name, county, town, village, address, contact_name, contact_phone, industry, notes, credit_code",
-        "new.name, new.county || new.town || new.village || new.address, "
-        "new.contact_name || ' ' || new.contact_phone, new.industry, new.notes || ' ' || new.credit_code",
-    ),
-}
+# The full-text indexes as m001 made them (see FTS).
+_V1_FTS: Mapping[str, tuple[tuple[str, ...], str, str]] = MappingProxyType(
+    {
+        "visits": (
+            ("target_name", "place", "content", "industry"),
+            "target_id, county, town, village, content, industry",
+            "(SELECT name FROM service_targets WHERE id = new.target_id), "
+            "new.county || new.town || new.village, new.content, new.industry",
+        ),
+        "problems": (
+            ("title", "description", "industry", "status_reason"),
+            "title, description, industry, status_reason",
+            "new.title, new.description, new.industry, new.status_reason",
+        ),
+        "solutions": (
+            ("description", "technology", "outcome"),
+            "description, technology, outcome",
+            "new.description, new.technology, new.outcome",
+        ),
+        "service_targets": (
+            ("name", "place", "contact", "industry", "notes"),
+            "name, county, town, village, address, contact_name, contact_phone, industry, notes, credit_code",
+            "new.name, new.county || new.town || new.village || new.address, "
+            "new.contact_name || ' ' || new.contact_phone, new.industry, new.notes || ' ' || new.credit_code",
+        ),
+    }
+)
 
 
-def _fts_statements(table: str, columns: list[str], sources: str, values: str) -> list[str]:
+def _v1_fts_statements(table: str, columns: tuple[str, ...], sources: str, values: str) -> list[str]:
     fts = f"{table}_fts"
-    padded = _padded(values)
+    padded = _v1_padded(values)
     cols = ", ".join(columns)
     return [
         f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, tokenize='trigram')",
@@ -189,7 +311,7 @@ def _fts_statements(table: str, columns: list[str], sources: str, values: str) -
     ]
 
 
-def _padded(values: str, row: str = "new") -> str:
+def _v1_padded(values: str, row: str = "new") -> str:
     """The indexed values, each ended with a space (see above), read from the row named `row`."""
     values = re.sub(r"\bnew\.", f"{row}.", values)
     return ", ".join(f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values))
@@ -212,8 +334,8 @@ def _split_values(values: str) -> list[str]:
     return parts
 
 
-for _table, (_columns, _sources, _values) in _FTS.items():
-    _M001 += _fts_statements(_table, _columns, _sources, _values)
+for _table, (_columns, _sources, _values) in _V1_FTS.items():
+    _M001 += _v1_fts_statements(_table, _columns, _sources, _values)
 
 
 @migrations()
@@ -229,7 +351,7 @@ def known_migration_names() -> set[str]:
 @migrations()
 def m002_sync_state_indexes(db: Database) -> None:
     """Covering indexes so counting records by sync state reads no table rows (status, status bar)."""
-    for table in _SYNCED_TABLES_M001:
+    for table in _V1_SYNCED_TABLES:
         db.execute(
             f"CREATE INDEX IF NOT EXISTS idx_{table}_state ON {table} "
             # `deleted` last: leading with it, the planner took this index for every `deleted = 0`
@@ -242,15 +364,16 @@ def m002_sync_state_indexes(db: Database) -> None:
 def m003_activity_indexes(db: Database) -> None:
     """Covering indexes for the team and city views, so they never read the visits' text."""
     db.execute(
-        "CREATE INDEX IF NOT EXISTS idx_visits_activity ON visits "
-        "(deleted, is_draft, visit_date, county, town, industry, commissioner_id, review_status, service_types)"
+        "CREATE INDEX IF NOT EXISTS idx_visits_activity ON visits (deleted, is_draft, visit_date, county, "
+        "town, industry, commissioner_id, review_status, service_types)"
     )
     db.execute(
         "CREATE INDEX IF NOT EXISTS idx_visits_member ON visits "
         "(commissioner_id, visit_date, deleted, is_draft, review_status)"
     )
     db.execute(
-        "CREATE INDEX IF NOT EXISTS idx_problems_solved ON problems (status, solved_on, commissioner_id, deleted)"
+        "CREATE INDEX IF NOT EXISTS idx_problems_solved ON problems (status, solved_on, commissioner_id, "
+        "deleted)"
     )
 
 
@@ -269,7 +392,7 @@ def m003_activity_indexes(db: Database) -> None:
 
 
 def _base_trigger(db: Database, table: str) -> str:
-    sync_columns = {line.strip().split()[0] for line in SYNC_COLUMNS.strip().splitlines()}
+    sync_columns = {line.strip().split()[0] for line in _V1_SYNC_COLUMNS.strip().splitlines()}
     columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall() if r[1] not in sync_columns]
     pairs = ", ".join(f"'{c}', old.{c}" for c in columns)
     return f"""CREATE TRIGGER {table}_sync_base AFTER UPDATE OF dirty ON {table}
@@ -291,7 +414,7 @@ def m004_sync_base(db: Database) -> None:
             server_seq INTEGER NOT NULL DEFAULT 0, received_at TEXT NOT NULL DEFAULT '')"""
     )
     db.execute("CREATE INDEX idx_conflicts_open ON sync_conflicts (resolved_at, table_name, record_id)")
-    for table in _SYNCED_TABLES_M001:
+    for table in _V1_SYNCED_TABLES:
         db.execute(_base_trigger(db, table))
 
 
@@ -316,7 +439,7 @@ def m005_conflict_notices(db: Database) -> None:
 
 # --- m006: a visit's index entry follows its target's name ---------------------------------------
 #
-# A visit is found by its target's name (see _FTS), but the index copied that name when the visit
+# A visit is found by its target's name (see FTS), but the index copied that name when the visit
 # was written: renaming the target, here or by a pull, left its visits under the old name. And a
 # pull may bring a visit before its target (the target changed on the server after the visit), so
 # the visit was indexed with no target name at all. Two triggers on service_targets re-index the
@@ -327,9 +450,9 @@ def m005_conflict_notices(db: Database) -> None:
 
 
 def _visit_reindex_statements() -> list[str]:
-    columns, _, values = _FTS["visits"]
+    columns, _, values = _V1_FTS["visits"]
     cols = ", ".join(columns)
-    padded = _padded(values, "v")
+    padded = _v1_padded(values, "v")
     body = f"""DELETE FROM visits_fts WHERE rowid IN (SELECT rowid FROM visits WHERE target_id = new.id);
             INSERT INTO visits_fts (rowid, {cols}) SELECT v.rowid, {padded} FROM visits v
             WHERE v.target_id = new.id AND +v.deleted = 0; END"""
@@ -347,15 +470,16 @@ def m006_visit_index_follows_target_name(db: Database) -> None:
     for statement in _visit_reindex_statements():
         db.execute(statement)
     # Mend the entries already out of step: visits whose target was renamed, or arrived after them.
-    columns, _, values = _FTS["visits"]
+    columns, _, values = _V1_FTS["visits"]
     name = "coalesce((SELECT name FROM service_targets WHERE id = v.target_id), '') || ' '"
     stale = [
         r[0]
         for r in db.execute(
-            f"SELECT v.rowid FROM visits v JOIN visits_fts f ON f.rowid = v.rowid WHERE f.target_name IS NOT {name}"
+            "SELECT v.rowid FROM visits v JOIN visits_fts f ON f.rowid = v.rowid WHERE f.target_name IS "
+            f"NOT {name}"
         ).fetchall()
     ]
-    padded = _padded(values, "v")
+    padded = _v1_padded(values, "v")
     for start in range(0, len(stale), 500):
         part = stale[start : start + 500]
         marks = ",".join("?" * len(part))

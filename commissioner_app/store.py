@@ -165,7 +165,8 @@ class Store:
             where = self.path or ":memory:"
             raise DatabaseTooNewError(
                 Message(
-                    f"数据库 {where} 由更新版本的程序创建（{unknown[-1]}），本版本无法打开。请升级程序；数据未被改动。",
+                    f"数据库 {where} 由更新版本的程序创建（{unknown[-1]}），本版本无法打开。请升级程序；"
+                    "数据未被改动。",
                     f"The database {where} was written by a newer version of the application "
                     f"({unknown[-1]}); this version cannot open it. Please update; the data was not changed.",
                 ),
@@ -505,7 +506,8 @@ class Store:
         where, params = self._visit_where(q)
         order = VISIT_ORDER_COLUMNS.get(q.order_by, VISIT_ORDER_COLUMNS["visit_date"])
         join = "LEFT JOIN service_targets t ON t.id = v.target_id" if q.order_by == "target_name" else ""
-        sql = f"SELECT v.id FROM visits v {join} WHERE {where} ORDER BY {order.format(d='DESC' if q.descending else 'ASC')}"
+        direction = "DESC" if q.descending else "ASC"
+        sql = f"SELECT v.id FROM visits v {join} WHERE {where} ORDER BY {order.format(d=direction)}"
         return [r[0] for r in self.db.execute(sql, params).fetchall()]
 
     def visit_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -575,7 +577,8 @@ class Store:
             self.db.query(
                 f"""SELECT p.id, p.title, p.industry, p.status, p.status_reason, p.urgency, p.source,
                     p.raised_on, p.solved_on, p.visit_id, t.name AS target_name, p.sync_error,
-                    (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0) AS solutions,
+                    (SELECT count(*) FROM solutions s WHERE s.problem_id = p.id AND +s.deleted = 0)
+                    AS solutions,
                     {SYNC_STATE_SQL.format(p="p.")} AS sync_state
                 FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
                 WHERE {" AND ".join(clauses)} ORDER BY p.raised_on DESC, p.rowid DESC LIMIT ? OFFSET ?""",
@@ -600,9 +603,11 @@ class Store:
         return list(
             self.db.query(
                 f"""SELECT t.id, t.type, t.name, t.county, t.town, t.village, t.industry, t.contact_name,
-                    t.contact_phone, t.credit_code, t.sync_error, {SYNC_STATE_SQL.format(p="t.")} AS sync_state,
+                    t.contact_phone, t.credit_code, t.sync_error,
+                    {SYNC_STATE_SQL.format(p="t.")} AS sync_state,
                     (SELECT count(*) FROM visits v WHERE v.target_id = t.id AND +v.deleted = 0) AS visits
-                FROM service_targets t WHERE {" AND ".join(clauses)} ORDER BY t.county, t.town, t.name LIMIT ?""",
+                FROM service_targets t WHERE {" AND ".join(clauses)}
+                ORDER BY t.county, t.town, t.name LIMIT ?""",
                 [*params, limit],
             )
         )
@@ -653,7 +658,8 @@ class Store:
         specs = [
             (
                 "visits",
-                "x.visit_date || ' ' || coalesce((SELECT name FROM service_targets WHERE id = x.target_id), '')",
+                "x.visit_date || ' ' || coalesce((SELECT name FROM service_targets WHERE id = "
+                "x.target_id), '')",
                 "substr(x.content, 1, 80)",
             ),
             ("problems", "x.title", "substr(x.description, 1, 80)"),
@@ -680,7 +686,8 @@ class Store:
             per_state = {
                 state: n
                 for state, n in self.db.execute(
-                    f"SELECT {SYNC_STATE_SQL.format(p='')} AS s, count(*) FROM {table} WHERE +deleted = 0 GROUP BY s"
+                    f"SELECT {SYNC_STATE_SQL.format(p='')} AS s, count(*) FROM {table} WHERE +deleted = 0 "
+                    "GROUP BY s"
                 ).fetchall()
             }
             counts[table] = per_state

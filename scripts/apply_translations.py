@@ -143,7 +143,8 @@ def apply(catalog: Path, rows: list[tuple[str, str, str, str]]) -> Outcome:
             continue
         if settled.get(chinese, english) != english:
             notes.append(
-                f"{where}: {chinese!r} is {settled[chinese]!r} elsewhere in the catalog; used that, not {english!r}"
+                f"{where}: {chinese!r} is {settled[chinese]!r} elsewhere in the catalog; "
+                f"used that, not {english!r}"
             )
         message.english, message.changed = settled.setdefault(chinese, english), True
     for message in messages:

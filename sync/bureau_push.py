@@ -170,7 +170,8 @@ def _apply(store: Store, result: Any, report: SyncReport, sent: protocol.Change 
         report.problems.append(
             Message(
                 f"{what.zh}在服务器上已被修改，本机的修改未发布；同步后显示服务器上的版本，请在其基础上重新修改。",
-                f"{what.en} changed on the server meanwhile; this edit was not published. The server's version "
+                f"{what.en} changed on the server meanwhile; this edit was not published. The server's "
+                "version "
                 "is shown after the sync; edit it again.",
             )
         )

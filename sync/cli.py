@@ -193,7 +193,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     print(
         t(
             f"已发布 {args.year} 年度 {n} 名科技特派员的正式考核结果，下次同步时发送。",
-            f"Published the {args.year} official results of {n} commissioners; they go out with the next sync.",
+            f"Published the {args.year} official results of {n} commissioners; "
+            "they go out with the next sync.",
         )
     )
     return 0
@@ -266,8 +267,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if not args.json:
             print(
                 t(
-                    f"需要处理：冲突 {open_conflicts} 处（commissioner conflicts），被拒绝的记录 {rejected} 条",
-                    f"Needs attention: {open_conflicts} conflicts (commissioner conflicts), {rejected} rejected records",
+                    f"需要处理：冲突 {open_conflicts} 处（commissioner conflicts），被拒绝的记录 {rejected} "
+                    "条",
+                    f"Needs attention: {open_conflicts} conflicts (commissioner conflicts), {rejected} "
+                    "rejected records",
                 ),
                 file=sys.stderr,
             )

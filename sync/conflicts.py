@@ -174,14 +174,15 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
             "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?", [now, keep, conflict_id]
         )
         open_left = store.db.execute(
-            "SELECT count(*) FROM sync_conflicts WHERE table_name = ? AND record_id = ? AND resolved_at IS NULL",
+            "SELECT count(*) FROM sync_conflicts WHERE table_name = ? AND record_id = ? AND resolved_at IS "
+            "NULL",
             [table, record_id],
         ).fetchone()[0]
         if open_left == 0:
             # An ordinary unsent edit based on the server's revision: the next sync sends it.
             store.db.execute(
-                f"UPDATE {table} SET has_conflict = 0, dirty = 1, sync_error = NULL, base_rev = max(base_rev, ?), "
-                "updated_at = ? WHERE id = ?",
+                f"UPDATE {table} SET has_conflict = 0, dirty = 1, sync_error = NULL, base_rev = "
+                "max(base_rev, ?), updated_at = ? WHERE id = ?",
                 [server_rev, now, record_id],
             )
     return next(
@@ -222,8 +223,9 @@ def apply_notices(
             for c in f.get("conflicts") or []:
                 # Here, "local" is this side's value (the one on the server); "server" the other side's.
                 store.db.execute(
-                    "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
-                    "server_rev, created_at, notice_id, origin, other_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'remote', ?)",
+                    "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, "
+                    "server_value, server_rev, created_at, notice_id, origin, other_by) VALUES (?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?, 'remote', ?)",
                     [
                         f["table"],
                         f["record_id"],
@@ -300,8 +302,8 @@ def _closed_elsewhere(store: Store, notice_id: str, f: dict[str, Any]) -> None:
             # Like a resolution here: an ordinary edit on the revision that settled it; the next
             # sync sends what else was changed on this computer (or nothing new).
             store.db.execute(
-                f"UPDATE {table} SET has_conflict = 0, dirty = 1, sync_error = NULL, base_rev = max(base_rev, ?), "
-                "updated_at = ? WHERE id = ?",
+                f"UPDATE {table} SET has_conflict = 0, dirty = 1, sync_error = NULL, base_rev = "
+                "max(base_rev, ?), updated_at = ? WHERE id = ?",
                 [resolved_rev, now, record_id],
             )
 
@@ -311,7 +313,8 @@ def resolutions_to_report(store: Store) -> dict[tuple[str, str], list[str]]:
     found: dict[tuple[str, str], list[str]] = {}
     for table, record_id, notice_id in store.db.execute(
         "SELECT DISTINCT table_name, record_id, notice_id FROM sync_conflicts WHERE notice_id IS NOT NULL "
-        "AND reported = 0 AND resolved_at IS NOT NULL AND resolution IN ('local', 'server') ORDER BY notice_id"
+        "AND reported = 0 AND resolved_at IS NOT NULL AND resolution IN ('local', 'server') ORDER BY "
+        "notice_id"
     ).fetchall():
         found.setdefault((table, record_id), []).append(notice_id)
     return found

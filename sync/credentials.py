@@ -56,7 +56,7 @@ def keyring_available() -> bool:
         from keyring.backends import fail
 
         backend = keyring.get_keyring()
-    except Exception as exc:  # noqa: BLE001 - a broken keyring install counts as no keyring
+    except Exception as exc:  # a broken keyring install counts as no keyring
         log.info("keyring unavailable: %s", exc)
         return False
     if isinstance(backend, fail.Keyring) or type(backend).__module__.endswith("null"):
@@ -78,7 +78,7 @@ def save_token(store: Store, server_url: str, username: str, token: str, *, use_
 
         try:
             keyring.set_password(KEYRING_SERVICE, _account(server_url, username), token)
-        except Exception as exc:  # noqa: BLE001 - keyring backends raise many kinds; all mean "no keyring"
+        except Exception as exc:  # keyring backends raise many kinds; all mean "no keyring"
             log.warning("keyring refused the token: %s", exc)
             raise NoKeyringError() from exc
         storage = "keyring"
@@ -111,7 +111,7 @@ def load_token(store: Store, server_url: str, username: str) -> str | None:
 
     try:
         return keyring.get_password(KEYRING_SERVICE, account)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.warning("keyring read failed: %s", exc)
         return None
 
@@ -134,7 +134,7 @@ def delete_token(store: Store, server_url: str, username: str) -> None:
 
         try:
             keyring.delete_password(KEYRING_SERVICE, account)
-        except Exception as exc:  # noqa: BLE001 - nothing stored there is fine
+        except Exception as exc:  # nothing stored there is fine
             log.debug("keyring delete: %s", exc)
 
 

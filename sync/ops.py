@@ -79,7 +79,8 @@ def table_marks(store: Store) -> dict[str, tuple[Any, ...]]:
     return {
         table: tuple(
             store.db.execute(
-                f"SELECT count(*), max(server_seq), sum(dirty), sum(has_conflict), count(sync_error) FROM {table}"
+                "SELECT count(*), max(server_seq), sum(dirty), sum(has_conflict), count(sync_error) "
+                f"FROM {table}"
             ).fetchone()
         )
         for table in schema.SYNCED_TABLES

@@ -1,5 +1,8 @@
 """The sync protocol shared by the client and the central store (version 1).
 
+The shapes below are the client's; the server's Pydantic models (sync/server/app.py) must agree
+with them field by field (tests/sync/test_protocol_shapes.py).
+
 All bodies are JSON (UTF-8), gzip allowed both ways. Every request carries the header
 `X-Protocol-Version`; a server that no longer speaks the client's version answers 426 with an
 ErrorBody whose `error` is "protocol_too_old". Every error answer is an ErrorBody.
@@ -137,6 +140,12 @@ class UserInfo(TypedDict):
     workstation_id: str | None
 
 
+class LoginRequest(TypedDict):
+    username: str
+    password: str
+    device_id: str
+
+
 class LoginAnswer(TypedDict):
     token: str
     expires_at: str  # ISO 8601, UTC
@@ -200,3 +209,23 @@ class PullAnswer(TypedDict, total=False):
     has_more: bool
     server_time: str
     remaining: int | None  # only when asked with count=true
+
+
+class UploadStatus(TypedDict):
+    sha256: str
+    complete: bool
+    received: int
+
+
+class ChunkAnswer(TypedDict):
+    received: int
+    complete: bool
+
+
+class CompleteRequest(TypedDict):
+    size: int
+
+
+class CompleteAnswer(TypedDict):
+    sha256: str
+    size: int

@@ -387,7 +387,8 @@ def seed_demo(engine: Any, password: str | None) -> int:
             f"not stored: {r['table']} {r['id']}: {r.get('reason_en') or r.get('conflicts')}", file=sys.stderr
         )
     print(
-        f"demo data: {len(changes) - len(refused)} records (team, workstation, commissioners, reference data, assessment rules)"
+        f"demo data: {len(changes) - len(refused)} records (team, workstation, commissioners, reference "
+        "data, assessment rules)"
     )
     if created:
         print("demo users (write the passwords down; they are not shown again):")

@@ -42,9 +42,10 @@ def login(
         _revoke(client)
         raise CommissionerError(
             Message(
-                f"此数据目录属于另一位特派员，不能用账户 {username} 同步。请为该账户使用单独的数据目录（--data-dir）。",
-                f"This data directory belongs to another commissioner; it cannot sync with the account {username}. "
-                "Use a separate data directory for that account (--data-dir).",
+                f"此数据目录属于另一位特派员，不能用账户 {username} 同步。"
+                "请为该账户使用单独的数据目录（--data-dir）。",
+                "This data directory belongs to another commissioner; it cannot sync with the "
+                f"account {username}. Use a separate data directory for that account (--data-dir).",
             )
         )
     try:

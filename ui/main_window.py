@@ -11,7 +11,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -49,25 +49,14 @@ QTableView { selection-background-color: #cfe0f5; selection-color: black; }
 """
 
 
-def editors(quiet: bool = False) -> ModuleType | None:
+def editors() -> ModuleType:
     """The editors package (visit editor, problem and target dialogs, draft recovery).
 
-    Imported on first use so that the start stays fast; if it is missing from the installation
-    the user is told (unless `quiet`) rather than the window crashing.
+    Imported on first use so that the start stays fast. It is part of the application: a failure
+    to import it is a defect, raised (and reported with the log's location) like any other.
     """
-    try:
-        import ui.editors as module
-    except ImportError:
-        log.exception("the editors are missing from this installation")
-        if not quiet:
-            QMessageBox.warning(
-                None,
-                QCoreApplication.translate("MainWindow", "无法打开编辑器"),
-                QCoreApplication.translate(
-                    "MainWindow", "本程序安装不完整，缺少编辑器组件。请重新安装程序。"
-                ),
-            )
-        return None
+    import ui.editors as module
+
     return module
 
 
@@ -382,7 +371,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def recover_drafts(self) -> None:
-        module = editors(quiet=True)
+        module = editors()
         if module is not None:
             module.recover_drafts(self, self.context)
 

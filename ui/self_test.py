@@ -204,28 +204,12 @@ class SelfTest:
 
 
 def _pdf(store, visit_id: str) -> tuple[bytes, str]:  # noqa: ANN001
-    """The visit's service sheet when the reports module is there; else a one-page bundled-font PDF."""
-    try:
-        from commissioner_app.reports.visit_sheet import visit_sheet
-    except ImportError:
-        visit_sheet = None  # type: ignore[assignment]
-    buffer = io.BytesIO()
-    if visit_sheet is not None:
-        pages = visit_sheet(store, visit_id, buffer)
-        return buffer.getvalue(), f"service sheet, {pages} page(s)"
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
+    """The visit's service sheet. A reports module missing from the build fails this check."""
+    from commissioner_app.reports.visit_sheet import visit_sheet
 
-    if "SelfTestCJK" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("SelfTestCJK", str(font_path())))
-    page = canvas.Canvas(buffer, pagesize=A4)
-    page.setFont("SelfTestCJK", 20)
-    page.drawString(72, A4[1] - 100, SAMPLE_TEXT + "（自检）")
-    page.showPage()
-    page.save()
-    return buffer.getvalue(), "one-page reportlab PDF"
+    buffer = io.BytesIO()
+    pages = visit_sheet(store, visit_id, buffer)
+    return buffer.getvalue(), f"service sheet, {pages} page(s)"
 
 
 def run_self_test(data_dir: Path | str | None = None, out: Callable[[str], None] = print) -> int:

@@ -20,8 +20,8 @@ from commissioner_app.paths import default_data_dir
 
 log = logging.getLogger("commissioner.cli")
 
-# Modules with a `register(subparsers)` function; a module that cannot be imported (an optional
-# part not installed) is skipped.
+# Modules with a `register(subparsers)` function. All are part of the application: one that fails
+# to import is a defect and stops the command (it must not quietly take its commands away).
 COMMAND_MODULES = [
     "commissioner_app.cli.core",
     "commissioner_app.cli.reports",
@@ -59,12 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as exc:
-            log.debug("commands of %s unavailable: %s", name, exc)
-            continue
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -50,7 +50,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     total = sum(result.records.values())
     print(
         t(
-            f"已备份：{total} 条记录，{result.attachments} 个附件文件，{result.size_bytes / 1024 / 1024:.1f} MB",
+            f"已备份：{total} 条记录，{result.attachments} "
+            f"个附件文件，{result.size_bytes / 1024 / 1024:.1f} MB",
             f"Backed up {total} records and {result.attachments} attachment files, "
             f"{result.size_bytes / 1024 / 1024:.1f} MB",
         )
@@ -58,9 +59,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if result.missing_attachments:
         print(
             t(
-                f"注意：{len(result.missing_attachments)} 个附件的文件原本就缺失，未能备份（运行 commissioner check 查看）。",
-                f"Note: the files of {len(result.missing_attachments)} attachments were already missing and are "
-                "not in the backup (see commissioner check).",
+                f"注意：{len(result.missing_attachments)} 个附件的文件原本就缺失，未能备份（运行 "
+                "commissioner check 查看）。",
+                f"Note: the files of {len(result.missing_attachments)} attachments were already missing and "
+                "are not in the backup (see commissioner check).",
             )
         )
     print(result.path)
@@ -72,7 +74,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         manifest = verify_backup(args.file)
         print(
             t(
-                f"备份文件完好：{manifest.get('created_at', '')} 由版本 {manifest.get('app_version', '?')} 生成。",
+                f"备份文件完好：{manifest.get('created_at', '')} 由版本 {manifest.get('app_version', '?')} "
+                "生成。",
                 f"The backup is intact: made {manifest.get('created_at', '')} by version "
                 f"{manifest.get('app_version', '?')}.",
             )

@@ -104,10 +104,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print(
         t(
-            f"已生成：特派员 {result.commissioners} 人，服务对象 {result.targets} 个，服务记录 {result.visits} 条，"
-            f"技术难题 {result.problems} 个，解决方案 {result.solutions} 个（{elapsed:.1f} 秒）",
-            f"Created {result.commissioners} commissioners, {result.targets} targets, {result.visits} visits, "
-            f"{result.problems} problems, {result.solutions} solutions ({elapsed:.1f} s)",
+            f"已生成：特派员 {result.commissioners} 人，服务对象 {result.targets} 个，"
+            f"服务记录 {result.visits} 条，技术难题 {result.problems} 个，解决方案 {result.solutions} "
+            f"个（{elapsed:.1f} 秒）",
+            f"Created {result.commissioners} commissioners, {result.targets} targets, {result.visits} "
+            f"visits, {result.problems} problems, {result.solutions} solutions ({elapsed:.1f} s)",
         )
     )
     print(store.path)

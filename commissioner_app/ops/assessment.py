@@ -53,7 +53,8 @@ def visits_of(store: Store, commissioner_id: str, year: int) -> list[dict[str, A
     return [
         dict(r)
         for r in store.db.query(
-            "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content FROM visits v "
+            "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content "
+            "FROM visits v "
             "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND v.deleted = 0 "
             "AND v.is_draft = 0 AND v.visit_date BETWEEN ? AND ? ORDER BY v.visit_date DESC",
             [commissioner_id, f"{year}-01-01", f"{year}-12-31"],

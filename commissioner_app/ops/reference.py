@@ -68,7 +68,8 @@ def save_rules(store: Store, year: int, text: str) -> OpChanges:
         )
     with store.atomic():
         store.db.execute(
-            "INSERT INTO assessment_rules (year, toml) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET toml = excluded.toml",
+            "INSERT INTO assessment_rules (year, toml) VALUES (?, ?) "
+            "ON CONFLICT(year) DO UPDATE SET toml = excluded.toml",
             [year, text],
         )
         store.set_meta(META_RULES_EDITED.format(year=year), "1")

@@ -24,7 +24,8 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
     found = list(
         store.db.query(
             "SELECT v.*, t.name AS target_name, c.name AS commissioner_name, c.sending_unit FROM visits v "
-            "LEFT JOIN service_targets t ON t.id = v.target_id LEFT JOIN commissioners c ON c.id = v.commissioner_id "
+            "LEFT JOIN service_targets t ON t.id = v.target_id "
+            "LEFT JOIN commissioners c ON c.id = v.commissioner_id "
             "WHERE v.id = ?",
             [visit_id],
         )
@@ -36,7 +37,8 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
     problems = [
         dict(p)
         for p in store.db.query(
-            "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND +deleted = 0 ORDER BY created_at",
+            "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND +deleted = 0 "
+            "ORDER BY created_at",
             [visit_id],
         )
     ]
@@ -44,15 +46,15 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         p["solutions"] = [
             dict(s)
             for s in store.db.query(
-                "SELECT description, technology, outcome FROM solutions WHERE problem_id = ? AND +deleted = 0 "
-                "ORDER BY created_at",
+                "SELECT description, technology, outcome FROM solutions "
+                "WHERE problem_id = ? AND +deleted = 0 ORDER BY created_at",
                 [p["id"]],
             )
         ]
     photos = []
     for a in store.db.query(
-        "SELECT sha256, kind, original_name, mime FROM attachments WHERE owner_table = 'visits' AND owner_id = ? "
-        "AND +deleted = 0 ORDER BY created_at",
+        "SELECT sha256, kind, original_name, mime FROM attachments "
+        "WHERE owner_table = 'visits' AND owner_id = ? AND +deleted = 0 ORDER BY created_at",
         [visit_id],
     ):
         thumb = thumbnail_path(store, a["sha256"])
@@ -67,9 +69,11 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
     recent = [
         dict(r)
         for r in store.db.query(
-            "SELECT v.visit_date, v.review_status, t.name AS target_name, substr(v.content, 1, 16) AS content FROM visits v "
-            "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.commissioner_id = ? AND +v.deleted = 0 "
-            "AND +v.is_draft = 0 AND v.id != ? ORDER BY v.visit_date DESC LIMIT ?",
+            "SELECT v.visit_date, v.review_status, t.name AS target_name, "
+            "substr(v.content, 1, 16) AS content FROM visits v "
+            "LEFT JOIN service_targets t ON t.id = v.target_id "
+            "WHERE v.commissioner_id = ? AND +v.deleted = 0 AND +v.is_draft = 0 AND v.id != ? "
+            "ORDER BY v.visit_date DESC LIMIT ?",
             [who, visit_id, RECENT_VISITS],
         )
     ]

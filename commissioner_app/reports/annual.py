@@ -247,7 +247,8 @@ def solved_problems(store: Store, a: Assessment, commissioner_id: str) -> list[d
     problems = [
         dict(r)
         for r in store.db.query(
-            f"""SELECT p.id, p.title, p.description, p.industry, p.solved_on, coalesce(t.name, '') AS target_name
+            f"""SELECT p.id, p.title, p.description, p.industry, p.solved_on,
+                  coalesce(t.name, '') AS target_name
            FROM problems p LEFT JOIN service_targets t ON t.id = p.target_id
            WHERE p.deleted = 0 AND p.is_draft = 0 AND p.commissioner_id = ?
              AND p.solved_on BETWEEN ? AND ? AND {problem_solved_sql(a.basis)}

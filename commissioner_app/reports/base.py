@@ -94,7 +94,7 @@ _PARSED: dict[tuple[str, ParagraphStyle], list[Any]] = {}
 _PARSED_MAX = 2000
 
 
-def P(text: object, style: ParagraphStyle | None = None) -> Paragraph:  # noqa: N802 - reads like reportlab's
+def P(text: object, style: ParagraphStyle | None = None) -> Paragraph:  # reads like reportlab's
     """A paragraph of plain text (escaped, fonts per script)."""
     source = markup("" if text is None else text)
     style = style or styles().body
@@ -202,7 +202,7 @@ class _NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:  # reportlab's name
         self._pages.append(dict(self.__dict__))
         self._startPage()
 

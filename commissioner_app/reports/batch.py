@@ -187,7 +187,7 @@ def _write_one(
     except CommissionerError as exc:
         _remove(tmp)
         return exc.message, ""
-    except Exception as exc:  # noqa: BLE001 - one person's bad data must not stop everyone's records
+    except Exception as exc:  # one person's bad data must not stop everyone's records
         _remove(tmp)
         return (
             Message(

@@ -89,7 +89,7 @@ def text_width(text: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(chunk, name, size) for name, chunk in runs(text))
 
 
-def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "left") -> None:  # noqa: ANN001
+def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "left") -> None:
     """Draw one line of mixed text on a canvas; align is left, center or right."""
     width = text_width(text, size)
     if align == "center":

@@ -82,6 +82,13 @@ class LoginAnswer(BaseModel):
     user: UserInfo
 
 
+class FieldConflict(BaseModel):
+    field: str
+    base: Any
+    local: Any
+    server: Any
+
+
 class ChangeResult(BaseModel):
     table: str
     id: str
@@ -89,7 +96,7 @@ class ChangeResult(BaseModel):
     rev: int | None = None
     server_seq: int | None = None
     fields: dict[str, Any] | None = None
-    conflicts: list[dict[str, Any]] | None = None
+    conflicts: list[FieldConflict] | None = None
     reason_zh: str | None = None
     reason_en: str | None = None
     conflict_id: str | None = None  # the conflict notice a conflict opened

@@ -154,7 +154,7 @@ def _visit_view(conn: Connection, visit_id: str) -> dict[str, Any] | None:
             records.c.deleted.is_(False),
         )
     ):
-        fields = orjson.loads(fields_text)
+        fields = orjson.loads(str(fields_text))
         if table == "problems" and fields.get("visit_id") == visit_id:
             problems.append({**fields, "id": record_id})
         elif table == "solutions":
@@ -193,13 +193,16 @@ body{margin:0;font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sa
 background:#f4f6f8;color:#1f2933;font-size:16px;line-height:1.5}
 main{max-width:560px;margin:0 auto;padding:12px}
 h1{font-size:20px;margin:8px 0 12px;color:#1f3a5f}
-section{background:#fff;border-radius:8px;padding:12px;margin-bottom:12px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+section{background:#fff;border-radius:8px;padding:12px;margin-bottom:12px;
+box-shadow:0 1px 2px rgba(0,0,0,.08)}
 dt{color:#52606d;font-size:14px}dd{margin:0 0 8px 0;word-break:break-word}
 h2{font-size:17px;margin:0 0 8px}
 label{display:block;margin:8px 0 4px}
-input[type=text],textarea{width:100%;box-sizing:border-box;font-size:16px;padding:8px;border:1px solid #9aa5b1;border-radius:6px}
+input[type=text],textarea{width:100%;box-sizing:border-box;font-size:16px;padding:8px;
+border:1px solid #9aa5b1;border-radius:6px}
 .choice{display:flex;gap:8px;flex-wrap:wrap}
-.choice label{display:flex;align-items:center;gap:4px;border:1px solid #9aa5b1;border-radius:6px;padding:6px 10px;margin:0}
+.choice label{display:flex;align-items:center;gap:4px;border:1px solid #9aa5b1;border-radius:6px;
+padding:6px 10px;margin:0}
 button{width:100%;font-size:18px;padding:12px;border:0;border-radius:8px;background:#1f6feb;color:#fff;margin-top:12px}
 .note{color:#52606d;font-size:14px}.ok{color:#1a7f37}.bad{color:#b42318}
 """
@@ -276,9 +279,11 @@ def _form_html(given: dict[str, Any], errors: list[str], note: str = "") -> str:
         f"<label for='comment'>意见或说明（选填）</label>"
         f"<textarea id='comment' name='comment' rows='3' maxlength='{LIMITS['comment']}'>"
         f"{e(given.get('comment') or '')}</textarea>"
-        f"<label for='name'>您的姓名</label><input type='text' id='name' name='name' maxlength='{LIMITS['name']}'"
+        "<label for='name'>您的姓名</label>"
+        f"<input type='text' id='name' name='name' maxlength='{LIMITS['name']}'"
         f" value='{e(given.get('name') or '')}'>"
-        f"<label for='role'>单位职务（选填）</label><input type='text' id='role' name='role' maxlength='{LIMITS['role']}'"
+        "<label for='role'>单位职务（选填）</label>"
+        f"<input type='text' id='role' name='role' maxlength='{LIMITS['role']}'"
         f" value='{e(given.get('role') or '')}'>"
         "<button type='submit'>提交确认</button></form></section>"
     )
@@ -293,7 +298,8 @@ def _done_html(c: dict[str, Any], changeable: bool) -> str:
     return (
         "<section><p class='ok'>已收到您的确认，谢谢！</p>"
         f"<p>{e(label)}；满意度：{e(str(stars) if stars else '未评')}；确认人：{e(c.get('name') or '')}"
-        f"（{e(c.get('submitted_at', '')[:16].replace('T', ' '))} UTC）</p><p class='note'>{more}</p></section>"
+        f"（{e(c.get('submitted_at', '')[:16].replace('T', ' '))} UTC）</p>"
+        f"<p class='note'>{more}</p></section>"
     )
 
 
@@ -339,9 +345,10 @@ def _hit(conn: Connection, key: str, limit: int, now: str) -> bool:
     if row.window_start < hour_ago:
         conn.execute(update(confirm_hits).where(confirm_hits.c.key == key).values(window_start=now, count=1))
         return True
-    if row.count >= limit:
+    count = int(row._mapping["count"])  # not row.count: that is the tuple method
+    if count >= limit:
         return False
-    conn.execute(update(confirm_hits).where(confirm_hits.c.key == key).values(count=row.count + 1))
+    conn.execute(update(confirm_hits).where(confirm_hits.c.key == key).values(count=count + 1))
     return True
 
 
@@ -393,7 +400,7 @@ def submit(engine: Engine, token: str, raw: bytes, request: Request) -> HTMLResp
     address = request.client.host if request.client else "?"
     browser = _browser(request) or secrets.token_urlsafe(18)
     with writing(engine) as conn:
-        seq = conn.execute(
+        seq: int = conn.execute(
             select(counters.c.value).where(counters.c.name == "server_seq").with_for_update()
         ).scalar_one()
         link = _link(conn, token, now)

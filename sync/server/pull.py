@@ -28,7 +28,7 @@ def pull_page(engine: Engine, user: User, since: int, limit: int, count: bool = 
     with reading(engine) as conn:
         # Read the counter first: every change numbered up to it is committed (pushes number their
         # changes under the counter's lock), so a short page may move the cursor up to it.
-        top = conn.execute(select(counters.c.value).where(counters.c.name == "server_seq")).scalar_one()
+        top: int = conn.execute(select(counters.c.value).where(counters.c.name == "server_seq")).scalar_one()
         if conn.dialect.name == "postgresql":
             # Read in server_seq order from its index, never "collect every visible row after the
             # cursor, then sort": with statistics lagging behind a table that has just grown (a bulk

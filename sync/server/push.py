@@ -112,7 +112,7 @@ def push(engine: Engine, user: User, request: dict[str, Any]) -> dict[str, Any]:
 def push_json(engine: Engine, user: User, request: dict[str, Any]) -> str:
     """Apply a push batch; the answer as JSON text, exactly as stored for a replay of the same batch."""
     with writing(engine) as conn:
-        seq = conn.execute(
+        seq: int = conn.execute(
             select(counters.c.value).where(counters.c.name == "server_seq").with_for_update()
         ).scalar_one()
         stored = conn.execute(

@@ -478,7 +478,8 @@ def test_satisfaction_counts_by_its_source(case, source, mean, count):
     store.db.execute("UPDATE visits SET confirm_sheet_accepted = 1 WHERE id = ?", [sheet.id])
     party = _visit(store, who, target, "2025-09-03", 4)  # typed 4; the served party said 2 themselves
     store.db.execute(
-        "INSERT INTO confirmations (id, visit_id, decision, satisfaction, name, dirty) VALUES (?, ?, ?, ?, ?, 0)",
+        "INSERT INTO confirmations (id, visit_id, decision, satisfaction, name, dirty) "
+        "VALUES (?, ?, ?, ?, ?, 0)",
         [f"c-{party.id}", party.id, "confirmed", 2, "陈伟"],
     )
     rules = parse_rules(RULES.replace('satisfaction_source = "any"', f'satisfaction_source = "{source}"'))

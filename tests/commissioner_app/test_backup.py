@@ -363,8 +363,8 @@ def test_restore_is_refused_while_the_data_is_open_elsewhere(source: Path, targe
         [
             sys.executable,
             "-c",
-            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-            "c.execute('SELECT count(*) FROM visits').fetchone(); print('open', flush=True); sys.stdin.read()",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM "
+            "visits').fetchone(); print('open', flush=True); sys.stdin.read()",
             str(target / "commissioner.db"),
         ],
         stdin=subprocess.PIPE,

@@ -97,3 +97,19 @@ def test_user_mistakes_exit_non_zero_without_traceback(tmp_path):
     assert result.returncode == 2 and "损坏" in result.stderr and "Traceback" not in result.stderr
     english = run("--data-dir", str(corrupt), "status", lang="en")
     assert "damaged" in english.stderr
+
+
+def test_the_sync_commands_are_there():
+    from commissioner_app.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    assert {"login", "sync", "conflicts", "status", "report", "export", "backup"} <= set(commands)
+
+
+def test_a_command_module_that_fails_to_import_stops_the_command(monkeypatch):
+    # It used to be skipped with a debug line: a typo in sync/cli.py silently removed `login` and `sync`.
+    from commissioner_app.cli import build_parser
+
+    monkeypatch.setitem(sys.modules, "sync.cli", None)  # importing it now raises ImportError
+    with pytest.raises(ImportError):
+        build_parser()

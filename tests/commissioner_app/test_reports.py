@@ -148,6 +148,7 @@ def test_city_summary(data, city, tmp_path):
     assert_fonts_embedded(out)
 
 
+@pytest.mark.slow
 def test_batch_writes_one_record_per_commissioner(data, city, tmp_path):
     seen = []
     result = annual_records(
@@ -177,6 +178,7 @@ def test_batch_can_be_cancelled(data, city, tmp_path):
     assert len(list((tmp_path / "some").iterdir())) == 2  # nothing half-written left behind
 
 
+@pytest.mark.slow
 def test_parallel_batch_writes_the_same_files_in_the_same_order(data, city, tmp_path):
     serial = annual_records(data.store, YEAR, tmp_path / "serial", assessment=city, workers=1)
     seen = []
@@ -207,6 +209,7 @@ def test_parallel_batch_writes_the_same_files_in_the_same_order(data, city, tmp_
     assert_fonts_embedded(mine)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_batch_reports_a_record_it_cannot_save_and_writes_the_others(data, city, tmp_path, workers):
     folder = tmp_path / "records"
@@ -224,6 +227,7 @@ def test_batch_reports_a_record_it_cannot_save_and_writes_the_others(data, city,
     assert me.name in message.en and "not written" in message.en
 
 
+@pytest.mark.slow
 def test_batch_falls_back_to_this_process_when_the_workers_cannot_start(
     data, city, tmp_path, monkeypatch, caplog
 ):
@@ -242,6 +246,7 @@ def test_batch_falls_back_to_this_process_when_the_workers_cannot_start(
     assert "writing the rest in this process" in caplog.text
 
 
+@pytest.mark.slow
 def test_parallel_batch_can_be_cancelled(data, city, tmp_path):
     done = []
     folder = tmp_path / "some"

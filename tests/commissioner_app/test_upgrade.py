@@ -184,7 +184,8 @@ def test_a_database_of_the_previous_version_keeps_its_rows_and_mends_its_search_
     )
     db.execute("UPDATE service_targets SET name = '江门柑普茶产业园', dirty = 1 WHERE id = 't1'")
     db.execute(
-        "INSERT INTO service_targets (id, name, county, rev, dirty) VALUES ('t2', '大泽镇五和村', '台山市', 1, 0)"
+        "INSERT INTO service_targets (id, name, county, rev, dirty) VALUES ('t2', '大泽镇五和村', '台山市', "
+        "1, 0)"
     )
     db.execute("INSERT INTO problems (id, target_id, visit_id, title) VALUES ('p1', 't1', 'v1', '陈皮霉变')")
     db.conn.commit()

@@ -29,8 +29,10 @@ def shared_server(
 
 
 @pytest.fixture(params=BACKENDS)
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    """A central store of the test's own, on SQLite and on PostgreSQL (the test may kill it)."""
+def own_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    """A central store process of the test's own, on SQLite and on PostgreSQL (the test may kill it).
+
+    (`server`, in tests/sync/server_support.py, is the store's API in this process.)"""
     yield from _serve(request.param, tmp_path)
 
 

@@ -39,7 +39,7 @@ def postgres_url() -> str | None:
 
         with psycopg.connect(url, connect_timeout=3):
             return url
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means "not reachable"
+    except Exception as exc:  # any failure to connect means "not reachable"
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL at {url} is unreachable with CI=true: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {url} ({exc}); set CI=true to require it")

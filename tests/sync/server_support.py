@@ -39,7 +39,7 @@ def postgres_reachable() -> str | None:
             conn.execute(text("SELECT 1"))
         engine.dispose()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"; the reason is reported
+    except Exception as exc:  # any failure means "not reachable"; the reason is reported
         return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 

@@ -53,7 +53,7 @@ def test_bureau_reference_and_rules_reach_commissioners(sqlite_server, tmp_path)
     assert "新设示范镇" not in [t.name_zh for t in towns_of(wang, county[1])]
 
 
-def test_a_bureau_edit_whose_answer_was_lost_is_replayed_not_sent_again(server, tmp_path):
+def test_a_bureau_edit_whose_answer_was_lost_is_replayed_not_sent_again(own_server, tmp_path):
     """The connection is cut after the server committed the batch: the next sync sends the same
     batch, the server answers with what it stored, and nothing is applied twice (SQLite and PG)."""
     from sqlalchemy import text
@@ -62,9 +62,9 @@ def test_a_bureau_edit_whose_answer_was_lost_is_replayed_not_sent_again(server, 
     from sync.errors import OfflineError
 
     bureau_id = str(uuid.uuid4())
-    name = server.add_user(f"kjj{bureau_id[:6]}", role="bureau", commissioner_id=bureau_id)
+    name = own_server.add_user(f"kjj{bureau_id[:6]}", role="bureau", commissioner_id=bureau_id)
     bureau = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局")
-    engine = connect(bureau, server.url, name)
+    engine = connect(bureau, own_server.url, name)
     engine.sync()
     county = bureau.db.execute(
         "SELECT code, name_zh FROM reference_items WHERE kind = 'county' ORDER BY sort_order LIMIT 1"
@@ -99,7 +99,7 @@ def test_a_bureau_edit_whose_answer_was_lost_is_replayed_not_sent_again(server, 
     assert replays == sent  # the same batch, not a new one
     assert (report.accepted, report.conflicts, report.rejected, report.problems) == (1, 0, 0, [])
     assert pending_changes(bureau) == [] and bureau.get_meta(META_BUREAU_BATCH) is None
-    with server.engine.connect() as conn:
+    with own_server.engine.connect() as conn:
         revs = (
             conn.execute(
                 text("SELECT rev FROM revisions WHERE table_name = 'reference' AND record_id = 'town'")

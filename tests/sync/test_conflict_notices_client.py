@@ -111,9 +111,9 @@ def held_back(store: Store, target: str, pushed: str, now: str) -> None:
         "UPDATE service_targets SET name = ?, has_conflict = 1, dirty = 1 WHERE id = ?", [now, target]
     )
     store.db.execute(
-        "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, server_rev, "
-        "created_at, notice_id) VALUES ('service_targets', ?, 'name', '\"红星合作社\"', ?, '\"红星柑橘合作社\"', 2, "
-        "'2026-01-01T00:00:00Z', ?)",
+        "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
+        "server_rev, created_at, notice_id) VALUES ('service_targets', ?, 'name', '\"红星合作社\"', ?, "
+        "'\"红星柑橘合作社\"', 2, '2026-01-01T00:00:00Z', ?)",
         [target, f'"{pushed}"', f"n-{target[:8]}"],
     )
 

@@ -42,7 +42,7 @@ def test_concurrent_pushes_and_pulls_lose_nothing(engine_factory: object) -> Non
                     for _ in range(5)
                 ]
                 push.push(engine, user, {"batch_id": new_id(), "changes": changes})
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
     def read() -> None:
@@ -56,7 +56,7 @@ def test_concurrent_pushes_and_pulls_lose_nothing(engine_factory: object) -> Non
                 since = page["next_since"]
                 if finished and not page["has_more"]:
                     return
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(u,)) for u in writers]

@@ -73,7 +73,7 @@ def test_no_operation_answers_with_a_server_error(tmp_path: Path) -> None:
 
                 try:
                     run()
-                except Exception as exc:  # noqa: BLE001 - collected, so one run reports every operation
+                except Exception as exc:  # collected, so one run reports every operation
                     failures.append(f"{operation.label} ({mode.value}, {user}): {str(exc)[:300]}")
     assert failures == []
     # The run reached the handlers (not only the auth and validation layers).

@@ -47,6 +47,7 @@ def test_without_a_keyring_login_explains_and_writes_no_file(sqlite_server: Serv
     assert not (tmp_path / "d" / TOKEN_FILE).exists()
 
 
+@pytest.mark.slow
 def test_login_sync_conflicts_from_the_command_line(sqlite_server: Server, tmp_path: Path) -> None:
     cid = str(uuid.uuid4())
     sqlite_server.add_user("liuyang", commissioner_id=cid)

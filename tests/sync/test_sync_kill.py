@@ -1,10 +1,10 @@
 """The proof: processes killed with SIGKILL in the middle of a sync.
 
-The client runs as `commissioner sync` in its own process and is killed at a chosen point (a test
-hook makes it wait there): after the server applied a push batch but before the client recorded
-the answer, in the middle of applying a pull page, and between two chunks of a photo upload. Then
-it is started again: the next sync completes, nothing is lost or duplicated, and the database
-passes PRAGMA integrity_check. The server process is killed in the middle of a push as well.
+The client runs as `commissioner sync` in its own process and is killed at a chosen point
+(tests/sync/paused_sync.py makes it wait there): after the server applied a push batch but before
+the client recorded the answer, in the middle of applying a pull page, and between two chunks of a
+photo upload. Then it is started again: the next sync completes, nothing is lost or duplicated,
+and the database passes PRAGMA integrity_check. The server process is killed in the middle of a push as well.
 """
 
 from __future__ import annotations
@@ -44,20 +44,16 @@ pytestmark = pytest.mark.slow
 def run_sync(
     data_dir: Path, *extra: str, pause_at: str | None = None, after: int = 1, marker: Path | None = None
 ) -> subprocess.Popen[str]:
-    env = {**ENV}
+    # Paused runs go through a test entry point that sets the engine's checkpoint hook.
+    entry = ["commissioner_app"]
     if pause_at:
         assert marker is not None
-        env.update(
-            COMMISSIONER_SYNC_PAUSE_AT=pause_at,
-            COMMISSIONER_SYNC_PAUSE_AFTER=str(after),
-            COMMISSIONER_SYNC_PAUSE_FILE=str(marker),
-            COMMISSIONER_SYNC_PAUSE_SECONDS="60",
-        )
+        entry = ["tests.sync.paused_sync", pause_at, str(after), str(marker)]
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "commissioner_app",
+            *entry,
             "--data-dir",
             str(data_dir),
             "sync",
@@ -69,7 +65,7 @@ def run_sync(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=ENV,
         cwd=REPO,
     )
 
@@ -185,36 +181,36 @@ def test_client_killed_between_chunks_of_an_upload_resumes(sqlite_server: Server
     check_same(data_dir, sqlite_server)
 
 
-def test_server_killed_in_the_middle_of_a_push(server: Server, tmp_path: Path) -> None:
+def test_server_killed_in_the_middle_of_a_push(own_server: Server, tmp_path: Path) -> None:
     cid = str(uuid.uuid4())
-    server.add_user("huangwei", commissioner_id=cid)
+    own_server.add_user("huangwei", commissioner_id=cid)
     store = commissioner_store(tmp_path / "c", cid)
     fill(store, 200, 4)  # about five hundred records
-    engine = connect(store, server.url, "huangwei", batch_size=25, retries=1)
+    engine = connect(store, own_server.url, "huangwei", batch_size=25, retries=1)
     killed = threading.Event()
 
     def progress(p: SyncProgress) -> None:
         if p.phase == "push" and p.done >= 100 and not killed.is_set():
             killed.set()
             # A moment later the next batch is in the server's hands.
-            threading.Timer(random.Random(5).uniform(0.0, 0.03), server.kill).start()
+            threading.Timer(random.Random(5).uniform(0.0, 0.03), own_server.kill).start()
 
     with pytest.raises(SyncError):
         engine.sync(progress=progress)
     assert killed.is_set()
-    server.start()
+    own_server.start()
     report = reconnect(store, batch_size=25).sync()
     assert report.rejected == 0 and report.conflicts == 0
     assert integrity_ok(store)
-    records = server.records()
+    records = own_server.records()
     assert differences(local_records(store), records) == []
     problems = [r["fields"]["title"] for (t, _), r in records.items() if t == "problems"]
     assert (
         len(problems) == len(set(problems)) == store.db.execute("SELECT count(*) FROM problems").fetchone()[0]
     )
-    if server.database.startswith("sqlite:///"):
+    if own_server.database.startswith("sqlite:///"):
         import sqlite3
 
-        db = sqlite3.connect(server.database[len("sqlite:///") :])
+        db = sqlite3.connect(own_server.database[len("sqlite:///") :])
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         db.close()

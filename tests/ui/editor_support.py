@@ -13,7 +13,7 @@ from ui.context import AppContext
 _contexts: list[AppContext] = []
 
 
-def EditorContext(store: Store) -> AppContext:  # noqa: N802 - reads like the class it used to be
+def EditorContext(store: Store) -> AppContext:
     """The frame's AppContext on `store` (its executor and read-only connection); shut down by
     close_windows()."""
     context = AppContext(store, language="zh_CN")

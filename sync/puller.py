@@ -1,0 +1,264 @@
+"""Pull: the server's changes, page by page, each applied with its cursor in one transaction,
+re-indexed for full-text search; reference data and assessment rules too."""
+
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from commissioner_app import schema
+from commissioner_app.domain import now_iso
+from commissioner_app.ops.session import session_user
+from commissioner_app.records import column_value as _column_value
+from commissioner_app.reference import RefItem, replace_reference
+from commissioner_app.store import Store
+from sync import protocol
+from sync.bureau_push import META_REFERENCE_REV
+from sync.conflicts import apply_notices
+from sync.report import EngineParts, SyncProgress, SyncReport, checkpoint
+
+log = logging.getLogger("commissioner.sync.engine.pull")
+
+META_CURSOR = "pull_since"
+
+
+class Puller(EngineParts):
+    _fts: dict[str, _FtsBulk | None]
+    _pulled_pages: tuple[int, int]
+
+    def _pull_all(self, report: SyncReport) -> None:
+        since = int(self.store.get_meta(META_CURSOR) or 0)
+        if self._cancelled(report):
+            return
+        # The next page is fetched while this one is applied (at most two pages in memory).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+            coming = fetcher.submit(self.client.pull, since, self.pull_limit, True)  # the first page counts
+            first = True
+            while True:
+                answer = coming.result()
+                self._note_clock(answer.get("server_time"), report)
+                more = bool(answer.get("has_more"))
+                if more:
+                    coming = fetcher.submit(self.client.pull, int(answer["next_since"]), self.pull_limit)
+                with self.store.atomic():
+                    self._apply_page(answer["changes"], report)
+                    checkpoint("pull_applying")
+                    # The cursor moves in the same transaction as the page it covers.
+                    self.store.set_meta(META_CURSOR, str(answer["next_since"]))
+                self._progress(self._pull_progress(answer, first))
+                first = False
+                if not more or self._cancelled(report):
+                    break  # (a page fetched after a cancel is dropped: the cursor has not moved past it)
+
+    def _pull_progress(self, answer: protocol.PullAnswer, first: bool) -> SyncProgress:
+        """Changes received so far, of how many (the first page's `remaining`; 0: not known)."""
+        if first:
+            self._pulled_pages = (0, int(answer.get("remaining") or 0))
+        received, total = self._pulled_pages
+        received += len(answer["changes"])
+        self._pulled_pages = (received, total)
+        # Changes pushed by others while the pull runs come on top of the count.
+        return SyncProgress("pull", received, max(total, received) if total else 0)
+
+    def _apply_page(self, changes: list[protocol.PulledChange], report: SyncReport) -> None:
+        by_table: dict[str, list[protocol.PulledChange]] = {}
+        for change in changes:
+            by_table.setdefault(change["table"], []).append(change)
+        for table, items in by_table.items():
+            if table == "reference":
+                for item in items:
+                    self._apply_reference(item)
+                    report.reference_kinds.append(item["id"])
+            elif table == "assessment_rules":
+                for item in items:
+                    self._apply_rules(item)
+                    report.assessment_years.append(int(item["fields"].get("year") or item["id"]))
+            elif table in self._columns:
+                self._apply_records(table, items, report)
+            elif table == protocol.NOTICE_TABLE:
+                # Same-field conflicts seen from the other side (sync/conflicts.py).
+                report.remote_conflicts += apply_notices(
+                    self.store, [dict(i) for i in items], _user(self.store), self.client.device_id
+                )
+            else:
+                log.warning("pull delivered %d changes of unknown table %r; ignored", len(items), table)
+
+    def _apply_records(self, table: str, items: list[protocol.PulledChange], report: SyncReport) -> None:
+        db = self.store.db
+        local: dict[str, tuple[int, int]] = {}
+        ids = [c["id"] for c in items]
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            for record_id, rev, dirty in db.execute(
+                f"SELECT id, rev, dirty FROM {table} WHERE id IN ({','.join('?' * len(part))})", part
+            ).fetchall():
+                local[record_id] = (rev, dirty)
+        known = set(self._columns[table])
+        now = now_iso()
+        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        updated: list[protocol.PulledChange] = []
+        shapes: dict[tuple[str, ...], tuple[str, ...]] = {}  # the field names as sent -> known columns
+        for change in items:
+            record_id, rev = change["id"], int(change["rev"])
+            mine = local.get(record_id)
+            if mine is not None and mine[1]:
+                report.kept_local += 1  # unsent local changes win locally; push will merge them
+                continue
+            if mine is not None and mine[0] >= rev:
+                continue  # already have it (e.g. the echo of our own push)
+            if mine is not None and table == "visits" and not change["deleted"]:
+                updated.append(change)
+            if change["deleted"]:
+                report.deleted += 1
+            else:
+                report.pulled += 1
+            fields = change["fields"]
+            shape = tuple(fields)
+            cols = shapes.get(shape)
+            if cols is None:
+                cols = shapes[shape] = tuple(f for f in shape if f in known)
+            values: list[Any] = [record_id]
+            for c in cols:
+                v = fields[c]
+                values.append(v if type(v) in _PLAIN else _column_value(v))
+            values += [rev, int(change["server_seq"]), int(bool(change["deleted"])), now]
+            groups.setdefault(cols, []).append(values)
+        if updated:
+            self._record_history(table, updated, known)
+        written = [r[0] for rows in groups.values() for r in rows]
+        bulk = self._fts_bulk(table) if len(written) >= FTS_BULK_MIN else None
+        if bulk is not None:
+            # Indexing row by row through the full-text triggers costs several times more than
+            # indexing the page at once; the triggers are set aside inside this transaction only
+            # (a crash rolls their removal back with the page).
+            for name, _ in bulk.triggers:
+                db.execute(f"DROP TRIGGER {name}")
+        try:
+            for cols, rows in groups.items():
+                # A tombstone is written too (deleted = 1): the record disappears from every list but
+                # the local copy stays in step with the server's.
+                names = ["id", *cols, "rev", "server_seq", "deleted", "updated_at"]
+                updates = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
+                db.conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, "
+                    f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, "
+                    f"0) ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
+                    "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
+                    [[*r, r[-4], now] for r in rows],
+                )
+            if bulk is not None:
+                for start in range(0, len(written), 500):
+                    part = written[start : start + 500]
+                    marks = ",".join("?" * len(part))
+                    db.execute(bulk.index.bulk_delete(marks), part)
+                    db.execute(bulk.index.bulk_insert(marks), part)
+        finally:
+            if bulk is not None:
+                for _, sql in bulk.triggers:
+                    db.execute(sql)
+
+    def _fts_bulk(self, table: str) -> _FtsBulk | None:
+        """How to index a page of `table` at once (schema.FTS), and the triggers to set aside (None: no
+        index)."""
+        if table not in self._fts:
+            index = schema.FTS.get(table)
+            found = (
+                self.store.db.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                    "AND name IN (?, ?) ORDER BY name",
+                    [table, *index.row_triggers],
+                ).fetchall()
+                if index is not None
+                else []
+            )
+            if index is None or len(found) != 2:
+                self._fts[table] = None
+            else:
+                self._fts[table] = _FtsBulk(
+                    triggers=[(str(n), str(q)) for n, q in found],
+                    index=index,
+                )
+        return self._fts[table]
+
+    def _record_history(self, table: str, changes: list[protocol.PulledChange], known: set[str]) -> None:
+        """Keep what a pulled update changed in a visit, so a reviewer sees what changed since approval."""
+        db = self.store.db
+        ids = [c["id"] for c in changes]
+        cursor = db.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))})", ids)
+        names = [d[0] for d in cursor.description]
+        before = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+        entries = []
+        for change in changes:
+            old = before.get(change["id"])
+            if old is None:
+                continue
+            diff = {
+                f: [old[f], _column_value(v)]
+                for f, v in change["fields"].items()
+                if f in known and old.get(f) != _column_value(v)
+            }
+            if diff:
+                entries.append(
+                    [
+                        table,
+                        change["id"],
+                        now_iso(),
+                        str(change["fields"].get("commissioner_id") or ""),
+                        json.dumps(diff, ensure_ascii=False, default=str),
+                    ]
+                )
+        db.conn.executemany(
+            "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) VALUES "
+            "(?, ?, ?, ?, ?)",
+            entries,
+        )
+
+    def _apply_reference(self, item: protocol.PulledChange) -> None:
+        fields = item["fields"]
+        kind = item["id"]
+        items = [
+            RefItem(
+                kind,
+                str(i["code"]),
+                str(i["name_zh"]),
+                str(i.get("name_en", "")),
+                str(i.get("parent_code", "")),
+                int(i.get("sort_order", n)),
+            )
+            for n, i in enumerate(fields.get("items") or [])
+        ]
+        replace_reference(self.store, kind, items, source="server", version=str(fields.get("version", "")))
+        self.store.set_meta(
+            META_REFERENCE_REV.format(kind=kind), str(item["rev"])
+        )  # the base of a bureau edit
+
+    def _apply_rules(self, item: protocol.PulledChange) -> None:
+        fields = item["fields"]
+        year = int(fields.get("year") or item["id"])
+        if item["deleted"]:
+            self.store.db.execute("DELETE FROM assessment_rules WHERE year = ?", [year])
+            return
+        self.store.db.execute(
+            "INSERT INTO assessment_rules (year, toml, rev, server_seq, received_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(year) DO UPDATE SET toml = excluded.toml, rev = excluded.rev, "
+            "server_seq = excluded.server_seq, received_at = excluded.received_at",
+            [year, str(fields.get("toml", "")), int(item["rev"]), int(item["server_seq"]), now_iso()],
+        )
+
+
+_PLAIN = (str, int, float, type(None))
+FTS_BULK_MIN = 64  # rows of one table in a pull page from which the page is indexed at once
+
+
+@dataclass(frozen=True)
+class _FtsBulk:
+    triggers: list[tuple[str, str]]  # (name, sql) of the insert and update triggers set aside
+    index: schema.FtsIndex
+
+
+def _user(store: Store) -> dict[str, Any] | None:
+    """The account this computer syncs as (sync/session.py keeps it in meta at login)."""
+    return session_user(store)

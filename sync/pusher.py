@@ -1,0 +1,436 @@
+"""Push: local changes go to the server in batches, pipelined, and the answers are merged back.
+
+See sync/engine.py for the guarantees; sync/uploader.py uploads the files a batch needs first.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from commissioner_app import schema
+from commissioner_app.domain import new_id, now_iso
+from commissioner_app.records import column_value as _column_value
+from sync import protocol
+from sync.conflicts import mark_reported, resolutions_to_report
+from sync.errors import RefusedError
+from sync.report import SyncProgress, SyncReport, checkpoint
+from sync.uploader import Uploader
+
+log = logging.getLogger("commissioner.sync.engine.push")
+
+META_PENDING_BATCH = "push_batch"
+META_PENDING_NEXT = "push_batch_next"
+PENDING_SLOTS = (META_PENDING_BATCH, META_PENDING_NEXT)  # a batch out is kept in one until answered
+
+# Parents before children, so a server that checks links sees the parent first.
+PUSH_ORDER = schema.SYNCED_TABLES
+MAX_BATCH_CHARS = 4_000_000  # text in one push batch; the server refuses JSON bodies over 32 MB
+
+
+class Pusher(Uploader):
+    def pending_count(self) -> int:
+        """Records waiting to be pushed (held-back conflicts and rejections not counted)."""
+        return sum(
+            self.store.db.execute(f"SELECT count(*) FROM {t} WHERE {_PUSHABLE}").fetchone()[0]
+            for t in PUSH_ORDER
+        )
+
+    def _push_all(self, report: SyncReport) -> None:
+        self._replay_pending(report)
+        total = self.pending_count()
+        if total == 0:
+            return
+        # Each table is walked once in rowid order: a row sent (or held back) in this sync is not
+        # picked again even if it stays dirty (edited meanwhile: it goes with the next sync).
+        after: dict[str, int] = {}
+        self._progress(SyncProgress("push", 0, total))
+        # Pipelined: while the server works on one batch, the next one is read, stored and queued,
+        # and the answer before it is applied. At most two batches are out, each kept in its own
+        # meta slot until its answer is applied, so a crash at any point replays exactly them.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+            stop = threading.Event()
+            out: list[_InFlight] = []
+            done = 0
+            try:
+                while not self._cancelled(report):
+                    rows = self._next_rows(after)
+                    if not rows:
+                        break
+                    if self._files_of(rows):
+                        # Uploads share the connection: the batches out go first.
+                        while out:
+                            done = self._land(out, report, done, total)
+                        rows = self._upload_attachments(rows, report)
+                        if report.cancelled:
+                            break
+                        if not rows:
+                            continue
+                    batch = self._make_batch(rows)
+                    self._attach_resolutions(batch)
+                    if len(out) == len(PENDING_SLOTS):
+                        done = self._land(out, report, done, total)
+                    slot = next(k for k in PENDING_SLOTS if all(o.slot != k for o in out))
+                    # Encoded once, for both: written before it is sent, so that after a crash the
+                    # same batch_id is replayed; sent as it was written.
+                    body = json.dumps(self._request_of(batch), ensure_ascii=False, separators=(",", ":"))
+                    self.store.set_meta(slot, _stored_text(batch, body))
+                    out.append(_InFlight(batch, slot, sender.submit(self._push_request, batch, body, stop)))
+                while out:
+                    done = self._land(out, report, done, total)
+            finally:
+                stop.set()  # after a failure, what is queued and not yet sent waits for the next sync
+
+    def _replay_pending(self, report: SyncReport) -> None:
+        """Batches sent before a crash or a dropped connection: sent again as they were, oldest first."""
+        stored = [(stored_batch(text), slot) for slot in PENDING_SLOTS if (text := self.store.get_meta(slot))]
+        for batch, slot in sorted(stored, key=lambda item: int(item[0].get("queued", 0))):
+            log.info("replaying push batch %s", batch["batch_id"])
+            try:
+                answer = self.client.push(self._request_of(batch))
+            except RefusedError:
+                self.store.set_meta(slot, None)
+                raise
+            self._take_answer(batch, answer, report, slot)
+
+    def _push_request(
+        self, batch: dict[str, Any], body: str, stop: threading.Event
+    ) -> protocol.PushAnswer | None:
+        """Runs on the sender thread: HTTP only, no database."""
+        if stop.is_set():
+            return None
+        return self.client.push(self._request_of(batch), encoded=body)
+
+    def _land(self, out: list[_InFlight], report: SyncReport, done: int, total: int) -> int:
+        """Wait for the oldest batch out and apply its answer. Returns the records done so far."""
+        first = out.pop(0)
+        try:
+            answer = first.answer.result()
+        except RefusedError:
+            # The server refused the batch as a whole and applied none of it: forget the batch
+            # (its records stay dirty) so that the next sync does not replay a refused request.
+            self.store.set_meta(first.slot, None)
+            raise
+        assert answer is not None  # only a stopped sender skips a batch, and then nothing lands
+        self._take_answer(first.batch, answer, report, first.slot)
+        done += len(first.batch["changes"])
+        self._progress(SyncProgress("push", min(done, total), total))
+        return done
+
+    def _next_rows(self, after: dict[str, int]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        budget = self.batch_chars
+        for table in PUSH_ORDER:
+            room = self.batch_size - len(rows)
+            if room <= 0:
+                break
+            cursor = self.store.db.execute(
+                f"SELECT rowid AS _rowid, * FROM {table} WHERE {_PUSHABLE} AND rowid > ? ORDER BY rowid "
+                "LIMIT ?",
+                [after.get(table, 0), room],
+            )
+            names = [d[0] for d in cursor.description]
+            for found in cursor.fetchall():
+                size = len(repr(found))  # about the size of its JSON, cheaply
+                if rows and budget - size < 0:
+                    return rows  # the server takes bodies up to a limit: long texts go in smaller batches
+                budget -= size
+                row = dict(zip(names, found, strict=True))
+                row["_table"] = table
+                rows.append(row)
+                after[table] = found[0]  # _rowid
+        return rows
+
+    def _make_batch(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        changes = [
+            {
+                "table": row["_table"],
+                "id": row["id"],
+                "base_rev": row["base_rev"],
+                "deleted": bool(row["deleted"]),
+                "fields": {c: row[c] for c in self._columns[row["_table"]]},
+            }
+            for row in rows
+        ]
+        return {
+            "batch_id": new_id(),
+            "device_id": self.client.device_id,
+            "client_time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "changes": changes,
+            "queued": time.time_ns(),  # not sent: replays go oldest first
+            # Not sent: what each row's updated_at was, to see whether it was edited meanwhile.
+            "snapshot": {f"{r['_table']}/{r['id']}": r["updated_at"] for r in rows},
+        }
+
+    @staticmethod
+    def _request_of(batch: dict[str, Any]) -> protocol.PushRequest:
+        return {
+            "batch_id": batch["batch_id"],
+            "device_id": batch["device_id"],
+            "client_time": batch["client_time"],
+            "changes": batch["changes"],
+        }
+
+    def _take_answer(
+        self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport, slot: str
+    ) -> None:
+        """Apply a batch's answer and, in the same transaction, empty the meta slot that kept it."""
+        self._note_clock(answer.get("server_time"), report)
+        checkpoint("push_answered")
+        with self.store.atomic():
+            self._apply_push_answer(batch, answer, report)
+            self._resolutions_reported(batch, answer)
+            self.store.set_meta(slot, None)
+
+    def _apply_push_answer(
+        self, batch: dict[str, Any], answer: protocol.PushAnswer, report: SyncReport
+    ) -> None:
+        results = {(r["table"], r["id"]): r for r in answer["results"]}
+        db = self.store.db
+        rows = self._rows_of(batch["changes"], results)
+        clean: dict[str, list[tuple[int, int, int, str]]] = {}  # the common case, written in bulk
+        grouped: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}  # (table, columns) -> values, id
+        no_base: list[tuple[str, str]] = []
+        for change in batch["changes"]:
+            table, record_id = change["table"], change["id"]
+            result = results.get((table, record_id))
+            if result is None:
+                log.warning(
+                    "no answer for %s %s in batch %s; it stays queued", table, record_id, batch["batch_id"]
+                )
+                continue
+            row = rows.get((table, record_id))
+            if row is None:
+                continue
+            unchanged = row["updated_at"] == batch["snapshot"][f"{table}/{record_id}"]
+            status = result["status"]
+            rev = int(result.get("rev", row["rev"]))
+            seq = int(result.get("server_seq", row["server_seq"]))
+            sent = change["fields"]
+            if status in ("accepted", "merged"):
+                report.accepted += status == "accepted"
+                report.merged += status == "merged"
+                returned = result.get("fields") or {}
+                server_fields = {**sent, **returned}
+                # Fields the server set otherwise than sent (merged from elsewhere, or decided by the
+                # server such as a review status), unless edited again here since they were sent.
+                values = {}
+                for f, v in returned.items():
+                    mine = sent.get(f)
+                    if v == mine or f not in self._columns[table]:
+                        continue
+                    value = _column_value(v)
+                    if value != mine and _same(row[f], mine):
+                        values[f] = value
+                if unchanged and not values:
+                    clean.setdefault(table, []).append((rev, rev, seq, record_id))
+                    continue
+                values.update(rev=rev, base_rev=rev, server_seq=seq)
+                if unchanged:
+                    values.update(dirty=0, sync_error=None, has_conflict=0)
+                    no_base.append((table, record_id))
+                else:
+                    # Edited while the push was in flight: the edit now builds on the new revision.
+                    self._set_base(table, record_id, rev, server_fields)
+                shape = (table, *values)
+                grouped.setdefault(shape, []).append((*values.values(), record_id))
+            elif status == "conflict":
+                self._record_conflict(table, row, result, sent)
+                report.conflicts += 1
+            elif status == "rejected":
+                report.rejected += 1
+                if unchanged:  # a later edit may well be acceptable: it is sent next time
+                    reason = {"zh": result.get("reason_zh", ""), "en": result.get("reason_en", "")}
+                    _update(db, table, record_id, {"sync_error": json.dumps(reason, ensure_ascii=False)})
+            else:
+                log.warning("unknown status %r for %s %s", status, table, record_id)
+        for table, items in clean.items():
+            db.conn.executemany(
+                f"UPDATE {table} SET rev = ?, base_rev = ?, server_seq = ?, dirty = 0, sync_error = NULL, "
+                "has_conflict = 0 WHERE id = ?",
+                items,
+            )
+            no_base += [(table, item[3]) for item in items]
+        for (table, *columns), items in grouped.items():
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            db.conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", items)
+        db.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?", no_base)
+
+    def _attach_resolutions(self, batch: dict[str, Any]) -> None:
+        """Name, on each change, the conflict notices its record's resolution settles (sync/conflicts.py)."""
+        waiting = resolutions_to_report(self.store)
+        if not waiting:
+            return
+        for change in batch["changes"]:
+            ids = waiting.get((change["table"], change["id"]))
+            if ids:
+                change["resolves"] = ids
+
+    def _resolutions_reported(self, batch: dict[str, Any], answer: protocol.PushAnswer) -> None:
+        """The server closed (or superseded) the notices named on changes it accepted, merged or met again."""
+        status = {(r["table"], r["id"]): r["status"] for r in answer["results"]}
+        told = [
+            n
+            for c in batch["changes"]
+            if c.get("resolves") and status.get((c["table"], c["id"])) in ("accepted", "merged", "conflict")
+            for n in c["resolves"]
+        ]
+        if told:
+            mark_reported(self.store, told)
+
+    def _rows_of(
+        self,
+        changes: list[dict[str, Any]],
+        results: dict[tuple[str, str], protocol.ChangeResult],
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """The current local rows of the changes of a batch, with the columns the answer needs: a
+        few for an accepted record, every column for a conflict. A query per table and kind."""
+        wanted: dict[tuple[str, str], list[str]] = {}  # (table, columns) -> ids
+        columns: dict[str, set[str]] = {}
+        for change in changes:
+            table, record_id = change["table"], change["id"]
+            result = results.get((table, record_id)) or {}
+            if result.get("status") == "conflict":
+                wanted.setdefault((table, "*"), []).append(record_id)
+                continue
+            returned = result.get("fields")
+            if returned:
+                columns.setdefault(table, set()).update(returned)
+            wanted.setdefault((table, ""), []).append(record_id)
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for (table, kind), ids in wanted.items():
+            known = {
+                "id",
+                "updated_at",
+                "rev",
+                "server_seq",
+                *(columns.get(table, set()) & set(self._columns[table])),
+            }
+            selected = kind or ", ".join(sorted(known))
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                cursor = self.store.db.execute(
+                    f"SELECT {selected} FROM {table} WHERE id IN ({','.join('?' * len(part))})", part
+                )
+                names = [d[0] for d in cursor.description]
+                for found in cursor.fetchall():
+                    row = dict(zip(names, found, strict=True))
+                    rows[(table, row["id"])] = row
+        return rows
+
+    def _record_conflict(
+        self, table: str, row: dict[str, Any], result: protocol.ChangeResult, sent: dict[str, Any]
+    ) -> None:
+        db = self.store.db
+        record_id = row["id"]
+        rev = int(result.get("rev", row["rev"]))
+        server = result.get("fields") or {}
+        colliding = {c["field"]: c for c in result.get("conflicts", [])}
+        base_row = db.execute(
+            "SELECT rev, fields FROM sync_base WHERE table_name = ? AND record_id = ?", [table, record_id]
+        ).fetchone()
+        base = json.loads(base_row[1]) if base_row and base_row[0] == row["base_rev"] else None
+        values: dict[str, Any] = {}
+        for f, server_value in server.items():
+            if f not in self._columns[table] or f in colliding:
+                continue
+            if base is not None and f in base:
+                mine = not _same(row[f], base[f])
+            else:
+                # Without the base version a difference cannot be attributed: keep the local
+                # value (nothing typed is lost; the next push shows the server the difference).
+                mine = True
+                log.info("no base version of %s %s; keeping local %s", table, record_id, f)
+            if not mine:
+                values[f] = _column_value(server_value)
+        values.update(
+            rev=rev,
+            base_rev=rev,
+            server_seq=int(result.get("server_seq", row["server_seq"])),
+            has_conflict=1,
+            dirty=1,
+        )
+        if "deleted" in colliding:
+            values["deleted"] = row["deleted"]
+        _update(db, table, record_id, values)
+        self._set_base(table, record_id, rev, server)
+        now = now_iso()
+        for f, c in colliding.items():
+            db.execute(
+                "UPDATE sync_conflicts SET resolved_at = ?, resolution = 'superseded' "
+                "WHERE table_name = ? AND record_id = ? AND field = ? AND resolved_at IS NULL",
+                [now, table, record_id, f],
+            )
+            local = bool(row["deleted"]) if f == "deleted" else row.get(f, c.get("local"))
+            db.execute(
+                "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, "
+                "server_value, server_rev, created_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    table,
+                    record_id,
+                    f,
+                    _dump(c.get("base")),
+                    _dump(local),
+                    _dump(c.get("server")),
+                    rev,
+                    now,
+                    result.get("conflict_id"),
+                ],  # the server's notice of it (sync/server/notices.py), if any
+            )
+
+    def _set_base(self, table: str, record_id: str, rev: int, fields: dict[str, Any]) -> None:
+        self.store.db.execute(
+            "INSERT OR REPLACE INTO sync_base (table_name, record_id, rev, fields) VALUES (?, ?, ?, ?)",
+            [
+                table,
+                record_id,
+                rev,
+                json.dumps({f: _column_value(v) for f, v in fields.items()}, ensure_ascii=False),
+            ],
+        )
+
+
+@dataclass
+class _InFlight:
+    batch: dict[str, Any]
+    slot: str  # the meta key it is kept under
+    answer: Future[protocol.PushAnswer | None]
+
+
+def _stored_text(batch: dict[str, Any], body: str) -> str:
+    """A batch as kept in meta until its answer is applied: the request exactly as sent, and what is
+    not sent (when it was queued, and each row's updated_at then)."""
+    extra = json.dumps({"queued": batch["queued"], "snapshot": batch["snapshot"]}, ensure_ascii=False)
+    return f'{extra[:-1]},"request":{body}}}'
+
+
+def stored_batch(text: str) -> dict[str, Any]:
+    """A batch kept in meta, in the engine's shape (also the form older versions kept: the batch itself)."""
+    data: dict[str, Any] = json.loads(text)
+    if "request" not in data:
+        return data
+    return {**data.pop("request"), **data}
+
+
+_PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
+
+
+def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:
+    if not values:
+        return
+    sets = ", ".join(f"{c} = ?" for c in values)
+    db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), record_id])
+
+
+def _same(a: Any, b: Any) -> bool:
+    return _column_value(a) == _column_value(b)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,102 @@
+"""Uploads: the files of the attachment records about to be pushed, in resumable chunks; and the
+lazy download of an attachment's bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commissioner_app.attachments import blob_path, sha256_of
+from commissioner_app.i18n import Message
+from sync.errors import ConflictError, RefusedError
+from sync.report import EngineParts, SyncProgress, SyncReport, checkpoint
+
+
+class Uploader(EngineParts):
+    @staticmethod
+    def _files_of(rows: list[dict[str, Any]]) -> bool:
+        """Whether pushing these rows may upload files first (see _upload_attachments)."""
+        return any(
+            not row["deleted"]
+            and (
+                (row["_table"] == "attachments" and row["sha256"])
+                or (row["_table"] == "visits" and row.get("confirm_sheet_sha256"))
+            )
+            for row in rows
+        )
+
+    def _upload_attachments(self, rows: list[dict[str, Any]], report: SyncReport) -> list[dict[str, Any]]:
+        """Upload the files of the attachment records about to be pushed; drop records whose file is
+        missing."""
+        kept = []
+        wanted: dict[str, int] = {}
+        for row in rows:
+            if row["_table"] == "attachments" and not row["deleted"] and row["sha256"]:
+                path = blob_path(self.store, row["sha256"])
+                if not path.exists():
+                    report.problems.append(
+                        Message(
+                            f"附件 {row['original_name']} 的文件缺失，暂不发送该附件记录",
+                            f"The file of attachment {row['original_name']} is missing; its record is held "
+                            "back",
+                        )
+                    )
+                    continue
+                wanted[row["sha256"]] = path.stat().st_size
+            elif row["_table"] == "visits" and not row["deleted"] and row.get("confirm_sheet_sha256"):
+                # The signed confirmation sheet travels with its visit when this computer has it.
+                path = blob_path(self.store, row["confirm_sheet_sha256"])
+                if path.exists():
+                    wanted[row["confirm_sheet_sha256"]] = path.stat().st_size
+            kept.append(row)
+        total = sum(wanted.values())
+        sent = 0
+        for sha, size in wanted.items():
+            if self._cancelled(report):
+                return []
+            sent += self._upload(sha, size, report, sent, total)
+        return kept
+
+    def _upload(self, sha: str, size: int, report: SyncReport, before: int, total: int) -> int:
+        status = self.client.attachment_status(sha)
+        if status.get("complete"):
+            return size
+        if sha256_of(blob_path(self.store, sha)) != sha:
+            raise RefusedError(
+                Message(f"本机附件文件 {sha[:12]} 已损坏", f"The local attachment file {sha[:12]} is damaged")
+            )
+        offset = int(status.get("received", 0))
+        self._progress(SyncProgress("upload", before + offset, total))
+        with blob_path(self.store, sha).open("rb") as f:
+            while offset < size:
+                if self._cancelled(report):
+                    return offset
+                f.seek(offset)
+                chunk = f.read(self.chunk_size)
+                try:
+                    offset = self.client.upload_chunk(sha, offset, chunk)
+                    report.bytes_uploaded += len(chunk)
+                except ConflictError as exc:
+                    # The server holds a different amount (a retried chunk had arrived): resume there.
+                    received = exc.body.get("received")
+                    offset = (
+                        int(received)
+                        if received is not None
+                        else int(self.client.attachment_status(sha).get("received", 0))
+                    )
+                checkpoint("upload_chunk_sent")
+                self._progress(SyncProgress("upload", before + offset, total))
+        self.client.complete_attachment(sha, size)
+        report.attachments_uploaded += 1
+        return size
+
+    def download_attachment(self, sha: str) -> None:
+        """Fetch an attachment's bytes on demand (downloads are lazy) and store them under their hash."""
+        from commissioner_app.attachments import store_bytes
+
+        if blob_path(self.store, sha).exists():
+            return
+        data = self.client.download_attachment(sha)
+        if store_bytes(self.store, data) != sha:
+            raise RefusedError(
+                Message("下载的附件与校验值不符", "The downloaded attachment does not match its hash")
+            )

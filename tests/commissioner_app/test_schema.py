@@ -1,0 +1,102 @@
+"""The local database's definitions: released migrations never change, and the full-text index is
+defined once (its triggers and the pull's bulk indexing agree)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from commissioner_app import schema
+from commissioner_app.store import Store
+
+# The statements each released migration executes on a new database, by checksum. A released
+# migration must never change (a database made by an older version has run it already): add a
+# migration instead. Only a new migration gets a new line here.
+RELEASED = {
+    "m001_initial": "5be5c7979dee9e69ddeea7ea3337352faaf1076d15d5fbfb49e33f1bd7d2fc7c",
+    "m002_sync_state_indexes": "5cea059faa29bb2aa79a787f897b12e1590fea1a111df37e29143101d06acf53",
+    "m003_activity_indexes": "8bb4acfa35431985015aa5dcd41a387ca00021c699cc72dbaead0abf6814c0ac",
+    "m004_sync_base": "a01137c01648499655f6c63e93a23188d326049111e666fc9e92be929c9c0bfc",
+    "m005_conflict_notices": "7c57e6ef9b68a6900dc0088376ab52d271fe39962c4dba967be4e68ed61d39da",
+    "m006_visit_index_follows_target_name": (
+        "6caffd7107bd88c769298e46a40e347b151b05e45369cb5bdeda5ce2be8c5721"
+    ),
+}
+
+
+def statements_of_each_migration() -> dict[str, str]:
+    """Run every migration on a new in-memory database; the checksum of the statements each executed."""
+    conn = sqlite3.connect(":memory:")
+    db = Database(conn)
+    seen: list[str] = []
+    conn.set_trace_callback(seen.append)
+    found = {}
+    for migration in schema.migrations._migrations:
+        seen.clear()
+        migration.fn(db)
+        text = "\n;\n".join(s.strip() for s in seen)
+        found[migration.name] = hashlib.sha256(text.encode()).hexdigest()
+    conn.close()
+    return found
+
+
+def test_released_migrations_execute_the_statements_they_were_released_with():
+    found = statements_of_each_migration()
+    for name, checksum in RELEASED.items():
+        assert found[name] == checksum, f"{name} changed: a released migration must never change"
+
+
+def test_changing_the_current_definitions_changes_no_released_migration(monkeypatch):
+    monkeypatch.setattr(schema, "SYNCED_TABLES", (*schema.SYNCED_TABLES, "harvests"))
+    monkeypatch.setattr(
+        schema, "SYNC_COLUMNS", schema.SYNC_COLUMNS + ",\n    origin TEXT NOT NULL DEFAULT ''"
+    )
+    visits = schema.FTS["visits"]
+    changed = schema.FtsIndex(
+        visits.table, (*visits.columns, "remark"), visits.sources, visits.values + ", new.id"
+    )
+    monkeypatch.setattr(schema, "FTS", {**schema.FTS, "visits": changed})
+    found = statements_of_each_migration()
+    for name, checksum in RELEASED.items():
+        assert found[name] == checksum, f"{name} follows the current definitions; it must keep its own copy"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "data")
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("table", sorted(schema.FTS))
+def test_the_current_full_text_definition_is_what_the_database_has(store: Store, table: str):
+    statements = schema.FTS[table].statements()
+    names = [f"{table}_fts", f"{table}_fts_vocab", f"{table}_fts_ai", f"{table}_fts_ad", f"{table}_fts_au"]
+    for name, statement in zip(names, statements, strict=True):
+        sql = store.db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()[0]
+        assert sql == statement
+
+
+def test_bulk_indexing_indexes_a_row_as_its_trigger_does(store: Store):
+    db = store.db
+    db.execute(
+        "INSERT INTO service_targets (id, name, county, town) VALUES ('t1', '红星合作社', '兴国县', '埠头乡')"
+    )
+    db.execute(
+        "INSERT INTO visits (id, target_id, county, town, village, content, industry, deleted) "
+        "VALUES ('v1', 't1', '兴国县', '埠头乡', '凤凰村', '脐橙黄龙病防治', '柑橘', 0)"
+    )
+    by_trigger = db.execute(
+        "SELECT * FROM visits_fts WHERE rowid = (SELECT rowid FROM visits WHERE id = 'v1')"
+    )
+    expected = by_trigger.fetchall()
+    assert expected and expected[0][0] == "红星合作社 "
+    index = schema.FTS["visits"]
+    db.execute(index.bulk_delete("?"), ["v1"])
+    assert db.execute("SELECT count(*) FROM visits_fts").fetchone()[0] == 0
+    db.execute(index.bulk_insert("?"), ["v1"])
+    again = db.execute("SELECT * FROM visits_fts WHERE rowid = (SELECT rowid FROM visits WHERE id = 'v1')")
+    assert again.fetchall() == expected
