@@ -44,7 +44,7 @@ from commissioner_app.store import Store
 from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV, push_bureau_edits
 from sync.client import SyncClient
-from sync.conflicts import apply_notices, mark_reported, resolutions_to_report
+from sync.conflicts import apply_notices, checked_conflicts, mark_reported, resolutions_to_report
 from sync.errors import ConflictError, RefusedError
 
 log = logging.getLogger("commissioner.sync.engine")
@@ -389,8 +389,7 @@ class SyncEngine:
                 shape = (table, *values)
                 grouped.setdefault(shape, []).append((*values.values(), record_id))
             elif status == "conflict":
-                self._record_conflict(table, row, result, sent)
-                report.conflicts += 1
+                report.conflicts += self._record_conflict(table, row, result, sent, report.problems)
             elif status == "rejected":
                 report.rejected += 1
                 if unchanged:  # a later edit may well be acceptable: it is sent next time
@@ -473,13 +472,22 @@ class SyncEngine:
         return rows
 
     def _record_conflict(
-        self, table: str, row: dict[str, Any], result: protocol.ChangeResult, sent: dict[str, Any]
-    ) -> None:
+        self,
+        table: str,
+        row: dict[str, Any],
+        result: protocol.ChangeResult,
+        sent: dict[str, Any],
+        problems: list[Message],
+    ) -> bool:
+        """Hold the record back with its colliding fields; False when the answer named none we have."""
         db = self.store.db
         record_id = row["id"]
         rev = int(result.get("rev", row["rev"]))
         server = result.get("fields") or {}
-        colliding = {c["field"]: c for c in result.get("conflicts", [])}
+        # Field names from the network are checked against the local schema before any SQL.
+        colliding = {c["field"]: c for c in checked_conflicts(table, result.get("conflicts", []), problems)}
+        if not colliding:
+            return False  # nothing to hold back for: the record stays queued as it is
         base_row = db.execute(
             "SELECT rev, fields FROM sync_base WHERE table_name = ? AND record_id = ?", [table, record_id]
         ).fetchone()
@@ -531,6 +539,7 @@ class SyncEngine:
                     result.get("conflict_id"),
                 ],  # the server's notice of it (sync/server/notices.py), if any
             )
+        return True
 
     def _set_base(self, table: str, record_id: str, rev: int, fields: dict[str, Any]) -> None:
         self.store.db.execute(
@@ -686,7 +695,11 @@ class SyncEngine:
             elif table == protocol.NOTICE_TABLE:
                 # Same-field conflicts seen from the other side (sync/conflicts.py).
                 report.remote_conflicts += apply_notices(
-                    self.store, [dict(i) for i in items], _user(self.store), self.client.device_id
+                    self.store,
+                    [dict(i) for i in items],
+                    _user(self.store),
+                    self.client.device_id,
+                    refused=report.problems,
                 )
             else:
                 log.warning("pull delivered %d changes of unknown table %r; ignored", len(items), table)
