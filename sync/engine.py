@@ -43,6 +43,7 @@ from commissioner_app.reference import RefItem, replace_reference
 from commissioner_app.store import Store
 from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV, push_bureau_edits
+from sync.checks import answered_fields, cleaned_fields, refused_change
 from sync.client import SyncClient
 from sync.conflicts import apply_notices, checked_conflicts, mark_reported, resolutions_to_report
 from sync.errors import ConflictError, RefusedError
@@ -364,7 +365,7 @@ class SyncEngine:
             if status in ("accepted", "merged"):
                 report.accepted += status == "accepted"
                 report.merged += status == "merged"
-                returned = result.get("fields") or {}
+                returned = answered_fields(table, result.get("fields"))
                 server_fields = {**sent, **returned}
                 # Fields the server set otherwise than sent (merged from elsewhere, or decided by the
                 # server such as a review status), unless edited again here since they were sent.
@@ -483,7 +484,7 @@ class SyncEngine:
         db = self.store.db
         record_id = row["id"]
         rev = int(result.get("rev", row["rev"]))
-        server = result.get("fields") or {}
+        server = answered_fields(table, result.get("fields"))
         # Field names from the network are checked against the local schema before any SQL.
         colliding = {c["field"]: c for c in checked_conflicts(table, result.get("conflicts", []), problems)}
         if not colliding:
@@ -633,7 +634,7 @@ class SyncEngine:
         """Fetch an attachment's bytes on demand (downloads are lazy) and store them under their hash."""
         from commissioner_app.attachments import store_bytes
 
-        if blob_path(self.store, sha).exists():
+        if blob_path(self.store, sha).exists():  # (refuses a value that is not a SHA-256)
             return
         data = self.client.download_attachment(sha)
         if store_bytes(self.store, data) != sha:
@@ -720,6 +721,10 @@ class SyncEngine:
         updated: list[protocol.PulledChange] = []
         shapes: dict[tuple[str, ...], tuple[str, ...]] = {}  # the field names as sent -> known columns
         for change in items:
+            refused = refused_change(table, change)  # a hash that is no hash never reaches the disk
+            if refused is not None:
+                report.problems.append(refused)
+                continue
             record_id, rev = change["id"], int(change["rev"])
             mine = local.get(record_id)
             if mine is not None and mine[1]:
@@ -733,7 +738,7 @@ class SyncEngine:
                 report.deleted += 1
             else:
                 report.pulled += 1
-            fields = change["fields"]
+            fields = cleaned_fields(table, change["fields"])
             shape = tuple(fields)
             cols = shapes.get(shape)
             if cols is None:

@@ -186,3 +186,148 @@ def test_a_pulled_notice_naming_an_unknown_table_or_field_opens_nothing_and_is_r
     closed = {**notice, "fields": {**notice["fields"], "status": "resolved", "chosen": {field: "pwned"}}}
     apply_notices(store, [closed], user, "d-here", refused=refused)
     assert _contents(store) == before
+
+
+def _pulled_attachment(record_id: str, sha: str, name: str, owner_id: str, seq: int) -> dict[str, Any]:
+    return {
+        "table": "attachments",
+        "id": record_id,
+        "rev": 1,
+        "server_seq": seq,
+        "deleted": False,
+        "fields": {
+            "sha256": sha,
+            "owner_table": "visits",
+            "owner_id": owner_id,
+            "kind": "document",
+            "mime": "application/octet-stream",
+            "size": 4,
+            "original_name": name,
+            "commissioner_id": "c-other",
+        },
+    }
+
+
+BAD_HASHES = [
+    "../../../../tmp/evil",
+    "../" + "a" * 61,
+    "A" * 64,  # upper case is not how this computer names files
+    "a" * 63,
+    "a" * 65,
+    "g" * 64,
+    "",
+]
+
+
+@pytest.mark.parametrize("sha", BAD_HASHES)
+def test_a_pulled_attachment_with_a_bad_hash_is_refused_and_reported_never_stored(
+    tmp_path: Path, sha: str
+) -> None:
+    store, visits = _store(tmp_path)
+    server = FakeServer()
+    server.answer_push = lambda r: {
+        "results": [
+            {"table": c["table"], "id": c["id"], "status": "accepted", "rev": 1, "server_seq": 1}
+            for c in r["changes"]
+        ],
+        "server_time": _now(),
+    }
+    good = "ab" * 32
+    server.pages = [
+        {  # type: ignore[list-item]
+            "changes": [
+                _pulled_attachment("a-bad", sha, "报告.pdf", visits[0].id, 10),
+                _pulled_attachment("a-good", good, "照片.jpg", visits[0].id, 11),
+            ],
+            "next_since": 11,
+            "has_more": False,
+            "server_time": _now(),
+        }
+    ]
+    report = SyncEngine(store, server).sync()
+    stored = {r[0]: r[1] for r in store.db.execute("SELECT id, sha256 FROM attachments").fetchall()}
+    assert stored == {"a-good": good}
+    assert any("a-bad" in p.zh and "a-bad" in p.en for p in report.problems), [p.en for p in report.problems]
+    assert store.get_meta("pull_since") == "11"  # the rest of the page was taken
+
+
+def test_a_pulled_visit_with_a_bad_confirmation_sheet_hash_is_refused(tmp_path: Path) -> None:
+    store, visits = _store(tmp_path)
+    server = FakeServer()
+    server.answer_push = lambda r: {
+        "results": [
+            {"table": c["table"], "id": c["id"], "status": "accepted", "rev": 1, "server_seq": 1}
+            for c in r["changes"]
+        ],
+        "server_time": _now(),
+    }
+    fields = {c: v for c, v in store.row("visits", visits[1].id).items() if c in {"target_id", "content"}}
+    server.pages = [
+        {  # type: ignore[list-item]
+            "changes": [
+                {
+                    "table": "visits",
+                    "id": "v-evil",
+                    "rev": 1,
+                    "server_seq": 5,
+                    "deleted": False,
+                    "fields": {**fields, "visit_date": "2026-01-01", "confirm_sheet_sha256": "..\\..\\x"},
+                }
+            ],
+            "next_since": 5,
+            "has_more": False,
+            "server_time": _now(),
+        }
+    ]
+    report = SyncEngine(store, server).sync()
+    assert store.row("visits", "v-evil") is None
+    assert any("v-evil" in p.en for p in report.problems)
+
+
+def test_a_download_is_refused_for_a_hash_that_is_no_hash(tmp_path: Path) -> None:
+    from commissioner_app.errors import CommissionerError
+
+    store, _ = _store(tmp_path)
+    server = FakeServer()
+    server.files["../../evil"] = b"MZ"
+    with pytest.raises(CommissionerError):
+        SyncEngine(store, server).download_attachment("../../evil")
+    assert not (tmp_path / "evil").exists() and not (tmp_path / "d" / "evil").exists()
+
+
+def test_a_push_answer_cannot_set_a_bad_hash_or_file_name(tmp_path: Path) -> None:
+    from commissioner_app.attachments import add_attachment
+
+    store, visits = _store(tmp_path)
+    photo = tmp_path / "田间.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + b"x" * 100)
+    attachment = add_attachment(store, photo, "visits", visits[0].id)
+    server = FakeServer()
+
+    def merged(request: protocol.PushRequest) -> protocol.PushAnswer:
+        results = []
+        for c in request["changes"]:
+            result: dict[str, Any] = {
+                "table": c["table"],
+                "id": c["id"],
+                "status": "accepted",
+                "rev": 1,
+                "server_seq": 1,
+            }
+            if c["table"] == "attachments":
+                result.update(
+                    status="merged",
+                    fields={
+                        **c["fields"],
+                        "sha256": "../../../evil",
+                        "original_name": "..\\..\\Startup\\run.bat",
+                    },
+                )
+            results.append(result)
+        return {"results": results, "server_time": _now()}  # type: ignore[typeddict-item]
+
+    server.answer_push = merged
+    SyncEngine(store, server).sync()
+    row = store.row("attachments", attachment.id)
+    assert row is not None and row["sha256"] == attachment.sha256
+    assert row["original_name"] in ("田间.jpg", "run.bat")

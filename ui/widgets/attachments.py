@@ -36,6 +36,7 @@ from commissioner_app.attachments import (
     blob_path,
     make_thumbnail,
     photo_info,
+    safe_file_name,
     store_blob,
     thumbnail_path,
     verify_blob,
@@ -248,7 +249,8 @@ class AttachmentsWidget(QWidget):
         folder = Path(tempfile.gettempdir()) / "commissioner-open"
         try:
             folder.mkdir(exist_ok=True)
-            copy = folder / f"{attachment.sha256[:8]}-{attachment.original_name or 'attachment'}"
+            # Only a safe base name: a name from elsewhere never picks the folder or a device.
+            copy = folder / f"{attachment.sha256[:8]}-{safe_file_name(attachment.original_name)}"
             shutil.copyfile(blob_path(self._store, attachment.sha256), copy)
         except OSError as exc:
             self.error.show_message(self.tr("无法打开附件：%1").replace("%1", str(exc.strerror)))
