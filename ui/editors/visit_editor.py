@@ -488,7 +488,11 @@ class VisitEditor(QDialog):
     def _load_visit(self, v: Visit) -> None:
         self._loading = True
         if v.visit_date:
-            self.visit_date.setDate(QDate(v.visit_date.year, v.visit_date.month, v.visit_date.day))
+            loaded = QDate(v.visit_date.year, v.visit_date.month, v.visit_date.day)
+            if loaded > self.visit_date.maximumDate():
+                # Dated by a computer whose clock was ahead: shown (and kept) as it is, not cut to today.
+                self.visit_date.setMaximumDate(loaded)
+            self.visit_date.setDate(loaded)
         for widget, value in ((self.start_time, v.start_time), (self.end_time, v.end_time)):
             parsed = QTime.fromString(value, "HH:mm")
             widget.setTime(parsed if parsed.isValid() else QTime(0, 0))
