@@ -84,6 +84,13 @@ ENGLISH = {
     "keep the token in a file in the data folder that only your account can read (less safe: anyone who "
     "can use this computer account can sync with it).",
     "我了解风险，将登录凭据保存在数据目录的文件中（仅本账户可读）": "I understand the risk: keep the login token in a file in the data folder (readable by my account only)",
+    "警告：此服务器地址以 http:// 开头，连接未加密。密码、登录凭据和全部记录都将以明文传输，"
+    "同一网络中的任何人都能看到或篡改。正式使用请改用 https:// 地址；只有测试服务器才可勾选下面的选项。": "Warning: this server address starts with http://, so the connection is not encrypted. The password, "
+    "the login token and every record would travel in clear text: anyone on the same network could read or "
+    "alter them. Use an https:// address for real work; tick the option below only for a test server.",
+    "我了解风险，允许以不加密的连接登录此测试服务器": "I understand the risk: allow an unencrypted connection to this test server",
+    "此服务器地址未加密（http://）。请改用 https:// 开头的地址；如确是测试服务器，请勾选上面的选项，明确允许不加密的连接。": "This server address is not encrypted (http://). Use an address starting with https://; if it really "
+    "is a test server, tick the option above to allow an unencrypted connection explicitly.",
     "登录": "Log in",
     "取消": "Cancel",
     "请填写：{0}": "Please fill in: {0}",
