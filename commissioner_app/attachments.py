@@ -75,7 +75,10 @@ def blob_path(store: Store, sha256: str) -> Path:
 
 
 def thumbnail_path(store: Store, sha256: str) -> Path:
-    sha256 = _checked(sha256)
+    """Where a hash's thumbnail is kept; for a value that is not a SHA-256 (a record an earlier
+    version stored unchecked), a name that never exists, so such a record simply has no picture."""
+    if not valid_sha256(sha256):
+        return store.attachments_dir / "thumbs" / "invalid-hash.jpg"
     return store.attachments_dir / "thumbs" / f"{sha256}.jpg"
 
 

@@ -49,3 +49,13 @@ def test_only_64_lowercase_hex_characters_are_a_hash(sha: object) -> None:
 
 def test_a_real_hash_is_a_hash() -> None:
     assert valid_sha256("0123456789abcdef" * 4)
+
+
+def test_a_bad_hash_stored_by_an_earlier_version_has_no_thumbnail_and_names_no_other_file(tmp_path) -> None:
+    from commissioner_app.attachments import make_thumbnail, thumbnail_path
+
+    store = Store.open(tmp_path / "data")
+    path = thumbnail_path(store, "../../evil")
+    assert path.parent == store.attachments_dir / "thumbs" and not path.exists()
+    assert make_thumbnail(store, "../../evil") is None
+    store.close()

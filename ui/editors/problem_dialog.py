@@ -40,6 +40,7 @@ from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.store import Store
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, issue_text, show_issues
 from ui.editors.store_access import StoreGate
+from ui.plain_text import plain_label, plain_tooltip
 
 log = logging.getLogger("commissioner.ui.problem")
 
@@ -63,7 +64,7 @@ class ProblemDialog(QDialog):
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(110)
         self.industry = ReferenceCombo(store, "industry", self)
-        self.target = QLabel(self)
+        self.target = plain_label(QLabel(self))
         self.source = QComboBox(self)
         for code in PROBLEM_SOURCES:
             self.source.addItem("", code)
@@ -208,7 +209,7 @@ class ProblemDialog(QDialog):
         for visit in store.visits_of_problem(self.problem.id):
             day = visit.visit_date.isoformat() if visit.visit_date else ""
             item = QListWidgetItem(f"{day}  {visit.start_time}-{visit.end_time}  {visit.content[:24]}…")
-            item.setToolTip(visit.content)
+            item.setToolTip(plain_tooltip(visit.content))
             item.setData(Qt.ItemDataRole.UserRole, visit.id)
             self.visits.addItem(item)
         if self.visits.count() == 0:

@@ -47,6 +47,7 @@ from ui.editors.problem_card import ProblemCard
 from ui.editors.store_access import StoreGate
 from ui.editors.target_dialog import TargetDialog
 from ui.editors.target_picker import TargetPicker
+from ui.plain_text import plain_label
 from ui.widgets.attachments import AttachmentsWidget
 from ui.widgets.spin import no_wheel
 
@@ -115,7 +116,7 @@ class VisitEditor(QDialog):
     def _build(self) -> None:
         store = self.store
         # Banners: reviewer's opinion, approved warning, autosave offer, what went wrong.
-        self.review_banner = QLabel(self)
+        self.review_banner = plain_label(QLabel(self))  # the reviewer's opinion, as written
         self.review_banner.setWordWrap(True)
         self.review_banner.hide()
         self.restore_banner = QWidget(self)

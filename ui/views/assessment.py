@@ -35,6 +35,7 @@ from commissioner_app.assessment import Assessment, MemberResult, Period, assess
 from commissioner_app.domain import AnnualSummary
 from commissioner_app.store import Store
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, show_error
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun, OwnStoreTask
@@ -180,7 +181,7 @@ class AssessmentView(QWidget):
         self.annual_button.clicked.connect(self.print_annual_record)
         self.visit_button.clicked.connect(self.print_visit_sheet)
         self.batch_button.clicked.connect(lambda: self.start_batch())
-        self.result_label = QLabel(self)
+        self.result_label = plain_label(QLabel(self))
         self.result_label.setObjectName("heading")
         self.basis_label = QLabel(self)
         self.basis_label.setObjectName("hint")

@@ -23,6 +23,7 @@ from commissioner_app.assessment_rules import GRADES
 from commissioner_app.exports import export_xlsx
 from commissioner_app.store import Store
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.tasks import Operation, error_text
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
@@ -46,7 +47,7 @@ class AssessmentRunView(QWidget):
         self.batch_button.setObjectName("primary")
         self.export_button.clicked.connect(lambda: self.export())
         self.batch_button.clicked.connect(lambda: self.start_batch())
-        self.message = QLabel(self)
+        self.message = plain_label(QLabel(self))
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
         self.batch_panel = AnnualBatchPanel(context, self.batch_button, self)

@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.attachments import blob_path, thumbnail_path
+from commissioner_app.attachments import blob_path, thumbnail_path, valid_sha256
 from commissioner_app.domain import LABELS, REVIEW_STATUSES, SERVICE_TYPES, VISIT_COUNTERS, Commissioner
 from commissioner_app.review import changes_since_approval, decide, review_queue, reviews_of
 from commissioner_app.store import Store
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
 from ui.views.common import heading, make_table
@@ -91,7 +92,7 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
             {
                 **a,
                 "thumbnail": str(thumb) if thumb.exists() else "",
-                "path": str(blob_path(store, a["sha256"])),
+                "path": str(blob_path(store, a["sha256"])) if valid_sha256(a["sha256"]) else "",
             }
         )
     who = row["commissioner_id"]
@@ -234,7 +235,7 @@ class ReviewView(QWidget):
         self.opinion_label = QLabel(self)
         self.opinion = QPlainTextEdit(self)
         self.opinion.setFixedHeight(64)
-        self.message = QLabel(self)
+        self.message = plain_label(QLabel(self))
         self.message.setWordWrap(True)
         self.approve_button = QPushButton(self)
         self.approve_button.setObjectName("primary")

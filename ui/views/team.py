@@ -30,6 +30,7 @@ from commissioner_app.assessment import Assessment, Period, Scope, assess
 from commissioner_app.domain import Commissioner
 from commissioner_app.store import Store
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
@@ -134,7 +135,7 @@ class TeamView(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.pdf_button = QPushButton(self)
         self.pdf_button.clicked.connect(self.save_summary)
-        self.message = QLabel(self)
+        self.message = plain_label(QLabel(self))
         self.message.setObjectName("hint")
         self.members_title = QLabel(self)
         self.members_title.setObjectName("hint")

@@ -46,6 +46,7 @@ from commissioner_app.errors import CommissionerError
 from commissioner_app.store import Store
 from ui.editors.fields import ErrorLabel
 from ui.editors.store_access import StoreGate
+from ui.plain_text import plain_label, plain_tooltip
 
 log = logging.getLogger("commissioner.ui.attachments")
 
@@ -128,7 +129,7 @@ class AttachmentsWidget(QWidget):
         self.remove_button.clicked.connect(self.remove_current)
         self.hint = QLabel(self)
         self.hint.setStyleSheet("color: #666;")
-        self.info = QLabel(self)
+        self.info = plain_label(QLabel(self))
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error = ErrorLabel(self)
@@ -302,7 +303,7 @@ class AttachmentsWidget(QWidget):
         self.list.clear()
         for attachment in self._items:
             item = QListWidgetItem(self._icon(attachment), self._caption(attachment))
-            item.setToolTip(attachment.original_name)
+            item.setToolTip(plain_tooltip(attachment.original_name))
             self.list.addItem(item)
         if self._items:
             self.list.setCurrentRow(min(max(current, 0), len(self._items) - 1))
