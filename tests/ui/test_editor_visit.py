@@ -240,3 +240,15 @@ def test_a_visit_dated_ahead_by_another_computer_keeps_its_date_and_can_be_edite
     assert editor.save()
     saved = store.get(Visit, visit.id)
     assert saved.visit_date == ahead and "温湿度" in saved.content
+
+
+def test_a_clock_behind_the_servers_may_still_pick_the_servers_today(qtbot, context, store):
+    from datetime import timedelta
+
+    store.set_meta("clock_skew_seconds", str(-2 * 86400))  # found by the last sync
+    editor = open_visit_editor(None, context, None)
+    assert editor.visit_date.maximumDate().toPython() == date.today() + timedelta(days=2)
+    store.set_meta("clock_skew_seconds", "0")
+    editor.close()
+    editor = open_visit_editor(None, context, None)
+    assert editor.visit_date.maximumDate().toPython() == date.today()

@@ -138,7 +138,8 @@ class VisitEditor(QDialog):
         self.visit_date = no_wheel(QDateEdit(self))
         self.visit_date.setCalendarPopup(True)
         self.visit_date.setDisplayFormat("yyyy-MM-dd")
-        self.visit_date.setMaximumDate(QDate.currentDate())
+        latest = store.latest_visit_date()  # today, or the server's today if this clock is behind it
+        self.visit_date.setMaximumDate(QDate(latest.year, latest.month, latest.day))
         self.start_time = no_wheel(QTimeEdit(self))
         self.start_time.setDisplayFormat("HH:mm")
         self.end_time = no_wheel(QTimeEdit(self))
