@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -70,6 +72,8 @@ RECORD_STATES: dict[str, Message] = {
 }
 
 BACKUPS_KEPT = 5
+BUSY_TIMEOUT_MS = 5000  # a single statement's wait for another writer
+LOCK_WAIT_SECONDS = 20.0  # a write transaction's wait for another writer (a sync's pages, say)
 META_CLOCK_SKEW = "clock_skew_seconds"  # written by sync (sync/engine.py) after each sync
 
 
@@ -142,7 +146,7 @@ class Store:
         with sqlite_errors(path):
             data_dir.mkdir(parents=True, exist_ok=True)
             make_private(path, create=True)  # before SQLite creates it: the WAL and SHM files take its mode
-            conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             db = Database(conn)
             db.execute("PRAGMA journal_mode=WAL")
             store = cls(db, data_dir)
@@ -242,7 +246,7 @@ class Store:
                 with self.db.atomic() as db:
                     yield db
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin_immediate()
             try:
                 yield self.db
             except BaseException:
@@ -255,6 +259,28 @@ class Store:
                 if conn.in_transaction:
                     conn.rollback()
                 raise
+
+    def _begin_immediate(self) -> None:
+        """Start a write transaction, waiting up to LOCK_WAIT_SECONDS for another writer.
+
+        The wait polls every few milliseconds instead of through SQLite's busy handler, whose
+        sleeps grow to 100 ms: a sync that applies page after page leaves only short gaps between
+        its transactions, and a save waiting in 100 ms steps would miss them all until it timed out."""
+        conn = self.db.conn
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    text = str(exc).lower()
+                    if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                        raise
+                time.sleep(random.uniform(0.001, 0.004))
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     # --- meta ------------------------------------------------------------------------------------
 

@@ -60,6 +60,7 @@ META_CLOCK_SKEW = "clock_skew_seconds"
 # Parents before children, so a server that checks links sees the parent first.
 PUSH_ORDER = schema.SYNCED_TABLES
 CLOCK_SKEW_WARNING = 300  # seconds
+LOCK_GAP_SECONDS = 0.01  # between pulled pages, the database is left to other writers this long
 MAX_BATCH_CHARS = 4_000_000  # text in one push batch; the server refuses JSON bodies over 32 MB
 
 PHASES: dict[str, Message] = {
@@ -663,6 +664,10 @@ class SyncEngine:
                     _pause_point("pull_applying")
                     # The cursor moves in the same transaction as the page it covers.
                     self.store.set_meta(META_CURSOR, str(answer["next_since"]))
+                if more:
+                    time.sleep(
+                        LOCK_GAP_SECONDS
+                    )  # a save waiting for the database gets its turn between pages
                 self._progress(self._pull_progress(answer, first))
                 first = False
                 if not more or self._cancelled(report):
