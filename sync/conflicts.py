@@ -322,9 +322,13 @@ def _closed_elsewhere(store: Store, notice_id: str, f: dict[str, Any]) -> None:
     chosen = f.get("chosen") or {}
     held: set[tuple[str, str]] = set()
     for conflict_id, table, record_id, field, local_value, origin in rows:
-        if not known_field(table, field):
-            continue  # stored by an earlier version unchecked: never named in SQL
-        if origin == "push" and f.get("status") == "resolved" and field in chosen:
+        # A name an earlier version stored unchecked is never put into SQL: such a conflict is only closed.
+        if (
+            origin == "push"
+            and known_field(table, field)
+            and f.get("status") == "resolved"
+            and field in chosen
+        ):
             current = store.row(table, record_id)
             if current is not None and _same(current.get(field), _load(local_value), field):
                 # Still the value this computer pushed: take the one kept by the other side.

@@ -331,3 +331,27 @@ def test_a_push_answer_cannot_set_a_bad_hash_or_file_name(tmp_path: Path) -> Non
     row = store.row("attachments", attachment.id)
     assert row is not None and row["sha256"] == attachment.sha256
     assert row["original_name"] in ("田间.jpg", "run.bat")
+
+
+def test_a_stored_conflict_with_a_bad_field_name_is_closed_by_its_notice_without_sql(tmp_path: Path) -> None:
+    store, visits = _store(tmp_path)
+    store.db.execute(
+        "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, server_value, "
+        "server_rev, created_at, notice_id) VALUES ('visits', ?, ?, '1', '2', '\"x\"', 3, '2026-01-01', 'n-9')",
+        [visits[0].id, EVIL_FIELDS[0]],
+    )
+    before = _contents(store)
+    closed = {
+        "table": "conflicts",
+        "id": "n-9",
+        "rev": 2,
+        "server_seq": 10,
+        "deleted": False,
+        "fields": {"status": "resolved", "chosen": {EVIL_FIELDS[0]: "pwned"}, "resolved_rev": 4},
+    }
+    with store.atomic():
+        apply_notices(store, [closed], {"id": "u-wang", "commissioner_id": CID}, "d-here")
+    assert _contents(store) == before
+    assert store.db.execute(
+        "SELECT resolved_at IS NOT NULL FROM sync_conflicts WHERE notice_id = 'n-9'"
+    ).fetchone()[0]
