@@ -9,11 +9,16 @@ import hashlib
 import logging
 import mimetypes
 import os
+import re
 import tempfile
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from commissioner_app.domain import Attachment
 from commissioner_app.errors import CommissionerError
@@ -27,6 +32,20 @@ log = logging.getLogger("commissioner.attachments")
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 THUMB_SIZE = (320, 320)
 CHUNK = 1024 * 1024
+INCOMING_PREFIX = ".incoming-"  # a file being written, renamed to its hash once complete
+STALE_INCOMING_SECONDS = 600  # an unfinished file this old was left by a failure or a kill
+MAX_NAME_CHARS = 120
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(10)),
+    *(f"LPT{i}" for i in range(10)),
+}
+_NOT_IN_NAMES = re.compile(r'[<>:"|?*]')
 
 
 @dataclass(frozen=True)
@@ -36,12 +55,74 @@ class PhotoInfo:
     gps_lon: float | None = None
 
 
+def valid_sha256(value: object) -> bool:
+    """Whether `value` is a SHA-256 as this application writes it: 64 lowercase hex characters."""
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None
+
+
+def _checked(sha256: object) -> str:
+    if not valid_sha256(sha256):
+        shown = repr(sha256)[:80]
+        raise CommissionerError(Message(f"附件校验值无效：{shown}", f"Not a valid attachment hash: {shown}"))
+    assert isinstance(sha256, str)
+    return sha256
+
+
 def blob_path(store: Store, sha256: str) -> Path:
+    """Where the bytes of a hash live; a value that is not a SHA-256 never becomes a path."""
+    sha256 = _checked(sha256)
     return store.attachments_dir / sha256[:2] / sha256
 
 
 def thumbnail_path(store: Store, sha256: str) -> Path:
+    """Where a hash's thumbnail is kept; for a value that is not a SHA-256 (a record an earlier
+    version stored unchecked), a name that never exists, so such a record simply has no picture."""
+    if not valid_sha256(sha256):
+        return store.attachments_dir / "thumbs" / "invalid-hash.jpg"
     return store.attachments_dir / "thumbs" / f"{sha256}.jpg"
+
+
+def safe_file_name(name: object, fallback: str = "attachment") -> str:
+    """A name from elsewhere as a plain base name that is safe on Windows, macOS and Linux.
+
+    No folder part (either separator, a drive letter), no `..`, no control or direction characters,
+    none of the characters Windows forbids, not a reserved device name (CON, NUL, COM1...), at most
+    MAX_NAME_CHARS characters with the extension kept."""
+    text = str(name or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    text = re.split(r"[\\/]", text)[-1]
+    text = re.sub(r"^[A-Za-z]:", "", text)  # "C:name" is relative to a drive's current folder
+    text = _NOT_IN_NAMES.sub("_", text)
+    text = text.strip(" .")  # Windows drops trailing dots and spaces; leading dots hide a file
+    if not text:
+        return fallback
+    stem, dot, ext = text.rpartition(".")
+    if not dot or len(ext) > 16:
+        stem, ext = text, ""
+    if stem.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
+        stem = "_" + stem
+    if ext:
+        ext = "." + ext
+    stem = stem[: MAX_NAME_CHARS - len(ext)].rstrip(" .") or fallback
+    return stem + ext
+
+
+def remove_stale_incoming(store: Store, older_than: float = STALE_INCOMING_SECONDS) -> int:
+    """Delete unfinished attachment files left by a failed or killed write; returns how many."""
+    if store.data_dir is None or not store.attachments_dir.is_dir():
+        return 0
+    limit = time.time() - older_than
+    removed = 0
+    for path in store.attachments_dir.glob(f"*/{INCOMING_PREFIX}*"):
+        try:
+            if path.stat().st_mtime <= limit:
+                path.unlink()
+                removed += 1
+        except OSError as exc:
+            log.info("could not remove %s: %s", path, exc)
+    if removed:
+        log.info("removed %d unfinished attachment files", removed)
+    return removed
 
 
 def sha256_of(path: Path) -> str:
@@ -60,6 +141,49 @@ def _unreadable(path: Path, reason_zh: str, reason_en: str) -> CommissionerError
     )
 
 
+class _ReadFailed(Exception):
+    """Reading the source failed (as opposed to writing the copy)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _chunks_of(f: IO[bytes]) -> Iterator[bytes]:
+    while True:
+        try:
+            chunk = f.read(CHUNK)
+        except OSError as exc:
+            raise _ReadFailed(exc) from exc
+        if not chunk:
+            return
+        yield chunk
+
+
+def _write_blob(target: Path, chunks: Iterable[bytes]) -> None:
+    """Write a temporary file beside `target`, fsync, rename: the temporary file never outlives a failure."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=INCOMING_PREFIX)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _write_failed(exc: OSError) -> tuple[str, str]:
+    return (
+        f"无法写入附件文件夹（磁盘已满？{exc.strerror or exc}）",
+        f"it could not be written to the attachments folder (disk full? {exc.strerror or exc})",
+    )
+
+
 def store_blob(store: Store, source: Path) -> tuple[str, int]:
     """Copy a file into the store under its hash (once); returns (sha256, size)."""
     if not source.exists():
@@ -71,22 +195,25 @@ def store_blob(store: Store, source: Path) -> tuple[str, int]:
         raise _unreadable(source, "文件超过50MB", "the file is larger than 50 MB")
     try:
         sha = sha256_of(source)
-        target = blob_path(store, sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            with os.fdopen(fd, "wb") as out, source.open("rb") as f:
-                while chunk := f.read(CHUNK):
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
+        f = source.open("rb")
     except PermissionError as exc:
         raise _unreadable(source, "没有读取权限", "permission denied") from exc
     except OSError as exc:
         raise _unreadable(
             source, f"读取失败（{exc.strerror}）", f"it could not be read ({exc.strerror})"
         ) from exc
+    target = blob_path(store, sha)
+    with f:
+        try:
+            if not target.exists():
+                _write_blob(target, _chunks_of(f))
+        except _ReadFailed as failed:
+            error = failed.error
+            raise _unreadable(
+                source, f"读取失败（{error.strerror}）", f"it could not be read ({error.strerror})"
+            ) from error
+        except OSError as exc:
+            raise _unreadable(source, *_write_failed(exc)) from exc
     return sha, size
 
 
@@ -95,13 +222,13 @@ def store_bytes(store: Store, data: bytes) -> str:
     sha = hashlib.sha256(data).hexdigest()
     target = blob_path(store, sha)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
+        try:
+            _write_blob(target, [data])
+        except OSError as exc:
+            zh, en = _write_failed(exc)
+            raise CommissionerError(
+                Message(f"无法保存附件 {sha[:12]}：{zh}", f"Cannot save the attachment {sha[:12]}: {en}")
+            ) from exc
     return sha
 
 
@@ -190,8 +317,13 @@ def attachments_of(store: Store, owner_table: str, owner_id: str) -> list[Attach
 
 def verify_blob(store: Store, sha256: str, name: str = "") -> Message | None:
     """None when the file is there and its bytes match the hash; else what is wrong."""
+    label = safe_file_name(name, "") or str(sha256)[:12]
+    if not valid_sha256(sha256):
+        return Message(
+            f"附件 {label} 的校验值无效（{str(sha256)[:80]}）",
+            f"The hash of attachment {label} is not valid ({str(sha256)[:80]})",
+        )
     path = blob_path(store, sha256)
-    label = name or sha256[:12]
     if not path.exists():
         return Message(
             f"附件 {label} 的文件缺失（{path}）", f"The file of attachment {label} is missing ({path})"

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import random
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +25,7 @@ from sqlite_utils import Database
 
 from commissioner_app import schema
 from commissioner_app.domain import (
+    TABLES,
     Commissioner,
     Issue,
     Record,
@@ -69,6 +73,9 @@ RECORD_STATES: dict[str, Message] = {
 }
 
 BACKUPS_KEPT = 5
+BUSY_TIMEOUT_MS = 5000  # a single statement's wait for another writer
+LOCK_WAIT_SECONDS = 20.0  # a write transaction's wait for another writer (a sync's pages, say)
+META_CLOCK_SKEW = "clock_skew_seconds"  # written by sync (sync/engine.py) after each sync
 
 
 def record_state(sync_state: str, review_status: str = "") -> str:
@@ -139,7 +146,8 @@ class Store:
         path = data_dir / DB_FILENAME
         with sqlite_errors(path):
             data_dir.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
+            make_private(path, create=True)  # before SQLite creates it: the WAL and SHM files take its mode
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             db = Database(conn)
             db.execute("PRAGMA journal_mode=WAL")
             store = cls(db, data_dir)
@@ -172,6 +180,11 @@ class Store:
                 ),
                 self.path,
             )
+        if self.data_dir is not None:
+            from commissioner_app.attachments import remove_stale_incoming
+
+            clean_backups(self.data_dir / "backups")
+            remove_stale_incoming(self)
         pending = schema.migrations.pending(db)
         if pending and applied and self.path is not None:
             self.backup_before_migration(pending[0].name)
@@ -190,12 +203,26 @@ class Store:
         folder.mkdir(exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"commissioner-{stamp}-before-{label}.db"
-        dest = sqlite3.connect(str(target))
-        with dest:
-            self.db.conn.backup(dest)
-        dest.close()
-        backups = sorted(folder.glob("commissioner-*-before-*.db"))
-        for old in backups[:-BACKUPS_KEPT]:
+        # Written under a temporary name (no journal: a partial copy is simply deleted), made
+        # durable, then renamed: a kill at any moment leaves no incomplete file under the final name.
+        partial = folder / f".{target.name}{PARTIAL_SUFFIX}"
+        partial.unlink(missing_ok=True)
+        make_private(partial, create=True)
+        try:
+            dest = sqlite3.connect(str(partial))
+            try:
+                dest.execute("PRAGMA journal_mode=OFF")
+                self.db.conn.backup(dest, pages=BACKUP_STEP_PAGES, progress=_backup_progress)
+            finally:
+                dest.close()
+            _fsync(partial)
+            os.replace(partial, target)
+            _fsync(folder)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        complete = [b for b in sorted(folder.glob("commissioner-*-before-*.db")) if _complete_backup(b)]
+        for old in complete[:-BACKUPS_KEPT]:
             old.unlink(missing_ok=True)
         log.info("backed up %s to %s before migrating", self.path, target)
         return target
@@ -210,9 +237,52 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[Database]:
-        """One transaction (nested calls become savepoints); environmental errors become StoreError."""
-        with sqlite_errors(self.path), self.db.atomic() as db:
-            yield db
+        """One write transaction (nested calls become savepoints); environmental errors become StoreError.
+
+        It starts with `BEGIN IMMEDIATE`: the write lock is taken first, waiting up to the busy
+        timeout while another connection (a sync, the command line) writes. A deferred `BEGIN`
+        would read first and then fail at once with "database is locked" when it came to write."""
+        conn = self.db.conn
+        with sqlite_errors(self.path):
+            if conn.in_transaction:
+                with self.db.atomic() as db:
+                    yield db
+                return
+            self._begin_immediate()
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+
+    def _begin_immediate(self) -> None:
+        """Start a write transaction, waiting up to LOCK_WAIT_SECONDS for another writer.
+
+        The wait polls every few milliseconds instead of through SQLite's busy handler, whose
+        sleeps grow to 100 ms: a sync that applies page after page leaves only short gaps between
+        its transactions, and a save waiting in 100 ms steps would miss them all until it timed out."""
+        conn = self.db.conn
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    text = str(exc).lower()
+                    if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                        raise
+                time.sleep(random.uniform(0.001, 0.004))
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     # --- meta ------------------------------------------------------------------------------------
 
@@ -274,7 +344,26 @@ class Store:
     def validate(self, record: Record, *, pending_solutions: int = 0) -> list[Issue]:
         if isinstance(record, TechnicalProblem):
             return record.validate(solution_count=self.solution_count(record.id) + pending_solutions)
+        if isinstance(record, Visit):
+            return record.validate(today=self.latest_visit_date(record))
         return record.validate()
+
+    def latest_visit_date(self, visit: Visit | None = None) -> date:
+        """The latest service date a save accepts.
+
+        A date the user sets now may not be after today: by this computer's clock, or by the
+        server's when the last sync found this clock behind it. A date that came from elsewhere
+        (a pull: another computer's "today", perhaps ahead) and is not changed here is not
+        judged again, so the record stays editable."""
+        latest = date.today()
+        skew = self.get_meta(META_CLOCK_SKEW)  # this clock minus the server's, in seconds
+        with suppress(TypeError, ValueError, OverflowError):
+            latest = max(latest, (datetime.now() - timedelta(seconds=float(skew or 0))).date())
+        if visit is not None and visit.visit_date is not None and visit.visit_date > latest:
+            stored = self.db.execute("SELECT visit_date FROM visits WHERE id = ?", [visit.id]).fetchone()
+            if stored is not None and stored[0] == visit.visit_date.isoformat():
+                latest = visit.visit_date
+        return latest
 
     def save(self, record: R, *, draft: bool = False) -> R:
         """Validate (unless a draft) and write one record; raises ValidationError with every issue."""
@@ -312,7 +401,7 @@ class Store:
             solution.visit_id = solution.visit_id or visit.id
             solution.commissioner_id = solution.commissioner_id or visit.commissioner_id
         if not draft:
-            issues = list(visit.validate())
+            issues = list(self.validate(visit))
             for i, problem in enumerate(problems):
                 new_solutions = sum(1 for s in solutions if s.problem_id == problem.id)
                 issues += _prefixed(f"problems[{i}]", self.validate(problem, pending_solutions=new_solutions))
@@ -724,17 +813,52 @@ class Store:
                     problems.append(
                         Message(f"数据库完整性检查：{result}", f"Database integrity check: {result}")
                     )
+        if self.data_dir is not None:
+            from commissioner_app.attachments import remove_stale_incoming
+
+            remove_stale_incoming(self)
+        later = set(self.not_downloaded())
         seen: set[str] = set()
         for sha, name in self.db.execute(
             "SELECT sha256, original_name FROM attachments WHERE deleted = 0"
         ).fetchall():
-            if sha in seen:
+            if sha in seen or sha in later:
                 continue
             seen.add(sha)
             message = verify_blob(self, sha, name)
             if message:
                 problems.append(message)
         return problems
+
+    def not_downloaded(self) -> list[str]:
+        """Hashes of someone else's attachments that came by pull and were never downloaded.
+
+        Downloads are lazy: such a file is fetched when it is opened, so its absence is no fault.
+        A file that should be here (one added on this computer, or one's own) and is gone is
+        another matter: `check` reports it as missing."""
+        if self.data_dir is None:
+            return []
+        from commissioner_app.attachments import blob_path, valid_sha256
+
+        mine = self.get_meta("self_commissioner_id") or ""
+        owners = " UNION ALL ".join(
+            f"SELECT '{t}' AS t, id, commissioner_id FROM {t}"
+            for t in schema.SYNCED_TABLES
+            if "commissioner_id" in domain_columns(TABLES[t])
+        )
+        found = []
+        for (sha,) in self.db.execute(
+            f"""SELECT DISTINCT a.sha256 FROM attachments a
+                LEFT JOIN ({owners}) o ON o.t = a.owner_table AND o.id = a.owner_id
+                WHERE a.deleted = 0 AND a.updated_by = 'server' AND a.dirty = 0
+                AND coalesce(o.commissioner_id, '') != ?
+                AND a.sha256 NOT IN
+                    (SELECT sha256 FROM attachments WHERE updated_by != 'server' OR dirty = 1)""",
+            [mine],
+        ).fetchall():
+            if valid_sha256(sha) and not blob_path(self, sha).exists():
+                found.append(sha)
+        return found
 
     # --- attachments -----------------------------------------------------------------------------
 
@@ -771,6 +895,77 @@ def _fts_columns(db: Database, table: str) -> list[str]:
     if table not in _FTS_COLUMNS:
         _FTS_COLUMNS[table] = [r[1] for r in db.execute(f"PRAGMA table_info({table}_fts)").fetchall()]
     return _FTS_COLUMNS[table]
+
+
+PARTIAL_SUFFIX = ".partial"
+BACKUP_STEP_PAGES = 256  # pages copied per step of a pre-upgrade backup
+
+
+def _backup_progress(status: int, remaining: int, total: int) -> None:
+    """Called between steps of a pre-upgrade backup (a test stops the process here)."""
+
+
+def _fsync(path: Path) -> None:
+    """Make a file (or, where the system allows it, a folder's entries) durable."""
+    try:
+        fd = os.open(str(path), os.O_RDONLY)
+    except OSError:
+        return  # Windows cannot open a folder; its renames are durable when they return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def make_private(path: Path, *, create: bool = False) -> None:
+    """Readable and writable by this account only (0600): a database and the files SQLite keeps
+    beside it. Creates `path` so when asked and missing; tightens existing files that are wider."""
+    if os.name != "posix":
+        return  # Windows: the user profile's folder permissions protect the data directory
+    if create and not path.exists():
+        with suppress(FileExistsError):
+            os.close(os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        f = Path(str(path) + suffix)
+        try:
+            if f.stat().st_mode & 0o077:
+                f.chmod(0o600)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            log.warning("cannot restrict the permissions of %s: %s", f, exc)
+
+
+def _complete_backup(path: Path) -> bool:
+    """A backup copy that finished: an SQLite file with content and no journal left beside it."""
+    if Path(str(path) + "-journal").exists():
+        return False
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def clean_backups(folder: Path) -> None:
+    """Remove what a kill during a pre-upgrade backup left: temporary copies, journals and copies
+    that never finished (an earlier version wrote under the final name). Complete backups stay."""
+    if not folder.is_dir():
+        return
+    for leftover in [
+        *folder.glob(f".commissioner-*{PARTIAL_SUFFIX}*"),
+        *folder.glob("commissioner-*-before-*.db"),
+    ]:
+        if leftover.name.startswith(".") or not _complete_backup(leftover):
+            log.warning("removing an unfinished backup %s", leftover)
+            leftover.unlink(missing_ok=True)
+    for journal in folder.glob("commissioner-*-before-*.db-journal"):
+        log.warning("removing the journal of an unfinished backup %s", journal)
+        journal.unlink(missing_ok=True)
+    for f in folder.glob("commissioner-*-before-*.db"):
+        make_private(f)
 
 
 def copy_database(src: Path, dest: Path) -> None:

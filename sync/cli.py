@@ -1,8 +1,10 @@
 """Sync subcommands: login, logout, sync, conflicts.
 
 Exit codes of `commissioner sync`: 0 all done; 1 done, but records need attention (conflicts or
-rejections); 3 offline; 4 not logged in or login expired; 5 refused by the server; 6 this version
-is too old for the server; 7 server failure; 130 cancelled.
+rejections); 3 offline; 4 not logged in, login expired, or a plain-http server not allowed at
+login; 5 refused by the server; 6 this version is too old for the server; 7 server failure;
+8 this computer's disk is full; 9 the local database is in use by another program (locked);
+10 the server's disk is full; 130 cancelled.
 """
 
 from __future__ import annotations
@@ -16,31 +18,44 @@ from typing import Any
 
 from commissioner_app.cli import data_dir_of, t
 from commissioner_app.cli.core import KIND_LABELS, open_store
-from commissioner_app.errors import CommissionerError
+from commissioner_app.errors import CommissionerError, DatabaseFullError, DatabaseLockedError, StoreError
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 from sync import session
+from sync.client import is_secure, normalise_url, require_secure
 from sync.conflicts import display_value, list_conflicts, resolve
 from sync.credentials import FILE_WARNING, NO_KEYRING, keyring_available
 from sync.engine import SyncEngine, SyncProgress
 from sync.errors import (
+    INSECURE_WARNING,
     AuthExpiredError,
     ConflictError,
+    InsecureServerError,
     OfflineError,
     ProtocolTooOldError,
     RefusedError,
     ServerError,
+    ServerFullError,
     SyncError,
 )
 
 EXIT_ATTENTION = 1
+EXIT_DISK_FULL = 8
+EXIT_LOCKED = 9
+EXIT_SERVER_FULL = 10
 EXIT_CODES: dict[type[SyncError], int] = {
     OfflineError: 3,
     AuthExpiredError: 4,
+    InsecureServerError: 4,
     RefusedError: 5,
     ConflictError: 5,
     ProtocolTooOldError: 6,
+    ServerFullError: EXIT_SERVER_FULL,  # before ServerError, of which it is one
     ServerError: 7,
+}
+STORE_EXIT_CODES: dict[type[StoreError], int] = {
+    DatabaseFullError: EXIT_DISK_FULL,
+    DatabaseLockedError: EXIT_LOCKED,
 }
 
 
@@ -52,6 +67,15 @@ def register(sub: Any) -> None:
         "--password-stdin",
         action="store_true",
         help=t("从标准输入读取密码", "read the password from standard input"),
+    )
+    p.add_argument(
+        "--insecure",
+        action="store_true",
+        help=t(
+            "允许以不加密的 http 连接非本机服务器（仅用于测试服务器；密码和凭据将以明文传输）",
+            "allow plain http to a server that is not this computer (test servers only: the password "
+            "and token travel in clear text)",
+        ),
     )
     p.add_argument(
         "--token-file",
@@ -125,6 +149,10 @@ def register(sub: Any) -> None:
 
 def cmd_login(args: argparse.Namespace) -> int:
     store = open_store(args, must_exist=False)
+    url = normalise_url(args.server)
+    if not is_secure(url):
+        require_secure(url, args.insecure)  # refused before a password is asked for
+        print(INSECURE_WARNING.text(), file=sys.stderr)
     if not args.token_file and not keyring_available():
         raise CommissionerError(NO_KEYRING)
     if args.password_stdin or not sys.stdin.isatty():
@@ -133,7 +161,9 @@ def cmd_login(args: argparse.Namespace) -> int:
         password = getpass.getpass(t("密码：", "Password: "))
     if not password:
         raise CommissionerError(Message("未输入密码", "No password given"))
-    user, storage = session.login(store, args.server, args.user, password, use_file=args.token_file)
+    user, storage = session.login(
+        store, args.server, args.user, password, use_file=args.token_file, allow_insecure=args.insecure
+    )
     print(
         t(
             f"已登录：{user.get('display_name') or user['username']}（{user['role']}）",
@@ -234,6 +264,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     except SyncError as exc:
         print(t("同步失败：", "Sync failed: ") + exc.text(), file=sys.stderr)
         return next((code for cls, code in EXIT_CODES.items() if isinstance(exc, cls)), 5)
+    except (DatabaseFullError, DatabaseLockedError) as exc:
+        # This computer's side: what was done is saved; the message says what to do.
+        print(t("同步失败：", "Sync failed: ") + exc.text(), file=sys.stderr)
+        return next(code for cls, code in STORE_EXIT_CODES.items() if isinstance(exc, cls))
     except KeyboardInterrupt:
         print(t("已取消；已完成的部分已保存", "Cancelled; what was done is saved"), file=sys.stderr)
         return 130

@@ -11,11 +11,13 @@ start at the server's offset, so a retried chunk is answered 409 with the right 
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import json
 import logging
 import random
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -24,10 +26,12 @@ from sync import protocol
 from sync.errors import (
     AuthExpiredError,
     ConflictError,
+    InsecureServerError,
     OfflineError,
     ProtocolTooOldError,
     RefusedError,
     ServerError,
+    ServerFullError,
 )
 
 log = logging.getLogger("commissioner.sync.client")
@@ -66,8 +70,10 @@ class SyncClient:
         max_backoff: float = 8.0,
         protocol_version: int = protocol.PROTOCOL_VERSION,
         session: requests.Session | None = None,
+        allow_insecure: bool = False,
     ):
         self.server_url = normalise_url(server_url)
+        self.allow_insecure = allow_insecure  # plain http to another computer, chosen explicitly
         self.token = token
         self.device_id = device_id
         self.timeout = (connect_timeout, read_timeout)
@@ -174,6 +180,9 @@ class SyncClient:
             if len(data) >= GZIP_MIN_BYTES:
                 data = gzip.compress(data, compresslevel=5)
                 headers["Content-Encoding"] = "gzip"
+        # Checked on every request (the address may be changed after construction): a password or
+        # token never goes over plain http to another computer unless that was chosen.
+        require_secure(self.server_url, self.allow_insecure)
         url = self.server_url + protocol.API_PREFIX + path
         attempt = 0
         while True:
@@ -238,6 +247,8 @@ class SyncClient:
             return AuthExpiredError()
         if status == 409:
             return ConflictError(reason, body)
+        if status == 507:  # Insufficient Storage: the server's disk is full
+            return ServerFullError(reason.en)
         if status >= 500:
             return ServerError(status, reason.en)
         return RefusedError(reason, status, kind)
@@ -263,3 +274,29 @@ def normalise_url(url: str) -> str:
     if "://" not in url:
         url = "https://" + url
     return url
+
+
+def is_loopback(url: str) -> bool:
+    """Whether the server is this computer (localhost, 127.0.0.0/8, ::1)."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_secure(url: str) -> bool:
+    """Whether requests to `url` are encrypted, or never leave this computer."""
+    scheme = urlsplit(url).scheme.lower()
+    return scheme == "https" or (scheme == "http" and is_loopback(url))
+
+
+def require_secure(url: str, allow_insecure: bool = False) -> None:
+    """Refuse plain http to another computer unless explicitly allowed; refuse other schemes always."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise InsecureServerError(url)
+    if not is_secure(url) and not allow_insecure:
+        raise InsecureServerError(url)

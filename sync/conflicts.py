@@ -18,14 +18,18 @@ it, and the next pull closes it on the other side, taking the value kept there.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from commissioner_app.domain import LABELS, now_iso
+from commissioner_app import schema
+from commissioner_app.domain import LABELS, TABLES, now_iso
 from commissioner_app.errors import CommissionerError, NotFoundError
 from commissioner_app.i18n import Message
-from commissioner_app.records import column_value
+from commissioner_app.records import column_value, domain_columns
 from commissioner_app.store import Store
+
+log = logging.getLogger("commissioner.sync.conflicts")
 
 Keep = Literal["local", "server"]
 
@@ -58,6 +62,45 @@ FIELD_LABELS: dict[str, Message] = {
     "notes": Message("备注", "Notes"),
     "text": Message("内容", "Text"),
 }
+
+
+# The names a conflict may carry, per synced table: the table's domain columns and the pseudo-field
+# "deleted". A table or field name that arrives from the network is used in SQL only if it is here.
+SYNCED_FIELDS: dict[str, frozenset[str]] = {
+    table: frozenset({*(c for c in domain_columns(TABLES[table]) if c != "id"), "deleted"})
+    for table in schema.SYNCED_TABLES
+}
+
+
+def known_field(table: object, field: object) -> bool:
+    """Whether `table`.`field` is a field of a synced table of the local schema (safe to name in SQL)."""
+    return isinstance(table, str) and isinstance(field, str) and field in SYNCED_FIELDS.get(table, ())
+
+
+def unknown_name(table: object, field: object) -> Message:
+    """What to report when a server names a table or field that this computer does not have."""
+    what = f"{str(table)[:80]}.{str(field)[:80]}"
+    return Message(
+        f"服务器发来的冲突涉及本机没有的表或字段（{what}），已忽略，本机数据未被改动",
+        f"The server sent a conflict about a table or field this computer does not have ({what}); it "
+        "was ignored and nothing here was changed",
+    )
+
+
+def checked_conflicts(
+    table: object, conflicts: object, refused: list[Message] | None = None
+) -> list[dict[str, Any]]:
+    """The field conflicts of a server's answer that name fields of `table`; the others are reported."""
+    kept = []
+    for c in conflicts if isinstance(conflicts, list) else []:
+        field = c.get("field") if isinstance(c, dict) else None
+        if known_field(table, field):
+            kept.append(c)
+        else:
+            log.warning("ignored a conflict on unknown field %r of %r", field, table)
+            if refused is not None:
+                refused.append(unknown_name(table, field))
+    return kept
 
 
 @dataclass(frozen=True)
@@ -104,7 +147,7 @@ def list_conflicts(
     items = []
     for row in store.db.query(sql + " ORDER BY id", params):
         local = _load(row["local_value"])
-        if row["resolved_at"] is None:
+        if row["resolved_at"] is None and known_field(row["table_name"], row["field"]):
             current = store.row(row["table_name"], row["record_id"])
             if current is not None and row["field"] in current:
                 local = current[row["field"]]
@@ -146,6 +189,8 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
                 Message(f"没有编号为 {conflict_id} 的冲突", f"No conflict number {conflict_id}")
             )
         table, record_id, field, server_value, server_rev, resolved_at = row
+        if not known_field(table, field):
+            raise CommissionerError(unknown_name(table, field))
         if resolved_at is not None:
             raise CommissionerError(
                 Message(f"冲突 {conflict_id} 已处理过", f"Conflict {conflict_id} is already resolved")
@@ -199,14 +244,20 @@ def resolve_record(store: Store, table: str, record_id: str, keep: Keep) -> int:
 
 
 def apply_notices(
-    store: Store, notices: list[dict[str, Any]], user: dict[str, Any] | None, device_id: str
+    store: Store,
+    notices: list[dict[str, Any]],
+    user: dict[str, Any] | None,
+    device_id: str,
+    *,
+    refused: list[Message] | None = None,
 ) -> int:
     """Apply pulled conflict notices (in the pull's transaction); returns how many opened here.
 
     An open notice becomes remote conflicts when it concerns this account (the record's owner, or
     the writer of the kept version) and was not raised by this very device. A closed notice closes
     the conflicts linked to it; a conflict this computer's push met takes the value kept elsewhere
-    (unless the field was edited here since) and the record is queued again on the new revision."""
+    (unless the field was edited here since) and the record is queued again on the new revision.
+    A notice naming a table or field this computer does not have is ignored and added to `refused`."""
     me = user or {}
     opened = 0
     for notice in notices:
@@ -218,9 +269,14 @@ def apply_notices(
                 "SELECT 1 FROM sync_conflicts WHERE notice_id = ? LIMIT 1", [notice_id]
             ).fetchone():
                 continue  # already known (a page applied again)
+            items = f.get("conflicts") or []
+            if not isinstance(items, list) or len(checked_conflicts(f.get("table"), items, refused)) != len(
+                items
+            ):
+                continue
             now = now_iso()
             other = str(f.get("raised_by_name") or f.get("raised_by") or "")
-            for c in f.get("conflicts") or []:
+            for c in items:
                 # Here, "local" is this side's value (the one on the server); "server" the other side's.
                 store.db.execute(
                     "INSERT INTO sync_conflicts (table_name, record_id, field, base_value, local_value, "
@@ -268,7 +324,13 @@ def _closed_elsewhere(store: Store, notice_id: str, f: dict[str, Any]) -> None:
     chosen = f.get("chosen") or {}
     held: set[tuple[str, str]] = set()
     for conflict_id, table, record_id, field, local_value, origin in rows:
-        if origin == "push" and f.get("status") == "resolved" and field in chosen:
+        # A name an earlier version stored unchecked is never put into SQL: such a conflict is only closed.
+        if (
+            origin == "push"
+            and known_field(table, field)
+            and f.get("status") == "resolved"
+            and field in chosen
+        ):
             current = store.row(table, record_id)
             if current is not None and _same(current.get(field), _load(local_value), field):
                 # Still the value this computer pushed: take the one kept by the other side.

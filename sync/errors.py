@@ -109,6 +109,54 @@ class ServerError(SyncError):
         self.detail = detail
 
 
+class InsecureServerError(SyncError):
+    """The server's address is plain http and not this computer: the password and token would
+    travel readable by anyone on the way. Refused unless the user chose it explicitly."""
+
+    kind = "insecure_server"
+
+    def __init__(self, url: str):
+        super().__init__(
+            Message(
+                f"服务器地址 {url} 未加密（http），密码和登录凭据会以明文在网络上传输，已拒绝连接。"
+                "请使用 https:// 开头的地址；仅对测试服务器，可在登录时明确选择允许不加密连接"
+                "（命令行加 --insecure）。",
+                f"The server address {url} is not encrypted (http): the password and login token would "
+                "cross the network readable by anyone, so the connection was refused. Use an address "
+                "starting with https://; only for a test server, explicitly allow an unencrypted "
+                "connection when logging in (--insecure on the command line).",
+            )
+        )
+        self.url = url
+
+
+INSECURE_WARNING = Message(
+    "警告：与服务器的连接未加密（http）。密码、登录凭据和全部记录都以明文传输，同一网络中的任何人都能看到或篡改。"
+    "只应用于测试服务器。",
+    "Warning: the connection to the server is not encrypted (http). The password, the login token and "
+    "every record travel in clear text: anyone on the same network can read or alter them. Use this "
+    "only for a test server.",
+)
+
+
+class ServerFullError(ServerError):
+    """The server's disk is full (HTTP 507): nothing was stored there; try again later."""
+
+    kind = "server_full"
+
+    def __init__(self, detail: str = ""):
+        SyncError.__init__(
+            self,
+            Message(
+                "服务器的磁盘已满，暂时无法接收数据。记录都已保存在本机，请稍后再同步；如持续出现请告知科技局。",
+                "The server's disk is full and cannot take data for now. Every record is saved on this "
+                "computer; sync again later, and tell the bureau if it keeps happening.",
+            ),
+        )
+        self.status = 507
+        self.detail = detail
+
+
 class NotLoggedInError(AuthExpiredError):
     """No server or token is configured for this data directory."""
 

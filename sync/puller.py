@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +18,14 @@ from commissioner_app.reference import RefItem, replace_reference
 from commissioner_app.store import Store
 from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV
+from sync.checks import cleaned_fields, refused_change
 from sync.conflicts import apply_notices
 from sync.report import EngineParts, SyncProgress, SyncReport, checkpoint
 
 log = logging.getLogger("commissioner.sync.engine.pull")
 
 META_CURSOR = "pull_since"
+LOCK_GAP_SECONDS = 0.01  # between pulled pages, the database is left to other writers this long
 
 
 class Puller(EngineParts):
@@ -48,6 +51,9 @@ class Puller(EngineParts):
                     checkpoint("pull_applying")
                     # The cursor moves in the same transaction as the page it covers.
                     self.store.set_meta(META_CURSOR, str(answer["next_since"]))
+                if more:
+                    # A save waiting for the database gets its turn between pages.
+                    time.sleep(LOCK_GAP_SECONDS)
                 self._progress(self._pull_progress(answer, first))
                 first = False
                 if not more or self._cancelled(report):
@@ -81,7 +87,11 @@ class Puller(EngineParts):
             elif table == protocol.NOTICE_TABLE:
                 # Same-field conflicts seen from the other side (sync/conflicts.py).
                 report.remote_conflicts += apply_notices(
-                    self.store, [dict(i) for i in items], _user(self.store), self.client.device_id
+                    self.store,
+                    [dict(i) for i in items],
+                    _user(self.store),
+                    self.client.device_id,
+                    refused=report.problems,
                 )
             else:
                 log.warning("pull delivered %d changes of unknown table %r; ignored", len(items), table)
@@ -102,6 +112,10 @@ class Puller(EngineParts):
         updated: list[protocol.PulledChange] = []
         shapes: dict[tuple[str, ...], tuple[str, ...]] = {}  # the field names as sent -> known columns
         for change in items:
+            refused = refused_change(table, dict(change))  # a hash that is no hash never reaches the disk
+            if refused is not None:
+                report.problems.append(refused)
+                continue
             record_id, rev = change["id"], int(change["rev"])
             mine = local.get(record_id)
             if mine is not None and mine[1]:
@@ -115,7 +129,7 @@ class Puller(EngineParts):
                 report.deleted += 1
             else:
                 report.pulled += 1
-            fields = change["fields"]
+            fields = cleaned_fields(table, change["fields"])
             shape = tuple(fields)
             cols = shapes.get(shape)
             if cols is None:

@@ -16,9 +16,11 @@ from typing import Any
 
 from commissioner_app import schema
 from commissioner_app.domain import new_id, now_iso
+from commissioner_app.i18n import Message
 from commissioner_app.records import column_value as _column_value
 from sync import protocol
-from sync.conflicts import mark_reported, resolutions_to_report
+from sync.checks import answered_fields
+from sync.conflicts import checked_conflicts, mark_reported, resolutions_to_report
 from sync.errors import RefusedError
 from sync.report import SyncProgress, SyncReport, checkpoint
 from sync.uploader import Uploader
@@ -216,7 +218,7 @@ class Pusher(Uploader):
             if status in ("accepted", "merged"):
                 report.accepted += status == "accepted"
                 report.merged += status == "merged"
-                returned = result.get("fields") or {}
+                returned = answered_fields(table, result.get("fields"))
                 server_fields = {**sent, **returned}
                 # Fields the server set otherwise than sent (merged from elsewhere, or decided by the
                 # server such as a review status), unless edited again here since they were sent.
@@ -241,8 +243,7 @@ class Pusher(Uploader):
                 shape = (table, *values)
                 grouped.setdefault(shape, []).append((*values.values(), record_id))
             elif status == "conflict":
-                self._record_conflict(table, row, result, sent)
-                report.conflicts += 1
+                report.conflicts += self._record_conflict(table, row, result, sent, report.problems)
             elif status == "rejected":
                 report.rejected += 1
                 if unchanged:  # a later edit may well be acceptable: it is sent next time
@@ -325,13 +326,22 @@ class Pusher(Uploader):
         return rows
 
     def _record_conflict(
-        self, table: str, row: dict[str, Any], result: protocol.ChangeResult, sent: dict[str, Any]
-    ) -> None:
+        self,
+        table: str,
+        row: dict[str, Any],
+        result: protocol.ChangeResult,
+        sent: dict[str, Any],
+        problems: list[Message],
+    ) -> bool:
+        """Hold the record back with its colliding fields; False when the answer named none we have."""
         db = self.store.db
         record_id = row["id"]
         rev = int(result.get("rev", row["rev"]))
-        server = result.get("fields") or {}
-        colliding = {c["field"]: c for c in result.get("conflicts", [])}
+        server = answered_fields(table, result.get("fields"))
+        # Field names from the network are checked against the local schema before any SQL.
+        colliding = {c["field"]: c for c in checked_conflicts(table, result.get("conflicts", []), problems)}
+        if not colliding:
+            return False  # nothing to hold back for: the record stays queued as it is
         base_row = db.execute(
             "SELECT rev, fields FROM sync_base WHERE table_name = ? AND record_id = ?", [table, record_id]
         ).fetchone()
@@ -383,6 +393,7 @@ class Pusher(Uploader):
                     result.get("conflict_id"),
                 ],  # the server's notice of it (sync/server/notices.py), if any
             )
+        return True
 
     def _set_base(self, table: str, record_id: str, rev: int, fields: dict[str, Any]) -> None:
         self.store.db.execute(

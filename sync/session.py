@@ -10,13 +10,14 @@ from commissioner_app.i18n import Message
 from commissioner_app.ops.session import META_SESSION_USER, session_user, set_session_user
 from commissioner_app.store import Store
 from sync import credentials
-from sync.client import SyncClient, normalise_url
+from sync.client import SyncClient, is_secure, normalise_url, require_secure
 from sync.engine import META_CURSOR
 from sync.errors import AuthExpiredError, NotLoggedInError, RefusedError, SyncError
 
 log = logging.getLogger("commissioner.sync.session")
 
 META_USER_INFO = META_SESSION_USER
+META_INSECURE = "sync_allow_insecure"  # "1": the user chose plain http to this (test) server
 
 
 def login(
@@ -26,11 +27,19 @@ def login(
     password: str,
     *,
     use_file: bool = False,
+    allow_insecure: bool = False,
     **client_options: Any,
 ) -> tuple[dict[str, Any], str]:
-    """Exchange the password for a token and keep it; returns (user info, token storage)."""
+    """Exchange the password for a token and keep it; returns (user info, token storage).
+
+    A server address that is plain http and not this computer is refused (InsecureServerError)
+    unless `allow_insecure`: the choice is kept with the session, for this address only."""
     url = normalise_url(server_url)
-    client = SyncClient(url, device_id=store.get_meta("device_id") or "", **client_options)
+    insecure = allow_insecure and not is_secure(url)
+    require_secure(url, insecure)
+    client = SyncClient(
+        url, device_id=store.get_meta("device_id") or "", allow_insecure=insecure, **client_options
+    )
     try:
         answer = client.login(username, password)
     except AuthExpiredError:
@@ -62,6 +71,7 @@ def login(
         store.set_meta(credentials.META_SERVER, url)
         store.set_meta(credentials.META_USER, username)
         set_session_user(store, user)
+        store.set_meta(META_INSECURE, "1" if insecure else None)
         if theirs and not own:
             store.set_meta("self_commissioner_id", theirs)
     return user, storage
@@ -76,7 +86,18 @@ def open_client(store: Store, **client_options: Any) -> SyncClient:
     token = credentials.load_token(store, url, username)
     if not token:
         raise NotLoggedInError()
-    return SyncClient(url, token, device_id=store.get_meta("device_id") or "", **client_options)
+    return SyncClient(
+        url,
+        token,
+        device_id=store.get_meta("device_id") or "",
+        allow_insecure=insecure(store),
+        **client_options,
+    )
+
+
+def insecure(store: Store) -> bool:
+    """Whether the user chose, at login, to sync with this server over plain http."""
+    return store.get_meta(META_INSECURE) == "1"
 
 
 def logout(store: Store) -> None:
@@ -87,7 +108,7 @@ def logout(store: Store) -> None:
         return
     token = credentials.load_token(store, url, username)
     if token:
-        _revoke(SyncClient(url, token, retries=0))
+        _revoke(SyncClient(url, token, retries=0, allow_insecure=insecure(store)))
     credentials.delete_token(store, url, username)
 
 

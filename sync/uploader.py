@@ -93,7 +93,7 @@ class Uploader(EngineParts):
         """Fetch an attachment's bytes on demand (downloads are lazy) and store them under their hash."""
         from commissioner_app.attachments import store_bytes
 
-        if blob_path(self.store, sha).exists():
+        if blob_path(self.store, sha).exists():  # (refuses a value that is not a SHA-256)
             return
         data = self.client.download_attachment(sha)
         if store_bytes(self.store, data) != sha:

@@ -39,6 +39,7 @@ from sync.conflicts import list_conflicts
 from sync.ops import resolve_conflicts
 from ui import screen_fit
 from ui.context import AppContext
+from ui.plain_text import plain_label, plain_tooltip
 from ui.sync_display import conflict_records, field_label, readable_value, record_caption, table_label
 from ui.tasks import Operation
 
@@ -104,10 +105,12 @@ class ConflictsDialog(QDialog):
         self.record_list.setWordWrap(True)
         self.record_list.setSpacing(2)
         self.record_list.currentRowChanged.connect(self._show_record)
-        self.record_title = QLabel(self)
+        self.record_title = plain_label(QLabel(self))
         self.record_title.setStyleSheet("font-weight: bold; font-size: 11pt;")
         self.record_title.setWordWrap(True)
-        self.record_note = QLabel(self)  # for someone else's version: whose, and what the columns hold
+        self.record_note = plain_label(
+            QLabel(self)
+        )  # for someone else's version: whose, and what the columns hold
         self.record_note.setWordWrap(True)
         self.record_note.setStyleSheet(
             "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"
@@ -252,7 +255,7 @@ class ConflictsDialog(QDialog):
                 else self.tr("{0}：{1}\n{2} 处冲突")
             )
             item = QListWidgetItem(text.format(record["kind"], record["short"], len(record["fields"])))
-            item.setToolTip(record["caption"])
+            item.setToolTip(plain_tooltip(record["caption"]))
             self.record_list.addItem(item)
             if keep == (record["table"], record["id"], record.get("remote")) or record["id"] == self.wanted:
                 select = i
@@ -287,7 +290,7 @@ class ConflictsDialog(QDialog):
                 (COL_BASE, "base"),
             ):
                 item = QTableWidgetItem(field[key])
-                item.setToolTip(field[key])
+                item.setToolTip(plain_tooltip(field[key]))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 self.table.setItem(r, column, item)
             cell = QWidget(self.table)

@@ -195,6 +195,7 @@ class SyncController(QObject):
         *,
         use_file: bool,
         done: Callable[[Account | None, BaseException | None], None],
+        allow_insecure: bool = False,
     ) -> None:
         """Log in on a network thread; `done(account, error)` on the GUI thread."""
 
@@ -205,6 +206,7 @@ class SyncController(QObject):
                 username,
                 password,
                 use_file=use_file,
+                allow_insecure=allow_insecure,  # plain http, explicitly chosen in the dialog
                 connect_timeout=5.0,
                 read_timeout=20.0,
                 retries=1,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import language
+from sync.client import is_secure, normalise_url
 from sync.credentials import NoKeyringError, keyring_available
 from sync.errors import OfflineError, ProtocolTooOldError, RefusedError, ServerError
 from ui import screen_fit
@@ -74,6 +75,13 @@ class LoginDialog(QDialog):
         self.use_file = QCheckBox(self)
         self.keyring_note.setVisible(not self.has_keyring)
         self.use_file.setVisible(not self.has_keyring)
+        # A plain-http address that is not this computer: shown only then, and must be ticked.
+        self.insecure_note = QLabel(self)
+        self.insecure_note.setWordWrap(True)
+        self.insecure_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.insecure_note.setStyleSheet(WARNING_STYLE)
+        self.allow_insecure = QCheckBox(self)
+        self.server.textChanged.connect(self._server_changed)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -88,10 +96,13 @@ class LoginDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.keyring_note)
         layout.addWidget(self.use_file)
+        layout.addWidget(self.insecure_note)
+        layout.addWidget(self.allow_insecure)
         layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+        self._server_changed(self.server.text())
         self.retranslate()
         screen_fit.fit_dialog(self, self.sizeHint())
         for field in (self.server, self.username, self.password):
@@ -118,6 +129,13 @@ class LoginDialog(QDialog):
             )
         )
         self.use_file.setText(self.tr("我了解风险，将登录凭据保存在数据目录的文件中（仅本账户可读）"))
+        self.insecure_note.setText(
+            self.tr(
+                "警告：此服务器地址以 http:// 开头，连接未加密。密码、登录凭据和全部记录都将以明文传输，"
+                "同一网络中的任何人都能看到或篡改。正式使用请改用 https:// 地址；只有测试服务器才可勾选下面的选项。"
+            )
+        )
+        self.allow_insecure.setText(self.tr("我了解风险，允许以不加密的连接登录此测试服务器"))
         self.login_button.setText(self.tr("登录"))
         self.cancel_button.setText(self.tr("取消"))
 
@@ -125,6 +143,13 @@ class LoginDialog(QDialog):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def _server_changed(self, text: str) -> None:
+        plain = _plain_http_elsewhere(text)
+        self.insecure_note.setVisible(plain)
+        self.allow_insecure.setVisible(plain)
+        if not plain:
+            self.allow_insecure.setChecked(False)
 
     def show_error(self, text: str) -> None:
         self.status.setStyleSheet(ERROR_STYLE)
@@ -159,10 +184,23 @@ class LoginDialog(QDialog):
                 )
                 return
             use_file = True
+        allow_insecure = False
+        if _plain_http_elsewhere(server):
+            if not self.allow_insecure.isChecked():
+                self.show_error(
+                    self.tr(
+                        "此服务器地址未加密（http://）。请改用 https:// 开头的地址；"
+                        "如确是测试服务器，请勾选上面的选项，明确允许不加密的连接。"
+                    )
+                )
+                return
+            allow_insecure = True
         self.status.setStyleSheet("")
         self.status.setText(self.tr("正在连接服务器…"))
         self.buttons.setEnabled(False)
-        self.controller.login(server, username, password, use_file=use_file, done=self._done)
+        self.controller.login(
+            server, username, password, use_file=use_file, allow_insecure=allow_insecure, done=self._done
+        )
 
     def _done(self, account: Account | None, error: BaseException | None) -> None:
         self.buttons.setEnabled(True)
@@ -194,3 +232,9 @@ class LoginDialog(QDialog):
             return error.text(lang)
         log.error("login failed", exc_info=error)
         return self.tr("登录失败：{0}").format(error)
+
+
+def _plain_http_elsewhere(text: str) -> bool:
+    """Whether an address typed in the dialog is plain http to another computer."""
+    text = text.strip()
+    return bool(text) and text.lower().startswith("http://") and not is_secure(normalise_url(text))

@@ -149,6 +149,16 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     store = open_store(args)
     problems = store.check()
+    later = len(store.not_downloaded())
+    if later:
+        # Not a fault: someone else's files are downloaded when they are opened.
+        print(
+            t(
+                f"另有 {later} 个他人的附件尚未下载（打开时自动下载），不算缺失。",
+                f"{later} attachments of other people are not downloaded yet (they download when "
+                "opened); they are not missing.",
+            )
+        )
     if not problems:
         print(
             t(

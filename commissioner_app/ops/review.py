@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from commissioner_app.attachments import blob_path, thumbnail_path
+from commissioner_app.attachments import blob_path, thumbnail_path, valid_sha256
 from commissioner_app.domain import Commissioner, Review
 from commissioner_app.evidence import evidence_warnings
 from commissioner_app.ops import OpChanges, OpResult
@@ -62,7 +62,7 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
             {
                 **a,
                 "thumbnail": str(thumb) if thumb.exists() else "",
-                "path": str(blob_path(store, a["sha256"])),
+                "path": str(blob_path(store, a["sha256"])) if valid_sha256(a["sha256"]) else "",
             }
         )
     who = row["commissioner_id"]

@@ -58,3 +58,61 @@ def test_check_finds_a_damaged_attachment(store, tmp_path):
     blob_path(store, attachment.sha256).write_bytes(b"damaged")
     problems = store.check()
     assert len(problems) == 1 and "损坏" in problems[0].zh
+
+
+def _disk_full(*_args, **_kwargs):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _incoming(store) -> list[Path]:
+    return list(store.attachments_dir.glob("*/.incoming-*"))
+
+
+def test_a_full_disk_leaves_no_unfinished_file_and_says_it_could_not_be_written(store, tmp_path, monkeypatch):
+    import commissioner_app.attachments as attachments
+
+    photo = make_photo(tmp_path / "田间.jpg")
+    monkeypatch.setattr(attachments.os, "fsync", _disk_full)
+    with pytest.raises(CommissionerError) as caught:
+        add_attachment(store, photo, "visits", "v")
+    message = caught.value.message
+    assert "无法写入" in message.zh and "磁盘已满" in message.zh and "读取" not in message.zh
+    assert "could not be written" in message.en and "disk full" in message.en and "read" not in message.en
+    assert _incoming(store) == []
+    assert attachments_of(store, "visits", "v") == []
+
+
+def test_bytes_from_a_sync_on_a_full_disk_leave_no_unfinished_file(store, monkeypatch):
+    import commissioner_app.attachments as attachments
+
+    monkeypatch.setattr(attachments.os, "fsync", _disk_full)
+    with pytest.raises(CommissionerError) as caught:
+        attachments.store_bytes(store, b"downloaded photo")
+    assert "disk full" in caught.value.message.en and "磁盘已满" in caught.value.message.zh
+    assert _incoming(store) == []
+
+
+def test_unfinished_files_left_by_a_kill_are_removed_at_open_and_by_check(tmp_path):
+    import os
+    import time
+
+    from commissioner_app.store import Store
+
+    data = tmp_path / "data"
+    Store.open(data).close()
+    folder = data / "attachments" / "ab"
+    folder.mkdir(parents=True)
+    old = time.time() - 3600
+    for name in (".incoming-a1", ".incoming-a2"):
+        (folder / name).write_bytes(b"x" * 10)
+        os.utime(folder / name, (old, old))
+    (folder / ".incoming-now").write_bytes(b"being written by another program right now")
+    store = Store.open(data)
+    assert sorted(p.name for p in folder.iterdir()) == [".incoming-now"]
+    (folder / ".incoming-a3").write_bytes(b"x")
+    os.utime(folder / ".incoming-a3", (old, old))
+    assert store.check() == []
+    assert sorted(p.name for p in folder.iterdir()) == [".incoming-now"]
+    store.close()

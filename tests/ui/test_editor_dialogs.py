@@ -133,3 +133,29 @@ def test_target_created_on_the_spot_from_the_visit_editor(qtbot, context, store)
     target = store.all(ServiceTarget)[0]
     assert editor.target.target_id() == target.id
     assert editor.region.region() == ("台山市", "都斛镇", "")
+
+
+def test_an_attachment_named_by_someone_else_opens_as_a_safe_copy_in_the_temp_folder(
+    qtbot, store, tmp_path, monkeypatch
+):
+    import tempfile
+
+    from PySide6.QtGui import QDesktopServices
+
+    widget = AttachmentsWidget(store, "visits", "v1")
+    qtbot.addWidget(widget)
+    added = widget.add_files([make_photo(tmp_path / "ok.jpg")])
+    # As pulled from a server by an earlier version, which stored names unchecked.
+    added[0].original_name = "..\\..\\Startup\\run.bat"
+    widget.apply_state(widget.state())
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(temp))
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    widget.list.setCurrentRow(0)
+    widget.open_current()
+    folder = temp / "commissioner-open"
+    assert [p.name for p in folder.iterdir()] == [f"{added[0].sha256[:8]}-run.bat"]
+    assert opened == [str(folder / f"{added[0].sha256[:8]}-run.bat")]
+    assert not list(temp.glob("Startup*")) and not (tmp_path / "Startup").exists()

@@ -219,3 +219,37 @@ def test_escape_with_unsaved_changes_asks_and_can_cancel(qtbot, context, store):
     editor.close()
     assert not editor.isVisible()
     assert store.all(Visit) == []
+
+
+def test_a_visit_dated_ahead_by_another_computer_keeps_its_date_and_can_be_edited(qtbot, context, store):
+    from datetime import timedelta
+
+    target = add_target(store)
+    ahead = date.today() + timedelta(days=2)
+    visit = Visit(
+        target_id=target.id,
+        visit_date=ahead,
+        start_time="09:00",
+        end_time="10:00",
+        service_types=["guidance"],
+        content="指导陈皮仓储管理。",
+    )
+    store.db["visits"].insert({**to_row(visit), "updated_by": "server", "rev": 2, "base_rev": 2, "dirty": 0})
+    editor = open_visit_editor(None, context, visit.id)
+    assert editor.visit_date.date().toPython() == ahead  # shown as dated, not cut to today
+    editor.content.setPlainText("指导陈皮仓储管理，检查温湿度记录。")
+    assert editor.save()
+    saved = store.get(Visit, visit.id)
+    assert saved.visit_date == ahead and "温湿度" in saved.content
+
+
+def test_a_clock_behind_the_servers_may_still_pick_the_servers_today(qtbot, context, store):
+    from datetime import timedelta
+
+    store.set_meta("clock_skew_seconds", str(-2 * 86400))  # found by the last sync
+    editor = open_visit_editor(None, context, None)
+    assert editor.visit_date.maximumDate().toPython() == date.today() + timedelta(days=2)
+    store.set_meta("clock_skew_seconds", "0")
+    editor.close()
+    editor = open_visit_editor(None, context, None)
+    assert editor.visit_date.maximumDate().toPython() == date.today()

@@ -171,3 +171,36 @@ def test_display_name_fills_an_empty_profile_when_the_server_has_none(
     assert dialog.name.text() == "李明"
     assert dialog.commissioner().id == "c-liming"
     context.close()
+
+
+def test_a_plain_http_server_elsewhere_needs_the_warned_choice_ticked(
+    tmp_path: Path, qtbot, monkeypatch
+) -> None:
+    context, controller = open_context(tmp_path / "field")
+    calls: list[dict] = []
+    monkeypatch.setattr(controller, "login", lambda *a, **kw: calls.append(kw))
+    dialog = LoginDialog(context, None, controller)
+    qtbot.addWidget(dialog)
+    dialog.use_file.setChecked(True)
+    fill(dialog, "https://kjtpy.example.gov.cn", "wang", "pw")
+    assert not dialog.insecure_note.isVisibleTo(dialog) and not dialog.allow_insecure.isVisibleTo(dialog)
+    fill(dialog, "http://127.0.0.1:8765", "wang", "pw")  # this computer: nothing crosses a network
+    assert not dialog.allow_insecure.isVisibleTo(dialog)
+
+    fill(dialog, "http://10.0.0.5:8765", "wang", "pw")
+    assert dialog.insecure_note.isVisibleTo(dialog) and dialog.allow_insecure.isVisibleTo(dialog)
+    assert "未加密" in dialog.insecure_note.text() and "明文" in dialog.insecure_note.text()
+    press_login(dialog)
+    assert calls == [] and "https://" in dialog.status.text()
+    dialog.allow_insecure.setChecked(True)
+    press_login(dialog)
+    assert len(calls) == 1 and calls[0]["allow_insecure"] is True
+    from sync.errors import OfflineError
+
+    calls[0]["done"](None, OfflineError())  # the server did not answer: the dialog stays
+
+    fill(dialog, "https://kjtpy.example.gov.cn", "wang", "pw")
+    assert not dialog.allow_insecure.isChecked()  # the choice belongs to that address only
+    press_login(dialog)
+    assert calls[-1]["allow_insecure"] is False
+    context.close()

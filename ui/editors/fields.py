@@ -21,6 +21,7 @@ class ErrorLabel(QLabel):
         super().__init__(parent)
         self.setStyleSheet(ERROR_STYLE)
         self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names typed by users
         self.hide()
 
     def show_message(self, text: str) -> None:

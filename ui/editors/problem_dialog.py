@@ -45,6 +45,7 @@ from ui.tasks import Operation, error_text
 
 if TYPE_CHECKING:
     from ui.context import AppContext
+from ui.plain_text import plain_label, plain_tooltip
 
 log = logging.getLogger("commissioner.ui.problem")
 
@@ -70,7 +71,7 @@ class ProblemDialog(QDialog):
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(110)
         self.industry = ReferenceCombo(store, "industry", self)
-        self.target = QLabel(self)
+        self.target = plain_label(QLabel(self))
         self.source = QComboBox(self)
         for code in PROBLEM_SOURCES:
             self.source.addItem("", code)
@@ -215,7 +216,7 @@ class ProblemDialog(QDialog):
         for visit in store.visits_of_problem(self.problem.id):
             day = visit.visit_date.isoformat() if visit.visit_date else ""
             item = QListWidgetItem(f"{day}  {visit.start_time}-{visit.end_time}  {visit.content[:24]}…")
-            item.setToolTip(visit.content)
+            item.setToolTip(plain_tooltip(visit.content))
             item.setData(Qt.ItemDataRole.UserRole, visit.id)
             self.visits.addItem(item)
         if self.visits.count() == 0:

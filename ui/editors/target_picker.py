@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from commissioner_app import i18n
 from commissioner_app.domain import TARGET_TYPES, ServiceTarget
 from commissioner_app.store import Store
+from ui.plain_text import plain_label
 
 RESULTS = 50
 
@@ -40,7 +41,7 @@ class TargetPicker(QWidget):
         self.results.setFixedHeight(96)
         self.results.itemActivated.connect(self._item_chosen)
         self.results.itemClicked.connect(self._item_chosen)
-        self.chosen = QLabel(self)
+        self.chosen = plain_label(QLabel(self))  # a target's name is data, never markup
         self.chosen.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.chosen.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
@@ -120,5 +121,5 @@ class TargetPicker(QWidget):
             contact = "　" + self.tr("联系人：%1").replace(
                 "%1", f"{target.contact_name} {target.contact_phone}"
             )
-        self.chosen.setText(f"<b>{target.name}</b>　{place}{contact}")
+        self.chosen.setText(f"{target.name}　{place}{contact}")
         self.chosen.setStyleSheet("")

@@ -60,6 +60,7 @@ from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker
 from ui.editors.problem_card import ProblemCard
 from ui.editors.target_dialog import TargetDialog
 from ui.editors.target_picker import TargetPicker
+from ui.plain_text import plain_label
 from ui.tasks import Operation, error_text
 from ui.widgets.attachments import AttachmentsWidget
 from ui.widgets.spin import no_wheel
@@ -137,7 +138,7 @@ class VisitEditor(QDialog):
         store = self.store
         widget: QWidget
         # Banners: reviewer's opinion, approved warning, autosave offer, what went wrong.
-        self.review_banner = QLabel(self)
+        self.review_banner = plain_label(QLabel(self))  # the reviewer's opinion, as written
         self.review_banner.setWordWrap(True)
         self.review_banner.hide()
         self.restore_banner = QWidget(self)
@@ -159,7 +160,8 @@ class VisitEditor(QDialog):
         self.visit_date = no_wheel(QDateEdit(self))
         self.visit_date.setCalendarPopup(True)
         self.visit_date.setDisplayFormat("yyyy-MM-dd")
-        self.visit_date.setMaximumDate(QDate.currentDate())
+        latest = store.latest_visit_date()  # today, or the server's today if this clock is behind it
+        self.visit_date.setMaximumDate(QDate(latest.year, latest.month, latest.day))
         self.start_time = no_wheel(QTimeEdit(self))
         self.start_time.setDisplayFormat("HH:mm")
         self.end_time = no_wheel(QTimeEdit(self))
@@ -501,7 +503,11 @@ class VisitEditor(QDialog):
     def _load_visit(self, v: Visit) -> None:
         self._loading = True
         if v.visit_date:
-            self.visit_date.setDate(QDate(v.visit_date.year, v.visit_date.month, v.visit_date.day))
+            loaded = QDate(v.visit_date.year, v.visit_date.month, v.visit_date.day)
+            if loaded > self.visit_date.maximumDate():
+                # Dated by a computer whose clock was ahead: shown (and kept) as it is, not cut to today.
+                self.visit_date.setMaximumDate(loaded)
+            self.visit_date.setDate(loaded)
         for widget, value in ((self.start_time, v.start_time), (self.end_time, v.end_time)):
             parsed = QTime.fromString(value, "HH:mm")
             widget.setTime(parsed if parsed.isValid() else QTime(0, 0))

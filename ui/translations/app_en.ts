@@ -955,6 +955,14 @@ Autosaved at %5</translation>
         <translation>I understand the risk: keep the login token in a file in the data folder (readable by my account only)</translation>
     </message>
     <message>
+        <source>警告：此服务器地址以 http:// 开头，连接未加密。密码、登录凭据和全部记录都将以明文传输，同一网络中的任何人都能看到或篡改。正式使用请改用 https:// 地址；只有测试服务器才可勾选下面的选项。</source>
+        <translation>Warning: this server address starts with http://, so the connection is not encrypted. The password, the login token and every record would travel in clear text: anyone on the same network could read or alter them. Use an https:// address for real work; tick the option below only for a test server.</translation>
+    </message>
+    <message>
+        <source>我了解风险，允许以不加密的连接登录此测试服务器</source>
+        <translation>I understand the risk: allow an unencrypted connection to this test server</translation>
+    </message>
+    <message>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
@@ -969,6 +977,10 @@ Autosaved at %5</translation>
     <message>
         <source>本电脑没有系统密钥环。要继续登录，请勾选上面的选项，明确同意将凭据保存在文件中；或安装密钥环后再登录。</source>
         <translation>This computer has no system keyring. To log in anyway, tick the option above to agree to keep the token in a file; or install a keyring and log in then.</translation>
+    </message>
+    <message>
+        <source>此服务器地址未加密（http://）。请改用 https:// 开头的地址；如确是测试服务器，请勾选上面的选项，明确允许不加密的连接。</source>
+        <translation>This server address is not encrypted (http://). Use an address starting with https://; if it really is a test server, tick the option above to allow an unencrypted connection explicitly.</translation>
     </message>
     <message>
         <source>正在连接服务器…</source>
@@ -997,14 +1009,6 @@ Autosaved at %5</translation>
 </context>
 <context>
     <name>MainWindow</name>
-    <message>
-        <source>无法打开编辑器</source>
-        <translation>Cannot open the editor</translation>
-    </message>
-    <message>
-        <source>本程序安装不完整，缺少编辑器组件。请重新安装程序。</source>
-        <translation>This installation is incomplete: the editors are missing. Please reinstall the application.</translation>
-    </message>
     <message>
         <source>工作台</source>
         <translation>Overview</translation>

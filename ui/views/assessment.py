@@ -43,6 +43,7 @@ from commissioner_app.ops.assessment import (
 from commissioner_app.store import Store
 from ui import screen_fit
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, show_error
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun, OwnStoreTask
@@ -142,7 +143,7 @@ class AssessmentView(QWidget):
         self.annual_button.clicked.connect(self.print_annual_record)
         self.visit_button.clicked.connect(self.print_visit_sheet)
         self.batch_button.clicked.connect(lambda: self.start_batch())
-        self.result_label = QLabel(self)
+        self.result_label = plain_label(QLabel(self))
         self.result_label.setObjectName("heading")
         self.result_label.setWordWrap(True)
         self.basis_label = QLabel(self)

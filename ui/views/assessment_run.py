@@ -27,6 +27,7 @@ from commissioner_app.ops import OpChanges
 from commissioner_app.ops.assessment import publish_results
 from commissioner_app.store import Store
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.roles import user_info
 from ui.tasks import Operation, error_text
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun
@@ -54,7 +55,7 @@ class AssessmentRunView(QWidget):
         self.publish_button.clicked.connect(lambda: self.publish())
         self.export_button.clicked.connect(lambda: self.export())
         self.batch_button.clicked.connect(lambda: self.start_batch())
-        self.message = QLabel(self)
+        self.message = plain_label(QLabel(self))
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
         self.batch_panel = AnnualBatchPanel(context, self.batch_button, self)

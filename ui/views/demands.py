@@ -36,6 +36,7 @@ from commissioner_app.reference import reference, towns_of
 from commissioner_app.store import Store
 from ui import screen_fit
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.roles import current_role, watcher
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
@@ -75,7 +76,7 @@ class DemandsView(QWidget):
         self.hint = QLabel(self)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
-        self.message = QLabel(self)
+        self.message = plain_label(QLabel(self))
         self.message.setWordWrap(True)
 
         # --- the bureau: publish form ---

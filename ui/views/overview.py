@@ -22,6 +22,7 @@ from commissioner_app.ops.overview import OverviewFigures, overview_figures
 from commissioner_app.store import record_state
 from ui.context import AppContext
 from ui.models import state_label
+from ui.plain_text import plain_label, plain_tooltip
 from ui.tasks import Operation
 from ui.views.common import heading
 
@@ -60,7 +61,7 @@ class OverviewView(QWidget):
         self.figures = OverviewFigures()
         self.has_loaded = False
         self.title = heading("", self)
-        self.greeting = QLabel(self)
+        self.greeting = plain_label(QLabel(self))
         self.greeting.setObjectName("hint")
         self.new_button = QPushButton(self)
         self.new_button.setObjectName("primary")
@@ -148,7 +149,7 @@ class OverviewView(QWidget):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, row["id"])
             if row["state"] == "returned" and row["review_opinion"]:
-                item.setToolTip(self.tr("退回意见：{0}").format(row["review_opinion"]))
+                item.setToolTip(plain_tooltip(self.tr("退回意见：{0}").format(row["review_opinion"])))
             self.recent.addItem(item)
 
     def _open_recent(self, item: QListWidgetItem) -> None:

@@ -46,6 +46,7 @@ from commissioner_app.ops import OpChanges
 from commissioner_app.ops.review import decide_visits, review_details
 from commissioner_app.review import review_queue
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
 from ui.views.common import heading, make_table
@@ -183,7 +184,7 @@ class ReviewView(QWidget):
         self.opinion_label = QLabel(self)
         self.opinion = QPlainTextEdit(self)
         self.opinion.setFixedHeight(64)
-        self.message = QLabel(self)
+        self.message = plain_label(QLabel(self))
         self.message.setWordWrap(True)
         self.sheet_box = QCheckBox(self)
         self.approve_button = QPushButton(self)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.views.common import heading
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}  # each in its own language, never translated
@@ -23,12 +24,12 @@ class SettingsView(QWidget):
         self.language.setCurrentIndex(max(self.language.findData(context.language), 0))
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.profile_label = QLabel(self)
-        self.profile = QLabel(self)
+        self.profile = plain_label(QLabel(self))
         self.profile.setWordWrap(True)
         self.profile_button = QPushButton(self)
         self.profile_button.clicked.connect(self.edit_profile)
         self.data_label = QLabel(self)
-        self.data_dir = QLabel(str(context.data_dir or ""), self)
+        self.data_dir = plain_label(QLabel(str(context.data_dir or ""), self))
         self.data_dir.setWordWrap(True)
         self.data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

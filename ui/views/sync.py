@@ -34,6 +34,7 @@ from commissioner_app.store import Store
 from sync.engine import CLOCK_SKEW_WARNING, META_LAST_SYNC, PHASES
 from sync.ops import META_LAST_REPORT, sendable_counts
 from ui.context import AppContext
+from ui.plain_text import plain_label, plain_tooltip
 from ui.sync_control import Account, SyncController, clock_skew, sync_controller
 from ui.sync_display import conflict_records, rejected_records
 from ui.tasks import Operation, error_text
@@ -100,8 +101,8 @@ class SyncView(QWidget):
         self.account_heading = QLabel(self.account_card)
         self.account_heading.setStyleSheet("font-weight: bold;")
         account_form = QFormLayout()
-        self.server_label, self.server = QLabel(self), QLabel(self)
-        self.user_label, self.user = QLabel(self), QLabel(self)
+        self.server_label, self.server = QLabel(self), plain_label(QLabel(self))
+        self.user_label, self.user = QLabel(self), plain_label(QLabel(self))  # names from the server
         self.server.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.server.setWordWrap(True)
         self.user.setWordWrap(True)
@@ -158,7 +159,7 @@ class SyncView(QWidget):
         sync_layout.addStretch(1)
 
         # Warnings: a failed sync, a wrong clock.
-        self.error_banner = QLabel(self)
+        self.error_banner = plain_label(QLabel(self))  # may quote the server's reason
         self.error_banner.setWordWrap(True)
         self.error_banner.setStyleSheet(BANNER_ERROR)
         self.error_banner.setVisible(False)
@@ -172,7 +173,7 @@ class SyncView(QWidget):
         self.result_card = card(self)
         self.result_heading = QLabel(self.result_card)
         self.result_heading.setStyleSheet("font-weight: bold;")
-        self.result = QLabel(self.result_card)
+        self.result = plain_label(QLabel(self.result_card))
         self.result.setWordWrap(True)
         self.conflicts_button = QPushButton(self.result_card)
         self.conflicts_button.clicked.connect(self.open_conflicts)
@@ -454,7 +455,7 @@ class SyncView(QWidget):
         for r, item in enumerate(rejected):
             for column, key in enumerate(("kind", "caption", "reason")):
                 cell = QTableWidgetItem(item[key])
-                cell.setToolTip(item[key])
+                cell.setToolTip(plain_tooltip(item[key]))
                 self.rejected.setItem(r, column, cell)
 
     def retranslate(self) -> None:

@@ -28,6 +28,7 @@ from commissioner_app.assessment import Assessment
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.team import TeamFigures, team_figures, write_team_summary
 from ui.context import AppContext
+from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
@@ -99,7 +100,7 @@ class TeamView(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.pdf_button = QPushButton(self)
         self.pdf_button.clicked.connect(self.save_summary)
-        self.message = QLabel(self)
+        self.message = plain_label(QLabel(self))
         self.message.setObjectName("hint")
         self.members_title = QLabel(self)
         self.members_title.setObjectName("hint")

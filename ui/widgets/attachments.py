@@ -37,6 +37,7 @@ from commissioner_app.attachments import (
     blob_path,
     make_thumbnail,
     photo_info,
+    safe_file_name,
     store_blob,
     thumbnail_path,
     verify_blob,
@@ -46,6 +47,7 @@ from commissioner_app.errors import CommissionerError
 from commissioner_app.ops.visits import write_attachments
 from commissioner_app.store import Store
 from ui.editors.fields import ErrorLabel
+from ui.plain_text import plain_label, plain_tooltip
 
 log = logging.getLogger("commissioner.ui.attachments")
 
@@ -128,7 +130,7 @@ class AttachmentsWidget(QWidget):
         self.remove_button.clicked.connect(self.remove_current)
         self.hint = QLabel(self)
         self.hint.setStyleSheet("color: #666;")
-        self.info = QLabel(self)
+        self.info = plain_label(QLabel(self))
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error = ErrorLabel(self)
@@ -247,7 +249,8 @@ class AttachmentsWidget(QWidget):
         folder = Path(tempfile.gettempdir()) / "commissioner-open"
         try:
             folder.mkdir(exist_ok=True)
-            copy = folder / f"{attachment.sha256[:8]}-{attachment.original_name or 'attachment'}"
+            # Only a safe base name: a name from elsewhere never picks the folder or a device.
+            copy = folder / f"{attachment.sha256[:8]}-{safe_file_name(attachment.original_name)}"
             shutil.copyfile(blob_path(self._store, attachment.sha256), copy)
         except OSError as exc:
             self.error.show_message(self.tr("无法打开附件：%1").replace("%1", str(exc.strerror)))
@@ -290,7 +293,7 @@ class AttachmentsWidget(QWidget):
         self.list.clear()
         for attachment in self._items:
             item = QListWidgetItem(self._icon(attachment), self._caption(attachment))
-            item.setToolTip(attachment.original_name)
+            item.setToolTip(plain_tooltip(attachment.original_name))
             self.list.addItem(item)
         if self._items:
             self.list.setCurrentRow(min(max(current, 0), len(self._items) - 1))
