@@ -64,9 +64,8 @@ def grade_of(store: Store, cid: str) -> tuple[str, str]:
     return m.grade, m.status_label.zh
 
 
-def test_after_publication_every_computer_shows_the_bureaus_grade(
-    shared_server: Server, tmp_path: Path
-) -> None:
+def test_after_publication_every_computer_shows_the_bureaus_grade(own_server: Server, tmp_path: Path) -> None:
+    shared_server = own_server  # a server of its own: the city here is exactly these two commissioners
     lin, lin_account = commissioner(shared_server, tmp_path, "lin", "林志强", days=3)
     he, _ = commissioner(shared_server, tmp_path, "he", "何静", days=2)
     lin_id = lin.profile().id  # type: ignore[union-attr]
