@@ -134,6 +134,9 @@ def test_team_summary(data, city, tmp_path):
     for m in team.members:
         assert m.name in text
     assert f"{team.totals.visits}" in text
+    t = team.totals
+    assert "服务对象自评" in squeezed(text)  # how many ratings the served party gave themselves
+    assert f"{t.satisfaction_count}（{t.satisfaction_from_party}）" in squeezed(text)
     assert_fonts_embedded(out)
 
 
