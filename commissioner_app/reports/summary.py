@@ -144,7 +144,7 @@ def _overview(a: Assessment, width: float) -> Flowable:
         (tr("平均满意度", "Mean satisfaction"), num(t.satisfaction_mean, 2)),
         (
             tr("满意度评价（服务对象自评）", "Ratings (the served party's own)"),
-            f"{t.satisfaction_count}（{t.satisfaction_from_party}）",
+            f"{t.satisfaction_count} ({t.satisfaction_from_party})",  # the value cells are in a Latin font
         ),
         (_heading("jobs_created"), num(t.jobs_created)),
         (tr("平均得分", "Mean score"), num(mean, 1)),

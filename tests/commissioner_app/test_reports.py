@@ -135,8 +135,8 @@ def test_team_summary(data, city, tmp_path):
         assert m.name in text
     assert f"{team.totals.visits}" in text
     t = team.totals
-    assert "服务对象自评" in squeezed(text)  # how many ratings the served party gave themselves
-    assert f"{t.satisfaction_count}（{t.satisfaction_from_party}）" in squeezed(text)
+    assert "满意度评价（服务对象自" in squeezed(text)  # how many ratings, and how many the served party gave
+    assert f"{t.satisfaction_count}({t.satisfaction_from_party})" in squeezed(text)
     assert_fonts_embedded(out)
 
 
