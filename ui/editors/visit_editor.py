@@ -11,11 +11,10 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTime, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTabWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +46,7 @@ from ui.editors.store_access import StoreGate
 from ui.editors.target_dialog import TargetDialog
 from ui.editors.target_picker import TargetPicker
 from ui.widgets.attachments import AttachmentsWidget
+from ui.widgets.dates import PastDateEdit, TimeField
 from ui.widgets.spin import no_wheel
 
 log = logging.getLogger("commissioner.ui.visit_editor")
@@ -134,14 +133,10 @@ class VisitEditor(QDialog):
         self.summary = ErrorLabel(self)
 
         # Basic tab.
-        self.visit_date = no_wheel(QDateEdit(self))
-        self.visit_date.setCalendarPopup(True)
-        self.visit_date.setDisplayFormat("yyyy-MM-dd")
-        self.visit_date.setMaximumDate(QDate.currentDate())
-        self.start_time = no_wheel(QTimeEdit(self))
-        self.start_time.setDisplayFormat("HH:mm")
-        self.end_time = no_wheel(QTimeEdit(self))
-        self.end_time.setDisplayFormat("HH:mm")
+        # A future day is greyed in the calendar and, if chosen, said beside the field (_date_changed).
+        self.visit_date = no_wheel(PastDateEdit(self))
+        self.start_time = TimeField(self)
+        self.end_time = TimeField(self)
         self.target = TargetPicker(store, self)
         self.target.picked.connect(self._target_picked)
         self.target.create_requested.connect(self._create_target)
@@ -326,6 +321,7 @@ class VisitEditor(QDialog):
         for text in (self.content, self.confirm_remark):
             text.textChanged.connect(self._changed)
         self.visit_date.dateChanged.connect(self._changed)
+        self.visit_date.dateChanged.connect(self._date_changed)
         self.start_time.timeChanged.connect(self._changed)
         self.end_time.timeChanged.connect(self._changed)
         self.region.changed.connect(self._changed)
@@ -338,6 +334,8 @@ class VisitEditor(QDialog):
         self.confirm_satisfaction.currentIndexChanged.connect(self._changed)
         self.attachments.changed.connect(self._attachments_changed)
         self.sheet.changed.connect(self._attachments_changed)
+        for field_box in self.boxes.values():
+            field_box.cleared.connect(self._issue_cleared)
 
     # --- language --------------------------------------------------------------------------------
 
@@ -563,6 +561,10 @@ class VisitEditor(QDialog):
         self._dirty = True
         self.autosaver.touch()
 
+    def _date_changed(self, _date: QDate) -> None:
+        if self.visit_date.is_future():
+            self.boxes["visit_date"].show_issues([self.visit_date.future_reason()])
+
     def _attachments_changed(self) -> None:
         self._update_counts()
         self._changed()
@@ -593,6 +595,8 @@ class VisitEditor(QDialog):
 
     def _add_card(self, card: ProblemCard) -> ProblemCard:
         card.changed.connect(self._changed)
+        for field_box in card.boxes.values():
+            field_box.cleared.connect(self._issue_cleared)
         card.remove_requested.connect(self._remove_card)
         self.cards.append(card)
         self.cards_layout.addWidget(card)
@@ -773,6 +777,20 @@ class VisitEditor(QDialog):
             if isinstance(scroll, QScrollArea):
                 scroll.ensureWidgetVisible(first)
 
+    def _issue_cleared(self) -> None:
+        """A corrected field's message went: so do its tab's red and the count, once nothing is left."""
+        open_issues = [box for box in self.findChildren(FieldBox) if box.has_issue()]
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            if not any(page.isAncestorOf(box) for box in open_issues):
+                self.tabs.tabBar().setTabTextColor(i, self.palette().windowText().color())
+        if not open_issues:
+            self.summary.clear_message()
+        else:
+            lines = self.summary.text().split("\n")
+            lines[0] = self.tr("有 %1 处需要修改，已在相应位置标出。").replace("%1", str(len(open_issues)))
+            self.summary.show_message("\n".join(lines))
+
     def _tab_of(self, widget: QWidget) -> int | None:
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
@@ -890,6 +908,19 @@ class VisitEditor(QDialog):
 
     def reject(self) -> None:
         self.close()  # Esc: same questions as closing the window
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter never falls through to a default button: in a search field it has picked the first
+        match already, in any other field it only ends the input (a QDialog would click the first
+        auto-default button, 新建服务对象…, and invite a duplicate target). A focused button still
+        answers Enter; Ctrl+S saves."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton) and focused.isEnabled() and focused.isVisible():
+                focused.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._dirty:

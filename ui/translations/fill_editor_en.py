@@ -26,6 +26,8 @@ ENGLISH = {
     "拍摄时间：%1": "Taken: %1",
     "拍摄地点：%1": "Place: %1",
     "照片中没有位置信息": "The photo has no location",
+    # dates
+    "不能选择将来的日期：服务记录只记已经进行的服务": "A future day cannot be chosen: a visit record is of a visit that took place",
     # draft recovery
     "恢复未保存的服务记录": "Recover unsaved visits",
     "上次关闭程序时，以下服务记录还有未保存的内容（已自动保存）。请选择继续编辑或丢弃。": "When the application last closed, these visits had unsaved work (kept by autosave). "
