@@ -272,8 +272,10 @@ class SyncController(QObject):
         *,
         use_file: bool,
         done: Callable[[Account | None, BaseException | None], None],
+        bind: bool = False,
     ) -> None:
-        """Log in on a network thread; `done(account, error)` on the GUI thread."""
+        """Log in on a network thread; `done(account, error)` on the GUI thread. `bind`: the
+        records typed offline here become the account's (sync/session.py)."""
 
         def work(store: Store) -> Account:
             user, _storage = session.login(
@@ -282,6 +284,7 @@ class SyncController(QObject):
                 username,
                 password,
                 use_file=use_file,
+                bind=bind,
                 connect_timeout=5.0,
                 read_timeout=20.0,
                 retries=1,

@@ -98,6 +98,12 @@ ENGLISH = {
     "in. The records on this computer are not affected.",
     "服务器拒绝了登录：{0}": "The server refused the login: {0}",
     "登录失败：{0}": "Login failed: {0}",
+    "此数据目录已有记录": "This data directory has records",
+    "并入此账户": "Bind to this account",
+    "使用另一个数据目录…": "Use another data directory…",
+    "正在把本机记录并入该账户…": "Binding the records on this computer to the account…",
+    "选择该账户的数据目录": "Choose the account's data directory",
+    "无法启动程序打开 {0}": "Cannot start the application on {0}",
     # profile (first start)
     "连接科技局服务器…": "Connect to the bureau's server…",
     "已有科技局服务器账户？登录后自动填入服务器上的个人资料，并可同步记录": "Have an account on the bureau's server? Log in to fill in your profile from the server and sync "
