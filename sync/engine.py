@@ -45,7 +45,7 @@ from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV, push_bureau_edits
 from sync.client import SyncClient
 from sync.conflicts import apply_notices, mark_reported, resolutions_to_report
-from sync.errors import ConflictError, RefusedError
+from sync.errors import ConflictError, RefusedError, SyncCancelledError
 
 log = logging.getLogger("commissioner.sync.engine")
 
@@ -163,6 +163,14 @@ class SyncEngine:
         first_request = self.client.requests_made
         self._progress = progress or (lambda p: None)
         self._cancel = _cancel_check(cancel)
+        self.client.resume()
+        finished = threading.Event()
+        if cancel is not None:
+            # A cancel cuts the request under way: a stalled connection does not hold the sync
+            # (and the person waiting for it) for the read timeout and every retry.
+            threading.Thread(
+                target=_abort_when_cancelled, args=(self._cancel, self.client, finished), daemon=True
+            ).start()
         try:
             self._push_all(report)
             if not report.cancelled:
@@ -172,7 +180,10 @@ class SyncEngine:
             if not report.cancelled:
                 self.store.set_meta(META_LAST_SYNC, now_iso())
                 self._progress(SyncProgress("done", 1, 1))
+        except SyncCancelledError:
+            report.cancelled = True  # what was answered is applied; the rest waits, as after a network cut
         finally:
+            finished.set()
             report.requests = self.client.requests_made - first_request
             report.seconds = time.perf_counter() - started
         return report
@@ -950,6 +961,18 @@ def _same(a: Any, b: Any) -> bool:
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+CANCEL_POLL_SECONDS = 0.05
+
+
+def _abort_when_cancelled(
+    cancelled: Callable[[], bool], client: SyncClient, finished: threading.Event
+) -> None:
+    while not finished.wait(CANCEL_POLL_SECONDS):
+        if cancelled():
+            client.abort()
+            return
 
 
 def _cancel_check(cancel: CancelFlag | Callable[[], bool] | None) -> Callable[[], bool]:

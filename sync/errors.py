@@ -109,6 +109,21 @@ class ServerError(SyncError):
         self.detail = detail
 
 
+class SyncCancelledError(SyncError):
+    """The user cancelled: the request under way was cut. What was done stays done; the rest is
+    sent at the next sync (a batch whose answer was lost is replayed, the same batch)."""
+
+    kind = "cancelled"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Message(
+                "同步已取消。已完成的部分已保存，其余记录下次同步时发送。",
+                "Sync cancelled. What was done is kept; the other records are sent at the next sync.",
+            )
+        )
+
+
 class DataDirectoryTakenError(SyncError):
     """The data directory holds another commissioner's records than the account's.
 
