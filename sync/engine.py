@@ -964,6 +964,9 @@ def _dump(value: Any) -> str:
 
 
 CANCEL_POLL_SECONDS = 0.05
+# After a cancel, the request under way may finish for this long (a batch that is answered is
+# recorded, not sent again); then its connection is cut. Well inside the 2 s a cancel may take.
+CANCEL_GRACE_SECONDS = 0.8
 
 
 def _abort_when_cancelled(
@@ -971,7 +974,8 @@ def _abort_when_cancelled(
 ) -> None:
     while not finished.wait(CANCEL_POLL_SECONDS):
         if cancelled():
-            client.abort()
+            if not finished.wait(CANCEL_GRACE_SECONDS):
+                client.abort()
             return
 
 
