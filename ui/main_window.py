@@ -336,6 +336,10 @@ class MainWindow(QMainWindow):
             module.recover_drafts(self, self.context)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        module = editors(quiet=True)
+        if module is not None and not module.close_editors():
+            event.ignore()  # an editor's 继续编辑: the application stays open with it
+            return
         self.context.set_setting("main_window", "geometry", self.saveGeometry())
         self.context.tasks.wait_idle(10000)  # a save still running finishes before the window goes
         super().closeEvent(event)
