@@ -241,6 +241,8 @@ class AssessmentView(QWidget):
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.who.activated.connect(lambda _i: self._show_member())
+        # A long "name（unit）" is wider than the field: show its start, the name, not its end.
+        self.who.currentIndexChanged.connect(lambda _i: self.who.lineEdit().setCursorPosition(0))
         context.language_changed.connect(lambda _lang: self.retranslate())
         context.records_changed.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())
@@ -321,6 +323,7 @@ class AssessmentView(QWidget):
         index = max(self.who.findData(current), 0)
         self.who.setCurrentIndex(index)
         self.who.blockSignals(False)
+        self.who.lineEdit().setCursorPosition(0)
         self.who.setEnabled(len(members) > 1)
         self._show_member()
 
