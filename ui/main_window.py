@@ -202,6 +202,9 @@ class MainWindow(QMainWindow):
         self.sync_action = QAction(self)
         self.sync_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
         self.sync_action.triggered.connect(self.request_sync)
+        self.print_action = QAction(self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)  # Ctrl+P
+        self.print_action.triggered.connect(lambda: self.print_visit())
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
@@ -209,6 +212,7 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.about)
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(self.new_visit_action)
+        self.file_menu.addAction(self.print_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
@@ -239,6 +243,19 @@ class MainWindow(QMainWindow):
         module = editors()
         if module is not None:
             module.open_visit_editor(self, self.context, None)
+
+    def print_visit(self) -> None:
+        """Ctrl+P: the service sheet of the visit selected in the list, else of one chosen in a
+        searchable picker."""
+        from ui.printing import pick_and_print, print_visit_sheet
+
+        view = self.stack.currentWidget()
+        selected = getattr(view, "selected_visit_id", None)
+        visit_id = selected() if callable(selected) else None
+        if visit_id:
+            print_visit_sheet(self, self.context, visit_id)
+        else:
+            pick_and_print(self, self.context)
 
     def focus_search(self) -> None:
         widget = self.stack.currentWidget()
@@ -303,6 +320,7 @@ class MainWindow(QMainWindow):
         self.sync_menu.setTitle(self.tr("同步(&S)"))
         self.help_menu.setTitle(self.tr("帮助(&H)"))
         self.new_visit_action.setText(self.tr("新建服务记录"))
+        self.print_action.setText(self.tr("打印服务记录单…"))
         self.search_action.setText(self.tr("搜索"))
         self.sync_action.setText(self.tr("立即同步"))
         self.quit_action.setText(self.tr("退出"))

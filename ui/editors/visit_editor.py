@@ -294,10 +294,14 @@ class VisitEditor(QDialog):
         self.close_button = QPushButton(self)
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.close)
+        self.print_button = QPushButton(self)
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(lambda: self.print_sheet())
         bottom = QHBoxLayout()
         bottom.addWidget(self.state_label)
         bottom.addWidget(self.conflict_button)
         bottom.addWidget(self.autosave_label, 1)
+        bottom.addWidget(self.print_button)
         bottom.addWidget(self.draft_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
@@ -410,6 +414,8 @@ class VisitEditor(QDialog):
         self.draft_button.setToolTip(self.tr("保存未填完的记录（Ctrl+Shift+S），草稿不会同步"))
         self.save_button.setText(self.tr("保存 (Ctrl+S)"))
         self.close_button.setText(self.tr("关闭"))
+        self.print_button.setText(self.tr("打印…"))
+        self.print_button.setToolTip(self.tr("预览并保存这条服务记录的服务记录单（PDF），用于打印"))
         self.restore_button.setText(self.tr("恢复未保存的修改"))
         self.restore_discard.setText(self.tr("丢弃"))
         self._show_review()
@@ -776,6 +782,17 @@ class VisitEditor(QDialog):
             scroll = self.tabs.widget(self.tabs.currentIndex())
             if isinstance(scroll, QScrollArea):
                 scroll.ensureWidgetVisible(first)
+
+    def print_sheet(self) -> bool:
+        """The saved record's service sheet, previewed for printing; unsaved changes are saved first
+        by the user (the sheet shows what is saved). True when the sheet is being made."""
+        if self.origin == "new" or self._dirty:
+            self.summary.show_message(self.tr("请先保存，再打印：服务记录单印的是已保存的内容。"))
+            return False
+        from ui.printing import print_visit_sheet
+
+        print_visit_sheet(self, self.context, self.visit.id)
+        return True
 
     def _issue_cleared(self) -> None:
         """A corrected field's message went: so do its tab's red and the count, once nothing is left."""

@@ -786,5 +786,24 @@ Autosaved at %5</translation>
         <source>继续编辑</source>
         <translation>Resume editing</translation>
     </message>
+        <message>
+            <source>打印…</source>
+            <translation>Print…</translation>
+        </message>
+        <message>
+            <source>预览并保存这条服务记录的服务记录单（PDF），用于打印</source>
+            <translation>Preview the visit sheet and save it as a PDF for printing</translation>
+        </message>
+        <message>
+            <source>请先保存，再打印：服务记录单印的是已保存的内容。</source>
+            <translation>Save first, then print: the visit sheet shows what is saved.</translation>
+        </message>
 </context>
+    <context>
+        <name>PastDateEdit</name>
+        <message>
+            <source>不能选择将来的日期：服务记录只记已经进行的服务</source>
+            <translation>A future day cannot be chosen: a visit record is of a visit that took place</translation>
+        </message>
+    </context>
 </TS>

@@ -148,6 +148,7 @@ ENGLISH = {
     "写下本年度的服务工作、取得的成效和下一步打算（将印在年度服务记录上）。": "Write about this year's service, its results and your plans (printed on the annual record).",
     "选择服务记录": "Choose a visit",
     "预览服务记录单": "Preview the visit sheet",
+    "输入日期、服务对象或内容查找": "Type a date, target or content to search",
     # preview
     "打印预览": "Print preview",
     "保存为 PDF…": "Save as PDF…",

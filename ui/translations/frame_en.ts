@@ -120,6 +120,10 @@ Data folder: {0}</translation>
             <source>退出</source>
             <translation>Quit</translation>
         </message>
+        <message>
+            <source>打印服务记录单…</source>
+            <translation>Print visit sheet…</translation>
+        </message>
     </context>
     <context>
         <name>OverviewView</name>
@@ -738,6 +742,14 @@ Data folder: {0}</translation>
             <source>共 {0} 条服务记录；双击或按回车键打开</source>
             <translation>{0} visits; double-click or press Enter to open</translation>
         </message>
+        <message>
+            <source>打开</source>
+            <translation>Open</translation>
+        </message>
+        <message>
+            <source>打印服务记录单…</source>
+            <translation>Print visit sheet…</translation>
+        </message>
     </context>
     <context>
         <name>app</name>
@@ -781,6 +793,17 @@ Data folder: {0}</translation>
             <location filename="../tasks.py" line="236" />
             <source>操作未完成</source>
             <translation>Not completed</translation>
+        </message>
+    </context>
+    <context>
+        <name>VisitSheet</name>
+        <message>
+            <source>服务记录单_{0}.pdf</source>
+            <translation>visit-sheet_{0}.pdf</translation>
+        </message>
+        <message>
+            <source>正在生成服务记录单…</source>
+            <translation>Writing the visit sheet…</translation>
         </message>
     </context>
 </TS>

@@ -749,6 +749,10 @@
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
+        <message>
+            <source>输入日期、服务对象或内容查找</source>
+            <translation>Type a date, target or content to search</translation>
+        </message>
 </context>
 <context>
     <name>roles</name>

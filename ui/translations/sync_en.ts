@@ -257,6 +257,30 @@ someone else's version, {2} conflicts</translation>
       <source>登录失败：{0}</source>
       <translation>Login failed: {0}</translation>
     </message>
+    <message>
+      <source>此数据目录已有记录</source>
+      <translation>This data directory has records</translation>
+    </message>
+    <message>
+      <source>并入此账户</source>
+      <translation>Bind to this account</translation>
+    </message>
+    <message>
+      <source>使用另一个数据目录…</source>
+      <translation>Use another data directory…</translation>
+    </message>
+    <message>
+      <source>正在把本机记录并入该账户…</source>
+      <translation>Binding the records on this computer to the account…</translation>
+    </message>
+    <message>
+      <source>选择该账户的数据目录</source>
+      <translation>Choose the account's data directory</translation>
+    </message>
+    <message>
+      <source>无法启动程序打开 {0}</source>
+      <translation>Cannot start the application on {0}</translation>
+    </message>
   </context>
   <context>
     <name>SyncView</name>

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -116,13 +117,19 @@ def visits_of(store: Store, commissioner_id: str, year: int) -> list[dict[str, A
 
 
 class VisitPicker(QDialog):
-    """Choose one of the commissioner's visits of the year for its service sheet."""
+    """Choose a visit for its service sheet: a search field narrows the list (date, target, content);
+    Enter in it takes the first match."""
 
     def __init__(self, rows: list[dict[str, Any]], parent: QWidget | None = None):
         super().__init__(parent)
         self.rows = rows
         self.setWindowTitle(self.tr("选择服务记录"))
         self.resize(720, 480)
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("输入日期、服务对象或内容查找"))
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._take_first)
         self.table = QTableWidget(len(rows), 3, self)
         self.table.setHorizontalHeaderLabels([self.tr("服务日期"), self.tr("服务对象"), self.tr("服务内容")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -138,16 +145,40 @@ class VisitPicker(QDialog):
             self.table.selectRow(0)
         self.table.doubleClicked.connect(lambda _i: self.accept())
         buttons = QDialogButtonBox(self)
-        buttons.addButton(self.tr("预览服务记录单"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.preview_button = buttons.addButton(
+            self.tr("预览服务记录单"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        for button in (self.preview_button, self.cancel_button):
+            button.setAutoDefault(False)  # Enter in the search field is the search's, not a button's
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
+        self.search.setFocus()
+
+    def _filter(self, text: str) -> None:
+        words = text.split()
+        first = -1
+        for row in range(self.table.rowCount()):
+            shown = " ".join(self.table.item(row, c).text() for c in range(3))
+            match = all(w.lower() in shown.lower() for w in words)
+            self.table.setRowHidden(row, not match)
+            if match and first < 0:
+                first = row
+        if first >= 0:
+            self.table.selectRow(first)
+        else:
+            self.table.clearSelection()
+
+    def _take_first(self) -> None:
+        if self.chosen() is not None:
+            self.accept()
 
     def chosen(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
+        rows = [r for r in self.table.selectionModel().selectedRows() if not self.table.isRowHidden(r.row())]
         return str(self.rows[rows[0].row()]["id"]) if rows else None
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -107,6 +108,8 @@ class VisitsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
 
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
@@ -329,6 +332,35 @@ class VisitsView(QWidget):
         visit_id = self.model.visit_id(index.row())
         if visit_id:
             self.open_visit(visit_id)
+
+    def selected_visit_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.visit_id(rows[0].row()) if rows else None
+
+    def context_menu(self, row: int) -> QMenu | None:
+        """打开 and 打印服务记录单… for the visit in `row` (what a right click shows)."""
+        visit_id = self.model.visit_id(row)
+        if not visit_id:
+            return None
+        menu = QMenu(self)
+        menu.addAction(self.tr("打开"), lambda: self.open_visit(visit_id))
+        menu.addAction(self.tr("打印服务记录单…"), lambda: self.print_visit(visit_id))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        menu = self.context_menu(index.row())
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def print_visit(self, visit_id: str) -> None:
+        from ui.printing import print_visit_sheet
+
+        print_visit_sheet(self, self.context, visit_id)
 
     def open_visit(self, visit_id: str | None) -> None:
         from ui.main_window import editors
