@@ -169,3 +169,23 @@ def test_the_assessment_picker_searches(manager_context, team_data, qtbot):  # n
     assert picker.chosen() is None
     qtbot.mouseClick(picker.cancel_button, Qt.MouseButton.LeftButton)
     assert not picker.isVisible()
+
+
+def test_enter_in_the_visit_search_picks_the_first_match(manager_context, team_data, qtbot):  # noqa: F811
+    from ui.views.visits import VisitsView
+
+    view = VisitsView(manager_context)
+    qtbot.addWidget(view)
+    view.show()
+    view.load()
+    wait(manager_context)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 1, timeout=10000)
+    view.search_box.setFocus()
+    view.search_box.setText("木虱")  # as typed (QTest cannot type Chinese); Enter before the pause
+    qtbot.keyClick(view.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.selected_visit_id() is not None, timeout=10000)
+    assert view.model.rowCount() == 1 and view.selected_visit_id() == team_data.visits["li"].id
+    # And once the search has answered, Enter picks at once.
+    view.table.clearSelection()
+    qtbot.keyClick(view.search_box, Qt.Key.Key_Return)
+    assert view.selected_visit_id() == team_data.visits["li"].id

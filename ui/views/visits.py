@@ -154,6 +154,11 @@ class VisitsView(QWidget):
 
         self.retranslate()
         self.search_box.search.connect(lambda _text: self.apply_filters())
+        # Enter in the search picks the first match (once the search it started has answered).
+        self._search_pending = False
+        self._pick_first = False
+        self.search_box.search.connect(lambda _text: setattr(self, "_search_pending", True))
+        self.search_box.returnPressed.connect(self._enter_in_search)
         self.period.currentIndexChanged.connect(self._period_changed)
         self.date_from.dateChanged.connect(lambda _d: self.apply_filters())
         self.date_to.dateChanged.connect(lambda _d: self.apply_filters())
@@ -303,7 +308,23 @@ class VisitsView(QWidget):
         if not self.model.has_loaded:
             self.count_label.setText(self.tr("正在加载服务记录…"))
 
+    def _enter_in_search(self) -> None:
+        if self._search_pending:
+            self._pick_first = True
+        else:
+            self._pick_first_row()
+
+    def _pick_first_row(self) -> None:
+        if self.model.rowCount() > 0:
+            self.table.selectRow(0)
+            self.table.setFocus()  # Enter again opens it
+
     def _loaded(self, _count: int) -> None:
+        self._search_pending = False
+        if self._pick_first:
+            self._pick_first = False
+            self._place = None
+            self._pick_first_row()
         place, self._place = self._place, None
         if place is not None:
             visit_id, scrolled = place
