@@ -192,6 +192,8 @@ LIMITS: dict[str, float] = {
 }
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+# A mainland mobile number: 11 digits starting 13–19 (optionally after +86); landlines start with 0.
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
@@ -216,6 +218,16 @@ class _Problems:
     def phone(self, field_name: str, value: str) -> None:
         if value and not _PHONE.match(value.strip()):
             self.add(field_name, "电话号码格式不正确", "is not a valid phone number")
+            return
+        digits = re.sub(r"[\s\-]", "", value.strip())
+        if digits.startswith("+86"):
+            digits = digits[3:]
+        if digits.startswith("1") and not _MOBILE.match(digits):
+            self.add(
+                field_name,
+                "手机号码应为11位数字，以13–19开头",
+                "a mobile number has 11 digits and starts with 13–19",
+            )
 
     def not_negative(self, field_name: str, value: float | int | None) -> None:
         if value is not None and value < 0:

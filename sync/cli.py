@@ -30,6 +30,7 @@ from sync.errors import (
     INSECURE_WARNING,
     AuthExpiredError,
     ConflictError,
+    DataDirectoryTakenError,
     InsecureServerError,
     OfflineError,
     ProtocolTooOldError,
@@ -83,6 +84,15 @@ def register(sub: Any) -> None:
         help=t(
             "没有系统密钥环时，将凭据保存在仅本账户可读的文件中（安全性较低）",
             "without a system keyring, keep the token in a file readable only by you (less safe)",
+        ),
+    )
+    p.add_argument(
+        "--bind",
+        action="store_true",
+        help=t(
+            "把本机离线填写、尚未同步的资料和记录并入该账户（该账户在服务器上已有记录时）",
+            "bind the profile and records typed offline here (never synced) to the account, "
+            "when the account already has records on the server",
         ),
     )
     p.set_defaults(func=cmd_login)
@@ -161,9 +171,31 @@ def cmd_login(args: argparse.Namespace) -> int:
         password = getpass.getpass(t("密码：", "Password: "))
     if not password:
         raise CommissionerError(Message("未输入密码", "No password given"))
-    user, storage = session.login(
-        store, args.server, args.user, password, use_file=args.token_file, allow_insecure=args.insecure
-    )
+    try:
+        user, storage = session.login(
+            store,
+            args.server,
+            args.user,
+            password,
+            use_file=args.token_file,
+            allow_insecure=args.insecure,
+            bind=args.bind,
+        )
+    except DataDirectoryTakenError as exc:
+        hint = (
+            Message(
+                "要并入，请加 --bind 再登录；或用 --data-dir 另选数据目录。",
+                "To bind them, log in again with --bind; or choose another data directory with --data-dir.",
+            )
+            if exc.can_bind
+            else Message(
+                "请用 --data-dir 为该账户另选数据目录。",
+                "Choose another data directory for the account with --data-dir.",
+            )
+        )
+        raise CommissionerError(
+            Message(f"{exc.text('zh_CN')}{hint.zh}", f"{exc.text('en')} {hint.en}")
+        ) from None
     print(
         t(
             f"已登录：{user.get('display_name') or user['username']}（{user['role']}）",

@@ -15,11 +15,16 @@ import ipaddress
 import json
 import logging
 import random
-import time
+import socket
+import threading
+import weakref
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from commissioner_app.i18n import Message
 from sync import protocol
@@ -32,11 +37,15 @@ from sync.errors import (
     RefusedError,
     ServerError,
     ServerFullError,
+    SyncCancelledError,
 )
 
 log = logging.getLogger("commissioner.sync.client")
 
 GZIP_MIN_BYTES = 512
+# A small request (log in or out, an attachment's status, "who am I") has its answer in well under
+# this; waiting the full read timeout for it only keeps a user looking at a dead connection.
+SMALL_READ_TIMEOUT = 15.0
 RETRY_STATUSES = (502, 503, 504)  # said by a gateway in front of the server, not by the server's logic
 NETWORK_ERRORS = (
     requests.ConnectionError,
@@ -54,8 +63,60 @@ class _Retry(Exception):
         self.status = status
 
 
+class _Sockets:
+    """The client's open connections, so that another thread can cut them (SyncClient.abort)."""
+
+    def __init__(self) -> None:
+        self._open: weakref.WeakSet[HTTPConnection] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def add(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self._open.add(connection)
+
+    def cut(self) -> None:
+        with self._lock:
+            connections = list(self._open)
+        for connection in connections:
+            sock = getattr(connection, "sock", None)
+            if sock is None:
+                continue
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a thread blocked reading it, at once
+            except OSError:
+                pass
+
+
+class _CuttableAdapter(HTTPAdapter):
+    """requests' adapter whose connections register with _Sockets when they connect."""
+
+    def __init__(self, sockets: _Sockets):
+        self._sockets = sockets
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        sockets = self._sockets
+
+        class Http(HTTPConnection):
+            def connect(self) -> None:
+                super().connect()
+                sockets.add(self)
+
+        class Https(HTTPSConnection):
+            def connect(self) -> None:
+                super().connect()
+                sockets.add(self)
+
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("HttpPool", (HTTPConnectionPool,), {"ConnectionCls": Http}),
+            "https": type("HttpsPool", (HTTPSConnectionPool,), {"ConnectionCls": Https}),
+        }
+
+
 class SyncClient:
-    """One user's connection to one server. Not thread-safe: one sync at a time uses it."""
+    """One user's connection to one server. Not thread-safe: one sync at a time uses it; another
+    thread may only call `abort()` (a cancelled sync), which ends the request under way at once."""
 
     def __init__(
         self,
@@ -82,7 +143,27 @@ class SyncClient:
         self.max_backoff = max_backoff
         self.protocol_version = protocol_version
         self.session = session or requests.Session()
+        self._sockets = _Sockets()
+        self._aborted = threading.Event()
+        if session is None:
+            adapter = _CuttableAdapter(self._sockets)
+            self.session.mount("http://", adapter)
+            self.session.mount("https://", adapter)
         self.requests_made = 0  # every attempt, retries included (the "nothing to do" budget counts them)
+
+    def abort(self) -> None:
+        """From another thread: the request under way (and any retry) ends now with
+        SyncCancelledError; its connection is cut, whatever the network does."""
+        self._aborted.set()
+        self._sockets.cut()
+
+    def resume(self) -> None:
+        """Requests may be made again after an abort (the next sync)."""
+        self._aborted.clear()
+
+    @property
+    def aborted(self) -> bool:
+        return self._aborted.is_set()
 
     # --- endpoints -------------------------------------------------------------------------------
 
@@ -92,16 +173,17 @@ class SyncClient:
             "/auth/login",
             {"username": username, "password": password, "device_id": self.device_id},
             auth=False,
+            small=True,
         )
         self.token = answer["token"]
         return answer
 
     def logout(self) -> None:
-        self._call("POST", "/auth/logout")
+        self._call("POST", "/auth/logout", small=True)
         self.token = None
 
     def me(self) -> dict[str, Any]:
-        return self._json("GET", "/me")
+        return self._json("GET", "/me", small=True)
 
     def push(self, request: protocol.PushRequest, encoded: str | None = None) -> protocol.PushAnswer:
         """`encoded`: the request already encoded as JSON (the engine keeps that text to replay it)."""
@@ -119,7 +201,7 @@ class SyncClient:
         return answer
 
     def attachment_status(self, sha256: str) -> dict[str, Any]:
-        return self._json("GET", f"/attachments/{sha256}/status")
+        return self._json("GET", f"/attachments/{sha256}/status", small=True)
 
     def upload_chunk(self, sha256: str, offset: int, data: bytes) -> int:
         """Send one chunk at `offset`; returns the server's new received count.
@@ -131,7 +213,7 @@ class SyncClient:
         return int(answer["received"])
 
     def complete_attachment(self, sha256: str, size: int) -> dict[str, Any]:
-        return self._json("POST", f"/attachments/{sha256}/complete", {"size": size})
+        return self._json("POST", f"/attachments/{sha256}/complete", {"size": size}, small=True)
 
     def download_attachment(self, sha256: str) -> bytes:
         return self._call("GET", f"/attachments/{sha256}").content
@@ -153,7 +235,9 @@ class SyncClient:
         params: dict[str, Any] | None = None,
         auth: bool = True,
         expect_json: bool = False,
+        small: bool = False,
     ) -> requests.Response:
+        timeout = (self.timeout[0], min(self.timeout[1], SMALL_READ_TIMEOUT)) if small else self.timeout
         headers = {
             protocol.PROTOCOL_HEADER: str(self.protocol_version),
             "Accept-Encoding": "gzip",
@@ -187,9 +271,13 @@ class SyncClient:
         attempt = 0
         while True:
             attempt += 1
+            if self._aborted.is_set():
+                raise SyncCancelledError()
             try:
-                return self._attempt(method, url, headers, data, params, expect_json)
+                return self._attempt(method, url, headers, data, params, expect_json, timeout)
             except _Retry as exc:
+                if self._aborted.is_set():
+                    raise SyncCancelledError() from None
                 if attempt > self.retries:
                     log.info("%s %s failed after %d attempts: %s", method, path, attempt, exc)
                     if exc.status:
@@ -198,7 +286,8 @@ class SyncClient:
                 delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
                 delay *= 0.5 + random.random()  # jitter: a day-end rush does not retry in lockstep
                 log.debug("%s %s: %s; retry %d in %.2fs", method, path, exc, attempt, delay)
-                time.sleep(delay)
+                if self._aborted.wait(delay):
+                    raise SyncCancelledError() from None
 
     def _attempt(
         self,
@@ -208,16 +297,23 @@ class SyncClient:
         data: bytes | None,
         params: dict[str, Any] | None,
         expect_json: bool,
+        timeout: tuple[float, float],
     ) -> requests.Response:
         self.requests_made += 1
         try:
             response = self.session.request(
-                method, url, data=data, headers=headers, params=params, timeout=self.timeout
+                method, url, data=data, headers=headers, params=params, timeout=timeout
             )
             # Read the whole body now: a connection cut mid-body is a network error to retry.
             _ = response.content
         except NETWORK_ERRORS as exc:
             raise _Retry(f"{type(exc).__name__}: {exc}") from None
+        except Exception:
+            if self._aborted.is_set():  # the cut connection may fail in any way
+                raise SyncCancelledError() from None
+            raise
+        if self._aborted.is_set():
+            raise SyncCancelledError()
         status = response.status_code
         if status in RETRY_STATUSES:
             raise _Retry(f"gateway answered {status}", status)

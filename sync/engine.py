@@ -25,6 +25,7 @@ sync/report.py (progress, cancel, the report, clock skew).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -35,6 +36,7 @@ from commissioner_app.store import Store
 from sync import protocol
 from sync.bureau_push import push_bureau_edits
 from sync.client import SyncClient
+from sync.errors import SyncCancelledError
 from sync.puller import FTS_BULK_MIN, META_CURSOR, Puller
 from sync.pusher import (
     MAX_BATCH_CHARS,
@@ -118,6 +120,14 @@ class SyncEngine(Pusher, Puller):
         first_request = self.client.requests_made
         self._progress = progress or (lambda p: None)
         self._cancel = _cancel_check(cancel)
+        self.client.resume()
+        finished = threading.Event()
+        if cancel is not None:
+            # A cancel cuts the request under way: a stalled connection does not hold the sync
+            # (and the person waiting for it) for the read timeout and every retry.
+            threading.Thread(
+                target=_abort_when_cancelled, args=(self._cancel, self.client, finished), daemon=True
+            ).start()
         try:
             self._push_all(report)
             if not report.cancelled:
@@ -127,7 +137,26 @@ class SyncEngine(Pusher, Puller):
             if not report.cancelled:
                 self.store.set_meta(META_LAST_SYNC, now_iso())
                 self._progress(SyncProgress("done", 1, 1))
+        except SyncCancelledError:
+            report.cancelled = True  # what was answered is applied; the rest waits, as after a network cut
         finally:
+            finished.set()
             report.requests = self.client.requests_made - first_request
             report.seconds = time.perf_counter() - started
         return report
+
+
+CANCEL_POLL_SECONDS = 0.05
+# After a cancel, the request under way may finish for this long (a batch that is answered is
+# recorded, not sent again); then its connection is cut. Well inside the 2 s a cancel may take.
+CANCEL_GRACE_SECONDS = 0.8
+
+
+def _abort_when_cancelled(
+    cancelled: Callable[[], bool], client: SyncClient, finished: threading.Event
+) -> None:
+    while not finished.wait(CANCEL_POLL_SECONDS):
+        if cancelled():
+            if not finished.wait(CANCEL_GRACE_SECONDS):
+                client.abort()
+            return

@@ -157,6 +157,55 @@ class ServerFullError(ServerError):
         self.detail = detail
 
 
+class SyncCancelledError(SyncError):
+    """The user cancelled: the request under way was cut. What was done stays done; the rest is
+    sent at the next sync (a batch whose answer was lost is replayed, the same batch)."""
+
+    kind = "cancelled"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Message(
+                "同步已取消。已完成的部分已保存，其余记录下次同步时发送。",
+                "Sync cancelled. What was done is kept; the other records are sent at the next sync.",
+            )
+        )
+
+
+class DataDirectoryTakenError(SyncError):
+    """The data directory holds another commissioner's records than the account's.
+
+    `can_bind`: they were typed offline under a profile of this computer's own and never synced,
+    so they may be bound to the account (then they sync as its records); otherwise the directory
+    already syncs with another account and the account needs a data directory of its own."""
+
+    kind = "data_directory_taken"
+
+    def __init__(self, username: str, local_name: str, *, can_bind: bool):
+        who = local_name or "（未填姓名）"
+        who_en = local_name or "(no name)"
+        if can_bind:
+            message = Message(
+                f"本机有“{who}”离线填写的资料和服务记录，尚未同步；账户 {username} 在服务器上已有自己的记录。"
+                "可以把本机记录并入该账户（之后作为该账户的记录同步），或为该账户另用一个数据目录。",
+                f"This computer holds a profile and visits of {who_en} typed offline and never synced, "
+                f"and the account {username} already has records of its own on the server. The records "
+                "here can be bound to the account (they then sync as its records), or the account can "
+                "use another data directory.",
+            )
+        else:
+            message = Message(
+                f"此数据目录的记录已与另一个账户同步，属于另一位特派员（{who}），不能用账户 {username} 同步。"
+                "请为该账户另用一个数据目录；本目录的记录不受影响。",
+                f"The records in this data directory already sync with another account: they belong to "
+                f"another commissioner ({who_en}) and cannot sync with the account {username}. Use another "
+                "data directory for that account; the records here are not affected.",
+            )
+        super().__init__(message)
+        self.username = username
+        self.can_bind = can_bind
+
+
 class NotLoggedInError(AuthExpiredError):
     """No server or token is configured for this data directory."""
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.ops.session import META_SESSION_USER, session_user, set_session_user
+from commissioner_app.schema import SYNCED_TABLES
 from commissioner_app.store import Store
 from sync import credentials
 from sync.client import SyncClient, is_secure, normalise_url, require_secure
 from sync.engine import META_CURSOR
-from sync.errors import AuthExpiredError, NotLoggedInError, RefusedError, SyncError
+from sync.errors import (
+    AuthExpiredError,
+    DataDirectoryTakenError,
+    NotLoggedInError,
+    RefusedError,
+    SyncError,
+)
 
 log = logging.getLogger("commissioner.sync.session")
 
@@ -28,12 +36,18 @@ def login(
     *,
     use_file: bool = False,
     allow_insecure: bool = False,
+    bind: bool = False,
     **client_options: Any,
 ) -> tuple[dict[str, Any], str]:
     """Exchange the password for a token and keep it; returns (user info, token storage).
 
     A server address that is plain http and not this computer is refused (InsecureServerError)
-    unless `allow_insecure`: the choice is kept with the session, for this address only."""
+    unless `allow_insecure`: the choice is kept with the session, for this address only.
+
+    Offline first: a profile filled in before any login, with its visits, belongs to the first
+    account that logs in when the server says the account has no records of its own yet; with
+    `bind` also when it has some (the user chose so). Records that were synced under another
+    account never move: DataDirectoryTakenError says so (`can_bind` tells which case it is)."""
     url = normalise_url(server_url)
     insecure = allow_insecure and not is_secure(url)
     require_secure(url, insecure)
@@ -47,16 +61,15 @@ def login(
     user = answer["user"]
     own = store.get_meta("self_commissioner_id")
     theirs = user.get("commissioner_id")
+    rebind = False
     if own and theirs and own != theirs and _has_records_of(store, own):
-        _revoke(client)
-        raise CommissionerError(
-            Message(
-                f"此数据目录属于另一位特派员，不能用账户 {username} 同步。"
-                "请为该账户使用单独的数据目录（--data-dir）。",
-                "This data directory belongs to another commissioner; it cannot sync with the "
-                f"account {username}. Use a separate data directory for that account (--data-dir).",
-            )
-        )
+        can_bind = _never_synced(store, own)
+        # An old server does not say (None): then the user decides, as when the account has records.
+        rebind = can_bind and (bind or answer.get("has_records") is False)
+        if not rebind:
+            _revoke(client)
+            profile = store.profile()
+            raise DataDirectoryTakenError(username, profile.name if profile else "", can_bind=can_bind)
     try:
         storage = credentials.save_token(store, url, username, answer["token"], use_file=use_file)
     except CommissionerError:
@@ -72,9 +85,53 @@ def login(
         store.set_meta(credentials.META_USER, username)
         set_session_user(store, user)
         store.set_meta(META_INSECURE, "1" if insecure else None)
+        if rebind:
+            assert own is not None and theirs is not None
+            bind_records(store, own, theirs)
         if theirs and not own:
             store.set_meta("self_commissioner_id", theirs)
     return user, storage
+
+
+# Where a local record names a commissioner (the profile's id itself aside).
+_COMMISSIONER_COLUMNS = (
+    ("service_agreements", "commissioner_id"),
+    ("visits", "commissioner_id"),
+    ("problems", "commissioner_id"),
+    ("solutions", "commissioner_id"),
+    ("annual_summaries", "commissioner_id"),
+    ("teams", "leader_id"),
+    ("workstations", "manager_id"),
+    ("demands", "taken_by"),
+    ("reviews", "reviewer_id"),
+)
+
+
+def bind_records(store: Store, old_id: str, new_id: str) -> None:
+    """Make the offline profile `old_id` and everything recorded under it the account's `new_id`.
+
+    Only for records never synced (see _never_synced): no server knows them by the old id, so
+    they are sent as new records of the account at the next sync. One transaction."""
+    with store.atomic():
+        db = store.db
+        if db.execute("SELECT 1 FROM commissioners WHERE id = ?", [new_id]).fetchone() is None:
+            db.execute("UPDATE commissioners SET id = ? WHERE id = ?", [new_id, old_id])
+        else:  # the account's profile is here already: it stays, the offline one goes
+            db.execute("DELETE FROM commissioners WHERE id = ?", [old_id])
+        for table, column in _COMMISSIONER_COLUMNS:
+            db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [new_id, old_id])
+        db.execute(
+            "UPDATE service_agreements SET co_commissioner_ids = replace(co_commissioner_ids, ?, ?) "
+            "WHERE co_commissioner_ids LIKE ?",
+            [json.dumps(old_id), json.dumps(new_id), f"%{old_id}%"],
+        )
+        for table in SYNCED_TABLES:
+            db.execute(f"UPDATE {table} SET updated_by = ? WHERE updated_by = ?", [new_id, old_id])
+        db.execute("UPDATE record_history SET changed_by = ? WHERE changed_by = ?", [new_id, old_id])
+        store.set_meta("self_commissioner_id", new_id)
+    if store.actor == old_id:
+        store.actor = new_id
+    log.info("bound the offline profile %s and its records to the account's %s", old_id, new_id)
 
 
 def open_client(store: Store, **client_options: Any) -> SyncClient:
@@ -121,6 +178,21 @@ def _revoke(client: SyncClient) -> None:
         client.logout()
     except SyncError as exc:  # offline or already revoked: the token expires on its own
         log.info("could not revoke the token: %s", exc)
+
+
+def _never_synced(store: Store, commissioner_id: str) -> bool:
+    """No record of this profile was ever accepted by a server, and no account claimed it."""
+    info = user_info(store)
+    if info is not None and info.get("commissioner_id") == commissioner_id:
+        return False
+    if store.db.execute("SELECT 1 FROM commissioners WHERE id = ? AND rev > 0", [commissioner_id]).fetchone():
+        return False
+    for table, column in _COMMISSIONER_COLUMNS[:5]:
+        if store.db.execute(
+            f"SELECT 1 FROM {table} WHERE {column} = ? AND rev > 0 LIMIT 1", [commissioner_id]
+        ).fetchone():
+            return False
+    return True
 
 
 def _has_records_of(store: Store, commissioner_id: str) -> bool:

@@ -62,6 +62,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def relaunch_with(data_dir: Path, language: str | None = None) -> bool:
+    """Start another instance of the application on `data_dir` (this one then closes); True if started."""
+    from PySide6.QtCore import QProcess
+
+    if getattr(sys, "frozen", False):  # the packaged application is its own executable
+        program, arguments = sys.executable, []
+    else:
+        program, arguments = sys.executable, ["-m", "ui.app"]
+    arguments += ["--data-dir", str(data_dir)]
+    if language:
+        arguments += ["--lang", language]
+    started = QProcess.startDetached(program, arguments)
+    return bool(started[0] if isinstance(started, tuple) else started)
+
+
 def data_dir_of(args: argparse.Namespace) -> Path:
     if args.data_dir:
         return Path(args.data_dir).expanduser()

@@ -207,6 +207,9 @@ class MainWindow(QMainWindow):
         self.sync_action = QAction(self)
         self.sync_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
         self.sync_action.triggered.connect(self.request_sync)
+        self.print_action = QAction(self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)  # Ctrl+P
+        self.print_action.triggered.connect(lambda: self.print_visit())
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
@@ -214,6 +217,7 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.about)
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(self.new_visit_action)
+        self.file_menu.addAction(self.print_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
@@ -273,6 +277,19 @@ class MainWindow(QMainWindow):
         module = editors()
         if module is not None:
             module.open_visit_editor(self, self.context, None)
+
+    def print_visit(self) -> None:
+        """Ctrl+P: the service sheet of the visit selected in the list, else of one chosen in a
+        searchable picker."""
+        from ui.printing import pick_and_print, print_visit_sheet
+
+        view = self.stack.currentWidget()
+        selected = getattr(view, "selected_visit_id", None)
+        visit_id = selected() if callable(selected) else None
+        if visit_id:
+            print_visit_sheet(self, self.context, visit_id)
+        else:
+            pick_and_print(self, self.context)
 
     def focus_search(self) -> None:
         widget: Any = self.views.get(self.current_view_key())
@@ -342,6 +359,7 @@ class MainWindow(QMainWindow):
         self.sync_menu.setTitle(self.tr("同步(&S)"))
         self.help_menu.setTitle(self.tr("帮助(&H)"))
         self.new_visit_action.setText(self.tr("新建服务记录"))
+        self.print_action.setText(self.tr("打印服务记录单…"))
         self.search_action.setText(self.tr("搜索"))
         self.sync_action.setText(self.tr("立即同步"))
         self.quit_action.setText(self.tr("退出"))
@@ -376,6 +394,9 @@ class MainWindow(QMainWindow):
             module.recover_drafts(self, self.context)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not editors().close_editors():
+            event.ignore()  # an editor's 继续编辑: the application stays open with it
+            return
         self.context.set_setting("main_window", "geometry", self.saveGeometry())
         self.context.tasks.wait_idle(10000)  # a save still running finishes before the window goes
         super().closeEvent(event)

@@ -196,8 +196,10 @@ class SyncController(QObject):
         use_file: bool,
         done: Callable[[Account | None, BaseException | None], None],
         allow_insecure: bool = False,
+        bind: bool = False,
     ) -> None:
-        """Log in on a network thread; `done(account, error)` on the GUI thread."""
+        """Log in on a network thread; `done(account, error)` on the GUI thread. `bind`: the
+        records typed offline here become the account's (sync/session.py)."""
 
         def work(store: Store) -> OpResult[Account]:
             user, _storage = session.login(
@@ -207,6 +209,7 @@ class SyncController(QObject):
                 password,
                 use_file=use_file,
                 allow_insecure=allow_insecure,  # plain http, explicitly chosen in the dialog
+                bind=bind,
                 connect_timeout=5.0,
                 read_timeout=20.0,
                 retries=1,

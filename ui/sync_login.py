@@ -10,15 +10,18 @@ version too old for the server, the server's own reason for refusing.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +30,7 @@ from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import language
 from sync.client import is_secure, normalise_url
 from sync.credentials import NoKeyringError, keyring_available
-from sync.errors import OfflineError, ProtocolTooOldError, RefusedError, ServerError
+from sync.errors import DataDirectoryTakenError, OfflineError, ProtocolTooOldError, RefusedError, ServerError
 from ui import screen_fit
 from ui.context import AppContext
 from ui.sync_control import Account, SyncController, sync_controller
@@ -204,14 +207,75 @@ class LoginDialog(QDialog):
 
     def _done(self, account: Account | None, error: BaseException | None) -> None:
         self.buttons.setEnabled(True)
+        if isinstance(error, DataDirectoryTakenError):
+            self.show_error(self.explain(error))
+            self.ask_data_directory(error)
+            return
         if error is not None:
             self.password.selectAll()
             self.password.setFocus()
             self.show_error(self.explain(error))
             return
         self.account = account
+        profile = self.context.reader.profile()  # a bound offline profile now has the account's id
+        if profile is not None and (self.context.profile is None or profile.id != self.context.profile.id):
+            self.context.set_profile(profile)
         self.logged_in.emit(account)
         self.accept()
+
+    def ask_data_directory(self, error: DataDirectoryTakenError) -> QMessageBox:
+        """The records here are another commissioner's: bind them to the account (when they were
+        typed offline and never synced), use another data directory, or cancel."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("此数据目录已有记录"))
+        box.setText(error.text(language()))
+        self.bind_button = (
+            box.addButton(self.tr("并入此账户"), QMessageBox.ButtonRole.AcceptRole)
+            if error.can_bind
+            else None
+        )
+        self.other_dir_button = box.addButton(
+            self.tr("使用另一个数据目录…"), QMessageBox.ButtonRole.ActionRole
+        )
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.finished.connect(lambda _result: self._data_directory_answered(box.clickedButton()))
+        self.choice_box = box
+        box.open()
+        return box
+
+    def _data_directory_answered(self, clicked: object) -> None:
+        if clicked is not None and clicked is self.bind_button:
+            self.status.setStyleSheet("")
+            self.status.setText(self.tr("正在把本机记录并入该账户…"))
+            self.buttons.setEnabled(False)
+            self.controller.login(
+                self.server.text().strip(),
+                self.username.text().strip(),
+                self.password.text(),
+                use_file=not self.has_keyring,
+                bind=True,
+                done=self._done,
+            )
+        elif clicked is not None and clicked is self.other_dir_button:
+            self.use_other_data_directory()
+
+    def use_other_data_directory(self) -> bool:
+        """Choose a folder; the application starts again on it (this window closes). True if so."""
+        from ui.app import relaunch_with
+
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择该账户的数据目录"))
+        if not folder:
+            return False
+        if not relaunch_with(Path(folder), self.context.language):
+            self.show_error(self.tr("无法启动程序打开 {0}").format(folder))
+            return False
+        self.reject()
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
+        if window is not None:
+            window.close()
+        return True
 
     def explain(self, error: BaseException) -> str:
         """What went wrong, said so that a commissioner knows what to do."""

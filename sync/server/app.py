@@ -80,6 +80,7 @@ class LoginAnswer(BaseModel):
     token: str
     expires_at: str
     user: UserInfo
+    has_records: bool = False  # the account owns records besides its profile (sync/session.py)
 
 
 class FieldConflict(BaseModel):

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, select, update
 from sync.server import timeutil
 from sync.server.db import reading, writing
 from sync.server.errors import ApiError, auth_required
-from sync.server.tables import login_attempts, tokens, users
+from sync.server.tables import login_attempts, records, tokens, users
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,30 @@ def login(engine: Engine, username: str, password: str, device_id: str) -> dict[
         )
     user = User.from_row(row)
     log.info("login", extra={"username": user.username, "device_id": device_id[:200]})
-    return {"token": token, "expires_at": timeutil.iso(expires), "user": user.info()}
+    return {
+        "token": token,
+        "expires_at": timeutil.iso(expires),
+        "user": user.info(),
+        "has_records": _has_records(engine, user.commissioner_id),
+    }
+
+
+def _has_records(engine: Engine, commissioner_id: str | None) -> bool:
+    """Whether the account already owns records besides its profile: a client whose records were
+    typed offline under a profile of its own binds them to an account that has none (sync/session.py)."""
+    if not commissioner_id:
+        return False
+    with reading(engine) as conn:
+        found = conn.execute(
+            select(records.c.id)
+            .where(
+                records.c.owner_id == commissioner_id,
+                records.c.table_name != "commissioners",
+                records.c.deleted.is_(False),
+            )
+            .limit(1)
+        ).first()
+    return found is not None
 
 
 def authenticate(engine: Engine, authorization: str | None) -> tuple[User, str]:

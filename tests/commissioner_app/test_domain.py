@@ -109,3 +109,28 @@ def test_target_credit_code_is_checked_only_when_given():
 
 def test_solution_needs_a_description():
     assert {i.field for i in Solution(problem_id="p").validate()} == {"description"}
+
+
+@pytest.mark.parametrize(
+    "number", ["1381234567", "138123456789", "12812345678", "10012345678", "+86 128 1234 5678"]
+)
+def test_a_mobile_number_must_have_eleven_digits_starting_13_to_19(number):
+    from commissioner_app.domain import Commissioner
+
+    for record, name in (
+        (ServiceTarget(name="合作社", contact_phone=number), "contact_phone"),
+        (Commissioner(name="李明", phone=number), "phone"),
+    ):
+        issues = [i for i in record.validate() if i.field == name]
+        assert len(issues) == 1, (number, name)
+        assert "手机号码" in issues[0].message.zh and "11" in issues[0].message.zh
+        assert "mobile" in issues[0].message.en and "11" in issues[0].message.en
+
+
+@pytest.mark.parametrize(
+    "number", ["13812345678", "199 1234 5678", "+86 138-1234-5678", "0750-3350123", "07503350123"]
+)
+def test_valid_mobile_and_landline_numbers_pass(number):
+    assert not [
+        i for i in ServiceTarget(name="合作社", contact_phone=number).validate() if i.field == "contact_phone"
+    ]

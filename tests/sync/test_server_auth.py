@@ -216,3 +216,22 @@ def test_a_burst_of_parallel_guesses_meets_the_lock_too(server: Server) -> None:
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(guess, range(16)))
     assert answers.count(401) == auth.FREE_FAILURES and answers.count(429) == 16 - auth.FREE_FAILURES
+
+
+def test_login_says_whether_the_account_has_records_of_its_own(server: Server) -> None:
+    """A client with records typed offline binds them to an account only when it has none yet."""
+    cid = server.add_user("fresh", "commissioner")
+    server.add_user("other", "commissioner")
+    answer = server.login("fresh").json()
+    assert answer["has_records"] is False
+    # Another commissioner's records and the account's own profile do not count.
+    server.push_ok(
+        "other", [change("visits", new_id(), visit_fields(server.users["other"]["commissioner_id"]))]
+    )
+    server.push_ok("fresh", [change("commissioners", cid, {"name": "王芳"})])
+    assert server.login("fresh").json()["has_records"] is False
+    server.push_ok("fresh", [change("visits", new_id(), visit_fields(cid))])
+    assert server.login("fresh").json()["has_records"] is True
+    assert server.login("other").json()["has_records"] is True
+    server.add_user("bureau", "bureau")
+    assert server.login("bureau").json()["has_records"] is False

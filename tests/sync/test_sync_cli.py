@@ -152,3 +152,29 @@ def test_token_file_is_never_world_readable(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "d" / TOKEN_FILE).stat().st_mode) == 0o600
     assert load_token(store, "https://x", "u") == "secret"
     assert load_token(store, "https://x", "other") is None
+
+
+def test_login_binds_offline_records_only_with_bind_when_the_account_has_records(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    import random
+
+    cid = str(uuid.uuid4())
+    name = f"wu{uuid.uuid4().hex[:6]}"
+    sqlite_server.add_user(name, commissioner_id=cid)
+    office = commissioner_store(tmp_path / "office", cid)
+    add_visit(office, random.Random(3), add_target(office, random.Random(3)), "办公室")
+    connect(office, sqlite_server.url, name).sync()
+    office.close()
+
+    laptop = commissioner_store(tmp_path / "laptop", str(uuid.uuid4()))
+    offline = add_visit(laptop, random.Random(4), add_target(laptop, random.Random(4)), "离线")
+    laptop.close()
+    login = ["login", "--server", sqlite_server.url, "--user", name, "--token-file"]
+    refused = cli(tmp_path / "laptop", *login, stdin=PASSWORD + "\n")
+    assert refused.returncode == 2
+    assert "--bind" in refused.stderr and "并入" in refused.stderr
+    bound = cli(tmp_path / "laptop", *login, "--bind", stdin=PASSWORD + "\n")
+    assert bound.returncode == 0, bound.stderr
+    assert cli(tmp_path / "laptop", "sync").returncode == 0
+    assert ("visits", offline.id) in sqlite_server.records(cid)

@@ -201,3 +201,21 @@ def test_batch_says_whose_record_could_not_be_saved(manager_context, team_data, 
     text = view.message.text()
     assert f"已生成 {len(members) - 1} 份年度服务记录" in text
     assert f"{blocked.name} 的年度服务记录未能生成" in text and "无法保存文件" in text
+
+
+def test_the_member_picker_shows_the_whole_name_not_the_end_of_a_long_unit(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+):
+    member = team_data.members["王芳"]
+    member.name, member.sending_unit = "吕丽志", "华南农业大学资源环境学院"
+    manager_context.store.save(member)
+    view = open_view(manager_context, qtbot)
+    for select in (lambda: view.select_commissioner(member.id), view.refresh):
+        select()
+        wait(manager_context)
+        edit = view.who.lineEdit()
+        assert edit.text() == "吕丽志（华南农业大学资源环境学院）"
+        assert edit.fontMetrics().horizontalAdvance(edit.text()) > edit.width()  # it does not fit
+        assert edit.cursorPosition() == 0  # so the field shows its start: 吕丽志, not 丽志（…）

@@ -185,3 +185,31 @@ def test_rows_and_buttons_open_the_editors(demo_context, qtbot, monkeypatch):  #
     demo_context.tasks.wait_idle()
     targets.table.activated.emit(targets.model.index(2, 1))
     assert opened[-1] == ("open_target_dialog", demo_context, targets.model.record_id(2))
+
+
+def test_closing_the_window_asks_each_open_editor_and_stays_if_one_continues(context, qtbot, monkeypatch):  # noqa: F811
+    from commissioner_app.domain import Commissioner
+    from ui.editors.visit_editor import VisitEditor
+
+    context.store.save_profile(Commissioner(name="李明", sending_unit="五邑大学"))
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.new_visit()
+    editor = next(w for w in window.findChildren(VisitEditor) if w.isVisible())
+    editor.content.setPlainText("在合作社讲解柑橘修剪")  # unsaved work
+    answers = ["cancel"]
+    asked: list[str] = []
+
+    def ask(self) -> str:
+        asked.append(self.content.toPlainText())
+        return answers.pop(0)
+
+    monkeypatch.setattr(VisitEditor, "ask_unsaved", ask)
+    assert not window.close()  # 继续编辑
+    assert asked == ["在合作社讲解柑橘修剪"]
+    assert window.isVisible() and editor.isVisible()
+
+    answers.append("discard")
+    assert window.close()
+    assert not window.isVisible()

@@ -70,7 +70,8 @@ def test_conflict_shows_both_values_and_resolving_queues_the_record(
     assert page.conflicts_button.isVisible() and "1 条记录" in page.conflicts_button.text()
     assert "冲突 1 条" in page.result.text()
 
-    dialog = page.open_conflicts()
+    qtbot.mouseClick(page.conflicts_button, Qt.MouseButton.LeftButton)
+    dialog = page.conflicts_dialog
     assert isinstance(dialog, ConflictsDialog)
     wait_until(lambda: dialog.table.rowCount() == 2 and context.tasks.pending == 0, what="the conflicts view")
     assert dialog.record_list.count() == 1

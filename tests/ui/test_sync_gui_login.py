@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from commissioner_app.store import Store
@@ -203,4 +204,103 @@ def test_a_plain_http_server_elsewhere_needs_the_warned_choice_ticked(
     assert not dialog.allow_insecure.isChecked()  # the choice belongs to that address only
     press_login(dialog)
     assert calls[-1]["allow_insecure"] is False
+
+
+def offline_dir(gui_server: Server, folder: Path, visits: int = 2):  # type: ignore[no-untyped-def]
+    """A data directory set up offline (first start's 以后再说), with visits; and a new account."""
+    import uuid
+
+    from tests.sync.fieldwork import commissioner_store
+    from tests.ui.sync_gui_support import add_visits
+
+    store = commissioner_store(folder, str(uuid.uuid4()), name="陈志远")
+    offline_id = store.get_meta("self_commissioner_id")
+    store.close()
+    recorded = add_visits(folder, visits)
+    cid = str(uuid.uuid4())
+    user = f"chen{cid[:6]}"
+    add_user(gui_server, user, cid)
+    return offline_id, cid, user, recorded
+
+
+def test_offline_records_are_bound_to_the_first_account_and_synced(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    from commissioner_app.domain import Visit
+
+    offline_id, cid, user, recorded = offline_dir(gui_server, tmp_path / "field")
+    context, controller = open_context(tmp_path / "field")
+    assert context.profile is not None and context.profile.id == offline_id
+    dialog = LoginDialog(context, None, controller)
+    qtbot.addWidget(dialog)
+    dialog.use_file.setChecked(True)
+    fill(dialog, gui_server.url, user, PASSWORD)
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: controller.account.logged_in, timeout=30, what="the login")
+    assert "另一位" not in dialog.status.text() and "--data-dir" not in dialog.status.text()
+    assert context.profile.id == cid and context.profile.name == "陈志远"
+    controller.start_sync()
+    wait_until(lambda: set(gui_server.records(cid)) >= {("visits", v.id) for v in recorded}, what="the sync")
+    assert all(context.reader.require(Visit, v.id).commissioner_id == cid for v in recorded)
+    context.close()
+
+
+def test_an_account_with_records_offers_bind_or_another_folder_never_an_option(
+    gui_server: Server, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from tests.sync.fieldwork import commissioner_store, connect
+    from tests.ui.sync_gui_support import add_visits
+
+    offline_id, cid, user, recorded = offline_dir(gui_server, tmp_path / "field")
+    office = commissioner_store(tmp_path / "office", cid)
+    office.close()
+    add_visits(tmp_path / "office", 1, seed=9)
+    office = Store.open(tmp_path / "office")
+    connect(office, gui_server.url, user).sync()
+    office.close()
+
+    context, controller = open_context(tmp_path / "field")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_view("sync")
+    dialog = page.open_login()
+    dialog.use_file.setChecked(True)
+    fill(dialog, gui_server.url, user, PASSWORD)
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: getattr(dialog, "choice_box", None) is not None, timeout=30, what="the choice")
+    box = dialog.choice_box
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert (
+        "陈志远" in box.text() and "--data-dir" not in box.text() and "--data-dir" not in dialog.status.text()
+    )
+    assert not controller.account.logged_in
+
+    # Another data directory: a folder dialog, then the application starts again on it.
+    started: list[tuple[Path, str | None]] = []
+    chosen = tmp_path / "chen"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(chosen)))
+    monkeypatch.setattr(
+        "ui.app.relaunch_with", lambda folder, lang=None: started.append((folder, lang)) or True
+    )
+    qtbot.mouseClick(dialog.other_dir_button, Qt.MouseButton.LeftButton)
+    assert started == [(chosen, "zh_CN")]
+    wait_until(lambda: not window.isVisible(), what="the window closing")
+    context.close()
+
+    # Bind: the offline records become the account's, beside its own.
+    context, controller = open_context(tmp_path / "field")
+    dialog = LoginDialog(context, None, controller)
+    qtbot.addWidget(dialog)
+    dialog.use_file.setChecked(True)
+    fill(dialog, gui_server.url, user, PASSWORD)
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: getattr(dialog, "choice_box", None) is not None, timeout=30, what="the choice")
+    qtbot.mouseClick(dialog.bind_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: controller.account.logged_in, timeout=30, what="the login")
+    assert context.profile.id == cid
+    controller.start_sync()
+    wait_until(lambda: set(gui_server.records(cid)) >= {("visits", v.id) for v in recorded}, what="the sync")
     context.close()

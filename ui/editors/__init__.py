@@ -28,6 +28,7 @@ __all__ = [
     "open_target_dialog",
     "recover_drafts",
     "resume_draft",
+    "close_editors",
     "VisitEditor",
     "ProblemDialog",
     "TargetDialog",
@@ -72,6 +73,24 @@ def open_problem_dialog(parent: QWidget | None, context: AppContext, problem_id:
     _keep(dialog)
     dialog.show()
     return dialog
+
+
+def close_editors() -> bool:
+    """Ask every open editor to close (each asks about its unsaved changes); False as soon as one
+    stays open (the user chose 继续编辑): the main window then stays open too."""
+    from PySide6.QtWidgets import QApplication
+
+    for window in QApplication.topLevelWidgets():
+        if (
+            isinstance(window, VisitEditor | ProblemDialog | TargetDialog)
+            and shiboken6.isValid(window)
+            and window.isVisible()
+            and not window.close()
+        ):
+            window.raise_()
+            window.activateWindow()
+            return False
+    return True
 
 
 def open_target_dialog(parent: QWidget | None, context: AppContext, target_id: str | None) -> TargetDialog:

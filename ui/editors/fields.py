@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QSpinBox,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from commissioner_app import i18n
 from commissioner_app.domain import Issue
@@ -33,7 +49,11 @@ class ErrorLabel(QLabel):
 
 
 class FieldBox(QWidget):
-    """A field with its error label beneath it, so every issue appears next to its field."""
+    """A field with its error label beneath it, so every issue appears next to its field.
+
+    The message goes as soon as the field changes: it described the value that was there."""
+
+    cleared = Signal()
 
     def __init__(self, field: QWidget, parent: QWidget | None = None):
         super().__init__(parent)
@@ -47,12 +67,44 @@ class FieldBox(QWidget):
         # Take the field's vertical policy: a fixed-height field must not float in extra space.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, field.sizePolicy().verticalPolicy())
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        for widget in (field, *field.findChildren(QWidget)):
+            signal = _change_signal(widget)
+            if signal is not None:
+                signal.connect(self._field_changed)
+        for name in ("changed", "picked"):  # composite pickers say so themselves
+            if isinstance(getattr(type(field), name, None), Signal):
+                getattr(field, name).connect(self._field_changed)
 
     def show_issues(self, messages: list[str]) -> None:
         self.error.show_message("\n".join(messages))
 
+    def has_issue(self) -> bool:
+        return not self.error.isHidden()
+
     def clear(self) -> None:
         self.error.clear_message()
+
+    def _field_changed(self, *_args: object) -> None:
+        if self.has_issue():
+            self.clear()
+            self.cleared.emit()
+
+
+def _change_signal(widget: QWidget) -> Any:
+    """The signal a user's edit of this widget emits, if it is an input."""
+    if isinstance(widget, QLineEdit):
+        return widget.textChanged
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QComboBox):
+        return widget.currentTextChanged
+    if isinstance(widget, QAbstractButton) and widget.isCheckable():
+        return widget.toggled
+    if isinstance(widget, QDateTimeEdit):
+        return widget.dateTimeChanged
+    if isinstance(widget, QSpinBox | QDoubleSpinBox):
+        return widget.valueChanged
+    return None
 
 
 def issue_text(issue: Issue) -> str:

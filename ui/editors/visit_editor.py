@@ -15,11 +15,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTime, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTabWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -63,6 +61,7 @@ from ui.editors.target_picker import TargetPicker
 from ui.plain_text import plain_label
 from ui.tasks import Operation, error_text
 from ui.widgets.attachments import AttachmentsWidget
+from ui.widgets.dates import PastDateEdit, TimeField
 from ui.widgets.spin import no_wheel
 
 if TYPE_CHECKING:
@@ -157,15 +156,12 @@ class VisitEditor(QDialog):
         self.summary = ErrorLabel(self)
 
         # Basic tab.
-        self.visit_date = no_wheel(QDateEdit(self))
-        self.visit_date.setCalendarPopup(True)
-        self.visit_date.setDisplayFormat("yyyy-MM-dd")
+        # A future day is greyed in the calendar and, if chosen, said beside the field (_date_changed).
+        self.visit_date = no_wheel(PastDateEdit(self))
+        self.start_time = TimeField(self)
+        self.end_time = TimeField(self)
         latest = store.latest_visit_date()  # today, or the server's today if this clock is behind it
-        self.visit_date.setMaximumDate(QDate(latest.year, latest.month, latest.day))
-        self.start_time = no_wheel(QTimeEdit(self))
-        self.start_time.setDisplayFormat("HH:mm")
-        self.end_time = no_wheel(QTimeEdit(self))
-        self.end_time.setDisplayFormat("HH:mm")
+        self.visit_date.latest = QDate(latest.year, latest.month, latest.day)
         self.target = TargetPicker(store, self)
         self.target.picked.connect(self._target_picked)
         self.target.create_requested.connect(self._create_target)
@@ -323,10 +319,14 @@ class VisitEditor(QDialog):
         self.close_button = QPushButton(self)
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.close)
+        self.print_button = QPushButton(self)
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(lambda: self.print_sheet())
         bottom = QHBoxLayout()
         bottom.addWidget(self.state_label)
         bottom.addWidget(self.conflict_button)
         bottom.addWidget(self.autosave_label, 1)
+        bottom.addWidget(self.print_button)
         bottom.addWidget(self.draft_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
@@ -348,6 +348,7 @@ class VisitEditor(QDialog):
         for text in (self.content, self.confirm_remark):
             text.textChanged.connect(self._changed)
         self.visit_date.dateChanged.connect(self._changed)
+        self.visit_date.dateChanged.connect(self._date_changed)
         self.start_time.timeChanged.connect(self._changed)
         self.end_time.timeChanged.connect(self._changed)
         self.region.changed.connect(self._changed)
@@ -360,6 +361,8 @@ class VisitEditor(QDialog):
         self.confirm_satisfaction.currentIndexChanged.connect(self._changed)
         self.attachments.changed.connect(self._attachments_changed)
         self.sheet.changed.connect(self._attachments_changed)
+        for field_box in self.boxes.values():
+            field_box.cleared.connect(self._issue_cleared)
 
     # --- language --------------------------------------------------------------------------------
 
@@ -427,6 +430,8 @@ class VisitEditor(QDialog):
         self.draft_button.setToolTip(self.tr("保存未填完的记录（Ctrl+Shift+S），草稿不会同步"))
         self.save_button.setText(self.tr("保存 (Ctrl+S)"))
         self.close_button.setText(self.tr("关闭"))
+        self.print_button.setText(self.tr("打印…"))
+        self.print_button.setToolTip(self.tr("预览并保存这条服务记录的服务记录单（PDF），用于打印"))
         self.restore_button.setText(self.tr("恢复未保存的修改"))
         self.restore_discard.setText(self.tr("丢弃"))
         self._show_review()
@@ -584,6 +589,10 @@ class VisitEditor(QDialog):
         self._dirty = True
         self.autosaver.touch()
 
+    def _date_changed(self, _date: QDate) -> None:
+        if self.visit_date.is_future():
+            self.boxes["visit_date"].show_issues([self.visit_date.future_reason()])
+
     def _attachments_changed(self) -> None:
         self._update_counts()
         self._changed()
@@ -614,6 +623,8 @@ class VisitEditor(QDialog):
 
     def _add_card(self, card: ProblemCard) -> ProblemCard:
         card.changed.connect(self._changed)
+        for field_box in card.boxes.values():
+            field_box.cleared.connect(self._issue_cleared)
         card.remove_requested.connect(self._remove_card)
         self.cards.append(card)
         self.cards_layout.addWidget(card)
@@ -811,6 +822,31 @@ class VisitEditor(QDialog):
             if isinstance(scroll, QScrollArea):
                 scroll.ensureWidgetVisible(first)
 
+    def print_sheet(self) -> bool:
+        """The saved record's service sheet, previewed for printing; unsaved changes are saved first
+        by the user (the sheet shows what is saved). True when the sheet is being made."""
+        if self.origin == "new" or self._dirty:
+            self.summary.show_message(self.tr("请先保存，再打印：服务记录单印的是已保存的内容。"))
+            return False
+        from ui.printing import print_visit_sheet
+
+        print_visit_sheet(self, self.context, self.visit.id)
+        return True
+
+    def _issue_cleared(self) -> None:
+        """A corrected field's message went: so do its tab's red and the count, once nothing is left."""
+        open_issues = [box for box in self.findChildren(FieldBox) if box.has_issue()]
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            if page is not None and not any(page.isAncestorOf(box) for box in open_issues):
+                self.tabs.tabBar().setTabTextColor(i, self.palette().windowText().color())
+        if not open_issues:
+            self.summary.clear_message()
+        else:
+            lines = self.summary.text().split("\n")
+            lines[0] = self.tr("有 %1 处需要修改，已在相应位置标出。").replace("%1", str(len(open_issues)))
+            self.summary.show_message("\n".join(lines))
+
     def _tab_of(self, widget: QWidget) -> int | None:
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
@@ -941,6 +977,19 @@ class VisitEditor(QDialog):
 
     def reject(self) -> None:
         self.close()  # Esc: same questions as closing the window
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter never falls through to a default button: in a search field it has picked the first
+        match already, in any other field it only ends the input (a QDialog would click the first
+        auto-default button, 新建服务对象…, and invite a duplicate target). A focused button still
+        answers Enter; Ctrl+S saves."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton) and focused.isEnabled() and focused.isVisible():
+                focused.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._dirty:

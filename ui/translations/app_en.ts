@@ -987,6 +987,30 @@ Autosaved at %5</translation>
         <translation>Connecting to the server…</translation>
     </message>
     <message>
+        <source>此数据目录已有记录</source>
+        <translation>This data directory has records</translation>
+    </message>
+    <message>
+        <source>并入此账户</source>
+        <translation>Bind to this account</translation>
+    </message>
+    <message>
+        <source>使用另一个数据目录…</source>
+        <translation>Use another data directory…</translation>
+    </message>
+    <message>
+        <source>正在把本机记录并入该账户…</source>
+        <translation>Binding the records on this computer to the account…</translation>
+    </message>
+    <message>
+        <source>选择该账户的数据目录</source>
+        <translation>Choose the account&apos;s data directory</translation>
+    </message>
+    <message>
+        <source>无法启动程序打开 {0}</source>
+        <translation>Cannot start the application on {0}</translation>
+    </message>
+    <message>
         <source>无法连接到服务器。请检查服务器地址是否正确、电脑是否已联网，然后再试。</source>
         <translation>Cannot reach the server. Check that the address is right and that this computer is online, then try again.</translation>
     </message>
@@ -1084,6 +1108,10 @@ Data folder: {0}</translation>
         <translation>New visit</translation>
     </message>
     <message>
+        <source>打印服务记录单…</source>
+        <translation>Print visit sheet…</translation>
+    </message>
+    <message>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
@@ -1145,6 +1173,13 @@ Data folder: {0}</translation>
     <message>
         <source>退回意见：{0}</source>
         <translation>Returned: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PastDateEdit</name>
+    <message>
+        <source>不能选择将来的日期：服务记录只记已经进行的服务</source>
+        <translation>A future day cannot be chosen: a visit record is of a visit that took place</translation>
     </message>
 </context>
 <context>
@@ -2537,6 +2572,14 @@ Data folder: {0}</translation>
         <translation>Close</translation>
     </message>
     <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>预览并保存这条服务记录的服务记录单（PDF），用于打印</source>
+        <translation>Preview the visit sheet and save it as a PDF for printing</translation>
+    </message>
+    <message>
         <source>恢复未保存的修改</source>
         <translation>Restore unsaved changes</translation>
     </message>
@@ -2597,6 +2640,10 @@ Data folder: {0}</translation>
         <translation>%1 problem(s) to correct, marked next to the fields.</translation>
     </message>
     <message>
+        <source>请先保存，再打印：服务记录单印的是已保存的内容。</source>
+        <translation>Save first, then print: the visit sheet shows what is saved.</translation>
+    </message>
+    <message>
         <source>自动保存失败：%1</source>
         <translation>Autosave failed: %1</translation>
     </message>
@@ -2636,6 +2683,10 @@ Data folder: {0}</translation>
         <translation>Choose a visit</translation>
     </message>
     <message>
+        <source>输入日期、服务对象或内容查找</source>
+        <translation>Type a date, target or content to search</translation>
+    </message>
+    <message>
         <source>服务日期</source>
         <translation>Date</translation>
     </message>
@@ -2654,6 +2705,17 @@ Data folder: {0}</translation>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>VisitSheet</name>
+    <message>
+        <source>服务记录单_{0}.pdf</source>
+        <translation>visit-sheet_{0}.pdf</translation>
+    </message>
+    <message>
+        <source>正在生成服务记录单…</source>
+        <translation>Writing the visit sheet…</translation>
     </message>
 </context>
 <context>
@@ -2784,6 +2846,14 @@ Data folder: {0}</translation>
     <message>
         <source>共 {0} 条服务记录；双击或按回车键打开</source>
         <translation>{0} visits; double-click or press Enter to open</translation>
+    </message>
+    <message>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>打印服务记录单…</source>
+        <translation>Print visit sheet…</translation>
     </message>
 </context>
 <context>

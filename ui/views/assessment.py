@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -77,13 +78,19 @@ def visit_pdf(store: Store, visit_id: str) -> tuple[bytes, list[bytes] | None]:
 
 
 class VisitPicker(QDialog):
-    """Choose one of the commissioner's visits of the year for its service sheet."""
+    """Choose a visit for its service sheet: a search field narrows the list (date, target, content);
+    Enter in it takes the first match."""
 
     def __init__(self, rows: list[dict[str, Any]], parent: QWidget | None = None):
         super().__init__(parent)
         self.rows = rows
         self.setWindowTitle(self.tr("选择服务记录"))
         screen_fit.fit_dialog(self, (720, 480))
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("输入日期、服务对象或内容查找"))
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._take_first)
         self.table = QTableWidget(len(rows), 3, self)
         self.table.setHorizontalHeaderLabels([self.tr("服务日期"), self.tr("服务对象"), self.tr("服务内容")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -99,16 +106,40 @@ class VisitPicker(QDialog):
             self.table.selectRow(0)
         self.table.doubleClicked.connect(lambda _i: self.accept())
         buttons = QDialogButtonBox(self)
-        buttons.addButton(self.tr("预览服务记录单"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.preview_button = buttons.addButton(
+            self.tr("预览服务记录单"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        for button in (self.preview_button, self.cancel_button):
+            button.setAutoDefault(False)  # Enter in the search field is the search's, not a button's
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
+        self.search.setFocus()
+
+    def _filter(self, text: str) -> None:
+        words = text.split()
+        first = -1
+        for row in range(self.table.rowCount()):
+            shown = " ".join((cell.text() if (cell := self.table.item(row, c)) else "") for c in range(3))
+            match = all(w.lower() in shown.lower() for w in words)
+            self.table.setRowHidden(row, not match)
+            if match and first < 0:
+                first = row
+        if first >= 0:
+            self.table.selectRow(first)
+        else:
+            self.table.clearSelection()
+
+    def _take_first(self) -> None:
+        if self.chosen() is not None:
+            self.accept()
 
     def chosen(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
+        rows = [r for r in self.table.selectionModel().selectedRows() if not self.table.isRowHidden(r.row())]
         return str(self.rows[rows[0].row()]["id"]) if rows else None
 
 
@@ -203,6 +234,8 @@ class AssessmentView(QWidget):
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.who.activated.connect(lambda _i: self._show_member())
+        # A long "name（unit）" is wider than the field: show its start, the name, not its end.
+        self.who.currentIndexChanged.connect(lambda _i: self._show_name_start())
         context.operation_did_execute.connect(self._records_changed)
         watcher(context).role_changed.connect(lambda _role: self.refresh())
 
@@ -266,6 +299,12 @@ class AssessmentView(QWidget):
             self.tr("正在计算考核结果…")
         ).run_in_background()
 
+    def _show_name_start(self) -> None:
+        """A long "name（unit）" is wider than the field: show its start, the name, not its end."""
+        line = self.who.lineEdit()
+        if line is not None:
+            line.setCursorPosition(0)
+
     def _records_changed(self, changes: OpChanges) -> None:
         if self.has_loaded and changes.touches(
             "visits",
@@ -291,6 +330,7 @@ class AssessmentView(QWidget):
         index = max(self.who.findData(current), 0)
         self.who.setCurrentIndex(index)
         self.who.blockSignals(False)
+        self._show_name_start()
         self.who.setEnabled(len(members) > 1)
         self._show_member()
 

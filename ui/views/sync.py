@@ -109,7 +109,7 @@ class SyncView(QWidget):
         account_form.addRow(self.server_label, self.server)
         account_form.addRow(self.user_label, self.user)
         self.login_button = QPushButton(self)
-        self.login_button.clicked.connect(self.open_login)
+        self.login_button.clicked.connect(lambda: self.open_login())
         self.logout_button = QPushButton(self)
         self.logout_button.clicked.connect(self.logout)
         account_buttons = QHBoxLayout()

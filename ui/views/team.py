@@ -99,7 +99,7 @@ class TeamView(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.pdf_button = QPushButton(self)
-        self.pdf_button.clicked.connect(self.save_summary)
+        self.pdf_button.clicked.connect(lambda: self.save_summary())  # not clicked(bool) as the path
         self.message = plain_label(QLabel(self))
         self.message.setObjectName("hint")
         self.members_title = QLabel(self)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -108,6 +109,8 @@ class VisitsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
 
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
@@ -144,6 +147,11 @@ class VisitsView(QWidget):
 
         self.retranslate()
         self.search_box.search.connect(lambda _text: self.apply_filters())
+        # Enter in the search picks the first match (once the search it started has answered).
+        self._search_pending = False
+        self._pick_first = False
+        self.search_box.search.connect(lambda _text: setattr(self, "_search_pending", True))
+        self.search_box.returnPressed.connect(self._enter_in_search)
         self.period.currentIndexChanged.connect(self._period_changed)
         self.date_from.dateChanged.connect(lambda _d: self.apply_filters())
         self.date_to.dateChanged.connect(lambda _d: self.apply_filters())
@@ -297,7 +305,23 @@ class VisitsView(QWidget):
         if not self.model.has_loaded:
             self.count_label.setText(self.tr("正在加载服务记录…"))
 
+    def _enter_in_search(self) -> None:
+        if self._search_pending:
+            self._pick_first = True
+        else:
+            self._pick_first_row()
+
+    def _pick_first_row(self) -> None:
+        if self.model.rowCount() > 0:
+            self.table.selectRow(0)
+            self.table.setFocus()  # Enter again opens it
+
     def _loaded(self, _count: int) -> None:
+        self._search_pending = False
+        if self._pick_first:
+            self._pick_first = False
+            self._place = None
+            self._pick_first_row()
         place, self._place = self._place, None
         if place is not None:
             visit_id, scrolled = place
@@ -326,6 +350,35 @@ class VisitsView(QWidget):
         visit_id = self.model.visit_id(index.row())
         if visit_id:
             self.open_visit(visit_id)
+
+    def selected_visit_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.visit_id(rows[0].row()) if rows else None
+
+    def context_menu(self, row: int) -> QMenu | None:
+        """打开 and 打印服务记录单… for the visit in `row` (what a right click shows)."""
+        visit_id = self.model.visit_id(row)
+        if not visit_id:
+            return None
+        menu = QMenu(self)
+        menu.addAction(self.tr("打开"), lambda: self.open_visit(visit_id))
+        menu.addAction(self.tr("打印服务记录单…"), lambda: self.print_visit(visit_id))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        menu = self.context_menu(index.row())
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def print_visit(self, visit_id: str) -> None:
+        from ui.printing import print_visit_sheet
+
+        print_visit_sheet(self, self.context, visit_id)
 
     def open_visit(self, visit_id: str | None) -> None:
         from ui.main_window import editors

@@ -1,0 +1,63 @@
+"""Printing a visit's service sheet (服务记录单) from wherever the visit is: its editor (打印), the
+visit list's context menu, and 文件 → 打印服务记录单… (Ctrl+P: the selected visit, else a searchable
+picker). The sheet opens in the preview, which saves the PDF for printing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDialog, QWidget
+
+from commissioner_app.store import Store
+from ui.tasks import Operation, show_error
+from ui.views.assessment import VisitPicker, visit_pdf
+from ui.views.pdf_preview import show_preview
+
+PICKER_ROWS = 1000
+
+
+def print_visit_sheet(parent: QWidget, context: Any, visit_id: str) -> None:
+    """Make the sheet on the store's worker and show its preview (kept as `parent.sheet_preview`)."""
+    suggested = QCoreApplication.translate("VisitSheet", "服务记录单_{0}.pdf").format(visit_id[:8])
+
+    def show(result: tuple[bytes, list[bytes] | None]) -> None:
+        pdf, pages = result
+        setting = getattr(context, "setting", None)
+        folder = setting("assessment", "folder", str(Path.home()), str) if setting else str(Path.home())
+        parent.sheet_preview = show_preview(parent, pdf, pages, str(Path(folder) / suggested))  # type: ignore[attr-defined]
+
+    Operation(parent, lambda store: visit_pdf(store, visit_id), show).failure(
+        lambda error: show_error(parent, error)
+    ).with_progress(QCoreApplication.translate("VisitSheet", "正在生成服务记录单…")).run_in_background()
+
+
+def recent_visits(store: Store, limit: int = PICKER_ROWS) -> list[dict[str, Any]]:
+    """The visits this computer holds (saved, not drafts), newest first, for the picker."""
+    return [
+        dict(r)
+        for r in store.db.query(
+            "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content FROM visits v "
+            "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.deleted = 0 AND v.is_draft = 0 "
+            "ORDER BY v.visit_date DESC, v.start_time DESC LIMIT ?",
+            [limit],
+        )
+    ]
+
+
+def pick_and_print(parent: QWidget, context: Any) -> None:
+    """The searchable picker of visits; the chosen one's sheet is previewed (`parent.visit_picker`)."""
+
+    def pick(rows: list[dict[str, Any]]) -> None:
+        picker = VisitPicker(rows, parent)
+        parent.visit_picker = picker  # type: ignore[attr-defined]
+        picker.accepted.connect(lambda: _chosen(picker))
+        picker.open()
+
+    def _chosen(picker: QDialog) -> None:
+        visit_id = picker.chosen()  # type: ignore[attr-defined]
+        if visit_id:
+            print_visit_sheet(parent, context, visit_id)
+
+    Operation(parent, recent_visits, pick).run_in_background()
