@@ -177,12 +177,10 @@ def render_screenshot(window: MainWindow, view: str, path: Path) -> None:
         target = ProfileDialog(context, window, first_start=context.profile is None)
         target.show()
     elif view == "visit_editor":
+        from commissioner_app.ops.visits import latest_visit_id
         from ui.editors import VisitEditor
 
-        visit_id = context.reader.db.execute(
-            "SELECT id FROM visits WHERE deleted = 0 AND is_draft = 0 ORDER BY visit_date DESC LIMIT 1"
-        ).fetchone()
-        target = VisitEditor(window, context, visit_id[0] if visit_id else None)
+        target = VisitEditor(window, context, latest_visit_id(context.reader))
         target.show()
     else:
         window.show_view(view)

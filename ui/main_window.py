@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
         searchable picker."""
         from ui.printing import pick_and_print, print_visit_sheet
 
-        view = self.stack.currentWidget()
+        view = self.views.get(self.current_view_key())  # (the stack holds each view in a scroll page)
         selected = getattr(view, "selected_visit_id", None)
         visit_id = selected() if callable(selected) else None
         if visit_id:

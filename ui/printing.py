@@ -10,12 +10,10 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QWidget
 
-from commissioner_app.store import Store
+from commissioner_app.ops.visits import recent_visits
 from ui.tasks import Operation, show_error
 from ui.views.assessment import VisitPicker, visit_pdf
 from ui.views.pdf_preview import show_preview
-
-PICKER_ROWS = 1000
 
 
 def print_visit_sheet(parent: QWidget, context: Any, visit_id: str) -> None:
@@ -31,19 +29,6 @@ def print_visit_sheet(parent: QWidget, context: Any, visit_id: str) -> None:
     Operation(parent, lambda store: visit_pdf(store, visit_id), show).failure(
         lambda error: show_error(parent, error)
     ).with_progress(QCoreApplication.translate("VisitSheet", "正在生成服务记录单…")).run_in_background()
-
-
-def recent_visits(store: Store, limit: int = PICKER_ROWS) -> list[dict[str, Any]]:
-    """The visits this computer holds (saved, not drafts), newest first, for the picker."""
-    return [
-        dict(r)
-        for r in store.db.query(
-            "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content FROM visits v "
-            "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.deleted = 0 AND v.is_draft = 0 "
-            "ORDER BY v.visit_date DESC, v.start_time DESC LIMIT ?",
-            [limit],
-        )
-    ]
 
 
 def pick_and_print(parent: QWidget, context: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from commissioner_app.domain import Attachment, Solution, TechnicalProblem, Visit
 from commissioner_app.ops import OpChanges, drafts
@@ -76,3 +77,27 @@ def autosave_visit(
             write_attachments(store)
         saved_at = drafts.save_state(store, visit.id, state)
     return drafts.SavedState(saved_at, VISIT_CHANGES if as_draft else OpChanges())
+
+
+PICKER_ROWS = 1000
+
+
+def recent_visits(store: Store, limit: int = PICKER_ROWS) -> list[dict[str, Any]]:
+    """The visits this computer holds (saved, not drafts), newest first, for the print picker."""
+    return [
+        dict(r)
+        for r in store.db.query(
+            "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content "
+            "FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id "
+            "WHERE v.deleted = 0 AND v.is_draft = 0 ORDER BY v.visit_date DESC, v.start_time DESC LIMIT ?",
+            [limit],
+        )
+    ]
+
+
+def latest_visit_id(store: Store) -> str | None:
+    """The newest saved visit (the screenshot of the visit editor shows it)."""
+    row = store.db.execute(
+        "SELECT id FROM visits WHERE deleted = 0 AND is_draft = 0 ORDER BY visit_date DESC LIMIT 1"
+    ).fetchone()
+    return str(row[0]) if row else None

@@ -11,7 +11,7 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QToolTip
 
 from commissioner_app.domain import Commissioner
-from tests.ui.editor_support import EditorContext, add_target, close_windows
+from tests.ui.editor_support import EditorContext, add_target, close_windows, save_and_wait
 from ui.editors import open_visit_editor
 from ui.editors.target_dialog import TargetDialog
 
@@ -121,7 +121,7 @@ def test_future_days_are_greyed_with_the_reason_and_refused_aloud(qtbot, context
     editor.visit_date.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
     box = editor.boxes["visit_date"]
     assert box.has_issue() and "将来" in box.error.text()
-    assert not editor.save()
+    assert not save_and_wait(editor)
     editor.visit_date.setDate(QDate.currentDate())
     assert not box.has_issue()
 
@@ -132,7 +132,7 @@ def test_a_validation_message_goes_when_its_field_is_fixed(qtbot, context, store
     editor.target.set_target(target.id)
     editor.service_type_boxes["guidance"].setChecked(True)
     editor.content.setPlainText("短")
-    assert not editor.save()
+    assert not save_and_wait(editor)
     box = editor.boxes["content"]
     assert box.has_issue() and "有 1 处需要修改" in editor.summary.text()
     assert editor.tabs.tabBar().tabTextColor(0) == Qt.GlobalColor.red
@@ -147,7 +147,8 @@ def test_credit_code_error_goes_when_the_code_is_corrected(qtbot, context):
     qtbot.addWidget(dialog)
     dialog.name.setText("新会区某陈皮有限公司")
     dialog.credit_code.setText("914403001922038217")
-    assert not dialog.save()
+    dialog.save()
+    assert context.tasks.wait_idle(10000)
     assert dialog.boxes["credit_code"].has_issue()
     dialog.credit_code.setText("914403001922038216")
     assert not dialog.boxes["credit_code"].has_issue()
@@ -160,5 +161,6 @@ def test_a_ten_digit_mobile_number_is_refused_in_the_target_dialog(qtbot, contex
     dialog.name.setText("双水村")
     dialog.type.setCurrentIndex(dialog.type.findData("village"))
     dialog.contact_phone.setText("1381234567")
-    assert not dialog.save()
+    dialog.save()
+    assert context.tasks.wait_idle(10000)
     assert "11" in dialog.boxes["contact_phone"].error.text()

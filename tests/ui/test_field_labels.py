@@ -68,10 +68,11 @@ def test_each_label_is_written_once_in_the_code():
 def test_editor_list_export_and_visit_sheet_show_the_same_labels(data, qtbot, store, tmp_path, language):
     expected = {name: label.text(language) for name, label in VISIT_COUNTERS.items()}
     expected["economic_benefit"] = BENEFIT.heading.text(language)
+    context = EditorContext(store)  # (an application context starts in Chinese)
     core_i18n.set_language(language)
     try:
         # the editor
-        editor = open_visit_editor(None, EditorContext(store), None)
+        editor = open_visit_editor(None, context, None)
         assert {name: editor.labels[name].text() for name in expected} == expected
         # the exports
         out = tmp_path / "export.xlsx"
