@@ -25,7 +25,8 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 
 # Libraries the Qt wheels load on Linux, and the Debian packages that bring them; poppler-utils
-# gives pdftotext/pdffonts for the document tests.
+# gives pdftotext/pdffonts for the document tests; nginx-light and openssl for the test of the
+# production route over TLS (tests/deploy), the nginx that deploy/nginx/commissioner.conf is for.
 DEBIAN_PACKAGES = [
     "libegl1",
     "libgl1",
@@ -35,6 +36,8 @@ DEBIAN_PACKAGES = [
     "libdbus-1-3",
     "libglib2.0-0",
     "poppler-utils",
+    "nginx-light",
+    "openssl",
 ]
 
 

@@ -50,7 +50,26 @@ def database_url(args: argparse.Namespace) -> str:
     from sync.server.db import sqlite_url
 
     url = args.database or os.environ.get("COMMISSIONER_SERVER_DATABASE")
-    return url or sqlite_url(args.data_dir or default_data_dir())
+    if not url:
+        return sqlite_url(args.data_dir or default_data_dir())
+    password_file = os.environ.get("COMMISSIONER_SERVER_DATABASE_PASSWORD_FILE")
+    if password_file:
+        # The password from a file (a container secret, a systemd credential), never in the URL
+        # that shows in the process list and the unit file.
+        from sqlalchemy.engine import make_url
+
+        from sync.server.db import normalise_url
+
+        try:
+            password = Path(password_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SystemExit(
+                f"error: cannot read the database password file: {exc} / 无法读取数据库密码文件"
+            ) from None
+        parsed = make_url(normalise_url(url))
+        if parsed.password is None:
+            url = parsed.set(password=password).render_as_string(hide_password=False)
+    return url
 
 
 def build_parser() -> argparse.ArgumentParser:
