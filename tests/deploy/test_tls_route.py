@@ -6,6 +6,7 @@ file the client refuses the certificate and says what to do."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -124,7 +125,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(params=["nginx", "uvicorn"])
 def route(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Route]:
-    terminator = request.param
+    with tls_route(tmp_path, request.param) as r:
+        yield r
+
+
+@contextlib.contextmanager
+def tls_route(tmp_path: Path, terminator: str) -> Iterator[Route]:
+    """The bureau's CA and server certificate, one commissioner account, and the server behind
+    `terminator` (nginx or uvicorn's own TLS) on loopback."""
     if terminator == "nginx" and NGINX is None:
         if os.environ.get("CI") == "true":
             pytest.fail("nginx is required when CI=true (python3 dev.py setup installs it as root)")

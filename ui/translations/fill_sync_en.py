@@ -74,6 +74,11 @@ ENGLISH = {
     "填写科技局提供的服务器地址和您的账户。登录后，本机记录可与服务器同步；密码不会保存在本机。": "Enter the server address the bureau gave you and your account. Once logged in, the records on this "
     "computer sync with the server; the password is not kept on this computer.",
     "服务器地址": "Server address",
+    "CA 证书（可选）": "CA certificate (optional)",
+    "科技局自己的证书颁发机构文件（.pem）；不填则使用系统的证书": "the bureau's own certificate authority file (.pem); empty: the system's certificates",
+    "选择科技局的 CA 证书": "Choose the bureau's CA certificate",
+    "证书文件 (*.pem *.crt *.cer);;所有文件 (*)": "Certificate files (*.pem *.crt *.cer);;All files (*)",
+    "选择…": "Choose…",
     "用户名": "Username",
     "密码": "Password",
     "例如：https://kjtpy.example.gov.cn": "e.g. https://kjtpy.example.gov.cn",
