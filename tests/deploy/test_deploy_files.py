@@ -150,3 +150,40 @@ def test_the_database_password_comes_from_a_file_not_the_url(
     monkeypatch.setenv("COMMISSIONER_SERVER_DATABASE_PASSWORD_FILE", str(tmp_path / "missing"))
     with pytest.raises(SystemExit, match="password file"):
         database_url(args)
+
+
+def test_cron_lines_run_real_commands_as_the_service_user() -> None:
+    lines = [
+        line
+        for line in (DEPLOY / "cron.d" / "commissioner").read_text().splitlines()
+        if line and not line.startswith("#") and "=" not in line.split()[0]
+    ]
+    commands = set()
+    for line in lines:
+        fields = line.split(None, 6)
+        assert fields[5] == "commissioner"
+        text = re.sub(r"\$\([^)]*\)", "1", fields[6].split(">")[0])  # the shell's $(date +%u)
+        argv = shlex.split(text)
+        assert argv[0] == "/opt/commissioner/venv/bin/commissioner-server"
+        args = build_parser().parse_args(argv[1:])
+        commands.add(args.command)
+    assert commands == {"backup", "prune"}
+
+
+def test_postgresql_allows_the_connections_of_every_worker() -> None:
+    stack = compose()
+    workers = (
+        build_parser()
+        .parse_args([interpolate(str(a)) for a in stack["services"]["server"]["command"]])
+        .workers
+    )
+    command = stack["services"]["db"]["command"]
+    limit = int(next(c.split("=")[1] for c in command if c.startswith("max_connections=")))
+    import inspect
+
+    from sync.server import db
+
+    source = inspect.getsource(db.make_engine)  # the pool each worker process may fill
+    pool = int(re.search(r'"pool_size", (\d+)', source).group(1))  # type: ignore[union-attr]
+    overflow = int(re.search(r'"max_overflow", (\d+)', source).group(1))  # type: ignore[union-attr]
+    assert limit >= (pool + overflow) * workers + 10
