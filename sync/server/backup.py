@@ -312,11 +312,11 @@ def _damaged(where: str) -> BackupError:
 # --- restore -------------------------------------------------------------------------------------
 
 
-def is_empty(engine: Engine) -> bool:
-    """True when the database holds no central store data (no tables, or only what migrations make)."""
+def is_empty(engine: Engine, names: set[str] | None = None) -> bool:
+    """True when the store's tables (those of this server, and `names`) hold no data beyond what
+    the migrations make. Other tables in the same database are none of its business."""
     with engine.connect() as conn:
-        meta = MetaData()
-        meta.reflect(bind=conn)
+        meta = _reflect_store(conn, names)
         for name, table in meta.tables.items():
             if name == "schema_versions":
                 continue
@@ -328,10 +328,19 @@ def is_empty(engine: Engine) -> bool:
     return True
 
 
+def _reflect_store(conn: Connection, names: set[str] | None = None) -> MetaData:
+    from sync.server.tables import metadata as current
+
+    wanted = set(current.tables) | {"schema_versions"} | (names or set())
+    meta = MetaData()
+    meta.reflect(bind=conn, only=lambda name, _meta: name in wanted)
+    return meta
+
+
 def restore(engine: Engine, path: Path, *, force: bool = False) -> dict[str, Any]:
     """Replace the store with the backup's content; returns the backup's manifest."""
     manifest = check(path)
-    if not force and not is_empty(engine):
+    if not force and not is_empty(engine, set(manifest["tables"])):
         raise BackupError(
             "目标数据库中已有数据，未做任何更改。确需用备份替换其全部内容时，请加 --force",
             "the target database holds data; nothing was changed. To replace all of it with the "
@@ -339,12 +348,9 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> dict[str, Any
         )
     version = manifest["schema_version"]
     with _open_zip(path) as zf, writing(engine) as conn:
-        existing = MetaData()
-        existing.reflect(bind=conn)
-        existing.drop_all(bind=conn)
+        _reflect_store(conn, set(manifest["tables"])).drop_all(bind=conn)
         _apply_steps(conn, upto=version)
-        target = MetaData()
-        target.reflect(bind=conn)
+        target = _reflect_store(conn, set(manifest["tables"]))
         for name in target.tables:
             if name not in manifest["tables"]:
                 raise _damaged(f"table {name} missing")

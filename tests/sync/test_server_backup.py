@@ -233,6 +233,10 @@ def test_restore_refuses_a_store_with_data_unless_forced(
     out = tmp_path / "central.zip"
     backup.backup(server.engine, out)
     target = target_factory("sqlite")
+    with target.begin() as conn:  # another program's table in the same database: not the store's
+        conn.execute(text("CREATE TABLE other_app (x INTEGER)"))
+        conn.execute(text("INSERT INTO other_app VALUES (42)"))
+    assert backup.is_empty(target)
     with TestClient(create_app(engine=target)) as client:
         Server(target, client).add_user("someone", "bureau")
     before = everything(target)
@@ -240,7 +244,9 @@ def test_restore_refuses_a_store_with_data_unless_forced(
         backup.restore(target, out)
     assert everything(target) == before
     backup.restore(target, out, force=True)
-    assert everything(target) == everything(server.engine)
+    after = everything(target)
+    assert after.pop("other_app") == [(42,)]
+    assert after == everything(server.engine)
     assert len(files) == 6
 
 
