@@ -5,8 +5,9 @@ A backup is one zip file, written with the server running:
     manifest.json          format, server schema version, program version, time, source database
                            kind; for every table its row count and the sha256 of its file; the
                            number and total size of the stored attachments
-    tables/<table>.jsonl   the table's rows, one JSON object a line, in primary-key order (bytes as
-                           {"$b64": "..."})
+    tables/<table>.jsonl   the table's rows, one JSON object a line, in primary-key order; bytes
+                           (attachment chunks) as {"$blob": member name, "sha256": ...}
+    blobs/<table>/...      those bytes, stored uncompressed (photos do not compress)
 
 It is a logical dump through SQLAlchemy, read in one snapshot transaction: SQLite in WAL mode and
 PostgreSQL at REPEATABLE READ show the reader one consistent state while the server keeps writing.
@@ -25,10 +26,11 @@ a newer server, and a failure leaves the target as it was.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,31 +143,58 @@ def _dump_table(conn: Connection, table: Table, zf: zipfile.ZipFile) -> dict[str
     result = conn.execution_options(stream_results=True, yield_per=per_fetch).execute(
         select(table).order_by(*order)
     )
-    with zf.open(name, "w", force_zip64=True) as part:
+    # Bytes go into members of their own, stored as they are (photos do not compress): while
+    # they are written, the table's lines wait in a temporary file (zipfile writes one member
+    # at a time).
+    with tempfile.TemporaryFile() as lines:
         block: list[bytes] = []
         size = 0
         for row in result:
-            line = _encode_row(row._asdict(), binary)
+            values = row._asdict()
+            for column in binary:
+                if values[column] is not None:
+                    values[column] = _write_blob(
+                        zf, f"blobs/{table.name}/{rows:09d}-{column}", values[column]
+                    )
+            line = orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS) + b"\n"  # names: str subclasses
             block.append(line)
             size += len(line)
             rows += 1
             if size >= 1024 * 1024:
                 data = b"".join(block)
                 digest.update(data)
-                part.write(data)
+                lines.write(data)
                 block, size = [], 0
         data = b"".join(block)
         digest.update(data)
-        part.write(data)
+        lines.write(data)
+        lines.seek(0)
+        with zf.open(name, "w", force_zip64=True) as part:
+            shutil.copyfileobj(lines, part, 1024 * 1024)
     return {"file": name, "rows": rows, "sha256": digest.hexdigest()}
 
 
-def _encode_row(row: dict[str, Any], binary: list[str]) -> bytes:
-    for column in binary:
-        value = row[column]
-        if value is not None:
-            row[column] = {"$b64": base64.b64encode(bytes(value)).decode("ascii")}
-    return orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS) + b"\n"  # column names are str subclasses
+def _write_blob(zf: zipfile.ZipFile, name: str, value: Any) -> dict[str, str]:
+    data = bytes(value)
+    info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o600 << 16
+    zf.writestr(info, data)
+    return {"$blob": name, "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _read_blob(zf: zipfile.ZipFile, ref: Any) -> bytes:
+    if not isinstance(ref, dict) or not isinstance(ref.get("$blob"), str):
+        raise _damaged("a reference to stored bytes")
+    try:
+        data = zf.read(ref["$blob"])
+    except KeyError:
+        raise _damaged(f"{ref['$blob']} (missing)") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _damaged(f"{ref['$blob']}: {exc}") from None
+    if hashlib.sha256(data).hexdigest() != ref.get("sha256"):
+        raise _damaged(ref["$blob"])
+    return data
 
 
 def _attachment_totals(conn: Connection, meta: MetaData) -> dict[str, int]:
@@ -199,6 +228,9 @@ def check(path: Path) -> dict[str, Any]:
                     raise _damaged(f"{part['file']} line {rows}") from None
                 if not isinstance(row, dict):
                     raise _damaged(f"{part['file']} line {rows}")
+                for column, value in row.items():
+                    if isinstance(value, dict):
+                        row[column] = _read_blob(zf, value)
                 if checker is not None:
                     checker.add(row)
             if digest.hexdigest() != part.get("sha256") or rows != part.get("rows"):
@@ -225,11 +257,10 @@ class _AttachmentCheck:
         if sha != self.sha:
             self._close()
             self.sha, self.digest, self.size = sha, hashlib.sha256(), 0
-        if offset != self.size or not isinstance(data, dict):
+        if offset != self.size or not isinstance(data, bytes):
             raise _damaged(f"attachment {sha}")
-        chunk = base64.b64decode(data.get("$b64", ""))
-        self.digest.update(chunk)
-        self.size += len(chunk)
+        self.digest.update(data)
+        self.size += len(data)
 
     def _close(self) -> None:
         if self.sha is None:
@@ -368,7 +399,7 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> dict[str, Any
             table = target.tables.get(name)
             if table is None:
                 raise _damaged(f"table {name} is not in schema version {version}")
-            _load_table(conn, table, _lines(zf, part["file"]))
+            _load_table(conn, table, zf, _lines(zf, part["file"]))
         _apply_steps(conn, after=version)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn, target)
@@ -389,7 +420,7 @@ def _apply_steps(conn: Connection, *, upto: int | None = None, after: int | None
             )
 
 
-def _load_table(conn: Connection, table: Table, lines: Iterator[bytes]) -> None:
+def _load_table(conn: Connection, table: Table, zf: zipfile.ZipFile, lines: Iterator[bytes]) -> None:
     binary = {c.name for c in table.columns if isinstance(c.type, LargeBinary)}
     columns = set(table.c.keys())
     batch: list[dict[str, Any]] = []
@@ -401,7 +432,7 @@ def _load_table(conn: Connection, table: Table, lines: Iterator[bytes]) -> None:
         for column in binary:
             value = row.get(column)
             if isinstance(value, dict):
-                row[column] = base64.b64decode(value["$b64"])
+                row[column] = _read_blob(zf, value)
                 size += len(row[column])
         batch.append(row)
         if len(batch) >= BATCH_ROWS or size > 32 * 1024 * 1024:

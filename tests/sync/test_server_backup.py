@@ -260,18 +260,23 @@ def test_restore_refuses_damaged_and_newer_backups_and_changes_nothing(
     with zipfile.ZipFile(good) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
 
-    def variant(name: str, change_parts: dict[str, bytes]) -> Path:
+    def variant(name: str, change_parts: dict[str, bytes | None]) -> Path:
         path = tmp_path / name
         with zipfile.ZipFile(path, "w") as zf:
             for part, data in {**parts, **change_parts}.items():
-                zf.writestr(part, data)
+                if data is not None:
+                    zf.writestr(part, data)
         return path
 
     manifest = json.loads(parts["manifest.json"])
     chunks = parts["tables/upload_chunks.jsonl"].splitlines(keepends=True)
     at = next(i for i, line in enumerate(chunks) if json.loads(line)["sha256"] in files)  # a photo's
     row = json.loads(chunks[at])
-    row["data"]["$b64"] = row["data"]["$b64"][:-8] + "AAAAAAA="  # one flipped photo chunk
+    blob = row["data"]["$blob"]
+    bad = bytearray(parts[blob])
+    bad[100] ^= 0xFF  # one flipped byte of a photo
+    # ...with its reference and the manifest made to match: only the photo's own sha256 can tell.
+    row["data"]["sha256"] = hashlib.sha256(bad).hexdigest()
     flipped = b"".join([*chunks[:at], json.dumps(row).encode() + b"\n", *chunks[at + 1 :]])
     newer = {**manifest, "schema_version": migrations.HEAD + 1}
     recounted = {**manifest, "tables": {**manifest["tables"]}}
@@ -281,10 +286,16 @@ def test_restore_refuses_damaged_and_newer_backups_and_changes_nothing(
     }
     cases = {
         "records.zip": ({"tables/records.jsonl": parts["tables/records.jsonl"][:-50]}, "damaged"),
+        "blob.zip": ({blob: bytes(bad)}, f"damaged \\({blob}\\)"),
         "photo.zip": (
-            {"tables/upload_chunks.jsonl": flipped, "manifest.json": json.dumps(recounted).encode()},
+            {
+                blob: bytes(bad),
+                "tables/upload_chunks.jsonl": flipped,
+                "manifest.json": json.dumps(recounted).encode(),
+            },
             "attachment",
         ),
+        "gone.zip": ({blob: None}, "missing"),
         "newer.zip": ({"manifest.json": json.dumps(newer).encode()}, "upgrade the server program"),
         "other.zip": ({"manifest.json": b'{"format": "something else"}'}, "not a central store backup"),
     }
