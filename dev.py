@@ -27,7 +27,8 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 
 # Libraries the Qt wheels load on Linux, and the Debian packages that bring them; poppler-utils
-# gives pdftotext/pdffonts for the document tests.
+# gives pdftotext/pdffonts for the document tests; nginx-light and openssl for the test of the
+# production route over TLS (tests/deploy), the nginx that deploy/nginx/commissioner.conf is for.
 DEBIAN_PACKAGES = [
     "libegl1",
     "libgl1",
@@ -39,6 +40,8 @@ DEBIAN_PACKAGES = [
     "poppler-utils",
     "zbar-tools",  # reads the visit sheet's QR code back in the document tests
     "chromium",  # shows the served party's confirmation page to the browser tests (Playwright)
+    "nginx-light",
+    "openssl",
 ]
 
 

@@ -95,6 +95,15 @@ def register(sub: Any) -> None:
             "when the account already has records on the server",
         ),
     )
+    p.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help=t(
+            "科技局自己的 CA 证书文件（PEM）；用它而不是系统证书库验证服务器，本次登录后的每次同步都使用",
+            "the bureau's own CA certificate (PEM): the server's certificate is checked against it "
+            "instead of the system's, for this login and every sync after it",
+        ),
+    )
     p.set_defaults(func=cmd_login)
 
     p = sub.add_parser("logout", help=t("退出登录并撤销凭据", "log out and revoke the token"))
@@ -165,6 +174,8 @@ def cmd_login(args: argparse.Namespace) -> int:
         print(INSECURE_WARNING.text(), file=sys.stderr)
     if not args.token_file and not keyring_available():
         raise CommissionerError(NO_KEYRING)
+    if args.ca_file:
+        session.read_ca_file(args.ca_file)  # a wrong file is said before the password is asked
     if args.password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -180,6 +191,7 @@ def cmd_login(args: argparse.Namespace) -> int:
             use_file=args.token_file,
             allow_insecure=args.insecure,
             bind=args.bind,
+            ca_file=args.ca_file,
         )
     except DataDirectoryTakenError as exc:
         hint = (

@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import socket
+import ssl
 import threading
 import weakref
 from typing import Any
@@ -30,6 +31,7 @@ from commissioner_app.i18n import Message
 from sync import protocol
 from sync.errors import (
     AuthExpiredError,
+    CertificateError,
     ConflictError,
     InsecureServerError,
     OfflineError,
@@ -132,6 +134,7 @@ class SyncClient:
         protocol_version: int = protocol.PROTOCOL_VERSION,
         session: requests.Session | None = None,
         allow_insecure: bool = False,
+        ca_file: str | None = None,
     ):
         self.server_url = normalise_url(server_url)
         self.allow_insecure = allow_insecure  # plain http to another computer, chosen explicitly
@@ -143,6 +146,9 @@ class SyncClient:
         self.max_backoff = max_backoff
         self.protocol_version = protocol_version
         self.session = session or requests.Session()
+        # The bureau's own CA certificate(s), instead of the system's/certifi's trust store. Given
+        # with each request: requests lets REQUESTS_CA_BUNDLE override a session's `verify`.
+        self.ca_file = ca_file
         self._sockets = _Sockets()
         self._aborted = threading.Event()
         if session is None:
@@ -300,12 +306,19 @@ class SyncClient:
         timeout: tuple[float, float],
     ) -> requests.Response:
         self.requests_made += 1
+        # Only when given: verify=True would let REQUESTS_CA_BUNDLE decide, as without it.
+        trust: dict[str, Any] = {"verify": self.ca_file} if self.ca_file else {}
         try:
             response = self.session.request(
-                method, url, data=data, headers=headers, params=params, timeout=timeout
+                method, url, data=data, headers=headers, params=params, timeout=timeout, **trust
             )
             # Read the whole body now: a connection cut mid-body is a network error to retry.
             _ = response.content
+        except requests.exceptions.SSLError as exc:
+            untrusted = _certificate_problem(exc)
+            if untrusted:
+                raise CertificateError(untrusted) from None  # the same certificate every time
+            raise _Retry(f"{type(exc).__name__}: {exc}") from None
         except NETWORK_ERRORS as exc:
             raise _Retry(f"{type(exc).__name__}: {exc}") from None
         except Exception:
@@ -361,6 +374,29 @@ def _reason(body: dict[str, Any], status: int) -> Message:
         text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)[:300]
         return Message(text, text)
     return Message(str(zh or en), str(en or zh))
+
+
+def _certificate_problem(exc: BaseException) -> str | None:
+    """The verification failure inside a requests SSLError (None for other TLS trouble, such as a
+    handshake cut by the network, which is worth retrying)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return str(current.verify_message or current.reason or current)
+        todo += [a for a in current.args if isinstance(a, BaseException)]
+        todo += [c for c in (current.__cause__, current.__context__) if c is not None]
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            todo.append(reason)
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return text.split("CERTIFICATE_VERIFY_FAILED", 1)[1].strip(" ]:()'\"") or "CERTIFICATE_VERIFY_FAILED"
+    return None
 
 
 def normalise_url(url: str) -> str:

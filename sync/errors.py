@@ -32,6 +32,32 @@ class OfflineError(SyncError):
         self.detail = detail
 
 
+class CertificateError(OfflineError):
+    """The server's TLS certificate is not trusted here (self-signed, another CA, wrong name).
+
+    Not retried: asking again gets the same certificate. Usually the bureau runs its own
+    certificate authority, and the user is told to log in with the bureau's CA certificate.
+    """
+
+    kind = "certificate"
+
+    def __init__(self, detail: str = ""):
+        SyncError.__init__(
+            self,
+            Message(
+                f"无法安全连接服务器：本机不信任服务器的证书（{detail}）。如果科技局使用自己的证书，"
+                "请向科技局索取其 CA 证书文件，登录时指定（命令行 --ca-file，或登录对话框中的“CA 证书”）。"
+                "如果科技局没有这样的证书，连接可能被他人冒充，请勿继续并联系科技局。",
+                f"Cannot connect securely: this computer does not trust the server's certificate ({detail}). "
+                "If the bureau uses its own certificates, ask the bureau for its CA certificate file and "
+                'give it when you log in (--ca-file on the command line, or "CA certificate" in the login '
+                "dialog). If the bureau has no such certificate, someone may be impersonating the server: "
+                "do not continue, and tell the bureau.",
+            ),
+        )
+        self.detail = detail
+
+
 class AuthExpiredError(SyncError):
     """The token is missing, expired or revoked: the user must log in again."""
 

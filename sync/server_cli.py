@@ -1,12 +1,15 @@
 """`commissioner-server`: run the central store and manage its users.
 
-    commissioner-server serve [--database URL] [--host H] [--port P] [--data-dir D]
+    commissioner-server serve [--database URL] [--host H] [--port P] [--data-dir D] [--workers N]
+                              [--forwarded-allow-ips IPS] [--ssl-certfile PEM --ssl-keyfile PEM]
     commissioner-server user add NAME --role commissioner|manager|bureau [--team T] [--workstation W]
                                        [--commissioner-id ID] [--display-name N] [--password-stdin]
     commissioner-server user disable NAME | enable NAME | reset-password NAME [--password-stdin] | list
     commissioner-server seed-demo [--password-stdin]
     commissioner-server prune [--token-days 30] [--upload-days 14] [--batch-days 365]
     commissioner-server migrate
+    commissioner-server backup --out FILE
+    commissioner-server restore FILE [--check] [--force]
 
 Passwords are read from standard input (--password-stdin) or prompted without echo; never taken
 as an argument, where they would end up in the shell history and the process list.
@@ -47,7 +50,26 @@ def database_url(args: argparse.Namespace) -> str:
     from sync.server.db import sqlite_url
 
     url = args.database or os.environ.get("COMMISSIONER_SERVER_DATABASE")
-    return url or sqlite_url(args.data_dir or default_data_dir())
+    if not url:
+        return sqlite_url(args.data_dir or default_data_dir())
+    password_file = os.environ.get("COMMISSIONER_SERVER_DATABASE_PASSWORD_FILE")
+    if password_file:
+        # The password from a file (a container secret, a systemd credential), never in the URL
+        # that shows in the process list and the unit file.
+        from sqlalchemy.engine import make_url
+
+        from sync.server.db import normalise_url
+
+        try:
+            password = Path(password_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SystemExit(
+                f"error: cannot read the database password file: {exc} / 无法读取数据库密码文件"
+            ) from None
+        parsed = make_url(normalise_url(url))
+        if parsed.password is None:
+            url = parsed.set(password=password).render_as_string(hide_password=False)
+    return url
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=1, help="server processes (they share the database)")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        help="addresses of the reverse proxies whose X-Forwarded-For/-Proto headers are believed "
+        "(comma-separated; '*' only when nothing else can reach the port; default 127.0.0.1)",
+    )
+    serve.add_argument("--ssl-certfile", type=Path, help="serve HTTPS directly with this certificate (PEM)")
+    serve.add_argument("--ssl-keyfile", type=Path, help="the private key of --ssl-certfile (PEM)")
 
     user = sub.add_parser("user", parents=[common], help="manage user accounts")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
@@ -108,6 +138,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="one password for every demo user, from standard input (default: random, printed)",
     )
     sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
+    backup = sub.add_parser(
+        "backup", parents=[common], help="write a backup of the store (records, users, attachments)"
+    )
+    backup.add_argument("--out", type=Path, required=True, help="the backup file to write (.zip)")
+    restore = sub.add_parser(
+        "restore", parents=[common], help="restore a backup into an empty store (stop the server first)"
+    )
+    restore.add_argument("file", type=Path, help="a file written by `backup`")
+    restore.add_argument("--check", action="store_true", help="only verify the file; change nothing")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a store that already holds data (all of it)"
+    )
     prune = sub.add_parser(
         "prune", parents=[common], help="delete old sessions, abandoned uploads and old push answers"
     )
@@ -147,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = database_url(args)
     if args.command == "serve":
         return serve(args, url)
+    if args.command in ("backup", "restore"):
+        return backup_command(args, url)  # neither migrates: a backup is made before an upgrade
     engine = make_engine(url)
     migrate(engine)
     try:
@@ -187,8 +231,23 @@ def serve(args: argparse.Namespace, url: str) -> int:
     from sync.server.db import make_engine
     from sync.server.migrations import migrate
 
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        print("error: give both --ssl-certfile and --ssl-keyfile / 证书与私钥须同时给出", file=sys.stderr)
+        return EXIT_USER_ERROR
     migrate(make_engine(url))  # once, before the workers start
-    log.info("serving", extra={"host": args.host, "port": args.port, "database": _safe(url)})
+    log.info(
+        "serving",
+        extra={
+            "host": args.host,
+            "port": args.port,
+            "workers": args.workers,
+            "https": bool(args.ssl_certfile),
+            "database": _safe(url),
+        },
+    )
+    tls: dict[str, Any] = {}
+    if args.ssl_certfile:
+        tls = {"ssl_certfile": str(args.ssl_certfile), "ssl_keyfile": str(args.ssl_keyfile)}
     uvicorn.run(
         "sync.server_cli:app_from_env",
         factory=True,
@@ -198,7 +257,38 @@ def serve(args: argparse.Namespace, url: str) -> int:
         access_log=False,
         log_config=None,
         proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        **tls,
     )
+    return 0
+
+
+def backup_command(args: argparse.Namespace, url: str) -> int:
+    from sync.server import backup
+    from sync.server.db import make_engine
+
+    try:
+        if args.command == "restore" and args.check:
+            manifest = backup.check(args.file)
+            print(f"backup OK / 备份文件完好: {args.file}: {backup.summary(manifest)}")
+            return 0
+        engine = make_engine(url)
+        try:
+            if args.command == "backup":
+                manifest = backup.backup(engine, args.out)
+                size = args.out.stat().st_size / 1e6
+                print(f"backup written / 备份完成: {args.out} ({size:.1f} MB): {backup.summary(manifest)}")
+            else:
+                manifest = backup.restore(engine, args.file, force=args.force)
+                print(f"restored / 已恢复 into {_safe(url)}: {backup.summary(manifest)}")
+        finally:
+            engine.dispose()
+    except backup.BackupError as exc:
+        print(f"错误：{exc.zh}\nerror: {exc.en}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:
+        print(f"错误：无法读写文件：{exc}\nerror: cannot read or write the file: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
     return 0
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import ssl
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from commissioner_app.errors import CommissionerError
@@ -26,6 +31,9 @@ log = logging.getLogger("commissioner.sync.session")
 
 META_USER_INFO = META_SESSION_USER
 META_INSECURE = "sync_allow_insecure"  # "1": the user chose plain http to this (test) server
+META_CA_PEM = "sync_ca_pem"  # the bureau's CA certificate(s) given at login, trusted for its server
+CA_FILE = "sync-ca.pem"  # where that PEM is written in the data directory for the TLS library
+MAX_CA_BYTES = 1024 * 1024
 
 
 def login(
@@ -37,6 +45,7 @@ def login(
     use_file: bool = False,
     allow_insecure: bool = False,
     bind: bool = False,
+    ca_file: str | os.PathLike[str] | None = None,
     **client_options: Any,
 ) -> tuple[dict[str, Any], str]:
     """Exchange the password for a token and keep it; returns (user info, token storage).
@@ -47,12 +56,21 @@ def login(
     Offline first: a profile filled in before any login, with its visits, belongs to the first
     account that logs in when the server says the account has no records of its own yet; with
     `bind` also when it has some (the user chose so). Records that were synced under another
-    account never move: DataDirectoryTakenError says so (`can_bind` tells which case it is)."""
+    account never move: DataDirectoryTakenError says so (`can_bind` tells which case it is).
+
+    `ca_file`: a PEM file of the bureau's own certificate authority; the server's certificate is
+    then checked against it instead of the system's trust store, for this login and every request
+    of the saved session. A login without it goes back to the system's trust."""
     url = normalise_url(server_url)
     insecure = allow_insecure and not is_secure(url)
     require_secure(url, insecure)
+    ca_pem = read_ca_file(ca_file) if ca_file else None
     client = SyncClient(
-        url, device_id=store.get_meta("device_id") or "", allow_insecure=insecure, **client_options
+        url,
+        device_id=store.get_meta("device_id") or "",
+        allow_insecure=insecure,
+        ca_file=str(ca_file) if ca_file else None,
+        **client_options,
     )
     try:
         answer = client.login(username, password)
@@ -88,6 +106,7 @@ def login(
         if rebind:
             assert own is not None and theirs is not None
             bind_records(store, own, theirs)
+        store.set_meta(META_CA_PEM, ca_pem or "")
         if theirs and not own:
             store.set_meta("self_commissioner_id", theirs)
     return user, storage
@@ -143,6 +162,7 @@ def open_client(store: Store, **client_options: Any) -> SyncClient:
     token = credentials.load_token(store, url, username)
     if not token:
         raise NotLoggedInError()
+    client_options.setdefault("ca_file", ca_file(store))
     return SyncClient(
         url,
         token,
@@ -165,8 +185,51 @@ def logout(store: Store) -> None:
         return
     token = credentials.load_token(store, url, username)
     if token:
-        _revoke(SyncClient(url, token, retries=0, allow_insecure=insecure(store)))
+        _revoke(SyncClient(url, token, retries=0, allow_insecure=insecure(store), ca_file=ca_file(store)))
     credentials.delete_token(store, url, username)
+
+
+def read_ca_file(path: str | os.PathLike[str]) -> str:
+    """The PEM text of a CA certificate file, checked to hold at least one certificate."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_CA_BYTES:
+            raise ValueError(f"{size} bytes")
+        text = Path(path).read_text(encoding="ascii")
+        if "-----BEGIN CERTIFICATE-----" not in text:
+            raise ValueError("no PEM certificate")
+        ssl.create_default_context(cafile=os.fspath(path))
+    except (OSError, ValueError, ssl.SSLError) as exc:
+        raise CommissionerError(
+            Message(
+                f"无法使用 CA 证书文件 {path}：{exc}。"
+                "请使用科技局提供的 PEM 格式 CA 证书（以 -----BEGIN CERTIFICATE----- 开头）。",
+                f"Cannot use the CA certificate file {path}: {exc}. Use the PEM CA certificate the "
+                "bureau gave you (it starts with -----BEGIN CERTIFICATE-----).",
+            )
+        ) from None
+    return text
+
+
+def ca_file(store: Store) -> str | None:
+    """The CA certificate file the saved session trusts (written from the store when missing), or None."""
+    pem = store.get_meta(META_CA_PEM)
+    if not pem:
+        return None
+    if store.data_dir is not None:
+        path = store.data_dir / CA_FILE
+    else:
+        name = f"commissioner-ca-{hashlib.sha256(pem.encode()).hexdigest()[:16]}.pem"
+        path = Path(tempfile.gettempdir()) / name
+    try:
+        current = path.read_text(encoding="ascii") if path.exists() else None
+    except (OSError, ValueError):
+        current = None
+    if current != pem:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(pem, encoding="ascii")
+        os.replace(tmp, path)
+    return str(path)
 
 
 def user_info(store: Store) -> dict[str, Any] | None:

@@ -57,6 +57,7 @@ class Account:
     username: str = ""
     logged_in: bool = False
     user: dict[str, Any] | None = None
+    ca_file: str | None = None  # the bureau's CA certificate the session trusts (sync.session.ca_file)
 
     @property
     def display_name(self) -> str:
@@ -169,7 +170,7 @@ class SyncController(QObject):
             url = store.get_meta(credentials.META_SERVER) or ""
             username = store.get_meta(credentials.META_USER) or ""
             token = credentials.load_token(store, url, username) if url and username else None
-            return Account(url, username, bool(token), session.user_info(store))
+            return Account(url, username, bool(token), session.user_info(store), session.ca_file(store))
 
         self._run(read, self._account_read)
 
@@ -197,6 +198,7 @@ class SyncController(QObject):
         done: Callable[[Account | None, BaseException | None], None],
         allow_insecure: bool = False,
         bind: bool = False,
+        ca_file: str | None = None,
     ) -> None:
         """Log in on a network thread; `done(account, error)` on the GUI thread. `bind`: the
         records typed offline here become the account's (sync/session.py)."""
@@ -210,11 +212,13 @@ class SyncController(QObject):
                 use_file=use_file,
                 allow_insecure=allow_insecure,  # plain http, explicitly chosen in the dialog
                 bind=bind,
+                ca_file=ca_file or None,
                 connect_timeout=5.0,
                 read_timeout=20.0,
                 retries=1,
             )
-            account = Account(store.get_meta(credentials.META_SERVER) or "", username, True, user)
+            url = store.get_meta(credentials.META_SERVER) or ""
+            account = Account(url, username, True, user, session.ca_file(store))
             return OpResult(account, SESSION_CHANGES)  # the role may differ: views show what it may see
 
         def finished(outcome: OpResult[Account] | None, error: BaseException | None) -> None:
@@ -231,7 +235,13 @@ class SyncController(QObject):
         def finished(_result: Any, error: BaseException | None) -> None:
             if error is None:
                 self._set_account(
-                    Account(self.account.server_url, self.account.username, False, self.account.user)
+                    Account(
+                        self.account.server_url,
+                        self.account.username,
+                        False,
+                        self.account.user,
+                        self.account.ca_file,
+                    )
                 )
             if done is not None and _alive(done):
                 done(None, error)
@@ -285,7 +295,13 @@ class SyncController(QObject):
         if isinstance(error, AuthExpiredError):
             # The token expired or was revoked: show the account as logged out, ask to log in again.
             self._set_account(
-                Account(self.account.server_url, self.account.username, False, self.account.user)
+                Account(
+                    self.account.server_url,
+                    self.account.username,
+                    False,
+                    self.account.user,
+                    self.account.ca_file,
+                )
             )
         elif error is not None and not isinstance(error, CommissionerError):
             log.error("sync failed", exc_info=error)
@@ -307,11 +323,12 @@ class SyncController(QObject):
         if self._probing or self.syncing or not self.account.logged_in or not self._open:
             return
         url = self.account.server_url + protocol.API_PREFIX + "/health"
+        verify: str | bool = self.account.ca_file or True  # the bureau's own CA, as the sync uses
         self._probing = True
 
         def work() -> bool:
             try:
-                return requests.get(url, timeout=PROBE_TIMEOUT).status_code == 200
+                return requests.get(url, timeout=PROBE_TIMEOUT, verify=verify).status_code == 200
             except requests.RequestException:
                 return False
 

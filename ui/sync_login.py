@@ -4,7 +4,9 @@ The password is exchanged for a token on a network thread (ui/sync_control.py); 
 the system keyring. Where this computer has no keyring the dialog says so and asks: the user may
 tick "keep it in a file" explicitly (with the warning of sync/credentials.py), or cancel.
 Every failure is explained in the dialog, in the user's language: offline, wrong password, a
-version too old for the server, the server's own reason for refusing.
+version too old for the server, the server's own reason for refusing, a certificate not trusted.
+A bureau with its own certificate authority gives its CA certificate file (optional row "CA 证书");
+it is kept with the session for every sync.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +34,14 @@ from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import language
 from sync.client import is_secure, normalise_url
 from sync.credentials import NoKeyringError, keyring_available
-from sync.errors import DataDirectoryTakenError, OfflineError, ProtocolTooOldError, RefusedError, ServerError
+from sync.errors import (
+    CertificateError,
+    DataDirectoryTakenError,
+    OfflineError,
+    ProtocolTooOldError,
+    RefusedError,
+    ServerError,
+)
 from ui import screen_fit
 from ui.context import AppContext
 from ui.sync_control import Account, SyncController, sync_controller
@@ -71,6 +82,19 @@ class LoginDialog(QDialog):
         ):
             label.setBuddy(field)
             self.form.addRow(label, field)
+        # Optional: the bureau's own CA certificate (PEM), for a server whose certificate it signed.
+        self.ca_file = QLineEdit(self)
+        self.ca_file.setText(self.controller.account.ca_file or "")
+        self.ca_file.setClearButtonEnabled(True)
+        self.ca_browse = QPushButton(self)
+        self.ca_browse.clicked.connect(self._choose_ca_file)
+        ca_row = QHBoxLayout()
+        ca_row.setContentsMargins(0, 0, 0, 0)
+        ca_row.addWidget(self.ca_file, 1)
+        ca_row.addWidget(self.ca_browse)
+        self.ca_label = QLabel(self)
+        self.ca_label.setBuddy(self.ca_file)
+        self.form.addRow(self.ca_label, ca_row)
         # No keyring: say so, and let the user choose the less safe file explicitly.
         self.keyring_note = QLabel(self)
         self.keyring_note.setWordWrap(True)
@@ -124,6 +148,9 @@ class LoginDialog(QDialog):
         self.username_label.setText(self.tr("用户名"))
         self.password_label.setText(self.tr("密码"))
         self.server.setPlaceholderText(self.tr("例如：https://kjtpy.example.gov.cn"))
+        self.ca_label.setText(self.tr("CA 证书（可选）"))
+        self.ca_file.setPlaceholderText(self.tr("科技局自己的证书颁发机构文件（.pem）；不填则使用系统的证书"))
+        self.ca_browse.setText(self.tr("选择…"))
         self.keyring_note.setText(
             self.tr(
                 "本电脑没有可用的系统密钥环（如 GNOME 密钥环、KWallet、Windows 凭据管理器），无法安全保存登录凭据。"
@@ -153,6 +180,16 @@ class LoginDialog(QDialog):
         self.allow_insecure.setVisible(plain)
         if not plain:
             self.allow_insecure.setChecked(False)
+
+    def _choose_ca_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("选择科技局的 CA 证书"),
+            self.ca_file.text(),
+            self.tr("证书文件 (*.pem *.crt *.cer);;所有文件 (*)"),
+        )
+        if path:
+            self.ca_file.setText(path)
 
     def show_error(self, text: str) -> None:
         self.status.setStyleSheet(ERROR_STYLE)
@@ -202,7 +239,13 @@ class LoginDialog(QDialog):
         self.status.setText(self.tr("正在连接服务器…"))
         self.buttons.setEnabled(False)
         self.controller.login(
-            server, username, password, use_file=use_file, allow_insecure=allow_insecure, done=self._done
+            server,
+            username,
+            password,
+            use_file=use_file,
+            allow_insecure=allow_insecure,
+            done=self._done,
+            ca_file=self.ca_file.text().strip() or None,
         )
 
     def _done(self, account: Account | None, error: BaseException | None) -> None:
@@ -280,6 +323,8 @@ class LoginDialog(QDialog):
     def explain(self, error: BaseException) -> str:
         """What went wrong, said so that a commissioner knows what to do."""
         lang = language()
+        if isinstance(error, CertificateError):
+            return error.text(lang)
         if isinstance(error, OfflineError):
             return self.tr("无法连接到服务器。请检查服务器地址是否正确、电脑是否已联网，然后再试。")
         if isinstance(error, RefusedError) and error.status == 401:

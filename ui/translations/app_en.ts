@@ -947,6 +947,18 @@ Autosaved at %5</translation>
         <translation>e.g. https://kjtpy.example.gov.cn</translation>
     </message>
     <message>
+        <source>CA 证书（可选）</source>
+        <translation>CA certificate (optional)</translation>
+    </message>
+    <message>
+        <source>科技局自己的证书颁发机构文件（.pem）；不填则使用系统的证书</source>
+        <translation>the bureau&apos;s own certificate authority file (.pem); empty: the system&apos;s certificates</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
         <source>本电脑没有可用的系统密钥环（如 GNOME 密钥环、KWallet、Windows 凭据管理器），无法安全保存登录凭据。可以安装并启用密钥环后再登录；或勾选下面的选项，将凭据保存在数据目录中仅本账户可读的文件里（安全性较低：能使用本电脑账户的人都可以用它同步数据）。</source>
         <translation>This computer has no system keyring (such as GNOME Keyring, KWallet or Windows Credential Manager) to keep the login token safely. Install and unlock a keyring, then log in; or tick the option below to keep the token in a file in the data folder that only your account can read (less safe: anyone who can use this computer account can sync with it).</translation>
     </message>
@@ -969,6 +981,14 @@ Autosaved at %5</translation>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>选择科技局的 CA 证书</source>
+        <translation>Choose the bureau&apos;s CA certificate</translation>
+    </message>
+    <message>
+        <source>证书文件 (*.pem *.crt *.cer);;所有文件 (*)</source>
+        <translation>Certificate files (*.pem *.crt *.cer);;All files (*)</translation>
     </message>
     <message>
         <source>请填写：{0}</source>

@@ -1,0 +1,349 @@
+"""`commissioner-server backup` / `restore`: every row and every attachment comes back identical,
+on SQLite and PostgreSQL and from one into the other; damaged, newer or misdirected restores change
+nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import uuid
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import MetaData, select, text
+
+from sync.server import backup, migrations
+from sync.server.app import create_app
+from sync.server.db import make_engine
+from sync.server.tables import counters, records, revisions
+from tests.sync.server_support import (
+    BACKENDS,
+    POSTGRES_URL,
+    Server,
+    _pg_problem,
+    change,
+    cheap_password_hashes,
+    engine_factory,
+    new_id,
+    server,
+    visit_fields,
+)
+from tests.sync.test_server_attachments import upload
+
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
+
+
+@pytest.fixture
+def target_factory(tmp_path: Path) -> Iterator[Any]:
+    """Empty databases to restore into: `make("sqlite")` or `make("postgres")` (a schema of its own)."""
+    made: list[Any] = []
+    schemas: list[str] = []
+
+    def make(kind: str) -> Any:
+        if kind == "sqlite":
+            engine = make_engine(f"sqlite:///{tmp_path / f'restored-{len(made)}' / 'server.db'}")
+            (tmp_path / f"restored-{len(made)}").mkdir(exist_ok=True)
+        else:
+            problem = _pg_problem()
+            if problem:
+                if os.environ.get("CI") == "true":
+                    pytest.fail(f"PostgreSQL is required when CI=true: {problem}")
+                pytest.skip(f"PostgreSQL not reachable: {problem}")
+            schema = f"r_{uuid.uuid4().hex[:16]}"
+            with make_engine(POSTGRES_URL).begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            schemas.append(schema)
+            engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+        made.append(engine)
+        return engine
+
+    yield make
+    for engine in made:
+        engine.dispose()
+    if schemas:
+        admin = make_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            for schema in schemas:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def fill(server: Server) -> dict[str, bytes]:
+    """Two commissioners' visits with photos, an edit (two revisions), a deletion, a half upload."""
+    files: dict[str, bytes] = {}
+    for name in ("zhangsan", "lisi"):
+        cid = server.add_user(name, "commissioner")
+        for i in range(3):
+            data = os.urandom(70_000 + i * 1000) + "照片".encode()
+            sha = hashlib.sha256(data).hexdigest()
+            assert upload(server, name, data).status_code == 201
+            files[sha] = data
+            vid = new_id()
+            server.push_ok(
+                name,
+                [
+                    change("visits", vid, {**visit_fields(cid), "content": f"第{i}次：柑橘黄龙病防治"}),
+                    change(
+                        "attachments",
+                        new_id(),
+                        {
+                            "sha256": sha,
+                            "owner_table": "visits",
+                            "owner_id": vid,
+                            "kind": "photo",
+                            "size": len(data),
+                            "original_name": f"照片{i}.jpg",
+                        },
+                    ),
+                ],
+            )
+        edited = server.push_ok(name, [change("visits", vid, {"content": "改过的内容"}, base_rev=1)])
+        assert edited[0]["status"] == "accepted", edited
+    gone = new_id()
+    server.push_ok("lisi", [change("visits", gone, visit_fields("c-lisi"))])
+    server.push_ok("lisi", [change("visits", gone, {}, base_rev=1, deleted=True)])
+    half = os.urandom(100_000)
+    answer = server.request(
+        "PUT", f"/attachments/{hashlib.sha256(half).hexdigest()}?offset=0", "lisi", content=half[:65536]
+    )
+    assert answer.status_code == 200
+    return files
+
+
+def everything(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
+    meta = MetaData()
+    with engine.connect() as conn:
+        meta.reflect(bind=conn)
+        return {
+            name: [tuple(row) for row in conn.execute(select(t).order_by(*t.primary_key.columns))]
+            for name, t in meta.tables.items()
+        }
+
+
+def restore_everywhere(server: Server, out: Path, target: Any, files: dict[str, bytes]) -> None:
+    manifest = backup.restore(target, out)
+    assert manifest["attachments"]["count"] == len(files)
+    before, after = everything(server.engine), everything(target)
+    assert set(before) == set(after)
+    for table in before:
+        assert after[table] == before[table], table
+    # The restored store serves: the same logins, and every photo byte for byte.
+    with TestClient(create_app(engine=target)) as client:
+        restored = Server(target, client)
+        for sha, data in files.items():
+            got = restored.request("GET", f"/attachments/{sha}", "zhangsan")
+            if got.status_code == 404:
+                got = restored.request("GET", f"/attachments/{sha}", "lisi")
+            assert got.status_code == 200 and got.content == data
+        # New writes continue the sequence numbers and revision ids where the old store left off.
+        vid = new_id()
+        result = restored.push_ok("zhangsan", [change("visits", vid, visit_fields("c-zhangsan"))])[0]
+        with target.connect() as conn:
+            assert result["server_seq"] == conn.execute(select(counters.c.value)).scalar_one()
+            assert result["server_seq"] > max(r[3] for r in before["records"])
+            assert conn.execute(select(revisions.c.id).order_by(revisions.c.id.desc())).first()[0] > max(
+                r[0] for r in before["revisions"]
+            )
+
+
+@BACKENDS
+def test_backup_restores_every_row_and_attachment_into_a_fresh_store(
+    server: Server, target_factory: Any, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    files = fill(server)
+    out = tmp_path / "central.zip"
+    manifest = backup.backup(server.engine, out)
+    assert manifest["schema_version"] == migrations.HEAD
+    assert manifest["tables"]["records"]["rows"] == 13 and manifest["attachments"]["count"] == 6
+    if os.name == "posix":
+        assert out.stat().st_mode & 0o777 == 0o600  # password and token hashes inside
+    assert backup.check(out) == manifest
+    kind = "sqlite" if server.engine.dialect.name == "sqlite" else "postgres"
+    restore_everywhere(server, out, target_factory(kind), files)
+
+
+@pytest.mark.postgres
+def test_a_sqlite_store_moves_to_postgresql_and_back(
+    tmp_path: Path, target_factory: Any, cheap_password_hashes: None
+) -> None:
+    source = make_engine(f"sqlite:///{tmp_path / 'server.db'}")
+    with TestClient(create_app(engine=source)) as client:
+        files = fill(Server(source, client))
+        out = tmp_path / "central.zip"
+        backup.backup(source, out)
+        postgres = target_factory("postgres")
+        restore_everywhere(Server(source, client), out, postgres, files)
+    back = tmp_path / "back.zip"
+    backup.backup(postgres, back)
+    again = target_factory("sqlite")
+    backup.restore(again, back)
+    assert everything(again)["records"] == everything(postgres)["records"]
+    source.dispose()
+
+
+def test_backup_is_consistent_while_the_server_writes(
+    server: Server, tmp_path: Path, target_factory: Any
+) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    server.token("zhangsan")
+    stop, started = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        while not stop.is_set():
+            server.push_ok("zhangsan", [change("visits", new_id(), visit_fields(cid)) for _ in range(20)])
+            started.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert started.wait(30)
+        outs = []
+        for i in range(3):
+            outs.append(tmp_path / f"b{i}.zip")
+            backup.backup(server.engine, outs[-1])
+    finally:
+        stop.set()
+        thread.join()
+    counts = []
+    for out in outs:
+        target = target_factory("sqlite")
+        backup.restore(target, out)
+        with target.connect() as conn:
+            seq = conn.execute(select(counters.c.value)).scalar_one()
+            top = conn.execute(select(records.c.server_seq).order_by(records.c.server_seq.desc())).first()
+            revs = conn.execute(select(revisions.c.table_name, revisions.c.record_id)).all()
+            rows = conn.execute(select(records.c.table_name, records.c.id)).all()
+        # One state: the counter, the records and their revisions belong together.
+        assert top is not None and seq == top[0]
+        assert set(rows) == set(revs)
+        counts.append(len(rows))
+    assert counts == sorted(counts) and counts[0] < len(everything(server.engine)["records"])
+
+
+def test_restore_refuses_a_store_with_data_unless_forced(
+    server: Server, tmp_path: Path, target_factory: Any
+) -> None:
+    files = fill(server)
+    out = tmp_path / "central.zip"
+    backup.backup(server.engine, out)
+    target = target_factory("sqlite")
+    with target.begin() as conn:  # another program's table in the same database: not the store's
+        conn.execute(text("CREATE TABLE other_app (x INTEGER)"))
+        conn.execute(text("INSERT INTO other_app VALUES (42)"))
+    assert backup.is_empty(target)
+    with TestClient(create_app(engine=target)) as client:
+        Server(target, client).add_user("someone", "bureau")
+    before = everything(target)
+    with pytest.raises(backup.BackupError, match="--force"):
+        backup.restore(target, out)
+    assert everything(target) == before
+    backup.restore(target, out, force=True)
+    after = everything(target)
+    assert after.pop("other_app") == [(42,)]
+    assert after == everything(server.engine)
+    assert len(files) == 6
+
+
+def test_restore_refuses_damaged_and_newer_backups_and_changes_nothing(
+    server: Server, tmp_path: Path, target_factory: Any
+) -> None:
+    files = fill(server)
+    good = tmp_path / "central.zip"
+    backup.backup(server.engine, good)
+    target = target_factory("sqlite")
+    with zipfile.ZipFile(good) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+
+    def variant(name: str, change_parts: dict[str, bytes | None]) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w") as zf:
+            for part, data in {**parts, **change_parts}.items():
+                if data is not None:
+                    zf.writestr(part, data)
+        return path
+
+    manifest = json.loads(parts["manifest.json"])
+    chunks = parts["tables/upload_chunks.jsonl"].splitlines(keepends=True)
+    at = next(i for i, line in enumerate(chunks) if json.loads(line)["sha256"] in files)  # a photo's
+    row = json.loads(chunks[at])
+    blob = row["data"]["$blob"]
+    bad = bytearray(parts[blob])
+    bad[100] ^= 0xFF  # one flipped byte of a photo
+    # ...with its reference and the manifest made to match: only the photo's own sha256 can tell.
+    row["data"]["sha256"] = hashlib.sha256(bad).hexdigest()
+    flipped = b"".join([*chunks[:at], json.dumps(row).encode() + b"\n", *chunks[at + 1 :]])
+    newer = {**manifest, "schema_version": migrations.HEAD + 1}
+    recounted = {**manifest, "tables": {**manifest["tables"]}}
+    recounted["tables"]["upload_chunks"] = {
+        **manifest["tables"]["upload_chunks"],
+        "sha256": hashlib.sha256(flipped).hexdigest(),
+    }
+    cases = {
+        "records.zip": ({"tables/records.jsonl": parts["tables/records.jsonl"][:-50]}, "damaged"),
+        "blob.zip": ({blob: bytes(bad)}, f"damaged \\({blob}\\)"),
+        "photo.zip": (
+            {
+                blob: bytes(bad),
+                "tables/upload_chunks.jsonl": flipped,
+                "manifest.json": json.dumps(recounted).encode(),
+            },
+            "attachment",
+        ),
+        "gone.zip": ({blob: None}, "missing"),
+        "newer.zip": ({"manifest.json": json.dumps(newer).encode()}, "upgrade the server program"),
+        "other.zip": ({"manifest.json": b'{"format": "something else"}'}, "not a central store backup"),
+    }
+    for name, (changed, message) in cases.items():
+        path = variant(name, changed)
+        with pytest.raises(backup.BackupError, match=message):
+            backup.check(path)
+        with pytest.raises(backup.BackupError, match=message):
+            backup.restore(target, path)
+        assert backup.is_empty(target)
+    (tmp_path / "not.zip").write_bytes(b"hello")
+    with pytest.raises(backup.BackupError, match="not a central store backup"):
+        backup.check(tmp_path / "not.zip")
+
+
+def test_cli_backup_and_restore(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cheap_password_hashes: None
+) -> None:
+    import logging
+
+    from sync.server_cli import main as cli_main
+
+    def main(argv: list[str]) -> int:
+        root = logging.getLogger()
+        handlers, level = root.handlers[:], root.level
+        try:
+            return cli_main(argv)
+        finally:
+            root.handlers[:], root.level = handlers, level  # main() installs the server's JSON log
+
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.mkdir()
+    engine = make_engine(f"sqlite:///{source / 'server.db'}")
+    with TestClient(create_app(engine=engine)) as client:
+        files = fill(Server(engine, client))
+    out = tmp_path / "central.zip"
+    assert main(["--data-dir", str(source), "--log-level", "ERROR", "backup", "--out", str(out)]) == 0
+    assert "6 attachments" in capsys.readouterr().out
+    assert main(["--data-dir", str(target), "--log-level", "ERROR", "restore", str(out), "--check"]) == 0
+    assert "backup OK" in capsys.readouterr().out
+    assert main(["--data-dir", str(target), "--log-level", "ERROR", "restore", str(out)]) == 0
+    restored = make_engine(f"sqlite:///{target / 'server.db'}")
+    assert everything(restored) == everything(engine)
+    assert main(["--data-dir", str(target), "--log-level", "ERROR", "restore", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--force" in err and "目标数据库中已有数据" in err
+    assert main(["--data-dir", str(target), "restore", str(tmp_path / "missing.zip"), "--check"]) == 2
+    assert "找不到备份文件" in capsys.readouterr().err
+    assert len(files) == 6
+    engine.dispose()
+    restored.dispose()
