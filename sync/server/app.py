@@ -2,6 +2,7 @@
 
 import errno
 import logging
+import os
 import pathlib
 from typing import Annotated, Any
 
@@ -140,7 +141,7 @@ class CompleteAnswer(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 426, 429, 503, 507)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 423, 426, 429, 503, 507)
 }
 SHA256_PATH = Annotated[str, Path(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")]
 
@@ -178,12 +179,13 @@ def create_app(
     data_dir: pathlib.Path | None = None,
     engine: Engine | None = None,
     run_migrations: bool = True,
-    upload_quota: int = attachments.DEFAULT_UPLOAD_QUOTA,
+    upload_quota: int | None = None,
     docs: bool = False,
 ) -> FastAPI:
     """The app over one database (a URL, or SQLite in data_dir); migrates the schema first.
 
-    `upload_quota`: bytes a user may hold in uploads no record refers to yet. `docs`: serve the
+    `upload_quota`: bytes a user may hold in uploads no record refers to yet (default: the
+    environment's COMMISSIONER_UPLOAD_QUOTA, else 2 GiB; 0 for no limit). `docs`: serve the
     interactive API page at /api/v1/docs (it loads Swagger UI from a CDN, so off by default; the
     description itself is always at /api/v1/openapi.json)."""
     if engine is None:
@@ -204,6 +206,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.engine = engine
+    if upload_quota is None:
+        upload_quota = int(os.environ.get("COMMISSIONER_UPLOAD_QUOTA", attachments.DEFAULT_UPLOAD_QUOTA))
     app.state.upload_quota = upload_quota
     app.add_middleware(
         GZipMiddleware, minimum_size=1024, compresslevel=5

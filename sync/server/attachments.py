@@ -63,8 +63,9 @@ def status(engine: Engine, user: User, sha256: str) -> dict[str, Any]:
 
 
 def _busy() -> ApiError:
+    # 423, not 409: a client resumes a 409 at the offset it names; this one has none to offer.
     return ApiError(
-        409,
+        423,
         "upload_busy",
         "此文件正在由他人上传，请稍后再同步",
         "this file is being uploaded by someone else; sync again later",

@@ -234,12 +234,13 @@ def _count_attempt(conn: Connection, key: str, address: str) -> list[tuple[tuple
 def _forgive(conn: Connection, counted: list[tuple[tuple[str, str], int]], success: bool) -> None:
     """Takes back one counted attempt (a success, or an attempt that ended in a server error)."""
     now_iso = timeutil.now_iso()
-    for (name, addr), free in counted:
+    pair = counted[0][0]
+    for (name, addr), free in sorted(counted):  # the order _count_attempt locks in: no deadlock
         where = and_(login_attempts.c.username == name, login_attempts.c.address == addr)
         row = conn.execute(select(login_attempts).where(where).with_for_update()).first()
         if row is None:
             continue
-        is_pair = (name, addr) == counted[0][0]
+        is_pair = (name, addr) == pair
         failures = 0 if success and is_pair else max(row.failures - 1, 0)
         values: dict[str, Any] = {"failures": failures}
         if _lock_seconds(failures, free) == 0:
