@@ -324,7 +324,8 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
             workstation_id=args.workstation,
             commissioner_id=commissioner_id,
         )
-        print(f"user {args.name} added (role {args.role}, commissioner id {commissioner_id or '-'})")
+        name = auth.normalise_username(args.name)
+        print(f"user {name} added (role {args.role}, commissioner id {commissioner_id or '-'})")
     elif args.user_command == "disable":
         auth.disable_user(engine, args.name)
         print(f"user {args.name} disabled; their sessions are ended")

@@ -1,6 +1,8 @@
 """The HTTP service: FastAPI routes of sync protocol v1 over the data-access modules."""
 
+import errno
 import logging
+import os
 import pathlib
 from typing import Annotated, Any
 
@@ -33,10 +35,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True)
 
 
+# Text stored in its own column (not inside a record's JSON) may not hold NUL, which PostgreSQL refuses.
+NO_NUL = "^[^\\x00]*$"
+
+
 class LoginRequest(Strict):
-    username: str = Field(min_length=1, max_length=100)
+    username: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
     password: str = Field(min_length=1, max_length=1000)
-    device_id: str = Field(default="", max_length=200)
+    device_id: str = Field(default="", max_length=200, pattern=NO_NUL)
 
 
 class ChangeIn(Strict):
@@ -50,9 +56,9 @@ class ChangeIn(Strict):
 
 
 class PushRequest(Strict):
-    batch_id: str = Field(min_length=1, max_length=100)
-    device_id: str = Field(default="", max_length=200)
-    client_time: str = Field(default="", max_length=40)
+    batch_id: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+    device_id: str = Field(default="", max_length=200, pattern=NO_NUL)
+    client_time: str = Field(default="", max_length=40, pattern=NO_NUL)
     changes: list[ChangeIn] = Field(max_length=protocol.MAX_PUSH_CHANGES)
 
 
@@ -143,7 +149,7 @@ class CompleteAnswer(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 426, 429)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 423, 426, 429, 503, 507)
 }
 SHA256_PATH = Annotated[str, Path(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")]
 
@@ -161,8 +167,12 @@ def protocol_version(
 def current_user(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> auth.User:
-    header = f"Bearer {credentials.credentials}" if credentials else None
-    user, digest = auth.authenticate(request.app.state.engine, header)
+    known = getattr(request.state, "auth", None)  # checked by RequestGuard before the body was read
+    if known is not None:
+        user, digest = known
+    else:
+        header = f"Bearer {credentials.credentials}" if credentials else None
+        user, digest = auth.authenticate(request.app.state.engine, header)
     request.state.username = user.username
     request.state.token_hash = digest
     return user
@@ -177,8 +187,15 @@ def create_app(
     data_dir: pathlib.Path | None = None,
     engine: Engine | None = None,
     run_migrations: bool = True,
+    upload_quota: int | None = None,
+    docs: bool = False,
 ) -> FastAPI:
-    """The app over one database (a URL, or SQLite in data_dir); migrates the schema first."""
+    """The app over one database (a URL, or SQLite in data_dir); migrates the schema first.
+
+    `upload_quota`: bytes a user may hold in uploads no record refers to yet (default: the
+    environment's COMMISSIONER_UPLOAD_QUOTA, else 2 GiB; 0 for no limit). `docs`: serve the
+    interactive API page at /api/v1/docs (it loads Swagger UI from a CDN, so off by default; the
+    description itself is always at /api/v1/openapi.json)."""
     if engine is None:
         if database_url is None:
             if data_dir is None:
@@ -193,14 +210,17 @@ def create_app(
         version=str(protocol.PROTOCOL_VERSION),
         description="Sync protocol v1: see sync/protocol.py.",
         openapi_url=f"{P}/openapi.json",
-        docs_url=f"{P}/docs",
+        docs_url=f"{P}/docs" if docs else None,
         redoc_url=None,
     )
     app.state.engine = engine
+    if upload_quota is None:
+        upload_quota = int(os.environ.get("COMMISSIONER_UPLOAD_QUOTA", attachments.DEFAULT_UPLOAD_QUOTA))
+    app.state.upload_quota = upload_quota
     app.add_middleware(
         GZipMiddleware, minimum_size=1024, compresslevel=5
     )  # level 9: 3x the CPU for 1% smaller answers
-    app.add_middleware(RequestGuard)
+    app.add_middleware(RequestGuard, engine=engine)
     app.add_middleware(AccessLog)
     _install_error_handlers(app)
     confirm.install(app, engine)
@@ -217,8 +237,10 @@ def create_app(
 
     @app.post(f"{P}/auth/login", response_model=LoginAnswer, **common)
     def login(body: LoginRequest, request: Request) -> dict[str, Any]:
-        request.state.username = body.username
-        return auth.login(engine, body.username, body.password, body.device_id)
+        address = request.client.host if request.client else ""
+        answer = auth.login(engine, body.username, body.password, body.device_id, address)
+        request.state.username = answer["user"]["username"]  # what was typed is never logged
+        return answer
 
     @app.post(f"{P}/auth/logout", status_code=204, **common)
     def logout(user: User, request: Request) -> Response:
@@ -245,13 +267,15 @@ def create_app(
 
     @app.get(f"{P}/records/{{table}}/{{record_id}}/history", **common)
     def history(
-        user: User, table: Annotated[str, Path(max_length=40)], record_id: Annotated[str, Path(max_length=64)]
+        user: User,
+        table: Annotated[str, Path(max_length=40, pattern="^[a-z_]+$")],
+        record_id: Annotated[str, Path(max_length=64, pattern="^[A-Za-z0-9_.:-]+$")],
     ) -> list[dict[str, Any]]:
         return pull.record_history(engine, user, table, record_id)
 
     @app.get(f"{P}/attachments/{{sha256}}/status", response_model=UploadStatus, **common)
     def attachment_status(user: User, sha256: SHA256_PATH) -> dict[str, Any]:
-        return attachments.status(engine, sha256)
+        return attachments.status(engine, user, sha256)
 
     @app.put(
         f"{P}/attachments/{{sha256}}",
@@ -275,7 +299,8 @@ def create_app(
     ) -> Any:
         user = await run_in_threadpool(current_user, request, await bearer(request))
         data = await request.body()
-        return await run_in_threadpool(attachments.put_chunk, engine, user, sha256, offset, data)
+        quota = request.app.state.upload_quota
+        return await run_in_threadpool(attachments.put_chunk, engine, user, sha256, offset, data, quota)
 
     @app.post(
         f"{P}/attachments/{{sha256}}/complete", status_code=201, response_model=CompleteAnswer, **common
@@ -351,6 +376,17 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def crash(_request: Request, exc: Exception) -> JSONResponse:
+        if storage_full(exc):
+            log.error("storage full", exc_info=exc)
+            return JSONResponse(
+                {
+                    "error": "storage_full",
+                    "message_zh": "服务器存储空间已满，数据未保存；请稍后再同步，并告知管理员",
+                    "message_en": "the server has no storage space left; nothing was saved. "
+                    "Sync again later and tell the administrator",
+                },
+                status_code=507,
+            )
         log.exception("unhandled error", exc_info=exc)
         return JSONResponse(
             {
@@ -360,3 +396,23 @@ def _install_error_handlers(app: FastAPI) -> None:
             },
             status_code=500,
         )
+
+
+def storage_full(exc: BaseException) -> bool:
+    """A database or file error that means the disk (or the database's space) is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
+            return True
+        if getattr(current, "sqlstate", None) in ("53100", "53200"):  # disk_full, out_of_memory
+            return True
+        text = str(current).lower()
+        if any(sign in text for sign in STORAGE_FULL_SIGNS):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
+STORAGE_FULL_SIGNS = ("database or disk is full", "no space left on device", "could not extend file")

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, false, select, update
+from sqlalchemy import Connection, Engine, and_, delete, exists, false, func, or_, select, update
 
 from sync.protocol import MAX_ATTACHMENT_BYTES
 from sync.server import timeutil
@@ -18,8 +18,11 @@ from sync.server.auth import User
 from sync.server.db import is_sqlite, reading, writing
 from sync.server.errors import ApiError, not_found
 from sync.server.fields import SHA256_RE
+from sync.server.middleware import MAX_CHUNK_BODY
 from sync.server.scope import visible_clause
-from sync.server.tables import records, upload_chunks, uploads
+from sync.server.tables import records, upload_chunks, upload_owners, uploads
+
+DEFAULT_UPLOAD_QUOTA = 2 * 1024**3  # bytes a user may hold in uploads no record refers to
 
 
 def check_sha(sha256: str) -> str:
@@ -33,42 +36,130 @@ def check_sha(sha256: str) -> str:
     return sha256
 
 
-def status(engine: Engine, sha256: str) -> dict[str, Any]:
+def _insert() -> Any:
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert, pg_insert
+
+
+def _owner(conn: Connection, sha256: str, user: User, lock: bool = False) -> Any:
+    query = select(upload_owners).where(upload_owners.c.sha256 == sha256, upload_owners.c.user_id == user.id)
+    return conn.execute(query.with_for_update() if lock else query).first()
+
+
+def status(engine: Engine, user: User, sha256: str) -> dict[str, Any]:
+    """How much of a file the caller has sent. The same answer for a file nobody has and for one
+    only others have: the status never tells whether a hash exists."""
+    check_sha(sha256)
     with reading(engine) as conn:
-        row = conn.execute(select(uploads).where(uploads.c.sha256 == check_sha(sha256))).first()
-    return {"sha256": sha256, "complete": bool(row and row.complete), "received": row.received if row else 0}
+        own = _owner(conn, sha256, user)
+        row = conn.execute(select(uploads).where(uploads.c.sha256 == sha256)).first()
+    if own is not None and own.complete:
+        return {"sha256": sha256, "complete": True, "received": own.received}
+    if row is not None and not row.complete and row.created_by == user.id:
+        return {"sha256": sha256, "complete": False, "received": row.received}
+    return {"sha256": sha256, "complete": False, "received": own.received if own else 0}
+
+
+def _busy() -> ApiError:
+    # 423, not 409: a client resumes a 409 at the offset it names; this one has none to offer.
+    return ApiError(
+        423,
+        "upload_busy",
+        "此文件正在由他人上传，请稍后再同步",
+        "this file is being uploaded by someone else; sync again later",
+        headers={"Retry-After": "60"},
+    )
 
 
 def _locked(conn: Connection, sha256: str, user: User) -> Any:
-    if is_sqlite(conn):
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
-    now = timeutil.now_iso()
-    conn.execute(
-        insert(uploads)
-        .values(sha256=sha256, received=0, complete=False, created_by=user.id, created_at=now, updated_at=now)
-        .on_conflict_do_nothing()
+    sqlite_insert, pg_insert = _insert()
+    insert = sqlite_insert if is_sqlite(conn) else pg_insert
+    for _ in range(3):
+        now = timeutil.now_iso()
+        conn.execute(
+            insert(uploads)
+            .values(
+                sha256=sha256, received=0, complete=False, created_by=user.id, created_at=now, updated_at=now
+            )
+            .on_conflict_do_nothing()
+        )
+        row = conn.execute(select(uploads).where(uploads.c.sha256 == sha256).with_for_update()).first()
+        if row is not None:
+            return row
+        # Discarded (a failed completion) between the insert and the lock: start it afresh.
+    raise _busy()
+
+
+def _quota_used(conn: Connection, user: User) -> int:
+    """Bytes the user holds in uploads no record refers to (unfinished, or finished but unused)."""
+    referenced = exists().where(records.c.sha256 == uploads.c.sha256, records.c.deleted == false())
+    used: int = conn.execute(
+        select(func.coalesce(func.sum(uploads.c.received), 0)).where(
+            uploads.c.created_by == user.id, or_(uploads.c.complete == false(), ~referenced)
+        )
+    ).scalar_one()
+    return int(used)
+
+
+def over_quota(quota: int) -> ApiError:
+    mib = quota / (1024 * 1024)
+    return ApiError(
+        413,
+        "upload_quota",
+        f"您尚未被记录引用的上传文件已达配额（{mib:.0f} MiB），请先同步记录，或稍后再试",
+        f"your uploads that no record refers to yet have reached the quota ({mib:.0f} MiB); "
+        "sync your records first, or try later",
+        extra={"quota": quota},
     )
-    return conn.execute(select(uploads).where(uploads.c.sha256 == sha256).with_for_update()).one()
 
 
-def put_chunk(engine: Engine, user: User, sha256: str, offset: int, data: bytes) -> dict[str, Any]:
+def _stored_range(conn: Connection, sha256: str, start: int, length: int) -> bytes:
+    """Bytes [start, start + length) of a stored file, from its chunks."""
+    end = start + length
+    rows = conn.execute(
+        select(upload_chunks.c.offset, upload_chunks.c.data)
+        .where(
+            upload_chunks.c.sha256 == sha256,
+            upload_chunks.c.offset < end,
+            upload_chunks.c.offset > start - MAX_CHUNK_BODY - 1,
+        )
+        .order_by(upload_chunks.c.offset)
+    ).all()
+    out = bytearray()
+    for row in rows:
+        data = bytes(row.data)
+        lo, hi = max(start, row.offset), min(end, row.offset + len(data))
+        if lo < hi:
+            out += data[lo - row.offset : hi - row.offset]
+    return bytes(out)
+
+
+def _wrong_offset(received: int) -> ApiError:
+    return ApiError(
+        409,
+        "wrong_offset",
+        f"应从第 {received} 字节继续上传",
+        f"continue the upload at byte {received}",
+        extra={"received": received},
+    )
+
+
+def put_chunk(
+    engine: Engine, user: User, sha256: str, offset: int, data: bytes, quota: int = 0
+) -> dict[str, Any]:
     check_sha(sha256)
     if not data:
         raise ApiError(422, "empty_chunk", "上传内容为空", "the chunk is empty")
     with writing(engine) as conn:
         row = _locked(conn, sha256, user)
         if row.complete:
-            return {"received": row.received, "complete": True}
+            return _prove(conn, row, user, sha256, offset, data)
+        if row.created_by != user.id:
+            raise _busy()  # someone else's unfinished upload: only they may add to it
         if offset != row.received:
-            raise ApiError(
-                409,
-                "wrong_offset",
-                f"应从第 {row.received} 字节继续上传",
-                f"continue the upload at byte {row.received}",
-                extra={"received": row.received},
-            )
+            raise _wrong_offset(row.received)
         if row.received + len(data) > MAX_ATTACHMENT_BYTES:
             raise ApiError(
                 413,
@@ -76,6 +167,8 @@ def put_chunk(engine: Engine, user: User, sha256: str, offset: int, data: bytes)
                 f"附件超过上限 {MAX_ATTACHMENT_BYTES} 字节",
                 f"the attachment is larger than the limit of {MAX_ATTACHMENT_BYTES} bytes",
             )
+        if quota and _quota_used(conn, user) + len(data) > quota:
+            raise over_quota(quota)
         conn.execute(upload_chunks.insert().values(sha256=sha256, offset=offset, data=data))
         received = row.received + len(data)
         conn.execute(
@@ -84,6 +177,65 @@ def put_chunk(engine: Engine, user: User, sha256: str, offset: int, data: bytes)
             .values(received=received, updated_at=timeutil.now_iso())
         )
     return {"received": received, "complete": False}
+
+
+def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, data: bytes) -> dict[str, Any]:
+    """A file already stored, sent again by someone who has it: each chunk is compared with the
+    stored bytes, and whoever has sent all of them holds the file too (nothing is stored twice)."""
+    sqlite_insert, pg_insert = _insert()
+    insert = sqlite_insert if is_sqlite(conn) else pg_insert
+    now = timeutil.now_iso()
+    conn.execute(
+        insert(upload_owners)
+        .values(
+            sha256=sha256,
+            user_id=user.id,
+            commissioner_id=user.commissioner_id,
+            role=user.role,
+            received=0,
+            complete=False,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
+    own = _owner(conn, sha256, user, lock=True)
+    if own.complete:
+        return {"received": own.received, "complete": True}
+    if offset != own.received:
+        raise _wrong_offset(own.received)
+    same = offset + len(data) <= row.size and _stored_range(conn, sha256, offset, len(data)) == data
+    where = and_(upload_owners.c.sha256 == sha256, upload_owners.c.user_id == user.id)
+    if not same:
+        conn.execute(update(upload_owners).where(where).values(received=0, updated_at=now))
+        raise ApiError(
+            422,
+            "hash_mismatch",
+            "文件内容与 sha256 不符，上传已作废，请重新上传",
+            "the bytes do not match the sha256; the upload was discarded, send it again",
+        )
+    received = own.received + len(data)
+    conn.execute(update(upload_owners).where(where).values(received=received, updated_at=now))
+    return {"received": received, "complete": False}
+
+
+def _add_owner(conn: Connection, user: User, sha256: str, size: int) -> None:
+    sqlite_insert, pg_insert = _insert()
+    insert = sqlite_insert if is_sqlite(conn) else pg_insert
+    now = timeutil.now_iso()
+    values = {"received": size, "complete": True, "updated_at": now}
+    conn.execute(
+        insert(upload_owners)
+        .values(
+            sha256=sha256,
+            user_id=user.id,
+            commissioner_id=user.commissioner_id,
+            role=user.role,
+            created_at=now,
+            **values,
+        )
+        .on_conflict_do_update(index_elements=["sha256", "user_id"], set_=values)
+    )
 
 
 def _chunks(conn: Connection, sha256: str) -> Iterator[bytes]:
@@ -101,13 +253,24 @@ def _chunks(conn: Connection, sha256: str) -> Iterator[bytes]:
         offset = row.offset + len(row.data)
 
 
+def _incomplete(received: int) -> ApiError:
+    return ApiError(
+        409,
+        "incomplete",
+        f"尚未上传完整（已收到 {received} 字节）",
+        f"the upload is not complete ({received} bytes received)",
+        extra={"received": received},
+    )
+
+
 def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, Any]:
     check_sha(sha256)
     mismatch = False
     with writing(engine) as conn:
-        row = _locked(conn, sha256, user)
-        if row.complete:
-            if row.size != size:
+        row = conn.execute(select(uploads).where(uploads.c.sha256 == sha256).with_for_update()).first()
+        own = _owner(conn, sha256, user, lock=True)
+        if own is not None and own.complete:
+            if own.received != size:
                 raise ApiError(
                     422,
                     "size_mismatch",
@@ -115,14 +278,17 @@ def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, An
                     "the size does not match the stored file",
                 )
             return {"sha256": sha256, "size": size}
+        if row is None or (not row.complete and row.created_by != user.id):
+            raise _incomplete(0)  # nothing of the caller's: as for a file nobody has sent
+        if row.complete:
+            # Sent again by someone who has it (_prove): done once every byte matched.
+            received = own.received if own is not None else 0
+            if received != row.size or size != row.size:
+                raise _incomplete(received)
+            _add_owner(conn, user, sha256, size)
+            return {"sha256": sha256, "size": size}
         if size > row.received:
-            raise ApiError(
-                409,
-                "incomplete",
-                f"尚未上传完整（已收到 {row.received} 字节）",
-                f"the upload is not complete ({row.received} bytes received)",
-                extra={"received": row.received},
-            )
+            raise _incomplete(row.received)
         digest = hashlib.sha256()
         for chunk in _chunks(conn, sha256):
             digest.update(chunk)
@@ -137,6 +303,7 @@ def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, An
                 .where(uploads.c.sha256 == sha256)
                 .values(complete=True, size=size, updated_at=timeutil.now_iso())
             )
+            _add_owner(conn, user, sha256, size)
     if mismatch:
         raise ApiError(
             422,
@@ -151,10 +318,26 @@ def open_download(engine: Engine, user: User, sha256: str) -> int:
     """The size of a file the caller may fetch; 404 for a missing file or one they may not see."""
     check_sha(sha256)
     with reading(engine) as conn:
+        # A record the caller may see names the file, and the record's owner has shown they hold it
+        # (uploaded it, or sent the same bytes again): naming a hash in a record of one's own opens
+        # nothing.
+        held = exists().where(
+            upload_owners.c.sha256 == sha256,
+            upload_owners.c.complete,
+            or_(
+                upload_owners.c.commissioner_id == records.c.owner_id,
+                and_(records.c.owner_id.is_(None), upload_owners.c.role == "bureau"),
+            ),
+        )
         allowed = conn.execute(
             select(
                 exists().where(
-                    and_(records.c.sha256 == sha256, records.c.deleted == false(), visible_clause(user))
+                    and_(
+                        records.c.sha256 == sha256,
+                        records.c.deleted == false(),
+                        visible_clause(user),
+                        held,
+                    )
                 )
             )
         ).scalar()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,7 +13,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from sync.server import timeutil
 from sync.server.db import reading, writing
@@ -23,10 +24,31 @@ log = logging.getLogger(__name__)
 
 ROLES = ("commissioner", "manager", "bureau")
 TOKEN_LIFETIME = timedelta(days=30)
-# After FREE_FAILURES wrong passwords in a row, each further attempt waits twice as long as the one
-# before (2 s, 4 s, ... up to MAX_LOCK), even with the right password: guessing becomes useless.
-FREE_FAILURES = 5
+
+# Login throttling (see SECURITY.md). Every attempt is counted, before the password is checked, on up
+# to three rows of `login_attempts`: the (name, address) pair, the name over all addresses not known
+# for it, and the address over all names not known there. Past its free failures a row locks further
+# attempts for 2 s, then twice as long after each failure, up to MAX_LOCK; while locked, the right
+# password is refused too (429), so guessing is useless. An address where the name logged in within
+# KNOWN_FOR is "known": only the pair's own row applies there, so nobody elsewhere can lock the
+# owner out of their usual place. A success forgives the attempt; so does a server error.
+FREE_FAILURES = 5  # per (name, address)
+NAME_FREE_FAILURES = 30  # per name, from addresses not known for it
+ADDRESS_FREE_FAILURES = 10  # per address, over names not known there (floods of made-up names)
 MAX_LOCK = 900.0
+KNOWN_FOR = timedelta(days=90)
+ANY_ADDRESS = "*"
+
+# argon2 with the library's defaults costs 64 MiB and ~0.1-0.2 s of one core per check. At most
+# MAX_CONCURRENT_VERIFICATIONS checks run at once in a server process (128 MiB), at most
+# MAX_WAITING_LOGINS more logins wait for a slot (up to VERIFY_WAIT seconds); any further login is
+# answered 503 at once, without touching the database, so a flood of logins cannot take the
+# threads, memory or CPU that authenticated requests need.
+MAX_CONCURRENT_VERIFICATIONS = 2
+MAX_WAITING_LOGINS = 8
+VERIFY_WAIT = 10.0
+_verify_slots = threading.BoundedSemaphore(MAX_CONCURRENT_VERIFICATIONS)
+_login_slots = threading.BoundedSemaphore(MAX_CONCURRENT_VERIFICATIONS + MAX_WAITING_LOGINS)
 
 _hasher = PasswordHasher()
 # Verified when the user does not exist, so a wrong name costs the same time as a wrong password.
@@ -93,10 +115,21 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _lock_seconds(failures: int) -> float:
-    if failures < FREE_FAILURES:
+def normalise_username(name: str) -> str:
+    """The one spelling of a user name everywhere (login, throttling, administration)."""
+    return name.strip().casefold()
+
+
+def safe_name(name: str) -> str:
+    """A user name as logs may show it: an account's name, else a short digest of what was typed
+    (it may be a password typed into the wrong field), so repeated attempts still line up."""
+    return "?" + hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()[:10]
+
+
+def _lock_seconds(failures: int, free: int = FREE_FAILURES) -> float:
+    if failures < free:
         return 0.0
-    return min(MAX_LOCK, 2.0 ** (failures - FREE_FAILURES + 1))
+    return min(MAX_LOCK, 2.0 ** (failures - free + 1))
 
 
 def _throttled(retry_after: float) -> ApiError:
@@ -110,72 +143,185 @@ def _throttled(retry_after: float) -> ApiError:
     )
 
 
-def _attempt_row(conn: Connection, username: str) -> Any:
-    from sync.server.db import is_sqlite  # local: avoids a cycle in type-checking tools
-
-    if is_sqlite(conn):
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
-    conn.execute(insert(login_attempts).values(username=username, failures=0).on_conflict_do_nothing())
-    return conn.execute(
-        select(login_attempts).where(login_attempts.c.username == username).with_for_update()
-    ).one()
+def _busy() -> ApiError:
+    return ApiError(
+        503,
+        "busy",
+        "服务器正忙于处理其他登录，请稍后再试",
+        "the server is busy with other logins; try again shortly",
+        headers={"Retry-After": "5"},
+    )
 
 
-def login(engine: Engine, username: str, password: str, device_id: str) -> dict[str, Any]:
-    """Exchange a name and password for a new token; throttle repeated failures per name.
+def _login_failed() -> ApiError:
+    return ApiError(
+        401,
+        "login_failed",
+        "用户名或密码错误（或账号已停用）",
+        "wrong user name or password (or the account is disabled)",
+    )
 
-    Each attempt counts as a failure before the password is checked (and is forgiven on success):
-    a burst of parallel guesses meets the lock as surely as a sequence, and the slow argon2 check
-    runs outside any write transaction, so logins do not hold up other writers."""
-    key = username.strip().lower()[:100]
-    with writing(engine) as conn:
-        attempt = _attempt_row(conn, key)
-        now = timeutil.now()
-        if attempt.locked_until and timeutil.parse(attempt.locked_until) > now:
-            raise _throttled((timeutil.parse(attempt.locked_until) - now).total_seconds())
-        failures = attempt.failures + 1
-        lock = _lock_seconds(failures)
+
+def _insert() -> Any:
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert, pg_insert
+
+
+def _attempt_rows(conn: Connection, keys: list[tuple[str, str]], lock: bool) -> dict[tuple[str, str], Any]:
+    query = select(login_attempts).where(
+        or_(*[and_(login_attempts.c.username == n, login_attempts.c.address == a) for n, a in keys])
+    )
+    if lock:
+        query = query.with_for_update()
+    return {(r.username, r.address): r for r in conn.execute(query)}
+
+
+def _locked_for(rows: dict[tuple[str, str], Any], keys: list[tuple[str, str]], now: Any) -> float:
+    waits = [
+        (timeutil.parse(r.locked_until) - now).total_seconds()
+        for k in keys
+        if (r := rows.get(k)) is not None and r.locked_until and timeutil.parse(r.locked_until) > now
+    ]
+    return max(waits, default=0.0)
+
+
+def _count_attempt(conn: Connection, key: str, address: str) -> list[tuple[tuple[str, str], int]]:
+    """Counts one attempt on the rows that apply (or raises 429); returns them with their free counts."""
+    from sync.server.db import is_sqlite
+
+    now = timeutil.now()
+    pair = (key, address)
+    every = sorted({pair, (key, ANY_ADDRESS), ("", address)})
+    # Read first, without writing: a locked flood adds no rows.
+    rows = _attempt_rows(conn, every, lock=False)
+    known = bool(
+        (r := rows.get(pair)) is not None
+        and r.last_success_at
+        and timeutil.parse(r.last_success_at) > now - KNOWN_FOR
+    )
+    counted = [(pair, FREE_FAILURES)]
+    if not known:
+        counted += [((key, ANY_ADDRESS), NAME_FREE_FAILURES), (("", address), ADDRESS_FREE_FAILURES)]
+    keys = sorted(k for k, _ in counted)
+    if wait := _locked_for(rows, keys, now):
+        raise _throttled(wait)
+    sqlite_insert, pg_insert = _insert()
+    insert = sqlite_insert if is_sqlite(conn) else pg_insert
+    for name, addr in keys:  # in one order everywhere: no deadlock between parallel logins
+        conn.execute(
+            insert(login_attempts).values(username=name, address=addr, failures=0).on_conflict_do_nothing()
+        )
+    rows = _attempt_rows(conn, keys, lock=True)
+    if wait := _locked_for(rows, keys, now):
+        raise _throttled(wait)
+    for k, free in counted:
+        failures = rows[k].failures + 1
+        lock = _lock_seconds(failures, free)
         conn.execute(
             update(login_attempts)
-            .where(login_attempts.c.username == key)
+            .where(login_attempts.c.username == k[0], login_attempts.c.address == k[1])
             .values(
                 failures=failures,
                 last_failure_at=timeutil.iso(now),
                 locked_until=timeutil.iso(now + timedelta(seconds=lock)) if lock else None,
             )
         )
-        row = conn.execute(select(users).where(users.c.username == username)).first()
-    ok = _verify(row.password_hash if row else _DUMMY_HASH, password)
+    return counted
+
+
+def _forgive(conn: Connection, counted: list[tuple[tuple[str, str], int]], success: bool) -> None:
+    """Takes back one counted attempt (a success, or an attempt that ended in a server error)."""
+    now_iso = timeutil.now_iso()
+    pair = counted[0][0]
+    for (name, addr), free in sorted(counted):  # the order _count_attempt locks in: no deadlock
+        where = and_(login_attempts.c.username == name, login_attempts.c.address == addr)
+        row = conn.execute(select(login_attempts).where(where).with_for_update()).first()
+        if row is None:
+            continue
+        is_pair = (name, addr) == pair
+        failures = 0 if success and is_pair else max(row.failures - 1, 0)
+        values: dict[str, Any] = {"failures": failures}
+        if _lock_seconds(failures, free) == 0:
+            values["locked_until"] = None
+        if success and is_pair:
+            values["last_success_at"] = now_iso
+        conn.execute(update(login_attempts).where(where).values(**values))
+
+
+def _find_user(conn: Connection, key: str) -> Any:
+    row = conn.execute(select(users).where(users.c.username == key)).first()
+    if row is None:
+        # Accounts made before names were normalised may have capitals.
+        row = conn.execute(select(users).where(func.lower(users.c.username) == key).limit(1)).first()
+    return row
+
+
+def _verify_bounded(password_hash: str, password: str) -> bool:
+    if not _verify_slots.acquire(timeout=VERIFY_WAIT):
+        raise _busy()
+    try:
+        return _verify(password_hash, password)
+    finally:
+        _verify_slots.release()
+
+
+def login(engine: Engine, username: str, password: str, device_id: str, address: str = "") -> dict[str, Any]:
+    """Exchange a name and password for a new token; throttle failures (see the constants above).
+
+    Each attempt counts as a failure before the password is checked (and is forgiven on success):
+    a burst of parallel guesses meets the lock as surely as a sequence, and the slow argon2 check
+    runs outside any write transaction, so logins do not hold up other writers."""
+    key = normalise_username(username)[:100]
+    address = (address or "")[:64]
+    if not key:
+        raise _login_failed()
+    if not _login_slots.acquire(blocking=False):
+        raise _busy()
+    try:
+        return _login(engine, key, password, device_id, address)
+    finally:
+        _login_slots.release()
+
+
+def _login(engine: Engine, key: str, password: str, device_id: str, address: str) -> dict[str, Any]:
+    with writing(engine) as conn:
+        counted = _count_attempt(conn, key, address)
+        row = _find_user(conn, key)
+    try:
+        ok = _verify_bounded(row.password_hash if row else _DUMMY_HASH, password)
+    except Exception:
+        with writing(engine) as conn:
+            _forgive(conn, counted, success=False)
+        raise
     if row is None or not ok or row.disabled:
-        log.warning("login failed", extra={"username": key, "failures": failures})
-        raise ApiError(
-            401,
-            "login_failed",
-            "用户名或密码错误（或账号已停用）",
-            "wrong user name or password (or the account is disabled)",
+        log.warning(
+            "login failed",
+            extra={"user": row.username if row else safe_name(key), "client": address},
         )
+        raise _login_failed()
     token = secrets.token_urlsafe(32)
     expires = timeutil.now() + TOKEN_LIFETIME
-    with writing(engine) as conn:
-        conn.execute(
-            update(login_attempts)
-            .where(login_attempts.c.username == key)
-            .values(failures=0, locked_until=None)
-        )
-        conn.execute(
-            tokens.insert().values(
-                token_hash=token_hash(token),
-                user_id=row.id,
-                device_id=device_id[:200],
-                created_at=timeutil.now_iso(),
-                expires_at=timeutil.iso(expires),
-                revoked=False,
+    try:
+        with writing(engine) as conn:
+            _forgive(conn, counted, success=True)
+            conn.execute(
+                tokens.insert().values(
+                    token_hash=token_hash(token),
+                    user_id=row.id,
+                    device_id=device_id[:200],
+                    created_at=timeutil.now_iso(),
+                    expires_at=timeutil.iso(expires),
+                    revoked=False,
+                )
             )
-        )
+    except Exception:
+        with writing(engine) as conn:
+            _forgive(conn, counted, success=False)
+        raise
     user = User.from_row(row)
-    log.info("login", extra={"username": user.username, "device_id": device_id[:200]})
+    log.info("login", extra={"user": user.username, "device_id": device_id[:200], "client": address})
     return {
         "token": token,
         "expires_at": timeutil.iso(expires),
@@ -246,13 +392,22 @@ def add_user(
 ) -> str:
     if role not in ROLES:
         raise UserAdminError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-    if not username.strip() or len(username) > 100:
+    username = normalise_username(username)
+    if not username or len(username) > 100 or "\x00" in username:
         raise UserAdminError("the user name must be 1 to 100 characters")
     if len(password) < 8:
         raise UserAdminError("the password must have at least 8 characters")
     with writing(engine) as conn:
-        if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+        if _find_user(conn, username) is not None:
             raise UserAdminError(f"user {username!r} exists already")
+        if commissioner_id:
+            taken = conn.execute(
+                select(users.c.username).where(users.c.commissioner_id == commissioner_id)
+            ).first()
+            if taken is not None:
+                raise UserAdminError(
+                    f"commissioner id {commissioner_id!r} belongs to user {taken.username!r} already"
+                )
         user_id = str(uuid.uuid4())
         conn.execute(
             users.insert().values(
@@ -272,7 +427,7 @@ def add_user(
 
 
 def _user_id(conn: Connection, username: str) -> str:
-    row = conn.execute(select(users.c.id).where(users.c.username == username)).first()
+    row = _find_user(conn, normalise_username(username))
     if row is None:
         raise UserAdminError(f"no user {username!r}")
     return str(row.id)
@@ -301,7 +456,7 @@ def reset_password(engine: Engine, username: str, password: str) -> None:
         conn.execute(update(tokens).where(tokens.c.user_id == user_id).values(revoked=True))
         conn.execute(
             update(login_attempts)
-            .where(login_attempts.c.username == username.lower())
+            .where(login_attempts.c.username == normalise_username(username))
             .values(failures=0, locked_until=None)
         )
 

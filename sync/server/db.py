@@ -8,6 +8,7 @@ takes row locks (SELECT ... FOR UPDATE) on the rows it changes, e.g. the sequenc
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,17 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'server.db'}"
 
 
+def _owner_only(database: str) -> None:
+    """The database file (and its -wal/-shm, which SQLite creates with the file's mode) readable and
+    writable by the server's account only: it holds password hashes and every record."""
+    path = Path(database)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if name.exists():
+            os.chmod(name, 0o600)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     # Enough connections for uvicorn's thread pool (40 threads) without waiting on the pool.
@@ -41,6 +53,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         if ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://"):
             raise ValueError("the server needs a database file, not an in-memory SQLite database")
+        database = make_url(url).database
+        if database and not database.startswith("file:"):
+            _owner_only(database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, **kwargs)
         _configure_sqlite(engine)
         return engine

@@ -1,4 +1,5 @@
-"""ASGI middleware: access log, protocol version check, body size limits and gzip request bodies.
+"""ASGI middleware: access log, security headers, protocol version check, authentication before
+any body is read, body size limits and gzip request bodies.
 
 Pure ASGI (not BaseHTTPMiddleware) so that streamed downloads stay streamed.
 """
@@ -7,10 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 import zlib
 from typing import Any
+
+import orjson
+from anyio import to_thread
 
 from sync.protocol import API_PREFIX, MIN_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server.errors import ApiError, too_large
@@ -19,8 +24,25 @@ log = logging.getLogger("sync.server.access")
 
 MAX_JSON_BODY = 32 * 1024 * 1024
 MAX_CHUNK_BODY = 4 * 1024 * 1024
+MAX_LOGIN_BODY = 16 * 1024  # a name, a password and a device id
 # Paths anyone may fetch without the protocol header (the description of the API itself).
 OPEN_PATHS = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs", f"{API_PREFIX}/health")
+LOGIN_PATH = f"{API_PREFIX}/auth/login"
+# A JSON escape of a UTF-16 surrogate: legal in pairs (an emoji), not alone. Python's parser
+# accepts a lone one and the text then cannot be stored; orjson refuses it, so it checks these.
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+DISCONNECTED = 499  # the status logged when the client went away before an answer (as nginx does)
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+CSP = b"content-security-policy"
+REPLACED = {name for name, _ in SECURITY_HEADERS} | {HSTS[0]}
 
 Scope = dict[str, Any]
 
@@ -34,6 +56,11 @@ async def send_error(send: Any, error: ApiError) -> None:
 
 
 class AccessLog:
+    """One log line per request (with the client's address), and the security headers on every answer.
+
+    HSTS is sent when the request came over HTTPS: directly, or through a reverse proxy that uvicorn
+    trusts (--forwarded-allow-ips) and that says so in X-Forwarded-Proto."""
+
     def __init__(self, app: Any) -> None:
         self.app = app
 
@@ -42,36 +69,66 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = {"code": 500}
-        scope.setdefault("state", {})["request_id"] = uuid.uuid4().hex[:12]
+        status = {"code": 0}
+        state = scope.setdefault("state", {})
+        state["request_id"] = uuid.uuid4().hex[:12]
+        secure = scope.get("scheme") == "https"
 
         async def sending(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                given = message.get("headers", [])
+                # A page that states its own (stricter than nothing) policy keeps it: the served
+                # party's confirmation page needs its inline style (sync/server/confirm.py).
+                own_csp = [(k, v) for k, v in given if k.lower() == CSP]
+                headers = [(k, v) for k, v in given if k.lower() not in REPLACED]
+                headers += [h for h in SECURITY_HEADERS if not (own_csp and h[0] == CSP)] + own_csp
+                if secure:
+                    headers.append(HSTS)
+                message = {**message, "headers": headers}
             await send(message)
 
         try:
             await self.app(scope, receive, sending)
         finally:
-            state = scope.get("state", {})
+            code = status["code"] or (DISCONNECTED if state.get("disconnected") else 500)
+            client = scope.get("client")
             log.info(
                 "request",
                 extra={
                     "request_id": state.get("request_id"),
                     "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status["code"],
+                    "path": scope["path"][:300],
+                    "status": code,
                     "ms": round((time.perf_counter() - started) * 1000, 1),
                     "user": state.get("username"),
+                    "client": client[0] if client else None,
                 },
             )
 
 
 class RequestGuard:
-    """Refuses before the app reads anything: wrong protocol (426), too large (413), bad gzip (400)."""
+    """Refuses before the app reads anything: wrong protocol (426), no valid token (401), too large
+    (413), bad gzip (400). Nothing of a body is read, inflated or parsed before its sender is known
+    (only the login's small body is read without a token)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, engine: Any = None) -> None:
         self.app = app
+        self.engine = engine
+
+    async def _authenticate(self, scope: Scope, headers: dict[str, str]) -> ApiError | None:
+        from sync.server import auth
+
+        try:
+            user, digest = await to_thread.run_sync(
+                auth.authenticate, self.engine, headers.get("authorization")
+            )
+        except ApiError as exc:
+            return exc
+        state = scope.setdefault("state", {})
+        state["auth"] = (user, digest)
+        state["username"] = user.username
+        return None
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -84,7 +141,14 @@ class RequestGuard:
             if problem:
                 await send_error(send, problem)
                 return
+        if scope["method"] in ("POST", "PUT", "PATCH") and path.startswith(API_PREFIX) and path != LOGIN_PATH:
+            refused = await self._authenticate(scope, headers)
+            if refused:
+                await send_error(send, refused)
+                return
         limit = MAX_CHUNK_BODY if scope["method"] == "PUT" else MAX_JSON_BODY
+        if path == LOGIN_PATH:
+            limit = MAX_LOGIN_BODY
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await send_error(
@@ -115,6 +179,7 @@ class RequestGuard:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
+                scope.setdefault("state", {})["disconnected"] = True
                 return
             body += message.get("body", b"")
             if len(body) > limit:
@@ -143,6 +208,20 @@ class RequestGuard:
                 )
                 return
             body = bytearray(data)
+        if scope["method"] != "PUT" and SURROGATE_ESCAPE.search(body):
+            try:
+                orjson.loads(bytes(body))
+            except orjson.JSONDecodeError:
+                await send_error(
+                    send,
+                    ApiError(
+                        400,
+                        "invalid_text",
+                        "请求中有无效的文本（不成对的 Unicode 代理字符）或 JSON 格式错误",
+                        "the request holds invalid text (an unpaired Unicode surrogate) or is not valid JSON",
+                    ),
+                )
+                return
         new_headers = [
             (k, v)
             for k, v in scope["headers"]

@@ -10,10 +10,12 @@ import logging
 from collections.abc import Callable
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Connection,
     Engine,
+    Index,
     Integer,
     MetaData,
     String,
@@ -34,6 +36,70 @@ log = logging.getLogger(__name__)
 def _m001_initial(conn: Connection) -> None:
     schema_v1.metadata.create_all(conn)
     conn.execute(insert(schema_v1.counters).values(name="server_seq", value=0))
+
+
+def _m002_hardening(conn: Connection) -> None:
+    """Login throttling per (name, address); who holds each uploaded file; uploads by uploader.
+
+    The old per-name throttle rows are kept as the names' counters over all addresses ("*")."""
+    frozen = MetaData()
+    attempts = Table(
+        "login_attempts",
+        frozen,
+        Column("username", String(100), primary_key=True),
+        Column("address", String(64), primary_key=True),
+        Column("failures", Integer, nullable=False, default=0),
+        Column("last_failure_at", String(40)),
+        Column("locked_until", String(40)),
+        Column("last_success_at", String(40)),
+    )
+    owners = Table(
+        "upload_owners",
+        frozen,
+        Column("sha256", String(64), primary_key=True),
+        Column("user_id", String(36), primary_key=True),
+        Column("commissioner_id", String(64)),
+        Column("role", String(20), nullable=False),
+        Column("received", BigInteger, nullable=False, default=0),
+        Column("complete", Boolean, nullable=False, default=False),
+        Column("created_at", String(40), nullable=False),
+        Column("updated_at", String(40), nullable=False),
+        Index("ix_upload_owners_user", "user_id"),
+    )
+    old = schema_v1.login_attempts
+    kept = [dict(r._mapping) for r in conn.execute(select(old))]
+    old.drop(conn)
+    attempts.create(conn)
+    for row in kept:
+        conn.execute(insert(attempts).values(**row, address="*"))
+    owners.create(conn)
+    conn.execute(
+        insert(owners).from_select(
+            [
+                "sha256",
+                "user_id",
+                "commissioner_id",
+                "role",
+                "received",
+                "complete",
+                "created_at",
+                "updated_at",
+            ],
+            select(
+                schema_v1.uploads.c.sha256,
+                schema_v1.uploads.c.created_by,
+                schema_v1.users.c.commissioner_id,
+                schema_v1.users.c.role,
+                schema_v1.uploads.c.received,
+                schema_v1.uploads.c.complete,
+                schema_v1.uploads.c.created_at,
+                schema_v1.uploads.c.updated_at,
+            )
+            .join(schema_v1.users, schema_v1.users.c.id == schema_v1.uploads.c.created_by)
+            .where(schema_v1.uploads.c.complete),
+        )
+    )
+    conn.execute(text("CREATE INDEX ix_uploads_created_by ON uploads (created_by)"))
 
 
 def _m003_confirm_links(conn: Connection) -> None:
@@ -63,6 +129,7 @@ def _m003_confirm_links(conn: Connection) -> None:
 
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
+    (2, "hardening", _m002_hardening),
     (3, "confirm_links", _m003_confirm_links),
 ]
 HEAD = STEPS[-1][0]

@@ -60,10 +60,15 @@ def after_change(batch: Batch, change: dict[str, Any], result: dict[str, Any]) -
             _close(batch, old, change, "resolved")
 
 
-def _scope(record: Stored) -> Any:
+def _scope(batch: Batch, record: Stored) -> Any:
+    """The record's scope, never public: a notice goes to those involved (the record's owner and
+    their managers, the one who raised it, the bureau), not to everyone who may read the record."""
     from sync.server.push import Scope
 
-    return Scope(record.owner_id, record.team_id, record.workstation_id, record.public)
+    owner = record.owner_id
+    if owner is None and record.public:
+        owner = batch.user.commissioner_id
+    return Scope(owner, record.team_id, record.workstation_id, False)
 
 
 def _writer(batch: Batch, table: str, record_id: str, rev: int) -> dict[str, Any]:
@@ -107,7 +112,7 @@ def _open(batch: Batch, change: dict[str, Any], result: dict[str, Any]) -> str:
         "writer_device": writer["device_id"],
         "created_at": batch.now,
     }
-    batch.write(NOTICE_TABLE, notice_id, None, fields, False, _scope(record))
+    batch.write(NOTICE_TABLE, notice_id, None, fields, False, _scope(batch, record))
     result["conflict_id"] = notice_id
     return notice_id
 
@@ -115,6 +120,8 @@ def _open(batch: Batch, change: dict[str, Any], result: dict[str, Any]) -> str:
 def _close(
     batch: Batch, notice_id: str, change: dict[str, Any], status: str, superseded_by: str = ""
 ) -> None:
+    from sync.server.push import Scope
+
     notice = batch.load(NOTICE_TABLE, notice_id)
     if notice is None or notice.deleted:
         return
@@ -140,4 +147,6 @@ def _close(
         }
     if superseded_by:
         closed["superseded_by"] = superseded_by
-    batch.write(NOTICE_TABLE, notice_id, notice, closed, False, _scope(record))
+    # The notice keeps the scope it was opened with: whoever closes it, the same people see the close.
+    kept = Scope(notice.owner_id, notice.team_id, notice.workstation_id, False)
+    batch.write(NOTICE_TABLE, notice_id, notice, closed, False, kept)

@@ -45,6 +45,16 @@ PUBLIC_TABLES = ("reference", "assessment_rules", "demands")
 DEMAND_TAKE_FIELDS = frozenset({"taken_by", "problem_id", "status"})
 # Review states a commissioner's edit sends back to the reviewer.
 REVIEWED = ("approved", "returned")
+# Fields that name another record: (field, its table). A commissioner or manager may point only at
+# their own records (service targets: at ones they may see); a record not on the server yet is
+# allowed (it may come in a later batch). Attachments name theirs in owner_table/owner_id.
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "visits": (("target_id", "service_targets"),),
+    "service_agreements": (("target_id", "service_targets"),),
+    "problems": (("visit_id", "visits"), ("target_id", "service_targets")),
+    "solutions": (("problem_id", "problems"), ("visit_id", "visits")),
+    "demands": (("problem_id", "problems"),),
+}
 # A record may be dated up to this many days after the server's (UTC) date: the clock skew allowed.
 DATE_SKEW_DAYS = 1
 
@@ -164,9 +174,20 @@ class Batch:
 
     def prefetch(self, changes: list[dict[str, Any]]) -> None:
         by_table: dict[str, list[str]] = {}
+        wanted: set[tuple[str, str]] = set()
         for c in changes:
-            if (c["table"], c["id"]) not in self._cache:
-                by_table.setdefault(c["table"], []).append(c["id"])
+            keys = [(c["table"], c["id"])]
+            fields = c.get("fields") or {}
+            for name, target in REFERENCES.get(c["table"], ()):
+                if isinstance(fields.get(name), str) and fields[name]:
+                    keys.append((target, fields[name]))
+            owner_table, owner_id = fields.get("owner_table"), fields.get("owner_id")
+            if c["table"] == "attachments" and owner_table in WRITABLE_BY and isinstance(owner_id, str):
+                keys.append((owner_table, owner_id))
+            for key in keys:
+                if key not in self._cache and key not in wanted and ID_RE.match(key[1]):
+                    wanted.add(key)
+                    by_table.setdefault(key[0], []).append(key[1])
         for table, ids in by_table.items():
             for i in range(0, len(ids), 500):
                 part = ids[i : i + 500]
@@ -383,6 +404,9 @@ class Batch:
                 status = "merged"
                 outcome = self._merge(table, record_id, current, incoming, deleted, base_rev)
                 if isinstance(outcome, list):
+                    # A conflict is shown to others only if the pusher's version would pass every
+                    # rule had it come first: a change they may not make is refused, not noticed.
+                    self._check_as_if_first(table, record_id, incoming, current, change)
                     return {
                         "status": "conflict",
                         "rev": current.rev,
@@ -424,6 +448,40 @@ class Batch:
         if status == "merged" or touched:
             result["fields"] = merged
         return result
+
+    def _check_as_if_first(
+        self, table: str, record_id: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]
+    ) -> None:
+        base, _ = self.base_of(table, record_id, change["base_rev"])
+        candidate = {**current.fields, **{f: v for f, v in incoming.items() if v != base.get(f)}}
+        deleted = bool(change["deleted"])
+        self._server_fields(table, candidate, current, deleted)
+        self._scope(table, record_id, candidate, current)
+        self._postcheck(table, candidate, current, deleted)
+
+    def _check_references(self, table: str, incoming: dict[str, Any], current: Stored | None) -> None:
+        """A record of a commissioner or manager may not name someone else's record."""
+        refs = list(REFERENCES.get(table, ()))
+        if table == "attachments":
+            owner_table = incoming.get("owner_table", current.fields.get("owner_table") if current else None)
+            if owner_table in WRITABLE_BY:
+                refs.append(("owner_id", str(owner_table)))
+        for name, target in refs:
+            value = incoming.get(name)
+            if not value or not isinstance(value, str):
+                continue
+            if current is not None and current.fields.get(name) == value:
+                continue  # unchanged: only a new pointer is checked
+            ref = self.load(target, value)
+            if ref is None:
+                continue
+            mine = self.user.commissioner_id
+            if ref.owner_id == mine or (target == "service_targets" and can_see(self.user, target, ref)):
+                continue
+            raise Rejected(
+                f"字段 {name} 指向的记录不存在或不在您的权限范围内",
+                f"field {name} names a record that does not exist or is outside your scope",
+            )
 
     def _merge(
         self,
@@ -498,12 +556,14 @@ class Batch:
         if table == "demands":
             if current is None or not current.public or change["deleted"]:
                 raise out_of_scope()
+            self._check_references(table, incoming, current)
             return False
         if table in OWNED_TABLES:
             if not mine:
                 raise Rejected("您的账号未关联科技特派员档案", "your account has no commissioner profile")
             if current is not None and current.owner_id != mine:
                 raise out_of_scope()
+            self._check_references(table, incoming, current)
             if "commissioner_id" in FIELD_SPECS[table]:
                 given = incoming.get("commissioner_id")
                 if given and given != mine:
@@ -553,10 +613,17 @@ class Batch:
         server_view = {"reviewer_id": user.commissioner_id or user.id, "reviewer_name": user.display_name}
         touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
         incoming.update(server_view)
-        if not fields.get("reviewed_at"):
-            incoming["reviewed_at"] = self.now
-            touched = True
-        return touched
+        # The server dates a review: when it is made, and again when its decision or opinion changes.
+        given = incoming.pop("reviewed_at", None)
+        decided = current is None or any(
+            name in incoming and incoming[name] != current.fields.get(name)
+            for name in ("decision", "opinion")
+        )
+        reviewed_at = self.now
+        if current is not None and not decided and current.fields.get("reviewed_at"):
+            reviewed_at = current.fields["reviewed_at"]
+        incoming["reviewed_at"] = reviewed_at
+        return touched or (given is not None and given != reviewed_at)
 
     def _server_fields(
         self, table: str, merged: dict[str, Any], current: Stored | None, deleted: bool

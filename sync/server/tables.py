@@ -55,14 +55,18 @@ tokens = Table(
     Column("revoked", Boolean, nullable=False, default=False),
 )
 
-# One row per username (known or not, so throttling does not reveal which names exist).
+# Login throttling (sync/server/auth.py): one row per (normalised user name, client address); the
+# address "*" counts a name's failures from every address not known for it, the name "" counts an
+# address's failures over every name not known there. last_success_at makes an address "known".
 login_attempts = Table(
     "login_attempts",
     metadata,
     Column("username", String(100), primary_key=True),
+    Column("address", String(64), primary_key=True),
     Column("failures", Integer, nullable=False, default=0),
     Column("last_failure_at", String(40)),
     Column("locked_until", String(40)),
+    Column("last_success_at", String(40)),
 )
 
 # Named counters; "server_seq" is the global change number, updated under a row lock.
@@ -137,6 +141,23 @@ uploads = Table(
     Column("created_by", String(36), nullable=False),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
+    Index("ix_uploads_created_by", "created_by"),
+)
+
+# Who has shown they hold a file: its uploader, and anyone who sent the same bytes again (compared
+# with the stored ones as they arrive; `received` is how far). Only records of these users open it.
+upload_owners = Table(
+    "upload_owners",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("user_id", String(36), primary_key=True),
+    Column("commissioner_id", String(64)),
+    Column("role", String(20), nullable=False),
+    Column("received", BigInteger, nullable=False, default=0),
+    Column("complete", Boolean, nullable=False, default=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Index("ix_upload_owners_user", "user_id"),
 )
 
 # Attachment bytes, in the chunks they arrived in (the database is the only shared storage).

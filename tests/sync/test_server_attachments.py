@@ -167,7 +167,13 @@ def test_prune_removes_abandoned_uploads_and_old_sessions_but_keeps_the_rest(ser
     with server.engine.begin() as conn:
         conn.execute(update(uploads).where(uploads.c.sha256 == old).values(updated_at=long_ago))
         conn.execute(update(tokens).values(expires_at=long_ago))
-    assert prune(server.engine) == {"tokens": 1, "uploads": 1, "push_batches": 0, "confirm_links": 0}
+    assert prune(server.engine) == {
+        "tokens": 1,
+        "uploads": 1,
+        "push_batches": 0,
+        "login_attempts": 0,
+        "confirm_links": 0,
+    }
     with server.engine.connect() as conn:
         assert set(conn.execute(select(uploads.c.sha256)).scalars()) == {
             hashlib.sha256(done).hexdigest(),

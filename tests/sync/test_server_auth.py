@@ -142,7 +142,8 @@ def test_repeated_failed_logins_are_slowed_down_with_state_in_the_database(serve
         conn.execute(update(login_attempts).values(locked_until=timeutil.iso(timeutil.now())))
     assert server.login("zhangsan").status_code == 200
     with server.engine.connect() as conn:
-        assert conn.execute(select(login_attempts.c.failures)).scalar() == 0
+        pair = login_attempts.c.username == "zhangsan", login_attempts.c.address == "testclient"
+        assert conn.execute(select(login_attempts.c.failures).where(*pair)).scalar() == 0
 
 
 @BACKENDS

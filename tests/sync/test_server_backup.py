@@ -47,8 +47,8 @@ def target_factory(tmp_path: Path) -> Iterator[Any]:
 
     def make(kind: str) -> Any:
         if kind == "sqlite":
-            engine = make_engine(f"sqlite:///{tmp_path / f'restored-{len(made)}' / 'server.db'}")
             (tmp_path / f"restored-{len(made)}").mkdir(exist_ok=True)
+            engine = make_engine(f"sqlite:///{tmp_path / f'restored-{len(made)}' / 'server.db'}")
         else:
             problem = _pg_problem()
             if problem:

@@ -113,6 +113,25 @@ def test_user_commands_never_take_the_password_as_an_argument(
         build_parser().parse_args(["user", "add", "x", "--role", "commissioner", "--password", "secret"])
 
 
+def test_user_add_refuses_a_commissioner_id_another_account_has(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return in_process(capsys, monkeypatch, tmp_path, *args, stdin="a good password\n")
+
+    first = cli(
+        "user", "add", "zhangsan", "--role", "commissioner", "--commissioner-id", "c-1", "--password-stdin"
+    )
+    assert first.returncode == 0, first.stderr
+    second = cli("user", "add", "lisi", "--role", "manager", "--commissioner-id", "c-1", "--password-stdin")
+    assert second.returncode == 2 and "c-1" in second.stderr and "zhangsan" in second.stderr
+    # The same name in other capitals or with spaces is the same account.
+    again = cli("user", "add", " ZhangSan ", "--role", "commissioner", "--password-stdin")
+    assert again.returncode == 2 and "exists" in again.stderr
+    listed = [json.loads(line)["username"] for line in cli("user", "list").stdout.splitlines()]
+    assert listed == ["zhangsan"]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -82,7 +82,8 @@ def test_the_served_party_sees_the_visit_and_confirms_it(server: Server) -> None
     ):
         assert shown in text
     assert "viewport" in text and not re.search(r"(src|href)=['\"]?https?:", text)  # nothing from outside
-    assert "default-src 'none'" in page.headers["content-security-policy"]
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy  # its own style only
 
     done = server.client.post(f"/c/{token}", data=form(comment="讲解清楚，效果明显"))
     assert done.status_code == 200 and "已收到您的确认" in done.text

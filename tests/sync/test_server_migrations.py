@@ -34,25 +34,87 @@ def test_a_fresh_database_has_exactly_the_current_schema(engine_factory: object)
 
 @BACKENDS
 def test_a_version_1_database_upgrades_keeping_its_rows(engine_factory: object) -> None:
+    import hashlib
+
+    from sync.server import schema_v1, timeutil
     from sync.server.app import create_app
+    from sync.server.tables import login_attempts, upload_owners, uploads
 
     engine = engine_factory()  # type: ignore[operator]
     migrations.migrate(engine, target=1)
-    app = create_app(engine=engine, run_migrations=False)
-    with TestClient(app) as client:
-        server = Server(engine, client)
-        cid = server.add_user("zhangsan", "commissioner")
-        vid = new_id()
-        server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
+    # Rows as the version 1 server wrote them (its own tables, not today's code).
+    now = timeutil.now_iso()
+    data = b"photo bytes" * 100
+    sha = hashlib.sha256(data).hexdigest()
+    vid, cid = new_id(), "c-zhangsan"
+    with engine.begin() as conn:
+        conn.execute(
+            schema_v1.users.insert().values(
+                id="u-1",
+                username="zhangsan",
+                password_hash=auth.hash_password("correct horse battery"),
+                role="commissioner",
+                display_name="张三",
+                commissioner_id=cid,
+                team_id="team-1",
+                workstation_id="station-1",
+                disabled=False,
+                created_at=now,
+            )
+        )
+        conn.execute(
+            schema_v1.login_attempts.insert().values(username="zhangsan", failures=2, last_failure_at=now)
+        )
+        conn.execute(
+            schema_v1.uploads.insert().values(
+                sha256=sha,
+                received=len(data),
+                complete=True,
+                size=len(data),
+                created_by="u-1",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        conn.execute(schema_v1.upload_chunks.insert().values(sha256=sha, offset=0, data=data))
+        old_visit = new_id()
+        conn.execute(
+            schema_v1.records.insert().values(
+                table_name="visits",
+                id=old_visit,
+                rev=1,
+                server_seq=1,
+                deleted=False,
+                owner_id=cid,
+                team_id="team-1",
+                workstation_id="station-1",
+                public=False,
+                fields='{"content": "旧记录"}',
+                updated_at=now,
+                updated_by="zhangsan",
+            )
+        )
+        conn.execute(schema_v1.counters.update().values(value=1))
     applied = migrations.migrate(engine)
     assert applied == [v for v, _, _ in migrations.STEPS if v > 1]
     with engine.connect() as conn:
         assert migrations.current_version(conn) == migrations.HEAD
         assert conn.execute(select(users.c.username)).scalars().all() == ["zhangsan"]
-        assert conn.execute(select(records.c.id)).scalars().all() == [vid]
-    # The upgraded database serves the old data.
+        [attempt] = conn.execute(select(login_attempts)).all()
+        assert (attempt.username, attempt.address, attempt.failures) == ("zhangsan", "*", 2)
+        [owner] = conn.execute(select(upload_owners)).all()
+        assert (owner.sha256, owner.user_id, owner.commissioner_id, owner.complete) == (sha, "u-1", cid, True)
+        assert conn.execute(select(uploads.c.sha256)).scalars().all() == [sha]
+    # The upgraded database serves the old data: the account logs in, pushes, pulls and downloads.
     with TestClient(create_app(engine=engine)) as client:
         server = Server(engine, client)
+        server.users["zhangsan"] = {"role": "commissioner", "commissioner_id": cid}
+        server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
+        attachment = {"sha256": sha, "owner_table": "visits", "owner_id": vid, "size": len(data)}
+        server.push_ok("zhangsan", [change("attachments", new_id(), attachment)])
         pulled, _ = server.pull_all("zhangsan")
-        assert [c["id"] for c in pulled] == [vid]
+        assert {old_visit, vid} <= {c["id"] for c in pulled}
+        assert server.request("GET", f"/attachments/{sha}", "zhangsan").content == data
     assert auth.list_users(engine)[0]["commissioner_id"] == cid
+    with engine.connect() as conn:
+        assert conn.execute(select(records.c.id).where(records.c.id == vid)).scalar() == vid

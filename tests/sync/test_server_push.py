@@ -382,7 +382,10 @@ def test_a_commissioner_may_only_take_up_a_published_demand(server: Server) -> N
             )
         ],
     )
-    assert stale["status"] == "conflict"
+    # A stale take-up of a demand someone else has taken breaks the demand rules: refused, and no
+    # conflict notice is shown to anyone (it used to be a conflict, noticed to every user).
+    assert stale["status"] == "rejected" and "another commissioner" in stale["reason_en"]
+    assert "conflict_id" not in stale
     pulled, _ = server.pull_all("lisi")
     [seen] = [c for c in pulled if c["id"] == demand]
     assert seen["fields"]["taken_by"] == zhang
