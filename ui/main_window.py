@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         if module is not None:
             module.recover_drafts(self, self.context)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
         self.context.set_setting("main_window", "geometry", self.saveGeometry())
         self.context.tasks.wait_idle(10000)  # a save still running finishes before the window goes
         super().closeEvent(event)
