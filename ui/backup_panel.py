@@ -151,7 +151,7 @@ class BackupPanel(QGroupBox):
             self,
             self.tr("从备份恢复"),
             self.tr(
-                "备份文件完好：{0} 备份，含 {1} 条服务记录。\n\n恢复后，当前数据将被替换（当前数据会另存在数据目录的 "
+                "备份文件完好：{0} 备份，含 {1} 条服务记录。\n\n恢复后，当前数据将被替换（当前数据会另存在数据目录的 "  # noqa: E501
                 "backups 文件夹中）；程序随后关闭，请重新启动。\n\n确定恢复吗？"
             ).format(made, records.get("visits", 0)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

@@ -226,7 +226,7 @@ class ConflictsDialog(QDialog):
             group.button(0).setText(mine)
             group.button(1).setText(theirs)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:  # Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
             if self.records:

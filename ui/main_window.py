@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
         if module is not None:
             module.recover_drafts(self, self.context)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
         if not editors().close_editors():
             event.ignore()  # an editor's 继续编辑: the application stays open with it
             return

@@ -277,7 +277,7 @@ class ProfileDialog(QDialog):
         dialog.open()
         return dialog
 
-    def _server_logged_in(self, account) -> None:  # noqa: ANN001 - ui.sync_control.Account
+    def _server_logged_in(self, account) -> None:  # ui.sync_control.Account
         from ui.sync_control import sync_controller
 
         self.server_user = account.user or {}

@@ -99,16 +99,16 @@ class ScrollPage(QScrollArea):
         self.setWidget(content)
         content.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self._fit()
         return False
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt's name
         super().resizeEvent(event)
         self._fit()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    def minimumSizeHint(self) -> QSize:  # Qt's name
         """As wide as the content needs (it never scrolls sideways), any height."""
         hint = super().minimumSizeHint()
         content = self.widget()

@@ -45,7 +45,7 @@ class SelfTest:
         started = time.perf_counter()
         try:
             detail = step()
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, then the next check runs
+        except Exception as exc:  # every failure is reported, then the next check runs
             log.error("self-test %s failed", name, exc_info=True)
             self.failures.append(name)
             self.out(f"FAIL {name}: {type(exc).__name__}: {exc}")
@@ -203,7 +203,7 @@ class SelfTest:
         return self.store
 
 
-def _pdf(store, visit_id: str) -> tuple[bytes, str]:  # noqa: ANN001
+def _pdf(store, visit_id: str) -> tuple[bytes, str]:
     """The visit's service sheet. A reports module missing from the build fails this check."""
     from commissioner_app.reports.visit_sheet import visit_sheet
 

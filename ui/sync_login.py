@@ -153,7 +153,7 @@ class LoginDialog(QDialog):
         self.ca_browse.setText(self.tr("选择…"))
         self.keyring_note.setText(
             self.tr(
-                "本电脑没有可用的系统密钥环（如 GNOME 密钥环、KWallet、Windows 凭据管理器），无法安全保存登录凭据。"
+                "本电脑没有可用的系统密钥环（如 GNOME 密钥环、KWallet、Windows 凭据管理器），无法安全保存登录凭据。"  # noqa: E501
                 "可以安装并启用密钥环后再登录；或勾选下面的选项，将凭据保存在数据目录中仅本账户可读的文件里"
                 "（安全性较低：能使用本电脑账户的人都可以用它同步数据）。"
             )
@@ -162,14 +162,14 @@ class LoginDialog(QDialog):
         self.insecure_note.setText(
             self.tr(
                 "警告：此服务器地址以 http:// 开头，连接未加密。密码、登录凭据和全部记录都将以明文传输，"
-                "同一网络中的任何人都能看到或篡改。正式使用请改用 https:// 地址；只有测试服务器才可勾选下面的选项。"
+                "同一网络中的任何人都能看到或篡改。正式使用请改用 https:// 地址；只有测试服务器才可勾选下面的选项。"  # noqa: E501
             )
         )
         self.allow_insecure.setText(self.tr("我了解风险，允许以不加密的连接登录此测试服务器"))
         self.login_button.setText(self.tr("登录"))
         self.cancel_button.setText(self.tr("取消"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:  # Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

@@ -5,8 +5,9 @@ Design (after Anki's `QueryOp`/`CollectionOp` and task manager, `aqt/taskman.py`
 - Two lanes. The database lane runs every call on the application's `Store` on ONE worker thread,
   in the order submitted, so a Store is never used by two threads at once and writes never
   interleave. The network lane (sync, login, logout, reachability, and long documents that would
-  hold up the saves: an annual record, a batch of them) runs on a small pool of its own; each job there opens its own `Store` connection (SQLite in WAL mode lets it write
-  beside the worker's), so a sync over a weak link never holds up a save.
+  hold up the saves: an annual record, a batch of them) runs on a small pool of its own; each job
+  there opens its own `Store` connection (SQLite in WAL mode lets it write beside the worker's), so
+  a sync over a weak link never holds up a save.
 - Worker threads never touch Qt. They put a finished job (or a progress report) in a Python queue
   and write one byte to a socket pair; a `QSocketNotifier` on the GUI thread wakes up and delivers
   the callbacks there. (Queued signals emitted from several threads at once crashed the interpreter
@@ -130,7 +131,7 @@ class Executor(QObject):
             result, error = None, None
             try:
                 result = op(self.store)
-            except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+            except Exception as exc:  # every failure goes back to the GUI thread
                 error = exc
             finally:
                 # Cleared before the result is announced: an interrupt can only hit this read.
@@ -182,7 +183,7 @@ class Executor(QObject):
                     result = job(store)  # type: ignore[call-arg]
                 else:
                     result = job()  # type: ignore[call-arg]
-            except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+            except Exception as exc:  # every failure goes back to the GUI thread
                 error = exc
             finally:
                 if store is not None:

@@ -978,7 +978,7 @@ class VisitEditor(QDialog):
     def reject(self) -> None:
         self.close()  # Esc: same questions as closing the window
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter never falls through to a default button: in a search field it has picked the first
         match already, in any other field it only ends the input (a QDialog would click the first
         auto-default button, 新建服务对象…, and invite a duplicate target). A focused button still

@@ -46,7 +46,8 @@ log = logging.getLogger("commissioner.ui.city")
 
 
 def _table(parent: QWidget, columns: int, stretch: int = 0) -> QTableView:
-    """A read-only table over a RowsModel; the `stretch` column takes the spare width (a name, not a number)."""
+    """A read-only table over a RowsModel; the `stretch` column takes the spare width (a name, not a
+    number)."""
     table = QTableView(parent)
     table.setModel(RowsModel(table))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

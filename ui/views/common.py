@@ -41,7 +41,7 @@ class SearchBox(QLineEdit):
         self.returnPressed.connect(self._fire)
         self._last: str | None = None
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt's name
         if event.key() == Qt.Key.Key_Escape and self.text():
             self.clear()  # Esc empties the search; the list comes back after the usual pause
             return

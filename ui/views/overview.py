@@ -45,7 +45,7 @@ class FigureCard(QFrame):
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
 
-    def mouseReleaseEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def mouseReleaseEvent(self, event: Any) -> None:  # Qt's name
         self.clicked.emit()
         super().mouseReleaseEvent(event)
 

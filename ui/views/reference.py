@@ -3,8 +3,8 @@
 parser's Chinese message and never replaces good rules).
 
 Edits are saved locally (reference data with source "bureau"; rules in the assessment_rules table)
-and marked edited in meta; the next sync publishes them (sync/bureau_push.py). Records keep the names they were saved with, so old records keep their
-values whatever the lists become."""
+and marked edited in meta; the next sync publishes them (sync/bureau_push.py). Records keep the
+names they were saved with, so old records keep their values whatever the lists become."""
 
 from __future__ import annotations
 

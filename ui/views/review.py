@@ -92,16 +92,16 @@ class QueueModel(QAbstractTableModel):
             self.tr("备注"),
         ]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.KEYS)
 
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -380,11 +380,15 @@ class ReviewView(QWidget):
 
         out.append(f"<h2 style='margin:0'>{e(v['commissioner_name'] or '')}　{e(v['visit_date'] or '')}</h2>")
         time_part = f"{v['start_time']}–{v['end_time']}" if v["start_time"] else ""
+        place = (v["county"] or "") + (v["town"] or "") + (v["village"] or "")
+        types_text = separator.join(
+            SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v["service_types"]
+        )
         out.append(
             f"<p style='margin:2px 0'>{e(t['target'])}：{e(v['target_name'] or '')}　"
-            f"{e(time_part)}<br>{e(t['place'])}：{e((v['county'] or '') + (v['town'] or '') + (v['village'] or ''))}"
+            f"{e(time_part)}<br>{e(t['place'])}：{e(place)}"
             f"　{e(t['industry'])}：{e(v['industry'] or '')}<br>{e(t['types'])}："
-            f"{e(separator.join(SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v['service_types']))}"
+            f"{e(types_text)}"
             "</p>"
         )
         if d["changes"]:
@@ -476,7 +480,8 @@ class ReviewView(QWidget):
         section(self.tr("{0}的服务情况").format(v["commissioner_name"] or ""))
         r = d["record"]
         out.append(
-            f"<p style='margin:2px 0'>{e(t['year_record'].format(r['approved'], r['returned'], r['pending']))}</p>"
+            f"<p style='margin:2px 0'>"
+            f"{e(t['year_record'].format(r['approved'], r['returned'], r['pending']))}</p>"
         )
         if d["recent"]:
             out.append("<table cellspacing='0' cellpadding='2'>")

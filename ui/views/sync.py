@@ -405,7 +405,7 @@ class SyncView(QWidget):
             ahead = self.tr("快") if skew > 0 else self.tr("慢")
             self.clock_banner.setText(
                 self.tr(
-                    "本机时钟比服务器{0}约 {1} 分钟。请校准电脑的日期和时间：同步不受影响，但新记录的时间可能不准。"
+                    "本机时钟比服务器{0}约 {1} 分钟。请校准电脑的日期和时间：同步不受影响，但新记录的时间可能不准。"  # noqa: E501
                 ).format(ahead, f"{minutes:,}")
             )
             self.clock_banner.setVisible(True)
@@ -475,7 +475,7 @@ class SyncView(QWidget):
         self._show_account()
         self._show_summary()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:  # Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
             if self.summary is not None:

@@ -33,7 +33,7 @@ def parse_time(text: str) -> QTime | None:
 class TimeField(QLineEdit):
     """A time of day as HH:mm; `timeChanged` as soon as what is typed is a whole time."""
 
-    timeChanged = Signal(QTime)  # noqa: N815 - QTimeEdit's name, so the field is a drop-in
+    timeChanged = Signal(QTime)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -49,7 +49,7 @@ class TimeField(QLineEdit):
     def time(self) -> QTime:
         return QTime(self._time)
 
-    def setTime(self, value: QTime) -> None:  # noqa: N802 - QTimeEdit's name
+    def setTime(self, value: QTime) -> None:
         self.setText(value.toString("HH:mm"))
         self._set(value)
 
@@ -123,7 +123,7 @@ class _FutureTips(QObject):
         super().__init__(edit)
         self.edit = edit
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         view = self.edit._view
         if event.type() == QEvent.Type.ToolTip and view is not None and isinstance(event, QHelpEvent):
             index = view.indexAt(event.pos())
