@@ -210,14 +210,14 @@ def test_overview_counts_open_problems(store, target):
     ],
 )
 def test_one_reader_of_the_session_user(store, stored, user, role):
-    from sync import bureau_push, engine, session
+    from sync import bureau_push, puller, session
 
     store.set_meta(session_ops.META_SESSION_USER, stored)
     assert session_ops.session_user(store) == user
     assert session_ops.session_role(store) == role
     # The sync layer reads it through the same function: a bad entry never raises anywhere.
     assert session.user_info(store) == user
-    assert engine._user(store) == user
+    assert puller._user(store) == user
     assert bureau_push.is_bureau(store) == (role == "bureau")
 
 
