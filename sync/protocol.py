@@ -150,6 +150,8 @@ class LoginAnswer(TypedDict):
     token: str
     expires_at: str  # ISO 8601, UTC
     user: UserInfo
+    # The account owns records besides its profile; absent from older servers (sync/session.py).
+    has_records: NotRequired[bool]
 
 
 class Change(TypedDict):

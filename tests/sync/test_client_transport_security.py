@@ -127,6 +127,8 @@ def _login_args(tmp_path: Path, server: str, insecure: bool) -> argparse.Namespa
         password_stdin=True,
         token_file=True,
         insecure=insecure,
+        bind=False,
+        ca_file=None,
     )
 
 
