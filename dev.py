@@ -18,6 +18,9 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 import venv
 from pathlib import Path
 
@@ -133,37 +136,74 @@ def test(args: list[str]) -> int:
 
 
 def test_in_parts(env: dict[str, str]) -> int:
-    """The whole suite: the GUI test modules each in a process of their own.
+    """The whole suite: the GUI test modules each in a process of their own, two processes at a time.
 
     A long run of every GUI test in one process crashed (SIGSEGV) now and then inside PySide6 6.12,
-    never one module alone; the core, sync and server tests run in one process as before. The
-    counts of all parts are added up in the closing line."""
+    never one module alone; the core, sync and server tests run in one process as before. The parts
+    run on as many lanes as the machine has cores (at most TEST_LANES, default 2), each with its own
+    temporary directory; a part's output is printed whole when it ends, and the counts of all parts
+    are added up in the closing line."""
     gui = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "ui").glob("test_*.py"))
-    parts = [["tests", "--ignore=tests/ui"], *[[module] for module in gui]]
+    # The longest parts first (the fuzzing of the server runs for FUZZ_SECONDS on each database),
+    # so that the lanes end together.
+    fuzz = "tests/sync/test_server_schemathesis.py"
+    parts = [
+        [fuzz],
+        ["tests/sync", f"--ignore={fuzz}"],
+        ["tests", "--ignore=tests/ui", "--ignore=tests/sync"],
+        *[[module] for module in gui],
+    ]
+    lanes = max(1, min(int(os.environ.get("TEST_LANES", "2")), os.cpu_count() or 1))
     totals: dict[str, int] = {}
-    worst = 0
-    for part in parts:
-        say("pytest " + " ".join(part))
-        process = subprocess.Popen(
-            [str(PY), "-m", "pytest", *part], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    failed_parts: list[str] = []
+    lock = threading.Lock()
+    queue = list(parts)
+    scratch = Path(tempfile.mkdtemp(prefix="commissioner-tests-"))
+
+    def run_part(index: int, part: list[str]) -> None:
+        started = time.monotonic()
+        basetemp = scratch / f"part{index}"
+        process = subprocess.run(
+            [str(PY), "-m", "pytest", f"--basetemp={basetemp}", *part],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
-        assert process.stdout is not None
-        last = ""
-        for line in process.stdout:
-            print(line, end="", flush=True)
-            if line.strip():
-                last = line
-        code = process.wait()
-        for count, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)", last):
-            key = "failed" if word.startswith("error") else word
-            totals[key] = totals.get(key, 0) + int(count)
-        if code != 0:
-            worst = worst or (code if code > 0 else 1)
-            if code < 0 or not re.search(r"\d+ (passed|failed)", last):
-                totals["failed"] = totals.get("failed", 0) + 1  # a part that crashed counts as failed
+        lines = [line for line in process.stdout.splitlines() if line.strip()]
+        last = lines[-1] if lines else ""
+        with lock:
+            say(f"pytest {' '.join(part)} ({time.monotonic() - started:.0f} s)")
+            print(process.stdout, end="", flush=True)
+            for count, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)", last):
+                key = "failed" if word.startswith("error") else word
+                totals[key] = totals.get(key, 0) + int(count)
+            if process.returncode != 0:
+                failed_parts.append(" ".join(part))
+                if process.returncode < 0 or not re.search(r"\d+ (passed|failed)", last):
+                    totals["failed"] = totals.get("failed", 0) + 1  # a part that crashed counts as failed
+
+    def lane() -> None:
+        while True:
+            with lock:
+                if not queue:
+                    return
+                index = len(parts) - len(queue)
+                part = queue.pop(0)
+            run_part(index, part)
+
+    threads = [threading.Thread(target=lane) for _ in range(lanes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    shutil.rmtree(scratch, ignore_errors=True)
     passed, failed, skipped = (totals.get(k, 0) for k in ("passed", "failed", "skipped"))
+    for part in failed_parts:
+        print(f"failed part: {part}", flush=True)
     print(f"total: {passed} passed, {failed} failed, {skipped} skipped", flush=True)
-    return worst
+    return 1 if failed_parts else 0
 
 
 def main() -> int:
