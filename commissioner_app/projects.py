@@ -58,14 +58,18 @@ def publish_project(
     published_by: str = "",
 ) -> ProjectRecord:
     """The bureau publishes a 揭榜 project, from one of its demands when `demand_id` is given."""
+    demand = store.get(Demand, demand_id) if demand_id else None
     if demand_id:
-        demand = store.get(Demand, demand_id)
         if demand is None:
             raise _fail("技术需求不存在。", "The demand does not exist.")
         title = title or demand.title
         description = description or demand.description
         industry = industry or demand.industry
         county = county or demand.county
+        if demand.status != "published" or demand.taken_by:
+            raise _fail("该需求已被揭榜或已关闭。", "This demand has already been taken up or closed.")
+        # Applied for and awarded from now on, no longer taken by whoever comes first.
+        demand.status = "project"
     project = ProjectRecord(
         demand_id=demand_id,
         title=title.strip(),
@@ -78,7 +82,11 @@ def publish_project(
         status="published",
         published_by=published_by,
     )
-    return store.save(project)
+    with store.atomic():
+        store.save(project)
+        if demand is not None:
+            store.save(demand)
+    return project
 
 
 def apply(

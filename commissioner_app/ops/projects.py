@@ -31,10 +31,26 @@ class ProjectsPage:
     applications: list[dict[str, Any]]
     milestones: list[dict[str, Any]]
     demands: list[tuple[str, str]]  # (id, title) of demands the bureau may publish as projects
+    my_visits: list[tuple[str, str]]  # (id, date and served party) of the user's latest visits
+
+
+def my_visits(store: Store, commissioner: Commissioner | None, limit: int = 100) -> list[tuple[str, str]]:
+    """The user's latest visits, to link to a project or an achievement."""
+    if commissioner is None:
+        return []
+    rows = store.db.execute(
+        """SELECT v.id, v.visit_date, coalesce(t.name, ''), v.project_id FROM visits v
+           LEFT JOIN service_targets t ON t.id = v.target_id
+           WHERE v.commissioner_id = ? AND v.deleted = 0 AND v.is_draft = 0
+           ORDER BY v.visit_date DESC LIMIT ?""",
+        [commissioner.id, limit],
+    ).fetchall()
+    return [(r[0], f"{r[1]} {r[2]}" + (" ★" if r[3] else "")) for r in rows]
 
 
 def projects_page(store: Store, commissioner: Commissioner | None, project_id: str | None) -> ProjectsPage:
     rows = projects.project_rows(store, commissioner)
+    visits = my_visits(store, commissioner)
     demands = [
         (r[0], r[1])
         for r in store.db.execute(
@@ -44,12 +60,13 @@ def projects_page(store: Store, commissioner: Commissioner | None, project_id: s
         ).fetchall()
     ]
     if project_id is None:
-        return ProjectsPage(rows, [], [], demands)
+        return ProjectsPage(rows, [], [], demands, visits)
     return ProjectsPage(
         rows,
         projects.application_rows(store, project_id),
         projects.milestone_rows(store, project_id),
         demands,
+        visits,
     )
 
 
@@ -108,12 +125,26 @@ class AchievementsPage:
     rows: list[dict[str, Any]]
     totals: dict[str, float]
     pending_for_me: list[str]  # ids the logged-in manager may review
+    targets: list[tuple[str, str]]  # (id, name) of service targets, for the served party
+    my_visits: list[tuple[str, str]]
 
 
-def achievements_page(store: Store, year: int, reviewer: Commissioner | None) -> AchievementsPage:
+def achievements_page(
+    store: Store, year: int, reviewer: Commissioner | None, me: Commissioner | None = None
+) -> AchievementsPage:
     queue = [r["id"] for r in achievements.review_queue(store, reviewer)] if reviewer else []
+    targets = [
+        (r[0], r[1])
+        for r in store.db.execute(
+            "SELECT id, name FROM service_targets WHERE deleted = 0 AND is_draft = 0 ORDER BY name LIMIT 2000"
+        ).fetchall()
+    ]
     return AchievementsPage(
-        achievements.achievement_rows(store, year=year), achievements.totals(store, year), queue
+        achievements.achievement_rows(store, year=year),
+        achievements.totals(store, year),
+        queue,
+        targets,
+        my_visits(store, me),
     )
 
 

@@ -172,3 +172,29 @@ def test_annual_record_shows_achievements_and_projects(city: dict[str, object], 
     assert "成果转化2项（已审核通过），技术交易额155.75万元" in text and "另有1项待审核" in text
     assert "鳗鱼养殖尾水处理技术攻关" in text and "1/2" in text
     assert "七、年度工作总结" in text
+
+
+def test_a_demand_published_as_a_project_is_applied_for_not_taken(store: Store) -> None:
+    from commissioner_app.demands import open_demands, take_up
+    from commissioner_app.domain import Demand
+
+    me = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学", phone="13800138000"))
+    demand = store.save(Demand(title="陈皮仓储霉变", description="需要低成本防霉方案"))
+    project = projects.publish_project(
+        store,
+        title="",
+        requirements="建成示范仓",
+        deadline=TODAY + timedelta(days=5),
+        budget=20,
+        demand_id=demand.id,
+    )
+    assert (project.title, project.demand_id) == ("陈皮仓储霉变", demand.id)
+    again = store.get(Demand, demand.id)
+    assert again is not None and again.status == "project"
+    assert open_demands(store) == []
+    with pytest.raises(CommissionerError):
+        take_up(store, demand.id, me)
+    with pytest.raises(CommissionerError):
+        projects.publish_project(
+            store, title="", requirements="x", deadline=TODAY, budget=1, demand_id=demand.id
+        )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from commissioner_app import achievements, projects
 from commissioner_app.attachments import add_attachment
+from commissioner_app.demands import open_demands
 from commissioner_app.domain import (
     Achievement,
     Commissioner,
@@ -71,6 +72,7 @@ def test_a_project_from_publication_to_acceptance_and_an_achievement_counted(
         assert me is not None
         [row] = projects.project_rows(store, me)
         assert row["status"] == "published" and row["my_application"] is None
+        assert open_demands(store) == []  # applied for now, not taken by whoever comes first
         plans[me.id] = projects.apply(
             store, project.id, me, f"{me.name}的攻关方案：低温除湿结合生物防霉", as_team=as_team
         )

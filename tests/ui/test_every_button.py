@@ -102,6 +102,10 @@ CLICKED_ELSEWHERE = {
     # 揭榜与成果: enabled once a project, application, milestone or achievement is chosen.
     (
         "ProjectsView",
+        "link_button",
+    ): "test_projects_view.py::test_a_commissioner_applies_then_sets_and_completes_milestones",
+    (
+        "ProjectsView",
         "publish_button",
     ): "test_projects_view.py::test_the_bureau_publishes_awards_and_accepts_with_evidence",
     (

@@ -18,6 +18,7 @@ from commissioner_app.domain import (
     ProjectApplication,
     ProjectMilestone,
     ProjectRecord,
+    Visit,
 )
 from commissioner_app.store import Store
 from tests.ui.manager_support import TeamData, build_team, log_in_as, wait
@@ -148,6 +149,13 @@ def test_a_commissioner_applies_then_sets_and_completes_milestones(
         view.milestones_table.selectRow(0)
         click(qtbot, view, view.milestone_file_button)
         assert [a.owner_table for a in store.all(Attachment)] == ["project_milestones"]
+        # Her visit serves the project.
+        choose(view, project.id)
+        assert view.link_visit.count() >= 1
+        visit_id = view.link_visit.itemData(0)
+        click(qtbot, view, view.link_button)
+        linked = store.get(Visit, visit_id)
+        assert linked is not None and linked.project_id == project.id
         # The achievements tab: a commissioner records a technology contract.
         view.tabs.setCurrentIndex(1)
         view.ach_title.setText("陈皮低温陈化技术")
@@ -155,9 +163,12 @@ def test_a_commissioner_applies_then_sets_and_completes_milestones(
         view.ach_value.setValue(35.5)
         view.ach_transferor.setText("五邑大学")
         view.ach_transferee.setText("新会陈皮合作社")
+        view.ach_target.setCurrentIndex(1)
+        view.ach_visit.setCurrentIndex(view.ach_visit.findData(visit_id))
         click(qtbot, view, view.save_achievement_button)
         [achievement] = store.all(Achievement)
         assert (achievement.contract_value, achievement.review_status) == (35.5, "pending")
+        assert achievement.visit_ids == [visit_id] and achievement.target_id == team.target.id
         assert "待审核 1 项" in view.totals_label.text()
     finally:
         context.close()

@@ -1778,6 +1778,14 @@ Data folder: {0}</translation>
         <translation>Add milestone evidence…</translation>
     </message>
     <message>
+        <source>关联到本项目</source>
+        <translation>Link to this project</translation>
+    </message>
+    <message>
+        <source>本人的服务记录（★：已关联某个项目）</source>
+        <translation>Your visits (★: already linked to a project)</translation>
+    </message>
+    <message>
         <source>成果名称</source>
         <translation>Achievement</translation>
     </message>
@@ -1842,6 +1850,14 @@ Data folder: {0}</translation>
         <translation>Transferee (licensee)</translation>
     </message>
     <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>关联服务记录</source>
+        <translation>Linked visit</translation>
+    </message>
+    <message>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1868,6 +1884,10 @@ Data folder: {0}</translation>
     <message>
         <source>本年度已审核通过的成果转化 {0} 项，技术交易额 {1:.2f} 万元；待审核 {2} 项（不计入）。</source>
         <translation>This year: {0} approved achievements, technology transactions {1:.2f} (10k yuan); {2} waiting for review (not counted).</translation>
+    </message>
+    <message>
+        <source>（未选择）</source>
+        <translation>(none)</translation>
     </message>
     <message>
         <source>选择一个项目查看揭榜要求、申请和节点。</source>
@@ -1928,6 +1948,10 @@ Data folder: {0}</translation>
     <message>
         <source>已添加节点。</source>
         <translation>Milestone added.</translation>
+    </message>
+    <message>
+        <source>服务记录已关联到本项目，下次同步时送达市科技局。</source>
+        <translation>The visit is linked to this project; the next sync tells the bureau.</translation>
     </message>
     <message>
         <source>请先选择一个节点。</source>

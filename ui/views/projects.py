@@ -63,6 +63,7 @@ from commissioner_app.ops.projects import (
     award_project,
     complete_milestone,
     decide_achievements,
+    link_to_project,
     projects_page,
     publish_project,
     save_achievement,
@@ -124,6 +125,19 @@ def _selected_keys(table: QTableWidget) -> list[str]:
         if item is not None:
             keys.append(str(item.data(Qt.ItemDataRole.UserRole)))
     return keys
+
+
+def _fill_combo(combo: QComboBox, items: list[tuple[str, str]], empty: str) -> None:
+    """Items (id, text) with their id as data; `empty` (when given) first, for none."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if empty:
+        combo.addItem(empty, "")
+    for key, text in items:
+        combo.addItem(text, key)
+    combo.setCurrentIndex(max(combo.findData(current), 0))
+    combo.blockSignals(False)
 
 
 def _date_edit(parent: QWidget, days: int = 0) -> QDateEdit:
@@ -267,6 +281,10 @@ class ProjectsView(QWidget):
         self.done_button.clicked.connect(self.complete_selected)
         self.milestone_file_button = QPushButton(self)
         self.milestone_file_button.clicked.connect(lambda: self.add_evidence_file("project_milestones"))
+        self.link_visit = QComboBox(self)
+        self.link_visit.setMinimumContentsLength(14)
+        self.link_button = QPushButton(self)
+        self.link_button.clicked.connect(self.link_selected_visit)
         for widget in (
             self.milestone_title,
             self.milestone_due,
@@ -274,6 +292,8 @@ class ProjectsView(QWidget):
             self.milestone_evidence,
             self.done_button,
             self.milestone_file_button,
+            self.link_visit,
+            self.link_button,
         ):
             ms.addWidget(widget)
         self.commissioner_panel = QWidget(self)
@@ -322,13 +342,17 @@ class ProjectsView(QWidget):
         self.ach_date = _date_edit(self)
         self.ach_transferor = QLineEdit(self)
         self.ach_transferee = QLineEdit(self)
+        self.ach_target = QComboBox(self)
+        self.ach_target.setMinimumContentsLength(10)
+        self.ach_visit = QComboBox(self)
+        self.ach_visit.setMinimumContentsLength(10)
         self.save_achievement_button = QPushButton(self)
         self.save_achievement_button.setObjectName("primary")
         self.save_achievement_button.clicked.connect(self.save_achievement)
         self.achievement_file_button = QPushButton(self)
         self.achievement_file_button.clicked.connect(lambda: self.add_evidence_file("achievements"))
         grid = QGridLayout(self.achievement_box)
-        self.ach_labels = [QLabel(self) for _ in range(8)]
+        self.ach_labels = [QLabel(self) for _ in range(10)]
         fields = (
             self.ach_title,
             self.ach_contract,
@@ -338,6 +362,8 @@ class ProjectsView(QWidget):
             self.ach_date,
             self.ach_transferor,
             self.ach_transferee,
+            self.ach_target,
+            self.ach_visit,
         )
         for i, (label, field) in enumerate(zip(self.ach_labels, fields, strict=True)):
             grid.addWidget(label, i // 2, (i % 2) * 2)
@@ -348,7 +374,7 @@ class ProjectsView(QWidget):
         save_row.addStretch(1)
         save_row.addWidget(self.save_achievement_button)
         save_row.addWidget(self.achievement_file_button)
-        grid.addLayout(save_row, 4, 0, 1, 4)
+        grid.addLayout(save_row, 5, 0, 1, 4)
         page = QWidget(self)
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(4, 4, 4, 4)
@@ -438,6 +464,8 @@ class ProjectsView(QWidget):
         self.milestone_evidence.setPlaceholderText(self.tr("完成佐证说明"))
         self.done_button.setText(self.tr("标记所选节点完成"))
         self.milestone_file_button.setText(self.tr("添加节点佐证…"))
+        self.link_button.setText(self.tr("关联到本项目"))
+        self.link_visit.setToolTip(self.tr("本人的服务记录（★：已关联某个项目）"))
         self.achievement_table.setHorizontalHeaderLabels(
             [
                 self.tr("成果名称"),
@@ -464,6 +492,8 @@ class ProjectsView(QWidget):
                 self.tr("合同日期"),
                 self.tr("转让方（许可方）"),
                 self.tr("受让方（被许可方）"),
+                self.tr("服务对象"),
+                self.tr("关联服务记录"),
             ),
             strict=True,
         ):
@@ -501,7 +531,7 @@ class ProjectsView(QWidget):
             self.tr("正在加载揭榜项目…")
         ).run_in_background()
         Operation(
-            self, lambda store: achievements_page(store, year, manager), self._achievements_loaded
+            self, lambda store: achievements_page(store, year, manager, me), self._achievements_loaded
         ).run_in_background()
 
     def _records_changed(self, changes: OpChanges) -> None:
@@ -565,6 +595,7 @@ class ProjectsView(QWidget):
                 ]
             )
         _fill(self.milestones_table, ms, [m["id"] for m in page.milestones])
+        _fill_combo(self.link_visit, page.my_visits, "")
         self._show_project_detail()
 
     def _fill_achievements(self) -> None:
@@ -593,6 +624,8 @@ class ProjectsView(QWidget):
                 ]
             )
         _fill(self.achievement_table, rows, [a["id"] for a in page.rows])
+        _fill_combo(self.ach_target, page.targets, self.tr("（未选择）"))
+        _fill_combo(self.ach_visit, page.my_visits, self.tr("（未选择）"))
         self._achievement_chosen()
 
     # --- selection ---------------------------------------------------------------------------------
@@ -636,6 +669,8 @@ class ProjectsView(QWidget):
         for w in (self.milestone_title, self.milestone_due, self.milestone_button, self.milestone_evidence):
             w.setEnabled(awarded_to_me)
         self.done_button.setEnabled(awarded_to_me)
+        self.link_visit.setEnabled(awarded_to_me)
+        self.link_button.setEnabled(awarded_to_me and self.link_visit.count() > 0)
         self.milestone_file_button.setEnabled(awarded_to_me)
         can_apply = p is not None and p["status"] == "published" and not p["my_application"]
         self.apply_button.setEnabled(can_apply)
@@ -733,6 +768,16 @@ class ProjectsView(QWidget):
         )
         self.milestone_title.clear()
 
+    def link_selected_visit(self) -> None:
+        project, visit = self.selected_project(), self.link_visit.currentData()
+        if project is None or not visit:
+            return
+        self._run(
+            lambda store: link_to_project(store, "visits", visit, project),
+            self.tr("服务记录已关联到本项目，下次同步时送达市科技局。"),
+            self.tr("正在保存…"),
+        )
+
     def complete_selected(self) -> None:
         chosen = _selected_keys(self.milestones_table)
         if not chosen:
@@ -780,6 +825,8 @@ class ProjectsView(QWidget):
             contract_date=_py_date(self.ach_date),
             transferor=self.ach_transferor.text().strip(),
             transferee=self.ach_transferee.text().strip(),
+            target_id=self.ach_target.currentData() or None,
+            visit_ids=[self.ach_visit.currentData()] if self.ach_visit.currentData() else [],
         )
 
         def work(store: Store) -> Any:
