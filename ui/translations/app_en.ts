@@ -1690,8 +1690,16 @@ Data folder: {0}</translation>
         <translation>Applicant</translation>
     </message>
     <message>
+        <source>派出单位</source>
+        <translation>Sending unit</translation>
+    </message>
+    <message>
         <source>团队</source>
         <translation>Team</translation>
+    </message>
+    <message>
+        <source>已通过服务记录</source>
+        <translation>Approved visits</translation>
     </message>
     <message>
         <source>攻关节点</source>

@@ -205,7 +205,7 @@ class ProjectsView(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         self.applications_label = QLabel(self)
-        self.applications_table = _table(self, 4)
+        self.applications_table = _table(self, 6)
         self.milestones_label = QLabel(self)
         self.milestones_table = _table(self, 4)
         left_layout.addWidget(self.applications_label)
@@ -432,7 +432,14 @@ class ProjectsView(QWidget):
         )
         self.applications_label.setText(self.tr("申请（市科技局可见全部，申请人只见本人的）"))
         self.applications_table.setHorizontalHeaderLabels(
-            [self.tr("攻关方案"), self.tr("申请人"), self.tr("团队"), self.tr("状态")]
+            [
+                self.tr("攻关方案"),
+                self.tr("申请人"),
+                self.tr("派出单位"),
+                self.tr("团队"),
+                self.tr("已通过服务记录"),
+                self.tr("状态"),
+            ]
         )
         self.milestones_label.setText(self.tr("攻关节点"))
         self.milestones_table.setHorizontalHeaderLabels(
@@ -581,7 +588,14 @@ class ProjectsView(QWidget):
         for a in page.applications:
             status = APPLICATION_STATUSES.get(a["status"])
             apps.append(
-                [a["plan"], a["applicant"] or "", a["team_name"] or "", status.text(lang) if status else ""]
+                [
+                    a["plan"],
+                    a["applicant"] or "",
+                    a["sending_unit"] or "",
+                    a["team_name"] or "",
+                    a["approved_visits"],
+                    status.text(lang) if status else "",
+                ]
             )
         _fill(self.applications_table, apps, [a["id"] for a in page.applications])
         ms = []
