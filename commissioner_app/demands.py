@@ -19,6 +19,8 @@ DEMAND_STATUSES = {
     "published": Message("待揭榜", "Open"),
     "taken": Message("已揭榜", "Taken up"),
     "closed": Message("已关闭", "Closed"),
+    # Published by the bureau as a 揭榜挂帅 project (commissioner_app/projects.py): applied for, not taken.
+    "project": Message("已转为揭榜项目", "Became an open-call project"),
 }
 
 

@@ -176,6 +176,22 @@ LABELS: dict[str, Message] = {
     "deadline": Message("截止日期", "Deadline"),
     "deactivation_reason": Message("停用原因", "Reason for deactivation"),
     "year": Message("年度", "Year"),
+    "budget": Message("经费（万元）", "Budget (10k yuan)"),
+    "requirements": Message("揭榜要求", "Requirements"),
+    "plan": Message("攻关方案", "Plan"),
+    "project_id": Message("揭榜项目", "Open-call project"),
+    "due_date": Message("计划完成日期", "Due date"),
+    "acceptance": Message("验收结论", "Acceptance"),
+    "acceptance_opinion": Message("验收意见", "Acceptance opinion"),
+    "awarded_application_id": Message("中榜申请", "Awarded application"),
+    "kind": Message("成果类型", "Kind of achievement"),
+    "mode": Message("转化方式", "Mode of transfer"),
+    "contract_no": Message("技术合同编号", "Technology contract number"),
+    "contract_value": Message("合同金额（万元）", "Contract value (10k yuan)"),
+    "contract_date": Message("合同日期", "Contract date"),
+    "transferor": Message("转让方（许可方）", "Transferor (licensor)"),
+    "transferee": Message("受让方（被许可方）", "Transferee (licensee)"),
+    "evidence": Message("佐证", "Evidence"),
 }
 
 # The largest value one record may report for a figure. A visit (or one solution) beyond these is a
@@ -189,6 +205,8 @@ LIMITS: dict[str, float] = {
     "demo_households": 1_000,
     "jobs_created": 10_000,
     "economic_benefit": 100_000,  # 万元 (1 billion yuan) from one visit or one solution
+    "budget": 100_000,  # 万元: one 揭榜 project's funding
+    "contract_value": 1_000_000,  # 万元 (10 billion yuan): one technology contract
 }
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
@@ -424,6 +442,7 @@ class Visit(Record):
     confirm_token: str = ""
     # Set by the server from the reviewer's decision: the signed sheet scan was accepted.
     confirm_sheet_accepted: bool = False
+    project_id: str | None = None  # the 揭榜 project this visit serves
 
     def validate(self, today: date | None = None) -> list[Issue]:
         today = today or date.today()
@@ -488,6 +507,7 @@ class TechnicalProblem(Record):
     status_reason: str = ""
     raised_on: date | None = None
     solved_on: date | None = None
+    project_id: str | None = None  # the 揭榜 project it belongs to
 
     def validate(self, solution_count: int = 0) -> list[Issue]:
         p = _Problems()
@@ -523,6 +543,7 @@ class Solution(Record):
         default=0.0, metadata=Visit.__dataclass_fields__["economic_benefit"].metadata
     )
     confirmed: bool = False
+    project_id: str | None = None  # the 揭榜 project it belongs to
 
     def validate(self) -> list[Issue]:
         p = _Problems()
@@ -678,6 +699,168 @@ class AnnualSummary(Record):
         return p.items
 
 
+PROJECT_STATUSES: dict[str, Message] = {
+    "published": Message("揭榜中", "Open for applications"),
+    "awarded": Message("攻关中", "Awarded, in progress"),
+    "accepted": Message("验收通过", "Accepted"),
+    "failed": Message("验收未通过", "Failed acceptance"),
+    "closed": Message("已撤销", "Withdrawn"),
+}
+
+ACCEPTANCE_RESULTS: dict[str, Message] = {
+    "": Message("未验收", "Not yet"),
+    "passed": Message("通过", "Passed"),
+    "failed": Message("不通过", "Failed"),
+}
+
+APPLICATION_STATUSES: dict[str, Message] = {
+    "submitted": Message("已申请", "Submitted"),
+    "awarded": Message("中榜", "Awarded"),
+    "not_chosen": Message("未入选", "Not chosen"),
+}
+
+
+@dataclass
+class ProjectRecord(Record):
+    """A 揭榜挂帅 project: a demand the bureau publishes with a deadline, a budget and requirements,
+    awards to one application, and finally accepts (验收) or fails. Only the bureau writes it."""
+
+    __table__: ClassVar[str] = "projects"
+    demand_id: str | None = None
+    title: str = ""
+    description: str = ""
+    requirements: str = ""
+    industry: str = ""
+    county: str = ""
+    budget: float = 0.0  # 万元
+    deadline: date | None = None  # the last day to apply
+    status: str = "published"
+    awarded_application_id: str | None = None
+    awarded_commissioner_id: str | None = None  # set by the central store from the application
+    awarded_team_id: str | None = None
+    acceptance: str = ""  # '' / passed / failed
+    acceptance_opinion: str = ""
+    accepted_on: date | None = None
+    published_by: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("title", self.title.strip())
+        p.required("requirements", self.requirements.strip())
+        p.required("deadline", self.deadline)
+        p.in_range("budget", self.budget)
+        p.code("status", self.status, PROJECT_STATUSES)
+        p.code("acceptance", self.acceptance, ACCEPTANCE_RESULTS)
+        if self.status in ("awarded", "accepted", "failed") and not self.awarded_application_id:
+            p.add("awarded_application_id", "须先选定中榜申请", "an application must be awarded first")
+        if self.acceptance and not self.acceptance_opinion.strip():
+            p.add("acceptance_opinion", "验收须填写意见", "acceptance needs an opinion")
+        if self.acceptance and self.accepted_on is None:
+            p.add("acceptance", "验收须填写日期", "acceptance needs a date")
+        expected = {"passed": "accepted", "failed": "failed"}.get(self.acceptance)
+        if expected and self.status != expected:
+            p.add("status", "状态与验收结论不一致", "does not match the acceptance result")
+        return p.items
+
+
+@dataclass
+class ProjectApplication(Record):
+    """A commissioner's (or, through its member, a team's) application to a 揭榜 project: a short
+    plan. One per applicant and project; the bureau sets its status when it awards the project."""
+
+    __table__: ClassVar[str] = "project_applications"
+    project_id: str = ""
+    commissioner_id: str = ""
+    team_id: str | None = None  # applying for the applicant's team (科技特派团)
+    plan: str = ""
+    status: str = "submitted"
+    submitted_on: date | None = None
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("project_id", self.project_id)
+        if len(self.plan.strip()) < 10:
+            p.add("plan", "请填写攻关方案（至少10个字）", "write the plan (at least 10 characters)")
+        p.code("status", self.status, APPLICATION_STATUSES)
+        return p.items
+
+
+@dataclass
+class ProjectMilestone(Record):
+    """A milestone the awarded side sets for its 揭榜 project, with evidence when done."""
+
+    __table__: ClassVar[str] = "project_milestones"
+    project_id: str = ""
+    commissioner_id: str = ""
+    title: str = ""
+    due_date: date | None = None
+    done: bool = False
+    done_on: date | None = None
+    evidence: str = ""  # what shows it is done; files are attachments of the milestone
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        p.required("project_id", self.project_id)
+        p.required("title", self.title.strip())
+        p.required("due_date", self.due_date)
+        if self.done and not self.evidence.strip():
+            p.add("evidence", "完成的节点须说明佐证", "a milestone marked done needs its evidence")
+        return p.items
+
+
+ACHIEVEMENT_KINDS: dict[str, Message] = {
+    "technology": Message("技术", "Technology"),
+    "variety": Message("品种", "Variety"),
+    "product": Message("产品", "Product"),
+    "patent": Message("专利", "Patent"),
+}
+
+TRANSFER_MODES: dict[str, Message] = {
+    "transfer": Message("转让", "Transfer"),
+    "license": Message("许可", "Licence"),
+}
+
+
+@dataclass
+class Achievement(Record):
+    """An achievement transferred or licensed to a served party (成果转化) under a technology
+    contract (技术合同). Reviewed like a visit; only approved ones count."""
+
+    __table__: ClassVar[str] = "achievements"
+    commissioner_id: str = ""
+    title: str = ""
+    kind: str = "technology"
+    mode: str = "transfer"
+    contract_no: str = ""
+    contract_value: float = 0.0  # 万元: the 技术交易额 it adds
+    contract_date: date | None = None
+    transferor: str = ""
+    transferee: str = ""
+    target_id: str | None = None
+    visit_ids: list[str] = field(default_factory=list)
+    problem_ids: list[str] = field(default_factory=list)
+    project_id: str | None = None
+    note: str = ""
+    review_status: str = ""
+    review_opinion: str = ""
+
+    def validate(self, today: date | None = None) -> list[Issue]:
+        p = _Problems()
+        p.required("title", self.title.strip())
+        p.code("kind", self.kind, ACHIEVEMENT_KINDS)
+        p.code("mode", self.mode, TRANSFER_MODES)
+        p.required("contract_no", self.contract_no.strip())
+        if len(self.contract_no) > 60:
+            p.add("contract_no", "合同编号过长", "is too long")
+        p.required("contract_date", self.contract_date)
+        if self.contract_date and today and self.contract_date > today:
+            p.add("contract_date", "不能晚于今天", "cannot be in the future")
+        p.in_range("contract_value", self.contract_value)
+        p.required("transferor", self.transferor.strip())
+        p.required("transferee", self.transferee.strip())
+        return p.items
+
+
 RECORD_TYPES: tuple[type[Record], ...] = (
     Commissioner,
     Team,
@@ -693,5 +876,9 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     AnnualSummary,
     Confirmation,
     AssessmentResult,
+    ProjectRecord,
+    ProjectApplication,
+    ProjectMilestone,
+    Achievement,
 )
 TABLES: dict[str, type[Record]] = {cls.__table__: cls for cls in RECORD_TYPES}

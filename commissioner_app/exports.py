@@ -35,6 +35,7 @@ from commissioner_app.domain import (
     field_label,
 )
 from commissioner_app.errors import CommissionerError
+from commissioner_app.exports_projects import project_sheets
 from commissioner_app.i18n import Message
 from commissioner_app.store import SYNC_STATE_SQL, SYNC_STATES, Store
 from commissioner_app.xlsx_writer import XlsxWriter
@@ -350,6 +351,7 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
             ],
             assessment_rows,
         ),
+        *project_sheets(store, a.period.start, a.period.end),
     ]
 
 

@@ -9,7 +9,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any, TypeVar
 
-from commissioner_app.domain import TABLES, Issue, Record, TechnicalProblem, Visit
+from commissioner_app.domain import TABLES, Achievement, Issue, Record, TechnicalProblem, Visit
 
 R = TypeVar("R", bound=Record)
 
@@ -103,4 +103,6 @@ def stored_record_issues(table: str, row: dict[str, Any], *, today: date) -> lis
         return record.validate(today=today)
     if isinstance(record, TechnicalProblem):
         return record.validate(solution_count=1)
+    if isinstance(record, Achievement):
+        return record.validate(today=today)
     return record.validate()

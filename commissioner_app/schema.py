@@ -167,7 +167,16 @@ _V1_SYNCED_TABLES = (
     "demands",
     "annual_summaries",
 )
-SYNCED_TABLES = (*_V1_SYNCED_TABLES, "confirmations", "assessment_results")
+SYNCED_TABLES = (
+    *_V1_SYNCED_TABLES,
+    "confirmations",
+    "assessment_results",
+    # m013: 揭榜挂帅 projects and the achievements register (projects before what names them).
+    "projects",
+    "project_applications",
+    "project_milestones",
+    "achievements",
+)
 
 _M001 = [
     f"""CREATE TABLE commissioners (
@@ -544,4 +553,61 @@ def m008_earned_scores(db: Database) -> None:
     for table in ("commissioners", "visits", "reviews"):
         db.execute(f"DROP TRIGGER {table}_sync_base")
     for table in ("commissioners", "visits", "reviews", "confirmations", "assessment_results"):
+        db.execute(_base_trigger(db, table))
+
+
+@migrations()
+def m013_projects_achievements(db: Database) -> None:
+    """The city plan's 揭榜挂帅 projects (the bureau publishes, commissioners and teams apply, one is
+    awarded, milestones, acceptance) and the achievements register (成果转化: technology contracts);
+    visits, problems and solutions may name the project they serve."""
+    for table in ("visits", "problems", "solutions"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN project_id TEXT")
+        db.execute(f"CREATE INDEX idx_{table}_project ON {table} (project_id)")
+    db.execute(
+        f"""CREATE TABLE projects (
+        id TEXT PRIMARY KEY, demand_id TEXT, title TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '', requirements TEXT NOT NULL DEFAULT '',
+        industry TEXT NOT NULL DEFAULT '', county TEXT NOT NULL DEFAULT '', budget REAL NOT NULL DEFAULT 0,
+        deadline TEXT, status TEXT NOT NULL DEFAULT 'published', awarded_application_id TEXT,
+        awarded_commissioner_id TEXT, awarded_team_id TEXT, acceptance TEXT NOT NULL DEFAULT '',
+        acceptance_opinion TEXT NOT NULL DEFAULT '', accepted_on TEXT,
+        published_by TEXT NOT NULL DEFAULT '', {_M008_SYNC_COLUMNS})"""
+    )
+    db.execute(
+        f"""CREATE TABLE project_applications (
+        id TEXT PRIMARY KEY, project_id TEXT NOT NULL DEFAULT '', commissioner_id TEXT NOT NULL DEFAULT '',
+        team_id TEXT, plan TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'submitted',
+        submitted_on TEXT, {_M008_SYNC_COLUMNS})"""
+    )
+    db.execute(
+        f"""CREATE TABLE project_milestones (
+        id TEXT PRIMARY KEY, project_id TEXT NOT NULL DEFAULT '', commissioner_id TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '', due_date TEXT, done INTEGER NOT NULL DEFAULT 0, done_on TEXT,
+        evidence TEXT NOT NULL DEFAULT '', {_M008_SYNC_COLUMNS})"""
+    )
+    db.execute(
+        f"""CREATE TABLE achievements (
+        id TEXT PRIMARY KEY, commissioner_id TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL DEFAULT 'technology', mode TEXT NOT NULL DEFAULT 'transfer',
+        contract_no TEXT NOT NULL DEFAULT '', contract_value REAL NOT NULL DEFAULT 0, contract_date TEXT,
+        transferor TEXT NOT NULL DEFAULT '', transferee TEXT NOT NULL DEFAULT '', target_id TEXT,
+        visit_ids TEXT NOT NULL DEFAULT '[]', problem_ids TEXT NOT NULL DEFAULT '[]', project_id TEXT,
+        note TEXT NOT NULL DEFAULT '', review_status TEXT NOT NULL DEFAULT '',
+        review_opinion TEXT NOT NULL DEFAULT '', {_M008_SYNC_COLUMNS})"""
+    )
+    db.execute("CREATE INDEX idx_project_applications_project ON project_applications (project_id)")
+    db.execute("CREATE INDEX idx_project_milestones_project ON project_milestones (project_id)")
+    db.execute("CREATE INDEX idx_achievements_commissioner ON achievements (commissioner_id, contract_date)")
+    new = ("projects", "project_applications", "project_milestones", "achievements")
+    for table in new:
+        db.execute(f"CREATE INDEX idx_{table}_dirty ON {table} (dirty, is_draft)")
+        db.execute(f"CREATE INDEX idx_{table}_seq ON {table} (server_seq)")
+        db.execute(
+            f"CREATE INDEX idx_{table}_state ON {table} (dirty, is_draft, has_conflict, sync_error, deleted)"
+        )
+    # The base of a merge keeps every field, the new columns included.
+    for table in ("visits", "problems", "solutions"):
+        db.execute(f"DROP TRIGGER {table}_sync_base")
+    for table in ("visits", "problems", "solutions", *new):
         db.execute(_base_trigger(db, table))

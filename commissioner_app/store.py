@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from commissioner_app import schema
 from commissioner_app.domain import (
     TABLES,
+    Achievement,
     Commissioner,
     Issue,
     Record,
@@ -346,6 +347,8 @@ class Store:
             return record.validate(solution_count=self.solution_count(record.id) + pending_solutions)
         if isinstance(record, Visit):
             return record.validate(today=self.latest_visit_date(record))
+        if isinstance(record, Achievement):
+            return record.validate(today=self.latest_visit_date())
         return record.validate()
 
     def latest_visit_date(self, visit: Visit | None = None) -> date:

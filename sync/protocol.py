@@ -106,13 +106,19 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "visits": ("commissioner", "manager"),
     "problems": ("commissioner", "manager"),
     "solutions": ("commissioner", "manager"),
-    "attachments": ("commissioner", "manager"),
+    "attachments": ("commissioner", "manager", "bureau"),  # the bureau: a project's acceptance evidence
     "reviews": ("manager", "bureau"),
     "demands": ("bureau", "commissioner"),  # a commissioner may only take one up (taken_by, problem_id)
     "annual_summaries": ("commissioner",),
     "assessment_results": ("bureau",),  # the official results the bureau publishes
     "reference": ("bureau",),
     "assessment_rules": ("bureau",),
+    # 揭榜挂帅 (sync/server/projects.py): the bureau publishes, awards and accepts; commissioners apply
+    # (the bureau only marks an application awarded or not chosen); the awarded side sets milestones.
+    "projects": ("bureau",),
+    "project_applications": ("commissioner", "manager", "bureau"),
+    "project_milestones": ("commissioner", "manager"),
+    "achievements": ("commissioner", "manager"),
 }
 
 # The pseudo-table of conflict notices that pull delivers (sync/server/notices.py).
@@ -121,6 +127,7 @@ NOTICE_TABLE = "conflicts"
 # Fields only the server sets (from reviews); a client's value for them is ignored on push.
 SERVER_OWNED_FIELDS: dict[str, tuple[str, ...]] = {
     "visits": ("review_status", "review_opinion", "confirm_sheet_accepted"),
+    "achievements": ("review_status", "review_opinion"),
 }
 
 

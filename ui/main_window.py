@@ -32,6 +32,8 @@ from ui.tasks import Operation
 log = logging.getLogger("commissioner.ui.main_window")
 
 VIEW_KEYS = "1234567890"  # Ctrl+1 … Ctrl+9, Ctrl+0: the views in rail order
+# Beyond ten views (the bureau's rail): Ctrl+Shift+1 … in the same order.
+VIEW_SHORTCUTS = [f"Ctrl+{k}" for k in VIEW_KEYS] + [f"Ctrl+Shift+{k}" for k in VIEW_KEYS]
 SETTINGS_SHORTCUT = "Ctrl+,"
 RAIL_MIN_WIDTH = 120
 
@@ -230,8 +232,9 @@ class MainWindow(QMainWindow):
         self._view_actions: list[QAction] = []
 
     def _update_view_shortcuts(self) -> None:
-        """Ctrl+1 … Ctrl+9, then Ctrl+0, open the views in rail order (hidden views skipped);
-        设置 is Ctrl+, for every role. The View menu lists them; the rail's tooltips name them."""
+        """Ctrl+1 … Ctrl+9, then Ctrl+0 (then Ctrl+Shift+1 …), open the views in rail order (hidden
+        views skipped); 设置 is Ctrl+, for every role. The View menu lists them; the rail's tooltips
+        name them."""
         for action in self._view_actions:
             self.view_menu.removeAction(action)
             action.setShortcuts([])  # until it is deleted, the same keys would be ambiguous (and do nothing)
@@ -247,8 +250,8 @@ class MainWindow(QMainWindow):
             action = QAction(self._titles[key](), self)
             if key == "settings":
                 action.setShortcut(QKeySequence(SETTINGS_SHORTCUT))
-            elif number < len(VIEW_KEYS):
-                action.setShortcut(QKeySequence(f"Ctrl+{VIEW_KEYS[number]}"))
+            elif number < len(VIEW_SHORTCUTS):
+                action.setShortcut(QKeySequence(VIEW_SHORTCUTS[number]))
                 number += 1
             action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

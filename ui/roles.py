@@ -112,6 +112,13 @@ ROLE_VIEWS: list[RoleView] = [
         lambda: QCoreApplication.translate("roles", "技术需求"),
         ALL,
     ),
+    RoleView(
+        "projects",
+        "ui.views.projects",
+        "ProjectsView",
+        lambda: QCoreApplication.translate("roles", "揭榜与成果"),
+        ALL,
+    ),
 ]
 
 

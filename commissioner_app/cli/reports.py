@@ -101,8 +101,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "export",
         help=t(
-            "导出 Excel 或 CSV（服务记录、技术难题、解决方案、服务对象、考核结果）",
-            "export Excel or CSV (visits, problems, solutions, targets, assessment)",
+            "导出 Excel 或 CSV（服务记录、技术难题、解决方案、服务对象、考核结果、揭榜项目、成果转化）",
+            "export Excel or CSV (visits, problems, solutions, targets, assessment, projects, achievements)",
         ),
         description=t(
             "xlsx：一个工作簿，每类数据一个工作表。csv：--out 为文件夹，每类数据一个文件"

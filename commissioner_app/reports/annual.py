@@ -22,6 +22,7 @@ from commissioner_app.assessment_rules import GRADES
 from commissioner_app.domain import SERVICE_TYPES, Visit, field_label
 from commissioner_app.errors import NotFoundError
 from commissioner_app.i18n import Message
+from commissioner_app.reports.annual_projects import projects_section
 from commissioner_app.reports.base import (
     GRID,
     HEAD_BG,
@@ -117,7 +118,8 @@ def write_annual_record(
         if problems
         else [P(tr("本期无已解决的技术难题。", "No problems solved in the period."), s.body)]
     )
-    story.append(P(tr("六、年度工作总结", "6. Annual summary"), s.h2))
+    story += projects_section(store, m.commissioner_id, year, width, number="六")
+    story.append(P(tr("七、年度工作总结", "7. Annual summary"), s.h2))
     summary = annual_summary_text(store, m.commissioner_id, year)
     story.append(P(summary or tr("（未填写）", "(not written)"), s.body))
     story.append(Spacer(1, 8 * mm))

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from commissioner_app.domain import REVIEW_DECISIONS, TABLES
 from commissioner_app.records import stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
-from sync.server import confirm, notices, timeutil
+from sync.server import confirm, notices, projects, timeutil
 from sync.server.auth import User
 from sync.server.db import writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
@@ -39,10 +39,13 @@ OWNED_TABLES = (
     "solutions",
     "attachments",
     "annual_summaries",
+    "achievements",
 )
 PUBLIC_TABLES = ("reference", "assessment_rules", "demands")
 # What a commissioner may change on a published demand: take it up.
 DEMAND_TAKE_FIELDS = frozenset({"taken_by", "problem_id", "status"})
+# Records a manager reviews (审核), each with a review_status the server keeps.
+REVIEWABLE = ("visits", "achievements")
 # Review states a commissioner's edit sends back to the reviewer.
 REVIEWED = ("approved", "returned")
 # Fields that name another record: (field, its table). A commissioner or manager may point only at
@@ -54,6 +57,7 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "problems": (("visit_id", "visits"), ("target_id", "service_targets")),
     "solutions": (("problem_id", "problems"), ("visit_id", "visits")),
     "demands": (("problem_id", "problems"),),
+    "achievements": (("target_id", "service_targets"),),
 }
 # A record may be dated up to this many days after the server's (UTC) date: the clock skew allowed.
 DATE_SKEW_DAYS = 1
@@ -527,6 +531,10 @@ class Batch:
         user = self.user
         if table == "reviews":
             return self._precheck_review(incoming, current, change)
+        if table in projects.PROJECT_TABLES:
+            return projects.precheck(self, table, record_id, incoming, current, bool(change["deleted"]))
+        if table == "attachments" and user.role == "bureau":
+            return projects.precheck_bureau_attachment(self, incoming, current)
         if user.role == "bureau":
             return False
         mine = user.commissioner_id
@@ -564,6 +572,8 @@ class Batch:
             if current is not None and current.owner_id != mine:
                 raise out_of_scope()
             self._check_references(table, incoming, current)
+            if table in projects.LINKING_TABLES:
+                projects.check_links(self, table, incoming, current)
             if "commissioner_id" in FIELD_SPECS[table]:
                 given = incoming.get("commissioner_id")
                 if given and given != mine:
@@ -583,8 +593,9 @@ class Batch:
                 "审核记录不能删除，请另行审核", "a review cannot be deleted; review the record again"
             )
         fields = {**(current.fields if current else {}), **incoming}
-        if fields.get("record_table", "visits") != "visits":
-            raise Rejected("目前只能审核服务记录", "only visits can be reviewed")
+        record_table = fields.get("record_table") or "visits"
+        if record_table not in REVIEWABLE:
+            raise Rejected("只能审核服务记录和成果转化记录", "only visits and achievements can be reviewed")
         if current is not None:
             for name in ("record_table", "record_id"):
                 if name in incoming and incoming[name] != current.fields.get(name):
@@ -597,7 +608,7 @@ class Batch:
             raise Rejected("审核结论应为通过或退回", "decision must be approved or returned")
         if fields.get("decision") == "returned" and not str(fields.get("opinion") or "").strip():
             raise Rejected("退回时须填写审核意见", "say why the record is returned")
-        visit = self.load("visits", str(fields.get("record_id") or ""))
+        visit = self.load(record_table, str(fields.get("record_id") or ""))
         if visit is None or visit.deleted or not manages(user, visit):
             raise out_of_scope()
         if user.role == "manager" and user.commissioner_id and visit.owner_id == user.commissioner_id:
@@ -609,7 +620,7 @@ class Batch:
                 f"the record changed since you reviewed it (rev {record_rev}, now {visit.rev}); "
                 "sync and review again",
             )
-        incoming["record_table"] = "visits"
+        incoming["record_table"] = record_table
         server_view = {"reviewer_id": user.commissioner_id or user.id, "reviewer_name": user.display_name}
         touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
         incoming.update(server_view)
@@ -628,8 +639,8 @@ class Batch:
     def _server_fields(
         self, table: str, merged: dict[str, Any], current: Stored | None, deleted: bool
     ) -> bool:
-        """Fields the server decides after the merge: a visit's review state."""
-        if table != "visits":
+        """Fields the server decides after the merge: a visit's (or an achievement's) review state."""
+        if table not in REVIEWABLE:
             return False
         before = current.fields.get("review_status", "") if current else ""
         status = before
@@ -639,18 +650,21 @@ class Batch:
             content_changed = deleted != current.deleted or any(
                 merged.get(f) != current.fields.get(f)
                 for f in set(merged) | set(current.fields)
-                if f not in SERVER_OWNED_FIELDS["visits"]
+                if f not in SERVER_OWNED_FIELDS[table]
             )
             if content_changed:
                 status = "pending"  # edited after review: the reviewer looks again
         merged.setdefault("review_opinion", current.fields.get("review_opinion", "") if current else "")
-        if current is None:
+        if current is None and table == "visits":
             merged["confirm_sheet_accepted"] = 0  # until a reviewer accepts the signed sheet
         touched = merged.get("review_status") != status
         merged["review_status"] = status
         return touched
 
     def _scope(self, table: str, record_id: str, merged: dict[str, Any], current: Stored | None) -> Scope:
+        special = projects.scope(self, table, merged, current)
+        if special is not None:
+            return special
         if table in ("reference", "assessment_rules"):
             return Scope(public=True)
         if table == "teams":
@@ -665,7 +679,7 @@ class Batch:
             taker = merged.get("taken_by") or None
             return Scope(taker, *self.group_of(taker), public=True)
         if table == "reviews":
-            visit = self.load("visits", merged["record_id"])
+            visit = self.load(merged.get("record_table") or "visits", merged["record_id"])
             assert visit is not None  # checked in _precheck_review
             return Scope(visit.owner_id, visit.team_id, visit.workstation_id)
         if self.user.role == "bureau":
@@ -736,21 +750,24 @@ class Batch:
             )
 
     def _review_visit(self, review: dict[str, Any]) -> None:
-        """An accepted review sets the visit's review state: a new revision that flows back by pull."""
-        visit = self.load("visits", review["record_id"])
+        """An accepted review sets the visit's (or achievement's) review state: a new revision that
+        flows back by pull."""
+        record_table = review.get("record_table") or "visits"
+        visit = self.load(record_table, review["record_id"])
         assert visit is not None
         fields = {
             **visit.fields,
             "review_status": review["decision"],
             "review_opinion": review.get("opinion") or "",
-            # The signed sheet counts as the served party's word only once a reviewer accepted it.
-            "confirm_sheet_accepted": int(
-                review["decision"] == "approved" and bool(review.get("sheet_accepted"))
-            ),
         }
+        if record_table == "visits":
+            # The signed sheet counts as the served party's word only once a reviewer accepted it.
+            fields["confirm_sheet_accepted"] = int(
+                review["decision"] == "approved" and bool(review.get("sheet_accepted"))
+            )
         if fields != visit.fields:
             self.write(
-                "visits",
+                record_table,
                 review["record_id"],
                 visit,
                 fields,

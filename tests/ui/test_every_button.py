@@ -99,6 +99,59 @@ CLICKED_ELSEWHERE = {
         "DemandsView",
         "take_button",
     ): "test_demands_sync.py::test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server",
+    # 揭榜与成果: enabled once a project, application, milestone or achievement is chosen.
+    (
+        "ProjectsView",
+        "link_button",
+    ): "test_projects_view.py::test_a_commissioner_applies_then_sets_and_completes_milestones",
+    (
+        "ProjectsView",
+        "publish_button",
+    ): "test_projects_view.py::test_the_bureau_publishes_awards_and_accepts_with_evidence",
+    (
+        "ProjectsView",
+        "save_achievement_button",
+    ): "test_projects_view.py::test_a_commissioner_applies_then_sets_and_completes_milestones",
+    (
+        "ProjectsView",
+        "award_button",
+    ): "test_projects_view.py::test_the_bureau_publishes_awards_and_accepts_with_evidence",
+    (
+        "ProjectsView",
+        "accept_button",
+    ): "test_projects_view.py::test_the_bureau_publishes_awards_and_accepts_with_evidence",
+    (
+        "ProjectsView",
+        "project_evidence_button",
+    ): "test_projects_view.py::test_the_bureau_publishes_awards_and_accepts_with_evidence",
+    (
+        "ProjectsView",
+        "apply_button",
+    ): "test_projects_view.py::test_a_commissioner_applies_then_sets_and_completes_milestones",
+    (
+        "ProjectsView",
+        "milestone_button",
+    ): "test_projects_view.py::test_a_commissioner_applies_then_sets_and_completes_milestones",
+    (
+        "ProjectsView",
+        "done_button",
+    ): "test_projects_view.py::test_a_commissioner_applies_then_sets_and_completes_milestones",
+    (
+        "ProjectsView",
+        "milestone_file_button",
+    ): "test_projects_view.py::test_a_commissioner_applies_then_sets_and_completes_milestones",
+    (
+        "ProjectsView",
+        "approve_button",
+    ): "test_projects_view.py::test_a_manager_approves_and_returns_achievements_of_the_team",
+    (
+        "ProjectsView",
+        "return_button",
+    ): "test_projects_view.py::test_a_manager_approves_and_returns_achievements_of_the_team",
+    (
+        "ProjectsView",
+        "achievement_file_button",
+    ): "test_projects_view.py::test_a_manager_approves_and_returns_achievements_of_the_team",
 }
 
 

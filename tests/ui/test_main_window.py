@@ -71,9 +71,10 @@ def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
         "服务对象",
         "考核",
         "技术需求",
+        "揭榜与成果",
         "同步",
         "设置",
-    ]  # 考核, 技术需求: every role's
+    ]  # 考核, 技术需求, 揭榜与成果: every role's
     waiting = demo_context.store.waiting_to_sync()
     assert window.sync_count.text() == f"待同步：{waiting:,} 条记录"
     overview = window.views["overview"]

@@ -465,6 +465,49 @@ Restore now?</translation>
     </message>
 </context>
 <context>
+    <name>CityProjectsPanel</name>
+    <message>
+        <source>揭榜挂帅项目（按状态）</source>
+        <translation>Open-call projects by status</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>项目数</source>
+        <translation>Projects</translation>
+    </message>
+    <message>
+        <source>经费（万元）</source>
+        <translation>Budget (10k yuan)</translation>
+    </message>
+    <message>
+        <source>成果转化（已审核通过，按服务对象所在区县）</source>
+        <translation>Achievements transferred (approved, by the served party&apos;s county)</translation>
+    </message>
+    <message>
+        <source>区县</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>成果数</source>
+        <translation>Achievements</translation>
+    </message>
+    <message>
+        <source>技术交易额（万元）</source>
+        <translation>Technology transactions (10k yuan)</translation>
+    </message>
+    <message>
+        <source>{0}年：揭榜挂帅项目 {1} 个；成果转化 {2} 项，技术交易额 {3:.2f} 万元（另有 {4} 项待审核）。</source>
+        <translation>{0}: {1} open-call projects; {2} achievements transferred, technology transactions {3:.2f} (10k yuan) ({4} more waiting for review).</translation>
+    </message>
+    <message>
+        <source>（未填写）</source>
+        <translation>(not given)</translation>
+    </message>
+</context>
+<context>
     <name>CityView</name>
     <message>
         <source>全市概况</source>
@@ -497,6 +540,10 @@ Restore now?</translation>
     <message>
         <source>科技特派员考核</source>
         <translation>Commissioners&apos; assessment</translation>
+    </message>
+    <message>
+        <source>揭榜与成果转化</source>
+        <translation>Projects and achievements</translation>
     </message>
     <message>
         <source>区县</source>
@@ -1574,6 +1621,377 @@ Data folder: {0}</translation>
     <message>
         <source>正在保存个人资料…</source>
         <translation>Saving the profile…</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectsView</name>
+    <message>
+        <source>发布揭榜项目，比较各方申请后选定中榜方；攻关结束后记录验收结论并附佐证。</source>
+        <translation>Publish open-call projects, compare the applications and award one; when the work ends, record the acceptance with its evidence.</translation>
+    </message>
+    <message>
+        <source>市科技局发布的揭榜项目：截止日期前可提交攻关方案（个人或团队）；中榜后设置节点并标记完成。</source>
+        <translation>Open-call projects published by the bureau: submit a plan (for yourself or your team) before the deadline; once awarded, set milestones and mark them done.</translation>
+    </message>
+    <message>
+        <source>揭榜与成果</source>
+        <translation>Open calls</translation>
+    </message>
+    <message>
+        <source>揭榜挂帅项目</source>
+        <translation>Open-call projects</translation>
+    </message>
+    <message>
+        <source>成果转化</source>
+        <translation>Achievements transferred</translation>
+    </message>
+    <message>
+        <source>发布揭榜项目</source>
+        <translation>Publish a project</translation>
+    </message>
+    <message>
+        <source>项目名称</source>
+        <translation>Project</translation>
+    </message>
+    <message>
+        <source>经费（万元）</source>
+        <translation>Budget (10k yuan)</translation>
+    </message>
+    <message>
+        <source>截止日期</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>申请数</source>
+        <translation>Applications</translation>
+    </message>
+    <message>
+        <source>中榜方</source>
+        <translation>Awarded to</translation>
+    </message>
+    <message>
+        <source>节点完成</source>
+        <translation>Milestones done</translation>
+    </message>
+    <message>
+        <source>申请（市科技局可见全部，申请人只见本人的）</source>
+        <translation>Applications (the bureau sees all, an applicant only their own)</translation>
+    </message>
+    <message>
+        <source>攻关方案</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>派出单位</source>
+        <translation>Sending unit</translation>
+    </message>
+    <message>
+        <source>团队</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>已通过服务记录</source>
+        <translation>Approved visits</translation>
+    </message>
+    <message>
+        <source>攻关节点</source>
+        <translation>Milestones</translation>
+    </message>
+    <message>
+        <source>节点</source>
+        <translation>Milestone</translation>
+    </message>
+    <message>
+        <source>计划完成日期</source>
+        <translation>Due date</translation>
+    </message>
+    <message>
+        <source>完成情况</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>佐证</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>来自技术需求</source>
+        <translation>From a demand</translation>
+    </message>
+    <message>
+        <source>揭榜要求</source>
+        <translation>Requirements</translation>
+    </message>
+    <message>
+        <source>申请截止日期</source>
+        <translation>Application deadline</translation>
+    </message>
+    <message>
+        <source>发布项目</source>
+        <translation>Publish project</translation>
+    </message>
+    <message>
+        <source>选定所选申请中榜</source>
+        <translation>Award the chosen application</translation>
+    </message>
+    <message>
+        <source>验收意见</source>
+        <translation>Acceptance opinion</translation>
+    </message>
+    <message>
+        <source>记录验收</source>
+        <translation>Record acceptance</translation>
+    </message>
+    <message>
+        <source>添加验收佐证…</source>
+        <translation>Add acceptance evidence…</translation>
+    </message>
+    <message>
+        <source>攻关方案（技术路线、进度安排、团队分工）</source>
+        <translation>Plan (technical route, schedule, who does what)</translation>
+    </message>
+    <message>
+        <source>以本团队名义</source>
+        <translation>For my team</translation>
+    </message>
+    <message>
+        <source>提交申请</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <source>节点名称</source>
+        <translation>Milestone</translation>
+    </message>
+    <message>
+        <source>添加节点</source>
+        <translation>Add milestone</translation>
+    </message>
+    <message>
+        <source>完成佐证说明</source>
+        <translation>Evidence of completion</translation>
+    </message>
+    <message>
+        <source>标记所选节点完成</source>
+        <translation>Mark the chosen milestone done</translation>
+    </message>
+    <message>
+        <source>添加节点佐证…</source>
+        <translation>Add milestone evidence…</translation>
+    </message>
+    <message>
+        <source>关联到本项目</source>
+        <translation>Link to this project</translation>
+    </message>
+    <message>
+        <source>本人的服务记录（★：已关联某个项目）</source>
+        <translation>Your visits (★: already linked to a project)</translation>
+    </message>
+    <message>
+        <source>成果名称</source>
+        <translation>Achievement</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>合同金额（万元）</source>
+        <translation>Contract value (10k yuan)</translation>
+    </message>
+    <message>
+        <source>合同日期</source>
+        <translation>Contract date</translation>
+    </message>
+    <message>
+        <source>受让方</source>
+        <translation>Transferee</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <source>审核状态</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>审核意见（退回时必填）</source>
+        <translation>Opinion (required to return)</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>登记成果转化</source>
+        <translation>Record an achievement</translation>
+    </message>
+    <message>
+        <source>技术合同编号</source>
+        <translation>Technology contract number</translation>
+    </message>
+    <message>
+        <source>成果类型</source>
+        <translation>Kind of achievement</translation>
+    </message>
+    <message>
+        <source>转化方式</source>
+        <translation>Mode of transfer</translation>
+    </message>
+    <message>
+        <source>转让方（许可方）</source>
+        <translation>Transferor (licensor)</translation>
+    </message>
+    <message>
+        <source>受让方（被许可方）</source>
+        <translation>Transferee (licensee)</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>关联服务记录</source>
+        <translation>Linked visit</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>添加合同佐证…</source>
+        <translation>Add contract evidence…</translation>
+    </message>
+    <message>
+        <source>正在加载揭榜项目…</source>
+        <translation>Loading projects…</translation>
+    </message>
+    <message>
+        <source>（不关联，直接填写）</source>
+        <translation>(none, type it in)</translation>
+    </message>
+    <message>
+        <source>已完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>未完成</source>
+        <translation>Not done</translation>
+    </message>
+    <message>
+        <source>本年度已审核通过的成果转化 {0} 项，技术交易额 {1:.2f} 万元；待审核 {2} 项（不计入）。</source>
+        <translation>This year: {0} approved achievements, technology transactions {1:.2f} (10k yuan); {2} waiting for review (not counted).</translation>
+    </message>
+    <message>
+        <source>（未选择）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>选择一个项目查看揭榜要求、申请和节点。</source>
+        <translation>Choose a project to see its requirements, applications and milestones.</translation>
+    </message>
+    <message>
+        <source>揭榜要求：{0}</source>
+        <translation>Requirements: {0}</translation>
+    </message>
+    <message>
+        <source>验收：{0}（{1}）{2}</source>
+        <translation>Acceptance: {0} ({1}) {2}</translation>
+    </message>
+    <message>
+        <source>市科技局</source>
+        <translation>Science and Technology Bureau</translation>
+    </message>
+    <message>
+        <source>请填写项目名称，或选择一项技术需求。</source>
+        <translation>Enter the project&apos;s name, or choose a demand.</translation>
+    </message>
+    <message>
+        <source>已发布揭榜项目，下次同步时送达各科技特派员。</source>
+        <translation>Project published; the next sync brings it to the commissioners.</translation>
+    </message>
+    <message>
+        <source>正在发布…</source>
+        <translation>Publishing…</translation>
+    </message>
+    <message>
+        <source>请先选择项目和其中一份申请。</source>
+        <translation>Choose a project and one of its applications first.</translation>
+    </message>
+    <message>
+        <source>已选定中榜方，其余申请标记为未入选。</source>
+        <translation>Awarded; the other applications are marked not chosen.</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>已记录验收结论。</source>
+        <translation>Acceptance recorded.</translation>
+    </message>
+    <message>
+        <source>请先选择项目；申请须有科技特派员档案。</source>
+        <translation>Choose a project first; applying needs a commissioner profile.</translation>
+    </message>
+    <message>
+        <source>已提交申请，下次同步时送达市科技局。</source>
+        <translation>Application made; the next sync brings it to the bureau.</translation>
+    </message>
+    <message>
+        <source>正在提交…</source>
+        <translation>Submitting…</translation>
+    </message>
+    <message>
+        <source>已添加节点。</source>
+        <translation>Milestone added.</translation>
+    </message>
+    <message>
+        <source>服务记录已关联到本项目，下次同步时送达市科技局。</source>
+        <translation>The visit is linked to this project; the next sync tells the bureau.</translation>
+    </message>
+    <message>
+        <source>请先选择一个节点。</source>
+        <translation>Choose a milestone first.</translation>
+    </message>
+    <message>
+        <source>节点已标记完成。</source>
+        <translation>Milestone marked done.</translation>
+    </message>
+    <message>
+        <source>请先选择要附佐证的记录。</source>
+        <translation>Choose the record the evidence is for first.</translation>
+    </message>
+    <message>
+        <source>选择佐证文件</source>
+        <translation>Choose an evidence file</translation>
+    </message>
+    <message>
+        <source>已添加佐证“{0}”。</source>
+        <translation>Evidence “{0}” added.</translation>
+    </message>
+    <message>
+        <source>登记成果须有科技特派员档案。</source>
+        <translation>Recording an achievement needs a commissioner profile.</translation>
+    </message>
+    <message>
+        <source>已登记，待团队负责人审核；审核通过后计入统计。</source>
+        <translation>Recorded; it counts once the team leader approves it.</translation>
+    </message>
+    <message>
+        <source>已审核 {0} 项成果转化。</source>
+        <translation>{0} achievements reviewed.</translation>
     </message>
 </context>
 <context>
@@ -2931,6 +3349,10 @@ Data folder: {0}</translation>
     <message>
         <source>技术需求</source>
         <translation>Demands</translation>
+    </message>
+    <message>
+        <source>揭榜与成果</source>
+        <translation>Open calls</translation>
     </message>
 </context>
 <context>

@@ -39,6 +39,7 @@ from ui.models import shown_reference
 from ui.roles import watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
+from ui.views.city_projects import CityProjectsPanel
 from ui.views.common import YearCombo, heading
 from ui.views.rows_model import RowsModel
 
@@ -193,6 +194,8 @@ class CityView(QWidget):
         self.tabs.addTab(screen_fit.scrolling(places, self), "")
         self.tabs.addTab(screen_fit.scrolling(kinds, self), "")
         self.tabs.addTab(screen_fit.scrolling(people, self), "")
+        self.projects_panel = CityProjectsPanel(context, self)  # 揭榜挂帅 and 成果转化
+        self.tabs.addTab(screen_fit.scrolling(self.projects_panel, self), "")
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -237,6 +240,7 @@ class CityView(QWidget):
         self.tabs.setTabText(0, self.tr("区县与镇街"))
         self.tabs.setTabText(1, self.tr("产业与服务类型"))
         self.tabs.setTabText(2, self.tr("科技特派员考核"))
+        self.tabs.setTabText(3, self.tr("揭榜与成果转化"))
         _headers(
             self.county_table,
             [
@@ -296,10 +300,18 @@ class CityView(QWidget):
         Operation(
             self, lambda store: (year, assess(store, period=Period.year(year))), self._members_loaded
         ).with_progress(self.tr("正在计算考核得分…")).run_in_background()
+        self.projects_panel.load(year)
 
     def _records_changed(self, changes: OpChanges) -> None:
         if self.has_loaded and changes.touches(
-            "visits", "problems", "solutions", "reviews", "commissioners", "assessment_rules"
+            "visits",
+            "problems",
+            "solutions",
+            "reviews",
+            "commissioners",
+            "assessment_rules",
+            "projects",
+            "achievements",
         ):
             self.refresh()
 

@@ -1,0 +1,150 @@
+"""The achievements register (成果转化): technologies, varieties, products and patents transferred or
+licensed to a served party under a technology contract (技术合同). Reviewed like visits (a manager
+approves or returns; an edit after a decision goes back to review); only approved ones count, in
+the city view, the annual record and the exports, as a count and as 技术交易额 (contract value)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from commissioner_app.domain import Achievement, Commissioner, Review
+from commissioner_app.errors import CommissionerError, ValidationError
+from commissioner_app.i18n import Message
+from commissioner_app.review import _scope
+from commissioner_app.store import Store
+
+COUNTED = "approved"
+
+
+def save_achievement(store: Store, achievement: Achievement) -> Achievement:
+    """Save a commissioner's achievement; a new or changed one waits for review (the central store
+    decides the review state and does the same at push; this shows it at once)."""
+    with store.atomic():
+        before = store.get(Achievement, achievement.id)
+        if before is None:
+            achievement.review_status = "pending"
+        elif before != achievement:
+            achievement.review_status = "pending"
+            achievement.review_opinion = before.review_opinion
+        store.save(achievement)
+    return achievement
+
+
+def review_queue(store: Store, reviewer: Commissioner) -> list[dict[str, Any]]:
+    """Achievements of the reviewer's team or workstation waiting for review."""
+    scope, params = _scope(reviewer)
+    return list(
+        store.db.query(
+            f"""SELECT a.id, a.title, a.kind, a.mode, a.contract_no, a.contract_value, a.contract_date,
+               a.transferor, a.transferee, a.rev, c.name AS commissioner_name
+           FROM achievements a JOIN commissioners c ON c.id = a.commissioner_id
+           WHERE a.review_status = 'pending' AND a.deleted = 0 AND a.is_draft = 0 AND {scope}
+           ORDER BY a.contract_date DESC""",
+            params,
+        )
+    )
+
+
+def decide(
+    store: Store, achievement_ids: Iterable[str], decision: str, reviewer: Commissioner, opinion: str = ""
+) -> list[Review]:
+    """Approve or return achievements of the reviewer's team; all or nothing."""
+    scope, params = _scope(reviewer)
+    reviews = []
+    for achievement_id in achievement_ids:
+        review = Review(
+            record_table="achievements",
+            record_id=achievement_id,
+            decision=decision,
+            opinion=opinion.strip(),
+            reviewer_id=reviewer.id,
+            reviewer_name=reviewer.name,
+        )
+        issues = review.validate()
+        if issues:
+            raise ValidationError(issues)
+        reviews.append(review)
+    with store.atomic():
+        for review in reviews:
+            found = store.db.execute(
+                "SELECT a.rev FROM achievements a JOIN commissioners c ON c.id = a.commissioner_id "
+                f"WHERE a.id = ? AND a.deleted = 0 AND a.is_draft = 0 AND {scope}",
+                [review.record_id, *params],
+            ).fetchone()
+            if found is None:
+                raise CommissionerError(
+                    Message(
+                        "只能审核本团队成员已提交的成果转化记录。",
+                        "Only submitted achievements of your team's members can be reviewed.",
+                    )
+                )
+            review.record_rev = int(found[0])
+            store.save(review)
+            # The server owns the review state; shown at once, not marked dirty (as for visits).
+            store.db.execute(
+                "UPDATE achievements SET review_status = ?, review_opinion = ? WHERE id = ?",
+                [review.decision, review.opinion, review.record_id],
+            )
+    return reviews
+
+
+def achievement_rows(
+    store: Store, *, year: int | None = None, commissioner_id: str | None = None
+) -> list[dict[str, Any]]:
+    clauses, params = ["a.deleted = 0"], []
+    if year is not None:
+        clauses.append("substr(a.contract_date, 1, 4) = ?")
+        params.append(str(year))
+    if commissioner_id:
+        clauses.append("a.commissioner_id = ?")
+        params.append(commissioner_id)
+    return list(
+        store.db.query(
+            f"""SELECT a.id, a.title, a.kind, a.mode, a.contract_no, a.contract_value, a.contract_date,
+               a.transferor, a.transferee, a.review_status, a.review_opinion, a.visit_ids, a.problem_ids,
+               a.commissioner_id, c.name AS commissioner_name, t.name AS target_name, t.county,
+               p.title AS project_title
+           FROM achievements a LEFT JOIN commissioners c ON c.id = a.commissioner_id
+           LEFT JOIN service_targets t ON t.id = a.target_id
+           LEFT JOIN projects p ON p.id = a.project_id
+           WHERE {" AND ".join(clauses)} ORDER BY a.contract_date DESC, a.created_at DESC""",
+            params,
+        )
+    )
+
+
+def totals(store: Store, year: int | None = None, *, commissioner_id: str | None = None) -> dict[str, float]:
+    """Approved achievements: {'count', 'value' (技术交易额, 万元), 'pending'}."""
+    clauses, params = ["deleted = 0", "is_draft = 0"], []
+    if year is not None:
+        clauses.append("substr(contract_date, 1, 4) = ?")
+        params.append(str(year))
+    if commissioner_id:
+        clauses.append("commissioner_id = ?")
+        params.append(commissioner_id)
+    row = store.db.execute(
+        f"""SELECT count(*) FILTER (WHERE review_status = '{COUNTED}'),
+               coalesce(sum(contract_value) FILTER (WHERE review_status = '{COUNTED}'), 0),
+               count(*) FILTER (WHERE review_status = 'pending')
+           FROM achievements WHERE {" AND ".join(clauses)}""",
+        params,
+    ).fetchone()
+    return {"count": int(row[0]), "value": round(float(row[1]), 4), "pending": int(row[2])}
+
+
+def by_county(store: Store, year: int | None = None) -> list[dict[str, Any]]:
+    """Approved achievements per county of the served party (the county view's line)."""
+    where, params = "a.deleted = 0 AND a.review_status = ?", [COUNTED]
+    if year is not None:
+        where += " AND substr(a.contract_date, 1, 4) = ?"
+        params.append(str(year))
+    return list(
+        store.db.query(
+            f"""SELECT coalesce(t.county, '') AS county, count(*) AS count,
+               coalesce(sum(a.contract_value), 0) AS value
+           FROM achievements a LEFT JOIN service_targets t ON t.id = a.target_id
+           WHERE {where} GROUP BY coalesce(t.county, '') ORDER BY value DESC""",
+            params,
+        )
+    )

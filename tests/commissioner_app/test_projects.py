@@ -1,0 +1,200 @@
+"""揭榜挂帅 projects and the achievements register on one computer: the steps' own checks, the counts
+(only approved achievements), the export's sheets read back with openpyxl, and the annual record."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from commissioner_app import achievements, projects
+from commissioner_app.demo import generate_demo
+from commissioner_app.domain import Achievement, Commissioner, ProjectApplication
+from commissioner_app.errors import CommissionerError, ValidationError
+from commissioner_app.reports.annual import annual_record
+from commissioner_app.store import Store
+
+REPO = Path(__file__).resolve().parents[2]
+TODAY = date.today()
+YEAR = TODAY.year
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("projects")
+    store = Store.open(folder / "data")
+    demo = generate_demo(store, visits=60, commissioners=4, seed=5, end=TODAY)
+    me = store.get(Commissioner, demo.self_id)
+    assert me is not None
+    others = [c for c in store.all(Commissioner) if c.id != me.id]
+    rival, reviewer = others[0], others[1]
+    reviewer.team_id = me.team_id = me.team_id or "team-x"
+    store.save(me)
+    store.save(reviewer)
+    project = projects.publish_project(
+        store,
+        title="鳗鱼养殖尾水处理技术攻关",
+        requirements="形成可推广的尾水处理工艺并建成示范点",
+        deadline=TODAY + timedelta(days=10),
+        budget=120.0,
+        industry="鳗鱼",
+        county="台山市",
+    )
+    mine = projects.apply(
+        store, project.id, me, "采用生态沟渠加人工湿地组合处理，六个月内建成示范点", as_team=True
+    )
+    projects.apply(store, project.id, rival, "以微生物制剂为主的尾水净化方案，三个月完成中试")
+    projects.award(store, project.id, mine.id)
+    first = projects.add_milestone(store, project.id, me, "示范点建成", TODAY + timedelta(days=40))
+    projects.add_milestone(store, project.id, me, "尾水检测达标", TODAY + timedelta(days=90))
+    projects.complete_milestone(store, first.id, "示范点照片与施工记录")
+    projects.accept(store, project.id, "passed", "各项指标达到揭榜要求")
+    values = [35.5, 120.25, 8.0]
+    saved = []
+    for i, value in enumerate(values):
+        saved.append(
+            achievements.save_achievement(
+                store,
+                Achievement(
+                    commissioner_id=me.id,
+                    title=f"鳗鱼尾水处理工艺{i + 1}",
+                    kind=["technology", "patent", "variety"][i],
+                    mode="license" if i else "transfer",
+                    contract_no=f"2026440781{i:06d}",
+                    contract_value=value,
+                    contract_date=TODAY - timedelta(days=i),
+                    transferor="江门市某科研院所",
+                    transferee=f"台山鳗鱼养殖场{i + 1}",
+                ),
+            )
+        )
+    achievements.decide(store, [saved[0].id, saved[1].id], "approved", reviewer)
+    return {"store": store, "folder": folder, "me": me, "rival": rival, "project": project, "values": values}
+
+
+def test_each_step_checks_its_own_rules(city: dict[str, object], tmp_path: Path) -> None:
+    store, me, rival, project = city["store"], city["me"], city["rival"], city["project"]
+    assert isinstance(store, Store) and isinstance(me, Commissioner) and isinstance(rival, Commissioner)
+    other = projects.publish_project(
+        store, title="预制菜保鲜", requirements="延长货架期", deadline=TODAY - timedelta(days=1), budget=10.0
+    )
+    with pytest.raises(CommissionerError, match="截止日期"):
+        projects.apply(store, other.id, me, "一个足够长的攻关方案内容")
+    with pytest.raises(CommissionerError, match="不接受申请"):
+        projects.apply(store, project.id, me, "一个足够长的攻关方案内容")  # type: ignore[attr-defined]
+    with pytest.raises(CommissionerError, match="中榜方"):
+        projects.add_milestone(store, project.id, rival, "节点", TODAY)  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError):
+        projects.publish_project(store, title="x", requirements="", deadline=None, budget=-1.0)
+    with pytest.raises(ValidationError, match="合同金额"):
+        achievements.save_achievement(
+            store,
+            Achievement(
+                title="t",
+                contract_no="n",
+                contract_value=2e6,
+                contract_date=TODAY,
+                transferor="a",
+                transferee="b",
+            ),
+        )
+    statuses = {a.commissioner_id: a.status for a in store.all(ProjectApplication)}
+    assert statuses == {me.id: "awarded", rival.id: "not_chosen"}
+
+
+def test_only_approved_achievements_count(city: dict[str, object]) -> None:
+    store = city["store"]
+    assert isinstance(store, Store)
+    assert achievements.totals(store, YEAR) == {"count": 2, "value": 155.75, "pending": 1}
+    assert projects.projects_by_status(store, YEAR)["accepted"] == {"count": 1, "budget": 120.0}
+
+
+def test_export_sheets_read_back_typed(city: dict[str, object], tmp_path: Path) -> None:
+    folder = city["folder"]
+    assert isinstance(folder, Path)
+    out = tmp_path / "export.xlsx"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COMMISSIONER_LANG": "zh_CN"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "commissioner_app",
+            "--data-dir",
+            str(folder / "data"),
+            "export",
+            "--format",
+            "xlsx",
+            "--year",
+            str(YEAR),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    wb = load_workbook(out)
+    assert wb.sheetnames[-2:] == ["揭榜项目", "成果转化"]
+    sheet = wb["揭榜项目"]
+    header = [c.value for c in sheet[1]]
+    col = {name: i for i, name in enumerate(header)}
+    [row] = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == "鳗鱼养殖尾水处理技术攻关"]
+    assert row[col["经费（万元）"]] == 120.0 and isinstance(row[col["经费（万元）"]], int | float)
+    assert isinstance(row[col["申请截止日期"]], datetime)
+    assert row[col["状态"]] == "验收通过" and row[col["验收结论"]] == "通过"
+    assert (row[col["申请数"]], row[col["节点数"]], row[col["已完成节点"]]) == (2, 2, 1)
+    assert isinstance(row[col["申请数"]], int)
+    sheet = wb["成果转化"]
+    header = [c.value for c in sheet[1]]
+    col = {name: i for i, name in enumerate(header)}
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sorted(r[col["合同金额（万元）"]] for r in rows) == [8.0, 35.5, 120.25]
+    assert all(isinstance(r[col["合同日期"]], datetime) for r in rows)
+    assert sorted(r[col["计入统计"]] for r in rows) == ["否", "是", "是"]
+    assert {r[col["成果类型"]] for r in rows} == {"技术", "专利", "品种"}
+
+
+def test_annual_record_shows_achievements_and_projects(city: dict[str, object], tmp_path: Path) -> None:
+    store, me = city["store"], city["me"]
+    assert isinstance(store, Store) and isinstance(me, Commissioner)
+    out = tmp_path / "annual.pdf"
+    annual_record(store, me.id, YEAR, out)
+    text = "".join(page.extract_text() for page in PdfReader(out).pages).replace(" ", "")
+    assert "六、揭榜挂帅与成果转化" in text
+    assert "成果转化2项（已审核通过），技术交易额155.75万元" in text and "另有1项待审核" in text
+    assert "鳗鱼养殖尾水处理技术攻关" in text and "1/2" in text
+    assert "七、年度工作总结" in text
+
+
+def test_a_demand_published_as_a_project_is_applied_for_not_taken(store: Store) -> None:
+    from commissioner_app.demands import open_demands, take_up
+    from commissioner_app.domain import Demand
+
+    me = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学", phone="13800138000"))
+    demand = store.save(Demand(title="陈皮仓储霉变", description="需要低成本防霉方案"))
+    project = projects.publish_project(
+        store,
+        title="",
+        requirements="建成示范仓",
+        deadline=TODAY + timedelta(days=5),
+        budget=20,
+        demand_id=demand.id,
+    )
+    assert (project.title, project.demand_id) == ("陈皮仓储霉变", demand.id)
+    again = store.get(Demand, demand.id)
+    assert again is not None and again.status == "project"
+    assert open_demands(store) == []
+    with pytest.raises(CommissionerError):
+        take_up(store, demand.id, me)
+    with pytest.raises(CommissionerError):
+        projects.publish_project(
+            store, title="", requirements="x", deadline=TODAY, budget=1, demand_id=demand.id
+        )

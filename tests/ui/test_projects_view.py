@@ -1,0 +1,262 @@
+"""The 揭榜与成果 view, clicked through for each role: the bureau publishes, awards and accepts with
+evidence; a commissioner applies and, once awarded, sets milestones and marks one done with
+evidence; a manager approves and returns achievements; a commissioner records one."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from commissioner_app import achievements, projects
+from commissioner_app.domain import (
+    Achievement,
+    Attachment,
+    ProjectApplication,
+    ProjectMilestone,
+    ProjectRecord,
+    Visit,
+)
+from commissioner_app.store import Store
+from tests.ui.manager_support import TeamData, build_team, log_in_as, wait
+from ui.context import AppContext
+from ui.views.projects import ProjectsView
+
+TODAY = date.today()
+
+
+def open_view(context: AppContext, qtbot) -> ProjectsView:
+    view = ProjectsView(context)
+    qtbot.addWidget(view)
+    view.resize(1200, 760)
+    view.show()
+    view.load()
+    wait(context)
+    return view
+
+
+def click(qtbot, view: ProjectsView, button) -> None:
+    assert button.isEnabled() and button.isVisible(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait(view.context)
+
+
+def evidence_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"%PDF-1.4 evidence")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+
+
+def published(store: Store) -> ProjectRecord:
+    return projects.publish_project(
+        store,
+        title="陈皮仓储防霉技术攻关",
+        requirements="一年内建成示范仓",
+        deadline=TODAY + timedelta(days=10),
+        budget=50,
+    )
+
+
+def choose(view: ProjectsView, project_id: str) -> None:
+    view.select_project(project_id)
+    wait(view.context)
+
+
+def test_the_bureau_publishes_awards_and_accepts_with_evidence(
+    store: Store, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team = build_team(store)
+    log_in_as(store, "bureau", None)
+    context = AppContext(store, language="zh_CN")
+    try:
+        view = open_view(context, qtbot)
+        assert view.tabs.isTabVisible(2) and not view.commissioner_panel.isVisibleTo(view)
+        view.tabs.setCurrentIndex(2)
+        click(qtbot, view, view.publish_button)  # nothing filled in: said, nothing saved
+        assert "请填写项目名称" in view.message.text() and store.all(ProjectRecord) == []
+        view.project_title.setText("鳗鱼养殖尾水处理技术")
+        view.project_requirements.setText("尾水处理达到排放标准")
+        view.budget.setValue(120)
+        click(qtbot, view, view.publish_button)
+        [project] = store.all(ProjectRecord)
+        assert (project.budget, project.status) == (120.0, "published")
+        for name in ("王芳", "李强"):
+            projects.apply(store, project.id, team.members[name], f"{name}的攻关方案：生态沟渠加人工湿地")
+        view.refresh()
+        wait(context)
+        view.tabs.setCurrentIndex(0)
+        choose(view, project.id)
+        assert view.applications_table.rowCount() == 2
+        view.applications_table.selectRow(0)
+        chosen = view.applications_table.item(0, 0).data(Qt.ItemDataRole.UserRole)
+        click(qtbot, view, view.award_button)
+        project = store.get(ProjectRecord, project.id)
+        assert project is not None and project.awarded_application_id == chosen
+        assert sorted(a.status for a in store.all(ProjectApplication)) == ["awarded", "not_chosen"]
+        choose(view, project.id)
+        view.acceptance_opinion.setText("达到揭榜要求")
+        click(qtbot, view, view.accept_button)
+        project = store.get(ProjectRecord, project.id)
+        assert project is not None and (project.status, project.acceptance) == ("accepted", "passed")
+        evidence_file(tmp_path, monkeypatch, "验收报告.pdf")
+        choose(view, project.id)
+        click(qtbot, view, view.project_evidence_button)
+        assert [a.owner_table for a in store.all(Attachment)] == ["projects"]
+        assert "验收报告.pdf" in view.message.text()
+    finally:
+        context.close()
+
+
+def test_a_commissioner_applies_then_sets_and_completes_milestones(
+    store: Store, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team: TeamData = build_team(store)
+    wang = team.members["王芳"]
+    store.save_profile(wang)
+    store.actor = wang.id
+    project = published(store)
+    context = AppContext(store, language="zh_CN")
+    try:
+        view = open_view(context, qtbot)
+        assert not view.tabs.isTabVisible(2) and not view.bureau_panel.isVisibleTo(view)
+        assert not view.apply_button.isEnabled()
+        choose(view, project.id)
+        view.plan.setPlainText("采用低温除湿结合生物防霉剂，三个月内建成示范仓")
+        view.as_team.setChecked(True)
+        click(qtbot, view, view.apply_button)
+        [application] = store.all(ProjectApplication)
+        assert application.team_id == team.team.id and application.commissioner_id == wang.id
+        assert not view.apply_button.isEnabled()  # once per project
+        projects.award(store, project.id, application.id)
+        view.refresh()
+        wait(context)
+        choose(view, project.id)
+        view.milestone_title.setText("示范仓建成")
+        click(qtbot, view, view.milestone_button)
+        [milestone] = store.all(ProjectMilestone)
+        assert milestone.title == "示范仓建成" and not milestone.done
+        choose(view, project.id)
+        view.milestones_table.selectRow(0)
+        view.milestone_evidence.setText("示范仓照片与验收单")
+        click(qtbot, view, view.done_button)
+        done = store.get(ProjectMilestone, milestone.id)
+        assert done is not None and done.done and done.evidence == "示范仓照片与验收单"
+        evidence_file(tmp_path, monkeypatch, "示范仓.pdf")
+        choose(view, project.id)
+        view.milestones_table.selectRow(0)
+        click(qtbot, view, view.milestone_file_button)
+        assert [a.owner_table for a in store.all(Attachment)] == ["project_milestones"]
+        # Her visit serves the project.
+        choose(view, project.id)
+        assert view.link_visit.count() >= 1
+        visit_id = view.link_visit.itemData(0)
+        click(qtbot, view, view.link_button)
+        linked = store.get(Visit, visit_id)
+        assert linked is not None and linked.project_id == project.id
+        # The achievements tab: a commissioner records a technology contract.
+        view.tabs.setCurrentIndex(1)
+        view.ach_title.setText("陈皮低温陈化技术")
+        view.ach_contract.setText("2026440703000123")
+        view.ach_value.setValue(35.5)
+        view.ach_transferor.setText("五邑大学")
+        view.ach_transferee.setText("新会陈皮合作社")
+        view.ach_target.setCurrentIndex(1)
+        view.ach_visit.setCurrentIndex(view.ach_visit.findData(visit_id))
+        click(qtbot, view, view.save_achievement_button)
+        [achievement] = store.all(Achievement)
+        assert (achievement.contract_value, achievement.review_status) == (35.5, "pending")
+        assert achievement.visit_ids == [visit_id] and achievement.target_id == team.target.id
+        assert "待审核 1 项" in view.totals_label.text()
+    finally:
+        context.close()
+
+
+def test_a_manager_approves_and_returns_achievements_of_the_team(
+    store: Store, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team = build_team(store)
+    log_in_as(store, "manager", team.leader, team.team.id)
+    ids = []
+    for i, name in enumerate(("王芳", "李强")):
+        ids.append(
+            achievements.save_achievement(
+                store,
+                Achievement(
+                    commissioner_id=team.members[name].id,
+                    title=f"成果{i}",
+                    contract_no=f"N{i}",
+                    contract_value=10.0 * (i + 1),
+                    contract_date=TODAY,
+                    transferor="五邑大学",
+                    transferee="合作社",
+                ),
+            ).id
+        )
+    context = AppContext(store, language="zh_CN")
+    try:
+        view = open_view(context, qtbot)
+        view.tabs.setCurrentIndex(1)
+        assert view.review_row.isVisibleTo(view)
+        rows = {view.achievement_table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(2)}
+        view.achievement_table.selectRow(rows[ids[0]])
+        click(qtbot, view, view.approve_button)
+        view.achievement_table.clearSelection()
+        view.achievement_table.selectRow(rows[ids[1]])
+        view.review_opinion.setText("缺少合同扫描件")
+        click(qtbot, view, view.return_button)
+        statuses = {a.id: a.review_status for a in store.all(Achievement)}
+        assert statuses == {ids[0]: "approved", ids[1]: "returned"}
+        assert "技术交易额 10.00 万元" in view.totals_label.text()
+        evidence_file(tmp_path, monkeypatch, "合同.pdf")
+        view.achievement_table.selectRow(rows[ids[0]])
+        click(qtbot, view, view.achievement_file_button)
+        assert [a.owner_table for a in store.all(Attachment)] == ["achievements"]
+    finally:
+        context.close()
+
+
+def test_the_city_view_shows_projects_by_status_and_the_transaction_value(store: Store, qtbot) -> None:
+    from ui.views.city import CityView
+
+    team = build_team(store)
+    log_in_as(store, "bureau", None)
+    project = published(store)
+    application = projects.apply(
+        store, project.id, team.members["王芳"], "王芳的攻关方案：低温除湿结合生物防霉"
+    )
+    projects.award(store, project.id, application.id)
+    saved = achievements.save_achievement(
+        store,
+        Achievement(
+            commissioner_id=team.members["王芳"].id,
+            title="陈皮低温陈化技术",
+            contract_no="N1",
+            contract_value=35.5,
+            contract_date=TODAY,
+            transferor="五邑大学",
+            transferee="合作社",
+            target_id=team.target.id,
+        ),
+    )
+    achievements.decide(store, [saved.id], "approved", team.leader)
+    context = AppContext(store, language="zh_CN")
+    try:
+        city = CityView(context)
+        qtbot.addWidget(city)
+        city.load()
+        wait(context)
+        panel = city.projects_panel
+        assert "揭榜挂帅项目 1 个；成果转化 1 项，技术交易额 35.50 万元" in panel.summary.text()
+        rows = {
+            panel.status_table.item(r, 0).text(): panel.status_table.item(r, 1).text()
+            for r in range(panel.status_table.rowCount())
+        }
+        assert rows["攻关中"] == "1" and rows["揭榜中"] == "0"
+        assert panel.county_table.item(0, 0).text() == team.target.county
+        assert panel.county_table.item(0, 2).text() == "35.50"
+        assert city.tabs.tabText(3) == "揭榜与成果转化"
+    finally:
+        context.close()
