@@ -545,3 +545,17 @@ def m008_earned_scores(db: Database) -> None:
         db.execute(f"DROP TRIGGER {table}_sync_base")
     for table in ("commissioners", "visits", "reviews", "confirmations", "assessment_results"):
         db.execute(_base_trigger(db, table))
+
+
+@migrations()
+def m011_organisation(db: Database) -> None:
+    """The bureau's organisation (sync/server/admin.py): a team's industry and the counties it
+    serves, a workstation's host unit, a commissioner's gender from the roster."""
+    db.execute("ALTER TABLE teams ADD COLUMN industry TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE teams ADD COLUMN counties TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE workstations ADD COLUMN host_unit TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE commissioners ADD COLUMN gender TEXT NOT NULL DEFAULT ''")
+    # The base of a merge keeps every field, the new columns included.
+    for table in ("commissioners", "teams", "workstations"):
+        db.execute(f"DROP TRIGGER {table}_sync_base")
+        db.execute(_base_trigger(db, table))
