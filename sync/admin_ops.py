@@ -134,3 +134,16 @@ def roster_import(store: Store, path: Path, slips_dir: Path) -> dict[str, Any]:
         "problems": [],
         "letters": roster.letters,
     }
+
+
+def local_organisation(store: Store) -> dict[str, Any]:
+    """The teams and workstations this computer has pulled, and the counties of the reference data
+    (what the bureau's screens offer to choose from)."""
+    from commissioner_app.domain import Team, Workstation
+    from commissioner_app.reference import reference
+
+    return {
+        "teams": sorted(store.all(Team), key=lambda t: t.name),
+        "workstations": sorted(store.all(Workstation), key=lambda w: w.name),
+        "counties": [c.name_zh for c in reference(store, "county")],
+    }
