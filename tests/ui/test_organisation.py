@@ -41,7 +41,8 @@ def test_the_bureau_imports_a_roster_and_administers_accounts_and_teams(
     context, _controller = open_context(folder)
     window = MainWindow(context)
     qtbot.addWidget(window)
-    window.resize(1366, 700)
+    ratio = window.devicePixelRatioF()  # 1366 x 728 device pixels (a laptop's screen less a taskbar)
+    window.resize(int(1366 / ratio), int(728 / ratio))
     window.show()
     window.start()  # a bureau account: no profile form
     assert getattr(window, "profile_dialog", None) is None

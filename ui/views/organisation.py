@@ -631,7 +631,8 @@ class OrganisationView(QWidget):
     def _show_problems(self, problems: list[dict[str, Any]]) -> None:
         lang = language()
         rows = []
-        for p in problems:
+        # Errors first (they stop the import), then the teams and stations that would be made.
+        for p in sorted(problems, key=lambda p: (p["kind"] != "error", p["row"])):
             letter = self.letters.get(p["column"], "")
             column = f"{p['column']}（{letter}）" if letter else p["column"]
             kind = self.tr("提示") if p["kind"] == "create" else self.tr("错误")
