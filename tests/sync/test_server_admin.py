@@ -49,6 +49,7 @@ def _people(server: Server) -> None:
     server.add_user("bureau", "bureau", team=None, station=None)
     server.add_user("manager", "manager")
     server.add_user("zhangsan", "commissioner")
+    server.add_user("xinhui", "county", team=None, station=None)
 
 
 def _call(server: Server, method: str, path: str, body: Any, user: str | None) -> Any:
@@ -62,7 +63,7 @@ def test_only_the_bureau_may_administer_and_refusals_reveal_nothing(
     server: Server, method: str, path: str, body: Any
 ) -> None:
     _people(server)
-    for user in ("zhangsan", "manager"):
+    for user in ("zhangsan", "manager", "xinhui"):  # a county bureau administers nothing here (yet)
         answer = _call(server, method, path, body, user)
         assert answer.status_code == 403, (user, answer.text)
         assert answer.json()["error"] == "forbidden"
@@ -142,8 +143,8 @@ def test_a_new_account_gets_a_one_time_code_that_must_be_changed_at_first_login(
 @BACKENDS
 def test_bureau_and_county_accounts_get_no_profile(server: Server) -> None:
     _people(server)
-    made = _create(server, username="xinhui", role="county", county="新会区")
-    assert made["account"]["commissioner_id"] is None and made["account"]["county"] == "新会区"
+    made = _create(server, username="jianghai", role="county", county="江海区")
+    assert made["account"]["commissioner_id"] is None and made["account"]["county"] == "江海区"
     bad = server.request("POST", "/admin/accounts", "bureau", json={"username": "x", "role": "county"})
     assert bad.status_code == 422 and "county" in bad.json()["message_en"]
     bad = server.request(
@@ -152,7 +153,7 @@ def test_bureau_and_county_accounts_get_no_profile(server: Server) -> None:
     assert bad.status_code == 422 and "县" in bad.json()["message_zh"]
     assert (
         server.request(
-            "POST", "/admin/accounts", "bureau", json={"username": "xinhui", "role": "bureau"}
+            "POST", "/admin/accounts", "bureau", json={"username": "jianghai", "role": "bureau"}
         ).status_code
         == 409
     )
@@ -324,7 +325,7 @@ def test_roster_check_names_every_problem_and_writes_nothing(server: Server) -> 
     answer = server.request("POST", "/admin/roster/import", "bureau", json={"rows": rows})
     assert answer.status_code == 422 and answer.json()["errors"] == 8
     with server.engine.connect() as conn:
-        assert len(conn.execute(select(users.c.id)).all()) == 3
+        assert len(conn.execute(select(users.c.id)).all()) == 4
         assert conn.execute(select(records.c.id).where(records.c.table_name == "teams")).all() == [(TEAM,)]
 
 
@@ -379,3 +380,39 @@ def test_roster_import_makes_accounts_profiles_teams_and_stations(server: Server
     assert tables["workstations"]["county"] == "新会区"
     county = _login(server, "13800000003", made["accounts"][2]["one_time_code"])
     assert county.status_code == 403
+
+
+@BACKENDS
+def test_an_expired_code_is_refused_and_bad_values_change_nothing(server: Server) -> None:
+    from sqlalchemy import update
+
+    from sync.server import timeutil
+
+    _people(server)
+    made = _create(server, username="late", role="commissioner")
+    with server.engine.begin() as conn:
+        conn.execute(
+            update(users)
+            .where(users.c.username == "late")
+            .values(code_expires_at=timeutil.iso(timeutil.now()))
+        )
+    answer = _login(server, "late", made["one_time_code"])
+    assert answer.status_code == 401 and answer.json()["error"] == "code_expired"
+    assert "过期" in answer.json()["message_zh"] and "expired" in answer.json()["message_en"]
+    assert _change_password(server, "late", made["one_time_code"], "a new password").status_code == 401
+    account = made["account"]["id"]
+    for body in (
+        {"role": "county"},  # a county bureau needs its county
+        {"role": "emperor"},
+        {"county": "朝阳区"},
+        {"workstation_id": "no-such"},
+        {"team_id": "bad id with spaces"},
+        {"display_name": 5},
+    ):
+        answer = server.request("PATCH", f"/admin/accounts/{account}", "bureau", json=body)
+        assert answer.status_code == 422, (body, answer.text)
+        assert answer.json()["message_zh"] and answer.json()["message_en"]
+    after = server.request("GET", "/admin/accounts", "bureau").json()
+    late = next(a for a in after if a["username"] == "late")
+    assert (late["role"], late["county"], late["workstation_id"]) == ("commissioner", "", None)
+    assert len(server.request("GET", f"/admin/accounts/{account}/memberships", "bureau").json()) == 1
