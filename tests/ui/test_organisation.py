@@ -96,6 +96,19 @@ def test_the_bureau_imports_a_roster_and_administers_accounts_and_teams(
     view.enable_button.click()
     wait_until(lambda: "已停用" not in view.accounts_table.item(1, 6).text(), what="enabled")
 
+    # A new account: its code is shown once; the list shows it waiting for its first login.
+    dialog = view.new_account()
+    dialog.widgets["username"].setText("13800138000")
+    dialog.widgets["display_name"].setText("林晓")
+    dialog.select("role", "county")
+    dialog.select("county", "鹤山市")
+    view.code_box = None
+    dialog.accept()
+    wait_until(lambda: view.code_box is not None, what="the new account's code")
+    assert "13800138000" in view.code_box.text()
+    view.code_box.close()
+    wait_until(lambda: view.accounts_table.rowCount() == 42, what="the new account listed")
+
     # A team: made on the server, back here with the sync.
     view.tabs.setCurrentIndex(1)
     dialog = view.edit_team(None)
