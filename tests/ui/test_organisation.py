@@ -95,6 +95,11 @@ def test_the_bureau_imports_a_roster_and_administers_accounts_and_teams(
     view.accounts_table.selectRow(1)
     view.enable_button.click()
     wait_until(lambda: "已停用" not in view.accounts_table.item(1, 6).text(), what="enabled")
+    view.accounts_table.selectRow(1)
+    view.history_button.click()
+    wait_until(lambda: getattr(view, "history_box", None) is not None, what="the membership history")
+    assert "至今" in view.history_box.text() and "shikeji" in view.history_box.text()
+    view.history_box.close()
 
     # A new account: its code is shown once; the list shows it waiting for its first login.
     dialog = view.new_account()

@@ -1172,7 +1172,7 @@ Data folder: {0}</translation>
     <name>OrganisationView</name>
     <message>
         <source>组织与账号</source>
-        <translation>Organisation and accounts</translation>
+        <translation>Organisation</translation>
     </message>
     <message>
         <source>账号</source>
@@ -1209,6 +1209,10 @@ Data folder: {0}</translation>
     <message>
         <source>重置密码</source>
         <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>归属历史…</source>
+        <translation>Membership history…</translation>
     </message>
     <message>
         <source>用户名</source>
@@ -1417,6 +1421,18 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>为 {0} 生成新的一次性密码？其原密码立即失效。</source>
         <translation>Make a new one-time code for {0}? Their password stops working at once.</translation>
+    </message>
+    <message>
+        <source>至今</source>
+        <translation>now</translation>
+    </message>
+    <message>
+        <source>{0} 至 {1}：{2}，{3}，团队 {4}，工作站 {5}（{6}）</source>
+        <translation>{0} to {1}: {2}, {3}, team {4}, workstation {5} ({6})</translation>
+    </message>
+    <message>
+        <source>{0} 的归属历史</source>
+        <translation>Membership history of {0}</translation>
     </message>
     <message>
         <source>已保存到服务器；同步后本机和各成员的电脑上都会显示。</source>
@@ -3253,7 +3269,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>组织与账号</source>
-        <translation>Organisation and accounts</translation>
+        <translation>Organisation</translation>
     </message>
     <message>
         <source>技术需求</source>

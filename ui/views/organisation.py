@@ -145,6 +145,8 @@ class OrganisationView(QWidget):
         self.disable_button = QPushButton(accounts)
         self.enable_button = QPushButton(accounts)
         self.reset_button = QPushButton(accounts)
+        self.history_button = QPushButton(accounts)
+        self.history_button.clicked.connect(self.show_history)
         self.refresh_button.clicked.connect(self.load)
         self.new_account_button.clicked.connect(self.new_account)
         self.change_account_button.clicked.connect(self.change_account)
@@ -162,6 +164,7 @@ class OrganisationView(QWidget):
                     self.disable_button,
                     self.enable_button,
                     self.reset_button,
+                    self.history_button,
                 ],
             )
         )
@@ -237,6 +240,7 @@ class OrganisationView(QWidget):
         self.disable_button.setText(self.tr("停用…"))
         self.enable_button.setText(self.tr("重新启用"))
         self.reset_button.setText(self.tr("重置密码"))
+        self.history_button.setText(self.tr("归属历史…"))
         self.accounts_table.setHorizontalHeaderLabels(
             [
                 self.tr("用户名"),
@@ -512,6 +516,39 @@ class OrganisationView(QWidget):
             return
         account_id = account["id"]
         self._network(lambda store: admin_ops.reset_password(store, account_id), self._code_shown)
+
+    def show_history(self) -> None:
+        account = self._account()
+        if account is None:
+            return
+        account_id, username = account["id"], account["username"]
+        self._network(
+            lambda store: admin_ops.memberships(store, account_id),
+            lambda rows: self._history_shown(username, rows),
+        )
+
+    def _history_shown(self, username: str, rows: list[dict[str, Any]]) -> QMessageBox:
+        teams, stations = self._names("teams"), self._names("workstations")
+        lines = []
+        for r in rows:
+            until = (r["until_at"] or "")[:10] or self.tr("至今")
+            lines.append(
+                self.tr("{0} 至 {1}：{2}，{3}，团队 {4}，工作站 {5}（{6}）").format(
+                    r["from_at"][:10],
+                    until,
+                    self.role_name(r["role"]),
+                    r["county"] or "—",
+                    teams.get(r["team_id"] or "", r["team_id"] or "—"),
+                    stations.get(r["workstation_id"] or "", r["workstation_id"] or "—"),
+                    r["changed_by"] or "—",
+                )
+            )
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("{0} 的归属历史").format(username))
+        box.setText("\n".join(lines))
+        self.history_box = box
+        box.open()
+        return box
 
     # --- teams and workstations -------------------------------------------------------------------
 
