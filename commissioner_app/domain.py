@@ -286,6 +286,7 @@ class Commissioner(Record):
     team_id: str | None = None
     workstation_id: str | None = None
     username: str = ""
+    gender: str = ""  # 男 / 女, from the bureau's roster (m011)
     # Set by the bureau only: the last day of service and why. A deactivated commissioner stays in
     # the assessment of every period they served in; nobody can delete their own profile.
     deactivated_on: date | None = None
@@ -307,7 +308,9 @@ class Team(Record):
     name: str = ""
     county: str = ""
     leader_id: str | None = None
-    partner_university: str = ""
+    partner_university: str = ""  # or the sending unit that leads the team
+    industry: str = ""  # m011: what the bureau set up the team for
+    counties: list[str] = field(default_factory=list)  # m011: the counties it serves
 
     def validate(self) -> list[Issue]:
         p = _Problems()
@@ -322,6 +325,7 @@ class Workstation(Record):
     county: str = ""
     town: str = ""
     manager_id: str | None = None
+    host_unit: str = ""  # m011: the enterprise or institution that hosts the station
 
     def validate(self) -> list[Issue]:
         p = _Problems()

@@ -557,6 +557,20 @@ def m008_earned_scores(db: Database) -> None:
 
 
 @migrations()
+def m011_organisation(db: Database) -> None:
+    """The bureau's organisation (sync/server/admin.py): a team's industry and the counties it
+    serves, a workstation's host unit, a commissioner's gender from the roster."""
+    db.execute("ALTER TABLE teams ADD COLUMN industry TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE teams ADD COLUMN counties TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE workstations ADD COLUMN host_unit TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE commissioners ADD COLUMN gender TEXT NOT NULL DEFAULT ''")
+    # The base of a merge keeps every field, the new columns included.
+    for table in ("commissioners", "teams", "workstations"):
+        db.execute(f"DROP TRIGGER {table}_sync_base")
+        db.execute(_base_trigger(db, table))
+
+
+@migrations()
 def m013_projects_achievements(db: Database) -> None:
     """The city plan's 揭榜挂帅 projects (the bureau publishes, commissioners and teams apply, one is
     awarded, milestones, acceptance) and the achievements register (成果转化: technology contracts);

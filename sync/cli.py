@@ -33,6 +33,7 @@ from sync.errors import (
     DataDirectoryTakenError,
     InsecureServerError,
     OfflineError,
+    PasswordChangeRequiredError,
     ProtocolTooOldError,
     RefusedError,
     ServerError,
@@ -165,6 +166,28 @@ def register(sub: Any) -> None:
     p.add_argument("--reason", required=True, help=t("停用原因", "why"))
     p.set_defaults(func=cmd_deactivate)
 
+    p = sub.add_parser("roster", help=t("科技特派员名册（市科技局）", "the commissioners' roster (bureau)"))
+    roster = p.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+    p = roster.add_parser(
+        "import",
+        help=t(
+            "从 Excel 名册创建账号并生成账号通知（先用 --dry-run 检查）",
+            "create accounts from the Excel roster and write the account slips (check with --dry-run first)",
+        ),
+    )
+    p.add_argument("file", metavar="FILE.xlsx", help=t("名册文件", "the roster file"))
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=t("只检查并列出问题，不写入任何内容", "only check and list the problems; write nothing"),
+    )
+    p.add_argument(
+        "--slips",
+        metavar="DIR",
+        help=t("账号通知（PDF 和 Excel）保存到的文件夹", "the folder for the account slips (PDF and Excel)"),
+    )
+    p.set_defaults(func=cmd_roster_import)
+
 
 def cmd_login(args: argparse.Namespace) -> int:
     store = open_store(args, must_exist=False)
@@ -176,23 +199,30 @@ def cmd_login(args: argparse.Namespace) -> int:
         raise CommissionerError(NO_KEYRING)
     if args.ca_file:
         session.read_ca_file(args.ca_file)  # a wrong file is said before the password is asked
-    if args.password_stdin or not sys.stdin.isatty():
+    piped = args.password_stdin or not sys.stdin.isatty()
+    if piped:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = getpass.getpass(t("密码：", "Password: "))
     if not password:
         raise CommissionerError(Message("未输入密码", "No password given"))
+    options: dict[str, Any] = {
+        "use_file": args.token_file,
+        "allow_insecure": args.insecure,
+        "bind": args.bind,
+        "ca_file": args.ca_file,
+    }
     try:
-        user, storage = session.login(
-            store,
-            args.server,
-            args.user,
-            password,
-            use_file=args.token_file,
-            allow_insecure=args.insecure,
-            bind=args.bind,
-            ca_file=args.ca_file,
-        )
+        try:
+            user, storage = session.login(store, args.server, args.user, password, **options)
+        except PasswordChangeRequiredError as exc:
+            # A one-time code from the bureau: the user's own password replaces it (from the next
+            # line of standard input, or asked twice), and that logs in.
+            print(exc.text(), file=sys.stderr)
+            new_password = _new_password(piped)
+            user, storage = session.login(
+                store, args.server, args.user, password, new_password=new_password, **options
+            )
     except DataDirectoryTakenError as exc:
         hint = (
             Message(
@@ -217,6 +247,72 @@ def cmd_login(args: argparse.Namespace) -> int:
     if storage == "file":
         print(FILE_WARNING.text(), file=sys.stderr)
     return 0
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    """Exit 0 when imported (or, with --dry-run, when the roster has no errors); 1 when it has errors:
+    one line per problem (row, column, what), and nothing written."""
+    from pathlib import Path
+
+    from commissioner_app import i18n
+    from commissioner_app.roster import problem_line
+    from sync import admin_ops
+
+    store = open_store(args)
+    path = Path(args.file)
+    lang = i18n.language()
+    if args.dry_run:
+        roster, answer = admin_ops.roster_check(store, path)
+        for problem in answer["problems"]:
+            print(problem_line(problem, roster.letters, lang))
+        errors = int(answer["errors"])
+        print(
+            t(
+                f"共 {answer['rows']} 行，{errors} 处错误；未写入任何内容。",
+                f"{answer['rows']} rows, {errors} errors; nothing was written.",
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_ATTENTION if errors else 0
+    if not args.slips:
+        raise CommissionerError(
+            Message(
+                "导入须用 --slips 指定账号通知的保存文件夹（一次性密码只显示这一次）",
+                "An import needs --slips DIR for the account slips (the one-time codes are shown only once)",
+            )
+        )
+    result = admin_ops.roster_import(store, path, Path(args.slips))
+    if result["problems"]:
+        for problem in result["problems"]:
+            print(problem_line(problem, result["letters"], lang))
+        print(
+            t("名册有错误，未导入任何内容。", "The roster has errors; nothing was imported."), file=sys.stderr
+        )
+        return EXIT_ATTENTION
+    print(
+        t(
+            f"已创建 {result['imported']} 个账号；账号通知：{result['pdf']}、{result['xlsx']}",
+            f"Created {result['imported']} accounts; account slips: {result['pdf']}, {result['xlsx']}",
+        )
+    )
+    return 0
+
+
+def _new_password(piped: bool) -> str:
+    if piped:
+        new_password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        new_password = getpass.getpass(t("新密码：", "New password: "))
+        if getpass.getpass(t("再次输入新密码：", "New password again: ")) != new_password:
+            raise CommissionerError(Message("两次输入的新密码不一致", "The new passwords differ"))
+    if len(new_password) < 8:
+        raise CommissionerError(
+            Message(
+                "新密码至少需要 8 个字符（从标准输入时写在一次性密码的下一行）",
+                "The new password needs at least 8 characters (on the line after the code when piped)",
+            )
+        )
+    return new_password
 
 
 def _bureau(store: Store) -> dict[str, Any]:

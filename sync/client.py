@@ -35,6 +35,7 @@ from sync.errors import (
     ConflictError,
     InsecureServerError,
     OfflineError,
+    PasswordChangeRequiredError,
     ProtocolTooOldError,
     RefusedError,
     ServerError,
@@ -184,6 +185,30 @@ class SyncClient:
         self.token = answer["token"]
         return answer
 
+    def change_password(self, username: str, password: str, new_password: str) -> dict[str, Any]:
+        """Replace a one-time code (or the password) and log in (sync/server/admin.py)."""
+        answer = self._json(
+            "POST",
+            "/auth/change-password",
+            {
+                "username": username,
+                "password": password,
+                "new_password": new_password,
+                "device_id": self.device_id,
+            },
+            auth=False,
+            small=True,
+            once=True,  # a retry after a lost answer would meet the old code gone
+        )
+        self.token = answer["token"]
+        return answer
+
+    # The bureau's administration (sync/server/admin.py).
+
+    def admin(self, method: str, path: str, body: Any = None, *, once: bool = False) -> Any:
+        """`once`: never sent twice (an import's one-time codes exist only in its answer)."""
+        return self._json(method, "/admin/" + path, body, once=once)
+
     def logout(self) -> None:
         self._call("POST", "/auth/logout", small=True)
         self.token = None
@@ -242,6 +267,7 @@ class SyncClient:
         auth: bool = True,
         expect_json: bool = False,
         small: bool = False,
+        once: bool = False,
     ) -> requests.Response:
         timeout = (self.timeout[0], min(self.timeout[1], SMALL_READ_TIMEOUT)) if small else self.timeout
         headers = {
@@ -284,7 +310,7 @@ class SyncClient:
             except _Retry as exc:
                 if self._aborted.is_set():
                     raise SyncCancelledError() from None
-                if attempt > self.retries:
+                if attempt > (0 if once else self.retries):
                     log.info("%s %s failed after %d attempts: %s", method, path, attempt, exc)
                     if exc.status:
                         raise ServerError(exc.status, str(exc)) from None
@@ -352,7 +378,7 @@ class SyncClient:
         reason = _reason(body, status)
         if status == 426 or kind == "protocol_too_old":
             return ProtocolTooOldError(reason)
-        if status == 401:
+        if status == 401 and kind != "code_expired":
             return AuthExpiredError()
         if status == 409:
             return ConflictError(reason, body)
@@ -360,7 +386,11 @@ class SyncClient:
             return ServerFullError(reason.en)
         if status >= 500:
             return ServerError(status, reason.en)
-        return RefusedError(reason, status, kind)
+        if kind == "password_change_required":
+            return PasswordChangeRequiredError(reason)
+        refused = RefusedError(reason, status, kind)
+        refused.body = body
+        return refused
 
 
 _PARSED = "parsed_json"  # the attribute of a response that holds its parsed JSON body

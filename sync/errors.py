@@ -86,6 +86,32 @@ class RefusedError(SyncError):
         self.reason = reason
         self.status = status
         self.error = error
+        self.body: dict = {}  # the server's answer (a roster import's problems, say)
+
+
+class PasswordChangeRequiredError(RefusedError):
+    """The password given is a one-time code from the bureau: the user must choose their own
+    password (sync.session.login with new_password) before the server gives them a session."""
+
+    kind = "password_change_required"
+
+    def __init__(self, reason: Message | None = None):
+        super().__init__(
+            reason
+            or Message(
+                "这是一次性密码：请先设置您自己的新密码", "this is a one-time code: choose a password first"
+            ),
+            403,
+            "password_change_required",
+        )
+        SyncError.__init__(
+            self,
+            Message(
+                "这是市科技局发放的一次性密码，请设置您自己的新密码（至少 8 个字符）后登录。",
+                "This is a one-time code from the bureau: choose a password of your own (at least "
+                "8 characters) to log in.",
+            ),
+        )
 
 
 class ProtocolTooOldError(SyncError):

@@ -91,7 +91,7 @@ DEFAULT_PULL_LIMIT = 500
 CHUNK_SIZE = 256 * 1024
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
-Role = Literal["commissioner", "manager", "bureau"]
+Role = Literal["commissioner", "manager", "bureau", "county"]
 ChangeStatus = Literal["accepted", "merged", "conflict", "rejected"]
 
 # Tables that travel through sync, with who may write them (the server enforces it; reading
@@ -145,6 +145,7 @@ class UserInfo(TypedDict):
     commissioner_id: str | None
     team_id: str | None
     workstation_id: str | None
+    county: NotRequired[str]  # the account's county (older servers do not send it)
 
 
 class LoginRequest(TypedDict):

@@ -2,9 +2,11 @@
 
     commissioner-server serve [--database URL] [--host H] [--port P] [--data-dir D] [--workers N]
                               [--forwarded-allow-ips IPS] [--ssl-certfile PEM --ssl-keyfile PEM]
-    commissioner-server user add NAME --role commissioner|manager|bureau [--team T] [--workstation W]
-                                       [--commissioner-id ID] [--display-name N] [--password-stdin]
-    commissioner-server user disable NAME | enable NAME | reset-password NAME [--password-stdin] | list
+    commissioner-server user add NAME --role commissioner|manager|bureau|county [--team T] [--workstation W]
+                                       [--county C] [--commissioner-id ID] [--display-name N]
+                                       [--password-stdin]
+    commissioner-server user disable NAME [--reason R] | enable NAME | list
+    commissioner-server user reset-password NAME [--password-stdin]
     commissioner-server seed-demo [--password-stdin]
     commissioner-server prune [--token-days 30] [--upload-days 14] [--batch-days 365]
     commissioner-server migrate
@@ -112,9 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = user_sub.add_parser("add", parents=[common], help="add a user (password from stdin or prompt)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["commissioner", "manager", "bureau"])
+    add.add_argument("--role", required=True, choices=["commissioner", "manager", "bureau", "county"])
     add.add_argument("--team")
     add.add_argument("--workstation")
+    add.add_argument(
+        "--county", default="", help="the account's county (required for --role county), e.g. 新会区"
+    )
     add.add_argument(
         "--commissioner-id",
         help="the commissioner record of this user (default: a new id for commissioners and managers)",
@@ -124,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     for action, text in (("disable", "disable a user and end their sessions"), ("enable", "enable a user")):
         p = user_sub.add_parser(action, parents=[common], help=text)
         p.add_argument("name")
+        if action == "disable":
+            p.add_argument("--reason", default="", help="why (shown to the bureau)")
     reset = user_sub.add_parser(
         "reset-password", parents=[common], help="set a new password and end the user's sessions"
     )
@@ -312,7 +319,17 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
 
     if args.user_command == "add":
         commissioner_id = args.commissioner_id
-        if commissioner_id is None and args.role != "bureau":
+        if args.role == "county":
+            from sync.server.db import reading
+
+            if not args.county:
+                raise auth.UserAdminError("a county account needs --county (e.g. --county 新会区)")
+            from sync.server.admin import known_counties
+
+            with reading(engine) as conn:
+                if args.county not in known_counties(conn):
+                    raise auth.UserAdminError(f"{args.county!r} is not a county of the reference data")
+        if commissioner_id is None and args.role not in ("bureau", "county"):
             commissioner_id = str(uuid.uuid4())
         auth.add_user(
             engine,
@@ -323,11 +340,12 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
             team_id=args.team,
             workstation_id=args.workstation,
             commissioner_id=commissioner_id,
+            county=args.county,
         )
         name = auth.normalise_username(args.name)
         print(f"user {name} added (role {args.role}, commissioner id {commissioner_id or '-'})")
     elif args.user_command == "disable":
-        auth.disable_user(engine, args.name)
+        auth.disable_user(engine, args.name, args.reason)
         print(f"user {args.name} disabled; their sessions are ended")
     elif args.user_command == "enable":
         auth.enable_user(engine, args.name)

@@ -46,6 +46,7 @@ def login(
     allow_insecure: bool = False,
     bind: bool = False,
     ca_file: str | os.PathLike[str] | None = None,
+    new_password: str | None = None,
     **client_options: Any,
 ) -> tuple[dict[str, Any], str]:
     """Exchange the password for a token and keep it; returns (user info, token storage).
@@ -60,7 +61,10 @@ def login(
 
     `ca_file`: a PEM file of the bureau's own certificate authority; the server's certificate is
     then checked against it instead of the system's trust store, for this login and every request
-    of the saved session. A login without it goes back to the system's trust."""
+    of the saved session. A login without it goes back to the system's trust.
+
+    A one-time code from the bureau raises PasswordChangeRequiredError: the server gives no session
+    until the user chooses a password; log in again with it as `new_password`."""
     url = normalise_url(server_url)
     insecure = allow_insecure and not is_secure(url)
     require_secure(url, insecure)
@@ -73,7 +77,10 @@ def login(
         **client_options,
     )
     try:
-        answer = client.login(username, password)
+        if new_password is not None:
+            answer = client.change_password(username, password, new_password)
+        else:
+            answer = client.login(username, password)
     except AuthExpiredError:
         raise RefusedError(Message("用户名或密码不正确", "Wrong username or password"), 401) from None
     user = answer["user"]

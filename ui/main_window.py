@@ -377,10 +377,16 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """After the window is shown: the first-start profile, else offer drafts back."""
         self.show_view("overview")
-        if self.context.profile is None:
+        if self.context.profile is None and not self._account_without_profile():
             self.ask_profile()
         else:
             self.recover_drafts()
+
+    def _account_without_profile(self) -> bool:
+        """A bureau or county bureau account administers; it has no commissioner profile to fill in."""
+        from ui.roles import user_info
+
+        return (user_info(self.context) or {}).get("role") in ("bureau", "county")
 
     def ask_profile(self) -> QWidget:
         from ui.profile import ProfileDialog

@@ -106,6 +106,13 @@ ROLE_VIEWS: list[RoleView] = [
         ("bureau",),
     ),
     RoleView(
+        "organisation",
+        "ui.views.organisation",
+        "OrganisationView",
+        lambda: QCoreApplication.translate("roles", "组织与账号"),
+        ("bureau",),
+    ),
+    RoleView(
         "demands",
         "ui.views.demands",
         "DemandsView",

@@ -199,9 +199,11 @@ class SyncController(QObject):
         allow_insecure: bool = False,
         bind: bool = False,
         ca_file: str | None = None,
+        new_password: str | None = None,
     ) -> None:
         """Log in on a network thread; `done(account, error)` on the GUI thread. `bind`: the
-        records typed offline here become the account's (sync/session.py)."""
+        records typed offline here become the account's (sync/session.py). `new_password`: replaces
+        a one-time code from the bureau (PasswordChangeRequiredError) and logs in."""
 
         def work(store: Store) -> OpResult[Account]:
             user, _storage = session.login(
@@ -213,6 +215,7 @@ class SyncController(QObject):
                 allow_insecure=allow_insecure,  # plain http, explicitly chosen in the dialog
                 bind=bind,
                 ca_file=ca_file or None,
+                new_password=new_password,
                 connect_timeout=5.0,
                 read_timeout=20.0,
                 retries=1,

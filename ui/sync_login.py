@@ -38,6 +38,7 @@ from sync.errors import (
     CertificateError,
     DataDirectoryTakenError,
     OfflineError,
+    PasswordChangeRequiredError,
     ProtocolTooOldError,
     RefusedError,
     ServerError,
@@ -82,6 +83,18 @@ class LoginDialog(QDialog):
         ):
             label.setBuddy(field)
             self.form.addRow(label, field)
+        # Shown when the password was a one-time code from the bureau: the user's own, twice.
+        self.must_change = False
+        self.new_password, self.new_password_again = QLineEdit(self), QLineEdit(self)
+        self.new_password_label, self.new_password_again_label = QLabel(self), QLabel(self)
+        for label, field in (
+            (self.new_password_label, self.new_password),
+            (self.new_password_again_label, self.new_password_again),
+        ):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            label.setBuddy(field)
+            self.form.addRow(label, field)
+            self.form.setRowVisible(field, False)
         # Optional: the bureau's own CA certificate (PEM), for a server whose certificate it signed.
         self.ca_file = QLineEdit(self)
         self.ca_file.setText(self.controller.account.ca_file or "")
@@ -147,6 +160,8 @@ class LoginDialog(QDialog):
         self.server_label.setText(self.tr("服务器地址"))
         self.username_label.setText(self.tr("用户名"))
         self.password_label.setText(self.tr("密码"))
+        self.new_password_label.setText(self.tr("新密码"))
+        self.new_password_again_label.setText(self.tr("再次输入新密码"))
         self.server.setPlaceholderText(self.tr("例如：https://kjtpy.example.gov.cn"))
         self.ca_label.setText(self.tr("CA 证书（可选）"))
         self.ca_file.setPlaceholderText(self.tr("科技局自己的证书颁发机构文件（.pem）；不填则使用系统的证书"))
@@ -213,6 +228,18 @@ class LoginDialog(QDialog):
         if missing:
             self.show_error(self.tr("请填写：{0}").format("、".join(missing)))
             return
+        new_password: str | None = None
+        if self.must_change:
+            new_password = self.new_password.text()
+            if len(new_password) < 8:
+                self.show_error(self.tr("新密码至少需要 8 个字符。"))
+                return
+            if new_password != self.new_password_again.text():
+                self.show_error(self.tr("两次输入的新密码不一致。"))
+                return
+            if new_password == password:
+                self.show_error(self.tr("新密码不能与一次性密码相同。"))
+                return
         use_file = False
         if not self.has_keyring:
             if not self.use_file.isChecked():
@@ -246,10 +273,23 @@ class LoginDialog(QDialog):
             allow_insecure=allow_insecure,
             done=self._done,
             ca_file=self.ca_file.text().strip() or None,
+            new_password=new_password,
         )
 
     def _done(self, account: Account | None, error: BaseException | None) -> None:
         self.buttons.setEnabled(True)
+        if isinstance(error, PasswordChangeRequiredError):
+            # The password was a one-time code from the bureau: the server gives no session until
+            # the user chooses their own, so the dialog asks for it and logs in with both.
+            self.must_change = True
+            for field in (self.new_password, self.new_password_again):
+                self.form.setRowVisible(field, True)
+            self.status.setStyleSheet("")
+            self.status.setText(
+                self.tr("这是市科技局发放的一次性密码。请设置您自己的新密码（至少 8 个字符），再点“登录”。")
+            )
+            self.new_password.setFocus()
+            return
         if isinstance(error, DataDirectoryTakenError):
             self.show_error(self.explain(error))
             self.ask_data_directory(error)

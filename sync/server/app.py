@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol
-from sync.server import attachments, auth, confirm, pull, push
+from sync.server import admin, attachments, auth, confirm, pull, push
 from sync.server.db import make_engine, sqlite_url
 from sync.server.errors import ApiError
 from sync.server.middleware import MAX_CHUNK_BODY, AccessLog, RequestGuard
@@ -80,6 +80,7 @@ class UserInfo(BaseModel):
     commissioner_id: str | None
     team_id: str | None
     workstation_id: str | None
+    county: str = ""
 
 
 class LoginAnswer(BaseModel):
@@ -226,6 +227,8 @@ def create_app(
     confirm.install(app, engine)
 
     common: dict[str, Any] = {"dependencies": [Depends(protocol_version)], "responses": ERRORS}
+    for router in (admin.router, admin.password_router):  # the bureau's administration; one-time codes
+        app.include_router(router, prefix=P, **common)
 
     @app.get(f"{P}/health", include_in_schema=False)
     def health() -> dict[str, Any]:

@@ -22,7 +22,7 @@ from sync.server.tables import login_attempts, records, tokens, users
 
 log = logging.getLogger(__name__)
 
-ROLES = ("commissioner", "manager", "bureau")
+ROLES = ("commissioner", "manager", "bureau", "county")
 TOKEN_LIFETIME = timedelta(days=30)
 
 # Login throttling (see SECURITY.md). Every attempt is counted, before the password is checked, on up
@@ -51,6 +51,14 @@ _verify_slots = threading.BoundedSemaphore(MAX_CONCURRENT_VERIFICATIONS)
 _login_slots = threading.BoundedSemaphore(MAX_CONCURRENT_VERIFICATIONS + MAX_WAITING_LOGINS)
 
 _hasher = PasswordHasher()
+# One-time codes (sync/server/admin.py) are hashed with a cheaper argon2 than chosen passwords: the
+# default cost is there to slow the guessing of a human-chosen password from a stolen database, and
+# a code is ~59 random bits that no guessing reaches at any cost (31^12 codes; at 1 ms a guess on
+# one core that is 10^7 core-years). It is valid until used or CODE_LIFETIME passes, and the chosen
+# password that replaces it is hashed with the full cost. 1,000 roster accounts hash in seconds.
+_code_hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a slip and typed
+CODE_LIFETIME = timedelta(days=30)
 # Verified when the user does not exist, so a wrong name costs the same time as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
@@ -75,6 +83,7 @@ class User:
     commissioner_id: str | None
     team_id: str | None
     workstation_id: str | None
+    county: str = ""
 
     @classmethod
     def from_row(cls, row: Any) -> User:
@@ -86,6 +95,7 @@ class User:
             row.commissioner_id,
             row.team_id,
             row.workstation_id,
+            getattr(row, "county", "") or "",
         )
 
     def info(self) -> dict[str, Any]:
@@ -97,7 +107,18 @@ class User:
             "commissioner_id": self.commissioner_id,
             "team_id": self.team_id,
             "workstation_id": self.workstation_id,
+            "county": self.county,
         }
+
+
+def one_time_code() -> str:
+    """A new one-time password: 12 letters and digits in groups of four (xxxx-xxxx-xxxx)."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+
+
+def hash_code(code: str) -> str:
+    return _code_hasher.hash(code)
 
 
 def token_hash(token: str) -> str:
@@ -267,12 +288,27 @@ def _verify_bounded(password_hash: str, password: str) -> bool:
         _verify_slots.release()
 
 
-def login(engine: Engine, username: str, password: str, device_id: str, address: str = "") -> dict[str, Any]:
+def login(
+    engine: Engine,
+    username: str,
+    password: str,
+    device_id: str,
+    address: str = "",
+    new_password: str | None = None,
+) -> dict[str, Any]:
     """Exchange a name and password for a new token; throttle failures (see the constants above).
 
     Each attempt counts as a failure before the password is checked (and is forgiven on success):
     a burst of parallel guesses meets the lock as surely as a sequence, and the slow argon2 check
-    runs outside any write transaction, so logins do not hold up other writers."""
+    runs outside any write transaction, so logins do not hold up other writers.
+
+    An account whose password is a one-time code gets no session: the right code is answered 403
+    `password_change_required` until a login gives `new_password` too (POST /auth/change-password),
+    which replaces the password and then logs in. That also changes a known password."""
+    if new_password is not None:
+        problem = password_problem(new_password, password)
+        if problem:
+            raise problem
     key = normalise_username(username)[:100]
     address = (address or "")[:64]
     if not key:
@@ -280,12 +316,47 @@ def login(engine: Engine, username: str, password: str, device_id: str, address:
     if not _login_slots.acquire(blocking=False):
         raise _busy()
     try:
-        return _login(engine, key, password, device_id, address)
+        return _login(engine, key, password, device_id, address, new_password)
     finally:
         _login_slots.release()
 
 
-def _login(engine: Engine, key: str, password: str, device_id: str, address: str) -> dict[str, Any]:
+def password_problem(new_password: str, old_password: str = "") -> ApiError | None:
+    if len(new_password) < 8 or len(new_password) > 1000:
+        return ApiError(
+            422, "weak_password", "新密码至少需要 8 个字符", "the new password needs at least 8 characters"
+        )
+    if new_password == old_password:
+        return ApiError(
+            422,
+            "same_password",
+            "新密码不能与一次性密码或旧密码相同",
+            "the new password must differ from the one-time code or the old password",
+        )
+    return None
+
+
+def _change_required() -> ApiError:
+    return ApiError(
+        403,
+        "password_change_required",
+        "这是一次性密码：请先设置您自己的新密码",
+        "this is a one-time code: choose a password of your own first",
+    )
+
+
+def _code_expired() -> ApiError:
+    return ApiError(
+        401,
+        "code_expired",
+        "一次性密码已过期，请联系市科技局重新发放",
+        "the one-time code has expired; ask the bureau for a new one",
+    )
+
+
+def _login(
+    engine: Engine, key: str, password: str, device_id: str, address: str, new_password: str | None = None
+) -> dict[str, Any]:
     with writing(engine) as conn:
         counted = _count_attempt(conn, key, address)
         row = _find_user(conn, key)
@@ -301,11 +372,29 @@ def _login(engine: Engine, key: str, password: str, device_id: str, address: str
             extra={"user": row.username if row else safe_name(key), "client": address},
         )
         raise _login_failed()
+    must_change = bool(getattr(row, "must_change_password", False))
+    if must_change and row.code_expires_at and row.code_expires_at <= timeutil.now_iso():
+        raise _code_expired()  # counted as a failure: a stale code is as good as a wrong one
+    if must_change and new_password is None:
+        with writing(engine) as conn:
+            _forgive(conn, counted, success=True)
+        raise _change_required()
+    new_hash = hash_password(new_password) if new_password is not None else None
     token = secrets.token_urlsafe(32)
     expires = timeutil.now() + TOKEN_LIFETIME
     try:
         with writing(engine) as conn:
             _forgive(conn, counted, success=True)
+            if new_hash is not None:
+                changed = conn.execute(
+                    update(users)
+                    .where(users.c.id == row.id, users.c.password_hash == row.password_hash)
+                    .values(password_hash=new_hash, must_change_password=False, code_expires_at=None)
+                )
+                if changed.rowcount != 1:  # reset again meanwhile: the code given is no longer valid
+                    raise _login_failed()
+                # The new password ends every session of the old one (there are none after a code).
+                conn.execute(update(tokens).where(tokens.c.user_id == row.id).values(revoked=True))
             conn.execute(
                 tokens.insert().values(
                     token_hash=token_hash(token),
@@ -389,6 +478,7 @@ def add_user(
     team_id: str | None = None,
     workstation_id: str | None = None,
     commissioner_id: str | None = None,
+    county: str = "",
 ) -> str:
     if role not in ROLES:
         raise UserAdminError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
@@ -419,11 +509,44 @@ def add_user(
                 team_id=team_id,
                 workstation_id=workstation_id,
                 commissioner_id=commissioner_id,
+                county=county,
                 disabled=False,
                 created_at=timeutil.now_iso(),
             )
         )
+        open_membership(conn, user_id, role, team_id, workstation_id, county, "")
     return user_id
+
+
+def open_membership(
+    conn: Connection,
+    user_id: str,
+    role: str,
+    team_id: str | None,
+    workstation_id: str | None,
+    county: str,
+    changed_by: str,
+) -> None:
+    """Close the account's current membership row (if any) and open one with these values."""
+    from sync.server.tables import memberships
+
+    now = timeutil.now_iso()
+    conn.execute(
+        update(memberships)
+        .where(memberships.c.user_id == user_id, memberships.c.until_at.is_(None))
+        .values(until_at=now)
+    )
+    conn.execute(
+        memberships.insert().values(
+            user_id=user_id,
+            role=role,
+            team_id=team_id,
+            workstation_id=workstation_id,
+            county=county,
+            from_at=now,
+            changed_by=changed_by,
+        )
+    )
 
 
 def _user_id(conn: Connection, username: str) -> str:
@@ -433,17 +556,19 @@ def _user_id(conn: Connection, username: str) -> str:
     return str(row.id)
 
 
-def disable_user(engine: Engine, username: str) -> None:
+def disable_user(engine: Engine, username: str, reason: str = "") -> None:
     with writing(engine) as conn:
         user_id = _user_id(conn, username)
-        conn.execute(update(users).where(users.c.id == user_id).values(disabled=True))
+        conn.execute(
+            update(users).where(users.c.id == user_id).values(disabled=True, disabled_reason=reason[:500])
+        )
         conn.execute(update(tokens).where(tokens.c.user_id == user_id).values(revoked=True))
 
 
 def enable_user(engine: Engine, username: str) -> None:
     with writing(engine) as conn:
         user_id = _user_id(conn, username)
-        conn.execute(update(users).where(users.c.id == user_id).values(disabled=False))
+        conn.execute(update(users).where(users.c.id == user_id).values(disabled=False, disabled_reason=""))
 
 
 def reset_password(engine: Engine, username: str, password: str) -> None:
@@ -451,7 +576,11 @@ def reset_password(engine: Engine, username: str, password: str) -> None:
         raise UserAdminError("the password must have at least 8 characters")
     with writing(engine) as conn:
         user_id = _user_id(conn, username)
-        conn.execute(update(users).where(users.c.id == user_id).values(password_hash=hash_password(password)))
+        conn.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(password_hash=hash_password(password), must_change_password=False, code_expires_at=None)
+        )
         # A new password ends every session made with the old one.
         conn.execute(update(tokens).where(tokens.c.user_id == user_id).values(revoked=True))
         conn.execute(
@@ -464,4 +593,13 @@ def reset_password(engine: Engine, username: str, password: str) -> None:
 def list_users(engine: Engine) -> list[dict[str, Any]]:
     with reading(engine) as conn:
         rows = conn.execute(select(users).order_by(users.c.username)).all()
-    return [{**User.from_row(r).info(), "disabled": bool(r.disabled)} for r in rows]
+    return [
+        {
+            **User.from_row(r).info(),
+            "disabled": bool(r.disabled),
+            "disabled_reason": r.disabled_reason or "",
+            "must_change_password": bool(r.must_change_password),
+            "created_at": r.created_at,
+        }
+        for r in rows
+    ]

@@ -28,6 +28,8 @@ MAX_LOGIN_BODY = 16 * 1024  # a name, a password and a device id
 # Paths anyone may fetch without the protocol header (the description of the API itself).
 OPEN_PATHS = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs", f"{API_PREFIX}/health")
 LOGIN_PATH = f"{API_PREFIX}/auth/login"
+# Logins without a token: the login itself, and replacing a one-time code (sync/server/admin.py).
+LOGIN_PATHS = (LOGIN_PATH, f"{API_PREFIX}/auth/change-password")
 # A JSON escape of a UTF-16 surrogate: legal in pairs (an emoji), not alone. Python's parser
 # accepts a lone one and the text then cannot be stored; orjson refuses it, so it checks these.
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -141,13 +143,17 @@ class RequestGuard:
             if problem:
                 await send_error(send, problem)
                 return
-        if scope["method"] in ("POST", "PUT", "PATCH") and path.startswith(API_PREFIX) and path != LOGIN_PATH:
+        if (
+            scope["method"] in ("POST", "PUT", "PATCH")
+            and path.startswith(API_PREFIX)
+            and path not in LOGIN_PATHS
+        ):
             refused = await self._authenticate(scope, headers)
             if refused:
                 await send_error(send, refused)
                 return
         limit = MAX_CHUNK_BODY if scope["method"] == "PUT" else MAX_JSON_BODY
-        if path == LOGIN_PATH:
+        if path in LOGIN_PATHS:
             limit = MAX_LOGIN_BODY
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

@@ -127,10 +127,52 @@ def _m003_confirm_links(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _m006_organisation(conn: Connection) -> None:
+    """Accounts get a county, a reason when disabled and one-time passwords; membership history."""
+    for column in (
+        "county VARCHAR(40) NOT NULL DEFAULT ''",
+        "disabled_reason VARCHAR(500) NOT NULL DEFAULT ''",
+        "must_change_password BOOLEAN NOT NULL DEFAULT FALSE",
+        "code_expires_at VARCHAR(40)",
+    ):
+        conn.execute(text(f"ALTER TABLE users ADD COLUMN {column}"))
+    meta = MetaData()
+    memberships = Table(
+        "memberships",
+        meta,
+        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column("user_id", String(36), nullable=False),
+        Column("role", String(20), nullable=False),
+        Column("team_id", String(64)),
+        Column("workstation_id", String(64)),
+        Column("county", String(40), nullable=False, default=""),
+        Column("from_at", String(40), nullable=False),
+        Column("until_at", String(40)),
+        Column("changed_by", String(100), nullable=False, default=""),
+        Index("ix_memberships_user", "user_id", "from_at"),
+    )
+    meta.create_all(conn)
+    # Today's membership of every existing account opens its history.
+    users = Table("users", MetaData(), autoload_with=conn)
+    for row in conn.execute(select(users)):
+        conn.execute(
+            insert(memberships).values(
+                user_id=row.id,
+                role=row.role,
+                team_id=row.team_id,
+                workstation_id=row.workstation_id,
+                county="",
+                from_at=row.created_at,
+                changed_by="",
+            )
+        )
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
     (3, "confirm_links", _m003_confirm_links),
+    (6, "organisation", _m006_organisation),
 ]
 HEAD = STEPS[-1][0]
 

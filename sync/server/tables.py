@@ -42,6 +42,30 @@ users = Table(
     Column("workstation_id", String(64)),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", String(40), nullable=False),
+    # Organisation (migration 6, sync/server/admin.py): the county an account belongs to (a county
+    # bureau's county, a commissioner's service county), why it was disabled, and whether its password
+    # is a one-time code the user must replace before the server gives them a session.
+    Column("county", String(40), nullable=False, default=""),
+    Column("disabled_reason", String(500), nullable=False, default=""),
+    Column("must_change_password", Boolean, nullable=False, default=False),
+    Column("code_expires_at", String(40)),
+)
+
+# Every role, team, workstation and county an account has had: a row is closed (`until_at`) when the
+# bureau changes any of them, and a new one opened, so "who was in which team when" stays answerable.
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("user_id", String(36), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("team_id", String(64)),
+    Column("workstation_id", String(64)),
+    Column("county", String(40), nullable=False, default=""),
+    Column("from_at", String(40), nullable=False),
+    Column("until_at", String(40)),
+    Column("changed_by", String(100), nullable=False, default=""),
+    Index("ix_memberships_user", "user_id", "from_at"),
 )
 
 tokens = Table(

@@ -132,6 +132,25 @@ def test_user_add_refuses_a_commissioner_id_another_account_has(
     assert listed == ["zhangsan"]
 
 
+def test_user_add_makes_a_county_bureau_account(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return in_process(capsys, monkeypatch, tmp_path, *args, stdin="a good password\n")
+
+    added = cli("user", "add", "xinhui", "--role", "county", "--county", "新会区", "--password-stdin")
+    assert added.returncode == 0, added.stderr
+    listed = json.loads(cli("user", "list").stdout)
+    assert (listed["role"], listed["county"], listed["commissioner_id"]) == ("county", "新会区", None)
+    missing = cli("user", "add", "other", "--role", "county", "--password-stdin")
+    assert missing.returncode == 2 and "--county" in missing.stderr
+    unknown = cli("user", "add", "other", "--role", "county", "--county", "朝阳区", "--password-stdin")
+    assert unknown.returncode == 2 and "朝阳区" in unknown.stderr
+    assert cli("user", "disable", "xinhui", "--reason", "机构调整").returncode == 0
+    listed = json.loads(cli("user", "list").stdout)
+    assert listed["disabled"] and listed["disabled_reason"] == "机构调整"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

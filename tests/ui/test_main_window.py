@@ -214,3 +214,16 @@ def test_closing_the_window_asks_each_open_editor_and_stays_if_one_continues(con
     answers.append("discard")
     assert window.close()
     assert not window.isVisible()
+
+
+def test_a_bureau_or_county_account_is_not_asked_for_a_commissioner_profile(context, qtbot):  # noqa: F811
+    from commissioner_app.ops.session import set_session_user
+
+    for role in ("bureau", "county"):
+        set_session_user(context.store, {"id": "u1", "username": "x", "role": role, "commissioner_id": None})
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.show()
+        window.start()
+        assert getattr(window, "profile_dialog", None) is None, role
+        window.close()

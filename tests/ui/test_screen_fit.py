@@ -281,6 +281,7 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
     from ui.profile import ProfileDialog
     from ui.sync_login import LoginDialog
     from ui.views.assessment import VisitPicker
+    from ui.views.organisation import OrganisationView
     from ui.views.pdf_preview import PdfPreviewDialog
 
     return {
@@ -296,6 +297,9 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
         "profile (first start)": lambda w, c: ProfileDialog(c, w, first_start=True),
         "profile": lambda w, c: ProfileDialog(c, w),
         "conflicts": lambda w, c: ConflictsDialog(c, w),
+        "new account": lambda w, c: OrganisationView(c, w).new_account(),
+        "team": lambda w, c: OrganisationView(c, w).edit_team(None),
+        "workstation": lambda w, c: OrganisationView(c, w).edit_station(None),
     }
 
 

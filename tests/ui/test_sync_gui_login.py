@@ -304,3 +304,54 @@ def test_an_account_with_records_offers_bind_or_another_folder_never_an_option(
     controller.start_sync()
     wait_until(lambda: set(gui_server.records(cid)) >= {("visits", v.id) for v in recorded}, what="the sync")
     context.close()
+
+
+def test_a_one_time_code_asks_for_a_new_password_before_logging_in(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    from sqlalchemy import update
+
+    from sync.server import auth
+    from sync.server.db import make_engine
+    from sync.server.tables import users
+
+    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
+    engine = make_engine(gui_server.database)
+    with engine.begin() as conn:  # as the bureau's reset does (sync/server/admin.py)
+        conn.execute(
+            update(users)
+            .where(users.c.username == user)
+            .values(password_hash=auth.hash_code("abcd-efgh-jkmn"), must_change_password=True)
+        )
+    engine.dispose()
+    context, controller = open_context(folder)
+    dialog = LoginDialog(context, controller=controller)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.new_password.isVisible()
+    fill(dialog, gui_server.url, user, "abcd-efgh-jkmn")
+    dialog.use_file.setChecked(True)
+    press_login(dialog)
+    wait_until(lambda: dialog.new_password.isVisible(), what="the new password fields")
+    assert "一次性密码" in dialog.status.text() and not controller.account.logged_in
+    dialog.new_password.setText("my own secret")
+    dialog.new_password_again.setText("my own secreT")
+    press_login(dialog)
+    assert dialog.status.text() == "两次输入的新密码不一致。"
+    dialog.new_password_again.setText("my own secret")
+    press_login(dialog)
+    wait_until(lambda: controller.account.logged_in, what="the login with the new password")
+    assert gui_server_login(gui_server, user, "my own secret") == 200
+    assert gui_server_login(gui_server, user, "abcd-efgh-jkmn") == 401
+
+
+def gui_server_login(server: Server, user: str, password: str) -> int:
+    import requests
+
+    answer = requests.post(
+        server.url + "/api/v1/auth/login",
+        headers={"X-Protocol-Version": "1"},
+        json={"username": user, "password": password},
+        timeout=10,
+    )
+    return int(answer.status_code)

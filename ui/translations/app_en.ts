@@ -990,6 +990,14 @@ Autosaved at %5</translation>
         <translation>Password</translation>
     </message>
     <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入新密码</source>
+        <translation>New password again</translation>
+    </message>
+    <message>
         <source>例如：https://kjtpy.example.gov.cn</source>
         <translation>e.g. https://kjtpy.example.gov.cn</translation>
     </message>
@@ -1042,6 +1050,18 @@ Autosaved at %5</translation>
         <translation>Please fill in: {0}</translation>
     </message>
     <message>
+        <source>新密码至少需要 8 个字符。</source>
+        <translation>The new password needs at least 8 characters.</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一致。</source>
+        <translation>The two new passwords differ.</translation>
+    </message>
+    <message>
+        <source>新密码不能与一次性密码相同。</source>
+        <translation>The new password must differ from the one-time code.</translation>
+    </message>
+    <message>
         <source>本电脑没有系统密钥环。要继续登录，请勾选上面的选项，明确同意将凭据保存在文件中；或安装密钥环后再登录。</source>
         <translation>This computer has no system keyring. To log in anyway, tick the option above to agree to keep the token in a file; or install a keyring and log in then.</translation>
     </message>
@@ -1052,6 +1072,10 @@ Autosaved at %5</translation>
     <message>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <source>这是市科技局发放的一次性密码。请设置您自己的新密码（至少 8 个字符），再点“登录”。</source>
+        <translation>This is a one-time code from the bureau. Choose a password of your own (at least 8 characters), then click &quot;Log in&quot;.</translation>
     </message>
     <message>
         <source>此数据目录已有记录</source>
@@ -1189,6 +1213,321 @@ Data folder: {0}</translation>
     <message>
         <source>退出</source>
         <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationView</name>
+    <message>
+        <source>组织与账号</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>账号</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <source>团队与工作站</source>
+        <translation>Teams and workstations</translation>
+    </message>
+    <message>
+        <source>名册导入</source>
+        <translation>Roster import</translation>
+    </message>
+    <message>
+        <source>从服务器刷新</source>
+        <translation>Refresh from the server</translation>
+    </message>
+    <message>
+        <source>新建账号…</source>
+        <translation>New account…</translation>
+    </message>
+    <message>
+        <source>修改角色与归属…</source>
+        <translation>Change role and membership…</translation>
+    </message>
+    <message>
+        <source>停用…</source>
+        <translation>Disable…</translation>
+    </message>
+    <message>
+        <source>重新启用</source>
+        <translation>Enable again</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>归属历史…</source>
+        <translation>Membership history…</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>县（市、区）</source>
+        <translation>County / district</translation>
+    </message>
+    <message>
+        <source>科技特派团</source>
+        <translation>Commissioner team</translation>
+    </message>
+    <message>
+        <source>工作站</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>新建团队…</source>
+        <translation>New team…</translation>
+    </message>
+    <message>
+        <source>修改团队…</source>
+        <translation>Edit team…</translation>
+    </message>
+    <message>
+        <source>新建工作站…</source>
+        <translation>New workstation…</translation>
+    </message>
+    <message>
+        <source>修改工作站…</source>
+        <translation>Edit workstation…</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>依托高校或派出单位</source>
+        <translation>Partner university or sending unit</translation>
+    </message>
+    <message>
+        <source>产业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>服务县（市、区）</source>
+        <translation>Counties served</translation>
+    </message>
+    <message>
+        <source>镇（街道）</source>
+        <translation>Town / sub-district</translation>
+    </message>
+    <message>
+        <source>依托单位</source>
+        <translation>Host unit</translation>
+    </message>
+    <message>
+        <source>名册为 Excel (.xlsx) 文件，第一行为列名：姓名、性别、派出单位、职称、专业特长、手机号码、科技特派团、工作站、服务县（市、区）、角色。先检查：列出每一处问题（行、列），不写入任何内容；没有错误后再导入，并生成账号通知（PDF 和 Excel）。</source>
+        <translation>The roster is an Excel (.xlsx) file whose first row names the columns: 姓名, 性别, 派出单位, 职称, 专业特长, 手机号码, 科技特派团, 工作站, 服务县（市、区）, 角色. Check it first: every problem is listed (row, column) and nothing is written; when there are no errors, import it and write the account slips (PDF and Excel).</translation>
+    </message>
+    <message>
+        <source>选择名册…</source>
+        <translation>Choose roster…</translation>
+    </message>
+    <message>
+        <source>检查（不写入）</source>
+        <translation>Check (writes nothing)</translation>
+    </message>
+    <message>
+        <source>导入并生成账号通知…</source>
+        <translation>Import and write account slips…</translation>
+    </message>
+    <message>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>名册：{0}</source>
+        <translation>Roster: {0}</translation>
+    </message>
+    <message>
+        <source>尚未选择名册</source>
+        <translation>No roster chosen yet</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <source>团长/站长</source>
+        <translation>Team leader / station manager</translation>
+    </message>
+    <message>
+        <source>县科技局</source>
+        <translation>County bureau</translation>
+    </message>
+    <message>
+        <source>市科技局</source>
+        <translation>Science and Technology Bureau</translation>
+    </message>
+    <message>
+        <source>无法连接服务器：程序正在关闭，或没有数据目录。</source>
+        <translation>Cannot reach the server: the application is closing, or has no data directory.</translation>
+    </message>
+    <message>
+        <source>正在从服务器读取账号…</source>
+        <translation>Reading the accounts from the server…</translation>
+    </message>
+    <message>
+        <source>共 {0} 个账号。</source>
+        <translation>{0} accounts.</translation>
+    </message>
+    <message>
+        <source>已停用：{0}</source>
+        <translation>Disabled: {0}</translation>
+    </message>
+    <message>
+        <source>正常</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>待首次登录</source>
+        <translation>Waiting for first login</translation>
+    </message>
+    <message>
+        <source>请先在表格中选择一个账号。</source>
+        <translation>Select an account in the table first.</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>新建账号</source>
+        <translation>New account</translation>
+    </message>
+    <message>
+        <source>用户名（建议用手机号码）</source>
+        <translation>User name (the mobile number is a good choice)</translation>
+    </message>
+    <message>
+        <source>手机号码</source>
+        <translation>Mobile number</translation>
+    </message>
+    <message>
+        <source>派出单位</source>
+        <translation>Sending unit</translation>
+    </message>
+    <message>
+        <source>一次性密码</source>
+        <translation>One-time code</translation>
+    </message>
+    <message>
+        <source>账号 {0} 的一次性密码：
+
+{1}
+
+只显示这一次，请抄下或截图交给本人；首次登录时须设置新密码。</source>
+        <translation>The one-time code of {0}:
+
+{1}
+
+It is shown only this once: write it down or take a screenshot for the person; they choose a new password at their first login.</translation>
+    </message>
+    <message>
+        <source>修改 {0}</source>
+        <translation>Change {0}</translation>
+    </message>
+    <message>
+        <source>停用账号</source>
+        <translation>Disable account</translation>
+    </message>
+    <message>
+        <source>停用 {0} 的原因：</source>
+        <translation>Why {0} is disabled:</translation>
+    </message>
+    <message>
+        <source>停用须填写原因。</source>
+        <translation>A reason is required to disable an account.</translation>
+    </message>
+    <message>
+        <source>为 {0} 生成新的一次性密码？其原密码立即失效。</source>
+        <translation>Make a new one-time code for {0}? Their password stops working at once.</translation>
+    </message>
+    <message>
+        <source>至今</source>
+        <translation>now</translation>
+    </message>
+    <message>
+        <source>{0} 至 {1}：{2}，{3}，团队 {4}，工作站 {5}（{6}）</source>
+        <translation>{0} to {1}: {2}, {3}, team {4}, workstation {5} ({6})</translation>
+    </message>
+    <message>
+        <source>{0} 的归属历史</source>
+        <translation>Membership history of {0}</translation>
+    </message>
+    <message>
+        <source>已保存到服务器；同步后本机和各成员的电脑上都会显示。</source>
+        <translation>Saved on the server; it shows here and on every member&apos;s computer after a sync.</translation>
+    </message>
+    <message>
+        <source>服务县（市、区），以顿号分隔</source>
+        <translation>Counties served, separated by 、</translation>
+    </message>
+    <message>
+        <source>选择名册</source>
+        <translation>Choose roster</translation>
+    </message>
+    <message>
+        <source>Excel 名册 (*.xlsx)</source>
+        <translation>Excel roster (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>正在检查…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>共 {0} 行，{1} 处错误，将新建 {2} 个团队、{3} 个工作站。未写入任何内容。</source>
+        <translation>{0} rows, {1} errors; {2} teams and {3} workstations would be created. Nothing was written.</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>选择账号通知的保存文件夹</source>
+        <translation>Choose the folder for the account slips</translation>
+    </message>
+    <message>
+        <source>正在导入…（1,000 人约需半分钟）</source>
+        <translation>Importing… (about half a minute for 1,000 people)</translation>
+    </message>
+    <message>
+        <source>名册有错误，未导入任何内容。</source>
+        <translation>The roster has errors; nothing was imported.</translation>
+    </message>
+    <message>
+        <source>已创建 {0} 个账号。账号通知：{1}</source>
+        <translation>Created {0} accounts. Account slips: {1}</translation>
     </message>
 </context>
 <context>
@@ -3345,6 +3684,10 @@ Data folder: {0}</translation>
     <message>
         <source>基础数据</source>
         <translation>Reference data</translation>
+    </message>
+    <message>
+        <source>组织与账号</source>
+        <translation>Organisation</translation>
     </message>
     <message>
         <source>技术需求</source>

@@ -1,0 +1,129 @@
+"""组织与账号 (ui/views/organisation.py): the bureau's accounts, teams and roster import, against the
+real server on loopback. With SCREENSHOTS=DIR the screens are saved there (README pictures: run
+with QT_SCALE_FACTOR=1.5)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from commissioner_app.store import Store
+from sync import session
+from tests.sync.roster_data import make_roster
+from tests.ui.sync_gui_support import PASSWORD, Server, gui_server, open_context, wait_until
+from ui.main_window import MainWindow
+
+__all__ = ["gui_server"]
+
+
+def shoot(widget: QWidget, name: str) -> None:
+    folder = os.environ.get("SCREENSHOTS")
+    if folder:
+        widget.window().grab().save(str(Path(folder) / name), "PNG")
+
+
+@pytest.fixture(autouse=True)
+def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sync.credentials.keyring_available", lambda: False)
+
+
+def test_the_bureau_imports_a_roster_and_administers_accounts_and_teams(
+    gui_server: Server, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gui_server.add_user("shikeji", "bureau")
+    folder = tmp_path / "bureau"
+    store = Store.open(folder)
+    session.login(store, gui_server.url, "shikeji", PASSWORD, use_file=True)
+    store.close()
+    context, _controller = open_context(folder)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    ratio = window.devicePixelRatioF()  # 1366 x 728 device pixels (a laptop's screen less a taskbar)
+    window.resize(int(1366 / ratio), int(728 / ratio))
+    window.show()
+    window.start()  # a bureau account: no profile form
+    assert getattr(window, "profile_dialog", None) is None
+    view = window.show_view("organisation")
+    wait_until(lambda: view.accounts_table.rowCount() == 1, what="the accounts")
+    assert view.accounts_table.item(0, 0).text() == "shikeji"
+
+    # The dry run lists every problem by row and column; nothing is written.
+    view.tabs.setCurrentIndex(2)
+    bad_file = tmp_path / "名册.xlsx"
+    bad = make_roster(bad_file, 40, bad=4)
+    view.set_roster(bad_file)
+    view.check_button.click()
+    wait_until(lambda: "处错误" in view.roster_summary.text(), what="the dry run")
+    table = view.problems_table
+    errors = {
+        int(table.item(r, 0).text()) for r in range(table.rowCount()) if table.item(r, 2).text() == "错误"
+    }
+    assert errors == bad
+    assert "未写入任何内容" in view.roster_summary.text()
+    shoot(view, "organisation-roster-dry-run.png")
+
+    good_file = tmp_path / "名册-改.xlsx"
+    make_roster(good_file, 40, bad=0)
+    view.set_roster(good_file)
+    slips = tmp_path / "slips"
+    slips.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(slips))
+    view.import_button.click()
+    wait_until(lambda: "已创建" in view.roster_summary.text(), timeout=120, what="the import")
+    assert (slips / "账号通知.pdf").exists() and (slips / "账号通知.xlsx").exists()
+    wait_until(lambda: view.accounts_table.rowCount() == 41, what="the new accounts")
+
+    # Accounts: reset a password (the code is shown once), disable with a reason, enable again.
+    view.tabs.setCurrentIndex(0)
+    wait_until(lambda: view.teams_table.rowCount() > 0, timeout=60, what="the synced teams")
+    wait_until(lambda: bool(view.accounts_table.item(1, 4).text()), what="team names")
+    shoot(view, "organisation-accounts.png")
+    view.accounts_table.selectRow(1)
+    username = view.accounts_table.item(1, 0).text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.reset_button.click()
+    wait_until(lambda: getattr(view, "code_box", None) is not None, what="the one-time code")
+    assert username in view.code_box.text()
+    view.code_box.close()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("调离本市", True))
+    view.accounts_table.selectRow(1)
+    view.disable_button.click()
+    wait_until(lambda: view.accounts_table.item(1, 6).text() == "已停用：调离本市", what="disabled")
+    view.accounts_table.selectRow(1)
+    view.enable_button.click()
+    wait_until(lambda: "已停用" not in view.accounts_table.item(1, 6).text(), what="enabled")
+    view.accounts_table.selectRow(1)
+    view.history_button.click()
+    wait_until(lambda: getattr(view, "history_box", None) is not None, what="the membership history")
+    assert "至今" in view.history_box.text() and "shikeji" in view.history_box.text()
+    view.history_box.close()
+
+    # A new account: its code is shown once; the list shows it waiting for its first login.
+    dialog = view.new_account()
+    dialog.widgets["username"].setText("13800138000")
+    dialog.widgets["display_name"].setText("林晓")
+    dialog.select("role", "county")
+    dialog.select("county", "鹤山市")
+    view.code_box = None
+    dialog.accept()
+    wait_until(lambda: view.code_box is not None, what="the new account's code")
+    assert "13800138000" in view.code_box.text()
+    view.code_box.close()
+    wait_until(lambda: view.accounts_table.rowCount() == 42, what="the new account listed")
+
+    # A team: made on the server, back here with the sync.
+    view.tabs.setCurrentIndex(1)
+    dialog = view.edit_team(None)
+    dialog.widgets["name"].setText("恩平簕菜科技特派团")
+    dialog.widgets["industry"].setText("簕菜")
+    dialog.widgets["counties"].setText("恩平市、台山市")
+    dialog.accept()
+    names = lambda: [view.teams_table.item(r, 0).text() for r in range(view.teams_table.rowCount())]  # noqa: E731
+    wait_until(lambda: "恩平簕菜科技特派团" in names(), timeout=60, what="the new team after sync")
+    row = names().index("恩平簕菜科技特派团")
+    assert view.teams_table.item(row, 3).text() == "恩平市、台山市"
+    shoot(view, "organisation-teams.png")
+    context.tasks.wait_idle()
