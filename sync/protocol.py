@@ -111,6 +111,8 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "demands": ("bureau", "commissioner"),  # a commissioner may only take one up (taken_by, problem_id)
     "annual_summaries": ("commissioner",),
     "assessment_results": ("bureau",),  # the official results the bureau publishes
+    "bonus_points": ("manager", "bureau"),  # a manager proposes for their own group; the bureau decides
+    "exemplars": ("bureau",),  # 先进典型, named from the published results
     "reference": ("bureau",),
     "assessment_rules": ("bureau",),
 }

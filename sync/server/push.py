@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from commissioner_app.domain import REVIEW_DECISIONS, TABLES
 from commissioner_app.records import stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
-from sync.server import confirm, notices, timeutil
+from sync.server import confirm, group_records, notices, timeutil
 from sync.server.auth import User
 from sync.server.db import writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
@@ -527,6 +527,8 @@ class Batch:
         user = self.user
         if table == "reviews":
             return self._precheck_review(incoming, current, change)
+        if table in group_records.TABLES:
+            return group_records.precheck(self, table, incoming, current, change)
         if user.role == "bureau":
             return False
         mine = user.commissioner_id
@@ -653,6 +655,8 @@ class Batch:
     def _scope(self, table: str, record_id: str, merged: dict[str, Any], current: Stored | None) -> Scope:
         if table in ("reference", "assessment_rules"):
             return Scope(public=True)
+        if table in group_records.TABLES:
+            return group_records.scope(table, merged)
         if table == "teams":
             return Scope(team_id=record_id)
         if table == "workstations":
