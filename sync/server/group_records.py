@@ -40,7 +40,7 @@ def precheck(
         server_view = {"nominated_by": user.display_name or user.username}
         if current is None or any(incoming.get(n) != current.fields.get(n) for n in ("title", "citation")):
             server_view["nominated_at"] = batch.now
-        touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
+        touched = any(incoming.get(name) != v for name, v in server_view.items())
         incoming.update(server_view)
         return touched
     # bonus_points
@@ -66,7 +66,7 @@ def precheck(
             or user.display_name
             or user.username,
         }
-        touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
+        touched = any(incoming.get(name) != v for name, v in server_view.items())
         incoming.update(server_view)
         if current is not None and current.fields.get("status") != "pending":
             touched = True
@@ -90,7 +90,7 @@ def precheck(
         server_view["reviewed_at"] = batch.now
     elif status not in DECIDED:
         server_view.update(reviewed_by="", reviewed_at="")
-    touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
+    touched = any(incoming.get(name) != v for name, v in server_view.items())
     incoming.update(server_view)
     return touched
 
