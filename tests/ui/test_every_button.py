@@ -99,6 +99,18 @@ CLICKED_ELSEWHERE = {
         "DemandsView",
         "take_button",
     ): "test_demands_sync.py::test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server",
+    (
+        "GroupAssessmentView",
+        "approve_button",
+    ): "test_group_assessment_view.py::test_bonus_entered_approved_rejected_and_capped",
+    (
+        "GroupAssessmentView",
+        "reject_button",
+    ): "test_group_assessment_view.py::test_bonus_entered_approved_rejected_and_capped",
+    (
+        "GroupAssessmentView",
+        "exemplar_button",
+    ): "test_group_assessment_view.py::test_exemplar_named_from_published_results_and_list_saved",
 }
 
 
