@@ -151,3 +151,38 @@ def test_a_manager_sees_their_own_team_and_only_proposes(team_store, qtbot, monk
     finally:
         view.close()
         ctx.close()
+
+
+def test_the_city_view_shows_each_county_against_its_own_targets(tmp_path, qtbot):
+    from commissioner_app.activity import city_overview
+    from commissioner_app.demo import generate_demo
+    from ui.views.city import CityView
+
+    store = Store.open(tmp_path / "city")
+    generate_demo(store, visits=300, seed=5, end=date(2025, 11, 30))
+    log_in_as(store, "bureau", None)
+    ctx = AppContext(store, language="zh_CN")
+    view = CityView(ctx)
+    qtbot.addWidget(view)
+    try:
+        view.show()
+        view.set_year(2025)
+        view.load()
+        wait(ctx)
+        assert view.active_card.bar.maximum() == 800  # the plan's 2025 milestone
+        model = view.plan_table.model()
+        counties = [model.rows[i][0] for i in range(model.rowCount())]
+        assert counties[:7] == ["蓬江区", "江海区", "新会区", "台山市", "开平市", "鹤山市", "恩平市"]
+        core = {
+            c["county"]: c for c in city_overview(store, date(2025, 1, 1), date(2025, 12, 31))["by_county"]
+        }
+        taishan = model.rows[counties.index("台山市")]
+        people = core.get("台山市", {}).get("commissioners", 0)
+        assert taishan[1] == f"{people} / 140（{people / 140:.0%}）"
+        assert taishan[3] == "— / 14" and taishan[4] == "— / 5,500"  # no achievements register yet
+        view.tabs.setCurrentIndex(3)
+        assert "分县目标" in view.plan_note.text()
+    finally:
+        view.close()
+        ctx.close()
+        store.close()

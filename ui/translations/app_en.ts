@@ -542,8 +542,20 @@ Restore now?</translation>
         <translation>Commissioners&apos; assessment</translation>
     </message>
     <message>
+        <source>年度清单（分县）</source>
+        <translation>Yearly list by county</translation>
+    </message>
+    <message>
         <source>区县</source>
         <translation>County</translation>
+    </message>
+    <message>
+        <source>成果转化（项）</source>
+        <translation>Achievements transferred</translation>
+    </message>
+    <message>
+        <source>技术交易额（万元）</source>
+        <translation>Transaction value (10k yuan)</translation>
     </message>
     <message>
         <source>服务记录</source>
@@ -648,6 +660,14 @@ Restore now?</translation>
     <message>
         <source>各服务类型服务记录</source>
         <translation>Visits by service type</translation>
+    </message>
+    <message>
+        <source>无目标</source>
+        <translation>no target</translation>
+    </message>
+    <message>
+        <source>各县（市、区）按本年度考核细则中的分县目标统计（完成 / 目标）；成果转化和技术交易额在启用成果登记后统计（—）。全市目标：科技特派员 {0:,} 人，解决难题 {1:,} 项。</source>
+        <translation>Each county against its own targets in this year&apos;s rules (achieved / target); achievements and transaction value are counted once the achievements register is in use (—). City targets: {0:,} commissioners, {1:,} problems solved.</translation>
     </message>
     <message>
         <source>{0}共 {1} 名科技特派员参评。</source>
