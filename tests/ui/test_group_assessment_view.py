@@ -60,7 +60,7 @@ def test_bonus_entered_approved_rejected_and_capped(team_store, qtbot, monkeypat
         team_row = pane.groups.model().keys.index(data.team.id)
         pane.groups.selectRow(team_row)
         base = round(next(g for g in core if g.group_id == data.team.id).base, 1)
-        assert pane.groups.model().rows[team_row][4] == base
+        assert pane.groups.model().rows[team_row][3] == base
 
         # An empty reason keeps the dialog open with a hint; nothing is saved.
         def empty(dialog: BonusDialog) -> int:
@@ -98,8 +98,8 @@ def test_bonus_entered_approved_rejected_and_capped(team_store, qtbot, monkeypat
             "重复申报": "rejected",
         }
         row = pane.groups.model().keys.index(data.team.id)
-        assert pane.groups.model().rows[row][5] == 10  # 8 + 5 approved, capped at the bundled 10
-        assert pane.groups.model().rows[row][6] == round(base + 10, 1)
+        assert pane.groups.model().rows[row][4] == 10  # 8 + 5 approved, capped at the bundled 10
+        assert pane.groups.model().rows[row][5] == round(base + 10, 1)
         assert "上限 10" in pane.detail.text()
         assert "与第一项重复" in pane.bonuses.model().rows[2][4]
     finally:

@@ -63,7 +63,7 @@ class GroupPane(QWidget):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
-        self.groups = _table(self, 8, stretch=1)
+        self.groups = _table(self, 7, stretch=1)
         self.groups.setSortingEnabled(True)
         self.detail = plain_label(QLabel(self))
         self.detail.setWordWrap(True)
@@ -85,7 +85,7 @@ class GroupPane(QWidget):
         split = QSplitter(self)
         split.addWidget(self.groups)
         split.addWidget(detail_box)
-        split.setSizes([460, 480])
+        split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split, 1)
@@ -198,7 +198,6 @@ class GroupAssessmentView(QWidget):
                 [
                     self.tr("名次"),
                     self.tr("名称"),
-                    self.tr("区县"),
                     self.tr("成员"),
                     self.tr("指标得分"),
                     self.tr("加分"),
@@ -293,7 +292,6 @@ class GroupAssessmentView(QWidget):
                     [
                         rank,
                         g.name,
-                        g.county,
                         g.members,
                         round(g.base, 1),
                         round(g.bonus, 1),
@@ -347,7 +345,9 @@ class GroupAssessmentView(QWidget):
             self._enable()
             return
         pane.detail.setText(
-            self.tr("{0}：成员 {1} 人（在岗服务 {2} 人）；").format(g.name, g.members, g.active_members)
+            self.tr("{0}：成员 {1} 人（在岗服务 {2} 人）；").format(
+                g.name + (f"（{g.county}）" if g.county else ""), g.members, g.active_members
+            )
             + g.bonus_note.text(lang)
         )
         _fill(
