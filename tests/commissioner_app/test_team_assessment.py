@@ -215,3 +215,54 @@ def test_county_targets_are_checked():
     with pytest.raises(RulesError) as err:
         parse_rules(text)
     assert "visitors" in err.value.message.en and "台山市" in err.value.message.zh
+
+
+def test_the_bureaus_rules_set_the_county_targets_the_city_view_shows(case):
+    from commissioner_app.assessment_rules import store_rules
+    from commissioner_app.ops.city import city_figures
+
+    store, *_ = case
+    text = (
+        RULES
+        + GROUP_RULES
+        + '\n[plan]\nactive_commissioners = 800\n[plan.counties."新会区"]\nactive_commissioners = 4\n'
+        + "problems_solved = 2\n"
+    )
+    store_rules(store, 2025, text)  # what the bureau's edited rules file does once it arrives
+    figures = city_figures(store, 2025)
+    assert figures.plan_active == 800
+    (xinhui,) = [c for c in figures.counties if c.county == "新会区"]
+    assert xinhui.has_targets
+    line = xinhui.line("active_commissioners")
+    assert (line.actual, line.target, line.ratio) == (1, 4, 0.25)  # 李明 served there
+    assert xinhui.line("problems_solved").actual == 1
+    (taishan,) = [c for c in figures.counties if c.county == "台山市"]
+    assert not taishan.has_targets and taishan.line("active_commissioners").actual == 1
+    assert xinhui.line("achievements").actual is None  # no achievements register in this store
+
+
+def test_achievements_and_transaction_value_count_once_a_register_exists():
+    from commissioner_app.plan_lists import achievement_counts
+
+    store = Store.memory()
+    assert achievement_counts(store, "2025-01-01", "2025-12-31") == {}
+    store.db.execute(
+        "CREATE TABLE achievements (id TEXT PRIMARY KEY, county TEXT, contract_value REAL, "
+        "contract_date TEXT, "
+        "deleted INTEGER DEFAULT 0, is_draft INTEGER DEFAULT 0)"
+    )
+    for i, (county, value, day, deleted) in enumerate(
+        [
+            ("台山市", 120.5, "2025-03-01", 0),
+            ("台山市", 30, "2025-08-01", 0),
+            ("台山市", 99, "2025-09-01", 1),
+            ("开平市", 10, "2024-12-31", 0),
+        ]
+    ):
+        store.db.execute(
+            "INSERT INTO achievements VALUES (?, ?, ?, ?, ?, 0)", [str(i), county, value, day, deleted]
+        )
+    assert achievement_counts(store, "2025-01-01", "2025-12-31") == {
+        "achievements": {"台山市": 2},
+        "transaction_value": {"台山市": 150.5},
+    }
