@@ -42,7 +42,6 @@ from commissioner_app.ops.groups import (
     nominate_exemplar,
     save_bonus,
 )
-from commissioner_app.reports.groups import exemplars_list
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.plain_text import plain_label
@@ -483,6 +482,8 @@ class GroupAssessmentView(QWidget):
         target = out
 
         def work(store: Store) -> int:
+            from commissioner_app.reports.groups import exemplars_list  # reportlab: only when asked
+
             return exemplars_list(store, year, target)
 
         self._run(work, self.tr("已保存：{0}").format(target))
