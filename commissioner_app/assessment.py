@@ -877,19 +877,9 @@ def bonus_items(store: Store, year: int, kind: str) -> dict[str, list[BonusItem]
 GROUP_TABLES = {"team": ("teams", "team_id"), "workstation": ("workstations", "workstation_id")}
 
 
-def assess_groups(store: Store, city: Assessment, kind: str) -> list[GroupResult]:
-    """Every team (kind "team") or workstation ("workstation") of the store, best first, scored from
-    the city-wide assessment `city` by the year's rules for that kind."""
-    group_rules = city.rules.group(kind)
-    table, member_key = GROUP_TABLES[kind]
-    groups = store.db.execute(
-        f"SELECT id, name, county FROM {table} WHERE deleted = 0 AND is_draft = 0 ORDER BY name, id"
-    ).fetchall()
-    members: dict[str, list[MemberResult]] = {}
-    for m in city.members:
-        key = getattr(m, member_key)
-        if key:
-            members.setdefault(key, []).append(m)
+def served_by(store: Store, city: Assessment) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The counties and the service targets each commissioner served on counted visits of the period
+    (one pass over the visits, shared by the teams' and the workstations' assessment)."""
     counties: dict[str, set[str]] = {}
     targets: dict[str, set[str]] = {}
     for cid, county, target in store.db.execute(
@@ -901,6 +891,29 @@ def assess_groups(store: Store, city: Assessment, kind: str) -> list[GroupResult
             counties.setdefault(cid, set()).add(county)
         if target:
             targets.setdefault(cid, set()).add(target)
+    return counties, targets
+
+
+def assess_groups(
+    store: Store,
+    city: Assessment,
+    kind: str,
+    served: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None,
+) -> list[GroupResult]:
+    """Every team (kind "team") or workstation ("workstation") of the store, best first, scored from
+    the city-wide assessment `city` by the year's rules for that kind (`served`: served_by(), when
+    the caller has it already)."""
+    group_rules = city.rules.group(kind)
+    table, member_key = GROUP_TABLES[kind]
+    groups = store.db.execute(
+        f"SELECT id, name, county FROM {table} WHERE deleted = 0 AND is_draft = 0 ORDER BY name, id"
+    ).fetchall()
+    members: dict[str, list[MemberResult]] = {}
+    for m in city.members:
+        key = getattr(m, member_key)
+        if key:
+            members.setdefault(key, []).append(m)
+    counties, targets = served if served is not None else served_by(store, city)
     bonuses = bonus_items(store, city.period.end.year, kind)
     results = []
     for group_id, name, county in groups:

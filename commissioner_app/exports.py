@@ -357,10 +357,11 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
 def group_sheets(store: Store, a: Assessment) -> list[Sheet]:
     """团队考核 and 工作站考核: each team's and workstation's indicators, bonus and total (numbers as
     numbers), by the year's rules; computed from the same assessment as the commissioners' sheet."""
-    from commissioner_app.assessment import assess_groups
+    from commissioner_app.assessment import assess_groups, served_by
     from commissioner_app.assessment_rules import GROUP_METRICS
 
     found: list[Sheet] = []
+    served: list[Any] = []  # served_by(), read once for both sheets when the first one is written
     for kind, name, title, noun in (
         ("team", "team_assessment", Message("团队考核", "Team assessment"), Message("科技特派团", "Team")),
         (
@@ -373,7 +374,9 @@ def group_sheets(store: Store, a: Assessment) -> list[Sheet]:
         indicators = a.rules.group(kind).indicators
 
         def rows(kind: str = kind) -> Iterator[list[Any]]:
-            for rank, r in enumerate(assess_groups(store, a, kind), 1):
+            if not served:
+                served.append(served_by(store, a))
+            for rank, r in enumerate(assess_groups(store, a, kind, served[0]), 1):
                 yield [
                     rank,
                     r.group_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from commissioner_app.assessment import Assessment, GroupResult, Period, assess, assess_groups
+from commissioner_app.assessment import Assessment, GroupResult, Period, assess, assess_groups, served_by
 from commissioner_app.domain import BonusPoint, Exemplar, now_iso
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
@@ -27,11 +27,12 @@ class GroupAssessment:
 
 def group_assessment(store: Store, year: int) -> GroupAssessment:
     city = assess(store, period=Period.year(year))
+    served = served_by(store, city)
     return GroupAssessment(
         year,
         city,
-        assess_groups(store, city, "team"),
-        assess_groups(store, city, "workstation"),
+        assess_groups(store, city, "team", served),
+        assess_groups(store, city, "workstation", served),
         exemplars(store, year),
     )
 
