@@ -94,7 +94,7 @@ def main() -> int:
 
     app = QApplication(sys.argv[:1])
     register_bundled_font(app)  # type: ignore[arg-type]
-    context = open_context(scratch / "data", "zh_CN")
+    context = open_context(scratch / "data", os.environ.get("SHOT_LANG", "zh_CN"))
     try:
         window = create_main_window(context)
         render_screenshot(window, "assessment_run", out)  # loads the view

@@ -492,7 +492,7 @@ Restore now?</translation>
     </message>
     <message>
         <source>加分</source>
-        <translation>Bonus points</translation>
+        <translation>Bonus</translation>
     </message>
     <message>
         <source>加分理由</source>
@@ -1074,11 +1074,11 @@ Autosaved at %5</translation>
     </message>
     <message>
         <source>指标得分</source>
-        <translation>Indicator score</translation>
+        <translation>Indicators</translation>
     </message>
     <message>
         <source>加分</source>
-        <translation>Bonus points</translation>
+        <translation>Bonus</translation>
     </message>
     <message>
         <source>总分</source>
