@@ -1065,10 +1065,6 @@ Autosaved at %5</translation>
         <translation>Name</translation>
     </message>
     <message>
-        <source>区县</source>
-        <translation>County</translation>
-    </message>
-    <message>
         <source>成员</source>
         <translation>Member</translation>
     </message>
