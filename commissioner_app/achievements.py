@@ -133,12 +133,18 @@ def totals(store: Store, year: int | None = None, *, commissioner_id: str | None
     return {"count": int(row[0]), "value": round(float(row[1]), 4), "pending": int(row[2])}
 
 
-def by_county(store: Store, year: int | None = None) -> list[dict[str, Any]]:
-    """Approved achievements per county of the served party (the county view's line)."""
-    where, params = "a.deleted = 0 AND a.review_status = ?", [COUNTED]
+def by_county(
+    store: Store, year: int | None = None, *, start: str | None = None, end: str | None = None
+) -> list[dict[str, Any]]:
+    """Approved achievements per county of the served party (the county view's line), of a year or
+    of the contracts dated from `start` to `end` (ISO dates, both included)."""
+    where, params = "a.deleted = 0 AND a.is_draft = 0 AND a.review_status = ?", [COUNTED]
     if year is not None:
         where += " AND substr(a.contract_date, 1, 4) = ?"
         params.append(str(year))
+    if start is not None and end is not None:
+        where += " AND a.contract_date BETWEEN ? AND ?"
+        params.extend([start, end])
     return list(
         store.db.query(
             f"""SELECT coalesce(t.county, '') AS county, count(*) AS count,

@@ -739,3 +739,205 @@ def visits_per_month(
         months.append((key, found.get(key, 0)))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return months
+
+
+# --- teams and workstations (科技特派团、工作站考核) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BonusItem:
+    """One bonus (加分项) as entered; only approved ones count."""
+
+    id: str
+    points: float
+    reason: str
+    evidence: str
+    status: str
+    entered_by: str
+    reviewed_by: str
+    review_opinion: str
+
+
+@dataclass
+class GroupContext:
+    """What a team's or workstation's indicators are computed from."""
+
+    members: list[MemberResult]
+    counties: set[str]
+    targets: set[str]
+
+    @property
+    def figures(self) -> Figures:
+        total = Figures()
+        for m in self.members:
+            total.add(m.figures)
+        return total
+
+
+def _mean_total(c: GroupContext) -> float | None:
+    return sum(m.total for m in c.members) / len(c.members) if c.members else None
+
+
+def _active_share(c: GroupContext) -> float | None:
+    return 100 * sum(1 for m in c.members if m.active) / len(c.members) if c.members else None
+
+
+# metric -> its value for one group (GROUP_METRICS in assessment_rules.py holds the labels).
+GROUP_METRIC_VALUES: dict[str, Any] = {
+    "members_mean": _mean_total,
+    "members_active_share": _active_share,
+    "counties_covered": lambda c: float(len(c.counties)),
+    "targets_served": lambda c: float(len(c.targets)),
+    "visits": lambda c: float(c.figures.visits),
+    "service_days": lambda c: float(c.figures.service_days),
+    "problems_solved": lambda c: float(c.figures.problems_solved),
+    "people_trained": lambda c: float(c.figures.people_trained),
+    "economic_benefit": lambda c: float(c.figures.economic_benefit),
+}
+
+
+@dataclass
+class GroupResult:
+    """One team's or workstation's assessment: its indicators, then approved bonuses up to the cap."""
+
+    kind: str  # "team" / "workstation"
+    group_id: str
+    name: str
+    county: str
+    members: int
+    active_members: int
+    figures: Figures
+    indicators: tuple[IndicatorScore, ...]
+    base: float
+    bonus_items: tuple[BonusItem, ...]
+    bonus_cap: float
+    grade: str = "fail"
+
+    @property
+    def bonus_claimed(self) -> float:
+        """Approved bonus points before the cap."""
+        return sum(b.points for b in self.bonus_items if b.status == "approved")
+
+    @property
+    def bonus(self) -> float:
+        return min(self.bonus_claimed, self.bonus_cap)
+
+    @property
+    def bonus_capped(self) -> bool:
+        return self.bonus_claimed > self.bonus_cap
+
+    @property
+    def total(self) -> float:
+        return self.base + self.bonus
+
+    @property
+    def grade_label(self) -> Message:
+        return GRADES[self.grade]
+
+    @property
+    def bonus_note(self) -> Message:
+        pending = sum(1 for b in self.bonus_items if b.status == "pending")
+        zh = f"加分 {self.bonus:g} 分（已通过 {self.bonus_claimed:g} 分，上限 {self.bonus_cap:g} 分）"
+        en = f"bonus {self.bonus:g} (approved {self.bonus_claimed:g}, cap {self.bonus_cap:g})"
+        if pending:
+            zh += f"，另有 {pending} 项待审核"
+            en += f"; {pending} pending review"
+        return Message(zh, en)
+
+
+def score_group(context: GroupContext, indicators: Iterable[Any]) -> tuple[tuple[IndicatorScore, ...], float]:
+    """The indicator scores and their sum (at most 100), by the same rule as a commissioner's."""
+    from commissioner_app.assessment_rules import GROUP_METRICS
+
+    scores = []
+    for ind in indicators:
+        actual = GROUP_METRIC_VALUES[ind.metric](context)
+        score = 0.0 if actual is None else min(actual / ind.target * ind.points, ind.cap)
+        scores.append(
+            IndicatorScore(
+                ind.metric, GROUP_METRICS[ind.metric], ind.target, actual, ind.points, ind.cap, score
+            )
+        )
+    return tuple(scores), min(sum(s.score for s in scores), 100.0)
+
+
+def bonus_items(store: Store, year: int, kind: str) -> dict[str, list[BonusItem]]:
+    found: dict[str, list[BonusItem]] = {}
+    for row in store.db.query(
+        "SELECT id, subject_id, points, reason, evidence, status, entered_by, reviewed_by, review_opinion "
+        "FROM bonus_points WHERE year = ? AND subject_kind = ? AND deleted = 0 AND is_draft = 0 "
+        "ORDER BY created_at, id",
+        [year, kind],
+    ):
+        subject = row.pop("subject_id")
+        found.setdefault(subject, []).append(BonusItem(**row))
+    return found
+
+
+GROUP_TABLES = {"team": ("teams", "team_id"), "workstation": ("workstations", "workstation_id")}
+
+
+def served_by(store: Store, city: Assessment) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The counties and the service targets each commissioner served on counted visits of the period
+    (one pass over the visits, shared by the teams' and the workstations' assessment)."""
+    counties: dict[str, set[str]] = {}
+    targets: dict[str, set[str]] = {}
+    for cid, county, target in store.db.execute(
+        f"""SELECT DISTINCT v.commissioner_id, v.county, v.target_id FROM visits v
+            WHERE {basis_sql(city.basis, "v")} AND v.visit_date BETWEEN ? AND ?""",
+        [city.period.start.isoformat(), city.period.end.isoformat()],
+    ).fetchall():
+        if county:
+            counties.setdefault(cid, set()).add(county)
+        if target:
+            targets.setdefault(cid, set()).add(target)
+    return counties, targets
+
+
+def assess_groups(
+    store: Store,
+    city: Assessment,
+    kind: str,
+    served: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None,
+) -> list[GroupResult]:
+    """Every team (kind "team") or workstation ("workstation") of the store, best first, scored from
+    the city-wide assessment `city` by the year's rules for that kind (`served`: served_by(), when
+    the caller has it already)."""
+    group_rules = city.rules.group(kind)
+    table, member_key = GROUP_TABLES[kind]
+    groups = store.db.execute(
+        f"SELECT id, name, county FROM {table} WHERE deleted = 0 AND is_draft = 0 ORDER BY name, id"
+    ).fetchall()
+    members: dict[str, list[MemberResult]] = {}
+    for m in city.members:
+        key = getattr(m, member_key)
+        if key:
+            members.setdefault(key, []).append(m)
+    counties, targets = served if served is not None else served_by(store, city)
+    bonuses = bonus_items(store, city.period.end.year, kind)
+    results = []
+    for group_id, name, county in groups:
+        people = members.get(group_id, [])
+        context = GroupContext(
+            people,
+            set().union(*(counties.get(m.commissioner_id, set()) for m in people)),
+            set().union(*(targets.get(m.commissioner_id, set()) for m in people)),
+        )
+        scores, base = score_group(context, group_rules.indicators)
+        result = GroupResult(
+            kind,
+            group_id,
+            name,
+            county or "",
+            len(people),
+            sum(1 for m in people if m.active),
+            context.figures,
+            scores,
+            base,
+            tuple(bonuses.get(group_id, [])),
+            group_rules.bonus_cap,
+        )
+        result.grade = city.rules.grade(result.total)
+        results.append(result)
+    results.sort(key=lambda r: (-round(r.total, 1), r.name, r.group_id))
+    return results

@@ -42,6 +42,23 @@ METRICS: dict[str, Message] = {
     "jobs_created": VISIT_COUNTERS["jobs_created"],
 }
 
+# The figures a team or workstation may be scored on (its own indicators, [team] / [workstation] in
+# the rules file). Each is computed in assessment.GROUP_METRIC_VALUES; to add one, add its label
+# here and its function there.
+GROUP_METRICS: dict[str, Message] = {
+    "members_mean": Message("成员个人考核平均分（分）", "Members' mean score"),
+    "members_active_share": Message("在岗服务成员占比（%）", "Members serving (%)"),
+    "counties_covered": Message("服务覆盖县（市、区）（个）", "Counties served"),
+    "targets_served": Message("服务对象（个）", "Service targets served"),
+    "visits": METRICS["visits"],
+    "service_days": Message("服务人天（人·天）", "Service person-days"),
+    "problems_solved": METRICS["problems_solved"],
+    "people_trained": METRICS["people_trained"],
+    "economic_benefit": METRICS["economic_benefit"],
+}
+
+GROUP_KINDS_RULES = ("team", "workstation")
+
 GRADES: dict[str, Message] = {
     "excellent": Message("优秀", "Excellent"),
     "good": Message("良好", "Good"),
@@ -59,7 +76,60 @@ class Indicator:
 
     @property
     def label(self) -> Message:
-        return METRICS[self.metric]
+        return METRICS.get(self.metric) or GROUP_METRICS[self.metric]
+
+
+@dataclass(frozen=True)
+class GroupRules:
+    """How teams (科技特派团) or workstations (工作站) are scored: indicators worth 100 points in all,
+    plus approved bonuses (加分项) up to `bonus_cap` points."""
+
+    kind: str  # "team" / "workstation"
+    indicators: tuple[Indicator, ...]
+    bonus_cap: float = 10.0
+
+
+@dataclass(frozen=True)
+class CountyTargets:
+    """A county's own yearly targets (the plan's yearly list broken down by county)."""
+
+    county: str
+    active_commissioners: int = 0
+    problems_solved: int = 0
+    achievements: int = 0
+    transaction_value: float = 0.0  # 技术交易额, 万元
+
+
+PLAN_FIELDS: dict[str, Message] = {
+    "active_commissioners": Message("在岗服务的科技特派员（人）", "Active commissioners"),
+    "problems_solved": Message("解决技术难题（项）", "Technical problems solved"),
+    "achievements": Message("成果转化（项）", "Achievements transferred"),
+    "transaction_value": Message("技术交易额（万元）", "Technology transaction value (10k yuan)"),
+}
+
+
+DEFAULT_GROUP_RULES: dict[str, GroupRules] = {
+    "team": GroupRules(
+        "team",
+        (
+            Indicator("members_mean", 80, 60, 60),
+            Indicator("counties_covered", 2, 15, 15),
+            Indicator("problems_solved", 6, 15, 18),
+            Indicator("members_active_share", 100, 10, 10),
+        ),
+        10.0,
+    ),
+    "workstation": GroupRules(
+        "workstation",
+        (
+            Indicator("members_mean", 80, 50, 50),
+            Indicator("targets_served", 10, 20, 24),
+            Indicator("problems_solved", 6, 20, 24),
+            Indicator("members_active_share", 100, 10, 10),
+        ),
+        10.0,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -82,10 +152,20 @@ class Rules:
     excellent_share_min_group: int = 10
     plan_active_commissioners: int = 1000
     plan_problems_solved: int = 1000
+    plan_achievements: int = 0
+    plan_transaction_value: float = 0.0
+    county_targets: tuple[CountyTargets, ...] = ()
+    groups: tuple[GroupRules, ...] = tuple(DEFAULT_GROUP_RULES.values())
     satisfaction_source: str = "accepted_sheet"  # one of SATISFACTION_SOURCES
     confirmation_days: int = 30  # how long a visit sheet's confirmation link stays valid
     source: str = ""  # where the rules came from: a file path, "sync" or "text"
     notes: tuple[Message, ...] = field(default_factory=tuple)
+
+    def group(self, kind: str) -> GroupRules:
+        return next((g for g in self.groups if g.kind == kind), DEFAULT_GROUP_RULES[kind])
+
+    def county_target(self, county: str) -> CountyTargets | None:
+        return next((c for c in self.county_targets if c.county == county), None)
 
     def grade(self, total: float) -> str:
         # Totals are rounded to one decimal before grading, as printed, so 89.96 is 90.0 and 优秀.
@@ -185,6 +265,41 @@ def rules_from_dict(data: dict[str, Any], source: str = "text") -> Rules:
         plan.get("problems_solved", 1000), "计划解决难题数", "plan.problems_solved", strict=True
     )
 
+    plan_achievements = number(plan.get("achievements", 0), "计划成果转化数", "plan.achievements")
+    plan_value = number(plan.get("transaction_value", 0), "计划技术交易额", "plan.transaction_value")
+    county_targets: list[CountyTargets] = []
+    raw_counties = plan.get("counties", {})
+    if not isinstance(raw_counties, dict):
+        bad("[plan.counties] 应为表", "[plan.counties] must be a table")
+        raw_counties = {}
+    for county, raw in raw_counties.items():
+        if not isinstance(raw, dict):
+            bad(f"[plan.counties.{county}] 应为表", f"[plan.counties.{county}] must be a table")
+            continue
+        unknown = set(raw) - set(PLAN_FIELDS)
+        if unknown:
+            bad(
+                f"[plan.counties.{county}] 有未知的目标：{'、'.join(sorted(unknown))}",
+                f"[plan.counties.{county}] has unknown targets: {', '.join(sorted(unknown))}",
+            )
+        values = {
+            name: number(raw.get(name, 0), f"{county}的{label.zh}目标", f"{county} {name}")
+            for name, label in PLAN_FIELDS.items()
+        }
+        county_targets.append(
+            CountyTargets(
+                str(county),
+                int(values["active_commissioners"]),
+                int(values["problems_solved"]),
+                int(values["achievements"]),
+                float(values["transaction_value"]),
+            )
+        )
+    groups = dict(DEFAULT_GROUP_RULES)
+    for kind in GROUP_KINDS_RULES:
+        if kind in data:
+            groups[kind] = _group_rules(kind, data[kind], number, bad)
+
     satisfaction_source = data.get("satisfaction_source", "accepted_sheet")
     if satisfaction_source not in SATISFACTION_SOURCES:
         bad(
@@ -273,10 +388,57 @@ def rules_from_dict(data: dict[str, Any], source: str = "text") -> Rules:
         excellent_share_min_group=int(min_group),
         plan_active_commissioners=int(plan_active),
         plan_problems_solved=int(plan_solved),
+        plan_achievements=int(plan_achievements),
+        plan_transaction_value=float(plan_value),
+        county_targets=tuple(county_targets),
+        groups=tuple(groups.values()),
         satisfaction_source=str(satisfaction_source),
         confirmation_days=int(confirmation_days),
         source=source,
     )
+
+
+def _group_rules(kind: str, raw: Any, number: Any, bad: Any) -> GroupRules:
+    """[team] / [workstation]: indicators (GROUP_METRICS) worth 100 points, and bonus_cap."""
+    where_zh = {"team": "科技特派团考核 [team]", "workstation": "工作站考核 [workstation]"}[kind]
+    if not isinstance(raw, dict):
+        bad(f"{where_zh}应为表", f"[{kind}] must be a table")
+        return DEFAULT_GROUP_RULES[kind]
+    bonus_cap = number(raw.get("bonus_cap", 10), f"{where_zh}的加分上限 bonus_cap", f"[{kind}] bonus_cap")
+    indicators: list[Indicator] = []
+    raw_indicators = raw.get("indicators")
+    if not isinstance(raw_indicators, list) or not raw_indicators:
+        bad(f"{where_zh}没有考核指标", f"[{kind}] has no indicators")
+        raw_indicators = []
+    seen: set[str] = set()
+    for j, ind in enumerate(raw_indicators):
+        iz, ie = f"{where_zh}第{j + 1}个指标", f"[{kind}] indicator {j + 1}"
+        if not isinstance(ind, dict):
+            bad(f"{iz}应为表", f"{ie} must be a table")
+            continue
+        metric = ind.get("metric")
+        if metric not in GROUP_METRICS:
+            bad(
+                f"{iz}的 metric 无效：{metric}（可用：{'、'.join(GROUP_METRICS)}）",
+                f"{ie} has an unknown metric: {metric} (known: {', '.join(GROUP_METRICS)})",
+            )
+            continue
+        if metric in seen:
+            bad(f"{where_zh}指标 {metric} 重复出现", f"[{kind}] metric {metric} appears twice")
+        seen.add(metric)
+        target = number(ind.get("target"), f"{iz}（{metric}）的目标值 target", f"{ie} target", strict=True)
+        points = number(ind.get("points"), f"{iz}（{metric}）的分值 points", f"{ie} points", strict=True)
+        cap = number(ind.get("cap", points), f"{iz}（{metric}）的上限 cap", f"{ie} cap")
+        if cap < points:
+            bad(f"{iz}（{metric}）的上限 cap 小于分值 points", f"{ie} cap is below its points")
+        indicators.append(Indicator(str(metric), target, points, cap))
+    total = sum(i.points for i in indicators)
+    if indicators and abs(total - 100) > 1e-6:
+        bad(
+            f"{where_zh}各指标分值之和为 {total:g}，应为 100",
+            f"[{kind}] indicator points add up to {total:g}, not 100",
+        )
+    return GroupRules(kind, tuple(indicators), bonus_cap)
 
 
 def bundled_rules_dir() -> Path:

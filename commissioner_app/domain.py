@@ -148,6 +148,13 @@ ATTACHMENT_KINDS: dict[str, Message] = {
 }
 
 LABELS: dict[str, Message] = {
+    "subject_id": Message("对象", "Subject"),
+    "subject_kind": Message("对象类型", "Kind of subject"),
+    "points": Message("加分", "Bonus points"),
+    "reason": Message("加分理由", "Reason"),
+    "evidence": Message("佐证材料", "Evidence"),
+    "review_opinion": Message("审核意见", "Review opinion"),
+    "citation": Message("先进事迹", "Citation"),
     "name": Message("名称", "Name"),
     "phone": Message("电话", "Phone"),
     "sending_unit": Message("派出单位", "Sending unit"),
@@ -191,7 +198,6 @@ LABELS: dict[str, Message] = {
     "contract_date": Message("合同日期", "Contract date"),
     "transferor": Message("转让方（许可方）", "Transferor (licensor)"),
     "transferee": Message("受让方（被许可方）", "Transferee (licensee)"),
-    "evidence": Message("佐证", "Evidence"),
 }
 
 # The largest value one record may report for a figure. A visit (or one solution) beyond these is a
@@ -865,6 +871,86 @@ class Achievement(Record):
         return p.items
 
 
+# What a bonus (加分项) or an exemplar (先进典型) is about.
+GROUP_KINDS: dict[str, Message] = {
+    "team": Message("科技特派团", "Team"),
+    "workstation": Message("科技特派员工作站", "Workstation"),
+}
+EXEMPLAR_KINDS: dict[str, Message] = {
+    "commissioner": Message("科技特派员", "Commissioner"),
+    **GROUP_KINDS,
+}
+BONUS_STATUSES: dict[str, Message] = {
+    "pending": Message("待审核", "Pending"),
+    "approved": Message("已通过", "Approved"),
+    "rejected": Message("未通过", "Rejected"),
+}
+MAX_BONUS_POINTS = 20.0  # one bonus item; the rules cap the sum per team or workstation
+
+
+@dataclass
+class BonusPoint(Record):
+    """A bonus (加分项) for a team or workstation in a year's assessment: points with a reason and
+    evidence, entered by the bureau (or a county's workstation manager for their own group) and
+    counted only once the bureau approved it; the rules cap the sum."""
+
+    __table__: ClassVar[str] = "bonus_points"
+    year: int = 0
+    subject_kind: str = "team"  # GROUP_KINDS
+    subject_id: str = ""
+    points: float = 0.0
+    reason: str = ""
+    evidence: str = ""  # what proves it: a document number, an award, a news item
+    status: str = "pending"  # BONUS_STATUSES; only the bureau sets approved / rejected
+    review_opinion: str = ""
+    entered_by: str = ""
+    reviewed_by: str = ""
+    reviewed_at: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        if not 2000 <= self.year <= 2100:
+            p.add("year", "年度不正确", "is not a valid year")
+        p.code("subject_kind", self.subject_kind, GROUP_KINDS)
+        p.required("subject_id", self.subject_id)
+        if not 0 < self.points <= MAX_BONUS_POINTS:
+            p.add(
+                "points",
+                f"加分应大于0且不超过{MAX_BONUS_POINTS:g}分",
+                f"must be above 0 and at most {MAX_BONUS_POINTS:g}",
+            )
+        p.required("reason", self.reason.strip())
+        p.required("evidence", self.evidence.strip())
+        p.code("status", self.status, BONUS_STATUSES)
+        if self.status == "rejected" and not self.review_opinion.strip():
+            p.add("review_opinion", "不予通过时须填写意见", "say why it is rejected")
+        return p.items
+
+
+@dataclass
+class Exemplar(Record):
+    """A 先进典型 the bureau names for a year from the published results, with a citation (事迹)."""
+
+    __table__: ClassVar[str] = "exemplars"
+    year: int = 0
+    subject_kind: str = "commissioner"  # EXEMPLAR_KINDS
+    subject_id: str = ""
+    title: str = ""  # the honour, e.g. 优秀科技特派员
+    citation: str = ""
+    nominated_by: str = ""
+    nominated_at: str = ""
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        if not 2000 <= self.year <= 2100:
+            p.add("year", "年度不正确", "is not a valid year")
+        p.code("subject_kind", self.subject_kind, EXEMPLAR_KINDS)
+        p.required("subject_id", self.subject_id)
+        p.required("title", self.title.strip())
+        p.required("citation", self.citation.strip())
+        return p.items
+
+
 RECORD_TYPES: tuple[type[Record], ...] = (
     Commissioner,
     Team,
@@ -884,5 +970,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     ProjectApplication,
     ProjectMilestone,
     Achievement,
+    BonusPoint,
+    Exemplar,
 )
 TABLES: dict[str, type[Record]] = {cls.__table__: cls for cls in RECORD_TYPES}

@@ -352,7 +352,92 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
             assessment_rows,
         ),
         *project_sheets(store, a.period.start, a.period.end),
+        *group_sheets(store, a),
     ]
+
+
+def group_sheets(store: Store, a: Assessment) -> list[Sheet]:
+    """团队考核 and 工作站考核: each team's and workstation's indicators, bonus and total (numbers as
+    numbers), by the year's rules; computed from the same assessment as the commissioners' sheet."""
+    from commissioner_app.assessment import assess_groups, served_by
+    from commissioner_app.assessment_rules import GROUP_METRICS
+
+    found: list[Sheet] = []
+    served: list[Any] = []  # served_by(), read once for both sheets when the first one is written
+    for kind, name, title, noun in (
+        ("team", "team_assessment", Message("团队考核", "Team assessment"), Message("科技特派团", "Team")),
+        (
+            "workstation",
+            "workstation_assessment",
+            Message("工作站考核", "Workstation assessment"),
+            Message("工作站", "Workstation"),
+        ),
+    ):
+        indicators = a.rules.group(kind).indicators
+
+        def rows(kind: str = kind) -> Iterator[list[Any]]:
+            if not served:
+                served.append(served_by(store, a))
+            for rank, r in enumerate(assess_groups(store, a, kind, served[0]), 1):
+                yield [
+                    rank,
+                    r.group_id,
+                    r.name,
+                    r.county,
+                    r.members,
+                    r.active_members,
+                    *[
+                        v
+                        for s in r.indicators
+                        for v in (None if s.actual is None else round(s.actual, 2), round(s.score, 2))
+                    ],
+                    round(r.base, 2),
+                    round(r.bonus_claimed, 2),
+                    round(r.bonus_cap, 2),
+                    round(r.bonus, 2),
+                    sum(1 for b in r.bonus_items if b.status == "pending"),
+                    round(r.total, 2),
+                    r.grade_label.text(),
+                ]
+
+        found.append(
+            Sheet(
+                name,
+                title,
+                [
+                    _c("排名", "Rank", 6, "int"),
+                    Column(Message(f"{noun.zh}编号", f"{noun.en} id"), 12),
+                    Column(Message("名称", "Name"), 26),
+                    _c("县（市、区）", "County", 10),
+                    _c("成员（人）", "Members", 8, "int"),
+                    _c("在岗服务成员（人）", "Members serving", 10, "int"),
+                    *[
+                        col
+                        for ind in indicators
+                        for col in (
+                            Column(GROUP_METRICS[ind.metric], 12, "float"),
+                            Column(
+                                Message(
+                                    f"{GROUP_METRICS[ind.metric].zh.split('（')[0]}得分",
+                                    f"{GROUP_METRICS[ind.metric].en} score",
+                                ),
+                                10,
+                                "float",
+                            ),
+                        )
+                    ],
+                    _c("指标得分", "Indicator score", 10, "float"),
+                    _c("已通过加分", "Approved bonus", 10, "float"),
+                    _c("加分上限", "Bonus cap", 9, "float"),
+                    _c("计入加分", "Bonus counted", 9, "float"),
+                    _c("待审核加分项", "Bonuses pending", 10, "int"),
+                    _c("总分", "Total", 9, "float"),
+                    _c("考核等级", "Grade", 9),
+                ],
+                rows,
+            )
+        )
+    return found
 
 
 def export_xlsx(

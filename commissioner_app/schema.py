@@ -176,6 +176,9 @@ SYNCED_TABLES = (
     "project_applications",
     "project_milestones",
     "achievements",
+    # m014: bonuses (加分项) of teams and workstations, and the exemplars (先进典型) the bureau names.
+    "bonus_points",
+    "exemplars",
 )
 
 _M001 = [
@@ -624,4 +627,51 @@ def m013_projects_achievements(db: Database) -> None:
     for table in ("visits", "problems", "solutions"):
         db.execute(f"DROP TRIGGER {table}_sync_base")
     for table in ("visits", "problems", "solutions", *new):
+        db.execute(_base_trigger(db, table))
+
+
+_M014_SYNC_COLUMNS = """
+    rev INTEGER NOT NULL DEFAULT 0,
+    server_seq INTEGER NOT NULL DEFAULT 0,
+    dirty INTEGER NOT NULL DEFAULT 1,
+    base_rev INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    is_draft INTEGER NOT NULL DEFAULT 0,
+    has_conflict INTEGER NOT NULL DEFAULT 0,
+    sync_error TEXT,
+    created_at TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT '',
+    updated_by TEXT NOT NULL DEFAULT ''
+"""
+
+
+@migrations()
+def m014_team_assessment(db: Database) -> None:
+    """Teams and workstations are assessed too: the bonuses (加分项) granted to them and the
+    exemplars (先进典型) the bureau names arrive by sync."""
+    db.execute(
+        f"""CREATE TABLE bonus_points (
+        id TEXT PRIMARY KEY, year INTEGER NOT NULL DEFAULT 0, subject_kind TEXT NOT NULL DEFAULT 'team',
+        subject_id TEXT NOT NULL DEFAULT '', points REAL NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '', evidence TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'pending', review_opinion TEXT NOT NULL DEFAULT '',
+        entered_by TEXT NOT NULL DEFAULT '', reviewed_by TEXT NOT NULL DEFAULT '',
+        reviewed_at TEXT NOT NULL DEFAULT '', {_M014_SYNC_COLUMNS})"""
+    )
+    db.execute("CREATE INDEX idx_bonus_points_year ON bonus_points (year, subject_kind, subject_id)")
+    db.execute(
+        f"""CREATE TABLE exemplars (
+        id TEXT PRIMARY KEY, year INTEGER NOT NULL DEFAULT 0,
+        subject_kind TEXT NOT NULL DEFAULT 'commissioner', subject_id TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '', citation TEXT NOT NULL DEFAULT '',
+        nominated_by TEXT NOT NULL DEFAULT '', nominated_at TEXT NOT NULL DEFAULT '',
+        {_M014_SYNC_COLUMNS})"""
+    )
+    db.execute("CREATE INDEX idx_exemplars_year ON exemplars (year, subject_kind, subject_id)")
+    for table in ("bonus_points", "exemplars"):
+        db.execute(f"CREATE INDEX idx_{table}_dirty ON {table} (dirty, is_draft)")
+        db.execute(f"CREATE INDEX idx_{table}_seq ON {table} (server_seq)")
+        db.execute(
+            f"CREATE INDEX idx_{table}_state ON {table} (dirty, is_draft, has_conflict, sync_error, deleted)"
+        )
         db.execute(_base_trigger(db, table))

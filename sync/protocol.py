@@ -69,6 +69,13 @@ Details the server holds to (v1):
 - Reference "items": [{"code", "name_zh", "name_en", "parent_code", "sort_order"}].
 - Demands are visible to every user (whatever their status); a commissioner may change one only
   to take it up: taken_by = their commissioner_id, status "taken", problem_id.
+- Bonuses (bonus_points, 加分项) are for a team or workstation (subject_kind, subject_id). A manager
+  may write only those of their own team or workstation, and the server keeps them "pending" (their
+  status, review_opinion, reviewed_by, reviewed_at are reset; an approved one cannot be deleted by a
+  manager); the bureau approves or rejects (with an opinion), and the server sets reviewed_by and
+  reviewed_at. Seen by the bureau and the group's managers. subject and year never change.
+- Exemplars (先进典型) are written by the bureau only; a commissioner needs a published
+  assessment_results record of that year. The server sets nominated_by / nominated_at. Public.
 - `next_since` may be beyond the last change returned (changes the caller may not see are skipped).
 - Errors besides those above: 400 "malformed_json", 422 "invalid_request" (with `details`), 401
   "auth_required" (any bad/expired/revoked token) or "login_failed", 429 "too_many_attempts" (with
@@ -111,6 +118,8 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "demands": ("bureau", "commissioner"),  # a commissioner may only take one up (taken_by, problem_id)
     "annual_summaries": ("commissioner",),
     "assessment_results": ("bureau",),  # the official results the bureau publishes
+    "bonus_points": ("manager", "bureau"),  # a manager proposes for their own group; the bureau decides
+    "exemplars": ("bureau",),  # 先进典型, named from the published results
     "reference": ("bureau",),
     "assessment_rules": ("bureau",),
     # 揭榜挂帅 (sync/server/projects.py): the bureau publishes, awards and accepts; commissioners apply

@@ -99,6 +99,13 @@ ROLE_VIEWS: list[RoleView] = [
         ("bureau",),
     ),
     RoleView(
+        "group_assessment",
+        "ui.views.group_assessment",
+        "GroupAssessmentView",
+        lambda: QCoreApplication.translate("roles", "团队考核"),
+        ("manager",),  # the bureau's is a tab of 年度考核
+    ),
+    RoleView(
         "reference",
         "ui.views.reference",
         "ReferenceView",

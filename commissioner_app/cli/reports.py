@@ -98,6 +98,11 @@ def register(sub: Any) -> None:
     k.add_argument("--out", type=Path, required=True, help=t("输出 PDF 文件", "output PDF file"))
     k.set_defaults(func=cmd_city)
 
+    k = kinds.add_parser("exemplars", help=t("年度先进典型名单", "the year's commendation list of exemplars"))
+    k.add_argument("--year", type=_year, required=True, help=t("年度", "year"))
+    k.add_argument("--out", type=Path, required=True, help=t("输出 PDF 文件", "output PDF file"))
+    k.set_defaults(func=cmd_exemplars)
+
     p = sub.add_parser(
         "export",
         help=t(
@@ -106,9 +111,11 @@ def register(sub: Any) -> None:
         ),
         description=t(
             "xlsx：一个工作簿，每类数据一个工作表。csv：--out 为文件夹，每类数据一个文件"
-            "（visits.csv、problems.csv、solutions.csv、targets.csv、assessment.csv），UTF-8 带 BOM。",
+            "（visits.csv、problems.csv、solutions.csv、targets.csv、assessment.csv、team_assessment.csv、"
+            "workstation_assessment.csv），UTF-8 带 BOM。",
             "xlsx: one workbook with a sheet per kind. csv: --out is a folder with one file per kind "
-            "(visits.csv, problems.csv, solutions.csv, targets.csv, assessment.csv), UTF-8 with BOM.",
+            "(visits.csv, problems.csv, solutions.csv, targets.csv, assessment.csv, team_assessment.csv, "
+            "workstation_assessment.csv), UTF-8 with BOM.",
         ),
     )
     p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help=t("格式", "format"))
@@ -279,6 +286,18 @@ def cmd_city(args: argparse.Namespace) -> int:
     store = _open(args)
     pages = city_summary(store, assess(store, period=Period.year(args.year), basis=args.basis), args.out)
     _say(f"已生成全市汇总 {args.out}（{pages} 页）", f"Wrote the city summary {args.out} ({pages} pages)")
+    return 0
+
+
+def cmd_exemplars(args: argparse.Namespace) -> int:
+    from commissioner_app.reports.groups import exemplars_list
+
+    _check_pdf_target(args.out)
+    pages = exemplars_list(_open(args), args.year, args.out)
+    _say(
+        f"已生成先进典型名单 {args.out}（{pages} 页）",
+        f"Wrote the commendation list {args.out} ({pages} pages)",
+    )
     return 0
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from commissioner_app.activity import city_overview
 from commissioner_app.assessment_rules import load_rules
+from commissioner_app.plan_lists import CountyProgress, achievement_counts, county_progress
 from commissioner_app.store import Store, VisitQuery
 
 VISITS_SHOWN = 500  # a town's visits listed in the drill-down (the count says how many there are)
@@ -19,12 +20,15 @@ class CityFigures:
     overview: dict[str, Any]
     plan_active: int
     plan_solved: int
+    counties: list[CountyProgress] = field(default_factory=list)  # the yearly list by county
 
 
 def city_figures(store: Store, year: int) -> CityFigures:
     rules = load_rules(store, year)
     overview = city_overview(store, date(year, 1, 1), date(year, 12, 31))
-    return CityFigures(year, overview, rules.plan_active_commissioners, rules.plan_problems_solved)
+    extra = achievement_counts(store, f"{year}-01-01", f"{year}-12-31")
+    counties = county_progress(rules, overview["by_county"], extra)
+    return CityFigures(year, overview, rules.plan_active_commissioners, rules.plan_problems_solved, counties)
 
 
 def town_visits(store: Store, county: str, town: str, year: int) -> tuple[int, list[dict[str, Any]]]:

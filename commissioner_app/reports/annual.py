@@ -36,6 +36,7 @@ from commissioner_app.reports.base import (
     tr,
 )
 from commissioner_app.reports.charts import bar_chart
+from commissioner_app.reports.groups import exemplar_notes
 from commissioner_app.store import Store
 
 CONTENT_CHARS = 160  # a table row must fit on a page; the full text is on the visit's own sheet
@@ -80,6 +81,7 @@ def write_annual_record(
             for note in (a.basis_note, m.satisfaction_note(a.rules), m.next_grade_gap(a.rules), *a.notes)
             if note is not None
         ],
+        *exemplar_notes(store, year, m.commissioner_id),
         P(
             tr(
                 f"评分细则：{a.rules.title.text()}（来源：{_source(a)}）",

@@ -8,9 +8,10 @@ from typing import IO, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from commissioner_app.assessment import Assessment, Figures, activity_by, visits_per_month
+from commissioner_app.assessment import Assessment, Figures, activity_by, assess_groups, visits_per_month
 from commissioner_app.assessment_rules import GRADES
 from commissioner_app.domain import Visit, field_label
+from commissioner_app.reports import groups
 from commissioner_app.reports.base import (
     HEAD_BG,
     P,
@@ -53,6 +54,9 @@ def group_summary(store: Store, a: Assessment, out: Path | IO[bytes]) -> int:
         P(tr(f"三、成员考核情况（{len(a.members)} 人）", f"3. Members ({len(a.members)})"), s.h2),
         *members_table(a, width),
     ]
+    story += groups.group_result_section(
+        store, a, tr(f"四、{kind}考核（含加分项）", f"4. The {kind}'s own assessment (with bonuses)")
+    )
     return build_pdf(out, story, title=title, store=store, subject=tr("工作汇总", "Summary"))
 
 
@@ -108,6 +112,22 @@ def city_summary(store: Store, a: Assessment, out: Path | IO[bytes]) -> int:
     story += [
         KeepTogether([P(tr("五、考核等级分布", "5. Grades"), s.h2), _grades_table(a, width)]),
         KeepTogether([P(tr("六、分科技特派团情况", "6. By team"), s.h2), _teams_table(a, width)]),
+        P(tr("七、年度清单分县完成情况", "7. The yearly list by county"), s.h2),
+        groups.county_progress_table(groups.county_lines(store, a), width),
+        KeepTogether(
+            [
+                P(tr("八、科技特派团考核", "8. Team assessment"), s.h2),
+                groups.groups_table(assess_groups(store, a, "team"), width, tr("科技特派团", "Team")),
+            ]
+        ),
+        KeepTogether(
+            [
+                P(tr("九、科技特派员工作站考核", "9. Workstation assessment"), s.h2),
+                groups.groups_table(
+                    assess_groups(store, a, "workstation"), width, tr("工作站", "Workstation")
+                ),
+            ]
+        ),
     ]
     return build_pdf(out, story, title=title, store=store, subject=tr("全市工作汇总", "City summary"))
 

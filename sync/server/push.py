@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from commissioner_app.domain import REVIEW_DECISIONS, TABLES
 from commissioner_app.records import stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
-from sync.server import confirm, notices, projects, timeutil
+from sync.server import confirm, group_records, notices, projects, timeutil
 from sync.server.auth import User
 from sync.server.db import writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
@@ -535,6 +535,8 @@ class Batch:
             return projects.precheck(self, table, record_id, incoming, current, bool(change["deleted"]))
         if table == "attachments" and user.role == "bureau":
             return projects.precheck_bureau_attachment(self, incoming, current)
+        if table in group_records.TABLES:
+            return group_records.precheck(self, table, incoming, current, change)
         if user.role == "bureau":
             return False
         mine = user.commissioner_id
@@ -667,6 +669,8 @@ class Batch:
             return special
         if table in ("reference", "assessment_rules"):
             return Scope(public=True)
+        if table in group_records.TABLES:
+            return group_records.scope(table, merged)
         if table == "teams":
             return Scope(team_id=record_id)
         if table == "workstations":

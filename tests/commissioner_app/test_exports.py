@@ -44,6 +44,8 @@ def test_xlsx_sheets_types_and_values(data, tmp_path):
         "考核结果",
         "揭榜项目",
         "成果转化",
+        "团队考核",
+        "工作站考核",
     ]
     visits = wb["服务记录"]
     expected = _count(
@@ -128,6 +130,8 @@ def test_csv_files_have_a_bom_and_every_row(data, tmp_path):
         "assessment",
         "projects",
         "achievements",
+        "team_assessment",
+        "workstation_assessment",
     }
     raw = files["visits"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -142,7 +142,7 @@ def test_export_sheets_read_back_typed(city: dict[str, object], tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     wb = load_workbook(out)
-    assert wb.sheetnames[-2:] == ["揭榜项目", "成果转化"]
+    assert wb.sheetnames[5:7] == ["揭榜项目", "成果转化"]
     sheet = wb["揭榜项目"]
     header = [c.value for c in sheet[1]]
     col = {name: i for i, name in enumerate(header)}

@@ -161,6 +161,18 @@ CLICKED_ELSEWHERE = {
         "OrganisationView",
         "import_button",
     ): "test_organisation.py::test_the_bureau_imports_a_roster_and_administers_accounts_and_teams",
+    (
+        "GroupAssessmentView",
+        "approve_button",
+    ): "test_group_assessment_view.py::test_bonus_entered_approved_rejected_and_capped",
+    (
+        "GroupAssessmentView",
+        "reject_button",
+    ): "test_group_assessment_view.py::test_bonus_entered_approved_rejected_and_capped",
+    (
+        "GroupAssessmentView",
+        "exemplar_button",
+    ): "test_group_assessment_view.py::test_exemplar_named_from_published_results_and_list_saved",
 }
 
 

@@ -281,6 +281,7 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
     from ui.profile import ProfileDialog
     from ui.sync_login import LoginDialog
     from ui.views.assessment import VisitPicker
+    from ui.views.group_assessment import BonusDialog, ExemplarDialog
     from ui.views.organisation import OrganisationView
     from ui.views.pdf_preview import PdfPreviewDialog
 
@@ -300,6 +301,16 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
         "new account": lambda w, c: OrganisationView(c, w).new_account(),
         "team": lambda w, c: OrganisationView(c, w).edit_team(None),
         "workstation": lambda w, c: OrganisationView(c, w).edit_station(None),
+        "bonus": lambda w, c: BonusDialog(
+            w, [("t1", "新会区陈皮产业科技特派团"), ("t2", "台山市鳗鱼产业科技特派团")], "t2"
+        ),
+        "exemplar": lambda w, c: ExemplarDialog(
+            w,
+            [
+                ("commissioner", "c1", "李明（广东省科学院江门产业技术研究院，优秀）"),
+                ("team", "t1", "新会区陈皮产业科技特派团"),
+            ],
+        ),
     }
 
 

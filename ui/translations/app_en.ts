@@ -39,6 +39,14 @@
         <translation>Assessment run</translation>
     </message>
     <message>
+        <source>科技特派员考核</source>
+        <translation>Commissioners&apos; assessment</translation>
+    </message>
+    <message>
+        <source>团队与工作站考核</source>
+        <translation>Teams and workstations</translation>
+    </message>
+    <message>
         <source>年度</source>
         <translation>Year</translation>
     </message>
@@ -465,6 +473,41 @@ Restore now?</translation>
     </message>
 </context>
 <context>
+    <name>BonusDialog</name>
+    <message>
+        <source>录入加分项</source>
+        <translation>Enter a bonus</translation>
+    </message>
+    <message>
+        <source>如：获评省级优秀科技特派团</source>
+        <translation>e.g. named an outstanding team by the province</translation>
+    </message>
+    <message>
+        <source>如：文件编号、获奖证书、新闻报道</source>
+        <translation>e.g. document number, award certificate, news report</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>For</translation>
+    </message>
+    <message>
+        <source>加分</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>加分理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>佐证材料</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>请填写加分理由和佐证材料。</source>
+        <translation>Give the reason and the evidence.</translation>
+    </message>
+</context>
+<context>
     <name>CityProjectsPanel</name>
     <message>
         <source>揭榜挂帅项目（按状态）</source>
@@ -546,8 +589,20 @@ Restore now?</translation>
         <translation>Projects and achievements</translation>
     </message>
     <message>
+        <source>年度清单（分县）</source>
+        <translation>Yearly list by county</translation>
+    </message>
+    <message>
         <source>区县</source>
         <translation>County</translation>
+    </message>
+    <message>
+        <source>成果转化（项）</source>
+        <translation>Achievements transferred</translation>
+    </message>
+    <message>
+        <source>技术交易额（万元）</source>
+        <translation>Technology transactions (10k yuan)</translation>
     </message>
     <message>
         <source>服务记录</source>
@@ -652,6 +707,14 @@ Restore now?</translation>
     <message>
         <source>各服务类型服务记录</source>
         <translation>Visits by service type</translation>
+    </message>
+    <message>
+        <source>无目标</source>
+        <translation>no target</translation>
+    </message>
+    <message>
+        <source>各县（市、区）按本年度考核细则中的分县目标统计（完成 / 目标）；成果转化和技术交易额按服务对象所在县统计已审核通过的成果登记。全市目标：科技特派员 {0:,} 人，解决难题 {1:,} 项。</source>
+        <translation>Each county against its own targets in this year&apos;s rules (achieved / target); achievements and transaction value count the approved entries of the achievements register, by the served party&apos;s county. City targets: {0:,} commissioners, {1:,} problems solved.</translation>
     </message>
     <message>
         <source>{0}共 {1} 名科技特派员参评。</source>
@@ -965,6 +1028,208 @@ Autosaved at %5</translation>
     <message>
         <source>（无内容）</source>
         <translation>(no content)</translation>
+    </message>
+</context>
+<context>
+    <name>ExemplarDialog</name>
+    <message>
+        <source>评选先进典型</source>
+        <translation>Name an exemplar</translation>
+    </message>
+    <message>
+        <source>优秀科技特派员</source>
+        <translation>Outstanding commissioner</translation>
+    </message>
+    <message>
+        <source>主要事迹</source>
+        <translation>Citation</translation>
+    </message>
+    <message>
+        <source>先进典型从已发布的年度考核结果中评选。</source>
+        <translation>Exemplars are named from the published assessment results.</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>For</translation>
+    </message>
+    <message>
+        <source>称号</source>
+        <translation>Honour</translation>
+    </message>
+    <message>
+        <source>请选择对象并填写主要事迹。</source>
+        <translation>Choose who and write the citation.</translation>
+    </message>
+</context>
+<context>
+    <name>GroupAssessmentView</name>
+    <message>
+        <source>团队考核</source>
+        <translation>Team scores</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>录入加分项…</source>
+        <translation>Enter a bonus…</translation>
+    </message>
+    <message>
+        <source>通过加分项</source>
+        <translation>Approve bonus</translation>
+    </message>
+    <message>
+        <source>不予通过…</source>
+        <translation>Reject…</translation>
+    </message>
+    <message>
+        <source>评选先进典型…</source>
+        <translation>Name an exemplar…</translation>
+    </message>
+    <message>
+        <source>先进典型名单（PDF）…</source>
+        <translation>Commendation list (PDF)…</translation>
+    </message>
+    <message>
+        <source>科技特派团</source>
+        <translation>Commissioner team</translation>
+    </message>
+    <message>
+        <source>工作站</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <source>先进典型</source>
+        <translation>Exemplars</translation>
+    </message>
+    <message>
+        <source>名次</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>指标得分</source>
+        <translation>Indicators</translation>
+    </message>
+    <message>
+        <source>加分</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>总分</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>等次</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>考核指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Actual</translation>
+    </message>
+    <message>
+        <source>目标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>分值</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>佐证材料</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>称号</source>
+        <translation>Honour</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>单位 / 地区</source>
+        <translation>Unit / area</translation>
+    </message>
+    <message>
+        <source>主要事迹</source>
+        <translation>Citation</translation>
+    </message>
+    <message>
+        <source>正在计算团队与工作站考核…</source>
+        <translation>Computing the team and workstation assessment…</translation>
+    </message>
+    <message>
+        <source>科技特派团加分上限 {0} 分，工作站加分上限 {1} 分；仅计市科技局审核通过的加分项。</source>
+        <translation>Bonus cap: {0} points for a team, {1} for a workstation; only bonuses the bureau approved count. </translation>
+    </message>
+    <message>
+        <source>{0}：成员 {1} 人（在岗服务 {2} 人）；</source>
+        <translation>{0}: {1} members ({2} serving); </translation>
+    </message>
+    <message>
+        <source>市科技局</source>
+        <translation>Science and Technology Bureau</translation>
+    </message>
+    <message>
+        <source>已录入加分项，待市科技局审核；下次同步时发送。</source>
+        <translation>Bonus entered; it waits for the bureau&apos;s review and is sent at the next sync.</translation>
+    </message>
+    <message>
+        <source>不予通过</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>请填写不予通过的理由：</source>
+        <translation>Why is it rejected?</translation>
+    </message>
+    <message>
+        <source>已审核加分项；下次同步时发送。</source>
+        <translation>Bonus reviewed; sent at the next sync.</translation>
+    </message>
+    <message>
+        <source>已评选先进典型；下次同步时发送。</source>
+        <translation>Exemplar named; sent at the next sync.</translation>
+    </message>
+    <message>
+        <source>保存先进典型名单</source>
+        <translation>Save the commendation list</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>已保存：{0}</source>
+        <translation>Saved: {0}</translation>
     </message>
 </context>
 <context>
@@ -3680,6 +3945,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>年度考核</source>
         <translation>Assessment run</translation>
+    </message>
+    <message>
+        <source>团队考核</source>
+        <translation>Team scores</translation>
     </message>
     <message>
         <source>基础数据</source>

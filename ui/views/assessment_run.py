@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,7 @@ from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
 from ui.views.city import _fill, _headers, _table
 from ui.views.common import YearCombo, heading
+from ui.views.group_assessment import GroupAssessmentView
 from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.assessment_run")
@@ -89,11 +91,17 @@ class AssessmentRunView(QWidget):
         split.addWidget(left)
         split.addWidget(self.table)
         split.setSizes([380, 820])
+        # Commissioners, then teams and workstations (their own indicators and bonuses, 团队考核).
+        self.groups = GroupAssessmentView(context, self, embedded=True)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(split, "")
+        self.tabs.addTab(self.groups, "")
+        self.tabs.currentChanged.connect(lambda _i: self._tab_shown())
         layout = QVBoxLayout(self)
         layout.addWidget(top_widget)
         layout.addWidget(self.batch_panel)
         layout.addWidget(self.message)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.tabs, 1)
 
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -106,6 +114,11 @@ class AssessmentRunView(QWidget):
     def set_year(self, year: int) -> None:
         self.year.set_year(year)
 
+    def _tab_shown(self) -> None:
+        if self.tabs.currentWidget() is self.groups:
+            self.groups.set_year(self.chosen_year)
+            self.groups.load()
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
@@ -113,6 +126,8 @@ class AssessmentRunView(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("年度考核"))
+        self.tabs.setTabText(0, self.tr("科技特派员考核"))
+        self.tabs.setTabText(1, self.tr("团队与工作站考核"))
         self.year_label.setText(self.tr("年度"))
         self.export_button.setText(self.tr("导出考核表（Excel）"))
         self.publish_button.setText(self.tr("发布正式结果…"))
@@ -146,6 +161,7 @@ class AssessmentRunView(QWidget):
 
     def refresh(self) -> None:
         year = self.chosen_year
+        self.groups.set_year(year)
         Operation(self, lambda store: assess(store, period=Period.year(year)), self._loaded).with_progress(
             self.tr("正在计算全市考核结果…")
         ).run_in_background()

@@ -189,6 +189,17 @@ class CityView(QWidget):
         people_layout.addWidget(self.people_note)
         people_layout.addWidget(self.people_table, 1)
 
+        # The plan's yearly list by county: each county against its own targets.
+        self.plan_note = QLabel(self)
+        self.plan_note.setObjectName("hint")
+        self.plan_note.setWordWrap(True)
+        self.plan_table = _table(self, 5)
+        plan = QWidget(self)
+        plan_layout = QVBoxLayout(plan)
+        plan_layout.setContentsMargins(4, 4, 4, 4)
+        plan_layout.addWidget(self.plan_note)
+        plan_layout.addWidget(self.plan_table, 1)
+
         self.tabs = QTabWidget(self)
         # The pages scroll on a small screen (at 150 % the charts and tables do not fit one above the other).
         self.tabs.addTab(screen_fit.scrolling(places, self), "")
@@ -196,6 +207,7 @@ class CityView(QWidget):
         self.tabs.addTab(screen_fit.scrolling(people, self), "")
         self.projects_panel = CityProjectsPanel(context, self)  # 揭榜挂帅 and 成果转化
         self.tabs.addTab(screen_fit.scrolling(self.projects_panel, self), "")
+        self.tabs.addTab(screen_fit.scrolling(plan, self), "")
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -241,6 +253,17 @@ class CityView(QWidget):
         self.tabs.setTabText(1, self.tr("产业与服务类型"))
         self.tabs.setTabText(2, self.tr("科技特派员考核"))
         self.tabs.setTabText(3, self.tr("揭榜与成果转化"))
+        self.tabs.setTabText(4, self.tr("年度清单（分县）"))
+        _headers(
+            self.plan_table,
+            [
+                self.tr("区县"),
+                self.tr("在岗服务的科技特派员（人）"),
+                self.tr("解决技术难题（项）"),
+                self.tr("成果转化（项）"),
+                self.tr("技术交易额（万元）"),
+            ],
+        )
         _headers(
             self.county_table,
             [
@@ -370,6 +393,7 @@ class CityView(QWidget):
             ],
             [c["county"] for c in counties],
         )
+        self._show_plan(f)
         industries = o["by_industry"]
         self.industry_chart.set_data(
             [shown_reference(self.context, "industry", i["industry"]) or unnamed for i in industries[:12]],
@@ -391,6 +415,35 @@ class CityView(QWidget):
             [t for t, _n in types], [n for _t, n in types], self.tr("各服务类型服务记录")
         )
         _fill(self.type_table, [[t, n] for t, n in types])
+
+    def _show_plan(self, f: CityFigures) -> None:
+        """Each county's figures against its own targets: 完成 / 目标（比例）."""
+        none = self.tr("无目标")
+        rows = []
+        for c in f.counties:
+            row: list[Any] = [shown_reference(self.context, "county", c.county) or c.county]
+            for name in ("active_commissioners", "problems_solved", "achievements", "transaction_value"):
+                line = c.line(name)
+                actual = (
+                    "—"
+                    if line.actual is None
+                    else f"{line.actual:,.{1 if name == 'transaction_value' else 0}f}"
+                )
+                if not c.has_targets or not line.target:
+                    row.append(f"{actual} / {none}")
+                elif line.ratio is None:
+                    row.append(f"{actual} / {line.target:,.0f}")
+                else:
+                    row.append(f"{actual} / {line.target:,.0f}（{line.ratio:.0%}）")
+            rows.append(row)
+        _fill(self.plan_table, rows, [c.county for c in f.counties])
+        self.plan_note.setText(
+            self.tr(
+                "各县（市、区）按本年度考核细则中的分县目标统计（完成 / 目标）；"
+                "成果转化和技术交易额按服务对象所在县统计已审核通过的成果登记。"
+                "全市目标：科技特派员 {0:,} 人，解决难题 {1:,} 项。"
+            ).format(f.plan_active, f.plan_solved)
+        )
 
     def _show_members(self) -> None:
         if self.members is None:
