@@ -179,8 +179,9 @@ def test_the_city_view_shows_each_county_against_its_own_targets(tmp_path, qtbot
         taishan = model.rows[counties.index("台山市")]
         people = core.get("台山市", {}).get("commissioners", 0)
         assert taishan[1] == f"{people} / 140（{people / 140:.0%}）"
-        assert taishan[3] == "— / 14" and taishan[4] == "— / 5,500"  # no achievements register yet
-        view.tabs.setCurrentIndex(3)
+        assert taishan[3] == "0 / 14（0%）"  # no approved achievement in the demo's register
+        assert taishan[4].endswith(" / 5,500（0%）")
+        view.tabs.setCurrentIndex(4)
         assert "分县目标" in view.plan_note.text()
     finally:
         view.close()
