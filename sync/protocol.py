@@ -91,7 +91,7 @@ DEFAULT_PULL_LIMIT = 500
 CHUNK_SIZE = 256 * 1024
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
-Role = Literal["commissioner", "manager", "bureau"]
+Role = Literal["commissioner", "manager", "bureau", "county"]
 ChangeStatus = Literal["accepted", "merged", "conflict", "rejected"]
 
 # Tables that travel through sync, with who may write them (the server enforces it; reading
@@ -107,7 +107,7 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "problems": ("commissioner", "manager"),
     "solutions": ("commissioner", "manager"),
     "attachments": ("commissioner", "manager"),
-    "reviews": ("manager", "bureau"),
+    "reviews": ("manager", "bureau", "county"),  # a county bureau: visits of its county
     "demands": ("bureau", "commissioner"),  # a commissioner may only take one up (taken_by, problem_id)
     "annual_summaries": ("commissioner",),
     "assessment_results": ("bureau",),  # the official results the bureau publishes
@@ -138,6 +138,7 @@ class UserInfo(TypedDict):
     commissioner_id: str | None
     team_id: str | None
     workstation_id: str | None
+    county: NotRequired[str]  # absent from older servers
 
 
 class LoginRequest(TypedDict):

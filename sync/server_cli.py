@@ -2,8 +2,9 @@
 
     commissioner-server serve [--database URL] [--host H] [--port P] [--data-dir D] [--workers N]
                               [--forwarded-allow-ips IPS] [--ssl-certfile PEM --ssl-keyfile PEM]
-    commissioner-server user add NAME --role commissioner|manager|bureau [--team T] [--workstation W]
-                                       [--commissioner-id ID] [--display-name N] [--password-stdin]
+    commissioner-server user add NAME --role commissioner|manager|bureau|county [--team T] [--workstation W]
+                                       [--county 新会区] [--commissioner-id ID] [--display-name N]
+                                       [--password-stdin]
     commissioner-server user disable NAME | enable NAME | reset-password NAME [--password-stdin] | list
     commissioner-server seed-demo [--password-stdin]
     commissioner-server prune [--token-days 30] [--upload-days 14] [--batch-days 365]
@@ -112,7 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = user_sub.add_parser("add", parents=[common], help="add a user (password from stdin or prompt)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["commissioner", "manager", "bureau"])
+    add.add_argument("--role", required=True, choices=["commissioner", "manager", "bureau", "county"])
+    add.add_argument(
+        "--county",
+        default="",
+        help="a county bureau's county, or a commissioner's service county (e.g. 新会区)",
+    )
     add.add_argument("--team")
     add.add_argument("--workstation")
     add.add_argument(
@@ -312,8 +318,19 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
 
     if args.user_command == "add":
         commissioner_id = args.commissioner_id
-        if commissioner_id is None and args.role != "bureau":
+        if commissioner_id is None and args.role not in ("bureau", "county"):
             commissioner_id = str(uuid.uuid4())
+        county = args.county.strip()
+        if county:
+            from sync.server.db import reading
+            from sync.server.scope import known_counties
+
+            with reading(engine) as conn:
+                counties = known_counties(conn)
+            if county not in counties:
+                raise auth.UserAdminError(
+                    f"unknown county {county!r}; use one of {'、'.join(counties)} / 未知的县（市、区）"
+                )
         auth.add_user(
             engine,
             args.name,
@@ -323,9 +340,11 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
             team_id=args.team,
             workstation_id=args.workstation,
             commissioner_id=commissioner_id,
+            county=county,
         )
         name = auth.normalise_username(args.name)
-        print(f"user {name} added (role {args.role}, commissioner id {commissioner_id or '-'})")
+        where = f", county {county}" if county else ""
+        print(f"user {name} added (role {args.role}{where}, commissioner id {commissioner_id or '-'})")
     elif args.user_command == "disable":
         auth.disable_user(engine, args.name)
         print(f"user {args.name} disabled; their sessions are ended")

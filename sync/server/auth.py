@@ -22,7 +22,7 @@ from sync.server.tables import login_attempts, records, tokens, users
 
 log = logging.getLogger(__name__)
 
-ROLES = ("commissioner", "manager", "bureau")
+ROLES = ("commissioner", "manager", "bureau", "county")
 TOKEN_LIFETIME = timedelta(days=30)
 
 # Login throttling (see SECURITY.md). Every attempt is counted, before the password is checked, on up
@@ -75,6 +75,7 @@ class User:
     commissioner_id: str | None
     team_id: str | None
     workstation_id: str | None
+    county: str = ""  # a county bureau's county; a commissioner's service county
 
     @classmethod
     def from_row(cls, row: Any) -> User:
@@ -86,6 +87,7 @@ class User:
             row.commissioner_id,
             row.team_id,
             row.workstation_id,
+            getattr(row, "county", "") or "",
         )
 
     def info(self) -> dict[str, Any]:
@@ -97,6 +99,7 @@ class User:
             "commissioner_id": self.commissioner_id,
             "team_id": self.team_id,
             "workstation_id": self.workstation_id,
+            "county": self.county,
         }
 
 
@@ -389,9 +392,15 @@ def add_user(
     team_id: str | None = None,
     workstation_id: str | None = None,
     commissioner_id: str | None = None,
+    county: str = "",
 ) -> str:
     if role not in ROLES:
         raise UserAdminError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    county = county.strip()
+    if role == "county" and not county:
+        raise UserAdminError("a county account needs its county (--county 新会区)")
+    if len(county) > 40 or "\x00" in county:
+        raise UserAdminError("the county name must be at most 40 characters")
     username = normalise_username(username)
     if not username or len(username) > 100 or "\x00" in username:
         raise UserAdminError("the user name must be 1 to 100 characters")
@@ -419,6 +428,7 @@ def add_user(
                 team_id=team_id,
                 workstation_id=workstation_id,
                 commissioner_id=commissioner_id,
+                county=county,
                 disabled=False,
                 created_at=timeutil.now_iso(),
             )
