@@ -230,8 +230,8 @@ class MainWindow(QMainWindow):
         self._view_actions: list[QAction] = []
 
     def _update_view_shortcuts(self) -> None:
-        """Ctrl+1 … Ctrl+9, then Ctrl+0, open the views in rail order (hidden views skipped);
-        设置 is Ctrl+, for every role. The View menu lists them; the rail's tooltips name them."""
+        """Ctrl+1 … Ctrl+9, Ctrl+0, then Ctrl+Shift+1 …, open the views in rail order (hidden views
+        skipped); 设置 is Ctrl+, for every role. The View menu lists them; the rail's tooltips name them."""
         for action in self._view_actions:
             self.view_menu.removeAction(action)
             action.setShortcuts([])  # until it is deleted, the same keys would be ambiguous (and do nothing)
@@ -247,8 +247,10 @@ class MainWindow(QMainWindow):
             action = QAction(self._titles[key](), self)
             if key == "settings":
                 action.setShortcut(QKeySequence(SETTINGS_SHORTCUT))
-            elif number < len(VIEW_KEYS):
-                action.setShortcut(QKeySequence(f"Ctrl+{VIEW_KEYS[number]}"))
+            elif number < 2 * len(VIEW_KEYS):
+                # Past Ctrl+0 (the bureau has more views): Ctrl+Shift+1 and on.
+                shift = "Shift+" if number >= len(VIEW_KEYS) else ""
+                action.setShortcut(QKeySequence(f"Ctrl+{shift}{VIEW_KEYS[number % len(VIEW_KEYS)]}"))
                 number += 1
             action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

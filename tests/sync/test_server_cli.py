@@ -132,6 +132,26 @@ def test_user_add_refuses_a_commissioner_id_another_account_has(
     assert listed == ["zhangsan"]
 
 
+def test_user_add_a_county_bureau_with_its_county(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return in_process(capsys, monkeypatch, tmp_path, *args, stdin="a good password\n")
+
+    added = cli("user", "add", "xinhui", "--role", "county", "--county", "新会区", "--password-stdin")
+    assert added.returncode == 0, added.stderr
+    assert "county 新会区" in added.stdout
+    (listed,) = [json.loads(line) for line in cli("user", "list").stdout.splitlines()]
+    assert (listed["role"], listed["county"], listed["commissioner_id"]) == ("county", "新会区", None)
+    nowhere = cli("user", "add", "x1", "--role", "county", "--password-stdin")
+    assert nowhere.returncode == 2 and "--county" in nowhere.stderr
+    unknown = cli("user", "add", "x2", "--role", "county", "--county", "广州市", "--password-stdin")
+    assert unknown.returncode == 2 and "unknown county" in unknown.stderr and "台山市" in unknown.stderr
+    # A commissioner's service county.
+    served = cli("user", "add", "wang", "--role", "commissioner", "--county", "台山市", "--password-stdin")
+    assert served.returncode == 0, served.stderr
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

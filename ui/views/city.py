@@ -32,6 +32,7 @@ from commissioner_app.assessment import MemberResult, Period, assess
 from commissioner_app.domain import SERVICE_TYPES
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.city import CityFigures, city_figures, town_visits
+from commissioner_app.ops.session import session_county
 from commissioner_app.store import RECORD_STATES
 from ui import screen_fit
 from ui.context import AppContext
@@ -212,7 +213,11 @@ class CityView(QWidget):
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         context.operation_did_execute.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self._records_changed(OpChanges.all()))
+        watcher(context).role_changed.connect(lambda _role: self._role_changed())
+
+    def _role_changed(self) -> None:
+        self.retranslate()
+        self._records_changed(OpChanges.all())
 
     @property
     def chosen_year(self) -> int:
@@ -229,7 +234,9 @@ class CityView(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("全市概况"))
+        # A county bureau's: the same view over its county's records (the server sends only those).
+        county = session_county(self.context.reader)
+        self.title.setText(self.tr("{0}概况").format(county) if county else self.tr("全市概况"))
         self.year_label.setText(self.tr("年度"))
         self.active_card.caption.setText(self.tr("在岗服务的科技特派员（人）"))
         self.solved_card.caption.setText(self.tr("解决技术难题（项）"))
