@@ -38,6 +38,20 @@ ACTIONS: dict[str, Message] = {
 PAGE = 500
 # Fields a history leaves out: bookkeeping, not what anyone typed.
 QUIET_FIELDS = frozenset({"created_at", "updated_at"})
+# Names of fields the domain's label table does not carry.
+MORE_LABELS: dict[str, Message] = {
+    "commissioner_id": Message("科技特派员", "Commissioner"),
+    "county": Message("县（市、区）", "County / district"),
+    "town": Message("镇街", "Town"),
+    "village": Message("村", "Village"),
+    "industry": Message("产业", "Industry"),
+    "review_status": Message("审核状态", "Review status"),
+    "review_opinion": Message("审核意见", "Review opinion"),
+    "confirm_sheet_accepted": Message("确认单已认可", "Confirmation sheet accepted"),
+    "decision": Message("审核结论", "Decision"),
+    "opinion": Message("意见", "Opinion"),
+}
+CREATED = Message("（新建记录）", "(record created)")
 
 
 def _bad_answer() -> CommissionerError:
@@ -141,6 +155,16 @@ def export_audit(store: Store, given: AuditFilter, path: Path) -> OpResult[int]:
     return OpResult(rows, OpChanges())
 
 
+def field_name(name: str) -> Message:
+    return LABELS.get(name) or MORE_LABELS.get(name) or Message(name, name)
+
+
+def short_subject(subject: str) -> str:
+    """ "visits/aef3c3b9-…" for a subject naming a record by a long id (the detail shows it whole)."""
+    table, _, key = subject.partition("/")
+    return f"{table}/{key[:8]}…" if len(key) > 12 and "-" in key else subject
+
+
 @dataclass(frozen=True)
 class FieldChange:
     at: str
@@ -154,7 +178,7 @@ class FieldChange:
 
 def record_history(store: Store, table: str, record_id: str) -> list[FieldChange]:
     """Who changed which field of a record, when, from what to what: the server's revisions,
-    compared one with the next (the first shows what the record was created with)."""
+    compared one with the next, newest first; the first version is one row, "record created"."""
     client = session.open_client(store)
     revisions = client.record_history(table, record_id)
     if not isinstance(revisions, list):
@@ -162,7 +186,8 @@ def record_history(store: Store, table: str, record_id: str) -> list[FieldChange
     changes: list[FieldChange] = []
     previous: dict[str, Any] = {}
     was_deleted = False
-    for raw in sorted(revisions, key=lambda r: r.get("rev", 0) if isinstance(r, dict) else 0):
+    ordered = sorted(revisions, key=lambda r: r.get("rev", 0) if isinstance(r, dict) else 0)
+    for number, raw in enumerate(ordered):
         if (
             not isinstance(raw, dict)
             or not isinstance(raw.get("fields"), dict)
@@ -172,18 +197,20 @@ def record_history(store: Store, table: str, record_id: str) -> list[FieldChange
         ):
             raise _bad_answer()
         fields, at, who, rev = raw["fields"], raw["at"], raw["username"][:100], raw["rev"]
-        for name in sorted(set(previous) | set(fields)):
-            old, new = previous.get(name), fields.get(name)
-            if name in QUIET_FIELDS or old == new or (rev == 1 and new in (None, "", [], {}, "[]")):
-                continue
-            label = LABELS.get(name, Message(name, name))
-            changes.append(FieldChange(at, who, rev, name, label, old, new))
+        if number == 0:
+            changes.append(FieldChange(at, who, rev, "", CREATED, None, None))
+        else:
+            for name in sorted(set(previous) | set(fields)):
+                old, new = previous.get(name), fields.get(name)
+                if name in QUIET_FIELDS or old == new:
+                    continue
+                changes.append(FieldChange(at, who, rev, name, field_name(name), old, new))
         deleted = bool(raw.get("deleted"))
         if deleted != was_deleted:
             label = Message("已删除", "Deleted")
             changes.append(FieldChange(at, who, rev, "deleted", label, was_deleted, deleted))
         previous, was_deleted = fields, deleted
-    return changes
+    return sorted(changes, key=lambda c: -c.rev)
 
 
 def shown_value(value: Any) -> str:

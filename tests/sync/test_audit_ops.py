@@ -57,11 +57,16 @@ def test_history_lists_each_changed_field_with_before_and_after(monkeypatch: pyt
     )
     changes = audit_ops.record_history(None, "visits", "v1")  # type: ignore[arg-type]
     got = [(c.rev, c.username, c.field, c.before, c.after) for c in changes]
-    assert (1, "wangf", "content", None, "旧") in got and (1, "wangf", "review_status", None, "") not in got
-    assert (2, "lin", "content", "旧", "新") in got
-    assert (3, "boss", "deleted", False, True) in got
+    # Newest first; the first version is one row: the record was created.
+    assert got == [
+        (3, "boss", "deleted", False, True),
+        (2, "lin", "content", "旧", "新"),
+        (2, "lin", "review_status", "", None),
+        (1, "wangf", "", None, None),
+    ]
+    assert changes[-1].label.zh == "（新建记录）" and changes[2].label.zh == "审核状态"
     assert not [c for c in changes if c.field == "updated_at"]
-    assert next(c for c in changes if c.field == "content").label.zh == "服务内容"
+    assert changes[1].label.zh == "服务内容"
 
 
 @pytest.mark.parametrize(

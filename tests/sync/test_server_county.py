@@ -187,3 +187,23 @@ def test_a_county_account_needs_a_county_and_logs_in_with_it(server: Server) -> 
     assert me["role"] == "county" and me["county"] == "开平市" and me["commissioner_id"] is None
     # An empty store for it: public rows only.
     assert visible(server, "kaiping") == set()
+
+
+@BACKENDS
+def test_a_commissioner_moved_to_another_county_takes_their_records_along(server: Server) -> None:
+    from sync.server.county import move_commissioner
+    from sync.server.db import writing
+
+    w = world(server)
+    _, cursor = server.pull_all("taishan")
+    with writing(server.engine) as conn:
+        moved = move_commissioner(conn, w["c1"]["cid"], TAISHAN)
+    assert moved == 3  # the target, the visit and its photo (no profile pushed here)
+    later = {c["id"] for c in server.pull_all("taishan", since=cursor)[0]}
+    assert {w["c1"]["visit"], w["c1"]["target"]} <= later
+    assert w["c1"]["visit"] not in visible(server, "xinhui")
+    # New records of the commissioner are scoped to the new county too.
+    vid = new_id()
+    typed = visit_fields(w["c1"]["cid"], target_id=w["c1"]["target"], visit_date="2024-05-03")
+    assert server.push_ok("c1", [change("visits", vid, typed)])[0]["status"] == "accepted"
+    assert vid in visible(server, "taishan") and vid not in visible(server, "xinhui")

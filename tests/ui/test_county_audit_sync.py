@@ -103,8 +103,7 @@ def test_county_review_audit_screen_and_record_history(server: Server, tmp_path:
         assert dialog is not None
         wait_for(ctx, lambda: dialog.changes is not None, "the history")
         assert dialog.changes is not None
-        created = next(c for c in dialog.changes if c.field == "content")
-        assert (created.rev, created.before, created.after) == (1, None, "指导水稻病虫害绿色防控 乙")
+        assert (dialog.changes[-1].rev, dialog.changes[-1].label.zh) == (1, "（新建记录）")
         change = next(c for c in dialog.changes if c.field == "content" and c.rev > 1)
         assert (change.before, change.after) == ("指导水稻病虫害绿色防控 乙", "改为：指导柑橘黄龙病防控")
         assert change.username == "wangf" and change.rev == 2
@@ -141,10 +140,10 @@ def test_county_review_audit_screen_and_record_history(server: Server, tmp_path:
         wait_for(boss_ctx, lambda: audit.has_loaded, "the bureau's audit trail")
         actions = {e.action for e in audit.entries}
         assert {"review.decide", "assessment.publish"} <= actions
-        shown = [audit.table.model().index(r, 3).data() for r in range(audit.table.model().rowCount())]
+        shown = [audit.table.model().index(r, 2).data() for r in range(audit.table.model().rowCount())]
         assert "审核决定" in shown and "发布考核结果" in shown
         review_row = next(i for i, e in enumerate(audit.entries) if e.action == "review.decide")
-        assert "请补充现场照片" in audit.table.model().index(review_row, 6).data()
+        assert "请补充现场照片" in audit.table.model().index(review_row, 4).data()
 
         # Filtered to the county bureau's acts, then exported.
         audit.actor.setText("xinhui")

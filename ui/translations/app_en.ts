@@ -418,14 +418,6 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation>Time</translation>
     </message>
     <message>
-        <source>角色</source>
-        <translation>Role</translation>
-    </message>
-    <message>
-        <source>县（市、区）</source>
-        <translation>County / district</translation>
-    </message>
-    <message>
         <source>变更内容</source>
         <translation>Change</translation>
     </message>
@@ -464,6 +456,10 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
     <message>
         <source>之前：</source>
         <translation>Before: </translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
     </message>
     <message>
         <source>之后：</source>
@@ -636,6 +632,14 @@ Restore now?</translation>
     <message>
         <source>解决难题</source>
         <translation>Problems solved</translation>
+    </message>
+    <message>
+        <source>平均得分</source>
+        <translation>Average score</translation>
+    </message>
+    <message>
+        <source>优秀</source>
+        <translation>Excellent</translation>
     </message>
     <message>
         <source>镇街</source>

@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sync.audit_ops import ACTIONS, AuditEntry, AuditFilter, audit_entries, export_audit, shown_value
+from sync.audit_ops import (
+    ACTIONS,
+    AuditEntry,
+    AuditFilter,
+    audit_entries,
+    export_audit,
+    short_subject,
+    shown_value,
+)
 from ui.context import AppContext
 from ui.plain_text import plain_label
 from ui.tasks import error_text
@@ -64,7 +72,7 @@ class AuditView(QWidget):
         self.status = plain_label(QLabel(self))
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
-        self.table = _table(self, 7, stretch=6)
+        self.table = _table(self, 5, stretch=4)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_detail())
         self.detail = QPlainTextEdit(self)
         self.detail.setReadOnly(True)
@@ -90,7 +98,9 @@ class AuditView(QWidget):
         split = QSplitter(self)
         split.addWidget(self.table)
         split.addWidget(self.detail)
-        split.setSizes([820, 360])
+        split.setSizes([900, 300])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(filters)
         layout.addWidget(self.status)
@@ -128,10 +138,8 @@ class AuditView(QWidget):
             [
                 self.tr("时间"),
                 self.tr("操作人"),
-                self.tr("角色"),
                 self.tr("操作"),
                 self.tr("对象"),
-                self.tr("县（市、区）"),
                 self.tr("变更内容"),
             ],
         )
@@ -178,22 +186,14 @@ class AuditView(QWidget):
         if shown < self.total:
             text += self.tr("显示最新的 {0} 条；导出包含全部。").format(f"{shown:,}")
         self.status.setText(text if self.total else self.tr("没有符合条件的操作记录。"))
-        roles = {
-            "bureau": self.tr("市科技局"),
-            "county": self.tr("县科技局"),
-            "manager": self.tr("团队负责人"),
-            "commissioner": self.tr("科技特派员"),
-        }
         _fill(
             self.table,
             [
                 [
                     _local_time(e.at),
                     e.actor,
-                    roles.get(e.actor_role, e.actor_role),
                     e.action_label().text(lang),
-                    e.subject,
-                    e.county,
+                    short_subject(e.subject),
                     e.change_text(),
                 ]
                 for e in self.entries
@@ -208,20 +208,25 @@ class AuditView(QWidget):
         if entry is None:
             self.detail.setPlainText("")
             return
-        self.detail.setPlainText(
-            "\n".join(
-                [
-                    "  ".join(
-                        [_local_time(entry.at), entry.actor, entry.action_label().text(self.context.language)]
-                    ),
-                    entry.subject,
-                    "",
-                    self.tr("之前：") + shown_value(entry.before),
-                    "",
-                    self.tr("之后：") + shown_value(entry.after),
-                ]
-            )
-        )
+        lang = self.context.language
+        roles = {
+            "bureau": self.tr("市科技局"),
+            "county": self.tr("县科技局"),
+            "manager": self.tr("团队负责人"),
+            "commissioner": self.tr("科技特派员"),
+        }
+        who = f"{entry.actor}（{roles.get(entry.actor_role, entry.actor_role)}）"
+        lines = [
+            "  ".join([_local_time(entry.at), who, entry.action_label().text(lang)]),
+            " ".join(part for part in (entry.subject, entry.county) if part),
+            "",
+            *entry.change_text(limit=4000).split("；"),
+            "",
+            self.tr("之前：") + (shown_value(entry.before) or self.tr("（无）")),
+            "",
+            self.tr("之后：") + (shown_value(entry.after) or self.tr("（无）")),
+        ]
+        self.detail.setPlainText("\n".join(lines))
 
     # --- export ----------------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from commissioner_app.activity import town_breakdown
 from commissioner_app.assessment import MemberResult, Period, assess
 from commissioner_app.domain import SERVICE_TYPES
 from commissioner_app.ops import OpChanges
-from commissioner_app.ops.city import CityFigures, city_figures, town_visits
+from commissioner_app.ops.city import CityFigures, city_figures, county_scores, town_visits
 from commissioner_app.ops.session import session_county
 from commissioner_app.store import RECORD_STATES
 from ui import screen_fit
@@ -141,7 +141,7 @@ class CityView(QWidget):
 
         # Places: counties (chart + table) → towns → a town's visits.
         self.county_chart = BarChart(self)
-        self.county_table = _table(self, 5)
+        self.county_table = _table(self, 7)  # the counties compared: activity, then assessment
         self.county_table.selectionModel().selectionChanged.connect(lambda *_a: self._county_chosen())
         self.town_label = QLabel(self)
         self.town_table = _table(self, 3)
@@ -252,6 +252,8 @@ class CityView(QWidget):
                 self.tr("科技特派员"),
                 self.tr("服务镇街"),
                 self.tr("解决难题"),
+                self.tr("平均得分"),
+                self.tr("优秀"),
             ],
         )
         _headers(self.town_table, [self.tr("镇街"), self.tr("服务记录"), self.tr("科技特派员")])
@@ -351,20 +353,7 @@ class CityView(QWidget):
             [c["visits"] for c in counties],
             self.tr("各区县服务记录"),
         )
-        _fill(
-            self.county_table,
-            [
-                [
-                    shown_reference(self.context, "county", c["county"]) or unnamed,
-                    c["visits"],
-                    c["commissioners"],
-                    c["towns"],
-                    c["problems_solved"],
-                ]
-                for c in counties
-            ],
-            [c["county"] for c in counties],
-        )
+        self._fill_counties()
         industries = o["by_industry"]
         self.industry_chart.set_data(
             [shown_reference(self.context, "industry", i["industry"]) or unnamed for i in industries[:12]],
@@ -387,7 +376,31 @@ class CityView(QWidget):
         )
         _fill(self.type_table, [[t, n] for t, n in types])
 
+    def _fill_counties(self) -> None:
+        """Each county's activity beside its assessment (average score, 优秀), once both are known."""
+        if self.figures is None:
+            return
+        counties = self.figures.overview["by_county"]
+        scores = county_scores(self.members or [])
+        unnamed = self.tr("（未填写）")
+        rows = []
+        for c in counties:
+            score = scores.get(c["county"])
+            rows.append(
+                [
+                    shown_reference(self.context, "county", c["county"]) or unnamed,
+                    c["visits"],
+                    c["commissioners"],
+                    c["towns"],
+                    c["problems_solved"],
+                    score["average"] if score else "",
+                    score["excellent"] if score else "",
+                ]
+            )
+        _fill(self.county_table, rows, [c["county"] for c in counties])
+
     def _show_members(self) -> None:
+        self._fill_counties()
         if self.members is None:
             self.people_note.setText(self.tr("正在计算考核得分…"))
             return

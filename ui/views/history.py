@@ -71,8 +71,9 @@ class RecordHistoryDialog(QDialog):
             ],
         )
         edits = len({c.rev for c in result})
+        changed = sum(1 for c in result if c.field)
         self.status.setText(
             self.tr("服务器上保存的每个版本：共 {0} 个版本，{1} 处字段变更（时间为北京时间）。").format(
-                edits, len(result)
+                edits, changed
             )
         )
