@@ -314,7 +314,12 @@ def _safe(url: str) -> str:
 
 
 def user_command(args: argparse.Namespace, engine: Any) -> int:
-    from sync.server import auth
+    from sync.server import audit, auth
+
+    def logged(action: str, name: str, after: Any, **kwargs: Any) -> None:
+        # The audit trail keeps what the command line does too (sync/server/audit.py).
+        subject = f"users/{auth.normalise_username(name)}"
+        audit.record_now(engine, audit.SERVER_CLI, action, subject, None, after, **kwargs)
 
     if args.user_command == "add":
         commissioner_id = args.commissioner_id
@@ -343,16 +348,27 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
             county=county,
         )
         name = auth.normalise_username(args.name)
+        account = {
+            "role": args.role,
+            "team_id": args.team,
+            "workstation_id": args.workstation,
+            "commissioner_id": commissioner_id,
+            "county": county,
+        }
+        logged("user.create", name, account, county=county)
         where = f", county {county}" if county else ""
         print(f"user {name} added (role {args.role}{where}, commissioner id {commissioner_id or '-'})")
     elif args.user_command == "disable":
         auth.disable_user(engine, args.name)
+        logged("user.disable", args.name, {"disabled": True})
         print(f"user {args.name} disabled; their sessions are ended")
     elif args.user_command == "enable":
         auth.enable_user(engine, args.name)
+        logged("user.enable", args.name, {"disabled": False})
         print(f"user {args.name} enabled")
     elif args.user_command == "reset-password":
         auth.reset_password(engine, args.name, read_password(args.password_stdin))
+        logged("user.reset_password", args.name, None)  # never the password
         print(f"password of {args.name} changed; their sessions are ended")
     elif args.user_command == "list":
         for u in auth.list_users(engine):

@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, se
 
 from sync.server import timeutil
 from sync.server.auth import User
-from sync.server.db import reading
+from sync.server.db import reading, writing
 from sync.server.errors import ApiError, forbidden
 from sync.server.tables import audit_log
 
@@ -67,6 +67,18 @@ def record(
             after=_text(after),
         )
     )
+
+
+# The actor of what the server's command line does (`commissioner-server user ...`).
+SERVER_CLI = User("server-cli", "server-cli", "admin", "commissioner-server", None, None, None)
+
+
+def record_now(
+    engine: Engine, actor: User, action: str, subject: str, before: Any, after: Any, **kwargs: Any
+) -> None:
+    """`record` in a transaction of its own, for an act that was committed by itself."""
+    with writing(engine) as conn:
+        record(conn, actor, action, subject, before, after, **kwargs)
 
 
 def _bound(day: date, end: bool) -> str:

@@ -150,6 +150,22 @@ def test_user_add_a_county_bureau_with_its_county(
     # A commissioner's service county.
     served = cli("user", "add", "wang", "--role", "commissioner", "--county", "台山市", "--password-stdin")
     assert served.returncode == 0, served.stderr
+    # What the command line did is in the audit trail; refused commands left nothing there.
+    assert cli("user", "disable", "wang").returncode == 0
+    from sqlalchemy import select
+
+    from sync.server.db import make_engine, sqlite_url
+    from sync.server.tables import audit_log
+
+    engine = make_engine(sqlite_url(tmp_path))
+    with engine.connect() as conn:
+        rows = conn.execute(select(audit_log).order_by(audit_log.c.id)).all()
+    engine.dispose()
+    assert [(r.actor, r.action, r.subject, r.county) for r in rows] == [
+        ("server-cli", "user.create", "users/xinhui", "新会区"),
+        ("server-cli", "user.create", "users/wang", "台山市"),
+        ("server-cli", "user.disable", "users/wang", ""),
+    ]
 
 
 def free_port() -> int:

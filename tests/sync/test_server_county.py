@@ -207,3 +207,65 @@ def test_a_commissioner_moved_to_another_county_takes_their_records_along(server
     typed = visit_fields(w["c1"]["cid"], target_id=w["c1"]["target"], visit_date="2024-05-03")
     assert server.push_ok("c1", [change("visits", vid, typed)])[0]["status"] == "accepted"
     assert vid in visible(server, "taishan") and vid not in visible(server, "xinhui")
+
+
+@BACKENDS
+def test_migration_7_backfills_the_county_scope_of_existing_records(engine_factory: Any) -> None:
+    """A store made before county bureaus: teams and workstations get their own county, a
+    commissioner's records their workstation's; the audit trail's triggers are in place."""
+    import json
+
+    from sqlalchemy import text
+
+    from sync.server import migrations, timeutil
+    from sync.server.app import create_app
+    from sync.server.tables import counters
+    from tests.sync.server_support import TestClient
+
+    engine = engine_factory()
+    migrations.migrate(engine, target=3)
+    now = timeutil.now_iso()
+    rows = [
+        ("workstations", "station-x", None, None, "station-x", {"name": "双水工作站", "county": XINHUI}),
+        ("teams", "team-x", None, "team-x", None, {"name": "柑橘团", "county": TAISHAN}),
+        ("visits", "v-old", "c-old", "team-x", "station-x", visit_fields("c-old")),
+        ("visits", "v-none", "c-none", "team-x", None, visit_fields("c-none")),
+    ]
+    with engine.begin() as conn:
+        for seq, (table, rid, owner, team, station, fields) in enumerate(rows, start=1):
+            conn.execute(
+                text(
+                    "INSERT INTO records (table_name, id, rev, server_seq, deleted, owner_id, team_id, "
+                    "workstation_id, public, fields, updated_at, updated_by) VALUES (:t, :i, 1, :s, false, "
+                    ":o, :team, :w, false, :f, :now, 'old')"
+                ),
+                {
+                    "t": table,
+                    "i": rid,
+                    "s": seq,
+                    "o": owner,
+                    "team": team,
+                    "w": station,
+                    "f": json.dumps(fields, ensure_ascii=False),
+                    "now": now,
+                },
+            )
+        conn.execute(counters.update().values(value=len(rows)))
+    assert migrations.migrate(engine) == [7]
+    with engine.connect() as conn:
+        scoped = dict(conn.execute(select(records.c.id, records.c.county)).all())
+    assert scoped == {"station-x": XINHUI, "team-x": TAISHAN, "v-old": XINHUI, "v-none": None}
+    with TestClient(create_app(engine=engine), raise_server_exceptions=False) as client:
+        s = Server(engine, client)
+        add(s, "xinhui", "county", XINHUI)
+        assert visible(s, "xinhui") == {"station-x", "v-old"}
+    from sqlalchemy.exc import DBAPIError
+
+    from sync.server import audit
+    from sync.server.auth import User
+    from sync.server.tables import audit_log
+
+    with engine.begin() as conn:
+        audit.record(conn, User("u", "boss", "bureau", "", None, None, None), "rules.edit", "x", None, 1)
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(audit_log.delete())
