@@ -20,7 +20,9 @@ from tests.sync.fieldwork import add_target, add_visit, commissioner_store, conn
 from tests.sync.harness import Server, fresh_postgres_database, running_server
 from tests.ui.manager_support import wait
 from ui.context import AppContext
+from ui.views.assessment_run import AssessmentRunView
 from ui.views.audit import AuditView
+from ui.views.city import CityView
 from ui.views.review import ReviewView
 
 pytestmark = pytest.mark.slow
@@ -111,6 +113,18 @@ def test_county_review_audit_screen_and_record_history(server: Server, tmp_path:
             dialog.table.model().index(r, 5).data() for r in range(dialog.table.model().rowCount())
         ]
         dialog.close()
+
+        # Its overview and its assessment are the city's, titled with its county; it does not publish.
+        city = CityView(ctx)
+        qtbot.addWidget(city)
+        run = AssessmentRunView(ctx)
+        qtbot.addWidget(run)
+        assert city.title.text() == "新会区概况" and run.title.text() == "新会区年度考核"
+        assert run.publish_button.isHidden() and not run.export_button.isHidden()
+        run.load()
+        wait_for(ctx, lambda: run.assessment is not None, "the county's assessment")
+        assert run.assessment is not None
+        assert {m.commissioner_id for m in run.assessment.members} == {wang_id}  # not 李四
 
         # The county's audit screen: its own decision.
         audit = AuditView(ctx)
