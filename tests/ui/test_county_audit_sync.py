@@ -23,7 +23,9 @@ from ui.context import AppContext
 from ui.views.assessment_run import AssessmentRunView
 from ui.views.audit import AuditView
 from ui.views.city import CityView
+from ui.views.history import RecordHistoryDialog
 from ui.views.review import ReviewView
+from ui.views.visits import VisitsView
 
 pytestmark = pytest.mark.slow
 
@@ -113,6 +115,19 @@ def test_county_review_audit_screen_and_record_history(server: Server, tmp_path:
             dialog.table.model().index(r, 5).data() for r in range(dialog.table.model().rowCount())
         ]
         dialog.close()
+        # The same from the visit list's context menu.
+        visits = VisitsView(ctx)
+        qtbot.addWidget(visits)
+        visits.show()
+        visits.load()
+        wait_for(ctx, lambda: visits.model.rowCount() > 0, "the visit list")
+        menu = visits.context_menu(0)
+        assert menu is not None and "修改历史…" in [a.text() for a in menu.actions()]
+        from_list = visits.show_history(second.id)
+        assert isinstance(from_list, RecordHistoryDialog)
+        wait_for(ctx, lambda: from_list.changes is not None, "the history from the list")
+        assert from_list.changes == dialog.changes
+        from_list.close()
 
         # Its overview and its assessment are the city's, titled with its county; it does not publish.
         city = CityView(ctx)

@@ -3049,6 +3049,10 @@ Data folder: {0}</translation>
         <source>打印服务记录单…</source>
         <translation>Print visit sheet…</translation>
     </message>
+    <message>
+        <source>修改历史…</source>
+        <translation>History of changes…</translation>
+    </message>
 </context>
 <context>
     <name>app</name>
