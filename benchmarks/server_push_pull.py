@@ -6,7 +6,8 @@ In-process (ASGI test client) by default; --uvicorn runs a real server process o
 talks to it with `requests` (gzip both ways), as the client does.
 
 Prints seconds for: first push of N visits with a problem and a solution each (batches of 500),
-a bureau's first pull of everything (pages of 2000), and an empty sync (one pull).
+a bureau's first pull of everything (pages of 2000), a county bureau's first pull of its county's
+(the same records: their commissioner serves in that county), and an empty sync (one pull).
 """
 
 from __future__ import annotations
@@ -150,8 +151,11 @@ def run(url: str, visits: int, uvicorn: bool = False) -> None:
     engine = make_engine(url)
     app = create_app(engine=engine)
     auth.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    auth.add_user(engine, "c", "password123", "commissioner", commissioner_id="c1", team_id="t")
+    auth.add_user(
+        engine, "c", "password123", "commissioner", commissioner_id="c1", team_id="t", county="新会区"
+    )
     auth.add_user(engine, "b", "password123", "bureau")
+    auth.add_user(engine, "k", "password123", "county", county="新会区")  # a county bureau: c's county
     client = HttpClient(url) if uvicorn else TestClient(app)
     try:
         _measure(client, engine.dialect.name, visits, "uvicorn" if uvicorn else "asgi")
@@ -204,6 +208,20 @@ def _measure(client: Any, backend: str, visits: int, via: str) -> None:
             break
     pull_s = time.perf_counter() - started
 
+    k = token("k")
+    started = time.perf_counter()
+    county_since, county_pulled = 0, 0
+    while True:
+        page = client.get(
+            f"/api/v1/sync/pull?since={county_since}&limit={MAX_PULL_LIMIT}",
+            headers={**k, "Accept-Encoding": "gzip"},
+        ).json()
+        county_pulled += len(page["changes"])
+        county_since = page["next_since"]
+        if not page["has_more"]:
+            break
+    county_s = time.perf_counter() - started
+
     started = time.perf_counter()
     empty = client.get(f"/api/v1/sync/pull?since={since}", headers=c).json()
     empty_s = time.perf_counter() - started
@@ -216,6 +234,10 @@ def _measure(client: Any, backend: str, visits: int, via: str) -> None:
     print(
         f"{backend:10} pull {pulled:6} records (bureau first sync):                  {pull_s:6.2f} s "
         f"({pulled / pull_s:7.0f}/s)"
+    )
+    print(
+        f"{backend:10} pull {county_pulled:6} records (county bureau first sync):    {county_s:6.2f} s "
+        f"({county_pulled / county_s:7.0f}/s)"
     )
     print(f"{backend:10} empty pull:                                               {empty_s * 1000:6.1f} ms")
 

@@ -18,8 +18,16 @@ from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 
 
+class CountyReviewer(Commissioner):
+    """A county bureau (县科技局) as a reviewer: every visit of its county. The server sends a county
+    account only its county's records and checks each decision, so every visit here is in scope."""
+
+
 def _scope(reviewer: Commissioner, alias: str = "c") -> tuple[str, list[Any]]:
-    """Members of the reviewer's team or workstation, never the reviewer's own records."""
+    """Members of the reviewer's team or workstation (a county bureau: of its county), never the
+    reviewer's own records."""
+    if isinstance(reviewer, CountyReviewer):
+        return f"{alias}.id != ?", [reviewer.id]
     clauses, params = [], []
     if reviewer.team_id:
         clauses.append(f"{alias}.team_id = ?")

@@ -249,6 +249,18 @@ class SyncClient:
     def download_attachment(self, sha256: str) -> bytes:
         return self._call("GET", f"/attachments/{sha256}").content
 
+    def audit(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A page of the audit trail (sync/server/audit.py); filters and limit/offset in `params`."""
+        answer: dict[str, Any] = self._json("GET", "/audit", params=params)
+        return answer
+
+    def audit_export(self, params: dict[str, Any]) -> bytes:
+        return self._call("GET", "/audit/export", params=params).content
+
+    def record_history(self, table: str, record_id: str) -> list[dict[str, Any]]:
+        answer: list[dict[str, Any]] = self._json("GET", f"/records/{table}/{record_id}/history")
+        return answer
+
     # --- transport -------------------------------------------------------------------------------
 
     def _json(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:

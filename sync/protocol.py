@@ -49,6 +49,11 @@ POST /attachments/{sha256}/complete {"size": int} -> 201 {"sha256", "size"}
     size > received: 409 "incomplete" (with `received`), nothing discarded.
 GET  /records/{table}/{id}/history         -> [{"rev", "server_seq", "deleted", "fields", "username",
                                                "device_id", "at", "client_time"}] (the audit log)
+GET  /audit?actor=&action=&subject=&date_from=&date_to=&limit=&offset=
+                                           -> {"entries": [{"id", "at", "actor", "actor_role", "action",
+                                               "subject", "county", "before", "after"}], "total"}
+                                              (bureau: all; county bureau: its county's; others 403)
+GET  /audit/export?<the same filters>      -> CSV (UTF-8 with BOM) of every matching entry
 GET  /health                               -> {"ok", "protocol_version", "min_protocol_version"}
                                               (no token, no protocol header; also /openapi.json)
 
@@ -114,7 +119,7 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "problems": ("commissioner", "manager"),
     "solutions": ("commissioner", "manager"),
     "attachments": ("commissioner", "manager", "bureau"),  # the bureau: a project's acceptance evidence
-    "reviews": ("manager", "bureau"),
+    "reviews": ("manager", "bureau", "county"),  # a county bureau: visits of its county
     "demands": ("bureau", "commissioner"),  # a commissioner may only take one up (taken_by, problem_id)
     "annual_summaries": ("commissioner",),
     "assessment_results": ("bureau",),  # the official results the bureau publishes

@@ -315,22 +315,30 @@ def _safe(url: str) -> str:
 
 
 def user_command(args: argparse.Namespace, engine: Any) -> int:
-    from sync.server import auth
+    from sync.server import audit, auth
+
+    def logged(action: str, name: str, after: Any, **kwargs: Any) -> None:
+        # The audit trail keeps what the command line does too (sync/server/audit.py).
+        subject = f"users/{auth.normalise_username(name)}"
+        audit.record_now(engine, audit.SERVER_CLI, action, subject, None, after, **kwargs)
 
     if args.user_command == "add":
         commissioner_id = args.commissioner_id
-        if args.role == "county":
-            from sync.server.db import reading
-
-            if not args.county:
-                raise auth.UserAdminError("a county account needs --county (e.g. --county 新会区)")
-            from sync.server.admin import known_counties
-
-            with reading(engine) as conn:
-                if args.county not in known_counties(conn):
-                    raise auth.UserAdminError(f"{args.county!r} is not a county of the reference data")
+        if args.role == "county" and not args.county.strip():
+            raise auth.UserAdminError("a county account needs --county (e.g. --county 新会区)")
         if commissioner_id is None and args.role not in ("bureau", "county"):
             commissioner_id = str(uuid.uuid4())
+        county = args.county.strip()
+        if county:
+            from sync.server.db import reading
+            from sync.server.scope import known_counties
+
+            with reading(engine) as conn:
+                counties = known_counties(conn)
+            if county not in counties:
+                raise auth.UserAdminError(
+                    f"unknown county {county!r}; use one of {'、'.join(counties)} / 未知的县（市、区）"
+                )
         auth.add_user(
             engine,
             args.name,
@@ -340,18 +348,30 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
             team_id=args.team,
             workstation_id=args.workstation,
             commissioner_id=commissioner_id,
-            county=args.county,
+            county=county,
         )
         name = auth.normalise_username(args.name)
-        print(f"user {name} added (role {args.role}, commissioner id {commissioner_id or '-'})")
+        account = {
+            "role": args.role,
+            "team_id": args.team,
+            "workstation_id": args.workstation,
+            "commissioner_id": commissioner_id,
+            "county": county,
+        }
+        logged("user.create", name, account, county=county)
+        where = f", county {county}" if county else ""
+        print(f"user {name} added (role {args.role}{where}, commissioner id {commissioner_id or '-'})")
     elif args.user_command == "disable":
         auth.disable_user(engine, args.name, args.reason)
+        logged("user.disable", args.name, {"disabled": True, "reason": args.reason})
         print(f"user {args.name} disabled; their sessions are ended")
     elif args.user_command == "enable":
         auth.enable_user(engine, args.name)
+        logged("user.enable", args.name, {"disabled": False})
         print(f"user {args.name} enabled")
     elif args.user_command == "reset-password":
         auth.reset_password(engine, args.name, read_password(args.password_stdin))
+        logged("user.reset_password", args.name, None)  # never the password
         print(f"password of {args.name} changed; their sessions are ended")
     elif args.user_command == "list":
         for u in auth.list_users(engine):

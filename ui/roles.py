@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from commissioner_app.domain import Commissioner
 from commissioner_app.ops.session import ROLES, session_role, session_user
+from commissioner_app.review import CountyReviewer
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -33,7 +34,7 @@ def user_info(context: AppContext) -> dict[str, Any] | None:
 
 
 def current_role(context: AppContext) -> str:
-    """ "commissioner", "manager" or "bureau"; "commissioner" when not logged in."""
+    """ "commissioner", "manager", "bureau" or "county"; "commissioner" when not logged in."""
     return session_role(context.reader)
 
 
@@ -41,6 +42,11 @@ def reviewer(context: AppContext) -> Commissioner | None:
     """The logged-in manager as a reviewer: their commissioner record, with the team and workstation
     the server gave the account (the server decides what a manager may review); None for other roles."""
     info = user_info(context) or {}
+    if info.get("role") == "county":
+        # The server records a county bureau's decisions under its account id.
+        return CountyReviewer(
+            id=str(info.get("id") or ""), name=info.get("display_name") or info.get("username") or ""
+        )
     if info.get("role") != "manager":
         return None
     commissioner_id = info.get("commissioner_id") or ""
@@ -72,7 +78,7 @@ ROLE_VIEWS: list[RoleView] = [
         "ui.views.review",
         "ReviewView",
         lambda: QCoreApplication.translate("roles", "审核"),
-        ("manager",),
+        ("manager", "county"),
     ),
     RoleView(
         "team", "ui.views.team", "TeamView", lambda: QCoreApplication.translate("roles", "团队"), ("manager",)
@@ -89,14 +95,14 @@ ROLE_VIEWS: list[RoleView] = [
         "ui.views.city",
         "CityView",
         lambda: QCoreApplication.translate("roles", "全市概况"),
-        ("bureau",),
+        ("bureau", "county"),  # a county bureau: its county's (the server sends only those)
     ),
     RoleView(
         "assessment_run",
         "ui.views.assessment_run",
         "AssessmentRunView",
         lambda: QCoreApplication.translate("roles", "年度考核"),
-        ("bureau",),
+        ("bureau", "county"),
     ),
     RoleView(
         "group_assessment",
@@ -118,6 +124,13 @@ ROLE_VIEWS: list[RoleView] = [
         "OrganisationView",
         lambda: QCoreApplication.translate("roles", "组织与账号"),
         ("bureau",),
+    ),
+    RoleView(
+        "audit",
+        "ui.views.audit",
+        "AuditView",
+        lambda: QCoreApplication.translate("roles", "操作日志"),
+        ("bureau", "county"),
     ),
     RoleView(
         "demands",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from commissioner_app.activity import city_overview
+from commissioner_app.assessment import MemberResult
 from commissioner_app.assessment_rules import load_rules
 from commissioner_app.plan_lists import CountyProgress, achievement_counts, county_progress
 from commissioner_app.store import Store, VisitQuery
@@ -44,3 +46,19 @@ def town_visits(store: Store, county: str, town: str, year: int) -> tuple[int, l
     for row in rows:
         row["commissioner_name"] = names.get(row["commissioner_id"], "")
     return store.count_visits(q), rows
+
+
+def county_scores(members: Iterable[MemberResult]) -> dict[str, dict[str, Any]]:
+    """The counties compared by the assessment: per county (a commissioner's team's, else their
+    workstation's), how many were assessed, their average score and how many were rated 优秀."""
+    by_county: dict[str, list[MemberResult]] = {}
+    for m in members:
+        by_county.setdefault(m.county or "", []).append(m)
+    return {
+        county: {
+            "assessed": len(group),
+            "average": round(sum(m.total for m in group) / len(group), 1),
+            "excellent": sum(1 for m in group if m.grade == "excellent"),
+        }
+        for county, group in by_county.items()
+    }

@@ -16,7 +16,7 @@ from commissioner_app.store import Store
 log = logging.getLogger("commissioner.ops.session")
 
 META_SESSION_USER = "sync_user"
-ROLES = ("commissioner", "manager", "bureau")
+ROLES = ("commissioner", "manager", "bureau", "county")
 
 
 def session_user(store: Store) -> dict[str, Any] | None:
@@ -33,9 +33,15 @@ def session_user(store: Store) -> dict[str, Any] | None:
 
 
 def session_role(store: Store) -> str:
-    """ "commissioner", "manager" or "bureau"; "commissioner" when not logged in."""
+    """ "commissioner", "manager", "bureau" or "county"; "commissioner" when not logged in."""
     role = (session_user(store) or {}).get("role")
     return role if role in ROLES else "commissioner"
+
+
+def session_county(store: Store) -> str:
+    """A county bureau's county (县科技局, role "county"); "" for every other account."""
+    user = session_user(store) or {}
+    return str(user.get("county") or "") if user.get("role") == "county" else ""
 
 
 def set_session_user(store: Store, user: dict[str, Any]) -> None:

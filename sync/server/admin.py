@@ -24,7 +24,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, Engine, select, update
 
-from sync.server import auth, timeutil
+from sync.server import audit, auth, timeutil
+from sync.server import county as county_scope
 from sync.server.db import reading, writing
 from sync.server.errors import ApiError, forbidden
 from sync.server.push import Batch
@@ -198,6 +199,13 @@ def _record(conn: Connection, table: str, record_id: str) -> Any:
     ).first()
 
 
+def _fields(row: Any) -> Any:
+    """A `records` row's fields as stored (JSON text, or already decoded by the driver); None if none."""
+    if row is None:
+        return None
+    return json.loads(row.fields) if isinstance(row.fields, str) else row.fields
+
+
 def _check_ref(conn: Connection, table: str, record_id: str | None, field: str) -> None:
     if record_id is None:
         return
@@ -247,6 +255,14 @@ def _change(conn: Connection, table: str, record_id: str, fields: dict[str, Any]
         "deleted": False,
         "fields": fields,
     }
+
+
+def _audit(
+    conn: Connection, user: auth.User, action: str, subject: str, before: Any, after: Any, where: str = ""
+) -> None:
+    """Every administrative act goes into the append-only audit trail (sync/server/audit.py), in the
+    same transaction as the act; `where` is the county it concerns (its county bureau sees it)."""
+    audit.record(conn, user, action, subject, before, after, county=where)
 
 
 def _account(row: Any) -> dict[str, Any]:
@@ -393,6 +409,7 @@ def create_account(body: AccountIn, user: Bureau, request: Request) -> dict[str,
                 ],
             )
         row = _load_account(conn, account_id)
+        _audit(conn, user, "account.create", f"users/{username}", None, _account(row), body.county)
     return {"account": _account(row), "one_time_code": code}
 
 
@@ -448,7 +465,11 @@ def change_account(account_id: ID_PATH, body: AccountPatch, user: Bureau, reques
                 write_records(conn, user, [_change(conn, "commissioners", cid, fields)])
             if (team, station) != (row.team_id, row.workstation_id):
                 _rescope(conn, cid, team, station)
-        return _account(_load_account(conn, account_id))
+            if county != (row.county or ""):
+                county_scope.move_commissioner(conn, cid, county)  # the new county's bureau pulls the records
+        after = _account(_load_account(conn, account_id))
+        _audit(conn, user, "account.change", f"users/{row.username}", _account(row), after, county)
+        return after
 
 
 @router.post("/admin/accounts/{account_id}/disable")
@@ -456,20 +477,24 @@ def disable_account(account_id: ID_PATH, body: DisableIn, user: Bureau, request:
     if account_id == user.id:
         raise _invalid("account", "不能停用自己的账号", "you cannot disable your own account")
     with writing(_engine(request)) as conn:
-        _load_account(conn, account_id)
+        row = _load_account(conn, account_id)
         conn.execute(
             update(users).where(users.c.id == account_id).values(disabled=True, disabled_reason=body.reason)
         )
         conn.execute(update(tokens).where(tokens.c.user_id == account_id).values(revoked=True))
-        return _account(_load_account(conn, account_id))
+        after = _account(_load_account(conn, account_id))
+        _audit(conn, user, "account.disable", f"users/{row.username}", _account(row), after, row.county or "")
+        return after
 
 
 @router.post("/admin/accounts/{account_id}/enable")
 def enable_account(account_id: ID_PATH, user: Bureau, request: Request) -> dict[str, Any]:
     with writing(_engine(request)) as conn:
-        _load_account(conn, account_id)
+        row = _load_account(conn, account_id)
         conn.execute(update(users).where(users.c.id == account_id).values(disabled=False, disabled_reason=""))
-        return _account(_load_account(conn, account_id))
+        after = _account(_load_account(conn, account_id))
+        _audit(conn, user, "account.enable", f"users/{row.username}", _account(row), after, row.county or "")
+        return after
 
 
 @router.post("/admin/accounts/{account_id}/reset-password")
@@ -480,6 +505,8 @@ def reset_account_password(account_id: ID_PATH, user: Bureau, request: Request) 
     with writing(_engine(request)) as conn:
         row = _load_account(conn, account_id)
         _set_code(conn, account_id, code_hash)
+        # Never the code itself: only that a new one was issued.
+        _audit(conn, user, "account.reset_password", f"users/{row.username}", None, None, row.county or "")
     return {"account_id": account_id, "username": row.username, "one_time_code": code}
 
 
@@ -524,7 +551,17 @@ def put_team(team_id: ID_PATH, body: TeamIn, user: Bureau, request: Request) -> 
             "counties": counties,
             "county": counties[0] if counties else "",
         }
+        before = _record(conn, "teams", team_id)
         result = write_records(conn, user, [_change(conn, "teams", team_id, fields)])[0]
+        _audit(
+            conn,
+            user,
+            "team.put",
+            f"teams/{team_id}",
+            _fields(before),
+            fields,
+            counties[0] if counties else "",
+        )
     return {"id": team_id, "rev": result["rev"], **fields}
 
 
@@ -536,7 +573,18 @@ def put_workstation(
         _check_ref(conn, "commissioners", body.manager_id, "manager_id")
         _check_county(conn, body.county)
         fields = body.model_dump()
+        before = _record(conn, "workstations", station_id)
         result = write_records(conn, user, [_change(conn, "workstations", station_id, fields)])[0]
+        where = str(fields.get("county") or "")
+        _audit(
+            conn,
+            user,
+            "workstation.put",
+            f"workstations/{station_id}",
+            _fields(before),
+            fields,
+            where,
+        )
     return {"id": station_id, "rev": result["rev"], **fields}
 
 
@@ -811,6 +859,12 @@ def roster_import(body: RosterIn, user: Bureau, request: Request) -> dict[str, A
         conn.execute(users.insert(), made_users)
         conn.execute(memberships.insert(), made_memberships)
         write_records(conn, user, changes)
+        made = {
+            "accounts": [{k: a[k] for k in ("row", "name", "username", "role", "county")} for a in accounts],
+            "teams_created": sorted(plan["new_teams"]),
+            "workstations_created": sorted(plan["new_stations"]),
+        }
+        _audit(conn, user, "roster.import", "roster", None, made)  # never the one-time codes
     return {
         "accounts": accounts,
         "teams_created": sorted(plan["new_teams"]),

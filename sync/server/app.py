@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol
-from sync.server import admin, attachments, auth, confirm, pull, push
+from sync.server import admin, attachments, audit, auth, confirm, pull, push
 from sync.server.db import make_engine, sqlite_url
 from sync.server.errors import ApiError
 from sync.server.middleware import MAX_CHUNK_BODY, AccessLog, RequestGuard
@@ -80,7 +80,7 @@ class UserInfo(BaseModel):
     commissioner_id: str | None
     team_id: str | None
     workstation_id: str | None
-    county: str = ""
+    county: str = ""  # a county bureau's county (role "county"); a commissioner's service county
 
 
 class LoginAnswer(BaseModel):
@@ -329,6 +329,7 @@ def create_app(
             headers={"Content-Length": str(size), "ETag": f'"{sha256}"'},
         )
 
+    app.include_router(audit.router(current_user), prefix=P, **common)
     return app
 
 

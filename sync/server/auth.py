@@ -83,7 +83,7 @@ class User:
     commissioner_id: str | None
     team_id: str | None
     workstation_id: str | None
-    county: str = ""
+    county: str = ""  # a county bureau's county; a commissioner's service county
 
     @classmethod
     def from_row(cls, row: Any) -> User:
@@ -482,6 +482,11 @@ def add_user(
 ) -> str:
     if role not in ROLES:
         raise UserAdminError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    county = county.strip()
+    if role == "county" and not county:
+        raise UserAdminError("a county account needs its county (--county 新会区)")
+    if len(county) > 40 or "\x00" in county:
+        raise UserAdminError("the county name must be at most 40 characters")
     username = normalise_username(username)
     if not username or len(username) > 100 or "\x00" in username:
         raise UserAdminError("the user name must be 1 to 100 characters")

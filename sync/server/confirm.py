@@ -164,6 +164,7 @@ def _visit_view(conn: Connection, visit_id: str) -> dict[str, Any] | None:
         "owner_id": row.owner_id,
         "team_id": row.team_id,
         "workstation_id": row.workstation_id,
+        "county_scope": row.county,
         "date": visit.get("visit_date") or "",
         "time": f"{visit.get('start_time') or ''}–{visit.get('end_time') or ''}",
         "types": "、".join(
@@ -428,7 +429,7 @@ def submit(engine: Engine, token: str, raw: bytes, request: Request) -> HTMLResp
             current,
             fields,
             False,
-            Scope(visit["owner_id"], visit["team_id"], visit["workstation_id"]),
+            Scope(visit["owner_id"], visit["team_id"], visit["workstation_id"], county=visit["county_scope"]),
         )
         batch.flush()
         conn.execute(update(counters).where(counters.c.name == "server_seq").values(value=batch.seq))

@@ -6,6 +6,7 @@ older server must open in a newer one with every row kept. Add `_m002_...` and a
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 
@@ -20,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     insert,
     inspect,
     select,
@@ -168,11 +170,91 @@ def _m006_organisation(conn: Connection) -> None:
         )
 
 
+def _m007_county_audit(conn: Connection) -> None:
+    """The county bureau role and the audit trail.
+
+    users.county (migration 6) is a county account's county, a commissioner's service county;
+    records.county (the county scope, derived by the server: sync/server/scope.py), filled from the teams' and
+    workstations' own county and, for a commissioner's records, from their workstation's county;
+    the append-only audit_log, guarded by triggers that refuse UPDATE and DELETE."""
+    conn.execute(text("ALTER TABLE records ADD COLUMN county VARCHAR(40)"))
+    conn.execute(text("CREATE INDEX ix_records_county_seq ON records (county, server_seq)"))
+    meta = MetaData()
+    Table(
+        "audit_log",
+        meta,
+        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column("at", String(40), nullable=False),
+        Column("actor_id", String(36), nullable=False),
+        Column("actor", String(100), nullable=False),
+        Column("actor_role", String(20), nullable=False),
+        Column("action", String(60), nullable=False),
+        Column("subject", String(200), nullable=False),
+        Column("county", String(40), nullable=False, default=""),
+        Column("before", Text, nullable=False),
+        Column("after", Text, nullable=False),
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_actor", "actor", "at"),
+        Index("ix_audit_log_action", "action", "at"),
+        Index("ix_audit_log_subject", "subject"),
+    )
+    meta.create_all(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'audit_log is append-only'; END $$ LANGUAGE plpgsql"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+                "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+            )
+        )
+    else:
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+                )
+            )
+    _backfill_county(conn)
+
+
+def _backfill_county(conn: Connection) -> None:
+    county_of: dict[tuple[str, str], str] = {}
+    for row in conn.execute(
+        text("SELECT table_name, id, fields FROM records WHERE table_name IN ('teams', 'workstations')")
+    ):
+        try:
+            county = str(json.loads(row.fields).get("county") or "")[:40]
+        except (ValueError, AttributeError):
+            county = ""
+        if county:
+            county_of[(row.table_name, row.id)] = county
+    for (table, record_id), county in sorted(county_of.items()):
+        conn.execute(
+            text("UPDATE records SET county = :c WHERE table_name = :t AND id = :i"),
+            {"c": county, "t": table, "i": record_id},
+        )
+        if table == "workstations":
+            conn.execute(
+                text(
+                    "UPDATE records SET county = :c WHERE workstation_id = :i AND owner_id IS NOT NULL "
+                    "AND table_name NOT IN ('teams', 'workstations')"
+                ),
+                {"c": county, "i": record_id},
+            )
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
     (3, "confirm_links", _m003_confirm_links),
     (6, "organisation", _m006_organisation),
+    (7, "county_audit", _m007_county_audit),
 ]
 HEAD = STEPS[-1][0]
 

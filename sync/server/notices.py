@@ -68,7 +68,7 @@ def _scope(batch: Batch, record: Stored) -> Any:
     owner = record.owner_id
     if owner is None and record.public:
         owner = batch.user.commissioner_id
-    return Scope(owner, record.team_id, record.workstation_id, False)
+    return Scope(owner, record.team_id, record.workstation_id, False, record.county)
 
 
 def _writer(batch: Batch, table: str, record_id: str, rev: int) -> dict[str, Any]:
@@ -148,5 +148,5 @@ def _close(
     if superseded_by:
         closed["superseded_by"] = superseded_by
     # The notice keeps the scope it was opened with: whoever closes it, the same people see the close.
-    kept = Scope(notice.owner_id, notice.team_id, notice.workstation_id, False)
+    kept = Scope(notice.owner_id, notice.team_id, notice.workstation_id, False, notice.county)
     batch.write(NOTICE_TABLE, notice_id, notice, closed, False, kept)

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from commissioner_app.domain import REVIEW_DECISIONS, TABLES
 from commissioner_app.records import stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
-from sync.server import confirm, group_records, notices, projects, timeutil
+from sync.server import audit, confirm, group_records, notices, projects, timeutil
 from sync.server.auth import User
 from sync.server.db import writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
@@ -59,6 +59,13 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "demands": (("problem_id", "problems"),),
     "achievements": (("target_id", "service_targets"),),
 }
+# Writes the audit trail keeps (sync/server/audit.py), by table.
+AUDITED = {
+    "reviews": "review.decide",
+    "assessment_results": "assessment.publish",
+    "reference": "reference.edit",
+    "assessment_rules": "rules.edit",
+}
 # A record may be dated up to this many days after the server's (UTC) date: the clock skew allowed.
 DATE_SKEW_DAYS = 1
 
@@ -90,6 +97,7 @@ class Stored:
     workstation_id: str | None
     public: bool
     fields: dict[str, Any]
+    county: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> Stored:
@@ -102,7 +110,11 @@ class Stored:
             row.workstation_id,
             bool(row.public),
             orjson.loads(row.fields),
+            row.county,
         )
+
+    def scope(self) -> Scope:
+        return Scope(self.owner_id, self.team_id, self.workstation_id, self.public, self.county)
 
 
 @dataclass
@@ -111,6 +123,7 @@ class Scope:
     team_id: str | None = None
     workstation_id: str | None = None
     public: bool = False
+    county: str | None = None  # see sync/server/scope.py
 
 
 def dumps(value: Any) -> str:
@@ -167,6 +180,7 @@ class Batch:
         self.now = timeutil.now_iso()
         self.latest_date = date.fromisoformat(self.now[:10]) + timedelta(days=DATE_SKEW_DAYS)
         self._groups: dict[str, tuple[str | None, str | None]] = {}
+        self._counties: dict[str, str | None] = {}
         self._cache: dict[tuple[str, str], Stored | None] = {}
         self._in_db: set[tuple[str, str]] = set()
         self._pending: dict[tuple[str, str], dict[str, Any]] = {}
@@ -256,6 +270,7 @@ class Batch:
             team_id=scope.team_id,
             workstation_id=scope.workstation_id,
             public=scope.public,
+            county=scope.county,
             sha256=sha or None,
             fields=text,
             updated_at=self.now,
@@ -285,6 +300,7 @@ class Batch:
             scope.workstation_id,
             scope.public,
             dict(fields),
+            scope.county,
         )
         return rev, self.seq
 
@@ -354,6 +370,24 @@ class Batch:
                 f = profile.fields if profile else {}
                 self._groups[commissioner_id] = (f.get("team_id"), f.get("workstation_id"))
         return self._groups[commissioner_id]
+
+    def county_of(self, commissioner_id: str | None) -> str | None:
+        """A commissioner's service county: their account's county, else their workstation's."""
+        if not commissioner_id:
+            return None
+        if commissioner_id not in self._counties:
+            row = self.conn.execute(
+                select(users.c.county)
+                .where(users.c.commissioner_id == commissioner_id)
+                .order_by(users.c.created_at)
+            ).first()
+            county = row.county if row is not None else ""
+            if not county:
+                station = self.group_of(commissioner_id)[1]
+                found = self.load("workstations", station) if station else None
+                county = str(found.fields.get("county") or "") if found is not None else ""
+            self._counties[commissioner_id] = county[:40] or None
+        return self._counties[commissioner_id]
 
     # --- one change ----------------------------------------------------------------------------
 
@@ -430,11 +464,12 @@ class Batch:
             current is not None
             and merged == current.fields
             and new_deleted == current.deleted
-            and scope == Scope(current.owner_id, current.team_id, current.workstation_id, current.public)
+            and scope == current.scope()
         ):
             rev, seq = current.rev, current.server_seq  # nothing new: no revision, no sequence number
         else:
             rev, seq = self.write(table, record_id, current, merged, new_deleted, scope)
+            self._audit(table, record_id, current, merged, new_deleted, scope)
             if table == "reviews" and not new_deleted:
                 self._review_visit(merged)
             if table in ("problems", "solutions"):
@@ -452,6 +487,32 @@ class Batch:
         if status == "merged" or touched:
             result["fields"] = merged
         return result
+
+    def _audit(
+        self,
+        table: str,
+        record_id: str,
+        current: Stored | None,
+        merged: dict[str, Any],
+        deleted: bool,
+        scope: Scope,
+    ) -> None:
+        """The audit trail's entry for a review decision, a published assessment result, or a bureau
+        edit of reference data or rules (sync/server/audit.py)."""
+        action = AUDITED.get(table)
+        if action is None or (table == "assessment_results" and self.user.role != "bureau"):
+            return
+        before: Any = None if current is None or current.deleted else current.fields
+        after: Any = None if deleted else merged
+        subject = f"{table}/{record_id}"
+        if table == "reviews":
+            keys = ("decision", "opinion", "sheet_accepted", "record_rev")
+            before = {k: before.get(k) for k in keys} if before is not None else None
+            after = {k: merged.get(k) for k in keys}
+            subject = f"visits/{merged.get('record_id')}"
+            if before == after:
+                return  # the same decision again (a re-sent review): nothing was decided
+        audit.record(self.conn, self.user, action, subject, before, after, county=scope.county or "")
 
     def _check_as_if_first(
         self, table: str, record_id: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]
@@ -664,6 +725,19 @@ class Batch:
         return touched
 
     def _scope(self, table: str, record_id: str, merged: dict[str, Any], current: Stored | None) -> Scope:
+        scope = self._group_scope(table, record_id, merged, current)
+        if table in ("teams", "workstations"):
+            scope.county = str(merged.get("county") or "")[:40] or None
+        elif table == "reviews":
+            reviewed = self.load(str(merged.get("record_table") or "visits"), merged["record_id"])
+            scope.county = reviewed.county if reviewed is not None else None
+        elif table not in ("reference", "assessment_rules"):
+            scope.county = self.county_of(scope.owner_id)
+        return scope
+
+    def _group_scope(
+        self, table: str, record_id: str, merged: dict[str, Any], current: Stored | None
+    ) -> Scope:
         special = projects.scope(self, table, merged, current)
         if special is not None:
             return special
@@ -750,7 +824,7 @@ class Batch:
                 visit,
                 {**visit.fields, "review_status": "pending"},
                 visit.deleted,
-                Scope(visit.owner_id, visit.team_id, visit.workstation_id, visit.public),
+                visit.scope(),
             )
 
     def _review_visit(self, review: dict[str, Any]) -> None:
@@ -776,5 +850,5 @@ class Batch:
                 visit,
                 fields,
                 visit.deleted,
-                Scope(visit.owner_id, visit.team_id, visit.workstation_id, visit.public),
+                visit.scope(),
             )

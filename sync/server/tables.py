@@ -119,7 +119,10 @@ records = Table(
     Column("fields", Text, nullable=False),
     Column("updated_at", String(40), nullable=False),
     Column("updated_by", String(100), nullable=False),
+    # The county whose bureau sees the record (scope.py explains how the server derives it).
+    Column("county", String(40)),
     Index("ix_records_owner_seq", "owner_id", "server_seq"),
+    Index("ix_records_county_seq", "county", "server_seq"),
     Index("ix_records_team_seq", "team_id", "server_seq"),
     Index("ix_records_workstation_seq", "workstation_id", "server_seq"),
     Index("ix_records_sha256", "sha256"),
@@ -216,4 +219,27 @@ confirm_hits = Table(
     Column("key", String(200), primary_key=True),
     Column("window_start", String(40), nullable=False),
     Column("count", Integer, nullable=False),
+)
+
+
+# The audit trail (sync/server/audit.py): one row per administrative act, review decision, published
+# assessment and bureau edit of reference data or rules. Append-only: no code updates or deletes a
+# row, and triggers refuse it in the database itself.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("actor_id", String(36), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("actor_role", String(20), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("county", String(40), nullable=False, default=""),
+    Column("before", Text, nullable=False),
+    Column("after", Text, nullable=False),
+    Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_actor", "actor", "at"),
+    Index("ix_audit_log_action", "action", "at"),
+    Index("ix_audit_log_subject", "subject"),
 )

@@ -99,6 +99,7 @@ class Server:
         *,
         commissioner_id: str | None = None,
         team: str | None = None,
+        county: str = "",
     ) -> str:
         """Add an account (as `commissioner-server user add` does); returns the name."""
         from argon2 import PasswordHasher
@@ -109,7 +110,15 @@ class Server:
         # server process verifies these hashes with their own (cheap) parameters.
         previous = auth.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         try:
-            auth.add_user(self.engine, name, PASSWORD, role, commissioner_id=commissioner_id, team_id=team)
+            auth.add_user(
+                self.engine,
+                name,
+                PASSWORD,
+                role,
+                commissioner_id=commissioner_id,
+                team_id=team,
+                county=county,
+            )
         finally:
             auth.use_password_hasher(*previous)
         return name

@@ -113,8 +113,10 @@ class Server:
         team: str | None = TEAM,
         station: str | None = STATION,
         commissioner_id: str | None = None,
+        county: str = "",
     ) -> str:
-        cid = commissioner_id if commissioner_id is not None else (None if role == "bureau" else f"c-{name}")
+        no_profile = role in ("bureau", "county")
+        cid = commissioner_id if commissioner_id is not None else (None if no_profile else f"c-{name}")
         auth.add_user(
             self.engine,
             name,
@@ -124,6 +126,7 @@ class Server:
             team_id=team,
             workstation_id=station,
             commissioner_id=cid,
+            county=county,
         )
         self.users[name] = {"role": role, "commissioner_id": cid}
         return cid or ""

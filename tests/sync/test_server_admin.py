@@ -49,7 +49,7 @@ def _people(server: Server) -> None:
     server.add_user("bureau", "bureau", team=None, station=None)
     server.add_user("manager", "manager")
     server.add_user("zhangsan", "commissioner")
-    server.add_user("xinhui", "county", team=None, station=None)
+    server.add_user("xinhui", "county", team=None, station=None, county="新会区")
 
 
 def _call(server: Server, method: str, path: str, body: Any, user: str | None) -> Any:
@@ -416,3 +416,46 @@ def test_an_expired_code_is_refused_and_bad_values_change_nothing(server: Server
     late = next(a for a in after if a["username"] == "late")
     assert (late["role"], late["county"], late["workstation_id"]) == ("commissioner", "", None)
     assert len(server.request("GET", f"/admin/accounts/{account}/memberships", "bureau").json()) == 1
+
+
+@BACKENDS
+def test_every_administrative_act_is_in_the_audit_trail_without_the_codes(server: Server) -> None:
+    _people(server)
+    made = server.request(
+        "POST",
+        "/admin/accounts",
+        "bureau",
+        json={"username": "lisi", "role": "commissioner", "county": "台山市"},
+    ).json()
+    account = made["account"]["id"]
+    server.request("PATCH", f"/admin/accounts/{account}", "bureau", json={"county": "开平市"})
+    server.request("POST", f"/admin/accounts/{account}/disable", "bureau", json={"reason": "调离"})
+    server.request("POST", f"/admin/accounts/{account}/enable", "bureau", json={})
+    reset = server.request("POST", f"/admin/accounts/{account}/reset-password", "bureau", json={}).json()
+    server.request("PUT", "/admin/teams/team-9", "bureau", json={"name": "新团", "counties": ["台山市"]})
+    imported = server.request("POST", "/admin/roster/import", "bureau", json=ROSTER)
+    assert imported.status_code == 201, imported.text
+    trail = server.request("GET", "/audit", "bureau", params={"limit": 100}).json()
+    entries = trail["entries"] if isinstance(trail, dict) else trail
+    acts = [(e["action"], e["subject"]) for e in entries]
+    for act in [
+        ("account.create", "users/lisi"),
+        ("account.change", "users/lisi"),
+        ("account.disable", "users/lisi"),
+        ("account.enable", "users/lisi"),
+        ("account.reset_password", "users/lisi"),
+        ("team.put", "teams/team-9"),
+        ("roster.import", "roster"),
+    ]:
+        assert act in acts, (act, acts)
+    change = next(e for e in entries if e["action"] == "account.change")
+    assert "台山市" in json.dumps(change["before"], ensure_ascii=False)
+    assert "开平市" in json.dumps(change["after"], ensure_ascii=False)
+    text = json.dumps(entries, ensure_ascii=False)
+    assert made["one_time_code"] not in text and reset["one_time_code"] not in text
+    for code in (a["one_time_code"] for a in imported.json()["accounts"]):
+        assert code not in text
+    # The county bureau of 开平市 sees the acts on its commissioner, not the city's team.
+    theirs = server.request("GET", "/audit", "xinhui", params={"limit": 100}).json()
+    seen = {e["subject"] for e in (theirs["entries"] if isinstance(theirs, dict) else theirs)}
+    assert "teams/team-9" not in seen

@@ -140,15 +140,35 @@ def test_user_add_makes_a_county_bureau_account(
 
     added = cli("user", "add", "xinhui", "--role", "county", "--county", "新会区", "--password-stdin")
     assert added.returncode == 0, added.stderr
-    listed = json.loads(cli("user", "list").stdout)
+    assert "county 新会区" in added.stdout
+    (listed,) = [json.loads(line) for line in cli("user", "list").stdout.splitlines()]
     assert (listed["role"], listed["county"], listed["commissioner_id"]) == ("county", "新会区", None)
-    missing = cli("user", "add", "other", "--role", "county", "--password-stdin")
-    assert missing.returncode == 2 and "--county" in missing.stderr
-    unknown = cli("user", "add", "other", "--role", "county", "--county", "朝阳区", "--password-stdin")
-    assert unknown.returncode == 2 and "朝阳区" in unknown.stderr
+    nowhere = cli("user", "add", "x1", "--role", "county", "--password-stdin")
+    assert nowhere.returncode == 2 and "--county" in nowhere.stderr
+    unknown = cli("user", "add", "x2", "--role", "county", "--county", "广州市", "--password-stdin")
+    assert unknown.returncode == 2 and "unknown county" in unknown.stderr and "台山市" in unknown.stderr
+    # A commissioner's service county.
+    served = cli("user", "add", "wang", "--role", "commissioner", "--county", "台山市", "--password-stdin")
+    assert served.returncode == 0, served.stderr
+    # What the command line did is in the audit trail; refused commands left nothing there.
+    assert cli("user", "disable", "wang").returncode == 0
+    from sqlalchemy import select
+
+    from sync.server.db import make_engine, sqlite_url
+    from sync.server.tables import audit_log
+
+    engine = make_engine(sqlite_url(tmp_path))
+    with engine.connect() as conn:
+        rows = conn.execute(select(audit_log).order_by(audit_log.c.id)).all()
+    engine.dispose()
+    assert [(r.actor, r.action, r.subject, r.county) for r in rows] == [
+        ("server-cli", "user.create", "users/xinhui", "新会区"),
+        ("server-cli", "user.create", "users/wang", "台山市"),
+        ("server-cli", "user.disable", "users/wang", ""),
+    ]
     assert cli("user", "disable", "xinhui", "--reason", "机构调整").returncode == 0
-    listed = json.loads(cli("user", "list").stdout)
-    assert listed["disabled"] and listed["disabled_reason"] == "机构调整"
+    listed = {u["username"]: u for u in map(json.loads, cli("user", "list").stdout.splitlines())}
+    assert listed["xinhui"]["disabled"] and listed["xinhui"]["disabled_reason"] == "机构调整"
 
 
 def free_port() -> int:

@@ -75,6 +75,17 @@ def test_city_figures_equal_the_core(bureau_context, bureau_store, qtbot):
     people = bureau_store.db.execute("SELECT count(*) FROM commissioners WHERE deleted = 0").fetchone()[0]
     assert view.people_table.model().rowCount() == people
     assert set(column(view.people_table, 6)) <= {"优秀", "良好", "合格", "不合格"}
+    # The counties compared: each county's average score and 优秀 beside its activity.
+    from commissioner_app.ops.city import county_scores
+
+    scores = county_scores(view.members or [])
+    for county, average, excellent in zip(
+        column(view.county_table, 0), column(view.county_table, 5), column(view.county_table, 6), strict=True
+    ):
+        if county in scores:
+            assert float(average) == scores[county]["average"]
+            assert int(excellent) == scores[county]["excellent"]
+    assert any(c in scores for c in column(view.county_table, 0))
 
 
 def test_drill_down_reaches_the_towns_visits(bureau_context, bureau_store, qtbot):

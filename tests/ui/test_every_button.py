@@ -402,7 +402,7 @@ class Explorer:
         self.press(window, quit_action, 1)
 
 
-@pytest.mark.parametrize("role", ["commissioner", "manager", "bureau"])
+@pytest.mark.parametrize("role", ["commissioner", "manager", "bureau", "county"])
 def test_every_button_is_clicked_without_an_error(role, tmp_path, qtbot, qtlog, answered, capsys):
     context, window = open_window(tmp_path, role)
     qtbot.addWidget(window)

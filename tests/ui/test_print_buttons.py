@@ -98,7 +98,7 @@ def test_print_from_the_visit_lists_context_menu(manager_context, team_data, qtb
     row = view.model.row_of(visit.id)
     menu = view.context_menu(row)
     actions = {a.text(): a for a in menu.actions()}
-    assert set(actions) == {"打开", "打印服务记录单…"}
+    assert set(actions) == {"打开", "打印服务记录单…", "修改历史…"}
     actions["打印服务记录单…"].trigger()
     dialog = shown_sheet(qtbot, view)
     assert "木虱监测培训" in pdf_text(dialog.pdf, tmp_path)

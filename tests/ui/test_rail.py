@@ -62,7 +62,7 @@ def test_the_rail_order_after_a_login_is_the_order_after_a_restart(store, role, 
         close(restarted, again)
 
 
-@pytest.mark.parametrize("role", ["commissioner", "manager", "bureau"])
+@pytest.mark.parametrize("role", ["commissioner", "manager", "bureau", "county"])
 def test_every_view_of_every_role_has_a_shortcut_that_opens_it(store, role, qtbot):
     build_team(store)
     if role != "commissioner":
@@ -125,7 +125,7 @@ def test_a_key_press_opens_the_view(store, qtbot):
         close(window, context)
 
 
-@pytest.mark.parametrize("role", ["commissioner", "manager", "bureau"])
+@pytest.mark.parametrize("role", ["commissioner", "manager", "bureau", "county"])
 def test_the_english_rail_shows_whole_titles_without_a_scroll_bar(store, role, qtbot):
     build_team(store)
     if role != "commissioner":

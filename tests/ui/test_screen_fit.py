@@ -45,7 +45,7 @@ SCREENS = {
     "1366x768@150%": QRect(0, 0, 911, 512 - TASKBAR),
     "1280x720@100%": QRect(0, 0, 1280, 720 - TASKBAR),
 }
-ROLES = ("commissioner", "manager", "bureau")
+ROLES = ("commissioner", "manager", "bureau", "county")
 INPUTS = (
     QAbstractButton,
     QLineEdit,
@@ -80,8 +80,8 @@ def open_context(fit_data: Path, tmp_path: Path, role: str, language: str = "zh_
     if role == "manager":
         me = store.profile()
         log_in_as(store, "manager", me, me.team_id if me else None)
-    elif role == "bureau":
-        log_in_as(store, "bureau", None)
+    elif role in ("bureau", "county"):
+        log_in_as(store, role, None)
     return AppContext(store, language=language)
 
 
@@ -282,6 +282,7 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
     from ui.sync_login import LoginDialog
     from ui.views.assessment import VisitPicker
     from ui.views.group_assessment import BonusDialog, ExemplarDialog
+    from ui.views.history import RecordHistoryDialog
     from ui.views.organisation import OrganisationView
     from ui.views.pdf_preview import PdfPreviewDialog
 
@@ -311,6 +312,7 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
                 ("team", "t1", "新会区陈皮产业科技特派团"),
             ],
         ),
+        "record history": lambda w, c: RecordHistoryDialog(c, "visits", _visit_id(c), w),
     }
 
 

@@ -26,10 +26,11 @@ from commissioner_app.assessment_rules import GRADES
 from commissioner_app.exports import export_xlsx
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.assessment import publish_results
+from commissioner_app.ops.session import session_county
 from commissioner_app.store import Store
 from ui.context import AppContext
 from ui.plain_text import plain_label
-from ui.roles import user_info
+from ui.roles import current_role, user_info, watcher
 from ui.tasks import Operation, error_text
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
@@ -104,6 +105,9 @@ class AssessmentRunView(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.retranslate()
+        # A county bureau runs its county's assessment; only the city bureau publishes results.
+        self._role_changed(current_role(context))
+        watcher(context).role_changed.connect(self._role_changed)
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         context.operation_did_execute.connect(self._records_changed)
 
@@ -124,8 +128,13 @@ class AssessmentRunView(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def _role_changed(self, role: str) -> None:
+        self.publish_button.setVisible(role == "bureau")
+        self.retranslate()
+
     def retranslate(self) -> None:
-        self.title.setText(self.tr("年度考核"))
+        county = session_county(self.context.reader)
+        self.title.setText(self.tr("{0}年度考核").format(county) if county else self.tr("年度考核"))
         self.tabs.setTabText(0, self.tr("科技特派员考核"))
         self.tabs.setTabText(1, self.tr("团队与工作站考核"))
         self.year_label.setText(self.tr("年度"))

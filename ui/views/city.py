@@ -31,7 +31,8 @@ from commissioner_app.activity import town_breakdown
 from commissioner_app.assessment import MemberResult, Period, assess
 from commissioner_app.domain import SERVICE_TYPES
 from commissioner_app.ops import OpChanges
-from commissioner_app.ops.city import CityFigures, city_figures, town_visits
+from commissioner_app.ops.city import CityFigures, city_figures, county_scores, town_visits
+from commissioner_app.ops.session import session_county
 from commissioner_app.store import RECORD_STATES
 from ui import screen_fit
 from ui.context import AppContext
@@ -141,7 +142,7 @@ class CityView(QWidget):
 
         # Places: counties (chart + table) → towns → a town's visits.
         self.county_chart = BarChart(self)
-        self.county_table = _table(self, 5)
+        self.county_table = _table(self, 7)  # the counties compared: activity, then assessment
         self.county_table.selectionModel().selectionChanged.connect(lambda *_a: self._county_chosen())
         self.town_label = QLabel(self)
         self.town_table = _table(self, 3)
@@ -227,7 +228,11 @@ class CityView(QWidget):
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         context.operation_did_execute.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self._records_changed(OpChanges.all()))
+        watcher(context).role_changed.connect(lambda _role: self._role_changed())
+
+    def _role_changed(self) -> None:
+        self.retranslate()
+        self._records_changed(OpChanges.all())
 
     @property
     def chosen_year(self) -> int:
@@ -244,7 +249,9 @@ class CityView(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("全市概况"))
+        # A county bureau's: the same view over its county's records (the server sends only those).
+        county = session_county(self.context.reader)
+        self.title.setText(self.tr("{0}概况").format(county) if county else self.tr("全市概况"))
         self.year_label.setText(self.tr("年度"))
         self.active_card.caption.setText(self.tr("在岗服务的科技特派员（人）"))
         self.solved_card.caption.setText(self.tr("解决技术难题（项）"))
@@ -272,6 +279,8 @@ class CityView(QWidget):
                 self.tr("科技特派员"),
                 self.tr("服务镇街"),
                 self.tr("解决难题"),
+                self.tr("平均得分"),
+                self.tr("优秀"),
             ],
         )
         _headers(self.town_table, [self.tr("镇街"), self.tr("服务记录"), self.tr("科技特派员")])
@@ -379,20 +388,7 @@ class CityView(QWidget):
             [c["visits"] for c in counties],
             self.tr("各区县服务记录"),
         )
-        _fill(
-            self.county_table,
-            [
-                [
-                    shown_reference(self.context, "county", c["county"]) or unnamed,
-                    c["visits"],
-                    c["commissioners"],
-                    c["towns"],
-                    c["problems_solved"],
-                ]
-                for c in counties
-            ],
-            [c["county"] for c in counties],
-        )
+        self._fill_counties()
         self._show_plan(f)
         industries = o["by_industry"]
         self.industry_chart.set_data(
@@ -445,7 +441,31 @@ class CityView(QWidget):
             ).format(f.plan_active, f.plan_solved)
         )
 
+    def _fill_counties(self) -> None:
+        """Each county's activity beside its assessment (average score, 优秀), once both are known."""
+        if self.figures is None:
+            return
+        counties = self.figures.overview["by_county"]
+        scores = county_scores(self.members or [])
+        unnamed = self.tr("（未填写）")
+        rows = []
+        for c in counties:
+            score = scores.get(c["county"])
+            rows.append(
+                [
+                    shown_reference(self.context, "county", c["county"]) or unnamed,
+                    c["visits"],
+                    c["commissioners"],
+                    c["towns"],
+                    c["problems_solved"],
+                    score["average"] if score else "",
+                    score["excellent"] if score else "",
+                ]
+            )
+        _fill(self.county_table, rows, [c["county"] for c in counties])
+
     def _show_members(self) -> None:
+        self._fill_counties()
         if self.members is None:
             self.people_note.setText(self.tr("正在计算考核得分…"))
             return

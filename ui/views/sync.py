@@ -44,6 +44,7 @@ ROLE_NAMES = {
     "commissioner": Message("科技特派员", "Commissioner"),
     "manager": Message("团队负责人", "Team manager"),
     "bureau": Message("科技局", "Bureau"),
+    "county": Message("县科技局", "County bureau"),
 }
 BANNER_WARNING = "background: #fff4ce; color: #5c4400; padding: 8px; border-radius: 4px;"
 BANNER_ERROR = "background: #fde2e1; color: #7a1a14; padding: 8px; border-radius: 4px;"

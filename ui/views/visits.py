@@ -356,14 +356,24 @@ class VisitsView(QWidget):
         return self.model.visit_id(rows[0].row()) if rows else None
 
     def context_menu(self, row: int) -> QMenu | None:
-        """打开 and 打印服务记录单… for the visit in `row` (what a right click shows)."""
+        """打开, 打印服务记录单… and 修改历史… for the visit in `row` (what a right click shows)."""
         visit_id = self.model.visit_id(row)
         if not visit_id:
             return None
         menu = QMenu(self)
         menu.addAction(self.tr("打开"), lambda: self.open_visit(visit_id))
         menu.addAction(self.tr("打印服务记录单…"), lambda: self.print_visit(visit_id))
+        menu.addAction(self.tr("修改历史…"), lambda: self.show_history(visit_id))
         return menu
+
+    def show_history(self, visit_id: str) -> QWidget:
+        """The visit's revisions on the central store: who changed which field, when."""
+        from ui.views.history import RecordHistoryDialog
+
+        dialog = RecordHistoryDialog(self.context, "visits", visit_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)

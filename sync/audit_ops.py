@@ -1,0 +1,221 @@
+"""The audit trail and a record's history, read from the central store (Qt-free; the GUI's audit
+screen and history dialog run these in the background).
+
+The server's answers are checked before use: a field of the wrong type or an oversized answer is
+refused with a clear message, never shown half-understood.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from commissioner_app.domain import LABELS
+from commissioner_app.errors import CommissionerError
+from commissioner_app.i18n import Message
+from commissioner_app.ops import OpChanges, OpResult
+from commissioner_app.store import Store
+from sync import session
+
+# The actions the server records (sync/server/audit.py), with what the screen calls them.
+ACTIONS: dict[str, Message] = {
+    "review.decide": Message("审核决定", "Review decision"),
+    "assessment.publish": Message("发布考核结果", "Assessment published"),
+    "reference.edit": Message("修改基础数据", "Reference data edited"),
+    "rules.edit": Message("修改考核规则", "Assessment rules edited"),
+    "user.create": Message("新建账号", "Account created"),
+    "user.update": Message("修改账号", "Account changed"),
+    "user.disable": Message("停用账号", "Account disabled"),
+    "user.enable": Message("启用账号", "Account enabled"),
+    "user.reset_password": Message("重置密码", "Password reset"),
+    "team.edit": Message("修改科技特派团", "Team changed"),
+    "workstation.edit": Message("修改工作站", "Workstation changed"),
+    "roster.import": Message("导入名册", "Roster imported"),
+}
+PAGE = 500
+# Fields a history leaves out: bookkeeping, not what anyone typed.
+QUIET_FIELDS = frozenset({"created_at", "updated_at"})
+# Names of fields the domain's label table does not carry.
+MORE_LABELS: dict[str, Message] = {
+    "commissioner_id": Message("科技特派员", "Commissioner"),
+    "county": Message("县（市、区）", "County / district"),
+    "town": Message("镇街", "Town"),
+    "village": Message("村", "Village"),
+    "industry": Message("产业", "Industry"),
+    "review_status": Message("审核状态", "Review status"),
+    "review_opinion": Message("审核意见", "Review opinion"),
+    "confirm_sheet_accepted": Message("确认单已认可", "Confirmation sheet accepted"),
+    "decision": Message("审核结论", "Decision"),
+    "opinion": Message("意见", "Opinion"),
+}
+CREATED = Message("（新建记录）", "(record created)")
+
+
+def _bad_answer() -> CommissionerError:
+    return CommissionerError(
+        Message(
+            "服务器的答复格式不正确，未显示。",
+            "The server's answer is not in the expected form; nothing shown.",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str = ""
+    action: str = ""
+    subject: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in ("actor", "action", "subject"):
+            value = getattr(self, name).strip()
+            if value:
+                out[name] = value
+        if self.date_from:
+            out["date_from"] = self.date_from.isoformat()
+        if self.date_to:
+            out["date_to"] = self.date_to.isoformat()
+        return out
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    actor_role: str
+    action: str
+    subject: str
+    county: str
+    before: Any
+    after: Any
+
+    def action_label(self) -> Message:
+        return ACTIONS.get(self.action, Message(self.action, self.action))
+
+    def change_text(self, limit: int = 200) -> str:
+        """What changed, compactly: the keys whose values differ, before → after."""
+        before = self.before if isinstance(self.before, dict) else {}
+        after = self.after if isinstance(self.after, dict) else {}
+        if self.before is None and isinstance(self.after, dict):
+            parts = [f"{k}={_short(v)}" for k, v in sorted(after.items()) if v not in (None, "", [], {})]
+        else:
+            keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+            parts = [f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in keys]
+            if not keys and self.before != self.after:
+                parts = [f"{_short(self.before)} → {_short(self.after)}"]
+        text = "；".join(parts)
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _entry(raw: Any) -> AuditEntry:
+    if not isinstance(raw, dict):
+        raise _bad_answer()
+    texts = ("at", "actor", "actor_role", "action", "subject", "county")
+    if not isinstance(raw.get("id"), int) or any(not isinstance(raw.get(k), str) for k in texts):
+        raise _bad_answer()
+    at, actor, role, action, subject, county = (str(raw[k])[:200] for k in texts)
+    before, after = raw.get("before"), raw.get("after")
+    return AuditEntry(raw["id"], at, actor, role, action, subject, county, before, after)
+
+
+def audit_entries(store: Store, given: AuditFilter, offset: int = 0) -> tuple[int, list[AuditEntry]]:
+    """How many entries match, and a page of them (newest first), from the server."""
+    client = session.open_client(store)
+    answer = client.audit({**given.params(), "limit": PAGE, "offset": offset})
+    if not isinstance(answer, dict) or not isinstance(answer.get("entries"), list):
+        raise _bad_answer()
+    total = answer.get("total")
+    if not isinstance(total, int) or len(answer["entries"]) > PAGE:
+        raise _bad_answer()
+    return total, [_entry(e) for e in answer["entries"]]
+
+
+def export_audit(store: Store, given: AuditFilter, path: Path) -> OpResult[int]:
+    """The matching entries as CSV (the server's export), written to `path`; how many rows."""
+    client = session.open_client(store)
+    data = client.audit_export(given.params())
+    if not data.startswith("\ufeff".encode()):
+        raise _bad_answer()
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    rows = max(0, data.decode("utf-8", "replace").count("\n") - 1)
+    return OpResult(rows, OpChanges())
+
+
+def field_name(name: str) -> Message:
+    return LABELS.get(name) or MORE_LABELS.get(name) or Message(name, name)
+
+
+def short_subject(subject: str) -> str:
+    """ "visits/aef3c3b9-…" for a subject naming a record by a long id (the detail shows it whole)."""
+    table, _, key = subject.partition("/")
+    return f"{table}/{key[:8]}…" if len(key) > 12 and "-" in key else subject
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    at: str
+    username: str
+    rev: int
+    field: str
+    label: Message
+    before: Any
+    after: Any
+
+
+def record_history(store: Store, table: str, record_id: str) -> list[FieldChange]:
+    """Who changed which field of a record, when, from what to what: the server's revisions,
+    compared one with the next, newest first; the first version is one row, "record created"."""
+    client = session.open_client(store)
+    revisions = client.record_history(table, record_id)
+    if not isinstance(revisions, list):
+        raise _bad_answer()
+    changes: list[FieldChange] = []
+    previous: dict[str, Any] = {}
+    was_deleted = False
+    ordered = sorted(revisions, key=lambda r: r.get("rev", 0) if isinstance(r, dict) else 0)
+    for number, raw in enumerate(ordered):
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("fields"), dict)
+            or not isinstance(raw.get("rev"), int)
+            or not isinstance(raw.get("username"), str)
+            or not isinstance(raw.get("at"), str)
+        ):
+            raise _bad_answer()
+        fields, at, who, rev = raw["fields"], raw["at"], raw["username"][:100], raw["rev"]
+        if number == 0:
+            changes.append(FieldChange(at, who, rev, "", CREATED, None, None))
+        else:
+            for name in sorted(set(previous) | set(fields)):
+                old, new = previous.get(name), fields.get(name)
+                if name in QUIET_FIELDS or old == new:
+                    continue
+                changes.append(FieldChange(at, who, rev, name, field_name(name), old, new))
+        deleted = bool(raw.get("deleted"))
+        if deleted != was_deleted:
+            label = Message("已删除", "Deleted")
+            changes.append(FieldChange(at, who, rev, "deleted", label, was_deleted, deleted))
+        previous, was_deleted = fields, deleted
+    return sorted(changes, key=lambda c: -c.rev)
+
+
+def shown_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,141 @@
+"""The client's reading of the audit trail and a record's history: field-wise changes worked out from
+the server's revisions; an answer of the wrong shape is refused, never shown half-understood."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from commissioner_app.errors import CommissionerError
+from sync import audit_ops
+from sync.audit_ops import AuditEntry, AuditFilter
+
+
+class Stub:
+    def __init__(self, audit: Any = None, history: Any = None, export: bytes = b"") -> None:
+        self.answers = {"audit": audit, "history": history, "export": export}
+        self.params: dict[str, Any] = {}
+
+    def audit(self, params: dict[str, Any]) -> Any:
+        self.params = params
+        return self.answers["audit"]
+
+    def audit_export(self, params: dict[str, Any]) -> bytes:
+        return bytes(self.answers["export"])
+
+    def record_history(self, table: str, record_id: str) -> Any:
+        return self.answers["history"]
+
+
+def use(monkeypatch: pytest.MonkeyPatch, stub: Stub) -> None:
+    monkeypatch.setattr(audit_ops.session, "open_client", lambda store: stub)
+
+
+def revision(rev: int, fields: dict[str, Any], who: str = "wangf", deleted: bool = False) -> dict[str, Any]:
+    return {
+        "rev": rev,
+        "fields": fields,
+        "username": who,
+        "at": f"2026-05-0{rev}T01:00:00.000000Z",
+        "deleted": deleted,
+        "server_seq": rev,
+    }
+
+
+def test_history_lists_each_changed_field_with_before_and_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    use(
+        monkeypatch,
+        Stub(
+            history=[
+                revision(2, {"content": "新", "town": "会城", "updated_at": "x"}, who="lin"),
+                revision(1, {"content": "旧", "town": "会城", "review_status": "", "updated_at": "y"}),
+                revision(3, {"content": "新", "town": "会城"}, who="boss", deleted=True),
+            ]
+        ),
+    )
+    changes = audit_ops.record_history(None, "visits", "v1")  # type: ignore[arg-type]
+    got = [(c.rev, c.username, c.field, c.before, c.after) for c in changes]
+    # Newest first; the first version is one row: the record was created.
+    assert got == [
+        (3, "boss", "deleted", False, True),
+        (2, "lin", "content", "旧", "新"),
+        (2, "lin", "review_status", "", None),
+        (1, "wangf", "", None, None),
+    ]
+    assert changes[-1].label.zh == "（新建记录）" and changes[2].label.zh == "审核状态"
+    assert not [c for c in changes if c.field == "updated_at"]
+    assert changes[1].label.zh == "服务内容"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"rev": 1},
+        [{"rev": "1", "fields": {}, "username": "a", "at": "t"}],
+        [{"rev": 1, "fields": [], "username": "a", "at": "t"}],
+        [7],
+    ],
+)
+def test_a_malformed_history_is_refused(monkeypatch: pytest.MonkeyPatch, answer: Any) -> None:
+    use(monkeypatch, Stub(history=answer))
+    with pytest.raises(CommissionerError):
+        audit_ops.record_history(None, "visits", "v1")  # type: ignore[arg-type]
+
+
+ENTRY = {
+    "id": 3,
+    "at": "2026-05-01T01:00:00.000000Z",
+    "actor": "xinhui",
+    "actor_role": "county",
+    "action": "review.decide",
+    "subject": "visits/v1",
+    "county": "新会区",
+    "before": {"decision": "approved", "opinion": ""},
+    "after": {"decision": "returned", "opinion": "补照片"},
+}
+
+
+def test_audit_entries_and_filters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    stub = Stub(audit={"entries": [ENTRY], "total": 1})
+    use(monkeypatch, stub)
+    given = AuditFilter(actor=" xinhui ", action="review.decide", date_from=date(2026, 5, 1))
+    total, entries = audit_ops.audit_entries(None, given)  # type: ignore[arg-type]
+    assert total == 1 and stub.params["actor"] == "xinhui" and stub.params["date_from"] == "2026-05-01"
+    assert "subject" not in stub.params and "date_to" not in stub.params
+    entry = entries[0]
+    assert entry.action_label().zh == "审核决定"
+    assert entry.change_text() == "decision: approved → returned；opinion:  → 补照片"
+    created = AuditEntry(1, "", "boss", "bureau", "user.create", "users/a", "", None, {"role": "county"})
+    assert created.change_text() == "role=county"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        [],
+        {"entries": "x", "total": 1},
+        {"entries": [], "total": "1"},
+        {"entries": [{**ENTRY, "id": "3"}], "total": 1},
+        {"entries": [{**ENTRY, "actor": None}], "total": 1},
+    ],
+)
+def test_a_malformed_audit_answer_is_refused(monkeypatch: pytest.MonkeyPatch, answer: Any) -> None:
+    use(monkeypatch, Stub(audit=answer))
+    with pytest.raises(CommissionerError):
+        audit_ops.audit_entries(None, AuditFilter())  # type: ignore[arg-type]
+
+
+def test_export_writes_the_servers_csv_whole_or_not_at_all(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    use(monkeypatch, Stub(export="\ufeff时间\n1\n2\n".encode()))
+    out = tmp_path / "audit.csv"
+    assert audit_ops.export_audit(None, AuditFilter(), out).value == 2  # type: ignore[arg-type]
+    use(monkeypatch, Stub(export=b"<html>proxy error</html>"))
+    with pytest.raises(CommissionerError):
+        audit_ops.export_audit(None, AuditFilter(), tmp_path / "other.csv")  # type: ignore[arg-type]
+    assert not (tmp_path / "other.csv").exists()

@@ -1,0 +1,271 @@
+"""The county bureau (县科技局): sees and reviews every record of its county and nothing else; every
+endpoint x role x scope (own county, other county, own team, other team), on SQLite and PostgreSQL.
+A record's county is its owner's service county (sync/server/scope.py)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from sync.server import auth
+from sync.server.tables import records
+from tests.sync.server_support import (
+    BACKENDS,
+    PASSWORD,
+    Server,
+    change,
+    cheap_password_hashes,
+    engine_factory,
+    new_id,
+    server,
+    visit_fields,
+)
+from tests.sync.test_server_attachments import upload
+
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
+
+XINHUI, TAISHAN = "新会区", "台山市"
+
+
+def add(server: Server, name: str, role: str, county: str, team: str | None = None) -> str:
+    cid = None if role in ("bureau", "county") else f"c-{name}"
+    auth.add_user(
+        server.engine,
+        name,
+        PASSWORD,
+        role,
+        display_name=name.title(),
+        team_id=team,
+        workstation_id=None,
+        commissioner_id=cid,
+        county=county,
+    )
+    server.users[name] = {"role": role, "commissioner_id": cid}
+    return cid or ""
+
+
+def world(server: Server) -> dict[str, Any]:
+    """Two counties, two teams: a commissioner and a manager in each; a county bureau of each."""
+    add(server, "boss", "bureau", "")
+    add(server, "xinhui", "county", XINHUI)
+    add(server, "taishan", "county", TAISHAN)
+    c1 = add(server, "c1", "commissioner", XINHUI, "team-1")
+    add(server, "m1", "manager", XINHUI, "team-1")
+    c2 = add(server, "c2", "commissioner", TAISHAN, "team-2")
+    add(server, "m2", "manager", TAISHAN, "team-2")
+    data1, data2 = b"photo of xinhui" * 50, b"photo of taishan" * 50
+    out: dict[str, Any] = {}
+    for who, cid, data, county in (("c1", c1, data1, XINHUI), ("c2", c2, data2, TAISHAN)):
+        assert upload(server, who, data).status_code == 201  # type: ignore[attr-defined]
+        vid, target = new_id(), new_id()
+        sha = hashlib.sha256(data).hexdigest()
+        server.push_ok(
+            who,
+            [
+                change("service_targets", target, {"name": f"{county}果园", "county": county, "town": "镇"}),
+                change("visits", vid, visit_fields(cid, target_id=target, county=county)),
+                change(
+                    "attachments",
+                    new_id(),
+                    {
+                        "sha256": sha,
+                        "owner_table": "visits",
+                        "owner_id": vid,
+                        "kind": "photo",
+                        "size": len(data),
+                    },
+                ),
+            ],
+        )
+        out[who] = {"visit": vid, "target": target, "sha": sha, "cid": cid}
+    return out
+
+
+def visible(server: Server, user: str) -> set[str]:
+    return {c["id"] for c in server.pull_all(user)[0]}
+
+
+# Who sees the records of c1 (新会区, team-1) and of c2 (台山市, team-2).
+SEES = {
+    "boss": (True, True),
+    "xinhui": (True, False),  # own county / other county
+    "taishan": (False, True),
+    "m1": (True, False),  # own team / other team
+    "m2": (False, True),
+    "c1": (True, False),
+    "c2": (False, True),
+}
+
+
+@BACKENDS
+def test_pull_history_and_downloads_follow_the_county_scope(server: Server) -> None:
+    w = world(server)
+    for user, (sees1, sees2) in SEES.items():
+        got = visible(server, user)
+        for owner, sees in (("c1", sees1), ("c2", sees2)):
+            for key in ("visit", "target"):
+                assert (w[owner][key] in got) is sees, (user, owner, key)
+            history = server.request("GET", f"/records/visits/{w[owner]['visit']}/history", user)
+            download = server.request("GET", f"/attachments/{w[owner]['sha']}", user)
+            if sees:
+                assert history.status_code == 200 and history.json()[0]["rev"] == 1, (user, owner)
+                assert download.status_code == 200, (user, owner)
+            else:
+                # The same answer as for something that does not exist.
+                missing = server.request("GET", f"/records/visits/{new_id()}/history", user)
+                assert history.status_code == 404 and history.json() == missing.json(), (user, owner)
+                nothing = server.request("GET", f"/attachments/{'0' * 64}", user)
+                assert download.status_code == 404 and download.json() == nothing.json(), (user, owner)
+
+
+@BACKENDS
+def test_the_server_sets_the_county_scope_never_the_client(server: Server) -> None:
+    w = world(server)
+    with server.engine.connect() as conn:
+        scoped = dict(conn.execute(select(records.c.id, records.c.county)).all())
+    assert scoped[w["c1"]["visit"]] == scoped[w["c1"]["target"]] == XINHUI
+    assert scoped[w["c2"]["visit"]] == TAISHAN
+    # A visit typed as if in another county stays in its owner's county scope.
+    vid = new_id()
+    typed = visit_fields(
+        w["c1"]["cid"], target_id=w["c1"]["target"], county=TAISHAN, town="台城街道", visit_date="2024-05-02"
+    )
+    result = server.push_ok("c1", [change("visits", vid, typed)])[0]
+    assert result["status"] == "accepted", result
+    assert vid in visible(server, "xinhui") and vid not in visible(server, "taishan")
+
+
+@BACKENDS
+def test_a_county_bureau_reviews_its_county_only_and_denials_reveal_nothing(server: Server) -> None:
+    w = world(server)
+    own, other = w["c1"]["visit"], w["c2"]["visit"]
+    results = server.push_ok(
+        "xinhui",
+        [
+            change("reviews", new_id(), {"record_id": own, "decision": "approved"}),
+            change("reviews", new_id(), {"record_id": other, "decision": "approved"}),
+            change("reviews", new_id(), {"record_id": new_id(), "decision": "approved"}),
+        ],
+    )
+    assert results[0]["status"] == "accepted", results[0]
+    assert results[1]["status"] == results[2]["status"] == "rejected"
+    assert results[1]["reason_en"] == results[2]["reason_en"]
+    # The commissioner sees the county's decision; the other county sees neither review nor visit.
+    pulled = {c["id"]: c for c in server.pull_all("c1")[0]}
+    assert pulled[own]["fields"]["review_status"] == "approved"
+    assert own not in visible(server, "taishan")
+    # Managers of another team may not review it either; the county's review is visible to m1.
+    refused = server.push_ok("m2", [change("reviews", new_id(), {"record_id": own, "decision": "approved"})])
+    assert refused[0]["status"] == "rejected" and refused[0]["reason_en"] == results[2]["reason_en"]
+    assert results[0]["id"] in visible(server, "m1")
+
+
+@BACKENDS
+def test_a_county_bureau_writes_nothing_but_reviews(server: Server) -> None:
+    w = world(server)
+    tries = [
+        change("visits", new_id(), visit_fields(w["c1"]["cid"])),
+        change("visits", w["c1"]["visit"], visit_fields(w["c1"]["cid"], content="改写"), base_rev=1),
+        change("teams", new_id(), {"name": "县团", "county": XINHUI}),
+        change("reference", "county", {"version": 9, "items": "[]"}),
+        change("assessment_rules", "2024", {"year": 2024, "toml": ""}),
+        change("assessment_results", new_id(), {"commissioner_id": w["c1"]["cid"], "year": 2024}),
+    ]
+    results = server.push_ok("xinhui", tries)
+    assert [r["status"] for r in results] == ["rejected"] * len(tries)
+
+
+@BACKENDS
+def test_a_county_account_needs_a_county_and_logs_in_with_it(server: Server) -> None:
+    with pytest.raises(auth.UserAdminError):
+        auth.add_user(server.engine, "nocounty", PASSWORD, "county")
+    add(server, "kaiping", "county", "开平市")
+    me = server.request("GET", "/me", "kaiping").json()
+    assert me["role"] == "county" and me["county"] == "开平市" and me["commissioner_id"] is None
+    # An empty store for it: public rows only.
+    assert visible(server, "kaiping") == set()
+
+
+@BACKENDS
+def test_a_commissioner_moved_to_another_county_takes_their_records_along(server: Server) -> None:
+    from sync.server.county import move_commissioner
+    from sync.server.db import writing
+
+    w = world(server)
+    _, cursor = server.pull_all("taishan")
+    with writing(server.engine) as conn:
+        moved = move_commissioner(conn, w["c1"]["cid"], TAISHAN)
+    assert moved == 3  # the target, the visit and its photo (no profile pushed here)
+    later = {c["id"] for c in server.pull_all("taishan", since=cursor)[0]}
+    assert {w["c1"]["visit"], w["c1"]["target"]} <= later
+    assert w["c1"]["visit"] not in visible(server, "xinhui")
+    # New records of the commissioner are scoped to the new county too.
+    vid = new_id()
+    typed = visit_fields(w["c1"]["cid"], target_id=w["c1"]["target"], visit_date="2024-05-03")
+    assert server.push_ok("c1", [change("visits", vid, typed)])[0]["status"] == "accepted"
+    assert vid in visible(server, "taishan") and vid not in visible(server, "xinhui")
+
+
+@BACKENDS
+def test_migration_7_backfills_the_county_scope_of_existing_records(engine_factory: Any) -> None:
+    """A store made before county bureaus: teams and workstations get their own county, a
+    commissioner's records their workstation's; the audit trail's triggers are in place."""
+    import json
+
+    from sqlalchemy import text
+
+    from sync.server import migrations, timeutil
+    from sync.server.app import create_app
+    from sync.server.tables import counters
+    from tests.sync.server_support import TestClient
+
+    engine = engine_factory()
+    migrations.migrate(engine, target=3)
+    now = timeutil.now_iso()
+    rows = [
+        ("workstations", "station-x", None, None, "station-x", {"name": "双水工作站", "county": XINHUI}),
+        ("teams", "team-x", None, "team-x", None, {"name": "柑橘团", "county": TAISHAN}),
+        ("visits", "v-old", "c-old", "team-x", "station-x", visit_fields("c-old")),
+        ("visits", "v-none", "c-none", "team-x", None, visit_fields("c-none")),
+    ]
+    with engine.begin() as conn:
+        for seq, (table, rid, owner, team, station, fields) in enumerate(rows, start=1):
+            conn.execute(
+                text(
+                    "INSERT INTO records (table_name, id, rev, server_seq, deleted, owner_id, team_id, "
+                    "workstation_id, public, fields, updated_at, updated_by) VALUES (:t, :i, 1, :s, false, "
+                    ":o, :team, :w, false, :f, :now, 'old')"
+                ),
+                {
+                    "t": table,
+                    "i": rid,
+                    "s": seq,
+                    "o": owner,
+                    "team": team,
+                    "w": station,
+                    "f": json.dumps(fields, ensure_ascii=False),
+                    "now": now,
+                },
+            )
+        conn.execute(counters.update().values(value=len(rows)))
+    assert migrations.migrate(engine) == [7]
+    with engine.connect() as conn:
+        scoped = dict(conn.execute(select(records.c.id, records.c.county)).all())
+    assert scoped == {"station-x": XINHUI, "team-x": TAISHAN, "v-old": XINHUI, "v-none": None}
+    with TestClient(create_app(engine=engine), raise_server_exceptions=False) as client:
+        s = Server(engine, client)
+        add(s, "xinhui", "county", XINHUI)
+        assert visible(s, "xinhui") == {"station-x", "v-old"}
+    from sqlalchemy.exc import DBAPIError
+
+    from sync.server import audit
+    from sync.server.auth import User
+    from sync.server.tables import audit_log
+
+    with engine.begin() as conn:
+        audit.record(conn, User("u", "boss", "bureau", "", None, None, None), "rules.edit", "x", None, 1)
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(audit_log.delete())

@@ -1,0 +1,263 @@
+"""操作日志: the bureau's (and a county bureau's) audit trail, read from the central store: who did
+what, when, to what, before and after; filtered by person, action, date range and subject, and
+exported as CSV. Runs on the network lane (sync/audit_ops.py); nothing is kept on this computer."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sync.audit_ops import (
+    ACTIONS,
+    AuditEntry,
+    AuditFilter,
+    audit_entries,
+    export_audit,
+    short_subject,
+    shown_value,
+)
+from ui.context import AppContext
+from ui.plain_text import plain_label
+from ui.tasks import error_text
+from ui.views.city import _fill, _headers, _selected_key, _table
+from ui.views.common import heading
+from ui.widgets.flow import flow_widget
+
+log = logging.getLogger("commissioner.ui.audit")
+
+
+class AuditView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.entries: list[AuditEntry] = []
+        self.total = 0
+        self.has_loaded = False
+        self.title = heading("", self)
+        self.actor = QLineEdit(self)
+        self.actor.setClearButtonEnabled(True)
+        self.action = QComboBox(self)
+        self.subject = QLineEdit(self)
+        self.subject.setClearButtonEnabled(True)
+        self.use_dates = QCheckBox(self)
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-30), self)
+        self.date_to = QDateEdit(today, self)
+        for date_edit in (self.date_from, self.date_to):
+            date_edit.setCalendarPopup(True)
+            date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.search_button = QPushButton(self)
+        self.search_button.setObjectName("primary")
+        self.export_button = QPushButton(self)
+        self.search_button.clicked.connect(lambda: self.refresh())
+        self.export_button.clicked.connect(lambda: self.export())
+        for edit in (self.actor, self.subject):
+            edit.returnPressed.connect(self.refresh)
+        self.status = plain_label(QLabel(self))
+        self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
+        self.table = _table(self, 5, stretch=4)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_detail())
+        self.detail = QPlainTextEdit(self)
+        self.detail.setReadOnly(True)
+
+        filters, row = flow_widget(self)
+        row.setSpacing(8)
+        self.actor_label, self.action_label, self.subject_label = QLabel(self), QLabel(self), QLabel(self)
+        for widget in (
+            self.title,
+            self.actor_label,
+            self.actor,
+            self.action_label,
+            self.action,
+            self.subject_label,
+            self.subject,
+            self.use_dates,
+            self.date_from,
+            self.date_to,
+            self.search_button,
+            self.export_button,
+        ):
+            row.addWidget(widget)
+        split = QSplitter(self)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setSizes([900, 300])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(filters)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+        self.retranslate()
+
+    # --- text ------------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        lang = self.context.language
+        self.title.setText(self.tr("操作日志"))
+        self.actor_label.setText(self.tr("操作人"))
+        self.action_label.setText(self.tr("操作"))
+        self.subject_label.setText(self.tr("对象"))
+        self.actor.setPlaceholderText(self.tr("用户名"))
+        self.subject.setPlaceholderText(self.tr("记录编号或账号"))
+        self.use_dates.setText(self.tr("日期"))
+        self.search_button.setText(self.tr("查询"))
+        self.export_button.setText(self.tr("导出（CSV）…"))
+        chosen = self.action.currentData()
+        self.action.blockSignals(True)
+        self.action.clear()
+        self.action.addItem(self.tr("全部操作"), "")
+        for code, label in ACTIONS.items():
+            self.action.addItem(label.text(lang), code)
+        self.action.setCurrentIndex(max(0, self.action.findData(chosen)))
+        self.action.blockSignals(False)
+        _headers(
+            self.table,
+            [
+                self.tr("时间"),
+                self.tr("操作人"),
+                self.tr("操作"),
+                self.tr("对象"),
+                self.tr("变更内容"),
+            ],
+        )
+        self._show()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def current_filter(self) -> AuditFilter:
+        dates = self.use_dates.isChecked()
+        return AuditFilter(
+            actor=self.actor.text(),
+            action=str(self.action.currentData() or ""),
+            subject=self.subject.text(),
+            date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
+            date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
+        )
+
+    def load(self) -> None:
+        if not self.has_loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        given = self.current_filter()
+        self.status.setText(self.tr("正在从服务器读取操作日志…"))
+        self.search_button.setEnabled(False)
+        self.context.tasks.submit_network(lambda store: audit_entries(store, given), self._loaded)
+
+    def _loaded(self, result: Any, error: BaseException | None) -> None:
+        self.search_button.setEnabled(True)
+        self.has_loaded = True
+        if error is not None:
+            log.info("audit trail not read: %s", error)
+            self.status.setText(error_text(error))
+            return
+        self.total, self.entries = result
+        self._show()
+
+    def _show(self) -> None:
+        if not self.has_loaded:
+            return
+        lang = self.context.language
+        shown = len(self.entries)
+        text = self.tr("共 {0} 条，按时间从新到旧排列。").format(f"{self.total:,}")
+        if shown < self.total:
+            text += self.tr("显示最新的 {0} 条；导出包含全部。").format(f"{shown:,}")
+        self.status.setText(text if self.total else self.tr("没有符合条件的操作记录。"))
+        _fill(
+            self.table,
+            [
+                [
+                    _local_time(e.at),
+                    e.actor,
+                    e.action_label().text(lang),
+                    short_subject(e.subject),
+                    e.change_text(),
+                ]
+                for e in self.entries
+            ],
+            [e.id for e in self.entries],
+        )
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        key = _selected_key(self.table)
+        entry = next((e for e in self.entries if e.id == key), None)
+        if entry is None:
+            self.detail.setPlainText("")
+            return
+        lang = self.context.language
+        roles = {
+            "bureau": self.tr("市科技局"),
+            "county": self.tr("县科技局"),
+            "manager": self.tr("团队负责人"),
+            "commissioner": self.tr("科技特派员"),
+        }
+        who = f"{entry.actor}（{roles.get(entry.actor_role, entry.actor_role)}）"
+        lines = [
+            "  ".join([_local_time(entry.at), who, entry.action_label().text(lang)]),
+            " ".join(part for part in (entry.subject, entry.county) if part),
+            "",
+            *entry.change_text(limit=4000).split("；"),
+            "",
+            self.tr("之前：") + (shown_value(entry.before) or self.tr("（无）")),
+            "",
+            self.tr("之后：") + (shown_value(entry.after) or self.tr("（无）")),
+        ]
+        self.detail.setPlainText("\n".join(lines))
+
+    # --- export ----------------------------------------------------------------------------------
+
+    def export(self, out: Path | None = None) -> None:
+        if out is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出操作日志"), str(Path.home() / "操作日志.csv"), "CSV (*.csv)"
+            )
+            if not name:
+                return
+            out = Path(name)
+        given = self.current_filter()
+        target = out
+        self.status.setText(self.tr("正在导出…"))
+        self.context.tasks.submit_network(
+            lambda store: export_audit(store, given, target).value, lambda n, e: self._exported(target, n, e)
+        )
+
+    def _exported(self, out: Path, rows: Any, error: BaseException | None) -> None:
+        if error is not None:
+            self.status.setText(error_text(error))
+            return
+        self.status.setText(self.tr("已导出 {0} 条到 {1}").format(f"{rows:,}", out))
+
+
+def _local_time(at: str) -> str:
+    """A stored UTC time as China's local time (UTC+8), to the minute."""
+    from datetime import datetime, timedelta
+
+    try:
+        moment = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ") + timedelta(hours=8)
+    except ValueError:
+        return at
+    return moment.strftime("%Y-%m-%d %H:%M")
