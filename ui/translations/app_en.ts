@@ -39,6 +39,10 @@
         <translation>Assessment run</translation>
     </message>
     <message>
+        <source>{0}年度考核</source>
+        <translation>Annual assessment: {0}</translation>
+    </message>
+    <message>
         <source>科技特派员考核</source>
         <translation>Commissioners&apos; assessment</translation>
     </message>
@@ -376,6 +380,113 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
     </message>
 </context>
 <context>
+    <name>AuditView</name>
+    <message>
+        <source>操作日志</source>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>For</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>记录编号或账号</source>
+        <translation>Record id or account</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>导出（CSV）…</source>
+        <translation>Export (CSV)…</translation>
+    </message>
+    <message>
+        <source>全部操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>变更内容</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>正在从服务器读取操作日志…</source>
+        <translation>Reading the audit trail from the server…</translation>
+    </message>
+    <message>
+        <source>共 {0} 条，按时间从新到旧排列。</source>
+        <translation>{0} entries, newest first.</translation>
+    </message>
+    <message>
+        <source>显示最新的 {0} 条；导出包含全部。</source>
+        <translation> The newest {0} are shown; the export has all of them.</translation>
+    </message>
+    <message>
+        <source>没有符合条件的操作记录。</source>
+        <translation>No entries match.</translation>
+    </message>
+    <message>
+        <source>市科技局</source>
+        <translation>Science and Technology Bureau</translation>
+    </message>
+    <message>
+        <source>县科技局</source>
+        <translation>County bureau</translation>
+    </message>
+    <message>
+        <source>团队负责人</source>
+        <translation>Team manager</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <source>之前：</source>
+        <translation>Before: </translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>之后：</source>
+        <translation>After: </translation>
+    </message>
+    <message>
+        <source>导出操作日志</source>
+        <translation>Export the audit trail</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>已导出 {0} 条到 {1}</source>
+        <translation>{0} entries exported to {1}</translation>
+    </message>
+</context>
+<context>
     <name>BackupPanel</name>
     <message>
         <source>数据备份与恢复</source>
@@ -557,6 +668,10 @@ Restore now?</translation>
         <translation>City</translation>
     </message>
     <message>
+        <source>{0}概况</source>
+        <translation>{0} overview</translation>
+    </message>
+    <message>
         <source>年度</source>
         <translation>Year</translation>
     </message>
@@ -619,6 +734,14 @@ Restore now?</translation>
     <message>
         <source>解决难题</source>
         <translation>Problems solved</translation>
+    </message>
+    <message>
+        <source>平均得分</source>
+        <translation>Average score</translation>
+    </message>
+    <message>
+        <source>优秀</source>
+        <translation>Excellent</translation>
     </message>
     <message>
         <source>镇街</source>
@@ -2650,6 +2773,49 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
 </context>
 <context>
+    <name>RecordHistoryDialog</name>
+    <message>
+        <source>修改历史</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>修改人</source>
+        <translation>Changed by</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>原值</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>新值</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>正在从服务器读取修改历史…</source>
+        <translation>Reading the history from the server…</translation>
+    </message>
+    <message>
+        <source>服务器上保存的每个版本：共 {0} 个版本，{1} 处字段变更（时间为北京时间）。</source>
+        <translation>Every version the server keeps: {0} versions, {1} field changes (Beijing time).</translation>
+    </message>
+</context>
+<context>
     <name>ReferenceView</name>
     <message>
         <source>基础数据</source>
@@ -2916,6 +3082,14 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>刷新</source>
         <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>历史</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>查看所选服务记录在服务器上的修改历史</source>
+        <translation>The chosen visit&apos;s history of changes on the server</translation>
     </message>
     <message>
         <source>审核意见（退回时必填，特派员同步后可见）</source>
@@ -3897,6 +4071,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <source>打印服务记录单…</source>
         <translation>Print visit sheet…</translation>
     </message>
+    <message>
+        <source>修改历史…</source>
+        <translation>History of changes…</translation>
+    </message>
 </context>
 <context>
     <name>app</name>
@@ -3957,6 +4135,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>组织与账号</source>
         <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>操作日志</source>
+        <translation>Audit trail</translation>
     </message>
     <message>
         <source>技术需求</source>
