@@ -318,12 +318,28 @@ def create_app(
             },
         },
     )
-    def attachment_download(user: User, sha256: SHA256_PATH) -> StreamingResponse:
+    def attachment_download(
+        user: User, sha256: SHA256_PATH, range: Annotated[str | None, Header(max_length=200)] = None
+    ) -> StreamingResponse:
         size = attachments.open_download(engine, user, sha256)
+        headers = {"ETag": f'"{sha256}"', "Accept-Ranges": "bytes"}
+        part = attachments.parse_range(range, size)
+        if part is None:
+            return StreamingResponse(
+                attachments.stream(engine, sha256),
+                media_type="application/octet-stream",
+                headers={**headers, "Content-Length": str(size)},
+            )
+        start, end = part
         return StreamingResponse(
-            attachments.stream(engine, sha256),
+            attachments.stream(engine, sha256, start, end),
+            status_code=206,
             media_type="application/octet-stream",
-            headers={"Content-Length": str(size), "ETag": f'"{sha256}"'},
+            headers={
+                **headers,
+                "Content-Length": str(end - start),
+                "Content-Range": f"bytes {start}-{end - 1}/{size}",
+            },
         )
 
     return app
