@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol
-from sync.server import attachments, auth, confirm, pull, push
+from sync.server import attachments, auth, confirm, previews, pull, push
 from sync.server.db import make_engine, sqlite_url
 from sync.server.errors import ApiError
 from sync.server.middleware import MAX_CHUNK_BODY, AccessLog, RequestGuard
@@ -306,7 +306,9 @@ def create_app(
         f"{P}/attachments/{{sha256}}/complete", status_code=201, response_model=CompleteAnswer, **common
     )
     def attachment_complete(body: CompleteRequest, user: User, sha256: SHA256_PATH) -> dict[str, Any]:
-        return attachments.complete(engine, user, sha256, body.size)
+        answer = attachments.complete(engine, user, sha256, body.size)
+        previews.ensure(engine, sha256)  # made once, from the stored bytes
+        return answer
 
     @app.get(
         f"{P}/attachments/{{sha256}}",
@@ -342,6 +344,7 @@ def create_app(
             },
         )
 
+    app.include_router(previews.router(engine, current_user, common))
     return app
 
 

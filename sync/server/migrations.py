@@ -17,6 +17,7 @@ from sqlalchemy import (
     Engine,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -127,10 +128,25 @@ def _m003_confirm_links(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _m004_previews(conn: Connection) -> None:
+    """One preview per stored file; files stored before this step get theirs when first asked for."""
+    meta = MetaData()
+    Table(
+        "previews",
+        meta,
+        Column("sha256", String(64), primary_key=True),
+        Column("kind", String(20), nullable=False),
+        Column("data", LargeBinary, nullable=False),
+        Column("created_at", String(40), nullable=False),
+    )
+    meta.create_all(conn)
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
     (3, "confirm_links", _m003_confirm_links),
+    (4, "previews", _m004_previews),
 ]
 HEAD = STEPS[-1][0]
 
