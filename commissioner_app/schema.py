@@ -545,3 +545,16 @@ def m008_earned_scores(db: Database) -> None:
         db.execute(f"DROP TRIGGER {table}_sync_base")
     for table in ("commissioners", "visits", "reviews", "confirmations", "assessment_results"):
         db.execute(_base_trigger(db, table))
+
+
+@migrations()
+def m009_evidence_previews(db: Database) -> None:
+    """Other people's attachment files this computer downloaded (the cache that a limit evicts, least
+    recently used first; one's own files are never in it) and the ones asked for while offline
+    (state 'wanted': fetched at the next sync). Local only, never synced."""
+    db.execute(
+        """CREATE TABLE downloaded_files (
+        sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'done',
+        downloaded_at TEXT NOT NULL DEFAULT '', last_used_at TEXT NOT NULL DEFAULT '')"""
+    )
+    db.execute("CREATE INDEX idx_downloaded_files_used ON downloaded_files (state, last_used_at)")

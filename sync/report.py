@@ -70,6 +70,8 @@ class SyncReport:
     requests: int = 0
     seconds: float = 0.0
     cancelled: bool = False
+    previews_fetched: int = 0  # previews of other people's evidence (sync/evidence.py)
+    files_downloaded: int = 0  # full files asked for offline, or the team's kept in full
     clock_skew_seconds: float | None = None
     problems: list[Message] = field(default_factory=list)
 
