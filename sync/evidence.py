@@ -36,10 +36,11 @@ from commissioner_app.attachments import (
 from commissioner_app.domain import now_iso
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
+from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.ops.session import session_user
 from commissioner_app.store import Store
 from sync.client import SyncClient
-from sync.errors import OfflineError, RefusedError
+from sync.errors import NotLoggedInError, OfflineError, RefusedError, ServerError
 from sync.previews import check_preview
 
 log = logging.getLogger("commissioner.sync.evidence")
@@ -340,3 +341,49 @@ def not_downloaded() -> CommissionerError:
             "Not yet downloaded: it will be fetched when the server is reachable",
         )
     )
+
+
+# --- operations the application runs on its network lane -------------------------------------------
+
+
+def open_client(store: Store) -> SyncClient:
+    from sync.session import open_client as session_client  # (sync.session imports the engine)
+
+    return session_client(store)
+
+
+def open_files_op(
+    store: Store,
+    hashes: list[str],
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> OpResult[list[str]]:
+    """The full files, downloaded first where needed (opening a photo, printing a sheet that holds
+    it). Files already here need no account; for the rest, NotLoggedInError or OfflineError (the
+    files are then marked wanted: the next sync fetches them)."""
+    todo = [h for h in hashes if valid_sha256(h)]
+    missing = [h for h in todo if not blob_path(store, h).exists()]
+    if missing:
+        try:
+            client = open_client(store)
+        except NotLoggedInError:
+            mark_wanted(store, missing)
+            raise
+        download_files(store, client, missing, progress, cancelled)
+    touch(store, todo)
+    changes = OpChanges.of("attachments") if missing else OpChanges()
+    return OpResult([str(blob_path(store, h)) for h in todo], changes)
+
+
+def record_previews_op(store: Store, table: str, record_id: str) -> OpResult[int]:
+    """The previews of one record's files (the bureau's computer when it opens a record; anyone's
+    when a sync has not brought them yet). Offline or logged out: nothing, quietly."""
+    todo = missing_previews(store, hashes_of_record(store, table, record_id))
+    if not todo:
+        return OpResult(0, OpChanges())
+    try:
+        got = fetch_previews(store, open_client(store), todo)
+    except (NotLoggedInError, OfflineError, RefusedError, ServerError) as exc:
+        log.info("no previews for %s %s: %s", table, record_id, exc)
+        return OpResult(0, OpChanges())
+    return OpResult(got, OpChanges.of("attachments") if got else OpChanges())

@@ -355,6 +355,10 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation>No program on this computer opens this kind of file. The file is at: %1</translation>
     </message>
     <message>
+        <source>尚未下载</source>
+        <translation>Not yet downloaded</translation>
+    </message>
+    <message>
         <source>拍摄时间：%1</source>
         <translation>Taken: %1</translation>
     </message>
@@ -918,6 +922,33 @@ Autosaved at %5</translation>
     <message>
         <source>（无内容）</source>
         <translation>(no content)</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceFiles</name>
+    <message>
+        <source>尚未下载：连接服务器后将自动下载。</source>
+        <translation>Not yet downloaded: it will be fetched when the server is reachable.</translation>
+    </message>
+    <message>
+        <source>正在下载原图…</source>
+        <translation>Downloading the full file…</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>下载佐证材料</source>
+        <translation>Downloading evidence</translation>
+    </message>
+    <message>
+        <source>已接收 {0} KB</source>
+        <translation>{0} KB received</translation>
+    </message>
+    <message>
+        <source>已取消下载；下次打开时从中断处继续。</source>
+        <translation>Download cancelled; it continues where it stopped the next time.</translation>
     </message>
 </context>
 <context>
@@ -1856,6 +1887,10 @@ Data folder: {0}</translation>
         <translation>Evidence</translation>
     </message>
     <message>
+        <source>签字确认单</source>
+        <translation>Signed sheet</translation>
+    </message>
+    <message>
         <source>本记录的审核经过</source>
         <translation>Reviews of this record</translation>
     </message>
@@ -1870,6 +1905,10 @@ Data folder: {0}</translation>
     <message>
         <source>{0}的服务情况</source>
         <translation>{0}&apos;s service record</translation>
+    </message>
+    <message>
+        <source>尚未下载</source>
+        <translation>Not yet downloaded</translation>
     </message>
     <message>
         <source>退回时必须填写审核意见，说明需要修改或补充什么。</source>
@@ -2729,6 +2768,10 @@ Data folder: {0}</translation>
 </context>
 <context>
     <name>VisitSheet</name>
+    <message>
+        <source>正在下载照片原图…</source>
+        <translation>Downloading the full photos…</translation>
+    </message>
     <message>
         <source>服务记录单_{0}.pdf</source>
         <translation>visit-sheet_{0}.pdf</translation>

@@ -176,6 +176,18 @@ class AttachmentsWidget(QWidget):
         self._saved_ids = {a.id for a in attachments}
         self._removed = []
         self._refresh_items()
+        store = self._store
+        if self._owner_id and any(
+            not thumbnail_path(store, a.sha256).exists() and not blob_path(store, a.sha256).exists()
+            for a in self._items
+        ):
+            # Someone else's files without previews (the bureau opening a record): fetch them.
+            from ui.evidence_files import fetch_record_previews
+            from ui.tasks import Executor
+
+            fetch_record_previews(
+                Executor.current(), self._owner_table, self._owner_id, lambda _n: self._refresh_items()
+            )
 
     def attachments(self) -> list[Attachment]:
         return list(self._items)
@@ -242,6 +254,22 @@ class AttachmentsWidget(QWidget):
         if not 0 <= row < len(self._items):
             return
         attachment = self._items[row]
+        if attachment.id in self._saved_ids and not blob_path(self._store, attachment.sha256).exists():
+            # Someone else's file not downloaded yet: fetched first (progress, cancel), then opened.
+            from ui.evidence_files import open_full
+            from ui.tasks import Executor
+
+            open_full(
+                self,
+                Executor.current(),
+                attachment.sha256,
+                self.error.show_message,
+                lambda _path: self._open_local(attachment),
+            )
+            return
+        self._open_local(attachment)
+
+    def _open_local(self, attachment: Attachment) -> None:
         problem = verify_blob(self._store, attachment.sha256, attachment.original_name)
         if problem is not None:
             self.error.show_message(problem.text(i18n.language()))
@@ -313,6 +341,8 @@ class AttachmentsWidget(QWidget):
         name = attachment.original_name or attachment.sha256[:8]
         if len(name) > 16:
             name = name[:7] + "…" + name[-7:]
+        if attachment.id in self._saved_ids and not blob_path(self._store, attachment.sha256).exists():
+            name += "\n" + self.tr("尚未下载")
         return name
 
     def _show_info(self, row: int) -> None:
