@@ -27,6 +27,18 @@ def open_local_file(path: str) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
+def progress_dialog(parent: QWidget, label: str) -> QProgressDialog:
+    """The download's progress, with 取消 (shown only when it takes a while)."""
+    dialog = QProgressDialog(label, QCoreApplication.translate("EvidenceFiles", "取消"), 0, 0, parent)
+    dialog.setWindowTitle(QCoreApplication.translate("EvidenceFiles", "下载佐证材料"))
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)  # a file already here, or a fast link: no flicker
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    fit_dialog(dialog, (420, 140))
+    return dialog
+
+
 def fetch_files(
     parent: QWidget,
     tasks: Any,
@@ -42,14 +54,8 @@ def fetch_files(
     next sync). `record`: (table, id) to take the files of that record instead of `hashes`."""
     cancel = threading.Event()
     label = label or QCoreApplication.translate("EvidenceFiles", "正在下载原图…")
-    dialog = QProgressDialog(label, QCoreApplication.translate("EvidenceFiles", "取消"), 0, 0, parent)
-    dialog.setWindowTitle(QCoreApplication.translate("EvidenceFiles", "下载佐证材料"))
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(400)  # a file already here, or a fast link: no flicker
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
+    dialog = progress_dialog(parent, label)
     dialog.canceled.connect(cancel.set)
-    fit_dialog(dialog, (420, 140))
     parent.evidence_progress = dialog  # type: ignore[attr-defined]
 
     def show(value: tuple[int, int]) -> None:

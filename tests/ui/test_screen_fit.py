@@ -278,6 +278,7 @@ def _visit_rows(context: AppContext) -> list[dict]:
 def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
     from ui.conflicts_dialog import ConflictsDialog
     from ui.editors import DraftRecoveryDialog, ProblemDialog, TargetDialog, VisitEditor
+    from ui.evidence_files import progress_dialog
     from ui.profile import ProfileDialog
     from ui.sync_login import LoginDialog
     from ui.views.assessment import VisitPicker
@@ -296,6 +297,7 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
         "profile (first start)": lambda w, c: ProfileDialog(c, w, first_start=True),
         "profile": lambda w, c: ProfileDialog(c, w),
         "conflicts": lambda w, c: ConflictsDialog(c, w),
+        "evidence download": lambda w, c: progress_dialog(w, "正在下载原图…"),
     }
 
 
