@@ -387,3 +387,20 @@ def record_previews_op(store: Store, table: str, record_id: str) -> OpResult[int
         log.info("no previews for %s %s: %s", table, record_id, exc)
         return OpResult(0, OpChanges())
     return OpResult(got, OpChanges.of("attachments") if got else OpChanges())
+
+
+def evidence_settings(store: Store) -> dict[str, object]:
+    """The settings page's evidence choices, and how much the downloaded files take now."""
+    used = store.db.execute(
+        "SELECT coalesce(sum(size), 0) FROM downloaded_files WHERE state = 'done'"
+    ).fetchone()
+    return {"limit": cache_limit(store), "keep_team_full": keep_team_full(store), "used": int(used[0])}
+
+
+def set_evidence_settings(store: Store, limit: int, keep_full: bool) -> OpResult[int]:
+    """Save the cache limit (bytes; at least 100 MB) and the keep-full-copies choice; a lower limit
+    evicts at once (returns the bytes freed)."""
+    limit = max(100 * 1024**2, int(limit))
+    store.set_meta(META_CACHE_LIMIT, str(limit))
+    store.set_meta(META_KEEP_TEAM_FULL, "1" if keep_full else None)
+    return OpResult(evict(store, limit), OpChanges())

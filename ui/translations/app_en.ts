@@ -1974,12 +1974,24 @@ Data folder: {0}</translation>
         <translation>Data folder</translation>
     </message>
     <message>
+        <source>下载缓存上限（GB）</source>
+        <translation>Download cache limit (GB)</translation>
+    </message>
+    <message>
+        <source>在本机保留我团队佐证材料的原件（每次同步时下载）</source>
+        <translation>Keep full copies of my team&apos;s evidence on this computer (downloaded at each sync)</translation>
+    </message>
+    <message>
         <source>更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。</source>
         <translation>A new language applies at once, without a restart. Visits and all other data are kept in the folder above; sync or back it up regularly.</translation>
     </message>
     <message>
         <source>尚未填写</source>
         <translation>Not filled in yet</translation>
+    </message>
+    <message>
+        <source>已下载的他人佐证材料占用 {0} MB；超过上限时删除最久未用的（本人和未上传的文件从不删除）。</source>
+        <translation>Other people&apos;s downloaded evidence takes {0} MB; above the limit the least recently used is removed (your own files and files not yet uploaded never are).</translation>
     </message>
 </context>
 <context>
