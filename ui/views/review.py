@@ -428,6 +428,17 @@ class ReviewView(QWidget):
                     f"<p style='margin:2px 0; color:{EDITED_COLOUR}'>⚠ <b>{e(w.title.text(lang))}</b>："
                     f"{e(w.message.text(lang))}</p>"
                 )
+        # The proof first: the photos and the signed sheet are what a reviewer checks.
+        section(self.tr("佐证材料"))
+        if d["photos"]:
+            cells = [self._file_cell(photo, photo["original_name"] or photo["kind"]) for photo in d["photos"]]
+            out.append("<p>" + "&nbsp;".join(cells) + "</p>")
+            out.append(f"<p style='margin:0; color:#6b7280'>{e(t['open_photo'])}</p>")
+        else:
+            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['no_photos'])}</p>")
+        if d.get("sheet"):
+            section(self.tr("签字确认单"))
+            out.append("<p>" + self._file_cell(d["sheet"], self.tr("签字确认单")) + "</p>")
         section(self.tr("服务内容"))
         out.append(f"<p style='margin:2px 0'>{e(v['content'] or '').replace(chr(10), '<br>')}</p>")
         counters = [(m.text(lang), v[k]) for k, m in VISIT_COUNTERS.items() if v.get(k)]
@@ -451,16 +462,6 @@ class ReviewView(QWidget):
                     f"<p style='margin:0 0 2px 16px'>→ {e(s['description'] or '')}"
                     f"{'（' + e(s['technology']) + '）' if s['technology'] else ''}</p>"
                 )
-        section(self.tr("佐证材料"))
-        if d["photos"]:
-            cells = [self._file_cell(photo, photo["original_name"] or photo["kind"]) for photo in d["photos"]]
-            out.append("<p>" + "&nbsp;".join(cells) + "</p>")
-            out.append(f"<p style='margin:0; color:#6b7280'>{e(t['open_photo'])}</p>")
-        else:
-            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['no_photos'])}</p>")
-        if d.get("sheet"):
-            section(self.tr("签字确认单"))
-            out.append("<p>" + self._file_cell(d["sheet"], self.tr("签字确认单")) + "</p>")
         c = d.get("confirmation")
         if c:
             verdict = CONFIRMATION_DECISIONS.get(c["decision"], CONFIRMATION_DECISIONS["confirmed"]).text(
