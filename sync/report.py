@@ -88,6 +88,12 @@ class SyncReport:
             f"sent {self.pushed} (merged {self.merged}), received {self.pulled}, conflicts {self.conflicts}, "
             f"rejected {self.rejected}, attachments uploaded {self.attachments_uploaded}"
         )
+        if self.previews_fetched:
+            zh += f"，收到预览 {self.previews_fetched} 张"
+            en += f", previews received {self.previews_fetched}"
+        if self.files_downloaded:
+            zh += f"，下载附件 {self.files_downloaded} 个"
+            en += f", attachments downloaded {self.files_downloaded}"
         if self.cancelled:
             zh, en = "同步已取消；" + zh, "Sync cancelled; " + en
         return Message(zh, en)

@@ -203,3 +203,12 @@ def test_a_hostile_servers_previews_are_refused(tmp_path: Path) -> None:
 
     assert evidence.fetch_previews(store, Hostile("http://127.0.0.1:9", "t"), [asked]) == 0
     assert not thumbnail_path(store, asked).exists() and not thumbnail_path(store, other).exists()
+
+
+def test_the_sync_summary_counts_previews_and_downloads() -> None:
+    from sync.report import SyncReport
+
+    assert "预览" not in SyncReport().summary().zh
+    summary = SyncReport(previews_fetched=12, files_downloaded=2).summary()
+    assert "收到预览 12 张" in summary.zh and "下载附件 2 个" in summary.zh
+    assert "previews received 12" in summary.en
