@@ -212,3 +212,46 @@ def test_the_sync_summary_counts_previews_and_downloads() -> None:
     summary = SyncReport(previews_fetched=12, files_downloaded=2).summary()
     assert "收到预览 12 张" in summary.zh and "下载附件 2 个" in summary.zh
     assert "previews received 12" in summary.en
+
+
+def test_a_connection_cut_in_the_middle_of_a_download_resumes_with_range(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A real cut: a proxy closes the first connection after 400 KB of the answer."""
+    from urllib.parse import urlsplit
+
+    from tests.sync.faultproxy import FaultProxy
+
+    class CutOnce(FaultProxy):
+        cuts = [400_000]
+
+        def _draw(self) -> tuple[str, int | None, int | None, float]:
+            with self.lock:
+                down = self.cuts.pop() if self.cuts else None
+            return "pass", None, down, 0.0
+
+    team = team_of_two(sqlite_server, tmp_path)
+    office, sha = team["office"], team["photos"][0]
+    whole = blob_path(team["field"], sha).read_bytes()
+    assert len(whole) > 800_000
+    client = connect(office, sqlite_server.url, team["names"]["boss"]).client
+    proxy = CutOnce(int(urlsplit(sqlite_server.url).port or 0), seed=1)
+    try:
+        from sync.session import open_client
+
+        through = open_client(office)
+        through.server_url = proxy.url
+        starts: list[int] = []
+        real = through.download_to
+
+        def recording(sha256: str, out: Any, start: int = 0, *args: Any) -> int:
+            starts.append(start)
+            return real(sha256, out, start, *args)
+
+        through.download_to = recording  # type: ignore[method-assign]
+        path = evidence.download_file(office, through, sha)
+    finally:
+        proxy.close()
+    assert path.read_bytes() == whole
+    assert len(starts) == 2 and 0 < starts[1] <= 400_000  # the second request asked for the rest only
+    assert client.server_url == sqlite_server.url
