@@ -23,6 +23,8 @@ PREVIEW_SIDE = 400
 PREVIEW_BYTES = 40 * 1024
 MAX_DECODE_PIXELS = 80_000_000  # a decompression bomb is refused, not decoded
 PDF_TIMEOUT = 15.0
+PDF_MEMORY = 1024**3
+PDF_MEMORY = 1024**3
 
 
 def _jpeg(img: object) -> bytes:
@@ -70,8 +72,15 @@ def _pdf_first_page(data: bytes) -> bytes | None:
         source = Path(tmp) / "in.pdf"
         source.write_bytes(data)
         try:
+            # A hostile PDF gets 1 GB of memory and 15 s of CPU (prlimit, where the system has it).
+            bounds = (
+                ["prlimit", f"--as={PDF_MEMORY}", f"--cpu={int(PDF_TIMEOUT)}"]
+                if shutil.which("prlimit")
+                else []
+            )
             subprocess.run(
                 [
+                    *bounds,
                     tool,
                     "-f",
                     "1",
