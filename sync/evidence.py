@@ -266,11 +266,20 @@ def _protected(store: Store) -> set[str]:
     me = store.get_meta("self_commissioner_id") or ""
     user = session_user(store) or {}
     mine = str(user.get("commissioner_id") or me)
+    from commissioner_app import schema
+    from commissioner_app.domain import TABLES
+    from commissioner_app.records import domain_columns
+
+    owners = " UNION ALL ".join(
+        f"SELECT '{t}' AS t, id, commissioner_id FROM {t}"
+        for t in schema.SYNCED_TABLES
+        if "commissioner_id" in domain_columns(TABLES[t])
+    )
     rows = store.db.execute(
-        "SELECT a.sha256 FROM attachments a WHERE a.dirty = 1 "
-        "UNION SELECT a.sha256 FROM attachments a JOIN visits v ON a.owner_table = 'visits' "
-        "AND a.owner_id = v.id WHERE v.commissioner_id = ? "
-        "UNION SELECT confirm_sheet_sha256 FROM visits WHERE dirty = 1 OR commissioner_id = ?",
+        f"""SELECT a.sha256 FROM attachments a
+            LEFT JOIN ({owners}) o ON o.t = a.owner_table AND o.id = a.owner_id
+            WHERE a.dirty = 1 OR a.updated_by != 'server' OR coalesce(o.commissioner_id, '') = ?
+            UNION SELECT confirm_sheet_sha256 FROM visits WHERE dirty = 1 OR commissioner_id = ?""",
         [mine, mine],
     ).fetchall()
     return {r[0] for r in rows}

@@ -255,3 +255,14 @@ def test_a_connection_cut_in_the_middle_of_a_download_resumes_with_range(
     assert path.read_bytes() == whole
     assert len(starts) == 2 and 0 < starts[1] <= 400_000  # the second request asked for the rest only
     assert client.server_url == sqlite_server.url
+
+
+def test_own_files_downloaded_on_a_second_laptop_are_never_evicted(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    team = team_of_two(shared_server, tmp_path)
+    laptop = commissioner_store(tmp_path / "laptop2", team["field"].actor)
+    engine = connect(laptop, shared_server.url, team["names"]["zhang"])
+    assert engine.sync().previews_fetched == 2  # one's own records' files, not on this laptop
+    path = evidence.download_file(laptop, engine.client, team["photos"][0])
+    assert evidence.evict(laptop, limit=0) == 0 and path.exists()
