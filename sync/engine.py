@@ -151,7 +151,12 @@ class SyncEngine(Pusher, Puller):
     def _evidence(self, report: SyncReport) -> None:
         """Previews of the records one reviews or owns, files asked for offline (sync/evidence.py)."""
         try:
-            figures = evidence.after_pull(self.store, self.client, self._cancel)
+            figures = evidence.after_pull(
+                self.store,
+                self.client,
+                self._cancel,
+                lambda phase, done, total: self._progress(SyncProgress(phase, done, total)),
+            )
         except (RefusedError, OfflineError, ServerError) as exc:
             # A server without previews, or the link gone after the records: they are synced all the
             # same, and the next sync fetches what is missing.

@@ -109,7 +109,9 @@ def has_full(store: Store, sha256: str) -> bool:
 # --- previews -------------------------------------------------------------------------------------
 
 
-def fetch_previews(store: Store, client: SyncClient, hashes: Iterable[str]) -> int:
+def fetch_previews(
+    store: Store, client: SyncClient, hashes: Iterable[str], progress: Progress | None = None
+) -> int:
     """Fetch and keep the previews of these files (checked: a JPEG within the bounds, of a file
     asked for); returns how many arrived."""
     todo = [h for h in dict.fromkeys(hashes) if valid_sha256(h)]
@@ -130,6 +132,8 @@ def fetch_previews(store: Store, client: SyncClient, hashes: Iterable[str]) -> i
                 continue
             _write(thumbnail_path(store, sha), jpeg)
             stored += 1
+        if progress is not None:
+            progress(min(start + PREVIEW_BATCH, len(todo)), len(todo))
     return stored
 
 
@@ -319,20 +323,30 @@ def evict(store: Store, limit: int | None = None, keep: set[str] | None = None) 
 
 
 def after_pull(
-    store: Store, client: SyncClient, cancelled: Callable[[], bool] | None = None
+    store: Store,
+    client: SyncClient,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, int]:
     """A sync's evidence step: previews of the records one reviews or owns (not the bureau's city),
     then the files asked for while offline, and the team's full files when the setting says so."""
     role = str((session_user(store) or {}).get("role") or "commissioner")
     figures = {"previews": 0, "files": 0}
+    tell = progress or (lambda _phase, _done, _total: None)
     if role != "bureau":
-        figures["previews"] = fetch_previews(store, client, missing_previews(store))
+        todo_previews = missing_previews(store)
+        if todo_previews:
+            figures["previews"] = fetch_previews(
+                store, client, todo_previews, lambda done, total: tell("previews", done, total)
+            )
     todo = wanted(store)
     if keep_team_full(store) and role != "bureau":
         todo += [h for h in _evidence_hashes(store) if not blob_path(store, h).exists()]
-    for sha in dict.fromkeys(todo):
+    files = list(dict.fromkeys(todo))
+    for number, sha in enumerate(files):
         if cancelled is not None and cancelled():
             break
+        tell("download", number, len(files))
         try:
             download_file(store, client, sha, cancelled=cancelled)
             figures["files"] += 1

@@ -23,6 +23,8 @@ PHASES: dict[str, Message] = {
     "push": Message("发送记录", "Sending records"),
     "upload": Message("上传附件", "Uploading attachments"),
     "pull": Message("接收更新", "Receiving updates"),
+    "previews": Message("接收照片预览", "Receiving photo previews"),
+    "download": Message("下载附件原件", "Downloading attachments"),
     "done": Message("同步完成", "Sync finished"),
 }
 

@@ -55,8 +55,12 @@ def test_a_managers_sync_brings_previews_and_a_photo_opens_in_full(
 ) -> None:
     team = team_of_two(shared_server, tmp_path)
     office = team["office"]
-    report = connect(office, shared_server.url, team["names"]["boss"]).sync()
+    phases: list[tuple[str, int, int]] = []
+    report = connect(office, shared_server.url, team["names"]["boss"]).sync(
+        lambda p: phases.append((p.phase, p.done, p.total))
+    )
     assert report.previews_fetched == 2
+    assert ("previews", 2, 2) in phases and phases[-1][0] == "done"  # the sync shows this step too
     for sha in team["photos"]:
         assert check_preview(thumbnail_path(office, sha).read_bytes())
         assert not blob_path(office, sha).exists()  # the full file waits until it is opened
