@@ -23,6 +23,7 @@ import base64
 import hashlib
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -171,8 +172,27 @@ def download_file(
 ) -> Path:
     """The full file, downloaded first if needed: resumed where a cut download stopped, checked
     against its SHA-256 before use, stored under its hash. Raises OfflineError when the network is
-    gone (the file is then marked wanted and fetched by the next sync)."""
+    gone (the file is then marked wanted and fetched by the next sync). One download of a file at a
+    time in this process: a second caller waits for the first and takes its result."""
     target = blob_path(store, sha256)
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(sha256, threading.Lock())
+    with lock:
+        return _download_file(store, client, sha256, target, progress, cancelled)
+
+
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _download_file(
+    store: Store,
+    client: SyncClient,
+    sha256: str,
+    target: Path,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> Path:
     if target.exists():
         touch(store, [sha256])
         return target
@@ -191,6 +211,11 @@ def download_file(
                     if attempts >= RESUME_ATTEMPTS:
                         raise
                     log.info("download of %s cut at %d bytes; resuming", sha256[:12], out.tell())
+                except RefusedError as exc:
+                    if exc.status != 416 or attempts >= RESUME_ATTEMPTS:
+                        raise
+                    out.truncate(0)  # a partial file longer than the file: start again
+                    log.info("partial download of %s was too long; starting again", sha256[:12])
     except OfflineError:
         mark_wanted(store, [sha256])
         raise

@@ -270,3 +270,39 @@ def test_own_files_downloaded_on_a_second_laptop_are_never_evicted(
     assert engine.sync().previews_fetched == 2  # one's own records' files, not on this laptop
     path = evidence.download_file(laptop, engine.client, team["photos"][0])
     assert evidence.evict(laptop, limit=0) == 0 and path.exists()
+
+
+def test_two_opens_at_once_and_a_partial_file_too_long_both_end_with_the_right_file(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    import threading
+
+    team = team_of_two(shared_server, tmp_path)
+    office, sha = team["office"], team["photos"][0]
+    whole = blob_path(team["field"], sha).read_bytes()
+    client = connect(office, shared_server.url, team["names"]["boss"]).client
+    # A partial file longer than the file (left by who knows what): the server answers 416, the
+    # download starts again from the beginning.
+    evidence.partial_path(office, sha).parent.mkdir(parents=True, exist_ok=True)
+    evidence.partial_path(office, sha).write_bytes(b"x" * (len(whole) + 10))
+    assert evidence.download_file(office, client, sha).read_bytes() == whole
+    # A double click: two downloads of the same file at once write one file, once.
+    other = team["photos"][1]
+    results: list[bytes] = []
+
+    def fetch() -> None:  # each on a store connection of its own, as the network lane's jobs
+        from commissioner_app.store import Store
+        from sync.session import open_client
+
+        store = Store.open(office.data_dir)
+        try:
+            results.append(evidence.download_file(store, open_client(store), other).read_bytes())
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=fetch) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results == [blob_path(team["field"], other).read_bytes()] * 2
