@@ -123,3 +123,22 @@ def test_bad_preview_requests_are_refused_clearly(server: Server) -> None:
         assert answer.status_code == 422, body
         assert answer.json()["message_zh"] and answer.json()["message_en"]
     assert server.request("POST", "/previews", None, json={"hashes": []}).status_code == 401
+
+
+@BACKENDS
+def test_prune_removes_the_preview_with_an_abandoned_upload(server: Server) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from sync.server import timeutil
+    from sync.server.maintenance import prune
+    from sync.server.tables import uploads
+
+    server.add_user("zhangsan", "commissioner")
+    assert upload(server, "zhangsan", photo(400, 300)).status_code == 201
+    with server.engine.begin() as conn:
+        conn.execute(update(uploads).values(updated_at=timeutil.iso(timeutil.now() - timedelta(days=60))))
+    assert prune(server.engine)["uploads"] == 1
+    with server.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(previews)).scalar_one() == 0
