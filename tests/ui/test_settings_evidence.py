@@ -1,4 +1,5 @@
-"""设置: the evidence cache limit (default 2 GB) and "keep full copies of my team's evidence"."""
+"""设置: the evidence cache limit (default 2 GB) and "keep full copies of my team's evidence"; the
+attachment list of someone else's record."""
 
 from __future__ import annotations
 
@@ -29,5 +30,27 @@ def test_the_evidence_settings_are_shown_and_saved(tmp_path: Path, qtbot: Any) -
         wait(ctx)
         assert evidence.keep_team_full(store)
         assert evidence.cache_limit(store) == 512 * 1024**2
+    finally:
+        ctx.close()
+
+
+def test_the_attachment_list_marks_others_files_not_downloaded_and_survives_a_bad_hash(
+    tmp_path: Path, qtbot: Any
+) -> None:
+    from commissioner_app.domain import Attachment
+    from ui.editors.visit_editor import AttachmentsWidget  # (ui.editors first: its import order)
+
+    store = Store.open(tmp_path / "data")
+    ctx = AppContext(store, language="zh_CN")
+    try:
+        panel = AttachmentsWidget(ctx.reader, "visits", "v-1")
+        qtbot.addWidget(panel)
+        items = [
+            Attachment(sha256="ab" * 32, owner_table="visits", owner_id="v-1", original_name="a.jpg"),
+            Attachment(sha256="not-a-hash", owner_table="visits", owner_id="v-1", original_name="b.jpg"),
+        ]
+        panel.load(items)  # not logged in: the previews cannot come, quietly
+        wait(ctx)
+        assert "尚未下载" in panel.list.item(0).text() and "尚未下载" not in panel.list.item(1).text()
     finally:
         ctx.close()
