@@ -560,6 +560,19 @@ def m008_earned_scores(db: Database) -> None:
 
 
 @migrations()
+def m009_evidence_previews(db: Database) -> None:
+    """Other people's attachment files this computer downloaded (the cache that a limit evicts, least
+    recently used first; one's own files are never in it) and the ones asked for while offline
+    (state 'wanted': fetched at the next sync). Local only, never synced."""
+    db.execute(
+        """CREATE TABLE downloaded_files (
+        sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'done',
+        downloaded_at TEXT NOT NULL DEFAULT '', last_used_at TEXT NOT NULL DEFAULT '')"""
+    )
+    db.execute("CREATE INDEX idx_downloaded_files_used ON downloaded_files (state, last_used_at)")
+
+
+@migrations()
 def m011_organisation(db: Database) -> None:
     """The bureau's organisation (sync/server/admin.py): a team's industry and the counties it
     serves, a workstation's host unit, a commissioner's gender from the roster."""

@@ -261,6 +261,60 @@ class SyncClient:
         answer: list[dict[str, Any]] = self._json("GET", f"/records/{table}/{record_id}/history")
         return answer
 
+    def previews(self, hashes: list[str]) -> protocol.PreviewAnswer:
+        answer: protocol.PreviewAnswer = self._json("POST", "/previews", {"hashes": hashes}, small=True)
+        return answer
+
+    def download_to(
+        self,
+        sha256: str,
+        out: Any,
+        start: int = 0,
+        on_bytes: Any = None,
+        cancelled: Any = None,
+    ) -> int:
+        """Stream a file's bytes from `start` (HTTP Range) into the binary file `out`; returns its
+        whole size. `on_bytes(written_so_far, size)` reports progress; `cancelled()` stops between
+        blocks with SyncCancelledError. A cut connection raises OfflineError: call again with the
+        new start (what was written stays)."""
+        require_secure(self.server_url, self.allow_insecure)
+        if not self.token:
+            raise AuthExpiredError()
+        headers = {
+            protocol.PROTOCOL_HEADER: str(self.protocol_version),
+            "Accept-Encoding": "identity",  # byte ranges of the file itself
+            "Authorization": f"Bearer {self.token}",
+        }
+        if start:
+            headers["Range"] = f"bytes={start}-"
+        url = f"{self.server_url}{protocol.API_PREFIX}/attachments/{sha256}"
+        trust: dict[str, Any] = {"verify": self.ca_file} if self.ca_file else {}
+        self.requests_made += 1
+        try:
+            answer = self.session.get(url, headers=headers, timeout=self.timeout, stream=True, **trust)
+            with answer as response:
+                if response.status_code not in (200, 206):
+                    _ = response.content
+                    raise self._error(response)
+                if response.status_code == 200 and start:
+                    out.seek(0)
+                    out.truncate()
+                    start = 0  # the server sent the whole file
+                size = _whole_size(response, start)
+                written = start
+                for block in response.iter_content(256 * 1024):
+                    if cancelled is not None and cancelled():
+                        raise SyncCancelledError()
+                    out.write(block)
+                    written += len(block)
+                    if on_bytes is not None:
+                        on_bytes(written, size)
+                if written != size:
+                    raise OfflineError(f"download cut at byte {written} of {size}")
+                return size
+        except NETWORK_ERRORS as exc:
+            raise OfflineError(f"{type(exc).__name__}: {exc}") from None
+
     # --- transport -------------------------------------------------------------------------------
 
     def _json(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
@@ -403,6 +457,20 @@ class SyncClient:
         refused = RefusedError(reason, status, kind)
         refused.body = body
         return refused
+
+
+def _whole_size(response: requests.Response, start: int) -> int:
+    rng = response.headers.get("Content-Range", "")
+    if response.status_code == 206 and "/" in rng:
+        try:
+            return int(rng.rsplit("/", 1)[1])
+        except ValueError:
+            pass
+    length = response.headers.get("Content-Length")
+    try:
+        return start + int(length) if length is not None else 0
+    except ValueError:
+        return 0
 
 
 _PARSED = "parsed_json"  # the attribute of a response that holds its parsed JSON body

@@ -25,6 +25,7 @@ sync/report.py (progress, cancel, the report, clock skew).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -33,10 +34,10 @@ from commissioner_app import schema
 from commissioner_app.domain import TABLES, now_iso
 from commissioner_app.records import domain_columns
 from commissioner_app.store import Store
-from sync import protocol
+from sync import evidence, protocol
 from sync.bureau_push import push_bureau_edits
 from sync.client import SyncClient
-from sync.errors import SyncCancelledError
+from sync.errors import OfflineError, RefusedError, ServerError, SyncCancelledError
 from sync.puller import FTS_BULK_MIN, META_CURSOR, Puller
 from sync.pusher import (
     MAX_BATCH_CHARS,
@@ -135,6 +136,8 @@ class SyncEngine(Pusher, Puller):
                 self._pull_all(report)
                 _tell_remote_conflicts(report)
             if not report.cancelled:
+                self._evidence(report)
+            if not report.cancelled:
                 self.store.set_meta(META_LAST_SYNC, now_iso())
                 self._progress(SyncProgress("done", 1, 1))
         except SyncCancelledError:
@@ -145,6 +148,25 @@ class SyncEngine(Pusher, Puller):
             report.seconds = time.perf_counter() - started
         return report
 
+    def _evidence(self, report: SyncReport) -> None:
+        """Previews of the records one reviews or owns, files asked for offline (sync/evidence.py)."""
+        try:
+            figures = evidence.after_pull(
+                self.store,
+                self.client,
+                self._cancel,
+                lambda phase, done, total: self._progress(SyncProgress(phase, done, total)),
+            )
+        except (RefusedError, OfflineError, ServerError) as exc:
+            # A server without previews, or the link gone after the records: they are synced all the
+            # same, and the next sync fetches what is missing.
+            log.info("no previews this time: %s", exc)
+            return
+        report.previews_fetched += figures["previews"]
+        report.files_downloaded += figures["files"]
+
+
+log = logging.getLogger("commissioner.sync.engine")
 
 CANCEL_POLL_SECONDS = 0.05
 # After a cancel, the request under way may finish for this long (a batch that is answered is

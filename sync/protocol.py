@@ -253,3 +253,19 @@ class CompleteRequest(TypedDict):
 class CompleteAnswer(TypedDict):
     sha256: str
     size: int
+
+
+# POST /previews (sync/server/previews.py; the bounds in sync/previews.py).
+class PreviewRequest(TypedDict):
+    hashes: list[str]  # at most 200
+
+
+class PreviewOut(TypedDict):
+    sha256: str
+    kind: str  # "image", "pdf" (its first page) or "placeholder"
+    jpeg_base64: str
+
+
+class PreviewAnswer(TypedDict):
+    previews: list[PreviewOut]
+    unavailable: list[str]  # not visible to the caller, or not stored: the same answer for both

@@ -23,6 +23,8 @@ PHASES: dict[str, Message] = {
     "push": Message("发送记录", "Sending records"),
     "upload": Message("上传附件", "Uploading attachments"),
     "pull": Message("接收更新", "Receiving updates"),
+    "previews": Message("接收照片预览", "Receiving photo previews"),
+    "download": Message("下载附件原件", "Downloading attachments"),
     "done": Message("同步完成", "Sync finished"),
 }
 
@@ -70,6 +72,8 @@ class SyncReport:
     requests: int = 0
     seconds: float = 0.0
     cancelled: bool = False
+    previews_fetched: int = 0  # previews of other people's evidence (sync/evidence.py)
+    files_downloaded: int = 0  # full files asked for offline, or the team's kept in full
     clock_skew_seconds: float | None = None
     problems: list[Message] = field(default_factory=list)
 
@@ -86,6 +90,12 @@ class SyncReport:
             f"sent {self.pushed} (merged {self.merged}), received {self.pulled}, conflicts {self.conflicts}, "
             f"rejected {self.rejected}, attachments uploaded {self.attachments_uploaded}"
         )
+        if self.previews_fetched:
+            zh += f"，收到预览 {self.previews_fetched} 张"
+            en += f", previews received {self.previews_fetched}"
+        if self.files_downloaded:
+            zh += f"，下载附件 {self.files_downloaded} 个"
+            en += f", attachments downloaded {self.files_downloaded}"
         if self.cancelled:
             zh, en = "同步已取消；" + zh, "Sync cancelled; " + en
         return Message(zh, en)

@@ -17,7 +17,23 @@ from ui.views.pdf_preview import show_preview
 
 
 def print_visit_sheet(parent: QWidget, context: Any, visit_id: str) -> None:
-    """Make the sheet on the store's worker and show its preview (kept as `parent.sheet_preview`)."""
+    """Download the visit's photos that are not on this computer (a manager's or the bureau's; with
+    progress, cancellable; offline the sheet prints their previews), then make the sheet on the
+    store's worker and show its preview (kept as `parent.sheet_preview`)."""
+    from ui.evidence_files import fetch_files
+
+    fetch_files(
+        parent,
+        context.tasks,
+        [],
+        lambda _paths: _make_sheet(parent, context, visit_id),
+        lambda _text: _make_sheet(parent, context, visit_id),
+        QCoreApplication.translate("VisitSheet", "正在下载照片原图…"),
+        record=("visits", visit_id),
+    )
+
+
+def _make_sheet(parent: QWidget, context: Any, visit_id: str) -> None:
     suggested = QCoreApplication.translate("VisitSheet", "服务记录单_{0}.pdf").format(visit_id[:8])
 
     def show(result: tuple[bytes, list[bytes] | None]) -> None:

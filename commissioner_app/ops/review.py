@@ -57,14 +57,10 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         "WHERE owner_table = 'visits' AND owner_id = ? AND +deleted = 0 ORDER BY created_at",
         [visit_id],
     ):
-        thumb = thumbnail_path(store, a["sha256"])
-        photos.append(
-            {
-                **a,
-                "thumbnail": str(thumb) if thumb.exists() else "",
-                "path": str(blob_path(store, a["sha256"])) if valid_sha256(a["sha256"]) else "",
-            }
-        )
+        photos.append({**a, **_file_state(store, a["sha256"])})
+    sheet = (
+        _file_state(store, row.get("confirm_sheet_sha256") or "") if row.get("confirm_sheet_sha256") else None
+    )
     who = row["commissioner_id"]
     recent = [
         dict(r)
@@ -90,6 +86,7 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         "visit": row,
         "problems": problems,
         "photos": photos,
+        "sheet": sheet,
         "recent": recent,
         "record": record,
         "changes": changes_since_approval(store, visit_id),
@@ -107,6 +104,21 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         "reviews": [
             (r.decision, r.opinion, r.reviewer_name, r.reviewed_at) for r in reviews_of(store, visit_id)
         ],
+    }
+
+
+def _file_state(store: Store, sha256: str) -> dict[str, Any]:
+    """What the pane can show of a file: its preview (made here, or brought by a sync), and whether
+    the full file is on this computer (else a click downloads it first)."""
+    if not valid_sha256(sha256):
+        return {"sha256": "", "thumbnail": "", "path": "", "have_full": False}
+    thumb = thumbnail_path(store, sha256)
+    full = blob_path(store, sha256)
+    return {
+        "sha256": sha256,
+        "thumbnail": str(thumb) if thumb.exists() else "",
+        "path": str(full),
+        "have_full": full.exists(),
     }
 
 

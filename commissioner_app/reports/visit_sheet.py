@@ -15,7 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepInFrame, Spacer, Table, TableStyle
 
-from commissioner_app.attachments import attachments_of, blob_path, valid_sha256
+from commissioner_app.attachments import attachments_of, blob_path, thumbnail_path, valid_sha256
 from commissioner_app.domain import (
     PROBLEM_STATUSES,
     SERVICE_TYPES,
@@ -307,6 +307,9 @@ def _photos(store: Store, photos: list[Any], width: float) -> Table | None:
     cell_w = (width - 4 * mm) / max(1, len(photos)) if photos else width
     for a in photos:
         path = blob_path(store, a.sha256) if store.data_dir and valid_sha256(a.sha256) else None
+        if path is not None and not path.exists():
+            # Someone else's photo not downloaded (offline): its preview, rather than nothing.
+            path = thumbnail_path(store, a.sha256)
         img = _photo(path, cell_w - 4 * mm, PHOTO_HEIGHT)
         if img is not None:
             images.append(img)

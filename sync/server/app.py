@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol
-from sync.server import admin, attachments, audit, auth, confirm, pull, push
+from sync.server import admin, attachments, audit, auth, confirm, previews, pull, push
 from sync.server.db import make_engine, sqlite_url
 from sync.server.errors import ApiError
 from sync.server.middleware import MAX_CHUNK_BODY, AccessLog, RequestGuard
@@ -309,7 +309,9 @@ def create_app(
         f"{P}/attachments/{{sha256}}/complete", status_code=201, response_model=CompleteAnswer, **common
     )
     def attachment_complete(body: CompleteRequest, user: User, sha256: SHA256_PATH) -> dict[str, Any]:
-        return attachments.complete(engine, user, sha256, body.size)
+        answer = attachments.complete(engine, user, sha256, body.size)
+        previews.ensure(engine, sha256)  # made once, from the stored bytes
+        return answer
 
     @app.get(
         f"{P}/attachments/{{sha256}}",
@@ -321,15 +323,32 @@ def create_app(
             },
         },
     )
-    def attachment_download(user: User, sha256: SHA256_PATH) -> StreamingResponse:
+    def attachment_download(
+        user: User, sha256: SHA256_PATH, range: Annotated[str | None, Header(max_length=200)] = None
+    ) -> StreamingResponse:
         size = attachments.open_download(engine, user, sha256)
+        headers = {"ETag": f'"{sha256}"', "Accept-Ranges": "bytes"}
+        part = attachments.parse_range(range, size)
+        if part is None:
+            return StreamingResponse(
+                attachments.stream(engine, sha256),
+                media_type="application/octet-stream",
+                headers={**headers, "Content-Length": str(size)},
+            )
+        start, end = part
         return StreamingResponse(
-            attachments.stream(engine, sha256),
+            attachments.stream(engine, sha256, start, end),
+            status_code=206,
             media_type="application/octet-stream",
-            headers={"Content-Length": str(size), "ETag": f'"{sha256}"'},
+            headers={
+                **headers,
+                "Content-Length": str(end - start),
+                "Content-Range": f"bytes {start}-{end - 1}/{size}",
+            },
         )
 
     app.include_router(audit.router(current_user), prefix=P, **common)
+    app.include_router(previews.router(engine, current_user, common))
     return app
 
 

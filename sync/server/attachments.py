@@ -239,7 +239,10 @@ def _add_owner(conn: Connection, user: User, sha256: str, size: int) -> None:
 
 
 def _chunks(conn: Connection, sha256: str) -> Iterator[bytes]:
-    offset = 0
+    return _chunks_from(conn, sha256, 0)
+
+
+def _chunks_from(conn: Connection, sha256: str, offset: int) -> Iterator[bytes]:
     while True:
         row = conn.execute(
             select(upload_chunks.c.offset, upload_chunks.c.data)
@@ -314,41 +317,97 @@ def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, An
     return {"sha256": sha256, "size": size}
 
 
+def visible_hashes(conn: Connection, user: User, hashes: list[str]) -> set[str]:
+    """Which of these files a record the caller may see refers to, where the record's owner has shown
+    they hold the file (uploaded it, or sent the same bytes again): naming a hash in a record of
+    one's own opens nothing."""
+    if not hashes:
+        return set()
+    held = exists().where(
+        upload_owners.c.sha256 == records.c.sha256,
+        upload_owners.c.complete,
+        or_(
+            upload_owners.c.commissioner_id == records.c.owner_id,
+            and_(records.c.owner_id.is_(None), upload_owners.c.role == "bureau"),
+        ),
+    )
+    rows = conn.execute(
+        select(records.c.sha256)
+        .distinct()
+        .where(records.c.sha256.in_(hashes), records.c.deleted == false(), visible_clause(user), held)
+    )
+    return {row.sha256 for row in rows}
+
+
 def open_download(engine: Engine, user: User, sha256: str) -> int:
-    """The size of a file the caller may fetch; 404 for a missing file or one they may not see."""
+    """The size of a file the caller may fetch; 404 for a missing file or one they may not see.
+
+    Knowing a hash opens nothing: the caller holds the file themselves (an upload belongs to its
+    uploader until a record refers to it), or a record they may see refers to it."""
     check_sha(sha256)
     with reading(engine) as conn:
-        # A record the caller may see names the file, and the record's owner has shown they hold it
-        # (uploaded it, or sent the same bytes again): naming a hash in a record of one's own opens
-        # nothing.
-        held = exists().where(
-            upload_owners.c.sha256 == sha256,
-            upload_owners.c.complete,
-            or_(
-                upload_owners.c.commissioner_id == records.c.owner_id,
-                and_(records.c.owner_id.is_(None), upload_owners.c.role == "bureau"),
-            ),
-        )
-        allowed = conn.execute(
-            select(
-                exists().where(
-                    and_(
-                        records.c.sha256 == sha256,
-                        records.c.deleted == false(),
-                        visible_clause(user),
-                        held,
-                    )
-                )
-            )
-        ).scalar()
         row = conn.execute(
             select(uploads.c.size).where(uploads.c.sha256 == sha256, uploads.c.complete)
         ).first()
-    if not allowed or row is None:
-        raise not_found()
+        if row is None:
+            raise not_found()
+        own = _owner(conn, sha256, user)
+        if not (own is not None and own.complete) and sha256 not in visible_hashes(conn, user, [sha256]):
+            raise not_found()
     return int(row.size)
 
 
-def stream(engine: Engine, sha256: str) -> Iterator[bytes]:
+def stream(engine: Engine, sha256: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+    """Bytes [start, end) of a stored file (to its end when `end` is None), chunk by chunk."""
     with engine.connect() as conn:
-        yield from _chunks(conn, sha256)
+        if start == 0 and end is None:
+            yield from _chunks(conn, sha256)
+            return
+        rows = conn.execute(
+            select(upload_chunks.c.offset)
+            .where(upload_chunks.c.sha256 == sha256, upload_chunks.c.offset <= start)
+            .order_by(upload_chunks.c.offset.desc())
+            .limit(1)
+        ).first()
+        offset = rows.offset if rows is not None else 0
+        for chunk in _chunks_from(conn, sha256, offset):
+            lo, hi = max(start, offset), offset + len(chunk) if end is None else min(end, offset + len(chunk))
+            if lo < hi:
+                yield chunk[lo - offset : hi - offset]
+            offset += len(chunk)
+            if end is not None and offset >= end:
+                return
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(start, end exclusive) of a single `bytes=` range; None for no header or one not understood
+    (answered with the whole file). Raises 416 for a range that starts beyond the file."""
+    if not header:
+        return None
+    text = header.strip()
+    if not text.startswith("bytes=") or "," in text:
+        return None
+    first, dash, last = text[6:].strip().partition("-")
+    if not dash:
+        return None
+    try:
+        if first == "":
+            suffix = int(last)
+            if suffix <= 0:
+                return None
+            return max(0, size - suffix), size
+        start = int(first)
+        end = int(last) + 1 if last else size
+    except ValueError:
+        return None
+    if start < 0 or (last and end <= start):
+        return None
+    if start >= size:
+        raise ApiError(
+            416,
+            "range_not_satisfiable",
+            f"请求的范围超出文件大小（{size} 字节）",
+            f"the requested range is beyond the file's size ({size} bytes)",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+    return start, min(end, size)

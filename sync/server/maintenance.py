@@ -13,6 +13,7 @@ from sync.server.auth import KNOWN_FOR
 from sync.server.db import writing
 from sync.server.tables import (
     login_attempts,
+    previews,
     push_batches,
     records,
     tokens,
@@ -59,6 +60,7 @@ def prune(
             conn.execute(delete(upload_chunks).where(upload_chunks.c.sha256.in_(stale[i : i + 500])))
             conn.execute(delete(uploads).where(uploads.c.sha256.in_(stale[i : i + 500])))
             conn.execute(delete(upload_owners).where(upload_owners.c.sha256.in_(stale[i : i + 500])))
+            conn.execute(delete(previews).where(previews.c.sha256.in_(stale[i : i + 500])))
         # Half-finished proofs of holding a file (see attachments._prove).
         conn.execute(
             delete(upload_owners).where(

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Engine,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -125,6 +126,20 @@ def _m003_confirm_links(conn: Connection) -> None:
         Column("key", String(200), primary_key=True),
         Column("window_start", String(40), nullable=False),
         Column("count", Integer, nullable=False),
+    )
+    meta.create_all(conn)
+
+
+def _m004_previews(conn: Connection) -> None:
+    """One preview per stored file; files stored before this step get theirs when first asked for."""
+    meta = MetaData()
+    Table(
+        "previews",
+        meta,
+        Column("sha256", String(64), primary_key=True),
+        Column("kind", String(20), nullable=False),
+        Column("data", LargeBinary, nullable=False),
+        Column("created_at", String(40), nullable=False),
     )
     meta.create_all(conn)
 
@@ -253,6 +268,7 @@ STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
     (3, "confirm_links", _m003_confirm_links),
+    (4, "previews", _m004_previews),
     (6, "organisation", _m006_organisation),
     (7, "county_audit", _m007_county_audit),
 ]

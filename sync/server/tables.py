@@ -196,6 +196,16 @@ upload_chunks = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# One small JPEG per stored file (sync/previews.py), made by the server from the uploaded bytes.
+previews = Table(
+    "previews",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
 
 # The served party's confirmation links (sync/server/confirm.py): the SHA-256 of each token a
 # commissioner's application made for a visit, and the browser (a cookie's hash) that answered first.

@@ -63,8 +63,9 @@ def test_upload_resumes_from_the_servers_offset_and_download_is_scoped(server: S
     assert done.status_code == 201 and done.json() == {"sha256": sha, "size": len(data)}
     assert server.request("GET", f"/attachments/{sha}/status", "zhangsan").json()["complete"] is True
 
-    # Nobody downloads it until a record they may see refers to it.
-    assert server.request("GET", f"/attachments/{sha}", "zhangsan").status_code == 404
+    # Until a record refers to it, the upload belongs to its uploader alone.
+    assert server.request("GET", f"/attachments/{sha}", "zhangsan").content == data
+    assert server.request("GET", f"/attachments/{sha}", "manager").status_code == 404
     vid = new_id()
     server.push_ok(
         "zhangsan",
@@ -179,3 +180,67 @@ def test_prune_removes_abandoned_uploads_and_old_sessions_but_keeps_the_rest(ser
             hashlib.sha256(done).hexdigest(),
             fresh,
         }
+
+
+def _photo_visit(server: Server, user: str, commissioner: str, sha: str, size: int) -> str:
+    vid = new_id()
+    server.push_ok(
+        user,
+        [
+            change("visits", vid, visit_fields(commissioner)),
+            change(
+                "attachments",
+                new_id(),
+                {
+                    "sha256": sha,
+                    "owner_table": "visits",
+                    "owner_id": vid,
+                    "kind": "photo",
+                    "size": size,
+                    "original_name": "p.jpg",
+                },
+            ),
+        ],
+    )
+    return vid
+
+
+@BACKENDS
+def test_an_uploader_downloads_their_own_upload_before_any_record_refers_to_it(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    server.add_user("lisi", "commissioner")
+    server.add_user("manager", "manager")
+    server.add_user("bureau", "bureau")
+    data = os.urandom(CHUNK + 7)
+    sha = hashlib.sha256(data).hexdigest()
+    assert upload(server, "zhangsan", data).status_code == 201
+    # Their second laptop may fetch it back; nobody else learns anything from knowing the hash.
+    assert server.request("GET", f"/attachments/{sha}", "zhangsan").content == data
+    for other in ("lisi", "manager", "bureau"):
+        answer = server.request("GET", f"/attachments/{sha}", other)
+        assert answer.status_code == 404, other
+
+
+@BACKENDS
+def test_downloads_resume_with_http_range(server: Server) -> None:
+    zhang = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    data = os.urandom(3 * CHUNK + 11)
+    sha = hashlib.sha256(data).hexdigest()
+    assert upload(server, "zhangsan", data).status_code == 201
+    _photo_visit(server, "zhangsan", zhang, sha, len(data))
+    whole = server.request("GET", f"/attachments/{sha}", "manager")
+    assert whole.status_code == 200 and whole.headers["accept-ranges"] == "bytes"
+    # A download cut after 100,000 bytes continues from there, across the stored chunk borders.
+    start = 100_000
+    rest = server.request("GET", f"/attachments/{sha}", "manager", headers={"Range": f"bytes={start}-"})
+    assert rest.status_code == 206, rest.text
+    assert rest.headers["content-range"] == f"bytes {start}-{len(data) - 1}/{len(data)}"
+    assert rest.content == data[start:]
+    middle = server.request("GET", f"/attachments/{sha}", "manager", headers={"Range": "bytes=10-20"})
+    assert middle.status_code == 206 and middle.content == data[10:21]
+    beyond = server.request("GET", f"/attachments/{sha}", "manager", headers={"Range": f"bytes={len(data)}-"})
+    assert beyond.status_code == 416 and beyond.headers["content-range"] == f"bytes */{len(data)}"
+    # A range the server does not understand is answered with the whole file (RFC 9110 allows it).
+    odd = server.request("GET", f"/attachments/{sha}", "manager", headers={"Range": "bytes=1-2,5-6"})
+    assert odd.status_code == 200 and odd.content == data

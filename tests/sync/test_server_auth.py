@@ -38,6 +38,7 @@ PROTECTED = [
     ("GET", f"/attachments/{SHA}/status", None),
     ("PUT", f"/attachments/{SHA}?offset=0", b"abc"),
     ("POST", f"/attachments/{SHA}/complete", {"size": 3}),
+    ("POST", "/previews", {"hashes": [SHA]}),
 ]
 
 

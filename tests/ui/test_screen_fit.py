@@ -278,6 +278,7 @@ def _visit_rows(context: AppContext) -> list[dict]:
 def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
     from ui.conflicts_dialog import ConflictsDialog
     from ui.editors import DraftRecoveryDialog, ProblemDialog, TargetDialog, VisitEditor
+    from ui.evidence_files import progress_dialog
     from ui.profile import ProfileDialog
     from ui.sync_login import LoginDialog
     from ui.views.assessment import VisitPicker
@@ -313,6 +314,7 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
             ],
         ),
         "record history": lambda w, c: RecordHistoryDialog(c, "visits", _visit_id(c), w),
+        "evidence download": lambda w, c: progress_dialog(w, "正在下载原图…"),
     }
 
 

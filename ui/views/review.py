@@ -46,6 +46,7 @@ from commissioner_app.ops import OpChanges
 from commissioner_app.ops.review import decide_visits, review_details
 from commissioner_app.review import review_queue
 from ui.context import AppContext
+from ui.evidence_files import fetch_record_previews, open_full
 from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
@@ -182,8 +183,9 @@ class ReviewView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.detail = QTextBrowser(self)
         self.detail.setOpenLinks(False)
-        # A thumbnail opens the photo itself in the system's viewer.
-        self.detail.anchorClicked.connect(QDesktopServices.openUrl)
+        # A preview opens the full file (downloaded first when it is someone else's) in the system's viewer.
+        self.detail.anchorClicked.connect(self._link_clicked)
+        self._previews_asked: set[str] = set()
         self.detail.setMinimumWidth(280)  # with the list beside it within 911 pixels (150 %), in English
         self.opinion_label = QLabel(self)
         # Wraps: beside a county bureau's wider rail, in English, one line would not fit 911 pixels.
@@ -363,6 +365,23 @@ class ReviewView(QWidget):
             return  # the selection moved on meanwhile
         self.details = details
         self.detail.setHtml(self.details_html(details) if details else self._empty_html())
+        files = [*details.get("photos", []), details.get("sheet") or {}] if details else []
+        if visit_id not in self._previews_asked and any(
+            f.get("sha256") and not f["thumbnail"] and not f["have_full"] for f in files
+        ):
+            # No preview yet (the bureau's computer, or before the sync that brings them): ask now.
+            self._previews_asked.add(visit_id)
+            fetch_record_previews(self.context.tasks, "visits", visit_id, lambda _n: self._reload_details())
+
+    def _reload_details(self) -> None:
+        self._selection_changed(force=True)
+
+    def _link_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "evidence":
+            sha = url.path()
+            open_full(self, self.context.tasks, sha, lambda text: self._say(text, error=True))
+        else:
+            QDesktopServices.openUrl(url)
 
     def _empty_html(self) -> str:
         text = self.tr("选择一条记录查看详情。")
@@ -434,6 +453,17 @@ class ReviewView(QWidget):
                     f"<p style='margin:2px 0; color:{EDITED_COLOUR}'>⚠ <b>{e(w.title.text(lang))}</b>："
                     f"{e(w.message.text(lang))}</p>"
                 )
+        # The proof first: the photos and the signed sheet are what a reviewer checks.
+        section(self.tr("佐证材料"))
+        if d["photos"]:
+            cells = [self._file_cell(photo, photo["original_name"] or photo["kind"]) for photo in d["photos"]]
+            out.append("<p>" + "&nbsp;".join(cells) + "</p>")
+            out.append(f"<p style='margin:0; color:#6b7280'>{e(t['open_photo'])}</p>")
+        else:
+            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['no_photos'])}</p>")
+        if d.get("sheet"):
+            section(self.tr("签字确认单"))
+            out.append("<p>" + self._file_cell(d["sheet"], self.tr("签字确认单")) + "</p>")
         section(self.tr("服务内容"))
         out.append(f"<p style='margin:2px 0'>{e(v['content'] or '').replace(chr(10), '<br>')}</p>")
         counters = [(m.text(lang), v[k]) for k, m in VISIT_COUNTERS.items() if v.get(k)]
@@ -457,20 +487,6 @@ class ReviewView(QWidget):
                     f"<p style='margin:0 0 2px 16px'>→ {e(s['description'] or '')}"
                     f"{'（' + e(s['technology']) + '）' if s['technology'] else ''}</p>"
                 )
-        section(self.tr("佐证材料"))
-        if d["photos"]:
-            cells = []
-            for photo in d["photos"]:
-                if photo["thumbnail"]:
-                    url = QUrl.fromLocalFile(photo["thumbnail"]).toString()
-                    full = QUrl.fromLocalFile(photo["path"]).toString()
-                    cells.append(f"<a href='{e(full)}'><img src='{e(url)}' height='90'></a>")
-                else:
-                    cells.append(e(photo["original_name"] or photo["kind"]))
-            out.append("<p>" + "&nbsp;".join(cells) + "</p>")
-            out.append(f"<p style='margin:0; color:#6b7280'>{e(t['open_photo'])}</p>")
-        else:
-            out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['no_photos'])}</p>")
         c = d.get("confirmation")
         if c:
             verdict = CONFIRMATION_DECISIONS.get(c["decision"], CONFIRMATION_DECISIONS["confirmed"]).text(
@@ -519,6 +535,16 @@ class ReviewView(QWidget):
                 )
             out.append("</table>")
         return "".join(out)
+
+    def _file_cell(self, item: dict[str, Any], name: str) -> str:
+        """A preview that opens the full file; without a preview, the name and "not yet downloaded"."""
+        e = html.escape
+        link = f"evidence:{item['sha256']}" if item.get("sha256") else ""
+        if item["thumbnail"]:
+            url = QUrl.fromLocalFile(item["thumbnail"]).toString()
+            return f"<a href='{e(link)}'><img src='{e(url)}' height='90'></a>"
+        note = "" if item.get("have_full") else "（" + self.tr("尚未下载") + "）"
+        return f"<a href='{e(link)}' style='color:#4b5563'>[{e(name)}{e(note)}]</a>" if link else e(name)
 
     # --- decisions -------------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from commissioner_app.attachments import (
     safe_file_name,
     store_blob,
     thumbnail_path,
+    valid_sha256,
     verify_blob,
 )
 from commissioner_app.domain import ATTACHMENT_KINDS, Attachment
@@ -176,6 +177,26 @@ class AttachmentsWidget(QWidget):
         self._saved_ids = {a.id for a in attachments}
         self._removed = []
         self._refresh_items()
+        store = self._store
+        if (
+            self._owner_id
+            and store.data_dir is not None
+            and any(
+                valid_sha256(a.sha256)
+                and not thumbnail_path(store, a.sha256).exists()
+                and not blob_path(store, a.sha256).exists()
+                for a in self._items
+            )
+        ):
+            # Someone else's files without previews (the bureau opening a record): fetch them.
+            from ui.evidence_files import fetch_record_previews
+            from ui.tasks import Executor
+
+            try:
+                tasks = Executor.current()
+            except RuntimeError:  # a widget outside the application (no executor): nothing to fetch with
+                return
+            fetch_record_previews(tasks, self._owner_table, self._owner_id, lambda _n: self._refresh_items())
 
     def attachments(self) -> list[Attachment]:
         return list(self._items)
@@ -242,6 +263,22 @@ class AttachmentsWidget(QWidget):
         if not 0 <= row < len(self._items):
             return
         attachment = self._items[row]
+        if self._not_here(attachment):
+            # Someone else's file not downloaded yet: fetched first (progress, cancel), then opened.
+            from ui.evidence_files import open_full
+            from ui.tasks import Executor
+
+            open_full(
+                self,
+                Executor.current(),
+                attachment.sha256,
+                self.error.show_message,
+                lambda _path: self._open_local(attachment),
+            )
+            return
+        self._open_local(attachment)
+
+    def _open_local(self, attachment: Attachment) -> None:
         problem = verify_blob(self._store, attachment.sha256, attachment.original_name)
         if problem is not None:
             self.error.show_message(problem.text(i18n.language()))
@@ -313,7 +350,18 @@ class AttachmentsWidget(QWidget):
         name = attachment.original_name or attachment.sha256[:8]
         if len(name) > 16:
             name = name[:7] + "…" + name[-7:]
+        if self._not_here(attachment):
+            name += "\n" + self.tr("尚未下载")
         return name
+
+    def _not_here(self, attachment: Attachment) -> bool:
+        """A saved attachment whose file is not on this computer (someone else's, not downloaded)."""
+        return (
+            attachment.id in self._saved_ids
+            and self._store.data_dir is not None
+            and valid_sha256(attachment.sha256)
+            and not blob_path(self._store, attachment.sha256).exists()
+        )
 
     def _show_info(self, row: int) -> None:
         self._update_buttons()

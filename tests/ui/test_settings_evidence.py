@@ -1,0 +1,56 @@
+"""设置: the evidence cache limit (default 2 GB) and "keep full copies of my team's evidence"; the
+attachment list of someone else's record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from commissioner_app.store import Store
+from sync import evidence
+from tests.ui.manager_support import wait
+from ui.context import AppContext
+from ui.views.settings import SettingsView
+
+
+def test_the_evidence_settings_are_shown_and_saved(tmp_path: Path, qtbot: Any) -> None:
+    store = Store.open(tmp_path / "data")
+    ctx = AppContext(store, language="zh_CN")
+    try:
+        view = SettingsView(ctx)
+        qtbot.addWidget(view)
+        view.show()
+        wait(ctx)
+        assert view.cache_limit.value() == 2.0 and not view.keep_full.isChecked()
+        assert "0 MB" in view.cache_limit.toolTip()
+        view.keep_full.setChecked(True)
+        wait(ctx)
+        view.cache_limit.setValue(0.5)
+        view.cache_limit.editingFinished.emit()
+        wait(ctx)
+        assert evidence.keep_team_full(store)
+        assert evidence.cache_limit(store) == 512 * 1024**2
+    finally:
+        ctx.close()
+
+
+def test_the_attachment_list_marks_others_files_not_downloaded_and_survives_a_bad_hash(
+    tmp_path: Path, qtbot: Any
+) -> None:
+    from commissioner_app.domain import Attachment
+    from ui.editors.visit_editor import AttachmentsWidget  # (ui.editors first: its import order)
+
+    store = Store.open(tmp_path / "data")
+    ctx = AppContext(store, language="zh_CN")
+    try:
+        panel = AttachmentsWidget(ctx.reader, "visits", "v-1")
+        qtbot.addWidget(panel)
+        items = [
+            Attachment(sha256="ab" * 32, owner_table="visits", owner_id="v-1", original_name="a.jpg"),
+            Attachment(sha256="not-a-hash", owner_table="visits", owner_id="v-1", original_name="b.jpg"),
+        ]
+        panel.load(items)  # not logged in: the previews cannot come, quietly
+        wait(ctx)
+        assert "尚未下载" in panel.list.item(0).text() and "尚未下载" not in panel.list.item(1).text()
+    finally:
+        ctx.close()

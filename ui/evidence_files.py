@@ -1,0 +1,113 @@
+"""Other people's evidence in the GUI: full files downloaded on the network lane before they are
+opened or printed (progress, cancel; a cut download resumes, sync/evidence.py), and the previews of a
+record that a sync did not bring (the bureau's computer, when it opens a record)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from commissioner_app.ops import OpResult
+from sync.errors import AuthExpiredError, OfflineError, SyncCancelledError
+from sync.evidence import hashes_of_record, open_files_op, record_previews_op
+from ui.screen_fit import fit_dialog
+
+
+def not_downloaded_text() -> str:
+    return QCoreApplication.translate("EvidenceFiles", "尚未下载：连接服务器后将自动下载。")
+
+
+def open_local_file(path: str) -> None:
+    """Show a file in the system's viewer (tests replace this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def progress_dialog(parent: QWidget, label: str) -> QProgressDialog:
+    """The download's progress, with 取消 (shown only when it takes a while)."""
+    dialog = QProgressDialog(label, QCoreApplication.translate("EvidenceFiles", "取消"), 0, 0, parent)
+    dialog.setWindowTitle(QCoreApplication.translate("EvidenceFiles", "下载佐证材料"))
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)  # a file already here, or a fast link: no flicker
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    fit_dialog(dialog, (420, 140))
+    return dialog
+
+
+def fetch_files(
+    parent: QWidget,
+    tasks: Any,
+    hashes: list[str],
+    done: Callable[[list[str]], None],
+    failed: Callable[[str], None],
+    label: str = "",
+    record: tuple[str, str] | None = None,
+) -> QProgressDialog:
+    """Make sure these files are on this computer (downloading what is missing on the network
+    lane of `tasks`, the application's Executor, with a progress dialog that can cancel), then
+    `done(paths)`; `failed(text)` when they could not all be had (offline: they are fetched at the
+    next sync). `record`: (table, id) to take the files of that record instead of `hashes`."""
+    cancel = threading.Event()
+    label = label or QCoreApplication.translate("EvidenceFiles", "正在下载原图…")
+    dialog = progress_dialog(parent, label)
+    dialog.canceled.connect(cancel.set)
+    parent.evidence_progress = dialog  # type: ignore[attr-defined]
+
+    def show(value: tuple[int, int]) -> None:
+        received, total = value
+        if total > 0:
+            dialog.setMaximum(max(1, total // 1024))
+        dialog.setValue(min(received // 1024, dialog.maximum()) if dialog.maximum() else 0)
+        got = QCoreApplication.translate("EvidenceFiles", "已接收 {0} KB").format(f"{received // 1024:,}")
+        dialog.setLabelText(label + "\n" + got)
+
+    report = tasks.progress_reporter(show)
+
+    def job(store: Any) -> OpResult[list[str]]:
+        wanted = list(hashes) if record is None else hashes_of_record(store, *record)
+        return open_files_op(store, wanted, lambda got, total: report((got, total)), cancel.is_set)
+
+    def finished(result: OpResult[list[str]] | None, error: BaseException | None) -> None:
+        dialog.reset()
+        dialog.close()
+        if error is None and result is not None:
+            done(result.value)
+        elif isinstance(error, SyncCancelledError):
+            failed(QCoreApplication.translate("EvidenceFiles", "已取消下载；下次打开时从中断处继续。"))
+        elif isinstance(error, (OfflineError, AuthExpiredError)):
+            failed(not_downloaded_text())
+        else:
+            from ui.tasks import error_text
+
+            failed(error_text(error) if error is not None else not_downloaded_text())
+
+    if not tasks.submit_network(job, finished):
+        failed(not_downloaded_text())
+    return dialog
+
+
+def open_full(
+    parent: QWidget,
+    tasks: Any,
+    sha256: str,
+    failed: Callable[[str], None],
+    opened: Callable[[str], None] | None = None,
+) -> None:
+    """A click on a preview: the full file, downloaded first if needed, in the system's viewer (or
+    given to `opened`)."""
+    fetch_files(parent, tasks, [sha256], lambda paths: (opened or open_local_file)(paths[0]), failed)
+
+
+def fetch_record_previews(tasks: Any, table: str, record_id: str, arrived: Callable[[int], None]) -> None:
+    """The previews of one record's files, when this computer has none (quietly nothing offline)."""
+
+    def finished(result: OpResult[int] | None, error: BaseException | None) -> None:
+        if error is None and result is not None and result.value:
+            arrived(result.value)
+
+    tasks.submit_network(lambda store: record_previews_op(store, table, record_id), finished)
