@@ -127,10 +127,18 @@ def _m003_confirm_links(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _m010_public_seq(conn: Connection) -> None:
+    """Public rows (reference data, rules, demands, the bureau's service targets) in server order:
+    a commissioner's pull reads its public changes from here, not from a walk of every change
+    (sync/server/pull.py)."""
+    conn.execute(text("CREATE INDEX ix_records_public_seq ON records (server_seq) WHERE public"))
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
     (3, "confirm_links", _m003_confirm_links),
+    (10, "public_seq", _m010_public_seq),
 ]
 HEAD = STEPS[-1][0]
 
