@@ -75,10 +75,7 @@ def _page_query(conn: Any, user: User, since: int, top: int, limit: int) -> Any:
     window = (records.c.server_seq > since, records.c.server_seq <= top)
     if user.role == "bureau" or conn.dialect.name != "postgresql":
         return (
-            select(*COLUMNS)
-            .where(*window, visible_clause(user))
-            .order_by(records.c.server_seq)
-            .limit(limit)
+            select(*COLUMNS).where(*window, visible_clause(user)).order_by(records.c.server_seq).limit(limit)
         )
     branches = [records.c.public == true()]
     if user.commissioner_id:
