@@ -35,8 +35,9 @@ def pull_page(engine: Engine, user: User, since: int, limit: int, count: bool = 
             # first push), PostgreSQL chose the latter, and each page sorted all the rest of the
             # table (0.5 s a page at 100,000 records). The index walk costs one pass in all.
             conn.execute(text("SET LOCAL enable_sort = off"))
-        rows = conn.execute(_page_query(conn, user, since, top, limit)).all()
-        remaining = _count(conn, user, since, top) if count else None
+        # Nothing after the cursor (a sync with nothing to do): no page to look for.
+        rows = conn.execute(_page_query(conn, user, since, top, limit)).all() if since < top else []
+        remaining = (_count(conn, user, since, top) if since < top else 0) if count else None
     has_more = len(rows) == limit
     next_since = rows[-1].server_seq if has_more else max(top, since)
     parts = [
