@@ -100,7 +100,16 @@ class Stored:
     team_id: str | None
     workstation_id: str | None
     public: bool
-    fields: dict[str, Any]
+    decoded: dict[str, Any] | None = None
+    text: str | None = None  # the stored JSON, decoded on first use
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        # A batch loads every record its changes point at, mostly to see whose it is: their fields
+        # are decoded only when read (a third of loading a batch's records).
+        if self.decoded is None:
+            self.decoded = orjson.loads(self.text or "{}")
+        return self.decoded
 
     @classmethod
     def from_row(cls, row: Any) -> Stored:
@@ -112,7 +121,8 @@ class Stored:
             row.team_id,
             row.workstation_id,
             bool(row.public),
-            orjson.loads(row.fields),
+            None,
+            row.fields,
         )
 
 
