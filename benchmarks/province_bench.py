@@ -904,6 +904,8 @@ def main() -> int:
                 if "bureau" not in skip:
                     b = first_pull(base, "bureau", folder, args.bureau_timeout)
                     at = b.get("at_1m_seconds")
+                    if b.get("cut_short"):
+                        print(f"bureau's pull cut short by --bureau-timeout {args.bureau_timeout:.0f} s:")
                     print(
                         "bureau's first pull, whole province: "
                         f"{b['pulled']:,} records in {b['seconds']:.0f} s "
