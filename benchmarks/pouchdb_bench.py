@@ -16,7 +16,8 @@ process from start to exit, the median of --runs:
 
 The npm packages are installed into the scratch folder on first use (`npm install`). With
 --profile DIR, the client processes run under cProfile and the server under py-spy's
-sampling (one extra run each, not counted), writing DIR/*.prof and DIR/server-*.raw.
+sampling (one extra run each, not counted), writing DIR/*.prof and DIR/server-*.raw (py-spy's
+collapsed stacks; `pip install py-spy`).
 """
 
 from __future__ import annotations
