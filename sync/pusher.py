@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from commissioner_app import schema
 from commissioner_app.domain import new_id, now_iso
 from commissioner_app.i18n import Message
@@ -81,7 +83,8 @@ class Pusher(Uploader):
                     slot = next(k for k in PENDING_SLOTS if all(o.slot != k for o in out))
                     # Encoded once, for both: written before it is sent, so that after a crash the
                     # same batch_id is replayed; sent as it was written.
-                    body = json.dumps(self._request_of(batch), ensure_ascii=False, separators=(",", ":"))
+                    # (orjson: the same compact UTF-8 JSON as json.dumps, in a tenth of the time.)
+                    body = orjson.dumps(self._request_of(batch)).decode()
                     self.store.set_meta(slot, _stored_text(batch, body))
                     out.append(_InFlight(batch, slot, sender.submit(self._push_request, batch, body, stop)))
                 while out:

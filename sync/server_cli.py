@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=1, help="server processes (they share the database)")
     serve.add_argument(
+        "--db-connections",
+        type=int,
+        default=int(os.environ.get("COMMISSIONER_SERVER_DB_CONNECTIONS", "40")),
+        help="database connections each process may hold (default 40, one per request thread); "
+        "PostgreSQL's max_connections must exceed this times the processes of every machine",
+    )
+    serve.add_argument(
         "--forwarded-allow-ips",
         default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         help="addresses of the reverse proxies whose X-Forwarded-For/-Proto headers are believed "
@@ -235,6 +242,10 @@ def serve(args: argparse.Namespace, url: str) -> int:
 
     os.environ["COMMISSIONER_SERVER_URL"] = url
     os.environ["COMMISSIONER_SERVER_LOG_LEVEL"] = args.log_level
+    if args.db_connections < 1:
+        print("error: --db-connections must be at least 1", file=sys.stderr)
+        return EXIT_USER_ERROR
+    os.environ["COMMISSIONER_SERVER_DB_CONNECTIONS"] = str(args.db_connections)
     from sync.server.db import make_engine
     from sync.server.migrations import migrate
 

@@ -46,9 +46,12 @@ def _owner_only(database: str) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
-    # Enough connections for uvicorn's thread pool (40 threads) without waiting on the pool.
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 30)
+    # Enough connections for uvicorn's thread pool (40 threads) without waiting on the pool, unless
+    # `serve --db-connections N` caps them (several processes on one PostgreSQL share its
+    # max_connections); past the cap a request waits for a connection up to pool_timeout.
+    limit = max(1, int(os.environ.get("COMMISSIONER_SERVER_DB_CONNECTIONS", "40") or 40))
+    kwargs.setdefault("pool_size", min(10, limit))
+    kwargs.setdefault("max_overflow", limit - min(10, limit))
     kwargs.setdefault("pool_timeout", 60)
     if make_url(url).get_backend_name() == "sqlite":
         if ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://"):

@@ -264,6 +264,13 @@ def _backfill_county(conn: Connection) -> None:
             )
 
 
+def _m010_public_seq(conn: Connection) -> None:
+    """Public rows (reference data, rules, demands, the bureau's service targets) in server order:
+    a commissioner's pull reads its public changes from here, not from a walk of every change
+    (sync/server/pull.py)."""
+    conn.execute(text("CREATE INDEX ix_records_public_seq ON records (server_seq) WHERE public"))
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
@@ -271,6 +278,7 @@ STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "previews", _m004_previews),
     (6, "organisation", _m006_organisation),
     (7, "county_audit", _m007_county_audit),
+    (10, "public_seq", _m010_public_seq),
 ]
 HEAD = STEPS[-1][0]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, func, literal, select, text
+from sqlalchemy import Engine, and_, func, literal, select, text, true, union
 
 from sync.server import timeutil
 from sync.server.auth import User
 from sync.server.db import reading
-from sync.server.scope import visible_clause
+from sync.server.scope import PEOPLE_TABLES, visible_clause
 from sync.server.tables import counters, records
 
 # A count of what a pull has left reads (index entries of) every change after the cursor; past this
@@ -29,26 +29,15 @@ def pull_page(engine: Engine, user: User, since: int, limit: int, count: bool = 
         # Read the counter first: every change numbered up to it is committed (pushes number their
         # changes under the counter's lock), so a short page may move the cursor up to it.
         top: int = conn.execute(select(counters.c.value).where(counters.c.name == "server_seq")).scalar_one()
-        if conn.dialect.name == "postgresql":
+        if conn.dialect.name == "postgresql" and user.role == "bureau":
             # Read in server_seq order from its index, never "collect every visible row after the
             # cursor, then sort": with statistics lagging behind a table that has just grown (a bulk
             # first push), PostgreSQL chose the latter, and each page sorted all the rest of the
             # table (0.5 s a page at 100,000 records). The index walk costs one pass in all.
             conn.execute(text("SET LOCAL enable_sort = off"))
-        rows = conn.execute(
-            select(
-                records.c.table_name,
-                records.c.id,
-                records.c.rev,
-                records.c.server_seq,
-                records.c.deleted,
-                records.c.fields,
-            )
-            .where(records.c.server_seq > since, records.c.server_seq <= top, visible_clause(user))
-            .order_by(records.c.server_seq)
-            .limit(limit)
-        ).all()
-        remaining = _count(conn, user, since, top) if count else None
+        # Nothing after the cursor (a sync with nothing to do): no page to look for.
+        rows = conn.execute(_page_query(conn, user, since, top, limit)).all() if since < top else []
+        remaining = (_count(conn, user, since, top) if since < top else 0) if count else None
     has_more = len(rows) == limit
     next_since = rows[-1].server_seq if has_more else max(top, since)
     parts = [
@@ -62,6 +51,51 @@ def pull_page(engine: Engine, user: User, since: int, limit: int, count: bool = 
         f'{{"changes":[{",".join(parts)}],"next_since":{next_since},"has_more":{more},'
         f'"server_time":{json.dumps(timeutil.now_iso())}{extra}}}'
     )
+
+
+COLUMNS = (
+    records.c.table_name,
+    records.c.id,
+    records.c.rev,
+    records.c.server_seq,
+    records.c.deleted,
+    records.c.fields,
+)
+
+
+def _page_query(conn: Any, user: User, since: int, top: int, limit: int) -> Any:
+    """The next `limit` changes the caller may see after `since`, in server order.
+
+    The bureau sees everything: one walk of the server_seq index. Anyone else sees a sliver of a
+    province (a commissioner's 200 records among two million), and one walk of that index would read
+    every change after the cursor to find theirs (seconds a page). On PostgreSQL their page is the
+    first `limit` of the union of one ordered index range per way of seeing a record (public;
+    their own; their team's or workstation's), each cut at `limit`: the same rows, reading about
+    `limit` entries of each index (indexes ix_records_owner_seq, _team_seq, _workstation_seq and
+    the partial ix_records_public_seq)."""
+    window = (records.c.server_seq > since, records.c.server_seq <= top)
+    if user.role == "bureau" or conn.dialect.name != "postgresql":
+        return (
+            select(*COLUMNS).where(*window, visible_clause(user)).order_by(records.c.server_seq).limit(limit)
+        )
+    branches = [records.c.public == true()]
+    if user.commissioner_id:
+        branches.append(records.c.owner_id == user.commissioner_id)
+    group = []
+    if user.team_id:
+        group.append(records.c.team_id == user.team_id)
+    if user.workstation_id:
+        group.append(records.c.workstation_id == user.workstation_id)
+    for clause in group:
+        branches.append(
+            clause if user.role == "manager" else and_(clause, records.c.table_name.in_(PEOPLE_TABLES))
+        )
+    parts = [
+        select(*COLUMNS).where(*window, branch).order_by(records.c.server_seq).limit(limit)
+        for branch in branches
+    ]
+    both = union(*parts).subquery()  # UNION: a row seen two ways (own profile, in one's team) once
+    return select(*both.c).order_by(both.c.server_seq).limit(limit)
 
 
 def _count(conn: Any, user: User, since: int, top: int) -> int | None:

@@ -1,0 +1,111 @@
+"""On PostgreSQL a push is worked out before it takes the counter's lock, and written under it only if
+nothing it read changed meanwhile (sync/server/push.py). A push that lands in that gap must not be
+overwritten: the batch is worked out again under the lock, and the record's history stays whole."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from sync.server import push
+from sync.server.tables import counters, records, revisions
+from tests.sync.server_support import (
+    Server,
+    change,
+    cheap_password_hashes,
+    engine_factory,
+    new_id,
+    server,
+    visit_fields,
+)
+
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
+
+# SQLite runs a whole batch under its write lock: there is no gap to land in.
+POSTGRES = pytest.mark.parametrize(
+    "engine_factory", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+
+def _in_the_gap(monkeypatch: pytest.MonkeyPatch, action: Any) -> list[int]:
+    """Run `action` once, after the next batch's first change is worked out and before the batch
+    takes the lock; returns how often it ran."""
+    ran: list[int] = []
+    apply = push.Batch.apply
+
+    def apply_then_wait(self: push.Batch, change: dict[str, Any]) -> dict[str, Any]:
+        result = apply(self, change)
+        if not ran:
+            ran.append(1)
+            # Another server process's push, on a connection of its own, while this batch waits.
+            worker = threading.Thread(target=action)
+            worker.start()
+            worker.join(10)
+        return result
+
+    monkeypatch.setattr(push.Batch, "apply", apply_then_wait)
+    return ran
+
+
+@POSTGRES
+def test_an_edit_landing_while_a_batch_is_prepared_is_not_overwritten(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cid = server.add_user("wang", "commissioner")
+    vid = new_id()
+    server.push_ok("wang", [change("visits", vid, visit_fields(cid))])
+    # Two laptops edit the same visit from rev 1: one changes the content, the other the people trained.
+    other: list[Any] = []
+    ran = _in_the_gap(
+        monkeypatch,
+        lambda: other.append(
+            server.push_ok(
+                "wang", [change("visits", vid, visit_fields(cid, content="乙电脑：讲解施肥"), base_rev=1)]
+            )
+        ),
+    )
+    [mine] = server.push_ok("wang", [change("visits", vid, visit_fields(cid, people_trained=33), base_rev=1)])
+    assert ran
+    monkeypatch.undo()
+    [[theirs]] = other
+    assert theirs["status"] == "accepted" and theirs["rev"] == 2
+    # Mine was merged on top of theirs (rev 3), not written over it as a second rev 2.
+    assert mine["status"] == "merged" and mine["rev"] == 3
+    assert mine["server_seq"] > theirs["server_seq"]
+    with server.engine.connect() as conn:
+        row = conn.execute(select(records).where(records.c.id == vid)).one()
+        history = conn.execute(
+            select(revisions.c.rev, revisions.c.server_seq).where(revisions.c.record_id == vid)
+        ).all()
+        top = conn.execute(select(counters.c.value).where(counters.c.name == "server_seq")).scalar_one()
+    assert row.rev == 3 and '"乙电脑：讲解施肥"' in row.fields and '"people_trained":33' in row.fields
+    assert sorted(r.rev for r in history) == [1, 2, 3]
+    assert top == row.server_seq == mine["server_seq"]
+
+
+@POSTGRES
+def test_new_records_prepared_beside_another_push_get_their_own_numbers(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing read changed (new records of two people): the prepared batch is written as it was,
+    numbered after the push that took the lock first."""
+    a = server.add_user("li", "commissioner")
+    b = server.add_user("zhao", "commissioner")
+    first, second = new_id(), new_id()
+    other: list[Any] = []
+    _in_the_gap(
+        monkeypatch, lambda: other.append(server.push_ok("zhao", [change("visits", second, visit_fields(b))]))
+    )
+    [mine] = server.push_ok("li", [change("visits", first, visit_fields(a))])
+    monkeypatch.undo()
+    [[theirs]] = other
+    assert mine["status"] == theirs["status"] == "accepted"
+    assert mine["server_seq"] != theirs["server_seq"]
+    with server.engine.connect() as conn:
+        seqs = dict(conn.execute(select(records.c.id, records.c.server_seq)).all())
+        top = conn.execute(select(counters.c.value).where(counters.c.name == "server_seq")).scalar_one()
+    assert seqs[first] == mine["server_seq"] and seqs[second] == theirs["server_seq"]
+    assert top == max(seqs.values())
