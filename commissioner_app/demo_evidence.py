@@ -1,0 +1,149 @@
+"""Evidence for the demo: small real JPEG photos with EXIF time and GPS, and confirmation-sheet scans.
+
+Drawn with Pillow from a seeded random generator, so the same seed gives the same bytes (and hashes).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import uuid
+from datetime import date
+from typing import Any
+
+from PIL import Image, ImageDraw
+from PIL.ExifTags import IFD
+
+from commissioner_app.attachments import store_bytes, thumbnail_path
+from commissioner_app.store import Store
+
+# Rough centres of Jiangmen's county-level divisions (latitude, longitude).
+COUNTY_GPS = {
+    "蓬江区": (22.60, 113.07),
+    "江海区": (22.56, 113.11),
+    "新会区": (22.46, 113.03),
+    "台山市": (22.25, 112.79),
+    "开平市": (22.38, 112.70),
+    "鹤山市": (22.77, 112.96),
+    "恩平市": (22.18, 112.31),
+}
+PHOTO_SIZE = (320, 240)
+
+
+def _dms(value: float) -> tuple[float, float, float]:
+    degrees = int(value)
+    minutes_full = (value - degrees) * 60
+    minutes = int(minutes_full)
+    return float(degrees), float(minutes), round((minutes_full - minutes) * 60, 2)
+
+
+def _exif(day: date, time_hm: str, lat: float, lon: float) -> Image.Exif:
+    stamp = f"{day:%Y:%m:%d} {time_hm}:00"
+    exif = Image.Exif()
+    exif[0x0132] = stamp  # DateTime
+    exif[0x010F] = "Demo"  # Make
+    exif.get_ifd(IFD.Exif)[36867] = stamp  # DateTimeOriginal
+    gps = exif.get_ifd(IFD.GPSInfo)
+    gps[1], gps[2] = "N", _dms(lat)
+    gps[3], gps[4] = "E", _dms(lon)
+    return exif
+
+
+def field_photo(rng: random.Random, county: str, day: date, time_hm: str) -> tuple[bytes, float, float]:
+    """A small field scene (sky, fields, plants) with EXIF time and GPS near the county's centre."""
+    lat, lon = COUNTY_GPS.get(county, (22.58, 113.08))
+    lat += rng.uniform(-0.08, 0.08)
+    lon += rng.uniform(-0.08, 0.08)
+    w, h = PHOTO_SIZE
+    img = Image.new("RGB", PHOTO_SIZE, (135 + rng.randint(-20, 20), 190 + rng.randint(-20, 20), 230))
+    draw = ImageDraw.Draw(img)
+    horizon = rng.randint(70, 130)
+    draw.rectangle((0, horizon, w, h), fill=(70 + rng.randint(-20, 30), 130 + rng.randint(-30, 30), 60))
+    for _ in range(rng.randint(8, 18)):
+        x, y = rng.randint(0, w - 10), rng.randint(horizon, h - 10)
+        size = rng.randint(6, 40)
+        draw.ellipse(
+            (x, y, x + size, y + size * 2 // 3),
+            fill=(rng.randint(20, 120), rng.randint(100, 200), rng.randint(20, 80)),
+        )
+    for _ in range(rng.randint(0, 3)):  # a shed or a tank
+        x = rng.randint(0, w - 60)
+        draw.rectangle((x, horizon - 30, x + rng.randint(30, 60), horizon + 10), fill=(180, 170, 150))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=70, exif=_exif(day, time_hm, lat, lon))
+    return out.getvalue(), round(lat, 6), round(lon, 6)
+
+
+def sheet_scan(rng: random.Random, day: date, time_hm: str, county: str) -> bytes:
+    """A scanned paper sheet: ruled lines of handwriting, a signature and a red stamp."""
+    lat, lon = COUNTY_GPS.get(county, (22.58, 113.08))
+    img = Image.new("RGB", (240, 320), (246, 244, 236))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((60, 14, 180, 26), fill=(40, 40, 40))  # the title
+    for row in range(12):
+        y = 44 + row * 18
+        draw.line((16, y + 10, 224, y + 10), fill=(200, 200, 200))
+        draw.line((20, y + 4, 20 + rng.randint(80, 200), y + 4), fill=(30, 30, 90), width=2)
+    cx, cy = rng.randint(150, 190), rng.randint(250, 280)
+    draw.ellipse((cx - 28, cy - 28, cx + 28, cy + 28), outline=(200, 30, 30), width=3)
+    draw.line((30, 290, 110, 280 + rng.randint(-8, 8)), fill=(20, 20, 20), width=2)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=60, exif=_exif(day, time_hm, lat, lon))
+    return out.getvalue()
+
+
+def keep(store: Store, data: bytes) -> str:
+    """Store a generated JPEG under its hash, with its thumbnail (the image is already that small)."""
+    sha = store_bytes(store, data)
+    thumb = thumbnail_path(store, sha)
+    if not thumb.exists():
+        thumb.parent.mkdir(parents=True, exist_ok=True)
+        thumb.write_bytes(data)
+    return sha
+
+
+def attach(store: Store, visits: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """Photos for about a third of the visits and a signed sheet's scan for about one in six; the
+    attachment rows (in the sync state of their visit) are returned, the visits updated in place."""
+    rng = random.Random(f"evidence-{seed}")
+    rows: list[dict[str, Any]] = []
+
+    def row(visit: dict[str, Any], sha: str, size: int, kind: str, name: str, **extra: Any) -> None:
+        rows.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "sha256": sha,
+                "owner_table": "visits",
+                "owner_id": visit["id"],
+                "kind": kind,
+                "mime": "image/jpeg",
+                "size": size,
+                "original_name": name,
+                **extra,
+                **{k: visit[k] for k in SYNC_KEYS},
+            }
+        )
+
+    for visit in visits:
+        if visit.get("is_draft"):
+            continue
+        day = date.fromisoformat(visit["visit_date"])
+        start = str(visit["start_time"])
+        if rng.random() < 1 / 3:
+            for n in range(rng.choice((1, 1, 2, 3))):
+                data, lat, lon = field_photo(rng, visit["county"], day, start)
+                taken = f"{day.isoformat()}T{start}:00"
+                name = f"IMG_{day:%Y%m%d}_{start.replace(':', '')}{n:02d}.jpg"
+                sha = keep(store, data)
+                row(visit, sha, len(data), "photo", name, taken_at=taken, gps_lat=lat, gps_lon=lon)
+                if n == 0:
+                    visit["gps_lat"], visit["gps_lon"] = lat, lon
+        if rng.random() < 1 / 6:
+            data = sheet_scan(rng, day, str(visit["end_time"]), visit["county"])
+            sha = keep(store, data)
+            row(visit, sha, len(data), "confirmation_sheet", f"服务确认单_{day:%Y%m%d}.jpg", taken_at="")
+            visit["confirm_sheet_sha256"] = sha
+    return rows
+
+
+SYNC_KEYS = ("rev", "server_seq", "dirty", "base_rev", "created_at", "updated_at")

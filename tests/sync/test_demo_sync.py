@@ -1,0 +1,50 @@
+"""`commissioner demo` followed by a first sync to a fresh server as that commissioner: nothing is
+rejected, because the demo holds no other commissioner's record waiting to sync."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from commissioner_app.demo import generate_demo
+from commissioner_app.store import Store
+from tests.sync.fieldwork import connect
+from tests.sync.harness import Server
+
+
+def test_demo_then_first_sync_rejects_nothing(sqlite_server: Server, tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "demo")
+    result = generate_demo(store, visits=1000, seed=3, commissioners=4, end=date.today())
+    mine = result.self_id
+    dirty_others = store.db.execute(
+        "SELECT count(*) FROM visits WHERE dirty = 1 AND commissioner_id != ?", (mine,)
+    ).fetchone()[0]
+    assert dirty_others == 0
+    name = sqlite_server.add_user("demo0001", commissioner_id=mine)
+    engine = connect(store, sqlite_server.url, name)
+    report = engine.sync()
+    assert report.rejected == 0, report
+    assert report.accepted > 0 and report.attachments_uploaded > 0
+    again = engine.sync()
+    assert again.rejected == 0
+
+
+def test_demo_photos_are_real_jpegs_with_exif(tmp_path: Path) -> None:
+    from commissioner_app.attachments import blob_path, photo_info
+
+    store = Store.open(tmp_path / "demo")
+    result = generate_demo(store, visits=600, seed=5, commissioners=2)
+    with_photos = store.db.execute(
+        "SELECT count(DISTINCT owner_id) FROM attachments WHERE kind = 'photo' AND deleted = 0"
+    ).fetchone()[0]
+    assert 0.25 < with_photos / result.visits < 0.42
+    sheets = store.db.execute(
+        "SELECT count(*) FROM visits v JOIN attachments a ON a.sha256 = v.confirm_sheet_sha256 "
+        "AND a.owner_id = v.id AND a.kind = 'confirmation_sheet'"
+    ).fetchone()[0]
+    assert sheets > 30
+    (sha,) = store.db.execute("SELECT sha256 FROM attachments WHERE kind = 'photo' LIMIT 1").fetchone()
+    path = blob_path(store, sha)
+    assert path.read_bytes()[:2] == b"\xff\xd8" and path.stat().st_size < 20_000
+    info = photo_info(path)
+    assert info.taken_at and 21.5 < (info.gps_lat or 0) < 23.2 and 111.8 < (info.gps_lon or 0) < 113.5
