@@ -5,9 +5,9 @@ Scope columns of `records` (set by the server on every write):
   a commissioner profile's own id; the taker of a demand);
 - team_id / workstation_id: of the owner (for teams and workstations rows: their own id);
 - public: reference data, assessment rules, demands, service targets the bureau made.
-A commissioner sees public rows, their own rows, and the teams, workstations and commissioner
-profiles of their own team or workstation. A manager also sees every row of their team or
-workstation. The bureau sees everything.
+A commissioner sees public rows, their own rows, and the teams, workstations, commissioner
+profiles, service targets and service agreements of their own team or workstation. A manager also
+sees every row of their team or workstation. The bureau sees everything.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from sync.server.auth import User
 from sync.server.tables import records
 
 PEOPLE_TABLES = ("commissioners", "teams", "workstations")
+# Shared with the creator's team or workstation: every member sees them (sync/server/targets.py).
+SHARED_TABLES = ("service_targets", "service_agreements")
+GROUP_TABLES = (*PEOPLE_TABLES, *SHARED_TABLES)
 
 
 def visible_clause(user: User) -> ColumnElement[bool]:
@@ -37,7 +40,7 @@ def visible_clause(user: User) -> ColumnElement[bool]:
         if user.role == "manager":
             parts.extend(group)
         else:
-            parts.append(and_(records.c.table_name.in_(PEOPLE_TABLES), or_(*group)))
+            parts.append(and_(records.c.table_name.in_(GROUP_TABLES), or_(*group)))
     return or_(*parts) if parts else false()
 
 
@@ -53,7 +56,7 @@ def can_see(user: User, table: str, row: Any) -> bool:
     )
     if user.role == "manager":
         return in_group
-    return in_group and table in PEOPLE_TABLES
+    return in_group and table in GROUP_TABLES
 
 
 def manages(user: User, row: Any) -> bool:
