@@ -546,6 +546,7 @@ def generate_demo(
     for row in own_visits[-3:] if visits >= 10 else []:
         row.update(is_draft=1, dirty=1, rev=0, server_seq=0, review_status="")
     attachment_rows = demo_evidence.attach(store, visit_rows, seed) if photos and store.data_dir else []
+    agreement_rows = demo_evidence.agreements(targets, visit_rows, seed, end)
 
     for t in targets:
         del t["_industry_code"]
@@ -559,6 +560,7 @@ def generate_demo(
             ("problems", problem_rows),
             ("solutions", solution_rows),
             ("attachments", attachment_rows),
+            ("service_agreements", agreement_rows),
         ):
             _insert_many(store, table, rows)
         store.set_meta("self_commissioner_id", people[0]["id"])

@@ -6,9 +6,10 @@ Drawn with Pillow from a seeded random generator, so the same seed gives the sam
 from __future__ import annotations
 
 import io
+import json
 import random
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from PIL import Image, ImageDraw
@@ -147,3 +148,80 @@ def attach(store: Store, visits: list[dict[str, Any]], seed: int) -> list[dict[s
 
 
 SYNC_KEYS = ("rev", "server_seq", "dirty", "base_rev", "created_at", "updated_at")
+
+
+AGREEMENT_STATUS_ROLL = (
+    "signed",
+    "signed",
+    "signed",
+    "midterm",
+    "midterm",
+    "completed",
+    "draft",
+    "terminated",
+)
+DELIVERABLES = [
+    "建立科技示范基地1个，形成技术规程1份。",
+    "编制产业技术培训教材，培养本土技术骨干3名。",
+    "协助申报市级农业科技项目1项。",
+    "完成生产线工艺诊断报告，提出改进方案。",
+]
+
+
+def agreements(
+    targets: list[dict[str, Any]], visits: list[dict[str, Any]], seed: int, end: date
+) -> list[dict[str, Any]]:
+    """Service agreements for about a quarter of the targets: the commissioner who served the target
+    most, a one- to three-year period around those visits, agreed targets of the right size."""
+    rng = random.Random(f"agreements-{seed}")
+    served: dict[str, dict[str, int]] = {}
+    first_day: dict[str, str] = {}
+    for v in visits:
+        if v.get("is_draft"):
+            continue
+        per = served.setdefault(v["target_id"], {})
+        per[v["commissioner_id"]] = per.get(v["commissioner_id"], 0) + 1
+        first_day[v["target_id"]] = min(first_day.get(v["target_id"], v["visit_date"]), v["visit_date"])
+    rows = []
+    for i, t in enumerate(targets):
+        if t["id"] not in served or rng.random() >= 0.25:
+            continue
+        ranked = sorted(served[t["id"]].items(), key=lambda kv: (-kv[1], kv[0]))
+        who = ranked[0][0]
+        start = date.fromisoformat(first_day[t["id"]]) - timedelta(days=rng.randint(0, 60))
+        start = start.replace(day=1)
+        years = rng.choice((1, 2, 3))
+        finish = date(start.year + years, start.month, 1) - timedelta(days=1)
+        status = rng.choice(AGREEMENT_STATUS_ROLL)
+        if finish < end and status in ("signed", "midterm"):
+            status = "completed"
+        scale = years * rng.choice((1, 1, 2))
+        agreed = {
+            "service_days": 6 * scale,
+            "visits": 8 * scale,
+            "training_sessions": 1 * scale,
+            "people_trained": 40 * scale,
+            "techniques_promoted": 1 * scale,
+            "problems_solved": rng.choice((0, 1, 2)) * years,
+        }
+        rows.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "commissioner_id": who,
+                "target_id": t["id"],
+                "start_date": start.isoformat(),
+                "end_date": finish.isoformat(),
+                "co_commissioner_ids": json.dumps([c for c, _ in ranked[1:2]]),
+                "agreed": json.dumps({k: float(v) for k, v in agreed.items() if v}),
+                "notes": "",
+                "status": status,
+                "deliverables": rng.choice(DELIVERABLES),
+                "rev": 1,
+                "server_seq": i + 1,
+                "dirty": 0,
+                "base_rev": 1,
+                "created_at": t["created_at"],
+                "updated_at": t["updated_at"],
+            }
+        )
+    return rows

@@ -48,3 +48,16 @@ def test_demo_photos_are_real_jpegs_with_exif(tmp_path: Path) -> None:
     assert path.read_bytes()[:2] == b"\xff\xd8" and path.stat().st_size < 20_000
     info = photo_info(path)
     assert info.taken_at and 21.5 < (info.gps_lat or 0) < 23.2 and 111.8 < (info.gps_lon or 0) < 113.5
+
+
+def test_demo_has_agreements_for_a_quarter_of_the_served_targets(tmp_path: Path) -> None:
+    from commissioner_app.agreements import progress_of
+
+    store = Store.open(tmp_path / "demo")
+    generate_demo(store, visits=800, seed=9, commissioners=3, photos=False)
+    served = store.db.execute("SELECT count(DISTINCT target_id) FROM visits").fetchone()[0]
+    made = store.db.execute("SELECT count(*) FROM service_agreements").fetchone()[0]
+    assert 0.15 < made / served < 0.35
+    progress = progress_of(store)
+    assert len(progress) == made and any(i.done > 0 for p in progress for i in p.items)
+    assert {p.agreement.status for p in progress} >= {"signed", "completed"}

@@ -99,6 +99,10 @@ CLICKED_ELSEWHERE = {
         "DemandsView",
         "take_button",
     ): "test_demands_sync.py::test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server",
+    (
+        "TargetDialog",
+        "use_existing",
+    ): "test_editor_dialogs.py::test_target_dialog_offers_the_existing_target_for_a_credit_code_in_use",
 }
 
 
