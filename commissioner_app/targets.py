@@ -259,3 +259,13 @@ def target_commissioners(store: Store, target_id: str) -> list[str]:
         [target_id, target_id],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def merged_into(store: Store, target_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the targets merged into this one (retired, so not among the live ones)."""
+    return [
+        (str(i), str(n))
+        for i, n in store.db.execute(
+            "SELECT id, name FROM service_targets WHERE merged_into = ? ORDER BY name", [target_id]
+        ).fetchall()
+    ]

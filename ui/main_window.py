@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
     # --- views -----------------------------------------------------------------------------------
 
     def _add_standard_views(self) -> None:
+        from ui.views.agreements import AgreementsView
         from ui.views.overview import OverviewView
         from ui.views.problems import ProblemsView
         from ui.views.settings import SettingsView
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.add_view("visits", VisitsView(self.context, self), lambda: self.tr("服务记录"))
         self.add_view("problems", ProblemsView(self.context, self), lambda: self.tr("技术难题"))
         self.add_view("targets", TargetsView(self.context, self), lambda: self.tr("服务对象"))
+        self.add_view("agreements", AgreementsView(self.context, self), lambda: self.tr("服务协议"))
         self.add_view("sync", SyncView(self.context, self), lambda: self.tr("同步"))
         self.add_view("settings", SettingsView(self.context, self), lambda: self.tr("设置"))
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from commissioner_app import targets
-from commissioner_app.domain import ServiceTarget
+from commissioner_app.agreements import AgreementProgress, progress_of
+from commissioner_app.domain import Commissioner, ServiceTarget
 from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.store import Store
 
@@ -25,3 +29,51 @@ def merge_targets(store: Store, loser_id: str, survivor_id: str) -> OpResult[int
     visits, problems and agreements follow, here at once and on every computer through sync."""
     moved = targets.merge_targets(store, loser_id, survivor_id)
     return OpResult(moved, OpChanges.of("service_targets", "visits", "problems", "service_agreements"))
+
+
+@dataclass
+class TargetPage:
+    """What the target page shows: the target, who served it, its agreements with their progress, and
+    every visit, problem, solution and agreement for it, newest first."""
+
+    target: ServiceTarget
+    commissioners: list[str]
+    agreements: list[AgreementProgress]
+    events: list[targets.TargetEvent]
+    merged_from: list[tuple[str, str]]  # (id, name) of the targets merged into this one
+    names: dict[str, str]  # commissioner id -> name
+
+
+def target_page(store: Store, target_id: str, today: date | None = None) -> TargetPage:
+    target = store.require(ServiceTarget, target_id)
+    agreements = progress_of(store, "target_id = ?", [target_id], today)
+    agreements.sort(key=lambda p: str(p.agreement.start_date or ""), reverse=True)
+    return TargetPage(
+        target,
+        targets.target_commissioners(store, target_id),
+        agreements,
+        targets.target_history(store, target_id),
+        targets.merged_into(store, target_id),
+        {c.id: c.name for c in store.all(Commissioner)},
+    )
+
+
+def target_choices(store: Store, exclude: str = "") -> list[tuple[str, str]]:
+    """(id, "name（town）") of every live target, by name: for choosing one (merge, agreement)."""
+    return [
+        (t.id, f"{t.name}（{t.town or t.county}）" if (t.town or t.county) else t.name)
+        for t in sorted(targets.live_targets(store), key=lambda t: t.name)
+        if t.id != exclude
+    ]
+
+
+def busiest_target_id(store: Store) -> str | None:
+    """The live target with the most visits and an agreement if any (for a screenshot or a demo)."""
+    row = store.db.execute(
+        """SELECT v.target_id FROM visits v JOIN service_targets t ON t.id = v.target_id
+           WHERE v.deleted = 0 AND t.deleted = 0 AND t.merged_into = ''
+           GROUP BY v.target_id
+           ORDER BY EXISTS (SELECT 1 FROM service_agreements a WHERE a.target_id = v.target_id) DESC,
+                    count(*) DESC LIMIT 1"""
+    ).fetchone()
+    return str(row[0]) if row else None

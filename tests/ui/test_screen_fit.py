@@ -245,6 +245,12 @@ def _target_id(context: AppContext) -> str:
     return context.store.db.execute("SELECT id FROM service_targets WHERE deleted = 0 LIMIT 1").fetchone()[0]
 
 
+def _agreement_id(context: AppContext) -> str:
+    return context.store.db.execute("SELECT id FROM service_agreements WHERE deleted = 0 LIMIT 1").fetchone()[
+        0
+    ]
+
+
 def _page_png() -> bytes:
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtGui import QColor, QImage
@@ -280,8 +286,10 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
     from ui.editors import DraftRecoveryDialog, ProblemDialog, TargetDialog, VisitEditor
     from ui.profile import ProfileDialog
     from ui.sync_login import LoginDialog
+    from ui.views.agreements import AgreementDialog
     from ui.views.assessment import VisitPicker
     from ui.views.pdf_preview import PdfPreviewDialog
+    from ui.views.target_page import TargetPageDialog
 
     return {
         "visit editor (new)": lambda w, c: VisitEditor(w, c, None),
@@ -296,6 +304,9 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
         "profile (first start)": lambda w, c: ProfileDialog(c, w, first_start=True),
         "profile": lambda w, c: ProfileDialog(c, w),
         "conflicts": lambda w, c: ConflictsDialog(c, w),
+        "target page": lambda w, c: TargetPageDialog(w, c, _target_id(c)),
+        "agreement (new)": lambda w, c: AgreementDialog(w, c, None),
+        "agreement (saved)": lambda w, c: AgreementDialog(w, c, _agreement_id(c)),
     }
 
 
