@@ -195,13 +195,17 @@ def agreements(
         status = rng.choice(AGREEMENT_STATUS_ROLL)
         if finish < end and status in ("signed", "midterm"):
             status = "completed"
-        scale = years * rng.choice((1, 1, 2))
+        elif finish >= end and status == "completed":
+            status = "signed"
+        # Sized on the service the target actually gets, some agreements asking more than is done.
+        count = max(4, ranked[0][1])
+        share = rng.uniform(0.7, 1.8)
         agreed = {
-            "service_days": 6 * scale,
-            "visits": 8 * scale,
-            "training_sessions": 1 * scale,
-            "people_trained": 40 * scale,
-            "techniques_promoted": 1 * scale,
+            "service_days": round(count * share * 0.9),
+            "visits": round(count * share),
+            "training_sessions": max(1, round(count * share * 0.25)),
+            "people_trained": max(20, round(count * share * 0.25 * 45 / 10) * 10),
+            "techniques_promoted": max(1, round(count * share * 0.5)),
             "problems_solved": rng.choice((0, 1, 2)) * years,
         }
         rows.append(

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from commissioner_app.agreements import agreement_progress, behind_agreements, midpoint
+from commissioner_app.agreements import agreement_progress, behind_agreements, midpoint, progress_of
 from commissioner_app.domain import ServiceAgreement, ServiceTarget, TechnicalProblem, Visit
 from commissioner_app.errors import ValidationError
 from commissioner_app.ops.agreements import save_agreement
@@ -142,3 +142,28 @@ def test_an_agreement_needs_a_target_a_period_and_a_known_status(store: Store) -
         )
     fields = {i.field for i in refused.value.issues}
     assert {"target_id", "end_date", "status"} <= fields
+
+
+def test_the_annual_record_has_a_section_on_agreements(tmp_path) -> None:
+    import subprocess
+
+    from commissioner_app.demo import generate_demo
+    from commissioner_app.reports.annual import annual_record
+
+    store = Store.open(tmp_path / "demo")
+    generate_demo(store, visits=600, seed=4, commissioners=2, photos=False, end=date(2025, 11, 30))
+    who, target, start, end = store.db.execute(
+        "SELECT commissioner_id, target_id, start_date, end_date FROM service_agreements "
+        "WHERE status != 'draft' AND start_date <= '2025-12-31' AND end_date >= '2025-01-01' LIMIT 1"
+    ).fetchone()
+    (expected,) = progress_of(
+        store, "commissioner_id = ? AND target_id = ?", [who, target], today=date(2025, 12, 31)
+    )
+    out = tmp_path / "annual.pdf"
+    annual_record(store, who, 2025, out)
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    assert "六、服务协议完成情况" in text and "七、年度工作总结" in text
+    section = text[text.index("六、服务协议完成情况") : text.index("七、年度工作总结")]
+    assert f"{start} ~" in section.replace("\n", "")
+    visits = next(i for i in expected.items if i.key == "visits")
+    assert f"{visits.agreed:g}" in section and f"{visits.done:g}" in section

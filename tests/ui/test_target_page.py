@@ -113,3 +113,38 @@ def test_a_manager_merges_a_duplicate_into_the_target_from_its_page(
     row = store.row("service_targets", duplicate.id)
     assert row is not None and row["merged_into"] == team_data.target.id and row["deleted"] == 1
     assert "已并入" in page.facts.text()
+
+
+def test_an_agreement_behind_at_mid_period_is_flagged_on_the_overview_and_the_team_view(
+    manager_context, team_data, qtbot
+):
+    from commissioner_app.ops.agreements import save_agreement
+    from ui.views.overview import OverviewView
+    from ui.views.team import TeamView
+
+    store = manager_context.store
+    save_agreement(
+        store,
+        ServiceAgreement(
+            commissioner_id=team_data.members["王芳"].id,
+            target_id=team_data.target.id,
+            start_date=date.today() - timedelta(days=200),
+            end_date=date.today() + timedelta(days=100),
+            agreed={"visits": 12},
+            status="signed",
+        ),
+    )
+    overview = OverviewView(manager_context)
+    qtbot.addWidget(overview)
+    overview.load(force=True)
+    wait(manager_context)
+    assert overview.cards["agreements"].number.text() == "1"
+    assert overview.cards["agreements"].caption.text() == "进度落后的服务协议"
+
+    team = TeamView(manager_context)
+    qtbot.addWidget(team)
+    team.show()
+    team.load()
+    wait(manager_context)
+    assert team.agreements_note.isVisible()
+    assert "王芳·新会区双水陈皮专业合作社（服务次数）" in team.agreements_note.text()
