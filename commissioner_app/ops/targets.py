@@ -73,7 +73,8 @@ def busiest_target_id(store: Store) -> str | None:
         """SELECT v.target_id FROM visits v JOIN service_targets t ON t.id = v.target_id
            WHERE v.deleted = 0 AND t.deleted = 0 AND t.merged_into = ''
            GROUP BY v.target_id
-           ORDER BY EXISTS (SELECT 1 FROM service_agreements a WHERE a.target_id = v.target_id) DESC,
+           ORDER BY EXISTS (SELECT 1 FROM service_agreements a WHERE a.target_id = v.target_id
+                            AND a.status IN ('signed', 'midterm')) DESC,
                     count(*) DESC LIMIT 1"""
     ).fetchone()
     return str(row[0]) if row else None

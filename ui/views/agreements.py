@@ -196,7 +196,7 @@ class AgreementDialog(QDialog):
             self.target.addItem(name, tid)
         self.commissioner = QComboBox(self)
         self.co = QListWidget(self)
-        self.co.setMaximumHeight(90)
+        self.co.setMaximumHeight(72)
         for cid, name in commissioner_choices(store):
             self.commissioner.addItem(name, cid)
             item = QListWidgetItem(name, self.co)
@@ -222,13 +222,14 @@ class AgreementDialog(QDialog):
             self.agreed[key] = spin
             self.agreed_labels[key] = QLabel(self)
             self.done_labels[key] = QLabel(self)
-            grid.addWidget(self.agreed_labels[key], row, 0)
-            grid.addWidget(spin, row, 1)
-            grid.addWidget(self.done_labels[key], row, 2)
+            line, column = row // 2, 3 * (row % 2)  # two to a line: all in view on a field laptop
+            grid.addWidget(self.agreed_labels[key], line, column)
+            grid.addWidget(spin, line, column + 1)
+            grid.addWidget(self.done_labels[key], line, column + 2)
         self.agreed_box = QGroupBox(self)
         self.agreed_box.setLayout(grid)
         self.deliverables = QPlainTextEdit(self)
-        self.deliverables.setMaximumHeight(70)
+        self.deliverables.setMaximumHeight(56)
         self.notes = QLineEdit(self)
         self.signed = AttachmentsWidget(
             store, "service_agreements", self.agreement.id, self, kind="signed_agreement"

@@ -87,8 +87,8 @@ class OverviewView(QWidget):
         top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignTop)
         grid = QGridLayout()
         grid.setSpacing(12)
-        for n, card in enumerate(self.cards.values()):  # three to a row: fits 1366 px at 150 %
-            grid.addWidget(card, n // 3, n % 3)
+        for column, card in enumerate(self.cards.values()):
+            grid.addWidget(card, 0, column)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(top)
