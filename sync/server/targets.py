@@ -6,7 +6,8 @@ and merges (commissioner_app/targets.py is the client's side).
 - A new target whose credit code a live target visible to the pusher already has is stored as merged
   into that one (`merged_into`, deleted): both laptops end with one target.
 - A manager of the target's team or workstation, or the bureau, merges a target into another by
-  pushing it with `merged_into` set and deleted.
+  pushing it with `merged_into` set and deleted. When the bureau merges targets of two teams, the
+  one that stays becomes public (every team sees it), so neither team loses its records' target.
 - When a target becomes merged, every visit, problem and agreement pointing to it is re-pointed to
   the target that stays, each as a new revision (the history); a record pushed later that still
   names the merged target is re-pointed as it arrives, and the pusher is told so.
@@ -146,6 +147,23 @@ def after_write(batch: Batch, record_id: str, merged: dict[str, Any], current: S
     if not into or (current is not None and current.fields.get("merged_into") == into):
         return
     survivor = survivor_of(batch, str(into))
+    kept = batch.load("service_targets", survivor)
+    loser = batch.load("service_targets", record_id)
+    if (
+        kept is not None
+        and loser is not None
+        and not kept.public
+        and (kept.team_id, kept.workstation_id) != (loser.team_id, loser.workstation_id)
+    ):
+        # The bureau merged targets of two teams: both keep seeing the one that stays.
+        batch.write(
+            "service_targets",
+            survivor,
+            kept,
+            kept.fields,
+            kept.deleted,
+            Scope(kept.owner_id, kept.team_id, kept.workstation_id, public=True),
+        )
     for table in POINTING_TABLES:
         ids = [
             r.id

@@ -167,3 +167,24 @@ def test_a_second_target_with_a_credit_code_in_the_team_converges(
         "c", [change("service_targets", theirs, target_fields(type="enterprise", credit_code=code))]
     )
     assert "fields" not in own or not own["fields"].get("merged_into")
+
+
+def test_the_bureau_merges_targets_of_two_teams_and_both_keep_seeing_the_one_that_stays(
+    server: Server, world: dict[str, Any]
+) -> None:
+    t = world["target"]
+    theirs, their_visit = new_id(), new_id()
+    server.push_ok(
+        "c",
+        [
+            change("service_targets", theirs, target_fields(name="双水陈皮合作社（外队）")),
+            change("visits", their_visit, visit_fields(world["ids"]["c"], target_id=theirs)),
+        ],
+    )
+    fields = target_fields(name="双水陈皮合作社（外队）", merged_into=t)
+    (done,) = server.push_ok("bureau", [change("service_targets", theirs, fields, 1, deleted=True)])
+    assert done["status"] == "accepted"
+    for user in ("a", "c", "m2"):
+        assert ("service_targets", t) in seen(server, user), user
+    moved = {c["id"]: c for c in server.pull_all("c")[0]}[their_visit]
+    assert moved["fields"]["target_id"] == t

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from commissioner_app.credit_code import make_credit_code
-from commissioner_app.domain import ServiceTarget, Visit
+from commissioner_app.domain import ServiceAgreement, ServiceTarget, Visit
+from commissioner_app.ops.agreements import save_agreement
 from commissioner_app.ops.targets import merge_targets, save_target
 from commissioner_app.store import Store
 from commissioner_app.targets import DuplicateTargetError, SimilarTargetsWarning, target_history
@@ -90,6 +91,16 @@ def test_a_teammate_sees_uses_and_corrects_a_shared_target(
     a, b, m, c, m2 = (team[k] for k in ("a", "b", "m", "c", "m2"))
     made = save_target(a.store, target("新会区会城陈皮专业合作社")).value
     visit(a.store, made.id, "指导陈皮仓储")
+    agreement = save_agreement(
+        a.store,
+        ServiceAgreement(
+            target_id=made.id,
+            start_date=date.today() - timedelta(days=30),
+            end_date=date.today() + timedelta(days=300),
+            agreed={"visits": 6},
+            status="signed",
+        ),
+    ).value
     assert a.sync().rejected == 0
     bureau = Person(shared_server, tmp_path, "bureau", None, "市科技局")
     for person in (b, m, c, m2, bureau):
@@ -98,6 +109,9 @@ def test_a_teammate_sees_uses_and_corrects_a_shared_target(
     assert made.id in b.live_targets() and made.id in m.live_targets()
     assert made.id in bureau.live_targets()
     assert made.id not in c.live_targets() and made.id not in m2.live_targets()
+    # Agreements travel with the same scope.
+    for person, expected in ((b, True), (m, True), (bureau, True), (c, False), (m2, False)):
+        assert (person.store.get(ServiceAgreement, agreement.id) is not None) is expected, person.username
 
     # The teammate records a visit to it and corrects the phone: both accepted.
     visit(b.store, made.id, "讲解柑橘木虱防治")
