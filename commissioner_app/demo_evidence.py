@@ -5,8 +5,10 @@ Drawn with Pillow from a seeded random generator, so the same seed gives the sam
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import os
 import random
 import uuid
 from datetime import date, timedelta
@@ -15,7 +17,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 from PIL.ExifTags import IFD
 
-from commissioner_app.attachments import store_bytes, thumbnail_path
+from commissioner_app.attachments import INCOMING_PREFIX, blob_path, thumbnail_path
 from commissioner_app.store import Store
 
 # Rough centres of Jiangmen's county-level divisions (latitude, longitude).
@@ -94,8 +96,17 @@ def sheet_scan(rng: random.Random, day: date, time_hm: str, county: str) -> byte
 
 
 def keep(store: Store, data: bytes) -> str:
-    """Store a generated JPEG under its hash, with its thumbnail (the image is already that small)."""
-    sha = store_bytes(store, data)
+    """Store a generated JPEG under its hash, with its thumbnail (the image is already that small).
+
+    Written without the fsync a user's file gets (store_bytes): demo data can be made again, and a
+    thousand fsyncs would make the first start with demo data wait for the disk."""
+    sha = hashlib.sha256(data).hexdigest()
+    target = blob_path(store, sha)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        incoming = target.with_name(INCOMING_PREFIX + sha)
+        incoming.write_bytes(data)
+        os.replace(incoming, target)
     thumb = thumbnail_path(store, sha)
     if not thumb.exists():
         thumb.parent.mkdir(parents=True, exist_ok=True)
@@ -226,6 +237,32 @@ def agreements(
                 "base_rev": 1,
                 "created_at": t["created_at"],
                 "updated_at": t["updated_at"],
+            }
+        )
+    return rows
+
+
+def agreement_scans(store: Store, agreements: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """A scan of the signed copy for every agreement past its draft (an attachment of the agreement)."""
+    rng = random.Random(f"agreement-scans-{seed}")
+    rows = []
+    for a in agreements:
+        if a["status"] == "draft":
+            continue
+        day = date.fromisoformat(a["start_date"])
+        data = sheet_scan(rng, day, "10:00", "")
+        rows.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "sha256": keep(store, data),
+                "owner_table": "service_agreements",
+                "owner_id": a["id"],
+                "kind": "signed_agreement",
+                "mime": "image/jpeg",
+                "size": len(data),
+                "original_name": f"服务协议_{day:%Y%m%d}.jpg",
+                "taken_at": "",
+                **{k: a[k] for k in SYNC_KEYS},
             }
         )
     return rows

@@ -61,3 +61,15 @@ def test_demo_has_agreements_for_a_quarter_of_the_served_targets(tmp_path: Path)
     progress = progress_of(store)
     assert len(progress) == made and any(i.done > 0 for p in progress for i in p.items)
     assert {p.agreement.status for p in progress} >= {"signed", "completed"}
+
+
+def test_signed_demo_agreements_carry_a_scan_of_the_signed_copy(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "demo")
+    generate_demo(store, visits=400, seed=2, commissioners=2)
+    signed, scanned = store.db.execute(
+        "SELECT count(*), count(a.id) FROM service_agreements g LEFT JOIN attachments a "
+        "ON a.owner_table = 'service_agreements' AND a.owner_id = g.id AND a.kind = 'signed_agreement' "
+        "WHERE g.status != 'draft'"
+    ).fetchone()
+    assert signed > 0 and scanned == signed
+    assert store.check() == []
