@@ -155,15 +155,6 @@ AGREEMENT_STATUSES: dict[str, Message] = {
     "completed": Message("已完成", "Completed"),
     "terminated": Message("已终止", "Terminated"),
 }
-# What an agreement may set a target for (the counters of a visit, plus visits and service days).
-AGREED_TARGETS: dict[str, Message] = {
-    "service_days": Message("服务天数", "Service days"),
-    "visits": Message("服务次数", "Visits"),
-    "training_sessions": Message("培训场次", "Training sessions"),
-    "people_trained": Message("培训人次", "People trained"),
-    "techniques_promoted": Message("推广技术", "Technologies promoted"),
-    "problems_solved": Message("解决难题", "Problems solved"),
-}
 
 LABELS: dict[str, Message] = {
     "name": Message("名称", "Name"),
@@ -719,3 +710,16 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     AssessmentResult,
 )
 TABLES: dict[str, type[Record]] = {cls.__table__: cls for cls in RECORD_TYPES}
+
+
+# What an agreement may set a target for: visits and service days, three counters of a visit (named
+# as the visit names them), problems solved.
+AGREED_TARGETS: dict[str, Message] = {
+    "service_days": Message("服务天数", "Service days"),
+    "visits": Message("服务次数", "Visits"),
+    **{
+        key: field_label(Visit, key).name
+        for key in ("training_sessions", "people_trained", "techniques_promoted")
+    },
+    "problems_solved": Message("解决难题", "Problems solved"),
+}
