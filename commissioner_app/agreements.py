@@ -71,11 +71,12 @@ def agreement_progress(
     ]
     people = [agreement.commissioner_id, *agreement.co_commissioner_ids]
     rows = store.db.execute(
+        # `+column`: looked up by target (idx_visits_target), never by a scan of the period's visits.
         f"""SELECT id, visit_date, training_sessions, people_trained, techniques_promoted FROM visits
-            WHERE deleted = 0 AND is_draft = 0 AND review_status = 'approved'
+            WHERE +deleted = 0 AND +is_draft = 0 AND +review_status = 'approved'
             AND target_id IN ({",".join("?" * len(targets))})
-            AND commissioner_id IN ({",".join("?" * len(people))})
-            AND visit_date >= ? AND visit_date <= ?""",
+            AND +commissioner_id IN ({",".join("?" * len(people))})
+            AND +visit_date >= ? AND +visit_date <= ?""",
         [*targets, *people, agreement.start_date.isoformat(), agreement.end_date.isoformat()],
     ).fetchall()
     ids = [r[0] for r in rows]
@@ -83,7 +84,7 @@ def agreement_progress(
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         solved += store.db.execute(
-            f"SELECT count(*) FROM problems WHERE deleted = 0 AND is_draft = 0 AND status = 'solved' "
+            f"SELECT count(*) FROM problems WHERE +deleted = 0 AND +is_draft = 0 AND +status = 'solved' "
             f"AND visit_id IN ({','.join('?' * len(part))})",
             part,
         ).fetchone()[0]
@@ -125,11 +126,15 @@ def behind_agreements(
     store: Store, commissioner_ids: list[str] | None = None, today: date | None = None
 ) -> list[AgreementProgress]:
     """Agreements in force that are behind at mid-period (of these commissioners, when given)."""
-    where = "status IN ('signed', 'midterm')"
-    params: list[object] = []
+    today = today or date.today()
+    # Only those whose middle has passed are computed: (start + end) / 2 <= today.
+    where = (
+        "status IN ('signed', 'midterm') AND julianday(start_date) + julianday(end_date) <= 2 * julianday(?)"
+    )
+    params: list[object] = [today.isoformat()]
     if commissioner_ids is not None:
         if not commissioner_ids:
             return []
         where += f" AND commissioner_id IN ({','.join('?' * len(commissioner_ids))})"
-        params = [*commissioner_ids]
+        params += commissioner_ids
     return [p for p in progress_of(store, where, params, today) if p.behind]

@@ -556,6 +556,7 @@ def m010_shared_targets_agreements(db: Database) -> None:
     db.execute("ALTER TABLE service_agreements ADD COLUMN status TEXT NOT NULL DEFAULT 'draft'")
     db.execute("ALTER TABLE service_agreements ADD COLUMN deliverables TEXT NOT NULL DEFAULT ''")
     db.execute("CREATE INDEX idx_targets_credit_code ON service_targets (credit_code)")
+    db.execute("CREATE INDEX idx_targets_merged_into ON service_targets (merged_into)")
     db.execute("CREATE INDEX idx_problems_target ON problems (target_id)")
     db.execute("CREATE INDEX idx_agreements_target ON service_agreements (target_id)")
     # The base of a merge keeps every field, the new columns included.
