@@ -208,13 +208,13 @@ def target_history(store: Store, target_id: str) -> list[TargetEvent]:
     events: list[TargetEvent] = []
     for vid, day, content, who, review in store.db.execute(
         f"SELECT id, visit_date, content, commissioner_id, review_status FROM visits "
-        f"WHERE target_id IN ({marks}) AND deleted = 0 AND is_draft = 0",
+        f"WHERE target_id IN ({marks}) AND +deleted = 0 AND +is_draft = 0",
         ids,
     ):
         events.append(TargetEvent(day or "", "visit", vid, content or "", names.get(who, ""), review or ""))
     for pid, day, title, who, status in store.db.execute(
         f"SELECT id, raised_on, title, commissioner_id, status FROM problems "
-        f"WHERE target_id IN ({marks}) AND deleted = 0 AND is_draft = 0",
+        f"WHERE target_id IN ({marks}) AND +deleted = 0 AND +is_draft = 0",
         ids,
     ):
         events.append(TargetEvent(day or "", "problem", pid, title or "", names.get(who, ""), status or ""))
@@ -222,7 +222,7 @@ def target_history(store: Store, target_id: str) -> list[TargetEvent]:
         f"SELECT s.id, coalesce(v.visit_date, p.solved_on, p.raised_on), s.description, s.commissioner_id, "
         f"s.technology FROM solutions s JOIN problems p ON p.id = s.problem_id "
         f"LEFT JOIN visits v ON v.id = s.visit_id "
-        f"WHERE p.target_id IN ({marks}) AND s.deleted = 0 AND s.is_draft = 0",
+        f"WHERE p.target_id IN ({marks}) AND +s.deleted = 0 AND +s.is_draft = 0",
         ids,
     ):
         events.append(
@@ -232,7 +232,7 @@ def target_history(store: Store, target_id: str) -> list[TargetEvent]:
         )
     for aid, start, end, who, status in store.db.execute(
         f"SELECT id, start_date, end_date, commissioner_id, status FROM service_agreements "
-        f"WHERE target_id IN ({marks}) AND deleted = 0 AND is_draft = 0",
+        f"WHERE target_id IN ({marks}) AND +deleted = 0 AND +is_draft = 0",
         ids,
     ):
         events.append(
@@ -253,8 +253,8 @@ def target_commissioners(store: Store, target_id: str) -> list[str]:
     """The commissioners who served the target (visits, agreements), most visits first."""
     rows = store.db.execute(
         """SELECT c.name, count(*) AS n FROM (
-               SELECT commissioner_id FROM visits WHERE target_id = ? AND deleted = 0 AND is_draft = 0
-               UNION ALL SELECT commissioner_id FROM service_agreements WHERE target_id = ? AND deleted = 0
+               SELECT commissioner_id FROM visits WHERE target_id = ? AND +deleted = 0 AND +is_draft = 0
+               UNION ALL SELECT commissioner_id FROM service_agreements WHERE target_id = ? AND +deleted = 0
            ) x JOIN commissioners c ON c.id = x.commissioner_id GROUP BY c.id ORDER BY n DESC, c.name""",
         [target_id, target_id],
     ).fetchall()
