@@ -543,7 +543,8 @@ def generate_demo(
             progress(i, visits)
     # A few unfinished drafts, as a commissioner would have (their own: a draft never leaves a laptop).
     own_visits = [row for row in visit_rows if row["commissioner_id"] == people[0]["id"]]
-    for row in own_visits[-3:] if visits >= 10 else []:
+    drafts = [row for row in visit_rows[-3:] if row["commissioner_id"] == people[0]["id"]] or own_visits[-1:]
+    for row in drafts if visits >= 10 else []:
         row.update(is_draft=1, dirty=1, rev=0, server_seq=0, review_status="")
     attachment_rows = demo_evidence.attach(store, visit_rows, seed) if photos and store.data_dir else []
     agreement_rows = demo_evidence.agreements(targets, visit_rows, seed, end)
