@@ -232,8 +232,8 @@ class MainWindow(QMainWindow):
         self._view_actions: list[QAction] = []
 
     def _update_view_shortcuts(self) -> None:
-        """Ctrl+1 … Ctrl+9, then Ctrl+0, open the views in rail order (hidden views skipped);
-        设置 is Ctrl+, for every role. The View menu lists them; the rail's tooltips name them."""
+        """Ctrl+1 … Ctrl+9, then Ctrl+0 (then Ctrl+Shift+1 …), open the views in rail order (hidden views
+        skipped); 设置 is Ctrl+, for every role. The View menu lists them; the rail's tooltips name them."""
         for action in self._view_actions:
             self.view_menu.removeAction(action)
             action.setShortcuts([])  # until it is deleted, the same keys would be ambiguous (and do nothing)
@@ -251,6 +251,9 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(SETTINGS_SHORTCUT))
             elif number < len(VIEW_KEYS):
                 action.setShortcut(QKeySequence(f"Ctrl+{VIEW_KEYS[number]}"))
+                number += 1
+            elif number < 2 * len(VIEW_KEYS):  # the bureau has more than ten views
+                action.setShortcut(QKeySequence(f"Ctrl+Shift+{VIEW_KEYS[number - len(VIEW_KEYS)]}"))
                 number += 1
             action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
