@@ -23,6 +23,8 @@ from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 
+# A target's details whose changes its page lists (a colleague's correction among them).
+DETAIL_FIELDS = ("name", "contact_name", "contact_phone", "address", "credit_code")
 # Tables whose records name a service target in `target_id`.
 POINTING_TABLES = ("visits", "problems", "service_agreements")
 
@@ -189,7 +191,7 @@ class TargetEvent:
     """One line of a target's service history."""
 
     day: str
-    kind: str  # visit | problem | solution | agreement | merge
+    kind: str  # visit | problem | solution | agreement | change (of the target's own details)
     record_id: str
     title: str
     commissioner: str
@@ -245,6 +247,11 @@ def target_history(store: Store, target_id: str) -> list[TargetEvent]:
                 status or "",
             )
         )
+    for entry in store.history("service_targets", target_id):
+        changes = {k: v for k, v in entry["changes"].items() if k in DETAIL_FIELDS}
+        if changes:
+            day = str(entry["changed_at"])[:10]
+            events.append(TargetEvent(day, "change", str(entry["id"]), "", "", extra={"changes": changes}))
     events.sort(key=lambda e: (e.day, e.kind, e.record_id), reverse=True)
     return events
 

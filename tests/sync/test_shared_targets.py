@@ -122,6 +122,9 @@ def test_a_teammate_sees_uses_and_corrects_a_shared_target(
     assert report.rejected == 0 and report.accepted >= 2
     a.sync()
     assert a.store.require(ServiceTarget, made.id).contact_phone == "13900139000"
+    # The creator's target page lists the colleague's correction.
+    (corrected,) = [e for e in target_history(a.store, made.id) if e.kind == "change"]
+    assert corrected.extra["changes"] == {"contact_phone": ["13800138000", "13900139000"]}
     stored = shared_server.records()[("service_targets", made.id)]
     assert stored["fields"]["contact_phone"] == "13900139000"
 

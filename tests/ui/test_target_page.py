@@ -30,6 +30,19 @@ def test_the_page_shows_every_record_newest_first_and_its_buttons_open_editors(
     assert len(visits) == len(team_data.visits)
     assert "王芳" in page.facts.text() and "李强" in page.facts.text()
 
+    # A correction of the target's details is in its history too.
+    from commissioner_app.ops.targets import save_target
+
+    corrected = manager_context.store.require(ServiceTarget, team_data.target.id)
+    corrected.contact_phone = "13900139000"
+    save_target(manager_context.store, corrected)
+    page.load()
+    changes = [
+        page.history.item(r, 4).text()
+        for r in range(page.history.rowCount())
+        if page.history.item(r, 1).text() == "资料修改"
+    ]
+    assert changes == ["联系电话：13800138000 → 13900139000"]
     page.edit_button.click()
     assert any(isinstance(w, TargetDialog) for w in page.findChildren(TargetDialog))
     page.agreement_button.click()

@@ -2422,6 +2422,10 @@ Data folder: {0}</translation>
         <translation>Agreements</translation>
     </message>
     <message>
+        <source>资料修改</source>
+        <translation>Details changed</translation>
+    </message>
+    <message>
         <source>服务历史（共 {0} 条，最新在前）</source>
         <translation>Service history ({0}, newest first)</translation>
     </message>

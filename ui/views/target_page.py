@@ -26,6 +26,7 @@ from ui import screen_fit
 from ui.context import AppContext
 from ui.plain_text import plain_label
 from ui.roles import current_role
+from ui.sync_display import field_label
 from ui.tasks import Operation
 from ui.views.agreements import BEHIND_COLOUR, open_agreement_dialog, progress_text
 from ui.views.common import heading
@@ -151,6 +152,7 @@ class TargetPageDialog(QDialog):
             "problem": self.tr("技术难题"),
             "solution": self.tr("解决方案"),
             "agreement": self.tr("服务协议"),
+            "change": self.tr("资料修改"),
         }
         self.history_label.setText(self.tr("服务历史（共 {0} 条，最新在前）").format(len(page.events)))
         self.history.setHorizontalHeaderLabels(
@@ -165,7 +167,13 @@ class TargetPageDialog(QDialog):
                 status = PROBLEM_STATUSES[status].text(lang)
             elif e.kind == "agreement" and status in AGREEMENT_STATUSES:
                 status = AGREEMENT_STATUSES[status].text(lang)
-            for c, text in enumerate([e.day, kinds.get(e.kind, e.kind), e.commissioner, status, e.title]):
+            title = e.title
+            if e.kind == "change":
+                title = "；".join(
+                    field_label("service_targets", f, lang) + "：" + f"{old or '—'} → {new or '—'}"
+                    for f, (old, new) in e.extra["changes"].items()
+                )
+            for c, text in enumerate([e.day, kinds.get(e.kind, e.kind), e.commissioner, status, title]):
                 self.history.setItem(r, c, QTableWidgetItem(text))
         self.agreements.resizeRowsToContents()
 
