@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from commissioner_app.attachments import add_attachment
 from commissioner_app.credit_code import make_credit_code
 from commissioner_app.domain import ServiceAgreement, ServiceTarget, Visit
 from commissioner_app.ops.agreements import save_agreement
@@ -101,7 +102,13 @@ def test_a_teammate_sees_uses_and_corrects_a_shared_target(
             status="signed",
         ),
     ).value
-    assert a.sync().rejected == 0
+    scan = tmp_path / "signed.jpg"
+    from PIL import Image
+
+    Image.new("RGB", (60, 80), "white").save(scan)
+    add_attachment(a.store, scan, "service_agreements", agreement.id, kind="signed_agreement")
+    report = a.sync()
+    assert report.rejected == 0 and report.attachments_uploaded == 1
     bureau = Person(shared_server, tmp_path, "bureau", None, "市科技局")
     for person in (b, m, c, m2, bureau):
         person.sync()
