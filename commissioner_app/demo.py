@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from commissioner_app import demo_evidence
 from commissioner_app.credit_code import ALPHABET, make_credit_code
 from commissioner_app.domain import now_iso
 from commissioner_app.reference import reference
@@ -273,9 +274,13 @@ def generate_demo(
     commissioners: int | None = None,
     end: date | None = None,
     all_local: bool = False,
+    photos: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
-    """Fill the store with demo records; the first commissioner becomes the local profile."""
+    """Fill the store with demo records; the first commissioner becomes the local profile.
+
+    With `photos` (and a store on disk), about a third of the visits get small JPEG photos with EXIF
+    time and GPS, and some a scan of the signed confirmation sheet."""
     rng = random.Random(seed)
     end = end or date.today()
     n_comm = commissioners or max(1, min(1000, visits // 250))
@@ -436,10 +441,13 @@ def generate_demo(
         if industry == "primary_care":
             types.append("medical")
         recent = (end - day).days < 14
-        synced = not recent
+        mine = who is people[0]
+        # Only the laptop's own commissioner has work waiting to sync: a colleague's recent visit
+        # arrived from the server (not yet reviewed), as it does on a manager's computer.
+        synced = not recent or not mine
         review = "pending"
         opinion = ""
-        if synced and not all_local:
+        if not recent and not all_local:
             roll = rng.random()
             review, opinion = (
                 ("approved", "")
@@ -533,9 +541,15 @@ def generate_demo(
                 )
         if progress and i % 5000 == 0:
             progress(i, visits)
-    # A few unfinished drafts, as a commissioner would have.
-    for row in visit_rows[-3:] if visits >= 10 else []:
+    # A few unfinished drafts, as a commissioner would have (their own: a draft never leaves a laptop).
+    own_visits = [row for row in visit_rows if row["commissioner_id"] == people[0]["id"]]
+    drafts = [row for row in visit_rows[-3:] if row["commissioner_id"] == people[0]["id"]] or own_visits[-1:]
+    for row in drafts if visits >= 10 else []:
         row.update(is_draft=1, dirty=1, rev=0, server_seq=0, review_status="")
+    attachment_rows = demo_evidence.attach(store, visit_rows, seed) if photos and store.data_dir else []
+    agreement_rows = demo_evidence.agreements(targets, visit_rows, seed, end)
+    if photos and store.data_dir:
+        attachment_rows += demo_evidence.agreement_scans(store, agreement_rows, seed)
 
     for t in targets:
         del t["_industry_code"]
@@ -548,6 +562,8 @@ def generate_demo(
             ("visits", visit_rows),
             ("problems", problem_rows),
             ("solutions", solution_rows),
+            ("attachments", attachment_rows),
+            ("service_agreements", agreement_rows),
         ):
             _insert_many(store, table, rows)
         store.set_meta("self_commissioner_id", people[0]["id"])

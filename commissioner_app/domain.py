@@ -145,6 +145,15 @@ ATTACHMENT_KINDS: dict[str, Message] = {
     "photo": Message("现场照片", "Site photo"),
     "document": Message("文档", "Document"),
     "confirmation_sheet": Message("服务确认单", "Signed confirmation sheet"),
+    "signed_agreement": Message("协议签字盖章件", "Signed agreement"),
+}
+
+AGREEMENT_STATUSES: dict[str, Message] = {
+    "draft": Message("草稿", "Draft"),
+    "signed": Message("已签订", "Signed"),
+    "midterm": Message("中期检查", "Mid-term check"),
+    "completed": Message("已完成", "Completed"),
+    "terminated": Message("已终止", "Terminated"),
 }
 
 LABELS: dict[str, Message] = {
@@ -353,6 +362,9 @@ class ServiceTarget(Record):
     credit_code: str = ""
     address: str = ""
     notes: str = ""
+    # Set when this target was found to be a duplicate of another (same credit code, or merged by a
+    # manager or the bureau): the id of the one that stays. Its records follow it there.
+    merged_into: str = ""
 
     def validate(self) -> list[Issue]:
         p = _Problems()
@@ -376,10 +388,13 @@ class ServiceAgreement(Record):
     co_commissioner_ids: list[str] = field(default_factory=list)
     agreed: dict[str, float] = field(default_factory=dict)  # counter name -> agreed target
     notes: str = ""
+    status: str = "draft"  # AGREEMENT_STATUSES
+    deliverables: str = ""  # agreed results that are no counter, in free text
 
     def validate(self) -> list[Issue]:
         p = _Problems()
         p.required("target_id", self.target_id)
+        p.code("status", self.status, AGREEMENT_STATUSES)
         p.required("start_date", self.start_date)
         p.required("end_date", self.end_date)
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -974,3 +989,16 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Exemplar,
 )
 TABLES: dict[str, type[Record]] = {cls.__table__: cls for cls in RECORD_TYPES}
+
+
+# What an agreement may set a target for: visits and service days, three counters of a visit (named
+# as the visit names them), problems solved.
+AGREED_TARGETS: dict[str, Message] = {
+    "service_days": Message("服务天数", "Service days"),
+    "visits": Message("服务次数", "Visits"),
+    **{
+        key: field_label(Visit, key).name
+        for key in ("training_sessions", "people_trained", "techniques_promoted")
+    },
+    "problems_solved": Message("解决难题", "Problems solved"),
+}

@@ -573,6 +573,24 @@ def m009_evidence_previews(db: Database) -> None:
 
 
 @migrations()
+def m010_shared_targets_agreements(db: Database) -> None:
+    """Service targets are shared in a team: a target found to be a duplicate names the one it was
+    merged into (its records follow it). Service agreements get a status and free-text deliverables
+    (the signed copy is an attachment of the agreement)."""
+    db.execute("ALTER TABLE service_targets ADD COLUMN merged_into TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE service_agreements ADD COLUMN status TEXT NOT NULL DEFAULT 'draft'")
+    db.execute("ALTER TABLE service_agreements ADD COLUMN deliverables TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX idx_targets_credit_code ON service_targets (credit_code)")
+    db.execute("CREATE INDEX idx_targets_merged_into ON service_targets (merged_into)")
+    db.execute("CREATE INDEX idx_problems_target ON problems (target_id)")
+    db.execute("CREATE INDEX idx_agreements_target ON service_agreements (target_id)")
+    # The base of a merge keeps every field, the new columns included.
+    for table in ("service_targets", "service_agreements"):
+        db.execute(f"DROP TRIGGER IF EXISTS {table}_sync_base")
+        db.execute(_base_trigger(db, table))
+
+
+@migrations()
 def m011_organisation(db: Database) -> None:
     """The bureau's organisation (sync/server/admin.py): a team's industry and the counties it
     serves, a workstation's host unit, a commissioner's gender from the roster."""

@@ -61,6 +61,12 @@ FIELD_LABELS: dict[str, Message] = {
     "confirm_remark": Message("确认意见", "Confirmation remark"),
     "notes": Message("备注", "Notes"),
     "text": Message("内容", "Text"),
+    "contact_name": Message("联系人", "Contact person"),
+    "address": Message("地址", "Address"),
+    "merged_into": Message("并入的服务对象", "Merged into"),
+    "agreed": Message("约定指标", "Agreed targets"),
+    "deliverables": Message("其他约定成果", "Other deliverables"),
+    "co_commissioner_ids": Message("共同履约的特派员", "Co-commissioners"),
 }
 
 

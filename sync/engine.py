@@ -34,6 +34,7 @@ from commissioner_app import schema
 from commissioner_app.domain import TABLES, now_iso
 from commissioner_app.records import domain_columns
 from commissioner_app.store import Store
+from commissioner_app.targets import follow_merges
 from sync import evidence, protocol
 from sync.bureau_push import push_bureau_edits
 from sync.client import SyncClient
@@ -131,9 +132,13 @@ class SyncEngine(Pusher, Puller):
             ).start()
         try:
             self._push_all(report)
+            follow_merges(
+                self.store
+            )  # targets the server found to be duplicates (commissioner_app/targets.py)
             if not report.cancelled:
                 push_bureau_edits(self.store, self.client, report)  # reference data and rules (bureau only)
                 self._pull_all(report)
+                follow_merges(self.store)
                 _tell_remote_conflicts(report)
             if not report.cancelled:
                 self._evidence(report)

@@ -22,6 +22,8 @@ from sync.checks import cleaned_fields, refused_change
 from sync.conflicts import apply_notices
 from sync.report import EngineParts, SyncProgress, SyncReport, checkpoint
 
+# Tables whose pulled updates are kept in the local history (record_history).
+HISTORY_TABLES = ("visits", "service_targets")
 log = logging.getLogger("commissioner.sync.engine.pull")
 
 META_CURSOR = "pull_since"
@@ -123,7 +125,7 @@ class Puller(EngineParts):
                 continue
             if mine is not None and mine[0] >= rev:
                 continue  # already have it (e.g. the echo of our own push)
-            if mine is not None and table == "visits" and not change["deleted"]:
+            if mine is not None and table in HISTORY_TABLES and not change["deleted"]:
                 updated.append(change)
             if change["deleted"]:
                 report.deleted += 1
@@ -198,7 +200,8 @@ class Puller(EngineParts):
         return self._fts[table]
 
     def _record_history(self, table: str, changes: list[protocol.PulledChange], known: set[str]) -> None:
-        """Keep what a pulled update changed in a visit, so a reviewer sees what changed since approval."""
+        """Keep what a pulled update changed in a visit (so a reviewer sees what changed since approval)
+        or a service target (a colleague's correction shows on the target page)."""
         db = self.store.db
         ids = [c["id"] for c in changes]
         cursor = db.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))})", ids)

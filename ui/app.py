@@ -32,7 +32,7 @@ DEMO_VISITS = 2000
 SCREEN_SIZE = (1366, 768)
 SCREENSHOT_TASKBAR = 40
 # Views --screenshot can render besides the rail's views.
-EXTRA_VIEWS = ("profile", "visit_editor")
+EXTRA_VIEWS = ("profile", "visit_editor", "target_page", "agreement_editor")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -181,6 +181,18 @@ def render_screenshot(window: MainWindow, view: str, path: Path) -> None:
         from ui.editors import VisitEditor
 
         target = VisitEditor(window, context, latest_visit_id(context.reader))
+        target.show()
+    elif view == "target_page":
+        from commissioner_app.ops.targets import busiest_target_id
+        from ui.views.target_page import TargetPageDialog
+
+        target = TargetPageDialog(window, context, busiest_target_id(context.reader) or "")
+        target.show()
+    elif view == "agreement_editor":
+        from commissioner_app.ops.agreements import showcase_agreement_id
+        from ui.views.agreements import AgreementDialog
+
+        target = AgreementDialog(window, context, showcase_agreement_id(context.reader))
         target.show()
     else:
         window.show_view(view)

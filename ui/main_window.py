@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
     # --- views -----------------------------------------------------------------------------------
 
     def _add_standard_views(self) -> None:
+        from ui.views.agreements import AgreementsView
         from ui.views.overview import OverviewView
         from ui.views.problems import ProblemsView
         from ui.views.settings import SettingsView
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.add_view("visits", VisitsView(self.context, self), lambda: self.tr("服务记录"))
         self.add_view("problems", ProblemsView(self.context, self), lambda: self.tr("技术难题"))
         self.add_view("targets", TargetsView(self.context, self), lambda: self.tr("服务对象"))
+        self.add_view("agreements", AgreementsView(self.context, self), lambda: self.tr("服务协议"))
         self.add_view("sync", SyncView(self.context, self), lambda: self.tr("同步"))
         self.add_view("settings", SettingsView(self.context, self), lambda: self.tr("设置"))
 
@@ -252,6 +254,9 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(SETTINGS_SHORTCUT))
             elif number < len(VIEW_SHORTCUTS):
                 action.setShortcut(QKeySequence(VIEW_SHORTCUTS[number]))
+                number += 1
+            elif number < 2 * len(VIEW_KEYS):  # the bureau has more than ten views
+                action.setShortcut(QKeySequence(f"Ctrl+Shift+{VIEW_KEYS[number - len(VIEW_KEYS)]}"))
                 number += 1
             action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

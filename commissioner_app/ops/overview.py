@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from commissioner_app.agreements import behind_agreements
 from commissioner_app.store import Store, VisitQuery
 
 RECENT = 12
@@ -17,6 +18,7 @@ class OverviewFigures:
     open_problems: int = 0
     waiting_to_sync: int = 0
     returned: int | None = None  # None until counted
+    agreements_behind: int = 0  # agreements in force under half of an agreed target after mid-period
     recent: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -35,4 +37,5 @@ def overview_figures(store: Store, today: date | None = None) -> OverviewFigures
         waiting_to_sync=store.waiting_to_sync(),
         returned=store.count_visits(VisitQuery(review_status="returned")),
         recent=store.list_visits(VisitQuery(), limit=RECENT),
+        agreements_behind=len(behind_agreements(store, today=today)),
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from commissioner_app.activity import MemberActivity, team_activity, weekly_visits
+from commissioner_app.agreements import behind_agreements
 from commissioner_app.assessment import Assessment, Period, Scope, assess
 from commissioner_app.domain import Commissioner
 from commissioner_app.store import Store
@@ -18,6 +19,8 @@ class TeamFigures:
     members: list[MemberActivity]
     weeks: list[tuple[date, int]]
     assessment: Assessment
+    # Agreements of members in force and behind at mid-period: (commissioner, target, lagging keys).
+    agreements_behind: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
 
 def team_figures(store: Store, who: Commissioner, date_from: date, date_to: date) -> TeamFigures:
@@ -35,7 +38,17 @@ def team_figures(store: Store, who: Commissioner, date_from: date, date_to: date
             [who.team_id or "", who.workstation_id or ""],
         ).fetchall()
     ]
-    return TeamFigures(names[0] if names else a.scope_name, members, weeks, a)
+    people = {m.commissioner_id: m.name for m in members}
+    target_names = dict(store.db.execute("SELECT id, name FROM service_targets").fetchall())
+    behind = [
+        (
+            people.get(p.agreement.commissioner_id, ""),
+            target_names.get(p.agreement.target_id, ""),
+            [i.key for i in p.lagging],
+        )
+        for p in behind_agreements(store, list(people), today=date_to if date_to < date.today() else None)
+    ]
+    return TeamFigures(names[0] if names else a.scope_name, members, weeks, a, behind)
 
 
 def write_team_summary(store: Store, who: Commissioner, year: int, path: Path) -> Path:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from commissioner_app.agreements import progress_of
 from commissioner_app.assessment import (
     Assessment,
     MemberResult,
@@ -19,7 +21,7 @@ from commissioner_app.assessment import (
     visits_per_month,
 )
 from commissioner_app.assessment_rules import GRADES
-from commissioner_app.domain import SERVICE_TYPES, Visit, field_label
+from commissioner_app.domain import AGREED_TARGETS, AGREEMENT_STATUSES, SERVICE_TYPES, Visit, field_label
 from commissioner_app.errors import NotFoundError
 from commissioner_app.i18n import Message
 from commissioner_app.reports.annual_projects import projects_section
@@ -120,8 +122,9 @@ def write_annual_record(
         if problems
         else [P(tr("本期无已解决的技术难题。", "No problems solved in the period."), s.body)]
     )
-    story += projects_section(store, m.commissioner_id, year, width, number="六")
-    story.append(P(tr("七、年度工作总结", "7. Annual summary"), s.h2))
+    story += _agreements(store, a, m.commissioner_id, width)
+    story += projects_section(store, m.commissioner_id, year, width, number="七")
+    story.append(P(tr("八、年度工作总结", "8. Annual summary"), s.h2))
     summary = annual_summary_text(store, m.commissioner_id, year)
     story.append(P(summary or tr("（未填写）", "(not written)"), s.body))
     story.append(Spacer(1, 8 * mm))
@@ -387,3 +390,86 @@ def _signatures(width: float) -> Table:
         )
     )
     return table
+
+
+def _agreements(store: Store, a: Assessment, commissioner_id: str, width: float) -> list[Flowable]:
+    """六、服务协议完成情况: each agreement of the commissioner (as its commissioner or a co-commissioner)
+    whose period meets the year, with progress against each agreed target at the year's end (the one
+    progress function, commissioner_app/agreements.py: approved visits within the agreement's period)."""
+    s = styles()
+    year_start, year_end = a.period.start, a.period.end
+    found = [
+        p
+        for p in progress_of(
+            store,
+            "start_date <= ? AND end_date >= ? AND status != 'draft' AND (commissioner_id = ? "
+            "OR EXISTS (SELECT 1 FROM json_each(co_commissioner_ids) WHERE value = ?))",
+            [year_end.isoformat(), year_start.isoformat(), commissioner_id, commissioner_id],
+            today=min(year_end, date.today()),
+        )
+    ]
+    heading = P(
+        tr(f"六、服务协议完成情况（共 {len(found)} 份）", f"6. Service agreements ({len(found)})"), s.h2
+    )
+    if not found:
+        return [
+            heading,
+            P(tr("本年度无生效的服务协议。", "No service agreement in force in the year."), s.body),
+        ]
+    names = {r["id"]: r["name"] for r in store.db.query("SELECT id, name FROM service_targets")}
+    head = [
+        "#",
+        tr("服务对象", "Served party"),
+        tr("协议期限", "Period"),
+        tr("状态", "Status"),
+        tr("约定指标", "Agreed target"),
+        tr("约定", "Agreed"),
+        tr("完成", "Done"),
+        tr("完成率", "Share"),
+    ]
+    rows: list[list[Any]] = [head]
+    extra: list[tuple[Any, ...]] = [("ALIGN", (5, 1), (-1, -1), "RIGHT")]
+    for n, p in enumerate(found, 1):
+        ag = p.agreement
+        status = AGREEMENT_STATUSES.get(ag.status, AGREEMENT_STATUSES["draft"]).text()
+        if p.behind:
+            status += tr("（进度落后）", " (behind)")
+        items = p.items or []
+        first = len(rows)
+        for i, item in enumerate(items or [None]):
+            cells = [
+                str(n) if i == 0 else "",
+                names.get(ag.target_id, "") if i == 0 else "",
+                f"{ag.start_date} ~ {ag.end_date}" if i == 0 else "",
+                status if i == 0 else "",
+            ]
+            if item is None:
+                cells += [tr("（未约定可计数指标）", "(no counted target)"), "", "", ""]
+            else:
+                cells += [
+                    AGREED_TARGETS[item.key].text(),
+                    f"{item.agreed:g}",
+                    f"{item.done:g}",
+                    f"{min(item.ratio, 9.99) * 100:.0f}%",
+                ]
+                if p.behind and item in p.lagging:
+                    extra.append(("TEXTCOLOR", (4, len(rows)), (-1, len(rows)), "#b35c00"))
+            rows.append(cells)
+        if len(rows) - first > 1:
+            for col in range(4):
+                extra.append(("SPAN", (col, first), (col, len(rows) - 1)))
+        if ag.deliverables:
+            rows.append(["", "", tr("其他约定成果", "Other deliverables"), "", ag.deliverables, "", "", ""])
+            extra.append(("SPAN", (4, len(rows) - 1), (-1, len(rows) - 1)))
+            extra.append(("SPAN", (2, len(rows) - 1), (3, len(rows) - 1)))
+    w = width
+    widths = [w * 0.05, w * 0.24, w * 0.17, w * 0.1, w * 0.16, w * 0.09, w * 0.09, w * 0.1]
+    note = P(
+        tr(
+            "完成数按协议期内已审核通过的服务记录计算（截至年末）；协议期过半而约定指标未完成一半的标为进度落后。",
+            "Done counts approved visits within the agreement's period (to the year's end); an agreement "
+            "past mid-period with an agreed target under half reached is marked behind.",
+        ),
+        s.note,
+    )
+    return [heading, grid_table(rows, widths, extra=extra, plain_cols=(0, 5, 6, 7), body_size=7.5), note]

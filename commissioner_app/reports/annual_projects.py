@@ -45,13 +45,22 @@ def commissioner_projects(store: Store, commissioner_id: str, year: int) -> list
     )
 
 
+ARABIC = {"五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}  # a section number in English
+
+
 def projects_section(
     store: Store, commissioner_id: str, year: int, width: float, number: str
 ) -> list[Flowable]:
     s = styles()
     totals = achievements.totals(store, year, commissioner_id=commissioner_id)
     story: list[Flowable] = [
-        P(tr(f"{number}、揭榜挂帅与成果转化", f"{number}. Open-call projects and achievements"), s.h2),
+        P(
+            tr(
+                f"{number}、揭榜挂帅与成果转化",
+                f"{ARABIC.get(number, number)}. Open-call projects and achievements",
+            ),
+            s.h2,
+        ),
         P(
             tr(
                 f"成果转化 {totals['count']} 项（已审核通过），技术交易额 {totals['value']:.2f} 万元"

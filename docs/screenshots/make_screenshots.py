@@ -28,6 +28,8 @@ SHOTS = [  # (file, role, view, language)
     ("visits-en", "commissioner", "visits", "en"),
     ("problems", "commissioner", "problems", "zh_CN"),
     ("targets", "commissioner", "targets", "zh_CN"),
+    ("target_page", "commissioner", "target_page", "zh_CN"),
+    ("agreement_editor", "commissioner", "agreement_editor", "zh_CN"),
     ("settings", "commissioner", "settings", "zh_CN"),
     ("visit_editor", "commissioner", "visit_editor", "zh_CN"),
     ("assessment", "commissioner", "assessment", "zh_CN"),

@@ -28,6 +28,7 @@ from commissioner_app.domain import REVIEW_DECISIONS, TABLES
 from commissioner_app.records import stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
 from sync.server import audit, confirm, group_records, notices, projects, timeutil
+from sync.server import targets as shared_targets
 from sync.server.auth import User
 from sync.server.db import writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
@@ -509,6 +510,7 @@ class Batch:
         if confirm_token and not confirm.TOKEN_RE.match(confirm_token):
             raise Rejected("服务确认链接格式不正确", "the confirmation link token is not valid")
         touched = self._precheck(table, record_id, incoming, current, change)
+        touched |= shared_targets.before_write(self, table, incoming, current, change)
         deleted = bool(change["deleted"])
 
         status = "accepted"
@@ -544,6 +546,8 @@ class Batch:
         self._postcheck(table, merged, current, new_deleted)
         if table in TABLES and not new_deleted and (current is None or merged != current.fields):
             self._validate(table, merged)
+        if table == "service_targets":
+            shared_targets.check_merge(self, record_id, merged, current)
 
         if (
             current is not None
@@ -559,6 +563,8 @@ class Batch:
                 self._review_visit(merged)
             if table in ("problems", "solutions"):
                 self._reopen_reviews(table, merged, current)
+            if table == "service_targets":
+                shared_targets.after_write(self, record_id, merged, current)
         if confirm_token and not new_deleted and scope.owner_id == self.user.commissioner_id:
             args = (confirm_token, record_id, scope.owner_id, self.now, str(merged.get("visit_date") or ""))
             self._after_lock.append(lambda: confirm.register(self.conn, *args))
@@ -714,7 +720,11 @@ class Batch:
         if table in OWNED_TABLES:
             if not mine:
                 raise Rejected("您的账号未关联科技特派员档案", "your account has no commissioner profile")
-            if current is not None and current.owner_id != mine:
+            if (
+                current is not None
+                and current.owner_id != mine
+                and not shared_targets.may_edit(self, table, incoming, current, change)
+            ):
                 raise out_of_scope()
             self._check_references(table, incoming, current)
             if table in projects.LINKING_TABLES:
@@ -850,6 +860,8 @@ class Batch:
                 raise Rejected("服务协议须指定科技特派员", "a service agreement needs its commissioner_id")
             return Scope(owner, *self.group_of(owner), public=owner is None)
         mine = self.user.commissioner_id
+        if current is not None and current.owner_id != mine:  # a colleague's shared target stays theirs
+            return Scope(current.owner_id, current.team_id, current.workstation_id, current.public)
         return Scope(mine, self.user.team_id, self.user.workstation_id)
 
     def _postcheck(self, table: str, merged: dict[str, Any], current: Stored | None, deleted: bool) -> None:

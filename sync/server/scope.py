@@ -10,10 +10,10 @@ Scope columns of `records` (set by the server on every write):
   roster or `user add --county`), else the county of their workstation. A team or workstation row
   has its own `county` field; a review, confirmation or conflict notice has its visit's county.
   Reference data and rules have none (they are public).
-A commissioner sees public rows, their own rows, and the teams, workstations and commissioner
-profiles of their own team or workstation. A manager also sees every row of their team or
-workstation. A county bureau sees public rows and every row of its county, and reviews its
-county's visits. The bureau sees everything.
+A commissioner sees public rows, their own rows, and the teams, workstations, commissioner
+profiles, service targets and service agreements of their own team or workstation. A manager also
+sees every row of their team or workstation. A county bureau sees public rows and every row of its
+county, and reviews its county's visits. The bureau sees everything.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ from sync.server.auth import User
 from sync.server.tables import records
 
 PEOPLE_TABLES = ("commissioners", "teams", "workstations")
+# Shared with the creator's team or workstation: every member sees them (sync/server/targets.py).
+SHARED_TABLES = ("service_targets", "service_agreements")
+GROUP_TABLES = (*PEOPLE_TABLES, *SHARED_TABLES)
 
 
 def visible_clause(user: User) -> ColumnElement[bool]:
@@ -47,7 +50,7 @@ def visible_clause(user: User) -> ColumnElement[bool]:
         if user.role == "manager":
             parts.extend(group)
         else:
-            parts.append(and_(records.c.table_name.in_(PEOPLE_TABLES), or_(*group)))
+            parts.append(and_(records.c.table_name.in_(GROUP_TABLES), or_(*group)))
     return or_(*parts) if parts else false()
 
 
@@ -65,7 +68,7 @@ def can_see(user: User, table: str, row: Any) -> bool:
     )
     if user.role == "manager":
         return in_group
-    return in_group and table in PEOPLE_TABLES
+    return in_group and table in GROUP_TABLES
 
 
 def manages(user: User, row: Any) -> bool:

@@ -168,10 +168,10 @@ def test_annual_record_shows_achievements_and_projects(city: dict[str, object], 
     out = tmp_path / "annual.pdf"
     annual_record(store, me.id, YEAR, out)
     text = "".join(page.extract_text() for page in PdfReader(out).pages).replace(" ", "")
-    assert "六、揭榜挂帅与成果转化" in text
+    assert "七、揭榜挂帅与成果转化" in text
     assert "成果转化2项（已审核通过），技术交易额155.75万元" in text and "另有1项待审核" in text
     assert "鳗鱼养殖尾水处理技术攻关" in text and "1/2" in text
-    assert "七、年度工作总结" in text
+    assert "八、年度工作总结" in text
 
 
 def test_a_demand_published_as_a_project_is_applied_for_not_taken(store: Store) -> None:

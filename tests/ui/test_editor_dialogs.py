@@ -159,3 +159,30 @@ def test_an_attachment_named_by_someone_else_opens_as_a_safe_copy_in_the_temp_fo
     assert [p.name for p in folder.iterdir()] == [f"{added[0].sha256[:8]}-run.bat"]
     assert opened == [str(folder / f"{added[0].sha256[:8]}-run.bat")]
     assert not list(temp.glob("Startup*")) and not (tmp_path / "Startup").exists()
+
+
+def test_target_dialog_offers_the_existing_target_for_a_credit_code_in_use(qtbot, context, store):
+    code = make_credit_code("91440703", "MA4UQ7K2")
+    first = store.save(ServiceTarget(name="江门市示例电子有限公司", type="enterprise", credit_code=code))
+    dialog = open_target_dialog(None, context, None)
+    dialog.name.setText("示例电子")
+    dialog.credit_code.setText(code)
+    assert not save_and_wait(dialog)
+    assert "已属于服务对象" in dialog.summary.text() and dialog.use_existing.isVisible()
+    with qtbot.waitSignal(dialog.saved, timeout=1000) as saved:
+        dialog.use_existing.click()
+    assert saved.args == [first.id] and len(store.all(ServiceTarget)) == 1
+
+
+def test_target_dialog_warns_of_a_similar_name_in_the_town_then_saves(qtbot, context, store):
+    store.save(
+        ServiceTarget(name="会城柑橘农民专业合作社", type="cooperative", county="新会区", town="会城街道")
+    )
+    dialog = open_target_dialog(None, context, None)
+    dialog.type.setCurrentIndex(dialog.type.findData("cooperative"))
+    dialog.name.setText("会城 柑橘专业合作社")
+    dialog.region.set_region("新会区", "会城街道", "")
+    assert not save_and_wait(dialog)
+    assert "名称相近" in dialog.summary.text()
+    assert save_and_wait(dialog)  # looked at, and it is another one
+    assert len(store.all(ServiceTarget)) == 2

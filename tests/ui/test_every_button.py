@@ -173,6 +173,23 @@ CLICKED_ELSEWHERE = {
         "GroupAssessmentView",
         "exemplar_button",
     ): "test_group_assessment_view.py::test_exemplar_named_from_published_results_and_list_saved",
+    (
+        "TargetDialog",
+        "use_existing",
+    ): "test_editor_dialogs.py::test_target_dialog_offers_the_existing_target_for_a_credit_code_in_use",
+    # The target page opens from a double-click in the target list, which the explorer does not do.
+    (
+        "TargetPageDialog",
+        "edit_button",
+    ): "test_target_page.py::test_the_page_shows_every_record_newest_first_and_its_buttons_open_editors",
+    (
+        "TargetPageDialog",
+        "agreement_button",
+    ): "test_target_page.py::test_the_page_shows_every_record_newest_first_and_its_buttons_open_editors",
+    (
+        "TargetPageDialog",
+        "merge_button",
+    ): "test_target_page.py::test_a_manager_merges_a_duplicate_into_the_target_from_its_page",
 }
 
 

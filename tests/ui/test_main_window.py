@@ -69,6 +69,7 @@ def test_rail_views_and_status_bar(demo_context, qtbot):  # noqa: F811
         "服务记录",
         "技术难题",
         "服务对象",
+        "服务协议",
         "考核",
         "技术需求",
         "揭榜与成果",
@@ -185,6 +186,12 @@ def test_rows_and_buttons_open_the_editors(demo_context, qtbot, monkeypatch):  #
     targets = window.show_view("targets")
     demo_context.tasks.wait_idle()
     targets.table.activated.emit(targets.model.index(2, 1))
+    # A target opens on its page (the service history); its edit button opens the target dialog.
+    from ui.views.target_page import TargetPageDialog
+
+    (page,) = [w for w in targets.findChildren(TargetPageDialog) if w.isVisible()]
+    assert page.target_id == targets.model.record_id(2)
+    page.edit_button.click()
     assert opened[-1] == ("open_target_dialog", demo_context, targets.model.record_id(2))
 
 

@@ -245,6 +245,12 @@ def _target_id(context: AppContext) -> str:
     return context.store.db.execute("SELECT id FROM service_targets WHERE deleted = 0 LIMIT 1").fetchone()[0]
 
 
+def _agreement_id(context: AppContext) -> str:
+    return context.store.db.execute("SELECT id FROM service_agreements WHERE deleted = 0 LIMIT 1").fetchone()[
+        0
+    ]
+
+
 def _page_png() -> bytes:
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtGui import QColor, QImage
@@ -281,11 +287,13 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
     from ui.evidence_files import progress_dialog
     from ui.profile import ProfileDialog
     from ui.sync_login import LoginDialog
+    from ui.views.agreements import AgreementDialog
     from ui.views.assessment import VisitPicker
     from ui.views.group_assessment import BonusDialog, ExemplarDialog
     from ui.views.history import RecordHistoryDialog
     from ui.views.organisation import OrganisationView
     from ui.views.pdf_preview import PdfPreviewDialog
+    from ui.views.target_page import TargetPageDialog
 
     return {
         "visit editor (new)": lambda w, c: VisitEditor(w, c, None),
@@ -315,6 +323,9 @@ def _dialogs() -> dict[str, Callable[[QWidget, AppContext], QWidget]]:
         ),
         "record history": lambda w, c: RecordHistoryDialog(c, "visits", _visit_id(c), w),
         "evidence download": lambda w, c: progress_dialog(w, "正在下载原图…"),
+        "target page": lambda w, c: TargetPageDialog(w, c, _target_id(c)),
+        "agreement (new)": lambda w, c: AgreementDialog(w, c, None),
+        "agreement (saved)": lambda w, c: AgreementDialog(w, c, _agreement_id(c)),
     }
 
 

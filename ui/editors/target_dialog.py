@@ -23,6 +23,7 @@ from commissioner_app.credit_code import credit_code_problem
 from commissioner_app.domain import TARGET_TYPES, ServiceTarget
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.ops.targets import save_target
+from commissioner_app.targets import DuplicateTargetError, SimilarTargetsWarning
 from ui import screen_fit
 from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker, show_issues
 from ui.tasks import Operation, error_text
@@ -48,6 +49,7 @@ class TargetDialog(QDialog):
             store.require(ServiceTarget, target_id) if target_id else ServiceTarget(type="enterprise")
         )
         self.is_new = target_id is None
+        self.allow_similar = False  # set once the similar names were shown: a second save goes through
 
         self.type = QComboBox(self)
         for code in TARGET_TYPES:
@@ -84,6 +86,10 @@ class TargetDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
+        self.use_existing = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.use_existing.hide()
+        self.use_existing.clicked.connect(self._use_existing)
+        self._existing_id = ""
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
@@ -121,6 +127,7 @@ class TargetDialog(QDialog):
         self.contact_phone.setPlaceholderText(self.tr("手机或固定电话"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.use_existing.setText(self.tr("使用已有的服务对象"))
         self.region.retranslate()
         self.industry.relabel()
         self._check_credit_code()
@@ -178,9 +185,17 @@ class TargetDialog(QDialog):
         self.summary.clear_message()
         target = self.collect()
         self.last_save_ok = None
+        allow = self.allow_similar
         Operation(
-            self, lambda store: save_target(store, target), lambda _done: self._saved(target.id)
+            self,
+            lambda store: save_target(store, target, allow_similar=allow),
+            lambda _done: self._saved(target.id),
         ).failure(self._refused).run_in_background()
+
+    def _use_existing(self) -> None:
+        """The credit code belongs to a target already here: that one is used instead."""
+        if self._existing_id:
+            self._saved(self._existing_id)
 
     def _saved(self, target_id: str) -> None:
         self.last_save_ok = True
@@ -189,7 +204,14 @@ class TargetDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.last_save_ok = False
-        if isinstance(error, ValidationError):
+        if isinstance(error, DuplicateTargetError):
+            self._existing_id = error.existing.id
+            self.use_existing.show()
+            self.summary.show_message(error.text(i18n.language()))
+        elif isinstance(error, SimilarTargetsWarning):
+            self.allow_similar = True
+            self.summary.show_message(error.text(i18n.language()))
+        elif isinstance(error, ValidationError):
             show_issues(error.issues, self.boxes, self.summary)
         elif isinstance(error, CommissionerError):
             self.summary.show_message(error.text(i18n.language()))

@@ -2,6 +2,124 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AgreementDialog</name>
+    <message>
+        <source>新建服务协议</source>
+        <translation>New service agreement</translation>
+    </message>
+    <message>
+        <source>服务协议</source>
+        <translation>Agreements</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <source>共同履约的特派员</source>
+        <translation>Co-commissioners</translation>
+    </message>
+    <message>
+        <source>开始日期</source>
+        <translation>Start date</translation>
+    </message>
+    <message>
+        <source>结束日期</source>
+        <translation>End date</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>其他约定成果</source>
+        <translation>Other deliverables</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>协议签字盖章件</source>
+        <translation>Signed agreement</translation>
+    </message>
+    <message>
+        <source>约定指标（右侧为已审核通过的服务记录计算的完成数）</source>
+        <translation>Agreed targets (on the right: done, from approved visits)</translation>
+    </message>
+    <message>
+        <source>无法计数的约定成果，如：建立示范基地1个</source>
+        <translation>Agreed results that are no count, e.g. one demonstration base built</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>已完成 {0}</source>
+        <translation>Done {0}</translation>
+    </message>
+    <message>
+        <source>已过协议期一半（{0}），以下指标未完成一半：{1}</source>
+        <translation>Past mid-period ({0}) with these targets under half reached: {1}</translation>
+    </message>
+    <message>
+        <source>只计入本协议期内、已审核通过的服务记录。</source>
+        <translation>Only approved visits within the agreement&apos;s period count.</translation>
+    </message>
+</context>
+<context>
+    <name>AgreementsView</name>
+    <message>
+        <source>服务协议</source>
+        <translation>Agreements</translation>
+    </message>
+    <message>
+        <source>新建服务协议</source>
+        <translation>New service agreement</translation>
+    </message>
+    <message>
+        <source>服务对象</source>
+        <translation>Service target</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <source>协议期限</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>进度</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>约定指标完成情况</source>
+        <translation>Agreed targets reached</translation>
+    </message>
+    <message>
+        <source>共 {0} 份服务协议；{1} 份已过协议期一半而有约定指标未完成一半（标为橙色）。双击查看或编辑。</source>
+        <translation>{0} service agreements; {1} past mid-period with an agreed target under half reached (in orange). Double-click to view or edit.</translation>
+    </message>
+    <message>
+        <source>进度落后</source>
+        <translation>Behind</translation>
+    </message>
+</context>
+<context>
     <name>AnnualBatchPanel</name>
     <message>
         <source>取消</source>
@@ -1529,6 +1647,10 @@ Autosaved at %5</translation>
         <translation>Service target</translation>
     </message>
     <message>
+        <source>服务协议</source>
+        <translation>Agreements</translation>
+    </message>
+    <message>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
@@ -1955,6 +2077,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>被退回待修改的记录</source>
         <translation>Returned records to correct</translation>
+    </message>
+    <message>
+        <source>进度落后的服务协议</source>
+        <translation>Service agreements behind</translation>
     </message>
     <message>
         <source>最近的服务记录</source>
@@ -3401,12 +3527,123 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>使用已有的服务对象</source>
+        <translation>Use the existing target</translation>
+    </message>
+    <message>
         <source>企业请填写统一社会信用代码</source>
         <translation>Enter the enterprise&apos;s unified social credit code</translation>
     </message>
     <message>
         <source>✓ 统一社会信用代码校验通过</source>
         <translation>✓ The credit code is valid</translation>
+    </message>
+</context>
+<context>
+    <name>TargetPageDialog</name>
+    <message>
+        <source>服务对象主页</source>
+        <translation>Service target page</translation>
+    </message>
+    <message>
+        <source>（已合并）</source>
+        <translation>(merged)</translation>
+    </message>
+    <message>
+        <source>联系人：{0} {1}</source>
+        <translation>Contact: {0} {1}</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码：{0}</source>
+        <translation>Unified social credit code: {0}</translation>
+    </message>
+    <message>
+        <source>服务过的科技特派员：{0}</source>
+        <translation>Served by: {0}</translation>
+    </message>
+    <message>
+        <source>已并入：{0}</source>
+        <translation>Merged into it: {0}</translation>
+    </message>
+    <message>
+        <source>编辑服务对象</source>
+        <translation>Edit the target</translation>
+    </message>
+    <message>
+        <source>新建服务协议</source>
+        <translation>New service agreement</translation>
+    </message>
+    <message>
+        <source>把另一服务对象并入此处…</source>
+        <translation>Merge another target into this one…</translation>
+    </message>
+    <message>
+        <source>服务协议（{0} 份）</source>
+        <translation>Service agreements ({0})</translation>
+    </message>
+    <message>
+        <source>协议期限</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
+        <source>约定指标完成情况</source>
+        <translation>Agreed targets reached</translation>
+    </message>
+    <message>
+        <source>进度落后</source>
+        <translation>Behind</translation>
+    </message>
+    <message>
+        <source>服务记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>技术难题</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <source>解决方案</source>
+        <translation>Solutions</translation>
+    </message>
+    <message>
+        <source>服务协议</source>
+        <translation>Agreements</translation>
+    </message>
+    <message>
+        <source>资料修改</source>
+        <translation>Details changed</translation>
+    </message>
+    <message>
+        <source>服务历史（共 {0} 条，最新在前）</source>
+        <translation>Service history ({0}, newest first)</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>合并服务对象</source>
+        <translation>Merge service targets</translation>
+    </message>
+    <message>
+        <source>选择与本服务对象重复的一个，它的服务记录、难题和协议将改为指向本服务对象：</source>
+        <translation>Choose the duplicate of this target; its visits, problems and agreements will point to this target:</translation>
     </message>
 </context>
 <context>
@@ -3498,8 +3735,8 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Loading service targets…</translation>
     </message>
     <message>
-        <source>共 {0} 个服务对象；双击或按回车键查看详情</source>
-        <translation>{0} service targets; double-click or press Enter for details</translation>
+        <source>共 {0} 个服务对象；双击或按回车键查看服务历史</source>
+        <translation>{0} service targets; double-click or press Enter for the service history</translation>
     </message>
 </context>
 <context>
@@ -3563,6 +3800,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>{0} 名成员已超过 {1} 天没有服务记录（以橙色标出）。</source>
         <translation> {0} member(s) without a visit for {1} days (in orange).</translation>
+    </message>
+    <message>
+        <source>服务协议进度落后（已过协议期一半，有约定指标未完成一半）：{0}</source>
+        <translation>Service agreements behind (past mid-period, an agreed target under half reached): {0}</translation>
     </message>
     <message>
         <source>本期没有服务记录</source>

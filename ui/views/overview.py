@@ -66,11 +66,14 @@ class OverviewView(QWidget):
         self.new_button = QPushButton(self)
         self.new_button.setObjectName("primary")
         self.new_button.clicked.connect(self._new_visit)
-        self.cards = {key: FigureCard(self) for key in ("month", "problems", "sync", "returned")}
+        self.cards = {
+            key: FigureCard(self) for key in ("month", "problems", "sync", "returned", "agreements")
+        }
         self.cards["month"].clicked.connect(lambda: self.open_visits.emit("this_month", ""))
         self.cards["problems"].clicked.connect(lambda: self.open_view.emit("problems"))
         self.cards["sync"].clicked.connect(lambda: self.open_view.emit("sync"))
         self.cards["returned"].clicked.connect(lambda: self.open_visits.emit("", "returned"))
+        self.cards["agreements"].clicked.connect(lambda: self.open_view.emit("agreements"))
         self.recent_title = heading("", self)
         self.recent = QListWidget(self)
         self.recent.setObjectName("recent")
@@ -132,6 +135,7 @@ class OverviewView(QWidget):
             "problems": (f.open_problems, self.tr("待解决的技术难题")),
             "sync": (f.waiting_to_sync, self.tr("等待同步的记录")),
             "returned": (f.returned, self.tr("被退回待修改的记录")),
+            "agreements": (f.agreements_behind, self.tr("进度落后的服务协议")),
         }
         for key, (number, caption) in captions.items():
             self.cards[key].number.setText(f"{number:,}" if loaded and number is not None else "…")

@@ -44,11 +44,10 @@ class TargetsView(RecordListView):
     def count_text(self, count: int | None) -> str:
         if count is None:
             return self.tr("正在加载服务对象…")
-        return self.tr("共 {0} 个服务对象；双击或按回车键查看详情").format(f"{count:,}")
+        return self.tr("共 {0} 个服务对象；双击或按回车键查看服务历史").format(f"{count:,}")
 
     def open_record(self, record_id: str) -> None:
-        from ui.main_window import editors
+        """The target's page: its service history across the team, with an edit button."""
+        from ui.views.target_page import open_target_page
 
-        module = editors()
-        if module is not None:
-            module.open_target_dialog(self, self.context, record_id)
+        open_target_page(self, self.context, record_id)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.activity import IDLE_DAYS
 from commissioner_app.assessment import Assessment
+from commissioner_app.domain import AGREED_TARGETS
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.team import TeamFigures, team_figures, write_team_summary
 from ui.context import AppContext
@@ -104,6 +105,9 @@ class TeamView(QWidget):
         self.message.setObjectName("hint")
         self.members_title = QLabel(self)
         self.members_title.setObjectName("hint")
+        self.agreements_note = plain_label(QLabel(self))
+        self.agreements_note.setWordWrap(True)
+        self.agreements_note.setStyleSheet("color: #b35c00;")
         self.members = _table(self)
         self.chart = BarChart(self)
         self.assessment_title = QLabel(self)
@@ -126,6 +130,7 @@ class TeamView(QWidget):
         members_layout = QVBoxLayout(members_box)
         members_layout.setContentsMargins(0, 0, 0, 0)
         members_layout.addWidget(self.members_title)
+        members_layout.addWidget(self.agreements_note)
         members_layout.addWidget(self.members, 1)
         upper.addWidget(members_box)
         upper.addWidget(self.chart)
@@ -268,6 +273,16 @@ class TeamView(QWidget):
             if idle:
                 text += self.tr("{0} 名成员已超过 {1} 天没有服务记录（以橙色标出）。").format(idle, IDLE_DAYS)
             self.members_title.setText(text)
+        behind = f.agreements_behind if f else []
+        self.agreements_note.setVisible(bool(behind))
+        self.agreements_note.setText(
+            self.tr("服务协议进度落后（已过协议期一半，有约定指标未完成一半）：{0}").format(
+                "；".join(
+                    who + "·" + target + "（" + "、".join(AGREED_TARGETS[k].text(lang) for k in keys) + "）"
+                    for who, target, keys in behind
+                )
+            )
+        )
         weeks = f.weeks if f else []
         self.chart.empty_text = self.tr("本期没有服务记录")
         self.chart.set_data(

@@ -1,0 +1,193 @@
+"""Shared service targets on the server: who may change a colleague's target, duplicate credit codes,
+and merges (commissioner_app/targets.py is the client's side).
+
+- A target is seen by the team or workstation of its creator (scope.py, SHARED_TABLES). A colleague
+  may correct its contact details (CONTACT_FIELDS) and nothing else; the creator stays its owner.
+- A new target whose credit code a live target visible to the pusher already has is stored as merged
+  into that one (`merged_into`, deleted): both laptops end with one target.
+- A manager of the target's team or workstation, or the bureau, merges a target into another by
+  pushing it with `merged_into` set and deleted. When the bureau merges targets of two teams, the
+  one that stays becomes public (every team sees it), so neither team loses its records' target.
+- When a target becomes merged, every visit, problem and agreement pointing to it is re-pointed to
+  the target that stays, each as a new revision (the history); a record pushed later that still
+  names the merged target is re-pointed as it arrives, and the pusher is told so.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from sync.server.scope import can_see, manages, visible_clause
+from sync.server.tables import records
+
+if TYPE_CHECKING:
+    from sync.server.push import Batch, Stored
+
+POINTING_TABLES = ("visits", "problems", "service_agreements")
+CONTACT_FIELDS = frozenset({"contact_name", "contact_phone", "address"})
+_CODE = re.compile(r"^[0-9A-Z]{18}$")
+
+
+def _rejected(zh: str, en: str) -> Exception:
+    from sync.server.push import Rejected
+
+    return Rejected(zh, en)
+
+
+def survivor_of(batch: Batch, target_id: str) -> str:
+    """The live target a (possibly merged) target's records belong to, following a chain of merges."""
+    seen: set[str] = set()
+    while target_id not in seen:
+        seen.add(target_id)
+        found = batch.load("service_targets", target_id)
+        nxt = found.fields.get("merged_into") if found is not None else None
+        if not nxt:
+            break
+        target_id = str(nxt)
+    return target_id
+
+
+def before_write(
+    batch: Batch, table: str, incoming: dict[str, Any], current: Stored | None, change: dict[str, Any]
+) -> bool:
+    """Re-point a record that names a merged target; recognise a new target's duplicate credit code.
+    True when a field was set otherwise than sent (the answer carries the fields back)."""
+    if table in POINTING_TABLES:
+        target_id = incoming.get("target_id")
+        if isinstance(target_id, str) and target_id:
+            final = survivor_of(batch, target_id)
+            if final != target_id:
+                incoming["target_id"] = final
+                return True
+        return False
+    if table != "service_targets" or current is not None or change["deleted"] or incoming.get("merged_into"):
+        return False
+    code = str(incoming.get("credit_code") or "").strip().upper()
+    if not _CODE.match(code):
+        return False
+    row = batch.conn.execute(
+        select(records.c.id)
+        .where(
+            records.c.table_name == "service_targets",
+            records.c.deleted.is_(False),
+            records.c.fields.like(f'%"credit_code":"{code}"%'),
+            visible_clause(batch.user),
+        )
+        .order_by(records.c.server_seq)
+        .limit(1)
+    ).first()
+    if row is None:
+        return False
+    incoming["merged_into"] = row.id
+    change["deleted"] = True  # kept as the merged duplicate: its records move to the first one
+    return True
+
+
+def may_edit(
+    batch: Batch, table: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]
+) -> bool:
+    """Whether a user who does not own `current` may make this change: a colleague correcting a shared
+    target's contact details, or a manager merging a target of their team (the bureau is not asked)."""
+    user = batch.user
+    if table != "service_targets" or not can_see(user, table, current):
+        return False
+    base, _ = batch.base_of(table, current_id(change), change["base_rev"])
+    if change["base_rev"] == current.rev:
+        base = current.fields
+    changed = {f for f, v in incoming.items() if v != base.get(f)}
+    merging = bool(incoming.get("merged_into")) and incoming.get("merged_into") != current.fields.get(
+        "merged_into"
+    )
+    if merging:
+        if user.role != "manager" or not manages(user, current):
+            raise _rejected(
+                "只有本团队（工作站）的站长/团长或市科技局可以合并服务对象",
+                "only a manager of the target's team or workstation, or the bureau, may merge targets",
+            )
+        return True
+    if change["deleted"] and not current.deleted:
+        return False
+    others = sorted(changed - CONTACT_FIELDS)
+    if others:
+        raise _rejected(
+            "同事创建的服务对象只能修改联系人、联系电话和地址：" + "、".join(others),
+            "on a colleague's service target you may correct the contact person, phone and address only: "
+            + ", ".join(others),
+        )
+    return True
+
+
+def check_merge(batch: Batch, record_id: str, merged: dict[str, Any], current: Stored | None) -> None:
+    """A merge must name a live target the user can see, other than the merged one itself."""
+    into = merged.get("merged_into")
+    if not into or (current is not None and current.fields.get("merged_into") == into):
+        return
+    survivor = batch.load("service_targets", str(into))
+    if (
+        into == record_id
+        or survivor is None
+        or survivor.deleted
+        or survivor.fields.get("merged_into")
+        or not can_see(batch.user, "service_targets", survivor)
+    ):
+        raise _rejected(
+            "合并的目标服务对象不存在、已被合并或不在您的权限范围内",
+            "the target to merge into does not exist, was merged itself, or is outside your scope",
+        )
+
+
+def after_write(batch: Batch, record_id: str, merged: dict[str, Any], current: Stored | None) -> None:
+    """A target that just became merged: re-point every record that names it (a new revision each)."""
+    from sync.server.push import Scope
+
+    into = merged.get("merged_into")
+    if not into or (current is not None and current.fields.get("merged_into") == into):
+        return
+    survivor = survivor_of(batch, str(into))
+    kept = batch.load("service_targets", survivor)
+    loser = batch.load("service_targets", record_id)
+    if (
+        kept is not None
+        and loser is not None
+        and not kept.public
+        and (kept.team_id, kept.workstation_id) != (loser.team_id, loser.workstation_id)
+    ):
+        # The bureau merged targets of two teams: both keep seeing the one that stays.
+        batch.write(
+            "service_targets",
+            survivor,
+            kept,
+            kept.fields,
+            kept.deleted,
+            Scope(kept.owner_id, kept.team_id, kept.workstation_id, public=True),
+        )
+    for table in POINTING_TABLES:
+        ids = [
+            r.id
+            for r in batch.conn.execute(
+                select(records.c.id).where(
+                    records.c.table_name == table,
+                    records.c.fields.like(f'%"target_id":"{record_id}"%'),
+                )
+            )
+        ]
+        ids += [key[1] for key in batch._pending if key[0] == table and key[1] not in ids]
+        for pointing_id in ids:
+            found = batch.load(table, pointing_id)
+            if found is None or found.fields.get("target_id") != record_id:
+                continue
+            batch.write(
+                table,
+                pointing_id,
+                found,
+                {**found.fields, "target_id": survivor},
+                found.deleted,
+                Scope(found.owner_id, found.team_id, found.workstation_id, found.public),
+            )
+
+
+def current_id(change: dict[str, Any]) -> str:
+    return str(change["id"])

@@ -1,0 +1,190 @@
+"""Who sees and writes shared service targets and agreements on the server (role x own team / other
+team), and the refusals of a merge that names a target it may not (bad input: nothing saved)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from commissioner_app.credit_code import make_credit_code
+from tests.sync.server_support import (
+    BACKENDS,
+    OTHER_TEAM,
+    Server,
+    change,
+    cheap_password_hashes,
+    engine_factory,
+    new_id,
+    server,
+    visit_fields,
+)
+
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
+
+
+def target_fields(**extra: Any) -> dict[str, Any]:
+    return {
+        "type": "cooperative",
+        "name": "新会区双水陈皮专业合作社",
+        "county": "新会区",
+        "town": "双水镇",
+        "contact_name": "陈伟",
+        "contact_phone": "13800138000",
+        "credit_code": "",
+        **extra,
+    }
+
+
+def agreement_fields(commissioner_id: str, target_id: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "commissioner_id": commissioner_id,
+        "target_id": target_id,
+        "start_date": "2024-01-01",
+        "end_date": "2025-12-31",
+        "agreed": '{"visits": 10.0}',
+        "status": "signed",
+        **extra,
+    }
+
+
+@pytest.fixture
+def world(server: Server) -> dict[str, Any]:
+    ids = {
+        "a": server.add_user("a", "commissioner"),
+        "b": server.add_user("b", "commissioner"),
+        "m": server.add_user("m", "manager"),
+        "c": server.add_user("c", "commissioner", team=OTHER_TEAM, station="station-2"),
+        "m2": server.add_user("m2", "manager", team=OTHER_TEAM, station="station-2"),
+        "bureau": server.add_user("bureau", "bureau"),
+    }
+    target, agreement = new_id(), new_id()
+    results = server.push_ok(
+        "a",
+        [
+            change("service_targets", target, target_fields()),
+            change("service_agreements", agreement, agreement_fields(ids["a"], target)),
+        ],
+    )
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    return {"ids": ids, "target": target, "agreement": agreement}
+
+
+def seen(server: Server, user: str) -> set[tuple[str, str]]:
+    changes, _ = server.pull_all(user)
+    return {(c["table"], c["id"]) for c in changes}
+
+
+@pytest.mark.parametrize(
+    ("user", "visible"),
+    [("a", True), ("b", True), ("m", True), ("bureau", True), ("c", False), ("m2", False)],
+)
+def test_targets_and_agreements_are_seen_by_the_creators_team_and_the_bureau(
+    server: Server,
+    world: dict[str, Any],
+    user: str,
+    visible: bool,
+) -> None:
+    got = seen(server, user)
+    assert (("service_targets", world["target"]) in got) is visible
+    assert (("service_agreements", world["agreement"]) in got) is visible
+    history = server.request("GET", f"/records/service_targets/{world['target']}/history", user)
+    assert (history.status_code == 200) is visible
+
+
+def test_a_colleague_corrects_contact_details_only_and_the_creator_keeps_the_target(
+    server: Server,
+    world: dict[str, Any],
+) -> None:
+    t = world["target"]
+    (ok,) = server.push_ok("b", [change("service_targets", t, target_fields(contact_phone="13900139000"), 1)])
+    assert ok["status"] == "accepted"
+    (renamed,) = server.push_ok("b", [change("service_targets", t, target_fields(name="改名"), 2)])
+    assert renamed["status"] == "rejected" and "联系人" in renamed["reason_zh"]
+    (deleted,) = server.push_ok("b", [change("service_targets", t, target_fields(), 2, deleted=True)])
+    assert deleted["status"] == "rejected"
+    (outsider,) = server.push_ok("c", [change("service_targets", t, target_fields(contact_name="外人"), 2)])
+    assert outsider["status"] == "rejected" and "权限" in outsider["reason_zh"]
+    # The target is still the creator's: their own pull shows the colleague's phone.
+    mine = {c["id"]: c for c in server.pull_all("a")[0]}
+    assert mine[t]["fields"]["contact_phone"] == "13900139000"
+    # A colleague may name it in their own visits and agreements; another team may not.
+    (agreed,) = server.push_ok(
+        "b", [change("service_agreements", new_id(), agreement_fields(world["ids"]["b"], t))]
+    )
+    assert agreed["status"] == "accepted"
+    (refused,) = server.push_ok(
+        "c", [change("service_agreements", new_id(), agreement_fields(world["ids"]["c"], t))]
+    )
+    assert refused["status"] == "rejected"
+
+
+@BACKENDS
+def test_merges_by_role_and_bad_merges_are_refused(server: Server, world: dict[str, Any]) -> None:
+    t = world["target"]
+    other = new_id()
+    server.push_ok("b", [change("service_targets", other, target_fields(name="双水陈皮合作社"))])
+    theirs = new_id()
+    server.push_ok("c", [change("service_targets", theirs, target_fields(name="外队的合作社"))])
+
+    def merge(user: str, loser: str, into: str, base: int = 1) -> dict[str, Any]:
+        fields = target_fields(name="双水陈皮合作社", merged_into=into)
+        return server.push_ok(user, [change("service_targets", loser, fields, base, deleted=True)])[0]
+
+    assert merge("a", other, t)["status"] == "rejected"  # a commissioner, not the owner
+    assert merge("m2", other, t)["status"] == "rejected"  # another team's manager: not even seen
+    for bad in (other, new_id(), theirs):  # itself, nothing, a target the manager cannot see
+        refused = merge("m", other, bad)
+        assert refused["status"] == "rejected", bad
+    assert {c["id"]: c for c in server.pull_all("bureau")[0]}[other]["deleted"] is False
+    done = merge("m", other, t)
+    assert done["status"] == "accepted"
+    stored = {c["id"]: c for c in server.pull_all("bureau")[0]}[other]
+    assert stored["deleted"] is True and stored["fields"]["merged_into"] == t
+
+
+@BACKENDS
+def test_a_second_target_with_a_credit_code_in_the_team_converges(
+    server: Server, world: dict[str, Any]
+) -> None:
+    code = make_credit_code("91440705", "MA4UQ7K2")
+    first, second, theirs = new_id(), new_id(), new_id()
+    server.push_ok(
+        "a", [change("service_targets", first, target_fields(type="enterprise", credit_code=code))]
+    )
+    visit = new_id()
+    results = server.push_ok(
+        "b",
+        [
+            change("service_targets", second, target_fields(type="enterprise", credit_code=code)),
+            change("visits", visit, visit_fields(world["ids"]["b"], target_id=second)),
+        ],
+    )
+    assert results[0]["status"] == "accepted" and results[0]["fields"]["merged_into"] == first
+    assert results[1]["fields"]["target_id"] == first
+    # Another team does not see the first one: its own target stays its own.
+    (own,) = server.push_ok(
+        "c", [change("service_targets", theirs, target_fields(type="enterprise", credit_code=code))]
+    )
+    assert "fields" not in own or not own["fields"].get("merged_into")
+
+
+def test_the_bureau_merges_targets_of_two_teams_and_both_keep_seeing_the_one_that_stays(
+    server: Server, world: dict[str, Any]
+) -> None:
+    t = world["target"]
+    theirs, their_visit = new_id(), new_id()
+    server.push_ok(
+        "c",
+        [
+            change("service_targets", theirs, target_fields(name="双水陈皮合作社（外队）")),
+            change("visits", their_visit, visit_fields(world["ids"]["c"], target_id=theirs)),
+        ],
+    )
+    fields = target_fields(name="双水陈皮合作社（外队）", merged_into=t)
+    (done,) = server.push_ok("bureau", [change("service_targets", theirs, fields, 1, deleted=True)])
+    assert done["status"] == "accepted"
+    for user in ("a", "c", "m2"):
+        assert ("service_targets", t) in seen(server, user), user
+    moved = {c["id"]: c for c in server.pull_all("c")[0]}[their_visit]
+    assert moved["fields"]["target_id"] == t
