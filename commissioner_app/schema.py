@@ -171,12 +171,12 @@ SYNCED_TABLES = (
     *_V1_SYNCED_TABLES,
     "confirmations",
     "assessment_results",
-    # m013: 揭榜挂帅 projects and the achievements register (projects before what names them).
+    # m012: 揭榜挂帅 projects and the achievements register (projects before what names them).
     "projects",
     "project_applications",
     "project_milestones",
     "achievements",
-    # m014: bonuses (加分项) of teams and workstations, and the exemplars (先进典型) the bureau names.
+    # m013: bonuses (加分项) of teams and workstations, and the exemplars (先进典型) the bureau names.
     "bonus_points",
     "exemplars",
 )
@@ -605,7 +605,7 @@ def m011_organisation(db: Database) -> None:
 
 
 @migrations()
-def m013_projects_achievements(db: Database) -> None:
+def m012_projects_achievements(db: Database) -> None:
     """The city plan's 揭榜挂帅 projects (the bureau publishes, commissioners and teams apply, one is
     awarded, milestones, acceptance) and the achievements register (成果转化: technology contracts);
     visits, problems and solutions may name the project they serve."""
@@ -661,7 +661,7 @@ def m013_projects_achievements(db: Database) -> None:
         db.execute(_base_trigger(db, table))
 
 
-_M014_SYNC_COLUMNS = """
+_M013_SYNC_COLUMNS = """
     rev INTEGER NOT NULL DEFAULT 0,
     server_seq INTEGER NOT NULL DEFAULT 0,
     dirty INTEGER NOT NULL DEFAULT 1,
@@ -677,7 +677,7 @@ _M014_SYNC_COLUMNS = """
 
 
 @migrations()
-def m014_team_assessment(db: Database) -> None:
+def m013_team_assessment(db: Database) -> None:
     """Teams and workstations are assessed too: the bonuses (加分项) granted to them and the
     exemplars (先进典型) the bureau names arrive by sync."""
     db.execute(
@@ -687,7 +687,7 @@ def m014_team_assessment(db: Database) -> None:
         reason TEXT NOT NULL DEFAULT '', evidence TEXT NOT NULL DEFAULT '',
         status TEXT NOT NULL DEFAULT 'pending', review_opinion TEXT NOT NULL DEFAULT '',
         entered_by TEXT NOT NULL DEFAULT '', reviewed_by TEXT NOT NULL DEFAULT '',
-        reviewed_at TEXT NOT NULL DEFAULT '', {_M014_SYNC_COLUMNS})"""
+        reviewed_at TEXT NOT NULL DEFAULT '', {_M013_SYNC_COLUMNS})"""
     )
     db.execute("CREATE INDEX idx_bonus_points_year ON bonus_points (year, subject_kind, subject_id)")
     db.execute(
@@ -696,7 +696,7 @@ def m014_team_assessment(db: Database) -> None:
         subject_kind TEXT NOT NULL DEFAULT 'commissioner', subject_id TEXT NOT NULL DEFAULT '',
         title TEXT NOT NULL DEFAULT '', citation TEXT NOT NULL DEFAULT '',
         nominated_by TEXT NOT NULL DEFAULT '', nominated_at TEXT NOT NULL DEFAULT '',
-        {_M014_SYNC_COLUMNS})"""
+        {_M013_SYNC_COLUMNS})"""
     )
     db.execute("CREATE INDEX idx_exemplars_year ON exemplars (year, subject_kind, subject_id)")
     for table in ("bonus_points", "exemplars"):

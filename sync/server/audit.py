@@ -2,7 +2,7 @@
 
 Other modules call `record(conn, actor, action, subject, before, after, county=...)` inside the
 transaction that does the act, so an act and its audit row are committed together or not at all.
-Nothing updates or deletes a row of `audit_log` (the database's triggers refuse it, migration 7).
+Nothing updates or deletes a row of `audit_log` (the database's triggers refuse it, migration 6).
 
 Actions written today (push.py): "review.decide" (a review decision), "assessment.publish" (the
 bureau publishes an assessment result), "reference.edit" and "rules.edit" (the bureau changes

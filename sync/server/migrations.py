@@ -144,7 +144,7 @@ def _m004_previews(conn: Connection) -> None:
     meta.create_all(conn)
 
 
-def _m006_organisation(conn: Connection) -> None:
+def _m005_organisation(conn: Connection) -> None:
     """Accounts get a county, a reason when disabled and one-time passwords; membership history."""
     for column in (
         "county VARCHAR(40) NOT NULL DEFAULT ''",
@@ -185,10 +185,10 @@ def _m006_organisation(conn: Connection) -> None:
         )
 
 
-def _m007_county_audit(conn: Connection) -> None:
+def _m006_county_audit(conn: Connection) -> None:
     """The county bureau role and the audit trail.
 
-    users.county (migration 6) is a county account's county, a commissioner's service county;
+    users.county (migration 5) is a county account's county, a commissioner's service county;
     records.county (the county scope, derived by the server: sync/server/scope.py), filled from the teams' and
     workstations' own county and, for a commissioner's records, from their workstation's county;
     the append-only audit_log, guarded by triggers that refuse UPDATE and DELETE."""
@@ -264,7 +264,7 @@ def _backfill_county(conn: Connection) -> None:
             )
 
 
-def _m010_public_seq(conn: Connection) -> None:
+def _m007_public_seq(conn: Connection) -> None:
     """Public rows (reference data, rules, demands, the bureau's service targets) in server order:
     a commissioner's pull reads its public changes from here, not from a walk of every change
     (sync/server/pull.py)."""
@@ -276,9 +276,9 @@ STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (2, "hardening", _m002_hardening),
     (3, "confirm_links", _m003_confirm_links),
     (4, "previews", _m004_previews),
-    (6, "organisation", _m006_organisation),
-    (7, "county_audit", _m007_county_audit),
-    (10, "public_seq", _m010_public_seq),
+    (5, "organisation", _m005_organisation),
+    (6, "county_audit", _m006_county_audit),
+    (7, "public_seq", _m007_public_seq),
 ]
 HEAD = STEPS[-1][0]
 

@@ -42,7 +42,7 @@ users = Table(
     Column("workstation_id", String(64)),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", String(40), nullable=False),
-    # Organisation (migration 6, sync/server/admin.py): the county an account belongs to (a county
+    # Organisation (migration 5, sync/server/admin.py): the county an account belongs to (a county
     # bureau's county, a commissioner's service county), why it was disabled, and whether its password
     # is a one-time code the user must replace before the server gives them a session.
     Column("county", String(40), nullable=False, default=""),

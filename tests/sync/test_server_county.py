@@ -210,7 +210,7 @@ def test_a_commissioner_moved_to_another_county_takes_their_records_along(server
 
 
 @BACKENDS
-def test_migration_7_backfills_the_county_scope_of_existing_records(engine_factory: Any) -> None:
+def test_migration_6_backfills_the_county_scope_of_existing_records(engine_factory: Any) -> None:
     """A store made before county bureaus: teams and workstations get their own county, a
     commissioner's records their workstation's; the audit trail's triggers are in place."""
     import json
@@ -223,7 +223,7 @@ def test_migration_7_backfills_the_county_scope_of_existing_records(engine_facto
     from tests.sync.server_support import TestClient
 
     engine = engine_factory()
-    migrations.migrate(engine, target=3)
+    migrations.migrate(engine, target=5)
     now = timeutil.now_iso()
     rows = [
         ("workstations", "station-x", None, None, "station-x", {"name": "双水工作站", "county": XINHUI}),
@@ -251,7 +251,7 @@ def test_migration_7_backfills_the_county_scope_of_existing_records(engine_facto
                 },
             )
         conn.execute(counters.update().values(value=len(rows)))
-    assert migrations.migrate(engine) == [7]
+    assert migrations.migrate(engine) == [6, 7]
     with engine.connect() as conn:
         scoped = dict(conn.execute(select(records.c.id, records.c.county)).all())
     assert scoped == {"station-x": XINHUI, "team-x": TAISHAN, "v-old": XINHUI, "v-none": None}
