@@ -485,6 +485,10 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation>No program on this computer opens this kind of file. The file is at: %1</translation>
     </message>
     <message>
+        <source>尚未下载</source>
+        <translation>Not yet downloaded</translation>
+    </message>
+    <message>
         <source>拍摄时间：%1</source>
         <translation>Taken: %1</translation>
     </message>
@@ -1269,6 +1273,33 @@ Autosaved at %5</translation>
     <message>
         <source>（无内容）</source>
         <translation>(no content)</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceFiles</name>
+    <message>
+        <source>尚未下载：连接服务器后将自动下载。</source>
+        <translation>Not yet downloaded: it will be fetched when the server is reachable.</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>下载佐证材料</source>
+        <translation>Downloading evidence</translation>
+    </message>
+    <message>
+        <source>正在下载原图…</source>
+        <translation>Downloading the full file…</translation>
+    </message>
+    <message>
+        <source>已接收 {0} KB</source>
+        <translation>{0} KB received</translation>
+    </message>
+    <message>
+        <source>已取消下载；下次打开时从中断处继续。</source>
+        <translation>Download cancelled; it continues where it stopped the next time.</translation>
     </message>
 </context>
 <context>
@@ -3158,6 +3189,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Checks (for information; they do not decide the review)</translation>
     </message>
     <message>
+        <source>签字确认单</source>
+        <translation>Signed sheet</translation>
+    </message>
+    <message>
         <source>服务内容</source>
         <translation>Content</translation>
     </message>
@@ -3184,6 +3219,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>{0}的服务情况</source>
         <translation>{0}&apos;s service record</translation>
+    </message>
+    <message>
+        <source>尚未下载</source>
+        <translation>Not yet downloaded</translation>
     </message>
     <message>
         <source>退回时必须填写审核意见，说明需要修改或补充什么。</source>
@@ -3257,12 +3296,24 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Data folder</translation>
     </message>
     <message>
+        <source>下载缓存上限（GB）</source>
+        <translation>Download cache limit (GB)</translation>
+    </message>
+    <message>
+        <source>在本机保留我团队佐证材料的原件（每次同步时下载）</source>
+        <translation>Keep full copies of my team&apos;s evidence on this computer (downloaded at each sync)</translation>
+    </message>
+    <message>
         <source>更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。</source>
         <translation>A new language applies at once, without a restart. Visits and all other data are kept in the folder above; sync or back it up regularly.</translation>
     </message>
     <message>
         <source>尚未填写</source>
         <translation>Not filled in yet</translation>
+    </message>
+    <message>
+        <source>已下载的他人佐证材料占用 {0} MB；超过上限时删除最久未用的（本人和未上传的文件从不删除）。</source>
+        <translation>Other people&apos;s downloaded evidence takes {0} MB; above the limit the least recently used is removed (your own files and files not yet uploaded never are).</translation>
     </message>
 </context>
 <context>
@@ -4166,6 +4217,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
 </context>
 <context>
     <name>VisitSheet</name>
+    <message>
+        <source>正在下载照片原图…</source>
+        <translation>Downloading the full photos…</translation>
+    </message>
     <message>
         <source>服务记录单_{0}.pdf</source>
         <translation>visit-sheet_{0}.pdf</translation>
