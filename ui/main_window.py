@@ -39,7 +39,7 @@ RAIL_MIN_WIDTH = 120
 
 STYLE = """
 QListWidget#rail { background: #1f3a5f; color: #e8eef6; border: none; font-size: 11pt; outline: 0; }
-QListWidget#rail::item { padding: 4px 14px; }
+QListWidget#rail::item { padding: 3px 14px; }
 QListWidget#rail::item:selected { background: #2f5d8f; color: white; border-left: 4px solid #f5b83d; }
 QLabel#heading { font-size: 15pt; font-weight: bold; }
 QLabel#hint { color: #4b5563; }

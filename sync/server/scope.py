@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, or_, true
 
 from sync.server.auth import User
 from sync.server.tables import records
@@ -31,14 +31,14 @@ SHARED_TABLES = ("service_targets", "service_agreements")
 GROUP_TABLES = (*PEOPLE_TABLES, *SHARED_TABLES)
 
 
-def visible_clause(user: User) -> ColumnElement[bool]:
-    if user.role == "bureau":
-        return true()
+def visible_branches(user: User) -> list[ColumnElement[bool]]:
+    """The ways a user (other than the bureau) sees a record, each one indexed condition; a record is
+    visible when any holds. The pull reads one index range per branch (sync/server/pull.py)."""
     parts: list[ColumnElement[bool]] = [records.c.public == true()]
     if user.role == "county":
         if user.county:
             parts.append(records.c.county == user.county)
-        return or_(*parts)
+        return parts
     if user.commissioner_id:
         parts.append(records.c.owner_id == user.commissioner_id)
     group: list[ColumnElement[bool]] = []
@@ -46,12 +46,17 @@ def visible_clause(user: User) -> ColumnElement[bool]:
         group.append(records.c.team_id == user.team_id)
     if user.workstation_id:
         group.append(records.c.workstation_id == user.workstation_id)
-    if group:
-        if user.role == "manager":
-            parts.extend(group)
-        else:
-            parts.append(and_(records.c.table_name.in_(GROUP_TABLES), or_(*group)))
-    return or_(*parts) if parts else false()
+    for clause in group:
+        parts.append(
+            clause if user.role == "manager" else and_(clause, records.c.table_name.in_(GROUP_TABLES))
+        )
+    return parts
+
+
+def visible_clause(user: User) -> ColumnElement[bool]:
+    if user.role == "bureau":
+        return true()
+    return or_(*visible_branches(user))
 
 
 def can_see(user: User, table: str, row: Any) -> bool:

@@ -170,20 +170,16 @@ def test_cron_lines_run_real_commands_as_the_service_user() -> None:
     assert commands == {"backup", "prune"}
 
 
-def test_postgresql_allows_the_connections_of_every_worker() -> None:
+def test_postgresql_allows_the_connections_of_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     stack = compose()
-    workers = (
-        build_parser()
-        .parse_args([interpolate(str(a)) for a in stack["services"]["server"]["command"]])
-        .workers
-    )
+    args = build_parser().parse_args([interpolate(str(a)) for a in stack["services"]["server"]["command"]])
     command = stack["services"]["db"]["command"]
     limit = int(next(c.split("=")[1] for c in command if c.startswith("max_connections=")))
-    import inspect
-
     from sync.server import db
 
-    source = inspect.getsource(db.make_engine)  # the pool each worker process may fill
-    pool = int(re.search(r'"pool_size", (\d+)', source).group(1))  # type: ignore[union-attr]
-    overflow = int(re.search(r'"max_overflow", (\d+)', source).group(1))  # type: ignore[union-attr]
-    assert limit >= (pool + overflow) * workers + 10
+    # The pool each worker process may fill, as `serve --db-connections` sets it for the process.
+    monkeypatch.setenv("COMMISSIONER_SERVER_DB_CONNECTIONS", str(args.db_connections))
+    engine = db.make_engine("postgresql://commissioner@db:5432/commissioner")  # connects to nothing
+    per_process = engine.pool.size() + engine.pool._max_overflow  # type: ignore[attr-defined]
+    engine.dispose()
+    assert limit >= per_process * args.workers + 10

@@ -22,16 +22,16 @@ from tests.sync.harness import Server
 YEAR = date.today().year
 
 
-def test_a_bonus_from_proposal_to_approval_and_an_exemplar(shared_server: Server, tmp_path: Path) -> None:
+def test_a_bonus_from_proposal_to_approval_and_an_exemplar(own_server: Server, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:6]
     team = Team(id=f"team-{tag}", name=f"新会区陈皮产业科技特派团{tag}", county="新会区")
-    boss = shared_server.add_user(f"boss{tag}", "bureau")
+    boss = own_server.add_user(f"boss{tag}", "bureau")
     bureau = Store.open(tmp_path / "bureau")
     bureau.save(team)
-    assert connect(bureau, shared_server.url, boss).sync().rejected == 0
+    assert connect(bureau, own_server.url, boss).sync().rejected == 0
 
     cid = str(uuid.uuid4())
-    lead_account = shared_server.add_user(f"lead{tag}", "manager", commissioner_id=cid, team=team.id)
+    lead_account = own_server.add_user(f"lead{tag}", "manager", commissioner_id=cid, team=team.id)
     lead = commissioner_store(tmp_path / "lead", cid, name="林站长")
     target = lead.save(ServiceTarget(type="village", name="会城街道东甲村", county="新会区"))
     lead.save_visit(
@@ -46,7 +46,7 @@ def test_a_bonus_from_proposal_to_approval_and_an_exemplar(shared_server: Server
             content="田间指导柑橘黄龙病防控",
         )
     )
-    lead_sync = connect(lead, shared_server.url, lead_account)
+    lead_sync = connect(lead, own_server.url, lead_account)
     assert lead_sync.sync().rejected == 0
     assert lead.row("teams", team.id) is not None  # the leader's laptop holds their team
 
@@ -66,7 +66,7 @@ def test_a_bonus_from_proposal_to_approval_and_an_exemplar(shared_server: Server
     assert lead_sync.sync().rejected == 0
     assert lead.get(BonusPoint, bonus.id).status == "pending"  # type: ignore[union-attr]
 
-    bureau_sync = connect(bureau, shared_server.url, boss)
+    bureau_sync = connect(bureau, own_server.url, boss)
     bureau_sync.sync()
     assert bureau.get(BonusPoint, bonus.id).status == "pending"  # type: ignore[union-attr]
     decide_bonus(bureau, bonus.id, "approved", "", "市科技局")
@@ -80,7 +80,7 @@ def test_a_bonus_from_proposal_to_approval_and_an_exemplar(shared_server: Server
     assert mine.bonus == 4
 
     # Every step is a revision on the central store: proposed, approved.
-    with shared_server.engine.connect() as conn:
+    with own_server.engine.connect() as conn:
         revs = conn.execute(
             text("SELECT rev, username FROM revisions WHERE table_name = 'bonus_points' AND record_id = :id"),
             {"id": bonus.id},

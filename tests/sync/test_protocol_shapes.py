@@ -12,19 +12,28 @@ import pytest
 from pydantic import BaseModel
 
 from sync import protocol
-from sync.server import app
+from sync.server import app, previews
 
 # Server model -> client shape, where the names differ.
 CLIENT_NAME = {"ChangeIn": "Change"}
-REQUESTS = {"LoginRequest", "PushRequest", "Change", "CompleteRequest"}  # sent by the client
+REQUESTS = {
+    "LoginRequest",
+    "PushRequest",
+    "Change",
+    "CompleteRequest",
+    "PreviewRequest",
+}  # sent by the client
 NOT_SHAPES = {"Strict"}  # a base class
 
+# The modules whose models are the sync protocol (the administration endpoints have no client shapes).
+PROTOCOL_MODULES = (app, previews)
 SERVER_MODELS = {
     CLIENT_NAME.get(name, name): model
-    for name, model in vars(app).items()
+    for module in PROTOCOL_MODULES
+    for name, model in vars(module).items()
     if isinstance(model, type)
     and issubclass(model, BaseModel)
-    and model.__module__ == app.__name__
+    and model.__module__ == module.__name__
     and name not in NOT_SHAPES
 }
 CLIENT_SHAPES = {

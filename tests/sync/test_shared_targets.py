@@ -74,20 +74,20 @@ def code(rng: random.Random) -> str:
 
 
 @pytest.fixture
-def team(shared_server: Server, tmp_path: Path) -> dict[str, Person]:
+def team(own_server: Server, tmp_path: Path) -> dict[str, Person]:
     t = f"team-{uuid.uuid4().hex[:8]}"
     other = f"team-{uuid.uuid4().hex[:8]}"
     return {
-        "a": Person(shared_server, tmp_path, "commissioner", t, "王建国"),
-        "b": Person(shared_server, tmp_path, "commissioner", t, "李芳"),
-        "m": Person(shared_server, tmp_path, "manager", t, "陈站长"),
-        "c": Person(shared_server, tmp_path, "commissioner", other, "赵强"),
-        "m2": Person(shared_server, tmp_path, "manager", other, "周团长"),
+        "a": Person(own_server, tmp_path, "commissioner", t, "王建国"),
+        "b": Person(own_server, tmp_path, "commissioner", t, "李芳"),
+        "m": Person(own_server, tmp_path, "manager", t, "陈站长"),
+        "c": Person(own_server, tmp_path, "commissioner", other, "赵强"),
+        "m2": Person(own_server, tmp_path, "manager", other, "周团长"),
     }
 
 
 def test_a_teammate_sees_uses_and_corrects_a_shared_target(
-    shared_server: Server, team: dict[str, Person], tmp_path: Path
+    own_server: Server, team: dict[str, Person], tmp_path: Path
 ) -> None:
     a, b, m, c, m2 = (team[k] for k in ("a", "b", "m", "c", "m2"))
     made = save_target(a.store, target("新会区会城陈皮专业合作社")).value
@@ -109,7 +109,7 @@ def test_a_teammate_sees_uses_and_corrects_a_shared_target(
     add_attachment(a.store, scan, "service_agreements", agreement.id, kind="signed_agreement")
     report = a.sync()
     assert report.rejected == 0 and report.attachments_uploaded == 1
-    bureau = Person(shared_server, tmp_path, "bureau", None, "市科技局")
+    bureau = Person(own_server, tmp_path, "bureau", None, "市科技局")
     for person in (b, m, c, m2, bureau):
         person.sync()
     # Visible to the creator's team (commissioner and manager) and the bureau, not to another team.
@@ -132,7 +132,7 @@ def test_a_teammate_sees_uses_and_corrects_a_shared_target(
     # The creator's target page lists the colleague's correction.
     (corrected,) = [e for e in target_history(a.store, made.id) if e.kind == "change"]
     assert corrected.extra["changes"] == {"contact_phone": ["13800138000", "13900139000"]}
-    stored = shared_server.records()[("service_targets", made.id)]
+    stored = own_server.records()[("service_targets", made.id)]
     assert stored["fields"]["contact_phone"] == "13900139000"
 
     # Only the contact details: renaming a colleague's target is refused, with the reason.
@@ -148,7 +148,7 @@ def test_a_teammate_sees_uses_and_corrects_a_shared_target(
     assert c.sync().rejected == 1
 
     # The change is in the server's history (a revision per accepted version).
-    with shared_server.engine.connect() as conn:
+    with own_server.engine.connect() as conn:
         from sqlalchemy import text
 
         revs = conn.execute(
@@ -204,7 +204,7 @@ def test_two_offline_creators_of_one_credit_code_end_with_one_target(team: dict[
 
 
 def test_a_managers_merge_repoints_visits_on_every_computer(
-    shared_server: Server, team: dict[str, Person], tmp_path: Path
+    own_server: Server, team: dict[str, Person], tmp_path: Path
 ) -> None:
     a, b, m, m2, c = team["a"], team["b"], team["m"], team["m2"], team["c"]
     keep = save_target(a.store, target("会城镇石头村")).value
@@ -216,12 +216,12 @@ def test_a_managers_merge_repoints_visits_on_every_computer(
     m.sync()
     m2.sync()
     # A commissioner may not merge a colleague's target; another team's manager does not see them.
-    d = Person(shared_server, tmp_path, "commissioner", a.team, "孙丽")
+    d = Person(own_server, tmp_path, "commissioner", a.team, "孙丽")
     d.sync()
     merge_targets(d.store, keep.id, dup.id)
     report = d.sync()
     assert report.rejected == 1
-    assert shared_server.records()[("service_targets", keep.id)]["deleted"] is False
+    assert own_server.records()[("service_targets", keep.id)]["deleted"] is False
     assert keep.id not in m2.live_targets() and dup.id not in m2.live_targets()
 
     moved = merge_targets(m.store, dup.id, keep.id).value
@@ -234,12 +234,12 @@ def test_a_managers_merge_repoints_visits_on_every_computer(
     for person in (b, m):
         assert person.store.require(Visit, vb.id).target_id == keep.id
     assert m.store.require(Visit, va.id).target_id == keep.id
-    server = shared_server.records()
+    server = own_server.records()
     assert server[("visits", vb.id)]["fields"]["target_id"] == keep.id
     assert server[("service_targets", dup.id)]["deleted"] is True
     assert server[("service_targets", dup.id)]["fields"]["merged_into"] == keep.id
     # Recorded in history: the visit's revisions show the move.
-    with shared_server.engine.connect() as conn:
+    with own_server.engine.connect() as conn:
         from sqlalchemy import text
 
         targets_seen = [

@@ -3300,6 +3300,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Download cache limit (GB)</translation>
     </message>
     <message>
+        <source>在本机保留团队佐证原件</source>
+        <translation>Keep team evidence here</translation>
+    </message>
+    <message>
         <source>在本机保留我团队佐证材料的原件（每次同步时下载）</source>
         <translation>Keep full copies of my team&apos;s evidence on this computer (downloaded at each sync)</translation>
     </message>

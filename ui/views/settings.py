@@ -111,7 +111,9 @@ class SettingsView(QWidget):
         self.profile_button.setText(self.tr("修改个人资料…"))
         self.data_label.setText(self.tr("数据保存位置"))
         self.cache_label.setText(self.tr("下载缓存上限（GB）"))
-        self.keep_full.setText(self.tr("在本机保留我团队佐证材料的原件（每次同步时下载）"))
+        # A check box does not wrap: a short text, the whole of it in the tooltip.
+        self.keep_full.setText(self.tr("在本机保留团队佐证原件"))
+        self.keep_full.setToolTip(self.tr("在本机保留我团队佐证材料的原件（每次同步时下载）"))
         self._show_used()
         self.note.setText(
             self.tr(
