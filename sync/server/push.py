@@ -711,14 +711,16 @@ class Batch:
         self._after_lock.append(lambda: audit.record(*entry, county=county))
 
     def _audit_county(self, table: str, kept: dict[str, Any]) -> str:
-        """The county a project or a workstation's bonus or exemplar concerns, when its scope has
-        none: that county's bureau then sees the entry too."""
+        """The county a project, or a team's or workstation's bonus or exemplar, concerns when its
+        scope has none (a project's own county; the team's or workstation's): that county's bureau
+        then sees the entry too."""
         if table == "projects":
             return str(kept.get("county") or "")[:40]
-        if kept.get("subject_kind") == "workstation":
-            station = self.load("workstations", str(kept.get("subject_id") or ""))
-            return (station.county or "") if station is not None else ""
-        return ""
+        group = {"team": "teams", "workstation": "workstations"}.get(str(kept.get("subject_kind")))
+        if group is None:
+            return ""
+        found = self.load(group, str(kept.get("subject_id") or ""))
+        return (found.county or "") if found is not None else ""
 
     def _check_as_if_first(
         self, table: str, record_id: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]

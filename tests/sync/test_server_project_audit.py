@@ -143,6 +143,7 @@ def test_achievements_bonuses_and_exemplars_are_in_the_trail(server: Server) -> 
     assert propose["county"] == "新会区"  # the workstation's county: its county bureau sees it
     assert (decide["before"]["status"], decide["after"]["status"]) == ("pending", "approved")
     assert name["after"]["title"] == "优秀科技特派员" and name["after"]["subject_id"] == TEAM
+    assert name["county"] == "新会区"  # the team's county
 
     # The same decision sent again (a replay, or an unchanged write) adds nothing.
     again = [change("bonus_points", bid, {"status": "approved"}, proposed["rev"] + 1)]
