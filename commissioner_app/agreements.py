@@ -9,6 +9,12 @@ APPROVED by a reviewer, not drafts or deleted, dated within the period (both end
 - problems solved: problems raised on those visits whose status is solved.
 An agreement is behind when it is in force (signed or at its mid-term check), the middle of its
 period has passed, and some agreed target is under half reached.
+
+For the team and workstation assessment (indicator "服务协议完成率", assessment.GROUP_METRIC_VALUES):
+an agreement is due in a period when it was signed (any status but draft) and its end date falls
+within the period, both ends included; it is completed when its status is 已完成 or every agreed
+target is reached (`completed`). An agreement ending after the period is not due yet and counts
+neither way; a terminated one that is due counts as not completed unless its targets were reached.
 """
 
 from __future__ import annotations
@@ -138,3 +144,17 @@ def behind_agreements(
         where += f" AND commissioner_id IN ({','.join('?' * len(commissioner_ids))})"
         params += commissioner_ids
     return [p for p in progress_of(store, where, params, today) if p.behind]
+
+
+def completed(progress: AgreementProgress) -> bool:
+    """Completed: marked 已完成, or at least one target agreed and every agreed target reached."""
+    if progress.agreement.status == "completed":
+        return True
+    return bool(progress.items) and all(i.done >= i.agreed for i in progress.items)
+
+
+def due_in(store: Store, start: date, end: date, today: date | None = None) -> list[AgreementProgress]:
+    """Progress of every signed (not draft) agreement whose end date is within start..end (inclusive):
+    the agreements a period's assessment asks to have been completed."""
+    where = "status != 'draft' AND end_date >= ? AND end_date <= ?"
+    return progress_of(store, where, [start.isoformat(), end.isoformat()], today)

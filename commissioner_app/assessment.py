@@ -31,6 +31,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from commissioner_app.agreements import AgreementProgress, due_in
+from commissioner_app.agreements import completed as agreement_completed
 from commissioner_app.assessment_rules import GRADES, METRICS, SATISFACTION_SOURCES, Rules, load_rules
 from commissioner_app.i18n import Message
 
@@ -765,6 +767,9 @@ class GroupContext:
     members: list[MemberResult]
     counties: set[str]
     targets: set[str]
+    # The members' service agreements due in the period (agreements.due_in), read only when a rule
+    # scores "agreements_completed".
+    agreements: list[AgreementProgress] = field(default_factory=list)
 
     @property
     def figures(self) -> Figures:
@@ -782,6 +787,17 @@ def _active_share(c: GroupContext) -> float | None:
     return 100 * sum(1 for m in c.members if m.active) / len(c.members) if c.members else None
 
 
+def _agreements_completed(c: GroupContext) -> float | None:
+    """服务协议完成率（%）: of the service agreements of the group's members (the agreement's own
+    commissioner is a member) that are due in the period — signed, end date within the period, both
+    ends included — the share completed: marked 已完成, or every agreed target reached by approved
+    visits (agreements.agreement_progress). An agreement ending after the period is not due yet and
+    counts neither way. None (no score) when no agreement is due."""
+    if not c.agreements:
+        return None
+    return 100 * sum(1 for p in c.agreements if agreement_completed(p)) / len(c.agreements)
+
+
 # metric -> its value for one group (GROUP_METRICS in assessment_rules.py holds the labels).
 GROUP_METRIC_VALUES: dict[str, Any] = {
     "members_mean": _mean_total,
@@ -793,6 +809,7 @@ GROUP_METRIC_VALUES: dict[str, Any] = {
     "problems_solved": lambda c: float(c.figures.problems_solved),
     "people_trained": lambda c: float(c.figures.people_trained),
     "economic_benefit": lambda c: float(c.figures.economic_benefit),
+    "agreements_completed": _agreements_completed,
 }
 
 
@@ -915,6 +932,10 @@ def assess_groups(
             members.setdefault(key, []).append(m)
     counties, targets = served if served is not None else served_by(store, city)
     bonuses = bonus_items(store, city.period.end.year, kind)
+    due: dict[str, list[AgreementProgress]] = {}
+    if any(ind.metric == "agreements_completed" for ind in group_rules.indicators):
+        for progress in due_in(store, city.period.start, city.period.end):
+            due.setdefault(progress.agreement.commissioner_id, []).append(progress)
     results = []
     for group_id, name, county in groups:
         people = members.get(group_id, [])
@@ -922,6 +943,7 @@ def assess_groups(
             people,
             set().union(*(counties.get(m.commissioner_id, set()) for m in people)),
             set().union(*(targets.get(m.commissioner_id, set()) for m in people)),
+            [p for m in people for p in due.get(m.commissioner_id, [])],
         )
         scores, base = score_group(context, group_rules.indicators)
         result = GroupResult(

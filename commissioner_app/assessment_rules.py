@@ -55,6 +55,7 @@ GROUP_METRICS: dict[str, Message] = {
     "problems_solved": METRICS["problems_solved"],
     "people_trained": METRICS["people_trained"],
     "economic_benefit": METRICS["economic_benefit"],
+    "agreements_completed": Message("服务协议完成率（%）", "Service agreements completed (%)"),
 }
 
 GROUP_KINDS_RULES = ("team", "workstation")
@@ -112,10 +113,11 @@ DEFAULT_GROUP_RULES: dict[str, GroupRules] = {
     "team": GroupRules(
         "team",
         (
-            Indicator("members_mean", 80, 60, 60),
+            Indicator("members_mean", 80, 50, 50),
             Indicator("counties_covered", 2, 15, 15),
             Indicator("problems_solved", 6, 15, 18),
             Indicator("members_active_share", 100, 10, 10),
+            Indicator("agreements_completed", 100, 10, 10),
         ),
         10.0,
     ),

@@ -6,7 +6,11 @@ Nothing updates or deletes a row of `audit_log` (the database's triggers refuse 
 
 Actions written today (push.py): "review.decide" (a review decision), "assessment.publish" (the
 bureau publishes an assessment result), "reference.edit" and "rules.edit" (the bureau changes
-reference data or assessment rules). Admin endpoints add their own ("user.create", ...).
+reference data or assessment rules), and the steps of the city plan's mechanisms, named from what
+changed (push.audit_action): a 揭榜 project published, applied for, decided, awarded, its milestones
+set and done, accepted ("project.*"); an achievement recorded or changed ("achievement.*"); a bonus
+proposed or decided ("bonus.*"); an exemplar named ("exemplar.*"). Their before and after keep only
+the fields that matter (push.AUDIT_FIELDS). Admin endpoints add their own ("user.create", ...).
 
 GET /audit (bureau: everything; county bureau: rows of its county) lists and filters it;
 GET /audit/export gives the same rows as CSV (UTF-8 with BOM, so Excel opens the Chinese).

@@ -66,13 +66,112 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "demands": (("problem_id", "problems"),),
     "achievements": (("target_id", "service_targets"),),
 }
-# Writes the audit trail keeps (sync/server/audit.py), by table.
+# Writes the audit trail keeps (sync/server/audit.py), by table: the action of a write to a table
+# whose action depends on what changed is worked out by `audit_action` (the table maps to "").
 AUDITED = {
     "reviews": "review.decide",
     "assessment_results": "assessment.publish",
     "reference": "reference.edit",
     "assessment_rules": "rules.edit",
+    "projects": "",
+    "project_applications": "",
+    "project_milestones": "",
+    "achievements": "",
+    "bonus_points": "",
+    "exemplars": "",
 }
+# The fields an audit entry keeps of a record of these tables (its before and after stay small).
+AUDIT_FIELDS: dict[str, tuple[str, ...]] = {
+    "projects": (
+        "title",
+        "county",
+        "budget",
+        "deadline",
+        "status",
+        "awarded_application_id",
+        "awarded_commissioner_id",
+        "awarded_team_id",
+        "acceptance",
+        "acceptance_opinion",
+        "accepted_on",
+    ),
+    "project_applications": ("project_id", "commissioner_id", "team_id", "status", "plan"),
+    "project_milestones": ("project_id", "title", "due_date", "done", "done_on", "evidence"),
+    "achievements": (
+        "title",
+        "kind",
+        "mode",
+        "contract_no",
+        "contract_value",
+        "contract_date",
+        "transferee",
+        "project_id",
+    ),
+    "bonus_points": ("year", "subject_kind", "subject_id", "points", "reason", "status", "review_opinion"),
+    "exemplars": ("year", "subject_kind", "subject_id", "title", "citation"),
+}
+AUDIT_TEXT_CHARS = 200  # a long text (a plan, a citation) is kept cut to this in the trail
+
+
+def audit_fields(table: str, fields: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What an audit entry keeps of a record: the fields that matter, long texts cut."""
+    if fields is None:
+        return None
+    kept = {name: fields.get(name) for name in AUDIT_FIELDS[table]}
+    return {k: v[:AUDIT_TEXT_CHARS] if isinstance(v, str) else v for k, v in kept.items()}
+
+
+def audit_action(table: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> str | None:
+    """The act a write to a 揭榜, achievement, bonus or exemplar record was, from what changed
+    (`before`/`after`: audit_fields, None for "did not exist"); None: nothing that matters changed.
+
+    projects: project.publish (new), .award (the awarded application set or changed), .accept
+    (an acceptance result given or changed), .withdraw (deleted), .edit (anything else);
+    project_applications: project.apply, .application_decide (the bureau's status), .application_edit,
+    .application_withdraw; project_milestones: project.milestone_set, .milestone_done (marked done),
+    .milestone_edit, .milestone_delete; achievements: achievement.record, .edit, .delete;
+    bonus_points: bonus.propose (new, whoever enters it), .decide (approved or rejected), .edit,
+    .withdraw; exemplars: exemplar.name, .edit, .withdraw."""
+    if before == after:
+        return None
+    new, gone = before is None, after is None
+    old, now = before or {}, after or {}
+    if table == "projects":
+        if new:
+            return "project.publish"
+        if gone:
+            return "project.withdraw"
+        closed = ("accepted", "failed")
+        if now["acceptance"] != old["acceptance"] or (now["status"] in closed) != (old["status"] in closed):
+            return "project.accept"
+        if now["awarded_application_id"] != old["awarded_application_id"]:
+            return "project.award"
+        return "project.edit"
+    if table == "project_applications":
+        if new:
+            return "project.apply"
+        if gone:
+            return "project.application_withdraw"
+        return "project.application_decide" if now["status"] != old["status"] else "project.application_edit"
+    if table == "project_milestones":
+        if new:
+            return "project.milestone_set"
+        if gone:
+            return "project.milestone_delete"
+        return "project.milestone_done" if now["done"] and not old["done"] else "project.milestone_edit"
+    if table == "achievements":
+        return "achievement.record" if new else "achievement.delete" if gone else "achievement.edit"
+    if table == "bonus_points":
+        if new:
+            return "bonus.propose"
+        if gone:
+            return "bonus.withdraw"
+        decided = now["status"] != old["status"] and now["status"] in ("approved", "rejected")
+        return "bonus.decide" if decided else "bonus.edit"
+    assert table == "exemplars", table
+    return "exemplar.name" if new else "exemplar.withdraw" if gone else "exemplar.edit"
+
+
 # A record may be dated up to this many days after the server's (UTC) date: the clock skew allowed.
 DATE_SKEW_DAYS = 1
 
@@ -582,25 +681,46 @@ class Batch:
         deleted: bool,
         scope: Scope,
     ) -> None:
-        """The audit trail's entry for a review decision, a published assessment result, or a bureau
-        edit of reference data or rules (sync/server/audit.py)."""
+        """The audit trail's entry for a review decision, a published assessment result, a bureau
+        edit of reference data or rules, or a step of a 揭榜 project, an achievement, a bonus or an
+        exemplar (sync/server/audit.py)."""
         action = AUDITED.get(table)
         if action is None or (table == "assessment_results" and self.user.role != "bureau"):
             return
         before: Any = None if current is None or current.deleted else current.fields
         after: Any = None if deleted else merged
         subject = f"{table}/{record_id}"
+        county = scope.county or ""
+        if table in AUDIT_FIELDS:
+            before, after = audit_fields(table, before), audit_fields(table, after)
+            found = audit_action(table, before, after)
+            if found is None:
+                return  # nothing that matters changed (a note, a server-kept field)
+            action = found
+            county = county or self._audit_county(table, after or before or {})
         if table == "reviews":
             keys = ("decision", "opinion", "sheet_accepted", "record_rev")
             before = {k: before.get(k) for k in keys} if before is not None else None
             after = {k: merged.get(k) for k in keys}
-            subject = f"visits/{merged.get('record_id')}"
+            subject = f"{merged.get('record_table') or 'visits'}/{merged.get('record_id')}"
             if before == after:
                 return  # the same decision again (a re-sent review): nothing was decided
         entry = (self.conn, self.user, action, subject, before, after)
         # Written with the batch's other writes: a batch worked out again under the lock (PostgreSQL)
         # drops what its first working-out prepared, so an act is in the trail once.
-        self._after_lock.append(lambda: audit.record(*entry, county=scope.county or ""))
+        self._after_lock.append(lambda: audit.record(*entry, county=county))
+
+    def _audit_county(self, table: str, kept: dict[str, Any]) -> str:
+        """The county a project, or a team's or workstation's bonus or exemplar, concerns when its
+        scope has none (a project's own county; the team's or workstation's): that county's bureau
+        then sees the entry too."""
+        if table == "projects":
+            return str(kept.get("county") or "")[:40]
+        group = {"team": "teams", "workstation": "workstations"}.get(str(kept.get("subject_kind")))
+        if group is None:
+            return ""
+        found = self.load(group, str(kept.get("subject_id") or ""))
+        return (found.county or "") if found is not None else ""
 
     def _check_as_if_first(
         self, table: str, record_id: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]

@@ -12,6 +12,7 @@ from commissioner_app.assessment_rules import RulesError, load_rules, parse_rule
 from commissioner_app.domain import (
     BonusPoint,
     Commissioner,
+    ServiceAgreement,
     ServiceTarget,
     Solution,
     Team,
@@ -119,6 +120,76 @@ def case():
     return store, city, team, empty, station
 
 
+AGREEMENT_RULES = """
+[team]
+  [[team.indicators]]
+  metric = "members_mean"
+  target = 80
+  points = 50
+  [[team.indicators]]
+  metric = "agreements_completed"
+  target = 100
+  points = 50
+
+[workstation]
+  [[workstation.indicators]]
+  metric = "agreements_completed"
+  target = 100
+  points = 100
+"""
+
+
+def _agreement(store: Store, who: str, target: str, start: str, end: str, visits: int, status: str) -> None:
+    store.save(
+        ServiceAgreement(
+            commissioner_id=who,
+            target_id=target,
+            start_date=date.fromisoformat(start),
+            end_date=date.fromisoformat(end),
+            agreed={"visits": visits},
+            status=status,
+        )
+    )
+
+
+def test_agreements_completed_by_hand_with_the_period_boundaries(case):
+    store, _, team, empty, station = case
+    li, wang, chen = (
+        store.db.execute("SELECT id FROM commissioners WHERE name = ?", [n]).fetchone()[0]
+        for n in ("李明", "王芳", "陈静")
+    )
+    t1, t2 = (
+        store.db.execute("SELECT id FROM service_targets WHERE name = ?", [n]).fetchone()[0]
+        for n in ("会城街道东甲村", "台城街道南坑村")
+    )
+    # Due in 2025 (end date within 2025-01-01..2025-12-31, both ends included):
+    _agreement(store, li, t1, "2025-01-01", "2025-12-31", 10, "signed")  # 10 visits of 10: completed
+    _agreement(store, wang, t2, "2025-01-01", "2025-04-03", 4, "midterm")  # Apr 1-3: 3 of 4: not
+    _agreement(store, wang, t2, "2024-07-01", "2025-01-01", 50, "completed")  # marked 已完成: completed
+    # Not counted: ends after the period (not due yet), ended the year before, a draft, not a member.
+    _agreement(store, li, t1, "2025-06-01", "2026-01-01", 1, "signed")
+    _agreement(store, li, t1, "2024-01-01", "2024-12-31", 1, "signed")
+    _agreement(store, li, t1, "2025-01-01", "2025-06-30", 99, "draft")
+    _agreement(store, chen, t1, "2025-01-01", "2025-12-31", 1, "terminated")  # the station's only
+    city = assess(store, period=Period.year(2025), rules=parse_rules(RULES + AGREEMENT_RULES))
+    teams = {r.group_id: r for r in assess_groups(store, city, "team")}
+    mean, agreements = teams[team.id].indicators
+    assert agreements.actual == pytest.approx(200 / 3)  # 2 of the 3 due
+    assert agreements.score == pytest.approx(200 / 3 / 100 * 50)  # 33.33
+    assert mean.score == pytest.approx(70 / 80 * 50)  # 43.75
+    assert teams[team.id].base == pytest.approx(43.75 + 100 / 3)
+    # A team with no agreement due: no figure, no points.
+    assert teams[empty.id].indicators[1].actual is None and teams[empty.id].base == 0
+    # The workstation (李明 and 陈静): 李明's one due agreement completed, 陈静's terminated one not.
+    (station_result,) = assess_groups(store, city, "workstation")
+    assert station_result.group_id == station.id
+    assert station_result.indicators[0].actual == 50 and station_result.base == 50
+    # In 2026 the agreement ending 2026-01-01 is due: 李明 made no visit from June 2025 on, so not met.
+    later = assess(store, period=Period.year(2026), rules=parse_rules(RULES + AGREEMENT_RULES))
+    next_year = {r.group_id: r for r in assess_groups(store, later, "team")}
+    assert next_year[team.id].indicators[1].actual == 0
+
+
 def test_members_score_as_worked_out(case):
     _, city, *_ = case
     assert {m.name: round(m.total, 4) for m in city.members} == {"李明": 90, "王芳": 50, "陈静": 0}
@@ -208,6 +279,10 @@ def test_bundled_rules_carry_the_2025_milestone_and_county_targets():
     assert sum(c.active_commissioners for c in counties.values()) == 800
     assert rules.county_target("台山市") is not None
     assert rules.group("team").bonus_cap > 0
+    for year in (2025, 2026):
+        team = load_rules(None, year).group("team")
+        assert sum(i.points for i in team.indicators) == 100
+        assert "agreements_completed" in {i.metric for i in team.indicators}
 
 
 def test_county_targets_are_checked():
