@@ -26,14 +26,20 @@ ACTIONS: dict[str, Message] = {
     "assessment.publish": Message("发布考核结果", "Assessment published"),
     "reference.edit": Message("修改基础数据", "Reference data edited"),
     "rules.edit": Message("修改考核规则", "Assessment rules edited"),
-    "user.create": Message("新建账号", "Account created"),
-    "user.update": Message("修改账号", "Account changed"),
-    "user.disable": Message("停用账号", "Account disabled"),
-    "user.enable": Message("启用账号", "Account enabled"),
-    "user.reset_password": Message("重置密码", "Password reset"),
-    "team.edit": Message("修改科技特派团", "Team changed"),
-    "workstation.edit": Message("修改工作站", "Workstation changed"),
+    # The bureau's 组织与账号 (sync/server/admin.py).
+    "account.create": Message("新建账号", "Account created"),
+    "account.change": Message("修改账号", "Account changed"),
+    "account.disable": Message("停用账号", "Account disabled"),
+    "account.enable": Message("启用账号", "Account enabled"),
+    "account.reset_password": Message("重置密码", "Password reset"),
+    "team.put": Message("保存科技特派团", "Team saved"),
+    "workstation.put": Message("保存工作站", "Workstation saved"),
     "roster.import": Message("导入名册", "Roster imported"),
+    # The same acts on the server's command line (sync/server_cli.py).
+    "user.create": Message("新建账号（服务器命令行）", "Account created (server command line)"),
+    "user.disable": Message("停用账号（服务器命令行）", "Account disabled (server command line)"),
+    "user.enable": Message("启用账号（服务器命令行）", "Account enabled (server command line)"),
+    "user.reset_password": Message("重置密码（服务器命令行）", "Password reset (server command line)"),
 }
 PAGE = 500
 # Fields a history leaves out: bookkeeping, not what anyone typed.

@@ -6,7 +6,9 @@ Nothing updates or deletes a row of `audit_log` (the database's triggers refuse 
 
 Actions written today (push.py): "review.decide" (a review decision), "assessment.publish" (the
 bureau publishes an assessment result), "reference.edit" and "rules.edit" (the bureau changes
-reference data or assessment rules). Admin endpoints add their own ("user.create", ...).
+reference data or assessment rules). The admin endpoints add theirs ("account.create", "roster.import",
+...; sync/server/admin.py), the server's command line its own ("user.create", ...). The audit screen
+names each (sync/audit_ops.ACTIONS).
 
 GET /audit (bureau: everything; county bureau: rows of its county) lists and filters it;
 GET /audit/export gives the same rows as CSV (UTF-8 with BOM, so Excel opens the Chinese).
