@@ -105,8 +105,13 @@ class AuditEntry:
     def action_label(self) -> Message:
         return ACTIONS.get(self.action, Message(self.action, self.action))
 
-    def change_text(self, limit: int = 200) -> str:
-        """What changed, compactly: the keys whose values differ, before → after."""
+    def change_text(self, limit: int = 200, lang: str | None = None) -> str:
+        """What changed, compactly: the keys whose values differ, before → after (a roster import and
+        a password reset in words)."""
+        summary = self._summary()
+        if summary is not None:
+            text = summary.text(lang)
+            return text if len(text) <= limit else text[: limit - 1] + "…"
         before = self.before if isinstance(self.before, dict) else {}
         after = self.after if isinstance(self.after, dict) else {}
         if self.before is None and isinstance(self.after, dict):
@@ -118,6 +123,34 @@ class AuditEntry:
                 parts = [f"{_short(self.before)} → {_short(self.after)}"]
         text = "；".join(parts)
         return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    def _summary(self) -> Message | None:
+        if self.action.endswith(".reset_password"):
+            return RESET
+        if self.action != "roster.import" or not isinstance(self.after, dict):
+            return None
+        accounts = [a for a in _list(self.after.get("accounts")) if isinstance(a, dict)]
+        people = [" ".join(str(a.get(k) or "")[:40] for k in ("name", "username")).strip() for a in accounts]
+        teams = [str(t)[:60] for t in _list(self.after.get("teams_created"))]
+        stations = [str(t)[:60] for t in _list(self.after.get("workstations_created"))]
+        zh = [f"{len(people)} 个账号：" + "、".join(people)]
+        en = [f"{len(people)} accounts: " + ", ".join(people)]
+        if teams:
+            zh.append("新建科技特派团：" + "、".join(teams))
+            en.append("Teams created: " + ", ".join(teams))
+        if stations:
+            zh.append("新建工作站：" + "、".join(stations))
+            en.append("Workstations created: " + ", ".join(stations))
+        return Message("；".join(zh), "；".join(en))
+
+
+RESET = Message(
+    "已生成新的一次性密码（密码不记入日志）", "A new one-time code was issued (codes are never logged)"
+)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _short(value: Any, limit: int = 40) -> str:

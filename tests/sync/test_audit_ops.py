@@ -163,3 +163,25 @@ def test_every_action_the_server_writes_has_a_chinese_and_english_name() -> None
     # One Chinese name, one English name, for one act.
     assert len({m.zh for m in audit_ops.ACTIONS.values()}) == len(audit_ops.ACTIONS)
     assert len({m.en for m in audit_ops.ACTIONS.values()}) == len(audit_ops.ACTIONS)
+
+
+def test_a_roster_import_and_a_password_reset_read_as_words() -> None:
+    after = {
+        "accounts": [
+            {"row": 2, "name": "徐静杰", "username": "13900000000", "role": "commissioner", "county": ""},
+            {"row": 3, "name": "李明", "username": "13900000001", "role": "manager", "county": "新会区"},
+        ],
+        "teams_created": ["蓬江区第1科技特派团"],
+        "workstations_created": [],
+    }
+    imported = AuditEntry(1, "", "boss", "bureau", "roster.import", "roster", "", None, after)
+    assert imported.change_text(lang="zh_CN") == (
+        "2 个账号：徐静杰 13900000000、李明 13900000001；新建科技特派团：蓬江区第1科技特派团"
+    )
+    assert imported.change_text(lang="en").startswith("2 accounts: 徐静杰 13900000000, 李明")
+    assert imported.change_text(limit=10, lang="zh_CN") == "2 个账号：徐静杰…"
+    reset = AuditEntry(2, "", "boss", "bureau", "account.reset_password", "users/a", "", None, None)
+    assert reset.change_text(lang="zh_CN") == "已生成新的一次性密码（密码不记入日志）"
+    # An answer of another shape is shown as it is, not misread.
+    odd = AuditEntry(3, "", "boss", "bureau", "roster.import", "roster", "", None, {"accounts": "x"})
+    assert odd.change_text(lang="zh_CN") == "0 个账号："

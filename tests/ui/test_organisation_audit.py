@@ -98,6 +98,8 @@ def test_the_roster_import_and_a_password_reset_are_on_the_audit_screen(
     assert column(audit, 1)[:2] == ["shiju", "shiju"]
     assert column(audit, 2)[:2] == ["重置密码", "导入名册"]
     assert column(audit, 3)[0] == f"users/{username}" or username in column(audit, 3)[0]
+    assert column(audit, 4)[0] == "已生成新的一次性密码（密码不记入日志）"
+    assert column(audit, 4)[1].startswith("6 个账号：")
     imported = audit.entries[1]
     listed = [org.accounts_table.item(r, 0).text() for r in range(7)]
     assert sorted(a["username"] for a in imported.after["accounts"]) == sorted(set(listed) - {"shiju"})
