@@ -14,7 +14,7 @@ from sqlalchemy import Engine, and_, func, literal, select, text, true, union
 from sync.server import timeutil
 from sync.server.auth import User
 from sync.server.db import reading
-from sync.server.scope import PEOPLE_TABLES, visible_clause
+from sync.server.scope import GROUP_TABLES, visible_clause
 from sync.server.tables import counters, records
 
 # A count of what a pull has left reads (index entries of) every change after the cursor; past this
@@ -70,25 +70,31 @@ def _page_query(conn: Any, user: User, since: int, top: int, limit: int) -> Any:
     province (a commissioner's 200 records among two million), and one walk of that index would read
     every change after the cursor to find theirs (seconds a page). On PostgreSQL their page is the
     first `limit` of the union of one ordered index range per way of seeing a record (public;
-    their own; their team's or workstation's), each cut at `limit`: the same rows, reading about
-    `limit` entries of each index (indexes ix_records_owner_seq, _team_seq, _workstation_seq and
-    the partial ix_records_public_seq)."""
+    their own; their team's or workstation's; a county bureau's, its county's), each cut at
+    `limit`: the same rows, reading about `limit` entries of each index (indexes
+    ix_records_owner_seq, _team_seq, _workstation_seq, _county_seq and the partial
+    ix_records_public_seq)."""
     window = (records.c.server_seq > since, records.c.server_seq <= top)
     if user.role == "bureau" or conn.dialect.name != "postgresql":
         return (
             select(*COLUMNS).where(*window, visible_clause(user)).order_by(records.c.server_seq).limit(limit)
         )
+    # The branches are visible_clause's (sync/server/scope.py), one per way of seeing a record.
     branches = [records.c.public == true()]
-    if user.commissioner_id:
-        branches.append(records.c.owner_id == user.commissioner_id)
     group = []
-    if user.team_id:
-        group.append(records.c.team_id == user.team_id)
-    if user.workstation_id:
-        group.append(records.c.workstation_id == user.workstation_id)
+    if user.role == "county":
+        if user.county:
+            branches.append(records.c.county == user.county)  # ix_records_county_seq
+    else:
+        if user.commissioner_id:
+            branches.append(records.c.owner_id == user.commissioner_id)
+        if user.team_id:
+            group.append(records.c.team_id == user.team_id)
+        if user.workstation_id:
+            group.append(records.c.workstation_id == user.workstation_id)
     for clause in group:
         branches.append(
-            clause if user.role == "manager" else and_(clause, records.c.table_name.in_(PEOPLE_TABLES))
+            clause if user.role == "manager" else and_(clause, records.c.table_name.in_(GROUP_TABLES))
         )
     parts = [
         select(*COLUMNS).where(*window, branch).order_by(records.c.server_seq).limit(limit)
