@@ -26,13 +26,14 @@ ACTIONS: dict[str, Message] = {
     "assessment.publish": Message("发布考核结果", "Assessment published"),
     "reference.edit": Message("修改基础数据", "Reference data edited"),
     "rules.edit": Message("修改考核规则", "Assessment rules edited"),
-    "user.create": Message("新建账号", "Account created"),
-    "user.update": Message("修改账号", "Account changed"),
-    "user.disable": Message("停用账号", "Account disabled"),
-    "user.enable": Message("启用账号", "Account enabled"),
-    "user.reset_password": Message("重置密码", "Password reset"),
-    "team.edit": Message("修改科技特派团", "Team changed"),
-    "workstation.edit": Message("修改工作站", "Workstation changed"),
+    # The bureau's 组织与账号 (sync/server/admin.py).
+    "account.create": Message("新建账号", "Account created"),
+    "account.change": Message("修改账号", "Account changed"),
+    "account.disable": Message("停用账号", "Account disabled"),
+    "account.enable": Message("启用账号", "Account enabled"),
+    "account.reset_password": Message("重置密码", "Password reset"),
+    "team.put": Message("保存科技特派团", "Team saved"),
+    "workstation.put": Message("保存工作站", "Workstation saved"),
     "roster.import": Message("导入名册", "Roster imported"),
     "project.publish": Message("发布揭榜项目", "Open-call project published"),
     "project.edit": Message("修改揭榜项目", "Open-call project changed"),
@@ -57,6 +58,11 @@ ACTIONS: dict[str, Message] = {
     "exemplar.name": Message("评选先进典型", "Exemplar named"),
     "exemplar.edit": Message("修改先进典型", "Exemplar changed"),
     "exemplar.withdraw": Message("撤销先进典型", "Exemplar withdrawn"),
+    # The same acts on the server's command line (sync/server_cli.py).
+    "user.create": Message("新建账号（服务器命令行）", "Account created (server command line)"),
+    "user.disable": Message("停用账号（服务器命令行）", "Account disabled (server command line)"),
+    "user.enable": Message("启用账号（服务器命令行）", "Account enabled (server command line)"),
+    "user.reset_password": Message("重置密码（服务器命令行）", "Password reset (server command line)"),
 }
 PAGE = 500
 # Fields a history leaves out: bookkeeping, not what anyone typed.
@@ -122,8 +128,13 @@ class AuditEntry:
     def action_label(self) -> Message:
         return ACTIONS.get(self.action, Message(self.action, self.action))
 
-    def change_text(self, limit: int = 200) -> str:
-        """What changed, compactly: the keys whose values differ, before → after."""
+    def change_text(self, limit: int = 200, lang: str | None = None) -> str:
+        """What changed, compactly: the keys whose values differ, before → after (a roster import and
+        a password reset in words)."""
+        summary = self._summary()
+        if summary is not None:
+            text = summary.text(lang)
+            return text if len(text) <= limit else text[: limit - 1] + "…"
         before = self.before if isinstance(self.before, dict) else {}
         after = self.after if isinstance(self.after, dict) else {}
         if self.before is None and isinstance(self.after, dict):
@@ -135,6 +146,34 @@ class AuditEntry:
                 parts = [f"{_short(self.before)} → {_short(self.after)}"]
         text = "；".join(parts)
         return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    def _summary(self) -> Message | None:
+        if self.action.endswith(".reset_password"):
+            return RESET
+        if self.action != "roster.import" or not isinstance(self.after, dict):
+            return None
+        accounts = [a for a in _list(self.after.get("accounts")) if isinstance(a, dict)]
+        people = [" ".join(str(a.get(k) or "")[:40] for k in ("name", "username")).strip() for a in accounts]
+        teams = [str(t)[:60] for t in _list(self.after.get("teams_created"))]
+        stations = [str(t)[:60] for t in _list(self.after.get("workstations_created"))]
+        zh = [f"{len(people)} 个账号：" + "、".join(people)]
+        en = [f"{len(people)} accounts: " + ", ".join(people)]
+        if teams:
+            zh.append("新建科技特派团：" + "、".join(teams))
+            en.append("Teams created: " + ", ".join(teams))
+        if stations:
+            zh.append("新建工作站：" + "、".join(stations))
+            en.append("Workstations created: " + ", ".join(stations))
+        return Message("；".join(zh), "；".join(en))
+
+
+RESET = Message(
+    "已生成新的一次性密码（密码不记入日志）", "A new one-time code was issued (codes are never logged)"
+)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _short(value: Any, limit: int = 40) -> str:

@@ -69,6 +69,7 @@ class RoleView:
     widget_class: str
     title: Callable[[], str]
     roles: tuple[str, ...]
+    county_title: Callable[[], str] | None = None  # its title for a county bureau, when not the city's
 
 
 # The views roles add, in rail order (before 同步). Append a line for a new view.
@@ -96,6 +97,7 @@ ROLE_VIEWS: list[RoleView] = [
         "CityView",
         lambda: QCoreApplication.translate("roles", "全市概况"),
         ("bureau", "county"),  # a county bureau: its county's (the server sends only those)
+        lambda: QCoreApplication.translate("roles", "县域概况"),
     ),
     RoleView(
         "assessment_run",
@@ -194,7 +196,15 @@ def _apply(window: MainWindow, role: str) -> None:
             # The rail keeps ROLE_VIEWS' order whichever role added a view first, so that the
             # order (and Ctrl+1…9) is the same after a login as after a restart.
             later = [s.key for s in ROLE_VIEWS[position + 1 :] if s.key in window.views]
-            window.add_view(spec.key, widget, spec.title, before=later[0] if later else "sync")
+            window.add_view(spec.key, widget, _title(window, spec), before=later[0] if later else "sync")
     for spec in ROLE_VIEWS:
         if spec.key in window.views:
             window.set_view_hidden(spec.key, role not in spec.roles)
+    window.retranslate()  # a title that depends on the role (全市概况 / 县域概况)
+
+
+def _title(window: MainWindow, spec: RoleView) -> Callable[[], str]:
+    county_title = spec.county_title
+    if county_title is None:
+        return spec.title
+    return lambda: county_title() if current_role(window.context) == "county" else spec.title()

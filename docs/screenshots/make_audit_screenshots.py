@@ -5,7 +5,8 @@ loopback, at 150 % on a 1366×768 screen (a maintenance script).
 
 Two commissioners of 新会区 log visits; one corrects a visit after syncing; the county bureau
 (县科技局) approves some and returns one; the city bureau adds a town and publishes the year's
-results. Writes audit.png (the bureau's 操作日志) and history.png (the corrected visit's 历史).
+results, imports a small roster from its Excel and resets one of the new accounts' passwords.
+Writes audit.png (the bureau's 操作日志) and history.png (the corrected visit's 历史).
 """
 
 from __future__ import annotations
@@ -127,6 +128,16 @@ def render(tmp: Path, out: Path, QCoreApplication, QSize) -> None:  # type: igno
         save_towns(bureau, code, towns)
         publish_results(bureau, date.today().year, "jm_kjj")
         bureau_sync.sync()
+        # 组织与账号: a roster of eight from the bureau's Excel, then a forgotten password reset.
+        from sync import admin_ops
+        from tests.sync.roster_data import make_roster
+
+        make_roster(tmp / "名册.xlsx", 8, bad=0)
+        (tmp / "slips").mkdir()
+        admin_ops.roster_import(bureau, tmp / "名册.xlsx", tmp / "slips")
+        forgot = next(a for a in admin_ops.list_accounts(bureau) if a["username"].startswith("139"))
+        admin_ops.reset_password(bureau, forgot["id"])
+        bureau_sync.sync()
 
         context = AppContext(Store.open(tmp / "bureau"), language="zh_CN")
         window = MainWindow(context)
@@ -134,11 +145,7 @@ def render(tmp: Path, out: Path, QCoreApplication, QSize) -> None:  # type: igno
         window.show()
         view = window.show_view("audit")
         settle(context, 1.0)
-        row = next(
-            i
-            for i, e in enumerate(view.entries)
-            if e.action == "review.decide" and e.after["decision"] == "returned"
-        )
+        row = next(i for i, e in enumerate(view.entries) if e.action == "roster.import")
         view.table.selectRow(row)
         settle(context, 0.3)
         window.grab().save(str(out / "audit.png"))

@@ -10,7 +10,9 @@ reference data or assessment rules), and the steps of the city plan's mechanisms
 changed (push.audit_action): a 揭榜 project published, applied for, decided, awarded, its milestones
 set and done, accepted ("project.*"); an achievement recorded or changed ("achievement.*"); a bonus
 proposed or decided ("bonus.*"); an exemplar named ("exemplar.*"). Their before and after keep only
-the fields that matter (push.AUDIT_FIELDS). Admin endpoints add their own ("user.create", ...).
+the fields that matter (push.AUDIT_FIELDS). The admin endpoints add theirs ("account.create",
+"roster.import", ...; sync/server/admin.py), the server's command line its own ("user.create", ...).
+The audit screen names each (sync/audit_ops.ACTIONS).
 
 GET /audit (bureau: everything; county bureau: rows of its county) lists and filters it;
 GET /audit/export gives the same rows as CSV (UTF-8 with BOM, so Excel opens the Chinese).

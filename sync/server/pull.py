@@ -70,9 +70,10 @@ def _page_query(conn: Any, user: User, since: int, top: int, limit: int) -> Any:
     province (a commissioner's 200 records among two million), and one walk of that index would read
     every change after the cursor to find theirs (seconds a page). On PostgreSQL their page is the
     first `limit` of the union of one ordered index range per way of seeing a record (public;
-    their own; their team's or workstation's), each cut at `limit`: the same rows, reading about
-    `limit` entries of each index (indexes ix_records_owner_seq, _team_seq, _workstation_seq,
-    _county_seq and the partial ix_records_public_seq)."""
+    their own; their team's or workstation's; a county bureau's, its county's), each cut at
+    `limit`: the same rows, reading about `limit` entries of each index (indexes
+    ix_records_owner_seq, _team_seq, _workstation_seq, _county_seq and the partial
+    ix_records_public_seq)."""
     window = (records.c.server_seq > since, records.c.server_seq <= top)
     if user.role == "bureau" or conn.dialect.name != "postgresql":
         return (

@@ -139,3 +139,49 @@ def test_export_writes_the_servers_csv_whole_or_not_at_all(
     with pytest.raises(CommissionerError):
         audit_ops.export_audit(None, AuditFilter(), tmp_path / "other.csv")  # type: ignore[arg-type]
     assert not (tmp_path / "other.csv").exists()
+
+
+def test_every_action_the_server_writes_has_a_chinese_and_english_name() -> None:
+    """The audit screen names each act in the reader's language, never by its code: every action
+    the server's endpoints, its sync and its command line write is in ACTIONS."""
+    import re
+
+    from sync.server.push import AUDITED
+
+    root = Path(__file__).resolve().parents[2]
+    admin = (root / "sync/server/admin.py").read_text(encoding="utf-8")
+    cli = (root / "sync/server_cli.py").read_text(encoding="utf-8")
+    written = set(AUDITED.values())
+    written |= set(re.findall(r'_audit\(\s*conn,\s*user,\s*"([a-z._]+)"', admin))
+    written |= set(re.findall(r'logged\(\s*"([a-z._]+)"', cli))
+    assert {"account.create", "account.reset_password", "team.put", "workstation.put"} <= written
+    assert {"roster.import", "user.create"} <= written
+    unnamed = written - set(audit_ops.ACTIONS)
+    assert not unnamed, f"actions without a name on the audit screen: {sorted(unnamed)}"
+    for code, label in audit_ops.ACTIONS.items():
+        assert label.zh != code and label.en != code and not label.zh.isascii(), code
+    # One Chinese name, one English name, for one act.
+    assert len({m.zh for m in audit_ops.ACTIONS.values()}) == len(audit_ops.ACTIONS)
+    assert len({m.en for m in audit_ops.ACTIONS.values()}) == len(audit_ops.ACTIONS)
+
+
+def test_a_roster_import_and_a_password_reset_read_as_words() -> None:
+    after = {
+        "accounts": [
+            {"row": 2, "name": "徐静杰", "username": "13900000000", "role": "commissioner", "county": ""},
+            {"row": 3, "name": "李明", "username": "13900000001", "role": "manager", "county": "新会区"},
+        ],
+        "teams_created": ["蓬江区第1科技特派团"],
+        "workstations_created": [],
+    }
+    imported = AuditEntry(1, "", "boss", "bureau", "roster.import", "roster", "", None, after)
+    assert imported.change_text(lang="zh_CN") == (
+        "2 个账号：徐静杰 13900000000、李明 13900000001；新建科技特派团：蓬江区第1科技特派团"
+    )
+    assert imported.change_text(lang="en").startswith("2 accounts: 徐静杰 13900000000, 李明")
+    assert imported.change_text(limit=10, lang="zh_CN") == "2 个账号：徐静杰…"
+    reset = AuditEntry(2, "", "boss", "bureau", "account.reset_password", "users/a", "", None, None)
+    assert reset.change_text(lang="zh_CN") == "已生成新的一次性密码（密码不记入日志）"
+    # An answer of another shape is shown as it is, not misread.
+    odd = AuditEntry(3, "", "boss", "bureau", "roster.import", "roster", "", None, {"accounts": "x"})
+    assert odd.change_text(lang="zh_CN") == "0 个账号："

@@ -225,12 +225,27 @@ def test_closing_the_window_asks_each_open_editor_and_stays_if_one_continues(con
 
 def test_a_bureau_or_county_account_is_not_asked_for_a_commissioner_profile(context, qtbot):  # noqa: F811
     from commissioner_app.ops.session import set_session_user
+    from ui.roles import watcher
 
     for role in ("bureau", "county"):
         set_session_user(context.store, {"id": "u1", "username": "x", "role": role, "commissioner_id": None})
+        watcher(context).check()  # as after a login: the role's views follow the account
         window = MainWindow(context)
         qtbot.addWidget(window)
         window.show()
         window.start()
         assert getattr(window, "profile_dialog", None) is None, role
+        shown = {
+            window.rail.item(row).data(Qt.ItemDataRole.UserRole): window.rail.item(row).text()
+            for row in range(window.rail.count())
+            if not window.rail.isRowHidden(row)
+        }
+        # Both: the overview, the year's assessment, the audit trail; the county bureau also reviews.
+        assert {"city", "assessment_run", "audit"} <= set(shown), role
+        assert ("review" in shown) == (role == "county") and shown["audit"] == "操作日志"
+        assert shown["city"] == ("县域概况" if role == "county" else "全市概况")
+        assert ("organisation" in shown) == ("reference" in shown) == (role == "bureau")
+        assert "team" not in shown and "group_assessment" not in shown
+        window.show_view("audit")
+        assert window.current_view_key() == "audit"
         window.close()

@@ -110,13 +110,13 @@ def test_a_key_press_opens_the_view(store, qtbot):
             window.activateWindow()
         keys = rail_keys(window)
         qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
-        assert window.current_view_key() == keys[9] == "audit"
+        assert window.current_view_key() == keys[9] == "organisation"
         # The bureau has more than ten views: the eleventh is Ctrl+Shift+1, the thirteenth Ctrl+Shift+3.
         shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
         qtbot.keyClick(window, Qt.Key.Key_1, shift)
-        assert window.current_view_key() == keys[10] == "demands"
+        assert window.current_view_key() == keys[10] == "audit"
         qtbot.keyClick(window, Qt.Key.Key_3, shift)
-        assert window.current_view_key() == keys[12] == "sync"
+        assert window.current_view_key() == keys[12] == "projects"
         qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
         assert window.current_view_key() == "settings"
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)

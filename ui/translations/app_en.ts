@@ -4421,6 +4421,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>City</translation>
     </message>
     <message>
+        <source>县域概况</source>
+        <translation>County</translation>
+    </message>
+    <message>
         <source>年度考核</source>
         <translation>Assessment run</translation>
     </message>

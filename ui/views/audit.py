@@ -194,7 +194,7 @@ class AuditView(QWidget):
                     e.actor,
                     e.action_label().text(lang),
                     short_subject(e.subject),
-                    e.change_text(),
+                    e.change_text(lang=lang),
                 ]
                 for e in self.entries
             ],
@@ -220,7 +220,7 @@ class AuditView(QWidget):
             "  ".join([_local_time(entry.at), who, entry.action_label().text(lang)]),
             " ".join(part for part in (entry.subject, entry.county) if part),
             "",
-            *entry.change_text(limit=4000).split("；"),
+            *entry.change_text(limit=4000, lang=lang).split("；"),
             "",
             self.tr("之前：") + (shown_value(entry.before) or self.tr("（无）")),
             "",
