@@ -142,3 +142,40 @@ def test_no_photos_no_section(store: Store, tmp_path: Path) -> None:
     visit(store, date(YEAR, 3, 5), "红星合作社")
     pdf = record(store, tmp_path)
     assert images(pdf) == [] and "服务照片" not in text(pdf)
+
+
+def test_previews_before_printing_only_what_is_missing_and_quietly_offline(
+    store: Store, tmp_path: Path, monkeypatch
+) -> None:
+    import base64
+
+    import sync.evidence
+    from sync.errors import OfflineError
+    from sync.evidence import previews_op
+
+    own = visit(store, date(YEAR, 3, 5), "红星合作社")
+    here = add_attachment(store, photo(tmp_path, "small.jpg", (800, 600)), "visits", own).sha256
+    other_persons_photo(store, own, "ab" * 32, preview=False)
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (30, 90, 160)).save(out, "JPEG")
+    jpeg = base64.b64encode(make_preview(out.getvalue())[0]).decode()
+    asked: list[list[str]] = []
+
+    class Client:
+        def previews(self, hashes: list[str]) -> dict:
+            asked.append(hashes)
+            return {"previews": [{"sha256": h, "jpeg_base64": jpeg} for h in hashes + ["cd" * 32]]}
+
+    def offline(_store: Store) -> None:
+        raise OfflineError("test")
+
+    monkeypatch.setattr(sync.evidence, "open_client", offline)
+    hashes = year_photo_hashes(store, ME, YEAR)
+    assert previews_op(store, hashes).value == 0  # offline: nothing, no error
+    monkeypatch.setattr(sync.evidence, "open_client", lambda _store: Client())
+    assert previews_op(store, hashes, cancelled=lambda: True).value == 0 and asked == []
+    seen: list[tuple[int, int]] = []
+    result = previews_op(store, hashes, lambda got, total: seen.append((got, total)))
+    assert result.value == 1 and asked == [["ab" * 32]] and seen == [(1, 1)]  # not the file that is here
+    assert thumbnail_path(store, "ab" * 32).exists() and not thumbnail_path(store, "cd" * 32).exists()
+    assert here in hashes and previews_op(store, hashes).value == 0 and len(asked) == 1
