@@ -41,7 +41,7 @@ from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.ops.session import session_user
 from commissioner_app.store import Store
 from sync.client import SyncClient
-from sync.errors import NotLoggedInError, OfflineError, RefusedError, ServerError
+from sync.errors import NotLoggedInError, OfflineError, RefusedError, ServerError, SyncError
 from sync.previews import check_preview
 
 log = logging.getLogger("commissioner.sync.evidence")
@@ -434,6 +434,32 @@ def record_previews_op(store: Store, table: str, record_id: str) -> OpResult[int
     except (NotLoggedInError, OfflineError, RefusedError, ServerError) as exc:
         log.info("no previews for %s %s: %s", table, record_id, exc)
         return OpResult(0, OpChanges())
+    return OpResult(got, OpChanges.of("attachments") if got else OpChanges())
+
+
+def previews_op(
+    store: Store,
+    hashes: Iterable[str],
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> OpResult[int]:
+    """The previews of these files that are neither here in full nor as a preview (before printing a
+    document that shows them: the annual record on a manager's or the bureau's computer); `progress`
+    gets (previews done, previews asked). Offline, logged out or cancelled: what arrived, quietly;
+    the document then shows 尚未下载 for the rest."""
+    todo = missing_previews(store, hashes)
+    got = 0
+    if todo:
+        try:
+            client = open_client(store)
+            for start in range(0, len(todo), PREVIEW_BATCH):
+                if cancelled is not None and cancelled():
+                    break
+                got += fetch_previews(store, client, todo[start : start + PREVIEW_BATCH])
+                if progress is not None:
+                    progress(min(start + PREVIEW_BATCH, len(todo)), len(todo))
+        except SyncError as exc:  # logged out, offline, refused, cut: print what is here
+            log.info("%d of %d previews before printing: %s", got, len(todo), exc)
     return OpResult(got, OpChanges.of("attachments") if got else OpChanges())
 
 

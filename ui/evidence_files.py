@@ -4,6 +4,7 @@ record that a sync did not bring (the bureau's computer, when it opens a record)
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -14,8 +15,10 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from commissioner_app.ops import OpResult
 from sync.errors import AuthExpiredError, OfflineError, SyncCancelledError
-from sync.evidence import hashes_of_record, open_files_op, record_previews_op
+from sync.evidence import hashes_of_record, open_files_op, previews_op, record_previews_op
 from ui.screen_fit import fit_dialog
+
+log = logging.getLogger("commissioner.ui.evidence")
 
 
 def not_downloaded_text() -> str:
@@ -111,3 +114,44 @@ def fetch_record_previews(tasks: Any, table: str, record_id: str, arrived: Calla
             arrived(result.value)
 
     tasks.submit_network(lambda store: record_previews_op(store, table, record_id), finished)
+
+
+def fetch_previews_first(
+    parent: QWidget,
+    tasks: Any,
+    hashes_of: Callable[[Any], list[str]],
+    then: Callable[[], None],
+    label: str,
+) -> None:
+    """Before a document that shows photos is made: the previews of `hashes_of(store)` that are not
+    on this computer (a manager's or the bureau's), fetched on the network lane with the download's
+    progress dialog (取消 stops it), then `then()` whatever happened: offline, logged out or
+    cancelled, the document shows 尚未下载 for what is missing."""
+    cancel = threading.Event()
+    dialog = progress_dialog(parent, label)
+    dialog.canceled.connect(cancel.set)
+    parent.evidence_progress = dialog  # type: ignore[attr-defined]
+
+    def show(value: tuple[int, int]) -> None:
+        got, total = value
+        dialog.setMaximum(max(1, total))
+        dialog.setValue(min(got, dialog.maximum()))
+        text = QCoreApplication.translate("EvidenceFiles", "已接收 {0}/{1} 张预览图").format(got, total)
+        dialog.setLabelText(label + "\n" + text)
+
+    report = tasks.progress_reporter(show)
+
+    def job(store: Any) -> OpResult[int]:
+        return previews_op(store, hashes_of(store), lambda got, total: report((got, total)), cancel.is_set)
+
+    def finished(_result: OpResult[int] | None, error: BaseException | None) -> None:
+        dialog.reset()
+        dialog.close()
+        if error is not None:
+            log.warning("previews before printing: %s", error)
+        then()
+
+    if not tasks.submit_network(job, finished):
+        dialog.reset()
+        dialog.close()
+        then()

@@ -24,6 +24,7 @@ from commissioner_app.assessment_rules import GRADES
 from commissioner_app.domain import AGREED_TARGETS, AGREEMENT_STATUSES, SERVICE_TYPES, Visit, field_label
 from commissioner_app.errors import NotFoundError
 from commissioner_app.i18n import Message
+from commissioner_app.reports.annual_photos import photos_section
 from commissioner_app.reports.annual_projects import projects_section
 from commissioner_app.reports.base import (
     GRID,
@@ -129,6 +130,7 @@ def write_annual_record(
     story.append(P(summary or tr("（未填写）", "(not written)"), s.body))
     story.append(Spacer(1, 8 * mm))
     story.append(KeepTogether([_signatures(width)]))
+    story += photos_section(store, visits, width)
     return build_pdf(
         out,
         story,

@@ -105,8 +105,8 @@ def test_summary_written_then_annual_record_previewed_and_saved(commissioner_con
     assert view.summary_state.text().startswith("已保存")
 
     view.print_annual_record()  # made on a thread of its own: the store worker stays free for edits
-    assert view.document_task is not None and not view.annual_button.isEnabled()
-    qtbot.waitUntil(lambda: view.document_task is None, timeout=30000)
+    assert not view.annual_button.isEnabled()
+    qtbot.waitUntil(lambda: view.annual_button.isEnabled() and view.document_task is None, timeout=30000)
     dialog = view.preview
     assert isinstance(dialog, PdfPreviewDialog) and dialog.isVisible()
     assert len(dialog.page_labels) >= 1 and not dialog.page_labels[0].pixmap().isNull()
@@ -219,3 +219,58 @@ def test_the_member_picker_shows_the_whole_name_not_the_end_of_a_long_unit(
         assert edit.text() == "吕丽志（华南农业大学资源环境学院）"
         assert edit.fontMetrics().horizontalAdvance(edit.text()) > edit.width()  # it does not fit
         assert edit.cursorPosition() == 0  # so the field shows its start: 吕丽志, not 丽志（…）
+
+
+def test_the_annual_record_fetches_missing_photo_previews_first(
+    commissioner_context, qtbot, tmp_path, monkeypatch
+):
+    """A photo whose file and preview never reached this computer (a manager's or the bureau's): its
+    preview is fetched, with the download's progress dialog, before the record is made."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    import sync.evidence
+    from commissioner_app.domain import Attachment
+    from sync.errors import OfflineError
+    from sync.previews import make_preview
+
+    ctx, data = commissioner_context
+    visit = data.visits["wang_new"]
+    ctx.store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit.id])
+    sha = "ef" * 32
+    ctx.store.save(Attachment(sha256=sha, owner_table="visits", owner_id=visit.id, mime="image/jpeg"))
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (30, 90, 160)).save(out, "JPEG")
+    preview, _kind = make_preview(out.getvalue())
+    asked: list[list[str]] = []
+
+    class Client:
+        def previews(self, hashes: list[str]) -> dict:
+            asked.append(hashes)
+            return {"previews": [{"sha256": sha, "jpeg_base64": base64.b64encode(preview).decode()}]}
+
+    monkeypatch.setattr(sync.evidence, "open_client", lambda _store: Client())
+    view = open_view(ctx, qtbot)
+    view.print_annual_record()
+    assert view.evidence_progress is not None  # the download's dialog (shown if it takes a while)
+    qtbot.waitUntil(lambda: view.annual_button.isEnabled() and view.document_task is None, timeout=30000)
+    assert asked == [[sha]]
+    pdf = tmp_path / "annual.pdf"
+    assert view.preview.save(str(pdf))
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True)
+    assert len([line for line in listing.stdout.splitlines()[2:] if line.strip()]) == 1
+    assert "尚未下载" not in pdf_text(pdf)
+
+    # Offline: the record is made all the same; a photo whose preview is not here is 尚未下载.
+    ctx.store.save(Attachment(sha256="12" * 32, owner_table="visits", owner_id=visit.id, mime="image/jpeg"))
+
+    def offline(_store: object) -> None:
+        raise OfflineError("test")
+
+    monkeypatch.setattr(sync.evidence, "open_client", offline)
+    view.print_annual_record()
+    qtbot.waitUntil(lambda: view.annual_button.isEnabled() and view.document_task is None, timeout=30000)
+    assert view.preview.save(str(pdf))
+    assert "尚未下载" in pdf_text(pdf) and asked == [[sha]]

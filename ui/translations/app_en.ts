@@ -386,6 +386,10 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation>annual-record-{0}_{1}.pdf</translation>
     </message>
     <message>
+        <source>正在下载年度服务记录的照片预览图…</source>
+        <translation>Downloading the previews of the annual record&apos;s photos…</translation>
+    </message>
+    <message>
         <source>正在生成年度服务记录…</source>
         <translation>Writing the annual record…</translation>
     </message>
@@ -1300,6 +1304,10 @@ Autosaved at %5</translation>
     <message>
         <source>已取消下载；下次打开时从中断处继续。</source>
         <translation>Download cancelled; it continues where it stopped the next time.</translation>
+    </message>
+    <message>
+        <source>已接收 {0}/{1} 张预览图</source>
+        <translation>Received {0} of {1} previews</translation>
     </message>
 </context>
 <context>

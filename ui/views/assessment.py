@@ -536,10 +536,24 @@ class AssessmentView(QWidget):
         m = self.chosen_member()
         if m is None:
             return
+        from commissioner_app.reports.annual_photos import year_photo_hashes
+        from ui.evidence_files import fetch_previews_first
+
         cid, year, name = m.commissioner_id, self.chosen_year, m.name
         suggested = self.tr("{0}年度服务记录_{1}.pdf").format(year, name)
         self.annual_button.setEnabled(False)
         self._annual_name = suggested
+        # A manager's or the bureau's computer: the previews of the record's photos that no sync
+        # brought come first (small; the record draws them at 55 mm), else it prints 尚未下载.
+        fetch_previews_first(
+            self,
+            self.context.tasks,
+            lambda store: year_photo_hashes(store, cid, year),
+            lambda: self._make_annual_record(cid, year),
+            self.tr("正在下载年度服务记录的照片预览图…"),
+        )
+
+    def _make_annual_record(self, cid: str, year: int) -> None:
         self.message.setText(self.tr("正在生成年度服务记录…"))
         task = OwnStoreTask(self.context, lambda store: annual_pdf(store, cid, year), "annual-record", self)
         task.done.connect(self._annual_done)
