@@ -135,6 +135,10 @@ def test(args: list[str]) -> int:
     return test_in_parts(env)
 
 
+PART_TIMEOUT = 1080  # seconds: the longest core part took about 7 minutes on this machine
+PART_TIMEOUT_GUI = 300
+
+
 def test_in_parts(env: dict[str, str]) -> int:
     """The whole suite: the GUI test modules each in a process of their own, two processes at a time.
 
@@ -163,14 +167,32 @@ def test_in_parts(env: dict[str, str]) -> int:
     def run_part(index: int, part: list[str]) -> None:
         started = time.monotonic()
         basetemp = scratch / f"part{index}"
-        process = subprocess.run(
-            [str(PY), "-m", "pytest", f"--basetemp={basetemp}", *part],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        # A part that hangs is stopped and counted as failed (faulthandler prints where it hung)
+        # rather than holding the whole run: a GUI module takes seconds, the core parts minutes.
+        limit = PART_TIMEOUT_GUI if part[0].startswith("tests/ui/") else PART_TIMEOUT
+        command = [
+            str(PY),
+            "-m",
+            "pytest",
+            f"--basetemp={basetemp}",
+            "-o",
+            f"faulthandler_timeout={limit - 30}",
+        ]
+        try:
+            process = subprocess.run(
+                [*command, *part],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=limit,
+            )
+        except subprocess.TimeoutExpired as hung:
+            output = (
+                hung.stdout if isinstance(hung.stdout, str) else (hung.stdout or b"").decode(errors="replace")
+            )
+            process = subprocess.CompletedProcess(hung.cmd, -9, output + f"\nstopped after {limit} s\n")
         lines = [line for line in process.stdout.splitlines() if line.strip()]
         last = lines[-1] if lines else ""
         with lock:

@@ -76,8 +76,7 @@ def fetch_files(
         return open_files_op(store, wanted, lambda got, total: report((got, total)), cancel.is_set)
 
     def finished(result: OpResult[list[str]] | None, error: BaseException | None) -> None:
-        dialog.reset()
-        dialog.close()
+        _dismiss(dialog)
         if error is None and result is not None:
             done(result.value)
         elif isinstance(error, SyncCancelledError):
@@ -104,6 +103,15 @@ def open_full(
     """A click on a preview: the full file, downloaded first if needed, in the system's viewer (or
     given to `opened`)."""
     fetch_files(parent, tasks, [sha256], lambda paths: (opened or open_local_file)(paths[0]), failed)
+
+
+def _dismiss(dialog: QProgressDialog) -> None:
+    """Take the progress dialog away once the work is done. Not close(): QProgressDialog's
+    closeEvent emits `canceled` again, and under load that emission deadlocked inside Qt's
+    connection clean-up (seen in a test run: the GUI thread waiting forever in closeEvent)."""
+    dialog.reset()  # also stops a pending show (minimumDuration)
+    dialog.hide()
+    dialog.deleteLater()
 
 
 def fetch_record_previews(tasks: Any, table: str, record_id: str, arrived: Callable[[int], None]) -> None:
@@ -145,13 +153,11 @@ def fetch_previews_first(
         return previews_op(store, hashes_of(store), lambda got, total: report((got, total)), cancel.is_set)
 
     def finished(_result: OpResult[int] | None, error: BaseException | None) -> None:
-        dialog.reset()
-        dialog.close()
+        _dismiss(dialog)
         if error is not None:
             log.warning("previews before printing: %s", error)
         then()
 
     if not tasks.submit_network(job, finished):
-        dialog.reset()
-        dialog.close()
+        _dismiss(dialog)
         then()
