@@ -36,7 +36,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,9 +188,10 @@ def make_laptop(folder: Path, visits: int) -> tuple[str, int]:
     from commissioner_app.store import Store
 
     store = Store.open(folder)
-    result = generate_demo(store, visits=visits, commissioners=1, all_local=True)
+    # Records only, as PouchDB gets documents only: no photos to upload (evidence_bench.py measures those).
+    result = generate_demo(store, visits=visits, commissioners=1, all_local=True, photos=False)
     store.close()
-    with sqlite3.connect(folder / "commissioner.db") as db:
+    with closing(sqlite3.connect(folder / "commissioner.db")) as db, db:
         # The demo's teams and workstations are the bureau's (a commissioner's push of them is refused).
         for table in ("teams", "workstations"):
             db.execute(f"UPDATE {table} SET dirty = 0")
@@ -200,7 +201,7 @@ def make_laptop(folder: Path, visits: int) -> tuple[str, int]:
 def count_dirty(folder: Path) -> int:
     from commissioner_app import schema
 
-    with sqlite3.connect(folder / "commissioner.db") as db:
+    with closing(sqlite3.connect(folder / "commissioner.db")) as db, db:
         return sum(
             db.execute(f"SELECT count(*) FROM {t} WHERE dirty = 1 AND is_draft = 0").fetchone()[0]
             for t in schema.SYNCED_TABLES
@@ -210,7 +211,7 @@ def count_dirty(folder: Path) -> int:
 def count_records(folder: Path) -> int:
     from commissioner_app import schema
 
-    with sqlite3.connect(folder / "commissioner.db") as db:
+    with closing(sqlite3.connect(folder / "commissioner.db")) as db, db:
         return sum(
             db.execute(f"SELECT count(*) FROM {t} WHERE is_draft = 0 AND dirty = 0").fetchone()[0]
             for t in schema.SYNCED_TABLES
