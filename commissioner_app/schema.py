@@ -604,6 +604,16 @@ def m011_organisation(db: Database) -> None:
         db.execute(_base_trigger(db, table))
 
 
+def _sync_state_indexes(db: Database, table: str) -> None:
+    """The indexes sync reads a synced table by (what is dirty, the server's order, the state
+    shown), as m008 made them for its tables."""
+    db.execute(f"CREATE INDEX idx_{table}_dirty ON {table} (dirty, is_draft)")
+    db.execute(f"CREATE INDEX idx_{table}_seq ON {table} (server_seq)")
+    db.execute(
+        f"CREATE INDEX idx_{table}_state ON {table} (dirty, is_draft, has_conflict, sync_error, deleted)"
+    )
+
+
 @migrations()
 def m012_projects_achievements(db: Database) -> None:
     """The city plan's 揭榜挂帅 projects (the bureau publishes, commissioners and teams apply, one is
@@ -649,31 +659,12 @@ def m012_projects_achievements(db: Database) -> None:
     db.execute("CREATE INDEX idx_achievements_commissioner ON achievements (commissioner_id, contract_date)")
     new = ("projects", "project_applications", "project_milestones", "achievements")
     for table in new:
-        db.execute(f"CREATE INDEX idx_{table}_dirty ON {table} (dirty, is_draft)")
-        db.execute(f"CREATE INDEX idx_{table}_seq ON {table} (server_seq)")
-        db.execute(
-            f"CREATE INDEX idx_{table}_state ON {table} (dirty, is_draft, has_conflict, sync_error, deleted)"
-        )
+        _sync_state_indexes(db, table)
     # The base of a merge keeps every field, the new columns included.
     for table in ("visits", "problems", "solutions"):
         db.execute(f"DROP TRIGGER {table}_sync_base")
     for table in ("visits", "problems", "solutions", *new):
         db.execute(_base_trigger(db, table))
-
-
-_M013_SYNC_COLUMNS = """
-    rev INTEGER NOT NULL DEFAULT 0,
-    server_seq INTEGER NOT NULL DEFAULT 0,
-    dirty INTEGER NOT NULL DEFAULT 1,
-    base_rev INTEGER NOT NULL DEFAULT 0,
-    deleted INTEGER NOT NULL DEFAULT 0,
-    is_draft INTEGER NOT NULL DEFAULT 0,
-    has_conflict INTEGER NOT NULL DEFAULT 0,
-    sync_error TEXT,
-    created_at TEXT NOT NULL DEFAULT '',
-    updated_at TEXT NOT NULL DEFAULT '',
-    updated_by TEXT NOT NULL DEFAULT ''
-"""
 
 
 @migrations()
@@ -687,7 +678,7 @@ def m013_team_assessment(db: Database) -> None:
         reason TEXT NOT NULL DEFAULT '', evidence TEXT NOT NULL DEFAULT '',
         status TEXT NOT NULL DEFAULT 'pending', review_opinion TEXT NOT NULL DEFAULT '',
         entered_by TEXT NOT NULL DEFAULT '', reviewed_by TEXT NOT NULL DEFAULT '',
-        reviewed_at TEXT NOT NULL DEFAULT '', {_M013_SYNC_COLUMNS})"""
+        reviewed_at TEXT NOT NULL DEFAULT '', {_M008_SYNC_COLUMNS})"""
     )
     db.execute("CREATE INDEX idx_bonus_points_year ON bonus_points (year, subject_kind, subject_id)")
     db.execute(
@@ -696,13 +687,9 @@ def m013_team_assessment(db: Database) -> None:
         subject_kind TEXT NOT NULL DEFAULT 'commissioner', subject_id TEXT NOT NULL DEFAULT '',
         title TEXT NOT NULL DEFAULT '', citation TEXT NOT NULL DEFAULT '',
         nominated_by TEXT NOT NULL DEFAULT '', nominated_at TEXT NOT NULL DEFAULT '',
-        {_M013_SYNC_COLUMNS})"""
+        {_M008_SYNC_COLUMNS})"""
     )
     db.execute("CREATE INDEX idx_exemplars_year ON exemplars (year, subject_kind, subject_id)")
     for table in ("bonus_points", "exemplars"):
-        db.execute(f"CREATE INDEX idx_{table}_dirty ON {table} (dirty, is_draft)")
-        db.execute(f"CREATE INDEX idx_{table}_seq ON {table} (server_seq)")
-        db.execute(
-            f"CREATE INDEX idx_{table}_state ON {table} (dirty, is_draft, has_conflict, sync_error, deleted)"
-        )
+        _sync_state_indexes(db, table)
         db.execute(_base_trigger(db, table))
