@@ -88,8 +88,13 @@ def record_now(
 
 
 def _bound(day: date, end: bool) -> str:
-    moment = datetime.combine(day + timedelta(days=1) if end else day, time(), CHINA)
-    return timeutil.iso(moment)
+    """Where a day in China begins (or, with `end`, where the next one does) as stored UTC text; the
+    ends of the calendar, whose neighbour days do not exist, bound nothing."""
+    try:
+        moment = datetime.combine(day + timedelta(days=1) if end else day, time(), CHINA)
+        return timeutil.iso(moment)
+    except OverflowError:
+        return "9999-12-31T23:59:59.999999Z" if end else "0001-01-01T00:00:00.000000Z"
 
 
 def _where(user: User, filters: dict[str, Any]) -> ColumnElement[bool]:
