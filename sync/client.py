@@ -223,12 +223,19 @@ class SyncClient:
         return answer
 
     def pull(
-        self, since: int, limit: int = protocol.DEFAULT_PULL_LIMIT, count: bool = False
+        self,
+        since: int,
+        limit: int = protocol.DEFAULT_PULL_LIMIT,
+        count: bool = False,
+        skip: list[tuple[int, int]] | None = None,
     ) -> protocol.PullAnswer:
-        """A page of changes; with `count` (the first page of a sync) the answer also says how many remain."""
+        """A page of changes; with `count` (the first page of a sync) the answer also says how many remain;
+        changes numbered in a `skip` range are left out (protocol: the echo of one's own push)."""
         params: dict[str, Any] = {"since": since, "limit": limit}
         if count:
             params["count"] = "true"  # a server that predates the count ignores it and answers without
+        if skip:
+            params["skip"] = ",".join(f"{low}-{high}" for low, high in skip)  # older servers ignore it
         answer: protocol.PullAnswer = self._json("GET", "/sync/pull", params=params)
         return answer
 

@@ -105,6 +105,7 @@ class SyncEngine(Pusher, Puller):
         self.batch_chars = batch_chars
         self._columns = {t: [c for c in domain_columns(TABLES[t]) if c != "id"] for t in schema.SYNCED_TABLES}
         self._fts = {}
+        self._echo = []
         self._pulled_pages = (0, 0)  # changes received by this sync's pull, and how many there were to come
         if not client.device_id:
             client.device_id = store.get_meta("device_id") or ""
@@ -118,6 +119,7 @@ class SyncEngine(Pusher, Puller):
     ) -> SyncReport:
         """Push, then pull. Raises a SyncError when the sync cannot go on; what was done stays done."""
         report = SyncReport()
+        self._echo = []
         started = time.perf_counter()
         first_request = self.client.requests_made
         self._progress = progress or (lambda p: None)

@@ -29,9 +29,13 @@ POST /sync/push         PushRequest -> PushAnswer
     change is accepted or merged the server closes them (status "resolved", with the values
     kept in `chosen`), when it meets a conflict again they are "superseded". Older clients
     ignore `conflict_id` and the "conflicts" rows (an unknown table) and never send `resolves`.
-GET  /sync/pull?since=<server_seq>&limit=<n>[&count=true]  -> PullAnswer
+GET  /sync/pull?since=<server_seq>&limit=<n>[&count=true][&skip=<a>-<b>,...]  -> PullAnswer
     Changes the caller may see with server_seq > since, in server order, tombstones included;
     `next_since` is the cursor to store (in the same local transaction as the page).
+    `skip` (at most MAX_PULL_SKIP ranges, each a <= b) leaves out the changes numbered in those
+    ranges: a client names the server_seq of the versions its own push was just answered with
+    (it holds exactly those versions), so its first sync is not sent its own records back. A
+    change made by anyone else always has a number of its own, outside them.
     With count=true (a client asks on the first page of a sync) the answer also carries
     `remaining`: how many changes the caller may see after `since`, this page's included, as of
     this answer (null when past the server's cap); a progress bar's total. Without it the key is
@@ -99,6 +103,7 @@ API_PREFIX = "/api/v1"
 
 MAX_PUSH_CHANGES = 500  # per batch
 MAX_PULL_LIMIT = 2000
+MAX_PULL_SKIP = 64  # ranges of server_seq a pull may leave out (the echo of the caller's own push)
 DEFAULT_PULL_LIMIT = 500
 CHUNK_SIZE = 256 * 1024
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024

@@ -38,16 +38,20 @@ class Puller(EngineParts):
         since = int(self.store.get_meta(META_CURSOR) or 0)
         if self._cancelled(report):
             return
+        skip = echo_ranges(self._echo, since)
         # The next page is fetched while this one is applied (at most two pages in memory).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            coming = fetcher.submit(self.client.pull, since, self.pull_limit, True)  # the first page counts
+            # The first page counts what is to come.
+            coming = fetcher.submit(self.client.pull, since, self.pull_limit, True, skip)
             first = True
             while True:
                 answer = coming.result()
                 self._note_clock(answer.get("server_time"), report)
                 more = bool(answer.get("has_more"))
                 if more:
-                    coming = fetcher.submit(self.client.pull, int(answer["next_since"]), self.pull_limit)
+                    after = int(answer["next_since"])
+                    skip = [r for r in skip if r[1] > after]
+                    coming = fetcher.submit(self.client.pull, after, self.pull_limit, False, skip)
                 with self.store.atomic():
                     self._apply_page(answer["changes"], report)
                     checkpoint("pull_applying")
@@ -264,6 +268,21 @@ class Puller(EngineParts):
             "server_seq = excluded.server_seq, received_at = excluded.received_at",
             [year, str(fields.get("toml", "")), int(item["rev"]), int(item["server_seq"]), now_iso()],
         )
+
+
+def echo_ranges(seqs: list[int], since: int) -> list[tuple[int, int]]:
+    """The server_seq numbers of one's own answered push as ranges of consecutive numbers above
+    `since`, at most protocol.MAX_PULL_SKIP of them (the longest; the rest is pulled and found to
+    be held already)."""
+    runs: list[tuple[int, int]] = []
+    for seq in sorted(set(s for s in seqs if s > since)):
+        if runs and runs[-1][1] == seq - 1:
+            runs[-1] = (runs[-1][0], seq)
+        else:
+            runs.append((seq, seq))
+    if len(runs) > protocol.MAX_PULL_SKIP:
+        runs = sorted(sorted(runs, key=lambda r: r[1] - r[0], reverse=True)[: protocol.MAX_PULL_SKIP])
+    return runs
 
 
 _PLAIN = (str, int, float, type(None))

@@ -233,6 +233,8 @@ class Pusher(Uploader):
                     value = _column_value(v)
                     if value != mine and _same(row[f], mine):
                         values[f] = value
+                if unchanged:
+                    self._echo.append(seq)  # the local row is now this version: no need to pull it
                 if unchanged and not values:
                     clean.setdefault(table, []).append((rev, rev, seq, record_id))
                     continue

@@ -111,6 +111,9 @@ class EngineParts:
     chunk_size: int
     batch_chars: int
     _columns: dict[str, list[str]]
+    # server_seq of every version this sync's push was answered with and that the local row now
+    # is: the pull asks the server to leave them out (protocol: pull's `skip`).
+    _echo: list[int]
     _progress: Callable[[SyncProgress], None]
     _cancel: Callable[[], bool]
 

@@ -265,8 +265,17 @@ def create_app(
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = protocol.DEFAULT_PULL_LIMIT,
         count: bool = False,
+        skip: Annotated[str, Query(max_length=protocol.MAX_PULL_SKIP * 40)] = "",
     ) -> Response:
-        return Response(pull.pull_page(engine, user, since, limit, count), media_type="application/json")
+        try:
+            ranges = pull.parse_skip(skip)
+        except ValueError as exc:
+            raise ApiError(
+                422, "invalid_request", f"skip 参数不正确：{exc}", f"the skip parameter is not valid: {exc}"
+            ) from None
+        return Response(
+            pull.pull_page(engine, user, since, limit, count, ranges), media_type="application/json"
+        )
 
     @app.get(f"{P}/records/{{table}}/{{record_id}}/history", **common)
     def history(

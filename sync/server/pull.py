@@ -7,10 +7,13 @@ bureau's first pull of 100,000 records costs little more than reading them.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, func, literal, select, text, union
+from sqlalchemy import Engine, func, literal, not_, select, text, union
 
+from sync.protocol import MAX_PULL_SKIP
 from sync.server import timeutil
 from sync.server.auth import User
 from sync.server.db import reading
@@ -20,11 +23,37 @@ from sync.server.tables import counters, records
 # A count of what a pull has left reads (index entries of) every change after the cursor; past this
 # many it stops and says "unknown" (a first pull that large takes minutes: a moving bar is enough).
 COUNT_CAP = 200_000
+_SKIP_RANGE = re.compile(r"(\d{1,19})-(\d{1,19})")
+
+Ranges = Sequence[tuple[int, int]]
 
 
-def pull_page(engine: Engine, user: User, since: int, limit: int, count: bool = False) -> str:
+def parse_skip(value: str) -> list[tuple[int, int]]:
+    """The `skip` parameter of a pull ("a-b,c-d"): its ranges; ValueError says what is wrong."""
+    if not value:
+        return []
+    parts = value.split(",")
+    if len(parts) > MAX_PULL_SKIP:
+        raise ValueError(f"at most {MAX_PULL_SKIP} ranges")
+    ranges = []
+    for part in parts:
+        found = _SKIP_RANGE.fullmatch(part)
+        if found is None:
+            raise ValueError(f"{part[:40]!r} is not a range a-b")
+        low, high = int(found[1]), int(found[2])
+        if low > high or high > 2**62:
+            raise ValueError(f"{part[:40]!r} is not a range a-b with a <= b")
+        ranges.append((low, high))
+    return ranges
+
+
+def pull_page(
+    engine: Engine, user: User, since: int, limit: int, count: bool = False, skip: Ranges = ()
+) -> str:
     """One PullAnswer as JSON text; with `count`, also `remaining`: how many changes the caller may see
-    after `since` up to this answer's snapshot, this page's included (None past COUNT_CAP)."""
+    after `since` up to this answer's snapshot, this page's included (None past COUNT_CAP). Changes
+    numbered in a `skip` range are left out (the caller's own push was answered with them)."""
+    skip = [(low, high) for low, high in skip if high > since]
     with reading(engine) as conn:
         # Read the counter first: every change numbered up to it is committed (pushes number their
         # changes under the counter's lock), so a short page may move the cursor up to it.
@@ -36,8 +65,8 @@ def pull_page(engine: Engine, user: User, since: int, limit: int, count: bool = 
             # table (0.5 s a page at 100,000 records). The index walk costs one pass in all.
             conn.execute(text("SET LOCAL enable_sort = off"))
         # Nothing after the cursor (a sync with nothing to do): no page to look for.
-        rows = conn.execute(_page_query(conn, user, since, top, limit)).all() if since < top else []
-        remaining = (_count(conn, user, since, top) if since < top else 0) if count else None
+        rows = conn.execute(_page_query(conn, user, since, top, limit, skip)).all() if since < top else []
+        remaining = (_count(conn, user, since, top, skip) if since < top else 0) if count else None
     has_more = len(rows) == limit
     next_since = rows[-1].server_seq if has_more else max(top, since)
     parts = [
@@ -63,7 +92,12 @@ COLUMNS = (
 )
 
 
-def _page_query(conn: Any, user: User, since: int, top: int, limit: int) -> Any:
+def _window(since: int, top: int, skip: Ranges) -> list[Any]:
+    seq = records.c.server_seq
+    return [seq > since, seq <= top, *(not_(seq.between(low, high)) for low, high in skip)]
+
+
+def _page_query(conn: Any, user: User, since: int, top: int, limit: int, skip: Ranges) -> Any:
     """The next `limit` changes the caller may see after `since`, in server order.
 
     The bureau sees everything: one walk of the server_seq index. Anyone else sees a sliver of a
@@ -74,7 +108,7 @@ def _page_query(conn: Any, user: User, since: int, top: int, limit: int) -> Any:
     `limit`: the same rows, reading about `limit` entries of each index (indexes
     ix_records_owner_seq, _team_seq, _workstation_seq, _county_seq and the partial
     ix_records_public_seq)."""
-    window = (records.c.server_seq > since, records.c.server_seq <= top)
+    window = _window(since, top, skip)
     if user.role == "bureau" or conn.dialect.name != "postgresql":
         return (
             select(*COLUMNS).where(*window, visible_clause(user)).order_by(records.c.server_seq).limit(limit)
@@ -88,12 +122,12 @@ def _page_query(conn: Any, user: User, since: int, top: int, limit: int) -> Any:
     return select(*both.c).order_by(both.c.server_seq).limit(limit)
 
 
-def _count(conn: Any, user: User, since: int, top: int) -> int | None:
+def _count(conn: Any, user: User, since: int, top: int, skip: Ranges) -> int | None:
     """The changes in (since, top] the caller may see: the same filter as the page, never more."""
     visible = (
         select(literal(1))
         .select_from(records)
-        .where(records.c.server_seq > since, records.c.server_seq <= top, visible_clause(user))
+        .where(*_window(since, top, skip), visible_clause(user))
         .limit(COUNT_CAP + 1)
         .subquery()
     )

@@ -45,7 +45,9 @@ class FakeServer(SyncClient):
         answer: protocol.PushAnswer = self.answer_push(request)
         return answer
 
-    def pull(self, since: int, limit: int = 500, count: bool = False) -> protocol.PullAnswer:
+    def pull(
+        self, since: int, limit: int = 500, count: bool = False, skip: list[tuple[int, int]] | None = None
+    ) -> protocol.PullAnswer:
         if self.pages:
             return self.pages.pop(0)
         return {"changes": [], "next_since": since, "has_more": False, "server_time": _now()}  # type: ignore[typeddict-item]
