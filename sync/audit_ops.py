@@ -63,6 +63,9 @@ ACTIONS: dict[str, Message] = {
     "user.disable": Message("停用账号（服务器命令行）", "Account disabled (server command line)"),
     "user.enable": Message("启用账号（服务器命令行）", "Account enabled (server command line)"),
     "user.reset_password": Message("重置密码（服务器命令行）", "Password reset (server command line)"),
+    "revisions.prune": Message(
+        "清理记录旧版本（服务器命令行）", "Old versions of records pruned (server command line)"
+    ),
 }
 PAGE = 500
 # Fields a history leaves out: bookkeeping, not what anyone typed.

@@ -156,8 +156,10 @@ def test_every_action_the_server_writes_has_a_chinese_and_english_name() -> None
     written |= set(re.findall(r'"((?:project|achievement|bonus|exemplar)\.[a-z_]+)"', push))
     written |= set(re.findall(r'_audit\(\s*conn,\s*user,\s*"([a-z._]+)"', admin))
     written |= set(re.findall(r'logged\(\s*"([a-z._]+)"', cli))
+    maintenance = (root / "sync/server/maintenance.py").read_text(encoding="utf-8")
+    written |= set(re.findall(r'record_now\([^"]*"([a-z._]+)"', maintenance))
     assert {"account.create", "account.reset_password", "team.put", "workstation.put"} <= written
-    assert {"roster.import", "user.create", "project.award", "bonus.decide"} <= written
+    assert {"roster.import", "user.create", "project.award", "bonus.decide", "revisions.prune"} <= written
     unnamed = written - set(audit_ops.ACTIONS)
     assert not unnamed, f"actions without a name on the audit screen: {sorted(unnamed)}"
     for code, label in audit_ops.ACTIONS.items():
