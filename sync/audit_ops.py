@@ -84,6 +84,11 @@ MORE_LABELS: dict[str, Message] = {
     "opinion": Message("意见", "Opinion"),
 }
 CREATED = Message("（新建记录）", "(record created)")
+# The oldest version the server still has, when older ones were deleted past its retention
+# (`commissioner-server prune-revisions`): not the record's creation.
+OLDEST_KEPT = Message(
+    "（最早保留的版本，更早的已按保留期清理）", "(oldest version kept; older ones were pruned)"
+)
 
 
 def _bad_answer() -> CommissionerError:
@@ -263,7 +268,8 @@ def record_history(store: Store, table: str, record_id: str) -> list[FieldChange
             raise _bad_answer()
         fields, at, who, rev = raw["fields"], raw["at"], raw["username"][:100], raw["rev"]
         if number == 0:
-            changes.append(FieldChange(at, who, rev, "", CREATED, None, None))
+            first = CREATED if rev == 1 else OLDEST_KEPT  # every record's versions start at 1
+            changes.append(FieldChange(at, who, rev, "", first, None, None))
         else:
             for name in sorted(set(previous) | set(fields)):
                 old, new = previous.get(name), fields.get(name)
