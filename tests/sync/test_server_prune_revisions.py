@@ -21,7 +21,7 @@ from sync.server.maintenance import (
     prune,
     prune_revisions,
 )
-from sync.server.tables import audit_log, revisions, tokens
+from sync.server.tables import audit_log, counters, revisions, tokens
 from tests.sync.server_support import (
     BACKENDS,
     Server,
@@ -244,6 +244,27 @@ def test_a_push_against_a_deleted_base_returns_its_differing_fields_as_conflicts
     )
     assert again["status"] == "accepted" and again["rev"] == 4
     assert history(server, "zhangsan", vid)[-1]["fields"]["industry"] == "柑橘"
+
+
+@pytest.mark.parametrize(
+    "engine_factory", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_prune_never_waits_for_the_lock_pushes_take(server: Server) -> None:
+    """PostgreSQL: a push holding the server_seq counter's row lock does not hold up the prune (nor
+    would the prune hold up pushes: it never takes that lock)."""
+    import threading
+
+    zhang = server.add_user("zhangsan", "commissioner")
+    vid = edited(server, "zhangsan", zhang, 3)
+    age(server, "visits", vid, {1: 1300, 2: 1200, 3: 1100, 4: 1000})
+    done: list[int] = []
+    with server.engine.connect() as pusher, pusher.begin():
+        pusher.execute(select(counters.c.value).where(counters.c.name == "server_seq").with_for_update())
+        worker = threading.Thread(target=lambda: done.append(prune_revisions(server.engine).removed))
+        worker.start()
+        worker.join(timeout=30)
+        assert not worker.is_alive() and done == [2]
+    assert revs(server, "visits", vid) == [3, 4]
 
 
 # --- the command line --------------------------------------------------------------------------
