@@ -63,6 +63,9 @@ ACTIONS: dict[str, Message] = {
     "user.disable": Message("停用账号（服务器命令行）", "Account disabled (server command line)"),
     "user.enable": Message("启用账号（服务器命令行）", "Account enabled (server command line)"),
     "user.reset_password": Message("重置密码（服务器命令行）", "Password reset (server command line)"),
+    "revisions.prune": Message(
+        "清理记录旧版本（服务器命令行）", "Old versions of records pruned (server command line)"
+    ),
 }
 PAGE = 500
 # Fields a history leaves out: bookkeeping, not what anyone typed.
@@ -81,6 +84,11 @@ MORE_LABELS: dict[str, Message] = {
     "opinion": Message("意见", "Opinion"),
 }
 CREATED = Message("（新建记录）", "(record created)")
+# The oldest version the server still has, when older ones were deleted past its retention
+# (`commissioner-server prune-revisions`): not the record's creation.
+OLDEST_KEPT = Message(
+    "（最早保留的版本，更早的已按保留期清理）", "(oldest version kept; older ones were pruned)"
+)
 
 
 def _bad_answer() -> CommissionerError:
@@ -260,7 +268,8 @@ def record_history(store: Store, table: str, record_id: str) -> list[FieldChange
             raise _bad_answer()
         fields, at, who, rev = raw["fields"], raw["at"], raw["username"][:100], raw["rev"]
         if number == 0:
-            changes.append(FieldChange(at, who, rev, "", CREATED, None, None))
+            first = CREATED if rev == 1 else OLDEST_KEPT  # every record's versions start at 1
+            changes.append(FieldChange(at, who, rev, "", first, None, None))
         else:
             for name in sorted(set(previous) | set(fields)):
                 old, new = previous.get(name), fields.get(name)

@@ -8,7 +8,8 @@
     commissioner-server user disable NAME [--reason R] | enable NAME | list
     commissioner-server user reset-password NAME [--password-stdin]
     commissioner-server seed-demo [--password-stdin]
-    commissioner-server prune [--token-days 30] [--upload-days 14] [--batch-days 365]
+    commissioner-server prune [--token-days 30] [--upload-days 14] [--batch-days 365] [--revision-days N]
+    commissioner-server prune-revisions [--older-than-days 1095] [--dry-run]
     commissioner-server migrate
     commissioner-server backup --out FILE
     commissioner-server restore FILE [--check] [--force]
@@ -170,6 +171,27 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument("--token-days", type=int, default=30)
     prune.add_argument("--upload-days", type=int, default=14)
     prune.add_argument("--batch-days", type=int, default=365)
+    prune.add_argument(
+        "--revision-days",
+        type=int,
+        help="also delete versions of records older than this many days, as prune-revisions does "
+        "(default: keep every version)",
+    )
+    from sync.server.maintenance import MIN_REVISION_DAYS, REVISION_DAYS
+
+    revisions = sub.add_parser(
+        "prune-revisions",
+        parents=[common],
+        help="delete old versions of records (never the current one, nor any within the retention)",
+    )
+    revisions.add_argument(
+        "--older-than-days",
+        type=int,
+        default=REVISION_DAYS,
+        help=f"the retention: versions written within it are kept (default {REVISION_DAYS}, "
+        f"at least {MIN_REVISION_DAYS})",
+    )
+    revisions.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     link = sub.add_parser(
         "confirm-link", parents=[common], help="the served party's confirmation links of a visit"
     )
@@ -197,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from sync.server import auth, logs
     from sync.server.db import make_engine
+    from sync.server.maintenance import RetentionTooShort
     from sync.server.migrations import migrate
 
     logs.configure(args.log_level)
@@ -228,13 +251,52 @@ def main(argv: Sequence[str] | None = None) -> int:
                         token_days=args.token_days,
                         upload_days=args.upload_days,
                         batch_days=args.batch_days,
+                        revision_days=args.revision_days,
                     )
                 )
             )
+        if args.command == "prune-revisions":
+            return prune_revisions_command(args, engine)
         return 0
     except auth.UserAdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except RetentionTooShort as exc:
+        print(f"错误：{exc.zh}\nerror: {exc.en}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def prune_revisions_command(args: argparse.Namespace, engine: Any) -> int:
+    from sync.server.maintenance import prune_revisions
+
+    done = prune_revisions(engine, older_than_days=args.older_than_days, dry_run=args.dry_run)
+    size = f"{done.bytes / 1e6:.1f} MB"
+    before = done.cutoff[:10]
+    if done.dry_run:
+        print(
+            f"试运行，未删除任何数据：将删除 {done.removed} 个旧版本（约 {size}），{before} 之前写入\n"
+            f"dry run, nothing deleted: would remove {done.removed} old versions (about {size}) "
+            f"written before {before}"
+        )
+    else:
+        print(
+            f"已删除 {done.removed} 个旧版本（约 {size}），{before} 之前写入\n"
+            f"removed {done.removed} old versions (about {size}) written before {before}"
+        )
+    for table, count in sorted(done.by_table.items()):
+        print(f"  {table}: {count}")
+    if done.kept_for_notices:
+        print(
+            f"因未处理的冲突而保留 {done.kept_for_notices} 个 / "
+            f"kept {done.kept_for_notices} that open conflict notices name"
+        )
+    if done.removed and not done.dry_run:
+        print(
+            "数据库会复用释放的空间（VACUUM 可将其还给磁盘） / "
+            "the database reuses the space freed (VACUUM returns it to the disk)"
+        )
+    print(json.dumps(done.as_dict(), ensure_ascii=False))
+    return 0
 
 
 def serve(args: argparse.Namespace, url: str) -> int:

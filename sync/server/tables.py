@@ -128,7 +128,8 @@ records = Table(
     Index("ix_records_sha256", "sha256"),
 )
 
-# Every accepted version: the audit log, and the base for field-wise merges.
+# Every accepted version: a record's field history, and the base for field-wise merges. Versions past
+# the operator's retention may be deleted (maintenance.prune_revisions); the current one never is.
 revisions = Table(
     "revisions",
     metadata,

@@ -69,6 +69,24 @@ def test_history_lists_each_changed_field_with_before_and_after(monkeypatch: pyt
     assert changes[1].label.zh == "服务内容"
 
 
+def test_a_history_whose_older_versions_were_pruned_does_not_claim_a_creation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server deletes versions past its retention (`prune-revisions`): the oldest one left is
+    not the record's creation, and its writer is not shown as the record's creator."""
+    use(
+        monkeypatch,
+        Stub(history=[revision(5, {"content": "新"}, who="lin"), revision(4, {"content": "旧"}, who="boss")]),
+    )
+    changes = audit_ops.record_history(None, "visits", "v1")  # type: ignore[arg-type]
+    assert [(c.rev, c.field, c.before, c.after) for c in changes] == [
+        (5, "content", "旧", "新"),
+        (4, "", None, None),
+    ]
+    assert changes[-1].label.zh == "（最早保留的版本，更早的已按保留期清理）"
+    assert changes[-1].label.en == "(oldest version kept; older ones were pruned)"
+
+
 @pytest.mark.parametrize(
     "answer",
     [
@@ -156,8 +174,10 @@ def test_every_action_the_server_writes_has_a_chinese_and_english_name() -> None
     written |= set(re.findall(r'"((?:project|achievement|bonus|exemplar)\.[a-z_]+)"', push))
     written |= set(re.findall(r'_audit\(\s*conn,\s*user,\s*"([a-z._]+)"', admin))
     written |= set(re.findall(r'logged\(\s*"([a-z._]+)"', cli))
+    maintenance = (root / "sync/server/maintenance.py").read_text(encoding="utf-8")
+    written |= set(re.findall(r'record_now\([^"]*"([a-z._]+)"', maintenance))
     assert {"account.create", "account.reset_password", "team.put", "workstation.put"} <= written
-    assert {"roster.import", "user.create", "project.award", "bonus.decide"} <= written
+    assert {"roster.import", "user.create", "project.award", "bonus.decide", "revisions.prune"} <= written
     unnamed = written - set(audit_ops.ACTIONS)
     assert not unnamed, f"actions without a name on the audit screen: {sorted(unnamed)}"
     for code, label in audit_ops.ACTIONS.items():
