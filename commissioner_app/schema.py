@@ -42,8 +42,8 @@ SYNC_COLUMNS = """
 
 @dataclass(frozen=True)
 class FtsIndex:
-    """The full-text index of one table, as the database has it now: its triggers and the pull's
-    indexing of a page at once (sync/puller.py) are both made from this one definition."""
+    """The full-text index of one table, as the database has it now: its triggers and the indexing
+    of what a pull stored (Store.index_pending) are both made from this one definition."""
 
     table: str
     columns: tuple[str, ...]  # the index's columns
@@ -78,21 +78,15 @@ class FtsIndex:
 
     @property
     def row_triggers(self) -> tuple[str, str]:
-        """The triggers that index row by row on insert and update (a bulk indexing sets them aside)."""
+        """The triggers that index row by row on insert and update (a pull's large page sets them aside
+        and lists its rows in fts_pending)."""
         return f"{self.table}_fts_ai", f"{self.table}_fts_au"
 
-    def bulk_delete(self, marks: str) -> str:
-        """Remove the index entries of the rows whose id is one of `marks` (placeholders)."""
+    def index_rowids(self, marks: str) -> str:
+        """Index the rows whose rowid is one of `marks` (placeholders), as the insert trigger would."""
         return (
-            f"DELETE FROM {self.name} WHERE rowid IN (SELECT rowid FROM {self.table} WHERE id IN ({marks}))"
-        )
-
-    def bulk_insert(self, marks: str) -> str:
-        """Index the rows whose id is one of `marks` (placeholders), as the insert trigger would."""
-        return (
-            # "+": look up by id, never scan by `deleted`
             f"INSERT INTO {self.name} (rowid, {', '.join(self.columns)}) SELECT x.rowid, {self.padded('x')} "
-            f"FROM {self.table} x WHERE +x.deleted = 0 AND x.id IN ({marks})"
+            f"FROM {self.table} x WHERE +x.deleted = 0 AND x.rowid IN ({marks})"
         )
 
 
@@ -693,3 +687,14 @@ def m013_team_assessment(db: Database) -> None:
     for table in ("bonus_points", "exemplars"):
         _sync_state_indexes(db, table)
         db.execute(_base_trigger(db, table))
+
+
+@migrations()
+def m014_fts_pending(db: Database) -> None:
+    """The rows a sync's pull wrote whose full-text index is still to be made (Store.index_pending):
+    a pull stores records while the network is there and leaves indexing them, which needs none,
+    to the first search or to the application once the sync is over."""
+    db.execute(
+        "CREATE TABLE fts_pending (table_name TEXT NOT NULL, row_id INTEGER NOT NULL, "
+        "PRIMARY KEY (table_name, row_id)) WITHOUT ROWID"
+    )

@@ -14,7 +14,7 @@ import random
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -127,6 +127,9 @@ VISIT_ORDER_COLUMNS = {
     "economic_benefit": "v.economic_benefit {d}, v.visit_date DESC",
     "state": "v.dirty {d}, v.review_status {d}, v.visit_date DESC",
 }
+
+
+FTS_CATCH_UP_CHUNK = 2000  # rows indexed in one transaction by Store.index_pending
 
 
 class Store:
@@ -706,8 +709,46 @@ class Store:
 
     # --- full-text search ------------------------------------------------------------------------
 
+    def fts_pending(self) -> int:
+        """Rows a pull stored whose full-text index is still to be made (see index_pending)."""
+        return int(self.db.execute("SELECT count(*) FROM fts_pending").fetchone()[0])
+
+    def index_pending(
+        self, chunk: int = FTS_CATCH_UP_CHUNK, cancelled: Callable[[], bool] | None = None
+    ) -> int:
+        """Index the rows a pull left for later (schema m014), a transaction of `chunk` rows at a
+        time so that a save waits at most for one; returns how many were indexed. A search calls it
+        first, so what it finds is always complete; the application calls it once a sync is over."""
+        done = 0
+        while not (cancelled and cancelled()):
+            with self.atomic():
+                rows = self.db.execute(
+                    "SELECT table_name, row_id FROM fts_pending LIMIT ?", [chunk]
+                ).fetchall()
+                by_table: dict[str, list[int]] = {}
+                for table, row_id in rows:
+                    by_table.setdefault(str(table), []).append(int(row_id))
+                for table, ids in by_table.items():
+                    index = schema.FTS.get(table)
+                    for start in range(0, len(ids), 500):
+                        part = ids[start : start + 500]
+                        marks = ",".join("?" * len(part))
+                        if index is not None:
+                            self.db.execute(f"DELETE FROM {index.name} WHERE rowid IN ({marks})", part)
+                            self.db.execute(index.index_rowids(marks), part)
+                        self.db.execute(
+                            f"DELETE FROM fts_pending WHERE table_name = ? AND row_id IN ({marks})",
+                            [table, *part],
+                        )
+            done += len(rows)
+            if len(rows) < chunk:
+                break
+        return done
+
     def fts_filter(self, table: str, text: str, rowid_expr: str) -> tuple[str, list[Any]]:
         """An SQL condition restricting `rowid_expr` to rows of `table` matching every term of `text`."""
+        if self.db.execute("SELECT 1 FROM fts_pending LIMIT 1").fetchone():
+            self.index_pending()  # what a pull stored is found as if typed here
         clauses, params = [], []
         for term in _terms(text):
             expr = self._match_expression(table, term)

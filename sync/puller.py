@@ -151,9 +151,11 @@ class Puller(EngineParts):
         written = [r[0] for rows in groups.values() for r in rows]
         bulk = self._fts_bulk(table) if len(written) >= FTS_BULK_MIN else None
         if bulk is not None:
-            # Indexing row by row through the full-text triggers costs several times more than
-            # indexing the page at once; the triggers are set aside inside this transaction only
-            # (a crash rolls their removal back with the page).
+            # Full-text indexing (trigram, row by row through the triggers) costs three times more
+            # than storing the rows and needs no network: the rows of a large page are listed in
+            # fts_pending instead, in this same transaction, and indexed after the sync or by the
+            # first search (Store.index_pending). The triggers are set aside inside this
+            # transaction only (a crash rolls their removal back with the page).
             for name, _ in bulk.triggers:
                 db.execute(f"DROP TRIGGER {name}")
         try:
@@ -173,8 +175,11 @@ class Puller(EngineParts):
                 for start in range(0, len(written), 500):
                     part = written[start : start + 500]
                     marks = ",".join("?" * len(part))
-                    db.execute(bulk.index.bulk_delete(marks), part)
-                    db.execute(bulk.index.bulk_insert(marks), part)
+                    db.execute(
+                        "INSERT OR IGNORE INTO fts_pending (table_name, row_id) "
+                        f"SELECT ?, rowid FROM {table} WHERE id IN ({marks})",
+                        [table, *part],
+                    )
         finally:
             if bulk is not None:
                 for _, sql in bulk.triggers:

@@ -95,6 +95,7 @@ class SyncController(QObject):
         self.client_options: dict[str, Any] = {}
         self.engine_options: dict[str, Any] = {}
         self._jobs = 0  # submitted and not yet delivered
+        self._index_stop = threading.Event()  # stops the indexing of what a pull stored
         seconds = probe_seconds or context.setting(
             SETTINGS_GROUP, "probe_seconds", DEFAULT_PROBE_SECONDS, int
         )
@@ -105,6 +106,7 @@ class SyncController(QObject):
         if closing is not None:
             closing.connect(self.shutdown)
         self.refresh_account()
+        self.index_pulled()  # what a sync from the command line, or one before a close, left
 
     # --- settings --------------------------------------------------------------------------------
 
@@ -161,6 +163,7 @@ class SyncController(QObject):
         """Stop a running sync at its next step (at exit; the executor waits for the network lane)."""
         self.probe_timer.stop()
         self._cancel.set()
+        self._index_stop.set()
         self._open = False
 
     # --- account ---------------------------------------------------------------------------------
@@ -257,6 +260,7 @@ class SyncController(QObject):
         """Start a sync unless one runs; False when it did not start."""
         if self.syncing or not self.account.logged_in:
             return False
+        self._index_stop.set()  # the network first: indexing goes on after this sync
         self._cancel = threading.Event()
         cancel = self._cancel
 
@@ -311,6 +315,26 @@ class SyncController(QObject):
         self._update_probe()
         self.sync_finished.emit(result, error)
         # What changed is then announced by the executor: the lists, the overview, the status bar.
+        self.index_pulled()
+
+    def index_pulled(self) -> None:
+        """Index for the search, in the background, what a pull stored (Store.index_pending): a sync
+        stores records while the network is there and leaves this, which needs none, until after.
+        A sync that starts, or the application closing, stops it between two chunks; a search
+        meanwhile indexes the rest itself first."""
+        self._index_stop.set()
+        stop = self._index_stop = threading.Event()
+
+        def work(store: Store) -> int:
+            return store.index_pending(cancelled=stop.is_set)
+
+        def done(indexed: int | None, error: BaseException | None) -> None:
+            if error is not None:
+                log.warning("indexing what the sync stored stopped: %s", error)
+            elif indexed:
+                log.info("indexed %d pulled records for the search", indexed)
+
+        self._run(work, done)
 
     # --- reachability ----------------------------------------------------------------------------
 

@@ -131,10 +131,13 @@ def test_pulled_records_are_found_by_search_as_if_typed_here(shared_server: Serv
     laptop = commissioner_store(tmp_path / "laptop", cid)
     report = connect(laptop, shared_server.url, name).sync()
     assert report.pulled > FTS_BULK_MIN
-    for table in ("visits", "problems", "solutions", "service_targets"):
-        assert fts_rows(laptop, table) == fts_rows(here, table), table
+    # The sync stored the records and listed them for indexing; the first search indexes them.
+    assert laptop.fts_pending() >= FTS_BULK_MIN
     hits = laptop.search("黄龙病12号")
     assert [h.kind for h in hits].count("visits") == 1
+    assert laptop.fts_pending() == 0
+    for table in ("visits", "problems", "solutions", "service_targets"):
+        assert fts_rows(laptop, table) == fts_rows(here, table), table
     assert not laptop.db.execute(
         "SELECT 1 FROM visits_fts WHERE rowid = (SELECT rowid FROM visits WHERE id = ?)", [gone]
     ).fetchone()
@@ -143,6 +146,33 @@ def test_pulled_records_are_found_by_search_as_if_typed_here(shared_server: Serv
     assert {"visits_fts_ai", "visits_fts_au", "problems_fts_ai", "problems_fts_au"} <= triggers
     add_visit(laptop, rng, target, "新录入的脐橙记录")
     assert "visits" in [h.kind for h in laptop.search("脐橙记录")]
+
+
+def test_indexing_after_a_pull_goes_in_chunks_and_stops_when_asked(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"wu{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    here = commissioner_store(tmp_path / "here", cid)
+    rng = random.Random(12)
+    target = add_target(here, rng)
+    for i in range(FTS_BULK_MIN + 10):
+        add_visit(here, rng, target, f"荔枝霜疫霉病{i}号", children=False)
+    connect(here, shared_server.url, name).sync()
+    laptop = commissioner_store(tmp_path / "laptop", cid)
+    connect(laptop, shared_server.url, name).sync()
+    waiting = laptop.fts_pending()
+    assert waiting >= FTS_BULK_MIN
+    asked = iter([False, True])
+    assert laptop.index_pending(chunk=10, cancelled=lambda: next(asked)) == 10  # one chunk, then stop
+    assert laptop.fts_pending() == waiting - 10
+    # The list is in the database: a laptop closed now indexes the rest after it is opened again.
+    laptop.close()
+    again = Store.open(tmp_path / "laptop")
+    assert again.fts_pending() == waiting - 10
+    assert again.index_pending(chunk=7) == waiting - 10 and again.fts_pending() == 0
+    assert fts_rows(again, "visits") == fts_rows(here, "visits")
+    assert again.index_pending() == 0
 
 
 def test_a_target_renamed_on_another_computer_takes_its_visits_along_in_search(

@@ -202,10 +202,10 @@ def test_the_progress_bar_shows_how_far_a_pull_has_come(
     pages, release = [], threading.Event()
     real_pull = SyncClient.pull
 
-    def held_pull(self, since, limit=500, count=False):  # type: ignore[no-untyped-def]
+    def held_pull(self, since, limit=500, count=False, skip=None):  # type: ignore[no-untyped-def]
         if len(pages) == 1:
             release.wait(20)  # the second page waits while the test looks at the bar
-        answer = real_pull(self, since, limit, count)
+        answer = real_pull(self, since, limit, count, skip)
         pages.append(answer)
         return answer
 
@@ -221,4 +221,43 @@ def test_the_progress_bar_shows_how_far_a_pull_has_come(
     release.set()
     wait_until(lambda: not controller.syncing, what="the sync")
     assert not page.progress.isVisible()
+    context.close()
+
+
+def test_what_a_sync_pulled_is_indexed_for_the_search_after_it(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    from sync.engine import FTS_BULK_MIN
+
+    first, cid, user = field_dir(gui_server, tmp_path / "first")
+    add_visits(first, FTS_BULK_MIN + 4)
+    store = Store.open(first)
+    session.login(store, gui_server.url, user, PASSWORD, use_file=True, **FAST)
+    SyncEngine(store, session.open_client(store, **FAST)).sync()
+    store.close()
+    second = tmp_path / "second"
+    store = commissioner_store(second, cid)
+    session.login(store, gui_server.url, user, PASSWORD, use_file=True, **FAST)
+    store.close()
+    context, controller = open_context(second)
+    page = SyncView(context, controller=controller)
+    qtbot.addWidget(page)
+    page.show()
+    wait_until(lambda: controller.account.logged_in, what="the account")
+    indexed = []
+    real = Store.index_pending
+
+    def watched(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        indexed.append(real(self, *args, **kwargs))
+        return indexed[-1]
+
+    Store.index_pending = watched  # type: ignore[method-assign]
+    try:
+        page.sync_button.click()
+        wait_until(lambda: not controller.syncing, what="the sync")
+        assert controller.wait_idle()
+    finally:
+        Store.index_pending = real  # type: ignore[method-assign]
+    assert max(indexed) >= FTS_BULK_MIN  # done in the background, with no search asked for
+    assert context.store.fts_pending() == 0
     context.close()
