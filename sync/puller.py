@@ -114,7 +114,10 @@ class Puller(EngineParts):
                 local[record_id] = (rev, dirty)
         known = set(self._columns[table])
         now = now_iso()
-        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        # (columns, new here) -> rows: a row the laptop does not have yet is a plain INSERT, three
+        # times cheaper in SQLite than the upsert an update needs (a first pull is all new rows).
+        groups: dict[tuple[tuple[str, ...], bool], list[list[Any]]] = {}
+        fresh: set[str] = set()
         updated: list[protocol.PulledChange] = []
         shapes: dict[tuple[str, ...], tuple[str, ...]] = {}  # the field names as sent -> known columns
         for change in items:
@@ -145,7 +148,10 @@ class Puller(EngineParts):
                 v = fields[c]
                 values.append(v if type(v) in _PLAIN else _column_value(v))
             values += [rev, int(change["server_seq"]), int(bool(change["deleted"])), now]
-            groups.setdefault(cols, []).append(values)
+            new = mine is None and record_id not in fresh
+            if new:
+                fresh.add(record_id)
+            groups.setdefault((cols, new), []).append(values)
         if updated:
             self._record_history(table, updated, known)
         written = [r[0] for rows in groups.values() for r in rows]
@@ -159,16 +165,21 @@ class Puller(EngineParts):
             for name, _ in bulk.triggers:
                 db.execute(f"DROP TRIGGER {name}")
         try:
-            for cols, rows in groups.items():
+            for (cols, new), rows in groups.items():
                 # A tombstone is written too (deleted = 1): the record disappears from every list but
                 # the local copy stays in step with the server's.
                 names = ["id", *cols, "rev", "server_seq", "deleted", "updated_at"]
                 updates = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
+                upsert = (
+                    ""
+                    if new
+                    else f" ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
+                    "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'"
+                )
                 db.conn.executemany(
                     f"INSERT INTO {table} ({', '.join(names)}, base_rev, created_at, updated_by, dirty, "
                     f"is_draft, has_conflict) VALUES ({', '.join('?' * len(names))}, ?, ?, 'server', 0, 0, "
-                    f"0) ON CONFLICT(id) DO UPDATE SET {updates}, base_rev = excluded.rev, dirty = 0, "
-                    "is_draft = 0, has_conflict = 0, sync_error = NULL, updated_by = 'server'",
+                    f"0){upsert}",
                     [[*r, r[-4], now] for r in rows],
                 )
             if bulk is not None:
