@@ -198,11 +198,12 @@ class Pusher(Uploader):
     ) -> None:
         results = {(r["table"], r["id"]): r for r in answer["results"]}
         db = self.store.db
-        rows = self._rows_of(batch["changes"], results)
+        changes = self._accepted_as_sent(batch, results, report)
+        rows = self._rows_of(changes, results)
         clean: dict[str, list[tuple[int, int, int, str]]] = {}  # the common case, written in bulk
         grouped: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}  # (table, columns) -> values, id
         no_base: list[tuple[str, str]] = []
-        for change in batch["changes"]:
+        for change in changes:
             table, record_id = change["table"], change["id"]
             result = results.get((table, record_id))
             if result is None:
@@ -267,6 +268,65 @@ class Pusher(Uploader):
             sets = ", ".join(f"{c} = ?" for c in columns)
             db.conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", items)
         db.conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?", no_base)
+
+    def _accepted_as_sent(
+        self, batch: dict[str, Any], results: dict[tuple[str, str], protocol.ChangeResult], report: SyncReport
+    ) -> list[dict[str, Any]]:
+        """The common case in bulk: a change accepted as it was sent (no field answered back), whose row
+        was not edited while the batch was out, becomes clean at the server's revision in one UPDATE
+        per table, guarded by the row's updated_at when it was read. Returns the other changes (a
+        merge, a conflict, a refusal, a row edited meanwhile) for the row-by-row way."""
+        rest: list[dict[str, Any]] = []
+        plain: dict[str, list[tuple[tuple[int, int, int, str, str], dict[str, Any]]]] = {}
+        snapshot = batch["snapshot"]
+        for change in batch["changes"]:
+            table, record_id = change["table"], change["id"]
+            result = results.get((table, record_id))
+            if (
+                result is not None
+                and result.get("status") == "accepted"
+                and not result.get("fields")
+                and isinstance(result.get("rev"), int)
+                and isinstance(result.get("server_seq"), int)
+            ):
+                rev, seq = result["rev"], result["server_seq"]
+                item = (rev, rev, seq, record_id, snapshot[f"{table}/{record_id}"])
+                plain.setdefault(table, []).append((item, change))
+            else:
+                rest.append(change)
+        conn = self.store.db.conn
+        for table, items in plain.items():
+            done = conn.executemany(
+                f"UPDATE {table} SET rev = ?, base_rev = ?, server_seq = ?, dirty = 0, sync_error = NULL, "
+                "has_conflict = 0 WHERE id = ? AND updated_at IS ?",
+                [item for item, _ in items],
+            ).rowcount
+            edited: set[str] = set()
+            if done != len(items):
+                # Some were edited (or removed) while the batch was out: those go the row-by-row way.
+                ids = [item[3] for item, _ in items]
+                now: dict[str, Any] = {}
+                for start in range(0, len(ids), 500):
+                    part = ids[start : start + 500]
+                    now.update(
+                        conn.execute(
+                            f"SELECT id, updated_at FROM {table} WHERE id IN ({','.join('?' * len(part))})",
+                            part,
+                        ).fetchall()
+                    )
+                edited = {item[3] for item, _ in items if record_gone_or_edited(now, item[3], item[4])}
+            # A row never synced before has no base version kept (sync_base) to drop.
+            no_base = [
+                (table, item[3]) for item, change in items if change["base_rev"] and item[3] not in edited
+            ]
+            conn.executemany("DELETE FROM sync_base WHERE table_name = ? AND record_id = ?", no_base)
+            for item, change in items:
+                if item[3] in edited:
+                    rest.append(change)
+                else:
+                    self._echo.append(item[2])
+            report.accepted += len(items) - len(edited)
+        return rest
 
     def _attach_resolutions(self, batch: dict[str, Any]) -> None:
         """Name, on each change, the conflict notices its record's resolution settles (sync/conflicts.py)."""
@@ -435,6 +495,10 @@ def stored_batch(text: str) -> dict[str, Any]:
 
 
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
+
+
+def record_gone_or_edited(now: dict[str, Any], record_id: str, when_sent: Any) -> bool:
+    return record_id not in now or now[record_id] != when_sent
 
 
 def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -60,6 +60,46 @@ class PushRequest(Strict):
     device_id: str = Field(default="", max_length=200, pattern=NO_NUL)
     client_time: str = Field(default="", max_length=40, pattern=NO_NUL)
     changes: list[ChangeIn] = Field(max_length=protocol.MAX_PUSH_CHANGES)
+
+
+def _push_request(body: PushRequest) -> dict[str, Any]:
+    """A checked push body as the dict push.push_json takes (what model_dump gives, at a fraction
+    of its cost: the fields of each change are already a fresh dict)."""
+    return {
+        "batch_id": body.batch_id,
+        "device_id": body.device_id,
+        "client_time": body.client_time,
+        "changes": [
+            {
+                "table": c.table,
+                "id": c.id,
+                "base_rev": c.base_rev,
+                "deleted": c.deleted,
+                "fields": c.fields,
+                "resolves": c.resolves,
+            }
+            for c in body.changes
+        ],
+    }
+
+
+def _openapi_with(app: FastAPI, *models: type[BaseModel]) -> None:
+    """Describe `models` in the OpenAPI components too: endpoints that check their body themselves
+    (sync_push) name them by reference."""
+    made = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = made()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                described = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(described.pop("$defs", {}))
+                components[model.__name__] = described
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class CompleteRequest(Strict):
@@ -224,6 +264,7 @@ def create_app(
     app.add_middleware(RequestGuard, engine=engine)
     app.add_middleware(AccessLog)
     _install_error_handlers(app)
+    _openapi_with(app, PushRequest)
     confirm.install(app, engine)
 
     common: dict[str, Any] = {"dependencies": [Depends(protocol_version)], "responses": ERRORS}
@@ -254,10 +295,28 @@ def create_app(
     def me(user: User) -> dict[str, Any]:
         return user.info()
 
-    @app.post(f"{P}/sync/push", response_model=PushAnswer, response_model_exclude_none=True, **common)
-    def sync_push(body: PushRequest, user: User) -> Response:
+    @app.post(
+        f"{P}/sync/push",
+        response_model=PushAnswer,
+        response_model_exclude_none=True,
+        **common,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}},
+            }
+        },
+    )
+    async def sync_push(request: Request, user: User) -> Response:
+        # The body is checked against PushRequest straight from its JSON text (pydantic's parser):
+        # parsing it into Python objects first and checking those took a fifth of a push's time.
+        try:
+            body = PushRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors(include_url=False)) from None
         # Encoded once: the same text is stored for a replay of the batch and sent.
-        return Response(push.push_json(engine, user, body.model_dump()), media_type="application/json")
+        answer = await run_in_threadpool(push.push_json, engine, user, _push_request(body))
+        return Response(answer, media_type="application/json")
 
     @app.get(f"{P}/sync/pull", response_model=PullAnswer, **common)
     def sync_pull(
