@@ -17,8 +17,8 @@ POST /sync/push         PushRequest -> PushAnswer
     One transaction per batch on the server. `batch_id` is the idempotency key: a replayed
     batch (same caller, same batch_id) gets the stored answer of the first application and
     changes nothing. Per change: accepted (base_rev == current rev; `fields`, when present, holds
-    only what the server set otherwise than sent, e.g. a new visit's review_status), merged (base stale but the
-    fields changed on both sides since base_rev do not collide; answer carries the merged
+    only what the server set otherwise than sent, e.g. a new visit's review_status), merged (base
+    stale but the fields changed on both sides since base_rev do not collide; answer carries the merged
     `fields`), conflict (same field changed on both sides; nothing overwritten on the server; the
     answer lists each conflicting field with base/local/server values and the server's current
     `fields` and `rev`), rejected (with reason; e.g. out of scope, invalid, a field the role may
