@@ -43,6 +43,7 @@ from commissioner_app.store import Store
 from sync.client import SyncClient
 from sync.errors import NotLoggedInError, OfflineError, RefusedError, ServerError, SyncError
 from sync.previews import check_preview
+from sync.puller import META_CURSOR
 
 log = logging.getLogger("commissioner.sync.evidence")
 
@@ -50,6 +51,9 @@ META_CACHE_LIMIT = "evidence_cache_limit_bytes"
 META_KEEP_TEAM_FULL = "evidence_keep_team_full"
 DEFAULT_CACHE_LIMIT = 2 * 1024**3
 PREVIEW_BATCH = 200
+# What the previews last asked for were (the pull's cursor then, and a digest of the files that were
+# still without one): see after_pull.
+META_PREVIEWS_ASKED = "previews_asked"
 RESUME_ATTEMPTS = 5
 
 Progress = Callable[[int, int], None]
@@ -360,10 +364,15 @@ def after_pull(
     tell = progress or (lambda _phase, _done, _total: None)
     if role != "bureau":
         todo_previews = missing_previews(store)
-        if todo_previews:
+        # Previews the server had none of last time are asked for again only once something has
+        # changed (the pull moved on, or other files are missing): a sync with nothing to do stays
+        # one request.
+        asked = _asked_key(store, todo_previews)
+        if todo_previews and store.get_meta(META_PREVIEWS_ASKED) != asked:
             figures["previews"] = fetch_previews(
                 store, client, todo_previews, lambda done, total: tell("previews", done, total)
             )
+            store.set_meta(META_PREVIEWS_ASKED, _asked_key(store, missing_previews(store, todo_previews)))
     todo = wanted(store)
     if keep_team_full(store) and role != "bureau":
         todo += [h for h in _evidence_hashes(store) if not blob_path(store, h).exists()]
@@ -380,6 +389,11 @@ def after_pull(
             if getattr(exc, "status", 0) == 404:
                 store.db.execute("DELETE FROM downloaded_files WHERE sha256 = ? AND state = 'wanted'", [sha])
     return figures
+
+
+def _asked_key(store: Store, missing: list[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(missing)).encode()).hexdigest()[:32]
+    return f"{store.get_meta(META_CURSOR) or 0}:{digest}"
 
 
 def not_downloaded() -> CommissionerError:

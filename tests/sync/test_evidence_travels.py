@@ -74,6 +74,28 @@ def test_a_managers_sync_brings_previews_and_a_photo_opens_in_full(
     assert again.previews_fetched == 0
 
 
+def test_a_preview_the_server_does_not_have_is_asked_for_again_only_after_a_change(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    team = team_of_two(shared_server, tmp_path)
+    office = team["office"]
+    engine = connect(office, shared_server.url, team["names"]["boss"])
+    assert engine.sync().previews_fetched == 2
+    # A record here names a file the server holds no copy of (its upload never completed).
+    nowhere = "ab" * 32
+    office.db.execute("UPDATE visits SET confirm_sheet_sha256 = ? WHERE id = ?", [nowhere, team["visit"].id])
+    assert engine.sync().requests == 2  # the pull, and the previews asked for once
+    for _ in range(3):
+        assert engine.sync().requests == 1  # nothing to do is one request
+    # Something new for the manager: the previews are asked for again (the file may be there now).
+    rng = random.Random(8)
+    field = team["field"]
+    add_visit(field, rng, add_target(field, rng), "新的一次")
+    connect(field, shared_server.url, team["names"]["zhang"]).sync()
+    again = engine.sync()
+    assert again.pulled >= 1 and again.requests == 2  # the pull, and the previews asked for again
+
+
 def test_a_download_cut_half_way_resumes_and_a_corrupted_one_is_refused(
     shared_server: Server, tmp_path: Path
 ) -> None:
