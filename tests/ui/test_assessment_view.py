@@ -188,6 +188,59 @@ def test_the_batch_speaks_english(manager_context, team_data, qtbot, tmp_path): 
     assert view.batch_button.isEnabled() and not panel.isVisibleTo(view)
 
 
+def test_a_batch_of_annual_records_fetches_missing_photo_previews_first(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+    monkeypatch,
+):
+    """A manager's computer holds a member's photo record but neither the file nor its preview: the
+    batch fetches the preview (with its progress on the panel) before writing, and the record shows it."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    import sync.evidence
+    from commissioner_app.domain import Attachment
+    from commissioner_app.reports.annual_photos import year_photo_hashes
+    from commissioner_app.reports.batch import annual_file_name
+    from sync.previews import make_preview
+
+    store = manager_context.store
+    visit = team_data.visits["li"]
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit.id])
+    sha = "cd" * 32
+    store.save(Attachment(sha256=sha, owner_table="visits", owner_id=visit.id, mime="image/jpeg"))
+    year = date.today().year
+    assert sha in year_photo_hashes(store, visit.commissioner_id, year)
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (30, 90, 160)).save(out, "JPEG")
+    preview, _kind = make_preview(out.getvalue())
+    asked: list[list[str]] = []
+
+    class Client:
+        def previews(self, hashes: list[str]) -> dict:
+            asked.append(hashes)
+            return {"previews": [{"sha256": sha, "jpeg_base64": base64.b64encode(preview).decode()}]}
+
+    monkeypatch.setattr(sync.evidence, "open_client", lambda _store: Client())
+    view = open_view(manager_context, qtbot)
+    labels: list[str] = []
+    run = view.start_batch(tmp_path / "records")
+    assert run is not None
+    run.previews.connect(lambda *_: labels.append(view.batch_panel.label.text()))
+    qtbot.waitUntil(lambda: view.batch is None, timeout=60000)
+    assert asked == [[sha]]
+    assert labels and labels[-1] == "正在下载照片预览图 1/1…"
+    li = team_data.members["李强"]
+    pdf = tmp_path / "records" / annual_file_name(year, li.name, li.id)
+    assert "尚未下载" not in pdf_text(pdf)
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True)
+    assert len([line for line in listing.stdout.splitlines()[2:] if line.strip()]) == 1
+
+
 def test_batch_says_whose_record_could_not_be_saved(manager_context, team_data, qtbot, tmp_path):  # noqa: F811
     from commissioner_app.reports.batch import annual_file_name
 

@@ -142,6 +142,10 @@
         <translation>Written {0}/{1}: {2}</translation>
     </message>
     <message>
+        <source>正在下载照片预览图 {0}/{1}…</source>
+        <translation>Fetching photo previews {0}/{1}…</translation>
+    </message>
+    <message>
         <source>已取消：已生成 {0} 份（共 {1} 份），保存在 {2}</source>
         <translation>Cancelled: {0} of {1} written, in {2}</translation>
     </message>

@@ -54,6 +54,7 @@ class BatchRun(OwnStoreTask):
     """Annual records of every commissioner of the store into a folder, with progress and cancel."""
 
     progress = Signal(int, int, str)
+    previews = Signal(int, int)  # photo previews received, of how many (before the records)
 
     def __init__(self, context: AppContext, year: int, folder: Path, parent: QObject | None = None):
         super().__init__(context, self._records, "annual-records", parent)
@@ -61,6 +62,7 @@ class BatchRun(OwnStoreTask):
         self.folder = folder
         self._cancel = threading.Event()
         self._report: Callable[[Any], None] = lambda _progress: None
+        self._report_previews: Callable[[Any], None] = lambda _progress: None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -72,16 +74,28 @@ class BatchRun(OwnStoreTask):
     def start(self) -> None:
         report = self.context.tasks.progress_reporter(lambda p: self.progress.emit(*p))
         self._report = report  # the worker calls it; the GUI gets the latest on its thread
+        self._report_previews = self.context.tasks.progress_reporter(lambda p: self.previews.emit(*p))
         super().start()
 
     def _records(self, store: Store) -> BatchResult:
+        from commissioner_app.assessment import Period, assess
+        from commissioner_app.reports.annual_photos import year_photo_hashes
         from commissioner_app.reports.batch import annual_records
+        from sync.evidence import previews_op
 
-        report = self._report
+        report, report_previews = self._report, self._report_previews
+        assessment = assess(store, period=Period.year(self.year))
+        # A manager's or the bureau's computer: the previews of the records' photos that no sync
+        # brought come first (offline or logged out: what is here; the rest prints 尚未下载).
+        photos = [
+            h for m in assessment.members for h in year_photo_hashes(store, m.commissioner_id, self.year)
+        ]
+        previews_op(store, photos, lambda got, total: report_previews((got, total)), self._cancel.is_set)
         return annual_records(
             store,
             self.year,
             self.folder,
+            assessment=assessment,
             cancelled=self._cancel.is_set,
             progress=lambda done, total, name: report((done, total, name)),
         )
@@ -133,6 +147,7 @@ class AnnualBatchPanel(QWidget):
         self.context.set_setting("assessment", "folder", str(folder))
         run = BatchRun(self.context, year, folder, self)
         run.progress.connect(self._progress)
+        run.previews.connect(self._previews)
         run.done.connect(self._done)
         self.run = run
         self.bar.setRange(0, 0)
@@ -155,6 +170,13 @@ class AnnualBatchPanel(QWidget):
         self.bar.setRange(0, total)
         self.bar.setValue(done)
         self.label.setText(self.tr("已生成 {0}/{1}：{2}").format(done, total, name))
+
+    def _previews(self, got: int, total: int) -> None:
+        if self.run is None or self.run.cancelled:
+            return
+        self.bar.setRange(0, max(1, total))
+        self.bar.setValue(got)
+        self.label.setText(self.tr("正在下载照片预览图 {0}/{1}…").format(got, total))
 
     def _done(self, result: BatchResult | None, error: BaseException | None) -> None:
         self.run = None
