@@ -34,6 +34,7 @@ import queue
 import socket
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -84,7 +85,12 @@ class Executor(QObject):
         self._pending = 0
         self._labels: list[tuple[int, str]] = []
         self._serial = 0
-        self._results: queue.SimpleQueue[tuple[Done, Any, BaseException | None]] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[tuple[int, Any, BaseException | None]] = queue.SimpleQueue()
+        # The job and its `done` of each submitted operation, by serial, until delivered. A worker
+        # reads its job from here and never holds the last reference to it: the job's closures hold
+        # Qt objects (a progress dialog, the view), and the last reference to a Qt object dropped on
+        # a worker thread destroys it there, which crashed the application (seen in a test run).
+        self._kept: dict[int, tuple[Callable[..., Any], Done]] = {}
         self._progress: dict[int, tuple[Callable[[Any], None], Any]] = {}
         self._progress_lock = threading.Lock()
         self._wake_in, self._wake_out = socket.socketpair()
@@ -121,18 +127,16 @@ class Executor(QObject):
         if self._executor is None:
             log.warning("operation submitted after shutdown was ignored")
             return
-        finish = self._start(done, label)
+        key = self._keep(op, self._start(done, label))
+        store = self.store
 
         def work() -> None:
             if interruptible:
                 with self._read_lock:
                     self._reading = True
             started = time.perf_counter()
-            result, error = None, None
             try:
-                result = op(self.store)
-            except Exception as exc:  # every failure goes back to the GUI thread
-                error = exc
+                result, error = self._run_kept(key, lambda job: job(store))
             finally:
                 # Cleared before the result is announced: an interrupt can only hit this read.
                 if interruptible:
@@ -140,8 +144,8 @@ class Executor(QObject):
                         self._reading = False
             elapsed = (time.perf_counter() - started) * 1000
             if elapsed > SLOW_MS:
-                log.info("slow operation %s: %.0f ms", getattr(op, "__qualname__", op), elapsed)
-            self._post(finish, result, error)
+                log.info("slow operation %s: %.0f ms", self._name_of(key), elapsed)
+            self._post(key, result, error)
 
         self._executor.submit(work)
 
@@ -170,28 +174,54 @@ class Executor(QObject):
             )
             return False
         data_dir, actor = self.data_dir, self.store.actor
-        finish = self._start(done, "")
+        key = self._keep(job, self._start(done, ""))
+
+        def call(kept: Callable[..., Any]) -> Any:
+            if not own_store:
+                return kept()
+            assert data_dir is not None
+            store = Store.open(data_dir, load_reference=False)
+            try:
+                store.actor = actor
+                return kept(store)
+            finally:
+                store.close()
 
         def work() -> None:
-            store: Store | None = None
-            result, error = None, None
-            try:
-                if own_store:
-                    assert data_dir is not None
-                    store = Store.open(data_dir, load_reference=False)
-                    store.actor = actor
-                    result = job(store)  # type: ignore[call-arg]
-                else:
-                    result = job()  # type: ignore[call-arg]
-            except Exception as exc:  # every failure goes back to the GUI thread
-                error = exc
-            finally:
-                if store is not None:
-                    store.close()
-            self._post(finish, result, error)
+            result, error = self._run_kept(key, call)
+            self._post(key, result, error)
 
         self._network.submit(work)
         return True
+
+    def _keep(self, job: Callable[..., Any], finish: Done) -> int:
+        """On the GUI thread: hold the job and its `done` until delivered (see self._kept)."""
+        with self._progress_lock:
+            self._serial += 1
+            key = self._serial
+            self._kept[key] = (job, finish)
+        return key
+
+    def _run_kept(
+        self, key: int, call: Callable[[Callable[..., Any]], Any]
+    ) -> tuple[Any, BaseException | None]:
+        """On a worker: run the kept job through `call`; (result, error). The job is only borrowed: when
+        this returns, the worker holds no reference to it, nor does the error (see _detach_traceback)."""
+        with self._progress_lock:
+            job = self._kept[key][0]
+        try:
+            return call(job), None
+        except Exception as exc:  # every failure goes back to the GUI thread
+            _detach_traceback(exc)
+            return None, exc
+        finally:
+            del job
+
+    def _name_of(self, key: int) -> str:
+        with self._progress_lock:
+            kept = self._kept.get(key)
+        job = kept[0] if kept else None
+        return str(getattr(job, "__qualname__", job))
 
     def progress_reporter(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         """A function a worker may call with each progress value; `callback` gets the latest one on
@@ -228,9 +258,9 @@ class Executor(QObject):
 
         return finish
 
-    def _post(self, finish: Done, result: Any, error: BaseException | None) -> None:
+    def _post(self, key: int, result: Any, error: BaseException | None) -> None:
         """On a worker: hand a finished job to the GUI thread."""
-        self._results.put((finish, result, error))
+        self._results.put((key, result, error))
         self._wake()
 
     def _wake(self) -> None:
@@ -259,13 +289,16 @@ class Executor(QObject):
                 show(value)
         while True:
             try:
-                finish, result, error = self._results.get_nowait()
+                key, result, error = self._results.get_nowait()
             except queue.Empty:
                 return
+            with self._progress_lock:
+                _job, finish = self._kept.pop(key)
             self._pending -= 1
             try:
                 finish(result, error)
             finally:
+                del _job, finish  # released here, on the GUI thread
                 if self._pending == 0:
                     self.idle.emit()
 
@@ -289,6 +322,20 @@ class Executor(QObject):
         self._wake_in.close()
         if Executor._current is self:
             Executor._current = None
+
+
+def _detach_traceback(exc: BaseException) -> None:
+    """Replace an error's traceback (and those of the errors it was raised from) with its text, kept
+    as a note that logging prints with it: the frames of a traceback keep the job's function and
+    all it holds alive, and would take them to the GUI thread's error handling and beyond."""
+    seen: set[int] = set()
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if error.__traceback__ is not None:
+            error.add_note("".join(traceback.format_tb(error.__traceback__)).rstrip())
+            error.__traceback__ = None
+        error = error.__cause__ or error.__context__
 
 
 def _alive(callback: Callable[..., Any]) -> bool:

@@ -141,3 +141,39 @@ def test_progress_from_a_worker_reaches_the_gui_thread_latest_first(context, qtb
     assert shown and shown[-1][0] == 49  # the latest is always shown; older ones may be skipped
     assert all(thread == gui for _value, thread in shown)
     assert [v for v, _t in shown] == sorted(v for v, _t in shown)
+
+
+class _Sentinel:
+    """Stands for a Qt object a job's closure holds (a progress dialog, a view): where it is freed."""
+
+    def __init__(self, freed: list[str]) -> None:
+        self.freed = freed
+
+    def __del__(self) -> None:
+        self.freed.append(threading.current_thread().name)
+
+
+def test_what_a_job_holds_is_freed_on_the_gui_thread_never_on_a_worker(context, qtbot, tmp_path):  # noqa: F811
+    # The last reference to a Qt object dropped on a worker thread destroys it there, which crashed
+    # the application (a segmentation fault in a test run, after a download's progress dialog).
+    freed: list[str] = []
+    errors: list[BaseException | None] = []
+
+    def submit(fail: bool) -> None:
+        held = _Sentinel(freed)
+
+        def job(_store):
+            assert held is not None
+            if fail:
+                raise ValueError("the job failed")
+            return 1
+
+        context.tasks.submit(job, lambda _result, error: errors.append(error))
+
+    for fail in (False, True):
+        submit(fail)
+        assert context.tasks.wait_idle(5000)
+        for _ in range(20):  # the worker has long finished with its job by now
+            qtbot.wait(10)
+    assert isinstance(errors[1], ValueError) and errors[0] is None
+    assert freed == [threading.main_thread().name] * 2
