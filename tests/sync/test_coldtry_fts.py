@@ -1,0 +1,36 @@
+"""Hostile tries at the deferred full-text indexing of pulled records (fts_pending): every search path
+finds what a pull stored, whichever connection it reads through."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from pathlib import Path
+
+from commissioner_app.domain import ServiceTarget
+from commissioner_app.ops.query import open_reader
+from sync.engine import FTS_BULK_MIN
+from tests.sync.fieldwork import add_target, commissioner_store, connect
+from tests.sync.harness import Server
+
+
+def test_the_read_only_connection_finds_pulled_targets_before_they_are_indexed(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    # The visit form's target picker searches through the GUI thread's query-only connection
+    # (ui/editors/target_picker.py): a sync that just stored targets must not make it fail.
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"ro{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    here = commissioner_store(tmp_path / "here", cid)
+    rng = random.Random(21)
+    for _ in range(FTS_BULK_MIN + 3):
+        add_target(here, rng)
+    special = ServiceTarget(name="漳州市天宝香蕉合作社", type="enterprise", county="龙岩市新罗区", town="适中镇")
+    here.save(special)
+    connect(here, shared_server.url, name).sync()
+    laptop = commissioner_store(tmp_path / "laptop", cid)
+    connect(laptop, shared_server.url, name).sync()
+    assert laptop.fts_pending() > 0
+    reader = open_reader(laptop)
+    found = [row["id"] for row in reader.list_targets(text="天宝香蕉")]
+    assert found == [special.id]
