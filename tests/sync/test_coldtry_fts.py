@@ -34,3 +34,30 @@ def test_the_read_only_connection_finds_pulled_targets_before_they_are_indexed(
     reader = open_reader(laptop)
     found = [row["id"] for row in reader.list_targets(text="天宝香蕉")]
     assert found == [special.id]
+
+
+def test_the_read_only_connection_does_not_find_what_a_pull_replaced(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"ro{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    here = commissioner_store(tmp_path / "here", cid)
+    rng = random.Random(22)
+    targets = [add_target(here, rng) for _ in range(FTS_BULK_MIN + 3)]
+    connect(here, shared_server.url, name).sync()
+    laptop = commissioner_store(tmp_path / "laptop", cid)
+    connect(laptop, shared_server.url, name).sync()
+    laptop.index_pending()
+    for i, target in enumerate(targets):
+        target.name = f"武夷岩茶基地{i:03d}"
+        here.save(target)
+    connect(here, shared_server.url, name).sync()
+    connect(laptop, shared_server.url, name).sync()
+    assert laptop.fts_pending() > 0
+    reader = open_reader(laptop)
+    assert len(reader.list_targets(text="武夷岩茶", limit=500)) == len(targets)
+    assert reader.list_targets(text="合作社", limit=500) == []  # the names before the pull
+    assert reader.list_targets(text="%", limit=500) == []  # a LIKE wildcard is a character like any other
+    assert laptop.fts_pending() > 0  # the reader wrote nothing
+    assert len(laptop.list_targets(text="武夷岩茶", limit=500)) == len(targets)
+    assert laptop.fts_pending() == 0
