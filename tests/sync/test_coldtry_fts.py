@@ -25,7 +25,9 @@ def test_the_read_only_connection_finds_pulled_targets_before_they_are_indexed(
     rng = random.Random(21)
     for _ in range(FTS_BULK_MIN + 3):
         add_target(here, rng)
-    special = ServiceTarget(name="漳州市天宝香蕉合作社", type="enterprise", county="龙岩市新罗区", town="适中镇")
+    special = ServiceTarget(
+        name="漳州市天宝香蕉合作社", type="enterprise", county="龙岩市新罗区", town="适中镇"
+    )
     here.save(special)
     connect(here, shared_server.url, name).sync()
     laptop = commissioner_store(tmp_path / "laptop", cid)
