@@ -7,8 +7,7 @@ import json
 import uuid
 from typing import Any
 
-from tests.sync.harness import Server
-from tests.sync.server_support import BACKENDS, cheap_password_hashes, engine_factory, server
+from tests.sync.server_support import BACKENDS, Server, cheap_password_hashes, engine_factory, server
 
 __all__ = ["cheap_password_hashes", "engine_factory", "server"]
 
