@@ -4,9 +4,13 @@ finds what a pull stored, whichever connection it reads through."""
 from __future__ import annotations
 
 import random
+import sqlite3
 import uuid
 from pathlib import Path
 
+import pytest
+
+from commissioner_app import store as store_module
 from commissioner_app.domain import ServiceTarget
 from commissioner_app.ops.query import open_reader
 from sync.engine import FTS_BULK_MIN
@@ -62,4 +66,37 @@ def test_the_read_only_connection_does_not_find_what_a_pull_replaced(
     assert reader.list_targets(text="%", limit=500) == []  # a LIKE wildcard is a character like any other
     assert laptop.fts_pending() > 0  # the reader wrote nothing
     assert len(laptop.list_targets(text="武夷岩茶", limit=500)) == len(targets)
+    assert laptop.fts_pending() == 0
+
+
+def test_a_search_while_another_program_writes_finds_pulled_records_instead_of_failing(
+    shared_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A search only read before pulls left indexing for later; now it must index first, which needs
+    # the write lock: `commissioner search` while the application writes a long transaction (a
+    # restore, an import) waited and then failed with "database is locked".
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"lk{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    here = commissioner_store(tmp_path / "here", cid)
+    rng = random.Random(23)
+    for _ in range(FTS_BULK_MIN + 3):
+        add_target(here, rng)
+    special = ServiceTarget(
+        name="平和县琯溪蜜柚合作社", type="enterprise", county="龙岩市新罗区", town="适中镇"
+    )
+    here.save(special)
+    connect(here, shared_server.url, name).sync()
+    laptop = commissioner_store(tmp_path / "laptop", cid)
+    connect(laptop, shared_server.url, name).sync()
+    assert laptop.fts_pending() > 0
+    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.2)
+    assert laptop.path is not None
+    other = sqlite3.connect(laptop.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program's long write
+    try:
+        assert [h.id for h in laptop.search("琯溪蜜柚")] == [special.id]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert [h.id for h in laptop.search("琯溪蜜柚")] == [special.id]
     assert laptop.fts_pending() == 0
