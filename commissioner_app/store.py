@@ -37,6 +37,7 @@ from commissioner_app.domain import (
     now_iso,
 )
 from commissioner_app.errors import (
+    DatabaseLockedError,
     DatabaseReadOnlyError,
     DatabaseTooNewError,
     NotFoundError,
@@ -783,11 +784,12 @@ class Store:
 
     def _unindexed(self) -> bool:
         """Index what a pull stored (schema m014) before a search, so that it is found as if typed
-        here; True when some is left because this connection cannot write."""
+        here; True when some is left because this connection cannot write, or another program holds
+        the write lock (a search reads: it answers from the rows' text rather than fail)."""
         if not self.db.execute("SELECT 1 FROM fts_pending LIMIT 1").fetchone():
             return False
         if not self.db.execute("PRAGMA query_only").fetchone()[0]:
-            with suppress(DatabaseReadOnlyError):
+            with suppress(DatabaseReadOnlyError, DatabaseLockedError):
                 self.index_pending()
                 return False
         return True
