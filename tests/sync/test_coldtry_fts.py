@@ -12,9 +12,10 @@ import pytest
 
 from commissioner_app import store as store_module
 from commissioner_app.domain import ServiceTarget
+from commissioner_app.errors import DatabaseFullError
 from commissioner_app.ops.query import open_reader
 from sync.engine import FTS_BULK_MIN
-from tests.sync.fieldwork import add_target, commissioner_store, connect
+from tests.sync.fieldwork import add_target, add_visit, commissioner_store, connect
 from tests.sync.harness import Server
 
 
@@ -100,3 +101,25 @@ def test_a_search_while_another_program_writes_finds_pulled_records_instead_of_f
         other.close()
     assert [h.id for h in laptop.search("琯溪蜜柚")] == [special.id]
     assert laptop.fts_pending() == 0
+
+
+def test_a_disk_that_fills_during_a_large_pulled_page_says_so(shared_server: Server, tmp_path: Path) -> None:
+    # SQLite rolls a transaction back by itself when the disk is full; the pull then put back the
+    # full-text triggers it had set aside in it (they were back already) and failed with "trigger
+    # visits_fts_ai already exists" instead of the disk-full error a user can act on.
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"df{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    here = commissioner_store(tmp_path / "here", cid)
+    rng = random.Random(24)
+    place = add_target(here, rng)
+    for i in range(FTS_BULK_MIN + 50):
+        add_visit(here, rng, place, f"长文本{i}" + "很长的服务内容" * 200, children=False)
+    connect(here, shared_server.url, name).sync()
+    laptop = commissioner_store(tmp_path / "laptop", cid)
+    pages = laptop.db.execute("PRAGMA page_count").fetchone()[0]
+    laptop.db.execute(f"PRAGMA max_page_count = {pages + 40}")  # a disk with 160 kB left
+    with pytest.raises(DatabaseFullError):
+        connect(laptop, shared_server.url, name).sync()
+    triggers = {r[0] for r in laptop.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"visits_fts_ai", "visits_fts_au"} <= triggers
+    assert laptop.get_meta("pull_since") in (None, "", "0")
