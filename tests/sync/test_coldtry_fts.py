@@ -41,6 +41,8 @@ def test_the_read_only_connection_finds_pulled_targets_before_they_are_indexed(
     reader = open_reader(laptop)
     found = [row["id"] for row in reader.list_targets(text="天宝香蕉")]
     assert found == [special.id]
+    assert [(h.kind, h.id) for h in reader.search("天宝香蕉")] == [("service_targets", special.id)]
+    assert [(h.kind, h.id) for h in reader.search("天宝 香")] == [("service_targets", special.id)]
 
 
 def test_the_read_only_connection_does_not_find_what_a_pull_replaced(
