@@ -59,6 +59,12 @@ class FtsIndex:
         values = re.sub(r"\bnew\.", f"{row}.", self.values)
         return ", ".join(f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values))
 
+    def text(self, row: str = "new") -> str:
+        """All the indexed text of the row named `row` as one SQL string (a search of rows not yet
+        indexed, Store.fts_filter)."""
+        values = re.sub(r"\bnew\.", f"{row}.", self.values)
+        return " || ".join(f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values))
+
     def statements(self) -> list[str]:
         """The index, its vocabulary and the triggers that keep it up to date."""
         fts, cols, padded = self.name, ", ".join(self.columns), self.padded()

@@ -37,6 +37,8 @@ from commissioner_app.domain import (
     now_iso,
 )
 from commissioner_app.errors import (
+    DatabaseLockedError,
+    DatabaseReadOnlyError,
     DatabaseTooNewError,
     NotFoundError,
     ValidationError,
@@ -747,23 +749,50 @@ class Store:
 
     def fts_filter(self, table: str, text: str, rowid_expr: str) -> tuple[str, list[Any]]:
         """An SQL condition restricting `rowid_expr` to rows of `table` matching every term of `text`."""
-        if self.db.execute("SELECT 1 FROM fts_pending LIMIT 1").fetchone():
-            self.index_pending()  # what a pull stored is found as if typed here
+        unindexed = self._unindexed()
         clauses, params = [], []
         for term in _terms(text):
             expr = self._match_expression(table, term)
+            found: list[Any] = []
             if expr == "":
-                clauses.append("0")  # a two-character term that occurs nowhere
+                clause = "0"  # a two-character term that occurs nowhere
             elif expr is None:
                 # One character: no trigram holds it alone, so scan the index's copy of the text.
                 columns = _fts_columns(self.db, table)
                 like = " OR ".join(f"{c} LIKE ?" for c in columns)
-                clauses.append(f"{rowid_expr} IN (SELECT rowid FROM {table}_fts WHERE {like})")
-                params += [f"%{term}%"] * len(columns)
+                clause = f"{rowid_expr} IN (SELECT rowid FROM {table}_fts WHERE {like})"
+                found += [f"%{term}%"] * len(columns)
             else:
-                clauses.append(f"{rowid_expr} IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)")
-                params.append(expr)
+                clause = f"{rowid_expr} IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"
+                found.append(expr)
+            index = schema.FTS.get(table)
+            if unindexed and index is not None:
+                # A connection that cannot write (the GUI thread's query-only one) cannot index what
+                # a pull stored: those rows are matched on their text, their index entry (missing,
+                # or of the version before the pull) is not used.
+                pending = "SELECT row_id FROM fts_pending WHERE table_name = ?"
+                clause = (
+                    f"(({clause}) AND {rowid_expr} NOT IN ({pending}) OR {rowid_expr} IN (SELECT x.rowid "
+                    f"FROM {table} x WHERE x.rowid IN ({pending}) AND +x.deleted = 0 "
+                    f"AND {index.text('x')} LIKE ? ESCAPE '\\'))"
+                )
+                escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                found += [table, table, f"%{escaped}%"]
+            clauses.append(clause)
+            params += found
         return (" AND ".join(clauses) or "1"), params
+
+    def _unindexed(self) -> bool:
+        """Index what a pull stored (schema m014) before a search, so that it is found as if typed
+        here; True when some is left because this connection cannot write, or another program holds
+        the write lock (a search reads: it answers from the rows' text rather than fail)."""
+        if not self.db.execute("SELECT 1 FROM fts_pending LIMIT 1").fetchone():
+            return False
+        if not self.db.execute("PRAGMA query_only").fetchone()[0]:
+            with suppress(DatabaseReadOnlyError, DatabaseLockedError):
+                self.index_pending()
+                return False
+        return True
 
     def _match_expression(self, table: str, term: str) -> str | None:
         if len(term) >= 3:

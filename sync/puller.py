@@ -192,7 +192,9 @@ class Puller(EngineParts):
                         [table, *part],
                     )
         finally:
-            if bulk is not None:
+            # (A disk-full or I/O error makes SQLite roll the whole transaction back, the triggers'
+            # removal with it: they are back already.)
+            if bulk is not None and db.conn.in_transaction:
                 for _, sql in bulk.triggers:
                     db.execute(sql)
 

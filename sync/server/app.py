@@ -313,7 +313,9 @@ def create_app(
         try:
             body = PushRequest.model_validate_json(await request.body())
         except ValidationError as exc:
-            raise RequestValidationError(exc.errors(include_url=False)) from None
+            # Placed under "body", as FastAPI places the errors of a body it checks itself.
+            errors = exc.errors(include_url=False)
+            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
         # Encoded once: the same text is stored for a replay of the batch and sent.
         answer = await run_in_threadpool(push.push_json, engine, user, _push_request(body))
         return Response(answer, media_type="application/json")

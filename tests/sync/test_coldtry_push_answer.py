@@ -1,0 +1,69 @@
+"""Hostile tries at the push answer (only the fields the server set otherwise than sent) and the pull
+that leaves out the versions a push was answered with: a row made clean is the server's version."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from pathlib import Path
+
+import pytest
+
+from commissioner_app.domain import Commissioner, Visit
+from commissioner_app.ops.targets import save_target
+from commissioner_app.review import decide
+from tests.sync.fieldwork import add_target, add_visit, differences, local_records
+from tests.sync.harness import Server
+from tests.sync.test_shared_targets import Person, code, target
+
+
+def test_a_duplicate_target_the_server_files_as_merged_is_deleted_on_the_laptop_that_pushed_it(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    # The server keeps a second target of a credit code as a deleted duplicate (sync/server/targets.py
+    # before_write sets the change's `deleted`); the answer says only merged_into, and the pull
+    # leaves that version out as the push's own: the laptop kept a live copy the server deleted.
+    team = f"team-{uuid.uuid4().hex[:8]}"
+    a = Person(shared_server, tmp_path, "commissioner", team, "王建国")
+    b = Person(shared_server, tmp_path, "commissioner", team, "李芳")
+    k = code(random.Random(uuid.uuid4().int))
+    first = save_target(a.store, target("江门市恒鑫陈皮有限公司", k)).value
+    a.sync()
+    second = save_target(b.store, target("恒鑫陈皮公司", k)).value
+    assert b.sync().rejected == 0
+    server = shared_server.records()
+    assert server[("service_targets", second.id)]["deleted"] is True
+    assert server[("service_targets", second.id)]["fields"]["merged_into"] == first.id
+    key = ("service_targets", second.id)
+    assert differences({key: local_records(b.store)[key]}, {key: server[key]}) == []
+
+
+@pytest.mark.parametrize("manager_first", [True, False])
+def test_a_review_and_the_owners_edit_at_the_same_time_leave_every_copy_as_the_server_has_it(
+    shared_server: Server, tmp_path: Path, manager_first: bool
+) -> None:
+    team = f"team-{uuid.uuid4().hex[:8]}"
+    a = Person(shared_server, tmp_path, "commissioner", team, "王建国")
+    m = Person(shared_server, tmp_path, "manager", team, "陈站长")
+    rng = random.Random(5)
+    place = add_target(a.store, rng)
+    visits = [add_visit(a.store, rng, place, f"第{i}次", children=False) for i in range(3)]
+    a.sync()
+    m.sync()
+    reviewer = m.store.profile()
+    assert isinstance(reviewer, Commissioner)
+    decide(m.store, [v.id for v in visits], "approved", reviewer, "记录完整")
+    edited = a.store.require(Visit, visits[1].id)
+    a.store.save(Visit(**{**edited.__dict__, "content": "补充：复查病虫害防治效果，记录完整"}))
+    first, second = (m, a) if manager_first else (a, m)
+    first.sync()
+    second.sync()
+    for person in (a, m, a, m):
+        person.sync()
+    server = shared_server.records()
+    for person in (a, m):
+        mine = local_records(person.store)
+        keys = [("visits", v.id) for v in visits]
+        assert differences({k: mine[k] for k in keys}, {k: server[k] for k in keys}) == [], person.username
+    assert server[("visits", visits[1].id)]["fields"]["review_status"] == "pending"
+    assert server[("visits", visits[0].id)]["fields"]["review_status"] == "approved"

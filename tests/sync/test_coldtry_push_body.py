@@ -1,0 +1,45 @@
+"""Hostile tries at the push endpoint's own parsing of its body (pydantic's model_validate_json):
+its refusals say where the body is wrong as every other endpoint's do."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from tests.sync.server_support import BACKENDS, Server, cheap_password_hashes, engine_factory, server
+
+__all__ = ["cheap_password_hashes", "engine_factory", "server"]
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _push(server: Server, body: Any) -> Any:
+    return server.request("POST", "/sync/push", "wang", content=json.dumps(body).encode(), headers=JSON)
+
+
+@BACKENDS
+def test_a_push_body_of_the_wrong_shape_is_refused_naming_the_place_as_other_endpoints_do(
+    server: Server,
+) -> None:
+    server.add_user("wang", "commissioner")
+    batch = {"batch_id": str(uuid.uuid4()), "device_id": "d", "client_time": "2024-05-01T10:00:00+08:00"}
+    wrong = _push(server, {**batch, "changes": "x"})
+    assert wrong.status_code == 422
+    assert wrong.json()["details"][0]["loc"] == ["body", "changes"]
+    assert "body.changes: " in wrong.json()["message_zh"] and "body.changes: " in wrong.json()["message_en"]
+    # The body as a whole: "body: …", never "：: …".
+    listed = _push(server, [])
+    assert listed.status_code == 422
+    assert listed.json()["details"][0]["loc"] == ["body"]
+    assert "：body: " in listed.json()["message_zh"]
+    # As the attachment endpoint names its own.
+    other = server.request(
+        "POST", f"/attachments/{'a' * 64}/complete", "wang", content=b'{"size": "x"}', headers=JSON
+    )
+    assert other.status_code == 422 and other.json()["details"][0]["loc"] == ["body", "size"]
+    # Malformed JSON: 400 malformed_json on both.
+    for path in ("/sync/push", f"/attachments/{'a' * 64}/complete"):
+        bad = server.request("POST", path, "wang", content=b"{not json", headers=JSON)
+        assert bad.status_code == 400 and bad.json()["error"] == "malformed_json", path
+        assert bad.json()["message_zh"] and bad.json()["message_en"]
