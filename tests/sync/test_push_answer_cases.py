@@ -1,4 +1,4 @@
-"""Hostile tries at the push answer (only the fields the server set otherwise than sent) and the pull
+"""The push answer (only the fields the server set otherwise than sent) and the pull
 that leaves out the versions a push was answered with: a row made clean is the server's version."""
 
 from __future__ import annotations

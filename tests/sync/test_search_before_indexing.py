@@ -1,4 +1,4 @@
-"""Hostile tries at the deferred full-text indexing of pulled records (fts_pending): every search path
+"""The deferred full-text indexing of pulled records (fts_pending): every search path
 finds what a pull stored, whichever connection it reads through."""
 
 from __future__ import annotations

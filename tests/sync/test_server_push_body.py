@@ -1,4 +1,4 @@
-"""Hostile tries at the push endpoint's own parsing of its body (pydantic's model_validate_json):
+"""The push endpoint's own parsing of its body (pydantic's model_validate_json):
 its refusals say where the body is wrong as every other endpoint's do."""
 
 from __future__ import annotations
