@@ -41,7 +41,9 @@ def parse_skip(value: str) -> list[tuple[int, int]]:
         if found is None:
             raise ValueError(f"{part[:40]!r} is not a range a-b")
         low, high = int(found[1]), int(found[2])
-        if low > high or high > 2**62:
+        if high > 2**62:
+            raise ValueError(f"{part[:40]!r} goes past the largest change number, 2**62")
+        if low > high:
             raise ValueError(f"{part[:40]!r} is not a range a-b with a <= b")
         ranges.append((low, high))
     return ranges

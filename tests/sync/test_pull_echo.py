@@ -84,7 +84,9 @@ def test_the_skipped_ranges_are_left_out_and_everything_else_comes_in_order(
 def test_a_bad_skip_is_refused_clearly(server: Server) -> None:
     server.add_user("wang", "commissioner")
     too_many = ",".join(f"{i}-{i}" for i in range(protocol.MAX_PULL_SKIP + 1))
-    for skip in ("1-", "5-3", "a-b", "1-2,,3-4", "-1-2", "1-2;", too_many):
+    past = f"1-{2**62 + 1}"
+    assert "2**62" in server.request("GET", f"/sync/pull?since=0&skip={past}", "wang").json()["message_en"]
+    for skip in ("1-", "5-3", "a-b", "1-2,,3-4", "-1-2", "1-2;", too_many, past):
         answer = server.request("GET", f"/sync/pull?since=0&skip={skip}", "wang")
         assert answer.status_code == 422, skip
         assert answer.json()["message_zh"] and answer.json()["message_en"], skip
