@@ -14,9 +14,28 @@ from commissioner_app import store as store_module
 from commissioner_app.domain import ServiceTarget
 from commissioner_app.errors import DatabaseFullError
 from commissioner_app.ops.query import open_reader
+from commissioner_app.store import Store
 from sync.engine import FTS_BULK_MIN
 from tests.sync.fieldwork import add_target, add_visit, commissioner_store, connect
 from tests.sync.harness import Server
+
+
+def pulled_not_indexed(server: Server, tmp_path: Path, name: str, seed: int) -> tuple[Store, ServiceTarget]:
+    """A second laptop that has just pulled a commissioner's targets, one of them named `name`, and
+    not indexed them yet: (its store, that target)."""
+    cid = str(uuid.uuid4())
+    user = server.add_user(f"ro{uuid.uuid4().hex[:6]}", commissioner_id=cid)
+    here = commissioner_store(tmp_path / "here", cid)
+    rng = random.Random(seed)
+    for _ in range(FTS_BULK_MIN + 3):
+        add_target(here, rng)
+    special = ServiceTarget(name=name, type="enterprise", county="龙岩市新罗区", town="适中镇")
+    here.save(special)
+    connect(here, server.url, user).sync()
+    laptop = commissioner_store(tmp_path / "laptop", cid)
+    connect(laptop, server.url, user).sync()
+    assert laptop.fts_pending() > 0
+    return laptop, special
 
 
 def test_the_read_only_connection_finds_pulled_targets_before_they_are_indexed(
@@ -24,20 +43,7 @@ def test_the_read_only_connection_finds_pulled_targets_before_they_are_indexed(
 ) -> None:
     # The visit form's target picker searches through the GUI thread's query-only connection
     # (ui/editors/target_picker.py): a sync that just stored targets must not make it fail.
-    cid = str(uuid.uuid4())
-    name = shared_server.add_user(f"ro{uuid.uuid4().hex[:6]}", commissioner_id=cid)
-    here = commissioner_store(tmp_path / "here", cid)
-    rng = random.Random(21)
-    for _ in range(FTS_BULK_MIN + 3):
-        add_target(here, rng)
-    special = ServiceTarget(
-        name="漳州市天宝香蕉合作社", type="enterprise", county="龙岩市新罗区", town="适中镇"
-    )
-    here.save(special)
-    connect(here, shared_server.url, name).sync()
-    laptop = commissioner_store(tmp_path / "laptop", cid)
-    connect(laptop, shared_server.url, name).sync()
-    assert laptop.fts_pending() > 0
+    laptop, special = pulled_not_indexed(shared_server, tmp_path, "漳州市天宝香蕉合作社", 21)
     reader = open_reader(laptop)
     found = [row["id"] for row in reader.list_targets(text="天宝香蕉")]
     assert found == [special.id]
@@ -78,20 +84,7 @@ def test_a_search_while_another_program_writes_finds_pulled_records_instead_of_f
     # A search only read before pulls left indexing for later; now it must index first, which needs
     # the write lock: `commissioner search` while the application writes a long transaction (a
     # restore, an import) waited and then failed with "database is locked".
-    cid = str(uuid.uuid4())
-    name = shared_server.add_user(f"lk{uuid.uuid4().hex[:6]}", commissioner_id=cid)
-    here = commissioner_store(tmp_path / "here", cid)
-    rng = random.Random(23)
-    for _ in range(FTS_BULK_MIN + 3):
-        add_target(here, rng)
-    special = ServiceTarget(
-        name="平和县琯溪蜜柚合作社", type="enterprise", county="龙岩市新罗区", town="适中镇"
-    )
-    here.save(special)
-    connect(here, shared_server.url, name).sync()
-    laptop = commissioner_store(tmp_path / "laptop", cid)
-    connect(laptop, shared_server.url, name).sync()
-    assert laptop.fts_pending() > 0
+    laptop, special = pulled_not_indexed(shared_server, tmp_path, "平和县琯溪蜜柚合作社", 23)
     monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.2)
     assert laptop.path is not None
     other = sqlite3.connect(laptop.path, isolation_level=None)

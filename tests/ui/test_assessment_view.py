@@ -188,15 +188,9 @@ def test_the_batch_speaks_english(manager_context, team_data, qtbot, tmp_path): 
     assert view.batch_button.isEnabled() and not panel.isVisibleTo(view)
 
 
-def test_a_batch_of_annual_records_fetches_missing_photo_previews_first(
-    manager_context,  # noqa: F811
-    team_data,  # noqa: F811
-    qtbot,
-    tmp_path,
-    monkeypatch,
-):
-    """A manager's computer holds a member's photo record but neither the file nor its preview: the
-    batch fetches the preview (with its progress on the panel) before writing, and the record shows it."""
+def photo_not_here(store: Store, visit_id: str, sha: str, monkeypatch) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """An approved visit with a photo whose file and preview never reached this computer, and a
+    server that has its preview: the hashes each request asked for."""
     import base64
     import io
 
@@ -204,17 +198,10 @@ def test_a_batch_of_annual_records_fetches_missing_photo_previews_first(
 
     import sync.evidence
     from commissioner_app.domain import Attachment
-    from commissioner_app.reports.annual_photos import year_photo_hashes
-    from commissioner_app.reports.batch import annual_file_name
     from sync.previews import make_preview
 
-    store = manager_context.store
-    visit = team_data.visits["li"]
-    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit.id])
-    sha = "cd" * 32
-    store.save(Attachment(sha256=sha, owner_table="visits", owner_id=visit.id, mime="image/jpeg"))
-    year = date.today().year
-    assert sha in year_photo_hashes(store, visit.commissioner_id, year)
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit_id])
+    store.save(Attachment(sha256=sha, owner_table="visits", owner_id=visit_id, mime="image/jpeg"))
     out = io.BytesIO()
     Image.new("RGB", (1600, 1200), (30, 90, 160)).save(out, "JPEG")
     preview, _kind = make_preview(out.getvalue())
@@ -226,6 +213,26 @@ def test_a_batch_of_annual_records_fetches_missing_photo_previews_first(
             return {"previews": [{"sha256": sha, "jpeg_base64": base64.b64encode(preview).decode()}]}
 
     monkeypatch.setattr(sync.evidence, "open_client", lambda _store: Client())
+    return asked
+
+
+def test_a_batch_of_annual_records_fetches_missing_photo_previews_first(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+    monkeypatch,
+):
+    """A manager's computer holds a member's photo record but neither the file nor its preview: the
+    batch fetches the preview (with its progress on the panel) before writing, and the record shows it."""
+    from commissioner_app.reports.annual_photos import year_photo_hashes
+    from commissioner_app.reports.batch import annual_file_name
+
+    visit = team_data.visits["li"]
+    sha = "cd" * 32
+    asked = photo_not_here(manager_context.store, visit.id, sha, monkeypatch)
+    year = date.today().year
+    assert sha in year_photo_hashes(manager_context.store, visit.commissioner_id, year)
     view = open_view(manager_context, qtbot)
     labels: list[str] = []
     run = view.start_batch(tmp_path / "records")
@@ -279,32 +286,14 @@ def test_the_annual_record_fetches_missing_photo_previews_first(
 ):
     """A photo whose file and preview never reached this computer (a manager's or the bureau's): its
     preview is fetched, with the download's progress dialog, before the record is made."""
-    import base64
-    import io
-
-    from PIL import Image
-
     import sync.evidence
     from commissioner_app.domain import Attachment
     from sync.errors import OfflineError
-    from sync.previews import make_preview
 
     ctx, data = commissioner_context
     visit = data.visits["wang_new"]
-    ctx.store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit.id])
     sha = "ef" * 32
-    ctx.store.save(Attachment(sha256=sha, owner_table="visits", owner_id=visit.id, mime="image/jpeg"))
-    out = io.BytesIO()
-    Image.new("RGB", (1600, 1200), (30, 90, 160)).save(out, "JPEG")
-    preview, _kind = make_preview(out.getvalue())
-    asked: list[list[str]] = []
-
-    class Client:
-        def previews(self, hashes: list[str]) -> dict:
-            asked.append(hashes)
-            return {"previews": [{"sha256": sha, "jpeg_base64": base64.b64encode(preview).decode()}]}
-
-    monkeypatch.setattr(sync.evidence, "open_client", lambda _store: Client())
+    asked = photo_not_here(ctx.store, visit.id, sha, monkeypatch)
     view = open_view(ctx, qtbot)
     view.print_annual_record()
     assert view.evidence_progress is not None  # the download's dialog (shown if it takes a while)

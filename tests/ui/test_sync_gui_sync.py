@@ -177,27 +177,35 @@ def test_a_rejected_record_shows_the_servers_reason_on_the_page_in_the_list_and_
     context.close()
 
 
-def test_the_progress_bar_shows_how_far_a_pull_has_come(
-    gui_server: Server, tmp_path: Path, qtbot, monkeypatch
-) -> None:
-    first, cid, user = field_dir(gui_server, tmp_path / "first")
-    add_visits(first, 6)
+def second_laptop(server: Server, tmp_path: Path, qtbot, *, visits: int, pull_limit: int | None = None):  # type: ignore[no-untyped-def]
+    """A commissioner's first laptop syncs `visits` visits; their second, logged in and never synced,
+    shows its sync page: (context, controller, page)."""
+    first, cid, user = field_dir(server, tmp_path / "first")
+    add_visits(first, visits)
     store = Store.open(first)
-    session.login(store, gui_server.url, user, PASSWORD, use_file=True, **FAST)
+    session.login(store, server.url, user, PASSWORD, use_file=True, **FAST)
     SyncEngine(store, session.open_client(store, **FAST)).sync()
     store.close()
-    # The commissioner's second laptop receives it all, five changes a page.
     second = tmp_path / "second"
     store = commissioner_store(second, cid)
-    session.login(store, gui_server.url, user, PASSWORD, use_file=True, **FAST)
+    session.login(store, server.url, user, PASSWORD, use_file=True, **FAST)
     store.close()
     context, controller = open_context(second)
-    controller.engine_options = {"pull_limit": 5}
+    if pull_limit is not None:
+        controller.engine_options = {"pull_limit": pull_limit}
     page = SyncView(context, controller=controller)
     qtbot.addWidget(page)
     page.resize(900, 600)
     page.show()
     wait_until(lambda: controller.account.logged_in, what="the account")
+    return context, controller, page
+
+
+def test_the_progress_bar_shows_how_far_a_pull_has_come(
+    gui_server: Server, tmp_path: Path, qtbot, monkeypatch
+) -> None:
+    # The commissioner's second laptop receives it all, five changes a page.
+    context, controller, page = second_laptop(gui_server, tmp_path, qtbot, visits=6, pull_limit=5)
 
     pages, release = [], threading.Event()
     real_pull = SyncClient.pull
@@ -229,21 +237,7 @@ def test_what_a_sync_pulled_is_indexed_for_the_search_after_it(
 ) -> None:
     from sync.engine import FTS_BULK_MIN
 
-    first, cid, user = field_dir(gui_server, tmp_path / "first")
-    add_visits(first, FTS_BULK_MIN + 4)
-    store = Store.open(first)
-    session.login(store, gui_server.url, user, PASSWORD, use_file=True, **FAST)
-    SyncEngine(store, session.open_client(store, **FAST)).sync()
-    store.close()
-    second = tmp_path / "second"
-    store = commissioner_store(second, cid)
-    session.login(store, gui_server.url, user, PASSWORD, use_file=True, **FAST)
-    store.close()
-    context, controller = open_context(second)
-    page = SyncView(context, controller=controller)
-    qtbot.addWidget(page)
-    page.show()
-    wait_until(lambda: controller.account.logged_in, what="the account")
+    context, controller, page = second_laptop(gui_server, tmp_path, qtbot, visits=FTS_BULK_MIN + 4)
     indexed = []
     real = Store.index_pending
 
