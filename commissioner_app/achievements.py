@@ -9,9 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from commissioner_app.domain import Achievement, Commissioner, Review
-from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.i18n import Message
-from commissioner_app.review import _scope
+from commissioner_app.review import _scope, decide_records
 from commissioner_app.store import Store
 
 COUNTED = "approved"
@@ -50,43 +49,18 @@ def decide(
     store: Store, achievement_ids: Iterable[str], decision: str, reviewer: Commissioner, opinion: str = ""
 ) -> list[Review]:
     """Approve or return achievements of the reviewer's team; all or nothing."""
-    scope, params = _scope(reviewer)
-    reviews = []
-    for achievement_id in achievement_ids:
-        review = Review(
-            record_table="achievements",
-            record_id=achievement_id,
-            decision=decision,
-            opinion=opinion.strip(),
-            reviewer_id=reviewer.id,
-            reviewer_name=reviewer.name,
-        )
-        issues = review.validate()
-        if issues:
-            raise ValidationError(issues)
-        reviews.append(review)
-    with store.atomic():
-        for review in reviews:
-            found = store.db.execute(
-                "SELECT a.rev FROM achievements a JOIN commissioners c ON c.id = a.commissioner_id "
-                f"WHERE a.id = ? AND a.deleted = 0 AND a.is_draft = 0 AND {scope}",
-                [review.record_id, *params],
-            ).fetchone()
-            if found is None:
-                raise CommissionerError(
-                    Message(
-                        "只能审核本团队成员已提交的成果转化记录。",
-                        "Only submitted achievements of your team's members can be reviewed.",
-                    )
-                )
-            review.record_rev = int(found[0])
-            store.save(review)
-            # The server owns the review state; shown at once, not marked dirty (as for visits).
-            store.db.execute(
-                "UPDATE achievements SET review_status = ?, review_opinion = ? WHERE id = ?",
-                [review.decision, review.opinion, review.record_id],
-            )
-    return reviews
+    return decide_records(
+        store,
+        "achievements",
+        achievement_ids,
+        decision,
+        reviewer,
+        opinion,
+        refused=Message(
+            "只能审核本团队成员已提交的成果转化记录。",
+            "Only submitted achievements of your team's members can be reviewed.",
+        ),
+    )
 
 
 def achievement_rows(

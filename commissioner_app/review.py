@@ -87,43 +87,72 @@ def decide(
 ) -> list[Review]:
     """Approve or return several visits at once; all or nothing. `sheet_accepted`: the reviewer
     checked the signed confirmation sheet, so its satisfaction rating may count."""
-    ids = list(visit_ids)
+    return decide_records(
+        store,
+        "visits",
+        visit_ids,
+        decision,
+        reviewer,
+        opinion,
+        sheet_accepted=sheet_accepted,
+        refused=Message(
+            "只能审核本团队成员已提交的服务记录。",
+            "Only submitted visits of your team's members can be reviewed.",
+        ),
+    )
+
+
+def decide_records(
+    store: Store,
+    table: str,
+    record_ids: Iterable[str],
+    decision: str,
+    reviewer: Commissioner,
+    opinion: str,
+    *,
+    refused: Message,
+    sheet_accepted: bool = False,
+) -> list[Review]:
+    """Approve or return several visits or achievements (`table`) of the reviewer's members; all or
+    nothing: `refused` when one is not theirs or not submitted. The server owns the review state: it
+    is shown here at once, not marked to be sent (the review record is)."""
     scope, params = _scope(reviewer)
     reviews = []
-    for visit_id in ids:
+    for record_id in record_ids:
         review = Review(
-            record_table="visits",
-            record_id=visit_id,
+            record_table=table,
+            record_id=record_id,
             decision=decision,
             opinion=opinion.strip(),
             reviewer_id=reviewer.id,
             reviewer_name=reviewer.name,
-            sheet_accepted=sheet_accepted and decision == "approved",
+            sheet_accepted=table == "visits" and sheet_accepted and decision == "approved",
         )
         issues = review.validate()
         if issues:
             raise ValidationError(issues)
         reviews.append(review)
+    # A visit's review also says whether the signed confirmation sheet was accepted.
+    sheet = ", confirm_sheet_accepted = ?" if table == "visits" else ""
     with store.atomic():
         for review in reviews:
             found = store.db.execute(
-                "SELECT v.rev, v.review_status FROM visits v JOIN commissioners c ON c.id = "
-                f"v.commissioner_id WHERE v.id = ? AND v.deleted = 0 AND v.is_draft = 0 AND {scope}",
+                f"SELECT r.rev FROM {table} r JOIN commissioners c ON c.id = r.commissioner_id "
+                f"WHERE r.id = ? AND r.deleted = 0 AND r.is_draft = 0 AND {scope}",
                 [review.record_id, *params],
             ).fetchone()
             if found is None:
-                raise CommissionerError(
-                    Message(
-                        "只能审核本团队成员已提交的服务记录。",
-                        "Only submitted visits of your team's members can be reviewed.",
-                    )
-                )
+                raise CommissionerError(refused)
             review.record_rev = int(found[0])
             store.save(review)
             store.db.execute(
-                "UPDATE visits SET review_status = ?, review_opinion = ?, confirm_sheet_accepted = ? "
-                "WHERE id = ?",
-                [decision, review.opinion, int(review.sheet_accepted), review.record_id],
+                f"UPDATE {table} SET review_status = ?, review_opinion = ?{sheet} WHERE id = ?",
+                [
+                    review.decision,
+                    review.opinion,
+                    *([int(review.sheet_accepted)] if sheet else []),
+                    review.record_id,
+                ],
             )
     return reviews
 

@@ -198,3 +198,46 @@ def test_a_demand_published_as_a_project_is_applied_for_not_taken(store: Store) 
         projects.publish_project(
             store, title="", requirements="x", deadline=TODAY, budget=1, demand_id=demand.id
         )
+
+
+def test_an_achievement_review_reaches_only_the_reviewers_members_all_or_nothing(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "data")
+    demo = generate_demo(store, visits=10, commissioners=3, seed=9, end=TODAY)
+    me = store.get(Commissioner, demo.self_id)
+    assert me is not None
+    outsider, reviewer = [c for c in store.all(Commissioner) if c.id != me.id][:2]
+    me.team_id = reviewer.team_id = "team-y"
+    outsider.team_id, outsider.workstation_id = "team-z", "station-z"
+    reviewer.workstation_id = "station-y"
+    for person in (me, reviewer, outsider):
+        store.save(person)
+
+    def achievement(who: Commissioner, n: int) -> Achievement:
+        return achievements.save_achievement(
+            store,
+            Achievement(
+                commissioner_id=who.id,
+                title=f"荔枝保鲜技术{n}",
+                kind="technology",
+                mode="transfer",
+                contract_no=f"2026440799{n:06d}",
+                contract_value=10.0,
+                contract_date=TODAY,
+                transferor="江门市某科研院所",
+                transferee=f"从化荔枝合作社{n}",
+            ),
+        )
+
+    mine, theirs = achievement(me, 1), achievement(outsider, 2)
+    with pytest.raises(CommissionerError, match="只能审核本团队成员已提交的成果转化记录"):
+        achievements.decide(store, [mine.id, theirs.id], "approved", reviewer)
+    status = "SELECT review_status FROM achievements WHERE id = ?"
+    assert store.db.execute(status, [mine.id]).fetchone()[0] != "approved"  # nothing half done
+    with pytest.raises(ValidationError):
+        achievements.decide(store, [mine.id], "returned", reviewer, opinion=" ")  # say why
+    reviews = achievements.decide(store, [mine.id], "returned", reviewer, opinion="请补充合同扫描件")
+    assert [(r.record_table, r.decision, r.sheet_accepted) for r in reviews] == [
+        ("achievements", "returned", False)
+    ]
+    row = store.db.execute("SELECT review_status, review_opinion FROM achievements WHERE id = ?", [mine.id])
+    assert row.fetchone() == ("returned", "请补充合同扫描件")  # shown at once; the review is what is sent
