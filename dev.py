@@ -142,8 +142,10 @@ PART_TIMEOUT_GUI = 300
 def test_in_parts(env: dict[str, str]) -> int:
     """The whole suite: the GUI test modules each in a process of their own, two processes at a time.
 
-    A long run of every GUI test in one process crashed (SIGSEGV) now and then inside PySide6 6.12,
-    never one module alone; the core, sync and server tests run in one process as before. The parts
+    A long run of every GUI test in one process crashed (SIGSEGV) now and then inside PySide6 6.12;
+    one module alone does too, rarely (seen about once in 30 runs of a module beside another): a GUI
+    module that crashes or hangs runs once more, and the closing lines name it. The core, sync and
+    server tests run in one process as before. The parts
     run on as many lanes as the machine has cores (at most TEST_LANES, default 2), each with its own
     temporary directory; a part's output is printed whole when it ends, and the counts of all parts
     are added up in the closing line."""
@@ -160,13 +162,14 @@ def test_in_parts(env: dict[str, str]) -> int:
     lanes = max(1, min(int(os.environ.get("TEST_LANES", "2")), os.cpu_count() or 1))
     totals: dict[str, int] = {}
     failed_parts: list[str] = []
+    retried: list[str] = []
     lock = threading.Lock()
     queue = list(parts)
     scratch = Path(tempfile.mkdtemp(prefix="commissioner-tests-"))
 
-    def run_part(index: int, part: list[str]) -> None:
+    def run_part(index: int, part: list[str], attempt: int = 1) -> None:
         started = time.monotonic()
-        basetemp = scratch / f"part{index}"
+        basetemp = scratch / f"part{index}-{attempt}"
         # A part that hangs is stopped and counted as failed (faulthandler prints where it hung)
         # rather than holding the whole run: a GUI module takes seconds, the core parts minutes.
         limit = PART_TIMEOUT_GUI if part[0].startswith("tests/ui/") else PART_TIMEOUT
@@ -195,6 +198,16 @@ def test_in_parts(env: dict[str, str]) -> int:
             process = subprocess.CompletedProcess(hung.cmd, -9, output + f"\nstopped after {limit} s\n")
         lines = [line for line in process.stdout.splitlines() if line.strip()]
         last = lines[-1] if lines else ""
+        if process.returncode < 0 and limit == PART_TIMEOUT_GUI and attempt == 1:
+            # A GUI module that crashed inside Qt or hung (PySide6 6.12 does now and then, in a test
+            # run, never reproducibly) runs once more; both runs are printed and the part is named
+            # at the end. An assertion that fails is never run again.
+            with lock:
+                say(f"pytest {' '.join(part)} crashed or hung ({process.returncode}); once more")
+                print(process.stdout, end="", flush=True)
+                retried.append(" ".join(part))
+            run_part(index, part, attempt=2)
+            return
         with lock:
             say(f"pytest {' '.join(part)} ({time.monotonic() - started:.0f} s)")
             print(process.stdout, end="", flush=True)
@@ -222,6 +235,8 @@ def test_in_parts(env: dict[str, str]) -> int:
         thread.join()
     shutil.rmtree(scratch, ignore_errors=True)
     passed, failed, skipped = (totals.get(k, 0) for k in ("passed", "failed", "skipped"))
+    for part in retried:
+        print(f"crashed or hung, then run once more: {part}", flush=True)
     for part in failed_parts:
         print(f"failed part: {part}", flush=True)
     print(f"total: {passed} passed, {failed} failed, {skipped} skipped", flush=True)
