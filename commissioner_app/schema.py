@@ -54,16 +54,18 @@ class FtsIndex:
     def name(self) -> str:
         return f"{self.table}_fts"
 
+    def _padded_values(self, row: str) -> list[str]:
+        values = re.sub(r"\bnew\.", f"{row}.", self.values)
+        return [f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values)]
+
     def padded(self, row: str = "new") -> str:
         """The indexed values, each ended with a space (see above), read from the row named `row`."""
-        values = re.sub(r"\bnew\.", f"{row}.", self.values)
-        return ", ".join(f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values))
+        return ", ".join(self._padded_values(row))
 
     def text(self, row: str = "new") -> str:
         """All the indexed text of the row named `row` as one SQL string (a search of rows not yet
         indexed, Store.fts_filter)."""
-        values = re.sub(r"\bnew\.", f"{row}.", self.values)
-        return " || ".join(f"coalesce({v.strip()}, '') || ' '" for v in _split_values(values))
+        return " || ".join(self._padded_values(row))
 
     def statements(self) -> list[str]:
         """The index, its vocabulary and the triggers that keep it up to date."""

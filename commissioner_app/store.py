@@ -749,7 +749,7 @@ class Store:
 
     def fts_filter(self, table: str, text: str, rowid_expr: str) -> tuple[str, list[Any]]:
         """An SQL condition restricting `rowid_expr` to rows of `table` matching every term of `text`."""
-        unindexed = self._unindexed()
+        index = schema.FTS.get(table) if self._unindexed() else None
         clauses, params = [], []
         for term in _terms(text):
             expr = self._match_expression(table, term)
@@ -765,8 +765,7 @@ class Store:
             else:
                 clause = f"{rowid_expr} IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"
                 found.append(expr)
-            index = schema.FTS.get(table)
-            if unindexed and index is not None:
+            if index is not None:
                 # A connection that cannot write (the GUI thread's query-only one) cannot index what
                 # a pull stored: those rows are matched on their text, their index entry (missing,
                 # or of the version before the pull) is not used.
