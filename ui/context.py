@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QSettings, Signal, SignalInstance
 from commissioner_app.domain import Commissioner
 from commissioner_app.ops.query import open_reader
 from commissioner_app.store import Store
-from ui import i18n
+from ui import gc_guard, i18n
 from ui.tasks import Executor
 
 log = logging.getLogger("commissioner.ui.context")
@@ -44,6 +44,7 @@ class AppContext(QObject):
         parent: QObject | None = None,
     ):
         super().__init__(parent)
+        gc_guard.install()  # before any worker runs: see ui/gc_guard.py
         self.store = store
         self.data_dir: Path | None = store.data_dir
         self.reader = open_reader(store)
