@@ -78,6 +78,9 @@ RECORD_STATES: dict[str, Message] = {
 BACKUPS_KEPT = 5
 BUSY_TIMEOUT_MS = 5000  # a single statement's wait for another writer
 LOCK_WAIT_SECONDS = 20.0  # a write transaction's wait for another writer (a sync's pages, say)
+# A search's wait to index what a pull stored before it answers: past this it answers from the
+# rows' text instead (see Store._unindexed), so a search never waits on a long write elsewhere.
+SEARCH_LOCK_WAIT_SECONDS = 0.5
 META_CLOCK_SKEW = "clock_skew_seconds"  # written by sync (sync/engine.py) after each sync
 
 
@@ -242,19 +245,20 @@ class Store:
         self.db.close()
 
     @contextmanager
-    def atomic(self) -> Iterator[Database]:
+    def atomic(self, wait: float | None = None) -> Iterator[Database]:
         """One write transaction (nested calls become savepoints); environmental errors become StoreError.
 
-        It starts with `BEGIN IMMEDIATE`: the write lock is taken first, waiting up to the busy
-        timeout while another connection (a sync, the command line) writes. A deferred `BEGIN`
-        would read first and then fail at once with "database is locked" when it came to write."""
+        It starts with `BEGIN IMMEDIATE`: the write lock is taken first, waiting up to `wait` seconds
+        (LOCK_WAIT_SECONDS by default) while another connection (a sync, the command line) writes. A
+        deferred `BEGIN` would read first and then fail at once with "database is locked" when it
+        came to write."""
         conn = self.db.conn
         with sqlite_errors(self.path):
             if conn.in_transaction:
                 with self.db.atomic() as db:
                     yield db
                 return
-            self._begin_immediate()
+            self._begin_immediate(LOCK_WAIT_SECONDS if wait is None else wait)
             try:
                 yield self.db
             except BaseException:
@@ -268,14 +272,14 @@ class Store:
                     conn.rollback()
                 raise
 
-    def _begin_immediate(self) -> None:
-        """Start a write transaction, waiting up to LOCK_WAIT_SECONDS for another writer.
+    def _begin_immediate(self, wait: float) -> None:
+        """Start a write transaction, waiting up to `wait` seconds for another writer.
 
         The wait polls every few milliseconds instead of through SQLite's busy handler, whose
         sleeps grow to 100 ms: a sync that applies page after page leaves only short gaps between
         its transactions, and a save waiting in 100 ms steps would miss them all until it timed out."""
         conn = self.db.conn
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        deadline = time.monotonic() + wait
         conn.execute("PRAGMA busy_timeout = 0")
         try:
             while True:
@@ -716,14 +720,18 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM fts_pending").fetchone()[0])
 
     def index_pending(
-        self, chunk: int = FTS_CATCH_UP_CHUNK, cancelled: Callable[[], bool] | None = None
+        self,
+        chunk: int = FTS_CATCH_UP_CHUNK,
+        cancelled: Callable[[], bool] | None = None,
+        wait: float | None = None,
     ) -> int:
         """Index the rows a pull left for later (schema m014), a transaction of `chunk` rows at a
         time so that a save waits at most for one; returns how many were indexed. A search calls it
-        first, so what it finds is always complete; the application calls it once a sync is over."""
+        first, so what it finds is always complete; the application calls it once a sync is over.
+        `wait`: how long each chunk waits for another writer (see atomic)."""
         done = 0
         while not (cancelled and cancelled()):
-            with self.atomic():
+            with self.atomic(wait):
                 rows = self.db.execute(
                     "SELECT table_name, row_id FROM fts_pending LIMIT ?", [chunk]
                 ).fetchall()
@@ -784,12 +792,13 @@ class Store:
     def _unindexed(self) -> bool:
         """Index what a pull stored (schema m014) before a search, so that it is found as if typed
         here; True when some is left because this connection cannot write, or another program holds
-        the write lock (a search reads: it answers from the rows' text rather than fail)."""
+        the write lock (a search reads: it answers from the rows' text rather than fail, or wait
+        for a long write elsewhere for more than SEARCH_LOCK_WAIT_SECONDS)."""
         if not self.db.execute("SELECT 1 FROM fts_pending LIMIT 1").fetchone():
             return False
         if not self.db.execute("PRAGMA query_only").fetchone()[0]:
             with suppress(DatabaseReadOnlyError, DatabaseLockedError):
-                self.index_pending()
+                self.index_pending(wait=SEARCH_LOCK_WAIT_SECONDS)
                 return False
         return True
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 import uuid
 from pathlib import Path
 
@@ -96,6 +97,29 @@ def test_a_search_while_another_program_writes_finds_pulled_records_instead_of_f
         other.close()
     assert [h.id for h in laptop.search("琯溪蜜柚")] == [special.id]
     assert laptop.fts_pending() == 0
+
+
+def test_a_search_does_not_wait_for_a_long_write_elsewhere(shared_server: Server, tmp_path: Path) -> None:
+    # A search indexes what a pull stored first, which needs the write lock: it waited for another
+    # program's write as long as a save does (20 s) before answering from the rows' text, and the
+    # search box showed nothing meanwhile.
+    laptop, special = pulled_not_indexed(shared_server, tmp_path, "南靖县土楼蜜柚合作社", 25)
+    assert laptop.path is not None
+    other = sqlite3.connect(laptop.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program's long write
+    found: list[list[str]] = []
+    searching = threading.Thread(target=lambda: found.append([h.id for h in laptop.search("土楼蜜柚")]))
+    try:
+        searching.start()
+        searching.join(timeout=5)
+        answered = not searching.is_alive()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        searching.join()
+    assert answered, "the search waited for the other program's write"
+    assert found == [[special.id]]
+    assert laptop.fts_pending() > 0  # indexed later, by a search or after the next sync
 
 
 def test_a_disk_that_fills_during_a_large_pulled_page_says_so(shared_server: Server, tmp_path: Path) -> None:
