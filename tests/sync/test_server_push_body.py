@@ -43,3 +43,24 @@ def test_a_push_body_of_the_wrong_shape_is_refused_naming_the_place_as_other_end
         bad = server.request("POST", path, "wang", content=b"{not json", headers=JSON)
         assert bad.status_code == 400 and bad.json()["error"] == "malformed_json", path
         assert bad.json()["message_zh"] and bad.json()["message_en"]
+
+
+@BACKENDS
+def test_a_push_that_is_not_sent_as_json_is_refused_as_other_endpoints_refuse_it(server: Server) -> None:
+    # The push endpoint parses its body itself: it took any body whose text was JSON, whatever the
+    # request said it was (a form post, plain text), where every other endpoint refuses it.
+    server.add_user("wang", "commissioner")
+    batch = {"batch_id": str(uuid.uuid4()), "device_id": "d", "changes": []}
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        headers = {"Content-Type": content_type} if content_type else {}
+        pushed = server.request(
+            "POST", "/sync/push", "wang", content=json.dumps(batch).encode(), headers=headers
+        )
+        other = server.request(
+            "POST", f"/attachments/{'a' * 64}/complete", "wang", content=b'{"size": 1}', headers=headers
+        )
+        assert other.status_code >= 400, content_type
+        assert pushed.status_code == other.status_code, content_type
+        assert pushed.json()["error"] == other.json()["error"], content_type
+        assert pushed.json()["message_zh"] and pushed.json()["message_en"]
+    assert _push(server, batch).status_code == 200  # as JSON, the same batch is taken
