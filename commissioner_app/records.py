@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
 from typing import Any, TypeVar
@@ -72,27 +73,47 @@ def column_value(value: Any) -> Any:
     return value
 
 
-def from_row(cls: type[R], row: dict[str, Any]) -> R:
+_Converter = Callable[[Any], Any] | None
+_CONVERTERS: dict[type, dict[str, tuple[str, _Converter]]] = {}
+
+
+def _converters(cls: type[Record]) -> dict[str, tuple[str, _Converter]]:
+    """Field name -> (the name, how a stored value becomes the field's: None keeps it as it is), once
+    per class: the central store converts every pushed record (working it out per value was most of
+    that). The name is the class's own string object: see _kwargs."""
+    found = _CONVERTERS.get(cls)
+    if found is None:
+        found = _CONVERTERS[cls] = {name: (name, _converter(base)) for name, base in _field_bases(cls)}
+    return found
+
+
+def _converter(base: Any) -> _Converter:
+    if base in (list, dict):
+        return lambda value: json.loads(value) if value else base()
+    if base is date:
+        return lambda value: date.fromisoformat(value) if value else None
+    if base in (bool, float, int):
+        return base  # type: ignore[no-any-return]
+    return None
+
+
+def _kwargs(cls: type[Record], row: dict[str, Any]) -> dict[str, Any]:
+    """The constructor arguments of `cls` from a row: its fields that the row has, converted (NULL
+    stays None); other columns are ignored."""
+    converters = _converters(cls)
     kwargs: dict[str, Any] = {}
-    for name, base in _field_bases(cls):
-        if name not in row:
-            continue
-        value = row[name]
-        if value is None:
-            kwargs[name] = None
-        elif base in (list, dict):
-            kwargs[name] = json.loads(value) if value else base()
-        elif base is date:
-            kwargs[name] = date.fromisoformat(value) if value else None
-        elif base is bool:
-            kwargs[name] = bool(value)
-        elif base is float:
-            kwargs[name] = float(value)
-        elif base is int:
-            kwargs[name] = int(value)
-        else:
-            kwargs[name] = value
-    return cls(**kwargs)
+    for key, value in row.items():
+        found = converters.get(key)
+        if found is not None:
+            # Keyed by the field's own (interned) name, not the row's key (parsed from a request):
+            # the constructor matches keyword arguments by identity first, by comparing text after.
+            name, convert = found
+            kwargs[name] = value if value is None or convert is None else convert(value)
+    return kwargs
+
+
+def from_row(cls: type[R], row: dict[str, Any]) -> R:
+    return cls(**_kwargs(cls, row))
 
 
 def domain_columns(cls: type[Record]) -> list[str]:
@@ -106,9 +127,12 @@ def stored_record_issues(table: str, row: dict[str, Any], *, today: date) -> lis
     What needs other records is left to the client and to the counting rules: whether a solved
     problem has a solution (a problem counts as solved only through a counted solution anyway).
     """
+    cls = TABLES[table]
+    kwargs = _kwargs(cls, row)
     # The stored fields carry no id; one given spares the id factory's random UUID, which was a fifth
     # of the central store's cost of checking a push.
-    record = from_row(TABLES[table], row if "id" in row else {"id": "", **row})
+    kwargs.setdefault("id", "")
+    record = cls(**kwargs)
     if isinstance(record, Visit):
         return record.validate(today=today)
     if isinstance(record, TechnicalProblem):

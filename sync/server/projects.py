@@ -245,6 +245,8 @@ def check_links(batch: Batch, table: str, incoming: dict[str, Any], current: Sto
 
 def scope(batch: Batch, table: str, merged: dict[str, Any], current: Stored | None) -> Scope | None:
     """The scope columns of a project table's record; None: the ordinary rule of push.py."""
+    if table not in ("projects", "project_milestones", "attachments"):
+        return None  # every push asks for every record: the import below is not free
     from sync.server.push import Scope
 
     if table == "projects":

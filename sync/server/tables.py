@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -125,7 +126,13 @@ records = Table(
     Index("ix_records_county_seq", "county", "server_seq"),
     Index("ix_records_team_seq", "team_id", "server_seq"),
     Index("ix_records_workstation_seq", "workstation_id", "server_seq"),
-    Index("ix_records_sha256", "sha256"),
+    # Partial (migration 8): only the records that name a file (attachments, a visit's signed sheet).
+    Index(
+        "ix_records_sha256",
+        "sha256",
+        sqlite_where=text("sha256 IS NOT NULL"),
+        postgresql_where=text("sha256 IS NOT NULL"),
+    ),
 )
 
 # Every accepted version: a record's field history, and the base for field-wise merges. Versions past

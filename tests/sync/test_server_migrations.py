@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import inspect, select
 
 from sync.server import auth, migrations
@@ -118,3 +120,55 @@ def test_a_version_1_database_upgrades_keeping_its_rows(engine_factory: object) 
     assert auth.list_users(engine)[0]["commissioner_id"] == cid
     with engine.connect() as conn:
         assert conn.execute(select(records.c.id).where(records.c.id == vid)).scalar() == vid
+
+
+@BACKENDS
+def test_the_sha256_index_holds_only_records_that_name_a_file_and_still_serves_the_file_lookups(
+    engine_factory: object,
+) -> None:
+    """Most records name no file: every push paid for an index entry of their empty sha256. The index
+    is partial, and the look-ups by hash (a download's check, the upload quota, pruning) still use it."""
+    from sqlalchemy import event, text
+
+    from sync.server import attachments, maintenance
+    from sync.server.auth import User
+
+    engine = engine_factory()  # type: ignore[operator]
+    migrations.migrate(engine)
+    sqlite = engine.dialect.name == "sqlite"
+    definition = (
+        "SELECT sql FROM sqlite_master WHERE name = 'ix_records_sha256'"
+        if sqlite
+        else "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_records_sha256' "
+        "AND schemaname = current_schema()"
+    )
+    with engine.connect() as conn:
+        sql = conn.execute(text(definition)).scalar()
+    assert "sha256 IS NOT NULL" in str(sql), sql
+
+    statements: list[tuple[str, Any]] = []
+
+    def grab(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if "records.sha256" in statement:
+            statements.append((statement, parameters))
+
+    user = User("u-1", "zhangsan", "commissioner", "张三", "c-1", "team-1", "station-1")
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        with engine.begin() as conn:
+            attachments.visible_hashes(conn, user, ["a" * 64, "b" * 64])
+            attachments._quota_used(conn, user)
+        maintenance.prune(engine)
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
+    assert len(statements) == 3
+    explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+    with engine.connect() as conn:
+        if not sqlite:
+            conn.execute(text("SET enable_seqscan = off"))  # an empty table: plan as for a full one
+        plans = [
+            "\n".join(str(row[-1]) for row in conn.exec_driver_sql(explain + statement, parameters))
+            for statement, parameters in statements
+        ]
+    for (statement, _), plan in zip(statements, plans, strict=True):
+        assert "ix_records_sha256" in plan, (statement, plan)
