@@ -84,6 +84,12 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
     if kind == "str":
         if isinstance(value, str) and len(value) <= MAX_TEXT:
             return value
+        if isinstance(value, str):
+            raise FieldError(
+                field,
+                f"文本过长（上限 {MAX_TEXT:,} 字）",
+                f"the text is too long (at most {MAX_TEXT:,} characters)",
+            )
         raise FieldError(field, "应为文本", "must be text")
     if kind == "int" or kind == "bool":
         if isinstance(value, bool):

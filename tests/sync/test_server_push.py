@@ -151,6 +151,21 @@ def test_invalid_fields_reject_the_change_and_store_nothing(server: Server) -> N
 
 
 @BACKENDS
+def test_a_text_too_long_is_refused_saying_so(server: Server) -> None:
+    # A 9 MB note was refused as "must be text": the commissioner would look for a wrong type, not
+    # for a text to shorten.
+    cid = server.add_user("zhangsan", "commissioner")
+    too_long = "很长的服务内容" * 30_000  # 210,000 characters
+    results = server.push_ok("zhangsan", [change("visits", new_id(), visit_fields(cid, content=too_long))])
+    assert results[0]["status"] == "rejected"
+    assert "content" in results[0]["reason_zh"] and "过长" in results[0]["reason_zh"]
+    assert "200,000" in results[0]["reason_zh"] and "too long" in results[0]["reason_en"]
+    wrong_type = server.push_ok("zhangsan", [change("visits", new_id(), visit_fields(cid, content=5))])
+    assert "应为文本" in wrong_type[0]["reason_zh"] and "must be text" in wrong_type[0]["reason_en"]
+    assert count(server, records) == 0
+
+
+@BACKENDS
 def test_malformed_and_wrongly_typed_requests_get_a_clear_4xx(server: Server) -> None:
     server.add_user("zhangsan", "commissioner")
     broken = server.request(
