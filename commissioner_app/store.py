@@ -81,6 +81,8 @@ LOCK_WAIT_SECONDS = 20.0  # a write transaction's wait for another writer (a syn
 # A search's wait to index what a pull stored before it answers: past this it answers from the
 # rows' text instead (see Store._unindexed), so a search never waits on a long write elsewhere.
 SEARCH_LOCK_WAIT_SECONDS = 0.5
+# After such a wait in vain, searches only try the lock (no wait) for this long, then wait again.
+SEARCH_LOCK_RETRY_SECONDS = 10.0
 META_CLOCK_SKEW = "clock_skew_seconds"  # written by sync (sync/engine.py) after each sync
 
 
@@ -145,6 +147,7 @@ class Store:
         self.data_dir = data_dir
         self.path: Path | None = data_dir / DB_FILENAME if data_dir else None
         self.actor = ""
+        self._index_locked_at: float | None = None  # when a search last found the write lock taken
 
     # --- opening ---------------------------------------------------------------------------------
 
@@ -797,8 +800,19 @@ class Store:
         if not self.db.execute("SELECT 1 FROM fts_pending LIMIT 1").fetchone():
             return False
         if not self.db.execute("PRAGMA query_only").fetchone()[0]:
-            with suppress(DatabaseReadOnlyError, DatabaseLockedError):
-                self.index_pending(wait=SEARCH_LOCK_WAIT_SECONDS)
+            # One wait, not one per table a search looks in nor per search: while the lock stays
+            # taken, the next searches only try it.
+            locked_at = self._index_locked_at
+            recent = locked_at is not None and time.monotonic() - locked_at < SEARCH_LOCK_RETRY_SECONDS
+            try:
+                self.index_pending(wait=0 if recent else SEARCH_LOCK_WAIT_SECONDS)
+            except DatabaseLockedError:
+                if not recent:
+                    self._index_locked_at = time.monotonic()
+            except DatabaseReadOnlyError:
+                pass
+            else:
+                self._index_locked_at = None
                 return False
         return True
 

@@ -122,6 +122,37 @@ def test_a_search_does_not_wait_for_a_long_write_elsewhere(shared_server: Server
     assert laptop.fts_pending() > 0  # indexed later, by a search or after the next sync
 
 
+def test_searches_wait_for_another_programs_write_once_not_per_table_and_search(
+    shared_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A search looks in four tables, and each tried to index first and waited for the lock: 2 s a
+    # search from the command line, every search, while another program wrote.
+    laptop, special = pulled_not_indexed(shared_server, tmp_path, "诏安县八仙茶合作社", 26)
+    waits: list[float] = []
+    begin = Store._begin_immediate
+
+    def recorded(self: Store, wait: float) -> None:
+        waits.append(wait)
+        begin(self, wait)
+
+    monkeypatch.setattr(Store, "_begin_immediate", recorded)
+    assert laptop.path is not None
+    other = sqlite3.connect(laptop.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program's long write
+    try:
+        assert [h.id for h in laptop.search("八仙茶")] == [special.id]
+        assert len([w for w in waits if w > 0]) == 1  # one wait for the whole search
+        waits.clear()
+        assert [h.id for h in laptop.search("八仙")] == [special.id]
+        assert [row["id"] for row in laptop.list_targets(text="八仙茶")] == [special.id]
+        assert [w for w in waits if w > 0] == []  # the lock is still held: no new wait
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert [h.id for h in laptop.search("八仙茶")] == [special.id]
+    assert laptop.fts_pending() == 0  # indexed once the lock was free
+
+
 def test_a_disk_that_fills_during_a_large_pulled_page_says_so(shared_server: Server, tmp_path: Path) -> None:
     # SQLite rolls a transaction back by itself when the disk is full; the pull then put back the
     # full-text triggers it had set aside in it (they were back already) and failed with "trigger
