@@ -548,6 +548,9 @@ def generate_demo(
         row.update(is_draft=1, dirty=1, rev=0, server_seq=0, review_status="")
     attachment_rows = demo_evidence.attach(store, visit_rows, seed) if photos and store.data_dir else []
     agreement_rows = demo_evidence.agreements(targets, visit_rows, seed, end)
+    if all_local:  # (their scans take these too)
+        for row in agreement_rows:
+            row.update(rev=0, server_seq=0, dirty=1, base_rev=0)
     if photos and store.data_dir:
         attachment_rows += demo_evidence.agreement_scans(store, agreement_rows, seed)
 

@@ -73,3 +73,20 @@ def test_signed_demo_agreements_carry_a_scan_of_the_signed_copy(tmp_path: Path) 
     ).fetchone()
     assert signed > 0 and scanned == signed
     assert store.check() == []
+
+
+def test_an_all_local_demo_has_nothing_marked_as_synced(tmp_path: Path) -> None:
+    # `commissioner demo --all-local` is a laptop that has never synced: its service agreements and
+    # their scans were still marked as on the server, so the first sync never sent them while
+    # `commissioner status` counted them as synced.
+    from commissioner_app import schema
+
+    store = Store.open(tmp_path / "demo")
+    generate_demo(store, visits=800, seed=9, commissioners=3, all_local=True)
+    assert store.db.execute("SELECT count(*) FROM service_agreements").fetchone()[0] > 0
+    marked = {
+        table: n
+        for table in schema.SYNCED_TABLES
+        if (n := store.db.execute(f"SELECT count(*) FROM {table} WHERE dirty = 0 OR rev > 0").fetchone()[0])
+    }
+    assert marked == {}
