@@ -25,7 +25,6 @@ from sqlite_utils import Database
 
 from commissioner_app import schema
 from commissioner_app.domain import (
-    TABLES,
     Achievement,
     Commissioner,
     Issue,
@@ -926,30 +925,22 @@ class Store:
         return problems
 
     def not_downloaded(self) -> list[str]:
-        """Hashes of someone else's attachments that came by pull and were never downloaded.
+        """Hashes of attachments that came by pull and whose files were never downloaded: someone
+        else's, or one's own made on another computer (a replacement laptop pulls them all).
 
-        Downloads are lazy: such a file is fetched when it is opened, so its absence is no fault.
-        A file that should be here (one added on this computer, or one's own) and is gone is
-        another matter: `check` reports it as missing."""
+        Downloads are lazy: such a file is fetched from the server when it is opened, so its absence
+        is no fault. A file added on this computer (or named by a record still to be pushed) that is
+        gone is another matter: `check` reports it as missing."""
         if self.data_dir is None:
             return []
         from commissioner_app.attachments import blob_path, valid_sha256
 
-        mine = self.get_meta("self_commissioner_id") or ""
-        owners = " UNION ALL ".join(
-            f"SELECT '{t}' AS t, id, commissioner_id FROM {t}"
-            for t in schema.SYNCED_TABLES
-            if "commissioner_id" in domain_columns(TABLES[t])
-        )
         found = []
         for (sha,) in self.db.execute(
-            f"""SELECT DISTINCT a.sha256 FROM attachments a
-                LEFT JOIN ({owners}) o ON o.t = a.owner_table AND o.id = a.owner_id
-                WHERE a.deleted = 0 AND a.updated_by = 'server' AND a.dirty = 0
-                AND coalesce(o.commissioner_id, '') != ?
-                AND a.sha256 NOT IN
-                    (SELECT sha256 FROM attachments WHERE updated_by != 'server' OR dirty = 1)""",
-            [mine],
+            """SELECT DISTINCT sha256 FROM attachments
+                WHERE deleted = 0 AND updated_by = 'server' AND dirty = 0
+                AND sha256 NOT IN
+                    (SELECT sha256 FROM attachments WHERE updated_by != 'server' OR dirty = 1)"""
         ).fetchall():
             if valid_sha256(sha) and not blob_path(self, sha).exists():
                 found.append(sha)

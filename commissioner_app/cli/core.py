@@ -151,12 +151,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = store.check()
     later = len(store.not_downloaded())
     if later:
-        # Not a fault: someone else's files are downloaded when they are opened.
+        # Not a fault: files that came by pull are downloaded from the server when they are opened.
         print(
             t(
-                f"另有 {later} 个他人的附件尚未下载（打开时自动下载），不算缺失。",
-                f"{later} attachments of other people are not downloaded yet (they download when "
-                "opened); they are not missing.",
+                f"另有 {later} 个附件的文件尚未下载到本机（在服务器上，打开时自动下载），不算缺失。",
+                f"{later} attachments' files are not downloaded to this computer yet (they are on the "
+                "server and download when opened); they are not missing.",
             )
         )
     if not problems:

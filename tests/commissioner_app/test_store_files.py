@@ -138,11 +138,14 @@ def test_partial_backups_and_orphan_journals_of_earlier_kills_are_cleared_and_ne
     store.close()
 
 
-def _other_persons_attachment(store: Store, tmp_path: Path, name: str) -> Attachment:
-    """An attachment of someone else's visit, as a pull leaves it: the record, not the file."""
+def _other_persons_attachment(
+    store: Store, tmp_path: Path, name: str, commissioner_id: str = "c-other"
+) -> Attachment:
+    """An attachment of someone else's visit (or of one's own, made on another computer), as a pull
+    leaves it: the record, not the file."""
     target = ServiceTarget(name="双水陈皮合作社", type="cooperative", county="新会区", town="双水镇")
     store.save(target)
-    visit = make_visit(target, commissioner_id="c-other")
+    visit = make_visit(target, commissioner_id=commissioner_id)
     store.save(visit)
     source = tmp_path / name
     source.write_bytes(name.encode() * 50)
@@ -185,7 +188,30 @@ def test_check_counts_others_files_not_yet_downloaded_apart_from_missing_ones(tm
     )
     assert done.returncode == 1
     assert (
-        "1 个他人的附件尚未下载" in done.stdout
+        "1 个附件的文件尚未下载" in done.stdout
         and "我的.pdf" in done.stderr
         and "他人的.pdf" not in done.stderr
     )
+
+
+def test_check_on_a_new_laptop_does_not_call_ones_own_synced_photos_missing(tmp_path: Path) -> None:
+    # A commissioner setting up a replacement laptop pulls their own records; their photos' files
+    # stay on the server until opened. `check` listed every one of them as missing, and a user
+    # would think their photos were lost.
+    store = Store.open(tmp_path / "data")
+    store.save_profile(Commissioner(id="c-me", name="王建国", sending_unit="省农科院", phone="13800138000"))
+    store.actor = "c-me"
+    mine = _other_persons_attachment(store, tmp_path, "旧电脑拍的.jpg", commissioner_id="c-me")
+    assert store.check() == []
+    assert store.not_downloaded() == [mine.sha256]
+    store.close()
+
+    done = subprocess.run(
+        [sys.executable, "-m", "commissioner_app", "--data-dir", str(tmp_path / "data"), "check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 个附件的文件尚未下载" in done.stdout and "旧电脑拍的.jpg" not in done.stdout + done.stderr
