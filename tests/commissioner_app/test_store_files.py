@@ -138,7 +138,26 @@ def test_partial_backups_and_orphan_journals_of_earlier_kills_are_cleared_and_ne
     store.close()
 
 
-def _other_persons_attachment(
+def _my_store(data: Path) -> Store:
+    """A laptop whose profile is commissioner c-me."""
+    store = Store.open(data)
+    store.save_profile(Commissioner(id="c-me", name="王建国", sending_unit="省农科院", phone="13800138000"))
+    store.actor = "c-me"
+    return store
+
+
+def _check_command(data: Path) -> subprocess.CompletedProcess[str]:
+    """`commissioner check` on a data directory, as a whole process."""
+    return subprocess.run(
+        [sys.executable, "-m", "commissioner_app", "--data-dir", str(data), "check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _pulled_attachment(
     store: Store, tmp_path: Path, name: str, commissioner_id: str = "c-other"
 ) -> Attachment:
     """An attachment of someone else's visit (or of one's own, made on another computer), as a pull
@@ -160,10 +179,8 @@ def _other_persons_attachment(
 
 
 def test_check_counts_others_files_not_yet_downloaded_apart_from_missing_ones(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "data")
-    store.save_profile(Commissioner(id="c-me", name="王建国", sending_unit="省农科院", phone="13800138000"))
-    store.actor = "c-me"
-    theirs = _other_persons_attachment(store, tmp_path, "他人的.pdf")
+    store = _my_store(tmp_path / "data")
+    theirs = _pulled_attachment(store, tmp_path, "他人的.pdf")
     assert store.check() == []
     assert store.not_downloaded() == [theirs.sha256]
 
@@ -179,13 +196,7 @@ def test_check_counts_others_files_not_yet_downloaded_apart_from_missing_ones(tm
     assert store.not_downloaded() == [theirs.sha256]
     store.close()
 
-    done = subprocess.run(
-        [sys.executable, "-m", "commissioner_app", "--data-dir", str(tmp_path / "data"), "check"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _check_command(tmp_path / "data")
     assert done.returncode == 1
     assert (
         "1 个附件的文件尚未下载" in done.stdout
@@ -198,20 +209,12 @@ def test_check_on_a_new_laptop_does_not_call_ones_own_synced_photos_missing(tmp_
     # A commissioner setting up a replacement laptop pulls their own records; their photos' files
     # stay on the server until opened. `check` listed every one of them as missing, and a user
     # would think their photos were lost.
-    store = Store.open(tmp_path / "data")
-    store.save_profile(Commissioner(id="c-me", name="王建国", sending_unit="省农科院", phone="13800138000"))
-    store.actor = "c-me"
-    mine = _other_persons_attachment(store, tmp_path, "旧电脑拍的.jpg", commissioner_id="c-me")
+    store = _my_store(tmp_path / "data")
+    mine = _pulled_attachment(store, tmp_path, "旧电脑拍的.jpg", commissioner_id="c-me")
     assert store.check() == []
     assert store.not_downloaded() == [mine.sha256]
     store.close()
 
-    done = subprocess.run(
-        [sys.executable, "-m", "commissioner_app", "--data-dir", str(tmp_path / "data"), "check"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _check_command(tmp_path / "data")
     assert done.returncode == 0, done.stderr
     assert "1 个附件的文件尚未下载" in done.stdout and "旧电脑拍的.jpg" not in done.stdout + done.stderr
