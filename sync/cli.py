@@ -439,17 +439,74 @@ def cmd_sync(args: argparse.Namespace) -> int:
     rejected = _rejected_count(store)
     if open_conflicts or rejected:
         if not args.json:
+            earlier = rejected - report.rejected
             print(
                 t(
                     f"需要处理：冲突 {open_conflicts} 处（commissioner conflicts），被拒绝的记录 {rejected} "
-                    "条",
+                    "条" + (f"（其中 {earlier} 条为此前同步被拒绝、尚未修改的）" if earlier > 0 else ""),
                     f"Needs attention: {open_conflicts} conflicts (commissioner conflicts), {rejected} "
-                    "rejected records",
+                    "rejected records"
+                    + (
+                        f" ({earlier} of them refused by an earlier sync and not edited since)"
+                        if earlier > 0
+                        else ""
+                    ),
                 ),
                 file=sys.stderr,
             )
+            _print_rejected(store, rejected)
         return EXIT_ATTENTION
     return 0
+
+
+REJECTED_SHOWN = 10  # refused records named after a sync; the application's sync page lists them all
+
+
+def _print_rejected(store: Store, total: int) -> None:
+    """Name the refused records with the server's reason: they wait until their owner edits them, and
+    a count alone does not say which they are."""
+    from sync.conflicts import TABLE_LABELS
+    from sync.errors import rejection_reason
+    from sync.ops import rejected_rows
+
+    for table, row in rejected_rows(store, REJECTED_SHOWN):
+        label = TABLE_LABELS.get(table, Message(table, table))
+        caption = _caption(row)
+        reason = rejection_reason(row.get("sync_error"))
+        print(
+            f"  {label.text()} {str(row['id'])[:8]}"
+            + (t(f"（{caption}）", f" ({caption})") if caption else "")
+            + t("：", ": ")
+            + (reason.text() if reason else ""),
+            file=sys.stderr,
+        )
+    if total > REJECTED_SHOWN:
+        print(
+            t(f"  ……另有 {total - REJECTED_SHOWN} 条", f"  … and {total - REJECTED_SHOWN} more"),
+            file=sys.stderr,
+        )
+    if total:
+        print(
+            t(
+                "修改这些记录后再同步，即重新发送（应用程序的“同步”页列出全部）。",
+                "Edit these records and sync again to send them "
+                "(the application's Sync page lists them all).",
+            ),
+            file=sys.stderr,
+        )
+
+
+def _caption(row: dict[str, Any]) -> str:
+    """A few words that let the owner recognise a record: its date and its name or title."""
+    parts = []
+    for column in ("visit_date", "raised_on", "year", "name", "title", "description", "content"):
+        value = row.get(column)
+        if value not in (None, ""):
+            text = str(value)
+            parts.append(text if len(text) <= 30 else text[:30] + "…")
+        if len(parts) == 2:
+            break
+    return " · ".join(parts)
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:

@@ -178,3 +178,38 @@ def test_login_binds_offline_records_only_with_bind_when_the_account_has_records
     assert bound.returncode == 0, bound.stderr
     assert cli(tmp_path / "laptop", "sync").returncode == 0
     assert ("visits", offline.id) in sqlite_server.records(cid)
+
+
+def test_sync_names_the_records_the_server_refused_and_why(sqlite_server: Server, tmp_path: Path) -> None:
+    """A refused record waits for its owner to edit it. Each later sync reports it again, says it was
+    refused before (this sync refused none), and names it with the server's reason: a count alone
+    leaves a user of the command line with no way to find it."""
+    import random
+    import sqlite3
+
+    cid = str(uuid.uuid4())
+    sqlite_server.add_user("refused", commissioner_id=cid)
+    here = tmp_path / "here"
+    store = commissioner_store(here, cid)
+    visit = add_visit(store, random.Random(3), add_target(store, random.Random(3)), "日期写错")
+    store.close()
+    # A laptop whose clock was years ahead when the visit was saved: the server refuses the date.
+    with sqlite3.connect(here / "commissioner.db") as db:
+        db.execute("UPDATE visits SET visit_date = '2099-01-01' WHERE id = ?", [visit.id])
+    login = cli(
+        here, "login", "--server", sqlite_server.url, "--user", "refused", "--token-file", stdin=PASSWORD
+    )
+    assert login.returncode == 0, login.stderr
+
+    first = cli(here, "sync")
+    assert first.returncode == 1, first.stderr
+    assert "被拒绝 1" in first.stdout
+    assert "被拒绝的记录 1 条" in first.stderr and "此前" not in first.stderr
+    assert f"服务记录 {visit.id[:8]}" in first.stderr and "2099-01-01" in first.stderr
+    assert "日期" in first.stderr.split(visit.id[:8], 1)[1]  # the server's reason follows the record
+
+    again = cli(here, "sync", lang="en")
+    assert again.returncode == 1, again.stderr
+    assert "rejected 0" in again.stdout
+    assert "1 rejected record" in again.stderr and "refused by an earlier sync" in again.stderr
+    assert f"Visit {visit.id[:8]}" in again.stderr
