@@ -75,6 +75,14 @@ SYNCED_TABLES = (*FIELD_SPECS, "reference", "assessment_rules")
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
 
+def too_long(field: str) -> FieldError:
+    return FieldError(
+        field,
+        f"文本过长（上限 {MAX_TEXT:,} 字）",
+        f"the text is too long (at most {MAX_TEXT:,} characters)",
+    )
+
+
 def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
     if value is None:
         # Text columns of the local store may hold NULL where the dataclass says "": both mean empty.
@@ -85,11 +93,7 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
         if isinstance(value, str) and len(value) <= MAX_TEXT:
             return value
         if isinstance(value, str):
-            raise FieldError(
-                field,
-                f"文本过长（上限 {MAX_TEXT:,} 字）",
-                f"the text is too long (at most {MAX_TEXT:,} characters)",
-            )
+            raise too_long(field)
         raise FieldError(field, "应为文本", "must be text")
     if kind == "int" or kind == "bool":
         if isinstance(value, bool):
@@ -112,7 +116,9 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
     # json: lists and dicts travel as JSON text, as the local store keeps them.
     if isinstance(value, (list, dict)):
         value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and len(value) <= MAX_TEXT:
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise too_long(field)
+    if isinstance(value, str):
         try:
             parsed = json.loads(value)
         except ValueError:
@@ -146,7 +152,10 @@ def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str
         elif value is None and (nullable or kind == "str"):
             clean[name] = None
         elif kind == "json" and type(value) in (list, dict):
-            clean[name] = _JSON.encode(value)  # parsed from the request's JSON: valid by construction
+            text = _JSON.encode(value)  # parsed from the request's JSON: valid by construction
+            if len(text) > MAX_TEXT:
+                raise too_long(name)
+            clean[name] = text
         else:
             clean[name] = _check_value(name, kind, nullable, value)
     for name in ("sha256", "confirm_sheet_sha256"):

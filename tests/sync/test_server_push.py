@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
 from sync.server.tables import push_batches, records, revisions
@@ -160,6 +162,16 @@ def test_a_text_too_long_is_refused_saying_so(server: Server) -> None:
     assert results[0]["status"] == "rejected"
     assert "content" in results[0]["reason_zh"] and "过长" in results[0]["reason_zh"]
     assert "200,000" in results[0]["reason_zh"] and "too long" in results[0]["reason_en"]
+    # A list field (service types) over the limit, as JSON text or as a list: the same reason, and a
+    # list is not stored whatever its length.
+    long_list = ["种植技术"] * 50_000
+    for value in (json.dumps(long_list, ensure_ascii=False), long_list):
+        listed = server.push_ok(
+            "zhangsan", [change("visits", new_id(), visit_fields(cid, service_types=value))]
+        )
+        assert listed[0]["status"] == "rejected", listed
+        assert "service_types" in listed[0]["reason_zh"] and "过长" in listed[0]["reason_zh"]
+        assert "too long" in listed[0]["reason_en"]
     wrong_type = server.push_ok("zhangsan", [change("visits", new_id(), visit_fields(cid, content=5))])
     assert "应为文本" in wrong_type[0]["reason_zh"] and "must be text" in wrong_type[0]["reason_en"]
     assert count(server, records) == 0
