@@ -360,3 +360,31 @@ def test_dialogs_open_at_their_preferred_size_on_a_large_screen(monkeypatch, qap
     assert not screen_fit.wants_maximised(None)
     size = screen_fit.main_window_size(None)
     assert size.width() <= 2560 * 0.9 and size.height() <= 1400 * 0.9
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_team_members_table_shows_every_header_whole(fit_data, tmp_path, screen, language, qtbot):
+    """A manager reads the members table on a field laptop: the sending unit's column was squeezed
+    to a sliver at 150 % (its header cut to "出单"), the chart beside it taking the room."""
+    from ui.main_window import MainWindow
+
+    context = open_context(fit_data, tmp_path, "manager", language)
+    window = MainWindow(context)
+    try:
+        window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
+        window.show()
+        view = window.show_view("team")
+        settle(context)
+        header = view.members.horizontalHeader()
+        metrics = header.fontMetrics()
+        cut = []
+        for column in range(view.members.columnCount()):
+            text = view.members.horizontalHeaderItem(column).text()
+            if header.sectionSize(column) < metrics.horizontalAdvance(text) + 8:
+                cut.append(f"{text}: {header.sectionSize(column)} px")
+        assert not cut, f"headers cut at {screen.width()} px: {cut}"
+        unit = view.members.item(0, 1)
+        assert unit is not None and unit.text() and unit.text() in unit.toolTip()  # the whole name on hover
+    finally:
+        discard(window)
+        context.close()

@@ -66,6 +66,13 @@ class NumberItem(QTableWidgetItem):
         return super().__lt__(other)
 
 
+def _with_tip(text: str) -> QTableWidgetItem:
+    """A cell whose whole text shows on hover (the column may elide it)."""
+    item = QTableWidgetItem(text)
+    item.setToolTip(text)
+    return item
+
+
 def _number(value: float | int, digits: int = 0) -> QTableWidgetItem:
     return NumberItem(value, digits)
 
@@ -134,7 +141,10 @@ class TeamView(QWidget):
         members_layout.addWidget(self.members, 1)
         upper.addWidget(members_box)
         upper.addWidget(self.chart)
-        upper.setSizes([720, 440])
+        # The members table first: its seven columns need the room more than the weekly chart does.
+        upper.setStretchFactor(0, 3)
+        upper.setStretchFactor(1, 1)
+        upper.setSizes([820, 300])
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -246,7 +256,7 @@ class TeamView(QWidget):
         for row, m in enumerate(members):
             cells = [
                 QTableWidgetItem(m.name),
-                QTableWidgetItem(m.sending_unit),
+                _with_tip(m.sending_unit),
                 _number(m.visits),
                 _number(m.service_days),
                 _number(m.problems_solved),
@@ -256,12 +266,17 @@ class TeamView(QWidget):
             for column, item in enumerate(cells):
                 if m.idle:
                     item.setBackground(QBrush(IDLE_COLOUR))
-                    item.setToolTip(self.tr("已超过 {0} 天没有服务记录").format(IDLE_DAYS))
+                    idle_tip = self.tr("已超过 {0} 天没有服务记录").format(IDLE_DAYS)
+                    item.setToolTip(f"{item.toolTip()}\n{idle_tip}" if item.toolTip() else idle_tip)
                 self.members.setItem(row, column, item)
         self.members.setSortingEnabled(True)
         header = self.members.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The stretched column (a long unit name, elided) keeps at least its header's width; a narrow
+        # window scrolls the table sideways rather than cutting the header.
+        unit_header = header.fontMetrics().horizontalAdvance(self.tr("派出单位"))
+        header.setMinimumSectionSize(max(header.minimumSectionSize(), unit_header + 16))
         idle = len(self.idle_names())
         if f is None:
             self.team_label.setText("")
