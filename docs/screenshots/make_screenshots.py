@@ -1,6 +1,6 @@
 """Render the README's screenshots as a field laptop shows them (a maintenance script).
 
-    python docs/screenshots/make_screenshots.py [OUT_DIR] [--data DEMO_DIR] [--scale 1.5]
+    python docs/screenshots/make_screenshots.py [OUT_DIR [SHOT ...]] [--data DEMO_DIR] [--scale 1.5]
 
 Each view is rendered by `commissioner-app --screenshot` on a 1366×768 screen at 150 % display
 scaling (QT_SCALE_FACTOR=1.5), the window maximised there less a taskbar: what a commissioner sees
@@ -69,6 +69,19 @@ def with_role(demo: Path, role: str, scratch: Path) -> Path:
         store = Store.open(folder)
         me = store.profile()
         manager = role == "manager" and me is not None
+        team = me.team_id if me is not None else None
+        if manager:
+            # The manager of the team with the most visits of others waiting for review: the demo
+            # profile's own team may have no other member, and the review screen then shows nothing.
+            found = store.db.execute(
+                "SELECT c.team_id FROM visits v JOIN commissioners c ON c.id = v.commissioner_id "
+                "WHERE v.review_status = 'pending' AND v.deleted = 0 AND v.is_draft = 0 AND c.id != ? "
+                "AND c.team_id IS NOT NULL GROUP BY c.team_id ORDER BY count(*) DESC LIMIT 1",
+                [me.id],
+            ).fetchone()
+            if found and found[0] != team:
+                team = found[0]
+                store.db.execute("UPDATE commissioners SET team_id = ? WHERE id = ?", [team, me.id])
         store.set_meta(
             "sync_user",
             json.dumps(
@@ -78,7 +91,7 @@ def with_role(demo: Path, role: str, scratch: Path) -> Path:
                     "role": role,
                     "display_name": me.name if me else "",
                     "commissioner_id": me.id if manager else None,
-                    "team_id": me.team_id if manager else None,
+                    "team_id": team if manager else None,
                     "workstation_id": None,
                 },
                 ensure_ascii=False,
@@ -113,7 +126,10 @@ def main() -> int:
         folders = {role: with_role(demo, role, scratch) for role in {s[1] for s in SHOTS}}
         env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
         env["QT_SCALE_FACTOR"] = scale
+        only = {a for a in args[1:]}  # names of the shots to make again (default: all)
         for name, role, view, language in SHOTS:
+            if only and name not in only:
+                continue
             path = out / f"{name}.png"
             command = [sys.executable, "-m", "ui.app", "--data-dir", str(folders[role])]
             command += ["--lang", language, "--screenshot", str(path), "--view", view]
