@@ -82,7 +82,15 @@ def login(
         else:
             answer = client.login(username, password)
     except AuthExpiredError:
-        raise RefusedError(Message("用户名或密码不正确", "Wrong username or password"), 401) from None
+        # The server does not tell a wrong password from a disabled account (it reveals nothing);
+        # its hint that the account may be disabled is kept, so that such a user asks the bureau.
+        raise RefusedError(
+            Message(
+                "用户名或密码不正确（或账号已停用，请联系管理员）",
+                "Wrong username or password (or the account is disabled: ask your administrator)",
+            ),
+            401,
+        ) from None
     user = answer["user"]
     own = store.get_meta("self_commissioner_id")
     theirs = user.get("commissioner_id")

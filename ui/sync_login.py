@@ -368,7 +368,9 @@ class LoginDialog(QDialog):
         if isinstance(error, OfflineError):
             return self.tr("无法连接到服务器。请检查服务器地址是否正确、电脑是否已联网，然后再试。")
         if isinstance(error, RefusedError) and error.status == 401:
-            return self.tr("用户名或密码不正确，请重新输入。连续输错多次后需等待片刻才能再试。")
+            return self.tr(
+                "用户名或密码不正确，请重新输入（如账号已停用，请联系管理员）。连续输错多次后需等待片刻才能再试。"
+            )
         if isinstance(error, ProtocolTooOldError):
             return self.tr("本程序版本过旧，服务器已不再支持。请先更新程序，再登录。本机记录不受影响。")
         if isinstance(error, RefusedError):

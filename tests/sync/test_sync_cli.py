@@ -86,6 +86,9 @@ def test_login_sync_conflicts_from_the_command_line(sqlite_server: Server, tmp_p
         stdin="not the password\n",
     )
     assert wrong.returncode != 0 and "密码" in wrong.stderr
+    # The server does not say whether the account is disabled; the message keeps its hint that it
+    # may be, so that a disabled user calls the bureau instead of retrying into the lockout.
+    assert "账号已停用" in wrong.stderr
 
     done = cli(here, "sync")
     assert done.returncode == 0, done.stderr

@@ -68,7 +68,7 @@ def test_wrong_password_is_explained_then_the_right_one_logs_in(
         lambda: dialog.buttons.isEnabled() and "不正确" in dialog.status.text(),
         what="the wrong-password message",
     )
-    assert dialog.status.text().startswith("用户名或密码不正确")
+    assert dialog.status.text().startswith("用户名或密码不正确") and "账号已停用" in dialog.status.text()
     assert not controller.account.logged_in and dialog.isVisible()
 
     dialog.password.setText(PASSWORD)
