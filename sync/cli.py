@@ -113,7 +113,10 @@ def register(sub: Any) -> None:
     p = sub.add_parser("sync", help=t("与服务器同步", "sync with the server"))
     p.add_argument("--quiet", action="store_true", help=t("不显示进度", "no progress lines"))
     p.add_argument(
-        "--timeout", type=float, default=60.0, help=t("每个请求的超时（秒）", "timeout of each request (s)")
+        "--timeout",
+        type=_seconds,
+        default=60.0,
+        help=t("每个请求的超时（秒）", "timeout of each request (s)"),
     )
     p.add_argument("--json", action="store_true", help=t("以 JSON 输出结果", "print the result as JSON"))
     p.add_argument(
@@ -457,6 +460,22 @@ def cmd_sync(args: argparse.Namespace) -> int:
             _print_rejected(store, rejected)
         return EXIT_ATTENTION
     return 0
+
+
+def _seconds(text: str) -> float:
+    """A request timeout: a positive number of seconds (argparse answers a refusal with exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 3600:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            t(
+                f"--timeout 应为 0 到 3600 之间的秒数，收到“{text}”",
+                f"--timeout must be a number of seconds from 0 to 3600, not '{text}'",
+            )
+        )
+    return value
 
 
 REJECTED_SHOWN = 10  # refused records named after a sync; the application's sync page lists them all

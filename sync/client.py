@@ -35,10 +35,12 @@ from sync.errors import (
     CertificateError,
     ConflictError,
     InsecureServerError,
+    NotHttpsError,
     OfflineError,
     PasswordChangeRequiredError,
     ProtocolTooOldError,
     RefusedError,
+    ServerAddressError,
     ServerError,
     ServerFullError,
     SyncCancelledError,
@@ -418,6 +420,9 @@ class SyncClient:
             untrusted = _certificate_problem(exc)
             if untrusted:
                 raise CertificateError(untrusted) from None  # the same certificate every time
+            if "wrong version number" in str(exc).lower() or "record layer failure" in str(exc).lower():
+                # TLS spoken to a plain-http server: asking again gets the same answer.
+                raise NotHttpsError(self.server_url) from None
             raise _Retry(f"{type(exc).__name__}: {exc}") from None
         except NETWORK_ERRORS as exc:
             raise _Retry(f"{type(exc).__name__}: {exc}") from None
@@ -519,11 +524,34 @@ def _certificate_problem(exc: BaseException) -> str | None:
 
 
 def normalise_url(url: str) -> str:
+    """The server's base address as typed, checked: https:// is assumed when no scheme is given."""
+    typed = url
     url = url.strip().rstrip("/")
     if url.endswith(protocol.API_PREFIX):
         url = url[: -len(protocol.API_PREFIX)]
     if "://" not in url:
         url = "https://" + url
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port  # port: a bad one (":99999", ":x") raises here
+    except ValueError:
+        raise ServerAddressError(
+            typed,
+            Message("不是有效的网址，请检查后重新输入", "is not a valid address; check it and type it again"),
+        ) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ServerAddressError(
+            typed,
+            Message(
+                "应以 http:// 或 https:// 开头（如 https://sync.example.cn）",
+                "must start with http:// or https:// (such as https://sync.example.cn)",
+            ),
+        )
+    if not host or any(c.isspace() for c in url):
+        raise ServerAddressError(
+            typed,
+            Message("不是有效的网址，请检查后重新输入", "is not a valid address; check it and type it again"),
+        )
     return url
 
 

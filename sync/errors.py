@@ -16,6 +16,14 @@ class SyncError(CommissionerError):
     kind = "sync_error"
 
 
+class ServerAddressError(CommissionerError):
+    """The server's address as typed is not one to connect to (a mistake to correct, not a fault)."""
+
+    def __init__(self, url: str, why: Message) -> None:
+        shown = url if len(url) <= 200 else url[:200] + "…"
+        super().__init__(Message(f"服务器地址“{shown}”{why.zh}", f"The server address '{shown}' {why.en}"))
+
+
 class OfflineError(SyncError):
     """The server could not be reached (no network, timeout, connection cut), after retries."""
 
@@ -56,6 +64,26 @@ class CertificateError(OfflineError):
             ),
         )
         self.detail = detail
+
+
+class NotHttpsError(OfflineError):
+    """The server answered an https:// connection in plain http: the address needs http:// (a test
+    server on this computer or the bureau's network), or it is not the bureau's server."""
+
+    kind = "not_https"
+
+    def __init__(self, url: str):
+        plain = "http://" + url.split("://", 1)[-1]
+        SyncError.__init__(
+            self,
+            Message(
+                f"服务器 {url} 不支持 HTTPS（加密连接）。如果这是本机或内网的测试服务器，"
+                f"请把地址写成 {plain}；如果地址是科技局提供的，请核对后再试。",
+                f"The server {url} does not speak HTTPS (encrypted connections). If it is a test server on "
+                f"this computer or your network, type the address as {plain}; if the bureau gave you the "
+                "address, check it and try again.",
+            ),
+        )
 
 
 class AuthExpiredError(SyncError):

@@ -37,10 +37,12 @@ from sync.credentials import NoKeyringError, keyring_available
 from sync.errors import (
     CertificateError,
     DataDirectoryTakenError,
+    NotHttpsError,
     OfflineError,
     PasswordChangeRequiredError,
     ProtocolTooOldError,
     RefusedError,
+    ServerAddressError,
     ServerError,
 )
 from ui import screen_fit
@@ -363,7 +365,7 @@ class LoginDialog(QDialog):
     def explain(self, error: BaseException) -> str:
         """What went wrong, said so that a commissioner knows what to do."""
         lang = language()
-        if isinstance(error, CertificateError):
+        if isinstance(error, (CertificateError, NotHttpsError)):
             return error.text(lang)
         if isinstance(error, OfflineError):
             return self.tr("无法连接到服务器。请检查服务器地址是否正确、电脑是否已联网，然后再试。")
@@ -388,4 +390,9 @@ class LoginDialog(QDialog):
 def _plain_http_elsewhere(text: str) -> bool:
     """Whether an address typed in the dialog is plain http to another computer."""
     text = text.strip()
-    return bool(text) and text.lower().startswith("http://") and not is_secure(normalise_url(text))
+    if not text.lower().startswith("http://"):
+        return False
+    try:
+        return not is_secure(normalise_url(text))
+    except ServerAddressError:  # still being typed ("http://[::1"): said when the user logs in
+        return False

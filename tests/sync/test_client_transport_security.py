@@ -18,7 +18,7 @@ from commissioner_app.store import Store
 from sync import cli as sync_cli
 from sync import credentials, session
 from sync.client import SyncClient, is_loopback, require_secure
-from sync.errors import InsecureServerError, ServerFullError
+from sync.errors import InsecureServerError, ServerAddressError, ServerFullError
 
 
 class RecordingHTTP(requests.Session):
@@ -65,7 +65,7 @@ def test_loopback_means_this_computer_only(url: str, loopback: bool) -> None:
     assert is_loopback(url) is loopback
 
 
-@pytest.mark.parametrize("url", ["http://10.0.0.5:8765", "http://sync.example.gov.cn", "ftp://127.0.0.1"])
+@pytest.mark.parametrize("url", ["http://10.0.0.5:8765", "http://sync.example.gov.cn"])
 def test_a_request_to_a_plain_http_server_elsewhere_is_never_sent(url: str) -> None:
     http = RecordingHTTP()
     client = SyncClient(url, "t-secret", session=http, retries=0)
@@ -74,6 +74,14 @@ def test_a_request_to_a_plain_http_server_elsewhere_is_never_sent(url: str) -> N
     assert http.sent == []
     assert "https" in caught.value.message.zh and "https" in caught.value.message.en
     assert "--insecure" in caught.value.message.en
+
+
+def test_an_address_of_another_scheme_is_refused_as_an_address_before_anything_is_sent() -> None:
+    http = RecordingHTTP()
+    with pytest.raises(ServerAddressError) as caught:
+        SyncClient("ftp://127.0.0.1", "t-secret", session=http, retries=0).me()
+    assert http.sent == []
+    assert "http:// 或 https://" in caught.value.message.zh and "https://" in caught.value.message.en
 
 
 def test_https_and_loopback_are_sent_and_an_explicit_choice_allows_plain_http() -> None:

@@ -216,3 +216,30 @@ def test_sync_names_the_records_the_server_refused_and_why(sqlite_server: Server
     assert "rejected 0" in again.stdout
     assert "1 rejected record" in again.stderr and "refused by an earlier sync" in again.stderr
     assert f"Visit {visit.id[:8]}" in again.stderr
+
+
+def test_typing_mistakes_get_a_message_and_exit_2_not_a_traceback(tmp_path: Path) -> None:
+    """Exit 1 means "a person must look at conflicts or refusals": a crash on a typo must not look
+    like that to a script, and a person must see what to type instead."""
+    for value in ("0", "-1", "nan", "inf"):
+        done = cli(tmp_path / "d", "sync", "--timeout", value)
+        assert done.returncode == 2, (value, done.stderr)
+        assert "Traceback" not in done.stderr and "--timeout" in done.stderr and "秒" in done.stderr
+    for url, says in (("http://[::1", "不是有效的网址"), ("ftp://example.org", "http:// 或 https://")):
+        done = cli(tmp_path / "d", "login", "--server", url, "--user", "x", "--token-file", stdin="pw\n")
+        assert done.returncode == 2, (url, done.stderr)
+        assert "Traceback" not in done.stderr and says in done.stderr and "未加密" not in done.stderr
+
+
+def test_an_address_without_http_to_a_plain_http_server_says_to_type_http(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """An address typed without a scheme is taken as https://. A test server on this computer speaks
+    plain http: the user was told the network was down, and the command line would "continue
+    syncing once the network is back"; they are told to type http:// instead."""
+    sqlite_server.add_user("typist", commissioner_id=str(uuid.uuid4()))
+    bare = sqlite_server.url.removeprefix("http://")
+    done = cli(tmp_path / "d", "login", "--server", bare, "--user", "typist", "--token-file", stdin=PASSWORD)
+    assert done.returncode != 0, done.stderr
+    assert "HTTPS" in done.stderr and f"http://{bare}" in done.stderr and "网络" not in done.stderr
+    assert "Traceback" not in done.stderr

@@ -355,3 +355,27 @@ def gui_server_login(server: Server, user: str, password: str) -> int:
         timeout=10,
     )
     return int(answer.status_code)
+
+
+def test_a_mistyped_server_address_is_explained_in_the_dialog(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    """Half-typed or wrong addresses: nothing breaks while typing, and logging in says what is wrong
+    with the address (not that the network is down)."""
+    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
+    context, controller = open_context(folder)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    page = window.show_view("sync")
+    page.login_button.click()
+    dialog = page.login_dialog
+    dialog.use_file.setChecked(True)
+    for url, says in (
+        ("http://[::1", "不是有效的网址"),
+        ("ftp://example.org", "http:// 或 https://"),
+        (gui_server.url.removeprefix("http://"), "不支持 HTTPS"),
+    ):
+        fill(dialog, url, user, PASSWORD)  # typed: the plain-http warning checks it as it changes
+        press_login(dialog)
+        wait_until(lambda says=says: dialog.buttons.isEnabled() and says in dialog.status.text(), what=url)
+        assert not controller.account.logged_in and dialog.isVisible()
