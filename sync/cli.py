@@ -429,6 +429,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 "requests": report.requests,
                 "seconds": round(report.seconds, 3),
                 "problems": [m.text() for m in report.problems],
+                # What waits for a person, this sync's and earlier ones': the open conflicts, and the
+                # refused records with the server's reason (the first 200).
+                "open_conflicts": len(list_conflicts(store)),
+                "rejected_waiting": _rejected_count(store),
+                "rejected_records": _rejected_list(store),
             },
             sys.stdout,
             ensure_ascii=False,
@@ -513,6 +518,24 @@ def _print_rejected(store: Store, total: int) -> None:
             ),
             file=sys.stderr,
         )
+
+
+def _rejected_list(store: Store) -> list[dict[str, Any]]:
+    from sync.errors import rejection_reason
+    from sync.ops import rejected_rows
+
+    listed = []
+    for table, row in rejected_rows(store):
+        reason = rejection_reason(row.get("sync_error"))
+        listed.append(
+            {
+                "table": table,
+                "id": row["id"],
+                "reason_zh": reason.zh if reason else "",
+                "reason_en": reason.en if reason else "",
+            }
+        )
+    return listed
 
 
 def _caption(row: dict[str, Any]) -> str:

@@ -217,6 +217,15 @@ def test_sync_names_the_records_the_server_refused_and_why(sqlite_server: Server
     assert "1 rejected record" in again.stderr and "refused by an earlier sync" in again.stderr
     assert f"Visit {visit.id[:8]}" in again.stderr
 
+    # Scripts get the same: the refused records with the reason, this sync's or an earlier one's.
+    listed = cli(here, "sync", "--json")
+    assert listed.returncode == 1, listed.stderr
+    answer = json.loads(listed.stdout)
+    assert answer["rejected"] == 0 and answer["rejected_waiting"] == 1 and answer["open_conflicts"] == 0
+    [refused] = answer["rejected_records"]
+    assert (refused["table"], refused["id"]) == ("visits", visit.id)
+    assert "服务日期" in refused["reason_zh"] and "future" in refused["reason_en"]
+
 
 def test_typing_mistakes_get_a_message_and_exit_2_not_a_traceback(tmp_path: Path) -> None:
     """Exit 1 means "a person must look at conflicts or refusals": a crash on a typo must not look
