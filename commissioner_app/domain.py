@@ -209,6 +209,52 @@ LABELS: dict[str, Message] = {
     "transferee": Message("受让方（被许可方）", "Transferee (licensee)"),
 }
 
+# The longest text one field may hold; the central store refuses longer (sync/server/fields.py).
+MAX_TEXT_CHARS = 200_000
+# No record of the programme is older (it began in 1999): an earlier date is a mistyped year.
+EARLIEST_DATE = date(1999, 1, 1)
+
+
+_LIMITED: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _limited_fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(text fields, date fields) of a record class, worked out once per class (the central store
+    checks every pushed record). Annotations are strings here (postponed evaluation)."""
+    found = _LIMITED.get(cls)
+    if found is None:
+        kinds = [(f.name, str(f.type).replace(" ", "")) for f in fields(cls)]
+        texts = tuple(n for n, k in kinds if k in ("str", "str|None"))
+        dates = tuple(n for n, k in kinds if k in ("date", "date|None"))
+        found = _LIMITED[cls] = (texts, dates)
+    return found
+
+
+def limit_issues(record: object) -> list[Issue]:
+    """What every record is held to, whatever its kind: no text over MAX_TEXT_CHARS, no date before
+    EARLIEST_DATE. The store checks it before saving and the central store on every push, so that
+    a record saved here is not refused days later at a sync."""
+    texts, dates = _limited_fields(type(record))
+    p = _Problems()
+    for name in texts:
+        value = getattr(record, name)
+        if value is not None and len(value) > MAX_TEXT_CHARS:
+            p.add(
+                name,
+                f"文本过长（{len(value):,} 字，上限 {MAX_TEXT_CHARS:,} 字）",
+                f"is too long ({len(value):,} characters, at most {MAX_TEXT_CHARS:,})",
+            )
+    for name in dates:
+        value = getattr(record, name)
+        if value is not None and value < EARLIEST_DATE:
+            p.add(
+                name,
+                f"日期 {value.isoformat()} 早于 {EARLIEST_DATE.year} 年，请检查年份",
+                f"{value.isoformat()} is before {EARLIEST_DATE.year}: check the year",
+            )
+    return p.items
+
+
 # The largest value one record may report for a figure. A visit (or one solution) beyond these is a
 # typing slip or an attempt to inflate a score; the client and the server refuse it alike.
 LIMITS: dict[str, float] = {

@@ -10,7 +10,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any, TypeVar
 
-from commissioner_app.domain import TABLES, Achievement, Issue, Record, TechnicalProblem, Visit
+from commissioner_app.domain import TABLES, Achievement, Issue, Record, TechnicalProblem, Visit, limit_issues
 
 R = TypeVar("R", bound=Record)
 
@@ -134,9 +134,11 @@ def stored_record_issues(table: str, row: dict[str, Any], *, today: date) -> lis
     kwargs.setdefault("id", "")
     record = cls(**kwargs)
     if isinstance(record, Visit):
-        return record.validate(today=today)
-    if isinstance(record, TechnicalProblem):
-        return record.validate(solution_count=1)
-    if isinstance(record, Achievement):
-        return record.validate(today=today)
-    return record.validate()
+        issues = record.validate(today=today)
+    elif isinstance(record, TechnicalProblem):
+        issues = record.validate(solution_count=1)
+    elif isinstance(record, Achievement):
+        issues = record.validate(today=today)
+    else:
+        issues = record.validate()
+    return [*issues, *limit_issues(record)]

@@ -32,6 +32,7 @@ from commissioner_app.domain import (
     Solution,
     TechnicalProblem,
     Visit,
+    limit_issues,
     new_id,
     now_iso,
 )
@@ -355,12 +356,14 @@ class Store:
 
     def validate(self, record: Record, *, pending_solutions: int = 0) -> list[Issue]:
         if isinstance(record, TechnicalProblem):
-            return record.validate(solution_count=self.solution_count(record.id) + pending_solutions)
-        if isinstance(record, Visit):
-            return record.validate(today=self.latest_visit_date(record))
-        if isinstance(record, Achievement):
-            return record.validate(today=self.latest_visit_date())
-        return record.validate()
+            issues = record.validate(solution_count=self.solution_count(record.id) + pending_solutions)
+        elif isinstance(record, Visit):
+            issues = record.validate(today=self.latest_visit_date(record))
+        elif isinstance(record, Achievement):
+            issues = record.validate(today=self.latest_visit_date())
+        else:
+            issues = record.validate()
+        return [*issues, *limit_issues(record)]
 
     def latest_visit_date(self, visit: Visit | None = None) -> date:
         """The latest service date a save accepts.
@@ -420,7 +423,7 @@ class Store:
                 new_solutions = sum(1 for s in solutions if s.problem_id == problem.id)
                 issues += _prefixed(f"problems[{i}]", self.validate(problem, pending_solutions=new_solutions))
             for i, solution in enumerate(solutions):
-                issues += _prefixed(f"solutions[{i}]", solution.validate())
+                issues += _prefixed(f"solutions[{i}]", self.validate(solution))
             if issues:
                 raise ValidationError(issues)
             if not visit.confirm_token:

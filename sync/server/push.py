@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, select, text, update
 
-from commissioner_app.domain import REVIEW_DECISIONS, TABLES
+from commissioner_app.domain import LABELS, REVIEW_DECISIONS, TABLES
 from commissioner_app.records import stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
 from sync.server import audit, confirm, group_records, notices, projects, timeutil
@@ -609,7 +609,10 @@ class Batch:
         try:
             incoming = clean_fields(table, record_id, change["fields"])
         except FieldError as exc:
-            raise Rejected(f"字段 {exc.field}：{exc.zh}", f"field {exc.field}: {exc.en}") from exc
+            label = LABELS.get(exc.field)  # the field's name as the application shows it, if it has one
+            zh = f"{label.zh}（{exc.field}）" if label else f"字段 {exc.field}"
+            en = f"{label.en} ({exc.field})" if label else f"field {exc.field}"
+            raise Rejected(f"{zh}：{exc.zh}", f"{en}: {exc.en}") from exc
         current = self.load(table, record_id)
         if current is not None and not can_see(user, table, current):
             raise out_of_scope()

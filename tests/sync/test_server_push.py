@@ -161,6 +161,7 @@ def test_a_text_too_long_is_refused_saying_so(server: Server) -> None:
     results = server.push_ok("zhangsan", [change("visits", new_id(), visit_fields(cid, content=too_long))])
     assert results[0]["status"] == "rejected"
     assert "content" in results[0]["reason_zh"] and "过长" in results[0]["reason_zh"]
+    assert "服务内容" in results[0]["reason_zh"]  # the field's name as the application shows it
     assert "200,000" in results[0]["reason_zh"] and "too long" in results[0]["reason_en"]
     # A list field (service types) over the limit, as JSON text or as a list: the same reason, and a
     # list is not stored whatever its length.

@@ -1,0 +1,52 @@
+"""What the central store would refuse is refused when saving here, with the field's name: a text
+over the server's length limit, or a date whose year is a typo (0026 for 2026). The user used to
+learn of it days later, when a sync refused the record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from commissioner_app.domain import MAX_TEXT_CHARS, Solution, TechnicalProblem
+from commissioner_app.errors import ValidationError
+from commissioner_app.records import stored_record_issues
+from commissioner_app.store import Store
+from sync.server.fields import MAX_TEXT
+
+from .conftest import make_visit
+
+
+def test_the_limit_is_the_central_stores() -> None:
+    assert MAX_TEXT_CHARS == MAX_TEXT
+
+
+def test_a_text_over_the_limit_is_refused_naming_the_field_and_nothing_is_saved(store: Store, target) -> None:
+    visit = make_visit(target, content="很长的服务内容" * 30_000)  # 210,000 characters
+    with pytest.raises(ValidationError) as caught:
+        store.save_visit(visit)
+    text = caught.value.message.zh
+    assert "服务内容" in text and "过长" in text and f"{MAX_TEXT_CHARS:,}" in text
+    assert store.get(type(visit), visit.id) is None
+    visit.content = "很长的服务内容" * 1_000
+    store.save_visit(visit)  # under the limit: saved
+    assert store.require(type(visit), visit.id).content == visit.content
+
+
+def test_a_long_solution_saved_with_its_visit_is_refused_too(store: Store, target) -> None:
+    visit = make_visit(target)
+    problem = TechnicalProblem(target_id=target.id, visit_id=visit.id, title="柑橘黄龙病", status="open")
+    solution = Solution(problem_id=problem.id, visit_id=visit.id, description="方" * (MAX_TEXT_CHARS + 1))
+    with pytest.raises(ValidationError) as caught:
+        store.save_visit(visit, problems=[problem], solutions=[solution])
+    assert "过长" in caught.value.message.zh
+
+
+def test_a_date_before_the_programme_is_a_typo(store: Store, target) -> None:
+    visit = make_visit(target, visit_date=date(26, 3, 5))
+    with pytest.raises(ValidationError) as caught:
+        store.save_visit(visit)
+    assert "服务日期" in caught.value.message.zh and "1999" in caught.value.message.zh
+    # The central store checks pushed records with the same rules.
+    issues = stored_record_issues("visits", {"visit_date": "0001-01-01", "content": "x"}, today=date.today())
+    assert any(i.field == "visit_date" and "1999" in i.message.zh for i in issues)
