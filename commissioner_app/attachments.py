@@ -193,6 +193,13 @@ def store_blob(store: Store, source: Path) -> tuple[str, int]:
     size = source.stat().st_size
     if size > MAX_ATTACHMENT_BYTES:
         raise _unreadable(source, "文件超过50MB", "the file is larger than 50 MB")
+    if size == 0:
+        # Nothing to show as evidence, and nothing a sync could upload.
+        raise _unreadable(
+            source,
+            "文件是空的（0 字节），不能作为佐证材料",
+            "the file is empty (0 bytes) and cannot serve as evidence",
+        )
     try:
         sha = sha256_of(source)
         f = source.open("rb")

@@ -43,6 +43,21 @@ def test_missing_file_gives_a_clear_message(store, tmp_path):
     assert "gone.jpg" in raised.value.text("zh_CN") and "不存在" in raised.value.text("zh_CN")
 
 
+def test_an_empty_file_is_refused_naming_it_and_nothing_is_kept(store, tmp_path):
+    empty = tmp_path / "会议纪要.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(CommissionerError) as raised:
+        add_attachment(store, empty, "visits", "v", kind="document")
+    message = raised.value.message
+    assert message.zh == "无法添加附件 会议纪要.txt：文件是空的（0 字节），不能作为佐证材料"
+    assert (
+        message.en
+        == "Cannot add the attachment 会议纪要.txt: the file is empty (0 bytes) and cannot serve as evidence"
+    )
+    assert attachments_of(store, "visits", "v") == []
+    assert not store.attachments_dir.exists() or list(store.attachments_dir.glob("??/*")) == []
+
+
 def test_a_document_gets_no_thumbnail_but_is_kept(store, tmp_path):
     doc = tmp_path / "确认书.pdf"
     doc.write_bytes(b"%PDF-1.4 not really")
