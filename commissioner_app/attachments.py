@@ -193,6 +193,13 @@ def store_blob(store: Store, source: Path) -> tuple[str, int]:
     size = source.stat().st_size
     if size > MAX_ATTACHMENT_BYTES:
         raise _unreadable(source, "文件超过50MB", "the file is larger than 50 MB")
+    if size == 0:
+        # Nothing to show as evidence, and nothing a sync could upload.
+        raise _unreadable(
+            source,
+            "文件是空的（0 字节），不能作为佐证材料",
+            "the file is empty (0 bytes) and cannot serve as evidence",
+        )
     try:
         sha = sha256_of(source)
         f = source.open("rb")
@@ -334,3 +341,22 @@ def verify_blob(store: Store, sha256: str, name: str = "") -> Message | None:
             f"The file of attachment {label} is damaged (hash mismatch)",
         )
     return None
+
+
+def is_empty_blob(store: Store, sha256: str) -> bool:
+    """Whether the file of a hash is here and empty (kept by a version that accepted empty files, or
+    written into the database directly): there is nothing to upload, so its record cannot be sent."""
+    try:
+        return blob_path(store, sha256).stat().st_size == 0
+    except (OSError, CommissionerError):
+        return False
+
+
+def empty_blob_message(sha256: str, name: str, consequence_zh: str, consequence_en: str) -> Message:
+    """What is wrong with an attachment whose file is empty, and what to do about it."""
+    label = safe_file_name(name, "") or str(sha256)[:12]
+    return Message(
+        f"附件 {label} 的文件是空的（0 字节），{consequence_zh}；请删除该附件，或换成有内容的文件",
+        f"The file of attachment {label} is empty (0 bytes); {consequence_en}. Delete the attachment, or "
+        "replace it with a file that has content",
+    )

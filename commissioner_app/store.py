@@ -901,7 +901,7 @@ class Store:
 
     def check(self) -> list[Message]:
         """Integrity check of the database and of every attachment's file (hash must match)."""
-        from commissioner_app.attachments import verify_blob
+        from commissioner_app.attachments import empty_blob_message, is_empty_blob, verify_blob
 
         problems: list[Message] = []
         with sqlite_errors(self.path):
@@ -915,16 +915,20 @@ class Store:
 
             remove_stale_incoming(self)
         later = set(self.not_downloaded())
-        seen: set[str] = set()
+        empty: dict[str, bool] = {}  # each file checked once; whether it is intact but empty
         for sha, name in self.db.execute(
             "SELECT sha256, original_name FROM attachments WHERE deleted = 0"
         ).fetchall():
-            if sha in seen or sha in later:
+            if sha in later:
                 continue
-            seen.add(sha)
-            message = verify_blob(self, sha, name)
-            if message:
-                problems.append(message)
+            if sha not in empty:
+                message = verify_blob(self, sha, name)
+                if message:
+                    problems.append(message)
+                empty[sha] = message is None and is_empty_blob(self, sha)
+            if empty[sha]:
+                # Every empty file has the same hash: each attachment is named, as a sync holds each back.
+                problems.append(empty_blob_message(sha, name, "无法同步", "it cannot be synced"))
         return problems
 
     def not_downloaded(self) -> list[str]:

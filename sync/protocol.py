@@ -52,6 +52,7 @@ PUT  /attachments/{sha256}?offset=<n>      body: raw bytes (a chunk) -> {"receiv
 POST /attachments/{sha256}/complete {"size": int} -> 201 {"sha256", "size"}
     The server hashes what it received; a mismatch discards the upload: 422 "hash_mismatch".
     size > received: 409 "incomplete" (with `received`), nothing discarded.
+    size 0: 422 "empty_attachment" (an empty file is no attachment; no chunk of it can be sent).
 GET  /records/{table}/{id}/history         -> [{"rev", "server_seq", "deleted", "fields", "username",
                                                "device_id", "at", "client_time"}] (the audit log)
 GET  /audit?actor=&action=&subject=&date_from=&date_to=&limit=&offset=

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commissioner_app.attachments import blob_path, sha256_of
+from commissioner_app.attachments import blob_path, empty_blob_message, sha256_of
 from commissioner_app.i18n import Message
 from sync.errors import ConflictError, RefusedError
 from sync.report import EngineParts, SyncProgress, SyncReport, checkpoint
@@ -26,7 +26,7 @@ class Uploader(EngineParts):
 
     def _upload_attachments(self, rows: list[dict[str, Any]], report: SyncReport) -> list[dict[str, Any]]:
         """Upload the files of the attachment records about to be pushed; drop records whose file is
-        missing."""
+        missing or empty."""
         kept = []
         wanted: dict[str, int] = {}
         for row in rows:
@@ -41,11 +41,25 @@ class Uploader(EngineParts):
                         )
                     )
                     continue
-                wanted[row["sha256"]] = path.stat().st_size
+                size = path.stat().st_size
+                if size == 0:
+                    # Nothing to upload (an earlier version accepted empty files): the server could
+                    # never complete it, and a sync that insisted would send nothing at all.
+                    report.problems.append(
+                        empty_blob_message(
+                            row["sha256"],
+                            row["original_name"],
+                            "暂不发送该附件记录",
+                            "its record is held back",
+                        )
+                    )
+                    continue
+                wanted[row["sha256"]] = size
             elif row["_table"] == "visits" and not row["deleted"] and row.get("confirm_sheet_sha256"):
-                # The signed confirmation sheet travels with its visit when this computer has it.
+                # The signed confirmation sheet travels with its visit when this computer has it (and
+                # it is not empty: its attachment record, held back above, says so).
                 path = blob_path(self.store, row["confirm_sheet_sha256"])
-                if path.exists():
+                if path.exists() and path.stat().st_size > 0:
                     wanted[row["confirm_sheet_sha256"]] = path.stat().st_size
             kept.append(row)
         total = sum(wanted.values())

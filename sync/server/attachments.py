@@ -268,6 +268,10 @@ def _incomplete(received: int) -> ApiError:
 
 def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, Any]:
     check_sha(sha256)
+    if size == 0:
+        # No chunk of an empty file can be sent (put_chunk refuses one): say why, rather than that
+        # the upload is unfinished, which a client would retry at every sync.
+        raise ApiError(422, "empty_attachment", "空文件不能作为附件", "an empty file cannot be an attachment")
     mismatch = False
     with writing(engine) as conn:
         row = conn.execute(select(uploads).where(uploads.c.sha256 == sha256).with_for_update()).first()

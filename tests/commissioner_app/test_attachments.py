@@ -3,7 +3,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from commissioner_app.attachments import add_attachment, attachments_of, blob_path, thumbnail_path
+from commissioner_app.attachments import (
+    add_attachment,
+    attachments_of,
+    blob_path,
+    store_bytes,
+    thumbnail_path,
+)
+from commissioner_app.domain import Attachment
 from commissioner_app.errors import CommissionerError
 
 from .conftest import make_visit
@@ -41,6 +48,37 @@ def test_missing_file_gives_a_clear_message(store, tmp_path):
     with pytest.raises(CommissionerError) as raised:
         add_attachment(store, tmp_path / "gone.jpg", "visits", "v")
     assert "gone.jpg" in raised.value.text("zh_CN") and "不存在" in raised.value.text("zh_CN")
+
+
+def test_an_empty_file_is_refused_naming_it_and_nothing_is_kept(store, tmp_path):
+    empty = tmp_path / "会议纪要.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(CommissionerError) as raised:
+        add_attachment(store, empty, "visits", "v", kind="document")
+    message = raised.value.message
+    assert message.zh == "无法添加附件 会议纪要.txt：文件是空的（0 字节），不能作为佐证材料"
+    assert (
+        message.en
+        == "Cannot add the attachment 会议纪要.txt: the file is empty (0 bytes) and cannot serve as evidence"
+    )
+    assert attachments_of(store, "visits", "v") == []
+    assert not store.attachments_dir.exists() or list(store.attachments_dir.glob("??/*")) == []
+
+
+def test_check_reports_each_empty_attachment_an_older_version_kept(store):
+    # Made before empty files were refused (or written into the database directly): all empty files
+    # share one stored file, so each attachment is named.
+    sha = store_bytes(store, b"")
+    for name in ("签到表.xlsx", "照片.jpg"):
+        store.save(
+            Attachment(sha256=sha, owner_table="visits", owner_id="v", kind="document", original_name=name)
+        )
+    problems = store.check()
+    assert [p.zh for p in problems] == [
+        f"附件 {name} 的文件是空的（0 字节），无法同步；请删除该附件，或换成有内容的文件"
+        for name in ("签到表.xlsx", "照片.jpg")
+    ]
+    assert all("is empty (0 bytes)" in p.en for p in problems)
 
 
 def test_a_document_gets_no_thumbnail_but_is_kept(store, tmp_path):

@@ -136,6 +136,24 @@ def test_path_like_and_malformed_names_are_refused(server: Server) -> None:
 
 
 @BACKENDS
+def test_completing_an_empty_upload_is_refused_as_an_empty_file(server: Server) -> None:
+    # There is no chunk to send for an empty file; a client that still asks to complete one is told
+    # why, not that its upload is unfinished (which it would retry at every sync).
+    server.add_user("zhangsan", "commissioner")
+    for sha in (hashlib.sha256(b"").hexdigest(), "c" * 64):
+        answer = server.request("POST", f"/attachments/{sha}/complete", "zhangsan", json={"size": 0})
+        assert answer.status_code == 422, answer.text
+        body = answer.json()
+        assert body["error"] == "empty_attachment"
+        assert (body["message_zh"], body["message_en"]) == (
+            "空文件不能作为附件",
+            "an empty file cannot be an attachment",
+        )
+    with server.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(uploads)).scalar_one() == 0
+
+
+@BACKENDS
 def test_oversized_chunks_are_refused(server: Server) -> None:
     server.add_user("zhangsan", "commissioner")
     sha = "b" * 64

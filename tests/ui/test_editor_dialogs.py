@@ -84,6 +84,17 @@ def test_missing_or_deleted_attachment_file_gives_a_clear_message(qtbot, store, 
     assert "的文件缺失" in widget.error.text()
 
 
+def test_an_empty_file_is_refused_and_the_others_are_added(qtbot, store, tmp_path):
+    widget = AttachmentsWidget(store, "visits", "v1")
+    qtbot.addWidget(widget)
+    empty = tmp_path / "空白.pdf"
+    empty.write_bytes(b"")
+    added = widget.add_files([empty, make_photo(tmp_path / "ok.jpg")])
+    assert [a.original_name for a in added] == ["ok.jpg"] == [a.original_name for a in widget.attachments()]
+    assert widget.error.text() == "无法添加附件 空白.pdf：文件是空的（0 字节），不能作为佐证材料"
+    assert not widget.error.isHidden()
+
+
 def test_attachment_removed_before_save_is_not_written(qtbot, store, tmp_path):
     widget = AttachmentsWidget(store, "visits", "v1")
     qtbot.addWidget(widget)

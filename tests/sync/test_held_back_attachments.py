@@ -1,0 +1,79 @@
+"""An attachment whose file cannot be sent is held back with a message naming it; every other record
+and file still syncs, and the pull still runs. Against the real server, with separate computers."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from pathlib import Path
+
+from commissioner_app.attachments import add_attachment, store_bytes
+from commissioner_app.domain import Attachment, Visit
+from tests.sync.fieldwork import add_target, add_visit, commissioner_store, connect
+from tests.sync.harness import Server
+
+
+def test_an_empty_attachment_is_held_back_and_everything_else_still_syncs(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    server = sqlite_server
+    cid = str(uuid.uuid4())
+    name = server.add_user(f"wang{uuid.uuid4().hex[:8]}", commissioner_id=cid)
+    field = commissioner_store(tmp_path / "field", cid)
+    engine = connect(field, server.url, name)
+    rng = random.Random(11)
+    visit = add_visit(field, rng, add_target(field, rng), "带附件的走访")
+    engine.sync()
+
+    # An empty signed sheet, attached by an earlier version that did not refuse empty files (or
+    # written into the database directly), and a good file beside it.
+    empty_sha = store_bytes(field, b"")
+    sheet = Attachment(
+        sha256=empty_sha,
+        owner_table="visits",
+        owner_id=visit.id,
+        kind="confirmation_sheet",
+        mime="application/pdf",
+        size=0,
+        original_name="确认单.pdf",
+    )
+    field.save(sheet)
+    edited = field.require(Visit, visit.id)
+    edited.confirm_sheet_sha256 = empty_sha
+    edited.content += "（已补确认单）"
+    field.save_visit(edited)
+    notes = tmp_path / "现场记录.txt"
+    notes.write_bytes("田间调查记录\n".encode() * 200)
+    good = add_attachment(field, notes, "visits", visit.id, kind="document")
+
+    # Meanwhile the same commissioner's other computer sends a visit of its own.
+    laptop = commissioner_store(tmp_path / "laptop", cid)
+    other = connect(laptop, server.url, name)
+    other.sync()
+    from_laptop = add_visit(laptop, rng, add_target(laptop, rng), "另一台电脑上的走访")
+    other.sync()
+
+    for attempt in range(2):  # and every later sync: never blocked
+        report = engine.sync()
+        assert [(p.zh, p.en) for p in report.problems] == [
+            (
+                "附件 确认单.pdf 的文件是空的（0 字节），暂不发送该附件记录；"
+                "请删除该附件，或换成有内容的文件",
+                "The file of attachment 确认单.pdf is empty (0 bytes); its record is held back. Delete the "
+                "attachment, or replace it with a file that has content",
+            )
+        ]
+        assert report.attachments_uploaded == (1 if attempt == 0 else 0)
+        assert field.get(Visit, from_laptop.id) is not None  # the pull ran
+
+    on_server = server.records(cid)
+    assert ("attachments", good.id) in on_server
+    assert ("attachments", sheet.id) not in on_server
+    assert on_server[("visits", visit.id)]["fields"]["content"] == edited.content
+    assert server.uploads() == {good.sha256: True}
+    held = field.db.execute("SELECT dirty FROM attachments WHERE id = ?", [sheet.id]).fetchone()
+    assert held[0] == 1  # still waiting here: deleting it or replacing the file sends the change
+
+    # Deleting the empty attachment lets its (deletion) go; nothing is held back any more.
+    field.delete(Attachment, sheet.id)
+    assert engine.sync().problems == []
