@@ -27,7 +27,7 @@ from sync.protocol import API_PREFIX, PROTOCOL_HEADER
 from sync.server import auth, confirm, timeutil
 from sync.server.app import create_app
 from sync.server.maintenance import prune
-from sync.server.tables import login_attempts, uploads
+from sync.server.tables import login_attempts, records, uploads
 from tests.sync.server_support import (
     BACKENDS,
     PASSWORD,
@@ -656,6 +656,42 @@ def test_records_cannot_point_at_other_peoples_records(server: Server) -> None:
         ],
     )
     assert [r["status"] for r in own] == ["accepted"] * 3, own
+
+
+@BACKENDS
+def test_an_attachment_must_belong_to_a_kind_of_record_that_takes_files(server: Server) -> None:
+    server.add_user("mallory", "commissioner")
+
+    def attached_to(owner_table: str, owner_id: str = "x") -> dict[str, Any]:
+        fields = {"sha256": "d" * 64, "owner_table": owner_table, "owner_id": owner_id, "size": 1}
+        return change("attachments", new_id(), fields)
+
+    nowhere = ["../../etc", "", "commissioners", "reference", "service_targets", "attachments"]
+    results = server.push_ok("mallory", [attached_to(table) for table in nowhere])
+    for result in results:
+        assert result["status"] == "rejected", results
+        assert result["reason_zh"].startswith("字段 owner_table：")
+        assert result["reason_en"].startswith("field owner_table:")
+    assert [c for c in server.pull_all("mallory")[0] if c["table"] == "attachments"] == []
+    # What the application attaches files to: a visit (photos, the signed sheet), a service
+    # agreement (the signed copy), an achievement and a project milestone (evidence).
+    used = ["visits", "service_agreements", "achievements", "project_milestones"]
+    kept = [attached_to(table, new_id()) for table in used]
+    accepted = server.push_ok("mallory", kept)
+    assert [r["status"] for r in accepted] == ["accepted"] * len(used), accepted
+    # One stored before this check (made so here) can no longer be edited, but can be deleted.
+    stray = kept[0]
+    with server.engine.begin() as conn:
+        conn.execute(
+            update(records)
+            .where(records.c.table_name == "attachments", records.c.id == stray["id"])
+            .values(fields=json.dumps({**stray["fields"], "owner_table": "../../etc"}))
+        )
+    edit = change("attachments", stray["id"], {"original_name": "a.jpg"}, base_rev=1)
+    [refused] = server.push_ok("mallory", [edit])
+    assert refused["status"] == "rejected" and "owner_table" in refused["reason_zh"]
+    [gone] = server.push_ok("mallory", [change("attachments", stray["id"], {}, base_rev=1, deleted=True)])
+    assert gone["status"] == "accepted", gone
 
 
 @BACKENDS
