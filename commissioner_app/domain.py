@@ -148,6 +148,17 @@ ATTACHMENT_KINDS: dict[str, Message] = {
     "signed_agreement": Message("协议签字盖章件", "Signed agreement"),
 }
 
+# The records a file may be attached to (Attachment.owner_table): a visit (site photos, the signed
+# confirmation sheet), a service agreement (its signed copy), a 揭榜 project (the bureau's acceptance
+# evidence), a project milestone and an achievement (their evidence).
+ATTACHMENT_OWNERS: dict[str, Message] = {
+    "visits": Message("服务记录", "visit"),
+    "service_agreements": Message("服务协议", "service agreement"),
+    "projects": Message("揭榜项目", "open-call project"),
+    "project_milestones": Message("项目节点", "project milestone"),
+    "achievements": Message("成果", "achievement"),
+}
+
 AGREEMENT_STATUSES: dict[str, Message] = {
     "draft": Message("草稿", "Draft"),
     "signed": Message("已签订", "Signed"),

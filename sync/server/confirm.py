@@ -455,6 +455,11 @@ def submit(engine: Engine, token: str, raw: bytes, request: Request) -> HTMLResp
     return answer
 
 
+def too_large_page() -> HTMLResponse:
+    """The answer to a form over MAX_BODY (also sent by the request guard, before reading more)."""
+    return _page("服务确认", "<section><p class='bad'>提交的内容过长。</p></section>", 413)
+
+
 def install(app: FastAPI, engine: Engine) -> None:
     @app.get("/c/{token}", include_in_schema=False)
     def confirm_page(token: str, request: Request) -> Response:
@@ -464,12 +469,12 @@ def install(app: FastAPI, engine: Engine) -> None:
     async def confirm_submit(token: str, request: Request) -> Response:
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-            return _page("服务确认", "<section><p class='bad'>提交的内容过长。</p></section>", 413)
+            return too_large_page()
         raw = b""
         async for chunk in request.stream():
             raw += chunk
             if len(raw) > MAX_BODY:
-                return _page("服务确认", "<section><p class='bad'>提交的内容过长。</p></section>", 413)
+                return too_large_page()
         from starlette.concurrency import run_in_threadpool
 
         return await run_in_threadpool(submit, engine, token, raw, request)

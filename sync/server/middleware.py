@@ -18,6 +18,7 @@ import orjson
 from anyio import to_thread
 
 from sync.protocol import API_PREFIX, MIN_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.server import confirm
 from sync.server.errors import ApiError, too_large
 
 log = logging.getLogger("sync.server.access")
@@ -25,6 +26,9 @@ log = logging.getLogger("sync.server.access")
 MAX_JSON_BODY = 32 * 1024 * 1024
 MAX_CHUNK_BODY = 4 * 1024 * 1024
 MAX_LOGIN_BODY = 16 * 1024  # a name, a password and a device id
+# Outside the API only the served party's confirmation form takes a body, and anyone may send one.
+MAX_PUBLIC_BODY = confirm.MAX_BODY
+CONFIRM_PREFIX = "/c/"
 # Paths anyone may fetch without the protocol header (the description of the API itself).
 OPEN_PATHS = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs", f"{API_PREFIX}/health")
 LOGIN_PATH = f"{API_PREFIX}/auth/login"
@@ -112,7 +116,8 @@ class AccessLog:
 class RequestGuard:
     """Refuses before the app reads anything: wrong protocol (426), no valid token (401), too large
     (413), bad gzip (400). Nothing of a body is read, inflated or parsed before its sender is known
-    (only the login's small body is read without a token)."""
+    (only the login's small body, and outside the API the confirmation form's, are read without a
+    token)."""
 
     def __init__(self, app: Any, engine: Any = None) -> None:
         self.app = app
@@ -155,13 +160,22 @@ class RequestGuard:
         limit = MAX_CHUNK_BODY if scope["method"] == "PUT" else MAX_JSON_BODY
         if path in LOGIN_PATHS:
             limit = MAX_LOGIN_BODY
+        elif not path.startswith(API_PREFIX):
+            limit = MAX_PUBLIC_BODY
+
+        async def refuse_too_large() -> None:
+            if path.startswith(CONFIRM_PREFIX):  # a phone's browser: the page says it, in Chinese
+                await confirm.too_large_page()(scope, receive, send)
+            else:
+                await send_error(send, too_large(limit))
+
         declared = headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await refuse_too_large()
+            return
+        if declared is not None and not declared.isdigit():
             await send_error(
-                send,
-                too_large(limit)
-                if declared.isdigit()
-                else ApiError(400, "bad_request", "Content-Length 无效", "invalid Content-Length"),
+                send, ApiError(400, "bad_request", "Content-Length 无效", "invalid Content-Length")
             )
             return
         encoding = headers.get("content-encoding", "identity").strip().lower()
@@ -189,7 +203,7 @@ class RequestGuard:
                 return
             body += message.get("body", b"")
             if len(body) > limit:
-                await send_error(send, too_large(limit))
+                await refuse_too_large()
                 return
             if not message.get("more_body"):
                 break
@@ -198,7 +212,7 @@ class RequestGuard:
                 inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
                 data = inflater.decompress(bytes(body), limit + 1)
                 if len(data) > limit or inflater.unconsumed_tail:
-                    await send_error(send, too_large(limit))
+                    await refuse_too_large()
                     return
                 if not inflater.eof:
                     raise zlib.error("truncated")

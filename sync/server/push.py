@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, select, text, update
 
-from commissioner_app.domain import LABELS, REVIEW_DECISIONS, TABLES
+from commissioner_app.domain import ATTACHMENT_OWNERS, LABELS, REVIEW_DECISIONS, TABLES
 from commissioner_app.records import stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
 from sync.server import audit, confirm, group_records, notices, projects, timeutil
@@ -616,6 +616,8 @@ class Batch:
         current = self.load(table, record_id)
         if current is not None and not can_see(user, table, current):
             raise out_of_scope()
+        if table == "attachments":
+            self._check_attachment_owner(incoming, current, bool(change["deleted"]))
         for name in SERVER_OWNED_FIELDS.get(table, ()):
             incoming.pop(name, None)
         # The served party's link is registered, never stored with the visit (nobody else gets it).
@@ -752,6 +754,22 @@ class Batch:
         self._server_fields(table, candidate, current, deleted)
         self._scope(table, record_id, candidate, current)
         self._postcheck(table, candidate, current, deleted)
+
+    def _check_attachment_owner(
+        self, incoming: dict[str, Any], current: Stored | None, deleted: bool
+    ) -> None:
+        """A file belongs to a record of a kind that takes files (ATTACHMENT_OWNERS); one stored
+        otherwise may still be deleted."""
+        owner_table = incoming.get("owner_table", current.fields.get("owner_table") if current else None)
+        if owner_table in ATTACHMENT_OWNERS or (deleted and current is not None):
+            return
+        *first, last = ATTACHMENT_OWNERS
+        raise Rejected(
+            f"字段 owner_table：附件只能属于{'、'.join(ATTACHMENT_OWNERS[t].zh for t in first)}"
+            f"或{ATTACHMENT_OWNERS[last].zh}",
+            "field owner_table: a file can be attached only to a "
+            f"{', '.join(ATTACHMENT_OWNERS[t].en for t in first)} or {ATTACHMENT_OWNERS[last].en}",
+        )
 
     def _check_references(self, table: str, incoming: dict[str, Any], current: Stored | None) -> None:
         """A record of a commissioner or manager may not name someone else's record."""

@@ -24,10 +24,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import event, func, select, text, update
 
 from sync.protocol import API_PREFIX, PROTOCOL_HEADER
-from sync.server import auth, timeutil
+from sync.server import auth, confirm, timeutil
 from sync.server.app import create_app
 from sync.server.maintenance import prune
-from sync.server.tables import login_attempts, uploads
+from sync.server.tables import login_attempts, records, uploads
 from tests.sync.server_support import (
     BACKENDS,
     PASSWORD,
@@ -194,6 +194,71 @@ def test_a_request_without_a_valid_token_is_refused_before_its_body_is_read(
     ]
     status, received = _asgi_call(server.client.app, method, API_PREFIX + path, headers, bomb)
     assert received and 400 <= status < 500
+
+
+def _asgi_stream(app: Any, path: str, headers: list[tuple[bytes, bytes]], total: int) -> Any:
+    """POST `total` bytes to `path` as a chunked body, 64 KiB a message; (status, content type,
+    answer, bytes the server pulled)."""
+    pulled = 0
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal pulled
+        if pulled >= total:
+            return {"type": "http.disconnect"}
+        part = min(CHUNK, total - pulled)
+        pulled += part
+        return {"type": "http.request", "body": b"a" * part, "more_body": pulled < total}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver"), (b"transfer-encoding", b"chunked"), *headers],
+        "client": ("10.3.0.2", 1234),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    kind = dict(start["headers"]).get(b"content-type", b"").decode()
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], kind, body, pulled
+
+
+@BACKENDS
+def test_a_large_body_outside_the_api_is_refused_before_it_is_read(server: Server) -> None:
+    """Anyone may post to the confirmation page or to a made-up path: such a body is held to the
+    page's small limit, not to the API's 32 MB."""
+    big = 31 * 1024 * 1024
+    token = "A" * 22  # shaped like a confirmation link (whether one exists does not matter)
+    for path in (f"/c/{token}", "/nope", "/api/v2/sync/push"):
+        status, kind, body, pulled = _asgi_stream(server.client.app, path, [], big)
+        assert status == 413, (path, status)
+        assert pulled <= confirm.MAX_BODY + CHUNK, (path, pulled)  # not the 31 MB
+        if path.startswith("/c/"):  # the served party's phone gets the page, in Chinese
+            assert kind.startswith("text/html") and "提交的内容过长" in body.decode()
+        else:
+            answer = json.loads(body)
+            assert kind == "application/json" and answer["error"] == "too_large"
+            assert answer["message_zh"] and answer["message_en"]
+        # A declared length over the limit is refused without reading anything.
+        status, kind, body, pulled = _asgi_stream(
+            server.client.app, path, [(b"content-length", str(big).encode())], big
+        )
+        assert status == 413 and pulled == 0, (path, status, pulled)
+    # A form of the page's size is still read and answered (here: no such link).
+    answer = server.client.post(f"/c/{token}", data={"name": "陈" * 500})
+    assert answer.status_code == 404 and "链接无效" in answer.text
 
 
 # --- 3. a lockout that slows an attacker, not the owner ------------------------------------------
@@ -591,6 +656,42 @@ def test_records_cannot_point_at_other_peoples_records(server: Server) -> None:
         ],
     )
     assert [r["status"] for r in own] == ["accepted"] * 3, own
+
+
+@BACKENDS
+def test_an_attachment_must_belong_to_a_kind_of_record_that_takes_files(server: Server) -> None:
+    server.add_user("mallory", "commissioner")
+
+    def attached_to(owner_table: str, owner_id: str = "x") -> dict[str, Any]:
+        fields = {"sha256": "d" * 64, "owner_table": owner_table, "owner_id": owner_id, "size": 1}
+        return change("attachments", new_id(), fields)
+
+    nowhere = ["../../etc", "", "commissioners", "reference", "service_targets", "attachments"]
+    results = server.push_ok("mallory", [attached_to(table) for table in nowhere])
+    for result in results:
+        assert result["status"] == "rejected", results
+        assert result["reason_zh"].startswith("字段 owner_table：")
+        assert result["reason_en"].startswith("field owner_table:")
+    assert [c for c in server.pull_all("mallory")[0] if c["table"] == "attachments"] == []
+    # What the application attaches files to: a visit (photos, the signed sheet), a service
+    # agreement (the signed copy), an achievement and a project milestone (evidence).
+    used = ["visits", "service_agreements", "achievements", "project_milestones"]
+    kept = [attached_to(table, new_id()) for table in used]
+    accepted = server.push_ok("mallory", kept)
+    assert [r["status"] for r in accepted] == ["accepted"] * len(used), accepted
+    # One stored before this check (made so here) can no longer be edited, but can be deleted.
+    stray = kept[0]
+    with server.engine.begin() as conn:
+        conn.execute(
+            update(records)
+            .where(records.c.table_name == "attachments", records.c.id == stray["id"])
+            .values(fields=json.dumps({**stray["fields"], "owner_table": "../../etc"}))
+        )
+    edit = change("attachments", stray["id"], {"original_name": "a.jpg"}, base_rev=1)
+    [refused] = server.push_ok("mallory", [edit])
+    assert refused["status"] == "rejected" and "owner_table" in refused["reason_zh"]
+    [gone] = server.push_ok("mallory", [change("attachments", stray["id"], {}, base_rev=1, deleted=True)])
+    assert gone["status"] == "accepted", gone
 
 
 @BACKENDS
