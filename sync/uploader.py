@@ -64,10 +64,35 @@ class Uploader(EngineParts):
             kept.append(row)
         total = sum(wanted.values())
         sent = 0
+        damaged: set[str] = set()
         for sha, size in wanted.items():
             if self._cancelled(report):
                 return []
-            sent += self._upload(sha, size, report, sent, total)
+            try:
+                sent += self._upload(sha, size, report, sent, total)
+            except _DamagedFile:
+                # Its bytes no longer match its hash (a failing disk, a file edited in place): the
+                # server would refuse them, and the rest of the sync must not wait on them.
+                damaged.add(sha)
+                names = sorted(
+                    {
+                        str(r["original_name"])
+                        for r in kept
+                        if r["_table"] == "attachments" and r["sha256"] == sha
+                    }
+                ) or [sha[:12]]
+                for name in names:
+                    report.problems.append(
+                        Message(
+                            f"附件 {name} 的文件已损坏（内容与校验值不符），暂不发送该附件记录；"
+                            "请删除该附件，或重新添加原文件",
+                            f"The file of attachment {name} is damaged (its content does not match its "
+                            "hash); its record is held back. Delete the attachment, or add the original "
+                            "file again",
+                        )
+                    )
+        if damaged:
+            kept = [r for r in kept if not (r["_table"] == "attachments" and r["sha256"] in damaged)]
         return kept
 
     def _upload(self, sha: str, size: int, report: SyncReport, before: int, total: int) -> int:
@@ -75,9 +100,7 @@ class Uploader(EngineParts):
         if status.get("complete"):
             return size
         if sha256_of(blob_path(self.store, sha)) != sha:
-            raise RefusedError(
-                Message(f"本机附件文件 {sha[:12]} 已损坏", f"The local attachment file {sha[:12]} is damaged")
-            )
+            raise _DamagedFile(sha)
         offset = int(status.get("received", 0))
         self._progress(SyncProgress("upload", before + offset, total))
         with blob_path(self.store, sha).open("rb") as f:
@@ -114,3 +137,7 @@ class Uploader(EngineParts):
             raise RefusedError(
                 Message("下载的附件与校验值不符", "The downloaded attachment does not match its hash")
             )
+
+
+class _DamagedFile(Exception):
+    """An attachment's file whose bytes no longer match its hash (see _upload_attachments)."""

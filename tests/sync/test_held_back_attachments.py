@@ -77,3 +77,38 @@ def test_an_empty_attachment_is_held_back_and_everything_else_still_syncs(
     # Deleting the empty attachment lets its (deletion) go; nothing is held back any more.
     field.delete(Attachment, sheet.id)
     assert engine.sync().problems == []
+
+
+def test_a_damaged_attachment_file_is_held_back_and_everything_else_still_syncs(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A photo whose file was damaged on disk (its content no longer matches its hash) stopped every
+    sync with "本机附件文件 … 已损坏", sending nothing and receiving nothing."""
+    server = sqlite_server
+    cid = str(uuid.uuid4())
+    name = server.add_user(f"li{uuid.uuid4().hex[:8]}", commissioner_id=cid)
+    field = commissioner_store(tmp_path / "field", cid)
+    engine = connect(field, server.url, name)
+    rng = random.Random(12)
+    visit = add_visit(field, rng, add_target(field, rng), "带照片的走访")
+    photo_file = tmp_path / "田间照片.jpg"
+    photo_file.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40)
+    photo = add_attachment(field, photo_file, "visits", visit.id, kind="photo")
+    notes = tmp_path / "记录.txt"
+    notes.write_bytes("调查记录\n".encode() * 300)
+    good = add_attachment(field, notes, "visits", visit.id, kind="document")
+    from commissioner_app.attachments import blob_path
+
+    blob = blob_path(field, photo.sha256)
+    blob.chmod(0o644)
+    blob.write_bytes(b"\xff\xd8 damaged by a failing disk")
+
+    report = engine.sync()
+    assert len(report.problems) == 1, report.problems
+    assert "田间照片.jpg" in report.problems[0].zh and "损坏" in report.problems[0].zh
+    on_server = server.records(cid)
+    assert ("visits", visit.id) in on_server and ("attachments", good.id) in on_server
+    assert ("attachments", photo.id) not in on_server
+    assert server.uploads() == {good.sha256: True}
+    held = field.db.execute("SELECT dirty FROM attachments WHERE id = ?", [photo.id]).fetchone()
+    assert held[0] == 1  # waits here until the photo is replaced or deleted
