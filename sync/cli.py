@@ -241,10 +241,11 @@ def cmd_login(args: argparse.Namespace) -> int:
         raise CommissionerError(
             Message(f"{exc.text('zh_CN')}{hint.zh}", f"{exc.text('en')} {hint.en}")
         ) from None
+    role = ROLE_LABELS.get(user["role"], Message(str(user["role"]), str(user["role"])))
     print(
         t(
-            f"已登录：{user.get('display_name') or user['username']}（{user['role']}）",
-            f"Logged in as {user.get('display_name') or user['username']} ({user['role']})",
+            f"已登录：{user.get('display_name') or user['username']}（{role.zh}）",
+            f"Logged in as {user.get('display_name') or user['username']} ({role.en})",
         )
     )
     if storage == "file":
@@ -465,6 +466,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
             _print_rejected(store, rejected)
         return EXIT_ATTENTION
     return 0
+
+
+ROLE_LABELS = {
+    "commissioner": Message("科技特派员", "commissioner"),
+    "manager": Message("团长/站长", "team or workstation manager"),
+    "county": Message("县科技局", "county bureau"),
+    "bureau": Message("市科技局", "city bureau"),
+}
 
 
 def _seconds(text: str) -> float:

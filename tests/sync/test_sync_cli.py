@@ -70,7 +70,7 @@ def test_login_sync_conflicts_from_the_command_line(sqlite_server: Server, tmp_p
         stdin=PASSWORD + "\n",
     )
     assert done.returncode == 0, done.stderr
-    assert "已登录" in done.stdout and "仅本账户可读" in done.stderr
+    assert "已登录" in done.stdout and "（科技特派员）" in done.stdout and "仅本账户可读" in done.stderr
     token_file = here / TOKEN_FILE
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert PASSWORD not in token_file.read_text()
