@@ -399,7 +399,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         last.update(phase=p.phase, done=p.done)
         amount = f"{p.done}/{p.total}" if p.total else str(p.done)
         if p.phase == "upload":
-            amount = f"{p.done // 1024}/{p.total // 1024} KB"
+            amount = (
+                f"{-(-p.done // 1024)}/{-(-p.total // 1024)} KB"  # rounded up: a small file is not "0 KB"
+            )
         print(f"{p.label.text()} {amount}" if p.phase != "done" else p.label.text(), flush=True)
 
     cancel = threading.Event()

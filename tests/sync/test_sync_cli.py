@@ -195,6 +195,11 @@ def test_sync_names_the_records_the_server_refused_and_why(sqlite_server: Server
     here = tmp_path / "here"
     store = commissioner_store(here, cid)
     visit = add_visit(store, random.Random(3), add_target(store, random.Random(3)), "日期写错")
+    from commissioner_app.attachments import add_attachment
+
+    note = tmp_path / "记录.txt"
+    note.write_text("九个字节的记录", encoding="utf-8")  # a small file: its upload is not shown as "0/0 KB"
+    add_attachment(store, note, "visits", visit.id, kind="document")
     store.close()
     # A laptop whose clock was years ahead when the visit was saved: the server refuses the date.
     with sqlite3.connect(here / "commissioner.db") as db:
@@ -207,6 +212,7 @@ def test_sync_names_the_records_the_server_refused_and_why(sqlite_server: Server
     first = cli(here, "sync")
     assert first.returncode == 1, first.stderr
     assert "被拒绝 1" in first.stdout
+    assert "/1 KB" in first.stdout and "0/0 KB" not in first.stdout
     assert "被拒绝的记录 1 条" in first.stderr and "此前" not in first.stderr
     assert f"服务记录 {visit.id[:8]}" in first.stderr and "2099-01-01" in first.stderr
     assert "日期" in first.stderr.split(visit.id[:8], 1)[1]  # the server's reason follows the record
