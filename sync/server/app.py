@@ -63,6 +63,37 @@ class PushRequest(Strict):
     changes: list[ChangeIn] = Field(max_length=protocol.MAX_PUSH_CHANGES)
 
 
+# What pydantic's error types mean, said in Chinese (the English message is pydantic's own).
+_ERROR_ZH = {
+    "missing": "缺少此项",
+    "extra_forbidden": "不允许的字段",
+    "string_type": "应为文本",
+    "string_too_short": "过短",
+    "string_too_long": "过长",
+    "too_short": "过短",
+    "too_long": "过长（项数过多）",
+    "string_pattern_mismatch": "格式不正确",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "greater_than": "超出允许的范围",
+    "greater_than_equal": "超出允许的范围",
+    "less_than": "超出允许的范围",
+    "less_than_equal": "超出允许的范围",
+    "literal_error": "不是允许的值",
+    "enum": "不是允许的值",
+    "json_type": "应为 JSON 文本",
+}
+
+
 def _says_json(content_type: str | None) -> bool:
     """Whether a request's Content-Type lets its body be read as JSON, by FastAPI's own (strict) rule:
     application/json or application/*+json; a body that says nothing of its type is not read."""
@@ -456,6 +487,13 @@ def _install_error_handlers(app: FastAPI) -> None:
             405: ("method_not_allowed", "不支持此请求方法", "method not allowed"),
         }
         error, zh, en = kinds.get(exc.status_code, ("http_error", "请求无法处理", str(exc.detail)))
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            # Starlette's words for a body it cannot decode: mostly text that is not UTF-8.
+            error, zh, en = (
+                "malformed_body",
+                "请求内容无法解析（文本须为 UTF-8 编码的 JSON）",
+                "the request body cannot be read (send JSON text in UTF-8)",
+            )
         return JSONResponse(
             {"error": error, "message_zh": zh, "message_en": en},
             status_code=exc.status_code,
@@ -463,11 +501,27 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         details = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in errors][
             :20
         ]
+        whole_body = [tuple(e.get("loc", ())) for e in errors] == [("body",)]
+        if (
+            whole_body
+            and request.method in ("POST", "PUT")
+            and not _says_json(request.headers.get("content-type"))
+        ):
+            # FastAPI reads a JSON body only when the request says it is JSON; otherwise it reports
+            # the body as "not a dictionary", which does not tell the sender what to change.
+            return JSONResponse(
+                {
+                    "error": "unsupported_media_type",
+                    "message_zh": "请求内容须以 JSON 格式发送（Content-Type: application/json）",
+                    "message_en": "the request must be sent as JSON (Content-Type: application/json)",
+                },
+                status_code=415,
+            )
         if any(e.get("type") == "json_invalid" for e in errors):
             return JSONResponse(
                 {
@@ -479,10 +533,14 @@ def _install_error_handlers(app: FastAPI) -> None:
                 status_code=400,
             )
         where = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in details[:3])
+        where_zh = "；".join(
+            f"{'.'.join(str(x) for x in e.get('loc', ()))}：{_ERROR_ZH.get(str(e.get('type')), '不符合要求')}"
+            for e in errors[:3]
+        )
         return JSONResponse(
             {
                 "error": "invalid_request",
-                "message_zh": f"请求内容不符合要求：{where}",
+                "message_zh": f"请求内容不符合要求：{where_zh}",
                 "message_en": f"the request is not valid: {where}",
                 "details": details,
             },

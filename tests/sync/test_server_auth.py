@@ -237,3 +237,30 @@ def test_login_says_whether_the_account_has_records_of_its_own(server: Server) -
     assert server.login("other").json()["has_records"] is True
     server.add_user("bureau", "bureau")
     assert server.login("bureau").json()["has_records"] is False
+
+
+@BACKENDS
+def test_a_login_not_sent_as_json_is_told_so_in_both_languages(server: Server) -> None:
+    """A login form posted as text (a script's mistake) got "body: Input should be a valid dictionary"
+    inside the Chinese message; a body that is not UTF-8 got only "请求无法处理"."""
+    server.add_user("zhangsan", "commissioner")
+    as_text = server.client.post(
+        "/api/v1/auth/login",
+        headers={PROTOCOL_HEADER: "1", "Content-Type": "text/plain"},
+        content=b'{"username": "zhangsan", "password": "x"}',
+    )
+    assert as_text.status_code == 415, as_text.text
+    assert as_text.json()["error"] == "unsupported_media_type" and "JSON" in as_text.json()["message_zh"]
+    not_utf8 = server.client.post(
+        "/api/v1/auth/login",
+        headers={PROTOCOL_HEADER: "1", "Content-Type": "application/json"},
+        content=b'{"username": "\xff\xfe", "password": "x"}',
+    )
+    assert 400 <= not_utf8.status_code < 500
+    assert "UTF-8" in not_utf8.json()["message_zh"] and "UTF-8" in not_utf8.json()["message_en"]
+    empty_name = server.client.post(
+        "/api/v1/auth/login", headers={PROTOCOL_HEADER: "1"}, json={"username": "", "password": "x"}
+    )
+    assert empty_name.status_code == 422
+    message = empty_name.json()["message_zh"]
+    assert "username" in message and "过短" in message and "should" not in message

@@ -197,6 +197,9 @@ def test_malformed_and_wrongly_typed_requests_get_a_clear_4xx(server: Server) ->
     )
     assert typed.status_code == 422 and typed.json()["error"] == "invalid_request"
     assert "batch_id" in typed.json()["message_en"]
+    # The Chinese message is Chinese: what is wrong with each field, not the checker's English.
+    assert "batch_id" in typed.json()["message_zh"] and "应为文本" in typed.json()["message_zh"]
+    assert "Input should" not in typed.json()["message_zh"]
     too_many = server.request(
         "POST",
         "/sync/push",

@@ -27,12 +27,15 @@ def test_a_push_body_of_the_wrong_shape_is_refused_naming_the_place_as_other_end
     wrong = _push(server, {**batch, "changes": "x"})
     assert wrong.status_code == 422
     assert wrong.json()["details"][0]["loc"] == ["body", "changes"]
-    assert "body.changes: " in wrong.json()["message_zh"] and "body.changes: " in wrong.json()["message_en"]
+    assert (
+        "body.changes：应为列表" in wrong.json()["message_zh"]
+        and "body.changes: " in wrong.json()["message_en"]
+    )
     # The body as a whole: "body: …", never "：: …".
     listed = _push(server, [])
     assert listed.status_code == 422
     assert listed.json()["details"][0]["loc"] == ["body"]
-    assert "：body: " in listed.json()["message_zh"]
+    assert "：body：" in listed.json()["message_zh"] and ": body: " in listed.json()["message_en"]
     # As the attachment endpoint names its own.
     other = server.request(
         "POST", f"/attachments/{'a' * 64}/complete", "wang", content=b'{"size": "x"}', headers=JSON
