@@ -195,6 +195,8 @@ def register(sub: Any) -> None:
 def cmd_login(args: argparse.Namespace) -> int:
     store = open_store(args, must_exist=False)
     url = normalise_url(args.server)
+    if not args.user.strip():
+        raise CommissionerError(Message("未输入用户名（--user）", "No user name given (--user)"))
     if not is_secure(url):
         require_secure(url, args.insecure)  # refused before a password is asked for
         print(INSECURE_WARNING.text(), file=sys.stderr)

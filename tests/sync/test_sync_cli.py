@@ -240,6 +240,8 @@ def test_typing_mistakes_get_a_message_and_exit_2_not_a_traceback(tmp_path: Path
         done = cli(tmp_path / "d", "sync", "--timeout", value)
         assert done.returncode == 2, (value, done.stderr)
         assert "Traceback" not in done.stderr and "--timeout" in done.stderr and "秒" in done.stderr
+    no_name = cli(tmp_path / "d", "login", "--server", "https://sync.example.cn", "--user", " ", stdin="pw\n")
+    assert no_name.returncode == 2 and "未输入用户名" in no_name.stderr
     for url, says in (("http://[::1", "不是有效的网址"), ("ftp://example.org", "http:// 或 https://")):
         done = cli(tmp_path / "d", "login", "--server", url, "--user", "x", "--token-file", stdin="pw\n")
         assert done.returncode == 2, (url, done.stderr)
