@@ -469,6 +469,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
             )
             _print_rejected(store, rejected)
         return EXIT_ATTENTION
+    if report.problems:
+        # Said above (a record held back, a clock to set, a change refused): done, but a person must act.
+        return EXIT_ATTENTION
     return 0
 
 

@@ -260,3 +260,31 @@ def test_an_address_without_http_to_a_plain_http_server_says_to_type_http(
     assert done.returncode != 0, done.stderr
     assert "HTTPS" in done.stderr and f"http://{bare}" in done.stderr and "网络" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_record_held_back_makes_the_sync_exit_1(sqlite_server: Server, tmp_path: Path) -> None:
+    """An attachment whose file is missing is held back: the sync finishes, but a person must act
+    (restore or delete it), which exit 1 says to a script; it exited 0 as if all had gone."""
+    import random
+
+    from commissioner_app.attachments import add_attachment, blob_path
+
+    cid = str(uuid.uuid4())
+    sqlite_server.add_user("heldback", commissioner_id=cid)
+    here = tmp_path / "here"
+    store = commissioner_store(here, cid)
+    visit = add_visit(store, random.Random(5), add_target(store, random.Random(5)), "照片丢失")
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 8)
+    attachment = add_attachment(store, photo, "visits", visit.id, kind="photo")
+    store.close()
+    blob_path(Store.open(here), attachment.sha256).unlink()
+    login = cli(
+        here, "login", "--server", sqlite_server.url, "--user", "heldback", "--token-file", stdin=PASSWORD
+    )
+    assert login.returncode == 0, login.stderr
+
+    done = cli(here, "sync")
+    assert done.returncode == 1, done.stderr
+    assert "照片.jpg" in done.stderr and "缺失" in done.stderr
+    assert "同步完成" in done.stdout  # everything else went
