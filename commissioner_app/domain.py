@@ -7,6 +7,7 @@ by the store, not here. `validate()` returns every problem at once, each in Chin
 from __future__ import annotations
 
 import json
+import math
 import re
 import uuid
 from dataclasses import Field, dataclass, field, fields
@@ -226,18 +227,21 @@ MAX_TEXT_CHARS = 200_000
 EARLIEST_DATE = date(1999, 1, 1)
 
 
-_LIMITED: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_LIMITED: dict[type, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+# Where a place can be on Earth (a photo's or the laptop's position, in degrees).
+COORDINATES = {"gps_lat": 90.0, "gps_lon": 180.0}
 
 
-def _limited_fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(text fields, date fields) of a record class, worked out once per class (the central store
-    checks every pushed record). Annotations are strings here (postponed evaluation)."""
+def _limited_fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(text fields, date fields, decimal number fields) of a record class, worked out once per class
+    (the central store checks every pushed record). Annotations are strings (postponed evaluation)."""
     found = _LIMITED.get(cls)
     if found is None:
         kinds = [(f.name, str(f.type).replace(" ", "")) for f in fields(cls)]
         texts = tuple(n for n, k in kinds if k in ("str", "str|None"))
         dates = tuple(n for n, k in kinds if k in ("date", "date|None"))
-        found = _LIMITED[cls] = (texts, dates)
+        numbers = tuple(n for n, k in kinds if k in ("float", "float|None"))
+        found = _LIMITED[cls] = (texts, dates, numbers)
     return found
 
 
@@ -245,7 +249,7 @@ def limit_issues(record: object) -> list[Issue]:
     """What every record is held to, whatever its kind: no text over MAX_TEXT_CHARS, no date before
     EARLIEST_DATE. The store checks it before saving and the central store on every push, so that
     a record saved here is not refused days later at a sync."""
-    texts, dates = _limited_fields(type(record))
+    texts, dates, numbers = _limited_fields(type(record))
     p = _Problems()
     for name in texts:
         value = getattr(record, name)
@@ -262,6 +266,19 @@ def limit_issues(record: object) -> list[Issue]:
                 name,
                 f"日期 {value.isoformat()} 早于 {EARLIEST_DATE.year} 年，请检查年份",
                 f"{value.isoformat()} is before {EARLIEST_DATE.year}: check the year",
+            )
+    for name in numbers:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if not math.isfinite(value):
+            p.add(name, "不是有效的数字", "is not a valid number")
+        elif name in COORDINATES and abs(value) > COORDINATES[name]:
+            bound = COORDINATES[name]
+            p.add(
+                name,
+                f"坐标超出范围（-{bound:g} 到 {bound:g} 度）",
+                f"is out of range (-{bound:g} to {bound:g} degrees)",
             )
     return p.items
 

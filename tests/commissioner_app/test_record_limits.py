@@ -50,3 +50,20 @@ def test_a_date_before_the_programme_is_a_typo(store: Store, target) -> None:
     # The central store checks pushed records with the same rules.
     issues = stored_record_issues("visits", {"visit_date": "0001-01-01", "content": "x"}, today=date.today())
     assert any(i.field == "visit_date" and "1999" in i.message.zh for i in issues)
+
+
+def test_a_position_off_the_earth_or_a_number_that_is_not_one_is_refused(store: Store, target) -> None:
+    visit = make_visit(target, gps_lat=1000.0, gps_lon=113.1)
+    with pytest.raises(ValidationError) as caught:
+        store.save_visit(visit)
+    assert "坐标超出范围" in caught.value.message.zh
+    visit = make_visit(target, economic_benefit=float("nan"))
+    with pytest.raises(ValidationError) as caught:  # was a raw "NOT NULL constraint failed"
+        store.save_visit(visit)
+    assert "不是有效的数字" in caught.value.message.zh
+    visit = make_visit(target, gps_lat=22.58, gps_lon=113.08)  # Jiangmen
+    store.save_visit(visit)
+    issues = stored_record_issues(
+        "visits", {"visit_date": "2026-03-05", "gps_lon": -200.0}, today=date.today()
+    )
+    assert any(i.field == "gps_lon" for i in issues)  # the central store refuses it too
