@@ -303,7 +303,7 @@ def cmd_exemplars(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from commissioner_app.assessment import Period, assess
-    from commissioner_app.exports import export_csv, export_xlsx
+    from commissioner_app.exports import export_csv, export_xlsx, sheets
 
     store = _open(args)
     a = assess(store, period=Period.year(args.year), basis=args.basis)
@@ -315,10 +315,19 @@ def cmd_export(args: argparse.Namespace) -> int:
                     f"{args.out} is a folder; give an .xlsx file name",
                 )
             )
+        if not args.out.parent.is_dir():
+            raise CommissionerError(
+                Message(f"文件夹 {args.out.parent} 不存在", f"The folder {args.out.parent} does not exist")
+            )
         counts = export_xlsx(store, args.year, args.out, assessment=a)
+        titles = {sheet.name: sheet.title for sheet in sheets(store, a)}  # as the workbook names them
+
+        def title(name: str) -> Message:
+            return titles.get(name, Message(name, name))
+
         _say(
-            f"已导出 {args.out}：" + "，".join(f"{k} {v} 行" for k, v in counts.items()),
-            f"Exported {args.out}: " + ", ".join(f"{k} {v} rows" for k, v in counts.items()),
+            f"已导出 {args.out}：" + "，".join(f"{title(k).zh} {v} 行" for k, v in counts.items()),
+            f"Exported {args.out}: " + ", ".join(f"{title(k).en} {v} rows" for k, v in counts.items()),
         )
         return 0
     if args.out.exists() and not args.out.is_dir():

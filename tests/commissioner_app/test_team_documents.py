@@ -124,6 +124,13 @@ def test_the_command_line_export_and_commendation_list(data, tmp_path):
     done = run_cli(data, "export", "--format", "xlsx", "--year", str(YEAR), "--out", str(tmp_path / "e.xlsx"))
     assert done.returncode == 0, done.stderr
     assert {"团队考核", "工作站考核"} <= set(load_workbook(tmp_path / "e.xlsx").sheetnames)
+    # What it says is what the workbook holds: its sheets by their names, not the tables'.
+    assert "团队考核 " in done.stdout and "team_assessment" not in done.stdout
+    nowhere = run_cli(
+        data, "export", "--format", "xlsx", "--year", str(YEAR), "--out", str(tmp_path / "no" / "e.xlsx")
+    )
+    assert nowhere.returncode == 2 and "不存在" in nowhere.stderr  # as a report's PDF: no folder made unasked
+    assert not (tmp_path / "no").exists()
     out = tmp_path / "exemplars.pdf"
     done = run_cli(data, "report", "exemplars", "--year", str(YEAR), "--out", str(out))
     assert done.returncode == 0, done.stderr
