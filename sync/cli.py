@@ -380,6 +380,17 @@ def cmd_logout(args: argparse.Namespace) -> int:
     store = open_store(args)
     session.logout(store)
     print(t("已退出登录", "Logged out"))
+    waiting = store.waiting_to_sync()
+    if waiting:
+        # Nothing is lost: they stay on this computer and go with the next sync after a login.
+        print(
+            t(
+                f"本机还有 {waiting} 条记录未同步，仍保存在本机，重新登录后同步即可发送。",
+                f"{waiting} records on this computer are not synced yet; they stay here and go with "
+                "the next sync after you log in again.",
+            ),
+            file=sys.stderr,
+        )
     return 0
 
 

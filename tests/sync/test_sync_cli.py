@@ -288,3 +288,8 @@ def test_a_record_held_back_makes_the_sync_exit_1(sqlite_server: Server, tmp_pat
     assert done.returncode == 1, done.stderr
     assert "照片.jpg" in done.stderr and "缺失" in done.stderr
     assert "同步完成" in done.stdout  # everything else went
+
+    # Logging out with that record still waiting says so (it stays here for the next login).
+    out = cli(here, "logout")
+    assert out.returncode == 0 and "已退出登录" in out.stdout
+    assert "1 条记录未同步" in out.stderr
