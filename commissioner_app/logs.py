@@ -52,7 +52,15 @@ def configure_logging(data_dir: Path | str, *, level: int = logging.INFO) -> Pat
             path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=False
         )
     except OSError as exc:
-        print(f"cannot write the log file {path}: {exc}", file=sys.stderr)
+        from commissioner_app.i18n import Message
+
+        reason = exc.strerror or exc
+        print(
+            Message(
+                f"无法写入日志文件 {path}：{reason}", f"Cannot write the log file {path}: {reason}"
+            ).text(),
+            file=sys.stderr,
+        )
         return None
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -58,7 +58,16 @@ def test_configuring_twice_writes_each_record_once(tmp_path: Path):
 def test_an_unwritable_log_folder_does_not_stop_the_application(tmp_path: Path, capsys):
     (tmp_path / "logs").write_text("a file where the folder should be")
     assert logs.configure_logging(tmp_path) is None
-    assert "cannot write the log file" in capsys.readouterr().err
+    from commissioner_app import i18n
+
+    assert "无法写入日志文件" in capsys.readouterr().err  # said in the user's language
+    before = i18n.language()
+    i18n.set_language("en")
+    try:
+        assert logs.configure_logging(tmp_path) is None
+        assert "Cannot write the log file" in capsys.readouterr().err
+    finally:
+        i18n.set_language(before)
     assert logs.current_log_path() is None
 
 
