@@ -78,8 +78,10 @@ def open_store(args: argparse.Namespace, *, must_exist: bool = True) -> Store:
     if must_exist and not (data_dir / "commissioner.db").exists():
         raise CommissionerError(
             Message(
-                f"数据目录 {data_dir} 中没有数据库。请先启动程序完成设置，或用 --data-dir 指定数据目录。",
-                f"There is no database in {data_dir}. Start the application once, or name the data "
+                f"数据目录 {data_dir} 中没有数据库。请先打开桌面程序（commissioner-app）填写个人信息、"
+                "完成首次设置（服务记录也在桌面程序中填写），或用 --data-dir 指定已有的数据目录。",
+                f"There is no database in {data_dir}. Open the desktop application (commissioner-app) "
+                "once to fill in your profile (visits are entered there too), or name an existing data "
                 "directory with --data-dir.",
             )
         )

@@ -88,6 +88,7 @@ def test_user_mistakes_exit_non_zero_without_traceback(tmp_path):
     missing = run("--data-dir", str(tmp_path / "nothing"), "status")
     assert missing.returncode == 2
     assert "没有数据库" in missing.stderr and "Traceback" not in missing.stderr
+    assert "commissioner-app" in missing.stderr  # where a profile and visits are entered
     negative = run("--data-dir", str(tmp_path), "demo", "--visits", "-5")
     assert negative.returncode == 2 and "负数" in negative.stderr
     corrupt = tmp_path / "corrupt"
