@@ -1655,8 +1655,8 @@ Autosaved at %5</translation>
         <translation>Cannot reach the server. Check that the address is right and that this computer is online, then try again.</translation>
     </message>
     <message>
-        <source>用户名或密码不正确，请重新输入。连续输错多次后需等待片刻才能再试。</source>
-        <translation>Wrong username or password; please enter them again. After several wrong attempts you must wait a moment before trying again.</translation>
+        <source>用户名或密码不正确，请重新输入（如账号已停用，请联系管理员）。连续输错多次后需等待片刻才能再试。</source>
+        <translation>Wrong username or password; please type them again (if the account has been disabled, ask your administrator). After several wrong tries, wait a moment before trying again.</translation>
     </message>
     <message>
         <source>本程序版本过旧，服务器已不再支持。请先更新程序，再登录。本机记录不受影响。</source>
