@@ -9,20 +9,31 @@ from pathlib import Path
 
 from commissioner_app.attachments import add_attachment, store_bytes
 from commissioner_app.domain import Attachment, Visit
+from commissioner_app.store import Store
+from sync.engine import SyncEngine
 from tests.sync.fieldwork import add_target, add_visit, commissioner_store, connect
 from tests.sync.harness import Server
+
+
+def _commissioner_with_a_visit(
+    server: Server, tmp_path: Path, prefix: str, content: str
+) -> tuple[Store, SyncEngine, Visit, str, str]:
+    """A commissioner's laptop logged in to `server`, with one visit not synced yet; (store, engine,
+    visit, commissioner id, user name)."""
+    cid = str(uuid.uuid4())
+    name = server.add_user(f"{prefix}{uuid.uuid4().hex[:8]}", commissioner_id=cid)
+    field = commissioner_store(tmp_path / "field", cid)
+    engine = connect(field, server.url, name)
+    rng = random.Random(len(prefix))
+    return field, engine, add_visit(field, rng, add_target(field, rng), content), cid, name
 
 
 def test_an_empty_attachment_is_held_back_and_everything_else_still_syncs(
     sqlite_server: Server, tmp_path: Path
 ) -> None:
     server = sqlite_server
-    cid = str(uuid.uuid4())
-    name = server.add_user(f"wang{uuid.uuid4().hex[:8]}", commissioner_id=cid)
-    field = commissioner_store(tmp_path / "field", cid)
-    engine = connect(field, server.url, name)
+    field, engine, visit, cid, name = _commissioner_with_a_visit(server, tmp_path, "wang", "带附件的走访")
     rng = random.Random(11)
-    visit = add_visit(field, rng, add_target(field, rng), "带附件的走访")
     engine.sync()
 
     # An empty signed sheet, attached by an earlier version that did not refuse empty files (or
@@ -85,12 +96,7 @@ def test_a_damaged_attachment_file_is_held_back_and_everything_else_still_syncs(
     """A photo whose file was damaged on disk (its content no longer matches its hash) stopped every
     sync with "本机附件文件 … 已损坏", sending nothing and receiving nothing."""
     server = sqlite_server
-    cid = str(uuid.uuid4())
-    name = server.add_user(f"li{uuid.uuid4().hex[:8]}", commissioner_id=cid)
-    field = commissioner_store(tmp_path / "field", cid)
-    engine = connect(field, server.url, name)
-    rng = random.Random(12)
-    visit = add_visit(field, rng, add_target(field, rng), "带照片的走访")
+    field, engine, visit, cid, _name = _commissioner_with_a_visit(server, tmp_path, "li", "带照片的走访")
     photo_file = tmp_path / "田间照片.jpg"
     photo_file.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40)
     photo = add_attachment(field, photo_file, "visits", visit.id, kind="photo")

@@ -135,6 +135,27 @@ def test_made_up_names_from_one_address_are_refused_without_a_password_check(
 # --- 2. authentication before any body is read ---------------------------------------------------
 
 
+def _http_scope(
+    method: str, path: str, headers: list[tuple[bytes, bytes]], client: str, query: bytes = b""
+) -> dict[str, Any]:
+    """An ASGI request as uvicorn hands it to the application."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query,
+        "headers": [(b"host", b"testserver"), *headers],
+        "client": (client, 1234),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+
+
 def _asgi_call(app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> Any:
     received: list[int] = []
     sent: list[dict[str, Any]] = []
@@ -146,21 +167,7 @@ def _asgi_call(app: Any, method: str, path: str, headers: list[tuple[bytes, byte
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"offset=0" if method == "PUT" else b"",
-        "headers": [(b"host", b"testserver"), *headers],
-        "client": ("10.3.0.1", 1234),
-        "server": ("testserver", 80),
-        "state": {},
-    }
+    scope = _http_scope(method, path, headers, "10.3.0.1", b"offset=0" if method == "PUT" else b"")
     asyncio.run(app(scope, receive, send))
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     return status, received
@@ -213,21 +220,7 @@ def _asgi_stream(app: Any, path: str, headers: list[tuple[bytes, bytes]], total:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"testserver"), (b"transfer-encoding", b"chunked"), *headers],
-        "client": ("10.3.0.2", 1234),
-        "server": ("testserver", 80),
-        "state": {},
-    }
+    scope = _http_scope("POST", path, [(b"transfer-encoding", b"chunked"), *headers], "10.3.0.2")
     asyncio.run(app(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     kind = dict(start["headers"]).get(b"content-type", b"").decode()

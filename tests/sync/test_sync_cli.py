@@ -183,18 +183,27 @@ def test_login_binds_offline_records_only_with_bind_when_the_account_has_records
     assert ("visits", offline.id) in sqlite_server.records(cid)
 
 
+def _laptop_with_a_visit(
+    server: Server, tmp_path: Path, username: str, content: str
+) -> tuple[Path, Store, Visit]:
+    """A commissioner's data directory (not logged in yet) with one visit; (folder, open store, visit)."""
+    import random
+
+    cid = str(uuid.uuid4())
+    server.add_user(username, commissioner_id=cid)
+    here = tmp_path / "here"
+    store = commissioner_store(here, cid)
+    rng = random.Random(len(username))
+    return here, store, add_visit(store, rng, add_target(store, rng), content)
+
+
 def test_sync_names_the_records_the_server_refused_and_why(sqlite_server: Server, tmp_path: Path) -> None:
     """A refused record waits for its owner to edit it. Each later sync reports it again, says it was
     refused before (this sync refused none), and names it with the server's reason: a count alone
     leaves a user of the command line with no way to find it."""
-    import random
     import sqlite3
 
-    cid = str(uuid.uuid4())
-    sqlite_server.add_user("refused", commissioner_id=cid)
-    here = tmp_path / "here"
-    store = commissioner_store(here, cid)
-    visit = add_visit(store, random.Random(3), add_target(store, random.Random(3)), "日期写错")
+    here, store, visit = _laptop_with_a_visit(sqlite_server, tmp_path, "refused", "日期写错")
     from commissioner_app.attachments import add_attachment
 
     note = tmp_path / "记录.txt"
@@ -265,15 +274,10 @@ def test_an_address_without_http_to_a_plain_http_server_says_to_type_http(
 def test_a_record_held_back_makes_the_sync_exit_1(sqlite_server: Server, tmp_path: Path) -> None:
     """An attachment whose file is missing is held back: the sync finishes, but a person must act
     (restore or delete it), which exit 1 says to a script; it exited 0 as if all had gone."""
-    import random
 
     from commissioner_app.attachments import add_attachment, blob_path
 
-    cid = str(uuid.uuid4())
-    sqlite_server.add_user("heldback", commissioner_id=cid)
-    here = tmp_path / "here"
-    store = commissioner_store(here, cid)
-    visit = add_visit(store, random.Random(5), add_target(store, random.Random(5)), "照片丢失")
+    here, store, visit = _laptop_with_a_visit(sqlite_server, tmp_path, "heldback", "照片丢失")
     photo = tmp_path / "照片.jpg"
     photo.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 8)
     attachment = add_attachment(store, photo, "visits", visit.id, kind="photo")
