@@ -307,11 +307,12 @@ _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 class _Problems:
     """Collects validation issues for one record."""
 
-    def __init__(self) -> None:
+    def __init__(self, labels: dict[str, Message] | None = None) -> None:
         self.items: list[Issue] = []
+        self.labels = labels or {}  # a record's own names for fields (a person's 姓名, not 名称)
 
     def add(self, field_name: str, zh: str, en: str) -> None:
-        label = LABELS.get(field_name, Message(field_name, field_name))
+        label = self.labels.get(field_name) or LABELS.get(field_name, Message(field_name, field_name))
         self.items.append(Issue(field_name, label, Message(zh, en)))
 
     def required(self, field_name: str, value: object) -> None:
@@ -382,7 +383,7 @@ class Commissioner(Record):
     deactivation_reason: str = ""
 
     def validate(self) -> list[Issue]:
-        p = _Problems()
+        p = _Problems({"name": Message("姓名", "Name")})
         p.required("name", self.name.strip())
         p.required("sending_unit", self.sending_unit.strip())
         p.phone("phone", self.phone)

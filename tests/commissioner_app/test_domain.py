@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from commissioner_app.credit_code import credit_code_problem, is_valid_credit_code, make_credit_code
-from commissioner_app.domain import ServiceTarget, Solution, TechnicalProblem, Visit
+from commissioner_app.domain import Commissioner, ServiceTarget, Solution, TechnicalProblem, Visit
 
 # Codes of real, registered companies (public records), and single-character corruptions of them.
 REAL_CODES = ["914403001922038216", "91440300708461136T", "91330100799655058B", "91350100M000100Y43"]
@@ -115,7 +115,6 @@ def test_solution_needs_a_description():
     "number", ["1381234567", "138123456789", "12812345678", "10012345678", "+86 128 1234 5678"]
 )
 def test_a_mobile_number_must_have_eleven_digits_starting_13_to_19(number):
-    from commissioner_app.domain import Commissioner
 
     for record, name in (
         (ServiceTarget(name="合作社", contact_phone=number), "contact_phone"),
@@ -134,3 +133,9 @@ def test_valid_mobile_and_landline_numbers_pass(number):
     assert not [
         i for i in ServiceTarget(name="合作社", contact_phone=number).validate() if i.field == "contact_phone"
     ]
+
+
+def test_a_profile_without_a_name_asks_for_the_persons_name() -> None:
+    # A commissioner is a person: 姓名, where a service target has a 名称.
+    issues = Commissioner(name=" ", sending_unit="华南农业大学").validate()
+    assert [(i.field, i.label.zh) for i in issues] == [("name", "姓名")]
