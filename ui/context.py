@@ -59,6 +59,8 @@ class AppContext(QObject):
         if self.profile is not None:
             store.actor = self.reader.actor = self.profile.id
         self.language = i18n.install(language or self.setting("ui", "language", "zh_CN", str))
+        # Connected before any view: a view that shows the profile reads it already renewed.
+        self.operation_did_execute.connect(self._profile_may_have_changed)
 
     @property
     def profile_name(self) -> str:
@@ -70,9 +72,22 @@ class AppContext(QObject):
         return self.tasks.operation_did_execute
 
     def set_profile(self, profile: Commissioner) -> None:
-        """Called on the GUI thread after the worker saved the profile (that operation announces it)."""
+        """Called on the GUI thread after the worker saved the profile (that operation announces it),
+        or once a sync brought the account's profile. Records are then written as this commissioner."""
         self.profile = profile
         self.reader.actor = profile.id
+        self.store.actor = profile.id
+
+    def _profile_may_have_changed(self, changes: Any) -> None:
+        """A sync can bring the profile: the account's, on a laptop whose user skipped the profile at
+        first start and then logged in (the login names it, the pull brings it), or the profile as
+        edited on another computer. It is used at once, not after a restart: a profile typed again
+        meanwhile would be a second one, which the server refuses with every record made after it."""
+        if not changes.touches("commissioners"):
+            return
+        found = self.reader.profile()
+        if found is not None and found != self.profile:
+            self.set_profile(found)
 
     # --- settings --------------------------------------------------------------------------------
 

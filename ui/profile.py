@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -259,13 +260,17 @@ class ProfileDialog(QDialog):
     # --- the bureau's server ---------------------------------------------------------------------
 
     def _server_base(self) -> Commissioner:
-        """A new profile takes the commissioner id of the server account, so records match."""
-        cid = (self.server_user or {}).get("commissioner_id")
-        return (
-            Commissioner(id=cid, username=str((self.server_user or {}).get("username") or ""))
-            if cid
-            else Commissioner()
-        )
+        """A new profile takes the commissioner id of the server account, so records match: the
+        account logged in from this dialog, else the one logged in on the sync page."""
+        user = self.server_user or self._logged_in_user()
+        cid = user.get("commissioner_id")
+        return Commissioner(id=cid, username=str(user.get("username") or "")) if cid else Commissioner()
+
+    def _logged_in_user(self) -> dict[str, Any]:
+        from ui.sync_control import sync_controller
+
+        account = sync_controller(self.context).account
+        return dict(account.user or {}) if account.logged_in else {}
 
     def connect_server(self) -> QWidget:
         from ui.sync_login import LoginDialog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -379,3 +380,79 @@ def test_a_mistyped_server_address_is_explained_in_the_dialog(
         press_login(dialog)
         wait_until(lambda says=says: dialog.buttons.isEnabled() and says in dialog.status.text(), what=url)
         assert not controller.account.logged_in and dialog.isVisible()
+
+
+def test_the_accounts_profile_is_used_as_soon_as_a_sync_brings_it(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    """A commissioner skips the profile at first start and logs in: the account's profile arrives
+    with the first sync. It was not used until the application restarted: 设置 said 尚未填写, and
+    filling the form in made a second profile that the server refused, and every record after it."""
+    from commissioner_app.domain import Visit
+    from tests.sync.fieldwork import add_target, add_visit, connect
+
+    there, cid, user = field_dir(gui_server, tmp_path / "there")  # the profile, made elsewhere
+    elsewhere = Store.open(there)
+    connect(elsewhere, gui_server.url, user).sync()
+    elsewhere.close()
+
+    here = tmp_path / "here"  # a new laptop, no profile
+    Store.open(here).close()
+    context, controller = open_context(here)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert context.profile is None
+    page = window.show_view("sync")
+    page.login_button.click()
+    dialog = page.login_dialog
+    dialog.use_file.setChecked(True)
+    fill(dialog, gui_server.url, user, PASSWORD)
+    press_login(dialog)
+    wait_until(lambda: controller.account.logged_in, what="the login")
+    assert controller.start_sync()
+    wait_until(lambda: not controller.syncing, what="the sync")
+    wait_until(lambda: context.profile is not None, what="the account's profile")
+    assert context.profile.id == cid and context.profile.name == "王建国"
+    settings = window.show_view("settings")
+    assert "王建国" in settings.profile.text()
+
+    # Records made now are the account's (the worker writes as its commissioner).
+    import random
+
+    rng = random.Random(4)
+    store = context.store
+    visit = add_visit(store, rng, add_target(store, rng), "登录后记录")
+    assert store.require(Visit, visit.id).commissioner_id == cid
+
+
+def test_a_profile_typed_after_login_before_any_sync_is_the_accounts(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    """Logged in, not synced yet, the commissioner fills in the profile from 设置: it is the account's
+    profile (its id), not a new one the server would refuse."""
+    from ui.profile import ProfileDialog
+
+    cid = str(uuid.uuid4())
+    user = f"new{cid[:6]}"
+    add_user(gui_server, user, cid)
+    here = tmp_path / "here"
+    Store.open(here).close()
+    context, controller = open_context(here)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    page = window.show_view("sync")
+    page.login_button.click()
+    dialog = page.login_dialog
+    dialog.use_file.setChecked(True)
+    fill(dialog, gui_server.url, user, PASSWORD)
+    press_login(dialog)
+    wait_until(lambda: controller.account.logged_in, what="the login")
+
+    profile = ProfileDialog(context, window)
+    qtbot.addWidget(profile)
+    profile.name.setText("李晓红")
+    profile.phone.setText("13800138000")
+    profile.sending_unit.setCurrentText("华南农业大学")
+    profile.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    wait_until(lambda: context.profile is not None, what="the saved profile")
+    assert context.profile.id == cid
