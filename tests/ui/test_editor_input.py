@@ -82,6 +82,32 @@ def test_times_typed_as_digits_or_with_a_colon(qtbot, context, typed, expected):
     assert visit.end_time == expected.toString("HH:mm")
 
 
+@pytest.mark.parametrize("typed", ["2025-03-17", "2025/3/17", "20250317", "2025-3-17"])
+@pytest.mark.parametrize("start", ["tab", "click", "all"])
+def test_a_visit_date_typed_whole_is_the_date_typed(qtbot, context, typed, start):
+    """Typed after Tab (the year selected), after a click at the start, or over the whole field:
+    2025-03-17 became 2025-12-03 (the editor moved to the month by itself after the year, and the
+    typed "-" then skipped the month), 2026-03-17 (the year not replaced), or nothing at all."""
+    editor = open_visit_editor(None, context, None)
+    field = editor.visit_date
+    field.setDate(QDate(2026, 12, 5))
+    field.setFocus()
+    line = field.lineEdit()
+    if start == "tab":
+        field.setSelectedSection(field.Section.YearSection)
+    elif start == "click":
+        line.deselect()
+        line.setCursorPosition(0)
+    else:
+        line.selectAll()
+    qtbot.keyClicks(field, typed)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    assert field.date() == QDate(2025, 3, 17)
+    visit, _children = editor.collect()
+    assert visit.visit_date == date(2025, 3, 17)
+
+
 def cell_of(view: QTableView, day: date):
     """The calendar cell showing `day` of the month on show (the first or last cell with its number)."""
     model = view.model()

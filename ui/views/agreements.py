@@ -13,7 +13,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -54,6 +53,7 @@ from ui.editors.fields import ErrorLabel, FieldBox, show_issues
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
 from ui.widgets.attachments import AttachmentsWidget
+from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
 BEHIND_COLOUR = QColor("#fde8c8")
@@ -203,8 +203,8 @@ class AgreementDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, cid)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
-        self.start = QDateEdit(self)
-        self.end = QDateEdit(self)
+        self.start = TypedDateEdit(self)
+        self.end = TypedDateEdit(self)
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")

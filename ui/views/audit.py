@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -37,6 +36,7 @@ from ui.plain_text import plain_label
 from ui.tasks import error_text
 from ui.views.city import _fill, _headers, _selected_key, _table
 from ui.views.common import heading
+from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.audit")
@@ -57,8 +57,8 @@ class AuditView(QWidget):
         self.subject.setClearButtonEnabled(True)
         self.use_dates = QCheckBox(self)
         today = QDate.currentDate()
-        self.date_from = QDateEdit(today.addDays(-30), self)
-        self.date_to = QDateEdit(today, self)
+        self.date_from = TypedDateEdit(today.addDays(-30), self)
+        self.date_to = TypedDateEdit(today, self)
         for date_edit in (self.date_from, self.date_to):
             date_edit.setCalendarPopup(True)
             date_edit.setDisplayFormat("yyyy-MM-dd")

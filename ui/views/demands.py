@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,6 +39,7 @@ from ui.plain_text import plain_label
 from ui.roles import current_role, watcher
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
+from ui.widgets.dates import TypedDateEdit
 
 log = logging.getLogger("commissioner.ui.demands")
 
@@ -91,7 +91,7 @@ class DemandsView(QWidget):
         self.town = QComboBox(self)
         self.town.setEditable(True)
         self.target_edit = QLineEdit(self)
-        self.deadline = QDateEdit(self)
+        self.deadline = TypedDateEdit(self)
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
         self.deadline.setDate(QDate.currentDate().addDays(DEFAULT_DAYS))

@@ -75,6 +75,7 @@ from ui.plain_text import plain_label
 from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
+from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.projects")
@@ -141,7 +142,7 @@ def _fill_combo(combo: QComboBox, items: list[tuple[str, str]], empty: str) -> N
 
 
 def _date_edit(parent: QWidget, days: int = 0) -> QDateEdit:
-    edit = QDateEdit(parent)
+    edit = TypedDateEdit(parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setDate(QDate.currentDate().addDays(days))

@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -34,6 +33,7 @@ from ui.roles import reviewer, watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
 from ui.views.common import heading
+from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
 IDLE_COLOUR = QColor("#fde8c8")
@@ -100,8 +100,8 @@ class TeamView(QWidget):
         self.team_label.setObjectName("hint")
         self.period_label = QLabel(self)
         self.preset = QComboBox(self)
-        self.date_from = QDateEdit(self)
-        self.date_to = QDateEdit(self)
+        self.date_from = TypedDateEdit(self)
+        self.date_to = TypedDateEdit(self)
         self.to_label = QLabel(self)
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +31,7 @@ from ui.views.common import (
     keep_sort_indicator_sortable,
     make_table,
 )
+from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.visits")
@@ -70,8 +70,8 @@ class VisitsView(QWidget):
 
         self.period_label = QLabel(self)
         self.period = QComboBox(self)
-        self.date_from = QDateEdit(self)
-        self.date_to = QDateEdit(self)
+        self.date_from = TypedDateEdit(self)
+        self.date_to = TypedDateEdit(self)
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")

@@ -1,7 +1,8 @@
 """Date and time fields as people type them in the field.
 
 `TimeField` takes a time typed with or without the colon (16:30, 1630, 9:05, 905): the section-wise
-QTimeEdit ignored "1630" typed over a selected time. `PastDateEdit` is a date of something that
+QTimeEdit ignored "1630" typed over a selected time. `TypedDateEdit` takes a date typed whole
+(2025-03-17, 2025/3/17, 20250317), wherever the cursor was. `PastDateEdit` is a date of something that
 has happened: the calendar greys the days after today and says why when the pointer rests on one;
 choosing one anyway is said beside the field by the form (see `is_future`), not silently refused.
 """
@@ -9,9 +10,10 @@ choosing one anyway is said beside the field by the form (see `is_future`), not 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QTime, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QRegularExpressionValidator, QTextCharFormat
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QRegularExpressionValidator, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QDateEdit, QLineEdit, QTableView, QToolTip, QWidget
 
 FUTURE_COLOUR = "#b0b0b0"
@@ -70,7 +72,47 @@ class TimeField(QLineEdit):
         self.setText(self._time.toString("HH:mm"))  # what was typed, written the usual way
 
 
-class PastDateEdit(QDateEdit):
+SEPARATORS = "-/.年月日"
+
+
+class TypedDateEdit(QDateEdit):
+    """A QDateEdit that takes a date typed whole (see keyPressEvent); every date field uses it."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._just_moved = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A date typed whole, as people type it: 2025-03-17, 2025/3/17, 20250317, over the selected
+        year or with the cursor anywhere in the field. The section-wise editor of QDateEdit moves on
+        by itself after the fourth digit of the year and then took the typed "-" as "skip the month":
+        2025-03-17 typed after Tab became 2025-12-03, without a word."""
+        text = event.text()
+        line = self.lineEdit()
+        if text and text in SEPARATORS:
+            start = line.selectionStart() if line.hasSelectedText() else line.cursorPosition()
+            at_a_section_start = start > 0 and line.text()[start - 1] in SEPARATORS
+            # Right after the editor moved on by itself (it then selects the next section), or with
+            # the cursor already past a separator: this one is the separator typed, not "skip".
+            if at_a_section_start and (self._just_moved or not line.hasSelectedText()):
+                self._just_moved = False
+                event.accept()
+                return
+        if text.isdigit():
+            if line.hasSelectedText() and len(line.selectedText()) == len(line.text()):
+                self.setSelectedSection(QDateEdit.Section.YearSection)  # all selected: start at the year
+            elif not line.hasSelectedText() and self._at_section_start():
+                self.setSelectedSection(self.currentSection())  # typed over, not inserted
+        before = self.currentSectionIndex()
+        super().keyPressEvent(event)
+        self._just_moved = bool(text.isdigit()) and self.currentSectionIndex() != before
+
+    def _at_section_start(self) -> bool:
+        position = self.lineEdit().cursorPosition()
+        return position == 0 or self.lineEdit().text()[position - 1] in SEPARATORS
+
+
+class PastDateEdit(TypedDateEdit):
     """A date with a calendar that greys the future and says why."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -124,7 +166,10 @@ class _FutureTips(QObject):
         self.edit = edit
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        view = self.edit._view
+        edit = getattr(self, "edit", None)  # gone while the field is being destroyed
+        if edit is None:
+            return False
+        view = edit._view
         if event.type() == QEvent.Type.ToolTip and view is not None and isinstance(event, QHelpEvent):
             index = view.indexAt(event.pos())
             day = self.edit.date_at(index.row(), index.column()) if index.isValid() else None
