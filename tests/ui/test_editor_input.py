@@ -168,6 +168,23 @@ def test_a_validation_message_goes_when_its_field_is_fixed(qtbot, context, store
     assert editor.tabs.tabBar().tabTextColor(0) != Qt.GlobalColor.red
 
 
+def test_after_a_refused_save_the_message_is_in_sight_on_a_small_screen(qtbot, context, store):
+    """On a field laptop at 150 % the content box fills the page: its message, under it, was out of
+    sight after a refused save, and the user had to scroll to learn what was wrong."""
+    target = add_target(store)
+    editor = open_visit_editor(None, context, None)
+    editor.resize(900, 430)  # a 1366×768 screen at 150 %, less the title bar and taskbar
+    editor.show()
+    editor.target.set_target(target.id)
+    editor.service_type_boxes["guidance"].setChecked(True)
+    editor.content.setPlainText("短")
+    assert not save_and_wait(editor)
+    QApplication.processEvents()
+    error = editor.boxes["content"].error
+    assert error.isVisible() and "5" in error.text()  # 请填写服务内容（至少5个字）
+    assert not error.visibleRegion().isEmpty(), "the message is scrolled out of sight"
+
+
 def test_credit_code_error_goes_when_the_code_is_corrected(qtbot, context):
     dialog = TargetDialog(None, context, None)
     qtbot.addWidget(dialog)

@@ -14,7 +14,7 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -792,6 +792,7 @@ class VisitEditor(QDialog):
     def show_issues(self, issues: list[Any], owners: dict[str, tuple[ProblemCard, str]]) -> None:
         """Every issue next to its field; tabs holding one turn red; the first field gets focus."""
         first: QWidget | None = None
+        message: QWidget | None = None  # the first field's message: what must be in sight
         unplaced = []
         for issue in issues:
             text = issue_text(issue)
@@ -803,6 +804,8 @@ class VisitEditor(QDialog):
             elif issue.field in self.boxes:
                 self.boxes[issue.field].show_issues([text])
                 widget = self.boxes[issue.field].field
+                if first is None:
+                    message = self.boxes[issue.field].error
             if widget is None:
                 unplaced.append(f"{issue.label.text(i18n.language())}：{text}")
                 continue
@@ -821,6 +824,11 @@ class VisitEditor(QDialog):
             scroll = self.tabs.widget(self.tabs.currentIndex())
             if isinstance(scroll, QScrollArea):
                 scroll.ensureWidgetVisible(first)
+                if message is not None:
+                    # Under a tall field (the content box at 150 %) the message was out of sight:
+                    # once the page is laid out with it shown, scroll it into view too.
+                    shown = message
+                    QTimer.singleShot(0, scroll, lambda: scroll.ensureWidgetVisible(shown, 0, 24))
 
     def print_sheet(self) -> bool:
         """The saved record's service sheet, previewed for printing; unsaved changes are saved first
