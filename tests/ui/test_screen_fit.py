@@ -388,3 +388,30 @@ def test_the_team_members_table_shows_every_header_whole(fit_data, tmp_path, scr
     finally:
         discard(window)
         context.close()
+
+
+def test_the_assessment_table_shows_every_indicator_whole(fit_data, tmp_path, screen, qtbot):
+    """A commissioner reads their score on a field laptop: at 150 % the indicators were cut to
+    "服务天数…", "解决技术难…", the part's name taking the room."""
+    from ui.main_window import MainWindow
+
+    context = open_context(fit_data, tmp_path, "commissioner")
+    window = MainWindow(context)
+    try:
+        window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
+        window.show()
+        view = window.show_view("assessment")
+        settle(context)
+        table = view.table
+        width = table.horizontalHeader().sectionSize(1)
+        metrics = table.fontMetrics()
+        cut = [
+            table.item(row, 1).text()
+            for row in range(table.rowCount())
+            if table.item(row, 1) is not None
+            and metrics.horizontalAdvance(table.item(row, 1).text()) + 8 > width
+        ]
+        assert table.rowCount() > 5 and not cut, f"indicators cut at {screen.width()} px ({width} px): {cut}"
+    finally:
+        discard(window)
+        context.close()

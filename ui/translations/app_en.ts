@@ -338,10 +338,6 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation>Score</translation>
     </message>
     <message>
-        <source>{0}（{1}分）</source>
-        <translation>{0} ({1} pts)</translation>
-    </message>
-    <message>
         <source>小计</source>
         <translation>Subtotal</translation>
     </message>

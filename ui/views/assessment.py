@@ -224,7 +224,10 @@ class AssessmentView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([700, 480])
+        # The score table first: its indicators are what a commissioner reads (cut short at 150 %).
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([820, 360])
         layout = QVBoxLayout(self)
         layout.addWidget(top_widget)
         layout.addWidget(self.batch_panel)
@@ -379,11 +382,9 @@ class AssessmentView(QWidget):
                 for i, ind in enumerate(part.indicators):
                     digits = 2 if ind.metric in ("economic_benefit", "satisfaction_mean") else 0
                     actual = "–" if ind.actual is None else f"{ind.actual:,.{digits}f}"
-                    part_name = (
-                        self.tr("{0}（{1}分）").format(part.name.text(lang), f"{part.weight:g}")
-                        if i == 0
-                        else ""
-                    )
+                    # The part's weight is in its subtotal row (分值): the name alone leaves the
+                    # indicators the room.
+                    part_name = part.name.text(lang) if i == 0 else ""
                     rows.append(
                         (
                             [
