@@ -47,6 +47,7 @@ QLabel#figure { font-size: 24pt; font-weight: bold; color: #1f3a5f; }
 QFrame#card { background: #f3f6fa; border: 1px solid #d5dde8; border-radius: 6px; }
 QPushButton#primary { background: #2f5d8f; color: white; padding: 5px 16px; border-radius: 4px; }
 QPushButton#primary:hover { background: #3a6fa8; }
+QPushButton#primary:disabled { background: #c3cfdc; color: #f2f5f8; }
 QTableView { selection-background-color: #cfe0f5; selection-color: black; }
 """
 

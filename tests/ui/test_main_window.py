@@ -249,3 +249,26 @@ def test_a_bureau_or_county_account_is_not_asked_for_a_commissioner_profile(cont
         window.show_view("audit")
         assert window.current_view_key() == "audit"
         window.close()
+
+
+def test_a_disabled_main_button_looks_disabled(context, qtbot):  # noqa: F811
+    """The blue main buttons (通过, 揭榜, 新建服务记录) looked the same when they could not be pressed:
+    a user clicked 通过 with nothing selected and nothing happened."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    button = QPushButton("通过", window)
+    button.setObjectName("primary")
+    button.resize(120, 36)
+    button.show()
+    QApplication.processEvents()
+
+    def centre() -> tuple[int, int, int]:
+        image = button.grab().toImage()
+        colour = image.pixelColor(image.width() // 5, image.height() // 2)
+        return colour.red(), colour.green(), colour.blue()
+
+    enabled = centre()
+    button.setEnabled(False)
+    disabled = centre()
+    assert enabled != disabled
+    assert sum(disabled) > sum(enabled) + 150  # paler: greyed out, as Qt's own disabled buttons
