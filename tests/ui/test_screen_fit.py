@@ -415,3 +415,27 @@ def test_the_assessment_table_shows_every_indicator_whole(fit_data, tmp_path, sc
     finally:
         discard(window)
         context.close()
+
+
+def test_the_visits_list_shows_every_column_without_scrolling_sideways(fit_data, tmp_path, screen, qtbot):
+    """The main list on a field laptop: at 150 % its columns were laid out for a wide screen, and
+    服务类型, 培训人次 and 经济效益 were reached only by scrolling sideways."""
+    from ui.main_window import MainWindow
+
+    context = open_context(fit_data, tmp_path, "commissioner")
+    window = MainWindow(context)
+    try:
+        window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
+        window.show()
+        view = window.show_view("visits")
+        settle(context)
+        table = view.table
+        header = table.horizontalHeader()
+        assert table.horizontalScrollBar().maximum() == 0, f"scrolls sideways at {screen.width()} px"
+        metrics = header.fontMetrics()
+        for column in range(table.model().columnCount()):
+            text = table.model().headerData(column, Qt.Orientation.Horizontal)
+            assert header.sectionSize(column) >= metrics.horizontalAdvance(text), text
+    finally:
+        discard(window)
+        context.close()
