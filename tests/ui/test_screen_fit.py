@@ -431,7 +431,34 @@ def test_the_visits_list_shows_every_column_without_scrolling_sideways(fit_data,
         settle(context)
         table = view.table
         header = table.horizontalHeader()
-        assert table.horizontalScrollBar().maximum() == 0, f"scrolls sideways at {screen.width()} px"
+        total = sum(header.sectionSize(c) for c in range(table.model().columnCount()))
+        assert total <= table.viewport().width(), f"{total} px of columns in {table.viewport().width()} px"
+        metrics = header.fontMetrics()
+        for column in range(table.model().columnCount()):
+            text = table.model().headerData(column, Qt.Orientation.Horizontal)
+            assert header.sectionSize(column) >= metrics.horizontalAdvance(text), text
+    finally:
+        discard(window)
+        context.close()
+
+
+@pytest.mark.parametrize("key", ["problems", "targets"])
+def test_the_problem_and_target_lists_fit_without_scrolling_sideways(fit_data, tmp_path, screen, key, qtbot):
+    from ui.main_window import MainWindow
+
+    context = open_context(fit_data, tmp_path, "commissioner")
+    window = MainWindow(context)
+    try:
+        window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
+        window.show()
+        view = window.show_view(key)
+        settle(context)
+        table = view.table
+        header = table.horizontalHeader()
+        total = sum(header.sectionSize(c) for c in range(table.model().columnCount()))
+        assert total <= table.viewport().width(), (
+            f"{key}: {total} px of columns in {table.viewport().width()} px"
+        )
         metrics = header.fontMetrics()
         for column in range(table.model().columnCount()):
             text = table.model().headerData(column, Qt.Orientation.Horizontal)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -89,10 +90,82 @@ def compact(combo: QComboBox, characters: int = 8) -> QComboBox:
     return combo
 
 
-def fit_state_column(table: QTableView, labels: list[str], column: int = 0) -> None:
-    """Make the state column as wide as its longest label in the current language."""
-    metrics = table.fontMetrics()
-    table.setColumnWidth(column, max(metrics.horizontalAdvance(text) for text in labels) + 20)
+class ColumnFitter(QObject):
+    """A list's columns in its table's width. On a wide window each has the width set for it; on a
+    narrow one (a field laptop at 150 %) the columns that show something short (a date, a time, a
+    state, a figure) keep what they show whole, and the text columns (`texts`) share the rest in
+    proportion, none narrower than its header, so nothing is reached by scrolling sideways.
+
+    Refitted when the table's width changes (a column the user widened stays so until then) and
+    when the language does (`refit`). `samples()`: what a short column must show whole, by column
+    (its header counts too); a short column without one keeps its set width."""
+
+    def __init__(
+        self,
+        table: QTableView,
+        widths: tuple[int, ...],
+        stretch: int,
+        texts: tuple[int, ...],
+        samples: Callable[[], dict[int, str]] = dict,
+    ) -> None:
+        super().__init__(table)
+        self.table, self.widths, self.stretch, self.texts, self.samples = (
+            table,
+            widths,
+            stretch,
+            texts,
+            samples,
+        )
+        self._width = 0
+        for column, width in enumerate(widths):
+            table.setColumnWidth(column, width)
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def refit(self) -> None:
+        self._width = 0
+        self.fit()
+
+    def fit(self) -> None:
+        width = self.table.viewport().width()
+        model = self.table.model()
+        if width == self._width or width <= 0 or model is None:
+            return
+        self._width = width
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        samples = self.samples()
+        columns = range(len(self.widths))
+
+        def whole(*texts: str) -> int:
+            return max(metrics.horizontalAdvance(t) for t in texts) + 18
+
+        floors = [whole(str(model.headerData(c, Qt.Orientation.Horizontal) or "")) for c in columns]
+        short = {
+            c: max(floors[c], whole(samples[c])) if c in samples else max(floors[c], self.widths[c])
+            for c in columns
+            if c not in self.texts
+        }
+        room = width - sum(short.values())
+        scale = min(1.0, max(room, 0) / sum(self.widths[c] for c in self.texts))
+        header.setMinimumSectionSize(min(floors))
+        for column in columns:
+            if column == self.stretch:
+                continue
+            wanted = short[column] if column in short else int(self.widths[column] * scale)
+            header.resizeSection(column, max(floors[column], wanted))
+        # The stretched column keeps at least its header too (Qt would squeeze it to a sliver).
+        rest = width - sum(header.sectionSize(c) for c in columns if c != self.stretch)
+        if rest < floors[self.stretch]:
+            header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(self.stretch, floors[self.stretch])
+        else:
+            header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
 
 
 def keep_sort_indicator_sortable(table: QTableView) -> None:

@@ -21,6 +21,7 @@ class ProblemsView(RecordListView):
             sort=(6, Qt.SortOrder.DescendingOrder),
             widths=(76, 330, 90, 80, 110, 260, 100, 80),
             stretch=1,
+            texts=(1, 4, 5),  # title, industry, target
             parent=parent,
         )
         self.status_label, self.status = self.add_filter()

@@ -9,12 +9,12 @@ by the class the object is, which is the subclass)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from commissioner_app.store import RECORD_STATES
 from ui.context import AppContext
 from ui.models import STATE_ROLE, RowListModel
-from ui.views.common import SearchBox, compact, fit_state_column, keep_sort_indicator_sortable, make_table
+from ui.views.common import ColumnFitter, SearchBox, compact, keep_sort_indicator_sortable, make_table
 
 
 class RecordListView(QWidget):
@@ -26,6 +26,7 @@ class RecordListView(QWidget):
         sort: tuple[int, Qt.SortOrder],
         widths: tuple[int, ...],
         stretch: int,
+        texts: tuple[int, ...],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -38,10 +39,8 @@ class RecordListView(QWidget):
         self.table = make_table(self)
         self.table.setModel(model)
         self.table.sortByColumn(*sort)
-        for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, width)
-        # One column takes what is left, so the table never scrolls sideways in either language.
-        self.table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        # One column takes what is left; on a narrow window the texts shrink (see ColumnFitter).
+        self.columns = ColumnFitter(self.table, widths, stretch, texts, self._samples)
         keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
 
@@ -92,11 +91,17 @@ class RecordListView(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def _samples(self) -> dict[int, str]:
+        """The state column shows its longest state whole."""
+        metrics = self.table.fontMetrics()
+        states = [m.text(self.context.language) for m in RECORD_STATES.values()]
+        return {0: max(states, key=metrics.horizontalAdvance)}
+
     def retranslate(self) -> None:
         lang = self.context.language
         self.retranslate_filters(lang)
         self.model.retranslate()
-        fit_state_column(self.table, [m.text(lang) for m in RECORD_STATES.values()])
+        self.columns.refit()  # the headers' widths change with the language
         self._show_count()
 
     def _show_count(self) -> None:

@@ -21,6 +21,7 @@ class TargetsView(RecordListView):
             sort=(3, Qt.SortOrder.AscendingOrder),
             widths=(76, 300, 120, 220, 110, 90, 130, 80),
             stretch=1,
+            texts=(1, 3, 4),  # name, region, industry
             parent=parent,
         )
         self.type_label, self.type = self.add_filter()

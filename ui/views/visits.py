@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -23,11 +22,11 @@ from commissioner_app.store import RECORD_STATES, SYNC_STATES, VisitQuery
 from ui.context import AppContext
 from ui.models import VisitTableModel
 from ui.views.common import (
+    ColumnFitter,
     SearchBox,
     compact,
     fill_code_combo,
     fill_reference_combo,
-    fit_state_column,
     keep_sort_indicator_sortable,
     make_table,
 )
@@ -58,7 +57,7 @@ def period_range(period: str, today: date) -> tuple[date | None, date | None]:
 
 COLUMN_WIDTHS = (70, 92, 92, 240, 150, 90, 220, 72, 112)  # on a wide window; logical pixels
 STRETCHED = 6  # 服务类型
-FIXED_COLUMNS = (0, 1, 2, 7, 8)  # state, date, time, people trained, benefit: shown whole
+TEXT_COLUMNS = (3, 4, 5, 6)  # target, region, industry, service types: shrink on a narrow window
 
 
 class VisitsView(QWidget):
@@ -108,13 +107,8 @@ class VisitsView(QWidget):
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.sortByColumn(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
-        # One column takes what is left; on a narrow window (a field laptop at 150 %) the others
-        # shrink in proportion, each to no less than its header, so nothing is reached sideways.
-        self.table.horizontalHeader().setSectionResizeMode(STRETCHED, QHeaderView.ResizeMode.Stretch)
-        self.table.viewport().installEventFilter(self)
-        self._fitted_width = 0
+        # One column takes what is left; on a narrow window the texts shrink (see ColumnFitter).
+        self.columns = ColumnFitter(self.table, COLUMN_WIDTHS, STRETCHED, TEXT_COLUMNS, self._samples)
         keep_sort_indicator_sortable(self.table)
         self.table.activated.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -178,55 +172,15 @@ class VisitsView(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self.fit_columns()
-        return super().eventFilter(watched, event)
-
-    def fit_columns(self) -> None:
-        """The columns in the table's width: as set on a wide window; on a narrow one the date, time,
-        state and figures keep what they show whole, and the texts (target, region, industry,
-        service types) share the rest in proportion, none narrower than its header. Only when the
-        width changed: a column the user widened stays so until the window is resized."""
-        width = self.table.viewport().width()
-        if width == self._fitted_width or width <= 0:
-            return
-        self._fitted_width = width
-        header = self.table.horizontalHeader()
-        metrics = header.fontMetrics()
-        model = self.table.model()
-        lang = self.context.language
-        samples = {  # what a fixed column must show whole
-            0: max((m.text(lang) for m in RECORD_STATES.values()), key=metrics.horizontalAdvance),
-            1: "2026-12-05",
-            2: "09:00–12:00",
-        }
-        floors = []
-        for column in range(len(COLUMN_WIDTHS)):
-            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            floors.append(max(metrics.horizontalAdvance(t) for t in (title, samples.get(column, ""))) + 18)
-        fixed = {c: max(floors[c], min(COLUMN_WIDTHS[c], floors[c])) for c in FIXED_COLUMNS}
-        room = width - sum(fixed.values())
-        texts = [c for c in range(len(COLUMN_WIDTHS)) if c not in FIXED_COLUMNS]
-        scale = min(1.0, max(room, 0) / sum(COLUMN_WIDTHS[c] for c in texts))
-        header.setMinimumSectionSize(min(floors))
-        for column in range(len(COLUMN_WIDTHS)):
-            if column == STRETCHED:
-                continue
-            wanted = fixed[column] if column in fixed else int(COLUMN_WIDTHS[column] * scale)
-            header.resizeSection(column, max(floors[column], wanted if scale < 1 else COLUMN_WIDTHS[column]))
-        # The stretched column keeps at least its header too (Qt would squeeze it to a sliver).
-        rest = width - sum(header.sectionSize(c) for c in range(len(COLUMN_WIDTHS)) if c != STRETCHED)
-        if rest < floors[STRETCHED]:
-            header.setSectionResizeMode(STRETCHED, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(STRETCHED, floors[STRETCHED])
-        else:
-            header.setSectionResizeMode(STRETCHED, QHeaderView.ResizeMode.Stretch)
+    def _samples(self) -> dict[int, str]:
+        """What the state, date and time columns must show whole."""
+        metrics = self.table.fontMetrics()
+        states = [m.text(self.context.language) for m in RECORD_STATES.values()]
+        return {0: max(states, key=metrics.horizontalAdvance), 1: "2026-12-05", 2: "09:00–12:00"}
 
     def retranslate(self) -> None:
         lang = self.context.language
-        self._fitted_width = 0  # the headers' widths change with the language
-        self.fit_columns()
+        self.columns.refit()  # the headers' widths change with the language
         self.search_box.setPlaceholderText(self.tr("搜索服务记录：服务对象、内容、地区…（Ctrl+F）"))
         self.new_button.setText(self.tr("新建服务记录"))
         self.new_button.setToolTip(self.tr("新建一条服务记录（Ctrl+N）"))
@@ -257,7 +211,6 @@ class VisitsView(QWidget):
         )
         self.clear_button.setText(self.tr("清除筛选"))
         self.model.retranslate()
-        fit_state_column(self.table, [m.text(lang) for m in RECORD_STATES.values()])
         self._show_count()
 
     def _fill_towns(self) -> None:
