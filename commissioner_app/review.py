@@ -134,16 +134,20 @@ def decide_records(
         reviews.append(review)
     # A visit's review also says whether the signed confirmation sheet was accepted.
     sheet = ", confirm_sheet_accepted = ?" if table == "visits" else ""
+    has_sheet = "r.confirm_sheet_sha256" if table == "visits" else "''"
     with store.atomic():
         for review in reviews:
             found = store.db.execute(
-                f"SELECT r.rev FROM {table} r JOIN commissioners c ON c.id = r.commissioner_id "
+                f"SELECT r.rev, {has_sheet} FROM {table} r JOIN commissioners c ON c.id = r.commissioner_id "
                 f"WHERE r.id = ? AND r.deleted = 0 AND r.is_draft = 0 AND {scope}",
                 [review.record_id, *params],
             ).fetchone()
             if found is None:
                 raise CommissionerError(refused)
             review.record_rev = int(found[0])
+            # Only a visit that has a signed sheet can have it accepted (several approved at once:
+            # the tick counts for those that have one; the others' typed-in rating never counts).
+            review.sheet_accepted = review.sheet_accepted and bool(found[1])
             store.save(review)
             store.db.execute(
                 f"UPDATE {table} SET review_status = ?, review_opinion = ?{sheet} WHERE id = ?",

@@ -1093,8 +1093,12 @@ class Batch:
         }
         if record_table == "visits":
             # The signed sheet counts as the served party's word only once a reviewer accepted it.
+            # Only a visit that has a signed sheet can have it accepted (a review saying so for a
+            # visit without one would make its typed-in rating count as the served party's word).
             fields["confirm_sheet_accepted"] = int(
-                review["decision"] == "approved" and bool(review.get("sheet_accepted"))
+                review["decision"] == "approved"
+                and bool(review.get("sheet_accepted"))
+                and bool(visit.fields.get("confirm_sheet_sha256"))
             )
         if fields != visit.fields:
             self.write(

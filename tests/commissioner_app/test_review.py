@@ -140,3 +140,15 @@ def test_demand_taken_up_becomes_the_commissioners_problem(store, team):
     progress = {d["id"]: d for d in demand_progress(store)}
     assert progress[demand.id]["taken_by_name"] == "王芳"
     assert progress[demand.id]["problem_status"] == "in_progress"
+
+
+def test_a_sheet_is_accepted_only_for_a_visit_that_has_one(store, target, team):
+    """Ticking 签字确认单已核验 while approving visits without a signed sheet made their typed-in
+    satisfaction count as the served party's word (the assessment counts accepted sheets)."""
+    leader, (wang, _li), _ = team
+    without = submit(store, target, wang)
+    with_sheet = submit(store, target, wang, confirm_sheet_sha256="ab" * 32)
+    reviews = decide(store, [without.id, with_sheet.id], "approved", leader, sheet_accepted=True)
+    assert [r.sheet_accepted for r in reviews] == [False, True]
+    assert store.get(Visit, without.id).confirm_sheet_accepted is False
+    assert store.get(Visit, with_sheet.id).confirm_sheet_accepted is True

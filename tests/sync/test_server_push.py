@@ -274,6 +274,34 @@ def test_server_owned_review_fields_are_ignored_on_push(server: Server) -> None:
 
 
 @BACKENDS
+def test_a_review_accepts_a_signed_sheet_only_for_a_visit_that_has_one(server: Server) -> None:
+    """A review saying the signed sheet was checked, for a visit without one, made the visit's
+    typed-in satisfaction count as the served party's word in the assessment."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    bare, signed = new_id(), new_id()
+    server.push_ok(
+        "zhangsan",
+        [
+            change("visits", bare, visit_fields(cid)),
+            change("visits", signed, visit_fields(cid, confirm_sheet_sha256="cd" * 32)),
+        ],
+    )
+    review = {"record_table": "visits", "record_rev": 1, "decision": "approved", "sheet_accepted": True}
+    server.push_ok(
+        "manager",
+        [
+            change("reviews", new_id(), {**review, "record_id": bare}),
+            change("reviews", new_id(), {**review, "record_id": signed}),
+        ],
+    )
+    news, _cursor = server.pull_all("zhangsan")
+    visits = {c["id"]: c["fields"] for c in news if c["table"] == "visits"}
+    assert visits[bare]["review_status"] == "approved" and visits[bare]["confirm_sheet_accepted"] == 0
+    assert visits[signed]["confirm_sheet_accepted"] == 1
+
+
+@BACKENDS
 def test_review_flow_manager_approves_commissioner_pulls_and_edits_go_back_to_pending(server: Server) -> None:
     cid = server.add_user("zhangsan", "commissioner")
     server.add_user("manager", "manager")
