@@ -8,6 +8,7 @@ columns are ignored) and one person a row: 姓名, 性别, 派出单位, 职称,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,6 +197,10 @@ def write_slips_pdf(
     from commissioner_app.reports.base import P, build_pdf, frame_size, styles
     from commissioner_app.reports.visit_sheet import _qr
 
+    # The one-time passwords: readable by the bureau's own account only, as the spreadsheet is.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
     s = styles()
     width, _height = frame_size()
     cell_w = width / 2

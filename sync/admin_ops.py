@@ -100,6 +100,18 @@ def roster_check(store: Store, path: Path) -> tuple[Roster, dict[str, Any]]:
     return roster, dict(client.admin("POST", "roster/check", {"rows": roster.rows}))
 
 
+def slip_paths(folder: Path) -> tuple[Path, Path]:
+    """Where a batch's slips go: 账号通知.pdf/.xlsx, or the first -2, -3 … pair not there yet. The
+    one-time passwords exist nowhere else, so an earlier batch's files are never replaced."""
+    n = 1
+    while True:
+        stem = "账号通知" if n == 1 else f"账号通知-{n}"
+        pdf, xlsx = folder / f"{stem}.pdf", folder / f"{stem}.xlsx"
+        if not pdf.exists() and not xlsx.exists():
+            return pdf, xlsx
+        n += 1
+
+
 def roster_import(store: Store, path: Path, slips_dir: Path) -> dict[str, Any]:
     """Import the roster (all or, when the server finds an error, nothing) and write the account
     slips (账号通知.pdf and 账号通知.xlsx) into `slips_dir`. The answer has `problems` when refused."""
@@ -120,7 +132,7 @@ def roster_import(store: Store, path: Path, slips_dir: Path) -> dict[str, Any]:
                 Message("服务器返回的用户名格式不正确", "The server's user names look wrong")
             )
     url = server_url(store)
-    pdf, xlsx = slips_dir / "账号通知.pdf", slips_dir / "账号通知.xlsx"
+    pdf, xlsx = slip_paths(slips_dir)
     # The codes exist nowhere else: the spreadsheet first (fast, and enough to hand them out).
     write_slips_xlsx(xlsx, accounts, url)
     write_slips_pdf(pdf, accounts, url, str(answer.get("code_expires_at") or ""))

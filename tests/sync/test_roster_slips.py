@@ -1,0 +1,33 @@
+"""The account slips hold one-time passwords that exist nowhere else: a second import into the same
+folder writes a new pair of files beside the first (it replaced them, and the first batch's codes
+were lost), and every slip file is readable by its owner only."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from commissioner_app.roster import write_slips_pdf, write_slips_xlsx
+from sync.admin_ops import slip_paths
+
+ACCOUNTS = [
+    {"name": "陈晓东", "username": "13800001001", "one_time_code": "ABCD-EFGH-JKLM", "role": "commissioner"}
+]
+
+
+def test_a_second_batch_of_slips_never_replaces_the_first(tmp_path: Path) -> None:
+    first = slip_paths(tmp_path)
+    assert [p.name for p in first] == ["账号通知.pdf", "账号通知.xlsx"]
+    write_slips_xlsx(first[1], ACCOUNTS, "https://sync.example.cn")
+    second = slip_paths(tmp_path)
+    assert [p.name for p in second] == ["账号通知-2.pdf", "账号通知-2.xlsx"]
+    write_slips_pdf(second[0], ACCOUNTS, "https://sync.example.cn")
+    assert [p.name for p in slip_paths(tmp_path)] == ["账号通知-3.pdf", "账号通知-3.xlsx"]
+
+
+def test_the_slips_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    pdf, xlsx = slip_paths(tmp_path)
+    write_slips_pdf(pdf, ACCOUNTS, "https://sync.example.cn")
+    write_slips_xlsx(xlsx, ACCOUNTS, "https://sync.example.cn")
+    for path in (pdf, xlsx):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
