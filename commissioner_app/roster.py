@@ -69,10 +69,19 @@ def read_roster(path: Path) -> Roster:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    if path.suffix.lower() != ".xlsx":
+        raise CommissionerError(
+            Message(
+                f"名册 {path.name} 不是 Excel (.xlsx) 文件：CSV、.xls 等请先在 Excel 或 WPS 中“另存为” .xlsx",
+                f"The roster {path.name} is not an Excel (.xlsx) file: save a CSV or .xls file as .xlsx "
+                "in Excel or WPS first",
+            )
+        )
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
         raise CommissionerError(
             Message(
                 f"无法读取名册 {path.name}：不是有效的 Excel (.xlsx) 文件（{exc}）",

@@ -31,3 +31,18 @@ def test_the_slips_are_readable_by_their_owner_only(tmp_path: Path) -> None:
     write_slips_xlsx(xlsx, ACCOUNTS, "https://sync.example.cn")
     for path in (pdf, xlsx):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_a_roster_that_is_not_an_xlsx_file_is_refused_saying_what_to_do(tmp_path: Path) -> None:
+    """A CSV roster got the spreadsheet library's English error."""
+    import pytest
+
+    from commissioner_app.errors import CommissionerError
+    from commissioner_app.roster import read_roster
+
+    csv = tmp_path / "名册.csv"
+    csv.write_text("姓名,手机号\n陈晓东,13800001001\n", encoding="utf-8")
+    with pytest.raises(CommissionerError) as caught:
+        read_roster(csv)
+    assert "另存为" in caught.value.message.zh and ".xlsx" in caught.value.message.zh
+    assert "openpyxl" not in caught.value.message.zh
