@@ -9,6 +9,7 @@ columns are ignored) and one person a row: 姓名, 性别, 派出单位, 职称,
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,9 @@ def read_roster(path: Path) -> Roster:
                         f"The roster has over {MAX_ROWS} rows; split it",
                     )
                 )
+            # A number written as people write it (138 0000 1005, 138-0000-1005, +86 …) is the number.
+            mobile = re.sub(r"[\s\-]", "", cells.get("mobile", ""))
+            cells["mobile"] = mobile[3:] if mobile.startswith("+86") else mobile
             out.append({"row": number, **{f: cells.get(f, "") for f in COLUMNS.values()}})
     finally:
         book.close()

@@ -46,3 +46,23 @@ def test_a_roster_that_is_not_an_xlsx_file_is_refused_saying_what_to_do(tmp_path
         read_roster(csv)
     assert "另存为" in caught.value.message.zh and ".xlsx" in caught.value.message.zh
     assert "openpyxl" not in caught.value.message.zh
+
+
+def test_a_mobile_number_written_with_spaces_or_dashes_is_read_as_the_number(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from commissioner_app.roster import read_roster
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "手机号码", "派出单位", "角色", "服务县（市、区）"])
+    for number in ("138 0000 1005", "138-0000-1006", "+86 138 0000 1007", 13800001008):
+        sheet.append(["陈晓东", number, "五邑大学", "科技特派员", "新会区"])
+    path = tmp_path / "名册.xlsx"
+    book.save(path)
+    assert [r["mobile"] for r in read_roster(path).rows] == [
+        "13800001005",
+        "13800001006",
+        "13800001007",
+        "13800001008",
+    ]
