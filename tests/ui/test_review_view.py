@@ -234,3 +234,28 @@ def test_the_reviewer_accepts_the_signed_sheet_and_sees_the_served_partys_own_wo
     [review] = [r for r in store.all(Review) if r.record_id == v["wang_new"].id]
     assert review.sheet_accepted and store.require(Visit, v["wang_new"].id).confirm_sheet_accepted
     assert not view.sheet_box.isChecked()  # the next decision starts unticked
+
+
+def test_the_signed_sheet_shows_once_under_its_own_heading_not_as_a_photo(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+):
+    from commissioner_app.attachments import thumbnail_path
+
+    store, v = manager_context.store, team_data.visits
+    sheet = add_attachment(
+        store, photo(tmp_path, "lisi_sheet.jpg"), "visits", v["li"].id, kind="confirmation_sheet"
+    )
+    visit = store.require(Visit, v["li"].id)
+    visit.confirm_sheet_sha256 = sheet.sha256
+    store.save_visit(visit)
+    view = open_view(manager_context, qtbot)
+    [row] = [r for r in view.model.rows if r["id"] == v["li"].id]
+    assert "照片" not in view.model.display("evidence", row)
+    view.select_ids([v["li"].id])
+    wait(manager_context)
+    html = view.detail.toHtml()
+    assert "没有照片" in html and "签字确认单" in html
+    assert html.count(thumbnail_path(store, sheet.sha256).name) == 1
