@@ -3,7 +3,7 @@
 Each check is a warning, never a refusal: a reused photo or a distant location may have a good
 reason, and the reviewer decides. All four run on the records this computer holds (a manager's
 team, the bureau's city), in a few grouped queries for a whole review queue:
-- the same photo (SHA-256) attached to more than one visit, anyone's;
+- the same photo (SHA-256) attached to more than one visit, anyone's (signed sheets are no photos);
 - a photo taken (EXIF) more than REMOTE_DAYS days from the visit date;
 - a photo located (EXIF GPS) more than REMOTE_KM km from the other photos of the same service target;
 - one commissioner's visits overlapping in time at different places.
@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 
 REMOTE_DAYS = 3
 REMOTE_KM = 20.0
+
+# A visit's signed confirmation sheet (签字确认单) is one of its attachments but not a photo: it is
+# not counted, listed or checked as one. SQL over `attachments a` joined to its visit `v`; the kind
+# marks it, and the visit's confirm_sheet_sha256 also finds one filed under another kind.
+NOT_THE_SHEET = "a.kind != 'confirmation_sheet' AND a.sha256 != v.confirm_sheet_sha256"
 
 KINDS: dict[str, Message] = {
     "reused_photo": Message("照片重复使用", "Photo used again"),
@@ -70,7 +75,8 @@ def _photos(store: Store, ids: list[str]) -> list[EvidenceWarning]:
         f"""SELECT a.owner_id, a.sha256, a.original_name, a.taken_at, a.gps_lat, a.gps_lon,
                v.visit_date, v.target_id
            FROM attachments a JOIN visits v ON v.id = a.owner_id
-           WHERE a.owner_table = 'visits' AND a.owner_id IN ({marks}) AND +a.deleted = 0""",
+           WHERE a.owner_table = 'visits' AND a.owner_id IN ({marks}) AND +a.deleted = 0
+             AND {NOT_THE_SHEET}""",
         ids,
     ).fetchall()
     if not photos:
@@ -83,7 +89,7 @@ def _photos(store: Store, ids: list[str]) -> list[EvidenceWarning]:
         for sha, owner in store.db.execute(
             f"""SELECT a.sha256, a.owner_id FROM attachments a JOIN visits v ON v.id = a.owner_id
                WHERE a.owner_table = 'visits' AND a.sha256 IN ({",".join("?" * len(part))})
-                 AND +a.deleted = 0 AND +v.deleted = 0""",
+                 AND +a.deleted = 0 AND +v.deleted = 0 AND {NOT_THE_SHEET}""",
             part,
         ):
             used.setdefault(sha, set()).add(owner)
@@ -95,7 +101,8 @@ def _photos(store: Store, ids: list[str]) -> list[EvidenceWarning]:
             f"""SELECT v.target_id, a.sha256, a.gps_lat, a.gps_lon FROM attachments a
                JOIN visits v ON v.id = a.owner_id
                WHERE a.owner_table = 'visits' AND v.target_id IN ({",".join("?" * len(part))})
-                 AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL AND +a.deleted = 0 AND +v.deleted = 0""",
+                 AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL AND +a.deleted = 0 AND +v.deleted = 0
+                 AND {NOT_THE_SHEET}""",
             part,
         ):
             located.setdefault(target, []).append((sha, lat, lon))

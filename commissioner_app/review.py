@@ -13,7 +13,7 @@ from typing import Any
 
 from commissioner_app.domain import Commissioner, Review
 from commissioner_app.errors import CommissionerError, ValidationError
-from commissioner_app.evidence import evidence_warnings
+from commissioner_app.evidence import NOT_THE_SHEET, evidence_warnings
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 
@@ -55,7 +55,7 @@ def review_queue(store: Store, reviewer: Commissioner, *, limit: int = 2000) -> 
                v.confirm_remark, v.commissioner_id, v.rev, v.updated_at,
                c.name AS commissioner_name, t.name AS target_name,
                (SELECT count(*) FROM attachments a WHERE a.owner_table = 'visits' AND a.owner_id = v.id
-                   AND +a.deleted = 0) AS attachments,
+                   AND +a.deleted = 0 AND {NOT_THE_SHEET}) AS attachments,
                (SELECT count(*) FROM problems p WHERE p.visit_id = v.id AND +p.deleted = 0) AS problems,
                EXISTS (SELECT 1 FROM reviews r WHERE r.record_table = 'visits' AND r.record_id = v.id
                    AND r.decision = 'approved' AND +r.deleted = 0) AS was_approved

@@ -5,15 +5,21 @@ record that a sync did not bring (the bureau's computer, when it opens a record)
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from commissioner_app import i18n
+from commissioner_app.attachments import blob_path, safe_file_name, verify_blob
 from commissioner_app.ops import OpResult
+from commissioner_app.store import Store
 from sync.errors import AuthExpiredError, OfflineError, SyncCancelledError
 from sync.evidence import hashes_of_record, open_files_op, previews_op, record_previews_op
 from ui.screen_fit import fit_dialog
@@ -25,9 +31,27 @@ def not_downloaded_text() -> str:
     return QCoreApplication.translate("EvidenceFiles", "尚未下载：连接服务器后将自动下载。")
 
 
-def open_local_file(path: str) -> None:
-    """Show a file in the system's viewer (tests replace this)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+def open_named_copy(store: Store, sha256: str, original_name: str) -> str:
+    """Show a stored file in the system's viewer, through a copy named like the original: the store
+    keeps files under their hash, without an extension, and the viewer goes by the name (Windows
+    asks how to open the bare file, or fails). "" when the viewer took it; else what went wrong."""
+    problem = verify_blob(store, sha256, original_name)
+    if problem is not None:
+        return problem.text(i18n.language())
+    folder = Path(tempfile.gettempdir()) / "commissioner-open"
+    try:
+        folder.mkdir(exist_ok=True)
+        # Only a safe base name: a name from elsewhere never picks the folder or a device.
+        copy = folder / f"{sha256[:8]}-{safe_file_name(original_name)}"
+        shutil.copyfile(blob_path(store, sha256), copy)
+    except OSError as exc:
+        text = QCoreApplication.translate("EvidenceFiles", "无法打开附件：%1")
+        return text.replace("%1", str(exc.strerror))
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
+        return QCoreApplication.translate(
+            "EvidenceFiles", "系统中没有可以打开此类文件的程序。文件位于：%1"
+        ).replace("%1", str(copy))
+    return ""
 
 
 def progress_dialog(parent: QWidget, label: str) -> QProgressDialog:
@@ -98,11 +122,11 @@ def open_full(
     tasks: Any,
     sha256: str,
     failed: Callable[[str], None],
-    opened: Callable[[str], None] | None = None,
+    opened: Callable[[str], None],
 ) -> None:
-    """A click on a preview: the full file, downloaded first if needed, in the system's viewer (or
-    given to `opened`)."""
-    fetch_files(parent, tasks, [sha256], lambda paths: (opened or open_local_file)(paths[0]), failed)
+    """A click on a preview: the full file, downloaded first if needed, then given to `opened`
+    (which shows it with open_named_copy)."""
+    fetch_files(parent, tasks, [sha256], lambda paths: opened(paths[0]), failed)
 
 
 def _dismiss(dialog: QProgressDialog) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from commissioner_app.attachments import blob_path, thumbnail_path, valid_sha256
 from commissioner_app.domain import Commissioner, Review
-from commissioner_app.evidence import evidence_warnings
+from commissioner_app.evidence import NOT_THE_SHEET, evidence_warnings
 from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.review import changes_since_approval, decide, reviews_of
 from commissioner_app.store import Store
@@ -53,14 +53,26 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         ]
     photos = []
     for a in store.db.query(
-        "SELECT sha256, kind, original_name, mime FROM attachments "
-        "WHERE owner_table = 'visits' AND owner_id = ? AND +deleted = 0 ORDER BY created_at",
+        "SELECT a.sha256, a.kind, a.original_name, a.mime FROM attachments a "
+        "JOIN visits v ON v.id = a.owner_id "
+        f"WHERE a.owner_table = 'visits' AND a.owner_id = ? AND +a.deleted = 0 AND {NOT_THE_SHEET} "
+        "ORDER BY a.created_at",
         [visit_id],
     ):
         photos.append({**a, **_file_state(store, a["sha256"])})
-    sheet = (
-        _file_state(store, row.get("confirm_sheet_sha256") or "") if row.get("confirm_sheet_sha256") else None
-    )
+    sheet = None
+    if row.get("confirm_sheet_sha256"):
+        # Its name and type, from the attachment that holds it: opened under that name.
+        named = store.db.execute(
+            "SELECT original_name, mime FROM attachments WHERE owner_table = 'visits' AND owner_id = ? "
+            "AND sha256 = ? AND +deleted = 0 ORDER BY created_at DESC LIMIT 1",
+            [visit_id, row["confirm_sheet_sha256"]],
+        ).fetchone()
+        sheet = {
+            "original_name": named[0] if named else "",
+            "mime": named[1] if named else "",
+            **_file_state(store, row["confirm_sheet_sha256"]),
+        }
     who = row["commissioner_id"]
     recent = [
         dict(r)

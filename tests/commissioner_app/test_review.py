@@ -152,3 +152,58 @@ def test_a_sheet_is_accepted_only_for_a_visit_that_has_one(store, target, team):
     assert [r.sheet_accepted for r in reviews] == [False, True]
     assert store.get(Visit, without.id).confirm_sheet_accepted is False
     assert store.get(Visit, with_sheet.id).confirm_sheet_accepted is True
+
+
+def _jpeg(path, shade):
+    from PIL import Image
+
+    Image.new("RGB", (320, 240), (40, 120, 30 * shade)).save(path, "JPEG")
+    return path
+
+
+def _with_sheet(store, visit, sheet):
+    from commissioner_app.attachments import add_attachment
+
+    attached = add_attachment(store, sheet, "visits", visit.id, kind="confirmation_sheet")
+    saved = store.require(Visit, visit.id)
+    saved.confirm_sheet_sha256 = attached.sha256
+    store.save_visit(saved)
+
+
+def test_the_signed_sheet_is_not_counted_or_checked_as_a_photo(store, target, team, tmp_path):
+    """A visit whose only file is its signed confirmation sheet has no photo; the same sheet on two
+    visits (one sheet signed for a morning and an afternoon) is not a reused photo."""
+    from commissioner_app.attachments import add_attachment
+    from commissioner_app.ops.review import review_details
+
+    leader, (wang, li), _ = team
+    sheet = _jpeg(tmp_path / "lisi_sheet.jpg", 1)
+    only_sheet = submit(store, target, li)
+    _with_sheet(store, only_sheet, sheet)
+    with_photo = submit(store, target, li, days_ago=2)
+    _with_sheet(store, with_photo, sheet)
+    add_attachment(store, _jpeg(tmp_path / "field.jpg", 2), "visits", with_photo.id)
+
+    rows = {r["id"]: r for r in review_queue(store, leader)}
+    assert rows[only_sheet.id]["attachments"] == 0
+    assert rows[with_photo.id]["attachments"] == 1
+    assert rows[only_sheet.id]["checks"] == [] and rows[with_photo.id]["checks"] == []
+
+    details = review_details(store, with_photo.id)
+    assert [p["original_name"] for p in details["photos"]] == ["field.jpg"]
+    assert details["sheet"]["original_name"] == "lisi_sheet.jpg"
+    assert details["checks"] == []
+
+
+def test_a_photo_used_again_is_still_flagged_beside_a_sheet(store, target, team, tmp_path):
+    from commissioner_app.attachments import add_attachment
+
+    leader, (wang, li), _ = team
+    same = _jpeg(tmp_path / "field.jpg", 3)
+    first, second = submit(store, target, wang), submit(store, target, li, days_ago=3)
+    for shade, visit in enumerate((first, second), start=4):
+        _with_sheet(store, visit, _jpeg(tmp_path / f"sheet{shade}.jpg", shade))
+        add_attachment(store, same, "visits", visit.id)
+    rows = {r["id"]: r for r in review_queue(store, leader)}
+    [warning] = rows[first.id]["checks"]
+    assert warning.kind == "reused_photo" and "field.jpg" in warning.message.zh

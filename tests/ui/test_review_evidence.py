@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from PIL import Image
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
 from commissioner_app.attachments import (
@@ -28,7 +29,6 @@ from commissioner_app.domain import Visit
 from tests.sync.fieldwork import add_target, add_visit, commissioner_store, connect
 from tests.sync.harness import Server, running_server
 from tests.ui.manager_support import wait
-from ui import evidence_files
 from ui.context import AppContext
 from ui.editors.visit_editor import AttachmentsWidget  # (ui.editors first: its import order)
 from ui.views.review import ReviewView
@@ -75,7 +75,12 @@ def test_photos_reach_the_managers_review_pane_and_open_in_full(
     report = connect(lin, server.url, "linzz").sync()
     assert report.previews_fetched == 3
     opened: list[str] = []
-    monkeypatch.setattr(evidence_files, "open_local_file", opened.append)
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     ctx = AppContext(lin, language="zh_CN")
     try:
         review = ReviewView(ctx)
@@ -93,8 +98,13 @@ def test_photos_reach_the_managers_review_pane_and_open_in_full(
         review._link_clicked(QUrl(f"evidence:{work['photos'][0]}"))
         wait(ctx)
         full = blob_path(lin, work["photos"][0])
-        assert opened == [str(full)]
-        assert full.read_bytes() == blob_path(work["wang"], work["photos"][0]).read_bytes()
+        [copy] = opened  # a copy under the photo's own name, so the viewer knows its type
+        assert Path(copy).name.endswith("IMG_0001.jpg")
+        assert (
+            full.read_bytes()
+            == Path(copy).read_bytes()
+            == blob_path(work["wang"], work["photos"][0]).read_bytes()
+        )
     finally:
         ctx.close()
 

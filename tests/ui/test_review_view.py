@@ -234,3 +234,76 @@ def test_the_reviewer_accepts_the_signed_sheet_and_sees_the_served_partys_own_wo
     [review] = [r for r in store.all(Review) if r.record_id == v["wang_new"].id]
     assert review.sheet_accepted and store.require(Visit, v["wang_new"].id).confirm_sheet_accepted
     assert not view.sheet_box.isChecked()  # the next decision starts unticked
+
+
+def test_a_clicked_photo_opens_under_its_own_name_and_a_failure_is_said(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+    monkeypatch,
+):
+    """The store keeps files under their hash, without an extension: the system viewer gets a copy
+    named like the original (Windows asks how to open a name without an extension)."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    from commissioner_app.attachments import blob_path
+
+    v = team_data.visits
+    source = photo(tmp_path, "果园现场.jpg")
+    added = add_attachment(manager_context.store, source, "visits", v["li"].id)
+    opened: list[str] = []
+    works = [True]
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return works[0]
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
+    view = open_view(manager_context, qtbot)
+    view.select_ids([v["li"].id])
+    wait(manager_context)
+    assert f"evidence:{added.sha256}" in view.detail.toHtml()
+
+    view._link_clicked(QUrl(f"evidence:{added.sha256}"))
+    wait(manager_context)
+    [path] = opened
+    assert Path(path).name.endswith("果园现场.jpg") and Path(path) != blob_path(
+        manager_context.store, added.sha256
+    )
+    assert Path(path).read_bytes() == source.read_bytes()
+    assert view.message.text() == ""
+
+    works[0] = False
+    view._link_clicked(QUrl(f"evidence:{added.sha256}"))
+    wait(manager_context)
+    assert len(opened) == 2
+    assert "没有可以打开此类文件的程序" in view.message.text() and "果园现场.jpg" in view.message.text()
+
+
+def test_the_signed_sheet_shows_once_under_its_own_heading_not_as_a_photo(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+):
+    from commissioner_app.attachments import thumbnail_path
+
+    store, v = manager_context.store, team_data.visits
+    sheet = add_attachment(
+        store, photo(tmp_path, "lisi_sheet.jpg"), "visits", v["li"].id, kind="confirmation_sheet"
+    )
+    visit = store.require(Visit, v["li"].id)
+    visit.confirm_sheet_sha256 = sheet.sha256
+    store.save_visit(visit)
+    view = open_view(manager_context, qtbot)
+    [row] = [r for r in view.model.rows if r["id"] == v["li"].id]
+    assert "照片" not in view.model.display("evidence", row)
+    view.select_ids([v["li"].id])
+    wait(manager_context)
+    html = view.detail.toHtml()
+    assert "没有照片" in html and "签字确认单" in html
+    assert html.count(thumbnail_path(store, sheet.sha256).name) == 1

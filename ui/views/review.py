@@ -46,7 +46,7 @@ from commissioner_app.ops import OpChanges
 from commissioner_app.ops.review import decide_visits, review_details
 from commissioner_app.review import review_queue
 from ui.context import AppContext
-from ui.evidence_files import fetch_record_previews, open_full
+from ui.evidence_files import fetch_record_previews, open_full, open_named_copy
 from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
@@ -379,9 +379,28 @@ class ReviewView(QWidget):
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == "evidence":
             sha = url.path()
-            open_full(self, self.context.tasks, sha, lambda text: self._say(text, error=True))
+            name = self._file_name(sha)
+            open_full(
+                self,
+                self.context.tasks,
+                sha,
+                lambda text: self._say(text, error=True),
+                lambda _path: self._open_copy(sha, name),
+            )
         else:
             QDesktopServices.openUrl(url)
+
+    def _file_name(self, sha256: str) -> str:
+        """The name the file had when it was attached: the viewer knows its type by it."""
+        for item in [*self.details.get("photos", []), self.details.get("sheet") or {}]:
+            if item.get("sha256") == sha256 and item.get("original_name"):
+                return str(item["original_name"])
+        return ""
+
+    def _open_copy(self, sha256: str, name: str) -> None:
+        problem = open_named_copy(self.context.reader, sha256, name)
+        if problem:
+            self._say(problem, error=True)
 
     def _empty_html(self) -> str:
         text = self.tr("选择一条记录查看详情。")

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QPixmap
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -37,11 +35,9 @@ from commissioner_app.attachments import (
     blob_path,
     make_thumbnail,
     photo_info,
-    safe_file_name,
     store_blob,
     thumbnail_path,
     valid_sha256,
-    verify_blob,
 )
 from commissioner_app.domain import ATTACHMENT_KINDS, Attachment
 from commissioner_app.errors import CommissionerError
@@ -279,24 +275,13 @@ class AttachmentsWidget(QWidget):
         self._open_local(attachment)
 
     def _open_local(self, attachment: Attachment) -> None:
-        problem = verify_blob(self._store, attachment.sha256, attachment.original_name)
-        if problem is not None:
-            self.error.show_message(problem.text(i18n.language()))
-            return
-        folder = Path(tempfile.gettempdir()) / "commissioner-open"
-        try:
-            folder.mkdir(exist_ok=True)
-            # Only a safe base name: a name from elsewhere never picks the folder or a device.
-            copy = folder / f"{attachment.sha256[:8]}-{safe_file_name(attachment.original_name)}"
-            shutil.copyfile(blob_path(self._store, attachment.sha256), copy)
-        except OSError as exc:
-            self.error.show_message(self.tr("无法打开附件：%1").replace("%1", str(exc.strerror)))
-            return
-        self.error.clear_message()
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
-            self.error.show_message(
-                self.tr("系统中没有可以打开此类文件的程序。文件位于：%1").replace("%1", str(copy))
-            )
+        from ui.evidence_files import open_named_copy
+
+        problem = open_named_copy(self._store, attachment.sha256, attachment.original_name)
+        if problem:
+            self.error.show_message(problem)
+        else:
+            self.error.clear_message()
 
     # --- saving with the owner -------------------------------------------------------------------
 
