@@ -53,6 +53,7 @@ def review_queue(store: Store, reviewer: Commissioner, *, limit: int = 2000) -> 
                v.service_types, substr(v.content, 1, 200) AS content, v.people_trained,
                v.training_sessions, v.economic_benefit, v.confirm_contact, v.confirm_satisfaction,
                v.confirm_remark, v.commissioner_id, v.rev, v.updated_at,
+               coalesce(v.confirm_sheet_sha256, '') != '' AS has_sheet,
                c.name AS commissioner_name, t.name AS target_name,
                (SELECT count(*) FROM attachments a WHERE a.owner_table = 'visits' AND a.owner_id = v.id
                    AND +a.deleted = 0 AND {NOT_THE_SHEET}) AS attachments,

@@ -227,7 +227,17 @@ def test_the_reviewer_accepts_the_signed_sheet_and_sees_the_served_partys_own_wo
     html = view.detail.toHtml()
     assert "服务对象本人扫码确认" in html and "情况有误" in html and "培训时间比记录的短" in html
 
+    # Without a signed sheet there is nothing to accept: the box is not offered.
     view.select_ids([v["wang_new"].id])
+    wait(manager_context)
+    assert not view.sheet_box.isEnabled()
+    # A visit with its signed sheet (only such a visit can have one accepted).
+    store.db.execute("UPDATE visits SET confirm_sheet_sha256 = ? WHERE id = ?", ["ab" * 32, v["wang_new"].id])
+    view.refresh()
+    wait(manager_context)
+    view.select_ids([v["wang_new"].id])
+    wait(manager_context)
+    assert view.sheet_box.isEnabled()
     view.sheet_box.setChecked(True)
     view.approve_button.click()
     wait(manager_context)

@@ -408,6 +408,13 @@ class ReviewView(QWidget):
 
     def _update_buttons(self) -> None:
         n = len(self.selected_ids())
+        # A signed sheet can be accepted only on a visit that has one (the core and the server
+        # ignore the tick for the others): the box is offered when a selected visit has one.
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        sheets = any(self.model.rows[r].get("has_sheet") for r in rows if r < len(self.model.rows))
+        self.sheet_box.setEnabled(sheets)
+        if not sheets:
+            self.sheet_box.setChecked(False)
         self.approve_button.setEnabled(n > 0 and self.reviewer is not None)
         self.history_button.setEnabled(n == 1)
         self.return_button.setEnabled(n > 0 and self.reviewer is not None)
