@@ -481,14 +481,6 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation>Choose attachments</translation>
     </message>
     <message>
-        <source>无法打开附件：%1</source>
-        <translation>Cannot open the attachment: %1</translation>
-    </message>
-    <message>
-        <source>系统中没有可以打开此类文件的程序。文件位于：%1</source>
-        <translation>No program on this computer opens this kind of file. The file is at: %1</translation>
-    </message>
-    <message>
         <source>尚未下载</source>
         <translation>Not yet downloaded</translation>
     </message>
@@ -1284,6 +1276,14 @@ Autosaved at %5</translation>
     <message>
         <source>尚未下载：连接服务器后将自动下载。</source>
         <translation>Not yet downloaded: it will be fetched when the server is reachable.</translation>
+    </message>
+    <message>
+        <source>无法打开附件：%1</source>
+        <translation>Cannot open the attachment: %1</translation>
+    </message>
+    <message>
+        <source>系统中没有可以打开此类文件的程序。文件位于：%1</source>
+        <translation>No program on this computer opens this kind of file. The file is at: %1</translation>
     </message>
     <message>
         <source>取消</source>
