@@ -571,7 +571,7 @@ def _caption(row: dict[str, Any]) -> str:
     for column in ("visit_date", "raised_on", "year", "name", "title", "description", "content"):
         value = row.get(column)
         if value not in (None, ""):
-            text = str(value)
+            text = " ".join(str(value).split())  # one line, whatever the text held
             parts.append(text if len(text) <= 30 else text[:30] + "…")
         if len(parts) == 2:
             break
