@@ -247,8 +247,9 @@ def _limited_fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...], tuple[
 
 def limit_issues(record: object) -> list[Issue]:
     """What every record is held to, whatever its kind: no text over MAX_TEXT_CHARS, no date before
-    EARLIEST_DATE. The store checks it before saving and the central store on every push, so that
-    a record saved here is not refused days later at a sync."""
+    EARLIEST_DATE, no number that is not one (NaN, infinity), no position off the Earth. The store
+    checks it before saving and the central store on every push, so that a record saved here is not
+    refused days later at a sync."""
     texts, dates, numbers = _limited_fields(type(record))
     p = _Problems()
     for name in texts:
