@@ -31,6 +31,17 @@ def not_downloaded_text() -> str:
     return QCoreApplication.translate("EvidenceFiles", "尚未下载：连接服务器后将自动下载。")
 
 
+_OPEN_FOLDER: list[Path] = []
+
+
+def _open_folder() -> Path:
+    """This process's own folder for the copies it opens: made afresh (readable by this user only),
+    so nobody else can have put a file or a link where a copy is written."""
+    if not _OPEN_FOLDER or not _OPEN_FOLDER[0].is_dir():
+        _OPEN_FOLDER[:] = [Path(tempfile.mkdtemp(prefix="commissioner-open-"))]
+    return _OPEN_FOLDER[0]
+
+
 def open_named_copy(store: Store, sha256: str, original_name: str) -> str:
     """Show a stored file in the system's viewer, through a copy named like the original: the store
     keeps files under their hash, without an extension, and the viewer goes by the name (Windows
@@ -38,9 +49,8 @@ def open_named_copy(store: Store, sha256: str, original_name: str) -> str:
     problem = verify_blob(store, sha256, original_name)
     if problem is not None:
         return problem.text(i18n.language())
-    folder = Path(tempfile.gettempdir()) / "commissioner-open"
     try:
-        folder.mkdir(exist_ok=True)
+        folder = _open_folder()
         # Only a safe base name: a name from elsewhere never picks the folder or a device.
         copy = folder / f"{sha256[:8]}-{safe_file_name(original_name)}"
         shutil.copyfile(blob_path(store, sha256), copy)

@@ -149,6 +149,7 @@ def test_target_created_on_the_spot_from_the_visit_editor(qtbot, context, store)
 def test_an_attachment_named_by_someone_else_opens_as_a_safe_copy_in_the_temp_folder(
     qtbot, store, tmp_path, monkeypatch
 ):
+    import stat
     import tempfile
 
     from PySide6.QtGui import QDesktopServices
@@ -162,11 +163,13 @@ def test_an_attachment_named_by_someone_else_opens_as_a_safe_copy_in_the_temp_fo
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "gettempdir", lambda: str(temp))
+    monkeypatch.setattr("ui.evidence_files._OPEN_FOLDER", [])  # this process's folder, made afresh
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     widget.list.setCurrentRow(0)
     widget.open_current()
-    folder = temp / "commissioner-open"
+    [folder] = temp.glob("commissioner-open-*")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # nobody else can plant a file or a link there
     assert [p.name for p in folder.iterdir()] == [f"{added[0].sha256[:8]}-run.bat"]
     assert opened == [str(folder / f"{added[0].sha256[:8]}-run.bat")]
     assert not list(temp.glob("Startup*")) and not (tmp_path / "Startup").exists()
