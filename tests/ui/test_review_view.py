@@ -317,3 +317,16 @@ def test_the_signed_sheet_shows_once_under_its_own_heading_not_as_a_photo(
     html = view.detail.toHtml()
     assert "没有照片" in html and "签字确认单" in html
     assert html.count(thumbnail_path(store, sheet.sha256).name) == 1
+
+
+def test_an_opinion_stays_with_the_visit_it_was_typed_for(manager_context, team_data, qtbot):  # noqa: F811
+    """An opinion typed for one visit stayed in the box when another was selected, and went with
+    that one when the reviewer returned it."""
+    v = team_data.visits
+    view = open_view(manager_context, qtbot)
+    view.select_ids([v["li"].id])
+    view.opinion.setPlainText("请补充现场照片")
+    view.select_ids([v["wang_new"].id])
+    assert view.opinion.toPlainText() == ""
+    view.select_ids([v["li"].id])
+    assert view.opinion.toPlainText() == "请补充现场照片"  # nothing typed is lost

@@ -160,6 +160,10 @@ class ReviewView(QWidget):
         self.has_loaded = False
         self.details: dict[str, Any] = {}
         self._shown_id = ""
+        # The opinion typed for a selection stays with it: selecting other visits shows theirs (or
+        # none), so an opinion meant for one visit is never sent with another; going back finds it.
+        self._opinions: dict[frozenset[str], str] = {}
+        self._opinion_for: frozenset[str] = frozenset()
         self._loading = False
         self._load_again = False
         self.title = heading("", self)
@@ -341,6 +345,7 @@ class ReviewView(QWidget):
         self._update_buttons()
         current = self.table.currentIndex()
         ids = self.selected_ids()
+        self._swap_opinion(frozenset(ids))
         visit_id = ""
         if current.isValid() and self.model.visit_id(current.row()) in ids:
             visit_id = self.model.visit_id(current.row())
@@ -359,6 +364,17 @@ class ReviewView(QWidget):
             lambda store: review_details(store, visit_id),
             lambda details: self._show_details(visit_id, details),
         ).run_in_background()
+
+    def _swap_opinion(self, selection: frozenset[str]) -> None:
+        if selection == self._opinion_for:
+            return
+        typed = self.opinion.toPlainText()
+        if typed.strip():
+            self._opinions[self._opinion_for] = typed
+        else:
+            self._opinions.pop(self._opinion_for, None)
+        self._opinion_for = selection
+        self.opinion.setPlainText(self._opinions.pop(selection, ""))
 
     def _show_details(self, visit_id: str, details: dict[str, Any]) -> None:
         if visit_id != self._shown_id:
