@@ -70,3 +70,18 @@ def test_team_assessment_table_and_summary_pdf(manager_context, team_data, qtbot
     assert out.exists() and "团队汇总已保存" in view.message.text()
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "新会区陈皮产业科技特派团" in text and "王芳" in text
+
+
+def test_a_grade_lowered_by_the_share_cap_is_marked_and_explained(manager_context, team_data, qtbot):  # noqa: F811
+    """The team summary PDF marks 良好* and says why; the screen showed 91.4 良好 beside 92.4 优秀 with
+    no word, and did not say the grades are an estimate until the bureau publishes."""
+    from dataclasses import replace
+
+    view = open_view(manager_context, qtbot)
+    a = assess(manager_context.store, Scope.team(team_data.team.id), Period.year(date.today().year))
+    capped = replace(a.members[0], grade="good", grade_uncapped="excellent")
+    view._fill_assessment(replace(a, members=[capped, *a.members[1:]]), "zh_CN")
+    grade = view.assessment.item(0, view.assessment.columnCount() - 1)
+    assert grade.text() == "良好*" and "优秀比例上限" in grade.toolTip()
+    title = view.assessment_title.text()
+    assert "* 得分达到优秀，受优秀比例上限调整为良好" in title and "预估（未发布）" in title

@@ -3885,6 +3885,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Grade</translation>
     </message>
     <message>
+        <source>得分达到优秀，受优秀比例上限调整为良好。</source>
+        <translation>Scored 优秀 (excellent), lowered to 良好 (good) by the share cap.</translation>
+    </message>
+    <message>
         <source>{0}考核（与团队汇总 PDF 相同的计算）。{1}</source>
         <translation>Assessment of {0} (computed as in the team summary PDF). {1}</translation>
     </message>

@@ -316,13 +316,17 @@ class TeamView(QWidget):
         )
         members = a.members if a else []
         self.assessment.setRowCount(len(members))
+        capped_note = self.tr("得分达到优秀，受优秀比例上限调整为良好。")
         for row, m in enumerate(members):
+            grade = QTableWidgetItem(m.grade_label.text(lang) + ("*" if m.capped else ""))
+            if m.capped:  # as the team summary PDF marks it
+                grade.setToolTip(capped_note)
             cells = [
                 QTableWidgetItem(m.name),
                 _number(m.figures.visits),
                 *[_number(p.score, 1) for p in m.parts],
                 _number(m.total, 1),
-                QTableWidgetItem(m.grade_label.text(lang)),
+                grade,
             ]
             for column, item in enumerate(cells):
                 self.assessment.setItem(row, column, item)
@@ -334,11 +338,14 @@ class TeamView(QWidget):
         if a is None:
             self.assessment_title.setText("")
         else:
-            self.assessment_title.setText(
-                self.tr("{0}考核（与团队汇总 PDF 相同的计算）。{1}").format(
-                    a.period.label.text(lang), a.basis_note.text(lang)
-                )
+            text = self.tr("{0}考核（与团队汇总 PDF 相同的计算）。{1}").format(
+                a.period.label.text(lang), a.basis_note.text(lang)
             )
+            if members:  # an estimate until the bureau publishes the year's official results
+                text += "　" + members[0].status_label.text(lang)
+            if any(m.capped for m in members):
+                text += "\n* " + capped_note
+            self.assessment_title.setText(text)
 
     # --- the summary PDF -------------------------------------------------------------------------
 
