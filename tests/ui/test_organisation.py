@@ -127,3 +127,51 @@ def test_the_bureau_imports_a_roster_and_administers_accounts_and_teams(
     assert view.teams_table.item(row, 3).text() == "恩平市、台山市"
     shoot(view, "organisation-teams.png")
     context.tasks.wait_idle()
+
+
+def test_the_forms_say_what_is_wrong_and_stay_open_with_what_was_typed(tmp_path: Path, qtbot) -> None:
+    """The account and group forms closed before the server checked them: an empty user name came
+    back as "body.username：过短" and everything typed had to be typed again; a workstation without
+    a county was saved (its members' records then in no county bureau's view)."""
+    from tests.ui.manager_support import log_in_as
+    from ui.context import AppContext
+    from ui.views.organisation import OrganisationView
+
+    store = Store.open(tmp_path / "bureau")
+    log_in_as(store, "bureau", None)
+    context = AppContext(store, language="zh_CN")
+    view = OrganisationView(context)
+    qtbot.addWidget(view)
+    view.organisation = {"teams": [], "workstations": [], "counties": ["新会区", "台山市"]}
+    sent: list[str] = []
+    view._network = lambda *args, **kwargs: sent.append("sent")  # type: ignore[method-assign]
+
+    dialog = view.new_account()
+    dialog.widgets["display_name"].setText("林晓")
+    for username, says in (("", "请填写用户名"), ("林 晓", "不能含空格")):
+        dialog.widgets["username"].setText(username)
+        dialog.accept()
+        assert dialog.isVisible() and says in dialog.error.text()
+    dialog.widgets["username"].setText("13800138000")
+    dialog.widgets["phone"].setText("1380013800")
+    dialog.accept()
+    assert dialog.isVisible() and "手机号码" in dialog.error.text()
+    assert dialog.widgets["display_name"].text() == "林晓" and sent == []  # kept, nothing sent
+    dialog.widgets["phone"].setText("13800138000")
+    dialog.accept()
+    assert not dialog.isVisible() and sent == ["sent"]
+
+    team = view.edit_team(None)
+    team.widgets["name"].setText("恩平簕菜科技特派团")
+    team.widgets["counties"].setText("恩平市、台山市")
+    team.accept()
+    assert team.isVisible() and "恩平市" in team.error.text() and "台山市" in team.error.text()
+
+    station = view.edit_station(None)
+    station.widgets["name"].setText("月山镇工作站")
+    station.accept()
+    assert station.isVisible() and "县（市、区）" in station.error.text()
+    station.select("county", "新会区")
+    station.accept()
+    assert not station.isVisible() and sent == ["sent", "sent"]
+    context.close()

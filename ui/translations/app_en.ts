@@ -1983,6 +1983,34 @@ Data folder: {0}</translation>
         <translation>Sending unit</translation>
     </message>
     <message>
+        <source>请填写用户名（建议用手机号码）。</source>
+        <translation>Enter a user name (a mobile number is best).</translation>
+    </message>
+    <message>
+        <source>用户名不能含空格。</source>
+        <translation>A user name cannot contain spaces.</translation>
+    </message>
+    <message>
+        <source>请填写姓名。</source>
+        <translation>Enter the name.</translation>
+    </message>
+    <message>
+        <source>手机号码：{0}</source>
+        <translation>Mobile number: {0}</translation>
+    </message>
+    <message>
+        <source>请填写名称。</source>
+        <translation>Enter the name.</translation>
+    </message>
+    <message>
+        <source>不是本市的县（市、区）：{0}（可填：{1}）</source>
+        <translation>Not a county of this city: {0} (choose from: {1})</translation>
+    </message>
+    <message>
+        <source>请选择工作站所在的县（市、区）：县科技局按它看到站里的记录。</source>
+        <translation>Choose the workstation&apos;s county: the county bureau sees the station&apos;s records by it.</translation>
+    </message>
+    <message>
         <source>一次性密码</source>
         <translation>One-time code</translation>
     </message>

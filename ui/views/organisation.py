@@ -8,6 +8,7 @@ the next sync. One-time codes are shown once, in a message the bureau copies or 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commissioner_app.domain import Commissioner
 from commissioner_app.i18n import language
 from commissioner_app.roster import problem_line
 from sync import admin_ops
@@ -79,9 +81,22 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 class FormDialog(QDialog):
     """A small form: line edits and combo boxes by name; `values()` after accept."""
 
-    def __init__(self, parent: QWidget, title: str, fields: list[tuple[str, str, Any]]):
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        fields: list[tuple[str, str, Any]],
+        check: Callable[[dict[str, Any]], str] | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle(title)
+        # What can be told here is told here, the dialog open and nothing typed lost: it used to
+        # close first and the server's refusal came after, with everything to type again.
+        self.check = check
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b42318;")
+        self.error.hide()
         self.widgets: dict[str, QWidget] = {}
         form = QFormLayout()
         for name, label, spec in fields:
@@ -102,8 +117,17 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         screen_fit.fit_dialog(self, (520, self.sizeHint().height()))
+
+    def accept(self) -> None:
+        problem = self.check(self.values()) if self.check else ""
+        if problem:
+            self.error.setText(problem)
+            self.error.show()
+            return
+        super().accept()
 
     def select(self, name: str, data: Any) -> None:
         combo = self.widgets[name]
@@ -420,11 +444,40 @@ class OrganisationView(QWidget):
                 ("phone", self.tr("手机号码"), ""),
                 ("sending_unit", self.tr("派出单位"), ""),
             ],
+            check=self._account_problem,
         )
         dialog.accepted.connect(lambda: self._create(dialog.values()))
         self.account_dialog = dialog
         dialog.open()
         return dialog
+
+    def _account_problem(self, v: dict[str, Any]) -> str:
+        if not v["username"]:
+            return self.tr("请填写用户名（建议用手机号码）。")
+        if any(c.isspace() for c in v["username"]):
+            return self.tr("用户名不能含空格。")
+        if not v["display_name"]:
+            return self.tr("请填写姓名。")
+        if v["phone"]:
+            issues = [i for i in Commissioner(phone=v["phone"]).validate() if i.field == "phone"]
+            if issues:
+                return self.tr("手机号码：{0}").format(issues[0].message.text(self.context.language))
+        return ""
+
+    def _group_problem(self, v: dict[str, Any]) -> str:
+        if not v["name"]:
+            return self.tr("请填写名称。")
+        known = set(self.organisation.get("counties") or [])
+        if "counties" in v:
+            named = [c.strip() for c in v["counties"].replace(",", "、").split("、") if c.strip()]
+            unknown = [c for c in named if known and c not in known]
+            if unknown:
+                return self.tr("不是本市的县（市、区）：{0}（可填：{1}）").format(
+                    "、".join(unknown), "、".join(sorted(known))
+                )
+        if "county" in v and not v["county"]:
+            return self.tr("请选择工作站所在的县（市、区）：县科技局按它看到站里的记录。")
+        return ""
 
     def _create(self, values: dict[str, Any]) -> None:
         body: dict[str, Any] = {
@@ -580,6 +633,7 @@ class OrganisationView(QWidget):
                     "、".join(team.counties) if team else "",
                 ),
             ],
+            check=self._group_problem,
         )
         team_id = team.id if team else str(uuid.uuid4())
 
@@ -613,6 +667,7 @@ class OrganisationView(QWidget):
                 ("town", self.tr("镇（街道）"), station.town if station else ""),
                 ("host_unit", self.tr("依托单位"), station.host_unit if station else ""),
             ],
+            check=self._group_problem,
         )
         if station:
             dialog.select("county", station.county)
