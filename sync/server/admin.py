@@ -117,7 +117,8 @@ class TeamIn(Strict):
 
 class WorkstationIn(Strict):
     name: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
-    county: str = Field(default="", max_length=40, pattern=NO_NUL)
+    # Required: a county bureau sees a station's records by it (one without would be nobody's).
+    county: str = Field(min_length=1, max_length=40, pattern=NO_NUL)
     town: Text200 = ""
     host_unit: Text200 = ""
     manager_id: ID | None = None

@@ -240,6 +240,9 @@ def test_teams_and_workstations_reach_their_members_after_sync(server: Server) -
     assert bad.status_code == 422
     bad = server.request("PUT", "/admin/teams/t3", "bureau", json={"name": "x", "surprise": 1})
     assert bad.status_code == 422
+    # A workstation without its county would be in no county bureau's view.
+    bad = server.request("PUT", "/admin/workstations/ws-0", "bureau", json={"name": "月山镇工作站"})
+    assert bad.status_code == 422 and "county" in bad.json()["message_zh"]
 
 
 @BACKENDS
@@ -248,7 +251,9 @@ def test_moving_a_commissioner_keeps_history_and_moves_their_records(server: Ser
     server.add_user("other_manager", "manager", team="team-2", station="station-2")
     for tid, name in ((TEAM, "甲团"), ("team-2", "乙团")):
         server.request("PUT", f"/admin/teams/{tid}", "bureau", json={"name": name})
-    server.request("PUT", "/admin/workstations/station-2", "bureau", json={"name": "乙站"})
+    server.request(
+        "PUT", "/admin/workstations/station-2", "bureau", json={"name": "乙站", "county": "台山市"}
+    )
     cid = server.users["zhangsan"]["commissioner_id"]
     profile = {"name": "张三", "sending_unit": "五邑大学"}
     server.push_ok(
