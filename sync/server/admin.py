@@ -84,7 +84,8 @@ class ProfileIn(Strict):
 
 
 class AccountIn(Strict):
-    username: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+    # No spaces: "张 三" would be a second, look-alike name for one person, typed differently at login.
+    username: str = Field(min_length=1, max_length=100, pattern="^[^\\x00\\s]+$")
     display_name: Text200 = ""
     role: Role
     team_id: ID | None = None

@@ -490,6 +490,8 @@ def add_user(
     username = normalise_username(username)
     if not username or len(username) > 100 or "\x00" in username:
         raise UserAdminError("the user name must be 1 to 100 characters")
+    if any(c.isspace() for c in username):
+        raise UserAdminError("the user name cannot contain spaces")
     if len(password) < 8:
         raise UserAdminError("the password must have at least 8 characters")
     with writing(engine) as conn:

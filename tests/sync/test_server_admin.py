@@ -240,6 +240,14 @@ def test_teams_and_workstations_reach_their_members_after_sync(server: Server) -
     assert bad.status_code == 422
     bad = server.request("PUT", "/admin/teams/t3", "bureau", json={"name": "x", "surprise": 1})
     assert bad.status_code == 422
+    # A user name with a space would be a look-alike second name for one person.
+    spaced = server.request(
+        "POST",
+        "/admin/accounts",
+        "bureau",
+        json={"username": "张 三", "display_name": "张三", "role": "commissioner"},
+    )
+    assert spaced.status_code == 422 and "username" in spaced.json()["message_zh"]
     # A workstation without its county would be in no county bureau's view.
     bad = server.request("PUT", "/admin/workstations/ws-0", "bureau", json={"name": "月山镇工作站"})
     assert bad.status_code == 422 and "county" in bad.json()["message_zh"]

@@ -264,3 +264,9 @@ def test_a_login_not_sent_as_json_is_told_so_in_both_languages(server: Server) -
     assert empty_name.status_code == 422
     message = empty_name.json()["message_zh"]
     assert "username" in message and "过短" in message and "should" not in message
+
+
+@BACKENDS
+def test_a_user_name_with_a_space_is_refused_from_the_command_line_too(server: Server) -> None:
+    with pytest.raises(auth.UserAdminError, match="spaces"):
+        auth.add_user(server.engine, "张 三", PASSWORD, "commissioner", commissioner_id=new_id())
