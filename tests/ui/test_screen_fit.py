@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -362,19 +363,29 @@ def test_dialogs_open_at_their_preferred_size_on_a_large_screen(monkeypatch, qap
     assert size.width() <= 2560 * 0.9 and size.height() <= 1400 * 0.9
 
 
-@pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_the_team_members_table_shows_every_header_whole(fit_data, tmp_path, screen, language, qtbot):
-    """A manager reads the members table on a field laptop: the sending unit's column was squeezed
-    to a sliver at 150 % (its header cut to "出单"), the chart beside it taking the room."""
+@contextmanager
+def view_on(fit_data: Path, tmp_path: Path, screen: QRect, role: str, key: str, language: str = "zh_CN"):
+    """One view of a maximised main window on `screen`, loaded; closed afterwards."""
     from ui.main_window import MainWindow
 
-    context = open_context(fit_data, tmp_path, "manager", language)
+    context = open_context(fit_data, tmp_path, role, language)
     window = MainWindow(context)
     try:
         window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
         window.show()
-        view = window.show_view("team")
+        view = window.show_view(key)
         settle(context)
+        yield view
+    finally:
+        discard(window)
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_team_members_table_shows_every_header_whole(fit_data, tmp_path, screen, language, qtbot):
+    """A manager reads the members table on a field laptop: the sending unit's column was squeezed
+    to a sliver at 150 % (its header cut to "出单"), the chart beside it taking the room."""
+    with view_on(fit_data, tmp_path, screen, "manager", "team", language) as view:
         header = view.members.horizontalHeader()
         metrics = header.fontMetrics()
         cut = []
@@ -385,23 +396,12 @@ def test_the_team_members_table_shows_every_header_whole(fit_data, tmp_path, scr
         assert not cut, f"headers cut at {screen.width()} px: {cut}"
         unit = view.members.item(0, 1)
         assert unit is not None and unit.text() and unit.text() in unit.toolTip()  # the whole name on hover
-    finally:
-        discard(window)
-        context.close()
 
 
 def test_the_assessment_table_shows_every_indicator_whole(fit_data, tmp_path, screen, qtbot):
     """A commissioner reads their score on a field laptop: at 150 % the indicators were cut to
     "服务天数…", "解决技术难…", the part's name taking the room."""
-    from ui.main_window import MainWindow
-
-    context = open_context(fit_data, tmp_path, "commissioner")
-    window = MainWindow(context)
-    try:
-        window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
-        window.show()
-        view = window.show_view("assessment")
-        settle(context)
+    with view_on(fit_data, tmp_path, screen, "commissioner", "assessment") as view:
         table = view.table
         width = table.horizontalHeader().sectionSize(1)
         metrics = table.fontMetrics()
@@ -412,47 +412,13 @@ def test_the_assessment_table_shows_every_indicator_whole(fit_data, tmp_path, sc
             and metrics.horizontalAdvance(table.item(row, 1).text()) + 8 > width
         ]
         assert table.rowCount() > 5 and not cut, f"indicators cut at {screen.width()} px ({width} px): {cut}"
-    finally:
-        discard(window)
-        context.close()
 
 
-def test_the_visits_list_shows_every_column_without_scrolling_sideways(fit_data, tmp_path, screen, qtbot):
-    """The main list on a field laptop: at 150 % its columns were laid out for a wide screen, and
-    服务类型, 培训人次 and 经济效益 were reached only by scrolling sideways."""
-    from ui.main_window import MainWindow
-
-    context = open_context(fit_data, tmp_path, "commissioner")
-    window = MainWindow(context)
-    try:
-        window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
-        window.show()
-        view = window.show_view("visits")
-        settle(context)
-        table = view.table
-        header = table.horizontalHeader()
-        total = sum(header.sectionSize(c) for c in range(table.model().columnCount()))
-        assert total <= table.viewport().width(), f"{total} px of columns in {table.viewport().width()} px"
-        metrics = header.fontMetrics()
-        for column in range(table.model().columnCount()):
-            text = table.model().headerData(column, Qt.Orientation.Horizontal)
-            assert header.sectionSize(column) >= metrics.horizontalAdvance(text), text
-    finally:
-        discard(window)
-        context.close()
-
-
-@pytest.mark.parametrize("key", ["problems", "targets"])
-def test_the_problem_and_target_lists_fit_without_scrolling_sideways(fit_data, tmp_path, screen, key, qtbot):
-    from ui.main_window import MainWindow
-
-    context = open_context(fit_data, tmp_path, "commissioner")
-    window = MainWindow(context)
-    try:
-        window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
-        window.show()
-        view = window.show_view(key)
-        settle(context)
+@pytest.mark.parametrize("key", ["visits", "problems", "targets"])
+def test_the_lists_show_every_column_without_scrolling_sideways(fit_data, tmp_path, screen, key, qtbot):
+    """The lists on a field laptop: at 150 % their columns were laid out for a wide screen, and the
+    visits' 服务类型, 培训人次 and 经济效益 were reached only by scrolling sideways."""
+    with view_on(fit_data, tmp_path, screen, "commissioner", key) as view:
         table = view.table
         header = table.horizontalHeader()
         total = sum(header.sectionSize(c) for c in range(table.model().columnCount()))
@@ -463,6 +429,3 @@ def test_the_problem_and_target_lists_fit_without_scrolling_sideways(fit_data, t
         for column in range(table.model().columnCount()):
             text = table.model().headerData(column, Qt.Orientation.Horizontal)
             assert header.sectionSize(column) >= metrics.horizontalAdvance(text), text
-    finally:
-        discard(window)
-        context.close()
