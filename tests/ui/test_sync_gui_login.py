@@ -24,6 +24,7 @@ from tests.ui.sync_gui_support import (
 )
 from ui.main_window import MainWindow
 from ui.profile import ProfileDialog
+from ui.sync_control import SyncController
 from ui.sync_login import LoginDialog
 
 __all__ = ["gui_server"]
@@ -358,12 +359,8 @@ def gui_server_login(server: Server, user: str, password: str) -> int:
     return int(answer.status_code)
 
 
-def test_a_mistyped_server_address_is_explained_in_the_dialog(
-    gui_server: Server, tmp_path: Path, qtbot
-) -> None:
-    """Half-typed or wrong addresses: nothing breaks while typing, and logging in says what is wrong
-    with the address (not that the network is down)."""
-    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
+def login_dialog(folder: Path, qtbot) -> tuple[MainWindow, SyncController, LoginDialog]:
+    """The main window on `folder`'s data, its sync page's login dialog open (the token file chosen)."""
     context, controller = open_context(folder)
     window = MainWindow(context)
     qtbot.addWidget(window)
@@ -371,6 +368,16 @@ def test_a_mistyped_server_address_is_explained_in_the_dialog(
     page.login_button.click()
     dialog = page.login_dialog
     dialog.use_file.setChecked(True)
+    return window, controller, dialog
+
+
+def test_a_mistyped_server_address_is_explained_in_the_dialog(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    """Half-typed or wrong addresses: nothing breaks while typing, and logging in says what is wrong
+    with the address (not that the network is down)."""
+    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
+    _window, controller, dialog = login_dialog(folder, qtbot)
     for url, says in (
         ("http://[::1", "不是有效的网址"),
         ("ftp://example.org", "http:// 或 https://"),
@@ -398,14 +405,9 @@ def test_the_accounts_profile_is_used_as_soon_as_a_sync_brings_it(
 
     here = tmp_path / "here"  # a new laptop, no profile
     Store.open(here).close()
-    context, controller = open_context(here)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
+    window, controller, dialog = login_dialog(here, qtbot)
+    context = window.context
     assert context.profile is None
-    page = window.show_view("sync")
-    page.login_button.click()
-    dialog = page.login_dialog
-    dialog.use_file.setChecked(True)
     fill(dialog, gui_server.url, user, PASSWORD)
     press_login(dialog)
     wait_until(lambda: controller.account.logged_in, what="the login")
@@ -437,13 +439,8 @@ def test_a_profile_typed_after_login_before_any_sync_is_the_accounts(
     add_user(gui_server, user, cid)
     here = tmp_path / "here"
     Store.open(here).close()
-    context, controller = open_context(here)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    page = window.show_view("sync")
-    page.login_button.click()
-    dialog = page.login_dialog
-    dialog.use_file.setChecked(True)
+    window, controller, dialog = login_dialog(here, qtbot)
+    context = window.context
     fill(dialog, gui_server.url, user, PASSWORD)
     press_login(dialog)
     wait_until(lambda: controller.account.logged_in, what="the login")
