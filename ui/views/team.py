@@ -118,6 +118,7 @@ class TeamView(QWidget):
         self.members = _table(self)
         self.chart = BarChart(self)
         self.assessment_title = QLabel(self)
+        self.assessment_title.setWordWrap(True)  # the basis and the status make a long line in English
         self.assessment_title.setObjectName("hint")
         self.assessment = _table(self)
 
