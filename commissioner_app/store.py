@@ -899,8 +899,9 @@ class Store:
             ).fetchone()[0]
         return int(total)
 
-    def check(self) -> list[Message]:
-        """Integrity check of the database and of every attachment's file (hash must match)."""
+    def check(self, not_downloaded: list[str] | None = None) -> list[Message]:
+        """Integrity check of the database and of every attachment's file (hash must match).
+        `not_downloaded`: the caller's `not_downloaded()`, when it has it already (not looked up twice)."""
         from commissioner_app.attachments import empty_blob_message, is_empty_blob, verify_blob
 
         problems: list[Message] = []
@@ -914,7 +915,7 @@ class Store:
             from commissioner_app.attachments import remove_stale_incoming
 
             remove_stale_incoming(self)
-        later = set(self.not_downloaded())
+        later = set(self.not_downloaded() if not_downloaded is None else not_downloaded)
         empty: dict[str, bool] = {}  # each file checked once; whether it is intact but empty
         for sha, name in self.db.execute(
             "SELECT sha256, original_name FROM attachments WHERE deleted = 0"

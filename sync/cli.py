@@ -430,6 +430,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(t("已取消；已完成的部分已保存", "Cancelled; what was done is saved"), file=sys.stderr)
         return 130
+    open_conflicts = len(list_conflicts(store))
+    rejected = _rejected_count(store)
     if args.json:
         json.dump(
             {
@@ -447,8 +449,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 "problems": [m.text() for m in report.problems],
                 # What waits for a person, this sync's and earlier ones': the open conflicts, and the
                 # refused records with the server's reason (the first 200).
-                "open_conflicts": len(list_conflicts(store)),
-                "rejected_waiting": _rejected_count(store),
+                "open_conflicts": open_conflicts,
+                "rejected_waiting": rejected,
                 "rejected_records": _rejected_list(store),
             },
             sys.stdout,
@@ -459,8 +461,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(report.summary().text())
         for problem in report.problems:
             print(problem.text(), file=sys.stderr)
-    open_conflicts = len(list_conflicts(store))
-    rejected = _rejected_count(store)
     if open_conflicts or rejected:
         if not args.json:
             earlier = rejected - report.rejected

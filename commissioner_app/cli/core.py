@@ -150,8 +150,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     store = open_store(args)
-    problems = store.check()
-    later = len(store.not_downloaded())
+    not_downloaded = store.not_downloaded()
+    problems = store.check(not_downloaded)
+    later = len(not_downloaded)
     if later:
         # Not a fault: files that came by pull are downloaded from the server when they are opened.
         print(

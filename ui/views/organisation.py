@@ -78,6 +78,11 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
             table.setItem(r, c, QTableWidgetItem(value))
 
 
+def _county_list(text: str) -> list[str]:
+    """The counties typed in a form, separated by 、 or commas."""
+    return [c.strip() for c in text.replace(",", "、").split("、") if c.strip()]
+
+
 class FormDialog(QDialog):
     """A small form: line edits and combo boxes by name; `values()` after accept."""
 
@@ -469,7 +474,7 @@ class OrganisationView(QWidget):
             return self.tr("请填写名称。")
         known = set(self.organisation.get("counties") or [])
         if "counties" in v:
-            named = [c.strip() for c in v["counties"].replace(",", "、").split("、") if c.strip()]
+            named = _county_list(v["counties"])
             unknown = [c for c in named if known and c not in known]
             if unknown:
                 return self.tr("不是本市的县（市、区）：{0}（可填：{1}）").format(
@@ -643,7 +648,7 @@ class OrganisationView(QWidget):
                 "name": v["name"],
                 "partner_university": v["partner_university"],
                 "industry": v["industry"],
-                "counties": [c.strip() for c in v["counties"].replace(",", "、").split("、") if c.strip()],
+                "counties": _county_list(v["counties"]),
                 "leader_id": team.leader_id if team else None,
             }
             self._network(lambda store: admin_ops.put_team(store, team_id, body), self._after_group_saved)

@@ -325,9 +325,12 @@ class ReviewView(QWidget):
 
     # --- selection and details -------------------------------------------------------------------
 
-    def selected_ids(self) -> list[str]:
+    def _selected_rows(self) -> list[dict[str, Any]]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.model.visit_id(r) for r in rows if r < len(self.model.rows)]
+        return [self.model.rows[r] for r in rows if r < len(self.model.rows)]
+
+    def selected_ids(self) -> list[str]:
+        return [str(row["id"]) for row in self._selected_rows()]
 
     def select_ids(self, ids: list[str]) -> None:
         """Select these visits (keyboard users and tests)."""
@@ -426,8 +429,7 @@ class ReviewView(QWidget):
         n = len(self.selected_ids())
         # A signed sheet can be accepted only on a visit that has one (the core and the server
         # ignore the tick for the others): the box is offered when a selected visit has one.
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        sheets = any(self.model.rows[r].get("has_sheet") for r in rows if r < len(self.model.rows))
+        sheets = any(row.get("has_sheet") for row in self._selected_rows())
         self.sheet_box.setEnabled(sheets)
         if not sheets:
             self.sheet_box.setChecked(False)
