@@ -5,6 +5,7 @@ never stored with the bad value); a file name is reduced to a safe base name."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from commissioner_app.attachments import safe_file_name, valid_sha256
@@ -55,3 +56,13 @@ def answered_fields(table: str, fields: object) -> dict[str, Any]:
         if not valid_sha256(fields[spec[0]]):
             fields = {k: v for k, v in fields.items() if k != spec[0]}
     return cleaned_fields(table, fields)
+
+
+MAX_REASON_CHARS = 1000  # a server's reason for refusing a record, as it is kept and shown
+
+
+def plain_reason(value: object) -> str:
+    """A server's words shown to the user (a refusal's reason) as plain text: no control or format
+    characters (a terminal's escape sequences, direction marks), at most MAX_REASON_CHARS."""
+    text = "".join(ch for ch in str(value or "") if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return text[:MAX_REASON_CHARS]

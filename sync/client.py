@@ -30,6 +30,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from commissioner_app.i18n import Message
 from sync import protocol
+from sync.checks import plain_reason
 from sync.errors import (
     AuthExpiredError,
     CertificateError,
@@ -496,8 +497,9 @@ def _reason(body: dict[str, Any], status: int) -> Message:
     if not zh and not en:
         detail = body.get("detail") or body.get("error") or f"HTTP {status}"
         text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)[:300]
-        return Message(text, text)
-    return Message(str(zh or en), str(en or zh))
+        return Message(plain_reason(text), plain_reason(text))
+    # Shown to the user as they are: plain text only (see sync/checks.py).
+    return Message(plain_reason(zh or en), plain_reason(en or zh))
 
 
 def _certificate_problem(exc: BaseException) -> str | None:

@@ -21,7 +21,7 @@ from commissioner_app.domain import new_id, now_iso
 from commissioner_app.i18n import Message
 from commissioner_app.records import column_value as _column_value
 from sync import protocol
-from sync.checks import answered_fields
+from sync.checks import answered_fields, plain_reason
 from sync.conflicts import checked_conflicts, mark_reported, resolutions_to_report
 from sync.errors import RefusedError
 from sync.report import SyncProgress, SyncReport, checkpoint
@@ -253,7 +253,10 @@ class Pusher(Uploader):
             elif status == "rejected":
                 report.rejected += 1
                 if unchanged:  # a later edit may well be acceptable: it is sent next time
-                    reason = {"zh": result.get("reason_zh", ""), "en": result.get("reason_en", "")}
+                    reason = {
+                        "zh": plain_reason(result.get("reason_zh")),
+                        "en": plain_reason(result.get("reason_en")),
+                    }
                     _update(db, table, record_id, {"sync_error": json.dumps(reason, ensure_ascii=False)})
             else:
                 log.warning("unknown status %r for %s %s", status, table, record_id)

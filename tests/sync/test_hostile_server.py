@@ -358,3 +358,46 @@ def test_a_stored_conflict_with_a_bad_field_name_is_closed_by_its_notice_without
     assert store.db.execute(
         "SELECT resolved_at IS NOT NULL FROM sync_conflicts WHERE notice_id = 'n-9'"
     ).fetchone()[0]
+
+
+def test_a_refusal_reason_is_kept_as_plain_short_text(tmp_path: Path) -> None:
+    """The server's reason for refusing a record is shown to the user (the sync page, the command
+    line's list of refused records): control characters (a terminal's escape sequences, direction
+    marks) are dropped and its length is bounded before it is stored."""
+    import json
+
+    from sync.errors import rejection_reason
+
+    store, visits = _store(tmp_path)
+    server = FakeServer()
+
+    def refused(request: protocol.PushRequest) -> protocol.PushAnswer:
+        results = [
+            {
+                "table": c["table"],
+                "id": c["id"],
+                "status": "rejected",
+                "reason_zh": "\x1b[2J\x1b]0;被篡改\x07日期有误\u202e" + "长" * 5000,
+                "reason_en": "bad\x1b[31m date",
+            }
+            for c in request["changes"]
+        ]
+        return {"results": results, "server_time": _now()}  # type: ignore[typeddict-item]
+
+    server.answer_push = refused
+    SyncEngine(store, server).sync()
+    row = store.row("visits", visits[0].id)
+    assert row is not None and row["sync_error"]
+    reason = rejection_reason(row["sync_error"])
+    assert reason is not None and reason.zh.startswith("[2J]0;被篡改日期有误")
+    assert not any(ord(ch) < 32 or ch in "\x7f\u202e" for ch in reason.zh + reason.en)
+    assert len(reason.zh) <= 1000 and reason.en == "bad[31m date"
+    assert len(json.loads(row["sync_error"])["zh"]) <= 1000
+
+
+def test_a_servers_error_message_is_shown_as_plain_text() -> None:
+    from sync.client import _reason
+
+    reason = _reason({"message_zh": "拒绝\x1b]0;x\x07\u202e", "message_en": "no\x1b[2J"}, 403)
+    assert (reason.zh, reason.en) == ("拒绝]0;x", "no[2J")
+    assert _reason({"detail": "a\x00b"}, 500).zh == "ab"
