@@ -5,17 +5,21 @@ IMMEDIATE on SQLite) before it writes. Writes are therefore serialised across al
 processes, sequence numbers are committed in increasing order (a pull never skips a change
 committed late), and no further row locks are needed on `records`.
 
-On PostgreSQL the batch is first worked out without the lock (reads, checks, merges: most of a
-push's time), with provisional sequence numbers; then the lock is taken, and if none of the records
-the batch read has changed meanwhile (their revisions are compared), the prepared writes are
-renumbered and written. Otherwise the batch is worked out again under the lock. The lock is thus
-held for the writes only, and a province's day-end rush of pushes is not one long queue.
+The batch is first worked out without the lock (reads, checks, merges: most of a push's time), with
+provisional sequence numbers: on PostgreSQL in the same transaction, on SQLite in a read transaction
+of its own (WAL gives it a snapshot). Then the lock is taken, and if none of the records the batch
+read has changed meanwhile (their revisions are compared), the prepared writes are renumbered and
+written. Otherwise the batch is worked out again under the lock. The lock is thus held for the
+writes only: a province's day-end rush of pushes is not one long queue, and one client's two
+batches in flight are worked out side by side by two server processes.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+import weakref
 from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,7 +35,7 @@ from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
 from sync.server import audit, confirm, group_records, notices, projects, timeutil
 from sync.server import targets as shared_targets
 from sync.server.auth import User
-from sync.server.db import writing
+from sync.server.db import reading, writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
 from sync.server.scope import can_see, manages
 from sync.server.tables import counters, push_batches, records, revisions, users
@@ -189,6 +193,10 @@ _PG_REVS = text(
     "SELECT r.table_name, r.id, r.rev FROM json_array_elements(CAST(:keys AS json)) AS k(key) "
     "JOIN records r ON r.table_name = k.key->>0 AND r.id = k.key->>1"
 )
+_SQLITE_REVS = text(
+    "SELECT r.table_name, r.id, r.rev FROM json_each(:keys) AS k "
+    "JOIN records r ON r.table_name = json_extract(k.value, '$[0]') AND r.id = json_extract(k.value, '$[1]')"
+)
 _RECORD_COLUMNS = ", ".join(c.name for c in records.columns)
 _RecordRow = namedtuple("_RecordRow", [c.name for c in records.columns])  # type: ignore[misc]
 # Sequence numbers of a batch worked out before it holds the counter's lock: far below any real
@@ -268,58 +276,115 @@ def push(engine: Engine, user: User, request: dict[str, Any]) -> dict[str, Any]:
 
 def push_json(engine: Engine, user: User, request: dict[str, Any]) -> str:
     """Apply a push batch; the answer as JSON text, exactly as stored for a replay of the same batch."""
+    if engine.dialect.name == "sqlite":
+        return _push_json_sqlite(engine, user, request)
     with writing(engine) as conn:
-
-        def replayed() -> str | None:
-            stored = conn.execute(
-                select(push_batches.c.answer).where(
-                    push_batches.c.user_id == user.id, push_batches.c.batch_id == request["batch_id"]
-                )
-            ).first()
-            if stored is None:
-                return None
-            log.info("push replayed", extra={"username": user.username, "batch_id": request["batch_id"]})
-            return str(stored.answer)
-
-        def lock() -> int:
-            return int(
-                conn.execute(
-                    select(counters.c.value).where(counters.c.name == "server_seq").with_for_update()
-                ).scalar_one()
-            )
-
-        batch: Batch | None = None
-        if conn.dialect.name == "postgresql":
-            if (answer := replayed()) is not None:
-                return answer
-            batch = Batch(conn, user, PROVISIONAL, request)
-            batch.prefetch(request["changes"])
-            results = [batch.apply(change) for change in request["changes"]]
-        seq = lock()
-        if (answer := replayed()) is not None:
+        if (answer := _replayed(conn, user, request)) is not None:
             return answer
-        if batch is not None and batch.unchanged_since_read():
+        batch = Batch(conn, user, PROVISIONAL, request)
+        batch.prefetch(request["changes"])
+        results = [batch.apply(change) for change in request["changes"]]
+        seq = _lock_counter(conn)
+        if (answer := _replayed(conn, user, request)) is not None:
+            return answer
+        if batch.unchanged_since_read():
             batch.renumber(seq, results)
         else:
-            batch = Batch(conn, user, seq, request)
-            batch.prefetch(request["changes"])
-            results = [batch.apply(change) for change in request["changes"]]
-        batch.flush()
-        if batch.seq != seq:
-            conn.execute(update(counters).where(counters.c.name == "server_seq").values(value=batch.seq))
-        answer = dumps(
-            {"batch_id": request["batch_id"], "results": results, "server_time": timeutil.now_iso()}
+            batch, results = _work_out(conn, user, seq, request)
+        answer = _write(conn, batch, seq, request, results)
+    _log_applied(user, request, results)
+    return answer
+
+
+def _push_json_sqlite(engine: Engine, user: User, request: dict[str, Any]) -> str:
+    """On SQLite the batch is worked out in a read transaction (under WAL a snapshot: writers go on
+    meanwhile), then written under BEGIN IMMEDIATE, as on PostgreSQL under the counter's lock."""
+    with reading(engine) as conn:
+        if (answer := _replayed(conn, user, request)) is not None:
+            return answer
+        read_at = _counter(conn)  # as of the snapshot the reads below see
+        batch = Batch(conn, user, PROVISIONAL, request)
+        batch.prefetch(request["changes"])
+        results = [batch.apply(change) for change in request["changes"]]
+    # Writers of this process queue on a lock of their own: SQLite's busy handler would have them
+    # sleep in steps and poll.
+    with _sqlite_writer(engine), writing(engine) as conn:
+        seq = _counter(conn)
+        if (answer := _replayed(conn, user, request)) is not None:
+            return answer
+        batch.conn = conn
+        # Every write of a record moves the counter: if it has not moved, nothing read has changed.
+        if seq == read_at or batch.unchanged_since_read():
+            batch.renumber(seq, results)
+        else:
+            batch, results = _work_out(conn, user, seq, request)
+        answer = _write(conn, batch, seq, request, results)
+    _log_applied(user, request, results)
+    return answer
+
+
+_WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _sqlite_writer(engine: Engine) -> threading.Lock:
+    """The lock this process's pushes take before SQLite's write lock."""
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(engine, threading.Lock())
+
+
+def _replayed(conn: Connection, user: User, request: dict[str, Any]) -> str | None:
+    stored = conn.execute(
+        select(push_batches.c.answer).where(
+            push_batches.c.user_id == user.id, push_batches.c.batch_id == request["batch_id"]
         )
+    ).first()
+    if stored is None:
+        return None
+    log.info("push replayed", extra={"username": user.username, "batch_id": request["batch_id"]})
+    return str(stored.answer)
+
+
+def _counter(conn: Connection) -> int:
+    return int(conn.execute(select(counters.c.value).where(counters.c.name == "server_seq")).scalar_one())
+
+
+def _lock_counter(conn: Connection) -> int:
+    return int(
         conn.execute(
-            push_batches.insert().values(
-                user_id=user.id, batch_id=request["batch_id"], answer=answer, created_at=timeutil.now_iso()
-            )
+            select(counters.c.value).where(counters.c.name == "server_seq").with_for_update()
+        ).scalar_one()
+    )
+
+
+def _work_out(
+    conn: Connection, user: User, seq: int, request: dict[str, Any]
+) -> tuple[Batch, list[dict[str, Any]]]:
+    batch = Batch(conn, user, seq, request)
+    batch.prefetch(request["changes"])
+    return batch, [batch.apply(change) for change in request["changes"]]
+
+
+def _write(
+    conn: Connection, batch: Batch, seq: int, request: dict[str, Any], results: list[dict[str, Any]]
+) -> str:
+    batch.flush()
+    if batch.seq != seq:
+        conn.execute(update(counters).where(counters.c.name == "server_seq").values(value=batch.seq))
+    answer = dumps({"batch_id": request["batch_id"], "results": results, "server_time": timeutil.now_iso()})
+    conn.execute(
+        push_batches.insert().values(
+            user_id=batch.user.id, batch_id=request["batch_id"], answer=answer, created_at=timeutil.now_iso()
         )
+    )
+    return answer
+
+
+def _log_applied(user: User, request: dict[str, Any], results: list[dict[str, Any]]) -> None:
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     log.info("push applied", extra={"username": user.username, "batch_id": request["batch_id"], **counts})
-    return answer
 
 
 class Batch:
@@ -405,9 +470,10 @@ class Batch:
         called under the counter lock, which every writer takes."""
         keys = list(self._seen)
         now: dict[tuple[str, str], int] = {}
+        query = _PG_REVS if self.conn.dialect.name == "postgresql" else _SQLITE_REVS
         for i in range(0, len(keys), 1000):
             part = keys[i : i + 1000]
-            for row in self.conn.execute(_PG_REVS, {"keys": dumps(part)}):
+            for row in self.conn.execute(query, {"keys": dumps(part)}):
                 now[(str(row.table_name), str(row.id))] = int(row.rev)
         return all(now.get(key) == rev for key, rev in self._seen.items())
 
@@ -728,10 +794,11 @@ class Batch:
             subject = f"{merged.get('record_table') or 'visits'}/{merged.get('record_id')}"
             if before == after:
                 return  # the same decision again (a re-sent review): nothing was decided
-        entry = (self.conn, self.user, action, subject, before, after)
-        # Written with the batch's other writes: a batch worked out again under the lock (PostgreSQL)
-        # drops what its first working-out prepared, so an act is in the trail once.
-        self._after_lock.append(lambda: audit.record(*entry, county=county))
+        entry = (self.user, action, subject, before, after)
+        # Written with the batch's other writes, on the connection that holds the lock: a batch
+        # worked out again under the lock drops what its first working-out prepared, so an act is in
+        # the trail once.
+        self._after_lock.append(lambda: audit.record(self.conn, *entry, county=county))
 
     def _audit_county(self, table: str, kept: dict[str, Any]) -> str:
         """The county a project, or a team's or workstation's bonus or exemplar, concerns when its

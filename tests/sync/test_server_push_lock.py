@@ -1,5 +1,6 @@
-"""On PostgreSQL a push is worked out before it takes the counter's lock, and written under it only if
-nothing it read changed meanwhile (sync/server/push.py). A push that lands in that gap must not be
+"""A push is worked out before it takes the write lock (the counter's row on PostgreSQL, BEGIN
+IMMEDIATE on SQLite), and written under it only if nothing it read changed meanwhile
+(sync/server/push.py). A push that lands in that gap must not be
 overwritten: the batch is worked out again under the lock, and the record's history stays whole."""
 
 from __future__ import annotations
@@ -24,9 +25,8 @@ from tests.sync.server_support import (
 
 __all__ = ["cheap_password_hashes", "engine_factory", "server"]
 
-# SQLite runs a whole batch under its write lock: there is no gap to land in.
-POSTGRES = pytest.mark.parametrize(
-    "engine_factory", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+BOTH = pytest.mark.parametrize(
+    "engine_factory", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
 
 
@@ -50,7 +50,7 @@ def _in_the_gap(monkeypatch: pytest.MonkeyPatch, action: Any) -> list[int]:
     return ran
 
 
-@POSTGRES
+@BOTH
 def test_an_edit_landing_while_a_batch_is_prepared_is_not_overwritten(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -86,7 +86,7 @@ def test_an_edit_landing_while_a_batch_is_prepared_is_not_overwritten(
     assert top == row.server_seq == mine["server_seq"]
 
 
-@POSTGRES
+@BOTH
 def test_new_records_prepared_beside_another_push_get_their_own_numbers(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
