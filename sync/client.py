@@ -19,7 +19,7 @@ import socket
 import ssl
 import threading
 import weakref
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import orjson
@@ -50,6 +50,16 @@ from sync.errors import (
 log = logging.getLogger("commissioner.sync.client")
 
 GZIP_MIN_BYTES = 512
+GZIP_LEVEL = 5
+
+
+class PreparedBody(NamedTuple):
+    """A request body as sent: its bytes, and their Content-Encoding (None: as they are)."""
+
+    data: bytes
+    encoding: str | None
+
+
 # A small request (log in or out, an attachment's status, "who am I") has its answer in well under
 # this; waiting the full read timeout for it only keeps a user looking at a dead connection.
 SMALL_READ_TIMEOUT = 15.0
@@ -160,6 +170,7 @@ class SyncClient:
             adapter = _CuttableAdapter(self._sockets)
             self.session.mount("http://", adapter)
             self.session.mount("https://", adapter)
+        self._counting = threading.Lock()  # a push sends two batches at once, from two threads
         self.requests_made = 0  # every attempt, retries included (the "nothing to do" budget counts them)
 
     def abort(self) -> None:
@@ -220,10 +231,22 @@ class SyncClient:
     def me(self) -> dict[str, Any]:
         return self._json("GET", "/me", small=True)
 
-    def push(self, request: protocol.PushRequest, encoded: str | None = None) -> protocol.PushAnswer:
-        """`encoded`: the request already encoded as JSON (the engine keeps that text to replay it)."""
+    def push(
+        self, request: protocol.PushRequest, encoded: str | PreparedBody | None = None
+    ) -> protocol.PushAnswer:
+        """`encoded`: the request already encoded as JSON (the engine keeps that text to replay it),
+        or as `prepare_body` made it ready to send."""
         answer: protocol.PushAnswer = self._json("POST", "/sync/push", request, encoded=encoded)
         return answer
+
+    @staticmethod
+    def prepare_body(text: str | bytes) -> PreparedBody:
+        """A JSON body made ready to send (UTF-8, compressed when it is worth it), so that a caller
+        can do that work on its own thread before the request's turn comes."""
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        if len(data) >= GZIP_MIN_BYTES:
+            return PreparedBody(gzip.compress(data, compresslevel=GZIP_LEVEL), "gzip")
+        return PreparedBody(data, None)
 
     def pull(
         self,
@@ -300,7 +323,8 @@ class SyncClient:
             headers["Range"] = f"bytes={start}-"
         url = f"{self.server_url}{protocol.API_PREFIX}/attachments/{sha256}"
         trust: dict[str, Any] = {"verify": self.ca_file} if self.ca_file else {}
-        self.requests_made += 1
+        with self._counting:
+            self.requests_made += 1
         try:
             answer = self.session.get(url, headers=headers, timeout=self.timeout, stream=True, **trust)
             with answer as response:
@@ -339,7 +363,7 @@ class SyncClient:
         body: Any = None,
         *,
         raw: bytes | None = None,
-        encoded: str | None = None,
+        encoded: str | PreparedBody | None = None,
         params: dict[str, Any] | None = None,
         auth: bool = True,
         expect_json: bool = False,
@@ -363,16 +387,19 @@ class SyncClient:
             data = raw
             headers["Content-Type"] = "application/octet-stream"
         elif body is not None:
-            text = (
+            prepared = (
                 encoded
-                if encoded is not None
-                else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+                if isinstance(encoded, PreparedBody)
+                else self.prepare_body(
+                    encoded
+                    if encoded is not None
+                    else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+                )
             )
-            data = text.encode("utf-8")
+            data = prepared.data
             headers["Content-Type"] = "application/json"
-            if len(data) >= GZIP_MIN_BYTES:
-                data = gzip.compress(data, compresslevel=5)
-                headers["Content-Encoding"] = "gzip"
+            if prepared.encoding:
+                headers["Content-Encoding"] = prepared.encoding
         # Checked on every request (the address may be changed after construction): a password or
         # token never goes over plain http to another computer unless that was chosen.
         require_secure(self.server_url, self.allow_insecure)
@@ -408,7 +435,8 @@ class SyncClient:
         expect_json: bool,
         timeout: tuple[float, float],
     ) -> requests.Response:
-        self.requests_made += 1
+        with self._counting:
+            self.requests_made += 1
         # Only when given: verify=True would let REQUESTS_CA_BUNDLE decide, as without it.
         trust: dict[str, Any] = {"verify": self.ca_file} if self.ca_file else {}
         try:

@@ -22,6 +22,7 @@ from commissioner_app.i18n import Message
 from commissioner_app.records import column_value as _column_value
 from sync import protocol
 from sync.checks import answered_fields, plain_reason
+from sync.client import PreparedBody
 from sync.conflicts import checked_conflicts, mark_reported, resolutions_to_report
 from sync.errors import RefusedError
 from sync.report import SyncProgress, SyncReport, checkpoint
@@ -55,10 +56,13 @@ class Pusher(Uploader):
         # picked again even if it stays dirty (edited meanwhile: it goes with the next sync).
         after: dict[str, int] = {}
         self._progress(SyncProgress("push", 0, total))
-        # Pipelined: while the server works on one batch, the next one is read, stored and queued,
+        # Pipelined: while the server works on one batch, the next one is read, stored, compressed
+        # and sent on a second connection (a server of several processes works both out at once),
         # and the answer before it is applied. At most two batches are out, each kept in its own
-        # meta slot until its answer is applied, so a crash at any point replays exactly them.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+        # meta slot until its answer is applied, so a crash at any point replays exactly them; the
+        # server takes them in either order (a link to a record not there yet is allowed), and their
+        # answers are applied oldest first.
+        with ThreadPoolExecutor(max_workers=len(PENDING_SLOTS), thread_name_prefix="sync-push") as sender:
             stop = threading.Event()
             out: list[_InFlight] = []
             done = 0
@@ -86,7 +90,9 @@ class Pusher(Uploader):
                     # (orjson: the same compact UTF-8 JSON as json.dumps, in a tenth of the time.)
                     body = orjson.dumps(self._request_of(batch)).decode()
                     self.store.set_meta(slot, _stored_text(batch, body))
-                    out.append(_InFlight(batch, slot, sender.submit(self._push_request, batch, body, stop)))
+                    # Compressed here, while the server works on the batch before: not on the way.
+                    ready = self.client.prepare_body(body)
+                    out.append(_InFlight(batch, slot, sender.submit(self._push_request, batch, ready, stop)))
                 while out:
                     done = self._land(out, report, done, total)
             finally:
@@ -105,7 +111,7 @@ class Pusher(Uploader):
             self._take_answer(batch, answer, report, slot)
 
     def _push_request(
-        self, batch: dict[str, Any], body: str, stop: threading.Event
+        self, batch: dict[str, Any], body: PreparedBody, stop: threading.Event
     ) -> protocol.PushAnswer | None:
         """Runs on the sender thread: HTTP only, no database."""
         if stop.is_set():
