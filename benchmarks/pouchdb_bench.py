@@ -8,8 +8,9 @@ The records are those of a commissioner with N visits (`commissioner demo --visi
 commissioner, nothing synced yet: 17,402 records at 10,000 visits). Measured, each as a whole
 process from start to exit, the median of --runs:
 
-- ours: `commissioner sync` pushing all of them to a fresh `commissioner-server serve` (one
-  process), and `commissioner sync` of a freshly logged-in laptop pulling all of them (first pull);
+- ours: `commissioner sync` pushing all of them to a fresh `commissioner-server serve --workers N`
+  (default: two per core, as the README advises; the push keeps two batches at the server at once,
+  which two processes work out side by side), and `commissioner sync` of a freshly logged-in laptop pulling all of them (first pull);
   then, apart, the building of the search index of what the pull stored, which the application does
   once a sync is over (printed beside the pull, and its ratio with it);
 - PouchDB 9: `pouchdb-node` (LevelDB) replicating the same number of documents, each the same
@@ -150,15 +151,27 @@ def our_database(backend: str, folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def our_server(database: str, folder: Path, profile: Path | None = None) -> Iterator[str]:
+def our_server(database: str, folder: Path, profile: Path | None = None, workers: int = 1) -> Iterator[str]:
     port = free_port()
     log_path = folder / f"server-{port}.log"
     command = [PYTHON, "-m", "sync.server_cli", "--database", database, "--log-level", "WARNING"]
-    command += ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if profile:
-        # py-spy samples every thread (the requests run on the server's thread pool).
+        # py-spy samples every thread of every worker (the requests run on their thread pools).
         spy = Path(PYTHON).parent / "py-spy"
-        command = [str(spy), "record", "-f", "raw", "-r", "250", "-o", str(profile), "--", *command]
+        command = [
+            str(spy),
+            "record",
+            "--subprocesses",
+            "-f",
+            "raw",
+            "-r",
+            "250",
+            "-o",
+            str(profile),
+            "--",
+            *command,
+        ]
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=ENV, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
@@ -281,7 +294,8 @@ def run_ours(args: argparse.Namespace, work: Path, backend: str, profile: Path |
         add_user(database, name, args.cid)
         push_dir, pull_dir = work / f"push-{name}", work / f"pull-{name}"
         shutil.copytree(laptop, push_dir)
-        with our_server(database, work, profile / f"server-{backend}.raw" if profile else None) as url:
+        spied = profile / f"server-{backend}.raw" if profile else None
+        with our_server(database, work, spied, args.workers) as url:
             login(push_dir, url, name)
             push = commissioner(
                 push_dir, "sync", "--quiet", profile=profile / f"push-{backend}.prof" if profile else None
@@ -359,6 +373,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each side; the median is printed")
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()) / "fc-pouchdb-bench")
     parser.add_argument("--profile", type=Path, help="also one profiled run of ours, written here")
+    parser.add_argument(
+        "--workers", type=int, default=2 * (os.cpu_count() or 1), help="our server's processes"
+    )
     args = parser.parse_args()
     npm_install(args.scratch)
     # As installed (pip and the packaged application bring compiled bytecode): with
@@ -392,7 +409,8 @@ def main() -> int:
     print(
         f"\n{args.visits} visits of one commissioner: {records} records to send; "
         f"{args.doc_count} PouchDB documents of the same JSON, {args.doc_bytes / args.doc_count:.0f} bytes "
-        f"each on average; ours on {args.backend}, median of {args.runs} runs, each a whole process"
+        f"each on average; ours on {args.backend}, serve --workers {args.workers} "
+        f"({os.cpu_count()} cores here), median of {args.runs} runs, each a whole process"
     )
     print(f"push:  ours {push:.2f} s   PouchDB {p_push:.2f} s   PouchDB/ours {p_push / push:.2f}x (goal 3x)")
     print(
