@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 
 from commissioner_app.assessment import Period, assess
 from commissioner_app.demo import generate_demo
@@ -97,3 +98,18 @@ def test_the_bureau_publishes_the_official_results(run_context, qtbot, monkeypat
     ).fetchone()
     assert stored == (len(view.assessment.members), 1)  # waiting to sync
     qtbot.waitUntil(lambda: "正式结果" in view.summary.text(), timeout=20000)
+
+
+def test_a_table_saved_under_a_name_without_its_extension_gets_xlsx(
+    run_context, qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    view = open_view(run_context, qtbot)
+    typed = tmp_path / "年度考核"  # what a person types in the save dialog
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(typed), "")))
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    wait(run_context)
+    saved = tmp_path / "年度考核.xlsx"
+    assert "已导出" in view.message.text() and not typed.exists()
+    assert len(load_workbook(saved, read_only=True).sheetnames) >= 2

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -35,7 +34,7 @@ from ui.tasks import Operation, error_text
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
 from ui.views.city import _fill, _headers, _table
-from ui.views.common import YearCombo, heading
+from ui.views.common import YearCombo, ask_save_path, heading
 from ui.views.group_assessment import GroupAssessmentView
 from ui.widgets.flow import flow_widget
 
@@ -274,15 +273,15 @@ class AssessmentRunView(QWidget):
         year = self.chosen_year
         if out is None:
             start = self.context.setting("assessment", "folder", str(Path.home()), str)
-            chosen, _filter = QFileDialog.getSaveFileName(
+            out = ask_save_path(
                 self,
                 self.tr("导出考核表"),
-                str(Path(start) / f"{year}年度考核.xlsx"),
+                Path(start) / f"{year}年度考核.xlsx",
                 self.tr("Excel 工作簿 (*.xlsx)"),
+                ".xlsx",
             )
-            if not chosen:
+            if out is None:
                 return
-            out = Path(chosen)
         a = (
             self.assessment
             if self.assessment is not None and self.assessment.period.end.year == year

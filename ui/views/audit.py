@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -35,7 +34,7 @@ from ui.context import AppContext
 from ui.plain_text import plain_label
 from ui.tasks import error_text
 from ui.views.city import _fill, _headers, _selected_key, _table
-from ui.views.common import heading
+from ui.views.common import ask_save_path, heading
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
@@ -232,12 +231,10 @@ class AuditView(QWidget):
 
     def export(self, out: Path | None = None) -> None:
         if out is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self, self.tr("导出操作日志"), str(Path.home() / "操作日志.csv"), "CSV (*.csv)"
-            )
-            if not name:
+            suggested = Path.home() / "操作日志.csv"
+            out = ask_save_path(self, self.tr("导出操作日志"), suggested, "CSV (*.csv)", ".csv")
+            if out is None:
                 return
-            out = Path(name)
         given = self.current_filter()
         target = out
         self.status.setText(self.tr("正在导出…"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -11,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -236,3 +238,12 @@ def heading(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("heading")
     return label
+
+
+def ask_save_path(parent: QWidget, caption: str, suggested: Path, kind: str, suffix: str) -> Path | None:
+    """Where to save a file, asked with the system's dialog; None if cancelled. A name typed without
+    the file's extension gets it (a table saved as "考核" would not open in Excel by a double click)."""
+    chosen, _filter = QFileDialog.getSaveFileName(parent, caption, str(suggested), kind)
+    if not chosen:
+        return None
+    return Path(chosen if chosen.lower().endswith(suffix) else chosen + suffix)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -49,7 +48,7 @@ from ui.roles import current_role, user_info, watcher
 from ui.screen_fit import fit_dialog
 from ui.tasks import Operation, error_text
 from ui.views.city import _fill, _headers, _selected_key, _table
-from ui.views.common import YearCombo, heading
+from ui.views.common import YearCombo, ask_save_path, heading
 from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.group_assessment")
@@ -470,15 +469,15 @@ class GroupAssessmentView(QWidget):
         year = self.chosen_year
         if out is None:
             start = self.context.setting("assessment", "folder", str(Path.home()), str)
-            chosen, _filter = QFileDialog.getSaveFileName(
+            out = ask_save_path(
                 self,
                 self.tr("保存先进典型名单"),
-                str(Path(start) / f"{year}年度先进典型名单.pdf"),
+                Path(start) / f"{year}年度先进典型名单.pdf",
                 self.tr("PDF 文件 (*.pdf)"),
+                ".pdf",
             )
-            if not chosen:
+            if out is None:
                 return
-            out = Path(chosen)
         target = out
 
         def work(store: Store) -> int:
