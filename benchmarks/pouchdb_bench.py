@@ -10,7 +10,8 @@ process from start to exit, the median of --runs:
 
 - ours: `commissioner sync` pushing all of them to a fresh `commissioner-server serve --workers N`
   (default: two per core, as the README advises; the push keeps two batches at the server at once,
-  which two processes work out side by side), and `commissioner sync` of a freshly logged-in laptop pulling all of them (first pull);
+  which two processes work out side by side), and `commissioner sync` of a freshly logged-in
+  laptop pulling all of them (first pull);
   then, apart, the building of the search index of what the pull stored, which the application does
   once a sync is over (printed beside the pull, and its ratio with it);
 - PouchDB 9: `pouchdb-node` (LevelDB) replicating the same number of documents, each the same
