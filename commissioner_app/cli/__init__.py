@@ -81,7 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    configure_logging(data_dir_of(args), level=logging.DEBUG if args.verbose else logging.INFO)
+    args.log_level = logging.DEBUG if args.verbose else logging.INFO
+    if data_dir_of(args).is_dir():
+        # A data directory that is not there is not made for a log (a typo in --data-dir would
+        # leave an empty one behind): a command that makes it starts the log then (open_store).
+        configure_logging(data_dir_of(args), level=args.log_level)
     log.info("command %s", args.command)
     try:
         return int(args.func(args) or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from commissioner_app.cli import EXIT_PROBLEMS_FOUND, data_dir_of, t
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
+from commissioner_app.logs import configure_logging
 from commissioner_app.store import SYNC_STATES, Store
 
 KIND_LABELS = {
@@ -85,7 +87,10 @@ def open_store(args: argparse.Namespace, *, must_exist: bool = True) -> Store:
                 "directory with --data-dir.",
             )
         )
-    return Store.open(data_dir)
+    store = Store.open(data_dir)
+    # The log goes with the data (main starts it only for a directory that was already there).
+    configure_logging(data_dir, level=getattr(args, "log_level", logging.INFO))
+    return store
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

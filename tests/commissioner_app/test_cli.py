@@ -89,6 +89,7 @@ def test_user_mistakes_exit_non_zero_without_traceback(tmp_path):
     assert missing.returncode == 2
     assert "没有数据库" in missing.stderr and "Traceback" not in missing.stderr
     assert "commissioner-app" in missing.stderr  # where a profile and visits are entered
+    assert not (tmp_path / "nothing").exists(), "a mistyped --data-dir leaves no empty folder behind"
     negative = run("--data-dir", str(tmp_path), "demo", "--visits", "-5")
     assert negative.returncode == 2 and "负数" in negative.stderr
     corrupt = tmp_path / "corrupt"
