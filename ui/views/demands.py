@@ -114,7 +114,6 @@ class DemandsView(QWidget):
             strict=True,
         ):
             self.form.addRow(label, field)
-        self.form.addRow(self.publish_button)
         self.county.currentIndexChanged.connect(lambda _i: self._fill_towns())
 
         # --- the bureau: progress of every demand ---
@@ -131,7 +130,13 @@ class DemandsView(QWidget):
         form_layout.setContentsMargins(0, 0, 0, 0)
         form_layout.addWidget(self.form_box)
         form_layout.addStretch(1)
-        self.bureau_panel.addWidget(screen_fit.scrolling(form_column, self))
+        # The form scrolls on a small screen; its button stays in sight below it.
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(screen_fit.scrolling(form_column, self), 1)
+        left_layout.addWidget(self.publish_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.bureau_panel.addWidget(left)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
