@@ -281,17 +281,11 @@ def push_json(engine: Engine, user: User, request: dict[str, Any]) -> str:
     with writing(engine) as conn:
         if (answer := _replayed(conn, user, request)) is not None:
             return answer
-        batch = Batch(conn, user, PROVISIONAL, request)
-        batch.prefetch(request["changes"])
-        results = [batch.apply(change) for change in request["changes"]]
+        batch, results = _work_out(conn, user, PROVISIONAL, request)
         seq = _lock_counter(conn)
         if (answer := _replayed(conn, user, request)) is not None:
             return answer
-        if batch.unchanged_since_read():
-            batch.renumber(seq, results)
-        else:
-            batch, results = _work_out(conn, user, seq, request)
-        answer = _write(conn, batch, seq, request, results)
+        answer, results = _settle(conn, batch, results, seq, request, batch.unchanged_since_read())
     _log_applied(user, request, results)
     return answer
 
@@ -303,9 +297,7 @@ def _push_json_sqlite(engine: Engine, user: User, request: dict[str, Any]) -> st
         if (answer := _replayed(conn, user, request)) is not None:
             return answer
         read_at = _counter(conn)  # as of the snapshot the reads below see
-        batch = Batch(conn, user, PROVISIONAL, request)
-        batch.prefetch(request["changes"])
-        results = [batch.apply(change) for change in request["changes"]]
+        batch, results = _work_out(conn, user, PROVISIONAL, request)
     # Writers of this process queue on a lock of their own: SQLite's busy handler would have them
     # sleep in steps and poll.
     with _sqlite_writer(engine), writing(engine) as conn:
@@ -314,13 +306,27 @@ def _push_json_sqlite(engine: Engine, user: User, request: dict[str, Any]) -> st
             return answer
         batch.conn = conn
         # Every write of a record moves the counter: if it has not moved, nothing read has changed.
-        if seq == read_at or batch.unchanged_since_read():
-            batch.renumber(seq, results)
-        else:
-            batch, results = _work_out(conn, user, seq, request)
-        answer = _write(conn, batch, seq, request, results)
+        unchanged = seq == read_at or batch.unchanged_since_read()
+        answer, results = _settle(conn, batch, results, seq, request, unchanged)
     _log_applied(user, request, results)
     return answer
+
+
+def _settle(
+    conn: Connection,
+    batch: Batch,
+    results: list[dict[str, Any]],
+    seq: int,
+    request: dict[str, Any],
+    unchanged: bool,
+) -> tuple[str, list[dict[str, Any]]]:
+    """Under the lock (the counter at `seq`): the worked-out batch written as it is, renumbered, or
+    worked out again when something it read has changed. The answer, and the results it holds."""
+    if unchanged:
+        batch.renumber(seq, results)
+    else:
+        batch, results = _work_out(conn, batch.user, seq, request)
+    return _write(conn, batch, seq, request, results), results
 
 
 _WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
