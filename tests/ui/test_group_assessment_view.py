@@ -77,6 +77,9 @@ def test_bonus_entered_approved_rejected_and_capped(team_store, qtbot, monkeypat
             monkeypatch.setattr(BonusDialog, "exec", fill_bonus(points, reason))
             qtbot.mouseClick(view.bonus_button, Qt.MouseButton.LeftButton)
             wait(ctx)
+            # The confirmation stays after the tables are read again; the caps are said beside it.
+            assert "已录入加分项" in view.message.text()
+            assert "加分上限 10 分" in view.rules_note.text()
         assert (
             store.db.execute("SELECT count(*) FROM bonus_points WHERE status = 'pending'").fetchone()[0] == 3
         )

@@ -111,9 +111,14 @@ class GroupAssessmentView(QWidget):
         self.exemplar_button.clicked.connect(lambda: self.nominate())
         self.list_button = QPushButton(self)
         self.list_button.clicked.connect(lambda: self.save_list())
-        self.message = plain_label(QLabel(self))
-        self.message.setObjectName("hint")
+        self.message = plain_label(QLabel(self))  # what the last action did
         self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        # The caps and the counting basis: apart from the message, so that reading the tables again
+        # after an action does not replace what the action said.
+        self.rules_note = plain_label(QLabel(self))
+        self.rules_note.setObjectName("hint")
+        self.rules_note.setWordWrap(True)
         self.panes = {kind: GroupPane(self) for kind in KINDS}
         for kind, pane in self.panes.items():
             pane.groups.selectionModel().selectionChanged.connect(lambda *_a, k=kind: self._show_detail(k))
@@ -146,6 +151,7 @@ class GroupAssessmentView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(top_widget)
         layout.addWidget(self.message)
+        layout.addWidget(self.rules_note)
         layout.addWidget(self.tabs, 1)
 
         if embedded:
@@ -312,7 +318,7 @@ class GroupAssessmentView(QWidget):
             [e.id for e in r.exemplars],
         )
         rules = r.city.rules
-        self.message.setText(
+        self.rules_note.setText(
             self.tr(
                 "科技特派团加分上限 {0} 分，工作站加分上限 {1} 分；仅计市科技局审核通过的加分项。"
             ).format(f"{rules.group('team').bonus_cap:g}", f"{rules.group('workstation').bonus_cap:g}")
@@ -395,9 +401,13 @@ class GroupAssessmentView(QWidget):
         info = user_info(self.context) or {}
         return str(info.get("display_name") or info.get("username") or self.tr("市科技局"))
 
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
     def _run(self, work: Any, done_text: str) -> None:
-        Operation(self, work, lambda _r: self.message.setText(done_text)).failure(
-            lambda e: self.message.setText(error_text(e))
+        Operation(self, work, lambda _r: self._say(done_text)).failure(
+            lambda e: self._say(error_text(e))
         ).run_in_background()
 
     def add_bonus(self, values: dict[str, Any] | None = None) -> None:
