@@ -13,7 +13,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from commissioner_app.domain import LABELS
+from commissioner_app.domain import (
+    ACCEPTANCE_RESULTS,
+    ACHIEVEMENT_KINDS,
+    APPLICATION_STATUSES,
+    BONUS_STATUSES,
+    EXEMPLAR_KINDS,
+    GROUP_KINDS,
+    LABELS,
+    PROJECT_STATUSES,
+    REVIEW_DECISIONS,
+    TRANSFER_MODES,
+)
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.ops import OpChanges, OpResult
@@ -82,7 +93,56 @@ MORE_LABELS: dict[str, Message] = {
     "confirm_sheet_accepted": Message("确认单已认可", "Confirmation sheet accepted"),
     "decision": Message("审核结论", "Decision"),
     "opinion": Message("意见", "Opinion"),
+    "sheet_accepted": Message("签字确认单已核验", "Signed sheet checked"),
+    "record_rev": Message("所审版本", "Version reviewed"),
+    "username": Message("用户名", "User name"),
+    "role": Message("角色", "Role"),
+    "display_name": Message("显示名称", "Display name"),
+    "team_id": Message("科技特派团", "Team"),
+    "workstation_id": Message("工作站", "Workstation"),
+    "disabled": Message("已停用", "Disabled"),
+    "disabled_reason": Message("停用原因", "Reason for disabling"),
+    "must_change_password": Message("须修改密码", "Must change password"),
+    "id": Message("编号", "Id"),
 }
+ROLES: dict[str, Message] = {
+    "commissioner": Message("科技特派员", "Commissioner"),
+    "manager": Message("团长/站长", "Team or workstation manager"),
+    "county": Message("县科技局", "County bureau"),
+    "bureau": Message("市科技局", "City bureau"),
+}
+# The coded values an entry's fields carry, by the action's kind (a status means another thing for a
+# project than for a bonus): shown in words, as everywhere else in the application.
+_CODES: dict[str, dict[str, dict[str, Message]]] = {
+    "review": {"decision": REVIEW_DECISIONS},
+    "project": {"status": PROJECT_STATUSES, "acceptance": ACCEPTANCE_RESULTS},
+    "application": {"status": APPLICATION_STATUSES},
+    "achievement": {"kind": ACHIEVEMENT_KINDS, "mode": TRANSFER_MODES},
+    "bonus": {"status": BONUS_STATUSES, "subject_kind": GROUP_KINDS},
+    "exemplar": {"kind": EXEMPLAR_KINDS, "subject_kind": GROUP_KINDS},
+    "account": {"role": ROLES},
+    "user": {"role": ROLES},
+}
+# What a subject's kind of record is called ("users/…" names an account).
+SUBJECT_KINDS: dict[str, Message] = {
+    "visits": Message("服务记录", "Visit"),
+    "achievements": Message("成果转化", "Achievement"),
+    "projects": Message("揭榜项目", "Open-call project"),
+    "project_applications": Message("揭榜申请", "Application"),
+    "project_milestones": Message("攻关节点", "Milestone"),
+    "bonus_points": Message("加分项", "Bonus"),
+    "exemplars": Message("先进典型", "Exemplar"),
+    "assessment_results": Message("考核结果", "Assessment result"),
+    "users": Message("账号", "Account"),
+    "teams": Message("科技特派团", "Team"),
+    "workstations": Message("工作站", "Workstation"),
+    "reference": Message("基础数据", "Reference data"),
+    "assessment_rules": Message("考核规则", "Assessment rules"),
+    "roster": Message("名册", "Roster"),
+    "revisions": Message("记录的旧版本", "Old versions of records"),
+}
+YES_NO = (Message("否", "no"), Message("是", "yes"))
+EMPTY = Message("（空）", "(empty)")
 CREATED = Message("（新建记录）", "(record created)")
 # The oldest version the server still has, when older ones were deleted past its retention
 # (`commissioner-server prune-revisions`): not the record's creation.
@@ -145,15 +205,55 @@ class AuditEntry:
             return text if len(text) <= limit else text[: limit - 1] + "…"
         before = self.before if isinstance(self.before, dict) else {}
         after = self.after if isinstance(self.after, dict) else {}
+        codes = _CODES.get(self._kind(), {})
+        colon = Message("：", ": ").text(lang)
+
+        def name(key: str) -> str:
+            return field_name(key).text(lang)
+
+        def value(key: str, v: Any) -> str:
+            if isinstance(v, bool) or (key in _FLAGS and v in (0, 1)):
+                return YES_NO[int(v)].text(lang)
+            if v in (None, "", [], {}):
+                return EMPTY.text(lang)
+            if isinstance(v, str) and v in codes.get(key, {}):
+                return codes[key][v].text(lang)
+            return _short(v)
+
         if self.before is None and isinstance(self.after, dict):
-            parts = [f"{k}={_short(v)}" for k, v in sorted(after.items()) if v not in (None, "", [], {})]
+            parts = [
+                f"{name(k)}{colon}{value(k, v)}"
+                for k, v in sorted(after.items())
+                if v not in (None, "", [], {})
+            ]
         else:
             keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-            parts = [f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in keys]
+            parts = [f"{name(k)}{colon}{value(k, before.get(k))} → {value(k, after.get(k))}" for k in keys]
             if not keys and self.before != self.after:
                 parts = [f"{_short(self.before)} → {_short(self.after)}"]
         text = "；".join(parts)
         return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    def _kind(self) -> str:
+        """The kind of act, for the codes of its fields: "project.apply" is an application's."""
+        family, _, act = self.action.partition(".")
+        if family == "project" and (act == "apply" or act.startswith("application")):
+            return "application"
+        if family == "project" and act.startswith("milestone"):
+            return "milestone"
+        return family
+
+    def subject_text(self, lang: str | None = None, whole: bool = False) -> str:
+        """The subject for a person: its kind of record in words and its id, a long one cut short
+        unless `whole` ("服务记录 aef3c3b9…")."""
+        kind, _, key = self.subject.partition("/")
+        label = SUBJECT_KINDS.get(kind)
+        if label is None:
+            return self.subject if whole else short_subject(self.subject)
+        if not key:
+            return label.text(lang)  # a subject that is a kind of thing only ("roster")
+        cut = not whole and len(key) > 12 and "-" in key
+        return f"{label.text(lang)} {key[:8]}…" if cut else f"{label.text(lang)} {key}"
 
     def _summary(self) -> Message | None:
         if self.action.endswith(".reset_password"):
@@ -178,6 +278,10 @@ class AuditEntry:
 RESET = Message(
     "已生成新的一次性密码（密码不记入日志）", "A new one-time code was issued (codes are never logged)"
 )
+
+
+# Fields kept as 0 or 1 that mean no or yes.
+_FLAGS = frozenset({"sheet_accepted", "done", "confirm_sheet_accepted", "disabled", "must_change_password"})
 
 
 def _list(value: Any) -> list[Any]:

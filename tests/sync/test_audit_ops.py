@@ -126,9 +126,29 @@ def test_audit_entries_and_filters(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "subject" not in stub.params and "date_to" not in stub.params
     entry = entries[0]
     assert entry.action_label().zh == "审核决定"
-    assert entry.change_text() == "decision: approved → returned；opinion:  → 补照片"
+    # In words, as the application says them: the field's name and its coded values.
+    assert entry.change_text(lang="zh_CN") == "审核结论：通过 → 退回；审核意见：（空） → 补照片"
+    assert entry.change_text(lang="en") == "Decision: Approve → Return；Opinion: (empty) → 补照片"
+    assert entry.subject_text("zh_CN") == "服务记录 v1"
     created = AuditEntry(1, "", "boss", "bureau", "user.create", "users/a", "", None, {"role": "county"})
-    assert created.change_text() == "role=county"
+    assert created.change_text(lang="zh_CN") == "角色：县科技局"
+    assert created.subject_text("zh_CN") == "账号 a"
+    review = AuditEntry(
+        2,
+        "",
+        "boss",
+        "manager",
+        "review.decide",
+        "visits/9b27c1d0-5a1e-4c3b-8f00-1234567890ab",
+        "",
+        None,
+        {"decision": "approved", "sheet_accepted": True, "record_rev": 3},
+    )
+    assert review.change_text(lang="zh_CN") == "审核结论：通过；所审版本：3；签字确认单已核验：是"
+    assert review.subject_text("zh_CN") == "服务记录 9b27c1d0…"
+    assert review.subject_text("zh_CN", whole=True) == "服务记录 9b27c1d0-5a1e-4c3b-8f00-1234567890ab"
+    imported = AuditEntry(3, "", "boss", "bureau", "roster.import", "roster", "", None, {"accounts": []})
+    assert imported.subject_text("en") == "Roster"
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,6 @@ from sync.audit_ops import (
     AuditFilter,
     audit_entries,
     export_audit,
-    short_subject,
     shown_value,
 )
 from ui.context import AppContext
@@ -192,7 +191,7 @@ class AuditView(QWidget):
                     _local_time(e.at),
                     e.actor,
                     e.action_label().text(lang),
-                    short_subject(e.subject),
+                    e.subject_text(lang),
                     e.change_text(lang=lang),
                 ]
                 for e in self.entries
@@ -217,7 +216,7 @@ class AuditView(QWidget):
         who = f"{entry.actor}（{roles.get(entry.actor_role, entry.actor_role)}）"
         lines = [
             "  ".join([_local_time(entry.at), who, entry.action_label().text(lang)]),
-            " ".join(part for part in (entry.subject, entry.county) if part),
+            " ".join(part for part in (entry.subject_text(lang, whole=True), entry.county) if part),
             "",
             *entry.change_text(limit=4000, lang=lang).split("；"),
             "",
