@@ -109,3 +109,24 @@ def test_new_records_prepared_beside_another_push_get_their_own_numbers(
         top = conn.execute(select(counters.c.value).where(counters.c.name == "server_seq")).scalar_one()
     assert seqs[first] == mine["server_seq"] and seqs[second] == theirs["server_seq"]
     assert top == max(seqs.values())
+
+
+@BOTH
+def test_the_same_batch_sent_twice_at_once_is_applied_once(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A retry that reaches another server process while the first try is still being worked out:
+    both are worked out, the second to take the lock finds the first's answer and returns it."""
+    cid = server.add_user("sun", "commissioner")
+    vid, batch_id = new_id(), new_id()
+    changes = [change("visits", vid, visit_fields(cid))]
+    other: list[Any] = []
+    ran = _in_the_gap(monkeypatch, lambda: other.append(server.push_ok("sun", changes, batch_id)))
+    mine = server.push_ok("sun", changes, batch_id)
+    monkeypatch.undo()
+    assert ran
+    [theirs] = other
+    assert mine == theirs and mine[0]["status"] == "accepted" and mine[0]["rev"] == 1
+    with server.engine.connect() as conn:
+        history = conn.execute(select(revisions.c.rev).where(revisions.c.record_id == vid)).all()
+    assert [r.rev for r in history] == [1], "one version: the batch was applied once"
