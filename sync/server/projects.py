@@ -168,7 +168,7 @@ def _one_application(batch: Batch, record_id: str, project_id: str, mine: str, t
     if team:
         clauses.append(records.c.team_id == team)
     for clause in clauses:
-        rows = batch.conn.execute(
+        rows = batch.search(
             select(records.c.id, records.c.fields).where(
                 records.c.table_name == "project_applications",
                 records.c.deleted.is_(False),

@@ -8,10 +8,11 @@ committed late), and no further row locks are needed on `records`.
 The batch is first worked out without the lock (reads, checks, merges: most of a push's time), with
 provisional sequence numbers: on PostgreSQL in the same transaction, on SQLite in a read transaction
 of its own (WAL gives it a snapshot). Then the lock is taken, and if none of the records the batch
-read has changed meanwhile (their revisions are compared), the prepared writes are renumbered and
-written. Otherwise the batch is worked out again under the lock. The lock is thus held for the
-writes only: a province's day-end rush of pushes is not one long queue, and one client's two
-batches in flight are worked out side by side by two server processes.
+read has changed meanwhile (their revisions are compared; a batch whose rules searched for records,
+such as a company's credit code, counts as changed if anything at all was written), the prepared
+writes are renumbered and written. Otherwise the batch is worked out again under the lock. The lock
+is thus held for the writes only: a province's day-end rush of pushes is not one long queue, and
+one client's two batches in flight are worked out side by side by two server processes.
 """
 
 from __future__ import annotations
@@ -281,11 +282,12 @@ def push_json(engine: Engine, user: User, request: dict[str, Any]) -> str:
     with writing(engine) as conn:
         if (answer := _replayed(conn, user, request)) is not None:
             return answer
+        read_at = _counter(conn)  # nothing committed since, if it has not moved by the lock
         batch, results = _work_out(conn, user, PROVISIONAL, request)
         seq = _lock_counter(conn)
         if (answer := _replayed(conn, user, request)) is not None:
             return answer
-        answer, results = _settle(conn, batch, results, seq, request, batch.unchanged_since_read())
+        answer, results = _settle(conn, batch, results, seq, request, _unchanged(batch, read_at, seq))
     _log_applied(user, request, results)
     return answer
 
@@ -305,11 +307,16 @@ def _push_json_sqlite(engine: Engine, user: User, request: dict[str, Any]) -> st
         if (answer := _replayed(conn, user, request)) is not None:
             return answer
         batch.conn = conn
-        # Every write of a record moves the counter: if it has not moved, nothing read has changed.
-        unchanged = seq == read_at or batch.unchanged_since_read()
-        answer, results = _settle(conn, batch, results, seq, request, unchanged)
+        answer, results = _settle(conn, batch, results, seq, request, _unchanged(batch, read_at, seq))
     _log_applied(user, request, results)
     return answer
+
+
+def _unchanged(batch: Batch, read_at: int, seq: int) -> bool:
+    """Whether what the batch read is still so, now that the lock is held with the counter at `seq`.
+    Every write of a record moves the counter: if it has not moved, nothing has changed; else every
+    record read by id must be at the revision read, and no search may have been made."""
+    return seq == read_at or (not batch.searched and batch.unchanged_since_read())
 
 
 def _settle(
@@ -411,6 +418,10 @@ class Batch:
         # another push changed it before this batch took the lock (see the module's docstring).
         self._seen: dict[tuple[str, str], int | None] = {}
         self._after_lock: list[Any] = []  # writes to other tables, made once the lock is held
+        # Whether a rule looked records up by a search (a credit code, a project's applications)
+        # rather than by id: what such a search finds is not among the records checked again under
+        # the lock, so a batch that searched is worked out again if anything was written meanwhile.
+        self.searched = False
 
     # --- storage -------------------------------------------------------------------------------
     # Reads go through a per-batch cache and writes are buffered, then sent in a few executemany
@@ -458,6 +469,11 @@ class Batch:
             f"SELECT {_RECORD_COLUMNS} FROM records WHERE table_name = ? AND id IN ({marks})", (table, *ids)
         )
         return map(_RecordRow._make, found.fetchall())
+
+    def search(self, statement: Any) -> Any:
+        """Records found by a query other than their id (see `searched`)."""
+        self.searched = True
+        return self.conn.execute(statement)
 
     def load(self, table: str, record_id: str) -> Stored | None:
         key = (table, record_id)

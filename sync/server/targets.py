@@ -68,7 +68,7 @@ def before_write(
     code = str(incoming.get("credit_code") or "").strip().upper()
     if not _CODE.match(code):
         return False
-    row = batch.conn.execute(
+    row = batch.search(
         select(records.c.id)
         .where(
             records.c.table_name == "service_targets",
@@ -167,7 +167,7 @@ def after_write(batch: Batch, record_id: str, merged: dict[str, Any], current: S
     for table in POINTING_TABLES:
         ids = [
             r.id
-            for r in batch.conn.execute(
+            for r in batch.search(
                 select(records.c.id).where(
                     records.c.table_name == table,
                     records.c.fields.like(f'%"target_id":"{record_id}"%'),

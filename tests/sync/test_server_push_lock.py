@@ -130,3 +130,64 @@ def test_the_same_batch_sent_twice_at_once_is_applied_once(
     with server.engine.connect() as conn:
         history = conn.execute(select(revisions.c.rev).where(revisions.c.record_id == vid)).all()
     assert [r.rev for r in history] == [1], "one version: the batch was applied once"
+
+
+# Rules that look records up by a search, not by id: what the search finds can change in the gap too.
+
+
+@BOTH
+def test_a_target_with_the_same_credit_code_landing_in_the_gap_is_still_merged(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from commissioner_app.credit_code import make_credit_code
+    from tests.sync.test_server_shared_targets import target_fields
+
+    server.add_user("a", "commissioner")
+    server.add_user("b", "commissioner")
+    code = make_credit_code("91440705", "MA4UQ7K2")
+    first, second = new_id(), new_id()
+    other: list[Any] = []
+    _in_the_gap(
+        monkeypatch,
+        lambda: other.append(
+            server.push_ok(
+                "a", [change("service_targets", first, target_fields(type="enterprise", credit_code=code))]
+            )
+        ),
+    )
+    [mine] = server.push_ok(
+        "b", [change("service_targets", second, target_fields(type="enterprise", credit_code=code))]
+    )
+    monkeypatch.undo()
+    [[theirs]] = other
+    assert theirs["status"] == "accepted" and mine["status"] == "accepted"
+    # The one that came second is the merged duplicate of the first: one live company, not two.
+    assert mine.get("fields", {}).get("merged_into") == first
+
+
+@BOTH
+def test_a_second_application_landing_in_the_gap_is_still_refused(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.sync.test_server_projects import application_fields, published
+
+    zhang = server.add_user("zhangsan", "commissioner")
+    server.add_user("boss", "bureau")
+    pid = published(server)
+    other: list[Any] = []
+    _in_the_gap(
+        monkeypatch,
+        lambda: other.append(
+            server.push_ok(
+                "zhangsan", [change("project_applications", new_id(), application_fields(pid, zhang))]
+            )
+        ),
+    )
+    [mine] = server.push_ok(
+        "zhangsan", [change("project_applications", new_id(), application_fields(pid, zhang))]
+    )
+    monkeypatch.undo()
+    [[theirs]] = other
+    assert sorted([theirs["status"], mine["status"]]) == ["accepted", "rejected"], (
+        "one application per project"
+    )
