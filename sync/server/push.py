@@ -314,9 +314,12 @@ def _push_json_sqlite(engine: Engine, user: User, request: dict[str, Any]) -> st
 
 def _unchanged(batch: Batch, read_at: int, seq: int) -> bool:
     """Whether what the batch read is still so, now that the lock is held with the counter at `seq`.
-    Every write of a record moves the counter: if it has not moved, nothing has changed; else every
-    record read by id must be at the revision read, and no search may have been made."""
-    return seq == read_at or (not batch.searched and batch.unchanged_since_read())
+    The accounts scopes were taken from must be as read; and every write of a record moves the
+    counter: if it has not moved, no record has changed; else every record read by id must be at
+    the revision read, and no search may have been made."""
+    return batch.accounts_unchanged() and (
+        seq == read_at or (not batch.searched and batch.unchanged_since_read())
+    )
 
 
 def _settle(
@@ -410,6 +413,7 @@ class Batch:
         self.latest_date = date.fromisoformat(self.now[:10]) + timedelta(days=DATE_SKEW_DAYS)
         self._groups: dict[str, tuple[str | None, str | None]] = {}
         self._counties: dict[str, str | None] = {}
+        self._accounts: dict[str, tuple[str | None, str | None, str] | None] = {}
         self._cache: dict[tuple[str, str], Stored | None] = {}
         self._in_db: set[tuple[str, str]] = set()
         self._pending: dict[tuple[str, str], dict[str, Any]] = {}
@@ -637,18 +641,34 @@ class Batch:
             sql = sql.format(", ".join([self._mark()] * len(columns)))
         self.conn.exec_driver_sql(sql, list(map(itemgetter(*columns), rows)))
 
+    def _account(self, commissioner_id: str) -> tuple[str | None, str | None, str] | None:
+        """The team, workstation and county of a commissioner's account (None: no account), read
+        once per batch and checked again under the lock (`accounts_unchanged`)."""
+        if commissioner_id not in self._accounts:
+            self._accounts[commissioner_id] = self._read_account(commissioner_id)
+        return self._accounts[commissioner_id]
+
+    def _read_account(self, commissioner_id: str) -> tuple[str | None, str | None, str] | None:
+        row = self.conn.execute(
+            select(users.c.team_id, users.c.workstation_id, users.c.county)
+            .where(users.c.commissioner_id == commissioner_id)
+            .order_by(users.c.created_at)
+        ).first()
+        return (row.team_id, row.workstation_id, row.county or "") if row is not None else None
+
+    def accounts_unchanged(self) -> bool:
+        """Whether the accounts this batch took scopes from are as they were read (an account's team
+        or county may change without any record being written)."""
+        return all(self._read_account(cid) == seen for cid, seen in self._accounts.items())
+
     def group_of(self, commissioner_id: str | None) -> tuple[str | None, str | None]:
         """The team and workstation of a commissioner: their account, else their profile record."""
         if not commissioner_id:
             return None, None
         if commissioner_id not in self._groups:
-            row = self.conn.execute(
-                select(users.c.team_id, users.c.workstation_id)
-                .where(users.c.commissioner_id == commissioner_id)
-                .order_by(users.c.created_at)
-            ).first()
-            if row is not None:
-                self._groups[commissioner_id] = (row.team_id, row.workstation_id)
+            account = self._account(commissioner_id)
+            if account is not None:
+                self._groups[commissioner_id] = (account[0], account[1])
             else:
                 profile = self.load("commissioners", commissioner_id)
                 f = profile.fields if profile else {}
@@ -660,12 +680,8 @@ class Batch:
         if not commissioner_id:
             return None
         if commissioner_id not in self._counties:
-            row = self.conn.execute(
-                select(users.c.county)
-                .where(users.c.commissioner_id == commissioner_id)
-                .order_by(users.c.created_at)
-            ).first()
-            county = row.county if row is not None else ""
+            account = self._account(commissioner_id)
+            county = account[2] if account is not None else ""
             if not county:
                 station = self.group_of(commissioner_id)[1]
                 found = self.load("workstations", station) if station else None

@@ -191,3 +191,29 @@ def test_a_second_application_landing_in_the_gap_is_still_refused(
     assert sorted([theirs["status"], mine["status"]]) == ["accepted", "rejected"], (
         "one application per project"
     )
+
+
+@BOTH
+def test_a_county_changed_in_the_gap_is_the_county_the_records_get(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An account's county (its county bureau's view) may change with no record written: a batch
+    worked out before the change is worked out again under the lock."""
+    from sqlalchemy import update
+
+    from sync.server.tables import users
+
+    cid = server.add_user("qian", "commissioner")
+    vid = new_id()
+
+    def move() -> None:
+        with server.engine.begin() as conn:
+            conn.execute(update(users).where(users.c.commissioner_id == cid).values(county="台山市"))
+
+    ran = _in_the_gap(monkeypatch, move)
+    [mine] = server.push_ok("qian", [change("visits", vid, visit_fields(cid))])
+    monkeypatch.undo()
+    assert ran and mine["status"] == "accepted"
+    with server.engine.connect() as conn:
+        county = conn.execute(select(records.c.county).where(records.c.id == vid)).scalar_one()
+    assert county == "台山市"
