@@ -22,6 +22,8 @@ import logging
 import threading
 import weakref
 from collections import namedtuple
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import itemgetter
@@ -341,12 +343,21 @@ def _settle(
 
 _WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _WRITER_LOCKS_GUARD = threading.Lock()
+WRITER_WAIT_SECONDS = 60.0  # as long as SQLite's own busy timeout (sync/server/db.py)
 
 
-def _sqlite_writer(engine: Engine) -> threading.Lock:
-    """The lock this process's pushes take before SQLite's write lock."""
+@contextmanager
+def _sqlite_writer(engine: Engine) -> Iterator[None]:
+    """The turn of this process's pushes before SQLite's write lock. Only a shortcut: a push waits
+    for it no longer than SQLite itself would, then goes on to SQLite's lock (and its timeout)."""
     with _WRITER_LOCKS_GUARD:
-        return _WRITER_LOCKS.setdefault(engine, threading.Lock())
+        lock = _WRITER_LOCKS.setdefault(engine, threading.Lock())
+    held = lock.acquire(timeout=WRITER_WAIT_SECONDS)
+    try:
+        yield
+    finally:
+        if held:
+            lock.release()
 
 
 def _replayed(conn: Connection, user: User, request: dict[str, Any]) -> str | None:

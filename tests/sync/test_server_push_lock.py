@@ -217,3 +217,27 @@ def test_a_county_changed_in_the_gap_is_the_county_the_records_get(
     with server.engine.connect() as conn:
         county = conn.execute(select(records.c.county).where(records.c.id == vid)).scalar_one()
     assert county == "台山市"
+
+
+def test_a_push_waits_for_its_process_turn_no_longer_than_sqlite_would(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process's own queue before SQLite's write lock is a shortcut, not a second lock that can
+    hold a push for ever: past the wait, the push goes on to SQLite's lock and is applied."""
+    cid = server.add_user("zhou", "commissioner")
+    monkeypatch.setattr(push, "WRITER_WAIT_SECONDS", 0.2)
+    stuck = push._WRITER_LOCKS.setdefault(server.engine, threading.Lock())
+    stuck.acquire()  # a writer of this process that never lets go
+    done: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: done.append(server.push_ok("zhou", [change("visits", new_id(), visit_fields(cid))]))
+    )
+    try:
+        worker.start()
+        worker.join(10)
+        in_time = bool(done)
+    finally:
+        stuck.release()
+        worker.join(10)
+    assert in_time, "the push waited on the process's own lock past SQLite's timeout"
+    assert done[0][0]["status"] == "accepted"
