@@ -137,6 +137,14 @@ REVIEW_STATUSES: dict[str, Message] = {
     "returned": Message("已退回", "Returned"),
 }
 
+# What an account's role is called (the command line, the audit trail, the roster's slips).
+ACCOUNT_ROLES: dict[str, Message] = {
+    "commissioner": Message("科技特派员", "commissioner"),
+    "manager": Message("团长/站长", "team or workstation manager"),
+    "county": Message("县科技局", "county bureau"),
+    "bureau": Message("市科技局", "city bureau"),
+}
+
 REVIEW_DECISIONS: dict[str, Message] = {
     "approved": Message("通过", "Approve"),
     "returned": Message("退回", "Return"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from commissioner_app.domain import ACCOUNT_ROLES
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 
@@ -140,12 +141,7 @@ def problem_line(problem: dict[str, Any], letters: dict[str, str], lang: str = "
 # --- account slips -------------------------------------------------------------------------------
 
 SLIP_HEADER = ("姓名", "用户名", "一次性密码", "服务器地址", "角色", "服务县（市、区）")
-ROLE_LABELS = {
-    "commissioner": "科技特派员",
-    "manager": "团长/站长",
-    "county": "县科技局",
-    "bureau": "市科技局",
-}
+ROLE_LABELS = {role: label.zh for role, label in ACCOUNT_ROLES.items()}  # the slips are in Chinese
 
 
 def write_slips_xlsx(path: Path, accounts: Sequence[dict[str, Any]], server_url: str) -> None:

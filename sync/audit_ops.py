@@ -15,6 +15,7 @@ from typing import Any
 
 from commissioner_app.domain import (
     ACCEPTANCE_RESULTS,
+    ACCOUNT_ROLES,
     ACHIEVEMENT_KINDS,
     APPLICATION_STATUSES,
     BONUS_STATUSES,
@@ -105,12 +106,6 @@ MORE_LABELS: dict[str, Message] = {
     "must_change_password": Message("须修改密码", "Must change password"),
     "id": Message("编号", "Id"),
 }
-ROLES: dict[str, Message] = {
-    "commissioner": Message("科技特派员", "Commissioner"),
-    "manager": Message("团长/站长", "Team or workstation manager"),
-    "county": Message("县科技局", "County bureau"),
-    "bureau": Message("市科技局", "City bureau"),
-}
 # The coded values an entry's fields carry, by the action's kind (a status means another thing for a
 # project than for a bonus): shown in words, as everywhere else in the application.
 _CODES: dict[str, dict[str, dict[str, Message]]] = {
@@ -120,8 +115,8 @@ _CODES: dict[str, dict[str, dict[str, Message]]] = {
     "achievement": {"kind": ACHIEVEMENT_KINDS, "mode": TRANSFER_MODES},
     "bonus": {"status": BONUS_STATUSES, "subject_kind": GROUP_KINDS},
     "exemplar": {"kind": EXEMPLAR_KINDS, "subject_kind": GROUP_KINDS},
-    "account": {"role": ROLES},
-    "user": {"role": ROLES},
+    "account": {"role": ACCOUNT_ROLES},
+    "user": {"role": ACCOUNT_ROLES},
 }
 # What a subject's kind of record is called ("users/…" names an account).
 SUBJECT_KINDS: dict[str, Message] = {

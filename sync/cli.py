@@ -18,6 +18,7 @@ from typing import Any
 
 from commissioner_app.cli import data_dir_of, t
 from commissioner_app.cli.core import KIND_LABELS, open_store
+from commissioner_app.domain import ACCOUNT_ROLES
 from commissioner_app.errors import CommissionerError, DatabaseFullError, DatabaseLockedError, StoreError
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
@@ -243,7 +244,7 @@ def cmd_login(args: argparse.Namespace) -> int:
         raise CommissionerError(
             Message(f"{exc.text('zh_CN')}{hint.zh}", f"{exc.text('en')} {hint.en}")
         ) from None
-    role = ROLE_LABELS.get(user["role"], Message(str(user["role"]), str(user["role"])))
+    role = ACCOUNT_ROLES.get(user["role"], Message(str(user["role"]), str(user["role"])))
     print(
         t(
             f"已登录：{user.get('display_name') or user['username']}（{role.zh}）",
@@ -484,14 +485,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
         # Said above (a record held back, a clock to set, a change refused): done, but a person must act.
         return EXIT_ATTENTION
     return 0
-
-
-ROLE_LABELS = {
-    "commissioner": Message("科技特派员", "commissioner"),
-    "manager": Message("团长/站长", "team or workstation manager"),
-    "county": Message("县科技局", "county bureau"),
-    "bureau": Message("市科技局", "city bureau"),
-}
 
 
 def _seconds(text: str) -> float:
