@@ -8,9 +8,9 @@ committed late), and no further row locks are needed on `records`.
 The batch is first worked out without the lock (reads, checks, merges: most of a push's time), with
 provisional sequence numbers: on PostgreSQL in the same transaction, on SQLite in a read transaction
 of its own (WAL gives it a snapshot). Then the lock is taken, and if none of the records the batch
-read has changed meanwhile (their revisions are compared; a batch whose rules searched for records,
-such as a company's credit code, counts as changed if anything at all was written), the prepared
-writes are renumbered and written. Otherwise the batch is worked out again under the lock. The lock
+read has changed meanwhile (their revisions are compared, and the searches its rules made, such as
+for a company's credit code, are made again and must find the same rows), the prepared writes are
+renumbered and written. Otherwise the batch is worked out again under the lock. The lock
 is thus held for the writes only: a province's day-end rush of pushes is not one long queue, and
 one client's two batches in flight are worked out side by side by two server processes.
 """
@@ -320,7 +320,7 @@ def _unchanged(batch: Batch, read_at: int, seq: int) -> bool:
     counter: if it has not moved, no record has changed; else every record read by id must be at
     the revision read, and no search may have been made."""
     return batch.accounts_unchanged() and (
-        seq == read_at or (not batch.searched and batch.unchanged_since_read())
+        seq == read_at or (batch.unchanged_since_read() and batch.searches_unchanged())
     )
 
 
@@ -433,10 +433,12 @@ class Batch:
         # another push changed it before this batch took the lock (see the module's docstring).
         self._seen: dict[tuple[str, str], int | None] = {}
         self._after_lock: list[Any] = []  # writes to other tables, made once the lock is held
-        # Whether a rule looked records up by a search (a credit code, a project's applications)
-        # rather than by id: what such a search finds is not among the records checked again under
-        # the lock, so a batch that searched is worked out again if anything was written meanwhile.
-        self.searched = False
+        # The searches rules made (a credit code, a project's applications) rather than reads by
+        # id, and what each found: what a search finds is not among the records checked again
+        # under the lock, so each search is made again there (`searches_unchanged`).
+        self._searches: list[tuple[Any, list[tuple[Any, ...]]]] = []
+        self._credit_codes: set[str] = set()  # of the batch's new targets (`target_with_code`)
+        self._code_owners: dict[str, str | None] = {}
 
     # --- storage -------------------------------------------------------------------------------
     # Reads go through a per-batch cache and writes are buffered, then sent in a few executemany
@@ -451,6 +453,10 @@ class Batch:
             for name, target in REFERENCES.get(c["table"], ()):
                 if isinstance(fields.get(name), str) and fields[name]:
                     keys.append((target, fields[name]))
+            if c["table"] == "service_targets":
+                code = shared_targets.new_target_code(c)
+                if code:
+                    self._credit_codes.add(code)
             owner_table, owner_id = fields.get("owner_table"), fields.get("owner_id")
             if c["table"] == "attachments" and owner_table in WRITABLE_BY and isinstance(owner_id, str):
                 keys.append((owner_table, owner_id))
@@ -485,10 +491,34 @@ class Batch:
         )
         return map(_RecordRow._make, found.fetchall())
 
-    def search(self, statement: Any) -> Any:
-        """Records found by a query other than their id (see `searched`)."""
-        self.searched = True
-        return self.conn.execute(statement)
+    def search(self, statement: Any) -> list[Any]:
+        """Records found by a query other than their id; the query and its rows are kept, to be
+        made again under the lock (`searches_unchanged`)."""
+        rows = list(self.conn.execute(statement))
+        self._searches.append((statement, sorted(tuple(row) for row in rows)))
+        return rows
+
+    def searches_unchanged(self) -> bool:
+        """Whether every search made while working the batch out finds the same rows now (under the
+        lock): then what the rules decided from them stands."""
+        return all(
+            sorted(tuple(row) for row in self.conn.execute(statement)) == found
+            for statement, found in self._searches
+        )
+
+    def target_with_code(self, code: str) -> str | None:
+        """The first live target visible to the pusher whose credit code is `code` (upper case).
+        The codes of all the batch's new targets are looked up at the first call, in one search."""
+        if code not in self._code_owners:
+            codes = sorted(c for c in self._credit_codes | {code} if c not in self._code_owners)
+            for i in range(0, len(codes), 500):
+                part = codes[i : i + 500]
+                self._code_owners.update(dict.fromkeys(part))
+                for row in self.search(shared_targets.code_search(self.conn, self.user, part)):
+                    # In order of server_seq: the first stored one is the one the others merge into.
+                    if self._code_owners.get(row.code) is None:
+                        self._code_owners[row.code] = row.id
+        return self._code_owners[code]
 
     def load(self, table: str, record_id: str) -> Stored | None:
         key = (table, record_id)

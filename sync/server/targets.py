@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Connection, literal_column, select
 
 from sync.server.scope import can_see, manages, visible_clause
 from sync.server.tables import records
 
 if TYPE_CHECKING:
+    from sync.server.auth import User
     from sync.server.push import Batch, Stored
 
 POINTING_TABLES = ("visits", "problems", "service_agreements")
@@ -65,25 +66,51 @@ def before_write(
         return False
     if table != "service_targets" or current is not None or change["deleted"] or incoming.get("merged_into"):
         return False
-    code = str(incoming.get("credit_code") or "").strip().upper()
-    if not _CODE.match(code):
+    code = _normal_code(incoming.get("credit_code"))
+    if not code:
         return False
-    row = batch.search(
-        select(records.c.id)
+    first = batch.target_with_code(code)
+    if first is None:
+        return False
+    incoming["merged_into"] = first
+    change["deleted"] = True  # kept as the merged duplicate: its records move to the first one
+    return True
+
+
+def _normal_code(value: Any) -> str:
+    """A credit code as compared (upper case, no spaces around), or "" when it is not one."""
+    code = str(value or "").strip().upper()
+    return code if _CODE.match(code) else ""
+
+
+def new_target_code(change: dict[str, Any]) -> str:
+    """The credit code a pushed target may be looked up by (see before_write), or ""."""
+    fields = change.get("fields")
+    if not isinstance(fields, dict) or change.get("deleted") or fields.get("merged_into"):
+        return ""
+    return _normal_code(fields.get("credit_code"))
+
+
+# The stored code as compared: as the application compares codes (commissioner_app/targets.py).
+_STORED_CODE = {
+    "sqlite": "upper(trim(json_extract(records.fields, '$.credit_code')))",
+    "postgresql": "upper(trim(CAST(records.fields AS json) ->> 'credit_code'))",
+}
+
+
+def code_search(conn: Connection, user: User, codes: list[str]) -> Any:
+    """The live targets visible to `user` with one of `codes`, first stored first."""
+    stored: ColumnElement[str] = literal_column(_STORED_CODE[conn.dialect.name])
+    return (
+        select(records.c.id, stored.label("code"))
         .where(
             records.c.table_name == "service_targets",
             records.c.deleted.is_(False),
-            records.c.fields.like(f'%"credit_code":"{code}"%'),
-            visible_clause(batch.user),
+            stored.in_(codes),
+            visible_clause(user),
         )
         .order_by(records.c.server_seq)
-        .limit(1)
-    ).first()
-    if row is None:
-        return False
-    incoming["merged_into"] = row.id
-    change["deleted"] = True  # kept as the merged duplicate: its records move to the first one
-    return True
+    )
 
 
 def may_edit(

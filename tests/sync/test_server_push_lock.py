@@ -166,6 +166,43 @@ def test_a_target_with_the_same_credit_code_landing_in_the_gap_is_still_merged(
 
 
 @BOTH
+def test_a_batch_whose_searches_find_the_same_under_the_lock_is_written_as_worked_out(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another push landing in the gap that changes nothing a batch's search found (here a visit,
+    while the batch looked a company's credit code up) does not make the batch be worked out again:
+    on a busy server that would hold the write lock for a whole batch's checks."""
+    from commissioner_app.credit_code import make_credit_code
+    from tests.sync.test_server_shared_targets import target_fields
+
+    a = server.add_user("a", "commissioner")
+    server.add_user("b", "commissioner")
+    known = make_credit_code("91440705", "MA4UQ7K3")
+    server.push_ok(
+        "b", [change("service_targets", new_id(), target_fields(type="enterprise", credit_code=known))]
+    )
+    worked_out: list[str] = []
+    work_out = push._work_out
+
+    def counted(conn: Any, user: Any, seq: int, request: dict[str, Any]) -> Any:
+        worked_out.append(user.username)
+        return work_out(conn, user, seq, request)
+
+    monkeypatch.setattr(push, "_work_out", counted)
+    _in_the_gap(monkeypatch, lambda: server.push_ok("a", [change("visits", new_id(), visit_fields(a))]))
+    target = new_id()
+    code = make_credit_code("91440705", "MA4UQ7K2")
+    [mine] = server.push_ok(
+        "b", [change("service_targets", target, target_fields(type="enterprise", credit_code=code))]
+    )
+    monkeypatch.undo()
+    assert mine["status"] == "accepted" and not mine.get("fields", {}).get("merged_into")
+    assert worked_out.count("b") == 1, "the batch was worked out once, not again under the lock"
+    with server.engine.connect() as conn:
+        assert conn.execute(select(records.c.deleted).where(records.c.id == target)).scalar_one() is False
+
+
+@BOTH
 def test_a_second_application_landing_in_the_gap_is_still_refused(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
