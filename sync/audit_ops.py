@@ -7,9 +7,10 @@ refused with a clear message, never shown half-understood.
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -191,9 +192,9 @@ class AuditEntry:
     def action_label(self) -> Message:
         return ACTIONS.get(self.action, Message(self.action, self.action))
 
-    def change_text(self, limit: int = 200, lang: str | None = None) -> str:
+    def change_text(self, limit: int = 200, lang: str | None = None, value_limit: int = 40) -> str:
         """What changed, compactly: the keys whose values differ, before → after (a roster import and
-        a password reset in words)."""
+        a password reset in words); each value cut to `value_limit` characters, the whole to `limit`."""
         summary = self._summary()
         if summary is not None:
             text = summary.text(lang)
@@ -213,7 +214,7 @@ class AuditEntry:
                 return EMPTY.text(lang)
             if isinstance(v, str) and v in codes.get(key, {}):
                 return codes[key][v].text(lang)
-            return _short(v)
+            return _short(v, value_limit)
 
         if self.before is None and isinstance(self.after, dict):
             parts = [
@@ -225,7 +226,7 @@ class AuditEntry:
             keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
             parts = [f"{name(k)}{colon}{value(k, before.get(k))} → {value(k, after.get(k))}" for k in keys]
             if not keys and self.before != self.after:
-                parts = [f"{_short(self.before)} → {_short(self.after)}"]
+                parts = [f"{_short(self.before, value_limit)} → {_short(self.after, value_limit)}"]
         text = "；".join(parts)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -299,29 +300,152 @@ def _entry(raw: Any) -> AuditEntry:
     return AuditEntry(raw["id"], at, actor, role, action, subject, county, before, after)
 
 
-def audit_entries(store: Store, given: AuditFilter, offset: int = 0) -> tuple[int, list[AuditEntry]]:
-    """How many entries match, and a page of them (newest first), from the server."""
-    client = session.open_client(store)
-    answer = client.audit({**given.params(), "limit": PAGE, "offset": offset})
+def _page(client: Any, given: AuditFilter, limit: int, offset: int) -> tuple[int, list[AuditEntry]]:
+    answer = client.audit({**given.params(), "limit": limit, "offset": offset})
     if not isinstance(answer, dict) or not isinstance(answer.get("entries"), list):
         raise _bad_answer()
     total = answer.get("total")
-    if not isinstance(total, int) or len(answer["entries"]) > PAGE:
+    if not isinstance(total, int) or total < 0 or len(answer["entries"]) > limit:
         raise _bad_answer()
     return total, [_entry(e) for e in answer["entries"]]
 
 
-def export_audit(store: Store, given: AuditFilter, path: Path) -> OpResult[int]:
-    """The matching entries as CSV (the server's export), written to `path`; how many rows."""
+def audit_entries(store: Store, given: AuditFilter, offset: int = 0) -> tuple[int, list[AuditEntry]]:
+    """How many entries match, and a page of them (newest first), from the server."""
+    return _page(session.open_client(store), given, PAGE, offset)
+
+
+# The export reads the list endpoint page by page, at the server's largest page (sync/server/audit.py
+# MAX_PAGE), up to this many entries (the newest ones; the caller is told when more matched).
+EXPORT_PAGE = 1000
+MAX_EXPORT = 100_000
+# Excel holds at most 32,767 characters in a cell; a change's text stays below it.
+CELL_LIMIT = 32_000
+EXPORT_HEADER = (
+    Message("操作人", "Actor"),
+    Message("角色", "Role"),
+    Message("操作", "Action"),
+    Message("对象", "Subject"),
+    Message("县（市、区）", "County / district"),
+    Message("变更内容", "Change"),
+    Message("日志编号", "Entry no."),
+    Message("之前（原始数据）", "Before (raw data)"),
+    Message("之后（原始数据）", "After (raw data)"),
+)
+# The role the server's command line acts as (sync/server/audit.py SERVER_CLI), beside the accounts'.
+ROLE_NAMES: dict[str, Message] = {**ACCOUNT_ROLES, "admin": Message("服务器管理员", "server administrator")}
+
+
+@dataclass(frozen=True)
+class AuditExport:
+    rows: int  # written to the file
+    matched: int  # matching entries when the export began: more than `rows` past MAX_EXPORT
+
+
+def role_name(role: str, lang: str | None = None) -> str:
+    name = ROLE_NAMES.get(role)
+    return name.text(lang) if name else role
+
+
+def _local(at: str) -> datetime | None:
+    """A stored UTC time ("2026-05-01T01:02:03.000000Z") in this computer's time zone."""
+    try:
+        return datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).astimezone()
+    except ValueError:
+        return None
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _time_header(offsets: set[timedelta | None]) -> Message:
+    """What the time column shows: Beijing time (UTC+8, China's one time zone), UTC, or this
+    computer's time with its offset (with none when it changes within the file: each time has its own)."""
+    offset = next(iter(offsets))
+    if len(offsets) != 1 or offset is None:  # (None: a time the server wrote in another form)
+        return Message("时间（本机时间）", "Time (this computer's local time)")
+    if offset == timedelta(hours=8):
+        return Message("时间（北京时间）", "Time (Beijing time)")
+    if not offset:
+        return Message("时间（UTC）", "Time (UTC)")
+    zone = _offset_text(offset)
+    return Message(f"时间（本机时间，{zone}）", f"Time (this computer's local time, {zone})")
+
+
+def _cell(value: str) -> str:
+    """A cell Excel would run as a formula is quoted as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _raw(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def export_audit(
+    store: Store, given: AuditFilter, path: Path, lang: str | None = None
+) -> OpResult[AuditExport]:
+    """Every matching entry (up to MAX_EXPORT, the newest), oldest first, as a CSV a person reads in
+    `lang`: local times, names for roles and acts, the change in words; the raw before and after last.
+    UTF-8 with a BOM, so Excel opens the Chinese; written to `path` whole or not at all."""
     client = session.open_client(store)
-    data = client.audit_export(given.params())
-    if not data.startswith("\ufeff".encode()):
-        raise _bad_answer()
+    found: dict[int, AuditEntry] = {}
+    matched, offset, whole = 0, 0, False
+    # The trail only grows, newest first: an entry written meanwhile moves the older ones a place on,
+    # so a page may repeat one already read (kept once), never skip one. The pages are bounded: the
+    # server's answer is not trusted to end.
+    for number in range(MAX_EXPORT // EXPORT_PAGE + 2):
+        total, page = _page(client, given, EXPORT_PAGE, offset)
+        if number == 0:
+            matched = total
+        for entry in page:
+            found.setdefault(entry.id, entry)
+        if len(page) < EXPORT_PAGE:
+            whole = True
+            break
+        if len(found) >= MAX_EXPORT:
+            break
+        offset += EXPORT_PAGE
+    entries = sorted(found.values(), key=lambda e: -e.id)[:MAX_EXPORT][::-1]
+    if whole:
+        matched = len(entries)
+    moments = [_local(e.at) for e in entries]
+    offsets = {m.utcoffset() if m else None for m in moments} or {datetime.now().astimezone().utcoffset()}
+    header = _time_header(offsets)
+    each_offset = len(offsets) != 1  # the header names no one offset: each time names its own
+
+    def when(entry: AuditEntry, moment: datetime | None) -> str:
+        if moment is None:
+            return entry.at
+        shown = moment.strftime("%Y-%m-%d %H:%M:%S")
+        shift = moment.utcoffset()
+        return f"{shown} {_offset_text(shift)}" if each_offset and shift is not None else shown
+
     tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    rows = max(0, data.decode("utf-8", "replace").count("\n") - 1)
-    return OpResult(rows, OpChanges())
+    try:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow([header.text(lang), *(m.text(lang) for m in EXPORT_HEADER)])
+            for entry, moment in zip(entries, moments, strict=True):
+                cells = [
+                    when(entry, moment),
+                    entry.actor,
+                    role_name(entry.actor_role, lang),
+                    entry.action_label().text(lang),
+                    entry.subject_text(lang, whole=True),
+                    entry.county,
+                    entry.change_text(limit=CELL_LIMIT, lang=lang, value_limit=CELL_LIMIT),
+                    str(entry.id),
+                    _raw(entry.before),
+                    _raw(entry.after),
+                ]
+                writer.writerow([_cell(c) for c in cells])
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return OpResult(AuditExport(len(entries), max(matched, len(entries))), OpChanges())
 
 
 def field_name(name: str) -> Message:

@@ -3,6 +3,7 @@ the server's revisions; an answer of the wrong shape is refused, never shown hal
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -167,16 +168,163 @@ def test_a_malformed_audit_answer_is_refused(monkeypatch: pytest.MonkeyPatch, an
         audit_ops.audit_entries(None, AuditFilter())  # type: ignore[arg-type]
 
 
-def test_export_writes_the_servers_csv_whole_or_not_at_all(
+class Paged(Stub):
+    """The server's list endpoint over `rows` (newest first), one page per call as asked."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.rows = sorted(rows, key=lambda r: -r["id"])
+        self.calls: list[dict[str, Any]] = []
+
+    def audit(self, params: dict[str, Any]) -> Any:
+        self.calls.append(params)
+        offset, limit = params["offset"], params["limit"]
+        return {"entries": self.rows[offset : offset + limit], "total": len(self.rows)}
+
+    def audit_export(self, params: dict[str, Any]) -> bytes:
+        raise AssertionError("the readable export is made here, not taken from the server's raw CSV")
+
+
+@pytest.fixture
+def zone(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Set this process's time zone for a test (and put the machine's back after it)."""
+    import time
+
+    def use_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+VISIT = "9b27c1d0-5a1e-4c3b-8f00-1234567890ab"
+REVIEW = {
+    **ENTRY,
+    "id": 7,
+    "at": "2026-05-01T01:02:03.000000Z",
+    "subject": f"visits/{VISIT}",
+    "before": None,
+    "after": {"decision": "returned", "opinion": "请补充现场照片", "sheet_accepted": True, "record_rev": 3},
+}
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    import csv
+
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode()), "Excel needs the BOM to open the Chinese"
+    return list(csv.reader(data.decode("utf-8-sig").splitlines()))
+
+
+def test_the_exported_csv_reads_in_chinese_with_local_times(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, zone: Any
+) -> None:
+    """A bureau clerk opens the export in Excel: Beijing time, the role and the act by their names,
+    the subject and the change in words; no UTC, no codes, no JSON in the readable columns."""
+    zone("Asia/Shanghai")
+    use(monkeypatch, Paged([REVIEW]))
+    out = tmp_path / "操作日志.csv"
+    result = audit_ops.export_audit(None, AuditFilter(), out, lang="zh_CN")  # type: ignore[arg-type]
+    assert (result.value.rows, result.value.matched) == (1, 1)
+    header, row = read_csv(out)
+    assert header[:7] == ["时间（北京时间）", "操作人", "角色", "操作", "对象", "县（市、区）", "变更内容"]
+    assert not any("UTC" in h for h in header)
+    assert row[:6] == ["2026-05-01 09:02:03", "xinhui", "县科技局", "审核决定", f"服务记录 {VISIT}", "新会区"]
+    assert row[6] == "审核结论：退回；审核意见：请补充现场照片；所审版本：3；签字确认单已核验：是"
+    readable = " ".join(row[:7])
+    assert "review.decide" not in readable and "visits/" not in readable and "{" not in readable
+    # The raw record stays, last, for completeness.
+    assert json.loads(row[-1]) == REVIEW["after"] and row[-2] == ""
+
+
+def test_the_exported_csv_says_which_time_it_shows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, zone: Any
+) -> None:
+    use(monkeypatch, Paged([REVIEW]))
+    out = tmp_path / "a.csv"
+    zone("UTC")
+    audit_ops.export_audit(None, AuditFilter(), out, lang="zh_CN")  # type: ignore[arg-type]
+    header, row = read_csv(out)
+    assert header[0] == "时间（UTC）" and row[0] == "2026-05-01 01:02:03"
+    zone("Asia/Kolkata")
+    audit_ops.export_audit(None, AuditFilter(), out, lang="en")  # type: ignore[arg-type]
+    header, row = read_csv(out)
+    assert header[0] == "Time (this computer's local time, UTC+05:30)" and row[0] == "2026-05-01 06:32:03"
+    # A summer-time change inside the export: each time carries its offset.
+    zone("Europe/Berlin")
+    winter = {**REVIEW, "id": 8, "at": "2026-01-10T12:00:00.000000Z"}
+    use(monkeypatch, Paged([REVIEW, winter]))
+    audit_ops.export_audit(None, AuditFilter(), out, lang="en")  # type: ignore[arg-type]
+    header, *rows = read_csv(out)
+    assert header[0] == "Time (this computer's local time)"
+    assert [r[0] for r in rows] == ["2026-05-01 03:02:03 UTC+02:00", "2026-01-10 13:00:00 UTC+01:00"]
+
+
+def test_the_exported_csv_in_english(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, zone: Any) -> None:
+    zone("Asia/Shanghai")
+    use(monkeypatch, Paged([REVIEW]))
+    out = tmp_path / "audit.csv"
+    audit_ops.export_audit(None, AuditFilter(), out, lang="en")  # type: ignore[arg-type]
+    header, row = read_csv(out)
+    assert header[:7] == [
+        "Time (Beijing time)",
+        "Actor",
+        "Role",
+        "Action",
+        "Subject",
+        "County / district",
+        "Change",
+    ]
+    assert row[:5] == ["2026-05-01 09:02:03", "xinhui", "county bureau", "Review decision", f"Visit {VISIT}"]
+    assert row[6].startswith("Decision: Return；Opinion: 请补充现场照片")
+
+
+def test_the_export_holds_every_matching_entry_oldest_first(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    use(monkeypatch, Stub(export="\ufeff时间\n1\n2\n".encode()))
+    """Paged through the list endpoint: no row dropped; a long value is not cut; a cell Excel would
+    run as a formula is text."""
+    rows = [
+        {**ENTRY, "id": n, "actor": f"u{n}", "before": None, "after": {"opinion": f"第{n}条"}}
+        for n in range(1, 2502)
+    ]
+    rows[0]["subject"] = '=HYPERLINK("http://x")'
+    rows[1]["actor"], rows[1]["county"] = "@evil", "-1+2"
+    rows[2]["after"] = {"opinion": "很长的意见" * 100}
+    stub = Paged(rows)
+    use(monkeypatch, stub)
     out = tmp_path / "audit.csv"
-    assert audit_ops.export_audit(None, AuditFilter(), out).value == 2  # type: ignore[arg-type]
-    use(monkeypatch, Stub(export=b"<html>proxy error</html>"))
+    result = audit_ops.export_audit(None, AuditFilter(action="review.decide"), out)  # type: ignore[arg-type]
+    assert (result.value.rows, result.value.matched) == (2501, 2501)
+    assert all(c["action"] == "review.decide" for c in stub.calls) and len(stub.calls) == 3
+    _header, *got = read_csv(out)
+    assert [r[1] for r in got[3:]] == [f"u{n}" for n in range(4, 2502)]
+    assert got[0][4] == '\'=HYPERLINK("http://x")' and got[1][1] == "'@evil" and got[1][5] == "'-1+2"
+    assert "很长的意见" * 100 in got[2][6]
+
+
+def test_an_export_past_its_limit_says_how_many_it_left_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    rows = [{**ENTRY, "id": n} for n in range(1, 2051)]
+    use(monkeypatch, Paged(rows))
+    monkeypatch.setattr(audit_ops, "MAX_EXPORT", 2000)
+    out = tmp_path / "audit.csv"
+    result = audit_ops.export_audit(None, AuditFilter(), out)  # type: ignore[arg-type]
+    # The newest 2,000 of the 2,050, and the caller is told.
+    assert (result.value.rows, result.value.matched) == (2000, 2050)
+    _header, *got = read_csv(out)
+    assert len(got) == 2000 and got[-1][7] == "2050" and got[0][7] == "51"
+
+
+def test_an_export_from_a_bad_answer_writes_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    use(monkeypatch, Stub(audit={"entries": [{**ENTRY, "id": "x"}], "total": 1}))
+    out = tmp_path / "audit.csv"
     with pytest.raises(CommissionerError):
-        audit_ops.export_audit(None, AuditFilter(), tmp_path / "other.csv")  # type: ignore[arg-type]
-    assert not (tmp_path / "other.csv").exists()
+        audit_ops.export_audit(None, AuditFilter(), out)  # type: ignore[arg-type]
+    assert not out.exists() and not list(tmp_path.iterdir())
 
 
 def test_every_action_the_server_writes_has_a_chinese_and_english_name() -> None:

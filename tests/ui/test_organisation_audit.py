@@ -126,7 +126,7 @@ def test_the_roster_import_and_a_password_reset_are_on_the_audit_screen(
     wait_until(lambda: out.exists() and "已导出" in audit.status.text(), what="the export")
     text = out.read_text(encoding="utf-8-sig")
     lines = text.strip().splitlines()
-    assert len(lines) == 2 and "roster.import" in lines[1] and "shiju" in lines[1]
+    assert len(lines) == 2 and "导入名册" in lines[1] and "shiju" in lines[1]
     assert imported.after["accounts"][0]["username"] in text
     assert not any(code in text for code in codes)
     assert "one_time_code" not in text

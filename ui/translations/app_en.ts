@@ -560,6 +560,10 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation> The newest {0} are shown; the export has all of them.</translation>
     </message>
     <message>
+        <source>显示最新的 {0} 条；导出一次最多包含最新的 {1} 条，请缩小日期范围分批导出。</source>
+        <translation> The newest {0} are shown; an export holds at most the newest {1}: narrow the dates to export the rest in parts.</translation>
+    </message>
+    <message>
         <source>没有符合条件的操作记录。</source>
         <translation>No entries match.</translation>
     </message>
@@ -602,6 +606,10 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
     <message>
         <source>已导出 {0} 条到 {1}</source>
         <translation>{0} entries exported to {1}</translation>
+    </message>
+    <message>
+        <source>（符合条件的共 {0} 条，一次最多导出最新的 {1} 条；请缩小日期范围分批导出其余的。）</source>
+        <translation> ({0} entries match; an export holds at most the newest {1}: narrow the dates to export the rest in parts.)</translation>
     </message>
 </context>
 <context>

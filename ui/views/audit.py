@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from sync.audit_ops import (
     ACTIONS,
+    MAX_EXPORT,
     AuditEntry,
+    AuditExport,
     AuditFilter,
     audit_entries,
     export_audit,
@@ -181,8 +183,12 @@ class AuditView(QWidget):
         lang = self.context.language
         shown = len(self.entries)
         text = self.tr("共 {0} 条，按时间从新到旧排列。").format(f"{self.total:,}")
-        if shown < self.total:
+        if shown < self.total <= MAX_EXPORT:
             text += self.tr("显示最新的 {0} 条；导出包含全部。").format(f"{shown:,}")
+        elif shown < self.total:
+            text += self.tr(
+                "显示最新的 {0} 条；导出一次最多包含最新的 {1} 条，请缩小日期范围分批导出。"
+            ).format(f"{shown:,}", f"{MAX_EXPORT:,}")
         self.status.setText(text if self.total else self.tr("没有符合条件的操作记录。"))
         _fill(
             self.table,
@@ -236,16 +242,24 @@ class AuditView(QWidget):
                 return
         given = self.current_filter()
         target = out
+        lang = self.context.language
         self.status.setText(self.tr("正在导出…"))
         self.context.tasks.submit_network(
-            lambda store: export_audit(store, given, target).value, lambda n, e: self._exported(target, n, e)
+            lambda store: export_audit(store, given, target, lang).value,
+            lambda done, e: self._exported(target, done, e),
         )
 
-    def _exported(self, out: Path, rows: Any, error: BaseException | None) -> None:
+    def _exported(self, out: Path, done: Any, error: BaseException | None) -> None:
         if error is not None:
             self.status.setText(error_text(error))
             return
-        self.status.setText(self.tr("已导出 {0} 条到 {1}").format(f"{rows:,}", out))
+        assert isinstance(done, AuditExport)
+        text = self.tr("已导出 {0} 条到 {1}").format(f"{done.rows:,}", out)
+        if done.rows < done.matched:
+            text += self.tr(
+                "（符合条件的共 {0} 条，一次最多导出最新的 {1} 条；请缩小日期范围分批导出其余的。）"
+            ).format(f"{done.matched:,}", f"{done.rows:,}")
+        self.status.setText(text)
 
 
 def _local_time(at: str) -> str:
