@@ -568,20 +568,8 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation>No entries match.</translation>
     </message>
     <message>
-        <source>市科技局</source>
-        <translation>Science and Technology Bureau</translation>
-    </message>
-    <message>
-        <source>县科技局</source>
-        <translation>County bureau</translation>
-    </message>
-    <message>
-        <source>团队负责人</source>
-        <translation>Team manager</translation>
-    </message>
-    <message>
-        <source>科技特派员</source>
-        <translation>Commissioner</translation>
+        <source>（符合条件的共 {0} 条，一次最多导出最新的 {1} 条；请缩小日期范围分批导出其余的。）</source>
+        <translation> ({0} entries match; an export holds at most the newest {1}: narrow the dates to export the rest in parts.)</translation>
     </message>
     <message>
         <source>之前：</source>
@@ -606,10 +594,6 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
     <message>
         <source>已导出 {0} 条到 {1}</source>
         <translation>{0} entries exported to {1}</translation>
-    </message>
-    <message>
-        <source>（符合条件的共 {0} 条，一次最多导出最新的 {1} 条；请缩小日期范围分批导出其余的。）</source>
-        <translation> ({0} entries match; an export holds at most the newest {1}: narrow the dates to export the rest in parts.)</translation>
     </message>
 </context>
 <context>

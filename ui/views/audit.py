@@ -29,6 +29,7 @@ from sync.audit_ops import (
     AuditFilter,
     audit_entries,
     export_audit,
+    role_name,
     shown_value,
 )
 from ui.context import AppContext
@@ -213,13 +214,7 @@ class AuditView(QWidget):
             self.detail.setPlainText("")
             return
         lang = self.context.language
-        roles = {
-            "bureau": self.tr("市科技局"),
-            "county": self.tr("县科技局"),
-            "manager": self.tr("团队负责人"),
-            "commissioner": self.tr("科技特派员"),
-        }
-        who = f"{entry.actor}（{roles.get(entry.actor_role, entry.actor_role)}）"
+        who = f"{entry.actor}（{role_name(entry.actor_role, lang)}）"
         lines = [
             "  ".join([_local_time(entry.at), who, entry.action_label().text(lang)]),
             " ".join(part for part in (entry.subject_text(lang, whole=True), entry.county) if part),
