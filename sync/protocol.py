@@ -59,7 +59,10 @@ GET  /audit?actor=&action=&subject=&date_from=&date_to=&limit=&offset=
                                            -> {"entries": [{"id", "at", "actor", "actor_role", "action",
                                                "subject", "county", "before", "after"}], "total"}
                                               (bureau: all; county bureau: its county's; others 403)
-GET  /audit/export?<the same filters>      -> CSV (UTF-8 with BOM) of every matching entry
+GET  /audit/export?<the same filters>      -> CSV (UTF-8 with BOM) of the matching entries, raw
+                                              (UTC times, codes, JSON), oldest first, at most the
+                                              first 100,000; for other tools: the app's export reads
+                                              /audit page by page and writes a readable file
 GET  /health                               -> {"ok", "protocol_version", "min_protocol_version"}
                                               (no token, no protocol header; also /openapi.json)
 

@@ -15,7 +15,9 @@ the fields that matter (push.AUDIT_FIELDS). The admin endpoints add theirs ("acc
 The audit screen names each (sync/audit_ops.ACTIONS).
 
 GET /audit (bureau: everything; county bureau: rows of its county) lists and filters it;
-GET /audit/export gives the same rows as CSV (UTF-8 with BOM, so Excel opens the Chinese).
+GET /audit/export gives the same rows as raw CSV (UTF-8 with BOM, so Excel opens the Chinese; UTC
+times, codes and JSON, oldest first, at most MAX_EXPORT rows) for other tools; the app's own export
+reads GET /audit page by page and writes the entries in words (sync/audit_ops.export_audit).
 Dates in filters are China's calendar days (UTC+8); times are stored in UTC.
 """
 
