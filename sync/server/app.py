@@ -7,6 +7,7 @@ import os
 import pathlib
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -105,6 +106,62 @@ def _says_json(content_type: str | None) -> bool:
     return message.get_content_maintype() == "application" and (
         subtype == "json" or subtype.endswith("+json")
     )
+
+
+def _text_ok(value: Any, low: int, high: int, nul: bool = False) -> bool:
+    return type(value) is str and low <= len(value) <= high and not (nul and "\x00" in value)
+
+
+def _plain_push(raw: bytes) -> dict[str, Any] | None:
+    """A push body that PushRequest would accept, as push.push_json takes it, checked by hand after
+    orjson's parse (pydantic's checking of a batch took as long as a fifth of applying it); None when
+    it is not plainly such a body, which then goes through PushRequest (its precise errors, or
+    its acceptance of what this stricter check leaves to it). The same limits as PushRequest's."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if type(data) is not dict:
+        return None
+    batch_id, device_id = data.get("batch_id"), data.get("device_id", "")
+    client_time, changes = data.get("client_time", ""), data.get("changes")
+    if not (
+        _text_ok(batch_id, 1, 100, nul=True)
+        and _text_ok(device_id, 0, 200, nul=True)
+        and _text_ok(client_time, 0, 40, nul=True)
+        and type(changes) is list
+        and len(changes) <= protocol.MAX_PUSH_CHANGES
+    ):
+        return None
+    plain = []
+    for c in changes:
+        if type(c) is not dict:
+            return None
+        base_rev, deleted = c.get("base_rev"), c.get("deleted", False)
+        fields, resolves = c.get("fields", {}), c.get("resolves", [])
+        if not (
+            _text_ok(c.get("table"), 1, 40)
+            and _text_ok(c.get("id"), 1, 64)
+            and type(base_rev) is int
+            and 0 <= base_rev <= 2**31
+            and type(deleted) is bool
+            and type(fields) is dict
+            and type(resolves) is list
+            and len(resolves) <= 50
+            and all(_text_ok(r, 0, 64) for r in resolves)
+        ):
+            return None
+        plain.append(
+            {
+                "table": c["table"],
+                "id": c["id"],
+                "base_rev": base_rev,
+                "deleted": deleted,
+                "fields": fields,
+                "resolves": resolves,
+            }
+        )
+    return {"batch_id": batch_id, "device_id": device_id, "client_time": client_time, "changes": plain}
 
 
 def _push_request(body: PushRequest) -> dict[str, Any]:
@@ -363,14 +420,17 @@ def create_app(
                 "推送内容须以 JSON 格式发送（Content-Type: application/json）",
                 "a push must be sent as JSON (Content-Type: application/json)",
             )
-        try:
-            body = PushRequest.model_validate_json(await request.body())
-        except ValidationError as exc:
-            # Placed under "body", as FastAPI places the errors of a body it checks itself.
-            errors = exc.errors(include_url=False)
-            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
+        raw = await request.body()
+        checked = _plain_push(raw)
+        if checked is None:
+            try:
+                checked = _push_request(PushRequest.model_validate_json(raw))
+            except ValidationError as exc:
+                # Placed under "body", as FastAPI places the errors of a body it checks itself.
+                errors = exc.errors(include_url=False)
+                raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
         # Encoded once: the same text is stored for a replay of the batch and sent.
-        answer = await run_in_threadpool(push.push_json, engine, user, _push_request(body))
+        answer = await run_in_threadpool(push.push_json, engine, user, checked)
         return Response(answer, media_type="application/json")
 
     @app.get(f"{P}/sync/pull", response_model=PullAnswer, **common)

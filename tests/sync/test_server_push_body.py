@@ -1,4 +1,4 @@
-"""The push endpoint's own parsing of its body (pydantic's model_validate_json):
+"""The push endpoint's own parsing of its body (by hand, else pydantic's model_validate_json):
 its refusals say where the body is wrong as every other endpoint's do."""
 
 from __future__ import annotations
@@ -73,3 +73,80 @@ def test_a_push_that_is_not_sent_as_json_is_refused_saying_how_to_send_it(server
             headers={"Content-Type": content_type},
         )
         assert sent.status_code == 200, content_type
+
+
+# The push endpoint checks a plain body by hand (orjson and the same limits), and leaves any other
+# body to PushRequest: the hand check must never take a body the model refuses, nor read one
+# otherwise than the model does. Each value of a plain body is changed in turn into each of these.
+
+_LIMITS = [n + d for n in (40, 64, 100, 200) for d in (0, 1)]  # the model's length limits, each side
+_MISSING = object()
+_ODD: list[Any] = [
+    _MISSING,
+    None,
+    True,
+    False,
+    -1,
+    0,
+    1,
+    2**31,
+    2**31 + 1,
+    2**64,
+    1.0,
+    0.5,
+    "",
+    "a\x00b",
+    *("x" * n for n in _LIMITS),
+    [],
+    ["n1"],
+    ["x" * 65],
+    [1],
+    ["n"] * 51,
+    {},
+    {"a": 1},
+]
+_CHANGE = {
+    "table": "visits",
+    "id": "v1",
+    "base_rev": 0,
+    "deleted": False,
+    "fields": {"a": 1},
+    "resolves": ["n1"],
+}
+_PLAIN = {"batch_id": "b1", "device_id": "d", "client_time": "t", "changes": [_CHANGE]}
+
+
+def _with(body: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    changed = {k: v for k, v in body.items() if k != key}
+    if value is not _MISSING:
+        changed[key] = value
+    return changed
+
+
+def _bodies() -> list[Any]:
+    bodies: list[Any] = [_PLAIN, [], *_ODD[1:]]
+    bodies += [_with(_PLAIN, key, odd) for key in _PLAIN for odd in _ODD]
+    bodies += [_with(_PLAIN, "changes", [_with(_CHANGE, key, odd)]) for key in _CHANGE for odd in _ODD]
+    bodies += [_with(_PLAIN, "changes", [_CHANGE, odd]) for odd in _ODD[1:]]
+    bodies.append(_with(_PLAIN, "changes", [_CHANGE] * 501))
+    return bodies
+
+
+def test_the_hand_check_of_a_push_body_agrees_with_the_model() -> None:
+    from pydantic import ValidationError
+
+    from sync.server.app import PushRequest, _plain_push, _push_request
+
+    taken = 0
+    for body in _bodies():
+        raw = json.dumps(body).encode()
+        plain = _plain_push(raw)
+        try:
+            model = _push_request(PushRequest.model_validate_json(raw))
+        except ValidationError:
+            assert plain is None, f"the hand check took a body the model refuses: {raw[:300]!r}"
+            continue
+        assert plain is None or plain == model, raw[:300]
+        taken += plain is not None
+    assert _plain_push(json.dumps(_PLAIN).encode()) is not None
+    assert taken > 20  # the plain bodies (extra keys, defaults) are the hand check's own
