@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTableView,
+    QToolTip,
     QWidget,
 )
 
@@ -92,11 +93,21 @@ def compact(combo: QComboBox, characters: int = 8) -> QComboBox:
     return combo
 
 
+HEADER_MARGIN = 10  # around a header's text (Qt's own styles need 4 to 8)
+SORT_ARROW = 20  # the sort indicator beside the sorted column's header
+CELL_MARGIN = 12  # around a cell's text (Qt's delegate needs 6)
+
+
 class ColumnFitter(QObject):
     """A list's columns in its table's width. On a wide window each has the width set for it; on a
     narrow one (a field laptop at 150 %) the columns that show something short (a date, a time, a
     state, a figure) keep what they show whole, and the text columns (`texts`) share the rest in
     proportion, none narrower than its header, so nothing is reached by scrolling sideways.
+
+    When the headers on one line need more than the width (English ones are long), they take two
+    lines, broken between words. When even that is too wide, the `optional` columns are hidden, in
+    that order, until the rest fits, and shown again once the window is wide enough: what they hold
+    is then in each row's tooltip, and the header's tooltip names them (nothing disappears silently).
 
     Refitted when the table's width changes (a column the user widened stays so until then) and
     when the language does (`refit`). `samples()`: what a short column must show whole, by column
@@ -109,6 +120,7 @@ class ColumnFitter(QObject):
         stretch: int,
         texts: tuple[int, ...],
         samples: Callable[[], dict[int, str]] = dict,
+        optional: tuple[int, ...] = (),
     ) -> None:
         super().__init__(table)
         self.table, self.widths, self.stretch, self.texts, self.samples = (
@@ -118,16 +130,41 @@ class ColumnFitter(QObject):
             texts,
             samples,
         )
+        assert stretch not in optional, "the stretched column is always shown"
+        self.optional = optional
+        self.hidden: tuple[int, ...] = ()  # the optional columns hidden for want of room
+        self.two_lines = False  # the headers take two lines
         self._width = 0
         for column, width in enumerate(widths):
             table.setColumnWidth(column, width)
         table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         table.viewport().installEventFilter(self)
+        # The sorted column's header has the arrow to show as well.
+        table.horizontalHeader().sortIndicatorChanged.connect(lambda *_a: self.refit())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.fit()
+        elif event.type() == QEvent.Type.ToolTip and self.hidden and isinstance(event, QHelpEvent):
+            text = self.row_tooltip(self.table.indexAt(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.table.viewport())
+                return True
         return False
+
+    def row_tooltip(self, index: QModelIndex) -> str:
+        """The cell's own tooltip and, below it, what the hidden columns hold for its row."""
+        model = self.table.model()
+        if model is None or not index.isValid():
+            return ""
+        own = model.data(index, Qt.ItemDataRole.ToolTipRole)
+        lines = [str(own)] if own else []
+        for column in self.hidden:
+            value = model.data(index.siblingAtColumn(column), Qt.ItemDataRole.DisplayRole)
+            if value not in (None, ""):
+                title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+                lines.append(self.tr("{0}：{1}").format(title, value))
+        return "\n".join(lines)
 
     def refit(self) -> None:
         self._width = 0
@@ -144,30 +181,104 @@ class ColumnFitter(QObject):
         samples = self.samples()
         columns = range(len(self.widths))
 
-        def whole(*texts: str) -> int:
-            return max(metrics.horizontalAdvance(t) for t in texts) + 18
+        # A header's text needs its margins, and the sorted column room for the arrow besides; a
+        # cell's text needs the margins the table draws it within (a little more than Qt's own).
+        sorted_column = header.sortIndicatorSection() if header.isSortIndicatorShown() else -1
 
-        floors = [whole(str(model.headerData(c, Qt.Orientation.Horizontal) or "")) for c in columns]
-        short = {
-            c: max(floors[c], whole(samples[c])) if c in samples else max(floors[c], self.widths[c])
-            for c in columns
-            if c not in self.texts
-        }
-        room = width - sum(short.values())
-        scale = min(1.0, max(room, 0) / sum(self.widths[c] for c in self.texts))
-        header.setMinimumSectionSize(min(floors))
-        for column in columns:
-            if column == self.stretch:
-                continue
-            wanted = short[column] if column in short else int(self.widths[column] * scale)
-            header.resizeSection(column, max(floors[column], wanted))
+        def whole(*texts: str, column: int = -1) -> int:
+            extra = HEADER_MARGIN + (SORT_ARROW if column == sorted_column else 0)
+            return max(metrics.horizontalAdvance(t) for t in texts) + extra
+
+        def cell(text: str) -> int:
+            return self.table.fontMetrics().horizontalAdvance(text) + CELL_MARGIN
+
+        def in_two_lines(text: str, column: int) -> int:
+            """The header's width broken between words onto two lines, the narrowest such break."""
+            words = text.split(" ")
+            breaks = [(" ".join(words[:n]), " ".join(words[n:])) for n in range(1, len(words))]
+            return min((whole(*lines, column=column) for lines in breaks), default=whole(text, column=column))
+
+        titles = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in columns]
+
+        def needs(floors: list[int], shown: list[int]) -> tuple[int, dict[int, int]]:
+            short = {
+                c: max(floors[c], cell(samples[c])) if c in samples else max(floors[c], self.widths[c])
+                for c in shown
+                if c not in self.texts
+            }
+            return sum(short.values()) + sum(floors[c] for c in shown if c not in short), short
+
+        one_line = [whole(t, column=c) for c, t in enumerate(titles)]
+        two_lines = [in_two_lines(t, c) for c, t in enumerate(titles)]
+        shown = list(columns)
+        floors = one_line
+        if needs(floors, shown)[0] > width:
+            floors = [min(a, b) for a, b in zip(one_line, two_lines, strict=True)]
+        hidden: list[int] = []
+        for column in self.optional:
+            if needs(floors, shown)[0] <= width:
+                break
+            shown.remove(column)
+            hidden.append(column)
+        self._show_columns(hidden, titles)
+        self.two_lines = floors != one_line
+        self._set_header_lines(2 if self.two_lines else 1)
+        short = needs(floors, shown)[1]
+        shares = self._shares([c for c in shown if c not in short], width - sum(short.values()), floors)
+        header.setMinimumSectionSize(min(floors[c] for c in shown))
+        for column in shown:
+            if column != self.stretch:
+                header.resizeSection(column, short.get(column) or shares[column])
         # The stretched column keeps at least its header too (Qt would squeeze it to a sliver).
-        rest = width - sum(header.sectionSize(c) for c in columns if c != self.stretch)
+        rest = width - sum(header.sectionSize(c) for c in shown if c != self.stretch)
         if rest < floors[self.stretch]:
             header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(self.stretch, floors[self.stretch])
         else:
             header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
+
+    def _shares(self, texts: list[int], room: int, floors: list[int]) -> dict[int, int]:
+        """The text columns' widths in `room`: in proportion to their set widths (never more), none
+        below its floor; the room the floors take is taken from the others'."""
+        shares: dict[int, int] = {}
+        rest = list(texts)
+        while rest:
+            scale = min(1.0, max(room, 0) / max(sum(self.widths[c] for c in rest), 1))
+            low = [c for c in rest if self.widths[c] * scale < floors[c]]
+            if not low:
+                shares.update({c: int(self.widths[c] * scale) for c in rest})
+                break
+            for column in low:
+                shares[column] = floors[column]
+                room -= floors[column]
+                rest.remove(column)
+        return shares
+
+    def _show_columns(self, hidden: list[int], titles: list[str]) -> None:
+        for column in range(len(self.widths)):
+            self.table.setColumnHidden(column, column in hidden)
+        self.hidden = tuple(hidden)
+        header = self.table.horizontalHeader()
+        if hidden:
+            names = self.tr("、").join(titles[c] for c in hidden)
+            header.setToolTip(
+                self.tr("窗口较窄，未显示这些列：{0}。加宽窗口即可看到；各行的提示里也有。").format(names)
+            )
+        else:
+            header.setToolTip("")
+
+    def _set_header_lines(self, lines: int) -> None:
+        """Headers on one line, or wrapped between words onto two (the header grows to show them)."""
+        header = self.table.horizontalHeader()
+        alignment = Qt.AlignmentFlag.AlignCenter
+        if lines == 2:
+            header.setDefaultAlignment(alignment | Qt.TextFlag.TextWordWrap)  # type: ignore[arg-type]
+            header.setTextElideMode(Qt.TextElideMode.ElideNone)  # eliding would cut before wrapping
+            header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 8)
+        else:
+            header.setDefaultAlignment(alignment)
+            header.setTextElideMode(Qt.TextElideMode.ElideRight)
+            header.setMinimumHeight(0)
 
 
 def keep_sort_indicator_sortable(table: QTableView) -> None:

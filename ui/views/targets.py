@@ -21,12 +21,16 @@ class TargetsView(RecordListView):
             sort=(3, Qt.SortOrder.AscendingOrder),
             widths=(76, 300, 120, 220, 110, 90, 130, 80),
             stretch=1,
-            texts=(1, 3, 4),  # name, region, industry
+            texts=(1, 2, 3, 4, 5),  # name, type, region, industry, contact
             parent=parent,
         )
         self.type_label, self.type = self.add_filter()
         self.county_label, self.county = self.add_filter()
         self.retranslate()
+
+    def _samples(self) -> dict[int, str]:
+        """The state, the phone number and the count of visits whole."""
+        return {**super()._samples(), 6: "138 0000 0000", 7: "999"}
 
     def filters(self) -> dict[str, str]:
         return {"type": self.type.currentData() or "", "county": self.county.currentData() or ""}

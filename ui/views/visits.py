@@ -173,10 +173,16 @@ class VisitsView(QWidget):
         super().changeEvent(event)
 
     def _samples(self) -> dict[int, str]:
-        """What the state, date and time columns must show whole."""
+        """What the state, date, time and figure columns must show whole."""
         metrics = self.table.fontMetrics()
         states = [m.text(self.context.language) for m in RECORD_STATES.values()]
-        return {0: max(states, key=metrics.horizontalAdvance), 1: "2026-12-05", 2: "09:00–12:00"}
+        return {
+            0: max(states, key=metrics.horizontalAdvance),
+            1: "2026-12-05",
+            2: "09:00–12:00",
+            7: "9999",  # people trained
+            8: "9,999.99",  # economic benefit, 10k yuan
+        }
 
     def retranslate(self) -> None:
         lang = self.context.language
