@@ -429,3 +429,132 @@ def test_the_lists_show_every_column_without_scrolling_sideways(fit_data, tmp_pa
         for column in range(table.model().columnCount()):
             text = table.model().headerData(column, Qt.Orientation.Horizontal)
             assert header.sectionSize(column) >= metrics.horizontalAdvance(text), text
+
+
+def _sideways(table: QAbstractItemView) -> list[str]:
+    """What makes a visible list scroll sideways, or cuts a header of it."""
+    from PySide6.QtWidgets import QHeaderView, QTableView, QTreeView
+
+    header: QHeaderView | None = None
+    if isinstance(table, QTableView):
+        header = table.horizontalHeader()
+    elif isinstance(table, QTreeView):
+        header = table.header()
+    if header is None or header.isHidden() or table.model() is None:
+        return []
+    found = []
+    if table.horizontalScrollBar().maximum() > 0:
+        found.append(f"scrolls sideways ({table.horizontalScrollBar().maximum()} steps)")
+    metrics = header.fontMetrics()
+    wraps = bool(header.defaultAlignment() & Qt.TextFlag.TextWordWrap)
+    for column in range(table.model().columnCount()):
+        if header.isSectionHidden(column):
+            continue
+        text = str(table.model().headerData(column, Qt.Orientation.Horizontal) or "")
+        needed = metrics.horizontalAdvance(text)
+        if wraps:  # broken between words onto two lines, which the header's height must show
+            assert header.height() >= 2 * metrics.lineSpacing()
+            words = text.split(" ")
+            for n in range(1, len(words)):
+                lines = (" ".join(words[:n]), " ".join(words[n:]))
+                needed = min(needed, max(metrics.horizontalAdvance(line) for line in lines))
+        if header.sectionSize(column) < needed + 4:
+            found.append(f"header {text!r} cut to {header.sectionSize(column)} px")
+    return found
+
+
+LISTS = ("visits", "problems", "targets", "review")  # the lists fitted by ui.views.common.ColumnFitter
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize("role", ROLES)
+def test_no_list_scrolls_sideways_and_every_header_is_whole(
+    fit_data, tmp_path, screen, role, language, qtbot
+):
+    """A list on a field laptop at 150 % shows its columns at once, each header readable: the review
+    queue's eight columns beside the visit's details scrolled sideways, and so did the visits and the
+    service targets in English, whose headers and values are longer."""
+    from ui.main_window import MainWindow
+
+    context = open_context(fit_data, tmp_path, role, language)
+    window = MainWindow(context)
+    try:
+        window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
+        window.show()
+        settle(context)
+        problems = {}
+        for key in LISTS:
+            if key not in window.views or window.rail.isRowHidden(window.stack.indexOf(window._pages[key])):
+                continue
+            view = window.show_view(key)
+            settle(context)
+            found = _sideways(view.table)
+            if found:
+                problems[key] = found
+        assert not problems, f"at {screen.width()} px: {problems}"
+    finally:
+        discard(window)
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_review_column_hidden_for_room_stays_reachable_and_comes_back(
+    fit_data, tmp_path, monkeypatch, language, qtbot
+):
+    """Beside the details at 150 % the review queue hides the place and the evidence (the details
+    show them); the header says so, each row's tooltip still holds them, and a wide window shows
+    every column again at its set width."""
+    from ui.main_window import MainWindow
+    from ui.views.review import QUEUE_WIDTHS
+
+    area = SCREENS["1366x768@150%"]
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(area))
+    context = open_context(fit_data, tmp_path, "manager", language)
+    window = MainWindow(context)
+    try:
+        window.resize(QSize(area.width(), area.height() - screen_fit.TITLE_BAR))
+        window.show()
+        view = window.show_view("review")
+        settle(context)
+        rows = [
+            {
+                "id": f"v{n}",
+                "visit_date": "2026-12-05",
+                "commissioner_name": "蔡辉",
+                "target_name": "江海区礼乐产业园",
+                "county": "江海区",
+                "town": "礼乐街道",
+                "content": "到江海区礼乐产业园诊断锂电池极片涂布工序",
+                "attachments": 3,
+                "confirm_contact": 1,
+                "confirm_satisfaction": 5,
+                "checks": [],
+                "was_approved": n == 0,
+                "has_sheet": False,
+            }
+            for n in range(3)
+        ]
+        view.model.set_rows(rows)
+        QApplication.processEvents()
+        table, fitter = view.table, view.columns
+        assert 3 in fitter.hidden and 5 in fitter.hidden
+        assert all(table.isColumnHidden(c) for c in fitter.hidden)
+        for column in fitter.hidden:
+            title = view.model.headerData(column, Qt.Orientation.Horizontal)
+            assert title in table.horizontalHeader().toolTip()
+        tip = fitter.row_tooltip(view.model.index(0, 0))
+        assert "江海区礼乐街道" in tip and view.model.display("evidence", rows[0]) in tip
+        assert not _sideways(table)
+
+        window.resize(QSize(1900, 1000))  # a wide screen at 100 %
+        QApplication.processEvents()
+        assert fitter.hidden == () and not any(table.isColumnHidden(c) for c in range(8))
+        assert table.horizontalHeader().toolTip() == ""
+        assert fitter.row_tooltip(view.model.index(0, 3)) == ""  # no tooltip of its own, none added
+        for column in (1, 2, 3, 6):  # the texts: their set widths, or their headers' if wider
+            assert table.columnWidth(column) >= QUEUE_WIDTHS[column]
+        assert table.columnWidth(4) >= QUEUE_WIDTHS[4]  # the content takes the room left
+        assert not _sideways(table)
+    finally:
+        discard(window)
+        context.close()

@@ -975,6 +975,21 @@ Restore now?</translation>
     </message>
 </context>
 <context>
+    <name>ColumnFitter</name>
+    <message>
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>窗口较窄，未显示这些列：{0}。加宽窗口即可看到；各行的提示里也有。</source>
+        <translation>Not shown in this narrow window: {0}. A wider window shows them; so does each row&apos;s tooltip.</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsDialog</name>
     <message>
         <source>处理同步冲突</source>
@@ -3127,6 +3142,18 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>其中 {0} 条批准后又被修改。</source>
         <translation> {0} of them were edited after approval.</translation>
+    </message>
+    <message>
+        <source>照片{0}张</source>
+        <translation>{0} photo(s)</translation>
+    </message>
+    <message>
+        <source>已确认</source>
+        <translation>confirmed</translation>
+    </message>
+    <message>
+        <source>批准后又修改</source>
+        <translation>Edited after approval</translation>
     </message>
     <message>
         <source>选择一条记录查看详情。</source>

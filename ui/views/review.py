@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -50,10 +49,15 @@ from ui.evidence_files import fetch_record_previews, open_full, open_named_copy
 from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
-from ui.views.common import heading, make_table
+from ui.views.common import ColumnFitter, heading, make_table
 from ui.views.history import RecordHistoryDialog
 
 EDITED_COLOUR = "#b45309"
+QUEUE_WIDTHS = (86, 76, 130, 96, 200, 112, 96, 100)  # on a wide window; logical pixels
+QUEUE_TEXTS = (1, 2, 3, 4, 6)  # commissioner, target, place, content, checks: shrink when narrow
+# Hidden in this order when even the headers do not fit; the details pane shows them for the
+# chosen visit, and each row's tooltip for the others.
+QUEUE_OPTIONAL = (3, 5, 7)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -180,10 +184,12 @@ class ReviewView(QWidget):
         self.table.setSortingEnabled(False)  # newest first, as the reviewer works through it
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setModel(self.model)
-        for column, width in enumerate((86, 76, 130, 96, 200, 112, 96)):
-            self.table.setColumnWidth(column, width)
         # The content takes what is left, so the evidence and note columns stay in sight at 1366 pixels.
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # Beside the details on a field laptop at 150 % the eight columns do not fit: the place and
+        # the evidence, which the details show too, give way first (see ColumnFitter).
+        self.columns = ColumnFitter(
+            self.table, QUEUE_WIDTHS, 4, QUEUE_TEXTS, self._samples, optional=QUEUE_OPTIONAL
+        )
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.detail = QTextBrowser(self)
         self.detail.setOpenLinks(False)
@@ -322,6 +328,11 @@ class ReviewView(QWidget):
             if edited:
                 text += self.tr("其中 {0} 条批准后又被修改。").format(edited)
             self.count_label.setText(text)
+
+    def _samples(self) -> dict[int, str]:
+        """What the date, evidence and note columns must show whole."""
+        evidence = self.tr("照片{0}张").format(12) + " · " + self.tr("已确认")
+        return {0: "2026-12-05", 5: evidence, 7: self.tr("批准后又修改")}
 
     # --- selection and details -------------------------------------------------------------------
 
@@ -653,11 +664,7 @@ class ReviewView(QWidget):
             self.tr("勾选后，通过的记录中签字确认单上的满意度计入考核（服务对象扫码自评优先）。")
         )
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(QueueModel.KEYS) - 1)
-        metrics = self.table.horizontalHeader().fontMetrics()
-        for column, title in enumerate(self.model.titles()):
-            if column != 4:  # the content column stretches
-                wanted = metrics.horizontalAdvance(title) + 24
-                self.table.setColumnWidth(column, max(self.table.columnWidth(column), wanted))
+        self.columns.refit()  # the headers' widths change with the language
         self._update_buttons()
         self._show_count()
         if self.details:
