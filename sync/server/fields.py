@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from commissioner_app import domain
+from commissioner_app.records import parse_json
 from commissioner_app.reference import KINDS as REFERENCE_KINDS
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -120,7 +121,7 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
         raise too_long(field)
     if isinstance(value, str):
         try:
-            parsed = json.loads(value)
+            parsed = parse_json(value)
         except ValueError:
             parsed = None
         if isinstance(parsed, (list, dict)):

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from commissioner_app.domain import MAX_TEXT_CHARS, Solution, TechnicalProblem
+from commissioner_app.domain import MAX_TEXT_CHARS, Solution, TechnicalProblem, Visit
 from commissioner_app.errors import ValidationError
-from commissioner_app.records import stored_record_issues
+from commissioner_app.records import from_row, stored_record_issues
 from commissioner_app.store import Store
 from sync.server.fields import MAX_TEXT
 
@@ -67,3 +67,23 @@ def test_a_position_off_the_earth_or_a_number_that_is_not_one_is_refused(store: 
         "visits", {"visit_date": "2026-03-05", "gps_lon": -200.0}, today=date.today()
     )
     assert any(i.field == "gps_lon" for i in issues)  # the central store refuses it too
+
+
+def test_a_stored_list_or_dict_reads_back_as_json_reads_it() -> None:
+    """Stored JSON is read by orjson where it can, and by json where only json can (NaN, a lone
+    surrogate): a record's lists and dicts come back the same either way."""
+    import json
+
+    from commissioner_app.records import parse_json
+
+    for text in (
+        '["guidance", "training"]',
+        '{"visits": 10.0, "days": 3}',
+        "[]",
+        '{"a": NaN}',
+        '["\\ud800"]',
+    ):
+        expected, got = json.loads(text), parse_json(text)
+        assert json.dumps(got) == json.dumps(expected) and type(got) is type(expected), text
+    visit = from_row(Visit, {"service_types": '["guidance", "training"]', "visit_date": "2024-05-01"})
+    assert visit.service_types == ["guidance", "training"]
