@@ -303,7 +303,12 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
-    def set_meta(self, key: str, value: str | None) -> None:
+    def get_meta_value(self, key: str) -> str | bytes | None:
+        """A meta value kept as text or as bytes (see sync/pusher.py: a push batch kept compressed)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | bytes | None) -> None:
         with self.atomic():
             self.db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
