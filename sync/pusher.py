@@ -146,13 +146,13 @@ class Pusher(Uploader):
             if room <= 0:
                 break
             cursor = self.store.db.execute(
-                f"SELECT rowid AS _rowid, * FROM {table} WHERE {_PUSHABLE} AND rowid > ? ORDER BY rowid "
-                "LIMIT ?",
+                f"SELECT rowid AS _rowid, {self._size_of(table)} AS _size, * FROM {table} "
+                f"WHERE {_PUSHABLE} AND rowid > ? ORDER BY rowid LIMIT ?",
                 [after.get(table, 0), room],
             )
             names = [d[0] for d in cursor.description]
             for found in cursor.fetchall():
-                size = len(repr(found))  # about the size of its JSON, cheaply
+                size = found[1]
                 if rows and budget - size < 0:
                     return rows  # the server takes bodies up to a limit: long texts go in smaller batches
                 budget -= size
@@ -161,6 +161,13 @@ class Pusher(Uploader):
                 rows.append(row)
                 after[table] = found[0]  # _rowid
         return rows
+
+    def _size_of(self, table: str) -> str:
+        """SQL for about the size of a row's JSON in characters (its values' lengths, a NULL as
+        "null", and its keys), worked out by SQLite as the row is read."""
+        columns = self._columns[table]
+        values = " + ".join(f"coalesce(length({c}), 4)" for c in columns)
+        return f"({values} + {sum(len(c) + 4 for c in columns)})"
 
     def _make_batch(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         changes = [
