@@ -21,7 +21,7 @@ import json
 import logging
 import threading
 import weakref
-from collections import namedtuple
+from collections import Counter, namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -436,7 +436,7 @@ class Batch:
         # The searches rules made (a credit code, a project's applications) rather than reads by
         # id, and what each found: what a search finds is not among the records checked again
         # under the lock, so each search is made again there (`searches_unchanged`).
-        self._searches: list[tuple[Any, list[tuple[Any, ...]]]] = []
+        self._searches: list[tuple[Any, Counter[tuple[Any, ...]]]] = []  # in any order
         self._credit_codes: set[str] = set()  # of the batch's new targets (`target_with_code`)
         self._code_owners: dict[str, str | None] = {}
 
@@ -495,14 +495,14 @@ class Batch:
         """Records found by a query other than their id; the query and its rows are kept, to be
         made again under the lock (`searches_unchanged`)."""
         rows = list(self.conn.execute(statement))
-        self._searches.append((statement, sorted(tuple(row) for row in rows)))
+        self._searches.append((statement, Counter(tuple(row) for row in rows)))
         return rows
 
     def searches_unchanged(self) -> bool:
         """Whether every search made while working the batch out finds the same rows now (under the
         lock): then what the rules decided from them stands."""
         return all(
-            sorted(tuple(row) for row in self.conn.execute(statement)) == found
+            Counter(tuple(row) for row in self.conn.execute(statement)) == found
             for statement, found in self._searches
         )
 
