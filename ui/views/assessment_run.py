@@ -33,12 +33,15 @@ from ui.roles import current_role, user_info, watcher
 from ui.tasks import Operation, error_text
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
-from ui.views.city import _fill, _headers, _table
+from ui.views.city import _fill, _fitted_table, _headers
 from ui.views.common import YearCombo, ask_save_path, heading
 from ui.views.group_assessment import GroupAssessmentView
 from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.assessment_run")
+
+RUN_WIDTHS = (50, 70, 400, 80, 74, 74, 74, 60, 60, 200)  # on a wide window; logical pixels
+RUN_OPTIONAL = (9, 5)  # the note, then the service days
 
 
 class AssessmentRunView(QWidget):
@@ -65,7 +68,10 @@ class AssessmentRunView(QWidget):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.chart = BarChart(self)
-        self.table = _table(self, 10, stretch=2)
+        # Rank, name, sending unit, county, the figures, score, grade, note: the unit and the note
+        # shrink on a narrow window, the rest show their values whole; the note (rarely filled) gives
+        # way first when even the headers do not fit, then the service days (see ColumnFitter).
+        self.table = _fitted_table(self, RUN_WIDTHS, stretch=2, texts=(2, 9), optional=RUN_OPTIONAL)
         self.table.setSortingEnabled(True)
 
         # The title and year, then the three actions: they wrap onto a second line on a narrow screen.

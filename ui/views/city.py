@@ -41,7 +41,7 @@ from ui.roles import watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
 from ui.views.city_projects import CityProjectsPanel
-from ui.views.common import YearCombo, heading
+from ui.views.common import ColumnFitter, YearCombo, fit_by_content, heading
 from ui.views.rows_model import RowsModel
 
 log = logging.getLogger("commissioner.ui.city")
@@ -51,6 +51,13 @@ def _table(parent: QWidget, columns: int, stretch: int = 0) -> QTableView:
     """A read-only table over a RowsModel; the `stretch` column takes the spare width (a name, not a
     number)."""
     table = QTableView(parent)
+    _read_only(table)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setProperty("stretch_column", stretch)
+    return table
+
+
+def _read_only(table: QTableView) -> None:
     table.setModel(RowsModel(table))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -59,8 +66,29 @@ def _table(parent: QWidget, columns: int, stretch: int = 0) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(26)
     table.setWordWrap(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.setProperty("stretch_column", stretch)
+
+
+class FittedTable(QTableView):
+    """A read-only table over a RowsModel whose columns fit its width (see ColumnFitter)."""
+
+    columns: ColumnFitter
+
+
+def _fitted_table(
+    parent: QWidget,
+    widths: tuple[int, ...],
+    stretch: int = 0,
+    texts: tuple[int, ...] = (0,),
+    optional: tuple[int, ...] = (),
+) -> FittedTable:
+    """A read-only table over a RowsModel that never scrolls sideways. On a wide window each column
+    has its width in `widths` and the `stretch` one takes the spare width; on a narrow one the `texts`
+    columns (names and texts that may be cut, with the whole in the tooltip) share what the others
+    leave, each of which shows its widest value whole; the `optional` ones give way if need be."""
+    table = FittedTable(parent)
+    _read_only(table)
+    _model(table).set_headers([""] * len(widths))  # the columns exist before the fitter sizes them
+    table.columns = fit_by_content(table, widths, stretch, texts, optional=optional)
     return table
 
 
@@ -72,10 +100,15 @@ def _model(table: QTableView) -> RowsModel:
 
 def _fill(table: QTableView, rows: list[list[Any]], keys: list[Any] | None = None) -> None:
     _model(table).set_rows(rows, keys)
+    if isinstance(table, FittedTable):
+        table.columns.refit()  # the widest value may have changed
 
 
 def _headers(table: QTableView, headers: list[str]) -> None:
     _model(table).set_headers(headers)
+    if isinstance(table, FittedTable):
+        table.columns.refit()  # the headers' widths change with the language
+        return
     # Resize modes apply to existing sections: set once the columns exist.
     table.horizontalHeader().setSectionResizeMode(
         int(table.property("stretch_column")), QHeaderView.ResizeMode.Stretch
@@ -140,36 +173,40 @@ class CityView(QWidget):
         self.solved_card = ProgressCard(self)
         self.visits_card = ProgressCard(self)
 
-        # Places: counties (chart + table) → towns → a town's visits.
+        # Places: counties (chart + table) → a county's towns → a town's visits.
         self.county_chart = BarChart(self)
-        self.county_table = _table(self, 7)  # the counties compared: activity, then assessment
+        # The counties compared: activity, then assessment (every column a name or a figure, whole).
+        self.county_table = _fitted_table(self, (240, 70, 90, 70, 90, 80, 60), texts=())
         self.county_table.selectionModel().selectionChanged.connect(lambda *_a: self._county_chosen())
         self.town_label = QLabel(self)
-        self.town_table = _table(self, 3)
+        self.town_table = _fitted_table(self, (240, 70, 90), texts=())
         self.town_table.selectionModel().selectionChanged.connect(lambda *_a: self._town_chosen())
         self.visits_label = QLabel(self)
-        self.visits_table = _table(self, 6, stretch=5)
+        self.visits_table = _fitted_table(self, (90, 90, 240, 140, 70, 300), stretch=5, texts=(2, 3, 5))
         places = QWidget(self)
         grid = QGridLayout(places)
         grid.setContentsMargins(4, 4, 4, 4)
+        # The chart beside the chosen county's towns; below them the counties' table and the chosen
+        # town's visits, each the page's width (seven columns, or six with the content, fit a field
+        # laptop at 150 % only so).
         grid.addWidget(self.county_chart, 0, 0)
-        grid.addWidget(self.county_table, 1, 0)
         town_box = QVBoxLayout()
         town_box.addWidget(self.town_label)
         town_box.addWidget(self.town_table)
         grid.addLayout(town_box, 0, 1)
+        grid.addWidget(self.county_table, 1, 0, 1, 2)
         visit_box = QVBoxLayout()
         visit_box.addWidget(self.visits_label)
         visit_box.addWidget(self.visits_table)
-        grid.addLayout(visit_box, 1, 1)
+        grid.addLayout(visit_box, 2, 0, 1, 2)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 6)
 
         # Industries and service types.
         self.industry_chart = BarChart(self)
-        self.industry_table = _table(self, 2)
+        self.industry_table = _fitted_table(self, (300, 80))
         self.type_chart = BarChart(self)
-        self.type_table = _table(self, 2)
+        self.type_table = _fitted_table(self, (300, 80))
         kinds = QWidget(self)
         kinds_grid = QGridLayout(kinds)
         kinds_grid.setContentsMargins(4, 4, 4, 4)
@@ -179,7 +216,7 @@ class CityView(QWidget):
         kinds_grid.addWidget(self.type_table, 1, 1)
 
         # Commissioners with score and grade.
-        self.people_table = _table(self, 7, stretch=1)
+        self.people_table = _fitted_table(self, (90, 400, 120, 70, 70, 60, 70), stretch=1, texts=(1,))
         self.people_table.setSortingEnabled(True)
         self.people_note = QLabel(self)
         self.people_note.setObjectName("hint")
@@ -194,7 +231,7 @@ class CityView(QWidget):
         self.plan_note = QLabel(self)
         self.plan_note.setObjectName("hint")
         self.plan_note.setWordWrap(True)
-        self.plan_table = _table(self, 5)
+        self.plan_table = _fitted_table(self, (240, 160, 160, 160, 200), texts=())
         plan = QWidget(self)
         plan_layout = QVBoxLayout(plan)
         plan_layout.setContentsMargins(4, 4, 4, 4)

@@ -281,6 +281,38 @@ class ColumnFitter(QObject):
             header.setMinimumHeight(0)
 
 
+def widest_value(table: QTableView, column: int, rows: int = 500) -> str:
+    """The widest text `column` shows in its first `rows` rows ("" when empty)."""
+    model = table.model()
+    if model is None:
+        return ""
+    metrics = table.fontMetrics()
+    texts = (str(model.data(model.index(row, column)) or "") for row in range(min(model.rowCount(), rows)))
+    return max(texts, key=metrics.horizontalAdvance, default="")
+
+
+def fit_by_content(
+    table: QTableView,
+    widths: tuple[int, ...],
+    stretch: int,
+    texts: tuple[int, ...],
+    fixed: Callable[[], dict[int, str]] = dict,
+    optional: tuple[int, ...] = (),
+) -> ColumnFitter:
+    """A ColumnFitter for a small table (a few hundred rows at most) whose short columns (figures,
+    names, grades: those not in `texts`) show whole the widest value they hold, and what `fixed` gives
+    for them (a date, the longest state). Call `refit()` once the rows change."""
+
+    def samples() -> dict[int, str]:
+        found = {c: widest_value(table, c) for c in range(len(widths)) if c not in texts}
+        width = table.fontMetrics().horizontalAdvance
+        for column, text in fixed().items():
+            found[column] = max(text, found.get(column, ""), key=width)
+        return found
+
+    return ColumnFitter(table, widths, stretch, texts, samples, optional)
+
+
 def keep_sort_indicator_sortable(table: QTableView) -> None:
     """A click on a column the list cannot sort by leaves the sort indicator where it was."""
     header = table.horizontalHeader()
