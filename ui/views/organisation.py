@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -41,7 +40,7 @@ from sync import admin_ops
 from ui import screen_fit
 from ui.context import AppContext
 from ui.tasks import error_text
-from ui.views.common import heading
+from ui.views.common import ColumnFitter, fit_by_content, heading
 from ui.widgets.flow import flow_widget as _flow
 
 
@@ -58,24 +57,34 @@ log = logging.getLogger("commissioner.ui.organisation")
 ROLES = ("commissioner", "manager", "county", "bureau")
 
 
-def _table(parent: QWidget, columns: int) -> QTableWidget:
-    table = QTableWidget(0, columns, parent)
+class _Table(QTableWidget):
+    """A read-only table whose columns fit its width (see ColumnFitter)."""
+
+    columns: ColumnFitter
+
+
+def _table(parent: QWidget, widths: tuple[int, ...], stretch: int, texts: tuple[int, ...]) -> _Table:
+    """On a wide window each column has its width in `widths` and the `stretch` one the rest; on a
+    narrow one the `texts` columns share what the others (a role, a row number) leave, their headers
+    wrapping between words (the English ones are long), so none is cut and nothing scrolls sideways."""
+    table = _Table(0, len(widths), parent)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     # Tables take the height there is (a small screen at 150% scrolls inside them, not the page).
     table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
     table.setMinimumHeight(70)
+    table.columns = fit_by_content(table, widths, stretch, texts)
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+def _fill(table: _Table, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
+    table.columns.refit()  # the widest value may have changed
 
 
 def _county_list(text: str) -> list[str]:
@@ -167,7 +176,8 @@ class OrganisationView(QWidget):
 
         # 账号
         accounts = QWidget(self)
-        self.accounts_table = _table(accounts, 7)
+        # The role shows whole; the status (its reason for a disabled account) takes the rest.
+        self.accounts_table = _table(accounts, (245,) * 7, 6, (0, 1, 3, 4, 5, 6))
         self.refresh_button = QPushButton(accounts)
         self.new_account_button = QPushButton(accounts)
         self.change_account_button = QPushButton(accounts)
@@ -201,8 +211,8 @@ class OrganisationView(QWidget):
 
         # 团队与工作站
         groups = QWidget(self)
-        self.teams_table = _table(groups, 4)
-        self.stations_table = _table(groups, 4)
+        self.teams_table = _table(groups, (428,) * 4, 0, (0, 1, 2, 3))
+        self.stations_table = _table(groups, (428,) * 4, 0, (0, 1, 2, 3))
         self.new_team_button = QPushButton(groups)
         self.edit_team_button = QPushButton(groups)
         self.new_station_button = QPushButton(groups)
@@ -235,8 +245,8 @@ class OrganisationView(QWidget):
         self.roster_file = QLabel(roster)
         self.roster_summary = QLabel(roster)
         self.roster_summary.setWordWrap(True)
-        self.problems_table = _table(roster, 4)
-        self.problems_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The row and the kind show whole; the column and the problem share the rest.
+        self.problems_table = _table(roster, (60, 440, 80, 600), 3, (1, 3))
         box = QVBoxLayout(roster)
         box.addWidget(self.roster_intro)
         box.addWidget(flow_widget(roster, [self.choose_button, self.check_button, self.import_button]))
@@ -311,6 +321,7 @@ class OrganisationView(QWidget):
             if self.roster_path
             else self.tr("尚未选择名册")
         )
+        self.problems_table.columns.refit()  # the headers' widths change with the language
         self._show_accounts()
         self._show_groups()
 
@@ -735,12 +746,6 @@ class OrganisationView(QWidget):
             kind = self.tr("提示") if p["kind"] == "create" else self.tr("错误")
             rows.append([str(p["row"]), column, kind, p["message_en"] if lang == "en" else p["message_zh"]])
         _fill(self.problems_table, rows)
-        self.problems_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.problems_table.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.ResizeToContents
-        )
 
     def import_roster(self) -> None:
         path = self.roster_path
