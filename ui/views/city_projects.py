@@ -4,12 +4,13 @@ achievements transferred and the 技术交易额 they add, per county of the ser
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from commissioner_app.domain import PROJECT_STATUSES
 from commissioner_app.ops.projects import CityProjectFigures, city_project_figures
 from ui.context import AppContext
 from ui.tasks import Operation
+from ui.views.common import fit_by_content
 from ui.views.projects import _table
 
 
@@ -24,6 +25,14 @@ class CityProjectsPanel(QWidget):
         self.status_table = _table(self, 3)
         self.county_label = QLabel(self)
         self.county_table = _table(self, 3)
+        # Each column shows its values whole and the first the spare width (see ColumnFitter).
+        for table in (self.status_table, self.county_table):
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        tables = (self.status_table, self.county_table)
+        self.fitters = [
+            fit_by_content(t, widths, 0, ())
+            for t, widths in zip(tables, ((240, 40, 76), (240, 40, 112)), strict=True)
+        ]
         left = QVBoxLayout()
         left.addWidget(self.status_label)
         left.addWidget(self.status_table, 1)
@@ -86,3 +95,5 @@ class CityProjectsPanel(QWidget):
                 (c["county"] or self.tr("（未填写）"), str(c["count"]), f"{float(c['value']):.2f}")
             ):
                 self.county_table.setItem(row, column, QTableWidgetItem(text))
+        for fitter in self.fitters:
+            fitter.refit()  # the widest value and the headers may have changed

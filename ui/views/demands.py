@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -38,12 +37,17 @@ from ui.context import AppContext
 from ui.plain_text import plain_label
 from ui.roles import current_role, watcher
 from ui.tasks import Operation, error_text
-from ui.views.common import heading
+from ui.views.common import fit_by_content, heading
 from ui.widgets.dates import TypedDateEdit
 
 log = logging.getLogger("commissioner.ui.demands")
 
 DEFAULT_DAYS = 60  # a new demand's deadline, two months ahead unless the bureau changes it
+
+
+PROGRESS_WIDTHS = (300, 61, 41, 64, 48, 85, 107)  # on a wide window; logical pixels
+TITLE_SAMPLE = "柑橘黄龙病绿色防控"  # a title shows at least this much (its whole in the tooltip)
+OPEN_WIDTHS = (300, 100, 120, 160, 90)
 
 
 def _table(parent: QWidget, columns: int) -> QTableWidget:
@@ -120,9 +124,17 @@ class DemandsView(QWidget):
         self.progress_label = QLabel(self)
         self.progress_label.setObjectName("heading")
         self.progress_table = _table(self, 7)
-        header = self.progress_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Every column shows its values whole (the title at least its first words) and the title
+        # takes the spare width; on a narrow window the place, then the industry, give way and stay
+        # in each row's tooltip (see ColumnFitter).
+        self.progress_columns = fit_by_content(
+            self.progress_table,
+            PROGRESS_WIDTHS,
+            0,
+            (),
+            lambda: {0: TITLE_SAMPLE, 3: "2026-12-05"},
+            optional=(2, 1),
+        )
 
         self.bureau_panel = QSplitter(Qt.Orientation.Horizontal, self)
         form_column = QWidget(self)
@@ -143,13 +155,13 @@ class DemandsView(QWidget):
         right_layout.addWidget(self.progress_label)
         right_layout.addWidget(self.progress_table, 1)
         self.bureau_panel.addWidget(right)
-        self.bureau_panel.setSizes([430, 760])
+        self.bureau_panel.setSizes([360, 830])  # the progress table needs the room more than the form
 
         # --- a commissioner: open demands and 揭榜 ---
         self.open_table = _table(self, 5)
-        header = self.open_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.open_columns = fit_by_content(
+            self.open_table, OPEN_WIDTHS, 0, (0, 1, 2, 3), lambda: {4: "2026-12-05"}
+        )
         self.open_table.itemSelectionChanged.connect(self._show_selected)
         self.detail = QPlainTextEdit(self)
         self.detail.setReadOnly(True)
@@ -337,7 +349,9 @@ class DemandsView(QWidget):
                 item = QTableWidgetItem(str(value or ""))
                 if column == 0:
                     item.setData(Qt.ItemDataRole.UserRole, d["id"])
+                item.setToolTip(item.text())  # the whole of a title or place cut on a narrow window
                 table.setItem(row, column, item)
+        self.progress_columns.refit()  # the widest value and the headers may have changed
 
     def _fill_open(self) -> None:
         table = self.open_table
@@ -354,7 +368,9 @@ class DemandsView(QWidget):
                 item = QTableWidgetItem(value or "")
                 if column == 0:
                     item.setData(Qt.ItemDataRole.UserRole, d.id)
+                item.setToolTip(item.text())
                 table.setItem(row, column, item)
+        self.open_columns.refit()
         if not self.open_rows and self.has_loaded and not self.is_bureau:
             self.detail.setPlainText(self.tr("目前没有待揭榜的技术需求。同步后可收到市科技局新发布的需求。"))
         self._show_selected()
