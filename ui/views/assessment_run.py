@@ -40,7 +40,7 @@ from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.assessment_run")
 
-RUN_WIDTHS = (50, 70, 400, 80, 74, 74, 74, 60, 60, 200)  # on a wide window; logical pixels
+RUN_WIDTHS = (60, 63, 300, 72, 74, 110, 136, 63, 65, 57)  # on a wide window; logical pixels
 RUN_OPTIONAL = (9, 5)  # the note, then the service days
 
 
@@ -68,10 +68,10 @@ class AssessmentRunView(QWidget):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.chart = BarChart(self)
-        # Rank, name, sending unit, county, the figures, score, grade, note: the unit and the note
-        # shrink on a narrow window, the rest show their values whole; the note (rarely filled) gives
+        # Rank, name, sending unit, county, the figures, score, grade, note: the unit shrinks on a
+        # narrow window, the rest show their values whole; the note (rarely filled) gives
         # way first when even the headers do not fit, then the service days (see ColumnFitter).
-        self.table = _fitted_table(self, RUN_WIDTHS, stretch=2, texts=(2, 9), optional=RUN_OPTIONAL)
+        self.table = _fitted_table(self, RUN_WIDTHS, stretch=2, texts=(2,), optional=RUN_OPTIONAL)
         self.table.setSortingEnabled(True)
 
         # The title and year, then the three actions: they wrap onto a second line on a narrow screen.

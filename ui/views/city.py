@@ -176,13 +176,13 @@ class CityView(QWidget):
         # Places: counties (chart + table) → a county's towns → a town's visits.
         self.county_chart = BarChart(self)
         # The counties compared: activity, then assessment (every column a name or a figure, whole).
-        self.county_table = _fitted_table(self, (240, 70, 90, 70, 90, 80, 60), texts=())
+        self.county_table = _fitted_table(self, (240, 60, 100, 96, 116, 101, 66), texts=())
         self.county_table.selectionModel().selectionChanged.connect(lambda *_a: self._county_chosen())
         self.town_label = QLabel(self)
-        self.town_table = _fitted_table(self, (240, 70, 90), texts=())
+        self.town_table = _fitted_table(self, (240, 60, 100), texts=())
         self.town_table.selectionModel().selectionChanged.connect(lambda *_a: self._town_chosen())
         self.visits_label = QLabel(self)
-        self.visits_table = _fitted_table(self, (90, 90, 240, 140, 70, 300), stretch=5, texts=(2, 3, 5))
+        self.visits_table = _fitted_table(self, (60, 100, 240, 140, 60, 300), stretch=5, texts=(2, 3, 5))
         places = QWidget(self)
         grid = QGridLayout(places)
         grid.setContentsMargins(4, 4, 4, 4)
@@ -204,9 +204,9 @@ class CityView(QWidget):
 
         # Industries and service types.
         self.industry_chart = BarChart(self)
-        self.industry_table = _fitted_table(self, (300, 80))
+        self.industry_table = _fitted_table(self, (300, 60))
         self.type_chart = BarChart(self)
-        self.type_table = _fitted_table(self, (300, 80))
+        self.type_table = _fitted_table(self, (300, 60))
         kinds = QWidget(self)
         kinds_grid = QGridLayout(kinds)
         kinds_grid.setContentsMargins(4, 4, 4, 4)
@@ -216,7 +216,7 @@ class CityView(QWidget):
         kinds_grid.addWidget(self.type_table, 1, 1)
 
         # Commissioners with score and grade.
-        self.people_table = _fitted_table(self, (90, 400, 120, 70, 70, 60, 70), stretch=1, texts=(1,))
+        self.people_table = _fitted_table(self, (90, 400, 72, 74, 136, 63, 70), stretch=1, texts=(1,))
         self.people_table.setSortingEnabled(True)
         self.people_note = QLabel(self)
         self.people_note.setObjectName("hint")
@@ -231,7 +231,7 @@ class CityView(QWidget):
         self.plan_note = QLabel(self)
         self.plan_note.setObjectName("hint")
         self.plan_note.setWordWrap(True)
-        self.plan_table = _fitted_table(self, (240, 160, 160, 160, 200), texts=())
+        self.plan_table = _fitted_table(self, (240, 60, 60, 60, 60), texts=())
         plan = QWidget(self)
         plan_layout = QVBoxLayout(plan)
         plan_layout.setContentsMargins(4, 4, 4, 4)

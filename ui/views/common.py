@@ -291,6 +291,26 @@ def widest_value(table: QTableView, column: int, rows: int = 500) -> str:
     return max(texts, key=metrics.horizontalAdvance, default="")
 
 
+class ContentFitter(ColumnFitter):
+    """A ColumnFitter whose short columns, sized by what they show, widen to their set widths when
+    the window has room to spare beyond the stretched column's set width (a wide screen)."""
+
+    def fit(self) -> None:
+        super().fit()
+        header = self.table.horizontalHeader()
+        shown = [c for c in range(len(self.widths)) if c != self.stretch and not self.table.isColumnHidden(c)]
+        spare = (
+            self.table.viewport().width()
+            - sum(header.sectionSize(c) for c in shown)
+            - self.widths[self.stretch]
+        )
+        for column in shown:
+            more = self.widths[column] - header.sectionSize(column)
+            if column not in self.texts and 0 < more <= spare:
+                header.resizeSection(column, self.widths[column])
+                spare -= more
+
+
 def fit_by_content(
     table: QTableView,
     widths: tuple[int, ...],
@@ -298,10 +318,11 @@ def fit_by_content(
     texts: tuple[int, ...],
     fixed: Callable[[], dict[int, str]] = dict,
     optional: tuple[int, ...] = (),
-) -> ColumnFitter:
+) -> ContentFitter:
     """A ColumnFitter for a small table (a few hundred rows at most) whose short columns (figures,
     names, grades: those not in `texts`) show whole the widest value they hold, and what `fixed` gives
-    for them (a date, the longest state). Call `refit()` once the rows change."""
+    for them (a date, the longest state); on a wide window, at least their set widths. Call
+    `refit()` once the rows change."""
 
     def samples() -> dict[int, str]:
         found = {c: widest_value(table, c) for c in range(len(widths)) if c not in texts}
@@ -310,7 +331,7 @@ def fit_by_content(
             found[column] = max(text, found.get(column, ""), key=width)
         return found
 
-    return ColumnFitter(table, widths, stretch, texts, samples, optional)
+    return ContentFitter(table, widths, stretch, texts, samples, optional)
 
 
 def keep_sort_indicator_sortable(table: QTableView) -> None:
