@@ -160,6 +160,13 @@ def test_the_assessment_indicators_are_whole_in_both_languages(fit_data, tmp_pat
 WIDE = QRect(0, 0, 1920, 1080 - 40)  # a desktop's screen at 100 %
 # What each column had on the wide screen before the tables were fitted (the smallest seen in
 # either language): no column may be narrower there now.
+# The fitted tables give every header the same margin, a few pixels more than Qt's own, which the
+# stretched column gives up: a column may lose that much (its values are checked whole), no more.
+WIDE_SLACK = 16
+# Tables whose columns were all at least one width before (the team's members: the sending unit's
+# header + 16 px, a minimum section size that kept that header whole): their figures now have their
+# contents' width, checked whole, and the unit the rest.
+INFLATED = {"team.members"}
 WIDE_BEFORE: dict[str, dict[str, list[int]]] = {
     "zh_CN": {
         "agreements.table": [200, 110, 190, 80, 70, 1130],
@@ -221,12 +228,12 @@ def test_a_wide_screen_shows_every_column_whole(fit_data, tmp_path, monkeypatch,
                         for c in range(table.model().columnCount())
                         if table.isColumnHidden(c)
                     ]
-                    before = WIDE_BEFORE.get(language, {}).get(name)
+                    before = None if name in INFLATED else WIDE_BEFORE.get(language, {}).get(name)
                     if before:
                         found += [
-                            f"column {c}: {w} px, was {b}"
+                            f"column {c}: {w} px, was {b} ({_widths(table)})"
                             for c, (w, b) in enumerate(zip(_widths(table), before, strict=False))
-                            if w < b
+                            if w < b - WIDE_SLACK
                         ]
                     if found:
                         problems[name] = found

@@ -52,6 +52,7 @@ from ui.context import AppContext
 from ui.editors.fields import ErrorLabel, FieldBox, show_issues
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
+from ui.views.content_fit import ContentFitter
 from ui.widgets.attachments import AttachmentsWidget
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
@@ -86,9 +87,15 @@ class AgreementsView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((200, 110, 190, 80, 70)):
-            self.table.setColumnWidth(column, width)
+        # The commissioner, the period, the state and the share whole; the target and the progress
+        # (wrapped onto more lines) share the rest. A wide window keeps the widths they had.
+        self.columns = ContentFitter(
+            self.table,
+            stretch=5,
+            texts=(0, 5),
+            least={0: 200, 1: 110, 2: 190, 3: 80, 4: 70, 5: 300},
+            after_fit=self.table.resizeRowsToContents,
+        )
         self.table.cellActivated.connect(self._open_row)
         self.table.cellDoubleClicked.connect(self._open_row)
         layout = QVBoxLayout(self)
@@ -158,7 +165,10 @@ class AgreementsView(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, row.id)
                 if p.behind:
                     item.setBackground(QBrush(BEHIND_COLOUR))
+                if c == 0:
+                    item.setToolTip(text)  # a long name may be cut on a narrow screen
                 self.table.setItem(r, c, item)
+        self.columns.contents_changed()
         self.table.resizeRowsToContents()
 
     def _open_row(self, row: int, _column: int) -> None:

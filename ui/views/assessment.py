@@ -50,6 +50,7 @@ from ui.tasks import Operation, show_error
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun, OwnStoreTask
 from ui.views.chart import BarChart
 from ui.views.common import YearCombo, heading
+from ui.views.content_fit import ContentFitter
 from ui.views.pdf_preview import render_pages, show_preview
 from ui.widgets.flow import flow_widget
 
@@ -185,6 +186,9 @@ class AssessmentView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setColumnCount(7)
+        # The indicators and the figures whole, the part's name (in its tooltip too) what is left.
+        self.columns = ContentFitter(self.table, stretch=1, texts=(0,))
         self.chart = BarChart(self)
         self.summary_label = QLabel(self)
         self.summary_edit = QPlainTextEdit(self)
@@ -411,13 +415,13 @@ class AssessmentView(QWidget):
                 item = QTableWidgetItem(text)
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                elif c == 0 and text:
+                    item.setToolTip(text)  # the part's name may be cut on a narrow screen
                 if colour is not None:
                     item.setBackground(QBrush(colour))
                     item.setFont(bold)
                 self.table.setItem(r, c, item)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.columns.contents_changed()
         if m is None or self.data is None:
             self.result_label.setText("")
             self.basis_label.setText("")

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -33,6 +32,7 @@ from ui.roles import reviewer, watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
 from ui.views.common import heading
+from ui.views.content_fit import ContentFitter
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
@@ -116,11 +116,16 @@ class TeamView(QWidget):
         self.agreements_note.setWordWrap(True)
         self.agreements_note.setStyleSheet("color: #b35c00;")
         self.members = _table(self)
+        self.members.setColumnCount(7)
+        # The unit (elided, whole in its tooltip) takes what the names and the figures leave.
+        self.members_columns = ContentFitter(self.members, stretch=1, texts=(1,))
         self.chart = BarChart(self)
         self.assessment_title = QLabel(self)
         self.assessment_title.setWordWrap(True)  # the basis and the status make a long line in English
         self.assessment_title.setObjectName("hint")
         self.assessment = _table(self)
+        # Every column whole: the member's name takes the spare width (set for each year's parts).
+        self.assessment_columns = ContentFitter(self.assessment, stretch=0, texts=())
 
         # The title, the period and the PDF button wrap onto more lines on a narrow screen.
         top_widget, top = flow_widget(self)
@@ -142,10 +147,11 @@ class TeamView(QWidget):
         members_layout.addWidget(self.members, 1)
         upper.addWidget(members_box)
         upper.addWidget(self.chart)
-        # The members table first: its seven columns need the room more than the weekly chart does.
+        # The members table first: its seven columns need the room more than the weekly chart does
+        # (at 150 % their English headers fit on one line only so).
         upper.setStretchFactor(0, 3)
         upper.setStretchFactor(1, 1)
-        upper.setSizes([820, 300])
+        upper.setSizes([880, 240])
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -271,13 +277,7 @@ class TeamView(QWidget):
                     item.setToolTip(f"{item.toolTip()}\n{idle_tip}" if item.toolTip() else idle_tip)
                 self.members.setItem(row, column, item)
         self.members.setSortingEnabled(True)
-        header = self.members.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        # The stretched column (a long unit name, elided) keeps at least its header's width; a narrow
-        # window scrolls the table sideways rather than cutting the header.
-        unit_header = header.fontMetrics().horizontalAdvance(self.tr("派出单位"))
-        header.setMinimumSectionSize(max(header.minimumSectionSize(), unit_header + 16))
+        self.members_columns.contents_changed()
         idle = len(self.idle_names())
         if f is None:
             self.team_label.setText("")
@@ -332,10 +332,7 @@ class TeamView(QWidget):
             for column, item in enumerate(cells):
                 self.assessment.setItem(row, column, item)
         self.assessment.setSortingEnabled(True)
-        # Columns as wide as their headings (long part names in English), the name column takes the rest.
-        header = self.assessment.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.assessment_columns.contents_changed()  # the parts' long English names wrap if need be
         if a is None:
             self.assessment_title.setText("")
         else:
