@@ -162,7 +162,7 @@ WIDE = QRect(0, 0, 1920, 1080 - 40)  # a desktop's screen at 100 %
 # either language): no column may be narrower there now.
 # The fitted tables give every header the same margin, a few pixels more than Qt's own, which the
 # stretched column gives up: a column may lose that much (its values are checked whole), no more.
-WIDE_SLACK = 16
+WIDE_SLACK = 24
 # Tables whose columns were all at least one width before (the team's members: the sending unit's
 # header + 16 px, a minimum section size that kept that header whole): their figures now have their
 # contents' width, checked whole, and the unit the rest.

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -49,11 +51,20 @@ from ui.screen_fit import fit_dialog
 from ui.tasks import Operation, error_text
 from ui.views.city import _fill, _headers, _selected_key, _table
 from ui.views.common import YearCombo, ask_save_path, heading
+from ui.views.content_fit import ContentFitter
 from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.group_assessment")
 
 KINDS = ("team", "workstation")
+
+
+def fitted(
+    table: QTableView, stretch: int, texts: tuple[int, ...], optional: tuple[int, ...] = ()
+) -> ContentFitter:
+    """Fit a RowsModel table's columns to its width (refitted when its rows or headers change)."""
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return ContentFitter(table, stretch=stretch, texts=texts, optional=optional)
 
 
 class GroupPane(QWidget):
@@ -68,22 +79,28 @@ class GroupPane(QWidget):
         self.indicators = _table(self, 5)
         self.bonuses = _table(self, 5, stretch=1)
         for table in (self.groups, self.indicators, self.bonuses):
-            table.setMinimumHeight(56)
-        # The list beside the chosen group's indicators above its bonuses: short enough for a
-        # 1366×768 screen at 150 %.
-        right = QSplitter(self)
-        right.setOrientation(Qt.Orientation.Vertical)
-        right.addWidget(self.indicators)
-        right.addWidget(self.bonuses)
+            table.setMinimumHeight(40)  # the header and some of a row: three above each other at 150 %
+        # Each column whole but the names and the texts (elided, whole in their tooltips), which
+        # share what the others leave: the indicators' names whole, the reasons cut if need be.
+        self.columns = [
+            fitted(self.groups, stretch=1, texts=(1,)),
+            fitted(self.indicators, stretch=0, texts=()),
+            # The review and the evidence give way if need be (in each row's tooltip then).
+            fitted(self.bonuses, stretch=1, texts=(1, 2, 4), optional=(4, 2)),
+        ]
+        # The list above the chosen group's indicators above its bonuses, each the pane's width: the
+        # list's seven columns beside the indicators' five did not fit a 1366×768 screen at 150 %.
         detail_box = QWidget(self)
         detail_layout = QVBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addWidget(self.detail)
-        detail_layout.addWidget(right, 1)
+        detail_layout.addWidget(self.indicators, 1)
         split = QSplitter(self)
+        split.setOrientation(Qt.Orientation.Vertical)
         split.addWidget(self.groups)
         split.addWidget(detail_box)
-        split.setSizes([600, 400])
+        split.addWidget(self.bonuses)
+        split.setSizes([260, 300, 160])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split, 1)
@@ -124,6 +141,7 @@ class GroupAssessmentView(QWidget):
             pane.groups.selectionModel().selectionChanged.connect(lambda *_a, k=kind: self._show_detail(k))
             pane.bonuses.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
         self.exemplars = _table(self, 5, stretch=4)
+        self.exemplar_columns = fitted(self.exemplars, stretch=4, texts=(1, 3, 4))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.panes["team"], "")
         self.tabs.addTab(self.panes["workstation"], "")
