@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -94,8 +94,14 @@ class AgreementsView(QWidget):
             stretch=5,
             texts=(0, 5),
             least={0: 200, 1: 110, 2: 190, 3: 80, 4: 70, 5: 300},
-            after_fit=self.table.resizeRowsToContents,
         )
+        # The wrapped rows grow to their text once the columns have their widths (the stretched
+        # one has it only after the layout).
+        self.rows_timer = QTimer(self)
+        self.rows_timer.setSingleShot(True)
+        self.rows_timer.setInterval(0)
+        self.rows_timer.timeout.connect(self.table.resizeRowsToContents)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_a: self.rows_timer.start())
         self.table.cellActivated.connect(self._open_row)
         self.table.cellDoubleClicked.connect(self._open_row)
         layout = QVBoxLayout(self)

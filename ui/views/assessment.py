@@ -187,8 +187,9 @@ class AssessmentView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setColumnCount(7)
-        # The indicators and the figures whole, the part's name (in its tooltip too) what is left.
-        self.columns = ContentFitter(self.table, stretch=1, texts=(0,))
+        # The indicators and the figures whole, the part's name (in its tooltip too) what is left;
+        # the indicator's cap gives way if need be (in the row's tooltip then).
+        self.columns = ContentFitter(self.table, stretch=1, texts=(0,), optional=(5,))
         self.chart = BarChart(self)
         self.summary_label = QLabel(self)
         self.summary_edit = QPlainTextEdit(self)
@@ -381,8 +382,10 @@ class AssessmentView(QWidget):
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         rows: list[tuple[list[str], QColor | None]] = []
+        spans: list[tuple[int, int]] = []  # a part's first row and its rows (its indicators, subtotal)
         if m is not None:
             for part in m.parts:
+                spans.append((len(rows), len(part.indicators) + 1))
                 for i, ind in enumerate(part.indicators):
                     digits = 2 if ind.metric in ("economic_benefit", "satisfaction_mean") else 0
                     actual = "–" if ind.actual is None else f"{ind.actual:,.{digits}f}"
@@ -416,11 +419,16 @@ class AssessmentView(QWidget):
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 elif c == 0 and text:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                     item.setToolTip(text)  # the part's name may be cut on a narrow screen
                 if colour is not None:
                     item.setBackground(QBrush(colour))
                     item.setFont(bold)
                 self.table.setItem(r, c, item)
+        # A part's name spans its rows, wrapped onto more lines in a narrow column.
+        self.table.clearSpans()
+        for first, count in spans:
+            self.table.setSpan(first, 0, count, 1)
         self.columns.contents_changed()
         if m is None or self.data is None:
             self.result_label.setText("")

@@ -10,13 +10,11 @@ optional columns give way, as in the lists (see ColumnFitter).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 from shiboken6 import isValid
 
-from ui.views.common import ColumnFitter
+from ui.views.common import CELL_MARGIN, ColumnFitter
 
 MAX_ROWS = 500  # the rows read for the widest value (these tables hold a few dozen)
 
@@ -24,8 +22,7 @@ MAX_ROWS = 500  # the rows read for the widest value (these tables hold a few do
 class ContentFitter(ColumnFitter):
     """`texts`: the columns that may be cut (a long name, a reason; their whole text belongs in the
     cell's tooltip). `least`: a width a column has at least on a wide window, by column. Call
-    `contents_changed()` once the rows or the headers change (a RowsModel's reset does so itself);
-    `after_fit` runs after each fit (to grow wrapped rows, say)."""
+    `contents_changed()` once the rows or the headers change (a RowsModel's reset does so itself)."""
 
     def __init__(
         self,
@@ -34,12 +31,10 @@ class ContentFitter(ColumnFitter):
         texts: tuple[int, ...],
         optional: tuple[int, ...] = (),
         least: dict[int, int] | None = None,
-        after_fit: Callable[[], None] | None = None,
     ) -> None:
         model = table.model()
         columns = model.columnCount() if model is not None else 0
         self.least = least or {}
-        self.after_fit = after_fit
         self.widest: dict[int, str] = {}
         super().__init__(table, (0,) * max(columns, stretch + 1), stretch, texts, self._samples, optional)
         if model is not None:
@@ -65,18 +60,21 @@ class ContentFitter(ColumnFitter):
         header = table.horizontalHeader()
         columns = model.columnCount()
         widths = []
+        widest = {c: self._widest(c) for c in range(columns)}
         for column in range(columns):
-            contents = max(header.sectionSizeHint(column), table.sizeHintForColumn(column))
+            # Qt's own measure, which leaves out a cell spanning rows (measured by its text here).
+            text = table.fontMetrics().horizontalAdvance(widest[column]) + CELL_MARGIN
+            contents = max(header.sectionSizeHint(column), table.sizeHintForColumn(column), text)
             if column in self.texts and column in self.least:
                 widths.append(self.least[column])  # a text's set width: what it had
             else:
                 widths.append(max(contents, self.least.get(column, 0)))
         self.widths = tuple(widths)
-        self.widest = {c: self._widest(c) for c in range(columns) if c not in self.texts}
+        self.widest = {c: text for c, text in widest.items() if c not in self.texts}
 
     def _widest(self, column: int) -> str:
-        """The widest text the column shows (measured as ColumnFitter measures it, with a margin
-        that leaves room for a bold total)."""
+        """The widest text the column shows, in the table's font (ColumnFitter's cell margin leaves
+        room for the few pixels more a bold total takes)."""
         model = self.table.model()
         width = self.table.fontMetrics().horizontalAdvance
         texts = (
@@ -91,5 +89,3 @@ class ContentFitter(ColumnFitter):
             return
         self._measure()
         super().fit()
-        if self.after_fit is not None:
-            self.after_fit()
