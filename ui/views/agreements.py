@@ -52,7 +52,7 @@ from ui.context import AppContext
 from ui.editors.fields import ErrorLabel, FieldBox, show_issues
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
-from ui.views.content_fit import ContentFitter
+from ui.views.measured_fit import MeasuredFitter
 from ui.widgets.attachments import AttachmentsWidget
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
@@ -89,7 +89,7 @@ class AgreementsView(QWidget):
         self.table.setWordWrap(True)
         # The commissioner, the period, the state and the share whole; the target and the progress
         # (wrapped onto more lines) share the rest. A wide window keeps the widths they had.
-        self.columns = ContentFitter(
+        self.columns = MeasuredFitter(
             self.table,
             stretch=5,
             texts=(0, 5),

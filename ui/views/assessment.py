@@ -50,7 +50,7 @@ from ui.tasks import Operation, show_error
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun, OwnStoreTask
 from ui.views.chart import BarChart
 from ui.views.common import YearCombo, heading
-from ui.views.content_fit import ContentFitter
+from ui.views.measured_fit import MeasuredFitter
 from ui.views.pdf_preview import render_pages, show_preview
 from ui.widgets.flow import flow_widget
 
@@ -189,7 +189,7 @@ class AssessmentView(QWidget):
         self.table.setColumnCount(7)
         # The indicators and the figures whole, the part's name (in its tooltip too) what is left;
         # the indicator's cap gives way if need be (in the row's tooltip then).
-        self.columns = ContentFitter(self.table, stretch=1, texts=(0,), optional=(5,))
+        self.columns = MeasuredFitter(self.table, stretch=1, texts=(0,), optional=(5,))
         self.chart = BarChart(self)
         self.summary_label = QLabel(self)
         self.summary_edit = QPlainTextEdit(self)

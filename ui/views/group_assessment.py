@@ -51,7 +51,7 @@ from ui.screen_fit import fit_dialog
 from ui.tasks import Operation, error_text
 from ui.views.city import _fill, _headers, _selected_key, _table
 from ui.views.common import YearCombo, ask_save_path, heading
-from ui.views.content_fit import ContentFitter
+from ui.views.measured_fit import MeasuredFitter
 from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.group_assessment")
@@ -61,10 +61,10 @@ KINDS = ("team", "workstation")
 
 def fitted(
     table: QTableView, stretch: int, texts: tuple[int, ...], optional: tuple[int, ...] = ()
-) -> ContentFitter:
+) -> MeasuredFitter:
     """Fit a RowsModel table's columns to its width (refitted when its rows or headers change)."""
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return ContentFitter(table, stretch=stretch, texts=texts, optional=optional)
+    return MeasuredFitter(table, stretch=stretch, texts=texts, optional=optional)
 
 
 class GroupPane(QWidget):

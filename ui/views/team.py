@@ -32,7 +32,7 @@ from ui.roles import reviewer, watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
 from ui.views.common import heading
-from ui.views.content_fit import ContentFitter
+from ui.views.measured_fit import MeasuredFitter
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
@@ -118,14 +118,14 @@ class TeamView(QWidget):
         self.members = _table(self)
         self.members.setColumnCount(7)
         # The unit (elided, whole in its tooltip) takes what the names and the figures leave.
-        self.members_columns = ContentFitter(self.members, stretch=1, texts=(1,))
+        self.members_columns = MeasuredFitter(self.members, stretch=1, texts=(1,))
         self.chart = BarChart(self)
         self.assessment_title = QLabel(self)
         self.assessment_title.setWordWrap(True)  # the basis and the status make a long line in English
         self.assessment_title.setObjectName("hint")
         self.assessment = _table(self)
         # Every column whole: the member's name takes the spare width (set for each year's parts).
-        self.assessment_columns = ContentFitter(self.assessment, stretch=0, texts=())
+        self.assessment_columns = MeasuredFitter(self.assessment, stretch=0, texts=())
 
         # The title, the period and the PDF button wrap onto more lines on a narrow screen.
         top_widget, top = flow_widget(self)

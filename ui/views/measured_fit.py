@@ -1,6 +1,6 @@
 """Columns fitted to a small table's contents: a QTableWidget filled cell by cell, or a RowsModel.
 
-`ContentFitter` is a `ColumnFitter` whose set widths are what the contents need (what Qt's
+`MeasuredFitter` is a `ColumnFitter` whose set widths are what the contents need (what Qt's
 ResizeToContents gives, or a width the view sets if that is more), so a wide window lays the table
 out as before: each column its contents' width, the stretched one the rest. On a narrow one (a
 field laptop at 150 %) the short columns (figures, dates, states, names) keep their widest value
@@ -19,7 +19,7 @@ from ui.views.common import CELL_MARGIN, ColumnFitter
 MAX_ROWS = 500  # the rows read for the widest value (these tables hold a few dozen)
 
 
-class ContentFitter(ColumnFitter):
+class MeasuredFitter(ColumnFitter):
     """`texts`: the columns that may be cut (a long name, a reason; their whole text belongs in the
     cell's tooltip). `least`: a width a column has at least on a wide window, by column. Call
     `contents_changed()` once the rows or the headers change (a RowsModel's reset does so itself)."""
