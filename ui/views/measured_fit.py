@@ -5,7 +5,8 @@ ResizeToContents gives, or a width the view sets if that is more), so a wide win
 out as before: each column its contents' width, the stretched one the rest. On a narrow one (a
 field laptop at 150 %) the short columns (figures, dates, states, names) keep their widest value
 whole, the text columns share what is left, the headers wrap onto two lines between words and the
-optional columns give way, as in the lists (see ColumnFitter).
+optional columns give way, as in the lists (see ColumnFitter). (common.ContentFitter is the other
+way round: set widths given by the view, short columns sized by their contents when narrow.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 from shiboken6 import isValid
 
-from ui.views.common import CELL_MARGIN, ColumnFitter
+from ui.views.common import CELL_MARGIN, ColumnFitter, widest_value
 
 MAX_ROWS = 500  # the rows read for the widest value (these tables hold a few dozen)
 
@@ -60,7 +61,7 @@ class MeasuredFitter(ColumnFitter):
         header = table.horizontalHeader()
         columns = model.columnCount()
         widths = []
-        widest = {c: self._widest(c) for c in range(columns)}
+        widest = {c: widest_value(table, c, MAX_ROWS) for c in range(columns)}
         for column in range(columns):
             # Qt's own measure, which leaves out a cell spanning rows (measured by its text here).
             text = table.fontMetrics().horizontalAdvance(widest[column]) + CELL_MARGIN
@@ -71,17 +72,6 @@ class MeasuredFitter(ColumnFitter):
                 widths.append(max(contents, self.least.get(column, 0)))
         self.widths = tuple(widths)
         self.widest = {c: text for c, text in widest.items() if c not in self.texts}
-
-    def _widest(self, column: int) -> str:
-        """The widest text the column shows, in the table's font (ColumnFitter's cell margin leaves
-        room for the few pixels more a bold total takes)."""
-        model = self.table.model()
-        width = self.table.fontMetrics().horizontalAdvance
-        texts = (
-            str(model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole) or "")
-            for row in range(min(model.rowCount(), MAX_ROWS))
-        )
-        return max(texts, key=width, default="")
 
     def fit(self) -> None:
         before = self._width
