@@ -297,3 +297,16 @@ def test_a_record_held_back_makes_the_sync_exit_1(sqlite_server: Server, tmp_pat
     out = cli(here, "logout")
     assert out.returncode == 0 and "已退出登录" in out.stdout
     assert "1 条记录未同步" in out.stderr
+
+
+def test_a_sync_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """`commissioner sync` tunes the collector for a push's many objects (as the server does), and
+    puts it back afterwards: the command may run inside another program (a test, the application)."""
+    import gc
+
+    from sync.cli import _collector_for_sync
+
+    before = gc.get_threshold()
+    with _collector_for_sync():
+        assert gc.get_threshold()[0] == 10_000 and gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
