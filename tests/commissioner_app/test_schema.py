@@ -4,6 +4,7 @@ defined once (its triggers and the pull's bulk indexing agree)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 
 import pytest
@@ -101,3 +102,46 @@ def test_bulk_indexing_indexes_a_row_as_its_trigger_does(store: Store):
     db.execute(index.index_rowids("?"), [rowid])
     again = db.execute("SELECT * FROM visits_fts WHERE rowid = (SELECT rowid FROM visits WHERE id = 'v1')")
     assert again.fetchall() == expected
+
+
+@pytest.mark.parametrize("table", sorted(schema.SYNCED_TABLES))
+def test_the_first_edit_of_a_synced_record_keeps_the_servers_version_as_its_base(store: Store, table: str):
+    """Every synced table's trigger keeps the version the server has (the row as it was) when a clean,
+    synced record is first edited, and only then: not when it is marked clean after a push, and not
+    on a second edit. (It reads the row itself before the update, m015.)"""
+    db = store.db
+    columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()]
+    text_column = next(
+        c
+        for c, kind, notnull in ((r[1], r[2], r[3]) for r in db.execute(f"PRAGMA table_info({table})"))
+        if kind == "TEXT" and notnull and c not in ("id", "created_at", "updated_at", "updated_by")
+    )
+    db.execute(
+        f"INSERT INTO {table} (id, {text_column}, rev, dirty) VALUES ('r1', 'as the server has it', 1, 0)"
+    )
+    assert "dirty" in columns and db.execute("SELECT count(*) FROM sync_base").fetchone()[0] == 0
+    db.execute(f"UPDATE {table} SET {text_column} = 'edited here', dirty = 1 WHERE id = 'r1'")
+    rev, fields = db.execute("SELECT rev, fields FROM sync_base WHERE record_id = 'r1'").fetchone()
+    assert rev == 1 and json.loads(fields)[text_column] == "as the server has it"
+    db.execute(f"UPDATE {table} SET {text_column} = 'edited again', dirty = 1 WHERE id = 'r1'")
+    db.execute(f"UPDATE {table} SET rev = 2, base_rev = 2, dirty = 0 WHERE id = 'r1'")  # pushed, clean
+    (fields,) = db.execute("SELECT fields FROM sync_base WHERE record_id = 'r1'").fetchone()
+    assert json.loads(fields)[text_column] == "as the server has it"
+    assert db.execute("SELECT count(*) FROM sync_base").fetchone()[0] == 1
+
+
+def test_the_shorter_sync_state_indexes_are_gone_and_the_state_index_serves_their_queries(store: Store):
+    db = store.db
+    assert not db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'idx%dirty'").fetchall()
+    for table in schema.SYNCED_TABLES:
+        plan = " ".join(
+            str(r[3])
+            for r in db.execute(
+                f"EXPLAIN QUERY PLAN SELECT rowid FROM {table} WHERE dirty = 1 AND is_draft = 0 "
+                "AND has_conflict = 0 AND sync_error IS NULL AND rowid > 0 ORDER BY rowid LIMIT 500"
+            )
+        )
+        assert f"idx_{table}_state" in plan or "PRIMARY KEY" in plan or "INTEGER PRIMARY" in plan, (
+            table,
+            plan,
+        )
