@@ -196,6 +196,7 @@ _PG_REVS = text(
     "SELECT r.table_name, r.id, r.rev FROM json_array_elements(CAST(:keys AS json)) AS k(key) "
     "JOIN records r ON r.table_name = k.key->>0 AND r.id = k.key->>1"
 )
+_WRITTEN_SINCE = text("SELECT table_name, id FROM records WHERE server_seq > :after")
 _SQLITE_REVS = text(
     "SELECT r.table_name, r.id, r.rev FROM json_each(:keys) AS k "
     "JOIN records r ON r.table_name = json_extract(k.value, '$[0]') AND r.id = json_extract(k.value, '$[1]')"
@@ -317,10 +318,10 @@ def _push_json_sqlite(engine: Engine, user: User, request: dict[str, Any]) -> st
 def _unchanged(batch: Batch, read_at: int, seq: int) -> bool:
     """Whether what the batch read is still so, now that the lock is held with the counter at `seq`.
     The accounts scopes were taken from must be as read; and every write of a record moves the
-    counter: if it has not moved, no record has changed; else every record read by id must be at
-    the revision read, and no search may have been made."""
+    counter: if it has not moved, no record has changed; else no record read by id may have been
+    written since, and every search must find what it found."""
     return batch.accounts_unchanged() and (
-        seq == read_at or (batch.unchanged_since_read() and batch.searches_unchanged())
+        seq == read_at or (batch.unchanged_since_read(read_at, seq) and batch.searches_unchanged())
     )
 
 
@@ -532,9 +533,17 @@ class Batch:
                 self._in_db.add(key)
         return self._cache[key]
 
-    def unchanged_since_read(self) -> bool:
+    def unchanged_since_read(self, read_at: int, seq: int) -> bool:
         """Whether every record this batch read is still as it was (same revision, or still absent);
-        called under the counter lock, which every writer takes."""
+        called under the counter lock, which every writer takes, with the counter at `seq`.
+
+        Every write of a record gives it a sequence number past the counter as it was: when fewer
+        numbers were given out since the read (at `read_at`) than records were read, the records
+        written since are looked at (one range of the sequence index: on a busy server, another
+        batch's 500), else each record read is looked up."""
+        if seq - read_at < len(self._seen):
+            written = self.conn.execute(_WRITTEN_SINCE, {"after": read_at})
+            return not any((str(row.table_name), str(row.id)) in self._seen for row in written)
         keys = list(self._seen)
         now: dict[tuple[str, str], int] = {}
         query = _PG_REVS if self.conn.dialect.name == "postgresql" else _SQLITE_REVS

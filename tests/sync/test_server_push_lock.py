@@ -51,20 +51,28 @@ def _in_the_gap(monkeypatch: pytest.MonkeyPatch, action: Any) -> list[int]:
 
 
 @BOTH
+@pytest.mark.parametrize("others", [0, 6], ids=["alone", "among-others"])
 def test_an_edit_landing_while_a_batch_is_prepared_is_not_overwritten(
-    server: Server, monkeypatch: pytest.MonkeyPatch
+    server: Server, monkeypatch: pytest.MonkeyPatch, others: int
 ) -> None:
+    """Whether the records written in the gap are fewer than those the batch read (they are looked
+    at) or more (each record read is looked up again), the edit among them is seen."""
     cid = server.add_user("wang", "commissioner")
     vid = new_id()
     server.push_ok("wang", [change("visits", vid, visit_fields(cid))])
     # Two laptops edit the same visit from rev 1: one changes the content, the other the people trained.
     other: list[Any] = []
+    theirs_first = [change("visits", new_id(), visit_fields(cid)) for _ in range(others)]
     ran = _in_the_gap(
         monkeypatch,
         lambda: other.append(
             server.push_ok(
-                "wang", [change("visits", vid, visit_fields(cid, content="乙电脑：讲解施肥"), base_rev=1)]
-            )
+                "wang",
+                [
+                    *theirs_first,
+                    change("visits", vid, visit_fields(cid, content="乙电脑：讲解施肥"), base_rev=1),
+                ],
+            )[-1:]
         ),
     )
     [mine] = server.push_ok("wang", [change("visits", vid, visit_fields(cid, people_trained=33), base_rev=1)])
