@@ -145,19 +145,30 @@ class ColumnFitter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.fit()
-        elif event.type() == QEvent.Type.ToolTip and self.hidden and isinstance(event, QHelpEvent):
-            text = self.row_tooltip(self.table.indexAt(event.pos()))
+        elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.table.indexAt(event.pos())
+            text = self.row_tooltip(index) if self.hidden else self.cut_text(index)
             if text:
                 QToolTip.showText(event.globalPos(), text, self.table.viewport())
                 return True
         return False
+
+    def cut_text(self, index: QModelIndex) -> str:
+        """A cell's text when its column is too narrow to show it whole and it has no tooltip of its
+        own ("" otherwise): a shortened name, place or industry can always be read in full."""
+        model = self.table.model()
+        if model is None or not index.isValid() or model.data(index, Qt.ItemDataRole.ToolTipRole):
+            return ""
+        text = str(model.data(index, Qt.ItemDataRole.DisplayRole) or "")
+        needed = self.table.fontMetrics().horizontalAdvance(text) + CELL_MARGIN
+        return text if text and needed > self.table.columnWidth(index.column()) else ""
 
     def row_tooltip(self, index: QModelIndex) -> str:
         """The cell's own tooltip and, below it, what the hidden columns hold for its row."""
         model = self.table.model()
         if model is None or not index.isValid():
             return ""
-        own = model.data(index, Qt.ItemDataRole.ToolTipRole)
+        own = model.data(index, Qt.ItemDataRole.ToolTipRole) or self.cut_text(index)
         lines = [str(own)] if own else []
         for column in self.hidden:
             value = model.data(index.siblingAtColumn(column), Qt.ItemDataRole.DisplayRole)
