@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -227,7 +228,7 @@ class AuditEntry:
             parts = [f"{name(k)}{colon}{value(k, before.get(k))} → {value(k, after.get(k))}" for k in keys]
             if not keys and self.before != self.after:
                 parts = [f"{_short(self.before, value_limit)} → {_short(self.after, value_limit)}"]
-        text = "；".join(parts)
+        text = Message("；", "; ").text(lang).join(parts)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
     def _kind(self) -> str:
@@ -268,7 +269,7 @@ class AuditEntry:
         if stations:
             zh.append("新建工作站：" + "、".join(stations))
             en.append("Workstations created: " + ", ".join(stations))
-        return Message("；".join(zh), "；".join(en))
+        return Message("；".join(zh), "; ".join(en))
 
 
 RESET = Message(
@@ -443,8 +444,17 @@ def export_audit(
                 ]
                 writer.writerow([_cell(c) for c in cells])
         tmp.replace(path)
+    except OSError as exc:
+        # A folder one may not write to, a name that is a folder: said as other exports say it.
+        raise CommissionerError(
+            Message(
+                f"无法写入文件 {path}：{exc.strerror or exc}",
+                f"Cannot write the file {path}: {exc.strerror or exc}",
+            )
+        ) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):  # (there may be no such file, nor a folder to hold it)
+            tmp.unlink(missing_ok=True)
     return OpResult(AuditExport(len(entries), max(matched, len(entries))), OpChanges())
 
 

@@ -129,7 +129,7 @@ def test_audit_entries_and_filters(monkeypatch: pytest.MonkeyPatch) -> None:
     assert entry.action_label().zh == "审核决定"
     # In words, as the application says them: the field's name and its coded values.
     assert entry.change_text(lang="zh_CN") == "审核结论：通过 → 退回；审核意见：（空） → 补照片"
-    assert entry.change_text(lang="en") == "Decision: Approve → Return；Opinion: (empty) → 补照片"
+    assert entry.change_text(lang="en") == "Decision: Approve → Return; Opinion: (empty) → 补照片"
     assert entry.subject_text("zh_CN") == "服务记录 v1"
     created = AuditEntry(1, "", "boss", "bureau", "user.create", "users/a", "", None, {"role": "county"})
     assert created.change_text(lang="zh_CN") == "角色：县科技局"
@@ -281,7 +281,7 @@ def test_the_exported_csv_in_english(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         "Change",
     ]
     assert row[:5] == ["2026-05-01 09:02:03", "xinhui", "county bureau", "Review decision", f"Visit {VISIT}"]
-    assert row[6].startswith("Decision: Return；Opinion: 请补充现场照片")
+    assert row[6].startswith("Decision: Return; Opinion: 请补充现场照片")  # English punctuation
 
 
 def test_the_export_holds_every_matching_entry_oldest_first(
@@ -378,3 +378,21 @@ def test_a_roster_import_and_a_password_reset_read_as_words() -> None:
     # An answer of another shape is shown as it is, not misread.
     odd = AuditEntry(3, "", "boss", "bureau", "roster.import", "roster", "", None, {"accounts": "x"})
     assert odd.change_text(lang="zh_CN") == "0 个账号："
+
+
+@pytest.mark.parametrize("where", ["under a file", "a folder"])
+def test_an_export_to_a_place_it_cannot_write_says_so_and_leaves_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, where: str
+) -> None:
+    """A cold try saved into a folder it could not write and onto a folder's name: the user read an
+    internal error about a '.part' file they never chose. Now it is said as other exports say it."""
+    use(monkeypatch, Paged([REVIEW]))
+    (tmp_path / "a file").write_text("x", encoding="utf-8")
+    (tmp_path / "a folder").mkdir()
+    out = tmp_path / "a file" / "audit.csv" if where == "under a file" else tmp_path / "a folder"
+    with pytest.raises(CommissionerError) as caught:
+        audit_ops.export_audit(None, AuditFilter(), out, lang="zh_CN")  # type: ignore[arg-type]
+    assert caught.value.text("zh_CN").startswith(f"无法写入文件 {out}：")
+    assert caught.value.text("en").startswith(f"Cannot write the file {out}: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a file", "a folder"]
+    assert not list((tmp_path / "a folder").iterdir())
