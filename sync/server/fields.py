@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 import types
 import typing
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -71,6 +73,46 @@ def _specs() -> dict[str, dict[str, tuple[str, bool]]]:
 
 FIELD_SPECS = _specs()
 SYNCED_TABLES = (*FIELD_SPECS, "reference", "assessment_rules")
+
+
+def _number(value: Any) -> bool:
+    return type(value) in (int, float) and math.isfinite(value) and abs(value) < 1e15
+
+
+def _shape_check(hint: Any) -> Callable[[Any], bool]:
+    """Whether a JSON field's parsed value has the items its type says (a list of texts, a table
+    of finite numbers, a list of objects): what the application's own checks then rely on."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    origin, args = typing.get_origin(hint) or hint, typing.get_args(hint)
+    item = args[-1] if args else object
+    item = typing.get_origin(item) or item
+    if origin is list and item is str:
+        return lambda v: type(v) is list and all(type(x) is str and len(x) <= 200 for x in v)
+    if origin is list and item is dict:
+        return lambda v: type(v) is list and all(type(x) is dict for x in v)
+    if origin is dict and item is float:
+        return lambda v: type(v) is dict and all(_number(x) for x in v.values())
+    return lambda v: type(v) is origin
+
+
+def _shapes() -> dict[str, dict[str, Callable[[Any], bool]]]:
+    shapes: dict[str, dict[str, Callable[[Any], bool]]] = {}
+    for table, cls in domain.TABLES.items():
+        hints = typing.get_type_hints(cls)
+        shapes[table] = {
+            name: _shape_check(hints[name])
+            for name, (kind, _) in FIELD_SPECS[table].items()
+            if kind == "json"
+        }
+    return shapes
+
+
+JSON_SHAPES = _shapes()
+
+
+def wrong_items(field: str) -> FieldError:
+    return FieldError(field, "内容的格式不正确", "holds items of the wrong kind")
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -156,9 +198,17 @@ def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str
             text = _JSON.encode(value)  # parsed from the request's JSON: valid by construction
             if len(text) > MAX_TEXT:
                 raise too_long(name)
+            if not JSON_SHAPES[table][name](value):
+                raise wrong_items(name)
             clean[name] = text
         else:
             clean[name] = _check_value(name, kind, nullable, value)
+            if (
+                kind == "json"
+                and clean[name] is not None
+                and not JSON_SHAPES[table][name](parse_json(clean[name]))
+            ):
+                raise wrong_items(name)
     for name in ("sha256", "confirm_sheet_sha256"):
         value = clean.get(name)
         if value and not SHA256_RE.match(value):

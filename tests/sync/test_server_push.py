@@ -478,3 +478,47 @@ def test_sequence_numbers_increase_and_unchanged_pushes_cost_nothing(server: Ser
         "zhangsan", [change("visits", i, visit_fields(cid, review_status="pending"), base_rev=1) for i in ids]
     )
     assert [r["server_seq"] for r in again] == seqs and count(server, revisions) == 5
+
+
+@BACKENDS
+def test_list_and_table_fields_with_items_of_the_wrong_kind_are_refused_not_a_crash(server: Server) -> None:
+    """A cold try crashed the server (500) with a visit whose service types held a list, and an
+    agreement whose agreed figures held text; and stored an agreement with NaN among its figures
+    and objects among its co-commissioners. Each is refused, naming the field, and nothing stored."""
+    from tests.sync.test_server_shared_targets import agreement_fields, target_fields
+
+    cid = server.add_user("zhangsan", "commissioner")
+    target = new_id()
+    server.push_ok("zhangsan", [change("service_targets", target, target_fields())])
+    bad = [
+        ("visits", visit_fields(cid, service_types=[["x"]]), "service_types"),
+        ("visits", visit_fields(cid, service_types='[{"a": 1}]'), "service_types"),
+        ("service_agreements", agreement_fields(cid, target, agreed={"people_trained": "abc"}), "agreed"),
+        ("service_agreements", agreement_fields(cid, target, agreed='{"people_trained": [1]}'), "agreed"),
+        (
+            "service_agreements",
+            agreement_fields(cid, target, co_commissioner_ids=[1, {"a": 2}]),
+            "co_commissioner",
+        ),
+    ]
+    results = server.push_ok("zhangsan", [change(table, new_id(), fields) for table, fields, _ in bad])
+    for result, (_, _, field) in zip(results, bad, strict=True):
+        assert result["status"] == "rejected" and field in result["reason_en"], result
+    # NaN is not JSON: such a body goes through the request model, and is refused there or here.
+    body = json.dumps(
+        {
+            "batch_id": new_id(),
+            "changes": [
+                change(
+                    "service_agreements",
+                    new_id(),
+                    agreement_fields(cid, target, agreed={"visits": float("nan")}),
+                )
+            ],
+        }
+    )
+    answer = server.request(
+        "POST", "/sync/push", "zhangsan", content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 422 or answer.json()["results"][0]["status"] == "rejected", answer.text
+    assert count(server, records) == 1  # the target only
