@@ -48,13 +48,15 @@ class LoginRequest(Strict):
 
 
 class ChangeIn(Strict):
-    table: str = Field(min_length=1, max_length=40)
+    table: str = Field(min_length=1, max_length=40, pattern=NO_NUL)
     id: str = Field(min_length=1, max_length=64)
     base_rev: int = Field(ge=0, le=2**31)
     deleted: bool = False
     fields: dict[str, Any] = Field(default_factory=dict)
     # Conflict notices this change settles (sync/server/notices.py); absent from older clients.
-    resolves: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=50)
+    resolves: list[Annotated[str, Field(max_length=64, pattern=NO_NUL)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class PushRequest(Strict):
@@ -112,6 +114,10 @@ def _text_ok(value: Any, low: int, high: int, nul: bool = False) -> bool:
     return type(value) is str and low <= len(value) <= high and not (nul and "\x00" in value)
 
 
+def _resolves_ok(resolves: list[Any]) -> bool:
+    return len(resolves) <= 50 and all(_text_ok(r, 0, 64, nul=True) for r in resolves)
+
+
 def _plain_push(raw: bytes) -> dict[str, Any] | None:
     """A push body that PushRequest would accept, as push.push_json takes it, checked by hand after
     orjson's parse (pydantic's checking of a batch took as long as a fifth of applying it); None when
@@ -143,6 +149,7 @@ def _plain_push(raw: bytes) -> dict[str, Any] | None:
         if not (
             type(table) is str
             and 0 < len(table) <= 40
+            and "\x00" not in table
             and type(record_id) is str
             and 0 < len(record_id) <= 64
             and type(base_rev) is int
@@ -150,7 +157,7 @@ def _plain_push(raw: bytes) -> dict[str, Any] | None:
             and type(deleted) is bool
             and type(fields) is dict
             and type(resolves) is list
-            and (not resolves or (len(resolves) <= 50 and all(_text_ok(r, 0, 64) for r in resolves)))
+            and (not resolves or _resolves_ok(resolves))
         ):
             return None
         plain.append(

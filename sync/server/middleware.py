@@ -216,6 +216,8 @@ class RequestGuard:
                     return
                 if not inflater.eof:
                     raise zlib.error("truncated")
+                if inflater.unused_data:
+                    raise zlib.error("data after the compressed body")  # not silently dropped
             except zlib.error:
                 await send_error(
                     send,

@@ -150,3 +150,28 @@ def test_the_hand_check_of_a_push_body_agrees_with_the_model() -> None:
         taken += plain is not None
     assert _plain_push(json.dumps(_PLAIN).encode()) is not None
     assert taken > 20  # the plain bodies (extra keys, defaults) are the hand check's own
+
+
+@BACKENDS
+def test_a_nul_in_a_changes_table_or_in_what_it_resolves_is_refused_not_a_crash(server: Server) -> None:
+    """PostgreSQL cannot take a NUL in text: a cold try got a server error for one in a change's
+    table name or among the conflict notices it settles."""
+    server.add_user("wang", "commissioner")
+    change = {"table": "visits", "id": "v1", "base_rev": 0, "fields": {}}
+    for odd in ({**change, "table": "service_\x00"}, {**change, "resolves": ["\x00"]}):
+        answer = _push(server, {"batch_id": str(uuid.uuid4()), "changes": [odd]})
+        assert answer.status_code == 422, answer.text
+
+
+@BACKENDS
+def test_a_gzip_body_with_more_after_it_is_refused(server: Server) -> None:
+    """Bytes after the compressed body (garbage, or a second member) were silently dropped."""
+    import gzip
+
+    server.add_user("wang", "commissioner")
+    body = gzip.compress(json.dumps({"batch_id": str(uuid.uuid4()), "changes": []}).encode())
+    for tail in (b"garbage", gzip.compress(b"{}")):
+        answer = server.request(
+            "POST", "/sync/push", "wang", content=body + tail, headers={**JSON, "Content-Encoding": "gzip"}
+        )
+        assert answer.status_code == 400 and answer.json()["error"] == "bad_gzip", answer.text
