@@ -521,6 +521,12 @@ class Batch:
                         self._code_owners[row.code] = row.id
         return self._code_owners[code]
 
+    def claim_code(self, code: str, target_id: str) -> None:
+        """A new target of this batch stored live with `code`, which no stored target had: a later
+        one in the batch with the same code is the duplicate of this one."""
+        if code in self._code_owners and self._code_owners[code] is None:
+            self._code_owners[code] = target_id
+
     def load(self, table: str, record_id: str) -> Stored | None:
         key = (table, record_id)
         if key not in self._cache:

@@ -167,10 +167,16 @@ def check_merge(batch: Batch, record_id: str, merged: dict[str, Any], current: S
 
 
 def after_write(batch: Batch, record_id: str, merged: dict[str, Any], current: Stored | None) -> None:
-    """A target that just became merged: re-point every record that names it (a new revision each)."""
+    """A target that just became merged: re-point every record that names it (a new revision each).
+    A new live target with a credit code: the first of its code in this batch."""
     from sync.server.push import Scope
 
     into = merged.get("merged_into")
+    written = batch.load("service_targets", record_id)
+    if current is None and not into and written is not None and not written.deleted:
+        code = _normal_code(merged.get("credit_code"))
+        if code:
+            batch.claim_code(code, record_id)
     if not into or (current is not None and current.fields.get("merged_into") == into):
         return
     survivor = survivor_of(batch, str(into))

@@ -188,3 +188,26 @@ def test_the_bureau_merges_targets_of_two_teams_and_both_keep_seeing_the_one_tha
         assert ("service_targets", t) in seen(server, user), user
     moved = {c["id"]: c for c in server.pull_all("c")[0]}[their_visit]
     assert moved["fields"]["target_id"] == t
+
+
+@BACKENDS
+def test_two_new_targets_with_one_credit_code_in_one_push_end_as_one(
+    server: Server, world: dict[str, Any]
+) -> None:
+    """A cold try pushed two new companies with the same credit code in one batch: both stayed live.
+    The second is now the merged duplicate of the first, as across pushes."""
+    code = make_credit_code("91440705", "MA4UQ7K9")
+    first, second = new_id(), new_id()
+    results = server.push_ok(
+        "a",
+        [
+            change("service_targets", first, target_fields(type="enterprise", credit_code=code)),
+            change(
+                "service_targets", second, target_fields(type="enterprise", credit_code=f" {code.lower()} ")
+            ),
+        ],
+    )
+    assert results[0]["status"] == "accepted" and not results[0].get("fields", {}).get("merged_into")
+    assert results[1]["status"] == "accepted" and results[1]["fields"]["merged_into"] == first
+    stored = {c["id"]: c for c in server.pull_all("a")[0]}
+    assert stored[first]["deleted"] is False and stored[second]["deleted"] is True
