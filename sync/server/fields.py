@@ -164,7 +164,7 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
     if isinstance(value, str):
         try:
             parsed = parse_json(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = None
         if isinstance(parsed, (list, dict)):
             return value
@@ -201,6 +201,17 @@ def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str
             if not JSON_SHAPES[table][name](value):
                 raise wrong_items(name)
             clean[name] = text
+        elif kind == "json" and type(value) is str and len(value) <= MAX_TEXT:
+            # As the local store keeps it: JSON text, parsed once to check it.
+            try:
+                parsed = parse_json(value)
+            except (ValueError, RecursionError):  # (nested past what any record holds)
+                parsed = None
+            if type(parsed) not in (list, dict):
+                raise FieldError(name, "应为 JSON 列表或对象", "must be a JSON list or object")
+            if not JSON_SHAPES[table][name](parsed):
+                raise wrong_items(name)
+            clean[name] = value
         else:
             clean[name] = _check_value(name, kind, nullable, value)
             if (

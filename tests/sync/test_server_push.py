@@ -493,6 +493,7 @@ def test_list_and_table_fields_with_items_of_the_wrong_kind_are_refused_not_a_cr
     bad = [
         ("visits", visit_fields(cid, service_types=[["x"]]), "service_types"),
         ("visits", visit_fields(cid, service_types='[{"a": 1}]'), "service_types"),
+        ("visits", visit_fields(cid, service_types="[" * 5000 + "]" * 5000), "service_types"),
         ("service_agreements", agreement_fields(cid, target, agreed={"people_trained": "abc"}), "agreed"),
         ("service_agreements", agreement_fields(cid, target, agreed='{"people_trained": [1]}'), "agreed"),
         (
