@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, literal_column, select
+from sqlalchemy import ColumnElement, Connection, func, literal_column, select
 
 from sync.server.scope import can_see, manages, visible_clause
 from sync.server.tables import records
@@ -77,9 +77,15 @@ def before_write(
     return True
 
 
+# What is taken off around a credit code before it is compared, here and in SQL alike (Python's
+# own strip() takes more kinds of space than SQL's trim(), and codes that differ only so were
+# compared as different): spaces, tabs, line ends, the no-break and the full-width space.
+_SPACES = " \t\n\r\x0b\x0c\u00a0\u3000"
+
+
 def _normal_code(value: Any) -> str:
     """A credit code as compared (upper case, no spaces around), or "" when it is not one."""
-    code = str(value or "").strip().upper()
+    code = str(value or "").strip(_SPACES).upper()
     return code if _CODE.match(code) else ""
 
 
@@ -91,16 +97,17 @@ def new_target_code(change: dict[str, Any]) -> str:
     return _normal_code(fields.get("credit_code"))
 
 
-# The stored code as compared: as the application compares codes (commissioner_app/targets.py).
-_STORED_CODE = {
-    "sqlite": "upper(trim(json_extract(records.fields, '$.credit_code')))",
-    "postgresql": "upper(trim(CAST(records.fields AS json) ->> 'credit_code'))",
-}
+def _stored_code(dialect: str) -> ColumnElement[str]:
+    """A stored target's credit code as compared (see _normal_code)."""
+    if dialect == "postgresql":
+        json_text: ColumnElement[Any] = literal_column("CAST(records.fields AS json) ->> 'credit_code'")
+        return func.upper(func.btrim(json_text, _SPACES))
+    return func.upper(func.trim(func.json_extract(records.c.fields, "$.credit_code"), _SPACES))
 
 
 def code_search(conn: Connection, user: User, codes: list[str]) -> Any:
     """The live targets visible to `user` with one of `codes`, first stored first."""
-    stored: ColumnElement[str] = literal_column(_STORED_CODE[conn.dialect.name])
+    stored = _stored_code(conn.dialect.name)
     return (
         select(records.c.id, stored.label("code"))
         .where(

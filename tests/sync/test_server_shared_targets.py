@@ -211,3 +211,31 @@ def test_two_new_targets_with_one_credit_code_in_one_push_end_as_one(
     assert results[1]["status"] == "accepted" and results[1]["fields"]["merged_into"] == first
     stored = {c["id"]: c for c in server.pull_all("a")[0]}
     assert stored[first]["deleted"] is False and stored[second]["deleted"] is True
+
+
+@BACKENDS
+@pytest.mark.parametrize(
+    "space", ["\t", "\u3000", "\n", "\u00a0"], ids=["tab", "full-width", "newline", "no-break"]
+)
+def test_a_credit_code_kept_with_other_spaces_around_it_is_still_the_same_company(
+    server: Server, world: dict[str, Any], space: str
+) -> None:
+    """A cold try stored a code with a tab (or a full-width space) around it, in lower case: a
+    colleague's new target with the bare code was not recognised (the check took every kind of
+    space off, the stored code's comparison only plain ones)."""
+    code = make_credit_code("91440705", "MA4UQ7K8")
+    first, second = new_id(), new_id()
+    server.push_ok(
+        "a",
+        [
+            change(
+                "service_targets",
+                first,
+                target_fields(type="enterprise", credit_code=f"{space}{code.lower()}{space}"),
+            )
+        ],
+    )
+    (result,) = server.push_ok(
+        "b", [change("service_targets", second, target_fields(type="enterprise", credit_code=code))]
+    )
+    assert result.get("fields", {}).get("merged_into") == first
