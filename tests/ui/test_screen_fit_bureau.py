@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView, QTabWidget, QWidget
 from commissioner_app.demands import publish
 from commissioner_app.domain import Demand
 from tests.ui import test_screen_fit
-from tests.ui.test_screen_fit import _sideways, discard, open_context, settle
+from tests.ui.test_screen_fit import SCREENS, _sideways, discard, open_context, settle, view_on
 from ui import screen_fit
 from ui.context import AppContext
 
@@ -177,3 +177,17 @@ def test_the_bureau_tables_fit_a_wide_screen(fit_data, tmp_path, monkeypatch, la
     monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(WIDE))
     problems = _check_views(fit_data, tmp_path, WIDE, language)
     assert not problems, f"at {WIDE.width()} px: {problems}"
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_city_views_tabs_are_all_readable_on_a_field_laptop(
+    fit_data, tmp_path, monkeypatch, language, qtbot
+):
+    """A cold try found the English tab titles of the city overview too long for a field laptop at
+    150 %: the first read "s and towns" and the bar scrolled."""
+    area = SCREENS["1366x768@150%"]
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(area))
+    with view_on(fit_data, tmp_path, area, "bureau", "city", language) as view:
+        bar = view.tabs.tabBar()
+        needed = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+        assert needed <= view.tabs.width(), [bar.tabText(i) for i in range(bar.count())]

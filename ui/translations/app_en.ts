@@ -799,23 +799,23 @@ Restore now?</translation>
     </message>
     <message>
         <source>区县与镇街</source>
-        <translation>Counties and towns</translation>
+        <translation>Counties, towns</translation>
     </message>
     <message>
         <source>产业与服务类型</source>
-        <translation>Industries and service types</translation>
+        <translation>Industries</translation>
     </message>
     <message>
         <source>科技特派员考核</source>
-        <translation>Commissioners&apos; assessment</translation>
+        <translation>Commissioners</translation>
     </message>
     <message>
         <source>揭榜与成果转化</source>
-        <translation>Projects and achievements</translation>
+        <translation>Projects</translation>
     </message>
     <message>
         <source>年度清单（分县）</source>
-        <translation>Yearly list by county</translation>
+        <translation>By county</translation>
     </message>
     <message>
         <source>区县</source>
