@@ -166,7 +166,7 @@
     </message>
     <message>
         <source>科技特派员考核</source>
-        <translation>Commissioners&apos; assessment</translation>
+        <translation>Commissioners</translation>
     </message>
     <message>
         <source>团队与工作站考核</source>
@@ -3027,7 +3027,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>区县与镇街</source>
-        <translation>Counties and towns</translation>
+        <translation>Counties, towns</translation>
     </message>
     <message>
         <source>产业</source>
