@@ -255,6 +255,10 @@ class AuditEntry:
     def _summary(self) -> Message | None:
         if self.action.endswith(".reset_password"):
             return RESET
+        if self.action == "assessment.publish":
+            return _result_summary(self.before, self.after)
+        if self.action == "reference.edit":
+            return _reference_summary(self.before, self.after)
         if self.action != "roster.import" or not isinstance(self.after, dict):
             return None
         accounts = [a for a in _list(self.after.get("accounts")) if isinstance(a, dict)]
@@ -270,6 +274,68 @@ class AuditEntry:
             zh.append("新建工作站：" + "、".join(stations))
             en.append("Workstations created: " + ", ".join(stations))
         return Message("；".join(zh), "; ".join(en))
+
+
+def _result_summary(before: Any, after: Any) -> Message | None:
+    """A published result as a person reads it: the total and the grade (and what they were), under
+    the rules it was worked out by; not its figures and parts, which the result itself shows."""
+    from commissioner_app.assessment_rules import GRADES
+
+    if not isinstance(after, dict):
+        return None
+    old = before if isinstance(before, dict) else {}
+
+    def shown(key: str, value: Any, lang: str) -> str:
+        if key == "grade":
+            label = GRADES.get(str(value))
+            return label.text(lang) if label else str(value or "")
+        return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else "—"
+
+    def text(lang: str) -> str:
+        def say(zh: str, en: str) -> str:
+            return Message(zh, en).text(lang)
+
+        parts = []
+        for key, name in (("total", say("总分", "Total")), ("grade", say("等级", "Grade"))):
+            now = shown(key, after.get(key), lang)
+            if key in old and old.get(key) != after.get(key):
+                now = f"{shown(key, old.get(key), lang)} → {now}"
+            parts.append(f"{name}{say('：', ': ')}{now}")
+        if after.get("rules_title"):
+            parts.append(f"{say('细则', 'Rules')}{say('：', ': ')}{_short(after['rules_title'], 60)}")
+        return say("；", "; ").join(parts)
+
+    return Message(text("zh_CN"), text("en"))
+
+
+def _reference_summary(before: Any, after: Any) -> Message | None:
+    """A reference list edit as what was added, removed or renamed (by name), not the whole list."""
+
+    def items(value: Any) -> dict[str, str]:
+        listed = value.get("items") if isinstance(value, dict) else None
+        return {
+            str(i.get("code")): str(i.get("name_zh") or "")[:40]
+            for i in _list(listed)
+            if isinstance(i, dict) and i.get("code")
+        }
+
+    if not isinstance(after, dict):
+        return None
+    was, now = items(before), items(after)
+    changes = (
+        ([now[c] for c in now if c not in was], "新增", "Added"),
+        ([was[c] for c in was if c not in now], "删除", "Removed"),
+        ([f"{was[c]} → {now[c]}" for c in now if c in was and was[c] != now[c]], "改名", "Renamed"),
+    )
+    zh, en = [], []
+    for names, label_zh, label_en in changes:
+        if names:
+            listed = "、".join(names[:20]) + ("…" if len(names) > 20 else "")
+            zh.append(f"{label_zh} {len(names)} 项：{listed}")
+            en.append(f"{label_en} {len(names)}: " + listed.replace("、", ", "))
+    if not zh:
+        return Message(f"共 {len(now)} 项，无增删改名", f"{len(now)} items, none added, removed or renamed")
+    return Message("；".join(zh), "; ".join(en))
 
 
 RESET = Message(

@@ -396,3 +396,48 @@ def test_an_export_to_a_place_it_cannot_write_says_so_and_leaves_nothing(
     assert caught.value.text("en").startswith(f"Cannot write the file {out}: ")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a file", "a folder"]
     assert not list((tmp_path / "a folder").iterdir())
+
+
+def test_a_published_result_and_a_reference_edit_read_as_words() -> None:
+    """A cold try read a published result as its raw figures and parts (figures：{…}；grade：fail…)
+    and a town added to the reference data as the whole list of 80 towns."""
+    result = {
+        "year": 2026,
+        "commissioner_id": "c-liangwm",
+        "total": 88.5,
+        "grade": "good",
+        "grade_uncapped": "excellent",
+        "parts": [{"key": "service", "score": 40}],
+        "figures": {"visits": 2},
+        "rules_title": "江门市2026年度考核细则",
+        "population": 2,
+        "published_at": "2026-12-01",
+    }
+    published = AuditEntry(
+        1, "", "boss", "bureau", "assessment.publish", "assessment_results/2026:c", "", None, result
+    )
+    assert published.change_text(lang="zh_CN") == "总分：88.5；等级：良好；细则：江门市2026年度考核细则"
+    assert published.change_text(lang="en") == "Total: 88.5; Grade: Good; Rules: 江门市2026年度考核细则"
+    again = AuditEntry(
+        2,
+        "",
+        "boss",
+        "bureau",
+        "assessment.publish",
+        "x",
+        "",
+        result,
+        {**result, "total": 91, "grade": "excellent"},
+    )
+    assert (
+        again.change_text(lang="zh_CN") == "总分：88.5 → 91；等级：良好 → 优秀；细则：江门市2026年度考核细则"
+    )
+    towns = [{"code": f"t{i}", "name_zh": f"镇{i}"} for i in range(80)]
+    before = {"version": "1", "items": towns}
+    after = {
+        "version": "2",
+        "items": [*towns[1:], {"code": "t0", "name_zh": "镇零"}, {"code": "new", "name_zh": "银湖湾示范区"}],
+    }
+    edited = AuditEntry(3, "", "boss", "bureau", "reference.edit", "reference/town", "", before, after)
+    assert edited.change_text(lang="zh_CN") == "新增 1 项：银湖湾示范区；改名 1 项：镇0 → 镇零"
+    assert edited.change_text(lang="en") == "Added 1: 银湖湾示范区; Renamed 1: 镇0 → 镇零"
