@@ -511,8 +511,8 @@ def apply_excellent_cap(members: list[MemberResult], rules: Rules) -> tuple[bool
     if len(members) < min_group:
         return False, Message(
             f"参评人数 {len(members)} 人，少于 {min_group} 人，未执行优秀比例上限（{pct}）。",
-            f"{len(members)} commissioners assessed, fewer than {min_group}: the {pct} cap on 优秀 was not "
-            "applied.",
+            f"{len(members)} commissioners assessed, fewer than {min_group}: the {pct} cap on Excellent "
+            "was not applied.",
         )
     allowed = math.floor(share * len(members) + 1e-9)
     seen = 0
@@ -525,7 +525,7 @@ def apply_excellent_cap(members: list[MemberResult], rules: Rules) -> tuple[bool
     return True, Message(
         f"优秀比例上限 {pct}：{len(members)} 名参评特派员中至多 {allowed} 名优秀"
         + (f"，{lowered} 名按得分排序调整为良好。" if lowered else "。"),
-        f"Cap on 优秀 {pct}: at most {allowed} of {len(members)} commissioners"
+        f"Cap on Excellent {pct}: at most {allowed} of {len(members)} commissioners"
         + (f"; {lowered} lowered to 良好 by rank." if lowered else "."),
     )
 

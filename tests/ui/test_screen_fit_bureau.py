@@ -191,3 +191,20 @@ def test_the_city_views_tabs_are_all_readable_on_a_field_laptop(
         bar = view.tabs.tabBar()
         needed = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
         assert needed <= view.tabs.width(), [bar.tabText(i) for i in range(bar.count())]
+
+
+def test_the_annual_assessments_notes_are_below_the_chart_and_whole_in_english(
+    fit_data, tmp_path, monkeypatch, qtbot
+):
+    """A cold try at 150 % in English saw the notes under the grade chart drawn over its labels and cut
+    off at the bottom, and read "the 25% cap on 优秀" and Chinese commas in the English text."""
+    area = SCREENS["1366x768@150%"]
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(area))
+    with view_on(fit_data, tmp_path, area, "bureau", "assessment_run", "en") as view:
+        chart, summary = view.chart, view.summary
+        top_of_notes = summary.mapTo(view, summary.rect().topLeft()).y()
+        bottom_of_chart = chart.mapTo(view, chart.rect().bottomLeft()).y()
+        assert top_of_notes > bottom_of_chart, (top_of_notes, bottom_of_chart)
+        assert summary.height() >= summary.heightForWidth(summary.width())  # whole, scrolled to if need be
+        text = summary.text()
+        assert "优秀" not in text and "，" not in text.splitlines()[0], text

@@ -27,6 +27,7 @@ from commissioner_app.ops import OpChanges
 from commissioner_app.ops.assessment import publish_results
 from commissioner_app.ops.session import session_county
 from commissioner_app.store import Store
+from ui import screen_fit
 from ui.context import AppContext
 from ui.plain_text import plain_label
 from ui.roles import current_role, user_info, watcher
@@ -94,7 +95,9 @@ class AssessmentRunView(QWidget):
         left_layout.addWidget(self.chart, 1)
         left_layout.addWidget(self.summary)
         split = QSplitter(self)
-        split.addWidget(left)
+        # The chart over its notes, scrolling when they need more height than there is (at 150 %
+        # the notes were drawn over the chart's labels and cut off at the bottom).
+        split.addWidget(screen_fit.scrolling(left, self))
         split.addWidget(self.table)
         split.setSizes([380, 820])
         # Commissioners, then teams and workstations (their own indicators and bonuses, 团队考核).
@@ -210,9 +213,10 @@ class AssessmentRunView(QWidget):
             [counts.get(g, 0) for g in GRADES],
             self.tr("等次分布（人）"),
         )
+        comma = ", " if lang == "en" else "，"
         lines = [
             self.tr("参评 {0} 人：").format(len(a.members))
-            + "，".join(f"{GRADES[g].text(lang)} {counts.get(g, 0)}" for g in GRADES)
+            + comma.join(f"{GRADES[g].text(lang)} {counts.get(g, 0)}" for g in GRADES)
         ]
         lines += [n.text(lang) for n in a.notes]
         lines.append(a.basis_note.text(lang))
