@@ -249,6 +249,9 @@ class AuditEntry:
             return self.subject if whole else short_subject(self.subject)
         if not key:
             return label.text(lang)  # a subject that is a kind of thing only ("roster")
+        listed = REFERENCE_LISTS.get(key) if kind == "reference" else None
+        if listed is not None:  # a reference list: by its name, not its code ("town")
+            return Message(f"{label.zh}（{listed.zh}）", f"{label.en} ({listed.en})").text(lang)
         cut = not whole and len(key) > 12 and "-" in key
         return f"{label.text(lang)} {key[:8]}…" if cut else f"{label.text(lang)} {key}"
 
@@ -336,6 +339,18 @@ def _reference_summary(before: Any, after: Any) -> Message | None:
     if not zh:
         return Message(f"共 {len(now)} 项，无增删改名", f"{len(now)} items, none added, removed or renamed")
     return Message("；".join(zh), "; ".join(en))
+
+
+# The reference data's lists (commissioner_app/reference.py KINDS), as the audit trail names them.
+REFERENCE_LISTS: dict[str, Message] = {
+    "county": Message("区县", "counties"),
+    "town": Message("镇街", "towns"),
+    "industry_category": Message("产业门类", "industry categories"),
+    "industry": Message("产业", "industries"),
+    "service_type": Message("服务类型", "service types"),
+    "target_type": Message("服务对象类型", "kinds of service target"),
+    "sending_unit": Message("派出单位", "sending units"),
+}
 
 
 RESET = Message(

@@ -441,3 +441,13 @@ def test_a_published_result_and_a_reference_edit_read_as_words() -> None:
     edited = AuditEntry(3, "", "boss", "bureau", "reference.edit", "reference/town", "", before, after)
     assert edited.change_text(lang="zh_CN") == "新增 1 项：银湖湾示范区；改名 1 项：镇0 → 镇零"
     assert edited.change_text(lang="en") == "Added 1: 银湖湾示范区; Renamed 1: 镇0 → 镇零"
+
+
+def test_a_reference_list_is_named_not_coded() -> None:
+    """A cold try read the subject of a town added as "基础数据 town"."""
+    from commissioner_app.reference import KINDS
+
+    assert set(audit_ops.REFERENCE_LISTS) == set(KINDS)  # every list the bureau edits has a name
+    edited = AuditEntry(1, "", "boss", "bureau", "reference.edit", "reference/town", "", None, None)
+    assert edited.subject_text("zh_CN") == "基础数据（镇街）"
+    assert edited.subject_text("en", whole=True) == "Reference data (towns)"
