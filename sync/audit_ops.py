@@ -33,6 +33,7 @@ from commissioner_app.i18n import Message
 from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.store import Store
 from sync import session
+from sync.errors import OfflineError, ServerError
 
 # The actions the server records (sync/server/audit.py), with what the screen calls them.
 ACTIONS: dict[str, Message] = {
@@ -466,6 +467,29 @@ def _raw(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _export_page(client: Any, given: AuditFilter, offset: int) -> tuple[int, list[AuditEntry]]:
+    """A page for the export; the network's failures said as an export's (not a sync's: nothing of
+    an export resumes by itself, and no file was written)."""
+    try:
+        return _page(client, given, EXPORT_PAGE, offset)
+    except OfflineError:
+        raise CommissionerError(
+            Message(
+                "无法连接到服务器，操作日志没有导出（没有写入文件）。请在网络恢复后重试。",
+                "Cannot reach the server: the audit trail was not exported (no file was written). "
+                "Try again when the network is back.",
+            )
+        ) from None
+    except ServerError as exc:
+        raise CommissionerError(
+            Message(
+                f"服务器出现故障（{exc.status}），操作日志没有导出（没有写入文件）。请稍后重试。",
+                f"The server failed ({exc.status}): the audit trail was not exported (no file was "
+                "written). Try again later.",
+            )
+        ) from None
+
+
 def export_audit(
     store: Store, given: AuditFilter, path: Path, lang: str | None = None
 ) -> OpResult[AuditExport]:
@@ -479,7 +503,7 @@ def export_audit(
     # so a page may repeat one already read (kept once), never skip one. The pages are bounded: the
     # server's answer is not trusted to end.
     for number in range(MAX_EXPORT // EXPORT_PAGE + 2):
-        total, page = _page(client, given, EXPORT_PAGE, offset)
+        total, page = _export_page(client, given, offset)
         if number == 0:
             matched = total
         for entry in page:

@@ -451,3 +451,26 @@ def test_a_reference_list_is_named_not_coded() -> None:
     edited = AuditEntry(1, "", "boss", "bureau", "reference.edit", "reference/town", "", None, None)
     assert edited.subject_text("zh_CN") == "基础数据（镇街）"
     assert edited.subject_text("en", whole=True) == "Reference data (towns)"
+
+
+@pytest.mark.parametrize("failure", ["offline", "server"])
+def test_an_export_cut_off_by_the_network_says_it_was_not_written(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failure: str
+) -> None:
+    """A cold try stopped the server after the first page: the message was the sync's ("sync will
+    continue when the network is back"), though an export does not go on by itself."""
+    from sync.errors import OfflineError, ServerError
+
+    class CutOff(Paged):
+        def audit(self, params: dict[str, Any]) -> Any:
+            if params["offset"]:
+                raise OfflineError("gone") if failure == "offline" else ServerError(502)
+            return super().audit(params)
+
+    use(monkeypatch, CutOff([{**REVIEW, "id": i} for i in range(1, audit_ops.EXPORT_PAGE + 5)]))
+    out = tmp_path / "audit.csv"
+    with pytest.raises(CommissionerError) as caught:
+        audit_ops.export_audit(None, AuditFilter(), out)  # type: ignore[arg-type]
+    assert "没有导出" in caught.value.text("zh_CN") and "not exported" in caught.value.text("en")
+    assert "同步" not in caught.value.text("zh_CN")
+    assert not list(tmp_path.iterdir())
