@@ -111,6 +111,10 @@ def _shapes() -> dict[str, dict[str, Callable[[Any], bool]]]:
 JSON_SHAPES = _shapes()
 
 
+def not_json(field: str) -> FieldError:
+    return FieldError(field, "应为 JSON 列表或对象", "must be a JSON list or object")
+
+
 def wrong_items(field: str) -> FieldError:
     return FieldError(field, "内容的格式不正确", "holds items of the wrong kind")
 
@@ -156,19 +160,10 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
             except ValueError:
                 pass
         raise FieldError(field, "日期格式应为 YYYY-MM-DD", "must be a date like 2024-05-31")
-    # json: lists and dicts travel as JSON text, as the local store keeps them.
-    if isinstance(value, (list, dict)):
-        value = json.dumps(value, ensure_ascii=False)
+    # json: a list, an object or JSON text of one are taken in clean_fields; what comes here is not.
     if isinstance(value, str) and len(value) > MAX_TEXT:
         raise too_long(field)
-    if isinstance(value, str):
-        try:
-            parsed = parse_json(value)
-        except (ValueError, RecursionError):
-            parsed = None
-        if isinstance(parsed, (list, dict)):
-            return value
-    raise FieldError(field, "应为 JSON 列表或对象", "must be a JSON list or object")
+    raise not_json(field)
 
 
 def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -208,18 +203,12 @@ def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str
             except (ValueError, RecursionError):  # (nested past what any record holds)
                 parsed = None
             if type(parsed) not in (list, dict):
-                raise FieldError(name, "应为 JSON 列表或对象", "must be a JSON list or object")
+                raise not_json(name)
             if not JSON_SHAPES[table][name](parsed):
                 raise wrong_items(name)
             clean[name] = value
         else:
             clean[name] = _check_value(name, kind, nullable, value)
-            if (
-                kind == "json"
-                and clean[name] is not None
-                and not JSON_SHAPES[table][name](parse_json(clean[name]))
-            ):
-                raise wrong_items(name)
     for name in ("sha256", "confirm_sheet_sha256"):
         value = clean.get(name)
         if value and not SHA256_RE.match(value):
