@@ -13,7 +13,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QTableView, QTabWidget, QWidget
 
-from tests.ui.test_screen_fit import _sideways, discard, fit_data, open_context, screen, settle
+from tests.ui.test_screen_fit import _sideways, discard, fit_data, open_context, screen, settle, view_on
 from ui import screen_fit
 
 __all__ = ["fit_data", "screen"]  # pytest's fixtures, used by name
@@ -139,22 +139,11 @@ def test_the_people_views_fit_without_scrolling_sideways(fit_data, tmp_path, scr
 def test_the_assessment_indicators_are_whole_in_both_languages(fit_data, tmp_path, screen, language, qtbot):
     """The English indicators are longer ("Problems solved", "Service days"): the column was
     squeezed to a sliver and every value showed as "…"."""
-    from ui.main_window import MainWindow
-
-    context = open_context(fit_data, tmp_path, "commissioner", language)
-    window = MainWindow(context)
-    try:
-        window.resize(QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR))
-        window.show()
-        view = window.show_view("assessment")
-        settle(context)
+    with view_on(fit_data, tmp_path, screen, "commissioner", "assessment", language) as view:
         table = view.table
         assert table.rowCount() > 5
         assert not _cut(table, (1,)), f"indicators cut at {screen.width()} px"
         assert not _sideways(table)
-    finally:
-        discard(window)
-        context.close()
 
 
 WIDE = QRect(0, 0, 1920, 1080 - 40)  # a desktop's screen at 100 %
