@@ -13,6 +13,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -146,7 +147,7 @@ class Pusher(Uploader):
             if room <= 0:
                 break
             cursor = self.store.db.execute(
-                f"SELECT rowid AS _rowid, {self._size_of(table)} AS _size, * FROM {table} "
+                f"SELECT rowid AS _rowid, {_size_sql(tuple(self._columns[table]))} AS _size, * FROM {table} "
                 f"WHERE {_PUSHABLE} AND rowid > ? ORDER BY rowid LIMIT ?",
                 [after.get(table, 0), room],
             )
@@ -161,13 +162,6 @@ class Pusher(Uploader):
                 rows.append(row)
                 after[table] = found[0]  # _rowid
         return rows
-
-    def _size_of(self, table: str) -> str:
-        """SQL for about the size of a row's JSON in characters (its values' lengths, a NULL as
-        "null", and its keys), worked out by SQLite as the row is read."""
-        columns = self._columns[table]
-        values = " + ".join(f"coalesce(length({c}), 4)" for c in columns)
-        return f"({values} + {sum(len(c) + 4 for c in columns)})"
 
     def _make_batch(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         changes = [
@@ -530,6 +524,14 @@ def stored_batch(kept: str | bytes) -> dict[str, Any]:
     if "request" not in data:
         return data
     return {**data.pop("request"), **data}
+
+
+@lru_cache(maxsize=64)
+def _size_sql(columns: tuple[str, ...]) -> str:
+    """SQL for about the size of a row's JSON in characters (its values' lengths, a NULL as "null",
+    and its keys), worked out by SQLite as the row is read; made once per table."""
+    values = " + ".join(f"coalesce(length({c}), 4)" for c in columns)
+    return f"({values} + {sum(len(c) + 4 for c in columns)})"
 
 
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
