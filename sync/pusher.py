@@ -104,12 +104,14 @@ class Pusher(Uploader):
     def _replay_pending(self, report: SyncReport) -> None:
         """Batches sent before a crash or a dropped connection: sent again as they were, oldest first."""
         stored = [
-            (stored_batch(kept), slot) for slot in PENDING_SLOTS if (kept := self.store.get_meta_value(slot))
+            (stored_batch(kept), kept_body(kept), slot)
+            for slot in PENDING_SLOTS
+            if (kept := self.store.get_meta_value(slot))
         ]
-        for batch, slot in sorted(stored, key=lambda item: int(item[0].get("queued", 0))):
+        for batch, body, slot in sorted(stored, key=lambda item: int(item[0].get("queued", 0))):
             log.info("replaying push batch %s", batch["batch_id"])
             try:
-                answer = self.client.push(self._request_of(batch))
+                answer = self.client.push(self._request_of(batch), encoded=body)
             except RefusedError:
                 self.store.set_meta(slot, None)
                 raise
@@ -524,6 +526,14 @@ def stored_batch(kept: str | bytes) -> dict[str, Any]:
     if "request" not in data:
         return data
     return {**data.pop("request"), **data}
+
+
+def kept_body(kept: str | bytes) -> PreparedBody | None:
+    """The request of a batch kept compressed, as the gzip bytes it was sent as (replayed as it was);
+    None for a batch kept as text, whose request is encoded again."""
+    if isinstance(kept, bytes) and kept.startswith(_GZIP_KEPT):
+        return PreparedBody(kept[len(_GZIP_KEPT) :].partition(b"\n")[2], "gzip")
+    return None
 
 
 @lru_cache(maxsize=64)
