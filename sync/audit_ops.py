@@ -438,6 +438,24 @@ def _local(at: str) -> datetime | None:
         return None
 
 
+def local_times(ats: list[str], seconds: bool = True) -> tuple[Message, list[str]]:
+    """Stored UTC times as this computer shows the time, and the time column's header, which says
+    which time that is (the screen and the exported file show the same)."""
+    moments = [_local(at) for at in ats]
+    offsets = {m.utcoffset() if m else None for m in moments} or {datetime.now().astimezone().utcoffset()}
+    each_offset = len(offsets) != 1  # the header names no one offset: each time names its own
+    form = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    shown = []
+    for at, moment in zip(ats, moments, strict=True):
+        if moment is None:
+            shown.append(at)
+            continue
+        shift = moment.utcoffset()
+        text = moment.strftime(form)
+        shown.append(f"{text} {_offset_text(shift)}" if each_offset and shift is not None else text)
+    return _time_header(offsets), shown
+
+
 def _offset_text(offset: timedelta) -> str:
     minutes = int(offset.total_seconds()) // 60
     sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
@@ -517,26 +535,16 @@ def export_audit(
     entries = sorted(found.values(), key=lambda e: -e.id)[:MAX_EXPORT][::-1]
     if whole:
         matched = len(entries)
-    moments = [_local(e.at) for e in entries]
-    offsets = {m.utcoffset() if m else None for m in moments} or {datetime.now().astimezone().utcoffset()}
-    header = _time_header(offsets)
-    each_offset = len(offsets) != 1  # the header names no one offset: each time names its own
-
-    def when(entry: AuditEntry, moment: datetime | None) -> str:
-        if moment is None:
-            return entry.at
-        shown = moment.strftime("%Y-%m-%d %H:%M:%S")
-        shift = moment.utcoffset()
-        return f"{shown} {_offset_text(shift)}" if each_offset and shift is not None else shown
+    header, times = local_times([e.at for e in entries])
 
     tmp = path.with_name(path.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow([header.text(lang), *(m.text(lang) for m in EXPORT_HEADER)])
-            for entry, moment in zip(entries, moments, strict=True):
+            for entry, when in zip(entries, times, strict=True):
                 cells = [
-                    when(entry, moment),
+                    when,
                     entry.actor,
                     role_name(entry.actor_role, lang),
                     entry.action_label().text(lang),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from commissioner_app.store import Store
@@ -130,4 +131,12 @@ def test_the_roster_import_and_a_password_reset_are_on_the_audit_screen(
     assert imported.after["accounts"][0]["username"] in text
     assert not any(code in text for code in codes)
     assert "one_time_code" not in text
+    # The screen and the file show the same time, under the same header (the computer's own time,
+    # named: Beijing time on a computer set to China's zone).
+    import csv
+
+    header, row = list(csv.reader(lines))
+    model = audit.table.model()
+    assert model.headerData(0, Qt.Orientation.Horizontal) == header[0]
+    assert row[0].startswith(column(audit, 0)[0]) and len(column(audit, 0)[0]) == len("2026-05-01 09:02")
     context.tasks.wait_idle()

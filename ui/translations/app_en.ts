@@ -540,10 +540,6 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation>All actions</translation>
     </message>
     <message>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
         <source>变更内容</source>
         <translation>Change</translation>
     </message>
@@ -3011,8 +3007,8 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Reading the history from the server…</translation>
     </message>
     <message>
-        <source>服务器上保存的每个版本：共 {0} 个版本，{1} 处字段变更（时间为北京时间）。</source>
-        <translation>Every version the server keeps: {0} versions, {1} field changes (Beijing time).</translation>
+        <source>服务器上保存的每个版本：共 {0} 个版本，{1} 处字段变更。</source>
+        <translation>Every version the server keeps: {0} versions, {1} field changes.</translation>
     </message>
 </context>
 <context>

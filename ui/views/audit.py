@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commissioner_app.i18n import Message
 from sync.audit_ops import (
     ACTIONS,
     MAX_EXPORT,
@@ -29,6 +30,7 @@ from sync.audit_ops import (
     AuditFilter,
     audit_entries,
     export_audit,
+    local_times,
     role_name,
     shown_value,
 )
@@ -134,17 +136,24 @@ class AuditView(QWidget):
             self.action.addItem(label.text(lang), code)
         self.action.setCurrentIndex(max(0, self.action.findData(chosen)))
         self.action.blockSignals(False)
+        self._set_headers()
+        self._show()
+
+    def _set_headers(self, header: Message | None = None) -> None:
+        # The time column says which time it shows (Beijing time on a computer set to China's zone),
+        # as the exported file does.
+        if header is None:
+            header = local_times([e.at for e in self.entries], seconds=False)[0]
         _headers(
             self.table,
             [
-                self.tr("时间"),
+                header.text(self.context.language),
                 self.tr("操作人"),
                 self.tr("操作"),
                 self.tr("对象"),
                 self.tr("变更内容"),
             ],
         )
-        self._show()
 
     # --- loading ---------------------------------------------------------------------------------
 
@@ -191,17 +200,19 @@ class AuditView(QWidget):
                 "显示最新的 {0} 条；导出一次最多包含最新的 {1} 条，请缩小日期范围分批导出。"
             ).format(f"{shown:,}", f"{MAX_EXPORT:,}")
         self.status.setText(text if self.total else self.tr("没有符合条件的操作记录。"))
+        header, times = local_times([e.at for e in self.entries], seconds=False)
+        self._set_headers(header)
         _fill(
             self.table,
             [
                 [
-                    _local_time(e.at),
+                    when,
                     e.actor,
                     e.action_label().text(lang),
                     e.subject_text(lang),
                     e.change_text(lang=lang),
                 ]
-                for e in self.entries
+                for e, when in zip(self.entries, times, strict=True)
             ],
             [e.id for e in self.entries],
         )
@@ -216,7 +227,7 @@ class AuditView(QWidget):
         lang = self.context.language
         who = f"{entry.actor}（{role_name(entry.actor_role, lang)}）"
         lines = [
-            "  ".join([_local_time(entry.at), who, entry.action_label().text(lang)]),
+            "  ".join([local_times([entry.at])[1][0], who, entry.action_label().text(lang)]),
             " ".join(part for part in (entry.subject_text(lang, whole=True), entry.county) if part),
             "",
             *entry.change_text(limit=4000, lang=lang).split("；"),
@@ -255,14 +266,3 @@ class AuditView(QWidget):
                 "（符合条件的共 {0} 条，一次最多导出最新的 {1} 条；请缩小日期范围分批导出其余的。）"
             ).format(f"{done.matched:,}", f"{done.rows:,}")
         self.status.setText(text)
-
-
-def _local_time(at: str) -> str:
-    """A stored UTC time as China's local time (UTC+8), to the minute."""
-    from datetime import datetime, timedelta
-
-    try:
-        moment = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ") + timedelta(hours=8)
-    except ValueError:
-        return at
-    return moment.strftime("%Y-%m-%d %H:%M")

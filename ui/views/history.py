@@ -7,12 +7,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from sync.audit_ops import FieldChange, record_history, shown_value
+from sync.audit_ops import FieldChange, local_times, record_history, shown_value
 from ui import screen_fit
 from ui.context import AppContext
 from ui.plain_text import plain_label
 from ui.tasks import error_text
-from ui.views.audit import _local_time
 from ui.views.city import _fill, _headers, _table
 
 
@@ -56,24 +55,35 @@ class RecordHistoryDialog(QDialog):
             return
         self.changes = result
         lang = self.context.language
+        # The time column says which time it shows, as the audit trail does.
+        header, times = local_times([c.at for c in result], seconds=False)
+        _headers(
+            self.table,
+            [
+                header.text(lang),
+                self.tr("修改人"),
+                self.tr("版本"),
+                self.tr("字段"),
+                self.tr("原值"),
+                self.tr("新值"),
+            ],
+        )
         _fill(
             self.table,
             [
                 [
-                    _local_time(c.at),
+                    when,
                     c.username,
                     c.rev,
                     c.label.text(lang),
                     shown_value(c.before)[:200],
                     shown_value(c.after)[:200],
                 ]
-                for c in result
+                for c, when in zip(result, times, strict=True)
             ],
         )
         edits = len({c.rev for c in result})
         changed = sum(1 for c in result if c.field)
         self.status.setText(
-            self.tr("服务器上保存的每个版本：共 {0} 个版本，{1} 处字段变更（时间为北京时间）。").format(
-                edits, changed
-            )
+            self.tr("服务器上保存的每个版本：共 {0} 个版本，{1} 处字段变更。").format(edits, changed)
         )
