@@ -91,6 +91,7 @@ def test_the_application_never_compiles_and_runs_in_chinese_without_the_catalog(
     qapp, tmp_path: Path, monkeypatch, caplog
 ):
     shutil.copy(i18n_build.CATALOG, tmp_path / "app_en.ts")  # a source tree nobody built
+    i18n.install("zh_CN")  # from Chinese, whatever language a test before left the application in
     monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path)
     try:
         with caplog.at_level(logging.WARNING, logger="commissioner.ui.i18n"):
