@@ -87,6 +87,43 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
+def _stat(pid: str) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    return [
+        text[: text.index(" (")],
+        text[text.index(" (") + 2 : text.rindex(")")],
+        *text[text.rindex(")") + 2 :].split(),
+    ]
+
+
+def cpu_now(root: int) -> tuple[float, float]:
+    """CPU seconds used so far by the process `root` with its descendants (the server and its
+    workers), and by PostgreSQL's processes (Linux's /proc; (0, 0) elsewhere)."""
+    if not os.path.isdir("/proc"):
+        return 0.0, 0.0
+    stats = [st for pid in os.listdir("/proc") if pid.isdigit() and (st := _stat(pid))]
+    parent = {int(st[0]): int(st[3]) for st in stats}
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def under(pid: int) -> bool:
+        while pid > 1:
+            if pid == root:
+                return True
+            pid = parent.get(pid, 0)
+        return False
+
+    server = sum(int(st[13]) + int(st[14]) for st in stats if under(int(st[0]))) / tick
+    postgres = sum(int(st[13]) + int(st[14]) for st in stats if st[1] == "postgres") / tick
+    return server, postgres
+
+
+SERVER_PIDS: dict[str, int] = {}  # a running server's address -> its process id
+
+
 # --- building ------------------------------------------------------------------------------------
 
 
@@ -520,6 +557,7 @@ def server(url: str, folder: Path, workers: int = 1, connections: int = 40) -> I
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=ENV, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[base] = process.pid
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -624,9 +662,19 @@ def rush(
         t.start()
     barrier.wait(300)
     began = time.perf_counter()
+    server_cpu, postgres_cpu = cpu_now(SERVER_PIDS[base])
+    own_cpu = time.process_time()
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
+    server_after, postgres_after = cpu_now(SERVER_PIDS[base])
+    # CPU per sync: the server's processes, PostgreSQL's (a backend that ended during the rush is not
+    # counted: a little less than it used), and the clients of this process.
+    per_sync = {
+        "server_ms": 1000 * (server_after - server_cpu) / len(names),
+        "postgres_ms": 1000 * (postgres_after - postgres_cpu) / len(names),
+        "clients_ms": 1000 * (time.process_time() - own_cpu) / len(names),
+    }
     per_client.sort()
     q = statistics.quantiles(per_client, n=100) if len(per_client) > 2 else [float("nan")] * 99
     qr = statistics.quantiles(per_request, n=100) if len(per_request) > 2 else [float("nan")] * 99
@@ -639,6 +687,7 @@ def rush(
         "max_s": per_client[-1] if per_client else float("nan"),
         "request_p95_s": qr[94],
         "wall_s": wall,
+        "cpu_per_sync": per_sync,
     }
 
 
@@ -909,6 +958,15 @@ def main() -> int:
                         f"per client p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s, max {r['max_s']:.2f} s "
                         f"(budget p95 2 s); per request p95 {r['request_p95_s']:.2f} "
                         f"s; all done in {r['wall_s']:.1f} s"
+                    )
+                    cpu = r["cpu_per_sync"]
+                    total = sum(cpu.values())
+                    print(
+                        f"   CPU per sync: server {cpu['server_ms']:.1f} ms, PostgreSQL "
+                        f"{cpu['postgres_ms']:.1f} ms, the clients {cpu['clients_ms']:.1f} ms: "
+                        f"{total:.1f} ms on {os.cpu_count()} cores "
+                        f"is at most {1000 * (os.cpu_count() or 1) / total:.0f} syncs per second; "
+                        f"{r['clients'] / r['wall_s']:.0f} per second measured"
                     )
                     for e in r["first_errors"]:
                         print("   error:", e)
