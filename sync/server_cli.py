@@ -329,9 +329,12 @@ def serve(args: argparse.Namespace, url: str) -> int:
     tls: dict[str, Any] = {}
     if args.ssl_certfile:
         tls = {"ssl_certfile": str(args.ssl_certfile), "ssl_keyfile": str(args.ssl_keyfile)}
+    from sync.server.http_protocol import JsonErrorH11Protocol
+
     uvicorn.run(
         "sync.server_cli:app_from_env",
         factory=True,
+        http=JsonErrorH11Protocol,
         host=args.host,
         port=args.port,
         workers=args.workers,

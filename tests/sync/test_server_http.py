@@ -1,0 +1,47 @@
+"""What the running server (`commissioner-server serve`) answers to a request it cannot even parse:
+the API's JSON error, in both languages, as for every other refusal; not uvicorn's line of text."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from tests.sync.harness import Server
+
+
+def raw_request(server: Server, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"Content-Length: abc\r\n",
+        b"Content-Length: 5\r\nContent-Length: 6\r\n",
+        b"Bad Header\r\n",
+    ],
+)
+def test_a_request_that_cannot_be_parsed_gets_the_api_error_in_both_languages(
+    shared_server: Server, bad: bytes
+) -> None:
+    request = b"POST /api/v1/sync/push HTTP/1.1\r\nHost: x\r\n" + bad + b"\r\nhello"
+    status, headers, body = raw_request(shared_server, request)
+    assert status == 400
+    assert headers["content-type"].startswith("application/json")
+    error = json.loads(body)
+    assert error["error"] == "bad_request"
+    assert "请求" in error["message_zh"] and error["message_en"]
+    # The server goes on serving.
+    again = b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    status, _headers, _body = raw_request(shared_server, again)
+    assert status in (400, 401, 426)
