@@ -10,6 +10,7 @@ import json
 import logging
 import threading
 import time
+import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -103,11 +104,23 @@ class Pusher(Uploader):
 
     def _replay_pending(self, report: SyncReport) -> None:
         """Batches sent before a crash or a dropped connection: sent again as they were, oldest first."""
-        stored = [
-            (stored_batch(kept), kept_body(kept), slot)
-            for slot in PENDING_SLOTS
-            if (kept := self.store.get_meta_value(slot))
-        ]
+        stored = []
+        for slot in PENDING_SLOTS:
+            if not (kept := self.store.get_meta_value(slot)):
+                continue
+            try:
+                batch, body = stored_batch(kept), kept_body(kept)
+                _check_kept(batch)
+            except (ValueError, TypeError, KeyError, EOFError, OSError, zlib.error) as exc:
+                # Damaged on the disk or cut short: replaying it is impossible, and trying again at
+                # every sync would stop them all. Its records are still waiting here (they become
+                # clean only when an answer is applied): they go with this sync, and the server,
+                # finding those it already has unchanged, keeps each of them once.
+                log.warning("the kept push batch in %s cannot be read (%s); dropped", slot, exc)
+                self.store.set_meta(slot, None)
+                report.problems.append(DAMAGED_BATCH)
+                continue
+            stored.append((batch, body, slot))
         for batch, body, slot in sorted(stored, key=lambda item: int(item[0].get("queued", 0))):
             log.info("replaying push batch %s", batch["batch_id"])
             try:
@@ -526,6 +539,25 @@ def stored_batch(kept: str | bytes) -> dict[str, Any]:
     if "request" not in data:
         return data
     return {**data.pop("request"), **data}
+
+
+DAMAGED_BATCH = Message(
+    "上次未完成的一批同步数据已损坏，无法重发，已放弃；其中的记录仍保存在本机，已在本次同步中重新发送。",
+    "The batch an earlier sync left unfinished was damaged and could not be sent again, so it was "
+    "dropped; its records are still on this computer and were sent again in this sync.",
+)
+
+
+def _check_kept(batch: Any) -> None:
+    """Raises ValueError unless a kept batch has the shape a replay needs."""
+    if not (
+        isinstance(batch, dict)
+        and isinstance(batch.get("batch_id"), str)
+        and isinstance(batch.get("changes"), list)
+        and all(isinstance(c, dict) and {"table", "id", "fields"} <= c.keys() for c in batch["changes"])
+    ):
+        raise ValueError("not a push batch")
+    int(batch.get("queued", 0))
 
 
 def kept_body(kept: str | bytes) -> PreparedBody | None:

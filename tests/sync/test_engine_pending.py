@@ -96,3 +96,57 @@ def test_a_batch_kept_compressed_is_replayed_with_the_bytes_kept(shared_server, 
     assert kept.endswith(sent[0].data)  # the kept request, as it was
     assert report.rejected == 0 and store.get_meta_value(META_PENDING_BATCH) is None
     assert {("visits", v.id) for v in visits} <= set(shared_server.records(cid))  # applied once, nothing lost
+
+
+def _damaged(kept: bytes | str, how: str) -> bytes | str:
+    if how == "cut short":
+        return kept[: len(kept) // 2]
+    if how == "a byte changed":
+        at = len(kept) - 20  # inside the gzip stream (or the JSON text)
+        if isinstance(kept, bytes):
+            return kept[:at] + bytes([kept[at] ^ 0xFF]) + kept[at + 1 :]
+        return kept[:at] + "\x00" + kept[at + 1 :]
+    # "no batch in it": the compressed form's first line alone; JSON text that holds no batch
+    return kept.split(b"\n")[0] if isinstance(kept, bytes) else '{"queued": 1, "snapshot": {}}'
+
+
+@pytest.mark.parametrize("how", ["cut short", "a byte changed", "no batch in it"])
+@pytest.mark.parametrize("form", ["compressed", "as text"])
+def test_a_damaged_kept_batch_is_dropped_with_a_message_and_its_records_sent_again(
+    shared_server, tmp_path, how, form
+):
+    """A batch kept in meta that no longer reads (a disk fault, an interrupted write) must not stop
+    every sync from then on: it is dropped, the person is told, and its records, still waiting on
+    this computer, go in this sync; the server keeps each of them once."""
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"wang{uuid.uuid4().hex[:8]}", commissioner_id=cid)
+    store = commissioner_store(tmp_path / "laptop", cid)
+    engine = connect(store, shared_server.url, name)
+    rng = random.Random(11)
+    target = add_target(store, rng)
+    visits = [add_visit(store, rng, target, f"第{k}次") for k in range(6)]
+    real_push = engine.client.push
+
+    def answer_lost(request, encoded=None):  # type: ignore[no-untyped-def]
+        real_push(request, encoded)
+        raise OfflineError("connection cut before the answer arrived")
+
+    engine.client.push = answer_lost  # type: ignore[method-assign]
+    with pytest.raises(OfflineError):
+        engine.sync()
+    engine.client.push = real_push  # type: ignore[method-assign]
+    kept = store.get_meta_value(META_PENDING_BATCH)
+    assert isinstance(kept, bytes)
+    if form == "as text":  # as a small batch is kept, and as earlier versions kept every batch
+        batch = stored_batch(kept)
+        kept = _stored_text(batch, json.dumps(SyncEngine._request_of(batch), ensure_ascii=False))
+    store.set_meta(META_PENDING_BATCH, _damaged(kept, how))
+
+    report = engine.sync()
+    assert any("损坏" in p.text("zh_CN") and "damaged" in p.text("en") for p in report.problems)
+    assert store.get_meta_value(META_PENDING_BATCH) is None
+    assert report.rejected == 0 and report.conflicts == 0
+    on_server = shared_server.records(cid)
+    assert {("visits", v.id) for v in visits} <= set(on_server)
+    assert store.db.execute("SELECT count(*) FROM visits WHERE dirty = 1").fetchone()[0] == 0
+    assert engine.sync().problems == []  # the next sync goes as usual
