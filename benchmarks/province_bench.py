@@ -965,8 +965,8 @@ def main() -> int:
                         f"   CPU per sync: server {cpu['server_ms']:.1f} ms, PostgreSQL "
                         f"{cpu['postgres_ms']:.1f} ms, the clients {cpu['clients_ms']:.1f} ms: "
                         f"{total:.1f} ms on {os.cpu_count()} cores "
-                        f"is at most {1000 * (os.cpu_count() or 1) / total:.0f} syncs per second; "
-                        f"{r['clients'] / r['wall_s']:.0f} per second measured"
+                        f"is at most {1000 * (os.cpu_count() or 1) / total:.0f} syncs per second "
+                        f"(this rush: {r['clients'] / r['wall_s']:.0f} a second from its start to its last)"
                     )
                     for e in r["first_errors"]:
                         print("   error:", e)
