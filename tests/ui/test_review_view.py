@@ -330,3 +330,25 @@ def test_an_opinion_stays_with_the_visit_it_was_typed_for(manager_context, team_
     assert view.opinion.toPlainText() == ""
     view.select_ids([v["li"].id])
     assert view.opinion.toPlainText() == "请补充现场照片"  # nothing typed is lost
+
+
+def test_a_confirmation_without_a_rating_says_not_rated_not_five_empty_stars(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+):
+    """The served party named, the satisfaction left blank: the reviewer must not read a zero rating."""
+    store = manager_context.store
+    visit = store.require(Visit, team_data.visits["li"].id)
+    visit.confirm_satisfaction = None
+    store.save_visit(visit)
+    view = open_view(manager_context, qtbot)
+    view.select_ids([visit.id])
+    wait(manager_context)
+    text = view.detail.toPlainText()
+    assert "陈伟" in text and "满意度 未评价" in text
+    assert "☆" not in text
+    # A rating shows as its stars.
+    view.select_ids([team_data.visits["zhao"].id])
+    wait(manager_context)
+    assert "满意度 ★★★★★" in view.detail.toPlainText()

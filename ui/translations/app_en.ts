@@ -3224,6 +3224,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>The served party has not confirmed yet.</translation>
     </message>
     <message>
+        <source>未评价</source>
+        <translation>Not rated</translation>
+    </message>
+    <message>
         <source>近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条</source>
         <translation>Last 12 months: {0} approved, {1} returned, {2} waiting for review</translation>
     </message>

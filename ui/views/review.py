@@ -470,9 +470,14 @@ class ReviewView(QWidget):
             "party": self.tr("服务对象本人扫码确认"),
             "satisfaction": self.tr("满意度"),
             "unconfirmed": self.tr("服务对象尚未确认。"),
+            "not_rated": self.tr("未评价"),
             "year_record": self.tr("近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条"),
             "open_photo": self.tr("点击照片可查看原图。"),
         }
+
+        def stars_of(value: Any) -> str:
+            # A blank rating is "not rated", not a zero: five empty stars read as the worst mark.
+            return "★" * int(value) + "☆" * (5 - int(value)) if value in (1, 2, 3, 4, 5) else t["not_rated"]
 
         def section(title: str) -> None:
             out.append(f"<h3 style='margin:10px 0 4px 0; color:#1f3a5f'>{e(title)}</h3>")
@@ -548,19 +553,19 @@ class ReviewView(QWidget):
                 lang
             )
             colour = "#15803d" if c["decision"] == "confirmed" else "#b91c1c"
-            party_stars = "★" * int(c["satisfaction"] or 0) + "☆" * (5 - int(c["satisfaction"] or 0))
+            party_stars = stars_of(c["satisfaction"])
             out.append(
                 f"<p style='margin:2px 0; color:{colour}'><b>{e(t['party'])}</b>："
-                f"{e(verdict)}　{e(t['satisfaction'])} {party_stars}　{e(c['name'] or '')}"
+                f"{e(verdict)}　{e(t['satisfaction'])} {e(party_stars)}　{e(c['name'] or '')}"
                 f"{'（' + e(c['role']) + '）' if c['role'] else ''}"
                 f"{'　' + e(c['comment']) if c['comment'] else ''}</p>"
             )
         satisfaction = v["confirm_satisfaction"]
         if v["confirm_contact"] or satisfaction:
-            stars = "★" * int(satisfaction or 0) + "☆" * (5 - int(satisfaction or 0))
+            stars = stars_of(satisfaction)
             out.append(
                 f"<p style='margin:2px 0'>{e(t['confirmed'])}：{e(v['confirm_contact'] or '')}　"
-                f"{e(t['satisfaction'])} {stars}"
+                f"{e(t['satisfaction'])} {e(stars)}"
                 f"{'　' + e(v['confirm_remark']) if v['confirm_remark'] else ''}</p>"
             )
         else:
