@@ -225,9 +225,12 @@ class AuditView(QWidget):
             self.detail.setPlainText("")
             return
         lang = self.context.language
-        who = f"{entry.actor}（{role_name(entry.actor_role, lang)}）"
+        role = role_name(entry.actor_role, lang)
+        who = f"{entry.actor} ({role})" if lang == "en" else f"{entry.actor}（{role}）"
+        # The time as the table and the file show it (with its offset when the offsets differ).
+        when = local_times([e.at for e in self.entries])[1][self.entries.index(entry)]
         lines = [
-            "  ".join([local_times([entry.at])[1][0], who, entry.action_label().text(lang)]),
+            "  ".join([when, who, entry.action_label().text(lang)]),
             " ".join(part for part in (entry.subject_text(lang, whole=True), entry.county) if part),
             "",
             *entry.change_text(limit=4000, lang=lang).split("；"),
