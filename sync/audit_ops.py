@@ -11,7 +11,7 @@ import csv
 import json
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +176,21 @@ class AuditFilter:
             out["date_from"] = self.date_from.isoformat()
         if self.date_to:
             out["date_to"] = self.date_to.isoformat()
+        if self.date_from or self.date_to:
+            # The days picked are days of this computer's time, which the screen and the export
+            # show; a server that predates the offset counts them in China's time.
+            out["utc_offset"] = utc_offset_on(self.date_from or self.date_to)  # type: ignore[arg-type]
         return out
+
+
+def utc_offset_on(day: date) -> int:
+    """Minutes east of UTC of this computer's time as `day` begins (within ±14 hours)."""
+    try:
+        offset = datetime.combine(day, time()).astimezone().utcoffset()
+    except (OverflowError, ValueError, OSError):  # a day at the ends of the calendar
+        offset = datetime.now().astimezone().utcoffset()
+    minutes = int(offset.total_seconds()) // 60 if offset is not None else 8 * 60
+    return max(-14 * 60, min(14 * 60, minutes))
 
 
 @dataclass(frozen=True)

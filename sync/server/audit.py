@@ -89,11 +89,13 @@ def record_now(
         record(conn, actor, action, subject, before, after, **kwargs)
 
 
-def _bound(day: date, end: bool) -> str:
-    """Where a day in China begins (or, with `end`, where the next one does) as stored UTC text; the
+def _bound(day: date, end: bool, utc_offset: int | None = None) -> str:
+    """Where a day begins (or, with `end`, where the next one does) as stored UTC text: a day of the
+    asking computer's time when it gives its offset from UTC in minutes, else a day in China; the
     ends of the calendar, whose neighbour days do not exist, bound nothing."""
+    zone = CHINA if utc_offset is None else timezone(timedelta(minutes=utc_offset))
     try:
-        moment = datetime.combine(day + timedelta(days=1) if end else day, time(), CHINA)
+        moment = datetime.combine(day + timedelta(days=1) if end else day, time(), zone)
         return timeutil.iso(moment)
     except OverflowError:
         return "9999-12-31T23:59:59.999999Z" if end else "0001-01-01T00:00:00.000000Z"
@@ -116,9 +118,9 @@ def _where(user: User, filters: dict[str, Any]) -> ColumnElement[bool]:
         needle = filters["subject"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         parts.append(audit_log.c.subject.like(f"%{needle}%", escape="\\"))
     if filters.get("date_from"):
-        parts.append(audit_log.c.at >= _bound(filters["date_from"], end=False))
+        parts.append(audit_log.c.at >= _bound(filters["date_from"], False, filters.get("utc_offset")))
     if filters.get("date_to"):
-        parts.append(audit_log.c.at < _bound(filters["date_to"], end=True))
+        parts.append(audit_log.c.at < _bound(filters["date_to"], True, filters.get("utc_offset")))
     return and_(*parts) if parts else true()
 
 
@@ -181,6 +183,9 @@ def router(current_user: Any) -> APIRouter:
         subject: FILTER_TEXT = "",
         date_from: date | None = None,
         date_to: date | None = None,
+        # The days' time: minutes east of UTC (every zone on Earth is within 14 hours); without
+        # it, China's (older clients, whose screens showed Beijing time).
+        utc_offset: Annotated[int | None, Query(ge=-14 * 60, le=14 * 60)] = None,
     ) -> dict[str, Any]:
         _bad_dates(date_from, date_to)
         return {
@@ -189,6 +194,7 @@ def router(current_user: Any) -> APIRouter:
             "subject": subject,
             "date_from": date_from,
             "date_to": date_to,
+            "utc_offset": utc_offset,
         }
 
     Filters = Annotated[dict[str, Any], Depends(filters)]

@@ -221,6 +221,25 @@ def read_csv(path: Path) -> list[list[str]]:
     return list(csv.reader(data.decode("utf-8-sig").splitlines()))
 
 
+def test_the_days_picked_are_days_of_this_computers_time(monkeypatch: pytest.MonkeyPatch, zone: Any) -> None:
+    """The screen shows the computer's own time: the days of the date filter are that time's too
+    (the server is told the offset; it would otherwise count China's days)."""
+    from datetime import date
+
+    stub = Stub(audit={"entries": [], "total": 0})
+    use(monkeypatch, stub)
+    zone("America/New_York")
+    audit_ops.audit_entries(None, AuditFilter(date_from=date(2026, 3, 1), date_to=date(2026, 3, 1)))  # type: ignore[arg-type]
+    assert stub.params["utc_offset"] == -300
+    audit_ops.audit_entries(None, AuditFilter(date_to=date(2026, 7, 1)))  # type: ignore[arg-type]
+    assert stub.params["utc_offset"] == -240  # summer time
+    zone("Asia/Shanghai")
+    audit_ops.audit_entries(None, AuditFilter(date_from=date(2026, 3, 1)))  # type: ignore[arg-type]
+    assert stub.params["utc_offset"] == 480
+    audit_ops.audit_entries(None, AuditFilter(actor="xinhui"))  # type: ignore[arg-type]
+    assert "utc_offset" not in stub.params  # no days, no offset
+
+
 def test_the_exported_csv_reads_in_chinese_with_local_times(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, zone: Any
 ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -142,10 +142,42 @@ def test_bad_filters_are_refused_clearly(server: Server) -> None:
         "?limit=100000",
         "?actor=" + "x" * 300,
         "?subject=a%00b",
+        "?date_from=2024-05-01&utc_offset=900",
+        "?date_from=2024-05-01&utc_offset=abc",
     ):
         answer = listing(server, "boss", query)
         assert answer.status_code == 422, query
         assert answer.json()["message_zh"] and answer.json()["message_en"], query
+
+
+@BACKENDS
+def test_the_date_filter_counts_days_in_the_asking_computers_time(server: Server) -> None:
+    """A clerk whose screen shows the computer's own time picks days of that time: the offset the
+    application sends decides where a day begins; without one, days are China's (older clients)."""
+    w = world(server)
+    decide(server, w)
+    entries = listing(server, "boss", "?action=review.decide").json()["entries"]
+    assert len(entries) == 2
+    for entry in entries:
+        moment = datetime.strptime(entry["at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+        # 14 hours east and 12 west are 26 hours apart: the entry falls on different days there.
+        for offset, other in ((840, -720), (-720, 840)):
+            day = (moment + timedelta(minutes=offset)).date()
+            elsewhere = (moment + timedelta(minutes=other)).date()
+            assert day != elsewhere
+            found = listing(
+                server, "boss", f"?action=review.decide&date_from={day}&date_to={day}&utc_offset={offset}"
+            ).json()["entries"]
+            assert entry["id"] in [e["id"] for e in found], (offset, day)
+            missed = listing(
+                server,
+                "boss",
+                f"?action=review.decide&date_from={elsewhere}&date_to={elsewhere}&utc_offset={offset}",
+            ).json()["entries"]
+            assert entry["id"] not in [e["id"] for e in missed], (offset, elsewhere)
+        beijing = (moment + timedelta(hours=8)).date()
+        found = listing(server, "boss", f"?action=review.decide&date_from={beijing}&date_to={beijing}")
+        assert entry["id"] in [e["id"] for e in found.json()["entries"]]
 
 
 @BACKENDS
