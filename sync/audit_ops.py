@@ -452,9 +452,9 @@ def _local(at: str) -> datetime | None:
         return None
 
 
-def local_times(ats: list[str], seconds: bool = True) -> tuple[Message, list[str]]:
+def local_times(ats: list[str], seconds: bool = True, short: bool = False) -> tuple[Message, list[str]]:
     """Stored UTC times as this computer shows the time, and the time column's header, which says
-    which time that is (the screen and the exported file show the same)."""
+    which time that is (the screen and the exported file show the same; `short` for a screen)."""
     moments = [_local(at) for at in ats]
     offsets = {m.utcoffset() if m else None for m in moments} or {datetime.now().astimezone().utcoffset()}
     each_offset = len(offsets) != 1  # the header names no one offset: each time names its own
@@ -467,7 +467,7 @@ def local_times(ats: list[str], seconds: bool = True) -> tuple[Message, list[str
         shift = moment.utcoffset()
         text = moment.strftime(form)
         shown.append(f"{text} {_offset_text(shift)}" if each_offset and shift is not None else text)
-    return _time_header(offsets), shown
+    return _time_header(offsets, short), shown
 
 
 def _offset_text(offset: timedelta) -> str:
@@ -476,17 +476,20 @@ def _offset_text(offset: timedelta) -> str:
     return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _time_header(offsets: set[timedelta | None]) -> Message:
+def _time_header(offsets: set[timedelta | None], short: bool = False) -> Message:
     """What the time column shows: Beijing time (UTC+8, China's one time zone), UTC, or this
-    computer's time with its offset (with none when it changes within the file: each time has its own)."""
+    computer's time with its offset (with none when it changes within the file: each time has its own).
+    `short`: for a column on a screen, which leaves out "this computer's local time" before an offset."""
     offset = next(iter(offsets))
     if len(offsets) != 1 or offset is None:  # (None: a time the server wrote in another form)
-        return Message("时间（本机时间）", "Time (this computer's local time)")
+        return Message("时间（本机时间）", "Time (local)" if short else "Time (this computer's local time)")
     if offset == timedelta(hours=8):
         return Message("时间（北京时间）", "Time (Beijing time)")
     if not offset:
         return Message("时间（UTC）", "Time (UTC)")
     zone = _offset_text(offset)
+    if short:
+        return Message(f"时间（{zone}）", f"Time ({zone})")
     return Message(f"时间（本机时间，{zone}）", f"Time (this computer's local time, {zone})")
 
 

@@ -240,6 +240,22 @@ def test_the_days_picked_are_days_of_this_computers_time(monkeypatch: pytest.Mon
     assert "utc_offset" not in stub.params  # no days, no offset
 
 
+def test_a_screens_time_header_is_short_enough_for_its_column(zone: Any) -> None:
+    """On a screen the header names the offset without "this computer's local time" (in English at
+    150 % it took most of the history dialog's width); the file keeps the whole words."""
+    at = ["2026-05-01T01:02:03.000000Z"]
+    zone("America/New_York")
+    header, times = audit_ops.local_times(at, seconds=False, short=True)
+    assert (header.text("zh_CN"), header.text("en"), times) == (
+        "时间（UTC-04:00）",
+        "Time (UTC-04:00)",
+        ["2026-04-30 21:02"],
+    )
+    assert audit_ops.local_times(at)[0].text("en") == "Time (this computer's local time, UTC-04:00)"
+    zone("Asia/Shanghai")
+    assert audit_ops.local_times(at, short=True)[0].text("zh_CN") == "时间（北京时间）"
+
+
 def test_the_exported_csv_reads_in_chinese_with_local_times(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, zone: Any
 ) -> None:

@@ -143,7 +143,7 @@ class AuditView(QWidget):
         # The time column says which time it shows (Beijing time on a computer set to China's zone),
         # as the exported file does.
         if header is None:
-            header = local_times([e.at for e in self.entries], seconds=False)[0]
+            header = local_times([e.at for e in self.entries], seconds=False, short=True)[0]
         _headers(
             self.table,
             [
@@ -200,7 +200,7 @@ class AuditView(QWidget):
                 "显示最新的 {0} 条；导出一次最多包含最新的 {1} 条，请缩小日期范围分批导出。"
             ).format(f"{shown:,}", f"{MAX_EXPORT:,}")
         self.status.setText(text if self.total else self.tr("没有符合条件的操作记录。"))
-        header, times = local_times([e.at for e in self.entries], seconds=False)
+        header, times = local_times([e.at for e in self.entries], seconds=False, short=True)
         self._set_headers(header)
         _fill(
             self.table,

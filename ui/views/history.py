@@ -56,7 +56,7 @@ class RecordHistoryDialog(QDialog):
         self.changes = result
         lang = self.context.language
         # The time column says which time it shows, as the audit trail does.
-        header, times = local_times([c.at for c in result], seconds=False)
+        header, times = local_times([c.at for c in result], seconds=False, short=True)
         _headers(
             self.table,
             [
