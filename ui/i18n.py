@@ -27,6 +27,7 @@ LANGUAGES = ("zh_CN", "en")
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 APP_CATALOG = "app_en.qm"
 QT_CHINESE = ("qtbase_zh_CN.qm",)
+QT_GAPS = "qt_gaps_zh_CN.qm"  # Qt's texts its Chinese catalog lacks (ui/translations/qt_gaps_zh_CN.ts)
 
 _installed: list[QTranslator] = []
 _active: tuple[QCoreApplication, str] | None = None  # the application and the language installed in it
@@ -76,6 +77,12 @@ def install(language: str) -> str:
             for name in QT_CHINESE:
                 if not _load(app, qt_translations_dir() / name):
                     log.warning("could not load Qt's Chinese translation %s", qt_translations_dir() / name)
+            if not _load(app, TRANSLATIONS_DIR / QT_GAPS):
+                log.warning(
+                    "%s is missing: a few of Qt's own texts stay in English "
+                    "(python3 dev.py setup compiles it)",
+                    TRANSLATIONS_DIR / QT_GAPS,
+                )
     # Month and day names of calendars, and Qt's own number formats, follow the default locale.
     QLocale.setDefault(
         QLocale(QLocale.Language.Chinese, QLocale.Country.China)

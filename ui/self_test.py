@@ -98,13 +98,16 @@ class SelfTest:
 
         from ui import i18n
 
-        qm = i18n.TRANSLATIONS_DIR / i18n.APP_CATALOG
-        if not qm.exists():
-            raise FileNotFoundError(f"no English translation {qm}")
-        translator = QTranslator()
-        if not translator.load(str(qm)) or translator.isEmpty():
-            raise RuntimeError(f"the translation {qm.name} does not load")
-        return qm.name
+        names = []
+        for name in (i18n.APP_CATALOG, i18n.QT_GAPS):  # the English, and Qt's texts its Chinese lacks
+            qm = i18n.TRANSLATIONS_DIR / name
+            if not qm.exists():
+                raise FileNotFoundError(f"no translation {qm}")
+            translator = QTranslator()
+            if not translator.load(str(qm)) or translator.isEmpty():
+                raise RuntimeError(f"the translation {qm.name} does not load")
+            names.append(qm.name)
+        return ", ".join(names)
 
     def open_store(self) -> str:
         from commissioner_app.ops.reference import reference_summary
