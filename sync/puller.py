@@ -38,7 +38,9 @@ class Puller(EngineParts):
         since = int(self.store.get_meta(META_CURSOR) or 0)
         if self._cancelled(report):
             return
-        skip = echo_ranges(self._echo, since)
+        # This sync's answered pushes, and any an earlier sync cut short left (kept with each answer).
+        kept = kept_echo(self.store)
+        skip = pull_skip(kept, since)
         # The next page is fetched while this one is applied (at most two pages in memory).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             # The first page counts what is to come.
@@ -55,8 +57,13 @@ class Puller(EngineParts):
                 with self.store.atomic():
                     self._apply_page(answer["changes"], report)
                     checkpoint("pull_applying")
-                    # The cursor moves in the same transaction as the page it covers.
+                    # The cursor moves in the same transaction as the page it covers, and the kept
+                    # echo loses what the cursor has passed.
                     self.store.set_meta(META_CURSOR, str(answer["next_since"]))
+                    passed = [r for r in kept if r[1] <= int(answer["next_since"])]
+                    if passed:
+                        kept = [r for r in kept if r not in passed]
+                        self.store.set_meta(META_ECHO, json.dumps(kept) if kept else None)
                 if more:
                     # A save waiting for the database gets its turn between pages.
                     time.sleep(LOCK_GAP_SECONDS)
@@ -288,19 +295,65 @@ class Puller(EngineParts):
         )
 
 
-def echo_ranges(seqs: list[int], since: int) -> list[tuple[int, int]]:
-    """The server_seq numbers of one's own answered push as ranges of consecutive numbers above
-    `since`, at most protocol.MAX_PULL_SKIP of them (the longest; the rest is pulled and found to
-    be held already)."""
+META_ECHO = "push_echo"  # the answered push's numbers the cursor has not yet passed (JSON ranges)
+MAX_KEPT_ECHO = 1024  # ranges kept (the longest); what is left out is pulled and found held already
+
+
+def kept_echo(store: Store) -> list[tuple[int, int]]:
+    """The server_seq ranges of this computer's answered pushes that no pull has passed yet: kept
+    in meta with the answers, so that a sync cut before its pull (a link lost, the application
+    closed) does not have the next one download what this computer sent. Unreadable: none."""
+    try:
+        data = json.loads(store.get_meta(META_ECHO) or "[]")
+        return [(int(a), int(b)) for a, b in data if 0 < int(a) <= int(b)]
+    except (ValueError, TypeError):
+        return []
+
+
+def keep_echo(store: Store, seqs: list[int]) -> None:
+    """Add the numbers of an answered batch (in the transaction that applies its answer)."""
+    if seqs:
+        ranges = _merged([*kept_echo(store), *_runs(seqs)])
+        store.set_meta(META_ECHO, json.dumps(_longest(ranges, MAX_KEPT_ECHO)))
+
+
+def _runs(seqs: list[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
-    for seq in sorted(set(s for s in seqs if s > since)):
+    for seq in sorted(set(seqs)):
         if runs and runs[-1][1] == seq - 1:
             runs[-1] = (runs[-1][0], seq)
         else:
             runs.append((seq, seq))
-    if len(runs) > protocol.MAX_PULL_SKIP:
-        runs = sorted(sorted(runs, key=lambda r: r[1] - r[0], reverse=True)[: protocol.MAX_PULL_SKIP])
     return runs
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if out and low <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return out
+
+
+def _longest(ranges: list[tuple[int, int]], most: int) -> list[tuple[int, int]]:
+    if len(ranges) <= most:
+        return ranges
+    return sorted(sorted(ranges, key=lambda r: r[1] - r[0], reverse=True)[:most])
+
+
+def pull_skip(ranges: list[tuple[int, int]], since: int) -> list[tuple[int, int]]:
+    """The ranges a pull from `since` leaves out: those above it, at most protocol.MAX_PULL_SKIP."""
+    above = [(max(low, since + 1), high) for low, high in _merged(ranges) if high > since]
+    return _longest(above, protocol.MAX_PULL_SKIP)
+
+
+def echo_ranges(seqs: list[int], since: int) -> list[tuple[int, int]]:
+    """The server_seq numbers of one's own answered push as ranges of consecutive numbers above
+    `since`, at most protocol.MAX_PULL_SKIP of them (the longest; the rest is pulled and found to
+    be held already)."""
+    return pull_skip(_runs(seqs), since)
 
 
 _PLAIN = (str, int, float, type(None))

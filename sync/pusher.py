@@ -28,6 +28,7 @@ from sync.checks import answered_fields, plain_reason
 from sync.client import PreparedBody
 from sync.conflicts import checked_conflicts, mark_reported, resolutions_to_report
 from sync.errors import RefusedError
+from sync.puller import keep_echo
 from sync.report import SyncProgress, SyncReport, checkpoint
 from sync.uploader import Uploader
 
@@ -215,7 +216,10 @@ class Pusher(Uploader):
         self._note_clock(answer.get("server_time"), report)
         checkpoint("push_answered")
         with self.store.atomic():
+            echoed = len(self._echo)
             self._apply_push_answer(batch, answer, report)
+            # Kept with the answer: a pull, in this sync or the next, leaves these out.
+            keep_echo(self.store, self._echo[echoed:])
             self._resolutions_reported(batch, answer)
             self.store.set_meta(slot, None)
 

@@ -26,6 +26,7 @@ from sync.errors import (
     RefusedError,
     SyncError,
 )
+from sync.puller import META_ECHO
 
 log = logging.getLogger("commissioner.sync.session")
 
@@ -114,6 +115,7 @@ def login(
             or store.get_meta(credentials.META_USER) != username
         ):
             store.set_meta(META_CURSOR, "0")  # another server or account: pull everything it may see
+            store.set_meta(META_ECHO, None)  # (numbers of another server's changes mean nothing here)
         store.set_meta(credentials.META_SERVER, url)
         store.set_meta(credentials.META_USER, username)
         set_session_user(store, user)

@@ -6,11 +6,12 @@ import uuid
 
 import pytest
 
+from commissioner_app.domain import Visit
 from sync.client import PreparedBody, SyncClient
 from sync.engine import META_PENDING_BATCH, SyncEngine, _stored_text, stored_batch
 from sync.errors import OfflineError
 from sync.pusher import _stored_value
-from tests.sync.fieldwork import add_target, add_visit, commissioner_store, connect
+from tests.sync.fieldwork import add_target, add_visit, commissioner_store, connect, reconnect
 
 
 def batch() -> dict:
@@ -150,3 +151,48 @@ def test_a_damaged_kept_batch_is_dropped_with_a_message_and_its_records_sent_aga
     assert {("visits", v.id) for v in visits} <= set(on_server)
     assert store.db.execute("SELECT count(*) FROM visits WHERE dirty = 1").fetchone()[0] == 0
     assert engine.sync().problems == []  # the next sync goes as usual
+
+
+def test_after_a_sync_cut_before_its_pull_ones_own_push_is_not_downloaded_again(shared_server, tmp_path):
+    """A push answered, then the link lost before the pull: the next sync must not download the
+    records this computer just sent (on a slow rural link, thousands of them for nothing)."""
+    cid = str(uuid.uuid4())
+    name = shared_server.add_user(f"wang{uuid.uuid4().hex[:8]}", commissioner_id=cid)
+    store = commissioner_store(tmp_path / "laptop", cid)
+    engine = connect(store, shared_server.url, name, batch_size=7)
+    rng = random.Random(5)
+    target = add_target(store, rng)
+    visits = [add_visit(store, rng, target, f"第{k}次") for k in range(12)]
+    real_pull = engine.client.pull
+
+    def link_lost(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OfflineError("the link went before the pull")
+
+    engine.client.pull = link_lost  # type: ignore[method-assign]
+    with pytest.raises(OfflineError):
+        engine.sync()
+    assert store.db.execute("SELECT count(*) FROM visits WHERE dirty = 1").fetchone()[0] == 0  # all sent
+    engine = reconnect(store, batch_size=7)  # a new sync, as after restarting the application
+    own = {v.id for v in visits}
+    downloaded: list[str] = []
+    real_pull = engine.client.pull
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = real_pull(*args, **kwargs)
+        downloaded.extend(c["id"] for c in answer["changes"])
+        return answer
+
+    engine.client.pull = watched  # type: ignore[method-assign]
+    report = engine.sync()
+    assert report.problems == [] and not own & set(downloaded)
+    assert {("visits", v) for v in own} <= set(shared_server.records(cid))
+    # Another computer's edit of one of them still comes down.
+    other = commissioner_store(tmp_path / "other", cid)
+    other_engine = connect(other, shared_server.url, name)
+    other_engine.sync()
+    edited = other.require(Visit, visits[0].id)
+    edited.content = "另一台电脑上补充的服务内容"
+    other.save_visit(edited)
+    other_engine.sync()
+    engine.sync()
+    assert store.require(Visit, visits[0].id).content == "另一台电脑上补充的服务内容"

@@ -138,3 +138,18 @@ def test_a_first_sync_gets_only_what_it_lacks(shared_server: Server, tmp_path: P
     assert int(seq) in received
     assert differences(local_records(a), local_records(b)) == []
     assert a.get_meta("pull_since") == b.get_meta("pull_since")  # both at the server's last change
+
+
+def test_the_kept_echo_merges_batches_and_loses_what_the_cursor_passed(tmp_path: Path) -> None:
+    from commissioner_app.store import Store
+    from sync.puller import keep_echo, kept_echo, pull_skip
+
+    store = Store.open(tmp_path / "laptop")
+    keep_echo(store, [12, 10, 11])
+    keep_echo(store, [13, 14, 20])
+    assert kept_echo(store) == [(10, 14), (20, 20)]
+    assert pull_skip(kept_echo(store), 11) == [(12, 14), (20, 20)]
+    assert pull_skip(kept_echo(store), 20) == []
+    store.set_meta("push_echo", "not json")
+    assert kept_echo(store) == []  # unreadable: nothing is left out, everything is pulled
+    store.close()
