@@ -124,9 +124,11 @@ PROBLEM_SOURCES: dict[str, Message] = {
     "bureau_demand": Message("科技局发布需求（揭榜）", "Bureau demand (揭榜)"),
 }
 
+# The codes are stored (and synced) as they are; what each level is called follows the Chinese
+# scale: 一般 (ordinary), 较急 (fairly urgent), 紧急 (urgent).
 URGENCIES: dict[str, Message] = {
-    "low": Message("一般", "Low"),
-    "normal": Message("较急", "Normal"),
+    "low": Message("一般", "Normal"),
+    "normal": Message("较急", "Fairly urgent"),
     "high": Message("紧急", "Urgent"),
 }
 
@@ -611,7 +613,7 @@ class TechnicalProblem(Record):
     industry: str = ""
     source: str = "visit"
     demand_id: str | None = None
-    urgency: str = "normal"
+    urgency: str = "low"  # 一般 until the commissioner says otherwise
     status: str = "open"
     status_reason: str = ""
     raised_on: date | None = None

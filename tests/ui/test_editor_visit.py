@@ -253,3 +253,21 @@ def test_a_clock_behind_the_servers_may_still_pick_the_servers_today(qtbot, cont
     editor.close()
     editor = open_visit_editor(None, context, None)
     assert editor.visit_date.latest.toPython() == date.today()
+
+
+def test_a_new_problem_starts_at_the_ordinary_urgency_named_alike_in_both_languages(qtbot, context):
+    """A problem found on a visit is ordinary (一般) until the commissioner says otherwise: a silent
+    较急 on every new problem made the bureau's list of fairly urgent problems meaningless. And each
+    level reads the same in English as in Chinese (较急 was shown as "Normal")."""
+    from commissioner_app.domain import URGENCIES
+
+    editor = open_visit_editor(None, context, None)
+    editor.tabs.setCurrentIndex(2)
+    editor.add_problem_button.click()
+    card = editor.cards[-1]
+    assert card.urgency.currentText() == "一般"
+    assert [(m.zh, m.en) for m in URGENCIES.values()] == [
+        ("一般", "Normal"),
+        ("较急", "Fairly urgent"),
+        ("紧急", "Urgent"),
+    ]
