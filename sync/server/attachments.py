@@ -161,12 +161,7 @@ def put_chunk(
         if offset != row.received:
             raise _wrong_offset(row.received)
         if row.received + len(data) > MAX_ATTACHMENT_BYTES:
-            raise ApiError(
-                413,
-                "too_large",
-                f"附件超过上限 {MAX_ATTACHMENT_BYTES} 字节",
-                f"the attachment is larger than the limit of {MAX_ATTACHMENT_BYTES} bytes",
-            )
+            raise _too_large()
         if quota and _quota_used(conn, user) + len(data) > quota:
             raise over_quota(quota)
         conn.execute(upload_chunks.insert().values(sha256=sha256, offset=offset, data=data))
@@ -181,7 +176,10 @@ def put_chunk(
 
 def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, data: bytes) -> dict[str, Any]:
     """A file already stored, sent again by someone who has it: each chunk is compared with the
-    stored bytes, and whoever has sent all of them holds the file too (nothing is stored twice)."""
+    stored bytes, and whoever has sent all of them holds the file too (nothing is stored twice).
+    A chunk that does not match is noted and answered as one that does: the verdict comes at the
+    completion, on the whole, so that neither a byte guessed at a time nor whether the hash is
+    stored can be learnt from the answers (an unknown hash's chunks are answered alike)."""
     sqlite_insert, pg_insert = _insert()
     insert = sqlite_insert if is_sqlite(conn) else pg_insert
     now = timeutil.now_iso()
@@ -204,19 +202,34 @@ def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, dat
         return {"received": own.received, "complete": True}
     if offset != own.received:
         raise _wrong_offset(own.received)
+    if own.received + len(data) > MAX_ATTACHMENT_BYTES:
+        raise _too_large()  # as for any upload
     same = offset + len(data) <= row.size and _stored_range(conn, sha256, offset, len(data)) == data
-    where = and_(upload_owners.c.sha256 == sha256, upload_owners.c.user_id == user.id)
-    if not same:
-        conn.execute(update(upload_owners).where(where).values(received=0, updated_at=now))
-        raise ApiError(
-            422,
-            "hash_mismatch",
-            "文件内容与 sha256 不符，上传已作废，请重新上传",
-            "the bytes do not match the sha256; the upload was discarded, send it again",
-        )
     received = own.received + len(data)
-    conn.execute(update(upload_owners).where(where).values(received=received, updated_at=now))
+    conn.execute(
+        update(upload_owners)
+        .where(upload_owners.c.sha256 == sha256, upload_owners.c.user_id == user.id)
+        .values(received=received, mismatched=own.mismatched or not same, updated_at=now)
+    )
     return {"received": received, "complete": False}
+
+
+def _too_large() -> ApiError:
+    return ApiError(
+        413,
+        "too_large",
+        f"附件超过上限 {MAX_ATTACHMENT_BYTES} 字节",
+        f"the attachment is larger than the limit of {MAX_ATTACHMENT_BYTES} bytes",
+    )
+
+
+def _hash_mismatch() -> ApiError:
+    return ApiError(
+        422,
+        "hash_mismatch",
+        "文件内容与 sha256 不符，上传已作废，请重新上传",
+        "the bytes do not match the sha256; the upload was discarded, send it again",
+    )
 
 
 def _add_owner(conn: Connection, user: User, sha256: str, size: int) -> None:
@@ -288,37 +301,49 @@ def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, An
         if row is None or (not row.complete and row.created_by != user.id):
             raise _incomplete(0)  # nothing of the caller's: as for a file nobody has sent
         if row.complete:
-            # Sent again by someone who has it (_prove): done once every byte matched.
+            # Sent again by someone who has it (_prove): done once every byte matched. Answered as
+            # an upload of a file nobody has would be: unfinished until `size` bytes have come,
+            # then the whole judged (a mismatch starts it again from byte 0).
             received = own.received if own is not None else 0
-            if received != row.size or size != row.size:
+            if size > received:
                 raise _incomplete(received)
-            _add_owner(conn, user, sha256, size)
-            return {"sha256": sha256, "size": size}
-        if size > row.received:
-            raise _incomplete(row.received)
-        digest = hashlib.sha256()
-        for chunk in _chunks(conn, sha256):
-            digest.update(chunk)
-        if size != row.received or digest.hexdigest() != sha256:
-            # Keep nothing of a corrupt upload: the client starts again from byte 0.
-            conn.execute(delete(upload_chunks).where(upload_chunks.c.sha256 == sha256))
-            conn.execute(delete(uploads).where(uploads.c.sha256 == sha256))
-            mismatch = True
+            if own is None or own.mismatched or size != received or size != row.size:
+                if own is not None:
+                    conn.execute(
+                        update(upload_owners)
+                        .where(upload_owners.c.sha256 == sha256, upload_owners.c.user_id == user.id)
+                        .values(received=0, mismatched=False, updated_at=timeutil.now_iso())
+                    )
+                mismatch = True
+            else:
+                _add_owner(conn, user, sha256, size)
+                return {"sha256": sha256, "size": size}
         else:
-            conn.execute(
-                update(uploads)
-                .where(uploads.c.sha256 == sha256)
-                .values(complete=True, size=size, updated_at=timeutil.now_iso())
-            )
-            _add_owner(conn, user, sha256, size)
+            mismatch = _finish_upload(conn, user, row, sha256, size)
     if mismatch:
-        raise ApiError(
-            422,
-            "hash_mismatch",
-            "文件内容与 sha256 不符，上传已作废，请重新上传",
-            "the bytes do not match the sha256; the upload was discarded, send it again",
-        )
+        raise _hash_mismatch()
     return {"sha256": sha256, "size": size}
+
+
+def _finish_upload(conn: Connection, user: User, row: Any, sha256: str, size: int) -> bool:
+    """The caller's own upload, all sent: checked against its sha256 and marked complete; a
+    mismatch keeps nothing (the client starts again from byte 0). Whether it mismatched."""
+    if size > row.received:
+        raise _incomplete(row.received)
+    digest = hashlib.sha256()
+    for chunk in _chunks(conn, sha256):
+        digest.update(chunk)
+    if size != row.received or digest.hexdigest() != sha256:
+        conn.execute(delete(upload_chunks).where(upload_chunks.c.sha256 == sha256))
+        conn.execute(delete(uploads).where(uploads.c.sha256 == sha256))
+        return True
+    conn.execute(
+        update(uploads)
+        .where(uploads.c.sha256 == sha256)
+        .values(complete=True, size=size, updated_at=timeutil.now_iso())
+    )
+    _add_owner(conn, user, sha256, size)
+    return False
 
 
 def visible_hashes(conn: Connection, user: User, hashes: list[str]) -> set[str]:

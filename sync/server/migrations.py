@@ -280,6 +280,12 @@ def _m008_partial_sha256(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_records_sha256 ON records (sha256) WHERE sha256 IS NOT NULL"))
 
 
+def _m009_prove_whole(conn: Connection) -> None:
+    """Sending a stored file again is judged as a whole: a mismatched chunk is noted, not told (a
+    chunk-by-chunk answer let someone who knew only a hash read the file one guessed byte at a time)."""
+    conn.execute(text("ALTER TABLE upload_owners ADD COLUMN mismatched BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
@@ -289,6 +295,7 @@ STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "county_audit", _m006_county_audit),
     (7, "public_seq", _m007_public_seq),
     (8, "partial_sha256", _m008_partial_sha256),
+    (9, "prove_whole", _m009_prove_whole),
 ]
 HEAD = STEPS[-1][0]
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     text,
 )
 
@@ -192,6 +193,8 @@ upload_owners = Table(
     Column("complete", Boolean, nullable=False, default=False),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
+    # A chunk sent that did not match the stored file: told only once the whole has been sent.
+    Column("mismatched", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_upload_owners_user", "user_id"),
 )
 

@@ -415,6 +415,39 @@ def test_knowing_a_hash_does_not_open_someone_elses_file(server: Server) -> None
 
 
 @BACKENDS
+def test_sending_a_stored_file_again_tells_nothing_before_the_whole_of_it_is_sent(server: Server) -> None:
+    """Proving one holds a stored file by sending it: a chunk's bytes get the same answer whether
+    they match or not, so neither the file's bytes (guessed one at a time) nor whether a hash is
+    stored can be learnt; only the whole file, checked at the end, makes one its holder."""
+    server.add_user("zhangsan", "commissioner")
+    server.add_user("mallory", "commissioner")
+    secret = b"the served party's ID card number 440781199001011234"
+    sha = hashlib.sha256(secret).hexdigest()
+    assert upload(server, "zhangsan", secret).status_code == 201
+
+    def put(offset: int, data: bytes, sha256: str = sha) -> Any:
+        return server.request("PUT", f"/attachments/{sha256}?offset={offset}", "mallory", content=data)
+
+    right, wrong = put(0, secret[:1]), None
+    assert right.status_code == 200 and right.json()["received"] == 1
+    wrong = put(1, b"#")  # not the file's second byte
+    assert wrong.status_code == 200 and wrong.json() == {"received": 2, "complete": False}
+    # An unknown hash answers alike: a stored file is not told apart.
+    unknown = put(0, b"#", "d" * 64)
+    assert unknown.status_code == 200 and unknown.json() == {"received": 1, "complete": False}
+    # The rest sent, the whole is checked: a wrong byte anywhere and nothing is gained.
+    assert put(2, secret[2:]).status_code == 200
+    done = server.request("POST", f"/attachments/{sha}/complete", "mallory", json={"size": len(secret)})
+    assert done.status_code == 422 and done.json()["error"] == "hash_mismatch"
+    assert server.request("GET", f"/attachments/{sha}/status", "mallory").json()["received"] == 0
+    # Sent whole and right, it is theirs to refer to.
+    for offset in range(len(secret)):
+        assert put(offset, secret[offset : offset + 1]).status_code == 200
+    done = server.request("POST", f"/attachments/{sha}/complete", "mallory", json={"size": len(secret)})
+    assert done.status_code == 201, done.text
+
+
+@BACKENDS
 def test_nobody_else_can_append_to_or_finish_an_unfinished_upload(server: Server) -> None:
     server.add_user("zhangsan", "commissioner")
     server.add_user("mallory", "commissioner")
