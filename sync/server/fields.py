@@ -17,8 +17,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import orjson
+
 from commissioner_app import domain
-from commissioner_app.records import parse_json
 from commissioner_app.reference import KINDS as REFERENCE_KINDS
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -130,6 +131,12 @@ def too_long(field: str) -> FieldError:
     )
 
 
+def has_nul(field: str) -> FieldError:
+    # A NUL cannot be stored as text by PostgreSQL, and one in a record's JSON broke every later
+    # search of that group's records there: refused on both databases.
+    return FieldError(field, "不能包含空字符（NUL）", "must not contain a NUL character")
+
+
 def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
     if value is None:
         # Text columns of the local store may hold NULL where the dataclass says "": both mean empty.
@@ -137,6 +144,8 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
             return None
         raise FieldError(field, "不能为空", "must not be null")
     if kind == "str":
+        if isinstance(value, str) and "\x00" in value:
+            raise has_nul(field)
         if isinstance(value, str) and len(value) <= MAX_TEXT:
             return value
         if isinstance(value, str):
@@ -183,7 +192,7 @@ def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str
         kind, nullable = found
         # The common cases inline (a push checks hundreds of thousands of values); the rest, and
         # every refusal, in _check_value.
-        if kind == "str" and type(value) is str and len(value) <= MAX_TEXT:
+        if kind == "str" and type(value) is str and len(value) <= MAX_TEXT and "\x00" not in value:
             clean[name] = value
         elif kind == "int" and type(value) is int and -(2**53) < value < 2**53:
             clean[name] = value
@@ -193,15 +202,21 @@ def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str
             text = _JSON.encode(value)  # parsed from the request's JSON: valid by construction
             if len(text) > MAX_TEXT:
                 raise too_long(name)
+            if "\\u0000" in text:
+                raise has_nul(name)
             if not JSON_SHAPES[table][name](value):
                 raise wrong_items(name)
             clean[name] = text
         elif kind == "json" and type(value) is str and len(value) <= MAX_TEXT:
-            # As the local store keeps it: JSON text, parsed once to check it.
+            # As the local store keeps it: JSON text, parsed once to check it. By orjson alone,
+            # which refuses what json.loads would take and nothing after could store or send again
+            # (an escaped lone surrogate, NaN).
             try:
-                parsed = parse_json(value)
+                parsed = orjson.loads(value)
             except (ValueError, RecursionError):  # (nested past what any record holds)
                 parsed = None
+            if "\x00" in value or "\\u0000" in value:
+                raise has_nul(name)
             if type(parsed) not in (list, dict):
                 raise not_json(name)
             if not JSON_SHAPES[table][name](parsed):

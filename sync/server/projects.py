@@ -232,8 +232,15 @@ def check_links(batch: Batch, table: str, incoming: dict[str, Any], current: Sto
             continue
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(ids) > 200:
             raise _rejected(f"字段 {name} 应为记录编号列表", f"field {name} must be a list of record ids")
+        earlier = before.get(name) or []
+        if isinstance(earlier, str):  # stored as JSON text: its ids, not its characters
+            try:
+                earlier = orjson.loads(earlier)
+            except orjson.JSONDecodeError:
+                earlier = []
+        kept = {i for i in earlier if isinstance(i, str)} if isinstance(earlier, list) else set()
         for record_id in ids:
-            if record_id in (before.get(name) or []):
+            if record_id in kept:
                 continue
             ref = batch.load(target, record_id)
             if ref is not None and ref.owner_id != batch.user.commissioner_id:

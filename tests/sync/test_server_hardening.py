@@ -23,6 +23,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import event, func, select, text, update
 
+from commissioner_app.credit_code import make_credit_code
 from sync.protocol import API_PREFIX, PROTOCOL_HEADER
 from sync.server import auth, confirm, timeutil
 from sync.server.app import create_app
@@ -531,6 +532,34 @@ def test_a_lone_surrogate_in_a_field_is_refused_with_a_message(server: Server) -
         content=b'{"username": "a\\udc00", "password": "x"}',
     )
     assert 400 <= login.status_code < 500, login.text
+
+
+@BACKENDS
+def test_a_nul_or_an_escaped_lone_surrogate_in_a_records_values_is_refused_not_stored(server: Server) -> None:
+    """A NUL in a target's name was stored, and on PostgreSQL every later push of that group naming
+    a credit code failed (500) on it; a lone surrogate escaped inside a JSON-text field passed the
+    body's check and failed later (500), or was stored and sent to teammates."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("lisi", "commissioner")
+    target = {"name": "毒\x00合作社", "type": "enterprise", "county": "新会区"}
+    bad = [
+        change("service_targets", new_id(), target),
+        change("visits", new_id(), visit_fields(cid, content="内容\x00内容")),
+        change("visits", new_id(), visit_fields(cid, service_types='["\\ud800"]')),
+        change("visits", new_id(), visit_fields(cid, service_types='["guid\\u0000ance"]')),
+        change("visits", new_id(), visit_fields(cid, service_types=["guid\x00ance"])),
+        change("commissioners", cid, {"name": "张三", "industries": '["\\udc00"]'}),
+    ]
+    results = server.push_ok("zhangsan", bad)
+    assert [r["status"] for r in results] == ["rejected"] * len(bad), results
+    for r in results:
+        assert r["reason_zh"] and r["reason_en"]
+    assert "NUL" in results[0]["reason_en"] and "空字符" in results[0]["reason_zh"]
+    # The group's pushes go on: a teammate's target with a credit code is taken.
+    code = make_credit_code("91440705", "MA4UQ7K2")
+    named = {"name": "新会陈皮合作社", "type": "enterprise", "county": "新会区", "credit_code": code}
+    [ok] = server.push_ok("lisi", [change("service_targets", new_id(), named)])
+    assert ok["status"] == "accepted", ok
 
 
 @BACKENDS

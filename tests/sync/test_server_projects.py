@@ -328,3 +328,23 @@ def test_achievements_are_reviewed_like_visits_and_checked(server: Server) -> No
         "zhangsan", [change("achievements", aid, achievement_fields(zhang, contract_value=40.0), base_rev=2)]
     )
     assert edit["fields"]["review_status"] == "pending"
+
+
+@BACKENDS
+def test_an_achievement_cannot_reach_a_colleagues_visit_through_an_id_it_named_before(server: Server) -> None:
+    """The ids an achievement already names are compared as ids: an earlier made-up id that holds
+    a colleague's visit id as its beginning does not let that visit through afterwards."""
+    zhang = server.add_user("zhangsan", "commissioner")
+    li = server.add_user("lisi", "commissioner", team=OTHER_TEAM, station=None)
+    theirs = new_id()
+    server.push_ok("lisi", [change("visits", theirs, visit_fields(li))])
+    aid = new_id()
+    [first] = server.push_ok(
+        "zhangsan", [change("achievements", aid, achievement_fields(zhang, visit_ids=f'["{theirs}z"]'))]
+    )
+    assert first["status"] == "accepted"  # an id nobody has: nothing to check it against
+    [second] = server.push_ok(
+        "zhangsan",
+        [change("achievements", aid, achievement_fields(zhang, visit_ids=f'["{theirs}"]'), base_rev=1)],
+    )
+    assert second["status"] == "rejected" and "visit_ids" in second["reason_en"]
