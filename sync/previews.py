@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 PREVIEW_SIDE = 400
 PREVIEW_BYTES = 40 * 1024
 MAX_DECODE_PIXELS = 80_000_000  # a decompression bomb is refused, not decoded
+# What an image other than a JPEG may take decoded (a JPEG decodes at 1/8 of its size at most):
+# a PNG of one colour is a few hundred KB that decodes to hundreds of MB, several at once.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
 PDF_TIMEOUT = 15.0
 PDF_MEMORY = 1024**3
 PDF_MEMORY = 1024**3
@@ -51,6 +54,9 @@ def _image(data: bytes) -> bytes | None:
         Image.MAX_IMAGE_PIXELS = MAX_DECODE_PIXELS
         with Image.open(io.BytesIO(data)) as original:
             if original.width * original.height > MAX_DECODE_PIXELS:
+                return None
+            decoded = original.width * original.height * len(original.getbands())
+            if original.format != "JPEG" and decoded > MAX_DECODED_BYTES:
                 return None
             # JPEG decodes straight at 1/2, 1/4 or 1/8 size: a 3 MB photo in a few milliseconds.
             original.draft("RGB", (PREVIEW_SIDE * 2, PREVIEW_SIDE * 2))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -47,6 +48,9 @@ class PreviewAnswer(BaseModel):
     unavailable: list[str]
 
 
+_MAKING = threading.BoundedSemaphore(2)  # previews made at once, per server process
+
+
 def ensure(engine: Engine, sha256: str) -> bytes | None:
     """The preview of a completely stored file, made now if it has none; None if not stored."""
     with reading(engine) as conn:
@@ -58,8 +62,9 @@ def ensure(engine: Engine, sha256: str) -> bytes | None:
         ).first()
     if stored is None:
         return None
-    data = b"".join(attachments.stream(engine, sha256))
-    jpeg, kind = make_preview(data)
+    with _MAKING:  # a few at a time: each may hold a decoded image of up to 64 MB
+        data = b"".join(attachments.stream(engine, sha256))
+        jpeg, kind = make_preview(data)
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 

@@ -142,3 +142,44 @@ def test_prune_removes_the_preview_with_an_abandoned_upload(server: Server) -> N
     assert prune(server.engine)["uploads"] == 1
     with server.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(previews)).scalar_one() == 0
+
+
+def _png_of_nothing(width: int, height: int) -> bytes:
+    """A PNG of one colour, a few hundred KB however large it says it is (made a row at a time:
+    never held whole here)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    packer = zlib.compressobj(9)
+    row = b"\x00" + b"\x00" * (width * 4)
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def test_a_huge_image_of_little_bytes_makes_a_placeholder_without_the_memory(tmp_path) -> None:
+    """An 8,900 x 8,900 RGBA PNG is a few hundred KB on the wire and 317 MB decoded: one took a
+    server process from 0.3 to 1.1 GB, four at once to 3.2 GB. Its preview is the placeholder, made
+    without decoding it (a photo's JPEG still decodes small, at a fraction of its size)."""
+    import subprocess
+    import sys
+
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(_png_of_nothing(8900, 8900))
+    assert bomb.stat().st_size < 2_000_000
+    probe = (
+        "import resource, sys\n"
+        "from sync.previews import make_preview\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "jpeg, kind = make_preview(open(sys.argv[1], 'rb').read())\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(kind, (after - before) // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(bomb)], capture_output=True, text=True, check=True
+    )
+    kind, grown_mb = done.stdout.split()
+    assert kind == "placeholder" and int(grown_mb) < 100, done.stdout
