@@ -159,6 +159,16 @@ def check_merge(batch: Batch, record_id: str, merged: dict[str, Any], current: S
     into = merged.get("merged_into")
     if not into or (current is not None and current.fields.get("merged_into") == into):
         return
+    user = batch.user
+    if current is not None and not (
+        user.role == "bureau" or (user.role == "manager" and manages(user, current))
+    ):
+        # Even its owner: a merge re-points the colleagues' records that name the target. (A new
+        # target pushed merged has no records of anyone else's yet.)
+        raise _rejected(
+            "只有本团队（工作站）的站长/团长或市科技局可以合并服务对象",
+            "only a manager of the target's team or workstation, or the bureau, may merge targets",
+        )
     survivor = batch.load("service_targets", str(into))
     if (
         into == record_id

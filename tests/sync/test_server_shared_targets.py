@@ -132,6 +132,15 @@ def test_merges_by_role_and_bad_merges_are_refused(server: Server, world: dict[s
         return server.push_ok(user, [change("service_targets", loser, fields, base, deleted=True)])[0]
 
     assert merge("a", other, t)["status"] == "rejected"  # a commissioner, not the owner
+    # Nor the owner, a commissioner: a merge re-points colleagues' records to the other target.
+    mine = new_id()
+    server.push_ok("a", [change("service_targets", mine, target_fields(name="甲自建的合作社"))])
+    colleagues = new_id()
+    server.push_ok("b", [change("visits", colleagues, visit_fields(world["ids"]["b"], target_id=mine))])
+    refused = merge("a", mine, other)
+    assert refused["status"] == "rejected" and "manager" in refused["reason_en"]
+    pulled = {c["id"]: c for c in server.pull_all("b")[0]}
+    assert pulled[colleagues]["fields"]["target_id"] == mine and pulled[colleagues]["rev"] == 1
     assert merge("m2", other, t)["status"] == "rejected"  # another team's manager: not even seen
     for bad in (other, new_id(), theirs):  # itself, nothing, a target the manager cannot see
         refused = merge("m", other, bad)
