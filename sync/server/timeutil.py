@@ -10,7 +10,10 @@ def now() -> datetime:
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # The year written with four digits always (strftime's %Y leaves a year before 1000 short on
+    # some C libraries, and the text then sorts wrongly against every other).
+    moment = moment.astimezone(UTC)
+    return f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%S.%fZ")
 
 
 def now_iso() -> str:
