@@ -10,6 +10,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sync.server.errors import ApiError
+from sync.server.middleware import SECURITY_HEADERS
 
 _MALFORMED = ApiError(
     400,
@@ -21,12 +22,17 @@ _MALFORMED = ApiError(
 
 class JsonErrorH11Protocol(H11Protocol):
     def send_400_response(self, msg: str) -> None:
+        if self.conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
+            # An answer has begun (or been sent: a 401 before its body's bad chunk): nothing more
+            # can be said on this connection but its end.
+            self.transport.close()
+            return
         body = json.dumps(_MALFORMED.body(), ensure_ascii=False).encode("utf-8")
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
-            (b"x-content-type-options", b"nosniff"),
+            *SECURITY_HEADERS,  # as every other answer carries them
         ]
         for event in (
             h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),

@@ -38,6 +38,9 @@ def test_a_request_that_cannot_be_parsed_gets_the_api_error_in_both_languages(
     status, headers, body = raw_request(shared_server, request)
     assert status == 400
     assert headers["content-type"].startswith("application/json")
+    # The headers every answer carries (a browser must not frame, sniff or keep it).
+    assert headers["x-frame-options"] == "DENY" and headers["cache-control"] == "no-store"
+    assert headers["x-content-type-options"] == "nosniff" and "content-security-policy" in headers
     error = json.loads(body)
     assert error["error"] == "bad_request"
     assert "请求" in error["message_zh"] and error["message_en"]
@@ -45,3 +48,30 @@ def test_a_request_that_cannot_be_parsed_gets_the_api_error_in_both_languages(
     again = b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     status, _headers, _body = raw_request(shared_server, again)
     assert status in (400, 401, 426)
+
+
+def test_a_bad_chunk_after_an_answer_was_sent_closes_the_connection_quietly(shared_server: Server) -> None:
+    """A push without a token is answered 401 before its body is read; a malformed chunk after that
+    left a traceback in the log (one a stranger could repeat to fill it), not a closed connection."""
+    import time
+
+    before = shared_server.log_path.stat().st_size
+    head = (
+        b"POST /api/v1/sync/push HTTP/1.1\r\nHost: x\r\nX-Protocol-Version: 1\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", shared_server.port), timeout=10) as s:
+        s.sendall(head)
+        answer = s.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 401"), answer[:100]
+        s.sendall(b"zz\r\nnot a chunk\r\n")
+        try:
+            while s.recv(65536):
+                pass
+        except ConnectionResetError:
+            pass
+    time.sleep(0.5)
+    with shared_server.log_path.open("rb") as log:
+        log.seek(before)
+        written = log.read().decode("utf-8", "replace")
+    assert "Traceback" not in written and "LocalProtocolError" not in written, written[-2000:]
