@@ -23,6 +23,7 @@ from commissioner_app import schema
 from commissioner_app.domain import new_id, now_iso
 from commissioner_app.i18n import Message
 from commissioner_app.records import column_value as _column_value
+from commissioner_app.store import Store
 from sync import protocol
 from sync.checks import answered_fields, plain_reason
 from sync.client import PreparedBody
@@ -46,10 +47,7 @@ MAX_BATCH_CHARS = 4_000_000  # text in one push batch; the server refuses JSON b
 class Pusher(Uploader):
     def pending_count(self) -> int:
         """Records waiting to be pushed (held-back conflicts and rejections not counted)."""
-        return sum(
-            self.store.db.execute(f"SELECT count(*) FROM {t} WHERE {_PUSHABLE}").fetchone()[0]
-            for t in PUSH_ORDER
-        )
+        return pushable_count(self.store)
 
     def _push_all(self, report: SyncReport) -> None:
         self._replay_pending(report)
@@ -581,6 +579,13 @@ def _size_sql(columns: tuple[str, ...]) -> str:
 
 
 _PUSHABLE = "dirty = 1 AND is_draft = 0 AND has_conflict = 0 AND sync_error IS NULL"
+
+
+def pushable_count(store: Store) -> int:
+    """Records a push would send now (held-back conflicts, refusals and drafts not counted)."""
+    return sum(
+        int(store.db.execute(f"SELECT count(*) FROM {t} WHERE {_PUSHABLE}").fetchone()[0]) for t in PUSH_ORDER
+    )
 
 
 def record_gone_or_edited(now: dict[str, Any], record_id: str, when_sent: Any) -> bool:

@@ -14,8 +14,9 @@ cancel flag; the GUI shows what it reports):
   in and idle.
 
 Automatic sync: every `probe_seconds` (60 by default) a cheap GET of the server's /health with a
-short timeout; when the server turns reachable after being unreachable (or unknown, at start) and
-the user has not turned automatic sync off, a sync starts.
+short timeout; when the server turns reachable after being unreachable (or unknown, at start), or
+is reachable and records saved since wait to be sent, and the user has not turned automatic sync
+off, a sync starts.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from sync import credentials, protocol, session
 from sync.engine import META_CLOCK_SKEW, SyncProgress
 from sync.errors import AuthExpiredError, OfflineError
 from sync.ops import run_sync
+from sync.pusher import pushable_count
 from ui.context import AppContext
 
 log = logging.getLogger("commissioner.ui.sync")
@@ -353,22 +355,26 @@ class SyncController(QObject):
         verify: str | bool = self.account.ca_file or True  # the bureau's own CA, as the sync uses
         self._probing = True
 
-        def work() -> bool:
+        def work(store: Store) -> tuple[bool, int]:
             try:
-                return requests.get(url, timeout=PROBE_TIMEOUT, verify=verify).status_code == 200
+                ok = requests.get(url, timeout=PROBE_TIMEOUT, verify=verify).status_code == 200
             except requests.RequestException:
-                return False
+                return False, 0
+            return ok, pushable_count(store) if ok else 0
 
-        if not self._run(work, self._probed, own_store=False):
+        if not self._run(work, self._probed):
             self._probing = False
 
-    def _probed(self, ok: bool | None, _error: BaseException | None) -> None:
+    def _probed(self, result: tuple[bool, int] | None, _error: BaseException | None) -> None:
         self._probing = False
-        ok = bool(ok)
+        ok, waiting = result or (False, 0)
         was = self.reachable
         self._set_reachable(ok)
-        if ok and was is not True and self.auto_sync:
-            log.info("server reachable again: automatic sync")
+        if ok and self.auto_sync and (was is not True or waiting):
+            # Back after being unreachable, or reachable all along with records saved meanwhile.
+            log.info(
+                "automatic sync: %s", "server reachable again" if was is not True else f"{waiting} waiting"
+            )
             self.start_sync(automatic=True)
 
     def _set_reachable(self, ok: bool) -> None:

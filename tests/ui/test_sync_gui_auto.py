@@ -53,6 +53,35 @@ def test_sync_starts_by_itself_when_the_server_comes_up(tmp_path: Path, qtbot) -
     context.close()
 
 
+def test_records_saved_while_online_go_by_themselves(tmp_path: Path, qtbot) -> None:
+    """Online all along (the office, a township with signal): what is saved meanwhile goes at the
+    next check, as the setting promises ("能连接服务器时自动同步（每分钟检查一次）"), not only when the
+    server comes back after being unreachable."""
+    with running_server(f"sqlite:///{tmp_path / 'server.db'}", tmp_path) as server:
+        folder, _cid, user = field_dir(server, tmp_path / "field")
+        store = Store.open(folder)
+        session.login(store, server.url, user, PASSWORD, use_file=True, **FAST)
+        store.close()
+        context, controller = open_context(folder, probe_seconds=1)
+        page = SyncView(context, None, controller)
+        qtbot.addWidget(page)
+        page.load()
+        wait_until(lambda: controller.reachable is True, timeout=15, what="the first probe")
+        wait_until(lambda: not controller.syncing, timeout=30, what="the first sync")
+        started: list[bool] = []
+        controller.sync_started.connect(started.append)
+        visits = add_visits(folder, 2)  # saved while online
+        wait_until(lambda: started, timeout=20, what="the automatic sync of the new records")
+        wait_until(lambda: not controller.syncing, timeout=30, what="the sync to finish")
+        records = server.records()
+        assert all(("visits", v.id) in records for v in visits)
+        # Nothing left waiting: the checks do not sync again and again.
+        count = len(started)
+        qtbot.wait(2500)
+        assert len(started) == count
+        context.close()
+
+
 def test_automatic_sync_can_be_turned_off(gui_server: Server, tmp_path: Path, qtbot) -> None:
     folder, _cid, user = field_dir(gui_server, tmp_path / "field")
     store = Store.open(folder)
