@@ -1,16 +1,31 @@
-"""The HTTP protocol `serve` runs: uvicorn's h11 implementation, except for its answer to a request
-it cannot parse (a malformed header, a Content-Length that is not a number or is given twice):
-the API's JSON error in both languages, as every other refusal, instead of a line of English text."""
+"""The HTTP protocol `serve` runs: uvicorn's h11 implementation, with two changes.
+
+- A request it cannot parse (a malformed header, a Content-Length that is not a number or is given
+  twice) gets the API's JSON error in both languages, as every other refusal, instead of a line of
+  English text.
+- A request's line and headers must arrive within HEADER_SECONDS of its first byte (or of the
+  connection, for one that sends nothing): a connection that trickles its headers, or sends none,
+  is closed, so that a stranger cannot hold thousands of them open (uvicorn has no such limit). A
+  slow body is not cut here: a photo's chunk on a weak rural link takes minutes (a reverse proxy's
+  body timeout bounds it where one is in front, see the README).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import os
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sync.server.errors import ApiError
 from sync.server.middleware import SECURITY_HEADERS
+
+log = logging.getLogger("sync.server.http")
+
+HEADER_SECONDS = float(os.environ.get("COMMISSIONER_SERVER_HEADER_SECONDS", "30"))
 
 _MALFORMED = ApiError(
     400,
@@ -21,6 +36,39 @@ _MALFORMED = ApiError(
 
 
 class JsonErrorH11Protocol(H11Protocol):
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._await_headers()
+
+    def data_received(self, data: bytes) -> None:
+        if self.conn.their_state == h11.IDLE:
+            self._await_headers()  # the first bytes of a request: its headers now have a deadline
+        super().data_received(data)
+        if self.conn.their_state != h11.IDLE:
+            self._headers_in()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._headers_in()
+        super().connection_lost(exc)
+
+    def _await_headers(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(HEADER_SECONDS, self._headers_too_slow)
+
+    def _headers_in(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self.conn.their_state == h11.IDLE and not self.transport.is_closing():
+            client = self.client[0] if self.client else None
+            log.info("closed: no request headers within %.0f s", HEADER_SECONDS, extra={"client": client})
+            self.transport.close()
+
     def send_400_response(self, msg: str) -> None:
         if self.conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
             # An answer has begun (or been sent: a 401 before its body's bad chunk): nothing more

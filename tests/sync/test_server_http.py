@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,34 @@ def test_a_bad_chunk_after_an_answer_was_sent_closes_the_connection_quietly(shar
         log.seek(before)
         written = log.read().decode("utf-8", "replace")
     assert "Traceback" not in written and "LocalProtocolError" not in written, written[-2000:]
+
+
+def test_a_connection_that_trickles_its_headers_or_sends_none_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slowloris: connections that never finish their headers were held open for good; 21,000 of
+    them from two processes made the server unreachable. They now get HEADER_SECONDS (1 s here)."""
+    import time
+
+    from tests.sync import harness
+
+    monkeypatch.setattr(
+        harness, "SERVER_ENV", {**harness.SERVER_ENV, "COMMISSIONER_SERVER_HEADER_SECONDS": "1"}
+    )
+    server = Server(f"sqlite:///{tmp_path / 'server.db'}", tmp_path).start()
+    try:
+        with (
+            socket.create_connection(("127.0.0.1", server.port), timeout=10) as idle,
+            socket.create_connection(("127.0.0.1", server.port), timeout=10) as slow,
+        ):
+            slow.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+            started = time.monotonic()
+            for s in (slow, idle):
+                assert s.recv(100) == b""  # closed by the server
+            assert time.monotonic() - started < 8
+        status, _headers, _body = raw_request(
+            server, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        assert status == 200  # a request sent whole is served as ever
+    finally:
+        server.stop()
