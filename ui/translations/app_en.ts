@@ -910,12 +910,12 @@ Restore now?</translation>
         <translation>Computing the scores…</translation>
     </message>
     <message>
-        <source>计划目标 {0:,} 人；本年度有服务记录的科技特派员</source>
-        <translation>Plan: {0:,}; commissioners with a visit this year</translation>
+        <source>计划目标 {0:,} 人；含待审核的记录，考核只计审核通过的</source>
+        <translation>Plan target {0:,}; records awaiting review included (the assessment counts approved ones only)</translation>
     </message>
     <message>
-        <source>计划目标 {0:,} 项</source>
-        <translation>Plan: {0:,}</translation>
+        <source>计划目标 {0:,} 项；含待审核的记录，考核只计审核通过的</source>
+        <translation>Plan target {0:,}; records awaiting review included (the assessment counts approved ones only)</translation>
     </message>
     <message>
         <source>已提交的服务记录（不含草稿）</source>

@@ -413,10 +413,14 @@ class CityView(QWidget):
         self.active_card.set_value(o["active_commissioners"], f.plan_active)
         self.solved_card.set_value(o["problems_solved"], f.plan_solved)
         self.visits_card.set_value(o["visits"], None)
+        # Activity as submitted, reviewed or not: the assessment and its documents count approved
+        # records only, and the notes say so (the two figures differ while review is under way).
         self.active_card.note.setText(
-            self.tr("计划目标 {0:,} 人；本年度有服务记录的科技特派员").format(f.plan_active)
+            self.tr("计划目标 {0:,} 人；含待审核的记录，考核只计审核通过的").format(f.plan_active)
         )
-        self.solved_card.note.setText(self.tr("计划目标 {0:,} 项").format(f.plan_solved))
+        self.solved_card.note.setText(
+            self.tr("计划目标 {0:,} 项；含待审核的记录，考核只计审核通过的").format(f.plan_solved)
+        )
         self.visits_card.note.setText(self.tr("已提交的服务记录（不含草稿）"))
         counties = o["by_county"]
         unnamed = self.tr("（未填写）")
