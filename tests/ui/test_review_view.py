@@ -352,3 +352,16 @@ def test_a_confirmation_without_a_rating_says_not_rated_not_five_empty_stars(
     view.select_ids([team_data.visits["zhao"].id])
     wait(manager_context)
     assert "满意度 ★★★★★" in view.detail.toPlainText()
+
+
+def test_after_a_decision_the_reviewer_goes_on_down_the_queue(manager_context, team_data, qtbot):  # noqa: F811
+    """Approving the third visit shows the one that took its place, not the top of the queue."""
+    view = open_view(manager_context, qtbot)
+    before = queue_ids(view)
+    view.select_ids([before[2]])
+    wait(manager_context)
+    view.approve_selected()
+    wait(manager_context)
+    qtbot.waitUntil(lambda: before[2] not in queue_ids(view), timeout=5000)
+    wait(manager_context)
+    assert view.selected_ids() == [before[3]]

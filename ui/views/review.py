@@ -170,6 +170,7 @@ class ReviewView(QWidget):
         self._opinion_for: frozenset[str] = frozenset()
         self._loading = False
         self._load_again = False
+        self._decided_at = 0  # the queue row of the visits just decided: the next one is shown there
         self.title = heading("", self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("hint")
@@ -296,8 +297,12 @@ class ReviewView(QWidget):
         self.table.selectionModel().blockSignals(True)
         self.select_ids(list(selected))
         if not self.selected_ids() and rows:
-            keep = next((i for i, item in enumerate(rows) if item["id"] == current), 0)
+            # The visit shown, else the one that took the place of those just decided (the reviewer
+            # goes on down the queue, not back to its top).
+            place = min(self._decided_at, len(rows) - 1)
+            keep = next((i for i, item in enumerate(rows) if item["id"] == current), place)
             self.table.selectRow(keep)
+        self._decided_at = 0
         self.table.selectionModel().blockSignals(False)
         self.table.viewport().update()
         self._show_count()
@@ -625,6 +630,8 @@ class ReviewView(QWidget):
             return
         opinion = self.opinion.toPlainText().strip()
         sheet = self.sheet_box.isChecked()
+        rows = [i for i, item in enumerate(self.model.rows) if item["id"] in set(ids)]
+        self._decided_at = min(rows) if rows else 0
         self.approve_button.setEnabled(False)
         self.return_button.setEnabled(False)
         Operation(
