@@ -224,11 +224,14 @@ class ReviewView(QWidget):
         left_layout.addWidget(self.opinion_label)
         left_layout.addWidget(self.opinion)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
         buttons.addWidget(self.sheet_box)
+        buttons.addStretch(1)
         buttons.addWidget(self.return_button)
         buttons.addWidget(self.approve_button)
         left_layout.addLayout(buttons)
+        # Under the buttons, the pane's whole width: beside them, at 150 % a message wrapped into a
+        # narrow column (one character a line in English) and squeezed the queue to three rows.
+        left_layout.addWidget(self.message)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
         right = QWidget(self)
