@@ -88,11 +88,19 @@ def test_the_bureau_publishes_the_official_results(run_context, qtbot, monkeypat
     view.publish_button.click()
     assert asked and "正式考核结果" in asked[0]
     assert run_context.store.db.execute("SELECT count(*) FROM assessment_results").fetchone()[0] == 0
+    # The question says how many of the year's records still wait for review (they would not count).
+    year = year_of(run_context.store)
+    waiting = run_context.store.db.execute(
+        "SELECT count(*) FROM visits WHERE review_status = 'pending' AND deleted = 0 AND is_draft = 0 "
+        "AND substr(visit_date, 1, 4) = ?",
+        [str(year)],
+    ).fetchone()[0]
+    assert waiting > 0
+    assert f"还有 {waiting:,} 条服务记录待审核" in asked[0]
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     view.publish_button.click()
     qtbot.waitUntil(lambda: "已发布" in view.message.text(), timeout=20000)
-    year = year_of(run_context.store)
     stored = run_context.store.db.execute(
         "SELECT count(*), min(dirty) FROM assessment_results WHERE year = ?", [year]
     ).fetchone()

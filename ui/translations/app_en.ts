@@ -261,6 +261,10 @@
         <translation>Lowered from 优秀 to 良好 by the share cap</translation>
     </message>
     <message>
+        <source>注意：本年度还有 {0} 条服务记录待审核，它们不计入这次发布的结果。</source>
+        <translation>Note: {0} service records of this year still wait for review; they do not count in the results published now.</translation>
+    </message>
+    <message>
         <source>发布正式结果</source>
         <translation>Publish official results</translation>
     </message>

@@ -253,15 +253,18 @@ class AssessmentRunView(QWidget):
     def publish(self, *, confirm: bool = True) -> None:
         year = self.chosen_year
         if confirm:
-            answer = QMessageBox.question(
-                self,
-                self.tr("发布正式结果"),
-                self.tr(
-                    "按本机已同步的全市数据发布 {0} 年度正式考核结果？\n"
-                    "请确认刚刚同步过。发布后，每位特派员同步后的年度考核表都显示这一结果；"
-                    "再次发布会替换之前的结果。"
-                ).format(year),
-            )
+            question = self.tr(
+                "按本机已同步的全市数据发布 {0} 年度正式考核结果？\n"
+                "请确认刚刚同步过。发布后，每位特派员同步后的年度考核表都显示这一结果；"
+                "再次发布会替换之前的结果。"
+            ).format(year)
+            waiting = self._waiting_for_review(year)
+            if waiting:
+                # Results count approved records only: what still waits would not count.
+                question += "\n\n" + self.tr(
+                    "注意：本年度还有 {0} 条服务记录待审核，它们不计入这次发布的结果。"
+                ).format(f"{waiting:,}")
+            answer = QMessageBox.question(self, self.tr("发布正式结果"), question)
             if answer != QMessageBox.StandardButton.Yes:
                 return
         info = user_info(self.context) or {}
@@ -273,6 +276,15 @@ class AssessmentRunView(QWidget):
         ).failure(lambda e: self.message.setText(error_text(e))).with_progress(
             self.tr("正在发布考核结果…")
         ).run_in_background()
+
+    def _waiting_for_review(self, year: int) -> int:
+        return int(
+            self.context.reader.db.execute(
+                "SELECT count(*) FROM visits WHERE review_status = 'pending' AND deleted = 0 "
+                "AND is_draft = 0 AND visit_date BETWEEN ? AND ?",
+                [f"{year}-01-01", f"{year}-12-31"],
+            ).fetchone()[0]
+        )
 
     def _published(self, year: int, n: int) -> None:
         self.message.setText(self.tr("已发布 {0} 年度 {1} 人的正式结果，下次同步时发送。").format(year, n))
