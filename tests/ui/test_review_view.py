@@ -365,3 +365,22 @@ def test_after_a_decision_the_reviewer_goes_on_down_the_queue(manager_context, t
     qtbot.waitUntil(lambda: before[2] not in queue_ids(view), timeout=5000)
     wait(manager_context)
     assert view.selected_ids() == [before[3]]
+
+
+def test_the_english_detail_uses_english_punctuation_and_names(manager_context, team_data, qtbot):  # noqa: F811
+    """In English the pane's own labels take ": " and plain brackets, and the industry its English
+    name from the reference data; the record's own texts stay as the commissioner wrote them."""
+    from ui import i18n
+
+    i18n.install("en")
+    manager_context.language = "en"
+    try:
+        view = open_view(manager_context, qtbot)
+        view.select_ids([team_data.visits["li"].id])
+        wait(manager_context)
+        text = view.detail.toPlainText()
+        assert "Service target: " in text and "Industry: " in text
+        assert "：" not in text.replace("木虱监测培训", "")  # (no Chinese colon of the pane's own)
+    finally:
+        i18n.install("zh_CN")
+        manager_context.language = "zh_CN"

@@ -46,6 +46,7 @@ from commissioner_app.ops.review import decide_visits, review_details
 from commissioner_app.review import review_queue
 from ui.context import AppContext
 from ui.evidence_files import fetch_record_previews, open_full, open_named_copy
+from ui.models import shown_reference
 from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
@@ -483,6 +484,13 @@ class ReviewView(QWidget):
             "open_photo": self.tr("点击照片可查看原图。"),
         }
 
+        english = lang == "en"
+        co = ": " if english else "："  # the templates' punctuation, by language
+        gap = "&nbsp;&nbsp; " if english else "　"
+
+        def bracket(text: str) -> str:
+            return f" ({text})" if english else f"（{text}）"
+
         def stars_of(value: Any) -> str:
             # A blank rating is "not rated", not a zero: five empty stars read as the worst mark.
             return "★" * int(value) + "☆" * (5 - int(value)) if value in (1, 2, 3, 4, 5) else t["not_rated"]
@@ -490,16 +498,19 @@ class ReviewView(QWidget):
         def section(title: str) -> None:
             out.append(f"<h3 style='margin:10px 0 4px 0; color:#1f3a5f'>{e(title)}</h3>")
 
-        out.append(f"<h2 style='margin:0'>{e(v['commissioner_name'] or '')}　{e(v['visit_date'] or '')}</h2>")
+        out.append(
+            f"<h2 style='margin:0'>{e(v['commissioner_name'] or '')}{gap}{e(v['visit_date'] or '')}</h2>"
+        )
         time_part = f"{v['start_time']}–{v['end_time']}" if v["start_time"] else ""
+        industry = shown_reference(self.context, "industry", v["industry"] or "")
         place = (v["county"] or "") + (v["town"] or "") + (v["village"] or "")
         types_text = separator.join(
             SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v["service_types"]
         )
         out.append(
-            f"<p style='margin:2px 0'>{e(t['target'])}：{e(v['target_name'] or '')}　"
-            f"{e(time_part)}<br>{e(t['place'])}：{e(place)}"
-            f"　{e(t['industry'])}：{e(v['industry'] or '')}<br>{e(t['types'])}："
+            f"<p style='margin:2px 0'>{e(t['target'])}{co}{e(v['target_name'] or '')}{gap}"
+            f"{e(time_part)}<br>{e(t['place'])}{co}{e(place)}"
+            f"{gap}{e(t['industry'])}{co}{e(industry)}<br>{e(t['types'])}{co}"
             f"{e(types_text)}"
             "</p>"
         )
@@ -518,7 +529,7 @@ class ReviewView(QWidget):
             section(self.tr("核验提示（仅供参考，不影响审核）"))
             for w in d["checks"]:
                 out.append(
-                    f"<p style='margin:2px 0; color:{EDITED_COLOUR}'>⚠ <b>{e(w.title.text(lang))}</b>："
+                    f"<p style='margin:2px 0; color:{EDITED_COLOUR}'>⚠ <b>{e(w.title.text(lang))}</b>{co}"
                     f"{e(w.message.text(lang))}</p>"
                 )
         # The proof first: the photos and the signed sheet are what a reviewer checks.
@@ -542,18 +553,18 @@ class ReviewView(QWidget):
         if counters:
             out.append(
                 "<p style='margin:2px 0'>"
-                + "　".join(f"{e(name)}：<b>{value:g}</b>" for name, value in counters)
+                + gap.join(f"{e(name)}{co}<b>{value:g}</b>" for name, value in counters)
                 + "</p>"
             )
         section(self.tr("技术难题与解决方案"))
         if not d["problems"]:
             out.append(f"<p style='margin:2px 0'>{e(t['no_problems'])}</p>")
         for p in d["problems"]:
-            out.append(f"<p style='margin:2px 0'><b>{e(p['title'])}</b>：{e(p['description'] or '')}</p>")
+            out.append(f"<p style='margin:2px 0'><b>{e(p['title'])}</b>{co}{e(p['description'] or '')}</p>")
             for s in p["solutions"]:
                 out.append(
                     f"<p style='margin:0 0 2px 16px'>→ {e(s['description'] or '')}"
-                    f"{'（' + e(s['technology']) + '）' if s['technology'] else ''}</p>"
+                    f"{bracket(e(s['technology'])) if s['technology'] else ''}</p>"
                 )
         c = d.get("confirmation")
         if c:
@@ -563,28 +574,29 @@ class ReviewView(QWidget):
             colour = "#15803d" if c["decision"] == "confirmed" else "#b91c1c"
             party_stars = stars_of(c["satisfaction"])
             out.append(
-                f"<p style='margin:2px 0; color:{colour}'><b>{e(t['party'])}</b>："
-                f"{e(verdict)}　{e(t['satisfaction'])} {e(party_stars)}　{e(c['name'] or '')}"
-                f"{'（' + e(c['role']) + '）' if c['role'] else ''}"
-                f"{'　' + e(c['comment']) if c['comment'] else ''}</p>"
+                f"<p style='margin:2px 0; color:{colour}'><b>{e(t['party'])}</b>{co}"
+                f"{e(verdict)}{gap}{e(t['satisfaction'])} {e(party_stars)}{gap}{e(c['name'] or '')}"
+                f"{bracket(e(c['role'])) if c['role'] else ''}"
+                f"{gap + e(c['comment']) if c['comment'] else ''}</p>"
             )
         satisfaction = v["confirm_satisfaction"]
         if v["confirm_contact"] or satisfaction:
             stars = stars_of(satisfaction)
             out.append(
-                f"<p style='margin:2px 0'>{e(t['confirmed'])}：{e(v['confirm_contact'] or '')}　"
+                f"<p style='margin:2px 0'>{e(t['confirmed'])}{co}{e(v['confirm_contact'] or '')}{gap}"
                 f"{e(t['satisfaction'])} {e(stars)}"
-                f"{'　' + e(v['confirm_remark']) if v['confirm_remark'] else ''}</p>"
+                f"{gap + e(v['confirm_remark']) if v['confirm_remark'] else ''}</p>"
             )
         else:
             out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['unconfirmed'])}</p>")
         if d["reviews"]:
             section(self.tr("本记录的审核经过"))
-            for decision, opinion, name, at in d["reviews"]:
+            for decision, opinion, who, at in d["reviews"]:
                 word = self.tr("已通过") if decision == "approved" else self.tr("已退回")
+                when = e((at or "").replace("T", " ")[:16])
                 out.append(
-                    f"<p style='margin:0'>{e((at or '').replace('T', ' ')[:16])}　{e(name or '')}　{e(word)}"
-                    f"{'：' + e(opinion) if opinion else ''}</p>"
+                    f"<p style='margin:0'>{when}{gap}{e(who or '')}{gap}{e(word)}"
+                    f"{co + e(opinion) if opinion else ''}</p>"
                 )
         section(self.tr("{0}的服务情况").format(v["commissioner_name"] or ""))
         r = d["record"]
