@@ -621,6 +621,10 @@ ROLE_NAMES = {
 }
 
 
+def _role_key(role: str) -> str:
+    return role.strip().lower() if role.isascii() else role.strip()
+
+
 def _problem(row: int, field: str, kind: str, zh: str, en: str) -> dict[str, Any]:
     return {
         "row": row,
@@ -703,6 +707,23 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
                 )
             )
         team, station = r.team.strip(), r.workstation.strip()
+        leads = r.role.strip()
+        if leads == "团长" and not team:
+            problems.append(
+                _problem(
+                    r.row, "team", "error", "团长须填写所带的科技特派团", "a 团长 needs the team they lead"
+                )
+            )
+        elif leads == "站长" and not station:
+            problems.append(
+                _problem(
+                    r.row,
+                    "workstation",
+                    "error",
+                    "站长须填写所在的工作站",
+                    "a 站长 needs the workstation they run",
+                )
+            )
         if team and team not in teams:
             if team not in new_teams:
                 problems.append(
@@ -768,33 +789,42 @@ def roster_import(body: RosterIn, user: Bureau, request: Request) -> dict[str, A
                 extra=summary,
             )
         changes: list[dict[str, Any]] = []
+        roles = [
+            ROLE_NAMES[r.role.strip().lower() if r.role.isascii() else r.role.strip()] for r in body.rows
+        ]
+        cids = [str(uuid.uuid4()) if role in PROFILE_ROLES else None for role in roles]
+        # A team or workstation made with its 团长 or 站长 is led by them from the start (the first
+        # such row for each).
+        leaders: dict[tuple[str, str], str] = {}
+        for r, cid in zip(body.rows, cids, strict=True):
+            kind = {"团长": "team", "站长": "workstation"}.get(r.role.strip())
+            name = r.team.strip() if kind == "team" else r.workstation.strip()
+            if kind and cid and name:
+                leaders.setdefault((kind, name), cid)
         team_ids = dict(plan["teams"])
         for name, team_counties in plan["new_teams"].items():
             team_ids[name] = tid = str(uuid.uuid4())
-            changes.append(
-                _change(
-                    conn,
-                    "teams",
-                    tid,
-                    {
-                        "name": name,
-                        "counties": team_counties,
-                        "county": team_counties[0] if team_counties else "",
-                    },
-                )
-            )
+            fields: dict[str, Any] = {
+                "name": name,
+                "counties": team_counties,
+                "county": team_counties[0] if team_counties else "",
+            }
+            if ("team", name) in leaders:
+                fields["leader_id"] = leaders["team", name]
+            changes.append(_change(conn, "teams", tid, fields))
         station_ids = dict(plan["stations"])
         for name, county in plan["new_stations"].items():
             station_ids[name] = sid = str(uuid.uuid4())
-            changes.append(_change(conn, "workstations", sid, {"name": name, "county": county}))
+            fields = {"name": name, "county": county}
+            if ("workstation", name) in leaders:
+                fields["manager_id"] = leaders["workstation", name]
+            changes.append(_change(conn, "workstations", sid, fields))
         now = timeutil.now_iso()
         expires = timeutil.iso(timeutil.now() + auth.CODE_LIFETIME)
         accounts, made_users, made_memberships = [], [], []
-        for r, code, code_hash in zip(body.rows, codes, hashes, strict=True):
-            role = ROLE_NAMES[r.role.strip().lower() if r.role.isascii() else r.role.strip()]
+        for r, code, code_hash, role, cid in zip(body.rows, codes, hashes, roles, cids, strict=True):
             username = r.mobile.strip()
             account_id = str(uuid.uuid4())
-            cid = str(uuid.uuid4()) if role in PROFILE_ROLES else None
             team = team_ids.get(r.team.strip()) if r.team.strip() else None
             station = station_ids.get(r.workstation.strip()) if r.workstation.strip() else None
             county = r.county.strip()

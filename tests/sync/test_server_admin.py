@@ -319,6 +319,23 @@ def test_roster_check_names_every_problem_and_writes_nothing(server: Server) -> 
             "role": "园长",
         },
         {"row": 8, "name": "庚", "sending_unit": "", "mobile": "zhangsan", "county": "台山市"},
+        # A 团长 of no team, a 站长 of no workstation: whom would they lead?
+        {
+            "row": 9,
+            "name": "辛",
+            "sending_unit": "五邑大学",
+            "mobile": "13800000009",
+            "county": "台山市",
+            "role": "团长",
+        },
+        {
+            "row": 10,
+            "name": "壬",
+            "sending_unit": "五邑大学",
+            "mobile": "13800000010",
+            "county": "台山市",
+            "role": "站长",
+        },
     ]
     answer = server.request("POST", "/admin/roster/check", "bureau", json={"rows": rows})
     assert answer.status_code == 200, answer.text
@@ -334,9 +351,11 @@ def test_roster_check_names_every_problem_and_writes_nothing(server: Server) -> 
         (7, "工作站", "create"),
         (8, "派出单位", "error"),
         (8, "手机号码", "error"),
+        (9, "科技特派团", "error"),
+        (10, "工作站", "error"),
     }
     answer = server.request("POST", "/admin/roster/import", "bureau", json={"rows": rows})
-    assert answer.status_code == 422 and answer.json()["errors"] == 8
+    assert answer.status_code == 422 and answer.json()["errors"] == 10
     with server.engine.connect() as conn:
         assert len(conn.execute(select(users.c.id)).all()) == 4
         assert conn.execute(select(records.c.id).where(records.c.table_name == "teams")).all() == [(TEAM,)]
@@ -375,6 +394,15 @@ def test_roster_import_makes_accounts_profiles_teams_and_stations(server: Server
     made = answer.json()
     assert [a["role"] for a in made["accounts"]] == ["commissioner", "manager", "county"]
     assert made["teams_created"] == ["陈皮团"] and made["workstations_created"] == ["会城站"]
+    # The 团长 leads the team made with them.
+    with server.engine.connect() as conn:
+        team = conn.execute(
+            select(records.c.fields).where(records.c.table_name == "teams", records.c.fields.like("%陈皮团%"))
+        ).scalar_one()
+        leader = conn.execute(
+            select(users.c.commissioner_id).where(users.c.username == "13800000002")
+        ).scalar_one()
+    assert json.loads(team)["leader_id"] == leader
     # Importing the same roster again: every mobile number is taken now.
     again = server.request("POST", "/admin/roster/check", "bureau", json={"rows": rows})
     assert {p["row"] for p in again.json()["problems"] if p["kind"] == "error"} == {2, 3, 4}
