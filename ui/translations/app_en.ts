@@ -4000,8 +4000,8 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Custom</translation>
     </message>
     <message>
-        <source>团队汇总 PDF…</source>
-        <translation>Team summary PDF…</translation>
+        <source>本年度团队汇总 PDF…</source>
+        <translation>Team summary of the year (PDF)…</translation>
     </message>
 </context>
 <context>

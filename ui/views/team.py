@@ -406,5 +406,5 @@ class TeamView(QWidget):
         self.preset.addItems([labels[k] for k in PRESETS])
         self.preset.setCurrentIndex(index)
         self.preset.blockSignals(False)
-        self.pdf_button.setText(self.tr("团队汇总 PDF…"))
+        self.pdf_button.setText(self.tr("本年度团队汇总 PDF…"))  # the year, whatever period the view shows
         self._fill()
