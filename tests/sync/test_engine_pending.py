@@ -63,15 +63,14 @@ def test_a_batch_sent_compressed_is_kept_compressed_and_reads_back_whole():
     assert isinstance(small, str) and stored_batch(small) == batch()
 
 
-def test_a_batch_kept_compressed_is_replayed_with_the_bytes_kept(shared_server, tmp_path):
-    """After an answer is lost, the batch goes again byte for byte as it was kept: the kept gzip
-    request itself, not the batch decoded and encoded anew (which only costs time, and could differ
-    from what the server stored under that batch id if the encoder ever changed)."""
+def _answer_lost(shared_server, tmp_path, seed):  # type: ignore[no-untyped-def]
+    """A commissioner's six visits pushed, the answer lost on the way back: (commissioner id, store,
+    engine, visits), the batch kept in meta and the engine's client as it was."""
     cid = str(uuid.uuid4())
     name = shared_server.add_user(f"wang{uuid.uuid4().hex[:8]}", commissioner_id=cid)
     store = commissioner_store(tmp_path / "laptop", cid)
     engine = connect(store, shared_server.url, name)
-    rng = random.Random(7)
+    rng = random.Random(seed)
     target = add_target(store, rng)
     visits = [add_visit(store, rng, target, f"第{k}次") for k in range(6)]
     real_push = engine.client.push
@@ -83,6 +82,16 @@ def test_a_batch_kept_compressed_is_replayed_with_the_bytes_kept(shared_server, 
     engine.client.push = answer_lost  # type: ignore[method-assign]
     with pytest.raises(OfflineError):
         engine.sync()
+    engine.client.push = real_push  # type: ignore[method-assign]
+    return cid, store, engine, visits
+
+
+def test_a_batch_kept_compressed_is_replayed_with_the_bytes_kept(shared_server, tmp_path):
+    """After an answer is lost, the batch goes again byte for byte as it was kept: the kept gzip
+    request itself, not the batch decoded and encoded anew (which only costs time, and could differ
+    from what the server stored under that batch id if the encoder ever changed)."""
+    cid, store, engine, visits = _answer_lost(shared_server, tmp_path, seed=7)
+    real_push = engine.client.push
     kept = store.get_meta_value(META_PENDING_BATCH)
     assert isinstance(kept, bytes)  # sent, and kept, compressed
     sent: list = []
@@ -119,23 +128,7 @@ def test_a_damaged_kept_batch_is_dropped_with_a_message_and_its_records_sent_aga
     """A batch kept in meta that no longer reads (a disk fault, an interrupted write) must not stop
     every sync from then on: it is dropped, the person is told, and its records, still waiting on
     this computer, go in this sync; the server keeps each of them once."""
-    cid = str(uuid.uuid4())
-    name = shared_server.add_user(f"wang{uuid.uuid4().hex[:8]}", commissioner_id=cid)
-    store = commissioner_store(tmp_path / "laptop", cid)
-    engine = connect(store, shared_server.url, name)
-    rng = random.Random(11)
-    target = add_target(store, rng)
-    visits = [add_visit(store, rng, target, f"第{k}次") for k in range(6)]
-    real_push = engine.client.push
-
-    def answer_lost(request, encoded=None):  # type: ignore[no-untyped-def]
-        real_push(request, encoded)
-        raise OfflineError("connection cut before the answer arrived")
-
-    engine.client.push = answer_lost  # type: ignore[method-assign]
-    with pytest.raises(OfflineError):
-        engine.sync()
-    engine.client.push = real_push  # type: ignore[method-assign]
+    cid, store, engine, visits = _answer_lost(shared_server, tmp_path, seed=11)
     kept = store.get_meta_value(META_PENDING_BATCH)
     assert isinstance(kept, bytes)
     if form == "as text":  # as a small batch is kept, and as earlier versions kept every batch
