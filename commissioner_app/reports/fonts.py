@@ -39,6 +39,9 @@ def register_fonts() -> None:
     from reportlab.platypus import tables
 
     shapes.STATE_DEFAULTS["fontName"] = CJK  # charts start from this font (Times-Roman otherwise)
+    from commissioner_app.reports import linebreak
+
+    linebreak.install()  # no line starts with a closing mark
     rl_config.useA85 = 0  # binary streams: ASCII85 of photos costs time (pure Python) and space
     # Charts are built by this code, not by users: checking every attribute set on every chart
     # shape (a debugging aid of reportlab's) was a tenth of an annual record's time.
