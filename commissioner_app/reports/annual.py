@@ -125,11 +125,19 @@ def write_annual_record(
     )
     story += _agreements(store, a, m.commissioner_id, width)
     story += projects_section(store, m.commissioner_id, year, width, number="七")
-    story.append(P(tr("八、年度工作总结", "8. Annual summary"), s.h2))
     summary = annual_summary_text(store, m.commissioner_id, year)
-    story.append(P(summary or tr("（未填写）", "(not written)"), s.body))
-    story.append(Spacer(1, 8 * mm))
-    story.append(KeepTogether([_signatures(width)]))
+    # The summary and the signatures on one page: the signatures alone on a last page sign nothing
+    # one can see (a summary longer than a page still breaks, before them).
+    story.append(
+        KeepTogether(
+            [
+                P(tr("八、年度工作总结", "8. Annual summary"), s.h2),
+                P(summary or tr("（未填写）", "(not written)"), s.body),
+                Spacer(1, 8 * mm),
+                _signatures(width),
+            ]
+        )
+    )
     story += photos_section(store, visits, width)
     return build_pdf(
         out,

@@ -305,3 +305,18 @@ def test_the_same_text_in_two_styles_keeps_each_style():
         assert {f.fontSize for f in title.frags} == {s.title.fontSize}
         assert {f.fontSize for f in note.frags} == {s.note.fontSize}
         assert title.style is s.title and note.style is s.note
+
+
+def test_the_signatures_never_stand_alone_on_a_last_page(data, city, tmp_path, monkeypatch):
+    """Whatever the length of the annual summary, the page with the signature lines also holds the
+    summary's heading: signatures alone on a page sign nothing one can see."""
+    from commissioner_app.reports import annual
+
+    sentence = "本年度围绕柑橘黄龙病防控开展技术指导，组织培训并建立示范基地。"
+    for n in range(0, 61, 4):
+        monkeypatch.setattr(annual, "annual_summary_text", lambda *a, n=n: sentence * n)
+        out = tmp_path / f"annual-{n}.pdf"
+        annual_record(data.store, data.self_id, YEAR, out, assessment=city)
+        pages = [page.extract_text() or "" for page in PdfReader(out).pages]
+        signed = next(i for i, text in enumerate(pages) if "特派员（签字）" in squeezed(text))
+        assert "年度工作总结" in squeezed(pages[signed]), (n, signed)
