@@ -62,6 +62,17 @@ def visits_of(store: Store, commissioner_id: str, year: int) -> list[dict[str, A
     ]
 
 
+def awaiting_review(store: Store, year: int) -> int:
+    """The year's submitted visits still waiting for review (the published results do not count them)."""
+    return int(
+        store.db.execute(
+            "SELECT count(*) FROM visits WHERE review_status = 'pending' AND deleted = 0 "
+            "AND is_draft = 0 AND visit_date BETWEEN ? AND ?",
+            [f"{year}-01-01", f"{year}-12-31"],
+        ).fetchone()[0]
+    )
+
+
 def publish_results(store: Store, year: int, published_by: str) -> OpResult[int]:
     """The bureau publishes the year's official results (commissioner_app.assessment.publish)."""
     return OpResult(publish(store, year, published_by), OpChanges.of("assessment_results"))

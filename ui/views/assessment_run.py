@@ -24,7 +24,7 @@ from commissioner_app.assessment import Assessment, Period, assess
 from commissioner_app.assessment_rules import GRADES
 from commissioner_app.exports import export_xlsx
 from commissioner_app.ops import OpChanges
-from commissioner_app.ops.assessment import publish_results
+from commissioner_app.ops.assessment import awaiting_review, publish_results
 from commissioner_app.ops.session import session_county
 from commissioner_app.store import Store
 from ui import screen_fit
@@ -258,7 +258,7 @@ class AssessmentRunView(QWidget):
                 "请确认刚刚同步过。发布后，每位特派员同步后的年度考核表都显示这一结果；"
                 "再次发布会替换之前的结果。"
             ).format(year)
-            waiting = self._waiting_for_review(year)
+            waiting = awaiting_review(self.context.reader, year)
             if waiting:
                 # Results count approved records only: what still waits would not count.
                 question += "\n\n" + self.tr(
@@ -276,15 +276,6 @@ class AssessmentRunView(QWidget):
         ).failure(lambda e: self.message.setText(error_text(e))).with_progress(
             self.tr("正在发布考核结果…")
         ).run_in_background()
-
-    def _waiting_for_review(self, year: int) -> int:
-        return int(
-            self.context.reader.db.execute(
-                "SELECT count(*) FROM visits WHERE review_status = 'pending' AND deleted = 0 "
-                "AND is_draft = 0 AND visit_date BETWEEN ? AND ?",
-                [f"{year}-01-01", f"{year}-12-31"],
-            ).fetchone()[0]
-        )
 
     def _published(self, year: int, n: int) -> None:
         self.message.setText(self.tr("已发布 {0} 年度 {1} 人的正式结果，下次同步时发送。").format(year, n))
