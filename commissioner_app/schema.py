@@ -405,10 +405,14 @@ def m003_activity_indexes(db: Database) -> None:
 # for the reports module.
 
 
-def _base_trigger(db: Database, table: str) -> str:
+def _record_columns(db: Database, table: str) -> list[str]:
+    """A synced table's columns other than the sync bookkeeping ones: what a sync_base row keeps."""
     sync_columns = {line.strip().split()[0] for line in _V1_SYNC_COLUMNS.strip().splitlines()}
-    columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall() if r[1] not in sync_columns]
-    pairs = ", ".join(f"'{c}', old.{c}" for c in columns)
+    return [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall() if r[1] not in sync_columns]
+
+
+def _base_trigger(db: Database, table: str) -> str:
+    pairs = ", ".join(f"'{c}', old.{c}" for c in _record_columns(db, table))
     return f"""CREATE TRIGGER {table}_sync_base AFTER UPDATE OF dirty ON {table}
         WHEN old.dirty = 0 AND new.dirty = 1 AND old.rev > 0 BEGIN
         INSERT OR REPLACE INTO sync_base (table_name, record_id, rev, fields)
@@ -720,9 +724,7 @@ def m014_fts_pending(db: Database) -> None:
 
 
 def _base_trigger_v2(db: Database, table: str) -> str:
-    sync_columns = {line.strip().split()[0] for line in _V1_SYNC_COLUMNS.strip().splitlines()}
-    columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall() if r[1] not in sync_columns]
-    pairs = ", ".join(f"'{c}', {c}" for c in columns)
+    pairs = ", ".join(f"'{c}', {c}" for c in _record_columns(db, table))
     return f"""CREATE TRIGGER {table}_sync_base BEFORE UPDATE OF dirty ON {table}
         WHEN old.dirty = 0 AND new.dirty = 1 AND old.rev > 0 BEGIN
         INSERT OR REPLACE INTO sync_base (table_name, record_id, rev, fields)

@@ -136,8 +136,10 @@ class AuditView(QWidget):
             self.action.addItem(label.text(lang), code)
         self.action.setCurrentIndex(max(0, self.action.findData(chosen)))
         self.action.blockSignals(False)
-        self._set_headers()
-        self._show()
+        if self.has_loaded:
+            self._show()  # (its headers too)
+        else:
+            self._set_headers()
 
     def _set_headers(self, header: Message | None = None) -> None:
         # The time column says which time it shows (Beijing time on a computer set to China's zone),
