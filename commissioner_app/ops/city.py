@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from commissioner_app.activity import city_overview
-from commissioner_app.assessment import MemberResult
+from commissioner_app.assessment import MemberResult, Period, Scope, assess
 from commissioner_app.assessment_rules import load_rules
 from commissioner_app.plan_lists import CountyProgress, achievement_counts, county_progress
 from commissioner_app.store import Store, VisitQuery
@@ -31,6 +32,18 @@ def city_figures(store: Store, year: int) -> CityFigures:
     extra = achievement_counts(store, f"{year}-01-01", f"{year}-12-31")
     counties = county_progress(rules, overview["by_county"], extra)
     return CityFigures(year, overview, rules.plan_active_commissioners, rules.plan_problems_solved, counties)
+
+
+def write_city_summary(store: Store, year: int, path: Path, county: str = "") -> Path:
+    """The year's summary PDF as the command line's `report city` makes it; for a county bureau
+    (whose store holds its county's records only) its county's summary, titled with the county."""
+    from commissioner_app.reports.summary import city_summary, group_summary
+
+    if county:
+        group_summary(store, assess(store, Scope.county(county), Period.year(year)), path)
+    else:
+        city_summary(store, assess(store, period=Period.year(year)), path)
+    return path
 
 
 def town_visits(store: Store, county: str, town: str, year: int) -> tuple[int, list[dict[str, Any]]]:

@@ -104,3 +104,79 @@ def test_drill_down_reaches_the_towns_visits(bureau_context, bureau_store, qtbot
     shown = view.visits_table.model().keys
     assert shown == expected and len(shown) == towns[0]["visits"]
     assert f"{len(expected):,} 条服务记录" in view.visits_label.text()
+
+
+def pdf_text(path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_bureau_saves_the_city_summary_pdf_of_the_chosen_year(
+    bureau_context, bureau_store, qtbot, tmp_path
+):
+    """The bureau printed the city summary only from the command line; the city view had no button."""
+    year = busiest_year(bureau_store)
+    view = open_city(bureau_context, qtbot, year)
+    assert view.pdf_button.text() == "全市汇总 PDF…" and view.pdf_button.isEnabled()
+    out = tmp_path / "全市汇总"
+    view.save_summary(str(out))  # the name as typed, without .pdf
+    wait(bureau_context)
+    saved = tmp_path / "全市汇总.pdf"
+    assert saved.exists() and "全市汇总已保存" in view.message.text() and str(saved) in view.message.text()
+    assert view.pdf_button.isEnabled()
+    text = pdf_text(saved)
+    assert f"{year}年度全市科技特派员工作汇总" in text
+    first_county = column(view.county_table, 0)[0]
+    assert first_county in text  # the counties' table, as on the screen
+    assert bureau_context.setting("city", "folder", "", str) == str(tmp_path)  # the next dialog opens here
+
+
+def test_a_county_bureau_summary_is_titled_with_its_county(bureau_context, bureau_store, qtbot, tmp_path):
+    import json
+
+    user = json.loads(bureau_store.get_meta_value("sync_user"))
+    bureau_store.set_meta("sync_user", json.dumps({**user, "role": "county", "county": "新会区"}))
+    year = busiest_year(bureau_store)
+    view = open_city(bureau_context, qtbot, year)
+    assert view.pdf_button.text() == "新会区汇总 PDF…"
+    out = tmp_path / "county.pdf"
+    view.save_summary(str(out))
+    wait(bureau_context)
+    text = pdf_text(out)
+    assert f"{year}年度新会区工作汇总" in text and "全市" not in text
+
+
+def test_a_failed_city_summary_says_why_and_the_button_comes_back(
+    bureau_context, bureau_store, qtbot, tmp_path, monkeypatch
+):
+    import ui.tasks
+
+    shown = []
+    monkeypatch.setattr(ui.tasks, "show_error", lambda parent, error: shown.append(error))
+    view = open_city(bureau_context, qtbot, busiest_year(bureau_store))
+    view.save_summary(str(tmp_path / "no such folder" / "x.pdf"))
+    wait(bureau_context)
+    assert shown and view.pdf_button.isEnabled()
+
+
+def test_the_button_asks_where_suggesting_the_years_name_in_the_last_folder(
+    bureau_context, bureau_store, qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    year = busiest_year(bureau_store)
+    bureau_context.set_setting("city", "folder", str(tmp_path))
+    asked = []
+
+    def answer(parent, caption, suggested, filters):
+        asked.append(suggested)
+        return str(tmp_path / "chosen.pdf"), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    view = open_city(bureau_context, qtbot, year)
+    qtbot.mouseClick(view.pdf_button, Qt.MouseButton.LeftButton)
+    wait(bureau_context)
+    assert asked == [str(tmp_path / f"{year}年度全市科技特派员工作汇总.pdf")]
+    assert (tmp_path / "chosen.pdf").exists()

@@ -786,6 +786,14 @@ Restore now?</translation>
         <translation>Year</translation>
     </message>
     <message>
+        <source>{0}汇总 PDF…</source>
+        <translation>{0} summary PDF…</translation>
+    </message>
+    <message>
+        <source>全市汇总 PDF…</source>
+        <translation>City summary PDF…</translation>
+    </message>
+    <message>
         <source>在岗服务的科技特派员（人）</source>
         <translation>Active commissioners</translation>
     </message>
@@ -900,6 +908,30 @@ Restore now?</translation>
     <message>
         <source>本年度暂无服务记录</source>
         <translation>No visits this year</translation>
+    </message>
+    <message>
+        <source>全市</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <source>{0}年度{1}科技特派员工作汇总.pdf</source>
+        <translation>{1} commissioners summary {0}.pdf</translation>
+    </message>
+    <message>
+        <source>保存汇总</source>
+        <translation>Save the summary</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>正在生成汇总…</source>
+        <translation>Making the summary…</translation>
+    </message>
+    <message>
+        <source>{0}汇总已保存：{1}</source>
+        <translation>{0} summary saved: {1}</translation>
     </message>
     <message>
         <source>正在统计…</source>

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -31,7 +34,13 @@ from commissioner_app.activity import town_breakdown
 from commissioner_app.assessment import MemberResult, Period, assess
 from commissioner_app.domain import SERVICE_TYPES
 from commissioner_app.ops import OpChanges
-from commissioner_app.ops.city import CityFigures, city_figures, county_scores, town_visits
+from commissioner_app.ops.city import (
+    CityFigures,
+    city_figures,
+    county_scores,
+    town_visits,
+    write_city_summary,
+)
 from commissioner_app.ops.session import session_county
 from commissioner_app.store import RECORD_STATES
 from ui import screen_fit
@@ -169,6 +178,11 @@ class CityView(QWidget):
         self.year = YearCombo(self)
         self.status = QLabel(self)
         self.status.setObjectName("hint")
+        self.pdf_button = QPushButton(self)
+        self.pdf_button.clicked.connect(lambda: self.save_summary())
+        self.message = QLabel(self)  # where the summary was saved
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
         self.active_card = ProgressCard(self)
         self.solved_card = ProgressCard(self)
         self.visits_card = ProgressCard(self)
@@ -254,11 +268,13 @@ class CityView(QWidget):
         top.addWidget(self.year)
         top.addSpacing(12)
         top.addWidget(self.status, 1)
+        top.addWidget(self.pdf_button)
         cards = QHBoxLayout()
         for card in (self.active_card, self.solved_card, self.visits_card):
             cards.addWidget(card, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.message)
         layout.addLayout(cards)
         layout.addWidget(self.tabs, 1)
 
@@ -290,6 +306,10 @@ class CityView(QWidget):
         county = session_county(self.context.reader)
         self.title.setText(self.tr("{0}概况").format(county) if county else self.tr("全市概况"))
         self.year_label.setText(self.tr("年度"))
+        # The chosen year's, as the command line's `report city` makes it.
+        self.pdf_button.setText(
+            self.tr("{0}汇总 PDF…").format(county) if county else self.tr("全市汇总 PDF…")
+        )
         self.active_card.caption.setText(self.tr("在岗服务的科技特派员（人）"))
         self.solved_card.caption.setText(self.tr("解决技术难题（项）"))
         self.visits_card.caption.setText(self.tr("服务记录（条）"))
@@ -354,6 +374,39 @@ class CityView(QWidget):
         self._show_members()
 
     # --- loading ---------------------------------------------------------------------------------
+
+    # --- the summary PDF -------------------------------------------------------------------------
+
+    def save_summary(self, path: str | None = None) -> None:
+        year, county = self.chosen_year, session_county(self.context.reader)
+        if path is None:
+            area = county or self.tr("全市")
+            name = self.tr("{0}年度{1}科技特派员工作汇总.pdf").format(year, area)
+            folder = self.context.setting("city", "folder", str(Path.home()), str)
+            path, _filter = QFileDialog.getSaveFileName(
+                self, self.tr("保存汇总"), str(Path(folder) / name), self.tr("PDF 文件 (*.pdf)")
+            )
+            if not path:
+                return
+        target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+        self.context.set_setting("city", "folder", str(target.parent))
+        self.pdf_button.setEnabled(False)
+        Operation(
+            self, lambda store: write_city_summary(store, year, target, county), self._summary_saved
+        ).failure(self._summary_failed).with_progress(self.tr("正在生成汇总…")).run_in_background()
+
+    def _summary_saved(self, path: Path) -> None:
+        self.pdf_button.setEnabled(True)
+        self.message.setText(
+            self.tr("{0}汇总已保存：{1}").format(session_county(self.context.reader) or self.tr("全市"), path)
+        )
+        self.message.setVisible(True)
+
+    def _summary_failed(self, error: BaseException) -> None:
+        from ui.tasks import show_error
+
+        self.pdf_button.setEnabled(True)
+        show_error(self, error)
 
     def load(self) -> None:
         if not self.has_loaded:
