@@ -29,6 +29,60 @@ def publish(store: Store, demand: Demand) -> Demand:
     return store.save(demand)
 
 
+# What the bureau may correct in a demand it published (not who took it up, nor its state).
+EDITABLE_FIELDS = ("title", "description", "industry", "county", "town", "target_name", "deadline")
+
+_NOT_OPEN = Message(
+    "该需求已被揭榜或已转为揭榜项目，不能再修改或关闭。",
+    "This demand has been taken up or became an open-call project: it can no longer be changed or closed.",
+)
+
+
+def _bureau_demand(store: Store, demand_id: str, states: tuple[str, ...]) -> Demand:
+    demand = store.get(Demand, demand_id)
+    if demand is None:
+        raise CommissionerError(
+            Message("找不到该需求，可能已被删除。", "The demand was not found: it may have been deleted.")
+        )
+    if demand.status not in states or demand.taken_by:
+        raise CommissionerError(_NOT_OPEN)
+    return demand
+
+
+def revise(store: Store, demand_id: str, changes: Demand) -> Demand:
+    """Correct a published (or closed) demand: its text, place, served party and deadline; checked
+    as a new one is. One already taken up is the commissioner's problem now and is not changed."""
+    with store.atomic():
+        demand = _bureau_demand(store, demand_id, ("published", "closed"))
+        for name in EDITABLE_FIELDS:
+            setattr(demand, name, getattr(changes, name))
+        return store.save(demand)
+
+
+def close(store: Store, demand_id: str) -> Demand:
+    """Withdraw a published demand nobody has taken up (met otherwise, or published by mistake):
+    commissioners no longer see it among the open ones. It stays in the bureau's list."""
+    with store.atomic():
+        demand = _bureau_demand(store, demand_id, ("published",))
+        demand.status = "closed"
+        return store.save(demand)
+
+
+def reopen(store: Store, demand_id: str, *, today: date | None = None) -> Demand:
+    """Publish a closed demand again; one whose deadline has passed needs a new deadline first."""
+    with store.atomic():
+        demand = _bureau_demand(store, demand_id, ("closed",))
+        if demand.deadline is not None and demand.deadline < (today or date.today()):
+            raise CommissionerError(
+                Message(
+                    "该需求的揭榜截止日期已过，请先修改截止日期再重新发布。",
+                    "The demand's deadline has passed: change the deadline before publishing it again.",
+                )
+            )
+        demand.status = "published"
+        return store.save(demand)
+
+
 def open_demands(
     store: Store, *, industries: list[str] | None = None, today: date | None = None
 ) -> list[Demand]:
@@ -77,6 +131,7 @@ def demand_progress(store: Store) -> list[dict[str, Any]]:
     return list(
         store.db.query(
             """SELECT d.id, d.title, d.industry, d.county, d.town, d.deadline, d.status, d.created_at,
+               d.description, d.target_name, d.taken_by,
                c.name AS taken_by_name, p.status AS problem_status, p.solved_on
            FROM demands d LEFT JOIN commissioners c ON c.id = d.taken_by
            LEFT JOIN problems p ON p.id = d.problem_id

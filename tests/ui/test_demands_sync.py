@@ -132,3 +132,45 @@ def test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server(serv
         assert row[4:] == ["已揭榜", "王芳", "已解决"]
     finally:
         bureau_ctx.close()
+
+
+def test_a_correction_and_a_closing_reach_the_commissioner(server, tmp_path):
+    from datetime import date, timedelta
+
+    from commissioner_app.demands import close, open_demands, publish, reopen, revise, take_up
+    from commissioner_app.errors import CommissionerError
+
+    wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
+    server.add_user("wangf", commissioner_id=wang_id)
+    server.add_user("kjj", role="bureau", commissioner_id=bureau_id)
+    bureau = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局")
+    bureau_sync = connect(bureau, server.url, "kjj")
+    wang = commissioner_store(tmp_path / "wang", wang_id, "王芳")
+    wang_sync = connect(wang, server.url, "wangf")
+
+    demand = publish(bureau, Demand(title="柑桔防控", description="疑似黄龙病", deadline=date.today()))
+    bureau_sync.sync()
+    wang_sync.sync()
+    assert [d.title for d in open_demands(wang)] == ["柑桔防控"]
+
+    later = date.today() + timedelta(days=30)
+    revise(
+        bureau, demand.id, Demand(title="柑橘黄龙病防控", description="三个果园疑似黄龙病", deadline=later)
+    )
+    assert bureau_sync.sync().rejected == 0
+    wang_sync.sync()
+    assert [(d.title, d.description, d.deadline) for d in open_demands(wang)] == [
+        ("柑橘黄龙病防控", "三个果园疑似黄龙病", later)
+    ]
+
+    close(bureau, demand.id)
+    assert bureau_sync.sync().rejected == 0
+    wang_sync.sync()
+    assert open_demands(wang) == []
+    with pytest.raises(CommissionerError):  # closed: no longer taken up here either
+        take_up(wang, demand.id, wang.profile())
+
+    reopen(bureau, demand.id)
+    bureau_sync.sync()
+    wang_sync.sync()
+    assert [d.id for d in open_demands(wang)] == [demand.id]

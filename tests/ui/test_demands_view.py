@@ -30,3 +30,125 @@ def test_the_publish_button_is_in_sight_on_a_small_screen(tmp_path, qtbot, qapp)
         view.close()
         ctx.close()
         store.close()
+
+
+def progress_row(view, title: str) -> list[str]:
+    table = view.progress_table
+    for row in range(table.rowCount()):
+        if table.item(row, 0).text() == title:
+            return [table.item(row, c).text() for c in range(table.columnCount())]
+    raise AssertionError(f"{title} is not in the list")
+
+
+def bureau_view(tmp_path, qtbot):
+    store = Store.open(tmp_path / "bureau")
+    log_in_as(store, "bureau", None)
+    ctx = AppContext(store, language="zh_CN")
+    view = DemandsView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1366, 700)
+    view.show()
+    view.load()
+    wait(ctx)
+    return store, ctx, view
+
+
+def test_the_bureau_corrects_a_published_demand_in_the_form(tmp_path, qtbot, qapp):
+    """A published demand could not be changed: a typo or a wrong place stayed for every commissioner."""
+    store, ctx, view = bureau_view(tmp_path, qtbot)
+    try:
+        view.title_edit.setText("柑桔黄龙病防控")
+        view.description_edit.setPlainText("果园发现疑似病株")
+        view.publish_button.click()
+        wait(ctx)
+        wait(ctx)
+        assert not view.edit_button.isEnabled()  # nothing chosen yet
+        view.select_progress(view.progress_rows[0]["id"])
+        assert view.edit_button.isEnabled() and view.close_button.isEnabled()
+        assert not view.reopen_button.isEnabled()
+        view.edit_button.click()
+        assert view.title_edit.text() == "柑桔黄龙病防控"
+        assert view.description_edit.toPlainText() == "果园发现疑似病株"
+        assert view.form_box.title() == "修改需求" and view.publish_button.text() == "保存修改"
+        view.title_edit.setText("柑橘黄龙病绿色防控")
+        view.target_edit.setText("双水镇柑橘合作社")
+        view.publish_button.click()
+        wait(ctx)
+        wait(ctx)
+        assert "已修改“柑橘黄龙病绿色防控”" in view.message.text()
+        assert progress_row(view, "柑橘黄龙病绿色防控")[4] == "待揭榜"
+        rows = store.db.execute("SELECT title, target_name, status FROM demands").fetchall()
+        assert rows == [("柑橘黄龙病绿色防控", "双水镇柑橘合作社", "published")]  # changed, not added
+        assert view.publish_button.text() == "发布需求" and view.title_edit.text() == ""
+        assert not view.cancel_edit_button.isVisible()
+    finally:
+        view.close()
+        ctx.close()
+        store.close()
+
+
+def test_the_bureau_closes_a_demand_after_asking_and_publishes_it_again(tmp_path, qtbot, qapp, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    store, ctx, view = bureau_view(tmp_path, qtbot)
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    try:
+        view.title_edit.setText("鱼塘增氧")
+        view.description_edit.setPlainText("高温季节鱼塘缺氧")
+        view.publish_button.click()
+        wait(ctx)
+        wait(ctx)
+        view.select_progress(view.progress_rows[0]["id"])
+        view.close_button.click()  # answered No: nothing changes
+        wait(ctx)
+        assert "鱼塘增氧" in asked[0] and progress_row(view, "鱼塘增氧")[4] == "待揭榜"
+        view.close_button.click()
+        wait(ctx)
+        wait(ctx)
+        assert progress_row(view, "鱼塘增氧")[4] == "已关闭" and "已关闭“鱼塘增氧”" in view.message.text()
+        # Still the chosen row after the list was filled again: now it can be published again.
+        assert view.reopen_button.isEnabled() and not view.close_button.isEnabled()
+        view.reopen_button.click()
+        wait(ctx)
+        wait(ctx)
+        assert progress_row(view, "鱼塘增氧")[4] == "待揭榜" and "已重新发布" in view.message.text()
+    finally:
+        view.close()
+        ctx.close()
+        store.close()
+
+
+def test_a_taken_up_demand_offers_no_correction_and_a_refusal_is_said(tmp_path, qtbot, qapp):
+    from commissioner_app.demands import publish, take_up
+    from commissioner_app.domain import Commissioner, Demand
+
+    store, ctx, view = bureau_view(tmp_path, qtbot)
+    try:
+        demand = publish(store, Demand(title="茶叶加工", description="揉捻机故障"))
+        view.refresh()
+        wait(ctx)
+        view.select_progress(demand.id)
+        view.edit_button.click()
+        # Meanwhile a commissioner takes it up (a sync brings it in): the correction is refused.
+        take_up(store, demand.id, store.save(Commissioner(name="王芳", sending_unit="五邑大学")))
+        view.title_edit.setText("茶叶加工设备")
+        view.publish_button.click()
+        wait(ctx)
+        assert "已被揭榜" in view.message.text()
+        assert store.db.execute("SELECT title FROM demands").fetchone()[0] == "茶叶加工"
+        view.cancel_edit()
+        view.refresh()
+        wait(ctx)
+        view.select_progress(demand.id)
+        assert not any(b.isEnabled() for b in (view.edit_button, view.close_button, view.reopen_button))
+    finally:
+        view.close()
+        ctx.close()
+        store.close()

@@ -1167,6 +1167,10 @@ someone else&apos;s version, {2} conflicts</translation>
         <translation>Publish a demand</translation>
     </message>
     <message>
+        <source>修改需求</source>
+        <translation>Change the demand</translation>
+    </message>
+    <message>
         <source>需求标题</source>
         <translation>Title</translation>
     </message>
@@ -1207,6 +1211,26 @@ someone else&apos;s version, {2} conflicts</translation>
         <translation>Publish</translation>
     </message>
     <message>
+        <source>保存修改</source>
+        <translation>Save changes</translation>
+    </message>
+    <message>
+        <source>取消修改</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>修改…</source>
+        <translation>Change…</translation>
+    </message>
+    <message>
+        <source>关闭需求…</source>
+        <translation>Close…</translation>
+    </message>
+    <message>
+        <source>重新发布</source>
+        <translation>Publish again</translation>
+    </message>
+    <message>
         <source>已发布需求的进展</source>
         <translation>Published demands</translation>
     </message>
@@ -1243,6 +1267,26 @@ someone else&apos;s version, {2} conflicts</translation>
         <translation>No open demands. New demands from the bureau arrive with the next sync.</translation>
     </message>
     <message>
+        <source>关闭需求</source>
+        <translation>Close the demand</translation>
+    </message>
+    <message>
+        <source>关闭后科技特派员将不能再揭榜“{0}”（同步后生效）。以后可以重新发布。确定关闭？</source>
+        <translation>Once closed, commissioners can no longer take up “{0}” (from the next sync). It can be published again later. Close it?</translation>
+    </message>
+    <message>
+        <source>已关闭“{0}”，下次同步后科技特派员不能再揭榜。</source>
+        <translation>Closed “{0}”: after the next sync commissioners can no longer take it up.</translation>
+    </message>
+    <message>
+        <source>正在关闭需求…</source>
+        <translation>Closing the demand…</translation>
+    </message>
+    <message>
+        <source>已重新发布“{0}”，下次同步时送达各科技特派员。</source>
+        <translation>Published “{0}” again: it reaches commissioners with the next sync.</translation>
+    </message>
+    <message>
         <source>市科技局</source>
         <translation>Science and Technology Bureau</translation>
     </message>
@@ -1259,8 +1303,16 @@ someone else&apos;s version, {2} conflicts</translation>
         <translation>Publishing…</translation>
     </message>
     <message>
+        <source>正在保存修改…</source>
+        <translation>Saving the changes…</translation>
+    </message>
+    <message>
         <source>已发布“{0}”，下次同步时送达各科技特派员。</source>
         <translation>Published “{0}”; it reaches the commissioners at the next sync.</translation>
+    </message>
+    <message>
+        <source>已修改“{0}”，下次同步时送达各科技特派员。</source>
+        <translation>Changed “{0}”: the change reaches commissioners with the next sync.</translation>
     </message>
     <message>
         <source>正在揭榜…</source>

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -29,7 +30,13 @@ from PySide6.QtWidgets import (
 from commissioner_app.demands import DEMAND_STATUSES, demand_progress, open_demands
 from commissioner_app.domain import PROBLEM_STATUSES, Commissioner, Demand
 from commissioner_app.ops import OpChanges
-from commissioner_app.ops.demands import publish_demand, take_up_demand
+from commissioner_app.ops.demands import (
+    close_demand,
+    publish_demand,
+    reopen_demand,
+    revise_demand,
+    take_up_demand,
+)
 from commissioner_app.reference import reference, towns_of
 from commissioner_app.store import Store
 from ui import screen_fit
@@ -102,6 +109,11 @@ class DemandsView(QWidget):
         self.publish_button = QPushButton(self)
         self.publish_button.setObjectName("primary")
         self.publish_button.clicked.connect(self.publish)
+        self.cancel_edit_button = QPushButton(self)  # while a published demand is being corrected
+        self.cancel_edit_button.clicked.connect(self.cancel_edit)
+        self.cancel_edit_button.setVisible(False)
+        self.editing: dict[str, Any] | None = None  # the progress row of the demand being corrected
+        self._chosen_id: str | None = None  # the demand chosen in the bureau's list
         self.form = QFormLayout(self.form_box)
         self.form_labels = [QLabel(self) for _ in range(7)]
         for label, field in zip(
@@ -135,6 +147,16 @@ class DemandsView(QWidget):
             lambda: {0: TITLE_SAMPLE, 3: "2026-12-05"},
             optional=(2, 1),
         )
+        self.progress_table.itemSelectionChanged.connect(self._show_chosen_progress)
+        # The bureau's acts on the demand chosen in the list: correct it, withdraw it, publish it again.
+        self.edit_button = QPushButton(self)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.close_button = QPushButton(self)
+        self.close_button.clicked.connect(self.close_selected)
+        self.reopen_button = QPushButton(self)
+        self.reopen_button.clicked.connect(self.reopen_selected)
+        for button in (self.edit_button, self.close_button, self.reopen_button):
+            button.setEnabled(False)
 
         self.bureau_panel = QSplitter(Qt.Orientation.Horizontal, self)
         form_column = QWidget(self)
@@ -147,13 +169,22 @@ class DemandsView(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(screen_fit.scrolling(form_column, self), 1)
-        left_layout.addWidget(self.publish_button, 0, Qt.AlignmentFlag.AlignRight)
+        form_buttons = QHBoxLayout()
+        form_buttons.addStretch(1)
+        form_buttons.addWidget(self.cancel_edit_button)
+        form_buttons.addWidget(self.publish_button)
+        left_layout.addLayout(form_buttons)
         self.bureau_panel.addWidget(left)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.progress_label)
         right_layout.addWidget(self.progress_table, 1)
+        acts = QHBoxLayout()
+        acts.addStretch(1)
+        for button in (self.edit_button, self.close_button, self.reopen_button):
+            acts.addWidget(button)
+        right_layout.addLayout(acts)
         self.bureau_panel.addWidget(right)
         self.bureau_panel.setSizes([360, 830])  # the progress table needs the room more than the form
 
@@ -220,7 +251,7 @@ class DemandsView(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("技术需求（揭榜）"))
-        self.form_box.setTitle(self.tr("发布新需求"))
+        self.form_box.setTitle(self.tr("修改需求") if self.editing else self.tr("发布新需求"))
         for label, text in zip(
             self.form_labels,
             (
@@ -237,7 +268,11 @@ class DemandsView(QWidget):
             label.setText(text)
         self.title_edit.setPlaceholderText(self.tr("如：柑橘黄龙病绿色防控技术"))
         self.target_edit.setPlaceholderText(self.tr("提出需求的村、企业或合作社"))
-        self.publish_button.setText(self.tr("发布需求"))
+        self.publish_button.setText(self.tr("保存修改") if self.editing else self.tr("发布需求"))
+        self.cancel_edit_button.setText(self.tr("取消修改"))
+        self.edit_button.setText(self.tr("修改…"))
+        self.close_button.setText(self.tr("关闭需求…"))
+        self.reopen_button.setText(self.tr("重新发布"))
         self.progress_label.setText(self.tr("已发布需求的进展"))
         self.progress_table.setHorizontalHeaderLabels(
             [
@@ -321,6 +356,7 @@ class DemandsView(QWidget):
 
     def _show_progress(self, rows: list[dict[str, Any]]) -> None:
         self.has_loaded = True
+        self._chosen_id = (self.chosen_progress() or {}).get("id")  # before the rows change
         self.progress_rows = rows
         self._fill_progress()
 
@@ -332,6 +368,8 @@ class DemandsView(QWidget):
     def _fill_progress(self) -> None:
         lang = self.context.language
         table = self.progress_table
+        chosen = self._chosen_id  # chosen again after the refill: the same demand, not the same row
+        table.clearSelection()
         table.setRowCount(len(self.progress_rows))
         for row, d in enumerate(self.progress_rows):
             status = DEMAND_STATUSES.get(d["status"])
@@ -352,6 +390,9 @@ class DemandsView(QWidget):
                 item.setToolTip(item.text())  # the whole of a title or place cut on a narrow window
                 table.setItem(row, column, item)
         self.progress_columns.refit()  # the widest value and the headers may have changed
+        if chosen is not None:
+            self.select_progress(chosen)
+        self._show_chosen_progress()
 
     def _fill_open(self) -> None:
         table = self.open_table
@@ -393,6 +434,93 @@ class DemandsView(QWidget):
 
     # --- actions ---------------------------------------------------------------------------------
 
+    def chosen_progress(self) -> dict[str, Any] | None:
+        rows = self.progress_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.progress_rows):
+            return None
+        return self.progress_rows[rows[0].row()]
+
+    def select_progress(self, demand_id: str) -> None:
+        for row, d in enumerate(self.progress_rows):
+            if d["id"] == demand_id:
+                self.progress_table.selectRow(row)
+                return
+
+    def _show_chosen_progress(self) -> None:
+        d = self.chosen_progress()
+        self._chosen_id = d["id"] if d is not None else None
+        open_ = d is not None and d["status"] == "published" and not d["taken_by"]
+        closed = d is not None and d["status"] == "closed" and not d["taken_by"]
+        self.edit_button.setEnabled(open_ or closed)
+        self.close_button.setEnabled(open_)
+        self.reopen_button.setEnabled(closed)
+
+    def edit_selected(self) -> None:
+        """The chosen demand into the form, to be corrected and saved in place."""
+        d = self.chosen_progress()
+        if d is None:
+            return
+        self.editing = d
+        self.title_edit.setText(d["title"] or "")
+        self.description_edit.setPlainText(d["description"] or "")
+        self.industry.setCurrentText(d["industry"] or "")
+        self.county.setCurrentIndex(max(self.county.findData(d["county"] or ""), 0))
+        self._fill_towns()
+        self.town.setCurrentText(d["town"] or "")
+        self.target_edit.setText(d["target_name"] or "")
+        if d["deadline"]:
+            self.deadline.setDate(QDate.fromString(d["deadline"], "yyyy-MM-dd"))
+        self.cancel_edit_button.setVisible(True)
+        self.retranslate()
+        self.title_edit.setFocus()
+
+    def cancel_edit(self) -> None:
+        self.editing = None
+        self._clear_form()
+        self.cancel_edit_button.setVisible(False)
+        self.retranslate()
+
+    def _clear_form(self) -> None:
+        self.title_edit.clear()
+        self.description_edit.clear()
+        self.target_edit.clear()
+        self.deadline.setDate(QDate.currentDate().addDays(DEFAULT_DAYS))
+
+    def close_selected(self) -> None:
+        d = self.chosen_progress()
+        if d is None:
+            return
+        asked = QMessageBox.question(
+            self,
+            self.tr("关闭需求"),
+            self.tr("关闭后科技特派员将不能再揭榜“{0}”（同步后生效）。以后可以重新发布。确定关闭？").format(
+                d["title"]
+            ),
+        )
+        if asked != QMessageBox.StandardButton.Yes:
+            return
+        demand_id, title = d["id"], d["title"]
+        Operation(
+            self,
+            lambda store: close_demand(store, demand_id),
+            lambda _done: self._say(self.tr("已关闭“{0}”，下次同步后科技特派员不能再揭榜。").format(title)),
+        ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
+            self.tr("正在关闭需求…")
+        ).run_in_background()
+
+    def reopen_selected(self) -> None:
+        d = self.chosen_progress()
+        if d is None:
+            return
+        demand_id, title = d["id"], d["title"]
+        Operation(
+            self,
+            lambda store: reopen_demand(store, demand_id),
+            lambda _done: self._say(self.tr("已重新发布“{0}”，下次同步时送达各科技特派员。").format(title)),
+        ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
+            self.tr("正在发布需求…")
+        ).run_in_background()
+
     def publish(self) -> None:
         deadline = self.deadline.date().toPython()
         demand = Demand(
@@ -411,6 +539,16 @@ class DemandsView(QWidget):
         if demand.deadline is not None and demand.deadline < date.today():
             self._say(self.tr("揭榜截止日期不能早于今天。"), error=True)
             return
+        if self.editing is not None:
+            demand_id = self.editing["id"]
+            Operation(
+                self,
+                lambda store: revise_demand(store, demand_id, demand),
+                lambda done: self._revised(done.value),
+            ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
+                self.tr("正在保存修改…")
+            ).run_in_background()
+            return
         Operation(
             self, lambda store: publish_demand(store, demand), lambda done: self._published(done.value)
         ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
@@ -419,9 +557,11 @@ class DemandsView(QWidget):
 
     def _published(self, demand: Demand) -> None:
         self._say(self.tr("已发布“{0}”，下次同步时送达各科技特派员。").format(demand.title))
-        self.title_edit.clear()
-        self.description_edit.clear()
-        self.target_edit.clear()
+        self._clear_form()
+
+    def _revised(self, demand: Demand) -> None:
+        self.cancel_edit()
+        self._say(self.tr("已修改“{0}”，下次同步时送达各科技特派员。").format(demand.title))
 
     def _commissioner(self) -> Commissioner | None:
         return self.context.profile
