@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commissioner_app.ops.session import session_user
 from ui import screen_fit
 from ui.context import AppContext
 from ui.tasks import Operation
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self._busy_timer.timeout.connect(self._show_busy)
         context.tasks.busy_changed.connect(self._busy_changed)
         self._waiting: int | None = None
+        self._signed_in = False  # whether this data directory has ever been signed in to a server
 
         self._create_actions()
         self._add_standard_views()
@@ -322,12 +324,23 @@ class MainWindow(QMainWindow):
     # --- status bar ------------------------------------------------------------------------------
 
     def refresh_sync_count(self) -> None:
-        Operation(self, lambda store: store.waiting_to_sync(), self._show_sync_count).run_in_background()
+        Operation(
+            self,
+            lambda store: (store.waiting_to_sync(), session_user(store) is not None),
+            self._sync_count_read,
+        ).run_in_background()
+
+    def _sync_count_read(self, read: tuple[int, bool]) -> None:
+        self._signed_in = read[1]
+        self._show_sync_count(read[0])
 
     def _show_sync_count(self, count: int) -> None:
         self._waiting = count
         if count:
             self.sync_count.setText(self.tr("待同步：{0} 条记录").format(f"{count:,}"))
+        elif not self._signed_in:
+            # Nothing waits, but nothing has reached a server either: not "all synced".
+            self.sync_count.setText(self.tr("尚未登录同步服务器"))
         else:
             self.sync_count.setText(self.tr("所有记录均已同步"))
 

@@ -272,3 +272,22 @@ def test_a_disabled_main_button_looks_disabled(context, qtbot):  # noqa: F811
     disabled = centre()
     assert enabled != disabled
     assert sum(disabled) > sum(enabled) + 150  # paler: greyed out, as Qt's own disabled buttons
+
+
+def test_the_status_bar_does_not_say_all_is_synced_before_any_server_is_set_up(context, qtbot):  # noqa: F811
+    """A first start said 所有记录均已同步 though nothing had ever reached a server."""
+    from tests.ui.manager_support import log_in_as
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh_sync_count()
+    context.tasks.wait_idle()
+    assert window.sync_count.text() == "尚未登录同步服务器"
+    context.set_language("en")
+    assert window.sync_count.text() == "Not signed in to a sync server"
+    context.set_language("zh_CN")
+    log_in_as(context.store, "commissioner", None)
+    window.refresh_sync_count()
+    context.tasks.wait_idle()
+    assert window.sync_count.text() == "所有记录均已同步"

@@ -1807,6 +1807,10 @@ Data folder: {0}</translation>
         <translation>Waiting to sync: {0} records</translation>
     </message>
     <message>
+        <source>尚未登录同步服务器</source>
+        <translation>Not signed in to a sync server</translation>
+    </message>
+    <message>
         <source>所有记录均已同步</source>
         <translation>All records are synced</translation>
     </message>
