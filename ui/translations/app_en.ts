@@ -947,11 +947,11 @@ Restore now?</translation>
     </message>
     <message>
         <source>计划目标 {0:,} 人；含待审核的记录，考核只计审核通过的</source>
-        <translation>Plan target {0:,}; records awaiting review included (the assessment counts approved ones only)</translation>
+        <translation>Target {0:,}; unreviewed records included (assessment: approved only)</translation>
     </message>
     <message>
         <source>计划目标 {0:,} 项；含待审核的记录，考核只计审核通过的</source>
-        <translation>Plan target {0:,}; records awaiting review included (the assessment counts approved ones only)</translation>
+        <translation>Target {0:,}; unreviewed records included (assessment: approved only)</translation>
     </message>
     <message>
         <source>已提交的服务记录（不含草稿）</source>
@@ -4013,7 +4013,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>每周服务次数（周一起）</source>
-        <translation>Visits per week (weeks from Monday)</translation>
+        <translation>Visits a week (from Mon.)</translation>
     </message>
     <message>
         <source>总分</source>
