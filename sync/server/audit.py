@@ -157,7 +157,9 @@ CSV_HEADER = ["时间(UTC)", "操作人", "角色", "操作", "对象", "县（�
 def export_csv(engine: Engine, user: User, filters: dict[str, Any]) -> str:
     where = _where(user, filters)
     with reading(engine) as conn:
-        rows = conn.execute(select(audit_log).where(where).order_by(audit_log.c.id).limit(MAX_EXPORT)).all()
+        # The newest MAX_EXPORT (an auditor asks about the latest first), written oldest first.
+        newest = select(audit_log).where(where).order_by(audit_log.c.id.desc()).limit(MAX_EXPORT)
+        rows = conn.execute(newest).all()[::-1]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)

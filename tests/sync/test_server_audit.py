@@ -207,3 +207,15 @@ def test_the_trail_is_append_only_in_the_database(server: Server) -> None:
             conn.execute(statement)
     with server.engine.connect() as conn:
         assert conn.execute(select(audit_log.c.actor)).scalars().all() == ["boss"]
+
+
+def test_an_export_over_its_cap_keeps_the_newest_entries_in_time_order(server: Server, monkeypatch) -> None:
+    """Past the cap the CSV kept the oldest entries and left out the newest, the ones an auditor
+    asks about first."""
+    world(server)
+    for n in range(5):
+        audit.record_now(server.engine, audit.SERVER_CLI, "users.disable", f"users/u{n}", None, {"n": n})
+    monkeypatch.setattr(audit, "MAX_EXPORT", 3)
+    answer = server.request("GET", "/audit/export?action=users.disable", "boss")
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))[1:]
+    assert [r[4] for r in rows] == ["users/u2", "users/u3", "users/u4"]  # the newest three, oldest first
