@@ -54,7 +54,8 @@ POST /attachments/{sha256}/complete {"size": int} -> 201 {"sha256", "size"}
     size > received: 409 "incomplete" (with `received`), nothing discarded.
     size 0: 422 "empty_attachment" (an empty file is no attachment; no chunk of it can be sent).
 GET  /records/{table}/{id}/history         -> [{"rev", "server_seq", "deleted", "fields", "username",
-                                               "device_id", "at", "client_time"}] (the audit log)
+                                               "display_name", "device_id", "at", "client_time"}] (the
+                                               audit log; display_name "" for an account removed)
 GET  /audit?actor=&action=&subject=&date_from=&date_to=&limit=&offset=
                                            -> {"entries": [{"id", "at", "actor", "actor_role", "action",
                                                "subject", "county", "before", "after"}], "total"}

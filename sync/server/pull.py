@@ -141,7 +141,7 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
     """Every accepted version of one record (the audit log), if the caller may see the record."""
     from sync.server.errors import not_found
     from sync.server.scope import can_see
-    from sync.server.tables import revisions
+    from sync.server.tables import revisions, users
 
     with reading(engine) as conn:
         row = conn.execute(
@@ -150,7 +150,8 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
         if row is None or not can_see(user, table, row):
             raise not_found()
         rows = conn.execute(
-            select(revisions)
+            select(revisions, users.c.display_name)
+            .outerjoin(users, users.c.id == revisions.c.user_id)
             .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
             .order_by(revisions.c.rev)
         ).all()
@@ -161,6 +162,7 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
             "deleted": bool(r.deleted),
             "fields": json.loads(r.fields),
             "username": r.username,
+            "display_name": r.display_name or "",  # as people know the writer (an account removed: "")
             "device_id": r.device_id,
             "at": r.at,
             "client_time": r.client_time,

@@ -509,3 +509,14 @@ def test_an_export_cut_off_by_the_network_says_it_was_not_written(
     assert "没有导出" in caught.value.text("zh_CN") and "not exported" in caught.value.text("en")
     assert "同步" not in caught.value.text("zh_CN")
     assert not list(tmp_path.iterdir())
+
+
+def test_the_history_names_each_writer_by_the_name_people_know(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history showed account names (wangf) where the audit trail and every list show 王芳."""
+    first = {**revision(1, {"content": "旧"}), "display_name": "王芳"}
+    second = {**revision(2, {"content": "新"}, who="boss"), "display_name": ""}  # an account without one
+    use(monkeypatch, Stub(history=[first, second]))
+    changes = audit_ops.record_history(None, "visits", "v1")  # type: ignore[arg-type]
+    assert [c.username for c in changes] == ["boss", "王芳 (wangf)"]
+    use(monkeypatch, Stub(history=[{**first, "display_name": 5}]))  # not text: the account name alone
+    assert [c.username for c in audit_ops.record_history(None, "visits", "v1")] == ["wangf"]  # type: ignore[arg-type]

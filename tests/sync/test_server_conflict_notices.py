@@ -90,6 +90,8 @@ def test_a_conflict_opens_a_notice_seen_by_the_records_scope_only(server: Server
     # Nothing was overwritten on the server.
     visit = server.request("GET", f"/records/visits/{vid}/history", "zhangsan").json()
     assert [v["fields"]["content"] for v in visit] == ["指导柑橘园春季修剪和病虫害防治", A_TEXT]
+    # Each version names its writer as people know them, beside the account name.
+    assert [(v["username"], v["display_name"]) for v in visit] == [("zhangsan", "Zhangsan")] * 2
     # A replay of the batch is answered as before and opens no second notice.
     [again] = push_from(
         server, "zhangsan", "laptop-b", [change("visits", vid, visit_fields(zhang, content=B_TEXT), 1)], batch
