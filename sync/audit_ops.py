@@ -631,7 +631,7 @@ def record_history(store: Store, table: str, record_id: str) -> list[FieldChange
             raise _bad_answer()
         fields, at, who, rev = raw["fields"], raw["at"], raw["username"][:100], raw["rev"]
         name = raw.get("display_name")  # servers before it answered without
-        if isinstance(name, str) and name.strip():
+        if isinstance(name, str) and name.strip() and name.strip() != who:
             who = f"{name.strip()[:60]} ({who})"
         if number == 0:
             first = CREATED if rev == 1 else OLDEST_KEPT  # every record's versions start at 1

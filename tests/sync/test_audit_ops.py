@@ -520,3 +520,5 @@ def test_the_history_names_each_writer_by_the_name_people_know(monkeypatch: pyte
     assert [c.username for c in changes] == ["boss", "王芳 (wangf)"]
     use(monkeypatch, Stub(history=[{**first, "display_name": 5}]))  # not text: the account name alone
     assert [c.username for c in audit_ops.record_history(None, "visits", "v1")] == ["wangf"]  # type: ignore[arg-type]
+    use(monkeypatch, Stub(history=[{**first, "display_name": "wangf"}]))  # the same: said once
+    assert [c.username for c in audit_ops.record_history(None, "visits", "v1")] == ["wangf"]  # type: ignore[arg-type]
