@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QSettings, Signal, SignalInstance
 from commissioner_app.domain import Commissioner
 from commissioner_app.ops.query import open_reader
 from commissioner_app.store import Store
-from ui import gc_guard, i18n
+from ui import folders, gc_guard, i18n
 from ui.tasks import Executor
 
 log = logging.getLogger("commissioner.ui.context")
@@ -54,6 +54,7 @@ class AppContext(QObject):
             else:
                 settings = QSettings()
         self.settings = settings
+        folders.use(settings)  # file dialogs open where they were last used (ui/folders.py)
         self.tasks = Executor(store, self)
         self.profile: Commissioner | None = store.profile()
         if self.profile is not None:
@@ -121,6 +122,7 @@ class AppContext(QObject):
 
     def close(self) -> None:
         self.closing.emit()
+        folders.release(self.settings)
         self.tasks.shutdown()
         if self.reader is not self.store:
             self.reader.close()

@@ -143,7 +143,9 @@ def test_a_taken_up_demand_offers_no_correction_and_a_refusal_is_said(tmp_path, 
         wait(ctx)
         assert "已被揭榜" in view.message.text()
         assert store.db.execute("SELECT title FROM demands").fetchone()[0] == "茶叶加工"
-        view.cancel_edit()
+        assert view.cancel_edit_button.isVisible()
+        view.cancel_edit_button.click()
+        assert view.title_edit.text() == "" and view.publish_button.text() == "发布需求"
         view.refresh()
         wait(ctx)
         view.select_progress(demand.id)

@@ -200,3 +200,45 @@ def test_target_dialog_warns_of_a_similar_name_in_the_town_then_saves(qtbot, con
     assert "名称相近" in dialog.summary.text()
     assert save_and_wait(dialog)  # looked at, and it is another one
     assert len(store.all(ServiceTarget)) == 2
+
+
+def test_the_photo_dialog_opens_where_photos_were_last_taken_from(qtbot, store, tmp_path, monkeypatch):
+    """Each 添加附件 opened the dialog in whatever folder the application started in: a
+    commissioner went to the camera's folder again for every visit."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui import folders
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    folders.use(settings)
+    card = tmp_path / "DCIM" / "100CANON"
+    card.mkdir(parents=True)
+    photo = make_photo(card / "IMG_0001.jpg")
+    opened = []
+
+    def choose(parent, caption, folder, pattern):
+        opened.append(folder)
+        return [str(photo)], pattern
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(choose))
+    try:
+        first = AttachmentsWidget(store, "visits", "v1")
+        qtbot.addWidget(first)
+        first.add_button.click()
+        assert opened[0] != str(card) and len(first.attachments()) == 1
+        later = AttachmentsWidget(store, "visits", "v2")  # the next visit's editor
+        qtbot.addWidget(later)
+        later.add_button.click()
+        assert opened[1] == str(card)
+        # Kept in the settings file: the next start of the application opens there too.
+        assert QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat).value(
+            "folders/photos"
+        ) == str(card)
+        # A folder since removed (the card taken out): the system's Pictures folder or home again.
+        folders.use(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
+        folders.remember("photos", tmp_path / "gone" / "x.jpg")
+        later.add_button.click()
+        assert opened[2] != str(tmp_path / "gone")
+    finally:
+        folders.use(None)

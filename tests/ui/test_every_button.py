@@ -57,6 +57,19 @@ HARMLESS_WARNINGS = ("propagateSizeHints",)
 # Buttons shown (or enabled) only in a state these windows are not in, and the tests that click them.
 CLICKED_ELSEWHERE = {
     (
+        "DemandsView",
+        "edit_button",
+    ): "test_demands_view.py::test_the_bureau_corrects_a_published_demand_in_the_form",
+    ("DemandsView", "close_button"): (
+        "test_demands_view.py::test_the_bureau_closes_a_demand_after_asking_and_publishes_it_again"
+    ),
+    ("DemandsView", "reopen_button"): (
+        "test_demands_view.py::test_the_bureau_closes_a_demand_after_asking_and_publishes_it_again"
+    ),
+    ("DemandsView", "cancel_edit_button"): (
+        "test_demands_view.py::test_a_taken_up_demand_offers_no_correction_and_a_refusal_is_said"
+    ),
+    (
         "SyncView",
         "logout_button",
     ): "test_sync_gui_login.py::test_wrong_password_is_explained_then_the_right_one_logs_in",

@@ -34,6 +34,7 @@ from sync.audit_ops import (
     role_name,
     shown_value,
 )
+from ui import folders
 from ui.context import AppContext
 from ui.plain_text import plain_label
 from ui.tasks import error_text
@@ -247,10 +248,11 @@ class AuditView(QWidget):
 
     def export(self, out: Path | None = None) -> None:
         if out is None:
-            suggested = Path.home() / "操作日志.csv"
+            suggested = Path(folders.start("audit_export")) / "操作日志.csv"
             out = ask_save_path(self, self.tr("导出操作日志"), suggested, "CSV (*.csv)", ".csv")
             if out is None:
                 return
+            folders.remember("audit_export", out)
         given = self.current_filter()
         target = out
         lang = self.context.language

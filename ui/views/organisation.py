@@ -37,7 +37,7 @@ from commissioner_app.domain import Commissioner
 from commissioner_app.i18n import language
 from commissioner_app.roster import problem_line
 from sync import admin_ops
-from ui import screen_fit
+from ui import folders, screen_fit
 from ui.context import AppContext
 from ui.tasks import error_text
 from ui.views.common import ColumnFitter, fit_by_content, heading
@@ -707,8 +707,11 @@ class OrganisationView(QWidget):
         self.import_button.setEnabled(self.roster_path is not None)
 
     def choose_roster(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择名册"), "", self.tr("Excel 名册 (*.xlsx)"))
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择名册"), folders.start("roster"), self.tr("Excel 名册 (*.xlsx)")
+        )
         if name:
+            folders.remember("roster", name)
             self.set_roster(Path(name))
 
     def set_roster(self, path: Path) -> None:
@@ -751,9 +754,12 @@ class OrganisationView(QWidget):
         path = self.roster_path
         if path is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择账号通知的保存文件夹"))
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("选择账号通知的保存文件夹"), folders.start("account_letters")
+        )
         if not folder:
             return
+        folders.remember("account_letters", folder)
         self.roster_summary.setText(self.tr("正在导入…（1,000 人约需半分钟）"))
         self._network(lambda store: admin_ops.roster_import(store, path, Path(folder)), self._imported)
 

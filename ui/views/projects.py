@@ -69,7 +69,7 @@ from commissioner_app.ops.projects import (
     save_achievement,
 )
 from commissioner_app.store import Store
-from ui import screen_fit
+from ui import folders, screen_fit
 from ui.context import AppContext
 from ui.plain_text import plain_label
 from ui.roles import current_role, reviewer, watcher
@@ -815,9 +815,10 @@ class ProjectsView(QWidget):
         if not chosen:
             self._say(self.tr("请先选择要附佐证的记录。"), error=True)
             return
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择佐证文件"))
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择佐证文件"), folders.start("evidence"))
         if not name:
             return
+        folders.remember("evidence", name)
         path, owner = Path(name), chosen[0]
         self._run(
             lambda store: add_evidence(store, path, owner_table, owner),

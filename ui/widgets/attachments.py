@@ -43,6 +43,7 @@ from commissioner_app.domain import ATTACHMENT_KINDS, Attachment
 from commissioner_app.errors import CommissionerError
 from commissioner_app.ops.visits import write_attachments
 from commissioner_app.store import Store
+from ui import folders
 from ui.editors.fields import ErrorLabel
 from ui.plain_text import plain_label, plain_tooltip
 
@@ -237,8 +238,12 @@ class AttachmentsWidget(QWidget):
             pattern = self.tr(
                 "照片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)"
             )
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择附件"), "", pattern)
+        kind = "sheets" if self._kind == "confirmation_sheet" else "photos"  # a scanner's folder, a camera's
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("选择附件"), folders.start(kind, folders.PICTURES), pattern
+        )
         if paths:
+            folders.remember(kind, paths[0])
             self.add_files(paths)
 
     def remove_current(self) -> None:
