@@ -180,3 +180,27 @@ def test_the_button_asks_where_suggesting_the_years_name_in_the_last_folder(
     wait(bureau_context)
     assert asked == [str(tmp_path / f"{year}年度全市科技特派员工作汇总.pdf")]
     assert (tmp_path / "chosen.pdf").exists()
+
+
+def test_each_card_says_how_much_of_it_the_assessment_counts(bureau_context, bureau_store, qtbot):
+    """The cards showed every submitted record with only a general note that the assessment counts
+    approved ones: the bureau could not see how far the counted figures lagged."""
+    from commissioner_app.assessment import Period, assess
+
+    year = busiest_year(bureau_store)
+    bureau_store.db.execute("UPDATE visits SET review_status = 'pending'")
+    bureau_store.db.execute(
+        "UPDATE visits SET review_status = 'approved' "
+        "WHERE rowid IN (SELECT rowid FROM visits ORDER BY rowid LIMIT 150)"
+    )
+    view = open_city(bureau_context, qtbot, year)
+    counted = assess(bureau_store, period=Period.year(year))
+    assert counted.basis == "approved" and 0 < counted.totals.visits < view.figures.overview["visits"]
+    assert view.visits_card.note.text() == f"不含草稿；考核计入 {counted.totals.visits:,} 条"
+    assert view.active_card.note.text() == (
+        f"计划目标 {view.figures.plan_active:,} 人；考核计入 {counted.active_members:,} 人"
+    )
+    assert view.solved_card.note.text() == (
+        f"计划目标 {view.figures.plan_solved:,} 项；考核计入 {counted.totals.problems_solved:,} 项"
+    )
+    assert view.visits_card.note.toolTip() == counted.basis_note.text("zh_CN")

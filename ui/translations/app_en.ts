@@ -958,6 +958,10 @@ Restore now?</translation>
         <translation>Submitted visits (drafts not counted)</translation>
     </message>
     <message>
+        <source>不含草稿；考核计入 {0:,} 条</source>
+        <translation>Drafts excluded; the assessment counts {0:,}</translation>
+    </message>
+    <message>
         <source>（未填写）</source>
         <translation>(not given)</translation>
     </message>
@@ -972,6 +976,14 @@ Restore now?</translation>
     <message>
         <source>各服务类型服务记录</source>
         <translation>Visits by service type</translation>
+    </message>
+    <message>
+        <source>计划目标 {0:,} 人；考核计入 {1:,} 人</source>
+        <translation>Target {0:,}; the assessment counts {1:,}</translation>
+    </message>
+    <message>
+        <source>计划目标 {0:,} 项；考核计入 {1:,} 项</source>
+        <translation>Target {0:,}; the assessment counts {1:,}</translation>
     </message>
     <message>
         <source>无目标</source>

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.activity import town_breakdown
-from commissioner_app.assessment import MemberResult, Period, assess
+from commissioner_app.assessment import Assessment, MemberResult, Period, assess
 from commissioner_app.domain import SERVICE_TYPES
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.city import (
@@ -166,6 +166,7 @@ class CityView(QWidget):
         super().__init__(parent)
         self.context = context
         self.figures: CityFigures | None = None
+        self.assessment: Assessment | None = None  # the year's, once computed (after the figures)
         self.members: list[MemberResult] | None = None
         self.towns: list[dict[str, Any]] = []
         self.visits: list[dict[str, Any]] = []
@@ -454,6 +455,7 @@ class CityView(QWidget):
         self.members = a.members
         self.assessment = a
         self._show_members()
+        self._show_counted()
 
     # --- showing ---------------------------------------------------------------------------------
 
@@ -466,15 +468,7 @@ class CityView(QWidget):
         self.active_card.set_value(o["active_commissioners"], f.plan_active)
         self.solved_card.set_value(o["problems_solved"], f.plan_solved)
         self.visits_card.set_value(o["visits"], None)
-        # Activity as submitted, reviewed or not: the assessment and its documents count approved
-        # records only, and the notes say so (the two figures differ while review is under way).
-        self.active_card.note.setText(
-            self.tr("计划目标 {0:,} 人；含待审核的记录，考核只计审核通过的").format(f.plan_active)
-        )
-        self.solved_card.note.setText(
-            self.tr("计划目标 {0:,} 项；含待审核的记录，考核只计审核通过的").format(f.plan_solved)
-        )
-        self.visits_card.note.setText(self.tr("已提交的服务记录（不含草稿）"))
+        self._show_counted()
         counties = o["by_county"]
         unnamed = self.tr("（未填写）")
         self.county_chart.set_data(
@@ -505,6 +499,38 @@ class CityView(QWidget):
             [t for t, _n in types], [n for _t, n in types], self.tr("各服务类型服务记录")
         )
         _fill(self.type_table, [[t, n] for t, n in types])
+
+    def _show_counted(self) -> None:
+        """The cards' notes. Their figures are activity as submitted, reviewed or not; the assessment
+        and its documents count by its basis (approved records, once review is in use): once it is
+        computed each note says how much of the figure it counts (the two differ while review is
+        under way), and the basis is the notes' tooltip."""
+        f = self.figures
+        if f is None:
+            return
+        a = self.assessment
+        if a is None or a.period.end.year != f.year:
+            self.active_card.note.setText(
+                self.tr("计划目标 {0:,} 人；含待审核的记录，考核只计审核通过的").format(f.plan_active)
+            )
+            self.solved_card.note.setText(
+                self.tr("计划目标 {0:,} 项；含待审核的记录，考核只计审核通过的").format(f.plan_solved)
+            )
+            self.visits_card.note.setText(self.tr("已提交的服务记录（不含草稿）"))
+            basis = ""
+        else:
+            self.active_card.note.setText(
+                self.tr("计划目标 {0:,} 人；考核计入 {1:,} 人").format(f.plan_active, a.active_members)
+            )
+            self.solved_card.note.setText(
+                self.tr("计划目标 {0:,} 项；考核计入 {1:,} 项").format(
+                    f.plan_solved, a.totals.problems_solved
+                )
+            )
+            self.visits_card.note.setText(self.tr("不含草稿；考核计入 {0:,} 条").format(a.totals.visits))
+            basis = a.basis_note.text(self.context.language)
+        for card in (self.active_card, self.solved_card, self.visits_card):
+            card.note.setToolTip(basis)
 
     def _show_plan(self, f: CityFigures) -> None:
         """Each county's figures against its own targets: 完成 / 目标（比例）."""
@@ -560,11 +586,11 @@ class CityView(QWidget):
 
     def _show_members(self) -> None:
         self._fill_counties()
-        if self.members is None:
+        a = self.assessment
+        if self.members is None or a is None:
             self.people_note.setText(self.tr("正在计算考核得分…"))
             return
         lang = self.context.language
-        a = self.assessment
         self.people_note.setText(
             self.tr("{0}共 {1} 名科技特派员参评。").format(a.basis_note.text(lang), len(self.members))
         )
