@@ -1203,6 +1203,11 @@ class Batch:
                 raise Rejected(
                     "该需求已被其他科技特派员揭榜", "another commissioner has taken up this demand"
                 )
+            if current.fields.get("status") == "closed":
+                raise Rejected(
+                    "该需求已被市科技局关闭，不能再揭榜",
+                    "the bureau has closed this demand: it can no longer be taken up",
+                )
             raise Rejected(
                 "只能揭榜（认领）已发布的需求，不能修改其内容",
                 "you may only take up a published demand (taken_by, problem_id, status), not change it",

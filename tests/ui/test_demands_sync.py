@@ -174,3 +174,30 @@ def test_a_correction_and_a_closing_reach_the_commissioner(server, tmp_path):
     bureau_sync.sync()
     wang_sync.sync()
     assert [d.id for d in open_demands(wang)] == [demand.id]
+
+
+def test_a_take_up_made_offline_after_the_bureau_closed_it_is_refused_with_the_reason(server, tmp_path):
+    from commissioner_app.demands import close, open_demands, publish, take_up
+
+    wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
+    server.add_user("wangf", commissioner_id=wang_id)
+    server.add_user("kjj", role="bureau", commissioner_id=bureau_id)
+    bureau = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局")
+    bureau_sync = connect(bureau, server.url, "kjj")
+    wang = commissioner_store(tmp_path / "wang", wang_id, "王芳")
+    wang_sync = connect(wang, server.url, "wangf")
+    demand = publish(bureau, Demand(title="鱼塘增氧", description="高温缺氧"))
+    bureau_sync.sync()
+    wang_sync.sync()
+    problem = take_up(wang, demand.id, wang.profile())  # offline, in the village
+    close(bureau, demand.id)
+    bureau_sync.sync()
+    report = wang_sync.sync()
+    assert report.rejected == 1
+    reason = " ".join(p.text("zh_CN") for p in report.problems) + str(
+        wang.db.execute("SELECT sync_error FROM demands WHERE id = ?", [demand.id]).fetchone()[0]
+    )
+    assert "该需求已被市科技局关闭，不能再揭榜" in reason
+    # Nothing of the commissioner's is lost: the problem they opened is theirs, on the server too.
+    assert wang.get(TechnicalProblem, problem.id) is not None
+    assert open_demands(wang) == []
