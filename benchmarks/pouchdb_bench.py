@@ -121,11 +121,13 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
+    """Stop a server started in a session of its own: every process of it (under py-spy, the
+    server's workers outlived py-spy when only it was told)."""
+    os.killpg(process.pid, signal.SIGINT)
     try:
         process.wait(30)
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
 
 
@@ -174,7 +176,9 @@ def our_server(database: str, folder: Path, profile: Path | None = None, workers
             *command,
         ]
     with log_path.open("ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=ENV, cwd=ROOT)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=ENV, cwd=ROOT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/api/v1/me", process, log_path)
@@ -348,7 +352,11 @@ def run_pouchdb(scratch: Path, docs: Path, expected: int) -> dict[str, float]:
     log_path = run / "server.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            ["node", "server.js", str(run / "server"), str(port)], cwd=scratch, stdout=log, stderr=log
+            ["node", "server.js", str(run / "server"), str(port)],
+            cwd=scratch,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
         )
     try:
         wait_for(f"http://127.0.0.1:{port}/", process, log_path)
