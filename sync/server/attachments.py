@@ -20,7 +20,7 @@ from sync.server.errors import ApiError, not_found
 from sync.server.fields import SHA256_RE
 from sync.server.middleware import MAX_CHUNK_BODY
 from sync.server.scope import visible_clause
-from sync.server.tables import records, upload_chunks, upload_owners, uploads
+from sync.server.tables import records, upload_chunks, upload_owners, upload_staging, uploads
 
 DEFAULT_UPLOAD_QUOTA = 2 * 1024**3  # bytes a user may hold in uploads no record refers to
 
@@ -100,7 +100,12 @@ def _quota_used(conn: Connection, user: User) -> int:
             uploads.c.created_by == user.id, or_(uploads.c.complete == false(), ~referenced)
         )
     ).scalar_one()
-    return int(used)
+    staged: int = conn.execute(
+        select(func.coalesce(func.sum(func.length(upload_staging.c.data)), 0)).where(
+            upload_staging.c.user_id == user.id
+        )
+    ).scalar_one()
+    return int(used) + int(staged)
 
 
 def over_quota(quota: int) -> ApiError:
@@ -157,7 +162,9 @@ def put_chunk(
         if row.complete:
             return _prove(conn, row, user, sha256, offset, data)
         if row.created_by != user.id:
-            raise _busy()  # someone else's unfinished upload: only they may add to it
+            # Someone else's unfinished upload: only they add to it; this sender's bytes are kept
+            # apart, and whichever of the two completes with the right bytes stores the file.
+            return _stage(conn, user, sha256, offset, data, quota)
         if offset != row.received:
             raise _wrong_offset(row.received)
         if row.received + len(data) > MAX_ATTACHMENT_BYTES:
@@ -212,6 +219,92 @@ def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, dat
         .values(received=received, mismatched=own.mismatched or not same, updated_at=now)
     )
     return {"received": received, "complete": False}
+
+
+def _stage(conn: Connection, user: User, sha256: str, offset: int, data: bytes, quota: int) -> dict[str, Any]:
+    """A chunk of a file whose upload another user began: kept apart (upload_staging), its progress
+    in the sender's upload_owners row, as a proof's is. See `complete`."""
+    sqlite_insert, pg_insert = _insert()
+    insert = sqlite_insert if is_sqlite(conn) else pg_insert
+    now = timeutil.now_iso()
+    conn.execute(
+        insert(upload_owners)
+        .values(
+            sha256=sha256,
+            user_id=user.id,
+            commissioner_id=user.commissioner_id,
+            role=user.role,
+            received=0,
+            complete=False,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
+    own = _owner(conn, sha256, user, lock=True)
+    if offset != own.received:
+        raise _wrong_offset(own.received)
+    if own.received + len(data) > MAX_ATTACHMENT_BYTES:
+        raise _too_large()
+    if quota and _quota_used(conn, user) + len(data) > quota:
+        raise over_quota(quota)
+    conn.execute(upload_staging.insert().values(sha256=sha256, user_id=user.id, offset=offset, data=data))
+    received = own.received + len(data)
+    conn.execute(
+        update(upload_owners)
+        .where(upload_owners.c.sha256 == sha256, upload_owners.c.user_id == user.id)
+        .values(received=received, updated_at=now)
+    )
+    return {"received": received, "complete": False}
+
+
+def _finish_staged(conn: Connection, user: User, own: Any, sha256: str, size: int) -> bool:
+    """The caller's bytes, sent beside another's unfinished upload, all here: if they are the file
+    they become it (the other's partial bytes are dropped, and the other, if they hold the file,
+    proves it by sending it again); else they are dropped. Whether they mismatched."""
+    if size > own.received:
+        raise _incomplete(own.received)
+    staged = select(upload_staging.c.offset, upload_staging.c.data).where(
+        upload_staging.c.sha256 == sha256, upload_staging.c.user_id == user.id
+    )
+    digest = hashlib.sha256()
+    for row in conn.execute(staged.order_by(upload_staging.c.offset)):
+        digest.update(row.data)
+    mine = and_(upload_staging.c.sha256 == sha256, upload_staging.c.user_id == user.id)
+    if size != own.received or digest.hexdigest() != sha256:
+        conn.execute(delete(upload_staging).where(mine))
+        conn.execute(
+            update(upload_owners)
+            .where(upload_owners.c.sha256 == sha256, upload_owners.c.user_id == user.id)
+            .values(received=0, updated_at=timeutil.now_iso())
+        )
+        return True
+    conn.execute(delete(upload_chunks).where(upload_chunks.c.sha256 == sha256))
+    conn.execute(
+        upload_chunks.insert().from_select(
+            ["sha256", "offset", "data"],
+            select(upload_staging.c.sha256, upload_staging.c.offset, upload_staging.c.data).where(mine),
+        )
+    )
+    conn.execute(
+        update(uploads)
+        .where(uploads.c.sha256 == sha256)
+        .values(received=size, complete=True, size=size, created_by=user.id, updated_at=timeutil.now_iso())
+    )
+    _stored(conn, sha256)
+    _add_owner(conn, user, sha256, size)
+    return False
+
+
+def _stored(conn: Connection, sha256: str) -> None:
+    """The file is stored: bytes others were sending beside its upload were never compared with it,
+    so their senders start again from byte 0, proving they hold it (`_prove`)."""
+    conn.execute(delete(upload_staging).where(upload_staging.c.sha256 == sha256))
+    conn.execute(
+        update(upload_owners)
+        .where(upload_owners.c.sha256 == sha256, upload_owners.c.complete.is_(False))
+        .values(received=0, mismatched=False, updated_at=timeutil.now_iso())
+    )
 
 
 def _too_large() -> ApiError:
@@ -298,9 +391,14 @@ def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, An
                     "the size does not match the stored file",
                 )
             return {"sha256": sha256, "size": size}
-        if row is None or (not row.complete and row.created_by != user.id):
+        if row is not None and not row.complete and row.created_by != user.id and own is not None:
+            mismatch = _finish_staged(conn, user, own, sha256, size)
+            row = None
+        elif row is None or (not row.complete and row.created_by != user.id):
             raise _incomplete(0)  # nothing of the caller's: as for a file nobody has sent
-        if row.complete:
+        if row is None:
+            pass  # settled above, beside another's upload
+        elif row.complete:
             # Sent again by someone who has it (_prove): done once every byte matched. Answered as
             # an upload of a file nobody has would be: unfinished until `size` bytes have come,
             # then the whole judged (a mismatch starts it again from byte 0).
@@ -342,6 +440,7 @@ def _finish_upload(conn: Connection, user: User, row: Any, sha256: str, size: in
         .where(uploads.c.sha256 == sha256)
         .values(complete=True, size=size, updated_at=timeutil.now_iso())
     )
+    _stored(conn, sha256)
     _add_owner(conn, user, sha256, size)
     return False
 

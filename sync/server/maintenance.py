@@ -42,6 +42,7 @@ from sync.server.tables import (
     tokens,
     upload_chunks,
     upload_owners,
+    upload_staging,
     uploads,
 )
 
@@ -93,11 +94,22 @@ def prune(
             conn.execute(delete(upload_chunks).where(upload_chunks.c.sha256.in_(stale[i : i + 500])))
             conn.execute(delete(uploads).where(uploads.c.sha256.in_(stale[i : i + 500])))
             conn.execute(delete(upload_owners).where(upload_owners.c.sha256.in_(stale[i : i + 500])))
+            conn.execute(delete(upload_staging).where(upload_staging.c.sha256.in_(stale[i : i + 500])))
             conn.execute(delete(previews).where(previews.c.sha256.in_(stale[i : i + 500])))
-        # Half-finished proofs of holding a file (see attachments._prove).
+        # Half-finished proofs of holding a file (see attachments._prove), and bytes sent beside
+        # another's upload (attachments._stage) whose sending stopped.
         conn.execute(
             delete(upload_owners).where(
                 upload_owners.c.complete.is_(False), upload_owners.c.updated_at < before(upload_days)
+            )
+        )
+        conn.execute(
+            delete(upload_staging).where(
+                ~exists().where(
+                    upload_owners.c.sha256 == upload_staging.c.sha256,
+                    upload_owners.c.user_id == upload_staging.c.user_id,
+                    upload_owners.c.complete.is_(False),
+                )
             )
         )
         now_iso = timeutil.iso(now)

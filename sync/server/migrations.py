@@ -286,6 +286,21 @@ def _m009_prove_whole(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE upload_owners ADD COLUMN mismatched BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
+def _m010_upload_staging(conn: Connection) -> None:
+    """A file's upload begun by one user no longer holds up another who sends the same file: the
+    second one's bytes are kept apart until one of them completes (attachments._stage)."""
+    meta = MetaData()
+    Table(
+        "upload_staging",
+        meta,
+        Column("sha256", String(64), primary_key=True),
+        Column("user_id", String(36), primary_key=True),
+        Column("offset", BigInteger, primary_key=True, autoincrement=False),
+        Column("data", LargeBinary, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
@@ -296,6 +311,7 @@ STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "public_seq", _m007_public_seq),
     (8, "partial_sha256", _m008_partial_sha256),
     (9, "prove_whole", _m009_prove_whole),
+    (10, "upload_staging", _m010_upload_staging),
 ]
 HEAD = STEPS[-1][0]
 

@@ -207,6 +207,18 @@ upload_chunks = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# The bytes of someone sending a file whose upload another user began and has not finished, kept
+# apart from that upload (attachments._stage): whichever of them completes with the right bytes
+# stores the file, so that one who knows only a file's hash cannot hold its upload up.
+upload_staging = Table(
+    "upload_staging",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("user_id", String(36), primary_key=True),
+    Column("offset", BigInteger, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
 # One small JPEG per stored file (sync/previews.py), made by the server from the uploaded bytes.
 previews = Table(
     "previews",

@@ -28,7 +28,7 @@ from sync.protocol import API_PREFIX, PROTOCOL_HEADER
 from sync.server import auth, confirm, timeutil
 from sync.server.app import create_app
 from sync.server.maintenance import prune
-from sync.server.tables import login_attempts, records, uploads
+from sync.server.tables import login_attempts, records, upload_staging, uploads
 from tests.sync.server_support import (
     BACKENDS,
     PASSWORD,
@@ -456,16 +456,124 @@ def test_nobody_else_can_append_to_or_finish_an_unfinished_upload(server: Server
     sha = hashlib.sha256(data).hexdigest()
     first = server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=data[:CHUNK])
     assert first.json()["received"] == CHUNK
+    # Mallory's bytes go to an upload of her own: she cannot add to zhangsan's nor finish it.
     junk = server.request("PUT", f"/attachments/{sha}?offset={CHUNK}", "mallory", content=b"x" * CHUNK)
-    assert junk.status_code == 423 and junk.json()["error"] == "upload_busy"
-    assert "received" not in junk.json()  # nothing to resume at: a client does not loop on it
+    assert junk.status_code == 409 and junk.json()["received"] == 0
     finish = server.request("POST", f"/attachments/{sha}/complete", "mallory", json={"size": CHUNK})
     assert finish.status_code in (404, 409)
+    assert (
+        server.request("PUT", f"/attachments/{sha}?offset=0", "mallory", content=b"x" * CHUNK).status_code
+        == 200
+    )
+    finish = server.request("POST", f"/attachments/{sha}/complete", "mallory", json={"size": CHUNK})
+    assert finish.status_code == 422 and finish.json()["error"] == "hash_mismatch"  # her junk is dropped
     # Zhangsan's upload goes on as if nothing happened.
     rest = server.request("PUT", f"/attachments/{sha}?offset={CHUNK}", "zhangsan", content=data[CHUNK:])
     assert rest.json() == {"received": 2 * CHUNK, "complete": False}
     done = server.request("POST", f"/attachments/{sha}/complete", "zhangsan", json={"size": 2 * CHUNK})
     assert done.status_code == 201
+
+
+@BACKENDS
+def test_someone_who_starts_a_files_upload_first_does_not_hold_it_up(server: Server) -> None:
+    """Knowing a photo's hash (it went round a chat group), mallory started its upload with one
+    byte and left it: zhangsan, who has the photo, was told 423 upload_busy at every sync for the 14
+    days until the unfinished upload was pruned, and his visit's photo stayed unsent."""
+    server.add_user("zhangsan", "commissioner")
+    server.add_user("mallory", "commissioner")
+    photo = os.urandom(2 * CHUNK + 100)
+    sha = hashlib.sha256(photo).hexdigest()
+    squat = server.request("PUT", f"/attachments/{sha}?offset=0", "mallory", content=b"x")
+    assert squat.status_code == 200
+    done = upload(server, "zhangsan", photo)
+    assert done.status_code == 201, done.text
+    status = server.request("GET", f"/attachments/{sha}/status", "zhangsan").json()
+    assert status == {"sha256": sha, "complete": True, "received": len(photo)}
+    # His visit's photo is accepted and he gets the very bytes back.
+    cid = server.users["zhangsan"]["commissioner_id"]
+    vid = new_id()
+    results = server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid)), attachment(vid, sha, len(photo))]
+    )
+    assert [r["status"] for r in results] == ["accepted", "accepted"], results
+    assert server.request("GET", f"/attachments/{sha}", "zhangsan").content == photo
+    # Mallory's junk is gone with her claim: she holds the file only by sending all of it.
+    more = server.request("PUT", f"/attachments/{sha}?offset=1", "mallory", content=b"y")
+    assert more.status_code == 409 and more.json()["received"] == 0
+    assert server.request("GET", f"/attachments/{sha}/status", "mallory").json()["complete"] is False
+    with server.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(upload_staging)).scalar() == 0
+
+
+@BACKENDS
+def test_a_second_sender_of_an_unfinished_file_goes_on_once_the_first_has_finished(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    server.add_user("lisi", "commissioner")
+    photo = os.urandom(2 * CHUNK)
+    sha = hashlib.sha256(photo).hexdigest()
+
+    def put(user: str, offset: int) -> Any:
+        return server.request(
+            "PUT", f"/attachments/{sha}?offset={offset}", user, content=photo[offset : offset + CHUNK]
+        )
+
+    assert put("zhangsan", 0).json()["received"] == CHUNK
+    assert put("lisi", 0).json()["received"] == CHUNK  # the same photo, from a colleague's laptop
+    assert put("zhangsan", CHUNK).status_code == 200
+    finished = server.request("POST", f"/attachments/{sha}/complete", "zhangsan", json={"size": 2 * CHUNK})
+    assert finished.status_code == 201
+    # Lisi's half is dropped (his bytes were never compared with the stored file): he sends it
+    # again from the start and, the bytes matching, holds the file too.
+    again = put("lisi", CHUNK)
+    assert again.status_code == 409 and again.json()["received"] == 0
+    assert upload(server, "lisi", photo).status_code == 201
+
+
+@BACKENDS
+def test_prune_drops_bytes_sent_beside_an_upload_once_their_sending_stopped(server: Server) -> None:
+    from sync.server.tables import upload_owners
+
+    server.add_user("zhangsan", "commissioner")
+    server.add_user("lisi", "commissioner")
+    data = os.urandom(2 * CHUNK)
+    sha = hashlib.sha256(data).hexdigest()
+    assert (
+        server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=data[:CHUNK]).status_code
+        == 200
+    )
+    assert (
+        server.request("PUT", f"/attachments/{sha}?offset=0", "lisi", content=data[:CHUNK]).status_code == 200
+    )
+    prune(server.engine)  # both still sending: nothing goes
+    with server.engine.begin() as conn:
+        assert conn.execute(select(func.count()).select_from(upload_staging)).scalar() == 1
+        old = timeutil.iso(timeutil.now() - timedelta(days=30))
+        conn.execute(update(upload_owners).values(updated_at=old))
+    prune(server.engine)
+    with server.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(upload_staging)).scalar() == 0
+    # Zhangsan's own upload is untouched and finishes.
+    rest = server.request("PUT", f"/attachments/{sha}?offset={CHUNK}", "zhangsan", content=data[CHUNK:])
+    assert rest.status_code == 200
+    done = server.request("POST", f"/attachments/{sha}/complete", "zhangsan", json={"size": 2 * CHUNK})
+    assert done.status_code == 201
+
+
+@BACKENDS
+def test_bytes_sent_beside_someone_elses_upload_count_against_the_quota(server: Server) -> None:
+    server.add_user("zhangsan", "commissioner")
+    server.add_user("mallory", "commissioner")
+    server.client.app.state.upload_quota = 3 * CHUNK
+    data = os.urandom(8 * CHUNK)
+    sha = hashlib.sha256(data).hexdigest()
+    assert server.request("PUT", f"/attachments/{sha}?offset=0", "zhangsan", content=b"z").status_code == 200
+    answers = [
+        server.request(
+            "PUT", f"/attachments/{sha}?offset={o}", "mallory", content=data[o : o + CHUNK]
+        ).status_code
+        for o in range(0, 5 * CHUNK, CHUNK)
+    ]
+    assert answers[:3] == [200, 200, 200] and 413 in answers[3:]
 
 
 @BACKENDS
