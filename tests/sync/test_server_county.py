@@ -251,7 +251,7 @@ def test_migration_6_backfills_the_county_scope_of_existing_records(engine_facto
                 },
             )
         conn.execute(counters.update().values(value=len(rows)))
-    assert migrations.migrate(engine) == [6, 7, 8, 9]
+    assert migrations.migrate(engine) == list(range(6, migrations.HEAD + 1))
     with engine.connect() as conn:
         scoped = dict(conn.execute(select(records.c.id, records.c.county)).all())
     assert scoped == {"station-x": XINHUI, "team-x": TAISHAN, "v-old": XINHUI, "v-none": None}
