@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from commissioner_app.activity import city_overview
-from commissioner_app.assessment import MemberResult, Period, Scope, assess
+from commissioner_app.assessment import MemberResult, Period, assess
 from commissioner_app.assessment_rules import load_rules
 from commissioner_app.plan_lists import CountyProgress, achievement_counts, county_progress
 from commissioner_app.store import Store, VisitQuery
@@ -35,14 +35,12 @@ def city_figures(store: Store, year: int) -> CityFigures:
 
 
 def write_city_summary(store: Store, year: int, path: Path, county: str = "") -> Path:
-    """The year's summary PDF as the command line's `report city` makes it; for a county bureau
-    (whose store holds its county's records only) its county's summary, titled with the county."""
-    from commissioner_app.reports.summary import city_summary, group_summary
+    """The year's summary PDF as the command line's `report city` makes it. A county bureau's store
+    holds its county's records only: the summary of all of them, titled with the county (as the
+    view's figures are), not a county subset, which counts a commissioner by their team's county."""
+    from commissioner_app.reports.summary import city_summary
 
-    if county:
-        group_summary(store, assess(store, Scope.county(county), Period.year(year)), path)
-    else:
-        city_summary(store, assess(store, period=Period.year(year)), path)
+    city_summary(store, assess(store, period=Period.year(year)), path, area=county)
     return path
 
 

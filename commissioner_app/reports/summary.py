@@ -60,12 +60,18 @@ def group_summary(store: Store, a: Assessment, out: Path | IO[bytes]) -> int:
     return build_pdf(out, story, title=title, store=store, subject=tr("工作汇总", "Summary"))
 
 
-def city_summary(store: Store, a: Assessment, out: Path | IO[bytes]) -> int:
-    """The city summary: progress toward the plan, figures by county and by industry, grades."""
+def city_summary(store: Store, a: Assessment, out: Path | IO[bytes], area: str = "") -> int:
+    """The city summary: progress toward the plan, figures by county and by industry, grades.
+    `area`: a county bureau's county, whose store holds that county's records only (the summary of
+    all of them, titled with the county rather than the city)."""
     s = styles()
     width, _ = frame_size()
     year = a.period.end.year
-    title = tr(f"{year}年度全市科技特派员工作汇总", f"City summary of S&T commissioners {year}")
+    title = (
+        tr(f"{year}年度{area}科技特派员工作汇总", f"{area}: summary of S&T commissioners {year}")
+        if area
+        else tr(f"{year}年度全市科技特派员工作汇总", f"City summary of S&T commissioners {year}")
+    )
     story: list[Flowable] = [
         P(title, s.title),
         P(
@@ -129,7 +135,8 @@ def city_summary(store: Store, a: Assessment, out: Path | IO[bytes]) -> int:
             ]
         ),
     ]
-    return build_pdf(out, story, title=title, store=store, subject=tr("全市工作汇总", "City summary"))
+    subject = tr(f"{area}工作汇总", f"{area} summary") if area else tr("全市工作汇总", "City summary")
+    return build_pdf(out, story, title=title, store=store, subject=subject)
 
 
 def _notes(a: Assessment) -> list[Flowable]:

@@ -135,16 +135,41 @@ def test_the_bureau_saves_the_city_summary_pdf_of_the_chosen_year(
 def test_a_county_bureau_summary_is_titled_with_its_county(bureau_context, bureau_store, qtbot, tmp_path):
     import json
 
+    from commissioner_app.assessment import Period, assess
+
     user = json.loads(bureau_store.get_meta_value("sync_user"))
     bureau_store.set_meta("sync_user", json.dumps({**user, "role": "county", "county": "新会区"}))
+    # A county bureau's store: its county's records only. One who serves there belongs to no team
+    # (their account names the county): the summary counted members by their team's county, and
+    # left such a commissioner out with all their visits (服务次数 0 while the screen showed 17).
     year = busiest_year(bureau_store)
+    db = bureau_store.db
+    db.execute(
+        "DELETE FROM solutions WHERE problem_id IN (SELECT p.id FROM problems p "
+        "JOIN visits v ON v.id = p.visit_id WHERE v.county != '新会区')"
+    )
+    db.execute("DELETE FROM problems WHERE visit_id IN (SELECT id FROM visits WHERE county != '新会区')")
+    db.execute("DELETE FROM visits WHERE county != '新会区'")
+    loner = db.execute(
+        "SELECT c.id, c.name FROM commissioners c JOIN visits v ON v.commissioner_id = c.id "
+        "WHERE v.visit_date LIKE ? GROUP BY c.id ORDER BY count(*) DESC LIMIT 1",
+        [f"{year}%"],
+    ).fetchone()
+    db.execute("UPDATE commissioners SET team_id = NULL, workstation_id = NULL WHERE id = ?", [loner[0]])
     view = open_city(bureau_context, qtbot, year)
     assert view.pdf_button.text() == "新会区汇总 PDF…"
     out = tmp_path / "county.pdf"
     view.save_summary(str(out))
     wait(bureau_context)
     text = pdf_text(out)
-    assert f"{year}年度新会区工作汇总" in text and "全市" not in text
+    assert f"{year}年度新会区科技特派员工作汇总" in text and "全市" not in text
+    counted = assess(bureau_store, period=Period.year(year))
+    import re
+
+    shown = re.search(r"服务次数\s+([\d,]+)", text)
+    assert counted.totals.visits > 0 and shown is not None and shown.group(1) == f"{counted.totals.visits:,}"
+    assert any(m.name == loner[1] and m.figures.visits for m in counted.members)  # counted, with visits
+    assert f"参评科技特派员 {len(counted.members)} 人" in text
 
 
 def test_a_failed_city_summary_says_why_and_the_button_comes_back(
