@@ -22,7 +22,9 @@ POST /sync/push         PushRequest -> PushAnswer
     `fields`), conflict (same field changed on both sides; nothing overwritten on the server; the
     answer lists each conflicting field with base/local/server values and the server's current
     `fields` and `rev`), rejected (with reason; e.g. out of scope, invalid, a field the role may
-    not write).
+    not write). A rejection may carry the record as the server keeps it (`fields`, `rev`,
+    `server_seq`, `deleted`): a change its sender cannot correct (a demand the bureau closed, or
+    a commissioner took up, meanwhile); the client then takes that version in place of its own.
     A conflict is also recorded as a notice (sync/server/notices.py) that pull delivers as table
     "conflicts" (id = the notice's id) to whoever may see the record, so the side whose version
     was kept sees it too; the conflict's ChangeResult names it in `conflict_id`. A change may

@@ -280,11 +280,29 @@ class Pusher(Uploader):
                 report.conflicts += self._record_conflict(table, row, result, sent, report.problems)
             elif status == "rejected":
                 report.rejected += 1
-                if unchanged:  # a later edit may well be acceptable: it is sent next time
-                    reason = {
-                        "zh": plain_reason(result.get("reason_zh")),
-                        "en": plain_reason(result.get("reason_en")),
-                    }
+                reason = {
+                    "zh": plain_reason(result.get("reason_zh")),
+                    "en": plain_reason(result.get("reason_en")),
+                }
+                if unchanged and _superseded(result):
+                    # Refused with the record as the server keeps it (a demand closed or taken up
+                    # meanwhile): nothing here can correct the change, so the copy becomes the
+                    # server's, and the sync says why once, rather than refusing it at every sync.
+                    kept = answered_fields(table, result.get("fields"))
+                    values = {f: _column_value(v) for f, v in kept.items() if f in self._columns[table]}
+                    values.update(
+                        rev=rev,
+                        base_rev=rev,
+                        server_seq=seq,
+                        deleted=int(bool(result.get("deleted"))),
+                        dirty=0,
+                        sync_error=None,
+                        has_conflict=0,
+                    )
+                    _update(db, table, record_id, values)
+                    no_base.append((table, record_id))
+                    report.problems.append(_superseded_message(table, {**row, **kept}, reason))
+                elif unchanged:  # a later edit may well be acceptable: it is sent next time
                     _update(db, table, record_id, {"sync_error": json.dumps(reason, ensure_ascii=False)})
             else:
                 log.warning("unknown status %r for %s %s", status, table, record_id)
@@ -590,6 +608,26 @@ def pushable_count(store: Store) -> int:
 
 def record_gone_or_edited(now: dict[str, Any], record_id: str, when_sent: Any) -> bool:
     return record_id not in now or now[record_id] != when_sent
+
+
+def _superseded(result: protocol.ChangeResult) -> bool:
+    """A refusal that carries the server's version of the record (sync/server/push.Superseded)."""
+    return (
+        isinstance(result.get("fields"), dict)
+        and type(result.get("rev")) is int
+        and type(result.get("server_seq")) is int
+    )
+
+
+def _superseded_message(table: str, fields: dict[str, Any], reason: dict[str, str]) -> Message:
+    from sync.conflicts import TABLE_LABELS
+
+    label = TABLE_LABELS.get(table, Message(table, table))
+    name = " ".join(str(fields.get("title") or fields.get("name") or "").split())[:40]
+    return Message(
+        f"{label.zh}“{name}”：{reason['zh']}（已改为服务器上的版本）",
+        f"{label.en} “{name}”: {reason['en']} (now as the server has it)",
+    )
 
 
 def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:

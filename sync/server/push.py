@@ -214,6 +214,16 @@ class Rejected(Exception):
         self.zh, self.en = zh, en
 
 
+class Superseded(Rejected):
+    """Refused, and the record as the server keeps it goes back with the refusal: a change its
+    sender has no way to correct (a demand the bureau closed, or someone else took up, meanwhile),
+    which the sender's copy then gives up for the server's (sync/pusher.py)."""
+
+    def __init__(self, zh: str, en: str, current: Stored) -> None:
+        super().__init__(zh, en)
+        self.current = current
+
+
 def out_of_scope() -> Rejected:
     # The same reason whether the record exists or not: a refusal reveals nothing.
     return Rejected("记录不存在或不在您的权限范围内", "the record does not exist or is outside your scope")
@@ -753,7 +763,13 @@ class Batch:
         try:
             result = {**head, **self._apply(table, record_id, change)}
         except Rejected as exc:
-            return {**head, "status": "rejected", "reason_zh": exc.zh, "reason_en": exc.en}
+            refused = {**head, "status": "rejected", "reason_zh": exc.zh, "reason_en": exc.en}
+            if isinstance(exc, Superseded):
+                kept = exc.current
+                refused.update(
+                    rev=kept.rev, server_seq=kept.server_seq, fields=kept.fields, deleted=kept.deleted
+                )
+            return refused
         if result["status"] == "conflict" or change.get("resolves"):
             notices.after_change(self, change, result)  # the other side sees the conflict too
         return result
@@ -1006,6 +1022,8 @@ class Batch:
             return projects.precheck_bureau_attachment(self, incoming, current)
         if table in group_records.TABLES:
             return group_records.precheck(self, table, incoming, current, change)
+        if table == "demands" and user.role == "bureau" and current is not None:
+            self._precheck_bureau_demand(record_id, incoming, current, change)
         if user.role == "bureau":
             return False
         mine = user.commissioner_id
@@ -1058,6 +1076,24 @@ class Batch:
                     return True
             return False
         raise Rejected("您的角色无权修改此类记录", f"your role ({user.role}) may not write {table}")
+
+    def _precheck_bureau_demand(
+        self, record_id: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]
+    ) -> None:
+        """A demand a commissioner has taken up is their technical problem now (its text copied into
+        it): the bureau's correction or closing of it, made before it heard of the take-up, is
+        refused, and its copy gets the demand as it stands (who took it)."""
+        fields = current.fields
+        if not (fields.get("taken_by") or fields.get("status") == "taken"):
+            return
+        base, _ = self.base_of("demands", record_id, change["base_rev"])
+        if change["deleted"] or any(v != base.get(f) for f, v in incoming.items()):
+            raise Superseded(
+                "该需求已被科技特派员揭榜，已成为其技术难题，不能再修改或关闭",
+                "a commissioner has taken up this demand (it is their technical problem now): "
+                "it can no longer be changed or closed",
+                current,
+            )
 
     def _precheck_review(
         self, incoming: dict[str, Any], current: Stored | None, change: dict[str, Any]
@@ -1199,18 +1235,22 @@ class Batch:
             or not mine
             or (current.fields.get("status") != "published" and not already_mine)
         ):
+            # A commissioner changes a demand only by taking it up: a refusal leaves nothing to
+            # correct, so their copy gets the demand as it stands (Superseded).
             if current.fields.get("taken_by") not in (None, "", mine):
-                raise Rejected(
-                    "该需求已被其他科技特派员揭榜", "another commissioner has taken up this demand"
+                raise Superseded(
+                    "该需求已被其他科技特派员揭榜", "another commissioner has taken up this demand", current
                 )
             if current.fields.get("status") == "closed":
-                raise Rejected(
+                raise Superseded(
                     "该需求已被市科技局关闭，不能再揭榜",
                     "the bureau has closed this demand: it can no longer be taken up",
+                    current,
                 )
-            raise Rejected(
+            raise Superseded(
                 "只能揭榜（认领）已发布的需求，不能修改其内容",
-                "you may only take up a published demand (taken_by, problem_id, status), not change it",
+                "you may only take up a published demand, not change it",
+                current,
             )
 
     def _validate(self, table: str, merged: dict[str, Any]) -> None:

@@ -176,8 +176,10 @@ def test_a_correction_and_a_closing_reach_the_commissioner(server, tmp_path):
     assert [d.id for d in open_demands(wang)] == [demand.id]
 
 
-def test_a_take_up_made_offline_after_the_bureau_closed_it_is_refused_with_the_reason(server, tmp_path):
-    from commissioner_app.demands import close, open_demands, publish, take_up
+def test_a_take_up_made_offline_after_the_bureau_closed_it_is_refused_once_with_the_reason(server, tmp_path):
+    """The refusal stayed on the commissioner's copy for good: every later sync refused it again and
+    told them to correct a record they cannot edit, and a reopened demand never showed as open."""
+    from commissioner_app.demands import close, open_demands, publish, reopen, take_up
 
     wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
     server.add_user("wangf", commissioner_id=wang_id)
@@ -194,10 +196,52 @@ def test_a_take_up_made_offline_after_the_bureau_closed_it_is_refused_with_the_r
     bureau_sync.sync()
     report = wang_sync.sync()
     assert report.rejected == 1
-    reason = " ".join(p.text("zh_CN") for p in report.problems) + str(
-        wang.db.execute("SELECT sync_error FROM demands WHERE id = ?", [demand.id]).fetchone()[0]
-    )
-    assert "该需求已被市科技局关闭，不能再揭榜" in reason
+    said = [p.text("zh_CN") for p in report.problems]
+    assert any("技术需求“鱼塘增氧”" in p and "该需求已被市科技局关闭，不能再揭榜" in p for p in said), said
+    # The copy is the server's now: closed, nobody's, nothing waiting or refused.
+    row = wang.db.execute(
+        "SELECT status, taken_by, dirty, sync_error FROM demands WHERE id = ?", [demand.id]
+    ).fetchone()
+    assert tuple(row) == ("closed", None, 0, None)
+    assert wang_sync.sync().rejected == 0
     # Nothing of the commissioner's is lost: the problem they opened is theirs, on the server too.
     assert wang.get(TechnicalProblem, problem.id) is not None
     assert open_demands(wang) == []
+    reopen(bureau, demand.id)
+    bureau_sync.sync()
+    wang_sync.sync()
+    assert [d.id for d in open_demands(wang)] == [demand.id]
+
+
+def test_the_bureau_cannot_close_or_correct_a_demand_taken_up_meanwhile(server, tmp_path):
+    """Closing a demand a commissioner had just taken up made a conflict of raw status codes, and
+    choosing 本机 left a closed demand with a 揭榜人; a correction made meanwhile changed the
+    demand but never the commissioner's problem copied from it."""
+    from commissioner_app.demands import close, publish, revise, take_up
+
+    wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
+    server.add_user("wangf", commissioner_id=wang_id)
+    server.add_user("kjj", role="bureau", commissioner_id=bureau_id)
+    bureau = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局")
+    bureau_sync = connect(bureau, server.url, "kjj")
+    wang = commissioner_store(tmp_path / "wang", wang_id, "王芳")
+    wang_sync = connect(wang, server.url, "wangf")
+    first = publish(bureau, Demand(title="鱼塘增氧", description="高温缺氧"))
+    second = publish(bureau, Demand(title="陈皮仓储霉变", description="仓库返潮"))
+    bureau_sync.sync()
+    wang_sync.sync()
+    take_up(wang, first.id, wang.profile())
+    take_up(wang, second.id, wang.profile())
+    assert wang_sync.sync().rejected == 0
+    close(bureau, first.id)  # the bureau has not heard of either take-up yet
+    revise(bureau, second.id, Demand(title="陈皮仓储霉变防治（已更正）", description="仓库返潮，霉变"))
+    report = bureau_sync.sync()
+    assert (report.rejected, report.conflicts) == (2, 0)
+    said = " ".join(p.text("zh_CN") for p in report.problems)
+    assert said.count("该需求已被科技特派员揭榜，已成为其技术难题，不能再修改或关闭") == 2
+    for demand, title in ((first, "鱼塘增氧"), (second, "陈皮仓储霉变")):
+        got = bureau.get(Demand, demand.id)
+        assert (got.title, got.status, got.taken_by) == (title, "taken", wang_id)
+    assert bureau_sync.sync().rejected == 0
+    titles = sorted(p.title for p in wang.all(TechnicalProblem))
+    assert titles == ["陈皮仓储霉变", "鱼塘增氧"]
