@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.ops.session import session_user
+from sync.engine import META_LAST_SYNC
 from ui import screen_fit
 from ui.context import AppContext
 from ui.tasks import Operation
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         context.tasks.busy_changed.connect(self._busy_changed)
         self._waiting: int | None = None
         self._signed_in = False  # whether this data directory has ever been signed in to a server
+        self._synced = False  # whether a sync has ever finished here
 
         self._create_actions()
         self._add_standard_views()
@@ -326,21 +328,27 @@ class MainWindow(QMainWindow):
     def refresh_sync_count(self) -> None:
         Operation(
             self,
-            lambda store: (store.waiting_to_sync(), session_user(store) is not None),
+            lambda store: (
+                store.waiting_to_sync(),
+                session_user(store) is not None,
+                bool(store.get_meta(META_LAST_SYNC)),
+            ),
             self._sync_count_read,
         ).run_in_background()
 
-    def _sync_count_read(self, read: tuple[int, bool]) -> None:
-        self._signed_in = read[1]
-        self._show_sync_count(read[0])
+    def _sync_count_read(self, read: tuple[int, bool, bool]) -> None:
+        count, self._signed_in, self._synced = read
+        self._show_sync_count(count)
 
     def _show_sync_count(self, count: int) -> None:
         self._waiting = count
         if count:
             self.sync_count.setText(self.tr("待同步：{0} 条记录").format(f"{count:,}"))
-        elif not self._signed_in:
+        elif not self._signed_in and not self._synced:
             # Nothing waits, but nothing has reached a server either: not "all synced".
             self.sync_count.setText(self.tr("尚未登录同步服务器"))
+        elif not self._synced:
+            self.sync_count.setText(self.tr("尚未同步"))  # signed in, no sync finished yet
         else:
             self.sync_count.setText(self.tr("所有记录均已同步"))
 

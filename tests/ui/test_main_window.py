@@ -290,4 +290,8 @@ def test_the_status_bar_does_not_say_all_is_synced_before_any_server_is_set_up(c
     log_in_as(context.store, "commissioner", None)
     window.refresh_sync_count()
     context.tasks.wait_idle()
+    assert window.sync_count.text() == "尚未同步"  # signed in, but no sync has finished yet
+    context.store.set_meta("last_sync_at", "2026-12-05T08:00:00Z")
+    window.refresh_sync_count()
+    context.tasks.wait_idle()
     assert window.sync_count.text() == "所有记录均已同步"

@@ -1823,6 +1823,10 @@ Data folder: {0}</translation>
         <translation>Not signed in to a sync server</translation>
     </message>
     <message>
+        <source>尚未同步</source>
+        <translation>Not synced yet</translation>
+    </message>
+    <message>
         <source>所有记录均已同步</source>
         <translation>All records are synced</translation>
     </message>
