@@ -59,6 +59,14 @@ def test_the_bureau_corrects_a_published_demand_in_the_form(tmp_path, qtbot, qap
     try:
         view.title_edit.setText("柑桔黄龙病防控")
         view.description_edit.setPlainText("果园发现疑似病株")
+        view.industry.setCurrentIndex(1)
+        view.county.setCurrentIndex(1)
+        view.town.setCurrentIndex(1)
+        industry, county, town = (
+            view.industry.currentData(),
+            view.county.currentData(),
+            view.town.currentData(),
+        )
         view.publish_button.click()
         wait(ctx)
         wait(ctx)
@@ -70,6 +78,15 @@ def test_the_bureau_corrects_a_published_demand_in_the_form(tmp_path, qtbot, qap
         assert view.title_edit.text() == "柑桔黄龙病防控"
         assert view.description_edit.toPlainText() == "果园发现疑似病株"
         assert view.form_box.title() == "修改需求" and view.publish_button.text() == "保存修改"
+        assert (view.industry.currentData(), view.county.currentData(), view.town.currentData()) == (
+            industry,
+            county,
+            town,
+        )
+        # In English the same items, by their English names.
+        ctx.set_language("en")
+        assert view.industry.currentData() == industry and view.town.currentData() == town
+        ctx.set_language("zh_CN")
         view.title_edit.setText("柑橘黄龙病绿色防控")
         view.target_edit.setText("双水镇柑橘合作社")
         view.publish_button.click()
@@ -81,6 +98,12 @@ def test_the_bureau_corrects_a_published_demand_in_the_form(tmp_path, qtbot, qap
         assert rows == [("柑橘黄龙病绿色防控", "双水镇柑橘合作社", "published")]  # changed, not added
         assert view.publish_button.text() == "发布需求" and view.title_edit.text() == ""
         assert not view.cancel_edit_button.isVisible()
+        # Nothing of it stays for the next new demand: neither its industry nor its place.
+        assert (view.industry.currentText(), view.county.currentIndex(), view.town.currentText()) == (
+            "",
+            0,
+            "",
+        )
     finally:
         view.close()
         ctx.close()

@@ -69,6 +69,16 @@ def _table(parent: QWidget, columns: int) -> QTableWidget:
     return table
 
 
+def _choose(combo: QComboBox, value: str) -> None:
+    """Show a stored name (the Chinese one records keep) as the item that has it, in the interface's
+    language; a name not in the list as typed text."""
+    index = combo.findData(value) if value else 0
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    else:
+        combo.setCurrentText(value)
+
+
 def _place(county: str | None, town: str | None) -> str:
     return " ".join(part for part in (county or "", town or "") if part)
 
@@ -297,13 +307,13 @@ class DemandsView(QWidget):
     def _fill_choices(self) -> None:
         lang = self.context.language
         reader = self.context.reader
-        current_industry = self.industry.currentText()
+        current_industry = self._combo_value(self.industry)  # kept by the name records keep
         self.industry.blockSignals(True)
         self.industry.clear()
         self.industry.addItem("", "")
         for item in reference(reader, "industry"):
             self.industry.addItem(item.name(lang), item.name_zh)
-        self.industry.setCurrentText(current_industry)
+        _choose(self.industry, current_industry)
         self.industry.blockSignals(False)
         current_county = self.county.currentData()
         self.county.blockSignals(True)
@@ -317,12 +327,12 @@ class DemandsView(QWidget):
 
     def _fill_towns(self) -> None:
         county = self.county.currentData() or ""
-        current = self.town.currentText()
+        current = self._combo_value(self.town)
         self.town.clear()
         self.town.addItem("", "")
         for item in towns_of(self.context.reader, county) if county else []:
             self.town.addItem(item.name(self.context.language), item.name_zh)
-        self.town.setCurrentText(current)
+        _choose(self.town, current)
 
     @staticmethod
     def _combo_value(combo: QComboBox) -> str:
@@ -463,10 +473,10 @@ class DemandsView(QWidget):
         self.editing = d
         self.title_edit.setText(d["title"] or "")
         self.description_edit.setPlainText(d["description"] or "")
-        self.industry.setCurrentText(d["industry"] or "")
+        _choose(self.industry, d["industry"] or "")
         self.county.setCurrentIndex(max(self.county.findData(d["county"] or ""), 0))
         self._fill_towns()
-        self.town.setCurrentText(d["town"] or "")
+        _choose(self.town, d["town"] or "")
         self.target_edit.setText(d["target_name"] or "")
         if d["deadline"]:
             self.deadline.setDate(QDate.fromString(d["deadline"], "yyyy-MM-dd"))
@@ -481,9 +491,15 @@ class DemandsView(QWidget):
         self.retranslate()
 
     def _clear_form(self) -> None:
+        """A new demand starts empty: nothing of the one just published or corrected (its industry
+        and place went into the next one unnoticed)."""
         self.title_edit.clear()
         self.description_edit.clear()
         self.target_edit.clear()
+        self.industry.setCurrentIndex(0)
+        self.county.setCurrentIndex(0)
+        self._fill_towns()
+        self.town.setCurrentIndex(0)
         self.deadline.setDate(QDate.currentDate().addDays(DEFAULT_DAYS))
 
     def close_selected(self) -> None:
