@@ -128,3 +128,28 @@ def sqlite_errors(path: Path | str | None) -> Iterator[None]:
         if known is None:
             raise
         raise known from exc
+
+
+_OS_REASONS: dict[int, Message] = {
+    errno.EACCES: Message(
+        "没有写入权限，或文件正在其他程序中打开", "permission denied, or the file is open in another program"
+    ),
+    errno.EPERM: Message("没有写入权限", "permission denied"),
+    errno.ENOENT: Message("文件夹不存在", "the folder does not exist"),
+    errno.ENOTDIR: Message("路径中有一项不是文件夹", "a part of the path is not a folder"),
+    errno.EISDIR: Message("这是一个文件夹，不是文件", "it is a folder, not a file"),
+    errno.ENOSPC: Message("磁盘空间不足", "the disk is full"),
+    errno.EROFS: Message("磁盘为只读", "the disk is read-only"),
+    errno.ENAMETOOLONG: Message("文件名过长", "the file name is too long"),
+    errno.EEXIST: Message("已有同名的文件或文件夹", "a file or folder of that name exists"),
+}
+
+
+def os_reason(exc: OSError) -> Message:
+    """Why a file could not be read or written, in the user's words and language: the system's own
+    text is English whatever the interface's language ("Permission denied" in a Chinese window)."""
+    found = _OS_REASONS.get(exc.errno or -1)
+    if found is not None:
+        return found
+    text = str(exc.strerror or exc)
+    return Message(text, text)

@@ -34,7 +34,7 @@ from commissioner_app.domain import (
     Visit,
     field_label,
 )
-from commissioner_app.errors import CommissionerError
+from commissioner_app.errors import CommissionerError, os_reason
 from commissioner_app.exports_projects import project_sheets
 from commissioner_app.i18n import Message
 from commissioner_app.store import SYNC_STATE_SQL, SYNC_STATES, Store
@@ -468,8 +468,8 @@ def export_xlsx(
     except OSError as exc:
         raise CommissionerError(
             Message(
-                f"无法写入文件 {out}：{exc.strerror or exc}",
-                f"Cannot write the file {out}: {exc.strerror or exc}",
+                f"无法写入文件 {out}：{os_reason(exc).zh}",
+                f"Cannot write the file {out}: {os_reason(exc).en}",
             )
         ) from None
     return counts
@@ -513,8 +513,8 @@ def export_csv(
     except OSError as exc:
         raise CommissionerError(
             Message(
-                f"无法写入 {folder}：{exc.strerror or exc}",
-                f"Cannot write to {folder}: {exc.strerror or exc}",
+                f"无法写入 {folder}：{os_reason(exc).zh}",
+                f"Cannot write to {folder}: {os_reason(exc).en}",
             )
         ) from None
     return written

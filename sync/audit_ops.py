@@ -28,7 +28,7 @@ from commissioner_app.domain import (
     REVIEW_DECISIONS,
     TRANSFER_MODES,
 )
-from commissioner_app.errors import CommissionerError
+from commissioner_app.errors import CommissionerError, os_reason
 from commissioner_app.i18n import Message
 from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.store import Store
@@ -578,8 +578,8 @@ def export_audit(
         # A folder one may not write to, a name that is a folder: said as other exports say it.
         raise CommissionerError(
             Message(
-                f"无法写入文件 {path}：{exc.strerror or exc}",
-                f"Cannot write the file {path}: {exc.strerror or exc}",
+                f"无法写入文件 {path}：{os_reason(exc).zh}",
+                f"Cannot write the file {path}: {os_reason(exc).en}",
             )
         ) from None
     finally:

@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from commissioner_app import i18n
-from commissioner_app.errors import CommissionerError
+from commissioner_app.errors import CommissionerError, os_reason
 from commissioner_app.i18n import Message
 from commissioner_app.reports.fonts import CJK, LATIN, draw_text, markup, register_fonts
 from commissioner_app.reports.text import CellText
@@ -274,8 +274,8 @@ def build_pdf(
     except OSError as exc:
         raise CommissionerError(
             Message(
-                f"无法写入文件 {out}：{exc.strerror or exc}",
-                f"Cannot write the file {out}: {exc.strerror or exc}",
+                f"无法写入文件 {out}：{os_reason(exc).zh}",
+                f"Cannot write the file {out}: {os_reason(exc).en}",
             )
         ) from None
     return int(doc.page)

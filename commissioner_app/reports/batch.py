@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from commissioner_app import i18n
 from commissioner_app.assessment import Assessment, MemberResult, Period, assess
-from commissioner_app.errors import CommissionerError
+from commissioner_app.errors import CommissionerError, os_reason
 from commissioner_app.i18n import Message
 from commissioner_app.reports.annual import write_annual_record
 from commissioner_app.reports.base import data_state
@@ -113,8 +113,8 @@ def annual_records(
     except OSError as exc:
         raise CommissionerError(
             Message(
-                f"无法创建文件夹 {folder}：{exc.strerror or exc}",
-                f"Cannot create the folder {folder}: {exc.strerror or exc}",
+                f"无法创建文件夹 {folder}：{os_reason(exc).zh}",
+                f"Cannot create the folder {folder}: {os_reason(exc).en}",
             )
         ) from None
     a = assessment or assess(store, period=Period.year(year))
@@ -180,8 +180,8 @@ def _write_one(
         except OSError as exc:
             raise CommissionerError(
                 Message(
-                    f"无法保存文件 {path}（是否正在其他程序中打开？）：{exc.strerror or exc}",
-                    f"Cannot save the file {path} (is it open in another program?): {exc.strerror or exc}",
+                    f"无法保存文件 {path}（是否正在其他程序中打开？）：{os_reason(exc).zh}",
+                    f"Cannot save the file {path} (is it open in another program?): {os_reason(exc).en}",
                 )
             ) from None
     except CommissionerError as exc:

@@ -229,3 +229,51 @@ def test_each_card_says_how_much_of_it_the_assessment_counts(bureau_context, bur
         f"计划目标 {view.figures.plan_solved:,} 项；考核计入 {counted.totals.problems_solved:,} 项"
     )
     assert view.visits_card.note.toolTip() == counted.basis_note.text("zh_CN")
+
+
+def test_a_name_typed_without_pdf_does_not_replace_a_file_unasked(
+    bureau_context, bureau_store, qtbot, tmp_path, monkeypatch
+):
+    """The dialog asked before replacing "city" (nothing of that name), and city.pdf, the name it
+    became, was replaced without a word."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    kept = tmp_path / "city.pdf"
+    kept.write_bytes(b"last year's summary")
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a: (str(tmp_path / "city"), "PDF 文件 (*.pdf)"))
+    )
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked = []
+
+    def question(parent, title, text, *rest):
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    view = open_city(bureau_context, qtbot, busiest_year(bureau_store))
+    view.pdf_button.click()
+    wait(bureau_context)
+    assert asked == ["“city.pdf”已存在。要替换它吗？"] and kept.read_bytes() == b"last year's summary"
+    view.pdf_button.click()
+    wait(bureau_context)
+    assert kept.read_bytes().startswith(b"%PDF")
+
+
+def test_a_failed_save_says_why_in_chinese_and_the_next_dialog_does_not_open_there(
+    bureau_context, bureau_store, qtbot, tmp_path, monkeypatch
+):
+    """It said "Is a directory" (or "Permission denied") in a Chinese window, and the next dialog
+    opened in the folder that had failed."""
+    import ui.tasks
+
+    shown = []
+    monkeypatch.setattr(ui.tasks, "show_error", lambda parent, error: shown.append(str(error)))
+    bureau_context.set_setting("city", "folder", str(tmp_path))
+    taken = tmp_path / "elsewhere" / "summary.pdf"
+    taken.mkdir(parents=True)  # a folder of that name: the file cannot be written
+    view = open_city(bureau_context, qtbot, busiest_year(bureau_store))
+    view.save_summary(str(taken))
+    wait(bureau_context)
+    assert shown and "这是一个文件夹，不是文件" in shown[0] and "directory" not in shown[0]
+    assert bureau_context.setting("city", "folder", "", str) == str(tmp_path)

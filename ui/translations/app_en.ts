@@ -3437,6 +3437,17 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
 </context>
 <context>
+    <name>SaveDialog</name>
+    <message>
+        <source>文件已存在</source>
+        <translation>The file exists</translation>
+    </message>
+    <message>
+        <source>“{0}”已存在。要替换它吗？</source>
+        <translation>“{0}” already exists. Replace it?</translation>
+    </message>
+</context>
+<context>
     <name>SettingsView</name>
     <message>
         <source>设置</source>

@@ -50,7 +50,7 @@ from ui.roles import watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
 from ui.views.city_projects import CityProjectsPanel
-from ui.views.common import ColumnFitter, YearCombo, fit_by_content, heading
+from ui.views.common import ColumnFitter, YearCombo, fit_by_content, heading, with_suffix
 from ui.views.rows_model import RowsModel
 
 log = logging.getLogger("commissioner.ui.city")
@@ -389,8 +389,11 @@ class CityView(QWidget):
             )
             if not path:
                 return
+            chosen = with_suffix(self, path, ".pdf")
+            if chosen is None:
+                return
+            path = str(chosen)
         target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
-        self.context.set_setting("city", "folder", str(target.parent))
         self.pdf_button.setEnabled(False)
         Operation(
             self, lambda store: write_city_summary(store, year, target, county), self._summary_saved
@@ -398,6 +401,7 @@ class CityView(QWidget):
 
     def _summary_saved(self, path: Path) -> None:
         self.pdf_button.setEnabled(True)
+        self.context.set_setting("city", "folder", str(path.parent))  # a folder that worked
         self.message.setText(
             self.tr("{0}汇总已保存：{1}").format(session_county(self.context.reader) or self.tr("全市"), path)
         )

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QTableView,
     QToolTip,
     QWidget,
@@ -421,4 +422,20 @@ def ask_save_path(parent: QWidget, caption: str, suggested: Path, kind: str, suf
     chosen, _filter = QFileDialog.getSaveFileName(parent, caption, str(suggested), kind)
     if not chosen:
         return None
-    return Path(chosen if chosen.lower().endswith(suffix) else chosen + suffix)
+    return with_suffix(parent, chosen, suffix)
+
+
+def with_suffix(parent: QWidget, chosen: str, suffix: str) -> Path | None:
+    """A save dialog's answer as the file to write: a name typed without the extension gets it, and
+    a file of that full name already there is replaced only if the user says so (the dialog asked
+    about the name as typed, and "city" replaced city.pdf without a word). None: keep it."""
+    path = Path(chosen if chosen.lower().endswith(suffix.lower()) else chosen + suffix)
+    if str(path) != chosen and path.exists():
+        answer = QMessageBox.question(
+            parent,
+            QCoreApplication.translate("SaveDialog", "文件已存在"),
+            QCoreApplication.translate("SaveDialog", "“{0}”已存在。要替换它吗？").format(path.name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+    return path

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import screen_fit
+from ui.views.common import with_suffix
 
 log = logging.getLogger("commissioner.ui.pdf_preview")
 
@@ -111,6 +112,9 @@ class PdfPreviewDialog(QDialog):
             path, _filter = QFileDialog.getSaveFileName(
                 self, self.tr("保存 PDF"), self.suggested_name, self.tr("PDF 文件 (*.pdf)")
             )
+            if path:
+                chosen = with_suffix(self, path, ".pdf")  # asks before replacing a file the name gets
+                path = str(chosen) if chosen is not None else ""
         if not path:
             return False
         if not path.lower().endswith(".pdf"):

@@ -31,7 +31,7 @@ from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
-from ui.views.common import heading
+from ui.views.common import heading, with_suffix
 from ui.views.measured_fit import MeasuredFitter
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
@@ -360,8 +360,11 @@ class TeamView(QWidget):
             )
             if not path:
                 return
+            chosen = with_suffix(self, path, ".pdf")
+            if chosen is None:
+                return
+            path = str(chosen)
         target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
-        self.context.set_setting("team", "folder", str(target.parent))
         self.pdf_button.setEnabled(False)
         Operation(
             self, lambda store: write_team_summary(store, who, year, target), self._summary_saved
@@ -369,6 +372,7 @@ class TeamView(QWidget):
 
     def _summary_saved(self, path: Path) -> None:
         self.pdf_button.setEnabled(True)
+        self.context.set_setting("team", "folder", str(path.parent))  # a folder that worked
         self._say(self.tr("团队汇总已保存：{0}").format(path))
 
     def _say(self, text: str) -> None:
