@@ -15,18 +15,26 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from commissioner_app.demands import DEMAND_STATUSES
 from commissioner_app.domain import (
     ACCEPTANCE_RESULTS,
     ACCOUNT_ROLES,
     ACHIEVEMENT_KINDS,
+    AGREEMENT_STATUSES,
     APPLICATION_STATUSES,
+    ATTACHMENT_KINDS,
     BONUS_STATUSES,
+    CONFIRMATION_DECISIONS,
     EXEMPLAR_KINDS,
     GROUP_KINDS,
     LABELS,
+    PROBLEM_SOURCES,
+    PROBLEM_STATUSES,
     PROJECT_STATUSES,
     REVIEW_DECISIONS,
+    REVIEW_STATUSES,
     TRANSFER_MODES,
+    URGENCIES,
 )
 from commissioner_app.errors import CommissionerError, os_reason
 from commissioner_app.i18n import Message
@@ -601,12 +609,52 @@ def short_subject(subject: str) -> str:
 @dataclass(frozen=True)
 class FieldChange:
     at: str
-    username: str
+    username: str  # the writer's account
     rev: int
     field: str
     label: Message
     before: Any
     after: Any
+    display_name: str = ""  # the writer as people know them (servers before it do not say)
+    table: str = ""
+
+    def writer(self, lang: str | None = None) -> str:
+        """The writer by name, with the account in brackets: 王芳（wangf）; the account alone when it
+        is the name."""
+        if not self.display_name or self.display_name == self.username:
+            return self.username
+        return Message(
+            f"{self.display_name}（{self.username}）", f"{self.display_name} ({self.username})"
+        ).text(lang)
+
+    def shown(self, value: Any, lang: str | None = None) -> str:
+        """A value of this change as the application shows it: a coded state in words (待审核, not
+        pending)."""
+        codes = HISTORY_CODES.get((self.table, self.field)) or HISTORY_CODES.get(("", self.field))
+        if codes and isinstance(value, str) and value in codes:
+            return codes[value].text(lang)
+        return shown_value(value)
+
+
+# Coded fields of records, by table ("" for a field coded alike in every table): their values in
+# words in the history, as on every other screen.
+HISTORY_CODES: dict[tuple[str, str], dict[str, Message]] = {
+    ("", "review_status"): REVIEW_STATUSES,
+    ("problems", "status"): PROBLEM_STATUSES,
+    ("problems", "source"): PROBLEM_SOURCES,
+    ("problems", "urgency"): URGENCIES,
+    ("demands", "status"): DEMAND_STATUSES,
+    ("reviews", "decision"): REVIEW_DECISIONS,
+    ("service_agreements", "status"): AGREEMENT_STATUSES,
+    ("attachments", "kind"): ATTACHMENT_KINDS,
+    ("projects", "status"): PROJECT_STATUSES,
+    ("projects", "acceptance"): ACCEPTANCE_RESULTS,
+    ("project_applications", "status"): APPLICATION_STATUSES,
+    ("achievements", "kind"): ACHIEVEMENT_KINDS,
+    ("achievements", "mode"): TRANSFER_MODES,
+    ("bonus_points", "status"): BONUS_STATUSES,
+    ("confirmations", "decision"): CONFIRMATION_DECISIONS,
+}
 
 
 def record_history(store: Store, table: str, record_id: str) -> list[FieldChange]:
@@ -631,21 +679,20 @@ def record_history(store: Store, table: str, record_id: str) -> list[FieldChange
             raise _bad_answer()
         fields, at, who, rev = raw["fields"], raw["at"], raw["username"][:100], raw["rev"]
         name = raw.get("display_name")  # servers before it answered without
-        if isinstance(name, str) and name.strip() and name.strip() != who:
-            who = f"{name.strip()[:60]} ({who})"
+        named = " ".join(name.split())[:60] if isinstance(name, str) else ""
         if number == 0:
             first = CREATED if rev == 1 else OLDEST_KEPT  # every record's versions start at 1
-            changes.append(FieldChange(at, who, rev, "", first, None, None))
+            changes.append(FieldChange(at, who, rev, "", first, None, None, named, table))
         else:
             for name in sorted(set(previous) | set(fields)):
                 old, new = previous.get(name), fields.get(name)
                 if name in QUIET_FIELDS or old == new:
                     continue
-                changes.append(FieldChange(at, who, rev, name, field_name(name), old, new))
+                changes.append(FieldChange(at, who, rev, name, field_name(name), old, new, named, table))
         deleted = bool(raw.get("deleted"))
         if deleted != was_deleted:
             label = Message("已删除", "Deleted")
-            changes.append(FieldChange(at, who, rev, "deleted", label, was_deleted, deleted))
+            changes.append(FieldChange(at, who, rev, "deleted", label, was_deleted, deleted, named, table))
         previous, was_deleted = fields, deleted
     return sorted(changes, key=lambda c: -c.rev)
 

@@ -517,8 +517,22 @@ def test_the_history_names_each_writer_by_the_name_people_know(monkeypatch: pyte
     second = {**revision(2, {"content": "新"}, who="boss"), "display_name": ""}  # an account without one
     use(monkeypatch, Stub(history=[first, second]))
     changes = audit_ops.record_history(None, "visits", "v1")  # type: ignore[arg-type]
-    assert [c.username for c in changes] == ["boss", "王芳 (wangf)"]
-    use(monkeypatch, Stub(history=[{**first, "display_name": 5}]))  # not text: the account name alone
-    assert [c.username for c in audit_ops.record_history(None, "visits", "v1")] == ["wangf"]  # type: ignore[arg-type]
-    use(monkeypatch, Stub(history=[{**first, "display_name": "wangf"}]))  # the same: said once
-    assert [c.username for c in audit_ops.record_history(None, "visits", "v1")] == ["wangf"]  # type: ignore[arg-type]
+    assert [c.writer("zh_CN") for c in changes] == ["boss", "王芳（wangf）"]
+    assert changes[1].writer("en") == "王芳 (wangf)"
+    for odd in (5, "wangf"):  # not text; the account name itself: the account alone
+        use(monkeypatch, Stub(history=[{**first, "display_name": odd}]))
+        assert [c.writer("zh_CN") for c in audit_ops.record_history(None, "visits", "v1")] == ["wangf"]  # type: ignore[arg-type]
+
+
+def test_the_history_shows_coded_values_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """审核状态 read "pending → returned"."""
+    use(
+        monkeypatch,
+        Stub(history=[revision(1, {"review_status": "pending"}), revision(2, {"review_status": "returned"})]),
+    )
+    [change, _created] = audit_ops.record_history(None, "visits", "v1")  # type: ignore[arg-type]
+    assert (change.shown(change.before, "zh_CN"), change.shown(change.after, "zh_CN")) == ("待审核", "已退回")
+    assert change.shown(change.after, "en") != "returned" and change.shown("其他", "zh_CN") == "其他"
+    use(monkeypatch, Stub(history=[revision(1, {"status": "open"}), revision(2, {"status": "solved"})]))
+    [change, _created] = audit_ops.record_history(None, "problems", "p1")  # type: ignore[arg-type]
+    assert change.shown(change.after, "zh_CN") == "已解决"

@@ -3116,7 +3116,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>服务器上保存的每个版本：共 {0} 个版本，{1} 处字段变更。</source>
-        <translation>Every version the server keeps: {0} versions, {1} field changes.</translation>
+        <translation>Every version the server keeps. Versions: {0}; field changes: {1}.</translation>
     </message>
 </context>
 <context>

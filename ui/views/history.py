@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from sync.audit_ops import FieldChange, local_times, record_history, shown_value
+from sync.audit_ops import FieldChange, local_times, record_history
 from ui import screen_fit
 from ui.context import AppContext
 from ui.plain_text import plain_label
@@ -73,11 +73,11 @@ class RecordHistoryDialog(QDialog):
             [
                 [
                     when,
-                    c.username,
+                    c.writer(lang),
                     c.rev,
                     c.label.text(lang),
-                    shown_value(c.before)[:200],
-                    shown_value(c.after)[:200],
+                    c.shown(c.before, lang)[:200],
+                    c.shown(c.after, lang)[:200],
                 ]
                 for c, when in zip(result, times, strict=True)
             ],
