@@ -177,3 +177,31 @@ def test_a_taken_up_demand_offers_no_correction_and_a_refusal_is_said(tmp_path, 
         view.close()
         ctx.close()
         store.close()
+
+
+def test_a_county_bureau_reads_the_demands_and_who_took_them_up(tmp_path, qtbot, qapp):
+    """A county bureau got the commissioner's screen: their hint, a 揭榜 button it may not use, and
+    no list of who took each demand up."""
+    from commissioner_app.demands import publish
+    from commissioner_app.domain import Demand
+
+    store = Store.open(tmp_path / "county")
+    log_in_as(store, "county", None)
+    publish(store, Demand(title="茶叶加工", description="揉捻机故障"))
+    ctx = AppContext(store, language="zh_CN")
+    try:
+        view = DemandsView(ctx)
+        qtbot.addWidget(view)
+        view.resize(1366, 700)
+        view.show()
+        view.load()
+        wait(ctx)
+        assert view.bureau_panel.isVisible() and not view.commissioner_panel.isVisible()
+        assert not view.form_column.isVisible() and not view.publish_button.isVisible()
+        assert not any(b.isVisible() for b in (view.edit_button, view.close_button, view.reopen_button))
+        assert progress_row(view, "茶叶加工")[4] == "待揭榜"
+        assert "只读" in view.hint.text()
+    finally:
+        view.close()
+        ctx.close()
+        store.close()

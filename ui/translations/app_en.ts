@@ -1167,6 +1167,10 @@ someone else&apos;s version, {2} conflicts</translation>
         <translation>Publish technical demands (from villages, enterprises or the bureau&apos;s own list); they reach every commissioner at the next sync, and here you see who took each up and how the problem progresses.</translation>
     </message>
     <message>
+        <source>市科技局发布的技术需求，及各需求的揭榜人和难题进展（只读）。</source>
+        <translation>The technical demands the city bureau published, who took each up and how the problem goes (read only).</translation>
+    </message>
+    <message>
         <source>市科技局发布的待揭榜技术需求，与您产业相符的排在前面。揭榜后该需求成为您的技术难题（见“技术难题”），下次同步时告知市科技局。</source>
         <translation>Open demands published by the bureau, those of your industries first. Taking one up makes it your technical problem (see Problems); the bureau learns of it at the next sync.</translation>
     </message>

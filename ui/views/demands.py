@@ -184,6 +184,7 @@ class DemandsView(QWidget):
         form_buttons.addWidget(self.cancel_edit_button)
         form_buttons.addWidget(self.publish_button)
         left_layout.addLayout(form_buttons)
+        self.form_column = left  # the bureau's alone: a county bureau reads the list only
         self.bureau_panel.addWidget(left)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
@@ -238,19 +239,30 @@ class DemandsView(QWidget):
     def is_bureau(self) -> bool:
         return current_role(self.context) == "bureau"
 
+    @property
+    def sees_progress(self) -> bool:
+        """The bureau's list of demands and who took them up: the city bureau's to manage, a county
+        bureau's to read (the city publishes demands; a county bureau takes none up)."""
+        return current_role(self.context) in ("bureau", "county")
+
     def _show_role(self) -> None:
-        bureau = self.is_bureau
-        self.bureau_panel.setVisible(bureau)
-        self.commissioner_panel.setVisible(not bureau)
-        self.hint.setText(
-            self.tr(
+        bureau, progress = self.is_bureau, self.sees_progress
+        self.bureau_panel.setVisible(progress)
+        self.form_column.setVisible(bureau)
+        for button in (self.edit_button, self.close_button, self.reopen_button):
+            button.setVisible(bureau)
+        self.commissioner_panel.setVisible(not progress)
+        if bureau:
+            hint = self.tr(
                 "发布技术需求（来自村、企业或局里的清单）；同步后送达各科技特派员，揭榜后可在此查看揭榜人和难题进展。"
             )
-            if bureau
-            else self.tr(
+        elif progress:
+            hint = self.tr("市科技局发布的技术需求，及各需求的揭榜人和难题进展（只读）。")
+        else:
+            hint = self.tr(
                 "市科技局发布的待揭榜技术需求，与您产业相符的排在前面。揭榜后该需求成为您的技术难题（见“技术难题”），下次同步时告知市科技局。"
             )
-        )
+        self.hint.setText(hint)
 
     # --- text ------------------------------------------------------------------------------------
 
@@ -350,7 +362,7 @@ class DemandsView(QWidget):
 
     def refresh(self) -> None:
         self._show_role()
-        if self.is_bureau:
+        if self.sees_progress:
             Operation(self, demand_progress, self._show_progress).with_progress(
                 self.tr("正在加载技术需求…")
             ).run_in_background()
@@ -422,7 +434,7 @@ class DemandsView(QWidget):
                 item.setToolTip(item.text())
                 table.setItem(row, column, item)
         self.open_columns.refit()
-        if not self.open_rows and self.has_loaded and not self.is_bureau:
+        if not self.open_rows and self.has_loaded and not self.sees_progress:
             self.detail.setPlainText(self.tr("目前没有待揭榜的技术需求。同步后可收到市科技局新发布的需求。"))
         self._show_selected()
 
