@@ -41,6 +41,7 @@ from commissioner_app.reference import reference, towns_of
 from commissioner_app.store import Store
 from ui import screen_fit
 from ui.context import AppContext
+from ui.models import shown_reference, shown_region
 from ui.plain_text import plain_label
 from ui.roles import current_role, watcher
 from ui.tasks import Operation, error_text
@@ -77,10 +78,6 @@ def _choose(combo: QComboBox, value: str) -> None:
         combo.setCurrentIndex(index)
     else:
         combo.setCurrentText(value)
-
-
-def _place(county: str | None, town: str | None) -> str:
-    return " ".join(part for part in (county or "", town or "") if part)
 
 
 class DemandsView(QWidget):
@@ -207,7 +204,7 @@ class DemandsView(QWidget):
         self.open_table.itemSelectionChanged.connect(self._show_selected)
         self.detail = QPlainTextEdit(self)
         self.detail.setReadOnly(True)
-        self.detail.setMaximumHeight(150)
+        self.detail.setMaximumHeight(110)  # the list has the room: a field laptop at 150 % shows 7 rows
         self.take_button = QPushButton(self)
         self.take_button.setObjectName("primary")
         self.take_button.setEnabled(False)
@@ -398,8 +395,8 @@ class DemandsView(QWidget):
             problem = PROBLEM_STATUSES.get(d["problem_status"] or "")
             values = [
                 d["title"],
-                d["industry"],
-                _place(d["county"], d["town"]),
+                shown_reference(self.context, "industry", d["industry"] or ""),
+                shown_region(self.context, d),
                 d["deadline"] or "",
                 status.text(lang) if status else d["status"],
                 d["taken_by_name"] or "",
@@ -422,8 +419,8 @@ class DemandsView(QWidget):
         for row, d in enumerate(self.open_rows):
             values = [
                 d.title,
-                d.industry,
-                _place(d.county, d.town),
+                shown_reference(self.context, "industry", d.industry),
+                shown_region(self.context, {"county": d.county, "town": d.town}),
                 d.target_name,
                 d.deadline.isoformat() if d.deadline else "",
             ]
