@@ -158,13 +158,18 @@ def county_progress_table(lines: list[CountyProgress], width: float) -> Flowable
 
 
 def county_lines(store: Store, a: Assessment) -> list[CountyProgress]:
-    """The yearly list by county for an assessment's period, as the city view shows it."""
-    from commissioner_app.activity import city_overview
+    """The yearly list by county for an assessment's period, counted as the assessment counts (its
+    basis: approved records once review is in use), as the rest of the document is. (The city view's
+    list shows activity as submitted, and says so.)"""
+    from commissioner_app.assessment import activity_by
     from commissioner_app.plan_lists import achievement_counts, county_progress
 
-    overview = city_overview(store, a.period.start, a.period.end)
+    by_county = [
+        {"county": r.key, "commissioners": r.commissioners, "problems_solved": r.problems_solved}
+        for r in activity_by(store, a.period, a.basis, "county")
+    ]
     extra = achievement_counts(store, a.period.start.isoformat(), a.period.end.isoformat())
-    return county_progress(a.rules, overview["by_county"], extra)
+    return county_progress(a.rules, by_county, extra)
 
 
 def exemplars_list(store: Store, year: int, out: Path | IO[bytes]) -> int:

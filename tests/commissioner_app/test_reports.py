@@ -320,3 +320,31 @@ def test_the_signatures_never_stand_alone_on_a_last_page(data, city, tmp_path, m
         pages = [page.extract_text() or "" for page in PdfReader(out).pages]
         signed = next(i for i, text in enumerate(pages) if "特派员（签字）" in squeezed(text))
         assert "年度工作总结" in squeezed(pages[signed]), (n, signed)
+
+
+def test_the_city_summary_counts_its_county_list_as_it_counts_the_rest(tmp_path):
+    """Section 一 said 36 problems solved and section 七, the yearly list by county, added up to 49:
+    the list counted records awaiting review, which the assessment (and the rest of the summary)
+    leaves out."""
+    from commissioner_app.assessment import Period, assess
+    from commissioner_app.demo import generate_demo
+    from commissioner_app.reports.groups import county_lines
+    from commissioner_app.store import Store
+
+    store = Store.open(tmp_path / "city")
+    try:
+        generate_demo(store, visits=300, seed=3, commissioners=8)
+        store.db.execute("UPDATE visits SET review_status = 'pending'")
+        store.db.execute(
+            "UPDATE visits SET review_status = 'approved' WHERE rowid IN (SELECT rowid FROM visits LIMIT 120)"
+        )
+        year = store.db.execute("SELECT max(substr(visit_date, 1, 4)) FROM visits").fetchone()[0]
+        a = assess(store, period=Period.year(int(year)))
+        assert a.basis == "approved"
+        lines = county_lines(store, a)
+        listed = sum(c.line("problems_solved").actual or 0 for c in lines)
+        assert 0 < listed == a.totals.problems_solved
+        active = sum(c.line("active_commissioners").actual or 0 for c in lines)
+        assert active >= a.active_members  # one may serve in two counties: counted in each
+    finally:
+        store.close()

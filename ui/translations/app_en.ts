@@ -990,8 +990,8 @@ Restore now?</translation>
         <translation>no target</translation>
     </message>
     <message>
-        <source>各县（市、区）按本年度考核细则中的分县目标统计（完成 / 目标）；成果转化和技术交易额按服务对象所在县统计已审核通过的成果登记。全市目标：科技特派员 {0:,} 人，解决难题 {1:,} 项。</source>
-        <translation>Each county against its own targets in this year&apos;s rules (achieved / target); achievements and transaction value count the approved entries of the achievements register, by the served party&apos;s county. City targets: {0:,} commissioners, {1:,} problems solved.</translation>
+        <source>各县（市、区）按本年度考核细则中的分县目标统计（完成 / 目标）；成果转化和技术交易额按服务对象所在县统计已审核通过的成果登记；在岗人数和解决难题含待审核的记录（全市汇总 PDF 按考核口径统计）。全市目标：科技特派员 {0:,} 人，解决难题 {1:,} 项。</source>
+        <translation>Each county against its own targets in this year&apos;s rules (achieved / target); achievements and transaction value count the approved entries of the achievements register, by the served party&apos;s county; active commissioners and problems solved include records awaiting review (the city summary PDF counts as the assessment does). City targets: {0:,} commissioners, {1:,} problems solved.</translation>
     </message>
     <message>
         <source>{0}共 {1} 名科技特派员参评。</source>
