@@ -304,7 +304,7 @@ class CityView(QWidget):
 
     def retranslate(self) -> None:
         # A county bureau's: the same view over its county's records (the server sends only those).
-        county = session_county(self.context.reader)
+        county = shown_reference(self.context, "county", session_county(self.context.reader))
         self.title.setText(self.tr("{0}概况").format(county) if county else self.tr("全市概况"))
         self.year_label.setText(self.tr("年度"))
         # The chosen year's, as the command line's `report city` makes it.
@@ -402,9 +402,8 @@ class CityView(QWidget):
     def _summary_saved(self, path: Path) -> None:
         self.pdf_button.setEnabled(True)
         self.context.set_setting("city", "folder", str(path.parent))  # a folder that worked
-        self.message.setText(
-            self.tr("{0}汇总已保存：{1}").format(session_county(self.context.reader) or self.tr("全市"), path)
-        )
+        county = shown_reference(self.context, "county", session_county(self.context.reader))
+        self.message.setText(self.tr("{0}汇总已保存：{1}").format(county or self.tr("全市"), path))
         self.message.setVisible(True)
 
     def _summary_failed(self, error: BaseException) -> None:
