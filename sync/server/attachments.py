@@ -181,15 +181,11 @@ def put_chunk(
     return {"received": received, "complete": False}
 
 
-def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, data: bytes) -> dict[str, Any]:
-    """A file already stored, sent again by someone who has it: each chunk is compared with the
-    stored bytes, and whoever has sent all of them holds the file too (nothing is stored twice).
-    A chunk that does not match is noted and answered as one that does: the verdict comes at the
-    completion, on the whole, so that neither a byte guessed at a time nor whether the hash is
-    stored can be learnt from the answers (an unknown hash's chunks are answered alike)."""
+def _sender(conn: Connection, sha256: str, user: User, now: str) -> Any:
+    """The caller's row of upload_owners for a file they send that is not (or not only) theirs to
+    upload (a proof, `_prove`; bytes kept apart, `_stage`), made at their first chunk, locked."""
     sqlite_insert, pg_insert = _insert()
     insert = sqlite_insert if is_sqlite(conn) else pg_insert
-    now = timeutil.now_iso()
     conn.execute(
         insert(upload_owners)
         .values(
@@ -204,7 +200,17 @@ def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, dat
         )
         .on_conflict_do_nothing()
     )
-    own = _owner(conn, sha256, user, lock=True)
+    return _owner(conn, sha256, user, lock=True)
+
+
+def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, data: bytes) -> dict[str, Any]:
+    """A file already stored, sent again by someone who has it: each chunk is compared with the
+    stored bytes, and whoever has sent all of them holds the file too (nothing is stored twice).
+    A chunk that does not match is noted and answered as one that does: the verdict comes at the
+    completion, on the whole, so that neither a byte guessed at a time nor whether the hash is
+    stored can be learnt from the answers (an unknown hash's chunks are answered alike)."""
+    now = timeutil.now_iso()
+    own = _sender(conn, sha256, user, now)
     if own.complete:
         return {"received": own.received, "complete": True}
     if offset != own.received:
@@ -224,24 +230,8 @@ def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, dat
 def _stage(conn: Connection, user: User, sha256: str, offset: int, data: bytes, quota: int) -> dict[str, Any]:
     """A chunk of a file whose upload another user began: kept apart (upload_staging), its progress
     in the sender's upload_owners row, as a proof's is. See `complete`."""
-    sqlite_insert, pg_insert = _insert()
-    insert = sqlite_insert if is_sqlite(conn) else pg_insert
     now = timeutil.now_iso()
-    conn.execute(
-        insert(upload_owners)
-        .values(
-            sha256=sha256,
-            user_id=user.id,
-            commissioner_id=user.commissioner_id,
-            role=user.role,
-            received=0,
-            complete=False,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing()
-    )
-    own = _owner(conn, sha256, user, lock=True)
+    own = _sender(conn, sha256, user, now)
     if offset != own.received:
         raise _wrong_offset(own.received)
     if own.received + len(data) > MAX_ATTACHMENT_BYTES:

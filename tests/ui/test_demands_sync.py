@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,17 @@ pytestmark = pytest.mark.slow
 def server(tmp_path: Path) -> Iterator[Server]:
     with running_server(f"sqlite:///{tmp_path / 'server.db'}", tmp_path) as s:
         yield s
+
+
+def bureau_and_commissioner(server: Server, tmp_path: Path) -> tuple[Store, Any, Store, Any, str]:
+    """The bureau's and a commissioner's laptops, each logged in to the server: (bureau store, its
+    sync, the commissioner's store, its sync, the commissioner's id)."""
+    wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
+    server.add_user("wangf", commissioner_id=wang_id)
+    server.add_user("kjj", role="bureau", commissioner_id=bureau_id)
+    bureau = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局")
+    wang = commissioner_store(tmp_path / "wang", wang_id, "王芳")
+    return bureau, connect(bureau, server.url, "kjj"), wang, connect(wang, server.url, "wangf"), wang_id
 
 
 def progress_of(view: DemandsView, title: str) -> list[str]:
@@ -140,13 +152,7 @@ def test_a_correction_and_a_closing_reach_the_commissioner(server, tmp_path):
     from commissioner_app.demands import close, open_demands, publish, reopen, revise, take_up
     from commissioner_app.errors import CommissionerError
 
-    wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
-    server.add_user("wangf", commissioner_id=wang_id)
-    server.add_user("kjj", role="bureau", commissioner_id=bureau_id)
-    bureau = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局")
-    bureau_sync = connect(bureau, server.url, "kjj")
-    wang = commissioner_store(tmp_path / "wang", wang_id, "王芳")
-    wang_sync = connect(wang, server.url, "wangf")
+    bureau, bureau_sync, wang, wang_sync, wang_id = bureau_and_commissioner(server, tmp_path)
 
     demand = publish(bureau, Demand(title="柑桔防控", description="疑似黄龙病", deadline=date.today()))
     bureau_sync.sync()
@@ -181,13 +187,7 @@ def test_a_take_up_made_offline_after_the_bureau_closed_it_is_refused_once_with_
     told them to correct a record they cannot edit, and a reopened demand never showed as open."""
     from commissioner_app.demands import close, open_demands, publish, reopen, take_up
 
-    wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
-    server.add_user("wangf", commissioner_id=wang_id)
-    server.add_user("kjj", role="bureau", commissioner_id=bureau_id)
-    bureau = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局")
-    bureau_sync = connect(bureau, server.url, "kjj")
-    wang = commissioner_store(tmp_path / "wang", wang_id, "王芳")
-    wang_sync = connect(wang, server.url, "wangf")
+    bureau, bureau_sync, wang, wang_sync, wang_id = bureau_and_commissioner(server, tmp_path)
     demand = publish(bureau, Demand(title="鱼塘增氧", description="高温缺氧"))
     bureau_sync.sync()
     wang_sync.sync()
@@ -219,13 +219,7 @@ def test_the_bureau_cannot_close_or_correct_a_demand_taken_up_meanwhile(server, 
     demand but never the commissioner's problem copied from it."""
     from commissioner_app.demands import close, publish, revise, take_up
 
-    wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
-    server.add_user("wangf", commissioner_id=wang_id)
-    server.add_user("kjj", role="bureau", commissioner_id=bureau_id)
-    bureau = commissioner_store(tmp_path / "bureau", bureau_id, "市科技局")
-    bureau_sync = connect(bureau, server.url, "kjj")
-    wang = commissioner_store(tmp_path / "wang", wang_id, "王芳")
-    wang_sync = connect(wang, server.url, "wangf")
+    bureau, bureau_sync, wang, wang_sync, wang_id = bureau_and_commissioner(server, tmp_path)
     first = publish(bureau, Demand(title="鱼塘增氧", description="高温缺氧"))
     second = publish(bureau, Demand(title="陈皮仓储霉变", description="仓库返潮"))
     bureau_sync.sync()

@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -50,7 +49,7 @@ from ui.roles import watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
 from ui.views.city_projects import CityProjectsPanel
-from ui.views.common import ColumnFitter, YearCombo, fit_by_content, heading, with_suffix
+from ui.views.common import ColumnFitter, YearCombo, ask_save_path, fit_by_content, heading
 from ui.views.rows_model import RowsModel
 
 log = logging.getLogger("commissioner.ui.city")
@@ -384,15 +383,12 @@ class CityView(QWidget):
             area = county or self.tr("全市")
             name = self.tr("{0}年度{1}科技特派员工作汇总.pdf").format(year, area)
             folder = self.context.setting("city", "folder", str(Path.home()), str)
-            path, _filter = QFileDialog.getSaveFileName(
-                self, self.tr("保存汇总"), str(Path(folder) / name), self.tr("PDF 文件 (*.pdf)")
+            asked = ask_save_path(
+                self, self.tr("保存汇总"), Path(folder) / name, self.tr("PDF 文件 (*.pdf)"), ".pdf"
             )
-            if not path:
+            if asked is None:
                 return
-            chosen = with_suffix(self, path, ".pdf")
-            if chosen is None:
-                return
-            path = str(chosen)
+            path = str(asked)
         target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
         self.pdf_button.setEnabled(False)
         Operation(

@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QLabel,
     QPushButton,
     QSplitter,
@@ -31,7 +30,7 @@ from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
-from ui.views.common import heading, with_suffix
+from ui.views.common import ask_save_path, heading
 from ui.views.measured_fit import MeasuredFitter
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
@@ -355,15 +354,11 @@ class TeamView(QWidget):
         if path is None:
             name = self.tr("{0}年度团队工作汇总.pdf").format(year)
             folder = self.context.setting("team", "folder", str(Path.home()), str)
-            path, _filter = QFileDialog.getSaveFileName(
-                self, self.tr("保存团队汇总"), str(Path(folder) / name), self.tr("PDF 文件 (*.pdf)")
-            )
-            if not path:
+            caption, kind = self.tr("保存团队汇总"), self.tr("PDF 文件 (*.pdf)")
+            asked = ask_save_path(self, caption, Path(folder) / name, kind, ".pdf")
+            if asked is None:
                 return
-            chosen = with_suffix(self, path, ".pdf")
-            if chosen is None:
-                return
-            path = str(chosen)
+            path = str(asked)
         target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
         self.pdf_button.setEnabled(False)
         Operation(
