@@ -10,6 +10,8 @@ from commissioner_app.i18n import Message
 from sync.errors import ConflictError, RefusedError
 from sync.report import EngineParts, SyncProgress, SyncReport, checkpoint
 
+COMPLETE_ATTEMPTS = 3  # sendings of one file in a sync (see _upload)
+
 
 class Uploader(EngineParts):
     @staticmethod
@@ -103,26 +105,38 @@ class Uploader(EngineParts):
             raise _DamagedFile(sha)
         offset = int(status.get("received", 0))
         self._progress(SyncProgress("upload", before + offset, total))
-        with blob_path(self.store, sha).open("rb") as f:
-            while offset < size:
-                if self._cancelled(report):
-                    return offset
-                f.seek(offset)
-                chunk = f.read(self.chunk_size)
-                try:
-                    offset = self.client.upload_chunk(sha, offset, chunk)
-                    report.bytes_uploaded += len(chunk)
-                except ConflictError as exc:
-                    # The server holds a different amount (a retried chunk had arrived): resume there.
-                    received = exc.body.get("received")
-                    offset = (
-                        int(received)
-                        if received is not None
-                        else int(self.client.attachment_status(sha).get("received", 0))
-                    )
-                checkpoint("upload_chunk_sent")
+        for attempt in range(COMPLETE_ATTEMPTS):
+            with blob_path(self.store, sha).open("rb") as f:
+                while offset < size:
+                    if self._cancelled(report):
+                        return offset
+                    f.seek(offset)
+                    chunk = f.read(self.chunk_size)
+                    try:
+                        offset = self.client.upload_chunk(sha, offset, chunk)
+                        report.bytes_uploaded += len(chunk)
+                    except ConflictError as exc:
+                        # The server holds a different amount (a retried chunk had arrived): resume there.
+                        received = exc.body.get("received")
+                        offset = (
+                            int(received)
+                            if received is not None
+                            else int(self.client.attachment_status(sha).get("received", 0))
+                        )
+                    checkpoint("upload_chunk_sent")
+                    self._progress(SyncProgress("upload", before + offset, total))
+            try:
+                self.client.complete_attachment(sha, size)
+                break
+            except ConflictError as exc:
+                # Fewer bytes at the server than were sent: someone else's upload of the same file
+                # finished meanwhile, and this laptop proves it holds the file by sending it again
+                # (from where the server says). Bounded: a server that never takes it is an error.
+                received = exc.body.get("received")
+                if not isinstance(received, int) or received >= size or attempt == COMPLETE_ATTEMPTS - 1:
+                    raise
+                offset = max(received, 0)
                 self._progress(SyncProgress("upload", before + offset, total))
-        self.client.complete_attachment(sha, size)
         report.attachments_uploaded += 1
         return size
 

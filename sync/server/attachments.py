@@ -160,7 +160,7 @@ def put_chunk(
     with writing(engine) as conn:
         row = _locked(conn, sha256, user)
         if row.complete:
-            return _prove(conn, row, user, sha256, offset, data)
+            return _prove(conn, row, user, sha256, offset, data, quota)
         if row.created_by != user.id:
             # Someone else's unfinished upload: only they add to it; this sender's bytes are kept
             # apart, and whichever of the two completes with the right bytes stores the file.
@@ -203,7 +203,9 @@ def _sender(conn: Connection, sha256: str, user: User, now: str) -> Any:
     return _owner(conn, sha256, user, lock=True)
 
 
-def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, data: bytes) -> dict[str, Any]:
+def _prove(
+    conn: Connection, row: Any, user: User, sha256: str, offset: int, data: bytes, quota: int = 0
+) -> dict[str, Any]:
     """A file already stored, sent again by someone who has it: each chunk is compared with the
     stored bytes, and whoever has sent all of them holds the file too (nothing is stored twice).
     A chunk that does not match is noted and answered as one that does: the verdict comes at the
@@ -217,6 +219,10 @@ def _prove(conn: Connection, row: Any, user: User, sha256: str, offset: int, dat
         raise _wrong_offset(own.received)
     if own.received + len(data) > MAX_ATTACHMENT_BYTES:
         raise _too_large()  # as for any upload
+    if quota and _quota_used(conn, user) + len(data) > quota:
+        # Nothing is stored here, but answered as any upload is: a full quota that refused a chunk
+        # for an unknown hash and took one for a stored hash would tell which hashes are stored.
+        raise over_quota(quota)
     same = offset + len(data) <= row.size and _stored_range(conn, sha256, offset, len(data)) == data
     received = own.received + len(data)
     conn.execute(
@@ -424,6 +430,7 @@ def _finish_upload(conn: Connection, user: User, row: Any, sha256: str, size: in
     if size != row.received or digest.hexdigest() != sha256:
         conn.execute(delete(upload_chunks).where(upload_chunks.c.sha256 == sha256))
         conn.execute(delete(uploads).where(uploads.c.sha256 == sha256))
+        _promote(conn, sha256)
         return True
     conn.execute(
         update(uploads)
@@ -433,6 +440,49 @@ def _finish_upload(conn: Connection, user: User, row: Any, sha256: str, size: in
     _stored(conn, sha256)
     _add_owner(conn, user, sha256, size)
     return False
+
+
+def _promote(conn: Connection, sha256: str) -> None:
+    """The upload of a file was discarded (its bytes did not match): the one sending the most of it
+    beside that upload, if anyone, goes on as its uploader with the bytes already sent (else the
+    first uploader could, by failing at will, send everyone else back to byte 0 for ever)."""
+    best = conn.execute(
+        select(upload_owners)
+        .where(
+            upload_owners.c.sha256 == sha256,
+            upload_owners.c.complete.is_(False),
+            upload_owners.c.received > 0,
+            exists().where(
+                upload_staging.c.sha256 == sha256, upload_staging.c.user_id == upload_owners.c.user_id
+            ),
+        )
+        .order_by(upload_owners.c.received.desc(), upload_owners.c.updated_at)
+        .limit(1)
+    ).first()
+    if best is None:
+        return
+    mine = and_(upload_staging.c.sha256 == sha256, upload_staging.c.user_id == best.user_id)
+    conn.execute(
+        upload_chunks.insert().from_select(
+            ["sha256", "offset", "data"],
+            select(upload_staging.c.sha256, upload_staging.c.offset, upload_staging.c.data).where(mine),
+        )
+    )
+    conn.execute(delete(upload_staging).where(mine))
+    conn.execute(
+        delete(upload_owners).where(upload_owners.c.sha256 == sha256, upload_owners.c.user_id == best.user_id)
+    )
+    now = timeutil.now_iso()
+    conn.execute(
+        uploads.insert().values(
+            sha256=sha256,
+            received=best.received,
+            complete=False,
+            created_by=best.user_id,
+            created_at=best.created_at,
+            updated_at=now,
+        )
+    )
 
 
 def visible_hashes(conn: Connection, user: User, hashes: list[str]) -> set[str]:

@@ -1053,6 +1053,9 @@ class Batch:
         if table == "demands":
             if current is None or not current.public or change["deleted"]:
                 raise out_of_scope()
+            if current.deleted:
+                # Deleted by the bureau: a take-up sent on the deleted version would bring it back.
+                raise Superseded("该需求已被市科技局删除", "the bureau has deleted this demand", current)
             self._check_references(table, incoming, current)
             return False
         if table in OWNED_TABLES:
@@ -1232,6 +1235,7 @@ class Batch:
             changed - DEMAND_TAKE_FIELDS
             or merged.get("taken_by") != mine
             or merged.get("status") != "taken"
+            or not merged.get("problem_id")  # a take-up makes the taker's problem, and names it
             or not mine
             or (current.fields.get("status") != "published" and not already_mine)
         ):

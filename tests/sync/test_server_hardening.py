@@ -530,6 +530,56 @@ def test_a_second_sender_of_an_unfinished_file_goes_on_once_the_first_has_finish
 
 
 @BACKENDS
+def test_a_failed_completion_of_the_first_upload_leaves_the_other_sender_to_finish(server: Server) -> None:
+    """Mallory began the upload with one junk byte and, once zhangsan had sent the whole file
+    beside it, completed hers and failed: her upload was discarded and zhangsan's bytes with it in
+    all but name (status said 300,000 received, complete said 0): every sync of his stopped there
+    for 14 days. Looped, it stopped him in 13 runs of 20."""
+    server.add_user("zhangsan", "commissioner")
+    server.add_user("mallory", "commissioner")
+    photo = os.urandom(2 * CHUNK + 7)
+    sha = hashlib.sha256(photo).hexdigest()
+    assert server.request("PUT", f"/attachments/{sha}?offset=0", "mallory", content=b"x").status_code == 200
+    for offset in range(0, len(photo), CHUNK):
+        chunk = photo[offset : offset + CHUNK]
+        assert (
+            server.request(
+                "PUT", f"/attachments/{sha}?offset={offset}", "zhangsan", content=chunk
+            ).status_code
+            == 200
+        )
+    failed = server.request("POST", f"/attachments/{sha}/complete", "mallory", json={"size": 1})
+    assert failed.status_code == 422
+    # Zhangsan's bytes are the upload now: what status says is what complete finds.
+    status = server.request("GET", f"/attachments/{sha}/status", "zhangsan").json()
+    assert status == {"sha256": sha, "complete": False, "received": len(photo)}
+    done = server.request("POST", f"/attachments/{sha}/complete", "zhangsan", json={"size": len(photo)})
+    assert done.status_code == 201, done.text
+    # Mallory starting again beside him changes nothing either.
+    assert server.request("GET", f"/attachments/{sha}/status", "zhangsan").json()["complete"] is True
+
+
+@BACKENDS
+def test_sending_a_stored_file_again_is_held_to_the_quota_as_any_upload_is(server: Server) -> None:
+    """With her quota full, a chunk for an unknown hash was refused 413 and one for a stored hash
+    accepted: whether a file is stored could be learnt."""
+    server.add_user("zhangsan", "commissioner")
+    server.add_user("mallory", "commissioner")
+    stored = os.urandom(CHUNK)
+    assert upload(server, "zhangsan", stored).status_code == 201
+    server.client.app.state.upload_quota = 2 * CHUNK
+    junk = os.urandom(2 * CHUNK)
+    assert (
+        server.request("PUT", f"/attachments/{'e' * 64}?offset=0", "mallory", content=junk).status_code == 200
+    )
+    answers = {
+        name: server.request("PUT", f"/attachments/{sha}?offset=0", "mallory", content=b"x").status_code
+        for name, sha in (("unknown", "f" * 64), ("stored", hashlib.sha256(stored).hexdigest()))
+    }
+    assert answers == {"unknown": 413, "stored": 413}
+
+
+@BACKENDS
 def test_prune_drops_bytes_sent_beside_an_upload_once_their_sending_stopped(server: Server) -> None:
     from sync.server.tables import upload_owners
 

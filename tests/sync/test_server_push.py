@@ -387,6 +387,36 @@ def test_a_manager_reviews_only_their_own_team_and_not_their_own_visits(server: 
 
 
 @BACKENDS
+def test_a_demand_the_bureau_deleted_cannot_be_taken_up_back_to_life(server: Server) -> None:
+    """A take-up sent on the deleted version was accepted and the demand came back (and, taken up,
+    the bureau could not delete it again); a take-up naming no problem was accepted too."""
+    zhang = server.add_user("zhangsan", "commissioner")
+    server.add_user("boss", "bureau")
+    demand = new_id()
+    published = {
+        "title": "鱼塘增氧",
+        "description": "高温缺氧",
+        "status": "published",
+        "published_by": "boss",
+    }
+    server.push_ok("boss", [change("demands", demand, published)])
+    taken = {**published, "status": "taken", "taken_by": zhang}
+    [bare] = server.push_ok(
+        "zhangsan", [change("demands", demand, {**taken, "problem_id": None}, base_rev=1)]
+    )
+    assert bare["status"] == "rejected"
+    [gone] = server.push_ok("boss", [change("demands", demand, published, base_rev=1, deleted=True)])
+    assert (gone["status"], gone["rev"]) == ("accepted", 2)
+    [undead] = server.push_ok(
+        "zhangsan", [change("demands", demand, {**taken, "problem_id": new_id()}, base_rev=2)]
+    )
+    assert undead["status"] == "rejected" and undead["deleted"] is True and undead["rev"] == 2
+    pulled, _ = server.pull_all("zhangsan")
+    [kept] = [c for c in pulled if c["id"] == demand]
+    assert kept["deleted"] is True and kept["rev"] == 2
+
+
+@BACKENDS
 def test_a_commissioner_may_only_take_up_a_published_demand(server: Server) -> None:
     zhang = server.add_user("zhangsan", "commissioner")
     li = server.add_user("lisi", "commissioner")
