@@ -235,10 +235,30 @@ def test_the_photo_dialog_opens_where_photos_were_last_taken_from(qtbot, store, 
         assert QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat).value(
             "folders/photos"
         ) == str(card)
+        # Photos dropped onto the list from another folder: the dialog opens there next.
+        from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+        from PySide6.QtGui import QDropEvent
+
+        phone = tmp_path / "phone"
+        phone.mkdir()
+        dropped = make_photo(phone / "IMG_0002.jpg")
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(dropped))])
+        drop = QDropEvent(
+            QPointF(10, 10),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        later.dropEvent(drop)
+        assert len(later.attachments()) == 2
+        later.add_button.click()
+        assert opened[-1] == str(phone)
         # A folder since removed (the card taken out): the system's Pictures folder or home again.
         folders.use(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
         folders.remember("photos", tmp_path / "gone" / "x.jpg")
         later.add_button.click()
-        assert opened[2] != str(tmp_path / "gone")
+        assert opened[-1] != str(tmp_path / "gone")
     finally:
         folders.use(None)

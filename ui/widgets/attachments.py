@@ -231,6 +231,10 @@ class AttachmentsWidget(QWidget):
             self.changed.emit()
         return added
 
+    def _folder_kind(self) -> str:
+        """Which remembered folder this list's files come from: a scanner's, or a camera's."""
+        return "sheets" if self._kind == "confirmation_sheet" else "photos"
+
     def choose_files(self) -> None:
         if self._kind == "confirmation_sheet":
             pattern = self.tr("扫描件 (*.jpg *.jpeg *.png *.pdf);;所有文件 (*)")
@@ -238,7 +242,7 @@ class AttachmentsWidget(QWidget):
             pattern = self.tr(
                 "照片和文档 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)"
             )
-        kind = "sheets" if self._kind == "confirmation_sheet" else "photos"  # a scanner's folder, a camera's
+        kind = self._folder_kind()
         paths, _ = QFileDialog.getOpenFileNames(
             self, self.tr("选择附件"), folders.start(kind, folders.PICTURES), pattern
         )
@@ -387,5 +391,6 @@ class AttachmentsWidget(QWidget):
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
-            self.add_files(paths)
+            if self.add_files(paths):  # the 添加 dialog opens where the dropped files came from
+                folders.remember(self._folder_kind(), paths[0])
             event.acceptProposedAction()
