@@ -730,6 +730,15 @@ class Demand(Record):
         return p.items
 
 
+# The served party's satisfaction, as the visit editor offers it and the printed sheet ticks it.
+SATISFACTION_LEVELS: dict[int, Message] = {
+    5: Message("非常满意", "Very satisfied"),
+    4: Message("满意", "Satisfied"),
+    3: Message("一般", "Fair"),
+    2: Message("不满意", "Dissatisfied"),
+    1: Message("很不满意", "Very dissatisfied"),
+}
+
 CONFIRMATION_DECISIONS: dict[str, Message] = {
     "confirmed": Message("情况属实", "Confirmed"),
     "disputed": Message("情况有误", "Something is wrong"),

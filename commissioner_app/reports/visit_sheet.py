@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, Image, KeepInFrame, Spacer, Table, Tabl
 from commissioner_app.attachments import attachments_of, blob_path, thumbnail_path, valid_sha256
 from commissioner_app.domain import (
     PROBLEM_STATUSES,
+    SATISFACTION_LEVELS,
     SERVICE_TYPES,
     TARGET_TYPES,
     VISIT_COUNTERS,
@@ -346,13 +347,7 @@ def _photo(path: Path | None, max_w: float, max_h: float) -> Image | None:
 def _signature_block(v: dict[str, Any], width: float, url: str = "") -> Table:
     s = styles()
     sat = v["confirm_satisfaction"]
-    levels = [
-        (5, tr("非常满意", "Very satisfied")),
-        (4, tr("满意", "Satisfied")),
-        (3, tr("基本满意", "Fair")),
-        (2, tr("不满意", "Dissatisfied")),
-        (1, tr("很不满意", "Very dissatisfied")),
-    ]
+    levels = [(n, tr(m.zh, m.en)) for n, m in SATISFACTION_LEVELS.items()]  # the editor's words
     marks = "  ".join(("☑" if sat == n else "□") + label for n, label in levels)
     remark = v["confirm_remark"] or ""
     rows: list[list[Any]] = []

@@ -348,3 +348,17 @@ def test_the_city_summary_counts_its_county_list_as_it_counts_the_rest(tmp_path)
         assert active >= a.active_members  # one may serve in two counties: counted in each
     finally:
         store.close()
+
+
+def test_the_sheet_names_satisfaction_as_the_editor_does(data, tmp_path):
+    """The editor's 3 was 一般 and the printed sheet ticked 基本满意."""
+    import subprocess
+
+    from commissioner_app.domain import SATISFACTION_LEVELS
+
+    out = tmp_path / "sheet.pdf"
+    visit_sheet(data.store, data.photo_visit, out)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "基本满意" not in text
+    for level in SATISFACTION_LEVELS.values():
+        assert level.zh in text
