@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from commissioner_app.attachments import valid_sha256
 from commissioner_app.demands import DEMAND_STATUSES
 from commissioner_app.domain import (
     ACCEPTANCE_RESULTS,
@@ -95,6 +96,8 @@ PAGE = 500
 QUIET_FIELDS = frozenset({"created_at", "updated_at"})
 # Names of fields the domain's label table does not carry.
 MORE_LABELS: dict[str, Message] = {
+    "confirm_sheet_sha256": Message("签字确认单", "Signed sheet"),
+    "sha256": Message("文件", "File"),
     "commissioner_id": Message("科技特派员", "Commissioner"),
     "county": Message("县（市、区）", "County / district"),
     "town": Message("镇街", "Town"),
@@ -215,6 +218,11 @@ class AuditEntry:
 
     def action_label(self) -> Message:
         return ACTIONS.get(self.action, Message(self.action, self.action))
+
+    def actor_text(self, lang: str | None = None) -> str:
+        """Who acted: the account name, or for the server's own acts what they are (not "server-cli")."""
+        named = SYSTEM_ACTORS.get(self.actor)
+        return named.text(lang) if named is not None else self.actor
 
     def change_text(self, limit: int = 200, lang: str | None = None, value_limit: int = 40) -> str:
         """What changed, compactly: the keys whose values differ, before → after (a roster import and
@@ -447,6 +455,13 @@ class AuditExport:
     matched: int  # matching entries when the export began: more than `rows` past MAX_EXPORT
 
 
+# Acts of the server itself, in the trail under these names (sync/server/audit.SERVER_CLI, confirm).
+SYSTEM_ACTORS: dict[str, Message] = {
+    "server-cli": Message("服务器管理命令", "server command line"),
+    "served-party": Message("服务对象", "served party"),
+}
+
+
 def role_name(role: str, lang: str | None = None) -> str:
     name = ROLE_NAMES.get(role)
     return name.text(lang) if name else role
@@ -570,7 +585,7 @@ def export_audit(
             for entry, when in zip(entries, times, strict=True):
                 cells = [
                     when,
-                    entry.actor,
+                    entry.actor_text(lang),
                     role_name(entry.actor_role, lang),
                     entry.action_label().text(lang),
                     entry.subject_text(lang, whole=True),
@@ -633,6 +648,9 @@ class FieldChange:
         codes = HISTORY_CODES.get((self.table, self.field)) or HISTORY_CODES.get(("", self.field))
         if codes and isinstance(value, str) and value in codes:
             return codes[value].text(lang)
+        if self.field.endswith("sha256") and isinstance(value, str) and valid_sha256(value):
+            # A file, named by its content: a person tells one from another by its first digits.
+            return Message(f"已上传的文件（{value[:8]}…）", f"an uploaded file ({value[:8]}…)").text(lang)
         return shown_value(value)
 
 

@@ -536,3 +536,27 @@ def test_the_history_shows_coded_values_in_words(monkeypatch: pytest.MonkeyPatch
     use(monkeypatch, Stub(history=[revision(1, {"status": "open"}), revision(2, {"status": "solved"})]))
     [change, _created] = audit_ops.record_history(None, "problems", "p1")  # type: ignore[arg-type]
     assert change.shown(change.after, "zh_CN") == "已解决"
+
+
+def test_the_history_names_a_signed_sheet_and_shows_no_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row read `confirm_sheet_sha256` with 64 hexadecimal digits as its new value."""
+    sheet = "ab" * 32
+    use(monkeypatch, Stub(history=[revision(1, {}), revision(2, {"confirm_sheet_sha256": sheet})]))
+    [change, _created] = audit_ops.record_history(None, "visits", "v1")  # type: ignore[arg-type]
+    assert (
+        change.label.zh == "签字确认单" and change.shown(change.after, "zh_CN") == "已上传的文件（abababab…）"
+    )
+    assert change.shown(change.before, "zh_CN") == ""
+
+
+def test_the_servers_own_acts_are_named_in_words(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, zone: Any
+) -> None:
+    """The trail showed the raw "server-cli" as the actor of acts run on the server itself."""
+    zone("Asia/Shanghai")
+    prune = {**REVIEW, "id": 9, "actor": "server-cli", "actor_role": "admin"}
+    use(monkeypatch, Paged([prune]))
+    out = tmp_path / "a.csv"
+    audit_ops.export_audit(None, AuditFilter(), out, lang="zh_CN")  # type: ignore[arg-type]
+    _header, row = read_csv(out)
+    assert row[1:3] == ["服务器管理命令", "服务器管理员"]

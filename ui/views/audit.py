@@ -210,7 +210,7 @@ class AuditView(QWidget):
             [
                 [
                     when,
-                    e.actor,
+                    e.actor_text(lang),
                     e.action_label().text(lang),
                     e.subject_text(lang),
                     e.change_text(lang=lang),
@@ -229,7 +229,8 @@ class AuditView(QWidget):
             return
         lang = self.context.language
         role = role_name(entry.actor_role, lang)
-        who = f"{entry.actor} ({role})" if lang == "en" else f"{entry.actor}（{role}）"
+        actor = entry.actor_text(lang)
+        who = f"{actor} ({role})" if lang == "en" else f"{actor}（{role}）"
         # The time as the table and the file show it (with its offset when the offsets differ).
         when = local_times([e.at for e in self.entries])[1][self.entries.index(entry)]
         lines = [
