@@ -58,6 +58,10 @@ def test_f5_sends_every_record_and_the_waiting_count_drops_to_zero(
     window.show_view("overview")
     context.tasks.wait_idle()
     assert user in page.user.text()
+    # Each kind named: the profile among them (it was counted as 其他 1).
+    window.show_view("sync")
+    wait_until(lambda: page.summary is not None and context.tasks.pending == 0, what="the waiting count")
+    assert "个人资料 1" in page.total.text() and "其他" not in page.total.text()
 
     window.sync_action.trigger()  # F5: shows the sync page and syncs
     assert window.current_view_key() == "sync"

@@ -3585,6 +3585,14 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Attachments</translation>
     </message>
     <message>
+        <source>个人资料</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>服务协议</source>
+        <translation>Agreements</translation>
+    </message>
+    <message>
         <source>其他 {0}</source>
         <translation>other {0}</translation>
     </message>

@@ -387,6 +387,8 @@ class SyncView(QWidget):
             "solutions": self.tr("解决方案"),
             "service_targets": self.tr("服务对象"),
             "attachments": self.tr("附件"),
+            "commissioners": self.tr("个人资料"),
+            "service_agreements": self.tr("服务协议"),
         }
         parts = [f"{names[t]} {n:,}" for t, n in s["by_table"].items() if n and t in names]
         others = sum(n for t, n in s["by_table"].items() if t not in names)
