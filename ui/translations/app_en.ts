@@ -4051,8 +4051,8 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>No visits in the period</translation>
     </message>
     <message>
-        <source>每周服务次数（周一起）</source>
-        <translation>Visits a week (from Mon.)</translation>
+        <source>每周服务次数</source>
+        <translation>Visits a week</translation>
     </message>
     <message>
         <source>总分</source>

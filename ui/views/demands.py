@@ -194,7 +194,9 @@ class DemandsView(QWidget):
             acts.addWidget(button)
         right_layout.addLayout(acts)
         self.bureau_panel.addWidget(right)
-        self.bureau_panel.setSizes([360, 830])  # the progress table needs the room more than the form
+        # The progress table needs the room more, but the form its fields whole (a placeholder was cut
+        # to 如：柑橘黄龙病绿… at 150 %).
+        self.bureau_panel.setSizes([470, 720])
 
         # --- a commissioner: open demands and 揭榜 ---
         self.open_table = _table(self, 5)

@@ -303,7 +303,7 @@ class TeamView(QWidget):
         self.chart.set_data(
             [f"{w.month}/{w.day}" for w, _n in weeks],
             [n for _w, n in weeks],
-            self.tr("每周服务次数（周一起）"),
+            self.tr("每周服务次数"),
         )
         self._fill_assessment(f.assessment if f else None, lang)
 
