@@ -286,6 +286,15 @@ class ProfileDialog(QDialog):
         from ui.sync_control import sync_controller
 
         self.server_user = account.user or {}
+        if (
+            self.first_start
+            and self.original is None
+            and self.server_user.get("role") in ("bureau", "county")
+        ):
+            # A city or county bureau's account administers: it has no commissioner profile to fill
+            # in (the main window then shows that account's views).
+            self.reject()
+            return
         name = str(self.server_user.get("display_name") or "")
         if name and name != account.username and not self.name.text().strip():
             self.name.setText(name)

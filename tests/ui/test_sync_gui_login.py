@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from commissioner_app.store import Store
 from sync import credentials
@@ -173,6 +173,31 @@ def test_display_name_fills_an_empty_profile_when_the_server_has_none(
     wait_until(lambda: "还没有您的个人资料" in dialog.server_status.text(), timeout=30, what="the answer")
     assert dialog.name.text() == "李明"
     assert dialog.commissioner().id == "c-liming"
+    context.close()
+
+
+def test_a_bureau_account_signed_in_at_first_start_is_not_asked_for_a_profile(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    """Signed in as the bureau from the first-start dialog, the clerk was told to fill in a
+    commissioner profile by hand (a bureau account has none)."""
+    from sync.server import auth
+    from sync.server.db import make_engine
+
+    engine = make_engine(gui_server.database)
+    auth.add_user(engine, "kjj", PASSWORD, "bureau", display_name="市科技局")
+    engine.dispose()
+    context, _controller = open_context(tmp_path / "bureau")
+    dialog = ProfileDialog(context, None, first_start=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.server_button.click()
+    login = dialog.login_dialog
+    login.use_file.setChecked(True)
+    fill(login, gui_server.url, "kjj", PASSWORD)
+    press_login(login)
+    wait_until(lambda: not dialog.isVisible(), timeout=30, what="the dialog to close")
+    assert dialog.result() == QDialog.DialogCode.Rejected and context.store.profile() is None
     context.close()
 
 
