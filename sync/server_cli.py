@@ -267,6 +267,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
 
 
+def _group_of(engine: Any, table: str, given: str | None, kind_en: str, kind_zh: str) -> str | None:
+    """The id of the team (or workstation) `given` names, by its id or by its name as the bureau
+    entered it. One the server has no record of is kept as given, with a warning: the account's
+    team then shows nowhere (no name, no team assessment) until the bureau creates it."""
+    if not given:
+        return given
+    import json
+
+    from sqlalchemy import select
+
+    from sync.server.db import reading
+    from sync.server.tables import records
+
+    with reading(engine) as conn:
+        rows = conn.execute(
+            select(records.c.id, records.c.fields).where(
+                records.c.table_name == table, records.c.deleted.is_(False)
+            )
+        ).all()
+    by_name: dict[str, str] = {}
+    for row in rows:
+        if row.id == given:
+            return given
+        name = str((json.loads(row.fields) or {}).get("name") or "")
+        by_name.setdefault(name, row.id)
+    if given in by_name:
+        print(f"{kind_en} {given}: {by_name[given]}", file=sys.stderr)
+        return str(by_name[given])
+    print(
+        f"warning: this server has no {kind_en} with the id or name {given!r} yet; the account is added, "
+        f"but its {kind_en} shows nowhere until the bureau creates it (组织与账号) / 注意：服务器上还没有"
+        f"编号或名称为“{given}”的{kind_zh}；账号已添加，但须由市科技局在“组织与账号”中建立该{kind_zh}后才会显示",
+        file=sys.stderr,
+    )
+    return given
+
+
 def prune_revisions_command(args: argparse.Namespace, engine: Any) -> int:
     from sync.server.maintenance import prune_revisions
 
@@ -427,6 +464,8 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
                 raise auth.UserAdminError(
                     f"unknown county {county!r}; use one of {'、'.join(counties)} / 未知的县（市、区）"
                 )
+        args.team = _group_of(engine, "teams", args.team, "team", "团队")
+        args.workstation = _group_of(engine, "workstations", args.workstation, "workstation", "工作站")
         auth.add_user(
             engine,
             args.name,

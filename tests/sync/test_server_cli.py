@@ -88,6 +88,9 @@ def test_user_commands_never_take_the_password_as_an_argument(
         stdin="a good password\n",
     )
     assert added.returncode == 0, added.stderr
+    # No team t1 on this server: added, with a warning that says so (the account's team showed
+    # nowhere, without a word).
+    assert "no team with the id or name 't1'" in added.stderr and "组织与账号" in added.stderr
     listed = [json.loads(line) for line in cli(tmp_path, "user", "list").stdout.splitlines()]
     assert [(u["username"], u["role"], u["team_id"]) for u in listed] == [("zhangsan", "commissioner", "t1")]
     assert listed[0]["commissioner_id"]  # a commissioner gets a profile id
@@ -215,3 +218,43 @@ def test_seed_demo_then_serve_on_a_fresh_machine(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert any(e.get("path") == "/api/v1/auth/login" and e.get("status") == 200 for e in lines)
     assert all("demo password" not in line for line in err.splitlines())
+
+
+def test_user_add_takes_a_team_by_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's `--team T` was taken as an id whatever it was: a team's name made an account
+    whose team showed nowhere."""
+    from sqlalchemy import select
+
+    from sync.server.db import make_engine, sqlite_url
+    from sync.server.tables import records
+
+    assert in_process(capsys, monkeypatch, tmp_path, "seed-demo").returncode == 0
+    engine = make_engine(sqlite_url(tmp_path))
+    with engine.connect() as conn:
+        team_id, fields = conn.execute(
+            select(records.c.id, records.c.fields).where(records.c.table_name == "teams").limit(1)
+        ).one()
+    engine.dispose()
+    name = json.loads(fields)["name"]
+    added = in_process(
+        capsys,
+        monkeypatch,
+        tmp_path,
+        "user",
+        "add",
+        "wangce",
+        "--role",
+        "commissioner",
+        "--team",
+        name,
+        "--password-stdin",
+        stdin="a good password\n",
+    )
+    assert added.returncode == 0 and "warning" not in added.stderr, added.stderr
+    listed = [
+        json.loads(line)
+        for line in in_process(capsys, monkeypatch, tmp_path, "user", "list").stdout.splitlines()
+    ]
+    assert {u["username"]: u["team_id"] for u in listed}["wangce"] == team_id
