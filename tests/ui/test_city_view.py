@@ -64,6 +64,8 @@ def test_city_figures_equal_the_core(bureau_context, bureau_store, qtbot):
     assert view.solved_card.figure.text() == f"{core['problems_solved']:,}"
     assert view.visits_card.figure.text() == f"{core['visits']:,}"
     assert view.active_card.bar.maximum() == 1000  # the plan's target from the year's rules
+    active = view.figures.overview["active_commissioners"]
+    assert view.active_card.bar.format() == f"{active / 1000:.1%}" != "0%"  # 8 of 1,000: 0.8 %, as in the PDF
     assert column(view.county_table, 0) == [c["county"] for c in core["by_county"]]
     assert [int(v) for v in column(view.county_table, 1)] == [c["visits"] for c in core["by_county"]]
     assert view.county_chart.values == [c["visits"] for c in core["by_county"]]

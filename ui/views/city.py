@@ -155,7 +155,7 @@ class ProgressCard(QFrame):
             self.bar.setVisible(True)
             self.bar.setRange(0, target)
             self.bar.setValue(min(value, target))
-            self.bar.setFormat(f"{value / target:.0%}")
+            self.bar.setFormat(f"{value / target:.1%}")  # as the summary PDF: 1 of 1,000 is 0.1 %, not 0 %
         else:
             self.bar.setVisible(False)
 
