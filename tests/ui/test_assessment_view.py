@@ -301,6 +301,7 @@ def test_the_annual_record_fetches_missing_photo_previews_first(
     assert asked == [[sha]]
     pdf = tmp_path / "annual.pdf"
     assert view.preview.save(str(pdf))
+    assert view.message.text() == f"已保存：{pdf}"  # said, as the summaries' buttons say it
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True)
     assert len([line for line in listing.stdout.splitlines()[2:] if line.strip()]) == 1
     assert "尚未下载" not in pdf_text(pdf)

@@ -410,6 +410,10 @@ Make sure you have just synced. Once published, every commissioner&apos;s annual
         <translation>Writing the visit sheet…</translation>
     </message>
     <message>
+        <source>已保存：{0}</source>
+        <translation>Saved: {0}</translation>
+    </message>
+    <message>
         <source>考核</source>
         <translation>Assessment</translation>
     </message>

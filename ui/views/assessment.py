@@ -51,7 +51,7 @@ from ui.views.annual_batch import AnnualBatchPanel, BatchRun, OwnStoreTask
 from ui.views.chart import BarChart
 from ui.views.common import YearCombo, heading
 from ui.views.measured_fit import MeasuredFitter
-from ui.views.pdf_preview import render_pages, show_preview
+from ui.views.pdf_preview import PdfPreviewDialog, render_pages, show_preview
 from ui.widgets.flow import flow_widget
 
 log = logging.getLogger("commissioner.ui.assessment")
@@ -617,6 +617,9 @@ class AssessmentView(QWidget):
         pdf, pages = result
         folder = self.context.setting("assessment", "folder", str(Path.home()), str)
         self.preview = show_preview(self, pdf, pages, str(Path(folder) / suggested))
+        if isinstance(self.preview, PdfPreviewDialog):
+            # Said here once the dialog has closed: where it went (as the summaries' buttons say).
+            self.preview.saved.connect(lambda path: self.message.setText(self.tr("已保存：{0}").format(path)))
 
     def _document_failed(self, error: BaseException, button: QPushButton) -> None:
         button.setEnabled(True)
