@@ -149,7 +149,8 @@ class ProfileDialog(QDialog):
         column.addWidget(self.server_status)
         column.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(screen_fit.scrolling(body, self), 1)
+        self.page = screen_fit.scrolling(body, self)
+        layout.addWidget(self.page, 1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(min(640, screen_fit.dialog_size(self, QSize(640, 0)).width()))
         if self.original is not None:
@@ -298,6 +299,11 @@ class ProfileDialog(QDialog):
         name = str(self.server_user.get("display_name") or "")
         if name and name != account.username and not self.name.text().strip():
             self.name.setText(name)
+            # In sight and chosen: the page had scrolled down to the server button, and a name typed
+            # without seeing it doubled it (张站长张站长).
+            self.page.ensureWidgetVisible(self.name)
+            self.name.setFocus()
+            self.name.selectAll()
         self.server_status.setText(
             self.tr("已登录 {0}。正在从服务器读取您的资料…").format(account.server_url)
         )

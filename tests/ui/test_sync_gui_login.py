@@ -172,6 +172,8 @@ def test_display_name_fills_an_empty_profile_when_the_server_has_none(
     press_login(login)
     wait_until(lambda: "还没有您的个人资料" in dialog.server_status.text(), timeout=30, what="the answer")
     assert dialog.name.text() == "李明"
+    # Chosen, so that a name typed as a new user would replace it, not follow it (李明李明).
+    assert dialog.name.selectedText() == "李明"
     assert dialog.commissioner().id == "c-liming"
     context.close()
 
