@@ -48,7 +48,9 @@ def progress_of(view: DemandsView, title: str) -> list[str]:
     raise AssertionError(f"{title} is not in the bureau's list")
 
 
-def test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server(server, tmp_path, qtbot, qapp):
+def test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server(
+    server, tmp_path, qtbot, qapp, monkeypatch
+):
     wang_id, bureau_id = str(uuid.uuid4()), str(uuid.uuid4())
     server.add_user("wangf", commissioner_id=wang_id)
     server.add_user("kjj", role="bureau", commissioner_id=bureau_id)
@@ -99,6 +101,18 @@ def test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server(serv
         assert (demand.county, demand.target_name) == (county, "双水镇柑橘专业合作社")
         view.select_demand(demand.id)
         assert view.take_button.isEnabled()
+        # 揭榜 cannot be taken back: it asks first, and a No changes nothing.
+        from PySide6.QtWidgets import QMessageBox
+
+        answers, asked = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes], []
+        monkeypatch.setattr(
+            QMessageBox,
+            "question",
+            staticmethod(lambda _p, _t, text, *r: asked.append(text) or answers.pop(0)),
+        )
+        view.take_button.click()
+        wait(wang_ctx)
+        assert "柑橘黄龙病绿色防控" in asked[0] and wang_store.all(TechnicalProblem) == []
         view.take_button.click()
         wait(wang_ctx)
         wait(wang_ctx)

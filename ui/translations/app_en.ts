@@ -1335,6 +1335,10 @@ someone else&apos;s version, {2} conflicts</translation>
         <translation>Changed “{0}”: the change reaches commissioners with the next sync.</translation>
     </message>
     <message>
+        <source>揭榜“{0}”？它将成为您的技术难题（见“技术难题”），下次同步时告知市科技局，不能撤回。</source>
+        <translation>Take up “{0}”? It becomes your technical problem (see Problems) and the bureau learns of it at the next sync; it cannot be taken back.</translation>
+    </message>
+    <message>
         <source>正在揭榜…</source>
         <translation>Taking it up…</translation>
     </message>

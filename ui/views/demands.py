@@ -598,6 +598,15 @@ class DemandsView(QWidget):
         who = self._commissioner()
         if d is None or who is None:
             return
+        asked = QMessageBox.question(
+            self,
+            self.tr("揭榜"),
+            self.tr(
+                "揭榜“{0}”？它将成为您的技术难题（见“技术难题”），下次同步时告知市科技局，不能撤回。"
+            ).format(d.title),
+        )
+        if asked != QMessageBox.StandardButton.Yes:
+            return
         demand_id = d.id
 
         def work(store: Store) -> Any:
