@@ -279,3 +279,14 @@ def test_a_failed_save_says_why_in_chinese_and_the_next_dialog_does_not_open_the
     wait(bureau_context)
     assert shown and "这是一个文件夹，不是文件" in shown[0] and "directory" not in shown[0]
     assert bureau_context.setting("city", "folder", "", str) == str(tmp_path)
+
+
+def test_a_message_in_the_old_language_goes_when_the_language_changes(
+    bureau_context, bureau_store, qtbot, tmp_path
+):
+    view = open_city(bureau_context, qtbot, busiest_year(bureau_store))
+    view.save_summary(str(tmp_path / "city.pdf"))
+    wait(bureau_context)
+    assert "全市汇总已保存" in view.message.text()
+    bureau_context.set_language("en")
+    assert view.message.text() == "" and view.pdf_button.text() == "City summary PDF…"

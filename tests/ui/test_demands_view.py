@@ -93,6 +93,9 @@ def test_the_bureau_corrects_a_published_demand_in_the_form(tmp_path, qtbot, qap
         wait(ctx)
         wait(ctx)
         assert "已修改“柑橘黄龙病绿色防控”" in view.message.text()
+        ctx.set_language("en")  # the message of the act is not left in Chinese
+        assert view.message.text() == ""
+        ctx.set_language("zh_CN")
         assert progress_row(view, "柑橘黄龙病绿色防控")[4] == "待揭榜"
         rows = store.db.execute("SELECT title, target_name, status FROM demands").fetchall()
         assert rows == [("柑橘黄龙病绿色防控", "双水镇柑橘合作社", "published")]  # changed, not added

@@ -68,6 +68,9 @@ def test_team_assessment_table_and_summary_pdf(manager_context, team_data, qtbot
     view.save_summary(str(out))
     wait(manager_context)
     assert out.exists() and "团队汇总已保存" in view.message.text()
+    manager_context.set_language("en")  # said in Chinese of a past act: gone, not left untranslated
+    assert view.message.text() == "" and not view.message.isVisibleTo(view)
+    manager_context.set_language("zh_CN")
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "新会区陈皮产业科技特派团" in text and "王芳" in text
 

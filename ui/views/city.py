@@ -298,6 +298,10 @@ class CityView(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            # What was said of a past act is not said again in the new language: gone, not left
+            # in the old one.
+            self.message.clear()
+            self.message.setVisible(False)
             self.retranslate()
         super().changeEvent(event)
 

@@ -267,6 +267,9 @@ class DemandsView(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            # What was said of a past act is not said again in the new language: gone, not left
+            # in the old one.
+            self.message.clear()
             self.retranslate()
         super().changeEvent(event)
 

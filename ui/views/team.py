@@ -384,6 +384,9 @@ class TeamView(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            # What was said of a past act is not said again in the new language: gone, not left
+            # in the old one.
+            self._say("")
             self.retranslate()
         super().changeEvent(event)
 
