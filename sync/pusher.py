@@ -27,7 +27,7 @@ from commissioner_app.store import Store
 from sync import protocol
 from sync.checks import answered_fields, plain_reason
 from sync.client import PreparedBody
-from sync.conflicts import checked_conflicts, mark_reported, resolutions_to_report
+from sync.conflicts import TABLE_LABELS, checked_conflicts, mark_reported, resolutions_to_report
 from sync.errors import RefusedError
 from sync.puller import keep_echo
 from sync.report import SyncProgress, SyncReport, checkpoint
@@ -620,8 +620,6 @@ def _superseded(result: protocol.ChangeResult) -> bool:
 
 
 def _superseded_message(table: str, fields: dict[str, Any], reason: dict[str, str]) -> Message:
-    from sync.conflicts import TABLE_LABELS
-
     label = TABLE_LABELS.get(table, Message(table, table))
     name = " ".join(str(fields.get("title") or fields.get("name") or "").split())[:40]
     return Message(

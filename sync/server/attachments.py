@@ -260,13 +260,10 @@ def _finish_staged(conn: Connection, user: User, own: Any, sha256: str, size: in
     proves it by sending it again); else they are dropped. Whether they mismatched."""
     if size > own.received:
         raise _incomplete(own.received)
-    staged = select(upload_staging.c.offset, upload_staging.c.data).where(
-        upload_staging.c.sha256 == sha256, upload_staging.c.user_id == user.id
-    )
-    digest = hashlib.sha256()
-    for row in conn.execute(staged.order_by(upload_staging.c.offset)):
-        digest.update(row.data)
     mine = and_(upload_staging.c.sha256 == sha256, upload_staging.c.user_id == user.id)
+    digest = hashlib.sha256()
+    for row in conn.execute(select(upload_staging.c.data).where(mine).order_by(upload_staging.c.offset)):
+        digest.update(row.data)
     if size != own.received or digest.hexdigest() != sha256:
         conn.execute(delete(upload_staging).where(mine))
         conn.execute(
@@ -276,12 +273,7 @@ def _finish_staged(conn: Connection, user: User, own: Any, sha256: str, size: in
         )
         return True
     conn.execute(delete(upload_chunks).where(upload_chunks.c.sha256 == sha256))
-    conn.execute(
-        upload_chunks.insert().from_select(
-            ["sha256", "offset", "data"],
-            select(upload_staging.c.sha256, upload_staging.c.offset, upload_staging.c.data).where(mine),
-        )
-    )
+    _unstage(conn, sha256, user.id)
     conn.execute(
         update(uploads)
         .where(uploads.c.sha256 == sha256)
@@ -290,6 +282,18 @@ def _finish_staged(conn: Connection, user: User, own: Any, sha256: str, size: in
     _stored(conn, sha256)
     _add_owner(conn, user, sha256, size)
     return False
+
+
+def _unstage(conn: Connection, sha256: str, user_id: str) -> None:
+    """A sender's bytes kept apart become the file's stored chunks."""
+    mine = and_(upload_staging.c.sha256 == sha256, upload_staging.c.user_id == user_id)
+    conn.execute(
+        upload_chunks.insert().from_select(
+            ["sha256", "offset", "data"],
+            select(upload_staging.c.sha256, upload_staging.c.offset, upload_staging.c.data).where(mine),
+        )
+    )
+    conn.execute(delete(upload_staging).where(mine))
 
 
 def _stored(conn: Connection, sha256: str) -> None:
@@ -388,12 +392,9 @@ def complete(engine: Engine, user: User, sha256: str, size: int) -> dict[str, An
                 )
             return {"sha256": sha256, "size": size}
         if row is not None and not row.complete and row.created_by != user.id and own is not None:
-            mismatch = _finish_staged(conn, user, own, sha256, size)
-            row = None
+            mismatch = _finish_staged(conn, user, own, sha256, size)  # sent beside another's upload
         elif row is None or (not row.complete and row.created_by != user.id):
             raise _incomplete(0)  # nothing of the caller's: as for a file nobody has sent
-        if row is None:
-            pass  # settled above, beside another's upload
         elif row.complete:
             # Sent again by someone who has it (_prove): done once every byte matched. Answered as
             # an upload of a file nobody has would be: unfinished until `size` bytes have come,
@@ -461,14 +462,7 @@ def _promote(conn: Connection, sha256: str) -> None:
     ).first()
     if best is None:
         return
-    mine = and_(upload_staging.c.sha256 == sha256, upload_staging.c.user_id == best.user_id)
-    conn.execute(
-        upload_chunks.insert().from_select(
-            ["sha256", "offset", "data"],
-            select(upload_staging.c.sha256, upload_staging.c.offset, upload_staging.c.data).where(mine),
-        )
-    )
-    conn.execute(delete(upload_staging).where(mine))
+    _unstage(conn, sha256, best.user_id)
     conn.execute(
         delete(upload_owners).where(upload_owners.c.sha256 == sha256, upload_owners.c.user_id == best.user_id)
     )

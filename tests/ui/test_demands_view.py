@@ -9,17 +9,27 @@ from ui.context import AppContext
 from ui.views.demands import DemandsView
 
 
-def test_the_publish_button_is_in_sight_on_a_small_screen(tmp_path, qtbot, qapp):
-    store = Store.open(tmp_path / "bureau")
-    log_in_as(store, "bureau", None)
+def bureau_view(tmp_path, qtbot, role="bureau", size=(1366, 700), demands=()):
+    """The demands view of a `role` account's store holding `demands`, shown at `size`."""
+    from commissioner_app.demands import publish
+
+    store = Store.open(tmp_path / role)
+    log_in_as(store, role, None)
+    for demand in demands:
+        publish(store, demand)
     ctx = AppContext(store, language="zh_CN")
+    view = DemandsView(ctx)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    view.load()
+    wait(ctx)
+    return store, ctx, view
+
+
+def test_the_publish_button_is_in_sight_on_a_small_screen(tmp_path, qtbot, qapp):
+    store, ctx, view = bureau_view(tmp_path, qtbot, size=(730, 400))
     try:
-        view = DemandsView(ctx)
-        qtbot.addWidget(view)
-        view.resize(730, 400)
-        view.show()
-        view.load()
-        wait(ctx)
         qtbot.waitExposed(view)
         assert view.bureau_panel.isVisible()
         assert not view.publish_button.visibleRegion().isEmpty(), "the button is scrolled out of sight"
@@ -38,19 +48,6 @@ def progress_row(view, title: str) -> list[str]:
         if table.item(row, 0).text() == title:
             return [table.item(row, c).text() for c in range(table.columnCount())]
     raise AssertionError(f"{title} is not in the list")
-
-
-def bureau_view(tmp_path, qtbot):
-    store = Store.open(tmp_path / "bureau")
-    log_in_as(store, "bureau", None)
-    ctx = AppContext(store, language="zh_CN")
-    view = DemandsView(ctx)
-    qtbot.addWidget(view)
-    view.resize(1366, 700)
-    view.show()
-    view.load()
-    wait(ctx)
-    return store, ctx, view
 
 
 def test_the_bureau_corrects_a_published_demand_in_the_form(tmp_path, qtbot, qapp):
@@ -185,20 +182,11 @@ def test_a_taken_up_demand_offers_no_correction_and_a_refusal_is_said(tmp_path, 
 def test_a_county_bureau_reads_the_demands_and_who_took_them_up(tmp_path, qtbot, qapp):
     """A county bureau got the commissioner's screen: their hint, a 揭榜 button it may not use, and
     no list of who took each demand up."""
-    from commissioner_app.demands import publish
     from commissioner_app.domain import Demand
 
-    store = Store.open(tmp_path / "county")
-    log_in_as(store, "county", None)
-    publish(store, Demand(title="茶叶加工", description="揉捻机故障"))
-    ctx = AppContext(store, language="zh_CN")
+    demand = Demand(title="茶叶加工", description="揉捻机故障")
+    store, ctx, view = bureau_view(tmp_path, qtbot, role="county", demands=[demand])
     try:
-        view = DemandsView(ctx)
-        qtbot.addWidget(view)
-        view.resize(1366, 700)
-        view.show()
-        view.load()
-        wait(ctx)
         assert view.bureau_panel.isVisible() and not view.commissioner_panel.isVisible()
         assert not view.form_column.isVisible() and not view.publish_button.isVisible()
         assert not any(b.isVisible() for b in (view.edit_button, view.close_button, view.reopen_button))

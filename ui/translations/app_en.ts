@@ -926,10 +926,6 @@ Restore now?</translation>
         <translation>Save the summary</translation>
     </message>
     <message>
-        <source>PDF 文件 (*.pdf)</source>
-        <translation>PDF files (*.pdf)</translation>
-    </message>
-    <message>
         <source>正在生成汇总…</source>
         <translation>Making the summary…</translation>
     </message>
@@ -3451,6 +3447,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
 <context>
     <name>SaveDialog</name>
     <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
         <source>文件已存在</source>
         <translation>The file exists</translation>
     </message>
@@ -4085,10 +4085,6 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>保存团队汇总</source>
         <translation>Save the team summary</translation>
-    </message>
-    <message>
-        <source>PDF 文件 (*.pdf)</source>
-        <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
         <source>正在生成团队汇总…</source>

@@ -49,7 +49,7 @@ from ui.roles import watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
 from ui.views.city_projects import CityProjectsPanel
-from ui.views.common import ColumnFitter, YearCombo, ask_save_path, fit_by_content, heading
+from ui.views.common import ColumnFitter, YearCombo, fit_by_content, heading, pdf_target
 from ui.views.rows_model import RowsModel
 
 log = logging.getLogger("commissioner.ui.city")
@@ -377,23 +377,14 @@ class CityView(QWidget):
         self._show_visits()
         self._show_members()
 
-    # --- loading ---------------------------------------------------------------------------------
-
     # --- the summary PDF -------------------------------------------------------------------------
 
     def save_summary(self, path: str | None = None) -> None:
         year, county = self.chosen_year, session_county(self.context.reader)
-        if path is None:
-            area = county or self.tr("全市")
-            name = self.tr("{0}年度{1}科技特派员工作汇总.pdf").format(year, area)
-            folder = self.context.setting("city", "folder", str(Path.home()), str)
-            asked = ask_save_path(
-                self, self.tr("保存汇总"), Path(folder) / name, self.tr("PDF 文件 (*.pdf)"), ".pdf"
-            )
-            if asked is None:
-                return
-            path = str(asked)
-        target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+        name = self.tr("{0}年度{1}科技特派员工作汇总.pdf").format(year, county or self.tr("全市"))
+        target = pdf_target(self, self.context, "city", self.tr("保存汇总"), name, path)
+        if target is None:
+            return
         self.pdf_button.setEnabled(False)
         Operation(
             self, lambda store: write_city_summary(store, year, target, county), self._summary_saved
@@ -411,6 +402,8 @@ class CityView(QWidget):
 
         self.pdf_button.setEnabled(True)
         show_error(self, error)
+
+    # --- loading ---------------------------------------------------------------------------------
 
     def load(self) -> None:
         if not self.has_loaded:

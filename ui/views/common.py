@@ -425,6 +425,19 @@ def ask_save_path(parent: QWidget, caption: str, suggested: Path, kind: str, suf
     return with_suffix(parent, chosen, suffix)
 
 
+def pdf_target(
+    parent: QWidget, context: Any, group: str, caption: str, name: str, given: str | None
+) -> Path | None:
+    """Where a PDF the view makes goes: `given` (a caller's own path), else asked with the save
+    dialog in the folder last used for `group`, suggesting `name`; ".pdf" added either way. None:
+    cancelled. The caller keeps the folder (`group`/folder) once the file is written there."""
+    if given is not None:
+        return Path(given if given.lower().endswith(".pdf") else given + ".pdf")
+    folder = context.setting(group, "folder", str(Path.home()), str)
+    kind = QCoreApplication.translate("SaveDialog", "PDF 文件 (*.pdf)")
+    return ask_save_path(parent, caption, Path(folder) / name, kind, ".pdf")
+
+
 def with_suffix(parent: QWidget, chosen: str, suffix: str) -> Path | None:
     """A save dialog's answer as the file to write: a name typed without the extension gets it, and
     a file of that full name already there is replaced only if the user says so (the dialog asked

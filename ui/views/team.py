@@ -30,7 +30,7 @@ from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation
 from ui.views.chart import BarChart
-from ui.views.common import ask_save_path, heading
+from ui.views.common import heading, pdf_target
 from ui.views.measured_fit import MeasuredFitter
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
@@ -351,15 +351,10 @@ class TeamView(QWidget):
         if who is None:
             return
         year = self.period()[1].year
-        if path is None:
-            name = self.tr("{0}年度团队工作汇总.pdf").format(year)
-            folder = self.context.setting("team", "folder", str(Path.home()), str)
-            caption, kind = self.tr("保存团队汇总"), self.tr("PDF 文件 (*.pdf)")
-            asked = ask_save_path(self, caption, Path(folder) / name, kind, ".pdf")
-            if asked is None:
-                return
-            path = str(asked)
-        target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+        name = self.tr("{0}年度团队工作汇总.pdf").format(year)
+        target = pdf_target(self, self.context, "team", self.tr("保存团队汇总"), name, path)
+        if target is None:
+            return
         self.pdf_button.setEnabled(False)
         Operation(
             self, lambda store: write_team_summary(store, who, year, target), self._summary_saved
