@@ -14,6 +14,7 @@ from commissioner_app.domain import Commissioner, Demand, TechnicalProblem
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
+from commissioner_app.targets import target_named
 
 DEMAND_STATUSES = {
     "published": Message("待揭榜", "Open"),
@@ -108,8 +109,18 @@ def take_up(
             raise CommissionerError(
                 Message("该需求已被揭榜或已关闭。", "This demand has already been taken up or closed.")
             )
+        # The party the bureau wrote down is the problem's served party: the one registered under
+        # that name, else registered now.
+        party = (
+            target_named(
+                store, demand.target_name, county=demand.county, town=demand.town, industry=demand.industry
+            )
+            if demand.target_name.strip()
+            else None
+        )
         problem = TechnicalProblem(
             commissioner_id=commissioner.id,
+            target_id=party.id if party is not None else None,
             title=demand.title,
             description=demand.description,
             industry=demand.industry,

@@ -120,6 +120,44 @@ def check_duplicates(store: Store, target: ServiceTarget, *, allow_similar: bool
         raise SimilarTargetsWarning(candidates)
 
 
+# A party's kind as its name says it, the most telling word first (a company named after its
+# village is a company; a co-operative in a town is a co-operative): for a party known only by name.
+_KINDS_BY_NAME = (
+    ("cooperative", ("合作社",)),
+    ("family_farm", ("家庭农场",)),
+    ("medical", ("卫生院", "卫生室", "卫生服务中心", "卫生服务站", "医院", "诊所")),
+    ("school", ("学校", "小学", "中学", "大学", "学院", "幼儿园")),
+    ("industrial_park", ("产业园", "工业园", "园区")),
+    ("enterprise", ("公司", "集团", "企业", "工厂", "厂", "商行", "门市部")),
+    ("large_grower", ("大户", "专业户")),
+    ("village", ("村民委员会", "村委会", "村")),
+    ("town", ("人民政府", "街道办事处", "镇", "街道")),
+)
+
+
+def kind_from_name(name: str) -> str:
+    """The kind of a service target as its name says it; an enterprise when it says none."""
+    text = unicodedata.normalize("NFKC", name or "")
+    for kind, words in _KINDS_BY_NAME:
+        if any(word in text for word in words):
+            return kind
+    return "enterprise"
+
+
+def target_named(
+    store: Store, name: str, *, county: str = "", town: str = "", industry: str = ""
+) -> ServiceTarget:
+    """The live target of this name (normalised) in the town (the county, without a town), or a new
+    one registered with what is known of it: its kind read from its name, to be corrected by hand."""
+    probe = ServiceTarget(name=name.strip(), county=county.strip(), town=town.strip())
+    found = similar_targets(store, probe)
+    if found:
+        return found[0]
+    probe.type = kind_from_name(probe.name)
+    probe.industry = industry.strip()
+    return store.save(probe)
+
+
 def merge_targets(store: Store, loser_id: str, survivor_id: str) -> int:
     """Merge `loser_id` into `survivor_id` here; the merge travels by sync (the server re-points every
     record on every computer). Returns how many local records now point to the survivor."""

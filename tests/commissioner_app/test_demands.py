@@ -100,3 +100,83 @@ def test_a_taken_demand_is_neither_changed_nor_closed(store):
             act()
     kept = store.get(Demand, demand.id)
     assert (kept.title, kept.status, kept.taken_by) == ("柑橘黄龙病防控", "taken", wang.id)
+
+
+# 揭榜 and the served party: the problem a demand becomes names the party the bureau wrote down
+# (before, it had none: the commissioner's problem list showed no 服务对象 for it, and a visit to
+# solve it had to find or create the party by hand).
+
+
+def demand_for(store, target_name: str, town: str = "双水镇") -> Demand:
+    return publish(
+        store,
+        Demand(
+            title="柑橘黄龙病绿色防控",
+            description="三个果园发现疑似病株",
+            industry="柑橘",
+            county="新会区",
+            town=town,
+            target_name=target_name,
+        ),
+    )
+
+
+def test_a_taken_demand_becomes_a_problem_of_the_party_already_registered(store):
+    from commissioner_app.domain import ServiceTarget
+
+    known = store.save(
+        ServiceTarget(type="cooperative", name="新会区双水镇柑橘专业合作社", county="新会区", town="双水镇")
+    )
+    wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
+    # Written by the bureau with another legal-form variant and a full-width space.
+    problem = take_up(store, demand_for(store, "新会区双水镇　柑橘农民专业合作社").id, wang)
+    assert problem.target_id == known.id
+    assert len(store.all(ServiceTarget)) == 1  # no second record of the same co-operative
+
+
+def test_a_taken_demand_of_an_unknown_party_registers_it(store):
+    from commissioner_app.domain import ServiceTarget
+
+    wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
+    problem = take_up(store, demand_for(store, "江门市新会陈皮村农业有限公司").id, wang)
+    made = store.get(ServiceTarget, problem.target_id)
+    assert (made.name, made.type, made.county, made.town, made.industry) == (
+        "江门市新会陈皮村农业有限公司",
+        "enterprise",
+        "新会区",
+        "双水镇",
+        "柑橘",
+    )
+    assert made.validate() == []
+    dirty = store.db.execute("SELECT dirty FROM service_targets WHERE id = ?", [made.id]).fetchone()[0]
+    assert dirty == 1  # goes to the server with the problem
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("双水镇柑橘专业合作社", "cooperative"),
+        ("沙堆镇梅阁村", "village"),
+        ("罗坑镇陈冲村民委员会", "village"),
+        ("大泽镇卫生院", "medical"),
+        ("司前镇李氏家庭农场", "family_farm"),
+        ("江门市新会区第一中学", "school"),
+        ("新会现代农业产业园", "industrial_park"),
+        ("双水镇人民政府", "town"),
+        ("古井镇水稻种植大户张三", "large_grower"),
+    ],
+)
+def test_the_kind_of_a_new_party_is_read_from_its_name(store, name, kind):
+    from commissioner_app.domain import ServiceTarget
+
+    wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
+    problem = take_up(store, demand_for(store, name).id, wang)
+    assert store.get(ServiceTarget, problem.target_id).type == kind
+
+
+def test_a_demand_without_a_party_becomes_a_problem_without_one(store):
+    from commissioner_app.domain import ServiceTarget
+
+    wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
+    problem = take_up(store, demand_for(store, "  ").id, wang)
+    assert problem.target_id is None and store.all(ServiceTarget) == []

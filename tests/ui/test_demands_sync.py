@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from commissioner_app.domain import Demand, Solution, TechnicalProblem
+from commissioner_app.domain import Demand, ServiceTarget, Solution, TechnicalProblem
 from commissioner_app.store import Store
 from tests.sync.fieldwork import commissioner_store, connect
 from tests.sync.harness import Server, running_server
@@ -122,8 +122,12 @@ def test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server(
         assert [(p.title, p.demand_id, p.commissioner_id) for p in problems] == [
             ("柑橘黄龙病绿色防控", demand.id, wang_id)
         ]
+        # The party the bureau named is the problem's served party, registered on the way.
+        party = wang_store.require(ServiceTarget, problems[0].target_id)
+        assert (party.name, party.type, party.county) == ("双水镇柑橘专业合作社", "cooperative", county)
         report = wang_sync.sync()
         assert (report.rejected, report.conflicts) == (0, 0)
+        assert [k for k in server.records() if k[0] == "service_targets"] == [("service_targets", party.id)]
         # The commissioner works on it: the problem is solved.
         problem = wang_store.require(TechnicalProblem, problems[0].id)
         wang_store.save(
