@@ -35,7 +35,7 @@ from ui.tasks import Operation, error_text
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun
 from ui.views.chart import BarChart
 from ui.views.city import _fill, _fitted_table, _headers
-from ui.views.common import YearCombo, ask_save_path, heading
+from ui.views.common import YearCombo, ask_save_path, heading, until_synced
 from ui.views.group_assessment import GroupAssessmentView
 from ui.widgets.flow import flow_widget
 
@@ -279,6 +279,7 @@ class AssessmentRunView(QWidget):
 
     def _published(self, year: int, n: int) -> None:
         self.message.setText(self.tr("已发布 {0} 年度 {1} 人的正式结果，下次同步时发送。").format(year, n))
+        until_synced(self.context, self.message)
 
     # --- documents -------------------------------------------------------------------------------
 

@@ -452,3 +452,31 @@ def with_suffix(parent: QWidget, chosen: str, suffix: str) -> Path | None:
         if answer != QMessageBox.StandardButton.Yes:
             return None
     return path
+
+
+def until_synced(context: Any, label: QLabel) -> None:
+    """The label's message tells what the next sync sends (“……，下次同步时送达”): it goes once a
+    sync has finished without fault, rather than go on saying the record waits. A sync that was
+    already running when it was said may have read the records before the act: the one after it
+    counts. Another message said meanwhile is left alone."""
+    controller = getattr(context, "sync_controller", None)
+    if controller is None:
+        return  # no sync runs in this window
+    said = label.text()
+    running = [bool(controller.syncing)]
+
+    def finished(result: Any, error: BaseException | None) -> None:
+        if running[0]:
+            running[0] = False
+            return
+        try:
+            current = label.text()
+        except RuntimeError:  # the view is gone
+            current = None
+        if current == said and (error is not None or not result or result.get("cancelled")):
+            return  # nothing was sent: still true, until a sync that sends it
+        controller.sync_finished.disconnect(finished)
+        if current == said:
+            label.clear()
+
+    controller.sync_finished.connect(finished)

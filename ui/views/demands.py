@@ -45,7 +45,7 @@ from ui.models import shown_reference, shown_region
 from ui.plain_text import plain_label
 from ui.roles import current_role, watcher
 from ui.tasks import Operation, error_text
-from ui.views.common import fit_by_content, heading
+from ui.views.common import fit_by_content, heading, until_synced
 from ui.widgets.dates import TypedDateEdit
 
 log = logging.getLogger("commissioner.ui.demands")
@@ -533,7 +533,9 @@ class DemandsView(QWidget):
         Operation(
             self,
             lambda store: close_demand(store, demand_id),
-            lambda _done: self._say(self.tr("已关闭“{0}”，下次同步后科技特派员不能再揭榜。").format(title)),
+            lambda _done: self._say(
+                self.tr("已关闭“{0}”，下次同步后科技特派员不能再揭榜。").format(title), until_sync=True
+            ),
         ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
             self.tr("正在关闭需求…")
         ).run_in_background()
@@ -546,7 +548,9 @@ class DemandsView(QWidget):
         Operation(
             self,
             lambda store: reopen_demand(store, demand_id),
-            lambda _done: self._say(self.tr("已重新发布“{0}”，下次同步时送达各科技特派员。").format(title)),
+            lambda _done: self._say(
+                self.tr("已重新发布“{0}”，下次同步时送达各科技特派员。").format(title), until_sync=True
+            ),
         ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
             self.tr("正在发布需求…")
         ).run_in_background()
@@ -586,12 +590,12 @@ class DemandsView(QWidget):
         ).run_in_background()
 
     def _published(self, demand: Demand) -> None:
-        self._say(self.tr("已发布“{0}”，下次同步时送达各科技特派员。").format(demand.title))
+        self._say(self.tr("已发布“{0}”，下次同步时送达各科技特派员。").format(demand.title), until_sync=True)
         self._clear_form()
 
     def _revised(self, demand: Demand) -> None:
         self.cancel_edit()
-        self._say(self.tr("已修改“{0}”，下次同步时送达各科技特派员。").format(demand.title))
+        self._say(self.tr("已修改“{0}”，下次同步时送达各科技特派员。").format(demand.title), until_sync=True)
 
     def _commissioner(self) -> Commissioner | None:
         return self.context.profile
@@ -620,8 +624,13 @@ class DemandsView(QWidget):
         ).with_progress(self.tr("正在揭榜…")).run_in_background()
 
     def _taken(self, demand: Demand, _problem: Any) -> None:
-        self._say(self.tr("已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。").format(demand.title))
+        self._say(
+            self.tr("已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。").format(demand.title),
+            until_sync=True,
+        )
 
-    def _say(self, text: str, *, error: bool = False) -> None:
+    def _say(self, text: str, *, error: bool = False, until_sync: bool = False) -> None:
         self.message.setStyleSheet("color: #b91c1c;" if error else "color: #166534;")
         self.message.setText(text)
+        if until_sync:
+            until_synced(self.context, self.message)

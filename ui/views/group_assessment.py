@@ -50,7 +50,7 @@ from ui.roles import current_role, user_info, watcher
 from ui.screen_fit import fit_dialog
 from ui.tasks import Operation, error_text
 from ui.views.city import _fill, _headers, _selected_key, _table
-from ui.views.common import YearCombo, ask_save_path, heading
+from ui.views.common import YearCombo, ask_save_path, heading, until_synced
 from ui.views.measured_fit import MeasuredFitter
 from ui.widgets.flow import flow_widget
 
@@ -423,10 +423,14 @@ class GroupAssessmentView(QWidget):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
-    def _run(self, work: Any, done_text: str) -> None:
-        Operation(self, work, lambda _r: self._say(done_text)).failure(
-            lambda e: self._say(error_text(e))
-        ).run_in_background()
+    def _said_until_sync(self, text: str) -> None:
+        self._say(text)
+        until_synced(self.context, self.message)
+
+    def _run(self, work: Any, done_text: str, *, until_sync: bool = False) -> None:
+        Operation(
+            self, work, lambda _r: self._said_until_sync(done_text) if until_sync else self._say(done_text)
+        ).failure(lambda e: self._say(error_text(e))).run_in_background()
 
     def add_bonus(self, values: dict[str, Any] | None = None) -> None:
         """Enter a bonus for a team or workstation of the open tab (`values`: the dialog's answers,
@@ -451,7 +455,9 @@ class GroupAssessmentView(QWidget):
             **values,
         )
         self._run(
-            lambda store: save_bonus(store, bonus), self.tr("已录入加分项，待市科技局审核；下次同步时发送。")
+            lambda store: save_bonus(store, bonus),
+            self.tr("已录入加分项，待市科技局审核；下次同步时发送。"),
+            until_sync=True,
         )
 
     def decide(self, decision: str, opinion: str | None = None) -> None:
@@ -468,6 +474,7 @@ class GroupAssessmentView(QWidget):
         self._run(
             lambda store: decide_bonus(store, bonus_id, decision, note, who),
             self.tr("已审核加分项；下次同步时发送。"),
+            until_sync=True,
         )
 
     def nominate(self, values: dict[str, Any] | None = None) -> None:
@@ -491,6 +498,7 @@ class GroupAssessmentView(QWidget):
         self._run(
             lambda store: nominate_exemplar(store, exemplar, who),
             self.tr("已评选先进典型；下次同步时发送。"),
+            until_sync=True,
         )
 
     def save_list(self, out: Path | None = None) -> None:

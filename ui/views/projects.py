@@ -74,7 +74,7 @@ from ui.context import AppContext
 from ui.plain_text import plain_label
 from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, error_text
-from ui.views.common import heading
+from ui.views.common import heading, until_synced
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
@@ -712,8 +712,8 @@ class ProjectsView(QWidget):
 
     # --- actions ---------------------------------------------------------------------------------
 
-    def _run(self, work: Any, done_text: str, progress: str) -> None:
-        Operation(self, work, lambda _result: self._say(done_text)).failure(
+    def _run(self, work: Any, done_text: str, progress: str, *, until_sync: bool = False) -> None:
+        Operation(self, work, lambda _result: self._say(done_text, until_sync=until_sync)).failure(
             lambda e: self._say(error_text(e), error=True)
         ).with_progress(progress).run_in_background()
 
@@ -733,6 +733,7 @@ class ProjectsView(QWidget):
             lambda store: publish_project(store, **fields),
             self.tr("已发布揭榜项目，下次同步时送达各科技特派员。"),
             self.tr("正在发布…"),
+            until_sync=True,
         )
         self.project_title.clear()
         self.project_requirements.clear()
@@ -769,6 +770,7 @@ class ProjectsView(QWidget):
             lambda store: apply_for_project(store, project, me, plan, as_team),
             self.tr("已提交申请，下次同步时送达市科技局。"),
             self.tr("正在提交…"),
+            until_sync=True,
         )
 
     def add_milestone(self) -> None:
@@ -791,6 +793,7 @@ class ProjectsView(QWidget):
             lambda store: link_to_project(store, "visits", visit, project),
             self.tr("服务记录已关联到本项目，下次同步时送达市科技局。"),
             self.tr("正在保存…"),
+            until_sync=True,
         )
 
     def complete_selected(self) -> None:
@@ -870,6 +873,8 @@ class ProjectsView(QWidget):
             self.tr("正在保存…"),
         )
 
-    def _say(self, text: str, *, error: bool = False) -> None:
+    def _say(self, text: str, *, error: bool = False, until_sync: bool = False) -> None:
         self.message.setStyleSheet("color: #b91c1c;" if error else "color: #166534;")
         self.message.setText(text)
+        if until_sync:
+            until_synced(self.context, self.message)

@@ -50,7 +50,7 @@ from ui.models import shown_reference
 from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
-from ui.views.common import ColumnFitter, heading, make_table
+from ui.views.common import ColumnFitter, heading, make_table, until_synced
 from ui.views.history import RecordHistoryDialog
 
 EDITED_COLOUR = "#b45309"
@@ -660,6 +660,7 @@ class ReviewView(QWidget):
         self.sheet_box.setChecked(False)
         if decision == "approved":
             self._say(self.tr("已通过 {0} 条记录，下次同步时发送。").format(n))
+            until_synced(self.context, self.message)
         else:
             self._say(self.tr("已退回 {0} 条记录，特派员同步后会看到您的意见。").format(n))
         self.table.clearSelection()  # their review state changed: the queue reloads from the broadcast
