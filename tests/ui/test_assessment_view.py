@@ -269,16 +269,31 @@ def test_the_member_picker_shows_the_whole_name_not_the_end_of_a_long_unit(
     qtbot,
 ):
     member = team_data.members["王芳"]
-    member.name, member.sending_unit = "吕丽志", "华南农业大学资源环境学院"
+    member.name, member.sending_unit = "吕丽志", "华南农业大学资源环境学院土壤与植物营养系"
     manager_context.store.save(member)
     view = open_view(manager_context, qtbot)
     for select in (lambda: view.select_commissioner(member.id), view.refresh):
         select()
         wait(manager_context)
         edit = view.who.lineEdit()
-        assert edit.text() == "吕丽志（华南农业大学资源环境学院）"
+        assert edit.text() == "吕丽志（华南农业大学资源环境学院土壤与植物营养系）"
         assert edit.fontMetrics().horizontalAdvance(edit.text()) > edit.width()  # it does not fit
         assert edit.cursorPosition() == 0  # so the field shows its start: 吕丽志, not 丽志（…）
+
+
+def test_the_member_picker_shows_a_usual_name_and_unit_whole(manager_context, team_data, qtbot):  # noqa: F811
+    """At 12 characters the field cut “吕丽志（华南农业大学）” to “吕丽志（华南农业大学”: the width is
+    the chosen name's, up to a cap, and the whole of it is in the tooltip."""
+    member = team_data.members["王芳"]
+    member.name, member.sending_unit = "吕丽志", "华南农业大学"
+    manager_context.store.save(member)
+    view = open_view(manager_context, qtbot)
+    view.select_commissioner(member.id)
+    wait(manager_context)
+    edit = view.who.lineEdit()
+    assert edit.text() == "吕丽志（华南农业大学）"
+    assert edit.fontMetrics().horizontalAdvance(edit.text()) <= edit.width()
+    assert view.who.toolTip() == "吕丽志（华南农业大学）"
 
 
 def test_the_annual_record_fetches_missing_photo_previews_first(

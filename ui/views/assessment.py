@@ -58,6 +58,9 @@ log = logging.getLogger("commissioner.ui.assessment")
 
 SUBTOTAL_BG = QColor("#eef2f7")
 TOTAL_BG = QColor("#dde6f1")
+# The person chooser's width in average characters: at least, and at most (a long unit shows its
+# start, the name, and is whole in the tooltip).
+WHO_CHARACTERS = (12, 24)
 
 
 def annual_pdf(store: Store, commissioner_id: str, year: int) -> tuple[bytes, list[bytes] | None]:
@@ -160,7 +163,7 @@ class AssessmentView(QWidget):
         self.year = YearCombo(self)
         self.who_label = QLabel(self)
         self.who = QComboBox(self)
-        self.who.setMinimumContentsLength(12)
+        self.who.setMinimumContentsLength(WHO_CHARACTERS[0])
         self.who.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.who.setEditable(True)
         self.who.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -308,7 +311,15 @@ class AssessmentView(QWidget):
         ).run_in_background()
 
     def _show_name_start(self) -> None:
-        """A long "name（unit）" is wider than the field: show its start, the name, not its end."""
+        """The chosen "name（unit）" whole where the row has room (up to WHO_CHARACTERS); a longer one
+        shows its start, the name, not its end, and is whole in the tooltip."""
+        text = self.who.currentText()
+        metrics = self.who.fontMetrics()
+        # (In the unit QComboBox counts its contents length in: the width of an "x".)
+        wanted = -(-metrics.horizontalAdvance(text) // max(1, metrics.horizontalAdvance("x"))) + 1
+        low, high = WHO_CHARACTERS
+        self.who.setMinimumContentsLength(min(max(wanted, low), high))
+        self.who.setToolTip(text)
         line = self.who.lineEdit()
         if line is not None:
             line.setCursorPosition(0)
