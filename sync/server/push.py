@@ -838,7 +838,7 @@ class Batch:
         if table in TABLES and not new_deleted and (current is None or merged != current.fields):
             self._validate(table, merged)
         if table == "service_targets":
-            shared_targets.check_merge(self, record_id, merged, current)
+            shared_targets.check_merge(self, record_id, merged, current, new_deleted)
 
         if (
             current is not None

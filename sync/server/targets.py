@@ -120,13 +120,23 @@ def code_search(conn: Connection, user: User, codes: list[str]) -> Any:
     )
 
 
+def _in_group(user: User, row: Any) -> bool:
+    """Whether the user is of the team or workstation of the record's creator. (Seeing is not
+    enough: everyone sees a public target, the bureau's or one it merged two teams' into.)"""
+    return bool(
+        (user.team_id and row.team_id == user.team_id)
+        or (user.workstation_id and row.workstation_id == user.workstation_id)
+    )
+
+
 def may_edit(
     batch: Batch, table: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]
 ) -> bool:
-    """Whether a user who does not own `current` may make this change: a colleague correcting a shared
-    target's contact details, or a manager merging a target of their team (the bureau is not asked)."""
+    """Whether a user who does not own `current` may make this change: a colleague of its creator's
+    team or workstation correcting a live target's contact details, or a manager of theirs merging it
+    (the bureau is not asked). Deleting or restoring it is its owner's."""
     user = batch.user
-    if table != "service_targets" or not can_see(user, table, current):
+    if table != "service_targets" or not _in_group(user, current):
         return False
     base, _ = batch.base_of(table, current_id(change), change["base_rev"])
     if change["base_rev"] == current.rev:
@@ -142,7 +152,7 @@ def may_edit(
                 "only a manager of the target's team or workstation, or the bureau, may merge targets",
             )
         return True
-    if change["deleted"] and not current.deleted:
+    if change["deleted"] or current.deleted:
         return False
     others = sorted(changed - CONTACT_FIELDS)
     if others:
@@ -154,12 +164,26 @@ def may_edit(
     return True
 
 
-def check_merge(batch: Batch, record_id: str, merged: dict[str, Any], current: Stored | None) -> None:
-    """A merge must name a live target the user can see, other than the merged one itself."""
-    into = merged.get("merged_into")
-    if not into or (current is not None and current.fields.get("merged_into") == into):
-        return
+def check_merge(
+    batch: Batch, record_id: str, merged: dict[str, Any], current: Stored | None, deleted: bool
+) -> None:
+    """A merge must name a live target the user can see, other than the merged one itself; a merged
+    target is deleted, and is restored or sent elsewhere by the bureau only. A merge changes nothing
+    but where the target went."""
     user = batch.user
+    into = merged.get("merged_into")
+    was = current.fields.get("merged_into") if current is not None else None
+    if into and not deleted:
+        raise _rejected(
+            "合并的服务对象须同时删除", "a merged target is deleted: merged_into goes with deleted"
+        )
+    if was and user.role != "bureau" and (into != was or not deleted):
+        raise _rejected(
+            "已合并的服务对象不能恢复或改为合并到别处；如合并有误，请联系市科技局",
+            "a merged target cannot be restored or merged elsewhere; if the merge was wrong, ask the bureau",
+        )
+    if not into or was == into:
+        return
     if current is not None and not (
         user.role == "bureau" or (user.role == "manager" and manages(user, current))
     ):
@@ -169,6 +193,14 @@ def check_merge(batch: Batch, record_id: str, merged: dict[str, Any], current: S
             "只有本团队（工作站）的站长/团长或市科技局可以合并服务对象",
             "only a manager of the target's team or workstation, or the bureau, may merge targets",
         )
+    if current is not None and user.role != "bureau":
+        kept = {**current.fields, "merged_into": into}
+        others = sorted(f for f in set(kept) | set(merged) if kept.get(f) != merged.get(f))
+        if others:
+            raise _rejected(
+                "合并服务对象时不能同时修改它的其他内容：" + "、".join(others),
+                "a merge changes only where the target went, not its other fields: " + ", ".join(others),
+            )
     survivor = batch.load("service_targets", str(into))
     if (
         into == record_id
@@ -212,7 +244,7 @@ def after_write(batch: Batch, record_id: str, merged: dict[str, Any], current: S
             kept,
             kept.fields,
             kept.deleted,
-            Scope(kept.owner_id, kept.team_id, kept.workstation_id, public=True),
+            Scope(kept.owner_id, kept.team_id, kept.workstation_id, public=True, county=kept.county),
         )
     for table in POINTING_TABLES:
         ids = [
@@ -235,7 +267,7 @@ def after_write(batch: Batch, record_id: str, merged: dict[str, Any], current: S
                 found,
                 {**found.fields, "target_id": survivor},
                 found.deleted,
-                Scope(found.owner_id, found.team_id, found.workstation_id, found.public),
+                found.scope(),
             )
 
 

@@ -248,3 +248,125 @@ def test_a_credit_code_kept_with_other_spaces_around_it_is_still_the_same_compan
         "b", [change("service_targets", second, target_fields(type="enterprise", credit_code=code))]
     )
     assert result.get("fields", {}).get("merged_into") == first
+
+
+# Found by an attacker's try: merges and restores that went round the rules above.
+
+
+def test_a_merge_keeps_the_county_of_every_record_it_repoints(server: Server, world: dict[str, Any]) -> None:
+    """A merge re-pointed the visits, problems and agreements of the merged target and dropped their
+    county: the county bureau no longer saw them, nor could review them."""
+    server.add_user("d", "commissioner", county="新会区")
+    server.add_user("county1", "county", county="新会区")
+    loser, v, agreement = new_id(), new_id(), new_id()
+    server.push_ok(
+        "d",
+        [
+            change("service_targets", loser, target_fields(name="双水陈皮合作社二")),
+            change("visits", v, visit_fields("c-d", target_id=loser)),
+            change("service_agreements", agreement, agreement_fields("c-d", loser)),
+        ],
+    )
+    assert {("visits", v), ("service_agreements", agreement)} <= seen(server, "county1")
+    fields = target_fields(name="双水陈皮合作社二", merged_into=world["target"])
+    (done,) = server.push_ok("m", [change("service_targets", loser, fields, 1, deleted=True)])
+    assert done["status"] == "accepted"
+    pulled = {c["id"]: c for c in server.pull_all("county1")[0]}
+    assert pulled[v]["fields"]["target_id"] == world["target"]
+    assert pulled[agreement]["fields"]["target_id"] == world["target"]
+
+
+def test_the_bureau_made_public_survivor_keeps_its_county(server: Server, world: dict[str, Any]) -> None:
+    server.add_user("d", "commissioner", county="新会区")
+    server.add_user("county1", "county", county="新会区")
+    survivor, theirs = new_id(), new_id()
+    server.push_ok("d", [change("service_targets", survivor, target_fields(name="双水陈皮合作社三"))])
+    server.push_ok("c", [change("service_targets", theirs, target_fields(name="外队的合作社三"))])
+    fields = target_fields(name="外队的合作社三", merged_into=survivor)
+    (done,) = server.push_ok("bureau", [change("service_targets", theirs, fields, 1, deleted=True)])
+    assert done["status"] == "accepted"
+    with server.engine.connect() as conn:
+        from sqlalchemy import text
+
+        county = conn.execute(text("SELECT county FROM records WHERE id = :i"), {"i": survivor}).scalar_one()
+    assert county == "新会区"
+
+
+def test_a_colleague_cannot_restore_a_deleted_or_merged_target(server: Server, world: dict[str, Any]) -> None:
+    t = world["target"]
+    (gone,) = server.push_ok("a", [change("service_targets", t, target_fields(), 1, deleted=True)])
+    assert gone["status"] == "accepted"
+    (back,) = server.push_ok("b", [change("service_targets", t, target_fields(), 2)])
+    assert back["status"] == "rejected"
+    merged_one = new_id()
+    server.push_ok("a", [change("service_targets", merged_one, target_fields(name="甲的第二个合作社"))])
+    survivor = new_id()
+    server.push_ok("a", [change("service_targets", survivor, target_fields(name="甲的第三个合作社"))])
+    fields = target_fields(name="甲的第二个合作社", merged_into=survivor)
+    assert (
+        server.push_ok("m", [change("service_targets", merged_one, fields, 1, deleted=True)])[0]["status"]
+        == "accepted"
+    )
+    for user in ("b", "a"):  # a colleague, and the owner too: a merge is undone by the bureau only
+        (undone,) = server.push_ok(
+            user,
+            [
+                change(
+                    "service_targets", merged_one, target_fields(name="甲的第二个合作社", merged_into=""), 2
+                )
+            ],
+        )
+        assert undone["status"] == "rejected", user
+    stored = {c["id"]: c for c in server.pull_all("bureau")[0]}
+    assert stored[t]["deleted"] is True
+    assert stored[merged_one]["deleted"] is True and stored[merged_one]["fields"]["merged_into"] == survivor
+
+
+def test_only_the_creators_team_corrects_a_public_target(server: Server, world: dict[str, Any]) -> None:
+    """Public targets (the bureau's, or one the bureau merged two teams' into) are seen by everyone:
+    seeing one let any commissioner in the city change its phone and address."""
+    public = new_id()
+    server.push_ok("bureau", [change("service_targets", public, target_fields(name="市局登记的合作社"))])
+    (faked,) = server.push_ok(
+        "c",
+        [
+            change(
+                "service_targets",
+                public,
+                target_fields(name="市局登记的合作社", contact_phone="13800000000"),
+                1,
+            )
+        ],
+    )
+    assert faked["status"] == "rejected"
+    theirs = new_id()
+    server.push_ok("c", [change("service_targets", theirs, target_fields(name="外队的合作社四"))])
+    fields = target_fields(name="外队的合作社四", merged_into=world["target"])
+    server.push_ok("bureau", [change("service_targets", theirs, fields, 1, deleted=True)])
+    (other_team,) = server.push_ok(
+        "c", [change("service_targets", world["target"], target_fields(contact_phone="13700000000"), 1)]
+    )
+    assert other_team["status"] == "rejected"
+    (own_team,) = server.push_ok(
+        "b", [change("service_targets", world["target"], target_fields(contact_phone="13900139000"), 1)]
+    )
+    assert own_team["status"] in ("accepted", "merged")  # (the bureau's merge made it public meanwhile)
+
+
+def test_a_merge_changes_nothing_but_where_the_target_went(server: Server, world: dict[str, Any]) -> None:
+    loser = new_id()
+    server.push_ok("a", [change("service_targets", loser, target_fields(name="甲的合作社五"))])
+    renamed = target_fields(name="被站长改名", notes="x", merged_into=world["target"])
+    (refused,) = server.push_ok("m", [change("service_targets", loser, renamed, 1, deleted=True)])
+    assert refused["status"] == "rejected"
+    live = target_fields(name="甲的合作社五", merged_into=world["target"])
+    (half,) = server.push_ok("m", [change("service_targets", loser, live, 1)])
+    assert half["status"] == "rejected"  # merged, yet live
+    new = new_id()
+    (born_merged,) = server.push_ok(
+        "a", [change("service_targets", new, target_fields(name="新的", merged_into=loser))]
+    )
+    assert born_merged["status"] == "rejected"
+    stored = {c["id"]: c for c in server.pull_all("bureau")[0]}
+    assert stored[loser]["fields"]["name"] == "甲的合作社五" and stored[loser]["deleted"] is False
+    assert new not in stored
