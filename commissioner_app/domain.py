@@ -309,10 +309,10 @@ LIMITS: dict[str, float] = {
     "contract_value": 1_000_000,  # 万元 (10 billion yuan): one technology contract
 }
 
-_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]\Z")
 # A mainland mobile number: 11 digits starting 13–19 (optionally after +86); landlines start with 0.
-_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}\Z")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z")
 
 
 class _Problems:

@@ -18,7 +18,7 @@ from commissioner_app.store import Store
 from sync import credentials, session
 from sync.errors import RefusedError
 
-CODE_RE = re.compile(r"^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$")
+CODE_RE = re.compile(r"^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}\Z")
 
 
 def _client(store: Store) -> Any:

@@ -37,7 +37,7 @@ ID_PATH = Annotated[str, Path(min_length=1, max_length=64, pattern="^[A-Za-z0-9_
 Text200 = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
 Role = Literal["commissioner", "manager", "bureau", "county"]
 PROFILE_ROLES = ("commissioner", "manager")  # the roles that have a commissioner profile
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}\Z")
 MAX_ROSTER_ROWS = 5000
 
 router = APIRouter()

@@ -35,7 +35,7 @@ from sync.server.auth import User
 from sync.server.db import reading, writing
 from sync.server.tables import confirm_hits, confirm_links, counters, records, users
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}\Z")
 LINK_DAYS = 30
 CHANGE_HOURS = 24
 MAX_BODY = 8 * 1024

@@ -22,9 +22,9 @@ import orjson
 from commissioner_app import domain
 from commissioner_app.reference import KINDS as REFERENCE_KINDS
 
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")
+ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}\Z")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 MAX_TEXT = domain.MAX_TEXT_CHARS  # the application refuses longer texts when saving, too
 
 # Client-side bookkeeping columns: never stored as record fields on the server.

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 POINTING_TABLES = ("visits", "problems", "service_agreements")
 CONTACT_FIELDS = frozenset({"contact_name", "contact_phone", "address"})
-_CODE = re.compile(r"^[0-9A-Z]{18}$")
+_CODE = re.compile(r"^[0-9A-Z]{18}\Z")
 
 
 def _rejected(zh: str, en: str) -> Exception:

@@ -553,3 +553,24 @@ def test_list_and_table_fields_with_items_of_the_wrong_kind_are_refused_not_a_cr
     )
     assert answer.status_code == 422 or answer.json()["results"][0]["status"] == "rejected", answer.text
     assert count(server, records) == 1  # the target only
+
+
+def test_a_value_with_a_line_end_after_its_format_is_refused(server: Server) -> None:
+    """`$` also matches before a final line end: an id "abc\\n", a sha256 with "\\n" after its 64 digits
+    and a confirmation token ending in "\\n" were taken, and a record so named could not be reached."""
+    cid = server.add_user("zhangsan", "commissioner")
+    visit = new_id()
+    pushes = [
+        change("visits", "abc\n", visit_fields(cid)),
+        change("visits", visit, visit_fields(cid, confirm_token="A" * 30 + "\n")),
+        change(
+            "attachments",
+            new_id(),
+            {"owner_table": "visits", "owner_id": visit, "sha256": "a" * 64 + "\n", "original_name": "x.jpg"},
+        ),
+        change("visits", new_id(), visit_fields(cid, start_time="09:00\n")),
+    ]
+    for one in pushes:
+        (result,) = server.push_ok("zhangsan", [one])
+        assert result["status"] == "rejected", one
+    assert count(server, records) == 0
