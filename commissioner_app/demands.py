@@ -7,10 +7,11 @@ the bureau with the next sync.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from commissioner_app.domain import Commissioner, Demand, TechnicalProblem
+from commissioner_app.domain import Commissioner, Demand, ServiceTarget, TechnicalProblem
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
@@ -99,10 +100,26 @@ def open_demands(
     return demands
 
 
+@dataclass(frozen=True)
+class TakenUp:
+    """What a take-up made: the problem, and its served party (registered now, or found)."""
+
+    problem: TechnicalProblem
+    party: ServiceTarget | None
+    party_is_new: bool
+
+
 def take_up(
     store: Store, demand_id: str, commissioner: Commissioner, *, today: date | None = None
 ) -> TechnicalProblem:
     """揭榜: the demand becomes the commissioner's problem; all or nothing."""
+    return take_up_with_party(store, demand_id, commissioner, today=today).problem
+
+
+def take_up_with_party(
+    store: Store, demand_id: str, commissioner: Commissioner, *, today: date | None = None
+) -> TakenUp:
+    """揭榜, and what it made (see TakenUp)."""
     with store.atomic():
         demand = store.get(Demand, demand_id)
         if demand is None or demand.status != "published" or demand.taken_by:
@@ -111,12 +128,8 @@ def take_up(
             )
         # The party the bureau wrote down is the problem's served party: the one registered under
         # that name, else registered now.
-        party = (
-            target_named(
-                store, demand.target_name, county=demand.county, town=demand.town, industry=demand.industry
-            )
-            if demand.target_name.strip()
-            else None
+        party, party_is_new = target_named(
+            store, demand.target_name, county=demand.county, town=demand.town, industry=demand.industry
         )
         problem = TechnicalProblem(
             commissioner_id=commissioner.id,
@@ -134,7 +147,7 @@ def take_up(
         demand.problem_id = problem.id
         demand.status = "taken"
         store.save(demand)
-    return problem
+    return TakenUp(problem, party, party_is_new)
 
 
 def demand_progress(store: Store) -> list[dict[str, Any]]:

@@ -312,6 +312,8 @@ LIMITS: dict[str, float] = {
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]\Z")
 # A mainland mobile number: 11 digits starting 13–19 (optionally after +86); landlines start with 0.
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}\Z")
+# The longest name of a party (an enterprise's registered name runs to about 50 characters).
+MAX_NAME = 100
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z")
 
 
@@ -727,6 +729,12 @@ class Demand(Record):
         p = _Problems()
         p.required("title", self.title.strip())
         p.required("description", self.description.strip())
+        if len(self.target_name.strip()) > MAX_NAME:
+            p.add(
+                "target_name",
+                f"服务对象名称不能超过 {MAX_NAME} 个字",
+                f"the served party's name is at most {MAX_NAME} characters",
+            )
         return p.items
 
 

@@ -120,42 +120,76 @@ def check_duplicates(store: Store, target: ServiceTarget, *, allow_similar: bool
         raise SimilarTargetsWarning(candidates)
 
 
-# A party's kind as its name says it, the most telling word first (a company named after its
-# village is a company; a co-operative in a town is a co-operative): for a party known only by name.
-_KINDS_BY_NAME = (
+# A party's kind as its name says it: a word of its kind anywhere in it (a co-operative in a town
+# is a co-operative; a company named after its village is a company), else how it ends (a name that
+# begins with a town or has 村 in it is not therefore a town or a village: 双水镇鸿发养殖场 is a
+# farm, 江门农村商业银行 a bank). For a party known only by its name; an enterprise otherwise.
+_KIND_WORDS = (
     ("cooperative", ("合作社",)),
     ("family_farm", ("家庭农场",)),
     ("medical", ("卫生院", "卫生室", "卫生服务中心", "卫生服务站", "医院", "诊所")),
     ("school", ("学校", "小学", "中学", "大学", "学院", "幼儿园")),
-    ("industrial_park", ("产业园", "工业园", "园区")),
-    ("enterprise", ("公司", "集团", "企业", "工厂", "厂", "商行", "门市部")),
-    ("large_grower", ("大户", "专业户")),
-    ("village", ("村民委员会", "村委会", "村")),
-    ("town", ("人民政府", "街道办事处", "镇", "街道")),
+    ("industrial_park", ("产业园", "工业园", "农业园区", "工业园区")),
+    ("enterprise", ("公司", "集团", "企业", "度假村")),
+    ("large_grower", ("大户", "专业户", "养殖户", "种植户")),
+)
+_KIND_ENDINGS = (
+    ("village", ("村民委员会", "村委会", "居民委员会", "居委会", "村")),
+    ("town", ("人民政府", "街道办事处", "镇", "乡", "街道")),
 )
 
 
 def kind_from_name(name: str) -> str:
     """The kind of a service target as its name says it; an enterprise when it says none."""
-    text = unicodedata.normalize("NFKC", name or "")
-    for kind, words in _KINDS_BY_NAME:
+    text = unicodedata.normalize("NFKC", name or "").strip()
+    for kind, words in _KIND_WORDS:
         if any(word in text for word in words):
+            return kind
+    for kind, endings in _KIND_ENDINGS:
+        if text.endswith(endings):
             return kind
     return "enterprise"
 
 
 def target_named(
     store: Store, name: str, *, county: str = "", town: str = "", industry: str = ""
-) -> ServiceTarget:
-    """The live target of this name (normalised) in the town (the county, without a town), or a new
-    one registered with what is known of it: its kind read from its name, to be corrected by hand."""
+) -> tuple[ServiceTarget | None, bool]:
+    """The target a party known only by its name is: the live one of this name (normalised) in the
+    town (the county, without a town), or the one such a target was merged into; else a new one
+    registered with what is known of it, its kind read from its name (to be corrected by hand).
+    (None, False) for a name with nothing in it but spaces and punctuation; else (target, whether
+    it was registered now)."""
     probe = ServiceTarget(name=name.strip(), county=county.strip(), town=town.strip())
+    key = normalise_name(probe.name)
+    if not key:
+        return None, False
     found = similar_targets(store, probe)
     if found:
-        return found[0]
+        return found[0], False
+    place = ("town = ?", probe.town) if probe.town else ("county = ?", probe.county)
+    merged = store.db.execute(
+        f"SELECT name, merged_into FROM service_targets WHERE merged_into != '' AND {place[0]}", [place[1]]
+    ).fetchall()
+    for gone_name, into in merged:
+        if normalise_name(gone_name) == key:
+            survivor = _survivor(store, into)
+            if survivor is not None:
+                return survivor, False
     probe.type = kind_from_name(probe.name)
     probe.industry = industry.strip()
-    return store.save(probe)
+    return store.save(probe), True
+
+
+def _survivor(store: Store, target_id: str) -> ServiceTarget | None:
+    """The live target a merged one's records went to (`target_id`: where it was merged into),
+    following a chain of merges."""
+    chain = dict(store.db.execute("SELECT id, merged_into FROM service_targets WHERE merged_into != ''"))
+    seen: set[str] = set()
+    while target_id in chain and target_id not in seen:
+        seen.add(target_id)
+        target_id = chain[target_id]
+    found = store.get(ServiceTarget, target_id)
+    return found if found is not None and not found.merged_into else None
 
 
 def merge_targets(store: Store, loser_id: str, survivor_id: str) -> int:

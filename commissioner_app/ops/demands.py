@@ -3,8 +3,8 @@ commissioner takes one up."""
 
 from __future__ import annotations
 
-from commissioner_app.demands import close, publish, reopen, revise, take_up
-from commissioner_app.domain import Commissioner, Demand, TechnicalProblem
+from commissioner_app.demands import TakenUp, close, publish, reopen, revise, take_up_with_party
+from commissioner_app.domain import Commissioner, Demand
 from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.store import Store
 
@@ -25,6 +25,9 @@ def reopen_demand(store: Store, demand_id: str) -> OpResult[Demand]:
     return OpResult(reopen(store, demand_id), OpChanges.of("demands"))
 
 
-def take_up_demand(store: Store, demand_id: str, commissioner: Commissioner) -> OpResult[TechnicalProblem]:
-    """揭榜: the demand becomes the commissioner's problem (all or nothing)."""
-    return OpResult(take_up(store, demand_id, commissioner), OpChanges.of("demands", "problems"))
+def take_up_demand(store: Store, demand_id: str, commissioner: Commissioner) -> OpResult[TakenUp]:
+    """揭榜: the demand becomes the commissioner's problem, of the party it names (all or nothing)."""
+    return OpResult(
+        take_up_with_party(store, demand_id, commissioner),
+        OpChanges.of("demands", "problems", "service_targets"),
+    )

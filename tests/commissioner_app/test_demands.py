@@ -163,7 +163,18 @@ def test_a_taken_demand_of_an_unknown_party_registers_it(store):
         ("江门市新会区第一中学", "school"),
         ("新会现代农业产业园", "industrial_park"),
         ("双水镇人民政府", "town"),
+        ("会城街道办事处", "town"),
         ("古井镇水稻种植大户张三", "large_grower"),
+        ("大鳌镇鳗鱼养殖户", "large_grower"),
+        # A place in the name is where the party is, not what it is (a cold try found these
+        # registered as towns and villages).
+        ("双水镇鸿发养殖场", "enterprise"),
+        ("杜阮镇凉瓜种植基地", "enterprise"),
+        ("会城镇海鲜酒家", "enterprise"),
+        ("江门农村商业银行", "enterprise"),
+        ("新会区农村电商服务中心", "enterprise"),
+        ("开平市金山温泉度假村", "enterprise"),
+        ("村头小卖部", "enterprise"),
     ],
 )
 def test_the_kind_of_a_new_party_is_read_from_its_name(store, name, kind):
@@ -180,3 +191,48 @@ def test_a_demand_without_a_party_becomes_a_problem_without_one(store):
     wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
     problem = take_up(store, demand_for(store, "  ").id, wang)
     assert problem.target_id is None and store.all(ServiceTarget) == []
+
+
+def test_a_party_merged_away_is_found_in_the_one_it_was_merged_into(store):
+    """A cold try: a demand naming a party a manager had merged away registered it again."""
+    from commissioner_app.domain import ServiceTarget
+    from commissioner_app.targets import merge_targets
+
+    kept = store.save(ServiceTarget(type="family_farm", name="金果农场", county="新会区", town="双水镇"))
+    gone = store.save(
+        ServiceTarget(type="family_farm", name="双水镇金果家庭农场", county="新会区", town="双水镇")
+    )
+    merge_targets(store, gone.id, kept.id)
+    wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
+    problem = take_up(store, demand_for(store, "双水镇金果家庭农场").id, wang)
+    assert problem.target_id == kept.id
+    assert len(store.all(ServiceTarget, "deleted = 0", [])) == 1
+
+
+@pytest.mark.parametrize("name", ["（——）……", "  ·  "])
+def test_a_party_name_of_punctuation_only_registers_nothing(store, name):
+    from commissioner_app.domain import ServiceTarget
+
+    wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
+    problem = take_up(store, demand_for(store, name).id, wang)
+    assert problem.target_id is None and store.all(ServiceTarget) == []
+
+
+def test_the_take_up_says_which_party_it_registered(store):
+    from commissioner_app.domain import ServiceTarget
+    from commissioner_app.ops.demands import take_up_demand
+
+    wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
+    done = take_up_demand(store, demand_for(store, "双水镇鸿发养殖场").id, wang)
+    assert done.changes.touches("service_targets")  # the targets list shows the new one at once
+    assert done.value.party is not None and done.value.party.name == "双水镇鸿发养殖场"
+    assert done.value.party_is_new and done.value.problem.target_id == done.value.party.id
+    again = take_up_demand(store, demand_for(store, "双水镇鸿发养殖场").id, wang)
+    assert again.value.party == store.get(ServiceTarget, done.value.party.id) and not again.value.party_is_new
+
+
+def test_a_party_name_longer_than_a_name_is_refused_at_publishing(store):
+    from commissioner_app.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        publish(store, Demand(title="需求", description="说明", target_name="某" * 101))

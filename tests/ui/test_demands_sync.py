@@ -117,6 +117,9 @@ def test_bureau_publishes_and_a_commissioner_takes_it_up_through_the_server(
         wait(wang_ctx)
         wait(wang_ctx)
         assert "已揭榜" in view.message.text()
+        # It says the party was registered, and the kind read from its name, to be checked.
+        assert "“双水镇柑橘专业合作社”已新登记" in view.message.text()
+        assert "“农民专业合作社”" in view.message.text()
         assert view.open_table.rowCount() == 0  # taken: no longer open
         problems = wang_store.all(TechnicalProblem)
         assert [(p.title, p.demand_id, p.commissioner_id) for p in problems] == [

@@ -1315,6 +1315,14 @@ someone else&apos;s version, {2} conflicts</translation>
         <translation>The deadline cannot be before today.</translation>
     </message>
     <message>
+        <source>已揭榜“{0}”：它已成为您的技术难题。服务对象“{1}”已新登记，类型按名称定为“{2}”，如有不符请在“服务对象”中修改。下次同步时告知市科技局。</source>
+        <translation>You took up “{0}”: it is now your technical problem. The served party “{1}” was registered as “{2}”, going by its name: correct that under Service target if it is wrong. The bureau learns of it at the next sync.</translation>
+    </message>
+    <message>
+        <source>已揭榜“{0}”：它已成为您对服务对象“{1}”的技术难题，下次同步时告知市科技局。</source>
+        <translation>You took up “{0}”: it is now your technical problem for the service target “{1}”; the bureau learns of it at the next sync.</translation>
+    </message>
+    <message>
         <source>正在发布需求…</source>
         <translation>Publishing…</translation>
     </message>

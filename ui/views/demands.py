@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.demands import DEMAND_STATUSES, demand_progress, open_demands
-from commissioner_app.domain import PROBLEM_STATUSES, Commissioner, Demand
+from commissioner_app import i18n
+from commissioner_app.demands import DEMAND_STATUSES, TakenUp, demand_progress, open_demands
+from commissioner_app.domain import MAX_NAME, PROBLEM_STATUSES, TARGET_TYPES, Commissioner, Demand
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.demands import (
     close_demand,
@@ -109,6 +110,7 @@ class DemandsView(QWidget):
         self.town = QComboBox(self)
         self.town.setEditable(True)
         self.target_edit = QLineEdit(self)
+        self.target_edit.setMaxLength(MAX_NAME)
         self.deadline = TypedDateEdit(self)
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
@@ -619,15 +621,25 @@ class DemandsView(QWidget):
         def work(store: Store) -> Any:
             return take_up_demand(store, demand_id, who)
 
-        Operation(self, work, lambda problem: self._taken(d, problem)).failure(
+        Operation(self, work, lambda done: self._taken(d, done.value)).failure(
             lambda e: self._say(error_text(e), error=True)
         ).with_progress(self.tr("正在揭榜…")).run_in_background()
 
-    def _taken(self, demand: Demand, _problem: Any) -> None:
-        self._say(
-            self.tr("已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。").format(demand.title),
-            until_sync=True,
-        )
+    def _taken(self, demand: Demand, taken: TakenUp) -> None:
+        party = taken.party
+        if party is None:
+            text = self.tr("已揭榜“{0}”：它已成为您的技术难题，下次同步时告知市科技局。").format(demand.title)
+        elif taken.party_is_new:
+            kind = TARGET_TYPES.get(party.type)
+            text = self.tr(
+                "已揭榜“{0}”：它已成为您的技术难题。服务对象“{1}”已新登记，类型按名称定为“{2}”，"
+                "如有不符请在“服务对象”中修改。下次同步时告知市科技局。"
+            ).format(demand.title, party.name, kind.text(i18n.language()) if kind else party.type)
+        else:
+            text = self.tr(
+                "已揭榜“{0}”：它已成为您对服务对象“{1}”的技术难题，下次同步时告知市科技局。"
+            ).format(demand.title, party.name)
+        self._say(text, until_sync=True)
 
     def _say(self, text: str, *, error: bool = False, until_sync: bool = False) -> None:
         self.message.setStyleSheet("color: #b91c1c;" if error else "color: #166534;")
