@@ -150,6 +150,49 @@ def take_up_with_party(
     return TakenUp(problem, party, party_is_new)
 
 
+def withdraw_take_up(store: Store, demand_id: str, commissioner_id: str) -> tuple[list[str], list[str]]:
+    """A take-up the server refused (the demand closed, deleted or taken up by someone else
+    meanwhile): the problem it made is withdrawn, with the party registered for it alone, unless work
+    was recorded on it (a solution, a visit or a project): that one stays the commissioner's. The
+    titles of the problems (withdrawn, kept)."""
+    withdrawn: list[str] = []
+    kept: list[str] = []
+    with store.atomic():
+        made = store.all(
+            TechnicalProblem,
+            "demand_id = ? AND commissioner_id = ? AND source = 'bureau_demand'",
+            [demand_id, commissioner_id],
+        )
+        for problem in made:
+            worked_on = store.db.execute(
+                "SELECT 1 FROM solutions WHERE problem_id = ? AND deleted = 0 LIMIT 1", [problem.id]
+            ).fetchone()
+            if worked_on or problem.visit_id or problem.project_id:
+                kept.append(problem.title)
+                continue
+            store.delete(TechnicalProblem, problem.id)
+            withdrawn.append(problem.title)
+            if problem.target_id:
+                _withdraw_party(store, problem.target_id, commissioner_id)
+    return withdrawn, kept
+
+
+def _withdraw_party(store: Store, target_id: str, commissioner_id: str) -> None:
+    """Delete a party registered by the take-up alone: this commissioner's, never changed since it was
+    first stored, and named by no live record."""
+    row = store.db.execute(
+        "SELECT rev, updated_by, merged_into FROM service_targets WHERE id = ? AND deleted = 0", [target_id]
+    ).fetchone()
+    if row is None or row[0] > 1 or row[1] != commissioner_id or row[2]:
+        return
+    for table in ("visits", "problems", "service_agreements"):
+        if store.db.execute(
+            f"SELECT 1 FROM {table} WHERE target_id = ? AND deleted = 0 LIMIT 1", [target_id]
+        ).fetchone():
+            return
+    store.delete(ServiceTarget, target_id)
+
+
 def demand_progress(store: Store) -> list[dict[str, Any]]:
     """Every demand with who took it up and the status of the resulting problem (the bureau's list)."""
     return list(

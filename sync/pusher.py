@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from commissioner_app import schema
+from commissioner_app.demands import withdraw_take_up
 from commissioner_app.domain import new_id, now_iso
 from commissioner_app.i18n import Message
 from commissioner_app.records import column_value as _column_value
@@ -45,6 +46,9 @@ MAX_BATCH_CHARS = 4_000_000  # text in one push batch; the server refuses JSON b
 
 
 class Pusher(Uploader):
+    # Take-ups the server refused in the answer being applied: (demand id, taker, demand title).
+    _withdrawals: list[tuple[str, str, str]]
+
     def pending_count(self) -> int:
         """Records waiting to be pushed (held-back conflicts and rejections not counted)."""
         return pushable_count(self.store)
@@ -215,7 +219,12 @@ class Pusher(Uploader):
         checkpoint("push_answered")
         with self.store.atomic():
             echoed = len(self._echo)
+            self._withdrawals = []
             self._apply_push_answer(batch, answer, report)
+            for demand_id, taker, title in self._withdrawals:
+                report.problems.extend(
+                    _withdrawn_messages(title, *withdraw_take_up(self.store, demand_id, taker))
+                )
             # Kept with the answer: a pull, in this sync or the next, leaves these out.
             keep_echo(self.store, self._echo[echoed:])
             self._resolutions_reported(batch, answer)
@@ -302,6 +311,11 @@ class Pusher(Uploader):
                     _update(db, table, record_id, values)
                     no_base.append((table, record_id))
                     report.problems.append(_superseded_message(table, {**row, **kept}, reason))
+                    taker = sent.get("taken_by")
+                    if table == "demands" and taker and kept.get("taken_by") != taker:
+                        # A refused take-up: the problem it made is withdrawn, once every answer of
+                        # the batch is written (its own answer among them).
+                        self._withdrawals.append((record_id, str(taker), str(kept.get("title") or "")))
                 elif unchanged:  # a later edit may well be acceptable: it is sent next time
                     _update(db, table, record_id, {"sync_error": json.dumps(reason, ensure_ascii=False)})
             else:
@@ -626,6 +640,27 @@ def _superseded_message(table: str, fields: dict[str, Any], reason: dict[str, st
         f"{label.zh}“{name}”：{reason['zh']}（已改为服务器上的版本）",
         f"{label.en} “{name}”: {reason['en']} (now as the server has it)",
     )
+
+
+def _withdrawn_messages(demand: str, withdrawn: list[str], kept: list[str]) -> list[Message]:
+    name = " ".join(demand.split())[:40]
+    said = []
+    if withdrawn:
+        said.append(
+            Message(
+                f"揭榜“{name}”未成功，因此建立的技术难题已撤回",
+                f"The take-up of “{name}” did not succeed: the technical problem it made was withdrawn",
+            )
+        )
+    if kept:
+        said.append(
+            Message(
+                f"揭榜“{name}”未成功；因此建立的技术难题已有工作记录，仍保留为您的技术难题",
+                f"The take-up of “{name}” did not succeed; the technical problem it made has work recorded "
+                "on it and stays yours",
+            )
+        )
+    return said
 
 
 def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:

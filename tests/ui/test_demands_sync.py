@@ -224,9 +224,12 @@ def test_a_take_up_made_offline_after_the_bureau_closed_it_is_refused_once_with_
         "SELECT status, taken_by, dirty, sync_error FROM demands WHERE id = ?", [demand.id]
     ).fetchone()
     assert tuple(row) == ("closed", None, 0, None)
+    # The problem the refused take-up made, with nothing recorded on it, is withdrawn, and said so
+    # (it stayed in the commissioner's list for good, tied to a demand that was not theirs).
+    assert any("揭榜“鱼塘增氧”未成功，因此建立的技术难题已撤回" in p for p in said), said
+    assert wang.get(TechnicalProblem, problem.id) is None
     assert wang_sync.sync().rejected == 0
-    # Nothing of the commissioner's is lost: the problem they opened is theirs, on the server too.
-    assert wang.get(TechnicalProblem, problem.id) is not None
+    assert ("problems", problem.id) not in {k for k, r in server.records().items() if not r["deleted"]}
     assert open_demands(wang) == []
     reopen(bureau, demand.id)
     bureau_sync.sync()
@@ -260,3 +263,50 @@ def test_the_bureau_cannot_close_or_correct_a_demand_taken_up_meanwhile(server, 
     assert bureau_sync.sync().rejected == 0
     titles = sorted(p.title for p in wang.all(TechnicalProblem))
     assert titles == ["陈皮仓储霉变", "鱼塘增氧"]
+
+
+def test_two_take_ups_of_one_demand_leave_one_problem_and_one_party(server, tmp_path):
+    """A cold try: two commissioners took up the same demand offline; the second was refused, yet
+    kept a problem and a new party that stayed in the team's lists. A problem someone worked on
+    stays."""
+    from commissioner_app.demands import publish, take_up
+    from tests.sync.fieldwork import commissioner_store, connect
+
+    bureau, bureau_sync, wang, wang_sync, wang_id = bureau_and_commissioner(server, tmp_path)
+    li_id = str(uuid.uuid4())
+    server.add_user("lim", commissioner_id=li_id)
+    li = commissioner_store(tmp_path / "li", li_id, "李明")
+    li_sync = connect(li, server.url, "lim")
+    first = publish(
+        bureau,
+        Demand(title="柑橘裂果防治", description="裂果多", town="双水镇", target_name="双水镇福田柑橘场"),
+    )
+    second = publish(
+        bureau, Demand(title="鳗鱼烂鳃病", description="烂鳃", town="双水镇", target_name="双水镇鸿运鳗鱼场")
+    )
+    bureau_sync.sync()
+    wang_sync.sync()
+    li_sync.sync()
+    take_up(wang, first.id, wang.profile())
+    take_up(wang, second.id, wang.profile())
+    mine = take_up(li, first.id, li.profile())
+    worked = take_up(li, second.id, li.profile())
+    li.save(Solution(problem_id=worked.id, commissioner_id=li_id, description="换水消毒，投喂药饵"))
+    assert wang_sync.sync().rejected == 0
+    report = li_sync.sync()
+    assert report.rejected == 2
+    said = [p.text("zh_CN") for p in report.problems]
+    assert any("揭榜“柑橘裂果防治”未成功，因此建立的技术难题已撤回" in p for p in said), said
+    assert any("揭榜“鳗鱼烂鳃病”未成功；因此建立的技术难题已有工作记录" in p for p in said), said
+    assert li.get(TechnicalProblem, mine.id) is None
+    assert li.get(TechnicalProblem, worked.id) is not None
+    li_sync.sync()
+    live = {k for k, r in server.records().items() if not r["deleted"]}
+    assert ("problems", mine.id) not in live and ("problems", worked.id) in live
+    parties = [
+        r["fields"]["name"]
+        for k, r in server.records().items()
+        if k[0] == "service_targets" and not r["deleted"]
+    ]
+    # 王芳's two parties; 李明's 福田柑橘场 withdrawn, his 鸿运鳗鱼场 kept with the problem he worked on.
+    assert sorted(parties) == ["双水镇福田柑橘场", "双水镇鸿运鳗鱼场", "双水镇鸿运鳗鱼场"]
