@@ -434,10 +434,17 @@ class Store:
             if not visit.confirm_token:
                 # The served party's confirmation link (printed as a QR code on the visit sheet).
                 visit.confirm_token = secrets.token_urlsafe(16)
+            current = self.get(Visit, visit.id)
             if visit.review_status in ("", "returned", "approved"):
-                current = self.get(Visit, visit.id)
                 if current is None or visit.review_status != "approved" or _changed(current, visit):
                     visit.review_status = "pending"
+            if current is not None and (
+                visit.review_status != current.review_status
+                or visit.confirm_sheet_sha256 != current.confirm_sheet_sha256
+                or visit.confirm_satisfaction != current.confirm_satisfaction
+            ):
+                # What the reviewer accepted is not what the visit holds now (as on the server).
+                visit.confirm_sheet_accepted = False
         for problem in problems:
             if problem.status == "solved" and problem.solved_on is None:
                 problem.solved_on = visit.visit_date or date.today()
@@ -506,11 +513,14 @@ class Store:
         return True
 
     def _reopen_review(self, table: str, record_id: str) -> None:
-        """A problem or solution of a reviewed visit changed: the visit waits for review again.
+        """A problem, solution or file (a photo, the signed sheet) of a reviewed visit changed: the
+        visit waits for review again.
 
         The central store decides the review state and does the same on push; this shows it at once.
         """
-        if table == "problems":
+        if table == "attachments":
+            sql = "SELECT owner_id FROM attachments WHERE id = ? AND owner_table = 'visits'"
+        elif table == "problems":
             sql = "SELECT visit_id FROM problems WHERE id = ?"
         elif table == "solutions":
             sql = (

@@ -208,6 +208,10 @@ _RecordRow = namedtuple("_RecordRow", [c.name for c in records.columns])  # type
 PROVISIONAL = -(2**60)
 
 
+# What a reviewer accepts when they accept a visit's signed sheet: the sheet, and the rating on it.
+SHEET_FIELDS = ("confirm_sheet_sha256", "confirm_satisfaction")
+
+
 class Rejected(Exception):
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
@@ -852,7 +856,7 @@ class Batch:
             self._audit(table, record_id, current, merged, new_deleted, scope)
             if table == "reviews" and not new_deleted:
                 self._review_visit(merged)
-            if table in ("problems", "solutions"):
+            if table in ("problems", "solutions", "attachments"):
                 self._reopen_reviews(table, merged, current)
             if table == "service_targets":
                 shared_targets.after_write(self, record_id, merged, current)
@@ -1169,8 +1173,14 @@ class Batch:
             if content_changed:
                 status = "pending"  # edited after review: the reviewer looks again
         merged.setdefault("review_opinion", current.fields.get("review_opinion", "") if current else "")
-        if current is None and table == "visits":
-            merged["confirm_sheet_accepted"] = 0  # until a reviewer accepts the signed sheet
+        if table == "visits" and (
+            current is None
+            or status != before
+            or any(merged.get(f) != current.fields.get(f) for f in SHEET_FIELDS)
+        ):
+            # Until a reviewer accepts the signed sheet; and again after the visit went back to
+            # review, or its sheet or rating changed: what was accepted is not what it holds now.
+            merged["confirm_sheet_accepted"] = 0
         touched = merged.get("review_status") != status
         merged["review_status"] = status
         return touched
@@ -1267,10 +1277,14 @@ class Batch:
             )
 
     def _reopen_reviews(self, table: str, merged: dict[str, Any], current: Stored | None) -> None:
-        """A problem or solution of a reviewed visit changed: that visit goes back to review, as an
-        edit of the visit itself does, so nothing added after an approval counts unreviewed."""
+        """A problem, solution or file (a photo, the signed sheet) of a reviewed visit changed: that
+        visit goes back to review, as an edit of the visit itself does, so nothing added after an
+        approval counts unreviewed."""
         visit_ids = set()
         for fields in (merged, current.fields if current else {}):
+            if table == "attachments":
+                visit_ids.add(fields.get("owner_id") if fields.get("owner_table") == "visits" else None)
+                continue
             visit_id = fields.get("visit_id")
             if table == "solutions" and not visit_id:
                 # A solution without its own visit counts through its problem's (see assessment.py).

@@ -154,6 +154,29 @@ def test_a_sheet_is_accepted_only_for_a_visit_that_has_one(store, target, team):
     assert store.get(Visit, with_sheet.id).confirm_sheet_accepted is True
 
 
+def test_an_accepted_sheet_or_its_rating_changed_afterwards_is_accepted_no_more(store, target, team):
+    """The acceptance stayed on a visit whose sheet or rating was changed after the review."""
+    leader, (wang, _li), _ = team
+    visit = submit(store, target, wang, confirm_sheet_sha256="ab" * 32, confirm_satisfaction=3)
+    decide(store, [visit.id], "approved", leader, sheet_accepted=True)
+    edited = store.require(Visit, visit.id)
+    assert edited.confirm_sheet_accepted is True
+    edited.confirm_satisfaction = 5
+    store.save_visit(edited)
+    after = store.require(Visit, visit.id)
+    assert after.review_status == "pending" and after.confirm_sheet_accepted is False
+
+
+def test_a_photo_added_to_an_approved_visit_sends_it_back_to_review(store, target, team, tmp_path):
+    from commissioner_app.attachments import add_attachment
+
+    leader, (wang, _li), _ = team
+    visit = submit(store, target, wang)
+    decide(store, [visit.id], "approved", leader)
+    add_attachment(store, _jpeg(tmp_path / "new.jpg", 2), "visits", visit.id)
+    assert store.require(Visit, visit.id).review_status == "pending"
+
+
 def _jpeg(path, shade):
     from PIL import Image
 

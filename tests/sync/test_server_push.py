@@ -301,6 +301,69 @@ def test_a_review_accepts_a_signed_sheet_only_for_a_visit_that_has_one(server: S
     assert visits[signed]["confirm_sheet_accepted"] == 1
 
 
+def test_an_accepted_sheet_swapped_afterwards_is_accepted_no_more(server: Server) -> None:
+    """An attacker's try: after a reviewer accepted the signed sheet, the commissioner pushed another
+    sheet and a higher rating; the visit went back to review, yet the acceptance stayed, so the new
+    rating counted as the served party's word where the rules count every visit."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    visit = new_id()
+    server.push_ok(
+        "zhangsan",
+        [change("visits", visit, visit_fields(cid, confirm_sheet_sha256="cd" * 32, confirm_satisfaction=3))],
+    )
+    review = {
+        "record_table": "visits",
+        "record_id": visit,
+        "record_rev": 1,
+        "decision": "approved",
+        "sheet_accepted": True,
+    }
+    server.push_ok("manager", [change("reviews", new_id(), review)])
+    accepted = {c["id"]: c for c in server.pull_all("zhangsan")[0]}[visit]
+    assert accepted["fields"]["confirm_sheet_accepted"] == 1
+    swapped = visit_fields(cid, confirm_sheet_sha256="ef" * 32, confirm_satisfaction=5)
+    (result,) = server.push_ok("zhangsan", [change("visits", visit, swapped, accepted["rev"])])
+    assert result["status"] == "accepted"
+    after = {c["id"]: c for c in server.pull_all("manager")[0]}[visit]["fields"]
+    assert after["review_status"] == "pending" and after["confirm_sheet_accepted"] == 0
+    # The rating alone, with the same sheet, is no longer what the reviewer accepted either.
+    server.push_ok("manager", [change("reviews", new_id(), {**review, "record_rev": 3})])
+    accepted = {c["id"]: c for c in server.pull_all("zhangsan")[0]}[visit]
+    assert accepted["fields"]["confirm_sheet_accepted"] == 1
+    rated = visit_fields(cid, confirm_sheet_sha256="ef" * 32, confirm_satisfaction=1)
+    server.push_ok("zhangsan", [change("visits", visit, rated, accepted["rev"])])
+    assert {c["id"]: c for c in server.pull_all("manager")[0]}[visit]["fields"]["confirm_sheet_accepted"] == 0
+
+
+def test_a_photo_added_or_removed_after_approval_sends_the_visit_back_to_review(server: Server) -> None:
+    """An attacker's try: evidence changed on an approved visit left it approved (its problems and
+    solutions already sent it back)."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    visit, photo = new_id(), new_id()
+    server.push_ok("zhangsan", [change("visits", visit, visit_fields(cid))])
+
+    def approve(rev: int) -> None:
+        review = {"record_table": "visits", "record_id": visit, "record_rev": rev, "decision": "approved"}
+        server.push_ok("manager", [change("reviews", new_id(), review)])
+
+    def state() -> tuple[str, int]:
+        found = {c["id"]: c for c in server.pull_all("manager")[0]}[visit]
+        return found["fields"]["review_status"], found["rev"]
+
+    approve(1)
+    assert state()[0] == "approved"
+    fields = {"owner_table": "visits", "owner_id": visit, "sha256": "ab" * 32, "original_name": "田间.jpg"}
+    server.push_ok("zhangsan", [change("attachments", photo, fields)])
+    status, rev = state()
+    assert status == "pending"
+    approve(rev)
+    assert state()[0] == "approved"
+    server.push_ok("zhangsan", [change("attachments", photo, fields, 1, deleted=True)])
+    assert state()[0] == "pending"
+
+
 @BACKENDS
 def test_review_flow_manager_approves_commissioner_pulls_and_edits_go_back_to_pending(server: Server) -> None:
     cid = server.add_user("zhangsan", "commissioner")
