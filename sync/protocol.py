@@ -133,8 +133,9 @@ WRITABLE_BY: dict[str, tuple[str, ...]] = {
     "solutions": ("commissioner", "manager"),
     "attachments": ("commissioner", "manager", "bureau"),  # the bureau: a project's acceptance evidence
     "reviews": ("manager", "bureau", "county"),  # a county bureau: visits of its county
-    "demands": ("bureau", "commissioner"),  # a commissioner may only take one up (taken_by, problem_id)
-    "annual_summaries": ("commissioner",),
+    # A commissioner (a manager is one too) may only take one up (taken_by, problem_id).
+    "demands": ("bureau", "commissioner", "manager"),
+    "annual_summaries": ("commissioner", "manager"),
     "assessment_results": ("bureau",),  # the official results the bureau publishes
     "bonus_points": ("manager", "bureau"),  # a manager proposes for their own group; the bureau decides
     "exemplars": ("bureau",),  # 先进典型, named from the published results

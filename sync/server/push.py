@@ -208,6 +208,8 @@ _RecordRow = namedtuple("_RecordRow", [c.name for c in records.columns])  # type
 PROVISIONAL = -(2**60)
 
 
+# How long after a demand's deadline a take-up made offline before it is still accepted.
+TAKE_UP_GRACE_DAYS = 14
 # What a reviewer accepts when they accept a visit's signed sheet: the sheet, and the rating on it.
 SHEET_FIELDS = ("confirm_sheet_sha256", "confirm_satisfaction")
 
@@ -1060,6 +1062,7 @@ class Batch:
             if current.deleted:
                 # Deleted by the bureau: a take-up sent on the deleted version would bring it back.
                 raise Superseded("该需求已被市科技局删除", "the bureau has deleted this demand", current)
+            self._check_take_up(record_id, incoming, current)
             self._check_references(table, incoming, current)
             return False
         if table in OWNED_TABLES:
@@ -1083,6 +1086,33 @@ class Batch:
                     return True
             return False
         raise Rejected("您的角色无权修改此类记录", f"your role ({user.role}) may not write {table}")
+
+    def _check_take_up(self, record_id: str, incoming: dict[str, Any], current: Stored) -> None:
+        """A take-up comes by the deadline (a laptop offline for up to TAKE_UP_GRACE_DAYS after it
+        still counts), and names a problem made for this demand (one not here yet may still be on its
+        way, in a batch worked out beside this one)."""
+        if current.fields.get("status") != "published" or not incoming.get("taken_by"):
+            return
+        deadline = str(current.fields.get("deadline") or "")
+        if (
+            deadline
+            and deadline
+            < (date.fromisoformat(self.now[:10]) - timedelta(days=TAKE_UP_GRACE_DAYS)).isoformat()
+        ):
+            raise Superseded(
+                f"该需求的揭榜截止日期（{deadline}）已过，不能再揭榜",
+                f"the demand's deadline ({deadline}) has passed: it can no longer be taken up",
+                current,
+            )
+        named = incoming.get("problem_id")
+        problem = self.load("problems", named) if isinstance(named, str) and named else None
+        if problem is not None and (
+            problem.owner_id != self.user.commissioner_id or problem.fields.get("demand_id") != record_id
+        ):
+            raise Rejected(
+                "揭榜须指明为该需求建立的技术难题",
+                "a take-up names the technical problem made for this demand",
+            )
 
     def _precheck_bureau_demand(
         self, record_id: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]

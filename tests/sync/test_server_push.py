@@ -479,6 +479,88 @@ def test_a_demand_the_bureau_deleted_cannot_be_taken_up_back_to_life(server: Ser
     assert kept["deleted"] is True and kept["rev"] == 2
 
 
+def published_demand(server: Server, **extra: object) -> tuple[str, dict[str, object]]:
+    with server.engine.connect() as conn:
+        from sqlalchemy import text
+
+        if conn.execute(text("SELECT count(*) FROM users WHERE username = 'boss'")).scalar_one() == 0:
+            server.add_user("boss", "bureau")
+    demand = new_id()
+    published = {
+        "title": "陈皮仓储霉变",
+        "description": "需要低成本防霉方案",
+        "status": "published",
+        "published_by": "boss",
+        "taken_by": None,
+        "problem_id": None,
+        **extra,
+    }
+    server.push_ok("boss", [change("demands", demand, published)])
+    return demand, published
+
+
+def take_up_changes(cid: str, demand: str, published: dict[str, object], problem: str) -> list[dict]:
+    fields = {
+        "commissioner_id": cid,
+        "title": published["title"],
+        "status": "in_progress",
+        "source": "bureau_demand",
+        "demand_id": demand,
+    }
+    return [
+        change("problems", problem, fields),
+        change(
+            "demands", demand, {**published, "status": "taken", "taken_by": cid, "problem_id": problem}, 1
+        ),
+    ]
+
+
+def test_a_manager_takes_up_a_demand_and_writes_an_annual_summary(server: Server) -> None:
+    """A manager is a commissioner too: the application offered them 揭榜 and the annual summary,
+    and the server refused both (the manager's laptop kept a take-up refused for good)."""
+    cid = server.add_user("zhao", "manager")
+    demand, published = published_demand(server)
+    results = server.push_ok("zhao", take_up_changes(cid, demand, published, new_id()))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    summary = {"commissioner_id": cid, "year": 2026, "text": "本年度服务情况"}
+    (written,) = server.push_ok("zhao", [change("annual_summaries", new_id(), summary)])
+    assert written["status"] == "accepted", written
+
+
+def test_a_take_up_names_a_problem_made_for_that_demand(server: Server) -> None:
+    """An attacker's try: a take-up could name any problem of the taker's, made for something else."""
+    cid = server.add_user("zhangsan", "commissioner")
+    demand, published = published_demand(server)
+    other = new_id()
+    server.push_ok(
+        "zhangsan",
+        [change("problems", other, {"commissioner_id": cid, "title": "别的难题", "status": "open"})],
+    )
+    taken = {**published, "status": "taken", "taken_by": cid, "problem_id": other}
+    (refused,) = server.push_ok("zhangsan", [change("demands", demand, taken, 1)])
+    assert refused["status"] == "rejected"
+    results = server.push_ok("zhangsan", take_up_changes(cid, demand, published, new_id()))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+
+
+def test_a_demand_long_past_its_deadline_cannot_be_taken_up(server: Server) -> None:
+    """An attacker's try: only the application hid a demand past its deadline; the server took it up.
+    A take-up made offline before the deadline still counts when it arrives within two weeks."""
+    from datetime import date, timedelta
+
+    cid = server.add_user("zhangsan", "commissioner")
+    long_ago = (date.today() - timedelta(days=40)).isoformat()
+    demand, published = published_demand(server, deadline=long_ago)
+    problem, taken = take_up_changes(cid, demand, published, new_id())
+    (late,) = server.push_ok("zhangsan", [taken])
+    assert late["status"] == "rejected" and "截止日期" in late["reason_zh"]
+    assert late["fields"]["status"] == "published"  # the demand as it stands: the laptop takes it back
+    days_ago = (date.today() - timedelta(days=3)).isoformat()
+    demand, published = published_demand(server, deadline=days_ago)
+    results = server.push_ok("zhangsan", take_up_changes(cid, demand, published, new_id()))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+
+
 @BACKENDS
 def test_a_commissioner_may_only_take_up_a_published_demand(server: Server) -> None:
     zhang = server.add_user("zhangsan", "commissioner")
