@@ -156,10 +156,23 @@ def may_edit(
         return False
     others = sorted(changed - CONTACT_FIELDS)
     if others:
-        raise _rejected(
-            "同事创建的服务对象只能修改联系人、联系电话和地址：" + "、".join(others),
-            "on a colleague's service target you may correct the contact person, phone and address only: "
-            + ", ".join(others),
+        # Nothing on the laptop can make this change acceptable: its copy becomes the target as it
+        # stands (Superseded), and the sync says why once.
+        from commissioner_app.domain import LABELS
+        from sync.server.push import Superseded
+
+        def named(field: str, lang: str) -> str:
+            label = LABELS.get(field)
+            if label is None:
+                return field
+            return f"{label.zh}（{field}）" if lang == "zh" else f"{label.en} ({field})"
+
+        raise Superseded(
+            "同事创建的服务对象只能修改联系人、联系电话和地址，不能修改"
+            + "、".join(named(f, "zh") for f in others),
+            "on a colleague's service target you may correct the contact person, phone and address only, "
+            "not " + ", ".join(named(f, "en") for f in others),
+            current,
         )
     return True
 

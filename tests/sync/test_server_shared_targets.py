@@ -370,3 +370,17 @@ def test_a_merge_changes_nothing_but_where_the_target_went(server: Server, world
     stored = {c["id"]: c for c in server.pull_all("bureau")[0]}
     assert stored[loser]["fields"]["name"] == "甲的合作社五" and stored[loser]["deleted"] is False
     assert new not in stored
+
+
+def test_a_colleagues_change_beyond_the_contacts_gives_back_the_target_as_it_stands(
+    server: Server, world: dict[str, Any]
+) -> None:
+    """A cold try: the target dialog let a colleague change a shared target's kind; the server
+    refused it at every sync, naming the raw field `type`, and the laptop kept the refused edit.
+    The refusal now carries the target as it stands (the laptop takes it, and says why once), and
+    names the fields as the application does."""
+    t = world["target"]
+    (refused,) = server.push_ok("b", [change("service_targets", t, target_fields(type="enterprise"), 1)])
+    assert refused["status"] == "rejected"
+    assert "类型（type）" in refused["reason_zh"] and "Type (type)" in refused["reason_en"]
+    assert refused["fields"]["type"] == "cooperative" and refused["rev"] == 1

@@ -135,14 +135,20 @@ def test_a_teammate_sees_uses_and_corrects_a_shared_target(
     stored = own_server.records()[("service_targets", made.id)]
     assert stored["fields"]["contact_phone"] == "13900139000"
 
-    # Only the contact details: renaming a colleague's target is refused, with the reason.
+    # Only the contact details: renaming a colleague's target is refused, with the reason said once,
+    # and the laptop's copy becomes the target as it stands (it used to keep the refused name, refused
+    # again at every sync).
     shared = b.store.require(ServiceTarget, made.id)
     shared.name = "改名合作社"
     save_target(b.store, shared, allow_similar=True)
     report = b.sync()
     assert report.rejected == 1
+    said = [p.text("zh_CN") for p in report.problems]
+    assert any("只能修改联系人" in p and "名称（name）" in p for p in said), said
     row = b.store.row("service_targets", made.id)
-    assert row is not None and "联系人" in str(row["sync_error"])
+    assert row is not None and row["sync_error"] is None and row["dirty"] == 0
+    assert row["name"] == "新会区会城陈皮专业合作社"
+    assert b.sync().rejected == 0
     # Another team's commissioner cannot change it at all (nor learn it exists).
     c.store.save(ServiceTarget(**{**target("x").__dict__, "id": made.id, "name": "外队改名"}))
     assert c.sync().rejected == 1
