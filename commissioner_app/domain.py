@@ -457,6 +457,8 @@ class ServiceTarget(Record):
     def validate(self) -> list[Issue]:
         p = _Problems()
         p.required("name", self.name.strip())
+        if len(self.name.strip()) > MAX_NAME:
+            p.add("name", f"名称不能超过 {MAX_NAME} 个字", f"the name is at most {MAX_NAME} characters")
         p.code("type", self.type, TARGET_TYPES)
         p.phone("contact_phone", self.contact_phone)
         if self.credit_code.strip():

@@ -161,3 +161,27 @@ def test_an_agreement_behind_at_mid_period_is_flagged_on_the_overview_and_the_te
     wait(manager_context)
     assert team.agreements_note.isVisible()
     assert "王芳·新会区双水陈皮专业合作社（服务次数）" in team.agreements_note.text()
+
+
+def test_a_long_registered_name_does_not_widen_the_page_past_a_field_laptop(
+    manager_context, team_data, qtbot
+):
+    """A cold try: a party of a 274-character name opened its page 3,584 pixels wide. Names are at
+    most 100 characters now, and the page's title wraps."""
+    from commissioner_app.errors import ValidationError
+
+    store = manager_context.store
+    target = store.require(ServiceTarget, team_data.target.id)
+    target.name = "江门市新会区双水镇" * 12  # 108 characters
+    try:
+        store.save(target)
+    except ValidationError:
+        pass
+    else:
+        raise AssertionError("a name of 108 characters was saved")
+    target.name = ("江门市新会区双水镇柑橘种植与陈皮加工" * 6)[:100]
+    store.save(target)
+    page = TargetPageDialog(None, manager_context, target.id)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.sizeHint().width() <= 1366 and page.width() <= 1366

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app import i18n
 from commissioner_app.credit_code import credit_code_problem
-from commissioner_app.domain import TARGET_TYPES, ServiceTarget
+from commissioner_app.domain import MAX_NAME, TARGET_TYPES, ServiceTarget
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.ops.targets import save_target
 from commissioner_app.targets import DuplicateTargetError, SimilarTargetsWarning
@@ -55,6 +55,7 @@ class TargetDialog(QDialog):
         for code in TARGET_TYPES:
             self.type.addItem("", code)
         self.name = QLineEdit(self)
+        self.name.setMaxLength(MAX_NAME)
         self.region = RegionPicker(store, self)
         self.industry = ReferenceCombo(store, "industry", self)
         self.contact_name = QLineEdit(self)

@@ -46,6 +46,7 @@ class TargetPageDialog(QDialog):
         self.target_id = target_id
         self.page: TargetPage | None = None
         self.title = heading("", self)
+        self.title.setWordWrap(True)  # a long registered name must not widen the page past the screen
         self.facts = plain_label(QLabel(self))
         self.facts.setWordWrap(True)
         self.edit_button = QPushButton(self)
