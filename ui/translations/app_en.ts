@@ -3698,7 +3698,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>能连接服务器时自动同步（每分钟检查一次）</source>
-        <translation>Sync automatically when the server is reachable (checked every minute)</translation>
+        <translation>Sync automatically when online (checks every minute)</translation>
     </message>
     <message>
         <source>上次同步的结果</source>
