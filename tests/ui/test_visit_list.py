@@ -216,10 +216,11 @@ def test_problem_and_target_lists_speak_english(demo_context, qtbot):  # noqa: F
         assert (problems.status_label.text(), problems.status.itemText(0)) == ("Progress", "All")
         assert (
             problems.count_label.text()
-            == f"{problems.model.rowCount():,} problems; double-click or press Enter for details"
+            == f"Problems: {problems.model.rowCount():,}; double-click or press Enter for details"
         )
         assert (targets.type_label.text(), targets.county.itemText(0)) == ("Type", "All counties")
-        assert targets.count_label.text().startswith(f"{targets.model.rowCount():,} service targets")
+        # (Not "1 problems": the count goes after the noun.)
+        assert targets.count_label.text().startswith(f"Service targets: {targets.model.rowCount():,};")
     finally:
         demo_context.set_language("zh_CN")
     assert problems.status_label.text() == "进展" and targets.county.itemText(0) == "全部区县"

@@ -2552,7 +2552,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>共 {0} 个技术难题；双击或按回车键查看详情</source>
-        <translation>{0} problems; double-click or press Enter for details</translation>
+        <translation>Problems: {0}; double-click or press Enter for details</translation>
     </message>
 </context>
 <context>
@@ -3993,7 +3993,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>共 {0} 个服务对象；双击或按回车键查看服务历史</source>
-        <translation>{0} service targets; double-click or press Enter for the service history</translation>
+        <translation>Service targets: {0}; double-click or press Enter for the service history</translation>
     </message>
 </context>
 <context>
@@ -4563,7 +4563,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>共 {0} 条服务记录；双击或按回车键打开</source>
-        <translation>{0} visits; double-click or press Enter to open</translation>
+        <translation>Visits: {0}; double-click or press Enter to open</translation>
     </message>
     <message>
         <source>打开</source>
