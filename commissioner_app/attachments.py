@@ -258,10 +258,12 @@ def photo_info(path: Path) -> PhotoInfo:
             taken_at = datetime.strptime(str(taken).strip("\x00 "), "%Y:%m:%d %H:%M:%S").isoformat()
         except ValueError:
             taken_at = ""
-    return PhotoInfo(taken_at, _gps_degrees(gps, 2, 1), _gps_degrees(gps, 4, 3))
+    return PhotoInfo(taken_at, _gps_degrees(gps, 2, 1, 90), _gps_degrees(gps, 4, 3, 180))
 
 
-def _gps_degrees(gps: dict[int, Any], value_tag: int, ref_tag: int) -> float | None:
+def _gps_degrees(gps: dict[int, Any], value_tag: int, ref_tag: int, limit: float) -> float | None:
+    """A coordinate from a photo's GPS tags; None when it has none, or one no place on earth has (a
+    damaged tag: the photo is kept, its place is not)."""
     value = gps.get(value_tag)
     if not value:
         return None
@@ -271,7 +273,7 @@ def _gps_degrees(gps: dict[int, Any], value_tag: int, ref_tag: int) -> float | N
         return None
     if gps.get(ref_tag) in ("S", "W"):
         degrees = -degrees
-    return round(degrees, 6)
+    return round(degrees, 6) if -limit <= degrees <= limit else None
 
 
 def make_thumbnail(store: Store, sha256: str) -> Path | None:

@@ -624,9 +624,14 @@ class TechnicalProblem(Record):
     solved_on: date | None = None
     project_id: str | None = None  # the 揭榜 project it belongs to
 
-    def validate(self, solution_count: int = 0) -> list[Issue]:
+    def validate(self, solution_count: int = 0, today: date | None = None) -> list[Issue]:
+        today = today or date.today()
         p = _Problems()
         p.required("title", self.title.strip())
+        for name in ("raised_on", "solved_on"):
+            when = getattr(self, name)
+            if when is not None and when > today:
+                p.add(name, "日期不能晚于今天", "cannot be in the future")
         p.code("status", self.status, PROBLEM_STATUSES)
         p.code("source", self.source, PROBLEM_SOURCES)
         p.code("urgency", self.urgency, URGENCIES)
@@ -684,6 +689,19 @@ class Attachment(Record):
     taken_at: str = ""
     gps_lat: float | None = None
     gps_lon: float | None = None
+
+    def validate(self) -> list[Issue]:
+        p = _Problems()
+        if self.size < 0:
+            p.add("size", "文件大小不能为负数", "cannot be negative")
+        name = self.original_name
+        if name and (any(c in name for c in "/\\\x00") or not name.strip(". ")):
+            p.add("original_name", "文件名不能含路径", "is a file's name, not a path")
+        for name, limit in (("gps_lat", 90.0), ("gps_lon", 180.0)):
+            value = getattr(self, name)
+            if value is not None and not -limit <= value <= limit:
+                p.add(name, "不是地球上的位置", "is not a place on earth")
+        return p.items
 
 
 @dataclass

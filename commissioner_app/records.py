@@ -149,7 +149,7 @@ def stored_record_issues(table: str, row: dict[str, Any], *, today: date) -> lis
     if isinstance(record, Visit):
         issues = record.validate(today=today)
     elif isinstance(record, TechnicalProblem):
-        issues = record.validate(solution_count=1)
+        issues = record.validate(solution_count=1, today=today)
     elif isinstance(record, Achievement):
         issues = record.validate(today=today)
     else:

@@ -154,3 +154,13 @@ def test_unfinished_files_left_by_a_kill_are_removed_at_open_and_by_check(tmp_pa
     assert store.check() == []
     assert sorted(p.name for p in folder.iterdir()) == [".incoming-now"]
     store.close()
+
+
+def test_a_damaged_gps_tag_keeps_the_photo_without_its_place():
+    """A place no photo can have (95° north) is dropped, not stored: the central store refuses such a
+    file record, and it would be stuck on the laptop."""
+    from commissioner_app.attachments import _gps_degrees
+
+    assert _gps_degrees({2: (95.0, 0.0, 0.0), 1: "N"}, 2, 1, 90) is None
+    assert _gps_degrees({4: (113.0, 6.0, 0.0), 3: "E"}, 4, 3, 180) == 113.1
+    assert _gps_degrees({4: (200.0, 0.0, 0.0), 3: "W"}, 4, 3, 180) is None

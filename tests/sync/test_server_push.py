@@ -719,3 +719,49 @@ def test_a_value_with_a_line_end_after_its_format_is_refused(server: Server) -> 
         (result,) = server.push_ok("zhangsan", [one])
         assert result["status"] == "rejected", one
     assert count(server, records) == 0
+
+
+def test_a_problem_dated_in_the_future_is_refused(server: Server) -> None:
+    """An attacker's try: a problem raised or solved on 9999-12-31 was taken (a visit in the future
+    never was). (One solved before it was raised is left alone: a visit entered afterwards with its
+    own, earlier date marks it so.)"""
+    cid = server.add_user("zhangsan", "commissioner")
+    base = {"commissioner_id": cid, "title": "柑橘黄龙病", "status": "open"}
+    for dates in ({"raised_on": "9999-12-31"}, {"raised_on": "2024-05-01", "solved_on": "9999-12-31"}):
+        (result,) = server.push_ok("zhangsan", [change("problems", new_id(), {**base, **dates})])
+        assert result["status"] == "rejected", dates
+    (fine,) = server.push_ok(
+        "zhangsan",
+        [change("problems", new_id(), {**base, "raised_on": "2024-05-01", "solved_on": "2024-05-02"})],
+    )
+    assert fine["status"] == "accepted"
+
+
+def test_an_attachment_of_negative_size_a_path_for_a_name_or_no_place_on_earth_is_refused(
+    server: Server,
+) -> None:
+    """An attacker's try: size -5 and the name "../../x.exe" were taken (the application cleans a
+    name before it uses it, but the store is every client's)."""
+    cid = server.add_user("zhangsan", "commissioner")
+    visit = new_id()
+    server.push_ok("zhangsan", [change("visits", visit, visit_fields(cid))])
+    base = {
+        "owner_table": "visits",
+        "owner_id": visit,
+        "sha256": "ab" * 32,
+        "original_name": "田间.jpg",
+        "size": 10,
+    }
+    for bad in (
+        {"size": -5},
+        {"original_name": "../../x.exe"},
+        {"original_name": "C:\\temp\\x.jpg"},
+        {"gps_lat": 91.0, "gps_lon": 113.0},
+        {"gps_lat": 22.5, "gps_lon": -181.0},
+    ):
+        (result,) = server.push_ok("zhangsan", [change("attachments", new_id(), {**base, **bad})])
+        assert result["status"] == "rejected", bad
+    (fine,) = server.push_ok(
+        "zhangsan", [change("attachments", new_id(), {**base, "gps_lat": 22.5, "gps_lon": 113.1})]
+    )
+    assert fine["status"] == "accepted"
