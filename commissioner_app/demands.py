@@ -70,9 +70,28 @@ def close(store: Store, demand_id: str) -> Demand:
         return store.save(demand)
 
 
+def problem_missing(store: Store, demand: Demand) -> bool:
+    """A demand taken up whose taker's problem for it is not here (it never came, or was deleted):
+    the bureau, which receives every problem, may publish it again."""
+    if not demand.taken_by:
+        return False
+    found = store.db.execute(
+        "SELECT 1 FROM problems WHERE id = ? AND deleted = 0 AND commissioner_id = ? AND demand_id = ?",
+        [demand.problem_id or "", demand.taken_by, demand.id],
+    ).fetchone()
+    return found is None
+
+
 def reopen(store: Store, demand_id: str, *, today: date | None = None) -> Demand:
-    """Publish a closed demand again; one whose deadline has passed needs a new deadline first."""
+    """Publish a closed demand again, or a taken one whose problem never came (problem_missing);
+    one whose deadline has passed needs a new deadline first."""
     with store.atomic():
+        found = store.get(Demand, demand_id)
+        if found is not None and found.status == "taken" and problem_missing(store, found):
+            found.taken_by = None
+            found.problem_id = None
+            found.status = "closed"  # and published below, as a closed one is
+            store.save(found)
         demand = _bureau_demand(store, demand_id, ("closed",))
         if demand.deadline is not None and demand.deadline < (today or date.today()):
             raise CommissionerError(
@@ -168,6 +187,11 @@ def withdraw_take_up(store: Store, demand_id: str, commissioner_id: str) -> tupl
                 "SELECT 1 FROM solutions WHERE problem_id = ? AND deleted = 0 LIMIT 1", [problem.id]
             ).fetchone()
             if worked_on or problem.visit_id or problem.project_id:
+                # The commissioner's own problem now, no longer made for the demand (the central
+                # store refuses a problem made for a demand someone else took up).
+                problem.demand_id = None
+                problem.source = "target_request"
+                store.save(problem)
                 kept.append(problem.title)
                 continue
             store.delete(TechnicalProblem, problem.id)
@@ -199,9 +223,11 @@ def demand_progress(store: Store) -> list[dict[str, Any]]:
         store.db.query(
             """SELECT d.id, d.title, d.industry, d.county, d.town, d.deadline, d.status, d.created_at,
                d.description, d.target_name, d.taken_by,
-               c.name AS taken_by_name, p.status AS problem_status, p.solved_on
+               c.name AS taken_by_name, p.status AS problem_status, p.solved_on,
+               (coalesce(d.taken_by, '') != '' AND p.id IS NULL) AS problem_missing
            FROM demands d LEFT JOIN commissioners c ON c.id = d.taken_by
-           LEFT JOIN problems p ON p.id = d.problem_id
+           LEFT JOIN problems p ON p.id = d.problem_id AND p.deleted = 0
+               AND p.commissioner_id = d.taken_by AND p.demand_id = d.id
            WHERE d.deleted = 0 ORDER BY d.created_at DESC"""
         )
     )

@@ -1075,6 +1075,8 @@ class Batch:
             ):
                 raise out_of_scope()
             self._check_references(table, incoming, current)
+            if table == "problems" and not change["deleted"]:
+                self._check_cited_demand(incoming, current)
             if table in projects.LINKING_TABLES:
                 projects.check_links(self, table, incoming, current)
             if "commissioner_id" in FIELD_SPECS[table]:
@@ -1087,11 +1089,51 @@ class Batch:
             return False
         raise Rejected("您的角色无权修改此类记录", f"your role ({user.role}) may not write {table}")
 
+    def _check_cited_demand(self, incoming: dict[str, Any], current: Stored | None) -> None:
+        """A problem cites only a demand its owner took up (or is taking up: the take-up comes after
+        it, in this batch or the next), and a problem made for a demand stays that demand's (it may
+        become an ordinary problem: a take-up refused after work was recorded on it)."""
+        cited = incoming.get("demand_id") if "demand_id" in incoming else None
+        before = current.fields.get("demand_id") if current is not None else None
+        if not cited or cited == before:
+            return
+        if before:
+            raise Rejected(
+                "为某项需求建立的技术难题不能改为另一项需求的",
+                "a problem made for one demand cannot be moved to another",
+            )
+        demand = self.load("demands", str(cited))
+        if demand is not None and demand.fields.get("taken_by") not in (None, "", self.user.commissioner_id):
+            raise Rejected(
+                "该需求已被其他科技特派员揭榜，不能为它建立技术难题",
+                "another commissioner has taken up this demand: a problem cannot be made for it",
+            )
+
+    def _take_up_holds(self, demand_id: str, fields: dict[str, Any]) -> bool:
+        """Whether a taken demand names a live problem of its taker made for it."""
+        named = fields.get("problem_id")
+        problem = self.load("problems", named) if isinstance(named, str) and named else None
+        return (
+            problem is not None
+            and not problem.deleted
+            and problem.owner_id == fields.get("taken_by")
+            and problem.fields.get("demand_id") == demand_id
+        )
+
     def _check_take_up(self, record_id: str, incoming: dict[str, Any], current: Stored) -> None:
         """A take-up comes by the deadline (a laptop offline for up to TAKE_UP_GRACE_DAYS after it
         still counts), and names a problem made for this demand (one not here yet may still be on its
-        way, in a batch worked out beside this one)."""
-        if current.fields.get("status") != "published" or not incoming.get("taken_by"):
+        way, in a batch worked out beside this one); the problem a taken demand names stays."""
+        fields = current.fields
+        if fields.get("status") == "taken" and fields.get("taken_by") == self.user.commissioner_id:
+            if "problem_id" in incoming and incoming.get("problem_id") != fields.get("problem_id"):
+                raise Superseded(
+                    "已揭榜的需求不能改为指向另一个技术难题",
+                    "a demand taken up keeps the technical problem it was taken up with",
+                    current,
+                )
+            return
+        if fields.get("status") != "published" or not incoming.get("taken_by"):
             return
         deadline = str(current.fields.get("deadline") or "")
         if (
@@ -1107,7 +1149,9 @@ class Batch:
         named = incoming.get("problem_id")
         problem = self.load("problems", named) if isinstance(named, str) and named else None
         if problem is not None and (
-            problem.owner_id != self.user.commissioner_id or problem.fields.get("demand_id") != record_id
+            problem.deleted
+            or problem.owner_id != self.user.commissioner_id
+            or problem.fields.get("demand_id") != record_id
         ):
             raise Rejected(
                 "揭榜须指明为该需求建立的技术难题",
@@ -1122,6 +1166,10 @@ class Batch:
         refused, and its copy gets the demand as it stands (who took it)."""
         fields = current.fields
         if not (fields.get("taken_by") or fields.get("status") == "taken"):
+            return
+        if not self._take_up_holds(record_id, fields):
+            # Taken up naming no problem of the taker's made for it (one that never came, or was
+            # deleted): the bureau may release it, or the demand would be locked for good.
             return
         base, _ = self.base_of("demands", record_id, change["base_rev"])
         if change["deleted"] or any(v != base.get(f) for f, v in incoming.items()):

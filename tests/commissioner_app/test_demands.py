@@ -236,3 +236,27 @@ def test_a_party_name_longer_than_a_name_is_refused_at_publishing(store):
 
     with pytest.raises(ValidationError):
         publish(store, Demand(title="需求", description="说明", target_name="某" * 101))
+
+
+def test_the_bureau_publishes_again_a_demand_whose_problem_never_came(store):
+    """A take-up naming a problem that never came locked the demand: nobody could take it up again."""
+    demand = published(store)
+    # As pulled: taken up by someone whose problem for it is not here.
+    store.db.execute(
+        "UPDATE demands SET status = 'taken', taken_by = 'c-someone', problem_id = 'never-came' WHERE id = ?",
+        [demand.id],
+    )
+    from commissioner_app.demands import demand_progress
+
+    (row,) = demand_progress(store)
+    assert row["problem_missing"] == 1
+    reopen(store, demand.id)
+    again = store.get(Demand, demand.id)
+    assert (again.status, again.taken_by, again.problem_id) == ("published", None, None)
+    # One whose problem is here stays the taker's.
+    wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
+    take_up(store, demand.id, wang)
+    (row,) = demand_progress(store)
+    assert row["problem_missing"] == 0
+    with pytest.raises(CommissionerError):
+        reopen(store, demand.id)

@@ -765,3 +765,54 @@ def test_an_attachment_of_negative_size_a_path_for_a_name_or_no_place_on_earth_i
         "zhangsan", [change("attachments", new_id(), {**base, "gps_lat": 22.5, "gps_lon": 113.1})]
     )
     assert fine["status"] == "accepted"
+
+
+def test_a_take_up_whose_problem_never_came_does_not_lock_the_demand(server: Server) -> None:
+    """An attacker's try: a take-up naming a problem that never comes was accepted, and nobody could
+    change, close or reopen the demand again. The bureau may now release a taken demand whose named
+    problem is not the taker's problem for it."""
+    cid = server.add_user("zhangsan", "commissioner")
+    demand, published = published_demand(server)
+    taken = {**published, "status": "taken", "taken_by": cid, "problem_id": "never-" + new_id()[:8]}
+    (locked,) = server.push_ok("zhangsan", [change("demands", demand, taken, 1)])
+    assert locked["status"] == "accepted"  # (it may be on its way in a batch beside this one)
+    (released,) = server.push_ok("boss", [change("demands", demand, published, 2)])
+    assert released["status"] == "accepted"
+    # A real take-up, its problem there, is the taker's: the bureau cannot release it.
+    li = server.add_user("lisi", "commissioner")
+    problem, take = take_up_changes(li, demand, published, new_id())
+    take["base_rev"] = 3
+    results = server.push_ok("lisi", [problem, take])
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    (refused,) = server.push_ok("boss", [change("demands", demand, published, 4)])
+    assert refused["status"] == "rejected"
+
+
+def test_a_problem_cites_only_a_demand_its_owner_took_up_and_keeps_it(server: Server) -> None:
+    """An attacker's try: another account created the problem a take-up had named; a taker moved
+    the problem to another demand afterwards, or the demand to another problem."""
+    zhang = server.add_user("zhangsan", "commissioner")
+    li = server.add_user("lisi", "commissioner", team="team-other", station="station-other")
+    demand, published = published_demand(server)
+    problem = new_id()
+    taken = {**published, "status": "taken", "taken_by": zhang, "problem_id": problem}
+    server.push_ok("zhangsan", [change("demands", demand, taken, 1)])
+    claim = {
+        "commissioner_id": li,
+        "title": "抢占",
+        "status": "open",
+        "source": "bureau_demand",
+        "demand_id": demand,
+    }
+    (claimed,) = server.push_ok("lisi", [change("problems", problem, claim)])
+    assert claimed["status"] == "rejected"
+    mine = {**claim, "commissioner_id": zhang, "title": "陈皮仓储霉变"}
+    (made,) = server.push_ok("zhangsan", [change("problems", problem, mine)])
+    assert made["status"] == "accepted"
+    other, _ = published_demand(server)
+    (moved,) = server.push_ok("zhangsan", [change("problems", problem, {**mine, "demand_id": other}, 1)])
+    assert moved["status"] == "rejected"
+    spare = new_id()
+    server.push_ok("zhangsan", [change("problems", spare, {**mine, "demand_id": None, "source": "visit"})])
+    (repointed,) = server.push_ok("zhangsan", [change("demands", demand, {**taken, "problem_id": spare}, 2)])
+    assert repointed["status"] == "rejected"

@@ -294,13 +294,15 @@ def test_two_take_ups_of_one_demand_leave_one_problem_and_one_party(server, tmp_
     li.save(Solution(problem_id=worked.id, commissioner_id=li_id, description="换水消毒，投喂药饵"))
     assert wang_sync.sync().rejected == 0
     report = li_sync.sync()
-    assert report.rejected == 2
+    # Both take-ups, and both problems made for demands someone else had taken.
+    assert report.rejected == 4
     said = [p.text("zh_CN") for p in report.problems]
     assert any("揭榜“柑橘裂果防治”未成功，因此建立的技术难题已撤回" in p for p in said), said
     assert any("揭榜“鳗鱼烂鳃病”未成功；因此建立的技术难题已有工作记录" in p for p in said), said
     assert li.get(TechnicalProblem, mine.id) is None
-    assert li.get(TechnicalProblem, worked.id) is not None
-    li_sync.sync()
+    kept = li.get(TechnicalProblem, worked.id)
+    assert kept is not None and (kept.demand_id, kept.source) == (None, "target_request")
+    assert li_sync.sync().rejected == 0
     live = {k for k, r in server.records().items() if not r["deleted"]}
     assert ("problems", mine.id) not in live and ("problems", worked.id) in live
     parties = [

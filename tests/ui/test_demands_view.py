@@ -196,3 +196,31 @@ def test_a_county_bureau_reads_the_demands_and_who_took_them_up(tmp_path, qtbot,
         view.close()
         ctx.close()
         store.close()
+
+
+def test_a_demand_whose_takers_problem_never_came_is_published_again(tmp_path, qtbot, qapp):
+    """Taken up naming a problem that never arrived, a demand was locked: nobody could take it up,
+    and the bureau could neither close nor reopen it."""
+    from commissioner_app.domain import Demand
+
+    store, ctx, view = bureau_view(tmp_path, qtbot, demands=[Demand(title="鳗鱼烂鳃病", description="烂鳃")])
+    try:
+        demand_id = view.progress_rows[0]["id"]
+        store.db.execute(
+            "UPDATE demands SET status = 'taken', taken_by = 'c-x', problem_id = 'gone' WHERE id = ?",
+            [demand_id],
+        )
+        view.refresh()
+        wait(ctx)
+        assert progress_row(view, "鳗鱼烂鳃病")[6] == "未收到难题"
+        view.select_progress(demand_id)
+        assert view.reopen_button.isEnabled() and not view.close_button.isEnabled()
+        view.reopen_button.click()
+        wait(ctx)
+        wait(ctx)
+        assert progress_row(view, "鳗鱼烂鳃病")[4] == "待揭榜"
+        assert "已重新发布" in view.message.text()
+    finally:
+        view.close()
+        ctx.close()
+        store.close()

@@ -1279,6 +1279,10 @@ someone else&apos;s version, {2} conflicts</translation>
         <translation>Loading the demands…</translation>
     </message>
     <message>
+        <source>未收到难题</source>
+        <translation>No problem received</translation>
+    </message>
+    <message>
         <source>目前没有待揭榜的技术需求。同步后可收到市科技局新发布的需求。</source>
         <translation>No open demands. New demands from the bureau arrive with the next sync.</translation>
     </message>

@@ -407,7 +407,7 @@ class DemandsView(QWidget):
                 d["deadline"] or "",
                 status.text(lang) if status else d["status"],
                 d["taken_by_name"] or "",
-                problem.text(lang) if problem else "",
+                problem.text(lang) if problem else (self.tr("未收到难题") if d["problem_missing"] else ""),
             ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(str(value or ""))
@@ -477,9 +477,12 @@ class DemandsView(QWidget):
         self._chosen_id = d["id"] if d is not None else None
         open_ = d is not None and d["status"] == "published" and not d["taken_by"]
         closed = d is not None and d["status"] == "closed" and not d["taken_by"]
+        # Taken up, but the taker's problem for it never came (or was deleted): it may be published
+        # again, or it would be locked for good.
+        stranded = d is not None and bool(d["problem_missing"])
         self.edit_button.setEnabled(open_ or closed)
         self.close_button.setEnabled(open_)
-        self.reopen_button.setEnabled(closed)
+        self.reopen_button.setEnabled(closed or stranded)
 
     def edit_selected(self) -> None:
         """The chosen demand into the form, to be corrected and saved in place."""
