@@ -15,7 +15,7 @@ from commissioner_app.domain import Commissioner, Demand, ServiceTarget, Technic
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
-from commissioner_app.targets import target_named
+from commissioner_app.targets import POINTING_TABLES, target_named
 
 DEMAND_STATUSES = {
     "published": Message("待揭榜", "Open"),
@@ -209,7 +209,7 @@ def _withdraw_party(store: Store, target_id: str, commissioner_id: str) -> None:
     ).fetchone()
     if row is None or row[0] > 1 or row[1] != commissioner_id or row[2]:
         return
-    for table in ("visits", "problems", "service_agreements"):
+    for table in POINTING_TABLES:
         if store.db.execute(
             f"SELECT 1 FROM {table} WHERE target_id = ? AND deleted = 0 LIMIT 1", [target_id]
         ).fetchone():

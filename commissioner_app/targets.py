@@ -26,7 +26,7 @@ from commissioner_app.store import Store
 # A target's details whose changes its page lists (a colleague's correction among them).
 DETAIL_FIELDS = ("name", "contact_name", "contact_phone", "address", "credit_code")
 # Tables whose records name a service target in `target_id`.
-POINTING_TABLES = ("visits", "problems", "service_agreements")
+POINTING_TABLES = ("visits", "problems", "service_agreements", "achievements")
 
 _SUFFIXES = (
     ("股份有限公司", "公司"),

@@ -937,6 +937,8 @@ class Batch:
         self._server_fields(table, candidate, current, deleted)
         self._scope(table, record_id, candidate, current)
         self._postcheck(table, candidate, current, deleted)
+        if table == "service_targets":
+            shared_targets.check_merge(self, record_id, candidate, current, deleted)
 
     def _check_attachment_owner(
         self, incoming: dict[str, Any], current: Stored | None, deleted: bool

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sync.server.auth import User
     from sync.server.push import Batch, Stored
 
-POINTING_TABLES = ("visits", "problems", "service_agreements")
+POINTING_TABLES = ("visits", "problems", "service_agreements", "achievements")
 CONTACT_FIELDS = frozenset({"contact_name", "contact_phone", "address"})
 _CODE = re.compile(r"^[0-9A-Z]{18}\Z")
 
@@ -36,6 +36,20 @@ def _rejected(zh: str, en: str) -> Exception:
     from sync.server.push import Rejected
 
     return Rejected(zh, en)
+
+
+def _superseded(zh: str, en: str, current: Stored) -> Exception:
+    """A refusal carrying the target as it stands: nothing on the laptop can make the change
+    acceptable, so its copy becomes the server's (and the sync says why once)."""
+    from sync.server.push import Superseded
+
+    return Superseded(zh, en, current)
+
+
+def _differs(a: Any, b: Any) -> bool:
+    """Whether two values of a field differ, a field missing (a record stored by an application from
+    before it existed) being the same as an empty one."""
+    return a != b and not (a in (None, "") and b in (None, ""))
 
 
 def survivor_of(batch: Batch, target_id: str) -> str:
@@ -136,12 +150,18 @@ def may_edit(
     team or workstation correcting a live target's contact details, or a manager of theirs merging it
     (the bureau is not asked). Deleting or restoring it is its owner's."""
     user = batch.user
-    if table != "service_targets" or not _in_group(user, current):
+    if table != "service_targets" or not can_see(user, table, current):
         return False
+    if not _in_group(user, current):
+        raise _superseded(
+            "只有创建者所在团队（工作站）的成员可以更正此服务对象",
+            "only the members of the creator's team or workstation may correct this service target",
+            current,
+        )
     base, _ = batch.base_of(table, current_id(change), change["base_rev"])
     if change["base_rev"] == current.rev:
         base = current.fields
-    changed = {f for f, v in incoming.items() if v != base.get(f)}
+    changed = {f for f, v in incoming.items() if _differs(v, base.get(f))}
     merging = bool(incoming.get("merged_into")) and incoming.get("merged_into") != current.fields.get(
         "merged_into"
     )
@@ -153,7 +173,11 @@ def may_edit(
             )
         return True
     if change["deleted"] or current.deleted:
-        return False
+        raise _superseded(
+            "同事创建的服务对象只能由创建者删除或恢复",
+            "only its creator deletes or restores a colleague's service target",
+            current,
+        )
     others = sorted(changed - CONTACT_FIELDS)
     if others:
         # Nothing on the laptop can make this change acceptable: its copy becomes the target as it
@@ -208,13 +232,26 @@ def check_merge(
         )
     if current is not None and user.role != "bureau":
         kept = {**current.fields, "merged_into": into}
-        others = sorted(f for f in set(kept) | set(merged) if kept.get(f) != merged.get(f))
+        others = sorted(f for f in set(kept) | set(merged) if _differs(kept.get(f), merged.get(f)))
         if others:
             raise _rejected(
                 "合并服务对象时不能同时修改它的其他内容：" + "、".join(others),
                 "a merge changes only where the target went, not its other fields: " + ", ".join(others),
             )
     survivor = batch.load("service_targets", str(into))
+    if current is not None and user.role != "bureau" and survivor is not None:
+        # A manager merges within the group whose members use both: into a target of another
+        # group, its records would name one some of them cannot see (or it would have to become
+        # public, to the whole city); a public target is the bureau's to merge.
+        if current.public or (survivor.team_id, survivor.workstation_id) != (
+            current.team_id,
+            current.workstation_id,
+        ):
+            raise _rejected(
+                "站长/团长只能把服务对象合并到同一团队（工作站）的服务对象；其他的请由市科技局合并",
+                "a manager merges a target only into one of the same team or workstation; "
+                "the bureau merges the others",
+            )
     if (
         into == record_id
         or survivor is None
@@ -248,9 +285,10 @@ def after_write(batch: Batch, record_id: str, merged: dict[str, Any], current: S
         kept is not None
         and loser is not None
         and not kept.public
-        and (kept.team_id, kept.workstation_id) != (loser.team_id, loser.workstation_id)
+        and (loser.public or (kept.team_id, kept.workstation_id) != (loser.team_id, loser.workstation_id))
     ):
-        # The bureau merged targets of two teams: both keep seeing the one that stays.
+        # The bureau merged targets of two teams (or a public one): all who saw the merged one keep
+        # seeing the one that stays.
         batch.write(
             "service_targets",
             survivor,

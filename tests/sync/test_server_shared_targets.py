@@ -384,3 +384,133 @@ def test_a_colleagues_change_beyond_the_contacts_gives_back_the_target_as_it_sta
     assert refused["status"] == "rejected"
     assert "类型（type）" in refused["reason_zh"] and "Type (type)" in refused["reason_en"]
     assert refused["fields"]["type"] == "cooperative" and refused["rev"] == 1
+
+
+# A second attacker's try, at the rules above.
+
+
+def test_a_managers_merge_stays_within_the_group_and_cannot_take_a_public_target(
+    server: Server, world: dict[str, Any]
+) -> None:
+    """A manager's merge into a target of their own with another workstation made it public to the
+    whole city; merging a public target (one the bureau had merged two teams' into) into a private
+    one left the other team's visits naming a target they could not see."""
+    server.add_user("m3", "manager", station=None)  # of the team, not of its workstation
+    own = new_id()
+    server.push_ok("m3", [change("service_targets", own, target_fields(name="团长自建的合作社"))])
+    fields = target_fields(merged_into=own)
+    (cross,) = server.push_ok("m3", [change("service_targets", world["target"], fields, 1, deleted=True)])
+    assert cross["status"] == "rejected"
+    assert ("service_targets", own) not in seen(server, "c")  # still the team's, not public
+    theirs, their_visit = new_id(), new_id()
+    server.push_ok(
+        "c",
+        [
+            change("service_targets", theirs, target_fields(name="外队的合作社六")),
+            change("visits", their_visit, visit_fields(world["ids"]["c"], target_id=theirs)),
+        ],
+    )
+    server.push_ok(
+        "bureau",
+        [
+            change(
+                "service_targets",
+                theirs,
+                target_fields(name="外队的合作社六", merged_into=world["target"]),
+                1,
+                deleted=True,
+            )
+        ],
+    )
+    private = new_id()
+    server.push_ok("a", [change("service_targets", private, target_fields(name="甲的私有合作社"))])
+    public_rev = {c["id"]: c for c in server.pull_all("bureau")[0]}[world["target"]]["rev"]
+    (taken,) = server.push_ok(
+        "m",
+        [
+            change(
+                "service_targets",
+                world["target"],
+                target_fields(merged_into=private),
+                public_rev,
+                deleted=True,
+            )
+        ],
+    )
+    assert taken["status"] == "rejected"
+    moved = {c["id"]: c for c in server.pull_all("c")[0]}[their_visit]
+    assert moved["fields"]["target_id"] == world["target"]
+    assert ("service_targets", world["target"]) in seen(server, "c")
+
+
+def test_a_target_stored_without_a_later_field_is_still_corrected_and_merged(
+    server: Server, world: dict[str, Any]
+) -> None:
+    """A target pushed by an application from before merged_into existed has no such key: a
+    colleague's contact correction sending merged_into "" was refused as changing it."""
+    old = new_id()
+    fields = target_fields(name="老版本建的合作社")
+    server.push_ok("a", [change("service_targets", old, fields)])
+    (corrected,) = server.push_ok(
+        "b", [change("service_targets", old, {**fields, "merged_into": "", "contact_name": "王五"}, 1)]
+    )
+    assert corrected["status"] == "accepted", corrected
+    (merged,) = server.push_ok(
+        "m",
+        [
+            change(
+                "service_targets",
+                old,
+                {**fields, "contact_name": "王五", "merged_into": world["target"], "notes": ""},
+                2,
+                deleted=True,
+            )
+        ],
+    )
+    assert merged["status"] == "accepted", merged
+
+
+def test_a_refused_change_of_a_target_one_sees_gives_it_back_as_it_stands(
+    server: Server, world: dict[str, Any]
+) -> None:
+    """Refusals of a colleague's delete or restore carried no server version: the laptop kept the
+    change and sent it again at every sync."""
+    t = world["target"]
+    (deleted,) = server.push_ok("b", [change("service_targets", t, target_fields(), 1, deleted=True)])
+    assert deleted["status"] == "rejected" and deleted["rev"] == 1 and deleted["deleted"] is False
+    (outsider,) = server.push_ok("c", [change("service_targets", t, target_fields(contact_name="外人"), 1)])
+    assert outsider["status"] == "rejected" and "fields" not in outsider  # not seen: nothing told
+
+
+def test_an_achievement_naming_a_merged_target_follows_the_merge(
+    server: Server, world: dict[str, Any]
+) -> None:
+    loser = new_id()
+    server.push_ok("a", [change("service_targets", loser, target_fields(name="甲的合作社七"))])
+    achievement = new_id()
+    fields = {
+        "commissioner_id": world["ids"]["a"],
+        "title": "陈皮新品种推广",
+        "kind": "variety",
+        "contract_no": "2024440705000123",
+        "contract_date": "2024-05-01",
+        "transferor": "华南农业大学",
+        "transferee": "双水陈皮合作社",
+        "target_id": loser,
+    }
+    (made,) = server.push_ok("a", [change("achievements", achievement, fields)])
+    assert made["status"] == "accepted", made
+    server.push_ok(
+        "m",
+        [
+            change(
+                "service_targets",
+                loser,
+                target_fields(name="甲的合作社七", merged_into=world["target"]),
+                1,
+                deleted=True,
+            )
+        ],
+    )
+    moved = {c["id"]: c for c in server.pull_all("a")[0]}[achievement]
+    assert moved["fields"]["target_id"] == world["target"]
