@@ -513,14 +513,21 @@ class Store:
         return True
 
     def _reopen_review(self, table: str, record_id: str) -> None:
-        """A problem, solution or file (a photo, the signed sheet) of a reviewed visit changed: the
-        visit waits for review again.
+        """A problem, solution or file (a photo, the signed sheet) of a reviewed visit, or a file of a
+        reviewed achievement, changed: it waits for review again.
 
         The central store decides the review state and does the same on push; this shows it at once.
         """
         if table == "attachments":
-            sql = "SELECT owner_id FROM attachments WHERE id = ? AND owner_table = 'visits'"
-        elif table == "problems":
+            found = self.db.execute(
+                "SELECT owner_table, owner_id FROM attachments WHERE id = ? "
+                "AND owner_table IN ('visits', 'achievements')",
+                [record_id],
+            ).fetchone()
+            if found is not None:
+                self._reopen(found[0], found[1])
+            return
+        if table == "problems":
             sql = "SELECT visit_id FROM problems WHERE id = ?"
         elif table == "solutions":
             sql = (
@@ -531,11 +538,16 @@ class Store:
             return
         found = self.db.execute(sql, [record_id]).fetchone()
         if found and found[0]:
-            self.db.execute(
-                "UPDATE visits SET review_status = 'pending' "
-                "WHERE id = ? AND review_status IN ('approved', 'returned')",
-                [found[0]],
-            )
+            self._reopen("visits", found[0])
+
+    def _reopen(self, table: str, record_id: str) -> None:
+        """A reviewed visit or achievement waits for review again; a visit's accepted sheet with it."""
+        sheet = ", confirm_sheet_accepted = 0" if table == "visits" else ""
+        self.db.execute(
+            f"UPDATE {table} SET review_status = 'pending'{sheet} "
+            "WHERE id = ? AND review_status IN ('approved', 'returned')",
+            [record_id],
+        )
 
     def _history(self, table: str, record_id: str, changes: dict[str, list[Any]]) -> None:
         self.db.execute(

@@ -1357,32 +1357,31 @@ class Batch:
             )
 
     def _reopen_reviews(self, table: str, merged: dict[str, Any], current: Stored | None) -> None:
-        """A problem, solution or file (a photo, the signed sheet) of a reviewed visit changed: that
-        visit goes back to review, as an edit of the visit itself does, so nothing added after an
-        approval counts unreviewed."""
-        visit_ids = set()
+        """A problem, solution or file (a photo, the signed sheet) of a reviewed visit, or a file of a
+        reviewed achievement, changed: that record goes back to review, as an edit of it does, so
+        nothing added after an approval counts unreviewed; a visit's accepted sheet with it."""
+        owners: set[tuple[str, str]] = set()
         for fields in (merged, current.fields if current else {}):
             if table == "attachments":
-                visit_ids.add(fields.get("owner_id") if fields.get("owner_table") == "visits" else None)
+                owner_table, owner_id = fields.get("owner_table"), fields.get("owner_id")
+                if owner_table in REVIEWABLE and isinstance(owner_id, str) and owner_id:
+                    owners.add((str(owner_table), owner_id))
                 continue
             visit_id = fields.get("visit_id")
             if table == "solutions" and not visit_id:
                 # A solution without its own visit counts through its problem's (see assessment.py).
                 problem = self.load("problems", str(fields.get("problem_id") or ""))
                 visit_id = problem.fields.get("visit_id") if problem is not None else None
-            visit_ids.add(visit_id)
-        for visit_id in sorted(v for v in visit_ids if v):
-            visit = self.load("visits", visit_id)
-            if visit is None or visit.deleted or visit.fields.get("review_status") not in REVIEWED:
+            if isinstance(visit_id, str) and visit_id:
+                owners.add(("visits", visit_id))
+        for owner_table, owner_id in sorted(owners):
+            record = self.load(owner_table, owner_id)
+            if record is None or record.deleted or record.fields.get("review_status") not in REVIEWED:
                 continue
-            self.write(
-                "visits",
-                visit_id,
-                visit,
-                {**visit.fields, "review_status": "pending"},
-                visit.deleted,
-                visit.scope(),
-            )
+            fields = {**record.fields, "review_status": "pending"}
+            if owner_table == "visits":
+                fields["confirm_sheet_accepted"] = 0
+            self.write(owner_table, owner_id, record, fields, record.deleted, record.scope())
 
     def _review_visit(self, review: dict[str, Any]) -> None:
         """An accepted review sets the visit's (or achievement's) review state: a new revision that

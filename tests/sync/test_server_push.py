@@ -816,3 +816,55 @@ def test_a_problem_cites_only_a_demand_its_owner_took_up_and_keeps_it(server: Se
     server.push_ok("zhangsan", [change("problems", spare, {**mine, "demand_id": None, "source": "visit"})])
     (repointed,) = server.push_ok("zhangsan", [change("demands", demand, {**taken, "problem_id": spare}, 2)])
     assert repointed["status"] == "rejected"
+
+
+def test_evidence_changed_after_approval_takes_the_sheet_acceptance_and_an_achievements_approval(
+    server: Server,
+) -> None:
+    """A second attacker's try: a photo added to an approved visit sent it back to review but left
+    its accepted sheet counting; a file added to an approved achievement left it approved."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    visit = new_id()
+    server.push_ok("zhangsan", [change("visits", visit, visit_fields(cid, confirm_sheet_sha256="cd" * 32))])
+    review = {
+        "record_table": "visits",
+        "record_id": visit,
+        "record_rev": 1,
+        "decision": "approved",
+        "sheet_accepted": True,
+    }
+    server.push_ok("manager", [change("reviews", new_id(), review)])
+    photo = {"owner_table": "visits", "owner_id": visit, "sha256": "ab" * 32, "original_name": "田间.jpg"}
+    server.push_ok("zhangsan", [change("attachments", new_id(), photo)])
+    after = {c["id"]: c for c in server.pull_all("manager")[0]}[visit]["fields"]
+    assert (after["review_status"], after["confirm_sheet_accepted"]) == ("pending", 0)
+
+    achievement = new_id()
+    fields = {
+        "commissioner_id": cid,
+        "title": "陈皮新品种推广",
+        "kind": "variety",
+        "contract_no": "2024440705000123",
+        "contract_date": "2024-05-01",
+        "transferor": "华南农业大学",
+        "transferee": "双水陈皮合作社",
+    }
+    server.push_ok("zhangsan", [change("achievements", achievement, fields)])
+    approve = {
+        "record_table": "achievements",
+        "record_id": achievement,
+        "record_rev": 1,
+        "decision": "approved",
+    }
+    (approved,) = server.push_ok("manager", [change("reviews", new_id(), approve)])
+    assert approved["status"] == "accepted", approved
+    contract = {
+        "owner_table": "achievements",
+        "owner_id": achievement,
+        "sha256": "ef" * 32,
+        "original_name": "合同.pdf",
+    }
+    server.push_ok("zhangsan", [change("attachments", new_id(), contract)])
+    again = {c["id"]: c for c in server.pull_all("manager")[0]}[achievement]["fields"]
+    assert again["review_status"] == "pending"
