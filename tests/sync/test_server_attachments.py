@@ -67,24 +67,18 @@ def test_upload_resumes_from_the_servers_offset_and_download_is_scoped(server: S
     assert server.request("GET", f"/attachments/{sha}", "zhangsan").content == data
     assert server.request("GET", f"/attachments/{sha}", "manager").status_code == 404
     vid = new_id()
-    server.push_ok(
+    photo = {"sha256": sha, "owner_table": "visits", "owner_id": vid, "kind": "photo", "size": len(data)}
+    results = server.push_ok(
         "zhangsan",
         [
             change("visits", vid, visit_fields(zhang)),
-            change(
-                "attachments",
-                new_id(),
-                {
-                    "sha256": sha,
-                    "owner_table": "visits",
-                    "owner_id": vid,
-                    "kind": "photo",
-                    "size": len(data),
-                    "original_name": "../../etc/passwd",
-                },
-            ),
+            # A path for a name is refused (names never become paths anyway).
+            change("attachments", new_id(), {**photo, "original_name": "../../etc/passwd"}),
         ],
     )
+    assert [r["status"] for r in results] == ["accepted", "rejected"]
+    assert server.request("GET", f"/attachments/{sha}", "manager").status_code == 404
+    server.push_ok("zhangsan", [change("attachments", new_id(), {**photo, "original_name": "田间.jpg"})])
     mine = server.request("GET", f"/attachments/{sha}", "zhangsan")
     assert mine.status_code == 200 and mine.content == data
     assert server.request("GET", f"/attachments/{sha}", "manager").content == data

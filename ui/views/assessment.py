@@ -44,7 +44,7 @@ from commissioner_app.ops.assessment import (
 from commissioner_app.store import Store
 from ui import screen_fit
 from ui.context import AppContext
-from ui.plain_text import plain_label
+from ui.plain_text import plain_label, plain_tooltip
 from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, show_error
 from ui.views.annual_batch import AnnualBatchPanel, BatchRun, OwnStoreTask
@@ -319,7 +319,7 @@ class AssessmentView(QWidget):
         wanted = -(-metrics.horizontalAdvance(text) // max(1, metrics.horizontalAdvance("x"))) + 1
         low, high = WHO_CHARACTERS
         self.who.setMinimumContentsLength(min(max(wanted, low), high))
-        self.who.setToolTip(text)
+        self.who.setToolTip(plain_tooltip(text))
         line = self.who.lineEdit()
         if line is not None:
             line.setCursorPosition(0)
