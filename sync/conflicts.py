@@ -46,6 +46,14 @@ TABLE_LABELS: dict[str, Message] = {
     "reviews": Message("审核", "Review"),
     "demands": Message("技术需求", "Technical demand"),
     "annual_summaries": Message("年度总结", "Annual summary"),
+    "confirmations": Message("服务对象确认", "Confirmation by the served party"),
+    "assessment_results": Message("考核结果", "Assessment result"),
+    "projects": Message("揭榜项目", "Open-call project"),
+    "project_applications": Message("揭榜申请", "Application"),
+    "project_milestones": Message("攻关节点", "Milestone"),
+    "achievements": Message("成果转化", "Achievement"),
+    "bonus_points": Message("加分项", "Bonus"),
+    "exemplars": Message("先进典型", "Exemplar"),
 }
 
 FIELD_LABELS: dict[str, Message] = {

@@ -28,6 +28,14 @@ KIND_LABELS = {
     "reviews": Message("审核", "Reviews"),
     "demands": Message("技术需求", "Technical demands"),
     "annual_summaries": Message("年度总结", "Annual summaries"),
+    "confirmations": Message("服务对象确认", "Confirmations by the served party"),
+    "assessment_results": Message("考核结果", "Assessment results"),
+    "projects": Message("揭榜项目", "Open-call projects"),
+    "project_applications": Message("揭榜申请", "Applications"),
+    "project_milestones": Message("攻关节点", "Milestones"),
+    "achievements": Message("成果转化", "Achievements"),
+    "bonus_points": Message("加分项", "Bonuses"),
+    "exemplars": Message("先进典型", "Exemplars"),
 }
 
 
