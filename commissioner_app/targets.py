@@ -258,6 +258,31 @@ def follow_merges(store: Store) -> int:
     return moved
 
 
+def undo_merge(store: Store, loser_id: str, survivor_id: str) -> int:
+    """A merge made here that the central store refused: the records it re-pointed here (their
+    history says so) point to the merged target again; this commissioner's own go to the server so
+    (it may have had them re-pointed). Returns how many went back."""
+    me = store.actor or ""
+    change = json.dumps({"target_id": [loser_id, survivor_id]})
+    moved = 0
+    with store.atomic():
+        rows = store.db.execute(
+            "SELECT DISTINCT table_name, record_id FROM record_history WHERE changes = ?", [change]
+        ).fetchall()
+        for table, record_id in rows:
+            if table not in POINTING_TABLES:
+                continue
+            found = store.db.execute(
+                f"SELECT target_id, commissioner_id FROM {table} WHERE id = ?", [record_id]
+            ).fetchone()
+            if found is None or found[0] != survivor_id:
+                continue
+            mine = ", dirty = 1" if me and found[1] == me else ""
+            store.db.execute(f"UPDATE {table} SET target_id = ?{mine} WHERE id = ?", [loser_id, record_id])
+            moved += 1
+    return moved
+
+
 @dataclass
 class TargetEvent:
     """One line of a target's service history."""

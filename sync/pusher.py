@@ -25,6 +25,7 @@ from commissioner_app.domain import new_id, now_iso
 from commissioner_app.i18n import Message
 from commissioner_app.records import column_value as _column_value
 from commissioner_app.store import Store
+from commissioner_app.targets import undo_merge
 from sync import protocol
 from sync.checks import answered_fields, plain_reason
 from sync.client import PreparedBody
@@ -48,6 +49,8 @@ MAX_BATCH_CHARS = 4_000_000  # text in one push batch; the server refuses JSON b
 class Pusher(Uploader):
     # Take-ups the server refused in the answer being applied: (demand id, taker, demand title).
     _withdrawals: list[tuple[str, str, str]]
+    # Merges made here that the server refused: (merged target, the one it was merged into).
+    _undone_merges: list[tuple[str, str]]
 
     def pending_count(self) -> int:
         """Records waiting to be pushed (held-back conflicts and rejections not counted)."""
@@ -220,7 +223,10 @@ class Pusher(Uploader):
         with self.store.atomic():
             echoed = len(self._echo)
             self._withdrawals = []
+            self._undone_merges = []
             self._apply_push_answer(batch, answer, report)
+            for loser, survivor in self._undone_merges:
+                undo_merge(self.store, loser, survivor)
             for demand_id, taker, title in self._withdrawals:
                 report.problems.extend(
                     _withdrawn_messages(title, *withdraw_take_up(self.store, demand_id, taker))
@@ -311,6 +317,10 @@ class Pusher(Uploader):
                     _update(db, table, record_id, values)
                     no_base.append((table, record_id))
                     report.problems.append(_superseded_message(table, {**row, **kept}, reason))
+                    if table == "service_targets" and sent.get("merged_into") and not kept.get("merged_into"):
+                        # A merge refused: what it re-pointed here goes back, once every answer of
+                        # the batch is written.
+                        self._undone_merges.append((record_id, str(sent["merged_into"])))
                     taker = sent.get("taken_by")
                     if table == "demands" and taker and kept.get("taken_by") != taker:
                         # A refused take-up: the problem it made is withdrawn, once every answer of

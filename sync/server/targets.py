@@ -134,6 +134,16 @@ def code_search(conn: Connection, user: User, codes: list[str]) -> Any:
     )
 
 
+def _covers(survivor: Any, loser: Any) -> bool:
+    """Whether everyone who saw the merged target sees the one that stays: it is public, or of each
+    team and workstation the merged one was of."""
+    return bool(survivor.public) or (
+        not loser.public
+        and (not loser.team_id or survivor.team_id == loser.team_id)
+        and (not loser.workstation_id or survivor.workstation_id == loser.workstation_id)
+    )
+
+
 def _in_group(user: User, row: Any) -> bool:
     """Whether the user is of the team or workstation of the record's creator. (Seeing is not
     enough: everyone sees a public target, the bureau's or one it merged two teams' into.)"""
@@ -167,9 +177,10 @@ def may_edit(
     )
     if merging:
         if user.role != "manager" or not manages(user, current):
-            raise _rejected(
+            raise _superseded(
                 "只有本团队（工作站）的站长/团长或市科技局可以合并服务对象",
                 "only a manager of the target's team or workstation, or the bureau, may merge targets",
+                current,
             )
         return True
     if change["deleted"] or current.deleted:
@@ -210,12 +221,16 @@ def check_merge(
     user = batch.user
     into = merged.get("merged_into")
     was = current.fields.get("merged_into") if current is not None else None
+
+    def refused(zh: str, en: str) -> Exception:
+        # Of a target stored here, with the target as it stands: the laptop's merge cannot be
+        # corrected there, so its copy goes back to the server's (and the sync says why once).
+        return _superseded(zh, en, current) if current is not None else _rejected(zh, en)
+
     if into and not deleted:
-        raise _rejected(
-            "合并的服务对象须同时删除", "a merged target is deleted: merged_into goes with deleted"
-        )
+        raise refused("合并的服务对象须同时删除", "a merged target is deleted: merged_into goes with deleted")
     if was and user.role != "bureau" and (into != was or not deleted):
-        raise _rejected(
+        raise refused(
             "已合并的服务对象不能恢复或改为合并到别处；如合并有误，请联系市科技局",
             "a merged target cannot be restored or merged elsewhere; if the merge was wrong, ask the bureau",
         )
@@ -226,7 +241,7 @@ def check_merge(
     ):
         # Even its owner: a merge re-points the colleagues' records that name the target. (A new
         # target pushed merged has no records of anyone else's yet.)
-        raise _rejected(
+        raise refused(
             "只有本团队（工作站）的站长/团长或市科技局可以合并服务对象",
             "only a manager of the target's team or workstation, or the bureau, may merge targets",
         )
@@ -234,23 +249,21 @@ def check_merge(
         kept = {**current.fields, "merged_into": into}
         others = sorted(f for f in set(kept) | set(merged) if _differs(kept.get(f), merged.get(f)))
         if others:
-            raise _rejected(
+            raise refused(
                 "合并服务对象时不能同时修改它的其他内容：" + "、".join(others),
                 "a merge changes only where the target went, not its other fields: " + ", ".join(others),
             )
     survivor = batch.load("service_targets", str(into))
     if current is not None and user.role != "bureau" and survivor is not None:
-        # A manager merges within the group whose members use both: into a target of another
-        # group, its records would name one some of them cannot see (or it would have to become
-        # public, to the whole city); a public target is the bureau's to merge.
-        if current.public or (survivor.team_id, survivor.workstation_id) != (
-            current.team_id,
-            current.workstation_id,
-        ):
-            raise _rejected(
-                "站长/团长只能把服务对象合并到同一团队（工作站）的服务对象；其他的请由市科技局合并",
-                "a manager merges a target only into one of the same team or workstation; "
-                "the bureau merges the others",
+        # A manager merges into a target everyone who saw the merged one sees: else its records
+        # would name one some of them cannot see (or it would have to become public, to the whole
+        # city). A public target is the bureau's to merge.
+        if current.public or not _covers(survivor, current):
+            raise refused(
+                "站长/团长只能把服务对象合并到原服务对象所在团队和工作站的成员都能看到的服务对象；"
+                "其他的请由市科技局合并",
+                "a manager merges a target only into one that every member of its team and "
+                "workstation sees; the bureau merges the others",
             )
     if (
         into == record_id
@@ -259,7 +272,7 @@ def check_merge(
         or survivor.fields.get("merged_into")
         or not can_see(batch.user, "service_targets", survivor)
     ):
-        raise _rejected(
+        raise refused(
             "合并的目标服务对象不存在、已被合并或不在您的权限范围内",
             "the target to merge into does not exist, was merged itself, or is outside your scope",
         )
@@ -281,12 +294,7 @@ def after_write(batch: Batch, record_id: str, merged: dict[str, Any], current: S
     survivor = survivor_of(batch, str(into))
     kept = batch.load("service_targets", survivor)
     loser = batch.load("service_targets", record_id)
-    if (
-        kept is not None
-        and loser is not None
-        and not kept.public
-        and (loser.public or (kept.team_id, kept.workstation_id) != (loser.team_id, loser.workstation_id))
-    ):
+    if kept is not None and loser is not None and not _covers(kept, loser):
         # The bureau merged targets of two teams (or a public one): all who saw the merged one keep
         # seeing the one that stays.
         batch.write(

@@ -514,3 +514,28 @@ def test_an_achievement_naming_a_merged_target_follows_the_merge(
     )
     moved = {c["id"]: c for c in server.pull_all("a")[0]}[achievement]
     assert moved["fields"]["target_id"] == world["target"]
+
+
+def test_a_manager_merges_into_a_target_everyone_who_saw_the_merged_one_sees(
+    server: Server, world: dict[str, Any]
+) -> None:
+    """A third try: the rule wanted the same team and the same workstation, refusing a merge of a
+    team-only target into one of that team and a workstation (everyone who saw the first sees the
+    second); and its refusal left the manager's laptop with the merge made there."""
+    server.add_user("e", "commissioner", station=None)
+    server.add_user("m3", "manager", station=None)
+    team_only = new_id()
+    server.push_ok("e", [change("service_targets", team_only, target_fields(name="团队自建的合作社"))])
+    fields = target_fields(name="团队自建的合作社", merged_into=world["target"])
+    (done,) = server.push_ok("m3", [change("service_targets", team_only, fields, 1, deleted=True)])
+    assert done["status"] == "accepted", done
+    assert ("service_targets", world["target"]) not in seen(server, "c")  # not made public
+    # The other way round: the workstation's members outside the team would lose it.
+    wide = new_id()
+    server.push_ok("a", [change("service_targets", wide, target_fields(name="甲的合作社八"))])
+    narrow = new_id()
+    server.push_ok("e", [change("service_targets", narrow, target_fields(name="团队的合作社九"))])
+    into_narrow = target_fields(name="甲的合作社八", merged_into=narrow)
+    (refused,) = server.push_ok("m3", [change("service_targets", wide, into_narrow, 1, deleted=True)])
+    assert refused["status"] == "rejected" and "都能看到" in refused["reason_zh"]
+    assert refused["deleted"] is False and refused["fields"].get("merged_into", "") == ""

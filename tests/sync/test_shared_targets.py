@@ -224,10 +224,19 @@ def test_a_managers_merge_repoints_visits_on_every_computer(
     # A commissioner may not merge a colleague's target; another team's manager does not see them.
     d = Person(own_server, tmp_path, "commissioner", a.team, "孙丽")
     d.sync()
+    mine = visit(d.store, keep.id, "丁：走访石头村")
     merge_targets(d.store, keep.id, dup.id)
+    assert d.store.require(Visit, mine.id).target_id == dup.id  # re-pointed here at once
     report = d.sync()
     assert report.rejected == 1
     assert own_server.records()[("service_targets", keep.id)]["deleted"] is False
+    # The refused merge is undone here (it stayed, deleted and refused, hidden from every list of
+    # refusals, with the visits it moved): the target and the visit are as on the server.
+    back = d.store.get(ServiceTarget, keep.id)
+    assert back is not None and back.merged_into == ""
+    assert d.store.require(Visit, mine.id).target_id == keep.id
+    assert d.sync().rejected == 0
+    assert own_server.records()[("visits", mine.id)]["fields"]["target_id"] == keep.id
     assert keep.id not in m2.live_targets() and dup.id not in m2.live_targets()
 
     moved = merge_targets(m.store, dup.id, keep.id).value
