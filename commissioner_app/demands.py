@@ -85,6 +85,7 @@ def problem_missing(store: Store, demand: Demand) -> bool:
 def reopen(store: Store, demand_id: str, *, today: date | None = None) -> Demand:
     """Publish a closed demand again, or a taken one whose problem never came (problem_missing);
     one whose deadline has passed needs a new deadline first."""
+    today = today or date.today()
     with store.atomic():
         found = store.get(Demand, demand_id)
         if found is not None and found.status == "taken" and problem_missing(store, found):
@@ -92,8 +93,10 @@ def reopen(store: Store, demand_id: str, *, today: date | None = None) -> Demand
             found.problem_id = None
             found.status = "closed"  # and published below, as a closed one is
             store.save(found)
+            if found.deadline is not None and found.deadline < today:
+                return found  # taken back, closed: published again once it has a new deadline
         demand = _bureau_demand(store, demand_id, ("closed",))
-        if demand.deadline is not None and demand.deadline < (today or date.today()):
+        if demand.deadline is not None and demand.deadline < today:
             raise CommissionerError(
                 Message(
                     "该需求的揭榜截止日期已过，请先修改截止日期再重新发布。",

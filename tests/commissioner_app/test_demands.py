@@ -260,3 +260,21 @@ def test_the_bureau_publishes_again_a_demand_whose_problem_never_came(store):
     assert row["problem_missing"] == 0
     with pytest.raises(CommissionerError):
         reopen(store, demand.id)
+
+
+def test_a_demand_whose_problem_never_came_past_its_deadline_is_taken_back_closed(store):
+    """A cold try: past its deadline such a demand could be neither reopened (a new deadline first)
+    nor corrected or closed (it was taken): locked for good. It is taken back closed, to be given a
+    new deadline and published again."""
+    demand = published(store)
+    store.db.execute(
+        "UPDATE demands SET status = 'taken', taken_by = 'c-someone', problem_id = 'never-came', "
+        "deadline = ? WHERE id = ?",
+        [(date.today() - timedelta(days=5)).isoformat(), demand.id],
+    )
+    back = reopen(store, demand.id)
+    assert (back.status, back.taken_by) == ("closed", None)
+    fixed = store.get(Demand, demand.id)
+    fixed.deadline = date.today() + timedelta(days=30)
+    revise(store, demand.id, fixed)
+    assert reopen(store, demand.id).status == "published"

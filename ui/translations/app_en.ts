@@ -1303,6 +1303,10 @@ someone else&apos;s version, {2} conflicts</translation>
         <translation>Closing the demand…</translation>
     </message>
     <message>
+        <source>已收回“{0}”；其揭榜截止日期已过，请修改截止日期后再重新发布。</source>
+        <translation>Took back “{0}”; its deadline has passed: change the deadline, then publish it again.</translation>
+    </message>
+    <message>
         <source>已重新发布“{0}”，下次同步时送达各科技特派员。</source>
         <translation>Published “{0}” again: it reaches commissioners with the next sync.</translation>
     </message>

@@ -553,12 +553,19 @@ class DemandsView(QWidget):
         Operation(
             self,
             lambda store: reopen_demand(store, demand_id),
-            lambda _done: self._say(
-                self.tr("已重新发布“{0}”，下次同步时送达各科技特派员。").format(title), until_sync=True
-            ),
+            lambda done: self._reopened(title, done.value),
         ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
             self.tr("正在发布需求…")
         ).run_in_background()
+
+    def _reopened(self, title: str, demand: Demand) -> None:
+        if demand.status == "closed":  # taken back from a take-up whose problem never came
+            self._say(
+                self.tr("已收回“{0}”；其揭榜截止日期已过，请修改截止日期后再重新发布。").format(title),
+                until_sync=True,
+            )
+            return
+        self._say(self.tr("已重新发布“{0}”，下次同步时送达各科技特派员。").format(title), until_sync=True)
 
     def publish(self) -> None:
         deadline = self.deadline.date().toPython()
