@@ -204,6 +204,48 @@ def withdraw_take_up(store: Store, demand_id: str, commissioner_id: str) -> tupl
     return withdrawn, kept
 
 
+def withdrawn_messages(demand: str, withdrawn: list[str], kept: list[str]) -> list[Message]:
+    """What a sync says of a take-up that did not succeed (see withdraw_take_up)."""
+    name = " ".join(demand.split())[:40]
+    said = []
+    if withdrawn:
+        said.append(
+            Message(
+                f"揭榜“{name}”未成功，因此建立的技术难题已撤回",
+                f"The take-up of “{name}” did not succeed: the technical problem it made was withdrawn",
+            )
+        )
+    if kept:
+        said.append(
+            Message(
+                f"揭榜“{name}”未成功；因此建立的技术难题已有工作记录，仍保留为您的技术难题",
+                f"The take-up of “{name}” did not succeed; the technical problem it made has work recorded "
+                "on it and stays yours",
+            )
+        )
+    return said
+
+
+def reconcile_take_ups(store: Store) -> list[Message]:
+    """After a pull: a problem this laptop's commissioner made by taking up a demand that is not
+    theirs after all (the bureau took it back while the problem was on its way, and someone else may
+    have taken it since; or it was deleted) is withdrawn, or with work on it becomes an ordinary
+    problem, as a take-up refused at sync is. What the sync says of each."""
+    me = store.get_meta("self_commissioner_id") or ""
+    if not me:
+        return []
+    orphans = store.db.execute(
+        """SELECT DISTINCT d.id, d.title FROM problems p JOIN demands d ON d.id = p.demand_id
+           WHERE p.deleted = 0 AND p.source = 'bureau_demand' AND p.commissioner_id = ?
+             AND d.dirty = 0 AND (d.deleted = 1 OR coalesce(d.taken_by, '') != ?)""",
+        [me, me],
+    ).fetchall()
+    said: list[Message] = []
+    for demand_id, title in orphans:
+        said += withdrawn_messages(str(title or ""), *withdraw_take_up(store, demand_id, me))
+    return said
+
+
 def _withdraw_party(store: Store, target_id: str, commissioner_id: str) -> None:
     """Delete a party registered by the take-up alone: this commissioner's, never changed since it was
     first stored, and named by no live record."""

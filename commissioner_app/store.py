@@ -467,9 +467,11 @@ class Store:
             if current is None:
                 raise NotFoundError(Message(f"找不到记录 {record_id}", f"No record {record_id}"))
             rev, dirty, base_rev = current
+            # A new state to send, as an edit is: a refusal of the record before it no longer holds
+            # it back (a deletion sent never refused, it waited to sync for good).
             self.db.execute(
-                f"UPDATE {cls.__table__} SET deleted = 1, dirty = 1, base_rev = ?, updated_at = ?, "
-                "updated_by = ? WHERE id = ?",
+                f"UPDATE {cls.__table__} SET deleted = 1, dirty = 1, sync_error = NULL, base_rev = ?, "
+                "updated_at = ?, updated_by = ? WHERE id = ?",
                 [base_rev if dirty else rev, now_iso(), self.actor, record_id],
             )
             self._history(cls.__table__, record_id, {"deleted": [0, 1]})

@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 
 from commissioner_app import schema
+from commissioner_app.demands import reconcile_take_ups
 from commissioner_app.domain import TABLES, now_iso
 from commissioner_app.records import domain_columns
 from commissioner_app.store import Store
@@ -141,6 +142,8 @@ class SyncEngine(Pusher, Puller):
                 push_bureau_edits(self.store, self.client, report)  # reference data and rules (bureau only)
                 self._pull_all(report)
                 follow_merges(self.store)
+                # Take-ups that turned out not to be this commissioner's (commissioner_app/demands.py).
+                report.problems.extend(reconcile_take_ups(self.store))
                 _tell_remote_conflicts(report)
             if not report.cancelled:
                 self._evidence(report)

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from commissioner_app import schema
-from commissioner_app.demands import withdraw_take_up
+from commissioner_app.demands import withdraw_take_up, withdrawn_messages
 from commissioner_app.domain import new_id, now_iso
 from commissioner_app.i18n import Message
 from commissioner_app.records import column_value as _column_value
@@ -229,7 +229,7 @@ class Pusher(Uploader):
                 undo_merge(self.store, loser, survivor)
             for demand_id, taker, title in self._withdrawals:
                 report.problems.extend(
-                    _withdrawn_messages(title, *withdraw_take_up(self.store, demand_id, taker))
+                    withdrawn_messages(title, *withdraw_take_up(self.store, demand_id, taker))
                 )
             # Kept with the answer: a pull, in this sync or the next, leaves these out.
             keep_echo(self.store, self._echo[echoed:])
@@ -650,27 +650,6 @@ def _superseded_message(table: str, fields: dict[str, Any], reason: dict[str, st
         f"{label.zh}“{name}”：{reason['zh']}（已改为服务器上的版本）",
         f"{label.en} “{name}”: {reason['en']} (now as the server has it)",
     )
-
-
-def _withdrawn_messages(demand: str, withdrawn: list[str], kept: list[str]) -> list[Message]:
-    name = " ".join(demand.split())[:40]
-    said = []
-    if withdrawn:
-        said.append(
-            Message(
-                f"揭榜“{name}”未成功，因此建立的技术难题已撤回",
-                f"The take-up of “{name}” did not succeed: the technical problem it made was withdrawn",
-            )
-        )
-    if kept:
-        said.append(
-            Message(
-                f"揭榜“{name}”未成功；因此建立的技术难题已有工作记录，仍保留为您的技术难题",
-                f"The take-up of “{name}” did not succeed; the technical problem it made has work recorded "
-                "on it and stays yours",
-            )
-        )
-    return said
 
 
 def _update(db: Any, table: str, record_id: str, values: dict[str, Any]) -> None:

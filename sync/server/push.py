@@ -1099,16 +1099,25 @@ class Batch:
         before = current.fields.get("demand_id") if current is not None else None
         if not cited or cited == before:
             return
-        if before:
+        if current is not None:
             raise Rejected(
-                "为某项需求建立的技术难题不能改为另一项需求的",
-                "a problem made for one demand cannot be moved to another",
+                "技术难题不能改为为某项需求建立的（揭榜时建立的技术难题才是）",
+                "a problem made otherwise, or for another demand, cannot become a demand's",
             )
         demand = self.load("demands", str(cited))
-        if demand is not None and demand.fields.get("taken_by") not in (None, "", self.user.commissioner_id):
+        taker = demand.fields.get("taken_by") if demand is not None else None
+        if (
+            demand is None
+            or demand.deleted
+            or not (
+                taker == self.user.commissioner_id
+                or (not taker and demand.fields.get("status") == "published")
+            )
+        ):
             raise Rejected(
-                "该需求已被其他科技特派员揭榜，不能为它建立技术难题",
-                "another commissioner has taken up this demand: a problem cannot be made for it",
+                "该需求不存在、已关闭或已被其他科技特派员揭榜，不能为它建立技术难题",
+                "the demand does not exist, is closed, or another commissioner has taken it up: "
+                "a problem cannot be made for it",
             )
 
     def _take_up_holds(self, demand_id: str, fields: dict[str, Any]) -> bool:
@@ -1155,9 +1164,10 @@ class Batch:
             or problem.owner_id != self.user.commissioner_id
             or problem.fields.get("demand_id") != record_id
         ):
-            raise Rejected(
+            raise Superseded(
                 "揭榜须指明为该需求建立的技术难题",
                 "a take-up names the technical problem made for this demand",
+                current,
             )
 
     def _precheck_bureau_demand(

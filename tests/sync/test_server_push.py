@@ -868,3 +868,21 @@ def test_evidence_changed_after_approval_takes_the_sheet_acceptance_and_an_achie
     server.push_ok("zhangsan", [change("attachments", new_id(), contract)])
     again = {c["id"]: c for c in server.pull_all("manager")[0]}[achievement]["fields"]
     assert again["review_status"] == "pending"
+
+
+def test_a_problem_cites_only_an_open_demand_or_one_its_owner_holds(server: Server) -> None:
+    """A third try: problems citing a closed demand, a deleted one or an id that is no demand were
+    taken; and a problem's demand could be cleared and then set to another."""
+    cid = server.add_user("zhangsan", "commissioner")
+    closed, published = published_demand(server, status="closed")
+    gone, _ = published_demand(server)
+    server.push_ok("boss", [change("demands", gone, published, 1, deleted=True)])
+    base = {"commissioner_id": cid, "title": "难题", "status": "open", "source": "bureau_demand"}
+    for cited in (closed, gone, "no-such-demand"):
+        (refused,) = server.push_ok("zhangsan", [change("problems", new_id(), {**base, "demand_id": cited})])
+        assert refused["status"] == "rejected", cited
+    ordinary = new_id()
+    server.push_ok("zhangsan", [change("problems", ordinary, {**base, "source": "visit", "demand_id": None})])
+    open_one, _ = published_demand(server)
+    (moved,) = server.push_ok("zhangsan", [change("problems", ordinary, {**base, "demand_id": open_one}, 1)])
+    assert moved["status"] == "rejected"

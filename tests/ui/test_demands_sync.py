@@ -216,7 +216,7 @@ def test_a_take_up_made_offline_after_the_bureau_closed_it_is_refused_once_with_
     close(bureau, demand.id)
     bureau_sync.sync()
     report = wang_sync.sync()
-    assert report.rejected == 1
+    assert report.rejected == 2  # the take-up, and the problem made for a demand now closed
     said = [p.text("zh_CN") for p in report.problems]
     assert any("技术需求“鱼塘增氧”" in p and "该需求已被市科技局关闭，不能再揭榜" in p for p in said), said
     # The copy is the server's now: closed, nobody's, nothing waiting or refused.
@@ -312,3 +312,52 @@ def test_two_take_ups_of_one_demand_leave_one_problem_and_one_party(server, tmp_
     ]
     # 王芳's two parties; 李明's 福田柑橘场 withdrawn, his 鸿运鳗鱼场 kept with the problem he worked on.
     assert sorted(parties) == ["双水镇福田柑橘场", "双水镇鸿运鳗鱼场", "双水镇鸿运鳗鱼场"]
+
+
+def test_a_problem_that_arrives_after_the_bureau_took_its_demand_back_is_withdrawn_there(server, tmp_path):
+    """A third try: the take-up arrived without its problem, the bureau published the demand again
+    (未收到难题), someone else took it up, and the first taker's problem came later: it stayed, citing
+    a demand someone else held, and nobody was told."""
+    from commissioner_app.demands import demand_progress, publish, reopen, take_up
+    from tests.sync.fieldwork import commissioner_store, connect
+
+    bureau, bureau_sync, wang, wang_sync, wang_id = bureau_and_commissioner(server, tmp_path)
+    li_id = str(uuid.uuid4())
+    server.add_user("lim", commissioner_id=li_id)
+    li = commissioner_store(tmp_path / "li", li_id, "李明")
+    li_sync = connect(li, server.url, "lim")
+    demand = publish(bureau, Demand(title="番石榴枯萎病", description="成片枯死"))
+    other = publish(bureau, Demand(title="番石榴炭疽病", description="果实病斑"))
+    bureau_sync.sync()
+    wang_sync.sync()
+    li_sync.sync()
+    late = take_up(wang, demand.id, wang.profile())
+    worked = take_up(wang, other.id, wang.profile())
+    wang.save(Solution(problem_id=worked.id, commissioner_id=wang_id, description="清园，喷施药剂"))
+    # The take-ups go; their problems (held back here) do not.
+    held = [late.id, worked.id]
+    wang.db.execute(f"UPDATE problems SET is_draft = 1 WHERE id IN ({','.join('?' * len(held))})", held)
+    wang_sync.sync()
+    bureau_sync.sync()
+    for row in demand_progress(bureau):
+        assert row["problem_missing"] == 1, row["title"]
+        reopen(bureau, row["id"])
+    bureau_sync.sync()
+    li_sync.sync()
+    for row in demand_progress(bureau):
+        take_up(li, row["id"], li.profile())
+    assert li_sync.sync().rejected == 0
+    wang.db.execute(f"UPDATE problems SET is_draft = 0 WHERE id IN ({','.join('?' * len(held))})", held)
+    report = wang_sync.sync()
+    said = [p.text("zh_CN") for p in report.problems]
+    assert any("揭榜“番石榴枯萎病”未成功，因此建立的技术难题已撤回" in p for p in said), said
+    assert any("揭榜“番石榴炭疽病”未成功；因此建立的技术难题已有工作记录" in p for p in said), said
+    assert wang.get(TechnicalProblem, late.id) is None
+    kept = wang.require(TechnicalProblem, worked.id)
+    assert (kept.demand_id, kept.source) == (None, "target_request")
+    again = wang_sync.sync()
+    assert again.rejected == 0 and not again.problems
+    live = {k: r for k, r in server.records().items() if not r["deleted"]}
+    assert ("problems", late.id) not in live
+    assert live[("problems", worked.id)]["fields"]["demand_id"] is None
+    assert wang.status()["waiting_to_sync"] == 0
