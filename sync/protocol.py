@@ -247,6 +247,9 @@ class PullAnswer(TypedDict, total=False):
     has_more: bool
     server_time: str
     remaining: int | None  # only when asked with count=true
+    # Only with count=true (a sync's first page): the account as it is now (role, commissioner_id,
+    # team_id, workstation_id, county, display_name). Older servers leave it out.
+    account: dict[str, Any]
 
 
 class UploadStatus(TypedDict):

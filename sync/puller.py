@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from commissioner_app import schema
 from commissioner_app.domain import now_iso
-from commissioner_app.ops.session import session_user
+from commissioner_app.ops.session import session_user, set_session_user
 from commissioner_app.records import column_value as _column_value
 from commissioner_app.reference import RefItem, replace_reference
 from commissioner_app.store import Store
@@ -27,6 +27,10 @@ HISTORY_TABLES = ("visits", "service_targets")
 log = logging.getLogger("commissioner.sync.engine.pull")
 
 META_CURSOR = "pull_since"
+# What of an account decides what it sees (sync/server/scope.py). (Whose laptop it is, its
+# commissioner id, is settled at login and not taken from a pull.)
+ACCOUNT_SCOPE = ("role", "team_id", "workstation_id", "county")
+ROLES = ("commissioner", "manager", "bureau", "county")
 LOCK_GAP_SECONDS = 0.01  # between pulled pages, the database is left to other writers this long
 
 
@@ -42,9 +46,20 @@ class Puller(EngineParts):
         kept = kept_echo(self.store)
         skip = pull_skip(kept, since)
         # The next page is fetched while this one is applied (at most two pages in memory).
+        # The first page counts what is to come, and says what the account is now.
+        opening = self.client.pull(since, self.pull_limit, True, skip)
+        if self._account_moved(opening.get("account")) and since > 0:
+            # Moved to another team, workstation, county or role since the cursor: records of the
+            # new scope stored before it were never sent here. From the start again (what is here
+            # already is kept; a record here at the same revision is not written again).
+            log.info("the account's scope changed: pulling from the start")
+            since = 0
+            self.store.set_meta(META_CURSOR, "0")
+            skip = pull_skip(kept, since)
+            opening = self.client.pull(since, self.pull_limit, True, skip)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            # The first page counts what is to come.
-            coming = fetcher.submit(self.client.pull, since, self.pull_limit, True, skip)
+            coming: Future[protocol.PullAnswer] = Future()
+            coming.set_result(opening)
             first = True
             while True:
                 answer = coming.result()
@@ -71,6 +86,26 @@ class Puller(EngineParts):
                 first = False
                 if not more or self._cancelled(report):
                     break  # (a page fetched after a cancel is dropped: the cursor has not moved past it)
+
+    def _account_moved(self, account: Any) -> bool:
+        """Take the account as the server describes it now (checked: the server is not trusted with
+        more than text), keeping the rest of what the login stored. Whether its scope moved."""
+        known = session_user(self.store)
+        if not isinstance(account, dict) or known is None:
+            return False
+        now = {
+            k: (v if isinstance(v, str) and len(v) <= 200 else None)
+            for k, v in account.items()
+            if k in ACCOUNT_SCOPE or k == "display_name"
+        }
+        if now.get("role") not in ROLES:
+            return False
+        if now.get("display_name") is None:
+            now.pop("display_name", None)
+        moved = any((now.get(k) or None) != (known.get(k) or None) for k in ACCOUNT_SCOPE)
+        if moved or (now.get("display_name") or "") != (known.get("display_name") or ""):
+            set_session_user(self.store, {**known, **now})
+        return moved
 
     def _pull_progress(self, answer: protocol.PullAnswer, first: bool) -> SyncProgress:
         """Changes received so far, of how many (the first page's `remaining`; 0: not known)."""

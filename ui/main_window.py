@@ -117,9 +117,11 @@ class MainWindow(QMainWindow):
 
         self._create_actions()
         self._add_standard_views()
-        from ui.roles import add_role_views
+        from ui.roles import add_role_views, watcher
 
         add_role_views(self)  # the views the user's role needs (review, team, assessment, bureau)
+        self._follow_role()
+        watcher(self.context).role_changed.connect(lambda _role: self._follow_role())
         self.retranslate()
         self.refresh_sync_count()
         context.operation_did_execute.connect(lambda _changes: self.refresh_sync_count())
@@ -286,7 +288,16 @@ class MainWindow(QMainWindow):
         # the list's frame.
         self.rail.setFixedWidth(max(RAIL_MIN_WIDTH, widest + 28 + 4 + 12 + 2 * self.rail.frameWidth()))
 
+    def _follow_role(self) -> None:
+        from ui.roles import records_visits
+
+        self.new_visit_action.setEnabled(records_visits(self.context))
+
     def new_visit(self) -> None:
+        from ui.roles import records_visits
+
+        if not records_visits(self.context):
+            return  # the bureau's and a county bureau's accounts record no visits (Ctrl+N too)
         module = editors()
         if module is not None:
             module.open_visit_editor(self, self.context, None)

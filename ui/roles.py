@@ -38,6 +38,12 @@ def current_role(context: AppContext) -> str:
     return session_role(context.reader)
 
 
+def records_visits(context: AppContext) -> bool:
+    """Whether this account records visits: a commissioner's or a manager's (the central store takes
+    no visit from the bureau or a county bureau, whose laptop kept one it could never send)."""
+    return current_role(context) in ("commissioner", "manager")
+
+
 def reviewer(context: AppContext) -> Commissioner | None:
     """The logged-in manager as a reviewer: their commissioner record, with the team and workstation
     the server gave the account (the server decides what a manager may review); None for other roles."""

@@ -315,6 +315,12 @@ class SyncController(QObject):
         elif error is not None and not isinstance(error, CommissionerError):
             log.error("sync failed", exc_info=error)
         self._update_probe()
+        if error is None:
+            # A sync may bring the account's new role (the bureau changed it): the views follow at
+            # once, whether or not any record changed.
+            from ui.roles import watcher
+
+            watcher(self.context).check()
         self.sync_finished.emit(result, error)
         # What changed is then announced by the executor: the lists, the overview, the status bar.
         self.index_pulled()

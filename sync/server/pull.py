@@ -49,6 +49,10 @@ def parse_skip(value: str) -> list[tuple[int, int]]:
     return ranges
 
 
+# What a pull's first page says of the account (protocol.PullAnswer.account).
+ACCOUNT_KEYS = ("role", "commissioner_id", "team_id", "workstation_id", "county", "display_name")
+
+
 def pull_page(
     engine: Engine, user: User, since: int, limit: int, count: bool = False, skip: Ranges = ()
 ) -> str:
@@ -77,7 +81,13 @@ def pull_page(
         for r in rows
     ]
     more = "true" if has_more else "false"
-    extra = f',"remaining":{json.dumps(remaining)}' if count else ""
+    extra = ""
+    if count:
+        # The first page of a sync says what the account is now (the bureau may have moved it to
+        # another team, role or county since it logged in): its laptop then sees its new scope.
+        account = {k: getattr(user, k) for k in ACCOUNT_KEYS}
+        extra = f',"remaining":{json.dumps(remaining)},"account":{json.dumps(account, ensure_ascii=False)}'
+
     return (
         f'{{"changes":[{",".join(parts)}],"next_since":{next_since},"has_more":{more},'
         f'"server_time":{json.dumps(timeutil.now_iso())}{extra}}}'

@@ -2293,6 +2293,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>No visits yet. Click “New visit” to record your first one.</translation>
     </message>
     <message>
+        <source>还没有服务记录。</source>
+        <translation>No visits yet.</translation>
+    </message>
+    <message>
         <source>退回意见：{0}</source>
         <translation>Returned: {0}</translation>
     </message>

@@ -23,6 +23,7 @@ from commissioner_app.store import record_state
 from ui.context import AppContext
 from ui.models import state_label
 from ui.plain_text import plain_label, plain_tooltip
+from ui.roles import records_visits, watcher
 from ui.tasks import Operation
 from ui.views.common import heading
 
@@ -100,6 +101,7 @@ class OverviewView(QWidget):
 
         self.retranslate()
         context.operation_did_execute.connect(lambda _changes: self.load(force=True))
+        watcher(context).role_changed.connect(lambda _role: self.retranslate())
 
     def load(self, force: bool = False) -> None:
         if self.has_loaded and not force:
@@ -129,6 +131,7 @@ class OverviewView(QWidget):
             self.greeting.setText(self.tr("今天是 {0}。").format(today.isoformat()))
         self.new_button.setText(self.tr("新建服务记录"))
         self.new_button.setToolTip(self.tr("新建一条服务记录（Ctrl+N）"))
+        self.new_button.setVisible(records_visits(self.context))
         loaded = self.has_loaded
         captions = {
             "month": (f.visits_this_month, self.tr("本月服务记录")),
@@ -143,7 +146,11 @@ class OverviewView(QWidget):
         self.recent_title.setText(self.tr("最近的服务记录"))
         self.recent.clear()
         if loaded and not f.recent:
-            self.recent.addItem(self.tr("还没有服务记录。点击“新建服务记录”记下第一次服务。"))
+            self.recent.addItem(
+                self.tr("还没有服务记录。点击“新建服务记录”记下第一次服务。")
+                if records_visits(self.context)
+                else self.tr("还没有服务记录。")
+            )
         for row in f.recent:
             state = state_label(record_state(row["sync_state"], row["review_status"]), lang)
             content = (row["content"] or "").replace("\n", " ")

@@ -21,6 +21,7 @@ from commissioner_app.reference import reference, towns_of
 from commissioner_app.store import RECORD_STATES, SYNC_STATES, VisitQuery
 from ui.context import AppContext
 from ui.models import VisitTableModel
+from ui.roles import records_visits, watcher
 from ui.views.common import (
     ColumnFitter,
     SearchBox,
@@ -148,6 +149,7 @@ class VisitsView(QWidget):
             QWidget.setTabOrder(first, second)
 
         self.retranslate()
+        watcher(context).role_changed.connect(lambda _role: self.retranslate())
         self.search_box.search.connect(lambda _text: self.apply_filters())
         # Enter in the search picks the first match (once the search it started has answered).
         self._search_pending = False
@@ -190,6 +192,7 @@ class VisitsView(QWidget):
         self.search_box.setPlaceholderText(self.tr("搜索服务记录：服务对象、内容、地区…（Ctrl+F）"))
         self.new_button.setText(self.tr("新建服务记录"))
         self.new_button.setToolTip(self.tr("新建一条服务记录（Ctrl+N）"))
+        self.new_button.setVisible(records_visits(self.context))
         self.period_label.setText(self.tr("时间"))
         period_labels = [
             self.tr("全部时间"),
