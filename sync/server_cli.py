@@ -269,8 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _group_of(engine: Any, table: str, given: str | None, kind_en: str, kind_zh: str) -> str | None:
     """The id of the team (or workstation) `given` names, by its id or by its name as the bureau
-    entered it. One the server has no record of is kept as given, with a warning: the account's
-    team then shows nowhere (no name, no team assessment) until the bureau creates it."""
+    entered it. One the server has no record of is kept as given, with a warning: the account joins
+    the team when the bureau creates one of that name (sync/server/admin.py: adopt_group)."""
     if not given:
         return given
     import json
@@ -297,8 +297,9 @@ def _group_of(engine: Any, table: str, given: str | None, kind_en: str, kind_zh:
         return str(by_name[given])
     print(
         f"warning: this server has no {kind_en} with the id or name {given!r} yet; the account is added, "
-        f"but its {kind_en} shows nowhere until the bureau creates it (组织与账号) / 注意：服务器上还没有"
-        f"编号或名称为“{given}”的{kind_zh}；账号已添加，但须由市科技局在“组织与账号”中建立该{kind_zh}后才会显示",
+        f"and joins the {kind_en} once the bureau creates it under that name (组织与账号) / 注意：服务器上"
+        f"还没有编号或名称为“{given}”的{kind_zh}；账号已添加，市科技局在“组织与账号”中以此名称建立该{kind_zh}后"
+        "即自动加入",
         file=sys.stderr,
     )
     return given

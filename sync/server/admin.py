@@ -327,6 +327,23 @@ def _rescope(conn: Connection, commissioner_id: str, team_id: str | None, statio
     conn.execute(update(counters).where(counters.c.name == "server_seq").values(value=seq))
 
 
+def adopt_group(conn: Connection, table: str, group_id: str, name: str, changed_by: str) -> list[str]:
+    """A team or workstation the bureau just created: the accounts added for it by its name before it
+    existed (`user add --team NAME`, which keeps the name) join it, and their records follow. The
+    accounts that joined."""
+    column = users.c.team_id if table == "teams" else users.c.workstation_id
+    joined = []
+    for row in conn.execute(select(users).where(column == name)).all():
+        team = group_id if table == "teams" else row.team_id
+        station = group_id if table == "workstations" else row.workstation_id
+        conn.execute(update(users).where(users.c.id == row.id).values({column.name: group_id}))
+        auth.open_membership(conn, row.id, row.role, team, station, row.county or "", changed_by)
+        if row.commissioner_id:
+            _rescope(conn, row.commissioner_id, team, station)
+        joined.append(row.username)
+    return joined
+
+
 def _hash_codes(codes: list[str]) -> list[str]:
     if len(codes) < 8:
         return [auth.hash_code(c) for c in codes]

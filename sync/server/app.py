@@ -282,6 +282,8 @@ class PullAnswer(BaseModel):
     has_more: bool
     server_time: str
     remaining: int | None = None  # only when asked with count=true
+    # Only with count=true: the account as it is now (sync/server/pull.py: ACCOUNT_KEYS).
+    account: dict[str, Any] | None = None
 
 
 class UploadStatus(BaseModel):

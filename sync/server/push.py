@@ -308,6 +308,7 @@ def push_json(engine: Engine, user: User, request: dict[str, Any]) -> str:
             return answer
         answer, results = _settle(conn, batch, results, seq, request, _unchanged(batch, read_at, seq))
     _log_applied(user, request, results)
+    _adopt_named_groups(engine, user, results)
     return answer
 
 
@@ -328,6 +329,7 @@ def _push_json_sqlite(engine: Engine, user: User, request: dict[str, Any]) -> st
         batch.conn = conn
         answer, results = _settle(conn, batch, results, seq, request, _unchanged(batch, read_at, seq))
     _log_applied(user, request, results)
+    _adopt_named_groups(engine, user, results)
     return answer
 
 
@@ -422,6 +424,31 @@ def _write(
         )
     )
     return answer
+
+
+def _adopt_named_groups(engine: Engine, user: User, results: list[dict[str, Any]]) -> None:
+    """After a bureau's push that created teams or workstations: the accounts added for one of them by
+    its name before it existed join it (sync/server/admin.py: adopt_group). In a transaction of its
+    own, once the push's is committed: it numbers the records it re-scopes after the counter."""
+    made = [
+        (r["table"], r["id"])
+        for r in results
+        if r["table"] in ("teams", "workstations") and r["status"] == "accepted" and r.get("rev") == 1
+    ]
+    if user.role != "bureau" or not made:
+        return
+    from sync.server.admin import adopt_group
+
+    with writing(engine) as conn:
+        for table, group_id in made:
+            row = conn.execute(
+                select(records.c.fields).where(records.c.table_name == table, records.c.id == group_id)
+            ).first()
+            name = str(orjson.loads(row.fields).get("name") or "").strip() if row is not None else ""
+            if name and name != group_id:
+                joined = adopt_group(conn, table, group_id, name, user.username)
+                if joined:
+                    log.info("accounts joined a new group", extra={"group": group_id, "accounts": joined})
 
 
 def _log_applied(user: User, request: dict[str, Any], results: list[dict[str, Any]]) -> None:

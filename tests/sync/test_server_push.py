@@ -886,3 +886,25 @@ def test_a_problem_cites_only_an_open_demand_or_one_its_owner_holds(server: Serv
     open_one, _ = published_demand(server)
     (moved,) = server.push_ok("zhangsan", [change("problems", ordinary, {**base, "demand_id": open_one}, 1)])
     assert moved["status"] == "rejected"
+
+
+def test_accounts_added_for_a_team_by_name_join_it_when_the_bureau_creates_it(server: Server) -> None:
+    """A cold try: `user add --team 新会区柑橘产业科技特派团` before the team existed kept the name as
+    the account's team; the team the bureau then created got another id, and its manager and members
+    never joined it (the team view showed "，成员 2 人")."""
+    from sync.server.tables import users
+
+    name = "新会区柑橘产业科技特派团"
+    cid = server.add_user("wangjg", "commissioner", team=name, station=None)
+    server.add_user("linzz", "manager", team=name, station=None)
+    server.add_user("boss", "bureau")
+    visit = new_id()
+    server.push_ok("wangjg", [change("visits", visit, visit_fields(cid))])
+    team = new_id()
+    (made,) = server.push_ok("boss", [change("teams", team, {"name": name, "county": "新会区"})])
+    assert made["status"] == "accepted"
+    with server.engine.connect() as conn:
+        joined = dict(conn.execute(select(users.c.username, users.c.team_id)).all())
+    assert joined["wangjg"] == team and joined["linzz"] == team
+    # Their records follow: the manager now sees the member's visit.
+    assert visit in {c["id"] for c in server.pull_all("linzz")[0]}
