@@ -348,6 +348,18 @@ def test_every_dialog_fits_the_screen(fit_data, tmp_path, screen, name, language
         )
         problems = check_window(dialog, QRect(QPoint(0, 0), dialog.size()), lambda: settle(context))
         assert not problems, f"{name}: off screen at {room.toTuple()}: {problems}"
+        # Nothing is reached by scrolling sideways (the English service types did, in four columns).
+        for tabs in dialog.findChildren(QTabWidget) or [None]:
+            for index in range(tabs.count()) if tabs is not None else [0]:
+                if tabs is not None:
+                    tabs.setCurrentIndex(index)
+                    settle(context)
+                sideways = [
+                    area.objectName() or type(area.widget()).__name__
+                    for area in dialog.findChildren(QScrollArea)
+                    if area.isVisible() and area.horizontalScrollBar().maximum() > 0
+                ]
+                assert not sideways, f"{name}: scrolls sideways at {room.toTuple()}: {sideways}"
         for box in dialog.findChildren(QDialogButtonBox):
             assert _owner(box) is box, f"{name}: the button row scrolls away with the content"
     finally:

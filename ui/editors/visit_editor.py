@@ -168,12 +168,10 @@ class VisitEditor(QDialog):
         self.region = RegionPicker(store, self)
         self.service_type_boxes: dict[str, QCheckBox] = {}
         types_widget = QWidget(self)
-        grid = QGridLayout(types_widget)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for i, code in enumerate(SERVICE_TYPES):
-            box = QCheckBox(types_widget)
-            self.service_type_boxes[code] = box
-            grid.addWidget(box, i // 4, i % 4)
+        self.types_grid = QGridLayout(types_widget)
+        self.types_grid.setContentsMargins(0, 0, 0, 0)
+        for code in SERVICE_TYPES:
+            self.service_type_boxes[code] = QCheckBox(types_widget)
         self.industry = no_wheel(ReferenceCombo(store, "industry", self))
         self.content = QPlainTextEdit(self)
         self.content.setTabChangesFocus(True)
@@ -366,8 +364,17 @@ class VisitEditor(QDialog):
 
     # --- language --------------------------------------------------------------------------------
 
+    def _lay_out_types(self, lang: str) -> None:
+        """The service types in four columns, two in English (its names are long: four columns of
+        them made the editor scroll sideways on a field laptop at 150 %)."""
+        columns = 2 if lang == "en" else 4
+        for i, box in enumerate(self.service_type_boxes.values()):
+            self.types_grid.removeWidget(box)
+            self.types_grid.addWidget(box, i // columns, i % columns)
+
     def retranslate(self) -> None:
         lang = i18n.language()
+        self._lay_out_types(lang)
         if self.origin == "new":
             self.setWindowTitle(self.tr("新建服务记录"))
         else:

@@ -230,20 +230,16 @@ class AgreementDialog(QDialog):
         self.agreed: dict[str, QDoubleSpinBox] = {}
         self.done_labels: dict[str, QLabel] = {}
         self.agreed_labels: dict[str, QLabel] = {}
-        grid = QGridLayout()
-        for row, key in enumerate(AGREED_TARGETS):
+        self.agreed_grid = QGridLayout()
+        for key in AGREED_TARGETS:
             spin = QDoubleSpinBox(self)
             spin.setDecimals(0)
             spin.setRange(0, 100000)
             self.agreed[key] = spin
             self.agreed_labels[key] = QLabel(self)
             self.done_labels[key] = QLabel(self)
-            line, column = row // 2, 3 * (row % 2)  # two to a line: all in view on a field laptop
-            grid.addWidget(self.agreed_labels[key], line, column)
-            grid.addWidget(spin, line, column + 1)
-            grid.addWidget(self.done_labels[key], line, column + 2)
         self.agreed_box = QGroupBox(self)
-        self.agreed_box.setLayout(grid)
+        self.agreed_box.setLayout(self.agreed_grid)
         self.deliverables = QPlainTextEdit(self)
         self.deliverables.setMaximumHeight(56)
         self.notes = QLineEdit(self)
@@ -293,15 +289,29 @@ class AgreementDialog(QDialog):
         layout.addWidget(self.buttons)
         self._load(progress)
         self.retranslate()
-        screen_fit.fit_dialog(self, (640, 720))
+        screen_fit.fit_dialog(self, (760, 720))  # (its English needs about 700 wide)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
 
+    def _lay_out_agreed(self, lang: str) -> None:
+        """Two counters to a line, all in view on a field laptop; one in English (its labels are
+        long: two to a line made the dialog scroll sideways)."""
+        per_line = 1 if lang == "en" else 2
+        grid = self.agreed_grid
+        for row, key in enumerate(AGREED_TARGETS):
+            line, column = row // per_line, 3 * (row % per_line)
+            for offset, widget in enumerate(
+                (self.agreed_labels[key], self.agreed[key], self.done_labels[key])
+            ):
+                grid.removeWidget(widget)
+                grid.addWidget(widget, line, column + offset)
+
     def retranslate(self) -> None:
         lang = i18n.language()
+        self._lay_out_agreed(lang)
         self.setWindowTitle(self.tr("新建服务协议") if self.is_new else self.tr("服务协议"))
         texts = {
             "target_id": self.tr("服务对象"),
