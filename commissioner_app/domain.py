@@ -121,7 +121,7 @@ PROBLEM_STATUSES: dict[str, Message] = {
 PROBLEM_SOURCES: dict[str, Message] = {
     "visit": Message("走访发现", "Found on a visit"),
     "target_request": Message("服务对象提出", "Requested by the target"),
-    "bureau_demand": Message("科技局发布需求（揭榜）", "Bureau demand (揭榜)"),
+    "bureau_demand": Message("科技局发布需求（揭榜）", "Bureau demand (open call)"),
 }
 
 # The codes are stored (and synced) as they are; what each level is called follows the Chinese

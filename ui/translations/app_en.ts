@@ -1840,7 +1840,7 @@ Data folder: {0}</translation>
     </message>
     <message>
         <source>待同步：{0} 条记录</source>
-        <translation>Waiting to sync: {0} records</translation>
+        <translation>Records waiting to sync: {0}</translation>
     </message>
     <message>
         <source>尚未登录同步服务器</source>
