@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commissioner_app.domain import ACCOUNT_ROLES
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 from sync.engine import CLOCK_SKEW_WARNING, META_LAST_SYNC, PHASES
@@ -40,11 +41,9 @@ from ui.sync_display import conflict_records, rejected_records
 from ui.tasks import Operation, error_text
 from ui.views.common import heading
 
+# The roles as the organisation view names them (commissioner_app.domain.ACCOUNT_ROLES), capitalised.
 ROLE_NAMES = {
-    "commissioner": Message("科技特派员", "Commissioner"),
-    "manager": Message("团队负责人", "Team manager"),
-    "bureau": Message("科技局", "Bureau"),
-    "county": Message("县科技局", "County bureau"),
+    code: Message(name.zh, name.en[:1].upper() + name.en[1:]) for code, name in ACCOUNT_ROLES.items()
 }
 BANNER_WARNING = "background: #fff4ce; color: #5c4400; padding: 8px; border-radius: 4px;"
 BANNER_ERROR = "background: #fde2e1; color: #7a1a14; padding: 8px; border-radius: 4px;"
