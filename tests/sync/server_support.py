@@ -233,5 +233,19 @@ def visit_fields(commissioner_id: str, **extra: Any) -> dict[str, Any]:
     return fields
 
 
+def achievement_fields(commissioner_id: str, **extra: Any) -> dict[str, Any]:
+    """An achievement (成果转化) as a commissioner's laptop pushes it."""
+    return {
+        "commissioner_id": commissioner_id,
+        "title": "陈皮新品种推广",
+        "kind": "variety",
+        "contract_no": "2024440705000123",
+        "contract_date": "2024-05-01",
+        "transferor": "华南农业大学",
+        "transferee": "双水陈皮合作社",
+        **extra,
+    }
+
+
 def new_id() -> str:
     return str(uuid.uuid4())

@@ -11,6 +11,7 @@ from tests.sync.server_support import (
     BACKENDS,
     OTHER_TEAM,
     Server,
+    achievement_fields,
     change,
     cheap_password_hashes,
     engine_factory,
@@ -565,17 +566,7 @@ def test_a_demand_long_past_its_deadline_cannot_be_taken_up(server: Server) -> N
 def test_a_commissioner_may_only_take_up_a_published_demand(server: Server) -> None:
     zhang = server.add_user("zhangsan", "commissioner")
     li = server.add_user("lisi", "commissioner")
-    server.add_user("boss", "bureau")
-    demand = new_id()
-    published = {
-        "title": "陈皮仓储霉变",
-        "description": "需要低成本防霉方案",
-        "status": "published",
-        "published_by": "boss",
-        "taken_by": None,
-        "problem_id": None,
-    }
-    server.push_ok("boss", [change("demands", demand, published)])
+    demand, published = published_demand(server)
     [edit] = server.push_ok(
         "zhangsan", [change("demands", demand, {**published, "title": "改了标题"}, base_rev=1)]
     )
@@ -841,16 +832,7 @@ def test_evidence_changed_after_approval_takes_the_sheet_acceptance_and_an_achie
     assert (after["review_status"], after["confirm_sheet_accepted"]) == ("pending", 0)
 
     achievement = new_id()
-    fields = {
-        "commissioner_id": cid,
-        "title": "陈皮新品种推广",
-        "kind": "variety",
-        "contract_no": "2024440705000123",
-        "contract_date": "2024-05-01",
-        "transferor": "华南农业大学",
-        "transferee": "双水陈皮合作社",
-    }
-    server.push_ok("zhangsan", [change("achievements", achievement, fields)])
+    server.push_ok("zhangsan", [change("achievements", achievement, achievement_fields(cid))])
     approve = {
         "record_table": "achievements",
         "record_id": achievement,

@@ -12,6 +12,7 @@ from tests.sync.server_support import (
     BACKENDS,
     OTHER_TEAM,
     Server,
+    achievement_fields,
     change,
     cheap_password_hashes,
     engine_factory,
@@ -488,16 +489,7 @@ def test_an_achievement_naming_a_merged_target_follows_the_merge(
     loser = new_id()
     server.push_ok("a", [change("service_targets", loser, target_fields(name="甲的合作社七"))])
     achievement = new_id()
-    fields = {
-        "commissioner_id": world["ids"]["a"],
-        "title": "陈皮新品种推广",
-        "kind": "variety",
-        "contract_no": "2024440705000123",
-        "contract_date": "2024-05-01",
-        "transferor": "华南农业大学",
-        "transferee": "双水陈皮合作社",
-        "target_id": loser,
-    }
+    fields = achievement_fields(world["ids"]["a"], target_id=loser)
     (made,) = server.push_ok("a", [change("achievements", achievement, fields)])
     assert made["status"] == "accepted", made
     server.push_ok(
