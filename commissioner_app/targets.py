@@ -180,15 +180,23 @@ def target_named(
     return store.save(probe), True
 
 
-def _survivor(store: Store, target_id: str) -> ServiceTarget | None:
-    """The live target a merged one's records went to (`target_id`: where it was merged into),
-    following a chain of merges."""
-    chain = dict(store.db.execute("SELECT id, merged_into FROM service_targets WHERE merged_into != ''"))
+def _merges(store: Store) -> dict[str, str]:
+    """Every merged target here, and the one it was merged into."""
+    return dict(store.db.execute("SELECT id, merged_into FROM service_targets WHERE merged_into != ''"))
+
+
+def _final(merges: dict[str, str], target_id: str) -> str:
+    """Where a target's records end, following a chain of merges (a cycle stops where it closes)."""
     seen: set[str] = set()
-    while target_id in chain and target_id not in seen:
+    while target_id in merges and target_id not in seen:
         seen.add(target_id)
-        target_id = chain[target_id]
-    found = store.get(ServiceTarget, target_id)
+        target_id = merges[target_id]
+    return target_id
+
+
+def _survivor(store: Store, target_id: str) -> ServiceTarget | None:
+    """The live target a merged one's records went to (`target_id`: where it was merged into)."""
+    found = store.get(ServiceTarget, _final(_merges(store), target_id))
     return found if found is not None and not found.merged_into else None
 
 
@@ -218,24 +226,14 @@ def follow_merges(store: Store) -> int:
     """Re-point local records from merged targets to the targets they were merged into (following a
     chain), and retire the merged ones. Unsent local records are re-pointed as local edits (they are
     pushed so); synced ones take the value the server already gave them. Returns the records moved."""
-    merged = dict(
-        store.db.execute("SELECT id, merged_into FROM service_targets WHERE merged_into != ''").fetchall()
-    )
+    merged = _merges(store)
     if not merged:
         return 0
-
-    def final(target_id: str) -> str:
-        seen = set()
-        while target_id in merged and target_id not in seen:
-            seen.add(target_id)
-            target_id = merged[target_id]
-        return target_id
-
     moved = 0
     now = now_iso()
     with store.atomic():
         for loser in merged:
-            survivor = final(loser)
+            survivor = _final(merged, loser)
             for table in POINTING_TABLES:
                 ids = [r[0] for r in store.db.execute(f"SELECT id FROM {table} WHERE target_id = ?", [loser])]
                 for record_id in ids:

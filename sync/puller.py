@@ -12,7 +12,7 @@ from typing import Any
 
 from commissioner_app import schema
 from commissioner_app.domain import now_iso
-from commissioner_app.ops.session import session_user, set_session_user
+from commissioner_app.ops.session import ROLES, session_user, set_session_user
 from commissioner_app.records import column_value as _column_value
 from commissioner_app.reference import RefItem, replace_reference
 from commissioner_app.store import Store
@@ -30,7 +30,6 @@ META_CURSOR = "pull_since"
 # What of an account decides what it sees (sync/server/scope.py). (Whose laptop it is, its
 # commissioner id, is settled at login and not taken from a pull.)
 ACCOUNT_SCOPE = ("role", "team_id", "workstation_id", "county")
-ROLES = ("commissioner", "manager", "bureau", "county")
 LOCK_GAP_SECONDS = 0.01  # between pulled pages, the database is left to other writers this long
 
 

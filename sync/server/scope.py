@@ -67,13 +67,18 @@ def can_see(user: User, table: str, row: Any) -> bool:
         return bool(user.county) and row.county == user.county
     if user.commissioner_id and row.owner_id == user.commissioner_id:
         return True
-    in_group = bool(
+    if user.role == "manager":
+        return in_group(user, row)
+    return in_group(user, row) and table in GROUP_TABLES
+
+
+def in_group(user: User, row: Any) -> bool:
+    """Whether the user is of the record's team or workstation (its owner's). Seeing a record is not
+    that: everyone sees a public one."""
+    return bool(
         (user.team_id and row.team_id == user.team_id)
         or (user.workstation_id and row.workstation_id == user.workstation_id)
     )
-    if user.role == "manager":
-        return in_group
-    return in_group and table in GROUP_TABLES
 
 
 def manages(user: User, row: Any) -> bool:
@@ -83,12 +88,7 @@ def manages(user: User, row: Any) -> bool:
         return True
     if user.role == "county":
         return bool(user.county) and row.county == user.county
-    if user.role != "manager":
-        return False
-    return bool(
-        (user.team_id and row.team_id == user.team_id)
-        or (user.workstation_id and row.workstation_id == user.workstation_id)
-    )
+    return user.role == "manager" and in_group(user, row)
 
 
 def known_counties(conn: Any) -> list[str]:

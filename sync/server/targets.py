@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, func, literal_column, select
 
-from sync.server.scope import can_see, manages, visible_clause
+from sync.server.scope import can_see, in_group, manages, visible_clause
 from sync.server.tables import records
 
 if TYPE_CHECKING:
@@ -144,15 +144,6 @@ def _covers(survivor: Any, loser: Any) -> bool:
     )
 
 
-def _in_group(user: User, row: Any) -> bool:
-    """Whether the user is of the team or workstation of the record's creator. (Seeing is not
-    enough: everyone sees a public target, the bureau's or one it merged two teams' into.)"""
-    return bool(
-        (user.team_id and row.team_id == user.team_id)
-        or (user.workstation_id and row.workstation_id == user.workstation_id)
-    )
-
-
 def may_edit(
     batch: Batch, table: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]
 ) -> bool:
@@ -162,7 +153,7 @@ def may_edit(
     user = batch.user
     if table != "service_targets" or not can_see(user, table, current):
         return False
-    if not _in_group(user, current):
+    if not in_group(user, current):
         raise _superseded(
             "只有创建者所在团队（工作站）的成员可以更正此服务对象",
             "only the members of the creator's team or workstation may correct this service target",

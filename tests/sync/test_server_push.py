@@ -302,6 +302,17 @@ def test_a_review_accepts_a_signed_sheet_only_for_a_visit_that_has_one(server: S
     assert visits[signed]["confirm_sheet_accepted"] == 1
 
 
+def sheet_approval(visit: str) -> dict[str, object]:
+    """A reviewer's approval of a visit's first revision, its signed sheet accepted."""
+    return {
+        "record_table": "visits",
+        "record_id": visit,
+        "record_rev": 1,
+        "decision": "approved",
+        "sheet_accepted": True,
+    }
+
+
 def test_an_accepted_sheet_swapped_afterwards_is_accepted_no_more(server: Server) -> None:
     """An attacker's try: after a reviewer accepted the signed sheet, the commissioner pushed another
     sheet and a higher rating; the visit went back to review, yet the acceptance stayed, so the new
@@ -313,13 +324,7 @@ def test_an_accepted_sheet_swapped_afterwards_is_accepted_no_more(server: Server
         "zhangsan",
         [change("visits", visit, visit_fields(cid, confirm_sheet_sha256="cd" * 32, confirm_satisfaction=3))],
     )
-    review = {
-        "record_table": "visits",
-        "record_id": visit,
-        "record_rev": 1,
-        "decision": "approved",
-        "sheet_accepted": True,
-    }
+    review = sheet_approval(visit)
     server.push_ok("manager", [change("reviews", new_id(), review)])
     accepted = {c["id"]: c for c in server.pull_all("zhangsan")[0]}[visit]
     assert accepted["fields"]["confirm_sheet_accepted"] == 1
@@ -818,13 +823,7 @@ def test_evidence_changed_after_approval_takes_the_sheet_acceptance_and_an_achie
     server.add_user("manager", "manager")
     visit = new_id()
     server.push_ok("zhangsan", [change("visits", visit, visit_fields(cid, confirm_sheet_sha256="cd" * 32))])
-    review = {
-        "record_table": "visits",
-        "record_id": visit,
-        "record_rev": 1,
-        "decision": "approved",
-        "sheet_accepted": True,
-    }
+    review = sheet_approval(visit)
     server.push_ok("manager", [change("reviews", new_id(), review)])
     photo = {"owner_table": "visits", "owner_id": visit, "sha256": "ab" * 32, "original_name": "田间.jpg"}
     server.push_ok("zhangsan", [change("attachments", new_id(), photo)])

@@ -71,6 +71,11 @@ def world(server: Server) -> dict[str, Any]:
     return {"ids": ids, "target": target, "agreement": agreement}
 
 
+def merge_change(loser: str, into: str, name: str, base: int = 1) -> dict[str, Any]:
+    """A push merging `loser` (named `name`) into `into`: its deletion with merged_into set."""
+    return change("service_targets", loser, target_fields(name=name, merged_into=into), base, deleted=True)
+
+
 def seen(server: Server, user: str) -> set[tuple[str, str]]:
     changes, _ = server.pull_all(user)
     return {(c["table"], c["id"]) for c in changes}
@@ -413,15 +418,7 @@ def test_a_managers_merge_stays_within_the_group_and_cannot_take_a_public_target
     )
     server.push_ok(
         "bureau",
-        [
-            change(
-                "service_targets",
-                theirs,
-                target_fields(name="外队的合作社六", merged_into=world["target"]),
-                1,
-                deleted=True,
-            )
-        ],
+        [merge_change(theirs, world["target"], "外队的合作社六", 1)],
     )
     private = new_id()
     server.push_ok("a", [change("service_targets", private, target_fields(name="甲的私有合作社"))])
@@ -494,15 +491,7 @@ def test_an_achievement_naming_a_merged_target_follows_the_merge(
     assert made["status"] == "accepted", made
     server.push_ok(
         "m",
-        [
-            change(
-                "service_targets",
-                loser,
-                target_fields(name="甲的合作社七", merged_into=world["target"]),
-                1,
-                deleted=True,
-            )
-        ],
+        [merge_change(loser, world["target"], "甲的合作社七", 1)],
     )
     moved = {c["id"]: c for c in server.pull_all("a")[0]}[achievement]
     assert moved["fields"]["target_id"] == world["target"]
