@@ -417,10 +417,11 @@ def backup_command(args: argparse.Namespace, url: str) -> int:
 def app_from_env() -> Any:
     """The app for uvicorn workers: the database comes from the environment set by `serve`."""
     from sync.server import logs
-    from sync.server.app import create_app
+    from sync.server.app import create_app, warm_up
 
     logs.configure(os.environ.get("COMMISSIONER_SERVER_LOG_LEVEL", "INFO"))
     app = create_app(os.environ["COMMISSIONER_SERVER_URL"])
+    warm_up(app)  # before the freeze below: what it builds lives as long as the process
     # The objects of the loaded server (modules, the app, its routes and schemas) live as long as the
     # process: moved out of the garbage collector's sight, so that its full collections, which a
     # push's many small objects set off, stop walking them again and again.

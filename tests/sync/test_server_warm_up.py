@@ -1,0 +1,77 @@
+"""A server worker is ready for its first sync when it starts taking requests: what FastAPI builds
+at a process's first routed request (every route's parameter schemas) is built at start-up, not
+while a commissioner's first push of the day waits for it."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from sync import protocol
+from sync.server.app import create_app, warm_up
+
+HEADERS = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}
+
+
+@pytest.fixture
+def schemas_built(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Every pydantic schema built (a TypeAdapter made) while the test runs."""
+    built: list[Any] = []
+    original = pydantic.TypeAdapter.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(args[0] if args else kwargs.get("type"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pydantic.TypeAdapter, "__init__", counting)
+    yield built
+
+
+def first_requests(app: FastAPI, built: list[Any]) -> list[Any]:
+    """The schemas built while a fresh process answers its first requests: a login attempt, an
+    unauthenticated pull and a health check."""
+    built.clear()
+    with TestClient(app) as client:
+        assert client.post(f"{protocol.API_PREFIX}/auth/login", json={}, headers=HEADERS).status_code == 422
+        assert client.get(f"{protocol.API_PREFIX}/sync/pull", headers=HEADERS).status_code == 401
+        assert client.get(f"{protocol.API_PREFIX}/health").status_code == 200
+    return list(built)
+
+
+def test_a_warmed_up_app_builds_no_schema_at_its_first_requests(
+    tmp_path: Path, schemas_built: list[Any]
+) -> None:
+    app = create_app(f"sqlite:///{tmp_path / 'server.db'}")
+    warm_up(app)
+    assert first_requests(app, schemas_built) == []
+
+
+def test_the_warm_up_is_not_a_request_anyone_sees(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(f"sqlite:///{tmp_path / 'server.db'}")
+    with caplog.at_level(logging.DEBUG):
+        warm_up(app)
+    assert [r for r in caplog.records if r.name.startswith("sync.server.access")] == []
+    with TestClient(app) as client:
+        assert client.get(f"{protocol.API_PREFIX}/health").json()["ok"] is True
+
+
+def test_the_workers_app_is_warmed_up_before_it_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schemas_built: list[Any]
+) -> None:
+    from sync import server_cli
+
+    # The worker's factory also tunes this process's garbage collector: not in the test process.
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    monkeypatch.setattr(gc, "set_threshold", lambda *a: None)
+    monkeypatch.setenv("COMMISSIONER_SERVER_URL", f"sqlite:///{tmp_path / 'server.db'}")
+    monkeypatch.setenv("COMMISSIONER_SERVER_LOG_LEVEL", "WARNING")
+    app = server_cli.app_from_env()
+    assert first_requests(app, schemas_built) == []
