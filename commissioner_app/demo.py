@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -291,8 +290,7 @@ def generate_demo(
     units = [r.name_zh for r in reference(store, "sending_unit") if r.code != "other"]
     now = now_iso()
 
-    def uid() -> str:
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    uid = demo_evidence.SeededIds(rng, end - timedelta(days=366))
 
     def person() -> str:
         return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))

@@ -10,14 +10,14 @@ import io
 import json
 import os
 import random
-import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from PIL import Image, ImageDraw
 from PIL.ExifTags import IFD
 
 from commissioner_app.attachments import INCOMING_PREFIX, blob_path, thumbnail_path
+from commissioner_app.domain import uuid7
 from commissioner_app.store import Store
 
 # Rough centres of Jiangmen's county-level divisions (latitude, longitude).
@@ -31,6 +31,21 @@ COUNTY_GPS = {
     "恩平市": (22.18, 112.31),
 }
 PHOTO_SIZE = (320, 240)
+
+
+class SeededIds:
+    """Ids of demo records as the application makes them (version 7, `domain.new_id`: they sort in
+    the order the records were made), from a seeded generator: the same seed gives the same ids.
+    The first is made at 08:00 UTC on `start`, each next one a second later."""
+
+    def __init__(self, rng: random.Random, start: date) -> None:
+        self.rng = rng
+        self.milliseconds = int(datetime.combine(start, time(8), tzinfo=UTC).timestamp() * 1000)
+
+    def __call__(self) -> str:
+        self.milliseconds += 1000
+        bits = self.rng.getrandbits(128)  # as many as a version 4 id took: the rest of a demo is as it was
+        return uuid7(self.milliseconds, bits >> 62, bits)
 
 
 def _dms(value: float) -> tuple[float, float, float]:
@@ -118,12 +133,13 @@ def attach(store: Store, visits: list[dict[str, Any]], seed: int) -> list[dict[s
     """Photos for about a third of the visits and a signed sheet's scan for about one in six; the
     attachment rows (in the sync state of their visit) are returned, the visits updated in place."""
     rng = random.Random(f"evidence-{seed}")
+    new_id = SeededIds(rng, min((date.fromisoformat(v["visit_date"]) for v in visits), default=date.today()))
     rows: list[dict[str, Any]] = []
 
     def row(visit: dict[str, Any], sha: str, size: int, kind: str, name: str, **extra: Any) -> None:
         rows.append(
             {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "id": new_id(),
                 "sha256": sha,
                 "owner_table": "visits",
                 "owner_id": visit["id"],
@@ -185,6 +201,7 @@ def agreements(
     """Service agreements for about a quarter of the targets: the commissioner who served the target
     most, a one- to three-year period around those visits, agreed targets of the right size."""
     rng = random.Random(f"agreements-{seed}")
+    new_id = SeededIds(rng, end - timedelta(days=3 * 366))
     served: dict[str, dict[str, int]] = {}
     first_day: dict[str, str] = {}
     for v in visits:
@@ -221,7 +238,7 @@ def agreements(
         }
         rows.append(
             {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "id": new_id(),
                 "commissioner_id": who,
                 "target_id": t["id"],
                 "start_date": start.isoformat(),
@@ -245,6 +262,9 @@ def agreements(
 def agreement_scans(store: Store, agreements: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
     """A scan of the signed copy for every agreement past its draft (an attachment of the agreement)."""
     rng = random.Random(f"agreement-scans-{seed}")
+    new_id = SeededIds(
+        rng, min((date.fromisoformat(a["start_date"]) for a in agreements), default=date.today())
+    )
     rows = []
     for a in agreements:
         if a["status"] == "draft":
@@ -253,7 +273,7 @@ def agreement_scans(store: Store, agreements: list[dict[str, Any]], seed: int) -
         data = sheet_scan(rng, day, "10:00", "")
         rows.append(
             {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "id": new_id(),
                 "sha256": keep(store, data),
                 "owner_table": "service_agreements",
                 "owner_id": a["id"],

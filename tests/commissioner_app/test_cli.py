@@ -127,3 +127,14 @@ def test_status_names_every_kind_of_record_it_counts():
 
     assert set(schema.SYNCED_TABLES) <= set(KIND_LABELS)
     assert set(schema.SYNCED_TABLES) <= set(TABLE_LABELS)
+
+
+def test_demo_ids_sort_in_the_order_the_records_were_made(demo_dir):
+    """As the application's own: a visit made after another has an id that sorts after it."""
+    import sqlite3
+    import uuid
+
+    db = sqlite3.connect(demo_dir / "commissioner.db")
+    ids = [r[0] for r in db.execute("SELECT id FROM visits ORDER BY rowid")]
+    assert len(ids) == 400 and ids == sorted(ids)
+    assert {uuid.UUID(i).version for i in ids} == {7}

@@ -139,3 +139,28 @@ def test_a_profile_without_a_name_asks_for_the_persons_name() -> None:
     # A commissioner is a person: 姓名, where a service target has a 名称.
     issues = Commissioner(name=" ", sending_unit="华南农业大学").validate()
     assert [(i.field, i.label.zh) for i in issues] == [("name", "姓名")]
+
+
+def test_record_ids_are_uuids_that_sort_in_the_order_they_were_made(monkeypatch):
+    """A record's id is a UUID of version 7 (RFC 9562: the time it was made, then random bits): the
+    records of a day's work, and of a sync's batch, are written next to each other in every index on
+    their id, at the laptop and at the central store, instead of one page of the index each."""
+    import uuid
+
+    from commissioner_app import domain
+
+    made = [domain.new_id() for _ in range(5000)]
+    assert len(set(made)) == len(made)
+    assert made == sorted(made)
+    assert {uuid.UUID(i).version for i in made} == {7}
+    assert {uuid.UUID(i).variant for i in made} == {uuid.RFC_4122}
+    # Made now: the first 48 bits are the time in milliseconds.
+    import time
+
+    assert abs(int(made[-1].replace("-", "")[:12], 16) / 1000 - time.time()) < 60
+    # The laptop's clock set back (a field laptop corrected by hand): ids made after still sort after.
+    later = domain.new_id()
+    monkeypatch.setattr(domain.time, "time_ns", lambda: 1_600_000_000_000_000_000)
+    after_the_clock_moved = [domain.new_id() for _ in range(3)]
+    assert [later, *after_the_clock_moved] == sorted([later, *after_the_clock_moved])
+    assert len({later, *after_the_clock_moved}) == 4
