@@ -11,7 +11,8 @@ records, each with its first revision. --scale 0.1 builds a tenth of everything 
 
 The bulk loader: one record of each kind is pushed through the real push path (the central
 store's own checks, scope and storage); every other row is a copy of that stored shape with its
-own ids, dates, texts and links, written with COPY into `records` and `revisions` with the scope
+own ids (version 7, in the order the year's work was made, as the application makes them), dates,
+texts and links, written with COPY into `records` and `revisions` with the scope
 columns the push path sets (owner, team, workstation), in server order interleaved as a year of
 work would be (a round of one visit per commissioner at a time). Users are written directly with
 one shared (cheap) password hash; 1,000 rush clients, a manager and the bureau get tokens.
@@ -55,6 +56,9 @@ sys.path.insert(0, str(ROOT))
 import orjson  # noqa: E402
 import psycopg  # noqa: E402
 import requests  # noqa: E402
+
+from commissioner_app.demo_evidence import SeededIds  # noqa: E402
+from commissioner_app.domain import new_id as app_id  # noqa: E402
 
 PASSWORD = "province bench 1"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "COMMISSIONER_LANG": "en"}
@@ -343,8 +347,8 @@ def build(url: str, scale: float, seed: int = 1) -> dict[str, Any]:
             f"p{owner:05d}",
         )
 
-    def new_id() -> str:
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    # As the application makes them (version 7, in the order made): a year's records, round by round.
+    new_id = SeededIds(rng, END - timedelta(days=366))
 
     # Users first: every commissioner an account (one shared password hash), a manager of team 0.
     with (
@@ -605,7 +609,7 @@ def rush(
         changes = [
             {
                 "table": "visits",
-                "id": str(uuid.uuid4()),
+                "id": app_id(),
                 "base_rev": 0,
                 "fields": {
                     **shape,
