@@ -59,6 +59,18 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="milliseconds")
 
 
+def shown_time(iso: str | None) -> str:
+    """A stored moment (ISO 8601 with its offset) as this computer shows the time: "2026-05-01 09:02";
+    "" for none, and the text itself when it is not such a moment."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 @dataclass(frozen=True)
 class Issue:
     """One validation problem: the field it concerns, its label and the message."""

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from commissioner_app.cli import EXIT_PROBLEMS_FOUND, data_dir_of, t
+from commissioner_app.domain import shown_time
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.logs import configure_logging
@@ -140,7 +141,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(t("数据库：", "Database: ") + status["path"])
     print(t("大小：", "Size: ") + f"{status['size_bytes'] / 1024 / 1024:.1f} MB")
     print(t("待同步：", "Waiting to sync: ") + str(status["waiting_to_sync"]))
-    print(t("上次同步：", "Last sync: ") + (status["last_sync"] or t("从未", "never")))
+    print(t("上次同步：", "Last sync: ") + (shown_time(status["last_sync"]) or t("从未", "never")))
     for table, per_state in status["counts"].items():
         total = sum(per_state.values())
         if not total:

@@ -138,3 +138,17 @@ def test_demo_ids_sort_in_the_order_the_records_were_made(demo_dir):
     ids = [r[0] for r in db.execute("SELECT id FROM visits ORDER BY rowid")]
     assert len(ids) == 400 and ids == sorted(ids)
     assert {uuid.UUID(i).version for i in ids} == {7}
+
+
+def test_status_says_the_last_sync_in_this_computers_time(tmp_path, monkeypatch):
+    """As the sync page says it: a date and a time of day here, not the stored ISO text."""
+    from commissioner_app.store import Store
+
+    store = Store.open(tmp_path / "data")
+    store.set_meta("last_sync_at", "2026-05-01T01:02:03.456+00:00")
+    store.close()
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    out = run("--data-dir", str(tmp_path / "data"), "status").stdout
+    assert "上次同步：2026-05-01 09:02\n" in out
+    english = run("--data-dir", str(tmp_path / "data"), "status", lang="en").stdout
+    assert "Last sync: 2026-05-01 09:02\n" in english

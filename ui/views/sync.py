@@ -8,7 +8,6 @@ with its reason), a clock warning, and leads to the login dialog and the conflic
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.domain import ACCOUNT_ROLES
+from commissioner_app.domain import ACCOUNT_ROLES, shown_time
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 from sync.engine import CLOCK_SKEW_WARNING, META_LAST_SYNC, PHASES
@@ -66,16 +65,6 @@ def sync_summary(store: Store, language: str) -> dict[str, Any]:
         "conflicts": len(conflict_records(store)),
         "rejected": rejected_records(store, language),
     }
-
-
-def local_time(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso).astimezone()
-    except ValueError:
-        return iso
-    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def card(parent: QWidget) -> QFrame:
@@ -379,7 +368,7 @@ class SyncView(QWidget):
             for label in (self.last, self.total, self.result):
                 label.setText("…")
             return
-        self.last.setText(local_time(s["last_sync"]) or self.tr("从未同步"))
+        self.last.setText(shown_time(s["last_sync"]) or self.tr("从未同步"))
         names = {
             "visits": self.tr("服务记录"),
             "problems": self.tr("技术难题"),
