@@ -560,3 +560,23 @@ def test_the_servers_own_acts_are_named_in_words(
     audit_ops.export_audit(None, AuditFilter(), out, lang="zh_CN")  # type: ignore[arg-type]
     _header, row = read_csv(out)
     assert row[1:3] == ["服务器管理命令", "服务器管理员"]
+
+
+def test_every_field_of_a_synced_record_has_a_name_in_both_languages() -> None:
+    """A record's history and the audit trail name each changed field as a person would (团长, not
+    leader_id), whatever the kind of record."""
+    from dataclasses import fields
+
+    from commissioner_app.records import TABLES
+
+    raw = sorted(
+        f"{table}.{f.name}"
+        for table, cls in TABLES.items()
+        for f in fields(cls)
+        if f.name != "id"
+        and (
+            audit_ops.field_name(f.name).text("zh_CN") == f.name
+            or audit_ops.field_name(f.name).text("en") == f.name
+        )
+    )
+    assert raw == []
