@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import json
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -699,6 +700,9 @@ class FieldChange:
     after: Any
     display_name: str = ""  # the writer as people know them (servers before it do not say)
     table: str = ""
+    # The names of the records the values point to (a team's leader, a visit's target), as this
+    # laptop knows them: id -> name.
+    names: dict[str, str] = dataclass_field(default_factory=dict, compare=False)
 
     def writer(self, lang: str | None = None) -> str:
         """The writer by name, with the account in brackets: 王芳（wangf）; the account alone when it
@@ -718,7 +722,59 @@ class FieldChange:
         if self.field.endswith("sha256") and isinstance(value, str) and valid_sha256(value):
             # A file, named by its content: a person tells one from another by its first digits.
             return Message(f"已上传的文件（{value[:8]}…）", f"an uploaded file ({value[:8]}…)").text(lang)
-        return shown_value(value)
+        if self.field in POINTER_FIELDS:
+            if isinstance(value, str):
+                return self.names.get(value, value)
+            if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                ids: list[str] = value
+                return Message("、", ", ").text(lang).join(self.names.get(v, v) for v in ids)
+        return shown_value(value, lang)
+
+
+# Fields that hold the id of another record (or a list of them), and the kind of record: the history
+# shows the record's name where this laptop has it.
+POINTER_FIELDS: dict[str, str] = {
+    "commissioner_id": "commissioners",
+    "leader_id": "commissioners",
+    "manager_id": "commissioners",
+    "awarded_commissioner_id": "commissioners",
+    "reviewer_id": "commissioners",
+    "taken_by": "commissioners",
+    "co_commissioner_ids": "commissioners",
+    "team_id": "teams",
+    "awarded_team_id": "teams",
+    "workstation_id": "workstations",
+    "target_id": "service_targets",
+    "merged_into": "service_targets",
+    "demand_id": "demands",
+    "project_id": "projects",
+}
+_NAME_COLUMNS = {"demands": "title", "projects": "title"}  # the others: "name"
+
+
+def _pointed_names(store: Store, changes: list[FieldChange]) -> dict[str, str]:
+    """The names of the records the changes' values point to, read from this laptop's store."""
+    wanted: dict[str, set[str]] = {}
+    for change in changes:
+        kind = POINTER_FIELDS.get(change.field)
+        if kind is None:
+            continue
+        for value in (change.before, change.after):
+            values = value if isinstance(value, list) else [value]
+            wanted.setdefault(kind, set()).update(v for v in values if isinstance(v, str) and v)
+    names: dict[str, str] = {}
+    for table, ids in wanted.items():
+        column = _NAME_COLUMNS.get(table, "name")
+        listed = sorted(ids)
+        for start in range(0, len(listed), 500):
+            part = listed[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for record_id, name in store.db.execute(
+                f"SELECT id, {column} FROM {table} WHERE id IN ({marks})", part
+            ).fetchall():
+                if isinstance(name, str) and name.strip():
+                    names[record_id] = " ".join(name.split())
+    return names
 
 
 # Coded fields of records, by table ("" for a field coded alike in every table): their values in
@@ -779,12 +835,14 @@ def record_history(store: Store, table: str, record_id: str) -> list[FieldChange
             label = Message("已删除", "Deleted")
             changes.append(FieldChange(at, who, rev, "deleted", label, was_deleted, deleted, named, table))
         previous, was_deleted = fields, deleted
+    if names := _pointed_names(store, changes):
+        changes = [replace(c, names=names) for c in changes]
     return sorted(changes, key=lambda c: -c.rev)
 
 
-def shown_value(value: Any) -> str:
+def shown_value(value: Any, lang: str | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return (Message("是", "Yes") if value else Message("否", "No")).text(lang)
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

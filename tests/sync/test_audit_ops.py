@@ -580,3 +580,35 @@ def test_every_field_of_a_synced_record_has_a_name_in_both_languages() -> None:
         )
     )
     assert raw == []
+
+
+def test_the_history_names_the_people_and_groups_a_change_points_to(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A team's history showed its new leader as a 36-character id, and yes/no in Chinese in English."""
+    from commissioner_app.domain import Commissioner, Team
+    from commissioner_app.store import Store
+
+    store = Store.open(tmp_path / "data")
+    wang = store.save(Commissioner(name="王芳", sending_unit="华南农业大学"))
+    li = store.save(Commissioner(name="李强", sending_unit="华南农业大学"))
+    unknown = "0190aaaa-0000-7000-8000-000000000000"  # not on this laptop: shown as it is
+    team = store.save(Team(name="柑橘产业科技特派团"))
+    history = [
+        revision(1, {"name": team.name, "leader_id": wang.id, "co_commissioner_ids": [], "disabled": False}),
+        revision(
+            2,
+            {"name": team.name, "leader_id": li.id, "co_commissioner_ids": [wang.id, unknown]}
+            | {"disabled": True},
+        ),
+    ]
+    use(monkeypatch, Stub(history=history))
+    changes = {c.field: c for c in audit_ops.record_history(store, "teams", team.id)}
+    leader = changes["leader_id"]
+    assert (leader.shown(leader.before, "zh_CN"), leader.shown(leader.after, "zh_CN")) == ("王芳", "李强")
+    co = changes["co_commissioner_ids"]
+    assert co.shown(co.after, "zh_CN") == f"王芳、{unknown}"
+    assert co.shown(co.after, "en") == f"王芳, {unknown}"
+    flag = changes["disabled"]
+    assert (flag.shown(flag.before, "zh_CN"), flag.shown(flag.after, "en")) == ("否", "Yes")
+    store.close()
