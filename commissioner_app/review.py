@@ -15,7 +15,7 @@ from commissioner_app.domain import Commissioner, Review
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.evidence import NOT_THE_SHEET, evidence_warnings
 from commissioner_app.i18n import Message
-from commissioner_app.store import Store
+from commissioner_app.store import META_PULLED_UP_TO, Store
 
 
 class CountyReviewer(Commissioner):
@@ -118,6 +118,10 @@ def decide_records(
     nothing: `refused` when one is not theirs or not submitted. The server owns the review state: it
     is shown here at once, not marked to be sent (the review record is)."""
     scope, params = _scope(reviewer)
+    # Everything the server had changed up to this number was on this laptop when the reviewer read
+    # the records: the server refuses an approval of one whose evidence changed after it.
+    pulled = store.get_meta(META_PULLED_UP_TO) or ""
+    read_up_to = int(pulled) if pulled.isdigit() else 0
     reviews = []
     for record_id in record_ids:
         review = Review(
@@ -128,6 +132,7 @@ def decide_records(
             reviewer_id=reviewer.id,
             reviewer_name=reviewer.name,
             sheet_accepted=table == "visits" and sheet_accepted and decision == "approved",
+            evidence_seq=read_up_to,
         )
         issues = review.validate()
         if issues:

@@ -751,3 +751,15 @@ def m015_cheaper_sync_state(db: Database) -> None:
             "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [f"idx_{table}_state"]
         ).fetchone():
             db.execute(f"DROP INDEX {index}")
+
+
+@migrations()
+def m016_review_evidence_seq(db: Database) -> None:
+    """A review says how far its reviewer's laptop had pulled (Review.evidence_seq): the server
+    refuses an approval of a record whose evidence changed after that."""
+    db.execute("ALTER TABLE reviews ADD COLUMN evidence_seq INTEGER NOT NULL DEFAULT 0")
+    if db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'reviews_sync_base'"
+    ).fetchone():
+        db.execute("DROP TRIGGER reviews_sync_base")
+        db.execute(_base_trigger_v2(db, "reviews"))

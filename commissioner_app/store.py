@@ -84,6 +84,8 @@ SEARCH_LOCK_WAIT_SECONDS = 0.5
 # After such a wait in vain, searches only try the lock (no wait) for this long, then wait again.
 SEARCH_LOCK_RETRY_SECONDS = 10.0
 META_CLOCK_SKEW = "clock_skew_seconds"  # written by sync (sync/engine.py) after each sync
+# The server's change number up to which this laptop has pulled (sync/puller.py moves it).
+META_PULLED_UP_TO = "pull_since"
 
 
 def record_state(sync_state: str, review_status: str = "") -> str:

@@ -111,6 +111,7 @@ MORE_LABELS: dict[str, Message] = {
     "opinion": Message("意见", "Opinion"),
     "sheet_accepted": Message("签字确认单已核验", "Signed sheet checked"),
     "record_rev": Message("所审版本", "Version reviewed"),
+    "evidence_seq": Message("审核时已同步到的变更号", "Change number synced before the review"),
     "username": Message("用户名", "User name"),
     "role": Message("角色", "Role"),
     "display_name": Message("显示名称", "Display name"),

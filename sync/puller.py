@@ -15,7 +15,7 @@ from commissioner_app.domain import now_iso
 from commissioner_app.ops.session import ROLES, session_user, set_session_user
 from commissioner_app.records import column_value as _column_value
 from commissioner_app.reference import RefItem, replace_reference
-from commissioner_app.store import Store
+from commissioner_app.store import META_PULLED_UP_TO, Store
 from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV
 from sync.checks import cleaned_fields, refused_change
@@ -26,7 +26,7 @@ from sync.report import EngineParts, SyncProgress, SyncReport, checkpoint
 HISTORY_TABLES = ("visits", "service_targets")
 log = logging.getLogger("commissioner.sync.engine.pull")
 
-META_CURSOR = "pull_since"
+META_CURSOR = META_PULLED_UP_TO
 # What of an account decides what it sees (sync/server/scope.py). (Whose laptop it is, its
 # commissioner id, is settled at login and not taken from a pull.)
 ACCOUNT_SCOPE = ("role", "team_id", "workstation_id", "county")

@@ -7,6 +7,7 @@ import logging
 import os
 import pathlib
 import threading
+from collections.abc import MutableMapping
 from typing import Annotated, Any
 
 import orjson
@@ -346,10 +347,10 @@ def warm_up(app: FastAPI) -> None:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         pass
 
-    scope = {
+    scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",

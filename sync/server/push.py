@@ -1255,6 +1255,23 @@ class Batch:
                 f"the record changed since you reviewed it (rev {record_rev}, now {visit.rev}); "
                 "sync and review again",
             )
+        # An approval is of the evidence its reviewer read: what the reviewer's laptop had pulled, up
+        # to change number evidence_seq (0 from older versions: not said, not checked).
+        read_up_to = fields.get("evidence_seq") or 0
+        deciding = current is None or fields.get("decision") != current.fields.get("decision")
+        if deciding and fields.get("decision") == "approved" and read_up_to > 0:
+            if self._evidence_written_after(record_table, str(fields["record_id"]), visit, read_up_to):
+                # The record goes to the reviewer again (a new revision, unchanged): their laptop,
+                # which shows it decided, gets it back as it stands, with the evidence, to review.
+                self.write(
+                    record_table, str(fields["record_id"]), visit, dict(visit.fields), False, visit.scope()
+                )
+                raise Rejected(
+                    "该记录的佐证材料（照片、签字确认单、技术难题或解决方案）在您读取后有改动，"
+                    "请同步后重新审核",
+                    "the record's evidence (photos, the signed sheet, its problems or solutions) changed "
+                    "after you read it; sync and review it again",
+                )
         incoming["record_table"] = record_table
         server_view = {"reviewer_id": user.commissioner_id or user.id, "reviewer_name": user.display_name}
         touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
@@ -1392,6 +1409,32 @@ class Batch:
                 "；".join(f"{i.label.zh}：{i.message.zh}" for i in issues),
                 "; ".join(f"{i.label.en}: {i.message.en}" for i in issues),
             )
+
+    def _evidence_written_after(self, record_table: str, record_id: str, record: Stored, after: int) -> bool:
+        """Whether evidence of a visit (its problems, solutions and files) or of an achievement (its
+        files) was written after change number `after`, by the record's owner: among what they wrote
+        since then (the owner's range of an index), those that point to it."""
+        kinds = ["attachments", "problems", "solutions"] if record_table == "visits" else ["attachments"]
+        written = self.search(
+            select(records.c.table_name, records.c.fields).where(
+                records.c.owner_id == record.owner_id,
+                records.c.server_seq > after,
+                records.c.table_name.in_(kinds),
+            )
+        )
+        for row in written:
+            fields = json.loads(row.fields)
+            if row.table_name == "attachments":
+                if fields.get("owner_table") == record_table and fields.get("owner_id") == record_id:
+                    return True
+                continue
+            visit_id = fields.get("visit_id")
+            if row.table_name == "solutions" and not visit_id:
+                problem = self.load("problems", str(fields.get("problem_id") or ""))
+                visit_id = problem.fields.get("visit_id") if problem is not None else None
+            if visit_id == record_id:
+                return True
+        return False
 
     def _reopen_reviews(self, table: str, merged: dict[str, Any], current: Stored | None) -> None:
         """A problem, solution or file (a photo, the signed sheet) of a reviewed visit, or a file of a

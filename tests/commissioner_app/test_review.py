@@ -230,3 +230,17 @@ def test_a_photo_used_again_is_still_flagged_beside_a_sheet(store, target, team,
     rows = {r["id"]: r for r in review_queue(store, leader)}
     [warning] = rows[first.id]["checks"]
     assert warning.kind == "reused_photo" and "field.jpg" in warning.message.zh
+
+
+def test_a_decision_says_how_far_the_reviewers_laptop_had_synced(store, target, team):
+    """So that the central store can tell evidence the reviewer read from evidence sent after."""
+    from commissioner_app.store import META_PULLED_UP_TO
+
+    leader, (wang, _), _ = team
+    first, second = submit(store, target, wang), submit(store, target, wang)
+    [never] = decide(store, [first.id], "approved", leader)
+    assert never.evidence_seq == 0  # nothing pulled yet
+    store.set_meta(META_PULLED_UP_TO, "40213")
+    [review] = decide(store, [second.id], "approved", leader)
+    assert review.evidence_seq == 40213
+    assert store.row("reviews", review.id)["evidence_seq"] == 40213

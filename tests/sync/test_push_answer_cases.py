@@ -67,3 +67,45 @@ def test_a_review_and_the_owners_edit_at_the_same_time_leave_every_copy_as_the_s
         assert differences({k: mine[k] for k in keys}, {k: server[k] for k in keys}) == [], person.username
     assert server[("visits", visits[1].id)]["fields"]["review_status"] == "pending"
     assert server[("visits", visits[0].id)]["fields"]["review_status"] == "approved"
+
+
+def test_a_photo_added_after_the_manager_read_a_visit_is_not_approved_unseen(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    """The manager approves offline what their laptop holds; meanwhile the commissioner adds a photo.
+    The approval is refused, and the manager's laptop gets the visit back as waiting for review, with
+    the photo, so that it is reviewed again as it now stands."""
+    from commissioner_app.domain import Attachment
+    from commissioner_app.review import review_queue
+    from tests.sync.fieldwork import add_photo
+
+    team = f"team-{uuid.uuid4().hex[:8]}"
+    a = Person(shared_server, tmp_path, "commissioner", team, "王建国")
+    m = Person(shared_server, tmp_path, "manager", team, "陈站长")
+    rng = random.Random(7)
+    place = add_target(a.store, rng)
+    seen = add_visit(a.store, rng, place, "柑橘园修剪指导", children=False)
+    add_photo(a.store, tmp_path, seen.id, rng, 2000)
+    a.sync()
+    m.sync()
+    reviewer = m.store.profile()
+    assert isinstance(reviewer, Commissioner)
+    assert [r["id"] for r in review_queue(m.store, reviewer)] == [seen.id]
+    decide(m.store, [seen.id], "approved", reviewer, "")
+    added = add_photo(a.store, tmp_path, seen.id, rng, 3000)
+    a.sync()
+
+    report = m.sync()
+    assert report.rejected == 1
+    [(reason,)] = m.store.db.execute("SELECT sync_error FROM reviews WHERE sync_error IS NOT NULL").fetchall()
+    assert "佐证材料" in reason
+    server = shared_server.records()
+    assert server[("visits", seen.id)]["fields"]["review_status"] == "pending"
+    mine = m.store.require(Visit, seen.id)
+    assert mine.review_status == "pending"
+    assert added in {x.sha256 for x in m.store.all(Attachment, "owner_id = ?", [seen.id])}
+    assert [r["id"] for r in review_queue(m.store, reviewer)] == [seen.id]
+
+    decide(m.store, [seen.id], "approved", reviewer, "")
+    assert m.sync().rejected == 0
+    assert shared_server.records()[("visits", seen.id)]["fields"]["review_status"] == "approved"

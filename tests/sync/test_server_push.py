@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -368,6 +369,71 @@ def test_a_photo_added_or_removed_after_approval_sends_the_visit_back_to_review(
     assert state()[0] == "approved"
     server.push_ok("zhangsan", [change("attachments", photo, fields, 1, deleted=True)])
     assert state()[0] == "pending"
+
+
+@BACKENDS
+def test_evidence_changed_after_the_reviewer_read_it_is_not_approved_unseen(server: Server) -> None:
+    """An attacker's try: the commissioner swapped a visit's photo (or added a problem to it) after the
+    manager had pulled it and before the manager's approval reached the server. The visit itself had
+    not changed, so the approval was taken: the visit stood approved on evidence nobody reviewed."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    visit, other, photo, problem = new_id(), new_id(), new_id(), new_id()
+    photo_fields = {
+        "owner_table": "visits",
+        "owner_id": visit,
+        "sha256": "ab" * 32,
+        "original_name": "田间.jpg",
+    }
+    server.push_ok(
+        "zhangsan",
+        [
+            change("visits", visit, visit_fields(cid)),
+            change("visits", other, visit_fields(cid)),
+            change("attachments", photo, photo_fields),
+        ],
+    )
+    _, seen = server.pull_all("manager")  # everything the manager's laptop has read, up to `seen`
+
+    def review(record_id: str, seen: int, decision: str = "approved", rev: int = 1) -> dict[str, object]:
+        fields = {"record_id": record_id, "record_rev": rev, "decision": decision, "evidence_seq": seen}
+        return change("reviews", new_id(), {**fields, "opinion": "请核实" if decision == "returned" else ""})
+
+    def pulled(record_id: str, since: int = 0) -> dict[str, Any]:
+        return {c["id"]: c for c in server.pull_all("manager", since)[0]}[record_id]
+
+    # Meanwhile the commissioner swaps the photo.
+    server.push_ok("zhangsan", [change("attachments", photo, {**photo_fields, "sha256": "cd" * 32}, 1)])
+    [refused] = server.push_ok("manager", [review(visit, seen)])
+    assert refused["status"] == "rejected"
+    assert "佐证材料" in refused["reason_zh"] and "evidence" in refused["reason_en"]
+    # The visit comes back to the manager's laptop as it stands: waiting for review.
+    back = pulled(visit, seen)
+    assert back["fields"]["review_status"] == "pending" and back["rev"] == 2
+    # Another visit of the same commissioner, whose evidence did not change, is approved.
+    assert server.push_ok("manager", [review(other, seen)])[0]["status"] == "accepted"
+    assert pulled(other)["fields"]["review_status"] == "approved"
+    # Once the manager has pulled what changed, the approval goes through.
+    _, seen = server.pull_all("manager")
+    assert server.push_ok("manager", [review(visit, seen, rev=2)])[0]["status"] == "accepted"
+    assert pulled(visit)["fields"]["review_status"] == "approved"
+
+    # A problem added to a visit after the read: the same.
+    later = new_id()
+    server.push_ok("zhangsan", [change("visits", later, visit_fields(cid))])
+    _, seen = server.pull_all("manager")
+    problem_fields = {"visit_id": later, "commissioner_id": cid, "title": "黄龙病", "description": "叶片黄化"}
+    server.push_ok("zhangsan", [change("problems", problem, problem_fields)])
+    [refused] = server.push_ok("manager", [review(later, seen)])
+    assert refused["status"] == "rejected" and pulled(later)["fields"]["review_status"] == "pending"
+    # Returning a visit is not held up by it (the commissioner sees the opinion and answers it), and a
+    # review that does not say what its reviewer had read (an older application) is judged as before.
+    assert server.push_ok("manager", [review(later, seen, "returned", rev=2)])[0]["status"] == "accepted"
+    [old] = server.push_ok(
+        "manager",
+        [change("reviews", new_id(), {"record_id": later, "record_rev": 3, "decision": "approved"})],
+    )
+    assert old["status"] == "accepted"
 
 
 @BACKENDS
