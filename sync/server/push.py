@@ -483,6 +483,8 @@ class Batch:
         self._searches: list[tuple[Any, Counter[tuple[Any, ...]]]] = []  # in any order
         self._credit_codes: set[str] = set()  # of the batch's new targets (`target_with_code`)
         self._code_owners: dict[str, str | None] = {}
+        # (owner, change number) -> the records whose evidence the owner wrote after it
+        self._evidence_changed: dict[tuple[str | None, int], set[tuple[str, str]]] = {}
 
     # --- storage -------------------------------------------------------------------------------
     # Reads go through a per-batch cache and writes are buffered, then sent in a few executemany
@@ -1412,29 +1414,35 @@ class Batch:
 
     def _evidence_written_after(self, record_table: str, record_id: str, record: Stored, after: int) -> bool:
         """Whether evidence of a visit (its problems, solutions and files) or of an achievement (its
-        files) was written after change number `after`, by the record's owner: among what they wrote
-        since then (the owner's range of an index), those that point to it."""
-        kinds = ["attachments", "problems", "solutions"] if record_table == "visits" else ["attachments"]
+        files) was written after change number `after` by the record's owner. What the owner wrote
+        since then (a range of the owner's index) is read once per batch, for all the approvals of
+        their records that say the same `after`."""
+        key = (record.owner_id, after)
+        if key not in self._evidence_changed:
+            self._evidence_changed[key] = self._evidence_owners_since(record.owner_id, after)
+        return (record_table, record_id) in self._evidence_changed[key]
+
+    def _evidence_owners_since(self, owner_id: str | None, after: int) -> set[tuple[str, str]]:
+        """The visits and achievements whose evidence `owner_id` wrote after change number `after`."""
         written = self.search(
             select(records.c.table_name, records.c.fields).where(
-                records.c.owner_id == record.owner_id,
+                records.c.owner_id == owner_id,
                 records.c.server_seq > after,
-                records.c.table_name.in_(kinds),
+                records.c.table_name.in_(("attachments", "problems", "solutions")),
             )
         )
+        owners: set[tuple[str, str]] = set()
         for row in written:
             fields = json.loads(row.fields)
             if row.table_name == "attachments":
-                if fields.get("owner_table") == record_table and fields.get("owner_id") == record_id:
-                    return True
+                owners.add((str(fields.get("owner_table")), str(fields.get("owner_id"))))
                 continue
             visit_id = fields.get("visit_id")
             if row.table_name == "solutions" and not visit_id:
                 problem = self.load("problems", str(fields.get("problem_id") or ""))
                 visit_id = problem.fields.get("visit_id") if problem is not None else None
-            if visit_id == record_id:
-                return True
-        return False
+            owners.add(("visits", str(visit_id)))
+        return owners
 
     def _reopen_reviews(self, table: str, merged: dict[str, Any], current: Stored | None) -> None:
         """A problem, solution or file (a photo, the signed sheet) of a reviewed visit, or a file of a
