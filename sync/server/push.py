@@ -235,6 +235,20 @@ def out_of_scope() -> Rejected:
     return Rejected("记录不存在或不在您的权限范围内", "the record does not exist or is outside your scope")
 
 
+def changed_evidence(record_table: str) -> Rejected:
+    """An approval refused because the record's evidence changed after the reviewer read it."""
+    if record_table == "achievements":
+        return Rejected(
+            "该成果转化记录的附件在您读取后有改动，请同步后重新审核",
+            "the achievement's files changed after you read them; sync and review it again",
+        )
+    return Rejected(
+        "该服务记录的佐证材料（照片、签字确认单、技术难题或解决方案）在您读取后有改动，请同步后重新审核",
+        "the visit's evidence (photos, the signed sheet, its problems or solutions) changed after you "
+        "read it; sync and review it again",
+    )
+
+
 @dataclass
 class Stored:
     rev: int
@@ -1263,17 +1277,19 @@ class Batch:
         deciding = current is None or fields.get("decision") != current.fields.get("decision")
         if deciding and fields.get("decision") == "approved" and read_up_to > 0:
             if self._evidence_written_after(record_table, str(fields["record_id"]), visit, read_up_to):
-                # The record goes to the reviewer again (a new revision, unchanged): their laptop,
-                # which shows it decided, gets it back as it stands, with the evidence, to review.
-                self.write(
-                    record_table, str(fields["record_id"]), visit, dict(visit.fields), False, visit.scope()
-                )
-                raise Rejected(
-                    "该记录的佐证材料（照片、签字确认单、技术难题或解决方案）在您读取后有改动，"
-                    "请同步后重新审核",
-                    "the record's evidence (photos, the signed sheet, its problems or solutions) changed "
-                    "after you read it; sync and review it again",
-                )
+                if visit.server_seq <= read_up_to:
+                    # The reviewer's laptop has this version and shows it decided: the record is
+                    # written again, unchanged, so that their next pull brings it back as it stands,
+                    # with the evidence. (Once: the new version is past what they had read.)
+                    self.write(
+                        record_table,
+                        str(fields["record_id"]),
+                        visit,
+                        dict(visit.fields),
+                        False,
+                        visit.scope(),
+                    )
+                raise changed_evidence(record_table)
         incoming["record_table"] = record_table
         server_view = {"reviewer_id": user.commissioner_id or user.id, "reviewer_name": user.display_name}
         touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())
@@ -1423,9 +1439,11 @@ class Batch:
         return (record_table, record_id) in self._evidence_changed[key]
 
     def _evidence_owners_since(self, owner_id: str | None, after: int) -> set[tuple[str, str]]:
-        """The visits and achievements whose evidence `owner_id` wrote after change number `after`."""
+        """The visits and achievements whose evidence `owner_id` wrote after change number `after`:
+        those the evidence points to now, and those it pointed to then (a photo moved to another
+        visit changed both)."""
         written = self.search(
-            select(records.c.table_name, records.c.fields).where(
+            select(records.c.table_name, records.c.id, records.c.rev, records.c.fields).where(
                 records.c.owner_id == owner_id,
                 records.c.server_seq > after,
                 records.c.table_name.in_(("attachments", "problems", "solutions")),
@@ -1433,16 +1451,35 @@ class Batch:
         )
         owners: set[tuple[str, str]] = set()
         for row in written:
-            fields = json.loads(row.fields)
-            if row.table_name == "attachments":
-                owners.add((str(fields.get("owner_table")), str(fields.get("owner_id"))))
-                continue
-            visit_id = fields.get("visit_id")
-            if row.table_name == "solutions" and not visit_id:
-                problem = self.load("problems", str(fields.get("problem_id") or ""))
-                visit_id = problem.fields.get("visit_id") if problem is not None else None
-            owners.add(("visits", str(visit_id)))
+            versions = [json.loads(row.fields)]
+            if row.rev > 1:
+                # The version the reviewer's laptop had (the last one written by then), if any:
+                # versions are never rewritten, so it needs no second look under the lock.
+                then = self.conn.execute(
+                    select(revisions.c.fields)
+                    .where(
+                        revisions.c.table_name == row.table_name,
+                        revisions.c.record_id == row.id,
+                        revisions.c.server_seq <= after,
+                    )
+                    .order_by(revisions.c.rev.desc())
+                    .limit(1)
+                ).first()
+                if then is not None:
+                    versions.append(json.loads(then.fields))
+            for fields in versions:
+                owners.add(self._evidence_of(str(row.table_name), fields))
         return owners
+
+    def _evidence_of(self, table: str, fields: dict[str, Any]) -> tuple[str, str]:
+        """The record a version of a file, problem or solution is evidence of."""
+        if table == "attachments":
+            return str(fields.get("owner_table")), str(fields.get("owner_id"))
+        visit_id = fields.get("visit_id")
+        if table == "solutions" and not visit_id:
+            problem = self.load("problems", str(fields.get("problem_id") or ""))
+            visit_id = problem.fields.get("visit_id") if problem is not None else None
+        return "visits", str(visit_id)
 
     def _reopen_reviews(self, table: str, merged: dict[str, Any], current: Stored | None) -> None:
         """A problem, solution or file (a photo, the signed sheet) of a reviewed visit, or a file of a

@@ -437,6 +437,86 @@ def test_evidence_changed_after_the_reviewer_read_it_is_not_approved_unseen(serv
 
 
 @BACKENDS
+def test_evidence_moved_away_after_the_reviewer_read_it_is_not_approved_unseen(server: Server) -> None:
+    """A cold try: after the manager read visit A, the commissioner pointed A's photo, then its
+    problem, at visit B. A was approved with nothing left of what the manager saw (the check
+    looked only at where the records point now)."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    a, b, photo, problem = new_id(), new_id(), new_id(), new_id()
+    photo_fields = {"owner_table": "visits", "owner_id": a, "sha256": "ab" * 32, "original_name": "田间.jpg"}
+    problem_fields = {"visit_id": a, "commissioner_id": cid, "title": "黄龙病", "description": "叶片黄化"}
+    server.push_ok(
+        "zhangsan",
+        [
+            change("visits", a, visit_fields(cid)),
+            change("visits", b, visit_fields(cid)),
+            change("attachments", photo, photo_fields),
+            change("problems", problem, problem_fields),
+        ],
+    )
+    _, seen = server.pull_all("manager")
+
+    def approve(record_id: str, rev: int = 1) -> dict[str, Any]:
+        fields = {"record_id": record_id, "record_rev": rev, "decision": "approved", "evidence_seq": seen}
+        [result] = server.push_ok("manager", [change("reviews", new_id(), fields)])
+        return result
+
+    server.push_ok("zhangsan", [change("attachments", photo, {**photo_fields, "owner_id": b}, 1)])
+    assert approve(a)["status"] == "rejected"
+    _, seen = server.pull_all("manager")
+    server.push_ok("zhangsan", [change("problems", problem, {**problem_fields, "visit_id": b}, 1)])
+    assert approve(a, rev=2)["status"] == "rejected"
+
+
+@BACKENDS
+def test_a_refused_approval_sends_the_record_back_once_and_says_what_an_achievement_has(
+    server: Server,
+) -> None:
+    """A cold try: a reviewer's laptop saying it had read nothing new (change number 1) had every
+    refusal write the visit again: any number of new versions of a member's record, each making the
+    other reviewers' approvals stale. And an achievement's refusal spoke of a visit's evidence."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    visit, photo = new_id(), new_id()
+    photo_fields = {
+        "owner_table": "visits",
+        "owner_id": visit,
+        "sha256": "ab" * 32,
+        "original_name": "田间.jpg",
+    }
+    server.push_ok("zhangsan", [change("visits", visit, visit_fields(cid))])
+    _, seen = server.pull_all("manager")
+    server.push_ok("zhangsan", [change("attachments", photo, photo_fields)])
+
+    def approve(read_up_to: int, rev: int) -> str:
+        fields = {"record_id": visit, "record_rev": rev, "decision": "approved", "evidence_seq": read_up_to}
+        [result] = server.push_ok("manager", [change("reviews", new_id(), fields)])
+        return str(result["status"])
+
+    def rev() -> int:
+        return int({c["id"]: c for c in server.pull_all("manager")[0]}[visit]["rev"])
+
+    assert approve(seen, 1) == "rejected" and rev() == 2  # sent back once: the laptop had the visit
+    for _ in range(3):  # the laptop has not pulled that yet: nothing more to send it
+        assert approve(seen, 2) == "rejected"
+        assert approve(1, 2) == "rejected"
+    assert rev() == 2
+
+    achievement, scan = new_id(), new_id()
+    server.push_ok("zhangsan", [change("achievements", achievement, achievement_fields(cid))])
+    _, seen = server.pull_all("manager")
+    scan_fields = {"owner_table": "achievements", "owner_id": achievement, "sha256": "cd" * 32}
+    server.push_ok("zhangsan", [change("attachments", scan, {**scan_fields, "original_name": "合同.pdf"})])
+    review = {"record_table": "achievements", "record_id": achievement, "record_rev": 1}
+    review |= {"decision": "approved", "evidence_seq": seen}
+    [refused] = server.push_ok("manager", [change("reviews", new_id(), review)])
+    assert refused["status"] == "rejected"
+    assert "附件" in refused["reason_zh"] and "难题" not in refused["reason_zh"]
+    assert "files" in refused["reason_en"] and "problems" not in refused["reason_en"]
+
+
+@BACKENDS
 def test_review_flow_manager_approves_commissioner_pulls_and_edits_go_back_to_pending(server: Server) -> None:
     cid = server.add_user("zhangsan", "commissioner")
     server.add_user("manager", "manager")
