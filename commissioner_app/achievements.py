@@ -46,9 +46,16 @@ def review_queue(store: Store, reviewer: Commissioner) -> list[dict[str, Any]]:
 
 
 def decide(
-    store: Store, achievement_ids: Iterable[str], decision: str, reviewer: Commissioner, opinion: str = ""
+    store: Store,
+    achievement_ids: Iterable[str],
+    decision: str,
+    reviewer: Commissioner,
+    opinion: str = "",
+    *,
+    read_up_to: int | None = None,
 ) -> list[Review]:
-    """Approve or return achievements of the reviewer's team; all or nothing."""
+    """Approve or return achievements of the reviewer's team; all or nothing (`read_up_to`: see
+    review.decide_records)."""
     return decide_records(
         store,
         "achievements",
@@ -56,6 +63,7 @@ def decide(
         decision,
         reviewer,
         opinion,
+        read_up_to=read_up_to,
         refused=Message(
             "只能审核本团队成员已提交的成果转化记录。",
             "Only submitted achievements of your team's members can be reviewed.",

@@ -77,6 +77,13 @@ def review_queue(store: Store, reviewer: Commissioner, *, limit: int = 2000) -> 
     return result
 
 
+def pulled_up_to(store: Store) -> int:
+    """The server's change number up to which this laptop has pulled: everything the server had
+    changed by then is here."""
+    pulled = store.get_meta(META_PULLED_UP_TO) or ""
+    return int(pulled) if pulled.isdigit() else 0
+
+
 def decide(
     store: Store,
     visit_ids: Iterable[str],
@@ -85,9 +92,11 @@ def decide(
     opinion: str = "",
     *,
     sheet_accepted: bool = False,
+    read_up_to: int | None = None,
 ) -> list[Review]:
     """Approve or return several visits at once; all or nothing. `sheet_accepted`: the reviewer
-    checked the signed confirmation sheet, so its satisfaction rating may count."""
+    checked the signed confirmation sheet, so its satisfaction rating may count. `read_up_to`: see
+    decide_records."""
     return decide_records(
         store,
         "visits",
@@ -96,6 +105,7 @@ def decide(
         reviewer,
         opinion,
         sheet_accepted=sheet_accepted,
+        read_up_to=read_up_to,
         refused=Message(
             "只能审核本团队成员已提交的服务记录。",
             "Only submitted visits of your team's members can be reviewed.",
@@ -113,15 +123,18 @@ def decide_records(
     *,
     refused: Message,
     sheet_accepted: bool = False,
+    read_up_to: int | None = None,
 ) -> list[Review]:
     """Approve or return several visits or achievements (`table`) of the reviewer's members; all or
     nothing: `refused` when one is not theirs or not submitted. The server owns the review state: it
-    is shown here at once, not marked to be sent (the review record is)."""
+    is shown here at once, not marked to be sent (the review record is).
+
+    `read_up_to`: how far this laptop had pulled when the records were shown to the reviewer
+    (`pulled_up_to` then; by default now). The server refuses an approval of a record whose evidence
+    changed after it: a sync in the background may have brought more than the screen showed."""
     scope, params = _scope(reviewer)
-    # Everything the server had changed up to this number was on this laptop when the reviewer read
-    # the records: the server refuses an approval of one whose evidence changed after it.
-    pulled = store.get_meta(META_PULLED_UP_TO) or ""
-    read_up_to = int(pulled) if pulled.isdigit() else 0
+    if read_up_to is None:
+        read_up_to = pulled_up_to(store)
     reviews = []
     for record_id in record_ids:
         review = Review(

@@ -330,6 +330,14 @@ class Pusher(Uploader):
                         # A refused take-up: the problem it made is withdrawn, once every answer of
                         # the batch is written (its own answer among them).
                         self._withdrawals.append((record_id, str(taker), str(kept.get("title") or "")))
+                elif unchanged and table == "reviews" and not row["rev"]:
+                    # A decision the server refused cannot be corrected here (a review is not
+                    # edited): it is withdrawn, and the sync says why once, naming what was reviewed.
+                    # That record comes back by pull as the server has it (an approval refused for
+                    # changed evidence: waiting for review again).
+                    db.execute("DELETE FROM reviews WHERE id = ?", [record_id])
+                    no_base.append((table, record_id))
+                    report.problems.append(_withdrawn_review_message(db, sent, reason))
                 elif unchanged:  # a later edit may well be acceptable: it is sent next time
                     _update(db, table, record_id, {"sync_error": json.dumps(reason, ensure_ascii=False)})
             else:
@@ -653,6 +661,27 @@ def _superseded_message(table: str, fields: dict[str, Any], reason: dict[str, st
     return Message(
         f"{label.zh}“{name}”：{reason['zh']}（已改为服务器上的版本）",
         f"{label.en} “{name}”: {reason['en']} (now as the server has it)",
+    )
+
+
+def _withdrawn_review_message(db: Any, review: dict[str, Any], reason: dict[str, str]) -> Message:
+    """A review the server refused, withdrawn here: what it was of, and why."""
+    table, record_id = review.get("record_table") or "visits", str(review.get("record_id") or "")
+    if table == "achievements":
+        found = db.execute("SELECT title FROM achievements WHERE id = ?", [record_id]).fetchone()
+        zh = en = " ".join(str(found[0] if found else "").split())[:40]
+        zh, en = f"成果转化“{zh}”", f"the achievement “{en}”"
+    else:
+        found = db.execute(
+            "SELECT v.visit_date, coalesce(t.name, '') FROM visits v "
+            "LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.id = ?",
+            [record_id],
+        ).fetchone()
+        what = " ".join(" ".join(str(x or "") for x in found).split())[:60] if found else ""
+        zh, en = f"服务记录（{what}）", f"the visit ({what})"
+    return Message(
+        f"对{zh}的审核未被服务器接受，已撤回：{reason['zh']}",
+        f"Your review of {en} was not accepted by the server and was withdrawn: {reason['en']}",
     )
 
 

@@ -20,6 +20,7 @@ from commissioner_app.domain import (
     Review,
 )
 from commissioner_app.ops import OpChanges, OpResult
+from commissioner_app.review import pulled_up_to
 from commissioner_app.store import Store
 
 
@@ -127,11 +128,14 @@ class AchievementsPage:
     pending_for_me: list[str]  # ids the logged-in manager may review
     targets: list[tuple[str, str]]  # (id, name) of service targets, for the served party
     my_visits: list[tuple[str, str]]
+    # How far this laptop had pulled when the page was read: an approval is of what it showed.
+    read_up_to: int = 0
 
 
 def achievements_page(
     store: Store, year: int, reviewer: Commissioner | None, me: Commissioner | None = None
 ) -> AchievementsPage:
+    read_up_to = pulled_up_to(store)  # first: what is read after it is at least as new
     queue = [r["id"] for r in achievements.review_queue(store, reviewer)] if reviewer else []
     targets = [
         (r[0], r[1])
@@ -145,6 +149,7 @@ def achievements_page(
         queue,
         targets,
         my_visits(store, me),
+        read_up_to,
     )
 
 
@@ -153,10 +158,17 @@ def save_achievement(store: Store, achievement: Achievement) -> OpResult[Achieve
 
 
 def decide_achievements(
-    store: Store, ids: list[str], decision: str, reviewer: Commissioner, opinion: str
+    store: Store,
+    ids: list[str],
+    decision: str,
+    reviewer: Commissioner,
+    opinion: str,
+    read_up_to: int | None = None,
 ) -> OpResult[list[Review]]:
+    """`read_up_to`: AchievementsPage.read_up_to of the page the reviewer decided on."""
     return OpResult(
-        achievements.decide(store, ids, decision, reviewer, opinion), OpChanges.of("reviews", "achievements")
+        achievements.decide(store, ids, decision, reviewer, opinion, read_up_to=read_up_to),
+        OpChanges.of("reviews", "achievements"),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from commissioner_app.attachments import blob_path, thumbnail_path, valid_sha256
 from commissioner_app.domain import Commissioner, Review
 from commissioner_app.evidence import NOT_THE_SHEET, evidence_warnings
 from commissioner_app.ops import OpChanges, OpResult
-from commissioner_app.review import changes_since_approval, decide, reviews_of
+from commissioner_app.review import changes_since_approval, decide, pulled_up_to, review_queue, reviews_of
 from commissioner_app.store import Store
 
 RECENT_VISITS = 8
@@ -142,8 +143,27 @@ def decide_visits(
     opinion: str,
     *,
     sheet_accepted: bool = False,
+    read_up_to: int | None = None,
 ) -> OpResult[list[Review]]:
     """Approve or return visits; their review state changes and a Review record is kept for each.
-    `sheet_accepted`: the reviewer checked the signed confirmation sheets of the approved visits."""
-    reviews = decide(store, visit_ids, decision, reviewer, opinion, sheet_accepted=sheet_accepted)
+    `sheet_accepted`: the reviewer checked the signed confirmation sheets of the approved visits.
+    `read_up_to`: ReviewQueue.read_up_to of the queue the reviewer decided on."""
+    reviews = decide(
+        store, visit_ids, decision, reviewer, opinion, sheet_accepted=sheet_accepted, read_up_to=read_up_to
+    )
     return OpResult(reviews, OpChanges.of("visits", "reviews"))
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    rows: list[dict[str, Any]]
+    # How far this laptop had pulled when the queue was read: an approval is of what it showed (a
+    # sync in the background may bring more before the screen shows it).
+    read_up_to: int
+
+
+def review_queue_now(store: Store, reviewer: Commissioner) -> ReviewQueue:
+    """The reviewer's queue (review.review_queue), with how far this laptop had pulled before it
+    was read."""
+    read_up_to = pulled_up_to(store)
+    return ReviewQueue(review_queue(store, reviewer), read_up_to)

@@ -867,8 +867,9 @@ class ProjectsView(QWidget):
         if manager is None or not chosen:
             return
         opinion = self.review_opinion.text()
+        shown = self.ach.read_up_to if self.ach is not None else None  # an approval is of what was shown
         self._run(
-            lambda store: decide_achievements(store, chosen, decision, manager, opinion),
+            lambda store: decide_achievements(store, chosen, decision, manager, opinion, shown),
             self.tr("已审核 {0} 项成果转化。").format(len(chosen)),
             self.tr("正在保存…"),
         )

@@ -42,8 +42,7 @@ from commissioner_app.domain import (
     field_label,
 )
 from commissioner_app.ops import OpChanges
-from commissioner_app.ops.review import decide_visits, review_details
-from commissioner_app.review import review_queue
+from commissioner_app.ops.review import ReviewQueue, decide_visits, review_details, review_queue_now
 from ui.context import AppContext
 from ui.evidence_files import fetch_record_previews, open_full, open_named_copy
 from ui.models import shown_reference
@@ -171,6 +170,7 @@ class ReviewView(QWidget):
         self._opinion_for: frozenset[str] = frozenset()
         self._loading = False
         self._load_again = False
+        self._read_up_to: int | None = None  # how far the laptop had pulled when the queue was read
         self._decided_at = 0  # the queue row of the visits just decided: the next one is shown there
         self.title = heading("", self)
         self.count_label = QLabel(self)
@@ -274,7 +274,7 @@ class ReviewView(QWidget):
             self._load_again = True
             return
         self._loading = True
-        Operation(self, lambda store: review_queue(store, who), self._show_queue).failure(
+        Operation(self, lambda store: review_queue_now(store, who), self._show_queue).failure(
             self._load_failed
         ).with_progress(self.tr("正在加载待审核记录…")).run_in_background()
 
@@ -288,12 +288,14 @@ class ReviewView(QWidget):
         ):
             self.refresh()
 
-    def _show_queue(self, rows: list[dict[str, Any]]) -> None:
+    def _show_queue(self, queue: ReviewQueue) -> None:
         self._loading = False
         if self._load_again:
             self._load_again = False
             self.refresh()
             return
+        rows = queue.rows
+        self._read_up_to = queue.read_up_to  # what the decisions are of (see _decide)
         selected = set(self.selected_ids())
         current = self._shown_id
         self.model.set_rows(rows)
@@ -649,9 +651,14 @@ class ReviewView(QWidget):
         self._decided_at = min(rows) if rows else 0
         self.approve_button.setEnabled(False)
         self.return_button.setEnabled(False)
+        # The approval is of the queue as shown: a sync that brought more evidence since is caught by
+        # the server (it refuses, and the record comes back to review).
+        shown = self._read_up_to
         Operation(
             self,
-            lambda store: decide_visits(store, ids, decision, who, opinion, sheet_accepted=sheet),
+            lambda store: decide_visits(
+                store, ids, decision, who, opinion, sheet_accepted=sheet, read_up_to=shown
+            ),
             lambda done: self._decided(decision, len(done.value)),
         ).failure(self._failed).with_progress(self.tr("正在保存审核结果…")).run_in_background()
 
