@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -173,6 +174,10 @@ class SyncView(QWidget):
         self.rejected.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rejected.setWordWrap(False)
         self.rejected.cellDoubleClicked.connect(self._open_rejected)
+        # The table takes the room left, and scrolls: its wish for more rows made a short page
+        # squeeze the cards above it, whose wrapped lines were then cut.
+        self.rejected.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.rejected.setMinimumHeight(self.rejected.fontMetrics().height() * 6)
         header = self.rejected.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
