@@ -1,6 +1,7 @@
 """The sync page's waiting count keeps every line at 150 % in English: a cold try saw "0 records / 2
 more are held back by a conflict or a rejection and need you first" cut at its top and bottom (the
-cards' grid gave the word-wrapped label the height of two lines for three).
+page squeezed the cards to give the table of refused records the rows it wished for), and "1
+records" read wrong.
 
 Run in a process of its own: the scale factor is set before Qt starts, as on a field laptop."""
 
@@ -75,6 +76,7 @@ def test_the_waiting_count_keeps_all_its_lines_at_150_percent(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr[-3000:]
     shown = json.loads(done.stdout.strip().splitlines()[-1])
-    assert "held back" in shown["text"]
+    assert "Held back" in shown["text"]
+    assert "1 records" not in shown["text"]  # said without plurals: "1 (Profile 1)", not "1 records"
     assert shown["needed"] >= 3 * shown["one_line"]  # it wraps to three lines here
     assert shown["height"] >= shown["needed"], shown

@@ -3626,11 +3626,11 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>{0} 条</source>
-        <translation>{0} records</translation>
+        <translation>{0}</translation>
     </message>
     <message>
         <source>另有 {0} 条因冲突或被拒绝暂不发送，需要您先处理</source>
-        <translation>{0} more are held back by a conflict or a rejection and need you first</translation>
+        <translation>Held back until you deal with a conflict or a rejection: {0}</translation>
     </message>
     <message>
         <source>快</source>
