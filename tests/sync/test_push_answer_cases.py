@@ -69,6 +69,27 @@ def test_a_review_and_the_owners_edit_at_the_same_time_leave_every_copy_as_the_s
     assert server[("visits", visits[0].id)]["fields"]["review_status"] == "approved"
 
 
+def visit_with_a_photo_read_by_the_manager(
+    server: Server, tmp_path: Path
+) -> tuple[Person, Person, Commissioner, Visit, random.Random]:
+    """A commissioner's visit with a photo, synced, and their manager's laptop synced after it:
+    (commissioner, manager, the manager's profile, the visit, the random source)."""
+    from tests.sync.fieldwork import add_photo
+
+    team = f"team-{uuid.uuid4().hex[:8]}"
+    a = Person(server, tmp_path, "commissioner", team, "王建国")
+    m = Person(server, tmp_path, "manager", team, "陈站长")
+    rng = random.Random(7)
+    place = add_target(a.store, rng)
+    visit = add_visit(a.store, rng, place, "柑橘园修剪指导", children=False)
+    add_photo(a.store, tmp_path, visit.id, rng, 2000)
+    a.sync()
+    m.sync()
+    reviewer = m.store.profile()
+    assert isinstance(reviewer, Commissioner)
+    return a, m, reviewer, visit, rng
+
+
 def test_a_photo_added_after_the_manager_read_a_visit_is_not_approved_unseen(
     shared_server: Server, tmp_path: Path
 ) -> None:
@@ -79,17 +100,7 @@ def test_a_photo_added_after_the_manager_read_a_visit_is_not_approved_unseen(
     from commissioner_app.review import review_queue
     from tests.sync.fieldwork import add_photo
 
-    team = f"team-{uuid.uuid4().hex[:8]}"
-    a = Person(shared_server, tmp_path, "commissioner", team, "王建国")
-    m = Person(shared_server, tmp_path, "manager", team, "陈站长")
-    rng = random.Random(7)
-    place = add_target(a.store, rng)
-    seen = add_visit(a.store, rng, place, "柑橘园修剪指导", children=False)
-    add_photo(a.store, tmp_path, seen.id, rng, 2000)
-    a.sync()
-    m.sync()
-    reviewer = m.store.profile()
-    assert isinstance(reviewer, Commissioner)
+    a, m, reviewer, seen, rng = visit_with_a_photo_read_by_the_manager(shared_server, tmp_path)
     assert [r["id"] for r in review_queue(m.store, reviewer)] == [seen.id]
     decide(m.store, [seen.id], "approved", reviewer, "")
     added = add_photo(a.store, tmp_path, seen.id, rng, 3000)
@@ -125,17 +136,7 @@ def test_an_approval_is_of_what_was_shown_even_if_a_sync_brought_more_meanwhile(
     from commissioner_app.review import pulled_up_to
     from tests.sync.fieldwork import add_photo
 
-    team = f"team-{uuid.uuid4().hex[:8]}"
-    a = Person(shared_server, tmp_path, "commissioner", team, "王建国")
-    m = Person(shared_server, tmp_path, "manager", team, "陈站长")
-    rng = random.Random(8)
-    place = add_target(a.store, rng)
-    shown = add_visit(a.store, rng, place, "柑橘园修剪指导", children=False)
-    add_photo(a.store, tmp_path, shown.id, rng, 2000)
-    a.sync()
-    m.sync()
-    reviewer = m.store.profile()
-    assert isinstance(reviewer, Commissioner)
+    a, m, reviewer, shown, rng = visit_with_a_photo_read_by_the_manager(shared_server, tmp_path)
     on_screen = pulled_up_to(m.store)  # the review page shows the visit
     add_photo(a.store, tmp_path, shown.id, rng, 3000)
     a.sync()
