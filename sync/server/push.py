@@ -497,8 +497,21 @@ class Batch:
         self._searches: list[tuple[Any, Counter[tuple[Any, ...]]]] = []  # in any order
         self._credit_codes: set[str] = set()  # of the batch's new targets (`target_with_code`)
         self._code_owners: dict[str, str | None] = {}
-        # (owner, change number) -> the records whose evidence the owner wrote after it
-        self._evidence_changed: dict[tuple[str | None, int], set[tuple[str, str]]] = {}
+        # The evidence each owner wrote since the earliest change number the batch's reviews say
+        # their reviewers had read (`_evidence_written_after`), read once per owner and batch.
+        self._evidence_floor = min(
+            (
+                read
+                for c in request.get("changes", ())
+                if c.get("table") == "reviews"
+                and isinstance(c.get("fields"), dict)
+                and type(read := c["fields"].get("evidence_seq")) is int
+                and read > 0
+            ),
+            default=0,
+        )
+        self._evidence: dict[str | None, list[list[tuple[int, tuple[str, str]]]]] = {}
+        self._sent_back: set[tuple[str, str]] = set()  # records a refused approval wrote again
 
     # --- storage -------------------------------------------------------------------------------
     # Reads go through a per-batch cache and writes are buffered, then sent in a few executemany
@@ -1272,23 +1285,19 @@ class Batch:
                 "sync and review again",
             )
         # An approval is of the evidence its reviewer read: what the reviewer's laptop had pulled, up
-        # to change number evidence_seq (0 from older versions: not said, not checked).
+        # to change number evidence_seq (0 from older versions: not said, not checked). Checked
+        # whenever a review would make the record approved, a new one or one sent again.
         read_up_to = fields.get("evidence_seq") or 0
-        deciding = current is None or fields.get("decision") != current.fields.get("decision")
-        if deciding and fields.get("decision") == "approved" and read_up_to > 0:
-            if self._evidence_written_after(record_table, str(fields["record_id"]), visit, read_up_to):
-                if visit.server_seq <= read_up_to:
+        approving = fields.get("decision") == "approved" and visit.fields.get("review_status") != "approved"
+        if approving and read_up_to > 0:
+            reviewed = (record_table, str(fields["record_id"]))
+            if self._evidence_written_after(*reviewed, visit, read_up_to):
+                if reviewed not in self._sent_back and 0 <= visit.server_seq <= read_up_to:
                     # The reviewer's laptop has this version and shows it decided: the record is
                     # written again, unchanged, so that their next pull brings it back as it stands,
-                    # with the evidence. (Once: the new version is past what they had read.)
-                    self.write(
-                        record_table,
-                        str(fields["record_id"]),
-                        visit,
-                        dict(visit.fields),
-                        False,
-                        visit.scope(),
-                    )
+                    # with the evidence (once: the new version is past what they had read).
+                    self._sent_back.add(reviewed)
+                    self.write(*reviewed, visit, dict(visit.fields), False, visit.scope())
                 raise changed_evidence(record_table)
         incoming["record_table"] = record_table
         server_view = {"reviewer_id": user.commissioner_id or user.id, "reviewer_name": user.display_name}
@@ -1429,47 +1438,57 @@ class Batch:
             )
 
     def _evidence_written_after(self, record_table: str, record_id: str, record: Stored, after: int) -> bool:
-        """Whether evidence of a visit (its problems, solutions and files) or of an achievement (its
-        files) was written after change number `after` by the record's owner. What the owner wrote
-        since then (a range of the owner's index) is read once per batch, for all the approvals of
-        their records that say the same `after`."""
-        key = (record.owner_id, after)
-        if key not in self._evidence_changed:
-            self._evidence_changed[key] = self._evidence_owners_since(record.owner_id, after)
-        return (record_table, record_id) in self._evidence_changed[key]
+        """Whether evidence of a visit (its problems, solutions, files and the served party's
+        confirmation) or of an achievement (its files) was written after change number `after` by
+        the record's owner: evidence pointing at it now, or when the reviewer read it (a photo moved
+        to another visit changed both)."""
+        target = (record_table, record_id)
+        for versions in self._evidence_histories(record.owner_id):
+            then: tuple[str, str] | None = None
+            changed = False
+            for seq, points_to in versions:
+                if seq <= after:
+                    then = points_to  # the version the reviewer's laptop had
+                else:
+                    changed = True
+                    if points_to == target:
+                        return True
+            if changed and then == target:
+                return True
+        return False
 
-    def _evidence_owners_since(self, owner_id: str | None, after: int) -> set[tuple[str, str]]:
-        """The visits and achievements whose evidence `owner_id` wrote after change number `after`:
-        those the evidence points to now, and those it pointed to then (a photo moved to another
-        visit changed both)."""
+    def _evidence_histories(self, owner_id: str | None) -> list[list[tuple[int, tuple[str, str]]]]:
+        """The evidence records `owner_id` wrote since the batch's earliest evidence_seq, each as its
+        versions in order: (change number, the record it is evidence of). Read once per owner and
+        batch, whatever the number of approvals and the numbers they say."""
+        if owner_id in self._evidence:
+            return self._evidence[owner_id]
         written = self.search(
-            select(records.c.table_name, records.c.id, records.c.rev, records.c.fields).where(
+            select(
+                records.c.table_name, records.c.id, records.c.rev, records.c.server_seq, records.c.fields
+            ).where(
                 records.c.owner_id == owner_id,
-                records.c.server_seq > after,
-                records.c.table_name.in_(("attachments", "problems", "solutions")),
+                records.c.server_seq > self._evidence_floor,
+                records.c.table_name.in_(("attachments", "problems", "solutions", "confirmations")),
             )
         )
-        owners: set[tuple[str, str]] = set()
+        histories = []
         for row in written:
-            versions = [json.loads(row.fields)]
+            table = str(row.table_name)
+            versions = [(int(row.server_seq), json.loads(row.fields))]
             if row.rev > 1:
-                # The version the reviewer's laptop had (the last one written by then), if any:
-                # versions are never rewritten, so it needs no second look under the lock.
-                then = self.conn.execute(
-                    select(revisions.c.fields)
-                    .where(
-                        revisions.c.table_name == row.table_name,
-                        revisions.c.record_id == row.id,
-                        revisions.c.server_seq <= after,
+                # Its earlier versions too (never rewritten: no second look under the lock).
+                versions = [
+                    (int(v.server_seq), json.loads(v.fields))
+                    for v in self.conn.execute(
+                        select(revisions.c.server_seq, revisions.c.fields)
+                        .where(revisions.c.table_name == table, revisions.c.record_id == row.id)
+                        .order_by(revisions.c.rev)
                     )
-                    .order_by(revisions.c.rev.desc())
-                    .limit(1)
-                ).first()
-                if then is not None:
-                    versions.append(json.loads(then.fields))
-            for fields in versions:
-                owners.add(self._evidence_of(str(row.table_name), fields))
-        return owners
+                ] or versions
+            histories.append([(seq, self._evidence_of(table, fields)) for seq, fields in versions])
+        self._evidence[owner_id] = histories
+        return histories
 
     def _evidence_of(self, table: str, fields: dict[str, Any]) -> tuple[str, str]:
         """The record a version of a file, problem or solution is evidence of."""

@@ -203,3 +203,16 @@ def test_the_bureaus_rules_set_how_long_a_link_lasts_and_the_cli_revokes_it(serv
     url = server.engine.url.render_as_string(hide_password=False)
     assert server_cli.main(["--database", url, "confirm-link", "revoke", vid]) == 0
     assert server.client.get(f"/c/{token}").status_code == 404
+
+
+@BACKENDS
+def test_the_served_partys_answer_after_the_managers_read_holds_up_an_approval(server: Server) -> None:
+    """A cold try: the served party answered 情况有误 after the manager had read the visit; the
+    manager's approval, made without seeing that, was accepted."""
+    _, vid, token = a_visit(server)
+    _, seen = server.pull_all("manager")
+    done = server.client.post(f"/c/{token}", data=form(decision="disputed", comment="没有来过"))
+    assert done.status_code == 200
+    review = {"record_id": vid, "record_rev": 1, "decision": "approved", "evidence_seq": seen}
+    [refused] = server.push_ok("manager", [change("reviews", new_id(), review)])
+    assert refused["status"] == "rejected" and "佐证材料" in refused["reason_zh"]

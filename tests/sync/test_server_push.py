@@ -503,6 +503,13 @@ def test_a_refused_approval_sends_the_record_back_once_and_says_what_an_achievem
         assert approve(1, 2) == "rejected"
     assert rev() == 2
 
+    # Nor can one batch of refused approvals write it again and again (500 of them wrote 500
+    # versions), whatever numbers they say.
+    _, seen = server.pull_all("manager")
+    server.push_ok("zhangsan", [change("attachments", new_id(), {**photo_fields, "sha256": "ef" * 32})])
+    many = [{"record_id": visit, "decision": "approved", "evidence_seq": seen} for _ in range(5)]
+    answers = server.push_ok("manager", [change("reviews", new_id(), fields) for fields in many])
+    assert {a["status"] for a in answers} == {"rejected"} and rev() == 3
     achievement, scan = new_id(), new_id()
     server.push_ok("zhangsan", [change("achievements", achievement, achievement_fields(cid))])
     _, seen = server.pull_all("manager")
@@ -514,6 +521,28 @@ def test_a_refused_approval_sends_the_record_back_once_and_says_what_an_achievem
     assert refused["status"] == "rejected"
     assert "附件" in refused["reason_zh"] and "难题" not in refused["reason_zh"]
     assert "files" in refused["reason_en"] and "problems" not in refused["reason_en"]
+
+
+@BACKENDS
+def test_an_approval_sent_again_after_new_evidence_does_not_approve_past_the_check(server: Server) -> None:
+    """A cold try: the manager's accepted approval, sent again with another opinion after new
+    evidence had sent the visit back to review, approved it again unseen (the check ran only when a
+    decision changed)."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    visit, review_id = new_id(), new_id()
+    server.push_ok("zhangsan", [change("visits", visit, visit_fields(cid))])
+    _, seen = server.pull_all("manager")
+    approval = {"record_id": visit, "record_rev": 1, "decision": "approved", "evidence_seq": seen}
+    assert server.push_ok("manager", [change("reviews", review_id, approval)])[0]["status"] == "accepted"
+    photo = {"owner_table": "visits", "owner_id": visit, "sha256": "ab" * 32, "original_name": "田间.jpg"}
+    server.push_ok("zhangsan", [change("attachments", new_id(), photo)])
+    visits = {c["id"]: c for c in server.pull_all("manager")[0]}
+    assert visits[visit]["fields"]["review_status"] == "pending"
+    again = {**approval, "record_rev": visits[visit]["rev"], "opinion": "已核实"}
+    [refused] = server.push_ok("manager", [change("reviews", review_id, again, 1)])
+    assert refused["status"] == "rejected"
+    assert {c["id"]: c for c in server.pull_all("manager")[0]}[visit]["fields"]["review_status"] == "pending"
 
 
 @BACKENDS
