@@ -22,6 +22,7 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
 
     `+deleted` keeps SQLite on the selective owner indexes rather than the sync-state ones."""
     today = today or date.today()
+    read_up_to = pulled_up_to(store)  # first: what is read after it is at least as new
     found = list(
         store.db.query(
             "SELECT v.*, t.name AS target_name, c.name AS commissioner_name, c.sending_unit FROM visits v "
@@ -96,6 +97,8 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         if status in record:
             record[status] = n
     return {
+        # How far this laptop had pulled when these were read: an approval is of what they showed.
+        "read_up_to": read_up_to,
         "visit": row,
         "problems": problems,
         "photos": photos,

@@ -384,3 +384,28 @@ def test_the_english_detail_uses_english_punctuation_and_names(manager_context, 
     finally:
         i18n.install("zh_CN")
         manager_context.language = "zh_CN"
+
+
+def test_an_approval_is_of_what_the_page_showed_when_a_sync_reloaded_only_part_of_it(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+):
+    """A cold try: a background sync brought a second photo; the queue reloaded (its row said two
+    photos) and the manager clicked 通过 while the details still showed one. The approval said the
+    laptop had read up to the newer position, so the server took it. It now says the older of the
+    queue's and the details' positions."""
+    from commissioner_app.store import META_PULLED_UP_TO
+
+    store, v = manager_context.store, team_data.visits
+    store.set_meta(META_PULLED_UP_TO, "40")
+    view = open_view(manager_context, qtbot)
+    view.select_ids([v["li"].id])
+    wait(manager_context)
+    assert view.details["read_up_to"] == 40
+    store.set_meta(META_PULLED_UP_TO, "57")  # a sync brought more; the queue is read again first
+    view._read_up_to = 57
+    view.approve_button.click()
+    wait(manager_context)
+    [review] = store.all(Review)
+    assert review.record_id == v["li"].id and review.evidence_seq == 40

@@ -3665,8 +3665,8 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Records the server rejected ({0}): correct them as the reason says and save; the next sync sends them again</translation>
     </message>
     <message>
-        <source>没有被服务器拒绝的记录。</source>
-        <translation>No records were rejected by the server.</translation>
+        <source>没有等待修改的被拒记录。</source>
+        <translation>No refused records are waiting to be corrected.</translation>
     </message>
     <message>
         <source>同步</source>

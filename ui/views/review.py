@@ -284,7 +284,7 @@ class ReviewView(QWidget):
 
     def _records_changed(self, changes: OpChanges) -> None:
         if self.has_loaded and changes.touches(
-            "visits", "reviews", "commissioners", "attachments", "confirmations"
+            "visits", "reviews", "commissioners", "attachments", "confirmations", "problems", "solutions"
         ):
             self.refresh()
 
@@ -651,9 +651,11 @@ class ReviewView(QWidget):
         self._decided_at = min(rows) if rows else 0
         self.approve_button.setEnabled(False)
         self.return_button.setEnabled(False)
-        # The approval is of the queue as shown: a sync that brought more evidence since is caught by
-        # the server (it refuses, and the record comes back to review).
-        shown = self._read_up_to
+        # The approval is of the queue and the details as shown (the older of the two when a sync
+        # reloaded one and not yet the other): evidence a sync brought since is caught by the server
+        # (it refuses, and the record comes back to review).
+        read = [self._read_up_to, self.details.get("read_up_to") if self.details else None]
+        shown = min((r for r in read if r is not None), default=None)
         Operation(
             self,
             lambda store: decide_visits(

@@ -443,7 +443,7 @@ class SyncView(QWidget):
                 len(rejected)
             )
             if rejected
-            else self.tr("没有被服务器拒绝的记录。")
+            else self.tr("没有等待修改的被拒记录。")
         )
         self.rejected.setVisible(bool(rejected))
         self.result_filler.setVisible(not rejected)
