@@ -84,10 +84,12 @@ Details the server holds to (v1):
   record_table "visits"; not one's own visit; record_rev, when not 0, must equal the visit's rev)
   sets the visit's review_status/review_opinion in a new revision that the commissioner pulls.
   A review's evidence_seq (when not 0) is the change number its reviewer's laptop had pulled up to:
-  an approval is rejected when the record's evidence (a visit's problems, solutions and files; an
+  an approval (a new review, or one sent again, that would make the record approved) is rejected
+  when the record's evidence (a visit's problems, solutions, files and confirmation; an
   achievement's files, pointing at it then or now) was written after it, and, when the reviewer's
-  laptop had the record's last version, the record is written again unchanged (a new revision) so
-  that their next pull brings it back as it stands. The client withdraws a refused review.
+  laptop had the record's last version, the record is written again unchanged (a new revision, at
+  most once a batch) so that their next pull brings it back as it stands. The client withdraws a
+  refused review.
 - Reference "items": [{"code", "name_zh", "name_en", "parent_code", "sort_order"}].
 - Demands are visible to every user (whatever their status); a commissioner may change one only
   to take it up: taken_by = their commissioner_id, status "taken", problem_id.
