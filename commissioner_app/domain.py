@@ -762,9 +762,10 @@ class Review(Record):
     reviewer_name: str = ""
     reviewed_at: str = field(default_factory=now_iso)
     sheet_accepted: bool = False  # the reviewer accepts the signed confirmation sheet scan
-    # How far the reviewer's laptop had pulled when the decision was made (the server's change number):
-    # evidence of the record (its photos, signed sheet, problems, solutions) changed after that is
-    # evidence the reviewer never saw, and an approval is refused (0: not said, by older versions).
+    # How far the reviewer's laptop had pulled when what they decided on was shown (the server's
+    # change number): evidence of the record (its photos, signed sheet, problems, solutions, the
+    # served party's answer) written after that is evidence the reviewer never saw, and an approval
+    # is refused (0: not said, by older versions).
     evidence_seq: int = 0
 
     def validate(self) -> list[Issue]:

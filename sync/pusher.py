@@ -669,8 +669,8 @@ def _withdrawn_review_message(db: Any, review: dict[str, Any], reason: dict[str,
     table, record_id = review.get("record_table") or "visits", str(review.get("record_id") or "")
     if table == "achievements":
         found = db.execute("SELECT title FROM achievements WHERE id = ?", [record_id]).fetchone()
-        zh = en = " ".join(str(found[0] if found else "").split())[:40]
-        zh, en = f"成果转化“{zh}”", f"the achievement “{en}”"
+        title = " ".join(str(found[0] if found else "").split())[:40]
+        zh, en = f"成果转化“{title}”", f"the achievement “{title}”"
     else:
         found = db.execute(
             "SELECT v.visit_date, coalesce(t.name, '') FROM visits v "

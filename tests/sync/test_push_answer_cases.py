@@ -144,3 +144,19 @@ def test_an_approval_is_of_what_was_shown_even_if_a_sync_brought_more_meanwhile(
     decide(m.store, [shown.id], "approved", reviewer, "", read_up_to=on_screen)
     assert m.sync().rejected == 1
     assert shared_server.records()[("visits", shown.id)]["fields"]["review_status"] == "pending"
+
+
+def test_a_withdrawn_review_names_the_achievement_by_its_title(tmp_path: Path) -> None:
+    from commissioner_app.store import Store
+    from sync.pusher import _withdrawn_review_message
+
+    store = Store.open(tmp_path / "data")
+    store.db.execute("INSERT INTO achievements (id, title) VALUES ('a1', '  柑橘  保鲜技术转让 ')")
+    said = _withdrawn_review_message(
+        store.db,
+        {"record_table": "achievements", "record_id": "a1"},
+        {"zh": "附件有改动", "en": "files changed"},
+    )
+    assert said.text("zh_CN") == "对成果转化“柑橘 保鲜技术转让”的审核未被服务器接受，已撤回：附件有改动"
+    assert said.text("en").startswith("Your review of the achievement “柑橘 保鲜技术转让” was not accepted")
+    store.close()
