@@ -431,6 +431,10 @@ def submit(engine: Engine, token: str, raw: bytes, request: Request) -> HTMLResp
             False,
             Scope(visit["owner_id"], visit["team_id"], visit["workstation_id"], county=visit["county_scope"]),
         )
+        if fields.get("decision") == "disputed":
+            # The served party says something is wrong: a reviewed visit goes back to review, as
+            # when its evidence changes (a confirmation leaves an approval as it is).
+            batch.reopen_reviews("confirmations", fields, current)
         batch.flush()
         conn.execute(update(counters).where(counters.c.name == "server_seq").values(value=batch.seq))
         if not link.browser_hash:

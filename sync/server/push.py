@@ -915,7 +915,7 @@ class Batch:
             if table == "reviews" and not new_deleted:
                 self._review_visit(merged)
             if table in ("problems", "solutions", "attachments"):
-                self._reopen_reviews(table, merged, current)
+                self.reopen_reviews(table, merged, current)
             if table == "service_targets":
                 shared_targets.after_write(self, record_id, merged, current)
         if confirm_token and not new_deleted and scope.owner_id == self.user.commissioner_id:
@@ -1500,10 +1500,11 @@ class Batch:
             visit_id = problem.fields.get("visit_id") if problem is not None else None
         return "visits", str(visit_id)
 
-    def _reopen_reviews(self, table: str, merged: dict[str, Any], current: Stored | None) -> None:
+    def reopen_reviews(self, table: str, merged: dict[str, Any], current: Stored | None) -> None:
         """A problem, solution or file (a photo, the signed sheet) of a reviewed visit, or a file of a
-        reviewed achievement, changed: that record goes back to review, as an edit of it does, so
-        nothing added after an approval counts unreviewed; a visit's accepted sheet with it."""
+        reviewed achievement, changed, or the served party disputed the visit (sync/server/confirm.py):
+        that record goes back to review, as an edit of it does, so nothing added after an approval
+        counts unreviewed; a visit's accepted sheet with it."""
         owners: set[tuple[str, str]] = set()
         for fields in (merged, current.fields if current else {}):
             if table == "attachments":

@@ -216,3 +216,22 @@ def test_the_served_partys_answer_after_the_managers_read_holds_up_an_approval(s
     review = {"record_id": vid, "record_rev": 1, "decision": "approved", "evidence_seq": seen}
     [refused] = server.push_ok("manager", [change("reviews", new_id(), review)])
     assert refused["status"] == "rejected" and "佐证材料" in refused["reason_zh"]
+
+
+@BACKENDS
+def test_a_dispute_after_approval_sends_the_visit_back_to_review(server: Server) -> None:
+    """A cold try: the served party answered 情况有误 after the manager had approved the visit, and it
+    stayed approved. A confirmation (情况属实) leaves an approval as it is."""
+    _, vid, token = a_visit(server)
+    _, seen = server.pull_all("manager")
+    review = {"record_id": vid, "record_rev": 1, "decision": "approved", "evidence_seq": seen}
+    assert server.push_ok("manager", [change("reviews", new_id(), review)])[0]["status"] == "accepted"
+
+    def status() -> str:
+        return str({c["id"]: c for c in server.pull_all("manager")[0]}[vid]["fields"]["review_status"])
+
+    assert server.client.post(f"/c/{token}", data=form()).status_code == 200
+    assert status() == "approved"
+    changed = server.client.post(f"/c/{token}", data=form(decision="disputed", comment="没有来过"))
+    assert changed.status_code == 200
+    assert status() == "pending"
