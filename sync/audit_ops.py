@@ -846,4 +846,17 @@ def shown_value(value: Any, lang: str | None = None) -> str:
         return ""
     if isinstance(value, bool):
         return (Message("是", "Yes") if value else Message("否", "No")).text(lang)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return Message("、", ", ").text(lang).join(value)
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def shown_fields(value: Any, lang: str | None = None) -> str:
+    """An audit entry's before or after as a person reads it: a line for each field, named in words
+    (服务区县：新会区、台山市), not the JSON it travels as; any other value as shown_value shows it."""
+    if not isinstance(value, dict):
+        return shown_value(value, lang)
+    colon = Message("：", ": ").text(lang)
+    return "\n".join(
+        f"{field_name(str(k)).text(lang)}{colon}{shown_value(v, lang)}" for k, v in value.items()
+    )

@@ -612,3 +612,14 @@ def test_the_history_names_the_people_and_groups_a_change_points_to(
     flag = changes["disabled"]
     assert (flag.shown(flag.before, "zh_CN"), flag.shown(flag.after, "en")) == ("否", "Yes")
     store.close()
+
+
+def test_an_entrys_before_and_after_read_as_named_fields_not_json() -> None:
+    """The audit trail's detail showed a team's change as {"leader_id": "...", "counties": [...]}."""
+    before = {"name": "柑橘团", "counties": ["新会区", "台山市"], "disabled": False, "leader_id": "c-1"}
+    zh = audit_ops.shown_fields(before, "zh_CN")
+    assert zh.splitlines() == ["名称：柑橘团", "服务区县：新会区、台山市", "已停用：否", "团长：c-1"]
+    en = audit_ops.shown_fields(before, "en")
+    assert "Counties served: 新会区, 台山市" in en.splitlines() and "Disabled: No" in en.splitlines()
+    assert audit_ops.shown_fields(None, "zh_CN") == ""
+    assert audit_ops.shown_fields("文本", "zh_CN") == "文本"

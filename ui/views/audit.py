@@ -32,7 +32,7 @@ from sync.audit_ops import (
     export_audit,
     local_times,
     role_name,
-    shown_value,
+    shown_fields,
 )
 from ui import folders
 from ui.context import AppContext
@@ -239,9 +239,11 @@ class AuditView(QWidget):
             "",
             *entry.change_text(limit=4000, lang=lang).split("；"),
             "",
-            self.tr("之前：") + (shown_value(entry.before) or self.tr("（无）")),
+            self.tr("之前："),
+            shown_fields(entry.before, lang) or self.tr("（无）"),
             "",
-            self.tr("之后：") + (shown_value(entry.after) or self.tr("（无）")),
+            self.tr("之后："),
+            shown_fields(entry.after, lang) or self.tr("（无）"),
         ]
         self.detail.setPlainText("\n".join(lines))
 
