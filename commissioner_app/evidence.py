@@ -11,6 +11,7 @@ team, the bureau's city), in a few grouped queries for a whole review queue:
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ KINDS: dict[str, Message] = {
     "photo_date": Message("拍摄时间不符", "Photo date differs"),
     "photo_place": Message("拍摄地点偏远", "Photo taken far away"),
     "overlap": Message("时间重叠", "Overlapping visits"),
+    "approval_refused": Message("上次的通过未被接受", "Last approval refused"),
 }
 
 
@@ -64,8 +66,46 @@ def evidence_warnings(store: Store, visit_ids: Iterable[str]) -> dict[str, list[
     found: dict[str, list[EvidenceWarning]] = {}
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
-        for warning in [*_photos(store, part), *_overlaps(store, part)]:
+        for warning in [*_refused(store, part), *_photos(store, part), *_overlaps(store, part)]:
             found.setdefault(warning.visit_id, []).append(warning)
+    return found
+
+
+# The reviewer's approvals the central store refused (the evidence changed after they read it) and
+# the sync withdrew: record id -> the reason, until the reviewer decides on the record again.
+META_REFUSED_APPROVALS = "refused_approvals"
+
+
+def refused_approvals(store: Store) -> dict[str, dict[str, str]]:
+    try:
+        kept = json.loads(store.get_meta(META_REFUSED_APPROVALS) or "{}")
+    except ValueError:
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def note_refused_approval(store: Store, record_id: str, reason: Message) -> None:
+    """An approval of `record_id` the central store refused: the queue says why it is back."""
+    kept = refused_approvals(store)
+    kept[record_id] = {"zh": reason.zh, "en": reason.en}
+    store.set_meta(META_REFUSED_APPROVALS, json.dumps(kept, ensure_ascii=False))
+
+
+def forget_refused_approvals(store: Store, record_ids: Iterable[str]) -> None:
+    """The reviewer decided on these records again."""
+    kept = refused_approvals(store)
+    if any(kept.pop(r, None) for r in list(record_ids)):
+        store.set_meta(META_REFUSED_APPROVALS, json.dumps(kept, ensure_ascii=False))
+
+
+def _refused(store: Store, ids: list[str]) -> list[EvidenceWarning]:
+    kept = refused_approvals(store)
+    found = []
+    for record_id in ids:
+        reason = kept.get(record_id)
+        if isinstance(reason, dict):
+            said = Message(str(reason.get("zh", "")), str(reason.get("en", "")))
+            found.append(EvidenceWarning(record_id, "approval_refused", said))
     return found
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from commissioner_app.domain import Commissioner, Review
 from commissioner_app.errors import CommissionerError, ValidationError
-from commissioner_app.evidence import NOT_THE_SHEET, evidence_warnings
+from commissioner_app.evidence import NOT_THE_SHEET, evidence_warnings, forget_refused_approvals
 from commissioner_app.i18n import Message
 from commissioner_app.store import META_PULLED_UP_TO, Store
 
@@ -168,6 +168,7 @@ def decide_records(
             # the tick counts for those that have one; the others' typed-in rating never counts).
             review.sheet_accepted = review.sheet_accepted and bool(found[1])
             store.save(review)
+            forget_refused_approvals(store, [review.record_id])
             store.db.execute(
                 f"UPDATE {table} SET review_status = ?, review_opinion = ?{sheet} WHERE id = ?",
                 [

@@ -22,6 +22,7 @@ import orjson
 from commissioner_app import schema
 from commissioner_app.demands import withdraw_take_up, withdrawn_messages
 from commissioner_app.domain import new_id, now_iso
+from commissioner_app.evidence import note_refused_approval
 from commissioner_app.i18n import Message
 from commissioner_app.records import column_value as _column_value
 from commissioner_app.store import Store
@@ -338,6 +339,11 @@ class Pusher(Uploader):
                     db.execute("DELETE FROM reviews WHERE id = ?", [record_id])
                     no_base.append((table, record_id))
                     report.problems.append(_withdrawn_review_message(db, sent, reason))
+                    if sent.get("decision") == "approved" and isinstance(sent.get("record_id"), str):
+                        # The review queue says why the record is back, until it is decided again.
+                        note_refused_approval(
+                            self.store, sent["record_id"], Message(reason["zh"], reason["en"])
+                        )
                 elif unchanged:  # a later edit may well be acceptable: it is sent next time
                     _update(db, table, record_id, {"sync_error": json.dumps(reason, ensure_ascii=False)})
             else:

@@ -97,6 +97,7 @@ def test_a_photo_added_after_the_manager_read_a_visit_is_not_approved_unseen(
     The approval is refused, and the manager's laptop gets the visit back as waiting for review, with
     the photo, so that it is reviewed again as it now stands."""
     from commissioner_app.domain import Attachment
+    from commissioner_app.evidence import evidence_warnings
     from commissioner_app.review import review_queue
     from tests.sync.fieldwork import add_photo
 
@@ -119,9 +120,15 @@ def test_a_photo_added_after_the_manager_read_a_visit_is_not_approved_unseen(
     mine = m.store.require(Visit, seen.id)
     assert mine.review_status == "pending"
     assert added in {x.sha256 for x in m.store.all(Attachment, "owner_id = ?", [seen.id])}
-    assert [r["id"] for r in review_queue(m.store, reviewer)] == [seen.id]
+    [queued] = review_queue(m.store, reviewer)
+    assert queued["id"] == seen.id
+    # The queue says why it is back, until the manager decides again (a cold try: only the sync
+    # page said it, and the next sync's result replaced it).
+    [why] = [w for w in queued["checks"] if w.kind == "approval_refused"]
+    assert "佐证材料" in why.message.text("zh_CN") and "evidence" in why.message.text("en")
 
     decide(m.store, [seen.id], "approved", reviewer, "")
+    assert not evidence_warnings(m.store, [seen.id])
     again = m.sync()
     assert again.rejected == 0 and not again.problems
     assert shared_server.records()[("visits", seen.id)]["fields"]["review_status"] == "approved"
