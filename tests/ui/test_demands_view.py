@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from commissioner_app.store import Store
 from tests.ui.manager_support import log_in_as, wait
 from ui.context import AppContext
 from ui.views.demands import DemandsView
 
 
+@contextmanager
 def bureau_view(tmp_path, qtbot, role="bureau", size=(1366, 700), demands=()):
-    """The demands view of a `role` account's store holding `demands`, shown at `size`."""
+    """The demands view of a `role` account's store holding `demands`, shown at `size`: (store,
+    context, view), closed afterwards."""
     from commissioner_app.demands import publish
 
     store = Store.open(tmp_path / role)
@@ -24,22 +28,22 @@ def bureau_view(tmp_path, qtbot, role="bureau", size=(1366, 700), demands=()):
     view.show()
     view.load()
     wait(ctx)
-    return store, ctx, view
+    try:
+        yield store, ctx, view
+    finally:
+        view.close()
+        ctx.close()
+        store.close()
 
 
 def test_the_publish_button_is_in_sight_on_a_small_screen(tmp_path, qtbot, qapp):
-    store, ctx, view = bureau_view(tmp_path, qtbot, size=(730, 400))
-    try:
+    with bureau_view(tmp_path, qtbot, size=(730, 400)) as (store, ctx, view):
         qtbot.waitExposed(view)
         assert view.bureau_panel.isVisible()
         assert not view.publish_button.visibleRegion().isEmpty(), "the button is scrolled out of sight"
         # And it publishes from there: an empty title is refused with a message, nothing is saved.
         view.publish_button.click()
         assert view.message.text() and store.db.execute("SELECT count(*) FROM demands").fetchone()[0] == 0
-    finally:
-        view.close()
-        ctx.close()
-        store.close()
 
 
 def progress_row(view, title: str) -> list[str]:
@@ -52,8 +56,7 @@ def progress_row(view, title: str) -> list[str]:
 
 def test_the_bureau_corrects_a_published_demand_in_the_form(tmp_path, qtbot, qapp):
     """A published demand could not be changed: a typo or a wrong place stayed for every commissioner."""
-    store, ctx, view = bureau_view(tmp_path, qtbot)
-    try:
+    with bureau_view(tmp_path, qtbot) as (store, ctx, view):
         view.title_edit.setText("柑桔黄龙病防控")
         view.description_edit.setPlainText("果园发现疑似病株")
         view.industry.setCurrentIndex(1)
@@ -104,16 +107,11 @@ def test_the_bureau_corrects_a_published_demand_in_the_form(tmp_path, qtbot, qap
             0,
             "",
         )
-    finally:
-        view.close()
-        ctx.close()
-        store.close()
 
 
 def test_the_bureau_closes_a_demand_after_asking_and_publishes_it_again(tmp_path, qtbot, qapp, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    store, ctx, view = bureau_view(tmp_path, qtbot)
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
     asked = []
 
@@ -122,7 +120,7 @@ def test_the_bureau_closes_a_demand_after_asking_and_publishes_it_again(tmp_path
         return answers.pop(0)
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
-    try:
+    with bureau_view(tmp_path, qtbot) as (store, ctx, view):
         view.title_edit.setText("鱼塘增氧")
         view.description_edit.setPlainText("高温季节鱼塘缺氧")
         view.publish_button.click()
@@ -142,18 +140,13 @@ def test_the_bureau_closes_a_demand_after_asking_and_publishes_it_again(tmp_path
         wait(ctx)
         wait(ctx)
         assert progress_row(view, "鱼塘增氧")[4] == "待揭榜" and "已重新发布" in view.message.text()
-    finally:
-        view.close()
-        ctx.close()
-        store.close()
 
 
 def test_a_taken_up_demand_offers_no_correction_and_a_refusal_is_said(tmp_path, qtbot, qapp):
     from commissioner_app.demands import publish, take_up
     from commissioner_app.domain import Commissioner, Demand
 
-    store, ctx, view = bureau_view(tmp_path, qtbot)
-    try:
+    with bureau_view(tmp_path, qtbot) as (store, ctx, view):
         demand = publish(store, Demand(title="茶叶加工", description="揉捻机故障"))
         view.refresh()
         wait(ctx)
@@ -173,10 +166,6 @@ def test_a_taken_up_demand_offers_no_correction_and_a_refusal_is_said(tmp_path, 
         wait(ctx)
         view.select_progress(demand.id)
         assert not any(b.isEnabled() for b in (view.edit_button, view.close_button, view.reopen_button))
-    finally:
-        view.close()
-        ctx.close()
-        store.close()
 
 
 def test_a_county_bureau_reads_the_demands_and_who_took_them_up(tmp_path, qtbot, qapp):
@@ -185,17 +174,12 @@ def test_a_county_bureau_reads_the_demands_and_who_took_them_up(tmp_path, qtbot,
     from commissioner_app.domain import Demand
 
     demand = Demand(title="茶叶加工", description="揉捻机故障")
-    store, ctx, view = bureau_view(tmp_path, qtbot, role="county", demands=[demand])
-    try:
+    with bureau_view(tmp_path, qtbot, role="county", demands=[demand]) as (store, ctx, view):
         assert view.bureau_panel.isVisible() and not view.commissioner_panel.isVisible()
         assert not view.form_column.isVisible() and not view.publish_button.isVisible()
         assert not any(b.isVisible() for b in (view.edit_button, view.close_button, view.reopen_button))
         assert progress_row(view, "茶叶加工")[4] == "待揭榜"
         assert "只读" in view.hint.text()
-    finally:
-        view.close()
-        ctx.close()
-        store.close()
 
 
 def test_a_demand_whose_takers_problem_never_came_is_published_again(tmp_path, qtbot, qapp):
@@ -203,8 +187,11 @@ def test_a_demand_whose_takers_problem_never_came_is_published_again(tmp_path, q
     and the bureau could neither close nor reopen it."""
     from commissioner_app.domain import Demand
 
-    store, ctx, view = bureau_view(tmp_path, qtbot, demands=[Demand(title="鳗鱼烂鳃病", description="烂鳃")])
-    try:
+    with bureau_view(tmp_path, qtbot, demands=[Demand(title="鳗鱼烂鳃病", description="烂鳃")]) as (
+        store,
+        ctx,
+        view,
+    ):
         demand_id = view.progress_rows[0]["id"]
         store.db.execute(
             "UPDATE demands SET status = 'taken', taken_by = 'c-x', problem_id = 'gone' WHERE id = ?",
@@ -220,7 +207,3 @@ def test_a_demand_whose_takers_problem_never_came_is_published_again(tmp_path, q
         wait(ctx)
         assert progress_row(view, "鳗鱼烂鳃病")[4] == "待揭榜"
         assert "已重新发布" in view.message.text()
-    finally:
-        view.close()
-        ctx.close()
-        store.close()
