@@ -168,7 +168,6 @@ def decide_records(
             # the tick counts for those that have one; the others' typed-in rating never counts).
             review.sheet_accepted = review.sheet_accepted and bool(found[1])
             store.save(review)
-            forget_refused_approvals(store, [review.record_id])
             store.db.execute(
                 f"UPDATE {table} SET review_status = ?, review_opinion = ?{sheet} WHERE id = ?",
                 [
@@ -178,6 +177,7 @@ def decide_records(
                     review.record_id,
                 ],
             )
+        forget_refused_approvals(store, [r.record_id for r in reviews])  # decided again: said no more
     return reviews
 
 
