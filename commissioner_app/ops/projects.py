@@ -3,7 +3,7 @@ and commissioner_app.achievements)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from commissioner_app.domain import (
     Review,
 )
 from commissioner_app.ops import OpChanges, OpResult
+from commissioner_app.ops.review import file_state
 from commissioner_app.review import pulled_up_to
 from commissioner_app.store import Store
 
@@ -33,6 +34,8 @@ class ProjectsPage:
     milestones: list[dict[str, Any]]
     demands: list[tuple[str, str]]  # (id, title) of demands the bureau may publish as projects
     my_visits: list[tuple[str, str]]  # (id, date and served party) of the user's latest visits
+    # The chosen project's evidence files (验收佐证), and its milestones' (节点佐证), by owner id.
+    files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def my_visits(store: Store, commissioner: Commissioner | None, limit: int = 100) -> list[tuple[str, str]]:
@@ -62,13 +65,35 @@ def projects_page(store: Store, commissioner: Commissioner | None, project_id: s
     ]
     if project_id is None:
         return ProjectsPage(rows, [], [], demands, visits)
+    milestones = projects.milestone_rows(store, project_id)
     return ProjectsPage(
         rows,
         projects.application_rows(store, project_id),
-        projects.milestone_rows(store, project_id),
+        milestones,
         demands,
         visits,
+        {
+            **evidence_files(store, "projects", [project_id]),
+            **evidence_files(store, "project_milestones", [m["id"] for m in milestones]),
+        },
     )
+
+
+def evidence_files(store: Store, owner_table: str, owner_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The files attached to these records, oldest first, by owner id: each with its name and type,
+    and whether it (or its preview) is on this computer (else opening it downloads it first)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for start in range(0, len(owner_ids), 500):
+        part = owner_ids[start : start + 500]
+        for row in store.db.query(
+            "SELECT owner_id, sha256, original_name, mime, size FROM attachments "
+            f"WHERE owner_table = ? AND owner_id IN ({','.join('?' * len(part))}) AND +deleted = 0 "
+            "AND +is_draft = 0 ORDER BY created_at, rowid",
+            [owner_table, *part],
+        ):
+            owner = row.pop("owner_id")
+            found.setdefault(owner, []).append({**row, **file_state(store, row["sha256"])})
+    return found
 
 
 def publish_project(store: Store, **fields: Any) -> OpResult[ProjectRecord]:
@@ -130,6 +155,8 @@ class AchievementsPage:
     my_visits: list[tuple[str, str]]
     # How far this laptop had pulled when the page was read: an approval is of what it showed.
     read_up_to: int = 0
+    # Each achievement's evidence files (合同佐证), by achievement id: what a reviewer opens.
+    files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def achievements_page(
@@ -143,13 +170,15 @@ def achievements_page(
             "SELECT id, name FROM service_targets WHERE deleted = 0 AND is_draft = 0 ORDER BY name LIMIT 2000"
         ).fetchall()
     ]
+    rows = achievements.achievement_rows(store, year=year)
     return AchievementsPage(
-        achievements.achievement_rows(store, year=year),
+        rows,
         achievements.totals(store, year),
         queue,
         targets,
         my_visits(store, me),
         read_up_to,
+        evidence_files(store, "achievements", [r["id"] for r in rows]),
     )
 
 

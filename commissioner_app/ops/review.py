@@ -61,7 +61,7 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         "ORDER BY a.created_at",
         [visit_id],
     ):
-        photos.append({**a, **_file_state(store, a["sha256"])})
+        photos.append({**a, **file_state(store, a["sha256"])})
     sheet = None
     if row.get("confirm_sheet_sha256"):
         # Its name and type, from the attachment that holds it: opened under that name.
@@ -73,7 +73,7 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         sheet = {
             "original_name": named[0] if named else "",
             "mime": named[1] if named else "",
-            **_file_state(store, row["confirm_sheet_sha256"]),
+            **file_state(store, row["confirm_sheet_sha256"]),
         }
     who = row["commissioner_id"]
     recent = [
@@ -123,7 +123,7 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
     }
 
 
-def _file_state(store: Store, sha256: str) -> dict[str, Any]:
+def file_state(store: Store, sha256: str) -> dict[str, Any]:
     """What the pane can show of a file: its preview (made here, or brought by a sync), and whether
     the full file is on this computer (else a click downloads it first)."""
     if not valid_sha256(sha256):

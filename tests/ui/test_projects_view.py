@@ -4,14 +4,17 @@ evidence; a manager approves and returns achievements; a commissioner records on
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtWidgets import QFileDialog, QLabel
 
 from commissioner_app import achievements, projects
+from commissioner_app.attachments import add_attachment
 from commissioner_app.domain import (
     Achievement,
     Attachment,
@@ -106,6 +109,9 @@ def test_the_bureau_publishes_awards_and_accepts_with_evidence(
         click(qtbot, view, view.project_evidence_button)
         assert [a.owner_table for a in store.all(Attachment)] == ["projects"]
         assert "验收报告.pdf" in view.message.text()
+        # The file is shown with the project, and opens.
+        assert "验收佐证：验收报告.pdf" in shown(view.project_files)
+        assert open_link(monkeypatch, view.project_files) == b"%PDF-1.4 evidence"
     finally:
         context.close()
 
@@ -149,6 +155,7 @@ def test_a_commissioner_applies_then_sets_and_completes_milestones(
         view.milestones_table.selectRow(0)
         click(qtbot, view, view.milestone_file_button)
         assert [a.owner_table for a in store.all(Attachment)] == ["project_milestones"]
+        assert "节点佐证（示范仓建成）：示范仓.pdf" in shown(view.project_files)
         # Her visit serves the project.
         choose(view, project.id)
         assert view.link_visit.count() >= 1
@@ -210,12 +217,67 @@ def test_a_manager_approves_and_returns_achievements_of_the_team(
         statuses = {a.id: a.review_status for a in store.all(Achievement)}
         assert statuses == {ids[0]: "approved", ids[1]: "returned"}
         assert "技术交易额 10.00 万元" in view.totals_label.text()
-        evidence_file(tmp_path, monkeypatch, "合同.pdf")
+        # A file goes with one's own achievement: the central store refuses one on a member's.
         view.achievement_table.selectRow(rows[ids[0]])
-        click(qtbot, view, view.achievement_file_button)
-        assert [a.owner_table for a in store.all(Attachment)] == ["achievements"]
+        assert not view.achievement_file_button.isEnabled()
     finally:
         context.close()
+
+
+def test_a_reviewer_sees_and_opens_the_contract_files_of_an_achievement(
+    store: Store, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team = build_team(store)
+    ids = []
+    for i, name in enumerate(("王芳", "李强")):
+        store.actor = team.members[name].id
+        achievement = Achievement(
+            commissioner_id=team.members[name].id,
+            title=f"成果{i}",
+            contract_no=f"N{i}",
+            contract_value=10.0,
+            contract_date=TODAY,
+            transferor="五邑大学",
+            transferee="合作社",
+        )
+        ids.append(achievements.save_achievement(store, achievement).id)
+    scan = tmp_path / "技术合同<签字页>.pdf"  # a name is text, never markup
+    scan.write_bytes(b"%PDF-1.4 the signed contract")
+    add_attachment(store, scan, "achievements", ids[0], kind="document")
+    log_in_as(store, "manager", team.leader, team.team.id)
+    context = AppContext(store, language="zh_CN")
+    try:
+        view = open_view(context, qtbot)
+        view.tabs.setCurrentIndex(1)
+        rows = {view.achievement_table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(2)}
+        assert view.achievement_table.item(rows[ids[0]], 7).text() == "1"
+        assert view.achievement_table.item(rows[ids[1]], 7).text() == "0"
+        assert "选择一项成果" in shown(view.achievement_files)
+        view.achievement_table.selectRow(rows[ids[0]])
+        assert "合同佐证：技术合同<签字页>.pdf" in shown(view.achievement_files)
+        assert open_link(monkeypatch, view.achievement_files) == b"%PDF-1.4 the signed contract"
+        view.achievement_table.clearSelection()
+        view.achievement_table.selectRow(rows[ids[1]])
+        assert "尚无合同佐证" in shown(view.achievement_files)
+    finally:
+        context.close()
+
+
+def shown(label: QLabel) -> str:
+    """A rich-text label's text as a person reads it."""
+    document = QTextDocument()
+    document.setHtml(label.text())
+    return document.toPlainText()
+
+
+def open_link(monkeypatch: pytest.MonkeyPatch, label: QLabel) -> bytes:
+    """Click the label's first file link; the bytes of what the system viewer was given."""
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+    [link] = re.findall(r'href="([^"]+)"', label.text())[:1]
+    label.linkActivated.emit(link)
+    assert len(opened) == 1
+    return Path(opened[0].toLocalFile()).read_bytes()
 
 
 def test_the_city_view_shows_projects_by_status_and_the_transaction_value(store: Store, qtbot) -> None:

@@ -2969,6 +2969,34 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Acceptance: {0} ({1}) {2}</translation>
     </message>
     <message>
+        <source>验收佐证</source>
+        <translation>Acceptance evidence</translation>
+    </message>
+    <message>
+        <source>节点佐证（{0}）</source>
+        <translation>Milestone evidence ({0})</translation>
+    </message>
+    <message>
+        <source>合同佐证</source>
+        <translation>Contract evidence</translation>
+    </message>
+    <message>
+        <source>此成果尚无合同佐证（技术合同扫描件、发票等）。</source>
+        <translation>No contract evidence for this achievement yet (a scan of the technology contract, an invoice).</translation>
+    </message>
+    <message>
+        <source>选择一项成果查看其合同佐证。</source>
+        <translation>Choose an achievement to see its contract evidence.</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>: </translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>市科技局</source>
         <translation>Science and Technology Bureau</translation>
     </message>

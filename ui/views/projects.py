@@ -10,6 +10,7 @@ returns it; only approved ones count. Everything travels through the next sync.
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commissioner_app.attachments import valid_sha256
 from commissioner_app.domain import (
     ACCEPTANCE_RESULTS,
     ACHIEVEMENT_KINDS,
@@ -71,6 +73,7 @@ from commissioner_app.ops.projects import (
 from commissioner_app.store import Store
 from ui import folders, screen_fit
 from ui.context import AppContext
+from ui.evidence_files import open_full, open_named_copy
 from ui.plain_text import plain_label
 from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, error_text
@@ -194,9 +197,11 @@ class ProjectsView(QWidget):
         self.requirements = QLabel(self)
         self.requirements.setWordWrap(True)
         self.requirements.setTextFormat(Qt.TextFormat.PlainText)
+        self.project_files = self._files_label()
         page_layout.addWidget(self.project_hint)
         page_layout.addWidget(self.project_table, 2)
         page_layout.addWidget(self.requirements)
+        page_layout.addWidget(self.project_files)
 
         details = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(self)
@@ -318,8 +323,9 @@ class ProjectsView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.totals_label = QLabel(self)
         self.totals_label.setWordWrap(True)
-        self.achievement_table = _table(self, 7, multi=True)
+        self.achievement_table = _table(self, 8, multi=True)
         self.achievement_table.itemSelectionChanged.connect(self._achievement_chosen)
+        self.achievement_files = self._files_label()
         self.review_row, rv = flow_widget(self)
         self.review_opinion = QLineEdit(self)
         self.approve_button = QPushButton(self)
@@ -330,6 +336,7 @@ class ProjectsView(QWidget):
             rv.addWidget(w)
         left_layout.addWidget(self.totals_label)
         left_layout.addWidget(self.achievement_table, 1)
+        left_layout.addWidget(self.achievement_files)
         left_layout.addWidget(self.review_row)
 
         self.achievement_box = QGroupBox(self)
@@ -382,6 +389,16 @@ class ProjectsView(QWidget):
         page_layout.addWidget(left, 1)
         page_layout.addWidget(self.achievement_box)
         return page
+
+    def _files_label(self) -> QLabel:
+        """The evidence files of what is chosen, each a link that opens it (downloaded first when
+        it is someone else's and not on this computer yet)."""
+        label = QLabel(self)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        label.linkActivated.connect(lambda link: self._open_file(label, link))
+        return label
 
     # --- role ------------------------------------------------------------------------------------
 
@@ -483,6 +500,7 @@ class ProjectsView(QWidget):
                 self.tr("受让方"),
                 self.tr("科技特派员"),
                 self.tr("审核状态"),
+                self.tr("佐证"),
             ]
         )
         self.review_opinion.setPlaceholderText(self.tr("审核意见（退回时必填）"))
@@ -544,7 +562,13 @@ class ProjectsView(QWidget):
 
     def _records_changed(self, changes: OpChanges) -> None:
         if self.has_loaded and changes.touches(
-            "projects", "project_applications", "project_milestones", "achievements", "reviews", "demands"
+            "projects",
+            "project_applications",
+            "project_milestones",
+            "achievements",
+            "reviews",
+            "demands",
+            "attachments",
         ):
             self.refresh()
 
@@ -636,6 +660,7 @@ class ProjectsView(QWidget):
                     a["transferee"],
                     a["commissioner_name"] or "",
                     review.text(lang) if review else "",
+                    len(page.files.get(a["id"], [])),
                 ]
             )
         _fill(self.achievement_table, rows, [a["id"] for a in page.rows])
@@ -680,6 +705,17 @@ class ProjectsView(QWidget):
                     p["acceptance_opinion"],
                 )
             self.requirements.setText(text)
+        self._show_files(
+            self.project_files,
+            self.page.files if self.page is not None and p is not None else {},
+            []
+            if p is None or self.page is None
+            else [
+                (self.tr("验收佐证"), p["id"]),
+                *((self.tr("节点佐证（{0}）").format(m["title"]), m["id"]) for m in self.page.milestones),
+            ],
+            "",
+        )
         awarded_to_me = p is not None and p["status"] == "awarded" and self._awarded_to_me(p)
         for w in (self.milestone_title, self.milestone_due, self.milestone_button, self.milestone_evidence):
             w.setEnabled(awarded_to_me)
@@ -708,7 +744,62 @@ class ProjectsView(QWidget):
         can_review = bool(chosen) and chosen <= mine
         self.approve_button.setEnabled(can_review)
         self.return_button.setEnabled(can_review)
-        self.achievement_file_button.setEnabled(len(chosen) == 1)
+        # Files go with one's own achievement (the central store refuses one on another's).
+        me = self.me()
+        rows = {a["id"]: a for a in self.ach.rows} if self.ach else {}
+        own = (
+            me is not None
+            and len(chosen) == 1
+            and rows.get(next(iter(chosen)), {}).get("commissioner_id") == me.id
+        )
+        self.achievement_file_button.setEnabled(own)
+        if len(chosen) == 1:
+            [chosen_id] = chosen
+            self._show_files(
+                self.achievement_files,
+                self.ach.files if self.ach else {},
+                [(self.tr("合同佐证"), chosen_id)],
+                self.tr("此成果尚无合同佐证（技术合同扫描件、发票等）。"),
+            )
+        else:
+            self.achievement_files.setText(html.escape(self.tr("选择一项成果查看其合同佐证。")))
+
+    def _show_files(
+        self, label: QLabel, files: dict[str, list[dict[str, Any]]], groups: list[tuple[str, str]], empty: str
+    ) -> None:
+        """Each group's files as links (`groups`: the group's name and its owner's id); `empty` when
+        no group has any. Names come from others' records: shown as text, never as markup."""
+        lines = []
+        for title, owner in groups:
+            links = [
+                f'<a href="evidence:{f["sha256"]}">{html.escape(f["original_name"] or f["sha256"][:12])}</a>'
+                for f in files.get(owner, [])
+                if f["sha256"]
+            ]
+            if links:
+                lines.append(html.escape(title) + self.tr("：") + self.tr("、").join(links))
+        label.setText("<br>".join(lines) if lines else html.escape(empty))
+        label.setVisible(bool(lines or empty))
+
+    def _open_file(self, label: QLabel, link: str) -> None:
+        """A click on a file's link: the file in the system viewer, downloaded first if needed."""
+        sha256 = link.removeprefix("evidence:")
+        pages = [self.ach.files if self.ach else {}, self.page.files if self.page else {}]
+        found = next(
+            (f for files in pages for group in files.values() for f in group if f["sha256"] == sha256), None
+        )
+        if found is None or not valid_sha256(sha256):
+            return  # not a file this page shows
+
+        def show(_path: str = "") -> None:
+            problem = open_named_copy(self.context.reader, sha256, found["original_name"])
+            if problem:
+                self._say(problem, error=True)
+
+        if Path(found["path"]).exists():
+            show()
+        else:
+            open_full(self, self.context.tasks, sha256, lambda text: self._say(text, error=True), show)
 
     # --- actions ---------------------------------------------------------------------------------
 
