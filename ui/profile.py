@@ -293,7 +293,8 @@ class ProfileDialog(QDialog):
             and self.server_user.get("role") in ("bureau", "county")
         ):
             # A city or county bureau's account administers: it has no commissioner profile to fill
-            # in (the main window then shows that account's views).
+            # in (the main window then shows that account's views), and its records come at once.
+            sync_controller(self.context).start_sync()
             self.reject()
             return
         name = str(self.server_user.get("display_name") or "")

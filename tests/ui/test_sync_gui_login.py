@@ -200,6 +200,8 @@ def test_a_bureau_account_signed_in_at_first_start_is_not_asked_for_a_profile(
     press_login(login)
     wait_until(lambda: not dialog.isVisible(), timeout=30, what="the dialog to close")
     assert dialog.result() == QDialog.DialogCode.Rejected and context.store.profile() is None
+    # The city's records come at once: the clerk did not have to find the sync page first.
+    wait_until(lambda: context.store.get_meta("last_sync_at"), timeout=30, what="the first sync")
     context.close()
 
 
