@@ -227,6 +227,9 @@ CREATED = Message("（新建记录）", "(record created)")
 OLDEST_KEPT = Message(
     "（最早保留的版本，更早的已按保留期清理）", "(oldest version kept; older ones were pruned)"
 )
+# A version that changed no field people see (the server wrote a visit again unchanged, to send it
+# back to review when evidence came after an approval was decided): still a version, and a row.
+UNCHANGED = Message("（再次保存，内容未变）", "(saved again, nothing changed)")
 
 
 def _bad_answer() -> CommissionerError:
@@ -822,6 +825,7 @@ def record_history(store: Store, table: str, record_id: str) -> list[FieldChange
         fields, at, who, rev = raw["fields"], raw["at"], raw["username"][:100], raw["rev"]
         name = raw.get("display_name")  # servers before it answered without
         named = " ".join(name.split())[:60] if isinstance(name, str) else ""
+        rows_before = len(changes)
         if number == 0:
             first = CREATED if rev == 1 else OLDEST_KEPT  # every record's versions start at 1
             changes.append(FieldChange(at, who, rev, "", first, None, None, named, table))
@@ -835,6 +839,8 @@ def record_history(store: Store, table: str, record_id: str) -> list[FieldChange
         if deleted != was_deleted:
             label = Message("已删除", "Deleted")
             changes.append(FieldChange(at, who, rev, "deleted", label, was_deleted, deleted, named, table))
+        if len(changes) == rows_before:
+            changes.append(FieldChange(at, who, rev, "", UNCHANGED, None, None, named, table))
         previous, was_deleted = fields, deleted
     if names := _pointed_names(store, changes):
         changes = [replace(c, names=names) for c in changes]

@@ -88,6 +88,30 @@ def test_a_history_whose_older_versions_were_pruned_does_not_claim_a_creation(
     assert changes[-1].label.en == "(oldest version kept; older ones were pruned)"
 
 
+def test_a_version_that_changed_no_field_is_still_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server writes a visit again unchanged when an approval of it was refused (new evidence
+    came): that version, by the reviewer, was missing from the history, and the count of versions
+    with it."""
+    use(
+        monkeypatch,
+        Stub(
+            history=[
+                revision(1, {"content": "旧", "updated_at": "a"}),
+                revision(2, {"content": "旧", "updated_at": "b"}, who="lin"),
+                revision(3, {"content": "新", "updated_at": "c"}),
+            ]
+        ),
+    )
+    changes = audit_ops.record_history(None, "visits", "v1")  # type: ignore[arg-type]
+    assert [(c.rev, c.username, c.field) for c in changes] == [
+        (3, "wangf", "content"),
+        (2, "lin", ""),
+        (1, "wangf", ""),
+    ]
+    assert changes[1].label.zh == "（再次保存，内容未变）"
+    assert changes[1].label.en == "(saved again, nothing changed)"
+
+
 @pytest.mark.parametrize(
     "answer",
     [
