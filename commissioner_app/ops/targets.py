@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from commissioner_app import targets
@@ -42,6 +42,9 @@ class TargetPage:
     events: list[targets.TargetEvent]
     merged_from: list[tuple[str, str]]  # (id, name) of the targets merged into this one
     names: dict[str, str]  # commissioner id -> name
+    # (id, "name（town）") of live targets that look like this one (the same credit code, or the
+    # same name in the same town): the same party registered twice, by colleagues each offline.
+    similar: list[tuple[str, str]] = field(default_factory=list)
 
 
 def target_page(store: Store, target_id: str, today: date | None = None) -> TargetPage:
@@ -55,13 +58,25 @@ def target_page(store: Store, target_id: str, today: date | None = None) -> Targ
         targets.target_history(store, target_id),
         targets.merged_into(store, target_id),
         {c.id: c.name for c in store.all(Commissioner)},
+        [] if target.merged_into else _similar(store, target),
     )
+
+
+def _similar(store: Store, target: ServiceTarget) -> list[tuple[str, str]]:
+    same_code = targets.same_credit_code(store, target)
+    found = [*([same_code] if same_code is not None else []), *targets.similar_targets(store, target)]
+    unique = {t.id: t for t in found}
+    return [(t.id, _choice_name(t)) for t in unique.values()]
+
+
+def _choice_name(t: ServiceTarget) -> str:
+    return f"{t.name}（{t.town or t.county}）" if (t.town or t.county) else t.name
 
 
 def target_choices(store: Store, exclude: str = "") -> list[tuple[str, str]]:
     """(id, "name（town）") of every live target, by name: for choosing one (merge, agreement)."""
     return [
-        (t.id, f"{t.name}（{t.town or t.county}）" if (t.town or t.county) else t.name)
+        (t.id, _choice_name(t))
         for t in sorted(targets.live_targets(store), key=lambda t: t.name)
         if t.id != exclude
     ]

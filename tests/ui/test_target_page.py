@@ -128,6 +128,43 @@ def test_a_manager_merges_a_duplicate_into_the_target_from_its_page(
     assert "已并入" in page.facts.text()
 
 
+def test_a_party_registered_twice_offline_is_flagged_and_offered_first_to_merge(
+    manager_context,
+    team_data,
+    qtbot,
+    monkeypatch,
+):
+    """Two colleagues, each offline, registered the same co-operative: after the sync the page says
+    so, and the merge offers that one first rather than somewhere among every target of the city."""
+    store = manager_context.store
+    for n in range(30):  # the city's other targets, many before it by name
+        store.save(ServiceTarget(name=f"三江{n:02d}号家庭农场", type="family_farm", county="新会区"))
+    twin = store.save(
+        ServiceTarget(name="新会区双水陈皮农民专业合作社", type="cooperative", county="新会区", town="双水镇")
+    )
+    # The same name in another town is another party.
+    store.save(
+        ServiceTarget(name="新会区双水陈皮专业合作社", type="cooperative", county="台山市", town="大江镇")
+    )
+    page = TargetPageDialog(None, manager_context, team_data.target.id)
+    qtbot.addWidget(page)
+    assert page.similar_note.text() == "疑似重复：新会区双水陈皮农民专业合作社（双水镇）"
+    assert page.similar_note.isVisibleTo(page)
+    offered: list[str] = []
+
+    def choose(dialog: QInputDialog) -> int:
+        offered.extend(dialog.comboBoxItems())
+        return 1  # the item shown first, as chosen
+
+    monkeypatch.setattr(QInputDialog, "exec", choose)
+    page.merge_button.click()
+    wait(manager_context)
+    assert offered[0].startswith("新会区双水陈皮农民专业合作社（双水镇）")
+    row = store.row("service_targets", twin.id)
+    assert row is not None and row["merged_into"] == team_data.target.id
+    assert not page.similar_note.isVisibleTo(page)
+
+
 def test_an_agreement_behind_at_mid_period_is_flagged_on_the_overview_and_the_team_view(
     manager_context, team_data, qtbot
 ):

@@ -3863,6 +3863,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Merged into it: {0}</translation>
     </message>
     <message>
+        <source>疑似重复：{0}</source>
+        <translation>Possible duplicate: {0}</translation>
+    </message>
+    <message>
         <source>编辑服务对象</source>
         <translation>Edit the target</translation>
     </message>

@@ -49,6 +49,9 @@ class TargetPageDialog(QDialog):
         self.title.setWordWrap(True)  # a long registered name must not widen the page past the screen
         self.facts = plain_label(QLabel(self))
         self.facts.setWordWrap(True)
+        self.similar_note = plain_label(QLabel(self))
+        self.similar_note.setWordWrap(True)
+        self.similar_note.setStyleSheet("color: #b45309;")
         self.edit_button = QPushButton(self)
         self.edit_button.clicked.connect(self._edit)
         self.agreement_button = QPushButton(self)
@@ -80,6 +83,7 @@ class TargetPageDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.facts)
+        layout.addWidget(self.similar_note)
         layout.addWidget(buttons_widget)
         layout.addWidget(self.agreements_label)
         layout.addWidget(self.agreements)
@@ -123,6 +127,10 @@ class TargetPageDialog(QDialog):
         if page.merged_from:
             facts.append(self.tr("已并入：{0}").format("、".join(name for _id, name in page.merged_from)))
         self.facts.setText("　·　".join(f for f in facts if f.strip()))
+        # The same party registered twice (colleagues each offline): a manager merges them here.
+        similar = "、".join(name for _id, name in page.similar)
+        self.similar_note.setText(self.tr("疑似重复：{0}").format(similar) if similar else "")
+        self.similar_note.setVisible(bool(similar))
         self.edit_button.setText(self.tr("编辑服务对象"))
         self.agreement_button.setText(self.tr("新建服务协议"))
         self.merge_button.setText(self.tr("把另一服务对象并入此处…"))
@@ -195,6 +203,9 @@ class TargetPageDialog(QDialog):
         choices = target_choices(self.context.reader, exclude=self.target_id)
         if not choices:
             return
+        # The likely duplicates first: not somewhere among every target of the city.
+        first = [c for c in (self.page.similar if self.page is not None else []) if c in choices]
+        choices = [*first, *(c for c in choices if c not in first)]
         dialog = QInputDialog(self)
         dialog.setWindowTitle(self.tr("合并服务对象"))
         dialog.setLabelText(
@@ -202,6 +213,7 @@ class TargetPageDialog(QDialog):
         )
         dialog.setComboBoxItems([name for _id, name in choices])
         dialog.setComboBoxEditable(False)
+        dialog.setTextValue(choices[0][1])
         if not dialog.exec():
             return
         names = [name for _id, name in choices]
