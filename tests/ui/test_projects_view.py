@@ -259,6 +259,15 @@ def test_a_reviewer_sees_and_opens_the_contract_files_of_an_achievement(
         view.achievement_table.clearSelection()
         view.achievement_table.selectRow(rows[ids[1]])
         assert "尚无合同佐证" in shown(view.achievement_files)
+        # A long name is cut where it is shown: it cannot widen the page past a field laptop's.
+        long_name = tmp_path / ("Technology_transfer_contract_signed_copy_" * 5 + ".pdf")
+        long_name.write_bytes(b"%PDF-1.4 long")
+        store.actor = team.members["李强"].id
+        add_attachment(store, long_name, "achievements", ids[1], kind="document")
+        view.refresh()
+        wait(context)
+        assert "…" in shown(view.achievement_files) and shown(view.achievement_files).endswith(".pdf")
+        assert view.achievement_files.minimumSizeHint().width() < 500
     finally:
         context.close()
 

@@ -122,6 +122,12 @@ def _fill(table: QTableWidget, rows: list[list[Any]], keys: list[str]) -> None:
             table.selectRow(r)
 
 
+def _short(name: str, limit: int = 40) -> str:
+    """A file's name as a link shows it: a long one cut, so that it cannot widen the page past a
+    field laptop's screen (a link is not wrapped inside)."""
+    return name if len(name) <= limit else name[: limit - 12] + "…" + name[-11:]
+
+
 def _selected_keys(table: QTableWidget) -> list[str]:
     keys = []
     for index in table.selectionModel().selectedRows():
@@ -397,7 +403,7 @@ class ProjectsView(QWidget):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
-        label.linkActivated.connect(lambda link: self._open_file(label, link))
+        label.linkActivated.connect(self._open_file)
         return label
 
     # --- role ------------------------------------------------------------------------------------
@@ -771,17 +777,15 @@ class ProjectsView(QWidget):
         no group has any. Names come from others' records: shown as text, never as markup."""
         lines = []
         for title, owner in groups:
-            links = [
-                f'<a href="evidence:{f["sha256"]}">{html.escape(f["original_name"] or f["sha256"][:12])}</a>'
-                for f in files.get(owner, [])
-                if f["sha256"]
-            ]
+            named = [(f["sha256"], _short(f["original_name"] or f["sha256"])) for f in files.get(owner, [])]
+            # Only a valid hash is in a link (file_state leaves others empty), nothing else.
+            links = [f'<a href="evidence:{sha}">{html.escape(name)}</a>' for sha, name in named if sha]
             if links:
                 lines.append(html.escape(title) + self.tr("：") + self.tr("、").join(links))
         label.setText("<br>".join(lines) if lines else html.escape(empty))
         label.setVisible(bool(lines or empty))
 
-    def _open_file(self, label: QLabel, link: str) -> None:
+    def _open_file(self, link: str) -> None:
         """A click on a file's link: the file in the system viewer, downloaded first if needed."""
         sha256 = link.removeprefix("evidence:")
         pages = [self.ach.files if self.ach else {}, self.page.files if self.page else {}]
