@@ -35,6 +35,7 @@ CHUNK = 1024 * 1024
 INCOMING_PREFIX = ".incoming-"  # a file being written, renamed to its hash once complete
 STALE_INCOMING_SECONDS = 600  # an unfinished file this old was left by a failure or a kill
 MAX_NAME_CHARS = 120
+MAX_NAME_BYTES = 200  # in UTF-8: 66 Chinese characters; a copy's prefix still fits in 255 bytes
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _WINDOWS_RESERVED = {
@@ -87,7 +88,7 @@ def safe_file_name(name: object, fallback: str = "attachment") -> str:
 
     No folder part (either separator, a drive letter), no `..`, no control or direction characters,
     none of the characters Windows forbids, not a reserved device name (CON, NUL, COM1...), at most
-    MAX_NAME_CHARS characters with the extension kept."""
+    MAX_NAME_CHARS characters and MAX_NAME_BYTES bytes with the extension kept."""
     text = str(name or "")
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
     text = re.split(r"[\\/]", text)[-1]
@@ -103,7 +104,10 @@ def safe_file_name(name: object, fallback: str = "attachment") -> str:
         stem = "_" + stem
     if ext:
         ext = "." + ext
-    stem = stem[: MAX_NAME_CHARS - len(ext)].rstrip(" .") or fallback
+    stem = stem[: MAX_NAME_CHARS - len(ext)]
+    while len((stem + ext).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]  # a file system takes 255 bytes in a name: room for a prefix is left
+    stem = stem.rstrip(" .") or fallback
     return stem + ext
 
 

@@ -40,6 +40,14 @@ def test_a_long_name_is_bounded_and_keeps_its_extension() -> None:
     assert len(name) <= 120 and name.endswith(".jpeg") and name.startswith("很长的名字")
 
 
+def test_a_name_of_many_chinese_characters_fits_a_file_system_once_prefixed() -> None:
+    """A file system takes 255 bytes in a name: 72 Chinese characters and 36 letters (252 bytes,
+    legal where attached) could not be opened as a copy named like it with its 9-character prefix."""
+    name = safe_file_name("技术合同扫描件" * 10 + "两份" + "a" * 36 + ".pdf")
+    assert len(name.encode("utf-8")) <= 200 and name.endswith(".pdf") and name.startswith("技术合同")
+    assert safe_file_name("合" * 80 + ".pdf").encode("utf-8") == ("合" * 65 + ".pdf").encode("utf-8")
+
+
 @pytest.mark.parametrize("sha", ["../../x", "A" * 64, "a" * 63, "", "ab/" + "a" * 61, None, 12])
 def test_only_64_lowercase_hex_characters_are_a_hash(sha: object) -> None:
     assert not valid_sha256(sha)

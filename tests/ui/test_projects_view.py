@@ -244,18 +244,22 @@ def test_a_reviewer_sees_and_opens_the_contract_files_of_an_achievement(
     scan = tmp_path / "技术合同<签字页>.pdf"  # a name is text, never markup
     scan.write_bytes(b"%PDF-1.4 the signed contract")
     add_attachment(store, scan, "achievements", ids[0], kind="document")
+    twin = tmp_path / "同一文件的另一个名字.pdf"  # the same bytes under another name: opened under its own
+    twin.write_bytes(scan.read_bytes())
+    add_attachment(store, twin, "achievements", ids[0], kind="document")
     log_in_as(store, "manager", team.leader, team.team.id)
     context = AppContext(store, language="zh_CN")
     try:
         view = open_view(context, qtbot)
         view.tabs.setCurrentIndex(1)
         rows = {view.achievement_table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(2)}
-        assert view.achievement_table.item(rows[ids[0]], 7).text() == "1"
         assert view.achievement_table.item(rows[ids[1]], 7).text() == "0"
         assert "选择一项成果" in shown(view.achievement_files)
         view.achievement_table.selectRow(rows[ids[0]])
-        assert "合同佐证：技术合同<签字页>.pdf" in shown(view.achievement_files)
+        assert "合同佐证：技术合同<签字页>.pdf、同一文件的另一个名字.pdf" in shown(view.achievement_files)
+        assert view.achievement_table.item(rows[ids[0]], 7).text() == "2"
         assert open_link(monkeypatch, view.achievement_files) == b"%PDF-1.4 the signed contract"
+        assert opened_name(monkeypatch, view.achievement_files, 1).endswith("-同一文件的另一个名字.pdf")
         view.achievement_table.clearSelection()
         view.achievement_table.selectRow(rows[ids[1]])
         assert "尚无合同佐证" in shown(view.achievement_files)
@@ -279,14 +283,22 @@ def shown(label: QLabel) -> str:
     return document.toPlainText()
 
 
-def open_link(monkeypatch: pytest.MonkeyPatch, label: QLabel) -> bytes:
-    """Click the label's first file link; the bytes of what the system viewer was given."""
+def open_link(monkeypatch: pytest.MonkeyPatch, label: QLabel, n: int = 0) -> bytes:
+    """Click the label's n-th file link; the bytes of what the system viewer was given."""
+    return Path(opened_path(monkeypatch, label, n)).read_bytes()
+
+
+def opened_name(monkeypatch: pytest.MonkeyPatch, label: QLabel, n: int = 0) -> str:
+    return Path(opened_path(monkeypatch, label, n)).name
+
+
+def opened_path(monkeypatch: pytest.MonkeyPatch, label: QLabel, n: int) -> str:
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
-    [link] = re.findall(r'href="([^"]+)"', label.text())[:1]
+    link = re.findall(r'href="([^"]+)"', label.text())[n]
     label.linkActivated.emit(link)
     assert len(opened) == 1
-    return Path(opened[0].toLocalFile()).read_bytes()
+    return opened[0].toLocalFile()
 
 
 def test_the_city_view_shows_projects_by_status_and_the_transaction_value(store: Store, qtbot) -> None:

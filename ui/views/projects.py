@@ -170,6 +170,7 @@ class ProjectsView(QWidget):
         self.has_loaded = False
         self.page: ProjectsPage | None = None
         self.ach: AchievementsPage | None = None
+        self._links: dict[QLabel, list[dict[str, Any]]] = {}  # each label's files, as its links number them
         self.title = heading("", self)
         self.message = plain_label(QLabel(self))
         self.message.setWordWrap(True)
@@ -403,7 +404,7 @@ class ProjectsView(QWidget):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
-        label.linkActivated.connect(self._open_file)
+        label.linkActivated.connect(lambda link: self._open_file(label, link))
         return label
 
     # --- role ------------------------------------------------------------------------------------
@@ -776,24 +777,30 @@ class ProjectsView(QWidget):
         """Each group's files as links (`groups`: the group's name and its owner's id); `empty` when
         no group has any. Names come from others' records: shown as text, never as markup."""
         lines = []
+        shown: list[dict[str, Any]] = []
+        self._links[label] = shown
         for title, owner in groups:
-            named = [(f["sha256"], _short(f["original_name"] or f["sha256"])) for f in files.get(owner, [])]
-            # Only a valid hash is in a link (file_state leaves others empty), nothing else.
-            links = [f'<a href="evidence:{sha}">{html.escape(name)}</a>' for sha, name in named if sha]
+            links = []
+            for f in files.get(owner, []):
+                if f["sha256"]:  # a valid hash (file_state leaves others empty)
+                    # A link names its place among the label's files, not the file's hash: two
+                    # attachments of the same bytes each open under their own name.
+                    name = html.escape(_short(f["original_name"] or f["sha256"]))
+                    links.append(f'<a href="evidence:{len(shown)}">{name}</a>')
+                    shown.append(f)
             if links:
                 lines.append(html.escape(title) + self.tr("：") + self.tr("、").join(links))
         label.setText("<br>".join(lines) if lines else html.escape(empty))
         label.setVisible(bool(lines or empty))
 
-    def _open_file(self, link: str) -> None:
+    def _open_file(self, label: QLabel, link: str) -> None:
         """A click on a file's link: the file in the system viewer, downloaded first if needed."""
-        sha256 = link.removeprefix("evidence:")
-        pages = [self.ach.files if self.ach else {}, self.page.files if self.page else {}]
-        found = next(
-            (f for files in pages for group in files.values() for f in group if f["sha256"] == sha256), None
-        )
-        if found is None or not valid_sha256(sha256):
-            return  # not a file this page shows
+        shown = self._links.get(label, [])
+        n = link.removeprefix("evidence:")
+        found = shown[int(n)] if n.isascii() and n.isdigit() and int(n) < len(shown) else None
+        if found is None or not valid_sha256(found["sha256"]):
+            return  # not a file this label shows
+        sha256 = found["sha256"]
 
         def show(_path: str = "") -> None:
             problem = open_named_copy(self.context.reader, sha256, found["original_name"])
