@@ -37,6 +37,8 @@ KINDS: dict[str, Message] = {
     "photo_date": Message("拍摄时间不符", "Photo date differs"),
     "photo_place": Message("拍摄地点偏远", "Photo taken far away"),
     "overlap": Message("时间重叠", "Overlapping visits"),
+    "same_day": Message("同日重复", "Same place, same day"),
+    "long_visit": Message("时长过长", "Very long visit"),
     "approval_refused": Message("上次的通过未被接受", "Last approval refused"),
 }
 
@@ -66,7 +68,8 @@ def evidence_warnings(store: Store, visit_ids: Iterable[str]) -> dict[str, list[
     found: dict[str, list[EvidenceWarning]] = {}
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
-        for warning in [*_refused(store, part), *_photos(store, part), *_overlaps(store, part)]:
+        checks = (_refused, _photos, _overlaps, _same_day, _long_visits)
+        for warning in [w for check in checks for w in check(store, part)]:
             found.setdefault(warning.visit_id, []).append(warning)
     return found
 
@@ -227,3 +230,62 @@ def _overlaps(store: Store, ids: list[str]) -> list[EvidenceWarning]:
         )
         for visit_id, _other, start, end, place in rows
     ]
+
+
+def _same_day(store: Store, ids: list[str]) -> list[EvidenceWarning]:
+    """Other visits of the same commissioner to the same target on the same day: one visit logged
+    twice, or split into several, each counted as a visit."""
+    marks = ",".join("?" * len(ids))
+    others: dict[str, list[tuple[str, str]]] = {}
+    names: dict[str, str] = {}
+    for visit_id, start, end, name in store.db.execute(
+        f"""SELECT v.id, o.start_time, o.end_time, coalesce(t.name, '')
+           FROM visits v JOIN visits o ON o.commissioner_id = v.commissioner_id
+               AND o.visit_date = v.visit_date AND o.target_id = v.target_id AND o.id != v.id
+           LEFT JOIN service_targets t ON t.id = v.target_id
+           WHERE v.id IN ({marks}) AND +o.deleted = 0 AND o.is_draft = 0
+           ORDER BY o.start_time, o.end_time""",
+        ids,
+    ).fetchall():
+        others.setdefault(visit_id, []).append((start, end))
+        names[visit_id] = name
+    warnings = []
+    for visit_id, times in others.items():
+        zh_times = "、".join(f"{start}–{end}" for start, end in times)
+        en_times = ", ".join(f"{start}–{end}" for start, end in times)
+        place = names[visit_id]
+        message = Message(
+            f"同一天在“{place}”另有 {len(times)} 条服务记录（{zh_times}）",
+            f"{len(times)} more visit{'s' if len(times) > 1 else ''} to “{place}” that day ({en_times})",
+        )
+        warnings.append(EvidenceWarning(visit_id, "same_day", message))
+    return warnings
+
+
+LONG_VISIT_MINUTES = 12 * 60  # a long field day is 8 to 10 hours; 00:00–23:59 is not a visit
+
+
+def _long_visits(store: Store, ids: list[str]) -> list[EvidenceWarning]:
+    marks = ",".join("?" * len(ids))
+    warnings = []
+    for visit_id, start, end in store.db.execute(
+        f"SELECT id, start_time, end_time FROM visits WHERE id IN ({marks})", ids
+    ).fetchall():
+        minutes = _minutes(end) - _minutes(start) if _minutes(start) >= 0 and _minutes(end) >= 0 else 0
+        if minutes > LONG_VISIT_MINUTES:
+            hours, rest = divmod(minutes, 60)
+            message = Message(
+                f"服务时长 {hours} 小时 {rest} 分，超过 {LONG_VISIT_MINUTES // 60} 小时",
+                f"The visit lasted {hours} h {rest} min, over {LONG_VISIT_MINUTES // 60} hours",
+            )
+            warnings.append(EvidenceWarning(visit_id, "long_visit", message))
+    return warnings
+
+
+def _minutes(hhmm: str | None) -> int:
+    """Minutes after midnight of a time "HH:MM"; -1 for anything else."""
+    try:
+        hours, minutes = str(hhmm or "").split(":")
+        return int(hours) * 60 + int(minutes)
+    except ValueError:
+        return -1

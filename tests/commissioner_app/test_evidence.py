@@ -124,6 +124,36 @@ def test_a_commissioner_in_two_places_at_once_is_flagged(store):
     after = visit(store, wang, farm, "2025-06-01", "11:00", "12:00")  # starts when the first ends
     colleague = visit(store, li, farm, "2025-06-01", "09:00", "11:00")  # someone else: fine
     found = evidence_warnings(store, [morning.id, clash.id, after.id, colleague.id])
-    assert kinds(found, morning.id) == ["overlap"] and kinds(found, clash.id) == ["overlap"]
-    assert after.id not in found and colleague.id not in found
+    assert kinds(found, morning.id) == ["overlap"] and kinds(found, clash.id) == ["overlap", "same_day"]
+    assert kinds(found, after.id) == ["same_day"]  # no overlap; but the farm twice that day
+    assert colleague.id not in found
     assert "大鳌家庭农场" in found[morning.id][0].message.zh
+
+
+def test_one_visit_logged_twice_or_split_into_many_is_flagged(store):
+    """The same visit logged twice, or one morning split into hourly visits at the same target, each
+    counted as a visit: the reviewer is told of the others that day."""
+    wang, li = person(store, "王强"), person(store, "李娜")
+    coop = place(store, "双水陈皮合作社")
+    first = visit(store, wang, coop, "2025-06-01", "09:00", "11:00")
+    again = visit(store, wang, coop, "2025-06-01", "09:00", "11:00")
+    later = visit(store, wang, coop, "2025-06-01", "14:00", "15:00")
+    next_day = visit(store, wang, coop, "2025-06-02", "09:00", "11:00")
+    colleague = visit(store, li, coop, "2025-06-01", "09:00", "11:00")  # a colleague there too: fine
+    found = evidence_warnings(store, [first.id, again.id, later.id, next_day.id, colleague.id])
+    assert kinds(found, first.id) == kinds(found, again.id) == kinds(found, later.id) == ["same_day"]
+    assert next_day.id not in found and colleague.id not in found
+    [w] = found[first.id]
+    assert w.message.zh == "同一天在“双水陈皮合作社”另有 2 条服务记录（09:00–11:00、14:00–15:00）"
+    assert w.message.en == "2 more visits to “双水陈皮合作社” that day (09:00–11:00, 14:00–15:00)"
+    assert w.title.zh == "同日重复"
+
+
+def test_a_visit_of_most_of_a_day_is_flagged(store):
+    wang = person(store, "王强")
+    coop = place(store, "双水陈皮合作社")
+    whole = visit(store, wang, coop, "2025-06-01", "00:00", "23:59")
+    day = visit(store, wang, coop, "2025-06-03", "08:00", "18:00")  # a long field day: fine
+    found = evidence_warnings(store, [whole.id, day.id])
+    assert kinds(found, whole.id) == ["long_visit"] and day.id not in found
+    assert found[whole.id][0].message.zh == "服务时长 23 小时 59 分，超过 12 小时"
