@@ -57,7 +57,10 @@ def review_queue(store: Store, reviewer: Commissioner, *, limit: int = 2000) -> 
                c.name AS commissioner_name, t.name AS target_name,
                (SELECT count(*) FROM attachments a WHERE a.owner_table = 'visits' AND a.owner_id = v.id
                    AND +a.deleted = 0 AND {NOT_THE_SHEET}) AS attachments,
-               (SELECT count(*) FROM problems p WHERE p.visit_id = v.id AND +p.deleted = 0) AS problems,
+               (SELECT count(*) FROM problems p WHERE p.visit_id = v.id AND +p.deleted = 0)
+               + (SELECT count(DISTINCT s.problem_id) FROM solutions s JOIN problems p ON p.id = s.problem_id
+                   WHERE s.visit_id = v.id AND +s.deleted = 0 AND +p.deleted = 0
+                   AND coalesce(p.visit_id, '') != v.id) AS problems,
                EXISTS (SELECT 1 FROM reviews r WHERE r.record_table = 'visits' AND r.record_id = v.id
                    AND r.decision = 'approved' AND +r.deleted = 0) AS was_approved
            FROM visits v JOIN commissioners c ON c.id = v.commissioner_id

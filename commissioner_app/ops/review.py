@@ -36,21 +36,29 @@ def review_details(store: Store, visit_id: str, today: date | None = None) -> di
         return {}
     row = dict(found[0])
     row["service_types"] = json.loads(row["service_types"] or "[]")
+    # The visit's own problems, and those raised elsewhere (a served party's request, an earlier
+    # visit) that got a solution on this visit: they count as solved through it, so the reviewer
+    # sees them, with the solutions given here.
     problems = [
-        dict(p)
+        {**p, "raised_elsewhere": bool(p["raised_elsewhere"])}
         for p in store.db.query(
-            "SELECT id, title, description, status FROM problems WHERE visit_id = ? AND +deleted = 0 "
-            "ORDER BY created_at",
-            [visit_id],
+            "SELECT id, title, description, status, raised_on, 0 AS raised_elsewhere FROM problems "
+            "WHERE visit_id = ? AND +deleted = 0 "
+            "UNION ALL SELECT id, title, description, status, raised_on, 1 FROM problems "
+            "WHERE id IN (SELECT problem_id FROM solutions WHERE visit_id = ? AND +deleted = 0) "
+            "AND coalesce(visit_id, '') != ? AND +deleted = 0 "
+            "ORDER BY raised_elsewhere, raised_on",
+            [visit_id, visit_id, visit_id],
         )
     ]
     for p in problems:
+        here = " AND visit_id = ?" if p["raised_elsewhere"] else ""
         p["solutions"] = [
             dict(s)
             for s in store.db.query(
                 "SELECT description, technology, outcome FROM solutions "
-                "WHERE problem_id = ? AND +deleted = 0 ORDER BY created_at",
-                [p["id"]],
+                f"WHERE problem_id = ? AND +deleted = 0{here} ORDER BY created_at",
+                [p["id"], *([visit_id] if here else [])],
             )
         ]
     photos = []

@@ -244,3 +244,43 @@ def test_a_decision_says_how_far_the_reviewers_laptop_had_synced(store, target, 
     [review] = decide(store, [second.id], "approved", leader)
     assert review.evidence_seq == 40213
     assert store.row("reviews", review.id)["evidence_seq"] == 40213
+
+
+def test_a_problem_raised_elsewhere_and_solved_on_the_visit_is_shown_to_the_reviewer(store, target, team):
+    """A problem with no visit of its own (a served party's request) counts as solved through the
+    visit its solution was given on: the reviewer approving that visit saw neither it nor its
+    solution (the queue said 0 problems), and approved four solved problems unseen."""
+    from commissioner_app.domain import Solution, TechnicalProblem
+    from commissioner_app.ops.review import review_details
+
+    leader, (wang, _li), _ = team
+    visit = submit(store, target, wang)
+    own = store.save(
+        TechnicalProblem(
+            commissioner_id=wang.id, target_id=target.id, visit_id=visit.id, title="本次发现的难题"
+        )
+    )
+    store.save(
+        Solution(problem_id=own.id, visit_id=visit.id, commissioner_id=wang.id, description="现场处理")
+    )
+    requested = store.save(
+        TechnicalProblem(
+            commissioner_id=wang.id,
+            target_id=target.id,
+            source="target_request",
+            title="合作社提出的仓储难题",
+            raised_on=date.today() - timedelta(days=30),
+        )
+    )
+    store.save(
+        Solution(problem_id=requested.id, visit_id=visit.id, commissioner_id=wang.id, description="低温除湿")
+    )
+    [row] = review_queue(store, leader)
+    assert row["problems"] == 2
+    details = review_details(store, visit.id)
+    shown = {p["title"]: p for p in details["problems"]}
+    assert set(shown) == {"本次发现的难题", "合作社提出的仓储难题"}
+    assert [s["description"] for s in shown["合作社提出的仓储难题"]["solutions"]] == ["低温除湿"]
+    assert (
+        shown["合作社提出的仓储难题"]["raised_elsewhere"] and not shown["本次发现的难题"]["raised_elsewhere"]
+    )

@@ -210,6 +210,40 @@ def test_the_reviewer_sees_evidence_checks_in_the_queue_and_beside_the_visit(
     assert "核验提示" in html and "也附在另外 1 条服务记录中" in html
 
 
+def test_the_pane_shows_a_problem_raised_elsewhere_that_was_solved_on_the_visit(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+):
+    from commissioner_app.domain import Solution, TechnicalProblem
+
+    store = manager_context.store
+    visit = team_data.visits["li"]
+    requested = store.save(
+        TechnicalProblem(
+            commissioner_id=visit.commissioner_id,
+            target_id=visit.target_id,
+            source="target_request",
+            title="合作社提出的仓储难题",
+            raised_on=visit.visit_date,
+        )
+    )
+    store.save(
+        Solution(
+            problem_id=requested.id,
+            visit_id=visit.id,
+            commissioner_id=visit.commissioner_id,
+            description="低温除湿",
+        )
+    )
+    view = open_view(manager_context, qtbot)
+    view.select_ids([visit.id])
+    wait(manager_context)
+    text = view.detail.toPlainText()
+    assert f"合作社提出的仓储难题 （{visit.visit_date} 提出，本次服务给出解决方案）" in text
+    assert "→ 低温除湿" in text
+
+
 def test_the_reviewer_accepts_the_signed_sheet_and_sees_the_served_partys_own_word(
     manager_context,  # noqa: F811
     team_data,  # noqa: F811

@@ -3424,6 +3424,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Evidence</translation>
     </message>
     <message>
+        <source>（{0} 提出，本次服务给出解决方案）</source>
+        <translation>(raised {0}; solved on this visit)</translation>
+    </message>
+    <message>
         <source>本记录的审核经过</source>
         <translation>Reviews of this record</translation>
     </message>

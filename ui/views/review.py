@@ -562,7 +562,13 @@ class ReviewView(QWidget):
         if not d["problems"]:
             out.append(f"<p style='margin:2px 0'>{e(t['no_problems'])}</p>")
         for p in d["problems"]:
-            out.append(f"<p style='margin:2px 0'><b>{e(p['title'])}</b>{co}{e(p['description'] or '')}</p>")
+            elsewhere = ""
+            if p.get("raised_elsewhere"):
+                # Raised before or elsewhere, solved on this visit: it counts through this approval.
+                note = self.tr("（{0} 提出，本次服务给出解决方案）").format(p["raised_on"] or "")
+                elsewhere = f" <span style='color:#b45309'>{e(note)}</span>"
+            title = f"<b>{e(p['title'])}</b>{elsewhere}"
+            out.append(f"<p style='margin:2px 0'>{title}{co}{e(p['description'] or '')}</p>")
             for s in p["solutions"]:
                 out.append(
                     f"<p style='margin:0 0 2px 16px'>→ {e(s['description'] or '')}"
