@@ -85,7 +85,7 @@ def achievement_rows(
         store.db.query(
             f"""SELECT a.id, a.title, a.kind, a.mode, a.contract_no, a.contract_value, a.contract_date,
                a.transferor, a.transferee, a.review_status, a.review_opinion, a.visit_ids, a.problem_ids,
-               a.commissioner_id, c.name AS commissioner_name, t.name AS target_name, t.county,
+               a.commissioner_id, a.target_id, c.name AS commissioner_name, t.name AS target_name, t.county,
                p.title AS project_title
            FROM achievements a LEFT JOIN commissioners c ON c.id = a.commissioner_id
            LEFT JOIN service_targets t ON t.id = a.target_id

@@ -3,6 +3,7 @@ and commissioner_app.achievements)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -184,6 +185,14 @@ def achievements_page(
 
 def save_achievement(store: Store, achievement: Achievement) -> OpResult[Achievement]:
     return OpResult(achievements.save_achievement(store, achievement), OpChanges.of("achievements"))
+
+
+def edit_achievement(store: Store, achievement_id: str, **fields: Any) -> OpResult[Achievement]:
+    """One's own achievement corrected (after it was returned, say): the fields given replace the
+    stored ones, the rest stay; changed, it waits for review again."""
+    current = store.require(Achievement, achievement_id)
+    updated = dataclasses.replace(current, **fields)
+    return OpResult(achievements.save_achievement(store, updated), OpChanges.of("achievements"))
 
 
 def decide_achievements(

@@ -177,7 +177,15 @@ CLICKED_ELSEWHERE = {
     (
         "ProjectsView",
         "achievement_file_button",
-    ): "test_projects_view.py::test_a_manager_approves_and_returns_achievements_of_the_team",
+    ): "test_projects_view.py::test_a_commissioner_sees_why_an_achievement_was_returned_and_corrects_it",
+    (
+        "ProjectsView",
+        "edit_achievement_button",
+    ): "test_projects_view.py::test_a_commissioner_sees_why_an_achievement_was_returned_and_corrects_it",
+    (
+        "ProjectsView",
+        "cancel_edit_button",
+    ): "test_projects_view.py::test_a_commissioner_sees_why_an_achievement_was_returned_and_corrects_it",
     # Enabled once a roster file is chosen (the explorer's file dialogs choose none).
     (
         "OrganisationView",

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QLabel
 
@@ -83,7 +83,14 @@ def test_the_bureau_publishes_awards_and_accepts_with_evidence(
         view.project_title.setText("鳗鱼养殖尾水处理技术")
         view.project_requirements.setText("尾水处理达到排放标准")
         view.budget.setValue(120)
+        view.deadline.setDate(QDate(1998, 5, 1))  # mistyped: refused, and what was typed stays
         click(qtbot, view, view.publish_button)
+        assert "截止日期" in view.message.text() and store.all(ProjectRecord) == []
+        assert view.project_title.text() == "鳗鱼养殖尾水处理技术"
+        assert view.project_requirements.text() == "尾水处理达到排放标准"
+        view.deadline.setDate(QDate(TODAY + timedelta(days=30)))
+        click(qtbot, view, view.publish_button)
+        assert view.project_title.text() == ""  # published: the form is empty for the next one
         [project] = store.all(ProjectRecord)
         assert (project.budget, project.status) == (120.0, "published")
         for name in ("王芳", "李强"):
@@ -220,6 +227,98 @@ def test_a_manager_approves_and_returns_achievements_of_the_team(
         # A file goes with one's own achievement: the central store refuses one on a member's.
         view.achievement_table.selectRow(rows[ids[0]])
         assert not view.achievement_file_button.isEnabled()
+    finally:
+        context.close()
+
+
+def test_a_county_bureau_sees_projects_and_achievements_without_the_forms_it_may_not_use(
+    store: Store, qtbot
+) -> None:
+    """A county bureau's account got the commissioner's forms: an achievement it saved had no
+    commissioner, counted as waiting for review, and was refused at every sync."""
+    team = build_team(store)
+    project = published(store)
+    store.actor = team.members["王芳"].id
+    achievements.save_achievement(
+        store,
+        Achievement(
+            commissioner_id=team.members["王芳"].id,
+            title="陈皮低温陈化技术",
+            contract_no="N1",
+            contract_value=10.0,
+            contract_date=TODAY,
+            transferor="五邑大学",
+            transferee="合作社",
+        ),
+    )
+    log_in_as(store, "county", None)
+    context = AppContext(store, language="zh_CN")
+    try:
+        view = open_view(context, qtbot)
+        choose(view, project.id)
+        assert view.project_table.rowCount() == 1 and "揭榜要求" in view.requirements.text()
+        for panel in (view.commissioner_panel, view.bureau_panel, view.achievement_box, view.review_row):
+            assert not panel.isVisibleTo(view)
+        assert not view.tabs.isTabVisible(2)
+        view.tabs.setCurrentIndex(1)
+        assert view.achievement_table.rowCount() == 1
+    finally:
+        context.close()
+
+
+def test_a_commissioner_sees_why_an_achievement_was_returned_and_corrects_it(
+    store: Store, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A returned achievement showed 已退回 and nothing else: the opinion appeared nowhere, and the
+    record could not be opened to correct it."""
+    team = build_team(store)
+    wang = team.members["王芳"]
+    store.save_profile(wang)
+    store.actor = wang.id
+    saved = achievements.save_achievement(
+        store,
+        Achievement(
+            commissioner_id=wang.id,
+            title="陈皮低温陈化技术",
+            contract_no="HT-1",
+            contract_value=500.0,
+            contract_date=TODAY,
+            transferor="五邑大学",
+            transferee="新会陈皮合作社",
+            target_id=team.target.id,
+        ),
+    )
+    achievements.decide(store, [saved.id], "returned", team.leader, "合同金额与发票不符，请核对")
+    store.actor = wang.id
+    context = AppContext(store, language="zh_CN")
+    try:
+        view = open_view(context, qtbot)
+        view.tabs.setCurrentIndex(1)
+        assert not view.edit_achievement_button.isEnabled()
+        view.achievement_table.selectRow(0)
+        assert "退回意见：合同金额与发票不符，请核对" in shown(view.achievement_files)
+        click(qtbot, view, view.edit_achievement_button)
+        view.ach_title.setText("改了一半")
+        click(qtbot, view, view.cancel_edit_button)  # a correction given up: the form is new again
+        assert view.ach_title.text() == "" and not view.cancel_edit_button.isVisibleTo(view)
+        assert store.all(Achievement)[0].title == "陈皮低温陈化技术"
+        view.achievement_table.selectRow(0)
+        click(qtbot, view, view.edit_achievement_button)
+        assert view.ach_title.text() == "陈皮低温陈化技术" and view.ach_value.value() == 500.0
+        assert view.ach_target.currentData() == team.target.id
+        assert "修改" in view.achievement_box.title()
+        view.ach_value.setValue(50.0)
+        click(qtbot, view, view.save_achievement_button)
+        [kept] = store.all(Achievement)
+        assert (kept.id, kept.contract_value, kept.review_status) == (saved.id, 50.0, "pending")
+        assert kept.target_id == team.target.id and kept.contract_no == "HT-1"
+        assert view.ach_title.text() == "" and "修改" not in view.achievement_box.title()
+        # The invoice that was missing goes with it.
+        evidence_file(tmp_path, monkeypatch, "发票.pdf")
+        view.achievement_table.selectRow(0)
+        click(qtbot, view, view.achievement_file_button)
+        assert [(a.owner_table, a.owner_id) for a in store.all(Attachment)] == [("achievements", saved.id)]
+        assert "合同佐证：发票.pdf" in shown(view.achievement_files)
     finally:
         context.close()
 

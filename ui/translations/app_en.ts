@@ -2689,6 +2689,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Publish open-call projects, compare the applications and award one; when the work ends, record the acceptance with its evidence.</translation>
     </message>
     <message>
+        <source>市科技局发布的揭榜项目，及各方的申请、攻关节点和验收情况（只读）。</source>
+        <translation>The bureau&apos;s open-call projects, with the applications, milestones and acceptance (read only).</translation>
+    </message>
+    <message>
         <source>市科技局发布的揭榜项目：截止日期前可提交攻关方案（个人或团队）；中榜后设置节点并标记完成。</source>
         <translation>Open-call projects published by the bureau: submit a plan (for yourself or your team) before the deadline; once awarded, set milestones and mark them done.</translation>
     </message>
@@ -2893,6 +2897,18 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Return</translation>
     </message>
     <message>
+        <source>修改所选成果…</source>
+        <translation>Correct the chosen achievement…</translation>
+    </message>
+    <message>
+        <source>取消修改</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>退回意见：{0}</source>
+        <translation>Returned: {0}</translation>
+    </message>
+    <message>
         <source>登记成果转化</source>
         <translation>Record an achievement</translation>
     </message>
@@ -3075,6 +3091,14 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>已登记，待团队负责人审核；审核通过后计入统计。</source>
         <translation>Recorded; it counts once the team leader approves it.</translation>
+    </message>
+    <message>
+        <source>修改成果转化：{0}</source>
+        <translation>Correct the achievement: {0}</translation>
+    </message>
+    <message>
+        <source>保存修改</source>
+        <translation>Save changes</translation>
     </message>
     <message>
         <source>已审核 {0} 项成果转化。</source>

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,7 @@ from commissioner_app.ops.projects import (
     award_project,
     complete_milestone,
     decide_achievements,
+    edit_achievement,
     link_to_project,
     projects_page,
     publish_project,
@@ -366,6 +368,12 @@ class ProjectsView(QWidget):
         self.save_achievement_button.clicked.connect(self.save_achievement)
         self.achievement_file_button = QPushButton(self)
         self.achievement_file_button.clicked.connect(lambda: self.add_evidence_file("achievements"))
+        self.edit_achievement_button = QPushButton(self)
+        self.edit_achievement_button.clicked.connect(self.edit_selected_achievement)
+        self.cancel_edit_button = QPushButton(self)
+        self.cancel_edit_button.clicked.connect(self._end_edit)
+        self.cancel_edit_button.hide()
+        self._editing: str | None = None  # the id of the achievement the form corrects
         grid = QGridLayout(self.achievement_box)
         self.ach_labels = [QLabel(self) for _ in range(10)]
         fields = (
@@ -388,6 +396,8 @@ class ProjectsView(QWidget):
         save_row = QHBoxLayout()
         save_row.addStretch(1)
         save_row.addWidget(self.save_achievement_button)
+        save_row.addWidget(self.cancel_edit_button)
+        save_row.addWidget(self.edit_achievement_button)
         save_row.addWidget(self.achievement_file_button)
         grid.addLayout(save_row, 5, 0, 1, 4)
         page = QWidget(self)
@@ -419,18 +429,23 @@ class ProjectsView(QWidget):
 
     def _show_role(self) -> None:
         bureau = self.role == "bureau"
+        # A county bureau looks on: it neither publishes (the city does) nor applies or records
+        # achievements (commissioners do); the central store refuses those from it.
+        county = self.role == "county"
         self.bureau_panel.setVisible(bureau)
         self.tabs.setTabVisible(2, bureau)
-        self.commissioner_panel.setVisible(not bureau)
-        self.achievement_box.setVisible(not bureau)
+        self.commissioner_panel.setVisible(not bureau and not county)
+        self.achievement_box.setVisible(not bureau and not county)
         self.review_row.setVisible(self.role == "manager")
-        self.project_hint.setText(
-            self.tr("发布揭榜项目，比较各方申请后选定中榜方；攻关结束后记录验收结论并附佐证。")
-            if bureau
-            else self.tr(
+        if bureau:
+            hint = self.tr("发布揭榜项目，比较各方申请后选定中榜方；攻关结束后记录验收结论并附佐证。")
+        elif county:
+            hint = self.tr("市科技局发布的揭榜项目，及各方的申请、攻关节点和验收情况（只读）。")
+        else:
+            hint = self.tr(
                 "市科技局发布的揭榜项目：截止日期前可提交攻关方案（个人或团队）；中榜后设置节点并标记完成。"
             )
-        )
+        self.project_hint.setText(hint)
 
     # --- text ------------------------------------------------------------------------------------
 
@@ -513,7 +528,9 @@ class ProjectsView(QWidget):
         self.review_opinion.setPlaceholderText(self.tr("审核意见（退回时必填）"))
         self.approve_button.setText(self.tr("通过"))
         self.return_button.setText(self.tr("退回"))
-        self.achievement_box.setTitle(self.tr("登记成果转化"))
+        self._title_achievement_box()
+        self.edit_achievement_button.setText(self.tr("修改所选成果…"))
+        self.cancel_edit_button.setText(self.tr("取消修改"))
         for label, text in zip(
             self.ach_labels,
             (
@@ -531,7 +548,6 @@ class ProjectsView(QWidget):
             strict=True,
         ):
             label.setText(text)
-        self.save_achievement_button.setText(self.tr("保存"))
         self.achievement_file_button.setText(self.tr("添加合同佐证…"))
         lang = self.context.language
         for combo, codes in (
@@ -760,14 +776,22 @@ class ProjectsView(QWidget):
             and rows.get(next(iter(chosen)), {}).get("commissioner_id") == me.id
         )
         self.achievement_file_button.setEnabled(own)
+        self.edit_achievement_button.setEnabled(own)
         if len(chosen) == 1:
             [chosen_id] = chosen
+            row = rows.get(chosen_id, {})
             self._show_files(
                 self.achievement_files,
                 self.ach.files if self.ach else {},
                 [(self.tr("合同佐证"), chosen_id)],
                 self.tr("此成果尚无合同佐证（技术合同扫描件、发票等）。"),
             )
+            if row.get("review_status") == "returned" and (row.get("review_opinion") or "").strip():
+                # Why it came back, where its owner looks: the 已退回 in the table said nothing more.
+                said = html.escape(self.tr("退回意见：{0}").format(row["review_opinion"]))
+                opinion = f"<span style='color:#b91c1c'>{said}</span>"
+                self.achievement_files.setText(opinion + "<br>" + self.achievement_files.text())
+                self.achievement_files.setVisible(True)
         else:
             self.achievement_files.setText(html.escape(self.tr("选择一项成果查看其合同佐证。")))
 
@@ -814,10 +838,26 @@ class ProjectsView(QWidget):
 
     # --- actions ---------------------------------------------------------------------------------
 
-    def _run(self, work: Any, done_text: str, progress: str, *, until_sync: bool = False) -> None:
-        Operation(self, work, lambda _result: self._say(done_text, until_sync=until_sync)).failure(
-            lambda e: self._say(error_text(e), error=True)
-        ).with_progress(progress).run_in_background()
+    def _run(
+        self,
+        work: Any,
+        done_text: str,
+        progress: str,
+        *,
+        until_sync: bool = False,
+        saved: Callable[[], None] | None = None,
+    ) -> None:
+        """Run `work` in the background; `saved` (clearing what was typed) only once it succeeded:
+        a refusal leaves the form as it was, to be corrected."""
+
+        def done(_result: Any) -> None:
+            if saved is not None:
+                saved()
+            self._say(done_text, until_sync=until_sync)
+
+        Operation(self, work, done).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
+            progress
+        ).run_in_background()
 
     def publish(self) -> None:
         fields = dict(
@@ -836,7 +876,10 @@ class ProjectsView(QWidget):
             self.tr("已发布揭榜项目，下次同步时送达各科技特派员。"),
             self.tr("正在发布…"),
             until_sync=True,
+            saved=self._published,
         )
+
+    def _published(self) -> None:
         self.project_title.clear()
         self.project_requirements.clear()
 
@@ -884,8 +927,8 @@ class ProjectsView(QWidget):
             lambda store: add_milestone(store, project, me, title, due),
             self.tr("已添加节点。"),
             self.tr("正在保存…"),
+            saved=self.milestone_title.clear,
         )
-        self.milestone_title.clear()
 
     def link_selected_visit(self) -> None:
         project, visit = self.selected_project(), self.link_visit.currentData()
@@ -936,6 +979,27 @@ class ProjectsView(QWidget):
         if me is None:
             self._say(self.tr("登记成果须有科技特派员档案。"), error=True)
             return
+        if self._editing is not None:
+            editing = self._editing
+            fields = dict(
+                title=self.ach_title.text().strip(),
+                kind=self.ach_kind.currentData() or "technology",
+                mode=self.ach_mode.currentData() or "transfer",
+                contract_no=self.ach_contract.text().strip(),
+                contract_value=self.ach_value.value(),
+                contract_date=_py_date(self.ach_date),
+                transferor=self.ach_transferor.text().strip(),
+                transferee=self.ach_transferee.text().strip(),
+                target_id=self.ach_target.currentData() or None,
+            )
+            Operation(
+                self,
+                lambda store: edit_achievement(store, editing, **fields),
+                lambda _r: self._achievement_saved(),
+            ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
+                self.tr("正在保存…")
+            ).run_in_background()
+            return
         achievement = Achievement(
             commissioner_id=me.id,
             title=self.ach_title.text().strip(),
@@ -959,9 +1023,46 @@ class ProjectsView(QWidget):
 
     def _achievement_saved(self) -> None:
         self._say(self.tr("已登记，待团队负责人审核；审核通过后计入统计。"))
+        self._end_edit()
+
+    def edit_selected_achievement(self) -> None:
+        """One's own achievement into the form, to correct it (a returned one, say)."""
+        chosen = _selected_keys(self.achievement_table)
+        row = next((a for a in (self.ach.rows if self.ach else []) if chosen and a["id"] == chosen[0]), None)
+        if row is None:
+            return
+        self._editing = row["id"]
+        self.ach_title.setText(row["title"] or "")
+        self.ach_contract.setText(row["contract_no"] or "")
+        self.ach_kind.setCurrentIndex(max(self.ach_kind.findData(row["kind"]), 0))
+        self.ach_mode.setCurrentIndex(max(self.ach_mode.findData(row["mode"]), 0))
+        self.ach_value.setValue(float(row["contract_value"] or 0))
+        if row["contract_date"]:
+            self.ach_date.setDate(QDate.fromString(str(row["contract_date"]), "yyyy-MM-dd"))
+        self.ach_transferor.setText(row["transferor"] or "")
+        self.ach_transferee.setText(row["transferee"] or "")
+        self.ach_target.setCurrentIndex(max(self.ach_target.findData(row["target_id"] or None), 0))
+        self.ach_visit.setEnabled(False)  # the linked visits stay as they are
+        self.cancel_edit_button.show()
+        self._title_achievement_box()
+        self.ach_title.setFocus()
+
+    def _end_edit(self) -> None:
+        self._editing = None
         for edit in (self.ach_title, self.ach_contract, self.ach_transferor, self.ach_transferee):
             edit.clear()
         self.ach_value.setValue(0)
+        self.ach_visit.setEnabled(True)
+        self.cancel_edit_button.hide()
+        self._title_achievement_box()
+
+    def _title_achievement_box(self) -> None:
+        if self._editing is None:
+            self.achievement_box.setTitle(self.tr("登记成果转化"))
+            self.save_achievement_button.setText(self.tr("保存"))
+        else:
+            self.achievement_box.setTitle(self.tr("修改成果转化：{0}").format(self.ach_title.text()))
+            self.save_achievement_button.setText(self.tr("保存修改"))
 
     def decide(self, decision: str) -> None:
         manager = reviewer(self.context)
