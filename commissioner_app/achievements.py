@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from commissioner_app.domain import Achievement, Commissioner, Review
+from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.review import _scope, decide_records
 from commissioner_app.store import Store
@@ -20,6 +21,20 @@ def save_achievement(store: Store, achievement: Achievement) -> Achievement:
     """Save a commissioner's achievement; a new or changed one waits for review (the central store
     decides the review state and does the same at push; this shows it at once)."""
     with store.atomic():
+        key = contract_key(achievement.contract_no)
+        for title, number in store.db.execute(
+            "SELECT title, contract_no FROM achievements WHERE commissioner_id = ? AND id != ? "
+            "AND deleted = 0",
+            [achievement.commissioner_id, achievement.id],
+        ).fetchall():
+            if key and contract_key(number or "") == key:
+                raise CommissionerError(
+                    Message(
+                        f"技术合同编号 {achievement.contract_no} 已登记在成果“{title}”中：一份合同只登记一次",
+                        f"Contract {achievement.contract_no} is recorded already, in “{title}”: "
+                        "a contract is recorded once",
+                    )
+                )
         before = store.get(Achievement, achievement.id)
         if before is None:
             achievement.review_status = "pending"
@@ -96,8 +111,17 @@ def achievement_rows(
     )
 
 
+# A technology contract counts once, however many achievements name it (one commissioner's twice, or
+# colleagues' each): by its number, compared without case or spaces; one without a number is its own.
+CONTRACT_KEY = "coalesce(nullif(upper(replace(trim({a}contract_no), ' ', '')), ''), {a}id)"
+
+
+def contract_key(number: str) -> str:
+    return "".join(number.split()).upper()
+
+
 def totals(store: Store, year: int | None = None, *, commissioner_id: str | None = None) -> dict[str, float]:
-    """Approved achievements: {'count', 'value' (技术交易额, 万元), 'pending'}."""
+    """Approved achievements, each contract once: {'count', 'value' (技术交易额, 万元), 'pending'}."""
     clauses, params = ["deleted = 0", "is_draft = 0"], []
     if year is not None:
         clauses.append("substr(contract_date, 1, 4) = ?")
@@ -105,12 +129,13 @@ def totals(store: Store, year: int | None = None, *, commissioner_id: str | None
     if commissioner_id:
         clauses.append("commissioner_id = ?")
         params.append(commissioner_id)
+    where = " AND ".join(clauses)
     row = store.db.execute(
-        f"""SELECT count(*) FILTER (WHERE review_status = '{COUNTED}'),
-               coalesce(sum(contract_value) FILTER (WHERE review_status = '{COUNTED}'), 0),
-               count(*) FILTER (WHERE review_status = 'pending')
-           FROM achievements WHERE {" AND ".join(clauses)}""",
-        params,
+        f"""SELECT count(*), coalesce(sum(value), 0),
+               (SELECT count(*) FROM achievements WHERE {where} AND review_status = 'pending')
+           FROM (SELECT max(contract_value) AS value FROM achievements
+                 WHERE {where} AND review_status = '{COUNTED}' GROUP BY {CONTRACT_KEY.format(a="")})""",
+        [*params, *params],
     ).fetchone()
     return {"count": int(row[0]), "value": round(float(row[1]), 4), "pending": int(row[2])}
 
@@ -129,10 +154,11 @@ def by_county(
         params.extend([start, end])
     return list(
         store.db.query(
-            f"""SELECT coalesce(t.county, '') AS county, count(*) AS count,
-               coalesce(sum(a.contract_value), 0) AS value
-           FROM achievements a LEFT JOIN service_targets t ON t.id = a.target_id
-           WHERE {where} GROUP BY coalesce(t.county, '') ORDER BY value DESC""",
+            f"""SELECT county, count(*) AS count, coalesce(sum(value), 0) AS value
+           FROM (SELECT coalesce(t.county, '') AS county, max(a.contract_value) AS value
+                 FROM achievements a LEFT JOIN service_targets t ON t.id = a.target_id
+                 WHERE {where} GROUP BY coalesce(t.county, ''), {CONTRACT_KEY.format(a="a.")})
+           GROUP BY county ORDER BY value DESC""",
             params,
         )
     )

@@ -241,3 +241,47 @@ def test_an_achievement_review_reaches_only_the_reviewers_members_all_or_nothing
     ]
     row = store.db.execute("SELECT review_status, review_opinion FROM achievements WHERE id = ?", [mine.id])
     assert row.fetchone() == ("returned", "请补充合同扫描件")  # shown at once; the review is what is sent
+
+
+def test_one_technology_contract_counts_once(tmp_path: Path) -> None:
+    """The same contract recorded three times (twice by one commissioner, once by a colleague), each
+    approved, counted 3 achievements and three times its value in the city's 技术交易额."""
+    store = Store.open(tmp_path / "data")
+    wang, li = (
+        store.save(Commissioner(name=n, sending_unit="五邑大学", team_id="t1")) for n in ("王芳", "李强")
+    )
+    boss = store.save(Commissioner(name="林站长", sending_unit="五邑大学", team_id="t1"))
+
+    def record(who: Commissioner, number: str, value: float) -> Achievement:
+        achievement = Achievement(
+            commissioner_id=who.id,
+            title="陈皮低温陈化技术",
+            contract_no=number,
+            contract_value=value,
+            contract_date=TODAY,
+            transferor="五邑大学",
+            transferee="新会陈皮合作社",
+        )
+        # Stored as a sync brings it: past the laptop's own check.
+        return store.save(achievement)
+
+    ids = [record(wang, "HT-2026-001", 500.0).id, record(wang, "ht-2026-001 ", 500.0).id]
+    ids += [record(li, "HT-2026-001", 500.0).id, record(li, "HT-2026-002", 20.0).id]
+    achievements.decide(store, ids, "approved", boss)
+    assert achievements.totals(store, YEAR) == {"count": 2, "value": 520.0, "pending": 0}
+    [county] = achievements.by_county(store, YEAR)
+    assert (county["count"], county["value"]) == (2, 520.0)
+    # The laptop refuses the same number again among one's own.
+    with pytest.raises(CommissionerError, match="HT-2026-002"):
+        achievements.save_achievement(
+            store,
+            Achievement(
+                commissioner_id=li.id,
+                title="另一项",
+                contract_no="HT-2026-002",
+                contract_value=1.0,
+                contract_date=TODAY,
+                transferor="五邑大学",
+                transferee="合作社",
+            ),
+        )
