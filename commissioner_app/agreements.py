@@ -147,10 +147,12 @@ def behind_agreements(
 
 
 def completed(progress: AgreementProgress) -> bool:
-    """Completed: marked 已完成, or at least one target agreed and every agreed target reached."""
-    if progress.agreement.status == "completed":
-        return True
-    return bool(progress.items) and all(i.done >= i.agreed for i in progress.items)
+    """Completed: every agreed target reached (at least one agreed); or, with no target agreed that
+    can be counted, marked 已完成. A commissioner's own mark is no more than that: an agreement of 100
+    visits marked 已完成 after 9 raised the team's completion rate by its own word (never reviewed)."""
+    if progress.items:
+        return all(i.done >= i.agreed for i in progress.items)
+    return progress.agreement.status == "completed"
 
 
 def due_in(store: Store, start: date, end: date, today: date | None = None) -> list[AgreementProgress]:

@@ -135,6 +135,36 @@ def test_a_draft_or_finished_agreement_is_never_behind_and_half_is_enough(store:
     assert not agreement_progress(store, a, today=date(2026, 1, 20)).behind
 
 
+def test_marking_an_agreement_completed_does_not_complete_its_agreed_targets(store: Store) -> None:
+    """A commissioner's own 已完成 on an agreement of 4 visits after 1 counted it completed in the
+    team's assessment; with no countable target agreed, the mark is all there is."""
+    from commissioner_app.agreements import completed
+
+    t = store.save(ServiceTarget(name="石头村", type="village")).id
+    a = save_agreement(
+        store,
+        ServiceAgreement(
+            target_id=t,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 1, 31),
+            agreed={"visits": 4},
+            status="completed",
+        ),
+    ).value
+    add_visit(store, t, date(2026, 1, 10))
+    assert not completed(agreement_progress(store, a, today=date(2026, 2, 1)))
+    for day in (11, 12, 13):
+        add_visit(store, t, date(2026, 1, day))
+    assert completed(agreement_progress(store, a, today=date(2026, 2, 1)))
+    plain = save_agreement(
+        store,
+        ServiceAgreement(
+            target_id=t, start_date=date(2026, 1, 1), end_date=date(2026, 1, 31), status="completed"
+        ),
+    ).value
+    assert completed(agreement_progress(store, plain, today=date(2026, 2, 1)))
+
+
 def test_an_agreement_needs_a_target_a_period_and_a_known_status(store: Store) -> None:
     with pytest.raises(ValidationError) as refused:
         save_agreement(

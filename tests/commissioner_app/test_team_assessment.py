@@ -165,7 +165,8 @@ def test_agreements_completed_by_hand_with_the_period_boundaries(case):
     # Due in 2025 (end date within 2025-01-01..2025-12-31, both ends included):
     _agreement(store, li, t1, "2025-01-01", "2025-12-31", 10, "signed")  # 10 visits of 10: completed
     _agreement(store, wang, t2, "2025-01-01", "2025-04-03", 4, "midterm")  # Apr 1-3: 3 of 4: not
-    _agreement(store, wang, t2, "2024-07-01", "2025-01-01", 50, "completed")  # marked 已完成: completed
+    # Marked 已完成 with 50 visits agreed and not made: not completed (the mark is the owner's word).
+    _agreement(store, wang, t2, "2024-07-01", "2025-01-01", 50, "completed")
     # Not counted: ends after the period (not due yet), ended the year before, a draft, not a member.
     _agreement(store, li, t1, "2025-06-01", "2026-01-01", 1, "signed")
     _agreement(store, li, t1, "2024-01-01", "2024-12-31", 1, "signed")
@@ -174,10 +175,10 @@ def test_agreements_completed_by_hand_with_the_period_boundaries(case):
     city = assess(store, period=Period.year(2025), rules=parse_rules(RULES + AGREEMENT_RULES))
     teams = {r.group_id: r for r in assess_groups(store, city, "team")}
     mean, agreements = teams[team.id].indicators
-    assert agreements.actual == pytest.approx(200 / 3)  # 2 of the 3 due
-    assert agreements.score == pytest.approx(200 / 3 / 100 * 50)  # 33.33
+    assert agreements.actual == pytest.approx(100 / 3)  # 1 of the 3 due
+    assert agreements.score == pytest.approx(100 / 3 / 100 * 50)  # 16.67
     assert mean.score == pytest.approx(70 / 80 * 50)  # 43.75
-    assert teams[team.id].base == pytest.approx(43.75 + 100 / 3)
+    assert teams[team.id].base == pytest.approx(43.75 + 50 / 3)
     # A team with no agreement due: no figure, no points.
     assert teams[empty.id].indicators[1].actual is None and teams[empty.id].base == 0
     # The workstation (李明 and 陈静): 李明's one due agreement completed, 陈静's terminated one not.
