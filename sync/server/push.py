@@ -1132,6 +1132,21 @@ class Batch:
                 and not shared_targets.may_edit(self, table, incoming, current, change)
             ):
                 raise out_of_scope()
+            if (
+                change["deleted"]
+                and table in REVIEWABLE
+                and current is not None
+                and not current.deleted
+                and current.fields.get("review_status") == "approved"
+            ):
+                # Deleted without review, an approved visit took its served party's poor rating out
+                # of the assessment (and came back, re-created, rated by its owner). It goes once a
+                # reviewer has returned it; the laptop gets it back meanwhile.
+                raise Superseded(
+                    "已审核通过的记录不能删除；如确需删除，请先请站长/团长退回",
+                    "an approved record cannot be deleted; ask your reviewer to return it first",
+                    current,
+                )
             self._check_references(table, incoming, current)
             if table == "problems" and not change["deleted"]:
                 self._check_cited_demand(incoming, current)

@@ -219,3 +219,26 @@ def test_a_stale_review_of_a_visit_whose_problems_changed_is_refused(server: Ser
         [change("reviews", new_id(), {"record_id": vid, "record_rev": 2, "decision": "approved"})],
     )
     assert state["rev"] == 3 and stale["status"] == "rejected"
+
+
+@BACKENDS
+def test_an_approved_visit_is_not_deleted_by_its_owner(server: Server) -> None:
+    """A cold try: a visit the served party rated 1 star, approved, was deleted by its owner without
+    any review (and re-created, then rated 5 stars by the owner's own hand). An approved visit goes
+    only after a reviewer returned it; the refusal brings the visit back to the laptop."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    vid = new_id()
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
+    approve(server, vid, 1)
+    [refused] = server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid), base_rev=2, deleted=True)]
+    )
+    assert refused["status"] == "rejected" and "已审核通过" in refused["reason_zh"]
+    assert refused["deleted"] is False and refused["rev"] == 2  # the visit as kept: the laptop takes it back
+    assert visit_state(server, "manager", vid)["review_status"] == "approved"
+    # Returned by the reviewer, it may go.
+    review = {"record_id": vid, "record_rev": 2, "decision": "returned", "opinion": "重复记录，请删除"}
+    assert server.push_ok("manager", [change("reviews", new_id(), review)])[0]["status"] == "accepted"
+    [gone] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid), base_rev=3, deleted=True)])
+    assert gone["status"] == "accepted"
