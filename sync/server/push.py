@@ -918,7 +918,11 @@ class Batch:
                 self.reopen_reviews(table, merged, current)
             if table == "service_targets":
                 shared_targets.after_write(self, record_id, merged, current)
-        if confirm_token and not new_deleted and scope.owner_id == self.user.commissioner_id:
+        # A link is registered with the visit, before any approval: a fresh token pushed for an
+        # approved visit (no field changed) made a new 30-day link, and the owner confirmed their own
+        # visit through it.
+        approved = current is not None and current.fields.get("review_status") == "approved"
+        if confirm_token and not new_deleted and not approved and scope.owner_id == self.user.commissioner_id:
             args = (confirm_token, record_id, scope.owner_id, self.now, str(merged.get("visit_date") or ""))
             self._after_lock.append(lambda: confirm.register(self.conn, *args))
         result: dict[str, Any] = {"status": status, "rev": rev, "server_seq": seq}

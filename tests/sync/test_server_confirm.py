@@ -235,3 +235,19 @@ def test_a_dispute_after_approval_sends_the_visit_back_to_review(server: Server)
     changed = server.client.post(f"/c/{token}", data=form(decision="disputed", comment="没有来过"))
     assert changed.status_code == 200
     assert status() == "pending"
+
+
+@BACKENDS
+def test_no_new_link_is_registered_for_an_approved_visit(server: Server) -> None:
+    """A cold try pushed a fresh token for a visit approved long before (no field changed, so no new
+    revision), and the server registered a new 30-day link to it: the owner then confirmed their own
+    visit, rated 5. A visit's link is the one its sheet carried before the approval."""
+    cid, vid, token = a_visit(server)
+    _, seen = server.pull_all("manager")
+    review = {"record_id": vid, "record_rev": 1, "decision": "approved", "evidence_seq": seen}
+    assert server.push_ok("manager", [change("reviews", new_id(), review)])[0]["status"] == "accepted"
+    fresh = secrets.token_urlsafe(16)
+    [result] = server.push_ok("zhangsan", [change("visits", vid, {"confirm_token": fresh}, base_rev=2)])
+    assert result["status"] == "accepted"
+    assert server.client.get(f"/c/{fresh}").status_code == 404
+    assert server.client.get(f"/c/{token}").status_code == 200  # the sheet's own link still works
