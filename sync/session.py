@@ -109,7 +109,19 @@ def login(
     except CommissionerError:
         _revoke(client)
         raise
+    # A city or county bureau's account administers and has no commissioner profile: one filled in
+    # on this computer before the login (the first-start form), never synced and with nothing
+    # recorded under it, would reach the city's roster and assessment as a commissioner.
+    withdraw = (
+        user.get("role") in ("bureau", "county")
+        and bool(own)
+        and not theirs
+        and _never_synced(store, str(own))
+        and not _anything_recorded_by(store, str(own))
+    )
     with store.atomic():
+        if withdraw:
+            _withdraw_profile(store, str(own))
         if (
             store.get_meta(credentials.META_SERVER) != url
             or store.get_meta(credentials.META_USER) != username
@@ -273,6 +285,26 @@ def _never_synced(store: Store, commissioner_id: str) -> bool:
         ).fetchone():
             return False
     return True
+
+
+def _anything_recorded_by(store: Store, commissioner_id: str) -> bool:
+    return any(
+        store.db.execute(f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", [commissioner_id]).fetchone()
+        for table, column in _COMMISSIONER_COLUMNS
+    )
+
+
+def _withdraw_profile(store: Store, commissioner_id: str) -> None:
+    """Forget a profile no server ever had (so nothing needs telling): its row, history and base."""
+    store.db.execute("DELETE FROM commissioners WHERE id = ? AND rev = 0", [commissioner_id])
+    store.db.execute(
+        "DELETE FROM record_history WHERE table_name = 'commissioners' AND record_id = ?", [commissioner_id]
+    )
+    store.db.execute(
+        "DELETE FROM sync_base WHERE table_name = 'commissioners' AND record_id = ?", [commissioner_id]
+    )
+    store.set_meta("self_commissioner_id", None)
+    log.info("a profile made before a bureau account's login was withdrawn (never synced)")
 
 
 def _has_records_of(store: Store, commissioner_id: str) -> bool:

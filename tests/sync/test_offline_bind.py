@@ -102,3 +102,22 @@ def test_records_synced_under_another_account_never_move(shared_server: Server, 
         assert "--data-dir" not in refused.value.text("zh_CN")
     assert store.require(Visit, visit.id).commissioner_id == first_cid
     assert store.get_meta("self_commissioner_id") == first_cid
+
+
+@pytest.mark.parametrize("role", ["bureau", "county"])
+def test_a_profile_filled_in_before_a_bureau_account_logs_in_is_not_sent(
+    shared_server: Server, tmp_path: Path, role: str
+) -> None:
+    """A cold try: a bureau clerk filled in the first-start profile (王科员, 江门市科学技术局) and then
+    logged in with the bureau's account; the sync sent that profile, and the city's assessment listed
+    王科员 as a commissioner rated 不合格. An administering account has no commissioner profile: one
+    made on this computer before it, with nothing recorded under it, is withdrawn at the login."""
+    store = commissioner_store(tmp_path / "office", str(uuid.uuid4()), name="王科员")
+    offline_id = store.get_meta("self_commissioner_id")
+    name = shared_server.add_user(
+        f"kjj{uuid.uuid4().hex[:8]}", role, county="新会区" if role == "county" else ""
+    )
+    engine = sync_as(store, shared_server, name)
+    assert store.profile() is None and store.get(Commissioner, offline_id) is None
+    engine.sync()
+    assert not any(r["fields"].get("name") == "王科员" for r in shared_server.records().values())
