@@ -30,7 +30,7 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, select, text, update
+from sqlalchemy import Connection, Engine, false, select, text, update
 
 from commissioner_app.domain import ATTACHMENT_OWNERS, LABELS, REVIEW_DECISIONS, TABLES
 from commissioner_app.records import stored_record_issues
@@ -512,6 +512,8 @@ class Batch:
         )
         self._evidence: dict[str | None, list[list[tuple[int, tuple[str, str]]]]] = {}
         self._sent_back: set[tuple[str, str]] = set()  # records a refused approval wrote again
+        # owner -> problem id -> the visits its solutions were given on (_solution_visits)
+        self._solutions_by_problem: dict[str, dict[str, set[str]]] = {}
 
     # --- storage -------------------------------------------------------------------------------
     # Reads go through a per-batch cache and writes are buffered, then sent in a few executemany
@@ -915,7 +917,7 @@ class Batch:
             if table == "reviews" and not new_deleted:
                 self._review_visit(merged)
             if table in ("problems", "solutions", "attachments"):
-                self.reopen_reviews(table, merged, current)
+                self.reopen_reviews(table, merged, current, record_id)
             if table == "service_targets":
                 shared_targets.after_write(self, record_id, merged, current)
         # A link is registered with the visit, before any approval: a fresh token pushed for an
@@ -1519,7 +1521,9 @@ class Batch:
             visit_id = problem.fields.get("visit_id") if problem is not None else None
         return "visits", str(visit_id)
 
-    def reopen_reviews(self, table: str, merged: dict[str, Any], current: Stored | None) -> None:
+    def reopen_reviews(
+        self, table: str, merged: dict[str, Any], current: Stored | None, record_id: str = ""
+    ) -> None:
         """A problem, solution or file (a photo, the signed sheet) of a reviewed visit, or a file of a
         reviewed achievement, changed, or the served party disputed the visit (sync/server/confirm.py):
         that record goes back to review, as an edit of it does, so nothing added after an approval
@@ -1531,6 +1535,16 @@ class Batch:
                 if owner_table in REVIEWABLE and isinstance(owner_id, str) and owner_id:
                     owners.add((str(owner_table), owner_id))
                 continue
+            if (
+                table == "problems"
+                and current is not None
+                and fields is merged
+                and _solved_changed(merged, current)
+            ):
+                # Marked solved (or its solved date moved) after the visit its solution was given on
+                # was approved: that approval did not see it counted as solved.
+                for solved_on in self._solution_visits(current.owner_id, record_id):
+                    owners.add(("visits", solved_on))
             visit_id = fields.get("visit_id")
             if table == "solutions" and not visit_id:
                 # A solution without its own visit counts through its problem's (see assessment.py).
@@ -1546,6 +1560,31 @@ class Batch:
             if owner_table == "visits":
                 fields["confirm_sheet_accepted"] = 0
             self.write(owner_table, owner_id, record, fields, record.deleted, record.scope())
+
+    def _solution_visits(self, owner_id: str | None, problem_id: str) -> set[str]:
+        """The visits the owner's solutions to a problem were given on; the owner's solutions read
+        once per batch (only a problem marked solved after it was stored asks)."""
+        if not owner_id or not problem_id:
+            return set()
+        found = self._solutions_by_problem.get(owner_id)
+        if found is None:
+            found = {}
+            rows: list[str] = list(
+                self.conn.execute(
+                    select(records.c.fields).where(
+                        records.c.owner_id == owner_id,
+                        records.c.table_name == "solutions",
+                        records.c.deleted == false(),
+                    )
+                ).scalars()
+            )
+            for stored_text in rows:
+                fields = orjson.loads(stored_text)
+                problem, visit = fields.get("problem_id"), fields.get("visit_id")
+                if isinstance(problem, str) and isinstance(visit, str) and visit:
+                    found.setdefault(problem, set()).add(visit)
+            self._solutions_by_problem[owner_id] = found
+        return found.get(problem_id, set())
 
     def _review_visit(self, review: dict[str, Any]) -> None:
         """An accepted review sets the visit's (or achievement's) review state: a new revision that
@@ -1576,3 +1615,7 @@ class Batch:
                 visit.deleted,
                 visit.scope(),
             )
+
+
+def _solved_changed(merged: dict[str, Any], current: Stored) -> bool:
+    return any(merged.get(f) != current.fields.get(f) for f in ("status", "solved_on"))

@@ -242,3 +242,35 @@ def test_an_approved_visit_is_not_deleted_by_its_owner(server: Server) -> None:
     assert server.push_ok("manager", [change("reviews", new_id(), review)])[0]["status"] == "accepted"
     [gone] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid), base_rev=3, deleted=True)])
     assert gone["status"] == "accepted"
+
+
+@BACKENDS
+def test_a_problem_solved_later_sends_back_the_visit_its_solution_was_given_on(server: Server) -> None:
+    """A cold try: problems raised with no visit of their own (a served party's request) got their
+    solutions on a visit the manager then approved; afterwards they were marked solved, with nothing
+    sent back to review, and counted as 4 solved problems (+10 points)."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    vid, pid = new_id(), new_id()
+    requested = {"title": "合作社的仓储难题", "source": "target_request", "raised_on": "2024-04-01"}
+    server.push_ok(
+        "zhangsan",
+        [
+            change("visits", vid, visit_fields(cid)),
+            change("problems", pid, requested),
+            change("solutions", new_id(), {"problem_id": pid, "visit_id": vid, "description": "低温除湿"}),
+        ],
+    )
+    approve(server, vid, 1)
+    assert visit_state(server, "zhangsan", vid)["review_status"] == "approved"
+    solved = {**requested, "status": "solved", "solved_on": "2024-05-01"}
+    [done] = server.push_ok("zhangsan", [change("problems", pid, solved, base_rev=1)])
+    assert done["status"] == "accepted"
+    assert visit_state(server, "manager", vid)["review_status"] == "pending"
+    # Its wording corrected, the count unchanged: the approval stands.
+    approve(server, vid, 3)
+    [reworded] = server.push_ok(
+        "zhangsan", [change("problems", pid, {**solved, "title": "仓储返潮"}, base_rev=2)]
+    )
+    assert reworded["status"] == "accepted"
+    assert visit_state(server, "manager", vid)["review_status"] == "approved"
