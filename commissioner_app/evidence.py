@@ -39,6 +39,7 @@ KINDS: dict[str, Message] = {
     "overlap": Message("时间重叠", "Overlapping visits"),
     "same_day": Message("同日重复", "Same place, same day"),
     "long_visit": Message("时长过长", "Very long visit"),
+    "county": Message("地区不符", "County differs"),
     "approval_refused": Message("上次的通过未被接受", "Last approval refused"),
 }
 
@@ -68,7 +69,7 @@ def evidence_warnings(store: Store, visit_ids: Iterable[str]) -> dict[str, list[
     found: dict[str, list[EvidenceWarning]] = {}
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
-        checks = (_refused, _photos, _overlaps, _same_day, _long_visits)
+        checks = (_refused, _photos, _overlaps, _same_day, _long_visits, _other_county)
         for warning in [w for check in checks for w in check(store, part)]:
             found.setdefault(warning.visit_id, []).append(warning)
     return found
@@ -289,3 +290,24 @@ def _minutes(hhmm: str | None) -> int:
         return int(hours) * 60 + int(minutes)
     except ValueError:
         return -1
+
+
+def _other_county(store: Store, ids: list[str]) -> list[EvidenceWarning]:
+    """A visit whose county is not its target's: the counties a team covers are counted from visits."""
+    marks = ",".join("?" * len(ids))
+    rows = store.db.execute(
+        f"""SELECT v.id, v.county, t.county FROM visits v JOIN service_targets t ON t.id = v.target_id
+           WHERE v.id IN ({marks}) AND t.county != '' AND v.county != '' AND v.county != t.county""",
+        ids,
+    ).fetchall()
+    return [
+        EvidenceWarning(
+            visit_id,
+            "county",
+            Message(
+                f"服务记录的区县（{county}）与服务对象所在区县（{theirs}）不同",
+                f"The visit's county ({county}) is not its target's ({theirs})",
+            ),
+        )
+        for visit_id, county, theirs in rows
+    ]

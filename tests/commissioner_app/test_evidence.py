@@ -157,3 +157,16 @@ def test_a_visit_of_most_of_a_day_is_flagged(store):
     found = evidence_warnings(store, [whole.id, day.id])
     assert kinds(found, whole.id) == ["long_visit"] and day.id not in found
     assert found[whole.id][0].message.zh == "服务时长 23 小时 59 分，超过 12 小时"
+
+
+def test_a_visit_in_another_county_than_its_target_is_flagged(store):
+    """A cold try typed 台山市 (and 火星县) on visits to a 新会区 village: the team's counties covered
+    went from 2 to 4, and the reviewer was told nothing."""
+    wang = person(store, "王强")
+    coop = place(store, "双水陈皮合作社")  # 新会区
+    here = visit(store, wang, coop, "2025-06-01")
+    there = visit(store, wang, coop, "2025-06-02")
+    store.db.execute("UPDATE visits SET county = '台山市' WHERE id = ?", [there.id])
+    found = evidence_warnings(store, [here.id, there.id])
+    assert here.id not in found and kinds(found, there.id) == ["county"]
+    assert found[there.id][0].message.zh == "服务记录的区县（台山市）与服务对象所在区县（新会区）不同"
