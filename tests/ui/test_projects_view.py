@@ -359,6 +359,13 @@ def test_a_reviewer_sees_and_opens_the_contract_files_of_an_achievement(
         assert view.achievement_table.item(rows[ids[0]], 7).text() == "2"
         assert open_link(monkeypatch, view.achievement_files) == b"%PDF-1.4 the signed contract"
         assert opened_name(monkeypatch, view.achievement_files, 1).endswith("-同一文件的另一个名字.pdf")
+        # A file that cannot be opened says so; the next that opens takes the message away.
+        monkeypatch.setattr("ui.views.projects.open_named_copy", lambda *a: "无法打开附件：磁盘已满")
+        view.achievement_files.linkActivated.emit("evidence:0")
+        assert view.message.text() == "无法打开附件：磁盘已满"
+        monkeypatch.undo()
+        assert open_link(monkeypatch, view.achievement_files) == b"%PDF-1.4 the signed contract"
+        assert view.message.text() == ""
         view.achievement_table.clearSelection()
         view.achievement_table.selectRow(rows[ids[1]])
         assert "尚无合同佐证" in shown(view.achievement_files)

@@ -830,6 +830,8 @@ class ProjectsView(QWidget):
             problem = open_named_copy(self.context.reader, sha256, found["original_name"])
             if problem:
                 self._say(problem, error=True)
+            elif self.message.text() and "#b91c1c" in self.message.styleSheet():
+                self.message.clear()  # an earlier failure to open is not this file's
 
         if Path(found["path"]).exists():
             show()
@@ -972,6 +974,7 @@ class ProjectsView(QWidget):
             lambda store: add_evidence(store, path, owner_table, owner),
             self.tr("已添加佐证“{0}”。").format(path.name),
             self.tr("正在保存…"),
+            until_sync=True,
         )
 
     def save_achievement(self) -> None:
@@ -1022,7 +1025,7 @@ class ProjectsView(QWidget):
         ).with_progress(self.tr("正在保存…")).run_in_background()
 
     def _achievement_saved(self) -> None:
-        self._say(self.tr("已登记，待团队负责人审核；审核通过后计入统计。"))
+        self._say(self.tr("已登记，待团队负责人审核；审核通过后计入统计。"), until_sync=True)
         self._end_edit()
 
     def edit_selected_achievement(self) -> None:
@@ -1075,6 +1078,7 @@ class ProjectsView(QWidget):
             lambda store: decide_achievements(store, chosen, decision, manager, opinion, shown),
             self.tr("已审核 {0} 项成果转化。").format(len(chosen)),
             self.tr("正在保存…"),
+            until_sync=True,  # the central store may yet refuse it (evidence came meanwhile)
         )
 
     def _say(self, text: str, *, error: bool = False, until_sync: bool = False) -> None:
