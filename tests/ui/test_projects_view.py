@@ -449,3 +449,38 @@ def test_the_city_view_shows_projects_by_status_and_the_transaction_value(store:
         assert city.tabs.tabText(3) == "揭榜与成果转化"
     finally:
         context.close()
+
+
+def test_the_names_column_keeps_room_on_a_narrow_screen_and_fills_a_wide_one(store: Store, qtbot) -> None:
+    """At 150 % in English the other columns took a field laptop's width and left each name a "…"."""
+    team = build_team(store)
+    store.actor = team.members["王芳"].id
+    achievements.save_achievement(
+        store,
+        Achievement(
+            commissioner_id=team.members["王芳"].id,
+            title="陈皮低温陈化技术",
+            contract_no="N1",
+            contract_value=12.5,
+            contract_date=TODAY,
+            transferor="五邑大学",
+            transferee="新会陈皮合作社",
+        ),
+    )
+    log_in_as(store, "manager", team.leader, team.team.id)
+    context = AppContext(store, language="en")
+    try:
+        view = open_view(context, qtbot)
+        view.tabs.setCurrentIndex(1)
+        table = view.achievement_table
+        view.resize(1600, 700)
+        wait(context)
+        widths = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        assert table.columnWidth(0) > 160 and abs(widths - table.viewport().width()) <= 2  # fills it
+        # Narrower: the other columns leave the names 80 pixels; they keep 160, the table scrolls.
+        others = widths - table.columnWidth(0)
+        view.resize(view.width() - table.viewport().width() + others + 80, 700)
+        wait(context)
+        assert table.columnWidth(0) >= 160
+    finally:
+        context.close()

@@ -2865,6 +2865,14 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Type</translation>
     </message>
     <message>
+        <source>金额（万元）</source>
+        <translation>Value (10k yuan)</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
         <source>合同金额（万元）</source>
         <translation>Contract value (10k yuan)</translation>
     </message>
@@ -2879,10 +2887,6 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>科技特派员</source>
         <translation>Commissioner</translation>
-    </message>
-    <message>
-        <source>审核状态</source>
-        <translation>Review</translation>
     </message>
     <message>
         <source>审核意见（退回时必填）</source>

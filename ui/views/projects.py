@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -103,9 +103,39 @@ def _table(parent: QWidget, columns: int, *, multi: bool = False) -> QTableWidge
     table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    _FirstColumnFit(table)
     table.setMinimumHeight(90)
     return table
+
+
+FIRST_COLUMN_MIN = 160
+
+
+class _FirstColumnFit(QObject):
+    """The first column (the record's name) takes the room the others leave, as a stretched one
+    would, but never less than FIRST_COLUMN_MIN: at 150 % in English the other columns took all of
+    a field laptop's width and left the names a single "…"; the table scrolls sideways instead."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.table = table
+        table.viewport().installEventFilter(self)
+        table.horizontalHeader().sectionResized.connect(self._resized)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def _resized(self, index: int, _old: int, _new: int) -> None:
+        if index != 0:
+            self.fit()
+
+    def fit(self) -> None:
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(i) for i in range(1, header.count()) if not header.isSectionHidden(i))
+        header.resizeSection(0, max(FIRST_COLUMN_MIN, self.table.viewport().width() - others))
 
 
 def _fill(table: QTableWidget, rows: list[list[Any]], keys: list[str]) -> None:
@@ -114,9 +144,9 @@ def _fill(table: QTableWidget, rows: list[list[Any]], keys: list[str]) -> None:
     for r, (values, key) in enumerate(zip(rows, keys, strict=True)):
         for c, value in enumerate(values):
             item = QTableWidgetItem("" if value is None else str(value))
+            item.setToolTip(item.text())
             if c == 0:
                 item.setData(Qt.ItemDataRole.UserRole, key)
-                item.setToolTip(item.text())
             if isinstance(value, int | float) and not isinstance(value, bool):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
@@ -513,15 +543,17 @@ class ProjectsView(QWidget):
         self.milestone_file_button.setText(self.tr("添加节点佐证…"))
         self.link_button.setText(self.tr("关联到本项目"))
         self.link_visit.setToolTip(self.tr("本人的服务记录（★：已关联某个项目）"))
+        # Short headings: at 150 % a field laptop's screen leaves the table about 760 pixels, and the
+        # English ones pushed the review state off it.
         self.achievement_table.setHorizontalHeaderLabels(
             [
                 self.tr("成果名称"),
                 self.tr("类型"),
-                self.tr("合同金额（万元）"),
-                self.tr("合同日期"),
+                self.tr("金额（万元）"),
+                self.tr("日期"),
                 self.tr("受让方"),
                 self.tr("科技特派员"),
-                self.tr("审核状态"),
+                self.tr("状态"),
                 self.tr("佐证"),
             ]
         )
