@@ -676,8 +676,6 @@ class TechnicalProblem(Record):
             when = getattr(self, name)
             if when is not None and when > today:
                 p.add(name, "日期不能晚于今天", "cannot be in the future")
-        if self.solved_on is not None and self.raised_on is not None and self.solved_on < self.raised_on:
-            p.add("solved_on", "解决日期不能早于提出日期", "cannot be before the day it was raised")
         p.code("status", self.status, PROBLEM_STATUSES)
         p.code("source", self.source, PROBLEM_SOURCES)
         p.code("urgency", self.urgency, URGENCIES)
