@@ -21,7 +21,10 @@ def save_achievement(store: Store, achievement: Achievement) -> Achievement:
     """Save a commissioner's achievement; a new or changed one waits for review (the central store
     decides the review state and does the same at push; this shows it at once)."""
     with store.atomic():
-        key = contract_key(achievement.contract_no)
+        before = store.get(Achievement, achievement.id)
+        # A new record only: two laptops of one commissioner may each have recorded a contract
+        # offline, and an edit of either (to correct or withdraw it) must stay possible.
+        key = contract_key(achievement.contract_no) if before is None else ""
         for title, number in store.db.execute(
             "SELECT title, contract_no FROM achievements WHERE commissioner_id = ? AND id != ? "
             "AND deleted = 0",
@@ -35,7 +38,6 @@ def save_achievement(store: Store, achievement: Achievement) -> Achievement:
                         "a contract is recorded once",
                     )
                 )
-        before = store.get(Achievement, achievement.id)
         if before is None:
             achievement.review_status = "pending"
         elif before != achievement:

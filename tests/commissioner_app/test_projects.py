@@ -271,6 +271,10 @@ def test_one_technology_contract_counts_once(tmp_path: Path) -> None:
     assert achievements.totals(store, YEAR) == {"count": 2, "value": 520.0, "pending": 0}
     [county] = achievements.by_county(store, YEAR)
     assert (county["count"], county["value"]) == (2, 520.0)
+    # Recorded twice by one commissioner on two laptops: either can still be corrected.
+    twice = store.require(Achievement, ids[1])
+    twice.note = "与另一台电脑上登记的重复"
+    achievements.save_achievement(store, twice)
     # The laptop refuses the same number again among one's own.
     with pytest.raises(CommissionerError, match="HT-2026-002"):
         achievements.save_achievement(
