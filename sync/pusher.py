@@ -664,6 +664,9 @@ def _superseded(result: protocol.ChangeResult) -> bool:
 def _superseded_message(table: str, fields: dict[str, Any], reason: dict[str, str]) -> Message:
     label = TABLE_LABELS.get(table, Message(table, table))
     name = " ".join(str(fields.get("title") or fields.get("name") or "").split())[:40]
+    if not name and table == "visits":
+        # A visit has no name: its date and what it says (the served party's id means nothing).
+        name = " ".join(f"{fields.get('visit_date') or ''} {fields.get('content') or ''}".split())[:40]
     return Message(
         f"{label.zh}“{name}”：{reason['zh']}（已改为服务器上的版本）",
         f"{label.en} “{name}”: {reason['en']} (now as the server has it)",

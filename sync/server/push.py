@@ -920,10 +920,11 @@ class Batch:
                 self.reopen_reviews(table, merged, current, record_id)
             if table == "service_targets":
                 shared_targets.after_write(self, record_id, merged, current)
-        # A link is registered with the visit, before any approval: a fresh token pushed for an
+        # A link is registered with a version that goes to review: a fresh token pushed alone for an
         # approved visit (no field changed) made a new 30-day link, and the owner confirmed their own
-        # visit through it.
-        approved = current is not None and current.fields.get("review_status") == "approved"
+        # visit through it. An edit (another laptop's, which makes its own token) sends the visit
+        # back to review, and its sheet's link works.
+        approved = merged.get("review_status") == "approved" and not new_deleted
         if confirm_token and not new_deleted and not approved and scope.owner_id == self.user.commissioner_id:
             args = (confirm_token, record_id, scope.owner_id, self.now, str(merged.get("visit_date") or ""))
             self._after_lock.append(lambda: confirm.register(self.conn, *args))
@@ -1143,14 +1144,16 @@ class Batch:
                 and table in REVIEWABLE
                 and current is not None
                 and not current.deleted
-                and current.fields.get("review_status") == "approved"
+                and current.fields.get("review_status") != "returned"
+                and self._ever_approved(table, record_id, current)
             ):
                 # Deleted without review, an approved visit took its served party's poor rating out
-                # of the assessment (and came back, re-created, rated by its owner). It goes once a
-                # reviewer has returned it; the laptop gets it back meanwhile.
+                # of the assessment (and came back, re-created, rated by its owner); an edit first, or
+                # the served party's 情况有误, only made it wait for review again. Once approved, it
+                # goes after a reviewer has returned it; the laptop gets it back meanwhile.
                 raise Superseded(
-                    "已审核通过的记录不能删除；如确需删除，请先请站长/团长退回",
-                    "an approved record cannot be deleted; ask your reviewer to return it first",
+                    "审核通过过的记录不能直接删除；如确需删除，请先请站长/团长退回",
+                    "a record that was approved cannot be deleted; ask your reviewer to return it first",
                     current,
                 )
             self._check_references(table, incoming, current)
@@ -1560,6 +1563,19 @@ class Batch:
             if owner_table == "visits":
                 fields["confirm_sheet_accepted"] = 0
             self.write(owner_table, owner_id, record, fields, record.deleted, record.scope())
+
+    def _ever_approved(self, table: str, record_id: str, current: Stored) -> bool:
+        """Whether the record is approved, or any version of it the store keeps was."""
+        if current.fields.get("review_status") == "approved":
+            return True
+        kept: list[str] = list(
+            self.conn.execute(
+                select(revisions.c.fields).where(
+                    revisions.c.table_name == table, revisions.c.record_id == record_id
+                )
+            ).scalars()
+        )
+        return any(orjson.loads(version).get("review_status") == "approved" for version in kept)
 
     def _solution_visits(self, owner_id: str | None, problem_id: str) -> set[str]:
         """The visits the owner's solutions to a problem were given on; the owner's solutions read

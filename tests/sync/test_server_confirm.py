@@ -251,3 +251,10 @@ def test_no_new_link_is_registered_for_an_approved_visit(server: Server) -> None
     assert result["status"] == "accepted"
     assert server.client.get(f"/c/{fresh}").status_code == 404
     assert server.client.get(f"/c/{token}").status_code == 200  # the sheet's own link still works
+    # Corrected on a second laptop (whose sheet carries a token of its own): back to review, and
+    # that sheet's link works.
+    second = secrets.token_urlsafe(16)
+    fields = visit_fields(cid, content="更正：指导柑橘园修剪", confirm_token=second)
+    [edited] = server.push_ok("zhangsan", [change("visits", vid, fields, base_rev=2)])
+    assert edited["status"] == "accepted"
+    assert server.client.get(f"/c/{second}").status_code == 200

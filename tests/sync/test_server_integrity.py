@@ -234,13 +234,22 @@ def test_an_approved_visit_is_not_deleted_by_its_owner(server: Server) -> None:
     [refused] = server.push_ok(
         "zhangsan", [change("visits", vid, visit_fields(cid), base_rev=2, deleted=True)]
     )
-    assert refused["status"] == "rejected" and "已审核通过" in refused["reason_zh"]
+    assert refused["status"] == "rejected" and "审核通过过" in refused["reason_zh"]
     assert refused["deleted"] is False and refused["rev"] == 2  # the visit as kept: the laptop takes it back
     assert visit_state(server, "manager", vid)["review_status"] == "approved"
+    # An edit first (waiting for review again), then the deletion, in one batch: refused too.
+    edited = visit_fields(cid, content="改一个字再删")
+    both = [
+        change("visits", vid, edited, base_rev=2),
+        change("visits", vid, edited, base_rev=3, deleted=True),
+    ]
+    first, second = server.push_ok("zhangsan", both)
+    assert first["status"] == "accepted" and second["status"] == "rejected"
+    assert visit_state(server, "manager", vid)["review_status"] == "pending"
     # Returned by the reviewer, it may go.
-    review = {"record_id": vid, "record_rev": 2, "decision": "returned", "opinion": "重复记录，请删除"}
+    review = {"record_id": vid, "record_rev": 3, "decision": "returned", "opinion": "重复记录，请删除"}
     assert server.push_ok("manager", [change("reviews", new_id(), review)])[0]["status"] == "accepted"
-    [gone] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid), base_rev=3, deleted=True)])
+    [gone] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid), base_rev=4, deleted=True)])
     assert gone["status"] == "accepted"
 
 
