@@ -290,8 +290,16 @@ def _never_synced(store: Store, commissioner_id: str) -> bool:
 def _anything_recorded_by(store: Store, commissioner_id: str) -> bool:
     return any(
         store.db.execute(f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", [commissioner_id]).fetchone()
-        for table, column in _COMMISSIONER_COLUMNS
+        for table, column in (*_COMMISSIONER_COLUMNS, *_OTHER_OWNED)
     )
+
+
+# Records of a commissioner besides those a profile is re-bound through (_COMMISSIONER_COLUMNS).
+_OTHER_OWNED = (
+    ("achievements", "commissioner_id"),
+    ("project_applications", "commissioner_id"),
+    ("project_milestones", "commissioner_id"),
+)
 
 
 def _withdraw_profile(store: Store, commissioner_id: str) -> None:
