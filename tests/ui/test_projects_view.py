@@ -313,6 +313,7 @@ def test_a_commissioner_sees_why_an_achievement_was_returned_and_corrects_it(
         assert (kept.id, kept.contract_value, kept.review_status) == (saved.id, 50.0, "pending")
         assert kept.target_id == team.target.id and kept.contract_no == "HT-1"
         assert view.ach_title.text() == "" and "修改" not in view.achievement_box.title()
+        assert view.ach_target.currentIndex() == 0 and "已保存修改" in view.message.text()
         # The invoice that was missing goes with it.
         evidence_file(tmp_path, monkeypatch, "发票.pdf")
         view.achievement_table.selectRow(0)

@@ -240,7 +240,7 @@ def test_the_pane_shows_a_problem_raised_elsewhere_that_was_solved_on_the_visit(
     view.select_ids([visit.id])
     wait(manager_context)
     text = view.detail.toPlainText()
-    assert f"合作社提出的仓储难题 （{visit.visit_date} 提出，本次服务给出解决方案）" in text
+    assert f"合作社提出的仓储难题 （{visit.visit_date} 提出，本次服务给出解决方案；待解决）" in text
     assert "→ 低温除湿" in text
 
 

@@ -3097,6 +3097,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Recorded; it counts once the team leader approves it.</translation>
     </message>
     <message>
+        <source>已保存修改；有改动的成果重新等待审核。</source>
+        <translation>Changes saved; a changed achievement waits for review again.</translation>
+    </message>
+    <message>
         <source>修改成果转化：{0}</source>
         <translation>Correct the achievement: {0}</translation>
     </message>
@@ -3448,12 +3452,12 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Problems and solutions</translation>
     </message>
     <message>
-        <source>佐证材料</source>
-        <translation>Evidence</translation>
+        <source>（{0} 提出，本次服务给出解决方案；{1}）</source>
+        <translation>(raised {0}; solved on this visit; {1})</translation>
     </message>
     <message>
-        <source>（{0} 提出，本次服务给出解决方案）</source>
-        <translation>(raised {0}; solved on this visit)</translation>
+        <source>佐证材料</source>
+        <translation>Evidence</translation>
     </message>
     <message>
         <source>本记录的审核经过</source>

@@ -1057,7 +1057,10 @@ class ProjectsView(QWidget):
         ).with_progress(self.tr("正在保存…")).run_in_background()
 
     def _achievement_saved(self) -> None:
-        self._say(self.tr("已登记，待团队负责人审核；审核通过后计入统计。"), until_sync=True)
+        if self._editing is None:
+            self._say(self.tr("已登记，待团队负责人审核；审核通过后计入统计。"), until_sync=True)
+        else:
+            self._say(self.tr("已保存修改；有改动的成果重新等待审核。"), until_sync=True)
         self._end_edit()
 
     def edit_selected_achievement(self) -> None:
@@ -1087,6 +1090,8 @@ class ProjectsView(QWidget):
         for edit in (self.ach_title, self.ach_contract, self.ach_transferor, self.ach_transferee):
             edit.clear()
         self.ach_value.setValue(0)
+        self.ach_date.setDate(QDate.currentDate())  # nothing of the corrected one carries over
+        self.ach_target.setCurrentIndex(0)
         self.ach_visit.setEnabled(True)
         self.cancel_edit_button.hide()
         self._title_achievement_box()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from commissioner_app.domain import (
     CONFIRMATION_DECISIONS,
     LABELS,
+    PROBLEM_STATUSES,
     REVIEW_STATUSES,
     SERVICE_TYPES,
     VISIT_COUNTERS,
@@ -565,7 +566,11 @@ class ReviewView(QWidget):
             elsewhere = ""
             if p.get("raised_elsewhere"):
                 # Raised before or elsewhere, solved on this visit: it counts through this approval.
-                note = self.tr("（{0} 提出，本次服务给出解决方案）").format(p["raised_on"] or "")
+                # Its state too: marked solved after an approval, it is what sent the visit back.
+                state = PROBLEM_STATUSES.get(p.get("status") or "")
+                note = self.tr("（{0} 提出，本次服务给出解决方案；{1}）").format(
+                    p["raised_on"] or "", state.text(lang) if state else p.get("status") or ""
+                )
                 elsewhere = f" <span style='color:#b45309'>{e(note)}</span>"
             title = f"<b>{e(p['title'])}</b>{elsewhere}"
             out.append(f"<p style='margin:2px 0'>{title}{co}{e(p['description'] or '')}</p>")
