@@ -89,6 +89,10 @@ class AppContext(QObject):
         found = self.reader.profile()
         if found is not None and found != self.profile:
             self.set_profile(found)
+        elif found is None and self.profile is not None:
+            # Withdrawn at a bureau account's login: records are no longer written as that person.
+            self.profile = None
+            self.reader.actor = self.store.actor = ""
 
     # --- settings --------------------------------------------------------------------------------
 

@@ -44,7 +44,9 @@ from ui.context import AppContext
 log = logging.getLogger("commissioner.ui.sync")
 
 # Who this computer syncs as changed (the meta entries of sync/session.py).
-SESSION_CHANGES = OpChanges.of("session")
+# A login may also bind the profile typed offline to the account, or withdraw one an administering
+# account has no use for (sync/session.py): the profile in use follows (AppContext).
+SESSION_CHANGES = OpChanges.of("session", "commissioners")
 
 PROBE_TIMEOUT = (3.0, 3.0)
 DEFAULT_PROBE_SECONDS = 60

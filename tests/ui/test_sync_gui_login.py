@@ -482,3 +482,30 @@ def test_a_profile_typed_after_login_before_any_sync_is_the_accounts(
     profile.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     wait_until(lambda: context.profile is not None, what="the saved profile")
     assert context.profile.id == cid
+
+
+def test_a_profile_withdrawn_at_a_bureau_login_is_no_longer_the_one_in_use(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    """The login withdrew the first-start profile a bureau clerk had filled in, but the running
+    application went on writing as 王科员 (a demand published then said so) until it restarted."""
+    from commissioner_app.domain import Commissioner
+    from sync.server import auth
+    from sync.server.db import make_engine
+
+    engine = make_engine(gui_server.database)
+    auth.add_user(engine, "kjj2", PASSWORD, "bureau", display_name="市科技局")
+    engine.dispose()
+    context, controller = open_context(tmp_path / "clerk")
+    clerk = Commissioner(name="王科员", sending_unit="江门市科学技术局")
+    context.store.save_profile(clerk)
+    context.set_profile(clerk)
+    results: list[object] = []
+    controller.login(
+        gui_server.url, "kjj2", PASSWORD, use_file=True, done=lambda account, error: results.append(error)
+    )
+    wait_until(lambda: results, timeout=30, what="the login")
+    assert results == [None]
+    wait_until(lambda: context.profile is None, timeout=10, what="the profile to go")
+    assert context.profile_name == "" and context.store.actor == ""
+    context.close()
