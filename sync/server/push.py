@@ -1634,4 +1634,7 @@ class Batch:
 
 
 def _solved_changed(merged: dict[str, Any], current: Stored) -> bool:
-    return any(merged.get(f) != current.fields.get(f) for f in ("status", "solved_on"))
+    """Whether it became solved, stopped being so, or its solved date moved (another state, such as
+    在处理, changes no count)."""
+    was, now = current.fields.get("status") == "solved", merged.get("status") == "solved"
+    return was != now or (now and merged.get("solved_on") != current.fields.get("solved_on"))

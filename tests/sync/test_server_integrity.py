@@ -272,14 +272,19 @@ def test_a_problem_solved_later_sends_back_the_visit_its_solution_was_given_on(s
     )
     approve(server, vid, 1)
     assert visit_state(server, "zhangsan", vid)["review_status"] == "approved"
+    # Another state than solved counts nothing: the approval stands.
+    working = {**requested, "status": "in_progress"}
+    [moved] = server.push_ok("zhangsan", [change("problems", pid, working, base_rev=1)])
+    assert moved["status"] == "accepted", moved
+    assert visit_state(server, "manager", vid)["review_status"] == "approved"
     solved = {**requested, "status": "solved", "solved_on": "2024-05-01"}
-    [done] = server.push_ok("zhangsan", [change("problems", pid, solved, base_rev=1)])
+    [done] = server.push_ok("zhangsan", [change("problems", pid, solved, base_rev=2)])
     assert done["status"] == "accepted"
     assert visit_state(server, "manager", vid)["review_status"] == "pending"
     # Its wording corrected, the count unchanged: the approval stands.
     approve(server, vid, 3)
     [reworded] = server.push_ok(
-        "zhangsan", [change("problems", pid, {**solved, "title": "仓储返潮"}, base_rev=2)]
+        "zhangsan", [change("problems", pid, {**solved, "title": "仓储返潮"}, base_rev=3)]
     )
     assert reworded["status"] == "accepted"
     assert visit_state(server, "manager", vid)["review_status"] == "approved"
