@@ -165,6 +165,44 @@ def test_a_party_registered_twice_offline_is_flagged_and_offered_first_to_merge(
     assert not page.similar_note.isVisibleTo(page)
 
 
+def test_of_two_duplicates_with_one_name_the_one_chosen_is_merged(
+    manager_context, team_data, qtbot, monkeypatch
+):
+    """Two copies with the same name and town were offered as two identical lines; choosing the
+    second merged the first."""
+    store = manager_context.store
+    first, second = (
+        store.save(
+            ServiceTarget(name="新会陈皮专业合作社", type="cooperative", county="新会区", town="会城街道")
+        )
+        for _ in range(2)
+    )
+    page = TargetPageDialog(None, manager_context, team_data.target.id)
+    qtbot.addWidget(page)
+    offered = target_choices_order(manager_context, team_data.target.id)
+
+    def choose(dialog: QInputDialog) -> int:
+        [_one, two] = [i for i in dialog.comboBoxItems() if i.startswith("新会陈皮专业合作社（会城街道）")]
+        dialog.setTextValue(two)
+        return 1
+
+    monkeypatch.setattr(QInputDialog, "exec", choose)
+    page.merge_button.click()
+    wait(manager_context)
+    merged = [t.id for t in (first, second) if store.row("service_targets", t.id)["merged_into"]]  # type: ignore[index]
+    assert merged == [offered[1]]
+
+
+def target_choices_order(context, exclude: str) -> list[str]:  # type: ignore[no-untyped-def]
+    from commissioner_app.ops.targets import target_choices
+
+    return [
+        i
+        for i, name in target_choices(context.reader, exclude=exclude)
+        if name.startswith("新会陈皮专业合作社")
+    ]
+
+
 def test_an_agreement_behind_at_mid_period_is_flagged_on_the_overview_and_the_team_view(
     manager_context, team_data, qtbot
 ):

@@ -211,12 +211,16 @@ class TargetPageDialog(QDialog):
         dialog.setLabelText(
             self.tr("选择与本服务对象重复的一个，它的服务记录、难题和协议将改为指向本服务对象：")
         )
-        dialog.setComboBoxItems([name for _id, name in choices])
+        # The same name twice (the very duplicates this is for) is told apart: the one chosen is merged.
+        names, seen = [], {}
+        for _id, name in choices:
+            seen[name] = seen.get(name, 0) + 1
+            names.append(name if seen[name] == 1 else f"{name}　#{seen[name]}")
+        dialog.setComboBoxItems(names)
         dialog.setComboBoxEditable(False)
-        dialog.setTextValue(choices[0][1])
+        dialog.setTextValue(names[0])
         if not dialog.exec():
             return
-        names = [name for _id, name in choices]
         chosen = dialog.textValue()
         if chosen not in names:
             return
