@@ -13,8 +13,9 @@ period has passed, and some agreed target is under half reached.
 For the team and workstation assessment (indicator "服务协议完成率", assessment.GROUP_METRIC_VALUES):
 an agreement is due in a period when it was signed (any status but draft) and its end date falls
 within the period, both ends included; it is completed when every agreed target is reached, or,
-with no countable target agreed, when it is marked 已完成 (`completed`). An agreement ending after the period is not due yet and counts
-neither way; a terminated one that is due counts as not completed unless its targets were reached.
+with no countable target agreed, when it is marked 已完成 (`completed`). An agreement ending after the
+period is not due yet and counts neither way; a terminated one that is due counts as not completed
+unless its targets were reached.
 """
 
 from __future__ import annotations

@@ -212,7 +212,8 @@ class TargetPageDialog(QDialog):
             self.tr("选择与本服务对象重复的一个，它的服务记录、难题和协议将改为指向本服务对象：")
         )
         # The same name twice (the very duplicates this is for) is told apart: the one chosen is merged.
-        names, seen = [], {}
+        names: list[str] = []
+        seen: dict[str, int] = {}
         for _id, name in choices:
             seen[name] = seen.get(name, 0) + 1
             names.append(name if seen[name] == 1 else f"{name}　#{seen[name]}")
