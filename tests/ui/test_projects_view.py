@@ -18,6 +18,7 @@ from commissioner_app.attachments import add_attachment
 from commissioner_app.domain import (
     Achievement,
     Attachment,
+    Commissioner,
     ProjectApplication,
     ProjectMilestone,
     ProjectRecord,
@@ -61,6 +62,21 @@ def published(store: Store) -> ProjectRecord:
         deadline=TODAY + timedelta(days=10),
         budget=50,
     )
+
+
+def recorded(store: Store, who: Commissioner, **fields: object) -> Achievement:
+    """An achievement of `who`, saved as the laptop saves one (waiting for review)."""
+    store.actor = who.id
+    values: dict[str, object] = dict(
+        title="陈皮低温陈化技术",
+        contract_no="N1",
+        contract_value=10.0,
+        contract_date=TODAY,
+        transferor="五邑大学",
+        transferee="合作社",
+    )
+    values.update(fields)
+    return achievements.save_achievement(store, Achievement(commissioner_id=who.id, **values))  # type: ignore[arg-type]
 
 
 def choose(view: ProjectsView, project_id: str) -> None:
@@ -238,19 +254,7 @@ def test_a_county_bureau_sees_projects_and_achievements_without_the_forms_it_may
     commissioner, counted as waiting for review, and was refused at every sync."""
     team = build_team(store)
     project = published(store)
-    store.actor = team.members["王芳"].id
-    achievements.save_achievement(
-        store,
-        Achievement(
-            commissioner_id=team.members["王芳"].id,
-            title="陈皮低温陈化技术",
-            contract_no="N1",
-            contract_value=10.0,
-            contract_date=TODAY,
-            transferor="五邑大学",
-            transferee="合作社",
-        ),
-    )
+    recorded(store, team.members["王芳"])
     log_in_as(store, "county", None)
     context = AppContext(store, language="zh_CN")
     try:
@@ -274,19 +278,13 @@ def test_a_commissioner_sees_why_an_achievement_was_returned_and_corrects_it(
     team = build_team(store)
     wang = team.members["王芳"]
     store.save_profile(wang)
-    store.actor = wang.id
-    saved = achievements.save_achievement(
+    saved = recorded(
         store,
-        Achievement(
-            commissioner_id=wang.id,
-            title="陈皮低温陈化技术",
-            contract_no="HT-1",
-            contract_value=500.0,
-            contract_date=TODAY,
-            transferor="五邑大学",
-            transferee="新会陈皮合作社",
-            target_id=team.target.id,
-        ),
+        wang,
+        contract_no="HT-1",
+        contract_value=500.0,
+        transferee="新会陈皮合作社",
+        target_id=team.target.id,
     )
     achievements.decide(store, [saved.id], "returned", team.leader, "合同金额与发票不符，请核对")
     store.actor = wang.id
@@ -328,19 +326,10 @@ def test_a_reviewer_sees_and_opens_the_contract_files_of_an_achievement(
     store: Store, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     team = build_team(store)
-    ids = []
-    for i, name in enumerate(("王芳", "李强")):
-        store.actor = team.members[name].id
-        achievement = Achievement(
-            commissioner_id=team.members[name].id,
-            title=f"成果{i}",
-            contract_no=f"N{i}",
-            contract_value=10.0,
-            contract_date=TODAY,
-            transferor="五邑大学",
-            transferee="合作社",
-        )
-        ids.append(achievements.save_achievement(store, achievement).id)
+    ids = [
+        recorded(store, team.members[name], title=f"成果{i}", contract_no=f"N{i}").id
+        for i, name in enumerate(("王芳", "李强"))
+    ]
     scan = tmp_path / "技术合同<签字页>.pdf"  # a name is text, never markup
     scan.write_bytes(b"%PDF-1.4 the signed contract")
     add_attachment(store, scan, "achievements", ids[0], kind="document")
@@ -455,19 +444,7 @@ def test_the_city_view_shows_projects_by_status_and_the_transaction_value(store:
 def test_the_names_column_keeps_room_on_a_narrow_screen_and_fills_a_wide_one(store: Store, qtbot) -> None:
     """At 150 % in English the other columns took a field laptop's width and left each name a "…"."""
     team = build_team(store)
-    store.actor = team.members["王芳"].id
-    achievements.save_achievement(
-        store,
-        Achievement(
-            commissioner_id=team.members["王芳"].id,
-            title="陈皮低温陈化技术",
-            contract_no="N1",
-            contract_value=12.5,
-            contract_date=TODAY,
-            transferor="五邑大学",
-            transferee="新会陈皮合作社",
-        ),
-    )
+    recorded(store, team.members["王芳"], contract_value=12.5, transferee="新会陈皮合作社")
     log_in_as(store, "manager", team.leader, team.team.id)
     context = AppContext(store, language="en")
     try:

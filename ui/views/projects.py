@@ -1014,29 +1014,9 @@ class ProjectsView(QWidget):
         if me is None:
             self._say(self.tr("登记成果须有科技特派员档案。"), error=True)
             return
-        if self._editing is not None:
-            editing = self._editing
-            fields = dict(
-                title=self.ach_title.text().strip(),
-                kind=self.ach_kind.currentData() or "technology",
-                mode=self.ach_mode.currentData() or "transfer",
-                contract_no=self.ach_contract.text().strip(),
-                contract_value=self.ach_value.value(),
-                contract_date=_py_date(self.ach_date),
-                transferor=self.ach_transferor.text().strip(),
-                transferee=self.ach_transferee.text().strip(),
-                target_id=self.ach_target.currentData() or None,
-            )
-            Operation(
-                self,
-                lambda store: edit_achievement(store, editing, **fields),
-                lambda _r: self._achievement_saved(),
-            ).failure(lambda e: self._say(error_text(e), error=True)).with_progress(
-                self.tr("正在保存…")
-            ).run_in_background()
-            return
-        achievement = Achievement(
-            commissioner_id=me.id,
+        # The form's fields: a correction replaces these of the stored achievement (the linked
+        # visits and the rest stay), a new one is made of them.
+        fields: dict[str, Any] = dict(
             title=self.ach_title.text().strip(),
             kind=self.ach_kind.currentData() or "technology",
             mode=self.ach_mode.currentData() or "transfer",
@@ -1046,10 +1026,15 @@ class ProjectsView(QWidget):
             transferor=self.ach_transferor.text().strip(),
             transferee=self.ach_transferee.text().strip(),
             target_id=self.ach_target.currentData() or None,
-            visit_ids=[self.ach_visit.currentData()] if self.ach_visit.currentData() else [],
         )
+        editing = self._editing
+        if editing is None:
+            visit = self.ach_visit.currentData()
+            achievement = Achievement(commissioner_id=me.id, visit_ids=[visit] if visit else [], **fields)
 
         def work(store: Store) -> Any:
+            if editing is not None:
+                return edit_achievement(store, editing, **fields)
             return save_achievement(store, achievement)
 
         Operation(self, work, lambda _r: self._achievement_saved()).failure(
