@@ -1152,8 +1152,9 @@ class Batch:
                 # the served party's 情况有误, only made it wait for review again. Once approved, it
                 # goes after a reviewer has returned it; the laptop gets it back meanwhile.
                 raise Superseded(
-                    "审核通过过的记录不能直接删除；如确需删除，请先请站长/团长退回",
-                    "a record that was approved cannot be deleted; ask your reviewer to return it first",
+                    "曾经审核通过的记录不能由本人删除；如记录有误，请联系站长/团长退回",
+                    "a record that was once approved cannot be deleted by its owner; if it is wrong, "
+                    "ask your reviewer to return it",
                     current,
                 )
             self._check_references(table, incoming, current)

@@ -234,7 +234,7 @@ def test_an_approved_visit_is_not_deleted_by_its_owner(server: Server) -> None:
     [refused] = server.push_ok(
         "zhangsan", [change("visits", vid, visit_fields(cid), base_rev=2, deleted=True)]
     )
-    assert refused["status"] == "rejected" and "审核通过过" in refused["reason_zh"]
+    assert refused["status"] == "rejected" and "曾经审核通过的记录不能由本人删除" in refused["reason_zh"]
     assert refused["deleted"] is False and refused["rev"] == 2  # the visit as kept: the laptop takes it back
     assert visit_state(server, "manager", vid)["review_status"] == "approved"
     # An edit first (waiting for review again), then the deletion, in one batch: refused too.
