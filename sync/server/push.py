@@ -924,7 +924,7 @@ class Batch:
         # approved visit (no field changed) made a new 30-day link, and the owner confirmed their own
         # visit through it. An edit (another laptop's, which makes its own token) sends the visit
         # back to review, and its sheet's link works.
-        approved = merged.get("review_status") == "approved" and not new_deleted
+        approved = merged.get("review_status") == "approved"
         if confirm_token and not new_deleted and not approved and scope.owner_id == self.user.commissioner_id:
             args = (confirm_token, record_id, scope.owner_id, self.now, str(merged.get("visit_date") or ""))
             self._after_lock.append(lambda: confirm.register(self.conn, *args))
@@ -1636,6 +1636,6 @@ class Batch:
 
 def _solved_changed(merged: dict[str, Any], current: Stored) -> bool:
     """Whether it became solved, stopped being so, or its solved date moved (another state, such as
-    在处理, changes no count)."""
+    解决中, changes no count)."""
     was, now = current.fields.get("status") == "solved", merged.get("status") == "solved"
     return was != now or (now and merged.get("solved_on") != current.fields.get("solved_on"))
