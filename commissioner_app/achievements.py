@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from commissioner_app.domain import Achievement, Commissioner, Review
+from commissioner_app.domain import Achievement, Commissioner, Review, contract_key
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.review import _scope, decide_records
@@ -114,12 +114,9 @@ def achievement_rows(
 
 
 # A technology contract counts once, however many achievements name it (one commissioner's twice, or
-# colleagues' each): by its number, compared without case or spaces; one without a number is its own.
-CONTRACT_KEY = "coalesce(nullif(upper(replace(trim({a}contract_no), ' ', '')), ''), {a}id)"
-
-
-def contract_key(number: str) -> str:
-    return "".join(number.split()).upper()
+# colleagues' each): by its number as domain.contract_key compares it (a SQL function of every
+# Store's connection); one without a number is its own.
+CONTRACT_KEY = "coalesce(nullif(contract_key({a}contract_no), ''), {a}id)"
 
 
 def totals(store: Store, year: int | None = None, *, commissioner_id: str | None = None) -> dict[str, float]:
@@ -146,7 +143,9 @@ def by_county(
     store: Store, year: int | None = None, *, start: str | None = None, end: str | None = None
 ) -> list[dict[str, Any]]:
     """Approved achievements per county of the served party (the county view's line), of a year or
-    of the contracts dated from `start` to `end` (ISO dates, both included)."""
+    of the contracts dated from `start` to `end` (ISO dates, both included). A contract counts in
+    one county's line, however many served parties its achievements name: the first county by name
+    that one of them has (so the lines add up to the city's total)."""
     where, params = "a.deleted = 0 AND a.is_draft = 0 AND a.review_status = ?", [COUNTED]
     if year is not None:
         where += " AND substr(a.contract_date, 1, 4) = ?"
@@ -157,9 +156,9 @@ def by_county(
     return list(
         store.db.query(
             f"""SELECT county, count(*) AS count, coalesce(sum(value), 0) AS value
-           FROM (SELECT coalesce(t.county, '') AS county, max(a.contract_value) AS value
+           FROM (SELECT coalesce(min(nullif(t.county, '')), '') AS county, max(a.contract_value) AS value
                  FROM achievements a LEFT JOIN service_targets t ON t.id = a.target_id
-                 WHERE {where} GROUP BY coalesce(t.county, ''), {CONTRACT_KEY.format(a="a.")})
+                 WHERE {where} GROUP BY {CONTRACT_KEY.format(a="a.")})
            GROUP BY county ORDER BY value DESC""",
             params,
         )

@@ -12,6 +12,7 @@ import re
 import secrets
 import threading
 import time
+import unicodedata
 import uuid
 from dataclasses import Field, dataclass, field, fields
 from datetime import date, datetime
@@ -1056,6 +1057,18 @@ class Achievement(Record):
         p.required("transferor", self.transferor.strip())
         p.required("transferee", self.transferee.strip())
         return p.items
+
+
+# What separates the parts of a contract number: spaces of every kind and dashes (hyphens, en and
+# em dashes, minus signs; NFKC makes the full-width ones plain first).
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\ufe58\ufe63]+")
+
+
+def contract_key(number: str | None) -> str:
+    """A technology contract's number as compared: full-width letters and digits as ASCII (NFKC),
+    without its separators, upper case. "ＨＴ－２０２６－００７", "ht 2026—007" and "HT-2026-007"
+    are one contract."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", number or "")).upper()
 
 
 # What a bonus (加分项) or an exemplar (先进典型) is about.

@@ -32,6 +32,7 @@ from commissioner_app.domain import (
     Solution,
     TechnicalProblem,
     Visit,
+    contract_key,
     limit_issues,
     new_id,
     now_iso,
@@ -146,6 +147,8 @@ class Store:
 
     def __init__(self, db: Database, data_dir: Path | None = None):
         self.db = db
+        # Counting a technology contract once compares numbers as contract_key does (SQL cannot).
+        db.conn.create_function("contract_key", 1, contract_key, deterministic=True)
         self.data_dir = data_dir
         self.path: Path | None = data_dir / DB_FILENAME if data_dir else None
         self.actor = ""

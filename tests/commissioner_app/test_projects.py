@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from commissioner_app import achievements, projects
 from commissioner_app.demo import generate_demo
-from commissioner_app.domain import Achievement, Commissioner, ProjectApplication
+from commissioner_app.domain import Achievement, Commissioner, ProjectApplication, ServiceTarget
 from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.reports.annual import annual_record
 from commissioner_app.store import Store
@@ -283,6 +283,61 @@ def test_one_technology_contract_counts_once(tmp_path: Path) -> None:
                 commissioner_id=li.id,
                 title="另一项",
                 contract_no="HT-2026-002",
+                contract_value=1.0,
+                contract_date=TODAY,
+                transferor="五邑大学",
+                transferee="合作社",
+            ),
+        )
+
+
+def test_a_contract_number_typed_another_way_is_the_same_contract(tmp_path: Path) -> None:
+    """A number copied from a Chinese document comes with full-width letters and dashes or an
+    ideographic space; it counted as a second contract (twice the 技术交易额), and one contract whose
+    achievements name parties in two counties counted in both counties' lines."""
+    store = Store.open(tmp_path / "data")
+    wang, li = (
+        store.save(Commissioner(name=n, sending_unit="五邑大学", team_id="t1")) for n in ("王芳", "李强")
+    )
+    boss = store.save(Commissioner(name="林站长", sending_unit="五邑大学", team_id="t1"))
+    xinhui, taishan = (
+        store.save(ServiceTarget(name=n, county=c))
+        for n, c in (("新会陈皮合作社", "新会区"), ("台山陈皮加工厂", "台山市"))
+    )
+
+    def record(who: Commissioner, number: str, target: ServiceTarget) -> str:
+        return store.save(
+            Achievement(
+                commissioner_id=who.id,
+                title="陈皮低温陈化技术",
+                contract_no=number,
+                contract_value=300.0,
+                contract_date=TODAY,
+                transferor="五邑大学",
+                transferee=target.name,
+                target_id=target.id,
+            )
+        ).id
+
+    ids = [
+        record(wang, "HT-2026-007", xinhui),
+        record(li, "ＨＴ－２０２６－００７", taishan),  # full-width letters, digits and dashes
+        record(li, "HT\u30002026\u2013007", xinhui),  # an ideographic space and an en dash
+        record(wang, "ht—2026—007", taishan),  # an em dash, lower case
+    ]
+    achievements.decide(store, ids, "approved", boss)
+    assert achievements.totals(store, YEAR) == {"count": 1, "value": 300.0, "pending": 0}
+    lines = achievements.by_county(store, YEAR)
+    assert sum(line["count"] for line in lines) == 1
+    assert sum(line["value"] for line in lines) == 300.0
+    # The laptop refuses it again among one's own, however it is typed.
+    with pytest.raises(CommissionerError, match="一份合同只登记一次"):
+        achievements.save_achievement(
+            store,
+            Achievement(
+                commissioner_id=wang.id,
+                title="另一项",
+                contract_no="ＨＴ－2026－007",
                 contract_value=1.0,
                 contract_date=TODAY,
                 transferor="五邑大学",
