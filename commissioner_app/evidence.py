@@ -234,26 +234,43 @@ def _overlaps(store: Store, ids: list[str]) -> list[EvidenceWarning]:
 
 
 def _same_day(store: Store, ids: list[str]) -> list[EvidenceWarning]:
-    """Other visits of the same commissioner to the same target on the same day: one visit logged
-    twice, or split into several, each counted as a visit."""
+    """Other visits of the same commissioner to the same party on the same day: one visit logged
+    twice, or split into several, each counted as a visit. The same party also when it was
+    registered twice (saved again past the 疑似重复 warning; see _twins)."""
     marks = ",".join("?" * len(ids))
-    others: dict[str, list[tuple[str, str]]] = {}
+    others: dict[str, list[tuple[str, str, str]]] = {}
     names: dict[str, str] = {}
     for visit_id, start, end, name in store.db.execute(
         f"""SELECT v.id, o.start_time, o.end_time, coalesce(t.name, '')
            FROM visits v JOIN visits o ON o.commissioner_id = v.commissioner_id
                AND o.visit_date = v.visit_date AND o.target_id = v.target_id AND o.id != v.id
            LEFT JOIN service_targets t ON t.id = v.target_id
-           WHERE v.id IN ({marks}) AND +o.deleted = 0 AND o.is_draft = 0
-           ORDER BY o.start_time, o.end_time""",
+           WHERE v.id IN ({marks}) AND +o.deleted = 0 AND o.is_draft = 0""",
         ids,
     ).fetchall():
-        others.setdefault(visit_id, []).append((start, end))
+        others.setdefault(visit_id, []).append((start, end, ""))
         names[visit_id] = name
+    twins, target_names = _twins(store, ids)
+    wanted = sorted({twin for found in twins.values() for twin in found})
+    for first in range(0, len(wanted), 5000):  # (within SQLite's limit of parameters)
+        part = wanted[first : first + 5000]
+        # (+o.target_id: the visits of the commissioner that day are few; those of a twin, many.)
+        for visit_id, start, end, target_id, twin in store.db.execute(
+            f"""SELECT v.id, o.start_time, o.end_time, v.target_id, o.target_id
+               FROM visits v JOIN visits o ON o.commissioner_id = v.commissioner_id
+                   AND o.visit_date = v.visit_date AND o.target_id != v.target_id
+               WHERE v.id IN ({marks}) AND +o.target_id IN ({",".join("?" * len(part))})
+                 AND +o.deleted = 0 AND o.is_draft = 0""",
+            [*ids, *part],
+        ).fetchall():
+            if twin in twins.get(target_id, ()):
+                others.setdefault(visit_id, []).append((start, end, target_names[twin]))
+                names[visit_id] = target_names[target_id]
     warnings = []
     for visit_id, times in others.items():
-        zh_times = "、".join(f"{start}–{end}" for start, end in times)
-        en_times = ", ".join(f"{start}–{end}" for start, end in times)
+        times.sort()
+        zh_times = "、".join(f"{a}–{b}" + (f"，服务对象登记为“{o}”" if o else "") for a, b, o in times)
+        en_times = ", ".join(f"{a}–{b}" + (f", target recorded as “{o}”" if o else "") for a, b, o in times)
         place = names[visit_id]
         message = Message(
             f"同一天在“{place}”另有 {len(times)} 条服务记录（{zh_times}）",
@@ -261,6 +278,45 @@ def _same_day(store: Store, ids: list[str]) -> list[EvidenceWarning]:
         )
         warnings.append(EvidenceWarning(visit_id, "same_day", message))
     return warnings
+
+
+def _twins(store: Store, ids: list[str]) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """For the targets of these visits, the other target records of the same party: the same unified
+    social credit code, or the same name as compared for duplicates (targets.normalise_name) in the
+    same town (the county, without a town) unless both have a code and the codes differ (two legal
+    persons of one name). With the names of the targets looked at, by id."""
+    from commissioner_app.targets import normalise_name
+
+    place = "coalesce(nullif(t.town, ''), t.county, '')"
+    code = "upper(trim(coalesce(t.credit_code, '')))"
+    mine = store.db.execute(
+        f"""SELECT DISTINCT t.id, t.name, {place}, {code}
+           FROM visits v JOIN service_targets t ON t.id = v.target_id
+           WHERE v.id IN ({",".join("?" * len(ids))})""",
+        ids,
+    ).fetchall()
+    places = sorted({p for _, _, p, _ in mine})
+    codes = sorted({c for _, _, _, c in mine if c})
+    by_name: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    by_code: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for target_id, name, where, number in store.db.execute(
+        f"""SELECT t.id, t.name, {place}, {code} FROM service_targets t
+           WHERE {place} IN ({",".join("?" * len(places))}) OR {code} IN ({",".join("?" * len(codes))})""",
+        [*places, *codes],
+    ).fetchall():
+        names[target_id] = name
+        if key := normalise_name(name):
+            by_name.setdefault((where, key), []).append((target_id, number))
+        if number:
+            by_code.setdefault(number, set()).add(target_id)
+    twins = {}
+    for target_id, name, where, number in mine:
+        named = by_name.get((where, normalise_name(name)), [])
+        found = {t for t, n in named if not (number and n and n != number)} | by_code.get(number, set())
+        if found - {target_id}:
+            twins[target_id] = found - {target_id}
+    return twins, names
 
 
 LONG_VISIT_MINUTES = 12 * 60  # a long field day is 8 to 10 hours; 00:00–23:59 is not a visit

@@ -149,6 +149,39 @@ def test_one_visit_logged_twice_or_split_into_many_is_flagged(store):
     assert w.title.zh == "同日重复"
 
 
+def test_one_visit_logged_twice_under_two_records_of_one_party_is_flagged(store):
+    """A cold try registered the same co-operative twice (saved again past the 疑似重复 warning) and
+    logged one morning once under each: two visits counted, and the reviewer was told nothing."""
+    wang = person(store, "王强")
+    coop = place(store, "双水陈皮合作社")
+    again = place(store, "双水 陈皮专业合作社")  # the same name as compared, in the same town
+    coded, recoded = place(store, "大鳌家庭农场"), place(store, "大鳌镇鸿发家庭农场", town="大鳌镇")
+    for target in (coded, recoded):  # another name, the same unified social credit code
+        target.credit_code = "93440705MA4W123454"
+        store.save(target)
+    other = place(store, "双水柑橘合作社")  # another party in the town: fine
+    namesake = place(store, "大鳌家庭农场")  # the name of the coded farm, another legal person's code
+    namesake.credit_code = "93440705MA4W56786X"
+    store.save(namesake)
+    first = visit(store, wang, coop, "2025-06-01", "09:00", "11:00")
+    second = visit(store, wang, again, "2025-06-01", "11:00", "12:00")
+    fine = visit(store, wang, other, "2025-06-01", "14:00", "15:00")
+    farm = visit(store, wang, coded, "2025-06-02", "09:00", "11:00")
+    farm_again = visit(store, wang, recoded, "2025-06-02", "14:00", "16:00")
+    next_door = visit(store, wang, namesake, "2025-06-02", "16:00", "17:00")
+    found = evidence_warnings(store, [first.id, second.id, fine.id, farm.id, farm_again.id, next_door.id])
+    assert kinds(found, first.id) == kinds(found, second.id) == ["same_day"]
+    assert kinds(found, farm.id) == kinds(found, farm_again.id) == ["same_day"]
+    assert fine.id not in found and next_door.id not in found
+    [w] = found[first.id]
+    assert w.message.zh == (
+        "同一天在“双水陈皮合作社”另有 1 条服务记录（11:00–12:00，服务对象登记为“双水 陈皮专业合作社”）"
+    )
+    assert w.message.en == (
+        "1 more visit to “双水陈皮合作社” that day (11:00–12:00, target recorded as “双水 陈皮专业合作社”)"
+    )
+
+
 def test_a_visit_of_most_of_a_day_is_flagged(store):
     wang = person(store, "王强")
     coop = place(store, "双水陈皮合作社")
