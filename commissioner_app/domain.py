@@ -1187,3 +1187,36 @@ AGREED_TARGETS: dict[str, Message] = {
     },
     "problems_solved": Message("解决难题", "Problems solved"),
 }
+
+
+def signed_terms_refusal(signed: ServiceAgreement, after: ServiceAgreement | None) -> Message | None:
+    """Why a change of an agreement its parties signed is refused (None when it is not): its agreed
+    targets and its period are what the three parties signed, and what the team's 服务协议完成率 is
+    measured against. By its owner's hand alone, an agreement of 100 visits cleared of its targets
+    and marked 已完成 counted as completed; moved past the year's end, or deleted, it was no longer
+    due. Raising a target, a mid-term check, completing or terminating it stay possible. `after`:
+    None when it is deleted."""
+    if signed.status == "draft":
+        return None
+    if after is None:
+        return Message(
+            "已签订的服务协议不能删除；协议提前终止的，请将状态改为“已终止”",
+            "a signed service agreement cannot be deleted; if it ended early, set its status to Terminated",
+        )
+    if after.status == "draft":
+        return Message("已签订的服务协议不能改回草稿", "a signed service agreement cannot go back to draft")
+    lowered = [k for k, v in signed.agreed.items() if v > 0 and float(after.agreed.get(k) or 0) < v]
+    if lowered:
+        names = [AGREED_TARGETS[k] if k in AGREED_TARGETS else Message(k, k) for k in lowered]
+        return Message(
+            f"已签订的服务协议不能降低或取消约定指标（{'、'.join(n.zh for n in names)}）；"
+            "如需调整，请另签新的服务协议",
+            f"the agreed targets of a signed service agreement cannot be lowered or removed "
+            f"({', '.join(n.en for n in names)}); sign a new agreement to change them",
+        )
+    if (after.start_date, after.end_date) != (signed.start_date, signed.end_date):
+        return Message(
+            "已签订的服务协议不能更改起止日期；如需延期，请另签新的服务协议",
+            "the period of a signed service agreement cannot be changed; sign a new agreement to extend it",
+        )
+    return None

@@ -2,27 +2,60 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from commissioner_app.agreements import AgreementProgress, agreement_progress, behind_agreements, progress_of
-from commissioner_app.domain import Commissioner, ServiceAgreement, ServiceTarget
+from commissioner_app.domain import Commissioner, ServiceAgreement, ServiceTarget, signed_terms_refusal
+from commissioner_app.errors import CommissionerError
 from commissioner_app.ops import OpChanges, OpResult
+from commissioner_app.records import from_row
 from commissioner_app.store import Store
 
 
 def save_agreement(store: Store, agreement: ServiceAgreement) -> OpResult[ServiceAgreement]:
-    """Validate and keep an agreement (its commissioner is this laptop's when not given)."""
+    """Validate and keep an agreement (its commissioner is this laptop's when not given). Once the
+    central store has it signed, its targets and period stay as signed (domain.signed_terms_refusal:
+    the central store refuses the change too; this says so at once, and nothing is changed)."""
     if not agreement.commissioner_id:
         agreement.commissioner_id = store.get_meta("self_commissioner_id") or store.actor or ""
     agreement.agreed = {k: float(v) for k, v in agreement.agreed.items() if v}
-    return OpResult(store.save(agreement), OpChanges.of("service_agreements"))
+    with store.atomic():
+        _check_signed_terms(store, agreement.id, agreement)
+        saved = store.save(agreement)
+    return OpResult(saved, OpChanges.of("service_agreements"))
 
 
 def delete_agreement(store: Store, agreement_id: str) -> OpResult[None]:
-    store.delete(ServiceAgreement, agreement_id)
+    with store.atomic():
+        _check_signed_terms(store, agreement_id, None)
+        store.delete(ServiceAgreement, agreement_id)
     return OpResult(None, OpChanges.of("service_agreements"))
+
+
+def _check_signed_terms(store: Store, agreement_id: str, after: ServiceAgreement | None) -> None:
+    signed = _synced_version(store, agreement_id)
+    if signed is not None and (refusal := signed_terms_refusal(signed, after)) is not None:
+        raise CommissionerError(refusal)
+
+
+def _synced_version(store: Store, agreement_id: str) -> ServiceAgreement | None:
+    """The agreement as the central store last had it (None when it never had it): the stored row
+    while unchanged since, else the server's version kept when it was first edited (sync_base)."""
+    row = store.db.execute(
+        "SELECT rev, dirty, deleted FROM service_agreements WHERE id = ?", [agreement_id]
+    ).fetchone()
+    if row is None or not row[0]:
+        return None
+    if row[1]:
+        base = store.db.execute(
+            "SELECT fields FROM sync_base WHERE table_name = 'service_agreements' AND record_id = ?",
+            [agreement_id],
+        ).fetchone()
+        return from_row(ServiceAgreement, json.loads(base[0])) if base else None
+    return None if row[2] else store.get(ServiceAgreement, agreement_id)
 
 
 @dataclass

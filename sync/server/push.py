@@ -32,8 +32,15 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, false, select, text, update
 
-from commissioner_app.domain import ATTACHMENT_OWNERS, LABELS, REVIEW_DECISIONS, TABLES
-from commissioner_app.records import stored_record_issues
+from commissioner_app.domain import (
+    ATTACHMENT_OWNERS,
+    LABELS,
+    REVIEW_DECISIONS,
+    TABLES,
+    ServiceAgreement,
+    signed_terms_refusal,
+)
+from commissioner_app.records import from_row, stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
 from sync.server import audit, confirm, group_records, notices, projects, timeutil
 from sync.server import targets as shared_targets
@@ -1419,7 +1426,21 @@ class Batch:
             return Scope(current.owner_id, current.team_id, current.workstation_id, current.public)
         return Scope(mine, self.user.team_id, self.user.workstation_id)
 
+    @staticmethod
+    def _check_signed_agreement(merged: dict[str, Any], current: Stored, deleted: bool) -> None:
+        """A signed agreement's targets and period are the three parties' (domain.signed_terms_refusal):
+        its commissioner's change of them is refused, and their copy gets the agreement as signed.
+        The bureau's correction is not refused."""
+        if current.deleted or merged == current.fields and deleted == current.deleted:
+            return
+        signed = from_row(ServiceAgreement, current.fields)
+        after = None if deleted else from_row(ServiceAgreement, merged)
+        if (refusal := signed_terms_refusal(signed, after)) is not None:
+            raise Superseded(refusal.zh, refusal.en, current)
+
     def _postcheck(self, table: str, merged: dict[str, Any], current: Stored | None, deleted: bool) -> None:
+        if table == "service_agreements" and self.user.role != "bureau" and current is not None:
+            self._check_signed_agreement(merged, current, deleted)
         if table != "demands" or self.user.role == "bureau" or current is None:
             return
         mine = self.user.commissioner_id

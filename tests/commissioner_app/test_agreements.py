@@ -197,3 +197,54 @@ def test_the_annual_record_has_a_section_on_agreements(tmp_path) -> None:
     assert f"{start} ~" in section.replace("\n", "")
     visits = next(i for i in expected.items if i.key == "visits")
     assert f"{visits.agreed:g}" in section and f"{visits.done:g}" in section
+
+
+def test_a_signed_agreement_synced_keeps_its_targets_and_period_on_the_laptop(store: Store) -> None:
+    """The central store refuses a change of a signed agreement's targets or period by its
+    commissioner (tests/sync/test_server_integrity.py); the laptop says so at once, and keeps it."""
+    from commissioner_app.errors import CommissionerError
+    from commissioner_app.ops.agreements import delete_agreement
+
+    target = store.save(ServiceTarget(name="双水陈皮合作社", county="新会区"))
+    agreement = save_agreement(
+        store,
+        ServiceAgreement(
+            target_id=target.id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+            agreed={"visits": 100, "people_trained": 50},
+            status="signed",
+        ),
+    ).value
+    # Not synced yet: still the laptop's own, corrected freely (a typo in a target).
+    agreement.agreed = {"visits": 10, "people_trained": 50}
+    save_agreement(store, agreement)
+    agreement.agreed = {"visits": 100, "people_trained": 50}
+    save_agreement(store, agreement)
+    store.db.execute(
+        "UPDATE service_agreements SET rev = 1, base_rev = 1, dirty = 0 WHERE id = ?", [agreement.id]
+    )
+    # A note edited since (the server's version is kept aside), then the targets cleared: refused.
+    agreement.notes = "中期检查前补充材料"
+    save_agreement(store, agreement)
+    for change in (
+        {"agreed": {}, "status": "completed"},
+        {"agreed": {"visits": 9, "people_trained": 50}},
+        {"end_date": date(2027, 12, 31)},
+        {"status": "draft"},
+    ):
+        edited = store.require(ServiceAgreement, agreement.id)
+        for name, value in change.items():
+            setattr(edited, name, value)
+        with pytest.raises(CommissionerError) as refused:
+            save_agreement(store, edited)
+        assert "已签订的服务协议" in refused.value.message.zh
+    with pytest.raises(CommissionerError, match="不能删除"):
+        delete_agreement(store, agreement.id)
+    kept = store.require(ServiceAgreement, agreement.id)
+    assert kept.agreed == {"visits": 100, "people_trained": 50} and kept.status == "signed"
+    assert kept.notes == "中期检查前补充材料"
+    # Raising a target and terminating it stay possible.
+    kept.agreed = {"visits": 120, "people_trained": 50}
+    kept.status = "terminated"
+    assert save_agreement(store, kept).value.status == "terminated"

@@ -288,3 +288,68 @@ def test_a_problem_solved_later_sends_back_the_visit_its_solution_was_given_on(s
     )
     assert reworded["status"] == "accepted"
     assert visit_state(server, "manager", vid)["review_status"] == "approved"
+
+
+@BACKENDS
+def test_a_signed_agreement_keeps_its_targets_and_period(server: Server) -> None:
+    """A cold try: an agreement of 100 visits, signed, was cleared of its targets and marked 已完成
+    after 9 visits by its commissioner alone, and the team's 服务协议完成率 counted it completed;
+    moved past the year's end, or deleted, it was no longer due at all. What the three parties
+    signed stays; raising a target, completing or terminating it, and the bureau's correction do not."""
+    from tests.sync.test_server_shared_targets import agreement_fields, target_fields
+
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("bureau", "bureau")
+    target, agreement, draft = new_id(), new_id(), new_id()
+    signed = agreement_fields(cid, target, agreed='{"visits": 100.0, "people_trained": 50.0}')
+    server.push_ok(
+        "zhangsan",
+        [
+            change("service_targets", target, target_fields()),
+            change("service_agreements", agreement, signed),
+            change("service_agreements", draft, agreement_fields(cid, target, status="draft")),
+        ],
+    )
+    refused = {
+        "cleared": {**signed, "agreed": "{}", "status": "completed"},
+        "lowered": {**signed, "agreed": '{"visits": 10.0, "people_trained": 50.0}'},
+        "moved": {**signed, "end_date": "2026-12-31"},
+        "unsigned": {**signed, "status": "draft"},
+    }
+    for how, fields in refused.items():
+        [result] = server.push_ok("zhangsan", [change("service_agreements", agreement, fields, base_rev=1)])
+        assert result["status"] == "rejected", how
+        assert result["rev"] == 1 and result["fields"]["agreed"] == signed["agreed"], (
+            how
+        )  # the laptop takes it back
+    assert (
+        "不能降低或取消约定指标（服务次数、培训人次）"
+        in server.push_ok(
+            "zhangsan", [change("service_agreements", agreement, refused["cleared"], base_rev=1)]
+        )[0]["reason_zh"]
+    )
+    [gone] = server.push_ok("zhangsan", [change("service_agreements", agreement, signed, 1, deleted=True)])
+    assert gone["status"] == "rejected" and "已签订的服务协议不能删除" in gone["reason_zh"]
+    # What stays possible.
+    raised = {**signed, "agreed": '{"visits": 120.0, "people_trained": 50.0}', "status": "midterm"}
+    assert (
+        server.push_ok("zhangsan", [change("service_agreements", agreement, raised, base_rev=1)])[0]["status"]
+        == "accepted"
+    )
+    done = {**raised, "status": "terminated", "notes": "合作社停产，协议提前终止"}
+    assert (
+        server.push_ok("zhangsan", [change("service_agreements", agreement, done, base_rev=2)])[0]["status"]
+        == "accepted"
+    )
+    free = agreement_fields(cid, target, status="draft", agreed="{}", end_date="2026-06-30")
+    assert (
+        server.push_ok("zhangsan", [change("service_agreements", draft, free, base_rev=1)])[0]["status"]
+        == "accepted"
+    )
+    corrected = {**done, "end_date": "2025-06-30"}
+    assert (
+        server.push_ok("bureau", [change("service_agreements", agreement, corrected, base_rev=3)])[0][
+            "status"
+        ]
+        == "accepted"
+    )
