@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from commissioner_app.domain import Attachment, Solution, TechnicalProblem, Visit
+from commissioner_app.errors import CommissionerError, NotFoundError
+from commissioner_app.i18n import Message
 from commissioner_app.ops import OpChanges, drafts
 from commissioner_app.store import Store
 
@@ -80,6 +82,59 @@ def autosave_visit(
 
 
 PICKER_ROWS = 1000
+
+
+def delete_visit(store: Store, visit_id: str) -> OpChanges:
+    """Delete one's own visit logged by mistake (twice, or for the wrong party), with the problems
+    raised and the solutions and files recorded on it; the next sync sends the deletions. Refused
+    for a visit approved in review (its reviewer returns it first, as the central store requires),
+    another's, and one whose problem was solved on another visit (that visit's solution needs it)."""
+    with store.atomic():
+        row = store.row("visits", visit_id)
+        if row is None or row["deleted"]:
+            raise NotFoundError(
+                Message("找不到这条服务记录，可能已被删除", "This visit was not found; it may be deleted")
+            )
+        if row["commissioner_id"] != (store.get_meta("self_commissioner_id") or store.actor):
+            raise CommissionerError(Message("只能删除本人的服务记录", "You can delete only your own visits"))
+        if row["review_status"] == "approved":
+            raise CommissionerError(
+                Message(
+                    "已审核通过的服务记录不能删除；如记录有误，请联系站长/团长退回后再删除",
+                    "An approved visit cannot be deleted; if it is wrong, ask your reviewer to return it "
+                    "first",
+                )
+            )
+        raised = store.problems_of_visit(visit_id)
+        solved_elsewhere = store.db.execute(
+            f"""SELECT p.title FROM problems p JOIN solutions s ON s.problem_id = p.id
+               JOIN visits v ON v.id = s.visit_id
+               WHERE p.id IN ({",".join("?" * len(raised))}) AND s.deleted = 0 AND v.deleted = 0
+                 AND v.id != ?""",
+            [*(p.id for p in raised), visit_id],
+        ).fetchone()
+        if solved_elsewhere is not None:
+            title = solved_elsewhere[0]
+            raise CommissionerError(
+                Message(
+                    f"这条服务记录中的技术难题“{title}”已在另一条服务记录中给出解决方案，不能删除；"
+                    "如记录有误，请修改",
+                    f"The problem “{title}” raised on this visit has a solution on another visit: it "
+                    "cannot be deleted; correct it instead",
+                )
+            )
+        for attachment in store.all(Attachment, "owner_table = 'visits' AND owner_id = ?", [visit_id]):
+            store.delete(Attachment, attachment.id)
+        for solution in store.solutions_of_visit(visit_id):
+            store.delete(Solution, solution.id)
+        for problem in raised:
+            for solution in store.solutions_of_problem(problem.id):  # given on this visit (no visit named)
+                store.delete(Solution, solution.id)
+            store.delete(TechnicalProblem, problem.id)
+        store.delete(Visit, visit_id)
+        drafts.save_links(store, visit_id, {})
+        drafts.clear(store, visit_id)
+    return VISIT_CHANGES
 
 
 def recent_visits(store: Store, limit: int = PICKER_ROWS) -> list[dict[str, Any]]:

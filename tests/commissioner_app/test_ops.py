@@ -242,3 +242,47 @@ def test_a_failure_writing_the_files_saves_nothing_of_the_visit(store, target):
         )
     assert store.row("visits", visit.id) is None
     assert store.all(Attachment) == []
+
+
+def test_a_visit_logged_by_mistake_is_deleted_with_what_was_recorded_on_it(store, target):
+    """A visit logged twice (the reviewer's 同日重复) could only be edited: the application offered no
+    way to remove it. Deleting takes its problems, solutions and files with it, as tombstones sync
+    carries; an approved visit, a colleague's, and one whose problem was solved on another visit stay."""
+    me = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学"))
+    twice = make_visit(target, commissioner_id=me.id)
+    problem = TechnicalProblem(title="柑橘黄龙病", description="叶片斑驳黄化", status="open")
+    store.save_visit(
+        twice, [problem], [Solution(problem_id=problem.id, description="砍除病株，统一防控木虱")]
+    )
+    photo = store.save(
+        Attachment(owner_table="visits", owner_id=twice.id, sha256="a" * 64, original_name="现场.jpg")
+    )
+    changes = visit_ops.delete_visit(store, twice.id)
+    assert changes.touches("visits", "problems", "solutions", "attachments")
+    for table, record_id in (
+        ("visits", twice.id),
+        ("problems", problem.id),
+        ("attachments", photo.id),
+    ):
+        row = store.row(table, record_id)
+        assert row is not None and row["deleted"] == 1 and row["dirty"] == 1, table  # sent at the next sync
+    assert all(store.row("solutions", s["id"])["deleted"] for s in store.db.query("SELECT id FROM solutions"))
+
+    approved = make_visit(target, commissioner_id=me.id)
+    store.save_visit(approved)
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [approved.id])
+    with pytest.raises(CommissionerError, match="已审核通过"):
+        visit_ops.delete_visit(store, approved.id)
+    theirs = make_visit(target, commissioner_id="colleague")
+    store.save_visit(theirs)
+    with pytest.raises(CommissionerError, match="只能删除本人"):
+        visit_ops.delete_visit(store, theirs.id)
+    raised = make_visit(target, commissioner_id=me.id)
+    open_problem = TechnicalProblem(title="陈皮霉变", description="仓储受潮", status="open")
+    store.save_visit(raised, [open_problem])
+    later = make_visit(target, commissioner_id=me.id, visit_date=date.today())
+    store.save_visit(later, [], [Solution(problem_id=open_problem.id, description="控制仓库湿度")])
+    with pytest.raises(CommissionerError, match="陈皮霉变"):
+        visit_ops.delete_visit(store, raised.id)
+    for kept in (approved, theirs, raised):
+        assert store.row("visits", kept.id)["deleted"] == 0

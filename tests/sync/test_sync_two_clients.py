@@ -218,3 +218,33 @@ def test_a_conflict_whose_answer_was_lost_is_seen_once_on_both_sides(
     ea.sync()
     assert list_conflicts(a) == [] and list_conflicts(b) == []
     assert a.require(Visit, visit.id).content == b.require(Visit, visit.id).content == "甲：先发送"
+
+
+def test_a_visit_deleted_on_one_laptop_goes_with_its_problems_everywhere(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    """A visit logged by mistake and synced, deleted in the application: the central store and the
+    commissioner's other laptop lose it and what was recorded on it; nothing is left dirty or refused."""
+    from commissioner_app.ops.visits import delete_visit
+
+    server = shared_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    delete_visit(a, visit.id)
+    report = ea.sync()
+    assert report.rejected == 0 and not report.problems
+    held = server.records(cid)
+    on_visit = {
+        key
+        for key, record in held.items()
+        if key == ("visits", visit.id) or record["fields"].get("visit_id") == visit.id
+    }
+    assert ("visits", visit.id) in on_visit and len(on_visit) >= 2  # the visit and its problem at least
+    assert all(held[key]["deleted"] for key in on_visit)
+    eb.sync()
+    assert b.get(Visit, visit.id) is None
+    assert not b.db.execute(
+        "SELECT count(*) FROM problems WHERE visit_id = ? AND deleted = 0", [visit.id]
+    ).fetchone()[0]
+    assert [r[0] for r in a.db.execute("SELECT count(*) FROM problems WHERE dirty = 1")] == [0]
+    assert [r[0] for r in a.db.execute("SELECT count(*) FROM visits WHERE dirty = 1")] == [0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QApplication
 
@@ -271,3 +272,46 @@ def test_a_new_problem_starts_at_the_ordinary_urgency_named_alike_in_both_langua
         ("较急", "Fairly urgent"),
         ("紧急", "Urgent"),
     ]
+
+
+def test_a_visit_logged_by_mistake_is_deleted_from_its_editor(qtbot, context, store):
+    """删除… asks first; confirmed, the visit goes with its problem and the editor closes. An
+    approved visit offers no deletion (its reviewer returns it first)."""
+    target = add_target(store)
+    me = context.profile.id
+    problem = TechnicalProblem(title="陈皮霉变", description="仓储受潮", status="open")
+    visit = Visit(
+        commissioner_id=me,
+        target_id=target.id,
+        visit_date=date(2026, 4, 1),
+        start_time="09:00",
+        end_time="10:00",
+        service_types=["guidance"],
+        content="指导陈皮晾晒（重复登记）。",
+    )
+    store.save_visit(visit, [problem])
+    editor = open_visit_editor(None, context, visit.id)
+    editor.show()
+    assert editor.delete_button.isVisible()
+    editor.ask_delete = lambda: False
+    editor.delete_button.click()
+    assert store.get(Visit, visit.id) is not None  # not asked twice: cancelled is cancelled
+    editor.ask_delete = lambda: True
+    editor.delete_button.click()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(editor) or not editor.isVisible(), timeout=10000)
+    assert store.get(Visit, visit.id) is None and store.get(TechnicalProblem, problem.id) is None
+
+    approved = Visit(
+        commissioner_id=me,
+        target_id=target.id,
+        visit_date=date(2026, 4, 2),
+        start_time="09:00",
+        end_time="10:00",
+        service_types=["guidance"],
+        content="指导陈皮仓储。",
+    )
+    store.save_visit(approved)
+    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [approved.id])
+    editor = open_visit_editor(None, context, approved.id)
+    editor.show()
+    assert not editor.delete_button.isVisible()

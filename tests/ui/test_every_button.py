@@ -106,6 +106,11 @@ CLICKED_ELSEWHERE = {
         "restore_button",
     ): "test_editor_autosave.py::test_unsaved_edit_of_saved_visit_kept_aside_not_overwritten",
     ("VisitEditor", "restore_discard"): "test_every_button.py::test_buttons_of_other_states_are_clicked",
+    # Shown for a saved visit only (the explorer's editor is a new one); it asks before deleting.
+    (
+        "VisitEditor",
+        "delete_button",
+    ): "test_editor_visit.py::test_a_visit_logged_by_mistake_is_deleted_from_its_editor",
     ("AttachmentsWidget", "open_button"): "test_every_button.py::test_buttons_of_other_states_are_clicked",
     ("AttachmentsWidget", "remove_button"): "test_every_button.py::test_buttons_of_other_states_are_clicked",
     (

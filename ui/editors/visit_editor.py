@@ -320,10 +320,15 @@ class VisitEditor(QDialog):
         self.print_button = QPushButton(self)
         self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(lambda: self.print_sheet())
+        # A visit logged by mistake (twice, or for the wrong party) goes, with what was recorded on it.
+        self.delete_button = QPushButton(self)
+        self.delete_button.setAutoDefault(False)
+        self.delete_button.clicked.connect(lambda: self.delete_visit())
         bottom = QHBoxLayout()
         bottom.addWidget(self.state_label)
         bottom.addWidget(self.conflict_button)
         bottom.addWidget(self.autosave_label, 1)
+        bottom.addWidget(self.delete_button)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.draft_button)
         bottom.addWidget(self.save_button)
@@ -437,6 +442,12 @@ class VisitEditor(QDialog):
         self.draft_button.setToolTip(self.tr("保存未填完的记录（Ctrl+Shift+S），草稿不会同步"))
         self.save_button.setText(self.tr("保存 (Ctrl+S)"))
         self.close_button.setText(self.tr("关闭"))
+        self.delete_button.setText(self.tr("删除…"))
+        self.delete_button.setToolTip(
+            self.tr(
+                "删除这条服务记录（记错或重复时），其中的技术难题、解决方案和照片一并删除；审核通过的不能删除"
+            )
+        )
         self.print_button.setText(self.tr("打印…"))
         self.print_button.setToolTip(self.tr("预览并保存这条服务记录的服务记录单（PDF），用于打印"))
         self.restore_button.setText(self.tr("恢复未保存的修改"))
@@ -509,6 +520,14 @@ class VisitEditor(QDialog):
         self.conflict_button.setVisible(state == "conflict")
         # A complete record is never turned back into a draft; autosave keeps its unsaved edits aside.
         self.draft_button.setVisible(self.origin != "saved")
+        # One's own saved visit, not approved (a reviewer returns an approved one first).
+        self.delete_button.setVisible(
+            row is not None
+            and self.origin == "saved"
+            and self.context.profile is not None
+            and row["commissioner_id"] == self.context.profile.id
+            and row["review_status"] != "approved"
+        )
 
     # --- loading ---------------------------------------------------------------------------------
 
@@ -973,6 +992,41 @@ class VisitEditor(QDialog):
 
     def has_unsaved_changes(self) -> bool:
         return self._dirty
+
+    def ask_delete(self) -> bool:
+        """Whether the user confirms deleting the visit (tests replace this)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("删除服务记录"))
+        box.setText(
+            self.tr(
+                "删除这条服务记录？其中的技术难题、解决方案和照片一并删除；下次同步后，市科技局和您的其他电脑上也将删除。"
+            )
+        )
+        delete = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is delete
+
+    def delete_visit(self) -> None:
+        if not self.ask_delete():
+            return
+        visit_id = self.visit.id
+
+        def refused(error: BaseException) -> None:
+            self.summary.show_message(
+                error.text(i18n.language()) if isinstance(error, CommissionerError) else error_text(error)
+            )
+
+        def done(_changes: OpChanges) -> None:
+            log.info("visit %s deleted", visit_id)
+            self.autosaver.stop()
+            self._dirty = False
+            self.close()
+
+        Operation(self, lambda store: visit_ops.delete_visit(store, visit_id), done).failure(
+            refused
+        ).with_progress(self.tr("正在删除…")).run_in_background()
 
     def ask_unsaved(self) -> str:
         """'save', 'discard' or 'cancel' (tests replace this)."""

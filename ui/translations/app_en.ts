@@ -4366,6 +4366,14 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Close</translation>
     </message>
     <message>
+        <source>删除…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>删除这条服务记录（记错或重复时），其中的技术难题、解决方案和照片一并删除；审核通过的不能删除</source>
+        <translation>Delete this visit (logged by mistake or twice), with the problems, solutions and photos recorded on it; an approved visit cannot be deleted</translation>
+    </message>
+    <message>
         <source>打印…</source>
         <translation>Print…</translation>
     </message>
@@ -4448,6 +4456,26 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>此记录有 %1 自动保存但未保存的修改。</source>
         <translation>This record has unsaved changes autosaved at %1.</translation>
+    </message>
+    <message>
+        <source>删除服务记录</source>
+        <translation>Delete visit</translation>
+    </message>
+    <message>
+        <source>删除这条服务记录？其中的技术难题、解决方案和照片一并删除；下次同步后，市科技局和您的其他电脑上也将删除。</source>
+        <translation>Delete this visit? The problems, solutions and photos recorded on it go with it; after the next sync it is deleted at the bureau and on your other computers too.</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>Deleting…</translation>
     </message>
     <message>
         <source>尚未保存</source>
