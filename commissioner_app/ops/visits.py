@@ -88,7 +88,8 @@ def delete_visit(store: Store, visit_id: str) -> OpChanges:
     """Delete one's own visit logged by mistake (twice, or for the wrong party), with the problems
     raised and the solutions and files recorded on it; the next sync sends the deletions. Refused
     for a visit approved in review (its reviewer returns it first, as the central store requires),
-    another's, and one whose problem was solved on another visit (that visit's solution needs it)."""
+    another's, one whose problem was solved on another visit (that visit's solution needs it) and
+    one an achievement cites (as its evidence)."""
     with store.atomic():
         row = store.row("visits", visit_id)
         if row is None or row["deleted"]:
@@ -121,6 +122,22 @@ def delete_visit(store: Store, visit_id: str) -> OpChanges:
                     "如记录有误，请修改",
                     f"The problem “{title}” raised on this visit has a solution on another visit: it "
                     "cannot be deleted; correct it instead",
+                )
+            )
+        cited = store.db.execute(
+            f"""SELECT a.title FROM achievements a
+               WHERE a.deleted = 0 AND (EXISTS (SELECT 1 FROM json_each(a.visit_ids) WHERE value = ?)
+                   OR EXISTS (SELECT 1 FROM json_each(a.problem_ids)
+                              WHERE value IN ({",".join("?" * len(raised))})))""",
+            [visit_id, *(p.id for p in raised)],
+        ).fetchone()
+        if cited is not None:
+            raise CommissionerError(
+                Message(
+                    f"成果转化记录“{cited[0]}”引用了这条服务记录（或其中的技术难题），不能删除；"
+                    "请先在该成果中取消引用",
+                    f"The achievement “{cited[0]}” cites this visit (or a problem raised on it): it "
+                    "cannot be deleted until the achievement no longer cites it",
                 )
             )
         for attachment in store.all(Attachment, "owner_table = 'visits' AND owner_id = ?", [visit_id]):

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from commissioner_app.domain import (
+    Achievement,
     AnnualSummary,
     Attachment,
     Commissioner,
@@ -284,5 +285,20 @@ def test_a_visit_logged_by_mistake_is_deleted_with_what_was_recorded_on_it(store
     store.save_visit(later, [], [Solution(problem_id=open_problem.id, description="控制仓库湿度")])
     with pytest.raises(CommissionerError, match="陈皮霉变"):
         visit_ops.delete_visit(store, raised.id)
-    for kept in (approved, theirs, raised):
+    evidence = make_visit(target, commissioner_id=me.id)
+    store.save_visit(evidence)
+    store.save(
+        Achievement(
+            commissioner_id=me.id,
+            title="陈皮低温陈化技术",
+            contract_no="HT-1",
+            contract_date=date.today(),
+            transferor="五邑大学",
+            transferee="合作社",
+            visit_ids=[evidence.id],
+        )
+    )
+    with pytest.raises(CommissionerError, match="陈皮低温陈化技术"):
+        visit_ops.delete_visit(store, evidence.id)
+    for kept in (approved, theirs, raised, evidence):
         assert store.row("visits", kept.id)["deleted"] == 0
