@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from commissioner_app.domain import Achievement, Commissioner, Review, contract_key
+from commissioner_app.domain import Achievement, Attachment, Commissioner, Review, contract_key
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.review import _scope, decide_records
@@ -45,6 +45,31 @@ def save_achievement(store: Store, achievement: Achievement) -> Achievement:
             achievement.review_opinion = before.review_opinion
         store.save(achievement)
     return achievement
+
+
+def delete_achievement(store: Store, achievement_id: str) -> None:
+    """Delete one's own achievement recorded by mistake (twice, on two laptops; under the wrong
+    contract), with its evidence files; the next sync sends the deletions. An approved one is
+    returned by its reviewer first, as the central store requires of an approved record."""
+    with store.atomic():
+        achievement = store.require(Achievement, achievement_id)
+        if achievement.commissioner_id != (store.get_meta("self_commissioner_id") or store.actor):
+            raise CommissionerError(
+                Message("只能删除本人的成果转化记录", "You can delete only your own achievements")
+            )
+        if achievement.review_status == COUNTED:
+            raise CommissionerError(
+                Message(
+                    "已审核通过的成果转化记录不能删除；如记录有误，请联系站长/团长退回后再删除",
+                    "An approved achievement cannot be deleted; if it is wrong, ask your reviewer to "
+                    "return it first",
+                )
+            )
+        for attachment in store.all(
+            Attachment, "owner_table = 'achievements' AND owner_id = ?", [achievement_id]
+        ):
+            store.delete(Attachment, attachment.id)
+        store.delete(Achievement, achievement_id)
 
 
 def review_queue(store: Store, reviewer: Commissioner) -> list[dict[str, Any]]:

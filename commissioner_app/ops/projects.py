@@ -195,6 +195,11 @@ def edit_achievement(store: Store, achievement_id: str, **fields: Any) -> OpResu
     return OpResult(achievements.save_achievement(store, updated), OpChanges.of("achievements"))
 
 
+def delete_achievement(store: Store, achievement_id: str) -> OpResult[None]:
+    achievements.delete_achievement(store, achievement_id)
+    return OpResult(None, OpChanges.of("achievements", "attachments"))
+
+
 def decide_achievements(
     store: Store,
     ids: list[str],

@@ -344,3 +344,41 @@ def test_a_contract_number_typed_another_way_is_the_same_contract(tmp_path: Path
                 transferee="合作社",
             ),
         )
+
+
+def test_an_achievement_recorded_by_mistake_is_deleted_with_its_files(tmp_path: Path) -> None:
+    """Recorded twice on two laptops, or under the wrong contract, and returned by the reviewer with
+    “重复登记，请删除”: there was no way to delete it. One's own, not approved, goes with its files."""
+    from commissioner_app.domain import Attachment
+    from commissioner_app.ops.projects import delete_achievement
+
+    store = Store.open(tmp_path / "data")
+    me = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学", team_id="t1"))
+    other = store.save(Commissioner(name="李强", sending_unit="五邑大学", team_id="t1"))
+
+    def record(who: Commissioner, number: str) -> Achievement:
+        return store.save(
+            Achievement(
+                commissioner_id=who.id,
+                title="陈皮低温陈化技术",
+                contract_no=number,
+                contract_value=30.0,
+                contract_date=TODAY,
+                transferor="五邑大学",
+                transferee="新会陈皮合作社",
+            )
+        )
+
+    twice, approved, theirs = record(me, "HT-1"), record(me, "HT-2"), record(other, "HT-3")
+    scan = store.save(Attachment(owner_table="achievements", owner_id=twice.id, sha256="b" * 64))
+    store.db.execute("UPDATE achievements SET review_status = 'approved' WHERE id = ?", [approved.id])
+    changes = delete_achievement(store, twice.id).changes
+    assert changes.touches("achievements", "attachments")
+    for table, record_id in (("achievements", twice.id), ("attachments", scan.id)):
+        row = store.row(table, record_id)
+        assert row is not None and row["deleted"] == 1 and row["dirty"] == 1  # sent at the next sync
+    with pytest.raises(CommissionerError, match="审核通过"):
+        delete_achievement(store, approved.id)
+    with pytest.raises(CommissionerError, match="本人"):
+        delete_achievement(store, theirs.id)
+    assert store.get(Achievement, approved.id) is not None and store.get(Achievement, theirs.id) is not None

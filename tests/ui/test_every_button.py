@@ -189,6 +189,10 @@ CLICKED_ELSEWHERE = {
     ): "test_projects_view.py::test_a_commissioner_sees_why_an_achievement_was_returned_and_corrects_it",
     (
         "ProjectsView",
+        "delete_achievement_button",
+    ): "test_projects_view.py::test_a_commissioner_deletes_an_achievement_recorded_twice",
+    (
+        "ProjectsView",
         "cancel_edit_button",
     ): "test_projects_view.py::test_a_commissioner_sees_why_an_achievement_was_returned_and_corrects_it",
     # Enabled once a roster file is chosen (the explorer's file dialogs choose none).

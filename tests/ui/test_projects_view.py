@@ -322,6 +322,40 @@ def test_a_commissioner_sees_why_an_achievement_was_returned_and_corrects_it(
         context.close()
 
 
+def test_a_commissioner_deletes_an_achievement_recorded_twice(store: Store, qtbot) -> None:
+    """Returned with “重复登记，请删除”, the achievement could only be edited. 删除所选成果… asks,
+    then deletes it; an approved one cannot be chosen for deletion."""
+    team = build_team(store)
+    wang = team.members["王芳"]
+    store.save_profile(wang)
+    twice = recorded(store, wang, contract_no="HT-1", title="陈皮低温陈化技术（重复）")
+    kept = recorded(store, wang, contract_no="HT-2", title="柑橘保鲜技术")
+    achievements.decide(store, [twice.id], "returned", team.leader, "重复登记，请删除")
+    achievements.decide(store, [kept.id], "approved", team.leader)
+    store.actor = wang.id
+    context = AppContext(store, language="zh_CN")
+    try:
+        view = open_view(context, qtbot)
+        view.tabs.setCurrentIndex(1)
+        row_of = {
+            view.achievement_table.item(r, 0).text(): r for r in range(view.achievement_table.rowCount())
+        }
+        view.achievement_table.selectRow(row_of["柑橘保鲜技术"])
+        assert not view.delete_achievement_button.isEnabled()  # approved: its reviewer returns it first
+        view.achievement_table.selectRow(row_of["陈皮低温陈化技术（重复）"])
+        asked: list[str] = []
+        view.ask_delete = lambda title: asked.append(title) or False  # type: ignore[method-assign]
+        click(qtbot, view, view.delete_achievement_button)
+        assert asked == ["陈皮低温陈化技术（重复）"] and store.get(Achievement, twice.id) is not None
+        view.ask_delete = lambda title: True  # type: ignore[method-assign]
+        click(qtbot, view, view.delete_achievement_button)
+        assert store.get(Achievement, twice.id) is None and store.get(Achievement, kept.id) is not None
+        assert "已删除" in view.message.text()
+        assert view.achievement_table.rowCount() == 1
+    finally:
+        context.close()
+
+
 def test_a_reviewer_sees_and_opens_the_contract_files_of_an_achievement(
     store: Store, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

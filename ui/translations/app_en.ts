@@ -2873,6 +2873,14 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Date</translation>
     </message>
     <message>
+        <source>删除所选成果…</source>
+        <translation>Delete selected…</translation>
+    </message>
+    <message>
+        <source>删除记错或重复登记的成果及其合同佐证；审核通过的须先由团队负责人退回</source>
+        <translation>Delete an achievement recorded by mistake or twice, with its contract evidence; an approved one must first be returned by the team&apos;s reviewer</translation>
+    </message>
+    <message>
         <source>合同金额（万元）</source>
         <translation>Contract value (10k yuan)</translation>
     </message>
@@ -3099,6 +3107,30 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>已保存修改；有改动的成果重新等待审核。</source>
         <translation>Changes saved; a changed achievement waits for review again.</translation>
+    </message>
+    <message>
+        <source>删除成果转化</source>
+        <translation>Delete achievement</translation>
+    </message>
+    <message>
+        <source>删除成果“{0}”及其合同佐证？下次同步后，市科技局处也将删除。</source>
+        <translation>Delete the achievement “{0}” and its contract evidence? After the next sync it is deleted at the bureau too.</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>已删除；下次同步后，市科技局处也将删除。</source>
+        <translation>Deleted; after the next sync it is deleted at the bureau too.</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>Deleting…</translation>
     </message>
     <message>
         <source>修改成果转化：{0}</source>

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -66,6 +67,7 @@ from commissioner_app.ops.projects import (
     award_project,
     complete_milestone,
     decide_achievements,
+    delete_achievement,
     edit_achievement,
     link_to_project,
     projects_page,
@@ -400,6 +402,8 @@ class ProjectsView(QWidget):
         self.achievement_file_button.clicked.connect(lambda: self.add_evidence_file("achievements"))
         self.edit_achievement_button = QPushButton(self)
         self.edit_achievement_button.clicked.connect(self.edit_selected_achievement)
+        self.delete_achievement_button = QPushButton(self)
+        self.delete_achievement_button.clicked.connect(self.delete_selected_achievement)
         self.cancel_edit_button = QPushButton(self)
         self.cancel_edit_button.clicked.connect(self._end_edit)
         self.cancel_edit_button.hide()
@@ -428,6 +432,7 @@ class ProjectsView(QWidget):
         save_row.addWidget(self.save_achievement_button)
         save_row.addWidget(self.cancel_edit_button)
         save_row.addWidget(self.edit_achievement_button)
+        save_row.addWidget(self.delete_achievement_button)
         save_row.addWidget(self.achievement_file_button)
         grid.addLayout(save_row, 5, 0, 1, 4)
         page = QWidget(self)
@@ -562,6 +567,10 @@ class ProjectsView(QWidget):
         self.return_button.setText(self.tr("退回"))
         self._title_achievement_box()
         self.edit_achievement_button.setText(self.tr("修改所选成果…"))
+        self.delete_achievement_button.setText(self.tr("删除所选成果…"))
+        self.delete_achievement_button.setToolTip(
+            self.tr("删除记错或重复登记的成果及其合同佐证；审核通过的须先由团队负责人退回")
+        )
         self.cancel_edit_button.setText(self.tr("取消修改"))
         for label, text in zip(
             self.ach_labels,
@@ -809,6 +818,8 @@ class ProjectsView(QWidget):
         )
         self.achievement_file_button.setEnabled(own)
         self.edit_achievement_button.setEnabled(own)
+        approved = own and rows.get(next(iter(chosen)), {}).get("review_status") == "approved"
+        self.delete_achievement_button.setEnabled(own and not approved)
         if len(chosen) == 1:
             [chosen_id] = chosen
             row = rows.get(chosen_id, {})
@@ -1069,6 +1080,37 @@ class ProjectsView(QWidget):
         self.cancel_edit_button.show()
         self._title_achievement_box()
         self.ach_title.setFocus()
+
+    def ask_delete(self, title: str) -> bool:
+        """Whether the user confirms deleting an achievement (tests replace this)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("删除成果转化"))
+        box.setText(self.tr("删除成果“{0}”及其合同佐证？下次同步后，市科技局处也将删除。").format(title))
+        delete = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is delete
+
+    def delete_selected_achievement(self) -> None:
+        """One's own achievement recorded by mistake (twice, or under the wrong contract)."""
+        chosen = _selected_keys(self.achievement_table)
+        row = next((a for a in (self.ach.rows if self.ach else []) if chosen and a["id"] == chosen[0]), None)
+        if row is None or not self.ask_delete(row["title"] or ""):
+            return
+        achievement_id = row["id"]
+
+        def deleted() -> None:
+            if self._editing == achievement_id:
+                self._end_edit()  # the form no longer corrects anything
+
+        self._run(
+            lambda store: delete_achievement(store, achievement_id),
+            self.tr("已删除；下次同步后，市科技局处也将删除。"),
+            self.tr("正在删除…"),
+            until_sync=True,
+            saved=deleted,
+        )
 
     def _end_edit(self) -> None:
         self._editing = None
