@@ -84,68 +84,95 @@ def autosave_visit(
 PICKER_ROWS = 1000
 
 
+def visit_deletion_refusal(store: Store, visit_id: str) -> Message | None:
+    """Why one's own visit cannot be deleted here (None: it can). Refused: a visit once approved in
+    review and not returned (its reviewer returns it first, as the central store requires); another's;
+    one whose problems were solved on another visit or in a 揭榜 project, or came from a demand
+    taken up (揭榜); one that gave the solution of a problem raised elsewhere and marked solved;
+    and one an achievement cites as its evidence. Each would leave records elsewhere pointing at
+    what is gone."""
+    row = store.row("visits", visit_id)
+    if row is None or row["deleted"]:
+        return Message("找不到这条服务记录，可能已被删除", "This visit was not found; it may be deleted")
+    if row["commissioner_id"] != (store.get_meta("self_commissioner_id") or store.actor):
+        return Message("只能删除本人的服务记录", "You can delete only your own visits")
+    approved_once = store.db.execute(
+        "SELECT 1 FROM reviews WHERE record_id = ? AND decision = 'approved' AND deleted = 0", [visit_id]
+    ).fetchone()
+    if row["review_status"] == "approved" or (approved_once and row["review_status"] != "returned"):
+        return Message(
+            "曾经审核通过的服务记录不能删除；如记录有误，请联系站长/团长退回后再删除",
+            "A visit that was once approved cannot be deleted; if it is wrong, ask your reviewer to "
+            "return it first",
+        )
+    raised = [p.id for p in store.problems_of_visit(visit_id)]
+    marks = ",".join("?" * len(raised))
+    first = store.db.execute(
+        f"""SELECT p.title FROM problems p JOIN solutions s ON s.problem_id = p.id
+           LEFT JOIN visits v ON v.id = s.visit_id
+           WHERE p.id IN ({marks}) AND s.deleted = 0
+             AND ((v.id != ? AND v.deleted = 0) OR (s.visit_id IS NULL AND s.project_id IS NOT NULL))""",
+        [*raised, visit_id],
+    ).fetchone()
+    if first is not None:
+        return Message(
+            f"这条服务记录中的技术难题“{first[0]}”已在另一条服务记录或揭榜项目中给出解决方案，不能删除；"
+            "如记录有误，请修改",
+            f"The problem “{first[0]}” raised on this visit has a solution on another visit or in a "
+            "project: the visit cannot be deleted; correct it instead",
+        )
+    first = store.db.execute(
+        f"SELECT title FROM problems WHERE id IN ({marks}) AND coalesce(demand_id, '') != ''", raised
+    ).fetchone()
+    if first is not None:
+        return Message(
+            f"这条服务记录中的技术难题“{first[0]}”来自揭榜的需求，不能删除；如记录有误，请修改",
+            f"The problem “{first[0]}” raised on this visit is a demand you took up: the visit cannot "
+            "be deleted; correct it instead",
+        )
+    first = store.db.execute(
+        """SELECT p.title FROM solutions s JOIN problems p ON p.id = s.problem_id
+           WHERE s.visit_id = ? AND s.deleted = 0 AND p.deleted = 0 AND p.status = 'solved'
+             AND coalesce(p.visit_id, '') != ?""",
+        [visit_id, visit_id],
+    ).fetchone()
+    if first is not None:
+        return Message(
+            f"这条服务记录给出了技术难题“{first[0]}”的解决方案（该难题已标记为已解决），不能删除；"
+            "如记录有误，请修改",
+            f"This visit gave the solution of the problem “{first[0]}”, marked solved: it cannot be "
+            "deleted; correct it instead",
+        )
+    first = store.db.execute(
+        f"""SELECT a.title FROM achievements a
+           WHERE a.deleted = 0 AND (EXISTS (SELECT 1 FROM json_each(a.visit_ids) WHERE value = ?)
+               OR EXISTS (SELECT 1 FROM json_each(a.problem_ids) WHERE value IN ({marks})))""",
+        [visit_id, *raised],
+    ).fetchone()
+    if first is not None:
+        return Message(
+            f"成果转化记录“{first[0]}”引用了这条服务记录（或其中的技术难题），不能删除；请先在该成果中取消引用",
+            f"The achievement “{first[0]}” cites this visit (or a problem raised on it): it cannot be "
+            "deleted until the achievement no longer cites it",
+        )
+    return None
+
+
 def delete_visit(store: Store, visit_id: str) -> OpChanges:
     """Delete one's own visit logged by mistake (twice, or for the wrong party), with the problems
     raised and the solutions and files recorded on it; the next sync sends the deletions. Refused
-    for a visit approved in review (its reviewer returns it first, as the central store requires),
-    another's, one whose problem was solved on another visit (that visit's solution needs it) and
-    one an achievement cites (as its evidence)."""
+    as `visit_deletion_refusal` says."""
     with store.atomic():
-        row = store.row("visits", visit_id)
-        if row is None or row["deleted"]:
-            raise NotFoundError(
-                Message("找不到这条服务记录，可能已被删除", "This visit was not found; it may be deleted")
-            )
-        if row["commissioner_id"] != (store.get_meta("self_commissioner_id") or store.actor):
-            raise CommissionerError(Message("只能删除本人的服务记录", "You can delete only your own visits"))
-        if row["review_status"] == "approved":
-            raise CommissionerError(
-                Message(
-                    "已审核通过的服务记录不能删除；如记录有误，请联系站长/团长退回后再删除",
-                    "An approved visit cannot be deleted; if it is wrong, ask your reviewer to return it "
-                    "first",
-                )
-            )
-        raised = store.problems_of_visit(visit_id)
-        solved_elsewhere = store.db.execute(
-            f"""SELECT p.title FROM problems p JOIN solutions s ON s.problem_id = p.id
-               JOIN visits v ON v.id = s.visit_id
-               WHERE p.id IN ({",".join("?" * len(raised))}) AND s.deleted = 0 AND v.deleted = 0
-                 AND v.id != ?""",
-            [*(p.id for p in raised), visit_id],
-        ).fetchone()
-        if solved_elsewhere is not None:
-            title = solved_elsewhere[0]
-            raise CommissionerError(
-                Message(
-                    f"这条服务记录中的技术难题“{title}”已在另一条服务记录中给出解决方案，不能删除；"
-                    "如记录有误，请修改",
-                    f"The problem “{title}” raised on this visit has a solution on another visit: it "
-                    "cannot be deleted; correct it instead",
-                )
-            )
-        cited = store.db.execute(
-            f"""SELECT a.title FROM achievements a
-               WHERE a.deleted = 0 AND (EXISTS (SELECT 1 FROM json_each(a.visit_ids) WHERE value = ?)
-                   OR EXISTS (SELECT 1 FROM json_each(a.problem_ids)
-                              WHERE value IN ({",".join("?" * len(raised))})))""",
-            [visit_id, *(p.id for p in raised)],
-        ).fetchone()
-        if cited is not None:
-            raise CommissionerError(
-                Message(
-                    f"成果转化记录“{cited[0]}”引用了这条服务记录（或其中的技术难题），不能删除；"
-                    "请先在该成果中取消引用",
-                    f"The achievement “{cited[0]}” cites this visit (or a problem raised on it): it "
-                    "cannot be deleted until the achievement no longer cites it",
-                )
-            )
+        refusal = visit_deletion_refusal(store, visit_id)
+        if refusal is not None:
+            row = store.row("visits", visit_id)
+            raise NotFoundError(refusal) if row is None or row["deleted"] else CommissionerError(refusal)
         for attachment in store.all(Attachment, "owner_table = 'visits' AND owner_id = ?", [visit_id]):
             store.delete(Attachment, attachment.id)
         for solution in store.solutions_of_visit(visit_id):
             store.delete(Solution, solution.id)
-        for problem in raised:
-            for solution in store.solutions_of_problem(problem.id):  # given on this visit (no visit named)
+        for problem in store.problems_of_visit(visit_id):
+            for solution in store.solutions_of_problem(problem.id):  # given on this visit (none named)
                 store.delete(Solution, solution.id)
             store.delete(TechnicalProblem, problem.id)
         store.delete(Visit, visit_id)

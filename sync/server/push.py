@@ -1164,6 +1164,8 @@ class Batch:
                     "ask your reviewer to return it",
                     current,
                 )
+            if change["deleted"] and current is not None and not current.deleted:
+                self._check_part_of_approved(table, current)
             self._check_references(table, incoming, current)
             if table == "problems" and not change["deleted"]:
                 self._check_cited_demand(incoming, current)
@@ -1585,6 +1587,37 @@ class Batch:
             if owner_table == "visits":
                 fields["confirm_sheet_accepted"] = 0
             self.write(owner_table, owner_id, record, fields, record.deleted, record.scope())
+
+    def _check_part_of_approved(self, table: str, current: Stored) -> None:
+        """What was recorded on a once-approved record (a visit's problems, solutions and files; an
+        achievement's files) goes only with it, after a reviewer has returned it: deleted in the
+        application together with its visit, whose own deletion is refused, they were accepted and
+        every laptop lost them. The laptop gets each back."""
+        fields = current.fields
+        parent: tuple[str, str] | None = None
+        if table in ("problems", "solutions") and fields.get("visit_id"):
+            parent = ("visits", str(fields["visit_id"]))
+        elif table == "solutions" and fields.get("problem_id"):  # given on the problem's own visit
+            problem = self.load("problems", str(fields["problem_id"]))
+            if problem is not None and problem.fields.get("visit_id"):
+                parent = ("visits", str(problem.fields["visit_id"]))
+        elif table == "attachments" and fields.get("owner_table") in REVIEWABLE and fields.get("owner_id"):
+            parent = (str(fields["owner_table"]), str(fields["owner_id"]))
+        if parent is None:
+            return
+        stored = self.load(*parent)
+        if (
+            stored is not None
+            and not stored.deleted
+            and stored.fields.get("review_status") != "returned"
+            and self._ever_approved(*parent, stored)
+        ):
+            raise Superseded(
+                "所属的记录曾经审核通过，其中的内容不能由本人删除；如记录有误，请联系站长/团长退回该记录",
+                "it belongs to a record that was once approved, and cannot be deleted by its owner; if "
+                "that record is wrong, ask your reviewer to return it",
+                current,
+            )
 
     def _ever_approved(self, table: str, record_id: str, current: Stored) -> bool:
         """Whether the record is approved, or any version of it the store keeps was."""

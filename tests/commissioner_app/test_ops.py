@@ -14,6 +14,7 @@ from commissioner_app.domain import (
     Attachment,
     Commissioner,
     Demand,
+    Review,
     ServiceTarget,
     Solution,
     Team,
@@ -272,8 +273,13 @@ def test_a_visit_logged_by_mistake_is_deleted_with_what_was_recorded_on_it(store
     approved = make_visit(target, commissioner_id=me.id)
     store.save_visit(approved)
     store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [approved.id])
-    with pytest.raises(CommissionerError, match="已审核通过"):
+    with pytest.raises(CommissionerError, match="审核通过"):
         visit_ops.delete_visit(store, approved.id)
+    # Approved once, then edited (waiting for review again): the central store refuses it too, and
+    # the problems deleted with it were lost everywhere.
+    store.save(Review(record_id=approved.id, record_rev=1, decision="approved", reviewer_id="boss"))
+    store.db.execute("UPDATE visits SET review_status = 'pending' WHERE id = ?", [approved.id])
+    assert "审核通过" in visit_ops.visit_deletion_refusal(store, approved.id).zh
     theirs = make_visit(target, commissioner_id="colleague")
     store.save_visit(theirs)
     with pytest.raises(CommissionerError, match="只能删除本人"):
@@ -300,5 +306,22 @@ def test_a_visit_logged_by_mistake_is_deleted_with_what_was_recorded_on_it(store
     )
     with pytest.raises(CommissionerError, match="陈皮低温陈化技术"):
         visit_ops.delete_visit(store, evidence.id)
-    for kept in (approved, theirs, raised, evidence):
+    # A demand taken up (揭榜): its problem is the demand's; deleted, the demand stayed taken for good.
+    taken = make_visit(target, commissioner_id=me.id)
+    store.save_visit(taken, [TechnicalProblem(title="荔枝保鲜", description="揭榜", demand_id="d-1")])
+    assert "揭榜" in visit_ops.visit_deletion_refusal(store, taken.id).zh
+    # The visit that solved a problem raised elsewhere: deleted, the problem stayed 已解决 unsolved.
+    solver = make_visit(target, commissioner_id=me.id, visit_date=date.today())
+    elsewhere = TechnicalProblem(title="柑橘溃疡病", description="叶斑", status="open")
+    store.save_visit(make_visit(target, commissioner_id=me.id), [elsewhere])
+    store.save_visit(solver, [], [Solution(problem_id=elsewhere.id, description="喷施铜制剂")])
+    store.db.execute("UPDATE problems SET status = 'solved' WHERE id = ?", [elsewhere.id])
+    assert "柑橘溃疡病" in visit_ops.visit_deletion_refusal(store, solver.id).zh
+    # A problem solved in a 揭榜 project (its solution names no visit): the project's work stays.
+    projected = make_visit(target, commissioner_id=me.id)
+    worked = TechnicalProblem(title="鳗鱼养殖尾水", description="氨氮偏高", status="open")
+    store.save_visit(projected, [worked])
+    store.save(Solution(problem_id=worked.id, description="人工湿地净化", project_id="p-1"))
+    assert "揭榜项目" in visit_ops.visit_deletion_refusal(store, projected.id).zh
+    for kept in (approved, theirs, raised, evidence, taken, solver, projected):
         assert store.row("visits", kept.id)["deleted"] == 0

@@ -353,3 +353,56 @@ def test_a_signed_agreement_keeps_its_targets_and_period(server: Server) -> None
         ]
         == "accepted"
     )
+
+
+@BACKENDS
+def test_what_was_recorded_on_a_once_approved_visit_is_not_deleted_by_its_owner(server: Server) -> None:
+    """A cold try: an approved visit, edited (waiting for review again), then deleted in the
+    application with its problem, solution and photo: the visit's deletion was refused and it came
+    back, but the others' were accepted, and every laptop lost them. They stay with the visit until
+    a reviewer returns it."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    vid, pid, sid, aid = new_id(), new_id(), new_id(), new_id()
+    problem = {"visit_id": vid, "title": "柑橘黄龙病", "commissioner_id": cid}
+    solution = {"visit_id": vid, "problem_id": pid, "description": "砍除病株，统一防控木虱"}
+    photo = {"owner_table": "visits", "owner_id": vid, "sha256": "c" * 64, "kind": "photo"}
+    server.push_ok(
+        "zhangsan",
+        [
+            change("visits", vid, visit_fields(cid)),
+            change("problems", pid, problem),
+            change("solutions", sid, solution),
+        ],
+    )
+    server.push_ok("zhangsan", [change("attachments", aid, photo)])
+    rev = visit_state(server, "zhangsan", vid)["rev"]
+    approve(server, vid, rev)
+    edited = visit_fields(cid, content="改一个字再删")
+    results = server.push_ok(
+        "zhangsan",
+        [
+            change("visits", vid, edited, base_rev=rev + 1),
+            change("visits", vid, edited, base_rev=rev + 2, deleted=True),
+            change("problems", pid, problem, base_rev=1, deleted=True),
+            change("solutions", sid, solution, base_rev=1, deleted=True),
+            change("attachments", aid, photo, base_rev=1, deleted=True),
+        ],
+    )
+    assert [r["status"] for r in results] == ["accepted"] + ["rejected"] * 4
+    assert all(r["deleted"] is False for r in results[2:])  # each comes back to the laptop as kept
+    assert "审核通过" in results[2]["reason_zh"]
+    # Returned by the reviewer, all of it may go.
+    review = {"record_id": vid, "record_rev": rev + 2, "decision": "returned", "opinion": "重复记录，请删除"}
+    assert server.push_ok("manager", [change("reviews", new_id(), review)])[0]["status"] == "accepted"
+    kept = visit_state(server, "zhangsan", vid)
+    gone = server.push_ok(
+        "zhangsan",
+        [
+            change("visits", vid, edited, base_rev=kept["rev"], deleted=True),
+            change("problems", pid, problem, base_rev=1, deleted=True),
+            change("solutions", sid, solution, base_rev=1, deleted=True),
+            change("attachments", aid, photo, base_rev=1, deleted=True),
+        ],
+    )
+    assert [r["status"] for r in gone] == ["accepted"] * 4
