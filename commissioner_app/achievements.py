@@ -57,12 +57,19 @@ def delete_achievement(store: Store, achievement_id: str) -> None:
             raise CommissionerError(
                 Message("只能删除本人的成果转化记录", "You can delete only your own achievements")
             )
-        if achievement.review_status == COUNTED:
+        approved_once = store.db.execute(
+            "SELECT 1 FROM reviews WHERE record_id = ? AND decision = 'approved' AND deleted = 0",
+            [achievement_id],
+        ).fetchone()
+        if achievement.review_status == COUNTED or (
+            approved_once and achievement.review_status != "returned"
+        ):
+            # (The central store refuses it, and would refuse its files too.)
             raise CommissionerError(
                 Message(
-                    "已审核通过的成果转化记录不能删除；如记录有误，请联系站长/团长退回后再删除",
-                    "An approved achievement cannot be deleted; if it is wrong, ask your reviewer to "
-                    "return it first",
+                    "曾经审核通过的成果转化记录不能删除；如记录有误，请联系站长/团长退回后再删除",
+                    "An achievement that was once approved cannot be deleted; if it is wrong, ask your "
+                    "reviewer to return it first",
                 )
             )
         for attachment in store.all(

@@ -349,7 +349,7 @@ def test_a_contract_number_typed_another_way_is_the_same_contract(tmp_path: Path
 def test_an_achievement_recorded_by_mistake_is_deleted_with_its_files(tmp_path: Path) -> None:
     """Recorded twice on two laptops, or under the wrong contract, and returned by the reviewer with
     “重复登记，请删除”: there was no way to delete it. One's own, not approved, goes with its files."""
-    from commissioner_app.domain import Attachment
+    from commissioner_app.domain import Attachment, Review
     from commissioner_app.ops.projects import delete_achievement
 
     store = Store.open(tmp_path / "data")
@@ -377,6 +377,11 @@ def test_an_achievement_recorded_by_mistake_is_deleted_with_its_files(tmp_path: 
     for table, record_id in (("achievements", twice.id), ("attachments", scan.id)):
         row = store.row(table, record_id)
         assert row is not None and row["deleted"] == 1 and row["dirty"] == 1  # sent at the next sync
+    with pytest.raises(CommissionerError, match="审核通过"):
+        delete_achievement(store, approved.id)
+    # Approved once, then edited (waiting for review again): still not by its owner alone.
+    store.db.execute("UPDATE achievements SET review_status = 'pending' WHERE id = ?", [approved.id])
+    store.save(Review(record_table="achievements", record_id=approved.id, record_rev=1, decision="approved"))
     with pytest.raises(CommissionerError, match="审核通过"):
         delete_achievement(store, approved.id)
     with pytest.raises(CommissionerError, match="本人"):
