@@ -1194,8 +1194,9 @@ def signed_terms_refusal(signed: ServiceAgreement, after: ServiceAgreement | Non
     targets and its period are what the three parties signed, and what the team's 服务协议完成率 is
     measured against. By its owner's hand alone, an agreement of 100 visits cleared of its targets
     and marked 已完成 counted as completed; moved past the year's end, or deleted, it was no longer
-    due. Raising a target, a mid-term check, completing or terminating it stay possible. `after`:
-    None when it is deleted."""
+    due; pointed at another served party (or joined by a busy colleague) its visits there counted.
+    Raising a target, a mid-term check, completing or terminating it stay possible. `after`: None
+    when it is deleted."""
     if signed.status == "draft":
         return None
     if after is None:
@@ -1213,6 +1214,18 @@ def signed_terms_refusal(signed: ServiceAgreement, after: ServiceAgreement | Non
             "如需调整，请另签新的服务协议",
             f"the agreed targets of a signed service agreement cannot be lowered or removed "
             f"({', '.join(n.en for n in names)}); sign a new agreement to change them",
+        )
+    if after.target_id != signed.target_id:
+        return Message(
+            "已签订的服务协议不能更换服务对象；如需服务其他单位，请另签新的服务协议",
+            "the served party of a signed service agreement cannot be changed; sign a new agreement "
+            "for another one",
+        )
+    if set(after.co_commissioner_ids) - set(signed.co_commissioner_ids):
+        return Message(
+            "已签订的服务协议不能增加共同服务的科技特派员；如需调整，请另签新的服务协议",
+            "commissioners cannot be added to a signed service agreement; sign a new agreement to "
+            "change who serves",
         )
     if (after.start_date, after.end_date) != (signed.start_date, signed.end_date):
         return Message(

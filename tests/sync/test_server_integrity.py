@@ -3,6 +3,7 @@ profiles from vanishing, and sends a reviewed visit back to review when its prob
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -300,12 +301,14 @@ def test_a_signed_agreement_keeps_its_targets_and_period(server: Server) -> None
 
     cid = server.add_user("zhangsan", "commissioner")
     server.add_user("bureau", "bureau")
-    target, agreement, draft = new_id(), new_id(), new_id()
+    colleague = server.add_user("lisi", "commissioner")
+    target, other, agreement, draft = new_id(), new_id(), new_id(), new_id()
     signed = agreement_fields(cid, target, agreed='{"visits": 100.0, "people_trained": 50.0}')
     server.push_ok(
         "zhangsan",
         [
             change("service_targets", target, target_fields()),
+            change("service_targets", other, target_fields(name="台山市川岛养殖专业合作社", town="川岛镇")),
             change("service_agreements", agreement, signed),
             change("service_agreements", draft, agreement_fields(cid, target, status="draft")),
         ],
@@ -315,6 +318,8 @@ def test_a_signed_agreement_keeps_its_targets_and_period(server: Server) -> None
         "lowered": {**signed, "agreed": '{"visits": 10.0, "people_trained": 50.0}'},
         "moved": {**signed, "end_date": "2026-12-31"},
         "unsigned": {**signed, "status": "draft"},
+        "moved elsewhere": {**signed, "target_id": other},
+        "joined": {**signed, "co_commissioner_ids": json.dumps([colleague])},
     }
     for how, fields in refused.items():
         [result] = server.push_ok("zhangsan", [change("service_agreements", agreement, fields, base_rev=1)])
