@@ -152,21 +152,22 @@ CONTRACT_KEY = "coalesce(nullif(contract_key({a}contract_no), ''), {a}id)"
 
 
 def totals(store: Store, year: int | None = None, *, commissioner_id: str | None = None) -> dict[str, float]:
-    """Approved achievements, each contract once: {'count', 'value' (技术交易额, 万元), 'pending'}."""
+    """Approved achievements, each contract once, in the year of its first contract date (one
+    recorded again in the new year counted in both): {'count', 'value' (技术交易额, 万元), 'pending'}."""
     clauses, params = ["deleted = 0", "is_draft = 0"], []
-    if year is not None:
-        clauses.append("substr(contract_date, 1, 4) = ?")
-        params.append(str(year))
     if commissioner_id:
         clauses.append("commissioner_id = ?")
         params.append(commissioner_id)
     where = " AND ".join(clauses)
+    in_year, year_params = ("substr({0}, 1, 4) = ?", [str(year)]) if year is not None else ("1", [])
     row = store.db.execute(
         f"""SELECT count(*), coalesce(sum(value), 0),
-               (SELECT count(*) FROM achievements WHERE {where} AND review_status = 'pending')
-           FROM (SELECT max(contract_value) AS value FROM achievements
-                 WHERE {where} AND review_status = '{COUNTED}' GROUP BY {CONTRACT_KEY.format(a="")})""",
-        [*params, *params],
+               (SELECT count(*) FROM achievements
+                WHERE {where} AND review_status = 'pending' AND {in_year.format("contract_date")})
+           FROM (SELECT max(contract_value) AS value, min(contract_date) AS first FROM achievements
+                 WHERE {where} AND review_status = '{COUNTED}' GROUP BY {CONTRACT_KEY.format(a="")})
+           WHERE {in_year.format("first")}""",
+        [*params, *year_params, *params, *year_params],
     ).fetchone()
     return {"count": int(row[0]), "value": round(float(row[1]), 4), "pending": int(row[2])}
 
@@ -175,23 +176,27 @@ def by_county(
     store: Store, year: int | None = None, *, start: str | None = None, end: str | None = None
 ) -> list[dict[str, Any]]:
     """Approved achievements per county of the served party (the county view's line), of a year or
-    of the contracts dated from `start` to `end` (ISO dates, both included). A contract counts in
-    one county's line, however many served parties its achievements name: the first county by name
-    that one of them has (so the lines add up to the city's total)."""
-    where, params = "a.deleted = 0 AND a.is_draft = 0 AND a.review_status = ?", [COUNTED]
+    of the contracts dated from `start` to `end` (ISO dates, both included), each contract by its
+    first contract date (as `totals`). A contract counts in one county's line, however many served
+    parties its achievements name: the first county by name that one of them has (so the lines add
+    up to the city's total)."""
+    period, params = "1", []
     if year is not None:
-        where += " AND substr(a.contract_date, 1, 4) = ?"
+        period = "substr(first, 1, 4) = ?"
         params.append(str(year))
     if start is not None and end is not None:
-        where += " AND a.contract_date BETWEEN ? AND ?"
+        period += " AND first BETWEEN ? AND ?"
         params.extend([start, end])
     return list(
         store.db.query(
             f"""SELECT county, count(*) AS count, coalesce(sum(value), 0) AS value
-           FROM (SELECT coalesce(min(nullif(t.county, '')), '') AS county, max(a.contract_value) AS value
+           FROM (SELECT coalesce(min(nullif(t.county, '')), '') AS county, max(a.contract_value) AS value,
+                        min(a.contract_date) AS first
                  FROM achievements a LEFT JOIN service_targets t ON t.id = a.target_id
-                 WHERE {where} GROUP BY {CONTRACT_KEY.format(a="a.")})
+                 WHERE a.deleted = 0 AND a.is_draft = 0 AND a.review_status = ?
+                 GROUP BY {CONTRACT_KEY.format(a="a.")})
+           WHERE {period}
            GROUP BY county ORDER BY value DESC""",
-            params,
+            [COUNTED, *params],
         )
     )

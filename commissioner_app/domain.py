@@ -1059,16 +1059,23 @@ class Achievement(Record):
         return p.items
 
 
-# What separates the parts of a contract number: spaces of every kind and dashes (hyphens, en and
-# em dashes, minus signs; NFKC makes the full-width ones plain first).
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\ufe58\ufe63]+")
+# How a contract number is written differently for the same contract: separators (spaces of every
+# kind, dashes and minus signs, _ / . · ~), brackets (〔2026〕, (2026), [2026], 【2026】) and characters
+# a copy brings along unseen (zero-width spaces, soft hyphens). NFKC makes full-width forms plain first.
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+_SEPARATORS = re.compile(r"[\s\-_/.\u00b7\u2010-\u2015\u2043\u2212\u30fb\u30fc\ufe58\ufe63~\uff5e]+")
+_OPENING = re.compile(r"[\[\u3014\u3010\u3016{<\u3008\u300a]")
+_CLOSING = re.compile(r"[\]\u3015\u3011\u3017}>\u3009\u300b]")
 
 
 def contract_key(number: str | None) -> str:
     """A technology contract's number as compared: full-width letters and digits as ASCII (NFKC),
-    without its separators, upper case. "ＨＴ－２０２６－００７", "ht 2026—007" and "HT-2026-007"
-    are one contract."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", number or "")).upper()
+    every run of separators as one "-" (none at either end), every bracket round, upper case.
+    "ＨＴ－２０２６－００７", "ht 2026—007" and "HT-2026-007" are one contract; "HT-2026-1-07" and
+    "HT-2026-10-7" are two."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", number or ""))
+    text = _CLOSING.sub(")", _OPENING.sub("(", text))
+    return _SEPARATORS.sub("-", text).strip("-").upper()
 
 
 # What a bonus (加分项) or an exemplar (先进典型) is about.

@@ -387,3 +387,56 @@ def test_an_achievement_recorded_by_mistake_is_deleted_with_its_files(tmp_path: 
     with pytest.raises(CommissionerError, match="本人"):
         delete_achievement(store, theirs.id)
     assert store.get(Achievement, approved.id) is not None and store.get(Achievement, theirs.id) is not None
+
+
+def test_two_contracts_stay_two_and_one_contract_counts_in_one_year(tmp_path: Path) -> None:
+    """A cold try: numbers compared without their separators merged two contracts (HT-2026-1-07 and
+    HT-2026-10-7: 50 and 80 counted as one of 80, and the laptop refused the second); 〔2026〕 and
+    (2026), or a zero-width space copied in, made one contract two; and one contract whose
+    achievements were dated on both sides of a new year counted in both years."""
+    from commissioner_app.domain import contract_key
+
+    assert contract_key("HT-2026-1-07") != contract_key("HT-2026-10-7")
+    assert contract_key("JM-2026-1-12") != contract_key("JM-2026-11-2")
+    same = [
+        "江科合〔2026〕7号",
+        "江科合(2026)7号",
+        "江科合[2026]7号",
+        "江科合（2026）7号",
+        "江科合〔2026〕\u200b7号",
+    ]
+    assert len({contract_key(n) for n in same}) == 1
+    assert len({contract_key(n) for n in ("HT_2026_007", "HT/2026/007", "HT.2026.007", "HT 2026 007")}) == 1
+
+    store = Store.open(tmp_path / "data")
+    wang = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学", team_id="t1"))
+    boss = store.save(Commissioner(name="林站长", sending_unit="五邑大学", team_id="t1"))
+
+    def record(number: str, value: float, day: date) -> str:
+        return store.save(
+            Achievement(
+                commissioner_id=wang.id,
+                title=f"技术{number}",
+                contract_no=number,
+                contract_value=value,
+                contract_date=day,
+                transferor="五邑大学",
+                transferee="新会陈皮合作社",
+            )
+        ).id
+
+    ids = [
+        record("HT-2024-1-07", 50.0, date(2024, 6, 1)),
+        record("HT-2024-10-7", 80.0, date(2024, 6, 2)),
+        record("HT-2024-99", 30.0, date(2024, 12, 30)),  # recorded again in the new year
+        record("HT 2024 99", 30.0, date(2025, 1, 3)),
+    ]
+    achievements.decide(store, ids, "approved", boss)
+    assert achievements.totals(store, 2024) == {"count": 3, "value": 160.0, "pending": 0}
+    assert achievements.totals(store, 2025) == {"count": 0, "value": 0.0, "pending": 0}
+    assert achievements.totals(store) == {"count": 3, "value": 160.0, "pending": 0}
+    assert sum(line["count"] for line in achievements.by_county(store, 2025)) == 0
+    assert (
+        sum(line["count"] for line in achievements.by_county(store, start="2024-01-01", end="2024-12-31"))
+        == 3
+    )
