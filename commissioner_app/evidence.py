@@ -283,37 +283,43 @@ def _same_day(store: Store, ids: list[str]) -> list[EvidenceWarning]:
 def _twins(store: Store, ids: list[str]) -> tuple[dict[str, set[str]], dict[str, str]]:
     """For the targets of these visits, the other target records of the same party: the same unified
     social credit code, or the same name as compared for duplicates (targets.normalise_name) in the
-    same town (the county, without a town) unless both have a code and the codes differ (two legal
-    persons of one name). With the names of the targets looked at, by id."""
+    same town (the county, without a town) and village, unless both have a code and the codes differ
+    (two legal persons of one name) or both name a village and the villages differ (two farmers 王伟
+    of one town); a place with no county is no place. With the names of the targets looked at, by id."""
     from commissioner_app.targets import normalise_name
 
-    place = "coalesce(nullif(t.town, ''), t.county, '')"
+    # (The county with the town: towns of one name lie in several counties.)
+    place = "coalesce(t.county, '') || '/' || coalesce(t.town, '')"
     code = "upper(trim(coalesce(t.credit_code, '')))"
     mine = store.db.execute(
-        f"""SELECT DISTINCT t.id, t.name, {place}, {code}
+        f"""SELECT DISTINCT t.id, t.name, {place}, {code}, coalesce(t.village, '')
            FROM visits v JOIN service_targets t ON t.id = v.target_id
            WHERE v.id IN ({",".join("?" * len(ids))})""",
         ids,
     ).fetchall()
-    places = sorted({p for _, _, p, _ in mine})
-    codes = sorted({c for _, _, _, c in mine if c})
-    by_name: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    places = sorted({p for _, _, p, _, _ in mine if not p.startswith("/")})
+    codes = sorted({c for _, _, _, c, _ in mine if c})
+    by_name: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     by_code: dict[str, set[str]] = {}
     names: dict[str, str] = {}
-    for target_id, name, where, number in store.db.execute(
-        f"""SELECT t.id, t.name, {place}, {code} FROM service_targets t
+    for target_id, name, where, number, village in store.db.execute(
+        f"""SELECT t.id, t.name, {place}, {code}, coalesce(t.village, '') FROM service_targets t
            WHERE {place} IN ({",".join("?" * len(places))}) OR {code} IN ({",".join("?" * len(codes))})""",
         [*places, *codes],
     ).fetchall():
         names[target_id] = name
-        if key := normalise_name(name):
-            by_name.setdefault((where, key), []).append((target_id, number))
+        if (key := normalise_name(name)) and not where.startswith("/"):
+            by_name.setdefault((where, key), []).append((target_id, number, village))
         if number:
             by_code.setdefault(number, set()).add(target_id)
     twins = {}
-    for target_id, name, where, number in mine:
+    for target_id, name, where, number, village in mine:
         named = by_name.get((where, normalise_name(name)), [])
-        found = {t for t, n in named if not (number and n and n != number)} | by_code.get(number, set())
+        found = {
+            t
+            for t, n, v in named
+            if not (number and n and n != number) and not (village and v and v != village)
+        } | by_code.get(number, set())
         if found - {target_id}:
             twins[target_id] = found - {target_id}
     return twins, names

@@ -182,6 +182,28 @@ def test_one_visit_logged_twice_under_two_records_of_one_party_is_flagged(store)
     )
 
 
+def test_namesakes_are_not_taken_for_one_party(store):
+    """A cold try: two farmers 王伟 in two villages of one town, two 红星合作社 in two towns called
+    城关镇 of two counties, and two targets with no place at all were each taken for one party."""
+    wang = person(store, "王强")
+
+    def target(name: str, county: str, town: str, village: str = "") -> ServiceTarget:
+        return store.save(
+            ServiceTarget(type="large_grower", name=name, county=county, town=town, village=village)
+        )
+
+    pairs = [
+        (target("王伟", "新会区", "双水镇", "桥美村"), target("王伟", "新会区", "双水镇", "豪山村")),
+        (target("红星合作社", "永定区", "城关镇"), target("红星合作社", "上杭县", "城关镇")),
+        (target("李家果园", "", ""), target("李家果园", "", "")),
+    ]
+    ids = []
+    for day, (first, second) in enumerate(pairs, start=1):
+        ids.append(visit(store, wang, first, f"2025-07-0{day}", "09:00", "10:00").id)
+        ids.append(visit(store, wang, second, f"2025-07-0{day}", "14:00", "15:00").id)
+    assert evidence_warnings(store, ids) == {}
+
+
 def test_a_visit_of_most_of_a_day_is_flagged(store):
     wang = person(store, "王强")
     coop = place(store, "双水陈皮合作社")
