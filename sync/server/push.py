@@ -519,6 +519,7 @@ class Batch:
         )
         self._evidence: dict[str | None, list[list[tuple[int, tuple[str, str]]]]] = {}
         self._sent_back: set[tuple[str, str]] = set()  # records a refused approval wrote again
+        self._deletions_held: set[tuple[str, str]] = set()  # deletions of this batch met by a conflict
         # owner -> problem id -> the visits its solutions were given on (_solution_visits)
         self._solutions_by_problem: dict[str, dict[str, set[str]]] = {}
 
@@ -894,6 +895,8 @@ class Batch:
                     # A conflict is shown to others only if the pusher's version would pass every
                     # rule had it come first: a change they may not make is refused, not noticed.
                     self._check_as_if_first(table, record_id, incoming, current, change)
+                    if deleted:
+                        self._deletions_held.add((table, record_id))
                     return {
                         "status": "conflict",
                         "rev": current.rev,
@@ -1592,7 +1595,8 @@ class Batch:
         """What was recorded on a once-approved record (a visit's problems, solutions and files; an
         achievement's files) goes only with it, after a reviewer has returned it: deleted in the
         application together with its visit, whose own deletion is refused, they were accepted and
-        every laptop lost them. The laptop gets each back."""
+        every laptop lost them. Nor do they go while that record's deletion in this batch met a
+        conflict (edited on another laptop meanwhile). The laptop gets each back."""
         fields = current.fields
         parent: tuple[str, str] | None = None
         if table in ("problems", "solutions") and fields.get("visit_id"):
@@ -1605,6 +1609,13 @@ class Batch:
             parent = (str(fields["owner_table"]), str(fields["owner_id"]))
         if parent is None:
             return
+        if parent in self._deletions_held:
+            raise Superseded(
+                "所属记录的删除与另一台电脑上的修改冲突，尚未删除；其中的内容保留，请先处理冲突",
+                "the deletion of the record it belongs to conflicts with a change made on another "
+                "computer and has not happened; it stays until that conflict is resolved",
+                current,
+            )
         stored = self.load(*parent)
         if (
             stored is not None

@@ -411,3 +411,34 @@ def test_what_was_recorded_on_a_once_approved_visit_is_not_deleted_by_its_owner(
         ],
     )
     assert [r["status"] for r in gone] == ["accepted"] * 4
+
+
+@BACKENDS
+def test_what_was_recorded_on_a_visit_whose_deletion_conflicts_stays(server: Server) -> None:
+    """A cold try: a visit deleted on one laptop offline, edited on the other meanwhile: the visit's
+    deletion became a conflict and the server kept the edit, but the deletion of its problem went
+    through, and whichever side the user then kept, the problem was gone."""
+    cid = server.add_user("zhangsan", "commissioner")
+    vid, pid = new_id(), new_id()
+    problem = {"visit_id": vid, "title": "柑橘黄龙病", "commissioner_id": cid}
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid)), change("problems", pid, problem)])
+    edited = visit_fields(cid, content="乙电脑：补充木虱监测结果")
+    assert server.push_ok("zhangsan", [change("visits", vid, edited, base_rev=1)])[0]["status"] == "accepted"
+    held, kept = server.push_ok(
+        "zhangsan",
+        [
+            change("visits", vid, visit_fields(cid), base_rev=1, deleted=True),
+            change("problems", pid, problem, base_rev=1, deleted=True),
+        ],
+    )
+    assert held["status"] == "conflict"
+    assert kept["status"] == "rejected" and kept["deleted"] is False  # the laptop gets it back
+    # Once the visit's deletion goes through (the conflict resolved for it), so does its problem's.
+    gone = server.push_ok(
+        "zhangsan",
+        [
+            change("visits", vid, edited, base_rev=2, deleted=True),
+            change("problems", pid, problem, base_rev=1, deleted=True),
+        ],
+    )
+    assert [r["status"] for r in gone] == ["accepted", "accepted"]
