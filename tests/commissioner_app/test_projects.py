@@ -25,6 +25,20 @@ TODAY = date.today()
 YEAR = TODAY.year
 
 
+def stored_contract(store: Store, who: Commissioner, number: str, **fields: object) -> Achievement:
+    """An achievement of `who` under contract `number`, stored as a sync brings it (past the laptop's
+    own check of a repeated number)."""
+    values: dict[str, object] = dict(
+        title="陈皮低温陈化技术",
+        contract_value=30.0,
+        contract_date=TODAY,
+        transferor="五邑大学",
+        transferee="新会陈皮合作社",
+    )
+    values.update(fields)
+    return store.save(Achievement(commissioner_id=who.id, contract_no=number, **values))  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("projects")
@@ -253,17 +267,7 @@ def test_one_technology_contract_counts_once(tmp_path: Path) -> None:
     boss = store.save(Commissioner(name="林站长", sending_unit="五邑大学", team_id="t1"))
 
     def record(who: Commissioner, number: str, value: float) -> Achievement:
-        achievement = Achievement(
-            commissioner_id=who.id,
-            title="陈皮低温陈化技术",
-            contract_no=number,
-            contract_value=value,
-            contract_date=TODAY,
-            transferor="五邑大学",
-            transferee="新会陈皮合作社",
-        )
-        # Stored as a sync brings it: past the laptop's own check.
-        return store.save(achievement)
+        return stored_contract(store, who, number, contract_value=value)
 
     ids = [record(wang, "HT-2026-001", 500.0).id, record(wang, "ht-2026-001 ", 500.0).id]
     ids += [record(li, "HT-2026-001", 500.0).id, record(li, "HT-2026-002", 20.0).id]
@@ -306,17 +310,8 @@ def test_a_contract_number_typed_another_way_is_the_same_contract(tmp_path: Path
     )
 
     def record(who: Commissioner, number: str, target: ServiceTarget) -> str:
-        return store.save(
-            Achievement(
-                commissioner_id=who.id,
-                title="陈皮低温陈化技术",
-                contract_no=number,
-                contract_value=300.0,
-                contract_date=TODAY,
-                transferor="五邑大学",
-                transferee=target.name,
-                target_id=target.id,
-            )
+        return stored_contract(
+            store, who, number, contract_value=300.0, transferee=target.name, target_id=target.id
         ).id
 
     ids = [
@@ -356,20 +351,8 @@ def test_an_achievement_recorded_by_mistake_is_deleted_with_its_files(tmp_path: 
     me = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学", team_id="t1"))
     other = store.save(Commissioner(name="李强", sending_unit="五邑大学", team_id="t1"))
 
-    def record(who: Commissioner, number: str) -> Achievement:
-        return store.save(
-            Achievement(
-                commissioner_id=who.id,
-                title="陈皮低温陈化技术",
-                contract_no=number,
-                contract_value=30.0,
-                contract_date=TODAY,
-                transferor="五邑大学",
-                transferee="新会陈皮合作社",
-            )
-        )
-
-    twice, approved, theirs = record(me, "HT-1"), record(me, "HT-2"), record(other, "HT-3")
+    twice, approved = stored_contract(store, me, "HT-1"), stored_contract(store, me, "HT-2")
+    theirs = stored_contract(store, other, "HT-3")
     scan = store.save(Attachment(owner_table="achievements", owner_id=twice.id, sha256="b" * 64))
     store.db.execute("UPDATE achievements SET review_status = 'approved' WHERE id = ?", [approved.id])
     changes = delete_achievement(store, twice.id).changes
@@ -413,17 +396,7 @@ def test_two_contracts_stay_two_and_one_contract_counts_in_one_year(tmp_path: Pa
     boss = store.save(Commissioner(name="林站长", sending_unit="五邑大学", team_id="t1"))
 
     def record(number: str, value: float, day: date) -> str:
-        return store.save(
-            Achievement(
-                commissioner_id=wang.id,
-                title=f"技术{number}",
-                contract_no=number,
-                contract_value=value,
-                contract_date=day,
-                transferor="五邑大学",
-                transferee="新会陈皮合作社",
-            )
-        ).id
+        return stored_contract(store, wang, number, contract_value=value, contract_date=day).id
 
     ids = [
         record("HT-2024-1-07", 50.0, date(2024, 6, 1)),

@@ -280,15 +280,19 @@ def test_a_visit_logged_by_mistake_is_deleted_from_its_editor(qtbot, context, st
     target = add_target(store)
     me = context.profile.id
     problem = TechnicalProblem(title="陈皮霉变", description="仓储受潮", status="open")
-    visit = Visit(
-        commissioner_id=me,
-        target_id=target.id,
-        visit_date=date(2026, 4, 1),
-        start_time="09:00",
-        end_time="10:00",
-        service_types=["guidance"],
-        content="指导陈皮晾晒（重复登记）。",
-    )
+
+    def mine(day: int, content: str) -> Visit:
+        return Visit(
+            commissioner_id=me,
+            target_id=target.id,
+            visit_date=date(2026, 4, day),
+            start_time="09:00",
+            end_time="10:00",
+            service_types=["guidance"],
+            content=content,
+        )
+
+    visit = mine(1, "指导陈皮晾晒（重复登记）。")
     store.save_visit(visit, [problem])
     editor = open_visit_editor(None, context, visit.id)
     editor.show()
@@ -301,15 +305,7 @@ def test_a_visit_logged_by_mistake_is_deleted_from_its_editor(qtbot, context, st
     qtbot.waitUntil(lambda: not shiboken6.isValid(editor) or not editor.isVisible(), timeout=10000)
     assert store.get(Visit, visit.id) is None and store.get(TechnicalProblem, problem.id) is None
 
-    approved = Visit(
-        commissioner_id=me,
-        target_id=target.id,
-        visit_date=date(2026, 4, 2),
-        start_time="09:00",
-        end_time="10:00",
-        service_types=["guidance"],
-        content="指导陈皮仓储。",
-    )
+    approved = mine(2, "指导陈皮仓储。")
     store.save_visit(approved)
     store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [approved.id])
     editor = open_visit_editor(None, context, approved.id)
