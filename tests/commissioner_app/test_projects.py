@@ -39,6 +39,19 @@ def stored_contract(store: Store, who: Commissioner, number: str, **fields: obje
     return store.save(Achievement(commissioner_id=who.id, contract_no=number, **values))  # type: ignore[arg-type]
 
 
+def another(who: Commissioner, number: str) -> Achievement:
+    """A new achievement under contract `number`, as the laptop's form makes one."""
+    return Achievement(
+        commissioner_id=who.id,
+        title="另一项",
+        contract_no=number,
+        contract_value=1.0,
+        contract_date=TODAY,
+        transferor="五邑大学",
+        transferee="合作社",
+    )
+
+
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("projects")
@@ -281,18 +294,7 @@ def test_one_technology_contract_counts_once(tmp_path: Path) -> None:
     achievements.save_achievement(store, twice)
     # The laptop refuses the same number again among one's own.
     with pytest.raises(CommissionerError, match="HT-2026-002"):
-        achievements.save_achievement(
-            store,
-            Achievement(
-                commissioner_id=li.id,
-                title="另一项",
-                contract_no="HT-2026-002",
-                contract_value=1.0,
-                contract_date=TODAY,
-                transferor="五邑大学",
-                transferee="合作社",
-            ),
-        )
+        achievements.save_achievement(store, another(li, "HT-2026-002"))
 
 
 def test_a_contract_number_typed_another_way_is_the_same_contract(tmp_path: Path) -> None:
@@ -327,18 +329,7 @@ def test_a_contract_number_typed_another_way_is_the_same_contract(tmp_path: Path
     assert sum(line["value"] for line in lines) == 300.0
     # The laptop refuses it again among one's own, however it is typed.
     with pytest.raises(CommissionerError, match="一份合同只登记一次"):
-        achievements.save_achievement(
-            store,
-            Achievement(
-                commissioner_id=wang.id,
-                title="另一项",
-                contract_no="ＨＴ－2026－007",
-                contract_value=1.0,
-                contract_date=TODAY,
-                transferor="五邑大学",
-                transferee="合作社",
-            ),
-        )
+        achievements.save_achievement(store, another(wang, "ＨＴ－2026－007"))
 
 
 def test_an_achievement_recorded_by_mistake_is_deleted_with_its_files(tmp_path: Path) -> None:
