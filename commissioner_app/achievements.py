@@ -11,7 +11,7 @@ from typing import Any
 from commissioner_app.domain import Achievement, Attachment, Commissioner, Review, contract_key
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
-from commissioner_app.review import _scope, decide_records
+from commissioner_app.review import _scope, approved_once, decide_records
 from commissioner_app.store import Store
 
 COUNTED = "approved"
@@ -57,13 +57,7 @@ def delete_achievement(store: Store, achievement_id: str) -> None:
             raise CommissionerError(
                 Message("只能删除本人的成果转化记录", "You can delete only your own achievements")
             )
-        approved_once = store.db.execute(
-            "SELECT 1 FROM reviews WHERE record_id = ? AND decision = 'approved' AND deleted = 0",
-            [achievement_id],
-        ).fetchone()
-        if achievement.review_status == COUNTED or (
-            approved_once and achievement.review_status != "returned"
-        ):
+        if approved_once(store, achievement_id, achievement.review_status):
             # (The central store refuses it, and would refuse its files too.)
             raise CommissionerError(
                 Message(

@@ -184,6 +184,22 @@ def decide_records(
     return reviews
 
 
+def approved_once(store: Store, record_id: str, review_status: str) -> bool:
+    """Whether a record (a visit, an achievement) in `review_status` is approved, or was approved
+    and not returned since, as this computer knows (the reviews it pulled): the central store keeps
+    such a record and what was recorded on it from its owner's deletion until a reviewer returns it."""
+    if review_status == "approved":
+        return True
+    if review_status == "returned":
+        return False
+    return (
+        store.db.execute(
+            "SELECT 1 FROM reviews WHERE record_id = ? AND decision = 'approved' AND deleted = 0", [record_id]
+        ).fetchone()
+        is not None
+    )
+
+
 def reviews_of(store: Store, record_id: str) -> list[Review]:
     # store.all wraps the condition in parentheses, so the order is applied here.
     return sorted(store.all(Review, "record_id = ?", [record_id]), key=lambda r: r.reviewed_at)

@@ -9,6 +9,7 @@ from commissioner_app.domain import Attachment, Solution, TechnicalProblem, Visi
 from commissioner_app.errors import CommissionerError, NotFoundError
 from commissioner_app.i18n import Message
 from commissioner_app.ops import OpChanges, drafts
+from commissioner_app.review import approved_once
 from commissioner_app.store import Store
 
 # Everything a visit save may touch: the lists of visits, problems and files refresh from it.
@@ -23,6 +24,17 @@ def write_attachments(
     for attachment in added:
         attachment.owner_table, attachment.owner_id = owner_table, owner_id
         store.save(attachment, draft=draft)
+    if removed and owner_table in ("visits", "achievements"):
+        row = store.row(owner_table, owner_id)
+        if row is not None and approved_once(store, owner_id, row["review_status"] or ""):
+            # The central store refuses it (and gives the file back at the next sync).
+            raise CommissionerError(
+                Message(
+                    "曾经审核通过的记录中的照片和文件不能删除；如需更正，请联系站长/团长退回该记录",
+                    "Photos and files of a record that was once approved cannot be removed; to correct "
+                    "them, ask your reviewer to return the record",
+                )
+            )
     for attachment_id in removed:
         if store.get(Attachment, attachment_id) is not None:
             store.delete(Attachment, attachment_id)
@@ -96,10 +108,7 @@ def visit_deletion_refusal(store: Store, visit_id: str) -> Message | None:
         return Message("找不到这条服务记录，可能已被删除", "This visit was not found; it may be deleted")
     if row["commissioner_id"] != (store.get_meta("self_commissioner_id") or store.actor):
         return Message("只能删除本人的服务记录", "You can delete only your own visits")
-    approved_once = store.db.execute(
-        "SELECT 1 FROM reviews WHERE record_id = ? AND decision = 'approved' AND deleted = 0", [visit_id]
-    ).fetchone()
-    if row["review_status"] == "approved" or (approved_once and row["review_status"] != "returned"):
+    if approved_once(store, visit_id, row["review_status"]):
         return Message(
             "曾经审核通过的服务记录不能删除；如记录有误，请联系站长/团长退回后再删除",
             "A visit that was once approved cannot be deleted; if it is wrong, ask your reviewer to "
