@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 # What a window manager adds above a window's client area (title bar and borders), in logical
 # pixels; not known before the window is first shown, and a maximised window loses it too.
@@ -127,6 +127,23 @@ class ScrollPage(QScrollArea):
         if layout is not None and layout.hasHeightForWidth():
             height = max(height, layout.minimumHeightForWidth(width))
         content.resize(width, max(height, self.viewport().height()))
+        if isinstance(layout, QVBoxLayout) and layout.hasHeightForWidth():
+            # A column's minimum for a width leaves out that a word-wrapped part takes its height for
+            # that width as its least: laid out, a part beside it got less than its own minimum (the
+            # achievement form at 150 %, its buttons' characters cut at the foot).
+            content.resize(width, max(content.height(), _column_height(layout, width)))
+
+
+def _column_height(layout: QVBoxLayout, width: int) -> int:
+    """The least height of a column of parts at `width`: a part that wraps its words at its height
+    for the width, another at its minimum."""
+    margins = layout.contentsMargins()
+    inner = width - margins.left() - margins.right()
+    parts = [
+        item for item in (layout.itemAt(i) for i in range(layout.count())) if item and not item.isEmpty()
+    ]
+    heights = [p.heightForWidth(inner) if p.hasHeightForWidth() else p.minimumSize().height() for p in parts]
+    return margins.top() + margins.bottom() + sum(heights) + max(0, layout.spacing()) * max(0, len(parts) - 1)
 
 
 def scrolling(content: QWidget, parent: QWidget | None = None) -> ScrollPage:

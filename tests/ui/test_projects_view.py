@@ -475,6 +475,25 @@ def test_the_city_view_shows_projects_by_status_and_the_transaction_value(store:
         context.close()
 
 
+def test_the_achievement_form_keeps_its_height_on_a_short_window(store: Store, qtbot) -> None:
+    """At 150 % on a 1366×768 field laptop the page gave the form less than it needs: its rows were
+    squeezed and 保存 lost the foot of its characters. The page scrolls instead."""
+    team = build_team(store)
+    store.save_profile(team.members["王芳"])
+    context = AppContext(store, language="zh_CN")
+    try:
+        view = open_view(context, qtbot)
+        view.tabs.setCurrentIndex(1)
+        view.resize(900, 430)  # the client area of a 1366×768 screen at 150 %, in logical pixels
+        wait(context)
+        for button in (view.save_achievement_button, view.edit_achievement_button):
+            assert button.height() >= button.sizeHint().height(), button.text()
+        box = view.achievement_box
+        assert box.height() >= box.sizeHint().height()
+    finally:
+        context.close()
+
+
 def test_the_names_column_keeps_room_on_a_narrow_screen_and_fills_a_wide_one(store: Store, qtbot) -> None:
     """At 150 % in English the other columns took a field laptop's width and left each name a "…"."""
     team = build_team(store)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -439,6 +440,9 @@ class ProjectsView(QWidget):
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(4, 4, 4, 4)
         page_layout.addWidget(left, 1)
+        # Its own height always: on a field laptop at 150 % the table gives way and the page
+        # scrolls, where the form's rows were squeezed until 保存 lost the foot of its characters.
+        self.achievement_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         page_layout.addWidget(self.achievement_box)
         return page
 
