@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from commissioner_app.domain import Achievement, Attachment, Commissioner, Review, contract_key
+from commissioner_app.domain import Achievement, Commissioner, Review, contract_key
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.review import _scope, approved_once, decide_records
@@ -49,7 +49,7 @@ def save_achievement(store: Store, achievement: Achievement) -> Achievement:
 
 def delete_achievement(store: Store, achievement_id: str) -> None:
     """Delete one's own achievement recorded by mistake (twice, on two laptops; under the wrong
-    contract), with its evidence files; the next sync sends the deletions. An approved one is
+    contract); the next sync sends the deletion. An approved one is
     returned by its reviewer first, as the central store requires of an approved record."""
     with store.atomic():
         achievement = store.require(Achievement, achievement_id)
@@ -66,10 +66,9 @@ def delete_achievement(store: Store, achievement_id: str) -> None:
                     "reviewer to return it first",
                 )
             )
-        for attachment in store.all(
-            Attachment, "owner_table = 'achievements' AND owner_id = ?", [achievement_id]
-        ):
-            store.delete(Attachment, attachment.id)
+        # Its files stay, with an owner deleted (shown nowhere): files go to the central store before
+        # achievements, and a file's deletion first sent the achievement back to review, after
+        # which its own deletion was refused (the file lost everywhere, the achievement kept).
         store.delete(Achievement, achievement_id)
 
 

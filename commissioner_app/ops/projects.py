@@ -197,7 +197,7 @@ def edit_achievement(store: Store, achievement_id: str, **fields: Any) -> OpResu
 
 def delete_achievement(store: Store, achievement_id: str) -> OpResult[None]:
     achievements.delete_achievement(store, achievement_id)
-    return OpResult(None, OpChanges.of("achievements", "attachments"))
+    return OpResult(None, OpChanges.of("achievements"))
 
 
 def decide_achievements(

@@ -176,3 +176,19 @@ def test_a_project_from_publication_to_acceptance_and_an_achievement_counted(
     assert held[("projects", project.id)]["fields"]["status"] == "accepted"
     assert held[("projects", project.id)]["rev"] == 3
     assert len(own_server.uploads()) == 2 and all(own_server.uploads().values())
+
+    # Recorded twice after all: returned, then deleted by its owner. A cold try: its contract file's
+    # deletion went first (files go before achievements), sent it back to review, and its own
+    # deletion was then refused: the file was lost everywhere and the achievement stayed.
+    achievements.decide(mgr, [achievement.id], "returned", reviewer, "重复登记，请删除")
+    sync_ok(mgr, own_server, mgr_account)
+    sync_ok(zhang, own_server, zhang_account)
+    from commissioner_app.ops.projects import delete_achievement
+
+    delete_achievement(zhang, achievement.id)
+    report = connect(zhang, own_server.url, zhang_account).sync()
+    assert report.rejected == 0 and report.conflicts == 0, report
+    held = own_server.records()
+    assert held[("achievements", achievement.id)]["deleted"]
+    sync_ok(bureau, own_server, bureau_account)
+    assert achievements.totals(bureau, TODAY.year) == {"count": 0, "value": 0.0, "pending": 0}

@@ -2877,8 +2877,8 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Delete selected…</translation>
     </message>
     <message>
-        <source>删除记错或重复登记的成果及其合同佐证；审核通过的须先由团队负责人退回</source>
-        <translation>Delete an achievement recorded by mistake or twice, with its contract evidence; an approved one must first be returned by the team&apos;s reviewer</translation>
+        <source>删除记错或重复登记的成果；审核通过的须先由团队负责人退回</source>
+        <translation>Delete an achievement recorded by mistake or twice; an approved one must first be returned by the team&apos;s reviewer</translation>
     </message>
     <message>
         <source>合同金额（万元）</source>
@@ -3113,8 +3113,8 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Delete achievement</translation>
     </message>
     <message>
-        <source>删除成果“{0}”及其合同佐证？下次同步后，市科技局处也将删除。</source>
-        <translation>Delete the achievement “{0}” and its contract evidence? After the next sync it is deleted at the bureau too.</translation>
+        <source>删除成果“{0}”？下次同步后，市科技局处也将删除。</source>
+        <translation>Delete the achievement “{0}”? After the next sync it is deleted at the bureau too.</translation>
     </message>
     <message>
         <source>删除</source>

@@ -573,7 +573,7 @@ class ProjectsView(QWidget):
         self.edit_achievement_button.setText(self.tr("修改所选成果…"))
         self.delete_achievement_button.setText(self.tr("删除所选成果…"))
         self.delete_achievement_button.setToolTip(
-            self.tr("删除记错或重复登记的成果及其合同佐证；审核通过的须先由团队负责人退回")
+            self.tr("删除记错或重复登记的成果；审核通过的须先由团队负责人退回")
         )
         self.cancel_edit_button.setText(self.tr("取消修改"))
         for label, text in zip(
@@ -1090,7 +1090,7 @@ class ProjectsView(QWidget):
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("删除成果转化"))
-        box.setText(self.tr("删除成果“{0}”及其合同佐证？下次同步后，市科技局处也将删除。").format(title))
+        box.setText(self.tr("删除成果“{0}”？下次同步后，市科技局处也将删除。").format(title))
         delete = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
