@@ -1061,8 +1061,9 @@ class Achievement(Record):
 
 # How a contract number is written differently for the same contract: separators (spaces of every
 # kind, dashes and minus signs, _ / . · ~), brackets (〔2026〕, (2026), [2026], 【2026】) and characters
-# a copy brings along unseen (zero-width spaces, soft hyphens). NFKC makes full-width forms plain first.
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+# a copy brings along unseen (zero-width spaces, direction marks, soft hyphens). NFKC makes full-width
+# forms plain first.
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
 _SEPARATORS = re.compile(r"[\s\-_/.\u00b7\u2010-\u2015\u2043\u2212\u30fb\u30fc\ufe58\ufe63~\uff5e]+")
 _OPENING = re.compile(r"[\[\u3014\u3010\u3016{<\u3008\u300a]")
 _CLOSING = re.compile(r"[\]\u3015\u3011\u3017}>\u3009\u300b]")
@@ -1070,12 +1071,16 @@ _CLOSING = re.compile(r"[\]\u3015\u3011\u3017}>\u3009\u300b]")
 
 def contract_key(number: str | None) -> str:
     """A technology contract's number as compared: full-width letters and digits as ASCII (NFKC),
-    every run of separators as one "-" (none at either end), every bracket round, upper case.
-    "ＨＴ－２０２６－００７", "ht 2026—007" and "HT-2026-007" are one contract; "HT-2026-1-07" and
-    "HT-2026-10-7" are two."""
+    every bracket round, upper case, and its separators dropped except between two digits, where a
+    run of them is one "-" (it tells 1-07 from 10-7). "ＨＴ－２０２６－００７", "ht 2026—007",
+    "HT-2026-007" and "HT2026-007" are one contract; "HT-2026-1-07" and "HT-2026-10-7" are two."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", number or ""))
     text = _CLOSING.sub(")", _OPENING.sub("(", text))
-    return _SEPARATORS.sub("-", text).strip("-").upper()
+    parts = _SEPARATORS.split(text)
+    key = parts[0]
+    for part in parts[1:]:
+        key += ("-" if key[-1:].isdigit() and part[:1].isdigit() else "") + part
+    return key.upper()
 
 
 # What a bonus (加分项) or an exemplar (先进典型) is about.

@@ -382,6 +382,14 @@ def test_two_contracts_stay_two_and_one_contract_counts_in_one_year(tmp_path: Pa
     ]
     assert len({contract_key(n) for n in same}) == 1
     assert len({contract_key(n) for n in ("HT_2026_007", "HT/2026/007", "HT.2026.007", "HT 2026 007")}) == 1
+    # Kept apart where they are not between digits, they made one contract two (a second cold try).
+    for one, other in (
+        ("苏科合〔2026〕 7号", "苏科合〔2026〕7号"),
+        ("HT-2026-007 号", "HT-2026-007号"),
+        ("HT2026-007", "HT-2026-007"),
+        ("HT-2026-007\u200e", "HT-2026-007"),
+    ):
+        assert contract_key(one) == contract_key(other), one
 
     store = Store.open(tmp_path / "data")
     wang = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学", team_id="t1"))
