@@ -663,7 +663,11 @@ def _superseded(result: protocol.ChangeResult) -> bool:
 
 def _superseded_message(table: str, fields: dict[str, Any], reason: dict[str, str]) -> Message:
     label = TABLE_LABELS.get(table, Message(table, table))
-    name = " ".join(str(fields.get("title") or fields.get("name") or "").split())[:40]
+    # What the user knows it by: a title or name; a file by its own name; a solution by what it says.
+    named = (
+        fields.get("title") or fields.get("name") or fields.get("original_name") or fields.get("description")
+    )
+    name = " ".join(str(named or "").split())[:40]
     if not name and table == "visits":
         # A visit has no name: its date and what it says (the served party's id means nothing).
         name = " ".join(f"{fields.get('visit_date') or ''} {fields.get('content') or ''}".split())[:40]

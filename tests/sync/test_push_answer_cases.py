@@ -167,3 +167,17 @@ def test_a_withdrawn_review_names_the_achievement_by_its_title(tmp_path: Path) -
     assert said.text("zh_CN") == "对成果转化“柑橘 保鲜技术转让”的审核未被服务器接受，已撤回：附件有改动"
     assert said.text("en").startswith("Your review of the achievement “柑橘 保鲜技术转让” was not accepted")
     store.close()
+
+
+def test_a_file_or_solution_given_back_by_the_server_is_named_in_the_message() -> None:
+    """A second cold try: a photo whose removal the central store refused came back with the message
+    附件“”：… (and a solution 解决方案“”：…): the user could not tell which."""
+    from sync.pusher import _superseded_message
+
+    reason = {"zh": "所属的记录曾经审核通过", "en": "it belongs to a record once approved"}
+    photo = _superseded_message(
+        "attachments", {"original_name": "桥美村 果园.jpg", "sha256": "e" * 64}, reason
+    )
+    assert "“桥美村 果园.jpg”" in photo.text("zh_CN") and "“桥美村 果园.jpg”" in photo.text("en")
+    solution = _superseded_message("solutions", {"description": "砍除病株，统一防控木虱"}, reason)
+    assert "“砍除病株，统一防控木虱”" in solution.text("zh_CN")
