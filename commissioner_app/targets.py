@@ -194,6 +194,12 @@ def _final(merges: dict[str, str], target_id: str) -> str:
     return target_id
 
 
+def final_target(store: Store, target_id: str) -> str:
+    """The target a target's records are now under: itself, or the one it was merged into (at the
+    end of a chain of merges)."""
+    return _final(_merges(store), target_id)
+
+
 def _survivor(store: Store, target_id: str) -> ServiceTarget | None:
     """The live target a merged one's records went to (`target_id`: where it was merged into)."""
     found = store.get(ServiceTarget, _final(_merges(store), target_id))

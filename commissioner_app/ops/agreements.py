@@ -13,6 +13,7 @@ from commissioner_app.errors import CommissionerError
 from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.records import from_row
 from commissioner_app.store import Store
+from commissioner_app.targets import final_target
 
 
 def save_agreement(store: Store, agreement: ServiceAgreement) -> OpResult[ServiceAgreement]:
@@ -37,7 +38,13 @@ def delete_agreement(store: Store, agreement_id: str) -> OpResult[None]:
 
 def _check_signed_terms(store: Store, agreement_id: str, after: ServiceAgreement | None) -> None:
     signed = _synced_version(store, agreement_id)
-    if signed is not None and (refusal := signed_terms_refusal(signed, after)) is not None:
+    if signed is None:
+        return
+    # Its served party merged into another since (a manager's merge, pulled while it had edits
+    # here): the agreement follows it, as the central store re-pointed it. (The server's version
+    # kept here still names the one merged.)
+    signed.target_id = final_target(store, signed.target_id)
+    if (refusal := signed_terms_refusal(signed, after)) is not None:
         raise CommissionerError(refusal)
 
 

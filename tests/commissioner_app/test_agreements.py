@@ -9,7 +9,7 @@ import pytest
 
 from commissioner_app.agreements import agreement_progress, behind_agreements, midpoint, progress_of
 from commissioner_app.domain import ServiceAgreement, ServiceTarget, TechnicalProblem, Visit
-from commissioner_app.errors import ValidationError
+from commissioner_app.errors import CommissionerError, ValidationError
 from commissioner_app.ops.agreements import save_agreement
 from commissioner_app.store import Store
 
@@ -248,3 +248,34 @@ def test_a_signed_agreement_synced_keeps_its_targets_and_period_on_the_laptop(st
     kept.agreed = {"visits": 120, "people_trained": 50}
     kept.status = "terminated"
     assert save_agreement(store, kept).value.status == "terminated"
+
+
+def test_a_signed_agreement_follows_its_served_party_merged_into_another(store: Store) -> None:
+    """A second cold try: a manager merged the agreement's served party into another while the
+    agreement had edits here; the agreement followed it, but the server's version kept here still
+    named the one merged, and every later save (its mid-term check) was refused."""
+    first = store.save(ServiceTarget(name="双水陈皮合作社", county="新会区"))
+    kept = store.save(ServiceTarget(name="双水陈皮专业合作社", county="新会区"))
+    agreement = save_agreement(
+        store,
+        ServiceAgreement(
+            target_id=first.id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+            agreed={"visits": 10},
+            status="signed",
+        ),
+    ).value
+    store.db.execute(
+        "UPDATE service_agreements SET rev = 1, base_rev = 1, dirty = 0 WHERE id = ?", [agreement.id]
+    )
+    agreement.notes = "补充材料"
+    save_agreement(store, agreement)  # edited here: the server's version is kept aside
+    store.db.execute("UPDATE service_targets SET merged_into = ? WHERE id = ?", [kept.id, first.id])
+    store.db.execute("UPDATE service_agreements SET target_id = ? WHERE id = ?", [kept.id, agreement.id])
+    followed = store.require(ServiceAgreement, agreement.id)
+    followed.status = "midterm"
+    assert save_agreement(store, followed).value.status == "midterm"
+    followed.target_id = store.save(ServiceTarget(name="台山养殖场", county="台山市")).id
+    with pytest.raises(CommissionerError, match="服务对象"):
+        save_agreement(store, followed)  # another party still is refused
