@@ -244,6 +244,15 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
                 "max(base_rev, ?), updated_at = ? WHERE id = ?",
                 [server_rev, now, record_id],
             )
+            if (
+                table == "visits"
+                and store.db.execute("SELECT deleted FROM visits WHERE id = ?", [record_id]).fetchone()[0]
+            ):
+                # The deletion kept: what was recorded on the visit, which the central store kept
+                # while the conflict was open (and gave back), goes with it at the next sync.
+                from commissioner_app.ops.visits import delete_parts
+
+                delete_parts(store, record_id)
     return next(
         c for c in list_conflicts(store, include_resolved=True, record_id=record_id) if c.id == conflict_id
     )

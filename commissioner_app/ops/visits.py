@@ -176,18 +176,25 @@ def delete_visit(store: Store, visit_id: str) -> OpChanges:
         if refusal is not None:
             row = store.row("visits", visit_id)
             raise NotFoundError(refusal) if row is None or row["deleted"] else CommissionerError(refusal)
+        store.delete(Visit, visit_id)
+        delete_parts(store, visit_id)
+        drafts.save_links(store, visit_id, {})
+        drafts.clear(store, visit_id)
+    return VISIT_CHANGES
+
+
+def delete_parts(store: Store, visit_id: str) -> None:
+    """Delete what was recorded on a deleted visit: its files, the solutions given on it, the problems
+    raised on it (and their solutions that name no visit, given on it)."""
+    with store.atomic():
         for attachment in store.all(Attachment, "owner_table = 'visits' AND owner_id = ?", [visit_id]):
             store.delete(Attachment, attachment.id)
         for solution in store.solutions_of_visit(visit_id):
             store.delete(Solution, solution.id)
         for problem in store.problems_of_visit(visit_id):
-            for solution in store.solutions_of_problem(problem.id):  # given on this visit (none named)
+            for solution in store.solutions_of_problem(problem.id):
                 store.delete(Solution, solution.id)
             store.delete(TechnicalProblem, problem.id)
-        store.delete(Visit, visit_id)
-        drafts.save_links(store, visit_id, {})
-        drafts.clear(store, visit_id)
-    return VISIT_CHANGES
 
 
 def recent_visits(store: Store, limit: int = PICKER_ROWS) -> list[dict[str, Any]]:

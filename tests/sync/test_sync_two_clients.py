@@ -248,3 +248,31 @@ def test_a_visit_deleted_on_one_laptop_goes_with_its_problems_everywhere(
     ).fetchone()[0]
     assert [r[0] for r in a.db.execute("SELECT count(*) FROM problems WHERE dirty = 1")] == [0]
     assert [r[0] for r in a.db.execute("SELECT count(*) FROM visits WHERE dirty = 1")] == [0]
+
+
+def test_a_deletion_kept_after_a_conflict_takes_what_was_recorded_on_the_visit(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    """A second cold try: deleted on one laptop, edited on the other meanwhile; the central store
+    kept the visit's problem while the conflict was open (it gave it back), and when the user kept
+    the deletion the visit went and its problem stayed, pointing at a deleted visit."""
+    from commissioner_app.ops.visits import delete_visit
+    from sync.conflicts import resolve_record
+
+    server = shared_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    delete_visit(a, visit.id)
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：补充木虱监测结果"
+    b.save_visit(vb)
+    eb.sync()
+    report = ea.sync()
+    assert report.conflicts == 1
+    resolve_record(a, "visits", visit.id, "local")
+    assert ea.sync().rejected == 0
+    held = server.records(cid)
+    parts = [
+        k for k, r in held.items() if k == ("visits", visit.id) or r["fields"].get("visit_id") == visit.id
+    ]
+    assert len(parts) >= 2 and all(held[k]["deleted"] for k in parts), {k: held[k]["deleted"] for k in parts}
