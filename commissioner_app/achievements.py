@@ -49,8 +49,8 @@ def save_achievement(store: Store, achievement: Achievement) -> Achievement:
 
 def delete_achievement(store: Store, achievement_id: str) -> None:
     """Delete one's own achievement recorded by mistake (twice, on two laptops; under the wrong
-    contract); the next sync sends the deletion. An approved one is
-    returned by its reviewer first, as the central store requires of an approved record."""
+    contract); the next sync sends the deletion. One once approved is returned by its reviewer
+    first, as the central store requires."""
     with store.atomic():
         achievement = store.require(Achievement, achievement_id)
         if achievement.commissioner_id != (store.get_meta("self_commissioner_id") or store.actor):
@@ -145,8 +145,8 @@ CONTRACT_KEY = "coalesce(nullif(contract_key({a}contract_no), ''), {a}id)"
 
 
 def totals(store: Store, year: int | None = None, *, commissioner_id: str | None = None) -> dict[str, float]:
-    """Approved achievements, each contract once, in the year of its first contract date (one
-    recorded again in the new year counted in both): {'count', 'value' (技术交易额, 万元), 'pending'}."""
+    """Approved achievements, each contract once, in the year of its first contract date (recorded
+    again in the new year, one counted in both): {'count', 'value' (技术交易额, 万元), 'pending'}."""
     clauses, params = ["deleted = 0", "is_draft = 0"], []
     if commissioner_id:
         clauses.append("commissioner_id = ?")

@@ -185,14 +185,19 @@ def delete_visit(store: Store, visit_id: str) -> OpChanges:
 
 def delete_parts(store: Store, visit_id: str) -> None:
     """Delete what was recorded on a deleted visit: its files, the solutions given on it, the problems
-    raised on it (and their solutions that name no visit, given on it)."""
+    raised on it and their solutions given on it (naming no visit). A problem solved on another
+    visit or in a project stays, with that solution (deleted after a conflict, a visit cannot be
+    refused as `visit_deletion_refusal` refuses it here)."""
     with store.atomic():
         for attachment in store.all(Attachment, "owner_table = 'visits' AND owner_id = ?", [visit_id]):
             store.delete(Attachment, attachment.id)
         for solution in store.solutions_of_visit(visit_id):
             store.delete(Solution, solution.id)
         for problem in store.problems_of_visit(visit_id):
-            for solution in store.solutions_of_problem(problem.id):
+            solutions = store.solutions_of_problem(problem.id)
+            if any(s.visit_id or s.project_id for s in solutions):
+                continue
+            for solution in solutions:
                 store.delete(Solution, solution.id)
             store.delete(TechnicalProblem, problem.id)
 

@@ -349,3 +349,18 @@ def test_a_photo_of_a_once_approved_visit_is_not_removed_by_its_owner(store, tar
     store.db.execute("UPDATE visits SET review_status = 'returned' WHERE id = ?", [approved.id])
     visit_ops.write_attachments(store, "visits", approved.id, [], [photos[approved.id]], draft=False)
     assert store.get(Attachment, photos[approved.id]) is None
+
+
+def test_a_deletion_kept_after_a_conflict_leaves_a_problem_solved_on_another_visit(store, target):
+    """Kept after a conflict, a visit's deletion takes what was recorded on it (no refusal is
+    possible then); a problem raised on it but solved on another visit stays, with that solution."""
+    me = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学"))
+    first, later = make_visit(target, commissioner_id=me.id), make_visit(target, commissioner_id=me.id)
+    mine = TechnicalProblem(title="陈皮霉变", description="仓储受潮", status="open")
+    kept = TechnicalProblem(title="柑橘溃疡病", description="叶斑", status="open")
+    store.save_visit(first, [mine, kept], [Solution(problem_id=mine.id, description="通风除湿")])
+    store.save_visit(later, [], [Solution(problem_id=kept.id, description="喷施铜制剂")])
+    store.delete(Visit, first.id)
+    visit_ops.delete_parts(store, first.id)
+    assert store.get(TechnicalProblem, mine.id) is None and store.get(TechnicalProblem, kept.id) is not None
+    assert [s.description for s in store.solutions_of_problem(kept.id)] == ["喷施铜制剂"]
