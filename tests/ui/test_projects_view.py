@@ -490,6 +490,11 @@ def test_the_achievement_form_keeps_its_height_on_a_short_window(store: Store, q
             assert button.height() >= button.sizeHint().height(), button.text()
         box = view.achievement_box
         assert box.height() >= box.sizeHint().height()
+        page = view.tabs.widget(1)
+        assert page.widget().height() - page.viewport().height() < 100  # scrolls only as far as it must
+        view.resize(1200, 900)  # a tall window: the table takes the room
+        wait(context)
+        assert view.achievement_table.height() > 300
     finally:
         context.close()
 

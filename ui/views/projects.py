@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -91,8 +91,18 @@ log = logging.getLogger("commissioner.ui.projects")
 DEFAULT_DAYS = 30  # a new project's application deadline
 
 
-def _table(parent: QWidget, columns: int, *, multi: bool = False) -> QTableWidget:
-    table = QTableWidget(0, columns, parent)
+class _ShortTable(QTableWidget):
+    """A table that asks for no more than its minimum height: on a short window (a field laptop at
+    150 %) the form below it keeps its rows and the page scrolls less; on a tall one the layout's
+    stretch gives it the room."""
+
+    def sizeHint(self) -> QSize:  # Qt's name
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumHeight())
+
+
+def _table(parent: QWidget, columns: int, *, multi: bool = False, short: bool = False) -> QTableWidget:
+    table = (_ShortTable if short else QTableWidget)(0, columns, parent)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(
@@ -365,7 +375,7 @@ class ProjectsView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.totals_label = QLabel(self)
         self.totals_label.setWordWrap(True)
-        self.achievement_table = _table(self, 8, multi=True)
+        self.achievement_table = _table(self, 8, multi=True, short=True)
         self.achievement_table.itemSelectionChanged.connect(self._achievement_chosen)
         self.achievement_files = self._files_label()
         self.review_row, rv = flow_widget(self)
