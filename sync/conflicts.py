@@ -212,6 +212,20 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
         current = store.row(table, record_id)
         if current is None:
             raise NotFoundError(Message(f"找不到记录 {record_id}", f"No record {record_id}"))
+        if table == "visits" and field == "deleted" and keep == "local" and current.get("deleted"):
+            # Keeping the deletion is refused for what the editor refuses it (the other laptop's edit
+            # may have given a solution on it, or an achievement may cite it meanwhile): the
+            # server's version is the one to keep then.
+            from commissioner_app.ops.visits import parts_refusal
+
+            refusal = parts_refusal(store, record_id)
+            if refusal is not None:
+                raise CommissionerError(
+                    Message(
+                        f"{refusal.zh}。请保留服务器上的版本。",
+                        f"{refusal.en}. Keep the server's version.",
+                    )
+                )
         now = now_iso()
         if keep == "server":
             value = _load(server_value)

@@ -114,6 +114,13 @@ def visit_deletion_refusal(store: Store, visit_id: str) -> Message | None:
             "A visit that was once approved cannot be deleted; if it is wrong, ask your reviewer to "
             "return it first",
         )
+    return parts_refusal(store, visit_id)
+
+
+def parts_refusal(store: Store, visit_id: str) -> Message | None:
+    """Why what was recorded on a visit, or given on it, keeps the visit from being deleted: records
+    elsewhere would point at what is gone (see `visit_deletion_refusal`). Also asked when a deletion
+    is kept after a conflict: the other laptop's edit may have added such a record meanwhile."""
     raised = [p.id for p in store.problems_of_visit(visit_id)]
     marks = ",".join("?" * len(raised))
     first = store.db.execute(

@@ -276,3 +276,43 @@ def test_a_deletion_kept_after_a_conflict_takes_what_was_recorded_on_the_visit(
         k for k, r in held.items() if k == ("visits", visit.id) or r["fields"].get("visit_id") == visit.id
     ]
     assert len(parts) >= 2 and all(held[k]["deleted"] for k in parts), {k: held[k]["deleted"] for k in parts}
+
+
+def test_a_deletion_is_not_kept_when_the_other_laptop_gave_a_solution_on_the_visit_meanwhile(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    """A third cold try: deleted on laptop A; on B meanwhile the visit got the solution of a problem
+    raised on another visit, marked solved. Keeping A's deletion took that solution and left the
+    problem 已解决 with none, everywhere. It is refused as the editor refuses it; the server's
+    version can be kept."""
+    from commissioner_app.domain import Solution, TechnicalProblem
+    from commissioner_app.errors import CommissionerError
+    from commissioner_app.ops.visits import delete_visit
+    from sync.conflicts import resolve_record
+
+    server = shared_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    rng = random.Random(9)
+    raised = TechnicalProblem(title="柑橘溃疡病", description="叶斑", status="open")
+    elsewhere = add_visit(a, rng, add_target(a, rng), "另一次", children=False)
+    a.save_visit(a.require(Visit, elsewhere.id), [raised])
+    ea.sync()
+    eb.sync()
+    delete_visit(a, visit.id)
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：复查并给出溃疡病防治方案"
+    b.save_visit(vb, [], [Solution(problem_id=raised.id, description="喷施铜制剂")])
+    b.db.execute("UPDATE problems SET status = 'solved', dirty = 1 WHERE id = ?", [raised.id])
+    eb.sync()
+    assert ea.sync().conflicts == 1
+    with pytest.raises(CommissionerError, match="柑橘溃疡病"):
+        resolve_record(a, "visits", visit.id, "local")
+    assert resolve_record(a, "visits", visit.id, "server") >= 1
+    ea.sync()
+    held = server.records(a.get_meta("self_commissioner_id"))
+    assert not held[("visits", visit.id)]["deleted"]
+    assert not any(
+        r["deleted"]
+        for k, r in held.items()
+        if k[0] == "solutions" and r["fields"].get("problem_id") == raised.id
+    )
