@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from commissioner_app.domain import Achievement, Commissioner, Review, contract_key
+from commissioner_app.domain import Achievement, Attachment, Commissioner, Review, contract_key
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.review import _scope, approved_once, decide_records
@@ -66,9 +66,14 @@ def delete_achievement(store: Store, achievement_id: str) -> None:
                     "reviewer to return it first",
                 )
             )
-        # Its files stay, with an owner deleted (shown nowhere): files go to the central store before
-        # achievements, and a file's deletion first sent the achievement back to review, after
-        # which its own deletion was refused (the file lost everywhere, the achievement kept).
+        # Its files stay, with an owner deleted (nothing fetches, previews or counts them): files go
+        # to the central store before achievements, and a file's deletion first sent the achievement
+        # back to review, after which its own deletion was refused (the file lost everywhere, the
+        # achievement kept). One never sent yet goes: it would be uploaded for nothing.
+        for attachment in store.all(
+            Attachment, "owner_table = 'achievements' AND owner_id = ? AND rev = 0", [achievement_id]
+        ):
+            store.delete(Attachment, attachment.id)
         store.delete(Achievement, achievement_id)
 
 

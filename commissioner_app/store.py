@@ -979,10 +979,12 @@ class Store:
 
         found = []
         for (sha,) in self.db.execute(
-            """SELECT DISTINCT sha256 FROM attachments
+            """SELECT DISTINCT sha256 FROM attachments a
                 WHERE deleted = 0 AND updated_by = 'server' AND dirty = 0
                 AND sha256 NOT IN
-                    (SELECT sha256 FROM attachments WHERE updated_by != 'server' OR dirty = 1)"""
+                    (SELECT sha256 FROM attachments WHERE updated_by != 'server' OR dirty = 1)
+                AND NOT EXISTS (SELECT 1 FROM achievements o WHERE a.owner_table = 'achievements'
+                                AND o.id = a.owner_id AND o.deleted = 1)"""
         ).fetchall():
             if valid_sha256(sha) and not blob_path(self, sha).exists():
                 found.append(sha)

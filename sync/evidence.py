@@ -76,10 +76,18 @@ def keep_team_full(store: Store) -> bool:
 # --- what is here ---------------------------------------------------------------------------------
 
 
+# An attachment `a` whose achievement is not deleted: a deleted achievement's files stay (see
+# achievements.delete_achievement) but nothing fetches, previews or counts them.
+OWNER_LIVE = (
+    "NOT EXISTS (SELECT 1 FROM achievements o WHERE a.owner_table = 'achievements' AND o.id = a.owner_id "
+    "AND o.deleted = 1)"
+)
+
+
 def _evidence_hashes(store: Store) -> list[str]:
     """Every file the records on this computer refer to (attachments, signed confirmation sheets)."""
     rows = store.db.execute(
-        "SELECT sha256 FROM attachments WHERE deleted = 0 AND sha256 != '' "
+        f"SELECT sha256 FROM attachments a WHERE deleted = 0 AND sha256 != '' AND {OWNER_LIVE} "
         "UNION SELECT confirm_sheet_sha256 FROM visits WHERE deleted = 0 AND confirm_sheet_sha256 != ''"
     ).fetchall()
     return [r[0] for r in rows if valid_sha256(r[0])]

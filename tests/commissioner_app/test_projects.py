@@ -337,6 +337,7 @@ def test_an_achievement_recorded_by_mistake_is_deleted(tmp_path: Path) -> None:
     “重复登记，请删除”: there was no way to delete it. One's own, not approved, goes with its files."""
     from commissioner_app.domain import Attachment, Review
     from commissioner_app.ops.projects import delete_achievement
+    from sync.evidence import _evidence_hashes
 
     store = Store.open(tmp_path / "data")
     me = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学", team_id="t1"))
@@ -346,12 +347,21 @@ def test_an_achievement_recorded_by_mistake_is_deleted(tmp_path: Path) -> None:
     theirs = stored_contract(store, other, "HT-3")
     scan = store.save(Attachment(owner_table="achievements", owner_id=twice.id, sha256="b" * 64))
     store.db.execute("UPDATE achievements SET review_status = 'approved' WHERE id = ?", [approved.id])
+    # The scan came from the central store (another laptop's) and was never downloaded here.
+    store.db.execute(
+        "UPDATE attachments SET rev = 1, dirty = 0, updated_by = 'server' WHERE id = ?", [scan.id]
+    )
+    unsent = store.save(Attachment(owner_table="achievements", owner_id=twice.id, sha256="c" * 64))
+    assert "b" * 64 in store.not_downloaded() and "b" * 64 in _evidence_hashes(store)
     assert delete_achievement(store, twice.id).changes.touches("achievements")
     row = store.row("achievements", twice.id)
     assert row is not None and row["deleted"] == 1 and row["dirty"] == 1  # sent at the next sync
-    # Its file stays, its owner deleted: deleted first at the central store (files go before
-    # achievements), it sent the achievement back to review and the achievement's deletion failed.
+    # Its synced file stays, its owner deleted (deleted first at the central store, files going before
+    # achievements, it sent the achievement back to review and the achievement's deletion failed),
+    # and nothing fetches or counts it; one never sent goes (it would be uploaded for nothing).
     assert store.row("attachments", scan.id)["deleted"] == 0
+    assert "b" * 64 not in store.not_downloaded() and "b" * 64 not in _evidence_hashes(store)
+    assert store.row("attachments", unsent.id)["deleted"] == 1
     with pytest.raises(CommissionerError, match="审核通过"):
         delete_achievement(store, approved.id)
     # Approved once, then edited (waiting for review again): still not by its owner alone.
