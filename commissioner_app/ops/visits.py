@@ -24,17 +24,6 @@ def write_attachments(
     for attachment in added:
         attachment.owner_table, attachment.owner_id = owner_table, owner_id
         store.save(attachment, draft=draft)
-    if removed and owner_table in ("visits", "achievements"):
-        row = store.row(owner_table, owner_id)
-        if row is not None and approved_once(store, owner_id, row["review_status"] or ""):
-            # The central store refuses it (and gives the file back at the next sync).
-            raise CommissionerError(
-                Message(
-                    "曾经审核通过的记录中的照片和文件不能删除；如需更正，请联系站长/团长退回该记录",
-                    "Photos and files of a record that was once approved cannot be removed; to correct "
-                    "them, ask your reviewer to return the record",
-                )
-            )
     for attachment_id in removed:
         if store.get(Attachment, attachment_id) is not None:
             store.delete(Attachment, attachment_id)

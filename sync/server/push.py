@@ -1592,11 +1592,12 @@ class Batch:
             self.write(owner_table, owner_id, record, fields, record.deleted, record.scope())
 
     def _check_part_of_approved(self, table: str, current: Stored) -> None:
-        """What was recorded on a once-approved record (a visit's problems, solutions and files; an
-        achievement's files) goes only with it, after a reviewer has returned it: deleted in the
-        application together with its visit, whose own deletion is refused, they were accepted and
-        every laptop lost them. Nor do they go while that record's deletion in this batch met a
-        conflict (edited on another laptop meanwhile). The laptop gets each back."""
+        """The problems and solutions recorded on a once-approved visit go only with it, after a
+        reviewer has returned it: deleted in the application together with their visit, whose own
+        deletion is refused, they were accepted and every laptop lost them. Nor do they go while
+        their visit's deletion in this batch met a conflict (edited on another laptop meanwhile), nor
+        its files then. The laptop gets each back. (Otherwise a file's removal is an edit of the
+        evidence: the record waits for review again.)"""
         fields = current.fields
         parent: tuple[str, str] | None = None
         if table in ("problems", "solutions") and fields.get("visit_id"):
@@ -1616,6 +1617,8 @@ class Batch:
                 "computer and has not happened; it stays until that conflict is resolved",
                 current,
             )
+        if table == "attachments":
+            return  # (a file's removal is an edit of the evidence: the record waits for review again)
         stored = self.load(*parent)
         if (
             stored is not None

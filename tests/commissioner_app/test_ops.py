@@ -327,30 +327,6 @@ def test_a_visit_logged_by_mistake_is_deleted_with_what_was_recorded_on_it(store
         assert store.row("visits", kept.id)["deleted"] == 0
 
 
-def test_a_photo_of_a_once_approved_visit_is_not_removed_by_its_owner(store, target):
-    """The central store refuses it (and gives the photo back at the next sync, its removal having
-    looked done): the editor's save says so at once and keeps the photo. A visit never approved, or
-    returned, loses it as asked."""
-    me = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学"))
-    approved, fresh = make_visit(target, commissioner_id=me.id), make_visit(target, commissioner_id=me.id)
-    photos = {}
-    for visit in (approved, fresh):
-        store.save_visit(visit)
-        photos[visit.id] = store.save(Attachment(owner_table="visits", owner_id=visit.id, sha256="d" * 64)).id
-    store.save(Review(record_id=approved.id, record_rev=1, decision="approved", reviewer_id="boss"))
-    store.db.execute(
-        "UPDATE visits SET review_status = 'pending' WHERE id = ?", [approved.id]
-    )  # edited since
-    with pytest.raises(CommissionerError, match="审核通过"):
-        visit_ops.write_attachments(store, "visits", approved.id, [], [photos[approved.id]], draft=False)
-    assert store.get(Attachment, photos[approved.id]) is not None
-    visit_ops.write_attachments(store, "visits", fresh.id, [], [photos[fresh.id]], draft=False)
-    assert store.get(Attachment, photos[fresh.id]) is None
-    store.db.execute("UPDATE visits SET review_status = 'returned' WHERE id = ?", [approved.id])
-    visit_ops.write_attachments(store, "visits", approved.id, [], [photos[approved.id]], draft=False)
-    assert store.get(Attachment, photos[approved.id]) is None
-
-
 def test_a_deletion_kept_after_a_conflict_leaves_a_problem_solved_on_another_visit(store, target):
     """Kept after a conflict, a visit's deletion takes what was recorded on it (no refusal is
     possible then); a problem raised on it but solved on another visit stays, with that solution."""
