@@ -199,6 +199,18 @@ def test_the_annual_record_has_a_section_on_agreements(tmp_path) -> None:
     assert f"{visits.agreed:g}" in section and f"{visits.done:g}" in section
 
 
+def signed_for_2026(store: Store, target_id: str, agreed: dict[str, float]) -> ServiceAgreement:
+    """An agreement signed for 2026, saved on this laptop (not synced yet)."""
+    agreement = ServiceAgreement(
+        target_id=target_id,
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        agreed=agreed,
+        status="signed",
+    )
+    return save_agreement(store, agreement).value
+
+
 def test_a_signed_agreement_synced_keeps_its_targets_and_period_on_the_laptop(store: Store) -> None:
     """The central store refuses a change of a signed agreement's targets or period by its
     commissioner (tests/sync/test_server_integrity.py); the laptop says so at once, and keeps it."""
@@ -206,16 +218,7 @@ def test_a_signed_agreement_synced_keeps_its_targets_and_period_on_the_laptop(st
     from commissioner_app.ops.agreements import delete_agreement
 
     target = store.save(ServiceTarget(name="双水陈皮合作社", county="新会区"))
-    agreement = save_agreement(
-        store,
-        ServiceAgreement(
-            target_id=target.id,
-            start_date=date(2026, 1, 1),
-            end_date=date(2026, 12, 31),
-            agreed={"visits": 100, "people_trained": 50},
-            status="signed",
-        ),
-    ).value
+    agreement = signed_for_2026(store, target.id, {"visits": 100, "people_trained": 50})
     # Not synced yet: still the laptop's own, corrected freely (a typo in a target).
     agreement.agreed = {"visits": 10, "people_trained": 50}
     save_agreement(store, agreement)
@@ -256,16 +259,7 @@ def test_a_signed_agreement_follows_its_served_party_merged_into_another(store: 
     named the one merged, and every later save (its mid-term check) was refused."""
     first = store.save(ServiceTarget(name="双水陈皮合作社", county="新会区"))
     kept = store.save(ServiceTarget(name="双水陈皮专业合作社", county="新会区"))
-    agreement = save_agreement(
-        store,
-        ServiceAgreement(
-            target_id=first.id,
-            start_date=date(2026, 1, 1),
-            end_date=date(2026, 12, 31),
-            agreed={"visits": 10},
-            status="signed",
-        ),
-    ).value
+    agreement = signed_for_2026(store, first.id, {"visits": 10})
     store.db.execute(
         "UPDATE service_agreements SET rev = 1, base_rev = 1, dirty = 0 WHERE id = ?", [agreement.id]
     )
