@@ -56,6 +56,14 @@ class PhotoInfo:
     gps_lon: float | None = None
 
 
+# SQL: an attachment `a` not of a deleted achievement. A deleted achievement's files stay (see
+# achievements.delete_achievement), but nothing fetches, previews or counts them.
+OWNER_LIVE = (
+    "NOT EXISTS (SELECT 1 FROM achievements o WHERE a.owner_table = 'achievements' AND o.id = a.owner_id "
+    "AND o.deleted = 1)"
+)
+
+
 def valid_sha256(value: object) -> bool:
     """Whether `value` is a SHA-256 as this application writes it: 64 lowercase hex characters."""
     return isinstance(value, str) and _SHA256.fullmatch(value) is not None

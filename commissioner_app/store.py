@@ -975,16 +975,15 @@ class Store:
         gone is another matter: `check` reports it as missing."""
         if self.data_dir is None:
             return []
-        from commissioner_app.attachments import blob_path, valid_sha256
+        from commissioner_app.attachments import OWNER_LIVE, blob_path, valid_sha256
 
         found = []
         for (sha,) in self.db.execute(
-            """SELECT DISTINCT sha256 FROM attachments a
+            f"""SELECT DISTINCT sha256 FROM attachments a
                 WHERE deleted = 0 AND updated_by = 'server' AND dirty = 0
                 AND sha256 NOT IN
                     (SELECT sha256 FROM attachments WHERE updated_by != 'server' OR dirty = 1)
-                AND NOT EXISTS (SELECT 1 FROM achievements o WHERE a.owner_table = 'achievements'
-                                AND o.id = a.owner_id AND o.deleted = 1)"""
+                AND {OWNER_LIVE}"""
         ).fetchall():
             if valid_sha256(sha) and not blob_path(self, sha).exists():
                 found.append(sha)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from commissioner_app.attachments import (
     INCOMING_PREFIX,
+    OWNER_LIVE,
     blob_path,
     thumbnail_path,
     valid_sha256,
@@ -74,14 +75,6 @@ def keep_team_full(store: Store) -> bool:
 
 
 # --- what is here ---------------------------------------------------------------------------------
-
-
-# An attachment `a` whose achievement is not deleted: a deleted achievement's files stay (see
-# achievements.delete_achievement) but nothing fetches, previews or counts them.
-OWNER_LIVE = (
-    "NOT EXISTS (SELECT 1 FROM achievements o WHERE a.owner_table = 'achievements' AND o.id = a.owner_id "
-    "AND o.deleted = 1)"
-)
 
 
 def _evidence_hashes(store: Store) -> list[str]:

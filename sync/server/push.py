@@ -1168,7 +1168,7 @@ class Batch:
                     current,
                 )
             if change["deleted"] and current is not None and not current.deleted:
-                self._check_part_of_approved(table, current)
+                self._check_part_deletion(table, current)
             self._check_references(table, incoming, current)
             if table == "problems" and not change["deleted"]:
                 self._check_cited_demand(incoming, current)
@@ -1591,7 +1591,7 @@ class Batch:
                 fields["confirm_sheet_accepted"] = 0
             self.write(owner_table, owner_id, record, fields, record.deleted, record.scope())
 
-    def _check_part_of_approved(self, table: str, current: Stored) -> None:
+    def _check_part_deletion(self, table: str, current: Stored) -> None:
         """The problems and solutions recorded on a once-approved visit go only with it, after a
         reviewer has returned it: deleted in the application together with their visit, whose own
         deletion is refused, they were accepted and every laptop lost them. Nor do they go while

@@ -311,3 +311,25 @@ def test_a_visit_logged_by_mistake_is_deleted_from_its_editor(qtbot, context, st
     editor = open_visit_editor(None, context, approved.id)
     editor.show()
     assert not editor.delete_button.isVisible()
+
+
+def test_the_deletion_question_is_answered_by_its_buttons(qtbot):
+    """The question 删除… asks (the tests above answer it by hand): 删除 confirms, 取消 does not."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from ui.views.common import confirm_deletion
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    asked: list[str] = []
+
+    def answer(label: str) -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == label).click()
+
+    for label, confirmed in (("取消", False), ("删除", True)):
+        QTimer.singleShot(0, lambda label=label: answer(label))
+        assert confirm_deletion(parent, "删除服务记录", "删除这条服务记录？") is confirmed
+    assert asked == ["删除这条服务记录？"] * 2

@@ -60,6 +60,7 @@ from ui.editors.target_dialog import TargetDialog
 from ui.editors.target_picker import TargetPicker
 from ui.plain_text import plain_label
 from ui.tasks import Operation, error_text
+from ui.views.common import confirm_deletion
 from ui.widgets.attachments import AttachmentsWidget
 from ui.widgets.dates import PastDateEdit, TimeField
 from ui.widgets.spin import no_wheel
@@ -995,18 +996,13 @@ class VisitEditor(QDialog):
 
     def ask_delete(self) -> bool:
         """Whether the user confirms deleting the visit (tests replace this)."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("删除服务记录"))
-        box.setText(
+        return confirm_deletion(
+            self,
+            self.tr("删除服务记录"),
             self.tr(
                 "删除这条服务记录？其中的技术难题、解决方案和照片一并删除；下次同步后，市科技局和您的其他电脑上也将删除。"
-            )
+            ),
         )
-        delete = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is delete
 
     def delete_visit(self) -> None:
         if not self.ask_delete():

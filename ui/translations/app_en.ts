@@ -1034,6 +1034,17 @@ Restore now?</translation>
     </message>
 </context>
 <context>
+    <name>ConfirmDeletion</name>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsDialog</name>
     <message>
         <source>处理同步冲突</source>
@@ -3117,14 +3128,6 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Delete the achievement “{0}”? After the next sync it is deleted at the bureau too.</translation>
     </message>
     <message>
-        <source>删除</source>
-        <translation>Delete</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
         <source>已删除；下次同步后，市科技局处也将删除。</source>
         <translation>Deleted; after the next sync it is deleted at the bureau too.</translation>
     </message>
@@ -4496,14 +4499,6 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>删除这条服务记录？其中的技术难题、解决方案和照片一并删除；下次同步后，市科技局和您的其他电脑上也将删除。</source>
         <translation>Delete this visit? The problems, solutions and photos recorded on it go with it; after the next sync it is deleted at the bureau and on your other computers too.</translation>
-    </message>
-    <message>
-        <source>删除</source>
-        <translation>Delete</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>Cancel</translation>
     </message>
     <message>
         <source>正在删除…</source>

@@ -438,6 +438,20 @@ def pdf_target(
     return ask_save_path(parent, caption, Path(folder) / name, kind, ".pdf")
 
 
+def confirm_deletion(parent: QWidget, title: str, text: str) -> bool:
+    """Whether the user confirms a deletion: a warning with 删除 (destructive) and 取消."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(text)
+    delete = box.addButton(
+        QCoreApplication.translate("ConfirmDeletion", "删除"), QMessageBox.ButtonRole.DestructiveRole
+    )
+    box.addButton(QCoreApplication.translate("ConfirmDeletion", "取消"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is delete
+
+
 def with_suffix(parent: QWidget, chosen: str, suffix: str) -> Path | None:
     """A save dialog's answer as the file to write: a name typed without the extension gets it, and
     a file of that full name already there is replaced only if the user says so (the dialog asked

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -82,7 +81,7 @@ from ui.evidence_files import open_full, open_named_copy
 from ui.plain_text import plain_label
 from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, error_text
-from ui.views.common import heading, until_synced
+from ui.views.common import confirm_deletion, heading, until_synced
 from ui.widgets.dates import TypedDateEdit
 from ui.widgets.flow import flow_widget
 
@@ -1097,14 +1096,11 @@ class ProjectsView(QWidget):
 
     def ask_delete(self, title: str) -> bool:
         """Whether the user confirms deleting an achievement (tests replace this)."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("删除成果转化"))
-        box.setText(self.tr("删除成果“{0}”？下次同步后，市科技局处也将删除。").format(title))
-        delete = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is delete
+        return confirm_deletion(
+            self,
+            self.tr("删除成果转化"),
+            self.tr("删除成果“{0}”？下次同步后，市科技局处也将删除。").format(title),
+        )
 
     def delete_selected_achievement(self) -> None:
         """One's own achievement recorded by mistake (twice, or under the wrong contract)."""
