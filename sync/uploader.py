@@ -34,6 +34,11 @@ class Uploader(EngineParts):
         for row in rows:
             if row["_table"] == "attachments" and not row["deleted"] and row["sha256"]:
                 path = blob_path(self.store, row["sha256"])
+                if not path.exists() and row["base_rev"]:
+                    # Taken by the server before (with its file, which it keeps): a record edited, or
+                    # brought back, on a computer that never fetched the file goes without it.
+                    kept.append(row)
+                    continue
                 if not path.exists():
                     report.problems.append(
                         Message(

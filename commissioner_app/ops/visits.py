@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
-from commissioner_app.domain import Attachment, Solution, TechnicalProblem, Visit
+from commissioner_app.domain import Attachment, Solution, TechnicalProblem, Visit, now_iso
 from commissioner_app.errors import CommissionerError, NotFoundError
 from commissioner_app.i18n import Message
 from commissioner_app.ops import OpChanges, drafts
@@ -196,6 +197,41 @@ def delete_parts(store: Store, visit_id: str) -> None:
             for solution in solutions:
                 store.delete(Solution, solution.id)
             store.delete(TechnicalProblem, problem.id)
+
+
+def restore_parts(store: Store, visit_id: str, since: str) -> int:
+    """Bring back what a sync deleted on a visit from `since` on: the other laptop deleted the visit
+    and what was recorded on it, and this laptop's user kept the visit (a conflict resolved for the
+    version here). Its files, solutions and problems, and their solutions, as `delete_parts` takes
+    them, that a pull deleted (none this laptop deleted itself) are live again and sent as edits of
+    the server's deletion. Returns how many came back."""
+    parts = [
+        ("attachments", "owner_table = 'visits' AND owner_id = ?"),
+        ("solutions", "visit_id = ?"),
+        ("problems", "visit_id = ?"),
+        ("solutions", "visit_id IS NULL AND problem_id IN (SELECT id FROM problems WHERE visit_id = ?)"),
+    ]
+    now, restored = now_iso(), 0
+    with store.atomic():
+        for table, on_visit in parts:
+            found = store.db.execute(
+                f"SELECT id FROM {table} WHERE {on_visit} AND deleted = 1 AND dirty = 0 AND is_draft = 0 "
+                "AND updated_by = 'server' AND updated_at >= ?",
+                [visit_id, since],
+            ).fetchall()
+            for (record_id,) in found:
+                store.db.execute(
+                    f"UPDATE {table} SET deleted = 0, dirty = 1, sync_error = NULL, base_rev = rev, "
+                    "updated_at = ?, updated_by = ? WHERE id = ?",
+                    [now, store.actor, record_id],
+                )
+                store.db.execute(
+                    "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [table, record_id, now, store.actor, json.dumps({"deleted": [1, 0]})],
+                )
+                restored += 1
+    return restored
 
 
 def recent_visits(store: Store, limit: int = PICKER_ROWS) -> list[dict[str, Any]]:

@@ -316,3 +316,52 @@ def test_a_deletion_is_not_kept_when_the_other_laptop_gave_a_solution_on_the_vis
         for k, r in held.items()
         if k[0] == "solutions" and r["fields"].get("problem_id") == raised.id
     )
+
+
+def test_a_visit_kept_after_the_other_laptop_deleted_it_comes_back_with_what_was_recorded_on_it(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    """A cold try the other way round: laptop A deleted the visit and synced; laptop B, offline,
+    edited it, synced (a conflict) and kept its version. B's pull had taken the problem and the
+    photo deleted with the visit, and the visit came back without them, on B and everywhere."""
+    from commissioner_app.ops.visits import delete_visit
+    from sync.conflicts import resolve_record
+    from tests.sync.fieldwork import add_photo
+
+    server = shared_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    add_photo(a, tmp_path, visit.id, random.Random(5), 2000)
+    ea.sync()
+    eb.sync()
+
+    PARTS = (("problems", "visit_id"), ("solutions", "visit_id"), ("attachments", "owner_id"))
+
+    def on_visit(store):  # type: ignore[no-untyped-def]
+        return {
+            (table, row[0])
+            for table, column in PARTS
+            for row in store.db.execute(
+                f"SELECT id FROM {table} WHERE {column} = ? AND deleted = 0 AND is_draft = 0", [visit.id]
+            )
+        }
+
+    recorded = on_visit(b)
+    assert {t for t, _ in recorded} >= {"problems", "attachments"}
+    delete_visit(a, visit.id)
+    ea.sync()
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：补充木虱监测结果"
+    b.save_visit(vb)
+    assert eb.sync().conflicts == 1
+    resolve_record(b, "visits", visit.id, "local")
+    report = eb.sync()
+    assert report.rejected == 0 and not report.problems, report.problems
+    eb.sync()
+    ea.sync()
+    held = server.records(cid)
+    assert not held[("visits", visit.id)]["deleted"]
+    assert {k for k in recorded if not held[k]["deleted"]} == recorded
+    for store in (a, b):
+        assert store.require(Visit, visit.id).content == "乙电脑：补充木虱监测结果"
+        assert on_visit(store) == recorded
