@@ -1071,15 +1071,18 @@ _CLOSING = re.compile(r"[\]\u3015\u3011\u3017}>\u3009\u300b]")
 
 def contract_key(number: str | None) -> str:
     """A technology contract's number as compared: full-width letters and digits as ASCII (NFKC),
-    every bracket round, upper case, and its separators dropped except between two digits, where a
-    run of them is one "-" (it tells 1-07 from 10-7). "ＨＴ－２０２６－００７", "ht 2026—007",
-    "HT-2026-007" and "HT2026-007" are one contract; "HT-2026-1-07" and "HT-2026-10-7" are two."""
+    every bracket round, upper case, and its separators dropped, except between two digits where
+    the digits after are only one or two: there a run of separators is one "-" (it tells 1-07 from
+    10-7). Three digits or more after it are a fixed-width part of one number (007, 440703).
+    "ＨＴ－２０２６－００７", "ht 2026—007", "HT-2026-007" and "HT2026007" are one contract;
+    "HT-2026-1-07" and "HT-2026-10-7" are two."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", number or ""))
     text = _CLOSING.sub(")", _OPENING.sub("(", text))
     parts = _SEPARATORS.split(text)
     key = parts[0]
     for part in parts[1:]:
-        key += ("-" if key[-1:].isdigit() and part[:1].isdigit() else "") + part
+        digits = len(part) - len(part.lstrip("0123456789"))
+        key += ("-" if key[-1:].isdigit() and 0 < digits < 3 else "") + part
     return key.upper()
 
 

@@ -398,8 +398,15 @@ def test_two_contracts_stay_two_and_one_contract_counts_in_one_year(tmp_path: Pa
         ("HT-2026-007 号", "HT-2026-007号"),
         ("HT2026-007", "HT-2026-007"),
         ("HT-2026-007\u200e", "HT-2026-007"),
+        # A third: a group of three digits or more is part of one fixed-width number, however it is
+        # split (HT2026007 as typed from the paper, HT-2026-007 from the scan) ...
+        ("HT2026007", "HT-2026-007"),
+        ("2026 440703 000123", "2026440703000123"),
+        ("JM-2026-0012", "JM20260012"),
     ):
         assert contract_key(one) == contract_key(other), one
+    # ... and one or two digits after a separator still tell two contracts apart.
+    assert contract_key("HT-2026-1-007") != contract_key("HT-2026-10-07")
 
     store = Store.open(tmp_path / "data")
     wang = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学", team_id="t1"))
