@@ -162,8 +162,20 @@ class Pusher(Uploader):
         return done
 
     def _next_rows(self, after: dict[str, int]) -> list[dict[str, Any]]:
+        """The rows of the next batch, each table walked on from `after` (moved on past them): at
+        most batch_size, and no more text than batch_chars. A batch is read whole first and, if its
+        JSON is over that budget (long texts, rarely), read again row by row against the budget:
+        working out every row's size in SQL took a third of the reading."""
+        start = dict(after)
+        rows = self._read_rows(after, None)
+        if len(orjson.dumps(rows, default=str)) > self.batch_chars:  # (bytes: never fewer than characters)
+            after.clear()
+            after.update(start)
+            rows = self._read_rows(after, self.batch_chars)
+        return rows
+
+    def _read_rows(self, after: dict[str, int], budget: int | None) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
-        budget = self.batch_chars
         for table in PUSH_ORDER:
             room = self.batch_size - len(rows)
             if room <= 0:
@@ -171,18 +183,20 @@ class Pusher(Uploader):
             # The rowids first, from the state index alone, then those rows: in one query, SQLite went
             # through the rows of every pushable record of the table for each batch to keep the first
             # few hundred (a first sync's visits read 13% slower).
+            size_sql = _size_sql(tuple(self._columns[table])) if budget is not None else "0"
             cursor = self.store.db.execute(
-                f"SELECT rowid AS _rowid, {_size_sql(tuple(self._columns[table]))} AS _size, * FROM {table} "
+                f"SELECT rowid AS _rowid, {size_sql} AS _size, * FROM {table} "
                 f"WHERE rowid IN (SELECT rowid FROM {table} WHERE {_PUSHABLE} AND rowid > ? "
                 "ORDER BY rowid LIMIT ?) ORDER BY rowid",
                 [after.get(table, 0), room],
             )
             names = [d[0] for d in cursor.description]
             for found in cursor.fetchall():
-                size = found[1]
-                if rows and budget - size < 0:
-                    return rows  # the server takes bodies up to a limit: long texts go in smaller batches
-                budget -= size
+                if budget is not None:
+                    size = found[1]
+                    if rows and budget - size < 0:
+                        return rows  # the server takes bodies up to a limit: long texts go in smaller batches
+                    budget -= size
                 row = dict(zip(names, found, strict=True))
                 row["_table"] = table
                 rows.append(row)
