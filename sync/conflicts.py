@@ -243,6 +243,8 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
                         json.dumps({field: [current.get(field), stored]}, ensure_ascii=False, default=str),
                     ],
                 )
+        if table == "visits" and field == "deleted":
+            _bring_back_parts(store, current, keep, server_value)
         store.db.execute(
             "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?", [now, keep, conflict_id]
         )
@@ -258,31 +260,36 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
                 "max(base_rev, ?), updated_at = ? WHERE id = ?",
                 [server_rev, now, record_id],
             )
-            if table == "visits":
-                _settle_visit_parts(store, record_id)
+            if (
+                table == "visits"
+                and store.db.execute("SELECT deleted FROM visits WHERE id = ?", [record_id]).fetchone()[0]
+            ):
+                # The deletion kept: what was recorded on the visit, which the central store kept
+                # while the conflict was open (and gave back), goes with it at the next sync.
+                from commissioner_app.ops.visits import delete_parts
+
+                delete_parts(store, record_id)
     return next(
         c for c in list_conflicts(store, include_resolved=True, record_id=record_id) if c.id == conflict_id
     )
 
 
-def _settle_visit_parts(store: Store, visit_id: str) -> None:
-    """What was recorded on a visit whose conflicts are all resolved follows what was kept of it."""
-    from commissioner_app.ops.visits import delete_parts, restore_parts
+def _bring_back_parts(store: Store, before: dict[str, Any], keep: Keep, server_value: str | None) -> None:
+    """A visit's deletion met an edit, and the visit is kept live: what the deletion took from it
+    comes back with it (commissioner_app/ops/visits.py: restore_parts). `before` is the visit as it
+    was before this resolution."""
+    from commissioner_app.ops.visits import restore_parts
 
-    if store.db.execute("SELECT deleted FROM visits WHERE id = ?", [visit_id]).fetchone()[0]:
-        # The deletion kept: what was recorded on the visit, which the central store kept while the
-        # conflict was open (and gave back), goes with it at the next sync.
-        delete_parts(store, visit_id)
-        return
-    latest = store.db.execute(
-        "SELECT server_value, created_at FROM sync_conflicts WHERE table_name = 'visits' AND record_id = ? "
-        "AND field = 'deleted' ORDER BY id DESC LIMIT 1",
-        [visit_id],
-    ).fetchone()
-    if latest is not None and _load(latest[0]):
-        # The visit kept against the other laptop's deletion of it: what that deletion took from it,
-        # which a pull here deleted meanwhile, comes back with it.
-        restore_parts(store, visit_id, str(latest[1]))
+    server_deleted = bool(_load(server_value))
+    if keep == "server" and server_deleted:
+        return  # the deletion kept (its parts go at the end of the resolution, as they always did)
+    if before.get("deleted") and keep == "server":
+        # Deleted here, and the other laptop's live version kept: what this laptop's deletion took.
+        restore_parts(store, str(before["id"]), since=str(before["updated_at"]))
+    elif not before.get("deleted") and server_deleted:
+        # Deleted on the other laptop and kept live here: what a pull took from the server's deletion
+        # on (the visit's server_seq is that deletion's, as the conflict's answer gave it).
+        restore_parts(store, str(before["id"]), after_seq=int(before["server_seq"]))
 
 
 def resolve_record(store: Store, table: str, record_id: str, keep: Keep) -> int:

@@ -34,9 +34,9 @@ class Uploader(EngineParts):
         for row in rows:
             if row["_table"] == "attachments" and not row["deleted"] and row["sha256"]:
                 path = blob_path(self.store, row["sha256"])
-                if not path.exists() and row["base_rev"]:
-                    # Taken by the server before (with its file, which it keeps): a record edited, or
-                    # brought back, on a computer that never fetched the file goes without it.
+                if not path.exists() and row["base_rev"] and self._server_holds(row["sha256"]):
+                    # Taken by the server before, and its file is still there (a record brought back
+                    # after a deletion, on a computer that never fetched the file): it goes without.
                     kept.append(row)
                     continue
                 if not path.exists():
@@ -101,6 +101,11 @@ class Uploader(EngineParts):
         if damaged:
             kept = [r for r in kept if not (r["_table"] == "attachments" and r["sha256"] in damaged)]
         return kept
+
+    def _server_holds(self, sha: str) -> bool:
+        """Whether the server holds a file this account has sent it (the server's maintenance deletes
+        files no live record names, after a while: a deleted record's, for one)."""
+        return bool(self.client.attachment_status(sha).get("complete"))
 
     def _upload(self, sha: str, size: int, report: SyncReport, before: int, total: int) -> int:
         status = self.client.attachment_status(sha)

@@ -199,29 +199,46 @@ def delete_parts(store: Store, visit_id: str) -> None:
             store.delete(TechnicalProblem, problem.id)
 
 
-def restore_parts(store: Store, visit_id: str, since: str) -> int:
-    """Bring back what a sync deleted on a visit from `since` on: the other laptop deleted the visit
-    and what was recorded on it, and this laptop's user kept the visit (a conflict resolved for the
-    version here). Its files, solutions and problems, and their solutions, as `delete_parts` takes
-    them, that a pull deleted (none this laptop deleted itself) are live again and sent as edits of
-    the server's deletion. Returns how many came back."""
+def restore_parts(
+    store: Store, visit_id: str, *, after_seq: int | None = None, since: str | None = None
+) -> int:
+    """Bring back what a deletion of a visit took with it, when the visit is kept after all (a
+    conflict resolved for its live version). Either the other laptop deleted it: what a pull
+    deleted here from the server's deletion on (`after_seq`, the server's sequence number of the
+    visit's deletion, which the conflict's answer gave; a part removed on purpose before it has a
+    lower one and stays removed). Or this laptop deleted it: what was deleted here from the visit's
+    deletion on (`since`, its time). Problems first, then the solutions whose problem is live, then
+    the files, as `delete_parts` took them; each is sent as an edit of the server's version.
+    Returns how many came back."""
+    value: int | str
+    if after_seq is not None:
+        which, value = "dirty = 0 AND updated_by = 'server' AND server_seq > ?", after_seq
+    elif since is not None:
+        which, value = "updated_at >= ?", since
+    else:
+        raise ValueError("after_seq or since")
+    live_problem = "(problem_id IS NULL OR problem_id IN (SELECT id FROM problems WHERE deleted = 0))"
     parts = [
-        ("attachments", "owner_table = 'visits' AND owner_id = ?"),
-        ("solutions", "visit_id = ?"),
         ("problems", "visit_id = ?"),
-        ("solutions", "visit_id IS NULL AND problem_id IN (SELECT id FROM problems WHERE visit_id = ?)"),
+        ("solutions", f"visit_id = ? AND {live_problem}"),
+        (
+            "solutions",
+            f"visit_id IS NULL AND problem_id IN (SELECT id FROM problems WHERE visit_id = ?) "
+            f"AND {live_problem}",
+        ),
+        ("attachments", "owner_table = 'visits' AND owner_id = ?"),
     ]
     now, restored = now_iso(), 0
     with store.atomic():
         for table, on_visit in parts:
             found = store.db.execute(
-                f"SELECT id FROM {table} WHERE {on_visit} AND deleted = 1 AND dirty = 0 AND is_draft = 0 "
-                "AND updated_by = 'server' AND updated_at >= ?",
-                [visit_id, since],
+                f"SELECT id FROM {table} WHERE {on_visit} AND deleted = 1 AND is_draft = 0 AND {which}",
+                [visit_id, value],
             ).fetchall()
             for (record_id,) in found:
                 store.db.execute(
-                    f"UPDATE {table} SET deleted = 0, dirty = 1, sync_error = NULL, base_rev = rev, "
+                    f"UPDATE {table} SET deleted = 0, sync_error = NULL, "
+                    "base_rev = CASE WHEN dirty = 1 THEN base_rev ELSE rev END, dirty = 1, "
                     "updated_at = ?, updated_by = ? WHERE id = ?",
                     [now, store.actor, record_id],
                 )

@@ -318,35 +318,31 @@ def test_a_deletion_is_not_kept_when_the_other_laptop_gave_a_solution_on_the_vis
     )
 
 
-def test_a_visit_kept_after_the_other_laptop_deleted_it_comes_back_with_what_was_recorded_on_it(
-    shared_server: Server, tmp_path: Path
-) -> None:
-    """A cold try the other way round: laptop A deleted the visit and synced; laptop B, offline,
-    edited it, synced (a conflict) and kept its version. B's pull had taken the problem and the
-    photo deleted with the visit, and the visit came back without them, on B and everywhere."""
+PARTS = (("problems", "visit_id"), ("solutions", "visit_id"), ("attachments", "owner_id"))
+
+
+def live_parts(store, visit_id: str) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """What is recorded on a visit, live, on one laptop: (table, id)."""
+    return {
+        (table, row[0])
+        for table, column in PARTS
+        for row in store.db.execute(
+            f"SELECT id FROM {table} WHERE {column} = ? AND deleted = 0 AND is_draft = 0", [visit_id]
+        )
+    }
+
+
+def deleted_on_a_edited_on_b(server: Server, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A visit with a problem, a solution and a photo on both laptops; A deletes it and syncs, B
+    edits it offline and syncs into the conflict."""
     from commissioner_app.ops.visits import delete_visit
-    from sync.conflicts import resolve_record
     from tests.sync.fieldwork import add_photo
 
-    server = shared_server
     a, b, ea, eb, visit = setup_pair(server, tmp_path)
-    cid = a.get_meta("self_commissioner_id")
     add_photo(a, tmp_path, visit.id, random.Random(5), 2000)
     ea.sync()
     eb.sync()
-
-    PARTS = (("problems", "visit_id"), ("solutions", "visit_id"), ("attachments", "owner_id"))
-
-    def on_visit(store):  # type: ignore[no-untyped-def]
-        return {
-            (table, row[0])
-            for table, column in PARTS
-            for row in store.db.execute(
-                f"SELECT id FROM {table} WHERE {column} = ? AND deleted = 0 AND is_draft = 0", [visit.id]
-            )
-        }
-
-    recorded = on_visit(b)
+    recorded = live_parts(b, visit.id)
     assert {t for t, _ in recorded} >= {"problems", "attachments"}
     delete_visit(a, visit.id)
     ea.sync()
@@ -354,6 +350,21 @@ def test_a_visit_kept_after_the_other_laptop_deleted_it_comes_back_with_what_was
     vb.content = "乙电脑：补充木虱监测结果"
     b.save_visit(vb)
     assert eb.sync().conflicts == 1
+    return a, b, ea, eb, visit, recorded
+
+
+def test_a_visit_kept_after_the_other_laptop_deleted_it_comes_back_with_what_was_recorded_on_it(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    """A cold try the other way round: laptop A deleted the visit and synced; laptop B, offline,
+    edited it, synced (a conflict) and kept its version. B's pull had taken the problem, the solution
+    and the photo deleted with the visit, and the visit came back without them, on B and
+    everywhere. B never fetched the photo's file: the server still holds it, and the record goes."""
+    from sync.conflicts import resolve_record
+
+    server = shared_server
+    a, b, ea, eb, visit, recorded = deleted_on_a_edited_on_b(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
     resolve_record(b, "visits", visit.id, "local")
     report = eb.sync()
     assert report.rejected == 0 and not report.problems, report.problems
@@ -364,4 +375,142 @@ def test_a_visit_kept_after_the_other_laptop_deleted_it_comes_back_with_what_was
     assert {k for k in recorded if not held[k]["deleted"]} == recorded
     for store in (a, b):
         assert store.require(Visit, visit.id).content == "乙电脑：补充木虱监测结果"
-        assert on_visit(store) == recorded
+        assert live_parts(store, visit.id) == recorded
+
+
+def test_the_laptop_that_deleted_a_visit_and_keeps_the_other_version_brings_back_its_parts(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A second cold try: the same conflict resolved on laptop A, which had deleted the visit, for B's
+    version (the visit live): it came back alone, A's deletion having taken the rest."""
+    from sync.conflicts import resolve_record
+
+    server = sqlite_server
+    a, b, ea, eb, visit, recorded = deleted_on_a_edited_on_b(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    ea.sync()  # A hears of B's conflicting edit
+    assert resolve_record(a, "visits", visit.id, "server") >= 1
+    ea.sync()
+    eb.sync()
+    ea.sync()
+    held = server.records(cid)
+    assert not held[("visits", visit.id)]["deleted"]
+    assert {k for k in recorded if not held[k]["deleted"]} == recorded
+    for store in (a, b):
+        assert live_parts(store, visit.id) == recorded
+
+
+def test_a_part_removed_on_purpose_stays_removed_when_the_visit_comes_back(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A second cold try: A removed a wrong photo on purpose and synced, then deleted the visit and
+    synced; B, offline throughout, kept its version. The photo came back with the rest. And an old
+    deletion conflict of the visit brought a photo removed later back at every later resolution."""
+    from commissioner_app.ops.visits import delete_visit, write_attachments
+    from sync.conflicts import resolve_record
+    from tests.sync.fieldwork import add_photo
+
+    server = sqlite_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    rng = random.Random(5)
+    add_photo(a, tmp_path, visit.id, rng, 2000)
+    add_photo(a, tmp_path, visit.id, rng, 3000)
+    ea.sync()
+    eb.sync()
+    wrong, kept = sorted(i for t, i in live_parts(a, visit.id) if t == "attachments")
+    write_attachments(a, "visits", visit.id, [], [wrong], draft=False)
+    ea.sync()
+    delete_visit(a, visit.id)
+    ea.sync()
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：补充木虱监测结果"
+    b.save_visit(vb)
+    assert eb.sync().conflicts == 1
+    resolve_record(b, "visits", visit.id, "local")
+    eb.sync()
+    ea.sync()
+    held = server.records(cid)
+    assert held[("attachments", wrong)]["deleted"] and not held[("attachments", kept)]["deleted"]
+    for store in (a, b):
+        assert ("attachments", wrong) not in live_parts(store, visit.id)
+
+    # Later the other photo is removed on purpose, and an ordinary conflict on the text is resolved
+    # for the server's text: the visit's old deletion conflict brings nothing back.
+    write_attachments(a, "visits", visit.id, [], [kept], draft=False)
+    ea.sync()
+    eb.sync()
+    va, vb = a.require(Visit, visit.id), b.require(Visit, visit.id)
+    va.content, vb.content = "甲电脑：改为讲解稻瘟病识别", "乙电脑：改为示范无人机飞防"
+    a.save_visit(va)
+    b.save_visit(vb)
+    ea.sync()
+    assert eb.sync().conflicts == 1
+    resolve_record(b, "visits", visit.id, "server")
+    eb.sync()
+    ea.sync()
+    assert server.records(cid)[("attachments", kept)]["deleted"]
+    assert not any(t == "attachments" for t, _ in live_parts(b, visit.id))
+
+
+def test_a_solution_does_not_come_back_for_a_problem_deleted_since(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A second cold try: the solution given on the visit was to a problem raised on another visit,
+    which A deleted after deleting this one. Keeping this visit on B brought the solution back for
+    a problem that was gone."""
+    from commissioner_app.domain import Solution, TechnicalProblem
+    from commissioner_app.ops.visits import delete_visit
+    from sync.conflicts import resolve_record
+
+    server = sqlite_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    rng = random.Random(9)
+    raised = TechnicalProblem(title="柑橘溃疡病", description="叶斑", status="open")
+    elsewhere = add_visit(a, rng, add_target(a, rng), "另一次", children=False)
+    a.save_visit(a.require(Visit, elsewhere.id), [raised])
+    given = Solution(problem_id=raised.id, description="喷施铜制剂")
+    a.save_visit(a.require(Visit, visit.id), [], [given])
+    ea.sync()
+    eb.sync()
+    delete_visit(a, visit.id)
+    delete_visit(a, elsewhere.id)
+    ea.sync()
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：补充木虱监测结果"
+    b.save_visit(vb)
+    assert eb.sync().conflicts == 1
+    resolve_record(b, "visits", visit.id, "local")
+    eb.sync()
+    ea.sync()
+    held = server.records(cid)
+    assert held[("problems", raised.id)]["deleted"] and held[("solutions", given.id)]["deleted"]
+    assert ("solutions", given.id) not in live_parts(b, visit.id)
+
+
+def test_a_file_brought_back_that_the_server_no_longer_holds_is_held_back_with_a_message(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A second cold try: the server's nightly maintenance had deleted the photo's file (no live
+    record named it after A's deletion); B, which never fetched it, sent the record back silently,
+    and nobody could open the photo."""
+    from sqlalchemy import text
+
+    from sync.conflicts import resolve_record
+    from sync.server.maintenance import prune
+
+    server = sqlite_server
+    a, b, ea, eb, visit, recorded = deleted_on_a_edited_on_b(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    (photo,) = [i for t, i in recorded if t == "attachments"]
+    with server.engine.begin() as conn:  # uploaded long before the deletion
+        conn.execute(text("UPDATE uploads SET updated_at = '2026-01-01T00:00:00+00:00'"))
+    prune(server.engine)
+    assert not server.uploads()
+    resolve_record(b, "visits", visit.id, "local")
+    report = eb.sync()
+    assert any("photo-" in p.zh and "缺失" in p.zh for p in report.problems), report.problems
+    assert server.records(cid)[("attachments", photo)]["deleted"]
+    assert b.row("attachments", photo)["dirty"] == 1  # waiting, not lost
+    assert {k for k in recorded if k[0] != "attachments"} <= live_parts(b, visit.id)
