@@ -1065,24 +1065,29 @@ class Achievement(Record):
 # forms plain first.
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
 _SEPARATORS = re.compile(r"[\s\-_/.\u00b7\u2010-\u2015\u2043\u2212\u30fb\u30fc\ufe58\ufe63~\uff5e]+")
-_OPENING = re.compile(r"[\[\u3014\u3010\u3016{<\u3008\u300a]")
-_CLOSING = re.compile(r"[\]\u3015\u3011\u3017}>\u3009\u300b]")
+# Brackets of every kind: the year of 江科合〔2026〕7号 is written (2026), [2026] or without them.
+_BRACKETS = re.compile(r"[()\[\]\u3014\u3015\u3010\u3011\u3016\u3017{}<>\u3008\u3009\u300a\u300b]")
+_DIGITS = "0123456789"
 
 
 def contract_key(number: str | None) -> str:
     """A technology contract's number as compared: full-width letters and digits as ASCII (NFKC),
-    every bracket round, upper case, and its separators dropped, except between two digits where
-    the digits after are only one or two: there a run of separators is one "-" (it tells 1-07 from
-    10-7). Three digits or more after it are a fixed-width part of one number (007, 440703).
-    "ＨＴ－２０２６－００７", "ht 2026—007", "HT-2026-007" and "HT2026007" are one contract;
-    "HT-2026-1-07" and "HT-2026-10-7" are two."""
+    upper case, brackets and separators dropped, except between two groups of digits when one of
+    them has only one or two digits: there a run of them is one "-" (it tells 1-07 from 10-7, and
+    November's 11-234 from January's 1-1234). Two groups of three digits or more are parts of one
+    fixed-width number (2026-007, 440703 000123), written with or without the separator.
+    "ＨＴ－２０２６－００７", "ht 2026—007", "HT-2026-007" and "HT2026007" are one contract, and
+    江科合〔2026〕7号 is 江科合(2026)7号; "HT-2026-1-07" and "HT-2026-10-7" are two."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", number or ""))
-    text = _CLOSING.sub(")", _OPENING.sub("(", text))
-    parts = _SEPARATORS.split(text)
-    key = parts[0]
-    for part in parts[1:]:
-        digits = len(part) - len(part.lstrip("0123456789"))
-        key += ("-" if key[-1:].isdigit() and 0 < digits < 3 else "") + part
+    key, before = "", 0  # `before`: the digits that end the group before the separator
+    for part in _SEPARATORS.split(_BRACKETS.sub(" ", text)):
+        if not part:
+            continue
+        after = len(part) - len(part.lstrip(_DIGITS))
+        if key[-1:].isdigit() and after and (before < 3 or after < 3):
+            key += "-"
+        key += part
+        before = len(part) - len(part.rstrip(_DIGITS))
     return key.upper()
 
 

@@ -403,10 +403,17 @@ def test_two_contracts_stay_two_and_one_contract_counts_in_one_year(tmp_path: Pa
         ("HT2026007", "HT-2026-007"),
         ("2026 440703 000123", "2026440703000123"),
         ("JM-2026-0012", "JM20260012"),
+        ("粤科〔2026〕007号", "粤科2026-007号"),
     ):
         assert contract_key(one) == contract_key(other), one
-    # ... and one or two digits after a separator still tell two contracts apart.
-    assert contract_key("HT-2026-1-007") != contract_key("HT-2026-10-07")
+    # ... and a group of one or two digits on either side of a separator still tells two contracts
+    # apart (November's no. 234 and January's no. 1234, which a fourth try found merged).
+    for one, other in (
+        ("HT-2026-1-007", "HT-2026-10-07"),
+        ("2026-11-234", "2026-1-1234"),
+        ("HT-2026-12-345", "HT-2026-1-2345"),
+    ):
+        assert contract_key(one) != contract_key(other), one
 
     store = Store.open(tmp_path / "data")
     wang = store.save_profile(Commissioner(name="王芳", sending_unit="五邑大学", team_id="t1"))
