@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from commissioner_app import schema
-from commissioner_app.domain import LABELS, TABLES, now_iso
+from commissioner_app.domain import LABELS, TABLES, Solution, now_iso
 from commissioner_app.errors import CommissionerError, NotFoundError
 from commissioner_app.i18n import Message
 from commissioner_app.records import column_value, domain_columns
@@ -194,15 +194,15 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
         raise ValueError(keep)
     with store.atomic():
         row = store.db.execute(
-            "SELECT table_name, record_id, field, server_value, server_rev, resolved_at FROM sync_conflicts "
-            "WHERE id = ?",
+            "SELECT table_name, record_id, field, server_value, server_rev, resolved_at, origin "
+            "FROM sync_conflicts WHERE id = ?",
             [conflict_id],
         ).fetchone()
         if row is None:
             raise NotFoundError(
                 Message(f"没有编号为 {conflict_id} 的冲突", f"No conflict number {conflict_id}")
             )
-        table, record_id, field, server_value, server_rev, resolved_at = row
+        table, record_id, field, server_value, server_rev, resolved_at, origin = row
         if not known_field(table, field):
             raise CommissionerError(unknown_name(table, field))
         if resolved_at is not None:
@@ -212,19 +212,19 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
         current = store.row(table, record_id)
         if current is None:
             raise NotFoundError(Message(f"找不到记录 {record_id}", f"No record {record_id}"))
-        if table == "visits" and field == "deleted" and keep == "local" and current.get("deleted"):
-            # Keeping the deletion is refused for what the editor refuses it (the other laptop's edit
-            # may have given a solution on it, or an achievement may cite it meanwhile): the
-            # server's version is the one to keep then.
+        if table == "visits" and field == "deleted" and current.get("deleted") != _load(server_value):
+            # Keeping the deletion, whichever side made it, is refused for what the editor refuses
+            # it (this or the other laptop's edit may have given a solution on it, or an achievement
+            # may cite it meanwhile): the live version is the one to keep then.
+            keeps_deletion = bool(current.get("deleted")) if keep == "local" else bool(_load(server_value))
             from commissioner_app.ops.visits import parts_refusal
 
-            refusal = parts_refusal(store, record_id)
+            refusal = parts_refusal(store, record_id) if keeps_deletion else None
             if refusal is not None:
+                other = "服务器上的版本" if keep == "local" else "本机的版本"
+                other_en = "the server's version" if keep == "local" else "the version on this computer"
                 raise CommissionerError(
-                    Message(
-                        f"{refusal.zh}。请保留服务器上的版本。",
-                        f"{refusal.en}. Keep the server's version.",
-                    )
+                    Message(f"{refusal.zh}。请保留{other}。", f"{refusal.en}. Keep {other_en}.")
                 )
         now = now_iso()
         if keep == "server":
@@ -244,7 +244,7 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
                     ],
                 )
         if table == "visits" and field == "deleted":
-            _bring_back_parts(store, current, keep, server_value)
+            _bring_back_parts(store, current, keep, server_value, str(origin))
         store.db.execute(
             "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?", [now, keep, conflict_id]
         )
@@ -261,6 +261,16 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
                 [server_rev, now, record_id],
             )
             if (
+                table == "problems"
+                and store.db.execute("SELECT deleted FROM problems WHERE id = ?", [record_id]).fetchone()[0]
+            ):
+                # The problem's deletion kept: no solution stays on it (one given on a visit kept
+                # live, which came back with that visit, would).
+                for (solution_id,) in store.db.execute(
+                    "SELECT id FROM solutions WHERE problem_id = ? AND deleted = 0", [record_id]
+                ).fetchall():
+                    store.delete(Solution, solution_id)
+            if (
                 table == "visits"
                 and store.db.execute("SELECT deleted FROM visits WHERE id = ?", [record_id]).fetchone()[0]
             ):
@@ -274,10 +284,13 @@ def resolve(store: Store, conflict_id: int, keep: Keep) -> FieldConflict:
     )
 
 
-def _bring_back_parts(store: Store, before: dict[str, Any], keep: Keep, server_value: str | None) -> None:
+def _bring_back_parts(
+    store: Store, before: dict[str, Any], keep: Keep, server_value: str | None, origin: str
+) -> None:
     """A visit's deletion met an edit, and the visit is kept live: what the deletion took from it
     comes back with it (commissioner_app/ops/visits.py: restore_parts). `before` is the visit as it
-    was before this resolution."""
+    was before this resolution; `origin` whether the conflict was met by this laptop's push (the
+    server's value is what the server holds) or is another's version (what they sent)."""
     from commissioner_app.ops.visits import restore_parts
 
     server_deleted = bool(_load(server_value))
@@ -286,9 +299,10 @@ def _bring_back_parts(store: Store, before: dict[str, Any], keep: Keep, server_v
     if before.get("deleted") and keep == "server":
         # Deleted here, and the other laptop's live version kept: what this laptop's deletion took.
         restore_parts(store, str(before["id"]), since=str(before["updated_at"]))
-    elif not before.get("deleted") and server_deleted:
+    elif not before.get("deleted") and server_deleted and origin == "push":
         # Deleted on the other laptop and kept live here: what a pull took from the server's deletion
-        # on (the visit's server_seq is that deletion's, as the conflict's answer gave it).
+        # on (the visit's server_seq is that deletion's, as the conflict's answer gave it). Another's
+        # deletion that met this version (origin "remote") deleted nothing: the server kept this one.
         restore_parts(store, str(before["id"]), after_seq=int(before["server_seq"]))
 
 

@@ -514,3 +514,111 @@ def test_a_file_brought_back_that_the_server_no_longer_holds_is_held_back_with_a
     assert server.records(cid)[("attachments", photo)]["deleted"]
     assert b.row("attachments", photo)["dirty"] == 1  # waiting, not lost
     assert {k for k in recorded if k[0] != "attachments"} <= live_parts(b, visit.id)
+
+
+@pytest.mark.parametrize("visit_first", [True, False])
+def test_a_problem_whose_deletion_is_kept_takes_its_solutions_whatever_the_order(
+    sqlite_server: Server, tmp_path: Path, visit_first: bool
+) -> None:
+    """A third cold try: B edited the visit and its problem offline, A deleted the visit; B kept the
+    visit but the problem's deletion. Resolved visit first, the solution came back with the visit and
+    stayed live on the deleted problem, everywhere."""
+    from commissioner_app.domain import Solution, TechnicalProblem
+    from commissioner_app.ops.visits import delete_visit
+    from sync.conflicts import resolve_record
+
+    server = sqlite_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    problem = TechnicalProblem(title="稻飞虱", description="虫口密度高")
+    given = Solution(problem_id=problem.id, description="喷施吡蚜酮")
+    a.save_visit(a.require(Visit, visit.id), [problem], [given])
+    ea.sync()
+    eb.sync()
+    delete_visit(a, visit.id)
+    ea.sync()
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：补充木虱监测结果"
+    b.save_visit(vb)
+    b.db.execute("UPDATE problems SET description = '乙：改写', dirty = 1 WHERE id = ?", [problem.id])
+    eb.sync()
+    order = [("visits", visit.id, "local"), ("problems", problem.id, "server")]
+    for table, record_id, keep in order if visit_first else order[::-1]:
+        resolve_record(b, table, record_id, keep)  # type: ignore[arg-type]
+    eb.sync()
+    ea.sync()
+    held = server.records(cid)
+    assert not held[("visits", visit.id)]["deleted"]
+    assert held[("problems", problem.id)]["deleted"] and held[("solutions", given.id)]["deleted"]
+
+
+def test_keeping_a_version_another_laptop_failed_to_delete_brings_back_nothing(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A third cold try, three laptops: B edited the visit and synced; C removed a wrong photo and
+    synced; A, offline since before B's edit, deleted the visit, and its push met B's version (the
+    server kept the visit). B, told of it, kept its version, and C's removed photo came back."""
+    from commissioner_app.ops.visits import delete_visit, write_attachments
+    from sync.conflicts import resolve_record
+    from tests.sync.fieldwork import add_photo
+
+    server = sqlite_server
+    cid = str(uuid.uuid4())
+    name = server.add_user(f"wang{uuid.uuid4().hex[:8]}", commissioner_id=cid)
+    a, b, c = (commissioner_store(tmp_path / n, cid) for n in "abc")
+    ea, eb, ec = (connect(s, server.url, name) for s in (a, b, c))
+    rng = random.Random(4)
+    visit = add_visit(a, rng, add_target(a, rng), "共同记录")
+    add_photo(a, tmp_path, visit.id, rng, 2000)
+    for engine in (ea, eb, ec):
+        engine.sync()
+    (wrong,) = [i for t, i in live_parts(c, visit.id) if t == "attachments"]
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：补充木虱监测结果"
+    b.save_visit(vb)
+    eb.sync()
+    ec.sync()
+    write_attachments(c, "visits", visit.id, [], [wrong], draft=False)
+    ec.sync()
+    delete_visit(a, visit.id)
+    assert ea.sync().conflicts == 1
+    eb.sync()
+    resolve_record(b, "visits", visit.id, "local")
+    for engine in (eb, ea, ec, eb):
+        engine.sync()
+    held = server.records(cid)
+    assert not held[("visits", visit.id)]["deleted"] and held[("attachments", wrong)]["deleted"]
+
+
+def test_the_laptop_that_gave_a_solution_on_a_visit_cannot_accept_its_deletion(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A third cold try, the mirror of the test above it: B gave, on the visit, the solution of a
+    problem raised elsewhere and marked it solved; A deleted the visit. B, keeping the server's
+    version (the deletion), took the solution and left the problem 已解决 with none."""
+    from commissioner_app.domain import Solution, TechnicalProblem
+    from commissioner_app.errors import CommissionerError
+    from commissioner_app.ops.visits import delete_visit
+    from sync.conflicts import resolve_record
+
+    server = sqlite_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    rng = random.Random(9)
+    raised = TechnicalProblem(title="柑橘溃疡病", description="叶斑", status="open")
+    elsewhere = add_visit(a, rng, add_target(a, rng), "另一次", children=False)
+    a.save_visit(a.require(Visit, elsewhere.id), [raised])
+    ea.sync()
+    eb.sync()
+    delete_visit(a, visit.id)
+    ea.sync()
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：复查并给出溃疡病防治方案"
+    b.save_visit(vb, [], [Solution(problem_id=raised.id, description="喷施铜制剂")])
+    b.db.execute("UPDATE problems SET status = 'solved', dirty = 1 WHERE id = ?", [raised.id])
+    assert eb.sync().conflicts == 1
+    with pytest.raises(CommissionerError, match="本机的版本"):
+        resolve_record(b, "visits", visit.id, "server")
+    assert resolve_record(b, "visits", visit.id, "local") >= 1
+    eb.sync()
+    held = server.records(a.get_meta("self_commissioner_id"))
+    assert not held[("visits", visit.id)]["deleted"]
