@@ -1068,6 +1068,8 @@ _SEPARATORS = re.compile(r"[\s\-_/.\u00b7\u2010-\u2015\u2043\u2212\u30fb\u30fc\u
 # Brackets of every kind: the year of 江科合〔2026〕7号 is written (2026), [2026] or without them.
 _BRACKETS = re.compile(r"[()\[\]\u3014\u3015\u3010\u3011\u3016\u3017{}<>\u3008\u3009\u300a\u300b]")
 _DIGITS = "0123456789"
+# 第 before a number and 号 after it (at the end): 江科合〔2026〕第7号 is 江科合〔2026〕7.
+_ORDINAL = re.compile(r"第(?=\s*\d)|(?<=\d)\s*号\s*$")
 
 
 def contract_key(number: str | None) -> str:
@@ -1077,8 +1079,9 @@ def contract_key(number: str | None) -> str:
     November's 11-234 from January's 1-1234). Two groups of three digits or more are parts of one
     fixed-width number (2026-007, 440703 000123), written with or without the separator.
     "ＨＴ－２０２６－００７", "ht 2026—007", "HT-2026-007" and "HT2026007" are one contract, and
-    江科合〔2026〕7号 is 江科合(2026)7号; "HT-2026-1-07" and "HT-2026-10-7" are two."""
+    江科合〔2026〕7号 is 江科合(2026)第7号; "HT-2026-1-07" and "HT-2026-10-7" are two."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", number or ""))
+    text = _ORDINAL.sub("", text)  # 第7号, 7号 and 7 are one number
     key, before = "", 0  # `before`: the digits that end the group before the separator
     for part in _SEPARATORS.split(_BRACKETS.sub(" ", text)):
         if not part:

@@ -404,6 +404,8 @@ def test_two_contracts_stay_two_and_one_contract_counts_in_one_year(tmp_path: Pa
         ("2026 440703 000123", "2026440703000123"),
         ("JM-2026-0012", "JM20260012"),
         ("粤科〔2026〕007号", "粤科2026-007号"),
+        ("江科合〔2026〕第7号", "江科合〔2026〕7号"),
+        ("江科合〔2026〕7", "江科合〔2026〕7号"),
     ):
         assert contract_key(one) == contract_key(other), one
     # ... and a group of one or two digits on either side of a separator still tells two contracts
