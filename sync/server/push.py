@@ -1079,6 +1079,12 @@ class Batch:
             new_deleted = True
         elif not deleted and current.deleted and not base_deleted and local_changed:
             conflicts.append({"field": "deleted", "base": False, "local": False, "server": True})
+        elif not deleted and current.deleted and base_deleted:
+            # Brought back by the pusher from the deletion it knew (a conflict resolved for the live
+            # version), the deletion since written again with other fields: the pusher's change of
+            # `deleted` stands as any other field's does. (Kept deleted, the laptop showed it live
+            # for good: the answer of a merge does not carry `deleted`.)
+            new_deleted = False
         if conflicts:
             return conflicts
         return {**server, **local_changed}, new_deleted

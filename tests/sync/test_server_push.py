@@ -116,6 +116,27 @@ def test_delete_against_a_changed_record_is_a_conflict(server: Server) -> None:
 
 
 @BACKENDS
+def test_a_record_brought_back_over_a_later_version_of_its_deletion_is_live(server: Server) -> None:
+    """A cold try: a laptop brought a deleted visit back (a conflict resolved for the live version)
+    while the deletion had been written again meanwhile; its push, based on the deletion, was merged
+    into the deletion without a word, and the laptop showed the visit live for good."""
+    cid = server.add_user("zhangsan", "commissioner")
+    vid = new_id()
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
+    [gone] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid), base_rev=1, deleted=True)])
+    again = visit_fields(cid, people_trained=12)
+    [later] = server.push_ok("zhangsan", [change("visits", vid, again, base_rev=gone["rev"], deleted=True)])
+    assert later["rev"] == gone["rev"] + 1
+    [back] = server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid, content="保留的版本"), base_rev=gone["rev"])]
+    )
+    assert back["status"] in ("accepted", "merged")
+    pulled, _ = server.pull_all("zhangsan")
+    [visit] = [p for p in pulled if p["id"] == vid]
+    assert visit["deleted"] is False and visit["fields"]["content"] == "保留的版本"
+
+
+@BACKENDS
 def test_a_commissioner_cannot_touch_another_commissioners_record(server: Server) -> None:
     zhang = server.add_user("zhangsan", "commissioner")
     li = server.add_user("lisi", "commissioner")
