@@ -6,10 +6,11 @@ import json
 import random
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from commissioner_app.domain import Visit
+from commissioner_app.domain import Solution, TechnicalProblem, Visit
 from sync.conflicts import list_conflicts, resolve
 from sync.errors import OfflineError
 from tests.sync.fieldwork import (
@@ -35,6 +36,25 @@ def setup_pair(server: Server, tmp_path: Path):  # type: ignore[no-untyped-def]
     eb.sync()
     assert b.get(Visit, visit.id) is not None
     return a, b, ea, eb, visit
+
+
+def raised_elsewhere(a, ea, eb) -> TechnicalProblem:  # type: ignore[no-untyped-def]
+    """An open problem raised on another visit of A's, on both laptops."""
+    rng = random.Random(9)
+    raised = TechnicalProblem(title="柑橘溃疡病", description="叶斑", status="open")
+    elsewhere = add_visit(a, rng, add_target(a, rng), "另一次", children=False)
+    a.save_visit(a.require(Visit, elsewhere.id), [raised])
+    ea.sync()
+    eb.sync()
+    return raised
+
+
+def solved_on_b(b, visit: Visit, raised: TechnicalProblem) -> None:  # type: ignore[no-untyped-def]
+    """B gives, on the visit, the solution of the problem raised elsewhere, and marks it solved."""
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：复查并给出溃疡病防治方案"
+    b.save_visit(vb, [], [Solution(problem_id=raised.id, description="喷施铜制剂")])
+    b.db.execute("UPDATE problems SET status = 'solved', dirty = 1 WHERE id = ?", [raised.id])
 
 
 def test_edits_of_different_fields_are_merged(shared_server: Server, tmp_path: Path) -> None:
@@ -285,32 +305,16 @@ def test_a_deletion_is_not_kept_when_the_other_laptop_gave_a_solution_on_the_vis
     raised on another visit, marked solved. Keeping A's deletion took that solution and left the
     problem 已解决 with none, everywhere. It is refused as the editor refuses it; the server's
     version can be kept."""
-    from commissioner_app.domain import Solution, TechnicalProblem
-    from commissioner_app.errors import CommissionerError
     from commissioner_app.ops.visits import delete_visit
-    from sync.conflicts import resolve_record
 
     server = shared_server
     a, b, ea, eb, visit = setup_pair(server, tmp_path)
-    rng = random.Random(9)
-    raised = TechnicalProblem(title="柑橘溃疡病", description="叶斑", status="open")
-    elsewhere = add_visit(a, rng, add_target(a, rng), "另一次", children=False)
-    a.save_visit(a.require(Visit, elsewhere.id), [raised])
-    ea.sync()
-    eb.sync()
+    raised = raised_elsewhere(a, ea, eb)
     delete_visit(a, visit.id)
-    vb = b.require(Visit, visit.id)
-    vb.content = "乙电脑：复查并给出溃疡病防治方案"
-    b.save_visit(vb, [], [Solution(problem_id=raised.id, description="喷施铜制剂")])
-    b.db.execute("UPDATE problems SET status = 'solved', dirty = 1 WHERE id = ?", [raised.id])
+    solved_on_b(b, visit, raised)
     eb.sync()
     assert ea.sync().conflicts == 1
-    with pytest.raises(CommissionerError, match="柑橘溃疡病"):
-        resolve_record(a, "visits", visit.id, "local")
-    assert resolve_record(a, "visits", visit.id, "server") >= 1
-    ea.sync()
-    held = server.records(a.get_meta("self_commissioner_id"))
-    assert not held[("visits", visit.id)]["deleted"]
+    held = deletion_refused_then_visit_kept(server, ea, visit, refused="local", match="柑橘溃疡病")
     assert not any(
         r["deleted"]
         for k, r in held.items()
@@ -332,6 +336,53 @@ def live_parts(store, visit_id: str) -> set[tuple[str, str]]:  # type: ignore[no
     }
 
 
+def edited_on_b_into_the_conflict(b, eb, visit: Visit) -> None:  # type: ignore[no-untyped-def]
+    """B, offline meanwhile, edits the visit's text and syncs: one conflict, with A's deletion."""
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：补充木虱监测结果"
+    b.save_visit(vb)
+    assert eb.sync().conflicts == 1
+
+
+def kept_live_on_b(server: Server, eb, ea, visit: Visit) -> dict[Any, Any]:  # type: ignore[no-untyped-def]
+    """B, offline meanwhile, edits the visit into the conflict with A's deletion, keeps its version
+    and syncs, then A syncs: what the server holds then."""
+    from sync.conflicts import resolve_record
+
+    edited_on_b_into_the_conflict(eb.store, eb, visit)
+    resolve_record(eb.store, "visits", visit.id, "local")
+    eb.sync()
+    ea.sync()
+    return server.records(eb.store.get_meta("self_commissioner_id"))
+
+
+def deletion_refused_then_visit_kept(  # type: ignore[no-untyped-def]
+    server: Server, engine, visit: Visit, refused: str, match: str
+) -> dict[Any, Any]:
+    """Keeping the visit's deletion (the `refused` side) is refused with `match` in the reason; the
+    live visit is kept and synced: what the server holds then, the visit live."""
+    from commissioner_app.errors import CommissionerError
+    from sync.conflicts import resolve_record
+
+    kept = "server" if refused == "local" else "local"
+    with pytest.raises(CommissionerError, match=match):
+        resolve_record(engine.store, "visits", visit.id, refused)  # type: ignore[arg-type]
+    assert resolve_record(engine.store, "visits", visit.id, kept) >= 1  # type: ignore[arg-type]
+    engine.sync()
+    held = server.records(engine.store.get_meta("self_commissioner_id"))
+    assert not held[("visits", visit.id)]["deleted"]
+    return held
+
+
+def back_everywhere(server: Server, cid: str, visit: Visit, recorded: set[Any], *laptops: Any) -> None:
+    """The visit, and what was recorded on it, live at the server and on each laptop."""
+    held = server.records(cid)
+    assert not held[("visits", visit.id)]["deleted"]
+    assert {k for k in recorded if not held[k]["deleted"]} == recorded
+    for store in laptops:
+        assert live_parts(store, visit.id) == recorded
+
+
 def deleted_on_a_edited_on_b(server: Server, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A visit with a problem, a solution and a photo on both laptops; A deletes it and syncs, B
     edits it offline and syncs into the conflict."""
@@ -346,10 +397,7 @@ def deleted_on_a_edited_on_b(server: Server, tmp_path: Path):  # type: ignore[no
     assert {t for t, _ in recorded} >= {"problems", "attachments"}
     delete_visit(a, visit.id)
     ea.sync()
-    vb = b.require(Visit, visit.id)
-    vb.content = "乙电脑：补充木虱监测结果"
-    b.save_visit(vb)
-    assert eb.sync().conflicts == 1
+    edited_on_b_into_the_conflict(b, eb, visit)
     return a, b, ea, eb, visit, recorded
 
 
@@ -370,12 +418,9 @@ def test_a_visit_kept_after_the_other_laptop_deleted_it_comes_back_with_what_was
     assert report.rejected == 0 and not report.problems, report.problems
     eb.sync()
     ea.sync()
-    held = server.records(cid)
-    assert not held[("visits", visit.id)]["deleted"]
-    assert {k for k in recorded if not held[k]["deleted"]} == recorded
+    back_everywhere(server, cid, visit, recorded, a, b)
     for store in (a, b):
         assert store.require(Visit, visit.id).content == "乙电脑：补充木虱监测结果"
-        assert live_parts(store, visit.id) == recorded
 
 
 def test_the_laptop_that_deleted_a_visit_and_keeps_the_other_version_brings_back_its_parts(
@@ -393,11 +438,7 @@ def test_the_laptop_that_deleted_a_visit_and_keeps_the_other_version_brings_back
     ea.sync()
     eb.sync()
     ea.sync()
-    held = server.records(cid)
-    assert not held[("visits", visit.id)]["deleted"]
-    assert {k for k in recorded if not held[k]["deleted"]} == recorded
-    for store in (a, b):
-        assert live_parts(store, visit.id) == recorded
+    back_everywhere(server, cid, visit, recorded, a, b)
 
 
 def test_a_part_removed_on_purpose_stays_removed_when_the_visit_comes_back(
@@ -423,14 +464,7 @@ def test_a_part_removed_on_purpose_stays_removed_when_the_visit_comes_back(
     ea.sync()
     delete_visit(a, visit.id)
     ea.sync()
-    vb = b.require(Visit, visit.id)
-    vb.content = "乙电脑：补充木虱监测结果"
-    b.save_visit(vb)
-    assert eb.sync().conflicts == 1
-    resolve_record(b, "visits", visit.id, "local")
-    eb.sync()
-    ea.sync()
-    held = server.records(cid)
+    held = kept_live_on_b(server, eb, ea, visit)
     assert held[("attachments", wrong)]["deleted"] and not held[("attachments", kept)]["deleted"]
     for store in (a, b):
         assert ("attachments", wrong) not in live_parts(store, visit.id)
@@ -461,11 +495,9 @@ def test_a_solution_does_not_come_back_for_a_problem_deleted_since(
     a problem that was gone."""
     from commissioner_app.domain import Solution, TechnicalProblem
     from commissioner_app.ops.visits import delete_visit
-    from sync.conflicts import resolve_record
 
     server = sqlite_server
     a, b, ea, eb, visit = setup_pair(server, tmp_path)
-    cid = a.get_meta("self_commissioner_id")
     rng = random.Random(9)
     raised = TechnicalProblem(title="柑橘溃疡病", description="叶斑", status="open")
     elsewhere = add_visit(a, rng, add_target(a, rng), "另一次", children=False)
@@ -477,14 +509,7 @@ def test_a_solution_does_not_come_back_for_a_problem_deleted_since(
     delete_visit(a, visit.id)
     delete_visit(a, elsewhere.id)
     ea.sync()
-    vb = b.require(Visit, visit.id)
-    vb.content = "乙电脑：补充木虱监测结果"
-    b.save_visit(vb)
-    assert eb.sync().conflicts == 1
-    resolve_record(b, "visits", visit.id, "local")
-    eb.sync()
-    ea.sync()
-    held = server.records(cid)
+    held = kept_live_on_b(server, eb, ea, visit)
     assert held[("problems", raised.id)]["deleted"] and held[("solutions", given.id)]["deleted"]
     assert ("solutions", given.id) not in live_parts(b, visit.id)
 
@@ -596,29 +621,13 @@ def test_the_laptop_that_gave_a_solution_on_a_visit_cannot_accept_its_deletion(
     """A third cold try, the mirror of the test above it: B gave, on the visit, the solution of a
     problem raised elsewhere and marked it solved; A deleted the visit. B, keeping the server's
     version (the deletion), took the solution and left the problem 已解决 with none."""
-    from commissioner_app.domain import Solution, TechnicalProblem
-    from commissioner_app.errors import CommissionerError
     from commissioner_app.ops.visits import delete_visit
-    from sync.conflicts import resolve_record
 
     server = sqlite_server
     a, b, ea, eb, visit = setup_pair(server, tmp_path)
-    rng = random.Random(9)
-    raised = TechnicalProblem(title="柑橘溃疡病", description="叶斑", status="open")
-    elsewhere = add_visit(a, rng, add_target(a, rng), "另一次", children=False)
-    a.save_visit(a.require(Visit, elsewhere.id), [raised])
-    ea.sync()
-    eb.sync()
+    raised = raised_elsewhere(a, ea, eb)
     delete_visit(a, visit.id)
     ea.sync()
-    vb = b.require(Visit, visit.id)
-    vb.content = "乙电脑：复查并给出溃疡病防治方案"
-    b.save_visit(vb, [], [Solution(problem_id=raised.id, description="喷施铜制剂")])
-    b.db.execute("UPDATE problems SET status = 'solved', dirty = 1 WHERE id = ?", [raised.id])
+    solved_on_b(b, visit, raised)
     assert eb.sync().conflicts == 1
-    with pytest.raises(CommissionerError, match="本机的版本"):
-        resolve_record(b, "visits", visit.id, "server")
-    assert resolve_record(b, "visits", visit.id, "local") >= 1
-    eb.sync()
-    held = server.records(a.get_meta("self_commissioner_id"))
-    assert not held[("visits", visit.id)]["deleted"]
+    deletion_refused_then_visit_kept(server, eb, visit, refused="server", match="本机的版本")
