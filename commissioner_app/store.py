@@ -482,6 +482,18 @@ class Store:
             self._history(cls.__table__, record_id, {"deleted": [0, 1]})
             self._reopen_review(cls.__table__, record_id)
 
+    def undelete(self, cls: type[Record], record_id: str) -> None:
+        """Bring a tombstone back, as an edit to send (a deletion undone after a sync conflict); its
+        base stays the server's version it was deleted from, as `delete` keeps it."""
+        with self.atomic():
+            self.db.execute(
+                f"UPDATE {cls.__table__} SET deleted = 0, sync_error = NULL, "
+                "base_rev = CASE WHEN dirty = 1 THEN base_rev ELSE rev END, dirty = 1, updated_at = ?, "
+                "updated_by = ? WHERE id = ? AND deleted = 1",
+                [now_iso(), self.actor, record_id],
+            )
+            self._history(cls.__table__, record_id, {"deleted": [1, 0]})
+
     def _write(self, record: Record, draft: bool) -> bool:
         """Insert or update one record; whether anything was written."""
         table = record.__table__

@@ -202,7 +202,7 @@ def final_target(store: Store, target_id: str) -> str:
 
 def _survivor(store: Store, target_id: str) -> ServiceTarget | None:
     """The live target a merged one's records went to (`target_id`: where it was merged into)."""
-    found = store.get(ServiceTarget, _final(_merges(store), target_id))
+    found = store.get(ServiceTarget, final_target(store, target_id))
     return found if found is not None and not found.merged_into else None
 
 

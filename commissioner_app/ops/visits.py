@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
-from commissioner_app.domain import Attachment, Solution, TechnicalProblem, Visit, now_iso
+from commissioner_app.domain import Attachment, Record, Solution, TechnicalProblem, Visit
 from commissioner_app.errors import CommissionerError, NotFoundError
 from commissioner_app.i18n import Message
 from commissioner_app.ops import OpChanges, drafts
@@ -218,35 +217,26 @@ def restore_parts(
     else:
         raise ValueError("after_seq or since")
     live_problem = "(problem_id IS NULL OR problem_id IN (SELECT id FROM problems WHERE deleted = 0))"
-    parts = [
-        ("problems", "visit_id = ?"),
-        ("solutions", f"visit_id = ? AND {live_problem}"),
+    parts: list[tuple[type[Record], str]] = [
+        (TechnicalProblem, "visit_id = ?"),
+        (Solution, f"visit_id = ? AND {live_problem}"),
         (
-            "solutions",
+            Solution,
             f"visit_id IS NULL AND problem_id IN (SELECT id FROM problems WHERE visit_id = ?) "
             f"AND {live_problem}",
         ),
-        ("attachments", "owner_table = 'visits' AND owner_id = ?"),
+        (Attachment, "owner_table = 'visits' AND owner_id = ?"),
     ]
-    now, restored = now_iso(), 0
+    restored = 0
     with store.atomic():
-        for table, on_visit in parts:
+        for cls, on_visit in parts:
             found = store.db.execute(
-                f"SELECT id FROM {table} WHERE {on_visit} AND deleted = 1 AND is_draft = 0 AND {which}",
+                f"SELECT id FROM {cls.__table__} WHERE {on_visit} AND deleted = 1 AND is_draft = 0 "
+                f"AND {which}",
                 [visit_id, value],
             ).fetchall()
             for (record_id,) in found:
-                store.db.execute(
-                    f"UPDATE {table} SET deleted = 0, sync_error = NULL, "
-                    "base_rev = CASE WHEN dirty = 1 THEN base_rev ELSE rev END, dirty = 1, "
-                    "updated_at = ?, updated_by = ? WHERE id = ?",
-                    [now, store.actor, record_id],
-                )
-                store.db.execute(
-                    "INSERT INTO record_history (table_name, record_id, changed_at, changed_by, changes) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [table, record_id, now, store.actor, json.dumps({"deleted": [1, 0]})],
-                )
+                store.undelete(cls, record_id)
                 restored += 1
     return restored
 
