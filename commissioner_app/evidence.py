@@ -286,35 +286,44 @@ def _twins(store: Store, ids: list[str]) -> tuple[dict[str, set[str]], dict[str,
     same town (the county, without a town) and village, unless both have a code and the codes differ
     (two legal persons of one name) or both name a village and the villages differ (two farmers 王伟
     of one town); a place with no county is no place. With the names of the targets looked at, by id."""
-    from commissioner_app.targets import normalise_name
+    from commissioner_app.targets import normalise_name, normalise_place
 
-    # (The county with the town: towns of one name lie in several counties.)
-    place = "coalesce(t.county, '') || '/' || coalesce(t.town, '')"
+    def place(county: str, town: str) -> str:
+        # (The county with the town: towns of one name lie in several counties. 双水镇 and 双水
+        # are one town.) No county, no place.
+        return f"{normalise_place(county)}/{normalise_place(town)}" if normalise_place(county) else ""
+
     code = "upper(trim(coalesce(t.credit_code, '')))"
-    mine = store.db.execute(
-        f"""SELECT DISTINCT t.id, t.name, {place}, {code}, coalesce(t.village, '')
+    visited = store.db.execute(
+        f"""SELECT DISTINCT t.id, t.name, coalesce(t.county, ''), coalesce(t.town, ''), {code},
+               coalesce(t.village, '')
            FROM visits v JOIN service_targets t ON t.id = v.target_id
            WHERE v.id IN ({",".join("?" * len(ids))})""",
         ids,
     ).fetchall()
-    places = sorted({p for _, _, p, _, _ in mine if not p.startswith("/")})
-    codes = sorted({c for _, _, _, c, _ in mine if c})
+    mine = [(t, name, place(c, town), n, normalise_place(v)) for t, name, c, town, n, v in visited]
+    # The targets of those counties (their towns compared below, as written or not), and of those codes.
+    counties = sorted({c for _, _, c, _, _, _ in visited if normalise_place(c)})
+    codes = sorted({n for _, _, _, _, n, _ in visited if n})
     by_name: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     by_code: dict[str, set[str]] = {}
     names: dict[str, str] = {}
-    for target_id, name, where, number, village in store.db.execute(
-        f"""SELECT t.id, t.name, {place}, {code}, coalesce(t.village, '') FROM service_targets t
-           WHERE {place} IN ({",".join("?" * len(places))}) OR {code} IN ({",".join("?" * len(codes))})""",
-        [*places, *codes],
+    for target_id, name, county, town, number, village in store.db.execute(
+        f"""SELECT t.id, t.name, coalesce(t.county, ''), coalesce(t.town, ''), {code}, coalesce(t.village, '')
+           FROM service_targets t
+           WHERE coalesce(t.county, '') IN ({",".join("?" * len(counties))})
+              OR {code} IN ({",".join("?" * len(codes))})""",
+        [*counties, *codes],
     ).fetchall():
         names[target_id] = name
-        if (key := normalise_name(name)) and not where.startswith("/"):
-            by_name.setdefault((where, key), []).append((target_id, number, village))
+        where = place(county, town)
+        if (key := normalise_name(name)) and where:
+            by_name.setdefault((where, key), []).append((target_id, number, normalise_place(village)))
         if number:
             by_code.setdefault(number, set()).add(target_id)
     twins = {}
     for target_id, name, where, number, village in mine:
-        named = by_name.get((where, normalise_name(name)), [])
+        named = by_name.get((where, normalise_name(name)), []) if where else []
         found = {
             t
             for t, n, v in named

@@ -37,6 +37,23 @@ _SUFFIXES = (
     ("专业合作社", "合作社"),
 )
 _NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-—_]+")
+# The kind of place a name ends with, which people write or leave out: 双水镇 and 双水 are one town,
+# 桥美村 and 桥美村委会 one village. Longest first; a name is never cut below two characters.
+_PLACE_SUFFIXES = (
+    "街道办事处",
+    "村民委员会",
+    "居民委员会",
+    "村委会",
+    "居委会",
+    "街道",
+    "社区",
+    "镇",
+    "乡",
+    "村",
+    "区",
+    "县",
+    "市",
+)
 
 
 def normalise_name(name: str) -> str:
@@ -45,6 +62,16 @@ def normalise_name(name: str) -> str:
     text = _NOISE.sub("", unicodedata.normalize("NFKC", name or "")).lower()
     for variant, plain in _SUFFIXES:
         text = text.replace(variant, plain)
+    return text
+
+
+def normalise_place(place: str) -> str:
+    """A county, town or village as compared for one party: full-width folded (NFKC), no spaces or
+    brackets, and without the kind of place it ends with (双水镇 = 双水, 桥美村 = 桥美)."""
+    text = _NOISE.sub("", unicodedata.normalize("NFKC", place or ""))
+    for suffix in _PLACE_SUFFIXES:
+        if text.endswith(suffix) and len(text) - len(suffix) >= 2:
+            return text[: -len(suffix)]
     return text
 
 

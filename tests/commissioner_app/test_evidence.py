@@ -182,6 +182,36 @@ def test_one_visit_logged_twice_under_two_records_of_one_party_is_flagged(store)
     )
 
 
+def test_one_party_registered_with_and_without_its_town_or_village_suffix_is_one_party(store):
+    """A cold try registered 双水陈皮合作社 twice, once in 双水镇 and once typed 双水, and a farmer
+    王伟 once in 桥美村 and once in 桥美: one morning logged under each record was two visits,
+    and the reviewer was told nothing."""
+    wang = person(store, "王强")
+    coop, again = place(store, "双水陈皮合作社"), place(store, "双水陈皮合作社", town="双水")
+
+    def farmer(village: str) -> ServiceTarget:
+        return store.save(
+            ServiceTarget(type="large_grower", name="王伟", county="新会区", town="双水镇", village=village)
+        )
+
+    grower, grower_again = farmer("桥美村"), farmer(" 桥美 ")
+    first = visit(store, wang, coop, "2025-06-01", "09:00", "11:00")
+    second = visit(store, wang, again, "2025-06-01", "11:00", "12:00")
+    third = visit(store, wang, grower, "2025-06-02", "09:00", "10:00")
+    fourth = visit(store, wang, grower_again, "2025-06-02", "14:00", "15:00")
+    found = evidence_warnings(store, [first.id, second.id, third.id, fourth.id])
+    assert kinds(found, first.id) == kinds(found, second.id) == ["same_day"]
+    assert kinds(found, third.id) == kinds(found, fourth.id) == ["same_day"]
+    # Not every place is one with its neighbour: 双水 is not 双龙, a 双水 in another county is not this one.
+    elsewhere = place(store, "双水陈皮合作社", town="双龙镇")
+    far = store.save(ServiceTarget(type="cooperative", name="双水陈皮合作社", county="台山市", town="双水"))
+    fifth = visit(store, wang, elsewhere, "2025-06-03", "09:00", "10:00")
+    sixth = visit(store, wang, far, "2025-06-03", "14:00", "15:00")
+    seventh = visit(store, wang, coop, "2025-06-04", "09:00", "10:00")
+    eighth = visit(store, wang, far, "2025-06-04", "14:00", "15:00")
+    assert evidence_warnings(store, [fifth.id, sixth.id, seventh.id, eighth.id]) == {}
+
+
 def test_namesakes_are_not_taken_for_one_party(store):
     """A cold try: two farmers 王伟 in two villages of one town, two 红星合作社 in two towns called
     城关镇 of two counties, and two targets with no place at all were each taken for one party."""
