@@ -5,9 +5,12 @@
   English text.
 - A request's line and headers must arrive within HEADER_SECONDS of its first byte (or of the
   connection, for one that sends nothing): a connection that trickles its headers, or sends none,
-  is closed, so that a stranger cannot hold thousands of them open (uvicorn has no such limit). A
-  slow body is not cut here: a photo's chunk on a weak rural link takes minutes (a reverse proxy's
-  body timeout bounds it where one is in front, see the README).
+  is closed, so that a stranger cannot hold thousands of them open (uvicorn has no such limit).
+- A request's body may come slowly (a photo's chunk on a weak rural link takes minutes) but not
+  stop: a connection whose body has sent nothing for BODY_IDLE_SECONDS is closed, as nginx's
+  client_body_timeout closes it (a login's body needs no account, and one that announced its
+  length and then stopped was held open for good). Time in which the server itself is not reading
+  (uvicorn's flow control, while the app has not taken what came) does not count.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sync.server.middleware import SECURITY_HEADERS
 log = logging.getLogger("sync.server.http")
 
 HEADER_SECONDS = float(os.environ.get("COMMISSIONER_SERVER_HEADER_SECONDS", "30"))
+BODY_IDLE_SECONDS = float(os.environ.get("COMMISSIONER_SERVER_BODY_IDLE_SECONDS", "120"))
 
 _MALFORMED = ApiError(
     400,
@@ -37,6 +41,8 @@ _MALFORMED = ApiError(
 
 class JsonErrorH11Protocol(H11Protocol):
     _header_timer: asyncio.TimerHandle | None = None
+    _body_timer: asyncio.TimerHandle | None = None
+    _body_heard = 0.0  # the loop's time when the request's body last sent something
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -48,10 +54,34 @@ class JsonErrorH11Protocol(H11Protocol):
         super().data_received(data)
         if self.conn.their_state != h11.IDLE:
             self._headers_in()
+        if self.conn.their_state == h11.SEND_BODY:
+            self._body_heard = self.loop.time()
+            if self._body_timer is None:  # one timer, moved on when it fires (not one per chunk)
+                self._body_timer = self.loop.call_later(BODY_IDLE_SECONDS, self._body_check)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._headers_in()
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
         super().connection_lost(exc)
+
+    def _body_check(self) -> None:
+        self._body_timer = None
+        if self.conn.their_state != h11.SEND_BODY or self.transport.is_closing():
+            return  # the body came whole (or the connection is ending)
+        now = self.loop.time()
+        if self.flow.read_paused:
+            self._body_heard = now  # the server is not reading: the silence is not the client's
+        quiet = now - self._body_heard
+        if quiet < BODY_IDLE_SECONDS:
+            self._body_timer = self.loop.call_later(BODY_IDLE_SECONDS - quiet, self._body_check)
+            return
+        client = self.client[0] if self.client else None
+        log.info(
+            "closed: the request body sent nothing for %.0f s", BODY_IDLE_SECONDS, extra={"client": client}
+        )
+        self.transport.close()
 
     def _await_headers(self) -> None:
         if self._header_timer is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from tests.sync.harness import Server
 
 
@@ -105,5 +106,42 @@ def test_a_connection_that_trickles_its_headers_or_sends_none_is_closed(
             server, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
         )
         assert status == 200  # a request sent whole is served as ever
+    finally:
+        server.stop()
+
+
+def test_a_request_body_that_stops_coming_is_cut_and_one_that_trickles_on_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slowloris on the body: a login (no account needed) that announced 100 bytes and sent 10 held
+    its connection open for good. A body that stops for BODY_IDLE_SECONDS (1 s here) is now cut, as
+    a reverse proxy's client_body_timeout does; one that keeps coming, however slowly (a photo's
+    chunk on a weak link), is read to its end."""
+    import time
+
+    from tests.sync import harness
+
+    monkeypatch.setattr(
+        harness, "SERVER_ENV", {**harness.SERVER_ENV, "COMMISSIONER_SERVER_BODY_IDLE_SECONDS": "1"}
+    )
+    server = Server(f"sqlite:///{tmp_path / 'server.db'}", tmp_path).start()
+    body = b'{"username": "wang", "password": "not the password", "device_id": "d-1"}'
+    head = (
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + f"{PROTOCOL_HEADER}: {PROTOCOL_VERSION}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    )
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as stalled:
+            stalled.sendall(head + body[:10])
+            started = time.monotonic()
+            assert stalled.recv(100) == b""  # closed by the server, no answer
+            assert time.monotonic() - started < 8
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as trickling:
+            trickling.sendall(head)
+            for i in range(0, len(body), 8):  # 8 bytes every 0.3 s: about 3 s in all
+                time.sleep(0.3)
+                trickling.sendall(body[i : i + 8])
+            answer = trickling.recv(1000)
+        assert answer.startswith(b"HTTP/1.1 401"), answer[:200]  # read whole: the password is wrong
     finally:
         server.stop()
