@@ -520,6 +520,7 @@ class Batch:
         self._evidence: dict[str | None, list[list[tuple[int, tuple[str, str]]]]] = {}
         self._sent_back: set[tuple[str, str]] = set()  # records a refused approval wrote again
         self._deletions_held: set[tuple[str, str]] = set()  # deletions of this batch met by a conflict
+        self._deletions_in_conflict: dict[tuple[str, str], bool] = {}  # _deletion_in_conflict's answers
         # owner -> problem id -> the visits its solutions were given on (_solution_visits)
         self._solutions_by_problem: dict[str, dict[str, set[str]]] = {}
 
@@ -1616,7 +1617,7 @@ class Batch:
             parent = (str(fields["owner_table"]), str(fields["owner_id"]))
         if parent is None:
             return
-        if parent in self._deletions_held:
+        if self._deletion_in_conflict(parent):
             raise Superseded(
                 "所属记录的删除与另一台电脑上的修改冲突，尚未删除；其中的内容保留，请先处理冲突",
                 "the deletion of the record it belongs to conflicts with a change made on another "
@@ -1638,6 +1639,42 @@ class Batch:
                 "that record is wrong, ask your reviewer to return it",
                 current,
             )
+
+    def _deletion_in_conflict(self, parent: tuple[str, str]) -> bool:
+        """Whether the pusher's deletion of `parent` met a conflict (an edit made on another laptop
+        meanwhile) that is not resolved: in this batch, or in an earlier one, whose conflict notice
+        this user raised is still open. A laptop with more to send than a batch sends a visit's
+        problems after the visit, in later batches: held in the visit's batch alone, they were deleted
+        while the visit stayed."""
+        if parent in self._deletions_held:
+            return True
+        if parent not in self._deletions_in_conflict:
+            stored = self.load(*parent)
+            found = False
+            if stored is not None and not stored.deleted and stored.owner_id:
+                # The notices of the record's owner (scoped as their record: sync/server/notices.py).
+                for row in self.search(
+                    select(records.c.id).where(
+                        records.c.table_name == notices.NOTICE_TABLE,
+                        records.c.owner_id == stored.owner_id,
+                        records.c.deleted == false(),
+                    )
+                ):
+                    notice = self.load(notices.NOTICE_TABLE, str(row.id))
+                    f = notice.fields if notice is not None and not notice.deleted else {}
+                    if (
+                        f.get("status") == "open"
+                        and (f.get("table"), f.get("record_id")) == parent
+                        and f.get("raised_by_user_id") == self.user.id
+                        and any(
+                            isinstance(c, dict) and c.get("field") == "deleted" and c.get("local") is True
+                            for c in f.get("conflicts") or []
+                        )
+                    ):
+                        found = True
+                        break
+            self._deletions_in_conflict[parent] = found
+        return self._deletions_in_conflict[parent]
 
     def _ever_approved(self, table: str, record_id: str, current: Stored) -> bool:
         """Whether the record is approved, or any version of it the store keeps was."""

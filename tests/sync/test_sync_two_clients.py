@@ -298,6 +298,43 @@ def test_a_deletion_kept_after_a_conflict_takes_what_was_recorded_on_the_visit(
     assert len(parts) >= 2 and all(held[k]["deleted"] for k in parts), {k: held[k]["deleted"] for k in parts}
 
 
+def test_the_parts_of_a_visit_whose_deletion_met_a_conflict_stay_when_they_come_in_a_later_batch(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    """The deletion of a visit edited on the other laptop meanwhile is held, and so is that of what
+    was recorded on it; but only within the visit's own batch. A laptop with more to send than one
+    batch (visits go first, their problems in a later one) had the problem deleted at the server
+    while the visit stayed, and the other laptop saw its visit live without its problem."""
+    from commissioner_app.ops.visits import delete_visit
+    from sync.conflicts import resolve_record
+
+    server = shared_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    recorded = live_parts(b, visit.id)
+    assert any(t == "problems" for t, _ in recorded)
+    delete_visit(a, visit.id)
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：补充木虱监测结果"
+    b.save_visit(vb)
+    eb.sync()
+    ea.batch_size = 1  # each record in a batch of its own: the visit first, its parts after it
+    report = ea.sync()
+    assert report.conflicts == 1
+    held = server.records(cid)
+    assert not held[("visits", visit.id)]["deleted"]
+    assert {k for k in recorded if not held[k]["deleted"]} == recorded
+    eb.sync()
+    assert live_parts(b, visit.id) == recorded
+    # Once A keeps its deletion, the visit goes with what was recorded on it, batch after batch.
+    resolve_record(a, "visits", visit.id, "local")
+    assert ea.sync().rejected == 0
+    held = server.records(cid)
+    assert held[("visits", visit.id)]["deleted"] and all(held[k]["deleted"] for k in recorded)
+    eb.sync()
+    assert b.get(Visit, visit.id) is None and live_parts(b, visit.id) == set()
+
+
 def test_a_deletion_is_not_kept_when_the_other_laptop_gave_a_solution_on_the_visit_meanwhile(
     shared_server: Server, tmp_path: Path
 ) -> None:
