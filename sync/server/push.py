@@ -1643,7 +1643,8 @@ class Batch:
     def _deletion_in_conflict(self, parent: tuple[str, str]) -> bool:
         """Whether the pusher's deletion of `parent` met a conflict (an edit made on another laptop
         meanwhile) that is not resolved: in this batch, or in an earlier one, whose conflict notice
-        this user raised is still open. A laptop with more to send than a batch sends a visit's
+        this user raised from this device is still open (the other laptop's own removal of a part,
+        made on purpose, is not held). A laptop with more to send than a batch sends a visit's
         problems after the visit, in later batches: held in the visit's batch alone, they were deleted
         while the visit stayed."""
         if parent in self._deletions_held:
@@ -1666,6 +1667,7 @@ class Batch:
                         f.get("status") == "open"
                         and (f.get("table"), f.get("record_id")) == parent
                         and f.get("raised_by_user_id") == self.user.id
+                        and f.get("raised_device") == self.device_id
                         and any(
                             isinstance(c, dict) and c.get("field") == "deleted" and c.get("local") is True
                             for c in f.get("conflicts") or []

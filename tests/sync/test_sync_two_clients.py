@@ -326,6 +326,11 @@ def test_the_parts_of_a_visit_whose_deletion_met_a_conflict_stay_when_they_come_
     assert {k for k in recorded if not held[k]["deleted"]} == recorded
     eb.sync()
     assert live_parts(b, visit.id) == recorded
+    # B's own removal of a part meanwhile, on purpose, is not held for A's conflict.
+    removed = next(k for k in recorded if k[0] == "solutions")
+    b.delete(Solution, removed[1])
+    assert eb.sync().rejected == 0
+    assert server.records(cid)[removed]["deleted"]
     # Once A keeps its deletion, the visit goes with what was recorded on it, batch after batch.
     resolve_record(a, "visits", visit.id, "local")
     assert ea.sync().rejected == 0
