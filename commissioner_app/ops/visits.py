@@ -206,14 +206,17 @@ def restore_parts(
     deleted here from the server's deletion on (`after_seq`, the server's sequence number of the
     visit's deletion, which the conflict's answer gave; a part removed on purpose before it has a
     lower one and stays removed). Or this laptop deleted it: what was deleted here from the visit's
-    deletion on (`since`, its time). Problems first, then the solutions whose problem is live, then
-    the files, as `delete_parts` took them; each is sent as an edit of the server's version.
+    deletion on (`since`, its time), not what a pull deleted since (the server writes a part's
+    removal on the other laptop even when this laptop's deletion had taken it already). Problems
+    first, then the solutions whose problem is live, then the files, as `delete_parts` took them;
+    each is sent as an edit of the server's version.
     Returns how many came back."""
     value: int | str
     if after_seq is not None:
         which, value = "dirty = 0 AND updated_by = 'server' AND server_seq > ?", after_seq
     elif since is not None:
-        which, value = "updated_at >= ?", since
+        # (Not a deletion pulled since: the other laptop's removal of a part, on purpose.)
+        which, value = "updated_at >= ? AND updated_by != 'server'", since
     else:
         raise ValueError("after_seq or since")
     live_problem = "(problem_id IS NULL OR problem_id IN (SELECT id FROM problems WHERE deleted = 0))"

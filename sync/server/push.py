@@ -878,6 +878,7 @@ class Batch:
         deleted = bool(change["deleted"])
 
         status = "accepted"
+        deleted_again = False
         if current is None:
             merged, new_deleted = dict(incoming), deleted
         else:
@@ -906,6 +907,12 @@ class Batch:
                         "conflicts": outcome,
                     }
                 merged, new_deleted = outcome
+                # Deleted by a pusher that had it live, after a deletion made elsewhere: a revision
+                # says so. The laptop whose deletion of a visit took it, keeping the visit after all,
+                # brings back what its own deletion took, not what this one removed on purpose.
+                deleted_again = (
+                    deleted and current.deleted and not self.base_of(table, record_id, base_rev)[1]
+                )
 
         touched |= self._server_fields(table, merged, current, new_deleted)
         scope = self._scope(table, record_id, merged, current)
@@ -920,16 +927,19 @@ class Batch:
             and merged == current.fields
             and new_deleted == current.deleted
             and scope == current.scope()
+            and not deleted_again
         ):
             rev, seq = current.rev, current.server_seq  # nothing new: no revision, no sequence number
         else:
             rev, seq = self.write(table, record_id, current, merged, new_deleted, scope)
             self._audit(table, record_id, current, merged, new_deleted, scope)
-            if table == "reviews" and not new_deleted:
+            if deleted_again:
+                pass  # a record already gone changes nothing else (a visit's review stays as it is)
+            elif table == "reviews" and not new_deleted:
                 self._review_visit(merged)
-            if table in ("problems", "solutions", "attachments"):
+            elif table in ("problems", "solutions", "attachments"):
                 self.reopen_reviews(table, merged, current, record_id)
-            if table == "service_targets":
+            elif table == "service_targets":
                 shared_targets.after_write(self, record_id, merged, current)
         # A link is registered with a version that goes to review: a fresh token pushed alone for an
         # approved visit (no field changed) made a new 30-day link, and the owner confirmed their own

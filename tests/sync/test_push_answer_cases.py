@@ -134,6 +134,40 @@ def test_a_photo_added_after_the_manager_read_a_visit_is_not_approved_unseen(
     assert shared_server.records()[("visits", seen.id)]["fields"]["review_status"] == "approved"
 
 
+def test_a_photo_removed_again_on_the_other_laptop_does_not_send_the_visit_back_to_review(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    """The server writes a revision when a laptop removes a file another laptop removed already (so
+    that a laptop whose deletion of the visit took it does not bring it back); that removal changes
+    nothing else: the visit, sent to review by the first removal and approved again, stays approved."""
+    from commissioner_app.ops.visits import write_attachments
+    from tests.sync.fieldwork import commissioner_store, connect
+
+    a, m, reviewer, visit, _rng = visit_with_a_photo_read_by_the_manager(shared_server, tmp_path)
+    other = commissioner_store(tmp_path / "other-laptop", str(a.cid), "王建国")
+    other_engine = connect(other, shared_server.url, a.username)
+    other_engine.sync()
+    [photo] = [
+        r[0]
+        for r in a.store.db.execute(
+            "SELECT id FROM attachments WHERE owner_id = ? AND deleted = 0", [visit.id]
+        )
+    ]
+    decide(m.store, [visit.id], "approved", reviewer, "记录完整")
+    m.sync()
+    write_attachments(a.store, "visits", visit.id, [], [photo], draft=False)
+    a.sync()
+    m.sync()
+    assert shared_server.records()[("visits", visit.id)]["fields"]["review_status"] == "pending"
+    decide(m.store, [visit.id], "approved", reviewer, "照片已核对")
+    m.sync()
+    write_attachments(other, "visits", visit.id, [], [photo], draft=False)  # offline since before
+    assert other_engine.sync().rejected == 0
+    held = shared_server.records()
+    assert held[("attachments", photo)]["deleted"]
+    assert held[("visits", visit.id)]["fields"]["review_status"] == "approved"
+
+
 def test_an_approval_is_of_what_was_shown_even_if_a_sync_brought_more_meanwhile(
     shared_server: Server, tmp_path: Path
 ) -> None:

@@ -529,6 +529,36 @@ def test_a_part_removed_on_purpose_stays_removed_when_the_visit_comes_back(
     assert not any(t == "attachments" for t, _ in live_parts(b, visit.id))
 
 
+def test_a_part_the_other_laptop_removed_on_purpose_stays_removed_when_the_deleter_keeps_the_visit(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A deleted the visit and synced; B, offline, edited it and removed its solution on purpose,
+    then synced (a conflict on the visit; the solution was already deleted at the server, and the
+    server wrote nothing for B's removal). A kept B's version: what A's deletion took came back,
+    B's removed solution with it, everywhere."""
+    from commissioner_app.ops.visits import delete_visit
+    from sync.conflicts import resolve_record
+
+    server = sqlite_server
+    a, b, ea, eb, visit = setup_pair(server, tmp_path)
+    cid = a.get_meta("self_commissioner_id")
+    recorded = live_parts(b, visit.id)
+    removed = next(k for k in recorded if k[0] == "solutions")
+    delete_visit(a, visit.id)
+    ea.sync()
+    vb = b.require(Visit, visit.id)
+    vb.content = "乙电脑：补充木虱监测结果"
+    b.save_visit(vb)
+    b.delete(Solution, removed[1])
+    assert eb.sync().conflicts == 1
+    ea.sync()  # A hears of B's conflicting edit
+    assert resolve_record(a, "visits", visit.id, "server") >= 1
+    ea.sync()
+    eb.sync()
+    ea.sync()
+    back_everywhere(server, cid, visit, recorded - {removed}, a, b)
+
+
 def test_a_solution_does_not_come_back_for_a_problem_deleted_since(
     sqlite_server: Server, tmp_path: Path
 ) -> None:
