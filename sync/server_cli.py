@@ -82,9 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--database",
-        help="database URL: postgresql://user@host/db (default: SQLite file in the data directory)",
+        help="数据库地址（默认：数据目录中的 SQLite 文件）/ database URL: postgresql://user@host/db "
+        "(default: SQLite file in the data directory)",
     )
-    parser.add_argument("--data-dir", type=Path, help=f"data directory (default: {default_data_dir()})")
+    parser.add_argument(
+        "--data-dir", type=Path, help=f"数据目录 / data directory (default: {default_data_dir()})"
+    )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     # The same options are also accepted after the command (`serve --database URL`).
     common = argparse.ArgumentParser(add_help=False)
@@ -98,76 +101,123 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    serve = sub.add_parser("serve", parents=[common], help="run the HTTP service")
+    serve = sub.add_parser("serve", parents=[common], help="运行 HTTP 服务 / run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--workers", type=int, default=1, help="server processes (they share the database)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="服务进程数（共用数据库）/ server processes (they share the database)",
+    )
     serve.add_argument(
         "--db-connections",
         type=int,
         default=int(os.environ.get("COMMISSIONER_SERVER_DB_CONNECTIONS", "40")),
-        help="database connections each process may hold (default 40, one per request thread); "
-        "PostgreSQL's max_connections must exceed this times the processes of every machine",
+        help="每个进程可占用的数据库连接数 / database connections each process may hold (default 40, one per "
+        "request thread); PostgreSQL's max_connections must exceed this times the processes of every machine",
     )
     serve.add_argument(
         "--forwarded-allow-ips",
         default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        help="addresses of the reverse proxies whose X-Forwarded-For/-Proto headers are believed "
+        help="可信反向代理的地址 / addresses of the reverse proxies whose X-Forwarded-For/-Proto headers "
+        "are believed "
         "(comma-separated; '*' only when nothing else can reach the port; default 127.0.0.1)",
     )
-    serve.add_argument("--ssl-certfile", type=Path, help="serve HTTPS directly with this certificate (PEM)")
-    serve.add_argument("--ssl-keyfile", type=Path, help="the private key of --ssl-certfile (PEM)")
+    serve.add_argument(
+        "--ssl-certfile",
+        type=Path,
+        help="直接以此证书提供 HTTPS / serve HTTPS directly with this certificate (PEM)",
+    )
+    serve.add_argument(
+        "--ssl-keyfile", type=Path, help="--ssl-certfile 的私钥 / the private key of --ssl-certfile (PEM)"
+    )
 
-    user = sub.add_parser("user", parents=[common], help="manage user accounts")
+    user = sub.add_parser("user", parents=[common], help="管理账号 / manage user accounts")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
 
-    add = user_sub.add_parser("add", parents=[common], help="add a user (password from stdin or prompt)")
+    add = user_sub.add_parser(
+        "add",
+        parents=[common],
+        help="添加账号（密码从标准输入或提示读取）/ add a user (password from stdin or prompt)",
+    )
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["commissioner", "manager", "bureau", "county"])
     add.add_argument("--team")
     add.add_argument("--workstation")
     add.add_argument(
-        "--county", default="", help="the account's county (required for --role county), e.g. 新会区"
+        "--county",
+        default="",
+        help="账号所属区县（--role county 必填），如 新会区 / the account's county (required for "
+        "--role county)",
     )
     add.add_argument(
         "--commissioner-id",
-        help="the commissioner record of this user (default: a new id for commissioners and managers)",
+        help="该账号对应的特派员记录 / the commissioner record of this user (default: a new id for "
+        "commissioners and managers)",
     )
     add.add_argument("--display-name", default="")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    for action, text in (("disable", "disable a user and end their sessions"), ("enable", "enable a user")):
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="从标准输入读取密码 / read the password from standard input",
+    )
+    for action, text in (
+        ("disable", "停用账号并结束其会话 / disable a user and end their sessions"),
+        ("enable", "启用账号 / enable a user"),
+    ):
         p = user_sub.add_parser(action, parents=[common], help=text)
         p.add_argument("name")
         if action == "disable":
-            p.add_argument("--reason", default="", help="why (shown to the bureau)")
+            p.add_argument("--reason", default="", help="原因（科技局可见）/ why (shown to the bureau)")
     reset = user_sub.add_parser(
-        "reset-password", parents=[common], help="set a new password and end the user's sessions"
+        "reset-password",
+        parents=[common],
+        help="设置新密码并结束其会话 / set a new password and end the user's sessions",
     )
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true")
-    user_sub.add_parser("list", parents=[common], help="list the users")
+    user_sub.add_parser("list", parents=[common], help="列出账号 / list the users")
 
-    seed = sub.add_parser("seed-demo", parents=[common], help="add demo users, teams and reference data")
+    seed = sub.add_parser(
+        "seed-demo",
+        parents=[common],
+        help="添加演示账号、团队和参考数据 / add demo users, teams and reference data",
+    )
     seed.add_argument(
         "--password-stdin",
         action="store_true",
-        help="one password for every demo user, from standard input (default: random, printed)",
+        help="所有演示账号共用一个密码，从标准输入读取 / one password for every demo user, from standard "
+        "input (default: random, printed)",
     )
-    sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
+    sub.add_parser("migrate", parents=[common], help="升级数据库结构 / bring the database schema up to date")
     backup = sub.add_parser(
-        "backup", parents=[common], help="write a backup of the store (records, users, attachments)"
+        "backup",
+        parents=[common],
+        help="备份数据（记录、账号、附件）/ write a backup of the store (records, users, attachments)",
     )
-    backup.add_argument("--out", type=Path, required=True, help="the backup file to write (.zip)")
+    backup.add_argument(
+        "--out", type=Path, required=True, help="要写入的备份文件 / the backup file to write (.zip)"
+    )
     restore = sub.add_parser(
-        "restore", parents=[common], help="restore a backup into an empty store (stop the server first)"
+        "restore",
+        parents=[common],
+        help="把备份恢复到空库（先停止服务）/ restore a backup into an empty store (stop the server first)",
     )
-    restore.add_argument("file", type=Path, help="a file written by `backup`")
-    restore.add_argument("--check", action="store_true", help="only verify the file; change nothing")
+    restore.add_argument("file", type=Path, help="由 backup 写出的文件 / a file written by `backup`")
     restore.add_argument(
-        "--force", action="store_true", help="replace a store that already holds data (all of it)"
+        "--check", action="store_true", help="只检查文件，不作改动 / only verify the file; change nothing"
+    )
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="替换已有数据的库（全部）/ replace a store that already holds data (all of it)",
     )
     prune = sub.add_parser(
-        "prune", parents=[common], help="delete old sessions, abandoned uploads and old push answers"
+        "prune",
+        parents=[common],
+        help="删除旧会话、废弃的上传和旧的推送应答 / delete old sessions, abandoned uploads and old push "
+        "answers",
     )
     prune.add_argument("--token-days", type=int, default=30)
     prune.add_argument("--upload-days", type=int, default=14)
@@ -175,7 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument(
         "--revision-days",
         type=int,
-        help="also delete versions of records older than this many days, as prune-revisions does "
+        help="同时删除早于此天数的记录旧版本 / also delete versions of records older than this many days, as "
+        "prune-revisions does "
         "(default: keep every version)",
     )
     from sync.server.maintenance import MIN_REVISION_DAYS, REVISION_DAYS
@@ -183,25 +234,32 @@ def build_parser() -> argparse.ArgumentParser:
     revisions = sub.add_parser(
         "prune-revisions",
         parents=[common],
-        help="delete old versions of records (never the current one, nor any within the retention)",
+        help="删除记录的旧版本（不删当前版本及保留期内的版本）/ delete old versions of records (never the "
+        "current one, nor any within the retention)",
     )
     revisions.add_argument(
         "--older-than-days",
         type=int,
         default=REVISION_DAYS,
-        help=f"the retention: versions written within it are kept (default {REVISION_DAYS}, "
+        help=f"保留期：期内写入的版本保留 / the retention: versions written within it are kept "
+        f"(default {REVISION_DAYS}, "
         f"at least {MIN_REVISION_DAYS})",
     )
-    revisions.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    revisions.add_argument(
+        "--dry-run", action="store_true", help="只统计将删除的数量 / only count what would be deleted"
+    )
     link = sub.add_parser(
-        "confirm-link", parents=[common], help="the served party's confirmation links of a visit"
+        "confirm-link",
+        parents=[common],
+        help="服务记录的服务对象确认链接 / the served party's confirmation links of a visit",
     )
     link_sub = link.add_subparsers(dest="link_action", metavar="ACTION")
     link_sub.required = True
     revoke = link_sub.add_parser(
         "revoke",
         parents=[common],
-        help="revoke every link of a visit (e.g. a sheet given to the wrong party)",
+        help="作废该服务记录的全部确认链接 / revoke every link of a visit (e.g. a sheet given to the "
+        "wrong party)",
     )
     revoke.add_argument("visit_id", metavar="VISIT_ID")
     return parser
@@ -489,19 +547,25 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
         }
         logged("user.create", name, account, county=county)
         where = f", county {county}" if county else ""
-        print(f"user {name} added (role {args.role}{where}, commissioner id {commissioner_id or '-'})")
+        print(
+            f"已添加账号 {name} / user {name} added (role {args.role}{where}, commissioner id "
+            f"{commissioner_id or '-'})"
+        )
     elif args.user_command == "disable":
         auth.disable_user(engine, args.name, args.reason)
         logged("user.disable", args.name, {"disabled": True, "reason": args.reason})
-        print(f"user {args.name} disabled; their sessions are ended")
+        print(f"已停用账号 {args.name}，其会话已结束 / user {args.name} disabled; their sessions are ended")
     elif args.user_command == "enable":
         auth.enable_user(engine, args.name)
         logged("user.enable", args.name, {"disabled": False})
-        print(f"user {args.name} enabled")
+        print(f"已启用账号 {args.name} / user {args.name} enabled")
     elif args.user_command == "reset-password":
         auth.reset_password(engine, args.name, read_password(args.password_stdin))
         logged("user.reset_password", args.name, None)  # never the password
-        print(f"password of {args.name} changed; their sessions are ended")
+        print(
+            f"已更改 {args.name} 的密码，其会话已结束 / password of {args.name} changed; their sessions "
+            "are ended"
+        )
     elif args.user_command == "list":
         for u in auth.list_users(engine):
             print(json.dumps(u, ensure_ascii=False))

@@ -258,3 +258,44 @@ def test_user_add_takes_a_team_by_its_name(
         for line in in_process(capsys, monkeypatch, tmp_path, "user", "list").stdout.splitlines()
     ]
     assert {u["username"]: u["team_id"] for u in listed}["wangce"] == team_id
+
+
+def test_the_server_commands_speak_chinese_as_well_as_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bureau's administrator reads the commands' help and their messages: they were English only."""
+    import argparse
+    import re
+
+    from sync.server_cli import build_parser
+
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+
+    def english_only(parser: argparse.ArgumentParser, where: str) -> list[str]:
+        found = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    if not chinese.search(choice.help or ""):
+                        found.append(f"{where} {choice.dest}")
+                for name, sub in action.choices.items():
+                    found += english_only(sub, f"{where} {name}")
+            elif action.help and action.help != argparse.SUPPRESS and action.dest != "help":
+                if not chinese.search(action.help):
+                    found.append(f"{where} {action.option_strings or action.dest}")
+        return found
+
+    assert english_only(build_parser(), "commissioner-server") == []
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return in_process(capsys, monkeypatch, tmp_path, *args, stdin=stdin)
+
+    said = [
+        cli("user", "add", "wang", "--role", "commissioner", "--password-stdin", stdin="a good password\n"),
+        cli("user", "disable", "wang"),
+        cli("user", "enable", "wang"),
+        cli("user", "reset-password", "wang", "--password-stdin", stdin="another password\n"),
+    ]
+    for done in said:
+        assert done.returncode == 0, done.stderr
+        assert chinese.search(done.stdout) and "wang" in done.stdout, done.stdout
