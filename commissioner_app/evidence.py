@@ -291,7 +291,8 @@ def _twins(store: Store, ids: list[str]) -> tuple[dict[str, set[str]], dict[str,
     def place(county: str, town: str) -> str:
         # (The county with the town: towns of one name lie in several counties. 双水镇 and 双水
         # are one town.) No county, no place.
-        return f"{normalise_place(county)}/{normalise_place(town)}" if normalise_place(county) else ""
+        county = normalise_place(county)
+        return f"{county}/{normalise_place(town)}" if county else ""
 
     code = "upper(trim(coalesce(t.credit_code, '')))"
     visited = store.db.execute(

@@ -121,8 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--forwarded-allow-ips",
         default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         help="可信反向代理的地址 / addresses of the reverse proxies whose X-Forwarded-For/-Proto headers "
-        "are believed "
-        "(comma-separated; '*' only when nothing else can reach the port; default 127.0.0.1)",
+        "are believed (comma-separated; '*' only when nothing else can reach the port; default 127.0.0.1)",
     )
     serve.add_argument(
         "--ssl-certfile",
