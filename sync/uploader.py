@@ -15,26 +15,29 @@ COMPLETE_ATTEMPTS = 3  # sendings of one file in a sync (see _upload)
 
 class Uploader(EngineParts):
     @staticmethod
-    def _files_of(rows: list[dict[str, Any]]) -> bool:
-        """Whether pushing these rows may upload files first (see _upload_attachments)."""
+    def _files_of(rows: list[Any]) -> bool:
+        """Whether pushing these rows (sync/pusher._Row) may upload files first (see
+        _upload_attachments)."""
         return any(
-            not row["deleted"]
+            not row.change["deleted"]
             and (
-                (row["_table"] == "attachments" and row["sha256"])
-                or (row["_table"] == "visits" and row.get("confirm_sheet_sha256"))
+                (row.change["table"] == "attachments" and row.change["fields"]["sha256"])
+                or (row.change["table"] == "visits" and row.change["fields"].get("confirm_sheet_sha256"))
             )
             for row in rows
         )
 
-    def _upload_attachments(self, rows: list[dict[str, Any]], report: SyncReport) -> list[dict[str, Any]]:
+    def _upload_attachments(self, rows: list[Any], report: SyncReport) -> list[Any]:
         """Upload the files of the attachment records about to be pushed; drop records whose file is
         missing or empty."""
         kept = []
         wanted: dict[str, int] = {}
         for row in rows:
-            if row["_table"] == "attachments" and not row["deleted"] and row["sha256"]:
-                path = blob_path(self.store, row["sha256"])
-                if not path.exists() and row["base_rev"] and self._server_holds(row["sha256"]):
+            change = row.change
+            fields = change["fields"]
+            if change["table"] == "attachments" and not change["deleted"] and fields["sha256"]:
+                path = blob_path(self.store, fields["sha256"])
+                if not path.exists() and change["base_rev"] and self._server_holds(fields["sha256"]):
                     # Taken by the server before, and its file is still there (a record brought back
                     # after a deletion, on a computer that never fetched the file): it goes without.
                     kept.append(row)
@@ -42,9 +45,9 @@ class Uploader(EngineParts):
                 if not path.exists():
                     report.problems.append(
                         Message(
-                            f"附件 {row['original_name']} 的文件缺失，暂不发送该附件记录",
-                            f"The file of attachment {row['original_name']} is missing; its record is held "
-                            "back",
+                            f"附件 {fields['original_name']} 的文件缺失，暂不发送该附件记录",
+                            f"The file of attachment {fields['original_name']} is missing; its record is "
+                            "held back",
                         )
                     )
                     continue
@@ -54,20 +57,20 @@ class Uploader(EngineParts):
                     # never complete it, and a sync that insisted would send nothing at all.
                     report.problems.append(
                         empty_blob_message(
-                            row["sha256"],
-                            row["original_name"],
+                            fields["sha256"],
+                            fields["original_name"],
                             "暂不发送该附件记录",
                             "its record is held back",
                         )
                     )
                     continue
-                wanted[row["sha256"]] = size
-            elif row["_table"] == "visits" and not row["deleted"] and row.get("confirm_sheet_sha256"):
+                wanted[fields["sha256"]] = size
+            elif change["table"] == "visits" and not change["deleted"] and fields.get("confirm_sheet_sha256"):
                 # The signed confirmation sheet travels with its visit when this computer has it (and
                 # it is not empty: its attachment record, held back above, says so).
-                path = blob_path(self.store, row["confirm_sheet_sha256"])
+                path = blob_path(self.store, fields["confirm_sheet_sha256"])
                 if path.exists() and path.stat().st_size > 0:
-                    wanted[row["confirm_sheet_sha256"]] = path.stat().st_size
+                    wanted[fields["confirm_sheet_sha256"]] = path.stat().st_size
             kept.append(row)
         total = sum(wanted.values())
         sent = 0
@@ -83,9 +86,9 @@ class Uploader(EngineParts):
                 damaged.add(sha)
                 names = sorted(
                     {
-                        str(r["original_name"])
+                        str(r.change["fields"]["original_name"])
                         for r in kept
-                        if r["_table"] == "attachments" and r["sha256"] == sha
+                        if r.change["table"] == "attachments" and r.change["fields"]["sha256"] == sha
                     }
                 ) or [sha[:12]]
                 for name in names:
@@ -99,7 +102,11 @@ class Uploader(EngineParts):
                         )
                     )
         if damaged:
-            kept = [r for r in kept if not (r["_table"] == "attachments" and r["sha256"] in damaged)]
+            kept = [
+                r
+                for r in kept
+                if not (r.change["table"] == "attachments" and r.change["fields"]["sha256"] in damaged)
+            ]
         return kept
 
     def _server_holds(self, sha: str) -> bool:
