@@ -304,7 +304,9 @@ def build(url: str, scale: float, seed: int = 1) -> dict[str, Any]:
                     i = int(who[1:7]) if who and who.startswith("c") and who[1:7].isdigit() else -1
                     uid = user_ids[i] if 0 <= i < n_comm else bureau_id
                     name = f"p{i:05d}" if i >= 0 else "bureau"
-                    copy.write_row((r[0], r[1], 1, r[3], False, r[10], uid, name, "bulk", "bulk", "", now))
+                    # Each record's only version is its current one: its fields are the record's
+                    # (sync/server/push.CURRENT_FIELDS), as a push stores them.
+                    copy.write_row((r[0], r[1], 1, r[3], False, "", uid, name, "bulk", "bulk", "", now))
 
     def record(
         table: str, rid: str, owner: int | None, fields: dict[str, Any], sha: str | None = None

@@ -301,6 +301,14 @@ def _m010_upload_staging(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _m011_current_fields_once(conn: Connection) -> None:
+    """A record's current version keeps its fields in `records` only: its revision row holds
+    push.CURRENT_FIELDS (""), and gets them when a newer version supersedes it. Rows written before
+    keep their copies (both forms are read alike); nothing to convert. Numbered so that a backup
+    made from here on is not restored into a server that would read "" as a version's fields."""
+    del conn
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
@@ -312,6 +320,7 @@ STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (8, "partial_sha256", _m008_partial_sha256),
     (9, "prove_whole", _m009_prove_whole),
     (10, "upload_staging", _m010_upload_staging),
+    (11, "current_fields_once", _m011_current_fields_once),
 ]
 HEAD = STEPS[-1][0]
 

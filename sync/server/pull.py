@@ -150,6 +150,7 @@ def _count(conn: Any, user: User, since: int, top: int, skip: Ranges) -> int | N
 def record_history(engine: Engine, user: User, table: str, record_id: str) -> list[dict[str, Any]]:
     """Every accepted version of one record (the audit log), if the caller may see the record."""
     from sync.server.errors import not_found
+    from sync.server.push import revision_fields
     from sync.server.scope import can_see
     from sync.server.tables import revisions, users
 
@@ -170,7 +171,7 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
             "rev": r.rev,
             "server_seq": r.server_seq,
             "deleted": bool(r.deleted),
-            "fields": json.loads(r.fields),
+            "fields": json.loads(revision_fields(r.fields, row.fields)),
             "username": r.username,
             "display_name": r.display_name or "",  # as people know the writer (an account removed: "")
             "device_id": r.device_id,

@@ -305,6 +305,16 @@ class Scope:
     county: str | None = None  # see sync/server/scope.py
 
 
+# A revision row's fields when they are the record's current ones (its row in `records` holds them):
+# every version but the current one keeps its own. A first push stores each record's fields once.
+CURRENT_FIELDS = ""
+
+
+def revision_fields(fields: str, current: str) -> str:
+    """A version's fields as JSON text, from its revision row and its record's current fields."""
+    return fields if fields != CURRENT_FIELDS else current
+
+
 def dumps(value: Any) -> str:
     # orjson: the stored fields of every pushed record are encoded here (a fifth of a push's CPU
     # with the standard library's encoder). Compact, UTF-8, as json.dumps(ensure_ascii=False).
@@ -494,6 +504,9 @@ class Batch:
         self._in_db: set[tuple[str, str]] = set()
         self._pending: dict[tuple[str, str], dict[str, Any]] = {}
         self._revisions_written: dict[tuple[str, str, int], dict[str, Any]] = {}
+        # Stored versions this batch supersedes, whose fields their revision row leaves to the record
+        # (CURRENT_FIELDS): (their fields as stored, table, id, rev), written out at the flush.
+        self._superseded: list[tuple[str, str, str, int]] = []
         # What each record read from the database was then (its rev; None: absent), to see whether
         # another push changed it before this batch took the lock (see the module's docstring).
         self._seen: dict[tuple[str, str], int | None] = {}
@@ -665,11 +678,14 @@ class Batch:
         if written is not None:
             return json.loads(written["fields"]), written["deleted"]
         row = self.conn.execute(
-            select(revisions.c.fields, revisions.c.deleted).where(
-                revisions.c.table_name == table, revisions.c.record_id == record_id, revisions.c.rev == rev
-            )
+            select(revisions.c.fields, revisions.c.deleted, records.c.fields.label("current"))
+            .join(records, (records.c.table_name == table) & (records.c.id == record_id))
+            .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
+            .where(revisions.c.rev == rev)
         ).first()
-        return (json.loads(row.fields), bool(row.deleted)) if row else ({}, False)
+        if row is None:
+            return {}, False
+        return json.loads(revision_fields(row.fields, row.current)), bool(row.deleted)
 
     def write(
         self,
@@ -684,6 +700,10 @@ class Batch:
         rev = (current.rev if current else 0) + 1
         sha = fields.get("sha256") if table == "attachments" else fields.get("confirm_sheet_sha256")
         text = dumps(fields)
+        if current is not None and (table, record_id, current.rev) not in self._revisions_written:
+            # The version stored until now becomes history: its revision row gets its fields.
+            stored = current.text if current.text is not None else dumps(current.fields)
+            self._superseded.append((stored, table, record_id, current.rev))
         self._pending[(table, record_id)] = dict(
             table_name=table,
             id=record_id,
@@ -753,7 +773,24 @@ class Batch:
             )
         if self._revisions_written:
             columns = [c.name for c in revisions.columns if c.name != "id"]
-            self._insert("revisions", columns, list(self._revisions_written.values()))
+            # A record's current version is its row in `records`: its revision row says so
+            # (CURRENT_FIELDS) rather than keep the same fields twice. Versions written and then
+            # superseded within the batch keep theirs.
+            rows = [
+                {**v, "fields": CURRENT_FIELDS}
+                if self._pending[(v["table_name"], v["record_id"])]["rev"] == v["rev"]
+                else v
+                for v in self._revisions_written.values()
+            ]
+            self._insert("revisions", columns, rows)
+        if self._superseded:
+            mark = self._mark()
+            self.conn.exec_driver_sql(
+                f"UPDATE revisions SET fields = {mark} WHERE table_name = {mark} AND record_id = {mark} "
+                f"AND rev = {mark} AND fields = ''",
+                self._superseded,
+            )
+            self._superseded.clear()
 
     def _insert(self, table: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
         if self.conn.dialect.name != "postgresql":
@@ -1547,7 +1584,7 @@ class Batch:
             if row.rev > 1:
                 # Its earlier versions too (never rewritten: no second look under the lock).
                 versions = [
-                    (int(v.server_seq), json.loads(v.fields))
+                    (int(v.server_seq), json.loads(revision_fields(v.fields, row.fields)))
                     for v in self.conn.execute(
                         select(revisions.c.server_seq, revisions.c.fields)
                         .where(revisions.c.table_name == table, revisions.c.record_id == row.id)
@@ -1692,14 +1729,13 @@ class Batch:
         """Whether the record is approved, or any version of it the store keeps was."""
         if current.fields.get("review_status") == "approved":
             return True
-        kept: list[str] = list(
-            self.conn.execute(
-                select(revisions.c.fields).where(
-                    revisions.c.table_name == table, revisions.c.record_id == record_id
-                )
-            ).scalars()
-        )
-        return any(orjson.loads(version).get("review_status") == "approved" for version in kept)
+        kept = self.conn.execute(
+            select(revisions.c.fields, records.c.fields.label("current"))
+            .join(records, (records.c.table_name == table) & (records.c.id == record_id))
+            .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
+        ).all()
+        versions = (orjson.loads(revision_fields(v.fields, v.current)) for v in kept)
+        return any(version.get("review_status") == "approved" for version in versions)
 
     def _solution_visits(self, owner_id: str | None, problem_id: str) -> set[str]:
         """The visits the owner's solutions to a problem were given on; the owner's solutions read

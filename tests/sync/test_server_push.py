@@ -1085,3 +1085,86 @@ def test_accounts_added_for_a_team_by_name_join_it_when_the_bureau_creates_it(se
     assert joined["wangjg"] == team and joined["linzz"] == team
     # Their records follow: the manager now sees the member's visit.
     assert visit in {c["id"] for c in server.pull_all("linzz")[0]}
+
+
+def stored_versions(server: Server, record_id: str) -> list[tuple[int, str]]:
+    with server.engine.connect() as conn:
+        rows = conn.execute(
+            select(revisions.c.rev, revisions.c.fields)
+            .where(revisions.c.record_id == record_id)
+            .order_by(revisions.c.rev)
+        ).all()
+    return [(int(r.rev), str(r.fields)) for r in rows]
+
+
+@BACKENDS
+def test_a_records_current_version_is_stored_once_and_its_history_shows_every_version(
+    server: Server,
+) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    vid = new_id()
+    [first] = server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid, content="第一次上门指导修剪"))]
+    )
+    assert first["status"] == "accepted", first
+    # The revision row does not repeat the fields the record holds (a first sync stored each
+    # record's text twice).
+    assert stored_versions(server, vid) == [(1, "")]
+    server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid, content="第二次上门指导施肥"), base_rev=1)]
+    )
+    [(first, kept), (second, current)] = stored_versions(server, vid)
+    assert (first, second, current) == (1, 2, "") and json.loads(kept)["content"] == "第一次上门指导修剪"
+    history = server.request("GET", f"/records/visits/{vid}/history", "zhangsan")
+    assert history.status_code == 200, history.text
+    assert [(v["rev"], v["fields"]["content"]) for v in history.json()] == [
+        (1, "第一次上门指导修剪"),
+        (2, "第二次上门指导施肥"),
+    ]
+    # The base of a merge is a superseded version: another laptop's edit from rev 1 merges.
+    [merged] = server.push_ok(
+        "zhangsan",
+        [
+            change(
+                "visits", vid, visit_fields(cid, content="第一次上门指导修剪", people_trained=7), base_rev=1
+            )
+        ],
+    )
+    assert merged["status"] == "merged"
+    assert (merged["fields"]["content"], merged["fields"]["people_trained"]) == ("第二次上门指导施肥", 7)
+    # The same again from the current version (rev 3): its base is the record itself.
+    [merged] = server.push_ok(
+        "zhangsan",
+        [
+            change(
+                "visits", vid, visit_fields(cid, content="第二次上门指导施肥", people_trained=9), base_rev=3
+            )
+        ],
+    )
+    assert (merged["status"], merged["rev"]) == ("accepted", 4)
+    assert [rev for rev, text in stored_versions(server, vid) if text == ""] == [4]
+
+
+@BACKENDS
+def test_versions_stored_whole_by_an_earlier_server_still_merge_and_show(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    vid = new_id()
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, content="旧版本的服务内容"))])
+    with server.engine.begin() as conn:  # as servers before this version stored it: the fields again
+        [text] = conn.execute(select(records.c.fields).where(records.c.id == vid)).scalars()
+        conn.execute(revisions.update().where(revisions.c.record_id == vid).values(fields=text))
+    server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid, content="新版本的服务内容"), base_rev=1)]
+    )
+    [merged] = server.push_ok(
+        "zhangsan",
+        [change("visits", vid, visit_fields(cid, content="旧版本的服务内容", people_trained=3), base_rev=1)],
+    )
+    assert merged["status"] == "merged" and merged["fields"]["content"] == "新版本的服务内容"
+    history = server.request("GET", f"/records/visits/{vid}/history", "zhangsan").json()
+    assert [v["fields"]["content"] for v in history] == [
+        "旧版本的服务内容",
+        "新版本的服务内容",
+        "新版本的服务内容",
+    ]
+    assert history[2]["fields"]["people_trained"] == 3
