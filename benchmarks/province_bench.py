@@ -7,7 +7,8 @@
 At --scale 1: 10,000 commissioners in 300 teams (team 0 has 40 members) and 100 workstations,
 1,000,000 visits (100 each), a problem on 40 % of them and a solution on 75 % of those, 200,000
 attachment records, 5 service targets per commissioner, and their profiles: about 1.96 million
-records, each with its first revision. --scale 0.1 builds a tenth of everything but the teams.
+records, each with its first revision (whose fields are the record's own, as a push stores a
+current version). --scale 0.1 builds a tenth of everything but the teams.
 
 The bulk loader: one record of each kind is pushed through the real push path (the central
 store's own checks, scope and storage); every other row is a copy of that stored shape with its
@@ -944,8 +945,9 @@ def main() -> int:
                     f"({s['revisions_bytes_per_record']:.0f} B per revision with "
                     f"indexes); {s['all_bytes_per_record']:.0f} B "
                     f"per record in all; {s['edits']} edits grew the "
-                    f"revisions by {s['revision_growth_bytes_per_edit']:.0f} B each (a revision row "
-                    f"{s['revision_row_bytes']:.0f} B: every edit keeps the whole record)"
+                    f"revisions by {s['revision_growth_bytes_per_edit']:.0f} B each (the version it "
+                    "supersedes kept whole, and a row for the new one, whose fields are the record's; "
+                    f"a revision row {s['revision_row_bytes']:.0f} B on average)"
                 )
             if "rush" not in skip:
                 for window in (args.rush_window, 0.0):
