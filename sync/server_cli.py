@@ -274,6 +274,16 @@ def read_password(from_stdin: bool, prompt: str = "Password / 密码: ") -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sync.server.migrations import DatabaseTooNew
+
+    try:
+        return _main(argv)
+    except DatabaseTooNew as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from sync.server import auth, logs
     from sync.server.db import make_engine

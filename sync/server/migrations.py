@@ -332,8 +332,26 @@ def current_version(conn: Connection) -> int:
     return value[0] if value else 0
 
 
+class DatabaseTooNew(RuntimeError):
+    """The database was migrated by a newer server, whose data this one would misread (a revision
+    row's fields left to its record, say: step 11)."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(
+            f"数据库结构版本为 {found}，本程序只支持到 {HEAD}：请运行升级后的服务器程序，"
+            "或恢复升级前的备份 / "
+            f"the database has server schema version {found}; this program knows up to {HEAD}: run the "
+            "upgraded server, or restore the backup made before the upgrade"
+        )
+
+
 def migrate(engine: Engine, target: int | None = None) -> list[int]:
-    """Apply the missing steps up to `target` (default: all), each in its own transaction."""
+    """Apply the missing steps up to `target` (default: all), each in its own transaction. Refuses
+    (DatabaseTooNew) a database a newer server has migrated."""
+    with engine.connect() as conn:
+        found = current_version(conn)
+    if found > HEAD:
+        raise DatabaseTooNew(found)
     applied: list[int] = []
     target = HEAD if target is None else target
     for version, name, step in STEPS:

@@ -160,9 +160,16 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
         ).first()
         if row is None or not can_see(user, table, row):
             raise not_found()
+        # The current version's fields are the record's: read in the same statement as the versions
+        # (on PostgreSQL each statement sees what was committed when it began, and a push between
+        # two would show its new version with the fields of the one before).
         rows = conn.execute(
-            select(revisions, users.c.display_name)
-            .outerjoin(users, users.c.id == revisions.c.user_id)
+            select(revisions, users.c.display_name, records.c.fields.label("current"))
+            .select_from(
+                revisions.join(
+                    records, (records.c.table_name == table) & (records.c.id == record_id)
+                ).outerjoin(users, users.c.id == revisions.c.user_id)
+            )
             .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
             .order_by(revisions.c.rev)
         ).all()
@@ -171,7 +178,7 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
             "rev": r.rev,
             "server_seq": r.server_seq,
             "deleted": bool(r.deleted),
-            "fields": json.loads(revision_fields(r.fields, row.fields)),
+            "fields": json.loads(revision_fields(r.fields, r.current)),
             "username": r.username,
             "display_name": r.display_name or "",  # as people know the writer (an account removed: "")
             "device_id": r.device_id,

@@ -1582,11 +1582,14 @@ class Batch:
             table = str(row.table_name)
             versions = [(int(row.server_seq), json.loads(row.fields))]
             if row.rev > 1:
-                # Its earlier versions too (never rewritten: no second look under the lock).
+                # Its earlier versions too (a version is rewritten only to get its fields, by the
+                # push that supersedes it, which changes the record: the search above is made again
+                # under the lock). The current one's fields are read with them, in one statement.
                 versions = [
-                    (int(v.server_seq), json.loads(revision_fields(v.fields, row.fields)))
+                    (int(v.server_seq), json.loads(revision_fields(v.fields, v.current)))
                     for v in self.conn.execute(
-                        select(revisions.c.server_seq, revisions.c.fields)
+                        select(revisions.c.server_seq, revisions.c.fields, records.c.fields.label("current"))
+                        .join(records, (records.c.table_name == table) & (records.c.id == row.id))
                         .where(revisions.c.table_name == table, revisions.c.record_id == row.id)
                         .order_by(revisions.c.rev)
                     )

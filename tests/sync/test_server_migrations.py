@@ -172,3 +172,26 @@ def test_the_sha256_index_holds_only_records_that_name_a_file_and_still_serves_t
         ]
     for (statement, _), plan in zip(statements, plans, strict=True):
         assert "ix_records_sha256" in plan, (statement, plan)
+
+
+def test_a_server_refuses_a_database_a_newer_server_has_migrated(tmp_path: Any, capsys: Any) -> None:
+    from sqlalchemy import insert
+
+    from sync import server_cli
+    from sync.server.db import make_engine
+    from sync.server.tables import schema_versions
+
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    engine = make_engine(url)
+    migrations.migrate(engine)
+    with engine.begin() as conn:  # as a later version would leave it
+        conn.execute(
+            insert(schema_versions).values(version=migrations.HEAD + 1, name="later", applied_at="2027-01-01")
+        )
+    before = [r.version for r in engine.connect().execute(select(schema_versions.c.version))]
+    assert server_cli.main(["--database", url, "user", "list"]) == server_cli.EXIT_USER_ERROR
+    said = capsys.readouterr().err
+    assert (
+        f"本程序只支持到 {migrations.HEAD}" in said and "restore the backup made before the upgrade" in said
+    )
+    assert [r.version for r in engine.connect().execute(select(schema_versions.c.version))] == before

@@ -1168,3 +1168,50 @@ def test_versions_stored_whole_by_an_earlier_server_still_merge_and_show(server:
         "新版本的服务内容",
     ]
     assert history[2]["fields"]["people_trained"] == 3
+
+
+@BACKENDS
+def test_a_history_read_while_a_new_version_lands_shows_each_version_with_its_own_fields(
+    server: Server, monkeypatch: Any
+) -> None:
+    from contextlib import contextmanager
+
+    from sync.server import pull
+
+    cid = server.add_user("zhangsan", "commissioner")
+    vid = new_id()
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, content="第一版的服务内容"))])
+    reading = pull.reading
+    landed: list[dict[str, Any]] = []
+
+    class Interleaved:
+        """The history's connection: another laptop's edit lands after its first statement."""
+
+        def __init__(self, conn: Any) -> None:
+            self.conn = conn
+
+        def execute(self, *args: Any, **kwargs: Any) -> Any:
+            result = self.conn.execute(*args, **kwargs)
+            if not landed:
+                landed.extend(
+                    server.push_ok(
+                        "zhangsan",
+                        [change("visits", vid, visit_fields(cid, content="第二版的服务内容"), base_rev=1)],
+                    )
+                )
+            return result
+
+    @contextmanager
+    def interleaved(engine: Any) -> Any:
+        with reading(engine) as conn:
+            yield Interleaved(conn)
+
+    monkeypatch.setattr(pull, "reading", interleaved)
+    history = server.request("GET", f"/records/visits/{vid}/history", "zhangsan").json()
+    assert landed and landed[0]["rev"] == 2
+    # PostgreSQL shows the version that landed, SQLite the snapshot the read began with: each
+    # version as it was written.
+    written = {1: "第一版的服务内容", 2: "第二版的服务内容"}
+    assert [(v["rev"], v["fields"]["content"]) for v in history] == [
+        (v["rev"], written[v["rev"]]) for v in history
+    ]
