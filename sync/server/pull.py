@@ -150,7 +150,7 @@ def _count(conn: Any, user: User, since: int, top: int, skip: Ranges) -> int | N
 def record_history(engine: Engine, user: User, table: str, record_id: str) -> list[dict[str, Any]]:
     """Every accepted version of one record (the audit log), if the caller may see the record."""
     from sync.server.errors import not_found
-    from sync.server.push import revision_fields
+    from sync.server.push import _CURRENT, revision_fields
     from sync.server.scope import can_see
     from sync.server.tables import revisions, users
 
@@ -164,7 +164,7 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
         # (on PostgreSQL each statement sees what was committed when it began, and a push between
         # two would show its new version with the fields of the one before).
         rows = conn.execute(
-            select(revisions, users.c.display_name, records.c.fields.label("current"))
+            select(revisions, users.c.display_name, *_CURRENT)
             .select_from(
                 revisions.join(
                     records, (records.c.table_name == table) & (records.c.id == record_id)
@@ -173,17 +173,20 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
             .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
             .order_by(revisions.c.rev)
         ).all()
+    # A version whose fields are lost (see revision_fields) is left out, as a pruned one is.
+    kept = [(r, revision_fields(r.fields, r.rev, r.current, r.current_rev)) for r in rows]
     return [
         {
             "rev": r.rev,
             "server_seq": r.server_seq,
             "deleted": bool(r.deleted),
-            "fields": json.loads(revision_fields(r.fields, r.current)),
+            "fields": json.loads(text),
             "username": r.username,
             "display_name": r.display_name or "",  # as people know the writer (an account removed: "")
             "device_id": r.device_id,
             "at": r.at,
             "client_time": r.client_time,
         }
-        for r in rows
+        for r, text in kept
+        if text is not None
     ]

@@ -310,9 +310,19 @@ class Scope:
 CURRENT_FIELDS = ""
 
 
-def revision_fields(fields: str, current: str) -> str:
-    """A version's fields as JSON text, from its revision row and its record's current fields."""
-    return fields if fields != CURRENT_FIELDS else current
+def revision_fields(fields: str, rev: int, current: str, current_rev: int) -> str | None:
+    """A version's fields as JSON text, from its revision row and its record's current fields and
+    rev. None when they are lost: a CURRENT_FIELDS row that is not the current version (superseded
+    by a server from before migration 11 still running beside this one, which did not write them
+    out) is read as a pruned version is: a merge from it sends every differing field back as a
+    conflict, and the history leaves it out."""
+    if fields != CURRENT_FIELDS:
+        return fields
+    return current if rev == current_rev else None
+
+
+# The record's current fields and rev, read beside its revisions (see revision_fields).
+_CURRENT = (records.c.fields.label("current"), records.c.rev.label("current_rev"))
 
 
 def dumps(value: Any) -> str:
@@ -678,14 +688,15 @@ class Batch:
         if written is not None:
             return json.loads(written["fields"]), written["deleted"]
         row = self.conn.execute(
-            select(revisions.c.fields, revisions.c.deleted, records.c.fields.label("current"))
+            select(revisions.c.fields, revisions.c.deleted, *_CURRENT)
             .join(records, (records.c.table_name == table) & (records.c.id == record_id))
             .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
             .where(revisions.c.rev == rev)
         ).first()
-        if row is None:
-            return {}, False
-        return json.loads(revision_fields(row.fields, row.current)), bool(row.deleted)
+        text = revision_fields(row.fields, rev, row.current, row.current_rev) if row is not None else None
+        if row is None or text is None:
+            return {}, False  # pruned (or lost): every field that differs is the pusher's to decide
+        return json.loads(text), bool(row.deleted)
 
     def write(
         self,
@@ -1585,14 +1596,17 @@ class Batch:
                 # Its earlier versions too (a version is rewritten only to get its fields, by the
                 # push that supersedes it, which changes the record: the search above is made again
                 # under the lock). The current one's fields are read with them, in one statement.
+                kept = self.conn.execute(
+                    select(revisions.c.server_seq, revisions.c.rev, revisions.c.fields, *_CURRENT)
+                    .join(records, (records.c.table_name == table) & (records.c.id == row.id))
+                    .where(revisions.c.table_name == table, revisions.c.record_id == row.id)
+                    .order_by(revisions.c.rev)
+                )
+                texts = [
+                    (v.server_seq, revision_fields(v.fields, v.rev, v.current, v.current_rev)) for v in kept
+                ]
                 versions = [
-                    (int(v.server_seq), json.loads(revision_fields(v.fields, v.current)))
-                    for v in self.conn.execute(
-                        select(revisions.c.server_seq, revisions.c.fields, records.c.fields.label("current"))
-                        .join(records, (records.c.table_name == table) & (records.c.id == row.id))
-                        .where(revisions.c.table_name == table, revisions.c.record_id == row.id)
-                        .order_by(revisions.c.rev)
-                    )
+                    (int(seq), json.loads(text)) for seq, text in texts if text is not None
                 ] or versions
             histories.append([(seq, self._evidence_of(table, fields)) for seq, fields in versions])
         self._evidence[owner_id] = histories
@@ -1733,12 +1747,14 @@ class Batch:
         if current.fields.get("review_status") == "approved":
             return True
         kept = self.conn.execute(
-            select(revisions.c.fields, records.c.fields.label("current"))
+            select(revisions.c.rev, revisions.c.fields, *_CURRENT)
             .join(records, (records.c.table_name == table) & (records.c.id == record_id))
             .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
         ).all()
-        versions = (orjson.loads(revision_fields(v.fields, v.current)) for v in kept)
-        return any(version.get("review_status") == "approved" for version in versions)
+        texts = (revision_fields(v.fields, v.rev, v.current, v.current_rev) for v in kept)
+        return any(
+            orjson.loads(text).get("review_status") == "approved" for text in texts if text is not None
+        )
 
     def _solution_visits(self, owner_id: str | None, problem_id: str) -> set[str]:
         """The visits the owner's solutions to a problem were given on; the owner's solutions read

@@ -1215,3 +1215,37 @@ def test_a_history_read_while_a_new_version_lands_shows_each_version_with_its_ow
     assert [(v["rev"], v["fields"]["content"]) for v in history] == [
         (v["rev"], written[v["rev"]]) for v in history
     ]
+
+
+@BACKENDS
+def test_a_version_an_older_server_superseded_without_its_fields_is_read_as_pruned(server: Server) -> None:
+    cid = server.add_user("zhangsan", "commissioner")
+    vid = new_id()
+    server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid, content="第一版的服务内容"))])
+    # A server from before migration 11, still running beside this one, writes version 2 whole and
+    # leaves version 1's row as it found it ("": the current version's fields were the record's).
+    with server.engine.begin() as conn:
+        [stored] = conn.execute(select(records).where(records.c.id == vid)).all()
+        second = {**json.loads(stored.fields), "content": "旧版服务进程写入的内容"}
+        text = json.dumps(second, ensure_ascii=False)
+        conn.execute(records.update().where(records.c.id == vid).values(fields=text, rev=2))
+        [first] = conn.execute(select(revisions).where(revisions.c.record_id == vid)).mappings().all()
+        conn.execute(
+            revisions.insert().values(
+                {**{k: v for k, v in first.items() if k != "id"}, "rev": 2, "fields": text}
+            )
+        )
+    # The history leaves the lost version out rather than show version 2's fields for it.
+    history = server.request("GET", f"/records/visits/{vid}/history", "zhangsan").json()
+    assert [(v["rev"], v["fields"]["content"]) for v in history] == [(2, "旧版服务进程写入的内容")]
+    # Another laptop's edit from version 1 does not silently undo version 2: without its base,
+    # what differs is a conflict for a person to decide.
+    [answer] = server.push_ok(
+        "zhangsan",
+        [change("visits", vid, visit_fields(cid, content="第一版的服务内容", people_trained=7), base_rev=1)],
+    )
+    assert answer["status"] == "conflict"
+    assert "content" in {c["field"] for c in answer["conflicts"]}
+    with server.engine.connect() as conn:
+        [kept] = conn.execute(select(records.c.fields).where(records.c.id == vid)).scalars()
+    assert json.loads(kept)["content"] == "旧版服务进程写入的内容"
