@@ -150,7 +150,7 @@ def _count(conn: Any, user: User, since: int, top: int, skip: Ranges) -> int | N
 def record_history(engine: Engine, user: User, table: str, record_id: str) -> list[dict[str, Any]]:
     """Every accepted version of one record (the audit log), if the caller may see the record."""
     from sync.server.errors import not_found
-    from sync.server.push import _CURRENT, revision_fields
+    from sync.server.push import CURRENT_COLUMNS, revision_fields
     from sync.server.scope import can_see
     from sync.server.tables import revisions, users
 
@@ -164,7 +164,7 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
         # (on PostgreSQL each statement sees what was committed when it began, and a push between
         # two would show its new version with the fields of the one before).
         rows = conn.execute(
-            select(revisions, users.c.display_name, *_CURRENT)
+            select(revisions, users.c.display_name, *CURRENT_COLUMNS)
             .select_from(
                 revisions.join(
                     records, (records.c.table_name == table) & (records.c.id == record_id)

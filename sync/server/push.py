@@ -322,7 +322,7 @@ def revision_fields(fields: str, rev: int, current: str, current_rev: int) -> st
 
 
 # The record's current fields and rev, read beside its revisions (see revision_fields).
-_CURRENT = (records.c.fields.label("current"), records.c.rev.label("current_rev"))
+CURRENT_COLUMNS = (records.c.fields.label("current"), records.c.rev.label("current_rev"))
 
 
 def dumps(value: Any) -> str:
@@ -688,7 +688,7 @@ class Batch:
         if written is not None:
             return json.loads(written["fields"]), written["deleted"]
         row = self.conn.execute(
-            select(revisions.c.fields, revisions.c.deleted, *_CURRENT)
+            select(revisions.c.fields, revisions.c.deleted, *CURRENT_COLUMNS)
             .join(records, (records.c.table_name == table) & (records.c.id == record_id))
             .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
             .where(revisions.c.rev == rev)
@@ -1597,7 +1597,7 @@ class Batch:
                 # push that supersedes it, which changes the record: the search above is made again
                 # under the lock). The current one's fields are read with them, in one statement.
                 kept = self.conn.execute(
-                    select(revisions.c.server_seq, revisions.c.rev, revisions.c.fields, *_CURRENT)
+                    select(revisions.c.server_seq, revisions.c.rev, revisions.c.fields, *CURRENT_COLUMNS)
                     .join(records, (records.c.table_name == table) & (records.c.id == row.id))
                     .where(revisions.c.table_name == table, revisions.c.record_id == row.id)
                     .order_by(revisions.c.rev)
@@ -1747,7 +1747,7 @@ class Batch:
         if current.fields.get("review_status") == "approved":
             return True
         kept = self.conn.execute(
-            select(revisions.c.rev, revisions.c.fields, *_CURRENT)
+            select(revisions.c.rev, revisions.c.fields, *CURRENT_COLUMNS)
             .join(records, (records.c.table_name == table) & (records.c.id == record_id))
             .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
         ).all()
