@@ -150,7 +150,7 @@ def _count(conn: Any, user: User, since: int, top: int, skip: Ranges) -> int | N
 def record_history(engine: Engine, user: User, table: str, record_id: str) -> list[dict[str, Any]]:
     """Every accepted version of one record (the audit log), if the caller may see the record."""
     from sync.server.errors import not_found
-    from sync.server.push import CURRENT_COLUMNS, revision_fields
+    from sync.server.push import CURRENT_COLUMNS, version_text
     from sync.server.scope import can_see
     from sync.server.tables import revisions, users
 
@@ -174,7 +174,7 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
             .order_by(revisions.c.rev)
         ).all()
     # A version whose fields are lost (see revision_fields) is left out, as a pruned one is.
-    kept = [(r, revision_fields(r.fields, r.rev, r.current, r.current_rev)) for r in rows]
+    kept = [(r, version_text(r)) for r in rows]
     return [
         {
             "rev": r.rev,

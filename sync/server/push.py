@@ -325,6 +325,22 @@ def revision_fields(fields: str, rev: int, current: str, current_rev: int) -> st
 CURRENT_COLUMNS = (records.c.fields.label("current"), records.c.rev.label("current_rev"))
 
 
+def versions_of(table: str, record_id: str, *columns: Any) -> Any:
+    """The revisions of one record (their rev and fields, and `columns`) with the record's current
+    fields and rev beside them, in one statement (on PostgreSQL each statement sees what was
+    committed when it began: two could pair a version with another's fields). For version_text."""
+    return (
+        select(*columns, revisions.c.rev, revisions.c.fields, *CURRENT_COLUMNS)
+        .join(records, (records.c.table_name == table) & (records.c.id == record_id))
+        .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
+    )
+
+
+def version_text(row: Any) -> str | None:
+    """revision_fields of a row read with the record's current fields (versions_of, CURRENT_COLUMNS)."""
+    return revision_fields(row.fields, row.rev, row.current, row.current_rev)
+
+
 def dumps(value: Any) -> str:
     # orjson: the stored fields of every pushed record are encoded here (a fifth of a push's CPU
     # with the standard library's encoder). Compact, UTF-8, as json.dumps(ensure_ascii=False).
@@ -688,12 +704,9 @@ class Batch:
         if written is not None:
             return json.loads(written["fields"]), written["deleted"]
         row = self.conn.execute(
-            select(revisions.c.fields, revisions.c.deleted, *CURRENT_COLUMNS)
-            .join(records, (records.c.table_name == table) & (records.c.id == record_id))
-            .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
-            .where(revisions.c.rev == rev)
+            versions_of(table, record_id, revisions.c.deleted).where(revisions.c.rev == rev)
         ).first()
-        text = revision_fields(row.fields, rev, row.current, row.current_rev) if row is not None else None
+        text = version_text(row) if row is not None else None
         if row is None or text is None:
             return {}, False  # pruned (or lost): every field that differs is the pusher's to decide
         return json.loads(text), bool(row.deleted)
@@ -798,7 +811,7 @@ class Batch:
             mark = self._mark()
             self.conn.exec_driver_sql(
                 f"UPDATE revisions SET fields = {mark} WHERE table_name = {mark} AND record_id = {mark} "
-                f"AND rev = {mark} AND fields = ''",
+                f"AND rev = {mark} AND fields = '{CURRENT_FIELDS}'",
                 self._superseded,
             )
             self._superseded.clear()
@@ -1597,14 +1610,9 @@ class Batch:
                 # push that supersedes it, which changes the record: the search above is made again
                 # under the lock). The current one's fields are read with them, in one statement.
                 kept = self.conn.execute(
-                    select(revisions.c.server_seq, revisions.c.rev, revisions.c.fields, *CURRENT_COLUMNS)
-                    .join(records, (records.c.table_name == table) & (records.c.id == row.id))
-                    .where(revisions.c.table_name == table, revisions.c.record_id == row.id)
-                    .order_by(revisions.c.rev)
+                    versions_of(table, row.id, revisions.c.server_seq).order_by(revisions.c.rev)
                 )
-                texts = [
-                    (v.server_seq, revision_fields(v.fields, v.rev, v.current, v.current_rev)) for v in kept
-                ]
+                texts = [(v.server_seq, version_text(v)) for v in kept]
                 versions = [
                     (int(seq), json.loads(text)) for seq, text in texts if text is not None
                 ] or versions
@@ -1746,15 +1754,8 @@ class Batch:
         """Whether the record is approved, or any version of it the store keeps was."""
         if current.fields.get("review_status") == "approved":
             return True
-        kept = self.conn.execute(
-            select(revisions.c.rev, revisions.c.fields, *CURRENT_COLUMNS)
-            .join(records, (records.c.table_name == table) & (records.c.id == record_id))
-            .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
-        ).all()
-        texts = (revision_fields(v.fields, v.rev, v.current, v.current_rev) for v in kept)
-        return any(
-            orjson.loads(text).get("review_status") == "approved" for text in texts if text is not None
-        )
+        texts = [version_text(v) for v in self.conn.execute(versions_of(table, record_id))]
+        return any(orjson.loads(t).get("review_status") == "approved" for t in texts if t is not None)
 
     def _solution_visits(self, owner_id: str | None, problem_id: str) -> set[str]:
         """The visits the owner's solutions to a problem were given on; the owner's solutions read
