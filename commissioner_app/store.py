@@ -142,6 +142,15 @@ VISIT_ORDER_COLUMNS = {
 FTS_CATCH_UP_CHUNK = 2000  # rows indexed in one transaction by Store.index_pending
 
 
+def database(conn: sqlite3.Connection | None = None) -> Database:
+    """sqlite-utils over `conn` (None: a new database in memory), without sqlite-utils plugins: the
+    records are prepared by this application alone, not by a plugin another package installed on
+    the same Python (looking for them also cost every start ~15 ms)."""
+    if conn is None:
+        return Database(memory=True, execute_plugins=False)
+    return Database(conn, execute_plugins=False)
+
+
 class Store:
     """A commissioner's local database."""
 
@@ -165,7 +174,7 @@ class Store:
             data_dir.mkdir(parents=True, exist_ok=True)
             make_private(path, create=True)  # before SQLite creates it: the WAL and SHM files take its mode
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            db = Database(conn)
+            db = database(conn)
             db.execute("PRAGMA journal_mode=WAL")
             store = cls(db, data_dir)
             store._prepare(load_reference)
@@ -173,7 +182,7 @@ class Store:
 
     @classmethod
     def memory(cls, *, load_reference: bool = True) -> Store:
-        db = Database(memory=True)
+        db = database()
         store = cls(db, None)
         store._prepare(load_reference)
         return store

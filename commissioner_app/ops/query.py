@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlite_utils import Database
-
-from commissioner_app.store import Store
+from commissioner_app.store import Store, database
 
 
 def open_reader(store: Store) -> Store:
@@ -20,7 +18,7 @@ def open_reader(store: Store) -> Store:
         return store
     conn = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True, timeout=5.0, check_same_thread=False)
     conn.execute("PRAGMA query_only=1")
-    reader = Store(Database(conn), store.data_dir)
+    reader = Store(database(conn), store.data_dir)
     reader.actor = store.actor
     return reader
 

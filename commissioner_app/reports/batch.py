@@ -25,15 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from commissioner_app import i18n
 from commissioner_app.assessment import Assessment, MemberResult, Period, assess
 from commissioner_app.errors import CommissionerError, os_reason
 from commissioner_app.i18n import Message
 from commissioner_app.reports.annual import write_annual_record
 from commissioner_app.reports.base import data_state
-from commissioner_app.store import Store
+from commissioner_app.store import Store, database
 
 log = logging.getLogger("commissioner.reports")
 
@@ -268,7 +266,7 @@ def _init_worker(db_path: str, a: Assessment, language: str, state: str) -> None
     # Read-only: the pool only reads, and may never migrate or stamp the user's database.
     conn = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
     _worker.update(
-        store=Store(Database(conn), Path(db_path).parent),
+        store=Store(database(conn), Path(db_path).parent),
         assessment=a,
         state=state,
         members={m.commissioner_id: m for m in a.members},

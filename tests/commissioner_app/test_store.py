@@ -1,6 +1,7 @@
 import sqlite3
 from pathlib import Path
 
+import pluggy
 import pytest
 from sqlite_utils import Database
 
@@ -290,3 +291,36 @@ def test_database_of_the_first_schema_upgrades_with_all_rows(tmp_path: Path):
     if later:
         assert list((data / "backups").glob("commissioner-*-before-*.db"))
     assert store.count_visits(VisitQuery(text="旧版本")) == 1
+
+
+class _ConnectionPlugin:
+    """A sqlite-utils plugin as any installed package may bring: sqlite-utils hands it every
+    connection it opens, to register SQL functions or change pragmas."""
+
+    def __init__(self) -> None:
+        self.prepared: list[sqlite3.Connection] = []
+
+    @pluggy.HookimplMarker("sqlite_utils")
+    def prepare_connection(self, conn: sqlite3.Connection) -> None:
+        self.prepared.append(conn)
+
+
+def test_a_sqlite_utils_plugin_installed_beside_the_app_does_not_touch_its_database(tmp_path: Path) -> None:
+    """The store is prepared by the application alone: a plugin another package installed on the
+    same Python ran on every connection to the commissioner's records, and looking for such plugins
+    cost each start of the application ~15 ms."""
+    from sqlite_utils.plugins import pm
+
+    from commissioner_app.ops.query import open_reader
+
+    plugin = _ConnectionPlugin()
+    pm.register(plugin)
+    try:
+        store = Store.open(tmp_path)
+        reader = open_reader(store)
+        memory = Store.memory(load_reference=False)
+        assert plugin.prepared == []
+        for s in (reader, memory, store):
+            s.close()
+    finally:
+        pm.unregister(plugin)
