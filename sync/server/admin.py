@@ -13,6 +13,7 @@ module, so the audit trail hooks in at one place.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,8 @@ Role = Literal["commissioner", "manager", "bureau", "county"]
 PROFILE_ROLES = ("commissioner", "manager")  # the roles that have a commissioner profile
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}\Z")
 MAX_ROSTER_ROWS = 5000
+
+log = logging.getLogger("sync.server.admin")
 
 router = APIRouter()
 _bearer = HTTPBearer(auto_error=False)
@@ -581,7 +584,8 @@ def put_team(team_id: ID_PATH, body: TeamIn, user: Bureau, request: Request) -> 
             fields,
             counties[0] if counties else "",
         )
-    return {"id": team_id, "rev": result["rev"], **fields}
+        joined = _adopt(conn, user, "teams", team_id, body.name)
+    return {"id": team_id, "rev": result["rev"], **fields, "joined": joined}
 
 
 @router.put("/admin/workstations/{station_id}")
@@ -604,7 +608,21 @@ def put_workstation(
             fields,
             where,
         )
-    return {"id": station_id, "rev": result["rev"], **fields}
+        joined = _adopt(conn, user, "workstations", station_id, str(fields.get("name") or ""))
+    return {"id": station_id, "rev": result["rev"], **fields, "joined": joined}
+
+
+def _adopt(conn: Connection, user: auth.User, table: str, group_id: str, name: str) -> list[str]:
+    """The accounts added for this team or workstation by its name before it existed join it now
+    that it has that name, as when a bureau's push creates it (adopt_group); in the same
+    transaction. The accounts that joined."""
+    name = name.strip()
+    if not name or name == group_id:
+        return []
+    joined = adopt_group(conn, table, group_id, name, user.username)
+    if joined:
+        log.info("accounts joined a group", extra={"group": group_id, "accounts": joined})
+    return joined
 
 
 # --- roster import ---------------------------------------------------------------------------------

@@ -500,3 +500,44 @@ def test_every_administrative_act_is_in_the_audit_trail_without_the_codes(server
     theirs = server.request("GET", "/audit", "xinhui", params={"limit": 100}).json()
     seen = {e["subject"] for e in (theirs["entries"] if isinstance(theirs, dict) else theirs)}
     assert "teams/team-9" not in seen
+
+
+@BACKENDS
+def test_accounts_added_for_a_group_by_name_join_it_when_the_administration_creates_it(
+    server: Server,
+) -> None:
+    """A cold try: `user add --team 柑橘团` before the team existed, then the team made in 组织与账号
+    (PUT /admin/teams): the manager's account kept the name for good, synced nothing and reviewed
+    an empty queue, with no word of why (a team made by a bureau's push took them in)."""
+    team_name, station_name = "柑橘团", "双水镇工作站"
+    cid = server.add_user("zhangsan", "commissioner", team=team_name, station=station_name, county="新会区")
+    server.add_user("linzz", "manager", team=team_name, station=None)
+    server.add_user("boss", "bureau", team=None, station=None)
+    visit = "v-before-the-team"
+    assert server.push_ok("zhangsan", [change("visits", visit, visit_fields(cid))])[0]["status"] == "accepted"
+    answer = server.request(
+        "PUT", "/admin/teams/team-citrus", "boss", json={"name": team_name, "counties": []}
+    )
+    assert answer.status_code == 200, answer.text
+    assert sorted(answer.json()["joined"]) == ["linzz", "zhangsan"]  # the bureau is told who joined
+    answer = server.request(
+        "PUT", "/admin/workstations/ws-shuangshui", "boss", json={"name": station_name, "county": "新会区"}
+    )
+    assert answer.status_code == 200, answer.text
+    with server.engine.connect() as conn:
+        groups = {r.username: (r.team_id, r.workstation_id) for r in conn.execute(select(users))}
+    assert groups["zhangsan"] == ("team-citrus", "ws-shuangshui")
+    assert groups["linzz"] == ("team-citrus", None)
+    # Their records follow: the manager now sees the member's visit.
+    assert visit in {c["id"] for c in server.pull_all("linzz")[0] if c["table"] == "visits"}
+    # Editing the team again changes nobody's group (no account is waiting on its name now).
+    answer = server.request(
+        "PUT", "/admin/teams/team-citrus", "boss", json={"name": "柑橘二团", "counties": []}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["joined"] == []
+    with server.engine.connect() as conn:
+        assert (
+            conn.execute(select(users.c.team_id).where(users.c.username == "linzz")).scalar_one()
+            == "team-citrus"
+        )
