@@ -114,13 +114,16 @@ def test_the_bureau_imports_a_roster_and_administers_accounts_and_teams(
     view.code_box.close()
     wait_until(lambda: view.accounts_table.rowCount() == 42, what="the new account listed")
 
-    # A team: made on the server, back here with the sync.
+    # A team: made on the server, back here with the sync. An account added for it by its name
+    # before it existed (`user add --team NAME`) joins it, and the bureau is told so.
+    gui_server.add_user("enping01", commissioner_id="c-enping01", team="恩平簕菜科技特派团")
     view.tabs.setCurrentIndex(1)
     dialog = view.edit_team(None)
     dialog.widgets["name"].setText("恩平簕菜科技特派团")
     dialog.widgets["industry"].setText("簕菜")
     dialog.widgets["counties"].setText("恩平市、台山市")
     dialog.accept()
+    wait_until(lambda: "1 个账号已加入：enping01" in view.status.text(), what="the account that joined")
     names = lambda: [view.teams_table.item(r, 0).text() for r in range(view.teams_table.rowCount())]  # noqa: E731
     wait_until(lambda: "恩平簕菜科技特派团" in names(), timeout=60, what="the new team after sync")
     row = names().index("恩平簕菜科技特派团")

@@ -2205,6 +2205,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Membership history of {0}</translation>
     </message>
     <message>
+        <source>已保存到服务器；按名称等它建立的 {0} 个账号已加入：{1}。同步后各成员的电脑上都会显示。</source>
+        <translation>Saved on the server; {0} accounts added for it by its name before it existed have joined it: {1}. It shows on every member&apos;s computer after a sync.</translation>
+    </message>
+    <message>
         <source>已保存到服务器；同步后本机和各成员的电脑上都会显示。</source>
         <translation>Saved on the server; it shows here and on every member&apos;s computer after a sync.</translation>
     </message>

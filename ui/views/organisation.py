@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -172,6 +172,7 @@ class OrganisationView(QWidget):
         self.title = heading("", self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # names and reasons come from the server
         self.tabs = QTabWidget(self)
 
         # 账号
@@ -621,8 +622,17 @@ class OrganisationView(QWidget):
 
     # --- teams and workstations -------------------------------------------------------------------
 
-    def _after_group_saved(self, _answer: Any) -> None:
-        self.say(self.tr("已保存到服务器；同步后本机和各成员的电脑上都会显示。"))
+    def _after_group_saved(self, answer: Any) -> None:
+        joined = joined_accounts(answer)
+        if joined:
+            # Accounts added for it by its name before it existed have joined it (the server says whom).
+            self.say(
+                self.tr(
+                    "已保存到服务器；按名称等它建立的 {0} 个账号已加入：{1}。同步后各成员的电脑上都会显示。"
+                ).format(len(joined), "、".join(joined))
+            )
+        else:
+            self.say(self.tr("已保存到服务器；同步后本机和各成员的电脑上都会显示。"))
         from ui.sync_control import sync_controller
 
         sync_controller(self.context).start_sync()
@@ -781,3 +791,18 @@ class OrganisationView(QWidget):
 
 def problem_text(problem: dict[str, Any], letters: dict[str, str]) -> str:
     return problem_line(problem, letters, language())
+
+
+MAX_JOINED_SHOWN = 20
+
+
+def joined_accounts(answer: Any) -> list[str]:
+    """The user names a saved team or workstation took in, as the server answered them: only
+    names (text without control characters, cut at 40 characters), at most MAX_JOINED_SHOWN and
+    "…" for the rest; nothing from an answer that does not hold a list of them."""
+    names = answer.get("joined") if isinstance(answer, dict) else None
+    if not isinstance(names, list):
+        return []
+    shown = ["".join(ch for ch in name if ch.isprintable())[:40] for name in names if isinstance(name, str)]
+    shown = [name for name in shown if name]
+    return shown[:MAX_JOINED_SHOWN] + (["…"] if len(shown) > MAX_JOINED_SHOWN else [])
