@@ -910,6 +910,11 @@ class Batch:
 
     def _apply(self, table: str, record_id: str, change: dict[str, Any]) -> dict[str, Any]:
         user = self.user
+        if table == "confirmations":  # pulled by every laptop, written only here (sync/server/confirm.py)
+            raise Rejected(
+                "服务确认只能由服务对象本人通过服务记录上的确认链接提交",
+                "a confirmation comes only from the served party, through the link on the visit sheet",
+            )
         if table not in WRITABLE_BY:
             raise Rejected("未知的数据表", f"unknown table {table[:40]!r}")
         if user.role not in WRITABLE_BY[table]:

@@ -162,6 +162,8 @@ def test_nobody_can_push_a_confirmation_nor_a_malformed_token(server: Server) ->
         ],
     )
     assert forged["status"] == "rejected" and bad_token["status"] == "rejected"
+    # Said as it is (a cold try was told "unknown table", of a table every laptop pulls).
+    assert "服务对象本人" in forged["reason_zh"] and "served party" in forged["reason_en"]
     [boss] = server.push_ok(
         "boss", [change("confirmations", f"c-{vid}", {"visit_id": vid, "satisfaction": 5, "name": "局"})]
     )
