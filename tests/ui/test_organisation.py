@@ -178,3 +178,18 @@ def test_the_forms_say_what_is_wrong_and_stay_open_with_what_was_typed(tmp_path:
     station.accept()
     assert not station.isVisible() and sent == ["sent", "sent"]
     context.close()
+
+
+def test_the_accounts_a_saved_group_took_in_are_shown_only_as_names_the_server_could_mean() -> None:
+    """What the server answers is checked before it is shown: names only, without control
+    characters, each cut short; anything else in their place is left out."""
+    from ui.views.organisation import joined_accounts
+
+    assert joined_accounts({"joined": ["linzz", "wang\x1b[2Jfang", 7, None, "", "x" * 500]}) == [
+        "linzz",
+        "wang[2Jfang",
+        "x" * 40,
+    ]
+    assert joined_accounts({"joined": "linzz"}) == [] and joined_accounts(["linzz"]) == []
+    assert joined_accounts({"id": "team-1", "rev": 1}) == []
+    assert len(joined_accounts({"joined": [f"u{i}" for i in range(20_000)]})) == 10_000

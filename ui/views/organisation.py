@@ -626,10 +626,11 @@ class OrganisationView(QWidget):
         joined = joined_accounts(answer)
         if joined:
             # Accounts added for it by its name before it existed have joined it (the server says whom).
+            names = "、".join(joined[:MAX_JOINED_SHOWN]) + ("…" if len(joined) > MAX_JOINED_SHOWN else "")
             self.say(
                 self.tr(
                     "已保存到服务器；按名称等它建立的 {0} 个账号已加入：{1}。同步后各成员的电脑上都会显示。"
-                ).format(len(joined), "、".join(joined))
+                ).format(len(joined), names)
             )
         else:
             self.say(self.tr("已保存到服务器；同步后本机和各成员的电脑上都会显示。"))
@@ -793,16 +794,19 @@ def problem_text(problem: dict[str, Any], letters: dict[str, str]) -> str:
     return problem_line(problem, letters, language())
 
 
-MAX_JOINED_SHOWN = 20
+MAX_JOINED_SHOWN = 20  # names in the message; the count says how many in all
 
 
 def joined_accounts(answer: Any) -> list[str]:
-    """The user names a saved team or workstation took in, as the server answered them: only
-    names (text without control characters, cut at 40 characters), at most MAX_JOINED_SHOWN and
-    "…" for the rest; nothing from an answer that does not hold a list of them."""
+    """The user names a saved team or workstation took in, as the server answered them: text only,
+    without control characters, each cut at 40 characters, at most 10,000; nothing from an answer
+    that does not hold a list of them."""
     names = answer.get("joined") if isinstance(answer, dict) else None
     if not isinstance(names, list):
         return []
-    shown = ["".join(ch for ch in name if ch.isprintable())[:40] for name in names if isinstance(name, str)]
-    shown = [name for name in shown if name]
-    return shown[:MAX_JOINED_SHOWN] + (["…"] if len(shown) > MAX_JOINED_SHOWN else [])
+    cleaned = (
+        "".join(ch for ch in name if ch.isprintable())[:40]
+        for name in names[:10_000]
+        if isinstance(name, str)
+    )
+    return [name for name in cleaned if name]
