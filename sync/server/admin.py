@@ -333,7 +333,10 @@ def _rescope(conn: Connection, commissioner_id: str, team_id: str | None, statio
 def adopt_group(conn: Connection, table: str, group_id: str, name: str, changed_by: str) -> list[str]:
     """A team or workstation the bureau just created: the accounts added for it by its name before it
     existed (`user add --team NAME`, which keeps the name) join it, and their records follow. The
-    accounts that joined."""
+    accounts that joined (none for an empty name, or one that is the group's id)."""
+    name = name.strip()
+    if not name or name == group_id:
+        return []
     column = users.c.team_id if table == "teams" else users.c.workstation_id
     joined = []
     for row in conn.execute(select(users).where(column == name)).all():
@@ -344,6 +347,8 @@ def adopt_group(conn: Connection, table: str, group_id: str, name: str, changed_
         if row.commissioner_id:
             _rescope(conn, row.commissioner_id, team, station)
         joined.append(row.username)
+    if joined:
+        log.info("accounts joined a group", extra={"group": group_id, "accounts": joined})
     return joined
 
 
@@ -584,7 +589,7 @@ def put_team(team_id: ID_PATH, body: TeamIn, user: Bureau, request: Request) -> 
             fields,
             counties[0] if counties else "",
         )
-        joined = _adopt(conn, user, "teams", team_id, body.name)
+        joined = adopt_group(conn, "teams", team_id, body.name, user.username)
     return {"id": team_id, "rev": result["rev"], **fields, "joined": joined}
 
 
@@ -608,21 +613,8 @@ def put_workstation(
             fields,
             where,
         )
-        joined = _adopt(conn, user, "workstations", station_id, str(fields.get("name") or ""))
+        joined = adopt_group(conn, "workstations", station_id, str(fields.get("name") or ""), user.username)
     return {"id": station_id, "rev": result["rev"], **fields, "joined": joined}
-
-
-def _adopt(conn: Connection, user: auth.User, table: str, group_id: str, name: str) -> list[str]:
-    """The accounts added for this team or workstation by its name before it existed join it now
-    that it has that name, as when a bureau's push creates it (adopt_group); in the same
-    transaction. The accounts that joined."""
-    name = name.strip()
-    if not name or name == group_id:
-        return []
-    joined = adopt_group(conn, table, group_id, name, user.username)
-    if joined:
-        log.info("accounts joined a group", extra={"group": group_id, "accounts": joined})
-    return joined
 
 
 # --- roster import ---------------------------------------------------------------------------------

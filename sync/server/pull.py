@@ -147,10 +147,14 @@ def _count(conn: Any, user: User, since: int, top: int, skip: Ranges) -> int | N
     return n if n <= COUNT_CAP else None
 
 
+# What the history shows of each version besides its rev and fields (which versions_of reads).
+HISTORY_COLUMNS = ("server_seq", "deleted", "username", "device_id", "at", "client_time")
+
+
 def record_history(engine: Engine, user: User, table: str, record_id: str) -> list[dict[str, Any]]:
     """Every accepted version of one record (the audit log), if the caller may see the record."""
     from sync.server.errors import not_found
-    from sync.server.push import CURRENT_COLUMNS, version_text
+    from sync.server.push import version_text, versions_of
     from sync.server.scope import can_see
     from sync.server.tables import revisions, users
 
@@ -164,13 +168,10 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
         # (on PostgreSQL each statement sees what was committed when it began, and a push between
         # two would show its new version with the fields of the one before).
         rows = conn.execute(
-            select(revisions, users.c.display_name, *CURRENT_COLUMNS)
-            .select_from(
-                revisions.join(
-                    records, (records.c.table_name == table) & (records.c.id == record_id)
-                ).outerjoin(users, users.c.id == revisions.c.user_id)
+            versions_of(
+                table, record_id, *(revisions.c[name] for name in HISTORY_COLUMNS), users.c.display_name
             )
-            .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
+            .outerjoin_from(revisions, users, users.c.id == revisions.c.user_id)
             .order_by(revisions.c.rev)
         ).all()
     # A version whose fields are lost (see revision_fields) is left out, as a pruned one is.

@@ -322,7 +322,7 @@ def revision_fields(fields: str, rev: int, current: str, current_rev: int) -> st
 
 
 # The record's current fields and rev, read beside its revisions (see revision_fields).
-CURRENT_COLUMNS = (records.c.fields.label("current"), records.c.rev.label("current_rev"))
+_CURRENT_COLUMNS = (records.c.fields.label("current"), records.c.rev.label("current_rev"))
 
 
 def versions_of(table: str, record_id: str, *columns: Any) -> Any:
@@ -330,14 +330,14 @@ def versions_of(table: str, record_id: str, *columns: Any) -> Any:
     fields and rev beside them, in one statement (on PostgreSQL each statement sees what was
     committed when it began: two could pair a version with another's fields). For version_text."""
     return (
-        select(*columns, revisions.c.rev, revisions.c.fields, *CURRENT_COLUMNS)
-        .join(records, (records.c.table_name == table) & (records.c.id == record_id))
+        select(*columns, revisions.c.rev, revisions.c.fields, *_CURRENT_COLUMNS)
+        .join_from(revisions, records, (records.c.table_name == table) & (records.c.id == record_id))
         .where(revisions.c.table_name == table, revisions.c.record_id == record_id)
     )
 
 
 def version_text(row: Any) -> str | None:
-    """revision_fields of a row read with the record's current fields (versions_of, CURRENT_COLUMNS)."""
+    """revision_fields of a row read with the record's current fields (versions_of, _CURRENT_COLUMNS)."""
     return revision_fields(row.fields, row.rev, row.current, row.current_rev)
 
 
@@ -501,11 +501,8 @@ def _adopt_named_groups(engine: Engine, user: User, results: list[dict[str, Any]
             row = conn.execute(
                 select(records.c.fields).where(records.c.table_name == table, records.c.id == group_id)
             ).first()
-            name = str(orjson.loads(row.fields).get("name") or "").strip() if row is not None else ""
-            if name and name != group_id:
-                joined = adopt_group(conn, table, group_id, name, user.username)
-                if joined:
-                    log.info("accounts joined a new group", extra={"group": group_id, "accounts": joined})
+            name = str(orjson.loads(row.fields).get("name") or "") if row is not None else ""
+            adopt_group(conn, table, group_id, name, user.username)
 
 
 def _log_applied(user: User, request: dict[str, Any], results: list[dict[str, Any]]) -> None:
