@@ -930,8 +930,9 @@ class Batch:
             raise out_of_scope()
         if table == "attachments":
             self._check_attachment_owner(incoming, current, bool(change["deleted"]))
-        for name in SERVER_OWNED_FIELDS.get(table, ()):
-            incoming.pop(name, None)
+        # Fields only the server sets: a value sent for one is not taken. One sent otherwise than
+        # the server keeps is answered with the server's (below), so the laptop's copy is corrected.
+        claimed = {n: incoming.pop(n) for n in SERVER_OWNED_FIELDS.get(table, ()) if n in incoming}
         # The served party's link is registered, never stored with the visit (nobody else gets it).
         confirm_token = str(incoming.pop("confirm_token", None) or "") if table == "visits" else ""
         if confirm_token and not confirm.TOKEN_RE.match(confirm_token):
@@ -978,6 +979,7 @@ class Batch:
                 )
 
         touched |= self._server_fields(table, merged, current, new_deleted)
+        touched |= any(merged.get(n) != v for n, v in claimed.items())
         scope = self._scope(table, record_id, merged, current)
         self._postcheck(table, merged, current, new_deleted)
         if table in TABLES and not new_deleted and (current is None or merged != current.fields):

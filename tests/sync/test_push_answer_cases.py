@@ -215,3 +215,27 @@ def test_a_file_or_solution_given_back_by_the_server_is_named_in_the_message() -
     assert "“桥美村 果园.jpg”" in photo.text("zh_CN") and "“桥美村 果园.jpg”" in photo.text("en")
     solution = _superseded_message("solutions", {"description": "砍除病株，统一防控木虱"}, reason)
     assert "“砍除病株，统一防控木虱”" in solution.text("zh_CN")
+
+
+def test_a_review_state_written_into_the_laptops_database_by_hand_is_put_back_at_the_next_sync(
+    shared_server: Server, tmp_path: Path
+) -> None:
+    """The review state is the server's: a commissioner who sets their synced visit to approved in
+    the database file sees it pending again after the next sync (the answer says what the server
+    keeps), not an approval nobody gave until the visit happens to come back by pull."""
+    team = f"team-{uuid.uuid4().hex[:8]}"
+    a = Person(shared_server, tmp_path, "commissioner", team, "王建国")
+    rng = random.Random(11)
+    visit = add_visit(a.store, rng, add_target(a.store, rng), "第1次", children=False)
+    a.sync()
+    a.store.db.execute(
+        "UPDATE visits SET review_status = 'approved', review_opinion = '同意', confirm_sheet_accepted = 1,"
+        " dirty = 1 WHERE id = ?",
+        [visit.id],
+    )
+    a.store.db.conn.commit()
+    assert a.sync().rejected == 0
+    mine = a.store.require(Visit, visit.id)
+    assert (mine.review_status, mine.review_opinion, mine.confirm_sheet_accepted) == ("pending", "", False)
+    key = ("visits", visit.id)
+    assert differences({key: local_records(a.store)[key]}, {key: shared_server.records()[key]}) == []

@@ -297,6 +297,35 @@ def test_server_owned_review_fields_are_ignored_on_push(server: Server) -> None:
 
 
 @BACKENDS
+def test_a_review_state_claimed_for_a_stored_visit_is_answered_with_the_servers(server: Server) -> None:
+    """A laptop (tampered, or its database edited by hand) claiming a visit of its own approved:
+    the server keeps its own state, and says so in the answer, so that the laptop's copy becomes the
+    server's instead of showing an approval nobody gave. An answer of a plain "accepted" left it
+    believing the approval until the visit next came by pull."""
+    cid = server.add_user("zhangsan", "commissioner")
+    vid = new_id()
+    [first] = server.push_ok("zhangsan", [change("visits", vid, visit_fields(cid))])
+    claim = {"review_status": "approved", "review_opinion": "同意", "confirm_sheet_accepted": 1}
+    # With nothing else changed, and with an edit.
+    [same] = server.push_ok(
+        "zhangsan", [change("visits", vid, visit_fields(cid, **claim), base_rev=first["rev"])]
+    )
+    assert same["status"] == "accepted" and same["rev"] == first["rev"]
+    assert same["fields"] == {"review_status": "pending", "review_opinion": "", "confirm_sheet_accepted": 0}
+    edited = visit_fields(cid, content="补充：剪除病枝后喷施药剂", **claim)
+    [again] = server.push_ok("zhangsan", [change("visits", vid, edited, base_rev=first["rev"])])
+    assert again["status"] == "accepted" and again["rev"] == first["rev"] + 1
+    assert again["fields"] == {"review_status": "pending", "review_opinion": "", "confirm_sheet_accepted": 0}
+    news, _cursor = server.pull_all("zhangsan")
+    [stored] = [c["fields"] for c in news if c["id"] == vid]
+    assert stored["review_status"] == "pending" and stored["confirm_sheet_accepted"] == 0
+    # An honest laptop sends what it was told: the answer has nothing to correct.
+    honest = {**edited, "review_status": "pending", "review_opinion": "", "confirm_sheet_accepted": 0}
+    [plain] = server.push_ok("zhangsan", [change("visits", vid, honest, base_rev=again["rev"])])
+    assert plain["status"] == "accepted" and "fields" not in plain
+
+
+@BACKENDS
 def test_a_review_accepts_a_signed_sheet_only_for_a_visit_that_has_one(server: Server) -> None:
     """A review saying the signed sheet was checked, for a visit without one, made the visit's
     typed-in satisfaction count as the served party's word in the assessment."""
