@@ -121,6 +121,7 @@ class SyncEngine(Pusher, Puller):
         """Push, then pull. Raises a SyncError when the sync cannot go on; what was done stays done."""
         report = SyncReport()
         self._echo = []
+        self._store_restored = False
         started = time.perf_counter()
         first_request = self.client.requests_made
         self._progress = progress or (lambda p: None)
@@ -141,6 +142,11 @@ class SyncEngine(Pusher, Puller):
             if not report.cancelled:
                 push_bureau_edits(self.store, self.client, report)  # reference data and rules (bureau only)
                 self._pull_all(report)
+                if self._store_restored and not report.cancelled:
+                    # The store was restored from a backup: what it lost is queued again, now sent.
+                    self._store_restored = False
+                    self._push_all(report)
+                    self._pull_all(report)
                 follow_merges(self.store)
                 # Take-ups that turned out not to be this commissioner's (commissioner_app/demands.py).
                 report.problems.extend(reconcile_take_ups(self.store))

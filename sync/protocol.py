@@ -257,6 +257,15 @@ class PullAnswer(TypedDict, total=False):
     # Only with count=true (a sync's first page): the account as it is now (role, commissioner_id,
     # team_id, workstation_id, county, display_name). Older servers leave it out.
     account: dict[str, Any]
+    # Only with count=true: which store answers. A backup restored is another store, whose history
+    # is unbroken from change number history_from: what a laptop synced with another store after that
+    # number may not be in it (sync/recovery.py). Older servers leave it out.
+    store: StoreIdentity
+
+
+class StoreIdentity(TypedDict):
+    id: str
+    history_from: int
 
 
 class UploadStatus(TypedDict):

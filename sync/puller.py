@@ -20,6 +20,7 @@ from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV
 from sync.checks import cleaned_fields, refused_change
 from sync.conflicts import apply_notices
+from sync.recovery import META_STORE, mark_for_restored_store, restored_message, store_identity
 from sync.report import EngineParts, SyncProgress, SyncReport, checkpoint
 
 # Tables whose pulled updates are kept in the local history (record_history).
@@ -36,6 +37,7 @@ LOCK_GAP_SECONDS = 0.01  # between pulled pages, the database is left to other w
 class Puller(EngineParts):
     _fts: dict[str, _FtsBulk | None]
     _pulled_pages: tuple[int, int]
+    _store_restored: bool  # this sync's pull found the store restored from a backup (sync/recovery.py)
 
     def _pull_all(self, report: SyncReport) -> None:
         since = int(self.store.get_meta(META_CURSOR) or 0)
@@ -56,6 +58,24 @@ class Puller(EngineParts):
             self.store.set_meta(META_CURSOR, "0")
             skip = pull_skip(kept, since)
             opening = self.client.pull(since, self.pull_limit, True, skip)
+        identity = store_identity(opening)
+        known = self.store.get_meta(META_STORE)
+        if identity is not None and known is not None and identity[0] != known:
+            # Another store: a backup restored. What was synced with the store before it, past the
+            # backup, is queued again (sent by the engine after this pull), and everything it holds
+            # is pulled from the start, in step with its own numbers (sync/recovery.py).
+            log.warning("the central store was restored from a backup: pulling from the start")
+            with self.store.atomic():
+                queued = mark_for_restored_store(self.store, identity[1], set(self._echo))
+                self.store.set_meta(META_CURSOR, "0")
+                self.store.set_meta(META_ECHO, None)
+                self.store.set_meta(META_STORE, identity[0])
+            self._store_restored = True
+            report.problems.append(restored_message(queued))
+            since, kept, skip = 0, [], []
+            opening = self.client.pull(since, self.pull_limit, True, skip)
+        elif identity is not None and known is None:
+            self.store.set_meta(META_STORE, identity[0])
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             coming: Future[protocol.PullAnswer] = Future()
             coming.set_result(opening)

@@ -27,6 +27,7 @@ from sync.errors import (
     SyncError,
 )
 from sync.puller import META_ECHO
+from sync.recovery import META_STORE
 
 log = logging.getLogger("commissioner.sync.session")
 
@@ -128,6 +129,7 @@ def login(
         ):
             store.set_meta(META_CURSOR, "0")  # another server or account: pull everything it may see
             store.set_meta(META_ECHO, None)  # (numbers of another server's changes mean nothing here)
+            store.set_meta(META_STORE, None)  # (nor is another server's store a restored one)
         store.set_meta(credentials.META_SERVER, url)
         store.set_meta(credentials.META_USER, username)
         set_session_user(store, user)

@@ -279,6 +279,11 @@ class PulledChange(BaseModel):
     fields: dict[str, Any]
 
 
+class StoreIdentity(BaseModel):
+    id: str
+    history_from: int
+
+
 class PullAnswer(BaseModel):
     changes: list[PulledChange]
     next_since: int
@@ -287,6 +292,8 @@ class PullAnswer(BaseModel):
     remaining: int | None = None  # only when asked with count=true
     # Only with count=true: the account as it is now (sync/server/pull.py: ACCOUNT_KEYS).
     account: dict[str, Any] | None = None
+    # Only with count=true: which store answers (a restored backup is another; sync/recovery.py).
+    store: StoreIdentity | None = None
 
 
 class UploadStatus(BaseModel):

@@ -37,7 +37,20 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, LargeBinary, MetaData, Table, func, insert, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    LargeBinary,
+    MetaData,
+    Table,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 
 from sync.server import migrations, timeutil
 from sync.server.db import writing
@@ -46,7 +59,7 @@ FORMAT = "field-commissioner-server-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 # Tables whose rows the migrations themselves create; they do not make a store "non-empty".
-SCHEMA_TABLES = {"schema_versions", "counters"}
+SCHEMA_TABLES = {"schema_versions", "counters", "store_identity"}
 BATCH_ROWS = 500
 
 
@@ -360,7 +373,7 @@ def is_empty(engine: Engine, names: set[str] | None = None) -> bool:
     with engine.connect() as conn:
         meta = _reflect_store(conn, names)
         for name, table in meta.tables.items():
-            if name == "schema_versions":
+            if name in ("schema_versions", "store_identity"):
                 continue
             if name == "counters" and "value" in table.c:
                 if conn.execute(select(func.count()).where(table.c.value != 0)).scalar():
@@ -390,6 +403,7 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> dict[str, Any
         )
     version = manifest["schema_version"]
     with _open_zip(path) as zf, writing(engine) as conn:
+        handed_out = _change_number(conn)  # of the store being replaced, if there is one
         _reflect_store(conn, set(manifest["tables"])).drop_all(bind=conn)
         _apply_steps(conn, upto=version)
         target = _reflect_store(conn, set(manifest["tables"]))
@@ -403,7 +417,35 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> dict[str, Any
         _apply_steps(conn, after=version)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn, target)
+        _another_store(conn, handed_out)
     return manifest
+
+
+def _change_number(conn: Connection) -> int:
+    """The last change number the store in this database handed out (0: no store here)."""
+    if not inspect(conn).has_table("counters"):
+        return 0
+    value = conn.execute(text("SELECT value FROM counters WHERE name = 'server_seq'")).scalar()
+    return int(value or 0)
+
+
+def _another_store(conn: Connection, handed_out: int) -> None:
+    """The restored store is not the one the laptops synced with: what they synced after the
+    backup is not in it. It gets a new identity, saying from which change number its history is
+    unbroken (the backup's last), so that each laptop sends again what it synced after that
+    (sync/recovery.py); and its new changes are numbered past every number the replaced store had
+    handed out, so that no laptop's cursor is beyond them."""
+    from sync.server.tables import counters, store_identity
+
+    restored = _change_number(conn)
+    conn.execute(delete(store_identity))
+    conn.execute(
+        insert(store_identity).values(
+            id=migrations.new_store_id(), history_from=restored, since_at=timeutil.now_iso()
+        )
+    )
+    if handed_out > restored:
+        conn.execute(update(counters).where(counters.c.name == "server_seq").values(value=handed_out))
 
 
 def _apply_steps(conn: Connection, *, upto: int | None = None, after: int | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Callable
 
 from sqlalchemy import (
@@ -309,6 +310,25 @@ def _m011_current_fields_once(conn: Connection) -> None:
     del conn
 
 
+def _m012_store_identity(conn: Connection) -> None:
+    """The store's identity (tables.store_identity): a backup restored is another store to the laptops,
+    which then send again what they synced after the backup was made (sync/recovery.py)."""
+    meta = MetaData()
+    table = Table(
+        "store_identity",
+        meta,
+        Column("id", String(64), primary_key=True),
+        Column("history_from", BigInteger, nullable=False),
+        Column("since_at", String(40), nullable=False),
+    )
+    meta.create_all(conn)
+    conn.execute(insert(table).values(id=new_store_id(), history_from=0, since_at=now_iso()))
+
+
+def new_store_id() -> str:
+    return uuid.uuid4().hex
+
+
 STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _m001_initial),
     (2, "hardening", _m002_hardening),
@@ -321,6 +341,7 @@ STEPS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (9, "prove_whole", _m009_prove_whole),
     (10, "upload_staging", _m010_upload_staging),
     (11, "current_fields_once", _m011_current_fields_once),
+    (12, "store_identity", _m012_store_identity),
 ]
 HEAD = STEPS[-1][0]
 

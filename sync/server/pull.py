@@ -18,7 +18,7 @@ from sync.server import timeutil
 from sync.server.auth import User
 from sync.server.db import reading
 from sync.server.scope import visible_branches, visible_clause
-from sync.server.tables import counters, records
+from sync.server.tables import counters, records, store_identity
 
 # A count of what a pull has left reads (index entries of) every change after the cursor; past this
 # many it stops and says "unknown" (a first pull that large takes minutes: a moving bar is enough).
@@ -73,6 +73,11 @@ def pull_page(
         # Nothing after the cursor (a sync with nothing to do): no page to look for.
         rows = conn.execute(_page_query(conn, user, since, top, limit, skip)).all() if since < top else []
         remaining = (_count(conn, user, since, top, skip) if since < top else 0) if count else None
+        store = (
+            conn.execute(select(store_identity.c.id, store_identity.c.history_from)).first()
+            if count
+            else None
+        )
     has_more = len(rows) == limit
     next_since = rows[-1].server_seq if has_more else max(top, since)
     parts = [
@@ -87,6 +92,9 @@ def pull_page(
         # another team, role or county since it logged in): its laptop then sees its new scope.
         account = {k: getattr(user, k) for k in ACCOUNT_KEYS}
         extra = f',"remaining":{json.dumps(remaining)},"account":{json.dumps(account, ensure_ascii=False)}'
+        if store is not None:
+            # Which store answers (a restored backup is another): sync/recovery.py.
+            extra += f',"store":{{"id":{json.dumps(store.id)},"history_from":{int(store.history_from)}}}'
 
     return (
         f'{{"changes":[{",".join(parts)}],"next_since":{next_since},"has_more":{more},'

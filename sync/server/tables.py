@@ -136,6 +136,18 @@ records = Table(
     ),
 )
 
+# Which store this is (migration 12): one row, given a new id whenever a backup is restored, with
+# the change number from which its history is unbroken (0; after a restore, the backup's last). A
+# laptop that synced with another id learns that what it synced after that number may be gone from
+# the store, and sends it again (sync/recovery.py).
+store_identity = Table(
+    "store_identity",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("history_from", BigInteger, nullable=False),
+    Column("since_at", String(40), nullable=False),
+)
+
 # Every accepted version: a record's field history, and the base for field-wise merges. Versions past
 # the operator's retention may be deleted (maintenance.prune_revisions); the current one never is.
 revisions = Table(

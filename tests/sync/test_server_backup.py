@@ -21,7 +21,7 @@ from sqlalchemy import MetaData, select, text
 from sync.server import backup, migrations
 from sync.server.app import create_app
 from sync.server.db import make_engine
-from sync.server.tables import counters, records, revisions
+from sync.server.tables import counters, records, revisions, store_identity
 from tests.sync.server_support import (
     BACKENDS,
     POSTGRES_URL,
@@ -117,19 +117,37 @@ def fill(server: Server) -> dict[str, bytes]:
 
 
 def everything(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, but the store's identity: a restored store is another one on
+    purpose (`identity`)."""
     meta = MetaData()
     with engine.connect() as conn:
         meta.reflect(bind=conn)
         return {
             name: [tuple(row) for row in conn.execute(select(t).order_by(*t.primary_key.columns))]
             for name, t in meta.tables.items()
+            if name != "store_identity"
         }
+
+
+def identity(engine: Any) -> tuple[str, int]:
+    """(the store's id, the change number from which its history is unbroken)."""
+    with engine.connect() as conn:
+        [row] = conn.execute(select(store_identity.c.id, store_identity.c.history_from)).all()
+    return str(row.id), int(row.history_from)
+
+
+def change_number(engine: Any) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(counters.c.value).where(counters.c.name == "server_seq")).scalar_one())
 
 
 def restore_everywhere(server: Server, out: Path, target: Any, files: dict[str, bytes]) -> None:
     manifest = backup.restore(target, out)
     assert manifest["attachments"]["count"] == len(files)
     before, after = everything(server.engine), everything(target)
+    # Another store to the laptops, whose history is unbroken up to the backup's last change.
+    assert identity(target)[0] != identity(server.engine)[0]
+    assert identity(target)[1] == change_number(server.engine) == change_number(target)
     assert set(before) == set(after)
     for table in before:
         assert after[table] == before[table], table
@@ -145,7 +163,7 @@ def restore_everywhere(server: Server, out: Path, target: Any, files: dict[str, 
         vid = new_id()
         result = restored.push_ok("zhangsan", [change("visits", vid, visit_fields("c-zhangsan"))])[0]
         with target.connect() as conn:
-            assert result["server_seq"] == conn.execute(select(counters.c.value)).scalar_one()
+            assert result["server_seq"] == change_number(target)
             assert result["server_seq"] > max(r[3] for r in before["records"])
             assert conn.execute(select(revisions.c.id).order_by(revisions.c.id.desc())).first()[0] > max(
                 r[0] for r in before["revisions"]
@@ -224,6 +242,47 @@ def test_backup_is_consistent_while_the_server_writes(
         assert set(rows) == set(revs)
         counts.append(len(rows))
     assert counts == sorted(counts) and counts[0] < len(everything(server.engine)["records"])
+
+
+@BACKENDS
+def test_a_backup_restored_over_its_store_is_another_store_that_numbers_past_the_old_one(
+    server: Server, tmp_path: Path
+) -> None:
+    """The way back from a failed upgrade: the backup made before it, restored over the store that
+    went on after it. The laptops must learn that it is another store (their syncs since the backup
+    are not in it), and no change of the restored store may be numbered at or below a number the
+    replaced store handed out (a laptop's cursor there would never pull it)."""
+    server.add_user("zhangsan", "commissioner", commissioner_id="c-zhangsan")
+    server.push_ok("zhangsan", [change("visits", new_id(), visit_fields("c-zhangsan"))])
+
+    def store_said() -> dict[str, Any]:
+        answer = server.request("GET", "/sync/pull?since=0&limit=10&count=true", "zhangsan")
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json()["store"])
+
+    first = store_said()
+    assert first == {"id": identity(server.engine)[0], "history_from": 0}
+    out = tmp_path / "before-upgrade.zip"
+    backup.backup(server.engine, out)
+    at_backup = change_number(server.engine)
+    later = new_id()
+    server.push_ok("zhangsan", [change("visits", later, visit_fields("c-zhangsan"))])
+    handed_out = change_number(server.engine)
+    assert handed_out > at_backup
+
+    backup.restore(server.engine, out, force=True)
+    restored = store_said()
+    assert restored["id"] != first["id"] and restored["history_from"] == at_backup
+    assert ("visits", later) not in server_records(server)  # what a restore means
+    [again] = server.push_ok("zhangsan", [change("visits", new_id(), visit_fields("c-zhangsan"))])
+    assert again["server_seq"] == handed_out + 1
+    news, _cursor = server.pull_all("zhangsan", since=handed_out)
+    assert [c["server_seq"] for c in news] == [handed_out + 1]
+
+
+def server_records(server: Server) -> set[tuple[str, str]]:
+    with server.engine.connect() as conn:
+        return {(r.table_name, r.id) for r in conn.execute(select(records.c.table_name, records.c.id))}
 
 
 def test_restore_refuses_a_store_with_data_unless_forced(

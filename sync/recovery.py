@@ -1,0 +1,94 @@
+"""A central store restored from a backup: what this laptop synced after the backup is sent again.
+
+The store names itself in a sync's first pull page (protocol.PullAnswer.store): an id, new whenever a
+backup is restored, and the change number from which its history is unbroken (the backup's last).
+A laptop that synced with another id may hold versions the store no longer has: every version
+numbered past that change number. Those this laptop wrote (the rows not last written by a pull) are
+queued again, based on nothing the store has (base_rev 0): a record the store lacks is taken as new,
+and one it holds in an older version comes back field by field as a conflict where the two differ,
+for a person to decide; nothing is overwritten either way. Those it pulled are marked so that the
+pull from the start, which follows, brings the store's version (or none, if the store lost the
+record too: the copy here is kept, and its author's laptop sends it again).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from commissioner_app import schema
+from commissioner_app.i18n import Message
+from commissioner_app.store import Store
+
+log = logging.getLogger("commissioner.sync.recovery")
+
+META_STORE = "server_store_id"  # the id of the store this laptop last synced with
+_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}\Z")
+
+
+def store_identity(answer: object) -> tuple[str, int] | None:
+    """(id, history_from) of a pull page's `store`, or None when it has none that can be one (an older
+    server; or a value no server sends, which is not trusted with anything)."""
+    if not isinstance(answer, dict):
+        return None
+    store = answer.get("store")
+    if not isinstance(store, dict):
+        return None
+    store_id, history_from = store.get("id"), store.get("history_from")
+    if not isinstance(store_id, str) or not _ID.match(store_id):
+        return None
+    if type(history_from) is not int or not 0 <= history_from < 2**63:
+        return None
+    return store_id, history_from
+
+
+def mark_for_restored_store(store: Store, history_from: int, answered: set[int]) -> int:
+    """Queue again what this laptop synced past `history_from` with the store before it was
+    restored, and let the pull from the start bring the store's own versions of what it pulled
+    past it. Versions numbered in `answered` came from the restored store already (this sync's
+    push). Returns the records queued again. In the caller's transaction."""
+    db = store.db
+    queued = 0
+    for table in schema.SYNCED_TABLES:
+        rows = db.execute(
+            f"SELECT id, server_seq, updated_by FROM {table} WHERE server_seq > ? AND is_draft = 0",
+            [history_from],
+        ).fetchall()
+        mine = [rid for rid, seq, by in rows if by != "server" and seq not in answered]
+        pulled = [rid for rid, seq, by in rows if by == "server" and seq not in answered]
+        for start in range(0, len(mine), 500):
+            part = mine[start : start + 500]
+            marks = ",".join("?" * len(part))
+            db.execute(
+                f"UPDATE {table} SET dirty = 1, rev = 0, base_rev = 0, server_seq = 0, sync_error = NULL "
+                f"WHERE id IN ({marks})",
+                part,
+            )
+            # (The base kept for an edit is of a version the store no longer has.)
+            db.execute(
+                f"DELETE FROM sync_base WHERE table_name = ? AND record_id IN ({marks})", [table, *part]
+            )
+        for start in range(0, len(pulled), 500):
+            part = pulled[start : start + 500]
+            marks = ",".join("?" * len(part))
+            db.execute(f"UPDATE {table} SET rev = 0, base_rev = 0 WHERE dirty = 0 AND id IN ({marks})", part)
+        queued += len(mine)
+        if mine or pulled:
+            log.warning(
+                "the central store was restored: %s: %d written here queued again, %d to be pulled again",
+                table,
+                len(mine),
+                len(pulled),
+            )
+    return queued
+
+
+def restored_message(queued: int) -> Message:
+    return Message(
+        f"中心库已从备份恢复：本机在该备份之后同步过的 {queued} 条记录已重新发送，"
+        "其余记录已按中心库重新下载。中心库的版本与本机不同之处，会作为冲突列出，请逐条确认。",
+        f"The central store was restored from a backup: the {queued} records this computer had synced "
+        "after that backup were sent to it again, and the rest were downloaded again as the store has "
+        "them. Where the store's version differs from this computer's, the difference is listed as a "
+        "conflict to decide.",
+    )
