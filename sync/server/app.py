@@ -495,9 +495,12 @@ def create_app(
     ) -> Response:
         try:
             ranges = pull.parse_skip(skip)
-        except ValueError as exc:
+        except pull.SkipError as exc:
             raise ApiError(
-                422, "invalid_request", f"skip 参数不正确：{exc}", f"the skip parameter is not valid: {exc}"
+                422,
+                "invalid_request",
+                f"skip 参数不正确：{exc.zh}",
+                f"the skip parameter is not valid: {exc.en}",
             ) from None
         return Response(
             pull.pull_page(engine, user, since, limit, count, ranges), media_type="application/json"

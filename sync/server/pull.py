@@ -28,23 +28,34 @@ _SKIP_RANGE = re.compile(r"(\d{1,19})-(\d{1,19})")
 Ranges = Sequence[tuple[int, int]]
 
 
+class SkipError(ValueError):
+    """What is wrong with a pull's `skip`, in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
 def parse_skip(value: str) -> list[tuple[int, int]]:
-    """The `skip` parameter of a pull ("a-b,c-d"): its ranges; ValueError says what is wrong."""
+    """The `skip` parameter of a pull ("a-b,c-d"): its ranges; SkipError says what is wrong."""
     if not value:
         return []
     parts = value.split(",")
     if len(parts) > MAX_PULL_SKIP:
-        raise ValueError(f"at most {MAX_PULL_SKIP} ranges")
+        raise SkipError(f"最多 {MAX_PULL_SKIP} 个范围", f"at most {MAX_PULL_SKIP} ranges")
     ranges = []
     for part in parts:
+        shown = repr(part[:40])
         found = _SKIP_RANGE.fullmatch(part)
         if found is None:
-            raise ValueError(f"{part[:40]!r} is not a range a-b")
+            raise SkipError(f"{shown} 不是 a-b 形式的范围", f"{shown} is not a range a-b")
         low, high = int(found[1]), int(found[2])
         if high > 2**62:
-            raise ValueError(f"{part[:40]!r} goes past the largest change number, 2**62")
+            raise SkipError(
+                f"{shown} 超出最大的变更编号 2**62", f"{shown} goes past the largest change number, 2**62"
+            )
         if low > high:
-            raise ValueError(f"{part[:40]!r} is not a range a-b with a <= b")
+            raise SkipError(f"{shown} 的起点大于终点", f"{shown} is not a range a-b with a <= b")
         ranges.append((low, high))
     return ranges
 

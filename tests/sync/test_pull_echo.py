@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,9 @@ def test_a_bad_skip_is_refused_clearly(server: Server) -> None:
         answer = server.request("GET", f"/sync/pull?since=0&skip={skip}", "wang")
         assert answer.status_code == 422, skip
         assert answer.json()["message_zh"] and answer.json()["message_en"], skip
+        # Each message in its own language: the Chinese one carried the English reason.
+        words = re.findall(r"[A-Za-z]{2,}", answer.json()["message_zh"].replace(skip[:40], ""))
+        assert words == ["skip"], (skip, answer.json()["message_zh"])
 
 
 def test_echo_ranges_are_runs_above_the_cursor_and_at_most_the_protocols_number() -> None:
