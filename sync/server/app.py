@@ -18,12 +18,13 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol
 from sync.server import admin, attachments, audit, auth, confirm, previews, pull, push
-from sync.server.db import make_engine, sqlite_url
+from sync.server.db import make_engine, reading, sqlite_url
 from sync.server.errors import ApiError
 from sync.server.middleware import MAX_CHUNK_BODY, AccessLog, RequestGuard
 from sync.server.migrations import migrate
@@ -426,12 +427,28 @@ def create_app(
         app.include_router(router, prefix=P, **common)
 
     @app.get(f"{P}/health", include_in_schema=False)
-    def health() -> dict[str, Any]:
-        return {
-            "ok": True,
+    def health() -> Response:
+        versions = {
             "protocol_version": protocol.PROTOCOL_VERSION,
             "min_protocol_version": protocol.MIN_PROTOCOL_VERSION,
         }
+        try:
+            # A process that cannot reach its database cannot serve: a load balancer must know.
+            with reading(engine) as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except SQLAlchemyError as exc:
+            log.error("health: the database cannot be reached (%s)", type(exc).__name__)
+            return JSONResponse(
+                {
+                    "ok": False,
+                    **versions,
+                    "error": "database_unavailable",
+                    "message_zh": "服务器无法连接数据库",
+                    "message_en": "the server cannot reach its database",
+                },
+                status_code=503,
+            )
+        return JSONResponse({"ok": True, **versions})
 
     @app.post(f"{P}/auth/login", response_model=LoginAnswer, **common)
     def login(body: LoginRequest, request: Request) -> dict[str, Any]:

@@ -33,3 +33,23 @@ def test_serve_refuses_fewer_than_one_connection(
     code = server_cli.main(["--database", database, "serve", "--db-connections", "0"])
     assert code == server_cli.EXIT_USER_ERROR
     assert "--db-connections" in capsys.readouterr().err
+
+
+def test_health_says_so_when_the_database_cannot_be_reached(tmp_path: Path) -> None:
+    """A load balancer in front of several server processes asks /health which of them can serve: one
+    that cannot reach its database must not answer ok (it answered 200 while every login failed)."""
+    from fastapi.testclient import TestClient
+
+    from sync.protocol import API_PREFIX
+    from sync.server.app import create_app
+
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'server.db'}")) as client:
+        answer = client.get(f"{API_PREFIX}/health")
+        assert answer.status_code == 200 and answer.json()["ok"] is True
+    # A PostgreSQL nobody listens for (the app is made without connecting to it).
+    with TestClient(create_app(URL, run_migrations=False)) as client:
+        answer = client.get(f"{API_PREFIX}/health")
+    assert answer.status_code == 503
+    body = answer.json()
+    assert body["ok"] is False and body["error"] == "database_unavailable"
+    assert "数据库" in body["message_zh"] and "database" in body["message_en"]
