@@ -414,13 +414,19 @@ def serve(args: argparse.Namespace, url: str) -> int:
         print("error: --db-connections must be at least 1", file=sys.stderr)
         return EXIT_USER_ERROR
     os.environ["COMMISSIONER_SERVER_DB_CONNECTIONS"] = str(args.db_connections)
-    from sync.server.db import make_engine
+    from sync.server.db import connections_warning, make_engine
     from sync.server.migrations import migrate
 
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         print("error: give both --ssl-certfile and --ssl-keyfile / 证书与私钥须同时给出", file=sys.stderr)
         return EXIT_USER_ERROR
-    migrate(make_engine(url))  # once, before the workers start
+    engine = make_engine(url)
+    migrate(engine)  # once, before the workers start
+    warning = connections_warning(engine, args.workers, args.db_connections)
+    engine.dispose()
+    if warning:
+        log.warning("database connections", extra={"warning": warning})
+        print(warning, file=sys.stderr)
     log.info(
         "serving",
         extra={

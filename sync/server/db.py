@@ -99,3 +99,26 @@ def writing(engine: Engine) -> Iterator[Connection]:
         conn = conn.execution_options(sqlite_immediate=True)
         with conn.begin():
             yield conn
+
+
+def connections_warning(engine: Engine, processes: int, per_process: int) -> str | None:
+    """On PostgreSQL, a warning when `processes` server processes of `per_process` connections each
+    may ask for more connections than the server takes (max_connections less those it reserves for
+    superusers): past it, requests fail under load, not at start. None when they fit (or on SQLite).
+    Other machines' processes on the same database are not known here: the README's rule counts them."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        most = int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+        reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one())
+    wanted, room = processes * per_process, most - reserved
+    if wanted <= room:
+        return None
+    return (
+        f"警告：{processes} 个服务进程各可占用 {per_process} 个数据库连接，共 {wanted} 个，"
+        f"超过 PostgreSQL 可用的 {room} 个（max_connections {most}）；请减少 --workers 或 --db-connections，"
+        "或调高 max_connections / "
+        f"warning: {processes} server processes of {per_process} database connections each may ask "
+        f"for {wanted}, more than the {room} PostgreSQL takes (max_connections {most}): lower --workers "
+        "or --db-connections, or raise max_connections"
+    )

@@ -53,3 +53,29 @@ def test_health_says_so_when_the_database_cannot_be_reached(tmp_path: Path) -> N
     body = answer.json()
     assert body["ok"] is False and body["error"] == "database_unavailable"
     assert "数据库" in body["message_zh"] and "database" in body["message_en"]
+
+
+@pytest.mark.postgres
+def test_serve_warns_when_its_processes_may_want_more_connections_than_postgresql_takes(
+    tmp_path: Path,
+) -> None:
+    """`serve --workers 3` with 40 connections each against a PostgreSQL of max_connections 100 started
+    without a word, and would have failed under load (a cold try)."""
+    from sync.server.db import connections_warning
+    from tests.sync.harness import postgres_url
+
+    base = postgres_url()
+    assert base is not None
+    engine = make_engine(base)
+    try:
+        with engine.connect() as conn:
+            most = int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+        assert connections_warning(engine, 1, 10) is None
+        too_many = most // 40 + 1
+        warning = connections_warning(engine, too_many, 40)
+        assert warning is not None
+        assert f"max_connections {most}" in warning and str(too_many * 40) in warning
+        assert "--workers" in warning and "警告" in warning
+    finally:
+        engine.dispose()
+    assert connections_warning(make_engine(f"sqlite:///{tmp_path / 'server.db'}"), 99, 40) is None
