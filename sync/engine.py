@@ -51,6 +51,7 @@ from sync.pusher import (
     _stored_text,
     stored_batch,
 )
+from sync.recovery import META_RESTORED, restored_message
 from sync.report import (
     CHECKPOINTS,
     CLOCK_SKEW_WARNING,
@@ -154,6 +155,10 @@ class SyncEngine(Pusher, Puller):
             if not report.cancelled:
                 self._evidence(report)
             if not report.cancelled:
+                if (queued := self.store.get_meta(META_RESTORED)) is not None:
+                    # Said once the laptop is in step with the restored store (sync/recovery.py).
+                    report.problems.append(restored_message(int(queued)))
+                    self.store.set_meta(META_RESTORED, None)
                 self.store.set_meta(META_LAST_SYNC, now_iso())
                 self._progress(SyncProgress("done", 1, 1))
         except SyncCancelledError:

@@ -20,7 +20,7 @@ from sync import protocol
 from sync.bureau_push import META_REFERENCE_REV
 from sync.checks import cleaned_fields, refused_change
 from sync.conflicts import apply_notices
-from sync.recovery import META_STORE, mark_for_restored_store, restored_message, store_identity
+from sync.recovery import META_RESTORED, META_STORE, mark_for_restored_store, store_identity
 from sync.report import EngineParts, SyncProgress, SyncReport, checkpoint
 
 # Tables whose pulled updates are kept in the local history (record_history).
@@ -65,13 +65,18 @@ class Puller(EngineParts):
             # backup, is queued again (sent by the engine after this pull), and everything it holds
             # is pulled from the start, in step with its own numbers (sync/recovery.py).
             log.warning("the central store was restored from a backup: pulling from the start")
+            user = session_user(self.store) or {}
+            people = [str(p) for p in (user.get("commissioner_id"), user.get("id")) if p]
             with self.store.atomic():
-                queued = mark_for_restored_store(self.store, identity[1], set(self._echo))
+                queued = mark_for_restored_store(
+                    self.store, identity[1], set(self._echo), str(user.get("role") or ""), people
+                )
+                told = int(self.store.get_meta(META_RESTORED) or 0)  # (a sync cut short did not say)
+                self.store.set_meta(META_RESTORED, str(told + queued))
                 self.store.set_meta(META_CURSOR, "0")
                 self.store.set_meta(META_ECHO, None)
                 self.store.set_meta(META_STORE, identity[0])
             self._store_restored = True
-            report.problems.append(restored_message(queued))
             since, kept, skip = 0, [], []
             opening = self.client.pull(since, self.pull_limit, True, skip)
         elif identity is not None and known is None:

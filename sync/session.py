@@ -27,7 +27,6 @@ from sync.errors import (
     SyncError,
 )
 from sync.puller import META_ECHO
-from sync.recovery import META_STORE
 
 log = logging.getLogger("commissioner.sync.session")
 
@@ -129,7 +128,8 @@ def login(
         ):
             store.set_meta(META_CURSOR, "0")  # another server or account: pull everything it may see
             store.set_meta(META_ECHO, None)  # (numbers of another server's changes mean nothing here)
-            store.set_meta(META_STORE, None)  # (nor is another server's store a restored one)
+            # The store this laptop synced with stays known (sync/recovery.py): the bureau's store
+            # restored from a backup under another address is still found to be another store.
         store.set_meta(credentials.META_SERVER, url)
         store.set_meta(credentials.META_USER, username)
         set_session_user(store, user)
