@@ -64,7 +64,7 @@ class Puller(EngineParts):
             # Another store: a backup restored. What was synced with the store before it, past the
             # backup, is queued again (sent by the engine after this pull), and everything it holds
             # is pulled from the start, in step with its own numbers (sync/recovery.py).
-            log.warning("the central store was restored from a backup: pulling from the start")
+            log.info("the central store was restored from a backup: pulling from the start")
             user = session_user(self.store) or {}
             people = [str(p) for p in (user.get("commissioner_id"), user.get("id")) if p]
             with self.store.atomic():
