@@ -75,9 +75,9 @@ def _own(table: str, role: str, people: list[str]) -> tuple[str, list[str]]:
     and user id (a reviewer is named by either)."""
     if role == "bureau" and table in _BUREAUS_OWN:
         return "1", []
-    marks = ",".join("?" * len(people))
     if not people:
         return "updated_by != 'server'", []
+    marks = ",".join("?" * len(people))
     if table in _COMMISSIONERS_OWN:
         return f"(updated_by != 'server' OR commissioner_id IN ({marks}))", people
     if table == "commissioners":

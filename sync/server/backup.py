@@ -373,11 +373,11 @@ def is_empty(engine: Engine, names: set[str] | None = None) -> bool:
     with engine.connect() as conn:
         meta = _reflect_store(conn, names)
         for name, table in meta.tables.items():
-            if name in ("schema_versions", "store_identity"):
-                continue
             if name == "counters" and "value" in table.c:
                 if conn.execute(select(func.count()).where(table.c.value != 0)).scalar():
                     return False
+            elif name in SCHEMA_TABLES:
+                continue
             elif conn.execute(select(func.count()).select_from(table)).scalar():
                 return False
     return True
