@@ -1,3 +1,3 @@
-from commissioner_app.cli import main
+from commissioner_app.cli import run
 
-raise SystemExit(main())
+run()

@@ -135,7 +135,7 @@ def register(sub: Any) -> None:
         default=2000,
         help=t("每页接收的记录数（网络差时可调小）", "records per pull page (smaller on a weak link)"),
     )
-    p.set_defaults(func=cmd_sync)
+    p.set_defaults(func=cmd_sync, exit_at_once=True)
 
     p = sub.add_parser("conflicts", help=t("列出并处理同步冲突", "list and resolve sync conflicts"))
     p.add_argument(

@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from commissioner_app import __version__, i18n
 from commissioner_app.errors import CommissionerError
@@ -68,6 +70,31 @@ def data_dir_of(args: argparse.Namespace) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return _main(argv)[0]
+
+
+def run() -> NoReturn:
+    """`commissioner` as a process (the installed command, `python -m commissioner_app`).
+
+    A command that says so (`exit_at_once`: the sync, which schedulers run again and again) ends
+    the process as soon as its output is flushed, without the interpreter's tear-down: it has
+    committed what it wrote and joined its threads; its database is left as after any end of the
+    process (SQLite takes its write-ahead log up at the next opening); and freeing every loaded
+    module and object one by one took 40-60 ms, a thirtieth of a large push."""
+    code, at_once = _main(None)
+    if at_once:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BrokenPipeError:  # output piped into `head` and the like
+            pass
+        logging.shutdown()
+        os._exit(code)
+    raise SystemExit(code)
+
+
+def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
+    """The command's exit code, and whether its process may end at once (see `run`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     # The language must be known before the parser's help texts are made.
     lang = i18n.language_from_env()
@@ -88,16 +115,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(data_dir_of(args), level=args.log_level)
     log.info("command %s", args.command)
     try:
-        return int(args.func(args) or 0)
+        return int(args.func(args) or 0), bool(getattr(args, "exit_at_once", False))
     except CommissionerError as exc:
         log.info("%s refused: %s", args.command, exc.text("en"))
         print(t("错误：", "Error: ") + exc.text(), file=sys.stderr)
-        return EXIT_USER_ERROR
+        return EXIT_USER_ERROR, False
     except BrokenPipeError:  # output piped into `head` and the like
-        return 0
+        return 0, False
     except KeyboardInterrupt:
         print(t("已取消", "Cancelled"), file=sys.stderr)
-        return 130
+        return 130, False
     except Exception:
         # A bug: the traceback goes to stderr and to the log file that support asks for.
         log.exception("%s failed", args.command)
@@ -107,4 +134,4 @@ def main(argv: Sequence[str] | None = None) -> int:
                 t(f"程序出错，详细信息已写入 {where}", f"An internal error occurred; details are in {where}"),
                 file=sys.stderr,
             )
-        return EXIT_INTERNAL_ERROR
+        return EXIT_INTERNAL_ERROR, False

@@ -310,3 +310,52 @@ def test_a_sync_leaves_the_garbage_collector_as_it_found_it() -> None:
     with _collector_for_sync():
         assert gc.get_threshold()[0] == 10_000 and gc.get_freeze_count() > 0
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_sync_process_that_ends_at_once_keeps_its_output_and_its_records(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """`commissioner sync` ends its process without the interpreter's tear-down (cli.run): what it
+    printed into a file (block-buffered, as a scheduled task's output is) is all there, its exit code
+    is the sync's, and the records it synced are clean for the next command and the application."""
+    import random
+
+    here, store, first = _laptop_with_a_visit(sqlite_server, tmp_path, "atonce", "结束前写完")
+    rng = random.Random(7)
+    target = add_target(store, rng)
+    visits = [first.id] + [add_visit(store, rng, target, f"第{i}次服务记录").id for i in range(40)]
+    store.close()
+    login = cli(
+        here, "login", "--server", sqlite_server.url, "--user", "atonce", "--token-file", stdin=PASSWORD
+    )
+    assert login.returncode == 0, login.stderr
+
+    out = tmp_path / "sync.json"
+    buffered = {k: v for k, v in ENV.items() if k != "PYTHONUNBUFFERED"}
+    with out.open("w", encoding="utf-8") as f:
+        done = subprocess.run(
+            [sys.executable, "-m", "commissioner_app", "--data-dir", str(here), "sync", "--json"],
+            stdout=f,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=buffered,
+            cwd=REPO,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["accepted"] >= len(visits) and report["problems"] == []
+
+    store = Store.open(here)
+    try:
+        dirty = store.db.conn.execute("SELECT count(*) FROM visits WHERE dirty = 1").fetchone()[0]
+        assert dirty == 0
+        assert {v["id"] for v in store.list_visits()} >= set(visits)
+    finally:
+        store.close()
+    again = json.loads(cli(here, "sync", "--json").stdout)
+    assert again["accepted"] == 0 and again["pulled"] == 0
+
+    # A refused command ends the usual way, with its message.
+    wrong = cli(here, "sync", "--timeout", "0.5", "--batch-size", "x")
+    assert wrong.returncode == 2 and "batch-size" in wrong.stderr
