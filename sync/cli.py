@@ -13,11 +13,12 @@ import argparse
 import gc
 import getpass
 import json
+import os
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import contextmanager, suppress
+from typing import Any, TextIO
 
 from commissioner_app.cli import data_dir_of, t
 from commissioner_app.cli.core import KIND_LABELS, open_store
@@ -400,7 +401,21 @@ def cmd_logout(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     store = open_store(args)
-    client = session.open_client(store, read_timeout=args.timeout)
+    try:
+        return _sync(args, store)
+    finally:
+        # Closed here, not left to the end of the process (which a sync skips: cli.run): its
+        # write-ahead log is taken up into commissioner.db, so that a copy of that file alone, made
+        # right after, holds what the sync wrote.
+        store.close()
+
+
+def _sync(args: argparse.Namespace, store: Store) -> int:
+    try:
+        client = session.open_client(store, read_timeout=args.timeout)
+    except SyncError as exc:  # not logged in here: 4, as for a login that expired
+        _say(t("同步失败：", "Sync failed: ") + exc.text(), sys.stderr)
+        return _exit_code(exc)
     engine = SyncEngine(store, client, batch_size=max(1, args.batch_size), pull_limit=max(1, args.page_size))
     last: dict[str, Any] = {}
 
@@ -419,26 +434,26 @@ def cmd_sync(args: argparse.Namespace) -> int:
             amount = (
                 f"{-(-p.done // 1024)}/{-(-p.total // 1024)} KB"  # rounded up: a small file is not "0 KB"
             )
-        print(f"{p.label.text()} {amount}" if p.phase != "done" else p.label.text(), flush=True)
+        _say(f"{p.label.text()} {amount}" if p.phase != "done" else p.label.text(), sys.stdout)
 
     cancel = threading.Event()
     try:
         with _collector_for_sync():
             report = engine.sync(progress=progress, cancel=cancel)
     except SyncError as exc:
-        print(t("同步失败：", "Sync failed: ") + exc.text(), file=sys.stderr)
-        return next((code for cls, code in EXIT_CODES.items() if isinstance(exc, cls)), 5)
+        _say(t("同步失败：", "Sync failed: ") + exc.text(), sys.stderr)
+        return _exit_code(exc)
     except (DatabaseFullError, DatabaseLockedError) as exc:
         # This computer's side: what was done is saved; the message says what to do.
-        print(t("同步失败：", "Sync failed: ") + exc.text(), file=sys.stderr)
+        _say(t("同步失败：", "Sync failed: ") + exc.text(), sys.stderr)
         return next(code for cls, code in STORE_EXIT_CODES.items() if isinstance(exc, cls))
     except KeyboardInterrupt:
-        print(t("已取消；已完成的部分已保存", "Cancelled; what was done is saved"), file=sys.stderr)
+        _say(t("已取消；已完成的部分已保存", "Cancelled; what was done is saved"), sys.stderr)
         return 130
     open_conflicts = len(list_conflicts(store))
     rejected = _rejected_count(store)
     if args.json:
-        json.dump(
+        text = json.dumps(
             {
                 "accepted": report.accepted,
                 "merged": report.merged,
@@ -458,18 +473,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 "rejected_waiting": rejected,
                 "rejected_records": _rejected_list(store),
             },
-            sys.stdout,
             ensure_ascii=False,
         )
-        print()
+        _say(text, sys.stdout)
     else:
-        print(report.summary().text())
+        _say(report.summary().text(), sys.stdout)
         for problem in report.problems:
-            print(problem.text(), file=sys.stderr)
+            _say(problem.text(), sys.stderr)
     if open_conflicts or rejected:
         if not args.json:
             earlier = rejected - report.rejected
-            print(
+            _say(
                 t(
                     f"需要处理：冲突 {open_conflicts} 处（commissioner conflicts），被拒绝的记录 {rejected} "
                     "条" + (f"（其中 {earlier} 条为此前同步被拒绝、尚未修改的）" if earlier > 0 else ""),
@@ -481,7 +495,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                         else ""
                     ),
                 ),
-                file=sys.stderr,
+                sys.stderr,
             )
             _print_rejected(store, rejected)
         return EXIT_ATTENTION
@@ -521,27 +535,46 @@ def _print_rejected(store: Store, total: int) -> None:
         label = TABLE_LABELS.get(table, Message(table, table))
         caption = _caption(row)
         reason = rejection_reason(row.get("sync_error"))
-        print(
+        _say(
             f"  {label.text()} {str(row['id'])[:8]}"
             + (t(f"（{caption}）", f" ({caption})") if caption else "")
             + t("：", ": ")
             + (reason.text() if reason else ""),
-            file=sys.stderr,
+            sys.stderr,
         )
     if total > REJECTED_SHOWN:
-        print(
+        _say(
             t(f"  ……另有 {total - REJECTED_SHOWN} 条", f"  … and {total - REJECTED_SHOWN} more"),
-            file=sys.stderr,
+            sys.stderr,
         )
     if total:
-        print(
+        _say(
             t(
                 "修改这些记录后再同步，即重新发送（应用程序的“同步”页列出全部）。",
                 "Edit these records and sync again to send them "
                 "(the application's Sync page lists them all).",
             ),
-            file=sys.stderr,
+            sys.stderr,
         )
+
+
+def _exit_code(exc: SyncError) -> int:
+    return next((code for cls, code in EXIT_CODES.items() if isinstance(exc, cls)), 5)
+
+
+def _say(text: str, stream: TextIO | None) -> None:
+    """A line of the sync's output, flushed at once (its summary on stdout comes before what stderr
+    says after it). A reader that has gone (`commissioner sync | head -1`) does not stop the sync:
+    that stream's later lines go nowhere, and the exit code is still the sync's."""
+    if stream is None:  # no stdout or stderr at all (started with it closed)
+        return
+    try:
+        print(text, file=stream, flush=True)
+    except BrokenPipeError:
+        with suppress(OSError, ValueError):
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, stream.fileno())
+            os.close(nowhere)
 
 
 def _rejected_list(store: Store) -> list[dict[str, Any]]:

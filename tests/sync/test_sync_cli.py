@@ -345,6 +345,17 @@ def test_a_sync_process_that_ends_at_once_keeps_its_output_and_its_records(
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["accepted"] >= len(visits) and report["problems"] == []
+    # The database file alone, copied right after (as a user copies it to a memory stick), holds
+    # what the sync wrote: nothing is left in a write-ahead log beside it.
+    import shutil
+    import sqlite3
+
+    alone = tmp_path / "copy" / "commissioner.db"
+    alone.parent.mkdir()
+    shutil.copyfile(here / "commissioner.db", alone)
+    with sqlite3.connect(alone) as copy:
+        assert copy.execute("SELECT count(*) FROM visits WHERE dirty = 1").fetchone()[0] == 0
+        assert copy.execute("SELECT count(*) FROM visits").fetchone()[0] == len(visits)
 
     store = Store.open(here)
     try:
@@ -359,3 +370,78 @@ def test_a_sync_process_that_ends_at_once_keeps_its_output_and_its_records(
     # A refused command ends the usual way, with its message.
     wrong = cli(here, "sync", "--timeout", "0.5", "--batch-size", "x")
     assert wrong.returncode == 2 and "batch-size" in wrong.stderr
+
+
+def _laptop_logged_in(server: Server, tmp_path: Path, username: str, visits: int) -> Path:
+    import random
+
+    here, store, _ = _laptop_with_a_visit(server, tmp_path, username, "第一次服务记录")
+    rng = random.Random(3)
+    target = add_target(store, rng)
+    for i in range(visits - 1):
+        add_visit(store, rng, target, f"第{i}次服务记录")
+    store.close()
+    login = cli(here, "login", "--server", server.url, "--user", username, "--token-file", stdin=PASSWORD)
+    assert login.returncode == 0, login.stderr
+    return here
+
+
+def _dirty_visits(here: Path) -> int:
+    store = Store.open(here)
+    try:
+        return int(store.db.conn.execute("SELECT count(*) FROM visits WHERE dirty = 1").fetchone()[0])
+    finally:
+        store.close()
+
+
+def test_a_sync_whose_reader_goes_away_still_sends_everything(sqlite_server: Server, tmp_path: Path) -> None:
+    """`commissioner sync | head -1`: the reader of its progress closes the pipe after the first line.
+    The sync stopped there with nothing sent (a BrokenPipeError out of the progress line), and
+    exited 120; it goes on, and exits with its own code."""
+    here = _laptop_logged_in(sqlite_server, tmp_path, "headone", 60)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "commissioner_app", "--data-dir", str(here), "sync", "--batch-size", "5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+        cwd=REPO,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # as `head -1` does after its line
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0, errors
+    assert first.strip()
+    assert _dirty_visits(here) == 0
+
+
+def test_a_sync_started_without_stdout_or_stderr_exits_with_its_own_code(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """A scheduler may start the command with its output closed (`>&- 2>&-`; pythonw on Windows):
+    the sync's end said 'NoneType has no flush' and exited 1 whatever the sync's result was."""
+    here = _laptop_logged_in(sqlite_server, tmp_path, "closed", 3)
+    command = [sys.executable, "-m", "commissioner_app", "--data-dir", str(here), "sync"]
+    done = subprocess.run(["sh", "-c", 'exec "$@" >&- 2>&-', "sh", *command], env=ENV, cwd=REPO, timeout=120)
+    assert done.returncode == 0
+    assert _dirty_visits(here) == 0
+    sqlite_server.stop()
+    offline = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&- 2>&-', "sh", *command, "--timeout", "2"], env=ENV, cwd=REPO, timeout=120
+    )
+    assert offline.returncode == 3
+
+
+def test_a_sync_before_any_login_says_so_and_exits_4(tmp_path: Path) -> None:
+    """Exit 4 is "not logged in, or the login expired" (the command's documented codes); a data
+    directory never logged in exited 2, as if the command had been mistyped."""
+    import random
+
+    here = tmp_path / "here"
+    store = commissioner_store(here, str(uuid.uuid4()))
+    rng = random.Random(5)
+    add_visit(store, rng, add_target(store, rng), "还没有登录")
+    store.close()
+    done = cli(here, "sync")
+    assert done.returncode == 4, done.stderr
+    assert "尚未登录同步服务器" in done.stderr and "commissioner login" in done.stderr
