@@ -56,6 +56,24 @@ def new_id() -> str:
     return uuid7(last, counter, secrets.randbits(62))
 
 
+def short_id(record_id: str) -> str:
+    """Eight characters that tell a record from others, to show it by or name a file after. An id
+    made by new_id begins with the time, the same for every record made in the same minute (a
+    roster's people, a morning's visits): its last eight characters, which are random. Other ids
+    (random throughout: version 4, which older records keep) show their first eight, as before."""
+    if len(record_id) == 36 and record_id[8] == "-" and record_id[14] == "7":
+        return record_id[-8:]
+    return record_id[:8]
+
+
+def id_excerpt(record_id: str) -> str:
+    """short_id with an ellipsis where the rest of the id was left out ("…9d78c7e1", "aef3c3b9…")."""
+    short = short_id(record_id)
+    if short == record_id:
+        return short
+    return f"…{short}" if record_id.endswith(short) else f"{short}…"
+
+
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="milliseconds")
 

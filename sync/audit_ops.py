@@ -37,6 +37,7 @@ from commissioner_app.domain import (
     REVIEW_STATUSES,
     TRANSFER_MODES,
     URGENCIES,
+    id_excerpt,
 )
 from commissioner_app.errors import CommissionerError, os_reason
 from commissioner_app.i18n import Message
@@ -356,7 +357,7 @@ class AuditEntry:
         if listed is not None:  # a reference list: by its name, not its code ("town")
             return Message(f"{label.zh}（{listed.zh}）", f"{label.en} ({listed.en})").text(lang)
         cut = not whole and len(key) > 12 and "-" in key
-        return f"{label.text(lang)} {key[:8]}…" if cut else f"{label.text(lang)} {key}"
+        return f"{label.text(lang)} {id_excerpt(key)}" if cut else f"{label.text(lang)} {key}"
 
     def _summary(self) -> Message | None:
         if self.action.endswith(".reset_password"):
@@ -690,7 +691,7 @@ def field_name(name: str) -> Message:
 def short_subject(subject: str) -> str:
     """ "visits/aef3c3b9-…" for a subject naming a record by a long id (the detail shows it whole)."""
     table, _, key = subject.partition("/")
-    return f"{table}/{key[:8]}…" if len(key) > 12 and "-" in key else subject
+    return f"{table}/{id_excerpt(key)}" if len(key) > 12 and "-" in key else subject
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from commissioner_app.cli import data_dir_of, t
 from commissioner_app.cli.core import KIND_LABELS, open_store
-from commissioner_app.domain import ACCOUNT_ROLES
+from commissioner_app.domain import ACCOUNT_ROLES, short_id
 from commissioner_app.errors import CommissionerError, DatabaseFullError, DatabaseLockedError, StoreError
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
@@ -536,7 +536,7 @@ def _print_rejected(store: Store, total: int) -> None:
         caption = _caption(row)
         reason = rejection_reason(row.get("sync_error"))
         _say(
-            f"  {label.text()} {str(row['id'])[:8]}"
+            f"  {label.text()} {short_id(str(row['id']))}"
             + (t(f"（{caption}）", f" ({caption})") if caption else "")
             + t("：", ": ")
             + (reason.text() if reason else ""),

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QWidget
 
+from commissioner_app.domain import short_id
 from commissioner_app.ops.visits import recent_visits
 from ui.tasks import Operation, show_error
 from ui.views.assessment import VisitPicker, visit_pdf
@@ -34,7 +35,7 @@ def print_visit_sheet(parent: QWidget, context: Any, visit_id: str) -> None:
 
 
 def _make_sheet(parent: QWidget, context: Any, visit_id: str) -> None:
-    suggested = QCoreApplication.translate("VisitSheet", "服务记录单_{0}.pdf").format(visit_id[:8])
+    suggested = QCoreApplication.translate("VisitSheet", "服务记录单_{0}.pdf").format(short_id(visit_id))
 
     def show(result: tuple[bytes, list[bytes] | None]) -> None:
         pdf, pages = result

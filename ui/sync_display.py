@@ -18,6 +18,8 @@ from commissioner_app.domain import (
     SERVICE_TYPES,
     TARGET_TYPES,
     URGENCIES,
+    id_excerpt,
+    short_id,
 )
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
@@ -109,7 +111,7 @@ def readable_value(store: Store, table: str, field: str, value: Any, language: s
         text = linked_text(store, linked_table, column, value)
         if text:
             return format_date(text, language) if column.endswith("date") else text
-        return value[:8] + "…"
+        return id_excerpt(value)
     text = str(value)
     if field.endswith("_date") or field in ("raised_on", "solved_on", "deadline"):
         return format_date(text, language)
@@ -136,7 +138,7 @@ def record_caption(
     if table == "visits" and row.get("target_id"):
         target = readable_value(store, table, "target_id", row["target_id"], language)
         parts.insert(1, target)
-    return " · ".join(parts) or str(row.get("id", ""))[:8]
+    return " · ".join(parts) or short_id(str(row.get("id", "")))
 
 
 def rejected_records(store: Store, language: str, limit: int = 200) -> list[dict[str, str]]:

@@ -27,6 +27,7 @@ from typing import Any
 
 from commissioner_app import i18n
 from commissioner_app.assessment import Assessment, MemberResult, Period, assess
+from commissioner_app.domain import short_id
 from commissioner_app.errors import CommissionerError, os_reason
 from commissioner_app.i18n import Message
 from commissioner_app.reports.annual import write_annual_record
@@ -83,7 +84,7 @@ class BatchResult:
 def annual_file_name(year: int, name: str, commissioner_id: str) -> str:
     """A file name safe on Windows too; the id part keeps two people of the same name apart."""
     safe = _UNSAFE.sub("_", name).strip("_.") or "commissioner"
-    return f"{year}年度服务记录_{safe}_{commissioner_id[:8]}.pdf"
+    return f"{year}年度服务记录_{safe}_{short_id(commissioner_id)}.pdf"
 
 
 def default_workers(documents: int) -> int:

@@ -24,6 +24,7 @@ from commissioner_app.domain import (
     VISIT_COUNTERS,
     Visit,
     field_label,
+    short_id,
 )
 from commissioner_app.errors import NotFoundError
 from commissioner_app.i18n import Message
@@ -59,13 +60,14 @@ def visit_sheet(store: Store, visit_id: str, out: Path | IO[bytes]) -> int:
     s = styles()
     width, height = frame_size()
     v = data["visit"]
+    number = short_id(v["id"])
     title = tr("科技特派员服务记录单", "S&T Commissioner Service Sheet")
     body: list[Flowable] = [
         P(title, s.title),
         P(
             tr(
-                f"记录编号：{v['id'][:8]}    记录状态：{data['state']}    同步状态：{record_sync_state(v)}",
-                f"Record {v['id'][:8]}    state: {data['state']}    sync: {record_sync_state(v)}",
+                f"记录编号：{number}    记录状态：{data['state']}    同步状态：{record_sync_state(v)}",
+                f"Record {number}    state: {data['state']}    sync: {record_sync_state(v)}",
             ),
             s.subtitle,
         ),

@@ -164,3 +164,25 @@ def test_record_ids_are_uuids_that_sort_in_the_order_they_were_made(monkeypatch)
     after_the_clock_moved = [domain.new_id() for _ in range(3)]
     assert [later, *after_the_clock_moved] == sorted([later, *after_the_clock_moved])
     assert len({later, *after_the_clock_moved}) == 4
+
+
+def test_records_made_in_the_same_minute_are_told_apart_by_their_short_number() -> None:
+    """Ids in time order begin with the time: the eight characters shown on a visit sheet (记录编号),
+    in a refused-records list and in an annual record's file name were the same for every record
+    made in the same minute (a roster's people: two 王伟 imported together got one file name, and
+    the second annual record overwrote the first). Older random ids keep the number they showed."""
+    import uuid
+
+    from commissioner_app.domain import id_excerpt, new_id, short_id
+    from commissioner_app.reports.batch import annual_file_name
+
+    made = [new_id() for _ in range(1000)]
+    assert len({short_id(i) for i in made}) == len(made)
+    assert all(len(short_id(i)) == 8 and short_id(i) in i for i in made)
+    first, second = made[:2]
+    assert annual_file_name(2026, "王伟", first) != annual_file_name(2026, "王伟", second)
+    assert id_excerpt(first) == "…" + first[-8:]
+
+    old = str(uuid.uuid4())
+    assert short_id(old) == old[:8] and id_excerpt(old) == old[:8] + "…"
+    assert short_id("reference") == "reference"[:8] and id_excerpt("town") == "town"

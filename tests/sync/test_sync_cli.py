@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from commissioner_app.domain import Visit
+from commissioner_app.domain import Visit, short_id
 from commissioner_app.store import Store
 from sync.client import SyncClient
 from sync.credentials import TOKEN_FILE, keyring_available
@@ -223,14 +223,14 @@ def test_sync_names_the_records_the_server_refused_and_why(sqlite_server: Server
     assert "被拒绝 1" in first.stdout
     assert "/1 KB" in first.stdout and "0/0 KB" not in first.stdout
     assert "被拒绝的记录 1 条" in first.stderr and "此前" not in first.stderr
-    assert f"服务记录 {visit.id[:8]}" in first.stderr and "2099-01-01" in first.stderr
-    assert "日期" in first.stderr.split(visit.id[:8], 1)[1]  # the server's reason follows the record
+    assert f"服务记录 {short_id(visit.id)}" in first.stderr and "2099-01-01" in first.stderr
+    assert "日期" in first.stderr.split(short_id(visit.id), 1)[1]  # the server's reason follows the record
 
     again = cli(here, "sync", lang="en")
     assert again.returncode == 1, again.stderr
     assert "rejected 0" in again.stdout
     assert "1 rejected record" in again.stderr and "refused by an earlier sync" in again.stderr
-    assert f"Visit {visit.id[:8]}" in again.stderr
+    assert f"Visit {short_id(visit.id)}" in again.stderr
 
     # Scripts get the same: the refused records with the reason, this sync's or an earlier one's.
     listed = cli(here, "sync", "--json")

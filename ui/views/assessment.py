@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.assessment import Assessment, MemberResult, visits_per_month
-from commissioner_app.domain import AnnualSummary
+from commissioner_app.domain import AnnualSummary, short_id
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.assessment import (
     YearAssessment,
@@ -613,7 +613,7 @@ class AssessmentView(QWidget):
     def preview_visit_sheet(self, visit_id: str | None) -> None:
         if not visit_id:
             return
-        suggested = self.tr("服务记录单_{0}.pdf").format(visit_id[:8])
+        suggested = self.tr("服务记录单_{0}.pdf").format(short_id(visit_id))
         self.visit_button.setEnabled(False)
         Operation(
             self,
