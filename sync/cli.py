@@ -43,6 +43,7 @@ from sync.errors import (
     RefusedError,
     ServerError,
     ServerFullError,
+    SyncBusyError,
     SyncError,
 )
 
@@ -58,6 +59,7 @@ EXIT_CODES: dict[type[SyncError], int] = {
     ConflictError: 5,
     ProtocolTooOldError: 6,
     ServerFullError: EXIT_SERVER_FULL,  # before ServerError, of which it is one
+    SyncBusyError: EXIT_LOCKED,
     ServerError: 7,
 }
 STORE_EXIT_CODES: dict[type[StoreError], int] = {

@@ -26,9 +26,13 @@ sync/report.py (progress, cancel, the report, clock skew).
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 from commissioner_app import schema
 from commissioner_app.demands import reconcile_take_ups
@@ -39,7 +43,7 @@ from commissioner_app.targets import follow_merges
 from sync import evidence, protocol
 from sync.bureau_push import push_bureau_edits
 from sync.client import SyncClient
-from sync.errors import OfflineError, RefusedError, ServerError, SyncCancelledError
+from sync.errors import OfflineError, RefusedError, ServerError, SyncBusyError, SyncCancelledError
 from sync.puller import FTS_BULK_MIN, META_CURSOR, Puller
 from sync.pusher import (
     MAX_BATCH_CHARS,
@@ -119,7 +123,16 @@ class SyncEngine(Pusher, Puller):
         progress: Callable[[SyncProgress], None] | None = None,
         cancel: CancelFlag | Callable[[], bool] | None = None,
     ) -> SyncReport:
-        """Push, then pull. Raises a SyncError when the sync cannot go on; what was done stays done."""
+        """Push, then pull. Raises a SyncError when the sync cannot go on; what was done stays done;
+        SyncBusyError, before anything is done, while another sync of the data directory runs."""
+        with one_sync_at_a_time(self.store.data_dir):
+            return self._sync(progress, cancel)
+
+    def _sync(
+        self,
+        progress: Callable[[SyncProgress], None] | None,
+        cancel: CancelFlag | Callable[[], bool] | None,
+    ) -> SyncReport:
         report = SyncReport()
         self._echo = []
         self._store_restored = False
@@ -188,6 +201,45 @@ class SyncEngine(Pusher, Puller):
 
 
 log = logging.getLogger("commissioner.sync.engine")
+
+SYNC_LOCK_FILE = "sync.lock"
+
+
+@contextmanager
+def one_sync_at_a_time(data_dir: Path | None) -> Iterator[None]:
+    """The data directory's sync turn, held for the whole sync: an operating-system lock on a file
+    of its own (released when the process ends, however it ends); SyncBusyError at once when
+    another process or thread holds it. A store without a directory has no one to share it with."""
+    if data_dir is None:
+        yield
+        return
+    handle = open(data_dir / SYNC_LOCK_FILE, "a+b")  # held open for the whole sync
+    try:
+        if not _try_lock(handle):
+            raise SyncBusyError()
+        yield
+    finally:
+        handle.close()  # and with it the lock
+
+
+def _try_lock(handle: IO[bytes]) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(0)
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
 
 CANCEL_POLL_SECONDS = 0.05
 # After a cancel, the request under way may finish for this long (a batch that is answered is

@@ -237,6 +237,23 @@ class ServerFullError(ServerError):
         self.detail = detail
 
 
+class SyncBusyError(SyncError):
+    """Another sync of the same data directory is under way (the application's, or a command
+    line's run by a scheduler): two at once each sent everything, uploaded every file twice, and
+    wrote their unanswered batches over each other's."""
+
+    kind = "sync_busy"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Message(
+                "此数据目录的另一次同步正在进行（桌面程序或命令行），请等它结束后再同步。未同步的记录仍保存在本机。",
+                "Another sync of this data directory is under way (the application or the command line); "
+                "sync again once it has finished. The records not yet synced are kept on this computer.",
+            )
+        )
+
+
 class SyncCancelledError(SyncError):
     """The user cancelled: the request under way was cut. What was done stays done; the rest is
     sent at the next sync (a batch whose answer was lost is replayed, the same batch)."""

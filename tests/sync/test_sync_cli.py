@@ -445,3 +445,47 @@ def test_a_sync_before_any_login_says_so_and_exits_4(tmp_path: Path) -> None:
     done = cli(here, "sync")
     assert done.returncode == 4, done.stderr
     assert "尚未登录同步服务器" in done.stderr and "commissioner login" in done.stderr
+
+
+def test_a_second_sync_of_the_same_data_directory_waits_for_the_first(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """The application's sync and a scheduled `commissioner sync` on one data directory ran at once:
+    each sent every record and uploaded every file, and they wrote their unanswered batches over each
+    other's. The second is now refused at once (exit 9, "in use"), before doing anything; the turn
+    is the operating system's lock on a file, so a sync killed on the way does not keep it."""
+    import random
+
+    from sync.engine import one_sync_at_a_time
+
+    here = _laptop_logged_in(sqlite_server, tmp_path, "oneatatime", 3)
+    with one_sync_at_a_time(here):  # another sync under way
+        second = cli(here, "sync")
+        assert second.returncode == 9, second.stderr
+        assert "另一次同步正在进行" in second.stderr
+        assert _dirty_visits(here) == 3
+    assert cli(here, "sync").returncode == 0
+    assert _dirty_visits(here) == 0
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from sync.engine import one_sync_at_a_time\n"
+            "with one_sync_at_a_time(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)",
+            str(here),
+        ],
+        stdout=subprocess.PIPE,
+        env=ENV,
+        cwd=REPO,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
+    assert cli(here, "sync").returncode == 9
+    holder.kill()  # a sync that ends without letting go
+    holder.wait(30)
+    store = Store.open(here)
+    rng = random.Random(11)
+    add_visit(store, rng, add_target(store, rng), "进程结束后再同步")
+    store.close()
+    assert cli(here, "sync").returncode == 0
+    assert _dirty_visits(here) == 0
