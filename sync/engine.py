@@ -25,7 +25,9 @@ sync/report.py (progress, cancel, the report, clock skew).
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import sys
 import threading
 import time
@@ -37,6 +39,8 @@ from typing import IO
 from commissioner_app import schema
 from commissioner_app.demands import reconcile_take_ups
 from commissioner_app.domain import TABLES, now_iso
+from commissioner_app.errors import DatabaseFullError, DatabaseReadOnlyError, StoreError, os_reason
+from commissioner_app.i18n import Message
 from commissioner_app.records import domain_columns
 from commissioner_app.store import Store
 from commissioner_app.targets import follow_merges
@@ -213,13 +217,41 @@ def one_sync_at_a_time(data_dir: Path | None) -> Iterator[None]:
     if data_dir is None:
         yield
         return
-    handle = open(data_dir / SYNC_LOCK_FILE, "a+b")  # held open for the whole sync
+    path = data_dir / SYNC_LOCK_FILE
+    try:  # held open for the whole sync; private, as the database is
+        handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b")
+    except OSError as exc:
+        raise _lock_file_error(path, exc) from exc
     try:
         if not _try_lock(handle):
             raise SyncBusyError()
         yield
     finally:
         handle.close()  # and with it the lock
+
+
+def _lock_file_error(path: Path, exc: OSError) -> StoreError:
+    reason = os_reason(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DatabaseFullError(
+            Message(
+                f"磁盘已满，无法在数据目录中建立同步锁文件 {path}。"
+                "已保存的记录不受影响；请清理磁盘空间后重试。",
+                f"The disk is full: cannot make the sync's lock file {path} in the data directory. Records "
+                "already saved are safe; free some disk space and try again.",
+            ),
+            path,
+        )
+    return DatabaseReadOnlyError(
+        Message(
+            f"无法使用数据目录中的同步锁文件 {path}（{reason.zh}）。请检查它和所在文件夹的权限，"
+            "或删除它（下次同步会重新建立），或用 --data-dir 选择其他数据目录。",
+            f"Cannot use the sync's lock file {path} in the data directory ({reason.en}). Check its "
+            "permissions and its folder's, or delete it (the next sync makes it again), or choose another "
+            "data directory with --data-dir.",
+        ),
+        path,
+    )
 
 
 def _try_lock(handle: IO[bytes]) -> bool:
@@ -238,6 +270,8 @@ def _try_lock(handle: IO[bytes]) -> bool:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
+    except OSError as exc:  # a file system without locks (some network shares): sync all the same
+        log.warning("the sync's lock file cannot be locked here (%s); syncing without it", exc)
     return True
 
 

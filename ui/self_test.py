@@ -23,6 +23,7 @@ from PySide6.QtGui import QImage, QImageReader, QRawFont
 from PySide6.QtWidgets import QApplication
 
 from commissioner_app import __version__
+from commissioner_app.domain import short_id
 from commissioner_app.paths import font_path, resources_dir
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ class SelfTest:
         if not thumbnail_path(store, attachment.sha256).is_file():
             raise RuntimeError("no thumbnail was made for the photo")
         self.visit_id = visit.id
-        return f"visit {visit.id[:8]} with a photo written, read back and found by search"
+        return f"visit {short_id(visit.id)} with a photo written, read back and found by search"
 
     def main_window(self) -> str:
         from ui.app import create_main_window, open_context, render_screenshot

@@ -466,6 +466,17 @@ def test_a_second_sync_of_the_same_data_directory_waits_for_the_first(
         assert _dirty_visits(here) == 3
     assert cli(here, "sync").returncode == 0
     assert _dirty_visits(here) == 0
+    assert stat.S_IMODE((here / "sync.lock").stat().st_mode) == 0o600  # private, as the database
+
+    # A lock file that cannot be used (here a folder of that name) is said so, with what to do; it
+    # was an internal error with a traceback (exit 70).
+    (here / "sync.lock").unlink()
+    (here / "sync.lock").mkdir()
+    blocked = cli(here, "sync")
+    assert blocked.returncode == 2, blocked.stderr
+    assert "sync.lock" in blocked.stderr and "这是一个文件夹" in blocked.stderr
+    assert "Traceback" not in blocked.stderr
+    (here / "sync.lock").rmdir()
 
     holder = subprocess.Popen(
         [
