@@ -31,7 +31,11 @@ def register(sub: Any) -> None:
             "the service sheet of one visit (one page, to be signed)",
         ),
     )
-    k.add_argument("visit_id", metavar="ID", help=t("服务记录编号", "the visit's id"))
+    k.add_argument(
+        "visit_id",
+        metavar="ID",
+        help=t("服务记录的编号（单上的记录编号亦可）", "the visit's id, or the number on its sheet"),
+    )
     k.add_argument("--out", type=Path, required=True, help=t("输出 PDF 文件", "output PDF file"))
     k.set_defaults(func=cmd_visit)
 
@@ -41,7 +45,10 @@ def register(sub: Any) -> None:
     who.add_argument(
         "--commissioner",
         metavar="ID",
-        help=t("特派员编号（默认：本机用户）", "commissioner id (default: this computer's user)"),
+        help=t(
+            "特派员编号，或年度服务记录文件名中的编号（默认：本机用户）",
+            "commissioner id, or the number in an annual record's file name (default: this computer's user)",
+        ),
     )
     who.add_argument(
         "--all",
@@ -185,12 +192,33 @@ def _say(zh: str, en: str) -> None:
     print(t(zh, en))
 
 
+def by_number(store: Store, table: str, given: str) -> str:
+    """The id of the record of `table` named by its id or by the short number the application shows
+    for it (记录编号 on a visit sheet, the part of a file name: domain.short_id); `given` unchanged
+    when no record or several have that number (the caller then says it is not found)."""
+    from commissioner_app.domain import short_id
+
+    given = given.strip()
+    conn = store.db.conn
+    if len(given) != 8 or conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", [given]).fetchone():
+        return given
+    number = given.lower()
+    found = [
+        str(row[0])
+        for row in conn.execute(
+            f"SELECT id FROM {table} WHERE id LIKE ? OR id LIKE ?", [f"%{number}", f"{number}%"]
+        )
+        if short_id(str(row[0])) == number
+    ]
+    return found[0] if len(found) == 1 else given
+
+
 def cmd_visit(args: argparse.Namespace) -> int:
     from commissioner_app.reports.visit_sheet import visit_sheet
 
     _check_pdf_target(args.out)
     store = _open(args)
-    pages = visit_sheet(store, args.visit_id, args.out)
+    pages = visit_sheet(store, by_number(store, "visits", args.visit_id), args.out)
     _say(f"已生成服务记录单 {args.out}（{pages} 页）", f"Wrote the service sheet {args.out} ({pages} page)")
     return 0
 
@@ -228,7 +256,8 @@ def cmd_annual(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS_FOUND
         return 0
     _check_pdf_target(args.out)
-    cid = args.commissioner or store.get_meta("self_commissioner_id")
+    cid = by_number(store, "commissioners", args.commissioner) if args.commissioner else None
+    cid = cid or store.get_meta("self_commissioner_id")
     if not cid:
         raise CommissionerError(
             Message(

@@ -152,3 +152,27 @@ def test_status_says_the_last_sync_in_this_computers_time(tmp_path, monkeypatch)
     assert "上次同步：2026-05-01 09:02\n" in out
     english = run("--data-dir", str(tmp_path / "data"), "status", lang="en").stdout
     assert "Last sync: 2026-05-01 09:02\n" in english
+
+
+def test_a_visit_sheet_is_printed_again_by_the_number_printed_on_it(demo_dir, tmp_path):
+    """The sheet says 记录编号 and the command's help 服务记录编号, but only the whole id was taken:
+    a person holding the signed sheet could not print it again by its number."""
+    import sqlite3
+    import subprocess as sp
+
+    from commissioner_app.domain import short_id
+
+    with sqlite3.connect(demo_dir / "commissioner.db") as db:
+        first, second = [
+            r[0] for r in db.execute("SELECT id FROM visits WHERE deleted = 0 ORDER BY id LIMIT 2")
+        ]
+    assert short_id(first) != short_id(second)
+    sheet = tmp_path / "again.pdf"
+    done = run("--data-dir", str(demo_dir), "report", "visit", short_id(second), "--out", str(sheet))
+    assert done.returncode == 0, done.stderr
+    text = sp.run(["pdftotext", str(sheet), "-"], capture_output=True, text=True).stdout
+    assert f"记录编号：{short_id(second)}" in text
+    missing = run(
+        "--data-dir", str(demo_dir), "report", "visit", "00000000", "--out", str(tmp_path / "x.pdf")
+    )
+    assert missing.returncode == 2 and "00000000" in missing.stderr
