@@ -406,3 +406,41 @@ def test_cli_backup_and_restore(
     assert len(files) == 6
     engine.dispose()
     restored.dispose()
+
+
+def test_restore_refuses_a_store_that_a_server_still_serves(own_server: Any, tmp_path: Path) -> None:
+    """A server left running over a restore answers from what it read and writes its pushes into the
+    store being replaced. The README said to stop the servers first and nothing checked it: restore
+    refuses while a server serves the store (SQLite: its lock beside the file; PostgreSQL: any other
+    session on the database, named), and goes ahead once they are stopped."""
+    import subprocess
+    import sys
+
+    from tests.sync.harness import SERVER_ENV, SERVER_REPO
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "sync.server_cli", "--database", own_server.database, *args],
+            capture_output=True,
+            text=True,
+            env=SERVER_ENV,
+            cwd=SERVER_REPO,
+            timeout=120,
+        )
+
+    own_server.add_user("wangjianguo", commissioner_id=new_id())
+    out = tmp_path / "central.zip"
+    assert cli("backup", "--out", str(out)).returncode == 0
+    before = identity(own_server.engine)
+    own_server._engine.dispose()  # the test's own look at the store is not a server
+
+    refused = cli("restore", str(out), "--force")
+    assert refused.returncode == 2, refused.stderr
+    assert "中心库正在使用中，未做任何更改" in refused.stderr and "commissioner-server" in refused.stderr
+    assert identity(own_server.engine) == before  # nothing changed
+    own_server._engine.dispose()
+
+    own_server.stop()
+    done = cli("restore", str(out), "--force")
+    assert done.returncode == 0, done.stderr
+    assert identity(own_server.engine) != before  # restored: another store

@@ -1,0 +1,93 @@
+"""Whether a store is being served: `restore` replaces a store only when nothing serves it.
+
+A server still running over a restore went on answering from what it had read and wrote its pushes
+into the store being replaced; the README said to stop the servers first, and nothing checked it.
+
+- SQLite (one machine): each `serve` holds a shared lock on `<database>.serving`, beside the file, for
+  as long as it runs (the operating system lets it go however the process ends); `restore` takes it
+  exclusively or refuses. (Windows has no shared file locks: there the check is PostgreSQL's only.)
+- PostgreSQL (servers on several machines): `restore` refuses while any other session is connected
+  to the database, naming them by program and address (the servers name themselves
+  `commissioner-server`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+APPLICATION_NAME = "commissioner-server"
+SETTLE_TRIES = 8  # 2.1 s in all
+
+
+def lock_path(url: str) -> Path | None:
+    """The file beside a SQLite database that its servers lock; None for another database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database + ".serving")
+
+
+@contextmanager
+def serving(url: str) -> Iterator[None]:
+    """Held by `serve` while it runs."""
+    path = lock_path(url)
+    if path is None or sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)  # several servers may serve one store
+        yield
+    finally:
+        handle.close()
+
+
+def users_of(engine: Engine, url: str) -> list[str] | None:
+    """What serves or uses the store now, one line each; None when nothing does. Called by
+    `restore` before it changes anything."""
+    if engine.dialect.name == "postgresql":
+        for attempt in range(SETTLE_TRIES):
+            # A server stopped a moment ago: its sessions end within milliseconds of it.
+            found = _sessions(engine)
+            if not found or attempt == SETTLE_TRIES - 1:
+                return found or None
+            time.sleep(0.3)
+    path = lock_path(url)
+    if path is None or sys.platform == "win32" or not path.exists():
+        return None
+    return None if _free(path) else [f"commissioner-server serve ({path})"]
+
+
+def _sessions(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT coalesce(nullif(application_name, ''), '?') AS program, "
+                "coalesce(host(client_addr), 'local') AS address, count(*) AS sessions "
+                "FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+                "GROUP BY 1, 2 ORDER BY 1, 2"
+            )
+        ).all()
+    return [f"{r.program} @ {r.address} ({r.sessions})" for r in rows]
+
+
+def _free(path: Path) -> bool:
+    import fcntl
+
+    with open(path, "rb") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
