@@ -65,7 +65,19 @@ def users_of(engine: Engine, url: str) -> list[str] | None:
     path = lock_path(url)
     if path is None or sys.platform == "win32" or not path.exists():
         return None
-    return None if _free(path) else [f"commissioner-server serve ({path})"]
+    try:
+        return None if _free(path) else [f"commissioner-server serve ({path})"]
+    except Unreadable as exc:
+        return [
+            f"{path}: 无法读取，不能确认没有服务器在用（请以服务器的系统账户运行 restore） / cannot be read "
+            f"({exc.reason}) to see whether a server uses the store: run restore as the server's account"
+        ]
+
+
+class Unreadable(Exception):
+    def __init__(self, path: Path, exc: OSError) -> None:
+        super().__init__(str(path))
+        self.reason = exc.strerror or str(exc)
 
 
 def _sessions(engine: Engine) -> list[str]:
@@ -85,9 +97,15 @@ def _sessions(engine: Engine) -> list[str]:
 def _free(path: Path) -> bool:
     import fcntl
 
-    with open(path, "rb") as handle:
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:  # another account's: it cannot be told whether a server holds it
+        raise Unreadable(path, exc) from exc
+    with handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
+        except OSError:  # a file system without locks
+            return True
         return True
