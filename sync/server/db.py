@@ -65,7 +65,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     if "application_name" not in make_url(url).query:
         # How its sessions show in pg_stat_activity (and in a refused restore's list of them).
-        kwargs.setdefault("connect_args", {}).setdefault("application_name", "commissioner-server")
+        from sync.server.serving import APPLICATION_NAME
+
+        kwargs.setdefault("connect_args", {}).setdefault("application_name", APPLICATION_NAME)
     return create_engine(url, **kwargs)
 
 

@@ -13,6 +13,7 @@ into the store being replaced; the README said to stop the servers first, and no
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -23,7 +24,9 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-APPLICATION_NAME = "commissioner-server"
+log = logging.getLogger(__name__)
+
+APPLICATION_NAME = "commissioner-server"  # how the servers' sessions show in pg_stat_activity
 SETTLE_TRIES = 8  # 2.1 s in all
 
 
@@ -46,7 +49,10 @@ def serving(url: str) -> Iterator[None]:
 
     handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b")
     try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)  # several servers may serve one store
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH)  # several servers may serve one store
+        except OSError as exc:  # a file system without locks: served all the same, unguarded
+            log.warning("the store's serving lock %s cannot be taken here (%s)", path, exc)
         yield
     finally:
         handle.close()
