@@ -27,19 +27,17 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 from commissioner_app import schema
 from commissioner_app.demands import reconcile_take_ups
 from commissioner_app.domain import TABLES, now_iso
 from commissioner_app.errors import DatabaseFullError, DatabaseReadOnlyError, StoreError, os_reason
+from commissioner_app.file_lock import lock, open_lock_file
 from commissioner_app.i18n import Message
 from commissioner_app.records import domain_columns
 from commissioner_app.store import Store
@@ -218,13 +216,16 @@ def one_sync_at_a_time(data_dir: Path | None) -> Iterator[None]:
         yield
         return
     path = data_dir / SYNC_LOCK_FILE
-    try:  # held open for the whole sync; private, as the database is
-        handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b")
+    try:
+        handle = open_lock_file(path)  # held open for the whole sync
     except OSError as exc:
         raise _lock_file_error(path, exc) from exc
     try:
-        if not _try_lock(handle):
+        held = lock(handle)
+        if held is False:
             raise SyncBusyError()
+        if held is None:  # a file system without locks (some network shares): sync all the same
+            log.warning("the sync's lock file %s cannot be locked here; syncing without it", path)
         yield
     finally:
         handle.close()  # and with it the lock
@@ -252,27 +253,6 @@ def _lock_file_error(path: Path, exc: OSError) -> StoreError:
         ),
         path,
     )
-
-
-def _try_lock(handle: IO[bytes]) -> bool:
-    if sys.platform == "win32":
-        import msvcrt
-
-        handle.seek(0)
-        try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    except OSError as exc:  # a file system without locks (some network shares): sync all the same
-        log.warning("the sync's lock file cannot be locked here (%s); syncing without it", exc)
-    return True
 
 
 CANCEL_POLL_SECONDS = 0.05

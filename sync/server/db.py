@@ -19,6 +19,9 @@ from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
 
+# How the servers' sessions show in PostgreSQL's pg_stat_activity (sync/server/serving.py).
+APPLICATION_NAME = "commissioner-server"
+
 
 def normalise_url(url: str) -> str:
     """postgresql:// and postgres:// mean psycopg 3; anything else is passed to SQLAlchemy as is."""
@@ -65,8 +68,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     if "application_name" not in make_url(url).query:
         # How its sessions show in pg_stat_activity (and in a refused restore's list of them).
-        from sync.server.serving import APPLICATION_NAME
-
         kwargs.setdefault("connect_args", {}).setdefault("application_name", APPLICATION_NAME)
     return create_engine(url, **kwargs)
 

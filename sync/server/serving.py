@@ -14,7 +14,6 @@ into the store being replaced; the README said to stop the servers first, and no
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -24,9 +23,10 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from commissioner_app.file_lock import lock, open_lock_file
+
 log = logging.getLogger(__name__)
 
-APPLICATION_NAME = "commissioner-server"  # how the servers' sessions show in pg_stat_activity
 SETTLE_TRIES = 8  # 2.1 s in all
 
 
@@ -45,14 +45,10 @@ def serving(url: str) -> Iterator[None]:
     if path is None or sys.platform == "win32":
         yield
         return
-    import fcntl
-
-    handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b")
+    handle = open_lock_file(path)
     try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_SH)  # several servers may serve one store
-        except OSError as exc:  # a file system without locks: served all the same, unguarded
-            log.warning("the store's serving lock %s cannot be taken here (%s)", path, exc)
+        if lock(handle, shared=True, wait=True) is None:  # several servers may serve one store
+            log.warning("the store's serving lock %s cannot be taken here; served unguarded", path)
         yield
     finally:
         handle.close()
@@ -101,17 +97,9 @@ def _sessions(engine: Engine) -> list[str]:
 
 
 def _free(path: Path) -> bool:
-    import fcntl
-
     try:
         handle = open(path, "rb")
     except OSError as exc:  # another account's: it cannot be told whether a server holds it
         raise Unreadable(path, exc) from exc
     with handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        except OSError:  # a file system without locks
-            return True
-        return True
+        return lock(handle) is not False  # (None: a file system without locks)
