@@ -511,9 +511,12 @@ def app_from_env() -> Any:
     """The app for uvicorn workers: the database comes from the environment set by `serve`."""
     from sync.server import logs
     from sync.server.app import create_app, warm_up
+    from sync.server.serving import hold_while_alive
 
     logs.configure(os.environ.get("COMMISSIONER_SERVER_LOG_LEVEL", "INFO"))
-    app = create_app(os.environ["COMMISSIONER_SERVER_URL"])
+    url = os.environ["COMMISSIONER_SERVER_URL"]
+    hold_while_alive(url)  # against a restore, should `serve` itself be killed (sync/server/serving.py)
+    app = create_app(url)
     warm_up(app)  # before the freeze below: what it builds lives as long as the process
     # The objects of the loaded server (modules, the app, its routes and schemas) live as long as the
     # process: moved out of the garbage collector's sight, so that its full collections, which a

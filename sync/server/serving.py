@@ -3,9 +3,11 @@
 A server still running over a restore went on answering from what it had read and wrote its pushes
 into the store being replaced; the README said to stop the servers first, and nothing checked it.
 
-- SQLite (one machine): each `serve` holds a shared lock on `<database>.serving`, beside the file, for
-  as long as it runs (the operating system lets it go however the process ends); `restore` takes it
-  exclusively or refuses. (Windows has no shared file locks: there the check is PostgreSQL's only.)
+- SQLite (one machine): each `serve`, and each of its worker processes, holds a shared lock on
+  `<database>.serving`, beside the file, for as long as it runs (the operating system lets it go
+  however the process ends: workers left serving after their `serve` was killed still hold it);
+  `restore` takes it exclusively or refuses. (Windows has no shared file locks: there the check is
+  PostgreSQL's only.)
 - PostgreSQL (servers on several machines): `restore` refuses while any other session is connected
   to the database, naming them by program and address (the servers name themselves
   `commissioner-server`).
@@ -19,6 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -41,17 +44,34 @@ def lock_path(url: str) -> Path | None:
 @contextmanager
 def serving(url: str) -> Iterator[None]:
     """Held by `serve` while it runs."""
-    path = lock_path(url)
-    if path is None or sys.platform == "win32":
-        yield
-        return
-    handle = open_lock_file(path)
+    handle = _take(url)
     try:
-        if lock(handle, shared=True, wait=True) is None:  # several servers may serve one store
-            log.warning("the store's serving lock %s cannot be taken here; served unguarded", path)
         yield
     finally:
-        handle.close()
+        if handle is not None:
+            handle.close()
+
+
+_HELD: list[IO[bytes]] = []
+
+
+def hold_while_alive(url: str) -> None:
+    """Held by each worker process of `serve` until it ends: its `serve` may be killed while the
+    workers go on serving."""
+    if not _HELD and (handle := _take(url)) is not None:
+        _HELD.append(handle)
+
+
+def _take(url: str) -> IO[bytes] | None:
+    """The store's serving lock, shared (several servers may serve one store), waited for; the
+    handle that holds it, or None where there is none to take."""
+    path = lock_path(url)
+    if path is None or sys.platform == "win32":
+        return None
+    handle = open_lock_file(path)
+    if lock(handle, shared=True, wait=True) is None:
+        log.warning("the store's serving lock %s cannot be taken here; served unguarded", path)
+    return handle
 
 
 def users_of(engine: Engine, url: str) -> list[str] | None:

@@ -444,3 +444,72 @@ def test_restore_refuses_a_store_that_a_server_still_serves(own_server: Any, tmp
     done = cli("restore", str(out), "--force")
     assert done.returncode == 0, done.stderr
     assert identity(own_server.engine) != before  # restored: another store
+
+
+def test_restore_refuses_while_workers_outlive_their_killed_server(tmp_path: Path) -> None:
+    """`serve --workers 2` killed with SIGKILL (the OOM killer, `kill -9` of the pid it printed)
+    leaves its worker processes serving on the port: they answered pushes, and restore went ahead
+    under them, since only the killed process held the store's lock. Each worker holds it too."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    from tests.sync.harness import SERVER_ENV, SERVER_REPO, free_port
+
+    database = f"sqlite:///{tmp_path / 'central.db'}"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "sync.server_cli", "--database", database, "--log-level", "WARNING"]
+            + list(args),
+            capture_output=True,
+            text=True,
+            env=SERVER_ENV,
+            cwd=SERVER_REPO,
+            timeout=120,
+        )
+
+    made = make_engine(database)
+    migrations.migrate(made)
+    made.dispose()
+    out = tmp_path / "central.zip"
+    assert cli("backup", "--out", str(out)).returncode == 0
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sync.server_cli", "--database", database, "--log-level", "WARNING"]
+        + ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=SERVER_ENV,
+        cwd=SERVER_REPO,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/health"
+        deadline = time.monotonic() + 60
+        answers = 0
+        while answers < 10 and time.monotonic() < deadline:  # both workers up (each takes some)
+            try:
+                answers += requests.get(url, timeout=2).status_code == 200
+            except requests.RequestException:
+                time.sleep(0.2)
+        assert answers == 10, "the server did not start"
+        time.sleep(1)
+        server.kill()  # the process `serve` started as, alone
+        server.wait(10)
+        assert requests.get(url, timeout=5).status_code == 200  # its workers still serve
+
+        refused = cli("restore", str(out), "--force")
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "中心库正在使用中，未做任何更改" in refused.stderr
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+    for _ in range(30):  # the workers go within moments of the kill
+        done = cli("restore", str(out), "--force")
+        if done.returncode == 0:
+            break
+        time.sleep(0.3)
+    assert done.returncode == 0, done.stderr  # once they are gone too

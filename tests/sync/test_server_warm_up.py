@@ -71,6 +71,8 @@ def test_the_workers_app_is_warmed_up_before_it_serves(
     # The worker's factory also tunes this process's garbage collector: not in the test process.
     monkeypatch.setattr(gc, "freeze", lambda: None)
     monkeypatch.setattr(gc, "set_threshold", lambda *a: None)
+    # ... and holds the store's serving lock for the life of its process: not the test process's.
+    monkeypatch.setattr("sync.server.serving.hold_while_alive", lambda url: None)
     monkeypatch.setenv("COMMISSIONER_SERVER_URL", f"sqlite:///{tmp_path / 'server.db'}")
     monkeypatch.setenv("COMMISSIONER_SERVER_LOG_LEVEL", "WARNING")
     app = server_cli.app_from_env()
