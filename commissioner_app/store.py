@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import random
+import re
 import secrets
 import sqlite3
 import time
@@ -845,6 +846,15 @@ class Store:
                 )
                 escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 found += [table, table, f"%{escaped}%"]
+            number = _short_number(term)
+            if number is not None:
+                # The number a sheet or a list shows for a record (domain.short_id): the id's last
+                # eight characters, or an older random id's first eight.
+                clause = (
+                    f"({clause} OR {rowid_expr} IN (SELECT rowid FROM {table} "
+                    "WHERE substr(id, -8) = ? OR substr(id, 1, 8) = ?))"
+                )
+                found += [number, number]
             clauses.append(clause)
             params += found
         return (" AND ".join(clauses) or "1"), params
@@ -1032,6 +1042,16 @@ def _prefixed(prefix: str, issues: list[Issue]) -> list[Issue]:
 
 def _terms(text: str) -> list[str]:
     return [t for t in text.lower().split() if t]
+
+
+_SHORT_NUMBER = re.compile(r"[0-9a-f]{8}")
+
+
+def _short_number(term: str) -> str | None:
+    """A search term that is a record's short number, as printed ("9d78c7e1") or listed with an
+    ellipsis ("…9d78c7e1", "3f2a9c1e…"); lower case, as ids are."""
+    bare = term.strip("…").strip(".")
+    return bare if _SHORT_NUMBER.fullmatch(bare) else None
 
 
 def _quote(term: str) -> str:

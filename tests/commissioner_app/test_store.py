@@ -149,6 +149,36 @@ def test_chinese_full_text_search(store, target):
     assert ("service_targets", target.id) in {(h.kind, h.id) for h in store.search("合作社")}
 
 
+def test_a_record_is_found_by_the_number_printed_for_it(store, target):
+    """The visit sheet prints 记录编号 (eight characters of the id), lists show them with an ellipsis,
+    and a manager's returned-records list names records by them: typed into a search box, the
+    number found nothing (only the texts are indexed)."""
+    from commissioner_app.domain import id_excerpt, short_id
+
+    a = make_visit(target, content="到果园指导柑橘黄龙病防治")
+    b = make_visit(target, content="讲解新会陈皮晒制")
+    problem = TechnicalProblem(title="柑橘黄龙病防治", description="叶片斑驳黄化")
+    store.save_visit(a, [problem])
+    store.save_visit(b)
+    old = make_visit(target, content="调研合作社的技术需求")
+    old.id = "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"  # random ids of older records show their head
+    store.save_visit(old)
+
+    def visits(text):
+        return {r["id"] for r in store.list_visits(VisitQuery(text=text))}
+
+    assert short_id(a.id) != short_id(b.id)
+    assert visits(short_id(a.id)) == {a.id}
+    assert visits(short_id(b.id).upper()) == {b.id}
+    assert visits(id_excerpt(b.id)) == {b.id}  # as a list shows it, with its ellipsis
+    assert visits(short_id(old.id)) == {old.id}
+    assert visits(id_excerpt(old.id)) == {old.id}
+    assert visits(f"{short_id(a.id)} 黄龙病") == {a.id}  # with a word, both hold
+    assert visits(f"{short_id(b.id)} 黄龙病") == set()
+    assert ("problems", problem.id) in {(h.kind, h.id) for h in store.search(short_id(problem.id))}
+    assert visits("00000000") == set()
+
+
 def test_search_index_follows_edits_and_deletes(store, target):
     visit = make_visit(target, content="指导鳗鱼烂鳃病防治")
     store.save_visit(visit)
