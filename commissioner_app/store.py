@@ -848,13 +848,17 @@ class Store:
                 found += [table, table, f"%{escaped}%"]
             number = _short_number(term)
             if number is not None:
-                # The number a sheet or a list shows for a record (domain.short_id): the id's last
-                # eight characters, or an older random id's first eight.
+                # The number a sheet or a list shows for a record, by domain.short_id's rule: a
+                # time-ordered id's last eight characters (its first eight are the minute it was
+                # made, shared by every record of that minute), another id's first eight.
                 clause = (
                     f"({clause} OR {rowid_expr} IN (SELECT rowid FROM {table} "
-                    "WHERE substr(id, -8) = ? OR substr(id, 1, 8) = ?))"
+                    f"WHERE CASE WHEN {_TIME_ORDERED} THEN substr(id, -8) ELSE substr(id, 1, 8) END = ?))"
                 )
-                found += [number, number]
+                found.append(number)
+            elif _WHOLE_ID.fullmatch(term):
+                clause = f"({clause} OR {rowid_expr} IN (SELECT rowid FROM {table} WHERE id = ?))"
+                found.append(term)
             clauses.append(clause)
             params += found
         return (" AND ".join(clauses) or "1"), params
@@ -1045,6 +1049,9 @@ def _terms(text: str) -> list[str]:
 
 
 _SHORT_NUMBER = re.compile(r"[0-9a-f]{8}")
+_WHOLE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# domain.short_id's test of an id made by new_id (UUID version 7), in SQL.
+_TIME_ORDERED = "length(id) = 36 AND substr(id, 9, 1) = '-' AND substr(id, 15, 1) = '7'"
 
 
 def _short_number(term: str) -> str | None:

@@ -177,6 +177,12 @@ def test_a_record_is_found_by_the_number_printed_for_it(store, target):
     assert visits(f"{short_id(b.id)} 黄龙病") == set()
     assert ("problems", problem.id) in {(h.kind, h.id) for h in store.search(short_id(problem.id))}
     assert visits("00000000") == set()
+    # Only the number printed: a time-ordered id's first eight characters are the minute it was made
+    # (every record of that minute has them), an older id's last eight are printed nowhere.
+    assert a.id[:8] == b.id[:8] and visits(a.id[:8]) == set()
+    assert visits(old.id[-8:]) == set()
+    assert visits(a.id) == {a.id}  # the whole id, as `commissioner search` prints it
+    assert visits(old.id.upper()) == {old.id}
 
 
 def test_search_index_follows_edits_and_deletes(store, target):
