@@ -440,10 +440,14 @@ def serve(args: argparse.Namespace, url: str) -> int:
     tls: dict[str, Any] = {}
     if args.ssl_certfile:
         tls = {"ssl_certfile": str(args.ssl_certfile), "ssl_keyfile": str(args.ssl_keyfile)}
-    from sync.server.serving import serving
+    from sync.server.serving import LockFileError, serving
 
-    with serving(url):  # a restore refuses a store being served (sync/server/serving.py)
-        _run_uvicorn(uvicorn, args, tls)
+    try:
+        with serving(url):  # a restore refuses a store being served (sync/server/serving.py)
+            _run_uvicorn(uvicorn, args, tls)
+    except LockFileError as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_USER_ERROR
     return 0
 
 
@@ -481,20 +485,22 @@ def backup_command(args: argparse.Namespace, url: str) -> int:
                 size = args.out.stat().st_size / 1e6
                 print(f"backup written / 备份完成: {args.out} ({size:.1f} MB): {backup.summary(manifest)}")
             else:
-                from sync.server.serving import users_of
+                from sync.server.serving import unused
 
-                if users := users_of(engine, url):
-                    listed = "\n".join(f"  {u}" for u in users)
-                    print(
-                        "错误：中心库正在使用中，未做任何更改。"
-                        "请先停止所有服务器（commissioner-server serve）"
-                        f"并关闭其他连接，再恢复：\n{listed}\n"
-                        "error: the store is in use; nothing was changed. Stop every server "
-                        "(commissioner-server serve) and close the other connections first, then restore.",
-                        file=sys.stderr,
-                    )
-                    return EXIT_USER_ERROR
-                manifest = backup.restore(engine, args.file, force=args.force)
+                with unused(engine, url) as users:  # and no server starts until it is over
+                    if users:
+                        listed = "\n".join(f"  {u}" for u in users)
+                        print(
+                            "错误：中心库正在使用中，未做任何更改。"
+                            "请先停止所有服务器（commissioner-server serve）"
+                            f"并关闭其他连接，再恢复：\n{listed}\n"
+                            "error: the store is in use; nothing was changed. Stop every server "
+                            "(commissioner-server serve) and close the other connections first, then "
+                            "restore.",
+                            file=sys.stderr,
+                        )
+                        return EXIT_USER_ERROR
+                    manifest = backup.restore(engine, args.file, force=args.force)
                 print(f"restored / 已恢复 into {_safe(url)}: {backup.summary(manifest)}")
         finally:
             engine.dispose()

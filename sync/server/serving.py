@@ -6,8 +6,8 @@ into the store being replaced; the README said to stop the servers first, and no
 - SQLite (one machine): each `serve`, and each of its worker processes, holds a shared lock on
   `<database>.serving`, beside the file, for as long as it runs (the operating system lets it go
   however the process ends: workers left serving after their `serve` was killed still hold it);
-  `restore` takes it exclusively or refuses. (Windows has no shared file locks: there the check is
-  PostgreSQL's only.)
+  `restore` takes it exclusively, and keeps it until it is over (a `serve` started meanwhile waits
+  for it), or refuses. (Windows has no shared file locks: there the check is PostgreSQL's only.)
 - PostgreSQL (servers on several machines): `restore` refuses while any other session is connected
   to the database, naming them by program and address (the servers name themselves
   `commissioner-server`).
@@ -16,6 +16,7 @@ into the store being replaced; the README said to stop the servers first, and no
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -34,16 +35,35 @@ SETTLE_TRIES = 8  # 2.1 s in all
 
 
 def lock_path(url: str) -> Path | None:
-    """The file beside a SQLite database that its servers lock; None for another database."""
+    """The file beside a SQLite database that its servers lock; None for another database. Beside
+    the file itself: a store named through a link, or by another path, has the one lock."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database.startswith("file:"):
         return None
-    return Path(parsed.database + ".serving")
+    return Path(os.path.realpath(parsed.database) + ".serving")
+
+
+class LockFileError(Exception):
+    """The serving lock file cannot be opened: `serve` refuses to start (served without it, a
+    restore would find the store free and replace it under the server)."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        super().__init__(str(path))
+        self.path, self.reason = path, exc.strerror or str(exc)
+
+    def message(self) -> str:
+        return (
+            f"错误：无法打开服务锁文件 {self.path}（{self.reason}），服务器未启动。"
+            "请以中心库文件所属的系统账户运行 serve，或修正该文件（及其目录）的属主和权限。\n"
+            f"error: cannot open the serving lock file {self.path} ({self.reason}); the server did not "
+            "start. Run serve as the account that owns the store's files, or correct the owner and "
+            "permissions of that file (and its folder)."
+        )
 
 
 @contextmanager
 def serving(url: str) -> Iterator[None]:
-    """Held by `serve` while it runs."""
+    """Held by `serve` while it runs. Raises LockFileError."""
     handle = _take(url)
     try:
         yield
@@ -58,48 +78,70 @@ _HELD: list[IO[bytes]] = []
 def hold_while_alive(url: str) -> None:
     """Held by each worker process of `serve` until it ends: its `serve` may be killed while the
     workers go on serving."""
-    if not _HELD and (handle := _take(url)) is not None:
+    if _HELD:
+        return
+    try:
+        handle = _take(url)
+    except LockFileError as exc:  # (its `serve`, which could, holds it)
+        log.warning("a worker cannot hold the store's serving lock %s: %s", exc.path, exc.reason)
+        return
+    if handle is not None:
         _HELD.append(handle)
 
 
 def _take(url: str) -> IO[bytes] | None:
-    """The store's serving lock, shared (several servers may serve one store), waited for; the
-    handle that holds it, or None where there is none to take."""
+    """The store's serving lock, shared (several servers may serve one store), waited for while a
+    restore holds it; the handle that holds it, or None where there is none to take."""
     path = lock_path(url)
     if path is None or sys.platform == "win32":
         return None
-    handle = open_lock_file(path)
-    if lock(handle, shared=True, wait=True) is None:
+    try:
+        handle = open_lock_file(path)
+    except OSError as exc:
+        raise LockFileError(path, exc) from exc
+    taken = lock(handle, shared=True)
+    if taken is False:
+        log.warning("the store is being restored; serving once the restore is over (%s)", path)
+        taken = lock(handle, shared=True, wait=True)
+    if taken is None:
         log.warning("the store's serving lock %s cannot be taken here; served unguarded", path)
     return handle
 
 
-def users_of(engine: Engine, url: str) -> list[str] | None:
-    """What serves or uses the store now, one line each; None when nothing does. Called by
-    `restore` before it changes anything."""
+@contextmanager
+def unused(engine: Engine, url: str) -> Iterator[list[str] | None]:
+    """What serves or uses the store now, one line each; None when nothing does, and then on SQLite
+    nothing starts serving it until the block ends (the lock is held exclusively: `restore` runs in
+    the block)."""
     if engine.dialect.name == "postgresql":
-        for attempt in range(SETTLE_TRIES):
-            # A server stopped a moment ago: its sessions end within milliseconds of it.
-            found = _sessions(engine)
-            if not found or attempt == SETTLE_TRIES - 1:
-                return found or None
-            time.sleep(0.3)
+        yield _pg_users(engine)
+        return
     path = lock_path(url)
-    if path is None or sys.platform == "win32" or not path.exists():
-        return None
+    if path is None or sys.platform == "win32" or not path.exists():  # (never served)
+        yield None
+        return
     try:
-        return None if _free(path) else [f"commissioner-server serve ({path})"]
-    except Unreadable as exc:
-        return [
+        handle = open(path, "rb")
+    except OSError as exc:  # another account's: it cannot be told whether a server holds it
+        reason = exc.strerror or str(exc)
+        yield [
             f"{path}: 无法读取，不能确认没有服务器在用（请以服务器的系统账户运行 restore） / cannot be read "
-            f"({exc.reason}) to see whether a server uses the store: run restore as the server's account"
+            f"({reason}) to see whether a server uses the store: run restore as the server's account"
         ]
+        return
+    with handle:
+        # (None: a file system without locks.)
+        yield None if lock(handle) is not False else [f"commissioner-server serve ({path})"]
 
 
-class Unreadable(Exception):
-    def __init__(self, path: Path, exc: OSError) -> None:
-        super().__init__(str(path))
-        self.reason = exc.strerror or str(exc)
+def _pg_users(engine: Engine) -> list[str] | None:
+    for attempt in range(SETTLE_TRIES):
+        # A server stopped a moment ago: its sessions end within milliseconds of it.
+        found = _sessions(engine)
+        if not found or attempt == SETTLE_TRIES - 1:
+            return found or None
+        time.sleep(0.3)
+    return None
 
 
 def _sessions(engine: Engine) -> list[str]:
@@ -114,12 +156,3 @@ def _sessions(engine: Engine) -> list[str]:
             )
         ).all()
     return [f"{r.program} @ {r.address} ({r.sessions})" for r in rows]
-
-
-def _free(path: Path) -> bool:
-    try:
-        handle = open(path, "rb")
-    except OSError as exc:  # another account's: it cannot be told whether a server holds it
-        raise Unreadable(path, exc) from exc
-    with handle:
-        return lock(handle) is not False  # (None: a file system without locks)

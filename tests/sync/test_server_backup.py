@@ -513,3 +513,93 @@ def test_restore_refuses_while_workers_outlive_their_killed_server(tmp_path: Pat
             break
         time.sleep(0.3)
     assert done.returncode == 0, done.stderr  # once they are gone too
+
+
+def test_a_store_served_under_another_name_is_still_refused(tmp_path: Path) -> None:
+    """The lock was named after the path as given: a restore through a link to the served file (or
+    the server started through one) replaced the store under the running server."""
+    from sync.server.serving import serving, unused
+
+    real = tmp_path / "central.db"
+    made = make_engine(f"sqlite:///{real}")
+    migrations.migrate(made)
+    made.dispose()
+    alias = tmp_path / "alias.db"
+    alias.symlink_to(real)
+    engine = make_engine(f"sqlite:///{alias}")
+    with serving(f"sqlite:///{real}"), unused(engine, f"sqlite:///{alias}") as users:
+        assert users and "serve" in users[0]
+    with serving(f"sqlite:///{alias}"), unused(engine, f"sqlite:///{real}") as users:
+        assert users
+    with unused(engine, f"sqlite:///{alias}") as users:
+        assert users is None  # nothing serves it now
+    engine.dispose()
+
+
+def test_a_server_started_during_a_restore_waits_for_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """restore looked for servers and let the lock go at once: a server started while a large
+    backup was being restored served the store as it was being replaced. The restore holds the
+    lock to its end; a server started meanwhile says so and waits."""
+    import logging
+    import time
+
+    from sync.server.serving import serving, unused
+
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    engine = make_engine(url)
+    migrations.migrate(engine)
+    with serving(url):
+        pass  # served once: the lock file is there
+    started = threading.Event()
+
+    def serve() -> None:
+        with serving(url):
+            started.set()
+
+    with caplog.at_level(logging.WARNING, logger="sync.server.serving"):
+        with unused(engine, url) as users:
+            assert users is None
+            server = threading.Thread(target=serve)
+            server.start()
+            assert not started.wait(0.5)  # not while the restore runs
+            deadline = time.monotonic() + 5
+            while "being restored" not in caplog.text and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert "the store is being restored" in caplog.text
+        assert started.wait(5)  # and then at once
+        server.join(5)
+    engine.dispose()
+
+
+def test_serve_that_cannot_open_its_lock_file_says_so_and_does_not_start(tmp_path: Path) -> None:
+    """A lock file the server's account cannot open (another account's, a read-only folder) ended
+    `serve` in a PermissionError traceback; served without it, a restore would find the store free.
+    It says what to do and does not start; a worker that cannot take it (its serve holds it) goes on."""
+    import subprocess
+    import sys
+
+    from sync.server.serving import _HELD, hold_while_alive
+    from tests.sync.harness import SERVER_ENV, SERVER_REPO, free_port
+
+    db = tmp_path / "central.db"
+    made = make_engine(f"sqlite:///{db}")
+    migrations.migrate(made)
+    made.dispose()
+    (tmp_path / "central.db.serving").mkdir()  # cannot be opened as a file, whoever runs this
+    done = subprocess.run(
+        [sys.executable, "-m", "sync.server_cli", "--database", f"sqlite:///{db}", "--log-level", "WARNING"]
+        + ["serve", "--host", "127.0.0.1", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        env=SERVER_ENV,
+        cwd=SERVER_REPO,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "无法打开服务锁文件" in done.stderr and "cannot open the serving lock file" in done.stderr
+    assert "Traceback" not in done.stderr
+    held = list(_HELD)
+    hold_while_alive(f"sqlite:///{db}")  # logged, not raised
+    assert _HELD == held
