@@ -1044,8 +1044,13 @@ def _prefixed(prefix: str, issues: list[Issue]) -> list[Issue]:
     return [replace(i, field=f"{prefix}.{i.field}") for i in issues]
 
 
+MAX_SEARCH_TERMS = 32  # each is a condition: SQLite refuses a query nested past 1,000 of them
+
+
 def _terms(text: str) -> list[str]:
-    return [t for t in text.lower().split() if t]
+    """The words searched for: each once, the first MAX_SEARCH_TERMS of them (a paragraph pasted
+    into a search box is searched by its beginning rather than refused)."""
+    return list(dict.fromkeys(t for t in text.lower().split() if t))[:MAX_SEARCH_TERMS]
 
 
 _SHORT_NUMBER = re.compile(r"[0-9a-f]{8}")

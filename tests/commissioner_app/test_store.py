@@ -185,6 +185,22 @@ def test_a_record_is_found_by_the_number_printed_for_it(store, target):
     assert visits(old.id.upper()) == {old.id}
 
 
+def test_a_long_pasted_text_searches_instead_of_failing(store, target):
+    """Each word of a search became one more condition: a paragraph pasted into a search box (about
+    a thousand words) made SQLite refuse the query ("Expression tree is too large") and the list
+    fail. A word given twice is one condition, and at most the first 32 different words count."""
+    visit = make_visit(target, content="指导柑橘黄龙病防治 木虱 监测")
+    store.save_visit(visit)
+    pasted = " ".join(["黄龙病", "木虱"] + ["监测"] * 1500)
+    assert {r["id"] for r in store.list_visits(VisitQuery(text=pasted))} == {visit.id}
+    assert store.count_visits(VisitQuery(text=pasted)) == 1
+    assert ("visits", visit.id) in {(h.kind, h.id) for h in store.search(pasted)}
+    assert store.list_problems(text=pasted) == []
+    many = " ".join(f"词{i}" for i in range(1500))  # as many different words
+    assert store.list_visits(VisitQuery(text=many)) == [] and store.search(many) == []
+    assert store.list_targets(text=many) == []
+
+
 def test_search_index_follows_edits_and_deletes(store, target):
     visit = make_visit(target, content="指导鳗鱼烂鳃病防治")
     store.save_visit(visit)
