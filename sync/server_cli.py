@@ -274,12 +274,28 @@ def read_password(from_stdin: bool, prompt: str = "Password / 密码: ") -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import OperationalError
+
     from sync.server.migrations import DatabaseTooNew
 
     try:
         return _main(argv)
     except DatabaseTooNew as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OperationalError as exc:
+        reason = str(exc.orig)
+        if "readonly" not in reason and "read-only" not in reason:
+            raise
+        # A read-only folder or another account's files: said so, not a traceback.
+        print(
+            f"错误：无法写入中心库（{reason}）。请以中心库文件所属的系统账户运行，或修正数据库文件及其"
+            "目录（含 -wal、-shm 文件）的属主和权限。\n"
+            f"error: cannot write the store ({reason}). Run as the account that owns the store's files, "
+            "or correct the owner and permissions of the database file and its folder (and its -wal "
+            "and -shm files).",
+            file=sys.stderr,
+        )
         return EXIT_USER_ERROR
 
 

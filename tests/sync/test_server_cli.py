@@ -299,3 +299,23 @@ def test_the_server_commands_speak_chinese_as_well_as_english(
     for done in said:
         assert done.returncode == 0, done.stderr
         assert chinese.search(done.stdout) and "wang" in done.stdout, done.stdout
+
+
+def test_a_store_that_cannot_be_written_is_said_so_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`serve` (or any command) on a SQLite store it may not write (a read-only folder, another
+    account's file) ended in a traceback from the schema check ("attempt to write a readonly
+    database"). Opened read-only here, as such a store is, whoever runs the test."""
+    import sqlite3
+
+    from sync.server_cli import main
+
+    db = tmp_path / "central.db"
+    sqlite3.connect(db).close()
+    # (an empty file: the schema is still to be made)
+    url = f"sqlite:///file:{db}?mode=ro&uri=true"
+    for command in (["user", "list"], ["serve", "--port", "9"]):
+        assert main(["--database", url, "--log-level", "ERROR", *command]) == 2
+        err = capsys.readouterr().err
+        assert "无法写入中心库" in err and "cannot write the store" in err and "readonly" in err
