@@ -529,6 +529,27 @@ def backup_command(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
+def _end_with_serve() -> None:
+    """In a worker process of `serve --workers N`: stop (as when told to, finishing the requests
+    under way) once `serve` has ended. Killed with SIGKILL, it could not stop its workers, which
+    went on serving unsupervised and kept the port from a new `serve`."""
+    import multiprocessing
+    import signal
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:  # (one process: `serve` itself)
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        log.warning("serve has ended; its worker %s stops", os.getpid())
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="serve-watch", daemon=True).start()
+
+
 def app_from_env() -> Any:
     """The app for uvicorn workers: the database comes from the environment set by `serve`."""
     from sync.server import logs
@@ -538,6 +559,7 @@ def app_from_env() -> Any:
     logs.configure(os.environ.get("COMMISSIONER_SERVER_LOG_LEVEL", "INFO"))
     url = os.environ["COMMISSIONER_SERVER_URL"]
     hold_while_alive(url)  # against a restore, should `serve` itself be killed (sync/server/serving.py)
+    _end_with_serve()
     app = create_app(url)
     warm_up(app)  # before the freeze below: what it builds lives as long as the process
     # The objects of the loaded server (modules, the app, its routes and schemas) live as long as the

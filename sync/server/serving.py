@@ -5,7 +5,8 @@ into the store being replaced; the README said to stop the servers first, and no
 
 - SQLite (one machine): each `serve`, and each of its worker processes, holds a shared lock on
   `<database>.serving`, beside the file, for as long as it runs (the operating system lets it go
-  however the process ends: workers left serving after their `serve` was killed still hold it);
+  however the process ends: the workers of a `serve` killed with SIGKILL hold it until they, seeing
+  it gone, have ended too);
   `restore` takes it exclusively, and keeps it until it is over (a `serve` started meanwhile waits
   for it), or refuses. (Windows has no shared file locks: there the check is PostgreSQL's only.)
 - PostgreSQL (servers on several machines): `restore` refuses while any other session is connected

@@ -446,10 +446,84 @@ def test_restore_refuses_a_store_that_a_server_still_serves(own_server: Any, tmp
     assert identity(own_server.engine) != before  # restored: another store
 
 
-def test_restore_refuses_while_workers_outlive_their_killed_server(tmp_path: Path) -> None:
-    """`serve --workers 2` killed with SIGKILL (the OOM killer, `kill -9` of the pid it printed)
-    leaves its worker processes serving on the port: they answered pushes, and restore went ahead
-    under them, since only the killed process held the store's lock. Each worker holds it too."""
+def _start_workers(database: str, port: int) -> Any:
+    """`serve --workers 2` in a session of its own, once both workers answer."""
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    from tests.sync.harness import SERVER_ENV, SERVER_REPO
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sync.server_cli", "--database", database, "--log-level", "WARNING"]
+        + ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=SERVER_ENV,
+        cwd=SERVER_REPO,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    answers = 0
+    while answers < 10 and time.monotonic() < deadline:  # both workers up (each takes some)
+        try:
+            answers += requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200
+        except requests.RequestException:
+            time.sleep(0.2)
+    assert answers == 10, "the server did not start"
+    time.sleep(1)
+    return server
+
+
+def _holders(path: Path) -> set[int]:
+    """The processes holding a flock on `path` (Linux: /proc/locks)."""
+    inode = path.stat().st_ino
+    found = set()
+    for line in Path("/proc/locks").read_text().splitlines():
+        parts = line.split()
+        kind_at = parts.index("FLOCK") if "FLOCK" in parts else -1
+        # "1: FLOCK  ADVISORY  READ  27461 fd:01:1234 0 EOF": the holder's pid, then device:inode
+        if kind_at >= 0 and int(parts[kind_at + 4].split(":")[-1]) == inode:
+            found.add(int(parts[kind_at + 3]))
+    return found
+
+
+def _children(pid: int) -> set[int]:
+    import subprocess
+
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return {int(p) for p in out.split()}
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads the locks held from /proc/locks (Linux)")
+def test_each_worker_of_serve_holds_the_serving_lock(tmp_path: Path) -> None:
+    """`serve --workers 2` killed with SIGKILL left its workers answering on the port, and restore
+    went ahead under them: only the killed process held the store's lock. Each worker holds it."""
+    import signal
+
+    from tests.sync.harness import free_port
+
+    database = f"sqlite:///{tmp_path / 'central.db'}"
+    made = make_engine(database)
+    migrations.migrate(made)
+    made.dispose()
+    server = _start_workers(database, free_port())
+    try:
+        workers = {p for p in _children(server.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text()}
+        assert len(workers) == 2
+        assert workers | {server.pid} <= _holders(tmp_path / "central.db.serving")
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_workers_end_when_their_serve_is_killed_and_restore_goes_ahead_after_them(tmp_path: Path) -> None:
+    """Killed with SIGKILL (`kill -9` of the pid it printed, the OOM killer), `serve` left its
+    workers serving on the port for good, unsupervised: a new `serve` could not take the port, and
+    restore refused until someone found and stopped them. They end when their `serve` does; until
+    then (they hold the lock) restore refuses, after it restores."""
+    import contextlib
     import signal
     import subprocess
     import sys
@@ -460,6 +534,9 @@ def test_restore_refuses_while_workers_outlive_their_killed_server(tmp_path: Pat
     from tests.sync.harness import SERVER_ENV, SERVER_REPO, free_port
 
     database = f"sqlite:///{tmp_path / 'central.db'}"
+    made = make_engine(database)
+    migrations.migrate(made)
+    made.dispose()
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -472,47 +549,25 @@ def test_restore_refuses_while_workers_outlive_their_killed_server(tmp_path: Pat
             timeout=120,
         )
 
-    made = make_engine(database)
-    migrations.migrate(made)
-    made.dispose()
     out = tmp_path / "central.zip"
     assert cli("backup", "--out", str(out)).returncode == 0
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "sync.server_cli", "--database", database, "--log-level", "WARNING"]
-        + ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=SERVER_ENV,
-        cwd=SERVER_REPO,
-        start_new_session=True,
-    )
+    server = _start_workers(database, port)
     try:
-        url = f"http://127.0.0.1:{port}/api/v1/health"
-        deadline = time.monotonic() + 60
-        answers = 0
-        while answers < 10 and time.monotonic() < deadline:  # both workers up (each takes some)
-            try:
-                answers += requests.get(url, timeout=2).status_code == 200
-            except requests.RequestException:
-                time.sleep(0.2)
-        assert answers == 10, "the server did not start"
-        time.sleep(1)
+        workers = _children(server.pid)
         server.kill()  # the process `serve` started as, alone
         server.wait(10)
-        assert requests.get(url, timeout=5).status_code == 200  # its workers still serve
-
-        refused = cli("restore", str(out), "--force")
-        assert refused.returncode == 2, refused.stdout + refused.stderr
-        assert "中心库正在使用中，未做任何更改" in refused.stderr
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in workers):
+            time.sleep(0.2)
+        assert not any(Path(f"/proc/{p}").exists() for p in workers), "the workers outlived their serve"
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
     finally:
-        os.killpg(server.pid, signal.SIGKILL)
-    for _ in range(30):  # the workers go within moments of the kill
-        done = cli("restore", str(out), "--force")
-        if done.returncode == 0:
-            break
-        time.sleep(0.3)
-    assert done.returncode == 0, done.stderr  # once they are gone too
+        with contextlib.suppress(ProcessLookupError):  # (all gone, as they should be)
+            os.killpg(server.pid, signal.SIGKILL)
+    done = cli("restore", str(out), "--force")
+    assert done.returncode == 0, done.stderr
 
 
 def test_a_store_served_under_another_name_is_still_refused(tmp_path: Path) -> None:
