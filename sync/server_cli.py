@@ -276,6 +276,7 @@ def read_password(from_stdin: bool, prompt: str = "Password / 密码: ") -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import OperationalError
 
+    from sync.server.db import StoreAccessError
     from sync.server.migrations import DatabaseTooNew
 
     try:
@@ -283,20 +284,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseTooNew as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except StoreAccessError as exc:
+        return _cannot_write(exc.reason)
     except OperationalError as exc:
         reason = str(exc.orig)
         if "readonly" not in reason and "read-only" not in reason:
             raise
-        # A read-only folder or another account's files: said so, not a traceback.
-        print(
-            f"错误：无法写入中心库（{reason}）。请以中心库文件所属的系统账户运行，或修正数据库文件及其"
-            "目录（含 -wal、-shm 文件）的属主和权限。\n"
-            f"error: cannot write the store ({reason}). Run as the account that owns the store's files, "
-            "or correct the owner and permissions of the database file and its folder (and its -wal "
-            "and -shm files).",
-            file=sys.stderr,
-        )
-        return EXIT_USER_ERROR
+        return _cannot_write(reason)
+
+
+def _cannot_write(reason: str) -> int:
+    """A store in a read-only folder or of another account: said so, not a traceback."""
+    print(
+        f"错误：无法写入中心库（{reason}）。请以中心库文件所属的系统账户运行，或修正数据库文件及其"
+        "目录（含 -wal、-shm 文件）的属主和权限。\n"
+        f"error: cannot write the store ({reason}). Run as the account that owns the store's files, "
+        "or correct the owner and permissions of the database file and its folder (and its -wal "
+        "and -shm files).",
+        file=sys.stderr,
+    )
+    return EXIT_USER_ERROR
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
@@ -464,6 +471,9 @@ def serve(args: argparse.Namespace, url: str) -> int:
     except LockFileError as exc:
         print(exc.message(), file=sys.stderr)
         return EXIT_USER_ERROR
+    except KeyboardInterrupt:  # (Ctrl-C while it waited for a restore to end: uvicorn takes it after)
+        print("已停止 / stopped", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -7,6 +7,7 @@ takes row locks (SELECT ... FOR UPDATE) on the rows it changes, e.g. the sequenc
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Iterator
@@ -36,15 +37,29 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'server.db'}"
 
 
+class StoreAccessError(Exception):
+    """The database file cannot be opened for writing, or made private: another account's, or on a
+    read-only file system."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def _owner_only(database: str) -> None:
     """The database file (and its -wal/-shm, which SQLite creates with the file's mode) readable and
     writable by the server's account only: it holds password hashes and every record."""
     path = Path(database)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
-    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        if name.exists():
-            os.chmod(name, 0o600)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+            if name.exists():
+                os.chmod(name, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise StoreAccessError(f"{exc.strerror}: {exc.filename}") from exc
+        raise
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

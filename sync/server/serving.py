@@ -16,8 +16,10 @@ into the store being replaced; the README said to stop the servers first, and no
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -28,7 +30,7 @@ from typing import IO
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from commissioner_app.file_lock import lock, open_lock_file
+from commissioner_app.file_lock import lock
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ def _take(url: str) -> IO[bytes] | None:
     if path is None or sys.platform == "win32":
         return None
     try:
-        handle = open_lock_file(path)
+        handle = _open_lock(path)
     except OSError as exc:
         raise LockFileError(path, exc) from exc
     taken = lock(handle, shared=True)
@@ -109,6 +111,35 @@ def _take(url: str) -> IO[bytes] | None:
     return handle
 
 
+def _open_lock(path: Path) -> IO[bytes]:
+    """The lock file at `path`, made when it is not there (by root: given to the database file's
+    owner, the server's account, which must open it too); private (0600). Only a plain file, not
+    followed through a link (pointed elsewhere while a server runs, a restore would lock another
+    file) and not a pipe (opening one waits for a writer)."""
+    flags = os.O_RDONLY | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(exc.errno, "是符号链接，请删除它 / a symbolic link: remove it") from exc
+        raise
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise OSError(errno.EINVAL, "不是普通文件，请删除它 / not a plain file: remove it")
+        if found.st_uid == os.geteuid() and found.st_mode & 0o077:
+            os.fchmod(fd, 0o600)  # (anyone who can open it could take it and block every server)
+        database = Path(str(path).removesuffix(".serving"))
+        if found.st_uid == 0 and os.geteuid() == 0 and database.exists():
+            owner = database.stat()
+            if owner.st_uid != 0:
+                os.fchown(fd, owner.st_uid, owner.st_gid)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
 @contextmanager
 def unused(engine: Engine, url: str) -> Iterator[list[str] | None]:
     """What serves or uses the store now, one line each; None when nothing does, and then on SQLite
@@ -118,21 +149,61 @@ def unused(engine: Engine, url: str) -> Iterator[list[str] | None]:
         yield _pg_users(engine)
         return
     path = lock_path(url)
-    if path is None or sys.platform == "win32" or not path.exists():  # (never served)
+    if path is None or sys.platform == "win32":
         yield None
         return
+    database = Path(str(path).removesuffix(".serving"))
+    if database.exists() and (names := database.stat().st_nlink) > 1:
+        yield [
+            f"{database}: 数据库文件另有 {names - 1} 个名称（硬链接），服务器可能以其他名称使用它；"
+            "请先删除其他硬链接 / "
+            f"the database file has {names - 1} other name(s) (hard links), under which a server may "
+            "serve it: remove them first"
+        ]
+        return
     try:
-        handle = open(path, "rb")
+        handle = _open_lock(path)
     except OSError as exc:  # another account's: it cannot be told whether a server holds it
         reason = exc.strerror or str(exc)
         yield [
-            f"{path}: 无法读取，不能确认没有服务器在用（请以服务器的系统账户运行 restore） / cannot be read "
-            f"({reason}) to see whether a server uses the store: run restore as the server's account"
+            f"{path}: 无法打开（{reason}），不能确认没有服务器在用（请以服务器的系统账户运行 restore）/ "
+            f"cannot be opened ({reason}) to see whether a server uses the store: run restore as the "
+            "server's account"
         ]
         return
     with handle:
-        # (None: a file system without locks.)
-        yield None if lock(handle) is not False else [f"commissioner-server serve ({path})"]
+        if lock(handle) is False:  # (None: a file system without locks)
+            yield [f"commissioner-server serve / restore ({path})"]
+            return
+        # The lock file may have been removed while a server ran (it then holds a lock on a file
+        # no longer there): the processes that have the database open say so too (Linux).
+        yield _openers(database) or None
+
+
+def _openers(database: Path) -> list[str]:
+    """The other processes that have `database` open, one line each (those this account may look
+    at, where /proc tells)."""
+    proc = Path("/proc")
+    if not proc.is_dir() or not database.exists():
+        return []
+    wanted = database.stat()
+    found = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            for fd in (entry / "fd").iterdir():
+                try:
+                    opened = fd.stat()
+                except OSError:
+                    continue
+                if (opened.st_dev, opened.st_ino) == (wanted.st_dev, wanted.st_ino):
+                    command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                    found.append(f"pid {entry.name}: {command.strip()[:200]}")
+                    break
+        except OSError:  # gone, or another account's
+            continue
+    return found
 
 
 def _pg_users(engine: Engine) -> list[str] | None:

@@ -658,3 +658,163 @@ def test_serve_that_cannot_open_its_lock_file_says_so_and_does_not_start(tmp_pat
     held = list(_HELD)
     hold_while_alive(f"sqlite:///{db}")  # logged, not raised
     assert _HELD == held
+
+
+def _served_once(tmp_path: Path) -> tuple[str, Any]:
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    engine = make_engine(url)
+    migrations.migrate(engine)
+    return url, engine
+
+
+def test_restore_takes_the_lock_of_a_store_never_served(tmp_path: Path) -> None:
+    """With no lock file yet (a store never served here, or its file removed), restore looked at
+    nothing and held nothing: a server started during it served the store as it was replaced."""
+    from sync.server.serving import serving, unused
+
+    url, engine = _served_once(tmp_path)
+    assert not (tmp_path / "central.db.serving").exists()
+    started = threading.Event()
+
+    def serve() -> None:
+        with serving(url):
+            started.set()
+
+    with unused(engine, url) as users:
+        assert users is None
+        server = threading.Thread(target=serve)
+        server.start()
+        assert not started.wait(0.5)
+    assert started.wait(5)
+    server.join(5)
+    assert (tmp_path / "central.db.serving").stat().st_mode & 0o777 == 0o600
+    engine.dispose()
+
+
+def test_a_lock_file_that_is_a_link_or_a_pipe_is_refused(tmp_path: Path) -> None:
+    """A lock file that was a symbolic link was followed (a server created its target elsewhere, and
+    once the link was pointed at another file a restore went ahead under the running server); one
+    that was a pipe left restore waiting for ever for a writer. Neither is used: serve does not
+    start, restore refuses, each saying what it found."""
+    from sync.server.serving import LockFileError, serving, unused
+
+    url, engine = _served_once(tmp_path)
+    lock = tmp_path / "central.db.serving"
+    elsewhere = tmp_path / "elsewhere"
+    lock.symlink_to(elsewhere)
+    with pytest.raises(LockFileError) as refused, serving(url):
+        pass
+    assert "符号链接" in refused.value.message() and not elsewhere.exists()
+    with unused(engine, url) as users:
+        assert users and "symbolic link" in users[0]
+    lock.unlink()
+    os.mkfifo(lock)
+    done = threading.Event()
+
+    def restore_check() -> None:
+        with unused(engine, url) as users:
+            assert users and "not a plain file" in users[0]
+        done.set()
+
+    checking = threading.Thread(target=restore_check, daemon=True)
+    checking.start()
+    assert done.wait(5), "restore waited on the pipe"
+    engine.dispose()
+
+
+def test_restore_refuses_a_store_with_other_names_or_open_elsewhere(tmp_path: Path) -> None:
+    """A hard link to the served file is another path to the same store: a restore through it went
+    ahead under the running server, which then answered 500 (database disk image is malformed).
+    Restore refuses a store file with other names, and one another process has open (Linux)."""
+    import subprocess
+    import sys
+
+    from sync.server.serving import unused
+
+    url, engine = _served_once(tmp_path)
+    other = tmp_path / "other-name.db"
+    os.link(tmp_path / "central.db", other)
+    with unused(make_engine(f"sqlite:///{other}"), f"sqlite:///{other}") as users:
+        assert users and "hard links" in users[0]
+    other.unlink()
+    if not Path("/proc/self/fd").is_dir():
+        return
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; f = open(sys.argv[1], 'rb'); print(1, flush=True); time.sleep(60)",
+        ]
+        + [str(tmp_path / "central.db")],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline()
+        with unused(engine, url) as users:
+            assert users and f"pid {holder.pid}" in users[0]
+    finally:
+        holder.kill()
+        holder.wait()
+    with unused(engine, url) as users:
+        assert users is None
+    engine.dispose()
+
+
+def test_ctrl_c_while_serve_waits_for_a_restore_stops_it_quietly(tmp_path: Path) -> None:
+    """A serve waiting for a restore to end, stopped with Ctrl-C, ended in a KeyboardInterrupt
+    traceback."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from commissioner_app.file_lock import lock
+    from tests.sync.harness import SERVER_ENV, SERVER_REPO, free_port
+
+    url, engine = _served_once(tmp_path)
+    engine.dispose()
+    with open(tmp_path / "central.db.serving", "wb") as restoring:
+        assert lock(restoring) is True  # as a restore holds it
+        server = subprocess.Popen(
+            [sys.executable, "-m", "sync.server_cli", "--database", url, "--log-level", "WARNING"]
+            + ["serve", "--host", "127.0.0.1", "--port", str(free_port())],
+            stderr=subprocess.PIPE,
+            text=True,
+            env=SERVER_ENV,
+            cwd=SERVER_REPO,
+        )
+        assert server.stderr is not None
+        deadline = time.monotonic() + 60
+        seen = ""
+        while "being restored" not in seen and time.monotonic() < deadline:
+            seen += server.stderr.readline()
+        assert "being restored" in seen
+        server.send_signal(signal.SIGINT)
+        rest = server.communicate(timeout=30)[1]
+    assert server.returncode == 130
+    assert "Traceback" not in seen + rest and "stopped" in rest
+
+
+def test_a_store_of_another_account_is_said_so_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another account's store (or one on a read-only file system) ended every server command in a
+    PermissionError (OSError: Read-only file system) traceback from making the file private. As the
+    test may run as root, whom no mode stops, the refusal is the operating system's, made here."""
+    import errno
+
+    from sync.server import db as server_db
+    from sync.server_cli import main
+
+    database = tmp_path / "central.db"
+    real_open = os.open
+
+    def refused(path: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(path) == database:
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(server_db.os, "open", refused)
+    assert main(["--database", f"sqlite:///{database}", "--log-level", "ERROR", "user", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "无法写入中心库" in err and "Read-only file system" in err and "Traceback" not in err
