@@ -828,9 +828,9 @@ class Store:
             elif expr is None:
                 # One character: no trigram holds it alone, so scan the index's copy of the text.
                 columns = _fts_columns(self.db, table)
-                like = " OR ".join(f"{c} LIKE ?" for c in columns)
+                like = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
                 clause = f"{rowid_expr} IN (SELECT rowid FROM {table}_fts WHERE {like})"
-                found += [f"%{term}%"] * len(columns)
+                found += [f"%{_like_escaped(term)}%"] * len(columns)
             else:
                 clause = f"{rowid_expr} IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"
                 found.append(expr)
@@ -844,8 +844,7 @@ class Store:
                     f"FROM {table} x WHERE x.rowid IN ({pending}) AND +x.deleted = 0 "
                     f"AND {index.text('x')} LIKE ? ESCAPE '\\'))"
                 )
-                escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                found += [table, table, f"%{escaped}%"]
+                found += [table, table, f"%{_like_escaped(term)}%"]
             number = _short_number(term)
             if number is not None:
                 # The number a sheet or a list shows for a record, by domain.short_id's rule: a
@@ -1064,6 +1063,11 @@ def _short_number(term: str) -> str | None:
     ellipsis ("…9d78c7e1", "3f2a9c1e…"); lower case, as ids are."""
     bare = term.strip("…").strip(".")
     return bare if _SHORT_NUMBER.fullmatch(bare) else None
+
+
+def _like_escaped(term: str) -> str:
+    """`term` for a LIKE pattern with ESCAPE '\\': its % and _ match only themselves."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _quote(term: str) -> str:

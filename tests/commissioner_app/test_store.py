@@ -201,6 +201,22 @@ def test_a_long_pasted_text_searches_instead_of_failing(store, target):
     assert store.list_targets(text=many) == []
 
 
+def test_a_one_character_search_for_a_wildcard_finds_only_that_character(store, target):
+    """One character is matched with LIKE: `_` or `%` typed alone matched any text, and every
+    record came back."""
+    plain = make_visit(target, content="指导柑橘黄龙病防治")
+    marked = make_visit(target, content="产量提高 15% 以上")
+    store.save_visit(plain)
+    store.save_visit(marked)
+
+    def visits(text):
+        return {r["id"] for r in store.list_visits(VisitQuery(text=text))}
+
+    assert visits("%") == {marked.id}
+    assert visits("_") == set()
+    assert ("visits", plain.id) not in {(h.kind, h.id) for h in store.search("_")}
+
+
 def test_search_index_follows_edits_and_deletes(store, target):
     visit = make_visit(target, content="指导鳗鱼烂鳃病防治")
     store.save_visit(visit)
