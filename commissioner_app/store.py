@@ -850,10 +850,7 @@ class Store:
                 # The number a sheet or a list shows for a record, by domain.short_id's rule: a
                 # time-ordered id's last eight characters (its first eight are the minute it was
                 # made, shared by every record of that minute), another id's first eight.
-                clause = (
-                    f"({clause} OR {rowid_expr} IN (SELECT rowid FROM {table} "
-                    f"WHERE CASE WHEN {_TIME_ORDERED} THEN substr(id, -8) ELSE substr(id, 1, 8) END = ?))"
-                )
+                clause = f"({clause} OR {rowid_expr} IN (SELECT rowid FROM {table} WHERE {SHORT_ID_SQL} = ?))"
                 found.append(number)
             elif _WHOLE_ID.fullmatch(term):
                 clause = f"({clause} OR {rowid_expr} IN (SELECT rowid FROM {table} WHERE id = ?))"
@@ -929,6 +926,15 @@ class Store:
             ).fetchall():
                 hits.append(SearchHit(table, row[0], row[1] or "", row[2] or ""))
         return hits
+
+    def ids_by_number(self, table: str, number: str) -> list[str]:
+        """The ids of `table`'s records whose short number (domain.short_id) is `number`."""
+        return [
+            str(row[0])
+            for row in self.db.conn.execute(
+                f"SELECT id FROM {table} WHERE {SHORT_ID_SQL} = ?", [number.lower()]
+            ).fetchall()
+        ]
 
     # --- status and checks -----------------------------------------------------------------------
 
@@ -1054,8 +1060,12 @@ def _terms(text: str) -> list[str]:
 
 _SHORT_NUMBER = re.compile(r"[0-9a-f]{8}")
 _WHOLE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-# domain.short_id's test of an id made by new_id (UUID version 7), in SQL.
-_TIME_ORDERED = "length(id) = 36 AND substr(id, 9, 1) = '-' AND substr(id, 15, 1) = '7'"
+# domain.short_id in SQL: a time-ordered id's (new_id's, UUID version 7) last eight characters,
+# another id's first eight.
+SHORT_ID_SQL = (
+    "CASE WHEN length(id) = 36 AND substr(id, 9, 1) = '-' AND substr(id, 15, 1) = '7' "
+    "THEN substr(id, -8) ELSE substr(id, 1, 8) END"
+)
 
 
 def _short_number(term: str) -> str | None:

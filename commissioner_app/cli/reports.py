@@ -196,20 +196,10 @@ def by_number(store: Store, table: str, given: str) -> str:
     """The id of the record of `table` named by its id or by the short number the application shows
     for it (记录编号 on a visit sheet, the part of a file name: domain.short_id); `given` unchanged
     when no record or several have that number (the caller then says it is not found)."""
-    from commissioner_app.domain import short_id
-
     given = given.strip()
-    conn = store.db.conn
-    if len(given) != 8 or conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", [given]).fetchone():
+    if len(given) != 8 or store.db.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", [given]).fetchone():
         return given
-    number = given.lower()
-    found = [
-        str(row[0])
-        for row in conn.execute(
-            f"SELECT id FROM {table} WHERE id LIKE ? OR id LIKE ?", [f"%{number}", f"{number}%"]
-        )
-        if short_id(str(row[0])) == number
-    ]
+    found = store.ids_by_number(table, given)
     return found[0] if len(found) == 1 else given
 
 
