@@ -276,13 +276,23 @@ def read_password(from_stdin: bool, prompt: str = "Password / 密码: ") -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import OperationalError
 
-    from sync.server.db import StoreAccessError
+    from sync.server.db import StoreAccessError, StoreReadError
     from sync.server.migrations import DatabaseTooNew
 
     try:
         return _main(argv)
     except DatabaseTooNew as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except StoreReadError as exc:
+        print(
+            f"错误：无法读取中心库（{exc.reason}）。请检查 --database / --data-dir 指向的数据库文件，"
+            "并以有权读取它（及其目录、-wal、-shm 文件）的系统账户运行。\n"
+            f"error: cannot read the store ({exc.reason}). Check the database file that --database / "
+            "--data-dir names, and run as an account that may read it (and its folder, its -wal and "
+            "-shm files).",
+            file=sys.stderr,
+        )
         return EXIT_USER_ERROR
     except StoreAccessError as exc:
         return _cannot_write(exc.reason)
@@ -504,7 +514,7 @@ def backup_command(args: argparse.Namespace, url: str) -> int:
             manifest = backup.check(args.file)
             print(f"backup OK / 备份文件完好: {args.file}: {backup.summary(manifest)}")
             return 0
-        engine = make_engine(url)
+        engine = make_engine(url, read_only=args.command == "backup")
         try:
             if args.command == "backup":
                 manifest = backup.backup(engine, args.out)

@@ -53,7 +53,7 @@ from sqlalchemy import (
 )
 
 from sync.server import migrations, timeutil
-from sync.server.db import writing
+from sync.server.db import unchanging_file, writing
 
 FORMAT = "field-commissioner-server-backup"
 FORMAT_VERSION = 1
@@ -81,6 +81,8 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
 
     out = Path(out)
     partial = out.with_name(out.name + ".partial")
+    unchanging = unchanging_file(engine)
+    as_read = _file_state(unchanging) if unchanging else None
     # The dump holds password and token hashes: readable by the owner only, from the first byte.
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     if os.name == "posix":
@@ -114,11 +116,26 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
                 "attachments": attachments,
             }
             zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        if unchanging and _file_state(unchanging) != as_read:
+            raise BackupError(
+                "备份期间有服务器打开并修改了中心库（本账户无权写入其目录，无法锁定读取）；未写出备份。"
+                "请停止服务器后重试，或以中心库文件所属的系统账户运行备份",
+                "a server opened and changed the store while it was read (this account may not write "
+                "its folder, so the read could not lock it); no backup was written. Stop the server "
+                "and run the backup again, or run it as the account that owns the store's files",
+            )
         os.replace(partial, out)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return manifest
+
+
+def _file_state(database: Path) -> tuple[Any, ...]:
+    """What changes when anything writes a SQLite store: its file, and its -wal file, which a
+    server makes on opening it."""
+    found = os.stat(database)
+    return found.st_ino, found.st_size, found.st_mtime_ns, Path(f"{database}-wal").exists()
 
 
 class _snapshot:

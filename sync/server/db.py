@@ -10,10 +10,13 @@ from __future__ import annotations
 import errno
 import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -62,7 +65,10 @@ def _owner_only(database: str) -> None:
         raise
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """An engine over the store at `url`. `read_only` (what only reads, `backup`): a SQLite store is
+    opened as such, left as it is, and may be one the account can read but not write (a backup
+    account's, a snapshot mounted read-only); PostgreSQL's transactions say so themselves."""
     url = normalise_url(url)
     # Enough connections for uvicorn's thread pool (40 threads) without waiting on the pool, unless
     # `serve --db-connections N` caps them (several processes on one PostgreSQL share its
@@ -75,10 +81,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://"):
             raise ValueError("the server needs a database file, not an in-memory SQLite database")
         database = make_url(url).database
+        unchanging = False
         if database and not database.startswith("file:"):
-            _owner_only(database)
+            if read_only:
+                kwargs["creator"], unchanging = _read_only_creator(database)
+            else:
+                _owner_only(database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only=read_only)
+        if unchanging and database:
+            _UNCHANGING[engine] = Path(database).resolve()
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     if "application_name" not in make_url(url).query:
@@ -87,13 +99,53 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+# Read-only SQLite engines over a file no process can be changing (see _read_only_creator): the file.
+_UNCHANGING: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
+
+
+class StoreReadError(StoreAccessError):
+    """The database file cannot be read (another account's, or not there)."""
+
+
+def _read_only_creator(database: str) -> tuple[Callable[[], sqlite3.Connection], bool]:
+    """How to open `database` read-only, and whether as an unchanging file.
+
+    Under WAL a reader needs the -shm file, which it creates if it is not there: an account that
+    may not write the folder (or a snapshot mounted read-only) cannot read a store a server has
+    closed cleanly (no -wal, no -shm left). Such a store can change only once a server opens it,
+    which makes its -wal file: it is read as an unchanging file (SQLite's immutable), and `backup`
+    checks afterwards that it did not change meanwhile (`unchanging_file`)."""
+    path = Path(database).resolve()
+    if not path.is_file():
+        raise StoreReadError(f"no such file: {path}")
+    uri = f"file:{quote(str(path), safe='/')}?mode=ro"  # the path as a URI's: %, ?, # escaped
+
+    def opener(uri: str) -> Callable[[], sqlite3.Connection]:
+        return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
+
+    try:
+        with closing(opener(uri)()) as probe:
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return opener(uri), False
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc) and not Path(f"{path}-wal").exists():
+            return opener(uri + "&immutable=1"), True
+        raise StoreReadError(f"{exc}: {path}") from exc
+
+
+def unchanging_file(engine: Engine) -> Path | None:
+    """The database file of a read-only engine that reads it as unchanging (see above), else None."""
+    return _UNCHANGING.get(engine)
+
+
+def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is unreliable).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # (a store written by the server is in WAL mode already)
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.close()

@@ -818,3 +818,124 @@ def test_a_store_of_another_account_is_said_so_without_a_traceback(
     assert main(["--database", f"sqlite:///{database}", "--log-level", "ERROR", "user", "list"]) == 2
     err = capsys.readouterr().err
     assert "无法写入中心库" in err and "Read-only file system" in err and "Traceback" not in err
+
+
+def test_a_store_the_account_may_only_read_is_backed_up(tmp_path: Path, cheap_password_hashes: None) -> None:
+    """A backup only reads, yet it opened the store for writing (and made its files private first):
+    run by an account that may read the store but not write it (a backup account, a snapshot
+    mounted read-only), it refused with "cannot write the store" and wrote no backup. It reads the
+    store read-only now, leaves its files as they were, and the backup restores every row. The
+    refusal is the operating system's: as another account when the test runs as root (whom no
+    mode stops), else through the files' modes."""
+    import shutil
+    import stat
+    import subprocess
+    import sys
+    import tempfile
+
+    from tests.sync.harness import SERVER_ENV, SERVER_REPO
+
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if os.name != "posix":
+        pytest.skip("file modes and accounts as on Linux")
+    # Under /tmp itself: pytest's own folders are private to the account that runs the tests.
+    folder = Path(tempfile.mkdtemp(prefix="ro-store 中心库-"))
+    try:
+        store, out = folder / "store", folder / "out"
+        store.mkdir()
+        out.mkdir()
+        engine = make_engine(f"sqlite:///{store / 'server.db'}")
+        with TestClient(create_app(engine=engine)) as client:
+            fill(Server(engine, client))
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        expected = everything(engine)
+        engine.dispose()  # the server stopped cleanly: its -wal and -shm files are gone
+        for leftover in store.glob("server.db-*"):
+            leftover.unlink()
+        database = store / "server.db"
+        database.chmod(0o444)
+        store.chmod(0o555)
+        folder.chmod(0o755)
+        out.chmod(0o777)
+        before = os.stat(database)
+        command = [sys.executable, "-m", "sync.server_cli", "--database", f"sqlite:///{database}"]
+        command += ["--log-level", "ERROR", "backup", "--out", str(out / "central.zip")]
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            env=SERVER_ENV,
+            cwd=SERVER_REPO,
+            timeout=120,
+            user=65534 if as_root else None,  # nobody
+        )
+        assert done.returncode == 0, done.stderr
+        assert "backup written" in done.stdout and "Traceback" not in done.stderr
+        after = os.stat(database)
+        assert stat.S_IMODE(after.st_mode) == 0o444 and after.st_mtime_ns == before.st_mtime_ns
+        store.chmod(0o755)
+        target = make_engine(f"sqlite:///{folder / 'target.db'}")
+        backup.restore(target, out / "central.zip")
+        assert everything(target) == expected
+        target.dispose()
+    finally:
+        for path in (folder, *folder.rglob("*")):
+            if path.is_dir():
+                path.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_store_read_unlocked_that_changes_meanwhile_writes_no_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cheap_password_hashes: None
+) -> None:
+    """Read by an account that may not write its folder, a store a server has closed cleanly is read
+    without locks (as an unchanging file: there is nowhere to put the lock). Should a server open and
+    write it meanwhile, what was read is no one state of the store: no backup is written, and the
+    error says why. (The unlocked reading is the operating system's doing, which root cannot meet:
+    taken here as `make_engine` takes it when the -shm file cannot be made.)"""
+    import sqlite3
+    from urllib.parse import quote
+
+    from sync.server import db as server_db
+
+    database = tmp_path / "server.db"
+    engine = make_engine(f"sqlite:///{database}")
+    with TestClient(create_app(engine=engine)) as client:
+        fill(Server(engine, client))
+    engine.dispose()
+    for leftover in tmp_path.glob("server.db-*"):
+        leftover.unlink()
+
+    def as_if_unwritable(path: str) -> Any:
+        uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro&immutable=1"
+        return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False), True
+
+    monkeypatch.setattr(server_db, "_read_only_creator", as_if_unwritable)
+    reader = make_engine(f"sqlite:///{database}", read_only=True)
+    assert server_db.unchanging_file(reader) == database.resolve()
+    dump = backup._dump_table
+
+    def dump_while_a_server_writes(conn: Any, table: Any, zf: zipfile.ZipFile) -> Any:
+        if table.name == "users":
+            writer = make_engine(f"sqlite:///{database}")
+            with writer.begin() as w:
+                w.execute(text("UPDATE counters SET value = value + 1"))
+            writer.dispose()
+        return dump(conn, table, zf)
+
+    monkeypatch.setattr(backup, "_dump_table", dump_while_a_server_writes)
+    out = tmp_path / "central.zip"
+    with pytest.raises(backup.BackupError) as refused:
+        backup.backup(reader, out)
+    assert "changed the store while it was read" in refused.value.en and "未写出备份" in refused.value.zh
+    assert not out.exists() and not list(tmp_path.glob("central.zip*"))
+    reader.dispose()
+    # Left unchanged, the same reading gives a backup.
+    monkeypatch.setattr(backup, "_dump_table", dump)
+    for leftover in tmp_path.glob("server.db-*"):
+        leftover.unlink()
+    reader = make_engine(f"sqlite:///{database}", read_only=True)
+    backup.backup(reader, out)
+    assert backup.check(out)["tables"]["users"]["rows"] == 2
+    reader.dispose()
