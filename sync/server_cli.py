@@ -596,9 +596,13 @@ def app_from_env() -> Any:
 
 
 def _safe(url: str) -> str:
+    """The store's URL to show an operator: its password hidden, its path as written (SQLAlchemy
+    percent-encodes a path's Chinese characters and spaces)."""
+    from urllib.parse import unquote
+
     from sqlalchemy.engine import make_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return unquote(make_url(url).render_as_string(hide_password=True))
 
 
 def user_command(args: argparse.Namespace, engine: Any) -> int:

@@ -385,7 +385,8 @@ def test_cli_backup_and_restore(
         finally:
             root.handlers[:], root.level = handlers, level  # main() installs the server's JSON log
 
-    source, target = tmp_path / "source", tmp_path / "target"
+    # A folder named in Chinese, as an operator's may be: the restore said it percent-encoded.
+    source, target = tmp_path / "source", tmp_path / "恢复 目标"
     source.mkdir()
     engine = make_engine(f"sqlite:///{source / 'server.db'}")
     with TestClient(create_app(engine=engine)) as client:
@@ -396,6 +397,7 @@ def test_cli_backup_and_restore(
     assert main(["--data-dir", str(target), "--log-level", "ERROR", "restore", str(out), "--check"]) == 0
     assert "backup OK" in capsys.readouterr().out
     assert main(["--data-dir", str(target), "--log-level", "ERROR", "restore", str(out)]) == 0
+    assert f"into sqlite:///{target / 'server.db'}:" in capsys.readouterr().out  # the path as given
     restored = make_engine(f"sqlite:///{target / 'server.db'}")
     assert everything(restored) == everything(engine)
     assert main(["--data-dir", str(target), "--log-level", "ERROR", "restore", str(out)]) == 2
