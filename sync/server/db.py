@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -118,7 +117,7 @@ def _read_only_creator(database: str) -> tuple[Callable[[], sqlite3.Connection],
     path = Path(database).resolve()
     if not path.is_file():
         raise StoreReadError(f"no such file: {path}")
-    uri = f"file:{quote(str(path), safe='/')}?mode=ro"  # the path as a URI's: %, ?, # escaped
+    uri = f"{path.as_uri()}?mode=ro"  # (percent-encoded: a path's %, ? and # are not SQLite's)
 
     def opener(uri: str) -> Callable[[], sqlite3.Connection]:
         return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
