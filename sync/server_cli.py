@@ -55,7 +55,8 @@ def database_url(args: argparse.Namespace) -> str:
 
     url = args.database or os.environ.get("COMMISSIONER_SERVER_DATABASE")
     if not url:
-        return sqlite_url(args.data_dir or default_data_dir())
+        # (`backup` only reads: a data folder that is not there is not made for it.)
+        return sqlite_url(args.data_dir or default_data_dir(), create=args.command != "backup")
     password_file = os.environ.get("COMMISSIONER_SERVER_DATABASE_PASSWORD_FILE")
     if password_file:
         # The password from a file (a container secret, a systemd credential), never in the URL

@@ -51,6 +51,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DatabaseError
 
 from sync.server import migrations, timeutil
 from sync.server.db import unchanging_file, writing
@@ -80,11 +81,14 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
     from commissioner_app import __version__
 
     out = Path(out)
-    partial = out.with_name(out.name + ".partial")
+    _not_the_store(engine, out)
     unchanging = unchanging_file(engine)
     as_read = _file_state(unchanging) if unchanging else None
-    # The dump holds password and token hashes: readable by the owner only, from the first byte.
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # The dump holds password and token hashes: readable by the owner only, from the first byte; in
+    # a file of its own, made anew beside `out` (one named beforehand, which whoever may write the
+    # folder could have made a link to another file, would be written through).
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+    partial = Path(name)
     if os.name == "posix":
         os.fchmod(fd, 0o600)
     try:
@@ -93,18 +97,14 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
             # Level 1: most of the bytes are photos in base64, which no level shrinks much further.
             zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
         ):
-            with _snapshot(engine) as conn:
-                meta = _reflect_store(conn)
-                if "schema_versions" not in meta.tables:
-                    raise BackupError(
-                        "数据库中没有中心数据（没有 schema_versions 表）",
-                        "the database holds no central store (no schema_versions table)",
-                    )
-                version = migrations.current_version(conn)
-                tables: dict[str, Any] = {}
-                for name in sorted(meta.tables):
-                    tables[name] = _dump_table(conn, meta.tables[name], zf)
-                attachments = _attachment_totals(conn, meta)
+            try:
+                tables, version, attachments = _dump(engine, zf)
+            except DatabaseError as exc:
+                if unchanging and _file_state(unchanging) != as_read:
+                    raise _changed_meanwhile() from exc
+                raise BackupError(
+                    f"无法读取中心库：{exc.orig}", f"cannot read the store: {exc.orig}"
+                ) from exc
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -117,13 +117,7 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
             }
             zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         if unchanging and _file_state(unchanging) != as_read:
-            raise BackupError(
-                "备份期间有服务器打开并修改了中心库（本账户无权写入其目录，无法锁定读取）；未写出备份。"
-                "请停止服务器后重试，或以中心库文件所属的系统账户运行备份",
-                "a server opened and changed the store while it was read (this account may not write "
-                "its folder, so the read could not lock it); no backup was written. Stop the server "
-                "and run the backup again, or run it as the account that owns the store's files",
-            )
+            raise _changed_meanwhile()
         os.replace(partial, out)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -131,11 +125,56 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
     return manifest
 
 
+def _dump(engine: Engine, zf: zipfile.ZipFile) -> tuple[dict[str, Any], int, dict[str, int]]:
+    """Every table into `zf`, in one snapshot: (the tables' parts, the schema version, the
+    attachments' totals)."""
+    with _snapshot(engine) as conn:
+        meta = _reflect_store(conn)
+        if "schema_versions" not in meta.tables:
+            raise BackupError(
+                "数据库中没有中心数据（没有 schema_versions 表）",
+                "the database holds no central store (no schema_versions table)",
+            )
+        version = migrations.current_version(conn)
+        tables: dict[str, Any] = {}
+        for name in sorted(meta.tables):
+            tables[name] = _dump_table(conn, meta.tables[name], zf)
+        return tables, version, _attachment_totals(conn, meta)
+
+
+def _not_the_store(engine: Engine, out: Path) -> None:
+    """`--out` naming the SQLite store's own file (or its -wal, -shm), through whatever link or
+    path, would replace the store with its backup."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database.startswith("file:"):
+        return
+    store = Path(database).resolve()
+    target = out.resolve()
+    if target in {store, *(Path(f"{store}{end}") for end in ("-wal", "-shm", "-journal"))} or (
+        target.exists() and store.exists() and os.path.samefile(target, store)
+    ):
+        raise BackupError(
+            f"备份文件不能写在中心库本身（{out}）：请换一个文件名",
+            f"the backup file would replace the store itself ({out}): name another file",
+        )
+
+
+def _changed_meanwhile() -> BackupError:
+    return BackupError(
+        "备份期间有服务器打开并修改了中心库（本账户无权写入它，无法锁定读取）；未写出备份。"
+        "请停止服务器后重试，或以中心库文件所属的系统账户运行备份",
+        "a server opened and changed the store while it was read (this account may not write it, "
+        "so the read could not lock it); no backup was written. Stop the server and run the backup "
+        "again, or run it as the account that owns the store's files",
+    )
+
+
 def _file_state(database: Path) -> tuple[Any, ...]:
     """What changes when anything writes a SQLite store: its file, and its -wal file, which a
-    server makes on opening it."""
+    server writes before the file itself (one that is only opened stays empty)."""
     found = os.stat(database)
-    return found.st_ino, found.st_size, found.st_mtime_ns, Path(f"{database}-wal").exists()
+    wal = Path(f"{database}-wal")
+    return found.st_ino, found.st_size, found.st_mtime_ns, wal.stat().st_size if wal.exists() else 0
 
 
 class _snapshot:

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,13 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def sqlite_url(data_dir: Path) -> str:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / 'server.db'}"
+def sqlite_url(data_dir: Path, *, create: bool = True) -> str:
+    """The URL of the store in `data_dir` (made first unless `create` is false). A URL reads `?` as
+    the start of its query and `%41` as `A`: the folder's name is escaped so that it stays as named."""
+    if create:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    path = str(data_dir / "server.db").replace("%", "%25").replace("?", "%3F")
+    return f"sqlite:///{path}"
 
 
 class StoreAccessError(Exception):
@@ -65,9 +69,10 @@ def _owner_only(database: str) -> None:
 
 
 def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
-    """An engine over the store at `url`. `read_only` (what only reads, `backup`): a SQLite store is
-    opened as such, left as it is, and may be one the account can read but not write (a backup
-    account's, a snapshot mounted read-only); PostgreSQL's transactions say so themselves."""
+    """An engine over the store at `url`. `read_only` (what only reads, `backup`): a SQLite store's
+    files are left as they are (not made private), and it may be one the account can read but not
+    write (a snapshot mounted read-only), then opened read-only (see _read_only_creator);
+    PostgreSQL's transactions say so themselves."""
     url = normalise_url(url)
     # Enough connections for uvicorn's thread pool (40 threads) without waiting on the pool, unless
     # `serve --db-connections N` caps them (several processes on one PostgreSQL share its
@@ -80,14 +85,16 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
         if ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://"):
             raise ValueError("the server needs a database file, not an in-memory SQLite database")
         database = make_url(url).database
-        unchanging = False
+        unchanging = opened_read_only = False
         if database and not database.startswith("file:"):
             if read_only:
-                kwargs["creator"], unchanging = _read_only_creator(database)
+                creator, unchanging = _read_only_creator(database)
+                if creator is not None:
+                    kwargs["creator"], opened_read_only = creator, True
             else:
                 _owner_only(database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, **kwargs)
-        _configure_sqlite(engine, read_only=read_only)
+        _configure_sqlite(engine, read_only=opened_read_only)
         if unchanging and database:
             _UNCHANGING[engine] = Path(database).resolve()
         return engine
@@ -106,30 +113,50 @@ class StoreReadError(StoreAccessError):
     """The database file cannot be read (another account's, or not there)."""
 
 
-def _read_only_creator(database: str) -> tuple[Callable[[], sqlite3.Connection], bool]:
-    """How to open `database` read-only, and whether as an unchanging file.
+def _read_only_creator(database: str) -> tuple[Callable[[], sqlite3.Connection] | None, bool]:
+    """How `backup` opens `database`: None (as usual: the account may write the store, and its
+    reading leaves the store's files as they were), or read-only; and whether as an unchanging file.
 
-    Under WAL a reader needs the -shm file, which it creates if it is not there: an account that
-    may not write the folder (or a snapshot mounted read-only) cannot read a store a server has
-    closed cleanly (no -wal, no -shm left). Such a store can change only once a server opens it,
-    which makes its -wal file: it is read as an unchanging file (SQLite's immutable), and `backup`
-    checks afterwards that it did not change meanwhile (`unchanging_file`)."""
+    A read-only reader under WAL uses the -wal and -shm files, and makes them when they are not there
+    (a store whose server closed it cleanly), where it can: then they would be left behind, the
+    reader's, and the store's own server could not make them private and would not start; where it
+    cannot (a folder it may not write, a snapshot mounted read-only), it cannot read the store. Such a
+    store can change only once a server opens it: it is read as an unchanging file (SQLite's
+    immutable), and `backup` checks afterwards that it did not change meanwhile (`unchanging_file`)."""
     path = Path(database).resolve()
-    if not path.is_file():
-        raise StoreReadError(f"no such file: {path}")
-    uri = f"{path.as_uri()}?mode=ro"  # (percent-encoded: a path's %, ? and # are not SQLite's)
-
-    def opener(uri: str) -> Callable[[], sqlite3.Connection]:
-        return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
-
     try:
-        with closing(opener(uri)()) as probe:
-            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return opener(uri), False
-    except sqlite3.OperationalError as exc:
-        if "readonly" in str(exc) and not Path(f"{path}-wal").exists():
-            return opener(uri + "&immutable=1"), True
-        raise StoreReadError(f"{exc}: {path}") from exc
+        return _read_only_opening(path)
+    except OSError as exc:  # a folder on the way that may not be looked into
+        raise StoreReadError(f"{exc.strerror}: {exc.filename}") from exc
+
+
+def _read_only_opening(path: Path) -> tuple[Callable[[], sqlite3.Connection] | None, bool]:
+    if not path.exists():
+        raise StoreReadError(f"no such file: {path}")
+    if not path.is_file():
+        raise StoreReadError(f"not a database file: {path}")
+    if not os.access(path, os.R_OK):
+        raise StoreReadError(f"permission denied: {path}")
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return None, False
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    uri = f"{path.as_uri()}?mode=ro"  # (percent-encoded: a path's %, ? and # are not SQLite's)
+    if not wal.exists():
+        uri += "&immutable=1"
+    elif not shm.exists():
+        raise StoreReadError(
+            f"{wal.name} without {shm.name}: the store was not closed cleanly; start and stop its "
+            "server, or back it up as the account that owns it"
+        )
+    else:
+        for part in (wal, shm):
+            if not os.access(part, os.R_OK):
+                raise StoreReadError(f"permission denied: {part}")
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
+
+    return connect, "immutable=1" in uri
 
 
 def unchanging_file(engine: Engine) -> Path | None:

@@ -861,21 +861,33 @@ def test_a_store_the_account_may_only_read_is_backed_up(tmp_path: Path, cheap_pa
         folder.chmod(0o755)
         out.chmod(0o777)
         before = os.stat(database)
-        command = [sys.executable, "-m", "sync.server_cli", "--database", f"sqlite:///{database}"]
-        command += ["--log-level", "ERROR", "backup", "--out", str(out / "central.zip")]
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            env=SERVER_ENV,
-            cwd=SERVER_REPO,
-            timeout=120,
-            user=65534 if as_root else None,  # nobody
-        )
+
+        def run_backup(name: str) -> subprocess.CompletedProcess[str]:
+            command = [sys.executable, "-m", "sync.server_cli", "--database", f"sqlite:///{database}"]
+            command += ["--log-level", "ERROR", "backup", "--out", str(out / name)]
+            return subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                env=SERVER_ENV,
+                cwd=SERVER_REPO,
+                timeout=120,
+                user=65534 if as_root else None,  # nobody
+            )
+
+        done = run_backup("central.zip")
         assert done.returncode == 0, done.stderr
         assert "backup written" in done.stdout and "Traceback" not in done.stderr
         after = os.stat(database)
         assert stat.S_IMODE(after.st_mode) == 0o444 and after.st_mtime_ns == before.st_mtime_ns
+        # In a folder the backup account may write (a shared group's): a read-only reader leaves its
+        # -wal and -shm files behind, the account's, which the store's own server could then not make
+        # private, and would not start. Nothing is left beside the store.
+        store.chmod(0o777)
+        done = run_backup("again.zip")
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in store.iterdir()) == ["server.db"]
+        assert backup.check(out / "again.zip")["tables"] == backup.check(out / "central.zip")["tables"]
         store.chmod(0o755)
         target = make_engine(f"sqlite:///{folder / 'target.db'}")
         backup.restore(target, out / "central.zip")
@@ -888,8 +900,9 @@ def test_a_store_the_account_may_only_read_is_backed_up(tmp_path: Path, cheap_pa
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.parametrize("write", ["UPDATE counters SET value = value + 1", "VACUUM"])
 def test_a_store_read_unlocked_that_changes_meanwhile_writes_no_backup(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cheap_password_hashes: None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cheap_password_hashes: None, write: str
 ) -> None:
     """Read by an account that may not write its folder, a store a server has closed cleanly is read
     without locks (as an unchanging file: there is nowhere to put the lock). Should a server open and
@@ -897,6 +910,7 @@ def test_a_store_read_unlocked_that_changes_meanwhile_writes_no_backup(
     error says why. (The unlocked reading is the operating system's doing, which root cannot meet:
     taken here as `make_engine` takes it when the -shm file cannot be made.)"""
     import sqlite3
+    from contextlib import closing
     from urllib.parse import quote
 
     from sync.server import db as server_db
@@ -919,11 +933,11 @@ def test_a_store_read_unlocked_that_changes_meanwhile_writes_no_backup(
     dump = backup._dump_table
 
     def dump_while_a_server_writes(conn: Any, table: Any, zf: zipfile.ZipFile) -> Any:
-        if table.name == "users":
-            writer = make_engine(f"sqlite:///{database}")
-            with writer.begin() as w:
-                w.execute(text("UPDATE counters SET value = value + 1"))
-            writer.dispose()
+        if table.name == "counters":
+            # A server's write, or an operator's VACUUM (which `prune` suggests): the second
+            # rewrites the file, and the unlocked reading found "database disk image is malformed".
+            with closing(sqlite3.connect(database, isolation_level=None)) as writer:
+                writer.execute(write)
         return dump(conn, table, zf)
 
     monkeypatch.setattr(backup, "_dump_table", dump_while_a_server_writes)
@@ -941,3 +955,55 @@ def test_a_store_read_unlocked_that_changes_meanwhile_writes_no_backup(
     backup.backup(reader, out)
     assert backup.check(out)["tables"]["users"]["rows"] == 2
     reader.dispose()
+
+
+def test_backup_writes_only_its_own_new_file_and_never_over_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cheap_password_hashes: None
+) -> None:
+    """From a cold try: `backup --out DIR/x.zip` wrote through DIR/x.zip.partial, following a symbolic
+    link someone who may write DIR had put there (root's backup overwrote the file it pointed to);
+    `--out` naming the store's own file replaced the store with the zip, reported as success; and a
+    `--data-dir` that did not exist was made (or, where it could not be, ended in a traceback)."""
+    import logging
+
+    from sync.server_cli import main as cli_main
+
+    def main(argv: list[str]) -> int:
+        root = logging.getLogger()
+        handlers, level = root.handlers[:], root.level
+        try:
+            return cli_main(["--log-level", "ERROR", *argv])
+        finally:
+            root.handlers[:], root.level = handlers, level
+
+    data = tmp_path / "data"
+    data.mkdir()
+    engine = make_engine(f"sqlite:///{data / 'server.db'}")
+    with TestClient(create_app(engine=engine)) as client:
+        fill(Server(engine, client))
+    expected = everything(engine)
+    engine.dispose()
+    shared = tmp_path / "backups"
+    shared.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not to be overwritten")
+    (shared / "central.zip.partial").symlink_to(victim)
+    assert main(["--data-dir", str(data), "backup", "--out", str(shared / "central.zip")]) == 0
+    capsys.readouterr()
+    assert victim.read_text() == "not to be overwritten"
+    assert (shared / "central.zip").is_file() and not (shared / "central.zip").is_symlink()
+    assert backup.check(shared / "central.zip")["tables"]["users"]["rows"] == 2
+
+    for onto in (data / "server.db", tmp_path / "link-to-store.db"):
+        if onto.name == "link-to-store.db":
+            onto.symlink_to(data / "server.db")
+        assert main(["--data-dir", str(data), "backup", "--out", str(onto)]) == 2
+        err = capsys.readouterr().err
+        assert "备份文件不能写在中心库本身" in err and "the store itself" in err and "Traceback" not in err
+    assert everything(make_engine(f"sqlite:///{data / 'server.db'}")) == expected
+
+    missing = tmp_path / "no such folder" / "data"
+    assert main(["--data-dir", str(missing), "backup", "--out", str(tmp_path / "x.zip")]) == 2
+    err = capsys.readouterr().err
+    assert "无法读取中心库" in err and "cannot read the store" in err and "Traceback" not in err
+    assert not missing.parent.exists() and not (tmp_path / "x.zip").exists()

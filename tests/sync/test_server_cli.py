@@ -319,3 +319,19 @@ def test_a_store_that_cannot_be_written_is_said_so_without_a_traceback(
         assert main(["--database", url, "--log-level", "ERROR", *command]) == 2
         err = capsys.readouterr().err
         assert "无法写入中心库" in err and "cannot write the store" in err and "readonly" in err
+
+
+def test_a_data_folder_named_with_url_characters_holds_the_store(tmp_path: Path) -> None:
+    """From a cold try: the data folder became part of a database URL as written, so a `?` in its
+    name started the URL's query (the store was the file `…/q`, beside the folder) and `%41` was read
+    as `A` (`user add` ended in a FileNotFoundError traceback). The store is the folder's server.db."""
+    for name in ("q?x", "p%41x", "h#50%"):
+        data = tmp_path / name
+        added = cli(
+            data, "user", "add", "zhang", "--role", "bureau", "--password-stdin", stdin="pw-long-enough-1\n"
+        )
+        assert added.returncode == 0, added.stderr
+        assert (data / "server.db").is_file(), sorted(p.name for p in tmp_path.iterdir())
+        listed = cli(data, "user", "list")
+        assert listed.returncode == 0 and "zhang" in listed.stdout, listed.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h#50%", "p%41x", "q?x"]
