@@ -87,7 +87,7 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
     # The dump holds password and token hashes: readable by the owner only, from the first byte; in
     # a file of its own, made anew beside `out` (one named beforehand, which whoever may write the
     # folder could have made a link to another file, would be written through).
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f"{out.name}.", suffix=".partial")
     partial = Path(name)
     if os.name == "posix":
         os.fchmod(fd, 0o600)
