@@ -54,7 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError
 
 from sync.server import migrations, timeutil
-from sync.server.db import unchanging_file, writing
+from sync.server.db import file_state, unchanging_file, writing
 
 FORMAT = "field-commissioner-server-backup"
 FORMAT_VERSION = 1
@@ -83,7 +83,6 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
     out = Path(out)
     _not_the_store(engine, out)
     unchanging = unchanging_file(engine)
-    as_read = _file_state(unchanging) if unchanging else None
     # The dump holds password and token hashes: readable by the owner only, from the first byte; in
     # a file of its own, made anew beside `out` (one named beforehand, which whoever may write the
     # folder could have made a link to another file, would be written through).
@@ -100,7 +99,7 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
             try:
                 tables, version, attachments = _dump(engine, zf)
             except DatabaseError as exc:
-                if unchanging and _file_state(unchanging) != as_read:
+                if _changed(unchanging):
                     raise _changed_meanwhile() from exc
                 raise BackupError(
                     f"无法读取中心库：{exc.orig}", f"cannot read the store: {exc.orig}"
@@ -116,7 +115,7 @@ def backup(engine: Engine, out: Path) -> dict[str, Any]:
                 "attachments": attachments,
             }
             zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
-        if unchanging and _file_state(unchanging) != as_read:
+        if _changed(unchanging):
             raise _changed_meanwhile()
         os.replace(partial, out)
     except BaseException:
@@ -143,19 +142,27 @@ def _dump(engine: Engine, zf: zipfile.ZipFile) -> tuple[dict[str, Any], int, dic
 
 
 def _not_the_store(engine: Engine, out: Path) -> None:
-    """`--out` naming the SQLite store's own file (or its -wal, -shm), through whatever link or
-    path, would replace the store with its backup."""
+    """`--out` naming the SQLite store's own file, its -wal, -shm or serving lock, by whatever link,
+    path or second mount of its folder, would replace it with the backup."""
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     if not database or database.startswith("file:"):
         return
     store = Path(database).resolve()
+    parts = [Path(f"{store}{end}") for end in ("", "-wal", "-shm", "-journal", ".serving")]
     target = out.resolve()
-    if target in {store, *(Path(f"{store}{end}") for end in ("-wal", "-shm", "-journal"))} or (
-        target.exists() and store.exists() and os.path.samefile(target, store)
+
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return os.path.samefile(a, b)
+        except OSError:  # one of them is not there
+            return False
+
+    if any(same(target, part) for part in parts) or (
+        target.name in {p.name for p in parts} and same(target.parent, store.parent)
     ):
         raise BackupError(
-            f"备份文件不能写在中心库本身（{out}）：请换一个文件名",
-            f"the backup file would replace the store itself ({out}): name another file",
+            f"备份文件不能写在中心库本身或其附属文件上（{out}）：请换一个文件名",
+            f"the backup file would replace the store itself or one of its files ({out}): name another file",
         )
 
 
@@ -169,12 +176,9 @@ def _changed_meanwhile() -> BackupError:
     )
 
 
-def _file_state(database: Path) -> tuple[Any, ...]:
-    """What changes when anything writes a SQLite store: its file, and its -wal file, which a
-    server writes before the file itself (one that is only opened stays empty)."""
-    found = os.stat(database)
-    wal = Path(f"{database}-wal")
-    return found.st_ino, found.st_size, found.st_mtime_ns, wal.stat().st_size if wal.exists() else 0
+def _changed(unchanging: tuple[Path, tuple[Any, ...]] | None) -> bool:
+    """Whether a store read as an unchanging file (see sync/server/db.py) changed since it was found so."""
+    return unchanging is not None and file_state(unchanging[0]) != unchanging[1]
 
 
 class _snapshot:

@@ -85,7 +85,8 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
         if ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://"):
             raise ValueError("the server needs a database file, not an in-memory SQLite database")
         database = make_url(url).database
-        unchanging = opened_read_only = False
+        unchanging: tuple[Any, ...] | None = None
+        opened_read_only = False
         if database and not database.startswith("file:"):
             if read_only:
                 creator, unchanging = _read_only_creator(database)
@@ -95,8 +96,8 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
                 _owner_only(database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, **kwargs)
         _configure_sqlite(engine, read_only=opened_read_only)
-        if unchanging and database:
-            _UNCHANGING[engine] = Path(database).resolve()
+        if unchanging is not None and database:
+            _UNCHANGING[engine] = (Path(database).resolve(), unchanging)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     if "application_name" not in make_url(url).query:
@@ -105,17 +106,20 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-# Read-only SQLite engines over a file no process can be changing (see _read_only_creator): the file.
-_UNCHANGING: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
+# Read-only SQLite engines over a file no process can be changing (see _read_only_creator): the file,
+# and its state when it was found so.
+_UNCHANGING: weakref.WeakKeyDictionary[Engine, tuple[Path, tuple[Any, ...]]] = weakref.WeakKeyDictionary()
 
 
 class StoreReadError(StoreAccessError):
     """The database file cannot be read (another account's, or not there)."""
 
 
-def _read_only_creator(database: str) -> tuple[Callable[[], sqlite3.Connection] | None, bool]:
-    """How `backup` opens `database`: None (as usual: the account may write the store, and its
-    reading leaves the store's files as they were), or read-only; and whether as an unchanging file.
+def _read_only_creator(
+    database: str,
+) -> tuple[Callable[[], sqlite3.Connection] | None, tuple[Any, ...] | None]:
+    """How `backup` opens `database`: None (as usual: the store's own account, or root), or
+    read-only; and, when read as an unchanging file, the file's state (`file_state`) then.
 
     A read-only reader under WAL uses the -wal and -shm files, and makes them when they are not there
     (a store whose server closed it cleanly), where it can: then they would be left behind, the
@@ -130,23 +134,30 @@ def _read_only_creator(database: str) -> tuple[Callable[[], sqlite3.Connection] 
         raise StoreReadError(f"{exc.strerror}: {exc.filename}") from exc
 
 
-def _read_only_opening(path: Path) -> tuple[Callable[[], sqlite3.Connection] | None, bool]:
+def _read_only_opening(
+    path: Path,
+) -> tuple[Callable[[], sqlite3.Connection] | None, tuple[Any, ...] | None]:
     if not path.exists():
         raise StoreReadError(f"no such file: {path}")
     if not path.is_file():
         raise StoreReadError(f"not a database file: {path}")
     if not os.access(path, os.R_OK):
         raise StoreReadError(f"permission denied: {path}")
-    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
-        return None, False
+    if _owns(path) and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return None, None
+    # Taken before the -wal is looked for: a server that opens the store after this writes its -wal
+    # (or, checkpointing, the file itself), which the backup then finds changed.
+    state = file_state(path)
     wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
     uri = f"{path.as_uri()}?mode=ro"  # (percent-encoded: a path's %, ? and # are not SQLite's)
-    if not wal.exists():
+    unchanging = not wal.exists()
+    if unchanging:
         uri += "&immutable=1"
     elif not shm.exists():
         raise StoreReadError(
-            f"{wal.name} without {shm.name}: the store was not closed cleanly; start and stop its "
-            "server, or back it up as the account that owns it"
+            f"{wal.name} without {shm.name}: the store was not closed cleanly. Back it up as the "
+            "account that owns it, or copy server.db and its -wal to a folder you may write and back "
+            "up the copy"
         )
     else:
         for part in (wal, shm):
@@ -156,11 +167,29 @@ def _read_only_opening(path: Path) -> tuple[Callable[[], sqlite3.Connection] | N
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
 
-    return connect, "immutable=1" in uri
+    return connect, state if unchanging else None
 
 
-def unchanging_file(engine: Engine) -> Path | None:
-    """The database file of a read-only engine that reads it as unchanging (see above), else None."""
+def _owns(path: Path) -> bool:
+    """Whether this account's reading may make the store's -wal and -shm files: as its owner, or as
+    root (SQLite gives what root makes to the file's owner). Another account's would be left
+    beside the store, and its server, which makes them private, would not start."""
+    if not hasattr(os, "geteuid"):
+        return True  # (Windows: no owners to keep apart here)
+    return os.geteuid() in (0, path.stat().st_uid)
+
+
+def file_state(database: Path) -> tuple[Any, ...]:
+    """What changes when anything writes a SQLite store: its file, and its -wal file, which a
+    server writes before the file itself (one that is only opened stays empty)."""
+    found = os.stat(database)
+    wal = Path(f"{database}-wal")
+    return found.st_ino, found.st_size, found.st_mtime_ns, wal.stat().st_size if wal.exists() else 0
+
+
+def unchanging_file(engine: Engine) -> tuple[Path, tuple[Any, ...]] | None:
+    """The database file of a read-only engine that reads it as unchanging (see above), and its
+    `file_state` when it was found so; else None."""
     return _UNCHANGING.get(engine)
 
 

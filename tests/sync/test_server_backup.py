@@ -880,10 +880,12 @@ def test_a_store_the_account_may_only_read_is_backed_up(tmp_path: Path, cheap_pa
         assert "backup written" in done.stdout and "Traceback" not in done.stderr
         after = os.stat(database)
         assert stat.S_IMODE(after.st_mode) == 0o444 and after.st_mtime_ns == before.st_mtime_ns
-        # In a folder the backup account may write (a shared group's): a read-only reader leaves its
-        # -wal and -shm files behind, the account's, which the store's own server could then not make
-        # private, and would not start. Nothing is left beside the store.
+        # In a folder the backup account may write, the store's file too (a shared group's): a reader
+        # other than the store's own account leaves its -wal and -shm files behind, its own, which
+        # the store's server could then not make private, and would not start. Nothing is left.
         store.chmod(0o777)
+        if as_root:
+            database.chmod(0o666)
         done = run_backup("again.zip")
         assert done.returncode == 0, done.stderr
         assert sorted(p.name for p in store.iterdir()) == ["server.db"]
@@ -925,11 +927,12 @@ def test_a_store_read_unlocked_that_changes_meanwhile_writes_no_backup(
 
     def as_if_unwritable(path: str) -> Any:
         uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro&immutable=1"
-        return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False), True
+        state = server_db.file_state(Path(path).resolve())
+        return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False), state
 
     monkeypatch.setattr(server_db, "_read_only_creator", as_if_unwritable)
     reader = make_engine(f"sqlite:///{database}", read_only=True)
-    assert server_db.unchanging_file(reader) == database.resolve()
+    assert server_db.unchanging_file(reader) is not None
     dump = backup._dump_table
 
     def dump_while_a_server_writes(conn: Any, table: Any, zf: zipfile.ZipFile) -> Any:
@@ -994,10 +997,18 @@ def test_backup_writes_only_its_own_new_file_and_never_over_the_store(
     assert (shared / "central.zip").is_file() and not (shared / "central.zip").is_symlink()
     assert backup.check(shared / "central.zip")["tables"]["users"]["rows"] == 2
 
-    for onto in (data / "server.db", tmp_path / "link-to-store.db"):
-        if onto.name == "link-to-store.db":
-            onto.symlink_to(data / "server.db")
-        assert main(["--data-dir", str(data), "backup", "--out", str(onto)]) == 2
+    # The store's folder seen at a second path (a link here; a second mount of a volume alike).
+    alias = tmp_path / "alias"
+    alias.symlink_to(data, target_is_directory=True)
+    (tmp_path / "link-to-store.db").symlink_to(data / "server.db")
+    for onto in (
+        data / "server.db",
+        tmp_path / "link-to-store.db",
+        alias / "server.db-wal",  # (not there while the store is closed)
+        alias / "server.db.serving",
+        data / ".." / "data" / "server.db-shm",
+    ):
+        assert main(["--data-dir", str(data), "backup", "--out", str(onto)]) == 2, onto
         err = capsys.readouterr().err
         assert "备份文件不能写在中心库本身" in err and "the store itself" in err and "Traceback" not in err
     assert everything(make_engine(f"sqlite:///{data / 'server.db'}")) == expected
@@ -1007,3 +1018,37 @@ def test_backup_writes_only_its_own_new_file_and_never_over_the_store(
     err = capsys.readouterr().err
     assert "无法读取中心库" in err and "cannot read the store" in err and "Traceback" not in err
     assert not missing.parent.exists() and not (tmp_path / "x.zip").exists()
+
+
+def test_another_account_s_backup_makes_no_file_beside_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cheap_password_hashes: None
+) -> None:
+    """From a cold try: an account that may write the store's file and folder but is not its owner
+    (a shared group's) opened it as the owner does, and so made the -wal and -shm files, its own:
+    while its backup ran (or after it was killed) the store's server could not make them private
+    and did not start. Only the owner (or root, whose files SQLite gives to the owner) opens it so;
+    another account reads it read-only and makes nothing beside it. (Another account, as the test
+    may run as root: the process's account as `make_engine` sees it.)"""
+    from sync.server import db as server_db
+
+    database = tmp_path / "server.db"
+    engine = make_engine(f"sqlite:///{database}")
+    with TestClient(create_app(engine=engine)) as client:
+        fill(Server(engine, client))
+    engine.dispose()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["server.db"]
+    database.chmod(0o666)
+    monkeypatch.setattr(server_db.os, "geteuid", lambda: os.stat(database).st_uid + 4242)
+    seen: list[list[str]] = []
+    dump = backup._dump_table
+
+    def looking(conn: Any, table: Any, zf: zipfile.ZipFile) -> Any:
+        seen.append(sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("central.zip")))
+        return dump(conn, table, zf)
+
+    monkeypatch.setattr(backup, "_dump_table", looking)
+    reader = make_engine(f"sqlite:///{database}", read_only=True)
+    backup.backup(reader, tmp_path / "central.zip")
+    reader.dispose()
+    assert seen and all(names == ["server.db"] for names in seen), seen
+    assert backup.check(tmp_path / "central.zip")["tables"]["users"]["rows"] == 2
