@@ -7,7 +7,8 @@ import logging
 import os
 import pathlib
 import threading
-from collections.abc import MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import orjson
@@ -401,7 +402,15 @@ def create_app(
     if run_migrations:
         migrate(engine)
 
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Stopped: its connections closed, the last of them (on SQLite) moves the store's last
+        # writes from server.db-wal into server.db, as a copy of the file alone must have them.
+        engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Field Commissioner central store",
         version=str(protocol.PROTOCOL_VERSION),
         description="Sync protocol v1: see sync/protocol.py.",

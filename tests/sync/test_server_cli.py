@@ -335,3 +335,52 @@ def test_a_data_folder_named_with_url_characters_holds_the_store(tmp_path: Path)
         listed = cli(data, "user", "list")
         assert listed.returncode == 0 and "zhang" in listed.stdout, listed.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["h#50%", "p%41x", "q?x"]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_stopped_server_leaves_its_store_whole_in_its_file(tmp_path: Path, workers: str) -> None:
+    """From a cold try: a server stopped as it should be (SIGTERM, as systemd and Docker stop it) left
+    its last writes in server.db-wal: a copy of server.db alone (a snapshot of the file, a backup
+    account given the file only) lacked them, and a reading that may not make files could not read
+    the store. Each process closes its connections when it stops: the store is whole in its file."""
+    added = cli(
+        tmp_path, "user", "add", "li", "--role", "bureau", "--password-stdin", stdin="pw-long-enough-1\n"
+    )
+    assert added.returncode == 0, added.stderr
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "sync.server_cli",
+        "serve",
+        "--data-dir",
+        str(tmp_path),
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(
+        [*command, "--workers", workers], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        for _ in range(3):  # each login is a write (its token)
+            status, _body = call(
+                base, "POST", "/auth/login", {"username": "li", "password": "pw-long-enough-1"}
+            )
+            assert status == 200
+        assert (tmp_path / "server.db-wal").exists()
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)
+    assert not (tmp_path / "server.db-wal").exists()
+    import sqlite3
+
+    uri = f"{(tmp_path / 'server.db').as_uri()}?mode=ro&immutable=1"  # the file alone
+    with sqlite3.connect(uri, uri=True) as db:
+        assert db.execute("SELECT count(*) FROM tokens").fetchone()[0] == 3
