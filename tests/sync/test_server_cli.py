@@ -45,6 +45,16 @@ def call(
         return exc.code, json.loads(exc.read() or b"{}")
 
 
+def wait_until_up(base: str, seconds: float = 30) -> None:
+    """Until a server started at `base` answers (its workers may take a while on a busy machine)."""
+    for _ in range(int(seconds * 10)):
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+
+
 def in_process(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -195,12 +205,7 @@ def test_seed_demo_then_serve_on_a_fresh_machine(tmp_path: Path) -> None:
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         status, login = call(
             base, "POST", "/auth/login", {"username": "zhangsan", "password": "demo password"}
         )
@@ -363,12 +368,7 @@ def test_a_stopped_server_leaves_its_store_whole_in_its_file(tmp_path: Path, wor
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         for _ in range(3):  # each login is a write (its token)
             status, _body = call(
                 base, "POST", "/auth/login", {"username": "li", "password": "pw-long-enough-1"}
