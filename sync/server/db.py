@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,11 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
             if read_only:
                 creator, unchanging = _read_only_creator(database)
                 if creator is not None:
-                    kwargs["creator"], opened_read_only = creator, True
+                    # One connection, the backup's (and, for a served store, the one opened above).
+                    for name in ("pool_size", "max_overflow", "pool_timeout"):
+                        kwargs.pop(name, None)
+                    kwargs.update(creator=creator, poolclass=StaticPool)
+                    opened_read_only = True
             else:
                 _owner_only(database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, **kwargs)
@@ -163,11 +168,41 @@ def _read_only_opening(
         for part in (wal, shm):
             if not os.access(part, os.R_OK):
                 raise StoreReadError(f"permission denied: {part}")
+        return _held_reader(uri, path, wal, shm), None
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
 
-    return connect, state if unchanging else None
+    return connect, state
+
+
+def _held_reader(uri: str, path: Path, wal: Path, shm: Path) -> Callable[[], sqlite3.Connection]:
+    """A read-only reader of a served store, opened now and held to the end of the backup: while a
+    reader holds its -wal and -shm, a server that stops leaves them in place. Had it removed them
+    before this reader opened them, the reader would make them anew, its own, beside the store (see
+    _read_only_creator): then they are taken away again and the backup is to be run again."""
+
+    def identity(part: Path) -> tuple[int, int] | None:
+        try:
+            found = part.stat()
+        except FileNotFoundError:
+            return None
+        return found.st_dev, found.st_ino
+
+    seen = [identity(wal), identity(shm)]
+    held = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
+    try:
+        held.execute("SELECT count(*) FROM sqlite_master").fetchone()  # (opens the -wal and -shm)
+    except sqlite3.Error as exc:
+        held.close()
+        raise StoreReadError(f"{exc}: {path}") from exc
+    if [identity(wal), identity(shm)] != seen:
+        held.close()
+        for part in (wal, shm):
+            if part.exists() and part.stat().st_uid == os.geteuid() and part.stat().st_size <= 32768:
+                part.unlink()  # this reader's own, made a moment ago (a server's are its owner's)
+        raise StoreReadError("the store's server stopped as the backup began: run the backup again")
+    return lambda: held
 
 
 def _owns(path: Path) -> bool:

@@ -1052,3 +1052,35 @@ def test_another_account_s_backup_makes_no_file_beside_the_store(
     reader.dispose()
     assert seen and all(names == ["server.db"] for names in seen), seen
     assert backup.check(tmp_path / "central.zip")["tables"]["users"]["rows"] == 2
+
+
+def test_another_account_s_backup_holds_a_served_store_s_files_from_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cheap_password_hashes: None
+) -> None:
+    """From a cold try: another account's backup of a served store found its -wal and -shm there,
+    but opened them only at its first read, moments later. A server stopping in between took them
+    away (it closes its connections now, and the last one removes them), and the reading made them
+    anew, its own: the owner's server then did not start. The reading opens them at once and holds
+    them: a server stopping meanwhile leaves them, and the backup has everything it wrote."""
+    from sync.server import db as server_db
+
+    database = tmp_path / "server.db"
+    served = make_engine(f"sqlite:///{database}")
+    with TestClient(create_app(engine=served)) as client:
+        fill(Server(engine=served, client=client))
+    with served.begin() as conn:  # a last write, in the -wal
+        conn.execute(text("UPDATE counters SET value = value + 1000 WHERE name = 'server_seq'"))
+    expected = everything(served)
+    wal, shm = Path(f"{database}-wal"), Path(f"{database}-shm")
+    assert wal.exists() and shm.exists()
+    files = {p: (p.stat().st_dev, p.stat().st_ino) for p in (wal, shm)}
+    monkeypatch.setattr(server_db.os, "geteuid", lambda: os.stat(database).st_uid + 4242)
+    reader = make_engine(f"sqlite:///{database}", read_only=True)
+    served.dispose()  # the server stops as the backup begins
+    backup.backup(reader, tmp_path / "central.zip")
+    reader.dispose()
+    assert {p: (p.stat().st_dev, p.stat().st_ino) for p in (wal, shm) if p.exists()} == files
+    target = make_engine(f"sqlite:///{tmp_path / 'target.db'}")
+    backup.restore(target, tmp_path / "central.zip")
+    assert everything(target) == expected
+    target.dispose()
