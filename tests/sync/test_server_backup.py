@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import threading
 import uuid
 import zipfile
@@ -828,14 +829,13 @@ def test_a_store_the_account_may_only_read_is_backed_up(tmp_path: Path, cheap_pa
     mounted read-only), it refused with "cannot write the store" and wrote no backup. It reads the
     store read-only now, leaves its files as they were, and the backup restores every row. The
     refusal is the operating system's: as another account when the test runs as root (whom no
-    mode stops), else through the files' modes."""
+    mode stops; in a process forked from this one, with the program already loaded, as this
+    checkout may lie in a folder only root may enter), else through the files' modes."""
     import shutil
     import stat
-    import subprocess
-    import sys
     import tempfile
 
-    from tests.sync.harness import SERVER_ENV, SERVER_REPO
+    from sync.server_cli import main
 
     as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if os.name != "posix":
@@ -849,35 +849,46 @@ def test_a_store_the_account_may_only_read_is_backed_up(tmp_path: Path, cheap_pa
         engine = make_engine(f"sqlite:///{store / 'server.db'}")
         with TestClient(create_app(engine=engine)) as client:
             fill(Server(engine, client))
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         expected = everything(engine)
-        engine.dispose()  # the server stopped cleanly: its -wal and -shm files are gone
-        for leftover in store.glob("server.db-*"):
-            leftover.unlink()
+        engine.dispose()  # the server stopped cleanly: the store is whole in its file
         database = store / "server.db"
+        argv = ["--database", f"sqlite:///{database}", "--log-level", "ERROR", "backup", "--out"]
+        assert main([*argv, str(folder / "warm.zip")]) == 0  # (everything it uses, loaded here)
+        assert sorted(p.name for p in store.iterdir()) == ["server.db"]
         database.chmod(0o444)
         store.chmod(0o555)
         folder.chmod(0o755)
         out.chmod(0o777)
         before = os.stat(database)
 
-        def run_backup(name: str) -> subprocess.CompletedProcess[str]:
-            command = [sys.executable, "-m", "sync.server_cli", "--database", f"sqlite:///{database}"]
-            command += ["--log-level", "ERROR", "backup", "--out", str(out / name)]
-            return subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                env=SERVER_ENV,
-                cwd=SERVER_REPO,
-                timeout=120,
-                user=65534 if as_root else None,  # nobody
-            )
+        def run_backup(name: str) -> tuple[int, str]:
+            """`backup --out out/NAME` as nobody (or, not root, as this account): its exit code and output."""
+            log = out / f"{name}.log"
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover (the child)
+                code = 99
+                try:
+                    fd = os.open(log, os.O_WRONLY | os.O_CREAT, 0o666)
+                    sys.stdout = sys.stderr = open(fd, "w", encoding="utf-8", buffering=1)
+                    if as_root:
+                        os.setgroups([])
+                        os.setgid(65534)
+                        os.setuid(65534)
+                    code = main([*argv, str(out / name)])
+                except BaseException:
+                    import traceback
 
-        done = run_backup("central.zip")
-        assert done.returncode == 0, done.stderr
-        assert "backup written" in done.stdout and "Traceback" not in done.stderr
+                    traceback.print_exc()
+                finally:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os._exit(code)
+            _, status = os.waitpid(pid, 0)
+            return os.waitstatus_to_exitcode(status), log.read_text(encoding="utf-8")
+
+        code, said = run_backup("central.zip")
+        assert code == 0, said
+        assert "backup written" in said and "Traceback" not in said
         after = os.stat(database)
         assert stat.S_IMODE(after.st_mode) == 0o444 and after.st_mtime_ns == before.st_mtime_ns
         # In a folder the backup account may write, the store's file too (a shared group's): a reader
@@ -886,8 +897,8 @@ def test_a_store_the_account_may_only_read_is_backed_up(tmp_path: Path, cheap_pa
         store.chmod(0o777)
         if as_root:
             database.chmod(0o666)
-        done = run_backup("again.zip")
-        assert done.returncode == 0, done.stderr
+        code, said = run_backup("again.zip")
+        assert code == 0, said
         assert sorted(p.name for p in store.iterdir()) == ["server.db"]
         assert backup.check(out / "again.zip")["tables"] == backup.check(out / "central.zip")["tables"]
         store.chmod(0o755)
