@@ -198,8 +198,9 @@ def _held_reader(uri: str, path: Path, wal: Path, shm: Path) -> Callable[[], sql
         raise StoreReadError(f"{exc}: {path}") from exc
     if [identity(wal), identity(shm)] != seen:
         held.close()
+        mine = getattr(os, "geteuid", lambda: None)()
         for part in (wal, shm):
-            if part.exists() and part.stat().st_uid == os.geteuid() and part.stat().st_size <= 32768:
+            if part.exists() and part.stat().st_uid == mine and part.stat().st_size <= 32768:
                 part.unlink()  # this reader's own, made a moment ago (a server's are its owner's)
         raise StoreReadError("the store's server stopped as the backup began: run the backup again")
     return lambda: held
