@@ -54,7 +54,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError
 
 from sync.server import migrations, timeutil
-from sync.server.db import file_state, unchanging_file, writing
+from sync.server.db import file_state, sqlite_files, unchanging_file, writing
+from sync.server.serving import lock_path
 
 FORMAT = "field-commissioner-server-backup"
 FORMAT_VERSION = 1
@@ -148,7 +149,7 @@ def _not_the_store(engine: Engine, out: Path) -> None:
     if not database or database.startswith("file:"):
         return
     store = Path(database).resolve()
-    parts = [Path(f"{store}{end}") for end in ("", "-wal", "-shm", "-journal", ".serving")]
+    parts = [*sqlite_files(store), lock_path(engine.url) or store]
     target = out.resolve()
 
     def same(a: Path, b: Path) -> bool:

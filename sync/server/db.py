@@ -53,6 +53,11 @@ class StoreAccessError(Exception):
         self.reason = reason
 
 
+def sqlite_files(database: Path) -> list[Path]:
+    """A SQLite store's file and the files SQLite keeps beside it (-wal, -shm, -journal)."""
+    return [Path(f"{database}{end}") for end in ("", "-wal", "-shm", "-journal")]
+
+
 def _owner_only(database: str) -> None:
     """The database file (and its -wal/-shm, which SQLite creates with the file's mode) readable and
     writable by the server's account only: it holds password hashes and every record."""
@@ -60,7 +65,7 @@ def _owner_only(database: str) -> None:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         os.close(fd)
-        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        for name in sqlite_files(path):
             if name.exists():
                 os.chmod(name, 0o600)
     except OSError as exc:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from commissioner_app.file_lock import lock
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 SETTLE_TRIES = 8  # 2.1 s in all
 
 
-def lock_path(url: str) -> Path | None:
+def lock_path(url: str | URL) -> Path | None:
     """The file beside a SQLite database that its servers lock; None for another database. Beside
     the file itself: a store named through a link, or by another path, has the one lock."""
     parsed = make_url(url)
