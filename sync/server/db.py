@@ -148,11 +148,11 @@ def _read_only_opening(
     path: Path,
 ) -> tuple[Callable[[], sqlite3.Connection] | None, tuple[Any, ...] | None]:
     if not path.exists():
-        raise StoreReadError(f"no such file: {path}")
+        raise StoreReadError(f"没有这个文件 / no such file: {path}")
     if not path.is_file():
-        raise StoreReadError(f"not a database file: {path}")
+        raise StoreReadError(f"不是数据库文件 / not a database file: {path}")
     if not os.access(path, os.R_OK):
-        raise StoreReadError(f"permission denied: {path}")
+        raise StoreReadError(f"无权读取 / permission denied: {path}")
     if _owns(path) and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
         return None, None
     # Taken before the -wal is looked for: a server that opens the store after this writes its -wal
@@ -165,6 +165,8 @@ def _read_only_opening(
         uri += "&immutable=1"
     elif not shm.exists():
         raise StoreReadError(
+            f"有 {wal.name} 而没有 {shm.name}：中心库未正常关闭。请以中心库文件所属的系统账户备份，或把 "
+            "server.db 及其 -wal 复制到可写的目录后备份该副本 / "
             f"{wal.name} without {shm.name}: the store was not closed cleanly. Back it up as the "
             "account that owns it, or copy server.db and its -wal to a folder you may write and back "
             "up the copy"
@@ -172,7 +174,7 @@ def _read_only_opening(
     else:
         for part in (wal, shm):
             if not os.access(part, os.R_OK):
-                raise StoreReadError(f"permission denied: {part}")
+                raise StoreReadError(f"无权读取 / permission denied: {part}")
         return _held_reader(uri, path, wal, shm), None
 
     def connect() -> sqlite3.Connection:
@@ -207,7 +209,10 @@ def _held_reader(uri: str, path: Path, wal: Path, shm: Path) -> Callable[[], sql
         for part in (wal, shm):
             if part.exists() and part.stat().st_uid == mine and part.stat().st_size <= 32768:
                 part.unlink()  # this reader's own, made a moment ago (a server's are its owner's)
-        raise StoreReadError("the store's server stopped as the backup began: run the backup again")
+        raise StoreReadError(
+            "备份开始时中心库的服务器恰好停止：请重新运行备份 / "
+            "the store's server stopped as the backup began: run the backup again"
+        )
     return lambda: held
 
 
