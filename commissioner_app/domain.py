@@ -392,7 +392,7 @@ class _Problems:
         self.items.append(Issue(field_name, label, Message(zh, en)))
 
     def required(self, field_name: str, value: object) -> None:
-        if value is None or (isinstance(value, str | list) and not value):
+        if value is None or (isinstance(value, (str, list)) and not value):
             self.add(field_name, "必须填写", "is required")
 
     def code(self, field_name: str, value: str, allowed: dict[str, Message]) -> None:
@@ -419,9 +419,13 @@ class _Problems:
 
     def in_range(self, field_name: str, value: float | int | None) -> None:
         """Not negative and not above the field's plausible maximum for one record (LIMITS)."""
-        self.not_negative(field_name, value)
+        if value is None:
+            return
         limit = LIMITS.get(field_name)
-        if value is not None and limit is not None and value > limit:
+        if 0 <= value and (limit is None or value <= limit):
+            return  # (nearly every value: the central store checks those of every pushed record)
+        self.not_negative(field_name, value)
+        if limit is not None and value > limit:
             self.add(
                 field_name,
                 f"数值过大（单条记录不超过 {limit:g}）",
@@ -629,17 +633,16 @@ class Visit(Record):
         p.required("visit_date", self.visit_date)
         if self.visit_date and self.visit_date > today:
             p.add("visit_date", "服务日期不能晚于今天", "cannot be in the future")
+        times_ok = True
         for name in ("start_time", "end_time"):
             value = getattr(self, name)
             if not value:
                 p.required(name, value)
+                times_ok = False
             elif not _TIME.match(value):
                 p.add(name, "时间格式应为 时:分，如 09:30", "must be a time like 09:30")
-        if (
-            _TIME.match(self.start_time or "")
-            and _TIME.match(self.end_time or "")
-            and self.end_time <= self.start_time
-        ):
+                times_ok = False
+        if times_ok and self.end_time <= self.start_time:
             p.add("end_time", "结束时间应晚于开始时间", "must be after the start time")
         p.required("service_types", self.service_types)
         for code in self.service_types:

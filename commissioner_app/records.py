@@ -76,16 +76,18 @@ def column_value(value: Any) -> Any:
 
 
 _Converter = Callable[[Any], Any] | None
-_CONVERTERS: dict[type, dict[str, tuple[str, _Converter]]] = {}
+_PLANS: dict[type, tuple[dict[str, str], tuple[tuple[str, Callable[[Any], Any]], ...]]] = {}
 
 
-def _converters(cls: type[Record]) -> dict[str, tuple[str, _Converter]]:
-    """Field name -> (the name, how a stored value becomes the field's: None keeps it as it is), once
-    per class: the central store converts every pushed record (working it out per value was most of
-    that). The name is the class's own string object: see _kwargs."""
-    found = _CONVERTERS.get(cls)
+def _plan(cls: type[Record]) -> tuple[dict[str, str], tuple[tuple[str, Callable[[Any], Any]], ...]]:
+    """How a stored row becomes the constructor arguments of `cls`, worked out once per class (the
+    central store converts every pushed record): its field names (each mapped to the class's own
+    string object: see _kwargs), and the fields whose stored value is converted, with how."""
+    found = _PLANS.get(cls)
     if found is None:
-        found = _CONVERTERS[cls] = {name: (name, _converter(base)) for name, base in _field_bases(cls)}
+        bases = _field_bases(cls)
+        converted = tuple((name, c) for name, base in bases if (c := _converter(base)) is not None)
+        found = _PLANS[cls] = ({name: name for name, _ in bases}, converted)
     return found
 
 
@@ -113,15 +115,19 @@ def _converter(base: Any) -> _Converter:
 def _kwargs(cls: type[Record], row: dict[str, Any]) -> dict[str, Any]:
     """The constructor arguments of `cls` from a row: its fields that the row has, converted (NULL
     stays None); other columns are ignored."""
-    converters = _converters(cls)
-    kwargs: dict[str, Any] = {}
-    for key, value in row.items():
-        found = converters.get(key)
-        if found is not None:
-            # Keyed by the field's own (interned) name, not the row's key (parsed from a request):
-            # the constructor matches keyword arguments by identity first, by comparing text after.
-            name, convert = found
-            kwargs[name] = value if value is None or convert is None else convert(value)
+    names, converted = _plan(cls)
+    if names.keys() >= row.keys():
+        # Only fields (a pushed record's, as the central store checked it, keyed by the class's
+        # own names): taken whole, and the few that need it converted.
+        kwargs = dict(row)
+    else:
+        # Keyed by the field's own (interned) name, not the row's key: the constructor matches
+        # keyword arguments by identity first, by comparing text after.
+        kwargs = {names[key]: value for key, value in row.items() if key in names}
+    for name, convert in converted:
+        value = kwargs.get(name)
+        if value is not None and type(value) is not convert:  # (an int column's int is kept as it is)
+            kwargs[name] = convert(value)
     return kwargs
 
 

@@ -73,6 +73,13 @@ def _specs() -> dict[str, dict[str, tuple[str, bool]]]:
 
 
 FIELD_SPECS = _specs()
+# The same, each with the field's own name: clean_fields keys what it keeps by it rather than by the
+# request's text, so that the record made from a pushed row later (commissioner_app/records.py)
+# matches its keyword arguments to the class's fields by identity, not by comparing text.
+_SPECS_NAMED = {
+    table: {name: (kind, nullable, name) for name, (kind, nullable) in spec.items()}
+    for table, spec in FIELD_SPECS.items()
+}
 SYNCED_TABLES = (*FIELD_SPECS, "reference", "assessment_rules")
 
 
@@ -175,29 +182,41 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
     raise not_json(field)
 
 
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def clean_fields(table: str, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     """The pushed fields, checked and normalised; raises FieldError naming the first bad field."""
     if table == "reference":
         return _clean_reference(record_id, fields)
     if table == "assessment_rules":
         return _clean_rules(record_id, fields)
-    spec = FIELD_SPECS[table]
+    spec = _SPECS_NAMED[table]
     clean: dict[str, Any] = {}
-    for name, value in fields.items():
-        found = spec.get(name)
+    for key, value in fields.items():
+        found = spec.get(key)
         if found is None:
-            if name in DROPPED:
+            if key in DROPPED:
                 continue
-            raise FieldError(name, "不是此类记录的字段", f"is not a field of {table}")
-        kind, nullable = found
+            raise FieldError(key, "不是此类记录的字段", f"is not a field of {table}")
+        kind, nullable, name = found
         # The common cases inline (a push checks hundreds of thousands of values); the rest, and
         # every refusal, in _check_value.
         if kind == "str" and type(value) is str and len(value) <= MAX_TEXT and "\x00" not in value:
             clean[name] = value
-        elif kind == "int" and type(value) is int and -(2**53) < value < 2**53:
+        elif (kind == "int" or kind == "bool") and type(value) is int and -(2**53) < value < 2**53:
             clean[name] = value
         elif value is None and (nullable or kind == "str"):
             clean[name] = None
+        elif kind == "float" and type(value) is float and -1e15 < value < 1e15:  # (not NaN)
+            clean[name] = value
+        elif kind == "date" and type(value) is str and DATE_RE.match(value) and _is_date(value):
+            clean[name] = value
         elif kind == "json" and type(value) in (list, dict):
             text = _JSON.encode(value)  # parsed from the request's JSON: valid by construction
             if len(text) > MAX_TEXT:
