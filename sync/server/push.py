@@ -22,7 +22,7 @@ import logging
 import threading
 import weakref
 from collections import Counter, namedtuple
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -524,6 +524,14 @@ def _log_applied(user: User, request: dict[str, Any], results: list[dict[str, An
 class Batch:
     def __init__(self, conn: Connection, user: User, seq: int, request: dict[str, Any]) -> None:
         self.conn, self.user, self.seq = conn, user, seq
+        # A flag as the driver is given it: SQLite's module binds a bool (as it binds None) only after
+        # looking for an adapter for it, two failed attribute lookups that cost more than the row's
+        # other values together; PostgreSQL's boolean columns take only a bool.
+        self._flag: Callable[[bool], bool | int] = int if conn.dialect.name == "sqlite" else bool
+        # A record's fields as they are stored: on SQLite orjson's UTF-8 as it comes, which the insert
+        # stores as text (CAST, see _marks), rather than decoded into a str that the driver encodes
+        # back into the same bytes; PostgreSQL's COPY is given text.
+        self._encode: Callable[[Any], bytes | str] = orjson.dumps if conn.dialect.name == "sqlite" else dumps
         self.device_id = request.get("device_id", "")
         self.batch_id = request["batch_id"]
         self.client_time = request.get("client_time", "")
@@ -729,21 +737,22 @@ class Batch:
         self.seq += 1
         rev = (current.rev if current else 0) + 1
         sha = fields.get("sha256") if table == "attachments" else fields.get("confirm_sheet_sha256")
-        text = dumps(fields)
+        text = self._encode(fields)
         if current is not None and (table, record_id, current.rev) not in self._revisions_written:
             # The version stored until now becomes history: its revision row gets its fields.
             stored = current.text if current.text is not None else dumps(current.fields)
             self._superseded.append((stored, table, record_id, current.rev))
+        flag = self._flag
         self._pending[(table, record_id)] = dict(
             table_name=table,
             id=record_id,
             rev=rev,
             server_seq=self.seq,
-            deleted=deleted,
+            deleted=flag(deleted),
             owner_id=scope.owner_id,
             team_id=scope.team_id,
             workstation_id=scope.workstation_id,
-            public=scope.public,
+            public=flag(scope.public),
             county=scope.county,
             sha256=sha or None,
             fields=text,
@@ -755,7 +764,7 @@ class Batch:
             record_id=record_id,
             rev=rev,
             server_seq=self.seq,
-            deleted=deleted,
+            deleted=flag(deleted),
             fields=text,
             user_id=self.user.id,
             username=self.user.username,
@@ -794,12 +803,11 @@ class Batch:
             keys = ("table_name", "id")
             assigned = [c for c in record_columns if c not in keys]
             mark = self._mark()
-            sets = ", ".join(f"{c} = {mark}" for c in assigned)
+            sets = ", ".join(f"{c} = {m}" for c, m in zip(assigned, self._marks(assigned), strict=True))
             self._executemany(
                 f"UPDATE records SET {sets} WHERE table_name = {mark} AND id = {mark}",
                 [*assigned, *keys],
                 updates,
-                fill=False,
             )
         if self._revisions_written:
             columns = [c.name for c in revisions.columns if c.name != "id"]
@@ -824,7 +832,8 @@ class Batch:
 
     def _insert(self, table: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
         if self.conn.dialect.name != "postgresql":
-            self._executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({{}})", columns, rows)
+            marks = ", ".join(self._marks(columns))
+            self._executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", columns, rows)
             return
         # COPY: psycopg's executemany spends ~40 us of Python per row; COPY a few.
         driver = self.conn.connection.driver_connection
@@ -839,12 +848,15 @@ class Batch:
     def _mark(self) -> str:
         return "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
 
-    def _executemany(
-        self, sql: str, columns: list[str], rows: list[dict[str, Any]], fill: bool = True
-    ) -> None:
+    def _marks(self, columns: list[str]) -> list[str]:
+        """The parameter mark of each column: on SQLite, a record's fields come as UTF-8 (write),
+        stored as the text they are."""
+        if self.conn.dialect.name != "sqlite":
+            return [self._mark()] * len(columns)
+        return ["CAST(? AS TEXT)" if c == "fields" else "?" for c in columns]
+
+    def _executemany(self, sql: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
         # (Multi-row VALUES measured slower than psycopg's pipelined executemany on PostgreSQL.)
-        if fill:
-            sql = sql.format(", ".join([self._mark()] * len(columns)))
         self.conn.exec_driver_sql(sql, list(map(itemgetter(*columns), rows)))
 
     def _account(self, commissioner_id: str) -> tuple[str | None, str | None, str] | None:
@@ -1031,9 +1043,8 @@ class Batch:
             # What the server set otherwise than sent (a new visit's review state, a commissioner's
             # team): the pusher holds the rest already, so it is not sent back to it.
             sent = change["fields"]
-            decided = {f: v for f, v in merged.items() if f not in sent or sent[f] != v}
-            if decided:
-                result["fields"] = decided
+            if not merged.items() <= sent.items():  # (mostly they are: the same review state, say)
+                result["fields"] = {f: v for f, v in merged.items() if f not in sent or sent[f] != v}
         return result
 
     def _audit(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from sync.server.tables import push_batches, records, revisions
 from tests.sync.server_support import (
@@ -1278,3 +1278,48 @@ def test_a_version_an_older_server_superseded_without_its_fields_is_read_as_prun
     with server.engine.connect() as conn:
         [kept] = conn.execute(select(records.c.fields).where(records.c.id == vid)).scalars()
     assert json.loads(kept)["content"] == "旧版服务进程写入的内容"
+
+
+@BACKENDS
+def test_every_version_of_a_record_is_stored_as_the_json_text_of_its_fields(server: Server) -> None:
+    """What reads the store finds JSON text in each version (SQLite is given the fields as UTF-8 and
+    stores them as text): the current one, one superseded within its own batch, one superseded by a
+    later push, and one of a deletion (its flag stored as one)."""
+    cid = server.add_user("zhangsan", "commissioner")
+    vid, gone = new_id(), new_id()
+    versions = [
+        visit_fields(cid, content=c) for c in ("第一次的服务内容", "同一批次里改过", "下一次同步改过")
+    ]
+    results = server.push_ok(
+        "zhangsan",
+        [
+            change("visits", vid, versions[0]),
+            change("visits", vid, versions[1], base_rev=1),
+            change("visits", gone, visit_fields(cid)),
+        ],
+    )
+    assert [(r["status"], r["rev"]) for r in results] == [("accepted", 1), ("accepted", 2), ("accepted", 1)]
+    [third] = server.push_ok("zhangsan", [change("visits", vid, versions[2], base_rev=2)])
+    [deletion] = server.push_ok(
+        "zhangsan", [change("visits", gone, visit_fields(cid), base_rev=1, deleted=True)]
+    )
+    assert (third["rev"], deletion["rev"]) == (3, 2)
+    sqlite = server.engine.dialect.name == "sqlite"
+    kind = "typeof(fields)" if sqlite else "pg_typeof(fields)::text"
+    with server.engine.connect() as conn:
+        current = conn.execute(
+            text(f"SELECT id, fields, {kind}, deleted FROM records WHERE id IN (:a, :b)"),
+            {"a": vid, "b": gone},
+        ).all()
+        history = conn.execute(
+            text(f"SELECT rev, fields, {kind} FROM revisions WHERE record_id = :a ORDER BY rev"), {"a": vid}
+        ).all()
+    stored = {row.id: row for row in current}
+    assert {row[2] for row in [*current, *history]} == {"text"}
+    assert json.loads(stored[vid].fields)["content"] == "下一次同步改过"
+    assert (bool(stored[vid].deleted), bool(stored[gone].deleted)) == (False, True)
+    assert [json.loads(row.fields)["content"] if row.fields else None for row in history] == [
+        "第一次的服务内容",
+        "同一批次里改过",
+        None,  # the current version's fields are the record's
+    ]
