@@ -163,7 +163,7 @@ def _read_only_opening(
     # Taken before the -wal is looked for: a server that opens the store after this writes its -wal
     # (or, checkpointing, the file itself), which the backup then finds changed.
     state = file_state(path)
-    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    _, wal, shm, _ = sqlite_files(path)
     uri = f"{path.as_uri()}?mode=ro"  # (percent-encoded: a path's %, ? and # are not SQLite's)
     unchanging = not wal.exists()
     if unchanging:

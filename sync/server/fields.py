@@ -169,12 +169,8 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
             return value
         raise FieldError(field, "应为数字", "must be a number")
     if kind == "date":
-        if isinstance(value, str) and DATE_RE.match(value):
-            try:
-                date.fromisoformat(value)
-                return value
-            except ValueError:
-                pass
+        if isinstance(value, str) and DATE_RE.match(value) and _is_date(value):
+            return value
         raise FieldError(field, "日期格式应为 YYYY-MM-DD", "must be a date like 2024-05-31")
     # json: a list, an object or JSON text of one are taken in clean_fields; what comes here is not.
     if isinstance(value, str) and len(value) > MAX_TEXT:
