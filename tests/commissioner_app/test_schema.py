@@ -130,6 +130,64 @@ def test_the_first_edit_of_a_synced_record_keeps_the_servers_version_as_its_base
     assert db.execute("SELECT count(*) FROM sync_base").fetchone()[0] == 1
 
 
+# The updates that make a clean, synced record dirty, as the application writes them (store.py,
+# targets.py, sync/conflicts.py): each must keep the server's version as the record's base.
+EDITS = {
+    "a save": "UPDATE visits SET content = 'edited here', updated_at = 'now', dirty = 1 WHERE id = 'v1'",
+    "a deletion": "UPDATE visits SET deleted = 1, dirty = 1, sync_error = NULL, base_rev = 1, "
+    "updated_at = 'now', updated_by = 'me' WHERE id = 'v1'",
+    "a merge re-pointing it": "UPDATE visits SET target_id = 't2', dirty = 1 WHERE id = 'v1'",
+    "a time alone": "UPDATE visits SET has_conflict = 0, dirty = 1, sync_error = NULL, "
+    "base_rev = max(base_rev, 1), updated_at = 'now' WHERE id = 'v1'",
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_every_kind_of_local_edit_keeps_the_base_and_marking_clean_keeps_none(store: Store, edit: str):
+    db = store.db
+    db.execute(
+        "INSERT INTO visits (id, target_id, content, rev, base_rev, dirty) "
+        "VALUES ('v1', 't1', 'as the server has it', 1, 1, 0)"
+    )
+    db.execute(EDITS[edit])
+    rev, fields = db.execute("SELECT rev, fields FROM sync_base WHERE record_id = 'v1'").fetchone()
+    assert rev == 1 and json.loads(fields)["content"] == "as the server has it"
+    assert json.loads(fields)["target_id"] == "t1"
+    # Pushed: the answer marks it clean at the server's new revision, as the push writes it.
+    db.execute("DELETE FROM sync_base")
+    db.execute(
+        "UPDATE visits SET rev = 2, base_rev = 2, server_seq = 7, dirty = 0, sync_error = NULL, "
+        "has_conflict = 0 WHERE id = 'v1' AND updated_at IS updated_at"
+    )
+    assert db.execute("SELECT count(*) FROM sync_base").fetchone()[0] == 0
+
+
+def test_a_database_from_before_m017_gets_the_trigger_that_watches_edits(tmp_path):
+    """Made by the version before (its trigger fired on every update of `dirty`): opened by this one,
+    its rows are kept and an edit still keeps the base, a push's answer no longer runs the trigger."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    db = Database(sqlite3.connect(str(data_dir / "commissioner.db")))
+    schema.migrations.apply(db, stop_before="m017_base_trigger_on_edits")
+    db.execute(
+        "INSERT INTO visits (id, content, rev, base_rev, dirty) VALUES ('v1', '指导陈皮晒制', 3, 3, 0), "
+        "('v2', '讲解陈化仓储', 0, 0, 1)"
+    )
+    db.conn.commit()
+    db.conn.close()
+    store = Store.open(data_dir)
+    try:
+        rows = store.db.execute("SELECT id, content, rev, dirty FROM visits ORDER BY id").fetchall()
+        assert rows == [("v1", "指导陈皮晒制", 3, 0), ("v2", "讲解陈化仓储", 0, 1)]
+        (sql,) = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'visits_sync_base'").fetchone()
+        assert "UPDATE OF dirty" not in sql and "updated_at" in sql
+        store.db.execute("UPDATE visits SET content = '改了', updated_at = 'now', dirty = 1 WHERE id = 'v1'")
+        (fields,) = store.db.execute("SELECT fields FROM sync_base WHERE record_id = 'v1'").fetchone()
+        assert json.loads(fields)["content"] == "指导陈皮晒制"
+    finally:
+        store.close()
+
+
 def test_the_shorter_sync_state_indexes_are_gone_and_the_state_index_serves_their_queries(store: Store):
     db = store.db
     assert not db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'idx%dirty'").fetchall()
