@@ -277,6 +277,14 @@ class Stored:
             self.decoded = orjson.loads(self.text or "{}")
         return self.decoded
 
+    def may_hold(self, values: tuple[str, ...]) -> bool:
+        """Whether one of `values` (words of ASCII letters) may be among the record's field values:
+        False when none of them is anywhere in its stored JSON, told without decoding it. That text is
+        this store's own encoding of checked values, in which such a word is written as it is (JSON
+        escapes only quotes, backslashes and control characters)."""
+        text = self.text
+        return self.decoded is not None or text is None or any(v in text for v in values)
+
     @classmethod
     def from_row(cls, row: Any) -> Stored:
         return cls(
@@ -1688,7 +1696,13 @@ class Batch:
                 owners.add(("visits", visit_id))
         for owner_table, owner_id in sorted(owners):
             record = self.load(owner_table, owner_id)
-            if record is None or record.deleted or record.fields.get("review_status") not in REVIEWED:
+            # (A problem or solution of a visit not yet reviewed, the common case, decodes no visit.)
+            if (
+                record is None
+                or record.deleted
+                or not record.may_hold(REVIEWED)
+                or record.fields.get("review_status") not in REVIEWED
+            ):
                 continue
             fields = {**record.fields, "review_status": "pending"}
             if owner_table == "visits":

@@ -202,6 +202,47 @@ def test_a_problem_or_solution_added_to_an_approved_visit_sends_it_back_to_revie
 
 
 @BACKENDS
+def test_a_problem_of_a_returned_visit_sends_it_back_and_one_of_a_visit_never_reviewed_does_not(
+    server: Server,
+) -> None:
+    """Returned with an opinion, then a problem added: the visit waits for review again. A visit not
+    yet reviewed stays as it is, whatever its text says (its content names the words the check looks
+    for, which must not count as a decision)."""
+    cid = server.add_user("zhangsan", "commissioner")
+    server.add_user("manager", "manager")
+    returned, pending = new_id(), new_id()
+    words = {"content": "合作社 approved returned 的方案"}
+    server.push_ok(
+        "zhangsan",
+        [
+            change("visits", returned, visit_fields(cid)),
+            change("visits", pending, {**visit_fields(cid), **words}),
+        ],
+    )
+    [review] = server.push_ok(
+        "manager",
+        [
+            change(
+                "reviews",
+                new_id(),
+                {"record_id": returned, "record_rev": 1, "decision": "returned", "opinion": "补充照片"},
+            )
+        ],
+    )
+    assert review["status"] == "accepted", review
+    assert visit_state(server, "zhangsan", returned)["review_status"] == "returned"
+    before = visit_state(server, "manager", pending)
+    assert before["review_status"] not in ("approved", "returned")
+
+    problems = [
+        change("problems", new_id(), {"visit_id": v, "title": "柑橘黄龙病"}) for v in (returned, pending)
+    ]
+    assert all(r["status"] == "accepted" for r in server.push_ok("zhangsan", problems))
+    assert visit_state(server, "manager", returned)["review_status"] == "pending"
+    assert visit_state(server, "manager", pending) == before  # not written again
+
+
+@BACKENDS
 def test_a_stale_review_of_a_visit_whose_problems_changed_is_refused(server: Server) -> None:
     cid = server.add_user("zhangsan", "commissioner")
     server.add_user("manager", "manager")
