@@ -763,10 +763,9 @@ def m016_review_evidence_seq(db: Database) -> None:
 # The trigger fired on every update naming `dirty`, so marking each pushed record clean ran it (its
 # WHEN clause is checked inside the trigger's own program, which SQLite sets up for every row): 21
 # of the 69 thousand instructions that UPDATE took a row, 8 % of a first push's work on the laptop.
-# It now fires on
-# the updates that can make a clean record dirty: those naming one of the record's columns, its
-# deletion or its edit time. Every edit the application makes names one of them (a save writes
-# every column and updated_at, a deletion `deleted`, a merge the target_id it re-points, a
+# It now fires on the updates that can make a clean record dirty: those naming one of the record's
+# columns, its deletion or its edit time. Every edit the application makes names one of them (a save
+# writes every column and updated_at, a deletion `deleted`, a merge the target_id it re-points, a
 # conflict resolved updated_at); the answer of a push names only the sync columns (rev, base_rev,
 # server_seq, dirty, sync_error, has_conflict). Its WHEN clause, and so what it does when it fires,
 # is the same. An update that sets dirty = 1 and nothing else keeps no base: making a record wait to

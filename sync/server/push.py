@@ -280,8 +280,8 @@ class Stored:
     def may_hold(self, values: tuple[str, ...]) -> bool:
         """Whether one of `values` (words of ASCII letters) may be among the record's field values:
         False when none of them is anywhere in its stored JSON, told without decoding it. That text is
-        this store's own encoding of checked values, in which such a word is written as it is (JSON
-        escapes only quotes, backslashes and control characters)."""
+        this store's own encoding of checked values, in which such a word is written as it is (no JSON
+        encoder escapes an ASCII letter)."""
         text = self.text
         return self.decoded is not None or text is None or any(v in text for v in values)
 
