@@ -582,14 +582,14 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def prepare_body(text: str | bytes, compress: bool = True) -> PreparedBody:
+def prepare_body(text: str | bytes, compress: bool = True, level: int = GZIP_LEVEL) -> PreparedBody:
     """A JSON body as UTF-8, gzip-compressed when it is worth it: not when small, and not for a server
     on this computer (`compress` false), where no network lies between to save bytes on and the
     compressing would take the processor the server itself works on (gzip at level 5 was a fifth of
     a first push's work on the laptop)."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     if compress and len(data) >= GZIP_MIN_BYTES:
-        return PreparedBody(gzip.compress(data, compresslevel=GZIP_LEVEL), "gzip")
+        return PreparedBody(gzip.compress(data, compresslevel=level), "gzip")
     return PreparedBody(data, None)
 
 

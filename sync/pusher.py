@@ -29,7 +29,7 @@ from commissioner_app.store import Store
 from commissioner_app.targets import undo_merge
 from sync import protocol
 from sync.checks import answered_fields, plain_reason
-from sync.client import GZIP_MIN_BYTES, PreparedBody
+from sync.client import PreparedBody, prepare_body
 from sync.conflicts import TABLE_LABELS, checked_conflicts, mark_reported, resolutions_to_report
 from sync.errors import RefusedError
 from sync.puller import keep_echo
@@ -630,14 +630,11 @@ def _stored_value(batch: dict[str, Any], body: bytes, ready: PreparedBody) -> st
     write, and 50 to 70 KB of gzip): as the bytes sent when they went compressed, else compressed here
     at the fastest level (a request to a server on this computer goes as it is: the laptop's disk is
     spared the text all the same); a small batch as text (_stored_text)."""
-    if ready.encoding == "gzip":
-        packed = ready.data
-    elif len(body) >= GZIP_MIN_BYTES:
-        packed = gzip.compress(body, compresslevel=1)
-    else:
+    packed = ready if ready.encoding == "gzip" else prepare_body(body, level=1)
+    if packed.encoding != "gzip":
         return _stored_text(batch, body.decode())
     extra = orjson.dumps({"queued": batch["queued"], "snapshot": batch["snapshot"]})
-    return _GZIP_KEPT + extra + b"\n" + packed
+    return _GZIP_KEPT + extra + b"\n" + packed.data
 
 
 def stored_batch(kept: str | bytes) -> dict[str, Any]:
