@@ -93,19 +93,22 @@ class Pusher(Uploader):
                         if len(kept) != len(rows):
                             rows, encoded = kept, orjson.dumps([row.change for row in kept])
                     batch = self._make_batch(rows)
-                    if len(out) == len(PENDING_SLOTS):
-                        done = self._land(out, report, done, total)
-                    slot = next(k for k in PENDING_SLOTS if all(o.slot != k for o in out))
                     # Encoded once, for both: written before it is sent, so that after a crash the
                     # same batch_id is replayed; sent as it was written. The changes were encoded as
                     # they were read (to see that they keep within batch_chars): the request is
                     # that text with the batch's head, as orjson.dumps(request) would make it.
                     # (orjson: the same compact UTF-8 JSON as json.dumps, in a tenth of the time.)
                     body = _request_body(self._request_of(batch), encoded)
-                    # Compressed here, while the server works on the batch before: not on the way;
+                    # Compressed here, while the server works on the batches out: not on the way;
                     # and kept so (a tenth of the text to write, and byte for byte what is sent).
                     ready = self.client.prepare_body(body)
-                    self.store.set_meta(slot, _stored_value(batch, body, ready))
+                    stored = _stored_value(batch, body, ready)
+                    # All made before the oldest answer is waited for: once it is applied, its
+                    # server process waits only for this batch to be kept and sent.
+                    if len(out) == len(PENDING_SLOTS):
+                        done = self._land(out, report, done, total)
+                    slot = next(k for k in PENDING_SLOTS if all(o.slot != k for o in out))
+                    self.store.set_meta(slot, stored)
                     out.append(_InFlight(batch, slot, sender.submit(self._push_request, batch, ready, stop)))
                     if _answered_first(batch):
                         while out:
