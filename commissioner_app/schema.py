@@ -793,3 +793,17 @@ def m017_base_trigger_on_edits(db: Database) -> None:
     for table in _base_trigger_tables(db):
         db.execute(f"DROP TRIGGER {table}_sync_base")
         db.execute(_base_trigger_v3(db, table))
+
+
+# --- m018: the visits with a signed sheet, found without reading every visit ----------------------
+# A sync's evidence step lists the files the records on this computer name (sync/evidence.py): the
+# visits' signed confirmation sheets were found by reading every visit, in every sync, one with
+# nothing to do too (25 ms at 10,000 visits). This index holds only the visits that have a sheet.
+
+
+@migrations()
+def m018_visits_with_a_sheet(db: Database) -> None:
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_visits_sheet ON visits (deleted, confirm_sheet_sha256) "
+        "WHERE confirm_sheet_sha256 != ''"
+    )

@@ -203,3 +203,36 @@ def test_the_shorter_sync_state_indexes_are_gone_and_the_state_index_serves_thei
             table,
             plan,
         )
+
+
+def test_a_database_from_before_m018_finds_the_signed_sheets_by_an_index(tmp_path):
+    """The evidence step of every sync lists the visits' signed sheets: read from an index of the
+    visits that have one, not by going through every visit; the rows made before are all kept."""
+    from sync.evidence import _evidence_hashes
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    db = Database(sqlite3.connect(str(data_dir / "commissioner.db")))
+    schema.migrations.apply(db, stop_before="m018_visits_with_a_sheet")
+    sheet, gone = "a" * 64, "b" * 64
+    db.execute(
+        "INSERT INTO visits (id, content, confirm_sheet_sha256, deleted) VALUES "
+        "('v1', '指导陈皮晒制', ?, 0), ('v2', '讲解陈化仓储', '', 0), ('v3', '已删除', ?, 1)",
+        [sheet, gone],
+    )
+    db.conn.commit()
+    db.conn.close()
+    store = Store.open(data_dir)
+    try:
+        assert store.db.execute("SELECT id FROM visits ORDER BY id").fetchall() == [("v1",), ("v2",), ("v3",)]
+        assert _evidence_hashes(store) == [sheet]
+        plan = " ".join(
+            str(r[3])
+            for r in store.db.execute(
+                "EXPLAIN QUERY PLAN SELECT confirm_sheet_sha256 FROM visits "
+                "WHERE deleted = 0 AND confirm_sheet_sha256 != ''"
+            )
+        )
+        assert "idx_visits_sheet" in plan
+    finally:
+        store.close()
