@@ -176,3 +176,23 @@ def test_a_visit_sheet_is_printed_again_by_the_number_printed_on_it(demo_dir, tm
         "--data-dir", str(demo_dir), "report", "visit", "00000000", "--out", str(tmp_path / "x.pdf")
     )
     assert missing.returncode == 2 and "00000000" in missing.stderr
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_command_run_inside_another_program_leaves_its_garbage_collector_as_it_was(
+    demo_dir, capsys, collecting
+):
+    """The command modules are imported with the collector off (a faster start): a program that runs
+    a command in its own process (the tests, a script) finds the collector on or off as it left it."""
+    import gc
+
+    from commissioner_app import cli
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if collecting else gc.disable)()
+        assert cli.main(["--data-dir", str(demo_dir), "status", "--json"]) == 0
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert '"visits"' in capsys.readouterr().out
