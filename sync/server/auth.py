@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 ROLES = ("commissioner", "manager", "bureau", "county")
 TOKEN_LIFETIME = timedelta(days=30)
 
-# Login throttling (see SECURITY.md). Every attempt is counted, before the password is checked, on up
-# to three rows of `login_attempts`: the (name, address) pair, the name over all addresses not known
-# for it, and the address over all names not known there. Past its free failures a row locks further
+# Login throttling (see SECURITY.md). An attempt counts on up to three rows of `login_attempts`: the
+# (name, address) pair and the name over all addresses not known for it, both before the password
+# is checked; and the address over all names not known there, once the attempt has failed (many
+# people log in at once from one office's address: counted before, their attempts in flight locked
+# the address against the right passwords of the rest). Past its free failures a row locks further
 # attempts for 2 s, then twice as long after each failure, up to MAX_LOCK; while locked, the right
 # password is refused too (429), so guessing is useless. An address where the name logged in within
 # KNOWN_FOR is "known": only the pair's own row applies there, so nobody elsewhere can lock the
@@ -208,10 +210,13 @@ def _locked_for(rows: dict[tuple[str, str], Any], keys: list[tuple[str, str]], n
     return max(waits, default=0.0)
 
 
-def _count_attempt(conn: Connection, key: str, address: str) -> list[tuple[tuple[str, str], int]]:
-    """Counts one attempt on the rows that apply (or raises 429); returns them with their free counts."""
-    from sync.server.db import is_sqlite
+Counted = list[tuple[tuple[str, str], int]]  # rows of login_attempts, each with its free failures
 
+
+def _count_attempt(conn: Connection, key: str, address: str) -> tuple[Counted, Counted]:
+    """Counts one attempt on the rows that count it before the password is checked (or raises 429
+    when any row that applies is locked); returns them, and the rows to count if it fails, each
+    with its free failures."""
     now = timeutil.now()
     pair = (key, address)
     every = sorted({pair, (key, ANY_ADDRESS), ("", address)})
@@ -222,21 +227,34 @@ def _count_attempt(conn: Connection, key: str, address: str) -> list[tuple[tuple
         and r.last_success_at
         and timeutil.parse(r.last_success_at) > now - KNOWN_FOR
     )
-    counted = [(pair, FREE_FAILURES)]
+    counted: Counted = [(pair, FREE_FAILURES)]
+    if_failed: Counted = []
     if not known:
-        counted += [((key, ANY_ADDRESS), NAME_FREE_FAILURES), (("", address), ADDRESS_FREE_FAILURES)]
-    keys = sorted(k for k, _ in counted)
-    if wait := _locked_for(rows, keys, now):
+        counted.append(((key, ANY_ADDRESS), NAME_FREE_FAILURES))
+        if_failed.append((("", address), ADDRESS_FREE_FAILURES))
+    if wait := _locked_for(rows, sorted(k for k, _ in counted + if_failed), now):
         raise _throttled(wait)
+    rows = _add_failure(conn, counted, now)
+    if wait := _locked_for(rows, sorted(k for k, _ in counted), now):
+        raise _throttled(wait)
+    return counted, if_failed
+
+
+def _add_failure(conn: Connection, counted: Counted, now: Any) -> dict[tuple[str, str], Any]:
+    """One more failure on each of `counted` (rows made as needed), locking those past their free
+    failures; the rows as they were before."""
+    from sync.server.db import is_sqlite
+
     sqlite_insert, pg_insert = _insert()
     insert = sqlite_insert if is_sqlite(conn) else pg_insert
+    keys = sorted(k for k, _ in counted)
     for name, addr in keys:  # in one order everywhere: no deadlock between parallel logins
         conn.execute(
             insert(login_attempts).values(username=name, address=addr, failures=0).on_conflict_do_nothing()
         )
     rows = _attempt_rows(conn, keys, lock=True)
-    if wait := _locked_for(rows, keys, now):
-        raise _throttled(wait)
+    if _locked_for(rows, keys, now):
+        return rows  # (the caller refuses it: a lock is not lengthened by attempts it refused)
     for k, free in counted:
         failures = rows[k].failures + 1
         lock = _lock_seconds(failures, free)
@@ -249,10 +267,18 @@ def _count_attempt(conn: Connection, key: str, address: str) -> list[tuple[tuple
                 locked_until=timeutil.iso(now + timedelta(seconds=lock)) if lock else None,
             )
         )
-    return counted
+    return rows
 
 
-def _forgive(conn: Connection, counted: list[tuple[tuple[str, str], int]], success: bool) -> None:
+def _failed(engine: Engine, if_failed: Counted) -> ApiError:
+    """A login refused: counted on the rows that count only failures; the refusal to raise."""
+    if if_failed:
+        with writing(engine) as conn:
+            _add_failure(conn, if_failed, timeutil.now())
+    return _login_failed()
+
+
+def _forgive(conn: Connection, counted: Counted, success: bool) -> None:
     """Takes back one counted attempt (a success, or an attempt that ended in a server error)."""
     now_iso = timeutil.now_iso()
     pair = counted[0][0]
@@ -298,9 +324,11 @@ def login(
 ) -> dict[str, Any]:
     """Exchange a name and password for a new token; throttle failures (see the constants above).
 
-    Each attempt counts as a failure before the password is checked (and is forgiven on success):
-    a burst of parallel guesses meets the lock as surely as a sequence, and the slow argon2 check
-    runs outside any write transaction, so logins do not hold up other writers.
+    Each attempt counts as a failure of its name (at that address, and over unknown addresses)
+    before the password is checked, and is forgiven on success: a burst of parallel guesses at one
+    account meets the lock as surely as a sequence. The address's own count over names takes
+    failures only (a locked address is refused all the same). The slow argon2 check runs outside any
+    write transaction, so logins do not hold up other writers.
 
     An account whose password is a one-time code gets no session: the right code is answered 403
     `password_change_required` until a login gives `new_password` too (POST /auth/change-password),
@@ -358,7 +386,7 @@ def _login(
     engine: Engine, key: str, password: str, device_id: str, address: str, new_password: str | None = None
 ) -> dict[str, Any]:
     with writing(engine) as conn:
-        counted = _count_attempt(conn, key, address)
+        counted, if_failed = _count_attempt(conn, key, address)
         row = _find_user(conn, key)
     try:
         ok = _verify_bounded(row.password_hash if row else _DUMMY_HASH, password)
@@ -371,10 +399,11 @@ def _login(
             "login failed",
             extra={"user": row.username if row else safe_name(key), "client": address},
         )
-        raise _login_failed()
+        raise _failed(engine, if_failed)
     must_change = bool(getattr(row, "must_change_password", False))
     if must_change and row.code_expires_at and row.code_expires_at <= timeutil.now_iso():
-        raise _code_expired()  # counted as a failure: a stale code is as good as a wrong one
+        _failed(engine, if_failed)  # counted as a failure: a stale code is as good as a wrong one
+        raise _code_expired()
     if must_change and new_password is None:
         with writing(engine) as conn:
             _forgive(conn, counted, success=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -218,6 +219,51 @@ def test_a_burst_of_parallel_guesses_meets_the_lock_too(server: Server) -> None:
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(guess, range(16)))
     assert answers.count(401) == auth.FREE_FAILURES and answers.count(429) == 16 - auth.FREE_FAILURES
+
+
+@BACKENDS
+def test_a_room_of_people_logging_in_at_once_from_one_address_all_get_in(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A training session: fifteen commissioners behind one address (the county office's network)
+    log in at the same moment, each with the right password, reaching a server of several
+    processes. Every attempt was counted as a failure of the address before its password was
+    checked, so the eleventh found the address locked and was told "too many failed logins"."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sync.server.errors import ApiError
+
+    people = [f"trainee{i}" for i in range(15)]
+    for name in people:
+        server.add_user(name, "commissioner")
+    # Four server processes' worth of logins at once; each check waits until all have begun.
+    monkeypatch.setattr(auth, "_login_slots", threading.BoundedSemaphore(40))
+    monkeypatch.setattr(auth, "_verify_slots", threading.BoundedSemaphore(40))
+    everyone_in = threading.Barrier(len(people))
+    verify = auth._verify
+
+    def checked_together(password_hash: str, password: str) -> bool:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            everyone_in.wait(timeout=5)
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(auth, "_verify", checked_together)
+
+    def log_in(name: str) -> int:
+        try:
+            auth.login(server.engine, name, PASSWORD, "d", address="10.9.0.1")
+            return 200
+        except ApiError as exc:
+            return exc.status
+
+    with ThreadPoolExecutor(len(people)) as pool:
+        answers = list(pool.map(log_in, people))
+    assert answers == [200] * len(people)
+    # Guesses from that address are still limited: made-up names are locked out after the free ones.
+    guesses = [log_in(f"made-up-{i}") for i in range(auth.ADDRESS_FREE_FAILURES + 1)]
+    assert guesses[: auth.ADDRESS_FREE_FAILURES] == [401] * auth.ADDRESS_FREE_FAILURES
+    assert guesses[-1] == 429
 
 
 def test_login_says_whether_the_account_has_records_of_its_own(server: Server) -> None:
