@@ -79,3 +79,24 @@ def test_serve_warns_when_its_processes_may_want_more_connections_than_postgresq
     finally:
         engine.dispose()
     assert connections_warning(make_engine(f"sqlite:///{tmp_path / 'server.db'}"), 99, 40) is None
+
+
+def test_a_push_answered_by_a_sqlite_store_is_on_its_disk_first(tmp_path: Path) -> None:
+    """A laptop marks its records sent once the store has answered for them, and sends them no more.
+    Under SQLite's synchronous=NORMAL a commit reaches the disk only at the next checkpoint: a power
+    cut of the server (a county office's PC) lost the batches it had answered since, which no laptop
+    would send again. Every connection of the store commits to its disk (FULL), as PostgreSQL does."""
+    from sync.server.auth import add_user
+    from sync.server.migrations import migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'server.db'}")
+    migrate(engine)
+    add_user(engine, "zhangsan", "a good password 1", "commissioner", commissioner_id="c1")
+    connections = [engine.raw_connection() for _ in range(3)]  # the pool's, each made anew
+    try:
+        assert [c.execute("PRAGMA synchronous").fetchone()[0] for c in connections] == [2, 2, 2]
+        assert all(c.execute("PRAGMA journal_mode").fetchone()[0] == "wal" for c in connections)
+    finally:
+        for c in connections:
+            c.close()
+        engine.dispose()
