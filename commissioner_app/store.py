@@ -191,7 +191,9 @@ class Store:
     def _prepare(self, load_reference: bool) -> None:
         db = self.db
         db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit is on the disk when it returns (a field laptop's battery dies without warning;
+        # NORMAL left the last commits to the next checkpoint). About 0.4 ms a commit on this machine.
+        db.execute("PRAGMA synchronous=FULL")
         # Reading the schema fails here, not later, if the file is not a database.
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         applied = [m.name for m in schema.migrations.applied(db)]
