@@ -27,9 +27,11 @@ TOKEN_LIFETIME = timedelta(days=30)
 
 # Login throttling (see SECURITY.md). An attempt counts on up to three rows of `login_attempts`: the
 # (name, address) pair and the name over all addresses not known for it, both before the password
-# is checked; and the address over all names not known there, once the attempt has failed (many
-# people log in at once from one office's address: counted before, their attempts in flight locked
-# the address against the right passwords of the rest). Past its free failures a row locks further
+# is checked; and the address over all names not known there, once the attempt has failed while the
+# address has free failures left, before the check once it has none (many people log in at once
+# from one office's address: counted before, their attempts in flight locked the address against
+# the right passwords of the rest; a burst of guesses gets one burst, bounded by the logins the
+# server takes at once, then one attempt per lock). Past its free failures a row locks further
 # attempts for 2 s, then twice as long after each failure, up to MAX_LOCK; while locked, the right
 # password is refused too (429), so guessing is useless. An address where the name logged in within
 # KNOWN_FOR is "known": only the pair's own row applies there, so nobody elsewhere can lock the
@@ -231,7 +233,11 @@ def _count_attempt(conn: Connection, key: str, address: str) -> tuple[Counted, C
     if_failed: Counted = []
     if not known:
         counted.append(((key, ANY_ADDRESS), NAME_FREE_FAILURES))
-        if_failed.append((("", address), ADDRESS_FREE_FAILURES))
+        # The address's row counts failures only while it has free ones left (a room of people
+        # logging in at once are all let in); past them, every attempt before its check, as the
+        # name's rows: after a burst of guesses has used them up, one attempt per lock gets through.
+        spent = (r := rows.get(("", address))) is not None and r.failures >= ADDRESS_FREE_FAILURES
+        (counted if spent else if_failed).append((("", address), ADDRESS_FREE_FAILURES))
     if wait := _locked_for(rows, sorted(k for k, _ in counted + if_failed), now):
         raise _throttled(wait)
     rows = _add_failure(conn, counted, now)
@@ -327,8 +333,9 @@ def login(
     Each attempt counts as a failure of its name (at that address, and over unknown addresses)
     before the password is checked, and is forgiven on success: a burst of parallel guesses at one
     account meets the lock as surely as a sequence. The address's own count over names takes
-    failures only (a locked address is refused all the same). The slow argon2 check runs outside any
-    write transaction, so logins do not hold up other writers.
+    failures only while it has free ones left, and every attempt once they are spent (a locked
+    address is refused all the same). The slow argon2 check runs outside any write transaction, so
+    logins do not hold up other writers.
 
     An account whose password is a one-time code gets no session: the right code is answered 403
     `password_change_required` until a login gives `new_password` too (POST /auth/change-password),

@@ -266,6 +266,52 @@ def test_a_room_of_people_logging_in_at_once_from_one_address_all_get_in(
     assert guesses[-1] == 429
 
 
+@BACKENDS
+def test_guesses_sprayed_over_names_from_one_address_get_one_burst_then_one_per_lock(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One common password tried on many names from one address. Its failures are counted once they
+    have failed (so that a room of people may log in at once): a burst of guesses in flight gets
+    its checks, but once the address's free failures are spent, every attempt counts before its
+    check again, and one attempt per lock gets through."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sync.server.errors import ApiError
+
+    clock = [timeutil.now()]
+    monkeypatch.setattr(timeutil, "now", lambda: clock[0])
+    monkeypatch.setattr(auth, "_login_slots", threading.BoundedSemaphore(40))
+    monkeypatch.setattr(auth, "_verify_slots", threading.BoundedSemaphore(40))
+    checks: list[str] = []
+    verify = auth._verify
+
+    def counting(password_hash: str, password: str) -> bool:
+        checks.append(password)
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(auth, "_verify", counting)
+
+    def spray(name: str) -> int:
+        try:
+            auth.login(server.engine, name, "Summer2026!", "d", address="10.9.9.9")
+            return 200
+        except ApiError as exc:
+            return exc.status
+
+    with ThreadPoolExecutor(20) as pool:
+        first = list(pool.map(spray, [f"sprayed-{i}" for i in range(20)]))
+    assert set(first) <= {401, 429} and first.count(401) >= auth.ADDRESS_FREE_FAILURES
+    burst = len(checks)
+    assert spray("sprayed-after") == 429 and len(checks) == burst
+    # The lock has passed: of the next burst, one attempt is checked and the rest wait for the next lock.
+    clock[0] += timedelta(seconds=auth.MAX_LOCK + 1)
+    with ThreadPoolExecutor(20) as pool:
+        second = list(pool.map(spray, [f"sprayed-again-{i}" for i in range(20)]))
+    assert len(checks) == burst + 1
+    assert sorted(second) == [401] + [429] * 19
+
+
 def test_login_says_whether_the_account_has_records_of_its_own(server: Server) -> None:
     """A client with records typed offline binds them to an account only when it has none yet."""
     cid = server.add_user("fresh", "commissioner")
