@@ -785,6 +785,9 @@ def test_ctrl_c_while_serve_waits_for_a_restore_stops_it_quietly(tmp_path: Path)
             text=True,
             env=SERVER_ENV,
             cwd=SERVER_REPO,
+            # Ctrl-C as at a terminal: a test run started in the background by a script (`pytest &`)
+            # has SIGINT ignored, and a process keeps that ignored; the server then never heard it.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         assert server.stderr is not None
         deadline = time.monotonic() + 60
