@@ -192,7 +192,8 @@ class Store:
         db = self.db
         db.execute("PRAGMA foreign_keys=ON")
         # FULL: a commit is on the disk when it returns (a field laptop's battery dies without warning;
-        # NORMAL left the last commits to the next checkpoint). About 0.4 ms a commit on this machine.
+        # NORMAL left the last commits to the next checkpoint or to the operating system). About 0.4
+        # ms a commit on the development machine.
         db.execute("PRAGMA synchronous=FULL")
         # Reading the schema fails here, not later, if the file is not a database.
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()

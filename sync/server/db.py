@@ -253,8 +253,8 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
         if not read_only:  # (a store written by the server is in WAL mode already)
             cursor.execute("PRAGMA journal_mode=WAL")
         # FULL: a commit is on the disk before the push it belongs to is answered (a laptop sends
-        # what was answered no more). NORMAL left it to the next checkpoint: a power cut lost the
-        # batches answered since. About 0.4 ms a commit here, one commit per batch of 500 records.
+        # what was answered no more). NORMAL left it to the next checkpoint or to the operating
+        # system: a power cut lost the batches answered since. About 0.4 ms a commit here.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.close()
