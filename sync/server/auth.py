@@ -213,12 +213,13 @@ def _locked_for(rows: dict[tuple[str, str], Any], keys: list[tuple[str, str]], n
 
 
 Counted = list[tuple[tuple[str, str], int]]  # rows of login_attempts, each with its free failures
+Locks = dict[tuple[str, str], str]  # the locked_until an attempt wrote, by row
 
 
-def _count_attempt(conn: Connection, key: str, address: str) -> tuple[Counted, Counted]:
+def _count_attempt(conn: Connection, key: str, address: str) -> tuple[Counted, Counted, Locks]:
     """Counts one attempt on the rows that count it before the password is checked (or raises 429
     when any row that applies is locked); returns them, and the rows to count if it fails, each
-    with its free failures."""
+    with its free failures; and the locks the count set."""
     now = timeutil.now()
     pair = (key, address)
     every = sorted({pair, (key, ANY_ADDRESS), ("", address)})
@@ -240,15 +241,15 @@ def _count_attempt(conn: Connection, key: str, address: str) -> tuple[Counted, C
         (counted if spent else if_failed).append((("", address), ADDRESS_FREE_FAILURES))
     if wait := _locked_for(rows, sorted(k for k, _ in counted + if_failed), now):
         raise _throttled(wait)
-    rows = _add_failure(conn, counted, now)
+    rows, locks = _add_failure(conn, counted, now)
     if wait := _locked_for(rows, sorted(k for k, _ in counted), now):
         raise _throttled(wait)
-    return counted, if_failed
+    return counted, if_failed, locks
 
 
-def _add_failure(conn: Connection, counted: Counted, now: Any) -> dict[tuple[str, str], Any]:
+def _add_failure(conn: Connection, counted: Counted, now: Any) -> tuple[dict[tuple[str, str], Any], Locks]:
     """One more failure on each of `counted` (rows made as needed), locking those past their free
-    failures; the rows as they were before."""
+    failures; the rows as they were before, and the locks set."""
     from sync.server.db import is_sqlite
 
     sqlite_insert, pg_insert = _insert()
@@ -259,21 +260,20 @@ def _add_failure(conn: Connection, counted: Counted, now: Any) -> dict[tuple[str
             insert(login_attempts).values(username=name, address=addr, failures=0).on_conflict_do_nothing()
         )
     rows = _attempt_rows(conn, keys, lock=True)
+    locks: Locks = {}
     if _locked_for(rows, keys, now):
-        return rows  # (the caller refuses it: a lock is not lengthened by attempts it refused)
+        return rows, locks  # (the caller refuses it: a lock is not lengthened by attempts it refused)
     for k, free in counted:
         failures = rows[k].failures + 1
         lock = _lock_seconds(failures, free)
+        if lock:
+            locks[k] = timeutil.iso(now + timedelta(seconds=lock))
         conn.execute(
             update(login_attempts)
             .where(login_attempts.c.username == k[0], login_attempts.c.address == k[1])
-            .values(
-                failures=failures,
-                last_failure_at=timeutil.iso(now),
-                locked_until=timeutil.iso(now + timedelta(seconds=lock)) if lock else None,
-            )
+            .values(failures=failures, last_failure_at=timeutil.iso(now), locked_until=locks.get(k))
         )
-    return rows
+    return rows, locks
 
 
 def _failed(engine: Engine, if_failed: Counted) -> ApiError:
@@ -284,8 +284,11 @@ def _failed(engine: Engine, if_failed: Counted) -> ApiError:
     return _login_failed()
 
 
-def _forgive(conn: Connection, counted: Counted, success: bool) -> None:
-    """Takes back one counted attempt (a success, or an attempt that ended in a server error)."""
+def _forgive(conn: Connection, counted: Counted, success: bool, locks: Locks) -> None:
+    """Takes back one counted attempt (a success, or an attempt that ended in a server error), and the
+    locks it set where no attempt has set another since: it was let in, so none held before it (past
+    its free failures, a row locks the next attempt at each one; a success left that lock in place,
+    and the next person with the right password was refused for up to MAX_LOCK)."""
     now_iso = timeutil.now_iso()
     pair = counted[0][0]
     for (name, addr), free in sorted(counted):  # the order _count_attempt locks in: no deadlock
@@ -296,7 +299,9 @@ def _forgive(conn: Connection, counted: Counted, success: bool) -> None:
         is_pair = (name, addr) == pair
         failures = 0 if success and is_pair else max(row.failures - 1, 0)
         values: dict[str, Any] = {"failures": failures}
-        if _lock_seconds(failures, free) == 0:
+        if _lock_seconds(failures, free) == 0 or (
+            row.locked_until and row.locked_until == locks.get((name, addr))
+        ):
             values["locked_until"] = None
         if success and is_pair:
             values["last_success_at"] = now_iso
@@ -393,13 +398,13 @@ def _login(
     engine: Engine, key: str, password: str, device_id: str, address: str, new_password: str | None = None
 ) -> dict[str, Any]:
     with writing(engine) as conn:
-        counted, if_failed = _count_attempt(conn, key, address)
+        counted, if_failed, locks = _count_attempt(conn, key, address)
         row = _find_user(conn, key)
     try:
         ok = _verify_bounded(row.password_hash if row else _DUMMY_HASH, password)
     except Exception:
         with writing(engine) as conn:
-            _forgive(conn, counted, success=False)
+            _forgive(conn, counted, success=False, locks=locks)
         raise
     if row is None or not ok or row.disabled:
         log.warning(
@@ -413,14 +418,14 @@ def _login(
         raise _code_expired()
     if must_change and new_password is None:
         with writing(engine) as conn:
-            _forgive(conn, counted, success=True)
+            _forgive(conn, counted, success=True, locks=locks)
         raise _change_required()
     new_hash = hash_password(new_password) if new_password is not None else None
     token = secrets.token_urlsafe(32)
     expires = timeutil.now() + TOKEN_LIFETIME
     try:
         with writing(engine) as conn:
-            _forgive(conn, counted, success=True)
+            _forgive(conn, counted, success=True, locks=locks)
             if new_hash is not None:
                 changed = conn.execute(
                     update(users)
@@ -443,7 +448,7 @@ def _login(
             )
     except Exception:
         with writing(engine) as conn:
-            _forgive(conn, counted, success=False)
+            _forgive(conn, counted, success=False, locks=locks)
         raise
     user = User.from_row(row)
     log.info("login", extra={"user": user.username, "device_id": device_id[:200], "client": address})

@@ -313,6 +313,37 @@ def test_guesses_sprayed_over_names_from_one_address_get_one_burst_then_one_per_
     assert sorted(second) == [401] + [429] * 19
 
 
+@BACKENDS
+def test_a_login_that_succeeds_takes_back_the_lock_its_own_attempt_set(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At an address whose free failures are spent (typing mistakes over a day at one office), each
+    attempt counts before its check and locks the address for the next one. A success took back
+    the count but left its lock: the next person with the right password was refused for it (16 s
+    after 12 failures, 15 minutes after 18)."""
+    from sync.server.errors import ApiError
+
+    clock = [timeutil.now()]
+    monkeypatch.setattr(timeutil, "now", lambda: clock[0])
+    for name in ("first", "second"):
+        server.add_user(name, "commissioner")
+
+    def log_in(name: str, password: str = PASSWORD) -> int:
+        try:
+            auth.login(server.engine, name, password, "d", address="10.8.0.1")
+            return 200
+        except ApiError as exc:
+            return exc.status
+
+    for i in range(auth.ADDRESS_FREE_FAILURES + 2):  # 12 failures, each after the lock before it
+        assert log_in(f"typo-{i}", "wrong") == 401
+        clock[0] += timedelta(seconds=auth.MAX_LOCK + 1)
+    assert log_in("first") == 200
+    assert log_in("second") == 200
+    # The failures themselves are kept: a wrong password still meets the lock it sets.
+    assert log_in("typo-again", "wrong") == 401 and log_in("typo-more", "wrong") == 429
+
+
 def test_login_says_whether_the_account_has_records_of_its_own(server: Server) -> None:
     """A client with records typed offline binds them to an account only when it has none yet."""
     cid = server.add_user("fresh", "commissioner")
