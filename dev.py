@@ -141,6 +141,11 @@ PART_TIMEOUT = 1500
 PART_TIMEOUT_GUI = 300
 
 
+def _label(part: list[str]) -> str:
+    """A part as its output names it: a long list of files by its first and last."""
+    return " ".join(part) if len(part) <= 3 else f"{part[0]} … {part[-1]} ({len(part)} files)"
+
+
 def test_in_parts(env: dict[str, str]) -> int:
     """The whole suite: the GUI test modules each in a process of their own, two processes at a time.
 
@@ -148,20 +153,27 @@ def test_in_parts(env: dict[str, str]) -> int:
     one module alone does too, rarely (seen about once in 30 runs of a module beside another): a GUI
     module that crashes or hangs runs once more, and the closing lines name it. The core, sync and
     server tests run in one process as before. The parts
-    run on as many lanes as the machine has cores (at most TEST_LANES, default 2), each with its own
+    run on one lane more than the machine has cores (at most TEST_LANES, default 3), each with its own
     temporary directory; a part's output is printed whole when it ends, and the counts of all parts
     are added up in the closing line."""
     gui = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "ui").glob("test_*.py"))
     # The longest parts first (the fuzzing of the server runs for FUZZ_SECONDS on each database),
-    # so that the lanes end together.
+    # so that the lanes end together. The sync tests are two parts, the server's and the rest (as
+    # one they took 16-18 minutes in a slow spell: a lane of their own that outlasted all the rest).
     fuzz = "tests/sync/test_server_schemathesis.py"
+    sync_tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "sync").glob("test_*.py"))
+    server_tests = [t for t in sync_tests if Path(t).name.startswith("test_server_") and t != fuzz]
     parts = [
-        [fuzz],
-        ["tests/sync", f"--ignore={fuzz}"],
+        server_tests,
+        [t for t in sync_tests if t not in server_tests and t != fuzz],
         ["tests", "--ignore=tests/ui", "--ignore=tests/sync"],
+        [fuzz],
         *[[module] for module in gui],
     ]
-    lanes = max(1, min(int(os.environ.get("TEST_LANES", "2")), os.cpu_count() or 1))
+    # One lane more than the machine has cores (at most 3 unless TEST_LANES says): the parts wait
+    # on the servers, clients and databases they start about a third of their time.
+    cores = os.cpu_count() or 1
+    lanes = max(1, min(int(os.environ.get("TEST_LANES", "3")), cores + 1))
     totals: dict[str, int] = {}
     failed_parts: list[str] = []
     retried: list[str] = []
@@ -205,19 +217,19 @@ def test_in_parts(env: dict[str, str]) -> int:
             # run, never reproducibly) runs once more; both runs are printed and the part is named
             # at the end. An assertion that fails is never run again.
             with lock:
-                say(f"pytest {' '.join(part)} crashed or hung ({process.returncode}); once more")
+                say(f"pytest {_label(part)} crashed or hung ({process.returncode}); once more")
                 print(process.stdout, end="", flush=True)
-                retried.append(" ".join(part))
+                retried.append(_label(part))
             run_part(index, part, attempt=2)
             return
         with lock:
-            say(f"pytest {' '.join(part)} ({time.monotonic() - started:.0f} s)")
+            say(f"pytest {_label(part)} ({time.monotonic() - started:.0f} s)")
             print(process.stdout, end="", flush=True)
             for count, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)", last):
                 key = "failed" if word.startswith("error") else word
                 totals[key] = totals.get(key, 0) + int(count)
             if process.returncode != 0:
-                failed_parts.append(" ".join(part))
+                failed_parts.append(_label(part))
                 if process.returncode < 0 or not re.search(r"\d+ (passed|failed)", last):
                     totals["failed"] = totals.get("failed", 0) + 1  # a part that crashed counts as failed
 
