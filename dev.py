@@ -135,8 +135,9 @@ def test(args: list[str]) -> int:
     return test_in_parts(env)
 
 
-# Seconds: the longest part (tests/sync) took 7-9 minutes on this machine at its usual speed, and
-# 15.4 in a slow spell (2026-12-07, its CPU reference at twice its usual time), near the 18 allowed.
+# Seconds: the sync tests, one part then, took 7-9 minutes on this machine at its usual speed and
+# 16-18 in a slow spell (2026-12-07, its CPU reference at twice its usual time); the longest part
+# now, the server's tests, took 14 minutes in that spell, three parts at a time.
 PART_TIMEOUT = 1500
 PART_TIMEOUT_GUI = 300
 
@@ -147,12 +148,12 @@ def _label(part: list[str]) -> str:
 
 
 def test_in_parts(env: dict[str, str]) -> int:
-    """The whole suite: the GUI test modules each in a process of their own, two processes at a time.
+    """The whole suite: the GUI test modules each in a process of their own, several at a time.
 
     A long run of every GUI test in one process crashed (SIGSEGV) now and then inside PySide6 6.12;
     one module alone does too, rarely (seen about once in 30 runs of a module beside another): a GUI
-    module that crashes or hangs runs once more, and the closing lines name it. The core, sync and
-    server tests run in one process as before. The parts
+    module that crashes or hangs runs once more, and the closing lines name it. The server's tests,
+    the other sync tests and the other core tests are a process each. The parts
     run on one lane more than the machine has cores (at most TEST_LANES, default 3), each with its own
     temporary directory; a part's output is printed whole when it ends, and the counts of all parts
     are added up in the closing line."""
@@ -171,7 +172,7 @@ def test_in_parts(env: dict[str, str]) -> int:
         *[[module] for module in gui],
     ]
     # One lane more than the machine has cores (at most 3 unless TEST_LANES says): the parts wait
-    # on the servers, clients and databases they start about a third of their time.
+    # on the servers, clients and databases they start (two lanes kept 1.6 of the 2 cores busy).
     cores = os.cpu_count() or 1
     lanes = max(1, min(int(os.environ.get("TEST_LANES", "3")), cores + 1))
     totals: dict[str, int] = {}
