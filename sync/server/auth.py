@@ -276,12 +276,11 @@ def _add_failure(conn: Connection, counted: Counted, now: Any) -> tuple[dict[tup
     return rows, locks
 
 
-def _failed(engine: Engine, if_failed: Counted) -> ApiError:
-    """A login refused: counted on the rows that count only failures; the refusal to raise."""
+def _count_failure(engine: Engine, if_failed: Counted) -> None:
+    """A login refused: counted on the rows that count only failures."""
     if if_failed:
         with writing(engine) as conn:
             _add_failure(conn, if_failed, timeutil.now())
-    return _login_failed()
 
 
 def _forgive(conn: Connection, counted: Counted, success: bool, locks: Locks) -> None:
@@ -411,10 +410,11 @@ def _login(
             "login failed",
             extra={"user": row.username if row else safe_name(key), "client": address},
         )
-        raise _failed(engine, if_failed)
+        _count_failure(engine, if_failed)
+        raise _login_failed()
     must_change = bool(getattr(row, "must_change_password", False))
     if must_change and row.code_expires_at and row.code_expires_at <= timeutil.now_iso():
-        _failed(engine, if_failed)  # counted as a failure: a stale code is as good as a wrong one
+        _count_failure(engine, if_failed)  # counted as a failure: a stale code is as good as a wrong one
         raise _code_expired()
     if must_change and new_password is None:
         with writing(engine) as conn:
