@@ -220,11 +220,25 @@ def our_server(database: str, folder: Path, profile: Path | None = None, workers
         stop(process)
 
 
+PROFILED = """
+import cProfile, sys
+sys.argv = {argv!r}
+from commissioner_app.cli import _main
+profile = cProfile.Profile()
+try:
+    code = profile.runcall(_main, None)[0]
+finally:
+    profile.dump_stats({out!r})
+sys.exit(code)
+"""
+
+
 def commissioner(data_dir: Path, *args: str, stdin: str | None = None, profile: Path | None = None) -> float:
     """Run `commissioner --data-dir D ARGS` to its end; its wall seconds."""
     command = [PYTHON, "-m", "commissioner_app", "--data-dir", str(data_dir), *args]
-    if profile:
-        command = [PYTHON, "-m", "cProfile", "-o", str(profile), "-m", *command[2:]]
+    if profile:  # around the command itself: `commissioner sync` ends its process with os._exit
+        profiled = PROFILED.format(out=str(profile), argv=["commissioner", *command[3:]])
+        command = [PYTHON, "-c", profiled]
     started = time.perf_counter()
     done = subprocess.run(command, input=stdin, capture_output=True, text=True, env=ENV, cwd=ROOT)
     seconds = time.perf_counter() - started
