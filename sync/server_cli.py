@@ -277,7 +277,7 @@ def read_password(from_stdin: bool, prompt: str = "Password / 密码: ") -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import OperationalError
 
-    from sync.server.db import StoreAccessError, StoreReadError
+    from sync.server.db import StoreAccessError, StoreAddressError, StoreReadError
     from sync.server.migrations import DatabaseTooNew
 
     try:
@@ -297,6 +297,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except StoreAccessError as exc:
         return _cannot_write(exc.reason)
+    except StoreAddressError as exc:
+        print(f"错误：{exc.zh}\nerror: {exc.en}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except OperationalError as exc:
         reason = str(exc.orig)
         if "readonly" not in reason and "read-only" not in reason:

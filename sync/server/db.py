@@ -49,6 +49,46 @@ def sqlite_url(data_dir: Path, *, create: bool = True) -> str:
     return f"sqlite:///{path}"
 
 
+class StoreAddressError(ValueError):
+    """A database address that would not open the store it names: said in both languages."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+# What SQLAlchemy's SQLite driver takes after a URL's `?`; with uri=true, SQLite's own options too.
+SQLITE_URL_OPTIONS = frozenset(
+    {"timeout", "isolation_level", "detect_types", "check_same_thread", "cached_statements", "uri"}
+)
+
+
+def _check_sqlite_address(url: str) -> None:
+    """Refuse a SQLite URL whose `?` is not the start of the driver's options but part of a path:
+    SQLAlchemy reads `sqlite:////srv/we?ird/central.db` as the file /srv/we, drops the rest as an
+    option it does not know, and a store is made (and found empty at the next start) elsewhere than
+    named."""
+    if ":memory:" in url or make_url(url).database in (None, ""):
+        raise StoreAddressError(
+            "中心库需要数据库文件，不能使用内存数据库（关闭即丢失全部数据）",
+            "the server needs a database file, not an in-memory SQLite database (it loses everything "
+            "when it stops)",
+        )
+    _, mark, query = url.partition("?")
+    if not mark:
+        return
+    pairs = [piece.partition("=") for piece in query.split("&")]
+    keys = {key for key, _, _ in pairs}
+    if all(key and equals for key, equals, _ in pairs) and ("uri" in keys or keys <= SQLITE_URL_OPTIONS):
+        return
+    raise StoreAddressError(
+        f"数据库地址中“?”之后的“{query}”不是 SQLite 的选项：文件路径中的“?”请写作 %3F"
+        "（“%”写作 %25），或用 --data-dir 指定中心库所在的目录",
+        f"the database address has “{query}” after a “?”, which is not a SQLite option: write a “?” "
+        "in the file's path as %3F (and a “%” as %25), or name the store's folder with --data-dir",
+    )
+
+
 class StoreAccessError(Exception):
     """The database file cannot be opened for writing, or made private: another account's, or on a
     read-only file system."""
@@ -93,8 +133,7 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
     kwargs.setdefault("max_overflow", limit - min(10, limit))
     kwargs.setdefault("pool_timeout", 60)
     if make_url(url).get_backend_name() == "sqlite":
-        if ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://"):
-            raise ValueError("the server needs a database file, not an in-memory SQLite database")
+        _check_sqlite_address(url)
         database = make_url(url).database
         unchanging: tuple[Any, ...] | None = None
         opened_read_only = False
