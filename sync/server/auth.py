@@ -6,6 +6,7 @@ import hashlib
 import logging
 import secrets
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,6 +41,17 @@ FREE_FAILURES = 5  # per (name, address)
 NAME_FREE_FAILURES = 30  # per name, from addresses not known for it
 ADDRESS_FREE_FAILURES = 10  # per address, over names not known there (floods of made-up names)
 MAX_LOCK = 900.0
+# While an attempt counted before its check is being checked, the lock it set on a row is at most
+# this long: the next person at that office is told to try again in seconds, not in the minutes a
+# failure earns. A failure then sets the whole lock (from when it was counted); a success takes the
+# lock back. Long enough to cover a check that waits for its turn (VERIFY_WAIT) and the write of
+# its failure after it, so that no second guess is checked before the first one's lock is whole.
+CHECK_HOLD = 30.0
+# A login that finds its rows held only by checks under way waits up to this long for them to end
+# (a room of people at one office then log in one after another, each told nothing), and is told
+# to try again when the hold is left after it.
+HOLD_WAIT = 5.0
+HOLD_POLL = 0.1
 KNOWN_FOR = timedelta(days=90)
 ANY_ADDRESS = "*"
 
@@ -212,8 +224,32 @@ def _locked_for(rows: dict[tuple[str, str], Any], keys: list[tuple[str, str]], n
     return max(waits, default=0.0)
 
 
+class _Held(ApiError):
+    """The 429 of an attempt whose rows are locked only by attempts still being checked."""
+
+
+def _is_hold(row: Any) -> bool:
+    """Whether a row's lock is the hold of an attempt being checked: CHECK_HOLD from the attempt's
+    count (a lock a failure earns lasts a power of two seconds, or MAX_LOCK)."""
+    if not row.last_failure_at:
+        return False
+    length = timeutil.parse(row.locked_until) - timeutil.parse(row.last_failure_at)
+    return abs(length.total_seconds() - CHECK_HOLD) < 0.001
+
+
+def _refuse_if_locked(rows: dict[tuple[str, str], Any], keys: list[tuple[str, str]], now: Any) -> None:
+    if wait := _locked_for(rows, keys, now):
+        locked = [r for k in keys if (r := rows.get(k)) is not None and _locked_for(rows, [k], now)]
+        if all(map(_is_hold, locked)):
+            held = _throttled(wait)
+            raise _Held(held.status, held.error, held.zh, held.en, headers=held.headers)
+        raise _throttled(wait)
+
+
 Counted = list[tuple[tuple[str, str], int]]  # rows of login_attempts, each with its free failures
-Locks = dict[tuple[str, str], str]  # the locked_until an attempt wrote, by row
+# The locks an attempt set, by row: the locked_until it wrote (CHECK_HOLD at most, while it is
+# checked) and the one a failure earns.
+Locks = dict[tuple[str, str], tuple[str, str]]
 
 
 def _count_attempt(conn: Connection, key: str, address: str) -> tuple[Counted, Counted, Locks]:
@@ -239,17 +275,18 @@ def _count_attempt(conn: Connection, key: str, address: str) -> tuple[Counted, C
         # name's rows: after a burst of guesses has used them up, one attempt per lock gets through.
         spent = (r := rows.get(("", address))) is not None and r.failures >= ADDRESS_FREE_FAILURES
         (counted if spent else if_failed).append((("", address), ADDRESS_FREE_FAILURES))
-    if wait := _locked_for(rows, sorted(k for k, _ in counted + if_failed), now):
-        raise _throttled(wait)
-    rows, locks = _add_failure(conn, counted, now)
-    if wait := _locked_for(rows, sorted(k for k, _ in counted), now):
-        raise _throttled(wait)
+    _refuse_if_locked(rows, sorted(k for k, _ in counted + if_failed), now)
+    rows, locks = _add_failure(conn, counted, now, hold=CHECK_HOLD)
+    _refuse_if_locked(rows, sorted(k for k, _ in counted), now)
     return counted, if_failed, locks
 
 
-def _add_failure(conn: Connection, counted: Counted, now: Any) -> tuple[dict[tuple[str, str], Any], Locks]:
+def _add_failure(
+    conn: Connection, counted: Counted, now: Any, hold: float | None = None
+) -> tuple[dict[tuple[str, str], Any], Locks]:
     """One more failure on each of `counted` (rows made as needed), locking those past their free
-    failures; the rows as they were before, and the locks set."""
+    failures (for `hold` seconds at most: an attempt still to be checked); the rows as they were
+    before, and the locks set."""
     from sync.server.db import is_sqlite
 
     sqlite_insert, pg_insert = _insert()
@@ -267,20 +304,37 @@ def _add_failure(conn: Connection, counted: Counted, now: Any) -> tuple[dict[tup
         failures = rows[k].failures + 1
         lock = _lock_seconds(failures, free)
         if lock:
-            locks[k] = timeutil.iso(now + timedelta(seconds=lock))
+            whole = timeutil.iso(now + timedelta(seconds=lock))
+            held = whole if hold is None or hold >= lock else timeutil.iso(now + timedelta(seconds=hold))
+            locks[k] = (held, whole)
         conn.execute(
             update(login_attempts)
             .where(login_attempts.c.username == k[0], login_attempts.c.address == k[1])
-            .values(failures=failures, last_failure_at=timeutil.iso(now), locked_until=locks.get(k))
+            .values(
+                failures=failures, last_failure_at=timeutil.iso(now), locked_until=locks.get(k, (None,))[0]
+            )
         )
     return rows, locks
 
 
-def _count_failure(engine: Engine, if_failed: Counted) -> None:
-    """A login refused: counted on the rows that count only failures."""
-    if if_failed:
-        with writing(engine) as conn:
+def _count_failure(engine: Engine, if_failed: Counted, locks: Locks) -> None:
+    """A login refused: counted on the rows that count only failures, and the locks its attempt set
+    while it was checked made whole."""
+    lengthen = sorted((k, whole) for k, (held, whole) in locks.items() if held != whole)
+    if not if_failed and not lengthen:
+        return
+    with writing(engine) as conn:
+        if if_failed:
             _add_failure(conn, if_failed, timeutil.now())
+        # In key order after the address's row (whose name, "", sorts first), as every attempt
+        # locks its rows: no deadlock between parallel logins.
+        for (name, addr), whole in lengthen:
+            where = and_(login_attempts.c.username == name, login_attempts.c.address == addr)
+            row = conn.execute(select(login_attempts).where(where).with_for_update()).first()
+            if row is not None and (
+                not row.locked_until or timeutil.parse(row.locked_until) < timeutil.parse(whole)
+            ):
+                conn.execute(update(login_attempts).where(where).values(locked_until=whole))
 
 
 def _forgive(conn: Connection, counted: Counted, success: bool, locks: Locks) -> None:
@@ -299,7 +353,7 @@ def _forgive(conn: Connection, counted: Counted, success: bool, locks: Locks) ->
         failures = 0 if success and is_pair else max(row.failures - 1, 0)
         values: dict[str, Any] = {"failures": failures}
         if _lock_seconds(failures, free) == 0 or (
-            row.locked_until and row.locked_until == locks.get((name, addr))
+            row.locked_until and row.locked_until == locks.get((name, addr), ("",))[0]
         ):
             values["locked_until"] = None
         if success and is_pair:
@@ -396,9 +450,17 @@ def _code_expired() -> ApiError:
 def _login(
     engine: Engine, key: str, password: str, device_id: str, address: str, new_password: str | None = None
 ) -> dict[str, Any]:
-    with writing(engine) as conn:
-        counted, if_failed, locks = _count_attempt(conn, key, address)
-        row = _find_user(conn, key)
+    waited_until = time.monotonic() + HOLD_WAIT
+    while True:
+        try:
+            with writing(engine) as conn:
+                counted, if_failed, locks = _count_attempt(conn, key, address)
+                row = _find_user(conn, key)
+            break
+        except _Held:
+            if time.monotonic() + HOLD_POLL > waited_until:
+                raise
+            time.sleep(HOLD_POLL)
     try:
         ok = _verify_bounded(row.password_hash if row else _DUMMY_HASH, password)
     except Exception:
@@ -410,11 +472,12 @@ def _login(
             "login failed",
             extra={"user": row.username if row else safe_name(key), "client": address},
         )
-        _count_failure(engine, if_failed)
+        _count_failure(engine, if_failed, locks)
         raise _login_failed()
     must_change = bool(getattr(row, "must_change_password", False))
     if must_change and row.code_expires_at and row.code_expires_at <= timeutil.now_iso():
-        _count_failure(engine, if_failed)  # counted as a failure: a stale code is as good as a wrong one
+        # Counted as a failure: a stale code is as good as a wrong one.
+        _count_failure(engine, if_failed, locks)
         raise _code_expired()
     if must_change and new_password is None:
         with writing(engine) as conn:

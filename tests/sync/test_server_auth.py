@@ -344,6 +344,76 @@ def test_a_login_that_succeeds_takes_back_the_lock_its_own_attempt_set(
     assert log_in("typo-again", "wrong") == 401 and log_in("typo-more", "wrong") == 429
 
 
+@BACKENDS
+def test_at_a_spent_address_a_login_in_flight_holds_the_next_one_briefly_not_for_the_whole_lock(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past an address's free failures each attempt locks the next one while its password is being
+    checked. The lock written was the one a failure earns (15 minutes after 18 failures): a
+    colleague logging in a moment after someone else at the same office was told to wait 15 minutes
+    though the first check was over in a fraction of a second. While a check is under way the lock
+    is a short hold, which the next login waits out; a failure then sets the whole lock, a success
+    takes it back."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sync.server.errors import ApiError
+
+    clock = [timeutil.now()]
+    monkeypatch.setattr(timeutil, "now", lambda: clock[0])
+    people = ("first", "second", "third", "fourth", "fifth")
+    for name in people:
+        server.add_user(name, "commissioner")
+    monkeypatch.setattr(auth, "_login_slots", threading.BoundedSemaphore(40))
+    monkeypatch.setattr(auth, "_verify_slots", threading.BoundedSemaphore(40))
+
+    def log_in(name: str, password: str = PASSWORD) -> tuple[int, float]:
+        try:
+            auth.login(server.engine, name, password, "d", address="10.7.0.1")
+            return 200, 0.0
+        except ApiError as exc:
+            return exc.status, float((exc.headers or {}).get("Retry-After", 0))
+
+    for i in range(auth.ADDRESS_FREE_FAILURES + 8):  # 18 failures: the next failure earns 15 minutes
+        assert log_in(f"typo-{i}", "wrong")[0] == 401
+        clock[0] += timedelta(seconds=auth.MAX_LOCK + 1)
+    verify = auth._verify
+    checking, go_on = threading.Event(), threading.Event()
+
+    def held(password_hash: str, password: str) -> bool:
+        if password == PASSWORD and not go_on.is_set():
+            checking.set()
+            go_on.wait(timeout=10)
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(auth, "_verify", held)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(log_in, "first")
+        assert checking.wait(timeout=10)
+        second = pool.submit(log_in, "second")  # waits for the first's check
+        threading.Timer(0.5, go_on.set).start()
+        assert (first.result(timeout=10), second.result(timeout=10)) == ((200, 0.0), (200, 0.0))
+    # A check that goes on longer than the wait: the next is told to try again in seconds.
+    monkeypatch.setattr(auth, "HOLD_WAIT", 0.3)
+    checking.clear()
+    go_on.clear()
+    with ThreadPoolExecutor(1) as pool:
+        third = pool.submit(log_in, "third")
+        assert checking.wait(timeout=10)
+        status, retry_after = log_in("fourth")
+        go_on.set()
+        assert third.result(timeout=10) == (200, 0.0)
+    assert status == 429 and 0 < retry_after <= auth.CHECK_HOLD, retry_after
+    assert log_in("fourth") == (200, 0.0)  # the third is in: nothing holds the fourth now
+    # A failure still earns the whole lock (for names not known at the address).
+    assert log_in("typo-again", "wrong")[0] == 401
+    status, retry_after = log_in("fifth")
+    assert status == 429 and retry_after > auth.CHECK_HOLD, retry_after
+    assert log_in("second") == (200, 0.0)  # (known there)
+    clock[0] += timedelta(seconds=retry_after + 1)
+    assert log_in("fifth") == (200, 0.0)
+
+
 def test_login_says_whether_the_account_has_records_of_its_own(server: Server) -> None:
     """A client with records typed offline binds them to an account only when it has none yet."""
     cid = server.add_user("fresh", "commissioner")
