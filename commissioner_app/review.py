@@ -62,7 +62,9 @@ def review_queue(store: Store, reviewer: Commissioner, *, limit: int = 2000) -> 
                    WHERE s.visit_id = v.id AND +s.deleted = 0 AND +p.deleted = 0
                    AND coalesce(p.visit_id, '') != v.id) AS problems,
                EXISTS (SELECT 1 FROM reviews r WHERE r.record_table = 'visits' AND r.record_id = v.id
-                   AND r.decision = 'approved' AND +r.deleted = 0) AS was_approved
+                   AND r.decision = 'approved' AND +r.deleted = 0) AS was_approved,
+               (SELECT cf.decision FROM confirmations cf WHERE cf.visit_id = v.id AND +cf.deleted = 0
+                   ORDER BY cf.updated_at DESC LIMIT 1) AS party_decision
            FROM visits v JOIN commissioners c ON c.id = v.commissioner_id
            LEFT JOIN service_targets t ON t.id = v.target_id
            WHERE v.review_status = 'pending' AND v.deleted = 0 AND v.is_draft = 0 AND {scope}

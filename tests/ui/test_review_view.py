@@ -46,7 +46,35 @@ def test_queue_is_the_teams_pending_visits_newest_first_with_evidence(
     assert "<img" in html  # the photo's thumbnail
     assert "陈伟" in html  # the served party's confirmation
     assert "施肥方案讲解" in html  # the commissioner's other visits
-    assert view.model.display("evidence", view.model.rows[1]) == "照片1张 · 已确认"
+    # The contact person the commissioner typed in is no proof: not said to be a confirmation.
+    assert view.model.display("evidence", view.model.rows[1]) == "照片1张"
+
+
+def test_the_evidence_column_says_what_proves_a_visit_not_what_the_commissioner_typed(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+    tmp_path,
+):
+    """From a cold try: the queue's 佐证 column read "已确认" for every visit whose commissioner had
+    typed in a contact person or a satisfaction, with no signed sheet and no word from the served
+    party; a reviewer working down the column took it for proof. It names the proof a visit has:
+    its photos, its signed sheet, the served party's own confirmation (or objection)."""
+    store, v = manager_context.store, team_data.visits
+    add_attachment(store, photo(tmp_path), "visits", v["li"].id)
+    store.db.execute("UPDATE visits SET confirm_satisfaction = 5 WHERE id = ?", [v["wang_old"].id])
+    store.db.execute("UPDATE visits SET confirm_sheet_sha256 = ? WHERE id = ?", ["ab" * 32, v["wang_new"].id])
+    store.db.execute(
+        "INSERT INTO confirmations (id, visit_id, decision, satisfaction, name, dirty) "
+        "VALUES (?, ?, 'confirmed', 5, '陈伟', 0), (?, ?, 'disputed', 2, '赵六', 0)",
+        [f"c-{v['li'].id}", v["li"].id, f"c-{v['zhao'].id}", v["zhao"].id],
+    )
+    view = open_view(manager_context, qtbot)
+    shown = {row["id"]: view.model.display("evidence", row) for row in view.model.rows}
+    assert shown[v["li"].id] == "照片1张 · 对方已确认"
+    assert shown[v["zhao"].id] == "对方有异议"
+    assert shown[v["wang_new"].id] == "签字单"
+    assert shown[v["wang_old"].id] == "无"  # a satisfaction typed in by the commissioner
 
 
 def test_manager_approves_several_and_returns_one_with_an_opinion(manager_context, team_data, qtbot):  # noqa: F811

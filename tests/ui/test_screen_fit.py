@@ -543,6 +543,7 @@ def test_a_review_column_hidden_for_room_stays_reachable_and_comes_back(
                 "checks": [],
                 "was_approved": n == 0,
                 "has_sheet": False,
+                "party_decision": "confirmed",
             }
             for n in range(3)
         ]

@@ -3191,8 +3191,16 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>{0} photo(s)</translation>
     </message>
     <message>
-        <source>已确认</source>
-        <translation>confirmed</translation>
+        <source>签字单</source>
+        <translation>sheet</translation>
+    </message>
+    <message>
+        <source>对方已确认</source>
+        <translation>party OK</translation>
+    </message>
+    <message>
+        <source>对方有异议</source>
+        <translation>party objects</translation>
     </message>
     <message>
         <source>无</source>
@@ -3379,8 +3387,8 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>{0} photo(s)</translation>
     </message>
     <message>
-        <source>已确认</source>
-        <translation>confirmed</translation>
+        <source>对方已确认</source>
+        <translation>party OK</translation>
     </message>
     <message>
         <source>批准后又修改</source>

@@ -122,7 +122,7 @@ class QueueModel(QAbstractTableModel):
         key = self.KEYS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display(key, row)
-        if role == Qt.ItemDataRole.ToolTipRole and key in ("content", "target_name", "note"):
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("content", "target_name", "evidence", "note"):
             return self.display(key, row) or None
         if role == Qt.ItemDataRole.ToolTipRole and key == "checks":
             lang = self.context.language
@@ -139,11 +139,16 @@ class QueueModel(QAbstractTableModel):
         if key == "content":
             return " ".join((row["content"] or "").split())
         if key == "evidence":
+            # What proves the visit: not the contact person or satisfaction the commissioner typed.
             parts = []
             if row["attachments"]:
                 parts.append(self.tr("照片{0}张").format(row["attachments"]))
-            if row["confirm_contact"] or row["confirm_satisfaction"]:
-                parts.append(self.tr("已确认"))
+            if row["has_sheet"]:
+                parts.append(self.tr("签字单"))
+            if row["party_decision"] == "confirmed":
+                parts.append(self.tr("对方已确认"))
+            elif row["party_decision"]:
+                parts.append(self.tr("对方有异议"))
             return " · ".join(parts) or self.tr("无")
         if key == "checks":
             lang = self.context.language
@@ -343,7 +348,8 @@ class ReviewView(QWidget):
 
     def _samples(self) -> dict[int, str]:
         """What the date, evidence and note columns must show whole."""
-        evidence = self.tr("照片{0}张").format(12) + " · " + self.tr("已确认")
+        # (A visit with a signed sheet too shows it shortened, whole in its tooltip.)
+        evidence = self.tr("照片{0}张").format(12) + " · " + self.tr("对方已确认")
         return {0: "2026-12-05", 5: evidence, 7: self.tr("批准后又修改")}
 
     # --- selection and details -------------------------------------------------------------------
