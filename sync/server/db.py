@@ -57,36 +57,65 @@ class StoreAddressError(ValueError):
         self.zh, self.en = zh, en
 
 
-# What SQLAlchemy's SQLite driver takes after a URL's `?`; with uri=true, SQLite's own options too.
-SQLITE_URL_OPTIONS = frozenset(
-    {"timeout", "isolation_level", "detect_types", "check_same_thread", "cached_statements", "uri"}
-)
-
-
 def _check_sqlite_address(url: str) -> None:
-    """Refuse a SQLite URL whose `?` is not the start of the driver's options but part of a path:
-    SQLAlchemy reads `sqlite:////srv/we?ird/central.db` as the file /srv/we, drops the rest as an
-    option it does not know, and a store is made (and found empty at the next start) elsewhere than
-    named."""
-    if ":memory:" in url or make_url(url).database in (None, ""):
+    """Refuse a SQLite URL that would not open the store it names: one whose `?` is part of a path
+    (SQLAlchemy reads `sqlite:////srv/we?ird/central.db` as the file /srv/we and drops the rest as an
+    option it does not know: a store made, and found empty at the next start, elsewhere than named);
+    `uri=true` after a plain path (SQLite then takes the whole text, options and all, for the file's
+    name); a `file:` URI without it; options the server sets itself, or not a number for `timeout`;
+    a folder."""
+    database = make_url(url).database
+    if ":memory:" in url or database in (None, ""):
         raise StoreAddressError(
             "中心库需要数据库文件，不能使用内存数据库（关闭即丢失全部数据）",
             "the server needs a database file, not an in-memory SQLite database (it loses everything "
             "when it stops)",
         )
+    assert database is not None
     _, mark, query = url.partition("?")
-    if not mark:
-        return
-    pairs = [piece.partition("=") for piece in query.split("&")]
-    keys = {key for key, _, _ in pairs}
-    if all(key and equals for key, equals, _ in pairs) and ("uri" in keys or keys <= SQLITE_URL_OPTIONS):
-        return
-    raise StoreAddressError(
-        f"数据库地址中“?”之后的“{query}”不是 SQLite 的选项：文件路径中的“?”请写作 %3F"
-        "（“%”写作 %25），或用 --data-dir 指定中心库所在的目录",
-        f"the database address has “{query}” after a “?”, which is not a SQLite option: write a “?” "
-        "in the file's path as %3F (and a “%” as %25), or name the store's folder with --data-dir",
-    )
+    pairs = [piece.partition("=") for piece in query.split("&")] if mark else []
+    options = {key: value for key, _, value in pairs}
+    if database.startswith("file:"):
+        if options.get("uri") != "true":
+            raise StoreAddressError(
+                "以 file: 开头的数据库地址须以 ?uri=true 结尾（如 sqlite:///file:/srv/中心库/central.db?uri=true）",
+                "a database address starting with file: needs ?uri=true at its end (such as "
+                "sqlite:///file:/srv/store/central.db?uri=true)",
+            )
+        return  # (SQLite's own options follow, and its URI escapes the path)
+    if not all(key and equals for key, equals, _ in pairs) or set(options) - {"timeout"}:
+        raise StoreAddressError(
+            f"数据库地址中“?”之后的“{query}”不是中心库可用的选项：文件路径中的“?”请写作 %3F"
+            "（“%”写作 %25），或用 --data-dir 指定中心库所在的目录",
+            f"the database address has “{query}” after a “?”, which is not an option the server "
+            "takes: write a “?” in the file's path as %3F (and a “%” as %25), or name the store's "
+            "folder with --data-dir",
+        )
+    try:
+        timeout = float(options.get("timeout", "60"))
+    except ValueError:
+        timeout = -1.0
+    if not 0 <= timeout <= 3600:
+        raise StoreAddressError(
+            "数据库地址中的 timeout 应为 0 到 3600 之间的秒数",
+            "the database address's timeout must be a number of seconds from 0 to 3600",
+        )
+    if database.endswith(("/", os.sep)) or Path(database).is_dir():
+        raise StoreAddressError(
+            f"数据库地址指向的是目录，不是数据库文件：{database}（目录请用 --data-dir 指定）",
+            f"the database address names a folder, not a database file: {database} (name a folder "
+            "with --data-dir)",
+        )
+
+
+def file_uri_path(database: str) -> Path:
+    """The file a `file:` URI names (`file:/p`, `file:///p`, `file://localhost/p`; escapes undone)."""
+    from urllib.parse import unquote
+
+    path = database[len("file:") :].partition("?")[0].partition("#")[0]
+    if path.startswith("//"):
+        path = "/" + path[2:].partition("/")[2]
+    return Path(unquote(path))
 
 
 class StoreAccessError(Exception):
@@ -148,6 +177,8 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
                     opened_read_only = True
             else:
                 _owner_only(database)
+        elif database and not read_only and "mode=ro" not in url.partition("?")[2].split("&"):
+            _owner_only(str(file_uri_path(database)))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, **kwargs)
         _configure_sqlite(engine, read_only=opened_read_only)
         if unchanging is not None and database:

@@ -419,3 +419,40 @@ def test_sqlite_options_and_escaped_question_marks_still_open_the_store(tmp_path
     for url in (f"sqlite:///{tmp_path}/t.db?timeout=30", f"sqlite:///{tmp_path}/we%3Fird/c.db"):
         assert main(["--database", url, "--log-level", "ERROR", "user", "list"]) == 0, url
     assert (tmp_path / "t.db").is_file() and (tmp_path / "we?ird" / "c.db").is_file()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "sqlite:///{d}/plain/s.db?mode=ro&uri=true",  # uri=true on a path: the file became 's.db?mode=ro'
+        "sqlite:///{d}/we?x=1&uri=true",
+        "sqlite:///file:{d}/plain/s.db",  # a file: address without uri=true: a traceback
+        "sqlite:///{d}/plain/s.db?timeout=abc",  # a traceback
+        "sqlite:///{d}/plain/s.db?check_same_thread=true",  # would break the server's threads
+        "sqlite:///{d}/plain/",  # a folder: a traceback
+    ],
+)
+def test_a_sqlite_address_that_would_not_open_the_store_it_names_is_refused_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str
+) -> None:
+    """From an attacker's cold try of the address check: with uri=true after a plain path SQLite
+    took the whole text for a file name, and the store (with every password hash, readable by all)
+    went to a file named `s.db?mode=ro` beside an empty private `s.db`; other addresses ended in a
+    traceback. Each is refused, saying what to write; no store is made."""
+    from sync.server_cli import main
+
+    (tmp_path / "plain").mkdir()
+    assert main(["--database", address.format(d=tmp_path), "--log-level", "ERROR", "migrate"]) == 2
+    err = capsys.readouterr().err
+    assert "数据库地址" in err and "database address" in err and "Traceback" not in err, err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["plain"]
+
+
+def test_a_store_named_by_a_file_uri_is_made_private_too(tmp_path: Path) -> None:
+    """The documented SQLAlchemy form `sqlite:///file:/path/central.db?uri=true` opened the right file
+    but left it readable by every account of the computer (password hashes and every record)."""
+    from sync.server_cli import main
+
+    store = tmp_path / "central.db"
+    assert main(["--database", f"sqlite:///file:{store}?uri=true", "--log-level", "ERROR", "migrate"]) == 0
+    assert store.is_file() and store.stat().st_mode & 0o077 == 0, oct(store.stat().st_mode)
