@@ -116,6 +116,8 @@ class VisitQuery:
     review_status: str | None = None
     sync_state: str | None = None
     commissioner_id: str | None = None
+    # This laptop's own work: the visits of this commissioner and those saved before a profile was.
+    mine: str | None = None
     target_id: str | None = None
     order_by: str = "visit_date"
     descending: bool = True
@@ -657,6 +659,9 @@ class Store:
             if value:
                 clauses.append(f"v.{column} = ?")
                 params.append(value)
+        if q.mine:
+            clauses.append("v.commissioner_id IN (?, '')")
+            params.append(q.mine)
         if q.review_status is not None:
             clauses.append("v.review_status = ?")
             params.append(q.review_status)

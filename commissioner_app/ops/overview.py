@@ -25,17 +25,22 @@ class OverviewFigures:
 def overview_figures(store: Store, today: date | None = None) -> OverviewFigures:
     """The figures of the overview, computed on the worker thread.
 
-    Every query here reads an index only (a few ms on 100,000 visits): it is the first screen."""
+    Every query here reads an index only (a few ms on 100,000 visits): it is the first screen.
+    The figures are the profile's own work: a manager's laptop also holds the team's records (pulled
+    to review them), which are not the manager's visits to make or to correct."""
     today = today or date.today()
-    month = VisitQuery(date_from=today.replace(day=1), date_to=today)
+    own = store.get_meta("self_commissioner_id") or None  # (with records saved before it was set)
+    month = VisitQuery(date_from=today.replace(day=1), date_to=today, mine=own)
+    mine, params = ("AND commissioner_id IN (?, '')", [own]) if own else ("", [])
     open_problems = store.db.execute(
-        "SELECT count(*) FROM problems WHERE deleted = 0 AND status IN ('open', 'in_progress')"
+        f"SELECT count(*) FROM problems WHERE deleted = 0 AND status IN ('open', 'in_progress') {mine}",
+        params,
     ).fetchone()[0]
     return OverviewFigures(
         visits_this_month=store.count_visits(month),
         open_problems=int(open_problems),
         waiting_to_sync=store.waiting_to_sync(),
-        returned=store.count_visits(VisitQuery(review_status="returned")),
-        recent=store.list_visits(VisitQuery(), limit=RECENT),
+        returned=store.count_visits(VisitQuery(review_status="returned", mine=own)),
+        recent=store.list_visits(VisitQuery(mine=own), limit=RECENT),
         agreements_behind=len(behind_agreements(store, today=today)),
     )

@@ -201,6 +201,27 @@ def test_overview_counts_open_problems(store, target):
     assert len(figures.recent) == 1
 
 
+def test_a_managers_overview_counts_their_own_work_not_the_teams_they_pulled(store, target):
+    """From a cold try: on a manager's laptop the 工作台 said 本月服务记录 1 and 被退回待修改的记录 1
+    for a team member's visit the manager had just returned, though the manager had neither made a
+    visit nor had one to correct. The figures and the recent list are the profile's own work."""
+    me = store.save_profile(Commissioner(name="王站长", sending_unit="五邑大学"))
+    store.save_visit(make_visit(target, visit_date=date.today()))
+    store.save(TechnicalProblem(title="自己的", target_id=target.id, status="open"))
+    member = "0190aaaa-0000-7000-8000-000000000001"  # a team member's records, as a pull stores them
+    for _ in range(2):
+        store.save_visit(make_visit(target, visit_date=date.today(), commissioner_id=member))
+    returned = make_visit(target, visit_date=date.today(), commissioner_id=member)
+    store.save_visit(returned)
+    store.db.execute("UPDATE visits SET review_status = 'returned' WHERE id = ?", [returned.id])
+    store.save(TechnicalProblem(title="成员的", target_id=target.id, status="open", commissioner_id=member))
+    figures = overview_ops.overview_figures(store)
+    assert figures.visits_this_month == 1
+    assert figures.returned == 0
+    assert figures.open_problems == 1
+    assert [row["commissioner_id"] for row in figures.recent] == [me.id]
+
+
 @pytest.mark.parametrize(
     ("stored", "user", "role"),
     [
