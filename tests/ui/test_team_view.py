@@ -53,6 +53,15 @@ def test_members_activity_in_the_period_and_idle_members_highlighted(manager_con
     assert view.preset.currentText() == "自定义"
 
 
+def test_a_team_not_on_this_laptop_yet_is_called_this_team_not_left_blank(manager_context, team_data, qtbot):  # noqa: F811
+    """From a cold try: a manager whose team the bureau had not made yet (accounts added with a team
+    name first) saw the header "，成员 1 人", the name left out before the comma."""
+    manager_context.store.db.execute("DELETE FROM teams")
+    manager_context.store.db.execute("DELETE FROM workstations")
+    view = open_view(manager_context, qtbot)
+    assert view.team_label.text().startswith("本团队，成员 "), view.team_label.text()
+
+
 def test_team_assessment_table_and_summary_pdf(manager_context, team_data, qtbot, tmp_path):  # noqa: F811
     view = open_view(manager_context, qtbot)
     year = date.today().year

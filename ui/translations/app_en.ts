@@ -4174,6 +4174,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>No visit for more than {0} days</translation>
     </message>
     <message>
+        <source>本团队</source>
+        <translation>This team</translation>
+    </message>
+    <message>
         <source>{0}，成员 {1} 人</source>
         <translation>{0}, {1} members</translation>
     </message>

@@ -282,7 +282,9 @@ class TeamView(QWidget):
             self.team_label.setText("")
             self.members_title.setText("")
         else:
-            self.team_label.setText(self.tr("{0}，成员 {1} 人").format(f.team_name, len(members)))
+            # (A team the bureau has not made yet, or not synced here yet, has no name to show.)
+            name = f.team_name or self.tr("本团队")
+            self.team_label.setText(self.tr("{0}，成员 {1} 人").format(name, len(members)))
             total = sum(m.visits for m in members)
             text = self.tr("本期共服务 {0} 次。").format(total)
             if idle:
