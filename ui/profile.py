@@ -155,6 +155,8 @@ class ProfileDialog(QDialog):
         self.setMinimumWidth(min(640, screen_fit.dialog_size(self, QSize(640, 0)).width()))
         if self.original is not None:
             self._show(self.original)
+        else:
+            self._start_from_account()
         self.retranslate()
         margins = layout.contentsMargins()
         screen_fit.fit_dialog(
@@ -267,11 +269,29 @@ class ProfileDialog(QDialog):
         cid = user.get("commissioner_id")
         return Commissioner(id=cid, username=str(user.get("username") or "")) if cid else Commissioner()
 
+    def _start_from_account(self) -> None:
+        """A profile skipped while logged in (on the sync page) whose account's profile the server
+        does not have yet: the form starts from the account's name, and says why it is asked."""
+        user = self._logged_in_user()
+        if not user.get("commissioner_id") or user.get("role") in ("bureau", "county"):
+            return
+        name = str(user.get("display_name") or "")
+        if name and name != user.get("username"):
+            self.name.setText(name)
+        self.server_status.setText(
+            self.tr("已登录为 {0}。服务器上还没有您的个人资料，请填写后保存，下次同步时上传。").format(
+                user.get("username") or ""
+            )
+        )
+
     def _logged_in_user(self) -> dict[str, Any]:
+        """The account of the sync page, else the one this data directory last logged in as (its
+        session is read in the background at start: a dialog opened at once would not see it)."""
+        from ui.roles import user_info
         from ui.sync_control import sync_controller
 
         account = sync_controller(self.context).account
-        return dict(account.user or {}) if account.logged_in else {}
+        return dict(account.user or {}) if account.logged_in else dict(user_info(self.context) or {})
 
     def connect_server(self) -> QWidget:
         from ui.sync_login import LoginDialog

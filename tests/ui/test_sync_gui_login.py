@@ -178,6 +178,30 @@ def test_display_name_fills_an_empty_profile_when_the_server_has_none(
     context.close()
 
 
+def test_a_profile_skipped_at_first_start_is_asked_for_again_with_the_accounts_name_filled_in(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    """From a cold try: a manager skipped the first-start profile, logged in on the sync page and
+    synced; the server had no profile of the account yet, so the next start asked again, with an
+    empty form and no word of why. The form now starts from the account: its name, and the reason."""
+    from sync import session
+
+    add_user(gui_server, "wangwu", "c-wangwu", display_name="王五")
+    folder = tmp_path / "manager"
+    store = Store.open(folder)
+    session.login(store, gui_server.url, "wangwu", PASSWORD, use_file=True)
+    store.close()
+    context, _controller = open_context(folder)
+    assert context.profile is None
+    dialog = ProfileDialog(context, None, first_start=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.name.text() == "王五"
+    assert "服务器上还没有您的个人资料" in dialog.server_status.text()
+    assert dialog.commissioner().id == "c-wangwu"
+    context.close()
+
+
 def test_a_bureau_account_signed_in_at_first_start_is_not_asked_for_a_profile(
     gui_server: Server, tmp_path: Path, qtbot
 ) -> None:

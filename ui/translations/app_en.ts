@@ -2677,6 +2677,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>已登录为 {0}。服务器上还没有您的个人资料，请填写后保存，下次同步时上传。</source>
+        <translation>Logged in as {0}. The server has no profile of yours yet; fill it in and save, and the next sync sends it.</translation>
+    </message>
+    <message>
         <source>已登录 {0}。正在从服务器读取您的资料…</source>
         <translation>Logged in to {0}. Reading your profile from the server…</translation>
     </message>
