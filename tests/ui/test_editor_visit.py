@@ -158,9 +158,14 @@ def test_returned_visit_shows_opinion_and_approved_warns(qtbot, context, store):
     assert "请补充现场照片" in editor.review_banner.text() and not editor.review_banner.isHidden()
     editor.close()
 
-    store.db.execute("UPDATE visits SET review_status = 'approved' WHERE id = ?", [visit.id])
+    # The reviewer's opinion on an approval reaches the commissioner too (a cold try found it kept
+    # on the laptop but never shown).
+    store.db.execute(
+        "UPDATE visits SET review_status = 'approved', review_opinion = '材料齐全，同意。' WHERE id = ?",
+        [visit.id],
+    )
     editor = open_visit_editor(None, context, visit.id)
-    assert "重新审核" in editor.review_banner.text()
+    assert "重新审核" in editor.review_banner.text() and "材料齐全，同意。" in editor.review_banner.text()
     editor.content.setPlainText("指导陈皮仓储管理，检查温湿度记录。")
     assert save_and_wait(editor)
     assert store.get(Visit, visit.id).review_status == "pending"

@@ -484,7 +484,10 @@ class VisitEditor(QDialog):
             self.review_banner.setStyleSheet("background: #fde2e1; color: #7a1a14; padding: 6px;")
             self.review_banner.show()
         elif status == "approved" and self.origin == "saved":
-            self.review_banner.setText(self.tr("此记录已通过审核。保存修改后将退回“待审核”，需要重新审核。"))
+            text = self.tr("此记录已通过审核。保存修改后将退回“待审核”，需要重新审核。")
+            if self.visit.review_opinion.strip():
+                text = self.tr("审核意见：%1").replace("%1", self.visit.review_opinion.strip()) + "　" + text
+            self.review_banner.setText(text)
             self.review_banner.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px;")
             self.review_banner.show()
         else:

@@ -4465,6 +4465,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>This record is approved. Saving a change sends it back to “waiting for review”.</translation>
     </message>
     <message>
+        <source>审核意见：%1</source>
+        <translation>Review opinion: %1</translation>
+    </message>
+    <message>
         <source>状态：未保存</source>
         <translation>State: not saved</translation>
     </message>
