@@ -36,6 +36,7 @@ def test_target_credit_code_checked_as_typed(qtbot, context, store):
     # Saving a wrong code is refused with the message next to the field.
     assert not save_and_wait(dialog)
     assert "应为18位" in dialog.boxes["credit_code"].error.text()
+    assert "应为18位" not in dialog.credit_status.text()  # said once (a cold try saw it twice)
     assert store.all(ServiceTarget) == []
 
     dialog.credit_code.setText(valid.lower())

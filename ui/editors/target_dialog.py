@@ -214,6 +214,8 @@ class TargetDialog(QDialog):
             self.summary.show_message(error.text(i18n.language()))
         elif isinstance(error, ValidationError):
             show_issues(error.issues, self.boxes, self.summary)
+            if any(issue.field == "credit_code" for issue in error.issues):
+                self.credit_status.clear()  # said beside the field now; the next edit checks again
         elif isinstance(error, CommissionerError):
             self.summary.show_message(error.text(i18n.language()))
         else:
