@@ -78,7 +78,7 @@ def _check_sqlite_address(url: str) -> None:
     if database.startswith("file:"):
         if options.get("uri") != "true":
             raise StoreAddressError(
-                "以 file: 开头的数据库地址须以 ?uri=true 结尾（如 sqlite:///file:/srv/中心库/central.db?uri=true）",
+                "以 file: 开头的数据库地址须以 ?uri=true 结尾（如 sqlite:///file:/srv/store/central.db?uri=true）",
                 "a database address starting with file: needs ?uri=true at its end (such as "
                 "sqlite:///file:/srv/store/central.db?uri=true)",
             )
@@ -108,7 +108,7 @@ def _check_sqlite_address(url: str) -> None:
         )
 
 
-def file_uri_path(database: str) -> Path:
+def _file_uri_path(database: str) -> Path:
     """The file a `file:` URI names (`file:/p`, `file:///p`, `file://localhost/p`; escapes undone)."""
     from urllib.parse import unquote
 
@@ -178,7 +178,7 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
             else:
                 _owner_only(database)
         elif database and not read_only and "mode=ro" not in url.partition("?")[2].split("&"):
-            _owner_only(str(file_uri_path(database)))
+            _owner_only(str(_file_uri_path(database)))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, **kwargs)
         _configure_sqlite(engine, read_only=opened_read_only)
         if unchanging is not None and database:
