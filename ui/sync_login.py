@@ -166,7 +166,8 @@ class LoginDialog(QDialog):
         self.new_password_again_label.setText(self.tr("再次输入新密码"))
         self.server.setPlaceholderText(self.tr("例如：https://kjtpy.example.gov.cn"))
         self.ca_label.setText(self.tr("CA 证书（可选）"))
-        self.ca_file.setPlaceholderText(self.tr("科技局自己的证书颁发机构文件（.pem）；不填则使用系统的证书"))
+        self.ca_file.setPlaceholderText(self.tr("不填则使用系统的证书"))
+        self.ca_file.setToolTip(self.tr("科技局自己的证书颁发机构文件（.pem）；不填则使用系统的证书"))
         self.ca_browse.setText(self.tr("选择…"))
         self.keyring_note.setText(
             self.tr(

@@ -1689,6 +1689,10 @@ Autosaved at %5</translation>
         <translation>CA certificate (optional)</translation>
     </message>
     <message>
+        <source>不填则使用系统的证书</source>
+        <translation>empty: the system&apos;s certificates</translation>
+    </message>
+    <message>
         <source>科技局自己的证书颁发机构文件（.pem）；不填则使用系统的证书</source>
         <translation>the bureau&apos;s own certificate authority file (.pem); empty: the system&apos;s certificates</translation>
     </message>
@@ -3357,7 +3361,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>村（社区），可不填</source>
-        <translation>Village / community (optional)</translation>
+        <translation>Village (optional)</translation>
     </message>
 </context>
 <context>
@@ -3896,7 +3900,7 @@ It is shown only this once: write it down or take a screenshot for the person; t
     </message>
     <message>
         <source>18位，企业填写，如 91440705MA4UXXXXXX</source>
-        <translation>18 characters, for enterprises, e.g. 91440705MA4UXXXXXX</translation>
+        <translation>e.g. 91440705MA4UXXXXXX</translation>
     </message>
     <message>
         <source>手机或固定电话</source>
