@@ -169,9 +169,9 @@ def _lock_seconds(failures: int, free: int = FREE_FAILURES) -> float:
     return min(MAX_LOCK, 2.0 ** (failures - free + 1))
 
 
-def _throttled(retry_after: float) -> ApiError:
+def _throttled(retry_after: float, kind: type[ApiError] = ApiError) -> ApiError:
     seconds = max(1, int(retry_after + 0.999))
-    return ApiError(
+    return kind(
         429,
         "too_many_attempts",
         f"登录失败次数过多，请 {seconds} 秒后再试",
@@ -215,13 +215,17 @@ def _attempt_rows(conn: Connection, keys: list[tuple[str, str]], lock: bool) -> 
     return {(r.username, r.address): r for r in conn.execute(query)}
 
 
-def _locked_for(rows: dict[tuple[str, str], Any], keys: list[tuple[str, str]], now: Any) -> float:
-    waits = [
-        (timeutil.parse(r.locked_until) - now).total_seconds()
+def _locked_rows(rows: dict[tuple[str, str], Any], keys: list[tuple[str, str]], now: Any) -> list[Any]:
+    return [
+        r
         for k in keys
         if (r := rows.get(k)) is not None and r.locked_until and timeutil.parse(r.locked_until) > now
     ]
-    return max(waits, default=0.0)
+
+
+def _locked_for(rows: dict[tuple[str, str], Any], keys: list[tuple[str, str]], now: Any) -> float:
+    locked = _locked_rows(rows, keys, now)
+    return max(((timeutil.parse(r.locked_until) - now).total_seconds() for r in locked), default=0.0)
 
 
 class _Held(ApiError):
@@ -239,11 +243,8 @@ def _is_hold(row: Any) -> bool:
 
 def _refuse_if_locked(rows: dict[tuple[str, str], Any], keys: list[tuple[str, str]], now: Any) -> None:
     if wait := _locked_for(rows, keys, now):
-        locked = [r for k in keys if (r := rows.get(k)) is not None and _locked_for(rows, [k], now)]
-        if all(map(_is_hold, locked)):
-            held = _throttled(wait)
-            raise _Held(held.status, held.error, held.zh, held.en, headers=held.headers)
-        raise _throttled(wait)
+        held = all(map(_is_hold, _locked_rows(rows, keys, now)))
+        raise _throttled(wait, _Held if held else ApiError)
 
 
 Counted = list[tuple[tuple[str, str], int]]  # rows of login_attempts, each with its free failures
