@@ -132,6 +132,8 @@ class ProfileDialog(QDialog):
         self.server_button.clicked.connect(self.connect_server)
         self.server_status = QLabel(self)
         self.server_status.setWordWrap(True)
+        # Plain text: it shows the account's name and the server's address, which come from outside.
+        self.server_status.setTextFormat(Qt.TextFormat.PlainText)
         self.server_status.setObjectName("hint")
         self.server_user: dict | None = None
         self.buttons = QDialogButtonBox(
