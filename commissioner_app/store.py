@@ -139,6 +139,13 @@ VISIT_ORDER_COLUMNS = {
     "people_trained": "v.people_trained {d}, v.visit_date DESC",
     "economic_benefit": "v.economic_benefit {d}, v.visit_date DESC",
     "state": "v.dirty {d}, v.review_status {d}, v.visit_date DESC",
+    "commissioner_name": "c.name {d}, v.visit_date DESC",
+}
+
+# What an order needs joined to the visits (the lists read only the visits' own columns otherwise).
+VISIT_ORDER_JOINS = {
+    "target_name": "LEFT JOIN service_targets t ON t.id = v.target_id",
+    "commissioner_name": "LEFT JOIN commissioners c ON c.id = v.commissioner_id",
 }
 
 
@@ -675,7 +682,7 @@ class Store:
         q = q or VisitQuery()
         where, params = self._visit_where(q)
         order = VISIT_ORDER_COLUMNS.get(q.order_by, VISIT_ORDER_COLUMNS["visit_date"])
-        join = "LEFT JOIN service_targets t ON t.id = v.target_id" if q.order_by == "target_name" else ""
+        join = VISIT_ORDER_JOINS.get(q.order_by, "")
         direction = "DESC" if q.descending else "ASC"
         sql = f"SELECT v.id FROM visits v {join} WHERE {where} ORDER BY {order.format(d=direction)}"
         return [r[0] for r in self.db.execute(sql, params).fetchall()]
@@ -691,8 +698,10 @@ class Store:
                 substr(v.content, 1, 120) AS content, v.people_trained, v.training_sessions,
                 v.techniques_promoted, v.varieties_introduced, v.economic_benefit,
                 v.confirm_satisfaction, v.review_status, v.review_opinion, v.commissioner_id,
-                v.rev, v.sync_error, {SYNC_STATE_SQL.format(p="v.")} AS sync_state
-            FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id WHERE v.id IN ({marks})""",
+                c.name AS commissioner_name, v.rev, v.sync_error,
+                {SYNC_STATE_SQL.format(p="v.")} AS sync_state
+            FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id
+            LEFT JOIN commissioners c ON c.id = v.commissioner_id WHERE v.id IN ({marks})""",
             ids,
         )
         names = [d[0] for d in cursor.description]
@@ -711,9 +720,10 @@ class Store:
         q = q or VisitQuery()
         where, params = self._visit_where(q)
         order = VISIT_ORDER_COLUMNS.get(q.order_by, VISIT_ORDER_COLUMNS["visit_date"])
+        join = VISIT_ORDER_JOINS["commissioner_name"] if q.order_by == "commissioner_name" else ""
         sql = (
-            f"SELECT v.id FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id WHERE {where} "
-            f"ORDER BY {order.format(d='DESC' if q.descending else 'ASC')} LIMIT ? OFFSET ?"
+            f"SELECT v.id FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id {join} "
+            f"WHERE {where} ORDER BY {order.format(d='DESC' if q.descending else 'ASC')} LIMIT ? OFFSET ?"
         )
         ids = [r[0] for r in self.db.execute(sql, [*params, limit, offset]).fetchall()]
         rows = self.visit_rows(ids)

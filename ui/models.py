@@ -150,6 +150,13 @@ def _visit_columns() -> list[Column]:
         Column("service_types", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "服务类型")),
         _field_column("people_trained", Visit),
         _field_column("economic_benefit", Visit, compact=True),
+        # Whose visit: shown where the list holds others' visits too (a manager's, the bureau's).
+        Column(
+            "commissioner_name",
+            "VisitTableModel",
+            QT_TRANSLATE_NOOP("VisitTableModel", "科技特派员"),
+            "commissioner_name",
+        ),
     ]
 
 

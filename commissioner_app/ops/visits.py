@@ -249,8 +249,10 @@ def recent_visits(store: Store, limit: int = PICKER_ROWS) -> list[dict[str, Any]
     return [
         dict(r)
         for r in store.db.query(
-            "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content "
+            "SELECT v.id, v.visit_date, t.name AS target_name, substr(v.content, 1, 80) AS content, "
+            "v.commissioner_id, c.name AS commissioner_name "
             "FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id "
+            "LEFT JOIN commissioners c ON c.id = v.commissioner_id "
             "WHERE v.deleted = 0 AND v.is_draft = 0 ORDER BY v.visit_date DESC, v.start_time DESC LIMIT ?",
             [limit],
         )

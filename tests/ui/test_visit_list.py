@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from commissioner_app.ops import OpChanges
 from commissioner_app.store import VisitQuery
 from tests.ui.frame_fixtures import demo_context, demo_dir  # noqa: F401
+from tests.ui.manager_support import team_data  # noqa: F401
 from ui.models import PAGE, VisitTableModel
 from ui.views.visits import VisitsView
 
@@ -224,3 +225,53 @@ def test_problem_and_target_lists_speak_english(demo_context, qtbot):  # noqa: F
     finally:
         demo_context.set_language("zh_CN")
     assert problems.status_label.text() == "进展" and targets.county.itemText(0) == "全部区县"
+
+
+def test_a_managers_visit_list_and_print_picker_say_whose_each_visit_is(store, team_data, qtbot):  # noqa: F811
+    """A manager's laptop holds the team's visits: the list (and Ctrl+P's picker) name each visit's
+    commissioner, and sort by them; a commissioner's own list has no such column."""
+    from tests.ui.manager_support import log_in_as
+    from ui.context import AppContext
+    from ui.roles import watcher
+    from ui.views.assessment import VisitPicker
+    from ui.views.visits import OWNER_COLUMN
+
+    log_in_as(store, "manager", team_data.leader, team_data.team.id)
+    context = AppContext(store, language="zh_CN")
+    try:
+        view = VisitsView(context)
+        qtbot.addWidget(view)
+        view.resize(1300, 600)
+        view.show()
+        load(qtbot, view.model, view.load)
+        model = view.model
+        assert model.headerData(OWNER_COLUMN, Qt.Orientation.Horizontal) == "科技特派员"
+        assert not view.table.isColumnHidden(OWNER_COLUMN)
+        shown = {model.data(model.index(r, OWNER_COLUMN)) for r in range(model.rowCount())}
+        assert {"王芳", "李强", "赵敏"} <= shown
+        # The name is read whole.
+        assert view.table.columnWidth(OWNER_COLUMN) >= view.table.fontMetrics().horizontalAdvance("赵敏")
+        load(qtbot, model, lambda: view.table.sortByColumn(OWNER_COLUMN, Qt.SortOrder.AscendingOrder))
+        names = [model.data(model.index(r, OWNER_COLUMN)) for r in range(model.rowCount())]
+        assert names == sorted(names)
+
+        from commissioner_app.ops.visits import recent_visits
+
+        picker = VisitPicker(recent_visits(store), view)
+        qtbot.addWidget(picker)
+        assert picker.table.horizontalHeaderItem(1).text() == "科技特派员"
+        picker.search.setText("李强")
+        lis = [r for r, row in enumerate(picker.rows) if row["commissioner_name"] == "李强"]
+        assert picker.chosen() == picker.rows[lis[0]]["id"]
+        assert [r for r in range(len(picker.rows)) if not picker.table.isRowHidden(r)] == lis
+
+        # A commissioner's laptop: only their own visits, no owner column (nor in the picker).
+        log_in_as(store, "commissioner", team_data.members["王芳"], team_data.team.id)
+        watcher(context).check()
+        assert view.table.isColumnHidden(OWNER_COLUMN)
+        own = [row for row in recent_visits(store) if row["commissioner_id"] == team_data.members["王芳"].id]
+        alone = VisitPicker(own, view)
+        qtbot.addWidget(alone)
+        assert alone.table.columnCount() == 3 and alone.table.horizontalHeaderItem(1).text() == "服务对象"
+    finally:
+        context.close()

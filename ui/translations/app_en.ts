@@ -4576,6 +4576,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Content</translation>
     </message>
     <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
+    </message>
+    <message>
         <source>预览服务记录单</source>
         <translation>Preview the visit sheet</translation>
     </message>
@@ -4628,6 +4632,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>服务类型</source>
         <translation>Service types</translation>
+    </message>
+    <message>
+        <source>科技特派员</source>
+        <translation>Commissioner</translation>
     </message>
 </context>
 <context>

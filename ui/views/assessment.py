@@ -92,20 +92,28 @@ class VisitPicker(QDialog):
         screen_fit.fit_dialog(self, (720, 480))
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr("输入日期、服务对象或内容查找"))
+        self.search.setPlaceholderText(self.tr("输入日期、服务对象或内容查找"))  # (or whose, when shown)
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._take_first)
-        self.table = QTableWidget(len(rows), 3, self)
-        self.table.setHorizontalHeaderLabels([self.tr("服务日期"), self.tr("服务对象"), self.tr("服务内容")])
+        # Whose visit, when the rows are more than one person's (a manager's laptop holds the team's).
+        owners = {row.get("commissioner_id") for row in rows} - {"", None}  # ("": saved before a profile)
+        keys = ("visit_date", "target_name", "content")
+        titles = [self.tr("服务日期"), self.tr("服务对象"), self.tr("服务内容")]
+        if len(owners) > 1:
+            keys = ("visit_date", "commissioner_name", "target_name", "content")
+            titles.insert(1, self.tr("科技特派员"))
+        self.keys = keys
+        self.table = QTableWidget(len(rows), len(keys), self)
+        self.table.setHorizontalHeaderLabels(titles)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         for row, item in enumerate(rows):
-            for column, key in enumerate(("visit_date", "target_name", "content")):
+            for column, key in enumerate(keys):
                 self.table.setItem(row, column, QTableWidgetItem(" ".join(str(item[key] or "").split())))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(len(keys) - 1, QHeaderView.ResizeMode.Stretch)
         if rows:
             self.table.selectRow(0)
         self.table.doubleClicked.connect(lambda _i: self.accept())
@@ -128,7 +136,9 @@ class VisitPicker(QDialog):
         words = text.split()
         first = -1
         for row in range(self.table.rowCount()):
-            shown = " ".join((cell.text() if (cell := self.table.item(row, c)) else "") for c in range(3))
+            shown = " ".join(
+                (cell.text() if (cell := self.table.item(row, c)) else "") for c in range(len(self.keys))
+            )
             match = all(w.lower() in shown.lower() for w in words)
             self.table.setRowHidden(row, not match)
             if match and first < 0:

@@ -134,6 +134,7 @@ class ColumnFitter(QObject):
         assert stretch not in optional, "the stretched column is always shown"
         self.optional = optional
         self.hidden: tuple[int, ...] = ()  # the optional columns hidden for want of room
+        self.absent: tuple[int, ...] = ()  # columns that have nothing to say here (set_absent)
         self.two_lines = False  # the headers take two lines
         self._width = 0
         for column, width in enumerate(widths):
@@ -182,6 +183,14 @@ class ColumnFitter(QObject):
         self._width = 0
         self.fit()
 
+    def set_absent(self, columns: tuple[int, ...]) -> None:
+        """Columns not shown at all, whatever the width (a list's owner column on a laptop that
+        holds only its own records); their room goes to the others."""
+        assert self.stretch not in columns, "the stretched column is always shown"
+        if columns != self.absent:
+            self.absent = columns
+            self.refit()
+
     def fit(self) -> None:
         width = self.table.viewport().width()
         model = self.table.model()
@@ -222,7 +231,7 @@ class ColumnFitter(QObject):
 
         one_line = [whole(t, column=c) for c, t in enumerate(titles)]
         two_lines = [in_two_lines(t, c) for c, t in enumerate(titles)]
-        shown = list(columns)
+        shown = [c for c in columns if c not in self.absent]
         floors = one_line
         if needs(floors, shown)[0] > width:
             floors = [min(a, b) for a, b in zip(one_line, two_lines, strict=True)]
@@ -268,7 +277,7 @@ class ColumnFitter(QObject):
 
     def _show_columns(self, hidden: list[int], titles: list[str]) -> None:
         for column in range(len(self.widths)):
-            self.table.setColumnHidden(column, column in hidden)
+            self.table.setColumnHidden(column, column in hidden or column in self.absent)
         self.hidden = tuple(hidden)
         header = self.table.horizontalHeader()
         if hidden:
