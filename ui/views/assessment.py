@@ -97,7 +97,7 @@ class VisitPicker(QDialog):
         self.search.returnPressed.connect(self._take_first)
         # Whose visit, when the rows are more than one person's (a manager's laptop holds the team's).
         owners = {row.get("commissioner_id") for row in rows} - {"", None}  # ("": saved before a profile)
-        keys = ("visit_date", "target_name", "content")
+        keys: tuple[str, ...] = ("visit_date", "target_name", "content")
         titles = [self.tr("服务日期"), self.tr("服务对象"), self.tr("服务内容")]
         if len(owners) > 1:
             keys = ("visit_date", "commissioner_name", "target_name", "content")
