@@ -77,6 +77,38 @@ def test_the_evidence_column_says_what_proves_a_visit_not_what_the_commissioner_
     assert shown[v["wang_old"].id] == "无"  # a satisfaction typed in by the commissioner
 
 
+def test_the_detail_pane_tells_the_contact_typed_in_from_the_served_partys_own_answer(
+    manager_context,  # noqa: F811
+    team_data,  # noqa: F811
+    qtbot,
+):
+    """From a cold try: the detail pane labelled the contact person the commissioner typed in
+    服务对象确认, beside the served party's own answer; and a visit the served party confirmed through
+    its link, with no contact typed in, read "服务对象尚未确认" under that confirmation."""
+    store, v = manager_context.store, team_data.visits
+    store.db.execute(
+        "UPDATE visits SET confirm_contact = '', confirm_satisfaction = NULL WHERE id = ?", [v["li"].id]
+    )
+    store.db.execute(
+        "INSERT INTO confirmations (id, visit_id, decision, satisfaction, name, dirty) "
+        "VALUES (?, ?, 'confirmed', 5, '刘社长', 0)",
+        [f"c-{v['li'].id}", v["li"].id],
+    )
+    view = open_view(manager_context, qtbot)
+
+    view.select_ids([v["wang_new"].id])  # only what the commissioner typed: 陈伟, five stars
+    wait(manager_context)
+    text = view.detail.toPlainText()
+    assert "特派员填写的现场确认：陈伟" in text
+    assert "服务对象确认" not in text and "服务对象本人" not in text
+
+    view.select_ids([v["li"].id])  # the served party's own answer, nothing typed in
+    wait(manager_context)
+    text = view.detail.toPlainText()
+    assert "服务对象本人扫码确认" in text and "刘社长" in text
+    assert "尚未确认" not in text and "特派员填写" not in text
+
+
 def test_manager_approves_several_and_returns_one_with_an_opinion(manager_context, team_data, qtbot):  # noqa: F811
     store, v = manager_context.store, team_data.visits
     view = open_view(manager_context, qtbot)

@@ -3459,10 +3459,6 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>No photos.</translation>
     </message>
     <message>
-        <source>服务对象确认</source>
-        <translation>Confirmation</translation>
-    </message>
-    <message>
         <source>服务对象本人扫码确认</source>
         <translation>Confirmed by the served party (QR code)</translation>
     </message>
@@ -3513,6 +3509,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>佐证材料</source>
         <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>特派员填写的现场确认</source>
+        <translation>On-site confirmation (as the commissioner recorded it)</translation>
     </message>
     <message>
         <source>本记录的审核经过</source>

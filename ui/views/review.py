@@ -484,7 +484,9 @@ class ReviewView(QWidget):
             "now": self.tr("现在"),
             "no_problems": self.tr("本次服务没有记录技术难题。"),
             "no_photos": self.tr("没有照片。"),
-            "confirmed": self.tr("服务对象确认"),
+            # What the commissioner typed in (a contact person, a satisfaction): no proof by itself,
+            # and not to be read as the served party's own answer ("party").
+            "confirmed": self.tr("特派员填写的现场确认"),
             "party": self.tr("服务对象本人扫码确认"),
             "satisfaction": self.tr("满意度"),
             "unconfirmed": self.tr("服务对象尚未确认。"),
@@ -606,7 +608,7 @@ class ReviewView(QWidget):
                 f"{e(t['satisfaction'])} {e(stars)}"
                 f"{gap + e(v['confirm_remark']) if v['confirm_remark'] else ''}</p>"
             )
-        else:
+        elif not c:
             out.append(f"<p style='margin:2px 0; color:#b91c1c'>{e(t['unconfirmed'])}</p>")
         if d["reviews"]:
             section(self.tr("本记录的审核经过"))
