@@ -46,6 +46,7 @@ from sync.errors import (
     SyncBusyError,
     SyncError,
 )
+from sync.ops import keep_report
 
 EXIT_ATTENTION = 1
 EXIT_DISK_FULL = 8
@@ -452,6 +453,8 @@ def _sync(args: argparse.Namespace, store: Store) -> int:
     except KeyboardInterrupt:
         _say(t("已取消；已完成的部分已保存", "Cancelled; what was done is saved"), sys.stderr)
         return 130
+    # The application's sync page shows it too (it notices a sync run outside it: ui/sync_control.py).
+    keep_report(store, report, [])
     open_conflicts = len(list_conflicts(store))
     rejected = _rejected_count(store)
     if args.json:

@@ -60,10 +60,16 @@ def run_sync(
         exc.changes = changed_between(before, table_marks(store))  # type: ignore[attr-defined]
         raise
     changes = changed_between(before, table_marks(store))
-    result = report_dict(report, sorted(changes.tables))
+    return OpResult(keep_report(store, report, sorted(changes.tables)), changes)
+
+
+def keep_report(store: Store, report: SyncReport, changed: list[str]) -> dict[str, Any]:
+    """A finished sync's result as the sync page shows it, kept in meta (the application's own
+    syncs and `commissioner sync`'s alike: the page shows the last, whichever ran it)."""
+    result = report_dict(report, changed)
     result["finished_at"] = store.get_meta(META_LAST_SYNC) if not report.cancelled else None
     store.set_meta(META_LAST_REPORT, json.dumps(result, ensure_ascii=False))
-    return OpResult(result, changes)
+    return result
 
 
 def sendable_counts(store: Store) -> dict[str, int]:

@@ -17,6 +17,12 @@ Automatic sync: every `probe_seconds` (60 by default) a cheap GET of the server'
 short timeout; when the server turns reachable after being unreachable (or unknown, at start), or
 is reachable and records saved since wait to be sent, and the user has not turned automatic sync
 off, a sync starts.
+
+A sync run outside the application (`commissioner sync` from a shell or a scheduler, on the same
+data directory) is noticed by the time of the last sync it leaves in meta: read every
+`WATCH_SECONDS` and whenever the application comes back to the front; when it moved and this
+application did not sync meanwhile, the views are told that everything may have changed (the
+lists, the status bar, the sync page with that sync's result), as after a sync of its own.
 """
 
 from __future__ import annotations
@@ -29,13 +35,14 @@ from typing import Any
 
 import requests
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 
 from commissioner_app.errors import CommissionerError
 from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.store import Store
 from sync import credentials, protocol, session
-from sync.engine import META_CLOCK_SKEW, SyncProgress
+from sync.engine import META_CLOCK_SKEW, META_LAST_SYNC, SyncProgress
 from sync.errors import AuthExpiredError, OfflineError
 from sync.ops import run_sync
 from sync.pusher import pushable_count
@@ -50,6 +57,7 @@ SESSION_CHANGES = OpChanges.of("session", "commissioners")
 
 PROBE_TIMEOUT = (3.0, 3.0)
 DEFAULT_PROBE_SECONDS = 60
+WATCH_SECONDS = 10  # how often the time of the last sync is read, for one run outside the application
 SETTINGS_GROUP = "sync"
 
 
@@ -84,6 +92,7 @@ class SyncController(QObject):
     progress = Signal(str, int, int)  # phase (a key of sync.engine.PHASES), done, total
     sync_finished = Signal(object, object)  # (report dict or None, error or None)
     reachable_changed = Signal(bool)
+    synced_outside = Signal(str)  # a sync outside the application finished (at that time)
 
     def __init__(self, context: AppContext, *, probe_seconds: int | None = None):
         super().__init__(context)
@@ -106,9 +115,23 @@ class SyncController(QObject):
         self.probe_timer = QTimer(self)
         self.probe_timer.setInterval(max(1, seconds) * 1000)
         self.probe_timer.timeout.connect(self.probe)
+        # A sync outside the application (module docstring): the last sync's time as last read, and
+        # how many syncs of its own this controller started or finished (a read made across one of
+        # them only takes the new time as known).
+        self._last_sync: str | None = None
+        self._watched = False
+        self._own_syncs = 0
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(WATCH_SECONDS * 1000)
+        self.watch_timer.timeout.connect(self.check_outside_sync)
+        self.watch_timer.start()
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._application_state)
         closing = getattr(context, "closing", None)
         if closing is not None:
             closing.connect(self.shutdown)
+        self.check_outside_sync()  # the time as this start finds it
         self.refresh_account()
         self.index_pulled()  # what a sync from the command line, or one before a close, left
 
@@ -166,6 +189,7 @@ class SyncController(QObject):
     def shutdown(self) -> None:
         """Stop a running sync at its next step (at exit; the executor waits for the network lane)."""
         self.probe_timer.stop()
+        self.watch_timer.stop()
         self._cancel.set()
         self._index_stop.set()
         self._open = False
@@ -288,6 +312,7 @@ class SyncController(QObject):
 
         if not self._run(work, self._sync_done):
             return False
+        self._own_syncs += 1
         self.syncing = True
         self.probe_timer.stop()
         self.sync_started.emit(automatic)
@@ -298,6 +323,8 @@ class SyncController(QObject):
 
     def _sync_done(self, outcome: OpResult[dict[str, Any]] | None, error: BaseException | None) -> None:
         self.syncing = False
+        self._own_syncs += 1
+        self.check_outside_sync(adopt=True)  # the time this sync left is its own
         result = outcome.value if outcome is not None else None
         if isinstance(error, OfflineError):
             self._set_reachable(False)
@@ -345,6 +372,48 @@ class SyncController(QObject):
                 log.info("indexed %d pulled records for the search", indexed)
 
         self._run(work, done)
+
+    # --- a sync outside the application -----------------------------------------------------------
+
+    def _application_state(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.check_outside_sync()  # back from the shell that ran `commissioner sync`
+
+    def check_outside_sync(self, *, adopt: bool = False) -> None:
+        """Read the time of the last sync; when another process synced this data directory since
+        the last read, tell the views (see the module docstring). `adopt`: the time read is this
+        application's own sync's, only to be known."""
+        if self.syncing or not self._open:
+            return
+        own = self._own_syncs
+
+        def read(store: Store) -> str | None:
+            return store.get_meta(META_LAST_SYNC)
+
+        self._run(read, lambda value, error: self._last_sync_read(value, error, own, adopt))
+
+    def _last_sync_read(self, value: str | None, error: BaseException | None, own: int, adopt: bool) -> None:
+        if error is not None:
+            log.warning("could not read the time of the last sync: %s", error)
+            return
+        outside = (
+            self._watched
+            and not adopt
+            and value != self._last_sync
+            and own == self._own_syncs  # (a read made across a sync of its own: that sync's time)
+            and not self.syncing
+        )
+        self._last_sync, self._watched = value, True
+        if not outside or value is None:
+            return
+        log.info("a sync outside the application finished at %s: the views read again", value)
+        from ui.roles import watcher
+
+        self.refresh_account()  # a login from the command line too
+        watcher(self.context).check()
+        self.synced_outside.emit(value)
+        self.context.tasks.operation_did_execute.emit(OpChanges.all())
+        self.index_pulled()
 
     # --- reachability ----------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ import os
 import threading
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from commissioner_app.store import Store
 from sync import session
 from sync.client import SyncClient
@@ -259,3 +261,59 @@ def test_what_a_sync_pulled_is_indexed_for_the_search_after_it(
     assert max(indexed) >= FTS_BULK_MIN  # done in the background, with no search asked for
     assert context.store.fts_pending() == 0
     context.close()
+
+
+def test_a_sync_run_from_the_command_line_on_the_same_data_directory_shows_in_the_open_application(
+    gui_server: Server, tmp_path: Path, qtbot
+) -> None:
+    """From a cold try: `commissioner sync` run from a shell while the application was open left
+    its sync page, status bar and lists as they were (12 waiting, the last sync's old result) until
+    the application's own next sync. It notices such a sync by the last sync's time, when it comes
+    back to the front or within WATCH_SECONDS, and shows that sync's result; its own syncs are not
+    taken for one."""
+    import subprocess
+    import sys
+
+    from tests.sync.harness import ENV, REPO
+
+    folder, _user = logged_in_dir(gui_server, tmp_path / "field")
+    add_visits(folder, 3)
+    queued = waiting(folder)
+    context, controller = open_context(folder)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.views["sync"]
+    outside: list[str] = []
+    controller.synced_outside.connect(outside.append)
+    window.show_view("sync")
+    wait_until(lambda: page.summary is not None and context.tasks.pending == 0, what="the page")
+    assert page.summary["total"] == queued and page.last.text() == "从未同步"
+
+    done = subprocess.run(
+        [sys.executable, "-m", "commissioner_app", "--data-dir", str(folder), "sync", "--quiet"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    controller._application_state(Qt.ApplicationState.ApplicationActive)  # back from the shell
+    wait_until(lambda: bool(outside), what="the sync outside to be noticed")
+    wait_until(
+        lambda: page.summary is not None and page.summary["total"] == 0 and context.tasks.pending == 0,
+        what="the page to read again",
+    )
+    assert page.total.text() == "0 条" and page.last.text() not in ("", "从未同步", "…")
+    assert page.result.text().startswith(f"发送 {queued} 条")  # the command line's sync's result
+    assert window.sync_count.text() == "所有记录均已同步"
+
+    # The application's own sync, and reads after it: nothing taken for a sync outside.
+    add_visits(folder, 1, seed=9)
+    window.sync_action.trigger()
+    wait_until(lambda: not controller.syncing, what="the sync")
+    context.tasks.wait_idle()
+    controller.check_outside_sync()
+    assert controller.wait_idle()
+    assert len(outside) == 1
