@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from commissioner_app import schema
 from commissioner_app.demands import reconcile_take_ups
-from commissioner_app.domain import TABLES, now_iso
+from commissioner_app.domain import TABLES, new_id, now_iso
 from commissioner_app.errors import DatabaseFullError, DatabaseReadOnlyError, StoreError, os_reason
 from commissioner_app.file_lock import lock, open_lock_file
 from commissioner_app.i18n import Message
@@ -78,6 +79,7 @@ __all__ = [
     "META_CLOCK_SKEW",
     "META_CURSOR",
     "META_LAST_SYNC",
+    "META_SYNC_STAMP",
     "META_PENDING_BATCH",
     "META_PENDING_NEXT",
     "PENDING_SLOTS",
@@ -92,6 +94,9 @@ __all__ = [
 ]
 
 META_LAST_SYNC = "last_sync_at"
+# A new value after every sync that ran, whole or cut short, from whichever process: an application
+# open on the data directory tells by it that another process synced (ui/sync_control.py).
+META_SYNC_STAMP = "sync_stamp"
 
 
 class SyncEngine(Pusher, Puller):
@@ -128,7 +133,13 @@ class SyncEngine(Pusher, Puller):
         """Push, then pull. Raises a SyncError when the sync cannot go on; what was done stays done;
         SyncBusyError, before anything is done, while another sync of the data directory runs."""
         with one_sync_at_a_time(self.store.data_dir):
-            return self._sync(progress, cancel)
+            try:
+                return self._sync(progress, cancel)
+            finally:
+                try:
+                    self.store.set_meta(META_SYNC_STAMP, new_id())
+                except (StoreError, sqlite3.Error) as exc:  # a full disk: the sync's own error is said
+                    log.warning("could not note the sync for an open application: %s", exc)
 
     def _sync(
         self,

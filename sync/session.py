@@ -8,6 +8,7 @@ import logging
 import os
 import ssl
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ log = logging.getLogger("commissioner.sync.session")
 
 META_USER_INFO = META_SESSION_USER
 META_INSECURE = "sync_allow_insecure"  # "1": the user chose plain http to this (test) server
+# A new value at every login and logout, from whichever process: an application open on the data
+# directory reads its account again when it changes (ui/sync_control.py).
+META_ACCOUNT_STAMP = "sync_account_stamp"
 META_CA_PEM = "sync_ca_pem"  # the bureau's CA certificate(s) given at login, trusted for its server
 CA_FILE = "sync-ca.pem"  # where that PEM is written in the data directory for the TLS library
 MAX_CA_BYTES = 1024 * 1024
@@ -140,6 +144,7 @@ def login(
         store.set_meta(META_CA_PEM, ca_pem or "")
         if theirs and not own:
             store.set_meta("self_commissioner_id", theirs)
+        store.set_meta(META_ACCOUNT_STAMP, uuid.uuid4().hex)
     return user, storage
 
 
@@ -218,6 +223,7 @@ def logout(store: Store) -> None:
     if token:
         _revoke(SyncClient(url, token, retries=0, allow_insecure=insecure(store), ca_file=ca_file(store)))
     credentials.delete_token(store, url, username)
+    store.set_meta(META_ACCOUNT_STAMP, uuid.uuid4().hex)
 
 
 def read_ca_file(path: str | os.PathLike[str]) -> str:

@@ -19,10 +19,12 @@ is reachable and records saved since wait to be sent, and the user has not turne
 off, a sync starts.
 
 A sync run outside the application (`commissioner sync` from a shell or a scheduler, on the same
-data directory) is noticed by the time of the last sync it leaves in meta: read every
-`WATCH_SECONDS` and whenever the application comes back to the front; when it moved and this
-application did not sync meanwhile, the views are told that everything may have changed (the
-lists, the status bar, the sync page with that sync's result), as after a sync of its own.
+data directory) is noticed by the stamp every sync leaves in meta, whole or cut short
+(sync.engine.META_SYNC_STAMP): read every `WATCH_SECONDS` and whenever the application comes back
+to the front, and by each sync of its own as it starts; when it moved and this application did not
+sync meanwhile, the views are told that everything may have changed (the lists, the status bar, the
+sync page with that sync's result), as after a sync of its own. A login or logout from outside is
+noticed the same way (sync.session.META_ACCOUNT_STAMP): the account is read again.
 """
 
 from __future__ import annotations
@@ -42,10 +44,11 @@ from commissioner_app.errors import CommissionerError
 from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.store import Store
 from sync import credentials, protocol, session
-from sync.engine import META_CLOCK_SKEW, META_LAST_SYNC, SyncProgress
+from sync.engine import META_CLOCK_SKEW, META_LAST_SYNC, META_SYNC_STAMP, SyncProgress
 from sync.errors import AuthExpiredError, OfflineError
 from sync.ops import run_sync
 from sync.pusher import pushable_count
+from sync.session import META_ACCOUNT_STAMP
 from ui.context import AppContext
 
 log = logging.getLogger("commissioner.ui.sync")
@@ -92,7 +95,7 @@ class SyncController(QObject):
     progress = Signal(str, int, int)  # phase (a key of sync.engine.PHASES), done, total
     sync_finished = Signal(object, object)  # (report dict or None, error or None)
     reachable_changed = Signal(bool)
-    synced_outside = Signal(str)  # a sync outside the application finished (at that time)
+    synced_outside = Signal(bool)  # another process synced (True: to the end)
 
     def __init__(self, context: AppContext, *, probe_seconds: int | None = None):
         super().__init__(context)
@@ -115,11 +118,10 @@ class SyncController(QObject):
         self.probe_timer = QTimer(self)
         self.probe_timer.setInterval(max(1, seconds) * 1000)
         self.probe_timer.timeout.connect(self.probe)
-        # A sync outside the application (module docstring): the last sync's time as last read, and
-        # how many syncs of its own this controller started or finished (a read made across one of
-        # them only takes the new time as known).
-        self._last_sync: str | None = None
-        self._watched = False
+        # A sync outside the application (module docstring): the stamps as last read, and how many
+        # syncs of its own this controller started or finished (a read made across one of them only
+        # takes the new stamps as known).
+        self._seen: Watched | None = None
         self._own_syncs = 0
         self.watch_timer = QTimer(self)
         self.watch_timer.setInterval(WATCH_SECONDS * 1000)
@@ -300,8 +302,10 @@ class SyncController(QObject):
             report_progress(p)  # the GUI shows the latest; a worker never touches Qt
 
         client_options, engine_options = dict(self.client_options), dict(self.engine_options)
+        found: list[Watched] = []  # the stamps as this sync finds them (another process's sync?)
 
         def work(store: Store) -> OpResult[dict[str, Any]]:
+            found.append(_watched(store))
             return run_sync(
                 store,
                 progress=progress,
@@ -310,7 +314,7 @@ class SyncController(QObject):
                 engine_options=engine_options,
             )
 
-        if not self._run(work, self._sync_done):
+        if not self._run(work, lambda outcome, error: self._sync_done(outcome, error, found)):
             return False
         self._own_syncs += 1
         self.syncing = True
@@ -321,10 +325,19 @@ class SyncController(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
-    def _sync_done(self, outcome: OpResult[dict[str, Any]] | None, error: BaseException | None) -> None:
+    def _sync_done(
+        self,
+        outcome: OpResult[dict[str, Any]] | None,
+        error: BaseException | None,
+        found: list[Watched] | None = None,
+    ) -> None:
         self.syncing = False
         self._own_syncs += 1
-        self.check_outside_sync(adopt=True)  # the time this sync left is its own
+        if found and self._seen is not None and found[0].stamp != self._seen.stamp:
+            # Another process synced since the last read (a shell's `commissioner sync` just before):
+            # what it changed, this sync did not change again; the views read everything.
+            self._outside(completed=found[0].last_sync != self._seen.last_sync)
+        self.check_outside_sync(adopt=True)  # the stamps this sync left are its own
         result = outcome.value if outcome is not None else None
         if isinstance(error, OfflineError):
             self._set_reachable(False)
@@ -380,38 +393,43 @@ class SyncController(QObject):
             self.check_outside_sync()  # back from the shell that ran `commissioner sync`
 
     def check_outside_sync(self, *, adopt: bool = False) -> None:
-        """Read the time of the last sync; when another process synced this data directory since
-        the last read, tell the views (see the module docstring). `adopt`: the time read is this
-        application's own sync's, only to be known."""
+        """Read the stamps of the last sync and login; when another process synced this data
+        directory (or logged in or out) since the last read, tell the views (see the module
+        docstring). `adopt`: the stamps read are this application's own sync's, only to be known."""
         if self.syncing or not self._open:
             return
         own = self._own_syncs
+        self._run(_watched, lambda seen, error: self._watched_read(seen, error, own, adopt))
 
-        def read(store: Store) -> str | None:
-            return store.get_meta(META_LAST_SYNC)
-
-        self._run(read, lambda value, error: self._last_sync_read(value, error, own, adopt))
-
-    def _last_sync_read(self, value: str | None, error: BaseException | None, own: int, adopt: bool) -> None:
-        if error is not None:
-            log.warning("could not read the time of the last sync: %s", error)
+    def _watched_read(self, seen: Watched | None, error: BaseException | None, own: int, adopt: bool) -> None:
+        if error is not None or seen is None:
+            log.warning("could not read the stamps of the last sync: %s", error)
             return
-        outside = (
-            self._watched
-            and not adopt
-            and value != self._last_sync
-            and own == self._own_syncs  # (a read made across a sync of its own: that sync's time)
-            and not self.syncing
+        before, self._seen = self._seen, seen
+        if before is None:
+            return  # the first read: what this start finds
+        if seen.account != before.account:
+            # A login or logout from the command line (or this application's own: read again alike).
+            from ui.roles import watcher
+
+            self.refresh_account()
+            watcher(self.context).check()
+        # (A read made across a sync of its own finds that sync's stamp.)
+        if seen.stamp != before.stamp and not adopt and own == self._own_syncs and not self.syncing:
+            self._outside(completed=seen.last_sync != before.last_sync)
+
+    def _outside(self, completed: bool) -> None:
+        """Another process synced this data directory: the views read again, as after a sync."""
+        log.info(
+            "a sync outside the application (%s): the views read again", "done" if completed else "cut short"
         )
-        self._last_sync, self._watched = value, True
-        if not outside or value is None:
-            return
-        log.info("a sync outside the application finished at %s: the views read again", value)
         from ui.roles import watcher
 
-        self.refresh_account()  # a login from the command line too
+        self.refresh_account()
         watcher(self.context).check()
-        self.synced_outside.emit(value)
+        if completed:
+            self._set_reachable(True)
+        self.synced_outside.emit(completed)
         self.context.tasks.operation_did_execute.emit(OpChanges.all())
         self.index_pulled()
 
@@ -458,6 +476,21 @@ class SyncController(QObject):
         if ok != self.reachable:
             self.reachable = ok
             self.reachable_changed.emit(ok)
+
+
+@dataclass(frozen=True)
+class Watched:
+    """What tells another process's sync or login (module docstring), as read at one time."""
+
+    stamp: str | None  # sync.engine.META_SYNC_STAMP: any sync that ran
+    last_sync: str | None  # sync.engine.META_LAST_SYNC: one that ran to its end
+    account: str | None  # sync.session.META_ACCOUNT_STAMP: a login or logout
+
+
+def _watched(store: Store) -> Watched:
+    return Watched(
+        store.get_meta(META_SYNC_STAMP), store.get_meta(META_LAST_SYNC), store.get_meta(META_ACCOUNT_STAMP)
+    )
 
 
 def _alive(callback: Callable[..., Any]) -> bool:

@@ -266,15 +266,34 @@ def test_what_a_sync_pulled_is_indexed_for_the_search_after_it(
 def test_a_sync_run_from_the_command_line_on_the_same_data_directory_shows_in_the_open_application(
     gui_server: Server, tmp_path: Path, qtbot
 ) -> None:
-    """From a cold try: `commissioner sync` run from a shell while the application was open left
-    its sync page, status bar and lists as they were (12 waiting, the last sync's old result) until
-    the application's own next sync. It notices such a sync by the last sync's time, when it comes
-    back to the front or within WATCH_SECONDS, and shows that sync's result; its own syncs are not
-    taken for one."""
+    """From cold tries: `commissioner sync` run from a shell while the application was open left its
+    sync page, status bar and lists as they were (12 waiting, the last sync's old result) until the
+    application's own next sync; then also after a sync cut short, after the application's own sync
+    right behind it (which sent nothing, so nothing read again), with the error of an earlier sync of
+    its own still shown, and after a login or logout from the shell. Every sync leaves a stamp the
+    application reads when it comes back to the front, every WATCH_SECONDS and as its own sync
+    starts; its own syncs are not taken for another's."""
     import subprocess
     import sys
 
+    from commissioner_app.ops import OpChanges
+    from sync.errors import OfflineError
     from tests.sync.harness import ENV, REPO
+
+    def command(*args: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "commissioner_app", "--data-dir", str(folder), *args],
+            capture_output=True,
+            text=True,
+            env=ENV,
+            cwd=REPO,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+
+    def shown_waiting() -> int:
+        wait_until(lambda: context.tasks.pending == 0 and not controller._jobs, what="the views")
+        return int(page.summary["total"]) if page.summary else -1
 
     folder, _user = logged_in_dir(gui_server, tmp_path / "field")
     add_visits(folder, 3)
@@ -284,36 +303,55 @@ def test_a_sync_run_from_the_command_line_on_the_same_data_directory_shows_in_th
     qtbot.addWidget(window)
     window.show()
     page = window.views["sync"]
-    outside: list[str] = []
+    outside: list[bool] = []
     controller.synced_outside.connect(outside.append)
     window.show_view("sync")
     wait_until(lambda: page.summary is not None and context.tasks.pending == 0, what="the page")
     assert page.summary["total"] == queued and page.last.text() == "从未同步"
+    page._finished(None, OfflineError())  # an earlier sync of its own did not get through
+    assert page.error_banner.isVisible()
 
-    done = subprocess.run(
-        [sys.executable, "-m", "commissioner_app", "--data-dir", str(folder), "sync", "--quiet"],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        cwd=REPO,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    controller._application_state(Qt.ApplicationState.ApplicationActive)  # back from the shell
-    wait_until(lambda: bool(outside), what="the sync outside to be noticed")
-    wait_until(
-        lambda: page.summary is not None and page.summary["total"] == 0 and context.tasks.pending == 0,
-        what="the page to read again",
-    )
+    # A whole sync from the shell, seen when the application comes back to the front.
+    command("sync", "--quiet")
+    controller._application_state(Qt.ApplicationState.ApplicationActive)
+    wait_until(lambda: outside == [True], what="the sync outside to be noticed")
+    assert shown_waiting() == 0
     assert page.total.text() == "0 条" and page.last.text() not in ("", "从未同步", "…")
     assert page.result.text().startswith(f"发送 {queued} 条")  # the command line's sync's result
+    assert not page.error_banner.isVisible() and controller.reachable is True
     assert window.sync_count.text() == "所有记录均已同步"
 
-    # The application's own sync, and reads after it: nothing taken for a sync outside.
+    # A visit saved, sent from the shell, and the application's own sync at once, before any read:
+    # it sends nothing, and the views read again all the same.
     add_visits(folder, 1, seed=9)
+    context.tasks.operation_did_execute.emit(OpChanges.all())
+    assert shown_waiting() > 0 and window.sync_count.text() != "所有记录均已同步"
+    command("sync", "--quiet")
     window.sync_action.trigger()
     wait_until(lambda: not controller.syncing, what="the sync")
-    context.tasks.wait_idle()
+    assert shown_waiting() == 0 and outside == [True, True]
+    assert window.sync_count.text() == "所有记录均已同步"
+    controller.check_outside_sync()  # and its own sync is not taken for another's
+    assert shown_waiting() == 0 and outside == [True, True]
+
+    # A sync cut short in another process (a connection of its own, cancelled after a batch).
+    add_visits(folder, 5, seed=11)
+    context.tasks.operation_did_execute.emit(OpChanges.all())
+    before = shown_waiting()
+    other = Store.open(folder)
+    cancel = threading.Event()
+    engine = SyncEngine(other, session.open_client(other, **FAST), batch_size=2)
+    report = engine.sync(
+        progress=lambda p: cancel.set() if p.phase == "push" and p.done else None, cancel=cancel
+    )
+    other.close()
+    assert report.cancelled and 0 < waiting(folder) < before
     controller.check_outside_sync()
-    assert controller.wait_idle()
-    assert len(outside) == 1
+    wait_until(lambda: outside == [True, True, False], what="the sync cut short to be noticed")
+    assert shown_waiting() == waiting(folder)
+
+    # A logout from the shell: the application's account is logged out too.
+    command("logout")
+    controller.check_outside_sync()
+    wait_until(lambda: not controller.account.logged_in, what="the logout to be noticed")
+    assert "已退出登录" in page.user.text()

@@ -211,6 +211,7 @@ class SyncView(QWidget):
         c.sync_started.connect(self._started)
         c.progress.connect(self._progress)
         c.sync_finished.connect(self._finished)
+        c.synced_outside.connect(self._synced_outside)
         c.reachable_changed.connect(lambda _ok: self._show_state())
         requested = getattr(parent, "sync_requested", None)  # F5 and the Sync menu of the main window
         if requested is not None:
@@ -315,6 +316,13 @@ class SyncView(QWidget):
         self.phase = ""
         self._show_state()
         self.load(force=True)
+
+    def _synced_outside(self, completed: bool) -> None:
+        """Another process (`commissioner sync`) synced: one that went through is the last sync now,
+        and this page's error of an earlier one of its own no longer says how things stand."""
+        if completed:
+            self.error = None
+            self._show_state()
 
     # --- showing ---------------------------------------------------------------------------------
 
