@@ -118,6 +118,9 @@ class VisitQuery:
     commissioner_id: str | None = None
     # This laptop's own work: the visits of this commissioner and those saved before a profile was.
     mine: str | None = None
+    # The search text also finds a visit by its commissioner's name (a list that shows whose each
+    # visit is: a manager's, the bureau's; the name is not in the search index).
+    by_name: bool = False
     target_id: str | None = None
     order_by: str = "visit_date"
     descending: bool = True
@@ -159,6 +162,15 @@ def database(conn: sqlite3.Connection | None = None) -> Database:
     if conn is None:
         return Database(memory=True, execute_plugins=False)
     return Database(conn, execute_plugins=False)
+
+
+def _by_commissioner_name(term: str, rowid_expr: str) -> tuple[str, list[Any]]:
+    """A visit whose commissioner's name holds the term (VisitQuery.by_name)."""
+    return (
+        f"{rowid_expr} IN (SELECT x.rowid FROM visits x WHERE x.commissioner_id IN "
+        "(SELECT id FROM commissioners WHERE name LIKE ? ESCAPE '\\' AND +deleted = 0))",
+        [f"%{_like_escaped(term)}%"],
+    )
 
 
 class Store:
@@ -652,7 +664,8 @@ class Store:
         # the date index over every visit.
         clauses, params = ["+v.deleted = 0" if q.text.strip() else "v.deleted = 0"], []
         if q.text.strip():
-            match = self.fts_filter("visits", q.text, "v.rowid")
+            names = _by_commissioner_name if q.by_name else None
+            match = self.fts_filter("visits", q.text, "v.rowid", also=names)
             clauses.append(match[0])
             params += match[1]
         if q.date_from:
@@ -834,8 +847,15 @@ class Store:
                 break
         return done
 
-    def fts_filter(self, table: str, text: str, rowid_expr: str) -> tuple[str, list[Any]]:
-        """An SQL condition restricting `rowid_expr` to rows of `table` matching every term of `text`."""
+    def fts_filter(
+        self,
+        table: str,
+        text: str,
+        rowid_expr: str,
+        also: Callable[[str, str], tuple[str, list[Any]]] | None = None,
+    ) -> tuple[str, list[Any]]:
+        """An SQL condition restricting `rowid_expr` to rows of `table` matching every term of `text`
+        (`also(term, rowid_expr)`: another way a term may match, an SQL condition and its values)."""
         index = schema.FTS.get(table) if self._unindexed() else None
         clauses, params = [], []
         for term in _terms(text):
@@ -873,6 +893,10 @@ class Store:
             elif _WHOLE_ID.fullmatch(term):
                 clause = f"({clause} OR {rowid_expr} IN (SELECT rowid FROM {table} WHERE id = ?))"
                 found.append(term)
+            if also is not None:
+                other, values = also(term, rowid_expr)
+                clause = f"({clause} OR {other})"
+                found += values
             clauses.append(clause)
             params += found
         return (" AND ".join(clauses) or "1"), params

@@ -108,6 +108,17 @@ def test_the_detail_pane_tells_the_contact_typed_in_from_the_served_partys_own_a
     assert "服务对象本人扫码确认" in text and "刘社长" in text
     assert "尚未确认" not in text and "特派员填写" not in text
 
+    # Only the served party's words, typed in by the commissioner: shown, not "not confirmed".
+    store.db.execute(
+        "UPDATE visits SET confirm_contact = '', confirm_satisfaction = NULL, confirm_remark = ? "
+        "WHERE id = ?",
+        ["希望下次讲讲储藏", v["zhao"].id],
+    )
+    view.select_ids([v["zhao"].id])
+    wait(manager_context)
+    text = view.detail.toPlainText()
+    assert "特派员填写的现场确认" in text and "希望下次讲讲储藏" in text and "尚未确认" not in text
+
 
 def test_manager_approves_several_and_returns_one_with_an_opinion(manager_context, team_data, qtbot):  # noqa: F811
     store, v = manager_context.store, team_data.visits

@@ -254,6 +254,13 @@ def test_a_managers_visit_list_and_print_picker_say_whose_each_visit_is(store, t
         load(qtbot, model, lambda: view.table.sortByColumn(OWNER_COLUMN, Qt.SortOrder.AscendingOrder))
         names = [model.data(model.index(r, OWNER_COLUMN)) for r in range(model.rowCount())]
         assert names == sorted(names)
+        # The search finds a visit by its commissioner's name too (not in the search index).
+        load(qtbot, model, lambda: view.search_box.setText("李强"))
+        assert {model.data(model.index(r, OWNER_COLUMN)) for r in range(model.rowCount())} == {"李强"}
+        assert model.rowCount() == 2 and "特派员" in view.search_box.placeholderText()
+        load(qtbot, model, lambda: view.search_box.setText("李强 木虱"))  # each word must match
+        assert model.rowCount() == 1
+        load(qtbot, model, lambda: view.search_box.setText(""))
 
         from commissioner_app.ops.visits import recent_visits
 
@@ -269,6 +276,9 @@ def test_a_managers_visit_list_and_print_picker_say_whose_each_visit_is(store, t
         log_in_as(store, "commissioner", team_data.members["王芳"], team_data.team.id)
         watcher(context).check()
         assert view.table.isColumnHidden(OWNER_COLUMN)
+        # Their own list's search does not match every visit by their own name.
+        load(qtbot, model, lambda: view.search_box.setText("王芳"))
+        assert model.rowCount() == 0 and "特派员" not in view.search_box.placeholderText()
         own = [row for row in recent_visits(store) if row["commissioner_id"] == team_data.members["王芳"].id]
         alone = VisitPicker(own, view)
         qtbot.addWidget(alone)

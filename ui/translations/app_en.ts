@@ -4580,6 +4580,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Commissioner</translation>
     </message>
     <message>
+        <source>输入日期、特派员、服务对象或内容查找</source>
+        <translation>Type a date, commissioner, target or content to search</translation>
+    </message>
+    <message>
         <source>预览服务记录单</source>
         <translation>Preview the visit sheet</translation>
     </message>
@@ -4643,6 +4647,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>正在统计服务记录…</source>
         <translation>Counting the visits…</translation>
+    </message>
+    <message>
+        <source>搜索服务记录：服务对象、内容、地区、特派员…（Ctrl+F）</source>
+        <translation>Search visits: target, content, region, commissioner… (Ctrl+F)</translation>
     </message>
     <message>
         <source>搜索服务记录：服务对象、内容、地区…（Ctrl+F）</source>

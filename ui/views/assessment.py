@@ -92,7 +92,7 @@ class VisitPicker(QDialog):
         screen_fit.fit_dialog(self, (720, 480))
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr("输入日期、服务对象或内容查找"))  # (or whose, when shown)
+        self.search.setPlaceholderText(self.tr("输入日期、服务对象或内容查找"))
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._take_first)
         # Whose visit, when the rows are more than one person's (a manager's laptop holds the team's).
@@ -102,6 +102,7 @@ class VisitPicker(QDialog):
         if len(owners) > 1:
             keys = ("visit_date", "commissioner_name", "target_name", "content")
             titles.insert(1, self.tr("科技特派员"))
+            self.search.setPlaceholderText(self.tr("输入日期、特派员、服务对象或内容查找"))
         self.keys = keys
         self.table = QTableWidget(len(rows), len(keys), self)
         self.table.setHorizontalHeaderLabels(titles)

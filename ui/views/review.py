@@ -601,7 +601,7 @@ class ReviewView(QWidget):
                 f"{gap + e(c['comment']) if c['comment'] else ''}</p>"
             )
         satisfaction = v["confirm_satisfaction"]
-        if v["confirm_contact"] or satisfaction:
+        if v["confirm_contact"] or satisfaction or v["confirm_remark"]:
             stars = stars_of(satisfaction)
             out.append(
                 f"<p style='margin:2px 0'>{e(t['confirmed'])}{co}{e(v['confirm_contact'] or '')}{gap}"

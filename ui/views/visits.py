@@ -194,11 +194,21 @@ class VisitsView(QWidget):
             OWNER_COLUMN: "欧阳晓明",  # a long Chinese name
         }
 
+    def _others_visits(self) -> bool:
+        """Whether this laptop holds others' visits too (a manager's, the bureau's): the list says
+        whose each is, and its search finds them by name."""
+        return current_role(self.context) in OTHERS_VISITS
+
     def retranslate(self) -> None:
         lang = self.context.language
-        self.columns.set_absent(() if current_role(self.context) in OTHERS_VISITS else (OWNER_COLUMN,))
+        others = self._others_visits()
+        self.columns.set_absent(() if others else (OWNER_COLUMN,))
         self.columns.refit()  # the headers' widths change with the language
-        self.search_box.setPlaceholderText(self.tr("搜索服务记录：服务对象、内容、地区…（Ctrl+F）"))
+        self.search_box.setPlaceholderText(
+            self.tr("搜索服务记录：服务对象、内容、地区、特派员…（Ctrl+F）")
+            if others
+            else self.tr("搜索服务记录：服务对象、内容、地区…（Ctrl+F）")
+        )
         self.new_button.setText(self.tr("新建服务记录"))
         self.new_button.setToolTip(self.tr("新建一条服务记录（Ctrl+N）"))
         self.new_button.setVisible(records_visits(self.context))
@@ -255,6 +265,7 @@ class VisitsView(QWidget):
             industry=self.industry.currentData() or "",
             review_status=self.review.currentData(),
             sync_state=self.sync_state.currentData(),
+            by_name=self._others_visits(),
             order_by=self.model.query.order_by,
             descending=self.model.query.descending,
         )
