@@ -135,6 +135,16 @@ def _field_column(key: str, record: type, compact: bool = False) -> Column:
     return Column(key, "", "", key, True, label.compact if compact else label.heading)
 
 
+def owner_name(row: dict[str, Any]) -> str:
+    """Whose a visit is, as a list shows it: the commissioner's name, or a word that their profile is
+    not here (an account made without one, whose holder skipped it at first start: no name reaches
+    the manager) rather than a blank a reviewer cannot read."""
+    name = str(row.get("commissioner_name") or "")
+    if name or not row.get("commissioner_id"):
+        return name
+    return QCoreApplication.translate("models", "（未填个人资料）")
+
+
 def _visit_columns() -> list[Column]:
     return [
         Column("state", "VisitTableModel", QT_TRANSLATE_NOOP("VisitTableModel", "状态"), "state"),
@@ -352,6 +362,8 @@ class VisitTableModel(QAbstractTableModel):
             return f"{value:,.2f}" if value else ""
         if key == "people_trained":
             return str(row["people_trained"] or "") if row["people_trained"] else ""
+        if key == "commissioner_name":
+            return owner_name(row)
         value = row.get(key)
         return "" if value is None else str(value)
 

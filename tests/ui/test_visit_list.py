@@ -236,6 +236,12 @@ def test_a_managers_visit_list_and_print_picker_say_whose_each_visit_is(store, t
     from ui.views.assessment import VisitPicker
     from ui.views.visits import OWNER_COLUMN
 
+    # A member whose account came without a profile, who skipped it at first start: no name here.
+    from commissioner_app.domain import Commissioner
+    from tests.ui.manager_support import make_visit
+
+    unnamed = Commissioner(name="", team_id=team_data.team.id)  # (not saved: no profile record)
+    make_visit(store, team_data.target, unnamed, 4, "没有个人资料的成员的服务")
     log_in_as(store, "manager", team_data.leader, team_data.team.id)
     context = AppContext(store, language="zh_CN")
     try:
@@ -248,12 +254,12 @@ def test_a_managers_visit_list_and_print_picker_say_whose_each_visit_is(store, t
         assert model.headerData(OWNER_COLUMN, Qt.Orientation.Horizontal) == "科技特派员"
         assert not view.table.isColumnHidden(OWNER_COLUMN)
         shown = {model.data(model.index(r, OWNER_COLUMN)) for r in range(model.rowCount())}
-        assert {"王芳", "李强", "赵敏"} <= shown
+        assert {"王芳", "李强", "赵敏", "（未填个人资料）"} <= shown and "" not in shown
         # The name is read whole.
         assert view.table.columnWidth(OWNER_COLUMN) >= view.table.fontMetrics().horizontalAdvance("赵敏")
         load(qtbot, model, lambda: view.table.sortByColumn(OWNER_COLUMN, Qt.SortOrder.AscendingOrder))
-        names = [model.data(model.index(r, OWNER_COLUMN)) for r in range(model.rowCount())]
-        assert names == sorted(names)
+        names = [model.row_data(r)["commissioner_name"] or "" for r in range(model.rowCount())]
+        assert names == sorted(names) and names[0] == ""  # (no profile: first)
         # The search finds a visit by its commissioner's name too (not in the search index).
         load(qtbot, model, lambda: view.search_box.setText("李强"))
         assert {model.data(model.index(r, OWNER_COLUMN)) for r in range(model.rowCount())} == {"李强"}
@@ -267,6 +273,7 @@ def test_a_managers_visit_list_and_print_picker_say_whose_each_visit_is(store, t
         picker = VisitPicker(recent_visits(store), view)
         qtbot.addWidget(picker)
         assert picker.table.horizontalHeaderItem(1).text() == "科技特派员"
+        assert "（未填个人资料）" in {picker.table.item(r, 1).text() for r in range(picker.table.rowCount())}
         picker.search.setText("李强")
         lis = [r for r, row in enumerate(picker.rows) if row["commissioner_name"] == "李强"]
         assert picker.chosen() == picker.rows[lis[0]]["id"]

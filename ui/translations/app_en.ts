@@ -4782,6 +4782,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <source>本机修改与服务器版本冲突，需要处理</source>
         <translation>This computer&apos;s changes conflict with the server&apos;s version; please resolve</translation>
     </message>
+    <message>
+        <source>（未填个人资料）</source>
+        <translation>(no profile yet)</translation>
+    </message>
 </context>
 <context>
     <name>roles</name>

@@ -44,6 +44,7 @@ from commissioner_app.ops.assessment import (
 from commissioner_app.store import Store
 from ui import screen_fit
 from ui.context import AppContext
+from ui.models import owner_name
 from ui.plain_text import plain_label, plain_tooltip
 from ui.roles import current_role, reviewer, watcher
 from ui.tasks import Operation, show_error
@@ -112,7 +113,8 @@ class VisitPicker(QDialog):
         self.table.verticalHeader().setVisible(False)
         for row, item in enumerate(rows):
             for column, key in enumerate(keys):
-                self.table.setItem(row, column, QTableWidgetItem(" ".join(str(item[key] or "").split())))
+                text = owner_name(item) if key == "commissioner_name" else str(item[key] or "")
+                self.table.setItem(row, column, QTableWidgetItem(" ".join(text.split())))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(len(keys) - 1, QHeaderView.ResizeMode.Stretch)
         if rows:

@@ -46,7 +46,7 @@ from commissioner_app.ops import OpChanges
 from commissioner_app.ops.review import ReviewQueue, decide_visits, review_details, review_queue_now
 from ui.context import AppContext
 from ui.evidence_files import fetch_record_previews, open_full, open_named_copy
-from ui.models import shown_reference
+from ui.models import owner_name, shown_reference
 from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
@@ -156,6 +156,8 @@ class QueueModel(QAbstractTableModel):
             return ("⚠ " + ", ".join(titles)) if titles else ""
         if key == "note":
             return self.tr("批准后又修改") if row["was_approved"] else ""
+        if key == "commissioner_name":
+            return owner_name(row)
         return str(row.get(key) or "")
 
     def visit_id(self, row: int) -> str:
@@ -509,9 +511,7 @@ class ReviewView(QWidget):
         def section(title: str) -> None:
             out.append(f"<h3 style='margin:10px 0 4px 0; color:#1f3a5f'>{e(title)}</h3>")
 
-        out.append(
-            f"<h2 style='margin:0'>{e(v['commissioner_name'] or '')}{gap}{e(v['visit_date'] or '')}</h2>"
-        )
+        out.append(f"<h2 style='margin:0'>{e(owner_name(v))}{gap}{e(v['visit_date'] or '')}</h2>")
         time_part = f"{v['start_time']}–{v['end_time']}" if v["start_time"] else ""
         industry = shown_reference(self.context, "industry", v["industry"] or "")
         place = (v["county"] or "") + (v["town"] or "") + (v["village"] or "")
@@ -619,7 +619,7 @@ class ReviewView(QWidget):
                     f"<p style='margin:0'>{when}{gap}{e(who or '')}{gap}{e(word)}"
                     f"{co + e(opinion) if opinion else ''}</p>"
                 )
-        section(self.tr("{0}的服务情况").format(v["commissioner_name"] or ""))
+        section(self.tr("{0}的服务情况").format(owner_name(v)))
         r = d["record"]
         out.append(
             f"<p style='margin:2px 0'>"
