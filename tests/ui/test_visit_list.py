@@ -230,16 +230,14 @@ def test_problem_and_target_lists_speak_english(demo_context, qtbot):  # noqa: F
 def test_a_managers_visit_list_and_print_picker_say_whose_each_visit_is(store, team_data, qtbot):  # noqa: F811
     """A manager's laptop holds the team's visits: the list (and Ctrl+P's picker) name each visit's
     commissioner, and sort by them; a commissioner's own list has no such column."""
-    from tests.ui.manager_support import log_in_as
+    from commissioner_app.domain import Commissioner
+    from tests.ui.manager_support import log_in_as, make_visit
     from ui.context import AppContext
     from ui.roles import watcher
     from ui.views.assessment import VisitPicker
     from ui.views.visits import OWNER_COLUMN
 
     # A member whose account came without a profile, who skipped it at first start: no name here.
-    from commissioner_app.domain import Commissioner
-    from tests.ui.manager_support import make_visit
-
     unnamed = Commissioner(name="", team_id=team_data.team.id)  # (not saved: no profile record)
     make_visit(store, team_data.target, unnamed, 4, "没有个人资料的成员的服务")
     log_in_as(store, "manager", team_data.leader, team_data.team.id)
