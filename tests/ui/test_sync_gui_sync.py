@@ -273,22 +273,12 @@ def test_a_sync_run_from_the_command_line_on_the_same_data_directory_shows_in_th
     its own still shown, and after a login or logout from the shell. Every sync leaves a stamp the
     application reads when it comes back to the front, every WATCH_SECONDS and as its own sync
     starts; its own syncs are not taken for another's."""
-    import subprocess
-    import sys
-
     from commissioner_app.ops import OpChanges
     from sync.errors import OfflineError
-    from tests.sync.harness import ENV, REPO
+    from tests.sync.test_sync_cli import cli
 
     def command(*args: str) -> None:
-        done = subprocess.run(
-            [sys.executable, "-m", "commissioner_app", "--data-dir", str(folder), *args],
-            capture_output=True,
-            text=True,
-            env=ENV,
-            cwd=REPO,
-            timeout=120,
-        )
+        done = cli(folder, *args)
         assert done.returncode == 0, done.stderr
 
     def shown_waiting() -> int:
