@@ -60,7 +60,7 @@ SESSION_CHANGES = OpChanges.of("session", "commissioners")
 
 PROBE_TIMEOUT = (3.0, 3.0)
 DEFAULT_PROBE_SECONDS = 60
-WATCH_SECONDS = 10  # how often the time of the last sync is read, for one run outside the application
+WATCH_SECONDS = 10  # how often the stamps of the last sync and login are read (module docstring)
 SETTINGS_GROUP = "sync"
 
 
@@ -133,7 +133,7 @@ class SyncController(QObject):
         closing = getattr(context, "closing", None)
         if closing is not None:
             closing.connect(self.shutdown)
-        self.check_outside_sync()  # the time as this start finds it
+        self.check_outside_sync()  # the stamps as this start finds them
         self.refresh_account()
         self.index_pulled()  # what a sync from the command line, or one before a close, left
 
