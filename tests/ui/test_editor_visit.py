@@ -171,6 +171,42 @@ def test_returned_visit_shows_opinion_and_approved_warns(qtbot, context, store):
     assert store.get(Visit, visit.id).review_status == "pending"
 
 
+def test_the_confirmation_tab_shows_the_served_partys_own_answer(qtbot, context, store):
+    """From a cold try: the 服务对象确认 tab held only what the commissioner typed in, and showed
+    nothing of the served party's own answer through the sheet's QR code, even when there was one."""
+    target = add_target(store)
+    visits = [
+        Visit(
+            target_id=target.id,
+            visit_date=date(2026, 3, day),
+            start_time="09:00",
+            end_time="10:00",
+            service_types=["guidance"],
+            content=f"指导陈皮仓储管理（{day}日）。",
+            confirm_contact="陈伟",
+        )
+        for day in (2, 3)
+    ]
+    for visit in visits:
+        store.db["visits"].insert(to_row(visit))
+    store.db.execute(
+        "INSERT INTO confirmations (id, visit_id, decision, satisfaction, name, role, comment, dirty) "
+        "VALUES (?, ?, 'disputed', 2, '刘社长', '社长', '只来了半小时', 0)",
+        [f"c-{visits[0].id}", visits[0].id],
+    )
+    editor = open_visit_editor(None, context, visits[0].id)
+    shown = editor.party_answer.text()
+    assert not editor.party_answer.isHidden()
+    assert shown.startswith("服务对象本人扫码确认：") and "刘社长（社长）" in shown
+    assert "只来了半小时" in shown
+    assert "★★☆☆☆" in shown and "情况有误" in shown
+    assert editor.confirm_contact.text() == "陈伟"  # what the commissioner typed stays theirs to edit
+    editor.close()
+    editor = open_visit_editor(None, context, visits[1].id)  # no answer from the served party
+    assert editor.party_answer.isHidden()
+    editor.close()
+
+
 def test_existing_open_problem_solved_on_a_later_visit(qtbot, context, store):
     target = add_target(store)
     earlier = "9b2f3c1e-0000-4000-8000-000000000001"  # the visit on which it was found

@@ -39,8 +39,10 @@ from PySide6.QtWidgets import (
 from commissioner_app import i18n
 from commissioner_app.attachments import attachments_of
 from commissioner_app.domain import (
+    CONFIRMATION_DECISIONS,
     SERVICE_TYPES,
     VISIT_COUNTERS,
+    Confirmation,
     ServiceTarget,
     TechnicalProblem,
     Visit,
@@ -257,9 +259,15 @@ class VisitEditor(QDialog):
         self.cards: list[ProblemCard] = []
         self._removed_problems: list[str] = []  # problems raised here and autosaved, then removed
 
-        # Confirmation tab.
+        # Confirmation tab: the served party's own answer through the sheet's QR code, when there is
+        # one (read-only, from the central store), above what the commissioner records here.
         confirm = QWidget()
         confirm_form = QFormLayout(confirm)
+        self.party: Confirmation | None = None
+        self.party_answer = plain_label(QLabel(self))  # the served party's own words
+        self.party_answer.setWordWrap(True)
+        self.party_answer.setVisible(False)
+        confirm_form.addRow(self.party_answer)
         self.confirm_contact = QLineEdit(self)
         self.confirm_satisfaction = no_wheel(QComboBox(self))
         self.confirm_satisfaction.addItem("", None)
@@ -438,6 +446,7 @@ class VisitEditor(QDialog):
         self.tabs.setTabText(TAB_BASIC, self.tr("基本信息"))
         self.tabs.setTabText(TAB_RESULTS, self.tr("服务成效"))
         self.tabs.setTabText(TAB_CONFIRM, self.tr("服务对象确认"))
+        self._show_party_answer()
         self._update_counts()
         self.draft_button.setText(self.tr("保存为草稿"))
         self.draft_button.setToolTip(self.tr("保存未填完的记录（Ctrl+Shift+S），草稿不会同步"))
@@ -589,9 +598,33 @@ class VisitEditor(QDialog):
                     removable=problem_id not in solutions,
                 )
             )
+        answers = store.all(Confirmation, "visit_id = ?", [self.visit.id])
+        self.party = answers[0] if answers else None
+        self._show_party_answer()
         files = attachments_of(store, "visits", self.visit.id)
         self.attachments.load([a for a in files if a.kind != "confirmation_sheet"])
         self.sheet.load([a for a in files if a.kind == "confirmation_sheet"])
+
+    def _show_party_answer(self) -> None:
+        """The served party's answer through the QR code (read-only), as the review pane shows it."""
+        c = self.party
+        self.party_answer.setVisible(c is not None)
+        if c is None:
+            return
+        lang = i18n.language()
+        decision = CONFIRMATION_DECISIONS.get(c.decision, CONFIRMATION_DECISIONS["confirmed"])
+        level = c.satisfaction if c.satisfaction in (1, 2, 3, 4, 5) else 0
+        stars = "★" * level + "☆" * (5 - level) if level else ""
+        who = c.name
+        if c.role:
+            who += f" ({c.role})" if lang == "en" else f"（{c.role}）"
+        parts = [decision.text(lang), f"{self.tr('满意度')} {stars}" if stars else "", who, c.comment]
+        gap = "   " if lang == "en" else "　"
+        self.party_answer.setText(
+            self.tr("服务对象本人扫码确认：{0}").format(gap.join(p for p in parts if p))
+        )
+        colour = "#15803d" if c.decision == "confirmed" else "#b91c1c"
+        self.party_answer.setStyleSheet(f"color: {colour}; font-weight: bold;")
 
     def _tab_shown(self, index: int) -> None:
         if index == TAB_PROBLEMS and not self._problems_listed:

@@ -4489,6 +4489,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Resolve the conflict…</translation>
     </message>
     <message>
+        <source>服务对象本人扫码确认：{0}</source>
+        <translation>Confirmed by the served party (QR code): {0}</translation>
+    </message>
+    <message>
         <source>选择一个未解决的已有难题…</source>
         <translation>Choose an existing open problem…</translation>
     </message>
