@@ -135,6 +135,14 @@ def _field_column(key: str, record: type, compact: bool = False) -> Column:
     return Column(key, "", "", key, True, label.compact if compact else label.heading)
 
 
+def stars(satisfaction: Any) -> str:
+    """A satisfaction of 1 to 5 as five stars, filled as many; "" when not rated (a blank rating is
+    not a zero: five empty stars would read as the worst mark)."""
+    if satisfaction not in (1, 2, 3, 4, 5):
+        return ""
+    return "★" * int(satisfaction) + "☆" * (5 - int(satisfaction))
+
+
 def owner_name(row: dict[str, Any]) -> str:
     """Whose a visit is, as a list shows it: the commissioner's name, or a word that their profile is
     not here (an account made without one, whose holder skipped it at first start: no name reaches

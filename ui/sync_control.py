@@ -408,15 +408,15 @@ class SyncController(QObject):
         before, self._seen = self._seen, seen
         if before is None:
             return  # the first read: what this start finds
-        if seen.account != before.account:
+        # (A read made across a sync of its own finds that sync's stamp.)
+        if seen.stamp != before.stamp and not adopt and own == self._own_syncs and not self.syncing:
+            self._outside(completed=seen.last_sync != before.last_sync)  # the account read again too
+        elif seen.account != before.account:
             # A login or logout from the command line (or this application's own: read again alike).
             from ui.roles import watcher
 
             self.refresh_account()
             watcher(self.context).check()
-        # (A read made across a sync of its own finds that sync's stamp.)
-        if seen.stamp != before.stamp and not adopt and own == self._own_syncs and not self.syncing:
-            self._outside(completed=seen.last_sync != before.last_sync)
 
     def _outside(self, completed: bool) -> None:
         """Another process synced this data directory: the views read again, as after a sync."""

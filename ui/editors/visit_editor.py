@@ -60,6 +60,7 @@ from ui.editors.fields import ErrorLabel, FieldBox, ReferenceCombo, RegionPicker
 from ui.editors.problem_card import ProblemCard
 from ui.editors.target_dialog import TargetDialog
 from ui.editors.target_picker import TargetPicker
+from ui.models import stars
 from ui.plain_text import plain_label
 from ui.tasks import Operation, error_text
 from ui.views.common import confirm_deletion
@@ -613,12 +614,11 @@ class VisitEditor(QDialog):
             return
         lang = i18n.language()
         decision = CONFIRMATION_DECISIONS.get(c.decision, CONFIRMATION_DECISIONS["confirmed"])
-        level = c.satisfaction if c.satisfaction in (1, 2, 3, 4, 5) else 0
-        stars = "★" * level + "☆" * (5 - level) if level else ""
+        rated = stars(c.satisfaction)
         who = c.name
         if c.role:
             who += f" ({c.role})" if lang == "en" else f"（{c.role}）"
-        parts = [decision.text(lang), f"{self.tr('满意度')} {stars}" if stars else "", who, c.comment]
+        parts = [decision.text(lang), f"{self.tr('满意度')} {rated}" if rated else "", who, c.comment]
         gap = "   " if lang == "en" else "　"
         self.party_answer.setText(
             self.tr("服务对象本人扫码确认：{0}").format(gap.join(p for p in parts if p))

@@ -46,7 +46,7 @@ from commissioner_app.ops import OpChanges
 from commissioner_app.ops.review import ReviewQueue, decide_visits, review_details, review_queue_now
 from ui.context import AppContext
 from ui.evidence_files import fetch_record_previews, open_full, open_named_copy
-from ui.models import owner_name, shown_reference
+from ui.models import owner_name, shown_reference, stars
 from ui.plain_text import plain_label
 from ui.roles import reviewer, watcher
 from ui.tasks import Operation, error_text
@@ -505,8 +505,7 @@ class ReviewView(QWidget):
             return f" ({text})" if english else f"（{text}）"
 
         def stars_of(value: Any) -> str:
-            # A blank rating is "not rated", not a zero: five empty stars read as the worst mark.
-            return "★" * int(value) + "☆" * (5 - int(value)) if value in (1, 2, 3, 4, 5) else t["not_rated"]
+            return stars(value) or t["not_rated"]
 
         def section(title: str) -> None:
             out.append(f"<h3 style='margin:10px 0 4px 0; color:#1f3a5f'>{e(title)}</h3>")
@@ -602,10 +601,10 @@ class ReviewView(QWidget):
             )
         satisfaction = v["confirm_satisfaction"]
         if v["confirm_contact"] or satisfaction or v["confirm_remark"]:
-            stars = stars_of(satisfaction)
+            typed_stars = stars_of(satisfaction)
             out.append(
                 f"<p style='margin:2px 0'>{e(t['confirmed'])}{co}{e(v['confirm_contact'] or '')}{gap}"
-                f"{e(t['satisfaction'])} {e(stars)}"
+                f"{e(t['satisfaction'])} {e(typed_stars)}"
                 f"{gap + e(v['confirm_remark']) if v['confirm_remark'] else ''}</p>"
             )
         elif not c:
