@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -117,7 +117,7 @@ def fetch(engine: Engine, user: User, hashes: list[str]) -> dict[str, Any]:
     return {"previews": out, "unavailable": unavailable}
 
 
-def router(engine: Engine, current_user: Callable[..., User], common: dict[str, Any]) -> APIRouter:
+def router(engine: Engine, current_user: Callable[..., Awaitable[User]], common: dict[str, Any]) -> APIRouter:
     api = APIRouter()
     who = Depends(current_user)
 
