@@ -6,8 +6,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "FieldCommissioner"
 DB_FILENAME = "commissioner.db"
 
@@ -17,6 +15,8 @@ def default_data_dir() -> Path:
     override = os.environ.get("COMMISSIONER_DATA_DIR")
     if override:
         return Path(override).expanduser()
+    import platformdirs  # here: a command given --data-dir never needs it (6 ms of a sync's start)
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
