@@ -207,12 +207,15 @@ class SyncView(QWidget):
         layout.addWidget(self.result_card, 1)
 
         c = self.controller
-        c.account_changed.connect(lambda _a: self._show_account())
+        # Bound methods, not lambdas: the controller outlives a page it was built with, and Qt ends
+        # a connection to a method when the page goes (a lambda's stayed, and its next signal
+        # reached labels already deleted).
+        c.account_changed.connect(self._account_changed)
         c.sync_started.connect(self._started)
         c.progress.connect(self._progress)
         c.sync_finished.connect(self._finished)
         c.synced_outside.connect(self._synced_outside)
-        c.reachable_changed.connect(lambda _ok: self._show_state())
+        c.reachable_changed.connect(self._reachable_changed)
         requested = getattr(parent, "sync_requested", None)  # F5 and the Sync menu of the main window
         if requested is not None:
             requested.connect(self.sync_now)
@@ -325,6 +328,12 @@ class SyncView(QWidget):
             self._show_state()
 
     # --- showing ---------------------------------------------------------------------------------
+
+    def _account_changed(self, _account: object) -> None:
+        self._show_account()
+
+    def _reachable_changed(self, _reachable: bool) -> None:
+        self._show_state()
 
     def _show_account(self) -> None:
         a: Account = self.controller.account
