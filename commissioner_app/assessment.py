@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from commissioner_app.agreements import AgreementProgress, due_in
 from commissioner_app.agreements import completed as agreement_completed
 from commissioner_app.assessment_rules import GRADES, METRICS, SATISFACTION_SOURCES, Rules, load_rules
+from commissioner_app.collation import zh_key
 from commissioner_app.i18n import Message
 
 if TYPE_CHECKING:
@@ -461,7 +462,9 @@ def assess_city(
         m.total = sum(part.score for part in m.parts)
         m.grade_uncapped = m.grade = rules.grade(m.total)
         members.append(m)
-    members.sort(key=lambda m: (-round(m.total, 1), -m.figures.service_days, m.name, m.commissioner_id))
+    members.sort(
+        key=lambda m: (-round(m.total, 1), -m.figures.service_days, zh_key(m.name), m.commissioner_id)
+    )
     notes = list(rules.notes)
     applied = False
     if rules.excellent_share_cap and apply_share_cap:
@@ -470,7 +473,9 @@ def assess_city(
     whole_year = period == Period.year(period.end.year)
     if use_published and whole_year:
         _apply_published(members, published_results(store, period.end.year))
-        members.sort(key=lambda m: (-round(m.total, 1), -m.figures.service_days, m.name, m.commissioner_id))
+        members.sort(
+            key=lambda m: (-round(m.total, 1), -m.figures.service_days, zh_key(m.name), m.commissioner_id)
+        )
     return Assessment(
         Scope(), Message("全市", "City").text(), period, rules, basis, members, len(members), applied, notes
     )
@@ -923,7 +928,7 @@ def assess_groups(
     group_rules = city.rules.group(kind)
     table, member_key = GROUP_TABLES[kind]
     groups = store.db.execute(
-        f"SELECT id, name, county FROM {table} WHERE deleted = 0 AND is_draft = 0 ORDER BY name, id"
+        f"SELECT id, name, county FROM {table} WHERE deleted = 0 AND is_draft = 0 ORDER BY zh_key(name), id"
     ).fetchall()
     members: dict[str, list[MemberResult]] = {}
     for m in city.members:
@@ -961,5 +966,5 @@ def assess_groups(
         )
         result.grade = city.rules.grade(result.total)
         results.append(result)
-    results.sort(key=lambda r: (-round(r.total, 1), r.name, r.group_id))
+    results.sort(key=lambda r: (-round(r.total, 1), zh_key(r.name), r.group_id))
     return results

@@ -193,7 +193,8 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
                    SELECT target_id, count(*) AS visits FROM visits
                    WHERE deleted = 0 AND is_draft = 0 AND visit_date BETWEEN ? AND ? GROUP BY target_id
                ) n ON n.target_id = t.id
-               WHERE t.deleted = 0 AND t.is_draft = 0 ORDER BY t.county, t.town, t.name""",
+               WHERE t.deleted = 0 AND t.is_draft = 0
+               ORDER BY zh_key(t.county), zh_key(t.town), zh_key(t.name)""",
             [start, end],
         )
         for r in cursor:

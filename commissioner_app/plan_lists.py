@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from commissioner_app.assessment_rules import PLAN_FIELDS, Rules
+from commissioner_app.collation import zh_key
 from commissioner_app.domain import EXEMPLAR_KINDS
 from commissioner_app.i18n import Message
 
@@ -148,4 +149,4 @@ def exemplars(store: Store, year: int, subject_id: str | None = None) -> list[Ex
         )
         for r in rows
     ]
-    return sorted(found, key=lambda e: (order.get(e.kind, 9), e.title, e.name, e.id))
+    return sorted(found, key=lambda e: (order.get(e.kind, 9), zh_key(e.title), zh_key(e.name), e.id))

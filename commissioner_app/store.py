@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from commissioner_app import schema
+from commissioner_app import collation, schema
 from commissioner_app.domain import (
     Achievement,
     Commissioner,
@@ -136,13 +136,13 @@ class SearchHit:
 
 VISIT_ORDER_COLUMNS = {
     "visit_date": "v.visit_date {d}, v.start_time {d}, v.rowid {d}",
-    "target_name": "t.name {d}, v.visit_date DESC",
-    "county": "v.county {d}, v.town {d}, v.visit_date DESC",
-    "industry": "v.industry {d}, v.visit_date DESC",
+    "target_name": "zh_key(t.name) {d}, v.visit_date DESC",
+    "county": "zh_key(v.county) {d}, zh_key(v.town) {d}, v.visit_date DESC",
+    "industry": "zh_key(v.industry) {d}, v.visit_date DESC",
     "people_trained": "v.people_trained {d}, v.visit_date DESC",
     "economic_benefit": "v.economic_benefit {d}, v.visit_date DESC",
     "state": "v.dirty {d}, v.review_status {d}, v.visit_date DESC",
-    "commissioner_name": "c.name {d}, v.visit_date DESC",
+    "commissioner_name": "zh_key(c.name) {d}, v.visit_date DESC",
 }
 
 # What an order needs joined to the visits (the lists read only the visits' own columns otherwise).
@@ -180,6 +180,7 @@ class Store:
         self.db = db
         # Counting a technology contract once compares numbers as contract_key does (SQL cannot).
         db.conn.create_function("contract_key", 1, contract_key, deterministic=True)
+        collation.register(db.conn)  # zh_key(text): names in pinyin order (commissioner_app/collation.py)
         self.data_dir = data_dir
         self.path: Path | None = data_dir / DB_FILENAME if data_dir else None
         self.actor = ""
@@ -800,7 +801,7 @@ class Store:
                     {SYNC_STATE_SQL.format(p="t.")} AS sync_state,
                     (SELECT count(*) FROM visits v WHERE v.target_id = t.id AND +v.deleted = 0) AS visits
                 FROM service_targets t WHERE {" AND ".join(clauses)}
-                ORDER BY t.county, t.town, t.name LIMIT ?""",
+                ORDER BY zh_key(t.county), zh_key(t.town), zh_key(t.name) LIMIT ?""",
                 [*params, limit],
             )
         )

@@ -390,7 +390,8 @@ def target_commissioners(store: Store, target_id: str) -> list[str]:
         """SELECT c.name, count(*) AS n FROM (
                SELECT commissioner_id FROM visits WHERE target_id = ? AND +deleted = 0 AND +is_draft = 0
                UNION ALL SELECT commissioner_id FROM service_agreements WHERE target_id = ? AND +deleted = 0
-           ) x JOIN commissioners c ON c.id = x.commissioner_id GROUP BY c.id ORDER BY n DESC, c.name""",
+           ) x JOIN commissioners c ON c.id = x.commissioner_id
+           GROUP BY c.id ORDER BY n DESC, zh_key(c.name)""",
         [target_id, target_id],
     ).fetchall()
     return [r[0] for r in rows]
@@ -401,6 +402,6 @@ def merged_into(store: Store, target_id: str) -> list[tuple[str, str]]:
     return [
         (str(i), str(n))
         for i, n in store.db.execute(
-            "SELECT id, name FROM service_targets WHERE merged_into = ? ORDER BY name", [target_id]
+            "SELECT id, name FROM service_targets WHERE merged_into = ? ORDER BY zh_key(name)", [target_id]
         ).fetchall()
     ]

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from commissioner_app.collation import zh_key
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.roster import Roster, read_roster, write_slips_pdf, write_slips_xlsx
@@ -155,7 +156,7 @@ def local_organisation(store: Store) -> dict[str, Any]:
     from commissioner_app.reference import reference
 
     return {
-        "teams": sorted(store.all(Team), key=lambda t: t.name),
-        "workstations": sorted(store.all(Workstation), key=lambda w: w.name),
+        "teams": sorted(store.all(Team), key=lambda t: zh_key(t.name)),
+        "workstations": sorted(store.all(Workstation), key=lambda w: zh_key(w.name)),
         "counties": [c.name_zh for c in reference(store, "county")],
     }

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from commissioner_app.collation import zh_key
 from commissioner_app.domain import (
     PROBLEM_STATUSES,
     SERVICE_TYPES,
@@ -488,7 +489,9 @@ class RowListModel(QAbstractTableModel):
 
         def sort_value(row: dict[str, Any]) -> tuple[int, Any]:
             value = row.get(key)
-            return (1, "") if value in (None, "") else (0, value)
+            if value in (None, ""):
+                return (1, "")
+            return (0, zh_key(value)) if isinstance(value, str) else (0, value)  # names by pinyin
 
         self.rows.sort(key=sort_value, reverse=descending)
 

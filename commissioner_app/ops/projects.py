@@ -168,7 +168,8 @@ def achievements_page(
     targets = [
         (r[0], r[1])
         for r in store.db.execute(
-            "SELECT id, name FROM service_targets WHERE deleted = 0 AND is_draft = 0 ORDER BY name LIMIT 2000"
+            "SELECT id, name FROM service_targets WHERE deleted = 0 AND is_draft = 0 "
+            "ORDER BY zh_key(name) LIMIT 2000"
         ).fetchall()
     ]
     rows = achievements.achievement_rows(store, year=year)

@@ -7,6 +7,7 @@ from datetime import date
 
 from commissioner_app import targets
 from commissioner_app.agreements import AgreementProgress, progress_of
+from commissioner_app.collation import zh_key
 from commissioner_app.domain import Commissioner, ServiceTarget
 from commissioner_app.ops import OpChanges, OpResult
 from commissioner_app.store import Store
@@ -77,7 +78,7 @@ def target_choices(store: Store, exclude: str = "") -> list[tuple[str, str]]:
     """(id, "name（town）") of every live target, by name: for choosing one (merge, agreement)."""
     return [
         (t.id, _choice_name(t))
-        for t in sorted(targets.live_targets(store), key=lambda t: t.name)
+        for t in sorted(targets.live_targets(store), key=lambda t: zh_key(t.name))
         if t.id != exclude
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from datetime import date, timedelta
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from commissioner_app.assessment import Period, Scope, assess
@@ -51,6 +52,23 @@ def test_members_activity_in_the_period_and_idle_members_highlighted(manager_con
     assert table_rows(view.members)["赵敏"][2] == "1"
     assert sum(view.chart.values) == 5
     assert view.preset.currentText() == "自定义"
+
+
+def test_members_sort_by_name_in_pinyin_order_in_either_language(manager_context, team_data, qtbot):  # noqa: F811
+    """A header click on the name column puts the team in the order a reader looks for a Chinese
+    name, in the English interface too (Qt's English collation put 陈 last, by code point)."""
+    from commissioner_app.domain import Commissioner
+
+    manager_context.store.save(Commissioner(name="陈晓", sending_unit="暨南大学", team_id=team_data.team.id))
+    for language in ("zh_CN", "en"):
+        manager_context.set_language(language)
+        view = open_view(manager_context, qtbot)
+        view.members.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+        view.members.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        names = [view.members.item(r, 0).text() for r in range(view.members.rowCount())]
+        assert names == ["陈晓", "李强", "林站长", "王芳", "赵敏"], language
+        view.members.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        assert [view.members.item(r, 0).text() for r in range(view.members.rowCount())] == names[::-1]
 
 
 def test_a_team_not_on_this_laptop_yet_is_called_this_team_not_left_blank(manager_context, team_data, qtbot):  # noqa: F811

@@ -4,6 +4,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
+from commissioner_app.collation import zh_key
 from commissioner_app.ops import OpChanges
 from commissioner_app.store import VisitQuery
 from tests.ui.frame_fixtures import demo_context, demo_dir  # noqa: F401
@@ -31,7 +32,7 @@ def test_lazy_model_returns_the_right_rows_after_sort(demo_context, qtbot):  # n
         shown = model.data(model.index(row, 3))
         assert shown == expected[row]["target_name"]
     names = [model.row_data(r)["target_name"] for r in range(0, 3000, 37)]
-    assert names == sorted(names)
+    assert names == sorted(names, key=zh_key)  # by pinyin (白沙… 北陡… 冲蒌…), as Chinese readers look
 
     load(qtbot, model, lambda: model.sort(1, Qt.SortOrder.AscendingOrder))  # 服务日期, oldest first
     dates = [model.data(model.index(r, 1)) for r in range(0, 3000, 29)]
@@ -137,6 +138,24 @@ def test_problem_and_target_lists_filter_and_sort(demo_context, qtbot):  # noqa:
     targets.model.sort(7, Qt.SortOrder.DescendingOrder)  # 服务次数
     visits = [targets.model.rows[r]["visits"] for r in range(targets.model.rowCount())]
     assert visits == sorted(visits, reverse=True)
+    targets.model.sort(1, Qt.SortOrder.AscendingOrder)  # 名称: by pinyin, as a reader looks for one
+    names = [targets.model.rows[r]["name"] for r in range(targets.model.rowCount())]
+    assert names == sorted(names, key=zh_key) and names != sorted(names)
+
+
+def test_a_plain_table_sorts_names_by_pinyin_and_figures_by_value(qtbot):
+    from ui.views.rows_model import RowsModel
+
+    model = RowsModel()
+    model.set_headers(["姓名", "服务次数"])
+    model.set_rows(
+        [["王芳", 12], ["陈伟", 3], ["冼永强", 40], ["岑建华", 7], ["伍思敏", 25]], keys=list("abcde")
+    )
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert [row[0] for row in model.rows] == ["岑建华", "陈伟", "王芳", "伍思敏", "冼永强"]
+    assert model.keys == list("dbaec")  # each row keeps its key
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert [row[1] for row in model.rows] == [40, 25, 12, 7, 3]
 
 
 def test_only_the_newest_search_is_shown(demo_context, qtbot):  # noqa: F811
@@ -257,7 +276,7 @@ def test_a_managers_visit_list_and_print_picker_say_whose_each_visit_is(store, t
         assert view.table.columnWidth(OWNER_COLUMN) >= view.table.fontMetrics().horizontalAdvance("赵敏")
         load(qtbot, model, lambda: view.table.sortByColumn(OWNER_COLUMN, Qt.SortOrder.AscendingOrder))
         names = [model.row_data(r)["commissioner_name"] or "" for r in range(model.rowCount())]
-        assert names == sorted(names) and names[0] == ""  # (no profile: first)
+        assert names == sorted(names, key=zh_key) and names[0] == ""  # (no profile: first)
         # The search finds a visit by its commissioner's name too (not in the search index).
         load(qtbot, model, lambda: view.search_box.setText("李强"))
         assert {model.data(model.index(r, OWNER_COLUMN)) for r in range(model.rowCount())} == {"李强"}

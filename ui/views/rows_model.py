@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from commissioner_app.collation import zh_key
+
 KEY_ROLE = Qt.ItemDataRole.UserRole
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -76,10 +78,13 @@ class RowsModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         pairs = list(zip(self.rows, self.keys, strict=True))
-        pairs.sort(
-            key=lambda p: (isinstance(p[0][column], str), p[0][column] if p[0][column] is not None else ""),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
+
+        def sort_value(value: Any) -> tuple[bool, Any]:
+            if isinstance(value, str):
+                return True, zh_key(value)  # names in pinyin order, as Chinese readers look for them
+            return False, value if value is not None else ""
+
+        pairs.sort(key=lambda p: sort_value(p[0][column]), reverse=order == Qt.SortOrder.DescendingOrder)
         self.rows = [p[0] for p in pairs]
         self.keys = [p[1] for p in pairs]
         self.layoutChanged.emit()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.activity import IDLE_DAYS
 from commissioner_app.assessment import Assessment
+from commissioner_app.collation import zh_key
 from commissioner_app.domain import AGREED_TARGETS
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.team import TeamFigures, team_figures, write_team_summary
@@ -65,9 +66,18 @@ class NumberItem(QTableWidgetItem):
         return super().__lt__(other)
 
 
+class TextItem(QTableWidgetItem):
+    """A cell of text that sorts as Chinese readers look for it: names by pinyin."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, TextItem):
+            return zh_key(self.text()) < zh_key(other.text())
+        return super().__lt__(other)
+
+
 def _with_tip(text: str) -> QTableWidgetItem:
     """A cell whose whole text shows on hover (the column may elide it)."""
-    item = QTableWidgetItem(text)
+    item = TextItem(text)
     item.setToolTip(text)
     return item
 
@@ -261,7 +271,7 @@ class TeamView(QWidget):
         self.members.setRowCount(len(members))
         for row, m in enumerate(members):
             cells = [
-                QTableWidgetItem(m.name),
+                TextItem(m.name),
                 _with_tip(m.sending_unit),
                 _number(m.visits),
                 _number(m.service_days),
@@ -324,7 +334,7 @@ class TeamView(QWidget):
             if m.capped:  # as the team summary PDF marks it
                 grade.setToolTip(capped_note)
             cells = [
-                QTableWidgetItem(m.name),
+                TextItem(m.name),
                 _number(m.figures.visits),
                 *[_number(p.score, 1) for p in m.parts],
                 _number(m.total, 1),

@@ -1,0 +1,83 @@
+"""Names come in pinyin order, as Chinese readers look for them in a list: a manager's visits by
+commissioner, the served parties, the assessment's ties; not by Unicode code point, which put
+伍 before 何 and 陈 near the end, and Jiangmen's 岑, 邝 and 冼 anywhere."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from commissioner_app.collation import zh_key
+from commissioner_app.domain import Commissioner, ServiceTarget
+from commissioner_app.store import Store, VisitQuery
+
+from .conftest import make_visit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A team's names, as the code point order had them.
+NAMES = "伍思敏 何丽 冼永强 区志雄 周 岑建华 李强 王芳 赵敏 邝美玲 陈伟 黄丽".split()
+IN_PINYIN = "岑建华 陈伟 何丽 黄丽 邝美玲 李强 区志雄 王芳 伍思敏 冼永强 赵敏 周".split()
+
+
+def test_names_sort_by_pinyin_with_letters_and_digits_first() -> None:
+    assert sorted(NAMES) == NAMES  # what the lists showed
+    assert sorted(NAMES, key=zh_key) == IN_PINYIN
+    # A name and its longer forms stay together, shorter first; letters and digits come before
+    # Chinese, without regard to case.
+    assert sorted(["陈伟", "陈", "Zhang Wei", "2号基地", "abc合作社", "陈小明"], key=zh_key) == [
+        "2号基地",
+        "abc合作社",
+        "Zhang Wei",
+        "陈",
+        "陈伟",
+        "陈小明",
+    ]
+    assert zh_key("ABC") == zh_key("abc")
+    assert zh_key(None) is None and zh_key("") == ""
+
+
+def test_the_store_lists_visits_and_served_parties_by_pinyin(store: Store) -> None:
+    people = {name: store.save(Commissioner(name=name, sending_unit="五邑大学")) for name in NAMES}
+    target = store.save(ServiceTarget(type="village", name="大泽镇五和村", county="新会区", town="大泽镇"))
+    for n, person in enumerate(people.values()):
+        store.save(
+            make_visit(target, commissioner_id=person.id, visit_date=date.today() - timedelta(days=n + 1))
+        )
+    ids = store.visit_ids(VisitQuery(order_by="commissioner_name", descending=False))
+    rows = store.visit_rows(ids)
+    assert [rows[i]["commissioner_name"] for i in ids] == IN_PINYIN
+    backwards = store.visit_ids(VisitQuery(order_by="commissioner_name", descending=True))
+    assert [rows[i]["commissioner_name"] for i in backwards] == IN_PINYIN[::-1]
+
+    # Served parties of one town, by name; the places themselves by pinyin too (江海区 before 新会区).
+    for name in ("周郡村", "岑洞村", "陈冲村", "伍村"):
+        store.save(ServiceTarget(type="village", name=name, county="新会区", town="大泽镇"))
+    store.save(ServiceTarget(type="village", name="外海村", county="江海区", town="外海街道"))
+    listed = [t["name"] for t in store.list_targets()]
+    assert listed == ["外海村", "岑洞村", "陈冲村", "大泽镇五和村", "伍村", "周郡村"]
+    by_target = store.visit_ids(VisitQuery(order_by="target_name", descending=False))
+    assert len(by_target) == len(NAMES)
+
+
+def test_the_kept_order_is_icus_chinese_order() -> None:
+    """resources/collation/zh_pinyin.bin is what scripts/make_pinyin_order.py makes from Qt's ICU."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_pinyin_order.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_visit_without_a_profile_sorts_first(store: Store) -> None:
+    target = store.save(ServiceTarget(type="village", name="大泽镇五和村", county="新会区", town="大泽镇"))
+    named = store.save(Commissioner(name="岑建华", sending_unit="五邑大学"))
+    store.save(make_visit(target, commissioner_id=named.id))
+    store.save(make_visit(target, commissioner_id=Commissioner(name="").id))  # no profile record
+    ids = store.visit_ids(VisitQuery(order_by="commissioner_name", descending=False))
+    rows = store.visit_rows(ids)
+    assert [rows[i]["commissioner_name"] for i in ids] == [None, "岑建华"]
