@@ -136,19 +136,33 @@ class SearchHit:
 
 VISIT_ORDER_COLUMNS = {
     "visit_date": "v.visit_date {d}, v.start_time {d}, v.rowid {d}",
-    "target_name": "zh_key(t.name) {d}, v.visit_date DESC",
-    "county": "zh_key(v.county) {d}, zh_key(v.town) {d}, v.visit_date DESC",
-    "industry": "zh_key(v.industry) {d}, v.visit_date DESC",
+    "target_name": "kt.key {d}, v.visit_date DESC",
+    "county": "kn.key {d}, kw.key {d}, v.visit_date DESC",
+    "industry": "ki.key {d}, v.visit_date DESC",
     "people_trained": "v.people_trained {d}, v.visit_date DESC",
     "economic_benefit": "v.economic_benefit {d}, v.visit_date DESC",
     "state": "v.dirty {d}, v.review_status {d}, v.visit_date DESC",
-    "commissioner_name": "zh_key(c.name) {d}, v.visit_date DESC",
+    "commissioner_name": "kc.key {d}, v.visit_date DESC",
 }
 
 # What an order needs joined to the visits (the lists read only the visits' own columns otherwise).
 VISIT_ORDER_JOINS = {
     "target_name": "LEFT JOIN service_targets t ON t.id = v.target_id",
     "commissioner_name": "LEFT JOIN commissioners c ON c.id = v.commissioner_id",
+}
+
+# The orders by a name, in pinyin order (commissioner_app/collation.py): each distinct name is keyed
+# once in the query (a materialized WITH table), and the sort joins the keys (alias, the name in
+# the sorted query, its distinct values). Keying each row in the sort itself, a call into Python
+# for each of 100,000 visits, made sorting the bureau's list by a name 60-80 % slower.
+VISIT_NAME_KEYS = {
+    "target_name": [("kt", "t.name", "SELECT DISTINCT name AS n FROM service_targets")],
+    "commissioner_name": [("kc", "c.name", "SELECT DISTINCT name AS n FROM commissioners")],
+    "county": [
+        ("kn", "v.county", "SELECT DISTINCT county AS n FROM visits"),
+        ("kw", "v.town", "SELECT DISTINCT town AS n FROM visits"),
+    ],
+    "industry": [("ki", "v.industry", "SELECT DISTINCT industry AS n FROM visits")],
 }
 
 
@@ -162,6 +176,20 @@ def database(conn: sqlite3.Connection | None = None) -> Database:
     if conn is None:
         return Database(memory=True, execute_plugins=False)
     return Database(conn, execute_plugins=False)
+
+
+def _name_keys(order_by: str) -> tuple[str, str]:
+    """For an order by a name (VISIT_NAME_KEYS): the WITH clause that keys its names, once each,
+    and the joins of those keys."""
+    keyed = VISIT_NAME_KEYS.get(order_by, [])
+    if not keyed:
+        return "", ""
+    tables = ", ".join(
+        f"{alias}(name, key) AS MATERIALIZED (SELECT n, zh_key(n) FROM ({names}) WHERE n IS NOT NULL)"
+        for alias, _, names in keyed
+    )
+    joins = "".join(f" LEFT JOIN {alias} ON {alias}.name = {name}" for alias, name, _ in keyed)
+    return f"WITH {tables} ", joins
 
 
 def _by_commissioner_name(term: str, rowid_expr: str) -> tuple[str, list[Any]]:
@@ -696,9 +724,10 @@ class Store:
         q = q or VisitQuery()
         where, params = self._visit_where(q)
         order = VISIT_ORDER_COLUMNS.get(q.order_by, VISIT_ORDER_COLUMNS["visit_date"])
-        join = VISIT_ORDER_JOINS.get(q.order_by, "")
+        keyed, key_joins = _name_keys(q.order_by)
+        join = VISIT_ORDER_JOINS.get(q.order_by, "") + key_joins
         direction = "DESC" if q.descending else "ASC"
-        sql = f"SELECT v.id FROM visits v {join} WHERE {where} ORDER BY {order.format(d=direction)}"
+        sql = f"{keyed}SELECT v.id FROM visits v {join} WHERE {where} ORDER BY {order.format(d=direction)}"
         return [r[0] for r in self.db.execute(sql, params).fetchall()]
 
     def visit_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -735,8 +764,10 @@ class Store:
         where, params = self._visit_where(q)
         order = VISIT_ORDER_COLUMNS.get(q.order_by, VISIT_ORDER_COLUMNS["visit_date"])
         join = VISIT_ORDER_JOINS["commissioner_name"] if q.order_by == "commissioner_name" else ""
+        keyed, key_joins = _name_keys(q.order_by)
         sql = (
-            f"SELECT v.id FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id {join} "
+            f"{keyed}SELECT v.id FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id "
+            f"{join}{key_joins} "
             f"WHERE {where} ORDER BY {order.format(d='DESC' if q.descending else 'ASC')} LIMIT ? OFFSET ?"
         )
         ids = [r[0] for r in self.db.execute(sql, [*params, limit, offset]).fetchall()]
