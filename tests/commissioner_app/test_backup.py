@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import zipfile
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -176,13 +178,29 @@ def test_damaged_zip_is_refused_and_nothing_is_replaced(source: Path, target: Pa
     error = _assert_refused(truncated, target, "已损坏", "damaged")
     assert "未做任何更改" in error.message.zh and "nothing was changed" in error.message.en
 
-    flipped = bytearray(raw)
-    with zipfile.ZipFile(archive) as zf:
-        db_info = zf.getinfo("commissioner.db")
-    middle = db_info.header_offset + 100 + db_info.compress_size // 2
-    flipped[middle] ^= 0xFF
-    (tmp_path / "flipped.zip").write_bytes(bytes(flipped))
+    (tmp_path / "flipped.zip").write_bytes(_damaged_database(raw))
     _assert_refused(tmp_path / "flipped.zip", target, "damaged")
+
+
+def _damaged_database(raw: bytes) -> bytes:
+    """The archive with one byte of its compressed database flipped, from the middle on, such that
+    what it holds changes. Not every flipped byte does: about one in fifty of these archives, the
+    byte in the middle lay among bits the deflate decoder ignores, the database came out the same
+    (its sha256 as in the manifest) and was rightly restored."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        db_info = zf.getinfo("commissioner.db")
+        content = zf.read("commissioner.db")
+    start = db_info.header_offset + 100 + db_info.compress_size // 2
+    for offset in range(start, db_info.header_offset + db_info.compress_size):
+        flipped = bytearray(raw)
+        flipped[offset] ^= 0xFF
+        try:
+            with zipfile.ZipFile(io.BytesIO(flipped)) as zf:
+                if zf.read("commissioner.db") != content:
+                    return bytes(flipped)
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            return bytes(flipped)
+    raise AssertionError("no flipped byte damaged the database")
 
 
 def test_member_that_does_not_match_its_hash_is_refused(source: Path, target: Path, tmp_path: Path):
