@@ -721,14 +721,18 @@ class Store:
 
     def visit_ids(self, q: VisitQuery | None = None) -> list[str]:
         """Every matching visit id in display order: cheap even for 100,000 visits."""
-        q = q or VisitQuery()
+        sql, params = self._ordered_visits(q or VisitQuery())
+        return [r[0] for r in self.db.execute(sql, params).fetchall()]
+
+    def _ordered_visits(self, q: VisitQuery) -> tuple[str, list[Any]]:
+        """The SELECT of the matching visits' ids in display order, and its values."""
         where, params = self._visit_where(q)
         order = VISIT_ORDER_COLUMNS.get(q.order_by, VISIT_ORDER_COLUMNS["visit_date"])
         keyed, key_joins = _name_keys(q.order_by)
         join = VISIT_ORDER_JOINS.get(q.order_by, "") + key_joins
         direction = "DESC" if q.descending else "ASC"
         sql = f"{keyed}SELECT v.id FROM visits v {join} WHERE {where} ORDER BY {order.format(d=direction)}"
-        return [r[0] for r in self.db.execute(sql, params).fetchall()]
+        return sql, params
 
     def visit_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """List rows (with the target's name and sync state) for the given ids."""
@@ -760,17 +764,8 @@ class Store:
         self, q: VisitQuery | None = None, *, offset: int = 0, limit: int = 200
     ) -> list[dict[str, Any]]:
         """One page of the visit list, in display order."""
-        q = q or VisitQuery()
-        where, params = self._visit_where(q)
-        order = VISIT_ORDER_COLUMNS.get(q.order_by, VISIT_ORDER_COLUMNS["visit_date"])
-        join = VISIT_ORDER_JOINS["commissioner_name"] if q.order_by == "commissioner_name" else ""
-        keyed, key_joins = _name_keys(q.order_by)
-        sql = (
-            f"{keyed}SELECT v.id FROM visits v LEFT JOIN service_targets t ON t.id = v.target_id "
-            f"{join}{key_joins} "
-            f"WHERE {where} ORDER BY {order.format(d='DESC' if q.descending else 'ASC')} LIMIT ? OFFSET ?"
-        )
-        ids = [r[0] for r in self.db.execute(sql, [*params, limit, offset]).fetchall()]
+        sql, params = self._ordered_visits(q or VisitQuery())
+        ids = [r[0] for r in self.db.execute(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()]
         rows = self.visit_rows(ids)
         return [rows[i] for i in ids]
 

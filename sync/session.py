@@ -8,10 +8,10 @@ import logging
 import os
 import ssl
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
+from commissioner_app.domain import new_id
 from commissioner_app.errors import CommissionerError
 from commissioner_app.i18n import Message
 from commissioner_app.ops.session import META_SESSION_USER, session_user, set_session_user
@@ -144,7 +144,7 @@ def login(
         store.set_meta(META_CA_PEM, ca_pem or "")
         if theirs and not own:
             store.set_meta("self_commissioner_id", theirs)
-        store.set_meta(META_ACCOUNT_STAMP, uuid.uuid4().hex)
+        store.set_meta(META_ACCOUNT_STAMP, new_id())
     return user, storage
 
 
@@ -223,7 +223,7 @@ def logout(store: Store) -> None:
     if token:
         _revoke(SyncClient(url, token, retries=0, allow_insecure=insecure(store), ca_file=ca_file(store)))
     credentials.delete_token(store, url, username)
-    store.set_meta(META_ACCOUNT_STAMP, uuid.uuid4().hex)
+    store.set_meta(META_ACCOUNT_STAMP, new_id())
 
 
 def read_ca_file(path: str | os.PathLike[str]) -> str:
