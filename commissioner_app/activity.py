@@ -58,7 +58,7 @@ def team_activity(
         params.append(workstation_id)
     members = store.db.execute(
         "SELECT id, name, sending_unit FROM commissioners c WHERE c.deleted = 0 AND "
-        f"({' OR '.join(where) or '1'}) ORDER BY zh_key(name)",
+        f"({' OR '.join(where) or '1'}) ORDER BY zh_name_key(name)",
         params,
     ).fetchall()
     ids = [m[0] for m in members]

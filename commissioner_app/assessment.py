@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from commissioner_app.agreements import AgreementProgress, due_in
 from commissioner_app.agreements import completed as agreement_completed
 from commissioner_app.assessment_rules import GRADES, METRICS, SATISFACTION_SOURCES, Rules, load_rules
-from commissioner_app.collation import zh_key
+from commissioner_app.collation import name_key, zh_key
 from commissioner_app.i18n import Message
 
 if TYPE_CHECKING:
@@ -463,7 +463,7 @@ def assess_city(
         m.grade_uncapped = m.grade = rules.grade(m.total)
         members.append(m)
     members.sort(
-        key=lambda m: (-round(m.total, 1), -m.figures.service_days, zh_key(m.name), m.commissioner_id)
+        key=lambda m: (-round(m.total, 1), -m.figures.service_days, name_key(m.name), m.commissioner_id)
     )
     notes = list(rules.notes)
     applied = False
@@ -474,7 +474,7 @@ def assess_city(
     if use_published and whole_year:
         _apply_published(members, published_results(store, period.end.year))
         members.sort(
-            key=lambda m: (-round(m.total, 1), -m.figures.service_days, zh_key(m.name), m.commissioner_id)
+            key=lambda m: (-round(m.total, 1), -m.figures.service_days, name_key(m.name), m.commissioner_id)
         )
     return Assessment(
         Scope(), Message("全市", "City").text(), period, rules, basis, members, len(members), applied, notes

@@ -391,7 +391,7 @@ def target_commissioners(store: Store, target_id: str) -> list[str]:
                SELECT commissioner_id FROM visits WHERE target_id = ? AND +deleted = 0 AND +is_draft = 0
                UNION ALL SELECT commissioner_id FROM service_agreements WHERE target_id = ? AND +deleted = 0
            ) x JOIN commissioners c ON c.id = x.commissioner_id
-           GROUP BY c.id ORDER BY n DESC, zh_key(c.name)""",
+           GROUP BY c.id ORDER BY n DESC, zh_name_key(c.name)""",
         [target_id, target_id],
     ).fetchall()
     return [r[0] for r in rows]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from commissioner_app.agreements import AgreementProgress, agreement_progress, behind_agreements, progress_of
-from commissioner_app.collation import zh_key
+from commissioner_app.collation import name_key
 from commissioner_app.domain import Commissioner, ServiceAgreement, ServiceTarget, signed_terms_refusal
 from commissioner_app.errors import CommissionerError
 from commissioner_app.ops import OpChanges, OpResult
@@ -138,5 +138,5 @@ def commissioner_choices(store: Store) -> list[tuple[str, str]]:
     """(id, name) of the commissioners here (oneself first): who an agreement may name."""
     me = store.get_meta("self_commissioner_id") or ""
     people = [c for c in store.all(Commissioner) if not c.deactivated_on]
-    people.sort(key=lambda c: (c.id != me, zh_key(c.name)))
+    people.sort(key=lambda c: (c.id != me, name_key(c.name)))
     return [(c.id, c.name) for c in people]

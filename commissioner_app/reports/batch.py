@@ -27,7 +27,7 @@ from typing import Any
 
 from commissioner_app import i18n
 from commissioner_app.assessment import Assessment, MemberResult, Period, assess
-from commissioner_app.collation import zh_key
+from commissioner_app.collation import name_key, zh_key
 from commissioner_app.domain import short_id
 from commissioner_app.errors import CommissionerError, os_reason
 from commissioner_app.i18n import Message
@@ -119,7 +119,7 @@ def annual_records(
         ) from None
     a = assessment or assess(store, period=Period.year(year))
     members = sorted(
-        a.members, key=lambda m: (zh_key(m.county), zh_key(m.team_name), zh_key(m.name), m.commissioner_id)
+        a.members, key=lambda m: (zh_key(m.county), zh_key(m.team_name), name_key(m.name), m.commissioner_id)
     )
     jobs = [(m, folder / annual_file_name(year, m.name, m.commissioner_id)) for m in members]
     run = _Run(BatchResult(folder, total=len(members)), len(jobs), progress)

@@ -9,7 +9,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from commissioner_app.collation import zh_key
+from commissioner_app.collation import name_key, zh_key
 from commissioner_app.domain import Commissioner, ServiceTarget
 from commissioner_app.store import Store, VisitQuery
 
@@ -81,3 +81,31 @@ def test_a_visit_without_a_profile_sorts_first(store: Store) -> None:
     ids = store.visit_ids(VisitQuery(order_by="commissioner_name", descending=False))
     rows = store.visit_rows(ids)
     assert [rows[i]["commissioner_name"] for i in ids] == [None, "岑建华"]
+
+
+# A team of surnames read otherwise than their characters' usual reading: 曾 (zēng, not céng), 区
+# (ōu, not qū, a Jiangmen surname), 单 (shàn, not dān), 解 (xiè, not jiě), 仇 (qiú, not chóu).
+TEAM = "曾志强 曹明 柴静 区伟 欧阳华 欧 邱红 单田芳 丁一 解放 谢娜 仇英 钱多 张三".split()
+TEAM_BY_NAME = "曹明 柴静 丁一 欧 区伟 欧阳华 钱多 邱红 仇英 单田芳 解放 谢娜 曾志强 张三".split()
+
+
+def test_people_sort_by_their_surnames_reading() -> None:
+    assert sorted(TEAM, key=name_key) == TEAM_BY_NAME
+    # By the characters' usual readings, as zh_key sorts places and companies: 曾 among the C names.
+    assert sorted(TEAM, key=zh_key).index("曾志强") < sorted(TEAM, key=zh_key).index("柴静")
+    # Only the first character is a surname; a name without such a surname keys as zh_key does.
+    assert name_key("陈曾") == zh_key("陈曾") and name_key(None) is None and name_key("") == ""
+
+
+def test_the_store_and_sql_sort_people_by_their_surnames_reading(store: Store) -> None:
+    people = {name: store.save(Commissioner(name=name, sending_unit="五邑大学")) for name in TEAM}
+    target = store.save(ServiceTarget(type="village", name="区村", county="新会区", town="大泽镇"))
+    for n, person in enumerate(people.values()):
+        store.save(
+            make_visit(target, commissioner_id=person.id, visit_date=date.today() - timedelta(days=n + 1))
+        )
+    ids = store.visit_ids(VisitQuery(order_by="commissioner_name", descending=False))
+    rows = store.visit_rows(ids)
+    assert [rows[i]["commissioner_name"] for i in ids] == TEAM_BY_NAME
+    in_sql = [r[0] for r in store.db.execute("SELECT name FROM commissioners ORDER BY zh_name_key(name)")]
+    assert in_sql == TEAM_BY_NAME

@@ -60,13 +60,16 @@ def test_members_sort_by_name_in_pinyin_order_in_either_language(manager_context
     from commissioner_app.domain import Commissioner
 
     manager_context.store.save(Commissioner(name="陈晓", sending_unit="暨南大学", team_id=team_data.team.id))
+    # 曾 as a surname is zēng (before 赵), not céng (before 陈), which its character sorts by elsewhere.
+    team_id = team_data.team.id
+    manager_context.store.save(Commissioner(name="曾志强", sending_unit="五邑大学", team_id=team_id))
     for language in ("zh_CN", "en"):
         manager_context.set_language(language)
         view = open_view(manager_context, qtbot)
         view.members.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         view.members.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         names = [view.members.item(r, 0).text() for r in range(view.members.rowCount())]
-        assert names == ["陈晓", "李强", "林站长", "王芳", "赵敏"], language
+        assert names == ["陈晓", "李强", "林站长", "王芳", "曾志强", "赵敏"], language
         view.members.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         assert [view.members.item(r, 0).text() for r in range(view.members.rowCount())] == names[::-1]
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from commissioner_app.assessment import Assessment, MemberResult, visits_per_month
-from commissioner_app.collation import zh_key
+from commissioner_app.collation import name_key, zh_key
 from commissioner_app.domain import AnnualSummary, short_id
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.assessment import (
@@ -282,7 +282,7 @@ class AssessmentView(QWidget):
         """A commissioner sees their own assessment, a manager their team's, the bureau everyone's."""
         role = current_role(self.context)
         if role == "bureau":
-            return sorted(a.members, key=lambda m: (zh_key(m.county), zh_key(m.name)))
+            return sorted(a.members, key=lambda m: (zh_key(m.county), name_key(m.name)))
         if role == "manager":
             who = reviewer(self.context)
             members = [
@@ -295,7 +295,7 @@ class AssessmentView(QWidget):
                     or m.commissioner_id == who.id
                 )
             ]
-            return sorted(members, key=lambda m: zh_key(m.name))
+            return sorted(members, key=lambda m: name_key(m.name))
         return [m for m in a.members if m.commissioner_id == self.own_id()]
 
     def chosen_member(self) -> MemberResult | None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from commissioner_app.activity import IDLE_DAYS
 from commissioner_app.assessment import Assessment
-from commissioner_app.collation import zh_key
+from commissioner_app.collation import name_key, zh_key
 from commissioner_app.domain import AGREED_TARGETS
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.team import TeamFigures, team_figures, write_team_summary
@@ -72,6 +72,15 @@ class TextItem(QTableWidgetItem):
     def __lt__(self, other: QTableWidgetItem) -> bool:
         if isinstance(other, TextItem):
             return zh_key(self.text()) < zh_key(other.text())
+        return super().__lt__(other)
+
+
+class PersonItem(QTableWidgetItem):
+    """A person's name: by pinyin, its surname by its reading as one (曾 as zēng)."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, PersonItem):
+            return name_key(self.text()) < name_key(other.text())
         return super().__lt__(other)
 
 
@@ -271,7 +280,7 @@ class TeamView(QWidget):
         self.members.setRowCount(len(members))
         for row, m in enumerate(members):
             cells = [
-                TextItem(m.name),
+                PersonItem(m.name),
                 _with_tip(m.sending_unit),
                 _number(m.visits),
                 _number(m.service_days),
@@ -334,7 +343,7 @@ class TeamView(QWidget):
             if m.capped:  # as the team summary PDF marks it
                 grade.setToolTip(capped_note)
             cells = [
-                TextItem(m.name),
+                PersonItem(m.name),
                 _number(m.figures.visits),
                 *[_number(p.score, 1) for p in m.parts],
                 _number(m.total, 1),
