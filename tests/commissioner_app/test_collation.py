@@ -39,18 +39,26 @@ def test_names_sort_by_pinyin_with_letters_and_digits_first() -> None:
     assert zh_key(None) is None and zh_key("") == ""
 
 
-def test_the_store_lists_visits_and_served_parties_by_pinyin(store: Store) -> None:
-    people = {name: store.save(Commissioner(name=name, sending_unit="五邑大学")) for name in NAMES}
+def add_visits_of(store: Store, names: list[str]) -> None:
+    """A visit each of commissioners called `names`, to one served party."""
     target = store.save(ServiceTarget(type="village", name="大泽镇五和村", county="新会区", town="大泽镇"))
-    for n, person in enumerate(people.values()):
-        store.save(
-            make_visit(target, commissioner_id=person.id, visit_date=date.today() - timedelta(days=n + 1))
-        )
-    ids = store.visit_ids(VisitQuery(order_by="commissioner_name", descending=False))
+    for n, name in enumerate(names):
+        person = store.save(Commissioner(name=name, sending_unit="五邑大学"))
+        day = date.today() - timedelta(days=n + 1)
+        store.save(make_visit(target, commissioner_id=person.id, visit_date=day))
+
+
+def by_commissioner(store: Store, descending: bool = False) -> list[str]:
+    """The commissioners' names down the visit list sorted by commissioner."""
+    ids = store.visit_ids(VisitQuery(order_by="commissioner_name", descending=descending))
     rows = store.visit_rows(ids)
-    assert [rows[i]["commissioner_name"] for i in ids] == IN_PINYIN
-    backwards = store.visit_ids(VisitQuery(order_by="commissioner_name", descending=True))
-    assert [rows[i]["commissioner_name"] for i in backwards] == IN_PINYIN[::-1]
+    return [rows[i]["commissioner_name"] for i in ids]
+
+
+def test_the_store_lists_visits_and_served_parties_by_pinyin(store: Store) -> None:
+    add_visits_of(store, NAMES)
+    assert by_commissioner(store) == IN_PINYIN
+    assert by_commissioner(store, descending=True) == IN_PINYIN[::-1]
 
     # Served parties of one town, by name; the places themselves by pinyin too (江海区 before 新会区).
     for name in ("周郡村", "岑洞村", "陈冲村", "伍村"):
@@ -98,14 +106,7 @@ def test_people_sort_by_their_surnames_reading() -> None:
 
 
 def test_the_store_and_sql_sort_people_by_their_surnames_reading(store: Store) -> None:
-    people = {name: store.save(Commissioner(name=name, sending_unit="五邑大学")) for name in TEAM}
-    target = store.save(ServiceTarget(type="village", name="区村", county="新会区", town="大泽镇"))
-    for n, person in enumerate(people.values()):
-        store.save(
-            make_visit(target, commissioner_id=person.id, visit_date=date.today() - timedelta(days=n + 1))
-        )
-    ids = store.visit_ids(VisitQuery(order_by="commissioner_name", descending=False))
-    rows = store.visit_rows(ids)
-    assert [rows[i]["commissioner_name"] for i in ids] == TEAM_BY_NAME
+    add_visits_of(store, TEAM)
+    assert by_commissioner(store) == TEAM_BY_NAME
     in_sql = [r[0] for r in store.db.execute("SELECT name FROM commissioners ORDER BY zh_name_key(name)")]
     assert in_sql == TEAM_BY_NAME
