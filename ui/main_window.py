@@ -121,10 +121,12 @@ class MainWindow(QMainWindow):
 
         add_role_views(self)  # the views the user's role needs (review, team, assessment, bureau)
         self._follow_role()
-        watcher(self.context).role_changed.connect(lambda _role: self._follow_role())
+        # Bound methods, not lambdas: the context and its role watcher outlive a window, and Qt
+        # lets go of a destroyed receiver's methods, not of a lambda that holds it.
+        watcher(self.context).role_changed.connect(self._role_changed)
         self.retranslate()
         self.refresh_sync_count()
-        context.operation_did_execute.connect(lambda _changes: self.refresh_sync_count())
+        context.operation_did_execute.connect(self.refresh_sync_count)
         self.resize(screen_fit.main_window_size(self))
         geometry = context.settings.value("main_window/geometry")
         if geometry is not None:
@@ -288,6 +290,12 @@ class MainWindow(QMainWindow):
         # the list's frame.
         self.rail.setFixedWidth(max(RAIL_MIN_WIDTH, widest + 28 + 4 + 12 + 2 * self.rail.frameWidth()))
 
+    def _role_changed(self, role: str) -> None:
+        from ui.roles import apply_role_views
+
+        apply_role_views(self, role)
+        self._follow_role()
+
     def _follow_role(self) -> None:
         from ui.roles import records_visits
 
@@ -336,7 +344,7 @@ class MainWindow(QMainWindow):
 
     # --- status bar ------------------------------------------------------------------------------
 
-    def refresh_sync_count(self) -> None:
+    def refresh_sync_count(self, _changes: object = None) -> None:
         Operation(
             self,
             lambda store: (

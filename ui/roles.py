@@ -187,13 +187,12 @@ def watcher(context: AppContext) -> RoleWatcher:
 
 
 def add_role_views(window: MainWindow) -> None:
-    """Called once by the main window after its standard views."""
-    roles = watcher(window.context)
-    _apply(window, roles.role)
-    roles.role_changed.connect(lambda role: _apply(window, role))
+    """Called once by the main window after its standard views (at each change of role after, its
+    _role_changed applies the new role's)."""
+    apply_role_views(window, watcher(window.context).role)
 
 
-def _apply(window: MainWindow, role: str) -> None:
+def apply_role_views(window: MainWindow, role: str) -> None:
     for position, spec in enumerate(ROLE_VIEWS):
         wanted = role in spec.roles
         if wanted and spec.key not in window.views:

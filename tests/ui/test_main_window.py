@@ -299,3 +299,25 @@ def test_the_status_bar_does_not_say_all_is_synced_before_any_server_is_set_up(c
     window.refresh_sync_count()
     context.tasks.wait_idle()
     assert window.sync_count.text() == "所有记录均已同步"
+
+
+def test_a_closed_window_leaves_nothing_listening_to_the_store(context, qtbot):  # noqa: F811
+    """A window closed and deleted while the application goes on (an operation finishing after it, at
+    exit): its views had connected lambdas to the context's announcements and its role watcher, which
+    outlive the views; the next announcement reached the deleted settings page's labels."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from commissioner_app.ops import OpChanges
+    from ui.roles import watcher
+
+    window = MainWindow(context)
+    window.show()
+    qtbot.waitExposed(window)
+    assert context.tasks.wait_idle()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # An exception in a slot fails the test.
+    context.operation_did_execute.emit(OpChanges.all())
+    watcher(context).role_changed.emit("manager")
+    assert context.tasks.wait_idle()

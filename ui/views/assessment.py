@@ -262,7 +262,7 @@ class AssessmentView(QWidget):
         # A long "name（unit）" is wider than the field: show its start, the name, not its end.
         self.who.currentIndexChanged.connect(lambda _i: self._show_name_start())
         context.operation_did_execute.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self.refresh())
+        watcher(context).role_changed.connect(self._role_changed)  # (a bound method: see MainWindow)
 
     # --- who and when ----------------------------------------------------------------------------
 
@@ -337,6 +337,9 @@ class AssessmentView(QWidget):
         line = self.who.lineEdit()
         if line is not None:
             line.setCursorPosition(0)
+
+    def _role_changed(self, _role: str) -> None:
+        self.refresh()
 
     def _records_changed(self, changes: OpChanges) -> None:
         if self.has_loaded and changes.touches(

@@ -281,9 +281,9 @@ class CityView(QWidget):
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         context.operation_did_execute.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self._role_changed())
+        watcher(context).role_changed.connect(self._role_changed)  # (a bound method: see MainWindow)
 
-    def _role_changed(self) -> None:
+    def _role_changed(self, _role: str = "") -> None:
         self.retranslate()
         self._records_changed(OpChanges.all())
 

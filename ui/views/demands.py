@@ -232,7 +232,7 @@ class DemandsView(QWidget):
         self._show_role()  # one panel, also before the first load (both would need the height of two)
         self.retranslate()
         context.operation_did_execute.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self.refresh())
+        watcher(context).role_changed.connect(self._role_changed)  # (a bound method: see MainWindow)
 
     # --- role ------------------------------------------------------------------------------------
 
@@ -375,6 +375,9 @@ class DemandsView(QWidget):
             Operation(
                 self, lambda store: open_demands(store, industries=industries), self._show_open
             ).with_progress(self.tr("正在加载技术需求…")).run_in_background()
+
+    def _role_changed(self, _role: str) -> None:
+        self.refresh()
 
     def _records_changed(self, changes: OpChanges) -> None:
         if self.has_loaded and changes.touches("demands", "problems"):

@@ -178,7 +178,7 @@ class GroupAssessmentView(QWidget):
         self.retranslate()
         self.year.currentIndexChanged.connect(lambda _i: self._year_changed())
         context.operation_did_execute.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self._role_changed())
+        watcher(context).role_changed.connect(self._role_changed)  # (a bound method: see MainWindow)
         self._role_changed()
 
     def hasHeightForWidth(self) -> bool:  # Qt's name
@@ -241,7 +241,7 @@ class GroupAssessmentView(QWidget):
         )
         self._show()
 
-    def _role_changed(self) -> None:
+    def _role_changed(self, _role: str = "") -> None:
         bureau = self.is_bureau
         for button in (self.approve_button, self.reject_button, self.exemplar_button):
             button.setVisible(bureau)

@@ -100,8 +100,15 @@ class OverviewView(QWidget):
         layout.addWidget(self.recent, 1)
 
         self.retranslate()
-        context.operation_did_execute.connect(lambda _changes: self.load(force=True))
-        watcher(context).role_changed.connect(lambda _role: self.retranslate())
+        # Bound methods, not lambdas: the context outlives this page (see MainWindow).
+        context.operation_did_execute.connect(self._records_changed)
+        watcher(context).role_changed.connect(self._role_changed)
+
+    def _records_changed(self, _changes: object) -> None:
+        self.load(force=True)
+
+    def _role_changed(self, _role: str) -> None:
+        self.retranslate()
 
     def load(self, force: bool = False) -> None:
         if self.has_loaded and not force:

@@ -231,7 +231,7 @@ class ProjectsView(QWidget):
         layout.addWidget(self.tabs, 1)
         self.retranslate()
         context.operation_did_execute.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self.refresh())
+        watcher(context).role_changed.connect(self._role_changed)  # (a bound method: see MainWindow)
 
     # --- building ----------------------------------------------------------------------------------
 
@@ -636,6 +636,9 @@ class ProjectsView(QWidget):
         Operation(
             self, lambda store: achievements_page(store, year, manager, me), self._achievements_loaded
         ).run_in_background()
+
+    def _role_changed(self, _role: str) -> None:
+        self.refresh()
 
     def _records_changed(self, changes: OpChanges) -> None:
         if self.has_loaded and changes.touches(

@@ -262,7 +262,7 @@ class ReviewView(QWidget):
         self.retranslate()
         self._update_buttons()
         context.operation_did_execute.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self.refresh())
+        watcher(context).role_changed.connect(self._role_changed)  # (a bound method: see MainWindow)
 
     # --- loading ---------------------------------------------------------------------------------
 
@@ -289,6 +289,9 @@ class ReviewView(QWidget):
     def _load_failed(self, error: BaseException) -> None:
         self._loading = False
         self._say(error_text(error), error=True)
+
+    def _role_changed(self, _role: str) -> None:
+        self.refresh()
 
     def _records_changed(self, changes: OpChanges) -> None:
         if self.has_loaded and changes.touches(

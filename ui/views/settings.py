@@ -95,14 +95,16 @@ class SettingsView(QWidget):
         layout.addStretch(1)
         self.retranslate()
         Operation(self, evidence_settings, self._show_evidence).run_in_background()
-        context.operation_did_execute.connect(
-            lambda changes: self._show_profile() if changes.touches("commissioners") else None
-        )
+        context.operation_did_execute.connect(self._records_changed)  # (a bound method: see MainWindow)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def _records_changed(self, changes: Any) -> None:  # an OpChanges
+        if changes.touches("commissioners"):
+            self._show_profile()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("设置"))

@@ -219,9 +219,7 @@ class SyncView(QWidget):
         requested = getattr(parent, "sync_requested", None)  # F5 and the Sync menu of the main window
         if requested is not None:
             requested.connect(self.sync_now)
-        context.operation_did_execute.connect(
-            lambda _changes: self.load(force=True) if self.summary is not None else None
-        )
+        context.operation_did_execute.connect(self._records_changed)  # (a bound method: see MainWindow)
         self.retranslate()
 
     # --- data ------------------------------------------------------------------------------------
@@ -470,6 +468,10 @@ class SyncView(QWidget):
                 cell = QTableWidgetItem(item[key])
                 cell.setToolTip(plain_tooltip(item[key]))
                 self.rejected.setItem(r, column, cell)
+
+    def _records_changed(self, _changes: object) -> None:
+        if self.summary is not None:
+            self.load(force=True)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("同步"))

@@ -190,7 +190,7 @@ class TeamView(QWidget):
         self.date_from.dateChanged.connect(lambda _d: self._dates_edited())
         self.date_to.dateChanged.connect(lambda _d: self._dates_edited())
         context.operation_did_execute.connect(self._records_changed)
-        watcher(context).role_changed.connect(lambda _role: self.refresh())
+        watcher(context).role_changed.connect(self._role_changed)  # (a bound method: see MainWindow)
 
     # --- period ----------------------------------------------------------------------------------
 
@@ -244,6 +244,9 @@ class TeamView(QWidget):
         Operation(self, lambda store: team_figures(store, who, start, end), self._show).with_progress(
             self.tr("正在统计团队情况…")
         ).run_in_background()
+
+    def _role_changed(self, _role: str) -> None:
+        self.refresh()
 
     def _records_changed(self, changes: OpChanges) -> None:
         if self.has_loaded and changes.touches(

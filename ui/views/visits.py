@@ -156,7 +156,7 @@ class VisitsView(QWidget):
             QWidget.setTabOrder(first, second)
 
         self.retranslate()
-        watcher(context).role_changed.connect(lambda _role: self.retranslate())
+        watcher(context).role_changed.connect(self._role_changed)  # (a bound method: see MainWindow)
         self.search_box.search.connect(lambda _text: self.apply_filters())
         # Enter in the search picks the first match (once the search it started has answered).
         self._search_pending = False
@@ -198,6 +198,9 @@ class VisitsView(QWidget):
         """Whether this laptop holds others' visits too (a manager's, the bureau's): the list says
         whose each is, and its search finds them by name."""
         return current_role(self.context) in OTHERS_VISITS
+
+    def _role_changed(self, _role: str) -> None:
+        self.retranslate()
 
     def retranslate(self) -> None:
         lang = self.context.language
