@@ -297,6 +297,12 @@ class Executor(QObject):
             self._pending -= 1
             try:
                 finish(result, error)
+            except BaseException:
+                # A callback that fails (its own defect, reported as one) must not strand the
+                # answers queued behind it: they come at the event loop's next turn.
+                if not self._results.empty():
+                    self._wake()
+                raise
             finally:
                 del _job, finish  # released here, on the GUI thread
                 if self._pending == 0:

@@ -177,3 +177,26 @@ def test_what_a_job_holds_is_freed_on_the_gui_thread_never_on_a_worker(context, 
             qtbot.wait(10)
     assert isinstance(errors[1], ValueError) and errors[0] is None
     assert freed == [threading.main_thread().name] * 2
+
+
+def test_a_callback_that_fails_does_not_strand_the_results_behind_it(context, qtbot):  # noqa: F811
+    """Two operations answered in one delivery: the first's callback raised (a defect of that
+    callback), and the second's answer stayed queued until some later operation woke the GUI again;
+    waiting for the application to be idle (a test, exit) waited its whole timeout."""
+    both_done = threading.Event()
+    seen = []
+
+    def fails(_result):
+        raise RuntimeError("a callback's own defect")
+
+    Operation(None, lambda store: 1, fails).run_in_background()
+    Operation(None, lambda store: both_done.set() or 2, seen.append).run_in_background()
+    assert both_done.wait(5)
+    for _ in range(500):  # both answers queued before the GUI thread looks (white box: the queue)
+        if context.tasks._results.qsize() == 2:
+            break
+        threading.Event().wait(0.01)
+    with qtbot.captureExceptions() as raised:
+        assert context.tasks.wait_idle(3000)
+    assert seen == [2]
+    assert [str(e[1]) for e in raised] == ["a callback's own defect"]
