@@ -209,7 +209,7 @@ class Store:
         self.db = db
         # Counting a technology contract once compares numbers as contract_key does (SQL cannot).
         db.conn.create_function("contract_key", 1, contract_key, deterministic=True)
-        collation.register(db.conn)  # zh_key(text): names in pinyin order (commissioner_app/collation.py)
+        collation.register(db.conn)  # zh_key(), zh_name_key(): pinyin order (commissioner_app/collation.py)
         self.data_dir = data_dir
         self.path: Path | None = data_dir / DB_FILENAME if data_dir else None
         self.actor = ""

@@ -69,19 +69,18 @@ class NumberItem(QTableWidgetItem):
 class TextItem(QTableWidgetItem):
     """A cell of text that sorts as Chinese readers look for it: names by pinyin."""
 
+    key = staticmethod(zh_key)
+
     def __lt__(self, other: QTableWidgetItem) -> bool:
         if isinstance(other, TextItem):
-            return zh_key(self.text()) < zh_key(other.text())
+            return self.key(self.text()) < self.key(other.text())
         return super().__lt__(other)
 
 
-class PersonItem(QTableWidgetItem):
+class PersonItem(TextItem):
     """A person's name: by pinyin, its surname by its reading as one (曾 as zēng)."""
 
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        if isinstance(other, PersonItem):
-            return name_key(self.text()) < name_key(other.text())
-        return super().__lt__(other)
+    key = staticmethod(name_key)
 
 
 def _with_tip(text: str) -> QTableWidgetItem:
