@@ -160,7 +160,10 @@ def _check_value(field: str, kind: str, nullable: bool, value: Any) -> Any:
         raise FieldError(field, "应为文本", "must be text")
     if kind == "int" or kind == "bool":
         if isinstance(value, bool):
-            return int(value)
+            if kind == "bool":
+                return int(value)
+            # (JSON's true is no count: stored as 1 it was one person trained, one job made)
+            raise FieldError(field, "应为整数", "must be an integer")
         if isinstance(value, int) and -(2**53) < value < 2**53:
             return value
         raise FieldError(field, "应为整数", "must be an integer")

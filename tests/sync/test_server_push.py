@@ -176,6 +176,29 @@ def test_invalid_fields_reject_the_change_and_store_nothing(server: Server) -> N
 
 
 @BACKENDS
+def test_true_or_false_is_not_a_count(server: Server) -> None:
+    # `"people_trained": true` was stored as 1 person trained: a count takes a whole number only. A
+    # flag (a visit's signed sheet accepted) still takes true or false, as JSON has them.
+    cid = server.add_user("zhangsan", "commissioner")
+    results = server.push_ok(
+        "zhangsan",
+        [
+            change("visits", new_id(), visit_fields(cid, people_trained=True)),
+            change("visits", new_id(), visit_fields(cid, jobs_created=False)),
+            change("visits", new_id(), visit_fields(cid, confirm_satisfaction=True)),
+        ],
+    )
+    assert [r["status"] for r in results] == ["rejected"] * 3, results
+    assert "people_trained" in results[0]["reason_en"] and "应为整数" in results[0]["reason_zh"]
+    assert "must be an integer" in results[1]["reason_en"] and "jobs_created" in results[1]["reason_zh"]
+    assert count(server, records) == 0
+    flagged = server.push_ok(
+        "zhangsan", [change("visits", new_id(), visit_fields(cid, confirm_sheet_accepted=True))]
+    )
+    assert flagged[0]["status"] == "accepted", flagged
+
+
+@BACKENDS
 def test_a_text_too_long_is_refused_saying_so(server: Server) -> None:
     # A 9 MB note was refused as "must be text": the commissioner would look for a wrong type, not
     # for a text to shorten.
