@@ -266,12 +266,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def read_password(from_stdin: bool, prompt: str = "Password / 密码: ") -> str:
+    from sync.server.auth import UserAdminError
+
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(prompt)
-    if getpass.getpass("Again / 再次输入: ") != first:
+    # With no terminal (a script, a service), getpass warned that it could not hide the typing, read
+    # standard input and ended in a traceback.
+    nobody_types = UserAdminError(
+        "没有可输入密码的终端：请加 --password-stdin，从标准输入给出密码",
+        "no terminal to type the password at: add --password-stdin and give it on standard input",
+    )
+    if not _has_terminal():
+        raise nobody_types
+    try:
+        first = getpass.getpass(prompt)
+        again = getpass.getpass("Again / 再次输入: ")
+    except EOFError:
+        raise nobody_types from None
+    if again != first:
         raise SystemExit("passwords differ / 两次输入的密码不一致")
     return first
+
+
+def _has_terminal() -> bool:
+    """Whether getpass has a terminal to read from without echo: the process's own (/dev/tty, even
+    with standard input redirected), else standard input when it is one (Windows' console)."""
+    if os.name == "posix":
+        try:
+            os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+            return True
+        except OSError:
+            pass
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -364,7 +390,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
             return prune_revisions_command(args, engine)
         return 0
     except auth.UserAdminError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc.zh}\nerror: {exc.en}", file=sys.stderr)
         return EXIT_USER_ERROR
     except RetentionTooShort as exc:
         print(f"错误：{exc.zh}\nerror: {exc.en}", file=sys.stderr)
@@ -620,7 +646,10 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
     if args.user_command == "add":
         commissioner_id = args.commissioner_id
         if args.role == "county" and not args.county.strip():
-            raise auth.UserAdminError("a county account needs --county (e.g. --county 新会区)")
+            raise auth.UserAdminError(
+                "县级账号须用 --county 指定所属县（市、区），如 --county 新会区",
+                "a county account needs --county (e.g. --county 新会区)",
+            )
         if commissioner_id is None and args.role not in ("bureau", "county"):
             commissioner_id = str(uuid.uuid4())
         county = args.county.strip()
@@ -632,8 +661,12 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
                 counties = known_counties(conn)
             if county not in counties:
                 raise auth.UserAdminError(
-                    f"unknown county {county!r}; use one of {'、'.join(counties)} / 未知的县（市、区）"
+                    f"未知的县（市、区）{county}，应为 {'、'.join(counties)} 之一",
+                    f"unknown county {county!r}; use one of {'、'.join(counties)}",
                 )
+        if auth.account_exists(engine, args.name):  # said before a password is asked for
+            name = auth.normalise_username(args.name)
+            raise auth.UserAdminError(f"账号 {name} 已存在", f"user {name!r} exists already")
         args.team = _group_of(engine, "teams", args.team, "team", "团队")
         args.workstation = _group_of(engine, "workstations", args.workstation, "workstation", "工作站")
         auth.add_user(
@@ -670,6 +703,8 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
         logged("user.enable", args.name, {"disabled": False})
         print(f"已启用账号 {args.name} / user {args.name} enabled")
     elif args.user_command == "reset-password":
+        if not auth.account_exists(engine, args.name):  # said before a password is asked for
+            raise auth.UserAdminError(f"没有账号 {args.name}", f"no user {args.name!r}")
         auth.reset_password(engine, args.name, read_password(args.password_stdin))
         logged("user.reset_password", args.name, None)  # never the password
         print(

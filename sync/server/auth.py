@@ -570,7 +570,11 @@ def logout(engine: Engine, digest: str) -> None:
 
 
 class UserAdminError(Exception):
-    pass
+    """An account command refused, said in both languages (str(): the English)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
 
 
 def add_user(
@@ -586,29 +590,38 @@ def add_user(
     county: str = "",
 ) -> str:
     if role not in ROLES:
-        raise UserAdminError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+        raise UserAdminError(
+            f"未知的角色 {role!r}，应为 {'、'.join(ROLES)} 之一",
+            f"unknown role {role!r}; use one of {', '.join(ROLES)}",
+        )
     county = county.strip()
     if role == "county" and not county:
-        raise UserAdminError("a county account needs its county (--county 新会区)")
+        raise UserAdminError(
+            "县级账号须指定所属县（市、区）（--county 新会区）",
+            "a county account needs its county (--county 新会区)",
+        )
     if len(county) > 40 or "\x00" in county:
-        raise UserAdminError("the county name must be at most 40 characters")
+        raise UserAdminError(
+            "县（市、区）名称不得超过 40 个字符", "the county name must be at most 40 characters"
+        )
     username = normalise_username(username)
     if not username or len(username) > 100 or "\x00" in username:
-        raise UserAdminError("the user name must be 1 to 100 characters")
+        raise UserAdminError("账号名须为 1 到 100 个字符", "the user name must be 1 to 100 characters")
     if any(c.isspace() for c in username):
-        raise UserAdminError("the user name cannot contain spaces")
+        raise UserAdminError("账号名不能包含空格", "the user name cannot contain spaces")
     if len(password) < 8:
-        raise UserAdminError("the password must have at least 8 characters")
+        raise UserAdminError("密码至少需要 8 个字符", "the password must have at least 8 characters")
     with writing(engine) as conn:
         if _find_user(conn, username) is not None:
-            raise UserAdminError(f"user {username!r} exists already")
+            raise UserAdminError(f"账号 {username} 已存在", f"user {username!r} exists already")
         if commissioner_id:
             taken = conn.execute(
                 select(users.c.username).where(users.c.commissioner_id == commissioner_id)
             ).first()
             if taken is not None:
                 raise UserAdminError(
-                    f"commissioner id {commissioner_id!r} belongs to user {taken.username!r} already"
+                    f"特派员编号 {commissioner_id} 已属于账号 {taken.username}",
+                    f"commissioner id {commissioner_id!r} belongs to user {taken.username!r} already",
                 )
         user_id = str(uuid.uuid4())
         conn.execute(
@@ -664,8 +677,14 @@ def open_membership(
 def _user_id(conn: Connection, username: str) -> str:
     row = _find_user(conn, normalise_username(username))
     if row is None:
-        raise UserAdminError(f"no user {username!r}")
+        raise UserAdminError(f"没有账号 {username}", f"no user {username!r}")
     return str(row.id)
+
+
+def account_exists(engine: Engine, username: str) -> bool:
+    """Whether an account has this name (as a login spells it): said before a password is asked for."""
+    with reading(engine) as conn:
+        return _find_user(conn, normalise_username(username)) is not None
 
 
 def disable_user(engine: Engine, username: str, reason: str = "") -> None:
@@ -685,7 +704,7 @@ def enable_user(engine: Engine, username: str) -> None:
 
 def reset_password(engine: Engine, username: str, password: str) -> None:
     if len(password) < 8:
-        raise UserAdminError("the password must have at least 8 characters")
+        raise UserAdminError("密码至少需要 8 个字符", "the password must have at least 8 characters")
     with writing(engine) as conn:
         user_id = _user_id(conn, username)
         conn.execute(

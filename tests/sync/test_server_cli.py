@@ -306,6 +306,89 @@ def test_the_server_commands_speak_chinese_as_well_as_english(
         assert chinese.search(done.stdout) and "wang" in done.stdout, done.stdout
 
 
+def test_refusals_of_the_user_commands_are_said_in_chinese_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A weak password, a name taken, a name nobody has: each said in Chinese and English, not in
+    English alone."""
+    import re
+
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return in_process(capsys, monkeypatch, tmp_path, *args, stdin=stdin)
+
+    add = ("user", "add", "wang", "--role", "commissioner", "--password-stdin")
+    assert cli(*add, stdin="a good password\n").returncode == 0
+    refused = {
+        "weak": cli("user", "add", "li", "--role", "commissioner", "--password-stdin", stdin="short\n"),
+        "taken": cli(*add, stdin="a good password\n"),
+        "nobody": cli("user", "reset-password", "nobody", "--password-stdin", stdin="long enough\n"),
+        "nobody disabled": cli("user", "disable", "nobody"),
+        "role": cli("user", "add", "zhao", "--role", "county", "--password-stdin", stdin="a good password\n"),
+    }
+    for what, done in refused.items():
+        assert done.returncode == 2, (what, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert chinese.search(lines[0]) and lines[0].startswith("错误："), (what, done.stderr)
+        assert any(line.startswith("error: ") for line in lines), (what, done.stderr)
+    assert "8" in refused["weak"].stderr and "wang" in refused["taken"].stderr
+    assert "nobody" in refused["nobody"].stderr
+
+
+def test_a_password_asked_for_where_nobody_can_type_it_is_said_so_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """`user add` or `reset-password` run with no terminal (a script, a service) and without
+    --password-stdin: a clear message, not getpass's warning and a traceback; and a name nobody has
+    is said before any password is asked for."""
+    assert (
+        cli(
+            tmp_path,
+            "user",
+            "add",
+            "wang",
+            "--role",
+            "commissioner",
+            "--password-stdin",
+            stdin="a good password\n",
+        ).returncode
+        == 0
+    )
+    for args in (("user", "add", "li", "--role", "commissioner"), ("user", "reset-password", "wang")):
+        done = subprocess.run(
+            [sys.executable, "-m", "sync.server_cli", "--data-dir", str(tmp_path), *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=ENV,
+            timeout=120,
+            start_new_session=True,  # no controlling terminal, wherever the tests run
+        )
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr and "--password-stdin" in done.stderr, done.stderr
+        assert "错误：" in done.stderr, done.stderr
+    nobody = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sync.server_cli",
+            "--data-dir",
+            str(tmp_path),
+            "user",
+            "reset-password",
+            "nobody",
+        ],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+        start_new_session=True,
+    )
+    assert nobody.returncode == 2 and "nobody" in nobody.stderr and "--password-stdin" not in nobody.stderr
+
+
 def test_a_store_that_cannot_be_written_is_said_so_without_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
