@@ -306,17 +306,39 @@ def make_thumbnail(store: Store, sha256: str) -> Path | None:
     return target
 
 
-def add_attachment(
-    store: Store, source: Path | str, owner_table: str, owner_id: str, kind: str = "photo"
-) -> Attachment:
-    """Add a file as evidence for a record: stored once by hash, EXIF read, thumbnail made."""
-    source = Path(source)
-    sha, size = store_blob(store, source)
+def _check_picture(source: Path) -> None:
+    """A file named as a picture of a kind this computer reads (JPEG, PNG, ...) must open as one: a
+    text file named 现场.jpg was taken as a site photo, had no preview and was left out of every
+    printed record. A kind with no reader here (an iPhone's HEIC) is kept as a file, as before."""
+    from PIL import Image, UnidentifiedImageError
+
+    if source.suffix.lower() not in Image.registered_extensions():
+        return
+    try:
+        with Image.open(source) as img:
+            img.verify()  # the file's structure, without decoding every pixel
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        log.info("refused %s as a picture: %s", source, exc)
+        raise _unreadable(
+            source,
+            "这不是能打开的图片（文件已损坏，或扩展名与内容不符）",
+            "it is not a picture that can be opened (damaged, or its extension does not match what it holds)",
+        ) from exc
+
+
+def prepare_attachment(store: Store, source: Path, owner_table: str, owner_id: str, kind: str) -> Attachment:
+    """A file made ready as evidence for a record: checked, stored once by hash, EXIF read, preview
+    made; the record itself not yet saved (an editor saves it with its owner). Raises
+    CommissionerError (in Chinese and English) for a file that is missing, unreadable, empty, too
+    large, or named as a picture and not one."""
     mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+    if mime.startswith("image/") and source.is_file() and source.stat().st_size:
+        _check_picture(source)
+    sha, size = store_blob(store, source)
     info = photo_info(source) if mime.startswith("image/") else PhotoInfo()
     if mime.startswith("image/"):
         make_thumbnail(store, sha)
-    attachment = Attachment(
+    return Attachment(
         sha256=sha,
         owner_table=owner_table,
         owner_id=owner_id,
@@ -328,6 +350,13 @@ def add_attachment(
         gps_lat=info.gps_lat,
         gps_lon=info.gps_lon,
     )
+
+
+def add_attachment(
+    store: Store, source: Path | str, owner_table: str, owner_id: str, kind: str = "photo"
+) -> Attachment:
+    """Add a file as evidence for a record (prepare_attachment), and save its record."""
+    attachment = prepare_attachment(store, Path(source), owner_table, owner_id, kind)
     store.save(attachment)
     return attachment
 

@@ -120,7 +120,9 @@ def photos_section(store: Store, visits: list[dict[str, Any]], width: float) -> 
     img_w = min(PHOTO_W, cell_w - 3 * mm)
     cells: list[list[Flowable]] = []
     for photo in shown:
-        picture = _picture(store, photo.sha256, img_w, PHOTO_H) or _placeholder(img_w, PHOTO_H)
+        picture = _picture(store, photo.sha256, img_w, PHOTO_H) or _placeholder(
+            img_w, PHOTO_H, here=valid_sha256(photo.sha256) and blob_path(store, photo.sha256).exists()
+        )
         target = photo.target_name
         if len(target) > CAPTION_CHARS:
             target = target[:CAPTION_CHARS] + "…"
@@ -187,10 +189,11 @@ def _downscaled(path: Path, max_w: float, max_h: float) -> Image | None:
     return Image(buf, width=w * scale, height=h * scale)
 
 
-def _placeholder(w: float, h: float) -> Table:
-    box = Table(
-        [[P(tr("尚未下载", "Not downloaded yet"), styles().cell_center)]], colWidths=[w], rowHeights=[h]
-    )
+def _placeholder(w: float, h: float, here: bool = False) -> Table:
+    """In place of a photo: not on this computer yet (a sync brings it), or on it but not drawable
+    (damaged, or not a picture)."""
+    said = tr("无法显示", "Cannot be shown") if here else tr("尚未下载", "Not downloaded yet")
+    box = Table([[P(said, styles().cell_center)]], colWidths=[w], rowHeights=[h])
     box.setStyle(
         TableStyle(
             [

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from commissioner_app.attachments import add_attachment, thumbnail_path
+from commissioner_app.attachments import add_attachment, blob_path, thumbnail_path
 from commissioner_app.domain import Attachment, Commissioner, ServiceTarget, Visit
 from commissioner_app.reports import annual_photos
 from commissioner_app.reports.annual import annual_record
@@ -122,6 +122,17 @@ def test_photos_from_the_file_the_preview_or_a_placeholder(store: Store, tmp_pat
     assert f"#1{YEAR}-03-05红星合作社" in words and f"#3{YEAR}-09-09金穗农庄" in words
     assert "另有1张照片未列出" in words  # the third photo of the first visit
     assert "绿源果园" not in words.split("附：服务照片")[1]
+
+
+def test_a_photo_here_that_cannot_be_drawn_is_not_called_not_downloaded(store: Store, tmp_path: Path) -> None:
+    # A file kept before damaged photos were refused (or damaged since) is on this computer: "not
+    # downloaded yet" sent the reader to sync for it.
+    own = visit(store, date(YEAR, 3, 5), "红星合作社")
+    shown = add_attachment(store, photo(tmp_path, "small.jpg", (800, 600)), "visits", own)
+    blob_path(store, shown.sha256).write_bytes(b"not a jpeg any more")
+    thumbnail_path(store, shown.sha256).unlink()
+    words = text(record(store, tmp_path))
+    assert "无法显示" in words and "尚未下载" not in words
 
 
 def test_the_photos_are_bounded_in_all(store: Store, tmp_path: Path, monkeypatch) -> None:

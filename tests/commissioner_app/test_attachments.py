@@ -81,6 +81,26 @@ def test_check_reports_each_empty_attachment_an_older_version_kept(store):
     assert all("is empty (0 bytes)" in p.en for p in problems)
 
 
+def test_a_file_named_like_a_photo_that_is_not_one_is_refused_and_nothing_is_kept(store, tmp_path):
+    # A text file named 现场.jpg was taken as a site photo: no preview, left out of the visit sheet,
+    # and printed as "not downloaded yet" in the annual record although it was on the laptop.
+    for name, data in (("现场.jpg", b"not a jpeg"), ("截图.png", b"\x89PNG\r\n\x1a\n cut short")):
+        fake = tmp_path / name
+        fake.write_bytes(data)
+        with pytest.raises(CommissionerError) as raised:
+            add_attachment(store, fake, "visits", "v")
+        message = raised.value.message
+        assert message.zh.startswith(f"无法添加附件 {name}：") and "不是能打开的图片" in message.zh
+        assert "not a picture that can be opened" in message.en
+    assert attachments_of(store, "visits", "v") == []
+    assert not store.attachments_dir.exists() or list(store.attachments_dir.glob("??/*")) == []
+    # A photo in a format this computer has no reader for (an iPhone's HEIC) is still taken, as a file.
+    heic = tmp_path / "IMG_0001.heic"
+    heic.write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(64))
+    kept = add_attachment(store, heic, "visits", "v")
+    assert kept.original_name == "IMG_0001.heic" and not thumbnail_path(store, kept.sha256).exists()
+
+
 def test_a_document_gets_no_thumbnail_but_is_kept(store, tmp_path):
     doc = tmp_path / "确认书.pdf"
     doc.write_bytes(b"%PDF-1.4 not really")

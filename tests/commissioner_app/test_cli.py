@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,7 +76,7 @@ def test_check_passes_then_reports_damage(demo_dir, tmp_path):
     from commissioner_app.store import Store
 
     photo = tmp_path / "p.jpg"
-    photo.write_bytes(b"\xff\xd8 fake jpeg")
+    Image.new("RGB", (64, 48), (30, 120, 60)).save(photo, "JPEG")
     store = Store.open(demo_dir)
     attachment = add_attachment(store, photo, "visits", "x", kind="document")
     store.close()

@@ -167,7 +167,12 @@ def _pulled_attachment(
     visit = make_visit(target, commissioner_id=commissioner_id)
     store.save(visit)
     source = tmp_path / name
-    source.write_bytes(name.encode() * 50)
+    if name.lower().endswith((".jpg", ".png")):  # a picture's file must be one
+        from PIL import Image
+
+        Image.new("RGB", (32, 24), (len(name) % 255, 90, 40)).save(source)
+    else:
+        source.write_bytes(name.encode() * 50)
     attachment = add_attachment(store, source, "visits", visit.id, kind="document")
     blob_path(store, attachment.sha256).unlink()
     for table, record_id in (("visits", visit.id), ("attachments", attachment.id)):

@@ -3,11 +3,14 @@ photos, and comparisons between a client's records and the server's."""
 
 from __future__ import annotations
 
+import io
 import random
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from commissioner_app import schema
 from commissioner_app.attachments import add_attachment
@@ -97,8 +100,13 @@ def add_visit(
 
 
 def add_photo(store: Store, tmp: Path, owner_id: str, rng: random.Random, size: int) -> str:
+    """A photo of `size` bytes: a small JPEG (a photo's file must be a picture) and random bytes after
+    its end, as a camera's files carry (every photo its own bytes)."""
     path = tmp / f"photo-{uuid.uuid4().hex[:8]}.jpg"
-    path.write_bytes(rng.randbytes(size))
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), tuple(rng.randrange(256) for _ in range(3))).save(buffer, "JPEG")
+    picture = buffer.getvalue()
+    path.write_bytes(picture + rng.randbytes(max(0, size - len(picture))))
     return add_attachment(store, path, "visits", owner_id, kind="photo").sha256
 
 

@@ -7,6 +7,8 @@ import random
 import uuid
 from pathlib import Path
 
+from PIL import Image
+
 from commissioner_app.attachments import add_attachment, store_bytes
 from commissioner_app.domain import Attachment, Visit
 from commissioner_app.store import Store
@@ -98,7 +100,7 @@ def test_a_damaged_attachment_file_is_held_back_and_everything_else_still_syncs(
     server = sqlite_server
     field, engine, visit, cid, _name = _commissioner_with_a_visit(server, tmp_path, "li", "带照片的走访")
     photo_file = tmp_path / "田间照片.jpg"
-    photo_file.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40)
+    Image.frombytes("RGB", (80, 60), bytes(range(256)) * 56 + bytes(64)).save(photo_file, "JPEG")
     photo = add_attachment(field, photo_file, "visits", visit.id, kind="photo")
     notes = tmp_path / "记录.txt"
     notes.write_bytes("调查记录\n".encode() * 300)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from commissioner_app.domain import Visit
 from commissioner_app.store import Store
@@ -302,7 +303,7 @@ def test_a_push_answer_cannot_set_a_bad_hash_or_file_name(tmp_path: Path) -> Non
 
     store, visits = _store(tmp_path)
     photo = tmp_path / "田间.jpg"
-    photo.write_bytes(b"\xff\xd8\xff" + b"x" * 100)
+    Image.new("RGB", (64, 48), (120, 30, 60)).save(photo, "JPEG")
     attachment = add_attachment(store, photo, "visits", visits[0].id)
     server = FakeServer()
 

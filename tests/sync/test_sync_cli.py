@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from commissioner_app.domain import Visit, short_id
 from commissioner_app.store import Store
@@ -279,7 +280,7 @@ def test_a_record_held_back_makes_the_sync_exit_1(sqlite_server: Server, tmp_pat
 
     here, store, visit = _laptop_with_a_visit(sqlite_server, tmp_path, "heldback", "照片丢失")
     photo = tmp_path / "照片.jpg"
-    photo.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 8)
+    Image.new("RGB", (64, 48), (60, 30, 120)).save(photo, "JPEG")
     attachment = add_attachment(store, photo, "visits", visit.id, kind="photo")
     store.close()
     blob_path(Store.open(here), attachment.sha256).unlink()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from PIL import Image
 
 from commissioner_app.attachments import add_attachment
 from sync import protocol, report
@@ -32,7 +33,11 @@ def test_a_photo_stored_by_a_colleague_meanwhile_is_proved_in_the_same_sync(serv
     server.add_user("zhangsan", commissioner_id=zhang_id)
     server.add_user("lisi", commissioner_id=li_id)
     photo = tmp_path / "rice.jpg"
-    photo.write_bytes(random.Random(5).randbytes(150_000))
+    # A picture of noise: a JPEG of about 140 KB, as the 150 KB of random bytes before (a photo's file
+    # must be a picture now).
+    Image.frombytes("RGB", (400, 300), random.Random(5).randbytes(400 * 300 * 3)).save(
+        photo, "JPEG", quality=95
+    )
     sha = hashlib.sha256(photo.read_bytes()).hexdigest()
 
     li = commissioner_store(tmp_path / "li", li_id, "李四")

@@ -96,6 +96,18 @@ def test_an_empty_file_is_refused_and_the_others_are_added(qtbot, store, tmp_pat
     assert not widget.error.isHidden()
 
 
+def test_a_file_named_like_a_photo_that_is_not_one_is_refused_in_the_editor(qtbot, store, tmp_path):
+    # Added under 照片与附件 it was taken: a generic icon, no preview, and left out of every sheet.
+    widget = AttachmentsWidget(store, "visits", "v1")
+    qtbot.addWidget(widget)
+    fake = tmp_path / "现场.jpg"
+    fake.write_bytes(b"not a jpeg")
+    added = widget.add_files([fake, make_photo(tmp_path / "ok.jpg")])
+    assert [a.original_name for a in added] == ["ok.jpg"] == [a.original_name for a in widget.attachments()]
+    assert widget.error.text().startswith("无法添加附件 现场.jpg：这不是能打开的图片")
+    assert not widget.error.isHidden()
+
+
 def test_attachment_removed_before_save_is_not_written(qtbot, store, tmp_path):
     widget = AttachmentsWidget(store, "visits", "v1")
     qtbot.addWidget(widget)

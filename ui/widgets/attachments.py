@@ -31,11 +31,8 @@ from PySide6.QtWidgets import (
 
 from commissioner_app import i18n
 from commissioner_app.attachments import (
-    PhotoInfo,
     blob_path,
-    make_thumbnail,
-    photo_info,
-    store_blob,
+    prepare_attachment,
     thumbnail_path,
     valid_sha256,
 )
@@ -50,31 +47,6 @@ from ui.plain_text import plain_label, plain_tooltip
 log = logging.getLogger("commissioner.ui.attachments")
 
 THUMB = 96
-
-
-def prepare_attachment(store: Store, source: Path, owner_table: str, owner_id: str, kind: str) -> Attachment:
-    """Copy the file into the store and read its EXIF; the record itself is saved later with its owner.
-
-    Same steps as `commissioner_app.attachments.add_attachment`, minus the write of the record.
-    Raises CommissionerError (in Chinese and English) for a missing or unreadable file.
-    """
-    sha, size = store_blob(store, source)
-    mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
-    info = photo_info(source) if mime.startswith("image/") else PhotoInfo()
-    if mime.startswith("image/"):
-        make_thumbnail(store, sha)
-    return Attachment(
-        sha256=sha,
-        owner_table=owner_table,
-        owner_id=owner_id,
-        kind=kind,
-        mime=mime,
-        size=size,
-        original_name=source.name,
-        taken_at=info.taken_at,
-        gps_lat=info.gps_lat,
-        gps_lon=info.gps_lon,
-    )
 
 
 def _size_text(size: int) -> str:
