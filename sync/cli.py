@@ -386,8 +386,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_logout(args: argparse.Namespace) -> int:
     store = open_store(args)
-    session.logout(store)
+    revoked = session.logout(store)
     print(t("已退出登录", "Logged out"))
+    if not revoked:
+        print(session.NOT_REVOKED.text(), file=sys.stderr)
     waiting = store.waiting_to_sync()
     if waiting:
         # Nothing is lost: they stay on this computer and go with the next sync after a login.

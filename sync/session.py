@@ -213,17 +213,32 @@ def insecure(store: Store) -> bool:
     return store.get_meta(META_INSECURE) == "1"
 
 
-def logout(store: Store) -> None:
-    """Revoke the token on the server (when reachable) and forget it here."""
+def logout(store: Store) -> bool:
+    """Revoke the token on the server (when reachable) and forget it here. Whether the server no
+    longer takes it: False when the server could not be reached (the token then stays good there
+    until it expires, and whoever copied it from this computer could still use it)."""
     url = store.get_meta(credentials.META_SERVER)
     username = store.get_meta(credentials.META_USER)
     if not url or not username:
-        return
+        return True
     token = credentials.load_token(store, url, username)
+    revoked = True
     if token:
-        _revoke(SyncClient(url, token, retries=0, allow_insecure=insecure(store), ca_file=ca_file(store)))
+        client = SyncClient(url, token, retries=0, allow_insecure=insecure(store), ca_file=ca_file(store))
+        revoked = _revoke(client)
     credentials.delete_token(store, url, username)
     store.set_meta(META_ACCOUNT_STAMP, new_id())
+    return revoked
+
+
+# Said when a logout could not reach the server (the token's lifetime: sync/server/auth.py).
+NOT_REVOKED = Message(
+    "未能连接服务器，登录凭据未在服务器上撤销：本机已不再保存它，它将在 30 天内自行失效。"
+    "如电脑丢失或被他人使用，请联系科技局管理员停用账号或重置密码。",
+    "The server could not be reached, so the login was not revoked there: this computer no longer "
+    "keeps it, and it expires by itself within 30 days. If the computer was lost or used by someone "
+    "else, ask the bureau's administrator to disable the account or reset its password.",
+)
 
 
 def read_ca_file(path: str | os.PathLike[str]) -> str:
@@ -273,11 +288,16 @@ def user_info(store: Store) -> dict[str, Any] | None:
     return session_user(store)
 
 
-def _revoke(client: SyncClient) -> None:
+def _revoke(client: SyncClient) -> bool:
+    """Whether the server no longer takes the client's token (revoked now, or already)."""
     try:
         client.logout()
-    except SyncError as exc:  # offline or already revoked: the token expires on its own
+    except AuthExpiredError:
+        return True  # revoked or expired already
+    except SyncError as exc:  # offline, or the server failed: the token expires on its own
         log.info("could not revoke the token: %s", exc)
+        return False
+    return True
 
 
 def _never_synced(store: Store, commissioner_id: str) -> bool:

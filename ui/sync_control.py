@@ -268,7 +268,10 @@ class SyncController(QObject):
         self._run(work, finished)
 
     def logout(self, done: Callable[[Any, BaseException | None], None] | None = None) -> None:
-        def finished(_result: Any, error: BaseException | None) -> None:
+        """Log out on a network thread; `done(revoked, error)` on the GUI thread (revoked: whether the
+        server no longer takes the login, session.logout)."""
+
+        def finished(result: Any, error: BaseException | None) -> None:
             if error is None:
                 self._set_account(
                     Account(
@@ -280,7 +283,7 @@ class SyncController(QObject):
                     )
                 )
             if done is not None and _alive(done):
-                done(None, error)
+                done(result, error)
 
         self._run(session.logout, finished)
 

@@ -134,6 +134,27 @@ def test_login_sync_conflicts_from_the_command_line(sqlite_server: Server, tmp_p
     assert "Cannot reach the server" in offline.stderr and "saved on this computer" in offline.stderr
 
 
+def test_a_logout_that_cannot_reach_the_server_says_the_login_is_still_good_there(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """Offline, `logout` said 已退出登录 and nothing else, though its help says it revokes the login:
+    the token stays good at the server until it expires, which a person whose laptop was lost needs
+    to know (the bureau can disable the account)."""
+    sqlite_server.add_user("leaver", commissioner_id=str(uuid.uuid4()))
+    here = tmp_path / "d"
+    login = cli(
+        here, "login", "--server", sqlite_server.url, "--user", "leaver", "--token-file", stdin=PASSWORD
+    )
+    assert login.returncode == 0, login.stderr
+    sqlite_server.stop()
+    out = cli(here, "logout")
+    assert out.returncode == 0 and "已退出登录" in out.stdout
+    assert "未在服务器上撤销" in out.stderr and "30 天" in out.stderr and "停用账号" in out.stderr
+    assert "Traceback" not in out.stderr
+    again = cli(here, "logout", lang="en")  # nothing left to revoke: nothing more to say
+    assert again.returncode == 0 and "not revoked" not in again.stderr
+
+
 def test_an_old_client_is_told_to_update(sqlite_server: Server, tmp_path: Path) -> None:
     cid = str(uuid.uuid4())
     sqlite_server.add_user("oldver", commissioner_id=cid)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from commissioner_app.store import Store
-from sync import credentials
+from sync import credentials, session
 from tests.sync.harness import free_port
 from tests.ui.sync_gui_support import (
     PASSWORD,
@@ -90,6 +90,28 @@ def test_wrong_password_is_explained_then_the_right_one_logs_in(
     page.logout_button.click()
     wait_until(lambda: not controller.account.logged_in, what="the logout")
     assert page.user.text().endswith("已退出登录") and page.login_button.text() == "登录…"
+    window.close()
+    context.close()
+
+
+def test_a_logout_the_server_did_not_hear_says_so(
+    gui_server: Server, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Offline, the page said only 已退出登录: the login stays good at the server until it expires.
+    folder, _cid, user = field_dir(gui_server, tmp_path / "field")
+    store = Store.open(folder)
+    session.login(store, gui_server.url, user, PASSWORD, use_file=True)
+    store.close()
+    context, controller = open_context(folder)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    page = window.show_view("sync")
+    wait_until(lambda: controller.account.logged_in, what="the account")
+    monkeypatch.setattr(session, "_revoke", lambda client: False)  # the server out of reach
+    page.logout_button.click()
+    wait_until(lambda: not controller.account.logged_in, what="the logout")
+    wait_until(lambda: page.error_banner.isVisibleTo(page), what="the note")
+    assert "未在服务器上撤销" in page.error_banner.text() and "停用账号" in page.error_banner.text()
     window.close()
     context.close()
 

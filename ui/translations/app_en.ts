@@ -3652,6 +3652,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Cancelling… what is done stays done</translation>
     </message>
     <message>
+        <source>已退出登录，但未能连接服务器，登录凭据未在服务器上撤销：它将在 30 天内自行失效。如电脑丢失或被他人使用，请联系科技局管理员停用账号或重置密码。</source>
+        <translation>Logged out, but the server could not be reached, so the login was not revoked there: it expires by itself within 30 days. If the computer was lost or used by someone else, ask the bureau&apos;s administrator to disable the account or reset its password.</translation>
+    </message>
+    <message>
         <source>自动同步：正在连接服务器…</source>
         <translation>Automatic sync: connecting to the server…</translation>
     </message>

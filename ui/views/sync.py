@@ -262,12 +262,21 @@ class SyncView(QWidget):
 
     def logout(self) -> None:
         self.logout_button.setEnabled(False)
-        self.controller.logout(lambda _r, error: self._logged_out(error))
+        self.controller.logout(lambda revoked, error: self._logged_out(error, revoked is not False))
 
-    def _logged_out(self, error: BaseException | None) -> None:
+    def _logged_out(self, error: BaseException | None, revoked: bool = True) -> None:
         self.logout_button.setEnabled(True)
         self.error = error
         self._show_state()
+        if error is None and not revoked:
+            # Offline: forgotten here, still good at the server until it expires (session.logout).
+            self.error_banner.setText(
+                self.tr(
+                    "已退出登录，但未能连接服务器，登录凭据未在服务器上撤销：它将在 30 天内自行失效。"
+                    "如电脑丢失或被他人使用，请联系科技局管理员停用账号或重置密码。"
+                )
+            )
+            self.error_banner.setVisible(True)
 
     def _open_rejected(self, row: int, _column: int) -> None:
         """A rejected visit opens in the editor, where the user corrects it as the reason says."""
