@@ -372,6 +372,9 @@ LIMITS: dict[str, float] = {
     "contract_value": 1_000_000,  # 万元 (10 billion yuan): one technology contract
 }
 
+# The LIMITS that are sums of money, kept in 万元 (10,000 yuan) as the programme reports them.
+IN_10K_YUAN = frozenset({"economic_benefit", "budget", "contract_value"})
+
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]\Z")
 # A mainland mobile number: 11 digits starting 13–19 (optionally after +86); landlines start with 0.
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}\Z")
@@ -426,10 +429,12 @@ class _Problems:
             return  # (nearly every value: the central store checks those of every pushed record)
         self.not_negative(field_name, value)
         if limit is not None and value > limit:
+            # A sum of money with its unit: 100000 alone read as yuan, not as 万元.
+            zh, en = (" 万元", " in 10k yuan") if field_name in IN_10K_YUAN else ("", "")
             self.add(
                 field_name,
-                f"数值过大（单条记录不超过 {limit:g}）",
-                f"is too large (at most {limit:g} per record)",
+                f"数值过大（单条记录不超过 {limit:g}{zh}）",
+                f"is too large (at most {limit:g}{en} per record)",
             )
 
 
