@@ -90,8 +90,8 @@ def test_a_stored_list_or_dict_reads_back_as_json_reads_it() -> None:
 
 
 def test_a_sum_of_money_over_its_limit_is_refused_in_its_unit(target) -> None:
-    # 经济效益 is in 万元: "不超过 100000" read as yuan told the commissioner their 200,000-yuan
-    # benefit (20 万元) was too large, when they had typed 200000 万元.
+    # 经济效益 is in 万元: "不超过 100000" alone read as yuan, and did not tell a commissioner who had
+    # typed a benefit in yuan that the field counts 万元.
     issues = {i.field: i.message for i in make_visit(target, economic_benefit=200_000.0).validate()}
     assert issues["economic_benefit"].zh == "数值过大（单条记录不超过 100000 万元）"
     assert issues["economic_benefit"].en == "is too large (at most 100000 in 10k yuan per record)"
