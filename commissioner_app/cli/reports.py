@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from commissioner_app.cli import EXIT_PROBLEMS_FOUND, data_dir_of, t
-from commissioner_app.errors import CommissionerError
+from commissioner_app.errors import CommissionerError, NotFoundError
 from commissioner_app.i18n import Message
 from commissioner_app.store import Store
 
@@ -200,7 +200,26 @@ def by_number(store: Store, table: str, given: str) -> str:
     if len(given) != 8 or store.db.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", [given]).fetchone():
         return given
     found = store.ids_by_number(table, given)
-    return found[0] if len(found) == 1 else given
+    if len(found) == 1:
+        return found[0]
+    if (
+        not found
+        and store.db.conn.execute(
+            f"SELECT 1 FROM {table} WHERE substr(id, 1, 8) = ? AND length(id) = 36 LIMIT 1", [given]
+        ).fetchone()
+    ):
+        # The start of a whole id (an export lists whole ids under 记录编号): the minute the record
+        # was made, which every record of that minute shares.
+        raise NotFoundError(
+            Message(
+                f"找不到记录编号为 {given} 的记录：{given} 是记录 ID 的开头（同一分钟内建立的记录都相同）。"
+                "请输入记录 ID 的最后 8 位（即服务记录单上的记录编号），或完整的记录 ID。",
+                f"No record numbered {given}: {given} is the start of a record id (the same for every "
+                "record made in that minute). Type the last 8 characters of the id (the number on the "
+                "service sheet), or the whole id.",
+            )
+        )
+    return given
 
 
 def cmd_visit(args: argparse.Namespace) -> int:

@@ -177,6 +177,11 @@ def test_a_visit_sheet_is_printed_again_by_the_number_printed_on_it(demo_dir, tm
         "--data-dir", str(demo_dir), "report", "visit", "00000000", "--out", str(tmp_path / "x.pdf")
     )
     assert missing.returncode == 2 and "00000000" in missing.stderr
+    # The first eight characters of a whole id (as an export lists it under 记录编号) are the minute
+    # the record was made, which other records share: said so, with what to type instead.
+    head = run("--data-dir", str(demo_dir), "report", "visit", second[:8], "--out", str(tmp_path / "y.pdf"))
+    assert head.returncode == 2 and second[:8] in head.stderr
+    assert "最后 8 位" in head.stderr and "完整" in head.stderr, head.stderr
 
 
 @pytest.mark.parametrize("collecting", [True, False])
