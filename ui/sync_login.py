@@ -14,18 +14,21 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -133,20 +136,31 @@ class LoginDialog(QDialog):
         self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        # Everything but the buttons scrolls: the warnings and a refusal appear as the user types,
+        # and on a field laptop at 150 % they may need more than the screen (squeezing the fields).
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.intro)
+        body_layout.addLayout(self.form)
+        body_layout.addWidget(self.keyring_note)
+        body_layout.addWidget(self.use_file)
+        body_layout.addWidget(self.insecure_note)
+        body_layout.addWidget(self.allow_insecure)
+        body_layout.addWidget(self.status)
+        body_layout.addStretch(1)
+        self.body = QScrollArea(self)
+        self.body.setWidgetResizable(True)
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.keyring_note)
-        layout.addWidget(self.use_file)
-        layout.addWidget(self.insecure_note)
-        layout.addWidget(self.allow_insecure)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
         self._server_changed(self.server.text())
         self.retranslate()
-        screen_fit.fit_dialog(self, self.sizeHint())
+        self._fit_content()
         for field in (self.server, self.username, self.password):
             if not field.text():
                 field.setFocus()
@@ -190,14 +204,57 @@ class LoginDialog(QDialog):
     def changeEvent(self, event: QEvent) -> None:  # Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self._fit_content()
         super().changeEvent(event)
 
     def _server_changed(self, text: str) -> None:
         plain = _plain_http_elsewhere(text)
+        shown = self.insecure_note.isVisibleTo(self)
         self.insecure_note.setVisible(plain)
         self.allow_insecure.setVisible(plain)
         if not plain:
             self.allow_insecure.setChecked(False)
+        if plain != shown:
+            self._fit_content()
+
+    def _fit_content(self) -> None:
+        """Grow to hold what the dialog shows now (a warning, a message, the new-password rows), as
+        far as the screen allows; what is left scrolls. Never shrinks under the user's hand."""
+        content = self.body.widget()
+        assert content is not None
+        layout, body_layout = self.layout(), content.layout()
+        assert layout is not None and body_layout is not None
+        margins = layout.contentsMargins()
+        sides = margins.left() + margins.right()
+        body_layout.activate()
+        # As wide as its widest line that cannot wrap (a long check box in English), and room for
+        # the scroll bar: nothing is reached by scrolling sideways.
+        bar = self.body.verticalScrollBar().sizeHint().width()
+        self.body.setMinimumWidth(body_layout.totalMinimumSize().width() + bar)
+        if self.isVisible():
+            width = self.width()
+        else:  # (before it is shown: the width its contents ask for)
+            width = max(body_layout.totalSizeHint().width() + sides + bar, self.minimumWidth())
+        room = screen_fit.dialog_size(self, QSize(10_000, 10_000))
+        width = min(width, room.width())
+
+        def height_at(width: int) -> int:
+            if body_layout.hasHeightForWidth():
+                needed = body_layout.totalHeightForWidth(width - sides - bar)
+            else:
+                needed = body_layout.totalSizeHint().height()
+            buttons = self.buttons.sizeHint().height()
+            return needed + layout.spacing() + buttons + margins.top() + margins.bottom()
+
+        height = height_at(width)
+        if height > room.height() and width < room.width():
+            # Too tall for the screen: wider, so that the warnings take fewer lines.
+            width = room.width()
+            height = height_at(width)
+        if not self.isVisible():
+            self.resize(screen_fit.dialog_size(self, QSize(width, height)))
+        elif height > self.height():
+            self.resize(screen_fit.dialog_size(self, QSize(width, height)))
 
     def _choose_ca_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -212,6 +269,13 @@ class LoginDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.status.setStyleSheet(ERROR_STYLE)
         self.status.setText(text)
+        self._fit_content()
+        # Below the warnings on a small screen: scrolled to, once the layout has taken it in.
+        QTimer.singleShot(0, self._show_status)
+
+    def _show_status(self) -> None:
+        if shiboken6.isValid(self) and self.status.text():
+            self.body.ensureWidgetVisible(self.status)
 
     def submit(self) -> None:
         server, username, password = (

@@ -377,6 +377,49 @@ def test_every_dialog_fits_the_screen(fit_data, tmp_path, screen, name, language
         context.close()
 
 
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_login_dialog_grows_for_its_warnings_and_squeezes_no_field(
+    fit_data, tmp_path, screen, language, qtbot, monkeypatch
+):
+    """On a computer without a keyring, an http:// address elsewhere and a refusal shown, the dialog
+    kept the size it opened at: the address, user and password fields were squeezed to slivers and
+    the warnings cut off mid-line (a cold try at 150 %)."""
+    from ui import sync_login
+    from ui.sync_login import LoginDialog
+
+    monkeypatch.setattr(sync_login, "keyring_available", lambda: False)
+    context = open_context(fit_data, tmp_path, "commissioner", language)
+    parent = QWidget()
+    try:
+        dialog = LoginDialog(context, parent)
+        dialog.show()
+        settle(context)
+        dialog.use_file.setChecked(True)
+        dialog.server.setText("http://192.0.2.1:8765")
+        dialog.show_error(dialog.tr("此服务器地址未加密（http://）。") * 3)
+        settle(context)
+        room = QSize(screen.width(), screen.height() - screen_fit.TITLE_BAR)
+        assert fits(dialog.size(), room), (
+            f"opens at {dialog.size().toTuple()}, the screen has {room.toTuple()}"
+        )
+        squeezed = [
+            widget.objectName() or type(widget).__name__
+            for widget in (dialog.server, dialog.username, dialog.password, dialog.ca_file)
+            if widget.height() < widget.minimumSizeHint().height()
+        ]
+        cut = [
+            label.text()[:20]
+            for label in (dialog.keyring_note, dialog.insecure_note, dialog.status)
+            if label.height() < label.heightForWidth(label.width())
+        ]
+        assert not squeezed and not cut, f"squeezed {squeezed}, cut {cut}"
+        problems = off_screen(dialog, QRect(QPoint(0, 0), dialog.size()))
+        assert not problems, problems
+    finally:
+        discard(parent)
+        context.close()
+
+
 def test_dialogs_open_at_their_preferred_size_on_a_large_screen(monkeypatch, qapp):
     monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(0, 0, 2560, 1400))
     assert screen_fit.dialog_size(None, QSize(1080, 700)) == QSize(1080, 700)
