@@ -12,7 +12,8 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -40,6 +41,44 @@ EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
 def t(zh: str, en: str) -> str:
     """Pick the text in the user's language."""
     return en if i18n.language() == "en" else zh
+
+
+# argparse's own words (its usage line, headings, help of -h and refusals), in Chinese when the
+# command speaks Chinese: the rest of a help or a refusal was Chinese, and these stayed English.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示此帮助信息并退出",
+    "show program's version number and exit": "显示程序版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "the following arguments are required: %s": "缺少以下参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "须给出参数 %s 之一",
+    "ignored explicit argument %r": "忽略了多余的值 %r",
+}
+
+
+@contextmanager
+def argparse_language() -> Iterator[None]:
+    """argparse's own words in the command's language while the parser is built and used."""
+    if i18n.language() == "en":
+        yield
+        return
+    english = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: ARGPARSE_ZH.get(text, english(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = english  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,12 +149,13 @@ def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
     # ms of a sync's start on this machine in a slow spell). As it was afterwards.
     collecting = gc.isenabled()
     gc.disable()
-    try:
-        parser = build_parser()
-    finally:
-        if collecting:
-            gc.enable()
-    args = parser.parse_args(argv)
+    with argparse_language():
+        try:
+            parser = build_parser()
+        finally:
+            if collecting:
+                gc.enable()
+        args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         stream=sys.stderr,

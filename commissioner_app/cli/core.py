@@ -60,7 +60,12 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("search", help=t("全文检索", "full-text search"))
     p.add_argument("text", help=t("检索词", "search text"))
-    p.add_argument("--limit", type=_positive, default=20)
+    p.add_argument(
+        "--limit",
+        type=_positive,
+        default=20,
+        help=t("最多列出的记录数（默认 20）", "list at most this many records (default 20)"),
+    )
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("check", help=t("检查数据库和附件的完整性", "check the database and attachments"))

@@ -202,3 +202,25 @@ def test_a_command_run_inside_another_program_leaves_its_garbage_collector_as_it
     finally:
         (gc.enable if was else gc.disable)()
     assert '"visits"' in capsys.readouterr().out
+
+
+def test_the_command_line_says_its_own_words_in_chinese_too(tmp_path):
+    """Help and refusals in Chinese still said argparse's own words in English: `usage:`,
+    `options:`, `show this help message and exit`, and `error: argument --limit: 不能为负数`."""
+    helped = run("search", "--help")
+    assert helped.returncode == 0
+    assert (
+        helped.stdout.startswith("用法：")
+        and "\n选项:" in helped.stdout
+        and "显示此帮助信息并退出" in helped.stdout
+    )
+    assert "最多" in helped.stdout  # --limit says what it limits
+    assert "usage:" not in helped.stdout and "show this help message" not in helped.stdout
+    refused = run("--data-dir", str(tmp_path / "d"), "search", "x", "--limit", "-1")
+    assert refused.returncode == 2
+    assert "错误：参数 --limit：" in refused.stderr and "error:" not in refused.stderr, refused.stderr
+    missing = run("report", "visit")
+    assert "缺少以下参数" in missing.stderr and "required" not in missing.stderr, missing.stderr
+    # In English, argparse's words as they are.
+    english = run("search", "--help", lang="en")
+    assert english.stdout.startswith("usage:") and "show this help message and exit" in english.stdout

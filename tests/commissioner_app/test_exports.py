@@ -208,7 +208,7 @@ def test_cli_batch_says_which_records_were_not_written(data, tmp_path):
         (["report", "team", "--team", "nope", "--year", "2026", "--out", "{tmp}/x.pdf"], "找不到科技特派团"),
         (["report", "city", "--year", "2026", "--out", "{tmp}/missing/x.pdf"], "不存在"),
         (["export", "--format", "csv", "--year", "2026", "--out", "{tmp}/file.txt"], "不是文件夹"),
-        (["export", "--format", "pdf", "--year", "2026", "--out", "{tmp}/x"], "invalid choice"),
+        (["export", "--format", "pdf", "--year", "2026", "--out", "{tmp}/x"], "无效的选项"),
     ],
 )
 def test_cli_bad_input_exits_2_with_a_clear_message(data, tmp_path, args, says):
