@@ -119,10 +119,10 @@ def register(sub: Any) -> None:
         description=t(
             "xlsx：一个工作簿，每类数据一个工作表。csv：--out 为文件夹，每类数据一个文件"
             "（visits.csv、problems.csv、solutions.csv、targets.csv、assessment.csv、team_assessment.csv、"
-            "workstation_assessment.csv），UTF-8 带 BOM。",
+            "workstation_assessment.csv、projects.csv、achievements.csv），UTF-8 带 BOM。",
             "xlsx: one workbook with a sheet per kind. csv: --out is a folder with one file per kind "
             "(visits.csv, problems.csv, solutions.csv, targets.csv, assessment.csv, team_assessment.csv, "
-            "workstation_assessment.csv), UTF-8 with BOM.",
+            "workstation_assessment.csv, projects.csv, achievements.csv), UTF-8 with BOM.",
         ),
     )
     p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help=t("格式", "format"))
