@@ -85,26 +85,28 @@ def test_missing_or_deleted_attachment_file_gives_a_clear_message(qtbot, store, 
     assert "的文件缺失" in widget.error.text()
 
 
-def test_an_empty_file_is_refused_and_the_others_are_added(qtbot, store, tmp_path):
+@pytest.mark.parametrize(
+    "name, data, said",
+    [
+        ("空白.pdf", b"", "无法添加附件 空白.pdf：文件是空的（0 字节），不能作为佐证材料"),
+        # Taken before: a generic icon, no preview, and left out of every printed record.
+        (
+            "现场.jpg",
+            b"not a jpeg",
+            "无法添加附件 现场.jpg：这不是能打开的图片（文件已损坏，或扩展名与内容不符）",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_evidence_is_refused_and_the_others_are_added(
+    qtbot, store, tmp_path, name, data, said
+):
     widget = AttachmentsWidget(store, "visits", "v1")
     qtbot.addWidget(widget)
-    empty = tmp_path / "空白.pdf"
-    empty.write_bytes(b"")
-    added = widget.add_files([empty, make_photo(tmp_path / "ok.jpg")])
+    refused = tmp_path / name
+    refused.write_bytes(data)
+    added = widget.add_files([refused, make_photo(tmp_path / "ok.jpg")])
     assert [a.original_name for a in added] == ["ok.jpg"] == [a.original_name for a in widget.attachments()]
-    assert widget.error.text() == "无法添加附件 空白.pdf：文件是空的（0 字节），不能作为佐证材料"
-    assert not widget.error.isHidden()
-
-
-def test_a_file_named_like_a_photo_that_is_not_one_is_refused_in_the_editor(qtbot, store, tmp_path):
-    # Added under 照片与附件 it was taken: a generic icon, no preview, and left out of every sheet.
-    widget = AttachmentsWidget(store, "visits", "v1")
-    qtbot.addWidget(widget)
-    fake = tmp_path / "现场.jpg"
-    fake.write_bytes(b"not a jpeg")
-    added = widget.add_files([fake, make_photo(tmp_path / "ok.jpg")])
-    assert [a.original_name for a in added] == ["ok.jpg"] == [a.original_name for a in widget.attachments()]
-    assert widget.error.text().startswith("无法添加附件 现场.jpg：这不是能打开的图片")
+    assert widget.error.text() == said
     assert not widget.error.isHidden()
 
 
