@@ -310,14 +310,18 @@ def _check_picture(source: Path) -> None:
     """A file named as a picture of a kind this computer reads (JPEG, PNG, ...) must open as one: a
     text file named 现场.jpg was taken as a site photo, had no preview and was left out of every
     printed record. A kind with no reader here (an iPhone's HEIC) is kept as a file, as before."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     if source.suffix.lower() not in Image.registered_extensions():
         return
     try:
         with Image.open(source) as img:
             img.verify()  # the file's structure, without decoding every pixel
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+    except Image.DecompressionBombError:
+        return  # a picture, and a huge one (a panorama): kept as before
+    except PermissionError:
+        return  # said by store_blob, as for any file
+    except Exception as exc:  # whatever a damaged file makes the reader raise
         log.info("refused %s as a picture: %s", source, exc)
         raise _unreadable(
             source,
@@ -332,8 +336,8 @@ def prepare_attachment(store: Store, source: Path, owner_table: str, owner_id: s
     CommissionerError (in Chinese and English) for a file that is missing, unreadable, empty, too
     large, or named as a picture and not one."""
     mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
-    if mime.startswith("image/") and source.is_file() and source.stat().st_size:
-        _check_picture(source)
+    if mime.startswith("image/") and source.is_file() and 0 < source.stat().st_size <= MAX_ATTACHMENT_BYTES:
+        _check_picture(source)  # (a missing, empty or too large file: said by store_blob)
     sha, size = store_blob(store, source)
     info = photo_info(source) if mime.startswith("image/") else PhotoInfo()
     if mime.startswith("image/"):

@@ -101,6 +101,13 @@ def test_a_file_named_like_a_photo_that_is_not_one_is_refused_and_nothing_is_kep
     assert kept.original_name == "IMG_0001.heic" and not thumbnail_path(store, kept.sha256).exists()
 
 
+def test_a_picture_too_large_for_the_reader_to_check_is_still_taken(store, tmp_path, monkeypatch):
+    # A panorama past Pillow's pixel guard is a picture all the same: not refused as "not one".
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    kept = add_attachment(store, make_photo(tmp_path / "全景.jpg", with_exif=False), "visits", "v")
+    assert kept.original_name == "全景.jpg" and blob_path(store, kept.sha256).exists()
+
+
 def test_a_document_gets_no_thumbnail_but_is_kept(store, tmp_path):
     doc = tmp_path / "确认书.pdf"
     doc.write_bytes(b"%PDF-1.4 not really")
