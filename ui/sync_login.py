@@ -355,6 +355,7 @@ class LoginDialog(QDialog):
             self.status.setText(
                 self.tr("这是市科技局发放的一次性密码。请设置您自己的新密码（至少 8 个字符），再点“登录”。")
             )
+            self._fit_content()  # two more rows
             self.new_password.setFocus()
             return
         if isinstance(error, DataDirectoryTakenError):
