@@ -664,9 +664,7 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
                     f"未知的县（市、区）{county}，应为 {'、'.join(counties)} 之一",
                     f"unknown county {county!r}; use one of {'、'.join(counties)}",
                 )
-        if auth.account_exists(engine, args.name):  # said before a password is asked for
-            name = auth.normalise_username(args.name)
-            raise auth.UserAdminError(f"账号 {name} 已存在", f"user {name!r} exists already")
+        auth.require_name_free(engine, args.name)  # said before a password is asked for
         args.team = _group_of(engine, "teams", args.team, "team", "团队")
         args.workstation = _group_of(engine, "workstations", args.workstation, "workstation", "工作站")
         auth.add_user(
@@ -703,8 +701,7 @@ def user_command(args: argparse.Namespace, engine: Any) -> int:
         logged("user.enable", args.name, {"disabled": False})
         print(f"已启用账号 {args.name} / user {args.name} enabled")
     elif args.user_command == "reset-password":
-        if not auth.account_exists(engine, args.name):  # said before a password is asked for
-            raise auth.UserAdminError(f"没有账号 {args.name}", f"no user {args.name!r}")
+        auth.require_account(engine, args.name)  # said before a password is asked for
         auth.reset_password(engine, args.name, read_password(args.password_stdin))
         logged("user.reset_password", args.name, None)  # never the password
         print(

@@ -251,9 +251,7 @@ class LoginDialog(QDialog):
             # Too tall for the screen: wider, so that the warnings take fewer lines.
             width = room.width()
             height = height_at(width)
-        if not self.isVisible():
-            self.resize(screen_fit.dialog_size(self, QSize(width, height)))
-        elif height > self.height():
+        if not self.isVisible() or height > self.height():
             self.resize(screen_fit.dialog_size(self, QSize(width, height)))
 
     def _choose_ca_file(self) -> None:

@@ -613,7 +613,7 @@ def add_user(
         raise UserAdminError("密码至少需要 8 个字符", "the password must have at least 8 characters")
     with writing(engine) as conn:
         if _find_user(conn, username) is not None:
-            raise UserAdminError(f"账号 {username} 已存在", f"user {username!r} exists already")
+            raise _name_taken(username)
         if commissioner_id:
             taken = conn.execute(
                 select(users.c.username).where(users.c.commissioner_id == commissioner_id)
@@ -674,6 +674,10 @@ def open_membership(
     )
 
 
+def _name_taken(username: str) -> UserAdminError:
+    return UserAdminError(f"账号 {username} 已存在", f"user {username!r} exists already")
+
+
 def _user_id(conn: Connection, username: str) -> str:
     row = _find_user(conn, normalise_username(username))
     if row is None:
@@ -681,10 +685,18 @@ def _user_id(conn: Connection, username: str) -> str:
     return str(row.id)
 
 
-def account_exists(engine: Engine, username: str) -> bool:
-    """Whether an account has this name (as a login spells it): said before a password is asked for."""
+def require_name_free(engine: Engine, username: str) -> None:
+    """Refuses a name an account has (as add_user would), before a password is asked for."""
+    name = normalise_username(username)
     with reading(engine) as conn:
-        return _find_user(conn, normalise_username(username)) is not None
+        if _find_user(conn, name) is not None:
+            raise _name_taken(name)
+
+
+def require_account(engine: Engine, username: str) -> None:
+    """Refuses a name no account has (as reset_password would), before a password is asked for."""
+    with reading(engine) as conn:
+        _user_id(conn, username)
 
 
 def disable_user(engine: Engine, username: str, reason: str = "") -> None:
