@@ -6,6 +6,7 @@ import pytest
 from sqlite_utils import Database
 
 from commissioner_app import schema
+from commissioner_app import store as store_module
 from commissioner_app.domain import ServiceTarget, Solution, TechnicalProblem, Visit
 from commissioner_app.errors import (
     DatabaseCorruptError,
@@ -315,7 +316,9 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path):
     assert "更新版本" in raised.value.text("zh_CN")
 
 
-def test_locked_database_says_so(store, target):
+def test_locked_database_says_so(store, target, monkeypatch):
+    # (the application waits 20 s for another writer before saying so; the test need not)
+    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.3)
     other = sqlite3.connect(str(store.path), timeout=0)
     other.execute("BEGIN EXCLUSIVE")
     try:
