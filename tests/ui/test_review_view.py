@@ -459,6 +459,24 @@ def test_a_confirmation_without_a_rating_says_not_rated_not_five_empty_stars(
     assert "满意度 ★★★★★" in view.detail.toPlainText()
 
 
+def test_a_place_or_industry_left_empty_says_not_filled_in(manager_context, team_data, qtbot):  # noqa: F811
+    """A visit saved without town, village or industry: the pane said "地点：" and "产业：" followed by
+    nothing, which the reviewer read as a gap in the page rather than something the record lacks."""
+    visit_id = team_data.visits["li"].id
+    manager_context.store.db.execute(
+        "UPDATE visits SET county = '', town = '', village = '', industry = '' WHERE id = ?", [visit_id]
+    )
+    view = open_view(manager_context, qtbot)
+    view.select_ids([visit_id])
+    wait(manager_context)
+    text = view.detail.toPlainText()
+    assert "地点：未填写" in text and "产业：未填写" in text, text
+    # A filled-in place shows as typed.
+    view.select_ids([team_data.visits["zhao"].id])
+    wait(manager_context)
+    assert "地点：未填写" not in view.detail.toPlainText()
+
+
 def test_after_a_decision_the_reviewer_goes_on_down_the_queue(manager_context, team_data, qtbot):  # noqa: F811
     """Approving the third visit shows the one that took its place, not the top of the queue."""
     view = open_view(manager_context, qtbot)

@@ -3483,6 +3483,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Click a photo to see it in full.</translation>
     </message>
     <message>
+        <source>未填写</source>
+        <translation>not given</translation>
+    </message>
+    <message>
         <source>批准后修改的内容</source>
         <translation>Changed since approval</translation>
     </message>

@@ -498,6 +498,7 @@ class ReviewView(QWidget):
             "not_rated": self.tr("未评价"),
             "year_record": self.tr("近一年：已通过 {0} 条，已退回 {1} 条，待审核 {2} 条"),
             "open_photo": self.tr("点击照片可查看原图。"),
+            "blank": self.tr("未填写"),
         }
 
         english = lang == "en"
@@ -510,6 +511,11 @@ class ReviewView(QWidget):
         def stars_of(value: Any) -> str:
             return stars(value) or t["not_rated"]
 
+        def filled(text: str) -> str:
+            # A field the commissioner left empty says so: a label followed by nothing read as a gap
+            # in the page, not as something missing from the record.
+            return e(text) if text.strip() else f"<span style='color:#888'>{e(t['blank'])}</span>"
+
         def section(title: str) -> None:
             out.append(f"<h3 style='margin:10px 0 4px 0; color:#1f3a5f'>{e(title)}</h3>")
 
@@ -521,10 +527,10 @@ class ReviewView(QWidget):
             SERVICE_TYPES[c].text(lang) if c in SERVICE_TYPES else c for c in v["service_types"]
         )
         out.append(
-            f"<p style='margin:2px 0'>{e(t['target'])}{co}{e(v['target_name'] or '')}{gap}"
-            f"{e(time_part)}<br>{e(t['place'])}{co}{e(place)}"
-            f"{gap}{e(t['industry'])}{co}{e(industry)}<br>{e(t['types'])}{co}"
-            f"{e(types_text)}"
+            f"<p style='margin:2px 0'>{e(t['target'])}{co}{filled(v['target_name'] or '')}{gap}"
+            f"{e(time_part)}<br>{e(t['place'])}{co}{filled(place)}"
+            f"{gap}{e(t['industry'])}{co}{filled(industry)}<br>{e(t['types'])}{co}"
+            f"{filled(types_text)}"
             "</p>"
         )
         if d["changes"]:
