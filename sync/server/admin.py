@@ -346,6 +346,8 @@ def adopt_group(conn: Connection, table: str, group_id: str, name: str, changed_
         auth.open_membership(conn, row.id, row.role, team, station, row.county or "", changed_by)
         if row.commissioner_id:
             _rescope(conn, row.commissioner_id, team, station)
+            if table == "workstations":
+                county_scope.follow(conn, row.commissioner_id)
         joined.append(row.username)
     if joined:
         log.info("accounts joined a group", extra={"group": group_id, "accounts": joined})
@@ -492,8 +494,9 @@ def change_account(account_id: ID_PATH, body: AccountPatch, user: Bureau, reques
                 write_records(conn, user, [_change(conn, "commissioners", cid, fields)])
             if (team, station) != (row.team_id, row.workstation_id):
                 _rescope(conn, cid, team, station)
-            if county != (row.county or ""):
-                county_scope.move_commissioner(conn, cid, county)  # the new county's bureau pulls the records
+            if county != (row.county or "") or station != row.workstation_id:
+                # Their own county, or their new station's: the new county's bureau pulls the records.
+                county_scope.follow(conn, cid)
         after = _account(_load_account(conn, account_id))
         _audit(conn, user, "account.change", f"users/{row.username}", _account(row), after, county)
         return after
@@ -603,6 +606,7 @@ def put_workstation(
         fields = body.model_dump()
         before = _record(conn, "workstations", station_id)
         result = write_records(conn, user, [_change(conn, "workstations", station_id, fields)])[0]
+        county_scope.follow_station(conn, station_id)
         where = str(fields.get("county") or "")
         _audit(
             conn,

@@ -43,6 +43,7 @@ from commissioner_app.domain import (
 from commissioner_app.records import from_row, stored_record_issues
 from sync.protocol import SERVER_OWNED_FIELDS, WRITABLE_BY
 from sync.server import audit, confirm, group_records, notices, projects, timeutil
+from sync.server import county as county_scope
 from sync.server import targets as shared_targets
 from sync.server.auth import User
 from sync.server.db import reading, writing
@@ -502,18 +503,26 @@ def _write(
 
 def _adopt_named_groups(engine: Engine, user: User, results: list[dict[str, Any]]) -> None:
     """After a bureau's push that created teams or workstations: the accounts added for one of them by
-    its name before it existed join it (sync/server/admin.py: adopt_group). In a transaction of its
-    own, once the push's is committed: it numbers the records it re-scopes after the counter."""
-    made = [
-        (r["table"], r["id"])
+    its name before it existed join it (sync/server/admin.py: adopt_group); and after one that wrote a
+    workstation, the records of its commissioners without a county of their own follow its county
+    (county.follow_station). In a transaction of its own, once the push's is committed: it numbers
+    the records it re-scopes after the counter."""
+    if user.role != "bureau":
+        return
+    accepted = [
+        (r["table"], r["id"], r.get("rev"))
         for r in results
-        if r["table"] in ("teams", "workstations") and r["status"] == "accepted" and r.get("rev") == 1
+        if r["table"] in ("teams", "workstations") and r["status"] in ("accepted", "merged")
     ]
-    if user.role != "bureau" or not made:
+    made = [(table, group_id) for table, group_id, rev in accepted if rev == 1]
+    stations = [group_id for table, group_id, rev in accepted if table == "workstations" and rev != 1]
+    if not made and not stations:
         return
     from sync.server.admin import adopt_group
 
     with writing(engine) as conn:
+        for station_id in stations:
+            county_scope.follow_station(conn, station_id)
         for table, group_id in made:
             row = conn.execute(
                 select(records.c.fields).where(records.c.table_name == table, records.c.id == group_id)

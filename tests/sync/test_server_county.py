@@ -269,3 +269,88 @@ def test_migration_6_backfills_the_county_scope_of_existing_records(engine_facto
         audit.record(conn, User("u", "boss", "bureau", "", None, None, None), "rules.edit", "x", None, 1)
     with pytest.raises(DBAPIError), engine.begin() as conn:
         conn.execute(audit_log.delete())
+
+
+def _station_world(server: Server) -> tuple[dict[str, Any], str]:
+    """Two workstations, one in each county; a commissioner of the 新会区 station whose account names
+    no county of its own (its county is the station's), with a visit and a target."""
+    add(server, "boss", "bureau", "")
+    add(server, "xinhui", "county", XINHUI)
+    add(server, "taishan", "county", TAISHAN)
+    for station, county in (("ws-x", XINHUI), ("ws-t", TAISHAN)):
+        answer = server.request(
+            "PUT", f"/admin/workstations/{station}", "boss", json={"name": station, "county": county}
+        )
+        assert answer.status_code == 200, answer.text
+    auth.add_user(
+        server.engine, "drifter", PASSWORD, "commissioner", commissioner_id="c-drifter", workstation_id="ws-x"
+    )
+    server.users["drifter"] = {"role": "commissioner", "commissioner_id": "c-drifter"}
+    account = next(
+        a for a in server.request("GET", "/admin/accounts", "boss").json() if a["username"] == "drifter"
+    )
+    vid, target = new_id(), new_id()
+    server.push_ok(
+        "drifter",
+        [
+            change("service_targets", target, {"name": "果园", "county": XINHUI, "town": "镇"}),
+            change("visits", vid, visit_fields("c-drifter", target_id=target, county=XINHUI)),
+        ],
+    )
+    assert {vid, target} <= visible(server, "xinhui") and vid not in visible(server, "taishan")
+    return {"visit": vid, "target": target}, account["id"]
+
+
+@BACKENDS
+def test_a_commissioner_moved_to_a_station_of_another_county_takes_their_records_along(
+    server: Server,
+) -> None:
+    """An account with no county of its own serves its workstation's county. Moved to a station of
+    another county, its records stayed with the old county's bureau, which went on seeing and
+    approving them, while the new county's saw none of the earlier work."""
+    mine, account_id = _station_world(server)
+    _, cursor = server.pull_all("taishan")
+    moved = server.request("PATCH", f"/admin/accounts/{account_id}", "boss", json={"workstation_id": "ws-t"})
+    assert moved.status_code == 200, moved.text
+    assert set(mine.values()) <= {c["id"] for c in server.pull_all("taishan", since=cursor)[0]}
+    assert not set(mine.values()) & visible(server, "xinhui")
+    review = change(
+        "reviews", new_id(), {"record_table": "visits", "record_id": mine["visit"], "decision": "approved"}
+    )
+    refused = server.push_ok("xinhui", [review])[0]
+    assert refused["status"] == "rejected", refused
+
+
+@BACKENDS
+def test_records_follow_their_workstation_when_the_bureau_corrects_its_county(server: Server) -> None:
+    mine, _ = _station_world(server)
+    answer = server.request(
+        "PUT", "/admin/workstations/ws-x", "boss", json={"name": "ws-x", "county": TAISHAN}
+    )
+    assert answer.status_code == 200, answer.text
+    assert set(mine.values()) <= visible(server, "taishan")
+    assert not set(mine.values()) & visible(server, "xinhui")
+    # The same correction pushed from the bureau's application (a synced workstation record).
+    station = next(
+        c for c in server.pull_all("boss")[0] if c["table"] == "workstations" and c["id"] == "ws-x"
+    )
+    fields = {**station["fields"], "county": XINHUI}
+    assert (
+        server.push_ok("boss", [change("workstations", "ws-x", fields, base_rev=station["rev"])])[0]["status"]
+        == "accepted"
+    )
+    assert set(mine.values()) <= visible(server, "xinhui")
+    assert not set(mine.values()) & visible(server, "taishan")
+
+
+@BACKENDS
+def test_an_account_whose_own_county_is_cleared_serves_its_workstations_county(server: Server) -> None:
+    """Clearing an account's county put its records in no county at all, where no county bureau saw
+    them, although a write of the same commissioner went on to land in the station's county."""
+    mine, account_id = _station_world(server)
+    answer = server.request("PATCH", f"/admin/accounts/{account_id}", "boss", json={"county": TAISHAN})
+    assert answer.status_code == 200, answer.text
+    assert set(mine.values()) <= visible(server, "taishan")
+    answer = server.request("PATCH", f"/admin/accounts/{account_id}", "boss", json={"county": ""})
+    assert answer.status_code == 200, answer.text
+    assert set(mine.values()) <= visible(server, "xinhui")
