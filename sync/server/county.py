@@ -76,14 +76,16 @@ def follow(conn: Connection, commissioner_id: str) -> int:
 def follow_station(conn: Connection, station_id: str) -> int:
     """A workstation's county may have changed: the records of its commissioners who have no county
     of their own follow it; how many moved."""
-    ids = conn.execute(
-        select(users.c.commissioner_id).where(
-            users.c.workstation_id == station_id,
-            users.c.commissioner_id.isnot(None),
-            or_(users.c.county.is_(None), users.c.county == ""),
-        )
-    ).scalars()
-    return sum(follow(conn, cid) for cid in set(ids))
+    ids: set[str] = set(
+        conn.execute(
+            select(users.c.commissioner_id).where(
+                users.c.workstation_id == station_id,
+                users.c.commissioner_id.isnot(None),
+                or_(users.c.county.is_(None), users.c.county == ""),
+            )
+        ).scalars()
+    )
+    return sum(follow(conn, cid) for cid in ids)
 
 
 def move_commissioner(conn: Connection, commissioner_id: str, county: str) -> int:
