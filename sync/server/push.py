@@ -501,6 +501,13 @@ def _write(
     return answer
 
 
+def _id_list(value: Any) -> list[str]:
+    """The ids of a JSON list field as checked by clean_fields (JSON text, or a list once stored)."""
+    if isinstance(value, str):
+        value = orjson.loads(value) if value else []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
 def _adopt_named_groups(engine: Engine, user: User, results: list[dict[str, Any]]) -> None:
     """After a bureau's push that created teams or workstations: the accounts added for one of them by
     its name before it existed join it (sync/server/admin.py: adopt_group); and after one that wrote a
@@ -1225,6 +1232,8 @@ class Batch:
             return group_records.precheck(self, table, incoming, current, change)
         if table == "demands" and user.role == "bureau" and current is not None:
             self._precheck_bureau_demand(record_id, incoming, current, change)
+        if table == "service_agreements" and not change["deleted"]:
+            self._check_co_commissioners(incoming, current)
         if user.role == "bureau":
             return False
         mine = user.commissioner_id
@@ -1382,6 +1391,33 @@ class Batch:
                 "a take-up names the technical problem made for this demand",
                 current,
             )
+
+    def _check_co_commissioners(self, incoming: dict[str, Any], current: Stored | None) -> None:
+        """The commissioners an agreement names beside its own: their approved visits to its target
+        count toward it (commissioner_app/agreements.py) and their annual record lists it. Each one
+        newly named is a colleague of the pusher's team or workstation (whom the application offers);
+        for the bureau, anyone with an account. One already named stays, wherever they moved since."""
+        named = incoming.get("co_commissioner_ids")
+        if not named:
+            return
+        before = current.fields.get("co_commissioner_ids") if current is not None else None
+        kept = set(_id_list(before))
+        user = self.user
+        for cid in _id_list(named):
+            if cid in kept:
+                continue
+            account = self._account(cid)
+            if account is None or (
+                user.role != "bureau"
+                and not (
+                    (user.team_id and account[0] == user.team_id)
+                    or (user.workstation_id and account[1] == user.workstation_id)
+                )
+            ):
+                raise Rejected(
+                    "共同履约的特派员须为本团队或本工作站已开通账号的科技特派员",
+                    "a co-commissioner must be a commissioner with an account in your team or workstation",
+                )
 
     def _precheck_bureau_demand(
         self, record_id: str, incoming: dict[str, Any], current: Stored, change: dict[str, Any]

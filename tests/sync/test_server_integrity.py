@@ -484,3 +484,43 @@ def test_what_was_recorded_on_a_visit_whose_deletion_conflicts_stays(server: Ser
         ],
     )
     assert [r["status"] for r in gone] == ["accepted", "accepted"]
+
+
+@BACKENDS
+def test_an_agreement_names_as_co_commissioners_only_colleagues_of_the_team(server: Server) -> None:
+    """A cold try: a commissioner of another county named a stranger (and a made-up id) beside
+    themselves on an agreement. The stranger's approved visits to its target then counted toward it,
+    and the stranger's annual record printed the agreement as theirs, behind schedule. An agreement
+    may name the team's or workstation's colleagues; the bureau, anyone with an account."""
+    from tests.sync.test_server_shared_targets import agreement_fields, target_fields
+
+    cid = server.add_user("zhangsan", "commissioner")
+    colleague = server.add_user("lisi", "commissioner")
+    stranger = server.add_user("wangwu", "commissioner", team="team-far", station="ws-far")
+    server.add_user("bureau", "bureau")
+    target = new_id()
+    server.push_ok("zhangsan", [change("service_targets", target, target_fields())])
+
+    def pushed(user: str, named: list[str], agreement: str | None = None, base: int = 0) -> dict[str, Any]:
+        fields = agreement_fields(cid, target, status="draft", co_commissioner_ids=json.dumps(named))
+        return server.push_ok(user, [change("service_agreements", agreement or new_id(), fields, base)])[0]
+
+    for named in ([stranger], ["made-up-person"], [colleague, stranger]):
+        refused = pushed("zhangsan", named)
+        assert refused["status"] == "rejected", named
+        assert "共同履约的特派员" in refused["reason_zh"] and "co-commissioner" in refused["reason_en"]
+    agreement = new_id()
+    assert pushed("zhangsan", [colleague], agreement)["status"] == "accepted"
+    # Someone already named stays named, even after moving away (the agreement is still editable).
+    with server.engine.begin() as conn:
+        from sync.server.tables import users
+
+        conn.execute(
+            users.update()
+            .where(users.c.commissioner_id == colleague)
+            .values(team_id="t2", workstation_id="w2")
+        )
+    assert pushed("zhangsan", [colleague], agreement, base=1)["status"] == "accepted"
+    # The bureau may name any commissioner with an account, and no made-up one.
+    assert pushed("bureau", [stranger])["status"] == "accepted"
+    assert pushed("bureau", ["made-up-person"])["status"] == "rejected"
