@@ -711,7 +711,10 @@ class FieldChange:
 
     def writer(self, lang: str | None = None) -> str:
         """The writer by name, with the account in brackets: 王芳（wangf）; the account alone when it
-        is the name."""
+        is the name; the name alone when the server keeps the account from the reader (a public
+        record's writer of another team or county)."""
+        if not self.username:
+            return self.display_name
         if not self.display_name or self.display_name == self.username:
             return self.username
         return Message(

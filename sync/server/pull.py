@@ -167,14 +167,18 @@ def _count(conn: Any, user: User, since: int, top: int, skip: Ranges) -> int | N
 
 
 # What the history shows of each version besides its rev and fields (which versions_of reads).
-HISTORY_COLUMNS = ("server_seq", "deleted", "username", "device_id", "at", "client_time")
+HISTORY_COLUMNS = ("server_seq", "deleted", "user_id", "username", "device_id", "at", "client_time")
 
 
 def record_history(engine: Engine, user: User, table: str, record_id: str) -> list[dict[str, Any]]:
-    """Every accepted version of one record (the audit log), if the caller may see the record."""
+    """Every accepted version of one record (the audit log), if the caller may see the record.
+
+    Each version names its writer as people know them; their login (for a roster account, a mobile
+    number) and device only to the bureau, to whoever manages or owns the record, and to the writer
+    themselves: a public record (a demand, a milestone) is seen by every user of every county."""
     from sync.server.errors import not_found
     from sync.server.push import version_text, versions_of
-    from sync.server.scope import can_see
+    from sync.server.scope import can_see, manages
     from sync.server.tables import revisions, users
 
     with reading(engine) as conn:
@@ -195,15 +199,16 @@ def record_history(engine: Engine, user: User, table: str, record_id: str) -> li
         ).all()
     # A version whose fields are lost (see revision_fields) is left out, as a pruned one is.
     kept = [(r, version_text(r)) for r in rows]
+    insider = manages(user, row) or bool(user.commissioner_id and row.owner_id == user.commissioner_id)
     return [
         {
             "rev": r.rev,
             "server_seq": r.server_seq,
             "deleted": bool(r.deleted),
             "fields": json.loads(text),
-            "username": r.username,
+            "username": r.username if insider or r.user_id == user.id else "",
             "display_name": r.display_name or "",  # as people know the writer (an account removed: "")
-            "device_id": r.device_id,
+            "device_id": r.device_id if insider or r.user_id == user.id else "",
             "at": r.at,
             "client_time": r.client_time,
         }

@@ -546,6 +546,9 @@ def test_the_history_names_each_writer_by_the_name_people_know(monkeypatch: pyte
     for odd in (5, "wangf"):  # not text; the account name itself: the account alone
         use(monkeypatch, Stub(history=[{**first, "display_name": odd}]))
         assert [c.writer("zh_CN") for c in audit_ops.record_history(None, "visits", "v1")] == ["wangf"]  # type: ignore[arg-type]
+    # A public record's writer of another county: the server says the name only, never "王芳（）".
+    use(monkeypatch, Stub(history=[{**first, "username": "", "device_id": ""}]))
+    assert [c.writer("zh_CN") for c in audit_ops.record_history(None, "visits", "v1")] == ["王芳"]  # type: ignore[arg-type]
 
 
 def test_the_history_shows_coded_values_in_words(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -354,3 +354,32 @@ def test_an_account_whose_own_county_is_cleared_serves_its_workstations_county(s
     answer = server.request("PATCH", f"/admin/accounts/{account_id}", "boss", json={"county": ""})
     assert answer.status_code == 200, answer.text
     assert set(mine.values()) <= visible(server, "xinhui")
+
+
+@BACKENDS
+def test_the_history_of_a_public_record_names_its_writers_to_strangers_without_their_login_or_device(
+    server: Server,
+) -> None:
+    """A cold try: any user of any county read, in the history of a demand another county's
+    commissioner had taken up, the taker's login name (for a roster account, their mobile number)
+    and device. Who sees a record sees who wrote it, by name; login and device only those who manage
+    it, and each writer their own."""
+    from tests.sync.test_server_push import published_demand, take_up_changes
+
+    w = world(server)
+    demand, published = published_demand(server)
+    taken = server.push_ok("c1", take_up_changes(w["c1"]["cid"], demand, published, new_id()))
+    assert [r["status"] for r in taken] == ["accepted", "accepted"]
+
+    def writers(user: str) -> list[tuple[str, str, str]]:
+        answer = server.request("GET", f"/records/demands/{demand}/history", user)
+        assert answer.status_code == 200, answer.text
+        return [(v["display_name"], v["username"], v["device_id"]) for v in answer.json()]
+
+    stranger = writers("c2")
+    assert [name for name, _, _ in stranger] == ["Boss", "C1"]
+    assert all(login == device == "" for _, login, device in stranger), stranger
+    assert writers("c1")[1] == ("C1", "c1", "dev-c1")  # one's own write
+    assert writers("boss")[1] == ("C1", "c1", "dev-c1")
+    assert writers("xinhui")[1] == ("C1", "c1", "dev-c1")  # the taker's county bureau
+    assert writers("taishan")[1][1:] == ("", "")
