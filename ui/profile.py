@@ -146,9 +146,12 @@ class ProfileDialog(QDialog):
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.intro)
-        column.addLayout(self.form)
+        # First, in sight on a field laptop at 150 %: an account the bureau opened (a commissioner's,
+        # a manager's or the bureau's own) fills the form, or needs none. Below the form, a bureau
+        # operator filled in a commissioner's profile for themselves before finding it.
         column.addWidget(self.server_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.server_status)
+        column.addLayout(self.form)
         column.addStretch(1)
         layout = QVBoxLayout(self)
         self.page = screen_fit.scrolling(body, self)
@@ -186,7 +189,10 @@ class ProfileDialog(QDialog):
             self.tr("欢迎使用科技特派员工作平台") if self.first_start else self.tr("个人资料")
         )
         self.intro.setText(
-            self.tr("第一次使用，请先填写您的个人资料。带 * 的为必填项，其余可以以后在“设置”中补充。")
+            self.tr(
+                "第一次使用：已有科技局开通的账号，请先连接科技局服务器，资料自动填入（科技局账号无需填写）；"
+                "否则请填写您的个人资料。带 * 的为必填项，其余可以以后在“设置”中补充。"
+            )
             if self.first_start
             else self.tr("修改您的个人资料。带 * 的为必填项。")
         )

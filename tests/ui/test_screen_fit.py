@@ -641,3 +641,26 @@ def test_a_review_column_hidden_for_room_stays_reachable_and_comes_back(
     finally:
         discard(window)
         context.close()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_first_start_offers_the_bureaus_server_before_the_form(tmp_path, screen, language, qtbot):
+    """A cold try at 150 %: "连接科技局服务器…" lay below the fold, under a commissioner's form with
+    required fields, and a bureau operator filled that form in for themselves (and was then counted
+    as a commissioner). The button is in sight when the dialog opens, above the form."""
+    from ui.profile import ProfileDialog
+
+    context = AppContext(Store.open(tmp_path / "fresh"), language=language)
+    parent = QWidget()
+    try:
+        dialog = ProfileDialog(context, parent, first_start=True)
+        dialog.show()
+        settle(context)
+        viewport = dialog.page.viewport()
+        button = dialog.server_button
+        top_left = button.mapTo(viewport, QPoint(0, 0))
+        assert viewport.rect().contains(QRect(top_left, button.size())), (top_left, viewport.size())
+        assert top_left.y() < dialog.name.mapTo(viewport, QPoint(0, 0)).y()
+    finally:
+        discard(parent)
+        context.close()

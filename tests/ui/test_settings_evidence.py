@@ -54,3 +54,28 @@ def test_the_attachment_list_marks_others_files_not_downloaded_and_survives_a_ba
         assert "尚未下载" in panel.list.item(0).text() and "尚未下载" not in panel.list.item(1).text()
     finally:
         ctx.close()
+
+
+def test_a_bureau_account_is_offered_no_commissioner_profile(tmp_path: Path, qtbot: Any) -> None:
+    """A cold try: the city bureau's operator filled in 修改个人资料… with their own name; the profile
+    synced, and the annual assessment counted them as the city's ninth commissioner, failed."""
+    from tests.ui.manager_support import log_in_as
+
+    store = Store.open(tmp_path / "data")
+    ctx = AppContext(store, language="zh_CN")
+    try:
+        view = SettingsView(ctx)
+        qtbot.addWidget(view)
+        view.show()
+        wait(ctx)
+        assert view.profile_button.isVisible()  # no login yet: a commissioner's laptop
+        for role in ("bureau", "county"):
+            log_in_as(store, role, None)
+            view.load()
+            assert not view.profile_button.isVisible(), role
+            assert "没有科技特派员个人资料" in view.profile.text()
+        log_in_as(store, "commissioner", None)
+        view.load()
+        assert view.profile_button.isVisible() and view.profile.text() == "尚未填写"
+    finally:
+        ctx.close()

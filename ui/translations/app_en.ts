@@ -2597,8 +2597,8 @@ It is shown only this once: write it down or take a screenshot for the person; t
         <translation>Profile</translation>
     </message>
     <message>
-        <source>第一次使用，请先填写您的个人资料。带 * 的为必填项，其余可以以后在“设置”中补充。</source>
-        <translation>First start: please fill in your profile. Fields marked * are required; the rest can be added later in Settings.</translation>
+        <source>第一次使用：已有科技局开通的账号，请先连接科技局服务器，资料自动填入（科技局账号无需填写）；否则请填写您的个人资料。带 * 的为必填项，其余可以以后在“设置”中补充。</source>
+        <translation>First start: if the bureau opened an account for you, connect to the bureau&apos;s server first and your profile fills in (a bureau account needs none); otherwise fill in your profile. Fields marked * are required; the rest can be added later in Settings.</translation>
     </message>
     <message>
         <source>修改您的个人资料。带 * 的为必填项。</source>
@@ -3639,6 +3639,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
     <message>
         <source>更改界面语言后立即生效，无需重新启动。服务记录等数据保存在上面的文件夹中，请定期同步或备份。</source>
         <translation>A new language applies at once, without a restart. Visits and all other data are kept in the folder above; sync or back it up regularly.</translation>
+    </message>
+    <message>
+        <source>科技局账号没有科技特派员个人资料</source>
+        <translation>A bureau account has no commissioner profile</translation>
     </message>
     <message>
         <source>尚未填写</source>

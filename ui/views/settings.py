@@ -124,9 +124,21 @@ class SettingsView(QWidget):
         )
         self._show_profile()
 
+    def load(self) -> None:
+        # (the account may have changed since: a login as the bureau, or as a commissioner)
+        self._show_profile()
+
     def _show_profile(self) -> None:
+        from ui.roles import records_visits
+
+        # A city or county bureau's account administers: it has no commissioner profile. One filled in
+        # here became a commissioner of the city, counted (and failed) in the annual assessment.
+        personal = records_visits(self.context)
+        self.profile_button.setVisible(personal)
         p = self.context.profile
-        if p is None:
+        if not personal:
+            self.profile.setText(self.tr("科技局账号没有科技特派员个人资料"))
+        elif p is None:
             self.profile.setText(self.tr("尚未填写"))
         else:
             self.profile.setText(" · ".join(x for x in (p.name, p.title, p.sending_unit, p.phone) if x))
