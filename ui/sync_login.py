@@ -126,7 +126,17 @@ class LoginDialog(QDialog):
         self.insecure_note.setTextFormat(Qt.TextFormat.PlainText)
         self.insecure_note.setStyleSheet(WARNING_STYLE)
         self.allow_insecure = QCheckBox(self)
+        # While an address is typed, "http://1" is another computer's for a moment: the warning waits
+        # for a pause or for the field to be left, and the dialog did not jump to the screen's width
+        # under the user's pointer at every keystroke. It goes at once when it no longer applies.
+        self._warning_wait = QTimer(self)
+        self._warning_wait.setSingleShot(True)
+        self._warning_wait.setInterval(800)
+        self._warning_wait.timeout.connect(self._address_done)
+        self._size_before_warning: QSize | None = None
+        self._size_with_warning = QSize()
         self.server.textChanged.connect(self._server_changed)
+        self.server.editingFinished.connect(self._address_done)  # (bound: not called once deleted)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -207,14 +217,29 @@ class LoginDialog(QDialog):
             self._fit_content()
         super().changeEvent(event)
 
-    def _server_changed(self, text: str) -> None:
+    def _address_done(self) -> None:
+        self._server_changed(self.server.text(), typing=False)
+
+    def _server_changed(self, text: str, typing: bool | None = None) -> None:
         plain = _plain_http_elsewhere(text)
         shown = self.insecure_note.isVisibleTo(self)
+        if plain and not shown and (self.server.isModified() if typing is None else typing):
+            self._warning_wait.start()  # (typed, not set: the user is still at it)
+            return
+        self._warning_wait.stop()
         self.insecure_note.setVisible(plain)
         self.allow_insecure.setVisible(plain)
         if not plain:
             self.allow_insecure.setChecked(False)
-        if plain != shown:
+        if plain and not shown:
+            self._size_before_warning = self.size()
+            self._fit_content()
+            self._size_with_warning = self.size()
+        elif shown and not plain:
+            # Back to the size it had before the warning, unless the user has resized it since.
+            if self._size_before_warning is not None and self.size() == self._size_with_warning:
+                self.resize(self._size_before_warning)
+            self._size_before_warning = None
             self._fit_content()
 
     def _fit_content(self) -> None:

@@ -377,6 +377,45 @@ def test_every_dialog_fits_the_screen(fit_data, tmp_path, screen, name, language
         context.close()
 
 
+def test_typing_an_address_does_not_make_the_login_dialog_jump(fit_data, tmp_path, qtbot, monkeypatch):
+    """A cold try at 150 %: typing http://127.0.0.1 showed, at "http://1", the warning for a plain
+    address on another computer; the dialog grew to the screen's width and moved, stayed so, and
+    the next clicks missed the fields. The warning waits for a pause in the typing, and the dialog
+    gives back the room it took for it once it goes."""
+    from PySide6.QtTest import QTest
+
+    from ui import sync_login
+    from ui.sync_login import LoginDialog
+
+    monkeypatch.setattr(sync_login, "keyring_available", lambda: False)
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(SCREENS["1366x768@150%"]))
+    context = open_context(fit_data, tmp_path, "commissioner")
+    parent = QWidget()
+    try:
+        dialog = LoginDialog(context, parent)
+        dialog.show()
+        settle(context)
+        opened = dialog.size()
+        dialog.server.clear()
+        dialog.server.setFocus()
+        for key in "http://127.0.0.1:8765":
+            QTest.keyClicks(dialog.server, key)
+            assert dialog.size() == opened and not dialog.insecure_note.isVisibleTo(dialog), key
+        qtbot.wait(1000)
+        assert dialog.size() == opened and not dialog.insecure_note.isVisibleTo(dialog)
+        # Another computer over plain http: said once the typing pauses, and the room given back.
+        dialog.server.clear()
+        QTest.keyClicks(dialog.server, "http://10.0.0.5:8765")
+        assert not dialog.insecure_note.isVisibleTo(dialog)
+        qtbot.waitUntil(lambda: dialog.insecure_note.isVisibleTo(dialog), timeout=3000)
+        dialog.server.clear()
+        QTest.keyClicks(dialog.server, "https://kjj.example.gov.cn")
+        assert not dialog.insecure_note.isVisibleTo(dialog) and dialog.size() == opened
+    finally:
+        discard(parent)
+        context.close()
+
+
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 def test_the_login_dialog_grows_for_its_warnings_and_squeezes_no_field(
     fit_data, tmp_path, screen, language, qtbot, monkeypatch
