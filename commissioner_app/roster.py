@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,7 +119,8 @@ def read_roster(path: Path) -> Roster:
                     )
                 )
             # A number written as people write it (138 0000 1005, 138-0000-1005, +86 …) is the number.
-            mobile = re.sub(r"[\s\-]", "", cells.get("mobile", ""))
+            # Full-width digits (a Chinese input method's １３８…) are the same number.
+            mobile = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", cells.get("mobile", "")))
             cells["mobile"] = mobile[3:] if mobile.startswith("+86") else mobile
             out.append({"row": number, **{f: cells.get(f, "") for f in COLUMNS.values()}})
     finally:

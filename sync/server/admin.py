@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -38,7 +39,7 @@ ID_PATH = Annotated[str, Path(min_length=1, max_length=64, pattern="^[A-Za-z0-9_
 Text200 = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
 Role = Literal["commissioner", "manager", "bureau", "county"]
 PROFILE_ROLES = ("commissioner", "manager")  # the roles that have a commissioner profile
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}\Z")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")  # ASCII digits: \d took full-width ones the profile refuses
 MAX_ROSTER_ROWS = 5000
 
 log = logging.getLogger("sync.server.admin")
@@ -647,13 +648,19 @@ ROLE_NAMES = {
     "manager": "manager",
     "县科技局": "county",
     "county": "county",
-    "市科技局": "bureau",
-    "bureau": "bureau",
 }
+# A city bureau's account may do anything: opened one by one in 组织管理, never by a spreadsheet row.
+BUREAU_ROLE_NAMES = ("市科技局", "bureau")
 
 
 def _role_key(role: str) -> str:
     return role.strip().lower() if role.isascii() else role.strip()
+
+
+def _group_key(name: str) -> str:
+    """A team's or workstation's name as the roster matches it: 团（新会） and 团(新会), a stray
+    space or a full-width letter name one group (the first spelling is the one kept)."""
+    return " ".join(unicodedata.normalize("NFKC", name).split())
 
 
 def _problem(row: int, field: str, kind: str, zh: str, en: str) -> dict[str, Any]:
@@ -671,8 +678,10 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
     """Every problem of the roster (by row and column) and what an import would create."""
     problems: list[dict[str, Any]] = []
     counties = known_counties(conn)
-    teams = {f.get("name", "").strip(): tid for tid, f in _live(conn, "teams").items()}
-    stations = {f.get("name", "").strip(): sid for sid, f in _live(conn, "workstations").items()}
+    teams = {_group_key(f.get("name", "")): tid for tid, f in _live(conn, "teams").items()}
+    stations = {_group_key(f.get("name", "")): sid for sid, f in _live(conn, "workstations").items()}
+    new_team_names: dict[str, str] = {}  # key -> the name a new team is made with
+    new_station_names: dict[str, str] = {}
     mobiles = [r.mobile.strip() for r in rows if r.mobile.strip()]
     taken: set[str] = set()
     for i in range(0, len(mobiles), 500):
@@ -683,7 +692,17 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
     new_stations: dict[str, str] = {}
     for r in rows:
         role = ROLE_NAMES.get(r.role.strip().lower() if r.role.isascii() else r.role.strip())
-        if role is None:
+        if _role_key(r.role) in BUREAU_ROLE_NAMES:
+            problems.append(
+                _problem(
+                    r.row,
+                    "role",
+                    "error",
+                    "市科技局账号不能由名册导入，请在“组织管理”中单独开通",
+                    "a city bureau account is not made from a roster: open it in Organisation",
+                )
+            )
+        elif role is None:
             problems.append(
                 _problem(
                     r.row,
@@ -755,17 +774,20 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
                     "a 站长 needs the workstation they run",
                 )
             )
-        if team and team not in teams:
-            if team not in new_teams:
+        team_key, station_key = _group_key(team), _group_key(station)
+        if team and team_key not in teams:
+            if team_key not in new_team_names:
+                new_team_names[team_key] = team  # (the first spelling)
                 problems.append(
                     _problem(
                         r.row, "team", "create", f"将新建科技特派团“{team}”", f"team {team!r} will be created"
                     )
                 )
-            new_teams.setdefault(team, [])
-            if county in counties and county not in new_teams[team]:
-                new_teams[team].append(county)
-        if station and station not in stations and station not in new_stations:
+            made = new_teams.setdefault(new_team_names[team_key], [])
+            if county in counties and county not in made:
+                made.append(county)
+        if station and station_key not in stations and station_key not in new_station_names:
+            new_station_names[station_key] = station
             problems.append(
                 _problem(
                     r.row,
@@ -829,26 +851,26 @@ def roster_import(body: RosterIn, user: Bureau, request: Request) -> dict[str, A
         leaders: dict[tuple[str, str], str] = {}
         for r, cid in zip(body.rows, cids, strict=True):
             kind = {"团长": "team", "站长": "workstation"}.get(r.role.strip())
-            name = r.team.strip() if kind == "team" else r.workstation.strip()
+            name = _group_key(r.team if kind == "team" else r.workstation)
             if kind and cid and name:
                 leaders.setdefault((kind, name), cid)
-        team_ids = dict(plan["teams"])
+        team_ids = dict(plan["teams"])  # by _group_key
         for name, team_counties in plan["new_teams"].items():
-            team_ids[name] = tid = str(uuid.uuid4())
+            team_ids[_group_key(name)] = tid = str(uuid.uuid4())
             fields: dict[str, Any] = {
                 "name": name,
                 "counties": team_counties,
                 "county": team_counties[0] if team_counties else "",
             }
-            if ("team", name) in leaders:
-                fields["leader_id"] = leaders["team", name]
+            if ("team", _group_key(name)) in leaders:
+                fields["leader_id"] = leaders["team", _group_key(name)]
             changes.append(_change(conn, "teams", tid, fields))
         station_ids = dict(plan["stations"])
         for name, county in plan["new_stations"].items():
-            station_ids[name] = sid = str(uuid.uuid4())
+            station_ids[_group_key(name)] = sid = str(uuid.uuid4())
             fields = {"name": name, "county": county}
-            if ("workstation", name) in leaders:
-                fields["manager_id"] = leaders["workstation", name]
+            if ("workstation", _group_key(name)) in leaders:
+                fields["manager_id"] = leaders["workstation", _group_key(name)]
             changes.append(_change(conn, "workstations", sid, fields))
         now = timeutil.now_iso()
         expires = timeutil.iso(timeutil.now() + auth.CODE_LIFETIME)
@@ -856,8 +878,8 @@ def roster_import(body: RosterIn, user: Bureau, request: Request) -> dict[str, A
         for r, code, code_hash, role, cid in zip(body.rows, codes, hashes, roles, cids, strict=True):
             username = r.mobile.strip()
             account_id = str(uuid.uuid4())
-            team = team_ids.get(r.team.strip()) if r.team.strip() else None
-            station = station_ids.get(r.workstation.strip()) if r.workstation.strip() else None
+            team = team_ids.get(_group_key(r.team)) if r.team.strip() else None
+            station = station_ids.get(_group_key(r.workstation)) if r.workstation.strip() else None
             county = r.county.strip()
             made_users.append(
                 {

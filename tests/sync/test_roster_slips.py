@@ -56,7 +56,8 @@ def test_a_mobile_number_written_with_spaces_or_dashes_is_read_as_the_number(tmp
     book = Workbook()
     sheet = book.active
     sheet.append(["姓名", "手机号码", "派出单位", "角色", "服务县（市、区）"])
-    for number in ("138 0000 1005", "138-0000-1006", "+86 138 0000 1007", 13800001008):
+    # Full-width digits, typed with a Chinese input method, are the same digits.
+    for number in ("138 0000 1005", "138-0000-1006", "+86 138 0000 1007", 13800001008, "1380000１００９"):
         sheet.append(["陈晓东", number, "五邑大学", "科技特派员", "新会区"])
     path = tmp_path / "名册.xlsx"
     book.save(path)
@@ -65,4 +66,5 @@ def test_a_mobile_number_written_with_spaces_or_dashes_is_read_as_the_number(tmp
         "13800001006",
         "13800001007",
         "13800001008",
+        "13800001009",
     ]

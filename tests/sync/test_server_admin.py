@@ -362,6 +362,43 @@ def test_roster_check_names_every_problem_and_writes_nothing(server: Server) -> 
 
 
 @BACKENDS
+def test_roster_check_passes_only_what_the_import_takes(server: Server) -> None:
+    """Three cold tries: a mobile number with a full-width digit passed the dry run and failed the
+    import with a record id for a reason; 团（新会） and 团(新会) became two teams; and a row with
+    the role 市科技局 made a city bureau's account, which may do anything, from a spreadsheet."""
+    _people(server)
+    base = {"sending_unit": "五邑大学", "county": "新会区"}
+    rows = [
+        {**base, "row": 2, "name": "甲", "mobile": "1380000１007", "team": "陈皮团（新会）"},
+        {**base, "row": 3, "name": "乙", "mobile": "13800000008", "team": "陈皮团(新会)"},
+        {**base, "row": 4, "name": "丙", "mobile": "13800000009", "role": "市科技局"},
+        {**base, "row": 5, "name": "丁", "mobile": "13800000010", "workstation": "会城站 "},
+        {**base, "row": 6, "name": "戊", "mobile": "13800000011", "workstation": "会城站"},
+    ]
+    answer = server.request("POST", "/admin/roster/check", "bureau", json={"rows": rows})
+    assert answer.status_code == 200, answer.text
+    checked = answer.json()
+    errors = {(p["row"], p["column"]) for p in checked["problems"] if p["kind"] == "error"}
+    assert errors == {(2, "手机号码"), (4, "角色")}, checked["problems"]
+    role = next(p for p in checked["problems"] if p["row"] == 4)
+    assert "组织管理" in role["message_zh"] and "市科技局" in role["message_zh"], role
+    assert checked["teams_to_create"] == ["陈皮团（新会）"]
+    assert checked["workstations_to_create"] == ["会城站"]
+    rows[0]["mobile"], rows[2]["role"] = "13800000007", "科技特派员"
+    made = server.request("POST", "/admin/roster/import", "bureau", json={"rows": rows})
+    assert made.status_code == 201, made.text
+    assert made.json()["teams_created"] == ["陈皮团（新会）"]
+    with server.engine.connect() as conn:
+        teams = conn.execute(
+            select(records.c.id).where(records.c.table_name == "teams", records.c.fields.like("%陈皮团%"))
+        ).all()
+        joined = conn.execute(
+            select(users.c.team_id).where(users.c.username.in_(["13800000007", "13800000008"]))
+        ).scalars()
+        assert len(teams) == 1 and set(joined) == {teams[0][0]}
+
+
+@BACKENDS
 def test_roster_import_makes_accounts_profiles_teams_and_stations(server: Server) -> None:
     _people(server)
     rows = [
