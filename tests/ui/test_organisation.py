@@ -193,3 +193,38 @@ def test_the_accounts_a_saved_group_took_in_are_shown_only_as_names_the_server_c
     assert joined_accounts({"joined": "linzz"}) == [] and joined_accounts(["linzz"]) == []
     assert joined_accounts({"id": "team-1", "rev": 1}) == []
     assert len(joined_accounts({"joined": [f"u{i}" for i in range(20_000)]})) == 10_000
+
+
+def test_a_refused_import_says_so_instead_of_importing_for_ever(
+    gui_server: Server, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold try: the server refused an import the dry run had passed; the roster tab went on
+    saying "正在导入…（1,000 人约需半分钟）" for good."""
+    from commissioner_app.errors import CommissionerError
+    from commissioner_app.i18n import Message
+    from sync import admin_ops
+    from ui.views.organisation import OrganisationView
+
+    gui_server.add_user("shikeji", "bureau")
+    folder = tmp_path / "bureau"
+    store = Store.open(folder)
+    session.login(store, gui_server.url, "shikeji", PASSWORD, use_file=True)
+    store.close()
+    context, _controller = open_context(folder)
+    view = OrganisationView(context)
+    qtbot.addWidget(view)
+    view.show()
+    roster = tmp_path / "名册.xlsx"
+    make_roster(roster, 3, bad=0)
+    view.set_roster(roster)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+
+    def refused(*_args: object) -> None:
+        raise CommissionerError(Message("服务器拒绝了请求：电话号码格式不正确", "refused"))
+
+    monkeypatch.setattr(admin_ops, "roster_import", refused)
+    view.import_roster()
+    wait_until(lambda: "正在导入" not in view.roster_summary.text(), what="the refusal")
+    assert "未写入任何内容" in view.roster_summary.text()
+    assert "电话号码格式不正确" in view.roster_summary.text()
+    context.close()

@@ -2085,6 +2085,10 @@ Data folder: {0}</translation>
         <translation>Science and Technology Bureau</translation>
     </message>
     <message>
+        <source>未完成，未写入任何内容：{0}</source>
+        <translation>Not done; nothing was written: {0}</translation>
+    </message>
+    <message>
         <source>无法连接服务器：程序正在关闭，或没有数据目录。</source>
         <translation>Cannot reach the server: the application is closing, or has no data directory.</translation>
     </message>

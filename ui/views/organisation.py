@@ -368,9 +368,14 @@ class OrganisationView(QWidget):
 
         Operation(self, admin_ops.local_organisation, shown).failure(self.failed).run_in_background()
 
-    def _network(self, job: Any, done: Any) -> None:
+    def _network(self, job: Any, done: Any, summary: QLabel | None = None) -> None:
+        """Run `job` with the server; its error is said in the status line (and in `summary`, which
+        would otherwise go on saying "正在导入…" for good)."""
+
         def finished(result: Any, error: BaseException | None) -> None:
             if error is not None:
+                if summary is not None:
+                    summary.setText(self.tr("未完成，未写入任何内容：{0}").format(error_text(error)))
                 self.failed(error)
             else:
                 done(result)
@@ -735,7 +740,7 @@ class OrganisationView(QWidget):
         if path is None:
             return
         self.roster_summary.setText(self.tr("正在检查…"))
-        self._network(lambda store: admin_ops.roster_check(store, path), self._checked)
+        self._network(lambda store: admin_ops.roster_check(store, path), self._checked, self.roster_summary)
 
     def _checked(self, result: Any) -> None:
         roster, answer = result
@@ -772,7 +777,11 @@ class OrganisationView(QWidget):
             return
         folders.remember("account_letters", folder)
         self.roster_summary.setText(self.tr("正在导入…（1,000 人约需半分钟）"))
-        self._network(lambda store: admin_ops.roster_import(store, path, Path(folder)), self._imported)
+        self._network(
+            lambda store: admin_ops.roster_import(store, path, Path(folder)),
+            self._imported,
+            self.roster_summary,
+        )
 
     def _imported(self, result: dict[str, Any]) -> None:
         self.letters = result.get("letters", {})
