@@ -1,4 +1,7 @@
-"""Number fields that ignore the mouse wheel unless focused: scrolling a long form must not change them."""
+"""Number fields and lists that leave the mouse wheel to the form around them: scrolling a long form
+must not change them. Focused too: a 产业 just picked from its list still has the focus, and a form
+scrolled with the pointer over it changed it to 现代种业 (a cold try). The keyboard's arrows still
+step a focused field."""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ W = TypeVar("W", bound=QWidget)
 
 class _WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
-            event.ignore()
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget):
+            event.ignore()  # (passed on to the scroll area)
             return True
         return False
 
