@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -479,6 +479,26 @@ def assess_city(
     return Assessment(
         Scope(), Message("全市", "City").text(), period, rules, basis, members, len(members), applied, notes
     )
+
+
+def shared_ranks(keys: Sequence[Hashable]) -> list[int]:
+    """The ranks (排名) of a list already in its order, equal keys sharing one: 1, 2, 2, 4. Seven
+    commissioners with 0 points were ranked 2 to 8 by the order of their names (a cold try)."""
+    ranks: list[int] = []
+    for place, key in enumerate(keys, 1):
+        ranks.append(ranks[-1] if ranks and key == keys[place - 2] else place)
+    return ranks
+
+
+def member_ranks(members: Sequence[MemberResult]) -> list[int]:
+    """Commissioners' ranks: the same total shares a rank unless their service days (the rule that
+    orders equal totals) differ; their names order them, and rank nobody."""
+    return shared_ranks([(round(m.total, 1), m.figures.service_days) for m in members])
+
+
+def group_ranks(results: Sequence[GroupResult]) -> list[int]:
+    """Teams' or workstations' ranks: the same total shares a rank."""
+    return shared_ranks([round(r.total, 1) for r in results])
 
 
 def score_parts(figures: Figures, rules: Rules) -> tuple[PartScore, ...]:

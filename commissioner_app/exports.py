@@ -20,7 +20,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from commissioner_app.assessment import Assessment, Period, assess, basis_sql, problem_solved_sql
+from commissioner_app.assessment import (
+    Assessment,
+    Period,
+    assess,
+    basis_sql,
+    group_ranks,
+    member_ranks,
+    problem_solved_sql,
+)
 from commissioner_app.assessment_rules import METRICS
 from commissioner_app.domain import (
     PROBLEM_SOURCES,
@@ -216,7 +224,7 @@ def sheets(store: Store, a: Assessment) -> list[Sheet]:
     part_names = [p.name for p in a.rules.parts]
 
     def assessment_rows() -> Iterator[list[Any]]:
-        for rank, m in enumerate(a.members, 1):
+        for rank, m in zip(member_ranks(a.members), a.members, strict=True):
             values = [m.figures.value(k) for k in metric_keys]
             values = [
                 round(v, 2)
@@ -379,7 +387,8 @@ def group_sheets(store: Store, a: Assessment) -> list[Sheet]:
         def rows(kind: str = kind) -> Iterator[list[Any]]:
             if not served:
                 served.append(served_by(store, a))
-            for rank, r in enumerate(assess_groups(store, a, kind, served[0]), 1):
+            groups = assess_groups(store, a, kind, served[0])
+            for rank, r in zip(group_ranks(groups), groups, strict=True):
                 yield [
                     rank,
                     r.group_id,

@@ -9,7 +9,7 @@ from typing import IO, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from commissioner_app.assessment import Assessment, GroupResult, assess_groups
+from commissioner_app.assessment import Assessment, GroupResult, assess_groups, group_ranks
 from commissioner_app.domain import BONUS_STATUSES
 from commissioner_app.plan_lists import CountyProgress, ExemplarRow, exemplars
 from commissioner_app.reports.base import P, build_pdf, frame_size, grid_table, num, styles, tr
@@ -112,7 +112,7 @@ def groups_table(results: list[GroupResult], width: float, noun: str) -> Flowabl
             tr("等级", "Grade"),
         ]
     ]
-    for rank, r in enumerate(results, 1):
+    for rank, r in zip(group_ranks(results), results, strict=True):
         rows.append(
             [
                 str(rank),

@@ -8,7 +8,14 @@ from typing import IO, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from commissioner_app.assessment import Assessment, Figures, activity_by, assess_groups, visits_per_month
+from commissioner_app.assessment import (
+    Assessment,
+    Figures,
+    activity_by,
+    assess_groups,
+    member_ranks,
+    visits_per_month,
+)
 from commissioner_app.assessment_rules import GRADES
 from commissioner_app.domain import Visit, field_label
 from commissioner_app.reports import groups
@@ -351,7 +358,7 @@ def members_table(a: Assessment, width: float) -> list[Flowable]:
         tr("等级", "Grade"),
     ]
     rows: list[list[Any]] = [head]
-    for i, m in enumerate(a.members, 1):
+    for i, m in zip(member_ranks(a.members), a.members, strict=True):
         f = m.figures
         grade = m.grade_label.text() + ("*" if m.capped else "")
         rows.append(

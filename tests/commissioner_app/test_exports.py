@@ -227,3 +227,33 @@ def test_cli_bad_input_exits_2_with_a_clear_message(data, tmp_path, args, says):
 def test_cli_errors_in_english(data, tmp_path):
     done = run_cli(data, "--lang", "en", "report", "visit", "no-such-id", "--out", str(tmp_path / "x.pdf"))
     assert done.returncode == 2 and "No service record" in done.stderr
+
+
+def test_equal_scores_share_a_rank(tmp_path):
+    """A cold try: seven commissioners with 0 points were ranked 2 to 8, by the order of their
+    names, in the assessment screen and in the exported 考核结果. Equal totals (and service days,
+    the rule that orders equal totals) share a rank: 1, 2, 2, 2, 5."""
+    from commissioner_app.assessment import member_ranks, shared_ranks
+    from commissioner_app.demo import generate_demo
+    from commissioner_app.domain import Commissioner
+    from commissioner_app.store import Store
+
+    assert shared_ranks([9, 7, 7, 7, 3, 3, 1]) == [1, 2, 2, 2, 5, 5, 7]
+    store = Store.open(tmp_path / "city")
+    try:
+        generate_demo(store, visits=120, seed=3, commissioners=3)
+        year = int(store.db.execute("SELECT max(substr(visit_date, 1, 4)) FROM visits").fetchone()[0])
+        idle = {store.save(Commissioner(name=name, sending_unit="五邑大学")).id for name in ("甲", "乙", "丙")}
+        a = assess(store, period=Period.year(year))
+        ranks = dict(zip((m.commissioner_id for m in a.members), member_ranks(a.members), strict=True))
+        assert len({ranks[i] for i in idle}) == 1  # the three with nothing: one rank
+        out = tmp_path / "export.xlsx"
+        export_xlsx(store, year, out)
+        sheet = load_workbook(out)["考核结果"]
+        header = [c.value for c in sheet[1]]
+        rows = list(sheet.iter_rows(min_row=2, values_only=True))
+        exported = {r[header.index("特派员编号")]: r[header.index("排名")] for r in rows}
+        assert exported == ranks
+        assert len({exported[i] for i in idle}) == 1 and max(exported.values()) < len(rows)
+    finally:
+        store.close()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.assessment import Assessment, Period, assess
+from commissioner_app.assessment import Assessment, Period, assess, member_ranks
 from commissioner_app.assessment_rules import GRADES
 from commissioner_app.exports import export_xlsx
 from commissioner_app.ops import OpChanges
@@ -243,7 +243,7 @@ class AssessmentRunView(QWidget):
                     m.grade_label.text(lang),
                     capped if m.capped else "",
                 ]
-                for rank, m in enumerate(a.members, 1)
+                for rank, m in zip(member_ranks(a.members), a.members, strict=True)
             ],
             [m.commissioner_id for m in a.members],
         )

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commissioner_app.assessment import GroupResult
+from commissioner_app.assessment import GroupResult, group_ranks
 from commissioner_app.domain import BONUS_STATUSES, MAX_BONUS_POINTS, BonusPoint, Exemplar
 from commissioner_app.ops import OpChanges
 from commissioner_app.ops.groups import (
@@ -308,11 +308,15 @@ class GroupAssessmentView(QWidget):
         for kind, pane in self.panes.items():
             chosen = _selected_key(pane.groups)
             groups = self._visible_groups(kind)
+            # Among every group of the city (a manager sees their own ranked among them), equal
+            # totals sharing a rank.
+            everyone = r.of(kind)
+            ranks = dict(zip((g.group_id for g in everyone), group_ranks(everyone), strict=True))
             _fill(
                 pane.groups,
                 [
                     [
-                        rank,
+                        ranks[g.group_id],
                         g.name,
                         g.members,
                         round(g.base, 1),
@@ -320,7 +324,7 @@ class GroupAssessmentView(QWidget):
                         round(g.total, 1),
                         g.grade_label.text(lang),
                     ]
-                    for rank, g in enumerate(groups, 1)
+                    for g in groups
                 ],
                 [g.group_id for g in groups],
             )
