@@ -561,7 +561,7 @@ def _commissioners(store: Store, period: Period) -> list[dict[str, Any]]:
     cursor = store.db.execute(
         """SELECT c.id, c.name, c.sending_unit, c.title, c.phone, c.specialty, c.team_id,
                coalesce(t.name, ''), c.workstation_id, coalesce(w.name, ''),
-               coalesce(nullif(t.county, ''), w.county, '')
+               coalesce(nullif(c.county, ''), nullif(t.county, ''), w.county, '')
            FROM commissioners c
            LEFT JOIN teams t ON t.id = c.team_id AND t.deleted = 0
            LEFT JOIN workstations w ON w.id = c.workstation_id AND w.deleted = 0

@@ -462,6 +462,9 @@ class Commissioner(Record):
     workstation_id: str | None = None
     username: str = ""
     gender: str = ""  # 男 / 女, from the bureau's roster (m011)
+    # The county (县、市、区) the account serves, set by the server from the account (m019); empty:
+    # their team's or workstation's. A roster's commissioner with neither had no county anywhere.
+    county: str = ""
     # Set by the bureau only: the last day of service and why. A deactivated commissioner stays in
     # the assessment of every period they served in; nobody can delete their own profile.
     deactivated_on: date | None = None

@@ -807,3 +807,12 @@ def m018_visits_with_a_sheet(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS idx_visits_sheet ON visits (deleted, confirm_sheet_sha256) "
         "WHERE confirm_sheet_sha256 != ''"
     )
+
+
+@migrations()
+def m019_commissioner_county(db: Database) -> None:
+    """A commissioner's own county (the account's, from the bureau's roster): one without a team or
+    workstation had none in the assessment, the exports and the annual record."""
+    db.execute("ALTER TABLE commissioners ADD COLUMN county TEXT NOT NULL DEFAULT ''")
+    db.execute("DROP TRIGGER commissioners_sync_base")
+    db.execute(_base_trigger(db, "commissioners"))

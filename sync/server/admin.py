@@ -433,6 +433,7 @@ def create_account(body: AccountIn, user: Bureau, request: Request) -> dict[str,
                             "gender": profile.gender,
                             "team_id": body.team_id,
                             "workstation_id": body.workstation_id,
+                            "county": body.county,
                             "username": username,
                         },
                     )
@@ -488,6 +489,7 @@ def change_account(account_id: ID_PATH, body: AccountPatch, user: Bureau, reques
                 fields: dict[str, Any] = {
                     "team_id": team,
                     "workstation_id": station,
+                    "county": county,
                     "username": row.username,
                 }
                 if "display_name" in values:
@@ -927,6 +929,7 @@ def roster_import(body: RosterIn, user: Bureau, request: Request) -> dict[str, A
                             "specialty": r.specialty.strip(),
                             "team_id": team,
                             "workstation_id": station,
+                            "county": county,
                             "username": username,
                         },
                     }

@@ -1255,6 +1255,7 @@ class Batch:
             server_view = {
                 "team_id": user.team_id,
                 "workstation_id": user.workstation_id,
+                "county": user.county,
                 "username": user.username,
             }
             touched = any(name in incoming and incoming[name] != v for name, v in server_view.items())

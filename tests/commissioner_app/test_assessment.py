@@ -538,3 +538,22 @@ def test_published_results_replace_the_estimate_everywhere(case):
     half = assess(store, None, Period(date(2025, 1, 1), date(2025, 6, 30)), rules=rules)
     assert half.member(a.id).status_label.zh == "预估（未发布）"
     assert store.get(AssessmentResult, f"2025:{a.id}").published_by == "市科技局"
+
+
+def test_a_commissioner_without_team_or_workstation_is_assessed_in_their_own_county(tmp_path):
+    """A cold try: a roster's commissioner of 台山市 with no team or workstation had a blank county
+    in the assessment (and so in every table and annual record made from it). Their own county
+    comes first, then their team's, then their workstation's."""
+    store = Store.open(tmp_path / "d")
+    try:
+        team = store.save(Team(name="陈皮团", county="新会区"))
+        alone = store.save(Commissioner(name="王五", sending_unit="五邑大学", county="台山市"))
+        teamed = store.save(Commissioner(name="赵六", sending_unit="五邑大学", team_id=team.id))
+        both = store.save(
+            Commissioner(name="钱七", sending_unit="五邑大学", team_id=team.id, county="开平市")
+        )
+        a = assess(store, period=Period.year(2026))
+        counties = {m.commissioner_id: m.county for m in a.members}
+        assert counties == {alone.id: "台山市", teamed.id: "新会区", both.id: "开平市"}
+    finally:
+        store.close()

@@ -399,6 +399,55 @@ def test_roster_check_passes_only_what_the_import_takes(server: Server) -> None:
 
 
 @BACKENDS
+def test_a_commissioner_without_team_or_workstation_keeps_the_rosters_county(server: Server) -> None:
+    """A cold try: 王五 (台山市), imported with no workstation, had a blank county in the bureau's
+    assessment, its export and his printed annual record: the county was the account's only, and the
+    application takes a commissioner's county from their profile, team or workstation."""
+    from commissioner_app.domain import Commissioner
+    from commissioner_app.records import from_row
+
+    _people(server)
+    rows = [
+        {"row": 2, "name": "王五", "sending_unit": "五邑大学", "mobile": "13800000021", "county": "台山市"}
+    ]
+    made = server.request("POST", "/admin/roster/import", "bureau", json={"rows": rows})
+    assert made.status_code == 201, made.text
+    profiles = [c for c in server.pull_all("bureau")[0] if c["table"] == "commissioners"]
+    [wang] = [c for c in profiles if c["fields"]["name"] == "王五"]
+    assert wang["fields"]["county"] == "台山市"
+    # Moved to 开平市 by the bureau: the profile follows.
+    account = next(
+        a for a in server.request("GET", "/admin/accounts", "bureau").json() if a["username"] == "13800000021"
+    )
+    moved = server.request("PATCH", f"/admin/accounts/{account['id']}", "bureau", json={"county": "开平市"})
+    assert moved.status_code == 200, moved.text
+    [wang] = [
+        c for c in server.pull_all("bureau")[0] if c["table"] == "commissioners" and c["id"] == wang["id"]
+    ]
+    assert wang["fields"]["county"] == "开平市"
+    # His own push of his profile cannot change it.
+    code = made.json()["accounts"][0]["one_time_code"]
+    server.tokens["13800000021"] = _change_password(server, "13800000021", code, "a good password").json()[
+        "token"
+    ]
+    [mine] = server.push_ok(
+        "13800000021",
+        [change("commissioners", wang["id"], {**wang["fields"], "county": "新会区"}, base_rev=wang["rev"])],
+    )
+    assert (
+        mine["status"] in ("accepted", "merged")
+        and mine.get("fields", {}).get("county", "开平市") == "开平市"
+    )
+    [wang] = [
+        c for c in server.pull_all("bureau")[0] if c["table"] == "commissioners" and c["id"] == wang["id"]
+    ]
+    assert wang["fields"]["county"] == "开平市"
+    # The application's assessment puts him in his county.
+    record = from_row(Commissioner, wang["fields"] | {"id": wang["id"]})
+    assert record.county == "开平市"
+
+
+@BACKENDS
 def test_roster_import_makes_accounts_profiles_teams_and_stations(server: Server) -> None:
     _people(server)
     rows = [
