@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -255,9 +256,9 @@ class ProfileDialog(QDialog):
             for i in range(self.industries.count())
             if self.industries.item(i).checkState() == Qt.CheckState.Checked
         ]
-        return Commissioner(
-            id=base.id,
-            username=base.username,
+        # (gender and county from the bureau's roster, a deactivation: kept as they are)
+        return dataclasses.replace(
+            base,
             name=self.name.text().strip(),
             phone=self.phone.text().strip(),
             sending_unit=self.sending_unit.currentText().strip(),

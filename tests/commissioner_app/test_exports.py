@@ -243,7 +243,9 @@ def test_equal_scores_share_a_rank(tmp_path):
     try:
         generate_demo(store, visits=120, seed=3, commissioners=3)
         year = int(store.db.execute("SELECT max(substr(visit_date, 1, 4)) FROM visits").fetchone()[0])
-        idle = {store.save(Commissioner(name=name, sending_unit="五邑大学")).id for name in ("甲", "乙", "丙")}
+        idle = {
+            store.save(Commissioner(name=name, sending_unit="五邑大学")).id for name in ("甲", "乙", "丙")
+        }
         a = assess(store, period=Period.year(year))
         ranks = dict(zip((m.commissioner_id for m in a.members), member_ranks(a.members), strict=True))
         assert len({ranks[i] for i in idle}) == 1  # the three with nothing: one rank

@@ -79,3 +79,32 @@ def test_a_bureau_account_is_offered_no_commissioner_profile(tmp_path: Path, qtb
         assert view.profile_button.isVisible() and view.profile.text() == "尚未填写"
     finally:
         ctx.close()
+
+
+def test_editing_ones_profile_keeps_what_the_form_does_not_show(tmp_path: Path, qtbot: Any) -> None:
+    """The profile form built a new record from its fields: the gender and county the bureau's
+    roster gave the profile were dropped at the first edit (and the push took them off the server's
+    copy too)."""
+    from commissioner_app.domain import Commissioner
+    from ui.profile import ProfileDialog
+
+    store = Store.open(tmp_path / "data")
+    mine = Commissioner(
+        name="王五", sending_unit="五邑大学", gender="男", county="台山市", username="13800000021"
+    )
+    store.save_profile(mine)
+    ctx = AppContext(store, language="zh_CN")
+    try:
+        dialog = ProfileDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.phone.setText("13800000021")
+        edited = dialog.commissioner()
+        assert (edited.id, edited.gender, edited.county, edited.username) == (
+            mine.id,
+            "男",
+            "台山市",
+            "13800000021",
+        )
+        assert edited.phone == "13800000021"
+    finally:
+        ctx.close()
