@@ -121,3 +121,19 @@ def test_a_table_saved_under_a_name_without_its_extension_gets_xlsx(
     saved = tmp_path / "年度考核.xlsx"
     assert "已导出" in view.message.text() and not typed.exists()
     assert len(load_workbook(saved, read_only=True).sheetnames) >= 2
+
+
+def test_in_english_the_counties_are_named_in_english(run_context, qtbot):
+    """A cold try: in English the assessment run listed 新会区 where the city view's Counties tab
+    said Xinhui."""
+    from ui import i18n
+
+    i18n.install("en")
+    run_context.language = "en"
+    try:
+        view = open_view(run_context, qtbot)
+        counties = {view.table.model().rows[i][3] for i in range(len(view.table.model().rows))}
+        assert counties and all(c.isascii() for c in counties), counties
+    finally:
+        i18n.install("zh_CN")
+        run_context.language = "zh_CN"

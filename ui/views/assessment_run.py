@@ -29,6 +29,7 @@ from commissioner_app.ops.session import session_county
 from commissioner_app.store import Store
 from ui import screen_fit
 from ui.context import AppContext
+from ui.models import shown_reference
 from ui.plain_text import plain_label
 from ui.roles import current_role, user_info, watcher
 from ui.tasks import Operation, error_text
@@ -235,7 +236,7 @@ class AssessmentRunView(QWidget):
                     rank,
                     m.name,
                     m.sending_unit,
-                    m.county,
+                    shown_reference(self.context, "county", m.county),
                     m.figures.visits,
                     m.figures.service_days,
                     m.figures.problems_solved,

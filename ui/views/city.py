@@ -597,7 +597,7 @@ class CityView(QWidget):
                 [
                     m.name,
                     m.sending_unit,
-                    m.county,
+                    shown_reference(self.context, "county", m.county),
                     m.figures.visits,
                     m.figures.problems_solved,
                     round(m.total, 1),
