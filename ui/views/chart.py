@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 BAR = QColor("#2f5d8f")
@@ -25,6 +25,9 @@ def nice_step(maximum: float) -> float:
         if raw <= factor * magnitude:
             return float(max(factor * magnitude, 1))
     return float(10 * magnitude)
+
+
+FEW_BARS = 6  # up to this many bars, each is named (shortened if need be)
 
 
 class BarChart(QWidget):
@@ -93,17 +96,29 @@ class BarChart(QWidget):
             return
         slot = (right - left) / n
         bar_w = max(1.0, slot * 0.7)
-        widest = max((metrics.horizontalAdvance(label) for label in self.labels), default=0) + 8
-        every = max(1, math.ceil(widest / slot))
+        shown = self.shown_labels(metrics, slot)
+        widest = max((metrics.horizontalAdvance(label) for label in shown), default=0) + 8
         for i, v in enumerate(self.values):
             x = left + i * slot + (slot - bar_w) / 2
             h = v / axis_top * plot_h
             painter.fillRect(QRectF(x, bottom - h, bar_w, h), BAR)
-            if i % every == 0 and i < len(self.labels):
+            if i < len(shown) and shown[i]:
                 painter.setPen(TEXT)
                 painter.drawText(
                     QRectF(left + i * slot + slot / 2 - widest / 2, bottom + 3, widest, line),
                     Qt.AlignmentFlag.AlignHCenter,
-                    self.labels[i],
+                    shown[i],
                 )
         painter.end()
+
+    def shown_labels(self, metrics: QFontMetrics, slot: float) -> list[str]:
+        """What is written under each bar ("" for none): every n-th label, so that none overlaps;
+        but with a few bars (the four grades) each keeps one, shortened to its bar's width. In
+        English the grades' chart said Excellent and Pass only, and the bar of 8 stood under no
+        name (a cold try)."""
+        widest = max((metrics.horizontalAdvance(label) for label in self.labels), default=0) + 8
+        every = max(1, math.ceil(widest / slot))
+        if every > 1 and len(self.labels) <= FEW_BARS:
+            room = max(1, int(slot) - 6)
+            return [metrics.elidedText(label, Qt.TextElideMode.ElideRight, room) for label in self.labels]
+        return [label if i % every == 0 else "" for i, label in enumerate(self.labels)]
