@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 
 from commissioner_app.activity import city_overview, town_breakdown
 from commissioner_app.demo import generate_demo
@@ -77,6 +78,13 @@ def test_city_figures_equal_the_core(bureau_context, bureau_store, qtbot):
     people = bureau_store.db.execute("SELECT count(*) FROM commissioners WHERE deleted = 0").fetchone()[0]
     assert view.people_table.model().rowCount() == people
     assert set(column(view.people_table, 6)) <= {"优秀", "良好", "合格", "不合格"}
+    # In the assessment's order, by score, with no arrow on 姓名 saying otherwise (a cold try);
+    # a click on a heading sorts by it.
+    assert column(view.people_table, 0) == [m.name for m in view.members or []]
+    assert view.people_table.horizontalHeader().sortIndicatorSection() == -1
+    view.people_table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+    scores = [float(v) for v in column(view.people_table, 5)]
+    assert scores == sorted(scores, reverse=True)
     # The counties compared: each county's average score and 优秀 beside its activity.
     from commissioner_app.ops.city import county_scores
 

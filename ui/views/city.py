@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -232,6 +232,9 @@ class CityView(QWidget):
         # Commissioners with score and grade.
         self.people_table = _fitted_table(self, (90, 400, 72, 74, 136, 63, 70), stretch=1, texts=(1,))
         self.people_table.setSortingEnabled(True)
+        # In the assessment's order (by score) until a column is clicked: the arrow on 姓名 said
+        # the rows were by name, and they were not (a cold try).
+        self.people_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.people_note = QLabel(self)
         self.people_note.setObjectName("hint")
         self.people_note.setWordWrap(True)

@@ -74,8 +74,8 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not self.rows or column >= len(self.headers):
-            return
+        if not self.rows or not 0 <= column < len(self.headers):
+            return  # (-1: no column chosen, the rows in the order they were given)
         self.layoutAboutToBeChanged.emit()
         pairs = list(zip(self.rows, self.keys, strict=True))
 
