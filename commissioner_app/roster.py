@@ -133,7 +133,7 @@ def problem_line(problem: dict[str, Any], letters: dict[str, str], lang: str = "
     column = str(problem.get("column", ""))
     letter = letters.get(column, "")
     at = f"{column}（{letter} 列）" if letter else column
-    note = problem.get("kind") == "create"
+    note = problem.get("kind") != "error"  # (a team to be made, a namesake)
     if lang == "en":
         at_en = f"{column} (column {letter})" if letter else column
         return f"{'note' if note else 'error'}: row {problem['row']}, {at_en}: {problem['message_en']}"

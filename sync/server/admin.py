@@ -659,6 +659,11 @@ def _role_key(role: str) -> str:
     return role.strip().lower() if role.isascii() else role.strip()
 
 
+def _name_key(name: str) -> str:
+    """A person's name as namesakes are found: 王 五 and 王五, Ｗａｎｇ and Wang, are one name."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
 def _group_key(name: str) -> str:
     """A team's or workstation's name as the roster matches it: 团（新会） and 团(新会), a stray
     space or a full-width letter name one group (the first spelling is the one kept)."""
@@ -670,7 +675,9 @@ def _problem(row: int, field: str, kind: str, zh: str, en: str) -> dict[str, Any
         "row": row,
         "column": COLUMNS[field],
         "field": field,
-        "kind": kind,  # "error": the import is refused; "create": a team or station that will be made
+        # "error": the import is refused; "create": a team or station that will be made; "note": worth
+        # a look, not in the way (a namesake)
+        "kind": kind,
         "message_zh": zh,
         "message_en": en,
     }
@@ -690,6 +697,14 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
         part = mobiles[i : i + 500]
         taken |= {str(u) for (u,) in conn.execute(select(users.c.username).where(users.c.username.in_(part)))}
     first_row: dict[str, int] = {}
+    # Namesakes: two rows (or a row and an account) of one name are often one person typed twice; as
+    # often two people (王五 is common). Said, not refused: the mobile numbers tell them apart.
+    named: dict[str, str] = {
+        _name_key(str(n)): str(u)
+        for n, u in conn.execute(select(users.c.display_name, users.c.username)).all()
+        if n and str(n).strip()
+    }
+    name_row: dict[str, int] = {}
     new_teams: dict[str, list[str]] = {}
     new_stations: dict[str, str] = {}
     for r in rows:
@@ -714,8 +729,33 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
                     f"unknown role {r.role!r} (use 科技特派员, 站长, 团长 or 县科技局)",
                 )
             )
-        if not r.name.strip():
+        name = _name_key(r.name)
+        if not name:
             problems.append(_problem(r.row, "name", "error", "必须填写", "is required"))
+        elif name in name_row:
+            problems.append(
+                _problem(
+                    r.row,
+                    "name",
+                    "note",
+                    f"与第 {name_row[name]} 行同名：将建两个账号，请核对是否同一人重复填写",
+                    f"the same name as row {name_row[name]}: two accounts will be made; check it is "
+                    "not one person twice",
+                )
+            )
+        elif name in named:
+            problems.append(
+                _problem(
+                    r.row,
+                    "name",
+                    "note",
+                    f"已有同名账号（{named[name]}）：将再建一个账号，请核对是否同一人",
+                    f"an account of this name exists ({named[name]}): another will be made; check it "
+                    "is not the same person",
+                )
+            )
+        if name:
+            name_row.setdefault(name, r.row)
         if role in PROFILE_ROLES + (None,) and not r.sending_unit.strip():
             problems.append(_problem(r.row, "sending_unit", "error", "必须填写", "is required"))
         if r.gender.strip() not in ("", "男", "女"):

@@ -447,6 +447,25 @@ def test_a_commissioner_without_team_or_workstation_keeps_the_rosters_county(ser
     assert record.county == "开平市"
 
 
+def test_roster_check_points_out_namesakes_without_refusing_them(server: Server) -> None:
+    """A cold try: two 王五 were imported with no word; in narrow tables they differ only by a cut
+    unit. The dry run notes a name that repeats a row or an account, and the import goes ahead."""
+    _people(server)
+    base = {"sending_unit": "五邑大学", "county": "新会区"}
+    rows = [
+        {**base, "row": 2, "name": "王五", "mobile": "13800000031"},
+        {**base, "row": 3, "name": "王 五", "mobile": "13800000032"},
+        {**base, "row": 4, "name": "Zhangsan", "mobile": "13800000033"},  # an account's name
+        {**base, "row": 5, "name": "李六", "mobile": "13800000034"},
+    ]
+    checked = server.request("POST", "/admin/roster/check", "bureau", json={"rows": rows}).json()
+    notes = {p["row"]: p["message_zh"] for p in checked["problems"] if p["kind"] == "note"}
+    assert set(notes) == {3, 4} and checked["errors"] == 0, checked["problems"]
+    assert "第 2 行同名" in notes[3] and "zhangsan" in notes[4]
+    made = server.request("POST", "/admin/roster/import", "bureau", json={"rows": rows})
+    assert made.status_code == 201 and len(made.json()["accounts"]) == 4
+
+
 @BACKENDS
 def test_roster_import_makes_accounts_profiles_teams_and_stations(server: Server) -> None:
     _people(server)

@@ -762,7 +762,7 @@ class OrganisationView(QWidget):
         for p in sorted(problems, key=lambda p: (p["kind"] != "error", p["row"])):
             letter = self.letters.get(p["column"], "")
             column = f"{p['column']}（{letter}）" if letter else p["column"]
-            kind = self.tr("提示") if p["kind"] == "create" else self.tr("错误")
+            kind = self.tr("错误") if p["kind"] == "error" else self.tr("提示")
             rows.append([str(p["row"]), column, kind, p["message_en"] if lang == "en" else p["message_zh"]])
         _fill(self.problems_table, rows)
 
