@@ -205,10 +205,10 @@ def test_a_refused_import_says_so_instead_of_importing_for_ever(
     from sync import admin_ops
     from ui.views.organisation import OrganisationView
 
-    gui_server.add_user("shikeji", "bureau")
+    gui_server.add_user("roster_clerk", "bureau")  # (the server is the module's)
     folder = tmp_path / "bureau"
     store = Store.open(folder)
-    session.login(store, gui_server.url, "shikeji", PASSWORD, use_file=True)
+    session.login(store, gui_server.url, "roster_clerk", PASSWORD, use_file=True)
     store.close()
     context, _controller = open_context(folder)
     view = OrganisationView(context)
