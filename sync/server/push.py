@@ -522,20 +522,21 @@ def _adopt_named_groups(engine: Engine, user: User, results: list[dict[str, Any]
         if r["table"] in ("teams", "workstations") and r["status"] in ("accepted", "merged")
     ]
     made = [(table, group_id) for table, group_id, rev in accepted if rev == 1]
-    stations = [group_id for table, group_id, rev in accepted if table == "workstations" and rev != 1]
+    # (a new one too: an account may have named its id before it existed)
+    stations = [group_id for table, group_id, _rev in accepted if table == "workstations"]
     if not made and not stations:
         return
     from sync.server.admin import adopt_group
 
     with writing(engine) as conn:
-        for station_id in stations:
-            county_scope.follow_station(conn, station_id)
         for table, group_id in made:
             row = conn.execute(
                 select(records.c.fields).where(records.c.table_name == table, records.c.id == group_id)
             ).first()
             name = str(orjson.loads(row.fields).get("name") or "") if row is not None else ""
             adopt_group(conn, table, group_id, name, user.username)
+        for station_id in stations:
+            county_scope.follow_station(conn, station_id)
 
 
 def _log_applied(user: User, request: dict[str, Any], results: list[dict[str, Any]]) -> None:
