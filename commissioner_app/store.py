@@ -445,13 +445,16 @@ class Store:
         A date the user sets now may not be after today: by this computer's clock, or by the
         server's when the last sync found this clock behind it. A date that came from elsewhere
         (a pull: another computer's "today", perhaps ahead) and is not changed here is not
-        judged again, so the record stays editable."""
+        judged again, so the record stays editable. A draft's date is the user's own, set here: the
+        editor's autosave kept a date typed next March, and the save then passed it as unchanged."""
         latest = date.today()
         skew = self.get_meta(META_CLOCK_SKEW)  # this clock minus the server's, in seconds
         with suppress(TypeError, ValueError, OverflowError):
             latest = max(latest, (datetime.now() - timedelta(seconds=float(skew or 0))).date())
         if visit is not None and visit.visit_date is not None and visit.visit_date > latest:
-            stored = self.db.execute("SELECT visit_date FROM visits WHERE id = ?", [visit.id]).fetchone()
+            stored = self.db.execute(
+                "SELECT visit_date FROM visits WHERE id = ? AND is_draft = 0", [visit.id]
+            ).fetchone()
             if stored is not None and stored[0] == visit.visit_date.isoformat():
                 latest = visit.visit_date
         return latest

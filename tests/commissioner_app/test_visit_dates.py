@@ -56,3 +56,15 @@ def test_a_clock_behind_the_servers_accepts_the_servers_today(store, target) -> 
     assert store.latest_visit_date() == date.today() + timedelta(days=2)
     store.set_meta("clock_skew_seconds", "not a number")
     assert store.latest_visit_date() == date.today()
+
+
+def test_a_future_date_kept_in_a_draft_is_still_held_to_today(store, target) -> None:
+    """A cold try: a new visit dated next March was autosaved as a draft two seconds after the date
+    was typed; the save then took the draft's date for one "not changed here" and saved the visit as
+    complete. The server refused it at the next sync, days later in the field."""
+    visit = make_visit(target, visit_date=date.today() + timedelta(days=83))
+    store.save_visit(visit, draft=True)  # the editor's autosave
+    with pytest.raises(ValidationError) as refused:
+        store.save_visit(visit)
+    assert "不能晚于今天" in refused.value.text("zh_CN")
+    assert store.db.execute("SELECT is_draft FROM visits WHERE id = ?", [visit.id]).fetchone()[0] == 1
