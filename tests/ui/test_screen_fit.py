@@ -377,6 +377,38 @@ def test_every_dialog_fits_the_screen(fit_data, tmp_path, screen, name, language
         context.close()
 
 
+def test_a_refused_save_shows_the_field_at_fault_and_says_so_by_the_buttons(
+    fit_data, tmp_path, qtbot, monkeypatch
+):
+    """A cold try at 150 %: an agreement's end date before its start, 保存 pressed with the form
+    scrolled down to its attachments: nothing seemed to happen; the message was above, out of
+    sight. The form scrolls to the first field at fault, and a line by the buttons says how many."""
+    from ui.views.agreements import AgreementDialog
+
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(SCREENS["1366x768@150%"]))
+    context = open_context(fit_data, tmp_path, "commissioner")
+    parent = QWidget()
+    try:
+        dialog = AgreementDialog(parent, context, None)
+        dialog.show()
+        settle(context)
+        dialog.target.setCurrentIndex(0)
+        dialog.end.setDate(dialog.start.date().addDays(-30))
+        (area,) = [a for a in dialog.findChildren(QScrollArea) if a.widget() is not None]
+        area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+        assert area.verticalScrollBar().maximum() > 0  # (the form is taller than the dialog here)
+        dialog.save()
+        qtbot.waitUntil(lambda: dialog.last_save_ok is not None, timeout=5000)
+        box = dialog.boxes["end_date"]
+        assert box.has_issue(), dialog.summary.text()
+        top_left = box.mapTo(area.viewport(), QPoint(0, 0))
+        assert area.viewport().rect().contains(QRect(top_left, box.size())), top_left
+        assert dialog.summary.isVisible() and "1 处需要修改" in dialog.summary.text()
+    finally:
+        discard(parent)
+        context.close()
+
+
 def test_typing_an_address_does_not_make_the_login_dialog_jump(fit_data, tmp_path, qtbot, monkeypatch):
     """A cold try at 150 %: typing http://127.0.0.1 showed, at "http://1", the warning for a plain
     address on another computer; the dialog grew to the screen's width and moved, stayed so, and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QTextEdit,
@@ -113,17 +114,33 @@ def issue_text(issue: Issue) -> str:
 
 def show_issues(issues: list[Issue], boxes: dict[str, FieldBox], summary: ErrorLabel) -> None:
     """Each issue under its field (one with no field of its own in `summary`); the first field with
-    an issue takes the focus."""
-    first = None
+    an issue takes the focus and is scrolled into view, and `summary` (by the buttons) says how many
+    fields need a change. A cold try at 150 %: 保存 pressed with the form scrolled down, the message
+    lay above, out of sight, and nothing seemed to happen."""
+    first: FieldBox | None = None
+    unplaced: list[str] = []
+    placed = 0
     for issue in issues:
         box = boxes.get(issue.field)
         if box is None:
-            summary.show_message(issue_text(issue))
+            unplaced.append(issue_text(issue))
             continue
         box.show_issues([issue_text(issue)])
-        first = first or box.field
+        placed += 1
+        first = first or box
+    lines = list(unplaced)
+    if placed:
+        count = QCoreApplication.translate("FieldBox", "有 %1 处需要修改，已在相应位置标出。")
+        lines.insert(0, count.replace("%1", str(placed)))
+    if lines:
+        summary.show_message("\n".join(lines))
     if first is not None:
-        first.setFocus()
+        first.field.setFocus()
+        parent = first.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(first)
 
 
 class ReferenceCombo(QComboBox):

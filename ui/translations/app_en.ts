@@ -1480,6 +1480,13 @@ Autosaved at %5</translation>
     </message>
 </context>
 <context>
+    <name>FieldBox</name>
+    <message>
+        <source>有 %1 处需要修改，已在相应位置标出。</source>
+        <translation>%1 problem(s) to correct, marked next to the fields.</translation>
+    </message>
+</context>
+<context>
     <name>GroupAssessmentView</name>
     <message>
         <source>团队考核</source>
