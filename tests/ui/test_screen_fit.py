@@ -409,6 +409,55 @@ def test_a_refused_save_shows_the_field_at_fault_and_says_so_by_the_buttons(
         context.close()
 
 
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_messages_under_the_visit_editors_fields_squeeze_neither_field_nor_message(
+    fit_data, tmp_path, screen, language, qtbot
+):
+    """A cold try at 150 %: with an end time before the start and 1 training held for 0 people, the
+    培训人次 spin box shrank to a sliver, its digit cut in half, and the time's message was clipped
+    to "结束时间应 / 晚于开始时…"."""
+    from PySide6.QtCore import QTime
+
+    from ui.editors import VisitEditor
+
+    context = open_context(fit_data, tmp_path, "commissioner", language)
+    parent = QWidget()
+    try:
+        editor = VisitEditor(parent, context, None)
+        editor.show()
+        settle(context)
+        editor.start_time.setTime(QTime(14, 0))
+        editor.end_time.setTime(QTime(10, 0))
+        editor.counters["training_sessions"].setValue(1)
+        editor.counters["people_trained"].setValue(0)
+        editor.save()
+        assert context.tasks.wait_idle(10000)
+        settle(context)
+        shown = {key: box for key, box in editor.boxes.items() if box.has_issue()}
+        assert {"end_time", "people_trained"} <= set(shown)
+        for key in ("end_time", "people_trained"):
+            editor.tabs.setCurrentIndex(editor.tabs.indexOf(_tab_of(editor, shown[key])))
+            settle(context)
+            box = shown[key]
+            field, error = box.field, box.error
+            assert field.height() >= field.minimumSizeHint().height(), (key, field.height())
+            assert error.height() >= error.heightForWidth(error.width()), (key, error.text(), error.size())
+            assert error.width() >= min(error.sizeHint().width(), 200), (key, error.width())
+    finally:
+        discard(parent)
+        context.close()
+
+
+def _tab_of(editor: QWidget, widget: QWidget) -> QWidget:
+    tabs = editor.tabs
+    pages = [tabs.widget(i) for i in range(tabs.count())]
+    parent = widget
+    while parent is not None and parent not in pages:
+        parent = parent.parentWidget()
+    assert parent is not None
+    return parent
+
+
 def test_typing_an_address_does_not_make_the_login_dialog_jump(fit_data, tmp_path, qtbot, monkeypatch):
     """A cold try at 150 %: typing http://127.0.0.1 showed, at "http://1", the warning for a plain
     address on another computer; the dialog grew to the screen's width and moved, stayed so, and

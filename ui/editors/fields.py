@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -65,8 +65,13 @@ class FieldBox(QWidget):
         layout.setSpacing(2)
         layout.addWidget(field)
         layout.addWidget(self.error)
-        # Take the field's vertical policy: a fixed-height field must not float in extra space.
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, field.sizePolicy().verticalPolicy())
+        # A fixed-height field must not float in extra space, nor be squeezed when its message shows:
+        # at 150 % a spin box shrank to a sliver under its message, and a time's message was cut to
+        # two clipped lines in the time's width (a cold try). The box grows to hold both.
+        vertical = field.sizePolicy().verticalPolicy()
+        if vertical == QSizePolicy.Policy.Fixed:
+            vertical = QSizePolicy.Policy.Minimum
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, vertical)
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         for widget in (field, *field.findChildren(QWidget)):
             signal = _change_signal(widget)
@@ -77,10 +82,44 @@ class FieldBox(QWidget):
                 getattr(field, name).connect(self._field_changed)
 
     def show_issues(self, messages: list[str]) -> None:
-        self.error.show_message("\n".join(messages))
+        text = "\n".join(messages)
+        # A short message on its lines whole, as wide as it needs, not wrapped into the field's width
+        # (a wrapped label's height depends on its width, which the form layouts here undercounted:
+        # the field above it was squeezed); a long one wraps within 18 characters' width at least.
+        metrics = self.error.fontMetrics()
+        room = metrics.horizontalAdvance("中") * 18
+        widest = max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0)
+        self.error.setWordWrap(widest > room)
+        self.error.setMinimumWidth(min(widest + 4, room))
+        self.error.show_message(text)
 
     def has_issue(self) -> bool:
         return not self.error.isHidden()
+
+    # The box's size holds the field whole and its message wrapped at the message's least width: a
+    # wrapped label's height depends on its width, which the form layouts here undercounted (the
+    # field above it was squeezed), so the box answers with sizes that need no width to know.
+    def hasHeightForWidth(self) -> bool:  # Qt's name
+        return False
+
+    def sizeHint(self) -> QSize:  # Qt's name
+        return self._with_message(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # Qt's name
+        return self._with_message(super().minimumSizeHint())
+
+    def _with_message(self, hint: QSize) -> QSize:
+        if self.error.isHidden():
+            return hint
+        width = max(self.error.minimumWidth(), 1)
+        message = (
+            self.error.heightForWidth(width) if self.error.wordWrap() else self.error.sizeHint().height()
+        )
+        layout = self.layout()
+        spacing = layout.spacing() if layout is not None else 0
+        field = max(self.field.sizeHint().height(), self.field.minimumSizeHint().height())
+        needed = field + spacing + message
+        return QSize(max(hint.width(), width), max(hint.height(), needed))
 
     def clear(self) -> None:
         self.error.clear_message()
