@@ -207,3 +207,26 @@ def test_a_ten_digit_mobile_number_is_refused_in_the_target_dialog(qtbot, contex
     dialog.save()
     assert context.tasks.wait_idle(10000)
     assert "11" in dialog.boxes["contact_phone"].error.text()
+
+
+def test_escape_in_the_target_dialog_asks_before_throwing_away_what_was_typed(qtbot, context, monkeypatch):
+    """A cold try: Esc, pressed to close a drop-down that had closed already, threw away a typed
+    name, region and contact without a word."""
+    asked: list[bool] = []
+    untouched = TargetDialog(None, context, None)
+    qtbot.addWidget(untouched)
+    monkeypatch.setattr(untouched, "ask_discard", lambda: asked.append(True) or True)
+    untouched.show()
+    qtbot.keyClick(untouched, Qt.Key.Key_Escape)
+    assert not untouched.isVisible() and asked == []  # nothing typed: nothing to ask
+
+    dialog = TargetDialog(None, context, None)
+    qtbot.addWidget(dialog)
+    answers = [False, True]
+    monkeypatch.setattr(dialog, "ask_discard", lambda: asked.append(True) or answers.pop(0))
+    dialog.show()
+    dialog.name.setText("双水镇桥美村")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.name.text() == "双水镇桥美村"  # 继续编辑
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and len(asked) == 2  # 放弃

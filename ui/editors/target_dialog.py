@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -102,9 +103,39 @@ class TargetDialog(QDialog):
         self.credit_code.textChanged.connect(self._check_credit_code)
         self.type.currentIndexChanged.connect(lambda _i: self._check_credit_code())
         self._load()
+        self._opened = self._typed()
         self.retranslate()
         self.setMinimumWidth(560)
         screen_fit.fit_dialog(self, self.sizeHint())
+
+    def _typed(self) -> tuple[object, ...]:
+        """What the fields hold now (to tell whether anything was typed since the dialog opened)."""
+        return (
+            self.type.currentData(),
+            self.name.text(),
+            self.region.region(),
+            self.industry.value(),
+            *(e.text() for e in (self.contact_name, self.contact_phone, self.credit_code, self.address)),
+            self.notes.text(),
+        )
+
+    def ask_discard(self) -> bool:
+        """Whether to throw away what was typed (tests replace this)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("尚未保存"),
+            self.tr("放弃已填写的服务对象信息？"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+    def reject(self) -> None:
+        # Esc or 取消 threw away a typed name, region and contact without a word (a cold try pressed
+        # Esc to close a drop-down that had closed already); the visit editor asks too.
+        if self.last_save_ok is not True and self._typed() != self._opened and not self.ask_discard():
+            return
+        super().reject()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("新建服务对象") if self.is_new else self.tr("服务对象"))

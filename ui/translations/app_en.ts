@@ -3874,6 +3874,14 @@ It is shown only this once: write it down or take a screenshot for the person; t
 <context>
     <name>TargetDialog</name>
     <message>
+        <source>尚未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <source>放弃已填写的服务对象信息？</source>
+        <translation>Discard the service target&apos;s details you typed?</translation>
+    </message>
+    <message>
         <source>新建服务对象</source>
         <translation>New service target</translation>
     </message>
