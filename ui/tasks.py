@@ -405,6 +405,10 @@ class Operation(Generic[T]):
 
 def error_text(error: BaseException) -> str:
     """What to tell the user about a failed operation, in the current language."""
+    if getattr(error, "kind", None) == "not_logged_in":
+        # (its own words name the command line's `commissioner login`, which the desktop's user
+        # never sees)
+        return QCoreApplication.translate("tasks", "尚未登录同步服务器：请在“同步”页点“登录…”，登录后再试。")
     if isinstance(error, CommissionerError):
         return error.text(language())
     return QCoreApplication.translate(

@@ -200,3 +200,14 @@ def test_a_callback_that_fails_does_not_strand_the_results_behind_it(context, qt
         assert context.tasks.wait_idle(3000)
     assert seen == [2]
     assert [str(e[1]) for e in raised] == ["a callback's own defect"]
+
+
+def test_not_being_logged_in_is_said_as_the_application_is_used(qapp) -> None:
+    """A cold try: 修改历史… before any login said to run `commissioner login --server 网址 --user
+    用户名`, a command line the desktop's user never sees; the application's words point to its 同步
+    page."""
+    from sync.errors import NotLoggedInError
+    from ui.tasks import error_text
+
+    text = error_text(NotLoggedInError())
+    assert "commissioner login" not in text and "同步" in text and "登录" in text

@@ -4876,6 +4876,10 @@ It is shown only this once: write it down or take a screenshot for the person; t
 <context>
     <name>tasks</name>
     <message>
+        <source>尚未登录同步服务器：请在“同步”页点“登录…”，登录后再试。</source>
+        <translation>Not logged in to a sync server: on the Sync page click Log in…, then try again.</translation>
+    </message>
+    <message>
         <source>发生意外错误：{0}。数据未丢失；请重试，若仍出错请联系技术支持。</source>
         <translation>Unexpected error: {0}. No data was lost; please try again, and contact support if it persists.</translation>
     </message>
