@@ -57,6 +57,29 @@ def _cjk_codes() -> frozenset[int]:
     return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
 
 
+@cache
+def _latin_codes() -> frozenset[int]:
+    register_fonts()
+    font = pdfmetrics.getFont(LATIN)
+    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+
+
+def _undrawable(ch: str) -> bool:
+    """An emoji or pictograph (or its joiner and selector) that neither bundled font draws: left out
+    of a document rather than printed as empty boxes (a cold try: "陈大伯 👨‍🌾" on a visit sheet).
+    A Chinese character neither font has stays, and shows as □: a name must not lose one unseen."""
+    if ch in "\u200d\ufe0e\ufe0f\u20e3":  # the joiner and selectors of emoji sequences
+        return True
+    code = ord(ch)
+    if code in _cjk_codes() or code in _latin_codes():
+        return False  # (DejaVu Sans draws ☀ ✓ ★ and the like)
+    return (
+        0x1F000 <= code <= 0x1FAFF  # emoji, pictographs, symbols and flags
+        or 0x2600 <= code <= 0x27BF  # miscellaneous symbols, dingbats
+        or 0xE0020 <= code <= 0xE007F  # tag characters (flags)
+    )
+
+
 def font_of(ch: str) -> str:
     # The space exists in both; keeping it with the CJK font avoids needless font switches.
     return CJK if ord(ch) in _cjk_codes() else LATIN
@@ -68,6 +91,8 @@ def runs(text: str) -> list[tuple[str, str]]:
     current = ""
     chunk: list[str] = []
     for ch in text:
+        if ch > "\u2000" and _undrawable(ch):
+            continue
         name = font_of(ch) if ch != " " or not current else current
         if name != current and chunk:
             out.append((current, "".join(chunk)))

@@ -275,6 +275,16 @@ def test_text_runs_split_chinese_and_latin():
     ]
 
 
+def test_an_emoji_is_left_out_of_a_document_and_a_rare_chinese_character_is_not(tmp_path):
+    """A cold try: a contact typed as "陈大伯 👨‍🌾" printed as "陈大伯 ▯▯" on the visit sheet, whose
+    fonts have no emoji. A character the CJK font lacks (𠮷, in some names) stays in the text."""
+    from commissioner_app.reports.fonts import markup
+
+    assert "".join(chunk for _font, chunk in runs("陈大伯 👨‍🌾 ☀️ 0750")) == "陈大伯  ☀ 0750"  # (☀: DejaVu's)
+    assert "𠮷" in "".join(chunk for _font, chunk in runs("𠮷野"))
+    assert "👨" not in markup("陈大伯 👨‍🌾") and "陈大伯" in markup("陈大伯 👨‍🌾")
+
+
 def test_wrap_keeps_latin_words_and_punctuation():
     lines = wrap_lines("推广HACCP体系建设，提高质量。", 40, 8)
     assert "".join(lines) == "推广HACCP体系建设，提高质量。"
