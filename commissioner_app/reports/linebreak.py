@@ -14,7 +14,11 @@ from typing import Any
 from reportlab.lib.textsplit import ALL_CANNOT_START
 from reportlab.platypus import paragraph
 
-_TRIES = 4  # lines re-broken per paragraph at most: each try fixes one
+# reportlab's set is Japanese typesetting's: it has neither the full-width comma nor the semicolon,
+# colon, question and exclamation marks of Chinese (a visit sheet's lines began with "，").
+CANNOT_START = frozenset(ALL_CANNOT_START) | frozenset("，。、；：？！）》」』】〕〗〙〛｝”’…％")
+
+_TRIES = 4  # re-breaks of a paragraph at least (each fixes one line); a long one gets one a line
 _installed = False
 
 
@@ -32,32 +36,70 @@ def _bad_line(lines: list[Any]) -> int | None:
         if getattr(lines[n - 1], "lineBreak", False):
             continue  # a forced break (<br/>): the author's
         first = _first_char(line)
-        if first and first in ALL_CANNOT_START:
+        if first and first in CANNOT_START:
             return n
     return None
 
 
+def _bad_plain_line(lines: list[Any]) -> int | None:
+    """The same for the lines of a paragraph of one font: (space left, text) pairs."""
+    for n, (_space, text) in enumerate(lines[1:], 1):
+        if text and str(text)[0] in CANNOT_START:
+            return n
+    return None
+
+
+def _rebreak(first: Any, again: Any, bad_line: Any, lines_of: Any, max_widths: Any, size: float) -> Any:
+    """Break, then while a line starts with a closing mark, break again with the line before it a
+    little narrower. Each try fixes the first such line and leaves the lines before it as they were,
+    so a paragraph needs at most one try a line (the visit sheet's long content had two such lines
+    past the fourth, when the tries were four)."""
+    result = first
+    widths = list(max_widths)
+    for _ in range(max(_TRIES, len(lines_of(result)))):
+        lines = lines_of(result)
+        bad = bad_line(lines)
+        if bad is None:
+            break
+        while len(widths) < len(lines):
+            widths.append(widths[-1])
+        # The line before ends a character earlier (two: the hung mark and the one before it).
+        widths[bad - 1] = max(size * 4, widths[bad - 1] - 2 * size)
+        result = again(widths)
+    return result
+
+
 def install() -> None:
-    """Wrap reportlab's CJK line splitter (once per process)."""
+    """Wrap reportlab's CJK line splitters (once per process): the one of a paragraph of several
+    fonts, and the one of a paragraph in one font (all Chinese), which reportlab splits apart."""
     global _installed
     if _installed:
         return
     original = paragraph.cjkFragSplit
+    plain = paragraph.wordSplit
 
     def split(frags: Any, maxWidths: Any, calcBounds: Any, encoding: str = "utf8") -> Any:
-        result = original(frags, maxWidths, calcBounds, encoding)
-        widths = list(maxWidths)
         size = max((getattr(f, "fontSize", 10) for f in frags), default=10)
-        for _ in range(_TRIES):
-            bad = _bad_line(result.lines)
-            if bad is None:
-                break
-            while len(widths) < len(result.lines):
-                widths.append(widths[-1])
-            # The line before ends a character earlier (two: the hung mark and the one before it).
-            widths[bad - 1] = max(size * 4, widths[bad - 1] - 2 * size)
-            result = original(frags, widths, calcBounds, encoding)
-        return result
+        return _rebreak(
+            original(frags, maxWidths, calcBounds, encoding),
+            lambda widths: original(frags, widths, calcBounds, encoding),
+            _bad_line,
+            lambda result: result.lines,
+            maxWidths,
+            size,
+        )
+
+    def word_split(word: Any, maxWidths: Any, fontName: str, fontSize: float, encoding: str = "utf8") -> Any:
+        widths = maxWidths if isinstance(maxWidths, list | tuple) else [maxWidths]
+        return _rebreak(
+            plain(word, maxWidths, fontName, fontSize, encoding),
+            lambda narrower: plain(word, narrower, fontName, fontSize, encoding),
+            _bad_plain_line,
+            lambda result: result,
+            widths,
+            fontSize,
+        )
 
     paragraph.cjkFragSplit = split
+    paragraph.wordSplit = word_split
     _installed = True
