@@ -640,7 +640,7 @@ class Visit(Record):
         p.required("target_id", self.target_id)
         p.required("visit_date", self.visit_date)
         if self.visit_date and self.visit_date > today:
-            p.add("visit_date", "服务日期不能晚于今天", "cannot be in the future")
+            p.add("visit_date", "不能晚于今天", "cannot be in the future")
         times_ok = True
         for name in ("start_time", "end_time"):
             value = getattr(self, name)
@@ -705,7 +705,7 @@ class TechnicalProblem(Record):
         for name in ("raised_on", "solved_on"):
             when = getattr(self, name)
             if when is not None and when > today:
-                p.add(name, "日期不能晚于今天", "cannot be in the future")
+                p.add(name, "不能晚于今天", "cannot be in the future")
         p.code("status", self.status, PROBLEM_STATUSES)
         p.code("source", self.source, PROBLEM_SOURCES)
         p.code("urgency", self.urgency, URGENCIES)

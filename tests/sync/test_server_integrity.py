@@ -56,7 +56,7 @@ def test_values_the_application_refuses_are_refused_by_the_server_with_the_same_
     assert reasons["confirm_satisfaction"]["reason_zh"] == "满意度：满意度应为1到5"
     assert reasons["confirm_satisfaction"]["reason_en"] == "Satisfaction: must be from 1 to 5"
     assert reasons["people_trained"]["reason_zh"] == "培训人次：不能为负数"
-    assert reasons["visit_date"]["reason_zh"] == "服务日期：服务日期不能晚于今天"
+    assert reasons["visit_date"]["reason_zh"] == "服务日期：不能晚于今天"  # (the label said once)
     assert "数值过大" in reasons["economic_benefit"]["reason_zh"]
     assert "too large" in reasons["economic_benefit"]["reason_en"]
     assert "服务内容" in reasons["content"]["reason_zh"]
