@@ -86,7 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="commissioner",
         description=t("科技特派员服务记录（命令行）", "Field Commissioner service records (command line)"),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        # (argparse's default for it is a plain string, never passed through its translation)
+        help=argparse._("show program's version number and exit"),  # type: ignore[attr-defined]
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,

@@ -216,6 +216,8 @@ def test_the_command_line_says_its_own_words_in_chinese_too(tmp_path):
     )
     assert "最多" in helped.stdout  # --limit says what it limits
     assert "usage:" not in helped.stdout and "show this help message" not in helped.stdout
+    top = run("--help")  # (--version's help was argparse's English among the Chinese lines)
+    assert "显示程序版本号并退出" in top.stdout and "version number" not in top.stdout
     refused = run("--data-dir", str(tmp_path / "d"), "search", "x", "--limit", "-1")
     assert refused.returncode == 2
     assert "错误：参数 --limit：" in refused.stderr and "error:" not in refused.stderr, refused.stderr
@@ -224,3 +226,4 @@ def test_the_command_line_says_its_own_words_in_chinese_too(tmp_path):
     # In English, argparse's words as they are.
     english = run("search", "--help", lang="en")
     assert english.stdout.startswith("usage:") and "show this help message and exit" in english.stdout
+    assert "show program's version number and exit" in run("--help", lang="en").stdout
