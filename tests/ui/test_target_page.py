@@ -69,6 +69,13 @@ def test_an_agreement_is_saved_from_the_editor_and_listed_with_its_progress(
     dialog.agreed["people_trained"].setValue(50)
     dialog.deliverables.setPlainText("建立陈皮示范基地1个")
     assert dialog.commissioner.currentText() == "林站长"  # oneself first
+    # The co-commissioners offered are the others (a tick on oneself was silently dropped).
+    offered = [dialog.co.item(i).text() for i in range(dialog.co.count()) if not dialog.co.item(i).isHidden()]
+    assert "林站长" not in offered and {"王芳", "李强"} <= set(offered)
+    dialog.commissioner.setCurrentIndex(dialog.commissioner.findText("王芳"))
+    offered = [dialog.co.item(i).text() for i in range(dialog.co.count()) if not dialog.co.item(i).isHidden()]
+    assert "王芳" not in offered and "林站长" in offered
+    dialog.commissioner.setCurrentIndex(dialog.commissioner.findText("林站长"))
     for i in range(dialog.co.count()):  # the members who serve under the agreement with the leader
         if dialog.co.item(i).text() in ("王芳", "李强"):
             dialog.co.item(i).setCheckState(Qt.CheckState.Checked)

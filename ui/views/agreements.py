@@ -288,8 +288,21 @@ class AgreementDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
         self._load(progress)
+        self.commissioner.currentIndexChanged.connect(lambda _i: self._offer_colleagues())
+        self._offer_colleagues()
         self.retranslate()
         screen_fit.fit_dialog(self, (760, 720))  # (its English needs about 700 wide)
+
+    def _offer_colleagues(self) -> None:
+        """The co-commissioners offered are the others: the list offered the agreement's own
+        commissioner too, and a tick there was silently dropped at the save (a cold try)."""
+        own = self.commissioner.currentData()
+        for i in range(self.co.count()):
+            item = self.co.item(i)
+            mine = item.data(Qt.ItemDataRole.UserRole) == own
+            item.setHidden(mine)
+            if mine:
+                item.setCheckState(Qt.CheckState.Unchecked)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
