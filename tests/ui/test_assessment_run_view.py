@@ -128,9 +128,12 @@ def test_in_english_the_counties_are_named_in_english(run_context, qtbot):
     said Xinhui."""
     from ui import i18n
 
+    view = open_view(run_context, qtbot)
+    view.message.setText("已生成 8 份年度服务记录")
     i18n.install("en")
     run_context.language = "en"
     try:
+        qtbot.waitUntil(lambda: view.message.text() == "", timeout=2000)  # gone, not left in Chinese
         view = open_view(run_context, qtbot)
         counties = {view.table.model().rows[i][3] for i in range(len(view.table.model().rows))}
         assert counties and all(c.isascii() for c in counties), counties

@@ -134,6 +134,9 @@ class AssessmentRunView(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            # What was said of a past act (已生成 8 份年度服务记录…) is gone, not left in the old
+            # language (a cold try found it so), as in the city view.
+            self.message.clear()
             self.retranslate()
         super().changeEvent(event)
 
