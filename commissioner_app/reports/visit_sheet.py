@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, Image, KeepInFrame, Spacer, Table, Tabl
 from commissioner_app.attachments import attachments_of, blob_path, thumbnail_path, valid_sha256
 from commissioner_app.domain import (
     PROBLEM_STATUSES,
+    REVIEW_STATUSES,
     SATISFACTION_LEVELS,
     SERVICE_TYPES,
     TARGET_TYPES,
@@ -132,7 +133,13 @@ def _visit_data(store: Store, visit_id: str) -> dict[str, Any]:
         )
     ]
     photos = [a for a in attachments_of(store, "visits", visit_id) if a.mime.startswith("image/")]
-    state = RECORD_STATES[record_state(v["sync_state"], v["review_status"])].text()
+    shown = record_state(v["sync_state"], v["review_status"])
+    if shown == "queued" and v["review_status"] in REVIEW_STATUSES:
+        # Beside 同步状态：待同步, the record's own state is its review's (it read 待同步 twice).
+        shown_text = REVIEW_STATUSES[v["review_status"]].text()
+    else:
+        shown_text = RECORD_STATES[shown].text()
+    state = shown_text
     return {
         "visit": v,
         "target": target or {},
