@@ -338,6 +338,10 @@ def adopt_group(conn: Connection, table: str, group_id: str, name: str, changed_
     name = name.strip()
     if not name or name == group_id:
         return []
+    if conn.execute(select(records.c.id).where(records.c.table_name == table, records.c.id == name)).first():
+        # A name that is another group's id: the accounts naming it are that group's members, not
+        # ones waiting for this group (a new station named "ws-x" took ws-x's commissioner).
+        return []
     column = users.c.team_id if table == "teams" else users.c.workstation_id
     joined = []
     for row in conn.execute(select(users).where(column == name)).all():
@@ -664,6 +668,26 @@ def _name_key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
+def _existing_groups(conn: Connection, table: str) -> tuple[dict[str, str], dict[str, str | None]]:
+    """The live teams (or workstations): by exact name, and by _group_key (None where two names
+    differ only by width or spaces: Station and Ｓｔａｔｉｏｎ in two counties, say)."""
+    exact: dict[str, str] = {}
+    by_key: dict[str, str | None] = {}
+    for group_id, fields in _live(conn, table).items():
+        name = str(fields.get("name", "")).strip()
+        exact.setdefault(name, group_id)
+        key = _group_key(name)
+        by_key[key] = group_id if by_key.get(key, group_id) == group_id else None
+    return exact, by_key
+
+
+def _group_id(existing: tuple[dict[str, str], dict[str, str | None]], name: str) -> str | None:
+    """The existing group a roster's name means: the one of exactly that name, else the only one of
+    the same key (a roster's 站长 of "Station" was made the 站长 of "Ｓｔａｔｉｏｎ" in another county)."""
+    exact, by_key = existing
+    return exact.get(name.strip()) or by_key.get(_group_key(name))
+
+
 def _group_key(name: str) -> str:
     """A team's or workstation's name as the roster matches it: 团（新会） and 团(新会), a stray
     space or a full-width letter name one group (the first spelling is the one kept)."""
@@ -687,8 +711,8 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
     """Every problem of the roster (by row and column) and what an import would create."""
     problems: list[dict[str, Any]] = []
     counties = known_counties(conn)
-    teams = {_group_key(f.get("name", "")): tid for tid, f in _live(conn, "teams").items()}
-    stations = {_group_key(f.get("name", "")): sid for sid, f in _live(conn, "workstations").items()}
+    teams = _existing_groups(conn, "teams")
+    stations = _existing_groups(conn, "workstations")
     new_team_names: dict[str, str] = {}  # key -> the name a new team is made with
     new_station_names: dict[str, str] = {}
     mobiles = [r.mobile.strip() for r in rows if r.mobile.strip()]
@@ -817,7 +841,19 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
                 )
             )
         team_key, station_key = _group_key(team), _group_key(station)
-        if team and team_key not in teams:
+        for kind, name, existing in (("team", team, teams), ("workstation", station, stations)):
+            if name and _group_id(existing, name) is None and existing[1].get(_group_key(name), "") is None:
+                problems.append(
+                    _problem(
+                        r.row,
+                        kind,
+                        "error",
+                        f"“{name}”与多个已有的名称只差全角半角或空格，请写出其中一个的准确名称",
+                        f"{name!r} differs from several existing names only by width or spaces: "
+                        "write one of them exactly",
+                    )
+                )
+        if team and _group_id(teams, team) is None and team_key not in teams[1]:
             if team_key not in new_team_names:
                 new_team_names[team_key] = team  # (the first spelling)
                 problems.append(
@@ -828,7 +864,12 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
             made = new_teams.setdefault(new_team_names[team_key], [])
             if county in counties and county not in made:
                 made.append(county)
-        if station and station_key not in stations and station_key not in new_station_names:
+        if (
+            station
+            and _group_id(stations, station) is None
+            and station_key not in stations[1]
+            and station_key not in new_station_names
+        ):
             new_station_names[station_key] = station
             problems.append(
                 _problem(
@@ -896,7 +937,7 @@ def roster_import(body: RosterIn, user: Bureau, request: Request) -> dict[str, A
             name = _group_key(r.team if kind == "team" else r.workstation)
             if kind and cid and name:
                 leaders.setdefault((kind, name), cid)
-        team_ids = dict(plan["teams"])  # by _group_key
+        team_ids: dict[str, str] = {}  # the new ones, by _group_key
         for name, team_counties in plan["new_teams"].items():
             team_ids[_group_key(name)] = tid = str(uuid.uuid4())
             fields: dict[str, Any] = {
@@ -907,7 +948,7 @@ def roster_import(body: RosterIn, user: Bureau, request: Request) -> dict[str, A
             if ("team", _group_key(name)) in leaders:
                 fields["leader_id"] = leaders["team", _group_key(name)]
             changes.append(_change(conn, "teams", tid, fields))
-        station_ids = dict(plan["stations"])
+        station_ids: dict[str, str] = {}
         for name, county in plan["new_stations"].items():
             station_ids[_group_key(name)] = sid = str(uuid.uuid4())
             fields = {"name": name, "county": county}
@@ -920,8 +961,16 @@ def roster_import(body: RosterIn, user: Bureau, request: Request) -> dict[str, A
         for r, code, code_hash, role, cid in zip(body.rows, codes, hashes, roles, cids, strict=True):
             username = r.mobile.strip()
             account_id = str(uuid.uuid4())
-            team = team_ids.get(_group_key(r.team)) if r.team.strip() else None
-            station = station_ids.get(_group_key(r.workstation)) if r.workstation.strip() else None
+            team = (
+                _group_id(plan["teams"], r.team) or team_ids.get(_group_key(r.team))
+                if r.team.strip()
+                else None
+            )
+            station = (
+                _group_id(plan["stations"], r.workstation) or station_ids.get(_group_key(r.workstation))
+                if r.workstation.strip()
+                else None
+            )
             county = r.county.strip()
             made_users.append(
                 {

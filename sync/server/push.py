@@ -48,7 +48,7 @@ from sync.server import targets as shared_targets
 from sync.server.auth import User
 from sync.server.db import reading, writing
 from sync.server.fields import FIELD_SPECS, ID_RE, FieldError, clean_fields
-from sync.server.scope import can_see, manages
+from sync.server.scope import can_see, known_counties, manages
 from sync.server.tables import records, revisions
 
 log = logging.getLogger(__name__)
@@ -549,6 +549,7 @@ def _log_applied(user: User, request: dict[str, Any], results: list[dict[str, An
 class Batch:
     def __init__(self, conn: Connection, user: User, seq: int, request: dict[str, Any]) -> None:
         self.conn, self.user, self.seq = conn, user, seq
+        self._known_counties: frozenset[str] | None = None
         # A flag as the driver is given it: SQLite's module binds a bool (as it binds None) only after
         # looking for an adapter for it, two failed attribute lookups that cost more than the row's
         # other values together; PostgreSQL's boolean columns take only a bool.
@@ -1236,6 +1237,19 @@ class Batch:
         if table == "service_agreements" and not change["deleted"]:
             self._check_co_commissioners(incoming, current)
         if user.role == "bureau":
+            if change["deleted"]:
+                return False
+            if table in ("teams", "workstations"):
+                self._check_county(incoming.get("county"))
+            elif table == "commissioners" and "county" in FIELD_SPECS[table]:
+                # A profile with an account has the account's county, from whoever it comes; one
+                # without names a county of the reference data, or none.
+                account = self._account(record_id)
+                if account is not None:
+                    touched = incoming.get("county", account[2]) != account[2]
+                    incoming["county"] = account[2]
+                    return touched
+                self._check_county(incoming.get("county"))
             return False
         mine = user.commissioner_id
         if table == "commissioners":
@@ -1392,6 +1406,20 @@ class Batch:
                 "揭榜须指明为该需求建立的技术难题",
                 "a take-up names the technical problem made for this demand",
                 current,
+            )
+
+    def _check_county(self, county: Any) -> None:
+        """A county a bureau's push names (a team's, a workstation's, a profile's): one of the reference
+        data's, as the admin endpoints require, or none. "蓬江区 " or a made-up one took a station's
+        commissioners' records out of every county bureau's view (a cold try)."""
+        if not county:
+            return
+        if self._known_counties is None:
+            self._known_counties = frozenset(known_counties(self.conn))
+        if county not in self._known_counties:
+            raise Rejected(
+                f"“{county}”不是基础数据中的县（市、区）",
+                f"{county!r} is not a county (县、市、区) of the reference data",
             )
 
     def _check_co_commissioners(self, incoming: dict[str, Any], current: Stored | None) -> None:

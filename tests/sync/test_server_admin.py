@@ -447,6 +447,32 @@ def test_a_commissioner_without_team_or_workstation_keeps_the_rosters_county(ser
     assert record.county == "开平市"
 
 
+def test_roster_names_an_existing_group_exactly_before_by_its_folded_form(server: Server) -> None:
+    """A second cold try: with stations "Station一" (蓬江区) and "Ｓｔａｔｉｏｎ一" (新会区, full-width),
+    a 站长 of "Station一" was made the 站长 of the full-width one, in the other county, unsaid."""
+    _people(server)
+    for sid, name, county in (("ws-a", "Station一", "蓬江区"), ("ws-b", "Ｓｔａｔｉｏｎ一", "新会区")):
+        answer = server.request(
+            "PUT", f"/admin/workstations/{sid}", "bureau", json={"name": name, "county": county}
+        )
+        assert answer.status_code == 200, answer.text
+    base = {"sending_unit": "五邑大学", "county": "蓬江区"}
+    rows = [
+        {**base, "row": 2, "name": "甲", "mobile": "13800000041", "workstation": "Station一", "role": "站长"}
+    ]
+    made = server.request("POST", "/admin/roster/import", "bureau", json={"rows": rows})
+    assert made.status_code == 201, made.text
+    with server.engine.connect() as conn:
+        station = conn.execute(
+            select(users.c.workstation_id).where(users.c.username == "13800000041")
+        ).scalar()
+    assert station == "ws-a"
+    # A name matching both only once folded: which one is meant is asked, not guessed.
+    rows = [{**base, "row": 2, "name": "乙", "mobile": "13800000042", "workstation": "Ｓtation一"}]
+    checked = server.request("POST", "/admin/roster/check", "bureau", json={"rows": rows}).json()
+    assert checked["errors"] == 1 and "准确名称" in checked["problems"][0]["message_zh"], checked
+
+
 def test_roster_check_points_out_namesakes_without_refusing_them(server: Server) -> None:
     """A cold try: two 王五 were imported with no word; in narrow tables they differ only by a cut
     unit. The dry run notes a name that repeats a row or an account, and the import goes ahead."""

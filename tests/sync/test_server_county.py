@@ -383,3 +383,42 @@ def test_the_history_of_a_public_record_names_its_writers_to_strangers_without_t
     assert writers("boss")[1] == ("C1", "c1", "dev-c1")
     assert writers("xinhui")[1] == ("C1", "c1", "dev-c1")  # the taker's county bureau
     assert writers("taishan")[1][1:] == ("", "")
+
+
+@BACKENDS
+def test_a_bureau_push_names_only_counties_of_the_reference_data(server: Server) -> None:
+    """A second cold try: a bureau's push of a workstation with "蓬江区 " (a stray space) or a made-up
+    county was taken, and the station's commissioners' records then left their county bureau's
+    view (the admin endpoint refuses the same). A profile's county from the bureau is its account's."""
+    mine, account_id = _station_world(server)
+    station = next(
+        c for c in server.pull_all("boss")[0] if c["table"] == "workstations" and c["id"] == "ws-x"
+    )
+    for county in (XINHUI + " ", "Nowhere-县"):
+        fields = {**station["fields"], "county": county}
+        [refused] = server.push_ok("boss", [change("workstations", "ws-x", fields, base_rev=station["rev"])])
+        assert refused["status"] == "rejected", county
+        assert "县（市、区）" in refused["reason_zh"]
+    assert set(mine.values()) <= visible(server, "xinhui")
+    # A profile pushed by the bureau keeps the county of its account.
+    profile = {"name": "Drifter", "sending_unit": "五邑大学", "county": "火星县"}
+    [made] = server.push_ok("boss", [change("commissioners", "c-drifter", profile)])
+    assert made["status"] in ("accepted", "merged"), made
+    [stored] = [
+        c for c in server.pull_all("boss")[0] if c["table"] == "commissioners" and c["id"] == "c-drifter"
+    ]
+    assert stored["fields"]["county"] == ""  # (the account names no county of its own)
+    del account_id
+
+
+@BACKENDS
+def test_a_group_named_as_another_groups_id_takes_none_of_its_members(server: Server) -> None:
+    """A second cold try: a new workstation named "ws-x" (another station's id) took that station's
+    commissioner, whose records moved to the new station's county."""
+    mine, _ = _station_world(server)
+    answer = server.request(
+        "PUT", "/admin/workstations/ws-new", "boss", json={"name": "ws-x", "county": TAISHAN}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["joined"] == []
+    assert set(mine.values()) <= visible(server, "xinhui")
