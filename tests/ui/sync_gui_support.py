@@ -19,7 +19,16 @@ from tests.sync.harness import PASSWORD, Server, running_server
 from ui.context import AppContext
 from ui.sync_control import SyncController, sync_controller
 
-__all__ = ["PASSWORD", "Server", "wait_until", "gui_server", "field_dir", "open_context", "add_visits"]
+__all__ = [
+    "PASSWORD",
+    "Server",
+    "wait_until",
+    "gui_server",
+    "field_dir",
+    "open_context",
+    "add_visits",
+    "bureau_context",
+]
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +97,14 @@ def open_context(folder: Path, *, probe_seconds: int = 600) -> tuple[AppContext,
     controller = sync_controller(context)
     controller.client_options = dict(FAST)
     return context, controller
+
+
+def bureau_context(server: Server, folder: Path, name: str) -> tuple[AppContext, SyncController]:
+    """A data folder logged in to `server` as a new city bureau account `name`, opened."""
+    from sync import session
+
+    server.add_user(name, "bureau")
+    store = Store.open(folder)
+    session.login(store, server.url, name, PASSWORD, use_file=True)
+    store.close()
+    return open_context(folder)

@@ -11,9 +11,8 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from commissioner_app.store import Store
-from sync import session
 from tests.sync.roster_data import make_roster
-from tests.ui.sync_gui_support import PASSWORD, Server, gui_server, open_context, wait_until
+from tests.ui.sync_gui_support import Server, bureau_context, gui_server, wait_until
 from ui.main_window import MainWindow
 
 __all__ = ["gui_server"]
@@ -33,12 +32,7 @@ def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_bureau_imports_a_roster_and_administers_accounts_and_teams(
     gui_server: Server, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gui_server.add_user("shikeji", "bureau")
-    folder = tmp_path / "bureau"
-    store = Store.open(folder)
-    session.login(store, gui_server.url, "shikeji", PASSWORD, use_file=True)
-    store.close()
-    context, _controller = open_context(folder)
+    context, _controller = bureau_context(gui_server, tmp_path / "bureau", "shikeji")
     window = MainWindow(context)
     qtbot.addWidget(window)
     ratio = window.devicePixelRatioF()  # 1366 x 728 device pixels (a laptop's screen less a taskbar)
@@ -205,12 +199,8 @@ def test_a_refused_import_says_so_instead_of_importing_for_ever(
     from sync import admin_ops
     from ui.views.organisation import OrganisationView
 
-    gui_server.add_user("roster_clerk", "bureau")  # (the server is the module's)
-    folder = tmp_path / "bureau"
-    store = Store.open(folder)
-    session.login(store, gui_server.url, "roster_clerk", PASSWORD, use_file=True)
-    store.close()
-    context, _controller = open_context(folder)
+    # (an account of its own: the server is the module's)
+    context, _controller = bureau_context(gui_server, tmp_path / "bureau", "roster_clerk")
     view = OrganisationView(context)
     qtbot.addWidget(view)
     view.show()

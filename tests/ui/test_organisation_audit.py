@@ -12,10 +12,8 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from commissioner_app.store import Store
-from sync import session
 from tests.sync.roster_data import make_roster
-from tests.ui.sync_gui_support import PASSWORD, Server, gui_server, open_context, wait_until
+from tests.ui.sync_gui_support import Server, bureau_context, gui_server, wait_until
 from ui.main_window import MainWindow
 from ui.views.audit import AuditView
 from ui.views.organisation import OrganisationView
@@ -38,12 +36,7 @@ def column(view: AuditView, index: int) -> list[str]:
 def test_the_roster_import_and_a_password_reset_are_on_the_audit_screen(
     gui_server: Server, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gui_server.add_user("shiju", "bureau")
-    folder = tmp_path / "bureau"
-    store = Store.open(folder)
-    session.login(store, gui_server.url, "shiju", PASSWORD, use_file=True)
-    store.close()
-    context, _controller = open_context(folder)
+    context, _controller = bureau_context(gui_server, tmp_path / "bureau", "shiju")
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()

@@ -3,8 +3,11 @@ attachment list of someone else's record."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from commissioner_app.store import Store
 from sync import evidence
@@ -13,7 +16,9 @@ from ui.context import AppContext
 from ui.views.settings import SettingsView
 
 
-def test_the_evidence_settings_are_shown_and_saved(tmp_path: Path, qtbot: Any) -> None:
+@pytest.fixture
+def settings(tmp_path: Path, qtbot: Any) -> Iterator[tuple[SettingsView, Store, AppContext]]:
+    """The settings page of a fresh data folder, shown."""
     store = Store.open(tmp_path / "data")
     ctx = AppContext(store, language="zh_CN")
     try:
@@ -21,17 +26,22 @@ def test_the_evidence_settings_are_shown_and_saved(tmp_path: Path, qtbot: Any) -
         qtbot.addWidget(view)
         view.show()
         wait(ctx)
-        assert view.cache_limit.value() == 2.0 and not view.keep_full.isChecked()
-        assert "0 MB" in view.cache_limit.toolTip()
-        view.keep_full.setChecked(True)
-        wait(ctx)
-        view.cache_limit.setValue(0.5)
-        view.cache_limit.editingFinished.emit()
-        wait(ctx)
-        assert evidence.keep_team_full(store)
-        assert evidence.cache_limit(store) == 512 * 1024**2
+        yield view, store, ctx
     finally:
         ctx.close()
+
+
+def test_the_evidence_settings_are_shown_and_saved(settings: Any) -> None:
+    view, store, ctx = settings
+    assert view.cache_limit.value() == 2.0 and not view.keep_full.isChecked()
+    assert "0 MB" in view.cache_limit.toolTip()
+    view.keep_full.setChecked(True)
+    wait(ctx)
+    view.cache_limit.setValue(0.5)
+    view.cache_limit.editingFinished.emit()
+    wait(ctx)
+    assert evidence.keep_team_full(store)
+    assert evidence.cache_limit(store) == 512 * 1024**2
 
 
 def test_the_attachment_list_marks_others_files_not_downloaded_and_survives_a_bad_hash(
@@ -56,29 +66,21 @@ def test_the_attachment_list_marks_others_files_not_downloaded_and_survives_a_ba
         ctx.close()
 
 
-def test_a_bureau_account_is_offered_no_commissioner_profile(tmp_path: Path, qtbot: Any) -> None:
+def test_a_bureau_account_is_offered_no_commissioner_profile(settings: Any) -> None:
     """A cold try: the city bureau's operator filled in 修改个人资料… with their own name; the profile
     synced, and the annual assessment counted them as the city's ninth commissioner, failed."""
     from tests.ui.manager_support import log_in_as
 
-    store = Store.open(tmp_path / "data")
-    ctx = AppContext(store, language="zh_CN")
-    try:
-        view = SettingsView(ctx)
-        qtbot.addWidget(view)
-        view.show()
-        wait(ctx)
-        assert view.profile_button.isVisible()  # no login yet: a commissioner's laptop
-        for role in ("bureau", "county"):
-            log_in_as(store, role, None)
-            view.load()
-            assert not view.profile_button.isVisible(), role
-            assert "没有科技特派员个人资料" in view.profile.text()
-        log_in_as(store, "commissioner", None)
+    view, store, _ctx = settings
+    assert view.profile_button.isVisible()  # no login yet: a commissioner's laptop
+    for role in ("bureau", "county"):
+        log_in_as(store, role, None)
         view.load()
-        assert view.profile_button.isVisible() and view.profile.text() == "尚未填写"
-    finally:
-        ctx.close()
+        assert not view.profile_button.isVisible(), role
+        assert "没有科技特派员个人资料" in view.profile.text()
+    log_in_as(store, "commissioner", None)
+    view.load()
+    assert view.profile_button.isVisible() and view.profile.text() == "尚未填写"
 
 
 def test_editing_ones_profile_keeps_what_the_form_does_not_show(tmp_path: Path, qtbot: Any) -> None:
