@@ -351,8 +351,6 @@ def adopt_group(conn: Connection, table: str, group_id: str, name: str, changed_
         auth.open_membership(conn, row.id, row.role, team, station, row.county or "", changed_by)
         if row.commissioner_id:
             _rescope(conn, row.commissioner_id, team, station)
-            if table == "workstations":
-                county_scope.follow(conn, row.commissioner_id)
         joined.append(row.username)
     if joined:
         log.info("accounts joined a group", extra={"group": group_id, "accounts": joined})
@@ -613,7 +611,6 @@ def put_workstation(
         fields = body.model_dump()
         before = _record(conn, "workstations", station_id)
         result = write_records(conn, user, [_change(conn, "workstations", station_id, fields)])[0]
-        county_scope.follow_station(conn, station_id)
         where = str(fields.get("county") or "")
         _audit(
             conn,
@@ -625,6 +622,8 @@ def put_workstation(
             where,
         )
         joined = adopt_group(conn, "workstations", station_id, str(fields.get("name") or ""), user.username)
+        # Its commissioners without a county of their own, those it just took in too, serve its county.
+        county_scope.follow_station(conn, station_id)
     return {"id": station_id, "rev": result["rev"], **fields, "joined": joined}
 
 
@@ -732,7 +731,7 @@ def check_roster(conn: Connection, rows: list[RosterRow]) -> tuple[list[dict[str
     new_teams: dict[str, list[str]] = {}
     new_stations: dict[str, str] = {}
     for r in rows:
-        role = ROLE_NAMES.get(r.role.strip().lower() if r.role.isascii() else r.role.strip())
+        role = ROLE_NAMES.get(_role_key(r.role))
         if _role_key(r.role) in BUREAU_ROLE_NAMES:
             problems.append(
                 _problem(
@@ -925,9 +924,7 @@ def roster_import(body: RosterIn, user: Bureau, request: Request) -> dict[str, A
                 extra=summary,
             )
         changes: list[dict[str, Any]] = []
-        roles = [
-            ROLE_NAMES[r.role.strip().lower() if r.role.isascii() else r.role.strip()] for r in body.rows
-        ]
+        roles = [ROLE_NAMES[_role_key(r.role)] for r in body.rows]
         cids = [str(uuid.uuid4()) if role in PROFILE_ROLES else None for role in roles]
         # A team or workstation made with its 团长 or 站长 is led by them from the start (the first
         # such row for each).
